@@ -1,0 +1,35 @@
+import "server-only";
+import type { Db } from "@/lib/db/client";
+import { hashAgentToken, isWellFormedAgentToken } from "./token-format";
+
+export interface AgentIdentity {
+  tokenId: string;
+  tenantRef: string;
+  /** The Entra tenant id the token is scoped to (lower-case GUID). */
+  tenantId: string;
+}
+
+export type AuthenticateResult =
+  | { ok: true; agent: AgentIdentity }
+  | { ok: false; error: { code: "missing-token" | "invalid-token" | "revoked-token"; message: string } };
+
+/** Reads `Authorization: Bearer jsa_…`. Never logs or echoes the token. */
+export async function authenticateAgentToken(db: Db, authorization: string | null): Promise<AuthenticateResult> {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
+  if (!match?.[1]) {
+    return { ok: false, error: { code: "missing-token", message: "Send the agent token as 'Authorization: Bearer jsa_…'." } };
+  }
+  const token = match[1];
+  if (!isWellFormedAgentToken(token)) {
+    return { ok: false, error: { code: "invalid-token", message: "The agent token is not valid." } };
+  }
+  const row = await db.agentToken.findUnique({
+    where: { tokenHash: hashAgentToken(token) },
+    select: { id: true, tenantRef: true, revokedAt: true, tenant: { select: { tenantId: true } } },
+  });
+  if (!row) return { ok: false, error: { code: "invalid-token", message: "The agent token is not valid." } };
+  if (row.revokedAt) {
+    return { ok: false, error: { code: "revoked-token", message: "The agent token was revoked; create a new one on the Agents page." } };
+  }
+  return { ok: true, agent: { tokenId: row.id, tenantRef: row.tenantRef, tenantId: row.tenant.tenantId } };
+}

@@ -1,0 +1,53 @@
+/**
+ * JoinScope's configuration: read once from the environment, validated with zod, imported everywhere else.
+ * No other module reads process.env. The README's configuration table lists the same variables.
+ */
+import { z } from "zod";
+
+const boolean = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const ConfigSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z
+    .string()
+    .default("file:./data/joinscope.db")
+    .refine((v) => v.startsWith("file:") || /^postgres(ql)?:\/\//.test(v), {
+      message: "must start with file: (embedded SQLite) or postgres:// (PostgreSQL)",
+    }),
+  /** 32+ characters; encrypts stored tenant credentials. Generated into data/ when unset (single-node use). */
+  JOINSCOPE_SECRET_KEY: z.string().min(32).optional(),
+  JOINSCOPE_DATA_DIR: z.string().default("./data"),
+  /** Largest accepted report upload in bytes (HTTP 413 above). */
+  JOINSCOPE_INGEST_MAX_BYTES: z.coerce.number().int().min(4096).max(16 * 1024 * 1024).default(1024 * 1024),
+  /** Uploads allowed per agent token per window (HTTP 429 with Retry-After above). */
+  JOINSCOPE_INGEST_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
+  JOINSCOPE_INGEST_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** Minutes between scheduled delta syncs; 0 turns the scheduler off. */
+  JOINSCOPE_SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(15),
+  /** Tolerance between DeviceCertificateValidity start and registrationDateTime (domain.md §6). */
+  JOINSCOPE_CERT_REGISTRATION_TOLERANCE_MINUTES: z.coerce.number().int().min(1).default(60),
+  /** Session cookie lifetime for dashboard admins. */
+  JOINSCOPE_SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  /** Set to false only behind a TLS-terminating proxy you trust for plain-HTTP development. */
+  JOINSCOPE_SECURE_COOKIES: boolean.optional(),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`JoinScope configuration is invalid:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+export const config: Config = loadConfig(process.env);
+
+export function databaseProvider(url: string = config.DATABASE_URL): "sqlite" | "postgresql" {
+  return url.startsWith("file:") ? "sqlite" : "postgresql";
+}

@@ -1,0 +1,35 @@
+import "server-only";
+/**
+ * The one Prisma client of the process. The provider follows DATABASE_URL (file: → SQLite through
+ * better-sqlite3, postgres:// → PostgreSQL through pg), both via driver adapters and Prisma's WASM query
+ * compiler, so no native engine is needed (docs/decisions/002-prisma-offline.md).
+ */
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { config, databaseProvider } from "@/lib/config";
+import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
+import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
+
+/** Both generated clients expose the same model API; the SQLite one's types are the canonical ones. */
+export type Db = SqliteClient;
+export type { Prisma } from "./generated/sqlite/client";
+
+export function createDb(url: string = config.DATABASE_URL): Db {
+  if (databaseProvider(url) === "sqlite") {
+    const file = resolve(url.replace(/^file:/, "").replace(/\?.*$/, ""));
+    mkdirSync(dirname(file), { recursive: true });
+    // WAL lets the dashboard read while an upload or a sync page commits.
+    const adapter = new PrismaBetterSQLite3({ url: file }, { timestampFormat: "iso8601" });
+    return new SqliteClient({ adapter });
+  }
+  const adapter = new PrismaPg({ connectionString: url, max: 10 });
+  return new PostgresClient({ adapter }) as unknown as Db;
+}
+
+const globalForDb = globalThis as unknown as { joinscopeDb?: Db };
+
+/** Reused across Next.js hot reloads in development. */
+export const db: Db = globalForDb.joinscopeDb ?? createDb();
+if (config.NODE_ENV !== "production") globalForDb.joinscopeDb = db;

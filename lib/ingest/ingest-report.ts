@@ -1,0 +1,177 @@
+import "server-only";
+import type { AgentIdentity } from "@/lib/agent-tokens/authenticate-agent-token";
+import type { Db, Prisma } from "@/lib/db/client";
+import { parseDsregcmd } from "@/lib/reports/parse-dsregcmd";
+import type { ParsedDsregcmd } from "@/lib/reports/types";
+import { evaluateReportRules } from "@/lib/rules/evaluate-report-rules";
+import type { Finding } from "@/lib/rules/types";
+import { hashReportContent } from "./content-hash";
+import { ReportUploadSchema, type ReportUpload } from "./upload-schema";
+
+export interface IngestedReport {
+  reportId: string;
+  deviceId: string | null;
+  joinType: ParsedDsregcmd["joinType"];
+  duplicate: boolean;
+  findings: Finding[];
+}
+
+export type IngestError = {
+  code: "invalid-body" | "invalid-dsregcmd" | "invalid-dsregcmd-system";
+  message: string;
+  details?: unknown;
+};
+
+export type IngestResult = { ok: true; report: IngestedReport } | { ok: false; error: IngestError };
+
+export interface IngestOptions {
+  agent: AgentIdentity;
+  /** Parsed JSON body, validated here. */
+  body: unknown;
+  source?: "agent" | "demo";
+  now?: Date;
+}
+
+/**
+ * Validates, parses and stores one agent upload in a single transaction: the report, its events and the
+ * token's last-used time. Anything invalid is rejected before the first write, so a bad upload changes
+ * nothing. The same content uploaded twice returns the stored report (idempotent).
+ */
+export async function ingestReport(db: Db, options: IngestOptions): Promise<IngestResult> {
+  const now = options.now ?? new Date();
+  const body = ReportUploadSchema.safeParse(options.body);
+  if (!body.success) {
+    return {
+      ok: false,
+      error: {
+        code: "invalid-body",
+        message: "The upload does not match the report schema",
+        details: body.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+      },
+    };
+  }
+  const upload = body.data;
+  const parsed = parseDsregcmd(upload.dsregcmd);
+  if (!parsed.ok) {
+    return { ok: false, error: { code: "invalid-dsregcmd", message: `dsregcmd: ${parsed.error.message}`, details: { reason: parsed.error.code } } };
+  }
+  let system: ParsedDsregcmd | null = null;
+  if (upload.dsregcmdSystem) {
+    const parsedSystem = parseDsregcmd(upload.dsregcmdSystem);
+    if (!parsedSystem.ok) {
+      return {
+        ok: false,
+        error: { code: "invalid-dsregcmd-system", message: `dsregcmdSystem: ${parsedSystem.error.message}`, details: { reason: parsedSystem.error.code } },
+      };
+    }
+    system = parsedSystem.report;
+  }
+
+  const report = parsed.report;
+  const contentHash = hashReportContent(upload);
+  const findings = evaluateReportRules({
+    report,
+    systemReport: system,
+    events: upload.events ?? [],
+    expectedTenantId: options.agent.tenantId,
+    capturedAt: new Date(upload.capturedAt).toISOString(),
+    now: now.toISOString(),
+  });
+
+  const existing = await findByHash(db, options.agent.tenantRef, contentHash);
+  if (existing) {
+    await touchToken(db, options.agent.tokenId, now);
+    return { ok: true, report: { ...existing, duplicate: true } };
+  }
+
+  try {
+    const reportId = await db.$transaction(async (tx) => {
+      const created = await tx.deviceReport.create({
+        data: reportRow(upload, report, system, findings, contentHash, options, now),
+        select: { id: true },
+      });
+      if (upload.events?.length) {
+        await tx.agentEvent.createMany({
+          data: upload.events.map((e) => ({
+            tenantRef: options.agent.tenantRef,
+            reportRef: created.id,
+            deviceId: report.deviceId,
+            eventId: e.id,
+            time: new Date(e.time),
+            level: e.level,
+            task: e.task ?? null,
+            log: e.log ?? null,
+            message: e.message,
+          })),
+        });
+      }
+      await tx.agentToken.update({ where: { id: options.agent.tokenId }, data: { lastUsedAt: now } });
+      return created.id;
+    });
+    return { ok: true, report: { reportId, deviceId: report.deviceId, joinType: report.joinType, duplicate: false, findings } };
+  } catch (error) {
+    // Two identical uploads racing: the unique (tenant, contentHash) index lets exactly one insert win.
+    if (isUniqueViolation(error)) {
+      const winner = await findByHash(db, options.agent.tenantRef, contentHash);
+      if (winner) return { ok: true, report: { ...winner, duplicate: true } };
+    }
+    throw error;
+  }
+}
+
+function reportRow(
+  upload: ReportUpload,
+  report: ParsedDsregcmd,
+  system: ParsedDsregcmd | null,
+  findings: Finding[],
+  contentHash: string,
+  options: IngestOptions,
+  now: Date,
+): Prisma.DeviceReportUncheckedCreateInput {
+  return {
+    tenantRef: options.agent.tenantRef,
+    agentTokenRef: options.agent.tokenId,
+    source: options.source ?? "agent",
+    hostname: upload.hostname,
+    deviceId: report.deviceId,
+    capturedAt: new Date(upload.capturedAt),
+    receivedAt: now,
+    agentVersion: upload.agentVersion,
+    joinType: report.joinType,
+    azureAdPrt: report.azureAdPrt,
+    deviceAuthStatus: report.deviceAuthStatus,
+    thumbprint: report.thumbprint,
+    reportedTenantId: report.tenantId,
+    computerDn: upload.computerDn ?? null,
+    objectGuid: upload.objectGuid?.toLowerCase().replace(/[{}]/g, "") ?? null,
+    osBuild: upload.osBuild ?? null,
+    contentHash,
+    parsed: report as unknown as Prisma.InputJsonValue,
+    dsregcmdText: upload.dsregcmd,
+    systemParsed: (system ?? undefined) as unknown as Prisma.InputJsonValue | undefined,
+    systemText: upload.dsregcmdSystem ?? null,
+    findingsSnapshot: findings as unknown as Prisma.InputJsonValue,
+  };
+}
+
+async function findByHash(db: Db, tenantRef: string, contentHash: string): Promise<Omit<IngestedReport, "duplicate"> | null> {
+  const row = await db.deviceReport.findUnique({
+    where: { tenantRef_contentHash: { tenantRef, contentHash } },
+    select: { id: true, deviceId: true, joinType: true, findingsSnapshot: true },
+  });
+  if (!row) return null;
+  return {
+    reportId: row.id,
+    deviceId: row.deviceId,
+    joinType: row.joinType as ParsedDsregcmd["joinType"],
+    findings: (row.findingsSnapshot ?? []) as unknown as Finding[],
+  };
+}
+
+async function touchToken(db: Db, tokenId: string, now: Date): Promise<void> {
+  await db.agentToken.update({ where: { id: tokenId }, data: { lastUsedAt: now } });
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
+}

@@ -1,0 +1,327 @@
+-- CreateTable
+CREATE TABLE "Tenant" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "tenantId" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "cloud" TEXT NOT NULL DEFAULT 'global',
+    "authorityHost" TEXT,
+    "graphBaseUrl" TEXT,
+    "clientId" TEXT,
+    "credentialType" TEXT,
+    "credentialCiphertext" TEXT,
+    "certificateThumbprint" TEXT,
+    "certificatePem" TEXT,
+    "syncScope" JSONB,
+    "staleThresholdDays" INTEGER NOT NULL DEFAULT 90,
+    "agentIntervalMinutes" INTEGER NOT NULL DEFAULT 240,
+    "redactUserNames" BOOLEAN NOT NULL DEFAULT false,
+    "syncEnabled" BOOLEAN NOT NULL DEFAULT true,
+    "deltaLink" TEXT,
+    "deltaLinkAt" DATETIME,
+    "lastFullSyncAt" DATETIME,
+    "lastSyncAt" DATETIME,
+    "rulesVersion" INTEGER NOT NULL DEFAULT 0,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "DirectoryDevice" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "tenantRef" TEXT NOT NULL,
+    "objectId" TEXT NOT NULL,
+    "deviceId" TEXT,
+    "displayName" TEXT,
+    "accountEnabled" BOOLEAN,
+    "trustType" TEXT,
+    "profileType" TEXT,
+    "registrationDateTime" DATETIME,
+    "approximateLastSignInDateTime" DATETIME,
+    "createdDateTime" DATETIME,
+    "operatingSystem" TEXT,
+    "operatingSystemVersion" TEXT,
+    "isCompliant" BOOLEAN,
+    "isManaged" BOOLEAN,
+    "mdmAppId" TEXT,
+    "onPremisesSyncEnabled" BOOLEAN,
+    "onPremisesLastSyncDateTime" DATETIME,
+    "physicalIds" JSONB,
+    "alternativeSecurityIds" JSONB,
+    "thumbprint" TEXT,
+    "hardwareId" TEXT,
+    "isPending" BOOLEAN NOT NULL DEFAULT false,
+    "hasBitlockerKeys" BOOLEAN,
+    "hasLapsPassword" BOOLEAN,
+    "deletedAt" DATETIME,
+    "deletedReason" TEXT,
+    "firstSeenAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "lastSeenAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "raw" JSONB NOT NULL,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "DirectoryDevice_tenantRef_fkey" FOREIGN KEY ("tenantRef") REFERENCES "Tenant" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "DeviceReport" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "tenantRef" TEXT NOT NULL,
+    "agentTokenRef" TEXT,
+    "source" TEXT NOT NULL,
+    "hostname" TEXT NOT NULL,
+    "deviceId" TEXT,
+    "capturedAt" DATETIME NOT NULL,
+    "receivedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "agentVersion" TEXT,
+    "joinType" TEXT NOT NULL,
+    "azureAdPrt" BOOLEAN,
+    "deviceAuthStatus" TEXT,
+    "thumbprint" TEXT,
+    "reportedTenantId" TEXT,
+    "computerDn" TEXT,
+    "objectGuid" TEXT,
+    "osBuild" TEXT,
+    "contentHash" TEXT NOT NULL,
+    "parsed" JSONB NOT NULL,
+    "dsregcmdText" TEXT NOT NULL,
+    "systemParsed" JSONB,
+    "systemText" TEXT,
+    "findingsSnapshot" JSONB,
+    CONSTRAINT "DeviceReport_tenantRef_fkey" FOREIGN KEY ("tenantRef") REFERENCES "Tenant" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "DeviceReport_agentTokenRef_fkey" FOREIGN KEY ("agentTokenRef") REFERENCES "AgentToken" ("id") ON DELETE SET NULL ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "AgentEvent" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "tenantRef" TEXT NOT NULL,
+    "reportRef" TEXT NOT NULL,
+    "deviceId" TEXT,
+    "eventId" INTEGER NOT NULL,
+    "time" DATETIME NOT NULL,
+    "level" TEXT NOT NULL,
+    "task" TEXT,
+    "log" TEXT,
+    "message" TEXT NOT NULL,
+    CONSTRAINT "AgentEvent_tenantRef_fkey" FOREIGN KEY ("tenantRef") REFERENCES "Tenant" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "AgentEvent_reportRef_fkey" FOREIGN KEY ("reportRef") REFERENCES "DeviceReport" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "AgentToken" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "tenantRef" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "tokenHash" TEXT NOT NULL,
+    "prefix" TEXT NOT NULL,
+    "createdBy" TEXT,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "lastUsedAt" DATETIME,
+    "revokedAt" DATETIME,
+    CONSTRAINT "AgentToken_tenantRef_fkey" FOREIGN KEY ("tenantRef") REFERENCES "Tenant" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "Finding" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "tenantRef" TEXT NOT NULL,
+    "subjectKey" TEXT NOT NULL,
+    "deviceId" TEXT,
+    "objectId" TEXT,
+    "hostname" TEXT,
+    "rule" TEXT NOT NULL,
+    "severity" TEXT NOT NULL,
+    "title" TEXT NOT NULL,
+    "explanation" TEXT NOT NULL,
+    "evidence" JSONB NOT NULL,
+    "remediation" JSONB NOT NULL,
+    "status" TEXT NOT NULL DEFAULT 'open',
+    "firstSeenAt" DATETIME NOT NULL,
+    "lastSeenAt" DATETIME NOT NULL,
+    "resolvedAt" DATETIME,
+    "acknowledgedAt" DATETIME,
+    "acknowledgedBy" TEXT,
+    "ackComment" TEXT,
+    CONSTRAINT "Finding_tenantRef_fkey" FOREIGN KEY ("tenantRef") REFERENCES "Tenant" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "FindingEvent" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "tenantRef" TEXT NOT NULL,
+    "findingRef" TEXT NOT NULL,
+    "subjectKey" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "at" DATETIME NOT NULL,
+    "actor" TEXT,
+    "detail" TEXT,
+    CONSTRAINT "FindingEvent_tenantRef_fkey" FOREIGN KEY ("tenantRef") REFERENCES "Tenant" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "FindingEvent_findingRef_fkey" FOREIGN KEY ("findingRef") REFERENCES "Finding" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "SyncRun" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "tenantRef" TEXT NOT NULL,
+    "mode" TEXT NOT NULL,
+    "trigger" TEXT NOT NULL,
+    "status" TEXT NOT NULL,
+    "startedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "finishedAt" DATETIME,
+    "heartbeatAt" DATETIME,
+    "pages" INTEGER NOT NULL DEFAULT 0,
+    "devicesSeen" INTEGER NOT NULL DEFAULT 0,
+    "devicesAdded" INTEGER NOT NULL DEFAULT 0,
+    "devicesChanged" INTEGER NOT NULL DEFAULT 0,
+    "devicesDeleted" INTEGER NOT NULL DEFAULT 0,
+    "throttledWaits" INTEGER NOT NULL DEFAULT 0,
+    "throttledMs" INTEGER NOT NULL DEFAULT 0,
+    "fallbackReason" TEXT,
+    "error" TEXT,
+    "resumeLink" TEXT,
+    CONSTRAINT "SyncRun_tenantRef_fkey" FOREIGN KEY ("tenantRef") REFERENCES "Tenant" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "SyncLease" (
+    "tenantRef" TEXT NOT NULL PRIMARY KEY,
+    "holder" TEXT NOT NULL,
+    "expiresAt" DATETIME NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "DirectoryChange" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "tenantRef" TEXT NOT NULL,
+    "objectId" TEXT NOT NULL,
+    "deviceId" TEXT,
+    "kind" TEXT NOT NULL,
+    "at" DATETIME NOT NULL,
+    "syncRunRef" TEXT,
+    "detail" JSONB,
+    CONSTRAINT "DirectoryChange_tenantRef_fkey" FOREIGN KEY ("tenantRef") REFERENCES "Tenant" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "AdminUser" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "email" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "passwordHash" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "lastLoginAt" DATETIME
+);
+
+-- CreateTable
+CREATE TABLE "AdminSession" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "userRef" TEXT NOT NULL,
+    "tokenHash" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "expiresAt" DATETIME NOT NULL,
+    CONSTRAINT "AdminSession_userRef_fkey" FOREIGN KEY ("userRef") REFERENCES "AdminUser" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "AuditLog" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "actor" TEXT NOT NULL,
+    "action" TEXT NOT NULL,
+    "tenantRef" TEXT,
+    "target" TEXT,
+    "detail" JSONB
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Tenant_tenantId_key" ON "Tenant"("tenantId");
+
+-- CreateIndex
+CREATE INDEX "DirectoryDevice_tenantRef_deviceId_idx" ON "DirectoryDevice"("tenantRef", "deviceId");
+
+-- CreateIndex
+CREATE INDEX "DirectoryDevice_tenantRef_displayName_idx" ON "DirectoryDevice"("tenantRef", "displayName");
+
+-- CreateIndex
+CREATE INDEX "DirectoryDevice_tenantRef_hardwareId_idx" ON "DirectoryDevice"("tenantRef", "hardwareId");
+
+-- CreateIndex
+CREATE INDEX "DirectoryDevice_tenantRef_deletedAt_idx" ON "DirectoryDevice"("tenantRef", "deletedAt");
+
+-- CreateIndex
+CREATE INDEX "DirectoryDevice_tenantRef_updatedAt_idx" ON "DirectoryDevice"("tenantRef", "updatedAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "DirectoryDevice_tenantRef_objectId_key" ON "DirectoryDevice"("tenantRef", "objectId");
+
+-- CreateIndex
+CREATE INDEX "DeviceReport_tenantRef_deviceId_capturedAt_idx" ON "DeviceReport"("tenantRef", "deviceId", "capturedAt");
+
+-- CreateIndex
+CREATE INDEX "DeviceReport_tenantRef_hostname_idx" ON "DeviceReport"("tenantRef", "hostname");
+
+-- CreateIndex
+CREATE INDEX "DeviceReport_tenantRef_receivedAt_idx" ON "DeviceReport"("tenantRef", "receivedAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "DeviceReport_tenantRef_contentHash_key" ON "DeviceReport"("tenantRef", "contentHash");
+
+-- CreateIndex
+CREATE INDEX "AgentEvent_reportRef_idx" ON "AgentEvent"("reportRef");
+
+-- CreateIndex
+CREATE INDEX "AgentEvent_tenantRef_deviceId_time_idx" ON "AgentEvent"("tenantRef", "deviceId", "time");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "AgentToken_tokenHash_key" ON "AgentToken"("tokenHash");
+
+-- CreateIndex
+CREATE INDEX "AgentToken_tenantRef_revokedAt_idx" ON "AgentToken"("tenantRef", "revokedAt");
+
+-- CreateIndex
+CREATE INDEX "Finding_tenantRef_status_severity_idx" ON "Finding"("tenantRef", "status", "severity");
+
+-- CreateIndex
+CREATE INDEX "Finding_tenantRef_rule_status_idx" ON "Finding"("tenantRef", "rule", "status");
+
+-- CreateIndex
+CREATE INDEX "Finding_tenantRef_deviceId_idx" ON "Finding"("tenantRef", "deviceId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Finding_tenantRef_subjectKey_rule_key" ON "Finding"("tenantRef", "subjectKey", "rule");
+
+-- CreateIndex
+CREATE INDEX "FindingEvent_tenantRef_at_idx" ON "FindingEvent"("tenantRef", "at");
+
+-- CreateIndex
+CREATE INDEX "FindingEvent_findingRef_idx" ON "FindingEvent"("findingRef");
+
+-- CreateIndex
+CREATE INDEX "FindingEvent_tenantRef_subjectKey_at_idx" ON "FindingEvent"("tenantRef", "subjectKey", "at");
+
+-- CreateIndex
+CREATE INDEX "SyncRun_tenantRef_startedAt_idx" ON "SyncRun"("tenantRef", "startedAt");
+
+-- CreateIndex
+CREATE INDEX "SyncRun_status_idx" ON "SyncRun"("status");
+
+-- CreateIndex
+CREATE INDEX "DirectoryChange_tenantRef_deviceId_at_idx" ON "DirectoryChange"("tenantRef", "deviceId", "at");
+
+-- CreateIndex
+CREATE INDEX "DirectoryChange_tenantRef_objectId_at_idx" ON "DirectoryChange"("tenantRef", "objectId", "at");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "AdminUser_email_key" ON "AdminUser"("email");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "AdminSession_tokenHash_key" ON "AdminSession"("tokenHash");
+
+-- CreateIndex
+CREATE INDEX "AdminSession_userRef_idx" ON "AdminSession"("userRef");
+
+-- CreateIndex
+CREATE INDEX "AuditLog_at_idx" ON "AuditLog"("at");
+
+-- CreateIndex
+CREATE INDEX "AuditLog_tenantRef_at_idx" ON "AuditLog"("tenantRef", "at");
+
