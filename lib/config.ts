@@ -22,7 +22,7 @@ const ConfigSchema = z.object({
   /** Largest accepted report upload in bytes (HTTP 413 above). */
   JOINSCOPE_INGEST_MAX_BYTES: z.coerce.number().int().min(4096).max(16 * 1024 * 1024).default(1024 * 1024),
   /** Uploads allowed per agent token per window (HTTP 429 with Retry-After above). */
-  JOINSCOPE_INGEST_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
+  JOINSCOPE_INGEST_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
   JOINSCOPE_INGEST_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Minutes between scheduled delta syncs; 0 turns the scheduler off. */
   JOINSCOPE_SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(15),

@@ -62,6 +62,7 @@ CREATE TABLE "DirectoryDevice" (
     "firstSeenAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "lastSeenAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "raw" JSONB NOT NULL,
+    "rawHash" TEXT,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
     CONSTRAINT "DirectoryDevice_pkey" PRIMARY KEY ("id")
@@ -186,6 +187,8 @@ CREATE TABLE "SyncRun" (
     "fallbackReason" TEXT,
     "error" TEXT,
     "resumeLink" TEXT,
+    "pendingDeltaLink" TEXT,
+    "warnings" JSONB,
 
     CONSTRAINT "SyncRun_pkey" PRIMARY KEY ("id")
 );

@@ -57,6 +57,7 @@ CREATE TABLE "DirectoryDevice" (
     "firstSeenAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "lastSeenAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "raw" JSONB NOT NULL,
+    "rawHash" TEXT,
     "updatedAt" DATETIME NOT NULL,
     CONSTRAINT "DirectoryDevice_tenantRef_fkey" FOREIGN KEY ("tenantRef") REFERENCES "Tenant" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
@@ -178,6 +179,8 @@ CREATE TABLE "SyncRun" (
     "fallbackReason" TEXT,
     "error" TEXT,
     "resumeLink" TEXT,
+    "pendingDeltaLink" TEXT,
+    "warnings" JSONB,
     CONSTRAINT "SyncRun_tenantRef_fkey" FOREIGN KEY ("tenantRef") REFERENCES "Tenant" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 

@@ -1,0 +1,49 @@
+/**
+ * The device certificate's thumbprint, as Entra ID holds it. alternativeSecurityIds entries of type 2 carry
+ * a base64 key whose bytes are UTF-16LE text: `X509:<SHA1-TP-PUBKEY>` + 40 hex SHA-1 thumbprint + base64
+ * SHA-256 of the public key, no separator (MS-DVRE; shared/domain.md §3 "Thumbprint").
+ */
+export interface AlternativeSecurityId {
+  type?: number | null;
+  identityProvider?: string | null;
+  key?: string | null;
+}
+
+const MARKER = "X509:<SHA1-TP-PUBKEY>";
+
+export function thumbprintFromAlternativeSecurityIds(ids: readonly AlternativeSecurityId[] | null | undefined): string | null {
+  for (const id of ids ?? []) {
+    if (id.type !== 2 || !id.key) continue;
+    const thumbprint = thumbprintFromKey(id.key);
+    if (thumbprint) return thumbprint;
+  }
+  return null;
+}
+
+export function hasX509AlternativeSecurityId(ids: readonly AlternativeSecurityId[] | null | undefined): boolean {
+  return (ids ?? []).some((id) => id.type === 2 && id.key != null && decodeKey(id.key).startsWith("X509:"));
+}
+
+export function thumbprintFromKey(key: string): string | null {
+  const text = decodeKey(key);
+  if (!text.startsWith(MARKER)) return null;
+  const hex = text.slice(MARKER.length, MARKER.length + 40);
+  return /^[0-9a-fA-F]{40}$/.test(hex) ? hex.toUpperCase() : null;
+}
+
+function decodeKey(key: string): string {
+  try {
+    return Buffer.from(key, "base64").toString("utf16le");
+  } catch {
+    return "";
+  }
+}
+
+/** `[HWID]:h:6825…` groups one machine's directory objects. */
+export function hardwareIdFromPhysicalIds(physicalIds: readonly string[] | null | undefined): string | null {
+  for (const id of physicalIds ?? []) {
+    const m = /^\[HWID\]:h:(.+)$/i.exec(id);
+    if (m?.[1]) return m[1];
+  }
+  return null;
+}

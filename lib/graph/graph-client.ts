@@ -1,0 +1,93 @@
+import "server-only";
+import { AuthenticationHandler, Client, HTTPMessageHandler, ResponseType } from "@microsoft/microsoft-graph-client";
+import type { z } from "zod";
+import { acquireGraphToken, type AuthFailure, type TenantAppConfig } from "./msal-client";
+import { ResilienceMiddleware, type ResilienceOptions, type ResilienceStats } from "./resilience-middleware";
+
+export type GraphFailure =
+  | { kind: "auth"; auth: AuthFailure; message: string }
+  | { kind: "forbidden"; status: 403; code: string; message: string }
+  | { kind: "delta-expired"; status: 400 | 410; code: string; message: string }
+  | { kind: "http"; status: number; code: string; message: string }
+  | { kind: "invalid-response"; message: string }
+  | { kind: "network"; message: string };
+
+export type GraphResult<T> = { ok: true; data: T } | { ok: false; error: GraphFailure };
+
+export interface GraphClient {
+  /** GET a path (`/devices?$select=…`) or an absolute nextLink/deltaLink; the body is validated with `schema`. */
+  get<S extends z.ZodType>(pathOrUrl: string, schema: S, options?: { version?: "v1.0" | "beta" }): Promise<GraphResult<z.infer<S>>>;
+  readonly stats: ResilienceStats;
+  readonly baseUrl: string;
+}
+
+class AuthError extends Error {
+  constructor(readonly auth: AuthFailure) {
+    super(auth.message);
+  }
+}
+
+/**
+ * A Microsoft Graph client for one tenant: the official SDK's middleware chain with MSAL app-only auth,
+ * JoinScope's retry/throttle policy and the tenant's request budget.
+ */
+export function createGraphClient(app: TenantAppConfig, resilience: ResilienceOptions = {}): GraphClient {
+  const retry = new ResilienceMiddleware(`${app.tenantId}|${app.clientId}`, resilience);
+  const auth = new AuthenticationHandler({
+    getAccessToken: async () => {
+      const token = await acquireGraphToken(app);
+      if (!token.ok) throw new AuthError(token.error);
+      return token.accessToken;
+    },
+  });
+  const baseUrl = app.cloud.graphBaseUrl;
+  const client = Client.initWithMiddleware({
+    baseUrl: `${baseUrl}/`,
+    defaultVersion: "v1.0",
+    // Lets the SDK attach the bearer token to a national cloud's or the simulator's host.
+    customHosts: new Set([new URL(baseUrl).hostname]),
+    middleware: [auth, retry, new HTTPMessageHandler()],
+  });
+
+  return {
+    stats: retry.stats,
+    baseUrl,
+    async get(pathOrUrl, schema, options = {}) {
+      let response: Response;
+      try {
+        let request = client.api(pathOrUrl).responseType(ResponseType.RAW);
+        if (options.version) request = request.version(options.version);
+        response = (await request.get()) as Response;
+      } catch (error) {
+        if (error instanceof AuthError) return { ok: false, error: { kind: "auth", auth: error.auth, message: error.auth.message } };
+        const e = error as { message?: string; cause?: { message?: string; code?: string } };
+        return { ok: false, error: { kind: "network", message: `${e.message ?? "request failed"}${e.cause ? `: ${e.cause.code ?? e.cause.message}` : ""}` } };
+      }
+      const text = await response.text();
+      let json: unknown = null;
+      try {
+        json = text ? JSON.parse(text) : null;
+      } catch {
+        json = null;
+      }
+      if (!response.ok) return { ok: false, error: describeHttpFailure(response.status, json) };
+      const parsed = schema.safeParse(json);
+      if (!parsed.success) {
+        const first = parsed.error.issues[0];
+        return { ok: false, error: { kind: "invalid-response", message: `Graph returned an unexpected body at ${first?.path.join(".") || "(root)"}: ${first?.message}` } };
+      }
+      return { ok: true, data: parsed.data };
+    },
+  };
+}
+
+function describeHttpFailure(status: number, body: unknown): GraphFailure {
+  const err = (body as { error?: { code?: string; message?: string } } | null)?.error;
+  const code = err?.code ?? `HTTP${status}`;
+  const message = err?.message ?? `Graph answered HTTP ${status}`;
+  if (status === 410 || (status === 400 && /syncStateNotFound|syncStateInvalid|resyncRequired/i.test(code))) {
+    return { kind: "delta-expired", status: status as 400 | 410, code, message };
+  }
+  if (status === 403) return { kind: "forbidden", status, code, message };
+  return { kind: "http", status, code, message };
+}
