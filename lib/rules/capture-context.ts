@@ -1,0 +1,101 @@
+import type { ParsedDsregcmd } from "@/lib/reports/types";
+import { fieldEvidence, findField, sourceLabel, type Capture } from "@/lib/rules/report-fields";
+import type { Evidence } from "@/lib/rules/types";
+
+/**
+ * Who ran dsregcmd. The PRT is per user, so `dsregcmd /status` only tells the truth about it
+ * when run in the user's own session, unelevated
+ * (https://learn.microsoft.com/entra/identity/devices/troubleshoot-device-dsregcmd).
+ */
+export type ExecutingAccountKind = "system" | "entra" | "domain" | "local" | "microsoft-account" | "unknown";
+
+export interface ExecutingAccount {
+  kind: ExecutingAccountKind;
+  /** `CONTOSO\jdoe` as printed, or null. */
+  name: string | null;
+  upn: string | null;
+}
+
+/**
+ * Parses `Executing Account Name` values: `CONTOSO\jdoe, jdoe@contoso.com` (domain),
+ * `AzureAD\JohnDoe, john@contoso.com` (Entra), `PC-01\localadmin, ` (local), `NT AUTHORITY\SYSTEM`.
+ */
+export function parseExecutingAccount(report: ParsedDsregcmd): ExecutingAccount {
+  const raw = report.executingAccount?.trim() ?? "";
+  if (raw === "") return { kind: "unknown", name: null, upn: null };
+  const comma = raw.indexOf(",");
+  const name = (comma === -1 ? raw : raw.slice(0, comma)).trim();
+  const upn = comma === -1 ? null : raw.slice(comma + 1).trim() || null;
+  const slash = name.indexOf("\\");
+  if (slash === -1) return { kind: "unknown", name: name || null, upn };
+  const authority = name.slice(0, slash).trim().toLowerCase();
+  const user = name.slice(slash + 1).trim();
+  const hostName = report.deviceName?.split(".")[0]?.trim().toLowerCase() || null;
+  const domain = report.domainName?.trim().toLowerCase() || null;
+
+  let kind: ExecutingAccountKind;
+  // A domain machine account (`CONTOSO\PC-01$`) is how SYSTEM appears on the network.
+  if (authority === "nt authority" || user.endsWith("$")) kind = "system";
+  else if (authority === "azuread") kind = "entra";
+  else if (authority === "microsoftaccount") kind = "microsoft-account";
+  else if (hostName !== null && authority === hostName) kind = "local";
+  else if (domain !== null && authority === domain) kind = "domain";
+  // A trusted domain's user still has a UPN; a local account prints an empty one.
+  else kind = upn ? "domain" : "local";
+  return { kind, name, upn };
+}
+
+/**
+ * - `user`: the signed-in user's own session, unelevated (or we cannot tell otherwise).
+ * - `system`: SYSTEM (the agent's service account, or `User Context : SYSTEM`).
+ * - `elevated`: run as administrator (`User Context : ELEVATED User`, or KeySignTest actually ran).
+ * - `local-account`: a local or personal Microsoft account on an Entra-joined or hybrid device,
+ *   so no work account's PRT is visible. On a registered-only device the local account is the
+ *   user's real session, so it counts as `user`.
+ */
+export type CaptureContextKind = "user" | "system" | "elevated" | "local-account";
+
+export interface CaptureContext {
+  kind: CaptureContextKind;
+  account: ExecutingAccount;
+  /** The lines that decided the context (empty for a plain user capture). */
+  evidence: Evidence[];
+}
+
+export function detectCaptureContext(report: ParsedDsregcmd, capture: Capture = "user"): CaptureContext {
+  const account = parseExecutingAccount(report);
+  const accountEvidence = (): Evidence =>
+    fieldEvidence(report, capture, "Executing Account Name", "Diagnostic Data", report.executingAccount);
+  const userContext = findField(report, "User Context", "Diagnostic Data");
+  const userContextValue = userContext?.value.trim().toUpperCase() ?? null;
+  const userContextEvidence = (): Evidence => ({
+    source: sourceLabel(capture, userContext?.section ?? "Diagnostic Data"),
+    field: userContext?.key ?? "User Context",
+    value: userContext?.value ?? null,
+  });
+
+  if (account.kind === "system" || userContextValue === "SYSTEM") {
+    const evidence: Evidence[] = [];
+    if (account.kind === "system") evidence.push(accountEvidence());
+    if (userContextValue === "SYSTEM") evidence.push(userContextEvidence());
+    return { kind: "system", account, evidence };
+  }
+
+  // KeySignTest runs only elevated; unelevated it prints "MUST Run elevated to test."
+  const keySignTest = findField(report, "KeySignTest", "Diagnostic Data");
+  const keySignTestRan = keySignTest !== null && keySignTest.value !== "" && !/must run elevated/i.test(keySignTest.value);
+  if (userContextValue === "ELEVATED USER" || keySignTestRan) {
+    const evidence: Evidence[] = [];
+    if (userContextValue === "ELEVATED USER") evidence.push(userContextEvidence());
+    if (keySignTestRan && keySignTest) {
+      evidence.push({ source: sourceLabel(capture, keySignTest.section), field: keySignTest.key, value: keySignTest.value });
+    }
+    if (account.name) evidence.push(accountEvidence());
+    return { kind: "elevated", account, evidence };
+  }
+
+  if ((account.kind === "local" || account.kind === "microsoft-account") && report.azureAdJoined === true) {
+    return { kind: "local-account", account, evidence: [accountEvidence()] };
+  }
+  return { kind: "user", account, evidence: [] };
+}

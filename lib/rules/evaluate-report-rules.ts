@@ -1,0 +1,22 @@
+import { reportRules } from "@/lib/rules/report-rule-list";
+import type { ReportRuleInput } from "@/lib/rules/report-rule-input";
+import { SEVERITY_ORDER, type Finding } from "@/lib/rules/types";
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Runs every report-only rule. Pure and deterministic: the same input gives deep-equal findings,
+ * sorted by severity, then rule id, then title; event upload order does not matter.
+ */
+export function evaluateReportRules(input: ReportRuleInput): Finding[] {
+  return reportRules
+    .flatMap((rule) => rule.evaluate(input))
+    .sort(
+      (a, b) =>
+        SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+        compareText(a.rule, b.rule) ||
+        compareText(a.title, b.title),
+    );
+}

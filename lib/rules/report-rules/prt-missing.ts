@@ -1,0 +1,74 @@
+import { detectCaptureContext } from "@/lib/rules/capture-context";
+import { classifyPrtFailure } from "@/lib/rules/classify-prt-failure";
+import {
+  buildPrtRemediation,
+  describeAttemptOwnership,
+  describeCodes,
+  PRT_CAUSE_EXPLANATIONS,
+} from "@/lib/rules/prt-remediation";
+import type { ReportRule } from "@/lib/rules/report-rule";
+import { fieldEvidence, isJoinedOrRegistered, yesNo } from "@/lib/rules/report-fields";
+import { dedupeEvidence } from "@/lib/rules/dedupe-evidence";
+import type { Finding } from "@/lib/rules/types";
+
+export const prtMissingRule: ReportRule = {
+  id: "prt-missing",
+  severity: "high",
+  title: "No Primary Refresh Token",
+  description:
+    "AzureAdPrt is NO in a user-context report of a joined or registered device. Without a PRT no token carries the deviceid claim, so Conditional Access shows \"Device State: Unregistered\". The title names the likely cause (domain.md 6 classifier, first match wins); a local account's missing PRT is expected and reported as info.",
+  evaluate({ report, systemReport, events }): Finding[] {
+    if (report.azureAdPrt !== false || !isJoinedOrRegistered(report)) return [];
+    // AzureAdPrt : NO is normal as SYSTEM, elevated or under a local account: user-context-not-captured says so instead.
+    const context = detectCaptureContext(report);
+    if (context.kind !== "user") return [];
+
+    const classification = classifyPrtFailure({ report, systemReport, events });
+    const joined = report.azureAdJoined === true;
+    const evidence = dedupeEvidence([
+      fieldEvidence(report, "user", "AzureAdPrt", "SSO State", "NO"),
+      joined
+        ? fieldEvidence(report, "user", "AzureAdJoined", "Device State", yesNo(report.azureAdJoined))
+        : fieldEvidence(report, "user", "WorkplaceJoined", "User State", yesNo(report.workplaceJoined)),
+      ...(report.executingAccount
+        ? [fieldEvidence(report, "user", "Executing Account Name", "Diagnostic Data", report.executingAccount)]
+        : []),
+      ...classification.evidence,
+    ]);
+
+    if (classification.cause === "local-account") {
+      return [
+        {
+          rule: "prt-missing",
+          severity: "info",
+          title: `No Primary Refresh Token: ${classification.label}`,
+          explanation: `AzureAdPrt is NO. ${PRT_CAUSE_EXPLANATIONS["local-account"]} Conditional Access is not affected for work accounts on this device.`,
+          evidence,
+          remediation: buildPrtRemediation(classification, report),
+        },
+      ];
+    }
+
+    const who = context.account.upn ?? context.account.name ?? "the signed-in user";
+    const state = joined ? "`AzureAdJoined : YES`" : "`WorkplaceJoined : YES`";
+    const explanation = [
+      `AzureAdPrt is NO for ${who}. Without a Primary Refresh Token Windows cannot give apps tokens with the device's deviceid claim, so Conditional Access shows "Device State: Unregistered" even though dsregcmd says ${state}.`,
+      PRT_CAUSE_EXPLANATIONS[classification.cause],
+      describeCodes(classification.codes),
+      classification.fromAttemptDiagnostics ? describeAttemptOwnership(report) : "",
+    ]
+      .filter((part) => part !== "")
+      .join(" ");
+
+    return [
+      {
+        rule: "prt-missing",
+        severity: "high",
+        title: `No Primary Refresh Token: ${classification.label}`,
+        explanation,
+        evidence,
+        remediation: buildPrtRemediation(classification, report),
+      },
+    ];
+  },
+};

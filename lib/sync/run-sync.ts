@@ -1,0 +1,455 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type { Db, Prisma } from "@/lib/db/client";
+import { createGraphClient, type GraphClient, type GraphFailure } from "@/lib/graph/graph-client";
+import {
+  BitlockerKeysPageSchema,
+  DeltaPageSchema,
+  DEVICE_SELECT,
+  DevicePageSchema,
+  isRemoved,
+  LapsPageSchema,
+  type GraphDevice,
+} from "@/lib/graph/graph-schemas";
+import type { ResilienceOptions } from "@/lib/graph/resilience-middleware";
+import { applyDevicePage } from "./apply-device-page";
+import { loadTenantApp } from "./load-tenant-app";
+import { acquireSyncLease, releaseSyncLease, renewSyncLease } from "./sync-lease";
+
+export interface SyncProgress {
+  runId: string;
+  mode: "full" | "delta";
+  pages: number;
+  devicesSeen: number;
+  added: number;
+  changed: number;
+  deleted: number;
+  throttledWaits: number;
+  elapsedMs: number;
+  /** Devices expected in a full sync (the previous count), for an ETA; null when unknown. */
+  estimatedTotal: number | null;
+}
+
+export interface SyncRunSummary extends SyncProgress {
+  status: "succeeded";
+  fallbackReason: string | null;
+  warnings: string[];
+  resumed: boolean;
+}
+
+export type SyncErrorCode = "already-running" | "not-found" | "no-credentials" | "auth" | "forbidden" | "graph" | "aborted";
+
+export type SyncOutcome =
+  | { ok: true; run: SyncRunSummary }
+  | { ok: false; error: { code: SyncErrorCode; message: string }; runId?: string };
+
+export interface RunSyncOptions {
+  tenantRef: string;
+  /** auto: delta when a deltaLink is stored, else full. */
+  mode?: "auto" | "full" | "delta";
+  trigger: "manual" | "schedule" | "cli" | "test";
+  holder?: string;
+  /** Inject a client (tests, bench); by default one is built from the tenant's app registration. */
+  graph?: GraphClient;
+  resilience?: ResilienceOptions;
+  pageSize?: number;
+  leaseTtlMs?: number;
+  /** Overlap fetching the next page with writing the current one. */
+  prefetch?: boolean;
+  /** Checked after every committed page: aborting leaves the run resumable, as a crash would. */
+  signal?: AbortSignal;
+  onProgress?: (progress: SyncProgress) => void;
+  now?: () => Date;
+  /** Look up BitLocker key and LAPS presence after a full sync (degrades to a warning without permission). */
+  checkKeyPresence?: boolean;
+}
+
+type RunRow = { id: string; mode: string; startedAt: Date; resumeLink: string | null; pendingDeltaLink: string | null };
+
+class SyncStop extends Error {
+  constructor(
+    readonly code: SyncErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Full and delta sync of a tenant's devices from Microsoft Graph (shared/domain.md §3 "List", "Delta").
+ * Every page is applied in one transaction together with the run's resume point, so a killed sync
+ * restarted later continues from the last committed page without duplicating or losing devices.
+ */
+export async function runSync(db: Db, options: RunSyncOptions): Promise<SyncOutcome> {
+  const now = options.now ?? (() => new Date());
+  const holder = options.holder ?? `${process.pid}-${randomUUID()}`;
+  const ttl = options.leaseTtlMs ?? 120_000;
+  const loaded = options.graph ? null : await loadTenantApp(db, options.tenantRef);
+  if (loaded && !loaded.ok) return { ok: false, error: { code: loaded.error.code === "not-found" ? "not-found" : "no-credentials", message: loaded.error.message } };
+  const graph = options.graph ?? createGraphClient((loaded as Extract<typeof loaded, { ok: true }>).app, options.resilience);
+
+  if (!(await acquireSyncLease(db, { tenantRef: options.tenantRef, holder, ttlMs: ttl, now: now() }))) {
+    return { ok: false, error: { code: "already-running", message: "A sync of this tenant is already running" } };
+  }
+  let run: RunRow | null = null;
+  const started = Date.now();
+  try {
+    const tenant = await db.tenant.findUniqueOrThrow({ where: { id: options.tenantRef }, select: { deltaLink: true } });
+    const { run: r, resumed } = await openRun(db, options, tenant.deltaLink, now());
+    run = r;
+    const estimatedTotal = await db.directoryDevice.count({ where: { tenantRef: options.tenantRef, deletedAt: null } });
+    const progress: SyncProgress = {
+      runId: run.id,
+      mode: run.mode as "full" | "delta",
+      pages: 0,
+      devicesSeen: 0,
+      added: 0,
+      changed: 0,
+      deleted: 0,
+      throttledWaits: 0,
+      elapsedMs: 0,
+      estimatedTotal: estimatedTotal || null,
+    };
+    const ctx: Ctx = { db, graph, options, holder, ttl, now, run, progress, started, fallbackReason: null, warnings: [] };
+
+    if (run.mode === "delta") {
+      const outcome = await deltaSync(ctx);
+      if (outcome === "expired") await fullSync(ctx);
+    } else {
+      await fullSync(ctx);
+    }
+    const summary: SyncRunSummary = {
+      ...ctx.progress,
+      throttledWaits: graph.stats.throttledWaits,
+      elapsedMs: Date.now() - started,
+      status: "succeeded",
+      fallbackReason: ctx.fallbackReason,
+      warnings: ctx.warnings,
+      resumed,
+    };
+    return { ok: true, run: summary };
+  } catch (error) {
+    if (error instanceof SyncStop) {
+      if (run && error.code !== "aborted") await failRun(db, run.id, error.message, graph, now());
+      return { ok: false, error: { code: error.code, message: error.message }, runId: run?.id };
+    }
+    if (run) await failRun(db, run.id, error instanceof Error ? error.message : String(error), graph, now()).catch(() => undefined);
+    throw error;
+  } finally {
+    // An aborted run keeps its lease until it expires, exactly like a crashed process would.
+    if (!options.signal?.aborted) await releaseSyncLease(db, { tenantRef: options.tenantRef, holder }).catch(() => undefined);
+  }
+}
+
+interface Ctx {
+  db: Db;
+  graph: GraphClient;
+  options: RunSyncOptions;
+  holder: string;
+  ttl: number;
+  now: () => Date;
+  run: RunRow;
+  progress: SyncProgress;
+  started: number;
+  fallbackReason: string | null;
+  warnings: string[];
+}
+
+async function openRun(db: Db, options: RunSyncOptions, deltaLink: string | null, at: Date): Promise<{ run: RunRow; resumed: boolean }> {
+  const select = { id: true, mode: true, startedAt: true, resumeLink: true, pendingDeltaLink: true } as const;
+  // We hold the lease, so a run still marked running belongs to a holder that died.
+  const orphan = await db.syncRun.findFirst({
+    where: { tenantRef: options.tenantRef, status: "running" },
+    orderBy: { startedAt: "desc" },
+    select,
+  });
+  const wantFull = options.mode === "full";
+  if (orphan?.resumeLink && !(wantFull && orphan.mode === "delta")) {
+    await db.syncRun.update({ where: { id: orphan.id }, data: { heartbeatAt: at } });
+    return { run: orphan, resumed: true };
+  }
+  if (orphan) {
+    await db.syncRun.updateMany({
+      where: { tenantRef: options.tenantRef, status: "running" },
+      data: { status: "abandoned", finishedAt: at, error: "The process running this sync stopped before its first page was committed" },
+    });
+  }
+  if (options.mode === "delta" && !deltaLink) {
+    throw new SyncStop("graph", "No delta link is stored for this tenant yet: run a full sync first");
+  }
+  const mode = wantFull || !deltaLink ? "full" : "delta";
+  const run = await db.syncRun.create({
+    data: { tenantRef: options.tenantRef, mode, trigger: options.trigger, status: "running", startedAt: at, heartbeatAt: at },
+    select,
+  });
+  return { run, resumed: false };
+}
+
+async function fullSync(ctx: Ctx): Promise<void> {
+  const { db, graph, options, run } = ctx;
+  const pageSize = options.pageSize ?? 999;
+  // Take the delta token first: changes made while we page through /devices arrive in the next delta.
+  if (!run.pendingDeltaLink) {
+    const latest = await graph.get(`/devices/delta?$select=${DEVICE_SELECT}&$deltatoken=latest`, DeltaPageSchema);
+    if (!latest.ok) throw stopFor(latest.error);
+    const link = latest.data["@odata.deltaLink"];
+    if (!link) throw new SyncStop("graph", "Graph returned no deltaLink for $deltatoken=latest");
+    run.pendingDeltaLink = link;
+    await db.syncRun.update({ where: { id: run.id }, data: { pendingDeltaLink: link } });
+  }
+  const first = run.mode === "full" && run.resumeLink ? run.resumeLink : `/devices?$select=${DEVICE_SELECT}&$top=${pageSize}`;
+  await pageThrough(ctx, first, DevicePageSchema, async (tx, page, next, at) => {
+    const counts = await applyDevicePage(tx, { tenantRef: options.tenantRef, devices: page.value, mode: "full", now: at, syncRunRef: run.id });
+    return { counts, runData: { resumeLink: next ?? null } };
+  });
+  await finishFullSync(ctx);
+}
+
+async function finishFullSync(ctx: Ctx): Promise<void> {
+  const { db, options, run, graph } = ctx;
+  if (options.checkKeyPresence !== false) await recordKeyPresence(ctx);
+  const at = ctx.now();
+  await db.$transaction(async (tx) => {
+    const missing = await tx.directoryDevice.findMany({
+      where: { tenantRef: options.tenantRef, deletedAt: null, lastSeenAt: { lt: run.startedAt } },
+      select: { objectId: true, deviceId: true, displayName: true },
+    });
+    if (missing.length) {
+      await tx.directoryDevice.updateMany({
+        where: { tenantRef: options.tenantRef, deletedAt: null, lastSeenAt: { lt: run.startedAt } },
+        data: { deletedAt: at, deletedReason: "missing-after-full-sync" },
+      });
+      await tx.directoryChange.createMany({
+        data: missing.map((m) => ({
+          tenantRef: options.tenantRef,
+          objectId: m.objectId,
+          deviceId: m.deviceId,
+          kind: "deleted",
+          at,
+          syncRunRef: run.id,
+          detail: { reason: "missing-after-full-sync", displayName: m.displayName },
+        })),
+      });
+    }
+    ctx.progress.deleted += missing.length;
+    await tx.tenant.update({
+      where: { id: options.tenantRef },
+      data: { deltaLink: run.pendingDeltaLink, deltaLinkAt: at, lastFullSyncAt: at, lastSyncAt: at },
+    });
+    await tx.syncRun.update({
+      where: { id: run.id },
+      data: {
+        status: "succeeded",
+        finishedAt: at,
+        heartbeatAt: at,
+        resumeLink: null,
+        devicesDeleted: { increment: missing.length },
+        throttledWaits: graph.stats.throttledWaits,
+        throttledMs: graph.stats.throttledMs,
+        fallbackReason: ctx.fallbackReason,
+        warnings: ctx.warnings.length ? ctx.warnings : undefined,
+      },
+    });
+  });
+}
+
+async function deltaSync(ctx: Ctx): Promise<"done" | "expired"> {
+  const { db, options, run, graph } = ctx;
+  const tenant = await db.tenant.findUniqueOrThrow({ where: { id: options.tenantRef }, select: { deltaLink: true } });
+  const first = run.resumeLink ?? tenant.deltaLink;
+  if (!first) throw new SyncStop("graph", "No delta link stored");
+  try {
+    await pageThrough(ctx, first, DeltaPageSchema, async (tx, page, next, at) => {
+      const devices: GraphDevice[] = [];
+      const removed: { id: string; reason: "changed" | "deleted" }[] = [];
+      for (const entry of page.value) {
+        if (isRemoved(entry)) removed.push({ id: entry.id, reason: entry["@removed"].reason });
+        else devices.push(entry as GraphDevice);
+      }
+      const counts = await applyDevicePage(tx, { tenantRef: options.tenantRef, devices, removed, mode: "delta", now: at, syncRunRef: run.id });
+      const deltaLink = page["@odata.deltaLink"];
+      if (deltaLink && !next) {
+        await tx.tenant.update({ where: { id: options.tenantRef }, data: { deltaLink, deltaLinkAt: at, lastSyncAt: at } });
+      }
+      return { counts, runData: { resumeLink: next ?? null } };
+    });
+  } catch (error) {
+    if (error instanceof DeltaExpired) {
+      // Tokens last 7 days; a service reset answers 410. Resync fully and mark what is missing as deleted.
+      ctx.fallbackReason = `${error.failure.code} (HTTP ${error.failure.status}): ${error.failure.message}`;
+      ctx.run.mode = "full";
+      ctx.run.resumeLink = null;
+      ctx.progress.mode = "full";
+      await db.$transaction([
+        db.syncRun.update({ where: { id: run.id }, data: { mode: "full", fallbackReason: ctx.fallbackReason, resumeLink: null } }),
+        db.tenant.update({ where: { id: options.tenantRef }, data: { deltaLink: null } }),
+      ]);
+      return "expired";
+    }
+    throw error;
+  }
+  const at = ctx.now();
+  await db.syncRun.update({
+    where: { id: run.id },
+    data: {
+      status: "succeeded",
+      finishedAt: at,
+      heartbeatAt: at,
+      resumeLink: null,
+      throttledWaits: graph.stats.throttledWaits,
+      throttledMs: graph.stats.throttledMs,
+      warnings: ctx.warnings.length ? ctx.warnings : undefined,
+    },
+  });
+  return "done";
+}
+
+class DeltaExpired extends Error {
+  constructor(readonly failure: Extract<GraphFailure, { kind: "delta-expired" }>) {
+    super(failure.message);
+  }
+}
+
+type PageHandler<P> = (
+  tx: Parameters<Parameters<Db["$transaction"]>[0]>[0],
+  page: P,
+  next: string | undefined,
+  at: Date,
+) => Promise<{ counts: Awaited<ReturnType<typeof applyDevicePage>>; runData: Prisma.SyncRunUpdateInput }>;
+
+async function pageThrough<S extends typeof DevicePageSchema | typeof DeltaPageSchema>(
+  ctx: Ctx,
+  firstLink: string,
+  schema: S,
+  handle: PageHandler<ReturnType<S["parse"]>>,
+): Promise<void> {
+  const { db, graph, options, run, progress } = ctx;
+  const prefetch = options.prefetch !== false;
+  let pending = graph.get(firstLink, schema);
+  for (;;) {
+    const result = await pending;
+    if (!result.ok) {
+      if (result.error.kind === "delta-expired") throw new DeltaExpired(result.error);
+      throw stopFor(result.error);
+    }
+    const page = result.data as ReturnType<S["parse"]>;
+    const next = page["@odata.nextLink"];
+    if (next && prefetch) pending = graph.get(next, schema);
+    const at = ctx.now();
+    const counts = await db.$transaction(
+      async (tx) => {
+        const { counts, runData } = await handle(tx, page, next, at);
+        await tx.syncRun.update({
+          where: { id: run.id },
+          data: {
+            ...runData,
+            pages: { increment: 1 },
+            devicesSeen: { increment: counts.seen },
+            devicesAdded: { increment: counts.added },
+            devicesChanged: { increment: counts.changed },
+            devicesDeleted: { increment: counts.deleted },
+            heartbeatAt: at,
+            throttledWaits: graph.stats.throttledWaits,
+            throttledMs: graph.stats.throttledMs,
+          },
+        });
+        if (!(await renewSyncLease(tx, { tenantRef: options.tenantRef, holder: ctx.holder, ttlMs: ctx.ttl, now: at }))) {
+          throw new SyncStop("already-running", "The sync lease was taken over by another instance; this run stops");
+        }
+        return counts;
+      },
+      { timeout: 60_000, maxWait: 30_000 },
+    );
+    progress.pages++;
+    progress.devicesSeen += counts.seen;
+    progress.added += counts.added;
+    progress.changed += counts.changed;
+    progress.deleted += counts.deleted;
+    progress.throttledWaits = graph.stats.throttledWaits;
+    progress.elapsedMs = Date.now() - ctx.started;
+    options.onProgress?.({ ...progress });
+    if (options.signal?.aborted) {
+      if (next && prefetch) await pending; // let the in-flight request settle; its page is not applied
+      throw new SyncStop("aborted", "The sync was stopped; the next run resumes from the last committed page");
+    }
+    if (!next) return;
+    if (!prefetch) pending = graph.get(next, schema);
+  }
+}
+
+/** BitLocker recovery key and LAPS password presence: ids only, never key material. */
+async function recordKeyPresence(ctx: Ctx): Promise<void> {
+  const { db, graph, options } = ctx;
+  const collect = async (
+    first: string,
+    schema: typeof BitlockerKeysPageSchema | typeof LapsPageSchema,
+    pick: (item: Record<string, unknown>) => string | null | undefined,
+    permission: string,
+    what: string,
+  ): Promise<Set<string> | null> => {
+    const ids = new Set<string>();
+    let link: string | undefined = first;
+    while (link) {
+      const page: Awaited<ReturnType<GraphClient["get"]>> = await graph.get(link, schema);
+      if (!page.ok) {
+        if (page.error.kind === "forbidden") {
+          ctx.warnings.push(`${permission} is not granted to the app: JoinScope cannot tell which devices have ${what}, so re-join advice warns about them for every device.`);
+        } else {
+          ctx.warnings.push(`Could not read ${what} presence: ${page.error.message}`);
+        }
+        return null;
+      }
+      const data = page.data as { value: Record<string, unknown>[]; "@odata.nextLink"?: string };
+      for (const item of data.value) {
+        const id = pick(item as Record<string, unknown>);
+        if (id) ids.add(id.toLowerCase());
+      }
+      link = data["@odata.nextLink"];
+    }
+    return ids;
+  };
+  const bitlocker = await collect(
+    "/informationProtection/bitlocker/recoveryKeys?$select=id,deviceId",
+    BitlockerKeysPageSchema,
+    (i) => i.deviceId as string | null,
+    "BitlockerKey.ReadBasic.All",
+    "BitLocker recovery keys stored",
+  );
+  const laps = await collect(
+    "/directory/deviceLocalCredentials?$select=id,deviceName,lastBackupDateTime",
+    LapsPageSchema,
+    (i) => i.id as string,
+    "DeviceLocalCredential.ReadBasic.All",
+    "a LAPS password stored",
+  );
+  const apply = async (ids: Set<string> | null, field: "hasBitlockerKeys" | "hasLapsPassword") => {
+    if (!ids) return;
+    const list = [...ids];
+    await db.$transaction(async (tx) => {
+      await tx.directoryDevice.updateMany({ where: { tenantRef: options.tenantRef }, data: { [field]: false } });
+      for (let i = 0; i < list.length; i += 500) {
+        await tx.directoryDevice.updateMany({ where: { tenantRef: options.tenantRef, deviceId: { in: list.slice(i, i + 500) } }, data: { [field]: true } });
+      }
+    });
+  };
+  await apply(bitlocker, "hasBitlockerKeys");
+  await apply(laps, "hasLapsPassword");
+}
+
+function stopFor(error: GraphFailure): SyncStop {
+  switch (error.kind) {
+    case "auth":
+      return new SyncStop("auth", error.message);
+    case "forbidden":
+      return new SyncStop("forbidden", `Graph refused the request (${error.code}): grant the app the Device.Read.All application permission and admin consent. ${error.message}`);
+    default:
+      return new SyncStop("graph", error.message);
+  }
+}
+
+async function failRun(db: Db, runId: string, message: string, graph: GraphClient, at: Date): Promise<void> {
+  await db.syncRun.update({
+    where: { id: runId },
+    data: { status: "failed", finishedAt: at, error: message.slice(0, 2000), throttledWaits: graph.stats.throttledWaits, throttledMs: graph.stats.throttledMs },
+  });
+}
