@@ -1,0 +1,182 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { POST } from "@/app/api/v1/reports/route";
+import { db } from "@/lib/db/client";
+import { revokeAgentToken } from "@/lib/agent-tokens/revoke-agent-token";
+import { countRows, createTenantWithToken } from "../setup/factories";
+import { sampleDsregcmd, sampleUpload } from "../setup/sample-reports";
+
+const URL_ = "http://joinscope.test/api/v1/reports";
+
+function post(body: unknown, init: { token?: string | null; contentType?: string; headers?: Record<string, string> } = {}) {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  const headers: Record<string, string> = { "content-type": init.contentType ?? "application/json", ...init.headers };
+  if (init.token) headers.authorization = `Bearer ${init.token}`;
+  return POST(new Request(URL_, { method: "POST", body: text, headers }), { params: Promise.resolve({}) });
+}
+
+async function errorOf(res: Response) {
+  const body = (await res.json()) as { error: { code: string; message: string; details?: unknown } };
+  expect(typeof body.error.message).toBe("string");
+  expect(body.error.message.length).toBeGreaterThan(5);
+  return body.error;
+}
+
+describe("POST /api/v1/reports", () => {
+  let token: string;
+  let tenantRef: string;
+  let tokenId: string;
+
+  beforeAll(async () => {
+    ({ token, tenantRef, tokenId } = await createTenantWithToken(db));
+  });
+
+  it("stores a valid upload and answers 201 with the report id, device id and findings", async () => {
+    const res = await post(sampleUpload({ deleted: true }), { token });
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as { reportId: string; deviceId: string; findings: { rule: string; severity: string }[] };
+    expect(body.deviceId).toBe("6e4cbe68-588b-499c-8c04-dcfff140a1ca");
+    expect(body.findings.map((f) => f.rule)).toContain("device-auth-failed");
+    const stored = await db.deviceReport.findUniqueOrThrow({
+      where: { id: body.reportId },
+      select: { tenantRef: true, hostname: true, joinType: true, azureAdPrt: true, deviceAuthStatus: true, computerDn: true, events: { select: { eventId: true } } },
+    });
+    expect(stored).toMatchObject({ tenantRef, hostname: "PC-0142", joinType: "hybrid", azureAdPrt: false, deviceAuthStatus: "FAILED" });
+    expect(stored.computerDn).toContain("OU=Workstations");
+    expect(stored.events.map((e) => e.eventId)).toEqual([1098]);
+    const tokenRow = await db.agentToken.findUniqueOrThrow({ where: { id: tokenId }, select: { lastUsedAt: true } });
+    expect(tokenRow.lastUsedAt).not.toBeNull();
+  });
+
+  it("stores the same content once: a retry answers 200 with the same report id", async () => {
+    const { token: t } = await createTenantWithToken(db);
+    const upload = sampleUpload({ hostname: "PC-0777", deviceId: "11111111-2222-3333-4444-555555555555" });
+    const first = await post(upload, { token: t });
+    expect(first.status).toBe(201);
+    const before = await countRows(db);
+    // Same content with reordered keys and LF instead of CRLF is still the same report.
+    const reordered = { ...upload, dsregcmd: upload.dsregcmd.replace(/\r\n/g, "\n") };
+    const second = await post(Object.fromEntries(Object.entries(reordered).reverse()), { token: t });
+    expect(second.status).toBe(200);
+    const a = (await first.json()) as { reportId: string };
+    const b = (await second.json()) as { reportId: string; duplicate: boolean };
+    expect(b).toMatchObject({ reportId: a.reportId, duplicate: true });
+    const after = await countRows(db);
+    expect(after).toEqual(before);
+  });
+
+  it("flags a report from another tenant (tenant-mismatch)", async () => {
+    const { token: t } = await createTenantWithToken(db);
+    const res = await post(sampleUpload({ tenantId: "99999999-8888-7777-6666-555555555555", hostname: "PC-OTHER" }), { token: t });
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as { findings: { rule: string; severity: string }[] };
+    expect(body.findings).toContainEqual(expect.objectContaining({ rule: "tenant-mismatch", severity: "critical" }));
+  });
+
+  describe("rejections change nothing in the database", () => {
+    it.each([
+      ["no Authorization header", null, 401, "missing-token"],
+      ["a malformed token", "not-a-token", 401, "invalid-token"],
+      ["an unknown token", `jsa_${"A".repeat(43)}`, 401, "invalid-token"],
+    ])("401 for %s", async (_name, badToken, status, code) => {
+      const before = await countRows(db);
+      const res = await post(sampleUpload(), { token: badToken });
+      expect(res.status).toBe(status);
+      expect(res.headers.get("www-authenticate")).toMatch(/^Bearer/);
+      expect((await errorOf(res)).code).toBe(code);
+      expect(await countRows(db)).toEqual(before);
+    });
+
+    it("401 for a revoked token", async () => {
+      const { token: t, tokenId: id } = await createTenantWithToken(db);
+      await revokeAgentToken(db, { id, actor: "test" });
+      const before = await countRows(db);
+      const res = await post(sampleUpload({ hostname: "PC-REVOKED" }), { token: t });
+      expect(res.status).toBe(401);
+      expect((await errorOf(res)).code).toBe("revoked-token");
+      expect(await countRows(db)).toEqual(before);
+    });
+
+    it("413 when Content-Length declares more than 1 MiB", async () => {
+      const { token: t } = await createTenantWithToken(db);
+      const before = await countRows(db);
+      const big = { ...sampleUpload(), dsregcmd: sampleDsregcmd() + " ".repeat(1024 * 1024) };
+      const res = await post(big, { token: t });
+      expect(res.status).toBe(413);
+      expect((await errorOf(res)).code).toBe("payload-too-large");
+      expect(await countRows(db)).toEqual(before);
+    });
+
+    it("413 when a streamed body without Content-Length passes 1 MiB", async () => {
+      const { token: t } = await createTenantWithToken(db);
+      const before = await countRows(db);
+      const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
+      let sent = 0;
+      const stream = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent++ < 40) controller.enqueue(chunk);
+          else controller.close();
+        },
+      });
+      const req = new Request(URL_, {
+        method: "POST",
+        body: stream,
+        headers: { "content-type": "application/json", authorization: `Bearer ${t}` },
+        duplex: "half",
+      } as RequestInit);
+      const res = await POST(req, { params: Promise.resolve({}) });
+      expect(res.status).toBe(413);
+      expect(sent).toBeLessThan(40);
+      expect(await countRows(db)).toEqual(before);
+    });
+
+    it.each([
+      ["invalid JSON", "{ not json", "invalid-json"],
+      ["a JSON array", [], "invalid-body"],
+      ["a missing dsregcmd", { ...sampleUpload(), dsregcmd: undefined }, "invalid-body"],
+      ["an unknown field", { ...sampleUpload(), password: "x" }, "invalid-body"],
+      ["a bad capturedAt", { ...sampleUpload(), capturedAt: "yesterday" }, "invalid-body"],
+      ["prose instead of dsregcmd", { ...sampleUpload(), dsregcmd: "Hi helpdesk, my laptop says I can't access Outlook. Thanks, Jo" }, "invalid-dsregcmd"],
+      ["ipconfig output instead of dsregcmd", { ...sampleUpload(), dsregcmd: "Windows IP Configuration\r\n\r\n   Host Name . . . . . . . . . . . . : PC-0142\r\n" }, "invalid-dsregcmd"],
+      ["a broken SYSTEM capture", { ...sampleUpload(), dsregcmdSystem: "\u0000\u0001\u0002binary" }, "invalid-dsregcmd-system"],
+    ])("400 for %s", async (_name, body, code) => {
+      const { token: t } = await createTenantWithToken(db);
+      const before = await countRows(db);
+      const res = await post(body, { token: t });
+      expect(res.status).toBe(400);
+      expect((await errorOf(res)).code).toBe(code);
+      expect(await countRows(db)).toEqual(before);
+    });
+
+    it("400 lists every schema problem with its path", async () => {
+      const { token: t } = await createTenantWithToken(db);
+      const res = await post({ ...sampleUpload(), hostname: "", events: [{ id: -1 }] }, { token: t });
+      expect(res.status).toBe(400);
+      const error = await errorOf(res);
+      const paths = (error.details as { path: string }[]).map((d) => d.path);
+      expect(paths).toEqual(expect.arrayContaining(["hostname", "events.0.id", "events.0.time"]));
+    });
+
+    it("415 for a non-JSON content type", async () => {
+      const { token: t } = await createTenantWithToken(db);
+      const res = await post(sampleDsregcmd(), { token: t, contentType: "text/plain" });
+      expect(res.status).toBe(415);
+    });
+
+    it("429 with Retry-After once a token passes its budget", async () => {
+      const { token: t } = await createTenantWithToken(db);
+      // JOINSCOPE_INGEST_RATE_LIMIT is 5 per minute in the integration tests.
+      for (let i = 0; i < 5; i++) {
+        const ok = await post(sampleUpload({ hostname: `PC-RATE-${i}` }), { token: t });
+        expect(ok.status).toBe(201);
+      }
+      const before = await countRows(db);
+      const res = await post(sampleUpload({ hostname: "PC-RATE-X" }), { token: t });
+      expect(res.status).toBe(429);
+      const retryAfter = Number(res.headers.get("retry-after"));
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      expect((await errorOf(res)).code).toBe("rate-limited");
+      expect(await countRows(db)).toEqual(before);
+    });
+  });
+});

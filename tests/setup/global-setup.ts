@@ -1,0 +1,6 @@
+import { prepareTemplate, testDatabaseKind } from "./databases";
+
+export default async function globalSetup(): Promise<void> {
+  await prepareTemplate();
+  console.log(`integration tests: database = ${testDatabaseKind()}`);
+}

@@ -1,0 +1,7 @@
+// Runs before each integration test file's imports: lib/config reads DATABASE_URL once, at import.
+import { createTestDatabase } from "./databases";
+
+process.env.DATABASE_URL = await createTestDatabase();
+process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? "silent";
+process.env.JOINSCOPE_INGEST_RATE_LIMIT = process.env.JOINSCOPE_INGEST_RATE_LIMIT ?? "5";
+process.env.JOINSCOPE_INGEST_RATE_WINDOW_SECONDS = process.env.JOINSCOPE_INGEST_RATE_WINDOW_SECONDS ?? "60";
