@@ -1,0 +1,116 @@
+/**
+ * The `joinscope` command as an admin runs it: the real bin, a child process, the test database.
+ */
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { FIXTURES, NEGATIVE_FIXTURES, readFixture } from "@/lib/reports/fixtures";
+import { ROOT } from "../setup/databases";
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function joinscope(args: string[], stdin?: Buffer | string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, "bin/joinscope.mjs"), ...args], {
+      cwd: ROOT,
+      env: { ...process.env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin ?? "");
+  });
+}
+
+const fixturePath = (name: string) => join(ROOT, "lib/reports/fixtures", name);
+
+describe("joinscope parse", () => {
+  // One capture per layout generation keeps this suite fast; the parser's own tests cover every fixture.
+  const sample = ["win10-1607-hybrid.txt", "win10-21h1-hybrid-deleted.txt", "win11-23h2-hybrid.utf16le.txt", "win11-24h2-hybrid-full.txt"];
+
+  it.each(sample)("prints the JSON contract for %s", async (file) => {
+    const fixture = FIXTURES.find((f) => f.file === file);
+    expect(fixture, `fixture ${file} is listed`).toBeDefined();
+    const r = await joinscope(["parse", "--format", "json", fixturePath(file)]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as Record<string, unknown>;
+    const { sections, ...scalars } = json;
+    expect(scalars).toEqual(fixture!.expected);
+    expect(Array.isArray(sections)).toBe(true);
+  });
+
+  it("reads standard input with -", async () => {
+    const r = await joinscope(["parse", "-"], readFixture("win11-23h2-hybrid.utf16le.txt"));
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).joinType).toBe("hybrid");
+  });
+
+  it.each(NEGATIVE_FIXTURES.map((f) => [f.file, f.errorCode] as const))("rejects %s with exit 1 and a message", async (file) => {
+    const r = await joinscope(["parse", fixturePath(file)]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^joinscope: .{20,}/);
+  });
+
+  it("exits 2 on a bad option and 1 on a missing file", async () => {
+    expect((await joinscope(["parse", "--format", "xml", fixturePath("win10-1607-hybrid.txt")])).code).toBe(2);
+    const missing = await joinscope(["parse", "/nonexistent/dsregcmd.txt"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("no such file");
+  });
+});
+
+describe("joinscope diagnose", () => {
+  it("prints the report and findings with evidence and remediation", async () => {
+    const r = await joinscope(["diagnose", "--format", "json", "--captured-at", "2025-03-10T12:00:00Z", fixturePath("win10-21h1-hybrid-deleted.txt")]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { report: { deviceId: string }; findings: { rule: string; severity: string; title: string; evidence: unknown[]; remediation: string[] }[] };
+    expect(out.report.deviceId).toMatch(/^[0-9a-f-]{36}$/);
+    const authFailed = out.findings.find((f) => f.rule === "device-auth-failed");
+    expect(authFailed).toMatchObject({ severity: "critical" });
+    expect(authFailed!.evidence.length).toBeGreaterThan(0);
+    expect(authFailed!.remediation.join(" ")).toMatch(/BitLocker/);
+  });
+
+  it("flags a report from another tenant when --tenant-id is given", async () => {
+    const r = await joinscope(["diagnose", "--tenant-id", "00000000-1111-2222-3333-444444444444", fixturePath("win11-24h2-hybrid-full.txt")]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).findings.map((f: { rule: string }) => f.rule)).toContain("tenant-mismatch");
+  });
+});
+
+describe("joinscope tenant and token", () => {
+  it("creates, lists and revokes an agent token; the secret is printed once", async () => {
+    const add = await joinscope(["tenant", "add", "--tenant-id", "AAAABBBB-0000-CCCC-1111-DDDD2222EEEE", "--name", "Contoso"]);
+    expect(add.code).toBe(0);
+    const dup = await joinscope(["tenant", "add", "--tenant-id", "aaaabbbb-0000-cccc-1111-dddd2222eeee", "--name", "Again"]);
+    expect(dup.code).toBe(1);
+    expect(dup.stderr).toContain("already registered");
+
+    const created = await joinscope(["token", "create", "--name", "Intune remediation"]);
+    expect(created.code).toBe(0);
+    const token = created.stdout.trim();
+    expect(token).toMatch(/^jsa_[A-Za-z0-9_-]{43}$/);
+
+    const list = await joinscope(["token", "list", "--format", "json"]);
+    const tokens = JSON.parse(list.stdout) as { id: string; prefix: string; name: string; revokedAt: string | null }[];
+    expect(tokens).toHaveLength(1);
+    expect(tokens[0]).toMatchObject({ name: "Intune remediation", revokedAt: null });
+    expect(token.startsWith(tokens[0]!.prefix)).toBe(true);
+    expect(list.stdout).not.toContain(token);
+
+    const revoke = await joinscope(["token", "revoke", tokens[0]!.id]);
+    expect(revoke.code).toBe(0);
+    const after = JSON.parse((await joinscope(["token", "list", "--format", "json"])).stdout) as { revokedAt: string | null }[];
+    expect(after[0]!.revokedAt).not.toBeNull();
+  });
+});
