@@ -7,6 +7,11 @@ const alias = {
   "server-only": fileURLToPath(new URL("./lib/testing/server-only-stub.ts", import.meta.url)),
 };
 
+// The simulator's CA must be trusted when each worker process starts: Node reads NODE_EXTRA_CA_CERTS
+// only at start-up, and forked workers inherit this process's environment.
+const { ensureSimulatorCertificates } = await import("./lib/simulator/certificates");
+process.env.NODE_EXTRA_CA_CERTS = (await ensureSimulatorCertificates()).caPath;
+
 export default defineConfig({
   resolve: { alias },
   test: {

@@ -33,10 +33,17 @@ class AuthError extends Error {
  */
 export function createGraphClient(app: TenantAppConfig, resilience: ResilienceOptions = {}): GraphClient {
   const retry = new ResilienceMiddleware(`${app.tenantId}|${app.clientId}`, resilience);
+  // The SDK wraps whatever the auth provider throws in its own GraphError, so the failure is also kept
+  // here and read back when a request fails.
+  let lastAuthFailure: AuthFailure | null = null;
   const auth = new AuthenticationHandler({
     getAccessToken: async () => {
       const token = await acquireGraphToken(app);
-      if (!token.ok) throw new AuthError(token.error);
+      if (!token.ok) {
+        lastAuthFailure = token.error;
+        throw new AuthError(token.error);
+      }
+      lastAuthFailure = null;
       return token.accessToken;
     },
   });
@@ -59,7 +66,8 @@ export function createGraphClient(app: TenantAppConfig, resilience: ResilienceOp
         if (options.version) request = request.version(options.version);
         response = (await request.get()) as Response;
       } catch (error) {
-        if (error instanceof AuthError) return { ok: false, error: { kind: "auth", auth: error.auth, message: error.auth.message } };
+        const authFailure = error instanceof AuthError ? error.auth : lastAuthFailure;
+        if (authFailure) return { ok: false, error: { kind: "auth", auth: authFailure, message: authFailure.message } };
         const e = error as { message?: string; cause?: { message?: string; code?: string } };
         return { ok: false, error: { kind: "network", message: `${e.message ?? "request failed"}${e.cause ? `: ${e.cause.code ?? e.cause.message}` : ""}` } };
       }

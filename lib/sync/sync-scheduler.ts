@@ -1,0 +1,47 @@
+import "server-only";
+import { config } from "@/lib/config";
+import { db } from "@/lib/db/client";
+import { log } from "@/lib/http/logger";
+import { runSync } from "./run-sync";
+
+const TICK_MS = 60_000;
+let timer: NodeJS.Timeout | null = null;
+let busy = false;
+
+/**
+ * Delta-syncs every tenant with an app registration once per JOINSCOPE_SYNC_INTERVAL_MINUTES. Several
+ * app instances may run this: the per-tenant lease lets exactly one of them sync a tenant at a time.
+ */
+export function startSyncScheduler(): void {
+  if (timer || config.JOINSCOPE_SYNC_INTERVAL_MINUTES === 0) return;
+  const tick = () => void syncDueTenants().catch((error: unknown) => log("error", "sync scheduler tick failed", { error: String(error) }));
+  timer = setInterval(tick, TICK_MS);
+  timer.unref();
+  setTimeout(tick, 5_000).unref();
+  log("info", "sync scheduler started", { intervalMinutes: config.JOINSCOPE_SYNC_INTERVAL_MINUTES });
+}
+
+export async function syncDueTenants(now = new Date()): Promise<void> {
+  if (busy) return;
+  busy = true;
+  try {
+    const due = new Date(now.getTime() - config.JOINSCOPE_SYNC_INTERVAL_MINUTES * 60_000);
+    const tenants = await db.tenant.findMany({
+      where: { syncEnabled: true, clientId: { not: null }, credentialCiphertext: { not: null }, OR: [{ lastSyncAt: null }, { lastSyncAt: { lt: due } }] },
+      select: { id: true, name: true },
+    });
+    for (const t of tenants) {
+      const outcome = await runSync(db, { tenantRef: t.id, mode: "auto", trigger: "schedule" });
+      if (outcome.ok) {
+        const r = outcome.run;
+        log("info", "sync finished", { tenant: t.name, mode: r.mode, pages: r.pages, added: r.added, changed: r.changed, deleted: r.deleted, ms: r.elapsedMs });
+      } else if (outcome.error.code !== "already-running") {
+        log("warn", "sync failed", { tenant: t.name, code: outcome.error.code, message: outcome.error.message });
+        // Record the attempt so a broken tenant is retried at the next interval, not every minute.
+        await db.tenant.update({ where: { id: t.id }, data: { lastSyncAt: new Date() } });
+      }
+    }
+  } finally {
+    busy = false;
+  }
+}
