@@ -97,6 +97,14 @@ export function explainAuthError(error: unknown, app: Pick<TenantAppConfig, "ten
     case "AADSTS700016":
       return { code: "app-not-found", aadsts, message: `No application with client id ${app.clientId} exists in tenant ${app.tenantId}. Check the client id, and that the app is registered (or consented) in this tenant.` };
   }
+  if (e.errorCode === "endpoints_resolution_error") {
+    // MSAL could not read https://<host>/<tenant>/v2.0/.well-known/openid-configuration: Entra answers
+    // 400 (AADSTS90002) there for a tenant that does not exist; an unreachable host fails the same way.
+    return {
+      code: "tenant-not-found",
+      message: `Tenant ${app.tenantId} was not found at ${app.cloud.authorityHost} (or the host could not be reached). Check the tenant id and the cloud.`,
+    };
+  }
   if (/ENOTFOUND|ECONNREFUSED|ECONNRESET|ETIMEDOUT|network|certificate|self.signed|UNABLE_TO_VERIFY/i.test(text)) {
     return { code: "unreachable", message: `Could not reach ${app.cloud.authorityHost}: ${(e.errorMessage ?? e.message ?? "network error").split("\n")[0]}` };
   }

@@ -1,0 +1,261 @@
+/**
+ * The real sync code (MSAL app-only auth, the Graph SDK, the retry middleware, Prisma) against the
+ * HTTPS simulator. After each scenario the devices in the database equal the simulator's set exactly.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db/client";
+import { buildAlternativeSecurityIdKey } from "@/lib/simulator/generate-tenant";
+import type { SimulatorHandle } from "@/lib/simulator/server";
+import { runSync } from "@/lib/sync/run-sync";
+import { countRows } from "../setup/factories";
+import { expectDirectoryMatches, startSimulatedTenant } from "../setup/simulated-tenant";
+
+const fast = { sleep: async () => undefined, baseDelayMs: 1 };
+
+describe("directory sync against the simulator", () => {
+  let sim: SimulatorHandle;
+  let tenantRef: string;
+  let tenantId: string;
+
+  beforeAll(async () => {
+    ({ sim, tenantRef, tenantId } = await startSimulatedTenant(db, { seed: 7, deviceCount: 600 }));
+  });
+  afterAll(async () => sim?.close());
+
+  async function expectInSync() {
+    const { ours, theirs } = await expectDirectoryMatches(db, sim, tenantRef, tenantId);
+    expect(ours.length).toBe(theirs.length);
+    expect(ours).toEqual(theirs);
+  }
+
+  it("full sync pages through /devices and stores every object with its derived thumbprint", async () => {
+    const outcome = await runSync(db, { tenantRef, mode: "full", trigger: "test", pageSize: 150, resilience: fast });
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    expect(outcome.run.mode).toBe("full");
+    expect(outcome.run.pages).toBe(4);
+    expect(outcome.run.added).toBe(sim.state.tenant(tenantId).listDevices().length);
+    expect(outcome.run.added).toBeGreaterThan(550);
+    await expectInSync();
+    const tenant = await db.tenant.findUniqueOrThrow({ where: { id: tenantRef }, select: { deltaLink: true, lastFullSyncAt: true } });
+    expect(tenant.deltaLink).toContain("$deltatoken=");
+    expect(tenant.lastFullSyncAt).not.toBeNull();
+    // Every X509 alternativeSecurityId decodes to the thumbprint the generator put in it.
+    const withCert = sim.state.tenant(tenantId).listDevices().find((d) => d.alternativeSecurityIds?.length);
+    const row = await db.directoryDevice.findFirstOrThrow({ where: { tenantRef, objectId: withCert!.id }, select: { thumbprint: true } });
+    expect(row.thumbprint).toMatch(/^[0-9A-F]{40}$/);
+    const pending = await db.directoryDevice.count({ where: { tenantRef, isPending: true } });
+    expect(pending).toBeGreaterThan(0);
+  });
+
+  it("delta sync applies adds, changes, soft and hard deletes, and records them for the timeline", async () => {
+    const store = sim.state.tenant(tenantId);
+    const devices = store.listDevices();
+    const template = devices.find((d) => d.trustType === "ServerAd" && d.alternativeSecurityIds?.length)!;
+    const added = ["a", "b", "c"].map((s, i) =>
+      store.addDevice({ ...template, id: `00000000-0000-4000-8000-00000000000${i}`, deviceId: `10000000-0000-4000-8000-00000000000${i}`, displayName: `NEW-${s}` }),
+    );
+    const disabled = devices[1]!;
+    store.updateDevice(disabled.id, { accountEnabled: false });
+    const rotated = devices.find((d) => d.id !== template.id && d.alternativeSecurityIds?.some((a) => a.type === 2))!;
+    const newThumb = "ABCDEF0123456789ABCDEF0123456789ABCDEF01";
+    store.updateDevice(rotated.id, {
+      alternativeSecurityIds: [{ type: 2, identityProvider: null, key: buildAlternativeSecurityIdKey(newThumb, Buffer.alloc(32, 7)) }],
+    });
+    const hard = devices[3]!;
+    const soft = devices.find((d) => d.trustType === "AzureAd" && d.id !== rotated.id && d.id !== disabled.id)!;
+    store.deleteDevice(hard.id);
+    store.deleteDevice(soft.id, { soft: true });
+
+    const outcome = await runSync(db, { tenantRef, trigger: "test", resilience: fast });
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    expect(outcome.run.mode).toBe("delta");
+    expect(outcome.run).toMatchObject({ added: 3, changed: 2, deleted: 2 });
+    await expectInSync();
+
+    const gone = await db.directoryDevice.findMany({
+      where: { tenantRef, objectId: { in: [hard.id, soft.id] } },
+      select: { objectId: true, deletedAt: true, deletedReason: true },
+    });
+    expect(gone.find((g) => g.objectId === hard.id)?.deletedReason).toBe("deleted");
+    expect(gone.find((g) => g.objectId === soft.id)?.deletedReason).toBe("changed");
+    const kinds = await db.directoryChange.findMany({
+      where: { tenantRef, objectId: { in: [disabled.id, rotated.id, hard.id, added[0]!.id] } },
+      select: { objectId: true, kind: true },
+    });
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        { objectId: disabled.id, kind: "disabled" },
+        { objectId: rotated.id, kind: "cert-rotated" },
+        { objectId: hard.id, kind: "deleted" },
+        { objectId: added[0]!.id, kind: "created" },
+      ]),
+    );
+    const thumb = await db.directoryDevice.findFirstOrThrow({ where: { tenantRef, objectId: rotated.id }, select: { thumbprint: true } });
+    expect(thumb.thumbprint).toBe(newThumb);
+
+    // Nothing changed: an empty delta.
+    const again = await runSync(db, { tenantRef, trigger: "test", resilience: fast });
+    expect(again.ok && again.run).toMatchObject({ mode: "delta", added: 0, changed: 0, deleted: 0 });
+  });
+
+  it.each([
+    ["an expired delta token (400 syncStateNotFound)", (s: SimulatorHandle) => s.expireDeltaTokens(), /syncStateNotFound/],
+    ["a service reset (410 Gone)", (s: SimulatorHandle) => s.resetDeltaState(), /HTTP 410/],
+  ])("falls back to a full resync after %s and marks what vanished as deleted", async (_name, expire, reason) => {
+    const store = sim.state.tenant(tenantId);
+    const victim = store.listDevices()[10]!;
+    store.deleteDevice(victim.id);
+    expire(sim);
+    const outcome = await runSync(db, { tenantRef, trigger: "test", pageSize: 200, resilience: fast });
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    expect(outcome.run.mode).toBe("full");
+    expect(outcome.run.fallbackReason).toMatch(reason);
+    await expectInSync();
+    const row = await db.directoryDevice.findFirstOrThrow({ where: { tenantRef, objectId: victim.id }, select: { deletedReason: true } });
+    expect(row.deletedReason).toBe("missing-after-full-sync");
+    const run = await db.syncRun.findUniqueOrThrow({ where: { id: outcome.run.runId }, select: { fallbackReason: true, status: true } });
+    expect(run).toMatchObject({ status: "succeeded" });
+    expect(run.fallbackReason).toMatch(reason);
+  });
+
+  it("rides out 429 with Retry-After, 503, 500 and a dropped connection in the middle of paging", async () => {
+    const waits: number[] = [];
+    sim.injectFault({ kind: "429", path: /\/v1\.0\/devices\?.*skiptoken/, times: 1, retryAfterSeconds: 2 });
+    sim.injectFault({ kind: "503", path: /\/v1\.0\/devices\?.*skiptoken/, times: 1, retryAfterSeconds: 1 });
+    sim.injectFault({ kind: "500", path: /\/v1\.0\/devices\?.*skiptoken/, times: 1 });
+    sim.injectFault({ kind: "reset", path: /\/v1\.0\/devices\?.*skiptoken/, times: 1 });
+    const outcome = await runSync(db, {
+      tenantRef,
+      mode: "full",
+      trigger: "test",
+      pageSize: 200,
+      resilience: { sleep: async (ms) => void waits.push(ms), baseDelayMs: 1 },
+    });
+    sim.clearFaults();
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    expect(outcome.run.throttledWaits).toBe(2);
+    expect(waits).toEqual(expect.arrayContaining([2000, 1000]));
+    await expectInSync();
+  });
+
+  it("resumes a sync killed between pages from the last committed page, without duplicates", async () => {
+    const controller = new AbortController();
+    const first = await runSync(db, {
+      tenantRef,
+      mode: "full",
+      trigger: "test",
+      pageSize: 100,
+      leaseTtlMs: 1, // the "crashed" holder's lease is already expired when the next run starts
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.pages === 2) controller.abort();
+      },
+      resilience: fast,
+    });
+    expect(first.ok).toBe(false);
+    if (first.ok) return;
+    expect(first.error.code).toBe("aborted");
+    const orphan = await db.syncRun.findUniqueOrThrow({ where: { id: first.runId! }, select: { status: true, pages: true, resumeLink: true } });
+    expect(orphan).toMatchObject({ status: "running", pages: 2 });
+    expect(orphan.resumeLink).toContain("skiptoken");
+
+    const logBefore = sim.requestLog.length;
+    await new Promise((r) => setTimeout(r, 5));
+    const second = await runSync(db, { tenantRef, mode: "full", trigger: "test", pageSize: 100, resilience: fast });
+    expect(second.ok).toBe(true);
+    if (!second.ok) return;
+    expect(second.run.resumed).toBe(true);
+    expect(second.run.runId).toBe(first.runId);
+    const requested = sim.requestLog.slice(logBefore).map((e) => e.path);
+    // The resumed run never asks for the first page again.
+    expect(requested.some((p) => /\/v1\.0\/devices\?(?!.*skiptoken)/.test(p))).toBe(false);
+    const run = await db.syncRun.findUniqueOrThrow({ where: { id: first.runId! }, select: { status: true, pages: true } });
+    expect(run.status).toBe("succeeded");
+    expect(run.pages).toBe(Math.ceil(sim.state.tenant(tenantId).listDevices().length / 100));
+    await expectInSync();
+  });
+
+  it("runs one sync per tenant at a time: a concurrent second run is refused", async () => {
+    sim.setLatency(30);
+    const [a, b] = await Promise.all([
+      runSync(db, { tenantRef, mode: "full", trigger: "test", pageSize: 100, holder: "instance-a", resilience: fast }),
+      runSync(db, { tenantRef, mode: "full", trigger: "test", pageSize: 100, holder: "instance-b", resilience: fast }),
+    ]);
+    sim.setLatency(0);
+    const outcomes = [a, b];
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+    expect(outcomes.filter((o) => !o.ok && o.error.code === "already-running")).toHaveLength(1);
+    await expectInSync();
+  });
+
+  it("stores BitLocker and LAPS presence as booleans, never key material", async () => {
+    const withKeys = await db.directoryDevice.count({ where: { tenantRef, hasBitlockerKeys: true } });
+    const withLaps = await db.directoryDevice.count({ where: { tenantRef, hasLapsPassword: true } });
+    expect(withKeys).toBeGreaterThan(0);
+    expect(withLaps).toBeGreaterThan(0);
+  });
+});
+
+describe("credentials and permissions", () => {
+  it.each([
+    ["a wrong secret", { secret: "wrong-secret-value-123" }, /client secret is wrong/i, "auth"],
+    ["a wrong tenant id", { tenantId: "01234567-89ab-4cde-8f01-23456789abcd" }, /not found/i, "auth"],
+  ])("sync and Test connection explain %s, and nothing is stored", async (_name, change, message, code) => {
+    const { testTenantConnection } = await import("@/lib/sync/test-tenant-connection");
+    const { setTenantApp } = await import("@/lib/tenants/set-tenant-app");
+    const { sim, tenantRef, clientId, clientSecret } = await startSimulatedTenant(db, { seed: 100 + Math.floor(Math.random() * 1e6), deviceCount: 20 });
+    try {
+      if ("secret" in change) {
+        await setTenantApp(db, { tenantRef, cloud: "custom", authorityHost: sim.authorityHost, graphBaseUrl: sim.graphBaseUrl, clientId, credential: { kind: "secret", clientSecret: change.secret! }, actor: "test" });
+      } else {
+        await db.tenant.update({ where: { id: tenantRef }, data: { tenantId: change.tenantId } });
+        void clientSecret;
+      }
+      const before = await countRows(db);
+      const devicesBefore = await db.directoryDevice.count();
+      const report = await testTenantConnection(db, { tenantRef });
+      expect(report.ok).toBe(false);
+      expect(report.checks[0]!.message).toMatch(message);
+      const outcome = await runSync(db, { tenantRef, trigger: "test", resilience: fast });
+      expect(outcome.ok).toBe(false);
+      if (!outcome.ok) {
+        expect(outcome.error.code).toBe(code);
+        expect(outcome.error.message).toMatch(message);
+      }
+      expect(await db.directoryDevice.count()).toBe(devicesBefore);
+      expect((await countRows(db)).reports).toBe(before.reports);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it("names a missing Device.Read.All permission, and only warns for the optional BitLocker one", async () => {
+    const { testTenantConnection } = await import("@/lib/sync/test-tenant-connection");
+    const none = await startSimulatedTenant(db, { seed: 201, deviceCount: 10, permissions: [] });
+    try {
+      const report = await testTenantConnection(db, { tenantRef: none.tenantRef });
+      expect(report.ok).toBe(false);
+      expect(report.checks.find((c) => c.status === "failed")?.message).toMatch(/Device\.Read\.All/);
+      const outcome = await runSync(db, { tenantRef: none.tenantRef, trigger: "test", resilience: fast });
+      expect(!outcome.ok && outcome.error.code).toBe("forbidden");
+      expect(await db.directoryDevice.count({ where: { tenantRef: none.tenantRef } })).toBe(0);
+    } finally {
+      await none.sim.close();
+    }
+    const devicesOnly = await startSimulatedTenant(db, { seed: 202, deviceCount: 10, permissions: ["Device.Read.All"] });
+    try {
+      const report = await testTenantConnection(db, { tenantRef: devicesOnly.tenantRef });
+      expect(report.ok).toBe(true);
+      expect(report.checks.filter((c) => c.status === "warning").map((c) => c.name)).toEqual(["BitlockerKey.ReadBasic.All", "DeviceLocalCredential.ReadBasic.All"]);
+      const outcome = await runSync(db, { tenantRef: devicesOnly.tenantRef, trigger: "test", resilience: fast });
+      expect(outcome.ok).toBe(true);
+      if (outcome.ok) expect(outcome.run.warnings.join(" ")).toMatch(/BitlockerKey\.ReadBasic\.All/);
+    } finally {
+      await devicesOnly.sim.close();
+    }
+  });
+});
