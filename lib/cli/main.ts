@@ -9,6 +9,7 @@ import { ADMIN_USAGE, runAdminCommand } from "./commands/admin-command";
 import { DIAGNOSE_USAGE, runDiagnoseCommand } from "./commands/diagnose-command";
 import { PARSE_USAGE, runParseCommand } from "./commands/parse-command";
 import { runTenantCommand, TENANT_USAGE } from "./commands/tenant-command";
+import { runSyncCommand, SYNC_USAGE } from "./commands/sync-command";
 import { runTokenCommand, TOKEN_USAGE } from "./commands/token-command";
 
 const USAGE = `JoinScope: why Entra ID calls a Windows device unregistered.
@@ -19,6 +20,8 @@ Usage:
   ${TENANT_USAGE.split("\n").join("\n  ")}
   ${TOKEN_USAGE.split("\n").join("\n  ")}
   ${ADMIN_USAGE}
+  ${SYNC_USAGE}
+  joinscope simulate [--port N] [--devices N] [--seed N] [--tenants K] [--from-file FILE] [--latency MS]
   joinscope db:migrate   (applies migrations to DATABASE_URL)
 `;
 
@@ -35,6 +38,14 @@ async function main(argv: string[]): Promise<void> {
       return runTokenCommand(args);
     case "admin":
       return runAdminCommand(args);
+    case "sync":
+      return runSyncCommand(args);
+    case "simulate": {
+      const { runSimulatorCommand } = await import("@/lib/simulator/cli-entry");
+      const code = await runSimulatorCommand(args);
+      if (code !== 0) throw new CliError("the simulator stopped with an error", code === 2 ? 2 : 1);
+      return;
+    }
     case "db:migrate": {
       const r = spawnSync(process.execPath, [join(import.meta.dirname, "../../scripts/db-migrate.mjs")], { stdio: "inherit" });
       if (r.status !== 0) throw new CliError("migration failed");

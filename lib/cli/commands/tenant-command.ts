@@ -2,7 +2,10 @@ import { parseArgs } from "node:util";
 import { CliError } from "../cli-error";
 
 export const TENANT_USAGE = `joinscope tenant add --tenant-id GUID --name NAME
-joinscope tenant list`;
+joinscope tenant list
+joinscope tenant set-app --tenant GUID|NAME --client-id GUID [--cloud global|usgov|usgovdod|china|custom]
+      [--authority-host HOST --graph-url URL] (--secret-stdin | --certificate CERT.pem --private-key KEY.pem)
+joinscope tenant test --tenant GUID|NAME`;
 
 export async function runTenantCommand(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
@@ -21,6 +24,63 @@ export async function runTenantCommand(args: string[]): Promise<void> {
     const result = await createTenant(db, { tenantId: values["tenant-id"], name: values.name, actor: "cli" });
     if (!result.ok) throw new CliError(result.error.message);
     process.stdout.write(`Added tenant ${values.name} (${values["tenant-id"].toLowerCase()})\n`);
+    return;
+  }
+  if (sub === "set-app") {
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        tenant: { type: "string" },
+        "client-id": { type: "string" },
+        cloud: { type: "string" },
+        "authority-host": { type: "string" },
+        "graph-url": { type: "string" },
+        "secret-stdin": { type: "boolean" },
+        certificate: { type: "string" },
+        "private-key": { type: "string" },
+      },
+    });
+    if (!values["client-id"] || (!values["secret-stdin"] && !(values.certificate && values["private-key"]))) {
+      throw new CliError(`usage: ${TENANT_USAGE}`, 2);
+    }
+    const { findTenantRef } = await import("../find-tenant-ref");
+    const { readFile } = await import("node:fs/promises");
+    const tenantRef = await findTenantRef(db, values.tenant);
+    let credential: { kind: "secret"; clientSecret: string } | { kind: "certificate"; certificatePem: string; privateKeyPem: string };
+    if (values["secret-stdin"]) {
+      // From standard input, never an argument: arguments end up in shell history and the process list.
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      credential = { kind: "secret", clientSecret: Buffer.concat(chunks).toString("utf8").trim() };
+    } else {
+      credential = {
+        kind: "certificate",
+        certificatePem: await readFile(values.certificate!, "utf8"),
+        privateKeyPem: await readFile(values["private-key"]!, "utf8"),
+      };
+    }
+    const { setTenantApp } = await import("@/lib/tenants/set-tenant-app");
+    const result = await setTenantApp(db, {
+      tenantRef,
+      cloud: (values.cloud ?? "global") as "global",
+      authorityHost: values["authority-host"],
+      graphBaseUrl: values["graph-url"],
+      clientId: values["client-id"],
+      credential,
+      actor: "cli",
+    });
+    if (!result.ok) throw new CliError(result.error.message);
+    process.stdout.write("Saved the app registration (the credential is stored encrypted). Check it with: joinscope tenant test\n");
+    return;
+  }
+  if (sub === "test") {
+    const { values } = parseArgs({ args: rest, options: { tenant: { type: "string" } } });
+    const { findTenantRef } = await import("../find-tenant-ref");
+    const { testTenantConnection } = await import("@/lib/sync/test-tenant-connection");
+    const report = await testTenantConnection(db, { tenantRef: await findTenantRef(db, values.tenant) });
+    const mark = { ok: "✔", failed: "✖", warning: "!", skipped: "-" } as const;
+    for (const c of report.checks) process.stdout.write(`${mark[c.status]} ${c.name}: ${c.message}\n`);
+    if (!report.ok) throw new CliError("the connection test failed");
     return;
   }
   throw new CliError(`usage: ${TENANT_USAGE}`, 2);

@@ -1,0 +1,64 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { createAgentToken } from "@/lib/agent-tokens/create-agent-token";
+import { revokeAgentToken } from "@/lib/agent-tokens/revoke-agent-token";
+import { requireAdmin } from "@/lib/auth/require-admin";
+import { db } from "@/lib/db/client";
+import { createTenant } from "@/lib/tenants/create-tenant";
+
+export interface CreateTokenState {
+  error: string | null;
+  /** The plain token, returned once and never stored. */
+  created: { token: string; prefix: string; name: string } | null;
+}
+
+const CreateTokenForm = z.object({
+  name: z.string().trim().min(1, "Give the token a name, e.g. the Intune script it is for").max(100, "Use at most 100 characters"),
+  tenantRef: z.string().uuid("Choose a tenant"),
+});
+
+export async function createTokenAction(_previous: CreateTokenState, formData: FormData): Promise<CreateTokenState> {
+  const admin = await requireAdmin();
+  const input = CreateTokenForm.safeParse({ name: formData.get("name"), tenantRef: formData.get("tenantRef") });
+  if (!input.success) return { error: input.error.issues[0]?.message ?? "Check the form", created: null };
+  const result = await createAgentToken(db, { ...input.data, actor: admin.email });
+  if (!result.ok) return { error: result.error.message, created: null };
+  revalidatePath("/agents");
+  return { error: null, created: { token: result.token, prefix: result.prefix, name: result.name } };
+}
+
+export interface SimpleState {
+  error: string | null;
+  done: boolean;
+}
+
+const RevokeTokenForm = z.object({ id: z.string().uuid("Unknown token") });
+
+export async function revokeTokenAction(_previous: SimpleState, formData: FormData): Promise<SimpleState> {
+  const admin = await requireAdmin();
+  const input = RevokeTokenForm.safeParse({ id: formData.get("id") });
+  if (!input.success) return { error: input.error.issues[0]?.message ?? "Unknown token", done: false };
+  const result = await revokeAgentToken(db, { id: input.data.id, actor: admin.email });
+  if (!result.ok) return { error: result.error.message, done: false };
+  revalidatePath("/agents");
+  revalidatePath("/", "layout");
+  return { error: null, done: true };
+}
+
+const CreateTenantForm = z.object({
+  tenantId: z.string().trim().min(1, "Enter the tenant id (a GUID)").max(100),
+  name: z.string().trim().min(1, "Give the tenant a name").max(200, "Use at most 200 characters"),
+});
+
+export async function createTenantAction(_previous: SimpleState, formData: FormData): Promise<SimpleState> {
+  const admin = await requireAdmin();
+  const input = CreateTenantForm.safeParse({ tenantId: formData.get("tenantId"), name: formData.get("name") });
+  if (!input.success) return { error: input.error.issues[0]?.message ?? "Check the form", done: false };
+  // createTenant validates the GUID format and writes the audit entry.
+  const result = await createTenant(db, { ...input.data, actor: admin.email });
+  if (!result.ok) return { error: result.error.message, done: false };
+  revalidatePath("/", "layout");
+  return { error: null, done: true };
+}

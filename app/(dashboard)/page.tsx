@@ -1,0 +1,175 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { db } from "@/lib/db/client";
+import { getOverviewStats } from "@/lib/queries/get-overview-stats";
+import { JOIN_TYPE_SHORT, JOIN_TYPES } from "@/lib/ui/join-type";
+import { EmptyState } from "../_components/empty-state";
+import { AgentsIcon, ChevronIcon, ReportsIcon } from "../_components/icons";
+import { PageHeader } from "../_components/page-header";
+import { RelativeTime } from "../_components/relative-time";
+import { SeverityBadge } from "../_components/severity-badge";
+import { getDashboardContext } from "./_lib/dashboard-context";
+
+export const metadata: Metadata = { title: "Overview" };
+
+export default async function OverviewPage() {
+  const { tenant, now } = await getDashboardContext();
+  if (!tenant) {
+    return (
+      <>
+        <PageHeader title="Overview" />
+        <EmptyState
+          title="Register your first tenant"
+          icon={<AgentsIcon width={22} height={22} />}
+          actions={
+            <>
+              <Link href="/agents" className="btn-primary">
+                Register a tenant
+              </Link>
+              <Link href="/diagnose" className="btn-secondary">
+                Diagnose a pasted report
+              </Link>
+            </>
+          }
+        >
+          Agents upload reports for one Entra ID tenant. Register it on the Agents page, or paste a single dsregcmd /status output on Diagnose to try JoinScope now.
+        </EmptyState>
+      </>
+    );
+  }
+
+  const stats = await getOverviewStats(db, { tenantRef: tenant.id, now: new Date(now) });
+  const header = <PageHeader title="Overview" description={`Device reports uploaded by agents for ${tenant.name}.`} />;
+  if (stats.reportsTotal === 0) {
+    return (
+      <>
+        {header}
+        <EmptyState
+          title="No reports yet"
+          icon={<ReportsIcon width={22} height={22} />}
+          actions={
+            <>
+              <Link href="/agents" className="btn-primary">
+                Create an agent token
+              </Link>
+              <Link href="/diagnose" className="btn-secondary">
+                Paste a report on Diagnose
+              </Link>
+            </>
+          }
+        >
+          Create an agent token and deploy the upload script (Intune or a scheduled task) so machines send their dsregcmd /status. Or paste one report on Diagnose for an
+          instant verdict; nothing is stored there.
+        </EmptyState>
+      </>
+    );
+  }
+
+  const joinTotal = JOIN_TYPES.reduce((n, t) => n + stats.byJoinType[t], 0) || 1;
+  return (
+    <>
+      {header}
+      <section aria-label="Totals" className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
+        <Stat label="Reports received, last 24 h" value={stats.reportsLast24h} hint={`${stats.reportsTotal.toLocaleString("en")} in total`} />
+        <Stat label="Devices reporting" value={stats.devicesReporting} hint="Distinct DeviceId" />
+        <Stat
+          label="Devices with critical or high findings"
+          value={stats.devicesWithProblems}
+          hint="From each device's latest report"
+          tone={stats.devicesWithProblems > 0 ? "alert" : "ok"}
+          href={stats.devicesWithProblems > 0 ? "/reports?problems=1" : undefined}
+        />
+        <Stat
+          label="Joined devices without a PRT"
+          value={stats.devicesWithoutPrt}
+          hint="AzureAdPrt : NO on the latest report"
+          tone={stats.devicesWithoutPrt > 0 ? "alert" : "ok"}
+        />
+      </section>
+
+      <div className="mt-6 grid items-start gap-6 lg:grid-cols-[20rem_1fr]">
+        <section aria-labelledby="join-types" className="card p-5">
+          <h2 id="join-types" className="text-sm font-semibold">
+            Join type
+          </h2>
+          <p className="text-xs text-slate-500 dark:text-slate-400">Latest report per device</p>
+          <ul className="mt-4 space-y-3">
+            {JOIN_TYPES.map((t) => (
+              <li key={t}>
+                <Link href={`/reports?join=${t}`} className="group block rounded focus-visible:outline-offset-4">
+                  <div className="flex items-baseline justify-between text-[13px]">
+                    <span className="text-slate-700 group-hover:text-slate-950 dark:text-slate-300 dark:group-hover:text-white">{JOIN_TYPE_SHORT[t]}</span>
+                    <span className="font-medium tabular-nums">{stats.byJoinType[t].toLocaleString("en")}</span>
+                  </div>
+                  <div className="mt-1 h-1.5 overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800" aria-hidden="true">
+                    <div className="h-full rounded-full bg-blue-500 dark:bg-blue-400" style={{ width: `${(stats.byJoinType[t] / joinTotal) * 100}%` }} />
+                  </div>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+
+        <section aria-labelledby="latest-problems" className="card overflow-hidden">
+          <div className="flex items-center justify-between border-b border-slate-200 px-5 py-3 dark:border-slate-800">
+            <h2 id="latest-problems" className="text-sm font-semibold">
+              Latest problem reports
+            </h2>
+            <Link href="/reports?problems=1" className="link text-xs">
+              All problem reports
+            </Link>
+          </div>
+          {stats.latestProblems.length === 0 ? (
+            <p className="px-5 py-10 text-center text-slate-500 dark:text-slate-400">No device&apos;s latest report has a critical or high finding.</p>
+          ) : (
+            <ul className="divide-y divide-slate-100 dark:divide-slate-800">
+              {stats.latestProblems.map((p) => (
+                <li key={p.id}>
+                  <Link href={`/reports/${p.id}`} className="flex items-center gap-4 px-5 py-3 hover:bg-slate-50 dark:hover:bg-slate-800/40">
+                    <span className="w-20 shrink-0">
+                      <SeverityBadge severity={p.severity} />
+                    </span>
+                    <div className="min-w-0 flex-1">
+                      <p className="truncate font-medium text-slate-900 dark:text-slate-100">{p.hostname}</p>
+                      <p className="truncate text-xs text-slate-600 dark:text-slate-400">
+                        {p.topFinding}
+                        {p.findingCount > 1 ? ` · +${p.findingCount - 1} more` : ""}
+                      </p>
+                    </div>
+                    <span className="shrink-0 text-xs text-slate-500 dark:text-slate-400">
+                      <RelativeTime iso={p.capturedAt} now={now} />
+                    </span>
+                    <ChevronIcon className="shrink-0 text-slate-400" width={16} height={16} />
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
+    </>
+  );
+}
+
+function Stat({ label, value, hint, tone, href }: { label: string; value: number; hint?: string; tone?: "alert" | "ok"; href?: string }) {
+  const body = (
+    <>
+      <p className="text-xs font-medium text-slate-500 dark:text-slate-400">{label}</p>
+      <p
+        className={`mt-1.5 text-2xl font-semibold tabular-nums tracking-tight ${
+          tone === "alert" ? "text-red-700 dark:text-red-400" : tone === "ok" ? "text-emerald-700 dark:text-emerald-400" : ""
+        }`}
+      >
+        {value.toLocaleString("en")}
+      </p>
+      {hint ? <p className="mt-0.5 text-xs text-slate-500 dark:text-slate-400">{hint}</p> : null}
+    </>
+  );
+  return href ? (
+    <Link href={href} className="card block px-5 py-4 transition-colors hover:border-slate-300 dark:hover:border-slate-700">
+      {body}
+    </Link>
+  ) : (
+    <div className="card px-5 py-4">{body}</div>
+  );
+}

@@ -1,0 +1,178 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { db } from "@/lib/db/client";
+import { findDeviceReports } from "@/lib/queries/find-device-reports";
+import { JOIN_TYPE_SHORT, JOIN_TYPES, joinTypeShort } from "@/lib/ui/join-type";
+import { DEFAULT_REPORT_LIST_PARAMS, parseReportListParams, reportListHref, sortHref, type ReportListParams, type ReportSort } from "@/lib/ui/report-list-params";
+import { DataTable, SortableTh, TBody, Td, Th, THead } from "../../_components/data-table";
+import { EmptyState } from "../../_components/empty-state";
+import { ReportsIcon } from "../../_components/icons";
+import { PageHeader } from "../../_components/page-header";
+import { Pagination } from "../../_components/pagination";
+import { RelativeTime } from "../../_components/relative-time";
+import { SeverityCell } from "../../_components/severity-badge";
+import { getDashboardContext } from "../_lib/dashboard-context";
+
+export const metadata: Metadata = { title: "Reports" };
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function ReportsPage({ searchParams }: { searchParams: SearchParams }) {
+  const { tenant, now } = await getDashboardContext();
+  const params = parseReportListParams(await searchParams);
+  if (!tenant) {
+    return (
+      <>
+        <PageHeader title="Reports" />
+        <EmptyState title="No tenant registered" actions={<Link href="/agents" className="btn-primary">Register a tenant</Link>}>
+          Reports belong to a tenant. Register one on the Agents page first.
+        </EmptyState>
+      </>
+    );
+  }
+  const result = await findDeviceReports(db, { tenantRef: tenant.id, params });
+  const filtered = params.q !== "" || params.join !== null || params.problems;
+  const dir = (sort: ReportSort) => (params.sort === sort ? params.dir : null);
+
+  return (
+    <>
+      <PageHeader title="Reports" description={`dsregcmd /status reports uploaded by agents for ${tenant.name}. Select a row for the full report.`} />
+      <Filters params={params} />
+
+      {result.total === 0 && !filtered ? (
+        <EmptyState
+          title="No reports uploaded yet"
+          icon={<ReportsIcon width={22} height={22} />}
+          actions={<Link href="/agents" className="btn-primary">Create an agent token</Link>}
+        >
+          Agents upload a report each time they run. Create a token for the upload script on the Agents page.
+        </EmptyState>
+      ) : (
+        <DataTable
+          caption={`Device reports for ${tenant.name}`}
+          footer={<Pagination page={result.page} pageSize={result.pageSize} total={result.total} hrefFor={(page) => reportListHref(params, { page })} />}
+        >
+          <THead>
+            <SortableTh label="Hostname" href={sortHref(params, "hostname")} direction={dir("hostname")} />
+            <Th>DeviceId</Th>
+            <SortableTh label="Join type" href={sortHref(params, "join")} direction={dir("join")} />
+            <Th>PRT</Th>
+            <Th>DeviceAuthStatus</Th>
+            <Th>Worst finding</Th>
+            <SortableTh label="Captured" href={sortHref(params, "captured")} direction={dir("captured")} />
+            <SortableTh label="Received" href={sortHref(params, "received")} direction={dir("received")} />
+            <Th>Agent token</Th>
+          </THead>
+          <TBody>
+            {result.rows.length === 0 ? (
+              <tr>
+                <td colSpan={9} className="px-4 py-12 text-center text-slate-500 dark:text-slate-400">
+                  No reports match these filters.{" "}
+                  <Link href="/reports" className="link">
+                    Clear filters
+                  </Link>
+                </td>
+              </tr>
+            ) : (
+              result.rows.map((r) => (
+                <tr key={r.id} className="relative hover:bg-slate-50 dark:hover:bg-slate-800/40" data-testid="report-row">
+                  <Td className="font-medium whitespace-nowrap">
+                    <Link href={`/reports/${r.id}`} className="text-slate-900 after:absolute after:inset-0 after:content-[''] hover:text-blue-700 dark:text-slate-100 dark:hover:text-blue-300">
+                      {r.hostname}
+                    </Link>
+                  </Td>
+                  <Td className="font-mono text-xs whitespace-nowrap text-slate-600 dark:text-slate-400">
+                    {r.deviceId ? (
+                      <span title={r.deviceId}>
+                        {r.deviceId.slice(0, 8)}
+                        <span aria-hidden="true">…</span>
+                        <span className="sr-only">{r.deviceId.slice(8)}</span>
+                      </span>
+                    ) : (
+                      "—"
+                    )}
+                  </Td>
+                  <Td className="whitespace-nowrap">{joinTypeShort(r.joinType)}</Td>
+                  <Td>
+                    <YesNo value={r.azureAdPrt} />
+                  </Td>
+                  <Td>
+                    <AuthStatus value={r.deviceAuthStatus} />
+                  </Td>
+                  <Td>
+                    <SeverityCell severity={r.worstSeverity} />
+                  </Td>
+                  <Td className="text-slate-600 dark:text-slate-400">
+                    <RelativeTime iso={r.capturedAt} now={now} />
+                  </Td>
+                  <Td className="text-slate-600 dark:text-slate-400">
+                    <RelativeTime iso={r.receivedAt} now={now} />
+                  </Td>
+                  <Td className="max-w-44 truncate text-slate-600 dark:text-slate-400" title={r.agentTokenName ?? undefined}>{r.agentTokenName ?? "—"}</Td>
+                </tr>
+              ))
+            )}
+          </TBody>
+        </DataTable>
+      )}
+    </>
+  );
+}
+
+/** A plain GET form: works without JavaScript and writes the filters into the URL. */
+function Filters({ params }: { params: ReportListParams }) {
+  const changed = params.q !== "" || params.join !== null || params.problems;
+  return (
+    <form method="get" action="/reports" role="search" className="mb-4 flex flex-wrap items-end gap-3">
+      <div className="w-full sm:w-72">
+        <label htmlFor="q" className="label text-xs">
+          Search
+        </label>
+        <input id="q" name="q" type="search" defaultValue={params.q} placeholder="Hostname or DeviceId" className="input py-1.5" />
+      </div>
+      <div>
+        <label htmlFor="join" className="label text-xs">
+          Join type
+        </label>
+        <select id="join" name="join" defaultValue={params.join ?? ""} className="input w-auto py-1.5 pr-8">
+          <option value="">All join types</option>
+          {JOIN_TYPES.map((t) => (
+            <option key={t} value={t}>
+              {JOIN_TYPE_SHORT[t]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <label className="flex items-center gap-2 pb-2 text-[13px] text-slate-700 dark:text-slate-300">
+        <input type="checkbox" name="problems" value="1" defaultChecked={params.problems} className="size-4 rounded border-slate-300 accent-blue-600" />
+        Critical or high findings only
+      </label>
+      {params.sort !== DEFAULT_REPORT_LIST_PARAMS.sort ? <input type="hidden" name="sort" value={params.sort} /> : null}
+      {params.dir !== DEFAULT_REPORT_LIST_PARAMS.dir ? <input type="hidden" name="dir" value={params.dir} /> : null}
+      <div className="flex gap-2 pb-px">
+        <button type="submit" className="btn-primary py-1.5">
+          Apply
+        </button>
+        {changed ? (
+          <Link href="/reports" className="btn-ghost py-1.5">
+            Reset
+          </Link>
+        ) : null}
+      </div>
+    </form>
+  );
+}
+
+function YesNo({ value }: { value: boolean | null }) {
+  if (value === null) return <span className="text-slate-400 dark:text-slate-500">—</span>;
+  return value ? (
+    <span className="font-medium text-emerald-700 dark:text-emerald-400">Yes</span>
+  ) : (
+    <span className="font-medium text-red-700 dark:text-red-400">No</span>
+  );
+}
+
+function AuthStatus({ value }: { value: string | null }) {
+  if (!value) return <span className="text-slate-400 dark:text-slate-500">—</span>;
+  return <span className={value === "SUCCESS" ? "text-emerald-700 dark:text-emerald-400" : "font-medium text-red-700 dark:text-red-400"}>{value}</span>;
+}

@@ -1,0 +1,39 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { AgentsIcon, DiagnoseIcon, OverviewIcon, ReportsIcon } from "./icons";
+
+const ITEMS = [
+  { href: "/", label: "Overview", Icon: OverviewIcon },
+  { href: "/diagnose", label: "Diagnose", Icon: DiagnoseIcon },
+  { href: "/reports", label: "Reports", Icon: ReportsIcon },
+  { href: "/agents", label: "Agents", Icon: AgentsIcon },
+] as const;
+
+export function NavLinks() {
+  const pathname = usePathname();
+  return (
+    <ul className="space-y-0.5">
+      {ITEMS.map(({ href, label, Icon }) => {
+        const active = href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`);
+        return (
+          <li key={href}>
+            <Link
+              href={href}
+              aria-current={active ? "page" : undefined}
+              className={`flex items-center gap-2.5 rounded-md px-2.5 py-1.5 text-[13px] font-medium transition-colors ${
+                active
+                  ? "bg-blue-50 text-blue-800 dark:bg-blue-500/15 dark:text-blue-200"
+                  : "text-slate-600 hover:bg-slate-100 hover:text-slate-900 dark:text-slate-400 dark:hover:bg-slate-800/70 dark:hover:text-slate-100"
+              }`}
+            >
+              <Icon className={active ? "text-blue-600 dark:text-blue-300" : ""} />
+              {label}
+            </Link>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

@@ -1,0 +1,28 @@
+"use server";
+
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { loginAdmin, SESSION_COOKIE } from "@/lib/auth/admin-sessions";
+import { safeNextPath } from "@/lib/auth/require-admin";
+import { db } from "@/lib/db/client";
+import { shouldUseSecureCookies } from "../_lib/cookie-security";
+
+export interface LoginState {
+  error: string | null;
+  email: string;
+}
+
+export async function loginAction(_previous: LoginState, formData: FormData): Promise<LoginState> {
+  const email = String(formData.get("email") ?? "");
+  // loginAdmin validates with zod and answers the same for unknown emails and wrong passwords.
+  const result = await loginAdmin(db, { email, password: String(formData.get("password") ?? "") });
+  if (!result.ok) return { error: result.error.message, email };
+  (await cookies()).set(SESSION_COOKIE, result.sessionToken, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: await shouldUseSecureCookies(),
+    path: "/",
+    expires: result.expiresAt,
+  });
+  redirect(safeNextPath(String(formData.get("next") ?? "/")));
+}

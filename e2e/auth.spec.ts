@@ -1,0 +1,37 @@
+import { E2E_ADMIN } from "./constants";
+import { expect, inlineAlert, test } from "./fixtures";
+
+// The one test that uses the real login form; every other test injects a session cookie.
+test("login form: wrong password is refused, the right one lands on the page asked for", async ({ page, snap }) => {
+  await page.goto("/reports");
+  await expect(page).toHaveURL(/\/login\?next=%2Freports$/);
+  await expect(page.getByRole("heading", { name: "Sign in to JoinScope" })).toBeVisible();
+  await snap(page, "login");
+
+  await page.getByLabel("Email").fill(E2E_ADMIN.email);
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(inlineAlert(page)).toHaveText("Wrong email or password.");
+  await expect(page.getByLabel("Email")).toHaveValue(E2E_ADMIN.email);
+
+  await page.getByLabel("Password").fill(E2E_ADMIN.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/reports$/);
+  await expect(page.getByRole("heading", { name: "Reports", level: 1 })).toBeVisible();
+  await expect(page.getByTestId("admin-name")).toHaveText(E2E_ADMIN.name);
+
+  const cookie = (await page.context().cookies()).find((c) => c.name === "joinscope_session");
+  expect(cookie?.httpOnly).toBe(true);
+  expect(cookie?.sameSite).toBe("Lax");
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test("an invalid session cookie is sent back to login", async ({ page, context, baseURL }) => {
+  await context.addCookies([{ name: "joinscope_session", value: "forged-or-expired", url: baseURL! }]);
+  await page.goto("/agents");
+  await expect(page).toHaveURL(/\/login\?next=%2Fagents$/);
+});

@@ -1,0 +1,7 @@
+/** Shared by the seed (server side) and the tests (Playwright side); no server imports here. */
+export const E2E_PORT = 3100;
+export const E2E_DATABASE_URL = "file:./data/e2e.db";
+export const E2E_ADMIN = { email: "e2e-admin@joinscope.test", name: "Erin Adams", password: "correct horse battery staple" } as const;
+/** The tenant the Contoso fixtures in lib/reports/fixtures are joined to. */
+export const E2E_TENANT = { tenantId: "9b4a1a97-6a87-46a9-9671-f9a62bdd307b", name: "Contoso" } as const;
+export const SESSION_COOKIE = "joinscope_session";
