@@ -4,7 +4,7 @@ import type { Db, Prisma } from "@/lib/db/client";
 import { parseDsregcmd } from "@/lib/reports/parse-dsregcmd";
 import type { ParsedDsregcmd } from "@/lib/reports/types";
 import { evaluateReportRules } from "@/lib/rules/evaluate-report-rules";
-import type { Finding } from "@/lib/rules/types";
+import { SEVERITY_ORDER, type Finding } from "@/lib/rules/types";
 import { hashReportContent } from "./content-hash";
 import { ReportUploadSchema, type ReportUpload } from "./upload-schema";
 
@@ -151,6 +151,7 @@ function reportRow(
     systemParsed: (system ?? undefined) as unknown as Prisma.InputJsonValue | undefined,
     systemText: upload.dsregcmdSystem ?? null,
     findingsSnapshot: findings as unknown as Prisma.InputJsonValue,
+    worstSeverityRank: Math.min(9, ...findings.map((f) => SEVERITY_ORDER[f.severity])),
   };
 }
 

@@ -2,7 +2,8 @@ import "server-only";
 import type { Db, Prisma } from "@/lib/db/client";
 import type { Severity } from "@/lib/rules/types";
 import { REPORTS_PAGE_SIZE, type ReportListParams } from "@/lib/ui/report-list-params";
-import { isProblemSeverity, readFindingsSnapshot, worstSeverity } from "@/lib/ui/severity";
+import { SEVERITY_ORDER } from "@/lib/rules/types";
+import { readFindingsSnapshot, worstSeverity } from "@/lib/ui/severity";
 
 export interface DeviceReportRow {
   id: string;
@@ -44,22 +45,11 @@ export async function findDeviceReports(db: Db, options: { tenantRef: string; pa
   const orderBy = buildOrderBy(params);
   const pageSize = REPORTS_PAGE_SIZE;
 
-  if (!params.problems) {
-    const total = await db.deviceReport.count({ where });
-    const page = clampPage(params.page, total, pageSize);
-    const rows = await db.deviceReport.findMany({ where, orderBy, select: ROW_SELECT, skip: (page - 1) * pageSize, take: pageSize });
-    return { rows: rows.map(toRow), total, page, pageSize };
-  }
-
-  // "Has problems" reads findingsSnapshot, JSON that SQLite and PostgreSQL cannot filter the same way:
-  // scan ids + snapshots in order, keep the problem ones, then load the page. (A stored worst-severity
-  // column would let the database do this; see the UI notes in the report to the lead.)
-  const candidates = await db.deviceReport.findMany({ where, orderBy, select: { id: true, findingsSnapshot: true } });
-  const matching = candidates.filter((c) => isProblemSeverity(worstSeverity(readFindingsSnapshot(c.findingsSnapshot)))).map((c) => c.id);
-  const total = matching.length;
+  // "Has problems": the latest critical or high finding, ranked at ingestion (DeviceReport.worstSeverityRank).
+  if (params.problems) where.worstSeverityRank = { lte: SEVERITY_ORDER.high };
+  const total = await db.deviceReport.count({ where });
   const page = clampPage(params.page, total, pageSize);
-  const ids = matching.slice((page - 1) * pageSize, page * pageSize);
-  const rows = ids.length ? await db.deviceReport.findMany({ where: { id: { in: ids } }, orderBy, select: ROW_SELECT }) : [];
+  const rows = await db.deviceReport.findMany({ where, orderBy, select: ROW_SELECT, skip: (page - 1) * pageSize, take: pageSize });
   return { rows: rows.map(toRow), total, page, pageSize };
 }
 

@@ -93,6 +93,7 @@ CREATE TABLE "DeviceReport" (
     "systemParsed" JSONB,
     "systemText" TEXT,
     "findingsSnapshot" JSONB,
+    "worstSeverityRank" INTEGER NOT NULL DEFAULT 9,
 
     CONSTRAINT "DeviceReport_pkey" PRIMARY KEY ("id")
 );
@@ -281,6 +282,9 @@ CREATE INDEX "DeviceReport_tenantRef_hostname_idx" ON "DeviceReport"("tenantRef"
 
 -- CreateIndex
 CREATE INDEX "DeviceReport_tenantRef_receivedAt_idx" ON "DeviceReport"("tenantRef", "receivedAt");
+
+-- CreateIndex
+CREATE INDEX "DeviceReport_tenantRef_worstSeverityRank_idx" ON "DeviceReport"("tenantRef", "worstSeverityRank");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "DeviceReport_tenantRef_contentHash_key" ON "DeviceReport"("tenantRef", "contentHash");

@@ -87,6 +87,7 @@ CREATE TABLE "DeviceReport" (
     "systemParsed" JSONB,
     "systemText" TEXT,
     "findingsSnapshot" JSONB,
+    "worstSeverityRank" INTEGER NOT NULL DEFAULT 9,
     CONSTRAINT "DeviceReport_tenantRef_fkey" FOREIGN KEY ("tenantRef") REFERENCES "Tenant" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
     CONSTRAINT "DeviceReport_agentTokenRef_fkey" FOREIGN KEY ("agentTokenRef") REFERENCES "AgentToken" ("id") ON DELETE SET NULL ON UPDATE CASCADE
 );
@@ -264,6 +265,9 @@ CREATE INDEX "DeviceReport_tenantRef_hostname_idx" ON "DeviceReport"("tenantRef"
 
 -- CreateIndex
 CREATE INDEX "DeviceReport_tenantRef_receivedAt_idx" ON "DeviceReport"("tenantRef", "receivedAt");
+
+-- CreateIndex
+CREATE INDEX "DeviceReport_tenantRef_worstSeverityRank_idx" ON "DeviceReport"("tenantRef", "worstSeverityRank");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "DeviceReport_tenantRef_contentHash_key" ON "DeviceReport"("tenantRef", "contentHash");

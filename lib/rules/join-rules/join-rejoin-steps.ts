@@ -1,0 +1,64 @@
+import type { ParsedDsregcmd } from "@/lib/reports/types";
+import { buildRejoinSteps } from "@/lib/rules/build-rejoin-steps";
+import type { DirectoryObject } from "@/lib/rules/device-subject";
+import { isSynced } from "@/lib/rules/join-rules/directory-evidence";
+import { buildKeyBackupStep, buildLostKeysStep } from "@/lib/rules/join-rules/key-backup";
+
+/** buildRejoinSteps always opens with an unconditional key-backup step; the join rules replace it with one that knows the object. */
+export const GENERIC_BACKUP_PREFIX = "Before changing anything, export";
+
+/** Only the fields buildRejoinSteps reads, for a machine JoinScope knows from the directory alone. */
+function reportFromObject(object: DirectoryObject | null): ParsedDsregcmd {
+  const trustType = object?.trustType?.toLowerCase();
+  const hybrid = trustType === "serverad" || isSynced(object);
+  const registered = !hybrid && trustType === "workplace";
+  return {
+    joinType: hybrid ? "hybrid" : registered ? "registered" : "entra",
+    deviceId: object?.deviceId ?? null,
+    tenantId: null,
+    tenantName: null,
+    deviceName: object?.displayName ?? null,
+    domainName: null,
+    thumbprint: null,
+    certValidFrom: null,
+    certValidTo: null,
+    prtUpdateTime: null,
+    prtExpiryTime: null,
+    tpmProtected: null,
+    azureAdPrt: null,
+    azureAdJoined: !registered,
+    domainJoined: hybrid,
+    workplaceJoined: registered,
+    enterpriseJoined: null,
+    deviceAuthStatus: null,
+    prtAttemptStatus: null,
+    prtServerErrorCode: null,
+    aadsts: null,
+    executingAccount: null,
+    sections: [],
+  };
+}
+
+export interface JoinRejoinOptions {
+  report: ParsedDsregcmd | null;
+  object: DirectoryObject | null;
+  /** The object is already deleted: no "delete the leftover object" step, and the keys went with a hard delete. */
+  objectGone?: boolean;
+  /** Soft-deleted objects still hold their keys. */
+  softDeleted?: boolean;
+}
+
+/**
+ * The safe re-join sequence (build-rejoin-steps.ts) with the key-backup step made specific: it names
+ * the keys the object holds, asks to check when unknown, and is left out when the object holds none.
+ * A synced object always gets the hybrid sequence, which never deletes it in the cloud (domain.md 7.4).
+ */
+export function buildJoinRejoinSteps({ report, object, objectGone = false, softDeleted = false }: JoinRejoinOptions): string[] {
+  const base = report ?? reportFromObject(object);
+  const subject: ParsedDsregcmd = isSynced(object) ? { ...base, joinType: "hybrid", domainJoined: true } : base;
+  const steps = buildRejoinSteps(subject).filter(
+    (step) => !step.startsWith(GENERIC_BACKUP_PREFIX) && !(objectGone && /^Delete the leftover/.test(step)),
+  );
+  const keyStep = objectGone && !softDeleted ? buildLostKeysStep(object) : buildKeyBackupStep(object);
+  return keyStep ? [keyStep, ...steps] : steps;
+}

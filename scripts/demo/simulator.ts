@@ -1,0 +1,51 @@
+/**
+ * The demo's stand-in for Entra ID and Microsoft Graph: serves one generated tenant over HTTPS and writes
+ * the matching agent uploads to data/demo/uploads.json. Prints one JSON line when ready.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { createSimTenant } from "@/lib/simulator/create-sim-tenant";
+import { startSimulator } from "@/lib/simulator/server";
+
+const { values } = parseArgs({
+  options: { port: { type: "string", default: "3443" }, seed: { type: "string", default: "2026" }, devices: { type: "string", default: "400" } },
+});
+const now = new Date();
+const { tenant, generated } = createSimTenant({
+  seed: Number(values.seed),
+  deviceCount: Number(values.devices),
+  tenantName: "Contoso",
+  now,
+  includeReports: true,
+});
+const sim = await startSimulator({ port: Number(values.port), tenants: [tenant] });
+
+const dir = join(process.cwd(), "data/demo");
+mkdirSync(dir, { recursive: true });
+const uploads = (generated?.reports ?? []).map((r) => ({
+  hostname: r.hostname,
+  capturedAt: r.capturedAt,
+  agentVersion: r.agentVersion,
+  dsregcmd: r.dsregcmd,
+  events: r.events,
+  ...(r.computerDn ? { computerDn: r.computerDn } : {}),
+}));
+writeFileSync(join(dir, "uploads.json"), JSON.stringify(uploads));
+const scope = generated?.syncScope;
+console.log(
+  JSON.stringify({
+    ready: true,
+    tenantId: tenant.tenantId,
+    tenantName: tenant.tenantName,
+    clientId: tenant.clientId,
+    clientSecret: tenant.clientSecret,
+    authorityHost: sim.authorityHost,
+    graphBaseUrl: sim.graphBaseUrl,
+    caPath: sim.caPath,
+    devices: tenant.devices.length,
+    uploads: uploads.length,
+    syncScope: scope ? { forests: [{ name: scope.forest, include: scope.includeDns, exclude: scope.excludeDns }] } : null,
+  }),
+);
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void sim.close().then(() => process.exit(0)));
