@@ -9,10 +9,18 @@ import { join, resolve } from "node:path";
 import pg from "pg";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
-const SQLITE_DIR = join(ROOT, "data/test");
-const SQLITE_TEMPLATE = join(SQLITE_DIR, "template.db");
-const PG_TEMPLATE = "joinscope_test_template";
 const PG_PREFIX = "joinscope_test_";
+
+// Each `vitest run` gets its own databases, so two runs on one machine (a developer and a watcher,
+// or parallel agents) never delete each other's. globalSetup sets the id; workers inherit it.
+function runId(): string {
+  const id = process.env.JOINSCOPE_TEST_RUN;
+  if (!id) throw new Error("JOINSCOPE_TEST_RUN is not set: integration tests must run through vitest's globalSetup");
+  return id;
+}
+const sqliteDir = () => join(ROOT, "data/test", runId());
+const sqliteTemplate = () => join(sqliteDir(), "template.db");
+const pgTemplate = () => `${PG_PREFIX}${runId()}_template`;
 
 export function testDatabaseKind(): "sqlite" | "postgresql" {
   return process.env.JOINSCOPE_TEST_DATABASE === "postgresql" ? "postgresql" : "sqlite";
@@ -36,46 +44,46 @@ function migrate(url: string): void {
   });
 }
 
-/** globalSetup: build the migrated template once. */
-export async function prepareTemplate(): Promise<void> {
+/** globalSetup: build the migrated template once per run; returns the teardown that removes the run's databases. */
+export async function prepareTemplate(): Promise<() => Promise<void>> {
+  process.env.JOINSCOPE_TEST_RUN = `r${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   if (testDatabaseKind() === "sqlite") {
-    rmSync(SQLITE_DIR, { recursive: true, force: true });
-    mkdirSync(SQLITE_DIR, { recursive: true });
-    migrate(`file:${SQLITE_TEMPLATE}`);
-    return;
+    mkdirSync(sqliteDir(), { recursive: true });
+    migrate(`file:${sqliteTemplate()}`);
+    const dir = sqliteDir();
+    return async () => rmSync(dir, { recursive: true, force: true });
   }
+  await withAdmin((admin) => admin.query(`CREATE DATABASE "${pgTemplate()}"`));
+  migrate(withDatabase(postgresServerUrl(), pgTemplate()));
+  const prefix = `${PG_PREFIX}${runId()}_`;
+  return () =>
+    withAdmin(async (admin) => {
+      const mine = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`${prefix}%`]);
+      for (const row of mine.rows) await admin.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
+    });
+}
+
+async function withAdmin<T>(fn: (admin: pg.Client) => Promise<T>): Promise<T> {
   const admin = new pg.Client({ connectionString: postgresServerUrl() });
   await admin.connect();
   try {
-    const old = await admin.query<{ datname: string }>(
-      `SELECT datname FROM pg_database WHERE datname = $1 OR datname LIKE $2`,
-      [PG_TEMPLATE, `${PG_PREFIX}w%`],
-    );
-    for (const row of old.rows) await admin.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${PG_TEMPLATE}"`);
+    return await fn(admin);
   } finally {
     await admin.end();
   }
-  migrate(withDatabase(postgresServerUrl(), PG_TEMPLATE));
 }
 
 let counter = 0;
 
 /** A fresh, migrated database for one test file; returns its DATABASE_URL. */
 export async function createTestDatabase(): Promise<string> {
-  const id = `w${process.env.VITEST_POOL_ID ?? "0"}_${process.pid}_${++counter}_${Date.now().toString(36)}`;
+  const id = `w${process.env.VITEST_POOL_ID ?? "0"}_${process.pid}_${++counter}`;
   if (testDatabaseKind() === "sqlite") {
-    const file = join(SQLITE_DIR, `${id}.db`);
-    copyFileSync(SQLITE_TEMPLATE, file);
+    const file = join(sqliteDir(), `${id}.db`);
+    copyFileSync(sqliteTemplate(), file);
     return `file:${file}`;
   }
-  const name = `${PG_PREFIX}${id}`;
-  const admin = new pg.Client({ connectionString: postgresServerUrl() });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${PG_TEMPLATE}"`);
-  } finally {
-    await admin.end();
-  }
+  const name = `${PG_PREFIX}${runId()}_${id}`;
+  await withAdmin((admin) => admin.query(`CREATE DATABASE "${name}" TEMPLATE "${pgTemplate()}"`));
   return withDatabase(postgresServerUrl(), name);
 }

@@ -1,0 +1,175 @@
+/**
+ * Report ingestion through the HTTP API of a production build on SQLite.
+ *
+ *   npm run bench:ingest [-- --reports 20000 --clients 8]
+ *
+ * Uploads N distinct reports (every fixture build and the simulator's states, each with events) with C
+ * concurrent clients, and prints reports/s and p95 latency next to the floor measured in the same run:
+ * the same rows inserted through Prisma with no parsing and no HTTP. Targets: ≥ 1,000 reports/s and
+ * within 3× of the floor. Exits 1 when a target is missed.
+ */
+import { parseArgs } from "node:util";
+import { createAgentToken } from "@/lib/agent-tokens/create-agent-token";
+import { createDb } from "@/lib/db/client";
+import { hashReportContent } from "@/lib/ingest/content-hash";
+import { FIXTURES, readFixture } from "@/lib/reports/fixtures";
+import { decodeReportText } from "@/lib/reports/decode-report-text";
+import { parseDsregcmd } from "@/lib/reports/parse-dsregcmd";
+import { generateTenant } from "@/lib/simulator/generate-tenant";
+import { createTenant } from "@/lib/tenants/create-tenant";
+import { ensureBuild, freshDatabase, percentile, startServer } from "./lib/server";
+
+const { values } = parseArgs({ options: { reports: { type: "string", default: "20000" }, clients: { type: "string", default: "8" } } });
+const N = Number(values.reports);
+const CLIENTS = Number(values.clients);
+const TENANT_ID = "aaaabbbb-0000-cccc-1111-dddd2222eeee";
+
+// --- the workload: varied builds and states, each upload distinct --------------------------------------------
+const generated = generateTenant({ seed: 11, deviceCount: 400, tenantId: TENANT_ID, tenantName: "Contoso", now: new Date() });
+const templates = [
+  ...generated.reports.map((r) => ({ dsregcmd: r.dsregcmd, events: r.events, computerDn: r.computerDn })),
+  ...FIXTURES.map((f) => {
+    const decoded = decodeReportText(readFixture(f.file));
+    if (!decoded.ok) throw new Error(f.file);
+    return { dsregcmd: decoded.text, events: generated.reports[0]!.events, computerDn: null as string | null };
+  }),
+];
+const base = Date.now() - 3600_000;
+const uploads = Array.from({ length: N }, (_, i) => {
+  const t = templates[i % templates.length]!;
+  return JSON.stringify({
+    hostname: `BENCH-${String(i).padStart(6, "0")}`,
+    capturedAt: new Date(base + i * 100).toISOString(),
+    agentVersion: "1.0.0",
+    dsregcmd: t.dsregcmd,
+    events: t.events,
+    ...(t.computerDn ? { computerDn: t.computerDn } : {}),
+  });
+});
+const megabytes = uploads.reduce((s, u) => s + u.length, 0) / 1e6;
+
+async function seed(url: string) {
+  const db = createDb(url);
+  const tenant = await createTenant(db, { tenantId: TENANT_ID, name: "Contoso", actor: "bench" });
+  if (!tenant.ok) throw new Error(tenant.error.message);
+  const tokens: string[] = [];
+  for (let i = 0; i < CLIENTS; i++) {
+    const t = await createAgentToken(db, { tenantRef: tenant.id, name: `bench ${i}`, actor: "bench" });
+    if (!t.ok) throw new Error(t.error.message);
+    tokens.push(t.token);
+  }
+  return { db, tenantRef: tenant.id, tokens };
+}
+
+// --- the measured path: HTTP → zod → parse → rules → one transaction ----------------------------------------
+ensureBuild();
+const apiUrl = "file:./data/bench/ingest-api.db";
+freshDatabase(apiUrl);
+const api = await seed(apiUrl);
+await api.db.$disconnect();
+const server = await startServer({ databaseUrl: apiUrl, port: 3211, env: { JOINSCOPE_INGEST_RATE_LIMIT: "1000000" } });
+
+async function upload(body: string, token: string) {
+  const started = performance.now();
+  const r = await fetch(`${server.url}/api/v1/reports`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body,
+  });
+  await r.arrayBuffer();
+  return { status: r.status, ms: performance.now() - started };
+}
+// Warm-up: JIT and connection pools, on a separate set of bodies.
+for (let i = 0; i < 50; i++) await upload(uploads[i]!.replace("BENCH-", "WARM-"), api.tokens[0]!);
+
+const latencies: number[] = [];
+const statuses = new Map<number, number>();
+let next = 0;
+const apiStart = performance.now();
+await Promise.all(
+  api.tokens.map(async (token) => {
+    for (let i = next++; i < N; i = next++) {
+      const r = await upload(uploads[i]!, token);
+      latencies.push(r.ms);
+      statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+    }
+  }),
+);
+const apiSeconds = (performance.now() - apiStart) / 1000;
+await server.stop();
+
+// --- the floor: the same rows, inserted through Prisma, no parsing, no HTTP ----------------------------------
+const floorUrl = "file:./data/bench/ingest-floor.db";
+freshDatabase(floorUrl);
+const floor = await seed(floorUrl);
+const tokenRow = await floor.db.agentToken.findFirstOrThrow({ select: { id: true } });
+const rows = uploads.map((body) => {
+  const u = JSON.parse(body);
+  const parsed = parseDsregcmd(u.dsregcmd);
+  if (!parsed.ok) throw new Error("fixture did not parse");
+  return { u, parsed: parsed.report, hash: hashReportContent(u) };
+});
+let fi = 0;
+const floorStart = performance.now();
+await Promise.all(
+  Array.from({ length: CLIENTS }, async () => {
+    for (let i = fi++; i < N; i = fi++) {
+      const { u, parsed, hash } = rows[i]!;
+      await floor.db.$transaction(async (tx) => {
+        const r = await tx.deviceReport.create({
+          data: {
+            tenantRef: floor.tenantRef,
+            agentTokenRef: tokenRow.id,
+            source: "agent",
+            hostname: u.hostname,
+            deviceId: parsed.deviceId,
+            capturedAt: new Date(u.capturedAt),
+            agentVersion: u.agentVersion,
+            joinType: parsed.joinType,
+            contentHash: hash,
+            parsed: parsed as object,
+            dsregcmdText: u.dsregcmd,
+            computerDn: u.computerDn ?? null,
+          },
+          select: { id: true },
+        });
+        if (u.events?.length) {
+          await tx.agentEvent.createMany({
+            data: u.events.map((e: { id: number; time: string; level: string; task?: string; message: string }) => ({
+              tenantRef: floor.tenantRef,
+              reportRef: r.id,
+              eventId: e.id,
+              time: new Date(e.time),
+              level: e.level,
+              task: e.task ?? null,
+              message: e.message,
+            })),
+          });
+        }
+      });
+    }
+  }),
+);
+const floorSeconds = (performance.now() - floorStart) / 1000;
+
+// --- verify and report -------------------------------------------------------------------------------------
+const verify = createDb(apiUrl);
+const stored = await verify.deviceReport.count({ where: { hostname: { startsWith: "BENCH-" } } });
+await verify.$disconnect();
+await floor.db.$disconnect();
+
+const apiRate = N / apiSeconds;
+const floorRate = N / floorSeconds;
+const ratio = floorRate / apiRate;
+const p95 = percentile(latencies, 95);
+const ok = apiRate >= 1000 && ratio <= 3 && stored === N && (statuses.get(201) ?? 0) === N;
+console.log(`
+bench:ingest  ${N} reports (${megabytes.toFixed(1)} MB of JSON), ${CLIENTS} clients, SQLite, production build
+  path                         reports/s   p50 ms   p95 ms
+  HTTP API (measured)          ${apiRate.toFixed(0).padStart(9)}   ${percentile(latencies, 50).toFixed(1).padStart(6)}   ${p95.toFixed(1).padStart(6)}
+  floor: Prisma inserts only   ${floorRate.toFixed(0).padStart(9)}
+  floor / API                  ${ratio.toFixed(2)}×   (target ≤ 3×)     API target ≥ 1000 reports/s
+  statuses: ${[...statuses].map(([s, c]) => `${s}×${c}`).join(", ")}; stored ${stored}/${N}
+  ${ok ? "PASS" : "FAIL"}
+`);
+process.exit(ok ? 0 : 1);
