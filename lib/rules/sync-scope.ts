@@ -32,7 +32,7 @@ export interface ScopeDecision {
   forest: string | null;
   /** The longest configured container that is a suffix of the DN; exclude wins a tie. */
   matched: ScopeContainer | null;
-  /** The include that shares the longest suffix with the DN (where the computer probably belongs), when not in scope. */
+  /** Out of scope in a known forest: the include sharing the longest suffix with the DN (where the computer probably belongs). */
   nearestInclude: ScopeContainer | null;
   /** One sentence for evidence and explanations. */
   summary: string;
@@ -146,10 +146,11 @@ export function describeScopeDecision(dn: string, scope: SyncScope): ScopeDecisi
     null;
 
   const inScope = matched?.kind === "include";
-  const nearest = inScope
+  const nearest =
+    inScope || forest === null
     ? null
     : (all
-        .filter((candidate) => candidate.kind === "include" && (forest === null || candidate.forest === forest))
+        .filter((candidate) => candidate.kind === "include" && candidate.forest === forest)
         .map((candidate) => ({ candidate, shared: commonSuffixLength(candidate.rdns, rdns) }))
         .filter(({ shared }) => shared > 0)
         .sort((a, b) => compareCandidates(a.candidate, b.candidate, a.shared, b.shared))[0]?.candidate ?? null);

@@ -32,7 +32,7 @@ function stepFor(object: DirectoryObject): string {
     return `For ${name}, which is synced from Active Directory: delete or disable the stale computer object in Active Directory (or move it out of the sync scope) and let Entra Connect remove it; do not delete it in the cloud.`;
   }
   const backup = buildKeyBackupStep(object);
-  return `${backup ? `${backup} ` : ""}Then disable ${name}, wait a grace period, and delete it.`;
+  return `For ${name}: ${backup ? `${backup} Then disable it` : "disable it"}, wait a grace period, and delete it.`;
 }
 
 export const duplicateDeviceRule: JoinRule = {

@@ -24,9 +24,10 @@ export function buildKeyBackupStep(object: DirectoryObject | null): string | nul
   const unknown = [keys === null ? "BitLocker recovery keys" : null, laps === null ? "a LAPS password" : null].filter(
     (item): item is string => item !== null,
   );
+  const plural = unknown.length > 1 || keys === null;
   const check =
     unknown.length > 0
-      ? `${held ? "Also check" : "Check"} whether Microsoft Entra ID holds ${unknown.join(" or ")} for ${label} (JoinScope could not tell) and back ${unknown.length > 1 ? "them" : "it"} up first — deleting the object deletes ${unknown.length > 1 ? "them" : "it"}`
+      ? `${held ? "Also check" : "Check"} whether Microsoft Entra ID holds ${unknown.join(" or ")} for ${label} (JoinScope could not tell) and back ${plural ? "them" : "it"} up first — deleting the object deletes ${plural ? "them" : "it"}`
       : null;
   if (!held && !check) return null;
   return `${[held, check].filter((part) => part !== null).join(". ")} ${WHERE}.`;

@@ -69,7 +69,7 @@ export const outOfSyncScopeRule: JoinRule = {
           decision.matched?.kind === "exclude"
             ? `Computer in an excluded OU: ${decision.matched.container}`
             : `Computer outside Entra Connect's sync scope (forest ${decision.forest})`,
-        explanation: `The computer's distinguished name ${decision.dn} (reported ${formatDuration(settings.nowMs - capturedMs)} ago) is outside Entra Connect's sync scope. ${decision.summary} ${consequence}`,
+        explanation: `The computer's distinguished name ${decision.dn} (reported ${formatDuration(settings.nowMs - capturedMs)} ago) is outside Entra Connect's sync scope: it is ${decision.summary.replace(/^Out of scope: /, "")} ${consequence}`,
         evidence,
         remediation,
       },

@@ -1,0 +1,565 @@
+import { describe, expect, it } from "vitest";
+import { buildRejoinSteps } from "@/lib/rules/build-rejoin-steps";
+import type { DeviceRuleSettings, DeviceSubject } from "@/lib/rules/device-subject";
+import { evaluateDeviceRules } from "@/lib/rules/evaluate-device-rules";
+import { JOIN_RULES } from "@/lib/rules/index";
+import { GENERIC_BACKUP_PREFIX } from "@/lib/rules/join-rules/join-rejoin-steps";
+import {
+  DEVICE_NOW,
+  makeDeviceSettings,
+  makeDeviceSubject,
+  makeDirectoryObject,
+  makeEntraObject,
+  makePendingObject,
+  makeRegisteredObject,
+  makeSubjectReport,
+  PENDING_OBJECT_GUID,
+} from "@/lib/rules/testing/make-directory-object";
+import {
+  makeEntraReport,
+  makeEvent,
+  makePendingHybridReport,
+  makeRegisteredReport,
+  makeReport,
+} from "@/lib/rules/testing/make-report";
+import type { Finding } from "@/lib/rules/types";
+
+const DAY_MS = 86_400_000;
+const daysBefore = (days: number, from = DEVICE_NOW) => new Date(Date.parse(from) - days * DAY_MS).toISOString();
+const hoursAfter = (iso: string, hours: number) => new Date(Date.parse(iso) + hours * 3_600_000).toISOString();
+
+const ruleIds = (findings: Finding[]) => [...new Set(findings.map((finding) => finding.rule))].sort();
+const aboveInfo = (findings: Finding[]) => findings.filter((finding) => finding.severity !== "info");
+const find = (findings: Finding[], rule: string): Finding => {
+  const found = findings.filter((finding) => finding.rule === rule);
+  expect(found, `one ${rule} finding`).toHaveLength(1);
+  return found[0]!;
+};
+const run = (subject: DeviceSubject, settings: Partial<DeviceRuleSettings> = {}) =>
+  evaluateDeviceRules(subject, makeDeviceSettings(settings));
+
+/** The "Broken (object deleted)" variant of the sample in domain.md 2.3: same DeviceId and Thumbprint, auth fails. */
+function deletedObjectReport(overrides: Parameters<typeof makeReport>[0] = {}) {
+  return makeReport({
+    deviceAuthStatus: "FAILED",
+    azureAdPrt: false,
+    prtUpdateTime: null,
+    prtExpiryTime: null,
+    aadsts: "AADSTS50155",
+    prtServerErrorCode: "invalid_grant",
+    extra: {
+      "SSO State": {
+        AcquirePrtDiagnostics: "PRESENT",
+        "HTTP status": "400",
+        "Server Error Code": "invalid_grant",
+        "Server Error Description": "AADSTS50155: Device authentication failed",
+      },
+    },
+    ...overrides,
+  });
+}
+
+/** A SYSTEM capture of a domain-only computer before Entra Connect synced it (hybrid-join troubleshooting doc). */
+const notSyncedYetSystemReport = () =>
+  makePendingHybridReport({
+    executingAccount: "NT AUTHORITY\\SYSTEM",
+    extra: {
+      "Diagnostic Data": {
+        "User Context": "SYSTEM",
+        "AD Connectivity Test": "PASS",
+        "DRS Discovery Test": "PASS",
+        "DRS Connectivity Test": "PASS",
+        "Error Phase": "join",
+        "Client ErrorCode": "0x801c03f2",
+        "Server ErrorCode": "DirectoryError",
+        "Server Message": "The device object by the given id (4b1d5e2a-7c3f-4e8b-9a0d-2f6c8e1b3a57) is not found.",
+      },
+    },
+  });
+
+function healthyCases(): [string, DeviceSubject, string[]][] {
+  return [
+    ["hybrid", makeDeviceSubject(), []],
+    [
+      "Entra joined",
+      makeDeviceSubject({
+        report: makeSubjectReport({ parsed: makeEntraReport(), hostname: "PC-0177", computerDn: null }),
+        directory: makeEntraObject(),
+      }),
+      [],
+    ],
+    [
+      "registered (local account: prt-missing is info)",
+      makeDeviceSubject({
+        report: makeSubjectReport({ parsed: makeRegisteredReport(), hostname: "PC-01", computerDn: null }),
+        directory: makeRegisteredObject(),
+      }),
+      ["prt-missing"],
+    ],
+    [
+      "Pending object with its domain-only report (join in progress)",
+      makeDeviceSubject({
+        report: makeSubjectReport({
+          parsed: makePendingHybridReport({ deviceName: "PC-0200.corp.contoso.com" }),
+          systemParsed: notSyncedYetSystemReport(),
+          hostname: "PC-0200",
+          objectGuid: PENDING_OBJECT_GUID,
+          computerDn: "CN=PC-0200,OU=Laptops,OU=Corp,DC=corp,DC=contoso,DC=com",
+        }),
+        directory: makePendingObject(),
+        history: [{ kind: "created", at: "2025-03-09T11:00:00.000Z", detail: null }],
+      }),
+      ["not-joined", "pending-registration"],
+    ],
+  ];
+}
+
+describe("healthy devices of every join type", () => {
+  it.each(healthyCases())("%s: nothing above info, exactly the expected rules", (_name, subject, expected) => {
+    const findings = run(subject);
+    expect(aboveInfo(findings)).toEqual([]);
+    expect(ruleIds(findings)).toEqual(expected);
+  });
+
+  it("stay quiet without a sync scope, without agents, and with the directory never synced", () => {
+    for (const [, subject] of healthyCases()) {
+      for (const settings of [{ syncScope: null }, { syncScope: { forests: [] } }, { tenantHasAgents: false }, { directorySyncedAt: null }]) {
+        expect(aboveInfo(run(subject, settings))).toEqual([]);
+      }
+    }
+  });
+
+  it("the Pending case keeps not-joined high when the pre-join diagnostics show a real failure", () => {
+    const [, subject] = healthyCases()[3]!;
+    const failing = {
+      ...subject,
+      report: {
+        ...subject.report!,
+        systemParsed: makePendingHybridReport({
+          executingAccount: "NT AUTHORITY\\SYSTEM",
+          extra: { "Diagnostic Data": { "DRS Discovery Test": "FAIL [0x801c0021/0x80072ee2]", "Client ErrorCode": "0x801c0021" } },
+        }),
+      },
+    };
+    expect(find(run(failing), "not-joined").severity).toBe("high");
+  });
+});
+
+describe("object-deleted", () => {
+  it("hybrid object hard-deleted while synced: Entra Connect most likely removed it", () => {
+    const subject = makeDeviceSubject({
+      report: makeSubjectReport({ parsed: deletedObjectReport() }),
+      directory: makeDirectoryObject({ deletedAt: "2025-03-08T22:10:00.000Z", deletedReason: "deleted" }),
+      history: [{ kind: "deleted", at: "2025-03-08T22:10:00.000Z", detail: { reason: "deleted", displayName: "PC-0142" } }],
+    });
+    const findings = run(subject);
+    expect(ruleIds(findings)).toEqual(["device-auth-failed", "object-deleted", "prt-missing"]);
+    const finding = find(findings, "object-deleted");
+    expect(finding.severity).toBe("critical");
+    expect(finding.title).toBe("Device object deleted, most likely by Entra Connect");
+    expect(finding.explanation).toContain("Azure AD Connect");
+    expect(finding.explanation).toContain("2025-03-08 22:10 UTC");
+    expect(finding.evidence).toContainEqual({ source: "dsregcmd /status · Device Details", field: "DeviceId", value: "6e4cbe68-588b-499c-8c04-dcfff140a1ca" });
+    expect(finding.evidence).toContainEqual({ source: "Entra ID device object (deleted)", field: "deletedAt (noticed by JoinScope)", value: "2025-03-08T22:10:00.000Z" });
+    // The hard delete took the keys: escrow them again after the re-join; never delete the synced object in the cloud.
+    expect(finding.remediation.join("\n")).toContain("BackupToAAD-BitLockerKeyProtector");
+    expect(finding.remediation.some((step) => /^Delete the leftover/.test(step))).toBe(false);
+    expect(finding.remediation.join("\n")).toContain("Do not delete the synced hybrid object");
+  });
+
+  it("DN outside the scope explains the deletion and both rules fire", () => {
+    const subject = makeDeviceSubject({
+      report: makeSubjectReport({ parsed: deletedObjectReport(), computerDn: "CN=PC-0142,OU=Staging,OU=Corp,DC=corp,DC=contoso,DC=com" }),
+      directory: makeDirectoryObject({ deletedAt: "2025-03-09T10:00:00.000Z", deletedReason: "deleted" }),
+    });
+    const findings = run(subject);
+    expect(ruleIds(findings)).toEqual(["device-auth-failed", "object-deleted", "out-of-sync-scope", "prt-missing"]);
+    expect(find(findings, "object-deleted").explanation).toContain("outside Entra Connect's sync scope");
+  });
+
+  it("cloud-only Entra joined object hard-deleted: an admin or an automation", () => {
+    const subject = makeDeviceSubject({
+      report: makeSubjectReport({ parsed: deletedObjectReport({ joinType: "entra", domainJoined: false, domainName: null, executingAccount: "AzureAD\\JohnDoe, john@contoso.com" }), computerDn: null }),
+      directory: makeEntraObject({ deletedAt: "2025-03-09T09:00:00.000Z", deletedReason: "deleted" }),
+      history: [
+        { kind: "disabled", at: "2025-02-01T09:00:00.000Z", detail: null },
+        { kind: "deleted", at: "2025-03-09T09:00:00.000Z", detail: { reason: "deleted" } },
+      ],
+    });
+    const finding = find(run(subject), "object-deleted");
+    expect(finding.title).toBe("Device object deleted by an admin or automation");
+    expect(finding.explanation).toContain("An admin or an automation deleted it");
+    expect(finding.explanation).toContain("stale-device clean-up");
+    expect(finding.remediation.join("\n")).toContain("Delete device");
+  });
+
+  it("soft-deleted registered object: restorable for 30 days, restore comes first", () => {
+    const subject = makeDeviceSubject({
+      report: makeSubjectReport({ parsed: makeRegisteredReport(), hostname: "PC-01", computerDn: null }),
+      directory: makeRegisteredObject({ deletedAt: "2025-03-07T14:00:00.000Z", deletedReason: "changed" }),
+    });
+    const findings = run(subject);
+    expect(ruleIds(findings)).toEqual(["object-deleted", "prt-missing"]);
+    const finding = find(findings, "object-deleted");
+    expect(finding.title).toBe("Device object deleted (restorable until 2025-04-06 14:00 UTC)");
+    expect(finding.explanation).toContain("restorable for 30 days (preview)");
+    expect(finding.remediation[0]).toMatch(/^Restore the object/);
+  });
+
+  it("no object ever seen: names the hostname candidates without claiming them", () => {
+    const candidate = makeDirectoryObject({ objectId: "99999999-0000-4000-8000-000000000001", deviceId: "11111111-2222-4333-8444-555555555555", registrationDateTime: "2025-03-01T10:00:00.000Z" });
+    const subject = makeDeviceSubject({ report: makeSubjectReport({ parsed: deletedObjectReport() }), directory: null, candidates: [candidate] });
+    const finding = find(run(subject), "object-deleted");
+    expect(finding.title).toBe("No device object with this deviceId");
+    expect(finding.evidence.some((item) => item.value?.startsWith("11111111-2222-4333-8444-555555555555") && item.source.includes("not a match"))).toBe(true);
+    expect(finding.explanation).toContain("does not use it");
+  });
+
+  it("does not fire before the directory was synced, for a registration newer than the sync, or for another tenant", () => {
+    const missing = makeDeviceSubject({ directory: null });
+    expect(ruleIds(run(missing, { directorySyncedAt: null }))).toEqual([]);
+    expect(ruleIds(run(missing, { directorySyncedAt: "2024-11-01T00:00:00.000Z" }))).toEqual([]);
+    expect(ruleIds(run(missing))).toEqual(["object-deleted"]);
+    const otherTenant = makeDeviceSubject({ report: makeSubjectReport({ parsed: makeReport({ tenantId: "11112222-3333-4444-5555-666677778888" }) }), directory: null });
+    expect(ruleIds(run(otherTenant))).toEqual(["tenant-mismatch"]);
+  });
+});
+
+describe("object-disabled", () => {
+  it("fires high (135011) while the machine reports", () => {
+    const subject = makeDeviceSubject({
+      directory: makeDirectoryObject({ accountEnabled: false }),
+      history: [{ kind: "disabled", at: "2025-03-09T13:00:00.000Z", detail: null }],
+    });
+    const findings = run(subject);
+    expect(ruleIds(findings)).toEqual(["object-disabled"]);
+    const finding = find(findings, "object-disabled");
+    expect(finding.severity).toBe("high");
+    expect(finding.explanation).toContain("AADSTS135011");
+    // Synced: enable it in AD, not in the cloud.
+    expect(finding.remediation[1]).toContain("Active Directory");
+  });
+
+  it("is info for a disabled, inactive object with no report (the clean-up at work), next to stale-device", () => {
+    const subject = makeDeviceSubject({
+      report: null,
+      lastReportAt: null,
+      directory: makeEntraObject({ accountEnabled: false, approximateLastSignInDateTime: daysBefore(200) }),
+    });
+    const findings = run(subject);
+    expect(ruleIds(findings)).toEqual(["object-disabled", "stale-device"]);
+    expect(find(findings, "object-disabled").severity).toBe("info");
+  });
+});
+
+describe("out-of-sync-scope", () => {
+  const inOu = (ou: string) => makeDeviceSubject({ report: makeSubjectReport({ computerDn: `CN=PC-0142,${ou}DC=corp,DC=contoso,DC=com` }) });
+
+  it("fires critical for a fresh DN under no synced container, naming the nearest include", () => {
+    const findings = run(inOu("OU=Staging,OU=Corp,"));
+    expect(ruleIds(findings)).toEqual(["out-of-sync-scope"]);
+    const finding = find(findings, "out-of-sync-scope");
+    expect(finding.severity).toBe("critical");
+    expect(finding.evidence).toContainEqual({ source: "JoinScope agent · Group Policy state", field: "Distinguished-Name", value: "CN=PC-0142,OU=Staging,OU=Corp,DC=corp,DC=contoso,DC=com" });
+    expect(finding.evidence.some((item) => item.field === "nearest synced container")).toBe(true);
+    expect(finding.remediation.join("\n")).toContain("This object holds BitLocker recovery keys (and a LAPS password): back them up first — deleting the object deletes them");
+  });
+
+  it("fires for an excluded OU under a synced one", () => {
+    const finding = find(run(inOu("OU=Disabled Computers,OU=Workstations,OU=Corp,")), "out-of-sync-scope");
+    expect(finding.title).toBe("Computer in an excluded OU: OU=Disabled Computers,OU=Workstations,OU=Corp,DC=corp,DC=contoso,DC=com");
+  });
+
+  it("does not fire on a stale DN, without a scope, for an unknown forest, or inside the scope", () => {
+    expect(ruleIds(run(inOu("OU=Staging,OU=Corp,"), { now: "2025-03-10T08:00:00.000Z", tenantHasAgents: false }))).toEqual([]);
+    expect(ruleIds(run(inOu("OU=Staging,OU=Corp,"), { syncScope: null }))).toEqual([]);
+    expect(ruleIds(run(inOu("OU=Staging,OU=Corp,"), { syncScope: { forests: [] } }))).toEqual([]);
+    const fabrikam = makeDeviceSubject({ report: makeSubjectReport({ computerDn: "CN=PC-0142,OU=Staging,DC=fabrikam,DC=com" }) });
+    expect(ruleIds(run(fabrikam))).toEqual([]);
+    expect(ruleIds(run(inOu(" ou = workstations , OU=Corp , ")))).toEqual([]);
+  });
+
+  it("a domain-only computer out of scope can never complete hybrid join", () => {
+    const subject = makeDeviceSubject({
+      report: makeSubjectReport({ parsed: makePendingHybridReport(), computerDn: "CN=PC-0142,OU=Staging,OU=Corp,DC=corp,DC=contoso,DC=com" }),
+      directory: null,
+    });
+    const findings = run(subject);
+    expect(ruleIds(findings)).toEqual(["not-joined", "out-of-sync-scope"]);
+    expect(find(findings, "out-of-sync-scope").explanation).toContain("0x801C03F2");
+  });
+});
+
+describe("alt-security-ids-missing", () => {
+  it("fires high for a registered-time object with no X509 key, with the key warning and the hybrid-safe re-join", () => {
+    const findings = run(makeDeviceSubject({ directory: makeDirectoryObject({ hasX509: false, thumbprint: null }) }));
+    expect(ruleIds(findings)).toEqual(["alt-security-ids-missing"]);
+    const finding = find(findings, "alt-security-ids-missing");
+    expect(finding.severity).toBe("high");
+    expect(finding.remediation[0]).toMatch(/^This object holds BitLocker recovery keys \(and a LAPS password\): back them up first — deleting the object deletes them/);
+    expect(finding.remediation.join("\n")).toContain("Do not delete the synced hybrid object");
+    expect(finding.remediation.some((step) => step.startsWith(GENERIC_BACKUP_PREFIX))).toBe(false);
+  });
+
+  it("does not fire for a Pending object (pending-registration does)", () => {
+    expect(ruleIds(run(makeDeviceSubject({ report: null, lastReportAt: DEVICE_NOW, directory: makePendingObject() })))).toEqual(["pending-registration"]);
+  });
+});
+
+describe("thumbprint-mismatch", () => {
+  const other = "1A2B3C4D5E6F708192A3B4C5D6E7F80910111213";
+
+  it("fires critical, with both thumbprints as evidence, and cert-validity stays silent", () => {
+    const subject = makeDeviceSubject({ directory: makeDirectoryObject({ thumbprint: other, registrationDateTime: "2025-01-20T10:00:00.000Z" }) });
+    const findings = run(subject);
+    expect(ruleIds(findings)).toEqual(["thumbprint-mismatch"]);
+    const finding = find(findings, "thumbprint-mismatch");
+    expect(finding.severity).toBe("critical");
+    expect(finding.evidence[0]).toEqual({ source: "dsregcmd /status · Device Details", field: "Thumbprint", value: "0BF36D245A124205D42B7FBCA6B6AB65A5B06A3C", expected: other });
+  });
+
+  it("compares case-insensitively", () => {
+    expect(run(makeDeviceSubject({ directory: makeDirectoryObject({ thumbprint: "0bf36d245a124205d42b7fbca6b6ab65a5b06a3c" }) }))).toEqual([]);
+  });
+
+  it("is info when the directory's certificate changed after the report", () => {
+    const subject = makeDeviceSubject({
+      directory: makeDirectoryObject({ thumbprint: other }),
+      history: [{ kind: "cert-rotated", at: "2025-03-09T13:10:00.000Z", detail: null }],
+    });
+    expect(find(run(subject), "thumbprint-mismatch").severity).toBe("info");
+  });
+});
+
+describe("cert-validity-vs-registered", () => {
+  const entra = (registrationDateTime: string, thumbprint: string | null = null) =>
+    makeDeviceSubject({
+      report: makeSubjectReport({ parsed: makeEntraReport({ thumbprint }), hostname: "PC-0177", computerDn: null }),
+      directory: makeEntraObject({ registrationDateTime }),
+    });
+
+  it("is medium beyond the tolerance and high beyond 24 h when the thumbprints cannot be compared", () => {
+    const medium = run(entra(hoursAfter("2024-11-05T08:12:40.000Z", 3)));
+    expect(ruleIds(medium)).toEqual(["cert-validity-vs-registered"]);
+    expect(find(medium, "cert-validity-vs-registered").severity).toBe("medium");
+    const high = find(run(entra(hoursAfter("2024-11-05T08:12:40.000Z", 72))), "cert-validity-vs-registered");
+    expect(high.severity).toBe("high");
+    expect(high.remediation[0]).toMatch(/^This object holds BitLocker recovery keys/);
+  });
+
+  it("respects a configured tolerance and stays info when the directory holds the same certificate", () => {
+    expect(run(entra(hoursAfter("2024-11-05T08:12:40.000Z", 3)), { certRegistrationToleranceMinutes: 240 })).toEqual([]);
+    const same = run(entra(hoursAfter("2024-11-05T08:12:40.000Z", 3), "0BF36D245A124205D42B7FBCA6B6AB65A5B06A3C"));
+    expect(find(same, "cert-validity-vs-registered").severity).toBe("info");
+  });
+});
+
+describe("pending-registration", () => {
+  const pending = (syncedDaysAgo: number, parsed = makePendingHybridReport()) =>
+    makeDeviceSubject({
+      report: makeSubjectReport({ parsed, hostname: "PC-0200", objectGuid: PENDING_OBJECT_GUID, computerDn: null }),
+      directory: makePendingObject({ onPremisesLastSyncDateTime: daysBefore(syncedDaysAgo) }),
+    });
+
+  it("grows with age: medium under 7 days, high after", () => {
+    const medium = run(pending(3));
+    expect(ruleIds(medium)).toEqual(["not-joined", "pending-registration"]);
+    expect(find(medium, "pending-registration").severity).toBe("medium");
+    expect(find(medium, "not-joined").severity).toBe("high");
+    expect(find(run(pending(10)), "pending-registration").severity).toBe("high");
+  });
+
+  it("is high at once when the device says it is joined with this deviceId", () => {
+    const parsed = makeReport({ deviceId: PENDING_OBJECT_GUID });
+    const subject = makeDeviceSubject({ report: makeSubjectReport({ parsed }), directory: makePendingObject({ onPremisesLastSyncDateTime: "2025-03-09T13:00:00.000Z" }) });
+    const findings = run(subject);
+    expect(ruleIds(findings)).toEqual(["pending-registration"]);
+    expect(find(findings, "pending-registration").severity).toBe("high");
+  });
+});
+
+describe("stale-device", () => {
+  const silentObject = (overrides: Parameters<typeof makeEntraObject>[0]) =>
+    makeDeviceSubject({ report: null, lastReportAt: null, directory: makeEntraObject(overrides) });
+
+  it("fires low past the threshold and explains the 14-day granularity", () => {
+    const findings = run(silentObject({ approximateLastSignInDateTime: daysBefore(120) }));
+    expect(ruleIds(findings)).toEqual(["stale-device"]);
+    const finding = find(findings, "stale-device");
+    expect(finding.severity).toBe("low");
+    expect(finding.explanation).toContain("14 days");
+    // Autopilot registrations are never to be deleted.
+    expect(finding.remediation.join("\n")).toContain("Autopilot");
+  });
+
+  it("never uses a threshold under 21 days", () => {
+    expect(ruleIds(run(silentObject({ approximateLastSignInDateTime: daysBefore(15) }), { staleThresholdDays: 10, tenantHasAgents: false }))).toEqual([]);
+    expect(ruleIds(run(silentObject({ approximateLastSignInDateTime: daysBefore(25) }), { staleThresholdDays: 10, tenantHasAgents: false }))).toEqual(["stale-device"]);
+  });
+
+  it("counts a null sign-in only without a report, on an object registered before the threshold", () => {
+    expect(ruleIds(run(silentObject({ approximateLastSignInDateTime: null, registrationDateTime: daysBefore(200) }), { tenantHasAgents: false }))).toEqual(["stale-device"]);
+    expect(ruleIds(run(silentObject({ approximateLastSignInDateTime: null, registrationDateTime: daysBefore(5) }), { tenantHasAgents: false }))).toEqual([]);
+    const reporting = makeDeviceSubject({ directory: makeDirectoryObject({ approximateLastSignInDateTime: null }) });
+    expect(run(reporting)).toEqual([]);
+  });
+
+  it("does not call a machine that still reports stale", () => {
+    expect(run(makeDeviceSubject({ directory: makeDirectoryObject({ approximateLastSignInDateTime: daysBefore(120) }) }))).toEqual([]);
+  });
+
+  it("advises AD, not a cloud delete, for a synced object", () => {
+    const subject = makeDeviceSubject({ report: null, lastReportAt: null, directory: makeDirectoryObject({ approximateLastSignInDateTime: daysBefore(120) }) });
+    const finding = find(run(subject), "stale-device");
+    expect(finding.remediation.join("\n")).toContain("in Active Directory");
+    expect(finding.remediation.join("\n")).not.toContain("Then delete the object");
+  });
+});
+
+describe("duplicate-device", () => {
+  const older = makeDirectoryObject({
+    objectId: "0a0a0a0a-0000-4000-8000-000000000002",
+    deviceId: "22222222-3333-4444-8555-666666666666",
+    registrationDateTime: "2023-06-01T09:00:00.000Z",
+    approximateLastSignInDateTime: "2024-10-01T09:00:00.000Z",
+    onPremisesSyncEnabled: false,
+    hasBitlockerKeys: null,
+  });
+
+  it("names the live object (the report's deviceId) and lists the others", () => {
+    const findings = run(makeDeviceSubject({ otherObjects: [older] }));
+    expect(ruleIds(findings)).toEqual(["duplicate-device"]);
+    const finding = find(findings, "duplicate-device");
+    expect(finding.severity).toBe("medium");
+    expect(finding.explanation).toContain("object f1e2d3c4-b5a6-4798-8a9b-0c1d2e3f4a5b (ServerAd) is the live one");
+    expect(finding.evidence.some((item) => item.source.includes(older.objectId) && item.field === "same [HWID]" && item.value!.includes("registered 2023-06-01 09:00 UTC"))).toBe(true);
+    expect(finding.remediation.join("\n")).toContain("Also check whether Microsoft Entra ID holds BitLocker recovery keys for deviceId 22222222-3333-4444-8555-666666666666");
+  });
+
+  it("reports the dual state (ServerAd + Workplace)", () => {
+    const workplace = makeRegisteredObject({ objectId: "0b0b0b0b-0000-4000-8000-000000000003", deviceId: "33333333-4444-4555-8666-777777777777", displayName: "PC-0142", hardwareId: null, physicalIds: [] });
+    const finding = find(run(makeDeviceSubject({ otherObjects: [workplace] })), "duplicate-device");
+    expect(finding.title).toBe("Hybrid joined and registered (dual state)");
+    expect(finding.remediation.join("\n")).toContain("BlockAADWorkplaceJoin");
+  });
+
+  it("ignores deleted objects and same-name objects with another hardware id", () => {
+    const deleted = { ...older, deletedAt: "2025-01-01T00:00:00.000Z", deletedReason: "deleted" };
+    const namesake = { ...older, hardwareId: "9999999999999999" };
+    expect(run(makeDeviceSubject({ otherObjects: [deleted, namesake] }))).toEqual([]);
+  });
+});
+
+describe("silent-device", () => {
+  it("fires low when a joined object's machine has not reported for 3 agent intervals", () => {
+    const subject = makeDeviceSubject({ report: null, lastReportAt: daysBefore(2) });
+    const findings = run(subject);
+    expect(ruleIds(findings)).toEqual(["silent-device"]);
+    expect(find(findings, "silent-device").severity).toBe("low");
+    expect(run(subject, { agentIntervalMinutes: 24 * 60 })).toEqual([]);
+  });
+
+  it("fires for a machine that never reported, only when the tenant has agents, never for registered devices", () => {
+    expect(ruleIds(run(makeDeviceSubject({ report: null, lastReportAt: null })))).toEqual(["silent-device"]);
+    expect(run(makeDeviceSubject({ report: null, lastReportAt: null }), { tenantHasAgents: false })).toEqual([]);
+    expect(run(makeDeviceSubject({ report: null, lastReportAt: null, directory: makeRegisteredObject() }))).toEqual([]);
+  });
+});
+
+describe("key backup wording", () => {
+  const mismatch = (hasBitlockerKeys: boolean | null, hasLapsPassword: boolean | null) =>
+    find(
+      run(
+        makeDeviceSubject({
+          report: makeSubjectReport({ parsed: makeEntraReport(), hostname: "PC-0177", computerDn: null }),
+          directory: makeEntraObject({ thumbprint: "1A2B3C4D5E6F708192A3B4C5D6E7F80910111213", hasBitlockerKeys, hasLapsPassword }),
+        }),
+      ),
+      "thumbprint-mismatch",
+    ).remediation;
+
+  it("says nothing about BitLocker or LAPS when the object holds neither", () => {
+    expect(mismatch(false, false).join("\n")).not.toMatch(/BitLocker|LAPS/);
+  });
+
+  it("asks to check when unknown, and names what is held", () => {
+    expect(mismatch(null, null)[0]).toMatch(/^Check whether Microsoft Entra ID holds BitLocker recovery keys or a LAPS password for deviceId 6e4cbe68/);
+    expect(mismatch(true, false)[0]).toMatch(/^This object holds BitLocker recovery keys: back them up first — deleting the object deletes them/);
+    expect(mismatch(false, true)[0]).toMatch(/^This object holds a LAPS password: back it up first/);
+  });
+
+  it("buildRejoinSteps still opens with the generic backup step this module replaces", () => {
+    for (const report of [makeReport(), makeEntraReport(), makeRegisteredReport()]) {
+      expect(buildRejoinSteps(report)[0]!.startsWith(GENERIC_BACKUP_PREFIX)).toBe(true);
+    }
+  });
+});
+
+describe("evaluateDeviceRules determinism and catalogue", () => {
+  function busySubject(): DeviceSubject {
+    return makeDeviceSubject({
+      report: makeSubjectReport({
+        parsed: deletedObjectReport({ tpmProtected: false }),
+        computerDn: "CN=PC-0142,OU=Staging,OU=Corp,DC=corp,DC=contoso,DC=com",
+        events: [
+          makeEvent({ id: 1081, time: "2025-03-09T12:00:00.000Z", message: "AADSTS50155: Device authentication failed" }),
+          makeEvent({ id: 1098, time: "2025-03-09T12:01:00.000Z", message: "Error: 0xCAA5001C Token broker operation failed" }),
+          makeEvent({ id: 1084, time: "2025-03-09T11:59:00.000Z", message: "Network sub-error 0x80072ee2" }),
+        ],
+      }),
+      directory: makeDirectoryObject({ deletedAt: "2025-03-09T10:00:00.000Z", deletedReason: "deleted" }),
+      history: [
+        { kind: "created", at: "2024-11-05T08:42:41.000Z", detail: null },
+        { kind: "disabled", at: "2025-03-01T08:00:00.000Z", detail: null },
+        { kind: "deleted", at: "2025-03-09T10:00:00.000Z", detail: { reason: "deleted", displayName: "PC-0142" } },
+        { kind: "enabled", at: "2025-03-02T08:00:00.000Z", detail: null },
+      ],
+      otherObjects: [
+        makeDirectoryObject({ objectId: "0c0c0c0c-0000-4000-8000-000000000004", deviceId: "44444444-5555-4666-8777-888888888888" }),
+        makeRegisteredObject({ objectId: "0d0d0d0d-0000-4000-8000-000000000005", displayName: "PC-0142", hardwareId: null }),
+      ],
+      candidates: [
+        makeDirectoryObject({ objectId: "0c0c0c0c-0000-4000-8000-000000000004", deviceId: "44444444-5555-4666-8777-888888888888" }),
+        makeEntraObject({ objectId: "0e0e0e0e-0000-4000-8000-000000000006", deviceId: "55555555-6666-4777-8888-999999999999", displayName: "PC-0142" }),
+      ],
+    });
+  }
+
+  it("gives deep-equal findings twice and for any array order, sorted by severity, rule, title", () => {
+    const subject = busySubject();
+    const settings = makeDeviceSettings();
+    const first = evaluateDeviceRules(subject, settings);
+    expect(first.length).toBeGreaterThan(3);
+    expect(evaluateDeviceRules(subject, settings)).toEqual(first);
+    expect(evaluateDeviceRules(busySubject(), settings)).toEqual(first);
+    const rotate = <T>(items: T[]) => [...items.slice(1), ...items.slice(0, 1)];
+    const shuffled: DeviceSubject = {
+      ...subject,
+      history: rotate([...subject.history].reverse()),
+      otherObjects: [...subject.otherObjects].reverse(),
+      candidates: [...subject.candidates].reverse(),
+      report: { ...subject.report!, events: rotate([...(subject.report!.events ?? [])].reverse()) },
+    };
+    expect(evaluateDeviceRules(shuffled, settings)).toEqual(first);
+    const order = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+    const keys = first.map((finding) => `${order[finding.severity]}|${finding.rule}|${finding.title}`);
+    expect(keys).toEqual([...keys].sort());
+    // the input is not mutated
+    expect(subject).toEqual(busySubject());
+  });
+
+  it("lists every join rule once with stable ids", () => {
+    expect(JOIN_RULES.map((rule) => rule.id).sort()).toEqual([
+      "alt-security-ids-missing",
+      "cert-validity-vs-registered",
+      "duplicate-device",
+      "object-deleted",
+      "object-disabled",
+      "out-of-sync-scope",
+      "pending-registration",
+      "silent-device",
+      "stale-device",
+      "thumbprint-mismatch",
+    ]);
+  });
+});

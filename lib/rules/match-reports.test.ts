@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { matchReportsToObjects } from "@/lib/rules/match-reports";
+
+/** DeviceReport / DirectoryDevice rows reduced to what matching reads, plus an id to follow them. */
+const object = (objectId: string, deviceId: string | null, displayName: string, trustType = "ServerAd", extra: { deletedAt?: string | null; accountEnabled?: boolean | null } = {}) => ({
+  objectId,
+  deviceId,
+  displayName,
+  trustType,
+  accountEnabled: extra.accountEnabled ?? true,
+  deletedAt: extra.deletedAt ?? null,
+});
+const report = (id: string, deviceId: string | null, hostname: string, objectGuid: string | null = null) => ({ id, deviceId, hostname, objectGuid });
+
+describe("matchReportsToObjects", () => {
+  const objects = [
+    object("o-live", "6e4cbe68-588b-499c-8c04-dcfff140a1ca", "PC-0142"),
+    object("o-deleted", "6e4cbe68-588b-499c-8c04-dcfff140a1ca", "PC-0142", "ServerAd", { deletedAt: "2025-01-01T00:00:00.000Z" }),
+    object("o-new", "11111111-2222-4333-8444-555555555555", "PC-0143"),
+    object("o-pending", "4b1d5e2a-7c3f-4e8b-9a0d-2f6c8e1b3a57", "PC-0200"),
+    object("o-silent", "22222222-3333-4444-8555-666666666666", "PC-0300", "AzureAd"),
+    object("o-disabled", "33333333-4444-4555-8666-777777777777", "PC-0301", "AzureAd", { accountEnabled: false }),
+    object("o-workplace", "44444444-5555-4666-8777-888888888888", "PC-01", "Workplace"),
+  ];
+
+  it("matches by deviceId only (case and braces ignored), preferring the live object", () => {
+    const result = matchReportsToObjects([report("r1", "{6E4CBE68-588B-499C-8C04-DCFFF140A1CA}", "whatever")], objects);
+    expect(result.matched.map(({ report: r, object: o }) => [r.id, o.objectId])).toEqual([["r1", "o-live"]]);
+  });
+
+  it("never claims a hostname match: it lists candidates", () => {
+    const result = matchReportsToObjects([report("r2", "99999999-0000-4000-8000-000000000000", "pc-0143.corp.contoso.com")], objects);
+    expect(result.matched).toEqual([]);
+    expect(result.unmatchedReports.map(({ report: r, candidates }) => [r.id, candidates.map((c) => c.objectId)])).toEqual([["r2", ["o-new"]]]);
+  });
+
+  it("pairs a domain-only report with the ServerAd object of its objectGUID", () => {
+    const result = matchReportsToObjects([report("r3", null, "PC-0200", "4B1D5E2A-7C3F-4E8B-9A0D-2F6C8E1B3A57")], objects);
+    expect(result.matched.map(({ object: o }) => o.objectId)).toEqual(["o-pending"]);
+  });
+
+  it("returns live, enabled, joined objects without a report as silent, in objectId order", () => {
+    const result = matchReportsToObjects([report("r1", "6e4cbe68-588b-499c-8c04-dcfff140a1ca", "PC-0142")], objects);
+    expect(result.silentObjects.map((o) => o.objectId)).toEqual(["o-new", "o-pending", "o-silent"]);
+    expect(matchReportsToObjects([], [...objects].reverse())).toEqual(matchReportsToObjects([], objects));
+  });
+});
