@@ -5,6 +5,7 @@ import { parseDsregcmd } from "@/lib/reports/parse-dsregcmd";
 import type { ParsedDsregcmd } from "@/lib/reports/types";
 import { evaluateReportRules } from "@/lib/rules/evaluate-report-rules";
 import { SEVERITY_ORDER, type Finding } from "@/lib/rules/types";
+import { enqueueFindingsEvaluation } from "@/lib/findings/findings-queue";
 import { hashReportContent } from "./content-hash";
 import { ReportUploadSchema, type ReportUpload } from "./upload-schema";
 
@@ -108,6 +109,7 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
       await tx.agentToken.update({ where: { id: options.agent.tokenId }, data: { lastUsedAt: now } });
       return created.id;
     });
+    enqueueFindingsEvaluation(db, options.agent.tenantRef, { deviceId: report.deviceId, hostname: upload.hostname });
     return { ok: true, report: { reportId, deviceId: report.deviceId, joinType: report.joinType, duplicate: false, findings } };
   } catch (error) {
     // Two identical uploads racing: the unique (tenant, contentHash) index lets exactly one insert win.

@@ -12,6 +12,7 @@ import {
   type GraphDevice,
 } from "@/lib/graph/graph-schemas";
 import type { ResilienceOptions } from "@/lib/graph/resilience-middleware";
+import { reevaluateAllFindings, reevaluateFindings } from "@/lib/findings/reevaluate-findings";
 import { applyDevicePage } from "./apply-device-page";
 import { loadTenantApp } from "./load-tenant-app";
 import { acquireSyncLease, releaseSyncLease, renewSyncLease } from "./sync-lease";
@@ -60,6 +61,8 @@ export interface RunSyncOptions {
   signal?: AbortSignal;
   onProgress?: (progress: SyncProgress) => void;
   now?: () => Date;
+  /** Re-evaluate findings for what changed (a full sync re-evaluates every device). Default true. */
+  evaluateFindings?: boolean;
   /** Look up BitLocker key and LAPS presence after a full sync (degrades to a warning without permission). */
   checkKeyPresence?: boolean;
 }
@@ -118,6 +121,7 @@ export async function runSync(db: Db, options: RunSyncOptions): Promise<SyncOutc
     } else {
       await fullSync(ctx);
     }
+    if (options.evaluateFindings !== false) await evaluateAfterSync(ctx);
     const summary: SyncRunSummary = {
       ...ctx.progress,
       throttledWaits: graph.stats.throttledWaits,
@@ -375,6 +379,32 @@ async function pageThrough<S extends typeof DevicePageSchema | typeof DeltaPageS
     if (!next) return;
     if (!prefetch) pending = graph.get(next, schema);
   }
+}
+
+/**
+ * Findings follow the directory: a full sync re-evaluates every device (it also refreshes time-based
+ * rules such as stale-device); a delta sync only the objects written since the run started.
+ */
+async function evaluateAfterSync(ctx: Ctx): Promise<void> {
+  const { db, options, run } = ctx;
+  const at = ctx.now();
+  if (run.mode === "full") {
+    await reevaluateAllFindings(db, options.tenantRef, at);
+    return;
+  }
+  const changed = await db.directoryDevice.findMany({
+    where: { tenantRef: options.tenantRef, updatedAt: { gte: run.startedAt } },
+    select: { deviceId: true, objectId: true },
+  });
+  if (changed.length === 0) return;
+  await reevaluateFindings(db, {
+    tenantRef: options.tenantRef,
+    scope: {
+      deviceIds: changed.map((c) => c.deviceId).filter((d): d is string => !!d),
+      objectIds: changed.filter((c) => !c.deviceId).map((c) => c.objectId),
+    },
+    now: at,
+  });
 }
 
 /** BitLocker recovery key and LAPS password presence: ids only, never key material. */

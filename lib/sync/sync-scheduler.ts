@@ -2,9 +2,11 @@ import "server-only";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { log } from "@/lib/http/logger";
+import { reevaluateAllFindings } from "@/lib/findings/reevaluate-findings";
 import { runSync } from "./run-sync";
 
 const TICK_MS = 60_000;
+const FULL_EVALUATION_HOURS = 6;
 let timer: NodeJS.Timeout | null = null;
 let busy = false;
 
@@ -40,6 +42,16 @@ export async function syncDueTenants(now = new Date()): Promise<void> {
         // Record the attempt so a broken tenant is retried at the next interval, not every minute.
         await db.tenant.update({ where: { id: t.id }, data: { lastSyncAt: new Date() } });
       }
+    }
+    // Time-based rules (stale-device, pending age, cert-expiring, silent-device) move without any new data.
+    const staleBefore = new Date(now.getTime() - FULL_EVALUATION_HOURS * 3600_000);
+    const dueEvaluation = await db.tenant.findMany({
+      where: { OR: [{ findingsEvaluatedAt: null }, { findingsEvaluatedAt: { lt: staleBefore } }] },
+      select: { id: true, name: true },
+    });
+    for (const t of dueEvaluation) {
+      const r = await reevaluateAllFindings(db, t.id);
+      log("info", "findings re-evaluated", { tenant: t.name, ...r });
     }
   } finally {
     busy = false;

@@ -24,6 +24,7 @@ CREATE TABLE "Tenant" (
     "lastFullSyncAt" TIMESTAMP(3),
     "lastSyncAt" TIMESTAMP(3),
     "rulesVersion" INTEGER NOT NULL DEFAULT 0,
+    "findingsEvaluatedAt" TIMESTAMP(3),
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
@@ -143,6 +144,7 @@ CREATE TABLE "Finding" (
     "explanation" TEXT NOT NULL,
     "evidence" JSONB NOT NULL,
     "remediation" JSONB NOT NULL,
+    "fingerprint" TEXT NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'open',
     "firstSeenAt" TIMESTAMP(3) NOT NULL,
     "lastSeenAt" TIMESTAMP(3) NOT NULL,

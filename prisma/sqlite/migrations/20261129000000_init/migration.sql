@@ -21,6 +21,7 @@ CREATE TABLE "Tenant" (
     "lastFullSyncAt" DATETIME,
     "lastSyncAt" DATETIME,
     "rulesVersion" INTEGER NOT NULL DEFAULT 0,
+    "findingsEvaluatedAt" DATETIME,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL
 );
@@ -136,6 +137,7 @@ CREATE TABLE "Finding" (
     "explanation" TEXT NOT NULL,
     "evidence" JSONB NOT NULL,
     "remediation" JSONB NOT NULL,
+    "fingerprint" TEXT NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'open',
     "firstSeenAt" DATETIME NOT NULL,
     "lastSeenAt" DATETIME NOT NULL,

@@ -1,0 +1,304 @@
+import "server-only";
+import type { Db } from "@/lib/db/client";
+import type { AgentEvent, ParsedDsregcmd } from "@/lib/reports/types";
+import type { DeviceRuleSettings, DeviceSubject, DirectoryObject } from "@/lib/rules/device-subject";
+import type { SyncScope } from "@/lib/rules/sync-scope";
+
+/** A subject is what findings are about: a registration id, an object without one, or a host that never joined. */
+export interface LoadedSubject {
+  key: string;
+  deviceId: string | null;
+  objectId: string | null;
+  hostname: string | null;
+  subject: DeviceSubject;
+}
+
+export interface LoadedSubjects {
+  subjects: LoadedSubject[];
+  settings: Omit<DeviceRuleSettings, "now">;
+}
+
+const DEVICE_SELECT = {
+  objectId: true,
+  deviceId: true,
+  displayName: true,
+  accountEnabled: true,
+  trustType: true,
+  profileType: true,
+  registrationDateTime: true,
+  approximateLastSignInDateTime: true,
+  operatingSystem: true,
+  operatingSystemVersion: true,
+  onPremisesSyncEnabled: true,
+  onPremisesLastSyncDateTime: true,
+  physicalIds: true,
+  thumbprint: true,
+  hardwareId: true,
+  isPending: true,
+  hasBitlockerKeys: true,
+  hasLapsPassword: true,
+  deletedAt: true,
+  deletedReason: true,
+  isManaged: true,
+  isCompliant: true,
+  mdmAppId: true,
+  alternativeSecurityIds: true,
+} as const;
+
+type DeviceRow = Awaited<ReturnType<Db["directoryDevice"]["findMany"]>>[number];
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+const CHUNK = 500;
+
+function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export function subjectKeyFor(deviceId: string | null, objectId: string | null, hostname: string | null): string {
+  if (deviceId) return `d:${deviceId}`;
+  if (objectId) return `o:${objectId}`;
+  return `h:${(hostname ?? "").toLowerCase()}`;
+}
+
+function toDirectoryObject(row: Pick<DeviceRow, keyof typeof DEVICE_SELECT>): DirectoryObject {
+  const altIds = (row.alternativeSecurityIds ?? []) as { type?: number; key?: string }[];
+  return {
+    objectId: row.objectId,
+    deviceId: row.deviceId,
+    displayName: row.displayName,
+    accountEnabled: row.accountEnabled,
+    trustType: row.trustType,
+    profileType: row.profileType,
+    registrationDateTime: iso(row.registrationDateTime),
+    approximateLastSignInDateTime: iso(row.approximateLastSignInDateTime),
+    operatingSystem: row.operatingSystem,
+    operatingSystemVersion: row.operatingSystemVersion,
+    onPremisesSyncEnabled: row.onPremisesSyncEnabled,
+    onPremisesLastSyncDateTime: iso(row.onPremisesLastSyncDateTime),
+    physicalIds: (row.physicalIds ?? null) as string[] | null,
+    thumbprint: row.thumbprint,
+    // The thumbprint is decoded only from an X509 key; a type-2 key that decodes to nothing still counts as present.
+    hasX509: row.thumbprint !== null || altIds.some((a) => a?.type === 2 && typeof a.key === "string" && a.key.length > 0 && !row.isPending),
+    hardwareId: row.hardwareId,
+    isPending: row.isPending,
+    hasBitlockerKeys: row.hasBitlockerKeys,
+    hasLapsPassword: row.hasLapsPassword,
+    deletedAt: iso(row.deletedAt),
+    deletedReason: row.deletedReason,
+    isManaged: row.isManaged,
+    isCompliant: row.isCompliant,
+    mdmAppId: row.mdmAppId,
+  };
+}
+
+/**
+ * Builds the rule inputs for a tenant's devices from the database: every subject (scope "all") or only
+ * those touching the given registration ids / object ids / hostnames (incremental re-evaluation).
+ * Reads in bulk (one query per table, chunked `IN` lists), never one query per device.
+ */
+export async function loadDeviceSubjects(
+  db: Db,
+  options: { tenantRef: string; scope: "all" | { deviceIds?: string[]; objectIds?: string[]; hostnames?: string[] } },
+): Promise<LoadedSubjects> {
+  const { tenantRef, scope } = options;
+  const tenant = await db.tenant.findUniqueOrThrow({
+    where: { id: tenantRef },
+    select: { tenantId: true, syncScope: true, staleThresholdDays: true, agentIntervalMinutes: true, lastSyncAt: true },
+  });
+  const tenantHasAgents = (await db.deviceReport.findFirst({ where: { tenantRef }, select: { id: true } })) !== null;
+  const settings: Omit<DeviceRuleSettings, "now"> = {
+    syncScope: (tenant.syncScope ?? null) as SyncScope | null,
+    staleThresholdDays: tenant.staleThresholdDays,
+    agentIntervalMinutes: tenant.agentIntervalMinutes,
+    tenantHasAgents,
+    directorySyncedAt: iso(tenant.lastSyncAt),
+  };
+
+  // 1. Directory objects in scope, plus every object sharing a machine identity with them (duplicates).
+  let devices: DeviceRow[];
+  if (scope === "all") {
+    devices = (await db.directoryDevice.findMany({ where: { tenantRef }, select: DEVICE_SELECT })) as DeviceRow[];
+  } else {
+    const deviceIds = [...new Set(scope.deviceIds ?? [])];
+    const objectIds = [...new Set(scope.objectIds ?? [])];
+    const hostnames = [...new Set((scope.hostnames ?? []).map((h) => h.toUpperCase()))];
+    const direct: DeviceRow[] = [];
+    for (const part of chunks(deviceIds)) direct.push(...((await db.directoryDevice.findMany({ where: { tenantRef, deviceId: { in: part } }, select: DEVICE_SELECT })) as DeviceRow[]));
+    for (const part of chunks(objectIds)) direct.push(...((await db.directoryDevice.findMany({ where: { tenantRef, objectId: { in: part } }, select: DEVICE_SELECT })) as DeviceRow[]));
+    const hw = [...new Set(direct.map((d) => d.hardwareId).filter((v): v is string => !!v))];
+    const names = [...new Set([...direct.map((d) => d.displayName).filter((v): v is string => !!v), ...hostnames])];
+    const related: DeviceRow[] = [];
+    for (const part of chunks(hw)) related.push(...((await db.directoryDevice.findMany({ where: { tenantRef, hardwareId: { in: part } }, select: DEVICE_SELECT })) as DeviceRow[]));
+    for (const part of chunks(names)) related.push(...((await db.directoryDevice.findMany({ where: { tenantRef, displayName: { in: part } }, select: DEVICE_SELECT })) as DeviceRow[]));
+    const byObject = new Map<string, DeviceRow>();
+    for (const d of [...direct, ...related]) byObject.set(d.objectId, d);
+    devices = [...byObject.values()];
+  }
+  const objects = devices.map(toDirectoryObject);
+
+  // 2. The latest report per device (and per hostname for reports without a registration id).
+  const reportWhere =
+    scope === "all"
+      ? [{ tenantRef }]
+      : [
+          ...chunks([...new Set([...(scope.deviceIds ?? []), ...objects.map((o) => o.deviceId).filter((v): v is string => !!v)])]).map((part) => ({ tenantRef, deviceId: { in: part } })),
+          ...chunks([...new Set(scope.hostnames ?? [])]).map((part) => ({ tenantRef, deviceId: null, hostname: { in: part } })),
+        ];
+  const latestByKey = new Map<string, { id: string; capturedAt: Date; receivedAt: Date }>();
+  for (const where of reportWhere) {
+    const heads = await db.deviceReport.findMany({ where, select: { id: true, deviceId: true, hostname: true, capturedAt: true, receivedAt: true } });
+    for (const h of heads) {
+      const key = h.deviceId ? `d:${h.deviceId}` : `h:${h.hostname.toLowerCase()}`;
+      const prev = latestByKey.get(key);
+      if (!prev || h.capturedAt > prev.capturedAt || (h.capturedAt.getTime() === prev.capturedAt.getTime() && h.id > prev.id)) {
+        latestByKey.set(key, { id: h.id, capturedAt: h.capturedAt, receivedAt: prev && prev.receivedAt > h.receivedAt ? prev.receivedAt : h.receivedAt });
+      } else if (h.receivedAt > prev.receivedAt) {
+        prev.receivedAt = h.receivedAt;
+      }
+    }
+  }
+  const reportIds = [...latestByKey.values()].map((v) => v.id);
+  const reports = new Map<string, { key: string; hostname: string; deviceId: string | null; report: DeviceSubject["report"] }>();
+  const eventsByReport = new Map<string, AgentEvent[]>();
+  for (const part of chunks(reportIds)) {
+    for (const e of await db.agentEvent.findMany({
+      where: { reportRef: { in: part } },
+      select: { reportRef: true, eventId: true, time: true, level: true, task: true, log: true, message: true },
+    })) {
+      const list = eventsByReport.get(e.reportRef) ?? [];
+      list.push({ id: e.eventId, time: e.time.toISOString(), level: e.level, task: e.task, log: e.log, message: e.message });
+      eventsByReport.set(e.reportRef, list);
+    }
+    for (const r of await db.deviceReport.findMany({
+      where: { id: { in: part } },
+      select: { id: true, deviceId: true, hostname: true, parsed: true, systemParsed: true, capturedAt: true, receivedAt: true, computerDn: true, objectGuid: true },
+    })) {
+      const key = r.deviceId ? `d:${r.deviceId}` : `h:${r.hostname.toLowerCase()}`;
+      reports.set(key, {
+        key,
+        hostname: r.hostname,
+        deviceId: r.deviceId,
+        report: {
+          parsed: r.parsed as unknown as ParsedDsregcmd,
+          systemParsed: (r.systemParsed ?? null) as unknown as ParsedDsregcmd | null,
+          capturedAt: r.capturedAt.toISOString(),
+          receivedAt: r.receivedAt.toISOString(),
+          hostname: r.hostname,
+          computerDn: r.computerDn,
+          objectGuid: r.objectGuid,
+          events: eventsByReport.get(r.id) ?? [],
+        },
+      });
+    }
+  }
+
+  // 3. Deletion history, only for objects that are gone (the rules use it to say when and who).
+  const history = new Map<string, DeviceSubject["history"]>();
+  const deletedIds = objects.filter((o) => o.deletedAt).map((o) => o.objectId);
+  for (const part of chunks(deletedIds)) {
+    for (const c of await db.directoryChange.findMany({ where: { tenantRef, objectId: { in: part } }, select: { objectId: true, kind: true, at: true, detail: true } })) {
+      const list = history.get(c.objectId) ?? [];
+      list.push({ kind: c.kind, at: c.at.toISOString(), detail: c.detail });
+      history.set(c.objectId, list);
+    }
+  }
+
+  // 4. Assemble: one subject per report key, then one per directory object no report claimed.
+  const byDeviceId = new Map<string, DirectoryObject[]>();
+  const byHardware = new Map<string, DirectoryObject[]>();
+  const byName = new Map<string, DirectoryObject[]>();
+  const push = (m: Map<string, DirectoryObject[]>, k: string | null, o: DirectoryObject) => {
+    if (!k) return;
+    const list = m.get(k) ?? [];
+    list.push(o);
+    m.set(k, list);
+  };
+  for (const o of objects) {
+    push(byDeviceId, o.deviceId, o);
+    push(byHardware, o.hardwareId, o);
+    push(byName, o.displayName?.toUpperCase() ?? null, o);
+  }
+  const pickLive = (list: DirectoryObject[] | undefined) =>
+    list?.length ? [...list].sort((a, b) => Number(!!a.deletedAt) - Number(!!b.deletedAt) || (b.deletedAt ?? "").localeCompare(a.deletedAt ?? "") || a.objectId.localeCompare(b.objectId))[0]! : null;
+  const shortName = (h: string) => h.split(".")[0]!.toUpperCase();
+  const related = (o: DirectoryObject | null, hostname: string | null) => {
+    const set = new Map<string, DirectoryObject>();
+    if (o) {
+      for (const x of byHardware.get(o.hardwareId ?? "") ?? []) set.set(x.objectId, x);
+      for (const x of byName.get(o.displayName?.toUpperCase() ?? "") ?? []) set.set(x.objectId, x);
+      set.delete(o.objectId);
+    }
+    if (hostname && !o) for (const x of byName.get(shortName(hostname)) ?? []) set.set(x.objectId, x);
+    return [...set.values()];
+  };
+
+  // Incremental runs evaluate only the subjects asked for; related objects are context, not subjects.
+  const inScope =
+    scope === "all"
+      ? null
+      : new Set([
+          ...(scope.deviceIds ?? []).map((d) => `d:${d}`),
+          ...(scope.objectIds ?? []).map((o) => `o:${o}`),
+          ...(scope.hostnames ?? []).map((h) => `h:${h.toLowerCase()}`),
+          ...objects.filter((o) => (scope.objectIds ?? []).includes(o.objectId) && o.deviceId).map((o) => `d:${o.deviceId}`),
+        ]);
+  const subjects: LoadedSubject[] = [];
+  const claimed = new Set<string>();
+  for (const r of reports.values()) {
+    if (inScope && !inScope.has(r.key)) continue;
+    let directory = r.deviceId ? pickLive(byDeviceId.get(r.deviceId)) : null;
+    if (!directory && !r.deviceId && r.report?.objectGuid) directory = pickLive(byDeviceId.get(r.report.objectGuid));
+    if (directory) for (const o of byDeviceId.get(directory.deviceId ?? "") ?? [directory]) claimed.add(o.objectId);
+    const candidates = (byName.get(shortName(r.hostname)) ?? []).filter((o) => o.deviceId !== r.deviceId && o.objectId !== directory?.objectId);
+    subjects.push({
+      key: r.key,
+      deviceId: r.deviceId,
+      objectId: directory?.objectId ?? null,
+      hostname: r.hostname,
+      subject: {
+        tenantId: tenant.tenantId,
+        report: r.report,
+        directory,
+        history: directory ? (history.get(directory.objectId) ?? []) : [],
+        otherObjects: related(directory, r.hostname).filter((o) => o.objectId !== directory?.objectId),
+        candidates,
+        lastReportAt: latestByKey.get(r.key)?.receivedAt.toISOString() ?? null,
+      },
+    });
+  }
+  for (const [deviceId, list] of byDeviceId) {
+    if (list.every((o) => claimed.has(o.objectId))) continue;
+    const directory = pickLive(list)!;
+    const key = subjectKeyFor(deviceId, directory.objectId, null);
+    if (inScope && !inScope.has(key) && !list.some((o) => inScope.has(`o:${o.objectId}`))) continue;
+    for (const o of list) claimed.add(o.objectId);
+    subjects.push(objectSubject(key, directory));
+  }
+  for (const o of objects) {
+    if (o.deviceId || claimed.has(o.objectId)) continue;
+    const key = `o:${o.objectId}`;
+    if (inScope && !inScope.has(key)) continue;
+    subjects.push(objectSubject(key, o));
+  }
+  return { subjects, settings };
+
+  function objectSubject(key: string, directory: DirectoryObject): LoadedSubject {
+    return {
+      key,
+      deviceId: directory.deviceId,
+      objectId: directory.objectId,
+      hostname: directory.displayName,
+      subject: {
+        tenantId: tenant.tenantId,
+        report: null,
+        directory,
+        history: history.get(directory.objectId) ?? [],
+        otherObjects: related(directory, null),
+        candidates: [],
+        lastReportAt: null,
+      },
+    };
+  }
+}
