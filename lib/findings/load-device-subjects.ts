@@ -1,5 +1,6 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
+import { hasX509AlternativeSecurityId, type AlternativeSecurityId } from "@/lib/graph/alternative-security-ids";
 import type { AgentEvent, ParsedDsregcmd } from "@/lib/reports/types";
 import type { DeviceRuleSettings, DeviceSubject, DirectoryObject } from "@/lib/rules/device-subject";
 import type { SyncScope } from "@/lib/rules/sync-scope";
@@ -63,7 +64,7 @@ export function subjectKeyFor(deviceId: string | null, objectId: string | null, 
 }
 
 function toDirectoryObject(row: Pick<DeviceRow, keyof typeof DEVICE_SELECT>): DirectoryObject {
-  const altIds = (row.alternativeSecurityIds ?? []) as { type?: number; key?: string }[];
+  const altIds = (row.alternativeSecurityIds ?? []) as AlternativeSecurityId[];
   return {
     objectId: row.objectId,
     deviceId: row.deviceId,
@@ -79,8 +80,7 @@ function toDirectoryObject(row: Pick<DeviceRow, keyof typeof DEVICE_SELECT>): Di
     onPremisesLastSyncDateTime: iso(row.onPremisesLastSyncDateTime),
     physicalIds: (row.physicalIds ?? null) as string[] | null,
     thumbprint: row.thumbprint,
-    // The thumbprint is decoded only from an X509 key; a type-2 key that decodes to nothing still counts as present.
-    hasX509: row.thumbprint !== null || altIds.some((a) => a?.type === 2 && typeof a.key === "string" && a.key.length > 0 && !row.isPending),
+    hasX509: hasX509AlternativeSecurityId(altIds),
     hardwareId: row.hardwareId,
     isPending: row.isPending,
     hasBitlockerKeys: row.hasBitlockerKeys,

@@ -4,7 +4,11 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { FIXTURES, NEGATIVE_FIXTURES, readFixture } from "@/lib/reports/fixtures";
+import { parseDsregcmd } from "@/lib/reports/parse-dsregcmd";
+import { buildAlternativeSecurityIdKey } from "@/lib/simulator/generate-tenant";
 import { ROOT } from "../setup/databases";
 
 interface Run {
@@ -85,6 +89,38 @@ describe("joinscope diagnose", () => {
     const r = await joinscope(["diagnose", "--tenant-id", "00000000-1111-2222-3333-444444444444", fixturePath("win11-24h2-hybrid-full.txt")]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).findings.map((f: { rule: string }) => f.rule)).toContain("tenant-mismatch");
+  });
+});
+
+describe("joinscope diagnose with a directory object", () => {
+  it("applies the join rules to the report and the Graph device JSON beside it", async () => {
+    const report = parseDsregcmd(readFixture("win11-24h2-hybrid-full.txt"));
+    if (!report.ok) throw new Error("fixture");
+    const { deviceId, thumbprint, certValidFrom } = report.report;
+    const device = {
+      id: "5f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f",
+      deviceId,
+      displayName: "PC-0142",
+      accountEnabled: false,
+      trustType: "ServerAd",
+      registrationDateTime: certValidFrom,
+      onPremisesSyncEnabled: true,
+      // A certificate other than the one the machine holds.
+      alternativeSecurityIds: [{ type: 2, identityProvider: null, key: buildAlternativeSecurityIdKey("1111111111111111111111111111111111111111", Buffer.alloc(32, 1)) }],
+    };
+    expect(thumbprint).not.toBe("1111111111111111111111111111111111111111");
+    const dir = mkdtempSync(join(tmpdir(), "joinscope-cli-"));
+    const file = join(dir, "device.json");
+    writeFileSync(file, JSON.stringify(device));
+    const r = await joinscope(["diagnose", "--format", "json", fixturePath("win11-24h2-hybrid-full.txt"), file]);
+    expect(r.stderr).toBe("");
+    const rules = (JSON.parse(r.stdout).findings as { rule: string }[]).map((f) => f.rule);
+    expect(rules).toEqual(expect.arrayContaining(["thumbprint-mismatch", "object-disabled"]));
+
+    writeFileSync(file, JSON.stringify({ hello: "world" }));
+    const bad = await joinscope(["diagnose", fixturePath("win11-24h2-hybrid-full.txt"), file]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("not a Graph device object");
   });
 });
 
