@@ -93,15 +93,35 @@ function toDirectoryObject(row: Pick<DeviceRow, keyof typeof DEVICE_SELECT>): Di
   };
 }
 
+interface ReportHead {
+  id: string;
+  key: string;
+  deviceId: string | null;
+  hostname: string;
+  objectGuid: string | null;
+  capturedAt: Date;
+  receivedAt: Date;
+}
+
+/** Everything but the report bodies: small enough to hold for 100,000 devices. */
+export interface SubjectContext {
+  tenantId: string;
+  settings: Omit<DeviceRuleSettings, "now">;
+  /** Subject keys in evaluation order. */
+  keys: string[];
+  build(keys: string[]): Promise<LoadedSubject[]>;
+}
+
 /**
  * Builds the rule inputs for a tenant's devices from the database: every subject (scope "all") or only
  * those touching the given registration ids / object ids / hostnames (incremental re-evaluation).
- * Reads in bulk (one query per table, chunked `IN` lists), never one query per device.
+ * Phase one reads the directory and the report heads in bulk; `build(keys)` then reads the report bodies
+ * of one batch of subjects, so memory stays bounded however large the tenant.
  */
-export async function loadDeviceSubjects(
+export async function loadSubjectContext(
   db: Db,
   options: { tenantRef: string; scope: "all" | { deviceIds?: string[]; objectIds?: string[]; hostnames?: string[] } },
-): Promise<LoadedSubjects> {
+): Promise<SubjectContext> {
   const { tenantRef, scope } = options;
   const tenant = await db.tenant.findUniqueOrThrow({
     where: { id: tenantRef },
@@ -137,8 +157,9 @@ export async function loadDeviceSubjects(
     devices = [...byObject.values()];
   }
   const objects = devices.map(toDirectoryObject);
+  devices = [];
 
-  // 2. The latest report per device (and per hostname for reports without a registration id).
+  // 2. Report heads: the latest report per device (per hostname for reports without a registration id).
   const reportWhere =
     scope === "all"
       ? [{ tenantRef }]
@@ -146,51 +167,17 @@ export async function loadDeviceSubjects(
           ...chunks([...new Set([...(scope.deviceIds ?? []), ...objects.map((o) => o.deviceId).filter((v): v is string => !!v)])]).map((part) => ({ tenantRef, deviceId: { in: part } })),
           ...chunks([...new Set(scope.hostnames ?? [])]).map((part) => ({ tenantRef, deviceId: null, hostname: { in: part } })),
         ];
-  const latestByKey = new Map<string, { id: string; capturedAt: Date; receivedAt: Date }>();
+  const latest = new Map<string, ReportHead>();
   for (const where of reportWhere) {
-    const heads = await db.deviceReport.findMany({ where, select: { id: true, deviceId: true, hostname: true, capturedAt: true, receivedAt: true } });
+    const heads = await db.deviceReport.findMany({ where, select: { id: true, deviceId: true, hostname: true, objectGuid: true, capturedAt: true, receivedAt: true } });
     for (const h of heads) {
       const key = h.deviceId ? `d:${h.deviceId}` : `h:${h.hostname.toLowerCase()}`;
-      const prev = latestByKey.get(key);
+      const prev = latest.get(key);
       if (!prev || h.capturedAt > prev.capturedAt || (h.capturedAt.getTime() === prev.capturedAt.getTime() && h.id > prev.id)) {
-        latestByKey.set(key, { id: h.id, capturedAt: h.capturedAt, receivedAt: prev && prev.receivedAt > h.receivedAt ? prev.receivedAt : h.receivedAt });
+        latest.set(key, { ...h, key, receivedAt: prev && prev.receivedAt > h.receivedAt ? prev.receivedAt : h.receivedAt });
       } else if (h.receivedAt > prev.receivedAt) {
         prev.receivedAt = h.receivedAt;
       }
-    }
-  }
-  const reportIds = [...latestByKey.values()].map((v) => v.id);
-  const reports = new Map<string, { key: string; hostname: string; deviceId: string | null; report: DeviceSubject["report"] }>();
-  const eventsByReport = new Map<string, AgentEvent[]>();
-  for (const part of chunks(reportIds)) {
-    for (const e of await db.agentEvent.findMany({
-      where: { reportRef: { in: part } },
-      select: { reportRef: true, eventId: true, time: true, level: true, task: true, log: true, message: true },
-    })) {
-      const list = eventsByReport.get(e.reportRef) ?? [];
-      list.push({ id: e.eventId, time: e.time.toISOString(), level: e.level, task: e.task, log: e.log, message: e.message });
-      eventsByReport.set(e.reportRef, list);
-    }
-    for (const r of await db.deviceReport.findMany({
-      where: { id: { in: part } },
-      select: { id: true, deviceId: true, hostname: true, parsed: true, systemParsed: true, capturedAt: true, receivedAt: true, computerDn: true, objectGuid: true },
-    })) {
-      const key = r.deviceId ? `d:${r.deviceId}` : `h:${r.hostname.toLowerCase()}`;
-      reports.set(key, {
-        key,
-        hostname: r.hostname,
-        deviceId: r.deviceId,
-        report: {
-          parsed: r.parsed as unknown as ParsedDsregcmd,
-          systemParsed: (r.systemParsed ?? null) as unknown as ParsedDsregcmd | null,
-          capturedAt: r.capturedAt.toISOString(),
-          receivedAt: r.receivedAt.toISOString(),
-          hostname: r.hostname,
-          computerDn: r.computerDn,
-          objectGuid: r.objectGuid,
-          events: eventsByReport.get(r.id) ?? [],
-        },
-      });
     }
   }
 
@@ -205,7 +192,7 @@ export async function loadDeviceSubjects(
     }
   }
 
-  // 4. Assemble: one subject per report key, then one per directory object no report claimed.
+  // 4. Indexes, and which object each report subject claims.
   const byDeviceId = new Map<string, DirectoryObject[]>();
   const byHardware = new Map<string, DirectoryObject[]>();
   const byName = new Map<string, DirectoryObject[]>();
@@ -223,14 +210,13 @@ export async function loadDeviceSubjects(
   const pickLive = (list: DirectoryObject[] | undefined) =>
     list?.length ? [...list].sort((a, b) => Number(!!a.deletedAt) - Number(!!b.deletedAt) || (b.deletedAt ?? "").localeCompare(a.deletedAt ?? "") || a.objectId.localeCompare(b.objectId))[0]! : null;
   const shortName = (h: string) => h.split(".")[0]!.toUpperCase();
-  const related = (o: DirectoryObject | null, hostname: string | null) => {
+  const related = (o: DirectoryObject | null) => {
     const set = new Map<string, DirectoryObject>();
     if (o) {
       for (const x of byHardware.get(o.hardwareId ?? "") ?? []) set.set(x.objectId, x);
       for (const x of byName.get(o.displayName?.toUpperCase() ?? "") ?? []) set.set(x.objectId, x);
       set.delete(o.objectId);
     }
-    if (hostname && !o) for (const x of byName.get(shortName(hostname)) ?? []) set.set(x.objectId, x);
     return [...set.values()];
   };
 
@@ -244,29 +230,19 @@ export async function loadDeviceSubjects(
           ...(scope.hostnames ?? []).map((h) => `h:${h.toLowerCase()}`),
           ...objects.filter((o) => (scope.objectIds ?? []).includes(o.objectId) && o.deviceId).map((o) => `d:${o.deviceId}`),
         ]);
-  const subjects: LoadedSubject[] = [];
+
+  const reportDirectory = new Map<string, DirectoryObject | null>();
+  const objectOnly = new Map<string, DirectoryObject>();
   const claimed = new Set<string>();
-  for (const r of reports.values()) {
-    if (inScope && !inScope.has(r.key)) continue;
-    let directory = r.deviceId ? pickLive(byDeviceId.get(r.deviceId)) : null;
-    if (!directory && !r.deviceId && r.report?.objectGuid) directory = pickLive(byDeviceId.get(r.report.objectGuid));
+  const keys: string[] = [];
+  for (const head of latest.values()) {
+    if (inScope && !inScope.has(head.key)) continue;
+    let directory = head.deviceId ? pickLive(byDeviceId.get(head.deviceId)) : null;
+    // A domain-only machine prints no DeviceId; its hybrid object's deviceId is the computer's objectGUID.
+    if (!directory && !head.deviceId && head.objectGuid) directory = pickLive(byDeviceId.get(head.objectGuid));
     if (directory) for (const o of byDeviceId.get(directory.deviceId ?? "") ?? [directory]) claimed.add(o.objectId);
-    const candidates = (byName.get(shortName(r.hostname)) ?? []).filter((o) => o.deviceId !== r.deviceId && o.objectId !== directory?.objectId);
-    subjects.push({
-      key: r.key,
-      deviceId: r.deviceId,
-      objectId: directory?.objectId ?? null,
-      hostname: r.hostname,
-      subject: {
-        tenantId: tenant.tenantId,
-        report: r.report,
-        directory,
-        history: directory ? (history.get(directory.objectId) ?? []) : [],
-        otherObjects: related(directory, r.hostname).filter((o) => o.objectId !== directory?.objectId),
-        candidates,
-        lastReportAt: latestByKey.get(r.key)?.receivedAt.toISOString() ?? null,
-      },
-    });
+    reportDirectory.set(head.key, directory);
+    keys.push(head.key);
   }
   for (const [deviceId, list] of byDeviceId) {
     if (list.every((o) => claimed.has(o.objectId))) continue;
@@ -274,31 +250,97 @@ export async function loadDeviceSubjects(
     const key = subjectKeyFor(deviceId, directory.objectId, null);
     if (inScope && !inScope.has(key) && !list.some((o) => inScope.has(`o:${o.objectId}`))) continue;
     for (const o of list) claimed.add(o.objectId);
-    subjects.push(objectSubject(key, directory));
+    objectOnly.set(key, directory);
+    keys.push(key);
   }
   for (const o of objects) {
     if (o.deviceId || claimed.has(o.objectId)) continue;
     const key = `o:${o.objectId}`;
     if (inScope && !inScope.has(key)) continue;
-    subjects.push(objectSubject(key, o));
+    objectOnly.set(key, o);
+    keys.push(key);
   }
-  return { subjects, settings };
 
-  function objectSubject(key: string, directory: DirectoryObject): LoadedSubject {
-    return {
-      key,
-      deviceId: directory.deviceId,
-      objectId: directory.objectId,
-      hostname: directory.displayName,
-      subject: {
-        tenantId: tenant.tenantId,
-        report: null,
-        directory,
-        history: history.get(directory.objectId) ?? [],
-        otherObjects: related(directory, null),
-        candidates: [],
-        lastReportAt: null,
-      },
-    };
+  async function build(batch: string[]): Promise<LoadedSubject[]> {
+    const heads = batch.map((k) => latest.get(k)).filter((h): h is ReportHead => !!h && reportDirectory.has(h.key));
+    const ids = heads.map((h) => h.id);
+    const eventsByReport = new Map<string, AgentEvent[]>();
+    const bodies = new Map<string, { parsed: unknown; systemParsed: unknown; computerDn: string | null }>();
+    for (const part of chunks(ids)) {
+      for (const e of await db.agentEvent.findMany({
+        where: { reportRef: { in: part } },
+        select: { reportRef: true, eventId: true, time: true, level: true, task: true, log: true, message: true },
+      })) {
+        const list = eventsByReport.get(e.reportRef) ?? [];
+        list.push({ id: e.eventId, time: e.time.toISOString(), level: e.level, task: e.task, log: e.log, message: e.message });
+        eventsByReport.set(e.reportRef, list);
+      }
+      for (const r of await db.deviceReport.findMany({ where: { id: { in: part } }, select: { id: true, parsed: true, systemParsed: true, computerDn: true } })) {
+        bodies.set(r.id, r);
+      }
+    }
+    const out: LoadedSubject[] = [];
+    for (const key of batch) {
+      const head = latest.get(key);
+      if (head && reportDirectory.has(key)) {
+        const body = bodies.get(head.id);
+        if (!body) continue; // deleted between the phases
+        const directory = reportDirectory.get(key) ?? null;
+        out.push({
+          key,
+          deviceId: head.deviceId,
+          objectId: directory?.objectId ?? null,
+          hostname: head.hostname,
+          subject: {
+            tenantId: tenant.tenantId,
+            report: {
+              parsed: body.parsed as ParsedDsregcmd,
+              systemParsed: (body.systemParsed ?? null) as ParsedDsregcmd | null,
+              capturedAt: head.capturedAt.toISOString(),
+              receivedAt: head.receivedAt.toISOString(),
+              hostname: head.hostname,
+              computerDn: body.computerDn,
+              objectGuid: head.objectGuid,
+              events: eventsByReport.get(head.id) ?? [],
+            },
+            directory,
+            history: directory ? (history.get(directory.objectId) ?? []) : [],
+            otherObjects: related(directory),
+            candidates: (byName.get(shortName(head.hostname)) ?? []).filter((o) => o.deviceId !== head.deviceId && o.objectId !== directory?.objectId),
+            lastReportAt: head.receivedAt.toISOString(),
+          },
+        });
+        continue;
+      }
+      const directory = objectOnly.get(key);
+      if (!directory) continue;
+      out.push({
+        key,
+        deviceId: directory.deviceId,
+        objectId: directory.objectId,
+        hostname: directory.displayName,
+        subject: {
+          tenantId: tenant.tenantId,
+          report: null,
+          directory,
+          history: history.get(directory.objectId) ?? [],
+          otherObjects: related(directory),
+          candidates: [],
+          lastReportAt: null,
+        },
+      });
+    }
+    return out;
   }
+
+  return { tenantId: tenant.tenantId, settings, keys, build };
+}
+
+/** All subjects at once: for small scopes and tests. */
+export async function loadDeviceSubjects(
+  db: Db,
+  options: Parameters<typeof loadSubjectContext>[1],
+): Promise<LoadedSubjects> {
+  const ctx = await loadSubjectContext(db, options);
+  return { subjects: await ctx.build(ctx.keys), settings: ctx.settings };
 }

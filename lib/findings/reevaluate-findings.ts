@@ -3,7 +3,7 @@ import { createHash, randomUUID } from "node:crypto";
 import type { Db, Prisma } from "@/lib/db/client";
 import { evaluateDeviceRules } from "@/lib/rules/evaluate-device-rules";
 import type { Finding } from "@/lib/rules/types";
-import { loadDeviceSubjects, type LoadedSubject } from "./load-device-subjects";
+import { loadSubjectContext, type LoadedSubject } from "./load-device-subjects";
 
 export type ReevaluationScope = "all" | { deviceIds?: string[]; objectIds?: string[]; hostnames?: string[] };
 
@@ -32,21 +32,23 @@ export function fingerprintFinding(f: Finding): string {
  */
 export async function reevaluateFindings(db: Db, options: { tenantRef: string; scope: ReevaluationScope; now?: Date }): Promise<ReevaluationResult> {
   const now = options.now ?? new Date();
-  const { subjects, settings } = await loadDeviceSubjects(db, { tenantRef: options.tenantRef, scope: options.scope });
-  const evaluated = subjects.map((s) => {
-    const findings = evaluateDeviceRules(s.subject, { ...settings, now: now.toISOString() });
-    // One row per (subject, rule): the rules emit at most one finding per rule; keep the worst if not.
-    const byRule = new Map<string, Finding>();
-    for (const f of findings) if (!byRule.has(f.rule)) byRule.set(f.rule, f);
-    return { s, findings: [...byRule.values()] };
-  });
-  const result: ReevaluationResult = { subjects: subjects.length, opened: 0, reopened: 0, resolved: 0, updated: 0, unchanged: 0 };
-  for (let i = 0; i < evaluated.length; i += WRITE_BATCH) {
-    await applyBatch(db, options.tenantRef, evaluated.slice(i, i + WRITE_BATCH), now, result);
+  const ctx = await loadSubjectContext(db, { tenantRef: options.tenantRef, scope: options.scope });
+  const result: ReevaluationResult = { subjects: 0, opened: 0, reopened: 0, resolved: 0, updated: 0, unchanged: 0 };
+  for (let i = 0; i < ctx.keys.length; i += WRITE_BATCH) {
+    const subjects = await ctx.build(ctx.keys.slice(i, i + WRITE_BATCH));
+    const evaluated = subjects.map((s) => {
+      const findings = evaluateDeviceRules(s.subject, { ...ctx.settings, now: now.toISOString() });
+      // One row per (subject, rule): the rules emit at most one finding per rule; keep the first (worst) if not.
+      const byRule = new Map<string, Finding>();
+      for (const f of findings) if (!byRule.has(f.rule)) byRule.set(f.rule, f);
+      return { s, findings: [...byRule.values()] };
+    });
+    result.subjects += subjects.length;
+    await applyBatch(db, options.tenantRef, evaluated, now, result);
   }
   if (options.scope === "all") {
     // Subjects that vanished entirely (e.g. a report-only host that later joined under a deviceId).
-    const live = new Set(subjects.map((s) => s.key));
+    const live = new Set(ctx.keys);
     const open = await db.finding.findMany({ where: { tenantRef: options.tenantRef, status: "open" }, select: { id: true, subjectKey: true } });
     const orphaned = open.filter((f) => !live.has(f.subjectKey));
     for (let i = 0; i < orphaned.length; i += WRITE_BATCH) {

@@ -1,0 +1,188 @@
+import "server-only";
+import type { Db } from "@/lib/db/client";
+import { reportWhereFor, type SubjectKey } from "@/lib/queries/find-device-detail";
+import { joinTypeShort } from "@/lib/ui/join-type";
+
+export type TimelineKind = "directory" | "report" | "agent-event" | "finding" | "audit";
+
+export interface TimelineEntry {
+  id: string;
+  at: string;
+  kind: TimelineKind;
+  /** A finer label for the icon and colour: "deleted", "cert-rotated", "opened", "Error", … */
+  tone: "neutral" | "good" | "bad" | "warn";
+  summary: string;
+  detail: { label: string; value: string }[];
+  /** Where to read more, e.g. the report page. */
+  href?: string;
+}
+
+const AGENT_EVENT_LIMIT = 100;
+const REPORT_LIMIT = 200;
+const EXCERPT = 140;
+
+const yesNo = (v: boolean | null) => (v === null ? "—" : v ? "YES" : "NO");
+const excerpt = (s: string) => {
+  const line = s.replace(/\s+/g, " ").trim();
+  return line.length > EXCERPT ? `${line.slice(0, EXCERPT - 1)}…` : line;
+};
+
+/**
+ * One device's history, newest first: what sync saw change in the directory, each report (with what changed
+ * since the same device's previous report), the agent's AAD events (latest 100), the findings lifecycle and
+ * admin actions on its findings. Every source is read with one indexed query.
+ */
+export async function getDeviceTimeline(
+  db: Db,
+  options: { tenantRef: string; subject: SubjectKey; deviceId: string | null; objectIds: string[] },
+): Promise<TimelineEntry[]> {
+  const { tenantRef, subject, deviceId, objectIds } = options;
+  const entries: TimelineEntry[] = [];
+
+  // Directory changes (sync).
+  const or = [...(deviceId ? [{ deviceId }] : []), ...(objectIds.length ? [{ objectId: { in: objectIds } }] : [])];
+  if (or.length) {
+    const changes = await db.directoryChange.findMany({ where: { tenantRef, OR: or }, orderBy: [{ at: "desc" }, { id: "asc" }], take: 500, select: { id: true, objectId: true, kind: true, at: true, detail: true } });
+    for (const c of changes) entries.push(directoryEntry(c));
+  }
+
+  // Reports, oldest first so each can be compared with the one before.
+  const reportWhere = reportWhereFor(tenantRef, subject, deviceId);
+  const reportIds: string[] = [];
+  if (reportWhere) {
+    const reports = (
+      await db.deviceReport.findMany({
+        where: reportWhere,
+        orderBy: [{ capturedAt: "desc" }, { id: "desc" }],
+        take: REPORT_LIMIT + 1,
+        select: { id: true, hostname: true, capturedAt: true, joinType: true, azureAdPrt: true, deviceAuthStatus: true, thumbprint: true, agentVersion: true, source: true },
+      })
+    ).reverse();
+    reports.forEach((r, i) => {
+      reportIds.push(r.id);
+      const prev = i > 0 ? reports[i - 1] : null;
+      if (i === 0 && reports.length > REPORT_LIMIT) return; // only the baseline for the next one
+      const diffs: { label: string; from: string; to: string }[] = [];
+      if (prev) {
+        if (prev.joinType !== r.joinType) diffs.push({ label: "Join type", from: joinTypeShort(prev.joinType), to: joinTypeShort(r.joinType) });
+        if (prev.azureAdPrt !== r.azureAdPrt) diffs.push({ label: "AzureAdPrt", from: yesNo(prev.azureAdPrt), to: yesNo(r.azureAdPrt) });
+        if ((prev.deviceAuthStatus ?? "") !== (r.deviceAuthStatus ?? "")) diffs.push({ label: "DeviceAuthStatus", from: prev.deviceAuthStatus ?? "—", to: r.deviceAuthStatus ?? "—" });
+        if ((prev.thumbprint ?? "") !== (r.thumbprint ?? "")) diffs.push({ label: "Thumbprint", from: prev.thumbprint ?? "—", to: r.thumbprint ?? "—" });
+      }
+      const bad = r.azureAdPrt === false || (r.deviceAuthStatus !== null && r.deviceAuthStatus !== "SUCCESS");
+      entries.push({
+        id: `report:${r.id}`,
+        at: r.capturedAt.toISOString(),
+        kind: "report",
+        tone: diffs.length ? (bad ? "bad" : "good") : "neutral",
+        summary: !prev
+          ? `First report: ${joinTypeShort(r.joinType)}, AzureAdPrt ${yesNo(r.azureAdPrt)}, DeviceAuthStatus ${r.deviceAuthStatus ?? "—"}`
+          : diffs.length
+            ? `Report: ${diffs.map((d) => `${d.label} ${d.from} → ${d.to}`).join(", ")}`
+            : "Report: no change in join type, PRT, device auth or thumbprint",
+        detail: [
+          { label: "Hostname", value: r.hostname },
+          { label: "Join type", value: joinTypeShort(r.joinType) },
+          { label: "AzureAdPrt", value: yesNo(r.azureAdPrt) },
+          { label: "DeviceAuthStatus", value: r.deviceAuthStatus ?? "—" },
+          { label: "Thumbprint", value: r.thumbprint ?? "—" },
+          { label: "Source", value: r.agentVersion ? `${r.source} · agent ${r.agentVersion}` : r.source },
+        ],
+        href: `/reports/${r.id}`,
+      });
+    });
+  }
+
+  // Agent events (AAD Operational): the latest 100.
+  const eventWhere = deviceId ? { tenantRef, deviceId } : reportIds.length ? { tenantRef, reportRef: { in: reportIds } } : null;
+  if (eventWhere) {
+    const events = await db.agentEvent.findMany({ where: eventWhere, orderBy: [{ time: "desc" }, { id: "asc" }], take: AGENT_EVENT_LIMIT, select: { id: true, eventId: true, time: true, level: true, task: true, log: true, message: true } });
+    for (const e of events) {
+      const error = /error|critical/i.test(e.level);
+      entries.push({
+        id: `event:${e.id}`,
+        at: e.time.toISOString(),
+        kind: "agent-event",
+        tone: error ? "bad" : /warn/i.test(e.level) ? "warn" : "neutral",
+        summary: `Event ${e.eventId} (${e.level}): ${excerpt(e.message)}`,
+        detail: [
+          { label: "Log · task", value: [e.log, e.task].filter(Boolean).join(" · ") || "—" },
+          { label: "Message", value: e.message },
+        ],
+      });
+    }
+  }
+
+  // Findings lifecycle and acknowledgements.
+  const findingEvents = await db.findingEvent.findMany({
+    where: { tenantRef, subjectKey: subject.key },
+    orderBy: [{ at: "desc" }, { id: "asc" }],
+    take: 500,
+    select: { id: true, kind: true, at: true, actor: true, detail: true, finding: { select: { id: true, rule: true, severity: true, title: true } } },
+  });
+  for (const e of findingEvents) {
+    const verb = { opened: "Finding opened", resolved: "Finding resolved", reopened: "Finding reopened", acknowledged: "Finding acknowledged" }[e.kind] ?? `Finding ${e.kind}`;
+    entries.push({
+      id: `finding-event:${e.id}`,
+      at: e.at.toISOString(),
+      kind: "finding",
+      tone: e.kind === "resolved" ? "good" : e.kind === "acknowledged" ? "neutral" : "bad",
+      summary: `${verb}: ${e.finding.rule}${e.kind === "acknowledged" && e.actor ? ` by ${e.actor}` : ""}`,
+      detail: [
+        { label: "Finding", value: `${e.finding.title} (${e.finding.severity})` },
+        ...(e.kind === "acknowledged" ? [{ label: "Comment", value: e.detail ?? "" }] : e.detail && e.detail !== e.finding.title ? [{ label: "Why", value: e.detail }] : []),
+        { label: "By", value: e.actor ?? "JoinScope (rules)" },
+      ],
+    });
+  }
+
+  // Admin actions on this device's findings.
+  const findingIds = [...new Set(findingEvents.map((e) => e.finding.id))];
+  const ids = findingIds.length ? findingIds : (await db.finding.findMany({ where: { tenantRef, subjectKey: subject.key }, select: { id: true } })).map((f) => f.id);
+  if (ids.length) {
+    const audits = await db.auditLog.findMany({ where: { tenantRef, target: { in: ids } }, orderBy: [{ at: "desc" }, { id: "asc" }], take: 200, select: { id: true, at: true, actor: true, action: true, detail: true } });
+    for (const a of audits) {
+      entries.push({
+        id: `audit:${a.id}`,
+        at: a.at.toISOString(),
+        kind: "audit",
+        tone: "neutral",
+        summary: `Audit: ${a.action} by ${a.actor}`,
+        detail: Object.entries((a.detail ?? {}) as Record<string, unknown>).map(([label, value]) => ({ label, value: typeof value === "string" ? value : JSON.stringify(value) })),
+      });
+    }
+  }
+
+  return entries.sort((a, b) => b.at.localeCompare(a.at) || a.id.localeCompare(b.id));
+}
+
+const DIRECTORY_SUMMARY: Record<string, string> = {
+  created: "Registered in Entra ID (object created)",
+  changed: "Directory object changed",
+  deleted: "Directory object deleted",
+  restored: "Directory object restored",
+  "cert-rotated": "Device certificate rotated (new X509 key)",
+  "cert-added": "Device certificate added",
+  "cert-removed": "Device certificate removed",
+  disabled: "Object disabled (accountEnabled = false)",
+  enabled: "Object enabled",
+};
+
+function directoryEntry(c: { id: string; objectId: string; kind: string; at: Date; detail: unknown }): TimelineEntry {
+  const detail = (c.detail && typeof c.detail === "object" ? c.detail : {}) as Record<string, unknown>;
+  let summary = DIRECTORY_SUMMARY[c.kind] ?? `Directory: ${c.kind}`;
+  if (c.kind === "deleted" && typeof detail.reason === "string") summary += ` (${detail.reason === "changed" ? "left the sync scope or changed" : detail.reason})`;
+  if (c.kind === "created" && typeof detail.trustType === "string") summary += `, trustType ${detail.trustType}`;
+  const tone: TimelineEntry["tone"] = ["deleted", "disabled", "cert-removed"].includes(c.kind) ? "bad" : ["restored", "enabled", "created"].includes(c.kind) ? "good" : c.kind.startsWith("cert") ? "warn" : "neutral";
+  return {
+    id: `directory:${c.id}`,
+    at: c.at.toISOString(),
+    kind: "directory",
+    tone,
+    summary,
+    detail: [
+      { label: "objectId", value: c.objectId },
+      ...Object.entries(detail).map(([label, value]) => ({ label, value: value === null ? "—" : typeof value === "string" ? value : JSON.stringify(value) })),
+    ],
+  };
+}
