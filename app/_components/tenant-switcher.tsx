@@ -13,7 +13,9 @@ export function TenantSwitcher({ tenants, selectedId, action }: { tenants: Tenan
   const formRef = useRef<HTMLFormElement>(null);
   if (tenants.length === 0) return <span className="text-xs text-slate-500 dark:text-slate-400">No tenant registered</span>;
   return (
-    <form ref={formRef} action={action} className="flex items-center gap-2">
+    // Keyed by the selection: after the server action switches tenants, React 19 resets the form, and an
+    // unkeyed uncontrolled <select> would fall back to the old default while the page shows the new tenant.
+    <form key={selectedId ?? "none"} ref={formRef} action={action} className="flex items-center gap-2">
       <label htmlFor="tenant-switcher" className="text-xs font-medium text-slate-500 dark:text-slate-400">
         Tenant
       </label>

@@ -3,8 +3,10 @@
  * recorded fixtures in ./fixtures and to test the redaction rules without Windows. Keep each function
  * in step with the PowerShell function named in its comment.
  */
-import { createHmac } from "node:crypto";
+import { accountNames, protectUserNames } from "@/lib/ingest/redact-user-names";
 import type { ReportUpload } from "@/lib/ingest/upload-schema";
+
+export { accountNames, protectUserNames, userToken } from "@/lib/ingest/redact-user-names";
 
 export type AgentEvent = NonNullable<ReportUpload["events"]>[number];
 
@@ -27,47 +29,6 @@ export const AGENT_VERSION = "1.0.0";
 export function inProcessCapture(text: string): string {
   const lines = text.replace(/\r\n?/g, "\n").replace(/\n+$/, "").split("\n");
   return lines.join("\r\n") + "\r\n";
-}
-
-/** `Get-UserToken`: HMAC-SHA256(salt, lower-cased name), first three bytes in hex. */
-export function userToken(name: string, salt: string): string {
-  return "user-" + createHmac("sha256", Buffer.from(salt, "utf8")).update(name.toLowerCase(), "utf8").digest("hex").slice(0, 6);
-}
-
-// .NET's \w matches Unicode letters and digits; JavaScript's needs the u flag and \p{…}.
-const W = String.raw`\p{L}\p{Mn}\p{Nd}\p{Pc}`;
-const UPN = new RegExp(String.raw`(?<![${W}.%+'\-])([${W}.%+'\-]+)@((?:[A-Za-z0-9\-]+\.)+[A-Za-z]{2,})`, "gu");
-const TOKEN = /^user-[0-9a-f]{6}$/;
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/** `Get-AccountNames`: `DOMAIN\name` from every `Executing Account Name` line. */
-export function accountNames(texts: (string | null | undefined)[]): string[] {
-  const accounts: string[] = [];
-  for (const text of texts) {
-    if (!text) continue;
-    for (const m of text.matchAll(/^\s*Executing Account Name\s*:\s*([^,\r\n]+)/gm)) accounts.push(m[1]!.trim());
-  }
-  return accounts;
-}
-
-/** `Protect-UserNames`: `DOMAIN\name` → `DOMAIN\user-xxxxxx` for known accounts, `name@domain` →
- * `user-xxxxxx@domain` for every UPN-shaped string. The domain part is kept. */
-export function protectUserNames(text: string, accounts: string[], salt: string): string {
-  for (const account of accounts) {
-    const slash = account.indexOf("\\");
-    if (slash < 0) continue;
-    const name = account.slice(slash + 1);
-    if (name.toUpperCase() === "SYSTEM" || name.endsWith("$") || TOKEN.test(name)) continue;
-    const pattern = new RegExp(String.raw`(?<=\\)${escapeRegExp(name)}(?![${W}.\-])`, "giu");
-    text = text.replace(pattern, userToken(name, salt));
-  }
-  const names = [...new Set([...text.matchAll(UPN)].map((m) => m[1]!))].sort();
-  for (const name of names) {
-    if (TOKEN.test(name)) continue;
-    const pattern = new RegExp(String.raw`(?<![${W}.%+'\-])${escapeRegExp(name)}(?=@(?:[A-Za-z0-9\-]+\.)+[A-Za-z]{2,})`, "giu");
-    text = text.replace(pattern, userToken(name, salt));
-  }
-  return text;
 }
 
 /** `-RedactUserNames` applied to a whole payload, as the script's main block does. */

@@ -1,5 +1,5 @@
 import "server-only";
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { config } from "@/lib/config";
@@ -26,6 +26,14 @@ function key(): Buffer {
   chmodSync(file, 0o600);
   cachedKey = createHash("sha256").update(readFileSync(file, "utf8").trim()).digest();
   return cachedKey;
+}
+
+/**
+ * A per-purpose secret derived from the key (HMAC), e.g. the salt that makes redacted user tokens
+ * unguessable: without it, anyone could hash a list of names and match them.
+ */
+export function deriveSecret(purpose: string): string {
+  return createHmac("sha256", key()).update(purpose, "utf8").digest("base64url");
 }
 
 /** `v1.<iv>.<tag>.<ciphertext>`, base64url parts. */

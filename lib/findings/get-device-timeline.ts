@@ -171,7 +171,7 @@ const DIRECTORY_SUMMARY: Record<string, string> = {
 function directoryEntry(c: { id: string; objectId: string; kind: string; at: Date; detail: unknown }): TimelineEntry {
   const detail = (c.detail && typeof c.detail === "object" ? c.detail : {}) as Record<string, unknown>;
   let summary = DIRECTORY_SUMMARY[c.kind] ?? `Directory: ${c.kind}`;
-  if (c.kind === "deleted" && typeof detail.reason === "string") summary += ` (${detail.reason === "changed" ? "left the sync scope or changed" : detail.reason})`;
+  if (c.kind === "deleted" && typeof detail.reason === "string") summary += ` (${{ deleted: "deleted in Entra ID", changed: "left the sync scope or changed", "missing-after-full-sync": "missing after a full sync" }[detail.reason] ?? detail.reason})`;
   if (c.kind === "created" && typeof detail.trustType === "string") summary += `, trustType ${detail.trustType}`;
   const tone: TimelineEntry["tone"] = ["deleted", "disabled", "cert-removed"].includes(c.kind) ? "bad" : ["restored", "enabled", "created"].includes(c.kind) ? "good" : c.kind.startsWith("cert") ? "warn" : "neutral";
   return {

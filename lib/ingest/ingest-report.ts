@@ -6,7 +6,9 @@ import type { ParsedDsregcmd } from "@/lib/reports/types";
 import { evaluateReportRules } from "@/lib/rules/evaluate-report-rules";
 import { SEVERITY_ORDER, type Finding } from "@/lib/rules/types";
 import { enqueueFindingsEvaluation } from "@/lib/findings/findings-queue";
+import { deriveSecret } from "@/lib/crypto/secret-box";
 import { hashReportContent } from "./content-hash";
+import { accountNames, protectUserNames } from "./redact-user-names";
 import { ReportUploadSchema, type ReportUpload } from "./upload-schema";
 
 export interface IngestedReport {
@@ -51,7 +53,8 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
       },
     };
   }
-  const upload = body.data;
+  const contentHash = hashReportContent(body.data);
+  const upload = (await tenantRedacts(db, options.agent.tenantRef)) ? redactUpload(body.data, deriveSecret(`redact:${options.agent.tenantRef}`)) : body.data;
   const parsed = parseDsregcmd(upload.dsregcmd);
   if (!parsed.ok) {
     return { ok: false, error: { code: "invalid-dsregcmd", message: `dsregcmd: ${parsed.error.message}`, details: { reason: parsed.error.code } } };
@@ -69,7 +72,6 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
   }
 
   const report = parsed.report;
-  const contentHash = hashReportContent(upload);
   const findings = evaluateReportRules({
     report,
     systemReport: system,
@@ -177,4 +179,20 @@ async function touchToken(db: Db, tokenId: string, now: Date): Promise<void> {
 
 function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
+}
+
+async function tenantRedacts(db: Db, tenantRef: string): Promise<boolean> {
+  const t = await db.tenant.findUnique({ where: { id: tenantRef }, select: { redactUserNames: true } });
+  return t?.redactUserNames === true;
+}
+
+/** The tenant asked that user names never be stored: redact before parsing, so no stored copy holds them. */
+function redactUpload(upload: ReportUpload, salt: string): ReportUpload {
+  const accounts = accountNames([upload.dsregcmd, upload.dsregcmdSystem]);
+  return {
+    ...upload,
+    dsregcmd: protectUserNames(upload.dsregcmd, accounts, salt),
+    dsregcmdSystem: upload.dsregcmdSystem ? protectUserNames(upload.dsregcmdSystem, accounts, salt) : upload.dsregcmdSystem,
+    events: upload.events?.map((e) => ({ ...e, message: protectUserNames(e.message, accounts, salt) })),
+  };
 }

@@ -180,3 +180,26 @@ describe("POST /api/v1/reports", () => {
     });
   });
 });
+
+describe("tenants that redact user names", () => {
+  it("stores no user name from the report or its events, and the same user maps to the same token", async () => {
+    const { token, tenantRef } = await createTenantWithToken(db, { tenantId: "12345678-1234-4234-8234-123456789abc", name: "Redacting" });
+    await db.tenant.update({ where: { id: tenantRef }, data: { redactUserNames: true } });
+    const upload = sampleUpload({ deleted: true, tenantId: "12345678-1234-4234-8234-123456789abc", hostname: "PC-PRIVATE" });
+    const res = await post(upload, { token });
+    expect(res.status).toBe(201);
+    const { reportId } = (await res.json()) as { reportId: string };
+    const row = await db.deviceReport.findUniqueOrThrow({
+      where: { id: reportId },
+      select: { dsregcmdText: true, parsed: true, events: { select: { message: true } } },
+    });
+    const stored = JSON.stringify(row);
+    expect(stored).not.toMatch(/jdoe/i);
+    const tokens = [...new Set(row.dsregcmdText.match(/user-[0-9a-f]{6}/g))];
+    expect(tokens).toHaveLength(1); // CONTOSO\\jdoe and jdoe@contoso.com are one user
+    expect(row.dsregcmdText).toContain(`CONTOSO\\${tokens[0]}`);
+    // A retry of the same upload is still recognised as the same report.
+    const again = await post(upload, { token });
+    expect(again.status).toBe(200);
+  });
+});

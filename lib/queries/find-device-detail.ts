@@ -1,0 +1,190 @@
+import "server-only";
+import type { Db, Prisma } from "@/lib/db/client";
+import type { Finding, Severity } from "@/lib/rules/types";
+import { isSeverity, sortFindings } from "@/lib/ui/severity";
+import { readEvidence, readRemediation } from "./find-findings";
+
+/** "d:<deviceId>", "o:<objectId>" or "h:<hostname>": the finding subject a device page is about. */
+export type SubjectKey = { kind: "d" | "o" | "h"; value: string; key: string };
+
+export function parseSubjectKey(raw: string): SubjectKey | null {
+  const m = /^([doh]):(.{1,256})$/.exec(raw);
+  if (!m) return null;
+  const kind = m[1] as SubjectKey["kind"];
+  const value = kind === "h" ? m[2]!.toLowerCase() : m[2]!.toLowerCase();
+  if (kind !== "h" && !/^[0-9a-f-]{36}$/.test(value)) return null;
+  return { kind, value, key: `${kind}:${value}` };
+}
+
+export function deviceHref(subjectKey: string): string {
+  return `/devices/${encodeURIComponent(subjectKey)}`;
+}
+
+export interface DirectoryObjectSummary {
+  objectId: string;
+  deviceId: string | null;
+  displayName: string | null;
+  trustType: string | null;
+  accountEnabled: boolean | null;
+  registrationDateTime: string | null;
+  approximateLastSignInDateTime: string | null;
+  thumbprint: string | null;
+  isPending: boolean;
+  hasBitlockerKeys: boolean | null;
+  hasLapsPassword: boolean | null;
+  deletedAt: string | null;
+  deletedReason: string | null;
+  onPremisesSyncEnabled: boolean | null;
+  operatingSystem: string | null;
+  operatingSystemVersion: string | null;
+}
+
+export interface LatestReportSummary {
+  id: string;
+  hostname: string;
+  capturedAt: string;
+  joinType: string;
+  azureAdPrt: boolean | null;
+  deviceAuthStatus: string | null;
+  thumbprint: string | null;
+}
+
+export interface StoredFinding extends Finding {
+  id: string;
+  status: "open" | "resolved";
+  firstSeenAt: string;
+  lastSeenAt: string;
+  resolvedAt: string | null;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  ackComment: string | null;
+}
+
+export interface DeviceDetail {
+  subject: SubjectKey;
+  name: string;
+  deviceId: string | null;
+  objects: DirectoryObjectSummary[];
+  latestReport: LatestReportSummary | null;
+  reportCount: number;
+  open: StoredFinding[];
+  resolved: StoredFinding[];
+  worst: Severity | null;
+}
+
+const OBJECT_SELECT = {
+  objectId: true,
+  deviceId: true,
+  displayName: true,
+  trustType: true,
+  accountEnabled: true,
+  registrationDateTime: true,
+  approximateLastSignInDateTime: true,
+  thumbprint: true,
+  isPending: true,
+  hasBitlockerKeys: true,
+  hasLapsPassword: true,
+  deletedAt: true,
+  deletedReason: true,
+  onPremisesSyncEnabled: true,
+  operatingSystem: true,
+  operatingSystemVersion: true,
+} satisfies Prisma.DirectoryDeviceSelect;
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** The report filter for a subject: by registration id, or by hostname for reports without one. */
+export function reportWhereFor(tenantRef: string, subject: SubjectKey, deviceId: string | null): Prisma.DeviceReportWhereInput | null {
+  if (deviceId) return { tenantRef, deviceId };
+  if (subject.kind === "h") return { tenantRef, deviceId: null, hostname: { in: [...new Set([subject.value, subject.value.toUpperCase()])] } };
+  return null;
+}
+
+/** Everything the device page shows above the timeline, or null when nothing is known about the subject. */
+export async function findDeviceDetail(db: Db, options: { tenantRef: string; subjectKey: string }): Promise<DeviceDetail | null> {
+  const subject = parseSubjectKey(options.subjectKey);
+  if (!subject) return null;
+  const { tenantRef } = options;
+  const objectWhere: Prisma.DirectoryDeviceWhereInput | null =
+    subject.kind === "d" ? { tenantRef, deviceId: subject.value } : subject.kind === "o" ? { tenantRef, objectId: subject.value } : null;
+  const objectRows = objectWhere ? await db.directoryDevice.findMany({ where: objectWhere, select: OBJECT_SELECT, orderBy: [{ deletedAt: "asc" }, { registrationDateTime: "desc" }] }) : [];
+  // Live objects first (deletedAt null sorts first on SQLite, last on PostgreSQL: sort here as well).
+  objectRows.sort((a, b) => Number(a.deletedAt !== null) - Number(b.deletedAt !== null));
+  const deviceId = subject.kind === "d" ? subject.value : (objectRows[0]?.deviceId ?? null);
+
+  const findingRows = await db.finding.findMany({
+    where: { tenantRef, subjectKey: subject.key },
+    select: {
+      id: true,
+      rule: true,
+      severity: true,
+      title: true,
+      explanation: true,
+      evidence: true,
+      remediation: true,
+      status: true,
+      hostname: true,
+      firstSeenAt: true,
+      lastSeenAt: true,
+      resolvedAt: true,
+      acknowledgedAt: true,
+      acknowledgedBy: true,
+      ackComment: true,
+    },
+  });
+
+  const reportWhere = reportWhereFor(tenantRef, subject, deviceId);
+  const [latest, reportCount] = reportWhere
+    ? await Promise.all([
+        db.deviceReport.findFirst({
+          where: reportWhere,
+          orderBy: [{ capturedAt: "desc" }, { id: "desc" }],
+          select: { id: true, hostname: true, capturedAt: true, joinType: true, azureAdPrt: true, deviceAuthStatus: true, thumbprint: true },
+        }),
+        db.deviceReport.count({ where: reportWhere }),
+      ])
+    : [null, 0];
+
+  if (objectRows.length === 0 && findingRows.length === 0 && !latest) return null;
+
+  const findings: StoredFinding[] = findingRows.map((f) => ({
+    id: f.id,
+    rule: f.rule,
+    severity: isSeverity(f.severity) ? f.severity : "info",
+    title: f.title,
+    explanation: f.explanation,
+    evidence: readEvidence(f.evidence),
+    remediation: readRemediation(f.remediation),
+    status: f.status === "resolved" ? "resolved" : "open",
+    firstSeenAt: f.firstSeenAt.toISOString(),
+    lastSeenAt: f.lastSeenAt.toISOString(),
+    resolvedAt: iso(f.resolvedAt),
+    acknowledgedAt: iso(f.acknowledgedAt),
+    acknowledgedBy: f.acknowledgedBy,
+    ackComment: f.ackComment,
+  }));
+  const open = sortFindings(findings.filter((f) => f.status === "open"));
+  const resolved = findings.filter((f) => f.status === "resolved").sort((a, b) => (b.resolvedAt ?? "").localeCompare(a.resolvedAt ?? ""));
+  const objects = objectRows.map((o) => ({
+    ...o,
+    registrationDateTime: iso(o.registrationDateTime),
+    approximateLastSignInDateTime: iso(o.approximateLastSignInDateTime),
+    deletedAt: iso(o.deletedAt),
+  }));
+  // The directory's displayName, as in the Devices list; a host that only reports is named by its latest report.
+  const liveObject = objects.find((o) => !o.deletedAt) ?? objects[0];
+  const name = liveObject?.displayName ?? latest?.hostname ?? findingRows[0]?.hostname ?? deviceId ?? subject.value;
+  return {
+    subject,
+    name,
+    deviceId,
+    objects,
+    latestReport: latest
+      ? { ...latest, capturedAt: latest.capturedAt.toISOString() }
+      : null,
+    reportCount,
+    open,
+    resolved,
+    worst: open[0]?.severity ?? null,
+  };
+}
