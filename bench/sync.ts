@@ -37,7 +37,10 @@ function step(mode: string) {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
   });
-  if (r.status !== 0) throw new Error(`${mode} step failed`);
+  if (r.status !== 0) {
+    child.kill();
+    throw new Error(`${mode} step failed (exit ${r.status})`);
+  }
   return JSON.parse(r.stdout.trim().split("\n").pop()!) as { seconds: number; devices: number; pages: number; peakRssMb: number; changed?: number; stored?: number };
 }
 const floor = step("floor");

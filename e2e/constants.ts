@@ -5,3 +5,17 @@ export const E2E_ADMIN = { email: "e2e-admin@joinscope.test", name: "Erin Adams"
 /** The tenant the Contoso fixtures in lib/reports/fixtures are joined to. */
 export const E2E_TENANT = { tenantId: "9b4a1a97-6a87-46a9-9671-f9a62bdd307b", name: "Contoso" } as const;
 export const SESSION_COOKIE = "joinscope_session";
+
+/** The simulator's tenants (e2e/simulator.ts); scripts/e2e-server.mjs writes this to E2E_SIMULATOR_FILE for the tests. */
+export interface E2eSimulatorInfo {
+  authorityHost: string;
+  graphBaseUrl: string;
+  caPath: string;
+  sync: { tenantId: string; clientId: string; clientSecret: string; devices: number };
+  settings: { tenantId: string; clientId: string; clientSecret: string; devices: number };
+}
+export const E2E_SIMULATOR_FILE = "data/e2e-simulator.json";
+/** Seeded with the simulator's app registration: the Sync tests sync it. */
+export const E2E_SYNC_TENANT_NAME = "Fabrikam (simulator)";
+/** Seeded without an app registration: the Settings tests enter it through the form. */
+export const E2E_SETTINGS_TENANT_NAME = "Northwind (simulator)";

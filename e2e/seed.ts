@@ -8,9 +8,14 @@ import { join } from "node:path";
 import { createAgentToken } from "@/lib/agent-tokens/create-agent-token";
 import { createAdminUser } from "@/lib/auth/admin-sessions";
 import { db } from "@/lib/db/client";
+import { flushFindingsQueue } from "@/lib/findings/findings-queue";
+import { reevaluateAllFindings } from "@/lib/findings/reevaluate-findings";
+import type { GraphDevice } from "@/lib/graph/graph-schemas";
 import { ingestReport } from "@/lib/ingest/ingest-report";
+import { applyDevicePage } from "@/lib/sync/apply-device-page";
 import { createTenant } from "@/lib/tenants/create-tenant";
-import { E2E_ADMIN, E2E_TENANT } from "./constants";
+import { setTenantApp } from "@/lib/tenants/set-tenant-app";
+import { E2E_ADMIN, E2E_SETTINGS_TENANT_NAME, E2E_SYNC_TENANT_NAME, E2E_TENANT, type E2eSimulatorInfo } from "./constants";
 
 // Run from the repository root (scripts/e2e-server.mjs sets cwd).
 const FIXTURES = join(process.cwd(), "lib/reports/fixtures");
@@ -51,8 +56,87 @@ async function main() {
     });
     if (!result.ok) throw new Error(`seed upload ${fixture}: ${result.error.message}`);
   }
+  await seedContosoDirectory(tenant.id, now);
+  await seedSimulatorTenants();
   await db.$disconnect();
   console.log(`e2e seed: admin ${E2E_ADMIN.email}, tenant ${E2E_TENANT.name}, ${UPLOADS.length} reports`);
+}
+
+/** An `X509:` alternativeSecurityId as Graph returns it: base64 of UTF-16LE marker + SHA-1 thumbprint + key hash. */
+function x509AltSecurityId(thumbprint: string) {
+  const text = `X509:<SHA1-TP-PUBKEY>${thumbprint}${Buffer.alloc(32, 7).toString("base64")}`;
+  return { type: 2, identityProvider: null, key: Buffer.from(text, "utf16le").toString("base64") };
+}
+
+/**
+ * Contoso's Entra ID objects for some of the uploaded devices, written through the sync's page writer (so
+ * they get DirectoryChange rows like a real sync), then the findings lifecycle over the whole tenant:
+ * PC-0142 holds a certificate thumbprint other than the one the device reports (thumbprint-mismatch),
+ * PC-0466 is disabled, PC-0087 was registered and later deleted, PC-0500 is a synced object whose
+ * registration never completed (Pending) and that never reported.
+ */
+async function seedContosoDirectory(tenantRef: string, nowMs: number) {
+  const day = 24 * 3600_000;
+  const registered = new Date(nowMs - 400 * day).toISOString();
+  const devices = [
+    { id: "6f1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e01", deviceId: "dd5ac0a8-cb5f-461e-9269-2502cbabc065", displayName: "PC-0142", accountEnabled: true, trustType: "ServerAd", alternativeSecurityIds: [x509AltSecurityId("0F1E2D3C4B5A69788796A5B4C3D2E1F00A1B2C3D")] },
+    { id: "6f1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e02", deviceId: "74df6508-0658-4bb8-a70f-6f79c11fb95c", displayName: "PC-0466", accountEnabled: false, trustType: "ServerAd", alternativeSecurityIds: [x509AltSecurityId("98E3CFB5313F74A15D16C967C567F0130D8203A8")] },
+    { id: "6f1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e03", deviceId: "52d85f7c-30a3-4ce6-9ba8-380e35ce3f4b", displayName: "PC-0087", accountEnabled: true, trustType: "ServerAd", alternativeSecurityIds: [x509AltSecurityId("8C1D3686173FEB00592820E8A508956704187DCD")] },
+  ].map(
+    (d) =>
+      ({
+        ...d,
+        operatingSystem: "Windows",
+        operatingSystemVersion: "10.0.22631.4037",
+        profileType: "RegisteredDevice",
+        registrationDateTime: registered,
+        approximateLastSignInDateTime: new Date(nowMs - 2 * day).toISOString(),
+        onPremisesSyncEnabled: true,
+        onPremisesLastSyncDateTime: new Date(nowMs - day).toISOString(),
+      }) as unknown as GraphDevice,
+  );
+  const pending = {
+    id: "6f1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e04",
+    deviceId: "0b4f3c2d-1e5a-4f6b-8c7d-9e0f1a2b3c4d",
+    displayName: "PC-0500",
+    accountEnabled: true,
+    trustType: "ServerAd",
+    operatingSystem: "Windows",
+    alternativeSecurityIds: [],
+    registrationDateTime: null,
+    onPremisesSyncEnabled: true,
+    onPremisesLastSyncDateTime: new Date(nowMs - 10 * day).toISOString(),
+  } as unknown as GraphDevice;
+
+  await flushFindingsQueue(); // the uploads' own incremental evaluation, as the running app would do it
+  await db.$transaction((tx) => applyDevicePage(tx, { tenantRef, devices: [...devices, pending], mode: "full", now: new Date(nowMs - 3 * day), syncRunRef: "e2e-seed" }));
+  await db.$transaction((tx) =>
+    applyDevicePage(tx, { tenantRef, devices: [], removed: [{ id: "6f1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e03", reason: "deleted" }], mode: "delta", now: new Date(nowMs - day), syncRunRef: "e2e-seed" }),
+  );
+  await reevaluateAllFindings(db, tenantRef);
+}
+
+/**
+ * The simulator's two tenants (E2E_SIMULATOR, set by scripts/e2e-server.mjs): the sync tenant with its app
+ * registration on the "custom" cloud, exactly as an admin would save it; the settings tenant without one.
+ */
+async function seedSimulatorTenants() {
+  if (!process.env.E2E_SIMULATOR) return;
+  const sim = JSON.parse(process.env.E2E_SIMULATOR) as E2eSimulatorInfo;
+  const sync = await createTenant(db, { tenantId: sim.sync.tenantId, name: E2E_SYNC_TENANT_NAME, actor: "e2e-seed" });
+  if (!sync.ok) throw new Error(`seed sync tenant: ${sync.error.message}`);
+  const app = await setTenantApp(db, {
+    tenantRef: sync.id,
+    cloud: "custom",
+    authorityHost: sim.authorityHost,
+    graphBaseUrl: sim.graphBaseUrl,
+    clientId: sim.sync.clientId,
+    credential: { kind: "secret", clientSecret: sim.sync.clientSecret },
+    actor: "e2e-seed",
+  });
+  if (!app.ok) throw new Error(`seed sync tenant app: ${app.error.message}`);
+  const settings = await createTenant(db, { tenantId: sim.settings.tenantId, name: E2E_SETTINGS_TENANT_NAME, actor: "e2e-seed" });
+  if (!settings.ok) throw new Error(`seed settings tenant: ${settings.error.message}`);
 }
 
 main().catch((error: unknown) => {

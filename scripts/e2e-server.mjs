@@ -1,13 +1,18 @@
 #!/usr/bin/env node
-// The Playwright webServer: a fresh SQLite database (migrated and seeded through the lib functions), then the
-// PRODUCTION server (`next start`) on port 3100. Builds first only when .next/BUILD_ID is missing.
+// The Playwright webServer: the Entra ID + Graph simulator (e2e/simulator.ts, HTTPS on 127.0.0.1:3444), a fresh
+// SQLite database (migrated and seeded through the lib functions, including the simulator's tenants), then the
+// PRODUCTION server (`next start`) on port 3100, trusting the simulator's CA. Builds first only when
+// .next/BUILD_ID is missing.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const port = process.env.E2E_PORT ?? "3100";
+const simPort = process.env.E2E_SIMULATOR_PORT ?? "3444";
+const tsx = ["--conditions=react-server", "--import", "tsx"];
 const env = {
   ...process.env,
   DATABASE_URL: "file:./data/e2e.db",
@@ -16,20 +21,46 @@ const env = {
   LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
 };
 const next = join(root, "node_modules/next/dist/bin/next");
+const children = [];
 
-function step(label, args) {
-  const r = spawnSync(process.execPath, args, { cwd: root, env, stdio: "inherit" });
+function stopAll(code) {
+  for (const child of children) child.kill("SIGTERM");
+  process.exit(code);
+}
+
+function step(label, args, extraEnv = {}) {
+  const r = spawnSync(process.execPath, args, { cwd: root, env: { ...env, ...extraEnv }, stdio: "inherit" });
   if (r.status !== 0) {
     console.error(`e2e-server: ${label} failed`);
-    process.exit(r.status ?? 1);
+    stopAll(r.status ?? 1);
   }
 }
 
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => stopAll(0));
+
+const simulator = spawn(process.execPath, [...tsx, join(root, "e2e/simulator.ts"), "--port", simPort], { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] });
+children.push(simulator);
+simulator.on("exit", (code) => {
+  console.error(`e2e-server: the simulator stopped (${code})`);
+  stopAll(1);
+});
+const simInfo = await new Promise((resolve) => {
+  createInterface({ input: simulator.stdout }).on("line", (line) => {
+    if (line.startsWith("{") && line.includes('"ready"')) resolve(JSON.parse(line));
+  });
+});
+mkdirSync(join(root, "data"), { recursive: true });
+writeFileSync(join(root, "data/e2e-simulator.json"), JSON.stringify(simInfo, null, 2));
+
 for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(join(root, `data/e2e.db${suffix}`), { force: true });
 step("db:migrate", [join(root, "scripts/db-migrate.mjs")]);
-step("seed", ["--conditions=react-server", "--import", "tsx", join(root, "e2e/seed.ts")]);
+step("seed", [...tsx, join(root, "e2e/seed.ts")], { E2E_SIMULATOR: JSON.stringify(simInfo) });
 if (!existsSync(join(root, ".next/BUILD_ID"))) step("next build", [next, "build"]);
 
-const server = spawn(process.execPath, [next, "start", "-p", port, "-H", "127.0.0.1"], { cwd: root, env: { ...env, NODE_ENV: "production" }, stdio: "inherit" });
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
-server.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+const server = spawn(process.execPath, [next, "start", "-p", port, "-H", "127.0.0.1"], {
+  cwd: root,
+  env: { ...env, NODE_ENV: "production", NODE_EXTRA_CA_CERTS: simInfo.caPath },
+  stdio: "inherit",
+});
+children.push(server);
+server.on("exit", (code, signal) => stopAll(code ?? (signal ? 0 : 1)));

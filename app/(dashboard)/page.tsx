@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { db } from "@/lib/db/client";
+import { summarizeChanges, type ChangeSummary, type FindingChange } from "@/lib/findings/summarize-changes";
+import { deviceHref } from "@/lib/queries/find-device-detail";
 import { getOverviewStats } from "@/lib/queries/get-overview-stats";
 import { JOIN_TYPE_SHORT, JOIN_TYPES } from "@/lib/ui/join-type";
 import { EmptyState } from "../_components/empty-state";
@@ -38,7 +40,7 @@ export default async function OverviewPage() {
     );
   }
 
-  const stats = await getOverviewStats(db, { tenantRef: tenant.id, now: new Date(now) });
+  const [stats, changes] = await Promise.all([getOverviewStats(db, { tenantRef: tenant.id, now: new Date(now) }), summarizeChanges(db, { tenantRef: tenant.id, now: new Date(now), limit: 6 })]);
   const header = <PageHeader title="Overview" description={`Device reports uploaded by agents for ${tenant.name}.`} />;
   if (stats.reportsTotal === 0) {
     return (
@@ -147,7 +149,73 @@ export default async function OverviewPage() {
           )}
         </section>
       </div>
+
+      <ChangesCard changes={changes} now={now} />
     </>
+  );
+}
+
+const CHANGE_COLUMNS: { kind: "opened" | "reopened" | "resolved"; label: string; tone: string }[] = [
+  { kind: "opened", label: "Opened", tone: "text-red-700 dark:text-red-400" },
+  { kind: "reopened", label: "Reopened", tone: "text-orange-700 dark:text-orange-400" },
+  { kind: "resolved", label: "Resolved", tone: "text-emerald-700 dark:text-emerald-400" },
+];
+
+/** What the findings lifecycle did since the previous successful sync (or the last 24 hours). */
+function ChangesCard({ changes, now }: { changes: ChangeSummary; now: string }) {
+  const total = changes.counts.opened + changes.counts.reopened + changes.counts.resolved;
+  return (
+    <section aria-labelledby="changes-heading" className="card mt-6 overflow-hidden" data-testid="changes-card">
+      <div className="flex flex-wrap items-baseline justify-between gap-2 border-b border-slate-200 px-5 py-3 dark:border-slate-800">
+        <div>
+          <h2 id="changes-heading" className="text-sm font-semibold">
+            What changed since the last sync
+          </h2>
+          <p className="text-xs text-slate-500 dark:text-slate-400">
+            {changes.sinceSource === "previous-sync" ? (
+              <>
+                Since the previous successful sync, <RelativeTime iso={changes.since} now={now} />
+              </>
+            ) : (
+              "No two successful syncs yet: the last 24 hours"
+            )}
+          </p>
+        </div>
+        <Link href="/findings?status=all&sort=lastSeen&dir=desc" className="link text-xs">
+          All findings
+        </Link>
+      </div>
+      {total === 0 ? (
+        <p className="px-5 py-8 text-center text-slate-500 dark:text-slate-400">No finding opened, reopened or resolved in this period.</p>
+      ) : (
+        <div className="grid divide-y divide-slate-100 md:grid-cols-3 md:divide-x md:divide-y-0 dark:divide-slate-800">
+          {CHANGE_COLUMNS.map(({ kind, label, tone }) => (
+            <div key={kind} className="px-5 py-4" data-testid={`changes-${kind}`}>
+              <p className="flex items-baseline gap-2">
+                <span className={`text-2xl font-semibold tabular-nums ${changes.counts[kind] > 0 ? tone : "text-slate-400 dark:text-slate-500"}`}>{changes.counts[kind]}</span>
+                <span className="text-xs font-medium text-slate-500 dark:text-slate-400">{label}</span>
+              </p>
+              <ul className="mt-2 space-y-1.5">
+                {changes[kind].map((c: FindingChange) => (
+                  <li key={`${c.findingId}-${c.at}`}>
+                    <Link href={deviceHref(c.subjectKey)} className="group flex items-center gap-2 text-[13px]">
+                      <SeverityBadge severity={c.severity} className="shrink-0" />
+                      <span className="min-w-0 truncate">
+                        <span className="font-medium group-hover:underline">{c.hostname ?? c.deviceId ?? c.objectId}</span>
+                        <code className="ml-1.5 text-xs text-slate-500 dark:text-slate-400">{c.rule}</code>
+                      </span>
+                    </Link>
+                  </li>
+                ))}
+                {changes.counts[kind] > changes[kind].length ? (
+                  <li className="text-xs text-slate-500 dark:text-slate-400">+{changes.counts[kind] - changes[kind].length} more</li>
+                ) : null}
+              </ul>
+            </div>
+          ))}
+        </div>
+      )}
+    </section>
   );
 }
 

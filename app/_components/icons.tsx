@@ -35,6 +35,49 @@ export const AgentsIcon = (p: SVGProps<SVGSVGElement>) => (
     <path d="M10.2 10H17.5M15 10v2.8M17.5 10v2" />
   </Icon>
 );
+export const DevicesIcon = (p: SVGProps<SVGSVGElement>) => (
+  <Icon {...p}>
+    <rect x="2.5" y="4" width="11" height="8" rx="1.2" />
+    <path d="M5.5 15h5M8 12v3" />
+    <rect x="14.5" y="7" width="3.5" height="8.5" rx="0.8" />
+  </Icon>
+);
+export const FindingsIcon = (p: SVGProps<SVGSVGElement>) => (
+  <Icon {...p}>
+    <path d="M4 17V3.5M4 4h10.5l-2 3.5 2 3.5H4" />
+  </Icon>
+);
+export const SyncIcon = (p: SVGProps<SVGSVGElement>) => (
+  <Icon {...p}>
+    <path d="M16.2 8.5A6.3 6.3 0 0 0 4.6 6.2M3.8 11.5a6.3 6.3 0 0 0 11.6 2.3" />
+    <path d="M4.3 2.8v3.6h3.6M15.7 17.2v-3.6h-3.6" />
+  </Icon>
+);
+export const SettingsIcon = (p: SVGProps<SVGSVGElement>) => (
+  <Icon {...p}>
+    <path d="M3 5.5h8M15 5.5h2M3 14.5h2M9 14.5h8" />
+    <circle cx="13" cy="5.5" r="2" />
+    <circle cx="7" cy="14.5" r="2" />
+  </Icon>
+);
+export const CrossCircleIcon = (p: SVGProps<SVGSVGElement>) => (
+  <Icon {...p}>
+    <circle cx="10" cy="10" r="7.2" />
+    <path d="m7.4 7.4 5.2 5.2M12.6 7.4l-5.2 5.2" />
+  </Icon>
+);
+export const CheckCircleIcon = (p: SVGProps<SVGSVGElement>) => (
+  <Icon {...p}>
+    <circle cx="10" cy="10" r="7.2" />
+    <path d="m6.8 10.2 2.2 2.2 4.2-4.6" />
+  </Icon>
+);
+export const MinusCircleIcon = (p: SVGProps<SVGSVGElement>) => (
+  <Icon {...p}>
+    <circle cx="10" cy="10" r="7.2" />
+    <path d="M6.8 10h6.4" />
+  </Icon>
+);
 export const SunIcon = (p: SVGProps<SVGSVGElement>) => (
   <Icon {...p}>
     <circle cx="10" cy="10" r="3.4" />

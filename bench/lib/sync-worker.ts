@@ -56,3 +56,4 @@ const seconds = (performance.now() - started) / 1000;
 const stored = await db.directoryDevice.count({ where: { tenantRef, deletedAt: null } });
 console.log(JSON.stringify({ seconds, devices: outcome.run.devicesSeen, pages: outcome.run.pages, changed: outcome.run.changed, stored, peakRssMb: peak() }));
 await db.$disconnect();
+process.exit(0);

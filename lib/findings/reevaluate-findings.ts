@@ -16,7 +16,8 @@ export interface ReevaluationResult {
   unchanged: number;
 }
 
-const WRITE_BATCH = 1000;
+/** Subjects per transaction; also the size of every IN list (Prisma allows 999 bound parameters on SQLite). */
+const WRITE_BATCH = 400;
 
 export function fingerprintFinding(f: Finding): string {
   return createHash("sha256")
@@ -125,11 +126,13 @@ async function applyBatch(
         if (row.status === "open" && !seen.has(`${row.subjectKey}|${row.rule}`)) resolveIds.push({ id: row.id, subjectKey: row.subjectKey });
       }
       if (creates.length) await tx.finding.createMany({ data: creates });
-      for (let i = 0; i < touchIds.length; i += 500) {
-        await tx.finding.updateMany({ where: { id: { in: touchIds.slice(i, i + 500) } }, data: { lastSeenAt: now } });
+      for (let i = 0; i < touchIds.length; i += WRITE_BATCH) {
+        await tx.finding.updateMany({ where: { id: { in: touchIds.slice(i, i + WRITE_BATCH) } }, data: { lastSeenAt: now } });
+      }
+      for (let i = 0; i < resolveIds.length; i += WRITE_BATCH) {
+        await tx.finding.updateMany({ where: { id: { in: resolveIds.slice(i, i + WRITE_BATCH).map((r) => r.id) } }, data: { status: "resolved", resolvedAt: now } });
       }
       if (resolveIds.length) {
-        await tx.finding.updateMany({ where: { id: { in: resolveIds.map((r) => r.id) } }, data: { status: "resolved", resolvedAt: now } });
         for (const r of resolveIds) events.push({ tenantRef, findingRef: r.id, subjectKey: r.subjectKey, kind: "resolved", at: now, detail: "The condition cleared" });
         result.resolved += resolveIds.length;
       }

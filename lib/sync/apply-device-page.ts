@@ -50,9 +50,10 @@ export async function applyDevicePage(tx: Tx, input: ApplyPageInput): Promise<Pa
   const mapped = dedupeByObjectId(input.devices.map(mapGraphDevice));
   const removed = input.removed ?? [];
   const ids = [...mapped.map((d) => d.objectId), ...removed.map((r) => r.id)];
-  const existingRows = ids.length
-    ? await tx.directoryDevice.findMany({ where: { tenantRef, objectId: { in: ids } }, select: EXISTING_SELECT })
-    : [];
+  const existingRows: Existing[] = [];
+  for (const part of chunk(ids)) {
+    existingRows.push(...(await tx.directoryDevice.findMany({ where: { tenantRef, objectId: { in: part } }, select: EXISTING_SELECT })));
+  }
   const existing = new Map(existingRows.map((r) => [r.objectId, r]));
 
   const creates: Prisma.DirectoryDeviceCreateManyInput[] = [];
@@ -103,10 +104,21 @@ export async function applyDevicePage(tx: Tx, input: ApplyPageInput): Promise<Pa
 
   if (creates.length) await tx.directoryDevice.createMany({ data: creates });
   if (changes.length) await tx.directoryChange.createMany({ data: changes });
-  if (input.mode === "full" && unchanged.length) {
-    await tx.directoryDevice.updateMany({ where: { tenantRef, objectId: { in: unchanged } }, data: { lastSeenAt: now } });
+  if (input.mode === "full") {
+    for (const part of chunk(unchanged)) {
+      await tx.directoryDevice.updateMany({ where: { tenantRef, objectId: { in: part } }, data: { lastSeenAt: now } });
+    }
   }
   return { seen: mapped.length, added: creates.length, changed, deleted, touchedDeviceIds: [...touched] };
+}
+
+/** Prisma caps bound parameters per statement (999 on SQLite); a Graph page holds up to 999 objects. */
+const IN_LIST_MAX = 500;
+
+function chunk<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += IN_LIST_MAX) out.push(items.slice(i, i + IN_LIST_MAX));
+  return out;
 }
 
 function dedupeByObjectId(devices: DeviceColumns[]): DeviceColumns[] {

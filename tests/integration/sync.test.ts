@@ -200,6 +200,23 @@ describe("directory sync against the simulator", () => {
   });
 });
 
+describe("pages of Graph's maximum size", () => {
+  // Regression: 999 object ids in one IN list passed SQLite's bound-parameter limit (P2029).
+  it("syncs 999-device pages and re-syncs them unchanged", async () => {
+    const big = await startSimulatedTenant(db, { seed: 999, deviceCount: 1300 });
+    try {
+      const first = await runSync(db, { tenantRef: big.tenantRef, mode: "full", trigger: "test", resilience: fast });
+      expect(first.ok ? first.run.pages : first.error.message).toBe(2);
+      const again = await runSync(db, { tenantRef: big.tenantRef, mode: "full", trigger: "test", resilience: fast });
+      expect(again.ok && again.run).toMatchObject({ added: 0, changed: 0, deleted: 0 });
+      const { ours, theirs } = await expectDirectoryMatches(db, big.sim, big.tenantRef, big.tenantId);
+      expect(ours).toEqual(theirs);
+    } finally {
+      await big.sim.close();
+    }
+  });
+});
+
 describe("credentials and permissions", () => {
   it.each([
     ["a wrong secret", { secret: "wrong-secret-value-123" }, /client secret is wrong/i, "auth"],

@@ -1,0 +1,155 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { requireAdmin } from "@/lib/auth/require-admin";
+import { db } from "@/lib/db/client";
+import { CLOUD_NAMES } from "@/lib/graph/clouds";
+import { testTenantConnection, type ConnectionReport } from "@/lib/sync/test-tenant-connection";
+import { createTenant } from "@/lib/tenants/create-tenant";
+import { setTenantApp } from "@/lib/tenants/set-tenant-app";
+import { updateTenantSettings } from "@/lib/tenants/update-tenant-settings";
+import { startFullReevaluation } from "@/lib/findings/start-full-reevaluation";
+
+const text = (formData: FormData, name: string) => {
+  const v = formData.get(name);
+  return typeof v === "string" ? v : "";
+};
+const TenantRef = z.string().uuid("Unknown tenant");
+
+function revalidateTenantPages() {
+  revalidatePath("/", "layout");
+}
+
+export interface AddTenantState {
+  error: string | null;
+  createdId: string | null;
+}
+
+export async function addTenantAction(_previous: AddTenantState, formData: FormData): Promise<AddTenantState> {
+  const admin = await requireAdmin();
+  // createTenant validates the GUID and the name, and writes the audit entry.
+  const result = await createTenant(db, { tenantId: text(formData, "tenantId"), name: text(formData, "name"), actor: admin.email });
+  if (!result.ok) return { error: result.error.message, createdId: null };
+  revalidateTenantPages();
+  return { error: null, createdId: result.id };
+}
+
+export interface SaveState {
+  error: string | null;
+  /** Which field the error is about, for aria-invalid. */
+  field: string | null;
+  savedAt: number | null;
+  message: string | null;
+}
+
+const AppForm = z.object({
+  tenantRef: TenantRef,
+  cloud: z.enum(CLOUD_NAMES, "Choose a cloud"),
+  credentialKind: z.enum(["secret", "certificate"], "Choose a client secret or a certificate"),
+});
+
+/** The field a setTenantApp message is about, so the form can mark it. */
+function appField(message: string): string | null {
+  if (/client id/i.test(message)) return "clientId";
+  if (/secret/i.test(message)) return "clientSecret";
+  if (/private key/i.test(message)) return "privateKeyPem";
+  if (/certificate/i.test(message)) return "certificatePem";
+  if (/authority host/i.test(message)) return "authorityHost";
+  if (/graph base url/i.test(message)) return "graphBaseUrl";
+  return null;
+}
+
+export async function saveAppRegistrationAction(_previous: SaveState, formData: FormData): Promise<SaveState> {
+  const admin = await requireAdmin();
+  const form = AppForm.safeParse({ tenantRef: formData.get("tenantRef"), cloud: formData.get("cloud"), credentialKind: formData.get("credentialKind") });
+  if (!form.success) return { error: form.error.issues[0]?.message ?? "Check the form", field: null, savedAt: null, message: null };
+  const { tenantRef, cloud, credentialKind } = form.data;
+  const custom = cloud === "custom";
+  const result = await setTenantApp(db, {
+    tenantRef,
+    cloud,
+    authorityHost: custom ? text(formData, "authorityHost") || undefined : undefined,
+    graphBaseUrl: custom ? text(formData, "graphBaseUrl") || undefined : undefined,
+    clientId: text(formData, "clientId"),
+    credential:
+      credentialKind === "secret"
+        ? { kind: "secret", clientSecret: text(formData, "clientSecret") }
+        : { kind: "certificate", certificatePem: text(formData, "certificatePem"), privateKeyPem: text(formData, "privateKeyPem") },
+    actor: admin.email,
+  });
+  if (!result.ok) return { error: result.error.message, field: appField(result.error.message), savedAt: null, message: null };
+  revalidateTenantPages();
+  return { error: null, field: null, savedAt: Date.now(), message: "App registration saved. Test the connection to check it." };
+}
+
+export interface TestConnectionState {
+  error: string | null;
+  report: ConnectionReport | null;
+  testedAt: number | null;
+}
+
+export async function testConnectionAction(_previous: TestConnectionState, formData: FormData): Promise<TestConnectionState> {
+  await requireAdmin();
+  const tenantRef = TenantRef.safeParse(formData.get("tenantRef"));
+  if (!tenantRef.success) return { error: "Unknown tenant", report: null, testedAt: null };
+  const report = await testTenantConnection(db, { tenantRef: tenantRef.data });
+  return { error: null, report, testedAt: Date.now() };
+}
+
+const wholeNumber = (v: string) => (v.trim() === "" ? Number.NaN : Number(v));
+
+export async function saveSyncSettingsAction(_previous: SaveState, formData: FormData): Promise<SaveState> {
+  const admin = await requireAdmin();
+  const tenantRef = TenantRef.safeParse(formData.get("tenantRef"));
+  if (!tenantRef.success) return { error: "Unknown tenant", field: null, savedAt: null, message: null };
+  const result = await updateTenantSettings(db, {
+    tenantRef: tenantRef.data,
+    actor: admin.email,
+    syncEnabled: formData.get("syncEnabled") === "on",
+    redactUserNames: formData.get("redactUserNames") === "on",
+    staleThresholdDays: wholeNumber(text(formData, "staleThresholdDays")),
+    agentIntervalMinutes: wholeNumber(text(formData, "agentIntervalMinutes")),
+  });
+  if (!result.ok) return { error: result.error.message, field: result.error.path?.[0]?.toString() ?? null, savedAt: null, message: null };
+  // The stale threshold and the agent interval feed the rules: re-evaluate every device in the background.
+  startFullReevaluation(db, tenantRef.data);
+  revalidateTenantPages();
+  return { error: null, field: null, savedAt: Date.now(), message: "Sync settings saved. Findings are being re-evaluated." };
+}
+
+export async function saveSyncScopeAction(_previous: SaveState, formData: FormData): Promise<SaveState> {
+  const admin = await requireAdmin();
+  const tenantRef = TenantRef.safeParse(formData.get("tenantRef"));
+  if (!tenantRef.success) return { error: "Unknown tenant", field: null, savedAt: null, message: null };
+  const names = formData.getAll("forestName").map(String);
+  const includes = formData.getAll("forestInclude").map(String);
+  const excludes = formData.getAll("forestExclude").map(String);
+  const lines = (v: string | undefined) => (v ?? "").split(/\r?\n/);
+  const forests = names
+    .map((name, i) => ({ index: i, name, include: lines(includes[i]), exclude: lines(excludes[i]) }))
+    // A forest left completely blank is an unused row, not an error.
+    .filter((f) => f.name.trim() !== "" || [...f.include, ...f.exclude].some((l) => l.trim() !== ""));
+  const result = await updateTenantSettings(db, {
+    tenantRef: tenantRef.data,
+    actor: admin.email,
+    syncScope: { forests: forests.map(({ name, include, exclude }) => ({ name, include, exclude })) },
+  });
+  if (!result.ok) {
+    const path = result.error.path ?? [];
+    // ["syncScope", "forests", i, "include" | "exclude" | "name", line?] → "forest-<row>-<field>"
+    const i = typeof path[2] === "number" ? forests[path[2]]?.index : undefined;
+    const field = i !== undefined && typeof path[3] === "string" ? `forest-${i}-${path[3]}` : null;
+    return { error: result.error.message, field, savedAt: null, message: null };
+  }
+  if (result.scopeChanged) startFullReevaluation(db, tenantRef.data);
+  revalidateTenantPages();
+  return {
+    error: null,
+    field: null,
+    savedAt: Date.now(),
+    message: result.scopeChanged
+      ? "Sync scope saved. Every device of this tenant is re-evaluated against it."
+      : "Sync scope saved (no change to what is in scope).",
+  };
+}

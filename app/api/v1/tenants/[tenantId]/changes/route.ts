@@ -1,0 +1,45 @@
+import { cookies } from "next/headers";
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { findAdminBySession, SESSION_COOKIE } from "@/lib/auth/admin-sessions";
+import { db } from "@/lib/db/client";
+import { summarizeChanges } from "@/lib/findings/summarize-changes";
+import { ApiError } from "@/lib/http/api-error";
+import { apiHandler } from "@/lib/http/api-handler";
+
+export const dynamic = "force-dynamic";
+
+const Params = z.object({ tenantId: z.string().trim().toLowerCase().uuid("tenantId is the Entra tenant id (a GUID)") });
+const Query = z.object({
+  since: z.iso.datetime({ offset: true, message: "since must be an ISO 8601 date-time, e.g. 2025-03-09T11:00:00Z" }).transform((s) => new Date(s)).optional(),
+});
+
+/**
+ * GET /api/v1/tenants/{tenantId}/changes[?since=ISO] — findings opened, resolved and reopened since the
+ * previous successful sync (or `since`). Dashboard session only (the cookie), never an agent token.
+ */
+export const GET = apiHandler<{ tenantId: string }>(async (request, { params }) => {
+  const admin = await findAdminBySession(db, (await cookies()).get(SESSION_COOKIE)?.value);
+  if (!admin) throw new ApiError(401, "unauthenticated", "Sign in to the dashboard first");
+  const path = Params.safeParse(params);
+  if (!path.success) throw new ApiError(400, "invalid-tenant-id", path.error.issues[0]?.message ?? "Invalid tenant id", path.error.issues);
+  const query = Query.safeParse({ since: new URL(request.url).searchParams.get("since") ?? undefined });
+  if (!query.success) throw new ApiError(400, "invalid-query", query.error.issues[0]?.message ?? "Invalid query", query.error.issues);
+  const tenant = await db.tenant.findUnique({ where: { tenantId: path.data.tenantId }, select: { id: true, tenantId: true } });
+  if (!tenant) throw new ApiError(404, "not-found", "No tenant with this id is registered");
+
+  const summary = await summarizeChanges(db, { tenantRef: tenant.id, since: query.data.since });
+  return NextResponse.json(
+    {
+      tenantId: tenant.tenantId,
+      since: summary.since,
+      until: summary.until,
+      sinceSource: summary.sinceSource,
+      counts: summary.counts,
+      opened: summary.opened,
+      resolved: summary.resolved,
+      reopened: summary.reopened,
+    },
+    { headers: { "cache-control": "no-store" } },
+  );
+});

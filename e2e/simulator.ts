@@ -1,0 +1,27 @@
+/**
+ * The e2e stand-in for Entra ID and Microsoft Graph (lib/simulator), started by scripts/e2e-server.mjs as a
+ * child process. Two tenants: "sync" is seeded with its app registration (Sync page tests); "settings" is
+ * seeded without one, so the Settings tests enter its credentials through the form. Prints one JSON line
+ * when ready (the same shape as E2eSimulatorInfo in e2e/constants.ts).
+ */
+import { parseArgs } from "node:util";
+import { createSimTenant } from "@/lib/simulator/create-sim-tenant";
+import { startSimulator } from "@/lib/simulator/server";
+import type { E2eSimulatorInfo } from "./constants";
+
+const { values } = parseArgs({ options: { port: { type: "string", default: "3444" } } });
+const now = new Date();
+const sync = createSimTenant({ seed: 4101, deviceCount: 120, tenantName: "Fabrikam", now }).tenant;
+const settings = createSimTenant({ seed: 4102, deviceCount: 10, tenantName: "Northwind", now }).tenant;
+const sim = await startSimulator({ port: Number(values.port), tenants: [sync, settings] });
+
+const describe = (t: typeof sync) => ({ tenantId: t.tenantId, clientId: t.clientId, clientSecret: t.clientSecret ?? "", devices: t.devices.length });
+const info: E2eSimulatorInfo = {
+  authorityHost: sim.authorityHost,
+  graphBaseUrl: sim.graphBaseUrl,
+  caPath: sim.caPath,
+  sync: describe(sync),
+  settings: describe(settings),
+};
+console.log(JSON.stringify({ ready: true, ...info }));
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void sim.close().then(() => process.exit(0)));
