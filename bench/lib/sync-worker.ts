@@ -50,7 +50,7 @@ if (!tenantRef) {
 }
 const started = performance.now();
 // Findings and key presence are measured elsewhere (bench:rules); this is the directory sync itself.
-const outcome = await runSync(db, { tenantRef, mode, trigger: "cli", evaluateFindings: false, checkKeyPresence: false });
+const outcome = await runSync(db, { tenantRef, mode, trigger: "cli", evaluateFindings: false, checkKeyPresence: false, onProgress: process.env.BENCH_VERBOSE ? (p) => console.error(`page ${p.pages} at ${Math.round(performance.now() - started)} ms`) : undefined });
 if (!outcome.ok) throw new Error(outcome.error.message);
 const seconds = (performance.now() - started) / 1000;
 const stored = await db.directoryDevice.count({ where: { tenantRef, deletedAt: null } });

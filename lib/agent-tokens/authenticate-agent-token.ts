@@ -7,6 +7,10 @@ export interface AgentIdentity {
   tenantRef: string;
   /** The Entra tenant id the token is scoped to (lower-case GUID). */
   tenantId: string;
+  /** The tenant asks that user names never be stored. */
+  redactUserNames?: boolean;
+  /** When the token was last used, to write lastUsedAt at most once a minute. */
+  lastUsedAt?: Date | null;
 }
 
 export type AuthenticateResult =
@@ -25,11 +29,14 @@ export async function authenticateAgentToken(db: Db, authorization: string | nul
   }
   const row = await db.agentToken.findUnique({
     where: { tokenHash: hashAgentToken(token) },
-    select: { id: true, tenantRef: true, revokedAt: true, tenant: { select: { tenantId: true } } },
+    select: { id: true, tenantRef: true, revokedAt: true, lastUsedAt: true, tenant: { select: { tenantId: true, redactUserNames: true } } },
   });
   if (!row) return { ok: false, error: { code: "invalid-token", message: "The agent token is not valid." } };
   if (row.revokedAt) {
     return { ok: false, error: { code: "revoked-token", message: "The agent token was revoked; create a new one on the Agents page." } };
   }
-  return { ok: true, agent: { tokenId: row.id, tenantRef: row.tenantRef, tenantId: row.tenant.tenantId } };
+  return {
+    ok: true,
+    agent: { tokenId: row.id, tenantRef: row.tenantRef, tenantId: row.tenant.tenantId, redactUserNames: row.tenant.redactUserNames, lastUsedAt: row.lastUsedAt },
+  };
 }

@@ -294,8 +294,8 @@ export async function loadSubjectContext(
           subject: {
             tenantId: tenant.tenantId,
             report: {
-              parsed: body.parsed as ParsedDsregcmd,
-              systemParsed: (body.systemParsed ?? null) as ParsedDsregcmd | null,
+              parsed: JSON.parse(body.parsed as string) as ParsedDsregcmd,
+              systemParsed: body.systemParsed ? (JSON.parse(body.systemParsed as string) as ParsedDsregcmd) : null,
               capturedAt: head.capturedAt.toISOString(),
               receivedAt: head.receivedAt.toISOString(),
               hostname: head.hostname,

@@ -54,7 +54,8 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
     };
   }
   const contentHash = hashReportContent(body.data);
-  const upload = (await tenantRedacts(db, options.agent.tenantRef)) ? redactUpload(body.data, deriveSecret(`redact:${options.agent.tenantRef}`)) : body.data;
+  const redact = options.agent.redactUserNames ?? (await tenantRedacts(db, options.agent.tenantRef));
+  const upload = redact ? redactUpload(body.data, deriveSecret(`redact:${options.agent.tenantRef}`)) : body.data;
   const parsed = parseDsregcmd(upload.dsregcmd);
   if (!parsed.ok) {
     return { ok: false, error: { code: "invalid-dsregcmd", message: `dsregcmd: ${parsed.error.message}`, details: { reason: parsed.error.code } } };
@@ -81,12 +82,9 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
     now: now.toISOString(),
   });
 
-  const existing = await findByHash(db, options.agent.tenantRef, contentHash);
-  if (existing) {
-    await touchToken(db, options.agent.tokenId, now);
-    return { ok: true, report: { ...existing, duplicate: true } };
-  }
-
+  // Insert first: the unique (tenant, contentHash) index decides idempotency in the same statement, so the
+  // common case (a new report) costs no lookup.
+  const touchToken = shouldTouchToken(options.agent, now);
   try {
     const reportId = await db.$transaction(async (tx) => {
       const created = await tx.deviceReport.create({
@@ -108,16 +106,19 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
           })),
         });
       }
-      await tx.agentToken.update({ where: { id: options.agent.tokenId }, data: { lastUsedAt: now } });
+      if (touchToken) await tx.agentToken.update({ where: { id: options.agent.tokenId }, data: { lastUsedAt: now } });
       return created.id;
     });
     enqueueFindingsEvaluation(db, options.agent.tenantRef, { deviceId: report.deviceId, hostname: upload.hostname });
     return { ok: true, report: { reportId, deviceId: report.deviceId, joinType: report.joinType, duplicate: false, findings } };
   } catch (error) {
-    // Two identical uploads racing: the unique (tenant, contentHash) index lets exactly one insert win.
+    // The same content again (a retry, or two racing uploads): the unique index let exactly one insert win.
     if (isUniqueViolation(error)) {
       const winner = await findByHash(db, options.agent.tenantRef, contentHash);
-      if (winner) return { ok: true, report: { ...winner, duplicate: true } };
+      if (winner) {
+        if (touchToken) await db.agentToken.update({ where: { id: options.agent.tokenId }, data: { lastUsedAt: now } });
+        return { ok: true, report: { ...winner, duplicate: true } };
+      }
     }
     throw error;
   }
@@ -150,11 +151,11 @@ function reportRow(
     objectGuid: upload.objectGuid?.toLowerCase().replace(/[{}]/g, "") ?? null,
     osBuild: upload.osBuild ?? null,
     contentHash,
-    parsed: report as unknown as Prisma.InputJsonValue,
+    parsed: JSON.stringify(report),
     dsregcmdText: upload.dsregcmd,
-    systemParsed: (system ?? undefined) as unknown as Prisma.InputJsonValue | undefined,
+    systemParsed: system ? JSON.stringify(system) : null,
     systemText: upload.dsregcmdSystem ?? null,
-    findingsSnapshot: findings as unknown as Prisma.InputJsonValue,
+    findingsSnapshot: JSON.stringify(findings),
     worstSeverityRank: Math.min(9, ...findings.map((f) => SEVERITY_ORDER[f.severity])),
   };
 }
@@ -169,12 +170,13 @@ async function findByHash(db: Db, tenantRef: string, contentHash: string): Promi
     reportId: row.id,
     deviceId: row.deviceId,
     joinType: row.joinType as ParsedDsregcmd["joinType"],
-    findings: (row.findingsSnapshot ?? []) as unknown as Finding[],
+    findings: row.findingsSnapshot ? (JSON.parse(row.findingsSnapshot) as Finding[]) : [],
   };
 }
 
-async function touchToken(db: Db, tokenId: string, now: Date): Promise<void> {
-  await db.agentToken.update({ where: { id: tokenId }, data: { lastUsedAt: now } });
+/** "Last used" is shown to the minute: writing it on every upload would double a fleet's write load. */
+function shouldTouchToken(agent: AgentIdentity, now: Date): boolean {
+  return !agent.lastUsedAt || now.getTime() - agent.lastUsedAt.getTime() >= 60_000;
 }
 
 function isUniqueViolation(error: unknown): boolean {

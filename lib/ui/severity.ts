@@ -37,7 +37,15 @@ export function sortFindings<T extends Pick<Finding, "severity">>(findings: read
  * findingsSnapshot is JSON written at ingestion. Read it defensively: a row written by an older rules
  * version must not break a page.
  */
-export function readFindingsSnapshot(json: unknown): Finding[] {
+export function readFindingsSnapshot(stored: unknown): Finding[] {
+  let json = stored;
+  if (typeof stored === "string") {
+    try {
+      json = JSON.parse(stored);
+    } catch {
+      return [];
+    }
+  }
   if (!Array.isArray(json)) return [];
   const out: Finding[] = [];
   for (const item of json) {

@@ -89,11 +89,11 @@ CREATE TABLE "DeviceReport" (
     "objectGuid" TEXT,
     "osBuild" TEXT,
     "contentHash" TEXT NOT NULL,
-    "parsed" JSONB NOT NULL,
+    "parsed" TEXT NOT NULL,
     "dsregcmdText" TEXT NOT NULL,
-    "systemParsed" JSONB,
+    "systemParsed" TEXT,
     "systemText" TEXT,
-    "findingsSnapshot" JSONB,
+    "findingsSnapshot" TEXT,
     "worstSeverityRank" INTEGER NOT NULL DEFAULT 9,
 
     CONSTRAINT "DeviceReport_pkey" PRIMARY KEY ("id")
