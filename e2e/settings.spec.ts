@@ -43,7 +43,7 @@ test("add a tenant; a bad tenant id, client id, threshold or DN is refused inlin
   await expect(sync.getByRole("alert")).toContainText("at least 21 days");
   await sync.getByLabel("Stale threshold (days)").fill("45");
   await sync.getByRole("button", { name: "Save sync settings" }).click();
-  await expect(sync.getByRole("status")).toHaveText("Sync settings saved.");
+  await expect(sync.getByRole("status")).toHaveText("Sync settings saved. Findings are being re-evaluated.");
 
   // Sync scope: a line that is not a DN is refused; a valid scope is saved and shown after a reload.
   const scope = page.getByRole("form", { name: "Entra Connect sync scope" });

@@ -1,0 +1,132 @@
+/**
+ * A fleet of agents uploading against a production build, on SQLite and on PostgreSQL.
+ *
+ *   npm run bench:agents [-- --agents 5000 --seconds 60 --db both|sqlite|postgresql]
+ *
+ * Each agent has its own token (3 tenants) and sends one realistic report with events at its slot in the
+ * window (open loop: arrivals do not wait for answers). 5% of agents retry the same upload (must answer
+ * 200, stored once) and 1% send a malformed one (must answer 400, stored never). Prints accepted/s, p95
+ * latency and answers by status, then checks the database.
+ */
+import { parseArgs } from "node:util";
+import { createAgentToken } from "@/lib/agent-tokens/create-agent-token";
+import { createDb } from "@/lib/db/client";
+import { decodeReportText } from "@/lib/reports/decode-report-text";
+import { FIXTURES, readFixture } from "@/lib/reports/fixtures";
+import { generateTenant } from "@/lib/simulator/generate-tenant";
+import { createTenant } from "@/lib/tenants/create-tenant";
+import { ensureBuild, freshDatabase, percentile, startServer } from "./lib/server";
+
+const { values } = parseArgs({ options: { agents: { type: "string", default: "5000" }, seconds: { type: "string", default: "60" }, db: { type: "string", default: "both" } } });
+const AGENTS = Number(values.agents);
+const SECONDS = Number(values.seconds);
+const TENANTS = ["aaaabbbb-0000-4ccc-8111-dddd2222eee1", "aaaabbbb-0000-4ccc-8111-dddd2222eee2", "aaaabbbb-0000-4ccc-8111-dddd2222eee3"];
+
+const generated = generateTenant({ seed: 21, deviceCount: 300, tenantId: TENANTS[0], tenantName: "Contoso", now: new Date() });
+const texts = [...generated.reports.map((r) => ({ text: r.dsregcmd, events: r.events })), ...FIXTURES.map((f) => {
+  const d = decodeReportText(readFixture(f.file));
+  if (!d.ok) throw new Error(f.file);
+  return { text: d.text, events: generated.reports[0]!.events };
+})];
+
+interface Plan { at: number; token: string; body: string; kind: "valid" | "duplicate" | "malformed"; hostname: string }
+
+async function run(kind: "sqlite" | "postgresql") {
+  const url = kind === "sqlite" ? "file:./data/bench/agents.db" : await freshPostgres();
+  if (kind === "sqlite") freshDatabase(url);
+  const db = createDb(url);
+  const tenantRefs: string[] = [];
+  for (const [i, tenantId] of TENANTS.entries()) {
+    const t = await createTenant(db, { tenantId, name: `Tenant ${i + 1}`, actor: "bench" });
+    if (!t.ok) throw new Error(t.error.message);
+    tenantRefs.push(t.id);
+  }
+  console.error(`bench:agents (${kind}): creating ${AGENTS} agent tokens…`);
+  const plans: Plan[] = [];
+  const window = SECONDS * 1000;
+  for (let i = 0; i < AGENTS; i++) {
+    const token = await createAgentToken(db, { tenantRef: tenantRefs[i % 3]!, name: `agent ${i}`, actor: "bench" });
+    if (!token.ok) throw new Error(token.error.message);
+    const hostname = `FLEET-${String(i).padStart(5, "0")}`;
+    const t = texts[i % texts.length]!;
+    const upload = { hostname, capturedAt: new Date(Date.now() - i * 1000).toISOString(), agentVersion: "1.0.0", dsregcmd: t.text, events: t.events };
+    const at = (i / AGENTS) * window;
+    if (i % 100 === 50) {
+      // 1% malformed: half not JSON at all, half a user's email pasted instead of dsregcmd output.
+      const body = i % 200 === 50 ? "{ truncated" : JSON.stringify({ ...upload, dsregcmd: "Hi, my laptop says I can't reach Outlook. Thanks, Jo" });
+      plans.push({ at, token: token.token, body, kind: "malformed", hostname });
+      continue;
+    }
+    const body = JSON.stringify(upload);
+    plans.push({ at, token: token.token, body, kind: "valid", hostname });
+    if (i % 20 === 3) plans.push({ at: Math.min(window, at + 2000), token: token.token, body, kind: "duplicate", hostname }); // 5% retry
+  }
+  await db.$disconnect();
+  plans.sort((a, b) => a.at - b.at);
+
+  ensureBuild();
+  const server = await startServer({ databaseUrl: url, port: kind === "sqlite" ? 3221 : 3222, env: { JOINSCOPE_INGEST_RATE_LIMIT: "100" } });
+  const latencies: number[] = [];
+  const statuses = new Map<string, number>();
+  const wrong: string[] = [];
+  const started = performance.now();
+  await Promise.all(
+    plans.map(async (p) => {
+      const wait = p.at - (performance.now() - started);
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const t0 = performance.now();
+      let status = 0;
+      try {
+        const r = await fetch(`${server.url}/api/v1/reports`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${p.token}` }, body: p.body });
+        status = r.status;
+        await r.arrayBuffer();
+      } catch {
+        status = -1;
+      }
+      latencies.push(performance.now() - t0);
+      statuses.set(String(status), (statuses.get(String(status)) ?? 0) + 1);
+      const expected = p.kind === "malformed" ? [400] : p.kind === "duplicate" ? [200, 201] : [201, 200];
+      if (!expected.includes(status)) wrong.push(`${p.kind} ${p.hostname} → ${status}`);
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await server.stop();
+
+  const check = createDb(url);
+  const stored = await check.deviceReport.count();
+  const distinctHosts = (await check.deviceReport.groupBy({ by: ["hostname"], _count: { _all: true } })).filter((g) => g._count._all !== 1);
+  const malformedStored = await check.deviceReport.count({ where: { hostname: { in: plans.filter((p) => p.kind === "malformed").map((p) => p.hostname) } } });
+  await check.$disconnect();
+  const valid = plans.filter((p) => p.kind === "valid").length;
+  const accepted = (statuses.get("201") ?? 0) + (statuses.get("200") ?? 0);
+  return { kind, seconds, accepted, rate: accepted / seconds, p50: percentile(latencies, 50), p95: percentile(latencies, 95), statuses, stored, valid, duplicatesStoredTwice: distinctHosts.length, malformedStored, wrong };
+}
+
+async function freshPostgres(): Promise<string> {
+  const pg = (await import("pg")).default;
+  const base = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS joinscope_bench_agents WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE joinscope_bench_agents`);
+  await admin.end();
+  const u = new URL(base);
+  u.pathname = "/joinscope_bench_agents";
+  freshDatabase(u.toString());
+  return u.toString();
+}
+
+const kinds = values.db === "both" ? (["sqlite", "postgresql"] as const) : ([values.db as "sqlite" | "postgresql"] as const);
+let ok = true;
+for (const kind of kinds) {
+  const r = await run(kind);
+  const pass = r.wrong.length === 0 && r.stored === r.valid && r.duplicatesStoredTwice === 0 && r.malformedStored === 0;
+  ok &&= pass;
+  console.log(`
+bench:agents  ${kind}: ${AGENTS} agents over ${SECONDS} s (5% retries, 1% malformed), production build
+  accepted/s ${r.rate.toFixed(1)} · p50 ${r.p50.toFixed(0)} ms · p95 ${r.p95.toFixed(0)} ms · wall ${r.seconds.toFixed(1)} s
+  answers: ${[...r.statuses].sort().map(([s, c]) => `${s}×${c}`).join(", ")}
+  stored ${r.stored} of ${r.valid} valid uploads · stored twice ${r.duplicatesStoredTwice} · malformed stored ${r.malformedStored} · unexpected answers ${r.wrong.length}${r.wrong.length ? ` (first: ${r.wrong[0]})` : ""}
+  ${pass ? "PASS" : "FAIL"}`);
+}
+process.exit(ok ? 0 : 1);

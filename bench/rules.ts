@@ -1,0 +1,109 @@
+/**
+ * Rule evaluation over a tenant of N devices (default 100,000) that all report, from a cold start and
+ * incrementally after 1% of the devices changed.
+ *
+ *   npm run bench:rules [-- --devices 100000]
+ *
+ * Setup (not timed) writes the simulator's devices and one report per device straight into a fresh SQLite
+ * database. Each measured step runs in a fresh process: the floor (reading the same rows through the same
+ * loader, no rules, no writes), the full pass (rules + findings lifecycle writes), and the incremental pass.
+ * Targets: full within 2× of the floor and under 10 s; incremental under 1 s. Exits 1 on a miss.
+ */
+import { spawnSync } from "node:child_process";
+import { createHash, randomUUID } from "node:crypto";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { parseDsregcmd } from "@/lib/reports/parse-dsregcmd";
+import type { ParsedDsregcmd } from "@/lib/reports/types";
+import { evaluateReportRules } from "@/lib/rules/evaluate-report-rules";
+import { generateTenant } from "@/lib/simulator/generate-tenant";
+import { mapGraphDevice } from "@/lib/sync/map-graph-device";
+import { freshDatabase, ROOT } from "./lib/server";
+
+const { values } = parseArgs({ options: { devices: { type: "string", default: "100000" } } });
+const N = Number(values.devices);
+const dbUrl = "file:./data/bench/rules.db";
+const now = new Date();
+const TENANT_ID = "aaaabbbb-0000-4ccc-8111-dddd2222eeee";
+
+console.error(`bench:rules: generating ${N} devices and their reports…`);
+const big = generateTenant({ seed: 31, deviceCount: N, tenantId: TENANT_ID, tenantName: "Contoso", now, includeReports: false });
+// Report templates for every state, re-addressed to each device below.
+const templates = generateTenant({ seed: 32, deviceCount: 600, tenantId: TENANT_ID, tenantName: "Contoso", now, includeReports: true }).reports.map((r) => {
+  const p = parseDsregcmd(r.dsregcmd);
+  if (!p.ok) throw new Error("template did not parse");
+  return { parsed: p.report, text: r.dsregcmd, computerDn: r.computerDn };
+});
+
+freshDatabase(dbUrl);
+const Database = createRequire(import.meta.url)("better-sqlite3");
+const sqlite = new Database(join(ROOT, dbUrl.slice(5)));
+const ts = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString().replace("Z", "+00:00") : null);
+const bool = (b: boolean | null | undefined) => (b === null || b === undefined ? null : b ? 1 : 0);
+const tenantRef = randomUUID();
+sqlite.prepare(`INSERT INTO "Tenant" ("id","tenantId","name","createdAt","updatedAt","lastSyncAt") VALUES (?,?,?,?,?,?)`).run(tenantRef, TENANT_ID, "Contoso", ts(now), ts(now), ts(now));
+const insertDevice = sqlite.prepare(
+  `INSERT INTO "DirectoryDevice" ("id","tenantRef","objectId","deviceId","displayName","accountEnabled","trustType","profileType","registrationDateTime","approximateLastSignInDateTime","operatingSystem","operatingSystemVersion","onPremisesSyncEnabled","onPremisesLastSyncDateTime","physicalIds","alternativeSecurityIds","thumbprint","hardwareId","isPending","hasBitlockerKeys","hasLapsPassword","firstSeenAt","lastSeenAt","raw","rawHash","updatedAt") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+);
+const insertReport = sqlite.prepare(
+  `INSERT INTO "DeviceReport" ("id","tenantRef","source","hostname","deviceId","capturedAt","receivedAt","agentVersion","joinType","azureAdPrt","deviceAuthStatus","thumbprint","reportedTenantId","computerDn","contentHash","parsed","dsregcmdText","findingsSnapshot","worstSeverityRank") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+);
+const reported: string[] = [];
+sqlite.transaction(() => {
+  big.devices.forEach((d, i) => {
+    const c = mapGraphDevice(d as never);
+    insertDevice.run(
+      randomUUID(), tenantRef, c.objectId, c.deviceId, c.displayName, bool(c.accountEnabled), c.trustType, c.profileType, ts(c.registrationDateTime),
+      ts(c.approximateLastSignInDateTime), c.operatingSystem, c.operatingSystemVersion, bool(c.onPremisesSyncEnabled), ts(c.onPremisesLastSyncDateTime),
+      JSON.stringify(c.physicalIds), JSON.stringify(c.alternativeSecurityIds), c.thumbprint, c.hardwareId, bool(c.isPending), bool(i % 3 === 0), bool(i % 5 === 0),
+      ts(now), ts(now), JSON.stringify(c.raw), c.rawHash, ts(now),
+    );
+    if (!c.deviceId || c.isPending) return;
+    const t = templates[i % templates.length]!;
+    const parsed: ParsedDsregcmd = { ...t.parsed, deviceId: c.deviceId, thumbprint: c.thumbprint ?? t.parsed.thumbprint, deviceName: c.displayName, tenantId: TENANT_ID };
+    const capturedAt = new Date(now.getTime() - (i % 240) * 60_000).toISOString();
+    const findings = evaluateReportRules({ report: parsed, expectedTenantId: TENANT_ID, capturedAt, now: now.toISOString() });
+    insertReport.run(
+      randomUUID(), tenantRef, "agent", c.displayName ?? `PC-${i}`, c.deviceId, ts(capturedAt), ts(capturedAt), "1.0.0", parsed.joinType, bool(parsed.azureAdPrt),
+      parsed.deviceAuthStatus, parsed.thumbprint, TENANT_ID, t.computerDn, createHash("sha256").update(`${i}`).digest("hex"), JSON.stringify(parsed), t.text,
+      JSON.stringify(findings), 9,
+    );
+    reported.push(c.deviceId);
+  });
+})();
+sqlite.pragma("wal_checkpoint(TRUNCATE)");
+
+const tsx = ["--conditions=react-server", "--import", "tsx"];
+function step(mode: string, env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [...tsx, join(ROOT, "bench/lib/rules-worker.ts"), mode], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: dbUrl, LOG_LEVEL: "warn", ...env },
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.status !== 0) throw new Error(`${mode} step failed`);
+  return JSON.parse(r.stdout.trim().split("\n").pop()!) as { seconds: number; peakRssMb: number; subjects: number; opened?: number; resolved?: number };
+}
+const floor = step("floor");
+const full = step("full");
+// 1% of the devices change: disabled in the directory (as a delta sync would write it).
+const changed = reported.filter((_, i) => i % 100 === 7);
+const disable = sqlite.prepare(`UPDATE "DirectoryDevice" SET "accountEnabled" = 0, "updatedAt" = ? WHERE "deviceId" = ?`);
+sqlite.transaction(() => changed.forEach((id) => disable.run(ts(new Date()), id)))();
+sqlite.close();
+const incremental = step("incremental", { BENCH_CHANGED: JSON.stringify(changed) });
+
+const ratio = full.seconds / floor.seconds;
+const ok = ratio <= 2 && full.seconds < 10 && incremental.seconds < 1;
+console.log(`
+bench:rules  ${N} devices, ${reported.length} with a report, SQLite, each step a cold process
+  step                                   seconds   subjects   peak RSS MB
+  floor: read the same rows, no rules    ${floor.seconds.toFixed(2).padStart(7)}   ${String(floor.subjects).padStart(8)}   ${String(floor.peakRssMb).padStart(11)}
+  full pass (rules + lifecycle writes)   ${full.seconds.toFixed(2).padStart(7)}   ${String(full.subjects).padStart(8)}   ${String(full.peakRssMb).padStart(11)}   opened ${full.opened}
+  incremental (1% changed: ${changed.length})      ${incremental.seconds.toFixed(2).padStart(7)}   ${String(incremental.subjects).padStart(8)}   ${String(incremental.peakRssMb).padStart(11)}   opened ${incremental.opened}
+  full / floor ${ratio.toFixed(2)}× (target ≤ 2× and < 10 s) · incremental target < 1 s
+  ${ok ? "PASS" : "FAIL"}
+`);
+process.exit(ok ? 0 : 1);
