@@ -24,6 +24,7 @@ import { PageHeader } from "../../_components/page-header";
 import { Pagination } from "../../_components/pagination";
 import { RelativeTime } from "../../_components/relative-time";
 import { SeverityCell } from "../../_components/severity-badge";
+import { NoTenantState } from "../../_components/no-tenant-state";
 import { getDashboardContext } from "../_lib/dashboard-context";
 import { ShortId } from "../findings/finding-status-badge";
 import { DirectoryStateBadge, trustTypeLabel } from "./directory-state-badge";
@@ -35,16 +36,7 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 export default async function DevicesPage({ searchParams }: { searchParams: SearchParams }) {
   const { tenant, now } = await getDashboardContext();
   const params = parseDeviceListParams(await searchParams);
-  if (!tenant) {
-    return (
-      <>
-        <PageHeader title="Devices" />
-        <EmptyState title="No tenant registered" actions={<Link href="/agents" className="btn-primary">Register a tenant</Link>}>
-          Devices belong to a tenant. Register one on the Agents page first.
-        </EmptyState>
-      </>
-    );
-  }
+  if (!tenant) return <NoTenantState title="Devices" items="Devices" />;
   const result = await findDevices(db, { tenantRef: tenant.id, params });
   const filtered = params.q !== "" || params.problems || params.trust !== null || params.state !== null;
   const dir = (sort: DeviceSort) => (params.sort === sort ? params.dir : null);

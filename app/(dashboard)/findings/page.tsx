@@ -22,6 +22,7 @@ import { PageHeader } from "../../_components/page-header";
 import { Pagination } from "../../_components/pagination";
 import { RelativeTime } from "../../_components/relative-time";
 import { SeverityBadge } from "../../_components/severity-badge";
+import { NoTenantState } from "../../_components/no-tenant-state";
 import { getDashboardContext } from "../_lib/dashboard-context";
 import { FindingStatusBadge, ShortId } from "./finding-status-badge";
 import { RULE_CATALOGUE } from "./rule-catalogue";
@@ -33,16 +34,7 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 export default async function FindingsPage({ searchParams }: { searchParams: SearchParams }) {
   const { tenant, now } = await getDashboardContext();
   const params = parseFindingListParams(await searchParams);
-  if (!tenant) {
-    return (
-      <>
-        <PageHeader title="Findings" />
-        <EmptyState title="No tenant registered" actions={<Link href="/agents" className="btn-primary">Register a tenant</Link>}>
-          Findings belong to a tenant. Register one on the Agents page first.
-        </EmptyState>
-      </>
-    );
-  }
+  if (!tenant) return <NoTenantState title="Findings" items="Findings" />;
   const result = await findFindings(db, { tenantRef: tenant.id, params });
   const exportQuery = findingFilterQuery(params);
   exportQuery.set("tenant", tenant.id);

@@ -11,6 +11,7 @@ import { PageHeader } from "../../_components/page-header";
 import { Pagination } from "../../_components/pagination";
 import { RelativeTime } from "../../_components/relative-time";
 import { SeverityCell } from "../../_components/severity-badge";
+import { NoTenantState } from "../../_components/no-tenant-state";
 import { getDashboardContext } from "../_lib/dashboard-context";
 
 export const metadata: Metadata = { title: "Reports" };
@@ -20,16 +21,7 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 export default async function ReportsPage({ searchParams }: { searchParams: SearchParams }) {
   const { tenant, now } = await getDashboardContext();
   const params = parseReportListParams(await searchParams);
-  if (!tenant) {
-    return (
-      <>
-        <PageHeader title="Reports" />
-        <EmptyState title="No tenant registered" actions={<Link href="/agents" className="btn-primary">Register a tenant</Link>}>
-          Reports belong to a tenant. Register one on the Agents page first.
-        </EmptyState>
-      </>
-    );
-  }
+  if (!tenant) return <NoTenantState title="Reports" items="Reports" />;
   const result = await findDeviceReports(db, { tenantRef: tenant.id, params });
   const filtered = params.q !== "" || params.join !== null || params.problems;
   const dir = (sort: ReportSort) => (params.sort === sort ? params.dir : null);
