@@ -69,6 +69,7 @@ async function run(kind: "sqlite" | "postgresql") {
   const latencies: number[] = [];
   const statuses = new Map<string, number>();
   const wrong: string[] = [];
+  let retried = 0;
   const started = performance.now();
   await Promise.all(
     plans.map(async (p) => {
@@ -76,15 +77,23 @@ async function run(kind: "sqlite" | "postgresql") {
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const t0 = performance.now();
       let status = 0;
-      try {
-        const r = await fetch(`${server.url}/api/v1/reports`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${p.token}` }, body: p.body });
-        status = r.status;
-        await r.arrayBuffer();
-      } catch {
-        status = -1;
+      // Like the agent: 429 and 503 are retried after Retry-After (capped here at 3 tries to keep the run short).
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        let retryAfter = 0;
+        try {
+          const r = await fetch(`${server.url}/api/v1/reports`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${p.token}` }, body: p.body });
+          status = r.status;
+          retryAfter = Number(r.headers.get("retry-after") ?? 0);
+          await r.arrayBuffer();
+        } catch {
+          status = -1;
+        }
+        statuses.set(String(status), (statuses.get(String(status)) ?? 0) + 1);
+        if ((status !== 429 && status !== 503) || attempt === 3) break;
+        retried++;
+        await new Promise((r) => setTimeout(r, retryAfter * 1000));
       }
       latencies.push(performance.now() - t0);
-      statuses.set(String(status), (statuses.get(String(status)) ?? 0) + 1);
       const expected = p.kind === "malformed" ? [400] : p.kind === "duplicate" ? [200, 201] : [201, 200];
       if (!expected.includes(status)) wrong.push(`${p.kind} ${p.hostname} → ${status}`);
     }),
@@ -99,7 +108,7 @@ async function run(kind: "sqlite" | "postgresql") {
   await check.$disconnect();
   const valid = plans.filter((p) => p.kind === "valid").length;
   const accepted = (statuses.get("201") ?? 0) + (statuses.get("200") ?? 0);
-  return { kind, seconds, accepted, rate: accepted / seconds, p50: percentile(latencies, 50), p95: percentile(latencies, 95), statuses, stored, valid, duplicatesStoredTwice: distinctHosts.length, malformedStored, wrong };
+  return { kind, retried, seconds, accepted, rate: accepted / seconds, p50: percentile(latencies, 50), p95: percentile(latencies, 95), statuses, stored, valid, duplicatesStoredTwice: distinctHosts.length, malformedStored, wrong };
 }
 
 async function freshPostgres(): Promise<string> {
@@ -125,7 +134,7 @@ for (const kind of kinds) {
   console.log(`
 bench:agents  ${kind}: ${AGENTS} agents over ${SECONDS} s (5% retries, 1% malformed), production build
   accepted/s ${r.rate.toFixed(1)} · p50 ${r.p50.toFixed(0)} ms · p95 ${r.p95.toFixed(0)} ms · wall ${r.seconds.toFixed(1)} s
-  answers: ${[...r.statuses].sort().map(([s, c]) => `${s}×${c}`).join(", ")}
+  answers (every attempt): ${[...r.statuses].sort().map(([s, c]) => `${s}×${c}`).join(", ")} · retried after 429/503: ${r.retried}
   stored ${r.stored} of ${r.valid} valid uploads · stored twice ${r.duplicatesStoredTwice} · malformed stored ${r.malformedStored} · unexpected answers ${r.wrong.length}${r.wrong.length ? ` (first: ${r.wrong[0]})` : ""}
   ${pass ? "PASS" : "FAIL"}`);
 }

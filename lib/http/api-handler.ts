@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { NextResponse } from "next/server";
 import { ApiError, type ApiErrorBody } from "./api-error";
 import { log } from "./logger";
+import { isDatabaseOverloaded } from "./overload";
 
 export interface HandlerContext {
   requestId: string;
@@ -24,6 +25,13 @@ export function apiHandler<P = Record<string, never>>(handler: Handler<P>) {
       return response;
     } catch (error) {
       if (error instanceof ApiError) return errorResponse(error, requestId);
+      if (isDatabaseOverloaded(error)) {
+        log("warn", "database saturated; answered 503", { requestId, path: new URL(request.url).pathname });
+        return errorResponse(
+          new ApiError(503, "busy", "The server is busy; nothing was stored. Retry after the delay in Retry-After.", undefined, { "Retry-After": "5" }),
+          requestId,
+        );
+      }
       log("error", "unhandled API error", {
         requestId,
         method: request.method,

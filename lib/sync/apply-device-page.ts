@@ -102,8 +102,9 @@ export async function applyDevicePage(tx: Tx, input: ApplyPageInput): Promise<Pa
     touched.add(before.deviceId ?? r.id);
   }
 
-  if (creates.length) await tx.directoryDevice.createMany({ data: creates });
-  if (changes.length) await tx.directoryChange.createMany({ data: changes });
+  // Smaller statements keep Prisma's per-call argument tree (and the process's peak memory) small.
+  for (let i = 0; i < creates.length; i += CREATE_BATCH) await tx.directoryDevice.createMany({ data: creates.slice(i, i + CREATE_BATCH) });
+  for (let i = 0; i < changes.length; i += CREATE_BATCH) await tx.directoryChange.createMany({ data: changes.slice(i, i + CREATE_BATCH) });
   if (input.mode === "full") {
     for (const part of chunk(unchanged)) {
       await tx.directoryDevice.updateMany({ where: { tenantRef, objectId: { in: part } }, data: { lastSeenAt: now } });
@@ -114,6 +115,7 @@ export async function applyDevicePage(tx: Tx, input: ApplyPageInput): Promise<Pa
 
 /** Prisma caps bound parameters per statement (999 on SQLite); a Graph page holds up to 999 objects. */
 const IN_LIST_MAX = 500;
+const CREATE_BATCH = 200;
 
 function chunk<T>(items: T[]): T[][] {
   const out: T[][] = [];

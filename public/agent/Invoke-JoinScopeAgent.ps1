@@ -398,7 +398,7 @@ function Send-Report([byte[]]$Body, [string]$Uri, [string]$AgentToken) {
             }
             $delay = [math]::Min(300, 5 * [math]::Pow(2, $attempt - 1))
             $delay = $delay + (Get-Random -Minimum 0 -Maximum ([int]$delay + 1))
-            if ($status -eq 429 -and $failure.RetryAfter -gt 0) { $delay = [math]::Min(900, $failure.RetryAfter + (Get-Random -Minimum 0 -Maximum 5)) }
+            if (($status -eq 429 -or $status -eq 503) -and $failure.RetryAfter -gt 0) { $delay = [math]::Min(900, $failure.RetryAfter + (Get-Random -Minimum 0 -Maximum 5)) }
             Write-AgentLog "Upload attempt $attempt of $maxAttempts failed (HTTP $status): $($_.Exception.Message)" 'Warning'
             if ($attempt -lt $maxAttempts) { Start-Sleep -Seconds $delay }
         }
