@@ -1,4 +1,5 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import type { AgentIdentity } from "@/lib/agent-tokens/authenticate-agent-token";
 import type { Db, Prisma } from "@/lib/db/client";
 import { parseDsregcmd } from "@/lib/reports/parse-dsregcmd";
@@ -86,29 +87,33 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
   // common case (a new report) costs no lookup.
   const touchToken = shouldTouchToken(options.agent, now);
   try {
-    const reportId = await db.$transaction(async (tx) => {
-      const created = await tx.deviceReport.create({
-        data: reportRow(upload, report, system, findings, contentHash, options, now),
-        select: { id: true },
-      });
-      if (upload.events?.length) {
-        await tx.agentEvent.createMany({
-          data: upload.events.map((e) => ({
-            tenantRef: options.agent.tenantRef,
-            reportRef: created.id,
-            deviceId: report.deviceId,
-            eventId: e.id,
-            time: new Date(e.time),
-            level: e.level,
-            task: e.task ?? null,
-            log: e.log ?? null,
-            message: e.message,
-          })),
-        });
-      }
-      if (touchToken) await tx.agentToken.update({ where: { id: options.agent.tokenId }, data: { lastUsedAt: now } });
-      return created.id;
-    });
+    // One batch transaction (no interactive round trips): the report id is made here so the events can
+    // reference it in the same batch. If the database cannot take it, the API answers 503 with Retry-After
+    // (lib/http/overload.ts).
+    const reportId = randomUUID();
+    await db.$transaction(
+      [
+        db.deviceReport.create({ data: { id: reportId, ...reportRow(upload, report, system, findings, contentHash, options, now) }, select: { id: true } }),
+        ...(upload.events?.length
+          ? [
+              db.agentEvent.createMany({
+                data: upload.events.map((e) => ({
+                  tenantRef: options.agent.tenantRef,
+                  reportRef: reportId,
+                  deviceId: report.deviceId,
+                  eventId: e.id,
+                  time: new Date(e.time),
+                  level: e.level,
+                  task: e.task ?? null,
+                  log: e.log ?? null,
+                  message: e.message,
+                })),
+              }),
+            ]
+          : []),
+        ...(touchToken ? [db.agentToken.update({ where: { id: options.agent.tokenId }, data: { lastUsedAt: now }, select: { id: true } })] : []),
+      ],
+    );
     enqueueFindingsEvaluation(db, options.agent.tenantRef, { deviceId: report.deviceId, hostname: upload.hostname });
     return { ok: true, report: { reportId, deviceId: report.deviceId, joinType: report.joinType, duplicate: false, findings } };
   } catch (error) {
