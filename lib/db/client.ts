@@ -16,16 +16,22 @@ import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
 export type Db = SqliteClient;
 export type { Prisma } from "./generated/sqlite/client";
 
+/**
+ * A burst of uploads queues for a connection instead of failing after Prisma's default 2 s; past 10 s the
+ * API answers 503 with Retry-After (lib/http/overload.ts) and the agent comes back later.
+ */
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 30_000 };
+
 export function createDb(url: string = config.DATABASE_URL): Db {
   if (databaseProvider(url) === "sqlite") {
     const file = resolve(url.replace(/^file:/, "").replace(/\?.*$/, ""));
     mkdirSync(dirname(file), { recursive: true });
     // WAL lets the dashboard read while an upload or a sync page commits.
     const adapter = new PrismaBetterSQLite3({ url: file }, { timestampFormat: "iso8601" });
-    return new SqliteClient({ adapter });
+    return new SqliteClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
   }
-  const adapter = new PrismaPg({ connectionString: url, max: 10 });
-  return new PostgresClient({ adapter }) as unknown as Db;
+  const adapter = new PrismaPg({ connectionString: url, max: 20 });
+  return new PostgresClient({ adapter, transactionOptions: TRANSACTION_OPTIONS }) as unknown as Db;
 }
 
 const globalForDb = globalThis as unknown as { joinscopeDb?: Db };
