@@ -5,11 +5,11 @@
 import { createDb } from "@/lib/db/client";
 import { loadSubjectContext } from "@/lib/findings/load-device-subjects";
 import { reevaluateAllFindings, reevaluateFindings } from "@/lib/findings/reevaluate-findings";
+import { peakRssMb } from "./server";
 
 const mode = process.argv[2] as "floor" | "full" | "incremental";
 const db = createDb(process.env.DATABASE_URL!);
 const tenant = await db.tenant.findFirstOrThrow({ select: { id: true } });
-const peak = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const started = performance.now();
 let out: Record<string, unknown>;
 if (mode === "floor") {
@@ -24,6 +24,6 @@ if (mode === "floor") {
   const deviceIds = JSON.parse(process.env.BENCH_CHANGED ?? "[]") as string[];
   out = { ...(await reevaluateFindings(db, { tenantRef: tenant.id, scope: { deviceIds } })) };
 }
-console.log(JSON.stringify({ seconds: (performance.now() - started) / 1000, peakRssMb: peak(), ...out }));
+console.log(JSON.stringify({ seconds: (performance.now() - started) / 1000, peakRssMb: peakRssMb(), ...out }));
 await db.$disconnect();
 process.exit(0);

@@ -8,6 +8,7 @@ import { DEVICE_SELECT, DevicePageSchema } from "@/lib/graph/graph-schemas";
 import { runSync } from "@/lib/sync/run-sync";
 import { createTenant } from "@/lib/tenants/create-tenant";
 import { setTenantApp } from "@/lib/tenants/set-tenant-app";
+import { peakRssMb } from "./server";
 
 const mode = process.argv[2] as "floor" | "full" | "delta";
 const sim = JSON.parse(process.env.BENCH_SIMULATOR ?? "{}");
@@ -17,7 +18,6 @@ const app = {
   credential: { kind: "secret" as const, clientSecret: sim.clientSecret },
   cloud: { authorityHost: sim.authorityHost, graphBaseUrl: sim.graphBaseUrl },
 };
-const peak = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
 if (mode === "floor") {
   // The least any sync must do: fetch and validate the same pages, with the same client and page prefetch.
@@ -36,7 +36,7 @@ if (mode === "floor") {
     pages++;
     if (!next) break;
   }
-  console.log(JSON.stringify({ seconds: (performance.now() - started) / 1000, devices, pages, peakRssMb: peak() }));
+  console.log(JSON.stringify({ seconds: (performance.now() - started) / 1000, devices, pages, peakRssMb: peakRssMb() }));
   process.exit(0);
 }
 
@@ -54,6 +54,6 @@ const outcome = await runSync(db, { tenantRef, mode, trigger: "cli", evaluateFin
 if (!outcome.ok) throw new Error(outcome.error.message);
 const seconds = (performance.now() - started) / 1000;
 const stored = await db.directoryDevice.count({ where: { tenantRef, deletedAt: null } });
-console.log(JSON.stringify({ seconds, devices: outcome.run.devicesSeen, pages: outcome.run.pages, changed: outcome.run.changed, stored, peakRssMb: peak() }));
+console.log(JSON.stringify({ seconds, devices: outcome.run.devicesSeen, pages: outcome.run.pages, changed: outcome.run.changed, stored, peakRssMb: peakRssMb() }));
 await db.$disconnect();
 process.exit(0);

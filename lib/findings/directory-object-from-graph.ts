@@ -1,39 +1,54 @@
 import type { GraphDevice } from "@/lib/graph/graph-schemas";
-import { hasX509AlternativeSecurityId } from "@/lib/graph/alternative-security-ids";
+import { hasX509AlternativeSecurityId, type AlternativeSecurityId } from "@/lib/graph/alternative-security-ids";
 import type { DirectoryObject } from "@/lib/rules/device-subject";
-import { mapGraphDevice } from "@/lib/sync/map-graph-device";
+import { mapGraphDevice, type DeviceColumns } from "@/lib/sync/map-graph-device";
+
+/** A stored directory object: the columns the sync derives, plus what JoinScope learnt later. */
+export type StoredDeviceColumns = Omit<DeviceColumns, "physicalIds" | "alternativeSecurityIds" | "raw" | "rawHash" | "createdDateTime"> & {
+  physicalIds: unknown;
+  alternativeSecurityIds: unknown;
+  hasBitlockerKeys: boolean | null;
+  hasLapsPassword: boolean | null;
+  deletedAt: Date | null;
+  deletedReason: string | null;
+};
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** The rules' view of a directory object, from a DirectoryDevice row or from Graph JSON (below). */
+export function toDirectoryObject(row: StoredDeviceColumns): DirectoryObject {
+  return {
+    objectId: row.objectId,
+    deviceId: row.deviceId,
+    displayName: row.displayName,
+    accountEnabled: row.accountEnabled,
+    trustType: row.trustType,
+    profileType: row.profileType,
+    registrationDateTime: iso(row.registrationDateTime),
+    approximateLastSignInDateTime: iso(row.approximateLastSignInDateTime),
+    operatingSystem: row.operatingSystem,
+    operatingSystemVersion: row.operatingSystemVersion,
+    onPremisesSyncEnabled: row.onPremisesSyncEnabled,
+    onPremisesLastSyncDateTime: iso(row.onPremisesLastSyncDateTime),
+    physicalIds: (row.physicalIds ?? null) as string[] | null,
+    thumbprint: row.thumbprint,
+    hasX509: hasX509AlternativeSecurityId((row.alternativeSecurityIds ?? []) as AlternativeSecurityId[]),
+    hardwareId: row.hardwareId,
+    isPending: row.isPending,
+    hasBitlockerKeys: row.hasBitlockerKeys,
+    hasLapsPassword: row.hasLapsPassword,
+    deletedAt: iso(row.deletedAt),
+    deletedReason: row.deletedReason,
+    isManaged: row.isManaged,
+    isCompliant: row.isCompliant,
+    mdmAppId: row.mdmAppId,
+  };
+}
 
 /**
  * A Graph device object (as `GET /devices/{id}` returns it) as the rules see it, for diagnosing one
  * machine without a synced tenant. BitLocker/LAPS presence is unknown here, so remediation says to check.
  */
 export function directoryObjectFromGraph(device: GraphDevice): DirectoryObject {
-  const c = mapGraphDevice(device);
-  const iso = (d: Date | null) => (d ? d.toISOString() : null);
-  return {
-    objectId: c.objectId,
-    deviceId: c.deviceId,
-    displayName: c.displayName,
-    accountEnabled: c.accountEnabled,
-    trustType: c.trustType,
-    profileType: c.profileType,
-    registrationDateTime: iso(c.registrationDateTime),
-    approximateLastSignInDateTime: iso(c.approximateLastSignInDateTime),
-    operatingSystem: c.operatingSystem,
-    operatingSystemVersion: c.operatingSystemVersion,
-    onPremisesSyncEnabled: c.onPremisesSyncEnabled,
-    onPremisesLastSyncDateTime: iso(c.onPremisesLastSyncDateTime),
-    physicalIds: c.physicalIds,
-    thumbprint: c.thumbprint,
-    hasX509: hasX509AlternativeSecurityId(device.alternativeSecurityIds),
-    hardwareId: c.hardwareId,
-    isPending: c.isPending,
-    hasBitlockerKeys: null,
-    hasLapsPassword: null,
-    deletedAt: null,
-    deletedReason: null,
-    isManaged: c.isManaged,
-    isCompliant: c.isCompliant,
-    mdmAppId: c.mdmAppId,
-  };
+  return toDirectoryObject({ ...mapGraphDevice(device), hasBitlockerKeys: null, hasLapsPassword: null, deletedAt: null, deletedReason: null });
 }

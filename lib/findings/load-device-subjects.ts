@@ -1,9 +1,10 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
-import { hasX509AlternativeSecurityId, type AlternativeSecurityId } from "@/lib/graph/alternative-security-ids";
+import { toDirectoryObject } from "./directory-object-from-graph";
 import type { AgentEvent, ParsedDsregcmd } from "@/lib/reports/types";
 import type { DeviceRuleSettings, DeviceSubject, DirectoryObject } from "@/lib/rules/device-subject";
 import type { SyncScope } from "@/lib/rules/sync-scope";
+import { chunk } from "@/lib/db/in-list";
 
 /** A subject is what findings are about: a registration id, an object without one, or a host that never joined. */
 export interface LoadedSubject {
@@ -12,11 +13,6 @@ export interface LoadedSubject {
   objectId: string | null;
   hostname: string | null;
   subject: DeviceSubject;
-}
-
-export interface LoadedSubjects {
-  subjects: LoadedSubject[];
-  settings: Omit<DeviceRuleSettings, "now">;
 }
 
 const DEVICE_SELECT = {
@@ -49,48 +45,11 @@ const DEVICE_SELECT = {
 type DeviceRow = Awaited<ReturnType<Db["directoryDevice"]["findMany"]>>[number];
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
-const CHUNK = 500;
-
-function chunks<T>(items: T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 export function subjectKeyFor(deviceId: string | null, objectId: string | null, hostname: string | null): string {
   if (deviceId) return `d:${deviceId}`;
   if (objectId) return `o:${objectId}`;
   return `h:${(hostname ?? "").toLowerCase()}`;
-}
-
-function toDirectoryObject(row: Pick<DeviceRow, keyof typeof DEVICE_SELECT>): DirectoryObject {
-  const altIds = (row.alternativeSecurityIds ?? []) as AlternativeSecurityId[];
-  return {
-    objectId: row.objectId,
-    deviceId: row.deviceId,
-    displayName: row.displayName,
-    accountEnabled: row.accountEnabled,
-    trustType: row.trustType,
-    profileType: row.profileType,
-    registrationDateTime: iso(row.registrationDateTime),
-    approximateLastSignInDateTime: iso(row.approximateLastSignInDateTime),
-    operatingSystem: row.operatingSystem,
-    operatingSystemVersion: row.operatingSystemVersion,
-    onPremisesSyncEnabled: row.onPremisesSyncEnabled,
-    onPremisesLastSyncDateTime: iso(row.onPremisesLastSyncDateTime),
-    physicalIds: (row.physicalIds ?? null) as string[] | null,
-    thumbprint: row.thumbprint,
-    hasX509: hasX509AlternativeSecurityId(altIds),
-    hardwareId: row.hardwareId,
-    isPending: row.isPending,
-    hasBitlockerKeys: row.hasBitlockerKeys,
-    hasLapsPassword: row.hasLapsPassword,
-    deletedAt: iso(row.deletedAt),
-    deletedReason: row.deletedReason,
-    isManaged: row.isManaged,
-    isCompliant: row.isCompliant,
-    mdmAppId: row.mdmAppId,
-  };
 }
 
 interface ReportHead {
@@ -145,13 +104,13 @@ export async function loadSubjectContext(
     const objectIds = [...new Set(scope.objectIds ?? [])];
     const hostnames = [...new Set((scope.hostnames ?? []).map((h) => h.toUpperCase()))];
     const direct: DeviceRow[] = [];
-    for (const part of chunks(deviceIds)) direct.push(...((await db.directoryDevice.findMany({ where: { tenantRef, deviceId: { in: part } }, select: DEVICE_SELECT })) as DeviceRow[]));
-    for (const part of chunks(objectIds)) direct.push(...((await db.directoryDevice.findMany({ where: { tenantRef, objectId: { in: part } }, select: DEVICE_SELECT })) as DeviceRow[]));
+    for (const part of chunk(deviceIds)) direct.push(...((await db.directoryDevice.findMany({ where: { tenantRef, deviceId: { in: part } }, select: DEVICE_SELECT })) as DeviceRow[]));
+    for (const part of chunk(objectIds)) direct.push(...((await db.directoryDevice.findMany({ where: { tenantRef, objectId: { in: part } }, select: DEVICE_SELECT })) as DeviceRow[]));
     const hw = [...new Set(direct.map((d) => d.hardwareId).filter((v): v is string => !!v))];
     const names = [...new Set([...direct.map((d) => d.displayName).filter((v): v is string => !!v), ...hostnames])];
     const related: DeviceRow[] = [];
-    for (const part of chunks(hw)) related.push(...((await db.directoryDevice.findMany({ where: { tenantRef, hardwareId: { in: part } }, select: DEVICE_SELECT })) as DeviceRow[]));
-    for (const part of chunks(names)) related.push(...((await db.directoryDevice.findMany({ where: { tenantRef, displayName: { in: part } }, select: DEVICE_SELECT })) as DeviceRow[]));
+    for (const part of chunk(hw)) related.push(...((await db.directoryDevice.findMany({ where: { tenantRef, hardwareId: { in: part } }, select: DEVICE_SELECT })) as DeviceRow[]));
+    for (const part of chunk(names)) related.push(...((await db.directoryDevice.findMany({ where: { tenantRef, displayName: { in: part } }, select: DEVICE_SELECT })) as DeviceRow[]));
     const byObject = new Map<string, DeviceRow>();
     for (const d of [...direct, ...related]) byObject.set(d.objectId, d);
     devices = [...byObject.values()];
@@ -164,8 +123,8 @@ export async function loadSubjectContext(
     scope === "all"
       ? [{ tenantRef }]
       : [
-          ...chunks([...new Set([...(scope.deviceIds ?? []), ...objects.map((o) => o.deviceId).filter((v): v is string => !!v)])]).map((part) => ({ tenantRef, deviceId: { in: part } })),
-          ...chunks([...new Set(scope.hostnames ?? [])]).map((part) => ({ tenantRef, deviceId: null, hostname: { in: part } })),
+          ...chunk([...new Set([...(scope.deviceIds ?? []), ...objects.map((o) => o.deviceId).filter((v): v is string => !!v)])]).map((part) => ({ tenantRef, deviceId: { in: part } })),
+          ...chunk([...new Set(scope.hostnames ?? [])]).map((part) => ({ tenantRef, deviceId: null, hostname: { in: part } })),
         ];
   const latest = new Map<string, ReportHead>();
   for (const where of reportWhere) {
@@ -184,7 +143,7 @@ export async function loadSubjectContext(
   // 3. Deletion history, only for objects that are gone (the rules use it to say when and who).
   const history = new Map<string, DeviceSubject["history"]>();
   const deletedIds = objects.filter((o) => o.deletedAt).map((o) => o.objectId);
-  for (const part of chunks(deletedIds)) {
+  for (const part of chunk(deletedIds)) {
     for (const c of await db.directoryChange.findMany({ where: { tenantRef, objectId: { in: part } }, select: { objectId: true, kind: true, at: true, detail: true } })) {
       const list = history.get(c.objectId) ?? [];
       list.push({ kind: c.kind, at: c.at.toISOString(), detail: c.detail });
@@ -266,7 +225,7 @@ export async function loadSubjectContext(
     const ids = heads.map((h) => h.id);
     const eventsByReport = new Map<string, AgentEvent[]>();
     const bodies = new Map<string, { parsed: unknown; systemParsed: unknown; computerDn: string | null }>();
-    for (const part of chunks(ids)) {
+    for (const part of chunk(ids)) {
       for (const e of await db.agentEvent.findMany({
         where: { reportRef: { in: part } },
         select: { reportRef: true, eventId: true, time: true, level: true, task: true, log: true, message: true },
@@ -334,13 +293,4 @@ export async function loadSubjectContext(
   }
 
   return { tenantId: tenant.tenantId, settings, keys, build };
-}
-
-/** All subjects at once: for small scopes and tests. */
-export async function loadDeviceSubjects(
-  db: Db,
-  options: Parameters<typeof loadSubjectContext>[1],
-): Promise<LoadedSubjects> {
-  const ctx = await loadSubjectContext(db, options);
-  return { subjects: await ctx.build(ctx.keys), settings: ctx.settings };
 }

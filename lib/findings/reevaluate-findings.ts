@@ -4,6 +4,7 @@ import type { Db, Prisma } from "@/lib/db/client";
 import { evaluateDeviceRules } from "@/lib/rules/evaluate-device-rules";
 import type { Finding } from "@/lib/rules/types";
 import { loadSubjectContext, type LoadedSubject } from "./load-device-subjects";
+import { chunk } from "@/lib/db/in-list";
 
 export type ReevaluationScope = "all" | { deviceIds?: string[]; objectIds?: string[]; hostnames?: string[] };
 
@@ -52,8 +53,7 @@ export async function reevaluateFindings(db: Db, options: { tenantRef: string; s
     const live = new Set(ctx.keys);
     const open = await db.finding.findMany({ where: { tenantRef: options.tenantRef, status: "open" }, select: { id: true, subjectKey: true } });
     const orphaned = open.filter((f) => !live.has(f.subjectKey));
-    for (let i = 0; i < orphaned.length; i += WRITE_BATCH) {
-      const part = orphaned.slice(i, i + WRITE_BATCH);
+    for (const part of chunk(orphaned, WRITE_BATCH)) {
       await db.$transaction(async (tx) => {
         await tx.finding.updateMany({ where: { id: { in: part.map((f) => f.id) } }, data: { status: "resolved", resolvedAt: now } });
         await tx.findingEvent.createMany({
@@ -126,11 +126,11 @@ async function applyBatch(
         if (row.status === "open" && !seen.has(`${row.subjectKey}|${row.rule}`)) resolveIds.push({ id: row.id, subjectKey: row.subjectKey });
       }
       if (creates.length) await tx.finding.createMany({ data: creates });
-      for (let i = 0; i < touchIds.length; i += WRITE_BATCH) {
-        await tx.finding.updateMany({ where: { id: { in: touchIds.slice(i, i + WRITE_BATCH) } }, data: { lastSeenAt: now } });
+      for (const part of chunk(touchIds, WRITE_BATCH)) {
+        await tx.finding.updateMany({ where: { id: { in: part } }, data: { lastSeenAt: now } });
       }
-      for (let i = 0; i < resolveIds.length; i += WRITE_BATCH) {
-        await tx.finding.updateMany({ where: { id: { in: resolveIds.slice(i, i + WRITE_BATCH).map((r) => r.id) } }, data: { status: "resolved", resolvedAt: now } });
+      for (const part of chunk(resolveIds, WRITE_BATCH)) {
+        await tx.finding.updateMany({ where: { id: { in: part.map((r) => r.id) } }, data: { status: "resolved", resolvedAt: now } });
       }
       if (resolveIds.length) {
         for (const r of resolveIds) events.push({ tenantRef, findingRef: r.id, subjectKey: r.subjectKey, kind: "resolved", at: now, detail: "The condition cleared" });

@@ -3,6 +3,7 @@ import type { Db } from "@/lib/db/client";
 import type { JoinType } from "@/lib/reports/types";
 import type { Severity } from "@/lib/rules/types";
 import { isProblemSeverity, readFindingsSnapshot, sortFindings, worstSeverity } from "@/lib/ui/severity";
+import { chunk } from "@/lib/db/in-list";
 
 export interface ProblemReportSummary {
   id: string;
@@ -28,8 +29,6 @@ export interface OverviewStats {
   latestProblems: ProblemReportSummary[];
 }
 
-const CHUNK = 500;
-
 /**
  * The Overview cards. Counts are indexed COUNTs; the per-device numbers look only at each device's latest
  * report (one correlated MAX per device over the (tenantRef, deviceId, capturedAt) index), so a device that
@@ -45,10 +44,10 @@ export async function getOverviewStats(db: Db, options: { tenantRef: string; now
   ]);
 
   const rows: { id: string; hostname: string; deviceId: string | null; joinType: string; azureAdPrt: boolean | null; capturedAt: Date; findingsSnapshot: unknown }[] = [];
-  for (let i = 0; i < latestIds.length; i += CHUNK) {
+  for (const part of chunk(latestIds)) {
     rows.push(
       ...(await db.deviceReport.findMany({
-        where: { id: { in: latestIds.slice(i, i + CHUNK) } },
+        where: { id: { in: part } },
         select: { id: true, hostname: true, deviceId: true, joinType: true, azureAdPrt: true, capturedAt: true, findingsSnapshot: true },
       })),
     );

@@ -2,6 +2,7 @@ import "server-only";
 import type { Db, Prisma } from "@/lib/db/client";
 import type { GraphDevice } from "@/lib/graph/graph-schemas";
 import { mapGraphDevice, type DeviceColumns } from "./map-graph-device";
+import { chunk } from "@/lib/db/in-list";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
@@ -113,15 +114,7 @@ export async function applyDevicePage(tx: Tx, input: ApplyPageInput): Promise<Pa
   return { seen: mapped.length, added: creates.length, changed, deleted, touchedDeviceIds: [...touched] };
 }
 
-/** Prisma caps bound parameters per statement (999 on SQLite); a Graph page holds up to 999 objects. */
-const IN_LIST_MAX = 500;
 const CREATE_BATCH = 200;
-
-function chunk<T>(items: T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += IN_LIST_MAX) out.push(items.slice(i, i + IN_LIST_MAX));
-  return out;
-}
 
 function dedupeByObjectId(devices: DeviceColumns[]): DeviceColumns[] {
   const byId = new Map<string, DeviceColumns>();

@@ -16,6 +16,7 @@ import { reevaluateAllFindings, reevaluateFindings } from "@/lib/findings/reeval
 import { applyDevicePage } from "./apply-device-page";
 import { loadTenantApp } from "./load-tenant-app";
 import { acquireSyncLease, releaseSyncLease, renewSyncLease } from "./sync-lease";
+import { chunk } from "@/lib/db/in-list";
 
 export interface SyncProgress {
   runId: string;
@@ -457,8 +458,8 @@ async function recordKeyPresence(ctx: Ctx): Promise<void> {
     const list = [...ids];
     await db.$transaction(async (tx) => {
       await tx.directoryDevice.updateMany({ where: { tenantRef: options.tenantRef }, data: { [field]: false } });
-      for (let i = 0; i < list.length; i += 500) {
-        await tx.directoryDevice.updateMany({ where: { tenantRef: options.tenantRef, deviceId: { in: list.slice(i, i + 500) } }, data: { [field]: true } });
+      for (const part of chunk(list)) {
+        await tx.directoryDevice.updateMany({ where: { tenantRef: options.tenantRef, deviceId: { in: part } }, data: { [field]: true } });
       }
     });
   };
