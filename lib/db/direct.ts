@@ -1,0 +1,269 @@
+import "server-only";
+/**
+ * The bulk data path: plain SQL through the database driver itself (better-sqlite3 or pg), for the few hot
+ * loops where Prisma's client runtime costs more than the database (a 999-device Graph page, a fleet's uploads,
+ * a 100,000-device findings pass). Everything else uses Prisma (lib/db/client.ts). Values are written in the
+ * encodings Prisma uses, so Prisma reads these rows back unchanged (tests/integration/direct-db.test.ts):
+ * SQLite DateTime as ISO-8601 text with "+00:00", Boolean as 0/1, Json as JSON text; PostgreSQL timestamp(3)
+ * without time zone holding UTC, jsonb. See docs/decisions/004-prisma-write-cost.md.
+ *
+ * SQL is written with `?` placeholders and double-quoted identifiers; `?` becomes `$n` on PostgreSQL, so a
+ * statement must not contain a literal `?` elsewhere.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import Database from "better-sqlite3";
+import pg from "pg";
+import { config, databaseProvider } from "@/lib/config";
+
+export type Dialect = "sqlite" | "postgresql";
+export type ColumnKind = "text" | "int" | "bool" | "datetime" | "json";
+export interface Statement {
+  sql: string;
+  params: readonly unknown[];
+}
+export type Row = Record<string, unknown>;
+
+export interface DirectDb {
+  readonly dialect: Dialect;
+  /** A read. Dates and booleans in `params` are encoded for the dialect; rows come back raw (see the readers below). */
+  query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Runs the statements in order in one transaction: all of them or none. Returns each one's affected row count. */
+  batch(statements: readonly Statement[]): Promise<number[]>;
+  close(): Promise<void>;
+}
+
+/** Thrown when the database stayed locked or saturated for `BUSY_LIMIT_MS`: the API turns it into 503 + Retry-After. */
+export class DatabaseBusyError extends Error {
+  constructor() {
+    super("database is locked: SQLITE_BUSY for too long");
+    this.name = "DatabaseBusyError";
+  }
+}
+
+const BUSY_LIMIT_MS = 10_000;
+/** SQLite allows 32,766 bound parameters since 3.32; PostgreSQL 65,535. Stay well under both. */
+const MAX_PARAMS = 30_000;
+const MAX_ROWS_PER_INSERT = 500;
+
+export function createDirectDb(url: string = config.DATABASE_URL): DirectDb {
+  return databaseProvider(url) === "sqlite" ? sqliteDirect(url) : postgresDirect(url);
+}
+
+const globalForDirect = globalThis as unknown as { joinscopeDirectDb?: DirectDb };
+/** The process's one direct connection (SQLite) or pool (PostgreSQL), opened on first use. */
+export function directDb(): DirectDb {
+  globalForDirect.joinscopeDirectDb ??= createDirectDb();
+  return globalForDirect.joinscopeDirectDb;
+}
+
+// ---- SQLite ----------------------------------------------------------------------------------------------------
+
+function sqliteDirect(url: string): DirectDb {
+  const file = resolve(url.replace(/^file:/, "").replace(/\?.*$/, ""));
+  mkdirSync(dirname(file), { recursive: true });
+  // timeout 0: never block the event loop waiting for a lock held by this process's Prisma connection (which
+  // could then never release it); a busy database is retried asynchronously below.
+  const conn = new Database(file, { timeout: 0 });
+  conn.pragma("journal_mode = WAL");
+  conn.pragma("synchronous = NORMAL");
+  const cache = new Map<string, Database.Statement>();
+  const prepare = (sql: string) => {
+    let stmt = cache.get(sql);
+    if (!stmt) {
+      if (cache.size > 256) cache.clear();
+      stmt = conn.prepare(sql);
+      cache.set(sql, stmt);
+    }
+    return stmt;
+  };
+  const encode = (params: readonly unknown[] = []) => params.map((p) => encodeParam("sqlite", p));
+  const begin = prepare("BEGIN IMMEDIATE");
+  const commit = prepare("COMMIT");
+
+  return {
+    dialect: "sqlite",
+    async query<T extends Row>(sql: string, params?: readonly unknown[]) {
+      return (await retryWhileBusy(() => prepare(sql).all(...encode(params)))) as T[];
+    },
+    async batch(statements) {
+      if (statements.length === 0) return [];
+      // The whole transaction runs in one synchronous step: nothing else in this process can interleave with it,
+      // and no lock is held across an await.
+      return retryWhileBusy(() => {
+        begin.run();
+        try {
+          const counts = statements.map((s) => prepare(s.sql).run(...encode(s.params)).changes);
+          commit.run();
+          return counts;
+        } catch (error) {
+          if (conn.inTransaction) conn.exec("ROLLBACK");
+          throw error;
+        }
+      });
+    },
+    async close() {
+      conn.close();
+    },
+  };
+}
+
+async function retryWhileBusy<T>(work: () => T): Promise<T> {
+  const started = Date.now();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return work();
+    } catch (error) {
+      if ((error as { code?: string }).code !== "SQLITE_BUSY") throw error;
+      if (Date.now() - started > BUSY_LIMIT_MS) throw new DatabaseBusyError();
+      await new Promise((r) => setTimeout(r, Math.min(50, 2 + attempt * 2) * (0.5 + Math.random())));
+    }
+  }
+}
+
+// ---- PostgreSQL ------------------------------------------------------------------------------------------------
+
+const TIMESTAMP_OID = 1114;
+
+function postgresDirect(url: string): DirectDb {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    // timestamp(3) without time zone holds UTC (Prisma's convention): read it as UTC whatever the process's TZ.
+    types: {
+      getTypeParser: ((oid: number, format?: string) =>
+        oid === TIMESTAMP_OID ? (v: string) => new Date(`${v.replace(" ", "T")}Z`) : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
+    },
+  });
+  const encode = (params: readonly unknown[] = []) => params.map((p) => encodeParam("postgresql", p));
+  return {
+    dialect: "postgresql",
+    async query<T extends Row>(sql: string, params?: readonly unknown[]) {
+      return (await pool.query(toPg(sql), encode(params))).rows as T[];
+    },
+    async batch(statements) {
+      if (statements.length === 0) return [];
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        const counts: number[] = [];
+        for (const s of statements) counts.push((await client.query(toPg(s.sql), encode(s.params))).rowCount ?? 0);
+        await client.query("COMMIT");
+        return counts;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+const pgSqlCache = new Map<string, string>();
+function toPg(sql: string): string {
+  let out = pgSqlCache.get(sql);
+  if (out === undefined) {
+    let n = 0;
+    out = sql.replace(/\?/g, () => `$${++n}`);
+    if (pgSqlCache.size > 512) pgSqlCache.clear();
+    pgSqlCache.set(sql, out);
+  }
+  return out;
+}
+
+// ---- encodings -------------------------------------------------------------------------------------------------
+
+/** A JS value as a parameter, as Prisma would bind it for that column kind. */
+export function encodeValue(dialect: Dialect, kind: ColumnKind, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  switch (kind) {
+    case "datetime":
+      return encodeDate(dialect, value instanceof Date ? value : new Date(value as string));
+    case "bool":
+      return dialect === "sqlite" ? (value ? 1 : 0) : Boolean(value);
+    case "json":
+      return typeof value === "string" && dialect === "sqlite" ? value : JSON.stringify(value);
+    default:
+      return value;
+  }
+}
+
+function encodeParam(dialect: Dialect, value: unknown): unknown {
+  if (value instanceof Date) return encodeDate(dialect, value);
+  if (typeof value === "boolean" && dialect === "sqlite") return value ? 1 : 0;
+  return value === undefined ? null : value;
+}
+
+function encodeDate(dialect: Dialect, date: Date): string {
+  const iso = date.toISOString();
+  // PostgreSQL ignores the zone designator when it reads text into a timestamp without time zone.
+  return dialect === "sqlite" ? iso.replace("Z", "+00:00") : iso;
+}
+
+/** A DateTime column as read by `query` on either dialect. */
+export function readDate(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  return value instanceof Date ? value : new Date(typeof value === "bigint" ? Number(value) : (value as string | number));
+}
+
+export function readBool(value: unknown): boolean | null {
+  if (value === null || value === undefined) return null;
+  return value === true || value === 1 || value === 1n;
+}
+
+/** A Json column (text on SQLite, parsed jsonb on PostgreSQL). */
+export function readJson<T = unknown>(value: unknown): T | null {
+  if (value === null || value === undefined) return null;
+  return (typeof value === "string" ? JSON.parse(value) : value) as T;
+}
+
+// ---- bulk statements -------------------------------------------------------------------------------------------
+
+export type OnConflict =
+  | { target: readonly string[]; update: readonly string[] }
+  | { target: readonly string[]; nothing: true };
+
+/**
+ * Multi-row INSERTs of `rows` into `table`, chunked under both databases' parameter limits. `columns` names
+ * every column written and how to encode it; a row's missing value is written as NULL. Ids, `updatedAt` and
+ * defaults are the caller's to fill (Prisma fills them client-side, not the database).
+ */
+export function insertStatements(
+  dialect: Dialect,
+  table: string,
+  columns: Readonly<Record<string, ColumnKind>>,
+  rows: readonly Row[],
+  onConflict?: OnConflict,
+): Statement[] {
+  if (rows.length === 0) return [];
+  const names = Object.keys(columns);
+  const kinds = names.map((n) => columns[n]!);
+  const perStatement = Math.max(1, Math.min(MAX_ROWS_PER_INSERT, Math.floor(MAX_PARAMS / names.length)));
+  const head = `INSERT INTO "${table}" (${names.map((n) => `"${n}"`).join(", ")}) VALUES `;
+  const tuple = `(${names.map(() => "?").join(", ")})`;
+  const tail = onConflictClause(onConflict);
+  const statements: Statement[] = [];
+  for (let start = 0; start < rows.length; start += perStatement) {
+    const chunk = rows.slice(start, start + perStatement);
+    const params: unknown[] = [];
+    for (const row of chunk) for (let i = 0; i < names.length; i++) params.push(encodeValue(dialect, kinds[i]!, row[names[i]!]));
+    statements.push({ sql: head + Array.from(chunk, () => tuple).join(", ") + tail, params });
+  }
+  return statements;
+}
+
+function onConflictClause(onConflict: OnConflict | undefined): string {
+  if (!onConflict) return "";
+  const target = onConflict.target.map((c) => `"${c}"`).join(", ");
+  if ("nothing" in onConflict) return ` ON CONFLICT (${target}) DO NOTHING`;
+  return ` ON CONFLICT (${target}) DO UPDATE SET ${onConflict.update.map((c) => `"${c}" = excluded."${c}"`).join(", ")}`;
+}
+
+/** `"col" IN (?, ?, …)` for one chunk of values (keep chunks ≤ IN_LIST_MAX, lib/db/in-list.ts). */
+export function inList(column: string, count: number): string {
+  return `"${column}" IN (${Array.from({ length: count }, () => "?").join(", ")})`;
+}

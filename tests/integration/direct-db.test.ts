@@ -1,0 +1,95 @@
+/**
+ * The direct SQL path (lib/db/direct.ts) writes rows that Prisma reads back exactly as if Prisma had written
+ * them, on both databases; a failed batch leaves nothing behind.
+ */
+import { randomUUID } from "node:crypto";
+import { afterAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db/client";
+import { directDb, insertStatements, readBool, readDate, readJson, type ColumnKind } from "@/lib/db/direct";
+import { createTenantWithToken } from "../setup/factories";
+
+const DEVICE_COLUMNS = {
+  id: "text",
+  tenantRef: "text",
+  objectId: "text",
+  deviceId: "text",
+  displayName: "text",
+  accountEnabled: "bool",
+  registrationDateTime: "datetime",
+  isPending: "bool",
+  alternativeSecurityIds: "json",
+  raw: "json",
+  firstSeenAt: "datetime",
+  lastSeenAt: "datetime",
+  updatedAt: "datetime",
+} satisfies Record<string, ColumnKind>;
+
+afterAll(async () => directDb().close());
+
+describe("direct SQL path", () => {
+  it("writes rows Prisma reads back unchanged (dates, booleans, JSON, nulls)", async () => {
+    const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
+    const direct = directDb();
+    const registered = new Date("2024-03-05T06:07:08.123Z");
+    const raw = { id: "obj-1", nested: { list: [1, "two", null], flag: true }, text: "quote \" and ? mark" };
+    const rows = [
+      { id: randomUUID(), tenantRef, objectId: "obj-1", deviceId: "dev-1", displayName: "PC-1", accountEnabled: true, registrationDateTime: registered, isPending: false, alternativeSecurityIds: [{ type: 2, key: "AAA=" }], raw, firstSeenAt: registered, lastSeenAt: registered, updatedAt: registered },
+      { id: randomUUID(), tenantRef, objectId: "obj-2", deviceId: null, displayName: null, accountEnabled: false, registrationDateTime: null, isPending: true, alternativeSecurityIds: null, raw: {}, firstSeenAt: registered, lastSeenAt: registered, updatedAt: registered },
+    ];
+    await direct.batch(insertStatements(direct.dialect, "DirectoryDevice", DEVICE_COLUMNS, rows));
+
+    const read = await db.directoryDevice.findMany({ where: { tenantRef }, orderBy: { objectId: "asc" } });
+    expect(read.map((r) => [r.objectId, r.deviceId, r.displayName, r.accountEnabled, r.registrationDateTime?.toISOString() ?? null, r.isPending])).toEqual([
+      ["obj-1", "dev-1", "PC-1", true, "2024-03-05T06:07:08.123Z", false],
+      ["obj-2", null, null, false, null, true],
+    ]);
+    expect(read[0]!.raw).toEqual(raw);
+    expect(read[0]!.alternativeSecurityIds).toEqual([{ type: 2, key: "AAA=" }]);
+    expect(read[1]!.alternativeSecurityIds).toBeNull();
+
+    // And the direct readers decode what Prisma wrote.
+    await db.directoryDevice.update({ where: { id: rows[1]!.id }, data: { accountEnabled: true, registrationDateTime: registered, raw: { written: "by prisma" } } });
+    const [back] = await direct.query<{ accountEnabled: unknown; registrationDateTime: unknown; raw: unknown }>(
+      `SELECT "accountEnabled", "registrationDateTime", "raw" FROM "DirectoryDevice" WHERE "id" = ?`,
+      [rows[1]!.id],
+    );
+    expect(readBool(back!.accountEnabled)).toBe(true);
+    expect(readDate(back!.registrationDateTime)?.toISOString()).toBe("2024-03-05T06:07:08.123Z");
+    expect(readJson(back!.raw)).toEqual({ written: "by prisma" });
+
+    // Date parameters compare correctly against stored values.
+    const later = await direct.query(`SELECT "objectId" FROM "DirectoryDevice" WHERE "tenantRef" = ? AND "registrationDateTime" >= ?`, [tenantRef, new Date("2024-03-05T06:07:08.123Z")]);
+    expect(later).toHaveLength(2);
+  });
+
+  it("upserts on a unique key and rolls the whole batch back when one statement fails", async () => {
+    const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
+    const direct = directDb();
+    const now = new Date();
+    const row = (objectId: string, displayName: string) => ({ id: randomUUID(), tenantRef, objectId, displayName, accountEnabled: true, isPending: false, raw: {}, firstSeenAt: now, lastSeenAt: now, updatedAt: now });
+    const upsert = { target: ["tenantRef", "objectId"], update: ["displayName", "updatedAt"] } as const;
+    await direct.batch(insertStatements(direct.dialect, "DirectoryDevice", DEVICE_COLUMNS, [row("a", "first")], upsert));
+    await direct.batch(insertStatements(direct.dialect, "DirectoryDevice", DEVICE_COLUMNS, [row("a", "second"), row("b", "new")], upsert));
+    const names = async () => (await db.directoryDevice.findMany({ where: { tenantRef }, orderBy: { objectId: "asc" } })).map((r) => `${r.objectId}=${r.displayName}`);
+    expect(await names()).toEqual(["a=second", "b=new"]);
+
+    const before = await names();
+    const failing = [
+      ...insertStatements(direct.dialect, "DirectoryDevice", DEVICE_COLUMNS, [row("c", "would be lost")]),
+      { sql: `INSERT INTO "DirectoryDevice" ("id", "tenantRef", "objectId", "raw") VALUES (?, ?, ?, ?)`, params: [randomUUID(), "no-such-tenant", "d", "{}"] },
+    ];
+    await expect(direct.batch(failing)).rejects.toThrow();
+    expect(await names()).toEqual(before);
+  });
+
+  it("chunks a large insert under the parameter limits", async () => {
+    const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
+    const direct = directDb();
+    const now = new Date();
+    const rows = Array.from({ length: 5_000 }, (_, i) => ({ id: randomUUID(), tenantRef, objectId: `bulk-${i}`, accountEnabled: true, isPending: false, raw: { i }, firstSeenAt: now, lastSeenAt: now, updatedAt: now }));
+    const statements = insertStatements(direct.dialect, "DirectoryDevice", DEVICE_COLUMNS, rows);
+    expect(statements.length).toBeGreaterThan(1);
+    await direct.batch(statements);
+    expect(await db.directoryDevice.count({ where: { tenantRef } })).toBe(5_000);
+  });
+});
