@@ -1,29 +1,13 @@
 import "server-only";
 import type { Db, Prisma } from "@/lib/db/client";
-import type { GraphDevice } from "@/lib/graph/graph-schemas";
 import { mapGraphDevice, type DeviceColumns } from "./map-graph-device";
 import { chunk } from "@/lib/db/in-list";
+import { dedupeByObjectId, describeDeviceChanges } from "./describe-device-changes";
+import type { ApplyPageInput, PageCounts } from "./write-device-page";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
-export interface PageCounts {
-  seen: number;
-  added: number;
-  changed: number;
-  deleted: number;
-  /** Registration ids (or object ids when no deviceId) whose findings must be re-evaluated. */
-  touchedDeviceIds: string[];
-}
-
-export interface ApplyPageInput {
-  tenantRef: string;
-  devices: GraphDevice[];
-  removed?: { id: string; reason: "changed" | "deleted" }[];
-  /** full: unchanged objects get lastSeenAt = now, so objects missing at the end can be told apart. */
-  mode: "full" | "delta";
-  now: Date;
-  syncRunRef: string;
-}
+export type { ApplyPageInput, PageCounts };
 
 const EXISTING_SELECT = {
   id: true,
@@ -42,6 +26,10 @@ const EXISTING_SELECT = {
 type Existing = Prisma.DirectoryDeviceGetPayload<{ select: typeof EXISTING_SELECT }>;
 
 /**
+ * The Prisma path, for a caller that writes a page inside its own Prisma transaction (e2e/seed.ts). The sync
+ * itself writes pages through the direct SQL path (write-device-page.ts), which is 40× cheaper per page
+ * (docs/decisions/004-prisma-write-cost.md); both share the change detection (describe-device-changes.ts).
+ *
  * Writes one Graph page inside the caller's transaction: new objects with createMany, changed ones
  * (by raw hash) one by one, removals as soft-deleted rows, and a DirectoryChange per change for the
  * device timeline. Unchanged objects cost one batched lastSeenAt update in full mode, nothing in delta.
@@ -80,7 +68,7 @@ export async function applyDevicePage(tx: Tx, input: ApplyPageInput): Promise<Pa
       where: { id: before.id },
       data: { ...columns(d), lastSeenAt: now, deletedAt: null, deletedReason: null },
     });
-    for (const c of describeChanges(before, d)) changes.push(change(tenantRef, d, c.kind, now, syncRunRef, c.detail));
+    for (const c of describeDeviceChanges(before, d)) changes.push(change(tenantRef, d, c.kind, now, syncRunRef, c.detail));
     touched.add(d.deviceId ?? d.objectId);
     if (before.deviceId && before.deviceId !== d.deviceId) touched.add(before.deviceId);
   }
@@ -115,12 +103,6 @@ export async function applyDevicePage(tx: Tx, input: ApplyPageInput): Promise<Pa
 }
 
 const CREATE_BATCH = 200;
-
-function dedupeByObjectId(devices: DeviceColumns[]): DeviceColumns[] {
-  const byId = new Map<string, DeviceColumns>();
-  for (const d of devices) byId.set(d.objectId, d); // the later entry of a page wins, as Graph intends
-  return [...byId.values()];
-}
 
 function columns(d: DeviceColumns) {
   return {
@@ -159,29 +141,4 @@ function change(
   detail: Record<string, unknown>,
 ): Prisma.DirectoryChangeCreateManyInput {
   return { tenantRef, objectId: d.objectId, deviceId: d.deviceId, kind, at, syncRunRef, detail: detail as Prisma.InputJsonValue };
-}
-
-/** What an admin wants to see on the timeline, most specific first. */
-function describeChanges(before: Existing, after: DeviceColumns): { kind: string; detail: Record<string, unknown> }[] {
-  const out: { kind: string; detail: Record<string, unknown> }[] = [];
-  if (before.deletedAt) out.push({ kind: "restored", detail: { deletedAt: before.deletedAt.toISOString() } });
-  if (before.thumbprint !== after.thumbprint) {
-    out.push({
-      kind: after.thumbprint ? (before.thumbprint ? "cert-rotated" : "cert-added") : "cert-removed",
-      detail: { from: before.thumbprint, to: after.thumbprint },
-    });
-  }
-  if (before.accountEnabled !== after.accountEnabled && after.accountEnabled !== null) {
-    out.push({ kind: after.accountEnabled ? "enabled" : "disabled", detail: {} });
-  }
-  const fields: Record<string, { from: unknown; to: unknown }> = {};
-  const compare = (name: string, a: unknown, b: unknown) => {
-    if (a !== b) fields[name] = { from: a, to: b };
-  };
-  compare("registrationDateTime", before.registrationDateTime?.toISOString() ?? null, after.registrationDateTime?.toISOString() ?? null);
-  compare("trustType", before.trustType, after.trustType);
-  compare("onPremisesSyncEnabled", before.onPremisesSyncEnabled, after.onPremisesSyncEnabled);
-  compare("displayName", before.displayName, after.displayName);
-  if (Object.keys(fields).length || out.length === 0) out.push({ kind: "changed", detail: fields });
-  return out;
 }

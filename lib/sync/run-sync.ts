@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import type { Db, Prisma } from "@/lib/db/client";
+import type { Db } from "@/lib/db/client";
+import { directDb, type DirectDb, type Statement } from "@/lib/db/direct";
 import { createGraphClient, type GraphClient, type GraphFailure } from "@/lib/graph/graph-client";
 import {
   BitlockerKeysPageSchema,
@@ -13,7 +14,7 @@ import {
 } from "@/lib/graph/graph-schemas";
 import type { ResilienceOptions } from "@/lib/graph/resilience-middleware";
 import { reevaluateAllFindings, reevaluateFindings } from "@/lib/findings/reevaluate-findings";
-import { applyDevicePage } from "./apply-device-page";
+import { planDevicePage, type PageCounts } from "./write-device-page";
 import { loadTenantApp } from "./load-tenant-app";
 import { acquireSyncLease, releaseSyncLease, renewSyncLease } from "./sync-lease";
 import { chunk } from "@/lib/db/in-list";
@@ -203,10 +204,9 @@ async function fullSync(ctx: Ctx): Promise<void> {
     await db.syncRun.update({ where: { id: run.id }, data: { pendingDeltaLink: link } });
   }
   const first = run.mode === "full" && run.resumeLink ? run.resumeLink : `/devices?$select=${DEVICE_SELECT}&$top=${pageSize}`;
-  await pageThrough(ctx, first, DevicePageSchema, async (tx, page, next, at) => {
-    const counts = await applyDevicePage(tx, { tenantRef: options.tenantRef, devices: page.value, mode: "full", now: at, syncRunRef: run.id });
-    return { counts, runData: { resumeLink: next ?? null } };
-  });
+  await pageThrough(ctx, first, DevicePageSchema, (direct, page, _next, at) =>
+    planDevicePage(direct, { tenantRef: options.tenantRef, devices: page.value, mode: "full", now: at, syncRunRef: run.id }),
+  );
   await finishFullSync(ctx);
 }
 
@@ -264,19 +264,22 @@ async function deltaSync(ctx: Ctx): Promise<"done" | "expired"> {
   const first = run.resumeLink ?? tenant.deltaLink;
   if (!first) throw new SyncStop("graph", "No delta link stored");
   try {
-    await pageThrough(ctx, first, DeltaPageSchema, async (tx, page, next, at) => {
+    await pageThrough(ctx, first, DeltaPageSchema, async (direct, page, next, at) => {
       const devices: GraphDevice[] = [];
       const removed: { id: string; reason: "changed" | "deleted" }[] = [];
       for (const entry of page.value) {
         if (isRemoved(entry)) removed.push({ id: entry.id, reason: entry["@removed"].reason });
         else devices.push(entry as GraphDevice);
       }
-      const counts = await applyDevicePage(tx, { tenantRef: options.tenantRef, devices, removed, mode: "delta", now: at, syncRunRef: run.id });
+      const write = await planDevicePage(direct, { tenantRef: options.tenantRef, devices, removed, mode: "delta", now: at, syncRunRef: run.id });
       const deltaLink = page["@odata.deltaLink"];
       if (deltaLink && !next) {
-        await tx.tenant.update({ where: { id: options.tenantRef }, data: { deltaLink, deltaLinkAt: at, lastSyncAt: at } });
+        write.statements.push({
+          sql: `UPDATE "Tenant" SET "deltaLink" = ?, "deltaLinkAt" = ?, "lastSyncAt" = ?, "updatedAt" = ? WHERE "id" = ?`,
+          params: [deltaLink, at, at, at, options.tenantRef],
+        });
       }
-      return { counts, runData: { resumeLink: next ?? null } };
+      return write;
     });
   } catch (error) {
     if (error instanceof DeltaExpired) {
@@ -315,20 +318,21 @@ class DeltaExpired extends Error {
   }
 }
 
-type PageHandler<P> = (
-  tx: Parameters<Parameters<Db["$transaction"]>[0]>[0],
-  page: P,
-  next: string | undefined,
-  at: Date,
-) => Promise<{ counts: Awaited<ReturnType<typeof applyDevicePage>>; runData: Prisma.SyncRunUpdateInput }>;
+type PageHandler<P> = (direct: DirectDb, page: P, next: string | undefined, at: Date) => Promise<{ statements: Statement[]; counts: PageCounts }>;
 
+/**
+ * Fetches page after page (the next one is requested before the current one is written) and commits each
+ * page's writes in one transaction with the run's progress and resume point (`resumeLink`) and the lease
+ * renewal: a crash leaves either the whole page and its resume point, or neither.
+ */
 async function pageThrough<S extends typeof DevicePageSchema | typeof DeltaPageSchema>(
   ctx: Ctx,
   firstLink: string,
   schema: S,
   handle: PageHandler<ReturnType<S["parse"]>>,
 ): Promise<void> {
-  const { db, graph, options, run, progress } = ctx;
+  const { graph, options, run, progress } = ctx;
+  const direct = directDb();
   const prefetch = options.prefetch !== false;
   let pending = graph.get(firstLink, schema);
   for (;;) {
@@ -341,30 +345,29 @@ async function pageThrough<S extends typeof DevicePageSchema | typeof DeltaPageS
     const next = page["@odata.nextLink"];
     if (next && prefetch) pending = graph.get(next, schema);
     const at = ctx.now();
-    const counts = await db.$transaction(
-      async (tx) => {
-        const { counts, runData } = await handle(tx, page, next, at);
-        await tx.syncRun.update({
-          where: { id: run.id },
-          data: {
-            ...runData,
-            pages: { increment: 1 },
-            devicesSeen: { increment: counts.seen },
-            devicesAdded: { increment: counts.added },
-            devicesChanged: { increment: counts.changed },
-            devicesDeleted: { increment: counts.deleted },
-            heartbeatAt: at,
-            throttledWaits: graph.stats.throttledWaits,
-            throttledMs: graph.stats.throttledMs,
-          },
-        });
-        if (!(await renewSyncLease(tx, { tenantRef: options.tenantRef, holder: ctx.holder, ttlMs: ctx.ttl, now: at }))) {
-          throw new SyncStop("already-running", "The sync lease was taken over by another instance; this run stops");
-        }
-        return counts;
-      },
-      { timeout: 60_000, maxWait: 30_000 },
-    );
+    const { statements, counts } = await handle(direct, page, next, at);
+    const lease = [options.tenantRef, ctx.holder];
+    try {
+      await direct.batch([
+        {
+          // First, so that nothing of the page is written when another instance took the lease over: the
+          // status becomes NULL, which the NOT NULL column refuses, and the whole transaction rolls back.
+          sql: `UPDATE "SyncRun" SET "status" = CASE WHEN EXISTS (SELECT 1 FROM "SyncLease" WHERE "tenantRef" = ? AND "holder" = ?) THEN "status" ELSE NULL END,
+            "resumeLink" = ?, "pages" = "pages" + 1, "devicesSeen" = "devicesSeen" + ?, "devicesAdded" = "devicesAdded" + ?,
+            "devicesChanged" = "devicesChanged" + ?, "devicesDeleted" = "devicesDeleted" + ?, "heartbeatAt" = ?, "throttledWaits" = ?, "throttledMs" = ?
+            WHERE "id" = ?`,
+          params: [...lease, next ?? null, counts.seen, counts.added, counts.changed, counts.deleted, at, graph.stats.throttledWaits, graph.stats.throttledMs, run.id],
+        },
+        ...statements,
+        { sql: `UPDATE "SyncLease" SET "expiresAt" = ? WHERE "tenantRef" = ? AND "holder" = ?`, params: [new Date(at.getTime() + ctx.ttl), ...lease] },
+      ]);
+    } catch (error) {
+      if (await leaseLost(direct, options.tenantRef, ctx.holder)) {
+        if (next && prefetch) await pending.catch(() => undefined);
+        throw new SyncStop("already-running", "The sync lease was taken over by another instance; this run stops");
+      }
+      throw error;
+    }
     progress.pages++;
     progress.devicesSeen += counts.seen;
     progress.added += counts.added;
@@ -380,6 +383,11 @@ async function pageThrough<S extends typeof DevicePageSchema | typeof DeltaPageS
     if (!next) return;
     if (!prefetch) pending = graph.get(next, schema);
   }
+}
+
+async function leaseLost(direct: DirectDb, tenantRef: string, holder: string): Promise<boolean> {
+  const rows = await direct.query<{ holder: string }>(`SELECT "holder" FROM "SyncLease" WHERE "tenantRef" = ?`, [tenantRef]);
+  return rows[0]?.holder !== holder;
 }
 
 /**

@@ -217,6 +217,61 @@ describe("pages of Graph's maximum size", () => {
   });
 });
 
+describe("what a page writes", () => {
+  it("stops without writing the page when another instance took the lease over mid-run", async () => {
+    const t = await startSimulatedTenant(db, { seed: 303, deviceCount: 250 });
+    t.sim.setLatency(150); // the takeover below (not awaited by runSync) lands before the next page arrives
+    try {
+      const outcome = await runSync(db, {
+        tenantRef: t.tenantRef,
+        mode: "full",
+        trigger: "test",
+        pageSize: 100,
+        prefetch: false,
+        resilience: fast,
+        onProgress: async (p) => {
+          // Another instance decided this holder was dead and took the lease (its expiry had passed).
+          if (p.pages === 1) await db.syncLease.update({ where: { tenantRef: t.tenantRef }, data: { holder: "instance-b" } });
+        },
+      });
+      expect(!outcome.ok && outcome.error.code).toBe("already-running");
+      const run = await db.syncRun.findFirstOrThrow({ where: { tenantRef: t.tenantRef }, select: { pages: true, devicesSeen: true } });
+      expect(run).toEqual({ pages: 1, devicesSeen: 100 });
+      expect(await db.directoryDevice.count({ where: { tenantRef: t.tenantRef } })).toBe(100);
+      expect(await db.directoryChange.count({ where: { tenantRef: t.tenantRef } })).toBe(100);
+    } finally {
+      await t.sim.close();
+    }
+  });
+
+  it("a changed object keeps its id and first-seen time, and a property Graph no longer returns is cleared", async () => {
+    const t = await startSimulatedTenant(db, { seed: 304, deviceCount: 40 });
+    try {
+      expect((await runSync(db, { tenantRef: t.tenantRef, mode: "full", trigger: "test", resilience: fast })).ok).toBe(true);
+      const store = t.sim.state.tenant(t.tenantId);
+      const target = store.listDevices().find((d) => d.alternativeSecurityIds?.length && d.physicalIds?.length)!;
+      const select = { id: true, firstSeenAt: true, lastSeenAt: true, thumbprint: true, alternativeSecurityIds: true, physicalIds: true, hardwareId: true } as const;
+      const before = await db.directoryDevice.findFirstOrThrow({ where: { tenantRef: t.tenantRef, objectId: target.id }, select });
+      expect(before.alternativeSecurityIds).not.toBeNull();
+      // Graph returns null for a property the object no longer has (the simulator types it as absent).
+      store.updateDevice(target.id, { alternativeSecurityIds: null, physicalIds: null } as unknown as Parameters<typeof store.updateDevice>[1]);
+
+      const delta = await runSync(db, { tenantRef: t.tenantRef, trigger: "test", resilience: fast, now: () => new Date(Date.now() + 60_000) });
+      expect(delta.ok && delta.run).toMatchObject({ mode: "delta", changed: 1 });
+      const after = await db.directoryDevice.findFirstOrThrow({ where: { tenantRef: t.tenantRef, objectId: target.id }, select });
+      expect(after.id).toBe(before.id);
+      expect(after.firstSeenAt).toEqual(before.firstSeenAt);
+      expect(after.lastSeenAt.getTime()).toBeGreaterThan(before.lastSeenAt.getTime());
+      // Regression: the Prisma path left the old JSON in place when Graph returned null.
+      expect(after).toMatchObject({ thumbprint: null, alternativeSecurityIds: null, physicalIds: null, hardwareId: null });
+      const kinds = await db.directoryChange.findMany({ where: { tenantRef: t.tenantRef, objectId: target.id }, select: { kind: true }, orderBy: { at: "asc" } });
+      expect(kinds.map((k) => k.kind)).toEqual(["created", "cert-removed"]);
+    } finally {
+      await t.sim.close();
+    }
+  });
+});
+
 describe("credentials and permissions", () => {
   it.each([
     ["a wrong secret", { secret: "wrong-secret-value-123" }, /client secret is wrong/i, "auth"],

@@ -1,0 +1,227 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { inList, insertStatements, readBool, readDate, type ColumnKind, type DirectDb, type Statement } from "@/lib/db/direct";
+import { chunk } from "@/lib/db/in-list";
+import type { GraphDevice } from "@/lib/graph/graph-schemas";
+import { dedupeByObjectId, describeDeviceChanges, type StoredDeviceState } from "./describe-device-changes";
+import { mapGraphDevice, type DeviceColumns } from "./map-graph-device";
+
+export interface PageCounts {
+  seen: number;
+  added: number;
+  changed: number;
+  deleted: number;
+  /** Registration ids (or object ids when no deviceId) whose findings must be re-evaluated. */
+  touchedDeviceIds: string[];
+}
+
+export interface ApplyPageInput {
+  tenantRef: string;
+  devices: GraphDevice[];
+  removed?: { id: string; reason: "changed" | "deleted" }[];
+  /** full: unchanged objects get lastSeenAt = now, so objects missing at the end can be told apart. */
+  mode: "full" | "delta";
+  now: Date;
+  syncRunRef: string;
+}
+
+export interface DevicePageWrite {
+  /** The page's writes, to run in one transaction together with the run's resume point (run-sync.ts). */
+  statements: Statement[];
+  counts: PageCounts;
+}
+
+/** Every DirectoryDevice column a sync writes; hasBitlockerKeys / hasLapsPassword belong to the key-presence step. */
+const DEVICE_COLUMNS = {
+  id: "text",
+  tenantRef: "text",
+  objectId: "text",
+  deviceId: "text",
+  displayName: "text",
+  accountEnabled: "bool",
+  trustType: "text",
+  profileType: "text",
+  registrationDateTime: "datetime",
+  approximateLastSignInDateTime: "datetime",
+  createdDateTime: "datetime",
+  operatingSystem: "text",
+  operatingSystemVersion: "text",
+  isCompliant: "bool",
+  isManaged: "bool",
+  mdmAppId: "text",
+  onPremisesSyncEnabled: "bool",
+  onPremisesLastSyncDateTime: "datetime",
+  physicalIds: "json",
+  alternativeSecurityIds: "json",
+  thumbprint: "text",
+  hardwareId: "text",
+  isPending: "bool",
+  deletedAt: "datetime",
+  deletedReason: "text",
+  firstSeenAt: "datetime",
+  lastSeenAt: "datetime",
+  raw: "json",
+  rawHash: "text",
+  updatedAt: "datetime",
+} as const satisfies Record<string, ColumnKind>;
+
+/** A new object is inserted; a changed or restored one keeps its id, firstSeenAt and key presence. */
+const UPSERT = {
+  target: ["tenantRef", "objectId"],
+  update: Object.keys(DEVICE_COLUMNS).filter((c) => !["id", "tenantRef", "objectId", "firstSeenAt"].includes(c)),
+} as const;
+
+const CHANGE_COLUMNS = {
+  id: "text",
+  tenantRef: "text",
+  objectId: "text",
+  deviceId: "text",
+  kind: "text",
+  at: "datetime",
+  syncRunRef: "text",
+  detail: "json",
+} as const satisfies Record<string, ColumnKind>;
+
+interface StoredDevice extends StoredDeviceState {
+  id: string;
+  objectId: string;
+  deviceId: string | null;
+  rawHash: string | null;
+}
+
+/**
+ * One Graph page as SQL for the direct path (lib/db/direct.ts): new and changed objects (by raw hash) as one
+ * multi-row upsert, removals as soft deletes, a DirectoryChange per change for the device timeline, and in
+ * full mode one lastSeenAt update for the unchanged ones. Reads the page's stored rows; writes nothing itself.
+ * Only the sync lease holder writes a tenant's devices, so the rows read here are still current when the
+ * caller's transaction runs (and the upsert would absorb a concurrent insert anyway).
+ */
+export async function planDevicePage(direct: DirectDb, input: ApplyPageInput): Promise<DevicePageWrite> {
+  const { tenantRef, now, syncRunRef } = input;
+  const dialect = direct.dialect;
+  const mapped = dedupeByObjectId(input.devices.map(mapGraphDevice));
+  const removed = input.removed ?? [];
+  const existing = await readStoredDevices(direct, tenantRef, [...mapped.map((d) => d.objectId), ...removed.map((r) => r.id)]);
+
+  const upserts: Record<string, unknown>[] = [];
+  const changes: Record<string, unknown>[] = [];
+  const unchanged: string[] = [];
+  const touched = new Set<string>();
+  let added = 0;
+  let changed = 0;
+  const change = (objectId: string, deviceId: string | null, kind: string, detail: Record<string, unknown>) =>
+    changes.push({ id: randomUUID(), tenantRef, objectId, deviceId, kind, at: now, syncRunRef, detail });
+
+  for (const d of mapped) {
+    const before = existing.get(d.objectId);
+    if (before && before.rawHash === d.rawHash && !before.deletedAt) {
+      unchanged.push(before.id);
+      continue;
+    }
+    upserts.push(deviceRow(d, tenantRef, now));
+    touched.add(d.deviceId ?? d.objectId);
+    if (!before) {
+      added++;
+      change(d.objectId, d.deviceId, "created", { trustType: d.trustType, registrationDateTime: d.registrationDateTime?.toISOString() ?? null });
+      continue;
+    }
+    changed++;
+    for (const c of describeDeviceChanges(before, d)) change(d.objectId, d.deviceId, c.kind, c.detail);
+    if (before.deviceId && before.deviceId !== d.deviceId) touched.add(before.deviceId);
+  }
+
+  const deletedIds = new Map<"changed" | "deleted", string[]>([
+    ["changed", []],
+    ["deleted", []],
+  ]);
+  for (const r of removed) {
+    const before = existing.get(r.id);
+    if (!before || before.deletedAt) continue;
+    deletedIds.get(r.reason)!.push(before.id);
+    change(r.id, before.deviceId, "deleted", { reason: r.reason, displayName: before.displayName });
+    touched.add(before.deviceId ?? r.id);
+  }
+
+  const statements = [
+    ...insertStatements(dialect, "DirectoryDevice", DEVICE_COLUMNS, upserts, UPSERT),
+    ...insertStatements(dialect, "DirectoryChange", CHANGE_COLUMNS, changes),
+  ];
+  for (const [reason, ids] of deletedIds) {
+    for (const part of chunk(ids)) {
+      statements.push({
+        sql: `UPDATE "DirectoryDevice" SET "deletedAt" = ?, "deletedReason" = ?, "updatedAt" = ? WHERE ${inList("id", part.length)}`,
+        params: [now, reason, now, ...part],
+      });
+    }
+  }
+  if (input.mode === "full") {
+    // updatedAt too, as Prisma's updateMany did: it is the row's last write.
+    for (const part of chunk(unchanged)) {
+      statements.push({ sql: `UPDATE "DirectoryDevice" SET "lastSeenAt" = ?, "updatedAt" = ? WHERE ${inList("id", part.length)}`, params: [now, now, ...part] });
+    }
+  }
+  const deleted = deletedIds.get("changed")!.length + deletedIds.get("deleted")!.length;
+  return { statements, counts: { seen: mapped.length, added, changed, deleted, touchedDeviceIds: [...touched] } };
+}
+
+async function readStoredDevices(direct: DirectDb, tenantRef: string, objectIds: string[]): Promise<Map<string, StoredDevice>> {
+  const out = new Map<string, StoredDevice>();
+  for (const part of chunk(objectIds)) {
+    const rows = await direct.query(
+      `SELECT "id", "objectId", "deviceId", "rawHash", "deletedAt", "thumbprint", "accountEnabled", "registrationDateTime", "trustType", "onPremisesSyncEnabled", "displayName"
+       FROM "DirectoryDevice" WHERE "tenantRef" = ? AND ${inList("objectId", part.length)}`,
+      [tenantRef, ...part],
+    );
+    for (const r of rows) {
+      out.set(r.objectId as string, {
+        id: r.id as string,
+        objectId: r.objectId as string,
+        deviceId: (r.deviceId as string | null) ?? null,
+        rawHash: (r.rawHash as string | null) ?? null,
+        deletedAt: readDate(r.deletedAt),
+        thumbprint: (r.thumbprint as string | null) ?? null,
+        accountEnabled: readBool(r.accountEnabled),
+        registrationDateTime: readDate(r.registrationDateTime),
+        trustType: (r.trustType as string | null) ?? null,
+        onPremisesSyncEnabled: readBool(r.onPremisesSyncEnabled),
+        displayName: (r.displayName as string | null) ?? null,
+      });
+    }
+  }
+  return out;
+}
+
+function deviceRow(d: DeviceColumns, tenantRef: string, now: Date): Record<string, unknown> {
+  return {
+    id: randomUUID(),
+    tenantRef,
+    objectId: d.objectId,
+    deviceId: d.deviceId,
+    displayName: d.displayName,
+    accountEnabled: d.accountEnabled,
+    trustType: d.trustType,
+    profileType: d.profileType,
+    registrationDateTime: d.registrationDateTime,
+    approximateLastSignInDateTime: d.approximateLastSignInDateTime,
+    createdDateTime: d.createdDateTime,
+    operatingSystem: d.operatingSystem,
+    operatingSystemVersion: d.operatingSystemVersion,
+    isCompliant: d.isCompliant,
+    isManaged: d.isManaged,
+    mdmAppId: d.mdmAppId,
+    onPremisesSyncEnabled: d.onPremisesSyncEnabled,
+    onPremisesLastSyncDateTime: d.onPremisesLastSyncDateTime,
+    physicalIds: d.physicalIds,
+    alternativeSecurityIds: d.alternativeSecurityIds,
+    thumbprint: d.thumbprint,
+    hardwareId: d.hardwareId,
+    isPending: d.isPending,
+    deletedAt: null,
+    deletedReason: null,
+    firstSeenAt: now,
+    lastSeenAt: now,
+    raw: d.raw,
+    rawHash: d.rawHash,
+    updatedAt: now,
+  };
+}
