@@ -3,7 +3,7 @@
 //  1. applies migrations to DATABASE_URL (default file:./data/joinscope.db)
 //  2. builds the production app when the build is missing or older than the sources
 //  3. starts the Entra ID + Graph simulator (HTTPS on 127.0.0.1:3443) and registers its tenant
-//  4. starts the dashboard (next start) trusting the simulator's CA, which syncs the directory
+//  4. starts the dashboard (scripts/serve.mjs, the production server) trusting the simulator's CA, which syncs the directory
 //  5. uploads the simulated agents' reports through POST /api/v1/reports, like real agents
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
@@ -72,7 +72,7 @@ const simInfo = await new Promise((resolve) => {
 const prepared = JSON.parse(step("prepare", [...tsx, join(root, "scripts/demo/prepare.ts")], { DEMO_SIMULATOR: JSON.stringify(simInfo) }).trim().split("\n").pop());
 
 console.log(`demo: starting the dashboard on ${baseUrl}`);
-const server = spawn(process.execPath, [join(root, "node_modules/next/dist/bin/next"), "start", "-p", port], {
+const server = spawn(process.execPath, [join(root, "scripts/serve.mjs"), "-p", port], {
   cwd: root,
   env: { ...env, NODE_ENV: "production", NODE_EXTRA_CA_CERTS: simInfo.caPath, LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" },
   stdio: "inherit",

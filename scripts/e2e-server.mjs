@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The Playwright webServer: the Entra ID + Graph simulator (e2e/simulator.ts, HTTPS on 127.0.0.1:3444), a fresh
 // SQLite database (migrated and seeded through the lib functions, including the simulator's tenants), then the
-// PRODUCTION server (`next start`) on port 3100, trusting the simulator's CA. Builds first only when
+// PRODUCTION server (scripts/serve.mjs: Next.js plus the upload fast path) on port 3100, trusting the simulator's CA. Builds first only when
 // .next/BUILD_ID is missing.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -57,7 +57,7 @@ step("db:migrate", [join(root, "scripts/db-migrate.mjs")]);
 step("seed", [...tsx, join(root, "e2e/seed.ts")], { E2E_SIMULATOR: JSON.stringify(simInfo) });
 if (!existsSync(join(root, ".next/BUILD_ID"))) step("next build", [next, "build"]);
 
-const server = spawn(process.execPath, [next, "start", "-p", port, "-H", "127.0.0.1"], {
+const server = spawn(process.execPath, [join(root, "scripts/serve.mjs"), "-p", port, "-H", "127.0.0.1"], {
   cwd: root,
   env: { ...env, NODE_ENV: "production", NODE_EXTRA_CA_CERTS: simInfo.caPath },
   stdio: "inherit",

@@ -1,4 +1,4 @@
-/** Starts the production build (`next start`) against a given database for a benchmark, and stops it. */
+/** Starts the production build (scripts/serve.mjs, as `npm start` does) against a given database for a benchmark, and stops it. */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -21,7 +21,9 @@ export function ensureBuild(): void {
 }
 
 export async function startServer(options: { databaseUrl: string; port: number; env?: Record<string, string> }): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(options.port), "-H", "127.0.0.1"], {
+  // BENCH_CPU_PROFILE_DIR=dir writes a V8 CPU profile of the server there when it stops.
+  const profile = process.env.BENCH_CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, join(ROOT, "scripts/serve.mjs"), "-p", String(options.port), "-H", "127.0.0.1"], {
     cwd: ROOT,
     env: {
       ...process.env,

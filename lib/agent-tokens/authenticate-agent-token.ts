@@ -1,5 +1,5 @@
 import "server-only";
-import type { Db } from "@/lib/db/client";
+import { readDate, readBool, type DirectDb } from "@/lib/db/direct";
 import { hashAgentToken, isWellFormedAgentToken } from "./token-format";
 
 export interface AgentIdentity {
@@ -18,7 +18,7 @@ export type AuthenticateResult =
   | { ok: false; error: { code: "missing-token" | "invalid-token" | "revoked-token"; message: string } };
 
 /** Reads `Authorization: Bearer jsa_…`. Never logs or echoes the token. */
-export async function authenticateAgentToken(db: Db, authorization: string | null): Promise<AuthenticateResult> {
+export async function authenticateAgentToken(direct: DirectDb, authorization: string | null): Promise<AuthenticateResult> {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
   if (!match?.[1]) {
     return { ok: false, error: { code: "missing-token", message: "Send the agent token as 'Authorization: Bearer jsa_…'." } };
@@ -27,16 +27,18 @@ export async function authenticateAgentToken(db: Db, authorization: string | nul
   if (!isWellFormedAgentToken(token)) {
     return { ok: false, error: { code: "invalid-token", message: "The agent token is not valid." } };
   }
-  const row = await db.agentToken.findUnique({
-    where: { tokenHash: hashAgentToken(token) },
-    select: { id: true, tenantRef: true, revokedAt: true, lastUsedAt: true, tenant: { select: { tenantId: true, redactUserNames: true } } },
-  });
+  // Every upload runs this: one indexed lookup through the direct path (lib/db/direct.ts), not Prisma.
+  const [row] = await direct.query<{ id: string; tenantRef: string; revokedAt: unknown; lastUsedAt: unknown; tenantId: string; redactUserNames: unknown }>(
+    `SELECT t."id", t."tenantRef", t."revokedAt", t."lastUsedAt", n."tenantId", n."redactUserNames"
+       FROM "AgentToken" t JOIN "Tenant" n ON n."id" = t."tenantRef" WHERE t."tokenHash" = ?`,
+    [hashAgentToken(token)],
+  );
   if (!row) return { ok: false, error: { code: "invalid-token", message: "The agent token is not valid." } };
   if (row.revokedAt) {
     return { ok: false, error: { code: "revoked-token", message: "The agent token was revoked; create a new one on the Agents page." } };
   }
   return {
     ok: true,
-    agent: { tokenId: row.id, tenantRef: row.tenantRef, tenantId: row.tenant.tenantId, redactUserNames: row.tenant.redactUserNames, lastUsedAt: row.lastUsedAt },
+    agent: { tokenId: row.id, tenantRef: row.tenantRef, tenantId: row.tenantId, redactUserNames: readBool(row.redactUserNames) === true, lastUsedAt: readDate(row.lastUsedAt) },
   };
 }

@@ -81,25 +81,56 @@ function sqliteDirect(url: string): DirectDb {
   const begin = prepare("BEGIN IMMEDIATE");
   const commit = prepare("COMMIT");
 
+  // Group commit: the batches requested in one turn of the event loop (say, the uploads of several agents that
+  // arrived together) share one transaction, each inside its own savepoint so that one failing batch (a duplicate
+  // upload) rolls back only itself. A commit's cost is mostly per transaction, not per row.
+  type Pending = { statements: readonly Statement[]; resolve(counts: number[]): void; reject(error: unknown): void };
+  let pending: Pending[] = [];
+  const savepoint = prepare("SAVEPOINT batch");
+  const release = prepare("RELEASE batch");
+  const rollbackTo = prepare("ROLLBACK TO batch");
+  const flush = () => {
+    const group = pending;
+    pending = [];
+    // The whole transaction runs in one synchronous step: nothing else in this process can interleave with it,
+    // and no lock is held across an await.
+    retryWhileBusy(() => {
+      const outcomes: Array<{ counts: number[] } | { error: unknown }> = [];
+      begin.run();
+      try {
+        for (const item of group) {
+          savepoint.run();
+          try {
+            outcomes.push({ counts: item.statements.map((s) => prepare(s.sql).run(...encode(s.params)).changes) });
+            release.run();
+          } catch (error) {
+            rollbackTo.run();
+            release.run();
+            outcomes.push({ error });
+          }
+        }
+        commit.run();
+        return outcomes;
+      } catch (error) {
+        if (conn.inTransaction) conn.exec("ROLLBACK");
+        throw error;
+      }
+    }).then(
+      (outcomes) => outcomes.forEach((o, i) => ("error" in o ? group[i]!.reject(o.error) : group[i]!.resolve(o.counts))),
+      (error: unknown) => group.forEach((item) => item.reject(error)),
+    );
+  };
+
   return {
     dialect: "sqlite",
     async query<T extends Row>(sql: string, params?: readonly unknown[]) {
       return (await retryWhileBusy(() => prepare(sql).all(...encode(params)))) as T[];
     },
-    async batch(statements) {
-      if (statements.length === 0) return [];
-      // The whole transaction runs in one synchronous step: nothing else in this process can interleave with it,
-      // and no lock is held across an await.
-      return retryWhileBusy(() => {
-        begin.run();
-        try {
-          const counts = statements.map((s) => prepare(s.sql).run(...encode(s.params)).changes);
-          commit.run();
-          return counts;
-        } catch (error) {
-          if (conn.inTransaction) conn.exec("ROLLBACK");
-          throw error;
-        }
+    batch(statements) {
+      if (statements.length === 0) return Promise.resolve([]);
+      return new Promise<number[]>((resolve, reject) => {
+        pending.push({ statements, resolve, reject });
+        if (pending.length === 1) setImmediate(flush);
       });
     },
     async close() {

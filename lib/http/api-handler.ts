@@ -1,9 +1,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { NextResponse } from "next/server";
-import { ApiError, type ApiErrorBody } from "./api-error";
-import { log } from "./logger";
-import { isDatabaseOverloaded } from "./overload";
+import type { ApiError } from "./api-error";
+import { apiErrorOutcome, errorOutcome, type ApiOutcome } from "./api-outcome";
 
 export interface HandlerContext {
   requestId: string;
@@ -24,30 +23,15 @@ export function apiHandler<P = Record<string, never>>(handler: Handler<P>) {
       response.headers.set("x-request-id", requestId);
       return response;
     } catch (error) {
-      if (error instanceof ApiError) return errorResponse(error, requestId);
-      if (isDatabaseOverloaded(error)) {
-        log("warn", "database saturated; answered 503", { requestId, path: new URL(request.url).pathname });
-        return errorResponse(
-          new ApiError(503, "busy", "The server is busy; nothing was stored. Retry after the delay in Retry-After.", undefined, { "Retry-After": "5" }),
-          requestId,
-        );
-      }
-      log("error", "unhandled API error", {
-        requestId,
-        method: request.method,
-        path: new URL(request.url).pathname,
-        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-      });
-      return errorResponse(new ApiError(500, "internal-error", "Something went wrong on the server; nothing was stored"), requestId);
+      return toNextResponse(errorOutcome(error, { requestId, method: request.method, path: new URL(request.url).pathname }));
     }
   };
 }
 
+export function toNextResponse(outcome: ApiOutcome): NextResponse {
+  return NextResponse.json(outcome.body, { status: outcome.status, headers: outcome.headers });
+}
+
 export function errorResponse(error: ApiError, requestId?: string): Response {
-  const body: ApiErrorBody = { error: { code: error.code, message: error.message, requestId } };
-  if (error.details !== undefined) body.error.details = error.details;
-  return NextResponse.json(body, {
-    status: error.status,
-    headers: { ...error.headers, ...(requestId ? { "x-request-id": requestId } : {}) },
-  });
+  return toNextResponse(apiErrorOutcome(error, requestId));
 }

@@ -1,37 +1,51 @@
 import { ApiError } from "./api-error";
 
+/** What a JSON endpoint needs from a request, whichever server received it. */
+export interface JsonRequestHead {
+  contentType: string | null;
+  contentLength: string | null;
+}
+
 /**
  * Reads a JSON body without ever holding more than `maxBytes`: a declared Content-Length over the limit
  * is refused before reading, and a chunked body is cut off as soon as it passes the limit.
  */
 export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
-  const tooLarge = () =>
-    new ApiError(413, "payload-too-large", `The body is larger than ${maxBytes} bytes`, { maxBytes });
-  const declared = Number(request.headers.get("content-length") ?? "NaN");
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
-  const type = request.headers.get("content-type") ?? "";
-  if (!/^application\/json\b/i.test(type)) {
+  checkJsonRequest({ contentType: request.headers.get("content-type"), contentLength: request.headers.get("content-length") }, maxBytes);
+  if (!request.body) throw new ApiError(400, "empty-body", "The request has no body");
+  return parseJsonBody(await readLimited(request.body, maxBytes));
+}
+
+/** 413 before reading when the declared length is over the limit; 415 unless the body is declared JSON. */
+export function checkJsonRequest(head: JsonRequestHead, maxBytes: number): void {
+  const declared = Number(head.contentLength ?? "NaN");
+  if (Number.isFinite(declared) && declared > maxBytes) throw bodyTooLarge(maxBytes);
+  if (!/^application\/json\b/i.test(head.contentType ?? "")) {
     throw new ApiError(415, "unsupported-media-type", "Send the report as Content-Type: application/json");
   }
-  if (!request.body) throw new ApiError(400, "empty-body", "The request has no body");
+}
 
-  const reader = request.body.getReader();
+/** Collects a body's chunks (a web stream or a Node request), refusing it as soon as it passes `maxBytes`. */
+export async function readLimited(body: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>, maxBytes: number): Promise<Buffer> {
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(value);
+  for await (const chunk of body as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > maxBytes) throw bodyTooLarge(maxBytes);
+    chunks.push(chunk);
   }
-  const text = Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks, size);
+}
+
+export function parseJsonBody(bytes: Buffer): unknown {
+  if (bytes.byteLength === 0) throw new ApiError(400, "empty-body", "The request has no body");
   try {
-    return JSON.parse(text);
+    return JSON.parse(bytes.toString("utf8"));
   } catch (error) {
     throw new ApiError(400, "invalid-json", `The body is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+function bodyTooLarge(maxBytes: number): ApiError {
+  return new ApiError(413, "payload-too-large", `The body is larger than ${maxBytes} bytes`, { maxBytes });
 }

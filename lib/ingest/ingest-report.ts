@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { AgentIdentity } from "@/lib/agent-tokens/authenticate-agent-token";
 import type { Db, Prisma } from "@/lib/db/client";
+import { directDb, insertStatements, type ColumnKind, type Statement } from "@/lib/db/direct";
 import { parseDsregcmd } from "@/lib/reports/parse-dsregcmd";
 import type { ParsedDsregcmd } from "@/lib/reports/types";
 import { evaluateReportRules } from "@/lib/rules/evaluate-report-rules";
@@ -86,34 +87,33 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
   // Insert first: the unique (tenant, contentHash) index decides idempotency in the same statement, so the
   // common case (a new report) costs no lookup.
   const touchToken = shouldTouchToken(options.agent, now);
+  const direct = directDb();
   try {
-    // One batch transaction (no interactive round trips): the report id is made here so the events can
-    // reference it in the same batch. If the database cannot take it, the API answers 503 with Retry-After
-    // (lib/http/overload.ts).
+    // One transaction through the direct SQL path (lib/db/direct.ts; Prisma's per-query cost was most of an
+    // upload's time): the report, its events and the token's last use. The report id is made here so the events
+    // can reference it. If the database cannot take it, the API answers 503 with Retry-After (lib/http/overload.ts).
     const reportId = randomUUID();
-    await db.$transaction(
-      [
-        db.deviceReport.create({ data: { id: reportId, ...reportRow(upload, report, system, findings, contentHash, options, now) }, select: { id: true } }),
-        ...(upload.events?.length
-          ? [
-              db.agentEvent.createMany({
-                data: upload.events.map((e) => ({
-                  tenantRef: options.agent.tenantRef,
-                  reportRef: reportId,
-                  deviceId: report.deviceId,
-                  eventId: e.id,
-                  time: new Date(e.time),
-                  level: e.level,
-                  task: e.task ?? null,
-                  log: e.log ?? null,
-                  message: e.message,
-                })),
-              }),
-            ]
-          : []),
-        ...(touchToken ? [db.agentToken.update({ where: { id: options.agent.tokenId }, data: { lastUsedAt: now }, select: { id: true } })] : []),
-      ],
-    );
+    await direct.batch([
+      ...insertStatements(direct.dialect, "DeviceReport", REPORT_COLUMNS, [{ id: reportId, ...reportRow(upload, report, system, findings, contentHash, options, now) }]),
+      ...insertStatements(
+        direct.dialect,
+        "AgentEvent",
+        EVENT_COLUMNS,
+        (upload.events ?? []).map((e) => ({
+          id: randomUUID(),
+          tenantRef: options.agent.tenantRef,
+          reportRef: reportId,
+          deviceId: report.deviceId,
+          eventId: e.id,
+          time: new Date(e.time),
+          level: e.level,
+          task: e.task ?? null,
+          log: e.log ?? null,
+          message: e.message,
+        })),
+      ),
+      ...(touchToken ? [touchTokenStatement(options.agent.tokenId, now)] : []),
+    ]);
     enqueueFindingsEvaluation(db, options.agent.tenantRef, { deviceId: report.deviceId, hostname: upload.hostname });
     return { ok: true, report: { reportId, deviceId: report.deviceId, joinType: report.joinType, duplicate: false, findings } };
   } catch (error) {
@@ -121,12 +121,56 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
     if (isUniqueViolation(error)) {
       const winner = await findByHash(db, options.agent.tenantRef, contentHash);
       if (winner) {
-        if (touchToken) await db.agentToken.update({ where: { id: options.agent.tokenId }, data: { lastUsedAt: now } });
+        if (touchToken) await direct.batch([touchTokenStatement(options.agent.tokenId, now)]);
         return { ok: true, report: { ...winner, duplicate: true } };
       }
     }
     throw error;
   }
+}
+
+const REPORT_COLUMNS = {
+  id: "text",
+  tenantRef: "text",
+  agentTokenRef: "text",
+  source: "text",
+  hostname: "text",
+  deviceId: "text",
+  capturedAt: "datetime",
+  receivedAt: "datetime",
+  agentVersion: "text",
+  joinType: "text",
+  azureAdPrt: "bool",
+  deviceAuthStatus: "text",
+  thumbprint: "text",
+  reportedTenantId: "text",
+  computerDn: "text",
+  objectGuid: "text",
+  osBuild: "text",
+  contentHash: "text",
+  parsed: "text",
+  dsregcmdText: "text",
+  systemParsed: "text",
+  systemText: "text",
+  findingsSnapshot: "text",
+  worstSeverityRank: "int",
+} satisfies Record<Prisma.DeviceReportScalarFieldEnum, ColumnKind>;
+
+const EVENT_COLUMNS = {
+  id: "text",
+  tenantRef: "text",
+  reportRef: "text",
+  deviceId: "text",
+  eventId: "int",
+  time: "datetime",
+  level: "text",
+  task: "text",
+  log: "text",
+  message: "text",
+} satisfies Record<Prisma.AgentEventScalarFieldEnum, ColumnKind>;
+
+function touchTokenStatement(tokenId: string, now: Date): Statement {
+  return { sql: `UPDATE "AgentToken" SET "lastUsedAt" = ? WHERE "id" = ?`, params: [now, tokenId] };
 }
 
 function reportRow(
@@ -184,8 +228,10 @@ function shouldTouchToken(agent: AgentIdentity, now: Date): boolean {
   return !agent.lastUsedAt || now.getTime() - agent.lastUsedAt.getTime() >= 60_000;
 }
 
+/** SQLite and PostgreSQL (through the direct path) name a unique-index violation differently. */
 function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "23505";
 }
 
 async function tenantRedacts(db: Db, tenantRef: string): Promise<boolean> {

@@ -82,6 +82,23 @@ describe("direct SQL path", () => {
     expect(await names()).toEqual(before);
   });
 
+  it("batches issued together commit together, but a failing one rolls back only itself", async () => {
+    const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
+    const direct = directDb();
+    const now = new Date();
+    const row = (objectId: string) => ({ id: randomUUID(), tenantRef, objectId, accountEnabled: true, isPending: false, raw: {}, firstSeenAt: now, lastSeenAt: now, updatedAt: now });
+    await direct.batch(insertStatements(direct.dialect, "DirectoryDevice", DEVICE_COLUMNS, [row("taken")]));
+    const results = await Promise.allSettled([
+      direct.batch(insertStatements(direct.dialect, "DirectoryDevice", DEVICE_COLUMNS, [row("one")])),
+      // "new" would be written, but the same batch then hits the unique index: neither row may stay.
+      direct.batch(insertStatements(direct.dialect, "DirectoryDevice", DEVICE_COLUMNS, [row("new"), row("taken")])),
+      direct.batch(insertStatements(direct.dialect, "DirectoryDevice", DEVICE_COLUMNS, [row("two")])),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    const ids = (await db.directoryDevice.findMany({ where: { tenantRef }, orderBy: { objectId: "asc" } })).map((r) => r.objectId);
+    expect(ids).toEqual(["one", "taken", "two"]);
+  });
+
   it("chunks a large insert under the parameter limits", async () => {
     const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
     const direct = directDb();

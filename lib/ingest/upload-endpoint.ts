@@ -1,0 +1,46 @@
+import "server-only";
+/**
+ * `POST /api/v1/reports`, independent of the server in front of it: the Next.js route handler
+ * (app/api/v1/reports/route.ts) and the Node fast path of the production server (lib/http/node-fast-path.ts)
+ * both call this, so there is one implementation of authentication, limits and ingestion.
+ */
+import { authenticateAgentToken } from "@/lib/agent-tokens/authenticate-agent-token";
+import { config } from "@/lib/config";
+import { db } from "@/lib/db/client";
+import { directDb } from "@/lib/db/direct";
+import { ApiError } from "@/lib/http/api-error";
+import type { ApiOutcome } from "@/lib/http/api-outcome";
+import { checkJsonRequest, parseJsonBody, type JsonRequestHead } from "@/lib/http/read-json-body";
+import { ingestReport } from "./ingest-report";
+import { consumeUploadBudget } from "./rate-limit";
+
+export interface UploadRequest extends JsonRequestHead {
+  authorization: string | null;
+  /** Reads the body, throwing ApiError 413 as soon as it passes `maxBytes`. */
+  readBody(maxBytes: number): Promise<Buffer>;
+}
+
+/** Throws ApiError for every refusal (401, 413, 415, 429, 400); a refused upload changes nothing. */
+export async function uploadReport(request: UploadRequest): Promise<ApiOutcome> {
+  const auth = await authenticateAgentToken(directDb(), request.authorization);
+  if (!auth.ok) {
+    throw new ApiError(401, auth.error.code, auth.error.message, undefined, { "WWW-Authenticate": 'Bearer realm="joinscope-agent"' });
+  }
+  const budget = await consumeUploadBudget(auth.agent.tokenId);
+  if (!budget.allowed) {
+    throw new ApiError(429, "rate-limited", `Too many uploads for this token; retry in ${budget.retryAfterSeconds} s`, undefined, {
+      "Retry-After": String(budget.retryAfterSeconds),
+    });
+  }
+  const maxBytes = config.JOINSCOPE_INGEST_MAX_BYTES;
+  checkJsonRequest(request, maxBytes);
+  const body = parseJsonBody(await request.readBody(maxBytes));
+  const result = await ingestReport(db, { agent: auth.agent, body });
+  if (!result.ok) throw new ApiError(400, result.error.code, result.error.message, result.error.details);
+  const { report } = result;
+  return {
+    status: report.duplicate ? 200 : 201,
+    headers: {},
+    body: { reportId: report.reportId, deviceId: report.deviceId, joinType: report.joinType, duplicate: report.duplicate, findings: report.findings },
+  };
+}
