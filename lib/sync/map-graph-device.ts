@@ -71,13 +71,27 @@ export function hashDevice(device: Record<string, unknown>): string {
   return createHash("sha256").update(stableStringify(device)).digest("hex");
 }
 
+/**
+ * JSON with object keys sorted (UTF-16 order) and "@odata." keys left out; undefined is written as null.
+ * Hand-rolled loops rather than entries/filter/map/join: this runs for every device of every page, and the
+ * string must stay exactly what it was, since stored rawHash values are compared with it.
+ */
 function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([k]) => !k.startsWith("@odata."))
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(",")}}`;
+  if (value === null || value === undefined) return "null";
+  if (typeof value !== "object") return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) out += (i ? "," : "") + stableStringify(value[i]);
+    return `${out}]`;
   }
-  return JSON.stringify(value ?? null);
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  let out = "{";
+  let first = true;
+  for (const key of keys) {
+    if (key.startsWith("@odata.")) continue;
+    out += `${first ? "" : ","}${JSON.stringify(key)}:${stableStringify(record[key])}`;
+    first = false;
+  }
+  return `${out}}`;
 }
