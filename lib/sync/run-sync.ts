@@ -1,23 +1,16 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db/client";
-import { directDb, type DirectDb, type Statement } from "@/lib/db/direct";
+import type { DirectDb, Statement } from "@/lib/db/direct";
 import { createGraphClient, type GraphClient, type GraphFailure } from "@/lib/graph/graph-client";
-import {
-  BitlockerKeysPageSchema,
-  DeltaPageSchema,
-  DEVICE_SELECT,
-  DevicePageSchema,
-  isRemoved,
-  LapsPageSchema,
-  type GraphDevice,
-} from "@/lib/graph/graph-schemas";
+import { DeltaPageSchema, DEVICE_SELECT, DevicePageSchema, isRemoved, type GraphDevice } from "@/lib/graph/graph-schemas";
 import type { ResilienceOptions } from "@/lib/graph/resilience-middleware";
 import { reevaluateAllFindings, reevaluateFindings } from "@/lib/findings/reevaluate-findings";
-import { planDevicePage, type PageCounts } from "./write-device-page";
+import { mapDevicePage, planDevicePage, type PageCounts } from "./write-device-page";
 import { loadTenantApp } from "./load-tenant-app";
+import { openSyncConnection, type SyncConnection } from "./open-sync-connection";
+import { collectKeyPresence, storeKeyPresence, type KeyPresence } from "./record-key-presence";
 import { acquireSyncLease, releaseSyncLease, renewSyncLease } from "./sync-lease";
-import { chunk } from "@/lib/db/in-list";
 
 export interface SyncProgress {
   runId: string;
@@ -35,6 +28,8 @@ export interface SyncProgress {
 
 export interface SyncRunSummary extends SyncProgress {
   status: "succeeded";
+  /** Where the time went: Graph pages and their writes (incl. run bookkeeping), key presence, findings. */
+  phaseMs: { directory: number; keyPresence: number; findings: number };
   fallbackReason: string | null;
   warnings: string[];
   resumed: boolean;
@@ -97,6 +92,7 @@ export async function runSync(db: Db, options: RunSyncOptions): Promise<SyncOutc
     return { ok: false, error: { code: "already-running", message: "A sync of this tenant is already running" } };
   }
   let run: RunRow | null = null;
+  let connection: SyncConnection | null = null;
   const started = Date.now();
   try {
     const tenant = await db.tenant.findUniqueOrThrow({ where: { id: options.tenantRef }, select: { deltaLink: true } });
@@ -115,7 +111,8 @@ export async function runSync(db: Db, options: RunSyncOptions): Promise<SyncOutc
       elapsedMs: 0,
       estimatedTotal: estimatedTotal || null,
     };
-    const ctx: Ctx = { db, graph, options, holder, ttl, now, run, progress, started, fallbackReason: null, warnings: [] };
+    connection = openSyncConnection();
+    const ctx: Ctx = { db, graph, options, holder, ttl, now, run, progress, started, fallbackReason: null, warnings: [], keyPresenceMs: 0, connection };
 
     if (run.mode === "delta") {
       const outcome = await deltaSync(ctx);
@@ -123,12 +120,15 @@ export async function runSync(db: Db, options: RunSyncOptions): Promise<SyncOutc
     } else {
       await fullSync(ctx);
     }
+    const findingsStarted = Date.now();
     if (options.evaluateFindings !== false) await evaluateAfterSync(ctx);
+    const findingsMs = Date.now() - findingsStarted;
     const summary: SyncRunSummary = {
       ...ctx.progress,
       throttledWaits: graph.stats.throttledWaits,
       elapsedMs: Date.now() - started,
       status: "succeeded",
+      phaseMs: { directory: findingsStarted - started - ctx.keyPresenceMs, keyPresence: ctx.keyPresenceMs, findings: findingsMs },
       fallbackReason: ctx.fallbackReason,
       warnings: ctx.warnings,
       resumed,
@@ -142,6 +142,7 @@ export async function runSync(db: Db, options: RunSyncOptions): Promise<SyncOutc
     if (run) await failRun(db, run.id, error instanceof Error ? error.message : String(error), graph, now()).catch(() => undefined);
     throw error;
   } finally {
+    await connection?.close();
     // An aborted run keeps its lease until it expires, exactly like a crashed process would.
     if (!options.signal?.aborted) await releaseSyncLease(db, { tenantRef: options.tenantRef, holder }).catch(() => undefined);
   }
@@ -159,6 +160,8 @@ interface Ctx {
   started: number;
   fallbackReason: string | null;
   warnings: string[];
+  keyPresenceMs: number;
+  connection: SyncConnection;
 }
 
 async function openRun(db: Db, options: RunSyncOptions, deltaLink: string | null, at: Date): Promise<{ run: RunRow; resumed: boolean }> {
@@ -204,15 +207,29 @@ async function fullSync(ctx: Ctx): Promise<void> {
     await db.syncRun.update({ where: { id: run.id }, data: { pendingDeltaLink: link } });
   }
   const first = run.mode === "full" && run.resumeLink ? run.resumeLink : `/devices?$select=${DEVICE_SELECT}&$top=${pageSize}`;
-  await pageThrough(ctx, first, DevicePageSchema, (direct, page, _next, at) =>
-    planDevicePage(direct, { tenantRef: options.tenantRef, devices: page.value, mode: "full", now: at, syncRunRef: run.id }),
-  );
-  await finishFullSync(ctx);
+  // Key presence is paged through alongside /devices (it is only network-bound) and stored at the end.
+  const keyPresence = options.checkKeyPresence !== false ? collectKeyPresence(graph) : null;
+  try {
+    await pageThrough(ctx, first, DevicePageSchema, (page) => {
+      const mapped = mapDevicePage(page.value);
+      return (direct, at) => planDevicePage(direct, { tenantRef: options.tenantRef, devices: page.value, mode: "full", now: at, syncRunRef: run.id }, mapped);
+    });
+  } catch (error) {
+    await keyPresence; // no request of this run outlives it
+    throw error;
+  }
+  await finishFullSync(ctx, keyPresence);
 }
 
-async function finishFullSync(ctx: Ctx): Promise<void> {
+async function finishFullSync(ctx: Ctx, keyPresence: Promise<KeyPresence> | null): Promise<void> {
   const { db, options, run, graph } = ctx;
-  if (options.checkKeyPresence !== false) await recordKeyPresence(ctx);
+  const keyPresenceStarted = Date.now();
+  if (keyPresence) {
+    const presence = await keyPresence;
+    ctx.warnings.push(...presence.warnings);
+    await storeKeyPresence(ctx.connection, { tenantRef: options.tenantRef, presence, now: ctx.now() });
+  }
+  ctx.keyPresenceMs += Date.now() - keyPresenceStarted;
   const at = ctx.now();
   await db.$transaction(async (tx) => {
     const missing = await tx.directoryDevice.findMany({
@@ -264,22 +281,25 @@ async function deltaSync(ctx: Ctx): Promise<"done" | "expired"> {
   const first = run.resumeLink ?? tenant.deltaLink;
   if (!first) throw new SyncStop("graph", "No delta link stored");
   try {
-    await pageThrough(ctx, first, DeltaPageSchema, async (direct, page, next, at) => {
+    await pageThrough(ctx, first, DeltaPageSchema, (page, next) => {
       const devices: GraphDevice[] = [];
       const removed: { id: string; reason: "changed" | "deleted" }[] = [];
       for (const entry of page.value) {
         if (isRemoved(entry)) removed.push({ id: entry.id, reason: entry["@removed"].reason });
         else devices.push(entry as GraphDevice);
       }
-      const write = await planDevicePage(direct, { tenantRef: options.tenantRef, devices, removed, mode: "delta", now: at, syncRunRef: run.id });
-      const deltaLink = page["@odata.deltaLink"];
-      if (deltaLink && !next) {
-        write.statements.push({
-          sql: `UPDATE "Tenant" SET "deltaLink" = ?, "deltaLinkAt" = ?, "lastSyncAt" = ?, "updatedAt" = ? WHERE "id" = ?`,
-          params: [deltaLink, at, at, at, options.tenantRef],
-        });
-      }
-      return write;
+      const mapped = mapDevicePage(devices);
+      return async (direct, at) => {
+        const write = await planDevicePage(direct, { tenantRef: options.tenantRef, devices, removed, mode: "delta", now: at, syncRunRef: run.id }, mapped);
+        const deltaLink = page["@odata.deltaLink"];
+        if (deltaLink && !next) {
+          write.statements.push({
+            sql: `UPDATE "Tenant" SET "deltaLink" = ?, "deltaLinkAt" = ?, "lastSyncAt" = ?, "updatedAt" = ? WHERE "id" = ?`,
+            params: [deltaLink, at, at, at, options.tenantRef],
+          });
+        }
+        return write;
+      };
     });
   } catch (error) {
     if (error instanceof DeltaExpired) {
@@ -318,12 +338,17 @@ class DeltaExpired extends Error {
   }
 }
 
-type PageHandler<P> = (direct: DirectDb, page: P, next: string | undefined, at: Date) => Promise<{ statements: Statement[]; counts: PageCounts }>;
+/**
+ * A page handler does the database-independent work (mapping, hashing) as soon as the page arrives, and returns
+ * the part that reads the stored rows and builds the page's statements, run once the previous page committed.
+ */
+type PageHandler<P> = (page: P, next: string | undefined) => (reader: DirectDb, at: Date) => Promise<{ statements: Statement[]; counts: PageCounts }>;
 
 /**
- * Fetches page after page (the next one is requested before the current one is written) and commits each
- * page's writes in one transaction with the run's progress and resume point (`resumeLink`) and the lease
- * renewal: a crash leaves either the whole page and its resume point, or neither.
+ * Fetches page after page and commits each page's writes in one transaction with the run's progress, its
+ * resume point (`resumeLink`) and the lease renewal: a crash leaves either the whole page and its resume point,
+ * or neither. Pipelined: while page N is written (by the database server, or SQLite's writer thread), page N+1
+ * is fetched, validated and mapped; it is diffed against the database only once page N has committed.
  */
 async function pageThrough<S extends typeof DevicePageSchema | typeof DeltaPageSchema>(
   ctx: Ctx,
@@ -331,57 +356,82 @@ async function pageThrough<S extends typeof DevicePageSchema | typeof DeltaPageS
   schema: S,
   handle: PageHandler<ReturnType<S["parse"]>>,
 ): Promise<void> {
-  const { graph, options, run, progress } = ctx;
-  const direct = directDb();
+  const { graph, options } = ctx;
+  const { connection } = ctx;
   const prefetch = options.prefetch !== false;
   let pending = graph.get(firstLink, schema);
-  for (;;) {
-    const result = await pending;
-    if (!result.ok) {
-      if (result.error.kind === "delta-expired") throw new DeltaExpired(result.error);
-      throw stopFor(result.error);
-    }
-    const page = result.data as ReturnType<S["parse"]>;
-    const next = page["@odata.nextLink"];
-    if (next && prefetch) pending = graph.get(next, schema);
-    const at = ctx.now();
-    const { statements, counts } = await handle(direct, page, next, at);
-    const lease = [options.tenantRef, ctx.holder];
-    try {
-      await direct.batch([
-        {
-          // First, so that nothing of the page is written when another instance took the lease over: the
-          // status becomes NULL, which the NOT NULL column refuses, and the whole transaction rolls back.
-          sql: `UPDATE "SyncRun" SET "status" = CASE WHEN EXISTS (SELECT 1 FROM "SyncLease" WHERE "tenantRef" = ? AND "holder" = ?) THEN "status" ELSE NULL END,
-            "resumeLink" = ?, "pages" = "pages" + 1, "devicesSeen" = "devicesSeen" + ?, "devicesAdded" = "devicesAdded" + ?,
-            "devicesChanged" = "devicesChanged" + ?, "devicesDeleted" = "devicesDeleted" + ?, "heartbeatAt" = ?, "throttledWaits" = ?, "throttledMs" = ?
-            WHERE "id" = ?`,
-          params: [...lease, next ?? null, counts.seen, counts.added, counts.changed, counts.deleted, at, graph.stats.throttledWaits, graph.stats.throttledMs, run.id],
-        },
-        ...statements,
-        { sql: `UPDATE "SyncLease" SET "expiresAt" = ? WHERE "tenantRef" = ? AND "holder" = ?`, params: [new Date(at.getTime() + ctx.ttl), ...lease] },
-      ]);
-    } catch (error) {
-      if (await leaseLost(direct, options.tenantRef, ctx.holder)) {
-        if (next && prefetch) await pending.catch(() => undefined);
-        throw new SyncStop("already-running", "The sync lease was taken over by another instance; this run stops");
+  let committing: Promise<void> | null = null;
+  try {
+    for (;;) {
+      const result = await pending;
+      if (!result.ok) {
+        if (committing) await committing;
+        if (result.error.kind === "delta-expired") throw new DeltaExpired(result.error);
+        throw stopFor(result.error);
       }
-      throw error;
+      const page = result.data as ReturnType<S["parse"]>;
+      const next = page["@odata.nextLink"];
+      if (next && prefetch) pending = graph.get(next, schema);
+      const plan = handle(page, next);
+      if (committing) await committing;
+      const at = ctx.now();
+      const { statements, counts } = await plan(connection.reader, at);
+      committing = commitPage(ctx, connection, statements, counts, next, at);
+      committing.catch(() => undefined); // awaited below or on the next page; not an unhandled rejection meanwhile
+      if (!next) return await committing;
+      if (!prefetch) {
+        await committing;
+        committing = null;
+        pending = graph.get(next, schema);
+      }
     }
-    progress.pages++;
-    progress.devicesSeen += counts.seen;
-    progress.added += counts.added;
-    progress.changed += counts.changed;
-    progress.deleted += counts.deleted;
-    progress.throttledWaits = graph.stats.throttledWaits;
-    progress.elapsedMs = Date.now() - ctx.started;
-    options.onProgress?.({ ...progress });
-    if (options.signal?.aborted) {
-      if (next && prefetch) await pending; // let the in-flight request settle; its page is not applied
-      throw new SyncStop("aborted", "The sync was stopped; the next run resumes from the last committed page");
+  } catch (error) {
+    // A stopped run lets the request in flight settle; its page is not applied.
+    if (error instanceof SyncStop && prefetch) await pending;
+    throw error;
+  }
+}
+
+async function commitPage(
+  ctx: Ctx,
+  connection: SyncConnection,
+  statements: Statement[],
+  counts: PageCounts,
+  next: string | undefined,
+  at: Date,
+): Promise<void> {
+  const { graph, options, run, progress } = ctx;
+  const lease = [options.tenantRef, ctx.holder];
+  try {
+    await connection.batch([
+      {
+        // First, so that nothing of the page is written when another instance took the lease over: the
+        // status becomes NULL, which the NOT NULL column refuses, and the whole transaction rolls back.
+        sql: `UPDATE "SyncRun" SET "status" = CASE WHEN EXISTS (SELECT 1 FROM "SyncLease" WHERE "tenantRef" = ? AND "holder" = ?) THEN "status" ELSE NULL END,
+          "resumeLink" = ?, "pages" = "pages" + 1, "devicesSeen" = "devicesSeen" + ?, "devicesAdded" = "devicesAdded" + ?,
+          "devicesChanged" = "devicesChanged" + ?, "devicesDeleted" = "devicesDeleted" + ?, "heartbeatAt" = ?, "throttledWaits" = ?, "throttledMs" = ?
+          WHERE "id" = ?`,
+        params: [...lease, next ?? null, counts.seen, counts.added, counts.changed, counts.deleted, at, graph.stats.throttledWaits, graph.stats.throttledMs, run.id],
+      },
+      ...statements,
+      { sql: `UPDATE "SyncLease" SET "expiresAt" = ? WHERE "tenantRef" = ? AND "holder" = ?`, params: [new Date(at.getTime() + ctx.ttl), ...lease] },
+    ]);
+  } catch (error) {
+    if (await leaseLost(connection.reader, options.tenantRef, ctx.holder)) {
+      throw new SyncStop("already-running", "The sync lease was taken over by another instance; this run stops");
     }
-    if (!next) return;
-    if (!prefetch) pending = graph.get(next, schema);
+    throw error;
+  }
+  progress.pages++;
+  progress.devicesSeen += counts.seen;
+  progress.added += counts.added;
+  progress.changed += counts.changed;
+  progress.deleted += counts.deleted;
+  progress.throttledWaits = graph.stats.throttledWaits;
+  progress.elapsedMs = Date.now() - ctx.started;
+  options.onProgress?.({ ...progress });
+  if (options.signal?.aborted) {
+    throw new SyncStop("aborted", "The sync was stopped; the next run resumes from the last committed page");
   }
 }
 
@@ -414,65 +464,6 @@ async function evaluateAfterSync(ctx: Ctx): Promise<void> {
     },
     now: at,
   });
-}
-
-/** BitLocker recovery key and LAPS password presence: ids only, never key material. */
-async function recordKeyPresence(ctx: Ctx): Promise<void> {
-  const { db, graph, options } = ctx;
-  const collect = async (
-    first: string,
-    schema: typeof BitlockerKeysPageSchema | typeof LapsPageSchema,
-    pick: (item: Record<string, unknown>) => string | null | undefined,
-    permission: string,
-    what: string,
-  ): Promise<Set<string> | null> => {
-    const ids = new Set<string>();
-    let link: string | undefined = first;
-    while (link) {
-      const page: Awaited<ReturnType<GraphClient["get"]>> = await graph.get(link, schema);
-      if (!page.ok) {
-        if (page.error.kind === "forbidden") {
-          ctx.warnings.push(`${permission} is not granted to the app: JoinScope cannot tell which devices have ${what}, so re-join advice warns about them for every device.`);
-        } else {
-          ctx.warnings.push(`Could not read ${what} presence: ${page.error.message}`);
-        }
-        return null;
-      }
-      const data = page.data as { value: Record<string, unknown>[]; "@odata.nextLink"?: string };
-      for (const item of data.value) {
-        const id = pick(item as Record<string, unknown>);
-        if (id) ids.add(id.toLowerCase());
-      }
-      link = data["@odata.nextLink"];
-    }
-    return ids;
-  };
-  const bitlocker = await collect(
-    "/informationProtection/bitlocker/recoveryKeys?$select=id,deviceId",
-    BitlockerKeysPageSchema,
-    (i) => i.deviceId as string | null,
-    "BitlockerKey.ReadBasic.All",
-    "BitLocker recovery keys stored",
-  );
-  const laps = await collect(
-    "/directory/deviceLocalCredentials?$select=id,deviceName,lastBackupDateTime",
-    LapsPageSchema,
-    (i) => i.id as string,
-    "DeviceLocalCredential.ReadBasic.All",
-    "a LAPS password stored",
-  );
-  const apply = async (ids: Set<string> | null, field: "hasBitlockerKeys" | "hasLapsPassword") => {
-    if (!ids) return;
-    const list = [...ids];
-    await db.$transaction(async (tx) => {
-      await tx.directoryDevice.updateMany({ where: { tenantRef: options.tenantRef }, data: { [field]: false } });
-      for (const part of chunk(list)) {
-        await tx.directoryDevice.updateMany({ where: { tenantRef: options.tenantRef, deviceId: { in: part } }, data: { [field]: true } });
-      }
-    });
-  };
-  await apply(bitlocker, "hasBitlockerKeys");
-  await apply(laps, "hasLapsPassword");
 }
 
 function stopFor(error: GraphFailure): SyncStop {

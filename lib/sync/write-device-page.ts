@@ -1,10 +1,10 @@
 import "server-only";
-import { randomUUID } from "node:crypto";
 import { inList, insertStatements, readBool, readDate, type ColumnKind, type DirectDb, type Statement } from "@/lib/db/direct";
 import { chunk } from "@/lib/db/in-list";
 import type { GraphDevice } from "@/lib/graph/graph-schemas";
 import { dedupeByObjectId, describeDeviceChanges, type StoredDeviceState } from "./describe-device-changes";
 import { mapGraphDevice, type DeviceColumns } from "./map-graph-device";
+import { timeOrderedId } from "./time-ordered-id";
 
 export interface PageCounts {
   seen: number;
@@ -96,10 +96,9 @@ interface StoredDevice extends StoredDeviceState {
  * Only the sync lease holder writes a tenant's devices, so the rows read here are still current when the
  * caller's transaction runs (and the upsert would absorb a concurrent insert anyway).
  */
-export async function planDevicePage(direct: DirectDb, input: ApplyPageInput): Promise<DevicePageWrite> {
+export async function planDevicePage(direct: DirectDb, input: ApplyPageInput, mapped = mapDevicePage(input.devices)): Promise<DevicePageWrite> {
   const { tenantRef, now, syncRunRef } = input;
   const dialect = direct.dialect;
-  const mapped = dedupeByObjectId(input.devices.map(mapGraphDevice));
   const removed = input.removed ?? [];
   const existing = await readStoredDevices(direct, tenantRef, [...mapped.map((d) => d.objectId), ...removed.map((r) => r.id)]);
 
@@ -110,7 +109,7 @@ export async function planDevicePage(direct: DirectDb, input: ApplyPageInput): P
   let added = 0;
   let changed = 0;
   const change = (objectId: string, deviceId: string | null, kind: string, detail: Record<string, unknown>) =>
-    changes.push({ id: randomUUID(), tenantRef, objectId, deviceId, kind, at: now, syncRunRef, detail });
+    changes.push({ id: timeOrderedId(), tenantRef, objectId, deviceId, kind, at: now, syncRunRef, detail });
 
   for (const d of mapped) {
     const before = existing.get(d.objectId);
@@ -164,6 +163,11 @@ export async function planDevicePage(direct: DirectDb, input: ApplyPageInput): P
   return { statements, counts: { seen: mapped.length, added, changed, deleted, touchedDeviceIds: [...touched] } };
 }
 
+/** The database-independent part of a page (mapping and hashing), which a caller can do ahead of time. */
+export function mapDevicePage(devices: GraphDevice[]): DeviceColumns[] {
+  return dedupeByObjectId(devices.map(mapGraphDevice));
+}
+
 async function readStoredDevices(direct: DirectDb, tenantRef: string, objectIds: string[]): Promise<Map<string, StoredDevice>> {
   const out = new Map<string, StoredDevice>();
   for (const part of chunk(objectIds)) {
@@ -193,7 +197,7 @@ async function readStoredDevices(direct: DirectDb, tenantRef: string, objectIds:
 
 function deviceRow(d: DeviceColumns, tenantRef: string, now: Date): Record<string, unknown> {
   return {
-    id: randomUUID(),
+    id: timeOrderedId(),
     tenantRef,
     objectId: d.objectId,
     deviceId: d.deviceId,

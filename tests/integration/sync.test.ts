@@ -272,6 +272,37 @@ describe("what a page writes", () => {
   });
 });
 
+describe("key presence", () => {
+  it("follows Graph on every full sync: a device whose recovery keys and LAPS password are gone is flagged false", async () => {
+    const t = await startSimulatedTenant(db, { seed: 306, deviceCount: 80 });
+    try {
+      const store = t.sim.state.tenant(t.tenantId);
+      const deviceId = store.bitlockerKeys[0]!.deviceId.toLowerCase();
+      const lapsId = store.lapsCredentials[0]!.id.toLowerCase();
+      const flags = (id: string) => db.directoryDevice.findFirstOrThrow({ where: { tenantRef: t.tenantRef, deviceId: id }, select: { hasBitlockerKeys: true, hasLapsPassword: true } });
+      expect((await runSync(db, { tenantRef: t.tenantRef, mode: "full", trigger: "test", resilience: fast })).ok).toBe(true);
+      expect((await flags(deviceId)).hasBitlockerKeys).toBe(true);
+      expect((await flags(lapsId)).hasLapsPassword).toBe(true);
+      const counts = async () => ({
+        bitlocker: await db.directoryDevice.count({ where: { tenantRef: t.tenantRef, hasBitlockerKeys: true } }),
+        laps: await db.directoryDevice.count({ where: { tenantRef: t.tenantRef, hasLapsPassword: true } }),
+        unknown: await db.directoryDevice.count({ where: { tenantRef: t.tenantRef, OR: [{ hasBitlockerKeys: null }, { hasLapsPassword: null }] } }),
+      });
+      const before = await counts();
+      expect(before.unknown).toBe(0);
+
+      store.bitlockerKeys = store.bitlockerKeys.filter((k) => k.deviceId.toLowerCase() !== deviceId);
+      store.lapsCredentials = store.lapsCredentials.filter((c) => c.id.toLowerCase() !== lapsId);
+      expect((await runSync(db, { tenantRef: t.tenantRef, mode: "full", trigger: "test", resilience: fast })).ok).toBe(true);
+      expect((await flags(deviceId)).hasBitlockerKeys).toBe(false);
+      expect((await flags(lapsId)).hasLapsPassword).toBe(false);
+      expect(await counts()).toEqual({ bitlocker: before.bitlocker - 1, laps: before.laps - 1, unknown: 0 });
+    } finally {
+      await t.sim.close();
+    }
+  });
+});
+
 describe("credentials and permissions", () => {
   it.each([
     ["a wrong secret", { secret: "wrong-secret-value-123" }, /client secret is wrong/i, "auth"],

@@ -1,0 +1,131 @@
+import "server-only";
+import { resolve } from "node:path";
+import { Worker } from "node:worker_threads";
+import { DatabaseBusyError, encodeValue, type Statement } from "@/lib/db/direct";
+
+/**
+ * Runs a sync's page transactions on a thread of their own (SQLite only). better-sqlite3 is synchronous: on
+ * the main thread a 999-device page (about 4 MB of rows and index pages, plus the WAL's write-back) blocked
+ * the event loop for 35 ms of CPU and as much again waiting for the disk, so Graph's next page could not be
+ * received or validated meanwhile. Here the write of page N overlaps with fetching and preparing page N+1.
+ *
+ * The worker is plain JavaScript evaluated from this string, so it needs no bundler or TypeScript loader
+ * (Next.js server, CLI, tests): it only requires better-sqlite3, resolved from the working directory like the
+ * app's own. Statements arrive with their parameters already in Prisma's SQLite encodings (encodeValue).
+ * Each batch is one transaction, exactly as DirectDb.batch: all of its statements or none.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const Database = require(require.resolve("better-sqlite3", { paths: [process.cwd()] }));
+// Blocking this thread while another connection holds the write lock is harmless (the main thread and its
+// Prisma connection keep running and release it), so SQLite's own busy timeout replaces direct.ts's retry loop.
+const conn = new Database(workerData.file, { timeout: workerData.busyMs });
+conn.pragma("journal_mode = WAL");
+conn.pragma("synchronous = NORMAL");
+conn.pragma("wal_autocheckpoint = " + workerData.autocheckpointPages);
+conn.pragma("cache_size = -" + workerData.cacheKb);
+const cache = new Map();
+const prepare = (sql) => {
+  let stmt = cache.get(sql);
+  if (!stmt) {
+    if (cache.size > 256) cache.clear();
+    stmt = conn.prepare(sql);
+    cache.set(sql, stmt);
+  }
+  return stmt;
+};
+parentPort.on("message", (message) => {
+  if (message.close) {
+    conn.close();
+    parentPort.postMessage({ closed: true });
+    return;
+  }
+  try {
+    conn.exec("BEGIN IMMEDIATE");
+    try {
+      const counts = message.statements.map((s) => prepare(s.sql).run(...s.params).changes);
+      conn.exec("COMMIT");
+      parentPort.postMessage({ id: message.id, counts });
+    } catch (error) {
+      if (conn.inTransaction) conn.exec("ROLLBACK");
+      throw error;
+    }
+  } catch (error) {
+    parentPort.postMessage({ id: message.id, error: { message: String(error && error.message), code: error && error.code } });
+  }
+});
+`;
+
+/**
+ * SQLite moves committed pages from the WAL into the database file (a checkpoint, which waits for an fsync)
+ * whenever a commit leaves more than 1,000 pages (4 MB) in the WAL. A 999-device Graph page writes about that
+ * much, so with the default every sync page paid a checkpoint; measured on the bench machine, writing 20,000
+ * devices took 1.2–1.6 s that way and 0.5–0.65 s with a checkpoint every ~40 MB. Durability is unchanged
+ * (a checkpoint only copies committed pages); the WAL file grows to about this size.
+ */
+const AUTOCHECKPOINT_PAGES = 10_000;
+const BUSY_MS = 10_000;
+/**
+ * A page's transaction dirties rows and leaf pages all over the random-keyed indexes (object ids, device ids,
+ * names): with SQLite's default 2 MB cache they spilled to the WAL in the middle of the transaction, and were
+ * written again at commit.
+ */
+const CACHE_KB = 32 * 1024;
+
+export interface SqlitePageWriter {
+  /** One transaction; resolves with each statement's changed-row count once committed. */
+  batch(statements: readonly Statement[]): Promise<number[]>;
+  close(): Promise<void>;
+}
+
+export function openSqlitePageWriter(url: string): SqlitePageWriter {
+  const file = resolve(url.replace(/^file:/, "").replace(/\?.*$/, ""));
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, busyMs: BUSY_MS, autocheckpointPages: AUTOCHECKPOINT_PAGES, cacheKb: CACHE_KB } });
+  const waiting = new Map<number, { resolve: (counts: number[]) => void; reject: (error: Error) => void }>();
+  let nextId = 0;
+  let failure: Error | null = null;
+  const failAll = (error: Error) => {
+    failure = error;
+    for (const w of waiting.values()) w.reject(error);
+    waiting.clear();
+  };
+  worker.on("message", (m: { id: number; counts?: number[]; error?: { message: string; code?: string } }) => {
+    const w = waiting.get(m.id);
+    if (!w) return;
+    waiting.delete(m.id);
+    if (m.error) {
+      w.reject(m.error.code === "SQLITE_BUSY" ? new DatabaseBusyError() : Object.assign(new Error(m.error.message), { code: m.error.code }));
+    } else {
+      w.resolve(m.counts!);
+    }
+  });
+  worker.on("error", failAll);
+  worker.on("exit", (code) => failAll(new Error(`the SQLite page writer stopped (exit ${code})`)));
+
+  return {
+    batch(statements) {
+      if (failure) return Promise.reject(failure);
+      if (statements.length === 0) return Promise.resolve([]);
+      const id = nextId++;
+      const encoded = statements.map((s) => ({ sql: s.sql, params: s.params.map(encodeParam) }));
+      return new Promise<number[]>((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        worker.postMessage({ id, statements: encoded });
+      });
+    },
+    async close() {
+      if (failure) return;
+      await new Promise<void>((resolve) => {
+        worker.once("message", () => resolve());
+        worker.postMessage({ close: true });
+      });
+      await worker.terminate();
+    },
+  };
+}
+
+function encodeParam(value: unknown): unknown {
+  if (value instanceof Date) return encodeValue("sqlite", "datetime", value);
+  if (typeof value === "boolean") return encodeValue("sqlite", "bool", value);
+  return value === undefined ? null : value;
+}
