@@ -1,16 +1,18 @@
 /**
  * One measured sync step in a fresh process (started with NODE_EXTRA_CA_CERTS for the simulator's CA).
- * argv: floor | full | delta. Prints one JSON line: { seconds, devices, pages, peakRssMb }.
+ * argv: floor [with-keys] | full | findings | delta. Prints one JSON line: { seconds, phaseMs, cpuSeconds, devices, pages, peakRssMb, … }.
  */
 import { createDb } from "@/lib/db/client";
+import { reevaluateAllFindings } from "@/lib/findings/reevaluate-findings";
 import { createGraphClient } from "@/lib/graph/graph-client";
 import { DEVICE_SELECT, DevicePageSchema } from "@/lib/graph/graph-schemas";
+import { collectKeyPresence } from "@/lib/sync/record-key-presence";
 import { runSync } from "@/lib/sync/run-sync";
 import { createTenant } from "@/lib/tenants/create-tenant";
 import { setTenantApp } from "@/lib/tenants/set-tenant-app";
 import { peakRssMb } from "./server";
 
-const mode = process.argv[2] as "floor" | "full" | "delta";
+const mode = process.argv[2] as "floor" | "full" | "findings" | "delta";
 const sim = JSON.parse(process.env.BENCH_SIMULATOR ?? "{}");
 const app = {
   tenantId: sim.tenantId,
@@ -20,12 +22,17 @@ const app = {
 };
 
 if (mode === "floor") {
-  // The least any sync must do: fetch and validate the same pages, with the same client and page prefetch.
+  // The least any sync must do: fetch and validate the same pages, with the same client (and its request budget)
+  // and page prefetch. argv[3] "with-keys": also the BitLocker / LAPS pages a full sync pages through alongside
+  // /devices, with the sync's own collector (lib/sync/record-key-presence.ts, which writes nothing).
+  const withKeys = process.argv[3] === "with-keys";
   const graph = createGraphClient(app);
   await graph.get("/devices?$select=id&$top=1", DevicePageSchema); // token + connection, as runSync's delta-link call does
   const started = performance.now();
+  const cpu = process.cpuUsage();
   let devices = 0;
   let pages = 0;
+  const keys = withKeys ? collectKeyPresence(graph) : null;
   let pending = graph.get(`/devices?$select=${DEVICE_SELECT}&$top=999`, DevicePageSchema);
   for (;;) {
     const page = await pending;
@@ -36,7 +43,9 @@ if (mode === "floor") {
     pages++;
     if (!next) break;
   }
-  console.log(JSON.stringify({ seconds: (performance.now() - started) / 1000, devices, pages, peakRssMb: peakRssMb() }));
+  const presence = await keys;
+  if (presence?.warnings.length) throw new Error(presence.warnings.join(" "));
+  console.log(JSON.stringify({ seconds: (performance.now() - started) / 1000, cpuSeconds: cpuSeconds(cpu), devices, pages, peakRssMb: peakRssMb() }));
   process.exit(0);
 }
 
@@ -49,11 +58,34 @@ if (!tenantRef) {
   await setTenantApp(db, { tenantRef, cloud: "custom", authorityHost: sim.authorityHost, graphBaseUrl: sim.graphBaseUrl, clientId: sim.clientId, credential: { kind: "secret", clientSecret: sim.clientSecret }, actor: "bench" });
 }
 const started = performance.now();
-// Findings and key presence are measured elsewhere (bench:rules); this is the directory sync itself.
-const outcome = await runSync(db, { tenantRef, mode, trigger: "cli", evaluateFindings: false, checkKeyPresence: false, onProgress: process.env.BENCH_VERBOSE ? (p) => console.error(`page ${p.pages} at ${Math.round(performance.now() - started)} ms`) : undefined });
+const cpu = process.cpuUsage();
+if (mode === "findings") {
+  // What runSync does after a full sync (evaluateAfterSync), in a process of its own so that its time and
+  // memory are reported apart from the directory sync's.
+  const result = await reevaluateAllFindings(db, tenantRef, new Date());
+  const seconds = (performance.now() - started) / 1000;
+  console.log(JSON.stringify({ seconds, cpuSeconds: cpuSeconds(cpu), devices: result.subjects, pages: 0, opened: result.opened, peakRssMb: peakRssMb() }));
+  await db.$disconnect();
+  process.exit(0);
+}
+// The sync as the product runs it (key presence after a full sync). The findings pass that follows a full sync
+// is the "findings" step; a delta sync's (only the changed devices) runs here, unless BENCH_SKIP_FINDINGS.
+const outcome = await runSync(db, {
+  tenantRef,
+  mode,
+  trigger: "cli",
+  evaluateFindings: mode === "delta" && !process.env.BENCH_SKIP_FINDINGS,
+  onProgress: process.env.BENCH_VERBOSE ? (p) => console.error(`page ${p.pages} at ${Math.round(performance.now() - started)} ms`) : undefined,
+});
 if (!outcome.ok) throw new Error(outcome.error.message);
 const seconds = (performance.now() - started) / 1000;
 const stored = await db.directoryDevice.count({ where: { tenantRef, deletedAt: null } });
-console.log(JSON.stringify({ seconds, devices: outcome.run.devicesSeen, pages: outcome.run.pages, changed: outcome.run.changed, stored, peakRssMb: peakRssMb() }));
+console.log(JSON.stringify({ seconds, phaseMs: outcome.run.phaseMs, cpuSeconds: cpuSeconds(cpu), devices: outcome.run.devicesSeen, pages: outcome.run.pages, changed: outcome.run.changed, stored, peakRssMb: peakRssMb() }));
 await db.$disconnect();
 process.exit(0);
+
+/** CPU time of this process (all its threads) since `from`: on a shared machine, steadier than wall time. */
+function cpuSeconds(from: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(from);
+  return (used.user + used.system) / 1e6;
+}
