@@ -4,7 +4,7 @@
  */
 import { createDb } from "@/lib/db/client";
 import { loadSubjectContext } from "@/lib/findings/load-device-subjects";
-import { reevaluateAllFindings, reevaluateFindings } from "@/lib/findings/reevaluate-findings";
+import { reevaluateAllFindings, reevaluateFindings, SUBJECT_BATCH } from "@/lib/findings/reevaluate-findings";
 import { peakRssMb } from "./server";
 
 const mode = process.argv[2] as "floor" | "full" | "incremental";
@@ -13,10 +13,13 @@ const tenant = await db.tenant.findFirstOrThrow({ select: { id: true } });
 const started = performance.now();
 let out: Record<string, unknown>;
 if (mode === "floor") {
-  // The same reads as a full pass (directory, report heads, report bodies in batches), no rules, no writes.
-  const ctx = await loadSubjectContext(db, { tenantRef: tenant.id, scope: "all" });
+  // The same reads as a full pass through the same loader (directory, report heads, report bodies and events in
+  // batches of the same size), no rules, no writes.
+  const ctx = await loadSubjectContext({ tenantRef: tenant.id, scope: "all" });
   let subjects = 0;
-  for (let i = 0; i < ctx.keys.length; i += 400) subjects += (await ctx.build(ctx.keys.slice(i, i + 400))).length;
+  for (let i = 0; i < ctx.keys.length; i += SUBJECT_BATCH) {
+    for (const pending of await ctx.build(ctx.keys.slice(i, i + SUBJECT_BATCH))) if (pending.load().subject) subjects++;
+  }
   out = { subjects };
 } else if (mode === "full") {
   out = { ...(await reevaluateAllFindings(db, tenant.id)) };

@@ -1,10 +1,15 @@
 import "server-only";
-import type { Db } from "@/lib/db/client";
-import { toDirectoryObject } from "./directory-object-from-graph";
+import { hasX509AlternativeSecurityId, type AlternativeSecurityId } from "@/lib/graph/alternative-security-ids";
+import { directDb, inList, readBool, readDate, readJson, type DirectDb, type Row } from "@/lib/db/direct";
+import { chunk } from "@/lib/db/in-list";
 import type { AgentEvent, ParsedDsregcmd } from "@/lib/reports/types";
 import type { DeviceRuleSettings, DeviceSubject, DirectoryObject } from "@/lib/rules/device-subject";
 import type { SyncScope } from "@/lib/rules/sync-scope";
-import { chunk } from "@/lib/db/in-list";
+
+/**
+ * Reads go through the driver (lib/db/direct.ts), not Prisma: a full pass reads 100,000 directory objects and
+ * as many report bodies, and Prisma's client runtime cost more than the database did (bench/RESULTS.md).
+ */
 
 /** A subject is what findings are about: a registration id, an object without one, or a host that never joined. */
 export interface LoadedSubject {
@@ -15,36 +20,80 @@ export interface LoadedSubject {
   subject: DeviceSubject;
 }
 
-const DEVICE_SELECT = {
-  objectId: true,
-  deviceId: true,
-  displayName: true,
-  accountEnabled: true,
-  trustType: true,
-  profileType: true,
-  registrationDateTime: true,
-  approximateLastSignInDateTime: true,
-  operatingSystem: true,
-  operatingSystemVersion: true,
-  onPremisesSyncEnabled: true,
-  onPremisesLastSyncDateTime: true,
-  physicalIds: true,
-  thumbprint: true,
-  hardwareId: true,
-  isPending: true,
-  hasBitlockerKeys: true,
-  hasLapsPassword: true,
-  deletedAt: true,
-  deletedReason: true,
-  isManaged: true,
-  isCompliant: true,
-  mdmAppId: true,
-  alternativeSecurityIds: true,
-} as const;
+/** The DirectoryDevice columns the rules read (DirectoryObject), nothing else: `raw` alone is ~2 KB a row. */
+const DEVICE_COLUMNS = [
+  "objectId",
+  "deviceId",
+  "displayName",
+  "accountEnabled",
+  "trustType",
+  "profileType",
+  "registrationDateTime",
+  "approximateLastSignInDateTime",
+  "operatingSystem",
+  "operatingSystemVersion",
+  "onPremisesSyncEnabled",
+  "onPremisesLastSyncDateTime",
+  "physicalIds",
+  "alternativeSecurityIds",
+  "thumbprint",
+  "hardwareId",
+  "isPending",
+  "hasBitlockerKeys",
+  "hasLapsPassword",
+  "deletedAt",
+  "deletedReason",
+  "isManaged",
+  "isCompliant",
+  "mdmAppId",
+] as const;
+const DEVICE_SELECT = `SELECT ${DEVICE_COLUMNS.map((c) => `"${c}"`).join(", ")} FROM "DirectoryDevice"`;
 
-type DeviceRow = Awaited<ReturnType<Db["directoryDevice"]["findMany"]>>[number];
+const SQLITE_ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$/;
 
-const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+/** A DateTime column as the ISO string `Date.toISOString()` gives (what the rules and the fingerprints saw before). */
+function readIso(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  // SQLite stores Prisma's DateTime as `…T…​.mmm+00:00`: rewriting the zone skips a Date per value.
+  if (typeof value === "string" && SQLITE_ISO.test(value)) return `${value.slice(0, 23)}Z`;
+  return readDate(value)!.toISOString();
+}
+
+function readTime(value: unknown): number {
+  return readDate(value)!.getTime();
+}
+
+const str = (value: unknown) => (value === null || value === undefined ? null : (value as string));
+
+/** The rules' view of a DirectoryDevice row read through the driver (the same mapping as toDirectoryObject). */
+export function directoryObjectFromRow(row: Row): DirectoryObject {
+  return {
+    objectId: row.objectId as string,
+    deviceId: str(row.deviceId),
+    displayName: str(row.displayName),
+    accountEnabled: readBool(row.accountEnabled),
+    trustType: str(row.trustType),
+    profileType: str(row.profileType),
+    registrationDateTime: readIso(row.registrationDateTime),
+    approximateLastSignInDateTime: readIso(row.approximateLastSignInDateTime),
+    operatingSystem: str(row.operatingSystem),
+    operatingSystemVersion: str(row.operatingSystemVersion),
+    onPremisesSyncEnabled: readBool(row.onPremisesSyncEnabled),
+    onPremisesLastSyncDateTime: readIso(row.onPremisesLastSyncDateTime),
+    physicalIds: readJson<string[]>(row.physicalIds),
+    thumbprint: str(row.thumbprint),
+    hasX509: hasX509AlternativeSecurityId(readJson<AlternativeSecurityId[]>(row.alternativeSecurityIds) ?? []),
+    hardwareId: str(row.hardwareId),
+    isPending: readBool(row.isPending) ?? false,
+    hasBitlockerKeys: readBool(row.hasBitlockerKeys),
+    hasLapsPassword: readBool(row.hasLapsPassword),
+    deletedAt: readIso(row.deletedAt),
+    deletedReason: str(row.deletedReason),
+    isManaged: readBool(row.isManaged),
+    isCompliant: readBool(row.isCompliant),
+    mdmAppId: str(row.mdmAppId),
+  };
+}
 
 export function subjectKeyFor(deviceId: string | null, objectId: string | null, hostname: string | null): string {
   if (deviceId) return `d:${deviceId}`;
@@ -58,8 +107,19 @@ interface ReportHead {
   deviceId: string | null;
   hostname: string;
   objectGuid: string | null;
-  capturedAt: Date;
-  receivedAt: Date;
+  capturedAt: number;
+  /** The latest receivedAt of any of the subject's reports: when the machine last reported. */
+  receivedAt: number;
+}
+
+/**
+ * One subject of a batch whose rows are read but whose report JSON is not parsed yet: `load()` parses it. A pass
+ * loads, evaluates and drops one subject at a time, so the parsed reports (~70 objects each) die young instead of
+ * being copied by every young-generation collection while a whole batch waits.
+ */
+export interface PendingSubject {
+  key: string;
+  load(): LoadedSubject;
 }
 
 /** Everything but the report bodies: small enough to hold for 100,000 devices. */
@@ -68,7 +128,19 @@ export interface SubjectContext {
   settings: Omit<DeviceRuleSettings, "now">;
   /** Subject keys in evaluation order. */
   keys: string[];
-  build(keys: string[]): Promise<LoadedSubject[]>;
+  /** Reads the rows of one batch of subjects (report bodies and events); subjects deleted meanwhile are left out. */
+  build(keys: string[]): Promise<PendingSubject[]>;
+}
+
+export type SubjectScope = "all" | { deviceIds?: string[]; objectIds?: string[]; hostnames?: string[] };
+
+/** Runs `sql` once per chunk of `values`, `{in}` standing for `"column" IN (?, …)`; `params` bind before the list. */
+async function queryIn(direct: DirectDb, sql: string, column: string, values: readonly string[], params: readonly unknown[] = []): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const part of chunk(values)) {
+    for (const row of await direct.query(sql.replace("{in}", inList(column, part.length)), [...params, ...part])) rows.push(row);
+  }
+  return rows;
 }
 
 /**
@@ -77,78 +149,81 @@ export interface SubjectContext {
  * Phase one reads the directory and the report heads in bulk; `build(keys)` then reads the report bodies
  * of one batch of subjects, so memory stays bounded however large the tenant.
  */
-export async function loadSubjectContext(
-  db: Db,
-  options: { tenantRef: string; scope: "all" | { deviceIds?: string[]; objectIds?: string[]; hostnames?: string[] } },
-): Promise<SubjectContext> {
+export async function loadSubjectContext(options: { tenantRef: string; scope: SubjectScope; direct?: DirectDb }): Promise<SubjectContext> {
   const { tenantRef, scope } = options;
-  const tenant = await db.tenant.findUniqueOrThrow({
-    where: { id: tenantRef },
-    select: { tenantId: true, syncScope: true, staleThresholdDays: true, agentIntervalMinutes: true, lastSyncAt: true },
-  });
-  const tenantHasAgents = (await db.deviceReport.findFirst({ where: { tenantRef }, select: { id: true } })) !== null;
+  const direct = options.direct ?? directDb();
+  const [tenant] = await direct.query(
+    `SELECT "tenantId", "syncScope", "staleThresholdDays", "agentIntervalMinutes", "lastSyncAt" FROM "Tenant" WHERE "id" = ?`,
+    [tenantRef],
+  );
+  if (!tenant) throw new Error(`loadSubjectContext: no tenant ${tenantRef}`);
+  const tenantId = tenant.tenantId as string;
+  const tenantHasAgents = (await direct.query(`SELECT 1 AS "one" FROM "DeviceReport" WHERE "tenantRef" = ? LIMIT 1`, [tenantRef])).length > 0;
   const settings: Omit<DeviceRuleSettings, "now"> = {
-    syncScope: (tenant.syncScope ?? null) as SyncScope | null,
-    staleThresholdDays: tenant.staleThresholdDays,
-    agentIntervalMinutes: tenant.agentIntervalMinutes,
+    syncScope: readJson<SyncScope>(tenant.syncScope),
+    staleThresholdDays: Number(tenant.staleThresholdDays),
+    agentIntervalMinutes: Number(tenant.agentIntervalMinutes),
     tenantHasAgents,
-    directorySyncedAt: iso(tenant.lastSyncAt),
+    directorySyncedAt: readIso(tenant.lastSyncAt),
   };
 
   // 1. Directory objects in scope, plus every object sharing a machine identity with them (duplicates).
-  let devices: DeviceRow[];
+  let objects: DirectoryObject[];
   if (scope === "all") {
-    devices = (await db.directoryDevice.findMany({ where: { tenantRef }, select: DEVICE_SELECT })) as DeviceRow[];
+    objects = (await direct.query(`${DEVICE_SELECT} WHERE "tenantRef" = ?`, [tenantRef])).map(directoryObjectFromRow);
   } else {
     const deviceIds = [...new Set(scope.deviceIds ?? [])];
     const objectIds = [...new Set(scope.objectIds ?? [])];
     const hostnames = [...new Set((scope.hostnames ?? []).map((h) => h.toUpperCase()))];
-    const direct: DeviceRow[] = [];
-    for (const part of chunk(deviceIds)) direct.push(...((await db.directoryDevice.findMany({ where: { tenantRef, deviceId: { in: part } }, select: DEVICE_SELECT })) as DeviceRow[]));
-    for (const part of chunk(objectIds)) direct.push(...((await db.directoryDevice.findMany({ where: { tenantRef, objectId: { in: part } }, select: DEVICE_SELECT })) as DeviceRow[]));
-    const hw = [...new Set(direct.map((d) => d.hardwareId).filter((v): v is string => !!v))];
-    const names = [...new Set([...direct.map((d) => d.displayName).filter((v): v is string => !!v), ...hostnames])];
-    const related: DeviceRow[] = [];
-    for (const part of chunk(hw)) related.push(...((await db.directoryDevice.findMany({ where: { tenantRef, hardwareId: { in: part } }, select: DEVICE_SELECT })) as DeviceRow[]));
-    for (const part of chunk(names)) related.push(...((await db.directoryDevice.findMany({ where: { tenantRef, displayName: { in: part } }, select: DEVICE_SELECT })) as DeviceRow[]));
-    const byObject = new Map<string, DeviceRow>();
-    for (const d of [...direct, ...related]) byObject.set(d.objectId, d);
-    devices = [...byObject.values()];
+    const where = `${DEVICE_SELECT} WHERE "tenantRef" = ? AND {in}`;
+    const direct0 = [
+      ...(await queryIn(direct, where, "deviceId", deviceIds, [tenantRef])),
+      ...(await queryIn(direct, where, "objectId", objectIds, [tenantRef])),
+    ].map(directoryObjectFromRow);
+    const hw = [...new Set(direct0.map((d) => d.hardwareId).filter((v): v is string => !!v))];
+    const names = [...new Set([...direct0.map((d) => d.displayName).filter((v): v is string => !!v), ...hostnames])];
+    const related = [
+      ...(await queryIn(direct, where, "hardwareId", hw, [tenantRef])),
+      ...(await queryIn(direct, where, "displayName", names, [tenantRef])),
+    ].map(directoryObjectFromRow);
+    const byObject = new Map<string, DirectoryObject>();
+    for (const d of [...direct0, ...related]) byObject.set(d.objectId, d);
+    objects = [...byObject.values()];
   }
-  const objects = devices.map(toDirectoryObject);
-  devices = [];
 
   // 2. Report heads: the latest report per device (per hostname for reports without a registration id).
-  const reportWhere =
+  const HEAD_SELECT = `SELECT "id", "deviceId", "hostname", "objectGuid", "capturedAt", "receivedAt" FROM "DeviceReport" WHERE "tenantRef" = ?`;
+  const headRows =
     scope === "all"
-      ? [{ tenantRef }]
+      ? await direct.query(HEAD_SELECT, [tenantRef])
       : [
-          ...chunk([...new Set([...(scope.deviceIds ?? []), ...objects.map((o) => o.deviceId).filter((v): v is string => !!v)])]).map((part) => ({ tenantRef, deviceId: { in: part } })),
-          ...chunk([...new Set(scope.hostnames ?? [])]).map((part) => ({ tenantRef, deviceId: null, hostname: { in: part } })),
+          ...(await queryIn(direct, `${HEAD_SELECT} AND {in}`, "deviceId", [...new Set([...(scope.deviceIds ?? []), ...objects.map((o) => o.deviceId).filter((v): v is string => !!v)])], [tenantRef])),
+          ...(await queryIn(direct, `${HEAD_SELECT} AND "deviceId" IS NULL AND {in}`, "hostname", [...new Set(scope.hostnames ?? [])], [tenantRef])),
         ];
   const latest = new Map<string, ReportHead>();
-  for (const where of reportWhere) {
-    const heads = await db.deviceReport.findMany({ where, select: { id: true, deviceId: true, hostname: true, objectGuid: true, capturedAt: true, receivedAt: true } });
-    for (const h of heads) {
-      const key = h.deviceId ? `d:${h.deviceId}` : `h:${h.hostname.toLowerCase()}`;
-      const prev = latest.get(key);
-      if (!prev || h.capturedAt > prev.capturedAt || (h.capturedAt.getTime() === prev.capturedAt.getTime() && h.id > prev.id)) {
-        latest.set(key, { ...h, key, receivedAt: prev && prev.receivedAt > h.receivedAt ? prev.receivedAt : h.receivedAt });
-      } else if (h.receivedAt > prev.receivedAt) {
-        prev.receivedAt = h.receivedAt;
-      }
+  for (const r of headRows) {
+    const deviceId = str(r.deviceId);
+    const hostname = r.hostname as string;
+    const key = deviceId ? `d:${deviceId}` : `h:${hostname.toLowerCase()}`;
+    const id = r.id as string;
+    const capturedAt = readTime(r.capturedAt);
+    const receivedAt = readTime(r.receivedAt);
+    const prev = latest.get(key);
+    if (!prev || capturedAt > prev.capturedAt || (capturedAt === prev.capturedAt && id > prev.id)) {
+      latest.set(key, { id, key, deviceId, hostname, objectGuid: str(r.objectGuid), capturedAt, receivedAt: prev && prev.receivedAt > receivedAt ? prev.receivedAt : receivedAt });
+    } else if (receivedAt > prev.receivedAt) {
+      prev.receivedAt = receivedAt;
     }
   }
 
   // 3. Deletion history, only for objects that are gone (the rules use it to say when and who).
   const history = new Map<string, DeviceSubject["history"]>();
   const deletedIds = objects.filter((o) => o.deletedAt).map((o) => o.objectId);
-  for (const part of chunk(deletedIds)) {
-    for (const c of await db.directoryChange.findMany({ where: { tenantRef, objectId: { in: part } }, select: { objectId: true, kind: true, at: true, detail: true } })) {
-      const list = history.get(c.objectId) ?? [];
-      list.push({ kind: c.kind, at: c.at.toISOString(), detail: c.detail });
-      history.set(c.objectId, list);
-    }
+  for (const c of await queryIn(direct, `SELECT "objectId", "kind", "at", "detail" FROM "DirectoryChange" WHERE "tenantRef" = ? AND {in}`, "objectId", deletedIds, [tenantRef])) {
+    const objectId = c.objectId as string;
+    const list = history.get(objectId) ?? [];
+    list.push({ kind: c.kind as string, at: readIso(c.at)!, detail: readJson(c.detail) });
+    history.set(objectId, list);
   }
 
   // 4. Indexes, and which object each report subject claims.
@@ -157,9 +232,9 @@ export async function loadSubjectContext(
   const byName = new Map<string, DirectoryObject[]>();
   const push = (m: Map<string, DirectoryObject[]>, k: string | null, o: DirectoryObject) => {
     if (!k) return;
-    const list = m.get(k) ?? [];
-    list.push(o);
-    m.set(k, list);
+    const list = m.get(k);
+    if (list) list.push(o);
+    else m.set(k, [o]);
   };
   for (const o of objects) {
     push(byDeviceId, o.deviceId, o);
@@ -220,77 +295,87 @@ export async function loadSubjectContext(
     keys.push(key);
   }
 
-  async function build(batch: string[]): Promise<LoadedSubject[]> {
-    const heads = batch.map((k) => latest.get(k)).filter((h): h is ReportHead => !!h && reportDirectory.has(h.key));
-    const ids = heads.map((h) => h.id);
-    const eventsByReport = new Map<string, AgentEvent[]>();
-    const bodies = new Map<string, { parsed: unknown; systemParsed: unknown; computerDn: string | null }>();
-    for (const part of chunk(ids)) {
-      for (const e of await db.agentEvent.findMany({
-        where: { reportRef: { in: part } },
-        select: { reportRef: true, eventId: true, time: true, level: true, task: true, log: true, message: true },
-      })) {
-        const list = eventsByReport.get(e.reportRef) ?? [];
-        list.push({ id: e.eventId, time: e.time.toISOString(), level: e.level, task: e.task, log: e.log, message: e.message });
-        eventsByReport.set(e.reportRef, list);
-      }
-      for (const r of await db.deviceReport.findMany({ where: { id: { in: part } }, select: { id: true, parsed: true, systemParsed: true, computerDn: true } })) {
-        bodies.set(r.id, r);
-      }
+  // Sorted, so a pass writes each index of Finding and FindingEvent in key order.
+  keys.sort();
+
+  async function build(batch: string[]): Promise<PendingSubject[]> {
+    const ids: string[] = [];
+    for (const k of batch) {
+      const h = latest.get(k);
+      if (h && reportDirectory.has(k)) ids.push(h.id);
     }
-    const out: LoadedSubject[] = [];
+    const eventsByReport = new Map<string, AgentEvent[]>();
+    for (const e of await queryIn(direct, `SELECT "reportRef", "eventId", "time", "level", "task", "log", "message" FROM "AgentEvent" WHERE {in}`, "reportRef", ids)) {
+      const reportRef = e.reportRef as string;
+      const event: AgentEvent = { id: Number(e.eventId), time: readIso(e.time)!, level: e.level as string, task: str(e.task), log: str(e.log), message: e.message as string };
+      const list = eventsByReport.get(reportRef);
+      if (list) list.push(event);
+      else eventsByReport.set(reportRef, [event]);
+    }
+    const bodies = new Map<string, Row>();
+    for (const r of await queryIn(direct, `SELECT "id", "parsed", "systemParsed", "computerDn" FROM "DeviceReport" WHERE {in}`, "id", ids)) bodies.set(r.id as string, r);
+
+    const out: PendingSubject[] = [];
     for (const key of batch) {
       const head = latest.get(key);
       if (head && reportDirectory.has(key)) {
         const body = bodies.get(head.id);
         if (!body) continue; // deleted between the phases
-        const directory = reportDirectory.get(key) ?? null;
-        out.push({
-          key,
-          deviceId: head.deviceId,
-          objectId: directory?.objectId ?? null,
-          hostname: head.hostname,
-          subject: {
-            tenantId: tenant.tenantId,
-            report: {
-              parsed: JSON.parse(body.parsed as string) as ParsedDsregcmd,
-              systemParsed: body.systemParsed ? (JSON.parse(body.systemParsed as string) as ParsedDsregcmd) : null,
-              capturedAt: head.capturedAt.toISOString(),
-              receivedAt: head.receivedAt.toISOString(),
-              hostname: head.hostname,
-              computerDn: body.computerDn,
-              objectGuid: head.objectGuid,
-              events: eventsByReport.get(head.id) ?? [],
-            },
-            directory,
-            history: directory ? (history.get(directory.objectId) ?? []) : [],
-            otherObjects: related(directory),
-            candidates: (byName.get(shortName(head.hostname)) ?? []).filter((o) => o.deviceId !== head.deviceId && o.objectId !== directory?.objectId),
-            lastReportAt: head.receivedAt.toISOString(),
-          },
-        });
+        out.push({ key, load: () => reportSubject(head, body, eventsByReport.get(head.id) ?? []) });
         continue;
       }
       const directory = objectOnly.get(key);
       if (!directory) continue;
       out.push({
         key,
-        deviceId: directory.deviceId,
-        objectId: directory.objectId,
-        hostname: directory.displayName,
-        subject: {
-          tenantId: tenant.tenantId,
-          report: null,
-          directory,
-          history: history.get(directory.objectId) ?? [],
-          otherObjects: related(directory),
-          candidates: [],
-          lastReportAt: null,
-        },
+        load: () => ({
+          key,
+          deviceId: directory.deviceId,
+          objectId: directory.objectId,
+          hostname: directory.displayName,
+          subject: {
+            tenantId,
+            report: null,
+            directory,
+            history: history.get(directory.objectId) ?? [],
+            otherObjects: related(directory),
+            candidates: [],
+            lastReportAt: null,
+          },
+        }),
       });
     }
     return out;
   }
 
-  return { tenantId: tenant.tenantId, settings, keys, build };
+  function reportSubject(head: ReportHead, body: Row, events: AgentEvent[]): LoadedSubject {
+    const directory = reportDirectory.get(head.key) ?? null;
+    const receivedAt = new Date(head.receivedAt).toISOString();
+    return {
+      key: head.key,
+      deviceId: head.deviceId,
+      objectId: directory?.objectId ?? null,
+      hostname: head.hostname,
+      subject: {
+        tenantId,
+        report: {
+          parsed: JSON.parse(body.parsed as string) as ParsedDsregcmd,
+          systemParsed: body.systemParsed ? (JSON.parse(body.systemParsed as string) as ParsedDsregcmd) : null,
+          capturedAt: new Date(head.capturedAt).toISOString(),
+          receivedAt,
+          hostname: head.hostname,
+          computerDn: str(body.computerDn),
+          objectGuid: head.objectGuid,
+          events,
+        },
+        directory,
+        history: directory ? (history.get(directory.objectId) ?? []) : [],
+        otherObjects: related(directory),
+        candidates: (byName.get(shortName(head.hostname)) ?? []).filter((o) => o.deviceId !== head.deviceId && o.objectId !== directory?.objectId),
+        lastReportAt: receivedAt,
+      },
+    };
+  }
+
+  return { tenantId, settings, keys, build };
 }

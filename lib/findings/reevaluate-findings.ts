@@ -1,12 +1,15 @@
 import "server-only";
-import { createHash, randomUUID } from "node:crypto";
-import type { Db, Prisma } from "@/lib/db/client";
-import { evaluateDeviceRules } from "@/lib/rules/evaluate-device-rules";
-import type { Finding } from "@/lib/rules/types";
-import { loadSubjectContext, type LoadedSubject } from "./load-device-subjects";
+import type { Db } from "@/lib/db/client";
+import { directDb, inList, insertStatements, type ColumnKind, type DirectDb, type Row, type Statement } from "@/lib/db/direct";
 import { chunk } from "@/lib/db/in-list";
+import { evaluateDeviceRules } from "@/lib/rules/evaluate-device-rules";
+import type { DeviceRuleSettings } from "@/lib/rules/device-subject";
+import type { Finding } from "@/lib/rules/types";
+import { fingerprintFinding } from "./fingerprint-finding";
+import { timeOrderedId } from "./time-ordered-id";
+import { loadSubjectContext, type LoadedSubject, type SubjectScope } from "./load-device-subjects";
 
-export type ReevaluationScope = "all" | { deviceIds?: string[]; objectIds?: string[]; hostnames?: string[] };
+export type ReevaluationScope = SubjectScope;
 
 export interface ReevaluationResult {
   subjects: number;
@@ -17,13 +20,101 @@ export interface ReevaluationResult {
   unchanged: number;
 }
 
-/** Subjects per transaction; also the size of every IN list (Prisma allows 999 bound parameters on SQLite). */
-const WRITE_BATCH = 400;
+/**
+ * Subjects read per query round. Small, so a batch's report bodies die young: at 500, every young-generation
+ * collection copied them and the collections cost more than the rules (V8 --trace-gc, 50,000 devices).
+ */
+export const SUBJECT_BATCH = 100;
+/**
+ * Subjects per transaction. Large, because each commit rewrites every index page it touched (9 indexes on
+ * Finding and FindingEvent): 100 per transaction wrote half again as slowly as 2,000.
+ */
+const WRITE_BATCH = 5_000;
 
-export function fingerprintFinding(f: Finding): string {
-  return createHash("sha256")
-    .update(JSON.stringify([f.severity, f.title, f.explanation, f.evidence, f.remediation]))
-    .digest("hex");
+/**
+ * Evidence and remediation are written as the JSON text made for the fingerprint: SQLite stores Json as that
+ * text, and PostgreSQL reads a text parameter into a jsonb column (lib/db/direct.ts encodes "json" the same way).
+ */
+const FINDING_COLUMNS = {
+  id: "text",
+  tenantRef: "text",
+  subjectKey: "text",
+  deviceId: "text",
+  objectId: "text",
+  hostname: "text",
+  rule: "text",
+  severity: "text",
+  title: "text",
+  explanation: "text",
+  evidence: "text",
+  remediation: "text",
+  fingerprint: "text",
+  status: "text",
+  firstSeenAt: "datetime",
+  lastSeenAt: "datetime",
+  resolvedAt: "datetime",
+  acknowledgedAt: "datetime",
+  acknowledgedBy: "text",
+  ackComment: "text",
+} satisfies Record<string, ColumnKind>;
+
+const CONTENT = ["severity", "title", "explanation", "evidence", "remediation", "fingerprint", "deviceId", "objectId", "hostname"] as const;
+const FINDING_KEY = ["tenantRef", "subjectKey", "rule"] as const;
+/** A changed finding: new content, seen now; status, first-seen and acknowledgement stay. */
+const ON_UPDATED = { target: FINDING_KEY, update: [...CONTENT, "lastSeenAt"] };
+/** A resolved finding that returns: the same row (same id, first-seen) open again, unacknowledged. */
+const ON_REOPENED = { target: FINDING_KEY, update: [...CONTENT, "lastSeenAt", "status", "resolvedAt", "acknowledgedAt", "acknowledgedBy", "ackComment"] };
+
+const EVENT_COLUMNS = {
+  id: "text",
+  tenantRef: "text",
+  findingRef: "text",
+  subjectKey: "text",
+  kind: "text",
+  at: "datetime",
+  detail: "text",
+} satisfies Record<string, ColumnKind>;
+
+/** A finding as it will be written: evidence and remediation already JSON, with its fingerprint. */
+interface EvaluatedFinding {
+  rule: string;
+  severity: string;
+  title: string;
+  explanation: string;
+  evidence: string;
+  remediation: string;
+  fingerprint: string;
+}
+
+interface EvaluatedSubject {
+  key: string;
+  deviceId: string | null;
+  objectId: string | null;
+  hostname: string | null;
+  findings: EvaluatedFinding[];
+}
+
+/** Runs the rules on one subject and keeps only what the write needs, so the subject's parsed report can go. */
+function evaluateSubject(loaded: LoadedSubject, settings: DeviceRuleSettings): EvaluatedSubject {
+  const findings: EvaluatedFinding[] = [];
+  const rules = new Set<string>();
+  for (const f of evaluateDeviceRules(loaded.subject, settings)) {
+    // One row per (subject, rule): the rules emit at most one finding per rule; keep the first (worst) if not.
+    if (rules.has(f.rule)) continue;
+    rules.add(f.rule);
+    const evidence = JSON.stringify(f.evidence);
+    const remediation = JSON.stringify(f.remediation);
+    findings.push({ rule: f.rule, severity: f.severity, title: f.title, explanation: f.explanation, evidence, remediation, fingerprint: fingerprintFinding(f, evidence, remediation) });
+  }
+  return { key: loaded.key, deviceId: loaded.deviceId, objectId: loaded.objectId, hostname: loaded.hostname, findings };
+}
+
+interface ExistingFinding {
+  id: string;
+  subjectKey: string;
+  rule: string;
+  status: string;
+  fingerprint: string;
 }
 
 /**
@@ -31,115 +122,135 @@ export function fingerprintFinding(f: Finding): string {
  * when first seen, keeps firstSeenAt/lastSeenAt, is resolved when its condition clears and reopened if it
  * returns. Scope "all" also resolves findings whose subject no longer exists. Idempotent: the same data
  * evaluated twice changes nothing but lastSeenAt.
+ *
+ * Subjects are read and evaluated SUBJECT_BATCH at a time, one parsed report at a time, and their findings written
+ * WRITE_BATCH subjects per transaction through the driver (lib/db/direct.ts), in multi-row statements: new and
+ * changed rows are written whole, unchanged ones only get lastSeenAt.
  */
-export async function reevaluateFindings(db: Db, options: { tenantRef: string; scope: ReevaluationScope; now?: Date }): Promise<ReevaluationResult> {
+export async function reevaluateFindings(_db: Db, options: { tenantRef: string; scope: ReevaluationScope; now?: Date }): Promise<ReevaluationResult> {
   const now = options.now ?? new Date();
-  const ctx = await loadSubjectContext(db, { tenantRef: options.tenantRef, scope: options.scope });
+  const nowIso = now.toISOString();
+  const direct = directDb();
+  const ctx = await loadSubjectContext({ tenantRef: options.tenantRef, scope: options.scope, direct });
+  const settings = { ...ctx.settings, now: nowIso };
   const result: ReevaluationResult = { subjects: 0, opened: 0, reopened: 0, resolved: 0, updated: 0, unchanged: 0 };
-  for (let i = 0; i < ctx.keys.length; i += WRITE_BATCH) {
-    const subjects = await ctx.build(ctx.keys.slice(i, i + WRITE_BATCH));
-    const evaluated = subjects.map((s) => {
-      const findings = evaluateDeviceRules(s.subject, { ...ctx.settings, now: now.toISOString() });
-      // One row per (subject, rule): the rules emit at most one finding per rule; keep the first (worst) if not.
-      const byRule = new Map<string, Finding>();
-      for (const f of findings) if (!byRule.has(f.rule)) byRule.set(f.rule, f);
-      return { s, findings: [...byRule.values()] };
-    });
-    result.subjects += subjects.length;
-    await applyBatch(db, options.tenantRef, evaluated, now, result);
-  }
-  if (options.scope === "all") {
-    // Subjects that vanished entirely (e.g. a report-only host that later joined under a deviceId).
-    const live = new Set(ctx.keys);
-    const open = await db.finding.findMany({ where: { tenantRef: options.tenantRef, status: "open" }, select: { id: true, subjectKey: true } });
-    const orphaned = open.filter((f) => !live.has(f.subjectKey));
-    for (const part of chunk(orphaned, WRITE_BATCH)) {
-      await db.$transaction(async (tx) => {
-        await tx.finding.updateMany({ where: { id: { in: part.map((f) => f.id) } }, data: { status: "resolved", resolvedAt: now } });
-        await tx.findingEvent.createMany({
-          data: part.map((f) => ({ tenantRef: options.tenantRef, findingRef: f.id, subjectKey: f.subjectKey, kind: "resolved", at: now, detail: "The device is no longer known" })),
-        });
-      });
-      result.resolved += part.length;
+  let evaluated: EvaluatedSubject[] = [];
+  for (let i = 0; i < ctx.keys.length; i += SUBJECT_BATCH) {
+    const pending = await ctx.build(ctx.keys.slice(i, i + SUBJECT_BATCH));
+    for (const p of pending) evaluated.push(evaluateSubject(p.load(), settings));
+    result.subjects += pending.length;
+    if (evaluated.length >= WRITE_BATCH || i + SUBJECT_BATCH >= ctx.keys.length) {
+      await applyBatch(direct, options.tenantRef, evaluated, now, result);
+      evaluated = [];
     }
   }
+  if (options.scope === "all") await resolveOrphans(direct, options.tenantRef, new Set(ctx.keys), now, result);
   return result;
 }
 
-async function applyBatch(
-  db: Db,
-  tenantRef: string,
-  batch: { s: LoadedSubject; findings: Finding[] }[],
-  now: Date,
-  result: ReevaluationResult,
-): Promise<void> {
-  const keys = batch.map((b) => b.s.key);
-  await db.$transaction(
-    async (tx) => {
-      const existing = await tx.finding.findMany({
-        where: { tenantRef, subjectKey: { in: keys } },
-        select: { id: true, subjectKey: true, rule: true, status: true, fingerprint: true },
-      });
-      const byKey = new Map(existing.map((f) => [`${f.subjectKey}|${f.rule}`, f]));
-      const creates: Prisma.FindingCreateManyInput[] = [];
-      const events: Prisma.FindingEventCreateManyInput[] = [];
-      const touchIds: string[] = [];
-      const resolveIds: { id: string; subjectKey: string }[] = [];
-      const seen = new Set<string>();
+/** Open findings whose subject vanished entirely (e.g. a report-only host that later joined under a deviceId). */
+async function resolveOrphans(direct: DirectDb, tenantRef: string, live: Set<string>, now: Date, result: ReevaluationResult): Promise<void> {
+  const open = await direct.query<{ id: string; subjectKey: string }>(`SELECT "id", "subjectKey" FROM "Finding" WHERE "tenantRef" = ? AND "status" = 'open'`, [tenantRef]);
+  const orphaned = open.filter((f) => !live.has(f.subjectKey));
+  for (const part of chunk(orphaned)) {
+    await direct.batch([
+      resolveStatement(part.map((f) => f.id), now),
+      ...insertStatements(
+        direct.dialect,
+        "FindingEvent",
+        EVENT_COLUMNS,
+        part.map((f) => ({ id: timeOrderedId(), tenantRef, findingRef: f.id, subjectKey: f.subjectKey, kind: "resolved", at: now, detail: "The device is no longer known" })),
+      ),
+    ]);
+    result.resolved += part.length;
+  }
+}
 
-      for (const { s, findings } of batch) {
-        for (const f of findings) {
-          const k = `${s.key}|${f.rule}`;
-          seen.add(k);
-          const fingerprint = fingerprintFinding(f);
-          const row = byKey.get(k);
-          const content = {
-            severity: f.severity,
-            title: f.title,
-            explanation: f.explanation,
-            evidence: f.evidence as unknown as Prisma.InputJsonValue,
-            remediation: f.remediation as unknown as Prisma.InputJsonValue,
-            fingerprint,
-            deviceId: s.deviceId,
-            objectId: s.objectId,
-            hostname: s.hostname,
-          };
-          if (!row) {
-            const id = randomUUID();
-            creates.push({ id, tenantRef, subjectKey: s.key, rule: f.rule, status: "open", firstSeenAt: now, lastSeenAt: now, ...content });
-            events.push({ tenantRef, findingRef: id, subjectKey: s.key, kind: "opened", at: now, detail: f.title });
-            result.opened++;
-          } else if (row.status === "resolved") {
-            await tx.finding.update({ where: { id: row.id }, data: { ...content, status: "open", resolvedAt: null, lastSeenAt: now, acknowledgedAt: null, acknowledgedBy: null, ackComment: null } });
-            events.push({ tenantRef, findingRef: row.id, subjectKey: s.key, kind: "reopened", at: now, detail: f.title });
-            result.reopened++;
-          } else if (row.fingerprint !== fingerprint) {
-            await tx.finding.update({ where: { id: row.id }, data: { ...content, lastSeenAt: now } });
-            result.updated++;
-          } else {
-            touchIds.push(row.id);
-            result.unchanged++;
-          }
-        }
-      }
-      for (const row of existing) {
-        if (row.status === "open" && !seen.has(`${row.subjectKey}|${row.rule}`)) resolveIds.push({ id: row.id, subjectKey: row.subjectKey });
-      }
-      if (creates.length) await tx.finding.createMany({ data: creates });
-      for (const part of chunk(touchIds, WRITE_BATCH)) {
-        await tx.finding.updateMany({ where: { id: { in: part } }, data: { lastSeenAt: now } });
-      }
-      for (const part of chunk(resolveIds, WRITE_BATCH)) {
-        await tx.finding.updateMany({ where: { id: { in: part.map((r) => r.id) } }, data: { status: "resolved", resolvedAt: now } });
-      }
-      if (resolveIds.length) {
-        for (const r of resolveIds) events.push({ tenantRef, findingRef: r.id, subjectKey: r.subjectKey, kind: "resolved", at: now, detail: "The condition cleared" });
-        result.resolved += resolveIds.length;
-      }
-      if (events.length) await tx.findingEvent.createMany({ data: events });
-    },
-    { timeout: 120_000, maxWait: 60_000 },
+function resolveStatement(ids: string[], now: Date): Statement {
+  return { sql: `UPDATE "Finding" SET "status" = 'resolved', "resolvedAt" = ? WHERE ${inList("id", ids.length)}`, params: [now, ...ids] };
+}
+
+async function readExisting(direct: DirectDb, tenantRef: string, keys: string[]): Promise<ExistingFinding[]> {
+  const rows: ExistingFinding[] = [];
+  for (const part of chunk(keys)) {
+    const found = await direct.query<Row>(
+      `SELECT "id", "subjectKey", "rule", "status", "fingerprint" FROM "Finding" WHERE "tenantRef" = ? AND ${inList("subjectKey", part.length)}`,
+      [tenantRef, ...part],
+    );
+    for (const r of found) rows.push(r as unknown as ExistingFinding);
+  }
+  return rows;
+}
+
+async function applyBatch(direct: DirectDb, tenantRef: string, batch: EvaluatedSubject[], now: Date, result: ReevaluationResult): Promise<void> {
+  const existing = await readExisting(
+    direct,
+    tenantRef,
+    batch.map((s) => s.key),
   );
+  const byKey = new Map(existing.map((f) => [`${f.subjectKey}|${f.rule}`, f]));
+  const created: Row[] = [];
+  const changed: Row[] = [];
+  const reopened: Row[] = [];
+  const events: Row[] = [];
+  const touchIds: string[] = [];
+  const resolved: ExistingFinding[] = [];
+  const seen = new Set<string>();
+
+  for (const s of batch) {
+    for (const f of s.findings) {
+      const k = `${s.key}|${f.rule}`;
+      seen.add(k);
+      const row = byKey.get(k);
+      if (row && row.status !== "resolved" && row.fingerprint === f.fingerprint) {
+        touchIds.push(row.id);
+        result.unchanged++;
+        continue;
+      }
+      const values: Row = {
+        ...f,
+        id: row?.id ?? timeOrderedId(),
+        tenantRef,
+        subjectKey: s.key,
+        deviceId: s.deviceId,
+        objectId: s.objectId,
+        hostname: s.hostname,
+        status: "open",
+        firstSeenAt: now,
+        lastSeenAt: now,
+      };
+      if (!row) {
+        created.push(values);
+        events.push({ id: timeOrderedId(), tenantRef, findingRef: values.id, subjectKey: s.key, kind: "opened", at: now, detail: f.title });
+        result.opened++;
+      } else if (row.status === "resolved") {
+        reopened.push(values);
+        events.push({ id: timeOrderedId(), tenantRef, findingRef: row.id, subjectKey: s.key, kind: "reopened", at: now, detail: f.title });
+        result.reopened++;
+      } else {
+        changed.push(values);
+        result.updated++;
+      }
+    }
+  }
+  for (const row of existing) {
+    if (row.status === "open" && !seen.has(`${row.subjectKey}|${row.rule}`)) {
+      resolved.push(row);
+      events.push({ id: timeOrderedId(), tenantRef, findingRef: row.id, subjectKey: row.subjectKey, kind: "resolved", at: now, detail: "The condition cleared" });
+    }
+  }
+  result.resolved += resolved.length;
+
+  const d = direct.dialect;
+  await direct.batch([
+    ...insertStatements(d, "Finding", FINDING_COLUMNS, created),
+    // The existing row's id and unique key make these updates of that row (firstSeenAt is not in the update list).
+    ...insertStatements(d, "Finding", FINDING_COLUMNS, changed, ON_UPDATED),
+    ...insertStatements(d, "Finding", FINDING_COLUMNS, reopened, ON_REOPENED),
+    ...chunk(touchIds).map((ids) => ({ sql: `UPDATE "Finding" SET "lastSeenAt" = ? WHERE ${inList("id", ids.length)}`, params: [now, ...ids] })),
+    ...chunk(resolved.map((r) => r.id)).map((ids) => resolveStatement(ids, now)),
+    ...insertStatements(d, "FindingEvent", EVENT_COLUMNS, events),
+  ]);
 }
 
 /** Every device of the tenant, and the time of it: settings changes, full syncs and the periodic pass call this. */

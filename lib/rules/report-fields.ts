@@ -10,9 +10,67 @@ export interface FoundField {
   value: string;
 }
 
+const normalizedKeys = new Map<string, string>();
+
 function normalizeKey(key: string): string {
-  // Pre-1803 output has oddities such as `KeySignTest: : MUST Run elevated to test.`
-  return key.trim().replace(/[\s:]+$/, "").toLowerCase();
+  let normalized = normalizedKeys.get(key);
+  if (normalized === undefined) {
+    // Pre-1803 output has oddities such as `KeySignTest: : MUST Run elevated to test.`
+    normalized = key.trim().replace(/[\s:]+$/, "").toLowerCase();
+    // dsregcmd prints a few hundred distinct keys; the bound only guards against unusual input.
+    if (normalizedKeys.size > 10_000) normalizedKeys.clear();
+    normalizedKeys.set(key, normalized);
+  }
+  return normalized;
+}
+
+/**
+ * Where each normalized key is printed: `first` holds the first line of each key; `more` the first line in each
+ * later section, only for the few keys printed in more than one section. Positions are section << 16 | line.
+ */
+interface FieldIndex {
+  first: Map<string, number>;
+  more: Map<string, number[]> | null;
+  lowerNames: string[];
+}
+
+/**
+ * Every rule looks up lines of the same report (a report has ~70 of them, and the rules ask ~30 times), so each
+ * report's lines are indexed once. Reports are read-only inputs, so the index never goes stale; it is dropped
+ * with the report.
+ */
+const fieldIndexes = new WeakMap<ParsedDsregcmd, FieldIndex>();
+
+function indexFields(report: ParsedDsregcmd): FieldIndex {
+  let index = fieldIndexes.get(report);
+  if (index) return index;
+  index = { first: new Map(), more: null, lowerNames: [] };
+  const sections = report.sections;
+  for (let s = 0; s < sections.length; s++) {
+    const section = sections[s]!;
+    index.lowerNames.push(section.name.trim().toLowerCase());
+    const fields = section.fields;
+    for (let f = 0; f < fields.length; f++) {
+      const key = normalizeKey(fields[f]!.key);
+      const first = index.first.get(key);
+      if (first === undefined) {
+        index.first.set(key, (s << 16) | f);
+      } else if (first >>> 16 !== s) {
+        index.more ??= new Map();
+        const list = index.more.get(key);
+        if (!list) index.more.set(key, [first, (s << 16) | f]);
+        else if (list[list.length - 1]! >>> 16 !== s) list.push((s << 16) | f);
+      }
+    }
+  }
+  fieldIndexes.set(report, index);
+  return index;
+}
+
+function fieldAt(report: ParsedDsregcmd, position: number): FoundField {
+  const section = report.sections[position >>> 16]!;
+  const field = section.fields[position & 0xffff]!;
+  return { section: section.name.trim(), key: field.key.trim(), value: field.value.trim() };
 }
 
 /**
@@ -21,17 +79,15 @@ function normalizeKey(key: string): string {
  */
 export function findField(report: ParsedDsregcmd, key: string, sectionName?: string): FoundField | null {
   const wanted = normalizeKey(key);
-  const sections = sectionName
-    ? [
-        ...report.sections.filter((section) => section.name.trim().toLowerCase() === sectionName.toLowerCase()),
-        ...report.sections.filter((section) => section.name.trim().toLowerCase() !== sectionName.toLowerCase()),
-      ]
-    : report.sections;
-  for (const section of sections) {
-    const field = section.fields.find((candidate) => normalizeKey(candidate.key) === wanted);
-    if (field) return { section: section.name.trim(), key: field.key.trim(), value: field.value.trim() };
+  const index = indexFields(report);
+  const first = index.first.get(wanted);
+  if (first === undefined) return null;
+  const all = index.more?.get(wanted);
+  if (sectionName && all) {
+    const preferred = sectionName.toLowerCase();
+    for (const position of all) if (index.lowerNames[position >>> 16] === preferred) return fieldAt(report, position);
   }
-  return null;
+  return fieldAt(report, first);
 }
 
 /** The trimmed value of a field, or null when absent or empty. */

@@ -2,8 +2,11 @@
  * The correlation engine end to end: a simulated tenant synced through Graph, its agents' reports uploaded,
  * findings evaluated and kept through their lifecycle. The generator's scenario is the ground truth.
  */
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
+import { acknowledgeFinding } from "@/lib/findings/acknowledge-finding";
+import { fingerprintFinding } from "@/lib/findings/fingerprint-finding";
 import { flushFindingsQueue } from "@/lib/findings/findings-queue";
 import { reevaluateFindings } from "@/lib/findings/reevaluate-findings";
 import { ingestReport } from "@/lib/ingest/ingest-report";
@@ -14,7 +17,7 @@ import { runSync } from "@/lib/sync/run-sync";
 import { createAgentToken } from "@/lib/agent-tokens/create-agent-token";
 import { createTenant } from "@/lib/tenants/create-tenant";
 import { setTenantApp } from "@/lib/tenants/set-tenant-app";
-import { SEVERITY_ORDER } from "@/lib/rules/types";
+import { SEVERITY_ORDER, type Evidence, type Severity } from "@/lib/rules/types";
 
 const fast = { sleep: async () => undefined, baseDelayMs: 1 };
 
@@ -150,3 +153,120 @@ describe("findings for a synced tenant with reporting agents", () => {
     expect(mismatch).not.toBeNull();
   });
 });
+
+/**
+ * The lifecycle rules one finding at a time, on a directory written by hand: two Entra-joined objects as the sync
+ * stores them (the second disabled), no agents. Each step is a full pass at a later time.
+ */
+describe("findings lifecycle", () => {
+  const t0 = new Date("2026-03-02T08:00:00.000Z");
+  const at = (hours: number) => new Date(t0.getTime() + hours * 3_600_000);
+  const device = (tenantRef: string, n: number, fields: { accountEnabled?: boolean; displayName?: string } = {}) => ({
+    tenantRef,
+    objectId: `0000000${n}-aaaa-4bbb-8ccc-dddddddddddd`,
+    deviceId: `1111111${n}-2222-4333-8444-555555555555`,
+    displayName: fields.displayName ?? `PC-000${n}`,
+    accountEnabled: fields.accountEnabled ?? true,
+    trustType: "AzureAd",
+    operatingSystem: "Windows",
+    operatingSystemVersion: "10.0.22631.4890",
+    registrationDateTime: new Date("2025-01-10T09:00:00.000Z"),
+    approximateLastSignInDateTime: at(-2),
+    raw: {},
+  });
+
+  async function makeTenant(order: "forward" | "reverse") {
+    const t = await createTenant(db, { tenantId: randomUUID(), name: "Fabrikam", actor: "test" });
+    if (!t.ok) throw new Error(t.error.message);
+    await db.tenant.update({ where: { id: t.id }, data: { lastSyncAt: t0 } });
+    const rows = [device(t.id, 1), device(t.id, 2, { accountEnabled: false })];
+    for (const row of order === "forward" ? rows : rows.reverse()) await db.directoryDevice.create({ data: row });
+    return t.id;
+  }
+  const disabledFinding = (tenantRef: string) =>
+    db.finding.findFirstOrThrow({ where: { tenantRef, rule: "object-disabled" }, include: { history: { orderBy: [{ at: "asc" }, { id: "asc" }], select: { kind: true, at: true, detail: true } } } });
+
+  it("opens, updates, resolves and reopens the same row, and keeps what each step must keep", async () => {
+    const tenantRef = await makeTenant("forward");
+    const opened = await reevaluateFindings(db, { tenantRef, scope: "all", now: at(1) });
+    expect(opened).toMatchObject({ subjects: 2, reopened: 0, resolved: 0, updated: 0 });
+    expect(opened.opened).toBeGreaterThan(1); // object-disabled, and the rules about the missing certificate
+    const first = await disabledFinding(tenantRef);
+    expect(first).toMatchObject({ status: "open", subjectKey: "d:11111112-2222-4333-8444-555555555555", deviceId: "11111112-2222-4333-8444-555555555555", hostname: "PC-0002" });
+    expect(first.firstSeenAt.toISOString()).toBe(at(1).toISOString());
+    // Written through the driver, read by Prisma: JSON columns come back as JSON, the fingerprint is of that content.
+    expect(Array.isArray(first.evidence) && Array.isArray(first.remediation)).toBe(true);
+    expect(first.fingerprint).toBe(fingerprintFinding({ severity: first.severity as Severity, title: first.title, explanation: first.explanation, evidence: canonicalEvidence(first.evidence), remediation: first.remediation as string[] }));
+    expect(first.history.map((h) => h.kind)).toEqual(["opened"]);
+
+    const ack = await acknowledgeFinding(db, { findingId: first.id, comment: "Kiosk, disabled on purpose", actor: "admin" }, at(2));
+    expect(ack.ok).toBe(true);
+
+    // Same condition, other content (the remediation names the device): the row is rewritten, nothing else changes.
+    await db.directoryDevice.updateMany({ where: { tenantRef, deviceId: first.deviceId }, data: { displayName: "KIOSK-0002" } });
+    const updated = await reevaluateFindings(db, { tenantRef, scope: "all", now: at(3) });
+    expect(updated).toMatchObject({ opened: 0, reopened: 0, resolved: 0 });
+    expect(updated.updated).toBeGreaterThanOrEqual(1);
+    const second = await disabledFinding(tenantRef);
+    expect(second.id).toBe(first.id);
+    expect(JSON.stringify(second.remediation)).toContain("KIOSK-0002");
+    expect(second.hostname).toBe("KIOSK-0002");
+    expect(second.firstSeenAt.toISOString()).toBe(at(1).toISOString());
+    expect(second.lastSeenAt.toISOString()).toBe(at(3).toISOString());
+    expect(second.acknowledgedBy).toBe("admin");
+    expect(second.history.map((h) => h.kind)).toEqual(["opened", "acknowledged"]);
+
+    // Nothing changed: only lastSeenAt moves.
+    const same = await reevaluateFindings(db, { tenantRef, scope: "all", now: at(4) });
+    expect(same).toMatchObject({ opened: 0, reopened: 0, resolved: 0, updated: 0, unchanged: opened.opened });
+    const third = await disabledFinding(tenantRef);
+    expect({ ...third, lastSeenAt: null }).toEqual({ ...second, lastSeenAt: null });
+    expect(third.lastSeenAt.toISOString()).toBe(at(4).toISOString());
+
+    await db.directoryDevice.updateMany({ where: { tenantRef, deviceId: first.deviceId }, data: { accountEnabled: true } });
+    expect(await reevaluateFindings(db, { tenantRef, scope: "all", now: at(5) })).toMatchObject({ resolved: 1, opened: 0, reopened: 0 });
+    const resolved = await disabledFinding(tenantRef);
+    expect(resolved.status).toBe("resolved");
+    expect(resolved.resolvedAt?.toISOString()).toBe(at(5).toISOString());
+    expect(resolved.acknowledgedBy).toBe("admin");
+
+    await db.directoryDevice.updateMany({ where: { tenantRef, deviceId: first.deviceId }, data: { accountEnabled: false } });
+    expect(await reevaluateFindings(db, { tenantRef, scope: "all", now: at(6) })).toMatchObject({ reopened: 1, opened: 0, resolved: 0 });
+    const reopened = await disabledFinding(tenantRef);
+    expect(reopened).toMatchObject({ id: first.id, status: "open", resolvedAt: null, acknowledgedAt: null, acknowledgedBy: null, ackComment: null });
+    expect(reopened.firstSeenAt.toISOString()).toBe(at(1).toISOString());
+    expect(reopened.lastSeenAt.toISOString()).toBe(at(6).toISOString());
+    expect(reopened.history.map((h) => [h.kind, h.at.toISOString()])).toEqual([
+      ["opened", at(1).toISOString()],
+      ["acknowledged", at(2).toISOString()],
+      ["resolved", at(5).toISOString()],
+      ["reopened", at(6).toISOString()],
+    ]);
+
+    // The object disappears from the directory altogether: its open findings resolve.
+    await db.directoryDevice.deleteMany({ where: { tenantRef, deviceId: first.deviceId } });
+    const vanished = await reevaluateFindings(db, { tenantRef, scope: "all", now: at(7) });
+    expect(vanished).toMatchObject({ subjects: 1, opened: 0 });
+    expect(vanished.resolved).toBe(await db.finding.count({ where: { tenantRef, deviceId: first.deviceId } }));
+    const gone = await disabledFinding(tenantRef);
+    expect(gone.status).toBe("resolved");
+    expect(gone.history.at(-1)).toMatchObject({ kind: "resolved", detail: "The device is no longer known" });
+  });
+
+  it("gives the same findings whatever order the directory rows were written in", async () => {
+    const content = async (tenantRef: string) => {
+      await reevaluateFindings(db, { tenantRef, scope: "all", now: at(1) });
+      const rows = await db.finding.findMany({ where: { tenantRef }, select: { subjectKey: true, rule: true, severity: true, title: true, explanation: true, fingerprint: true, status: true } });
+      return rows.sort((a, b) => `${a.subjectKey}|${a.rule}`.localeCompare(`${b.subjectKey}|${b.rule}`));
+    };
+    const forward = await content(await makeTenant("forward"));
+    const reverse = await content(await makeTenant("reverse"));
+    expect(forward.length).toBeGreaterThan(0);
+    expect(reverse).toEqual(forward);
+  });
+});
+
+/** Prisma returns jsonb objects with their keys reordered on PostgreSQL; the rules emit source, field, value, expected. */
+function canonicalEvidence(value: unknown): Evidence[] {
+  return (value as Evidence[]).map(({ source, field, value: v, ...rest }) => ({ source, field, value: v, ...("expected" in rest ? { expected: rest.expected } : {}) }));
+}
