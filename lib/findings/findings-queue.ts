@@ -31,32 +31,38 @@ export function enqueueFindingsEvaluation(db: Db, tenantRef: string, subject: { 
   }
 }
 
-/** Evaluates everything queued so far; resolves when done. Tests and shutdown call it directly. */
+/**
+ * Evaluates everything queued so far; resolves when done, including work another caller started meanwhile
+ * (a flush that found a run in progress used to return while the run that took its subjects was still going).
+ * Tests and shutdown call it directly.
+ */
 export async function flushFindingsQueue(): Promise<void> {
   if (timer) clearTimeout(timer);
   timer = null;
-  if (running) await running;
-  if (pending.size === 0 || !database) return;
-  const work = [...pending.entries()];
-  pending.clear();
-  const db = database;
-  running = (async () => {
-    for (const [tenantRef, p] of work) {
-      try {
-        // The first agent report changes tenant-wide rules (silent-device needs agents to exist): evaluate everything once.
-        if (await needsFullEvaluation(db, tenantRef)) await reevaluateAllFindings(db, tenantRef);
-        else await reevaluateFindings(db, { tenantRef, scope: { deviceIds: [...p.deviceIds], hostnames: [...p.hostnames] } });
-      } catch (error) {
-        log("error", "findings re-evaluation after upload failed", { tenantRef, error: error instanceof Error ? error.message : String(error) });
-      }
+  for (;;) {
+    if (running) {
+      await running;
+      continue;
     }
-  })();
-  try {
-    await running;
-  } finally {
-    running = null;
+    if (pending.size === 0 || !database) return;
+    const work = [...pending.entries()];
+    pending.clear();
+    running = evaluateQueued(database, work).finally(() => {
+      running = null;
+    });
   }
-  if (pending.size) await flushFindingsQueue();
+}
+
+async function evaluateQueued(db: Db, work: [string, Pending][]): Promise<void> {
+  for (const [tenantRef, p] of work) {
+    try {
+      // The first agent report changes tenant-wide rules (silent-device needs agents to exist): evaluate everything once.
+      if (await needsFullEvaluation(db, tenantRef)) await reevaluateAllFindings(db, tenantRef);
+      else await reevaluateFindings(db, { tenantRef, scope: { deviceIds: [...p.deviceIds], hostnames: [...p.hostnames] } });
+    } catch (error) {
+      log("error", "findings re-evaluation after upload failed", { tenantRef, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
 }
 
 async function needsFullEvaluation(db: Db, tenantRef: string): Promise<boolean> {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { acknowledgeFinding } from "@/lib/findings/acknowledge-finding";
 import { fingerprintFinding } from "@/lib/findings/fingerprint-finding";
-import { flushFindingsQueue } from "@/lib/findings/findings-queue";
+import { enqueueFindingsEvaluation, flushFindingsQueue } from "@/lib/findings/findings-queue";
 import { reevaluateFindings } from "@/lib/findings/reevaluate-findings";
 import { ingestReport } from "@/lib/ingest/ingest-report";
 import { createSimTenant } from "@/lib/simulator/create-sim-tenant";
@@ -251,6 +251,25 @@ describe("findings lifecycle", () => {
     const gone = await disabledFinding(tenantRef);
     expect(gone.status).toBe("resolved");
     expect(gone.history.at(-1)).toMatchObject({ kind: "resolved", detail: "The device is no longer known" });
+  });
+
+  it("returns from a flush only once the uploads queued meanwhile are evaluated", async () => {
+    const tenantRef = await makeTenant("forward");
+    await reevaluateFindings(db, { tenantRef, scope: "all", now: at(1) });
+    await db.tenant.update({ where: { id: tenantRef }, data: { findingsEvaluatedAt: at(1) } });
+    const [one, two] = [device(tenantRef, 1), device(tenantRef, 2)];
+    await db.directoryDevice.updateMany({ where: { tenantRef, deviceId: two.deviceId }, data: { accountEnabled: true } });
+    await reevaluateFindings(db, { tenantRef, scope: "all", now: at(2) });
+    await db.directoryDevice.updateMany({ where: { tenantRef, deviceId: one.deviceId }, data: { accountEnabled: false } });
+
+    // One flush is evaluating the first upload when the second arrives and a second flush is awaited.
+    enqueueFindingsEvaluation(db, tenantRef, { deviceId: two.deviceId, hostname: two.displayName });
+    const first = flushFindingsQueue();
+    enqueueFindingsEvaluation(db, tenantRef, { deviceId: one.deviceId, hostname: one.displayName });
+    await flushFindingsQueue();
+    const disabled = await db.finding.findFirst({ where: { tenantRef, deviceId: one.deviceId, rule: "object-disabled", status: "open" } });
+    await first;
+    expect(disabled).not.toBeNull();
   });
 
   it("gives the same findings whatever order the directory rows were written in", async () => {
