@@ -1,6 +1,6 @@
 /**
  * One measured sync step in a fresh process (started with NODE_EXTRA_CA_CERTS for the simulator's CA).
- * argv: floor [with-keys] | full | findings | delta. Prints one JSON line: { seconds, phaseMs, cpuSeconds, devices, pages, peakRssMb, … }.
+ * argv: floor [with-keys] | full [no-key-presence] | findings | delta. Prints one JSON line: { seconds, phaseMs, cpuSeconds, devices, pages, peakRssMb, … }.
  */
 import { createDb } from "@/lib/db/client";
 import { reevaluateAllFindings } from "@/lib/findings/reevaluate-findings";
@@ -75,6 +75,7 @@ const outcome = await runSync(db, {
   mode,
   trigger: "cli",
   evaluateFindings: mode === "delta" && !process.env.BENCH_SKIP_FINDINGS,
+  checkKeyPresence: process.argv[3] !== "no-key-presence",
   onProgress: process.env.BENCH_VERBOSE ? (p) => console.error(`page ${p.pages} at ${Math.round(performance.now() - started)} ms`) : undefined,
 });
 if (!outcome.ok) throw new Error(outcome.error.message);

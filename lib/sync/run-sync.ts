@@ -386,7 +386,9 @@ async function pageThrough<S extends typeof DevicePageSchema | typeof DeltaPageS
       }
     }
   } catch (error) {
-    // A stopped run lets the request in flight settle; its page is not applied.
+    // Nothing of this run is left in flight: the page being committed settles (its own failure, if any, is
+    // secondary to this one), and a stopped run lets the request in flight settle; its page is not applied.
+    await committing?.catch(() => undefined);
     if (error instanceof SyncStop && prefetch) await pending;
     throw error;
   }
