@@ -47,7 +47,19 @@ const DEVICE_COLUMNS = [
   "isCompliant",
   "mdmAppId",
 ] as const;
-const DEVICE_SELECT = `SELECT ${DEVICE_COLUMNS.map((c) => `"${c}"`).join(", ")} FROM "DirectoryDevice"`;
+/**
+ * On SQLite the columns come packed in one JSON array per row: better-sqlite3 spent ~20 µs building each
+ * 24-property row object (2.0 s for 100,000 rows), the array and its JSON.parse ~12 µs. PostgreSQL rows come as
+ * they are (json_build_array would turn timestamps into zone-less text).
+ */
+const deviceSelect = (dialect: DirectDb["dialect"]) =>
+  dialect === "sqlite"
+    ? `SELECT json_array(${DEVICE_COLUMNS.map((c) => `"${c}"`).join(", ")}) AS "packed" FROM "DirectoryDevice"`
+    : `SELECT ${DEVICE_COLUMNS.map((c) => `"${c}"`).join(", ")} FROM "DirectoryDevice"`;
+
+function directoryObjectFromResult(row: Row): DirectoryObject {
+  return typeof row.packed === "string" ? directoryObjectFromValues(JSON.parse(row.packed) as unknown[]) : directoryObjectFromRow(row);
+}
 
 const SQLITE_ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$/;
 
@@ -65,33 +77,40 @@ function readTime(value: unknown): number {
 
 const str = (value: unknown) => (value === null || value === undefined ? null : (value as string));
 
+const COLUMN = Object.fromEntries(DEVICE_COLUMNS.map((c, i) => [c, i])) as Record<(typeof DEVICE_COLUMNS)[number], number>;
+
 /** The rules' view of a DirectoryDevice row read through the driver (the same mapping as toDirectoryObject). */
 export function directoryObjectFromRow(row: Row): DirectoryObject {
+  return directoryObjectFromValues(DEVICE_COLUMNS.map((c) => row[c]));
+}
+
+/** The same, from the row's values in DEVICE_COLUMNS order. */
+function directoryObjectFromValues(v: readonly unknown[]): DirectoryObject {
   return {
-    objectId: row.objectId as string,
-    deviceId: str(row.deviceId),
-    displayName: str(row.displayName),
-    accountEnabled: readBool(row.accountEnabled),
-    trustType: str(row.trustType),
-    profileType: str(row.profileType),
-    registrationDateTime: readIso(row.registrationDateTime),
-    approximateLastSignInDateTime: readIso(row.approximateLastSignInDateTime),
-    operatingSystem: str(row.operatingSystem),
-    operatingSystemVersion: str(row.operatingSystemVersion),
-    onPremisesSyncEnabled: readBool(row.onPremisesSyncEnabled),
-    onPremisesLastSyncDateTime: readIso(row.onPremisesLastSyncDateTime),
-    physicalIds: readJson<string[]>(row.physicalIds),
-    thumbprint: str(row.thumbprint),
-    hasX509: hasX509AlternativeSecurityId(readJson<AlternativeSecurityId[]>(row.alternativeSecurityIds) ?? []),
-    hardwareId: str(row.hardwareId),
-    isPending: readBool(row.isPending) ?? false,
-    hasBitlockerKeys: readBool(row.hasBitlockerKeys),
-    hasLapsPassword: readBool(row.hasLapsPassword),
-    deletedAt: readIso(row.deletedAt),
-    deletedReason: str(row.deletedReason),
-    isManaged: readBool(row.isManaged),
-    isCompliant: readBool(row.isCompliant),
-    mdmAppId: str(row.mdmAppId),
+    objectId: v[COLUMN.objectId] as string,
+    deviceId: str(v[COLUMN.deviceId]),
+    displayName: str(v[COLUMN.displayName]),
+    accountEnabled: readBool(v[COLUMN.accountEnabled]),
+    trustType: str(v[COLUMN.trustType]),
+    profileType: str(v[COLUMN.profileType]),
+    registrationDateTime: readIso(v[COLUMN.registrationDateTime]),
+    approximateLastSignInDateTime: readIso(v[COLUMN.approximateLastSignInDateTime]),
+    operatingSystem: str(v[COLUMN.operatingSystem]),
+    operatingSystemVersion: str(v[COLUMN.operatingSystemVersion]),
+    onPremisesSyncEnabled: readBool(v[COLUMN.onPremisesSyncEnabled]),
+    onPremisesLastSyncDateTime: readIso(v[COLUMN.onPremisesLastSyncDateTime]),
+    physicalIds: readJson<string[]>(v[COLUMN.physicalIds]),
+    thumbprint: str(v[COLUMN.thumbprint]),
+    hasX509: hasX509AlternativeSecurityId(readJson<AlternativeSecurityId[]>(v[COLUMN.alternativeSecurityIds]) ?? []),
+    hardwareId: str(v[COLUMN.hardwareId]),
+    isPending: readBool(v[COLUMN.isPending]) ?? false,
+    hasBitlockerKeys: readBool(v[COLUMN.hasBitlockerKeys]),
+    hasLapsPassword: readBool(v[COLUMN.hasLapsPassword]),
+    deletedAt: readIso(v[COLUMN.deletedAt]),
+    deletedReason: str(v[COLUMN.deletedReason]),
+    isManaged: readBool(v[COLUMN.isManaged]),
+    isCompliant: readBool(v[COLUMN.isCompliant]),
+    mdmAppId: str(v[COLUMN.mdmAppId]),
   };
 }
 
@@ -170,22 +189,22 @@ export async function loadSubjectContext(options: { tenantRef: string; scope: Su
   // 1. Directory objects in scope, plus every object sharing a machine identity with them (duplicates).
   let objects: DirectoryObject[];
   if (scope === "all") {
-    objects = (await direct.query(`${DEVICE_SELECT} WHERE "tenantRef" = ?`, [tenantRef])).map(directoryObjectFromRow);
+    objects = (await direct.query(`${deviceSelect(direct.dialect)} WHERE "tenantRef" = ?`, [tenantRef])).map(directoryObjectFromResult);
   } else {
     const deviceIds = [...new Set(scope.deviceIds ?? [])];
     const objectIds = [...new Set(scope.objectIds ?? [])];
     const hostnames = [...new Set((scope.hostnames ?? []).map((h) => h.toUpperCase()))];
-    const where = `${DEVICE_SELECT} WHERE "tenantRef" = ? AND {in}`;
+    const where = `${deviceSelect(direct.dialect)} WHERE "tenantRef" = ? AND {in}`;
     const direct0 = [
       ...(await queryIn(direct, where, "deviceId", deviceIds, [tenantRef])),
       ...(await queryIn(direct, where, "objectId", objectIds, [tenantRef])),
-    ].map(directoryObjectFromRow);
+    ].map(directoryObjectFromResult);
     const hw = [...new Set(direct0.map((d) => d.hardwareId).filter((v): v is string => !!v))];
     const names = [...new Set([...direct0.map((d) => d.displayName).filter((v): v is string => !!v), ...hostnames])];
     const related = [
       ...(await queryIn(direct, where, "hardwareId", hw, [tenantRef])),
       ...(await queryIn(direct, where, "displayName", names, [tenantRef])),
-    ].map(directoryObjectFromRow);
+    ].map(directoryObjectFromResult);
     const byObject = new Map<string, DirectoryObject>();
     for (const d of [...direct0, ...related]) byObject.set(d.objectId, d);
     objects = [...byObject.values()];

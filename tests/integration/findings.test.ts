@@ -6,6 +6,8 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { acknowledgeFinding } from "@/lib/findings/acknowledge-finding";
+import { toDirectoryObject } from "@/lib/findings/directory-object-from-graph";
+import { loadSubjectContext } from "@/lib/findings/load-device-subjects";
 import { fingerprintFinding } from "@/lib/findings/fingerprint-finding";
 import { enqueueFindingsEvaluation, flushFindingsQueue } from "@/lib/findings/findings-queue";
 import { reevaluateFindings } from "@/lib/findings/reevaluate-findings";
@@ -104,6 +106,16 @@ describe("findings for a synced tenant with reporting agents", () => {
       if (loud.length) noisy.push(`${r.scenario} ${r.hostname}: ${loud.map((f) => `${f.rule}/${f.severity}`).join(", ")}`);
     }
     expect(noisy).toEqual([]);
+  });
+
+  it("reads directory objects through the driver exactly as the Prisma mapping sees them", async () => {
+    const ctx = await loadSubjectContext({ tenantRef, scope: "all" });
+    const loaded = (await ctx.build(ctx.keys)).map((p) => p.load());
+    const rows = await db.directoryDevice.findMany({ where: { tenantRef } });
+    const expected = new Map(rows.map((r) => [r.objectId, toDirectoryObject(r)]));
+    const seen = loaded.flatMap((s) => [s.subject.directory, ...s.subject.otherObjects]).filter((o) => o !== null);
+    expect(seen.length).toBeGreaterThan(200);
+    for (const object of seen) expect(object).toEqual(expected.get(object.objectId));
   });
 
   it("gives the same findings when evaluated again: nothing opens, resolves or changes", async () => {
