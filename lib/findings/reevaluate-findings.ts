@@ -127,7 +127,24 @@ interface ExistingFinding {
  * WRITE_BATCH subjects per transaction through the driver (lib/db/direct.ts), in multi-row statements: new and
  * changed rows are written whole, unchanged ones only get lastSeenAt.
  */
-export async function reevaluateFindings(_db: Db, options: { tenantRef: string; scope: ReevaluationScope; now?: Date }): Promise<ReevaluationResult> {
+export async function reevaluateFindings(db: Db, options: { tenantRef: string; scope: ReevaluationScope; now?: Date }): Promise<ReevaluationResult> {
+  // Each batch reads the existing findings, then writes in a separate transaction: two passes over the same
+  // tenant at once (a full sync's, an upload's, the scheduler's) would both insert the same new finding. One
+  // pass per tenant at a time in this process; the others wait their turn.
+  const previous = passes.get(options.tenantRef) ?? Promise.resolve();
+  const pass = previous.catch(() => undefined).then(() => runPass(db, options));
+  const tail = pass.catch(() => undefined);
+  passes.set(options.tenantRef, tail);
+  try {
+    return await pass;
+  } finally {
+    if (passes.get(options.tenantRef) === tail) passes.delete(options.tenantRef);
+  }
+}
+
+const passes = new Map<string, Promise<unknown>>();
+
+async function runPass(_db: Db, options: { tenantRef: string; scope: ReevaluationScope; now?: Date }): Promise<ReevaluationResult> {
   const now = options.now ?? new Date();
   const nowIso = now.toISOString();
   const direct = directDb();

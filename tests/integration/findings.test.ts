@@ -284,6 +284,19 @@ describe("findings lifecycle", () => {
     expect(disabled).not.toBeNull();
   });
 
+  it("runs passes over one tenant one at a time, so concurrent passes never insert the same finding twice", async () => {
+    const tenantRef = await makeTenant("forward");
+    const results = await Promise.all([
+      reevaluateFindings(db, { tenantRef, scope: "all", now: at(1) }),
+      reevaluateFindings(db, { tenantRef, scope: { deviceIds: [device(tenantRef, 2).deviceId] }, now: at(1) }),
+      reevaluateFindings(db, { tenantRef, scope: "all", now: at(2) }),
+    ]);
+    const rows = await db.finding.count({ where: { tenantRef } });
+    expect(results[0].opened).toBe(rows);
+    expect(results.slice(1).map((r) => r.opened)).toEqual([0, 0]);
+    expect(await db.findingEvent.count({ where: { tenantRef, kind: "opened" } })).toBe(rows);
+  });
+
   it("gives the same findings whatever order the directory rows were written in", async () => {
     const content = async (tenantRef: string) => {
       await reevaluateFindings(db, { tenantRef, scope: "all", now: at(1) });
