@@ -6,7 +6,7 @@ import { evaluateDeviceRules } from "@/lib/rules/evaluate-device-rules";
 import type { DeviceRuleSettings } from "@/lib/rules/device-subject";
 import type { Finding } from "@/lib/rules/types";
 import { fingerprintFinding } from "./fingerprint-finding";
-import { timeOrderedId } from "./time-ordered-id";
+import { timeOrderedId } from "@/lib/db/time-ordered-id";
 import { loadSubjectContext, type LoadedSubject, type SubjectScope } from "./load-device-subjects";
 
 export type ReevaluationScope = SubjectScope;

@@ -4,7 +4,7 @@ import { chunk } from "@/lib/db/in-list";
 import type { GraphDevice } from "@/lib/graph/graph-schemas";
 import { dedupeByObjectId, describeDeviceChanges, type StoredDeviceState } from "./describe-device-changes";
 import { mapGraphDevice, type DeviceColumns } from "./map-graph-device";
-import { timeOrderedId } from "./time-ordered-id";
+import { timeOrderedId } from "@/lib/db/time-ordered-id";
 
 export interface PageCounts {
   seen: number;

@@ -2,9 +2,10 @@ import { randomFillSync } from "node:crypto";
 
 /**
  * UUIDv7-shaped ids (RFC 9562: 48-bit Unix milliseconds, then a counter and random bits): ids made later sort
- * later, so a pass that writes 100,000 findings and their events appends to the primary-key and findingRef
- * indexes instead of scattering writes across them (random v4 ids did, and SQLite's default 2 MB page cache
- * then kept re-reading index pages). They are still opaque unique strings to every reader.
+ * later, also within one millisecond, so a findings pass writing 100,000 findings and their events, or a sync
+ * inserting a page of devices and their timeline rows, appends to the primary-key (and findingRef) indexes
+ * instead of scattering writes across them (a random v4 id lands on a random leaf page, and SQLite's default
+ * 2 MB page cache then kept re-reading index pages). They are still opaque unique strings to every reader.
  */
 let lastMs = 0;
 let counter = 0;
