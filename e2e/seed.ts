@@ -8,11 +8,12 @@ import { join } from "node:path";
 import { createAgentToken } from "@/lib/agent-tokens/create-agent-token";
 import { createAdminUser } from "@/lib/auth/admin-sessions";
 import { db } from "@/lib/db/client";
+import { directDb } from "@/lib/db/direct";
 import { flushFindingsQueue } from "@/lib/findings/findings-queue";
 import { reevaluateAllFindings } from "@/lib/findings/reevaluate-findings";
 import type { GraphDevice } from "@/lib/graph/graph-schemas";
 import { ingestReport } from "@/lib/ingest/ingest-report";
-import { applyDevicePage } from "@/lib/sync/apply-device-page";
+import { writeDevicePage } from "@/lib/sync/write-device-page";
 import { createTenant } from "@/lib/tenants/create-tenant";
 import { setTenantApp } from "@/lib/tenants/set-tenant-app";
 import { E2E_ADMIN, E2E_SETTINGS_TENANT_NAME, E2E_SYNC_TENANT_NAME, E2E_TENANT, type E2eSimulatorInfo } from "./constants";
@@ -59,6 +60,7 @@ async function main() {
   await seedContosoDirectory(tenant.id, now);
   await seedSimulatorTenants();
   await db.$disconnect();
+  await directDb().close();
   console.log(`e2e seed: admin ${E2E_ADMIN.email}, tenant ${E2E_TENANT.name}, ${UPLOADS.length} reports`);
 }
 
@@ -109,10 +111,15 @@ async function seedContosoDirectory(tenantRef: string, nowMs: number) {
   } as unknown as GraphDevice;
 
   await flushFindingsQueue(); // the uploads' own incremental evaluation, as the running app would do it
-  await db.$transaction((tx) => applyDevicePage(tx, { tenantRef, devices: [...devices, pending], mode: "full", now: new Date(nowMs - 3 * day), syncRunRef: "e2e-seed" }));
-  await db.$transaction((tx) =>
-    applyDevicePage(tx, { tenantRef, devices: [], removed: [{ id: "6f1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e03", reason: "deleted" }], mode: "delta", now: new Date(nowMs - day), syncRunRef: "e2e-seed" }),
-  );
+  await writeDevicePage(directDb(), { tenantRef, devices: [...devices, pending], mode: "full", now: new Date(nowMs - 3 * day), syncRunRef: "e2e-seed" });
+  await writeDevicePage(directDb(), {
+    tenantRef,
+    devices: [],
+    removed: [{ id: "6f1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e03", reason: "deleted" }],
+    mode: "delta",
+    now: new Date(nowMs - day),
+    syncRunRef: "e2e-seed",
+  });
   await reevaluateAllFindings(db, tenantRef);
 }
 

@@ -163,6 +163,13 @@ export async function planDevicePage(direct: DirectDb, input: ApplyPageInput, ma
   return { statements, counts: { seen: mapped.length, added, changed, deleted, touchedDeviceIds: [...touched] } };
 }
 
+/** Plans and commits one page in its own transaction, outside a sync run (e2e/seed.ts seeds a directory this way). */
+export async function writeDevicePage(direct: DirectDb, input: ApplyPageInput): Promise<PageCounts> {
+  const { statements, counts } = await planDevicePage(direct, input);
+  await direct.batch(statements);
+  return counts;
+}
+
 /** The database-independent part of a page (mapping and hashing), which a caller can do ahead of time. */
 export function mapDevicePage(devices: GraphDevice[]): DeviceColumns[] {
   return dedupeByObjectId(devices.map(mapGraphDevice));
