@@ -1,7 +1,9 @@
 import "server-only";
+import { config } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
 import { directDb, inList, insertStatements, type ColumnKind, type DirectDb, type Row, type Statement } from "@/lib/db/direct";
 import { chunk } from "@/lib/db/in-list";
+import { openSqliteWriter } from "@/lib/db/sqlite-writer";
 import { evaluateDeviceRules } from "@/lib/rules/evaluate-device-rules";
 import type { DeviceRuleSettings } from "@/lib/rules/device-subject";
 import type { Finding } from "@/lib/rules/types";
@@ -10,6 +12,14 @@ import { timeOrderedId } from "@/lib/db/time-ordered-id";
 import { loadSubjectContext, type LoadedSubject, type SubjectScope } from "./load-device-subjects";
 
 export type ReevaluationScope = SubjectScope;
+
+interface PassOptions {
+  tenantRef: string;
+  scope: ReevaluationScope;
+  now?: Date;
+  /** Subjects per write transaction (WRITE_BATCH); smaller only to exercise the multi-batch pipeline in tests. */
+  writeBatch?: number;
+}
 
 export interface ReevaluationResult {
   subjects: number;
@@ -124,10 +134,11 @@ interface ExistingFinding {
  * evaluated twice changes nothing but lastSeenAt.
  *
  * Subjects are read and evaluated SUBJECT_BATCH at a time, one parsed report at a time, and their findings written
- * WRITE_BATCH subjects per transaction through the driver (lib/db/direct.ts), in multi-row statements: new and
- * changed rows are written whole, unchanged ones only get lastSeenAt.
+ * WRITE_BATCH subjects per transaction in multi-row statements (new and changed rows whole, unchanged ones only
+ * lastSeenAt): through the driver (lib/db/direct.ts), or on SQLite by a writer thread while the next batch is
+ * read and evaluated (openWriteSink).
  */
-export async function reevaluateFindings(db: Db, options: { tenantRef: string; scope: ReevaluationScope; now?: Date }): Promise<ReevaluationResult> {
+export async function reevaluateFindings(db: Db, options: PassOptions): Promise<ReevaluationResult> {
   // Each batch reads the existing findings, then writes in a separate transaction: two passes over the same
   // tenant at once (a full sync's, an upload's, the scheduler's) would both insert the same new finding. One
   // pass per tenant at a time in this process; the others wait their turn.
@@ -144,33 +155,67 @@ export async function reevaluateFindings(db: Db, options: { tenantRef: string; s
 
 const passes = new Map<string, Promise<unknown>>();
 
-async function runPass(_db: Db, options: { tenantRef: string; scope: ReevaluationScope; now?: Date }): Promise<ReevaluationResult> {
+/** Where a pass's write transactions go: the process's connection or pool, or a writer thread (SQLite). */
+interface WriteSink {
+  batch(statements: readonly Statement[]): Promise<number[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * On SQLite a pass of more than one write batch writes on a thread of its own (lib/db/sqlite-writer.ts), so the
+ * write of batch N (a fifth of a full pass on one core) overlaps reading and evaluating batch N+1. PostgreSQL's
+ * pool already overlaps (the server writes); a small incremental pass is one batch and would only pay the
+ * thread's start-up.
+ */
+function openWriteSink(direct: DirectDb, subjects: number, writeBatch: number): WriteSink {
+  if (direct.dialect !== "sqlite" || subjects <= writeBatch) return { batch: (s) => direct.batch(s), close: async () => undefined };
+  return openSqliteWriter(config.DATABASE_URL);
+}
+
+async function runPass(_db: Db, options: PassOptions): Promise<ReevaluationResult> {
   const now = options.now ?? new Date();
   const nowIso = now.toISOString();
   const direct = directDb();
   const ctx = await loadSubjectContext({ tenantRef: options.tenantRef, scope: options.scope, direct });
   const settings = { ...ctx.settings, now: nowIso };
   const result: ReevaluationResult = { subjects: 0, opened: 0, reopened: 0, resolved: 0, updated: 0, unchanged: 0 };
-  let evaluated: EvaluatedSubject[] = [];
-  for (let i = 0; i < ctx.keys.length; i += SUBJECT_BATCH) {
-    const pending = await ctx.build(ctx.keys.slice(i, i + SUBJECT_BATCH));
-    for (const p of pending) evaluated.push(evaluateSubject(p.load(), settings));
-    result.subjects += pending.length;
-    if (evaluated.length >= WRITE_BATCH || i + SUBJECT_BATCH >= ctx.keys.length) {
-      await applyBatch(direct, options.tenantRef, evaluated, now, result);
-      evaluated = [];
+  const writeBatch = options.writeBatch ?? WRITE_BATCH;
+  const sink = openWriteSink(direct, ctx.keys.length, writeBatch);
+  // At most one batch being written while the next is read and evaluated. Its subjects are disjoint from the next
+  // batch's, so the next batch's existing findings read the same whether or not the write has committed yet.
+  let writing: Promise<unknown> = Promise.resolve();
+  const write = async (statements: Statement[]) => {
+    await writing;
+    writing = sink.batch(statements);
+    writing.catch(() => undefined); // awaited before the next write and at the end; not an unhandled rejection meanwhile
+  };
+  try {
+    let evaluated: EvaluatedSubject[] = [];
+    const readBatch = Math.min(SUBJECT_BATCH, writeBatch);
+    for (let i = 0; i < ctx.keys.length; i += readBatch) {
+      const pending = await ctx.build(ctx.keys.slice(i, i + readBatch));
+      for (const p of pending) evaluated.push(evaluateSubject(p.load(), settings));
+      result.subjects += pending.length;
+      if (evaluated.length >= writeBatch || i + readBatch >= ctx.keys.length) {
+        await write(await lifecycleStatements(direct, options.tenantRef, evaluated, now, result));
+        evaluated = [];
+      }
     }
+    await writing;
+    if (options.scope === "all") await resolveOrphans(direct, sink, options.tenantRef, new Set(ctx.keys), now, result);
+  } finally {
+    await writing.catch(() => undefined);
+    await sink.close();
   }
-  if (options.scope === "all") await resolveOrphans(direct, options.tenantRef, new Set(ctx.keys), now, result);
   return result;
 }
 
 /** Open findings whose subject vanished entirely (e.g. a report-only host that later joined under a deviceId). */
-async function resolveOrphans(direct: DirectDb, tenantRef: string, live: Set<string>, now: Date, result: ReevaluationResult): Promise<void> {
+async function resolveOrphans(direct: DirectDb, sink: WriteSink, tenantRef: string, live: Set<string>, now: Date, result: ReevaluationResult): Promise<void> {
   const open = await direct.query<{ id: string; subjectKey: string }>(`SELECT "id", "subjectKey" FROM "Finding" WHERE "tenantRef" = ? AND "status" = 'open'`, [tenantRef]);
   const orphaned = open.filter((f) => !live.has(f.subjectKey));
   for (const part of chunk(orphaned)) {
-    await direct.batch([
+    await sink.batch([
       resolveStatement(part.map((f) => f.id), now),
       ...insertStatements(
         direct.dialect,
@@ -199,7 +244,8 @@ async function readExisting(direct: DirectDb, tenantRef: string, keys: string[])
   return rows;
 }
 
-async function applyBatch(direct: DirectDb, tenantRef: string, batch: EvaluatedSubject[], now: Date, result: ReevaluationResult): Promise<void> {
+/** One write batch's lifecycle transaction: reads the subjects' existing findings, counts the outcome into `result`. */
+async function lifecycleStatements(direct: DirectDb, tenantRef: string, batch: EvaluatedSubject[], now: Date, result: ReevaluationResult): Promise<Statement[]> {
   const existing = await readExisting(
     direct,
     tenantRef,
@@ -259,7 +305,7 @@ async function applyBatch(direct: DirectDb, tenantRef: string, batch: EvaluatedS
   result.resolved += resolved.length;
 
   const d = direct.dialect;
-  await direct.batch([
+  return [
     ...insertStatements(d, "Finding", FINDING_COLUMNS, created),
     // The existing row's id and unique key make these updates of that row (firstSeenAt is not in the update list).
     ...insertStatements(d, "Finding", FINDING_COLUMNS, changed, ON_UPDATED),
@@ -267,7 +313,7 @@ async function applyBatch(direct: DirectDb, tenantRef: string, batch: EvaluatedS
     ...chunk(touchIds).map((ids) => ({ sql: `UPDATE "Finding" SET "lastSeenAt" = ? WHERE ${inList("id", ids.length)}`, params: [now, ...ids] })),
     ...chunk(resolved.map((r) => r.id)).map((ids) => resolveStatement(ids, now)),
     ...insertStatements(d, "FindingEvent", EVENT_COLUMNS, events),
-  ]);
+  ];
 }
 
 /** Every device of the tenant, and the time of it: settings changes, full syncs and the periodic pass call this. */

@@ -1,7 +1,7 @@
 import "server-only";
 import { config } from "@/lib/config";
 import { directDb, type DirectDb, type Statement } from "@/lib/db/direct";
-import { openSqlitePageWriter } from "./sqlite-page-writer";
+import { openSqliteWriter as openSqlitePageWriter } from "@/lib/db/sqlite-writer";
 
 export interface SyncConnection {
   /** Reads (a page's stored rows), on the process's direct connection. */
@@ -13,7 +13,7 @@ export interface SyncConnection {
 
 /**
  * Where a sync's page transactions run. PostgreSQL: the process's pool (the server does the work while this
- * process fetches the next page). SQLite: a writer thread (sqlite-page-writer.ts), for the same overlap.
+ * process fetches the next page). SQLite: a writer thread (lib/db/sqlite-writer.ts), for the same overlap.
  */
 export function openSyncConnection(): SyncConnection {
   const reader = directDb();

@@ -10,7 +10,7 @@ import { toDirectoryObject } from "@/lib/findings/directory-object-from-graph";
 import { loadSubjectContext } from "@/lib/findings/load-device-subjects";
 import { fingerprintFinding } from "@/lib/findings/fingerprint-finding";
 import { enqueueFindingsEvaluation, flushFindingsQueue } from "@/lib/findings/findings-queue";
-import { reevaluateFindings } from "@/lib/findings/reevaluate-findings";
+import { reevaluateFindings, reevaluateFindings as reevaluate } from "@/lib/findings/reevaluate-findings";
 import { ingestReport } from "@/lib/ingest/ingest-report";
 import { createSimTenant } from "@/lib/simulator/create-sim-tenant";
 import { startSimulator, type SimulatorHandle } from "@/lib/simulator/server";
@@ -20,6 +20,7 @@ import { createAgentToken } from "@/lib/agent-tokens/create-agent-token";
 import { createTenant } from "@/lib/tenants/create-tenant";
 import { setTenantApp } from "@/lib/tenants/set-tenant-app";
 import { SEVERITY_ORDER, type Evidence, type Severity } from "@/lib/rules/types";
+import { testDatabaseKind } from "../setup/databases";
 
 const fast = { sleep: async () => undefined, baseDelayMs: 1 };
 
@@ -198,8 +199,14 @@ describe("findings lifecycle", () => {
   const disabledFinding = (tenantRef: string) =>
     db.finding.findFirstOrThrow({ where: { tenantRef, rule: "object-disabled" }, include: { history: { orderBy: [{ at: "asc" }, { id: "asc" }], select: { kind: true, at: true, detail: true } } } });
 
-  it("opens, updates, resolves and reopens the same row, and keeps what each step must keep", async () => {
+  // writeBatch 1: a transaction per subject, the next subject read and evaluated while the last one is written
+  // (on SQLite by the writer thread, as a full pass of a large tenant does).
+  it.each([
+    ["in one transaction", undefined],
+    ["a transaction per subject, pipelined", 1],
+  ])("opens, updates, resolves and reopens the same row, and keeps what each step must keep (%s)", async (_, writeBatch) => {
     const tenantRef = await makeTenant("forward");
+    const reevaluateFindings = (d: typeof db, options: Parameters<typeof reevaluate>[1]) => reevaluate(d, { ...options, writeBatch });
     const opened = await reevaluateFindings(db, { tenantRef, scope: "all", now: at(1) });
     expect(opened).toMatchObject({ subjects: 2, reopened: 0, resolved: 0, updated: 0 });
     expect(opened.opened).toBeGreaterThan(1); // object-disabled, and the rules about the missing certificate
@@ -298,8 +305,8 @@ describe("findings lifecycle", () => {
   });
 
   it("gives the same findings whatever order the directory rows were written in", async () => {
-    const content = async (tenantRef: string) => {
-      await reevaluateFindings(db, { tenantRef, scope: "all", now: at(1) });
+    const content = async (tenantRef: string, writeBatch?: number) => {
+      await reevaluateFindings(db, { tenantRef, scope: "all", now: at(1), writeBatch });
       const rows = await db.finding.findMany({ where: { tenantRef }, select: { subjectKey: true, rule: true, severity: true, title: true, explanation: true, fingerprint: true, status: true } });
       return rows.sort((a, b) => `${a.subjectKey}|${a.rule}`.localeCompare(`${b.subjectKey}|${b.rule}`));
     };
@@ -307,6 +314,26 @@ describe("findings lifecycle", () => {
     const reverse = await content(await makeTenant("reverse"));
     expect(forward.length).toBeGreaterThan(0);
     expect(reverse).toEqual(forward);
+    expect(await content(await makeTenant("reverse"), 1)).toEqual(forward);
+  });
+
+  it.skipIf(testDatabaseKind() !== "sqlite")("fails the pass when a pipelined write fails, and the next pass writes what is missing", async () => {
+    const tenantRef = await makeTenant("forward");
+    // The second subject's transaction fails on the writer thread while the pass has moved on.
+    await db.$executeRawUnsafe(
+      `CREATE TRIGGER "failSecondSubject" BEFORE INSERT ON "FindingEvent" WHEN NEW."subjectKey" = 'd:${device(tenantRef, 2).deviceId}' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`,
+    );
+    try {
+      await expect(reevaluateFindings(db, { tenantRef, scope: "all", now: at(1), writeBatch: 1 })).rejects.toThrow("refused by the test");
+    } finally {
+      await db.$executeRawUnsafe(`DROP TRIGGER "failSecondSubject"`);
+    }
+    const written = await db.finding.count({ where: { tenantRef } });
+    expect(await db.finding.count({ where: { tenantRef, subjectKey: `d:${device(tenantRef, 2).deviceId}` } })).toBe(0);
+    const again = await reevaluateFindings(db, { tenantRef, scope: "all", now: at(2), writeBatch: 1 });
+    expect(again.unchanged).toBe(written);
+    expect(await db.finding.count({ where: { tenantRef } })).toBe(written + again.opened);
+    expect(await db.findingEvent.count({ where: { tenantRef, kind: "opened" } })).toBe(written + again.opened);
   });
 });
 

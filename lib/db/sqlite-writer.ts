@@ -4,10 +4,12 @@ import { Worker } from "node:worker_threads";
 import { DatabaseBusyError, encodeValue, type Statement } from "@/lib/db/direct";
 
 /**
- * Runs a sync's page transactions on a thread of their own (SQLite only). better-sqlite3 is synchronous: on
- * the main thread a 999-device page (about 4 MB of rows and index pages, plus the WAL's write-back) blocked
- * the event loop for 35 ms of CPU and as much again waiting for the disk, so Graph's next page could not be
- * received or validated meanwhile. Here the write of page N overlaps with fetching and preparing page N+1.
+ * Runs bulk write transactions on a thread of their own (SQLite only), for the pipelines that prepare batch N+1
+ * while batch N is written: a sync's Graph pages (lib/sync) and a findings pass's lifecycle writes (lib/findings).
+ * better-sqlite3 is synchronous: on the main thread a 999-device page (about 4 MB of rows and index pages, plus
+ * the WAL's write-back) blocked the event loop for 35 ms of CPU and as much again waiting for the disk, so
+ * Graph's next page could not be received or validated meanwhile; a findings pass spent a fifth of its time
+ * writing before it could read and evaluate the next subjects. On a second core the two overlap.
  *
  * The worker is plain JavaScript evaluated from this string, so it needs no bundler or TypeScript loader
  * (Next.js server, CLI, tests): it only requires better-sqlite3, resolved from the working directory like the
@@ -59,26 +61,27 @@ parentPort.on("message", (message) => {
 /**
  * SQLite moves committed pages from the WAL into the database file (a checkpoint, which waits for an fsync)
  * whenever a commit leaves more than 1,000 pages (4 MB) in the WAL. A 999-device Graph page writes about that
- * much, so with the default every sync page paid a checkpoint; measured on the bench machine, writing 20,000
+ * much (a findings batch several times more), so with the default every sync page paid a checkpoint; measured on the bench machine, writing 20,000
  * devices took 1.2–1.6 s that way and 0.5–0.65 s with a checkpoint every ~40 MB. Durability is unchanged
  * (a checkpoint only copies committed pages); the WAL file grows to about this size.
  */
 const AUTOCHECKPOINT_PAGES = 10_000;
 const BUSY_MS = 10_000;
 /**
- * A page's transaction dirties rows and leaf pages all over the random-keyed indexes (object ids, device ids,
- * names): with SQLite's default 2 MB cache they spilled to the WAL in the middle of the transaction, and were
- * written again at commit.
+ * A transaction dirties rows and leaf pages all over the random-keyed indexes (object ids, device ids, names;
+ * findings by subject and rule): with SQLite's default 2 MB cache they spilled to the WAL in the middle of the
+ * transaction, and were written again at commit.
  */
 const CACHE_KB = 32 * 1024;
 
-export interface SqlitePageWriter {
+export interface SqliteWriter {
   /** One transaction; resolves with each statement's changed-row count once committed. */
   batch(statements: readonly Statement[]): Promise<number[]>;
   close(): Promise<void>;
 }
 
-export function openSqlitePageWriter(url: string): SqlitePageWriter {
+/** Opens the writer thread and its connection; `close()` it when the pipeline is done (it keeps the process alive). */
+export function openSqliteWriter(url: string): SqliteWriter {
   const file = resolve(url.replace(/^file:/, "").replace(/\?.*$/, ""));
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, busyMs: BUSY_MS, autocheckpointPages: AUTOCHECKPOINT_PAGES, cacheKb: CACHE_KB } });
   const waiting = new Map<number, { resolve: (counts: number[]) => void; reject: (error: Error) => void }>();
@@ -100,7 +103,7 @@ export function openSqlitePageWriter(url: string): SqlitePageWriter {
     }
   });
   worker.on("error", failAll);
-  worker.on("exit", (code) => failAll(new Error(`the SQLite page writer stopped (exit ${code})`)));
+  worker.on("exit", (code) => failAll(new Error(`the SQLite writer thread stopped (exit ${code})`)));
 
   return {
     batch(statements) {
