@@ -212,7 +212,10 @@ async function fullSync(ctx: Ctx): Promise<void> {
   try {
     await pageThrough(ctx, first, DevicePageSchema, (page) => {
       const mapped = mapDevicePage(page.value);
-      return (direct, at) => planDevicePage(direct, { tenantRef: options.tenantRef, devices: page.value, mode: "full", now: at, syncRunRef: run.id }, mapped);
+      return {
+        objectIds: mapped.map((d) => d.objectId),
+        plan: (direct, at) => planDevicePage(direct, { tenantRef: options.tenantRef, devices: page.value, mode: "full", now: at, syncRunRef: run.id }, mapped),
+      };
     });
   } catch (error) {
     await keyPresence; // no request of this run outlives it
@@ -289,7 +292,8 @@ async function deltaSync(ctx: Ctx): Promise<"done" | "expired"> {
         else devices.push(entry as GraphDevice);
       }
       const mapped = mapDevicePage(devices);
-      return async (direct, at) => {
+      const objectIds = [...mapped.map((d) => d.objectId), ...removed.map((r) => r.id)];
+      const plan = async (direct: DirectDb, at: Date) => {
         const write = await planDevicePage(direct, { tenantRef: options.tenantRef, devices, removed, mode: "delta", now: at, syncRunRef: run.id }, mapped);
         const deltaLink = page["@odata.deltaLink"];
         if (deltaLink && !next) {
@@ -300,6 +304,7 @@ async function deltaSync(ctx: Ctx): Promise<"done" | "expired"> {
         }
         return write;
       };
+      return { objectIds, plan };
     });
   } catch (error) {
     if (error instanceof DeltaExpired) {
@@ -340,15 +345,22 @@ class DeltaExpired extends Error {
 
 /**
  * A page handler does the database-independent work (mapping, hashing) as soon as the page arrives, and returns
- * the part that reads the stored rows and builds the page's statements, run once the previous page committed.
+ * the object ids the page reads and writes, and the part that reads their stored rows and builds the page's
+ * statements.
  */
-type PageHandler<P> = (page: P, next: string | undefined) => (reader: DirectDb, at: Date) => Promise<{ statements: Statement[]; counts: PageCounts }>;
+type PageHandler<P> = (
+  page: P,
+  next: string | undefined,
+) => { objectIds: string[]; plan: (reader: DirectDb, at: Date) => Promise<{ statements: Statement[]; counts: PageCounts }> };
 
 /**
  * Fetches page after page and commits each page's writes in one transaction with the run's progress, its
  * resume point (`resumeLink`) and the lease renewal: a crash leaves either the whole page and its resume point,
  * or neither. Pipelined: while page N is written (by the database server, or SQLite's writer thread), page N+1
- * is fetched, validated and mapped; it is diffed against the database only once page N has committed.
+ * is fetched, validated, mapped, diffed against the stored rows and turned into statements; it is handed to the
+ * database once page N has committed. Diffing before page N commits reads the same rows as after, because page N
+ * writes only its own objects: when the two pages share an object (Graph repeating one across pages), page N+1
+ * waits for the commit before it reads.
  */
 async function pageThrough<S extends typeof DevicePageSchema | typeof DeltaPageSchema>(
   ctx: Ctx,
@@ -361,6 +373,7 @@ async function pageThrough<S extends typeof DevicePageSchema | typeof DeltaPageS
   const prefetch = options.prefetch !== false;
   let pending = graph.get(firstLink, schema);
   let committing: Promise<void> | null = null;
+  let committingIds = new Set<string>();
   try {
     for (;;) {
       const result = await pending;
@@ -372,10 +385,12 @@ async function pageThrough<S extends typeof DevicePageSchema | typeof DeltaPageS
       const page = result.data as ReturnType<S["parse"]>;
       const next = page["@odata.nextLink"];
       if (next && prefetch) pending = graph.get(next, schema);
-      const plan = handle(page, next);
-      if (committing) await committing;
+      const { objectIds, plan } = handle(page, next);
+      if (committing && objectIds.some((id) => committingIds.has(id))) await committing;
       const at = ctx.now();
       const { statements, counts } = await plan(connection.reader, at);
+      if (committing) await committing;
+      committingIds = new Set(objectIds);
       committing = commitPage(ctx, connection, statements, counts, next, at);
       committing.catch(() => undefined); // awaited below or on the next page; not an unhandled rejection meanwhile
       if (!next) return await committing;

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
+import type { GraphClient } from "@/lib/graph/graph-client";
 import { buildAlternativeSecurityIdKey } from "@/lib/simulator/generate-tenant";
 import type { SimulatorHandle } from "@/lib/simulator/server";
 import { runSync } from "@/lib/sync/run-sync";
@@ -266,6 +267,39 @@ describe("what a page writes", () => {
       expect(after).toMatchObject({ thumbprint: null, alternativeSecurityIds: null, physicalIds: null, hardwareId: null });
       const kinds = await db.directoryChange.findMany({ where: { tenantRef: t.tenantRef, objectId: target.id }, select: { kind: true }, orderBy: { at: "asc" } });
       expect(kinds.map((k) => k.kind)).toEqual(["created", "cert-removed"]);
+    } finally {
+      await t.sim.close();
+    }
+  });
+});
+
+describe("pipelined pages", () => {
+  // Page N+1 is diffed against the database while page N is still being written; an object Graph repeats on the
+  // next page must wait for that write, or it is read as absent and "created" twice.
+  it("an object repeated on the next page is diffed after the page that stored it committed", async () => {
+    const t = await startSimulatedTenant(db, { seed: 305, deviceCount: 1 });
+    const base = "https://graph.invalid/v1.0";
+    const device = (id: string, displayName: string) => ({ id, deviceId: null, displayName, accountEnabled: true, trustType: "AzureAd" });
+    const bodies: Record<string, unknown> = {
+      latest: { value: [], "@odata.deltaLink": `${base}/devices/delta?$deltatoken=t1` },
+      first: { value: [device("obj-a", "PC-A"), device("obj-b", "PC-B")], "@odata.nextLink": `${base}/devices?$skiptoken=2` },
+      second: { value: [device("obj-a", "PC-A2"), device("obj-c", "PC-C")] },
+    };
+    const graph: GraphClient = {
+      baseUrl: base,
+      stats: { requests: 0, retries: 0, throttledWaits: 0, throttledMs: 0 },
+      async get(pathOrUrl, schema) {
+        const body = pathOrUrl.includes("$deltatoken=latest") ? bodies.latest : pathOrUrl.includes("$skiptoken=2") ? bodies.second : bodies.first;
+        return { ok: true, data: schema.parse(body) };
+      },
+    };
+    try {
+      const outcome = await runSync(db, { tenantRef: t.tenantRef, mode: "full", trigger: "test", graph, checkKeyPresence: false, evaluateFindings: false });
+      expect(outcome.ok && outcome.run).toMatchObject({ pages: 2, added: 3, changed: 1 });
+      const kinds = await db.directoryChange.findMany({ where: { tenantRef: t.tenantRef, objectId: "obj-a" }, select: { kind: true }, orderBy: { at: "asc" } });
+      expect(kinds.map((k) => k.kind)).toEqual(["created", "changed"]);
+      const stored = await db.directoryDevice.findFirstOrThrow({ where: { tenantRef: t.tenantRef, objectId: "obj-a" }, select: { displayName: true } });
+      expect(stored.displayName).toBe("PC-A2");
     } finally {
       await t.sim.close();
     }
