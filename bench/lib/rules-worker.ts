@@ -1,7 +1,10 @@
 /**
  * One measured step of bench:rules in a fresh process (a cold start). argv: floor | full | incremental.
- * Prints one JSON line: { seconds, subjects, peakRssMb, ... }.
+ * Prints one JSON line: { seconds, cpuSeconds, mainCpuSeconds, subjects, peakRssMb, ... }. CPU seconds are the
+ * process's (every thread) and the main thread's: on a machine shared with other benchmarks they move less than
+ * wall time, and the main thread's is the pass's critical path when the writes run on a thread of their own.
  */
+import { readFileSync } from "node:fs";
 import { createDb } from "@/lib/db/client";
 import { loadSubjectContext } from "@/lib/findings/load-device-subjects";
 import { reevaluateAllFindings, reevaluateFindings, SUBJECT_BATCH } from "@/lib/findings/reevaluate-findings";
@@ -11,6 +14,8 @@ const mode = process.argv[2] as "floor" | "full" | "incremental";
 const db = createDb(process.env.DATABASE_URL!);
 const tenant = await db.tenant.findFirstOrThrow({ select: { id: true } });
 const started = performance.now();
+const cpu = process.cpuUsage();
+const mainCpu = mainThreadCpuSeconds();
 let out: Record<string, unknown>;
 if (mode === "floor") {
   // The same reads as a full pass through the same loader (directory, report heads, report bodies and events in
@@ -27,6 +32,20 @@ if (mode === "floor") {
   const deviceIds = JSON.parse(process.env.BENCH_CHANGED ?? "[]") as string[];
   out = { ...(await reevaluateFindings(db, { tenantRef: tenant.id, scope: { deviceIds } })) };
 }
-console.log(JSON.stringify({ seconds: (performance.now() - started) / 1000, peakRssMb: peakRssMb(), ...out }));
+const seconds = (performance.now() - started) / 1000;
+const used = process.cpuUsage(cpu);
+const round = (n: number) => Math.round(n * 100) / 100;
+console.log(JSON.stringify({ seconds, cpuSeconds: round((used.user + used.system) / 1e6), mainCpuSeconds: round(mainThreadCpuSeconds() - mainCpu), peakRssMb: peakRssMb(), ...out }));
 await db.$disconnect();
 process.exit(0);
+
+/** User + system time of the main thread (Linux: /proc/self/task/<pid>/stat, in clock ticks of 10 ms); NaN elsewhere. */
+function mainThreadCpuSeconds(): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
