@@ -183,6 +183,9 @@ async function runPass(_db: Db, options: PassOptions): Promise<ReevaluationResul
   const settings = { ...ctx.settings, now: nowIso };
   const result: ReevaluationResult = { subjects: 0, opened: 0, reopened: 0, resolved: 0, updated: 0, unchanged: 0 };
   const writeBatch = options.writeBatch ?? WRITE_BATCH;
+  // Scope "all" also resolves the findings of subjects that no longer exist: the subjects with findings now that
+  // this pass will not evaluate (a subject that appears meanwhile is another pass's to evaluate, not an orphan).
+  const orphanKeys = options.scope === "all" ? await subjectsWithFindingsBesides(direct, options.tenantRef, new Set(ctx.keys)) : [];
   const sink = openWriteSink(direct, ctx.keys.length, writeBatch);
   // At most one batch being written while the next is read and evaluated. Its subjects are disjoint from the next
   // batch's, so the next batch's existing findings read the same whether or not the write has committed yet.
@@ -205,7 +208,7 @@ async function runPass(_db: Db, options: PassOptions): Promise<ReevaluationResul
       }
     }
     await writing;
-    if (options.scope === "all") await resolveOrphans(direct, sink, options.tenantRef, new Set(ctx.keys), now, result);
+    if (orphanKeys.length > 0) await resolveOrphans(direct, sink, options.tenantRef, orphanKeys, now, result);
   } finally {
     await writing.catch(() => undefined);
     await sink.close();
@@ -213,17 +216,22 @@ async function runPass(_db: Db, options: PassOptions): Promise<ReevaluationResul
   return result;
 }
 
-/**
- * Open findings whose subject vanished entirely (e.g. a report-only host that later joined under a deviceId).
- * Once every live subject's batch is written, each of their open findings was seen by this pass (lastSeenAt is
- * `now`) or resolved by it, so only the others are read: not the 150,000 rows of a 100,000-device tenant.
- */
-async function resolveOrphans(direct: DirectDb, sink: WriteSink, tenantRef: string, live: Set<string>, now: Date, result: ReevaluationResult): Promise<void> {
-  const open = await direct.query<{ id: string; subjectKey: string }>(
-    `SELECT "id", "subjectKey" FROM "Finding" WHERE "tenantRef" = ? AND "status" = 'open' AND "lastSeenAt" <> ?`,
-    [tenantRef, now],
-  );
-  const orphaned = open.filter((f) => !live.has(f.subjectKey));
+/** Subject keys that have findings (open or not) and are not among `live`: read from the unique index alone. */
+async function subjectsWithFindingsBesides(direct: DirectDb, tenantRef: string, live: Set<string>): Promise<string[]> {
+  const rows = await direct.query<{ subjectKey: string }>(`SELECT DISTINCT "subjectKey" FROM "Finding" WHERE "tenantRef" = ?`, [tenantRef]);
+  return rows.map((r) => r.subjectKey).filter((k) => !live.has(k));
+}
+
+/** Open findings whose subject vanished entirely (e.g. a report-only host that later joined under a deviceId). */
+async function resolveOrphans(direct: DirectDb, sink: WriteSink, tenantRef: string, subjectKeys: string[], now: Date, result: ReevaluationResult): Promise<void> {
+  const orphaned: { id: string; subjectKey: string }[] = [];
+  for (const part of chunk(subjectKeys)) {
+    const open = await direct.query<{ id: string; subjectKey: string }>(
+      `SELECT "id", "subjectKey" FROM "Finding" WHERE "tenantRef" = ? AND "status" = 'open' AND ${inList("subjectKey", part.length)}`,
+      [tenantRef, ...part],
+    );
+    for (const f of open) orphaned.push(f);
+  }
   for (const part of chunk(orphaned)) {
     await sink.batch([
       resolveStatement(part.map((f) => f.id), now),
