@@ -60,3 +60,15 @@ describe("detectCaptureContext", () => {
     expect(detectCaptureContext(makeRegisteredReport()).kind).toBe("user");
   });
 });
+
+describe("detectCaptureContext on the same report", () => {
+  it("answers every rule from one detection, which no caller can change for the others", () => {
+    const report = makeReport({ executingAccount: "NT AUTHORITY\\SYSTEM" });
+    const first = detectCaptureContext(report);
+    expect(detectCaptureContext(report)).toBe(first);
+    expect(() => first.evidence.push(first.evidence[0]!)).toThrow(TypeError);
+    expect(detectCaptureContext(report).evidence).toHaveLength(1);
+    // The SYSTEM capture's labels differ: not the user capture's answer.
+    expect(detectCaptureContext(report, "system").evidence[0]!.source).toContain("SYSTEM capture");
+  });
+});

@@ -62,7 +62,26 @@ export interface CaptureContext {
   evidence: Evidence[];
 }
 
+/**
+ * Five report rules ask for the user capture's context of the same report. Reports are read-only inputs (as for
+ * the field index in report-fields.ts), so each report's answer is kept with it; frozen, since every caller shares it.
+ */
+const userContexts = new WeakMap<ParsedDsregcmd, CaptureContext>();
+
 export function detectCaptureContext(report: ParsedDsregcmd, capture: Capture = "user"): CaptureContext {
+  if (capture !== "user") return detect(report, capture);
+  let context = userContexts.get(report);
+  if (!context) {
+    context = detect(report, capture);
+    Object.freeze(context.evidence);
+    Object.freeze(context.account);
+    Object.freeze(context);
+    userContexts.set(report, context);
+  }
+  return context;
+}
+
+function detect(report: ParsedDsregcmd, capture: Capture): CaptureContext {
   const account = parseExecutingAccount(report);
   const accountEvidence = (): Evidence =>
     fieldEvidence(report, capture, "Executing Account Name", "Diagnostic Data", report.executingAccount);

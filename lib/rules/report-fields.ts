@@ -123,8 +123,48 @@ export function yesNo(value: boolean | null): string | null {
 /** Milliseconds since the epoch, or null for a missing or unparsable time. */
 export function parseTime(iso: string | null | undefined): number | null {
   if (!iso) return null;
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? null : ms;
+  const ms = iso.length === 24 ? parseIsoUtc(iso) : Number.NaN;
+  if (!Number.isNaN(ms)) return ms;
+  const parsed = Date.parse(iso);
+  return Number.isNaN(parsed) ? null : parsed;
+}
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS.mmmZ` (what toISOString writes, and every time the rules compare) read from its digits:
+ * the rules parse ~20 times per device, and Date.parse cost ~190 ns a call. Only values Date.parse reads the same
+ * way are taken (year ≥ 100, day ≤ 28, hour ≤ 23, …); anything else is NaN here and goes to Date.parse.
+ */
+function parseIsoUtc(s: string): number {
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46 || s.charCodeAt(23) !== 90) {
+    return Number.NaN;
+  }
+  const year = digits(s, 0, 4);
+  const month = digits(s, 5, 2);
+  const day = digits(s, 8, 2);
+  const hour = digits(s, 11, 2);
+  const minute = digits(s, 14, 2);
+  const second = digits(s, 17, 2);
+  const milli = digits(s, 20, 3);
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > 28 || hour > 23 || minute > 59 || second > 59) return Number.NaN;
+  // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil), in integer arithmetic.
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  const days = era * 146_097 + doe - 719_468;
+  return days * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1_000 + milli;
+}
+
+/** The decimal number in s[start, start + count), or NaN if any of those characters is not a digit. */
+function digits(s: string, start: number, count: number): number {
+  let n = 0;
+  for (let i = start; i < start + count; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return Number.NaN;
+    n = n * 10 + d;
+  }
+  return n;
 }
 
 /** Stable, readable ISO for explanations (`2025-03-23 11:01 UTC`). */
