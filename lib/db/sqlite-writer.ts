@@ -36,16 +36,29 @@ const prepare = (sql) => {
   }
   return stmt;
 };
+// The parts of a transaction sent with commit: false wait here, in this thread's heap, until its commit arrives:
+// the transaction (and SQLite's write lock) only lasts while this thread runs it, never across the sender's turns.
+let parts = [];
 parentPort.on("message", (message) => {
   if (message.close) {
     conn.close();
     parentPort.postMessage({ closed: true });
     return;
   }
+  if (!message.commit) {
+    for (const s of message.statements) parts.push(s);
+    return;
+  }
+  let statements = message.statements;
+  if (parts.length > 0) {
+    for (const s of statements) parts.push(s);
+    statements = parts;
+    parts = [];
+  }
   try {
     conn.exec("BEGIN IMMEDIATE");
     try {
-      const counts = message.statements.map((s) => prepare(s.sql).run(...s.params).changes);
+      const counts = statements.map((s) => prepare(s.sql).run(...s.params).changes);
       conn.exec("COMMIT");
       parentPort.postMessage({ id: message.id, counts });
     } catch (error) {
@@ -75,8 +88,14 @@ const BUSY_MS = 10_000;
 const CACHE_KB = 32 * 1024;
 
 export interface SqliteWriter {
-  /** One transaction; resolves with each statement's changed-row count once committed. */
-  batch(statements: readonly Statement[]): Promise<number[]>;
+  /**
+   * One transaction; resolves with each statement's changed-row count once committed. With `commit: false` the
+   * statements are handed over as the first part(s) of the next transaction, and the call resolves at once with
+   * no counts: the thread keeps them until a call that commits (the default) and runs them all, in order, in
+   * that one transaction, whose counts it returns. So a producer's rows leave its heap as they are made, while
+   * the transaction itself still only holds SQLite's write lock for as long as it runs.
+   */
+  batch(statements: readonly Statement[], options?: { commit?: boolean }): Promise<number[]>;
   close(): Promise<void>;
 }
 
@@ -86,6 +105,8 @@ export function openSqliteWriter(url: string): SqliteWriter {
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, busyMs: BUSY_MS, autocheckpointPages: AUTOCHECKPOINT_PAGES, cacheKb: CACHE_KB } });
   const waiting = new Map<number, { resolve: (counts: number[]) => void; reject: (error: Error) => void }>();
   let nextId = 0;
+  /** Parts of the next transaction were sent, its commit not yet. */
+  let open = false;
   let failure: Error | null = null;
   const failAll = (error: Error) => {
     failure = error;
@@ -106,14 +127,20 @@ export function openSqliteWriter(url: string): SqliteWriter {
   worker.on("exit", (code) => failAll(new Error(`the SQLite writer thread stopped (exit ${code})`)));
 
   return {
-    batch(statements) {
+    batch(statements, options) {
       if (failure) return Promise.reject(failure);
-      if (statements.length === 0) return Promise.resolve([]);
-      const id = nextId++;
+      const commit = options?.commit ?? true;
+      if (statements.length === 0 && commit && !open) return Promise.resolve([]);
+      open = !commit;
       const encoded = statements.map((s) => ({ sql: s.sql, params: s.params.map(encodeParam) }));
+      if (!commit) {
+        worker.postMessage({ statements: encoded, commit });
+        return Promise.resolve([]);
+      }
+      const id = nextId++;
       return new Promise<number[]>((resolve, reject) => {
         waiting.set(id, { resolve, reject });
-        worker.postMessage({ id, statements: encoded });
+        worker.postMessage({ id, statements: encoded, commit });
       });
     },
     async close() {

@@ -158,21 +158,47 @@ export async function reevaluateFindings(db: Db, options: PassOptions): Promise<
 
 const passes = new Map<string, Promise<unknown>>();
 
-/** Where a pass's write transactions go: the process's connection or pool, or a writer thread (SQLite). */
+/**
+ * Where a pass's write transactions go: statements are added to the current transaction, `commit()` ends it.
+ * `streaming`: each addition leaves this thread's heap at once (to the writer thread, which runs the transaction
+ * at its commit), so a pass adds its statements per read batch; otherwise they are kept here until the commit.
+ */
 interface WriteSink {
-  batch(statements: readonly Statement[]): Promise<number[]>;
+  readonly streaming: boolean;
+  add(statements: Statement[]): void;
+  /** Resolves once the transaction of everything added since the last commit is committed. */
+  commit(): Promise<void>;
   close(): Promise<void>;
 }
 
 /**
- * On SQLite a pass of more than one write batch writes on a thread of its own (lib/db/sqlite-writer.ts), so the
- * write of batch N (a fifth of a full pass on one core) overlaps reading and evaluating batch N+1. PostgreSQL's
- * pool already overlaps (the server writes); a small incremental pass is one batch and would only pay the
- * thread's start-up.
+ * On SQLite a pass of more than one write batch writes on a thread of its own (lib/db/sqlite-writer.ts), so
+ * writing (a fifth of a full pass on one core) overlaps reading and evaluating. Its statements are handed to
+ * the thread per read batch: held here until their transaction's end, a write batch's findings outlived
+ * young-generation collections, which copied them. PostgreSQL's pool already overlaps (the server writes); a small incremental pass is one
+ * batch and would only pay the thread's start-up.
  */
 function openWriteSink(direct: DirectDb, subjects: number, writeBatch: number): WriteSink {
-  if (direct.dialect !== "sqlite" || subjects <= writeBatch) return { batch: (s) => direct.batch(s), close: async () => undefined };
-  return openSqliteWriter(config.DATABASE_URL);
+  if (direct.dialect !== "sqlite" || subjects <= writeBatch) {
+    let statements: Statement[] = [];
+    return {
+      streaming: false,
+      add: (more) => void statements.push(...more),
+      async commit() {
+        const batch = statements;
+        statements = [];
+        await direct.batch(batch);
+      },
+      close: async () => undefined,
+    };
+  }
+  const writer = openSqliteWriter(config.DATABASE_URL);
+  return {
+    streaming: true,
+    add: (statements) => void writer.batch(statements, { commit: false }),
+    commit: async () => void (await writer.batch([], { commit: true })),
+    close: () => writer.close(),
+  };
 }
 
 async function runPass(_db: Db, options: PassOptions): Promise<ReevaluationResult> {
@@ -187,30 +213,41 @@ async function runPass(_db: Db, options: PassOptions): Promise<ReevaluationResul
   // this pass will not evaluate (a subject that appears meanwhile is another pass's to evaluate, not an orphan).
   const orphanKeys = options.scope === "all" ? await subjectsWithFindingsBesides(direct, options.tenantRef, new Set(ctx.keys)) : [];
   const sink = openWriteSink(direct, ctx.keys.length, writeBatch);
-  // At most one batch being written while the next is read and evaluated. Its subjects are disjoint from the next
-  // batch's, so the next batch's existing findings read the same whether or not the write has committed yet.
-  let writing: Promise<unknown> = Promise.resolve();
-  const write = async (statements: Statement[]) => {
-    await writing;
-    writing = sink.batch(statements);
-    writing.catch(() => undefined); // awaited before the next write and at the end; not an unhandled rejection meanwhile
+  // At most one transaction being committed while the next batch is read and evaluated. Each batch's subjects are
+  // disjoint from the others', so a batch's existing findings read the same whether or not an earlier batch's
+  // write has committed yet.
+  let committing: Promise<void> = Promise.resolve();
+  const commit = async () => {
+    await committing;
+    committing = sink.commit();
+    committing.catch(() => undefined); // awaited before the next commit and at the end; not an unhandled rejection meanwhile
   };
   try {
     let evaluated: EvaluatedSubject[] = [];
+    let inTransaction = 0;
     const readBatch = Math.min(SUBJECT_BATCH, writeBatch);
     for (let i = 0; i < ctx.keys.length; i += readBatch) {
       const pending = await ctx.build(ctx.keys.slice(i, i + readBatch));
       for (const p of pending) evaluated.push(evaluateSubject(p.load(), settings));
       result.subjects += pending.length;
-      if (evaluated.length >= writeBatch || i + readBatch >= ctx.keys.length) {
-        await write(await lifecycleStatements(direct, options.tenantRef, evaluated, now, result));
+      inTransaction += pending.length;
+      const last = i + readBatch >= ctx.keys.length;
+      if (sink.streaming || inTransaction >= writeBatch || last) {
+        sink.add(await lifecycleStatements(direct, options.tenantRef, evaluated, now, result));
         evaluated = [];
       }
+      if (inTransaction >= writeBatch || last) {
+        await commit();
+        inTransaction = 0;
+      }
     }
-    await writing;
-    if (orphanKeys.length > 0) await resolveOrphans(direct, sink, options.tenantRef, orphanKeys, now, result);
+    await committing;
+    if (orphanKeys.length > 0) {
+      await resolveOrphans(direct, sink, options.tenantRef, orphanKeys, now, result);
+      await sink.commit();
+    }
   } finally {
-    await writing.catch(() => undefined);
+    await committing.catch(() => undefined);
     await sink.close();
   }
   return result;
@@ -233,7 +270,7 @@ async function resolveOrphans(direct: DirectDb, sink: WriteSink, tenantRef: stri
     for (const f of open) orphaned.push(f);
   }
   for (const part of chunk(orphaned)) {
-    await sink.batch([
+    sink.add([
       resolveStatement(part.map((f) => f.id), now),
       ...insertStatements(
         direct.dialect,

@@ -317,6 +317,25 @@ describe("findings lifecycle", () => {
     expect(await content(await makeTenant("reverse"), 1)).toEqual(forward);
   });
 
+  it("writes the same findings when each transaction is handed to the writer in parts", async () => {
+    // 230 subjects, 150 per transaction: transactions of two read batches (100 + 50 subjects, then 80); on SQLite the
+    // writer thread keeps each first part until the transaction's commit arrives.
+    const content = async (writeBatch?: number) => {
+      const t = await createTenant(db, { tenantId: randomUUID(), name: "Northwind", actor: "test" });
+      if (!t.ok) throw new Error(t.error.message);
+      await db.tenant.update({ where: { id: t.id }, data: { lastSyncAt: t0 } });
+      await db.directoryDevice.createMany({ data: Array.from({ length: 230 }, (_, n) => device(t.id, 100 + n, { accountEnabled: n % 3 !== 0 })) });
+      const result = await reevaluateFindings(db, { tenantRef: t.id, scope: "all", now: at(1), writeBatch });
+      const rows = await db.finding.findMany({ where: { tenantRef: t.id }, select: { subjectKey: true, rule: true, fingerprint: true, status: true, history: { select: { kind: true } } } });
+      return { result, rows: rows.sort((a, b) => `${a.subjectKey}|${a.rule}`.localeCompare(`${b.subjectKey}|${b.rule}`)) };
+    };
+    const whole = await content();
+    const parts = await content(150);
+    expect(whole.result.subjects).toBe(230);
+    expect(parts).toEqual(whole);
+    expect(parts.rows.every((r) => r.history.length === 1 && r.history[0]!.kind === "opened")).toBe(true);
+  });
+
   it.skipIf(testDatabaseKind() !== "sqlite")("fails the pass when a pipelined write fails, and the next pass writes what is missing", async () => {
     const tenantRef = await makeTenant("forward");
     // The second subject's transaction fails on the writer thread while the pass has moved on.
