@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseTime } from "./report-fields";
+import { makeReport } from "@/lib/rules/testing/make-report";
+import { findField, parseTime } from "./report-fields";
 
 describe("parseTime", () => {
   it("reads every time exactly as Date.parse does", () => {
@@ -38,5 +39,39 @@ describe("parseTime", () => {
     }
     expect(parseTime(null)).toBeNull();
     expect(parseTime("")).toBeNull();
+  });
+});
+
+describe("findField", () => {
+  it("finds keys as printed (case, padding, trailing colons) in the preferred section, else the first", () => {
+    const report = makeReport({});
+    report.sections = [
+      { name: "Device State", fields: [{ key: "AzureAdJoined", value: "YES" }, { key: "KeySignTest: ", value: "MUST Run elevated to test." }] },
+      { name: " Diagnostic Data ", fields: [{ key: "  keysigntest", value: "PASSED" }, { key: "AzureAdJoined", value: "NO" }] },
+    ];
+    expect(findField(report, "azureadjoined")).toEqual({ section: "Device State", key: "AzureAdJoined", value: "YES" });
+    expect(findField(report, "AzureAdJoined", "Diagnostic Data")).toEqual({ section: "Diagnostic Data", key: "AzureAdJoined", value: "NO" });
+    expect(findField(report, "KeySignTest", "Diagnostic Data")?.value).toBe("PASSED");
+    expect(findField(report, "KeySignTest")?.value).toBe("MUST Run elevated to test.");
+    expect(findField(report, "NotPrinted")).toBeNull();
+  });
+
+  it("stays right for reports indexed before the key slots start over (10,000 distinct keys)", () => {
+    const before = makeReport({});
+    before.sections = [{ name: "Device Details", fields: [{ key: "DeviceId", value: "d-1" }] }];
+    expect(findField(before, "DeviceId")?.value).toBe("d-1");
+    const odd = makeReport({});
+    odd.sections = [{ name: "Odd", fields: Array.from({ length: 10_050 }, (_, i) => ({ key: `Key${i}`, value: `v${i}` })) }];
+    expect(findField(odd, "Key10049")?.value).toBe("v10049");
+    expect(findField(odd, "Key3")?.value).toBe("v3");
+    // The next report indexed starts the slots over; reports indexed before are indexed again when asked.
+    const after = makeReport({});
+    after.sections = [{ name: "Device Details", fields: [{ key: "TenantId", value: "t-1" }, { key: "Key3", value: "after" }] }];
+    expect(findField(after, "Key3")?.value).toBe("after");
+    expect(findField(before, "DeviceId")?.value).toBe("d-1");
+    expect(findField(before, "Key3")).toBeNull();
+    expect(findField(after, "DeviceId")).toBeNull();
+    expect(findField(odd, "Key3")?.value).toBe("v3");
+    expect(findField(odd, "TenantId")).toBeNull();
   });
 });

@@ -10,27 +10,45 @@ export interface FoundField {
   value: string;
 }
 
-const normalizedKeys = new Map<string, string>();
+/**
+ * Every normalized key seen gets a slot number, and each raw key (as printed) remembers its slot: dsregcmd prints
+ * a few hundred distinct keys, so both maps stay small. A report's index is then one typed array by slot, not a
+ * Map of its ~70 keys (whose growth allocated ~7 KB per report, the largest allocation of a findings pass after
+ * the parsed report itself). The bound only guards against unusual input: past it the slots start over before
+ * the next report is indexed, and indexes built before (an older generation) are rebuilt on their next use.
+ */
+const slotOfRawKey = new Map<string, number>();
+const slotOfKey = new Map<string, number>();
+let generation = 0;
 
 function normalizeKey(key: string): string {
-  let normalized = normalizedKeys.get(key);
-  if (normalized === undefined) {
-    // Pre-1803 output has oddities such as `KeySignTest: : MUST Run elevated to test.`
-    normalized = key.trim().replace(/[\s:]+$/, "").toLowerCase();
-    // dsregcmd prints a few hundred distinct keys; the bound only guards against unusual input.
-    if (normalizedKeys.size > 10_000) normalizedKeys.clear();
-    normalizedKeys.set(key, normalized);
+  // Pre-1803 output has oddities such as `KeySignTest: : MUST Run elevated to test.`
+  return key.trim().replace(/[\s:]+$/, "").toLowerCase();
+}
+
+function slotOf(rawKey: string): number {
+  let slot = slotOfRawKey.get(rawKey);
+  if (slot === undefined) {
+    const key = normalizeKey(rawKey);
+    slot = slotOfKey.get(key);
+    if (slot === undefined) {
+      slot = slotOfKey.size;
+      slotOfKey.set(key, slot);
+    }
+    slotOfRawKey.set(rawKey, slot);
   }
-  return normalized;
+  return slot;
 }
 
 /**
- * Where each normalized key is printed: `first` holds the first line of each key; `more` the first line in each
- * later section, only for the few keys printed in more than one section. Positions are section << 16 | line.
+ * Where each key is printed: `first[slot]` is the first line of that key, or -1 (and keys whose slot is past the
+ * end are not in the report); `more` holds the first line in each later section, only for the few keys printed in
+ * more than one section. Positions are section << 16 | line.
  */
 interface FieldIndex {
-  first: Map<string, number>;
-  more: Map<string, number[]> | null;
+  generation: number;
+  first: Int32Array;
+  more: Map<number, number[]> | null;
   lowerNames: string[];
 }
 
@@ -42,23 +60,40 @@ interface FieldIndex {
 const fieldIndexes = new WeakMap<ParsedDsregcmd, FieldIndex>();
 
 function indexFields(report: ParsedDsregcmd): FieldIndex {
-  let index = fieldIndexes.get(report);
-  if (index) return index;
-  index = { first: new Map(), more: null, lowerNames: [] };
+  const cached = fieldIndexes.get(report);
+  if (cached && cached.generation === generation) return cached;
+  // Only here, between reports: a report's slots and the lookups in it then always share one generation.
+  if (slotOfRawKey.size >= 10_000) {
+    slotOfRawKey.clear();
+    slotOfKey.clear();
+    generation++;
+  }
   const sections = report.sections;
+  const slots: number[] = [];
+  let size = 0;
+  for (let s = 0; s < sections.length; s++) {
+    const fields = sections[s]!.fields;
+    for (let f = 0; f < fields.length; f++) {
+      const slot = slotOf(fields[f]!.key);
+      slots.push(slot);
+      if (slot >= size) size = slot + 1;
+    }
+  }
+  const index: FieldIndex = { generation, first: new Int32Array(size).fill(-1), more: null, lowerNames: [] };
+  let n = 0;
   for (let s = 0; s < sections.length; s++) {
     const section = sections[s]!;
     index.lowerNames.push(section.name.trim().toLowerCase());
     const fields = section.fields;
     for (let f = 0; f < fields.length; f++) {
-      const key = normalizeKey(fields[f]!.key);
-      const first = index.first.get(key);
-      if (first === undefined) {
-        index.first.set(key, (s << 16) | f);
+      const slot = slots[n++]!;
+      const first = index.first[slot]!;
+      if (first === -1) {
+        index.first[slot] = (s << 16) | f;
       } else if (first >>> 16 !== s) {
         index.more ??= new Map();
-        const list = index.more.get(key);
-        if (!list) index.more.set(key, [first, (s << 16) | f]);
+        const list = index.more.get(slot);
+        if (!list) index.more.set(slot, [first, (s << 16) | f]);
         else if (list[list.length - 1]! >>> 16 !== s) list.push((s << 16) | f);
       }
     }
@@ -78,10 +113,11 @@ function fieldAt(report: ParsedDsregcmd, position: number): FoundField {
  * (the pre-1803 layout puts everything in one Device State block).
  */
 export function findField(report: ParsedDsregcmd, key: string, sectionName?: string): FoundField | null {
-  const wanted = normalizeKey(key);
   const index = indexFields(report);
-  const first = index.first.get(wanted);
-  if (first === undefined) return null;
+  const wanted = slotOf(key);
+  if (wanted >= index.first.length) return null;
+  const first = index.first[wanted]!;
+  if (first === -1) return null;
   const all = index.more?.get(wanted);
   if (sectionName && all) {
     const preferred = sectionName.toLowerCase();
