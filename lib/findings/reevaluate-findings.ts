@@ -175,8 +175,8 @@ interface WriteSink {
  * On SQLite a pass of more than one write batch writes on a thread of its own (lib/db/sqlite-writer.ts), so
  * writing (a fifth of a full pass on one core) overlaps reading and evaluating. Its statements are handed to
  * the thread per read batch: held here until their transaction's end, a write batch's findings outlived
- * young-generation collections, which copied them. PostgreSQL's pool already overlaps (the server writes); a small incremental pass is one
- * batch and would only pay the thread's start-up.
+ * young-generation collections, which copied them. PostgreSQL's pool already overlaps (the server writes); a
+ * small incremental pass is one batch and would only pay the thread's start-up.
  */
 function openWriteSink(direct: DirectDb, subjects: number, writeBatch: number): WriteSink {
   if (direct.dialect !== "sqlite" || subjects <= writeBatch) {
