@@ -30,4 +30,16 @@ describe("hashDevice", () => {
     expect(hashDevice(a)).toBe(hashDevice(b));
     expect(hashDevice({ id: "x", list: [undefined, null] })).toBe(referenceHash({ id: "x", list: [undefined, null] }));
   });
+
+  it("matches the reference for objects of many shapes, one after another (shapes are cached)", () => {
+    const objects: Record<string, unknown>[] = [];
+    for (let i = 0; i < 40; i++) {
+      const keys = ["id", "b", "a", `k${i % 11}`, "@odata.etag", "z"].slice(0, 3 + (i % 4));
+      const o: Record<string, unknown> = {};
+      for (const k of i % 2 ? keys : [...keys].reverse()) o[k] = k === "z" ? [{ y: i, x: null }, { x: true }] : `${k}-${i}`;
+      objects.push(o);
+    }
+    for (const o of [...objects, ...objects.reverse()]) expect(hashDevice(o)).toBe(referenceHash(o));
+  });
 });
+

@@ -74,24 +74,56 @@ export function hashDevice(device: Record<string, unknown>): string {
 /**
  * JSON with object keys sorted (UTF-16 order) and "@odata." keys left out; undefined is written as null.
  * Hand-rolled loops rather than entries/filter/map/join: this runs for every device of every page, and the
- * string must stay exactly what it was, since stored rawHash values are compared with it.
+ * string must stay exactly what it was, since stored rawHash values are compared with it. Graph's objects of a
+ * page share their keys in the same order, so the sorted keys of the last object shape (with their JSON-quoted
+ * form) are reused while an object's keys are the same strings in the same order.
  */
 function stableStringify(value: unknown): string {
   if (value === null || value === undefined) return "null";
-  if (typeof value !== "object") return JSON.stringify(value);
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value);
+    case "boolean":
+      return value ? "true" : "false";
+    case "object":
+      break;
+    default:
+      return JSON.stringify(value);
+  }
   if (Array.isArray(value)) {
     let out = "[";
     for (let i = 0; i < value.length; i++) out += (i ? "," : "") + stableStringify(value[i]);
     return `${out}]`;
   }
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort();
+  const shape = sortedShape(Object.keys(record));
   let out = "{";
-  let first = true;
-  for (const key of keys) {
-    if (key.startsWith("@odata.")) continue;
-    out += `${first ? "" : ","}${JSON.stringify(key)}:${stableStringify(record[key])}`;
-    first = false;
-  }
+  for (let i = 0; i < shape.keys.length; i++) out += `${i ? "," : ""}${shape.quoted[i]}:${stableStringify(record[shape.keys[i]!])}`;
   return `${out}}`;
+}
+
+interface Shape {
+  /** Object.keys order, as seen. */
+  seen: string[];
+  /** Sorted, "@odata." keys left out, and each one JSON-quoted. */
+  keys: string[];
+  quoted: string[];
+}
+
+/** A few recent shapes (a device, its alternativeSecurityIds entries): enough for Graph's uniform pages. */
+const shapes: Shape[] = [];
+
+function sortedShape(seen: string[]): Shape {
+  for (const shape of shapes) if (sameKeys(shape.seen, seen)) return shape;
+  const keys = seen.filter((k) => !k.startsWith("@odata.")).sort();
+  const shape = { seen, keys, quoted: keys.map((k) => JSON.stringify(k)) };
+  shapes.unshift(shape);
+  if (shapes.length > 8) shapes.pop();
+  return shape;
+}
+
+function sameKeys(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
