@@ -1,5 +1,5 @@
 import "server-only";
-import { inList, insertStatements, readBool, readDate, type ColumnKind, type DirectDb, type Statement } from "@/lib/db/direct";
+import { encodeValue, inList, insertStatements, readBool, readDate, type ColumnKind, type DirectDb, type Statement } from "@/lib/db/direct";
 import { chunk } from "@/lib/db/in-list";
 import type { GraphDevice } from "@/lib/graph/graph-schemas";
 import { dedupeByObjectId, describeDeviceChanges, type StoredDeviceState } from "./describe-device-changes";
@@ -65,6 +65,12 @@ const DEVICE_COLUMNS = {
   updatedAt: "datetime",
 } as const satisfies Record<string, ColumnKind>;
 
+/**
+ * As the rows are given to insertStatements: the page's own time, the same in every row, arrives encoded once per
+ * page (encodeValue's datetime encoding, which is a string on both dialects), not once per row and column.
+ */
+const DEVICE_INSERT_COLUMNS = { ...DEVICE_COLUMNS, firstSeenAt: "text", lastSeenAt: "text", updatedAt: "text" } as const satisfies Record<string, ColumnKind>;
+
 /** A new object is inserted; a changed or restored one keeps its id, firstSeenAt and key presence. */
 const UPSERT = {
   target: ["tenantRef", "objectId"],
@@ -81,6 +87,7 @@ const CHANGE_COLUMNS = {
   syncRunRef: "text",
   detail: "json",
 } as const satisfies Record<string, ColumnKind>;
+const CHANGE_INSERT_COLUMNS = { ...CHANGE_COLUMNS, at: "text" } as const satisfies Record<string, ColumnKind>;
 
 interface StoredDevice extends StoredDeviceState {
   id: string;
@@ -100,6 +107,7 @@ export async function planDevicePage(direct: DirectDb, input: ApplyPageInput, ma
   const { tenantRef, now, syncRunRef } = input;
   const dialect = direct.dialect;
   const removed = input.removed ?? [];
+  const nowEncoded = encodeValue(dialect, "datetime", now);
   const existing = await readStoredDevices(direct, tenantRef, [...mapped.map((d) => d.objectId), ...removed.map((r) => r.id)]);
 
   const upserts: Record<string, unknown>[] = [];
@@ -109,7 +117,7 @@ export async function planDevicePage(direct: DirectDb, input: ApplyPageInput, ma
   let added = 0;
   let changed = 0;
   const change = (objectId: string, deviceId: string | null, kind: string, detail: Record<string, unknown>) =>
-    changes.push({ id: timeOrderedId(), tenantRef, objectId, deviceId, kind, at: now, syncRunRef, detail });
+    changes.push({ id: timeOrderedId(), tenantRef, objectId, deviceId, kind, at: nowEncoded, syncRunRef, detail });
 
   for (const d of mapped) {
     const before = existing.get(d.objectId);
@@ -117,7 +125,7 @@ export async function planDevicePage(direct: DirectDb, input: ApplyPageInput, ma
       unchanged.push(before.id);
       continue;
     }
-    upserts.push(deviceRow(d, tenantRef, now));
+    upserts.push(deviceRow(d, tenantRef, nowEncoded));
     touched.add(d.deviceId ?? d.objectId);
     if (!before) {
       added++;
@@ -142,8 +150,8 @@ export async function planDevicePage(direct: DirectDb, input: ApplyPageInput, ma
   }
 
   const statements = [
-    ...insertStatements(dialect, "DirectoryDevice", DEVICE_COLUMNS, upserts, UPSERT),
-    ...insertStatements(dialect, "DirectoryChange", CHANGE_COLUMNS, changes),
+    ...insertStatements(dialect, "DirectoryDevice", DEVICE_INSERT_COLUMNS, upserts, UPSERT),
+    ...insertStatements(dialect, "DirectoryChange", CHANGE_INSERT_COLUMNS, changes),
   ];
   for (const [reason, ids] of deletedIds) {
     for (const part of chunk(ids)) {
@@ -202,7 +210,8 @@ async function readStoredDevices(direct: DirectDb, tenantRef: string, objectIds:
   return out;
 }
 
-function deviceRow(d: DeviceColumns, tenantRef: string, now: Date): Record<string, unknown> {
+/** `now`: the page's time, already encoded (DEVICE_INSERT_COLUMNS). */
+function deviceRow(d: DeviceColumns, tenantRef: string, now: unknown): Record<string, unknown> {
   return {
     id: timeOrderedId(),
     tenantRef,
