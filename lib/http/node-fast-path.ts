@@ -27,7 +27,10 @@ export const handleFastPath: FastPathHandler = (req, res) => {
     readBody: (maxBytes) => readNodeBody(req, maxBytes),
   })
     .catch((error: unknown) => errorOutcome(error, { requestId, method: "POST", path: "/api/v1/reports" }))
-    .then((outcome) => send(req, res, outcome, requestId));
+    .then((outcome) => send(req, res, outcome, requestId))
+    // Nothing may escape as an unhandled rejection (it would stop the server): a response that cannot be written
+    // (the client went away) just closes the connection.
+    .catch(() => res.destroy());
   return true;
 };
 
@@ -71,14 +74,22 @@ function readNodeBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
       cleanup();
       reject(error);
     };
+    // A client that goes away mid-body: nothing was stored, and the promise must not wait forever.
+    const onClose = () => {
+      if (req.complete) return;
+      cleanup();
+      reject(new ApiError(400, "incomplete-body", "The connection closed before the whole body arrived; nothing was stored"));
+    };
     const cleanup = () => {
       req.off("data", onData);
       req.off("end", onEnd);
       req.off("error", onError);
+      req.off("close", onClose);
     };
     req.on("data", onData);
     req.on("end", onEnd);
     req.on("error", onError);
+    req.on("close", onClose);
   });
 }
 

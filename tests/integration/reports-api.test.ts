@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { connect, type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/v1/reports/route";
 import { flushFindingsQueue } from "@/lib/findings/findings-queue";
@@ -14,6 +14,8 @@ const URL_ = "http://joinscope.test/api/v1/reports";
 type PostInit = { token?: string | null; contentType?: string; headers?: Record<string, string> };
 interface Transport {
   name: string;
+  /** host:port when the transport is real HTTP. */
+  address?(): { host: string; port: number };
   start(): Promise<void>;
   stop(): Promise<void>;
   send(body: BodyInit, headers: Record<string, string>): Promise<Response>;
@@ -38,6 +40,7 @@ const TRANSPORTS: Transport[] = [
     let base = "";
     return {
       name: "the Node fast path over HTTP",
+      address: () => ({ host: "127.0.0.1", port: (server!.address() as AddressInfo).port }),
       start: () =>
         new Promise<void>((resolve) => {
           server = createServer((req, res) => {
@@ -180,6 +183,28 @@ describe.each(TRANSPORTS)("POST /api/v1/reports through $name", (transport) => {
       expect(res.status).toBe(413);
       expect(sent).toBeLessThan(200);
       expect(await countRows(db)).toEqual(before);
+    });
+
+    it("a client that disconnects halfway through its body stores nothing, and the server keeps answering", async () => {
+      if (!transport.address) return; // only a real connection can be cut
+      const { token: t } = await createTenantWithToken(db);
+      const before = await settledCounts();
+      const { host, port } = transport.address();
+      const body = JSON.stringify(sampleUpload({ hostname: "PC-CUT" }));
+      await new Promise<void>((resolve, reject) => {
+        const socket = connect(port, host, () => {
+          socket.write(
+            `POST /api/v1/reports HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nAuthorization: Bearer ${t}\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 200)}`,
+            () => setTimeout(() => socket.destroy(), 50),
+          );
+        });
+        socket.on("close", () => resolve());
+        socket.on("error", reject);
+      });
+      await new Promise((r) => setTimeout(r, 50));
+      expect(await settledCounts()).toEqual(before);
+      const next = await post(sampleUpload({ hostname: "PC-AFTER-CUT" }), { token: t });
+      expect(next.status).toBe(201);
     });
 
     it.each([
