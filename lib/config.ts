@@ -2,6 +2,7 @@
  * JoinScope's configuration: read once from the environment, validated with zod, imported everywhere else.
  * No other module reads process.env. The README's configuration table lists the same variables.
  */
+import { resolve } from "node:path";
 import { z } from "zod";
 
 const boolean = z
@@ -50,4 +51,9 @@ export const config: Config = loadConfig(process.env);
 
 export function databaseProvider(url: string = config.DATABASE_URL): "sqlite" | "postgresql" {
   return url.startsWith("file:") ? "sqlite" : "postgresql";
+}
+
+/** The absolute path of a `file:` DATABASE_URL's database (query string dropped). */
+export function sqliteFilePath(url: string): string {
+  return resolve(url.replace(/^file:/, "").replace(/\?.*$/, ""));
 }

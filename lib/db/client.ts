@@ -5,10 +5,10 @@ import "server-only";
  * compiler, so no native engine is needed (docs/decisions/002-prisma-offline.md).
  */
 import { mkdirSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname } from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { config, databaseProvider } from "@/lib/config";
+import { config, databaseProvider, sqliteFilePath } from "@/lib/config";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
 
@@ -24,7 +24,7 @@ const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 30_000 };
 
 export function createDb(url: string = config.DATABASE_URL): Db {
   if (databaseProvider(url) === "sqlite") {
-    const file = resolve(url.replace(/^file:/, "").replace(/\?.*$/, ""));
+    const file = sqliteFilePath(url);
     mkdirSync(dirname(file), { recursive: true });
     // WAL lets the dashboard read while an upload or a sync page commits.
     const adapter = new PrismaBetterSQLite3({ url: file }, { timestampFormat: "iso8601" });

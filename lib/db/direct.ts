@@ -11,10 +11,11 @@ import "server-only";
  * statement must not contain a literal `?` elsewhere.
  */
 import { mkdirSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { config, databaseProvider } from "@/lib/config";
+import { config, databaseProvider, sqliteFilePath } from "@/lib/config";
+import { chunk } from "./in-list";
 
 export type Dialect = "sqlite" | "postgresql";
 export type ColumnKind = "text" | "int" | "bool" | "datetime" | "json";
@@ -42,6 +43,17 @@ export class DatabaseBusyError extends Error {
 }
 
 const BUSY_LIMIT_MS = 10_000;
+
+/**
+ * The settings of every connection that writes in bulk (this one and lib/db/sqlite-writer.ts's thread).
+ * A checkpoint (copying committed pages from the WAL into the database file, with an fsync) runs by default every
+ * ~4 MB of WAL: every few hundred uploads, or every 999-device sync page. Every ~40 MB costs the same per
+ * checkpoint, ten times less often (measured: 20,000 devices written in 1.2–1.6 s that way, 0.5–0.65 s this way);
+ * durability is unchanged, the WAL file grows to about that size. A 32 MB page cache keeps the random-keyed index
+ * pages a transaction dirties (object ids, device ids, names; findings by subject and rule) in memory instead of
+ * spilling them to the WAL mid-transaction and writing them again at commit.
+ */
+export const SQLITE_WRITE_TUNING = { autocheckpointPages: 10_000, cacheKb: 32 * 1024 } as const;
 /** SQLite allows 32,766 bound parameters since 3.32; PostgreSQL 65,535. Stay well under both. */
 const MAX_PARAMS = 30_000;
 const MAX_ROWS_PER_INSERT = 500;
@@ -60,18 +72,15 @@ export function directDb(): DirectDb {
 // ---- SQLite ----------------------------------------------------------------------------------------------------
 
 function sqliteDirect(url: string): DirectDb {
-  const file = resolve(url.replace(/^file:/, "").replace(/\?.*$/, ""));
+  const file = sqliteFilePath(url);
   mkdirSync(dirname(file), { recursive: true });
   // timeout 0: never block the event loop waiting for a lock held by this process's Prisma connection (which
   // could then never release it); a busy database is retried asynchronously below.
   const conn = new Database(file, { timeout: 0 });
   conn.pragma("journal_mode = WAL");
   conn.pragma("synchronous = NORMAL");
-  // A checkpoint (copying committed pages from the WAL into the database file, with an fsync) ran every ~4 MB of
-  // WAL by default, i.e. every few hundred uploads; every ~40 MB costs the same per checkpoint, ten times less
-  // often. Durability is unchanged. A 32 MB page cache keeps the random-keyed index pages of hot tables in memory.
-  conn.pragma("wal_autocheckpoint = 10000");
-  conn.pragma("cache_size = -32768");
+  conn.pragma(`wal_autocheckpoint = ${SQLITE_WRITE_TUNING.autocheckpointPages}`);
+  conn.pragma(`cache_size = -${SQLITE_WRITE_TUNING.cacheKb}`);
   const cache = new Map<string, Database.Statement>();
   const prepare = (sql: string) => {
     let stmt = cache.get(sql);
@@ -228,7 +237,8 @@ export function encodeValue(dialect: Dialect, kind: ColumnKind, value: unknown):
   }
 }
 
-function encodeParam(dialect: Dialect, value: unknown): unknown {
+/** A parameter of a hand-written statement: Dates and booleans as Prisma binds them, undefined as NULL. */
+export function encodeParam(dialect: Dialect, value: unknown): unknown {
   if (value instanceof Date) return encodeDate(dialect, value);
   if (typeof value === "boolean" && dialect === "sqlite") return value ? 1 : 0;
   return value === undefined ? null : value;
@@ -302,4 +312,22 @@ function onConflictClause(onConflict: OnConflict | undefined): string {
 /** `"col" IN (?, ?, …)` for one chunk of values (keep chunks ≤ IN_LIST_MAX, lib/db/in-list.ts). */
 export function inList(column: string, count: number): string {
   return `"${column}" IN (${Array.from({ length: count }, () => "?").join(", ")})`;
+}
+
+/**
+ * Runs `sql` once per chunk of `values` (lib/db/in-list.ts), `{in}` standing for `"column" IN (?, …)`; `params`
+ * bind before the list. Returns every chunk's rows, in chunk order.
+ */
+export async function queryIn<T extends Row = Row>(
+  direct: DirectDb,
+  sql: string,
+  column: string,
+  values: readonly string[],
+  params: readonly unknown[] = [],
+): Promise<T[]> {
+  const rows: T[] = [];
+  for (const part of chunk(values)) {
+    for (const row of await direct.query<T>(sql.replace("{in}", inList(column, part.length)), [...params, ...part])) rows.push(row);
+  }
+  return rows;
 }

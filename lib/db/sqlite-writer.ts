@@ -1,7 +1,7 @@
 import "server-only";
-import { resolve } from "node:path";
 import { Worker } from "node:worker_threads";
-import { DatabaseBusyError, encodeValue, type Statement } from "@/lib/db/direct";
+import { sqliteFilePath } from "@/lib/config";
+import { DatabaseBusyError, encodeParam, SQLITE_WRITE_TUNING, type Statement } from "@/lib/db/direct";
 
 /**
  * Runs bulk write transactions on a thread of their own (SQLite only), for the pipelines that prepare batch N+1
@@ -71,21 +71,7 @@ parentPort.on("message", (message) => {
 });
 `;
 
-/**
- * SQLite moves committed pages from the WAL into the database file (a checkpoint, which waits for an fsync)
- * whenever a commit leaves more than 1,000 pages (4 MB) in the WAL. A 999-device Graph page writes about that
- * much (a findings batch several times more), so with the default every sync page paid a checkpoint; measured on the bench machine, writing 20,000
- * devices took 1.2–1.6 s that way and 0.5–0.65 s with a checkpoint every ~40 MB. Durability is unchanged
- * (a checkpoint only copies committed pages); the WAL file grows to about this size.
- */
-const AUTOCHECKPOINT_PAGES = 10_000;
 const BUSY_MS = 10_000;
-/**
- * A transaction dirties rows and leaf pages all over the random-keyed indexes (object ids, device ids, names;
- * findings by subject and rule): with SQLite's default 2 MB cache they spilled to the WAL in the middle of the
- * transaction, and were written again at commit.
- */
-const CACHE_KB = 32 * 1024;
 
 export interface SqliteWriter {
   /**
@@ -101,8 +87,8 @@ export interface SqliteWriter {
 
 /** Opens the writer thread and its connection; `close()` it when the pipeline is done (it keeps the process alive). */
 export function openSqliteWriter(url: string): SqliteWriter {
-  const file = resolve(url.replace(/^file:/, "").replace(/\?.*$/, ""));
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, busyMs: BUSY_MS, autocheckpointPages: AUTOCHECKPOINT_PAGES, cacheKb: CACHE_KB } });
+  const file = sqliteFilePath(url);
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, busyMs: BUSY_MS, ...SQLITE_WRITE_TUNING } });
   const waiting = new Map<number, { resolve: (counts: number[]) => void; reject: (error: Error) => void }>();
   let nextId = 0;
   /** Parts of the next transaction were sent, its commit not yet. */
@@ -132,7 +118,7 @@ export function openSqliteWriter(url: string): SqliteWriter {
       const commit = options?.commit ?? true;
       if (statements.length === 0 && commit && !open) return Promise.resolve([]);
       open = !commit;
-      const encoded = statements.map((s) => ({ sql: s.sql, params: s.params.map(encodeParam) }));
+      const encoded = statements.map((s) => ({ sql: s.sql, params: s.params.map((p) => encodeParam("sqlite", p)) }));
       if (!commit) {
         worker.postMessage({ statements: encoded, commit });
         return Promise.resolve([]);
@@ -152,10 +138,4 @@ export function openSqliteWriter(url: string): SqliteWriter {
       await worker.terminate();
     },
   };
-}
-
-function encodeParam(value: unknown): unknown {
-  if (value instanceof Date) return encodeValue("sqlite", "datetime", value);
-  if (typeof value === "boolean") return encodeValue("sqlite", "bool", value);
-  return value === undefined ? null : value;
 }

@@ -1,7 +1,6 @@
 import "server-only";
 import { hasX509AlternativeSecurityId, type AlternativeSecurityId } from "@/lib/graph/alternative-security-ids";
-import { directDb, inList, readBool, readDate, readJson, type DirectDb, type Row } from "@/lib/db/direct";
-import { chunk } from "@/lib/db/in-list";
+import { directDb, queryIn, readBool, readDate, readJson, type DirectDb, type Row } from "@/lib/db/direct";
 import type { AgentEvent, ParsedDsregcmd } from "@/lib/reports/types";
 import type { DeviceRuleSettings, DeviceSubject, DirectoryObject } from "@/lib/rules/device-subject";
 import type { SyncScope } from "@/lib/rules/sync-scope";
@@ -152,15 +151,6 @@ export interface SubjectContext {
 }
 
 export type SubjectScope = "all" | { deviceIds?: string[]; objectIds?: string[]; hostnames?: string[] };
-
-/** Runs `sql` once per chunk of `values`, `{in}` standing for `"column" IN (?, …)`; `params` bind before the list. */
-async function queryIn(direct: DirectDb, sql: string, column: string, values: readonly string[], params: readonly unknown[] = []): Promise<Row[]> {
-  const rows: Row[] = [];
-  for (const part of chunk(values)) {
-    for (const row of await direct.query(sql.replace("{in}", inList(column, part.length)), [...params, ...part])) rows.push(row);
-  }
-  return rows;
-}
 
 /**
  * Builds the rule inputs for a tenant's devices from the database: every subject (scope "all") or only

@@ -1,7 +1,7 @@
 import "server-only";
 import { config } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
-import { directDb, encodeValue, inList, insertStatements, type ColumnKind, type DirectDb, type Row, type Statement } from "@/lib/db/direct";
+import { directDb, encodeValue, inList, insertStatements, queryIn, type ColumnKind, type DirectDb, type Row, type Statement } from "@/lib/db/direct";
 import { chunk } from "@/lib/db/in-list";
 import { openSqliteWriter } from "@/lib/db/sqlite-writer";
 import { evaluateDeviceRules } from "@/lib/rules/evaluate-device-rules";
@@ -261,14 +261,13 @@ async function subjectsWithFindingsBesides(direct: DirectDb, tenantRef: string, 
 
 /** Open findings whose subject vanished entirely (e.g. a report-only host that later joined under a deviceId). */
 async function resolveOrphans(direct: DirectDb, sink: WriteSink, tenantRef: string, subjectKeys: string[], now: Date, result: ReevaluationResult): Promise<void> {
-  const orphaned: { id: string; subjectKey: string }[] = [];
-  for (const part of chunk(subjectKeys)) {
-    const open = await direct.query<{ id: string; subjectKey: string }>(
-      `SELECT "id", "subjectKey" FROM "Finding" WHERE "tenantRef" = ? AND "status" = 'open' AND ${inList("subjectKey", part.length)}`,
-      [tenantRef, ...part],
-    );
-    for (const f of open) orphaned.push(f);
-  }
+  const orphaned = await queryIn<{ id: string; subjectKey: string }>(
+    direct,
+    `SELECT "id", "subjectKey" FROM "Finding" WHERE "tenantRef" = ? AND "status" = 'open' AND {in}`,
+    "subjectKey",
+    subjectKeys,
+    [tenantRef],
+  );
   for (const part of chunk(orphaned)) {
     sink.add([
       resolveStatement(part.map((f) => f.id), now),
@@ -288,15 +287,8 @@ function resolveStatement(ids: string[], now: Date): Statement {
 }
 
 async function readExisting(direct: DirectDb, tenantRef: string, keys: string[]): Promise<ExistingFinding[]> {
-  const rows: ExistingFinding[] = [];
-  for (const part of chunk(keys)) {
-    const found = await direct.query<Row>(
-      `SELECT "id", "subjectKey", "rule", "status", "fingerprint" FROM "Finding" WHERE "tenantRef" = ? AND ${inList("subjectKey", part.length)}`,
-      [tenantRef, ...part],
-    );
-    for (const r of found) rows.push(r as unknown as ExistingFinding);
-  }
-  return rows;
+  const rows = await queryIn(direct, `SELECT "id", "subjectKey", "rule", "status", "fingerprint" FROM "Finding" WHERE "tenantRef" = ? AND {in}`, "subjectKey", keys, [tenantRef]);
+  return rows as unknown as ExistingFinding[];
 }
 
 /** One write batch's lifecycle transaction: reads the subjects' existing findings, counts the outcome into `result`. */

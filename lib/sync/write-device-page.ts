@@ -1,5 +1,5 @@
 import "server-only";
-import { encodeValue, inList, insertStatements, readBool, readDate, type ColumnKind, type DirectDb, type Statement } from "@/lib/db/direct";
+import { encodeValue, inList, insertStatements, queryIn, readBool, readDate, type ColumnKind, type DirectDb, type Statement } from "@/lib/db/direct";
 import { chunk } from "@/lib/db/in-list";
 import type { GraphDevice } from "@/lib/graph/graph-schemas";
 import { dedupeByObjectId, describeDeviceChanges, type StoredDeviceState } from "./describe-device-changes";
@@ -185,27 +185,28 @@ export function mapDevicePage(devices: GraphDevice[]): DeviceColumns[] {
 
 async function readStoredDevices(direct: DirectDb, tenantRef: string, objectIds: string[]): Promise<Map<string, StoredDevice>> {
   const out = new Map<string, StoredDevice>();
-  for (const part of chunk(objectIds)) {
-    const rows = await direct.query(
-      `SELECT "id", "objectId", "deviceId", "rawHash", "deletedAt", "thumbprint", "accountEnabled", "registrationDateTime", "trustType", "onPremisesSyncEnabled", "displayName"
-       FROM "DirectoryDevice" WHERE "tenantRef" = ? AND ${inList("objectId", part.length)}`,
-      [tenantRef, ...part],
-    );
-    for (const r of rows) {
-      out.set(r.objectId as string, {
-        id: r.id as string,
-        objectId: r.objectId as string,
-        deviceId: (r.deviceId as string | null) ?? null,
-        rawHash: (r.rawHash as string | null) ?? null,
-        deletedAt: readDate(r.deletedAt),
-        thumbprint: (r.thumbprint as string | null) ?? null,
-        accountEnabled: readBool(r.accountEnabled),
-        registrationDateTime: readDate(r.registrationDateTime),
-        trustType: (r.trustType as string | null) ?? null,
-        onPremisesSyncEnabled: readBool(r.onPremisesSyncEnabled),
-        displayName: (r.displayName as string | null) ?? null,
-      });
-    }
+  const rows = await queryIn(
+    direct,
+    `SELECT "id", "objectId", "deviceId", "rawHash", "deletedAt", "thumbprint", "accountEnabled", "registrationDateTime", "trustType", "onPremisesSyncEnabled", "displayName"
+     FROM "DirectoryDevice" WHERE "tenantRef" = ? AND {in}`,
+    "objectId",
+    objectIds,
+    [tenantRef],
+  );
+  for (const r of rows) {
+    out.set(r.objectId as string, {
+      id: r.id as string,
+      objectId: r.objectId as string,
+      deviceId: (r.deviceId as string | null) ?? null,
+      rawHash: (r.rawHash as string | null) ?? null,
+      deletedAt: readDate(r.deletedAt),
+      thumbprint: (r.thumbprint as string | null) ?? null,
+      accountEnabled: readBool(r.accountEnabled),
+      registrationDateTime: readDate(r.registrationDateTime),
+      trustType: (r.trustType as string | null) ?? null,
+      onPremisesSyncEnabled: readBool(r.onPremisesSyncEnabled),
+      displayName: (r.displayName as string | null) ?? null,
+    });
   }
   return out;
 }
