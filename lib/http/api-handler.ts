@@ -1,8 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { NextResponse } from "next/server";
-import type { ApiError } from "./api-error";
-import { apiErrorOutcome, errorOutcome, type ApiOutcome } from "./api-outcome";
+import { errorOutcome, type ApiOutcome } from "./api-outcome";
 
 export interface HandlerContext {
   requestId: string;
@@ -30,8 +29,4 @@ export function apiHandler<P = Record<string, never>>(handler: Handler<P>) {
 
 export function toNextResponse(outcome: ApiOutcome): NextResponse {
   return NextResponse.json(outcome.body, { status: outcome.status, headers: outcome.headers });
-}
-
-export function errorResponse(error: ApiError, requestId?: string): Response {
-  return toNextResponse(apiErrorOutcome(error, requestId));
 }

@@ -38,7 +38,7 @@ export function errorOutcome(error: unknown, request: RequestInfo): ApiOutcome {
   return apiErrorOutcome(new ApiError(500, "internal-error", "Something went wrong on the server; nothing was stored"), request.requestId);
 }
 
-export function apiErrorOutcome(error: ApiError, requestId?: string): ApiOutcome {
+function apiErrorOutcome(error: ApiError, requestId?: string): ApiOutcome {
   const body: ApiErrorBody = { error: { code: error.code, message: error.message, requestId } };
   if (error.details !== undefined) body.error.details = error.details;
   return { status: error.status, body, headers: { ...error.headers, ...(requestId ? { "x-request-id": requestId } : {}) } };

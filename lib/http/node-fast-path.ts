@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { uploadReport } from "@/lib/ingest/upload-endpoint";
 import { ApiError } from "./api-error";
 import { errorOutcome, type ApiOutcome } from "./api-outcome";
+import { bodyTooLarge } from "./read-json-body";
 
 /** The same response headers next.config.ts sets on every path. */
 const SECURITY_HEADERS = { "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY" };
@@ -61,7 +62,7 @@ function readNodeBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
       if (size > maxBytes) {
         cleanup();
         req.pause();
-        reject(new ApiError(413, "payload-too-large", `The body is larger than ${maxBytes} bytes`, { maxBytes }));
+        reject(bodyTooLarge(maxBytes));
         return;
       }
       chunks.push(chunk);

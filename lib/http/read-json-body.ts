@@ -1,19 +1,14 @@
 import { ApiError } from "./api-error";
 
-/** What a JSON endpoint needs from a request, whichever server received it. */
+/**
+ * Reading a JSON body without ever holding more than `maxBytes`, whichever server received it: a declared
+ * Content-Length over the limit is refused before reading, and a body is cut off as soon as it passes the limit.
+ */
+
+/** What a JSON endpoint needs from a request's head. */
 export interface JsonRequestHead {
   contentType: string | null;
   contentLength: string | null;
-}
-
-/**
- * Reads a JSON body without ever holding more than `maxBytes`: a declared Content-Length over the limit
- * is refused before reading, and a chunked body is cut off as soon as it passes the limit.
- */
-export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
-  checkJsonRequest({ contentType: request.headers.get("content-type"), contentLength: request.headers.get("content-length") }, maxBytes);
-  if (!request.body) throw new ApiError(400, "empty-body", "The request has no body");
-  return parseJsonBody(await readLimited(request.body, maxBytes));
 }
 
 /** 413 before reading when the declared length is over the limit; 415 unless the body is declared JSON. */
@@ -46,6 +41,6 @@ export function parseJsonBody(bytes: Buffer): unknown {
   }
 }
 
-function bodyTooLarge(maxBytes: number): ApiError {
+export function bodyTooLarge(maxBytes: number): ApiError {
   return new ApiError(413, "payload-too-large", `The body is larger than ${maxBytes} bytes`, { maxBytes });
 }
