@@ -44,7 +44,7 @@ const bool = (b: boolean | null | undefined) => (b === null || b === undefined ?
 const tenantRef = randomUUID();
 sqlite.prepare(`INSERT INTO "Tenant" ("id","tenantId","name","createdAt","updatedAt","lastSyncAt") VALUES (?,?,?,?,?,?)`).run(tenantRef, TENANT_ID, "Contoso", ts(now), ts(now), ts(now));
 const insertDevice = sqlite.prepare(
-  `INSERT INTO "DirectoryDevice" ("id","tenantRef","objectId","deviceId","displayName","accountEnabled","trustType","profileType","registrationDateTime","approximateLastSignInDateTime","operatingSystem","operatingSystemVersion","onPremisesSyncEnabled","onPremisesLastSyncDateTime","physicalIds","alternativeSecurityIds","thumbprint","hardwareId","isPending","hasBitlockerKeys","hasLapsPassword","firstSeenAt","lastSeenAt","raw","rawHash","updatedAt") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+  `INSERT INTO "DirectoryDevice" ("id","tenantRef","objectId","deviceId","displayName","accountEnabled","trustType","profileType","registrationDateTime","approximateLastSignInDateTime","operatingSystem","operatingSystemVersion","onPremisesSyncEnabled","onPremisesLastSyncDateTime","physicalIds","alternativeSecurityIds","thumbprint","hardwareId","isPending","hasBitlockerKeys","hasLapsPassword","firstSeenAt","lastSeenAt","otherProperties","rawHash","updatedAt") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 );
 const insertReport = sqlite.prepare(
   `INSERT INTO "DeviceReport" ("id","tenantRef","source","hostname","deviceId","capturedAt","receivedAt","agentVersion","joinType","azureAdPrt","deviceAuthStatus","thumbprint","reportedTenantId","computerDn","contentHash","parsed","dsregcmdText","findingsSnapshot","worstSeverityRank") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
@@ -57,7 +57,7 @@ sqlite.transaction(() => {
       randomUUID(), tenantRef, c.objectId, c.deviceId, c.displayName, bool(c.accountEnabled), c.trustType, c.profileType, ts(c.registrationDateTime),
       ts(c.approximateLastSignInDateTime), c.operatingSystem, c.operatingSystemVersion, bool(c.onPremisesSyncEnabled), ts(c.onPremisesLastSyncDateTime),
       JSON.stringify(c.physicalIds), JSON.stringify(c.alternativeSecurityIds), c.thumbprint, c.hardwareId, bool(c.isPending), bool(i % 3 === 0), bool(i % 5 === 0),
-      ts(now), ts(now), JSON.stringify(c.raw), c.rawHash, ts(now),
+      ts(now), ts(now), JSON.stringify(c.otherProperties), c.rawHash, ts(now),
     );
     if (!c.deviceId || c.isPending) return;
     const t = templates[i % templates.length]!;

@@ -2,7 +2,7 @@
 // Applies the committed migrations to whatever DATABASE_URL points at (default: the embedded SQLite file).
 // Usage: npm run db:migrate   (or: joinscope db:migrate)
 import { spawnSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,6 +15,7 @@ if (!isSqlite && !/^postgres(ql)?:\/\//.test(url)) {
   process.exit(1);
 }
 if (isSqlite) mkdirSync(dirname(resolve(root, url.slice(5).replace(/\?.*$/, ""))), { recursive: true });
+if (isSqlite) createSqliteFile(resolve(root, url.slice(5).replace(/\?.*$/, "")));
 
 const result = spawnSync(process.execPath, [join(root, "node_modules/prisma/build/index.js"), "migrate", "deploy"], {
   cwd: root,
@@ -37,3 +38,18 @@ if (isSqlite) {
 }
 const applied = /All migrations have been successfully applied|No pending migrations to apply/.exec(output);
 console.log(`db:migrate: ${applied ? applied[0] : "done"} (${isSqlite ? url : "PostgreSQL"})`);
+
+/**
+ * A new SQLite file gets 8 KB pages before its first table: a DirectoryDevice row (~1.3 KB) and the index entries
+ * a sync writes pack into fewer pages than with the default 4 KB, and each page a commit touches is written to the
+ * WAL whole (bench/RESULTS.md, decision 006). An existing file keeps its page size (changing it takes a VACUUM).
+ */
+function createSqliteFile(file) {
+  if (existsSync(file)) return;
+  const require = createRequire(import.meta.url);
+  const Database = require("better-sqlite3");
+  const sqlite = new Database(file);
+  sqlite.pragma("page_size = 8192");
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.close();
+}

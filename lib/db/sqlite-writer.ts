@@ -49,7 +49,8 @@ parentPort.on("message", (message) => {
     for (const s of message.statements) parts.push(s);
     return;
   }
-  let statements = message.statements;
+  // A grouped message is several callers' transactions run as one (group commit): the counts go back in one list.
+  let statements = message.groups ? message.groups.flat() : message.statements;
   if (parts.length > 0) {
     for (const s of statements) parts.push(s);
     statements = parts;
@@ -73,6 +74,8 @@ parentPort.on("message", (message) => {
 
 const BUSY_MS = 10_000;
 
+type EncodedStatement = { sql: string; params: unknown[] };
+
 export interface SqliteWriter {
   /**
    * One transaction; resolves with each statement's changed-row count once committed. With `commit: false` the
@@ -85,8 +88,20 @@ export interface SqliteWriter {
   close(): Promise<void>;
 }
 
+export interface SqliteWriterOptions {
+  /**
+   * Group commit: a batch that arrives while a transaction is running waits, and the batches waiting when it
+   * commits run together as the next transaction (in arrival order; each still resolves with its own counts, and
+   * if that transaction fails, each of them rejects). For a producer whose batches are independent and each
+   * all-or-nothing, such as a sync's pages: every commit rewrites each index page it touched, so two pages in one
+   * transaction write their random-keyed index pages (object ids, device ids) once instead of twice. Not with
+   * `commit: false` parts.
+   */
+  groupCommit?: boolean;
+}
+
 /** Opens the writer thread and its connection; `close()` it when the pipeline is done (it keeps the process alive). */
-export function openSqliteWriter(url: string): SqliteWriter {
+export function openSqliteWriter(url: string, writerOptions: SqliteWriterOptions = {}): SqliteWriter {
   const file = sqliteFilePath(url);
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, busyMs: BUSY_MS, ...SQLITE_WRITE_TUNING } });
   const waiting = new Map<number, { resolve: (counts: number[]) => void; reject: (error: Error) => void }>();
@@ -94,10 +109,40 @@ export function openSqliteWriter(url: string): SqliteWriter {
   /** Parts of the next transaction were sent, its commit not yet. */
   let open = false;
   let failure: Error | null = null;
+  /** Group commit: the batches waiting for the running transaction to end, and whether one is running. */
+  let queued: { statements: EncodedStatement[]; resolve: (counts: number[]) => void; reject: (error: Error) => void }[] = [];
+  let running = false;
   const failAll = (error: Error) => {
     failure = error;
     for (const w of waiting.values()) w.reject(error);
     waiting.clear();
+    for (const q of queued) q.reject(error);
+    queued = [];
+  };
+  const sendQueued = () => {
+    if (queued.length === 0) {
+      running = false;
+      return;
+    }
+    const group = queued;
+    queued = [];
+    running = true;
+    const id = nextId++;
+    waiting.set(id, {
+      resolve: (counts) => {
+        let at = 0;
+        for (const g of group) {
+          g.resolve(counts.slice(at, at + g.statements.length));
+          at += g.statements.length;
+        }
+        sendQueued();
+      },
+      reject: (error) => {
+        for (const g of group) g.reject(error);
+        if (!failure) sendQueued();
+      },
+    });
+    worker.postMessage({ id, groups: group.map((g) => g.statements), commit: true });
   };
   worker.on("message", (m: { id: number; counts?: number[]; error?: { message: string; code?: string } }) => {
     const w = waiting.get(m.id);
@@ -116,9 +161,16 @@ export function openSqliteWriter(url: string): SqliteWriter {
     batch(statements, options) {
       if (failure) return Promise.reject(failure);
       const commit = options?.commit ?? true;
+      if (writerOptions.groupCommit && !commit) return Promise.reject(new Error("a group-commit writer takes whole transactions only (no commit: false)"));
       if (statements.length === 0 && commit && !open) return Promise.resolve([]);
       open = !commit;
       const encoded = statements.map((s) => ({ sql: s.sql, params: s.params.map((p) => encodeParam("sqlite", p)) }));
+      if (writerOptions.groupCommit) {
+        return new Promise<number[]>((resolve, reject) => {
+          queued.push({ statements: encoded, resolve, reject });
+          if (!running) sendQueued();
+        });
+      }
       if (!commit) {
         worker.postMessage({ statements: encoded, commit });
         return Promise.resolve([]);

@@ -4,7 +4,7 @@ import type { DirectoryObject } from "@/lib/rules/device-subject";
 import { mapGraphDevice, type DeviceColumns } from "@/lib/sync/map-graph-device";
 
 /** A stored directory object: the columns the sync derives, plus what JoinScope learnt later. */
-export type StoredDeviceColumns = Omit<DeviceColumns, "physicalIds" | "alternativeSecurityIds" | "raw" | "rawHash" | "createdDateTime"> & {
+export type StoredDeviceColumns = Omit<DeviceColumns, "physicalIds" | "alternativeSecurityIds" | "otherProperties" | "rawHash" | "createdDateTime"> & {
   physicalIds: unknown;
   alternativeSecurityIds: unknown;
   hasBitlockerKeys: boolean | null;

@@ -44,6 +44,14 @@ export async function getDeviceTimeline(
   if (or.length) {
     const changes = await db.directoryChange.findMany({ where: { tenantRef, OR: or }, orderBy: [{ at: "desc" }, { id: "asc" }], take: 500, select: { id: true, objectId: true, kind: true, at: true, detail: true } });
     for (const c of changes) entries.push(directoryEntry(c));
+    // From the objects themselves: when Entra ID registered each one, and when sync first saw it (a tenant's first
+    // full sync records no "created" change: its objects existed before JoinScope did).
+    const objects = await db.directoryDevice.findMany({
+      where: { tenantRef, OR: or },
+      select: { id: true, objectId: true, trustType: true, registrationDateTime: true, firstSeenAt: true },
+    });
+    const created = new Set(changes.filter((c) => c.kind === "created").map((c) => c.objectId));
+    for (const o of objects) entries.push(...objectEntries(o, created.has(o.objectId)));
   }
 
   // Reports, oldest first so each can be compared with the one before.
@@ -157,7 +165,7 @@ export async function getDeviceTimeline(
 }
 
 const DIRECTORY_SUMMARY: Record<string, string> = {
-  created: "Registered in Entra ID (object created)",
+  created: "New directory object seen by sync",
   changed: "Directory object changed",
   deleted: "Directory object deleted",
   restored: "Directory object restored",
@@ -167,6 +175,28 @@ const DIRECTORY_SUMMARY: Record<string, string> = {
   disabled: "Object disabled (accountEnabled = false)",
   enabled: "Object enabled",
 };
+
+function objectEntries(o: { id: string; objectId: string; trustType: string | null; registrationDateTime: Date | null; firstSeenAt: Date }, hasCreatedChange: boolean): TimelineEntry[] {
+  const detail = [
+    { label: "objectId", value: o.objectId },
+    { label: "trustType", value: o.trustType ?? "—" },
+  ];
+  const out: TimelineEntry[] = [];
+  if (o.registrationDateTime) {
+    out.push({
+      id: `directory-registered:${o.id}`,
+      at: o.registrationDateTime.toISOString(),
+      kind: "directory",
+      tone: "good",
+      summary: `Registered in Entra ID (registrationDateTime)${o.trustType ? `, trustType ${o.trustType}` : ""}`,
+      detail,
+    });
+  }
+  if (!hasCreatedChange) {
+    out.push({ id: `directory-first-seen:${o.id}`, at: o.firstSeenAt.toISOString(), kind: "directory", tone: "neutral", summary: "First seen by directory sync", detail });
+  }
+  return out;
+}
 
 function directoryEntry(c: { id: string; objectId: string; kind: string; at: Date; detail: unknown }): TimelineEntry {
   const detail = (c.detail && typeof c.detail === "object" ? c.detail : {}) as Record<string, unknown>;

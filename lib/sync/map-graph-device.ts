@@ -4,7 +4,7 @@ import {
   hasX509AlternativeSecurityId,
   thumbprintFromAlternativeSecurityIds,
 } from "@/lib/graph/alternative-security-ids";
-import type { GraphDevice } from "@/lib/graph/graph-schemas";
+import { DEVICE_SELECT, type GraphDevice } from "@/lib/graph/graph-schemas";
 
 /** The columns JoinScope derives from one Graph device object (everything but tenant and bookkeeping). */
 export interface DeviceColumns {
@@ -29,7 +29,9 @@ export interface DeviceColumns {
   thumbprint: string | null;
   hardwareId: string | null;
   isPending: boolean;
-  raw: Record<string, unknown>;
+  /** What Graph returned beyond the properties above (usually nothing): the columns hold the rest. */
+  otherProperties: Record<string, unknown>;
+  /** Of the whole object, as Graph returned it. */
   rawHash: string;
 }
 
@@ -61,9 +63,18 @@ export function mapGraphDevice(device: GraphDevice): DeviceColumns {
     hardwareId: hardwareIdFromPhysicalIds(device.physicalIds),
     // Microsoft's "pending" query: ServerAd, no X509 key, no registration time (how-to-hybrid-join-verify).
     isPending: device.trustType === "ServerAd" && !hasX509 && !device.registrationDateTime,
-    raw: device as Record<string, unknown>,
+    otherProperties: propertiesWithoutColumn(device),
     rawHash: hashDevice(device),
   };
+}
+
+/** Every property JoinScope selects has a column of its own (DeviceColumns). */
+const COLUMN_PROPERTIES = new Set(DEVICE_SELECT.split(","));
+
+function propertiesWithoutColumn(device: GraphDevice): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(device)) if (!COLUMN_PROPERTIES.has(key)) out[key] = (device as Record<string, unknown>)[key];
+  return out;
 }
 
 /** Key-order-independent hash; @odata annotations excluded so the same object always hashes the same. */

@@ -95,7 +95,7 @@ export async function runSync(db: Db, options: RunSyncOptions): Promise<SyncOutc
   let connection: SyncConnection | null = null;
   const started = Date.now();
   try {
-    const tenant = await db.tenant.findUniqueOrThrow({ where: { id: options.tenantRef }, select: { deltaLink: true } });
+    const tenant = await db.tenant.findUniqueOrThrow({ where: { id: options.tenantRef }, select: { deltaLink: true, lastFullSyncAt: true } });
     const { run: r, resumed } = await openRun(db, options, tenant.deltaLink, now());
     run = r;
     const estimatedTotal = await db.directoryDevice.count({ where: { tenantRef: options.tenantRef, deletedAt: null } });
@@ -112,7 +112,7 @@ export async function runSync(db: Db, options: RunSyncOptions): Promise<SyncOutc
       estimatedTotal: estimatedTotal || null,
     };
     connection = openSyncConnection();
-    const ctx: Ctx = { db, graph, options, holder, ttl, now, run, progress, started, fallbackReason: null, warnings: [], keyPresenceMs: 0, connection };
+    const ctx: Ctx = { db, graph, options, holder, ttl, now, run, progress, started, fallbackReason: null, warnings: [], keyPresenceMs: 0, connection, baseline: tenant.lastFullSyncAt === null };
 
     if (run.mode === "delta") {
       const outcome = await deltaSync(ctx);
@@ -162,6 +162,8 @@ interface Ctx {
   warnings: string[];
   keyPresenceMs: number;
   connection: SyncConnection;
+  /** The tenant's first full sync (nothing synced before): objects are first seen, not created. */
+  baseline: boolean;
 }
 
 async function openRun(db: Db, options: RunSyncOptions, deltaLink: string | null, at: Date): Promise<{ run: RunRow; resumed: boolean }> {
@@ -214,7 +216,7 @@ async function fullSync(ctx: Ctx): Promise<void> {
       const mapped = mapDevicePage(page.value);
       return {
         objectIds: mapped.map((d) => d.objectId),
-        plan: (direct, at) => planDevicePage(direct, { tenantRef: options.tenantRef, devices: page.value, mode: "full", now: at, syncRunRef: run.id }, mapped),
+        plan: (direct, at) => planDevicePage(direct, { tenantRef: options.tenantRef, devices: page.value, mode: "full", now: at, syncRunRef: run.id, baseline: ctx.baseline }, mapped),
       };
     });
   } catch (error) {
@@ -356,11 +358,12 @@ type PageHandler<P> = (
 /**
  * Fetches page after page and commits each page's writes in one transaction with the run's progress, its
  * resume point (`resumeLink`) and the lease renewal: a crash leaves either the whole page and its resume point,
- * or neither. Pipelined: while page N is written (by the database server, or SQLite's writer thread), page N+1
- * is fetched, validated, mapped, diffed against the stored rows and turned into statements; it is handed to the
- * database once page N has committed. Diffing before page N commits reads the same rows as after, because page N
- * writes only its own objects: when the two pages share an object (Graph repeating one across pages), page N+1
- * waits for the commit before it reads.
+ * or neither. Pipelined: while page N is written (by the database server, or SQLite's writer thread), the next
+ * pages are fetched, validated, mapped, diffed against the stored rows and turned into statements, and handed to
+ * the connection, up to its `pagesInFlight` uncommitted pages (SQLite's writer commits the pages that wait
+ * together; PostgreSQL takes one at a time). Diffing before page N commits reads the same rows as after, because
+ * page N writes only its own objects: when two pages share an object (Graph repeating one across pages), the
+ * later page waits for the earlier one's commit before it reads.
  */
 async function pageThrough<S extends typeof DevicePageSchema | typeof DeltaPageSchema>(
   ctx: Ctx,
@@ -372,13 +375,23 @@ async function pageThrough<S extends typeof DevicePageSchema | typeof DeltaPageS
   const { connection } = ctx;
   const prefetch = options.prefetch !== false;
   let pending = graph.get(firstLink, schema);
-  let committing: Promise<void> | null = null;
-  let committingIds = new Set<string>();
+  /** Pages handed to the connection and not yet committed, oldest first, with the objects each writes. */
+  const inFlight: { done: Promise<void>; objectIds: Set<string> }[] = [];
+  const settleAll = () => Promise.all(inFlight.map((p) => p.done.catch(() => undefined)));
+  /** Waits for the oldest page in flight to commit (its failure is this run's). */
+  const commitOldest = async () => {
+    const oldest = inFlight[0]!;
+    try {
+      await oldest.done;
+    } finally {
+      inFlight.splice(inFlight.indexOf(oldest), 1);
+    }
+  };
   try {
     for (;;) {
       const result = await pending;
       if (!result.ok) {
-        if (committing) await committing;
+        while (inFlight.length) await commitOldest();
         if (result.error.kind === "delta-expired") throw new DeltaExpired(result.error);
         throw stopFor(result.error);
       }
@@ -386,24 +399,27 @@ async function pageThrough<S extends typeof DevicePageSchema | typeof DeltaPageS
       const next = page["@odata.nextLink"];
       if (next && prefetch) pending = graph.get(next, schema);
       const { objectIds, plan } = handle(page, next);
-      if (committing && objectIds.some((id) => committingIds.has(id))) await committing;
+      // A page that shares an object with a page in flight reads that object's row once that page has committed.
+      while (inFlight.some((p) => objectIds.some((id) => p.objectIds.has(id)))) await commitOldest();
+      while (inFlight.length >= connection.pagesInFlight) await commitOldest();
       const at = ctx.now();
       const { statements, counts } = await plan(connection.reader, at);
-      if (committing) await committing;
-      committingIds = new Set(objectIds);
-      committing = commitPage(ctx, connection, statements, counts, next, at);
-      committing.catch(() => undefined); // awaited below or on the next page; not an unhandled rejection meanwhile
-      if (!next) return await committing;
+      const done = commitPage(ctx, connection, statements, counts, next, at);
+      done.catch(() => undefined); // awaited below or on a later page; not an unhandled rejection meanwhile
+      inFlight.push({ done, objectIds: new Set(objectIds) });
+      if (!next) {
+        while (inFlight.length) await commitOldest();
+        return;
+      }
       if (!prefetch) {
-        await committing;
-        committing = null;
+        while (inFlight.length) await commitOldest();
         pending = graph.get(next, schema);
       }
     }
   } catch (error) {
-    // Nothing of this run is left in flight: the page being committed settles (its own failure, if any, is
+    // Nothing of this run is left in flight: the pages being committed settle (their own failures, if any, are
     // secondary to this one), and a stopped run lets the request in flight settle; its page is not applied.
-    await committing?.catch(() => undefined);
+    await settleAll();
     if (error instanceof SyncStop && prefetch) await pending;
     throw error;
   }

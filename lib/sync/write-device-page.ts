@@ -23,6 +23,12 @@ export interface ApplyPageInput {
   mode: "full" | "delta";
   now: Date;
   syncRunRef: string;
+  /**
+   * The tenant's first full sync: every object is new to JoinScope, not newly created in Entra ID, so no "created"
+   * change is recorded (it would date the object's creation to the sync). The timeline shows when each object was
+   * first seen (firstSeenAt) and registered (registrationDateTime) from the object itself.
+   */
+  baseline?: boolean;
 }
 
 export interface DevicePageWrite {
@@ -60,7 +66,7 @@ const DEVICE_COLUMNS = {
   deletedReason: "text",
   firstSeenAt: "datetime",
   lastSeenAt: "datetime",
-  raw: "json",
+  otherProperties: "json",
   rawHash: "text",
   updatedAt: "datetime",
 } as const satisfies Record<string, ColumnKind>;
@@ -129,7 +135,7 @@ export async function planDevicePage(direct: DirectDb, input: ApplyPageInput, ma
     touched.add(d.deviceId ?? d.objectId);
     if (!before) {
       added++;
-      change(d.objectId, d.deviceId, "created", { trustType: d.trustType, registrationDateTime: d.registrationDateTime?.toISOString() ?? null });
+      if (!input.baseline) change(d.objectId, d.deviceId, "created", { trustType: d.trustType, registrationDateTime: d.registrationDateTime?.toISOString() ?? null });
       continue;
     }
     changed++;
@@ -241,7 +247,7 @@ function deviceRow(d: DeviceColumns, tenantRef: string, now: unknown): Record<st
     deletedReason: null,
     firstSeenAt: now,
     lastSeenAt: now,
-    raw: d.raw,
+    otherProperties: d.otherProperties,
     rawHash: d.rawHash,
     updatedAt: now,
   };

@@ -6,6 +6,9 @@ import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { directDb, insertStatements, readBool, readDate, readJson, type ColumnKind } from "@/lib/db/direct";
+import { config } from "@/lib/config";
+import { openSqliteWriter } from "@/lib/db/sqlite-writer";
+import { testDatabaseKind } from "../setup/databases";
 import { createTenantWithToken } from "../setup/factories";
 
 const DEVICE_COLUMNS = {
@@ -18,7 +21,7 @@ const DEVICE_COLUMNS = {
   registrationDateTime: "datetime",
   isPending: "bool",
   alternativeSecurityIds: "json",
-  raw: "json",
+  otherProperties: "json",
   firstSeenAt: "datetime",
   lastSeenAt: "datetime",
   updatedAt: "datetime",
@@ -31,10 +34,10 @@ describe("direct SQL path", () => {
     const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
     const direct = directDb();
     const registered = new Date("2024-03-05T06:07:08.123Z");
-    const raw = { id: "obj-1", nested: { list: [1, "two", null], flag: true }, text: "quote \" and ? mark" };
+    const other = { id: "obj-1", nested: { list: [1, "two", null], flag: true }, text: "quote \" and ? mark" };
     const rows = [
-      { id: randomUUID(), tenantRef, objectId: "obj-1", deviceId: "dev-1", displayName: "PC-1", accountEnabled: true, registrationDateTime: registered, isPending: false, alternativeSecurityIds: [{ type: 2, key: "AAA=" }], raw, firstSeenAt: registered, lastSeenAt: registered, updatedAt: registered },
-      { id: randomUUID(), tenantRef, objectId: "obj-2", deviceId: null, displayName: null, accountEnabled: false, registrationDateTime: null, isPending: true, alternativeSecurityIds: null, raw: {}, firstSeenAt: registered, lastSeenAt: registered, updatedAt: registered },
+      { id: randomUUID(), tenantRef, objectId: "obj-1", deviceId: "dev-1", displayName: "PC-1", accountEnabled: true, registrationDateTime: registered, isPending: false, alternativeSecurityIds: [{ type: 2, key: "AAA=" }], otherProperties: other, firstSeenAt: registered, lastSeenAt: registered, updatedAt: registered },
+      { id: randomUUID(), tenantRef, objectId: "obj-2", deviceId: null, displayName: null, accountEnabled: false, registrationDateTime: null, isPending: true, alternativeSecurityIds: null, otherProperties: {}, firstSeenAt: registered, lastSeenAt: registered, updatedAt: registered },
     ];
     await direct.batch(insertStatements(direct.dialect, "DirectoryDevice", DEVICE_COLUMNS, rows));
 
@@ -43,19 +46,19 @@ describe("direct SQL path", () => {
       ["obj-1", "dev-1", "PC-1", true, "2024-03-05T06:07:08.123Z", false],
       ["obj-2", null, null, false, null, true],
     ]);
-    expect(read[0]!.raw).toEqual(raw);
+    expect(read[0]!.otherProperties).toEqual(other);
     expect(read[0]!.alternativeSecurityIds).toEqual([{ type: 2, key: "AAA=" }]);
     expect(read[1]!.alternativeSecurityIds).toBeNull();
 
     // And the direct readers decode what Prisma wrote.
-    await db.directoryDevice.update({ where: { id: rows[1]!.id }, data: { accountEnabled: true, registrationDateTime: registered, raw: { written: "by prisma" } } });
-    const [back] = await direct.query<{ accountEnabled: unknown; registrationDateTime: unknown; raw: unknown }>(
-      `SELECT "accountEnabled", "registrationDateTime", "raw" FROM "DirectoryDevice" WHERE "id" = ?`,
+    await db.directoryDevice.update({ where: { id: rows[1]!.id }, data: { accountEnabled: true, registrationDateTime: registered, otherProperties: { written: "by prisma" } } });
+    const [back] = await direct.query<{ accountEnabled: unknown; registrationDateTime: unknown; otherProperties: unknown }>(
+      `SELECT "accountEnabled", "registrationDateTime", "otherProperties" FROM "DirectoryDevice" WHERE "id" = ?`,
       [rows[1]!.id],
     );
     expect(readBool(back!.accountEnabled)).toBe(true);
     expect(readDate(back!.registrationDateTime)?.toISOString()).toBe("2024-03-05T06:07:08.123Z");
-    expect(readJson(back!.raw)).toEqual({ written: "by prisma" });
+    expect(readJson(back!.otherProperties)).toEqual({ written: "by prisma" });
 
     // Date parameters compare correctly against stored values.
     const later = await direct.query(`SELECT "objectId" FROM "DirectoryDevice" WHERE "tenantRef" = ? AND "registrationDateTime" >= ?`, [tenantRef, new Date("2024-03-05T06:07:08.123Z")]);
@@ -66,7 +69,7 @@ describe("direct SQL path", () => {
     const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
     const direct = directDb();
     const now = new Date();
-    const row = (objectId: string, displayName: string) => ({ id: randomUUID(), tenantRef, objectId, displayName, accountEnabled: true, isPending: false, raw: {}, firstSeenAt: now, lastSeenAt: now, updatedAt: now });
+    const row = (objectId: string, displayName: string) => ({ id: randomUUID(), tenantRef, objectId, displayName, accountEnabled: true, isPending: false, otherProperties: {}, firstSeenAt: now, lastSeenAt: now, updatedAt: now });
     const upsert = { target: ["tenantRef", "objectId"], update: ["displayName", "updatedAt"] } as const;
     await direct.batch(insertStatements(direct.dialect, "DirectoryDevice", DEVICE_COLUMNS, [row("a", "first")], upsert));
     await direct.batch(insertStatements(direct.dialect, "DirectoryDevice", DEVICE_COLUMNS, [row("a", "second"), row("b", "new")], upsert));
@@ -76,7 +79,7 @@ describe("direct SQL path", () => {
     const before = await names();
     const failing = [
       ...insertStatements(direct.dialect, "DirectoryDevice", DEVICE_COLUMNS, [row("c", "would be lost")]),
-      { sql: `INSERT INTO "DirectoryDevice" ("id", "tenantRef", "objectId", "raw") VALUES (?, ?, ?, ?)`, params: [randomUUID(), "no-such-tenant", "d", "{}"] },
+      { sql: `INSERT INTO "DirectoryDevice" ("id", "tenantRef", "objectId", "otherProperties") VALUES (?, ?, ?, ?)`, params: [randomUUID(), "no-such-tenant", "d", "{}"] },
     ];
     await expect(direct.batch(failing)).rejects.toThrow();
     expect(await names()).toEqual(before);
@@ -86,7 +89,7 @@ describe("direct SQL path", () => {
     const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
     const direct = directDb();
     const now = new Date();
-    const row = (objectId: string) => ({ id: randomUUID(), tenantRef, objectId, accountEnabled: true, isPending: false, raw: {}, firstSeenAt: now, lastSeenAt: now, updatedAt: now });
+    const row = (objectId: string) => ({ id: randomUUID(), tenantRef, objectId, accountEnabled: true, isPending: false, otherProperties: {}, firstSeenAt: now, lastSeenAt: now, updatedAt: now });
     await direct.batch(insertStatements(direct.dialect, "DirectoryDevice", DEVICE_COLUMNS, [row("taken")]));
     const results = await Promise.allSettled([
       direct.batch(insertStatements(direct.dialect, "DirectoryDevice", DEVICE_COLUMNS, [row("one")])),
@@ -103,10 +106,38 @@ describe("direct SQL path", () => {
     const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
     const direct = directDb();
     const now = new Date();
-    const rows = Array.from({ length: 5_000 }, (_, i) => ({ id: randomUUID(), tenantRef, objectId: `bulk-${i}`, accountEnabled: true, isPending: false, raw: { i }, firstSeenAt: now, lastSeenAt: now, updatedAt: now }));
+    const rows = Array.from({ length: 5_000 }, (_, i) => ({ id: randomUUID(), tenantRef, objectId: `bulk-${i}`, accountEnabled: true, isPending: false, otherProperties: { i }, firstSeenAt: now, lastSeenAt: now, updatedAt: now }));
     const statements = insertStatements(direct.dialect, "DirectoryDevice", DEVICE_COLUMNS, rows);
     expect(statements.length).toBeGreaterThan(1);
     await direct.batch(statements);
     expect(await db.directoryDevice.count({ where: { tenantRef } })).toBe(5_000);
+  });
+
+  // The sync's page writer (SQLite only: PostgreSQL's pages go through the pool one at a time).
+  it.skipIf(testDatabaseKind() !== "sqlite")("a group-commit writer runs the batches that wait as one transaction, each with its own counts", async () => {
+    const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
+    const direct = directDb();
+    const now = new Date();
+    const row = (objectId: string) => ({ id: randomUUID(), tenantRef, objectId, accountEnabled: true, isPending: false, otherProperties: {}, firstSeenAt: now, lastSeenAt: now, updatedAt: now });
+    const insert = (...ids: string[]) => insertStatements("sqlite", "DirectoryDevice", DEVICE_COLUMNS, ids.map(row));
+    const rename = (name: string) => ({ sql: `UPDATE "DirectoryDevice" SET "displayName" = ? WHERE "tenantRef" = ?`, params: [name, tenantRef] });
+    const writer = openSqliteWriter(config.DATABASE_URL, { groupCommit: true });
+    try {
+      // The first runs alone; the next two wait for it and commit together, and each gets back its own counts.
+      const [a, b, c] = await Promise.all([writer.batch(insert("a1", "a2")), writer.batch([...insert("b1"), rename("after b")]), writer.batch([rename("after c"), ...insert("c1")])]);
+      expect(a).toEqual([2]);
+      expect(b).toEqual([1, 3]);
+      expect(c).toEqual([3, 1]);
+      // A failure in a group fails every batch of that group (one transaction): none of their rows stay.
+      const results = await Promise.allSettled([writer.batch(insert("d1")), writer.batch(insert("e1")), writer.batch(insert("e1-dup", "a1")), writer.batch(insert("f1"))]);
+      expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "rejected", "rejected"]);
+      // The writer goes on after a failed group.
+      expect(await writer.batch(insert("g1"))).toEqual([1]);
+      const ids = (await db.directoryDevice.findMany({ where: { tenantRef }, orderBy: { objectId: "asc" } })).map((r) => r.objectId);
+      expect(ids).toEqual(["a1", "a2", "b1", "c1", "d1", "g1"]);
+      await expect(writer.batch(insert("h1"), { commit: false })).rejects.toThrow(/whole transactions/);
+    } finally {
+      await writer.close();
+    }
   });
 });

@@ -185,7 +185,7 @@ describe("findings lifecycle", () => {
     operatingSystemVersion: "10.0.22631.4890",
     registrationDateTime: new Date("2025-01-10T09:00:00.000Z"),
     approximateLastSignInDateTime: at(-2),
-    raw: {},
+    otherProperties: {},
   });
 
   async function makeTenant(order: "forward" | "reverse") {
