@@ -4,10 +4,11 @@
  *   npm run bench:sync [-- --devices 100000 --latency 20 --skip-findings]
  *
  * Each step runs in a fresh process: the floor (fetch and validate the same pages, no database), the full
- * sync into an empty SQLite database, then a delta sync after 1% of devices changed; both syncs run as the
- * product runs them (BitLocker/LAPS key presence, then the findings re-evaluation), and each phase is timed.
+ * sync into an empty SQLite database, then a delta sync after 1% of devices changed: once in a fresh process
+ * (information) and once as the scheduler runs it, in a process that has synced before (judged). Both syncs run as
+ * the product runs them (BitLocker/LAPS key presence, then the findings re-evaluation), and each phase is timed.
  * Targets (issue 4), judged on the /devices sync, i.e. the cost our code adds to fetching the pages: the full
- * sync without key presence within 1.5× of the /devices-only floor, peak RSS under 500 MB, the delta sync
+ * sync without key presence within 1.5× of the /devices-only floor, peak RSS under 500 MB, the warm delta sync
  * (without its findings pass) under 5% of that full sync's time. The sync with BitLocker/LAPS key presence is
  * measured too, against a floor with the key pages; the request budget throttles those pages, so it is printed
  * as information, not judged. The findings pass has its own target (bench:rules). Exits 1 on a miss.
@@ -69,6 +70,29 @@ function step(mode: string, arg?: string, url = dbUrl): Step {
   }
   return JSON.parse(r.stdout.trim().split("\n").pop()!) as Step;
 }
+/** The delta step with "warm": its process syncs once, then waits until 1% of the devices changed, then is measured. */
+async function warmDeltaStep(url: string): Promise<Step> {
+  const worker = spawn(process.execPath, [...tsx, join(ROOT, "bench/lib/sync-worker.ts"), "delta", "warm"], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: caPath, BENCH_SIMULATOR: JSON.stringify(sim), DATABASE_URL: url, LOG_LEVEL: "warn", ...(skipFindings ? { BENCH_SKIP_FINDINGS: "1" } : {}) },
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const out = createInterface({ input: worker.stdout! });
+  const exited = new Promise<number | null>((resolve) => worker.once("exit", resolve));
+  let result: Step | null = null;
+  for await (const line of out) {
+    const message = JSON.parse(line) as Step & { warm?: true };
+    if (message.warm) {
+      await mutate();
+      worker.stdin!.write("go\n");
+    } else {
+      result = message;
+    }
+  }
+  if ((await exited) !== 0 || !result) throw new Error("the warm delta step failed");
+  return result;
+}
+
 const deviceFloor = step("floor");
 const floor = skipKeys ? null : step("floor", "with-keys");
 // The judged full sync: /devices only (key presence off), into an empty database of its own.
@@ -79,9 +103,15 @@ const directoryOnly = step("full", "no-key-presence", directoryUrl);
 const full = skipKeys ? null : step("full");
 const deltaUrl = full ? dbUrl : directoryUrl;
 const findings = skipFindings ? null : step("findings", undefined, deltaUrl);
-child.stdin!.write(`mutate ${Math.round(sim.devices / 100)}\n`);
-await nextLine();
-const delta = step("delta", undefined, deltaUrl);
+const mutate = async () => {
+  child.stdin!.write(`mutate ${Math.round(sim.devices / 100)}\n`);
+  await nextLine();
+};
+// A delta sync in a fresh process (information: it pays MSAL's first token, a new TLS connection and Prisma's first
+// queries), then the judged one, as the scheduler runs it: in a process that has synced before (warmDeltaStep).
+await mutate();
+const coldDelta = step("delta", undefined, deltaUrl);
+const delta = await warmDeltaStep(deltaUrl);
 child.stdin!.write("quit\n");
 
 // The verdict: the /devices-only full sync against the /devices-only floor (both under the client's request budget
@@ -93,7 +123,7 @@ const ratio = directoryOnly.seconds / deviceFloor.seconds;
 const deltaShare = (delta.seconds - deltaFindingsS) / directoryOnly.seconds;
 const peakRss = Math.max(directoryOnly.peakRssMb, full?.peakRssMb ?? 0);
 const ok =
-  ratio <= 1.5 && peakRss < 500 && deltaShare < 0.05 && directoryOnly.stored === sim.devices && (!full || full.stored === sim.devices) && delta.changed === Math.round(sim.devices / 100);
+  ratio <= 1.5 && peakRss < 500 && deltaShare < 0.05 && directoryOnly.stored === sim.devices && (!full || full.stored === sim.devices) && delta.changed === Math.round(sim.devices / 100) && coldDelta.changed === Math.round(sim.devices / 100);
 const rate = (r: { devices: number; seconds: number }) => Math.round(r.devices / r.seconds);
 const row = (label: string, seconds: number, s?: Step) =>
   `  ${label.padEnd(50)}${seconds.toFixed(2).padStart(7)}${s ? `   ${s.cpuSeconds.toFixed(1).padStart(5)}   ${String(rate({ devices: s.devices, seconds })).padStart(9)}   ${String(s.pages).padStart(5)}   ${String(s.peakRssMb).padStart(11)}` : ""}`;
@@ -123,9 +153,10 @@ ${row("  of which token, connection, first small request", deviceFloor.warmupSec
 ${row("full sync (/devices, no key presence)", directoryOnly.seconds, directoryOnly)}
 ${keyRows}
 ${findingsRow}
-${row(`delta sync (1% changed: ${delta.changed})`, delta.seconds, delta)}
+${row(`delta sync (1% changed: ${delta.changed}), warm process`, delta.seconds, delta)}
 ${skipFindings ? "    its findings re-evaluation: not run (--skip-findings)" : row("  of which findings re-evaluation (changed devices)", deltaFindingsS)}
-  full sync / floor ${ratio.toFixed(2)}× (target ≤ 1.5×; / the floor's pages alone ${(directoryOnly.seconds / (deviceFloor.seconds - (deviceFloor.warmupSeconds ?? 0))).toFixed(2)}×) · peak RSS ${peakRss} MB (target < 500 MB) · delta (without its findings pass) / full ${(deltaShare * 100).toFixed(1)}% (target < 5%) · stored ${directoryOnly.stored}/${sim.devices}
+${row(`delta sync (1% changed: ${coldDelta.changed}), fresh process`, coldDelta.seconds, coldDelta)}
+  full sync / floor ${ratio.toFixed(2)}× (target ≤ 1.5×; / the floor's pages alone ${(directoryOnly.seconds / (deviceFloor.seconds - (deviceFloor.warmupSeconds ?? 0))).toFixed(2)}×) · peak RSS ${peakRss} MB (target < 500 MB) · delta (warm, without its findings pass) / full ${(deltaShare * 100).toFixed(1)}% (target < 5%; fresh process ${(((coldDelta.seconds - (coldDelta.phaseMs?.findings ?? 0) / 1000) / directoryOnly.seconds) * 100).toFixed(1)}%) · stored ${directoryOnly.stored}/${sim.devices}
 ${keyLine}
   ${endToEnd === null ? "end to end with the findings pass: not measured" : `end to end with the findings pass (lib/findings, target in bench:rules): ${endToEnd.toFixed(2)} s, its peak RSS ${findings!.peakRssMb} MB`}
   ${ok ? "PASS" : "FAIL"} (full sync of /devices against the /devices-only floor, peak RSS, delta share; key presence and findings reported, not judged)

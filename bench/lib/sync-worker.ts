@@ -1,6 +1,6 @@
 /**
  * One measured sync step in a fresh process (started with NODE_EXTRA_CA_CERTS for the simulator's CA).
- * argv: floor [with-keys] | full [no-key-presence] | findings | delta. Prints one JSON line: { seconds, phaseMs, cpuSeconds, devices, pages, peakRssMb, … }.
+ * argv: floor [with-keys] | full [no-key-presence] | findings | delta [warm]. Prints one JSON line: { seconds, phaseMs, cpuSeconds, devices, pages, peakRssMb, … }.
  */
 import { createDb } from "@/lib/db/client";
 import { reevaluateAllFindings } from "@/lib/findings/reevaluate-findings";
@@ -59,6 +59,18 @@ if (!tenantRef) {
   if (!t.ok) throw new Error(t.error.message);
   tenantRef = t.id;
   await setTenantApp(db, { tenantRef, cloud: "custom", authorityHost: sim.authorityHost, graphBaseUrl: sim.graphBaseUrl, clientId: sim.clientId, credential: { kind: "secret", clientSecret: sim.clientSecret }, actor: "bench" });
+}
+if (mode === "delta" && process.argv[3] === "warm") {
+  // As the scheduler runs a delta sync: in a process that has synced before (MSAL's token cached, the connection
+  // to Graph open, Prisma's queries compiled). A first delta (nothing changed yet) warms it; then this process
+  // says "warm" and waits for "go" on stdin while the orchestrator changes 1% of the devices.
+  const warmup = await runSync(db, { tenantRef, mode: "delta", trigger: "cli", evaluateFindings: false });
+  if (!warmup.ok) throw new Error(warmup.error.message);
+  console.log(JSON.stringify({ warm: true, changed: warmup.run.changed }));
+  const { createInterface } = await import("node:readline");
+  const lines = createInterface({ input: process.stdin });
+  await new Promise<void>((resolve) => lines.once("line", () => resolve()));
+  lines.close();
 }
 const started = performance.now();
 const cpu = process.cpuUsage();

@@ -24,7 +24,7 @@ const Database = require(require.resolve("better-sqlite3", { paths: [process.cwd
 const conn = new Database(workerData.file, { timeout: workerData.busyMs });
 conn.pragma("journal_mode = WAL");
 conn.pragma("synchronous = NORMAL");
-conn.pragma("wal_autocheckpoint = " + workerData.autocheckpointPages);
+conn.pragma("wal_autocheckpoint = " + (process.env.EXP_CKPT || workerData.autocheckpointPages));
 conn.pragma("cache_size = -" + workerData.cacheKb);
 const cache = new Map();
 const prepare = (sql) => {
@@ -59,7 +59,13 @@ parentPort.on("message", (message) => {
   try {
     conn.exec("BEGIN IMMEDIATE");
     try {
-      const counts = statements.map((s) => prepare(s.sql).run(...s.params).changes);
+      const counts = statements.map((s) => {
+        const stmt = prepare(s.sql);
+        if (!s.eachRow) return stmt.run(...s.params).changes;
+        let changes = 0;
+        for (const row of s.eachRow) changes += stmt.run(...row).changes;
+        return changes;
+      });
       conn.exec("COMMIT");
       parentPort.postMessage({ id: message.id, counts });
     } catch (error) {
@@ -74,7 +80,7 @@ parentPort.on("message", (message) => {
 
 const BUSY_MS = 10_000;
 
-type EncodedStatement = { sql: string; params: unknown[] };
+type EncodedStatement = Statement;
 
 export interface SqliteWriter {
   /**
@@ -164,7 +170,8 @@ export function openSqliteWriter(url: string, writerOptions: SqliteWriterOptions
       if (writerOptions.groupCommit && !commit) return Promise.reject(new Error("a group-commit writer takes whole transactions only (no commit: false)"));
       if (statements.length === 0 && commit && !open) return Promise.resolve([]);
       open = !commit;
-      const encoded = statements.map((s) => ({ sql: s.sql, params: s.params.map((p) => encodeParam("sqlite", p)) }));
+      // eachRow entries come encoded (insertStatements); only hand-written statements' parameters need it.
+      const encoded = statements.map((s) => (s.eachRow ? s : { sql: s.sql, params: s.params.map((p) => encodeParam("sqlite", p)) }));
       if (writerOptions.groupCommit) {
         return new Promise<number[]>((resolve, reject) => {
           queued.push({ statements: encoded, resolve, reject });

@@ -21,22 +21,23 @@ export function thumbprintFromAlternativeSecurityIds(ids: readonly AlternativeSe
 }
 
 export function hasX509AlternativeSecurityId(ids: readonly AlternativeSecurityId[] | null | undefined): boolean {
-  return (ids ?? []).some((id) => id.type === 2 && id.key != null && decodeKey(id.key).startsWith("X509:"));
+  return (ids ?? []).some((id) => id.type === 2 && id.key != null && decodeKeyStart(id.key, "X509:".length).startsWith("X509:"));
 }
 
 export function thumbprintFromKey(key: string): string | null {
-  const text = decodeKey(key);
+  const text = decodeKeyStart(key, MARKER.length + 40);
   if (!text.startsWith(MARKER)) return null;
   const hex = text.slice(MARKER.length, MARKER.length + 40);
   return /^[0-9a-fA-F]{40}$/.test(hex) ? hex.toUpperCase() : null;
 }
 
-function decodeKey(key: string): string {
-  try {
-    return Buffer.from(key, "base64").toString("utf16le");
-  } catch {
-    return "";
-  }
+/**
+ * The first `chars` UTF-16 characters of a key: only the base64 that encodes them is decoded (a key is ~300
+ * characters, and every device of every sync page is checked).
+ */
+function decodeKeyStart(key: string, chars: number): string {
+  const base64Chars = Math.ceil((chars * 2) / 3) * 4;
+  return Buffer.from(key.slice(0, base64Chars), "base64").toString("utf16le").slice(0, chars);
 }
 
 /** `[HWID]:h:6825…` groups one machine's directory objects. */

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import {
   hardwareIdFromPhysicalIds,
   hasX509AlternativeSecurityId,
@@ -79,7 +79,7 @@ function propertiesWithoutColumn(device: GraphDevice): Record<string, unknown> {
 
 /** Key-order-independent hash; @odata annotations excluded so the same object always hashes the same. */
 export function hashDevice(device: Record<string, unknown>): string {
-  return createHash("sha256").update(stableStringify(device)).digest("hex");
+  return hash("sha256", stableStringify(device), "hex");
 }
 
 /**

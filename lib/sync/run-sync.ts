@@ -95,6 +95,8 @@ export async function runSync(db: Db, options: RunSyncOptions): Promise<SyncOutc
   let connection: SyncConnection | null = null;
   const started = Date.now();
   try {
+    // First: a SQLite writer thread takes ~60 ms to start, which the run's bookkeeping below now overlaps.
+    connection = openSyncConnection();
     const tenant = await db.tenant.findUniqueOrThrow({ where: { id: options.tenantRef }, select: { deltaLink: true, lastFullSyncAt: true } });
     const { run: r, resumed } = await openRun(db, options, tenant.deltaLink, now());
     run = r;
@@ -111,7 +113,6 @@ export async function runSync(db: Db, options: RunSyncOptions): Promise<SyncOutc
       elapsedMs: 0,
       estimatedTotal: estimatedTotal || null,
     };
-    connection = openSyncConnection();
     const ctx: Ctx = { db, graph, options, holder, ttl, now, run, progress, started, fallbackReason: null, warnings: [], keyPresenceMs: 0, connection, baseline: tenant.lastFullSyncAt === null };
 
     if (run.mode === "delta") {
