@@ -3,8 +3,8 @@
  *
  *   npm run bench:sync [-- --devices 100000 --latency 20 --skip-findings]
  *
- * Each step runs in a fresh process: the floor (fetch and validate the same pages, no database), the full
- * sync into an empty SQLite database, then a delta sync after 1% of devices changed: once in a fresh process
+ * Each step runs in a fresh process: the floor (fetch and validate the same pages, no database; run before and after
+ * the full sync, and their mean taken), the full sync into an empty SQLite database, then a delta sync after 1% of devices changed: once in a fresh process
  * (information) and once as the scheduler runs it, in a process that has synced before (judged). Both syncs run as
  * the product runs them (BitLocker/LAPS key presence, then the findings re-evaluation), and each phase is timed.
  * Targets (issue 4), judged on the /devices sync, i.e. the cost our code adds to fetching the pages: the full
@@ -70,6 +70,11 @@ function step(mode: string, arg?: string, url = dbUrl): Step {
   }
   return JSON.parse(r.stdout.trim().split("\n").pop()!) as Step;
 }
+function meanStep(a: Step, b: Step): Step {
+  const mean = (x: number, y: number) => (x + y) / 2;
+  return { ...a, seconds: mean(a.seconds, b.seconds), warmupSeconds: mean(a.warmupSeconds ?? 0, b.warmupSeconds ?? 0), cpuSeconds: mean(a.cpuSeconds, b.cpuSeconds), peakRssMb: Math.max(a.peakRssMb, b.peakRssMb) };
+}
+
 /** The delta step with "warm": its process syncs once, then waits until 1% of the devices changed, then is measured. */
 async function warmDeltaStep(url: string): Promise<Step> {
   const worker = spawn(process.execPath, [...tsx, join(ROOT, "bench/lib/sync-worker.ts"), "delta", "warm"], {
@@ -93,12 +98,16 @@ async function warmDeltaStep(url: string): Promise<Step> {
   return result;
 }
 
-const deviceFloor = step("floor");
-const floor = skipKeys ? null : step("floor", "with-keys");
-// The judged full sync: /devices only (key presence off), into an empty database of its own.
+// The judged full sync (/devices only, key presence off, into an empty database of its own) between two runs of its
+// floor: this machine's speed drifts by tens of percent over minutes, so the floor is their mean, measured around
+// the same time as the sync.
 const directoryUrl = "file:./data/bench/sync-directory-only.db";
 freshDatabase(directoryUrl);
+const floorBefore = step("floor");
 const directoryOnly = step("full", "no-key-presence", directoryUrl);
+const floorAfter = step("floor");
+const deviceFloor: Step = meanStep(floorBefore, floorAfter);
+const floor = skipKeys ? null : step("floor", "with-keys");
 // As the product runs it, with key presence (information); the delta sync then runs on this database.
 const full = skipKeys ? null : step("full");
 const deltaUrl = full ? dbUrl : directoryUrl;
@@ -149,6 +158,7 @@ console.log(`
 bench:sync  ${sim.devices} simulated devices, ${values.latency} ms latency per page, SQLite; each step a fresh process
   step                                                  seconds   CPU s   devices/s   pages   peak RSS MB
 ${row("floor: fetch + validate /devices, no database", deviceFloor.seconds, deviceFloor)}
+${row(`  mean of the runs before and after the sync`, deviceFloor.seconds)} (${floorBefore.seconds.toFixed(2)} s, ${floorAfter.seconds.toFixed(2)} s)
 ${row("  of which token, connection, first small request", deviceFloor.warmupSeconds ?? 0)}
 ${row("full sync (/devices, no key presence)", directoryOnly.seconds, directoryOnly)}
 ${keyRows}
