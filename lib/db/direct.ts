@@ -56,9 +56,10 @@ const BUSY_LIMIT_MS = 10_000;
  * 1,000 pages of WAL (4–8 MB): every few hundred uploads, or every sync page. Every 10,000 pages (40 MB with 4 KB
  * pages, 80 MB with the 8 KB pages of files created since decision 006) costs about the same per checkpoint, ten
  * times less often (measured: 20,000 devices written in 1.2–1.6 s that way, 0.5–0.65 s this way); durability is
- * unchanged, the WAL file grows to about that size. Prisma's connection uses the same interval (lib/db/client.ts). A 32 MB page cache keeps the random-keyed index
- * pages a transaction dirties (object ids, device ids, names; findings by subject and rule) in memory instead of
- * spilling them to the WAL mid-transaction and writing them again at commit.
+ * unchanged, the WAL file grows to about that size. Prisma's connection uses the same interval (lib/db/client.ts).
+ * A 32 MB page cache keeps the random-keyed index pages a transaction dirties (object ids, device ids, names;
+ * findings by subject and rule) in memory instead of spilling them to the WAL mid-transaction and writing them
+ * again at commit.
  */
 export const SQLITE_WRITE_TUNING = { autocheckpointPages: 10_000, cacheKb: 32 * 1024 } as const;
 /** SQLite allows 32,766 bound parameters since 3.32; PostgreSQL 65,535. Stay well under both. */

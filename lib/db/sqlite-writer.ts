@@ -24,7 +24,7 @@ const Database = require(require.resolve("better-sqlite3", { paths: [process.cwd
 const conn = new Database(workerData.file, { timeout: workerData.busyMs });
 conn.pragma("journal_mode = WAL");
 conn.pragma("synchronous = NORMAL");
-conn.pragma("wal_autocheckpoint = " + (process.env.EXP_CKPT || workerData.autocheckpointPages));
+conn.pragma("wal_autocheckpoint = " + workerData.autocheckpointPages);
 conn.pragma("cache_size = -" + workerData.cacheKb);
 const cache = new Map();
 const prepare = (sql) => {
@@ -80,8 +80,6 @@ parentPort.on("message", (message) => {
 
 const BUSY_MS = 10_000;
 
-type EncodedStatement = Statement;
-
 export interface SqliteWriter {
   /**
    * One transaction; resolves with each statement's changed-row count once committed. With `commit: false` the
@@ -116,7 +114,7 @@ export function openSqliteWriter(url: string, writerOptions: SqliteWriterOptions
   let open = false;
   let failure: Error | null = null;
   /** Group commit: the batches waiting for the running transaction to end, and whether one is running. */
-  let queued: { statements: EncodedStatement[]; resolve: (counts: number[]) => void; reject: (error: Error) => void }[] = [];
+  let queued: { statements: Statement[]; resolve: (counts: number[]) => void; reject: (error: Error) => void }[] = [];
   let running = false;
   const failAll = (error: Error) => {
     failure = error;
