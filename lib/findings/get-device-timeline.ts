@@ -1,6 +1,6 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
-import { reportWhereFor, type SubjectKey } from "@/lib/queries/find-device-detail";
+import { reportWhereFor, type DirectoryObjectSummary, type SubjectKey } from "@/lib/queries/find-device-detail";
 import { joinTypeShort } from "@/lib/ui/join-type";
 
 export type TimelineKind = "directory" | "report" | "agent-event" | "finding" | "audit";
@@ -34,25 +34,31 @@ const excerpt = (s: string) => {
  */
 export async function getDeviceTimeline(
   db: Db,
-  options: { tenantRef: string; subject: SubjectKey; deviceId: string | null; objectIds: string[] },
+  options: {
+    tenantRef: string;
+    subject: SubjectKey;
+    deviceId: string | null;
+    /** The subject's directory objects, as the device page already read them (findDeviceDetail). */
+    objects: readonly TimelineObject[];
+  },
 ): Promise<TimelineEntry[]> {
-  const { tenantRef, subject, deviceId, objectIds } = options;
+  const { tenantRef, subject, deviceId, objects } = options;
+  const objectIds = objects.map((o) => o.objectId);
   const entries: TimelineEntry[] = [];
 
   // Directory changes (sync).
   const or = [...(deviceId ? [{ deviceId }] : []), ...(objectIds.length ? [{ objectId: { in: objectIds } }] : [])];
+  const created = new Set<string>();
   if (or.length) {
     const changes = await db.directoryChange.findMany({ where: { tenantRef, OR: or }, orderBy: [{ at: "desc" }, { id: "asc" }], take: 500, select: { id: true, objectId: true, kind: true, at: true, detail: true } });
-    for (const c of changes) entries.push(directoryEntry(c));
-    // From the objects themselves: when Entra ID registered each one, and when sync first saw it (a tenant's first
-    // full sync records no "created" change: its objects existed before JoinScope did).
-    const objects = await db.directoryDevice.findMany({
-      where: { tenantRef, OR: or },
-      select: { id: true, objectId: true, trustType: true, registrationDateTime: true, firstSeenAt: true },
-    });
-    const created = new Set(changes.filter((c) => c.kind === "created").map((c) => c.objectId));
-    for (const o of objects) entries.push(...objectEntries(o, created.has(o.objectId)));
+    for (const c of changes) {
+      entries.push(directoryEntry(c));
+      if (c.kind === "created") created.add(c.objectId);
+    }
   }
+  // From the objects themselves: when Entra ID registered each one, and when sync first saw it (a tenant's first
+  // full sync records no "created" change: its objects existed before JoinScope did).
+  for (const o of objects) entries.push(...objectEntries(o, created.has(o.objectId)));
 
   // Reports, oldest first so each can be compared with the one before.
   const reportWhere = reportWhereFor(tenantRef, subject, deviceId);
@@ -176,7 +182,9 @@ const DIRECTORY_SUMMARY: Record<string, string> = {
   enabled: "Object enabled",
 };
 
-function objectEntries(o: { id: string; objectId: string; trustType: string | null; registrationDateTime: Date | null; firstSeenAt: Date }, hasCreatedChange: boolean): TimelineEntry[] {
+type TimelineObject = Pick<DirectoryObjectSummary, "objectId" | "trustType" | "registrationDateTime" | "firstSeenAt">;
+
+function objectEntries(o: TimelineObject, hasCreatedChange: boolean): TimelineEntry[] {
   const detail = [
     { label: "objectId", value: o.objectId },
     { label: "trustType", value: o.trustType ?? "—" },
@@ -184,8 +192,8 @@ function objectEntries(o: { id: string; objectId: string; trustType: string | nu
   const out: TimelineEntry[] = [];
   if (o.registrationDateTime) {
     out.push({
-      id: `directory-registered:${o.id}`,
-      at: o.registrationDateTime.toISOString(),
+      id: `directory-registered:${o.objectId}`,
+      at: o.registrationDateTime,
       kind: "directory",
       tone: "good",
       summary: `Registered in Entra ID (registrationDateTime)${o.trustType ? `, trustType ${o.trustType}` : ""}`,
@@ -193,7 +201,7 @@ function objectEntries(o: { id: string; objectId: string; trustType: string | nu
     });
   }
   if (!hasCreatedChange) {
-    out.push({ id: `directory-first-seen:${o.id}`, at: o.firstSeenAt.toISOString(), kind: "directory", tone: "neutral", summary: "First seen by directory sync", detail });
+    out.push({ id: `directory-first-seen:${o.objectId}`, at: o.firstSeenAt, kind: "directory", tone: "neutral", summary: "First seen by directory sync", detail });
   }
   return out;
 }

@@ -27,6 +27,8 @@ export interface DirectoryObjectSummary {
   trustType: string | null;
   accountEnabled: boolean | null;
   registrationDateTime: string | null;
+  /** When directory sync first saw the object. */
+  firstSeenAt: string;
   approximateLastSignInDateTime: string | null;
   thumbprint: string | null;
   isPending: boolean;
@@ -79,6 +81,7 @@ const OBJECT_SELECT = {
   trustType: true,
   accountEnabled: true,
   registrationDateTime: true,
+  firstSeenAt: true,
   approximateLastSignInDateTime: true,
   thumbprint: true,
   isPending: true,
@@ -168,6 +171,7 @@ export async function findDeviceDetail(db: Db, options: { tenantRef: string; sub
   const objects = objectRows.map((o) => ({
     ...o,
     registrationDateTime: iso(o.registrationDateTime),
+    firstSeenAt: o.firstSeenAt.toISOString(),
     approximateLastSignInDateTime: iso(o.approximateLastSignInDateTime),
     deletedAt: iso(o.deletedAt),
   }));

@@ -381,11 +381,10 @@ async function pageThrough<S extends typeof DevicePageSchema | typeof DeltaPageS
   const settleAll = () => Promise.all(inFlight.map((p) => p.done.catch(() => undefined)));
   /** Waits for the oldest page in flight to commit (its failure is this run's). */
   const commitOldest = async () => {
-    const oldest = inFlight[0]!;
     try {
-      await oldest.done;
+      await inFlight[0]!.done;
     } finally {
-      inFlight.splice(inFlight.indexOf(oldest), 1);
+      inFlight.shift();
     }
   };
   try {

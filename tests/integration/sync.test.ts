@@ -8,6 +8,7 @@ import type { GraphClient } from "@/lib/graph/graph-client";
 import { buildAlternativeSecurityIdKey } from "@/lib/simulator/generate-tenant";
 import type { SimulatorHandle } from "@/lib/simulator/server";
 import { getDeviceTimeline } from "@/lib/findings/get-device-timeline";
+import { findDeviceDetail } from "@/lib/queries/find-device-detail";
 import { runSync } from "@/lib/sync/run-sync";
 import { countRows } from "../setup/factories";
 import { expectDirectoryMatches, startSimulatedTenant } from "../setup/simulated-tenant";
@@ -52,7 +53,8 @@ describe("directory sync against the simulator", () => {
     // the timeline dates each from the object itself (registered in Entra ID, first seen by sync).
     expect(await db.directoryChange.count({ where: { tenantRef } })).toBe(0);
     const registered = sim.state.tenant(tenantId).listDevices().find((d) => d.deviceId && d.registrationDateTime)!;
-    const timeline = await getDeviceTimeline(db, { tenantRef, subject: { kind: "d", value: registered.deviceId!, key: `d:${registered.deviceId}` }, deviceId: registered.deviceId!, objectIds: [registered.id] });
+    const detail = (await findDeviceDetail(db, { tenantRef, subjectKey: `d:${registered.deviceId}` }))!;
+    const timeline = await getDeviceTimeline(db, { tenantRef, subject: detail.subject, deviceId: detail.deviceId, objects: detail.objects });
     const directory = timeline.filter((e) => e.kind === "directory");
     expect(directory.map((e) => e.summary)).toEqual(expect.arrayContaining([expect.stringMatching(/^Registered in Entra ID/), "First seen by directory sync"]));
     expect(directory.find((e) => e.summary.startsWith("Registered"))!.at).toBe(new Date(registered.registrationDateTime!).toISOString());

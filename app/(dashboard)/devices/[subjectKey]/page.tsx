@@ -40,7 +40,7 @@ export default async function DevicePage({ params }: { params: Params }) {
   const { tenant, now } = await getDashboardContext();
   const device = await load(params);
   if (!tenant || !device) notFound();
-  const timeline = await getDeviceTimeline(db, { tenantRef: tenant.id, subject: device.subject, deviceId: device.deviceId, objectIds: device.objects.map((o) => o.objectId) });
+  const timeline = await getDeviceTimeline(db, { tenantRef: tenant.id, subject: device.subject, deviceId: device.deviceId, objects: device.objects });
   const live = device.objects.find((o) => !o.deletedAt) ?? device.objects[0] ?? null;
   const reportTp = device.latestReport?.thumbprint ?? null;
   const directoryTp = live?.thumbprint ?? null;
