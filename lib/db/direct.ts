@@ -264,10 +264,10 @@ export function encodeParam(dialect: Dialect, value: unknown): unknown {
   return value === undefined ? null : value;
 }
 
-function encodeDate(dialect: Dialect, date: Date): string {
+export function encodeDate(dialect: Dialect, date: Date): string {
   const iso = date.toISOString();
   // PostgreSQL ignores the zone designator when it reads text into a timestamp without time zone.
-  return dialect === "sqlite" ? iso.replace("Z", "+00:00") : iso;
+  return dialect === "sqlite" ? `${iso.slice(0, -1)}+00:00` : iso;
 }
 
 /** A DateTime column as read by `query` on either dialect. */
@@ -294,8 +294,9 @@ export type OnConflict =
   | { target: readonly string[]; nothing: true };
 
 /**
- * Multi-row INSERTs of `rows` into `table`, chunked under both databases' parameter limits. `columns` names
- * every column written and how to encode it; a row's missing value is written as NULL. Ids, `updatedAt` and
+ * INSERTs of `rows` into `table` (SQLite: one single-row statement run per row, Statement.eachRow; PostgreSQL:
+ * multi-row VALUES lists, chunked under its parameter limit). `columns` names every column written and how to
+ * encode it; a row's missing value is written as NULL. Ids, `updatedAt` and
  * defaults are the caller's to fill (Prisma fills them client-side, not the database).
  */
 export function insertStatements(
@@ -308,31 +309,44 @@ export function insertStatements(
   if (rows.length === 0) return [];
   const names = Object.keys(columns);
   const kinds = names.map((n) => columns[n]!);
-  const head = `INSERT INTO "${table}" (${names.map((n) => `"${n}"`).join(", ")}) VALUES `;
-  const tuple = `(${names.map(() => "?").join(", ")})`;
-  const tail = onConflictClause(onConflict);
-  if (dialect === "sqlite") {
-    // In process, round trips cost nothing: one prepared single-row statement, run per row (Statement.eachRow).
-    const eachRow: unknown[][] = new Array(rows.length);
-    for (let r = 0; r < rows.length; r++) {
-      const row = rows[r]!;
-      const values: unknown[] = new Array(names.length);
-      for (let i = 0; i < names.length; i++) {
-        const value = row[names[i]!];
-        // text and int columns (most of them) pass through as they are.
-        values[i] = value === undefined ? null : kinds[i] === "text" || kinds[i] === "int" ? value : encodeValue(dialect, kinds[i]!, value);
-      }
-      eachRow[r] = values;
+  const values: unknown[][] = new Array(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    const encoded: unknown[] = new Array(names.length);
+    for (let i = 0; i < names.length; i++) {
+      const value = row[names[i]!];
+      // text and int columns (most of them) pass through as they are.
+      encoded[i] = value === undefined ? null : kinds[i] === "text" || kinds[i] === "int" ? value : encodeValue(dialect, kinds[i]!, value);
     }
-    return [{ sql: head + tuple + tail, params: [], eachRow }];
+    values[r] = encoded;
   }
-  const perStatement = Math.max(1, Math.min(MAX_ROWS_PER_INSERT, Math.floor(MAX_PARAMS / names.length)));
+  return insertValueStatements(dialect, table, names, values, onConflict);
+}
+
+/**
+ * insertStatements for rows that are already arrays of encoded values (encodeValue), one per column of `columns`
+ * in that order: for a hot loop that builds them directly (a sync page's devices) rather than as objects first.
+ */
+export function insertValueStatements(
+  dialect: Dialect,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+  onConflict?: OnConflict,
+): Statement[] {
+  if (rows.length === 0) return [];
+  const head = `INSERT INTO "${table}" (${columns.map((n) => `"${n}"`).join(", ")}) VALUES `;
+  const tuple = `(${columns.map(() => "?").join(", ")})`;
+  const tail = onConflictClause(onConflict);
+  // SQLite is in process, where round trips cost nothing: one prepared single-row statement, run per row.
+  if (dialect === "sqlite") return [{ sql: head + tuple + tail, params: [], eachRow: rows }];
+  const perStatement = Math.max(1, Math.min(MAX_ROWS_PER_INSERT, Math.floor(MAX_PARAMS / columns.length)));
   const statements: Statement[] = [];
   for (let start = 0; start < rows.length; start += perStatement) {
-    const chunk = rows.slice(start, start + perStatement);
+    const part = rows.slice(start, start + perStatement);
     const params: unknown[] = [];
-    for (const row of chunk) for (let i = 0; i < names.length; i++) params.push(encodeValue(dialect, kinds[i]!, row[names[i]!]));
-    statements.push({ sql: head + Array.from(chunk, () => tuple).join(", ") + tail, params });
+    for (const row of part) for (const value of row) params.push(value);
+    statements.push({ sql: head + Array.from(part, () => tuple).join(", ") + tail, params });
   }
   return statements;
 }

@@ -39,8 +39,15 @@ const prepare = (sql) => {
 // The parts of a transaction sent with commit: false wait here, in this thread's heap, until its commit arrives:
 // the transaction (and SQLite's write lock) only lasts while this thread runs it, never across the sender's turns.
 let parts = [];
+/** Rows this connection changed; past CHECKPOINT_AFTER_ROWS, it checkpoints when it closes. */
+let written = 0;
+const CHECKPOINT_AFTER_ROWS = 10000;
 parentPort.on("message", (message) => {
   if (message.close) {
+    // A writer that wrote in bulk settles the WAL it left behind (up to autocheckpointPages of it: ~100 ms for
+    // 80 MB), so that the next small write (an upload, a delta sync's page) does not pay for copying it into the
+    // database file. PASSIVE: it waits for no reader and no writer; what it cannot copy now, a later one will.
+    if (written >= CHECKPOINT_AFTER_ROWS) conn.pragma("wal_checkpoint(PASSIVE)");
     conn.close();
     parentPort.postMessage({ closed: true });
     return;
@@ -66,6 +73,7 @@ parentPort.on("message", (message) => {
         for (const row of s.eachRow) changes += stmt.run(...row).changes;
         return changes;
       });
+      for (const n of counts) written += n;
       conn.exec("COMMIT");
       parentPort.postMessage({ id: message.id, counts });
     } catch (error) {
@@ -88,7 +96,9 @@ export interface SqliteWriter {
    * that one transaction, whose counts it returns. So a producer's rows leave its heap as they are made, while
    * the transaction itself still only holds SQLite's write lock for as long as it runs.
    */
-  batch(statements: readonly Statement[], options?: { commit?: boolean }): Promise<number[]>;
+  batch(statements: readonly Statement[], options?: { commit?: boolean; hold?: boolean }): Promise<number[]>;
+  /** Group commit: the batches held back (`hold`) run as soon as no transaction is running, however few. */
+  flush(): void;
   close(): Promise<void>;
 }
 
@@ -102,6 +112,13 @@ export interface SqliteWriterOptions {
    * `commit: false` parts.
    */
   groupCommit?: boolean;
+  /**
+   * With groupCommit: batches given with `hold: true` wait, even while the thread is idle, until this many are
+   * waiting or `flush()` is called (or a batch without `hold` arrives), so that a steady producer's pages commit
+   * `groupSize` at a time even when the thread would keep up with them one by one. A producer that waits for a
+   * held batch's commit must call `flush()` first. Default 1.
+   */
+  groupSize?: number;
 }
 
 /** Opens the writer thread and its connection; `close()` it when the pipeline is done (it keeps the process alive). */
@@ -123,11 +140,15 @@ export function openSqliteWriter(url: string, writerOptions: SqliteWriterOptions
     for (const q of queued) q.reject(error);
     queued = [];
   };
+  const groupSize = writerOptions.groupSize ?? 1;
+  /** flush() was called, or a batch without `hold` arrived: the next transaction takes what waits, however few. */
+  let flushWanted = false;
   const sendQueued = () => {
-    if (queued.length === 0) {
+    if (queued.length === 0 || (!flushWanted && queued.length < groupSize)) {
       running = false;
       return;
     }
+    flushWanted = false;
     const group = queued;
     queued = [];
     running = true;
@@ -173,6 +194,7 @@ export function openSqliteWriter(url: string, writerOptions: SqliteWriterOptions
       if (writerOptions.groupCommit) {
         return new Promise<number[]>((resolve, reject) => {
           queued.push({ statements: encoded, resolve, reject });
+          if (!options?.hold) flushWanted = true;
           if (!running) sendQueued();
         });
       }
@@ -185,6 +207,10 @@ export function openSqliteWriter(url: string, writerOptions: SqliteWriterOptions
         waiting.set(id, { resolve, reject });
         worker.postMessage({ id, statements: encoded, commit });
       });
+    },
+    flush() {
+      flushWanted = true;
+      if (!running) sendQueued();
     },
     async close() {
       if (failure) return;

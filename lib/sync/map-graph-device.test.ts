@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { GraphDeviceSchema } from "@/lib/graph/graph-schemas";
 import { createSimTenant } from "@/lib/simulator/create-sim-tenant";
-import { hashDevice } from "./map-graph-device";
+import { isLegacyHash, legacyHashDevice } from "./legacy-device-hash";
+import { hashDevice, mapGraphDevice } from "./map-graph-device";
 
-/** The canonical form rawHash was first computed with: stored hashes must keep matching it. */
+/** The canonical form rawHash was computed with before decision 007: stored hashes of that time must keep matching it. */
 function referenceStringify(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(referenceStringify).join(",")}]`;
   if (value && typeof value === "object") {
@@ -14,32 +16,45 @@ function referenceStringify(value: unknown): string {
   }
   return JSON.stringify(value ?? null);
 }
-const referenceHash = (d: Record<string, unknown>) => createHash("sha256").update(referenceStringify(d)).digest("hex");
+const referenceHash = (d: object) => createHash("sha256").update(referenceStringify(d)).digest("hex");
+const simDevices = () => createSimTenant({ seed: 5, deviceCount: 300, includeReports: false, now: new Date("2026-01-01T00:00:00Z") }).tenant.devices;
+const reversed = (o: object) => Object.fromEntries(Object.entries(o).reverse());
 
 describe("hashDevice", () => {
-  it("hashes generated Graph devices exactly as stored hashes were computed", () => {
-    // The simulator's devices imitate Graph's /devices objects: every trust type, nulls, arrays of objects.
-    const { tenant } = createSimTenant({ seed: 5, deviceCount: 300, includeReports: false, now: new Date("2026-01-01T00:00:00Z") });
-    for (const d of tenant.devices) expect(hashDevice(d as unknown as Record<string, unknown>)).toBe(referenceHash(d as unknown as Record<string, unknown>));
+  it("gives the same hash for the same Graph object whatever order its properties arrived in", () => {
+    for (const d of simDevices()) {
+      const a = GraphDeviceSchema.parse(d);
+      const b = GraphDeviceSchema.parse({ ...reversed(d), alternativeSecurityIds: d.alternativeSecurityIds?.map(reversed) });
+      expect(hashDevice(b)).toBe(hashDevice(a));
+      expect(hashDevice(a)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(isLegacyHash(hashDevice(a))).toBe(false);
+    }
+  });
+
+  it("leaves out @odata annotations and changes with any value, including properties without a column", () => {
+    const base = GraphDeviceSchema.parse({ id: "x", displayName: "PC1", accountEnabled: true, extensionAttributes: { a: 1 } });
+    expect(hashDevice(GraphDeviceSchema.parse({ "@odata.type": "#microsoft.graph.device", ...base }))).toBe(hashDevice(base));
+    expect(hashDevice(GraphDeviceSchema.parse({ ...base, accountEnabled: false }))).not.toBe(hashDevice(base));
+    expect(hashDevice(GraphDeviceSchema.parse({ ...base, extensionAttributes: { a: 2 } }))).not.toBe(hashDevice(base));
+    expect(mapGraphDevice(base).otherProperties).toEqual({ extensionAttributes: { a: 1 } });
+    expect(mapGraphDevice(GraphDeviceSchema.parse({ id: "y" })).otherProperties).toEqual({});
+  });
+});
+
+describe("legacyHashDevice", () => {
+  it("hashes generated Graph devices exactly as hashes stored before decision 007 were computed", () => {
+    for (const d of simDevices()) {
+      expect(legacyHashDevice(d)).toBe(referenceHash(d));
+      expect(legacyHashDevice(GraphDeviceSchema.parse(d))).toBe(referenceHash(d));
+      expect(isLegacyHash(legacyHashDevice(d))).toBe(true);
+    }
   });
 
   it("ignores key order and @odata annotations, writes undefined as null, keeps unicode keys in UTF-16 order", () => {
     const a = { id: "x", "@odata.type": "#microsoft.graph.device", b: [1, { z: null, y: undefined }], Ä: "ü", a: true, 'a"q': 1.5 };
     const b = { 'a"q': 1.5, a: true, Ä: "ü", b: [1, { y: null, z: null }], id: "x" };
-    expect(hashDevice(a)).toBe(referenceHash(a));
-    expect(hashDevice(a)).toBe(hashDevice(b));
-    expect(hashDevice({ id: "x", list: [undefined, null] })).toBe(referenceHash({ id: "x", list: [undefined, null] }));
-  });
-
-  it("matches the reference for objects of many shapes, one after another (shapes are cached)", () => {
-    const objects: Record<string, unknown>[] = [];
-    for (let i = 0; i < 40; i++) {
-      const keys = ["id", "b", "a", `k${i % 11}`, "@odata.etag", "z"].slice(0, 3 + (i % 4));
-      const o: Record<string, unknown> = {};
-      for (const k of i % 2 ? keys : [...keys].reverse()) o[k] = k === "z" ? [{ y: i, x: null }, { x: true }] : `${k}-${i}`;
-      objects.push(o);
-    }
-    for (const o of [...objects, ...objects.reverse()]) expect(hashDevice(o)).toBe(referenceHash(o));
+    expect(legacyHashDevice(a)).toBe(referenceHash(a));
+    expect(legacyHashDevice(a)).toBe(legacyHashDevice(b));
+    expect(legacyHashDevice({ id: "x", list: [undefined, null] })).toBe(referenceHash({ id: "x", list: [undefined, null] }));
   });
 });
-

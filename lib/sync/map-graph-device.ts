@@ -5,6 +5,7 @@ import {
   thumbprintFromAlternativeSecurityIds,
 } from "@/lib/graph/alternative-security-ids";
 import { DEVICE_SELECT, type GraphDevice } from "@/lib/graph/graph-schemas";
+import { sortedStringify } from "./legacy-device-hash";
 
 /** The columns JoinScope derives from one Graph device object (everything but tenant and bookkeeping). */
 export interface DeviceColumns {
@@ -70,71 +71,35 @@ export function mapGraphDevice(device: GraphDevice): DeviceColumns {
 
 /** Every property JoinScope selects has a column of its own (DeviceColumns). */
 const COLUMN_PROPERTIES = new Set(DEVICE_SELECT.split(","));
+const NO_OTHER_PROPERTIES: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 
 function propertiesWithoutColumn(device: GraphDevice): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(device)) if (!COLUMN_PROPERTIES.has(key)) out[key] = (device as Record<string, unknown>)[key];
+  let out = NO_OTHER_PROPERTIES;
+  for (const key in device) {
+    if (COLUMN_PROPERTIES.has(key)) continue;
+    if (out === NO_OTHER_PROPERTIES) out = {};
+    out[key] = (device as Record<string, unknown>)[key];
+  }
   return out;
 }
 
-/** Key-order-independent hash; @odata annotations excluded so the same object always hashes the same. */
-export function hashDevice(device: Record<string, unknown>): string {
-  return hash("sha256", stableStringify(device), "hex");
-}
-
 /**
- * JSON with object keys sorted (UTF-16 order) and "@odata." keys left out; undefined is written as null.
- * Hand-rolled loops rather than entries/filter/map/join: this runs for every device of every page, and the
- * string must stay exactly what it was, since stored rawHash values are compared with it. Graph's objects of a
- * page share their keys in the same order, so the sorted keys of the last object shape (with their JSON-quoted
- * form) are reused while an object's keys are the same strings in the same order.
+ * SHA-256 (base64url, 43 characters) of the object's JSON, "@odata." annotations left out. `device` must come
+ * from GraphDeviceSchema: zod builds its output with the schema's properties in the schema's order, so the same
+ * object always gives the same JSON whatever order its properties arrived in, and JSON.stringify's native path
+ * does the work (decision 007). Properties outside the schema (none with lib/graph's $select) keep Graph's order
+ * in zod's output, so they are appended with their keys sorted instead. Hashes stored before were 64 hex
+ * characters of a sorted-key JSON (legacy-device-hash.ts), recognised by their length.
  */
-function stableStringify(value: unknown): string {
-  if (value === null || value === undefined) return "null";
-  switch (typeof value) {
-    case "string":
-      return JSON.stringify(value);
-    case "boolean":
-      return value ? "true" : "false";
-    case "object":
-      break;
-    default:
-      return JSON.stringify(value);
-  }
-  if (Array.isArray(value)) {
-    let out = "[";
-    for (let i = 0; i < value.length; i++) out += (i ? "," : "") + stableStringify(value[i]);
-    return `${out}]`;
-  }
-  const record = value as Record<string, unknown>;
-  const shape = sortedShape(Object.keys(record));
-  let out = "{";
-  for (let i = 0; i < shape.keys.length; i++) out += `${i ? "," : ""}${shape.quoted[i]}:${stableStringify(record[shape.keys[i]!])}`;
-  return `${out}}`;
+export function hashDevice(device: GraphDevice): string {
+  let others = false;
+  for (const key in device) if (!COLUMN_PROPERTIES.has(key)) others = true;
+  return hash("sha256", others ? withOthersSorted(device) : JSON.stringify(device), "base64url");
 }
 
-interface Shape {
-  /** Object.keys order, as seen. */
-  seen: string[];
-  /** Sorted, "@odata." keys left out, and each one JSON-quoted. */
-  keys: string[];
-  quoted: string[];
-}
-
-/** A few recent shapes (a device, its alternativeSecurityIds entries): enough for Graph's uniform pages. */
-const shapes: Shape[] = [];
-
-function sortedShape(seen: string[]): Shape {
-  for (const shape of shapes) if (sameKeys(shape.seen, seen)) return shape;
-  const keys = seen.filter((k) => !k.startsWith("@odata.")).sort();
-  const shape = { seen, keys, quoted: keys.map((k) => JSON.stringify(k)) };
-  shapes.unshift(shape);
-  if (shapes.length > 8) shapes.pop();
-  return shape;
-}
-
-function sameKeys(a: string[], b: string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+function withOthersSorted(device: GraphDevice): string {
+  const columns: Record<string, unknown> = {};
+  const others: Record<string, unknown> = {};
+  for (const key in device) ((COLUMN_PROPERTIES.has(key) ? columns : others) as Record<string, unknown>)[key] = (device as Record<string, unknown>)[key];
+  return JSON.stringify(columns) + sortedStringify(others);
 }

@@ -22,7 +22,7 @@ export interface SyncProgress {
   deleted: number;
   throttledWaits: number;
   elapsedMs: number;
-  /** Devices expected in a full sync (the previous count), for an ETA; null when unknown. */
+  /** Devices expected in a full sync (the previous count), for an ETA; null when unknown and in a delta sync. */
   estimatedTotal: number | null;
 }
 
@@ -100,7 +100,8 @@ export async function runSync(db: Db, options: RunSyncOptions): Promise<SyncOutc
     const tenant = await db.tenant.findUniqueOrThrow({ where: { id: options.tenantRef }, select: { deltaLink: true, lastFullSyncAt: true } });
     const { run: r, resumed } = await openRun(db, options, tenant.deltaLink, now());
     run = r;
-    const estimatedTotal = await db.directoryDevice.count({ where: { tenantRef: options.tenantRef, deletedAt: null } });
+    // A full sync's ETA: the devices the last one found. A delta's size is not known before it ends.
+    const estimatedTotal = () => db.directoryDevice.count({ where: { tenantRef: options.tenantRef, deletedAt: null } }).then((n) => n || null);
     const progress: SyncProgress = {
       runId: run.id,
       mode: run.mode as "full" | "delta",
@@ -111,13 +112,16 @@ export async function runSync(db: Db, options: RunSyncOptions): Promise<SyncOutc
       deleted: 0,
       throttledWaits: 0,
       elapsedMs: 0,
-      estimatedTotal: estimatedTotal || null,
+      estimatedTotal: run.mode === "full" ? await estimatedTotal() : null,
     };
     const ctx: Ctx = { db, graph, options, holder, ttl, now, run, progress, started, fallbackReason: null, warnings: [], keyPresenceMs: 0, connection, baseline: tenant.lastFullSyncAt === null };
 
     if (run.mode === "delta") {
       const outcome = await deltaSync(ctx);
-      if (outcome === "expired") await fullSync(ctx);
+      if (outcome === "expired") {
+        ctx.progress.estimatedTotal = await estimatedTotal();
+        await fullSync(ctx);
+      }
     } else {
       await fullSync(ctx);
     }
@@ -376,11 +380,18 @@ async function pageThrough<S extends typeof DevicePageSchema | typeof DeltaPageS
   const { connection } = ctx;
   const prefetch = options.prefetch !== false;
   let pending = graph.get(firstLink, schema);
-  /** Pages handed to the connection and not yet committed, oldest first, with the objects each writes. */
-  const inFlight: { done: Promise<void>; objectIds: Set<string> }[] = [];
-  const settleAll = () => Promise.all(inFlight.map((p) => p.done.catch(() => undefined)));
-  /** Waits for the oldest page in flight to commit (its failure is this run's). */
+  /** Pages handed to the connection and not yet waited for, oldest first, with the objects each writes. */
+  const inFlight: { done: Promise<void>; settled: boolean; objectIds: Set<string> }[] = [];
+  const settleAll = () => {
+    connection.flush();
+    return Promise.all(inFlight.map((p) => p.done.catch(() => undefined)));
+  };
+  /**
+   * Waits for the oldest page in flight to commit (its failure is this run's). Only a page still waiting asks the
+   * connection to commit what it holds now: the pages behind it keep waiting for a full group.
+   */
   const commitOldest = async () => {
+    if (!inFlight[0]!.settled) connection.flush();
     try {
       await inFlight[0]!.done;
     } finally {
@@ -390,6 +401,8 @@ async function pageThrough<S extends typeof DevicePageSchema | typeof DeltaPageS
   try {
     for (;;) {
       const result = await pending;
+      // Stopped: no further page is handed over (the ones in flight still commit, each with its resume point).
+      if (options.signal?.aborted) throw abortedStop();
       if (!result.ok) {
         while (inFlight.length) await commitOldest();
         if (result.error.kind === "delta-expired") throw new DeltaExpired(result.error);
@@ -397,7 +410,14 @@ async function pageThrough<S extends typeof DevicePageSchema | typeof DeltaPageS
       }
       const page = result.data as ReturnType<S["parse"]>;
       const next = page["@odata.nextLink"];
-      if (next && prefetch) pending = graph.get(next, schema);
+      if (next && prefetch) {
+        pending = graph.get(next, schema);
+        // Let the request leave now: the HTTP client sends it from the event loop, which this page's synchronous
+        // work (mapping, hashing, reading the stored rows) would otherwise hold for tens of milliseconds, so every
+        // page would wait for the previous one's work before it was even requested (measured: 50 ms a delta page
+        // instead of 30, and a full sync 1.3× its fetch floor instead of 1.05×).
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
       const { objectIds, plan } = handle(page, next);
       // A page that shares an object with a page in flight reads that object's row once that page has committed.
       while (inFlight.some((p) => objectIds.some((id) => p.objectIds.has(id)))) await commitOldest();
@@ -405,8 +425,13 @@ async function pageThrough<S extends typeof DevicePageSchema | typeof DeltaPageS
       const at = ctx.now();
       const { statements, counts } = await plan(connection.reader, at);
       const done = commitPage(ctx, connection, statements, counts, next, at);
-      done.catch(() => undefined); // awaited below or on a later page; not an unhandled rejection meanwhile
-      inFlight.push({ done, objectIds: new Set(objectIds) });
+      const entry = { done, settled: false, objectIds: new Set(objectIds) };
+      // Awaited below or on a later page; not an unhandled rejection meanwhile.
+      done.then(
+        () => (entry.settled = true),
+        () => (entry.settled = true),
+      );
+      inFlight.push(entry);
       if (!next) {
         while (inFlight.length) await commitOldest();
         return;
@@ -448,7 +473,7 @@ async function commitPage(
       },
       ...statements,
       { sql: `UPDATE "SyncLease" SET "expiresAt" = ? WHERE "tenantRef" = ? AND "holder" = ?`, params: [new Date(at.getTime() + ctx.ttl), ...lease] },
-    ]);
+    ], { hold: run.mode === "full" });
   } catch (error) {
     if (await leaseLost(connection.reader, options.tenantRef, ctx.holder)) {
       throw new SyncStop("already-running", "The sync lease was taken over by another instance; this run stops");
@@ -464,8 +489,12 @@ async function commitPage(
   progress.elapsedMs = Date.now() - ctx.started;
   options.onProgress?.({ ...progress });
   if (options.signal?.aborted) {
-    throw new SyncStop("aborted", "The sync was stopped; the next run resumes from the last committed page");
+    throw abortedStop();
   }
+}
+
+function abortedStop(): SyncStop {
+  return new SyncStop("aborted", "The sync was stopped; the next run resumes from the last committed page");
 }
 
 async function leaseLost(direct: DirectDb, tenantRef: string, holder: string): Promise<boolean> {

@@ -1,8 +1,9 @@
 import "server-only";
-import { encodeValue, inList, insertStatements, queryIn, readBool, readDate, type ColumnKind, type DirectDb, type Statement } from "@/lib/db/direct";
+import { encodeDate, encodeValue, inList, insertStatements, insertValueStatements, queryIn, readBool, readDate, type ColumnKind, type Dialect, type DirectDb, type Statement } from "@/lib/db/direct";
 import { chunk } from "@/lib/db/in-list";
 import type { GraphDevice } from "@/lib/graph/graph-schemas";
 import { dedupeByObjectId, describeDeviceChanges, type StoredDeviceState } from "./describe-device-changes";
+import { isLegacyHash, legacyHashDevice } from "./legacy-device-hash";
 import { mapGraphDevice, type DeviceColumns } from "./map-graph-device";
 import { timeOrderedId } from "@/lib/db/time-ordered-id";
 
@@ -71,11 +72,8 @@ const DEVICE_COLUMNS = {
   updatedAt: "datetime",
 } as const satisfies Record<string, ColumnKind>;
 
-/**
- * As the rows are given to insertStatements: the page's own time, the same in every row, arrives encoded once per
- * page (encodeValue's datetime encoding, which is a string on both dialects), not once per row and column.
- */
-const DEVICE_INSERT_COLUMNS = { ...DEVICE_COLUMNS, firstSeenAt: "text", lastSeenAt: "text", updatedAt: "text" } as const satisfies Record<string, ColumnKind>;
+/** The columns of deviceValues' arrays, in their order. */
+const DEVICE_INSERT_COLUMNS = Object.keys(DEVICE_COLUMNS) as (keyof typeof DEVICE_COLUMNS)[];
 
 /** A new object is inserted; a changed or restored one keeps its id, firstSeenAt and key presence. */
 const UPSERT = {
@@ -113,12 +111,15 @@ export async function planDevicePage(direct: DirectDb, input: ApplyPageInput, ma
   const { tenantRef, now, syncRunRef } = input;
   const dialect = direct.dialect;
   const removed = input.removed ?? [];
-  const nowEncoded = encodeValue(dialect, "datetime", now);
+  const nowEncoded = encodeDate(dialect, now);
   const existing = await readStoredDevices(direct, tenantRef, [...mapped.map((d) => d.objectId), ...removed.map((r) => r.id)]);
 
-  const upserts: Record<string, unknown>[] = [];
+  const upserts: unknown[][] = [];
   const changes: Record<string, unknown>[] = [];
   const unchanged: string[] = [];
+  /** Unchanged objects whose stored hash is in the format before decision 007: [current hash, row id]. */
+  const rehashed: [string, string][] = [];
+  let sources: Map<string, GraphDevice> | null = null;
   const touched = new Set<string>();
   let added = 0;
   let changed = 0;
@@ -127,11 +128,18 @@ export async function planDevicePage(direct: DirectDb, input: ApplyPageInput, ma
 
   for (const d of mapped) {
     const before = existing.get(d.objectId);
+    if (before && !before.deletedAt && before.rawHash !== d.rawHash && isLegacyHash(before.rawHash)) {
+      sources ??= new Map(input.devices.map((g) => [g.id, g]));
+      if (before.rawHash === legacyHashDevice(sources.get(d.objectId)!)) {
+        rehashed.push([d.rawHash, before.id]);
+        before.rawHash = d.rawHash;
+      }
+    }
     if (before && before.rawHash === d.rawHash && !before.deletedAt) {
       unchanged.push(before.id);
       continue;
     }
-    upserts.push(deviceRow(d, tenantRef, nowEncoded));
+    upserts.push(deviceValues(dialect, d, tenantRef, nowEncoded));
     touched.add(d.deviceId ?? d.objectId);
     if (!before) {
       added++;
@@ -156,7 +164,7 @@ export async function planDevicePage(direct: DirectDb, input: ApplyPageInput, ma
   }
 
   const statements = [
-    ...insertStatements(dialect, "DirectoryDevice", DEVICE_INSERT_COLUMNS, upserts, UPSERT),
+    ...insertValueStatements(dialect, "DirectoryDevice", DEVICE_INSERT_COLUMNS, upserts, UPSERT),
     ...insertStatements(dialect, "DirectoryChange", CHANGE_INSERT_COLUMNS, changes),
   ];
   for (const [reason, ids] of deletedIds) {
@@ -173,6 +181,7 @@ export async function planDevicePage(direct: DirectDb, input: ApplyPageInput, ma
       statements.push({ sql: `UPDATE "DirectoryDevice" SET "lastSeenAt" = ?, "updatedAt" = ? WHERE ${inList("id", part.length)}`, params: [now, now, ...part] });
     }
   }
+  if (rehashed.length) statements.push({ sql: `UPDATE "DirectoryDevice" SET "rawHash" = ? WHERE "id" = ?`, params: [], eachRow: rehashed });
   const deleted = deletedIds.get("changed")!.length + deletedIds.get("deleted")!.length;
   return { statements, counts: { seen: mapped.length, added, changed, deleted, touchedDeviceIds: [...touched] } };
 }
@@ -217,38 +226,45 @@ async function readStoredDevices(direct: DirectDb, tenantRef: string, objectIds:
   return out;
 }
 
-/** `now`: the page's time, already encoded (DEVICE_INSERT_COLUMNS). */
-function deviceRow(d: DeviceColumns, tenantRef: string, now: unknown): Record<string, unknown> {
-  return {
-    id: timeOrderedId(),
+/**
+ * One object's row for DEVICE_INSERT_COLUMNS, in their order, encoded for the dialect as encodeValue would (built
+ * directly: this runs for every object of every page). `now`: the page's time, already encoded.
+ */
+function deviceValues(dialect: Dialect, d: DeviceColumns, tenantRef: string, now: string): unknown[] {
+  const sqlite = dialect === "sqlite";
+  const bool = (v: boolean | null) => (v === null ? null : sqlite ? (v ? 1 : 0) : v);
+  const date = (v: Date | null) => (v === null ? null : encodeDate(dialect, v));
+  const json = (v: unknown) => (v === null ? null : JSON.stringify(v));
+  return [
+    timeOrderedId(),
     tenantRef,
-    objectId: d.objectId,
-    deviceId: d.deviceId,
-    displayName: d.displayName,
-    accountEnabled: d.accountEnabled,
-    trustType: d.trustType,
-    profileType: d.profileType,
-    registrationDateTime: d.registrationDateTime,
-    approximateLastSignInDateTime: d.approximateLastSignInDateTime,
-    createdDateTime: d.createdDateTime,
-    operatingSystem: d.operatingSystem,
-    operatingSystemVersion: d.operatingSystemVersion,
-    isCompliant: d.isCompliant,
-    isManaged: d.isManaged,
-    mdmAppId: d.mdmAppId,
-    onPremisesSyncEnabled: d.onPremisesSyncEnabled,
-    onPremisesLastSyncDateTime: d.onPremisesLastSyncDateTime,
-    physicalIds: d.physicalIds,
-    alternativeSecurityIds: d.alternativeSecurityIds,
-    thumbprint: d.thumbprint,
-    hardwareId: d.hardwareId,
-    isPending: d.isPending,
-    deletedAt: null,
-    deletedReason: null,
-    firstSeenAt: now,
-    lastSeenAt: now,
-    otherProperties: d.otherProperties,
-    rawHash: d.rawHash,
-    updatedAt: now,
-  };
+    d.objectId,
+    d.deviceId,
+    d.displayName,
+    bool(d.accountEnabled),
+    d.trustType,
+    d.profileType,
+    date(d.registrationDateTime),
+    date(d.approximateLastSignInDateTime),
+    date(d.createdDateTime),
+    d.operatingSystem,
+    d.operatingSystemVersion,
+    bool(d.isCompliant),
+    bool(d.isManaged),
+    d.mdmAppId,
+    bool(d.onPremisesSyncEnabled),
+    date(d.onPremisesLastSyncDateTime),
+    json(d.physicalIds),
+    json(d.alternativeSecurityIds),
+    d.thumbprint,
+    d.hardwareId,
+    bool(d.isPending),
+    null, // deletedAt
+    null, // deletedReason
+    now, // firstSeenAt
+    now, // lastSeenAt
+    json(d.otherProperties),
+    d.rawHash,
+    now, // updatedAt
+  ];
 }

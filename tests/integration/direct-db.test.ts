@@ -142,4 +142,36 @@ describe("direct SQL path", () => {
       await writer.close();
     }
   });
+
+  it.skipIf(testDatabaseKind() !== "sqlite")("held batches wait for a full group, a flush, or a batch that is not held", async () => {
+    const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
+    const now = new Date();
+    const row = (objectId: string) => ({ id: randomUUID(), tenantRef, objectId, accountEnabled: true, isPending: false, otherProperties: {}, firstSeenAt: now, lastSeenAt: now, updatedAt: now });
+    const insert = (id: string) => insertStatements("sqlite", "DirectoryDevice", DEVICE_COLUMNS, [row(id)]);
+    const stored = async () => (await db.directoryDevice.findMany({ where: { tenantRef }, orderBy: { objectId: "asc" } })).map((r) => r.objectId);
+    const settleFor = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const writer = openSqliteWriter(config.DATABASE_URL, { groupCommit: true, groupSize: 3 });
+    try {
+      // Two held batches wait, even though the thread is idle; the third completes the group.
+      const a = writer.batch(insert("a"), { hold: true });
+      const b = writer.batch(insert("b"), { hold: true });
+      await settleFor(100);
+      expect(await stored()).toEqual([]);
+      const c = writer.batch(insert("c"), { hold: true });
+      expect(await Promise.all([a, b, c])).toEqual([[1], [1], [1]]);
+      expect(await stored()).toEqual(["a", "b", "c"]);
+      // flush(): what is held goes now, however few.
+      const d = writer.batch(insert("d"), { hold: true });
+      await settleFor(50);
+      expect(await stored()).toEqual(["a", "b", "c"]);
+      writer.flush();
+      expect(await d).toEqual([1]);
+      // A batch that is not held takes the held ones with it.
+      const e = writer.batch(insert("e"), { hold: true });
+      expect(await Promise.all([e, writer.batch(insert("f"))])).toEqual([[1], [1]]);
+      expect(await stored()).toEqual(["a", "b", "c", "d", "e", "f"]);
+    } finally {
+      await writer.close();
+    }
+  });
 });

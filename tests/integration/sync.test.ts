@@ -9,6 +9,9 @@ import { buildAlternativeSecurityIdKey } from "@/lib/simulator/generate-tenant";
 import type { SimulatorHandle } from "@/lib/simulator/server";
 import { getDeviceTimeline } from "@/lib/findings/get-device-timeline";
 import { findDeviceDetail } from "@/lib/queries/find-device-detail";
+import { createGraphClient } from "@/lib/graph/graph-client";
+import { DEVICE_SELECT, DevicePageSchema } from "@/lib/graph/graph-schemas";
+import { legacyHashDevice } from "@/lib/sync/legacy-device-hash";
 import { runSync } from "@/lib/sync/run-sync";
 import { countRows } from "../setup/factories";
 import { expectDirectoryMatches, startSimulatedTenant } from "../setup/simulated-tenant";
@@ -163,7 +166,7 @@ describe("directory sync against the simulator", () => {
       tenantRef,
       mode: "full",
       trigger: "test",
-      pageSize: 100,
+      pageSize: 25,
       leaseTtlMs: 1, // the "crashed" holder's lease is already expired when the next run starts
       signal: controller.signal,
       onProgress: (p) => {
@@ -178,12 +181,12 @@ describe("directory sync against the simulator", () => {
     // Pages already handed to the writer when the abort came still commit, each with its own resume point.
     expect(orphan.status).toBe("running");
     expect(orphan.pages).toBeGreaterThanOrEqual(2);
-    expect(orphan.pages).toBeLessThan(Math.ceil(sim.state.tenant(tenantId).listDevices().length / 100));
+    expect(orphan.pages).toBeLessThan(Math.ceil(sim.state.tenant(tenantId).listDevices().length / 25));
     expect(orphan.resumeLink).toContain("skiptoken");
 
     const logBefore = sim.requestLog.length;
     await new Promise((r) => setTimeout(r, 5));
-    const second = await runSync(db, { tenantRef, mode: "full", trigger: "test", pageSize: 100, resilience: fast });
+    const second = await runSync(db, { tenantRef, mode: "full", trigger: "test", pageSize: 25, resilience: fast });
     expect(second.ok).toBe(true);
     if (!second.ok) return;
     expect(second.run.resumed).toBe(true);
@@ -193,7 +196,7 @@ describe("directory sync against the simulator", () => {
     expect(requested.some((p) => /\/v1\.0\/devices\?(?!.*skiptoken)/.test(p))).toBe(false);
     const run = await db.syncRun.findUniqueOrThrow({ where: { id: first.runId! }, select: { status: true, pages: true } });
     expect(run.status).toBe("succeeded");
-    expect(run.pages).toBe(Math.ceil(sim.state.tenant(tenantId).listDevices().length / 100));
+    expect(run.pages).toBe(Math.ceil(sim.state.tenant(tenantId).listDevices().length / 25));
     await expectInSync();
   });
 
@@ -285,6 +288,34 @@ describe("what a page writes", () => {
       expect(after).toMatchObject({ thumbprint: null, alternativeSecurityIds: null, physicalIds: null, hardwareId: null });
       const kinds = await db.directoryChange.findMany({ where: { tenantRef: t.tenantRef, objectId: target.id }, select: { kind: true }, orderBy: { at: "asc" } });
       expect(kinds.map((k) => k.kind)).toEqual(["cert-removed"]);
+    } finally {
+      await t.sim.close();
+    }
+  });
+  it("an object stored with a hash from before decision 007 counts as unchanged if Graph did not change it", async () => {
+    const t = await startSimulatedTenant(db, { seed: 307, deviceCount: 60 });
+    try {
+      expect((await runSync(db, { tenantRef: t.tenantRef, mode: "full", trigger: "test", resilience: fast })).ok).toBe(true);
+      // As an upgraded database holds them: every row's rawHash in the old format, of the object Graph returned.
+      const graph = createGraphClient({ tenantId: t.tenantId, clientId: t.clientId, credential: { kind: "secret", clientSecret: t.clientSecret }, cloud: { authorityHost: t.sim.authorityHost, graphBaseUrl: t.sim.graphBaseUrl } });
+      const page = await graph.get(`/devices?$select=${DEVICE_SELECT}&$top=999`, DevicePageSchema);
+      if (!page.ok) throw new Error(page.error.message);
+      for (const d of page.data.value) {
+        await db.directoryDevice.update({ where: { tenantRef_objectId: { tenantRef: t.tenantRef, objectId: d.id } }, data: { rawHash: legacyHashDevice(d) } });
+      }
+      const store = t.sim.state.tenant(t.tenantId);
+      const renamed = store.listDevices()[5]!;
+      store.updateDevice(renamed.id, { displayName: `${renamed.displayName}-RENAMED` });
+
+      const outcome = await runSync(db, { tenantRef: t.tenantRef, mode: "full", trigger: "test", resilience: fast, now: () => new Date(Date.now() + 60_000) });
+      expect(outcome.ok && outcome.run).toMatchObject({ changed: 1, added: 0 });
+      const hashes = await db.directoryDevice.findMany({ where: { tenantRef: t.tenantRef }, select: { rawHash: true } });
+      expect(hashes.every((h) => h.rawHash?.length === 43)).toBe(true);
+      const changes = await db.directoryChange.findMany({ where: { tenantRef: t.tenantRef }, select: { objectId: true, kind: true } });
+      expect(changes).toEqual([{ objectId: renamed.id, kind: "changed" }]);
+      // And the next sync compares the new hashes: nothing changed.
+      const again = await runSync(db, { tenantRef: t.tenantRef, mode: "full", trigger: "test", resilience: fast, now: () => new Date(Date.now() + 120_000) });
+      expect(again.ok && again.run).toMatchObject({ changed: 0, added: 0 });
     } finally {
       await t.sim.close();
     }
