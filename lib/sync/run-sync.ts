@@ -114,7 +114,7 @@ export async function runSync(db: Db, options: RunSyncOptions): Promise<SyncOutc
       elapsedMs: 0,
       estimatedTotal: run.mode === "full" ? await estimatedTotal() : null,
     };
-    const ctx: Ctx = { db, graph, options, holder, ttl, now, run, progress, started, fallbackReason: null, warnings: [], keyPresenceMs: 0, connection, baseline: tenant.lastFullSyncAt === null };
+    const ctx: Ctx = { db, graph, options, holder, ttl, now, run, progress, started, fallbackReason: null, warnings: [], keyPresenceMs: 0, connection, baseline: tenant.lastFullSyncAt === null, deltaLink: tenant.deltaLink };
 
     if (run.mode === "delta") {
       const outcome = await deltaSync(ctx);
@@ -169,6 +169,8 @@ interface Ctx {
   connection: SyncConnection;
   /** The tenant's first full sync (nothing synced before): objects are first seen, not created. */
   baseline: boolean;
+  /** The tenant's stored delta link when the run started. */
+  deltaLink: string | null;
 }
 
 async function openRun(db: Db, options: RunSyncOptions, deltaLink: string | null, at: Date): Promise<{ run: RunRow; resumed: boolean }> {
@@ -287,8 +289,7 @@ async function finishFullSync(ctx: Ctx, keyPresence: Promise<KeyPresence> | null
 
 async function deltaSync(ctx: Ctx): Promise<"done" | "expired"> {
   const { db, options, run, graph } = ctx;
-  const tenant = await db.tenant.findUniqueOrThrow({ where: { id: options.tenantRef }, select: { deltaLink: true } });
-  const first = run.resumeLink ?? tenant.deltaLink;
+  const first = run.resumeLink ?? ctx.deltaLink;
   if (!first) throw new SyncStop("graph", "No delta link stored");
   try {
     await pageThrough(ctx, first, DeltaPageSchema, (page, next) => {
@@ -304,10 +305,17 @@ async function deltaSync(ctx: Ctx): Promise<"done" | "expired"> {
         const write = await planDevicePage(direct, { tenantRef: options.tenantRef, devices, removed, mode: "delta", now: at, syncRunRef: run.id }, mapped);
         const deltaLink = page["@odata.deltaLink"];
         if (deltaLink && !next) {
-          write.statements.push({
-            sql: `UPDATE "Tenant" SET "deltaLink" = ?, "deltaLinkAt" = ?, "lastSyncAt" = ?, "updatedAt" = ? WHERE "id" = ?`,
-            params: [deltaLink, at, at, at, options.tenantRef],
-          });
+          // The last page: the new delta link and the run's end commit with it (one transaction fewer at the end).
+          write.statements.push(
+            {
+              sql: `UPDATE "Tenant" SET "deltaLink" = ?, "deltaLinkAt" = ?, "lastSyncAt" = ?, "updatedAt" = ? WHERE "id" = ?`,
+              params: [deltaLink, at, at, at, options.tenantRef],
+            },
+            {
+              sql: `UPDATE "SyncRun" SET "status" = 'succeeded', "finishedAt" = ?, "throttledWaits" = ?, "throttledMs" = ?, "warnings" = ? WHERE "id" = ?`,
+              params: [at, graph.stats.throttledWaits, graph.stats.throttledMs, ctx.warnings.length ? JSON.stringify(ctx.warnings) : null, run.id],
+            },
+          );
         }
         return write;
       };
@@ -328,19 +336,6 @@ async function deltaSync(ctx: Ctx): Promise<"done" | "expired"> {
     }
     throw error;
   }
-  const at = ctx.now();
-  await db.syncRun.update({
-    where: { id: run.id },
-    data: {
-      status: "succeeded",
-      finishedAt: at,
-      heartbeatAt: at,
-      resumeLink: null,
-      throttledWaits: graph.stats.throttledWaits,
-      throttledMs: graph.stats.throttledMs,
-      warnings: ctx.warnings.length ? ctx.warnings : undefined,
-    },
-  });
   return "done";
 }
 
