@@ -29,12 +29,30 @@ const TENANT_ID = "aaaabbbb-0000-4ccc-8111-dddd2222eeee";
 
 console.error(`bench:rules: generating ${N} devices and their reports…`);
 const big = generateTenant({ seed: 31, deviceCount: N, tenantId: TENANT_ID, tenantName: "Contoso", now, includeReports: false });
-// Report templates for every state, re-addressed to each device below.
-const templates = generateTenant({ seed: 32, deviceCount: 600, tenantId: TENANT_ID, tenantName: "Contoso", now, includeReports: true }).reports.map((r) => {
+// Report templates for every state, re-addressed to each device below. A template keeps how its certificate relates
+// to its own device's registration (the generator makes a few certificates from another registration): re-addressed,
+// the certificate is shifted by as much as the registration times differ, as on a real machine. (Before the fourth
+// round it kept the template's dates, so 95% of the devices got a certificate from "another registration".)
+const templateTenant = generateTenant({ seed: 32, deviceCount: 600, tenantId: TENANT_ID, tenantName: "Contoso", now, includeReports: true });
+const templateRegistered = new Map(templateTenant.devices.map((d) => [d.deviceId?.toLowerCase(), d.registrationDateTime ? Date.parse(d.registrationDateTime) : null]));
+const templates = templateTenant.reports.map((r) => {
   const p = parseDsregcmd(r.dsregcmd);
   if (!p.ok) throw new Error("template did not parse");
-  return { parsed: p.report, text: r.dsregcmd, computerDn: r.computerDn };
+  return { parsed: p.report, text: r.dsregcmd, computerDn: r.computerDn, registeredMs: templateRegistered.get(p.report.deviceId?.toLowerCase() ?? "") ?? null };
 });
+const dsregTime = (ms: number) => new Date(ms).toISOString().replace("T", " ").replace("Z", " UTC");
+/** The template's certificate validity moved by `shiftMs`: the parsed fields and the DeviceCertificateValidity line. */
+function shiftCertificate(parsed: ParsedDsregcmd, shiftMs: number): Partial<ParsedDsregcmd> {
+  if (!parsed.certValidFrom || !parsed.certValidTo || shiftMs === 0) return {};
+  const from = Date.parse(parsed.certValidFrom) + shiftMs;
+  const to = Date.parse(parsed.certValidTo) + shiftMs;
+  const line = `[ ${dsregTime(from)} -- ${dsregTime(to)} ]`;
+  return {
+    certValidFrom: new Date(from).toISOString(),
+    certValidTo: new Date(to).toISOString(),
+    sections: parsed.sections.map((section) => ({ ...section, fields: section.fields.map((f) => (f.key.trim() === "DeviceCertificateValidity" ? { ...f, value: line } : f)) })),
+  };
+}
 
 freshDatabase(dbUrl);
 const Database = createRequire(import.meta.url)("better-sqlite3");
@@ -61,7 +79,8 @@ sqlite.transaction(() => {
     );
     if (!c.deviceId || c.isPending) return;
     const t = templates[i % templates.length]!;
-    const parsed: ParsedDsregcmd = { ...t.parsed, deviceId: c.deviceId, thumbprint: c.thumbprint ?? t.parsed.thumbprint, deviceName: c.displayName, tenantId: TENANT_ID };
+    const shift = t.registeredMs !== null && c.registrationDateTime ? c.registrationDateTime.getTime() - t.registeredMs : 0;
+    const parsed: ParsedDsregcmd = { ...t.parsed, ...shiftCertificate(t.parsed, shift), deviceId: c.deviceId, thumbprint: c.thumbprint ?? t.parsed.thumbprint, deviceName: c.displayName, tenantId: TENANT_ID };
     const capturedAt = new Date(now.getTime() - (i % 240) * 60_000).toISOString();
     const findings = evaluateReportRules({ report: parsed, expectedTenantId: TENANT_ID, capturedAt, now: now.toISOString() });
     insertReport.run(

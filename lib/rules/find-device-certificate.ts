@@ -6,7 +6,8 @@ import type { Evidence } from "@/lib/rules/types";
 export interface DeviceCertificate {
   validToMs: number;
   report: ParsedDsregcmd;
-  evidence: Evidence;
+  /** The DeviceCertificateValidity line as printed: built only by a rule that reports it (most devices are fine). */
+  evidence(): Evidence;
 }
 
 /** The device certificate's end date: from the user capture, else the SYSTEM capture (same device certificate). */
@@ -21,7 +22,7 @@ export function findDeviceCertificate({ report, systemReport }: ReportRuleInput)
     return {
       validToMs,
       report: candidate,
-      evidence: fieldEvidence(candidate, capture, "DeviceCertificateValidity", "Device Details", candidate.certValidTo),
+      evidence: () => fieldEvidence(candidate, capture, "DeviceCertificateValidity", "Device Details", candidate.certValidTo),
     };
   }
   return null;

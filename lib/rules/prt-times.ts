@@ -5,7 +5,8 @@ import type { Evidence } from "@/lib/rules/types";
 export interface PrtTimes {
   updateMs: number | null;
   expiryMs: number | null;
-  evidence: { update: Evidence | null; expiry: Evidence | null };
+  /** The lines as printed (null when the time is missing): built only by a rule that reports them. */
+  evidence: { update(): Evidence | null; expiry(): Evidence | null };
 }
 
 /** AzureAdPrtUpdateTime / AzureAdPrtExpiryTime of the user capture, parsed, with the lines as printed. */
@@ -16,8 +17,8 @@ export function readPrtTimes(report: ParsedDsregcmd): PrtTimes {
     updateMs,
     expiryMs,
     evidence: {
-      update: updateMs === null ? null : fieldEvidence(report, "user", "AzureAdPrtUpdateTime", "SSO State", report.prtUpdateTime),
-      expiry: expiryMs === null ? null : fieldEvidence(report, "user", "AzureAdPrtExpiryTime", "SSO State", report.prtExpiryTime),
+      update: () => (updateMs === null ? null : fieldEvidence(report, "user", "AzureAdPrtUpdateTime", "SSO State", report.prtUpdateTime)),
+      expiry: () => (expiryMs === null ? null : fieldEvidence(report, "user", "AzureAdPrtExpiryTime", "SSO State", report.prtExpiryTime)),
     },
   };
 }

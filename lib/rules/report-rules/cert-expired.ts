@@ -20,7 +20,7 @@ export const certExpiredRule: ReportRule = {
         severity: "critical",
         title: `Device certificate expired on ${formatTime(certificate.validToMs)}`,
         explanation: `The device certificate ended on ${formatTime(certificate.validToMs)}. Device authentication signs with this registration, so Microsoft Entra ID rejects it, no PRT carries the deviceid claim, and Conditional Access shows "Device State: Unregistered" although dsregcmd may still say the device is joined.`,
-        evidence: [certificate.evidence, { source: "JoinScope evaluation", field: "now", value: input.now }],
+        evidence: [certificate.evidence(), { source: "JoinScope evaluation", field: "now", value: input.now }],
         remediation: buildRejoinSteps(certificate.report),
       },
     ];

@@ -29,7 +29,7 @@ export const certExpiringRule: ReportRule = {
         title: `Device certificate expires on ${formatTime(certificate.validToMs)}`,
         explanation: `The device certificate ends on ${formatTime(certificate.validToMs)}, in ${left}. It still works, so Conditional Access sees the device as registered today; after that date device authentication fails and it will show "Device State: Unregistered".`,
         evidence: [
-          certificate.evidence,
+          certificate.evidence(),
           { source: "JoinScope evaluation", field: "now", value: input.now },
           { source: "JoinScope evaluation", field: "certExpiringDays", value: String(days) },
         ],

@@ -21,9 +21,10 @@ export const prtExpiredRule: ReportRule = {
 
     const classification = classifyPrtFailure({ report, systemReport, events });
     const known = classification.cause !== "unknown" && classification.cause !== "local-account";
+    const update = times.evidence.update();
     const evidence: Evidence[] = dedupeEvidence([
-      times.evidence.expiry!,
-      ...(times.evidence.update ? [times.evidence.update] : []),
+      times.evidence.expiry()!,
+      ...(update ? [update] : []),
       { source: "JoinScope agent", field: "capturedAt", value: capturedAt },
       ...(known ? classification.evidence : []),
     ]);

@@ -22,9 +22,10 @@ export const prtStaleRule: ReportRule = {
     if (capturedMs - times.updateMs <= hours * HOUR_MS) return [];
     if (detectCaptureContext(report).kind !== "user") return [];
 
+    const expiry = times.evidence.expiry();
     const evidence: Evidence[] = [
-      times.evidence.update!,
-      ...(times.evidence.expiry ? [times.evidence.expiry] : []),
+      times.evidence.update()!,
+      ...(expiry ? [expiry] : []),
       { source: "JoinScope agent", field: "capturedAt", value: capturedAt },
       { source: "JoinScope evaluation", field: "prtStaleHours", value: String(hours) },
     ];
