@@ -1,12 +1,15 @@
 import type { AgentEvent } from "@/lib/reports/types";
 
-/** Events sorted so that the classification never depends on upload order. */
+/** The order key: every field, so that equal keys mean equal events. */
+function eventKey(event: AgentEvent): string {
+  return [event.time, String(event.id).padStart(6, "0"), event.level, event.task ?? "", event.log ?? "", event.message].join("\u0000");
+}
+
+/** Events sorted so that the classification never depends on upload order (each event's key built once). */
 export function sortEvents(events: readonly AgentEvent[]): AgentEvent[] {
-  const key = (event: AgentEvent) =>
-    [event.time, String(event.id).padStart(6, "0"), event.level, event.task ?? "", event.log ?? "", event.message].join("\u0000");
-  return [...events].sort((a, b) => {
-    const left = key(a);
-    const right = key(b);
-    return left < right ? -1 : left > right ? 1 : 0;
-  });
+  if (events.length < 2) return [...events];
+  return events
+    .map((event) => ({ event, key: eventKey(event) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map((entry) => entry.event);
 }
