@@ -39,18 +39,22 @@ const prepare = (sql) => {
 // The parts of a transaction sent with commit: false wait here, in this thread's heap, until its commit arrives:
 // the transaction (and SQLite's write lock) only lasts while this thread runs it, never across the sender's turns.
 let parts = [];
-/** Rows this connection changed; past CHECKPOINT_AFTER_ROWS, it checkpoints when it closes. */
+/** Rows this connection changed: if any, it checkpoints when it closes. */
 let written = 0;
-const CHECKPOINT_AFTER_ROWS = 10000;
 parentPort.on("message", (message) => {
   if (message.close) {
-    // A writer that wrote in bulk settles the WAL it left behind (up to autocheckpointPages of it: ~100 ms for
-    // 80 MB), so that the next small write (an upload, a delta sync's page) does not pay for copying it into the
-    // database file. PASSIVE: it waits for no reader and no writer; what it cannot copy now, a later one will.
-    if (written >= CHECKPOINT_AFTER_ROWS) conn.pragma("wal_checkpoint(PASSIVE)");
-    conn.close();
+    // Everything sent is committed: the caller goes on. Then this thread settles the WAL it added to (up to
+    // autocheckpointPages of it: ~100 ms for 80 MB), off the caller's thread, so that the next write (an upload, a
+    // delta sync's page) does not copy it into the database file inside its own commit. PASSIVE: it waits for no
+    // reader and no writer; what it cannot copy now, a later checkpoint will (so does an exit that cuts it short).
     parentPort.postMessage({ closed: true });
-    return;
+    try {
+      if (written > 0) conn.pragma("wal_checkpoint(PASSIVE)");
+      conn.close();
+    } catch {
+      // The database went away meanwhile (a test's temporary file): nothing is left to settle.
+    }
+    process.exit(0);
   }
   if (!message.commit) {
     for (const s of message.statements) parts.push(s);
@@ -179,8 +183,10 @@ export function openSqliteWriter(url: string, writerOptions: SqliteWriterOptions
       w.resolve(m.counts!);
     }
   });
-  worker.on("error", failAll);
-  worker.on("exit", (code) => failAll(new Error(`the SQLite writer thread stopped (exit ${code})`)));
+  /** close() was called: the thread's exit that follows is expected. */
+  let closing = false;
+  worker.on("error", (error) => closing || failAll(error));
+  worker.on("exit", (code) => closing || failAll(new Error(`the SQLite writer thread stopped (exit ${code})`)));
 
   return {
     batch(statements, options) {
@@ -214,12 +220,13 @@ export function openSqliteWriter(url: string, writerOptions: SqliteWriterOptions
     },
     async close() {
       if (failure) return;
+      closing = true;
       await new Promise<void>((resolve) => {
         worker.once("message", () => resolve());
         worker.postMessage({ close: true });
       });
-      // Its connection is closed: the thread only has to go, which nothing needs to wait for.
-      void worker.terminate();
+      // Its checkpoint and exit follow on their own; they do not keep this process alive.
+      worker.unref();
     },
   };
 }
