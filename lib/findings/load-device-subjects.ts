@@ -1,9 +1,10 @@
 import "server-only";
 import { hasX509AlternativeSecurityId, type AlternativeSecurityId } from "@/lib/graph/alternative-security-ids";
 import { directDb, queryIn, readBool, readDate, readJson, type DirectDb, type Row } from "@/lib/db/direct";
-import type { AgentEvent, ParsedDsregcmd } from "@/lib/reports/types";
+import type { AgentEvent } from "@/lib/reports/types";
 import type { DeviceRuleSettings, DeviceSubject, DirectoryObject } from "@/lib/rules/device-subject";
 import type { SyncScope } from "@/lib/rules/sync-scope";
+import { parseRawSubject, type RawSubject } from "./raw-subject";
 
 /**
  * Reads go through the driver (lib/db/direct.ts), not Prisma: a full pass reads 100,000 directory objects and
@@ -138,6 +139,8 @@ interface ReportHead {
 export interface PendingSubject {
   key: string;
   load(): LoadedSubject;
+  /** The same subject with its report bodies as the stored JSON text (raw-subject.ts), for another thread. */
+  raw(): RawSubject;
 }
 
 /** Everything but the report bodies: small enough to hold for 100,000 devices. */
@@ -341,14 +344,13 @@ export async function loadSubjectContext(options: { tenantRef: string; scope: Su
       if (head && reportDirectory.has(key)) {
         const body = bodies.get(head.id);
         if (!body) continue; // deleted between the phases
-        out.push({ key, load: () => reportSubject(head, body, eventsByReport.get(head.id) ?? []) });
+        const raw = () => rawReportSubject(head, body, eventsByReport.get(head.id) ?? []);
+        out.push({ key, raw, load: () => parseRawSubject(raw()) });
         continue;
       }
       const directory = objectOnly.get(key);
       if (!directory) continue;
-      out.push({
-        key,
-        load: () => ({
+      const loaded = (): LoadedSubject => ({
           key,
           deviceId: directory.deviceId,
           objectId: directory.objectId,
@@ -362,13 +364,13 @@ export async function loadSubjectContext(options: { tenantRef: string; scope: Su
             candidates: [],
             lastReportAt: null,
           },
-        }),
-      });
+        });
+      out.push({ key, load: loaded, raw: () => loaded() as RawSubject });
     }
     return out;
   }
 
-  function reportSubject(head: ReportHead, body: Row, events: AgentEvent[]): LoadedSubject {
+  function rawReportSubject(head: ReportHead, body: Row, events: AgentEvent[]): RawSubject {
     const directory = reportDirectory.get(head.key) ?? null;
     const receivedAt = new Date(head.receivedAt).toISOString();
     return {
@@ -379,8 +381,8 @@ export async function loadSubjectContext(options: { tenantRef: string; scope: Su
       subject: {
         tenantId,
         report: {
-          parsed: JSON.parse(body.parsed as string) as ParsedDsregcmd,
-          systemParsed: body.systemParsed ? (JSON.parse(body.systemParsed as string) as ParsedDsregcmd) : null,
+          parsed: body.parsed as string,
+          systemParsed: (body.systemParsed as string | null) ?? null,
           capturedAt: new Date(head.capturedAt).toISOString(),
           receivedAt,
           hostname: head.hostname,

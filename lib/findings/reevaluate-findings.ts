@@ -4,12 +4,10 @@ import type { Db } from "@/lib/db/client";
 import { directDb, encodeValue, inList, insertStatements, queryIn, type ColumnKind, type DirectDb, type Row, type Statement } from "@/lib/db/direct";
 import { chunk } from "@/lib/db/in-list";
 import { openSqliteWriter } from "@/lib/db/sqlite-writer";
-import { evaluateDeviceRules } from "@/lib/rules/evaluate-device-rules";
-import type { DeviceRuleSettings } from "@/lib/rules/device-subject";
-import type { Finding } from "@/lib/rules/types";
-import { fingerprintFinding } from "./fingerprint-finding";
 import { timeOrderedId } from "@/lib/db/time-ordered-id";
-import { loadSubjectContext, type LoadedSubject, type SubjectScope } from "./load-device-subjects";
+import type { EvaluatedSubject } from "./evaluate-subject";
+import { loadSubjectContext, type SubjectScope } from "./load-device-subjects";
+import { openSubjectEvaluator } from "./subject-evaluator";
 
 export type ReevaluationScope = SubjectScope;
 
@@ -19,6 +17,11 @@ interface PassOptions {
   now?: Date;
   /** Subjects per write transaction (WRITE_BATCH); smaller only to exercise the multi-batch pipeline in tests. */
   writeBatch?: number;
+  /**
+   * Evaluate on a thread of its own (subject-evaluator.ts). Default: when the pass has more than
+   * EVALUATE_ON_WORKER_FROM subjects; tests set it to exercise either path.
+   */
+  evaluateOnWorker?: boolean;
 }
 
 export interface ReevaluationResult {
@@ -87,40 +90,6 @@ const EVENT_COLUMNS = {
   at: "text",
   detail: "text",
 } satisfies Record<string, ColumnKind>;
-
-/** A finding as it will be written: evidence and remediation already JSON, with its fingerprint. */
-interface EvaluatedFinding {
-  rule: string;
-  severity: string;
-  title: string;
-  explanation: string;
-  evidence: string;
-  remediation: string;
-  fingerprint: string;
-}
-
-interface EvaluatedSubject {
-  key: string;
-  deviceId: string | null;
-  objectId: string | null;
-  hostname: string | null;
-  findings: EvaluatedFinding[];
-}
-
-/** Runs the rules on one subject and keeps only what the write needs, so the subject's parsed report can go. */
-function evaluateSubject(loaded: LoadedSubject, settings: DeviceRuleSettings): EvaluatedSubject {
-  const findings: EvaluatedFinding[] = [];
-  const rules = new Set<string>();
-  for (const f of evaluateDeviceRules(loaded.subject, settings)) {
-    // One row per (subject, rule): the rules emit at most one finding per rule; keep the first (worst) if not.
-    if (rules.has(f.rule)) continue;
-    rules.add(f.rule);
-    const evidence = JSON.stringify(f.evidence);
-    const remediation = JSON.stringify(f.remediation);
-    findings.push({ rule: f.rule, severity: f.severity, title: f.title, explanation: f.explanation, evidence, remediation, fingerprint: fingerprintFinding(f, evidence, remediation) });
-  }
-  return { key: loaded.key, deviceId: loaded.deviceId, objectId: loaded.objectId, hostname: loaded.hostname, findings };
-}
 
 interface ExistingFinding {
   id: string;
@@ -201,6 +170,11 @@ function openWriteSink(direct: DirectDb, subjects: number, writeBatch: number): 
   };
 }
 
+/** Passes of more subjects than this evaluate on a thread of their own (subject-evaluator.ts). */
+const EVALUATE_ON_WORKER_FROM = 5_000;
+/** Read batches handed to the evaluation thread and not yet written: enough to keep it busy while this one writes. */
+const BATCHES_IN_EVALUATION = 4;
+
 async function runPass(_db: Db, options: PassOptions): Promise<ReevaluationResult> {
   const now = options.now ?? new Date();
   const nowIso = now.toISOString();
@@ -213,6 +187,7 @@ async function runPass(_db: Db, options: PassOptions): Promise<ReevaluationResul
   // this pass will not evaluate (a subject that appears meanwhile is another pass's to evaluate, not an orphan).
   const orphanKeys = options.scope === "all" ? await subjectsWithFindingsBesides(direct, options.tenantRef, new Set(ctx.keys)) : [];
   const sink = openWriteSink(direct, ctx.keys.length, writeBatch);
+  const evaluator = openSubjectEvaluator(options.evaluateOnWorker ?? ctx.keys.length > EVALUATE_ON_WORKER_FROM);
   // At most one transaction being committed while the next batch is read and evaluated. Each batch's subjects are
   // disjoint from the others', so a batch's existing findings read the same whether or not an earlier batch's
   // write has committed yet.
@@ -222,16 +197,21 @@ async function runPass(_db: Db, options: PassOptions): Promise<ReevaluationResul
     committing = sink.commit();
     committing.catch(() => undefined); // awaited before the next commit and at the end; not an unhandled rejection meanwhile
   };
+  /** Read batches being evaluated, in order (on the evaluation thread, several at once). */
+  const evaluating: Promise<EvaluatedSubject[]>[] = [];
   try {
     let evaluated: EvaluatedSubject[] = [];
     let inTransaction = 0;
     const readBatch = Math.min(SUBJECT_BATCH, writeBatch);
-    for (let i = 0; i < ctx.keys.length; i += readBatch) {
-      const pending = await ctx.build(ctx.keys.slice(i, i + readBatch));
-      for (const p of pending) evaluated.push(evaluateSubject(p.load(), settings));
-      result.subjects += pending.length;
-      inTransaction += pending.length;
-      const last = i + readBatch >= ctx.keys.length;
+    const batches = Math.ceil(ctx.keys.length / readBatch);
+    let written = 0;
+    /** The oldest batch's findings into the current transaction, which commits at writeBatch subjects or at the end. */
+    const writeOldest = async () => {
+      const batch = await evaluating.shift()!;
+      for (const s of batch) evaluated.push(s);
+      result.subjects += batch.length;
+      inTransaction += batch.length;
+      const last = ++written === batches;
       if (sink.streaming || inTransaction >= writeBatch || last) {
         sink.add(await lifecycleStatements(direct, options.tenantRef, evaluated, now, result));
         evaluated = [];
@@ -240,14 +220,27 @@ async function runPass(_db: Db, options: PassOptions): Promise<ReevaluationResul
         await commit();
         inTransaction = 0;
       }
+    };
+    for (let i = 0; i < ctx.keys.length; i += readBatch) {
+      const pending = await ctx.build(ctx.keys.slice(i, i + readBatch));
+      const request = evaluator.evaluate(
+        pending.map((p) => p.raw()),
+        settings,
+      );
+      request.catch(() => undefined); // awaited in order by writeOldest; not an unhandled rejection meanwhile
+      evaluating.push(request);
+      if (evaluating.length >= BATCHES_IN_EVALUATION) await writeOldest();
     }
+    while (evaluating.length > 0) await writeOldest();
     await committing;
     if (orphanKeys.length > 0) {
       await resolveOrphans(direct, sink, options.tenantRef, orphanKeys, now, result);
       await sink.commit();
     }
   } finally {
+    await Promise.allSettled(evaluating);
     await committing.catch(() => undefined);
+    await evaluator.close();
     await sink.close();
   }
   return result;

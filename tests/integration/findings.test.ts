@@ -127,6 +127,15 @@ describe("findings for a synced tenant with reporting agents", () => {
     expect(after).toEqual(before);
   });
 
+  it("evaluates the same on a thread of its own (a large pass's evaluation thread): nothing opens, resolves or changes", async () => {
+    const select = { id: true, rule: true, subjectKey: true, status: true, fingerprint: true, evidence: true, remediation: true } as const;
+    const before = await db.finding.findMany({ where: { tenantRef }, select, orderBy: { id: "asc" } });
+    const again = await reevaluateFindings(db, { tenantRef, scope: "all", now, evaluateOnWorker: true });
+    expect(again).toMatchObject({ opened: 0, reopened: 0, resolved: 0, updated: 0 });
+    expect(again.unchanged).toBe(before.filter((f) => f.status === "open").length);
+    expect(await db.finding.findMany({ where: { tenantRef }, select, orderBy: { id: "asc" } })).toEqual(before);
+  });
+
   it("resolves a finding when its condition clears after a sync, and reopens the same finding when it returns", async () => {
     const disabled = generated.reports.find((r) => r.scenario === "object-disabled" && r.objectId)!;
     const store = sim.state.tenant(generated.tenantId);
@@ -320,12 +329,12 @@ describe("findings lifecycle", () => {
   it("writes the same findings when each transaction is handed to the writer in parts", async () => {
     // 230 subjects, 150 per transaction: transactions of two read batches (100 + 50 subjects, then 80); on SQLite the
     // writer thread keeps each first part until the transaction's commit arrives.
-    const content = async (writeBatch?: number) => {
+    const content = async (writeBatch?: number, evaluateOnWorker?: boolean) => {
       const t = await createTenant(db, { tenantId: randomUUID(), name: "Northwind", actor: "test" });
       if (!t.ok) throw new Error(t.error.message);
       await db.tenant.update({ where: { id: t.id }, data: { lastSyncAt: t0 } });
       await db.directoryDevice.createMany({ data: Array.from({ length: 230 }, (_, n) => device(t.id, 100 + n, { accountEnabled: n % 3 !== 0 })) });
-      const result = await reevaluateFindings(db, { tenantRef: t.id, scope: "all", now: at(1), writeBatch });
+      const result = await reevaluateFindings(db, { tenantRef: t.id, scope: "all", now: at(1), writeBatch, evaluateOnWorker });
       const rows = await db.finding.findMany({ where: { tenantRef: t.id }, select: { subjectKey: true, rule: true, fingerprint: true, status: true, history: { select: { kind: true } } } });
       return { result, rows: rows.sort((a, b) => `${a.subjectKey}|${a.rule}`.localeCompare(`${b.subjectKey}|${b.rule}`)) };
     };
@@ -333,6 +342,8 @@ describe("findings lifecycle", () => {
     const parts = await content(150);
     expect(whole.result.subjects).toBe(230);
     expect(parts).toEqual(whole);
+    // And evaluated on the pass's evaluation thread, three read batches in flight.
+    expect(await content(150, true)).toEqual(whole);
     expect(parts.rows.every((r) => r.history.length === 1 && r.history[0]!.kind === "opened")).toBe(true);
   });
 

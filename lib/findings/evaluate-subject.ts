@@ -1,0 +1,39 @@
+import { evaluateDeviceRules } from "@/lib/rules/evaluate-device-rules";
+import type { DeviceRuleSettings } from "@/lib/rules/device-subject";
+import { fingerprintFinding } from "./fingerprint-finding";
+import type { LoadedSubject } from "./load-device-subjects";
+
+/** A finding as it will be written: evidence and remediation already JSON, with its fingerprint. */
+export interface EvaluatedFinding {
+  rule: string;
+  severity: string;
+  title: string;
+  explanation: string;
+  evidence: string;
+  remediation: string;
+  fingerprint: string;
+}
+
+export interface EvaluatedSubject {
+  key: string;
+  deviceId: string | null;
+  objectId: string | null;
+  hostname: string | null;
+  findings: EvaluatedFinding[];
+}
+
+/** Runs the rules on one subject and keeps only what the write needs, so the subject's parsed report can go. */
+export function evaluateSubject(loaded: LoadedSubject, settings: DeviceRuleSettings): EvaluatedSubject {
+  const findings: EvaluatedFinding[] = [];
+  const rules = new Set<string>();
+  for (const f of evaluateDeviceRules(loaded.subject, settings)) {
+    // One row per (subject, rule): the rules emit at most one finding per rule; keep the first (worst) if not.
+    if (rules.has(f.rule)) continue;
+    rules.add(f.rule);
+    const evidence = JSON.stringify(f.evidence);
+    const remediation = JSON.stringify(f.remediation);
+    findings.push({ rule: f.rule, severity: f.severity, title: f.title, explanation: f.explanation, evidence, remediation, fingerprint: fingerprintFinding(f, evidence, remediation) });
+  }
+  return { key: loaded.key, deviceId: loaded.deviceId, objectId: loaded.objectId, hostname: loaded.hostname, findings };
+}
+

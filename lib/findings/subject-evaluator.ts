@@ -1,0 +1,66 @@
+import "server-only";
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import type { DeviceRuleSettings } from "@/lib/rules/device-subject";
+import { evaluateSubject, type EvaluatedSubject } from "./evaluate-subject";
+import type { EvaluateReply, EvaluateRequest } from "./evaluate-worker";
+import { parseRawSubject, type RawSubject } from "./raw-subject";
+
+/** Evaluates batches of subjects, in order: on this thread, or on a thread of its own (`onWorker`). */
+export interface SubjectEvaluator {
+  evaluate(subjects: RawSubject[], settings: DeviceRuleSettings): Promise<EvaluatedSubject[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * A large pass evaluates on a second thread: reading a subject's rows and writing its findings' lifecycle stay on
+ * this one, parsing its report and running the rules (as much time again as the reads) go to the other, so the
+ * two overlap on two cores. The thread costs ~200 ms to start (tsx compiles the rules the first time; cached after),
+ * so a small pass (an upload's, a delta sync's) evaluates where it is.
+ */
+export function openSubjectEvaluator(onWorker: boolean): SubjectEvaluator {
+  if (!onWorker) {
+    return {
+      evaluate: async (subjects, settings) => subjects.map((raw) => evaluateSubject(parseRawSubject(raw), settings)),
+      close: async () => undefined,
+    };
+  }
+  // Resolved from the working directory, like the SQLite writer's driver (lib/db/sqlite-writer.ts): the app, the CLI
+  // and the tests run from the project's root, and a bundler must not rewrite this path.
+  const worker = new Worker(join(process.cwd(), "lib/findings/evaluate-worker-entry.mjs"), {
+    execArgv: ["--conditions=react-server"],
+  });
+  const waiting = new Map<number, { resolve: (evaluated: EvaluatedSubject[]) => void; reject: (error: Error) => void }>();
+  let nextId = 0;
+  let failure: Error | null = null;
+  let closing = false;
+  const failAll = (error: Error) => {
+    failure = error;
+    for (const w of waiting.values()) w.reject(error);
+    waiting.clear();
+  };
+  worker.on("message", (m: EvaluateReply) => {
+    const w = waiting.get(m.id);
+    if (!w) return;
+    waiting.delete(m.id);
+    if ("error" in m) w.reject(new Error(`findings evaluation failed: ${m.error}`));
+    else w.resolve(m.evaluated);
+  });
+  worker.on("error", (error) => closing || failAll(error));
+  worker.on("exit", (code) => closing || failAll(new Error(`the findings evaluation thread stopped (exit ${code})`)));
+  return {
+    evaluate(subjects, settings) {
+      if (failure) return Promise.reject(failure);
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        const request: EvaluateRequest = { id, settings, subjects };
+        worker.postMessage(request);
+      });
+    },
+    async close() {
+      closing = true;
+      await worker.terminate();
+    },
+  };
+}
