@@ -393,7 +393,12 @@ export async function loadSubjectContext(options: { tenantRef: string; scope: Su
         directory,
         history: directory ? (history.get(directory.objectId) ?? []) : [],
         otherObjects: related(directory),
-        candidates: (byName.get(shortName(head.hostname)) ?? []).filter((o) => o.deviceId !== head.deviceId && o.objectId !== directory?.objectId),
+        // Pointed out when the report's own object is missing or deleted (object-deleted); a live object is the match,
+        // and the objects sharing its name are in otherObjects already.
+        candidates:
+          directory && !directory.deletedAt
+            ? []
+            : (byName.get(shortName(head.hostname)) ?? []).filter((o) => o.deviceId !== head.deviceId && o.objectId !== directory?.objectId),
         lastReportAt: receivedAt,
       },
     };

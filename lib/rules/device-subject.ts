@@ -91,7 +91,10 @@ export interface DeviceSubject {
   history: DirectoryHistory;
   /** Other objects of the same machine: same hardwareId or same displayName (live and deleted). */
   otherObjects: DirectoryObject[];
-  /** Objects with the report's hostname but another deviceId: pointed out, never claimed as a match. */
+  /**
+   * Objects with the report's hostname but another deviceId: pointed out, never claimed as a match. Only when
+   * `directory` is missing or deleted (the loader leaves it empty otherwise: the live object is the match).
+   */
   candidates: DirectoryObject[];
   /** When the machine last reported (any report), or null if never. */
   lastReportAt: string | null;
