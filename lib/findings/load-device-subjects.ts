@@ -351,20 +351,20 @@ export async function loadSubjectContext(options: { tenantRef: string; scope: Su
       const directory = objectOnly.get(key);
       if (!directory) continue;
       const loaded = (): LoadedSubject => ({
-          key,
-          deviceId: directory.deviceId,
-          objectId: directory.objectId,
-          hostname: directory.displayName,
-          subject: {
-            tenantId,
-            report: null,
-            directory,
-            history: history.get(directory.objectId) ?? [],
-            otherObjects: related(directory),
-            candidates: [],
-            lastReportAt: null,
-          },
-        });
+        key,
+        deviceId: directory.deviceId,
+        objectId: directory.objectId,
+        hostname: directory.displayName,
+        subject: {
+          tenantId,
+          report: null,
+          directory,
+          history: history.get(directory.objectId) ?? [],
+          otherObjects: related(directory),
+          candidates: [],
+          lastReportAt: null,
+        },
+      });
       out.push({ key, load: loaded, raw: () => loaded() as RawSubject });
     }
     return out;
