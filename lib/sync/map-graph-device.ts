@@ -39,6 +39,7 @@ export interface DeviceColumns {
 const date = (v: string | null | undefined) => (v ? new Date(v) : null);
 
 export function mapGraphDevice(device: GraphDevice): DeviceColumns {
+  const others = propertiesWithoutColumn(device);
   const altIds = device.alternativeSecurityIds ?? null;
   const hasX509 = hasX509AlternativeSecurityId(altIds);
   return {
@@ -64,8 +65,8 @@ export function mapGraphDevice(device: GraphDevice): DeviceColumns {
     hardwareId: hardwareIdFromPhysicalIds(device.physicalIds),
     // Microsoft's "pending" query: ServerAd, no X509 key, no registration time (how-to-hybrid-join-verify).
     isPending: device.trustType === "ServerAd" && !hasX509 && !device.registrationDateTime,
-    otherProperties: propertiesWithoutColumn(device),
-    rawHash: hashDevice(device),
+    otherProperties: others,
+    rawHash: hashDevice(device, others),
   };
 }
 
@@ -89,17 +90,15 @@ function propertiesWithoutColumn(device: GraphDevice): Record<string, unknown> {
  * object always gives the same JSON whatever order its properties arrived in, and JSON.stringify's native path
  * does the work (decision 007). Properties outside the schema (none with lib/graph's $select) keep Graph's order
  * in zod's output, so they are appended with their keys sorted instead. Hashes stored before were 64 hex
- * characters of a sorted-key JSON (legacy-device-hash.ts), recognised by their length.
+ * characters of a sorted-key JSON (legacy-device-hash.ts), recognised by their length. `others`: the device's
+ * properties without a column, when the caller has them already (mapGraphDevice).
  */
-export function hashDevice(device: GraphDevice): string {
-  let others = false;
-  for (const key in device) if (!COLUMN_PROPERTIES.has(key)) others = true;
-  return hash("sha256", others ? withOthersSorted(device) : JSON.stringify(device), "base64url");
+export function hashDevice(device: GraphDevice, others = propertiesWithoutColumn(device)): string {
+  return hash("sha256", others === NO_OTHER_PROPERTIES ? JSON.stringify(device) : withOthersSorted(device, others), "base64url");
 }
 
-function withOthersSorted(device: GraphDevice): string {
+function withOthersSorted(device: GraphDevice, others: Record<string, unknown>): string {
   const columns: Record<string, unknown> = {};
-  const others: Record<string, unknown> = {};
-  for (const key in device) ((COLUMN_PROPERTIES.has(key) ? columns : others) as Record<string, unknown>)[key] = (device as Record<string, unknown>)[key];
+  for (const key in device) if (COLUMN_PROPERTIES.has(key)) columns[key] = (device as Record<string, unknown>)[key];
   return JSON.stringify(columns) + sortedStringify(others);
 }

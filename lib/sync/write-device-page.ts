@@ -1,5 +1,5 @@
 import "server-only";
-import { encodeDate, encodeValue, inList, insertStatements, insertValueStatements, queryIn, readBool, readDate, type ColumnKind, type Dialect, type DirectDb, type Statement } from "@/lib/db/direct";
+import { encodeDate, inList, insertStatements, insertValueStatements, queryIn, readBool, readDate, type ColumnKind, type Dialect, type DirectDb, type Statement } from "@/lib/db/direct";
 import { chunk } from "@/lib/db/in-list";
 import type { GraphDevice } from "@/lib/graph/graph-schemas";
 import { dedupeByObjectId, describeDeviceChanges, type StoredDeviceState } from "./describe-device-changes";
@@ -112,6 +112,7 @@ export async function planDevicePage(direct: DirectDb, input: ApplyPageInput, ma
   const dialect = direct.dialect;
   const removed = input.removed ?? [];
   const nowEncoded = encodeDate(dialect, now);
+  const encoders = deviceEncoders(dialect);
   const existing = await readStoredDevices(direct, tenantRef, [...mapped.map((d) => d.objectId), ...removed.map((r) => r.id)]);
 
   const upserts: unknown[][] = [];
@@ -139,7 +140,7 @@ export async function planDevicePage(direct: DirectDb, input: ApplyPageInput, ma
       unchanged.push(before.id);
       continue;
     }
-    upserts.push(deviceValues(dialect, d, tenantRef, nowEncoded));
+    upserts.push(deviceValues(encoders, d, tenantRef, nowEncoded));
     touched.add(d.deviceId ?? d.objectId);
     if (!before) {
       added++;
@@ -226,15 +227,21 @@ async function readStoredDevices(direct: DirectDb, tenantRef: string, objectIds:
   return out;
 }
 
-/**
- * One object's row for DEVICE_INSERT_COLUMNS, in their order, encoded for the dialect as encodeValue would (built
- * directly: this runs for every object of every page). `now`: the page's time, already encoded.
- */
-function deviceValues(dialect: Dialect, d: DeviceColumns, tenantRef: string, now: string): unknown[] {
+/** Encoders of deviceValues for one dialect, as encodeValue encodes those kinds (made once per page). */
+function deviceEncoders(dialect: Dialect) {
   const sqlite = dialect === "sqlite";
-  const bool = (v: boolean | null) => (v === null ? null : sqlite ? (v ? 1 : 0) : v);
-  const date = (v: Date | null) => (v === null ? null : encodeDate(dialect, v));
-  const json = (v: unknown) => (v === null ? null : JSON.stringify(v));
+  return {
+    bool: (v: boolean | null) => (v === null ? null : sqlite ? (v ? 1 : 0) : v),
+    date: (v: Date | null) => (v === null ? null : encodeDate(dialect, v)),
+    json: (v: unknown) => (v === null ? null : JSON.stringify(v)),
+  };
+}
+
+/**
+ * One object's row for DEVICE_INSERT_COLUMNS, in their order, encoded for the dialect (built directly: this runs for
+ * every object of every page). `now`: the page's time, already encoded.
+ */
+function deviceValues({ bool, date, json }: ReturnType<typeof deviceEncoders>, d: DeviceColumns, tenantRef: string, now: string): unknown[] {
   return [
     timeOrderedId(),
     tenantRef,

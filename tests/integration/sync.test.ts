@@ -292,6 +292,7 @@ describe("what a page writes", () => {
       await t.sim.close();
     }
   });
+
   it("an object stored with a hash from before decision 007 counts as unchanged if Graph did not change it", async () => {
     const t = await startSimulatedTenant(db, { seed: 307, deviceCount: 60 });
     try {
