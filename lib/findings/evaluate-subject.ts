@@ -2,6 +2,7 @@ import { evaluateDeviceRules } from "@/lib/rules/evaluate-device-rules";
 import type { DeviceRuleSettings } from "@/lib/rules/device-subject";
 import { fingerprintFinding } from "./fingerprint-finding";
 import type { LoadedSubject } from "./load-device-subjects";
+import { parseRawSubject, type RawSubject } from "./raw-subject";
 
 /** A finding as it will be written: evidence and remediation already JSON, with its fingerprint. */
 export interface EvaluatedFinding {
@@ -37,3 +38,8 @@ export function evaluateSubject(loaded: LoadedSubject, settings: DeviceRuleSetti
   return { key: loaded.key, deviceId: loaded.deviceId, objectId: loaded.objectId, hostname: loaded.hostname, findings };
 }
 
+
+/** A batch as read (report bodies still JSON text), each subject parsed and evaluated in turn: on either thread. */
+export function evaluateRawSubjects(subjects: readonly RawSubject[], settings: DeviceRuleSettings): EvaluatedSubject[] {
+  return subjects.map((raw) => evaluateSubject(parseRawSubject(raw), settings));
+}

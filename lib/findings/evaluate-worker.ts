@@ -5,8 +5,8 @@
  */
 import { parentPort } from "node:worker_threads";
 import type { DeviceRuleSettings } from "@/lib/rules/device-subject";
-import { evaluateSubject, type EvaluatedSubject } from "./evaluate-subject";
-import { parseRawSubject, type RawSubject } from "./raw-subject";
+import { evaluateRawSubjects, type EvaluatedSubject } from "./evaluate-subject";
+import type { RawSubject } from "./raw-subject";
 
 export type EvaluateRequest = { id: number; settings: DeviceRuleSettings; subjects: RawSubject[] };
 export type EvaluateReply = { id: number; evaluated: EvaluatedSubject[] } | { id: number; error: string };
@@ -15,7 +15,7 @@ const port = parentPort!;
 port.on("message", ({ id, settings, subjects }: EvaluateRequest) => {
   let reply: EvaluateReply;
   try {
-    reply = { id, evaluated: subjects.map((raw) => evaluateSubject(parseRawSubject(raw), settings)) };
+    reply = { id, evaluated: evaluateRawSubjects(subjects, settings) };
   } catch (error) {
     reply = { id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
   }

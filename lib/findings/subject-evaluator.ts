@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { DeviceRuleSettings } from "@/lib/rules/device-subject";
-import { evaluateSubject, type EvaluatedSubject } from "./evaluate-subject";
+import { evaluateRawSubjects, type EvaluatedSubject } from "./evaluate-subject";
 import type { EvaluateReply, EvaluateRequest } from "./evaluate-worker";
-import { parseRawSubject, type RawSubject } from "./raw-subject";
+import type { RawSubject } from "./raw-subject";
 
 const EVALUATOR_BOOTSTRAP = `import(require("node:worker_threads").workerData.entry);`;
 
@@ -24,7 +24,7 @@ export interface SubjectEvaluator {
 export function openSubjectEvaluator(onWorker: boolean): SubjectEvaluator {
   if (!onWorker) {
     return {
-      evaluate: async (subjects, settings) => subjects.map((raw) => evaluateSubject(parseRawSubject(raw), settings)),
+      evaluate: async (subjects, settings) => evaluateRawSubjects(subjects, settings),
       close: async () => undefined,
     };
   }
