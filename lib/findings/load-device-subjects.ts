@@ -3,6 +3,7 @@ import { hasX509AlternativeSecurityId, type AlternativeSecurityId } from "@/lib/
 import { directDb, queryIn, readBool, readDate, readJson, type DirectDb, type Row } from "@/lib/db/direct";
 import type { AgentEvent } from "@/lib/reports/types";
 import type { DeviceRuleSettings, DeviceSubject, DirectoryObject } from "@/lib/rules/device-subject";
+import { isSameMachine } from "@/lib/rules/join-rules/duplicate-device";
 import type { SyncScope } from "@/lib/rules/sync-scope";
 import { parseRawSubject, type RawSubject } from "./raw-subject";
 
@@ -267,11 +268,14 @@ export async function loadSubjectContext(options: { tenantRef: string; scope: Su
   const pickLive = (list: DirectoryObject[] | undefined) =>
     list?.length ? [...list].sort((a, b) => Number(!!a.deletedAt) - Number(!!b.deletedAt) || (b.deletedAt ?? "").localeCompare(a.deletedAt ?? "") || a.objectId.localeCompare(b.objectId))[0]! : null;
   const shortName = (h: string) => h.split(".")[0]!.toUpperCase();
+  // The objects of the same machine as `o`: its hardware id's, and its name's unless their hardware ids disagree
+  // (isSameMachine). Personal devices share names ("iPhone", "Yuki's MacBookPro18,3": a hundred objects in the
+  // 100,000-device bench), and handing every namesake to every subject made the pass quadratic in them.
   const related = (o: DirectoryObject | null) => {
     const set = new Map<string, DirectoryObject>();
     if (o) {
       for (const x of byHardware.get(o.hardwareId ?? "") ?? []) set.set(x.objectId, x);
-      for (const x of byName.get(o.displayName?.toUpperCase() ?? "") ?? []) set.set(x.objectId, x);
+      for (const x of byName.get(o.displayName?.toUpperCase() ?? "") ?? []) if (isSameMachine(o, x)) set.set(x.objectId, x);
       set.delete(o.objectId);
     }
     return [...set.values()];

@@ -89,7 +89,10 @@ export interface DeviceSubject {
   directory: DirectoryObject | null;
   /** Changes recorded for `directory` (by objectId or deviceId). */
   history: DirectoryHistory;
-  /** Other objects of the same machine: same hardwareId or same displayName (live and deleted). */
+  /**
+   * Other objects of the same machine (live and deleted): same hardwareId, or same displayName unless both
+   * hardware ids are known and differ (isSameMachine in join-rules/duplicate-device.ts).
+   */
   otherObjects: DirectoryObject[];
   /**
    * Objects with the report's hostname but another deviceId: pointed out, never claimed as a match. Only when
