@@ -7,7 +7,7 @@ import { openSqliteWriter } from "@/lib/db/sqlite-writer";
 import { timeOrderedId } from "@/lib/db/time-ordered-id";
 import type { EvaluatedSubject } from "./evaluate-subject";
 import { loadSubjectContext, type SubjectScope } from "./load-device-subjects";
-import { openSubjectEvaluator } from "./subject-evaluator";
+import { openSubjectEvaluator, WORKER_QUEUE } from "./subject-evaluator";
 
 export type ReevaluationScope = SubjectScope;
 
@@ -172,8 +172,12 @@ function openWriteSink(direct: DirectDb, subjects: number, writeBatch: number): 
 
 /** Passes of more subjects than this evaluate on a thread of their own (subject-evaluator.ts). */
 const EVALUATE_ON_WORKER_FROM = 5_000;
-/** Read batches handed to the evaluation thread and not yet written: enough to keep it busy while this one writes. */
-const BATCHES_IN_EVALUATION = 4;
+/**
+ * Read batches evaluated or being evaluated and not yet written. A finished batch is written as soon as the ones
+ * before it are; past this many, the pass waits for the oldest (the evaluation thread holds at most WORKER_QUEUE,
+ * and this thread evaluates the rest itself, so the bound is rarely reached).
+ */
+const BATCHES_IN_EVALUATION = 2 * WORKER_QUEUE;
 
 async function runPass(_db: Db, options: PassOptions): Promise<ReevaluationResult> {
   const now = options.now ?? new Date();
@@ -197,8 +201,8 @@ async function runPass(_db: Db, options: PassOptions): Promise<ReevaluationResul
     committing = sink.commit();
     committing.catch(() => undefined); // awaited before the next commit and at the end; not an unhandled rejection meanwhile
   };
-  /** Read batches being evaluated, in order (on the evaluation thread, several at once). */
-  const evaluating: Promise<EvaluatedSubject[]>[] = [];
+  /** Read batches being evaluated or evaluated, in order (on the evaluation thread, several at once, or here). */
+  const evaluating: { result: Promise<EvaluatedSubject[]>; done: boolean }[] = [];
   try {
     let evaluated: EvaluatedSubject[] = [];
     let inTransaction = 0;
@@ -207,7 +211,7 @@ async function runPass(_db: Db, options: PassOptions): Promise<ReevaluationResul
     let written = 0;
     /** The oldest batch's findings into the current transaction, which commits at writeBatch subjects or at the end. */
     const writeOldest = async () => {
-      const batch = await evaluating.shift()!;
+      const batch = await evaluating.shift()!.result;
       for (const s of batch) evaluated.push(s);
       result.subjects += batch.length;
       inTransaction += batch.length;
@@ -223,13 +227,20 @@ async function runPass(_db: Db, options: PassOptions): Promise<ReevaluationResul
     };
     for (let i = 0; i < ctx.keys.length; i += readBatch) {
       const pending = await ctx.build(ctx.keys.slice(i, i + readBatch));
-      const request = evaluator.evaluate(
-        pending.map((p) => p.raw()),
-        settings,
+      const entry = {
+        result: evaluator.evaluate(
+          pending.map((p) => p.raw()),
+          settings,
+        ),
+        done: false,
+      };
+      // Awaited in order by writeOldest; not an unhandled rejection meanwhile.
+      entry.result.then(
+        () => (entry.done = true),
+        () => (entry.done = true),
       );
-      request.catch(() => undefined); // awaited in order by writeOldest; not an unhandled rejection meanwhile
-      evaluating.push(request);
-      if (evaluating.length >= BATCHES_IN_EVALUATION) await writeOldest();
+      evaluating.push(entry);
+      while (evaluating.length > 0 && (evaluating[0]!.done || evaluating.length >= BATCHES_IN_EVALUATION)) await writeOldest();
     }
     while (evaluating.length > 0) await writeOldest();
     await committing;
@@ -238,7 +249,7 @@ async function runPass(_db: Db, options: PassOptions): Promise<ReevaluationResul
       await sink.commit();
     }
   } finally {
-    await Promise.allSettled(evaluating);
+    await Promise.allSettled(evaluating.map((e) => e.result));
     await committing.catch(() => undefined);
     await evaluator.close();
     await sink.close();
