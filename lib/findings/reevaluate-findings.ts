@@ -7,7 +7,7 @@ import { openSqliteWriter } from "@/lib/db/sqlite-writer";
 import { timeOrderedId } from "@/lib/db/time-ordered-id";
 import type { EvaluatedSubject } from "./evaluate-subject";
 import { loadSubjectContext, type SubjectScope } from "./load-device-subjects";
-import { openSubjectEvaluator, WORKER_QUEUE } from "./subject-evaluator";
+import { openSubjectEvaluator, WORKER_QUEUE, type SubjectEvaluator } from "./subject-evaluator";
 
 export type ReevaluationScope = SubjectScope;
 
@@ -180,9 +180,31 @@ const EVALUATE_ON_WORKER_FROM = 5_000;
 const BATCHES_IN_EVALUATION = 2 * WORKER_QUEUE;
 
 async function runPass(_db: Db, options: PassOptions): Promise<ReevaluationResult> {
+  const direct = directDb();
+  // A pass over a large tenant starts its evaluation thread before it reads the subjects, so the thread boots (tsx
+  // loads the rules: ~0.5 s of CPU) on the core that is idle while this one reads the directory and report heads.
+  // A pass found large only once read (a tenant of agents without a synced directory) starts it then.
+  let evaluator: SubjectEvaluator | null =
+    options.evaluateOnWorker !== undefined
+      ? openSubjectEvaluator(options.evaluateOnWorker)
+      : options.scope === "all" && (await directoryObjectCount(direct, options.tenantRef)) > EVALUATE_ON_WORKER_FROM
+        ? openSubjectEvaluator(true)
+        : null;
+  try {
+    return await evaluatePass(direct, options, (subjects) => (evaluator ??= openSubjectEvaluator(subjects > EVALUATE_ON_WORKER_FROM)));
+  } finally {
+    await evaluator?.close();
+  }
+}
+
+async function directoryObjectCount(direct: DirectDb, tenantRef: string): Promise<number> {
+  const [row] = await direct.query(`SELECT COUNT(*) AS "n" FROM "DirectoryDevice" WHERE "tenantRef" = ?`, [tenantRef]);
+  return Number(row?.n ?? 0);
+}
+
+async function evaluatePass(direct: DirectDb, options: PassOptions, evaluatorFor: (subjects: number) => SubjectEvaluator): Promise<ReevaluationResult> {
   const now = options.now ?? new Date();
   const nowIso = now.toISOString();
-  const direct = directDb();
   const ctx = await loadSubjectContext({ tenantRef: options.tenantRef, scope: options.scope, direct });
   const settings = { ...ctx.settings, now: nowIso };
   const result: ReevaluationResult = { subjects: 0, opened: 0, reopened: 0, resolved: 0, updated: 0, unchanged: 0 };
@@ -191,7 +213,7 @@ async function runPass(_db: Db, options: PassOptions): Promise<ReevaluationResul
   // this pass will not evaluate (a subject that appears meanwhile is another pass's to evaluate, not an orphan).
   const orphanKeys = options.scope === "all" ? await subjectsWithFindingsBesides(direct, options.tenantRef, new Set(ctx.keys)) : [];
   const sink = openWriteSink(direct, ctx.keys.length, writeBatch);
-  const evaluator = openSubjectEvaluator(options.evaluateOnWorker ?? ctx.keys.length > EVALUATE_ON_WORKER_FROM);
+  const evaluator = evaluatorFor(ctx.keys.length);
   // At most one transaction being committed while the next batch is read and evaluated. Each batch's subjects are
   // disjoint from the others', so a batch's existing findings read the same whether or not an earlier batch's
   // write has committed yet.
@@ -251,7 +273,6 @@ async function runPass(_db: Db, options: PassOptions): Promise<ReevaluationResul
   } finally {
     await Promise.allSettled(evaluating.map((e) => e.result));
     await committing.catch(() => undefined);
-    await evaluator.close();
     await sink.close();
   }
   return result;
