@@ -72,10 +72,6 @@ function readIso(value: unknown): string | null {
   return readDate(value)!.toISOString();
 }
 
-function readTime(value: unknown): number {
-  return readDate(value)!.getTime();
-}
-
 const str = (value: unknown) => (value === null || value === undefined ? null : (value as string));
 
 const COLUMN = Object.fromEntries(DEVICE_COLUMNS.map((c, i) => [c, i])) as Record<(typeof DEVICE_COLUMNS)[number], number>;
@@ -127,9 +123,10 @@ interface ReportHead {
   deviceId: string | null;
   hostname: string;
   objectGuid: string | null;
-  capturedAt: number;
+  /** ISO 8601 (readIso), as are all times here: in that one form, comparing the strings compares the times. */
+  capturedAt: string;
   /** The latest receivedAt of any of the subject's reports: when the machine last reported. */
-  receivedAt: number;
+  receivedAt: string;
 }
 
 /**
@@ -230,8 +227,8 @@ export async function loadSubjectContext(options: { tenantRef: string; scope: Su
     const hostname = r.hostname as string;
     const key = deviceId ? `d:${deviceId}` : `h:${hostname.toLowerCase()}`;
     const id = r.id as string;
-    const capturedAt = readTime(r.capturedAt);
-    const receivedAt = readTime(r.receivedAt);
+    const capturedAt = readIso(r.capturedAt)!;
+    const receivedAt = readIso(r.receivedAt)!;
     const prev = latest.get(key);
     if (!prev || capturedAt > prev.capturedAt || (capturedAt === prev.capturedAt && id > prev.id)) {
       latest.set(key, { id, key, deviceId, hostname, objectGuid: str(r.objectGuid), capturedAt, receivedAt: prev && prev.receivedAt > receivedAt ? prev.receivedAt : receivedAt });
@@ -271,13 +268,16 @@ export async function loadSubjectContext(options: { tenantRef: string; scope: Su
   // The objects of the same machine as `o`: its hardware id's, and its name's unless their hardware ids disagree
   // (isSameMachine). Personal devices share names ("iPhone", "Yuki's MacBookPro18,3": a hundred objects in the
   // 100,000-device bench), and handing every namesake to every subject made the pass quadratic in them.
-  const related = (o: DirectoryObject | null) => {
+  const related = (o: DirectoryObject | null): DirectoryObject[] => {
+    if (!o) return [];
+    const sameHardware = byHardware.get(o.hardwareId ?? "");
+    const sameName = byName.get(o.displayName?.toUpperCase() ?? "");
+    // Most objects are alone in both lists (each list of `o`'s holds `o` itself).
+    if ((sameHardware?.length ?? 0) <= 1 && (sameName?.length ?? 0) <= 1) return [];
     const set = new Map<string, DirectoryObject>();
-    if (o) {
-      for (const x of byHardware.get(o.hardwareId ?? "") ?? []) set.set(x.objectId, x);
-      for (const x of byName.get(o.displayName?.toUpperCase() ?? "") ?? []) if (isSameMachine(o, x)) set.set(x.objectId, x);
-      set.delete(o.objectId);
-    }
+    for (const x of sameHardware ?? []) set.set(x.objectId, x);
+    for (const x of sameName ?? []) if (isSameMachine(o, x)) set.set(x.objectId, x);
+    set.delete(o.objectId);
     return [...set.values()];
   };
 
@@ -376,7 +376,7 @@ export async function loadSubjectContext(options: { tenantRef: string; scope: Su
 
   function rawReportSubject(head: ReportHead, body: Row, events: AgentEvent[]): RawSubject {
     const directory = reportDirectory.get(head.key) ?? null;
-    const receivedAt = new Date(head.receivedAt).toISOString();
+    const receivedAt = head.receivedAt;
     return {
       key: head.key,
       deviceId: head.deviceId,
@@ -387,7 +387,7 @@ export async function loadSubjectContext(options: { tenantRef: string; scope: Su
         report: {
           parsed: body.parsed as string,
           systemParsed: (body.systemParsed as string | null) ?? null,
-          capturedAt: new Date(head.capturedAt).toISOString(),
+          capturedAt: head.capturedAt,
           receivedAt,
           hostname: head.hostname,
           computerDn: str(body.computerDn),
