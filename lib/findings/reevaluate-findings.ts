@@ -174,10 +174,12 @@ function openWriteSink(direct: DirectDb, subjects: number, writeBatch: number): 
 const EVALUATE_ON_WORKER_FROM = 5_000;
 /**
  * Read batches evaluated or being evaluated and not yet written. A finished batch is written as soon as the ones
- * before it are; past this many, the pass waits for the oldest (the evaluation thread holds at most WORKER_QUEUE,
- * and this thread evaluates the rest itself, so the bound is rarely reached).
+ * before it are; at this many, the pass waits for the oldest. Two more than the evaluation thread holds: this
+ * thread evaluates a batch itself only while the other is that far ahead, which on two cores (the writer thread
+ * shares them) came to a quarter of the batches (244 of 990 in bench:rules) and was quickest. With four held and
+ * eight here, this thread evaluated half of them and became the slower of the two (bench/RESULTS.md).
  */
-const BATCHES_IN_EVALUATION = 2 * WORKER_QUEUE;
+const BATCHES_IN_EVALUATION = WORKER_QUEUE + 2;
 
 async function runPass(_db: Db, options: PassOptions): Promise<ReevaluationResult> {
   const direct = directDb();

@@ -19,7 +19,7 @@ export interface SubjectEvaluator {
  * Batches the evaluation thread holds (running or queued) before this thread evaluates the next one itself:
  * enough that the thread never waits for work while this one reads, evaluates or writes a batch of its own.
  */
-export const WORKER_QUEUE = 4;
+export const WORKER_QUEUE = 6;
 
 /**
  * A large pass evaluates on a second thread: reading a subject's rows and writing its findings' lifecycle stay on
