@@ -184,7 +184,7 @@ const BATCHES_IN_EVALUATION = WORKER_QUEUE + 2;
 async function runPass(_db: Db, options: PassOptions): Promise<ReevaluationResult> {
   const direct = directDb();
   // A pass over a large tenant starts its evaluation thread before it reads the subjects, so the thread boots (tsx
-  // loads the rules: ~0.5 s of CPU) on the core that is idle while this one reads the directory and report heads.
+  // loads the rules: ~0.4 s of CPU) on the core that is idle while this one reads the directory and report heads.
   // A pass found large only once read (a tenant of agents without a synced directory) starts it then.
   let evaluator: SubjectEvaluator | null =
     options.evaluateOnWorker !== undefined

@@ -344,8 +344,8 @@ describe("findings lifecycle", () => {
     expect(parts).toEqual(whole);
     // And evaluated on the pass's evaluation thread, three read batches in flight.
     expect(await content(150, true)).toEqual(whole);
-    // Twenty-three read batches of ten: the thread holds four at a time and the pass evaluates the others itself,
-    // and the results are written in order whichever thread evaluated them.
+    // Twenty-three read batches of ten: the thread holds six at a time and the pass evaluates some itself (the first
+    // while the thread boots), and the results are written in order whichever thread evaluated them.
     const shared = await content(10, true);
     expect(shared.result).toEqual(whole.result);
     expect(shared.rows).toEqual(whole.rows);
