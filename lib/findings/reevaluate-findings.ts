@@ -1,4 +1,5 @@
 import "server-only";
+import { trackSettled, type Tracked } from "@/lib/async/track-settled";
 import { config } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
 import { directDb, encodeValue, inList, insertStatements, queryIn, type ColumnKind, type DirectDb, type Row, type Statement } from "@/lib/db/direct";
@@ -226,7 +227,7 @@ async function evaluatePass(direct: DirectDb, options: PassOptions, evaluatorFor
     committing.catch(() => undefined); // awaited before the next commit and at the end; not an unhandled rejection meanwhile
   };
   /** Read batches being evaluated or evaluated, in order (on the evaluation thread, several at once, or here). */
-  const evaluating: { result: Promise<EvaluatedSubject[]>; done: boolean }[] = [];
+  const evaluating: Tracked<EvaluatedSubject[]>[] = [];
   try {
     let evaluated: EvaluatedSubject[] = [];
     let inTransaction = 0;
@@ -235,7 +236,7 @@ async function evaluatePass(direct: DirectDb, options: PassOptions, evaluatorFor
     let written = 0;
     /** The oldest batch's findings into the current transaction, which commits at writeBatch subjects or at the end. */
     const writeOldest = async () => {
-      const batch = await evaluating.shift()!.result;
+      const batch = await evaluating.shift()!.promise;
       for (const s of batch) evaluated.push(s);
       result.subjects += batch.length;
       inTransaction += batch.length;
@@ -251,20 +252,16 @@ async function evaluatePass(direct: DirectDb, options: PassOptions, evaluatorFor
     };
     for (let i = 0; i < ctx.keys.length; i += readBatch) {
       const pending = await ctx.build(ctx.keys.slice(i, i + readBatch));
-      const entry = {
-        result: evaluator.evaluate(
-          pending.map((p) => p.raw()),
-          settings,
+      // Awaited in order by writeOldest.
+      evaluating.push(
+        trackSettled(
+          evaluator.evaluate(
+            pending.map((p) => p.raw()),
+            settings,
+          ),
         ),
-        done: false,
-      };
-      // Awaited in order by writeOldest; not an unhandled rejection meanwhile.
-      entry.result.then(
-        () => (entry.done = true),
-        () => (entry.done = true),
       );
-      evaluating.push(entry);
-      while (evaluating.length > 0 && (evaluating[0]!.done || evaluating.length >= BATCHES_IN_EVALUATION)) await writeOldest();
+      while (evaluating.length > 0 && (evaluating[0]!.settled || evaluating.length >= BATCHES_IN_EVALUATION)) await writeOldest();
     }
     while (evaluating.length > 0) await writeOldest();
     await committing;
@@ -273,7 +270,7 @@ async function evaluatePass(direct: DirectDb, options: PassOptions, evaluatorFor
       await sink.commit();
     }
   } finally {
-    await Promise.allSettled(evaluating.map((e) => e.result));
+    await Promise.allSettled(evaluating.map((e) => e.promise));
     await committing.catch(() => undefined);
     await sink.close();
   }

@@ -15,6 +15,11 @@ export interface SubjectEvaluator {
   close(): Promise<void>;
 }
 
+/** On this thread (a throw becomes the promise's rejection). */
+async function evaluateHere(subjects: RawSubject[], settings: DeviceRuleSettings): Promise<EvaluatedSubject[]> {
+  return evaluateRawSubjects(subjects, settings);
+}
+
 /**
  * Batches the evaluation thread holds (running or queued) before this thread evaluates the next one itself:
  * enough that the thread never waits for work while this one reads, evaluates or writes a batch of its own.
@@ -31,12 +36,7 @@ export const WORKER_QUEUE = 6;
  * upload's, a delta sync's) evaluates where it is.
  */
 export function openSubjectEvaluator(onWorker: boolean): SubjectEvaluator {
-  if (!onWorker) {
-    return {
-      evaluate: async (subjects, settings) => evaluateRawSubjects(subjects, settings),
-      close: async () => undefined,
-    };
-  }
+  if (!onWorker) return { evaluate: evaluateHere, close: async () => undefined };
   // The entry is a file of the project, found from the working directory like the SQLite writer's driver
   // (lib/db/sqlite-writer.ts): the app, the CLI and the tests run from the project's root. It is imported by a
   // one-line evaluated bootstrap, so that the Next.js bundler leaves it (and tsx behind it) alone.
@@ -69,13 +69,7 @@ export function openSubjectEvaluator(onWorker: boolean): SubjectEvaluator {
   return {
     evaluate(subjects, settings) {
       if (failure) return Promise.reject(failure);
-      if (waiting.size >= WORKER_QUEUE) {
-        try {
-          return Promise.resolve(evaluateRawSubjects(subjects, settings));
-        } catch (error) {
-          return Promise.reject(error as Error);
-        }
-      }
+      if (waiting.size >= WORKER_QUEUE) return evaluateHere(subjects, settings);
       const id = nextId++;
       return new Promise((resolve, reject) => {
         waiting.set(id, { resolve, reject });

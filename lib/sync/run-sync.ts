@@ -1,4 +1,5 @@
 import "server-only";
+import { trackSettled, type Tracked } from "@/lib/async/track-settled";
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db/client";
 import type { DirectDb, Statement } from "@/lib/db/direct";
@@ -288,7 +289,7 @@ async function finishFullSync(ctx: Ctx, keyPresence: Promise<KeyPresence> | null
 }
 
 async function deltaSync(ctx: Ctx): Promise<"done" | "expired"> {
-  const { db, options, run, graph } = ctx;
+  const { db, options, run } = ctx;
   const first = run.resumeLink ?? ctx.deltaLink;
   if (!first) throw new SyncStop("graph", "No delta link stored");
   try {
@@ -312,8 +313,9 @@ async function deltaSync(ctx: Ctx): Promise<"done" | "expired"> {
               params: [deltaLink, at, at, at, options.tenantRef],
             },
             {
-              sql: `UPDATE "SyncRun" SET "status" = 'succeeded', "finishedAt" = ?, "throttledWaits" = ?, "throttledMs" = ?, "warnings" = ? WHERE "id" = ?`,
-              params: [at, graph.stats.throttledWaits, graph.stats.throttledMs, ctx.warnings.length ? JSON.stringify(ctx.warnings) : null, run.id],
+              // The page's own SyncRun update (commitPage) sets its resume point, heartbeat and throttling figures.
+              sql: `UPDATE "SyncRun" SET "status" = 'succeeded', "finishedAt" = ?, "warnings" = ? WHERE "id" = ?`,
+              params: [at, ctx.warnings.length ? JSON.stringify(ctx.warnings) : null, run.id],
             },
           );
         }
@@ -376,19 +378,19 @@ async function pageThrough<S extends typeof DevicePageSchema | typeof DeltaPageS
   const prefetch = options.prefetch !== false;
   let pending = graph.get(firstLink, schema);
   /** Pages handed to the connection and not yet waited for, oldest first, with the objects each writes. */
-  const inFlight: { done: Promise<void>; settled: boolean; objectIds: Set<string> }[] = [];
+  const inFlight: { commit: Tracked<void>; objectIds: Set<string> }[] = [];
   const settleAll = () => {
     connection.flush();
-    return Promise.all(inFlight.map((p) => p.done.catch(() => undefined)));
+    return Promise.all(inFlight.map((p) => p.commit.promise.catch(() => undefined)));
   };
   /**
    * Waits for the oldest page in flight to commit (its failure is this run's). Only a page still waiting asks the
    * connection to commit what it holds now: the pages behind it keep waiting for a full group.
    */
   const commitOldest = async () => {
-    if (!inFlight[0]!.settled) connection.flush();
+    if (!inFlight[0]!.commit.settled) connection.flush();
     try {
-      await inFlight[0]!.done;
+      await inFlight[0]!.commit.promise;
     } finally {
       inFlight.shift();
     }
@@ -419,14 +421,8 @@ async function pageThrough<S extends typeof DevicePageSchema | typeof DeltaPageS
       while (inFlight.length >= connection.pagesInFlight) await commitOldest();
       const at = ctx.now();
       const { statements, counts } = await plan(connection.reader, at);
-      const done = commitPage(ctx, connection, statements, counts, next, at);
-      const entry = { done, settled: false, objectIds: new Set(objectIds) };
-      // Awaited below or on a later page; not an unhandled rejection meanwhile.
-      done.then(
-        () => (entry.settled = true),
-        () => (entry.settled = true),
-      );
-      inFlight.push(entry);
+      // Awaited below or on a later page.
+      inFlight.push({ commit: trackSettled(commitPage(ctx, connection, statements, counts, next, at)), objectIds: new Set(objectIds) });
       if (!next) {
         while (inFlight.length) await commitOldest();
         return;
