@@ -1,5 +1,5 @@
 import "server-only";
-import { encodeDate, inList, insertStatements, insertValueStatements, queryIn, readBool, readDate, type ColumnKind, type Dialect, type DirectDb, type Statement } from "@/lib/db/direct";
+import { encodeDate, encodeValue, inList, insertStatements, insertValueStatements, queryIn, readBool, readDate, type ColumnKind, type Dialect, type DirectDb, type Statement } from "@/lib/db/direct";
 import { chunk } from "@/lib/db/in-list";
 import type { GraphDevice } from "@/lib/graph/graph-schemas";
 import { dedupeByObjectId, describeDeviceChanges, type StoredDeviceState } from "./describe-device-changes";
@@ -112,7 +112,6 @@ export async function planDevicePage(direct: DirectDb, input: ApplyPageInput, ma
   const dialect = direct.dialect;
   const removed = input.removed ?? [];
   const nowEncoded = encodeDate(dialect, now);
-  const encoders = deviceEncoders(dialect);
   const existing = await readStoredDevices(direct, tenantRef, [...mapped.map((d) => d.objectId), ...removed.map((r) => r.id)]);
 
   const upserts: unknown[][] = [];
@@ -140,7 +139,7 @@ export async function planDevicePage(direct: DirectDb, input: ApplyPageInput, ma
       unchanged.push(before.id);
       continue;
     }
-    upserts.push(deviceValues(encoders, d, tenantRef, nowEncoded));
+    upserts.push(deviceValues(dialect, d, tenantRef, nowEncoded));
     touched.add(d.deviceId ?? d.objectId);
     if (!before) {
       added++;
@@ -227,50 +226,40 @@ async function readStoredDevices(direct: DirectDb, tenantRef: string, objectIds:
   return out;
 }
 
-/** Encoders of deviceValues for one dialect, as encodeValue encodes those kinds (made once per page). */
-function deviceEncoders(dialect: Dialect) {
-  const sqlite = dialect === "sqlite";
-  return {
-    bool: (v: boolean | null) => (v === null ? null : sqlite ? (v ? 1 : 0) : v),
-    date: (v: Date | null) => (v === null ? null : encodeDate(dialect, v)),
-    json: (v: unknown) => (v === null ? null : JSON.stringify(v)),
-  };
-}
-
 /**
  * One object's row for DEVICE_INSERT_COLUMNS, in their order, encoded for the dialect (built directly: this runs for
  * every object of every page). `now`: the page's time, already encoded.
  */
-function deviceValues({ bool, date, json }: ReturnType<typeof deviceEncoders>, d: DeviceColumns, tenantRef: string, now: string): unknown[] {
+function deviceValues(dialect: Dialect, d: DeviceColumns, tenantRef: string, now: string): unknown[] {
   return [
     timeOrderedId(),
     tenantRef,
     d.objectId,
     d.deviceId,
     d.displayName,
-    bool(d.accountEnabled),
+    encodeValue(dialect, "bool", d.accountEnabled),
     d.trustType,
     d.profileType,
-    date(d.registrationDateTime),
-    date(d.approximateLastSignInDateTime),
-    date(d.createdDateTime),
+    encodeValue(dialect, "datetime", d.registrationDateTime),
+    encodeValue(dialect, "datetime", d.approximateLastSignInDateTime),
+    encodeValue(dialect, "datetime", d.createdDateTime),
     d.operatingSystem,
     d.operatingSystemVersion,
-    bool(d.isCompliant),
-    bool(d.isManaged),
+    encodeValue(dialect, "bool", d.isCompliant),
+    encodeValue(dialect, "bool", d.isManaged),
     d.mdmAppId,
-    bool(d.onPremisesSyncEnabled),
-    date(d.onPremisesLastSyncDateTime),
-    json(d.physicalIds),
-    json(d.alternativeSecurityIds),
+    encodeValue(dialect, "bool", d.onPremisesSyncEnabled),
+    encodeValue(dialect, "datetime", d.onPremisesLastSyncDateTime),
+    encodeValue(dialect, "json", d.physicalIds),
+    encodeValue(dialect, "json", d.alternativeSecurityIds),
     d.thumbprint,
     d.hardwareId,
-    bool(d.isPending),
+    encodeValue(dialect, "bool", d.isPending),
     null, // deletedAt
     null, // deletedReason
     now, // firstSeenAt
     now, // lastSeenAt
-    json(d.otherProperties),
+    encodeValue(dialect, "json", d.otherProperties),
     d.rawHash,
     now, // updatedAt
   ];
