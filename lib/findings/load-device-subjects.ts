@@ -3,6 +3,7 @@ import { hasX509AlternativeSecurityId, type AlternativeSecurityId } from "@/lib/
 import { directDb, queryIn, readBool, readDate, readJson, type DirectDb, type Row } from "@/lib/db/direct";
 import type { AgentEvent } from "@/lib/reports/types";
 import type { DeviceRuleSettings, DeviceSubject, DirectoryObject } from "@/lib/rules/device-subject";
+import { shortName } from "@/lib/rules/join-rules/directory-evidence";
 import { isSameMachine } from "@/lib/rules/join-rules/duplicate-device";
 import type { SyncScope } from "@/lib/rules/sync-scope";
 import { parseRawSubject, type RawSubject } from "./raw-subject";
@@ -259,19 +260,19 @@ export async function loadSubjectContext(options: { tenantRef: string; scope: Su
   };
   for (const o of objects) {
     push(byDeviceId, o.deviceId, o);
-    push(byHardware, o.hardwareId, o);
-    push(byName, o.displayName?.toUpperCase() ?? null, o);
+    // Keyed as isSameMachine and match-reports compare: hardware ids in any case, names by their first label.
+    push(byHardware, o.hardwareId?.toLowerCase() ?? null, o);
+    push(byName, shortName(o.displayName), o);
   }
   const pickLive = (list: DirectoryObject[] | undefined) =>
     list?.length ? [...list].sort((a, b) => Number(!!a.deletedAt) - Number(!!b.deletedAt) || (b.deletedAt ?? "").localeCompare(a.deletedAt ?? "") || a.objectId.localeCompare(b.objectId))[0]! : null;
-  const shortName = (h: string) => h.split(".")[0]!.toUpperCase();
-  // The objects of the same machine as `o`: its hardware id's, and its name's unless their hardware ids disagree
-  // (isSameMachine). Personal devices share names ("iPhone", "Yuki's MacBookPro18,3": a hundred objects in the
+  // The objects of the same machine as `o`: its hardware id's, and its name's when isSameMachine accepts them (Windows
+  // objects whose hardware ids do not disagree). Personal devices share names ("iPhone", "Yuki's MacBookPro18,3": a hundred objects in the
   // 100,000-device bench), and handing every namesake to every subject made the pass quadratic in them.
   const related = (o: DirectoryObject | null): DirectoryObject[] => {
     if (!o) return [];
-    const sameHardware = byHardware.get(o.hardwareId ?? "");
-    const sameName = byName.get(o.displayName?.toUpperCase() ?? "");
+    const sameHardware = byHardware.get(o.hardwareId?.toLowerCase() ?? "");
+    const sameName = byName.get(shortName(o.displayName) ?? "");
     // Most objects are alone in both lists (each list of `o`'s holds `o` itself).
     if ((sameHardware?.length ?? 0) <= 1 && (sameName?.length ?? 0) <= 1) return [];
     const set = new Map<string, DirectoryObject>();
@@ -402,7 +403,7 @@ export async function loadSubjectContext(options: { tenantRef: string; scope: Su
         candidates:
           directory && !directory.deletedAt
             ? []
-            : (byName.get(shortName(head.hostname)) ?? []).filter((o) => o.deviceId !== head.deviceId && o.objectId !== directory?.objectId),
+            : (byName.get(shortName(head.hostname) ?? "") ?? []).filter((o) => o.deviceId !== head.deviceId && o.objectId !== directory?.objectId),
         lastReportAt: receivedAt,
       },
     };

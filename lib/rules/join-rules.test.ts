@@ -443,6 +443,19 @@ describe("duplicate-device", () => {
     expect(finding.remediation.join("\n")).toContain("BlockAADWorkplaceJoin");
   });
 
+  it("does not take a phone's or a Mac's name for its identity", () => {
+    const phone = (objectId: string, hardwareId: string | null) =>
+      makeRegisteredObject({ objectId, deviceId: objectId.replace("0c0c0c0c", "4c4c4c4c"), displayName: "iPhone", operatingSystem: "iOS", hardwareId, physicalIds: [] });
+    const mine = phone("0c0c0c0c-0000-4000-8000-000000000004", "HW-PHONE-1");
+    const namesake = phone("0c0c0c0c-0000-4000-8000-000000000005", null);
+    const subject = makeDeviceSubject({ report: null, lastReportAt: null, directory: mine, otherObjects: [namesake] });
+    expect(ruleIds(run(subject))).not.toContain("duplicate-device");
+    // The same pair as Windows computers is one machine.
+    const windows = { ...namesake, operatingSystem: "Windows" };
+    const pc = makeDeviceSubject({ report: null, lastReportAt: null, directory: { ...mine, operatingSystem: "Windows" }, otherObjects: [windows] });
+    expect(ruleIds(run(pc))).toContain("duplicate-device");
+  });
+
   it("ignores deleted objects and same-name objects with another hardware id", () => {
     const deleted = { ...older, deletedAt: "2025-01-01T00:00:00.000Z", deletedReason: "deleted" };
     const namesake = { ...older, hardwareId: "9999999999999999" };

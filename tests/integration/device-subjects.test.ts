@@ -1,7 +1,7 @@
 /**
  * What the loader (lib/findings/load-device-subjects.ts) gives each subject besides its own object: the other
  * objects of the same machine. Personal devices share names by the thousand ("iPhone", "Yuki's MacBookPro18,3"),
- * so a namesake whose hardware id differs is another machine, not context for this one.
+ * so a namesake is another machine unless the hardware ids agree; only a Windows computer's name identifies it.
  */
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
@@ -10,46 +10,70 @@ import { loadSubjectContext } from "@/lib/findings/load-device-subjects";
 import { reevaluateFindings } from "@/lib/findings/reevaluate-findings";
 import { createTenantWithToken } from "../setup/factories";
 
-const NAME = "Yuki's MacBookPro18,3";
+const registered = new Date("2026-10-01T08:00:00Z");
+
+function makeObject(tenantRef: string, fields: { displayName: string; hardwareId: string | null; trustType?: string; operatingSystem: string }) {
+  return {
+    tenantRef,
+    objectId: randomUUID(),
+    deviceId: randomUUID(),
+    accountEnabled: true,
+    trustType: "Workplace",
+    registrationDateTime: registered,
+    approximateLastSignInDateTime: registered,
+    otherProperties: {},
+    ...fields,
+  };
+}
+
+async function subjectsOf(tenantRef: string) {
+  const context = await loadSubjectContext({ tenantRef, scope: "all" });
+  const subjects = (await context.build(context.keys)).map((s) => s.load());
+  return (deviceId: string) => subjects.find((s) => s.deviceId === deviceId)!.subject.otherObjects.map((o) => o.objectId).sort();
+}
+
+async function openDuplicates(tenantRef: string) {
+  await reevaluateFindings(db, { tenantRef, scope: "all" });
+  const duplicates = await db.finding.findMany({ where: { tenantRef, rule: "duplicate-device", status: "open" }, select: { objectId: true, title: true } });
+  return { count: duplicates.length, title: (objectId: string) => duplicates.find((d) => d.objectId === objectId)?.title };
+}
 
 describe("device subjects", () => {
-  it("carries the objects of the same machine, not every namesake", async () => {
+  it("carries a personal device's objects by hardware id, not its namesakes", async () => {
     const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
-    const registered = new Date("2026-10-01T08:00:00Z");
-    const object = (hardwareId: string | null, trustType = "Workplace") => ({
-      tenantRef,
-      objectId: randomUUID(),
-      deviceId: randomUUID(),
-      displayName: NAME,
-      accountEnabled: true,
-      trustType,
-      registrationDateTime: registered,
-      approximateLastSignInDateTime: registered,
-      operatingSystem: "MacMDM",
-      hardwareId,
-      otherProperties: {},
-    });
-    const mine = object("HW-MINE");
-    const sameHardware = object("HW-MINE", "AzureAd");
-    const unknownHardware = object(null);
-    const namesakes = Array.from({ length: 40 }, (_, i) => object(`HW-OTHER-${i}`));
+    const mac = (hardwareId: string | null, trustType = "Workplace") =>
+      makeObject(tenantRef, { displayName: "Yuki's MacBookPro18,3", hardwareId, trustType, operatingSystem: "MacMDM" });
+    const mine = mac("HW-MINE");
+    const sameHardware = mac("hw-mine", "AzureAd");
+    const unknownHardware = mac(null);
+    const namesakes = Array.from({ length: 40 }, (_, i) => mac(`HW-OTHER-${i}`));
     await db.directoryDevice.createMany({ data: [mine, sameHardware, unknownHardware, ...namesakes] });
 
-    const context = await loadSubjectContext({ tenantRef, scope: "all" });
-    const subjects = (await context.build(context.keys)).map((s) => s.load());
-    const others = (deviceId: string) => subjects.find((s) => s.deviceId === deviceId)!.subject.otherObjects.map((o) => o.objectId).sort();
-    expect(others(mine.deviceId)).toEqual([sameHardware.objectId, unknownHardware.objectId].sort());
-    // A namesake with a hardware id of its own: only the object whose hardware id is unknown may be the same machine.
-    expect(others(namesakes[0]!.deviceId)).toEqual([unknownHardware.objectId]);
-    // Without a hardware id, every namesake may be the same machine.
-    expect(others(unknownHardware.deviceId)).toHaveLength(42);
+    const others = await subjectsOf(tenantRef);
+    expect(others(mine.deviceId)).toEqual([sameHardware.objectId]);
+    // A Mac's name is not its identity: the object without a hardware id is nobody's duplicate.
+    expect(others(namesakes[0]!.deviceId)).toEqual([]);
+    expect(others(unknownHardware.deviceId)).toEqual([]);
 
-    // The duplicate rule sees the same: this machine has three objects; a namesake is one machine with at most the
-    // unknown-hardware object, never forty.
-    await reevaluateFindings(db, { tenantRef, scope: "all" });
-    const duplicates = await db.finding.findMany({ where: { tenantRef, rule: "duplicate-device", status: "open" }, select: { objectId: true, title: true } });
-    const title = (objectId: string) => duplicates.find((d) => d.objectId === objectId)?.title;
-    expect(title(mine.objectId)).toBe("3 device objects for this machine");
-    expect(title(namesakes[0]!.objectId)).toBe("2 device objects for this machine");
+    // One finding, for the one machine with two objects; none for the forty namesakes.
+    const duplicates = await openDuplicates(tenantRef);
+    expect(duplicates.title(mine.objectId)).toBe("2 device objects for this machine");
+    expect(duplicates.count).toBe(2);
+  });
+
+  it("carries a Windows computer's objects by name when a hardware id is missing, in any case and with a DNS suffix", async () => {
+    const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
+    const windows = (displayName: string, hardwareId: string | null, trustType: string) =>
+      makeObject(tenantRef, { displayName, hardwareId, trustType, operatingSystem: "Windows" });
+    const hybrid = windows("PC-0142", "HW-0142", "ServerAd");
+    const registeredLeftover = windows("pc-0142.corp.contoso.com", null, "Workplace");
+    const otherMachine = windows("PC-0142", "HW-9999", "ServerAd");
+    await db.directoryDevice.createMany({ data: [hybrid, registeredLeftover, otherMachine] });
+
+    const others = await subjectsOf(tenantRef);
+    expect(others(hybrid.deviceId)).toEqual([registeredLeftover.objectId]);
+    expect(others(registeredLeftover.deviceId)).toEqual([hybrid.objectId, otherMachine.objectId].sort());
+    const duplicates = await openDuplicates(tenantRef);
+    expect(duplicates.title(hybrid.objectId)).toBe("Hybrid joined and registered (dual state)");
   });
 });

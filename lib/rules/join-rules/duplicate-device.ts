@@ -14,13 +14,22 @@ import { parseTime } from "@/lib/rules/report-fields";
 import type { Evidence, Finding } from "@/lib/rules/types";
 
 /**
- * Same machine: same `[HWID]`, or same name unless both hardware ids are known and differ (two
- * machines can share a name; they cannot share a hardware id).
+ * Same machine: same `[HWID]`, or, when either hardware id is unknown, same name for Windows objects. Two machines
+ * cannot share a hardware id. A Windows computer name is unique in its domain (and a personal PC's is generated,
+ * "DESKTOP-1A2B3C4"), while phones, tablets and Macs share names by the thousand ("iPhone", "Yuki's MacBook Pro"):
+ * for them a name alone says nothing.
  */
 export function isSameMachine(a: DirectoryObject, b: DirectoryObject): boolean {
   if (a.hardwareId && b.hardwareId) return a.hardwareId.toLowerCase() === b.hardwareId.toLowerCase();
+  if (!namedLikeAComputer(a) || !namedLikeAComputer(b)) return false;
   const name = shortName(a.displayName);
   return name !== null && name === shortName(b.displayName);
+}
+
+/** Windows, or an operating system Graph did not give (a synced object before its first registration). */
+function namedLikeAComputer(object: DirectoryObject): boolean {
+  const os = object.operatingSystem?.trim().toLowerCase();
+  return !os || os.startsWith("windows");
 }
 
 const trust = (object: DirectoryObject) => object.trustType?.toLowerCase() ?? "";
@@ -40,7 +49,7 @@ export const duplicateDeviceRule: JoinRule = {
   severity: "medium",
   title: "Several device objects for one machine",
   description:
-    "More than one live object carries this machine's [HWID] or name (names count only when the hardware ids do not disagree), or the machine is both hybrid joined (ServerAd) and registered (Workplace): the dual state. The live one is the object with the report's deviceId; the others are leftovers that confuse admins, Intune and Conditional Access.",
+    "More than one live object carries this machine's [HWID] or name (names count only for Windows objects, and only when the hardware ids do not disagree), or the machine is both hybrid joined (ServerAd) and registered (Workplace): the dual state. The live one is the object with the report's deviceId; the others are leftovers that confuse admins, Intune and Conditional Access.",
   evaluate(input): Finding[] {
     const { subject } = input;
     const object = subject.directory;
