@@ -1,6 +1,7 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import { log } from "@/lib/http/logger";
+import { RULES_VERSION } from "@/lib/rules/rules-version";
 import { reevaluateAllFindings, reevaluateFindings } from "./reevaluate-findings";
 
 /**
@@ -56,7 +57,8 @@ export async function flushFindingsQueue(): Promise<void> {
 async function evaluateQueued(db: Db, work: [string, Pending][]): Promise<void> {
   for (const [tenantRef, p] of work) {
     try {
-      // The first agent report changes tenant-wide rules (silent-device needs agents to exist): evaluate everything once.
+      // The first agent report changes tenant-wide rules (silent-device needs agents to exist), and newer rules change
+      // findings on old data: evaluate everything once.
       if (await needsFullEvaluation(db, tenantRef)) await reevaluateAllFindings(db, tenantRef);
       else await reevaluateFindings(db, { tenantRef, scope: { deviceIds: [...p.deviceIds], hostnames: [...p.hostnames] } });
     } catch (error) {
@@ -66,8 +68,8 @@ async function evaluateQueued(db: Db, work: [string, Pending][]): Promise<void> 
 }
 
 async function needsFullEvaluation(db: Db, tenantRef: string): Promise<boolean> {
-  const tenant = await db.tenant.findUnique({ where: { id: tenantRef }, select: { findingsEvaluatedAt: true } });
-  if (!tenant?.findingsEvaluatedAt) return true;
+  const tenant = await db.tenant.findUnique({ where: { id: tenantRef }, select: { findingsEvaluatedAt: true, rulesVersion: true } });
+  if (!tenant?.findingsEvaluatedAt || tenant.rulesVersion < RULES_VERSION) return true;
   const first = await db.deviceReport.findFirst({ where: { tenantRef }, orderBy: { receivedAt: "asc" }, select: { receivedAt: true } });
   return first !== null && first.receivedAt > tenant.findingsEvaluatedAt;
 }

@@ -6,6 +6,7 @@ import { directDb, encodeValue, inList, insertStatements, queryIn, type ColumnKi
 import { chunk } from "@/lib/db/in-list";
 import { openSqliteWriter } from "@/lib/db/sqlite-writer";
 import { timeOrderedId } from "@/lib/db/time-ordered-id";
+import { RULES_VERSION } from "@/lib/rules/rules-version";
 import type { EvaluatedSubject } from "./evaluate-subject";
 import { loadSubjectContext, type SubjectScope } from "./load-device-subjects";
 import { openSubjectEvaluator, WORKER_QUEUE, type SubjectEvaluator } from "./subject-evaluator";
@@ -398,6 +399,6 @@ async function lifecycleStatements(direct: DirectDb, tenantRef: string, batch: E
 /** Every device of the tenant, and the time of it: settings changes, full syncs and the periodic pass call this. */
 export async function reevaluateAllFindings(db: Db, tenantRef: string, now = new Date()): Promise<ReevaluationResult> {
   const result = await reevaluateFindings(db, { tenantRef, scope: "all", now });
-  await db.tenant.update({ where: { id: tenantRef }, data: { findingsEvaluatedAt: now } });
+  await db.tenant.update({ where: { id: tenantRef }, data: { findingsEvaluatedAt: now, rulesVersion: RULES_VERSION } });
   return result;
 }

@@ -2,11 +2,11 @@ import "server-only";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { log } from "@/lib/http/logger";
+import { tenantsDueForFullEvaluation } from "@/lib/findings/full-evaluation-due";
 import { reevaluateAllFindings } from "@/lib/findings/reevaluate-findings";
 import { runSync } from "./run-sync";
 
 const TICK_MS = 60_000;
-const FULL_EVALUATION_HOURS = 6;
 let timer: NodeJS.Timeout | null = null;
 let busy = false;
 
@@ -43,12 +43,8 @@ export async function syncDueTenants(now = new Date()): Promise<void> {
         await db.tenant.update({ where: { id: t.id }, data: { lastSyncAt: new Date() } });
       }
     }
-    // Time-based rules (stale-device, pending age, cert-expiring, silent-device) move without any new data.
-    const staleBefore = new Date(now.getTime() - FULL_EVALUATION_HOURS * 3600_000);
-    const dueEvaluation = await db.tenant.findMany({
-      where: { OR: [{ findingsEvaluatedAt: null }, { findingsEvaluatedAt: { lt: staleBefore } }] },
-      select: { id: true, name: true },
-    });
+    // Time-based rules move without new data, and a new version of the rules changes findings on the same data.
+    const dueEvaluation = await tenantsDueForFullEvaluation(db, now);
     for (const t of dueEvaluation) {
       const r = await reevaluateAllFindings(db, t.id);
       log("info", "findings re-evaluated", { tenant: t.name, ...r });

@@ -10,7 +10,8 @@ import { toDirectoryObject } from "@/lib/findings/directory-object-from-graph";
 import { loadSubjectContext } from "@/lib/findings/load-device-subjects";
 import { fingerprintFinding } from "@/lib/findings/fingerprint-finding";
 import { enqueueFindingsEvaluation, flushFindingsQueue } from "@/lib/findings/findings-queue";
-import { reevaluateFindings, reevaluateFindings as reevaluate } from "@/lib/findings/reevaluate-findings";
+import { FULL_EVALUATION_HOURS, tenantsDueForFullEvaluation } from "@/lib/findings/full-evaluation-due";
+import { reevaluateAllFindings, reevaluateFindings, reevaluateFindings as reevaluate } from "@/lib/findings/reevaluate-findings";
 import { ingestReport } from "@/lib/ingest/ingest-report";
 import { createSimTenant } from "@/lib/simulator/create-sim-tenant";
 import { startSimulator, type SimulatorHandle } from "@/lib/simulator/server";
@@ -19,6 +20,7 @@ import { runSync } from "@/lib/sync/run-sync";
 import { createAgentToken } from "@/lib/agent-tokens/create-agent-token";
 import { createTenant } from "@/lib/tenants/create-tenant";
 import { setTenantApp } from "@/lib/tenants/set-tenant-app";
+import { RULES_VERSION } from "@/lib/rules/rules-version";
 import { SEVERITY_ORDER, type Evidence, type Severity } from "@/lib/rules/types";
 import { testDatabaseKind } from "../setup/databases";
 
@@ -284,7 +286,7 @@ describe("findings lifecycle", () => {
   it("returns from a flush only once the uploads queued meanwhile are evaluated", async () => {
     const tenantRef = await makeTenant("forward");
     await reevaluateFindings(db, { tenantRef, scope: "all", now: at(1) });
-    await db.tenant.update({ where: { id: tenantRef }, data: { findingsEvaluatedAt: at(1) } });
+    await db.tenant.update({ where: { id: tenantRef }, data: { findingsEvaluatedAt: at(1), rulesVersion: RULES_VERSION } });
     const [one, two] = [device(tenantRef, 1), device(tenantRef, 2)];
     await db.directoryDevice.updateMany({ where: { tenantRef, deviceId: two.deviceId }, data: { accountEnabled: true } });
     await reevaluateFindings(db, { tenantRef, scope: "all", now: at(2) });
@@ -298,6 +300,26 @@ describe("findings lifecycle", () => {
     const disabled = await db.finding.findFirst({ where: { tenantRef, deviceId: one.deviceId, rule: "object-disabled", status: "open" } });
     await first;
     expect(disabled).not.toBeNull();
+  });
+
+  it("re-evaluates a tenant in full when it never was, six hours after the last time, and when its findings came from older rules", async () => {
+    const tenantRef = await makeTenant("forward");
+    const due = async (now: Date) => (await tenantsDueForFullEvaluation(db, now)).some((t) => t.id === tenantRef);
+    expect(await due(at(1))).toBe(true);
+    await reevaluateAllFindings(db, tenantRef, at(1));
+    expect(await db.tenant.findUniqueOrThrow({ where: { id: tenantRef }, select: { rulesVersion: true } })).toEqual({ rulesVersion: RULES_VERSION });
+    expect(await due(at(2))).toBe(false);
+    expect(await due(at(1 + FULL_EVALUATION_HOURS + 0.1))).toBe(true);
+
+    // Findings from an older version of the rules: due at once, and the next upload's evaluation is a full pass.
+    await db.tenant.update({ where: { id: tenantRef }, data: { rulesVersion: RULES_VERSION - 1 } });
+    expect(await due(at(2))).toBe(true);
+    const one = device(tenantRef, 1);
+    enqueueFindingsEvaluation(db, tenantRef, { deviceId: one.deviceId, hostname: one.displayName });
+    await flushFindingsQueue();
+    const tenant = await db.tenant.findUniqueOrThrow({ where: { id: tenantRef }, select: { rulesVersion: true, findingsEvaluatedAt: true } });
+    expect(tenant.rulesVersion).toBe(RULES_VERSION);
+    expect(tenant.findingsEvaluatedAt!.getTime()).toBeGreaterThan(at(1).getTime());
   });
 
   it("runs passes over one tenant one at a time, so concurrent passes never insert the same finding twice", async () => {

@@ -1,0 +1,9 @@
+/**
+ * The version of the rules' behaviour. Bump it when a change to a rule would change findings on existing data (a
+ * condition, a severity, a title, evidence or remediation text): every tenant whose findings were last evaluated with
+ * an older version is re-evaluated in full at the scheduler's next tick (or at its next upload) instead of waiting for
+ * the periodic pass. Tenant.rulesVersion records the version of each tenant's last full pass.
+ *
+ * 1: duplicate-device matches names for Windows objects only (phones and Macs share names).
+ */
+export const RULES_VERSION = 1;
