@@ -359,8 +359,10 @@ function onConflictClause(onConflict: OnConflict | undefined): string {
 }
 
 /** `"col" IN (?, ?, …)` for one chunk of values (keep chunks ≤ IN_LIST_MAX, lib/db/in-list.ts). */
-export function inList(column: string, count: number): string {
-  return `"${column}" IN (${Array.from({ length: count }, () => "?").join(", ")})`;
+/** `column` is a column name, quoted here, or `{ expression }`: SQL text used as it is (built by the code, never from input). */
+export function inList(column: string | { expression: string }, count: number): string {
+  const left = typeof column === "string" ? `"${column}"` : column.expression;
+  return `${left} IN (${Array.from({ length: count }, () => "?").join(", ")})`;
 }
 
 /**
@@ -370,7 +372,7 @@ export function inList(column: string, count: number): string {
 export async function queryIn<T extends Row = Row>(
   direct: DirectDb,
   sql: string,
-  column: string,
+  column: string | { expression: string },
   values: readonly string[],
   params: readonly unknown[] = [],
 ): Promise<T[]> {

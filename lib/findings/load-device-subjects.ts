@@ -112,6 +112,17 @@ function directoryObjectFromValues(v: readonly unknown[]): DirectoryObject {
   };
 }
 
+/**
+ * shortName(displayName) in SQL: trimmed, up to the first dot, trimmed, lower-case. The index on this expression
+ * (migration 20261129180000_directory_short_name_index) serves it only while the text is the same as there.
+ */
+function shortNameSql(dialect: DirectDb["dialect"]): string {
+  const name = `TRIM("displayName")`;
+  return dialect === "sqlite"
+    ? `LOWER(TRIM(CASE WHEN INSTR(${name}, '.') > 0 THEN SUBSTR(${name}, 1, INSTR(${name}, '.') - 1) ELSE ${name} END))`
+    : `LOWER(TRIM(SPLIT_PART(${name}, '.', 1)))`;
+}
+
 export function subjectKeyFor(deviceId: string | null, objectId: string | null, hostname: string | null): string {
   if (deviceId) return `d:${deviceId}`;
   if (objectId) return `o:${objectId}`;
@@ -185,17 +196,18 @@ export async function loadSubjectContext(options: { tenantRef: string; scope: Su
   } else {
     const deviceIds = [...new Set(scope.deviceIds ?? [])];
     const objectIds = [...new Set(scope.objectIds ?? [])];
-    const hostnames = [...new Set((scope.hostnames ?? []).map((h) => h.toUpperCase()))];
+    const hostnames = (scope.hostnames ?? []).map(shortName);
     const where = `${deviceSelect(direct.dialect)} WHERE "tenantRef" = ? AND {in}`;
     const direct0 = [
       ...(await queryIn(direct, where, "deviceId", deviceIds, [tenantRef])),
       ...(await queryIn(direct, where, "objectId", objectIds, [tenantRef])),
     ].map(directoryObjectFromResult);
     const hw = [...new Set(direct0.map((d) => d.hardwareId).filter((v): v is string => !!v))];
-    const names = [...new Set([...direct0.map((d) => d.displayName).filter((v): v is string => !!v), ...hostnames])];
+    // Names compare as shortName does (the full pass's grouping and isSameMachine): first DNS label, any case.
+    const names = [...new Set([...direct0.map((d) => shortName(d.displayName)), ...hostnames].filter((v): v is string => !!v))];
     const related = [
       ...(await queryIn(direct, where, "hardwareId", hw, [tenantRef])),
-      ...(await queryIn(direct, where, "displayName", names, [tenantRef])),
+      ...(await queryIn(direct, where, { expression: shortNameSql(direct.dialect) }, names, [tenantRef])),
     ].map(directoryObjectFromResult);
     const byObject = new Map<string, DirectoryObject>();
     for (const d of [...direct0, ...related]) byObject.set(d.objectId, d);

@@ -4,6 +4,7 @@
  * an older version is re-evaluated in full at the scheduler's next tick (or at its next upload) instead of waiting for
  * the periodic pass. Tenant.rulesVersion records the version of each tenant's last full pass.
  *
- * 1: duplicate-device matches names for Windows objects only (phones and Macs share names).
+ * 1: duplicate-device matches names for Windows objects only (phones and Macs share names), by their first DNS label
+ *    in any case, in incremental passes as in full ones.
  */
 export const RULES_VERSION = 1;

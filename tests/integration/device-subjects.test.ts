@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { loadSubjectContext } from "@/lib/findings/load-device-subjects";
+import { loadSubjectContext, type SubjectScope } from "@/lib/findings/load-device-subjects";
 import { reevaluateFindings } from "@/lib/findings/reevaluate-findings";
 import { createTenantWithToken } from "../setup/factories";
 
@@ -26,8 +26,8 @@ function makeObject(tenantRef: string, fields: { displayName: string; hardwareId
   };
 }
 
-async function subjectsOf(tenantRef: string) {
-  const context = await loadSubjectContext({ tenantRef, scope: "all" });
+async function subjectsOf(tenantRef: string, scope: SubjectScope = "all") {
+  const context = await loadSubjectContext({ tenantRef, scope });
   const subjects = (await context.build(context.keys)).map((s) => s.load());
   return (deviceId: string) => subjects.find((s) => s.deviceId === deviceId)!.subject.otherObjects.map((o) => o.objectId).sort();
 }
@@ -73,6 +73,10 @@ describe("device subjects", () => {
     const others = await subjectsOf(tenantRef);
     expect(others(hybrid.deviceId)).toEqual([registeredLeftover.objectId]);
     expect(others(registeredLeftover.deviceId)).toEqual([hybrid.objectId, otherMachine.objectId].sort());
+    // An incremental pass (after an upload or a delta sync) finds the same objects as the full one.
+    for (const object of [hybrid, registeredLeftover]) {
+      expect((await subjectsOf(tenantRef, { deviceIds: [object.deviceId] }))(object.deviceId)).toEqual(others(object.deviceId));
+    }
     const duplicates = await openDuplicates(tenantRef);
     expect(duplicates.title(hybrid.objectId)).toBe("Hybrid joined and registered (dual state)");
   });
