@@ -279,8 +279,9 @@ export async function loadSubjectContext(options: { tenantRef: string; scope: Su
   const pickLive = (list: DirectoryObject[] | undefined) =>
     list?.length ? [...list].sort((a, b) => Number(!!a.deletedAt) - Number(!!b.deletedAt) || (b.deletedAt ?? "").localeCompare(a.deletedAt ?? "") || a.objectId.localeCompare(b.objectId))[0]! : null;
   // The objects of the same machine as `o`: its hardware id's, and its name's when isSameMachine accepts them (Windows
-  // objects whose hardware ids do not disagree). Personal devices share names ("iPhone", "Yuki's MacBookPro18,3": a hundred objects in the
-  // 100,000-device bench), and handing every namesake to every subject made the pass quadratic in them.
+  // objects whose hardware ids do not disagree). Personal devices share names ("iPhone", "Yuki's MacBookPro18,3": a
+  // hundred objects in the 100,000-device bench), and handing every namesake to every subject made the pass quadratic
+  // in them.
   const related = (o: DirectoryObject | null): DirectoryObject[] => {
     if (!o) return [];
     const sameHardware = byHardware.get(o.hardwareId?.toLowerCase() ?? "");
