@@ -358,8 +358,10 @@ function onConflictClause(onConflict: OnConflict | undefined): string {
   return ` ON CONFLICT (${target}) DO UPDATE SET ${onConflict.update.map((c) => `"${c}" = excluded."${c}"`).join(", ")}`;
 }
 
-/** `"col" IN (?, ?, …)` for one chunk of values (keep chunks ≤ IN_LIST_MAX, lib/db/in-list.ts). */
-/** `column` is a column name, quoted here, or `{ expression }`: SQL text used as it is (built by the code, never from input). */
+/**
+ * `"col" IN (?, ?, …)` for one chunk of values (keep chunks ≤ IN_LIST_MAX, lib/db/in-list.ts). `column` is a column
+ * name, quoted here, or `{ expression }`: SQL text used as it is (the code's own, never from input).
+ */
 export function inList(column: string | { expression: string }, count: number): string {
   const left = typeof column === "string" ? `"${column}"` : column.expression;
   return `${left} IN (${Array.from({ length: count }, () => "?").join(", ")})`;
