@@ -10,10 +10,15 @@ export const FULL_EVALUATION_HOURS = 6;
  * FULL_EVALUATION_HOURS ago, or evaluated with older rules (RULES_VERSION).
  */
 export async function tenantsDueForFullEvaluation(db: Db, now = new Date()): Promise<{ id: string; name: string }[]> {
+  return db.tenant.findMany({ where: dueWhere(now), select: { id: true, name: true }, orderBy: { createdAt: "asc" } });
+}
+
+/** The same test for one tenant, read again when a pass's turn comes (another instance may have just run it). */
+export async function isFullPassDue(db: Db, tenantRef: string, now = new Date()): Promise<boolean> {
+  return (await db.tenant.count({ where: { id: tenantRef, ...dueWhere(now) } })) > 0;
+}
+
+function dueWhere(now: Date) {
   const staleBefore = new Date(now.getTime() - FULL_EVALUATION_HOURS * 3600_000);
-  return db.tenant.findMany({
-    where: { OR: [{ findingsEvaluatedAt: null }, { findingsEvaluatedAt: { lt: staleBefore } }, { rulesVersion: { lt: RULES_VERSION } }] },
-    select: { id: true, name: true },
-    orderBy: { createdAt: "asc" },
-  });
+  return { OR: [{ findingsEvaluatedAt: null }, { findingsEvaluatedAt: { lt: staleBefore } }, { rulesVersion: { lt: RULES_VERSION } }] };
 }

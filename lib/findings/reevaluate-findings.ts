@@ -8,6 +8,8 @@ import { openSqliteWriter } from "@/lib/db/sqlite-writer";
 import { timeOrderedId } from "@/lib/db/time-ordered-id";
 import { RULES_VERSION } from "@/lib/rules/rules-version";
 import type { EvaluatedSubject } from "./evaluate-subject";
+import { withFindingsLease } from "./findings-lease";
+import { isFullPassDue } from "./full-evaluation-due";
 import { loadSubjectContext, type SubjectScope } from "./load-device-subjects";
 import { openSubjectEvaluator, WORKER_QUEUE, type SubjectEvaluator } from "./subject-evaluator";
 
@@ -113,11 +115,32 @@ interface ExistingFinding {
  * read and evaluated (openWriteSink).
  */
 export async function reevaluateFindings(db: Db, options: PassOptions): Promise<ReevaluationResult> {
-  // Each batch reads the existing findings, then writes in a separate transaction: two passes over the same
-  // tenant at once (a full sync's, an upload's, the scheduler's) would both insert the same new finding. One
-  // pass per tenant at a time in this process; the others wait their turn.
+  return (await serialisedPass(db, options))!;
+}
+
+/**
+ * Each batch reads the existing findings, then writes in a separate transaction: two passes over the same tenant at
+ * once (a full sync's, an upload's, the scheduler's) would both insert the same new finding. One pass per tenant at a
+ * time: in this process the others wait their turn here, and between processes and app instances for the tenant's
+ * findings lease (findings-lease.ts). `unless` and `then` run inside both, before and after the pass: a pass that
+ * `unless` finds unnecessary once its turn comes is skipped (null).
+ */
+async function serialisedPass(
+  db: Db,
+  options: PassOptions,
+  around: { unless?: () => Promise<boolean>; then?: (result: ReevaluationResult) => Promise<void> } = {},
+): Promise<ReevaluationResult | null> {
   const previous = passes.get(options.tenantRef) ?? Promise.resolve();
-  const pass = previous.catch(() => undefined).then(() => runPass(db, options));
+  const pass = previous
+    .catch(() => undefined)
+    .then(() =>
+      withFindingsLease(directDb(), options.tenantRef, async () => {
+        if (await around.unless?.()) return null;
+        const result = await runPass(db, options);
+        await around.then?.(result);
+        return result;
+      }),
+    );
   const tail = pass.catch(() => undefined);
   passes.set(options.tenantRef, tail);
   try {
@@ -396,9 +419,26 @@ async function lifecycleStatements(direct: DirectDb, tenantRef: string, batch: E
   ];
 }
 
-/** Every device of the tenant, and the time of it: settings changes, full syncs and the periodic pass call this. */
+/** Every device of the tenant, and the time of it: settings changes, full syncs and uploads call this. */
 export async function reevaluateAllFindings(db: Db, tenantRef: string, now = new Date()): Promise<ReevaluationResult> {
-  const result = await reevaluateFindings(db, { tenantRef, scope: "all", now });
+  return (await serialisedPass(db, { tenantRef, scope: "all", now }, { then: () => recordFullPass(db, tenantRef, now) }))!;
+}
+
+/**
+ * The periodic pass: every device of the tenant, unless its turn comes after another pass (another app instance's
+ * scheduler) has made the tenant's findings current (isFullPassDue). Null when skipped.
+ */
+export async function reevaluateAllFindingsIfDue(db: Db, tenantRef: string, now = new Date()): Promise<ReevaluationResult | null> {
+  return serialisedPass(
+    db,
+    { tenantRef, scope: "all", now },
+    {
+      unless: async () => !(await isFullPassDue(db, tenantRef, now)),
+      then: () => recordFullPass(db, tenantRef, now),
+    },
+  );
+}
+
+async function recordFullPass(db: Db, tenantRef: string, now: Date): Promise<void> {
   await db.tenant.update({ where: { id: tenantRef }, data: { findingsEvaluatedAt: now, rulesVersion: RULES_VERSION } });
-  return result;
 }

@@ -3,7 +3,7 @@ import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { log } from "@/lib/http/logger";
 import { tenantsDueForFullEvaluation } from "@/lib/findings/full-evaluation-due";
-import { reevaluateAllFindings } from "@/lib/findings/reevaluate-findings";
+import { reevaluateAllFindingsIfDue } from "@/lib/findings/reevaluate-findings";
 import { runSync } from "./run-sync";
 
 const TICK_MS = 60_000;
@@ -46,8 +46,9 @@ export async function syncDueTenants(now = new Date()): Promise<void> {
     // Time-based rules move without new data, and a new version of the rules changes findings on the same data.
     const dueEvaluation = await tenantsDueForFullEvaluation(db, now);
     for (const t of dueEvaluation) {
-      const r = await reevaluateAllFindings(db, t.id);
-      log("info", "findings re-evaluated", { tenant: t.name, ...r });
+      // Another app instance's scheduler may get there first: then this one's turn finds the tenant current.
+      const r = await reevaluateAllFindingsIfDue(db, t.id);
+      if (r) log("info", "findings re-evaluated", { tenant: t.name, ...r });
     }
   } finally {
     busy = false;

@@ -11,7 +11,7 @@ import { loadSubjectContext } from "@/lib/findings/load-device-subjects";
 import { fingerprintFinding } from "@/lib/findings/fingerprint-finding";
 import { enqueueFindingsEvaluation, flushFindingsQueue } from "@/lib/findings/findings-queue";
 import { FULL_EVALUATION_HOURS, tenantsDueForFullEvaluation } from "@/lib/findings/full-evaluation-due";
-import { reevaluateAllFindings, reevaluateFindings, reevaluateFindings as reevaluate } from "@/lib/findings/reevaluate-findings";
+import { reevaluateAllFindings, reevaluateAllFindingsIfDue, reevaluateFindings, reevaluateFindings as reevaluate } from "@/lib/findings/reevaluate-findings";
 import { ingestReport } from "@/lib/ingest/ingest-report";
 import { createSimTenant } from "@/lib/simulator/create-sim-tenant";
 import { startSimulator, type SimulatorHandle } from "@/lib/simulator/server";
@@ -320,6 +320,21 @@ describe("findings lifecycle", () => {
     const tenant = await db.tenant.findUniqueOrThrow({ where: { id: tenantRef }, select: { rulesVersion: true, findingsEvaluatedAt: true } });
     expect(tenant.rulesVersion).toBe(RULES_VERSION);
     expect(tenant.findingsEvaluatedAt!.getTime()).toBeGreaterThan(at(1).getTime());
+  });
+
+  it("waits for another instance's pass over the tenant (the findings lease), and skips a periodic pass another instance made unnecessary", async () => {
+    const tenantRef = await makeTenant("forward");
+    // Another app instance holds the tenant's lease for the next 1.5 s and does not renew it (it crashed).
+    const expiresAt = new Date(Date.now() + 1_500);
+    await db.findingsLease.create({ data: { tenantRef, holder: "other-instance", expiresAt } });
+    const result = await reevaluateAllFindings(db, tenantRef, at(1));
+    expect(Date.now()).toBeGreaterThanOrEqual(expiresAt.getTime());
+    expect(result.opened).toBeGreaterThan(0);
+    expect(await db.findingsLease.count({ where: { tenantRef } })).toBe(0);
+
+    // The other instance's scheduler found the tenant due at the same time, and gets its turn after this pass.
+    expect(await reevaluateAllFindingsIfDue(db, tenantRef, at(2))).toBeNull();
+    expect(await reevaluateAllFindingsIfDue(db, tenantRef, at(1 + FULL_EVALUATION_HOURS + 1))).toMatchObject({ opened: 0, unchanged: result.opened });
   });
 
   it("runs passes over one tenant one at a time, so concurrent passes never insert the same finding twice", async () => {
