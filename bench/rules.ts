@@ -54,6 +54,19 @@ function shiftCertificate(parsed: ParsedDsregcmd, shiftMs: number): Partial<Pars
   };
 }
 
+/** The template's DeviceId, Thumbprint and Device Name lines given this device's values, as its own dsregcmd prints them. */
+function readdressLines(parsed: ParsedDsregcmd, values: Record<string, string | null>): Partial<ParsedDsregcmd> {
+  return {
+    sections: parsed.sections.map((section) => ({
+      ...section,
+      fields: section.fields.map((f) => {
+        const value = values[f.key.trim()];
+        return value ? { ...f, value } : f;
+      }),
+    })),
+  };
+}
+
 freshDatabase(dbUrl);
 const Database = createRequire(import.meta.url)("better-sqlite3");
 const sqlite = new Database(join(ROOT, dbUrl.slice(5)));
@@ -80,7 +93,16 @@ sqlite.transaction(() => {
     if (!c.deviceId || c.isPending) return;
     const t = templates[i % templates.length]!;
     const shift = t.registeredMs !== null && c.registrationDateTime ? c.registrationDateTime.getTime() - t.registeredMs : 0;
-    const parsed: ParsedDsregcmd = { ...t.parsed, ...shiftCertificate(t.parsed, shift), deviceId: c.deviceId, thumbprint: c.thumbprint ?? t.parsed.thumbprint, deviceName: c.displayName, tenantId: TENANT_ID };
+    const shifted = { ...t.parsed, ...shiftCertificate(t.parsed, shift) };
+    const thumbprint = c.thumbprint ?? t.parsed.thumbprint;
+    const parsed: ParsedDsregcmd = {
+      ...shifted,
+      ...readdressLines(shifted, { DeviceId: c.deviceId, Thumbprint: thumbprint, "Device Name": c.displayName }),
+      deviceId: c.deviceId,
+      thumbprint,
+      deviceName: c.displayName,
+      tenantId: TENANT_ID,
+    };
     const capturedAt = new Date(now.getTime() - (i % 240) * 60_000).toISOString();
     const findings = evaluateReportRules({ report: parsed, expectedTenantId: TENANT_ID, capturedAt, now: now.toISOString() });
     insertReport.run(
