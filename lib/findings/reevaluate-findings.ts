@@ -122,22 +122,22 @@ export async function reevaluateFindings(db: Db, options: PassOptions): Promise<
  * Each batch reads the existing findings, then writes in a separate transaction: two passes over the same tenant at
  * once (a full sync's, an upload's, the scheduler's) would both insert the same new finding. One pass per tenant at a
  * time: in this process the others wait their turn here, and between processes and app instances for the tenant's
- * findings lease (findings-lease.ts). `unless` and `then` run inside both, before and after the pass: a pass that
- * `unless` finds unnecessary once its turn comes is skipped (null).
+ * findings lease (findings-lease.ts). `skipIf` and `after` run inside both, before and after the pass: a pass that
+ * `skipIf` finds unnecessary once its turn comes is skipped (null).
  */
 async function serialisedPass(
   db: Db,
   options: PassOptions,
-  around: { unless?: () => Promise<boolean>; then?: (result: ReevaluationResult) => Promise<void> } = {},
+  around: { skipIf?: () => Promise<boolean>; after?: (result: ReevaluationResult) => Promise<void> } = {},
 ): Promise<ReevaluationResult | null> {
   const previous = passes.get(options.tenantRef) ?? Promise.resolve();
   const pass = previous
     .catch(() => undefined)
     .then(() =>
       withFindingsLease(directDb(), options.tenantRef, async () => {
-        if (await around.unless?.()) return null;
+        if (await around.skipIf?.()) return null;
         const result = await runPass(db, options);
-        await around.then?.(result);
+        await around.after?.(result);
         return result;
       }),
     );
@@ -421,7 +421,7 @@ async function lifecycleStatements(direct: DirectDb, tenantRef: string, batch: E
 
 /** Every device of the tenant, and the time of it: settings changes, full syncs and uploads call this. */
 export async function reevaluateAllFindings(db: Db, tenantRef: string, now = new Date()): Promise<ReevaluationResult> {
-  return (await serialisedPass(db, { tenantRef, scope: "all", now }, { then: () => recordFullPass(db, tenantRef, now) }))!;
+  return (await serialisedPass(db, { tenantRef, scope: "all", now }, { after: () => recordFullPass(db, tenantRef, now) }))!;
 }
 
 /**
@@ -433,8 +433,8 @@ export async function reevaluateAllFindingsIfDue(db: Db, tenantRef: string, now 
     db,
     { tenantRef, scope: "all", now },
     {
-      unless: async () => !(await isFullPassDue(db, tenantRef, now)),
-      then: () => recordFullPass(db, tenantRef, now),
+      skipIf: async () => !(await isFullPassDue(db, tenantRef, now)),
+      after: () => recordFullPass(db, tenantRef, now),
     },
   );
 }
