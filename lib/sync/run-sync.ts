@@ -1,8 +1,9 @@
 import "server-only";
-import { trackSettled, type Tracked } from "@/lib/async/track-settled";
 import { randomUUID } from "node:crypto";
+import { trackSettled, type Tracked } from "@/lib/async/track-settled";
 import type { Db } from "@/lib/db/client";
-import type { DirectDb, Statement } from "@/lib/db/direct";
+import { directDb, type DirectDb, type Statement } from "@/lib/db/direct";
+import { acquireLease, releaseLease, type Lease } from "@/lib/db/lease";
 import { createGraphClient, type GraphClient, type GraphFailure } from "@/lib/graph/graph-client";
 import { DeltaPageSchema, DEVICE_SELECT, DevicePageSchema, isRemoved, type GraphDevice } from "@/lib/graph/graph-schemas";
 import type { ResilienceOptions } from "@/lib/graph/resilience-middleware";
@@ -11,7 +12,6 @@ import { mapDevicePage, planDevicePage, type PageCounts } from "./write-device-p
 import { loadTenantApp } from "./load-tenant-app";
 import { openSyncConnection, type SyncConnection } from "./open-sync-connection";
 import { collectKeyPresence, storeKeyPresence, type KeyPresence } from "./record-key-presence";
-import { acquireSyncLease, releaseSyncLease, renewSyncLease } from "./sync-lease";
 
 export interface SyncProgress {
   runId: string;
@@ -89,7 +89,8 @@ export async function runSync(db: Db, options: RunSyncOptions): Promise<SyncOutc
   if (loaded && !loaded.ok) return { ok: false, error: { code: loaded.error.code === "not-found" ? "not-found" : "no-credentials", message: loaded.error.message } };
   const graph = options.graph ?? createGraphClient((loaded as Extract<typeof loaded, { ok: true }>).app, options.resilience);
 
-  if (!(await acquireSyncLease(db, { tenantRef: options.tenantRef, holder, ttlMs: ttl, now: now() }))) {
+  const lease: Lease = { table: "SyncLease", tenantRef: options.tenantRef, holder };
+  if (!(await acquireLease(directDb(), lease, ttl, now()))) {
     return { ok: false, error: { code: "already-running", message: "A sync of this tenant is already running" } };
   }
   let run: RunRow | null = null;
@@ -150,7 +151,7 @@ export async function runSync(db: Db, options: RunSyncOptions): Promise<SyncOutc
   } finally {
     await connection?.close();
     // An aborted run keeps its lease until it expires, exactly like a crashed process would.
-    if (!options.signal?.aborted) await releaseSyncLease(db, { tenantRef: options.tenantRef, holder }).catch(() => undefined);
+    if (!options.signal?.aborted) await releaseLease(directDb(), lease).catch(() => undefined);
   }
 }
 
