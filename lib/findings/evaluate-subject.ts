@@ -38,7 +38,6 @@ export function evaluateSubject(loaded: LoadedSubject, settings: DeviceRuleSetti
   return { key: loaded.key, deviceId: loaded.deviceId, objectId: loaded.objectId, hostname: loaded.hostname, findings };
 }
 
-
 /** A batch as read (report bodies still JSON text), each subject parsed and evaluated in turn: on either thread. */
 export function evaluateRawSubjects(subjects: readonly RawSubject[], settings: DeviceRuleSettings): EvaluatedSubject[] {
   return subjects.map((raw) => evaluateSubject(parseRawSubject(raw), settings));

@@ -90,8 +90,8 @@ export interface DeviceSubject {
   /** Changes recorded for `directory` (by objectId or deviceId). */
   history: DirectoryHistory;
   /**
-   * Other objects of the same machine (live and deleted): same hardwareId, or same displayName unless both
-   * hardware ids are known and differ (isSameMachine in join-rules/duplicate-device.ts).
+   * Other objects of the same machine (live and deleted): those isSameMachine (join-rules/duplicate-device.ts)
+   * accepts: same hardwareId, or, for Windows objects whose hardware ids do not disagree, same name.
    */
   otherObjects: DirectoryObject[];
   /**
