@@ -3,7 +3,8 @@ import { defineConfig, devices } from "@playwright/test";
 
 /** Debian's Chromium (Playwright cannot download browsers here); CHROMIUM_PATH overrides it. */
 const chromiumPath = process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
-const baseURL = process.env.E2E_BASE_URL ?? "http://127.0.0.1:3100";
+/** E2E_PORT (and E2E_SIMULATOR_PORT, read by scripts/e2e-server.mjs) let two checkouts run the suite side by side. */
+const baseURL = process.env.E2E_BASE_URL ?? `http://127.0.0.1:${process.env.E2E_PORT ?? "3100"}`;
 
 export default defineConfig({
   testDir: "./e2e",

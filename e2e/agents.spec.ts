@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { E2E_PORT } from "./constants";
 import { expect, inlineAlert, test } from "./fixtures";
 
 test.beforeEach(async ({ login }) => {
@@ -16,7 +17,7 @@ test("create an agent token, see it once, revoke it, and the API refuses it", as
   await expect(tokenBox).toHaveText(/^jsa_[A-Za-z0-9_-]{43}$/);
   const token = (await tokenBox.textContent())!.trim();
   await expect(page.getByText("It is shown only this once")).toBeVisible();
-  await expect(page.getByTestId("new-token")).toContainText("Invoke-RestMethod -Method Post -Uri http://127.0.0.1:3100/api/v1/reports");
+  await expect(page.getByTestId("new-token")).toContainText(`Invoke-RestMethod -Method Post -Uri http://127.0.0.1:${E2E_PORT}/api/v1/reports`);
 
   const row = page.getByTestId("token-row").filter({ hasText: name });
   await expect(row).toContainText(`${token.slice(0, 10)}…`);

@@ -1,5 +1,5 @@
 /** Shared by the seed (server side) and the tests (Playwright side); no server imports here. */
-export const E2E_PORT = 3100;
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
 export const E2E_DATABASE_URL = "file:./data/e2e.db";
 export const E2E_ADMIN = { email: "e2e-admin@joinscope.test", name: "Erin Adams", password: "correct horse battery staple" } as const;
 /** The tenant the Contoso fixtures in lib/reports/fixtures are joined to. */
