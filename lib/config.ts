@@ -33,6 +33,12 @@ const ConfigSchema = z.object({
   JOINSCOPE_SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   /** Set to false only behind a TLS-terminating proxy you trust for plain-HTTP development. */
   JOINSCOPE_SECURE_COOKIES: boolean.optional(),
+  /** The URL admins and agents reach JoinScope on (https://joinscope.contoso.com). Its scheme decides Secure
+   * cookies and HSTS; its origin is the one server actions and copy-paste snippets use. */
+  JOINSCOPE_PUBLIC_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
+  /** True only behind a reverse proxy that sets X-Forwarded-For/-Proto/-Host itself: otherwise those headers come
+   * from the client and are ignored. */
+  JOINSCOPE_TRUST_PROXY: boolean.default(false),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 

@@ -29,7 +29,11 @@ await app.prepare();
 // initialises its server, on the first request: until then (and if it never does) requests go to Next.js, whose
 // route handler for the same path calls the same code.
 const FAST_PATH = Symbol.for("joinscope.fastPath");
+// Per-client limits (login, failed authentication) key on the connection's address: record it in a header the app
+// reads (lib/http/client-address.ts), replacing any copy the client sent.
+const CLIENT_ADDRESS_HEADER = "x-joinscope-client-address";
 const server = createServer((req, res) => {
+  req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? "";
   const fastPath = globalThis[FAST_PATH];
   if (typeof fastPath === "function" && fastPath(req, res)) return;
   handle(req, res);
