@@ -35,3 +35,20 @@ test("an invalid session cookie is sent back to login", async ({ page, context, 
   await page.goto("/agents");
   await expect(page).toHaveURL(/\/login\?next=%2Fagents$/);
 });
+
+// Issue 14, item 3: the browser strips the tab, so `/\t/evil.example/phish` used to become `//evil.example/phish`.
+test("a hostile next is ignored: signing in lands on the overview, not on another site", async ({ page, baseURL }) => {
+  await page.goto("/login?next=%2F%09%2Fevil.example%2Fphish");
+  await page.getByLabel("Email").fill(E2E_ADMIN.email);
+  await page.getByLabel("Password").fill(E2E_ADMIN.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(`${baseURL}/`);
+  await expect(page.getByTestId("admin-name")).toHaveText(E2E_ADMIN.name);
+});
+
+test("a next with a newline sends a signed-in admin to the overview instead of a server error", async ({ page, login, baseURL }) => {
+  await login();
+  const response = await page.goto("/login?next=%2Freports%0D%0ASet-Cookie%3A%20x%3Dy");
+  expect(response?.status()).toBe(200);
+  await expect(page).toHaveURL(`${baseURL}/`);
+});

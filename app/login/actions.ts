@@ -3,7 +3,7 @@
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { loginAdmin, SESSION_COOKIE } from "@/lib/auth/admin-sessions";
-import { safeNextPath } from "@/lib/auth/require-admin";
+import { safeNextPath } from "@/lib/auth/safe-next-path";
 import { db } from "@/lib/db/client";
 import { shouldUseSecureCookies } from "../_lib/cookie-security";
 
