@@ -40,6 +40,12 @@ const ConfigSchema = z.object({
    * from the client and are ignored. */
   JOINSCOPE_TRUST_PROXY: boolean.default(false),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  /** Failed dashboard sign-ins per account (email) within an hour before the account is locked (lib/auth/login-throttle.ts). */
+  JOINSCOPE_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(10),
+  /** Failed dashboard sign-ins per client address within an hour, over any emails, before the address is blocked. */
+  JOINSCOPE_LOGIN_ADDRESS_MAX_FAILURES: z.coerce.number().int().min(1).max(100_000).default(100),
+  /** The first lock-out's length; each further lock of the same account or address within a day doubles it, up to a day. */
+  JOINSCOPE_LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -9,6 +9,8 @@ import { tmpdir } from "node:os";
 import { FIXTURES, NEGATIVE_FIXTURES, readFixture } from "@/lib/reports/fixtures";
 import { parseDsregcmd } from "@/lib/reports/parse-dsregcmd";
 import { buildAlternativeSecurityIdKey } from "@/lib/simulator/generate-tenant";
+import { findAdminBySession, loginAdmin } from "@/lib/auth/admin-sessions";
+import { db } from "@/lib/db/client";
 import { ROOT } from "../setup/databases";
 
 interface Run {
@@ -148,5 +150,61 @@ describe("joinscope tenant and token", () => {
     expect(revoke.code).toBe(0);
     const after = JSON.parse((await joinscope(["token", "list", "--format", "json"])).stdout) as { revokedAt: string | null }[];
     expect(after[0]!.revokedAt).not.toBeNull();
+  });
+});
+
+describe("joinscope admin", () => {
+  const email = "ops-admin@joinscope.test";
+  const login = (password: string) => loginAdmin(db, { email, password, clientAddress: "cli-test" });
+
+  it("prints its usage and exits 2 for --help, a missing or unknown verb, a missing email, an unknown option, or a password argument", async () => {
+    const help = await joinscope(["admin", "--help"]);
+    expect(help.code).toBe(2);
+    for (const verb of ["create", "reset-password", "disable", "enable", "end-sessions"]) expect(help.stderr).toContain(`joinscope admin ${verb}`);
+    for (const args of [["admin"], ["admin", "delete", "--email", email], ["admin", "disable"], ["admin", "create", "--email", email, "--name", "N", "--bogus"], ["admin", "reset-password", "--email", email, "--password", "x"], ["admin", "end-sessions", "--email", email, "extra"]]) {
+      const r = await joinscope(args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr, args.join(" ")).toContain("usage:");
+    }
+  });
+
+  it("resets a password from standard input, disables and enables an account, ends its sessions; each action audit-logged", async () => {
+    expect((await joinscope(["admin", "create", "--email", email, "--name", "Ops Admin"], "the first password\n")).code).toBe(0);
+    const first = await login("the first password");
+    const second = await login("the first password");
+    if (!first.ok || !second.ok) throw new Error("login");
+
+    const ended = await joinscope(["admin", "end-sessions", "--email", email]);
+    expect(ended).toMatchObject({ code: 0, stdout: `Ended 2 sessions of ${email}\n` });
+    expect(await findAdminBySession(db, first.sessionToken)).toBeNull();
+    expect(await findAdminBySession(db, second.sessionToken)).toBeNull();
+
+    const session = await login("the first password");
+    if (!session.ok) throw new Error("login");
+    const disabled = await joinscope(["admin", "disable", "--email", email]);
+    expect(disabled.code).toBe(0);
+    expect(disabled.stdout).toContain(`Disabled ${email}`);
+    expect(await findAdminBySession(db, session.sessionToken)).toBeNull();
+    expect(await login("the first password")).toMatchObject({ ok: false, error: { code: "invalid-credentials" } });
+
+    expect((await joinscope(["admin", "enable", "--email", email])).code).toBe(0);
+    expect((await login("the first password")).ok).toBe(true);
+
+    const short = await joinscope(["admin", "reset-password", "--email", email], "short\n");
+    expect(short.code).toBe(1);
+    expect(short.stderr).toContain("at least 12 characters");
+    const reset = await joinscope(["admin", "reset-password", "--email", email], "a brand new password\n");
+    expect(reset.code).toBe(0);
+    expect(reset.stdout + reset.stderr).not.toContain("a brand new password");
+    expect(await login("the first password")).toMatchObject({ ok: false, error: { code: "invalid-credentials" } });
+    expect((await login("a brand new password")).ok).toBe(true);
+
+    const unknown = await joinscope(["admin", "disable", "--email", "nobody@joinscope.test"]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("no admin account");
+
+    const audit = await db.auditLog.findMany({ where: { actor: "cli", action: { startsWith: "admin." } }, orderBy: { at: "asc" } });
+    expect(audit.map((a) => a.action)).toEqual(["admin.create", "admin.sessions-end", "admin.disable", "admin.enable", "admin.password-reset"]);
+    expect(JSON.stringify(audit)).not.toMatch(/first password|brand new password/);
   });
 });
