@@ -271,15 +271,47 @@ describe("prt-missing", () => {
     expect(finding).toMatchObject({ severity: "info", title: "No Primary Refresh Token: local account (expected)" });
   });
 
-  it("is suppressed for SYSTEM, elevated and local-account captures of a joined device", () => {
+  it("is suppressed for SYSTEM, another account's and local-account captures of a joined device", () => {
     const system = makeReport({ azureAdPrt: false, executingAccount: "NT AUTHORITY\\SYSTEM" });
     const systemByContext = makeReport({ azureAdPrt: false, extra: { "Diagnostic Data": { "User Context": "SYSTEM" } } });
-    const elevated = makeReport({ azureAdPrt: false, extra: { "Diagnostic Data": { "User Context": "ELEVATED User" } } });
+    // An administrator's elevated `runas` session on jdoe's device: the attempt diagnostics name the device's user.
+    const otherAccount = makeReport({
+      azureAdPrt: false,
+      executingAccount: "CONTOSO\\adm-ann, adm-ann@contoso.com",
+      extra: { "Diagnostic Data": { "User Context": "ELEVATED User" }, "SSO State": { "User Identity": "jdoe@contoso.com" } },
+    });
     const local = makeEntraReport({ azureAdPrt: false, executingAccount: "PC-0177\\localadmin, " });
-    for (const report of [system, systemByContext, elevated, local]) {
+    for (const report of [system, systemByContext, otherAccount, local]) {
       expect(prtMissingRule.evaluate(makeInput({ report }))).toEqual([]);
       expect(userContextNotCapturedRule.evaluate(makeInput({ report }))).toHaveLength(1);
     }
+  });
+
+  // Elevation matters only for KeySignTest and WamDefaultSet
+  // (https://learn.microsoft.com/entra/identity/devices/troubleshoot-device-dsregcmd): the user's PRT shows elevated too.
+  it.each([
+    ["AADSTS50126 (bad password)", "AADSTS50126", "0xc000006d", "AADSTS50126: Error validating credentials due to invalid username or password.", "wrong credentials or password not synced"],
+    ["a WS-Trust failure at the federation server", null, "0xcaa20003", "", "federated STS (WS-Trust) error"],
+  ] as const)("judges an elevated capture by the device's user: %s", (_label, aadsts, attempt, description, cause) => {
+    const report = makeReport({
+      azureAdPrt: false,
+      prtUpdateTime: null,
+      prtExpiryTime: null,
+      prtAttemptStatus: attempt,
+      aadsts,
+      extra: {
+        "Diagnostic Data": { "User Context": "ELEVATED User", KeySignTest: "PASSED" },
+        "SSO State": { AcquirePrtDiagnostics: "PRESENT", "Attempt Status": attempt, "User Identity": "jdoe@contoso.com", "Server Error Description": description },
+      },
+    });
+    const finding = only(prtMissingRule.evaluate(makeInput({ report })));
+    expect(finding).toMatchObject({ severity: "high", title: `No Primary Refresh Token: ${cause}` });
+    expect(userContextNotCapturedRule.evaluate(makeInput({ report }))).toEqual([]);
+  });
+
+  it("judges an elevated capture with no attempt diagnostics (nothing says another account ran it)", () => {
+    const report = makeReport({ azureAdPrt: false, prtUpdateTime: null, prtExpiryTime: null, extra: { "Diagnostic Data": { "User Context": "ELEVATED User" } } });
+    expect(only(prtMissingRule.evaluate(makeInput({ report }))).severity).toBe("high");
   });
 
   it("does not fire with a PRT, or on a device that is not joined", () => {
@@ -333,13 +365,12 @@ describe("prt-expired and prt-stale", () => {
     expect(prtExpiredRule.evaluate(input)).toEqual([]);
   });
 
-  it("are skipped for a SYSTEM or elevated capture", () => {
-    const report = makeReport({
-      prtUpdateTime: "2025-02-20T09:00:00.000Z",
-      prtExpiryTime: "2025-03-06T09:00:00.000Z",
-      extra: { "Diagnostic Data": { "User Context": "ELEVATED User" } },
-    });
-    expect(prtExpiredRule.evaluate(makeInput({ report }))).toEqual([]);
+  it("are skipped for a SYSTEM capture without a PRT, and judged for the user's elevated capture", () => {
+    const expiredTimes = { prtUpdateTime: "2025-02-20T09:00:00.000Z", prtExpiryTime: "2025-03-06T09:00:00.000Z" };
+    const system = makeReport({ ...expiredTimes, azureAdPrt: false, executingAccount: "NT AUTHORITY\\SYSTEM" });
+    expect(prtExpiredRule.evaluate(makeInput({ report: system }))).toEqual([]);
+    const elevated = makeReport({ ...expiredTimes, extra: { "Diagnostic Data": { "User Context": "ELEVATED User" } } });
+    expect(only(prtExpiredRule.evaluate(makeInput({ report: elevated }))).rule).toBe("prt-expired");
   });
 });
 
@@ -406,11 +437,25 @@ describe("user-context-not-captured", () => {
     ]);
   });
 
-  it("fires for an elevated capture", () => {
+  it("does not fire for the user's own elevated capture", () => {
     const report = makeReport({ extra: { "Diagnostic Data": { "User Context": "ELEVATED User" } } });
-    expect(only(userContextNotCapturedRule.evaluate(makeInput({ report }))).title).toBe(
-      "Report captured elevated: the user's PRT state is unknown",
-    );
+    expect(userContextNotCapturedRule.evaluate(makeInput({ report }))).toEqual([]);
+  });
+
+  it("names another account when an elevated capture's attempt diagnostics belong to a different user", () => {
+    const report = makeReport({
+      azureAdPrt: false,
+      executingAccount: "CONTOSO\\adm-ann, adm-ann@contoso.com",
+      extra: { "Diagnostic Data": { "User Context": "ELEVATED User" }, "SSO State": { "User Identity": "jdoe@contoso.com" } },
+    });
+    const finding = only(userContextNotCapturedRule.evaluate(makeInput({ report })));
+    expect(finding.title).toBe("Report captured by another account: the device user's PRT state is unknown");
+    expect(finding.evidence).toContainEqual({ source: "dsregcmd /status · SSO State", field: "User Identity", value: "jdoe@contoso.com" });
+  });
+
+  it("does not fire when the report's own lines prove the PRT state (AzureAdPrt YES with its times)", () => {
+    const report = makeReport({ executingAccount: "NT AUTHORITY\\SYSTEM" });
+    expect(userContextNotCapturedRule.evaluate(makeInput({ report }))).toEqual([]);
   });
 
   it("does not fire for domain, Entra or registered-device local users", () => {

@@ -1,4 +1,4 @@
-import { detectCaptureContext } from "@/lib/rules/capture-context";
+import { prtVisibility } from "@/lib/rules/capture-context";
 import { classifyPrtFailure } from "@/lib/rules/classify-prt-failure";
 import { dedupeEvidence } from "@/lib/rules/dedupe-evidence";
 import { buildPrtRemediation, describeCodes, PRT_CAUSE_EXPLANATIONS } from "@/lib/rules/prt-remediation";
@@ -17,7 +17,7 @@ export const prtExpiredRule: ReportRule = {
     const capturedMs = parseTime(capturedAt);
     const times = readPrtTimes(report);
     if (capturedMs === null || times.expiryMs === null || times.expiryMs >= capturedMs) return [];
-    if (detectCaptureContext(report).kind !== "user") return [];
+    if (!prtVisibility(report).known) return [];
 
     const classification = classifyPrtFailure({ report, systemReport, events });
     const known = classification.cause !== "unknown" && classification.cause !== "local-account";

@@ -1,4 +1,4 @@
-import { detectCaptureContext } from "@/lib/rules/capture-context";
+import { prtVisibility } from "@/lib/rules/capture-context";
 import { classifyPrtFailure } from "@/lib/rules/classify-prt-failure";
 import {
   buildPrtRemediation,
@@ -19,9 +19,11 @@ export const prtMissingRule: ReportRule = {
     "AzureAdPrt is NO in a user-context report of a joined or registered device. Without a PRT no token carries the deviceid claim, so Conditional Access shows \"Device State: Unregistered\". The title names the likely cause (domain.md 6 classifier, first match wins); a local account's missing PRT is expected and reported as info.",
   evaluate({ report, systemReport, events }): Finding[] {
     if (report.azureAdPrt !== false || !isJoinedOrRegistered(report)) return [];
-    // AzureAdPrt : NO is normal as SYSTEM, elevated or under a local account: user-context-not-captured says so instead.
-    const context = detectCaptureContext(report);
-    if (context.kind !== "user") return [];
+    // AzureAdPrt : NO is normal as SYSTEM, another account or a local account: user-context-not-captured says so
+    // instead. An elevated capture by the user is judged (capture-context.ts prtVisibility).
+    const visibility = prtVisibility(report);
+    if (!visibility.known) return [];
+    const context = visibility.context;
 
     const classification = classifyPrtFailure({ report, systemReport, events });
     const joined = report.azureAdJoined === true;

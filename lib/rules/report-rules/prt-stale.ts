@@ -1,4 +1,4 @@
-import { detectCaptureContext } from "@/lib/rules/capture-context";
+import { prtVisibility } from "@/lib/rules/capture-context";
 import { readPrtTimes } from "@/lib/rules/prt-times";
 import type { ReportRule } from "@/lib/rules/report-rule";
 import { DEFAULT_PRT_STALE_HOURS } from "@/lib/rules/report-rule-input";
@@ -20,7 +20,7 @@ export const prtStaleRule: ReportRule = {
     if (capturedMs === null || times.updateMs === null) return [];
     if (times.expiryMs !== null && times.expiryMs < capturedMs) return []; // prt-expired covers it
     if (capturedMs - times.updateMs <= hours * HOUR_MS) return [];
-    if (detectCaptureContext(report).kind !== "user") return [];
+    if (!prtVisibility(report).known) return [];
 
     const expiry = times.evidence.expiry();
     const evidence: Evidence[] = [
