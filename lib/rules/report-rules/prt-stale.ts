@@ -12,7 +12,8 @@ export const prtStaleRule: ReportRule = {
   severity: "medium",
   title: "Primary Refresh Token not renewing",
   description: `AzureAdPrtUpdateTime is more than prtStaleHours (default ${DEFAULT_PRT_STALE_HOURS} h) before the capture while the PRT has not expired yet. The PRT renews every 4 h; until it expires Conditional Access still works.`,
-  evaluate({ report, capturedAt, prtStaleHours }): Finding[] {
+  evaluate({ report, capturedAt, capturedAtEvidence, prtStaleHours }): Finding[] {
+    // With no capture time there is no "before capture": prt-expired states the times as info (docs/domain.md).
     const capturedMs = parseTime(capturedAt);
     const times = readPrtTimes(report);
     const hours =
@@ -26,7 +27,7 @@ export const prtStaleRule: ReportRule = {
     const evidence: Evidence[] = [
       times.evidence.update()!,
       ...(expiry ? [expiry] : []),
-      { source: "JoinScope agent", field: "capturedAt", value: capturedAt },
+      capturedAtEvidence ?? { source: "JoinScope agent", field: "capturedAt", value: capturedAt },
       { source: "JoinScope evaluation", field: "prtStaleHours", value: String(hours) },
     ];
     const until = times.expiryMs === null ? "" : ` It is still valid until ${formatTime(times.expiryMs)}, so Conditional Access still sees the device as registered; if renewal keeps failing it will expire and the device will show "Device State: Unregistered".`;
