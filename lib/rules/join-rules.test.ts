@@ -89,12 +89,12 @@ function healthyCases(): [string, DeviceSubject, string[]][] {
       [],
     ],
     [
-      "registered (local account: prt-missing is info)",
+      "registered (its AzureAdPrt : NO is not judged)",
       makeDeviceSubject({
         report: makeSubjectReport({ parsed: makeRegisteredReport(), hostname: "PC-01", computerDn: null }),
         directory: makeRegisteredObject(),
       }),
-      ["prt-missing"],
+      [],
     ],
     [
       "Pending object with its domain-only report (join in progress)",
@@ -199,7 +199,7 @@ describe("object-deleted", () => {
       directory: makeRegisteredObject({ deletedAt: "2025-03-07T14:00:00.000Z", deletedReason: "changed" }),
     });
     const findings = run(subject);
-    expect(ruleIds(findings)).toEqual(["object-deleted", "prt-missing"]);
+    expect(ruleIds(findings)).toEqual(["object-deleted"]);
     const finding = find(findings, "object-deleted");
     expect(finding.title).toBe("Device object deleted (restorable until 2025-04-06 14:00 UTC)");
     expect(finding.explanation).toContain("restorable for 30 days (preview)");

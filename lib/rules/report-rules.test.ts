@@ -56,6 +56,16 @@ describe("not-joined", () => {
     expect(notJoinedRule.evaluate(makeInput({ report: makePendingHybridReport({ azureAdJoined: null }) }))).toEqual([]);
   });
 
+  it("fires for a domain-joined computer that is only registered: a registration is not hybrid join", () => {
+    const report = makeRegisteredReport({ domainName: "CONTOSO", domainJoined: true, executingAccount: "CONTOSO\\jdoe, jdoe@contoso.com" });
+    const finding = only(notJoinedRule.evaluate(makeInput({ report })));
+    expect(finding).toMatchObject({ rule: "not-joined", severity: "high" });
+    expect(finding.title).toMatch(/^Hybrid join pending or failing/);
+    expect(finding.explanation).toContain("only registered in Microsoft Entra ID");
+    expect(finding.evidence).toContainEqual({ source: "dsregcmd /status · User State", field: "WorkplaceJoined", value: "YES" });
+    expect(finding.remediation.at(-1)).toContain("BlockAADWorkplaceJoin");
+  });
+
   it("reads 0x801C03F2 from the SYSTEM capture as 'not synced yet' on a domain-joined device", () => {
     const systemReport = makePendingHybridReport({
       executingAccount: "NT AUTHORITY\\SYSTEM",
@@ -115,6 +125,11 @@ describe("not-joined", () => {
     const finding = only(notJoinedRule.evaluate(makeInput({ report })));
     expect(finding.title).toBe("Hybrid join pending or failing: service connection point unreadable");
     expect(finding.remediation.join(" ")).toContain("CN=Device Registration Configuration,CN=Services");
+    // The client-side registry values win over the SCP in AD, so they are checked first; every forest needs an SCP.
+    const steps = finding.remediation.join(" ");
+    expect(steps.indexOf("CDJ\\AAD")).toBeGreaterThan(-1);
+    expect(steps.indexOf("CDJ\\AAD")).toBeLessThan(steps.indexOf("CN=Device Registration Configuration"));
+    expect(steps).toContain("every forest");
   });
 
   it("asks for the SYSTEM capture when a domain-joined device has no diagnostics", () => {
@@ -259,16 +274,15 @@ describe("prt-missing", () => {
     expect(finding.explanation).toContain("belong to ann@contoso.com, not to the executing account jdoe@contoso.com");
   });
 
-  it("fires on a registered device signed in with a work account", () => {
-    const report = makeRegisteredReport({ domainName: "CONTOSO", domainJoined: true, executingAccount: "CONTOSO\\jdoe, jdoe@contoso.com" });
-    const finding = only(prtMissingRule.evaluate(makeInput({ report })));
-    expect(finding.severity).toBe("high");
-    expect(finding.evidence).toContainEqual({ source: "dsregcmd /status · User State", field: "WorkplaceJoined", value: "YES" });
-  });
-
-  it("is info when the cause is a local account on a registered device", () => {
-    const finding = only(prtMissingRule.evaluate(makeInput({ report: makeRegisteredReport() })));
-    expect(finding).toMatchObject({ severity: "info", title: "No Primary Refresh Token: local account (expected)" });
+  // AzureAdPrt reports only the joined / hybrid joined device's PRT
+  // (https://learn.microsoft.com/entra/identity/devices/troubleshoot-device-dsregcmd).
+  it("ignores the SSO state of a registered-only device, whoever signed in", () => {
+    const work = makeRegisteredReport({ domainName: "CONTOSO", domainJoined: true, executingAccount: "CONTOSO\\jdoe, jdoe@contoso.com" });
+    expect(prtMissingRule.evaluate(makeInput({ report: work }))).toEqual([]);
+    expect(prtMissingRule.evaluate(makeInput({ report: makeRegisteredReport() }))).toEqual([]);
+    const expired = makeRegisteredReport({ azureAdPrt: true, prtUpdateTime: "2025-02-20T09:00:00.000Z", prtExpiryTime: "2025-03-06T09:00:00.000Z" });
+    expect(prtExpiredRule.evaluate(makeInput({ report: expired }))).toEqual([]);
+    expect(prtStaleRule.evaluate(makeInput({ report: expired }))).toEqual([]);
   });
 
   it("is suppressed for SYSTEM, another account's and local-account captures of a joined device", () => {

@@ -16,6 +16,8 @@ export const prtExpiredRule: ReportRule = {
     "AzureAdPrtExpiryTime is before the time the report was captured: the PRT (valid 14 days, renewed every 4 h) has not renewed for days, so Conditional Access shows the device as unregistered.",
   evaluate({ report, systemReport, events, capturedAt, capturedAtEvidence, now }): Finding[] {
     const capturedMs = parseTime(capturedAt);
+    // Only a joined device's PRT is AzureAdPrt (prt-missing.ts).
+    if (report.azureAdJoined !== true) return [];
     const times = readPrtTimes(report);
     if (times.expiryMs === null) return [];
     if (capturedMs === null) return expiryWithoutCaptureTime(report, times, parseTime(now));

@@ -7,7 +7,7 @@ import {
   PRT_CAUSE_EXPLANATIONS,
 } from "@/lib/rules/prt-remediation";
 import type { ReportRule } from "@/lib/rules/report-rule";
-import { fieldEvidence, isJoinedOrRegistered, yesNo } from "@/lib/rules/report-fields";
+import { fieldEvidence, yesNo } from "@/lib/rules/report-fields";
 import { dedupeEvidence } from "@/lib/rules/dedupe-evidence";
 import type { Finding } from "@/lib/rules/types";
 
@@ -18,7 +18,9 @@ export const prtMissingRule: ReportRule = {
   description:
     "AzureAdPrt is NO in a user-context report of a joined or registered device. Without a PRT no token carries the deviceid claim, so Conditional Access shows \"Device State: Unregistered\". The title names the likely cause (domain.md 6 classifier, first match wins); a local account's missing PRT is expected and reported as info.",
   evaluate({ report, systemReport, events }): Finding[] {
-    if (report.azureAdPrt !== false || !isJoinedOrRegistered(report)) return [];
+    // AzureAdPrt is the Entra joined / hybrid joined device's PRT: a registered-only device's work account keeps its
+    // tokens in WAM, so its SSO State says nothing (https://learn.microsoft.com/entra/identity/devices/troubleshoot-device-dsregcmd).
+    if (report.azureAdPrt !== false || report.azureAdJoined !== true) return [];
     // AzureAdPrt : NO is normal as SYSTEM, another account or a local account: user-context-not-captured says so
     // instead. An elevated capture by the user is judged (capture-context.ts prtVisibility).
     const visibility = prtVisibility(report);

@@ -15,6 +15,8 @@ export const prtStaleRule: ReportRule = {
   evaluate({ report, capturedAt, capturedAtEvidence, prtStaleHours }): Finding[] {
     // With no capture time there is no "before capture": prt-expired states the times as info (docs/domain.md).
     const capturedMs = parseTime(capturedAt);
+    // Only a joined device's PRT is AzureAdPrt (prt-missing.ts).
+    if (report.azureAdJoined !== true) return [];
     const times = readPrtTimes(report);
     const hours =
       prtStaleHours !== undefined && Number.isFinite(prtStaleHours) && prtStaleHours > 0 ? prtStaleHours : DEFAULT_PRT_STALE_HOURS;
