@@ -109,6 +109,7 @@ describe("REPORT_RULES catalogue", () => {
       "cert-expired",
       "device-auth-failed",
       "tenant-mismatch",
+      "device-key-recovery",
       "not-joined",
       "prt-expired",
       "prt-missing",

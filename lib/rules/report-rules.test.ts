@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { certExpiredRule } from "@/lib/rules/report-rules/cert-expired";
 import { certExpiringRule } from "@/lib/rules/report-rules/cert-expiring";
 import { deviceAuthFailedRule } from "@/lib/rules/report-rules/device-auth-failed";
+import { deviceKeyRecoveryRule } from "@/lib/rules/report-rules/device-key-recovery";
 import { notJoinedRule } from "@/lib/rules/report-rules/not-joined";
 import { prtExpiredRule } from "@/lib/rules/report-rules/prt-expired";
 import { prtMissingRule } from "@/lib/rules/report-rules/prt-missing";
@@ -508,5 +509,31 @@ describe("tenant-mismatch", () => {
       tenantMismatchRule.evaluate(makeInput({ report: makeRegisteredReport(), expectedTenantId: "11112222-3333-4444-5555-666677778888" })),
     );
     expect(finding.evidence[0]).toMatchObject({ source: "dsregcmd /status · Work Account 1", field: "WorkplaceTenantId" });
+  });
+});
+
+describe("device-key-recovery", () => {
+  it("fires high when AadRecoveryEnabled is YES, with silent recovery on a hybrid device", () => {
+    const report = makeReport({ extra: { "Diagnostic Data": { AadRecoveryEnabled: "YES" } } });
+    const finding = only(deviceKeyRecoveryRule.evaluate(makeInput({ report })));
+    expect(finding).toMatchObject({ rule: "device-key-recovery", severity: "high", title: "Device keys unusable: recovery pending" });
+    expect(finding.evidence).toEqual([{ source: "dsregcmd /status · Diagnostic Data", field: "AadRecoveryEnabled", value: "YES" }]);
+    expect(finding.explanation).toContain("recovery is silent");
+    expect(finding.explanation).toContain("0x80090016");
+  });
+
+  it("fires on a failed KeySignTest in the SYSTEM capture, and prompts the user on an Entra joined device", () => {
+    const systemReport = makeEntraReport({ executingAccount: "NT AUTHORITY\\SYSTEM", extra: { "Diagnostic Data": { KeySignTest: "FAILED. The keys are not healthy." } } });
+    const finding = only(deviceKeyRecoveryRule.evaluate(makeInput({ report: makeEntraReport(), systemReport })));
+    expect(finding.evidence[0]).toMatchObject({ source: "dsregcmd /status (SYSTEM capture) · Diagnostic Data", field: "KeySignTest" });
+    expect(finding.explanation).toContain("prompted to authenticate");
+  });
+
+  it("is silent for healthy keys and for an unelevated capture's KeySignTest note", () => {
+    expect(deviceKeyRecoveryRule.evaluate(makeInput())).toEqual([]);
+    const healthy = makeReport({ extra: { "Diagnostic Data": { AadRecoveryEnabled: "NO", KeySignTest: "MUST Run elevated to test." } } });
+    expect(deviceKeyRecoveryRule.evaluate(makeInput({ report: healthy }))).toEqual([]);
+    const passed = makeReport({ extra: { "Diagnostic Data": { KeySignTest: "PASSED" } } });
+    expect(deviceKeyRecoveryRule.evaluate(makeInput({ report: passed }))).toEqual([]);
   });
 });
