@@ -405,7 +405,28 @@ describe("stale-device", () => {
   });
 
   it("does not call a machine that still reports stale", () => {
-    expect(run(makeDeviceSubject({ directory: makeDirectoryObject({ approximateLastSignInDateTime: daysBefore(120) }) }))).toEqual([]);
+    expect(ruleIds(run(makeDeviceSubject({ directory: makeDirectoryObject({ approximateLastSignInDateTime: daysBefore(120) }) })))).not.toContain("stale-device");
+  });
+});
+
+// Active joined devices refresh approximateLastSignInDateTime every 14 (±5) days
+// (https://learn.microsoft.com/entra/identity/devices/manage-stale-devices).
+describe("stale-while-active", () => {
+  it("fires medium when a reporting machine's object has not signed in within the threshold", () => {
+    const findings = run(makeDeviceSubject({ directory: makeDirectoryObject({ approximateLastSignInDateTime: daysBefore(120) }) }));
+    expect(ruleIds(findings)).toEqual(["stale-while-active"]);
+    const finding = find(findings, "stale-while-active");
+    expect(finding.severity).toBe("medium");
+    expect(finding.explanation).toContain("authenticating as another device object");
+    expect(finding.explanation).toContain("would disable this one while it is in use");
+    expect(finding.remediation[0]).toMatch(/^Exclude this device from stale-device clean-up/);
+  });
+
+  it("is silent within the threshold, without a sign-in time, for a silent machine, and for a Pending object", () => {
+    expect(run(makeDeviceSubject({ directory: makeDirectoryObject({ approximateLastSignInDateTime: daysBefore(60) }) }))).toEqual([]);
+    expect(run(makeDeviceSubject({ directory: makeDirectoryObject({ approximateLastSignInDateTime: null }) }))).toEqual([]);
+    const silent = makeDeviceSubject({ report: null, lastReportAt: null, directory: makeEntraObject({ approximateLastSignInDateTime: daysBefore(120) }) });
+    expect(ruleIds(run(silent))).not.toContain("stale-while-active");
   });
 
   it("advises AD, not a cloud delete, for a synced object", () => {
@@ -572,6 +593,7 @@ describe("evaluateDeviceRules determinism and catalogue", () => {
       "pending-registration",
       "silent-device",
       "stale-device",
+      "stale-while-active",
       "thumbprint-mismatch",
     ]);
   });
