@@ -3,7 +3,7 @@ import { buildRejoinSteps } from "@/lib/rules/build-rejoin-steps";
 import type { DeviceRuleSettings, DeviceSubject } from "@/lib/rules/device-subject";
 import { evaluateDeviceRules } from "@/lib/rules/evaluate-device-rules";
 import { JOIN_RULES } from "@/lib/rules/index";
-import { GENERIC_BACKUP_PREFIX } from "@/lib/rules/join-rules/join-rejoin-steps";
+import { buildJoinRejoinSteps, GENERIC_BACKUP_PREFIX } from "@/lib/rules/join-rules/join-rejoin-steps";
 import {
   DEVICE_NOW,
   makeDeviceSettings,
@@ -512,8 +512,18 @@ describe("key backup wording", () => {
       "thumbprint-mismatch",
     ).remediation;
 
-  it("says nothing about BitLocker or LAPS when the object holds neither", () => {
+  it("says nothing about BitLocker or LAPS when the object holds neither, but still that Intune follows the new object", () => {
     expect(mismatch(false, false).join("\n")).not.toMatch(/BitLocker|LAPS/);
+    expect(mismatch(false, false).join("\n")).toContain("Intune record and its compliance follow the new object");
+  });
+
+  // Windows Autopilot objects ([ZTDID]) cannot be re-provisioned once deleted
+  // (https://learn.microsoft.com/entra/identity/devices/manage-stale-devices).
+  it("never advises deleting an Autopilot object", () => {
+    const object = makeEntraObject({ physicalIds: ["[ZTDID]:1234567890abcdef", "[HWID]:h:6825"], deviceId: "4f1c9a7e-2b3d-4c5e-8f60-718293a4b5c6" });
+    const steps = buildJoinRejoinSteps({ report: makeEntraReport({ deviceAuthStatus: "FAILED" }), object });
+    expect(steps.some((step) => /^Delete the/.test(step))).toBe(false);
+    expect(steps.join("\n")).toContain("Do not delete the old device object: it is a Windows Autopilot registration ([ZTDID])");
   });
 
   it("asks to check when unknown, and names what is held", () => {

@@ -188,22 +188,38 @@ describe("device-auth-failed", () => {
     expect(finding.explanation).toContain("AADSTS50155");
   });
 
-  it("orders remediation safely: check the object, then keys, then leave, never a cloud delete of a hybrid object", () => {
+  it("orders remediation safely: check the object, then keys, fix AD not the cloud, leave, restart and sign in, then Pending", () => {
     const steps = only(deviceAuthFailedRule.evaluate(makeInput({ report: deletedObjectReport() }))).remediation;
     const index = (pattern: RegExp) => steps.findIndex((step) => pattern.test(step));
     expect(index(/disabled/)).toBe(0);
     expect(index(/BitLocker recovery keys and the LAPS password/)).toBeGreaterThan(index(/sync scope/));
-    expect(index(/dsregcmd \/leave/)).toBeGreaterThan(index(/BitLocker/));
-    expect(index(/AzureAdJoined : NO/)).toBeGreaterThan(index(/dsregcmd \/leave/));
+    expect(index(/computer account in Active Directory \(enable it/)).toBeGreaterThan(index(/BitLocker recovery keys and the LAPS password/));
+    expect(index(/dsregcmd \/leave/)).toBeGreaterThan(index(/BitLocker recovery keys and the LAPS password/));
     expect(steps.some((step) => /Do not delete the synced hybrid object/.test(step))).toBe(true);
-    expect(index(/Start-ADSyncSyncCycle/)).toBeGreaterThan(index(/AzureAdJoined : NO/));
+    // The Automatic-Device-Join task rewrites userCertificate at the sign-in after the leave; only then can sync show Pending.
+    expect(index(/Restart the device and sign in.*userCertificate/)).toBeGreaterThan(index(/dsregcmd \/leave/));
+    expect(index(/Start-ADSyncSyncCycle.*Pending/)).toBeGreaterThan(index(/Restart the device and sign in.*userCertificate/));
   });
 
-  it("tells an Entra-joined device to keep a local admin and delete the cloud-only object", () => {
+  it("has no Pending step for a federated hybrid device (registers through AD FS at the sign-in)", () => {
+    const report = makeReport({
+      deviceAuthStatus: "FAILED",
+      azureAdPrt: false,
+      extra: { "SSO State": { EnterprisePrt: "YES", EnterprisePrtAuthority: "https://sts.contoso.com:443/adfs" } },
+    });
+    const steps = only(deviceAuthFailedRule.evaluate(makeInput({ report }))).remediation;
+    expect(steps.join(" ")).not.toContain("Start-ADSyncSyncCycle");
+    expect(steps.join(" ")).toContain("Federated hybrid join has no Pending step");
+  });
+
+  it("recovers an Entra-joined device with dsregcmd /forcerecovery before any leave, and warns what follows a new object", () => {
     const report = makeEntraReport({ deviceAuthStatus: "FAILED", azureAdPrt: false });
     const steps = only(deviceAuthFailedRule.evaluate(makeInput({ report }))).remediation;
+    const index = (pattern: RegExp) => steps.findIndex((step) => pattern.test(step));
+    expect(index(/dsregcmd \/forcerecovery/)).toBeGreaterThan(0);
+    expect(index(/dsregcmd \/leave/)).toBeGreaterThan(index(/dsregcmd \/forcerecovery/));
     expect(steps.join(" ")).toContain("local administrator");
-    expect(steps.join(" ")).toContain("Delete the leftover device object");
+    expect(steps.join(" ")).toContain("Intune record and its compliance follow the new object");
     expect(steps.join(" ")).not.toContain("Start-ADSyncSyncCycle");
   });
 
