@@ -329,6 +329,22 @@ describe("thumbprint-mismatch", () => {
     });
     expect(find(run(subject), "thumbprint-mismatch").severity).toBe("info");
   });
+
+  // The report's DeviceAuthStatus SUCCESS and a PRT renewed (11:00) after the directory was read (10:00) prove Entra ID
+  // holds the device's key: JoinScope's copy of the object is what is out of date.
+  it("is medium and asks for a full sync, never a re-join, when the device authenticates after the directory snapshot", () => {
+    const subject = makeDeviceSubject({ directory: makeDirectoryObject({ thumbprint: other }) });
+    const finding = find(run(subject, { directorySyncedAt: "2025-03-09T10:00:00.000Z" }), "thumbprint-mismatch");
+    expect(finding).toMatchObject({ severity: "medium", title: "Thumbprint differs, but the device authenticates: directory data inconsistent" });
+    expect(finding.remediation[0]).toMatch(/^Run a full directory sync/);
+    expect(finding.remediation.join(" ")).not.toMatch(/dsregcmd \/leave/);
+  });
+
+  it("says it cannot decode an X509 key whose thumbprint cannot be read, instead of a mismatch", () => {
+    const subject = makeDeviceSubject({ directory: makeDirectoryObject({ thumbprint: null, hasX509: true }) });
+    const finding = find(run(subject), "thumbprint-mismatch");
+    expect(finding).toMatchObject({ severity: "info", title: "Directory certificate cannot be decoded" });
+  });
 });
 
 describe("cert-validity-vs-registered", () => {
