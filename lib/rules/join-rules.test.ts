@@ -204,6 +204,21 @@ describe("object-deleted", () => {
     expect(finding.title).toBe("Device object deleted (restorable until 2025-04-06 14:00 UTC)");
     expect(finding.explanation).toContain("restorable for 30 days (preview)");
     expect(finding.remediation[0]).toMatch(/^Restore the object/);
+    // No portal view during the preview: Graph; and compliance waits for the next Intune check-in.
+    expect(finding.remediation[0]).toContain("POST /beta/directory/deletedItems/");
+    expect(finding.remediation[0]).not.toContain("Deleted devices (preview)");
+    expect(finding.remediation[0]).toContain("non-compliant until the device checks in with Intune");
+  });
+
+  // Hybrid joined objects are hard-deleted at once (https://learn.microsoft.com/entra/identity/devices/concept-soft-delete-devices).
+  it("never offers to restore a hybrid joined object, whatever JoinScope noticed", () => {
+    const subject = makeDeviceSubject({
+      report: makeSubjectReport({ parsed: deletedObjectReport() }),
+      directory: makeDirectoryObject({ deletedAt: "2025-03-08T22:10:00.000Z", deletedReason: "changed" }),
+    });
+    const finding = find(run(subject), "object-deleted");
+    expect(finding.title).not.toMatch(/restorable/);
+    expect(finding.remediation.join("\n")).not.toMatch(/Restore the object/);
   });
 
   it("no object ever seen: names the hostname candidates without claiming them", () => {
