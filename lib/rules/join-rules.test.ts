@@ -241,6 +241,18 @@ describe("object-deleted", () => {
 });
 
 describe("object-disabled", () => {
+  // A disabled Entra joined device cannot be signed in to with work accounts
+  // (https://learn.microsoft.com/entra/identity/devices/manage-device-identities).
+  it("says users cannot sign in to Windows when the disabled object is Entra joined", () => {
+    const subject = makeDeviceSubject({
+      report: makeSubjectReport({ parsed: makeEntraReport(), hostname: "PC-0177", computerDn: null }),
+      directory: makeEntraObject({ accountEnabled: false }),
+    });
+    expect(find(run(subject), "object-disabled").explanation).toContain("users cannot sign in to Windows");
+    const hybrid = makeDeviceSubject({ directory: makeDirectoryObject({ accountEnabled: false }) });
+    expect(find(run(hybrid), "object-disabled").explanation).not.toContain("cannot sign in to Windows");
+  });
+
   it("fires high (135011) while the machine reports", () => {
     const subject = makeDeviceSubject({
       directory: makeDirectoryObject({ accountEnabled: false }),

@@ -553,3 +553,30 @@ describe("device-key-recovery", () => {
     expect(deviceKeyRecoveryRule.evaluate(makeInput({ report: passed }))).toEqual([]);
   });
 });
+
+describe("network and MFA advice", () => {
+  // An authenticating proxy works when the computer authenticates silently; TLS inspection is what breaks device sign-in
+  // (https://learn.microsoft.com/entra/identity/devices/hybrid-join-plan).
+  it("does not forbid an authenticating proxy, only TLS inspection", () => {
+    const report = makePendingHybridReport({ extra: { "Diagnostic Data": { "DRS Discovery Test": "FAIL [0x801c0021]", "Error Phase": "discover" } } });
+    const steps = only(notJoinedRule.evaluate(makeInput({ report }))).remediation.join(" ");
+    expect(steps).not.toContain("without proxy authentication");
+    expect(steps).toContain("authenticate to it silently in the SYSTEM context");
+    expect(steps).toContain("TLS inspection");
+  });
+
+  // 0xCAA2000C / AADSTS50076 from WAM is an app's token request needing interaction, not the Windows sign-in.
+  it("does not advise changing Conditional Access for Windows sign-in on an MFA/interaction error", () => {
+    const report = makeReport({
+      azureAdPrt: false,
+      prtUpdateTime: null,
+      prtExpiryTime: null,
+      aadsts: "AADSTS50076",
+      extra: { "SSO State": { "Server Error Description": "AADSTS50076: Due to a configuration change made by your administrator, you must use multi-factor authentication." } },
+    });
+    const finding = only(prtMissingRule.evaluate(makeInput({ report })));
+    expect(finding.remediation.join(" ")).not.toMatch(/Change that policy so the Windows sign-in/);
+    expect(finding.remediation.join(" ")).toContain("Do not change Conditional Access for the Windows sign-in");
+    expect(finding.explanation).toContain("not the Windows sign-in");
+  });
+});

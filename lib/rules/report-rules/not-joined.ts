@@ -135,7 +135,7 @@ const DIAGNOSIS_EXPLANATIONS: Record<Diagnosis, string> = {
 
 const NETWORK_STEPS = [
   "Check the machine-wide WinHTTP proxy on the device (`netsh winhttp show proxy`): the join runs as SYSTEM and does not use the user's proxy settings.",
-  "Allow enterpriseregistration.windows.net, login.microsoftonline.com and device.login.microsoftonline.com from the device in the SYSTEM context, without proxy authentication or TLS inspection.",
+  "Allow enterpriseregistration.windows.net, login.microsoftonline.com and device.login.microsoftonline.com from the device in the SYSTEM context. An authenticating proxy is supported when the computer can authenticate to it silently in the SYSTEM context; only TLS inspection of these endpoints must be avoided (https://learn.microsoft.com/entra/identity/devices/hybrid-join-plan).",
 ];
 const RETRY =
   "Restart the device and sign in: the Automatic-Device-Join task retries at logon. Then capture `dsregcmd /status` again (the agent's SYSTEM capture shows the pre-join diagnostics).";
