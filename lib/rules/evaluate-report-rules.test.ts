@@ -35,7 +35,7 @@ describe("evaluateReportRules on healthy reports", () => {
   });
 });
 
-/** The deleted-object report of domain.md 2.3, with a software key, a certificate near its end, and the wrong tenant. */
+/** The healthy hybrid report (make-report.ts) after its object was deleted, with a software key, a certificate near its end, and the wrong tenant. */
 function brokenInput() {
   return makeInput({
     report: makeReport({

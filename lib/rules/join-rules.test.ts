@@ -38,7 +38,7 @@ const find = (findings: Finding[], rule: string): Finding => {
 const run = (subject: DeviceSubject, settings: Partial<DeviceRuleSettings> = {}) =>
   evaluateDeviceRules(subject, makeDeviceSettings(settings));
 
-/** The "Broken (object deleted)" variant of the sample in domain.md 2.3: same DeviceId and Thumbprint, auth fails. */
+/** The "Broken (object deleted)" variant of the healthy hybrid sample (make-report.ts): same DeviceId and Thumbprint, auth fails. */
 function deletedObjectReport(overrides: Parameters<typeof makeReport>[0] = {}) {
   return makeReport({
     deviceAuthStatus: "FAILED",

@@ -25,7 +25,7 @@ const only = (findings: Finding[]): Finding => {
   return findings[0]!;
 };
 
-/** The "Broken (object deleted)" variant of the sample in domain.md 2.3. */
+/** The healthy hybrid report (make-report.ts) after its object was deleted: DeviceAuthStatus FAILED, AADSTS50155. */
 function deletedObjectReport() {
   return makeReport({
     deviceAuthStatus: "FAILED",

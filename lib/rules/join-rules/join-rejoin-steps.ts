@@ -51,7 +51,7 @@ export interface JoinRejoinOptions {
 /**
  * The safe re-join sequence (build-rejoin-steps.ts) with the key-backup step made specific: it names
  * the keys the object holds, asks to check when unknown, and is left out when the object holds none.
- * A synced object always gets the hybrid sequence, which never deletes it in the cloud (domain.md 7.4).
+ * A synced object always gets the hybrid sequence, which never deletes it in the cloud (docs/domain.md, "Re-joining safely").
  */
 export function buildJoinRejoinSteps({ report, object, objectGone = false, softDeleted = false }: JoinRejoinOptions): string[] {
   const base = report ?? reportFromObject(object);

@@ -24,7 +24,7 @@ const DIAGNOSTIC_KEYS = [
 ] as const;
 type DiagnosticKey = (typeof DIAGNOSTIC_KEYS)[number];
 
-/** User Device Registration Admin events about join failures (domain.md section 5). */
+/** User Device Registration Admin events about join failures (docs/domain.md, "Error codes"). */
 const JOIN_EVENT_IDS = new Set([201, 204, 220, 304, 305, 307, 331, 332, 334, 335]);
 const MAX_JOIN_EVENTS = 3;
 
