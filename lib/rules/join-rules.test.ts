@@ -612,7 +612,7 @@ describe("evaluateDeviceRules determinism and catalogue", () => {
     });
   }
 
-  it("gives deep-equal findings twice and for any array order, sorted by severity, rule, title", () => {
+  it("gives deep-equal findings twice and for any array order, the primary first, then by severity, rule, title", () => {
     const subject = busySubject();
     const settings = makeDeviceSettings();
     const first = evaluateDeviceRules(subject, settings);
@@ -629,7 +629,9 @@ describe("evaluateDeviceRules determinism and catalogue", () => {
     };
     expect(evaluateDeviceRules(shuffled, settings)).toEqual(first);
     const order = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
-    const keys = first.map((finding) => `${order[finding.severity]}|${finding.rule}|${finding.title}`);
+    const pointsTo = first.find((f) => f.remediation[0]?.startsWith("Fix the primary cause first"));
+    const rest = pointsTo ? first.slice(1) : first;
+    const keys = rest.map((finding) => `${order[finding.severity]}|${finding.rule}|${finding.title}`);
     expect(keys).toEqual([...keys].sort());
     // the input is not mutated
     expect(subject).toEqual(busySubject());
@@ -649,5 +651,42 @@ describe("evaluateDeviceRules determinism and catalogue", () => {
       "stale-while-active",
       "thumbprint-mismatch",
     ]);
+  });
+});
+
+// One root cause, one remediation (docs/domain.md, "Re-joining safely").
+describe("the primary finding", () => {
+  it("a deleted hybrid device: object-deleted first and alone carries the re-join; the others point to it", () => {
+    const subject = makeDeviceSubject({
+      report: makeSubjectReport({ parsed: deletedObjectReport() }),
+      directory: makeDirectoryObject({ deletedAt: "2025-03-08T22:10:00.000Z", deletedReason: "deleted" }),
+      history: [{ kind: "deleted", at: "2025-03-08T22:10:00.000Z", detail: { reason: "deleted", displayName: "PC-0142" } }],
+    });
+    const findings = run(subject);
+    expect(ruleIds(findings)).toEqual(["device-auth-failed", "object-deleted", "prt-missing"]);
+    expect(findings[0]!.rule).toBe("object-deleted");
+    const withRejoin = findings.filter((f) => f.remediation.some((step) => /dsregcmd \/leave/.test(step)));
+    expect(withRejoin.map((f) => f.rule)).toEqual(["object-deleted"]);
+    for (const rule of ["device-auth-failed", "prt-missing"]) {
+      expect(find(findings, rule).remediation).toEqual([
+        `Fix the primary cause first: "${findings[0]!.title}" (object-deleted). Its steps resolve this finding too; nothing else is needed for it.`,
+      ]);
+    }
+  });
+
+  it("a disabled object explains the failed device authentication; an unrelated finding keeps its own steps", () => {
+    const subject = makeDeviceSubject({
+      report: makeSubjectReport({ parsed: makeReport({ deviceAuthStatus: "FAILED", azureAdPrt: false, aadsts: "AADSTS135011", tpmProtected: false }) }),
+      directory: makeDirectoryObject({ accountEnabled: false }),
+    });
+    const findings = run(subject);
+    expect(findings[0]!.rule).toBe("object-disabled");
+    expect(find(findings, "device-auth-failed").remediation[0]).toMatch(/^Fix the primary cause first: .*\(object-disabled\)/);
+    expect(find(findings, "tpm-not-protected").remediation[0]).not.toMatch(/^Fix the primary cause first/);
+  });
+
+  it("changes nothing for a device with one finding", () => {
+    const subject = makeDeviceSubject({ directory: makeDirectoryObject({ accountEnabled: false }) });
+    expect(find(run(subject), "object-disabled").remediation[0]).not.toMatch(/^Fix the primary cause first/);
   });
 });
