@@ -9,6 +9,7 @@ import { createServer } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { applyForwardedHeaderPolicy } from "./lib/forwarded-headers.mjs";
 
 process.env.NODE_ENV = "production";
 process.env.NEXT_TELEMETRY_DISABLED ??= "1";
@@ -44,15 +45,12 @@ const FAST_PATH = Symbol.for("joinscope.fastPath");
 // Per-client limits (login, failed authentication) key on the connection's address: record it in a header the app
 // reads (lib/http/client-address.ts), replacing any copy the client sent.
 const CLIENT_ADDRESS_HEADER = "x-joinscope-client-address";
-// Forwarded headers are a proxy's statement about the client. Without a proxy the operator declared
-// (JOINSCOPE_TRUST_PROXY), they are whatever the client wrote, so they go before anything reads them: Next.js
-// fills in its own from the connection (Host, the socket), and its server-action CSRF check compares Origin with
-// X-Forwarded-Host before Host (https://nextjs.org/docs/app/api-reference/config/next-config-js/serverActions),
-// which a forged X-Forwarded-Host equal to a foreign Origin would otherwise pass.
-const FORWARDED_HEADERS = ["forwarded", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-for", "x-forwarded-port"];
+// Forwarded headers are a proxy's statement about the client; without a proxy the operator declared they are the
+// client's own, and go before anything reads them. Next.js's server-action CSRF check compares Origin with
+// X-Forwarded-Host: a forged one equal to a foreign Origin passed it (scripts/lib/forwarded-headers.mjs).
 const trustProxy = config.trustProxy === true;
 const server = createServer((req, res) => {
-  if (!trustProxy) for (const name of FORWARDED_HEADERS) delete req.headers[name];
+  applyForwardedHeaderPolicy(req.headers, trustProxy);
   req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? "";
   const fastPath = globalThis[FAST_PATH];
   if (typeof fastPath === "function" && fastPath(req, res)) return;
