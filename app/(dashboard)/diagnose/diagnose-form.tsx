@@ -128,7 +128,7 @@ export function DiagnoseForm({ tenantLabel }: { tenantLabel: string | null }) {
         </div>
         <div className="mt-4 flex flex-wrap items-center justify-between gap-3">
           <p id="diagnose-help" className="text-xs text-slate-500 dark:text-slate-400">
-            Nothing is stored: Diagnose is a scratchpad. Run <code className="font-mono">dsregcmd /status</code> in the affected user&apos;s session, not elevated.
+            Nothing is stored: Diagnose is a scratchpad. Run <code className="font-mono">dsregcmd /status</code> in the affected user&apos;s own session (elevated is fine; not as SYSTEM or another account).
             {tenantLabel ? <> Tenant checks use {tenantLabel}.</> : null}
           </p>
           <div className="flex gap-2">
