@@ -72,25 +72,3 @@ export const LapsPageSchema = z
     "@odata.nextLink": z.string().url().optional(),
   })
   .passthrough();
-
-/** The fields JoinScope asks Graph for (shared/domain.md §3): $select lowers the request's RU cost. */
-export const DEVICE_SELECT = [
-  "id",
-  "deviceId",
-  "displayName",
-  "accountEnabled",
-  "trustType",
-  "profileType",
-  "registrationDateTime",
-  "approximateLastSignInDateTime",
-  "createdDateTime",
-  "operatingSystem",
-  "operatingSystemVersion",
-  "isCompliant",
-  "isManaged",
-  "mdmAppId",
-  "onPremisesSyncEnabled",
-  "onPremisesLastSyncDateTime",
-  "physicalIds",
-  "alternativeSecurityIds",
-].join(",");

@@ -4,7 +4,8 @@ import {
   hasX509AlternativeSecurityId,
   thumbprintFromAlternativeSecurityIds,
 } from "@/lib/graph/alternative-security-ids";
-import { DEVICE_SELECT, type GraphDevice } from "@/lib/graph/graph-schemas";
+import type { GraphDevice } from "@/lib/graph/graph-schemas";
+import { DEVICE_SELECT_PROPERTIES } from "@/lib/graph/sync-requests";
 import { sortedStringify } from "./legacy-device-hash";
 
 /** The columns JoinScope derives from one Graph device object (everything but tenant and bookkeeping). */
@@ -70,8 +71,11 @@ export function mapGraphDevice(device: GraphDevice): DeviceColumns {
   };
 }
 
-/** Every property JoinScope selects has a column of its own (DeviceColumns). */
-const COLUMN_PROPERTIES = new Set(DEVICE_SELECT.split(","));
+/**
+ * Every property JoinScope selects has a column of its own (DeviceColumns), and so has createdDateTime, which it
+ * no longer selects (undocumented for devices) but keeps for rows stored before and objects that carry it.
+ */
+const COLUMN_PROPERTIES: ReadonlySet<string> = new Set([...DEVICE_SELECT_PROPERTIES, "createdDateTime"]);
 const NO_OTHER_PROPERTIES: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 
 function propertiesWithoutColumn(device: GraphDevice): Record<string, unknown> {

@@ -5,7 +5,8 @@ import type { Db } from "@/lib/db/client";
 import { directDb, type DirectDb, type Statement } from "@/lib/db/direct";
 import { acquireLease, releaseLease, type Lease } from "@/lib/db/lease";
 import { createGraphClient, type GraphClient, type GraphFailure } from "@/lib/graph/graph-client";
-import { DeltaPageSchema, DEVICE_SELECT, DevicePageSchema, isRemoved, type GraphDevice } from "@/lib/graph/graph-schemas";
+import { DeltaPageSchema, DevicePageSchema, isRemoved, type GraphDevice } from "@/lib/graph/graph-schemas";
+import { DELTA_LATEST_REQUEST, devicesFirstPageRequest } from "@/lib/graph/sync-requests";
 import type { ResilienceOptions } from "@/lib/graph/resilience-middleware";
 import { reevaluateAllFindings, reevaluateFindings } from "@/lib/findings/reevaluate-findings";
 import { mapDevicePage, planDevicePage, type PageCounts } from "./write-device-page";
@@ -210,14 +211,14 @@ async function fullSync(ctx: Ctx): Promise<void> {
   const pageSize = options.pageSize ?? 999;
   // Take the delta token first: changes made while we page through /devices arrive in the next delta.
   if (!run.pendingDeltaLink) {
-    const latest = await graph.get(`/devices/delta?$select=${DEVICE_SELECT}&$deltatoken=latest`, DeltaPageSchema);
+    const latest = await graph.get(DELTA_LATEST_REQUEST, DeltaPageSchema);
     if (!latest.ok) throw stopFor(latest.error);
     const link = latest.data["@odata.deltaLink"];
     if (!link) throw new SyncStop("graph", "Graph returned no deltaLink for $deltatoken=latest");
     run.pendingDeltaLink = link;
     await db.syncRun.update({ where: { id: run.id }, data: { pendingDeltaLink: link } });
   }
-  const first = run.mode === "full" && run.resumeLink ? run.resumeLink : `/devices?$select=${DEVICE_SELECT}&$top=${pageSize}`;
+  const first = run.mode === "full" && run.resumeLink ? run.resumeLink : devicesFirstPageRequest(pageSize);
   // Key presence is paged through alongside /devices (it is only network-bound) and stored at the end.
   const keyPresence = options.checkKeyPresence !== false ? collectKeyPresence(graph) : null;
   try {

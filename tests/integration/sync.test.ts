@@ -10,7 +10,8 @@ import type { SimulatorHandle } from "@/lib/simulator/server";
 import { getDeviceTimeline } from "@/lib/findings/get-device-timeline";
 import { findDeviceDetail } from "@/lib/queries/find-device-detail";
 import { createGraphClient } from "@/lib/graph/graph-client";
-import { DEVICE_SELECT, DevicePageSchema } from "@/lib/graph/graph-schemas";
+import { DevicePageSchema } from "@/lib/graph/graph-schemas";
+import { devicesFirstPageRequest } from "@/lib/graph/sync-requests";
 import { legacyHashDevice } from "@/lib/sync/legacy-device-hash";
 import { runSync } from "@/lib/sync/run-sync";
 import { countRows } from "../setup/factories";
@@ -299,7 +300,7 @@ describe("what a page writes", () => {
       expect((await runSync(db, { tenantRef: t.tenantRef, mode: "full", trigger: "test", resilience: fast })).ok).toBe(true);
       // As an upgraded database holds them: every row's rawHash in the old format, of the object Graph returned.
       const graph = createGraphClient({ tenantId: t.tenantId, clientId: t.clientId, credential: { kind: "secret", clientSecret: t.clientSecret }, cloud: { authorityHost: t.sim.authorityHost, graphBaseUrl: t.sim.graphBaseUrl } });
-      const page = await graph.get(`/devices?$select=${DEVICE_SELECT}&$top=999`, DevicePageSchema);
+      const page = await graph.get(devicesFirstPageRequest(999), DevicePageSchema);
       if (!page.ok) throw new Error(page.error.message);
       for (const d of page.data.value) {
         await db.directoryDevice.update({ where: { tenantRef_objectId: { tenantRef: t.tenantRef, objectId: d.id } }, data: { rawHash: legacyHashDevice(d) } });
