@@ -200,9 +200,11 @@ describe("Graph", () => {
     store.addDevice(added);
 
     const delta = await followDelta(client, full.deltaLink);
+    // Entries apply in order, the last one per object winning (a round may repeat or replay objects).
     const byId = new Map(delta.items.map((i) => [i.id, i]));
-    expect(delta.items).toHaveLength(4);
-    expect(byId.get(changed.id)).toEqual({ id: changed.id, deviceId: changed.deviceId, displayName: changed.displayName, accountEnabled: false });
+    for (const id of [changed.id, hard.id, soft.id, added.id]) expect(byId.has(id)).toBe(true);
+    // Strict delta (https://learn.microsoft.com/graph/delta-query-overview): an update carries its id and what changed.
+    expect(byId.get(changed.id)).toEqual({ id: changed.id, accountEnabled: false });
     expect(byId.get(hard.id)).toEqual({ id: hard.id, "@removed": { reason: "deleted" } });
     expect(byId.get(soft.id)).toEqual({ id: soft.id, "@removed": { reason: "changed" } });
     expect(byId.get(added.id)).toMatchObject({ displayName: "PC-NEW" });
@@ -213,6 +215,75 @@ describe("Graph", () => {
     const deleted = await client.api("/directory/deletedItems/microsoft.graph.device").version("beta").get();
     expect(deleted.value.map((d: GraphDevice) => d.id)).toContain(soft.id);
     store.restoreDevice(soft.id);
+  });
+
+  it("sends partial objects, omits unset properties, and replays a removal before a restore in the same round", async () => {
+    const token = await tokenFor();
+    const select = "id,deviceId,displayName,accountEnabled,onPremisesSyncEnabled,registrationDateTime";
+    let page = (await get(`/v1.0/devices/delta?$select=${select}&$top=999`, token)).body;
+    while (page["@odata.nextLink"]) page = (await get(page["@odata.nextLink"], token)).body;
+    const store = sim.state.tenant(tenant.tenantId);
+    const [renamed, bounced] = store.listDevices().slice(10, 12) as [GraphDevice, GraphDevice];
+    const created: GraphDevice = { ...renamed, id: "0d2f6a55-1a1b-4c4c-9d9d-0000000000a1", deviceId: "0d2f6a55-1a1b-4c4c-9d9d-0000000000a2", onPremisesSyncEnabled: null, displayName: "PC-UNSET" };
+    store.updateDevice(renamed.id, { displayName: "PC-RENAMED", operatingSystem: "Linux" });
+    store.deleteDevice(bounced.id, { soft: true });
+    store.restoreDevice(bounced.id);
+    store.addDevice(created);
+    const items: any[] = [];
+    let link: string | undefined = page["@odata.deltaLink"];
+    while (link) {
+      const p = (await get(link, token)).body;
+      items.push(...p.value);
+      link = p["@odata.nextLink"];
+    }
+    const last = new Map(items.map((i) => [i.id, i]));
+    // operatingSystem changed too, but only selected properties are sent.
+    expect(last.get(renamed.id)).toEqual({ id: renamed.id, displayName: "PC-RENAMED" });
+    // A new object: the properties that are set; onPremisesSyncEnabled was never set, so it is left out.
+    expect(last.get(created.id)).not.toHaveProperty("onPremisesSyncEnabled");
+    expect(last.get(created.id)).toMatchObject({ id: created.id, displayName: "PC-UNSET", deviceId: created.deviceId });
+    const bouncedEntries = items.filter((i) => i.id === bounced.id);
+    expect(bouncedEntries[0]).toEqual({ id: bounced.id, "@removed": { reason: "changed" } });
+    expect(bouncedEntries.at(-1)).toMatchObject({ id: bounced.id, displayName: bounced.displayName });
+    store.deleteDevice(created.id);
+  });
+
+  it("resolves a round's later pages at the time they are served: an object changed while paging shows its new state", async () => {
+    const token = await tokenFor();
+    const first = (await get("/v1.0/devices/delta?$select=id,displayName&$top=100", token)).body;
+    const store = sim.state.tenant(tenant.tenantId);
+    const servedIds = new Set(first.value.map((d: { id: string }) => d.id));
+    const later = store.listDevices().find((d) => !servedIds.has(d.id))!;
+    store.updateDevice(later.id, { displayName: "PC-CHANGED-WHILE-PAGED" });
+    const items: any[] = [];
+    let link: string | undefined = first["@odata.nextLink"];
+    let deltaLink = "";
+    while (link) {
+      const p = (await get(link, token)).body;
+      items.push(...p.value);
+      link = p["@odata.nextLink"];
+      deltaLink = p["@odata.deltaLink"] ?? deltaLink;
+    }
+    expect(items.find((i) => i.id === later.id)).toMatchObject({ displayName: "PC-CHANGED-WHILE-PAGED" });
+    // The round's token predates the change: the next round replays it.
+    const next = (await get(deltaLink, token)).body;
+    expect(next.value.find((i: { id: string }) => i.id === later.id)).toEqual({ id: later.id, displayName: "PC-CHANGED-WHILE-PAGED" });
+  });
+
+  it("answers an expired page token: 400 Directory_ExpiredPageToken on /devices", async () => {
+    let clock = Date.now();
+    const short = await startSimulator({ tenants: [createSimTenant({ seed: 5, deviceCount: 30 }).tenant], now: () => clock, pageTokenLifetimeMs: 60_000 });
+    try {
+      const t = short.issueAccessToken({ tenantId: short.tenants[0]!.tenantId, lifetimeSeconds: 7200 });
+      const res = await caFetch(`${short.graphBaseUrl}/v1.0/devices?$select=id&$top=5`, { headers: { authorization: `Bearer ${t}` } });
+      const body: any = await res.json();
+      clock += 61_000;
+      const expired = await caFetch(body["@odata.nextLink"], { headers: { authorization: `Bearer ${t}` } });
+      expect(expired.status).toBe(400);
+      expect(((await expired.json()) as any).error.code).toBe("Directory_ExpiredPageToken");
+    } finally {
+      await short.close();
+    }
   });
 
   it("answers an expired delta token with 400 syncStateNotFound and a service reset with 410", async () => {
