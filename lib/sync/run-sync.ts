@@ -9,7 +9,8 @@ import { DeltaPageSchema, DevicePageSchema, isRemoved, type GraphDevice } from "
 import { DELTA_LATEST_REQUEST, devicesFirstPageRequest } from "@/lib/graph/sync-requests";
 import type { ResilienceOptions } from "@/lib/graph/resilience-middleware";
 import { reevaluateAllFindings, reevaluateFindings } from "@/lib/findings/reevaluate-findings";
-import { mapDevicePage, planDevicePage, type PageCounts } from "./write-device-page";
+import { log } from "@/lib/http/logger";
+import { mapDevicePage, planDeltaPage, planDevicePage, type DeltaPageEntry, type PageCounts } from "./write-device-page";
 import { loadTenantApp } from "./load-tenant-app";
 import { openSyncConnection, type SyncConnection } from "./open-sync-connection";
 import { collectKeyPresence, storeKeyPresence, type KeyPresence } from "./record-key-presence";
@@ -296,16 +297,24 @@ async function deltaSync(ctx: Ctx): Promise<"done" | "expired"> {
   if (!first) throw new SyncStop("graph", "No delta link stored");
   try {
     await pageThrough(ctx, first, DeltaPageSchema, (page, next) => {
-      const devices: GraphDevice[] = [];
-      const removed: { id: string; reason: "changed" | "deleted" }[] = [];
+      // The page's entries in Graph's order: planDeltaPage applies them in that order, the last one winning.
+      const entries: DeltaPageEntry[] = [];
+      const unknownReasons = new Set<string>();
       for (const entry of page.value) {
-        if (isRemoved(entry)) removed.push({ id: entry.id, reason: entry["@removed"].reason });
-        else devices.push(entry as GraphDevice);
+        if (!isRemoved(entry)) {
+          entries.push({ kind: "object", device: entry as GraphDevice });
+          continue;
+        }
+        const reason = entry["@removed"].reason;
+        if (reason !== "changed" && reason !== "deleted") unknownReasons.add(reason);
+        entries.push({ kind: "removed", id: entry.id, reason: reason === "deleted" ? "deleted" : "changed" });
       }
-      const mapped = mapDevicePage(devices);
-      const objectIds = [...mapped.map((d) => d.objectId), ...removed.map((r) => r.id)];
+      if (unknownReasons.size) {
+        log("warn", "Graph sent an undocumented @removed reason; treated as 'changed' (soft delete)", { tenantRef: options.tenantRef, runId: run.id, reasons: [...unknownReasons] });
+      }
+      const objectIds = [...new Set(entries.map((e) => (e.kind === "object" ? e.device.id : e.id)))];
       const plan = async (direct: DirectDb, at: Date) => {
-        const write = await planDevicePage(direct, { tenantRef: options.tenantRef, devices, removed, mode: "delta", now: at, syncRunRef: run.id }, mapped);
+        const write = await planDeltaPage(direct, { tenantRef: options.tenantRef, entries, now: at, syncRunRef: run.id });
         const deltaLink = page["@odata.deltaLink"];
         if (deltaLink && !next) {
           // The last page: the new delta link and the run's end commit with it (one transaction fewer at the end).

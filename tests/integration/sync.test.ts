@@ -13,6 +13,7 @@ import { createGraphClient } from "@/lib/graph/graph-client";
 import { DevicePageSchema } from "@/lib/graph/graph-schemas";
 import { devicesFirstPageRequest } from "@/lib/graph/sync-requests";
 import { legacyHashDevice } from "@/lib/sync/legacy-device-hash";
+import { isColumnsHash, jsonHashDevice } from "@/lib/sync/map-graph-device";
 import { runSync } from "@/lib/sync/run-sync";
 import { countRows } from "../setup/factories";
 import { expectDirectoryMatches, startSimulatedTenant } from "../setup/simulated-tenant";
@@ -302,8 +303,9 @@ describe("what a page writes", () => {
       const graph = createGraphClient({ tenantId: t.tenantId, clientId: t.clientId, credential: { kind: "secret", clientSecret: t.clientSecret }, cloud: { authorityHost: t.sim.authorityHost, graphBaseUrl: t.sim.graphBaseUrl } });
       const page = await graph.get(devicesFirstPageRequest(999), DevicePageSchema);
       if (!page.ok) throw new Error(page.error.message);
-      for (const d of page.data.value) {
-        await db.directoryDevice.update({ where: { tenantRef_objectId: { tenantRef: t.tenantRef, objectId: d.id } }, data: { rawHash: legacyHashDevice(d) } });
+      // Half in the format before decision 007, half in decision 007's JSON hash.
+      for (const [i, d] of page.data.value.entries()) {
+        await db.directoryDevice.update({ where: { tenantRef_objectId: { tenantRef: t.tenantRef, objectId: d.id } }, data: { rawHash: i % 2 ? legacyHashDevice(d) : jsonHashDevice(d) } });
       }
       const store = t.sim.state.tenant(t.tenantId);
       const renamed = store.listDevices()[5]!;
@@ -312,7 +314,7 @@ describe("what a page writes", () => {
       const outcome = await runSync(db, { tenantRef: t.tenantRef, mode: "full", trigger: "test", resilience: fast, now: () => new Date(Date.now() + 60_000) });
       expect(outcome.ok && outcome.run).toMatchObject({ changed: 1, added: 0 });
       const hashes = await db.directoryDevice.findMany({ where: { tenantRef: t.tenantRef }, select: { rawHash: true } });
-      expect(hashes.every((h) => h.rawHash?.length === 43)).toBe(true);
+      expect(hashes.every((h) => isColumnsHash(h.rawHash))).toBe(true);
       const changes = await db.directoryChange.findMany({ where: { tenantRef: t.tenantRef }, select: { objectId: true, kind: true } });
       expect(changes).toEqual([{ objectId: renamed.id, kind: "changed" }]);
       // And the next sync compares the new hashes: nothing changed.
