@@ -240,7 +240,9 @@ export async function planDeltaPage(direct: DirectDb, input: DeltaPageInput): Pr
     }
     seen++;
     const state = stateOf(entry.device.id);
-    state.columns = mergeDeltaEntry(state.columns, entry.device);
+    // An object that is deleted (or unknown) at this point comes back as a new object, which Graph sends with every
+    // property that is set and without the ones that are not: it is not merged into what was stored before.
+    state.columns = mergeDeltaEntry(state.deleted ? null : state.columns, entry.device);
     state.deleted = null;
   }
 
