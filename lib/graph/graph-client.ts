@@ -1,6 +1,7 @@
 import "server-only";
 import { AuthenticationHandler, Client, HTTPMessageHandler, ResponseType } from "@microsoft/microsoft-graph-client";
 import type { z } from "zod";
+import pkg from "../../package.json";
 import { acquireGraphToken, type AuthFailure, type TenantAppConfig } from "./msal-client";
 import { ResilienceMiddleware, type ResilienceOptions, type ResilienceStats } from "./resilience-middleware";
 
@@ -20,6 +21,13 @@ export interface GraphClient {
   readonly stats: ResilienceStats;
   readonly baseUrl: string;
 }
+
+/**
+ * Sent with every request. BitLocker's and LAPS's list endpoints require a User-Agent naming the calling
+ * application, and document ocp-client-name/-version for Microsoft's troubleshooting
+ * (https://learn.microsoft.com/graph/api/bitlocker-list-recoverykeys#request-headers).
+ */
+const REQUEST_HEADERS = { "User-Agent": `JoinScope/${pkg.version}`, "ocp-client-name": "JoinScope", "ocp-client-version": pkg.version };
 
 class AuthError extends Error {
   constructor(readonly auth: AuthFailure) {
@@ -62,7 +70,7 @@ export function createGraphClient(app: TenantAppConfig, resilience: ResilienceOp
     async get(pathOrUrl, schema, options = {}) {
       let response: Response;
       try {
-        let request = client.api(pathOrUrl).responseType(ResponseType.RAW);
+        let request = client.api(pathOrUrl).responseType(ResponseType.RAW).headers(REQUEST_HEADERS);
         if (options.version) request = request.version(options.version);
         response = (await request.get()) as Response;
       } catch (error) {

@@ -48,7 +48,7 @@ function graphClient(accessToken: string): Client {
 }
 
 async function get(path: string, token: string | null): Promise<{ status: number; headers: Headers; body: any }> {
-  const res = await caFetch(path.startsWith("https://") ? path : `${sim.graphBaseUrl}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const res = await caFetch(path.startsWith("https://") ? path : `${sim.graphBaseUrl}${path}`, { headers: { "user-agent": "server.test", ...(token ? { authorization: `Bearer ${token}` } : {}) } });
   return { status: res.status, headers: res.headers, body: await res.json() };
 }
 
@@ -382,6 +382,38 @@ describe("Graph", () => {
     const laps = await get("/v1.0/directory/deviceLocalCredentials", token);
     expect(laps.status).toBe(200);
     expect(laps.body.value[0]).toEqual(expect.objectContaining({ id: expect.any(String), deviceName: expect.any(String), lastBackupDateTime: expect.any(String), refreshDateTime: expect.any(String) }));
+  });
+
+  it("refuses $top on the BitLocker list and a request without User-Agent on BitLocker and LAPS, as documented", async () => {
+    const token = await tokenFor();
+    const top = await get("/v1.0/informationProtection/bitlocker/recoveryKeys?$top=1", token);
+    expect(top.status).toBe(400);
+    expect(top.body.error).toMatchObject({ code: "BadRequest", message: expect.stringContaining("'Top' is not allowed") });
+    const { request } = await import("node:https");
+    const withoutUserAgent = (path: string) =>
+      new Promise<{ status: number; body: any }>((resolve, reject) => {
+        // node:https sends no User-Agent unless told to (fetch would send its own).
+        const req = request(`${sim.graphBaseUrl}${path}`, { ca: sim.caPem, headers: { authorization: `Bearer ${token}` } }, (res) => {
+          let text = "";
+          res.on("data", (c) => (text += c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    for (const path of ["/v1.0/informationProtection/bitlocker/recoveryKeys", "/v1.0/directory/deviceLocalCredentials"]) {
+      const refused = await withoutUserAgent(path);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.message).toMatch(/User-Agent/);
+    }
+    expect((await withoutUserAgent("/v1.0/devices?$select=id&$top=1")).status).toBe(200);
+    expect((await get("/v1.0/directory/deviceLocalCredentials?$top=2&$select=id,deviceName", token)).status).toBe(200);
+  });
+
+  it("refuses $select of a property the v1.0 device resource does not document (createdDateTime)", async () => {
+    const res = await get("/v1.0/devices?$select=id,createdDateTime", await tokenFor());
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: "Request_BadRequest", message: "Could not find a property named 'createdDateTime' on type 'microsoft.graph.device'." });
   });
 
   it("validates query options like Graph and sets the throttling headers", async () => {

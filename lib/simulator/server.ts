@@ -68,6 +68,8 @@ export interface RequestLogEntry {
   method: string;
   /** Path and query string as received. */
   path: string;
+  /** The request's User-Agent header (null when absent). */
+  userAgent: string | null;
   /** 0 when the socket was reset by a fault. */
   status: number;
   durationMs: number;
@@ -950,8 +952,31 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
     return simpleCollection(ctx, items, `${ctx.origin}/beta/$metadata#directory/deletedItems/microsoft.graph.device`, ctx.url.pathname);
   };
 
+  /**
+   * BitLocker's and LAPS's list endpoints document `User-Agent` as a required request header
+   * (https://learn.microsoft.com/graph/api/bitlocker-list-recoverykeys,
+   * https://learn.microsoft.com/graph/api/directory-list-devicelocalcredentials): a request without one is refused.
+   */
+  const requireUserAgent = (ctx: RequestContext): void => {
+    if (!(ctx.req.headers["user-agent"] ?? "").trim()) {
+      throw graphError(ctx, 400, "BadRequest", "The 'User-Agent' header is required for this request.", {}, now());
+    }
+  };
+
+  /** An OData query option the endpoint does not support, refused as Graph's query validation does. */
+  const refuseQueryOption = (ctx: RequestContext, option: string, name: string): void => {
+    if (ctx.url.searchParams.has(option)) {
+      throw graphError(ctx, 400, "BadRequest", `Query option '${name}' is not allowed. To allow it, set the 'AllowedQueryOptions' property on EnableQueryAttribute or QueryValidationSettings.`, {}, now());
+    }
+  };
+
   const bitlockerRoute = (ctx: RequestContext): string => {
     const q = ctx.url.searchParams;
+    requireUserAgent(ctx);
+    // "This method does not support $top" (bitlocker-list-recoverykeys); it documents $filter by deviceId only.
+    refuseQueryOption(ctx, "$top", "Top");
+    refuseQueryOption(ctx, "$orderby", "OrderBy");
+    refuseQueryOption(ctx, "$search", "Search");
     const wantsKey = (q.get("$select") ?? "").split(",").map((s) => s.trim()).includes("key");
     const { tenant, appId } = authenticate(ctx, wantsKey ? ["BitlockerKey.Read.All"] : READ_BITLOCKER_BASIC);
     chargeResourceUnits(ctx, tenant, appId);
@@ -969,6 +994,8 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
 
   const lapsRoute = (ctx: RequestContext): string => {
     const q = ctx.url.searchParams;
+    // $select, $filter, $search, $orderby, $top, $count and $skiptoken are documented (directory-list-devicelocalcredentials).
+    requireUserAgent(ctx);
     const wantsPasswords = (q.get("$select") ?? "").split(",").map((s) => s.trim()).includes("credentials");
     const { tenant, appId } = authenticate(ctx, wantsPasswords ? ["DeviceLocalCredential.Read.All"] : READ_LAPS_BASIC);
     chargeResourceUnits(ctx, tenant, appId);
@@ -1050,7 +1077,7 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
     let faultKind: FaultKind | null = null;
     const log = (status: number) => {
       if (requestLog.length >= REQUEST_LOG_MAX) requestLog.splice(0, requestLog.length - REQUEST_LOG_MAX + 1);
-      requestLog.push({ time: new Date(started).toISOString(), method: req.method ?? "GET", path: pathAndQuery, status, durationMs: now() - started, tenantId: ctx.tenantId, requestId, fault: faultKind });
+      requestLog.push({ time: new Date(started).toISOString(), method: req.method ?? "GET", path: pathAndQuery, userAgent: req.headers["user-agent"] ?? null, status, durationMs: now() - started, tenantId: ctx.tenantId, requestId, fault: faultKind });
     };
 
     const baseHeaders: Record<string, string> = {

@@ -370,6 +370,12 @@ describe("key presence", () => {
       expect((await runSync(db, { tenantRef: t.tenantRef, mode: "full", trigger: "test", resilience: fast })).ok).toBe(true);
       expect((await flags(deviceId)).hasBitlockerKeys).toBe(true);
       expect((await flags(lapsId)).hasLapsPassword).toBe(true);
+      // As documented (bitlocker-list-recoverykeys, directory-list-devicelocalcredentials): no $top on the BitLocker
+      // list, and a User-Agent naming JoinScope on both.
+      const keyRequests = t.sim.requestLog.filter((e) => /recoveryKeys|deviceLocalCredentials/.test(e.path));
+      expect(keyRequests.length).toBeGreaterThanOrEqual(2);
+      for (const e of keyRequests) expect(e).toMatchObject({ status: 200, userAgent: expect.stringMatching(/^JoinScope\//) });
+      expect(keyRequests.filter((e) => e.path.includes("recoveryKeys") && /[?&]\$top=/.test(e.path))).toEqual([]);
       const counts = async () => ({
         bitlocker: await db.directoryDevice.count({ where: { tenantRef: t.tenantRef, hasBitlockerKeys: true } }),
         laps: await db.directoryDevice.count({ where: { tenantRef: t.tenantRef, hasLapsPassword: true } }),
