@@ -2,7 +2,7 @@ import "server-only";
 import { AuthenticationHandler, Client, HTTPMessageHandler, ResponseType } from "@microsoft/microsoft-graph-client";
 import type { z } from "zod";
 import pkg from "../../package.json";
-import { acquireGraphToken, type AuthFailure, type TenantAppConfig } from "./msal-client";
+import { acquireGraphToken, type AuthFailure, type TenantAppConfig, type TokenResult } from "./msal-client";
 import { ResilienceMiddleware, type ResilienceOptions, type ResilienceStats } from "./resilience-middleware";
 
 export type GraphFailure =
@@ -39,14 +39,15 @@ class AuthError extends Error {
  * A Microsoft Graph client for one tenant: the official SDK's middleware chain with MSAL app-only auth,
  * JoinScope's retry/throttle policy and the tenant's request budget.
  */
-export function createGraphClient(app: TenantAppConfig, resilience: ResilienceOptions = {}): GraphClient {
+export function createGraphClient(app: TenantAppConfig, resilience: ResilienceOptions = {}, options: { token?: () => Promise<TokenResult> } = {}): GraphClient {
   const retry = new ResilienceMiddleware(`${app.tenantId}|${app.clientId}`, resilience);
   // The SDK wraps whatever the auth provider throws in its own GraphError, so the failure is also kept
   // here and read back when a request fails.
   let lastAuthFailure: AuthFailure | null = null;
+  // options.token: where the bearer token comes from instead of MSAL's cache (Test connection's fresh token).
   const auth = new AuthenticationHandler({
     getAccessToken: async () => {
-      const token = await acquireGraphToken(app);
+      const token = await (options.token ? options.token() : acquireGraphToken(app));
       if (!token.ok) {
         lastAuthFailure = token.error;
         throw new AuthError(token.error);

@@ -149,6 +149,13 @@ export interface SimulatorHandle {
   /** Every delta token issued so far answers 410 Gone (service-side reset). */
   resetDeltaState(): void;
   setLatency(ms: number): void;
+  /**
+   * Admin consent granted (or revoked) while JoinScope runs: tokens issued from now on carry these roles; tokens
+   * issued before keep theirs until they expire, as Entra's do.
+   */
+  setAppPermissions(tenantId: string, clientId: string, permissions: string[]): void;
+  /** The app's client secret expires: the token endpoint answers 401 AADSTS7000222 for it from now on. */
+  expireClientSecret(tenantId: string, clientId?: string): void;
   /** Issues an access token directly (e.g. an already-expired one for 401 tests). */
   issueAccessToken(options: { tenantId: string; clientId?: string; roles?: string[]; lifetimeSeconds?: number }): string;
   requestLog: RequestLogEntry[];
@@ -294,7 +301,7 @@ interface DeltaSession {
 interface TenantRuntime {
   config: SimTenant;
   store: DeviceStore;
-  apps: Map<string, SimApp & { certs: Array<{ sha1: string; sha256: string; cert: X509Certificate }> }>;
+  apps: Map<string, SimApp & { certs: Array<{ sha1: string; sha256: string; cert: X509Certificate }>; secretExpired?: boolean }>;
   domains: Set<string>;
   /** Delta bookkeeping. */
   nextDeltaSerial: number;
@@ -536,6 +543,10 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
       const given = Buffer.from(secret);
       if (!app.clientSecret || expected.length !== given.length || !timingSafeEqual(expected, given)) {
         throw entraError(ctx, 401, "invalid_client", 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.clientId}'.`);
+      }
+      if (app.secretExpired) {
+        // https://learn.microsoft.com/entra/identity-platform/reference-error-codes: AADSTS7000222, InvalidClientSecretExpiredKeysProvided.
+        throw entraError(ctx, 401, "invalid_client", 7000222, `The provided client secret keys for app '${app.clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`);
       }
       appidacr = "1";
     } else {
@@ -1209,6 +1220,17 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
     },
     setLatency: (ms) => {
       latencyMs = ms;
+    },
+    setAppPermissions: (tenantId, clientId, permissions) => {
+      const app = tenants.get(tenantId.toLowerCase())?.apps.get(clientId.toLowerCase());
+      if (!app) throw new Error(`unknown app ${clientId} in ${tenantId}`);
+      app.permissions = [...permissions];
+    },
+    expireClientSecret: (tenantId, clientId) => {
+      const tenant = tenants.get(tenantId.toLowerCase());
+      const app = tenant?.apps.get((clientId ?? tenant.config.clientId).toLowerCase());
+      if (!app) throw new Error(`unknown app ${clientId ?? ""} in ${tenantId}`);
+      app.secretExpired = true;
     },
     issueAccessToken: ({ tenantId, clientId, roles, lifetimeSeconds }) => {
       const tenant = tenants.get(tenantId.toLowerCase());

@@ -11,7 +11,7 @@ import { getDeviceTimeline } from "@/lib/findings/get-device-timeline";
 import { findDeviceDetail } from "@/lib/queries/find-device-detail";
 import { createGraphClient } from "@/lib/graph/graph-client";
 import { DevicePageSchema } from "@/lib/graph/graph-schemas";
-import { devicesFirstPageRequest } from "@/lib/graph/sync-requests";
+import { DEVICE_SELECT, devicesFirstPageRequest } from "@/lib/graph/sync-requests";
 import { legacyHashDevice } from "@/lib/sync/legacy-device-hash";
 import { isColumnsHash, jsonHashDevice } from "@/lib/sync/map-graph-device";
 import { runSync } from "@/lib/sync/run-sync";
@@ -390,6 +390,63 @@ describe("key presence", () => {
       expect((await flags(deviceId)).hasBitlockerKeys).toBe(false);
       expect((await flags(lapsId)).hasLapsPassword).toBe(false);
       expect(await counts()).toEqual({ bitlocker: before.bitlocker - 1, laps: before.laps - 1, unknown: 0 });
+    } finally {
+      await t.sim.close();
+    }
+  });
+});
+
+describe("Test connection tells the truth", () => {
+  it("sends the sync's own requests: its first (delta link with the sync's $select), /devices with it, and the key lists as key presence does", async () => {
+    const { testTenantConnection } = await import("@/lib/sync/test-tenant-connection");
+    const t = await startSimulatedTenant(db, { seed: 2511, deviceCount: 10 });
+    try {
+      const report = await testTenantConnection(db, { tenantRef: t.tenantRef });
+      expect(report.ok).toBe(true);
+      const paths = t.sim.requestLog.filter((e) => e.path.startsWith("/v1.0/")).map((e) => decodeURIComponent(e.path));
+      expect(paths).toEqual(
+        expect.arrayContaining([
+          `/v1.0/devices/delta?$select=${DEVICE_SELECT}&$deltatoken=latest`,
+          expect.stringMatching(new RegExp(`^/v1\\.0/devices\\?\\$select=${DEVICE_SELECT}&\\$top=1$`)),
+          "/v1.0/informationProtection/bitlocker/recoveryKeys",
+          "/v1.0/directory/deviceLocalCredentials?$select=id,deviceName,lastBackupDateTime",
+        ]),
+      );
+    } finally {
+      await t.sim.close();
+    }
+  });
+
+  it("sees admin consent granted a minute ago (a fresh token, not MSAL's cached one)", async () => {
+    const { testTenantConnection } = await import("@/lib/sync/test-tenant-connection");
+    const t = await startSimulatedTenant(db, { seed: 2512, deviceCount: 10, permissions: ["Device.Read.All"] });
+    try {
+      const before = await testTenantConnection(db, { tenantRef: t.tenantRef });
+      expect(before.checks.find((c) => c.name === "BitlockerKey.ReadBasic.All")?.status).toBe("warning");
+      t.sim.setAppPermissions(t.tenantId, t.clientId, ["Device.Read.All", "BitlockerKey.ReadBasic.All", "DeviceLocalCredential.ReadBasic.All"]);
+      const after = await testTenantConnection(db, { tenantRef: t.tenantRef });
+      expect(after.checks.map((c) => [c.name, c.status])).toEqual([
+        ["Sign in as the app", "ok"],
+        ["Device.Read.All", "ok"],
+        ["BitlockerKey.ReadBasic.All", "ok"],
+        ["DeviceLocalCredential.ReadBasic.All", "ok"],
+      ]);
+    } finally {
+      await t.sim.close();
+    }
+  });
+
+  it("names an expired client secret (AADSTS7000222), and the sync fails with the same words", async () => {
+    const { testTenantConnection } = await import("@/lib/sync/test-tenant-connection");
+    const t = await startSimulatedTenant(db, { seed: 2513, deviceCount: 10 });
+    try {
+      t.sim.expireClientSecret(t.tenantId);
+      const report = await testTenantConnection(db, { tenantRef: t.tenantRef });
+      expect(report.ok).toBe(false);
+      expect(report.checks[0]).toMatchObject({ name: "Sign in as the app", status: "failed", message: expect.stringMatching(/client secret has expired/i) });
+      const outcome = await runSync(db, { tenantRef: t.tenantRef, mode: "full", trigger: "test", resilience: fast });
+      expect(outcome.ok).toBe(false);
+      if (!outcome.ok) expect(outcome.error).toMatchObject({ code: "auth", message: expect.stringMatching(/client secret has expired/i) });
     } finally {
       await t.sim.close();
     }
