@@ -222,14 +222,24 @@ async function fullSync(ctx: Ctx): Promise<void> {
   const first = run.mode === "full" && run.resumeLink ? run.resumeLink : devicesFirstPageRequest(pageSize);
   // Key presence is paged through alongside /devices (it is only network-bound) and stored at the end.
   const keyPresence = options.checkKeyPresence !== false ? collectKeyPresence(graph) : null;
+  const handler: PageHandler<ReturnType<typeof DevicePageSchema.parse>> = (page) => {
+    const mapped = mapDevicePage(page.value);
+    return {
+      objectIds: mapped.map((d) => d.objectId),
+      plan: (direct, at) => planDevicePage(direct, { tenantRef: options.tenantRef, devices: page.value, mode: "full", now: at, syncRunRef: run.id, baseline: ctx.baseline }, mapped),
+    };
+  };
   try {
-    await pageThrough(ctx, first, DevicePageSchema, (page) => {
-      const mapped = mapDevicePage(page.value);
-      return {
-        objectIds: mapped.map((d) => d.objectId),
-        plan: (direct, at) => planDevicePage(direct, { tenantRef: options.tenantRef, devices: page.value, mode: "full", now: at, syncRunRef: run.id, baseline: ctx.baseline }, mapped),
-      };
-    });
+    try {
+      await pageThrough(ctx, first, DevicePageSchema, handler);
+    } catch (error) {
+      if (!(error instanceof PageTokenExpired)) throw error;
+      // A resumed run's (or a very long run's) page token expired: page through /devices again from the first page.
+      // The pages already committed stay; what they stored is seen again (lastSeenAt), and nothing is lost, because
+      // objects missing at the end are judged by the run's start time.
+      ctx.warnings.push(`Graph's page token expired (${error.failure.code}); the full sync started over from the first page.`);
+      await pageThrough(ctx, devicesFirstPageRequest(pageSize), DevicePageSchema, handler);
+    }
   } catch (error) {
     await keyPresence; // no request of this run outlives it
     throw error;
@@ -352,6 +362,13 @@ async function deltaSync(ctx: Ctx): Promise<"done" | "expired"> {
   return "done";
 }
 
+/** A /devices page token Graph no longer accepts (directory paging tokens are short-lived). */
+class PageTokenExpired extends Error {
+  constructor(readonly failure: Extract<GraphFailure, { kind: "http" }>) {
+    super(failure.message);
+  }
+}
+
 class DeltaExpired extends Error {
   constructor(readonly failure: Extract<GraphFailure, { kind: "delta-expired" }>) {
     super(failure.message);
@@ -414,6 +431,7 @@ async function pageThrough<S extends typeof DevicePageSchema | typeof DeltaPageS
       if (!result.ok) {
         while (inFlight.length) await commitOldest();
         if (result.error.kind === "delta-expired") throw new DeltaExpired(result.error);
+        if (result.error.kind === "http" && result.error.code === "Directory_ExpiredPageToken") throw new PageTokenExpired(result.error);
         throw stopFor(result.error);
       }
       const page = result.data as ReturnType<S["parse"]>;

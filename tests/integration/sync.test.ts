@@ -202,6 +202,38 @@ describe("directory sync against the simulator", () => {
     await expectInSync();
   });
 
+  it("starts a resumed full sync over when its resume link's page token expired (400 Directory_ExpiredPageToken)", async () => {
+    let clock = Date.now();
+    const t = await startSimulatedTenant(db, { seed: 2514, deviceCount: 500, simulator: { now: () => clock, pageTokenLifetimeMs: 60_000 } });
+    try {
+      const controller = new AbortController();
+      const first = await runSync(db, {
+        tenantRef: t.tenantRef,
+        mode: "full",
+        trigger: "test",
+        pageSize: 25,
+        leaseTtlMs: 1,
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.pages === 2) controller.abort();
+        },
+        resilience: fast,
+      });
+      expect(first.ok).toBe(false);
+      clock += 10 * 60_000; // the process was down for ten minutes: the run's skip token expired
+      await new Promise((r) => setTimeout(r, 5));
+      const second = await runSync(db, { tenantRef: t.tenantRef, mode: "full", trigger: "test", pageSize: 25, resilience: fast });
+      if (!second.ok) throw new Error(second.error.message);
+      expect(second.run.resumed).toBe(true);
+      expect(t.sim.requestLog.some((e) => e.status === 400)).toBe(true);
+      expect(second.run.warnings.join("\n")).toMatch(/page token expired/);
+      const { ours, theirs } = await expectDirectoryMatches(db, t.sim, t.tenantRef, t.tenantId);
+      expect(ours).toEqual(theirs);
+    } finally {
+      await t.sim.close();
+    }
+  });
+
   it("runs one sync per tenant at a time: a concurrent second run is refused", async () => {
     sim.setLatency(30);
     const [a, b] = await Promise.all([
