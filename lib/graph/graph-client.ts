@@ -44,10 +44,26 @@ export function createGraphClient(app: TenantAppConfig, resilience: ResilienceOp
   // The SDK wraps whatever the auth provider throws in its own GraphError, so the failure is also kept
   // here and read back when a request fails.
   let lastAuthFailure: AuthFailure | null = null;
+  /**
+   * A 403 may come from a token issued before an admin granted consent (its roles are those of its issue, and MSAL
+   * keeps it up to an hour): the request is sent once more with a token fresh from Entra ID. `generation` counts the
+   * fresh tokens taken, so requests refused with an older token do not each take another.
+   */
+  let generation = 0;
+  let freshToken: Promise<TokenResult> | null = null;
+  const current = async (): Promise<TokenResult> => {
+    if (options.token) return options.token();
+    if (freshToken) {
+      const fresh = await freshToken;
+      if (fresh.ok && (!fresh.expiresOn || fresh.expiresOn.getTime() > Date.now() + 60_000)) return fresh;
+      freshToken = null;
+    }
+    return acquireGraphToken(app);
+  };
   // options.token: where the bearer token comes from instead of MSAL's cache (Test connection's fresh token).
   const auth = new AuthenticationHandler({
     getAccessToken: async () => {
-      const token = await (options.token ? options.token() : acquireGraphToken(app));
+      const token = await current();
       if (!token.ok) {
         lastAuthFailure = token.error;
         throw new AuthError(token.error);
@@ -68,12 +84,24 @@ export function createGraphClient(app: TenantAppConfig, resilience: ResilienceOp
   return {
     stats: retry.stats,
     baseUrl,
-    async get(pathOrUrl, schema, options = {}) {
+    async get(pathOrUrl, schema, requestOptions = {}) {
       let response: Response;
       try {
-        let request = client.api(pathOrUrl).responseType(ResponseType.RAW).headers(REQUEST_HEADERS);
-        if (options.version) request = request.version(options.version);
-        response = (await request.get()) as Response;
+        const send = async () => {
+          let request = client.api(pathOrUrl).responseType(ResponseType.RAW).headers(REQUEST_HEADERS);
+          if (requestOptions.version) request = request.version(requestOptions.version);
+          return (await request.get()) as Response;
+        };
+        const sentWith = generation;
+        response = await send();
+        if (response.status === 403 && !options.token) {
+          if (generation === sentWith) {
+            generation++;
+            freshToken = acquireGraphToken(app, { fresh: true });
+          }
+          await response.body?.cancel();
+          response = await send();
+        }
       } catch (error) {
         const authFailure = error instanceof AuthError ? error.auth : lastAuthFailure;
         if (authFailure) return { ok: false, error: { kind: "auth", auth: authFailure, message: authFailure.message } };

@@ -468,6 +468,20 @@ describe("Test connection tells the truth", () => {
     }
   });
 
+  it("a sync after admin consent was granted reads key presence (a 403 is retried with a fresh token)", async () => {
+    const t = await startSimulatedTenant(db, { seed: 2516, deviceCount: 20, permissions: ["Device.Read.All"] });
+    try {
+      const before = await runSync(db, { tenantRef: t.tenantRef, mode: "full", trigger: "test", resilience: fast, evaluateFindings: false });
+      expect(before.ok && before.run.warnings.length).toBe(2);
+      t.sim.setAppPermissions(t.tenantId, t.clientId, ["Device.Read.All", "BitlockerKey.ReadBasic.All", "DeviceLocalCredential.ReadBasic.All"]);
+      const after = await runSync(db, { tenantRef: t.tenantRef, mode: "full", trigger: "test", resilience: fast, evaluateFindings: false });
+      expect(after.ok && after.run.warnings).toEqual([]);
+      expect(await db.directoryDevice.count({ where: { tenantRef: t.tenantRef, hasBitlockerKeys: true } })).toBeGreaterThan(0);
+    } finally {
+      await t.sim.close();
+    }
+  });
+
   it("names an expired client secret (AADSTS7000222), and the sync fails with the same words", async () => {
     const { testTenantConnection } = await import("@/lib/sync/test-tenant-connection");
     const t = await startSimulatedTenant(db, { seed: 2513, deviceCount: 10 });
