@@ -270,6 +270,22 @@ describe("Graph", () => {
     expect(next.value.find((i: { id: string }) => i.id === later.id)).toEqual({ id: later.id, displayName: "PC-CHANGED-WHILE-PAGED" });
   });
 
+  it("lenientDelta: whole objects with every selected property, null when unset, and no replays", async () => {
+    const lenient = await startSimulator({ tenants: [createSimTenant({ seed: 6, deviceCount: 30 }).tenant], lenientDelta: true });
+    try {
+      const t = lenient.issueAccessToken({ tenantId: lenient.tenants[0]!.tenantId });
+      const read = async (url: string) => (await (await caFetch(url, { headers: { authorization: `Bearer ${t}` } })).json()) as any;
+      const first = await read(`${lenient.graphBaseUrl}/v1.0/devices/delta?$select=id,displayName,onPremisesSyncEnabled&$top=999`);
+      const store = lenient.state.tenant(lenient.tenants[0]!.tenantId);
+      const d = store.listDevices()[3]!;
+      store.updateDevice(d.id, { displayName: "PC-LENIENT", onPremisesSyncEnabled: null });
+      const next = await read(first["@odata.deltaLink"]);
+      expect(next.value).toEqual([{ id: d.id, displayName: "PC-LENIENT", onPremisesSyncEnabled: null }]);
+    } finally {
+      await lenient.close();
+    }
+  });
+
   it("answers an expired page token: 400 Directory_ExpiredPageToken on /devices", async () => {
     let clock = Date.now();
     const short = await startSimulator({ tenants: [createSimTenant({ seed: 5, deviceCount: 30 }).tenant], now: () => clock, pageTokenLifetimeMs: 60_000 });

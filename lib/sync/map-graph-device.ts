@@ -69,13 +69,20 @@ function mapProperties(device: GraphDevice, others: Record<string, unknown>): Om
   };
 }
 
-/** Sets the columns derived from others (thumbprint, hardware id, pending) and the hash, in place. */
-function withDerivedColumns(c: DeviceColumns): DeviceColumns {
+/**
+ * Sets the columns derived from others (thumbprint, hardware id, pending) and the hash, in place. `carried`: the
+ * properties a delta entry changed; the derived columns of the others are kept (decoding alternativeSecurityIds is
+ * most of a delta entry's cost).
+ */
+function withDerivedColumns(c: DeviceColumns, carried: ReadonlySet<string> | null = null): DeviceColumns {
   const altIds = c.alternativeSecurityIds as GraphDevice["alternativeSecurityIds"];
-  c.thumbprint = thumbprintFromAlternativeSecurityIds(altIds);
-  c.hardwareId = hardwareIdFromPhysicalIds(c.physicalIds);
-  // Microsoft's "pending" query: ServerAd, no X509 key, no registration time (how-to-hybrid-join-verify).
-  c.isPending = c.trustType === "ServerAd" && !hasX509AlternativeSecurityId(altIds) && !c.registrationDateTime;
+  const altIdsChanged = !carried || carried.has("alternativeSecurityIds");
+  if (altIdsChanged) c.thumbprint = thumbprintFromAlternativeSecurityIds(altIds);
+  if (!carried || carried.has("physicalIds")) c.hardwareId = hardwareIdFromPhysicalIds(c.physicalIds);
+  if (altIdsChanged || carried!.has("trustType") || carried!.has("registrationDateTime")) {
+    // Microsoft's "pending" query: ServerAd, no X509 key, no registration time (how-to-hybrid-join-verify).
+    c.isPending = c.trustType === "ServerAd" && !hasX509AlternativeSecurityId(altIds) && !c.registrationDateTime;
+  }
   c.rawHash = hashDeviceColumns(c);
   return c;
 }
@@ -90,8 +97,10 @@ export function mergeDeltaEntry(base: DeviceColumns | null, entry: GraphDevice):
   const carried = mapProperties(entry, {});
   const merged = { ...(base ?? EMPTY_COLUMNS), objectId: entry.id } as DeviceColumns;
   const target = merged as unknown as Record<string, unknown>;
+  const keys = new Set<string>();
   for (const key in entry) {
     if (key === "id" || key.startsWith("@")) continue;
+    keys.add(key);
     const column = PROPERTY_COLUMN[key];
     if (column) target[column] = (carried as unknown as Record<string, unknown>)[column];
     else {
@@ -100,7 +109,8 @@ export function mergeDeltaEntry(base: DeviceColumns | null, entry: GraphDevice):
     }
   }
   if (Object.keys(merged.otherProperties).length === 0) merged.otherProperties = NO_OTHER_PROPERTIES;
-  return withDerivedColumns(merged);
+  // Into nothing: every derived column from the entry's properties.
+  return withDerivedColumns(merged, base ? keys : null);
 }
 
 /** A Graph property's column, for the properties that have one (all of them map to the column of their name). */
@@ -109,9 +119,11 @@ const PROPERTY_COLUMN: Record<string, keyof DeviceColumns> = Object.fromEntries(
 );
 
 /**
- * A stored row's columns as DeviceColumns (the hash recomputed from them): what a delta entry is merged into.
+ * A stored row's columns as DeviceColumns: what a delta entry is merged into. A hash in the current format is the
+ * hash of these columns (both sync paths write it with them); an earlier one is recomputed, with the derived columns.
  */
-export function storedDeviceColumns(row: Omit<DeviceColumns, "rawHash">): DeviceColumns {
+export function storedDeviceColumns(row: Omit<DeviceColumns, "rawHash">, storedHash: string | null): DeviceColumns {
+  if (isColumnsHash(storedHash)) return { ...row, rawHash: storedHash! };
   return withDerivedColumns({ ...row, rawHash: "" });
 }
 

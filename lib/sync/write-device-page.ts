@@ -311,7 +311,7 @@ async function readStoredRows(direct: DirectDb, tenantRef: string, objectIds: st
     direct,
     `SELECT "id", "objectId", "deviceId", "displayName", "accountEnabled", "trustType", "profileType", "registrationDateTime", "approximateLastSignInDateTime",
        "createdDateTime", "operatingSystem", "operatingSystemVersion", "isCompliant", "isManaged", "mdmAppId", "onPremisesSyncEnabled", "onPremisesLastSyncDateTime",
-       "physicalIds", "alternativeSecurityIds", "otherProperties", "deletedAt", "deletedReason"
+       "physicalIds", "alternativeSecurityIds", "otherProperties", "thumbprint", "hardwareId", "isPending", "rawHash", "deletedAt", "deletedReason"
      FROM "DirectoryDevice" WHERE "tenantRef" = ? AND {in}`,
     "objectId",
     objectIds,
@@ -343,10 +343,10 @@ async function readStoredRows(direct: DirectDb, tenantRef: string, objectIds: st
         physicalIds: readJson<string[]>(r.physicalIds),
         alternativeSecurityIds: readJson<unknown[]>(r.alternativeSecurityIds),
         otherProperties: readJson<Record<string, unknown>>(r.otherProperties) ?? {},
-        thumbprint: null,
-        hardwareId: null,
-        isPending: false,
-      }),
+        thumbprint: text(r.thumbprint),
+        hardwareId: text(r.hardwareId),
+        isPending: readBool(r.isPending) ?? false,
+      }, text(r.rawHash)),
     });
   }
   return out;
