@@ -721,7 +721,8 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
         throw graphError(ctx, 400, "Request_BadRequest", "Invalid value specified for query parameter '$skiptoken'.", {}, now());
       }
       if (now() - decoded.iat > pageTokenLifetimeMs) {
-        // Directory paging tokens are short-lived; Graph answers this code for an expired one.
+        // A nextLink is to be followed, not kept (https://learn.microsoft.com/graph/paging): directory page tokens are
+        // short-lived, and Graph answers an expired one with this code.
         throw graphError(ctx, 400, "Directory_ExpiredPageToken", "The specified page token value has expired and can no longer be included in your request.", {}, now());
       }
       tok = decoded;
