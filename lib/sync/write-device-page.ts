@@ -1,11 +1,10 @@
 import "server-only";
-import { encodeDate, encodeValue, inList, insertStatements, insertValueStatements, queryIn, readBool, readDate, type ColumnKind, type Dialect, type DirectDb, type Statement } from "@/lib/db/direct";
+import { encodeDate, encodeValue, inList, insertStatements, insertValueStatements, queryIn, readBool, readDate, readJson, type ColumnKind, type Dialect, type DirectDb, type Statement } from "@/lib/db/direct";
 import { chunk } from "@/lib/db/in-list";
 import type { GraphDevice } from "@/lib/graph/graph-schemas";
 import { dedupeByObjectId, describeDeviceChanges, type StoredDeviceState } from "./describe-device-changes";
 import { isLegacyHash, legacyHashDevice } from "./legacy-device-hash";
 import { isColumnsHash, jsonHashDevice, mapGraphDevice, mergeDeltaEntry, storedDeviceColumns, type DeviceColumns } from "./map-graph-device";
-import { readJson } from "@/lib/db/direct";
 import { timeOrderedId } from "@/lib/db/time-ordered-id";
 
 export interface PageCounts {
