@@ -239,9 +239,12 @@ export async function planDeltaPage(direct: DirectDb, input: DeltaPageInput): Pr
     }
     seen++;
     const state = stateOf(entry.device.id);
-    // An object that is deleted (or unknown) at this point comes back as a new object, which Graph sends with every
-    // property that is set and without the ones that are not: it is not merged into what was stored before.
-    state.columns = mergeDeltaEntry(state.deleted ? null : state.columns, entry.device);
+    // An object that is deleted at this point and comes back whole (with deviceId and displayName, which every device
+    // has) is a new object as Graph sends one: its set properties, without the unset ones, so it replaces the stored
+    // row rather than being merged into it (a property cleared before the removal would come back). Graph does not
+    // document what a restore sends; one that carries less is merged, so a partial entry never erases a property.
+    const whole = "deviceId" in entry.device && "displayName" in entry.device;
+    state.columns = mergeDeltaEntry(state.deleted && whole ? null : state.columns, entry.device);
     state.deleted = null;
   }
 

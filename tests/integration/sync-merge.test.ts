@@ -74,6 +74,26 @@ describe("delta merges partial objects and applies a round in order", () => {
     expect((await row(renamed!.id)).displayName).toBe("PC-SAME-PAGE");
   });
 
+  it("a deleted object coming back whole replaces its row; one coming back partial is merged into it", async () => {
+    const { directDb } = await import("@/lib/db/direct");
+    const { planDeltaPage } = await import("@/lib/sync/write-device-page");
+    const { GraphDeviceSchema } = await import("@/lib/graph/graph-schemas");
+    const store = sim.state.tenant(tenantId);
+    const [wholeOne, partialOne] = store.listDevices().filter((d) => d.registrationDateTime && d.alternativeSecurityIds?.length).slice(3, 5);
+    const apply = async (device: Record<string, unknown>) => {
+      await db.directoryDevice.updateMany({ where: { tenantRef, objectId: device.id as string }, data: { deletedAt: new Date(), deletedReason: "changed" } });
+      const write = await planDeltaPage(directDb(), { tenantRef, entries: [{ kind: "object", device: GraphDeviceSchema.parse(device) }], now: new Date(), syncRunRef: "test" });
+      await directDb().batch(write.statements);
+    };
+    const before = await row(partialOne!.id);
+    await apply({ id: wholeOne!.id, deviceId: wholeOne!.deviceId, displayName: wholeOne!.displayName, trustType: wholeOne!.trustType });
+    await apply({ id: partialOne!.id, accountEnabled: true });
+    expect(await row(wholeOne!.id)).toMatchObject({ deletedAt: null, registrationDateTime: null, thumbprint: null, trustType: wholeOne!.trustType });
+    expect(await row(partialOne!.id)).toEqual({ ...before, accountEnabled: true });
+    // Back to what Graph holds, for the tests after this one.
+    expect((await runSync(db, { tenantRef, mode: "full", trigger: "test", resilience: fast, evaluateFindings: false })).ok).toBe(true);
+  });
+
   it("a property set to null in Graph is cleared (sent as null, not left out)", async () => {
     const store = sim.state.tenant(tenantId);
     const device = store.listDevices().find((d) => d.registrationDateTime && d.deletedDateTime === null)!;
