@@ -5,7 +5,8 @@
 import { createDb } from "@/lib/db/client";
 import { reevaluateAllFindings } from "@/lib/findings/reevaluate-findings";
 import { createGraphClient } from "@/lib/graph/graph-client";
-import { DEVICE_SELECT, DevicePageSchema } from "@/lib/graph/graph-schemas";
+import { DevicePageSchema } from "@/lib/graph/graph-schemas";
+import { devicesFirstPageRequest } from "@/lib/graph/sync-requests";
 import { collectKeyPresence } from "@/lib/sync/record-key-presence";
 import { runSync } from "@/lib/sync/run-sync";
 import { createTenant } from "@/lib/tenants/create-tenant";
@@ -36,7 +37,7 @@ if (mode === "floor") {
   let devices = 0;
   let pages = 0;
   const keys = withKeys ? collectKeyPresence(graph) : null;
-  let pending = graph.get(`/devices?$select=${DEVICE_SELECT}&$top=999`, DevicePageSchema);
+  let pending = graph.get(devicesFirstPageRequest(999), DevicePageSchema);
   for (;;) {
     const page = await pending;
     if (!page.ok) throw new Error(page.error.message);

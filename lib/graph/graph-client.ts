@@ -1,7 +1,8 @@
 import "server-only";
 import { AuthenticationHandler, Client, HTTPMessageHandler, ResponseType } from "@microsoft/microsoft-graph-client";
 import type { z } from "zod";
-import { acquireGraphToken, type AuthFailure, type TenantAppConfig } from "./msal-client";
+import pkg from "../../package.json";
+import { acquireGraphToken, type AuthFailure, type TenantAppConfig, type TokenResult } from "./msal-client";
 import { ResilienceMiddleware, type ResilienceOptions, type ResilienceStats } from "./resilience-middleware";
 
 export type GraphFailure =
@@ -21,6 +22,13 @@ export interface GraphClient {
   readonly baseUrl: string;
 }
 
+/**
+ * Sent with every request. BitLocker's and LAPS's list endpoints require a User-Agent naming the calling
+ * application, and document ocp-client-name/-version for Microsoft's troubleshooting
+ * (https://learn.microsoft.com/graph/api/bitlocker-list-recoverykeys#request-headers).
+ */
+const REQUEST_HEADERS = { "User-Agent": `JoinScope/${pkg.version}`, "ocp-client-name": "JoinScope", "ocp-client-version": pkg.version };
+
 class AuthError extends Error {
   constructor(readonly auth: AuthFailure) {
     super(auth.message);
@@ -31,14 +39,31 @@ class AuthError extends Error {
  * A Microsoft Graph client for one tenant: the official SDK's middleware chain with MSAL app-only auth,
  * JoinScope's retry/throttle policy and the tenant's request budget.
  */
-export function createGraphClient(app: TenantAppConfig, resilience: ResilienceOptions = {}): GraphClient {
+export function createGraphClient(app: TenantAppConfig, resilience: ResilienceOptions = {}, options: { token?: () => Promise<TokenResult> } = {}): GraphClient {
   const retry = new ResilienceMiddleware(`${app.tenantId}|${app.clientId}`, resilience);
   // The SDK wraps whatever the auth provider throws in its own GraphError, so the failure is also kept
   // here and read back when a request fails.
   let lastAuthFailure: AuthFailure | null = null;
+  /**
+   * A 403 may come from a token issued before an admin granted consent (its roles are those of its issue, and MSAL
+   * keeps it up to an hour): the request is sent once more with a token fresh from Entra ID. `generation` counts the
+   * fresh tokens taken, so requests refused with an older token do not each take another.
+   */
+  let generation = 0;
+  let freshToken: Promise<TokenResult> | null = null;
+  const current = async (): Promise<TokenResult> => {
+    if (options.token) return options.token();
+    if (freshToken) {
+      const fresh = await freshToken;
+      if (fresh.ok && (!fresh.expiresOn || fresh.expiresOn.getTime() > Date.now() + 60_000)) return fresh;
+      freshToken = null;
+    }
+    return acquireGraphToken(app);
+  };
+  // options.token: where the bearer token comes from instead of MSAL's cache (Test connection's fresh token).
   const auth = new AuthenticationHandler({
     getAccessToken: async () => {
-      const token = await acquireGraphToken(app);
+      const token = await current();
       if (!token.ok) {
         lastAuthFailure = token.error;
         throw new AuthError(token.error);
@@ -59,12 +84,24 @@ export function createGraphClient(app: TenantAppConfig, resilience: ResilienceOp
   return {
     stats: retry.stats,
     baseUrl,
-    async get(pathOrUrl, schema, options = {}) {
+    async get(pathOrUrl, schema, requestOptions = {}) {
       let response: Response;
       try {
-        let request = client.api(pathOrUrl).responseType(ResponseType.RAW);
-        if (options.version) request = request.version(options.version);
-        response = (await request.get()) as Response;
+        const send = async () => {
+          let request = client.api(pathOrUrl).responseType(ResponseType.RAW).headers(REQUEST_HEADERS);
+          if (requestOptions.version) request = request.version(requestOptions.version);
+          return (await request.get()) as Response;
+        };
+        const sentWith = generation;
+        response = await send();
+        if (response.status === 403 && !options.token) {
+          if (generation === sentWith) {
+            generation++;
+            freshToken = acquireGraphToken(app, { fresh: true });
+          }
+          await response.body?.cancel();
+          response = await send();
+        }
       } catch (error) {
         const authFailure = error instanceof AuthError ? error.auth : lastAuthFailure;
         if (authFailure) return { ok: false, error: { kind: "auth", auth: authFailure, message: authFailure.message } };

@@ -33,9 +33,14 @@ export const GraphDeviceSchema = z
 
 export type GraphDevice = z.infer<typeof GraphDeviceSchema>;
 
+/**
+ * A removal in a delta round. Graph documents the reasons "changed" (soft-deleted, restorable) and "deleted"
+ * (https://learn.microsoft.com/graph/delta-query-overview); any other reason is accepted here and treated as
+ * "changed" by the sync (logged), rather than failing the round or reading the entry as an object.
+ */
 export const RemovedDeviceSchema = z.object({
   id: z.string().min(1),
-  "@removed": z.object({ reason: z.enum(["changed", "deleted"]) }).passthrough(),
+  "@removed": z.object({ reason: z.string() }).passthrough(),
 });
 
 export const DevicePageSchema = z
@@ -72,25 +77,3 @@ export const LapsPageSchema = z
     "@odata.nextLink": z.string().url().optional(),
   })
   .passthrough();
-
-/** The fields JoinScope asks Graph for (shared/domain.md §3): $select lowers the request's RU cost. */
-export const DEVICE_SELECT = [
-  "id",
-  "deviceId",
-  "displayName",
-  "accountEnabled",
-  "trustType",
-  "profileType",
-  "registrationDateTime",
-  "approximateLastSignInDateTime",
-  "createdDateTime",
-  "operatingSystem",
-  "operatingSystemVersion",
-  "isCompliant",
-  "isManaged",
-  "mdmAppId",
-  "onPremisesSyncEnabled",
-  "onPremisesLastSyncDateTime",
-  "physicalIds",
-  "alternativeSecurityIds",
-].join(",");

@@ -66,10 +66,15 @@ export interface AuthFailure {
   aadsts?: string;
 }
 
-export async function acquireGraphToken(app: TenantAppConfig): Promise<TokenResult> {
+/**
+ * An app-only token for Graph. `fresh`: ask Entra ID for a new one instead of MSAL's cached one, whose roles are the
+ * permissions consented when it was issued (up to an hour ago): "Test connection" must see a consent just granted.
+ */
+export async function acquireGraphToken(app: TenantAppConfig, options: { fresh?: boolean } = {}): Promise<TokenResult> {
   try {
     const result = await getConfidentialClient(app).acquireTokenByClientCredential({
       scopes: [`${app.cloud.graphBaseUrl}/.default`],
+      ...(options.fresh ? { skipCache: true } : {}),
     });
     if (!result?.accessToken) return { ok: false, error: { code: "auth-failed", message: "Entra ID returned no access token" } };
     return { ok: true, accessToken: result.accessToken, expiresOn: result.expiresOn ?? null };

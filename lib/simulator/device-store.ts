@@ -9,7 +9,17 @@ import { randomUUID } from "node:crypto";
 import type { BitlockerRecoveryKeyInfo, DeviceLocalCredentialInfo, GraphDevice } from "./types";
 
 export type RemovedReason = "deleted" | "changed";
-export type DeltaEntry = GraphDevice | { id: string; removed: RemovedReason };
+
+/**
+ * One entry of a delta round, resolved into JSON only when its page is served, so an object that changes while
+ * the round is paged shows its newer state (and is replayed in the next round, whose token predates the change).
+ * `current`: the object as it is now, or its removal; `removed`: a removal the round replays before the object's
+ * restore; `state`: an object's state before a removal in the same round.
+ */
+export type DeltaRef =
+  | { kind: "current"; id: string; full?: boolean }
+  | { kind: "removed"; id: string; reason: RemovedReason }
+  | { kind: "state"; id: string; device: GraphDevice };
 
 export interface Snapshot {
   /** Store version the snapshot was taken at. */
@@ -31,6 +41,12 @@ export class DeviceStore {
   private deleted = new Map<string, GraphDevice>();
   private tombstones = new Map<string, { seq: number; reason: RemovedReason }>();
   private changeLog: Array<{ seq: number; id: string }> = [];
+  /** When each object was last added or restored (0: present from the start). */
+  private createdSeq = new Map<string, number>();
+  /** When each property of each object last changed. */
+  private propertySeq = new Map<string, Map<string, number>>();
+  /** Each object's last removal, kept across a restore, with its state before it. */
+  private lastRemoval = new Map<string, { seq: number; reason: RemovedReason; device: GraphDevice }>();
   private seq = 0;
   private snapshots = new Map<number, Snapshot>();
 
@@ -82,7 +98,8 @@ export class DeviceStore {
     this.deleted.delete(device.id);
     this.tombstones.delete(device.id);
     this.devices.set(device.id, device);
-    this.record(device.id);
+    this.createdSeq.set(device.id, this.record(device.id));
+    this.propertySeq.delete(device.id);
     return device;
   }
 
@@ -92,7 +109,12 @@ export class DeviceStore {
     if (!current) throw new Error(`device ${id} not found`);
     const next = { ...current, ...patch, id } as GraphDevice;
     this.devices.set(id, next);
-    this.record(id);
+    const seq = this.record(id);
+    let props = this.propertySeq.get(id);
+    if (!props) this.propertySeq.set(id, (props = new Map()));
+    for (const key of Object.keys(patch)) {
+      if (key !== "id" && JSON.stringify(current[key] ?? null) !== JSON.stringify(next[key] ?? null)) props.set(key, seq);
+    }
     return next;
   }
 
@@ -100,7 +122,7 @@ export class DeviceStore {
    * Removes a device. `soft` keeps it in deleted items (delta reports `@removed: changed`);
    * otherwise it is gone for good (`@removed: deleted`), as hybrid objects are.
    */
-  deleteDevice(id: string, options: { soft?: boolean; deletedDateTime?: string } = {}): void {
+  deleteDevice(id: string, options: { soft?: boolean; deletedDateTime?: string; removedReason?: string } = {}): void {
     const current = this.devices.get(id);
     if (!current) throw new Error(`device ${id} not found`);
     this.devices.delete(id);
@@ -108,7 +130,10 @@ export class DeviceStore {
       this.deleted.set(id, { ...current, deletedDateTime: options.deletedDateTime ?? new Date().toISOString().replace(/\.\d{3}Z$/, "Z") });
     }
     const seq = this.record(id);
-    this.tombstones.set(id, { seq, reason: options.soft ? "changed" : "deleted" });
+    // removedReason: a reason Graph does not document yet, for tests of a client's tolerance.
+    const reason = (options.removedReason ?? (options.soft ? "changed" : "deleted")) as RemovedReason;
+    this.tombstones.set(id, { seq, reason });
+    this.lastRemoval.set(id, { seq, reason, device: current });
   }
 
   /** Restores a soft-deleted device into the directory. */
@@ -143,8 +168,8 @@ export class DeviceStore {
     return this.snapshots.get(version);
   }
 
-  /** Everything that changed after `version`, newest state of each object, in change order. */
-  changesSince(version: number): DeltaEntry[] {
+  /** The ids of the objects changed after `version`, in the order of their last change. */
+  changedIdsSince(version: number): string[] {
     const ids: string[] = [];
     const seen = new Set<string>();
     for (let i = this.changeLog.length - 1; i >= 0; i--) {
@@ -154,12 +179,37 @@ export class DeviceStore {
       seen.add(entry.id);
       ids.push(entry.id);
     }
-    ids.reverse();
-    return ids.map((id): DeltaEntry => {
-      const d = this.devices.get(id);
-      if (d) return d;
-      return { id, removed: this.tombstones.get(id)?.reason ?? "deleted" };
-    });
+    return ids.reverse();
+  }
+
+  /**
+   * What a strict delta round since `version` may send for `id` before its current state: its removal, when it was
+   * removed and restored since (Graph replays changes in order); its state, when it was created and removed since.
+   */
+  historySince(version: number, id: string): DeltaRef[] {
+    const removal = this.lastRemoval.get(id);
+    if (!removal || removal.seq <= version) return [];
+    const created = this.createdSeq.get(id) ?? 0;
+    if (this.devices.has(id)) return created > removal.seq ? [{ kind: "removed", id, reason: removal.reason }] : [];
+    return created > version ? [{ kind: "state", id, device: removal.device }] : [];
+  }
+
+  /** Whether the object was added or restored after `version` (a delta round then sends all its properties). */
+  createdSince(version: number, id: string): boolean {
+    return (this.createdSeq.get(id) ?? 0) > version;
+  }
+
+  /** The object's properties changed after `version` (its whole set when it was created since). */
+  changedPropertiesSince(version: number, id: string): string[] | "all" {
+    if (this.createdSince(version, id)) return "all";
+    const props = this.propertySeq.get(id);
+    if (!props) return [];
+    return [...props].filter(([, seq]) => seq > version).map(([key]) => key);
+  }
+
+  /** How the object left the directory, when it is not in it now. */
+  removalOf(id: string): RemovedReason | null {
+    return this.devices.has(id) ? null : (this.tombstones.get(id)?.reason ?? "deleted");
   }
 
   private record(id: string): number {

@@ -48,7 +48,7 @@ function graphClient(accessToken: string): Client {
 }
 
 async function get(path: string, token: string | null): Promise<{ status: number; headers: Headers; body: any }> {
-  const res = await caFetch(path.startsWith("https://") ? path : `${sim.graphBaseUrl}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const res = await caFetch(path.startsWith("https://") ? path : `${sim.graphBaseUrl}${path}`, { headers: { "user-agent": "server.test", ...(token ? { authorization: `Bearer ${token}` } : {}) } });
   return { status: res.status, headers: res.headers, body: await res.json() };
 }
 
@@ -200,9 +200,11 @@ describe("Graph", () => {
     store.addDevice(added);
 
     const delta = await followDelta(client, full.deltaLink);
+    // Entries apply in order, the last one per object winning (a round may repeat or replay objects).
     const byId = new Map(delta.items.map((i) => [i.id, i]));
-    expect(delta.items).toHaveLength(4);
-    expect(byId.get(changed.id)).toEqual({ id: changed.id, deviceId: changed.deviceId, displayName: changed.displayName, accountEnabled: false });
+    for (const id of [changed.id, hard.id, soft.id, added.id]) expect(byId.has(id)).toBe(true);
+    // Strict delta (https://learn.microsoft.com/graph/delta-query-overview): an update carries its id and what changed.
+    expect(byId.get(changed.id)).toEqual({ id: changed.id, accountEnabled: false });
     expect(byId.get(hard.id)).toEqual({ id: hard.id, "@removed": { reason: "deleted" } });
     expect(byId.get(soft.id)).toEqual({ id: soft.id, "@removed": { reason: "changed" } });
     expect(byId.get(added.id)).toMatchObject({ displayName: "PC-NEW" });
@@ -213,6 +215,91 @@ describe("Graph", () => {
     const deleted = await client.api("/directory/deletedItems/microsoft.graph.device").version("beta").get();
     expect(deleted.value.map((d: GraphDevice) => d.id)).toContain(soft.id);
     store.restoreDevice(soft.id);
+  });
+
+  it("sends partial objects, omits unset properties, and replays a removal before a restore in the same round", async () => {
+    const token = await tokenFor();
+    const select = "id,deviceId,displayName,accountEnabled,onPremisesSyncEnabled,registrationDateTime";
+    let page = (await get(`/v1.0/devices/delta?$select=${select}&$top=999`, token)).body;
+    while (page["@odata.nextLink"]) page = (await get(page["@odata.nextLink"], token)).body;
+    const store = sim.state.tenant(tenant.tenantId);
+    const [renamed, bounced] = store.listDevices().slice(10, 12) as [GraphDevice, GraphDevice];
+    const created: GraphDevice = { ...renamed, id: "0d2f6a55-1a1b-4c4c-9d9d-0000000000a1", deviceId: "0d2f6a55-1a1b-4c4c-9d9d-0000000000a2", onPremisesSyncEnabled: null, displayName: "PC-UNSET" };
+    store.updateDevice(renamed.id, { displayName: "PC-RENAMED", operatingSystem: "Linux" });
+    store.deleteDevice(bounced.id, { soft: true });
+    store.restoreDevice(bounced.id);
+    store.addDevice(created);
+    const items: any[] = [];
+    let link: string | undefined = page["@odata.deltaLink"];
+    while (link) {
+      const p = (await get(link, token)).body;
+      items.push(...p.value);
+      link = p["@odata.nextLink"];
+    }
+    const last = new Map(items.map((i) => [i.id, i]));
+    // operatingSystem changed too, but only selected properties are sent.
+    expect(last.get(renamed.id)).toEqual({ id: renamed.id, displayName: "PC-RENAMED" });
+    // A new object: the properties that are set; onPremisesSyncEnabled was never set, so it is left out.
+    expect(last.get(created.id)).not.toHaveProperty("onPremisesSyncEnabled");
+    expect(last.get(created.id)).toMatchObject({ id: created.id, displayName: "PC-UNSET", deviceId: created.deviceId });
+    const bouncedEntries = items.filter((i) => i.id === bounced.id);
+    expect(bouncedEntries[0]).toEqual({ id: bounced.id, "@removed": { reason: "changed" } });
+    expect(bouncedEntries.at(-1)).toMatchObject({ id: bounced.id, displayName: bounced.displayName });
+    store.deleteDevice(created.id);
+  });
+
+  it("resolves a round's later pages at the time they are served: an object changed while paging shows its new state", async () => {
+    const token = await tokenFor();
+    const first = (await get("/v1.0/devices/delta?$select=id,displayName&$top=100", token)).body;
+    const store = sim.state.tenant(tenant.tenantId);
+    const servedIds = new Set(first.value.map((d: { id: string }) => d.id));
+    const later = store.listDevices().find((d) => !servedIds.has(d.id))!;
+    store.updateDevice(later.id, { displayName: "PC-CHANGED-WHILE-PAGED" });
+    const items: any[] = [];
+    let link: string | undefined = first["@odata.nextLink"];
+    let deltaLink = "";
+    while (link) {
+      const p = (await get(link, token)).body;
+      items.push(...p.value);
+      link = p["@odata.nextLink"];
+      deltaLink = p["@odata.deltaLink"] ?? deltaLink;
+    }
+    expect(items.find((i) => i.id === later.id)).toMatchObject({ displayName: "PC-CHANGED-WHILE-PAGED" });
+    // The round's token predates the change: the next round replays it.
+    const next = (await get(deltaLink, token)).body;
+    expect(next.value.find((i: { id: string }) => i.id === later.id)).toEqual({ id: later.id, displayName: "PC-CHANGED-WHILE-PAGED" });
+  });
+
+  it("lenientDelta: whole objects with every selected property, null when unset, and no replays", async () => {
+    const lenient = await startSimulator({ tenants: [createSimTenant({ seed: 6, deviceCount: 30 }).tenant], lenientDelta: true });
+    try {
+      const t = lenient.issueAccessToken({ tenantId: lenient.tenants[0]!.tenantId });
+      const read = async (url: string) => (await (await caFetch(url, { headers: { authorization: `Bearer ${t}` } })).json()) as any;
+      const first = await read(`${lenient.graphBaseUrl}/v1.0/devices/delta?$select=id,displayName,onPremisesSyncEnabled&$top=999`);
+      const store = lenient.state.tenant(lenient.tenants[0]!.tenantId);
+      const d = store.listDevices()[3]!;
+      store.updateDevice(d.id, { displayName: "PC-LENIENT", onPremisesSyncEnabled: null });
+      const next = await read(first["@odata.deltaLink"]);
+      expect(next.value).toEqual([{ id: d.id, displayName: "PC-LENIENT", onPremisesSyncEnabled: null }]);
+    } finally {
+      await lenient.close();
+    }
+  });
+
+  it("answers an expired page token: 400 Directory_ExpiredPageToken on /devices", async () => {
+    let clock = Date.now();
+    const short = await startSimulator({ tenants: [createSimTenant({ seed: 5, deviceCount: 30 }).tenant], now: () => clock, pageTokenLifetimeMs: 60_000 });
+    try {
+      const t = short.issueAccessToken({ tenantId: short.tenants[0]!.tenantId, lifetimeSeconds: 7200 });
+      const res = await caFetch(`${short.graphBaseUrl}/v1.0/devices?$select=id&$top=5`, { headers: { authorization: `Bearer ${t}` } });
+      const body: any = await res.json();
+      clock += 61_000;
+      const expired = await caFetch(body["@odata.nextLink"], { headers: { authorization: `Bearer ${t}` } });
+      expect(expired.status).toBe(400);
+      expect(((await expired.json()) as any).error.code).toBe("Directory_ExpiredPageToken");
+    } finally {
+      await short.close();
+    }
   });
 
   it("answers an expired delta token with 400 syncStateNotFound and a service reset with 410", async () => {
@@ -311,6 +398,38 @@ describe("Graph", () => {
     const laps = await get("/v1.0/directory/deviceLocalCredentials", token);
     expect(laps.status).toBe(200);
     expect(laps.body.value[0]).toEqual(expect.objectContaining({ id: expect.any(String), deviceName: expect.any(String), lastBackupDateTime: expect.any(String), refreshDateTime: expect.any(String) }));
+  });
+
+  it("refuses $top on the BitLocker list and a request without User-Agent on BitLocker and LAPS, as documented", async () => {
+    const token = await tokenFor();
+    const top = await get("/v1.0/informationProtection/bitlocker/recoveryKeys?$top=1", token);
+    expect(top.status).toBe(400);
+    expect(top.body.error).toMatchObject({ code: "BadRequest", message: expect.stringContaining("'Top' is not allowed") });
+    const { request } = await import("node:https");
+    const withoutUserAgent = (path: string) =>
+      new Promise<{ status: number; body: any }>((resolve, reject) => {
+        // node:https sends no User-Agent unless told to (fetch would send its own).
+        const req = request(`${sim.graphBaseUrl}${path}`, { ca: sim.caPem, headers: { authorization: `Bearer ${token}` } }, (res) => {
+          let text = "";
+          res.on("data", (c) => (text += c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    for (const path of ["/v1.0/informationProtection/bitlocker/recoveryKeys", "/v1.0/directory/deviceLocalCredentials"]) {
+      const refused = await withoutUserAgent(path);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.message).toMatch(/User-Agent/);
+    }
+    expect((await withoutUserAgent("/v1.0/devices?$select=id&$top=1")).status).toBe(200);
+    expect((await get("/v1.0/directory/deviceLocalCredentials?$top=2&$select=id,deviceName", token)).status).toBe(200);
+  });
+
+  it("refuses $select of a property the v1.0 device resource does not document (createdDateTime)", async () => {
+    const res = await get("/v1.0/devices?$select=id,createdDateTime", await tokenFor());
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: "Request_BadRequest", message: "Could not find a property named 'createdDateTime' on type 'microsoft.graph.device'." });
   });
 
   it("validates query options like Graph and sets the throttling headers", async () => {

@@ -11,7 +11,9 @@ import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { ensureSimulatorCertificates, type SimulatorCertificates } from "./certificates";
-import { DeviceStore, type DeltaEntry, type RemovedReason } from "./device-store";
+import { DeviceStore, type DeltaRef } from "./device-store";
+import { createPrng, type Prng } from "./prng";
+import DEVICE_V1_PROPERTIES from "../graph/vendor/device-v1-properties.json";
 import { decodeJwt, signJwt, verifyJwtSignature, type JwtPayload } from "./jwt";
 import type { BitlockerRecoveryKeyInfo, DeviceLocalCredentialInfo, GraphDevice } from "./types";
 
@@ -66,6 +68,8 @@ export interface RequestLogEntry {
   method: string;
   /** Path and query string as received. */
   path: string;
+  /** The request's User-Agent header (null when absent). */
+  userAgent: string | null;
   /** 0 when the socket was reset by a fault. */
   status: number;
   durationMs: number;
@@ -96,6 +100,18 @@ export interface StartSimulatorOptions {
   tokenLifetimeSeconds?: number;
   /** Delta tokens older than this answer 400 syncStateNotFound. Default 7 days. */
   deltaTokenLifetimeMs?: number;
+  /**
+   * Page tokens ($skiptoken of /devices and of a delta round) older than this answer 400 (Directory_ExpiredPageToken
+   * on /devices, syncStateNotFound within a delta round). Default 1 hour.
+   */
+  pageTokenLifetimeMs?: number;
+  /**
+   * Delta as kind as before issue 25: whole objects with nulls for unset properties, no replays or duplicates.
+   * Default false (strict, as Graph documents delta); for the few tests that need it.
+   */
+  lenientDelta?: boolean;
+  /** Seed of the strict delta's duplicates and replays. Default 1. */
+  seed?: number;
   /** Certificates to serve; default: ensureSimulatorCertificates() under data/simulator/tls. */
   certificates?: SimulatorCertificates;
   /** Clock, for expiry tests. Default Date.now. */
@@ -133,6 +149,13 @@ export interface SimulatorHandle {
   /** Every delta token issued so far answers 410 Gone (service-side reset). */
   resetDeltaState(): void;
   setLatency(ms: number): void;
+  /**
+   * Admin consent granted (or revoked) while JoinScope runs: tokens issued from now on carry these roles; tokens
+   * issued before keep theirs until they expire, as Entra's do.
+   */
+  setAppPermissions(tenantId: string, clientId: string, permissions: string[]): void;
+  /** The app's client secret expires: the token endpoint answers 401 AADSTS7000222 for it from now on. */
+  expireClientSecret(tenantId: string, clientId?: string): void;
   /** Issues an access token directly (e.g. an already-expired one for 401 tests). */
   issueAccessToken(options: { tenantId: string; clientId?: string; roles?: string[]; lifetimeSeconds?: number }): string;
   requestLog: RequestLogEntry[];
@@ -154,15 +177,11 @@ const READ_DEVICES = ["Device.Read.All", "Device.ReadWrite.All", "Directory.Read
 const READ_BITLOCKER_BASIC = ["BitlockerKey.ReadBasic.All", "BitlockerKey.Read.All"];
 const READ_LAPS_BASIC = ["DeviceLocalCredential.ReadBasic.All", "DeviceLocalCredential.Read.All"];
 
-/** Graph device properties in schema order, used to validate $select. */
-const DEVICE_PROPERTIES = new Set([
-  "id", "deletedDateTime", "accountEnabled", "alternativeSecurityIds", "approximateLastSignInDateTime",
-  "complianceExpirationDateTime", "createdDateTime", "deviceCategory", "deviceId", "deviceMetadata", "deviceOwnership",
-  "deviceVersion", "displayName", "domainName", "enrollmentProfileName", "enrollmentType", "extensionAttributes",
-  "externalSourceName", "isCompliant", "isManaged", "isRooted", "managementType", "manufacturer", "mdmAppId", "model",
-  "onPremisesLastSyncDateTime", "onPremisesSecurityIdentifier", "onPremisesSyncEnabled", "operatingSystem",
-  "operatingSystemVersion", "physicalIds", "profileType", "registrationDateTime", "sourceType", "systemLabels", "trustType",
-]);
+/**
+ * The device properties Graph v1.0 documents (vendored with its source URL in lib/graph/vendor): `$select` of any
+ * other answers 400, as Graph does for a property its v1.0 schema lacks.
+ */
+const DEVICE_PROPERTIES: ReadonlySet<string> = new Set(DEVICE_V1_PROPERTIES.properties);
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
@@ -239,15 +258,8 @@ function project(device: GraphDevice, select: readonly string[] | null): Record<
   return out;
 }
 
-function isRemoved(e: DeltaEntry): e is { id: string; removed: RemovedReason } {
-  return !("deviceId" in e) && typeof e.removed === "string";
-}
-
-function serializeEntries(entries: readonly DeltaEntry[], select: readonly string[] | null): string {
-  const parts = entries.map((e) =>
-    isRemoved(e) ? JSON.stringify({ id: e.id, "@removed": { reason: e.removed } }) : JSON.stringify(project(e, select)),
-  );
-  return `[${parts.join(",")}]`;
+function serializeDevices(devices: readonly GraphDevice[], select: readonly string[] | null): string {
+  return `[${devices.map((d) => JSON.stringify(project(d, select))).join(",")}]`;
 }
 
 /** Byte-capped LRU of serialized pages: the bench re-reads the same pages many times. */
@@ -278,20 +290,30 @@ class PageCache {
 // ---------------------------------------------------------------------------------------------
 // Tenants and apps
 
+interface DeltaSession {
+  refs: readonly DeltaRef[];
+  /** The store version the round's token was issued at (-1: the first round). */
+  since: number;
+  targetVersion: number;
+  issuedAt: number;
+}
+
 interface TenantRuntime {
   config: SimTenant;
   store: DeviceStore;
-  apps: Map<string, SimApp & { certs: Array<{ sha1: string; sha256: string; cert: X509Certificate }> }>;
+  apps: Map<string, SimApp & { certs: Array<{ sha1: string; sha256: string; cert: X509Certificate }>; secretExpired?: boolean }>;
   domains: Set<string>;
   /** Delta bookkeeping. */
   nextDeltaSerial: number;
   expiredBeforeSerial: number;
   resetBeforeSerial: number;
-  deltaSessions: Map<string, { entries: readonly DeltaEntry[]; targetVersion: number }>;
+  deltaSessions: Map<string, DeltaSession>;
+  /** Seeded choices of the strict delta (duplicates, replays), so a test run is reproducible. */
+  prng: Prng;
   filteredSnapshots: Map<string, readonly GraphDevice[]>;
 }
 
-function buildTenantRuntime(t: SimTenant): TenantRuntime {
+function buildTenantRuntime(t: SimTenant, seed: number): TenantRuntime {
   const primary: SimApp = {
     clientId: t.clientId,
     ...(t.clientSecret !== undefined ? { clientSecret: t.clientSecret } : {}),
@@ -325,6 +347,7 @@ function buildTenantRuntime(t: SimTenant): TenantRuntime {
     expiredBeforeSerial: 0,
     resetBeforeSerial: 0,
     deltaSessions: new Map(),
+    prng: createPrng(seed),
     filteredSnapshots: new Map(),
   };
 }
@@ -340,6 +363,8 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
   const deltaPageSize = Math.min(options.deltaPageSize ?? 200, MAX_PAGE);
   const tokenLifetime = options.tokenLifetimeSeconds ?? 3599;
   const deltaTokenLifetimeMs = options.deltaTokenLifetimeMs ?? 7 * 24 * 3600 * 1000;
+  const pageTokenLifetimeMs = options.pageTokenLifetimeMs ?? 3600 * 1000;
+  const lenientDelta = options.lenientDelta ?? false;
   const ruLimit = options.ruBudget === undefined ? null : typeof options.ruBudget === "number" ? options.ruBudget : RU_BUDGETS[options.ruBudget];
   let latencyMs = options.latencyMs ?? 0;
 
@@ -347,7 +372,7 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
   const signingKid = randomUUID().replaceAll("-", "").slice(0, 27);
 
   const tenants = new Map<string, TenantRuntime>();
-  for (const t of options.tenants) tenants.set(t.tenantId.toLowerCase(), buildTenantRuntime(t));
+  for (const t of options.tenants) tenants.set(t.tenantId.toLowerCase(), buildTenantRuntime(t, options.seed ?? 1));
 
   const faults: Array<FaultSpec & { remaining: number }> = (options.faults ?? []).map((f) => ({ ...f, remaining: f.times ?? 1 }));
   const requestLog: RequestLogEntry[] = [];
@@ -519,6 +544,10 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
       if (!app.clientSecret || expected.length !== given.length || !timingSafeEqual(expected, given)) {
         throw entraError(ctx, 401, "invalid_client", 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.clientId}'.`);
       }
+      if (app.secretExpired) {
+        // https://learn.microsoft.com/entra/identity-platform/reference-error-codes: AADSTS7000222, InvalidClientSecretExpiredKeysProvided.
+        throw entraError(ctx, 401, "invalid_client", 7000222, `The provided client secret keys for app '${app.clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`);
+      }
       appidacr = "1";
     } else {
       throw entraError(ctx, 401, "invalid_client", 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
@@ -670,6 +699,8 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
 
   interface ListToken {
     k: "list";
+    /** When the first page was served: page tokens expire (pageTokenLifetimeMs). */
+    iat: number;
     t: string;
     v: number;
     o: number;
@@ -689,9 +720,14 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
       if (!decoded || decoded.k !== "list" || decoded.t !== tenant.store.epoch) {
         throw graphError(ctx, 400, "Request_BadRequest", "Invalid value specified for query parameter '$skiptoken'.", {}, now());
       }
+      if (now() - decoded.iat > pageTokenLifetimeMs) {
+        // A nextLink is to be followed, not kept (https://learn.microsoft.com/graph/paging): directory page tokens are
+        // short-lived, and Graph answers an expired one with this code.
+        throw graphError(ctx, 400, "Directory_ExpiredPageToken", "The specified page token value has expired and can no longer be included in your request.", {}, now());
+      }
       tok = decoded;
     } else {
-      tok = { k: "list", t: tenant.store.epoch, v: tenant.store.version, o: 0, n: parseTop(ctx, q.get("$top"), pageSize), s: parseSelect(ctx, q.get("$select")), f: q.get("$filter") };
+      tok = { k: "list", iat: now(), t: tenant.store.epoch, v: tenant.store.version, o: 0, n: parseTop(ctx, q.get("$top"), pageSize), s: parseSelect(ctx, q.get("$select")), f: q.get("$filter") };
     }
     const snapshot = tenant.store.snapshotAt(tok.v) ?? tenant.store.snapshot();
     let devices = snapshot.devices;
@@ -709,7 +745,7 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
     const cacheKey = `${tenant.store.epoch}|list|${snapshot.version}|${tok.f ?? ""}|${tok.s?.join(",") ?? "*"}|${tok.o}|${tok.n}`;
     let value = pageCache.get(cacheKey);
     if (value === undefined) {
-      value = serializeEntries(devices.slice(tok.o, end), tok.s);
+      value = serializeDevices(devices.slice(tok.o, end), tok.s);
       pageCache.set(cacheKey, value);
     }
     const base = `${ctx.origin}/${version}`;
@@ -745,6 +781,62 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
     n: number;
   }
 
+  /**
+   * A delta round's entry as JSON, resolved when its page is served. Strict (the default), as
+   * https://learn.microsoft.com/graph/delta-query-overview describes the response: an updated object carries its id
+   * and the (selected) properties that changed since the round's token, a new one the properties that are set
+   * ("properties that were never set are omitted"), a replay all of them; a removed one
+   * `{"id","@removed":{"reason"}}`. Lenient: every selected property, null when unset (what the simulator sent
+   * before issue 25).
+   */
+  const resolveDeltaRef = (store: DeviceStore, ref: DeltaRef, since: number, select: readonly string[] | null): Record<string, unknown> => {
+    if (ref.kind === "removed") return { id: ref.id, "@removed": { reason: ref.reason } };
+    const device = ref.kind === "state" ? ref.device : store.getDevice(ref.id);
+    if (!device) return { id: ref.id, "@removed": { reason: store.removalOf(ref.id) ?? "deleted" } };
+    if (lenientDelta) return project(device, select);
+    const changed = ref.kind === "state" || ref.full ? "all" : store.changedPropertiesSince(since, ref.id);
+    const out: Record<string, unknown> = { id: device.id };
+    const keys = select ?? Object.keys(device);
+    for (const key of keys) {
+      if (key === "id") continue;
+      const value = device[key];
+      if (changed === "all") {
+        // Unset properties are left out of a new object, not sent as null.
+        if (value !== null && value !== undefined) out[key] = value;
+      } else if (changed.includes(key)) {
+        out[key] = value ?? null;
+      }
+    }
+    return out;
+  };
+
+  /**
+   * A strict round's entries for the objects changed since `since`: each object's history within the round where
+   * it matters (a removal before a restore, a state before a removal), then its current state; some entries
+   * repeated earlier in the round, and some unchanged objects replayed whole. Graph documents that "the same
+   * object may be returned more than once" in a round and that changes may be replayed
+   * (https://learn.microsoft.com/graph/delta-query-overview#resource-representation-in-the-delta-query-response);
+   * a client must apply entries in order, the last one winning.
+   */
+  const deltaRefs = (tenant: TenantRuntime, since: number): DeltaRef[] => {
+    const store = tenant.store;
+    const ids = store.changedIdsSince(since);
+    if (lenientDelta) return ids.map((id) => ({ kind: "current", id }));
+    const refs: DeltaRef[] = [];
+    for (const id of ids) refs.push(...store.historySince(since, id), { kind: "current", id });
+    const prng = tenant.prng;
+    // Duplicates: a copy of an entry earlier in the round (its current state then wins again at its own place).
+    for (let i = refs.length - 1; i > 0; i--) {
+      const ref = refs[i]!;
+      if (ref.kind === "current" && prng.chance(0.05)) refs.splice(prng.int(0, i - 1), 0, { kind: "current", id: ref.id });
+    }
+    // Replays: a few objects that did not change, sent whole.
+    const alive = store.snapshot().devices;
+    const replays = alive.length === 0 || refs.length === 0 ? 0 : Math.min(alive.length, prng.chance(0.5) ? 1 + Math.floor(refs.length / 50) : 0);
+    for (let i = 0; i < replays; i++) refs.splice(prng.int(0, refs.length), 0, { kind: "current", id: prng.pick(alive).id, full: true });
+    return refs;
+  };
+
   const deltaDevices = (ctx: RequestContext, version: "v1.0" | "beta"): string => {
     const { tenant, appId } = authenticate(ctx, READ_DEVICES);
     chargeResourceUnits(ctx, tenant, appId);
@@ -756,7 +848,7 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
     const syncStateNotFound = () =>
       graphError(ctx, 400, "syncStateNotFound", "The sync state generation is not found. The delta token is expired and data must be synchronized again.", {}, now());
 
-    let session: { entries: readonly DeltaEntry[]; targetVersion: number };
+    let session: DeltaSession;
     let sessionId: string;
     let offset: number;
     let top: number;
@@ -766,7 +858,8 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
       const tok = decodeToken<DeltaSkipToken>(skip);
       if (!tok || tok.k !== "dskip" || tok.t !== store.epoch) throw syncStateNotFound();
       const found = tenant.deltaSessions.get(tok.id);
-      if (!found) throw syncStateNotFound();
+      // A round's state lives as long as its page tokens do (pageTokenLifetimeMs); then the round starts over.
+      if (!found || now() - found.issuedAt > pageTokenLifetimeMs) throw syncStateNotFound();
       session = found;
       sessionId = tok.id;
       offset = tok.o;
@@ -777,7 +870,7 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
       // (https://learn.microsoft.com/graph/delta-query-overview#optional-query-parameters).
       select = parseSelect(ctx, q.get("$select"));
       top = parseTop(ctx, q.get("$top"), deltaPageSize);
-      session = { entries: [], targetVersion: store.version };
+      session = { refs: [], since: store.version, targetVersion: store.version, issuedAt: now() };
       sessionId = randomUUID();
       offset = 0;
     } else if (delta) {
@@ -787,7 +880,7 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
         throw graphError(ctx, 410, "resyncRequired", "Resync required. The sync state was reset by the service; discard the delta link and start a full synchronization.", {}, now());
       }
       if (tok.serial < tenant.expiredBeforeSerial || now() - tok.iat > deltaTokenLifetimeMs) throw syncStateNotFound();
-      session = { entries: store.changesSince(tok.v), targetVersion: store.version };
+      session = { refs: deltaRefs(tenant, tok.v), since: tok.v, targetVersion: store.version, issuedAt: now() };
       sessionId = randomUUID();
       offset = 0;
       top = tok.n;
@@ -795,30 +888,31 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
       rememberSession(tenant, sessionId, session);
     } else {
       select = parseSelect(ctx, q.get("$select"));
+      const snap = store.snapshot();
+      let devices = snap.devices;
       if (q.has("$filter")) {
         const ids = [...(q.get("$filter") ?? "").matchAll(/id\s+eq\s+'([^']+)'/gi)].map((m) => m[1]!.toLowerCase());
         if (ids.length === 0) throw graphError(ctx, 400, "Request_UnsupportedQuery", "The only supported $filter on delta is id eq '{value}'.", {}, now());
-        const snap = store.snapshot();
-        session = { entries: snap.devices.filter((d) => ids.includes(d.id.toLowerCase())), targetVersion: snap.version };
-      } else {
-        const snap = store.snapshot();
-        session = { entries: snap.devices, targetVersion: snap.version };
+        devices = devices.filter((d) => ids.includes(d.id.toLowerCase()));
       }
+      // The first round: every object, whole (-1: each was created "since" the round's start).
+      session = { refs: devices.map((d) => ({ kind: "current", id: d.id, full: true })), since: -1, targetVersion: snap.version, issuedAt: now() };
       top = parseTop(ctx, q.get("$top"), deltaPageSize);
       sessionId = randomUUID();
       offset = 0;
       rememberSession(tenant, sessionId, session);
     }
 
-    const end = Math.min(offset + top, session.entries.length);
-    const cacheKey = `${store.epoch}|delta|${sessionId}|${select?.join(",") ?? "*"}|${offset}|${top}`;
+    const end = Math.min(offset + top, session.refs.length);
+    // Cached per store version: a page re-read after the directory changed resolves its entries again.
+    const cacheKey = `${store.epoch}|delta|${sessionId}|${store.version}|${select?.join(",") ?? "*"}|${offset}|${top}`;
     let value = pageCache.get(cacheKey);
     if (value === undefined) {
-      value = serializeEntries(session.entries.slice(offset, end), select);
+      value = `[${session.refs.slice(offset, end).map((r) => JSON.stringify(resolveDeltaRef(store, r, session.since, select))).join(",")}]`;
       pageCache.set(cacheKey, value);
     }
     let head = `{"@odata.context":${JSON.stringify(`${base}/$metadata#devices`)}`;
-    if (end < session.entries.length) {
+    if (end < session.refs.length) {
       const next: DeltaSkipToken = { k: "dskip", t: store.epoch, id: sessionId, o: end, n: top, s: select };
       head += `,"@odata.nextLink":${JSON.stringify(`${base}/devices/delta?$skiptoken=${encodeToken(next)}`)}`;
     } else {
@@ -828,7 +922,7 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
     return `${head},"value":${value}}`;
   };
 
-  const rememberSession = (tenant: TenantRuntime, id: string, session: { entries: readonly DeltaEntry[]; targetVersion: number }) => {
+  const rememberSession = (tenant: TenantRuntime, id: string, session: DeltaSession) => {
     tenant.deltaSessions.set(id, session);
     while (tenant.deltaSessions.size > 64) tenant.deltaSessions.delete(tenant.deltaSessions.keys().next().value as string);
   };
@@ -870,8 +964,31 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
     return simpleCollection(ctx, items, `${ctx.origin}/beta/$metadata#directory/deletedItems/microsoft.graph.device`, ctx.url.pathname);
   };
 
+  /**
+   * BitLocker's and LAPS's list endpoints document `User-Agent` as a required request header
+   * (https://learn.microsoft.com/graph/api/bitlocker-list-recoverykeys,
+   * https://learn.microsoft.com/graph/api/directory-list-devicelocalcredentials): a request without one is refused.
+   */
+  const requireUserAgent = (ctx: RequestContext): void => {
+    if (!(ctx.req.headers["user-agent"] ?? "").trim()) {
+      throw graphError(ctx, 400, "BadRequest", "The 'User-Agent' header is required for this request.", {}, now());
+    }
+  };
+
+  /** An OData query option the endpoint does not support, refused as Graph's query validation does. */
+  const refuseQueryOption = (ctx: RequestContext, option: string, name: string): void => {
+    if (ctx.url.searchParams.has(option)) {
+      throw graphError(ctx, 400, "BadRequest", `Query option '${name}' is not allowed. To allow it, set the 'AllowedQueryOptions' property on EnableQueryAttribute or QueryValidationSettings.`, {}, now());
+    }
+  };
+
   const bitlockerRoute = (ctx: RequestContext): string => {
     const q = ctx.url.searchParams;
+    requireUserAgent(ctx);
+    // "This method does not support $top" (bitlocker-list-recoverykeys); it documents $filter by deviceId only.
+    refuseQueryOption(ctx, "$top", "Top");
+    refuseQueryOption(ctx, "$orderby", "OrderBy");
+    refuseQueryOption(ctx, "$search", "Search");
     const wantsKey = (q.get("$select") ?? "").split(",").map((s) => s.trim()).includes("key");
     const { tenant, appId } = authenticate(ctx, wantsKey ? ["BitlockerKey.Read.All"] : READ_BITLOCKER_BASIC);
     chargeResourceUnits(ctx, tenant, appId);
@@ -889,6 +1006,8 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
 
   const lapsRoute = (ctx: RequestContext): string => {
     const q = ctx.url.searchParams;
+    // $select, $filter, $search, $orderby, $top, $count and $skiptoken are documented (directory-list-devicelocalcredentials).
+    requireUserAgent(ctx);
     const wantsPasswords = (q.get("$select") ?? "").split(",").map((s) => s.trim()).includes("credentials");
     const { tenant, appId } = authenticate(ctx, wantsPasswords ? ["DeviceLocalCredential.Read.All"] : READ_LAPS_BASIC);
     chargeResourceUnits(ctx, tenant, appId);
@@ -970,7 +1089,7 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
     let faultKind: FaultKind | null = null;
     const log = (status: number) => {
       if (requestLog.length >= REQUEST_LOG_MAX) requestLog.splice(0, requestLog.length - REQUEST_LOG_MAX + 1);
-      requestLog.push({ time: new Date(started).toISOString(), method: req.method ?? "GET", path: pathAndQuery, status, durationMs: now() - started, tenantId: ctx.tenantId, requestId, fault: faultKind });
+      requestLog.push({ time: new Date(started).toISOString(), method: req.method ?? "GET", path: pathAndQuery, userAgent: req.headers["user-agent"] ?? null, status, durationMs: now() - started, tenantId: ctx.tenantId, requestId, fault: faultKind });
     };
 
     const baseHeaders: Record<string, string> = {
@@ -1102,6 +1221,17 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
     },
     setLatency: (ms) => {
       latencyMs = ms;
+    },
+    setAppPermissions: (tenantId, clientId, permissions) => {
+      const app = tenants.get(tenantId.toLowerCase())?.apps.get(clientId.toLowerCase());
+      if (!app) throw new Error(`unknown app ${clientId} in ${tenantId}`);
+      app.permissions = [...permissions];
+    },
+    expireClientSecret: (tenantId, clientId) => {
+      const tenant = tenants.get(tenantId.toLowerCase());
+      const app = tenant?.apps.get((clientId ?? tenant.config.clientId).toLowerCase());
+      if (!app) throw new Error(`unknown app ${clientId ?? ""} in ${tenantId}`);
+      app.secretExpired = true;
     },
     issueAccessToken: ({ tenantId, clientId, roles, lifetimeSeconds }) => {
       const tenant = tenants.get(tenantId.toLowerCase());

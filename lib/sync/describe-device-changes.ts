@@ -16,8 +16,12 @@ export interface DeviceChange {
   detail: Record<string, unknown>;
 }
 
-/** What an admin wants to see on the timeline, most specific first. */
-export function describeDeviceChanges(before: StoredDeviceState, after: DeviceColumns): DeviceChange[] {
+/**
+ * What an admin wants to see on the timeline, most specific first. A change of none of the fields compared here is
+ * a "changed" without detail, unless `undescribedChange` is false: a row whose stored hash predates the current
+ * format may differ only in its hash (or in createdDateTime, which the sync no longer selects), which is no change.
+ */
+export function describeDeviceChanges(before: StoredDeviceState, after: DeviceColumns, options: { undescribedChange?: boolean } = {}): DeviceChange[] {
   const out: DeviceChange[] = [];
   if (before.deletedAt) out.push({ kind: "restored", detail: { deletedAt: before.deletedAt.toISOString() } });
   if (before.thumbprint !== after.thumbprint) {
@@ -37,7 +41,7 @@ export function describeDeviceChanges(before: StoredDeviceState, after: DeviceCo
   compare("trustType", before.trustType, after.trustType);
   compare("onPremisesSyncEnabled", before.onPremisesSyncEnabled, after.onPremisesSyncEnabled);
   compare("displayName", before.displayName, after.displayName);
-  if (Object.keys(fields).length || out.length === 0) out.push({ kind: "changed", detail: fields });
+  if (Object.keys(fields).length || (out.length === 0 && options.undescribedChange !== false)) out.push({ kind: "changed", detail: fields });
   return out;
 }
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { GraphDeviceSchema } from "@/lib/graph/graph-schemas";
 import { createSimTenant } from "@/lib/simulator/create-sim-tenant";
 import { isLegacyHash, legacyHashDevice } from "./legacy-device-hash";
-import { hashDevice, mapGraphDevice } from "./map-graph-device";
+import { hashDeviceColumns, isColumnsHash, jsonHashDevice as hashDevice, mapGraphDevice, mergeDeltaEntry, storedDeviceColumns } from "./map-graph-device";
 
 /** The canonical form rawHash was computed with before decision 007: stored hashes of that time must keep matching it. */
 function referenceStringify(value: unknown): string {
@@ -20,7 +20,7 @@ const referenceHash = (d: object) => createHash("sha256").update(referenceString
 const simDevices = () => createSimTenant({ seed: 5, deviceCount: 300, includeReports: false, now: new Date("2026-01-01T00:00:00Z") }).tenant.devices;
 const reversed = (o: object) => Object.fromEntries(Object.entries(o).reverse());
 
-describe("hashDevice", () => {
+describe("jsonHashDevice (decision 007's rawHash)", () => {
   it("gives the same hash for the same Graph object whatever order its properties arrived in", () => {
     for (const d of simDevices()) {
       const a = GraphDeviceSchema.parse(d);
@@ -56,5 +56,35 @@ describe("legacyHashDevice", () => {
     expect(legacyHashDevice(a)).toBe(referenceHash(a));
     expect(legacyHashDevice(a)).toBe(legacyHashDevice(b));
     expect(legacyHashDevice({ id: "x", list: [undefined, null] })).toBe(referenceHash({ id: "x", list: [undefined, null] }));
+  });
+});
+
+describe("mergeDeltaEntry and the columns hash", () => {
+  const full = () => GraphDeviceSchema.parse(simDevices().find((d) => d.alternativeSecurityIds?.length && d.registrationDateTime && d.physicalIds?.length)!);
+
+  it("keeps every property a delta entry leaves out, takes the ones it carries, nulls included", () => {
+    const base = mapGraphDevice(full());
+    const renamed = mergeDeltaEntry(base, GraphDeviceSchema.parse({ id: base.objectId, displayName: "PC-NEW" }));
+    expect(renamed).toEqual({ ...base, displayName: "PC-NEW", rawHash: expect.any(String) });
+    expect(renamed.rawHash).not.toBe(base.rawHash);
+    const cleared = mergeDeltaEntry(base, GraphDeviceSchema.parse({ id: base.objectId, registrationDateTime: null, alternativeSecurityIds: [] }));
+    expect(cleared).toMatchObject({ registrationDateTime: null, thumbprint: null, deviceId: base.deviceId, trustType: base.trustType });
+    // An entry that carries nothing (Graph's replay of an id) changes nothing.
+    expect(mergeDeltaEntry(base, GraphDeviceSchema.parse({ id: base.objectId })).rawHash).toBe(base.rawHash);
+  });
+
+  it("hashes the same object alike whether it came whole, was built by deltas, or was read back from a row", () => {
+    const g = full();
+    const whole = mapGraphDevice(g);
+    const { displayName, trustType, ...rest } = g;
+    const built = mergeDeltaEntry(mergeDeltaEntry(null, GraphDeviceSchema.parse(rest)), GraphDeviceSchema.parse({ id: g.id, displayName, trustType }));
+    expect(built.rawHash).toBe(whole.rawHash);
+    // As PostgreSQL's jsonb gives the JSON columns back: keys reordered.
+    const { rawHash: _h, ...row } = whole;
+    const readBack = storedDeviceColumns({ ...row, alternativeSecurityIds: whole.alternativeSecurityIds!.map((a) => reversed(a as object)), otherProperties: reversed(whole.otherProperties) }, "an earlier hash");
+    expect(readBack.rawHash).toBe(whole.rawHash);
+    expect(isColumnsHash(whole.rawHash)).toBe(true);
+    expect(isLegacyHash(whole.rawHash)).toBe(false);
+    expect(hashDeviceColumns({ ...row, accountEnabled: !row.accountEnabled })).not.toBe(whole.rawHash);
   });
 });

@@ -3,6 +3,7 @@ import { inList, readBool, type Statement } from "@/lib/db/direct";
 import { chunk } from "@/lib/db/in-list";
 import type { GraphClient } from "@/lib/graph/graph-client";
 import { BitlockerKeysPageSchema, LapsPageSchema } from "@/lib/graph/graph-schemas";
+import { BITLOCKER_KEYS_REQUEST, LAPS_CREDENTIALS_REQUEST } from "@/lib/graph/sync-requests";
 import type { SyncConnection } from "./open-sync-connection";
 
 export interface KeyPresence {
@@ -50,8 +51,8 @@ export async function collectKeyPresence(graph: GraphClient): Promise<KeyPresenc
     return ids;
   };
   const [bitlocker, laps] = await Promise.all([
-    collect(0, "/informationProtection/bitlocker/recoveryKeys?$select=id,deviceId", BitlockerKeysPageSchema, (i) => i.deviceId as string | null, "BitlockerKey.ReadBasic.All", "BitLocker recovery keys stored"),
-    collect(1, "/directory/deviceLocalCredentials?$select=id,deviceName,lastBackupDateTime", LapsPageSchema, (i) => i.id as string, "DeviceLocalCredential.ReadBasic.All", "a LAPS password stored"),
+    collect(0, BITLOCKER_KEYS_REQUEST, BitlockerKeysPageSchema, (i) => i.deviceId as string | null, "BitlockerKey.ReadBasic.All", "BitLocker recovery keys stored"),
+    collect(1, LAPS_CREDENTIALS_REQUEST, LapsPageSchema, (i) => i.id as string, "DeviceLocalCredential.ReadBasic.All", "a LAPS password stored"),
   ]);
   return { bitlocker, laps, warnings: warnings.filter((w): w is string => w !== null) };
 }

@@ -5,10 +5,12 @@ import type { Db } from "@/lib/db/client";
 import { directDb, type DirectDb, type Statement } from "@/lib/db/direct";
 import { acquireLease, releaseLease, type Lease } from "@/lib/db/lease";
 import { createGraphClient, type GraphClient, type GraphFailure } from "@/lib/graph/graph-client";
-import { DeltaPageSchema, DEVICE_SELECT, DevicePageSchema, isRemoved, type GraphDevice } from "@/lib/graph/graph-schemas";
+import { DeltaPageSchema, DevicePageSchema, isRemoved, type GraphDevice } from "@/lib/graph/graph-schemas";
+import { DELTA_LATEST_REQUEST, devicesFirstPageRequest } from "@/lib/graph/sync-requests";
 import type { ResilienceOptions } from "@/lib/graph/resilience-middleware";
 import { reevaluateAllFindings, reevaluateFindings } from "@/lib/findings/reevaluate-findings";
-import { mapDevicePage, planDevicePage, type PageCounts } from "./write-device-page";
+import { log } from "@/lib/http/logger";
+import { mapDevicePage, planDeltaPage, planDevicePage, type DeltaPageEntry, type PageCounts } from "./write-device-page";
 import { loadTenantApp } from "./load-tenant-app";
 import { openSyncConnection, type SyncConnection } from "./open-sync-connection";
 import { collectKeyPresence, storeKeyPresence, type KeyPresence } from "./record-key-presence";
@@ -210,24 +212,34 @@ async function fullSync(ctx: Ctx): Promise<void> {
   const pageSize = options.pageSize ?? 999;
   // Take the delta token first: changes made while we page through /devices arrive in the next delta.
   if (!run.pendingDeltaLink) {
-    const latest = await graph.get(`/devices/delta?$select=${DEVICE_SELECT}&$deltatoken=latest`, DeltaPageSchema);
+    const latest = await graph.get(DELTA_LATEST_REQUEST, DeltaPageSchema);
     if (!latest.ok) throw stopFor(latest.error);
     const link = latest.data["@odata.deltaLink"];
     if (!link) throw new SyncStop("graph", "Graph returned no deltaLink for $deltatoken=latest");
     run.pendingDeltaLink = link;
     await db.syncRun.update({ where: { id: run.id }, data: { pendingDeltaLink: link } });
   }
-  const first = run.mode === "full" && run.resumeLink ? run.resumeLink : `/devices?$select=${DEVICE_SELECT}&$top=${pageSize}`;
+  const first = run.mode === "full" && run.resumeLink ? run.resumeLink : devicesFirstPageRequest(pageSize);
   // Key presence is paged through alongside /devices (it is only network-bound) and stored at the end.
   const keyPresence = options.checkKeyPresence !== false ? collectKeyPresence(graph) : null;
+  const handler: PageHandler<ReturnType<typeof DevicePageSchema.parse>> = (page) => {
+    const mapped = mapDevicePage(page.value);
+    return {
+      objectIds: mapped.map((d) => d.objectId),
+      plan: (direct, at) => planDevicePage(direct, { tenantRef: options.tenantRef, devices: page.value, mode: "full", now: at, syncRunRef: run.id, baseline: ctx.baseline }, mapped),
+    };
+  };
   try {
-    await pageThrough(ctx, first, DevicePageSchema, (page) => {
-      const mapped = mapDevicePage(page.value);
-      return {
-        objectIds: mapped.map((d) => d.objectId),
-        plan: (direct, at) => planDevicePage(direct, { tenantRef: options.tenantRef, devices: page.value, mode: "full", now: at, syncRunRef: run.id, baseline: ctx.baseline }, mapped),
-      };
-    });
+    try {
+      await pageThrough(ctx, first, DevicePageSchema, handler);
+    } catch (error) {
+      if (!(error instanceof PageTokenExpired)) throw error;
+      // A resumed run's (or a very long run's) page token expired: page through /devices again from the first page.
+      // The pages already committed stay; what they stored is seen again (lastSeenAt), and nothing is lost, because
+      // objects missing at the end are judged by the run's start time.
+      ctx.warnings.push(`Graph's page token expired (${error.failure.code}); the full sync started over from the first page.`);
+      await pageThrough(ctx, devicesFirstPageRequest(pageSize), DevicePageSchema, handler);
+    }
   } catch (error) {
     await keyPresence; // no request of this run outlives it
     throw error;
@@ -295,16 +307,24 @@ async function deltaSync(ctx: Ctx): Promise<"done" | "expired"> {
   if (!first) throw new SyncStop("graph", "No delta link stored");
   try {
     await pageThrough(ctx, first, DeltaPageSchema, (page, next) => {
-      const devices: GraphDevice[] = [];
-      const removed: { id: string; reason: "changed" | "deleted" }[] = [];
+      // The page's entries in Graph's order: planDeltaPage applies them in that order, the last one winning.
+      const entries: DeltaPageEntry[] = [];
+      const unknownReasons = new Set<string>();
       for (const entry of page.value) {
-        if (isRemoved(entry)) removed.push({ id: entry.id, reason: entry["@removed"].reason });
-        else devices.push(entry as GraphDevice);
+        if (!isRemoved(entry)) {
+          entries.push({ kind: "object", device: entry as GraphDevice });
+          continue;
+        }
+        const reason = entry["@removed"].reason;
+        if (reason !== "changed" && reason !== "deleted") unknownReasons.add(reason);
+        entries.push({ kind: "removed", id: entry.id, reason: reason === "deleted" ? "deleted" : "changed" });
       }
-      const mapped = mapDevicePage(devices);
-      const objectIds = [...mapped.map((d) => d.objectId), ...removed.map((r) => r.id)];
+      if (unknownReasons.size) {
+        log("warn", "Graph sent an undocumented @removed reason; treated as 'changed' (soft delete)", { tenantRef: options.tenantRef, runId: run.id, reasons: [...unknownReasons] });
+      }
+      const objectIds = [...new Set(entries.map((e) => (e.kind === "object" ? e.device.id : e.id)))];
       const plan = async (direct: DirectDb, at: Date) => {
-        const write = await planDevicePage(direct, { tenantRef: options.tenantRef, devices, removed, mode: "delta", now: at, syncRunRef: run.id }, mapped);
+        const write = await planDeltaPage(direct, { tenantRef: options.tenantRef, entries, now: at, syncRunRef: run.id });
         const deltaLink = page["@odata.deltaLink"];
         if (deltaLink && !next) {
           // The last page: the new delta link and the run's end commit with it (one transaction fewer at the end).
@@ -340,6 +360,13 @@ async function deltaSync(ctx: Ctx): Promise<"done" | "expired"> {
     throw error;
   }
   return "done";
+}
+
+/** A /devices page token Graph no longer accepts (directory paging tokens are short-lived). */
+class PageTokenExpired extends Error {
+  constructor(readonly failure: Extract<GraphFailure, { kind: "http" }>) {
+    super(failure.message);
+  }
 }
 
 class DeltaExpired extends Error {
@@ -404,6 +431,7 @@ async function pageThrough<S extends typeof DevicePageSchema | typeof DeltaPageS
       if (!result.ok) {
         while (inFlight.length) await commitOldest();
         if (result.error.kind === "delta-expired") throw new DeltaExpired(result.error);
+        if (result.error.kind === "http" && result.error.code === "Directory_ExpiredPageToken") throw new PageTokenExpired(result.error);
         throw stopFor(result.error);
       }
       const page = result.data as ReturnType<S["parse"]>;

@@ -1,10 +1,10 @@
 import "server-only";
-import { encodeDate, encodeValue, inList, insertStatements, insertValueStatements, queryIn, readBool, readDate, type ColumnKind, type Dialect, type DirectDb, type Statement } from "@/lib/db/direct";
+import { encodeDate, encodeValue, inList, insertStatements, insertValueStatements, queryIn, readBool, readDate, readJson, type ColumnKind, type Dialect, type DirectDb, type Statement } from "@/lib/db/direct";
 import { chunk } from "@/lib/db/in-list";
 import type { GraphDevice } from "@/lib/graph/graph-schemas";
 import { dedupeByObjectId, describeDeviceChanges, type StoredDeviceState } from "./describe-device-changes";
 import { isLegacyHash, legacyHashDevice } from "./legacy-device-hash";
-import { mapGraphDevice, type DeviceColumns } from "./map-graph-device";
+import { isColumnsHash, jsonHashDevice, mapGraphDevice, mergeDeltaEntry, storedDeviceColumns, type DeviceColumns } from "./map-graph-device";
 import { timeOrderedId } from "@/lib/db/time-ordered-id";
 
 export interface PageCounts {
@@ -117,7 +117,7 @@ export async function planDevicePage(direct: DirectDb, input: ApplyPageInput, ma
   const upserts: unknown[][] = [];
   const changes: Record<string, unknown>[] = [];
   const unchanged: string[] = [];
-  /** Unchanged objects whose stored hash is in the format before decision 007: [current hash, row id]. */
+  /** Unchanged objects whose stored hash is in an earlier format: [current hash, row id]. */
   const rehashed: [string, string][] = [];
   let sources: Map<string, GraphDevice> | null = null;
   const touched = new Set<string>();
@@ -128,9 +128,12 @@ export async function planDevicePage(direct: DirectDb, input: ApplyPageInput, ma
 
   for (const d of mapped) {
     const before = existing.get(d.objectId);
-    if (before && !before.deletedAt && before.rawHash !== d.rawHash && isLegacyHash(before.rawHash)) {
+    if (before && !before.deletedAt && before.rawHash !== null && before.rawHash !== d.rawHash && !isColumnsHash(before.rawHash)) {
+      // A hash in an earlier format (before decision 007, or its JSON hash): unchanged if it is the hash of what
+      // Graph sent now in that format, and the row then gets the current hash.
       sources ??= new Map(input.devices.map((g) => [g.id, g]));
-      if (before.rawHash === legacyHashDevice(sources.get(d.objectId)!)) {
+      const source = sources.get(d.objectId)!;
+      if (before.rawHash === (isLegacyHash(before.rawHash) ? legacyHashDevice(source) : jsonHashDevice(source))) {
         rehashed.push([d.rawHash, before.id]);
         before.rawHash = d.rawHash;
       }
@@ -147,7 +150,8 @@ export async function planDevicePage(direct: DirectDb, input: ApplyPageInput, ma
       continue;
     }
     changed++;
-    for (const c of describeDeviceChanges(before, d)) change(d.objectId, d.deviceId, c.kind, c.detail);
+    const earlierFormat = before.rawHash !== null && !isColumnsHash(before.rawHash);
+    for (const c of describeDeviceChanges(before, d, { undescribedChange: !earlierFormat })) change(d.objectId, d.deviceId, c.kind, c.detail);
     if (before.deviceId && before.deviceId !== d.deviceId) touched.add(before.deviceId);
   }
 
@@ -184,6 +188,170 @@ export async function planDevicePage(direct: DirectDb, input: ApplyPageInput, ma
   if (rehashed.length) statements.push({ sql: `UPDATE "DirectoryDevice" SET "rawHash" = ? WHERE "id" = ?`, params: [], eachRow: rehashed });
   const deleted = deletedIds.get("changed")!.length + deletedIds.get("deleted")!.length;
   return { statements, counts: { seen: mapped.length, added, changed, deleted, touchedDeviceIds: [...touched] } };
+}
+
+/** A delta entry as the sync hands it over: an object (partial) or a removal, in the order Graph sent them. */
+export type DeltaPageEntry = { kind: "object"; device: GraphDevice } | { kind: "removed"; id: string; reason: "changed" | "deleted" };
+
+export interface DeltaPageInput {
+  tenantRef: string;
+  entries: DeltaPageEntry[];
+  now: Date;
+  syncRunRef: string;
+}
+
+/** An object's state while a delta page's entries are applied to it in order. */
+interface DeltaState {
+  columns: DeviceColumns | null;
+  deleted: { at: Date; reason: string } | null;
+}
+
+/**
+ * One delta page as SQL: its entries applied in order to the objects as stored, the last one winning per object
+ * (Graph may send an object more than once in a round, and replays changes: a removal, then the restore), each
+ * object entry merged into what JoinScope holds (mergeDeltaEntry: a property the entry leaves out keeps its value),
+ * then each object's end state against its stored row: a new row, an upsert of a changed or restored one, a soft
+ * delete. Objects whose end state equals their row are not written. Timeline rows as planDevicePage writes them.
+ */
+export async function planDeltaPage(direct: DirectDb, input: DeltaPageInput): Promise<DevicePageWrite> {
+  const { tenantRef, now, syncRunRef } = input;
+  const dialect = direct.dialect;
+  const nowEncoded = encodeDate(dialect, now);
+  const ids = [...new Set(input.entries.map((e) => (e.kind === "object" ? e.device.id : e.id)))];
+  const stored = await readStoredRows(direct, tenantRef, ids);
+
+  const states = new Map<string, DeltaState>();
+  const stateOf = (id: string): DeltaState => {
+    let state = states.get(id);
+    if (!state) {
+      const row = stored.get(id);
+      state = { columns: row?.columns ?? null, deleted: row?.deleted ?? null };
+      states.set(id, state);
+    }
+    return state;
+  };
+  let seen = 0;
+  for (const entry of input.entries) {
+    if (entry.kind === "removed") {
+      const state = stateOf(entry.id);
+      if (state.columns && !state.deleted) state.deleted = { at: now, reason: entry.reason };
+      continue;
+    }
+    seen++;
+    const state = stateOf(entry.device.id);
+    // An object that is deleted at this point and comes back whole (with deviceId and displayName, which every device
+    // has) is a new object as Graph sends one: its set properties, without the unset ones, so it replaces the stored
+    // row rather than being merged into it (a property cleared before the removal would come back). Graph does not
+    // document what a restore sends; one that carries less is merged, so a partial entry never erases a property.
+    const whole = "deviceId" in entry.device && "displayName" in entry.device;
+    state.columns = mergeDeltaEntry(state.deleted && whole ? null : state.columns, entry.device);
+    state.deleted = null;
+  }
+
+  const upserts: unknown[][] = [];
+  const changes: Record<string, unknown>[] = [];
+  const deletions: [Date, string, string][] = [];
+  const touched = new Set<string>();
+  let added = 0;
+  let changed = 0;
+  let deleted = 0;
+  const change = (objectId: string, deviceId: string | null, kind: string, detail: Record<string, unknown>) =>
+    changes.push({ id: timeOrderedId(), tenantRef, objectId, deviceId, kind, at: nowEncoded, syncRunRef, detail });
+
+  for (const [objectId, end] of states) {
+    const row = stored.get(objectId);
+    if (!end.columns) continue; // a removal of an object JoinScope never held
+    const d = end.columns;
+    if (!row) {
+      // New to JoinScope: created, or created and removed within the round (kept, deleted, for its history).
+      upserts.push(deviceValues(dialect, d, tenantRef, nowEncoded, end.deleted));
+      touched.add(d.deviceId ?? objectId);
+      change(objectId, d.deviceId, "created", { trustType: d.trustType, registrationDateTime: d.registrationDateTime?.toISOString() ?? null });
+      if (end.deleted) change(objectId, d.deviceId, "deleted", { reason: end.deleted.reason, displayName: d.displayName });
+      else added++;
+      continue;
+    }
+    const before = row.columns;
+    const columnsChanged = d.rawHash !== before.rawHash;
+    const wasAlive = !row.deleted;
+    const isAlive = !end.deleted;
+    if (!columnsChanged && wasAlive === isAlive) continue;
+    touched.add(d.deviceId ?? objectId);
+    if (before.deviceId && before.deviceId !== d.deviceId) touched.add(before.deviceId);
+    if (isAlive) {
+      changed++;
+      upserts.push(deviceValues(dialect, d, tenantRef, nowEncoded));
+      const state = { ...before, deletedAt: row.deleted?.at ?? null };
+      for (const c of describeDeviceChanges(state, d)) change(objectId, d.deviceId, c.kind, c.detail);
+      continue;
+    }
+    if (wasAlive) {
+      deleted++;
+      if (columnsChanged) {
+        for (const c of describeDeviceChanges({ ...before, deletedAt: null }, d)) change(objectId, d.deviceId, c.kind, c.detail);
+      }
+      change(objectId, d.deviceId, "deleted", { reason: end.deleted!.reason, displayName: before.displayName });
+    }
+    if (columnsChanged) upserts.push(deviceValues(dialect, d, tenantRef, nowEncoded, end.deleted));
+    else deletions.push([end.deleted!.at, end.deleted!.reason, row.id]);
+  }
+
+  const statements = [
+    ...insertValueStatements(dialect, "DirectoryDevice", DEVICE_INSERT_COLUMNS, upserts, UPSERT),
+    ...insertStatements(dialect, "DirectoryChange", CHANGE_INSERT_COLUMNS, changes),
+  ];
+  for (const [at, reason, id] of deletions) {
+    statements.push({ sql: `UPDATE "DirectoryDevice" SET "deletedAt" = ?, "deletedReason" = ?, "updatedAt" = ? WHERE "id" = ?`, params: [at, reason, now, id] });
+  }
+  return { statements, counts: { seen, added, changed, deleted, touchedDeviceIds: [...touched] } };
+}
+
+/** The stored rows of a delta page's objects, whole: what its entries are merged into. */
+async function readStoredRows(direct: DirectDb, tenantRef: string, objectIds: string[]): Promise<Map<string, { id: string; columns: DeviceColumns; deleted: { at: Date; reason: string } | null }>> {
+  const out = new Map<string, { id: string; columns: DeviceColumns; deleted: { at: Date; reason: string } | null }>();
+  const rows = await queryIn(
+    direct,
+    `SELECT "id", "objectId", "deviceId", "displayName", "accountEnabled", "trustType", "profileType", "registrationDateTime", "approximateLastSignInDateTime",
+       "createdDateTime", "operatingSystem", "operatingSystemVersion", "isCompliant", "isManaged", "mdmAppId", "onPremisesSyncEnabled", "onPremisesLastSyncDateTime",
+       "physicalIds", "alternativeSecurityIds", "otherProperties", "thumbprint", "hardwareId", "isPending", "rawHash", "deletedAt", "deletedReason"
+     FROM "DirectoryDevice" WHERE "tenantRef" = ? AND {in}`,
+    "objectId",
+    objectIds,
+    [tenantRef],
+  );
+  const text = (v: unknown) => (v as string | null) ?? null;
+  for (const r of rows) {
+    const deletedAt = readDate(r.deletedAt);
+    out.set(r.objectId as string, {
+      id: r.id as string,
+      deleted: deletedAt ? { at: deletedAt, reason: text(r.deletedReason) ?? "deleted" } : null,
+      columns: storedDeviceColumns({
+        objectId: r.objectId as string,
+        deviceId: text(r.deviceId),
+        displayName: text(r.displayName),
+        accountEnabled: readBool(r.accountEnabled),
+        trustType: text(r.trustType),
+        profileType: text(r.profileType),
+        registrationDateTime: readDate(r.registrationDateTime),
+        approximateLastSignInDateTime: readDate(r.approximateLastSignInDateTime),
+        createdDateTime: readDate(r.createdDateTime),
+        operatingSystem: text(r.operatingSystem),
+        operatingSystemVersion: text(r.operatingSystemVersion),
+        isCompliant: readBool(r.isCompliant),
+        isManaged: readBool(r.isManaged),
+        mdmAppId: text(r.mdmAppId),
+        onPremisesSyncEnabled: readBool(r.onPremisesSyncEnabled),
+        onPremisesLastSyncDateTime: readDate(r.onPremisesLastSyncDateTime),
+        physicalIds: readJson<string[]>(r.physicalIds),
+        alternativeSecurityIds: readJson<unknown[]>(r.alternativeSecurityIds),
+        otherProperties: readJson<Record<string, unknown>>(r.otherProperties) ?? {},
+        thumbprint: text(r.thumbprint),
+        hardwareId: text(r.hardwareId),
+        isPending: readBool(r.isPending) ?? false,
+      }, text(r.rawHash)),
+    });
+  }
+  return out;
 }
 
 /** Plans and commits one page in its own transaction, outside a sync run (e2e/seed.ts seeds a directory this way). */
@@ -230,7 +398,7 @@ async function readStoredDevices(direct: DirectDb, tenantRef: string, objectIds:
  * One object's row for DEVICE_INSERT_COLUMNS, in their order, encoded for the dialect (built directly: this runs for
  * every object of every page). `now`: the page's time, already encoded.
  */
-function deviceValues(dialect: Dialect, d: DeviceColumns, tenantRef: string, now: string): unknown[] {
+function deviceValues(dialect: Dialect, d: DeviceColumns, tenantRef: string, now: string, deleted: { at: Date; reason: string } | null = null): unknown[] {
   return [
     timeOrderedId(),
     tenantRef,
@@ -255,8 +423,8 @@ function deviceValues(dialect: Dialect, d: DeviceColumns, tenantRef: string, now
     d.thumbprint,
     d.hardwareId,
     encodeValue(dialect, "bool", d.isPending),
-    null, // deletedAt
-    null, // deletedReason
+    deleted ? encodeDate(dialect, deleted.at) : null, // deletedAt
+    deleted?.reason ?? null, // deletedReason
     now, // firstSeenAt
     now, // lastSeenAt
     encodeValue(dialect, "json", d.otherProperties),

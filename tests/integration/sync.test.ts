@@ -10,8 +10,10 @@ import type { SimulatorHandle } from "@/lib/simulator/server";
 import { getDeviceTimeline } from "@/lib/findings/get-device-timeline";
 import { findDeviceDetail } from "@/lib/queries/find-device-detail";
 import { createGraphClient } from "@/lib/graph/graph-client";
-import { DEVICE_SELECT, DevicePageSchema } from "@/lib/graph/graph-schemas";
+import { DevicePageSchema } from "@/lib/graph/graph-schemas";
+import { DEVICE_SELECT, devicesFirstPageRequest } from "@/lib/graph/sync-requests";
 import { legacyHashDevice } from "@/lib/sync/legacy-device-hash";
+import { isColumnsHash, jsonHashDevice } from "@/lib/sync/map-graph-device";
 import { runSync } from "@/lib/sync/run-sync";
 import { countRows } from "../setup/factories";
 import { expectDirectoryMatches, startSimulatedTenant } from "../setup/simulated-tenant";
@@ -200,6 +202,38 @@ describe("directory sync against the simulator", () => {
     await expectInSync();
   });
 
+  it("starts a resumed full sync over when its resume link's page token expired (400 Directory_ExpiredPageToken)", async () => {
+    let clock = Date.now();
+    const t = await startSimulatedTenant(db, { seed: 2514, deviceCount: 500, simulator: { now: () => clock, pageTokenLifetimeMs: 60_000 } });
+    try {
+      const controller = new AbortController();
+      const first = await runSync(db, {
+        tenantRef: t.tenantRef,
+        mode: "full",
+        trigger: "test",
+        pageSize: 25,
+        leaseTtlMs: 1,
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.pages === 2) controller.abort();
+        },
+        resilience: fast,
+      });
+      expect(first.ok).toBe(false);
+      clock += 10 * 60_000; // the process was down for ten minutes: the run's skip token expired
+      await new Promise((r) => setTimeout(r, 5));
+      const second = await runSync(db, { tenantRef: t.tenantRef, mode: "full", trigger: "test", pageSize: 25, resilience: fast });
+      if (!second.ok) throw new Error(second.error.message);
+      expect(second.run.resumed).toBe(true);
+      expect(t.sim.requestLog.some((e) => e.status === 400)).toBe(true);
+      expect(second.run.warnings.join("\n")).toMatch(/page token expired/);
+      const { ours, theirs } = await expectDirectoryMatches(db, t.sim, t.tenantRef, t.tenantId);
+      expect(ours).toEqual(theirs);
+    } finally {
+      await t.sim.close();
+    }
+  });
+
   it("runs one sync per tenant at a time: a concurrent second run is refused", async () => {
     sim.setLatency(30);
     const [a, b] = await Promise.all([
@@ -299,10 +333,11 @@ describe("what a page writes", () => {
       expect((await runSync(db, { tenantRef: t.tenantRef, mode: "full", trigger: "test", resilience: fast })).ok).toBe(true);
       // As an upgraded database holds them: every row's rawHash in the old format, of the object Graph returned.
       const graph = createGraphClient({ tenantId: t.tenantId, clientId: t.clientId, credential: { kind: "secret", clientSecret: t.clientSecret }, cloud: { authorityHost: t.sim.authorityHost, graphBaseUrl: t.sim.graphBaseUrl } });
-      const page = await graph.get(`/devices?$select=${DEVICE_SELECT}&$top=999`, DevicePageSchema);
+      const page = await graph.get(devicesFirstPageRequest(999), DevicePageSchema);
       if (!page.ok) throw new Error(page.error.message);
-      for (const d of page.data.value) {
-        await db.directoryDevice.update({ where: { tenantRef_objectId: { tenantRef: t.tenantRef, objectId: d.id } }, data: { rawHash: legacyHashDevice(d) } });
+      // Half in the format before decision 007, half in decision 007's JSON hash.
+      for (const [i, d] of page.data.value.entries()) {
+        await db.directoryDevice.update({ where: { tenantRef_objectId: { tenantRef: t.tenantRef, objectId: d.id } }, data: { rawHash: i % 2 ? legacyHashDevice(d) : jsonHashDevice(d) } });
       }
       const store = t.sim.state.tenant(t.tenantId);
       const renamed = store.listDevices()[5]!;
@@ -311,7 +346,7 @@ describe("what a page writes", () => {
       const outcome = await runSync(db, { tenantRef: t.tenantRef, mode: "full", trigger: "test", resilience: fast, now: () => new Date(Date.now() + 60_000) });
       expect(outcome.ok && outcome.run).toMatchObject({ changed: 1, added: 0 });
       const hashes = await db.directoryDevice.findMany({ where: { tenantRef: t.tenantRef }, select: { rawHash: true } });
-      expect(hashes.every((h) => h.rawHash?.length === 43)).toBe(true);
+      expect(hashes.every((h) => isColumnsHash(h.rawHash))).toBe(true);
       const changes = await db.directoryChange.findMany({ where: { tenantRef: t.tenantRef }, select: { objectId: true, kind: true } });
       expect(changes).toEqual([{ objectId: renamed.id, kind: "changed" }]);
       // And the next sync compares the new hashes: nothing changed.
@@ -367,6 +402,12 @@ describe("key presence", () => {
       expect((await runSync(db, { tenantRef: t.tenantRef, mode: "full", trigger: "test", resilience: fast })).ok).toBe(true);
       expect((await flags(deviceId)).hasBitlockerKeys).toBe(true);
       expect((await flags(lapsId)).hasLapsPassword).toBe(true);
+      // As documented (bitlocker-list-recoverykeys, directory-list-devicelocalcredentials): no $top on the BitLocker
+      // list, and a User-Agent naming JoinScope on both.
+      const keyRequests = t.sim.requestLog.filter((e) => /recoveryKeys|deviceLocalCredentials/.test(e.path));
+      expect(keyRequests.length).toBeGreaterThanOrEqual(2);
+      for (const e of keyRequests) expect(e).toMatchObject({ status: 200, userAgent: expect.stringMatching(/^JoinScope\//) });
+      expect(keyRequests.filter((e) => e.path.includes("recoveryKeys") && /[?&]\$top=/.test(e.path))).toEqual([]);
       const counts = async () => ({
         bitlocker: await db.directoryDevice.count({ where: { tenantRef: t.tenantRef, hasBitlockerKeys: true } }),
         laps: await db.directoryDevice.count({ where: { tenantRef: t.tenantRef, hasLapsPassword: true } }),
@@ -381,6 +422,77 @@ describe("key presence", () => {
       expect((await flags(deviceId)).hasBitlockerKeys).toBe(false);
       expect((await flags(lapsId)).hasLapsPassword).toBe(false);
       expect(await counts()).toEqual({ bitlocker: before.bitlocker - 1, laps: before.laps - 1, unknown: 0 });
+    } finally {
+      await t.sim.close();
+    }
+  });
+});
+
+describe("Test connection tells the truth", () => {
+  it("sends the sync's own requests: its first (delta link with the sync's $select), /devices with it, and the key lists as key presence does", async () => {
+    const { testTenantConnection } = await import("@/lib/sync/test-tenant-connection");
+    const t = await startSimulatedTenant(db, { seed: 2511, deviceCount: 10 });
+    try {
+      const report = await testTenantConnection(db, { tenantRef: t.tenantRef });
+      expect(report.ok).toBe(true);
+      const paths = t.sim.requestLog.filter((e) => e.path.startsWith("/v1.0/")).map((e) => decodeURIComponent(e.path));
+      expect(paths).toEqual(
+        expect.arrayContaining([
+          `/v1.0/devices/delta?$select=${DEVICE_SELECT}&$deltatoken=latest`,
+          expect.stringMatching(new RegExp(`^/v1\\.0/devices\\?\\$select=${DEVICE_SELECT}&\\$top=1$`)),
+          "/v1.0/informationProtection/bitlocker/recoveryKeys",
+          "/v1.0/directory/deviceLocalCredentials?$select=id,deviceName,lastBackupDateTime",
+        ]),
+      );
+    } finally {
+      await t.sim.close();
+    }
+  });
+
+  it("sees admin consent granted a minute ago (a fresh token, not MSAL's cached one)", async () => {
+    const { testTenantConnection } = await import("@/lib/sync/test-tenant-connection");
+    const t = await startSimulatedTenant(db, { seed: 2512, deviceCount: 10, permissions: ["Device.Read.All"] });
+    try {
+      const before = await testTenantConnection(db, { tenantRef: t.tenantRef });
+      expect(before.checks.find((c) => c.name === "BitlockerKey.ReadBasic.All")?.status).toBe("warning");
+      t.sim.setAppPermissions(t.tenantId, t.clientId, ["Device.Read.All", "BitlockerKey.ReadBasic.All", "DeviceLocalCredential.ReadBasic.All"]);
+      const after = await testTenantConnection(db, { tenantRef: t.tenantRef });
+      expect(after.checks.map((c) => [c.name, c.status])).toEqual([
+        ["Sign in as the app", "ok"],
+        ["Device.Read.All", "ok"],
+        ["BitlockerKey.ReadBasic.All", "ok"],
+        ["DeviceLocalCredential.ReadBasic.All", "ok"],
+      ]);
+    } finally {
+      await t.sim.close();
+    }
+  });
+
+  it("a sync after admin consent was granted reads key presence (a 403 is retried with a fresh token)", async () => {
+    const t = await startSimulatedTenant(db, { seed: 2516, deviceCount: 20, permissions: ["Device.Read.All"] });
+    try {
+      const before = await runSync(db, { tenantRef: t.tenantRef, mode: "full", trigger: "test", resilience: fast, evaluateFindings: false });
+      expect(before.ok && before.run.warnings.length).toBe(2);
+      t.sim.setAppPermissions(t.tenantId, t.clientId, ["Device.Read.All", "BitlockerKey.ReadBasic.All", "DeviceLocalCredential.ReadBasic.All"]);
+      const after = await runSync(db, { tenantRef: t.tenantRef, mode: "full", trigger: "test", resilience: fast, evaluateFindings: false });
+      expect(after.ok && after.run.warnings).toEqual([]);
+      expect(await db.directoryDevice.count({ where: { tenantRef: t.tenantRef, hasBitlockerKeys: true } })).toBeGreaterThan(0);
+    } finally {
+      await t.sim.close();
+    }
+  });
+
+  it("names an expired client secret (AADSTS7000222), and the sync fails with the same words", async () => {
+    const { testTenantConnection } = await import("@/lib/sync/test-tenant-connection");
+    const t = await startSimulatedTenant(db, { seed: 2513, deviceCount: 10 });
+    try {
+      t.sim.expireClientSecret(t.tenantId);
+      const report = await testTenantConnection(db, { tenantRef: t.tenantRef });
+      expect(report.ok).toBe(false);
+      expect(report.checks[0]).toMatchObject({ name: "Sign in as the app", status: "failed", message: expect.stringMatching(/client secret has expired/i) });
+      const outcome = await runSync(db, { tenantRef: t.tenantRef, mode: "full", trigger: "test", resilience: fast });
+      expect(outcome.ok).toBe(false);
+      if (!outcome.ok) expect(outcome.error).toMatchObject({ code: "auth", message: expect.stringMatching(/client secret has expired/i) });
     } finally {
       await t.sim.close();
     }

@@ -15,7 +15,9 @@ export async function startSimulatedTenant(
     includeReports: false,
     permissions: options.permissions,
   });
-  const sim = await startSimulator({ tenants: [tenant], ...options.simulator });
+  // Throttling on, as in a real tenant: the smallest tenant's budget (3,500 RU per 10 s per app) unless a test sets
+  // its own (sync-convergence.test.ts sets one the sync runs into).
+  const sim = await startSimulator({ tenants: [tenant], ruBudget: "S", ...options.simulator });
   const created = await createTenant(db, { tenantId: tenant.tenantId, name: tenant.tenantName, actor: "test" });
   if (!created.ok) throw new Error(created.error.message);
   const app = await setTenantApp(db, {

@@ -5,7 +5,8 @@ export const TENANT_USAGE = `joinscope tenant add --tenant-id GUID --name NAME
 joinscope tenant list
 joinscope tenant set-app --tenant GUID|NAME --client-id GUID [--cloud global|usgov|usgovdod|china|custom]
       [--authority-host HOST --graph-url URL] (--secret-stdin | --certificate CERT.pem --private-key KEY.pem)
-joinscope tenant test --tenant GUID|NAME`;
+joinscope tenant test --tenant GUID|NAME
+joinscope tenant probe --tenant GUID|NAME [--format text|json] [--delta-pages N]`;
 
 export async function runTenantCommand(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
@@ -81,6 +82,31 @@ export async function runTenantCommand(args: string[]): Promise<void> {
     const mark = { ok: "✔", failed: "✖", warning: "!", skipped: "-" } as const;
     for (const c of report.checks) process.stdout.write(`${mark[c.status]} ${c.name}: ${c.message}\n`);
     if (!report.ok) throw new CliError("the connection test failed");
+    return;
+  }
+  if (sub === "probe") {
+    const { values } = parseArgs({ args: rest, options: { tenant: { type: "string" }, format: { type: "string" }, "delta-pages": { type: "string" } } });
+    const deltaPages = values["delta-pages"] === undefined ? undefined : Number(values["delta-pages"]);
+    if ((values.format && !["text", "json"].includes(values.format)) || (deltaPages !== undefined && !(Number.isInteger(deltaPages) && deltaPages >= 1 && deltaPages <= 50))) {
+      throw new CliError(`usage: ${TENANT_USAGE}`, 2);
+    }
+    const { findTenantRef } = await import("../find-tenant-ref");
+    const { probeTenant } = await import("@/lib/sync/probe-tenant");
+    const outcome = await probeTenant(db, { tenantRef: await findTenantRef(db, values.tenant), deltaPages });
+    if (!outcome.ok) throw new CliError(outcome.error.message);
+    if (values.format === "json") {
+      process.stdout.write(`${JSON.stringify(outcome.results, null, 2)}\n`);
+      return;
+    }
+    for (const r of outcome.results) {
+      process.stdout.write(`\n${r.name}\n  GET ${r.request}\n  expected: ${r.expected}\n  got: ${r.status === null ? "no HTTP answer" : `HTTP ${r.status}`}${r.errorCode ? ` ${r.errorCode}` : ""}\n`);
+      if (r.entries) {
+        const props = Object.entries(r.entries.propertyCounts).map(([k, n]) => `${k} ${n}`).join(", ");
+        process.stdout.write(`  entries: ${r.entries.count} on ${r.pages} page(s), ${r.entries.removed} removed${r.entries.removedReasons.length ? ` (reasons: ${r.entries.removedReasons.join(", ")})` : ""}\n`);
+        if (props) process.stdout.write(`  entries carrying each property: ${props}\n`);
+      }
+      process.stdout.write(`  shape: ${JSON.stringify(r.shape)}\n`);
+    }
     return;
   }
   throw new CliError(`usage: ${TENANT_USAGE}`, 2);
