@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { createGraphClient, type GraphClient } from "@/lib/graph/graph-client";
 import { BITLOCKER_KEYS_REQUEST, DELTA_LATEST_REQUEST, DEVICE_SELECT, devicesFirstPageRequest, LAPS_CREDENTIALS_REQUEST } from "@/lib/graph/sync-requests";
-import { loadTenantApp } from "./load-tenant-app";
+import { loadTenantApp, type LoadTenantAppResult } from "./load-tenant-app";
 
 /** What one probe request got back: its status and the body's shape, never its values. */
 export interface ProbeResult {
@@ -21,7 +21,7 @@ export interface ProbeResult {
   pages?: number;
 }
 
-export type ProbeOutcome = { ok: true; results: ProbeResult[] } | { ok: false; error: { code: "not-found" | "no-credentials" | "bad-credentials"; message: string } };
+export type ProbeOutcome = { ok: true; results: ProbeResult[] } | { ok: false; error: Extract<LoadTenantAppResult, { ok: false }>["error"] };
 
 const AnyBody = z.unknown();
 const redact = (url: string) => url.replace(/(\$(?:skip|delta)token=)[^&]+/gi, "$1…").replace(/^https:\/\/[^/]+\/v1\.0/, "");
