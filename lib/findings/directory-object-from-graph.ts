@@ -1,5 +1,5 @@
 import type { GraphDevice } from "@/lib/graph/graph-schemas";
-import { hasX509AlternativeSecurityId, type AlternativeSecurityId } from "@/lib/graph/alternative-security-ids";
+import { extraThumbprintsFromAlternativeSecurityIds, hasX509AlternativeSecurityId, type AlternativeSecurityId } from "@/lib/graph/alternative-security-ids";
 import type { DirectoryObject } from "@/lib/rules/device-subject";
 import { mapGraphDevice, type DeviceColumns } from "@/lib/sync/map-graph-device";
 
@@ -33,6 +33,7 @@ export function toDirectoryObject(row: StoredDeviceColumns): DirectoryObject {
     physicalIds: (row.physicalIds ?? null) as string[] | null,
     thumbprint: row.thumbprint,
     hasX509: hasX509AlternativeSecurityId((row.alternativeSecurityIds ?? []) as AlternativeSecurityId[]),
+    ...withExtraThumbprints(row.alternativeSecurityIds as AlternativeSecurityId[] | null),
     hardwareId: row.hardwareId,
     isPending: row.isPending,
     hasBitlockerKeys: row.hasBitlockerKeys,
@@ -50,5 +51,19 @@ export function toDirectoryObject(row: StoredDeviceColumns): DirectoryObject {
  * machine without a synced tenant. BitLocker/LAPS presence is unknown here, so remediation says to check.
  */
 export function directoryObjectFromGraph(device: GraphDevice): DirectoryObject {
-  return toDirectoryObject({ ...mapGraphDevice(device), hasBitlockerKeys: null, hasLapsPassword: null, deletedAt: null, deletedReason: null });
+  // An object read from /directory/deletedItems carries deletedDateTime: it is soft-deleted and cannot authenticate
+  // (https://learn.microsoft.com/entra/identity/devices/concept-soft-delete-devices).
+  const deleted = typeof device.deletedDateTime === "string" && !Number.isNaN(Date.parse(device.deletedDateTime)) ? new Date(device.deletedDateTime) : null;
+  return toDirectoryObject({
+    ...mapGraphDevice(device),
+    hasBitlockerKeys: null,
+    hasLapsPassword: null,
+    deletedAt: deleted,
+    deletedReason: deleted ? "changed" : null,
+  });
+}
+
+function withExtraThumbprints(ids: AlternativeSecurityId[] | null): Pick<DirectoryObject, "thumbprints"> {
+  const thumbprints = extraThumbprintsFromAlternativeSecurityIds(ids);
+  return thumbprints ? { thumbprints } : {};
 }

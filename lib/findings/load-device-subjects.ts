@@ -1,5 +1,5 @@
 import "server-only";
-import { hasX509AlternativeSecurityId, type AlternativeSecurityId } from "@/lib/graph/alternative-security-ids";
+import { extraThumbprintsFromAlternativeSecurityIds, hasX509AlternativeSecurityId, type AlternativeSecurityId } from "@/lib/graph/alternative-security-ids";
 import { directDb, queryIn, readBool, readDate, readJson, type DirectDb, type Row } from "@/lib/db/direct";
 import type { AgentEvent } from "@/lib/reports/types";
 import type { DeviceRuleSettings, DeviceSubject, DirectoryObject } from "@/lib/rules/device-subject";
@@ -77,6 +77,12 @@ const str = (value: unknown) => (value === null || value === undefined ? null : 
 
 const COLUMN = Object.fromEntries(DEVICE_COLUMNS.map((c, i) => [c, i])) as Record<(typeof DEVICE_COLUMNS)[number], number>;
 
+/** hasX509, and every thumbprint only for an object with several X509 keys (most have one: nothing extra to decode). */
+function x509Facts(ids: AlternativeSecurityId[] | null): Pick<DirectoryObject, "hasX509" | "thumbprints"> {
+  const thumbprints = extraThumbprintsFromAlternativeSecurityIds(ids);
+  return thumbprints ? { hasX509: true, thumbprints } : { hasX509: hasX509AlternativeSecurityId(ids ?? []) };
+}
+
 /** The rules' view of a DirectoryDevice row read through the driver (the same mapping as toDirectoryObject). */
 export function directoryObjectFromRow(row: Row): DirectoryObject {
   return directoryObjectFromValues(DEVICE_COLUMNS.map((c) => row[c]));
@@ -99,7 +105,7 @@ function directoryObjectFromValues(v: readonly unknown[]): DirectoryObject {
     onPremisesLastSyncDateTime: readIso(v[COLUMN.onPremisesLastSyncDateTime]),
     physicalIds: readJson<string[]>(v[COLUMN.physicalIds]),
     thumbprint: str(v[COLUMN.thumbprint]),
-    hasX509: hasX509AlternativeSecurityId(readJson<AlternativeSecurityId[]>(v[COLUMN.alternativeSecurityIds]) ?? []),
+    ...x509Facts(readJson<AlternativeSecurityId[]>(v[COLUMN.alternativeSecurityIds])),
     hardwareId: str(v[COLUMN.hardwareId]),
     isPending: readBool(v[COLUMN.isPending]) ?? false,
     hasBitlockerKeys: readBool(v[COLUMN.hasBitlockerKeys]),

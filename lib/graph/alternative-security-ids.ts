@@ -1,7 +1,7 @@
 /**
  * The device certificate's thumbprint, as Entra ID holds it. alternativeSecurityIds entries of type 2 carry
  * a base64 key whose bytes are UTF-16LE text: `X509:<SHA1-TP-PUBKEY>` + 40 hex SHA-1 thumbprint + base64
- * SHA-256 of the public key, no separator (MS-DVRE; shared/domain.md §3 "Thumbprint").
+ * SHA-256 of the public key, no separator (MS-DVRE; docs/domain.md, "Thumbprint").
  */
 export interface AlternativeSecurityId {
   type?: number | null;
@@ -18,6 +18,16 @@ export function thumbprintFromAlternativeSecurityIds(ids: readonly AlternativeSe
     if (thumbprint) return thumbprint;
   }
   return null;
+}
+
+/**
+ * Every X509 thumbprint an object holds, when it holds more than one; null for none or one (then `thumbprint` says
+ * all). A device re-registered in place can carry several keys, and the report's certificate may be any of them.
+ */
+export function extraThumbprintsFromAlternativeSecurityIds(ids: readonly AlternativeSecurityId[] | null | undefined): string[] | null {
+  if (!ids || ids.filter((id) => id.type === 2 && id.key).length < 2) return null;
+  const thumbprints = ids.flatMap((id) => (id.type === 2 && id.key ? [thumbprintFromKey(id.key)] : [])).filter((t): t is string => t !== null);
+  return thumbprints.length > 1 ? thumbprints : null;
 }
 
 export function hasX509AlternativeSecurityId(ids: readonly AlternativeSecurityId[] | null | undefined): boolean {

@@ -122,6 +122,15 @@ describe("classifyPrtFailure: each step", () => {
     ]);
   });
 
+  // CloudAP's own codes (https://learn.microsoft.com/entra/identity/devices/troubleshoot-primary-refresh-token).
+  it.each(["0xc00484c1", "0xc004848b", "0xc004848c", "0xc00cee4f"])("4. federated STS from Attempt Status %s", (code) => {
+    expect(causeOf({ report: failedPrtReport({ prtAttemptStatus: code }, { "Attempt Status": code }) })).toBe("federated-sts");
+  });
+
+  it("3. network from 0xc0048442 (a proxy altered Entra ID's response)", () => {
+    expect(causeOf({ report: failedPrtReport({ prtAttemptStatus: "0xc0048442" }, { "Attempt Status": "0xc0048442" }) })).toBe("network-proxy");
+  });
+
   it.each(["0xcaa20003", "0xcaa90023"])("4. federated STS from %s", (code) => {
     const report = failedPrtReport({ prtAttemptStatus: code }, { "Attempt Status": code });
     expect(causeOf({ report })).toBe("federated-sts");

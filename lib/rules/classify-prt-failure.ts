@@ -81,7 +81,7 @@ function signal(evidence: Evidence, partial: Partial<Omit<Signal, "evidence">> =
 
 /** WinHTTP timeout / name not resolved / cannot connect / connection aborted, as numbers and HRESULTs. */
 const WINHTTP_NETWORK = new Set(["12002", "12007", "12029", "12030"]);
-const NETWORK_CODES = new Set(["0xc000023c", "0xc00000be", "0xc00000c4", "0x80072ee2", "0x80072ee7", "0x80072efd", "0x80072efe"]);
+const NETWORK_CODES = new Set(["0xc000023c", "0xc00000be", "0xc00000c4", "0xc0048442", "0x80072ee2", "0x80072ee7", "0x80072efd", "0x80072efe"]);
 
 function isNonZeroHttpError(value: string): boolean {
   const trimmed = value.trim().toLowerCase();
@@ -163,6 +163,9 @@ function collectSignals(options: ClassifyPrtFailureOptions): Signal[] {
   return signals;
 }
 
+/** The federation server's (WS-Trust, MEX) errors (PRT troubleshooting, error code table). */
+const FEDERATION_CODES = new Set(["0xcaa20003", "0xc00484c1", "0xc004848b", "0xc004848c", "0xc00cee4f"]);
+
 const has = (signal: Signal, codes: readonly string[]) => signal.codes.some((code) => codes.includes(code));
 
 /** The ordered steps of docs/domain.md, "The PRT rules": first match wins. */
@@ -182,7 +185,7 @@ const STEPS: { cause: PrtFailureCause; matches: (signal: Signal) => boolean }[] 
   {
     cause: "federated-sts",
     matches: (s) =>
-      s.eventId === 1088 || s.adfsEndpoint || s.codes.some((code) => code === "0xcaa20003" || /^0xcaa9[0-9a-f]{4}$/.test(code)),
+      s.eventId === 1088 || s.adfsEndpoint || s.codes.some((code) => FEDERATION_CODES.has(code) || /^0xcaa9[0-9a-f]{4}$/.test(code)),
   },
   { cause: "wrong-credentials", matches: (s) => has(s, ["aadsts50126", "0xc000006a"]) },
   {

@@ -33,6 +33,8 @@ export interface DirectoryObject {
   physicalIds: string[] | null;
   /** SHA-1 thumbprint decoded from the `X509:` alternativeSecurityId: 40 upper-case hex, or null. */
   thumbprint: string | null;
+  /** Every X509 thumbprint when the object holds more than one key (the first is `thumbprint`); absent otherwise. */
+  thumbprints?: readonly string[] | null;
   /** True when alternativeSecurityIds holds an `X509:` key (hasX509AlternativeSecurityId). */
   hasX509: boolean;
   /** The `[HWID]` physical id: groups one machine's objects. */

@@ -121,6 +121,33 @@ const CODES: Record<string, Entry> = {
     meaning: "The UPN is malformed.",
     fix: "Correct the user's UPN, or configure Alternate Login ID.",
   },
+  // CloudAP's own codes seen in Attempt Status (https://learn.microsoft.com/entra/identity/devices/troubleshoot-primary-refresh-token,
+  // "Step 3: Troubleshoot further, based on the found error code")
+  "0xc0048442": {
+    kind: "client",
+    meaning: "AAD_CLOUDAP_E_OAUTH_USER_SID_IS_EMPTY: the ID token from Microsoft Entra ID lacks the user's SID.",
+    fix: "Make sure no network proxy interferes with or modifies Microsoft Entra ID's responses.",
+  },
+  "0xc00484c1": {
+    kind: "client",
+    meaning: "AAD_CLOUDAP_E_WSTRUST_SAML_TOKENS_ARE_EMPTY: the federation server's WS-Trust endpoint returned an error.",
+    fix: "Make sure no network proxy interferes with or modifies the WS-Trust response; AAD Operational event 1088 holds the federation server's error.",
+  },
+  "0xc004848b": {
+    kind: "client",
+    meaning: "AAD_CLOUDAP_E_HTTP_PASSWORD_URI_IS_EMPTY: the federation server's MEX document lists no password endpoint.",
+    fix: WS_TRUST_FIX,
+  },
+  "0xc004848c": {
+    kind: "client",
+    meaning: "AAD_CLOUDAP_E_HTTP_CERTIFICATE_URI_IS_EMPTY: the federation server's MEX document lists no certificate endpoint.",
+    fix: WS_TRUST_FIX,
+  },
+  "0xc00cee4f": {
+    kind: "client",
+    meaning: "WC_E_DTDPROHIBITED: the WS-Trust response contains a Document Type Definition, which Windows refuses to parse.",
+    fix: "Configure the identity provider not to send a DTD in its XML responses; AAD Analytic event 1022 names the URL.",
+  },
   // WinHTTP errors as HRESULTs (0x80070000 + Win32 error)
   "0x80072ee2": { kind: "winhttp", meaning: "WinHTTP 12002: the request timed out.", fix: NETWORK_FIX },
   "0x80072ee7": { kind: "winhttp", meaning: "WinHTTP 12007: the server name could not be resolved.", fix: NETWORK_FIX },

@@ -345,6 +345,11 @@ describe("thumbprint-mismatch", () => {
     expect(finding.evidence[0]).toEqual({ source: "dsregcmd /status · Device Details", field: "Thumbprint", value: "0BF36D245A124205D42B7FBCA6B6AB65A5B06A3C", expected: other });
   });
 
+  it("compares with every X509 key the object holds, not only the first", () => {
+    const subject = makeDeviceSubject({ directory: makeDirectoryObject({ thumbprint: other, thumbprints: [other, "0BF36D245A124205D42B7FBCA6B6AB65A5B06A3C"] }) });
+    expect(ruleIds(run(subject))).not.toContain("thumbprint-mismatch");
+  });
+
   it("compares case-insensitively", () => {
     expect(run(makeDeviceSubject({ directory: makeDirectoryObject({ thumbprint: "0bf36d245a124205d42b7fbca6b6ab65a5b06a3c" }) }))).toEqual([]);
   });

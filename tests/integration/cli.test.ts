@@ -155,6 +155,38 @@ describe("joinscope diagnose judges a report at its own capture time", () => {
   });
 });
 
+describe("joinscope diagnose reads the directory object as Graph holds it", () => {
+  const write = (json: unknown) => {
+    const file = join(mkdtempSync(join(tmpdir(), "joinscope-cli-")), "device.json");
+    writeFileSync(file, JSON.stringify(json));
+    return file;
+  };
+  const sample = () => {
+    const report = parseDsregcmd(readFixture("win11-24h2-hybrid-full.txt"));
+    if (!report.ok) throw new Error("fixture");
+    return report.report;
+  };
+  const key = (thumbprint: string) => ({ type: 2, identityProvider: null, key: buildAlternativeSecurityIdKey(thumbprint, Buffer.alloc(32, 7)) });
+
+  it("matches the report's certificate with any X509 key of the object", async () => {
+    const { deviceId, thumbprint, certValidFrom } = sample();
+    const device = { id: "5f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f", deviceId, displayName: "PC-0142", accountEnabled: true, trustType: "AzureAd", registrationDateTime: certValidFrom, alternativeSecurityIds: [key("1111111111111111111111111111111111111111"), key(thumbprint!)] };
+    const r = await joinscope(["diagnose", "--format", "json", fixturePath("win11-24h2-hybrid-full.txt"), write(device)]);
+    expect(r.stderr).toBe("");
+    expect((JSON.parse(r.stdout).findings as { rule: string }[]).map((f) => f.rule)).not.toContain("thumbprint-mismatch");
+  });
+
+  // GET /beta/directory/deletedItems/{id} answers a soft-deleted object with deletedDateTime set: it cannot authenticate.
+  it("reads an object with deletedDateTime as deleted, restorable through Graph", async () => {
+    const { deviceId, thumbprint, certValidFrom } = sample();
+    const device = { id: "5f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f", deviceId, displayName: "PC-0142", accountEnabled: true, trustType: "AzureAd", registrationDateTime: certValidFrom, deletedDateTime: new Date(Date.now() - 86_400_000).toISOString(), alternativeSecurityIds: [key(thumbprint!)] };
+    const r = await joinscope(["diagnose", "--format", "json", fixturePath("win11-24h2-hybrid-full.txt"), write(device)]);
+    expect(r.stderr).toBe("");
+    const deleted = (JSON.parse(r.stdout).findings as { rule: string; remediation: string[] }[]).find((f) => f.rule === "object-deleted");
+    expect(deleted?.remediation[0]).toMatch(/^Restore the object .* through Microsoft Graph/);
+  });
+});
+
 describe("joinscope diagnose checks that the directory object is the report's", () => {
   const write = (json: unknown) => {
     const file = join(mkdtempSync(join(tmpdir(), "joinscope-cli-")), "device.json");

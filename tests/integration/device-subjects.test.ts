@@ -81,3 +81,23 @@ describe("device subjects", () => {
     expect(duplicates.title(hybrid.objectId)).toBe("Hybrid joined and registered (dual state)");
   });
 });
+
+describe("device subjects' certificates", () => {
+  // A device re-registered in place can hold several X509 keys; the report's certificate may be any of them.
+  it("gives the rules every X509 thumbprint of an object with several keys", async () => {
+    const { buildAlternativeSecurityIdKey } = await import("@/lib/simulator/generate-tenant");
+    const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
+    const key = (thumbprint: string) => ({ type: 2, identityProvider: null, key: buildAlternativeSecurityIdKey(thumbprint, Buffer.alloc(32, 3)) });
+    const first = "1111111111111111111111111111111111111111";
+    const second = "0BF36D245A124205D42B7FBCA6B6AB65A5B06A3C";
+    const object = { ...makeObject(tenantRef, { displayName: "PC-0142", hardwareId: "HW-1", trustType: "AzureAd", operatingSystem: "Windows" }), thumbprint: first, alternativeSecurityIds: [key(first), key(second)] };
+    const single = { ...makeObject(tenantRef, { displayName: "PC-0143", hardwareId: "HW-2", trustType: "AzureAd", operatingSystem: "Windows" }), thumbprint: first, alternativeSecurityIds: [key(first)] };
+    await db.directoryDevice.createMany({ data: [object, single] });
+    const context = await loadSubjectContext({ tenantRef, scope: "all" });
+    const subjects = (await context.build(context.keys)).map((s) => s.load());
+    const directory = (deviceId: string) => subjects.find((s) => s.deviceId === deviceId)!.subject.directory!;
+    expect(directory(object.deviceId).thumbprints).toEqual([first, second]);
+    expect(directory(single.deviceId).thumbprints).toBeUndefined();
+    expect(directory(single.deviceId).hasX509).toBe(true);
+  });
+});

@@ -27,7 +27,9 @@ export const thumbprintMismatchRule: JoinRule = {
     const thumbprint = reportThumbprint(input);
     if (!report || !isLive(object) || !thumbprint) return [];
     if (!object.thumbprint) return object.hasX509 ? cannotDecode(report.parsed, object) : [];
-    if (thumbprint.toUpperCase() === object.thumbprint.toUpperCase()) return [];
+    // Every X509 key the object holds, not only the first: the device may sign with any of them.
+    const held = object.thumbprints ?? [object.thumbprint];
+    if (held.some((t) => t.toUpperCase() === thumbprint.toUpperCase())) return [];
 
     const capturedMs = parseTime(report.capturedAt);
     const rotation = subject.history.find(
