@@ -39,6 +39,10 @@ const ConfigSchema = z.object({
   /** True only behind a reverse proxy that sets X-Forwarded-For/-Proto/-Host itself: otherwise those headers come
    * from the client and are ignored. */
   JOINSCOPE_TRUST_PROXY: boolean.default(false),
+  /** Failed agent authentications (no, unknown or revoked token) allowed per client address per window on the
+   * upload endpoint; above it the client gets 429 before its token is looked up. */
+  JOINSCOPE_INGEST_AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).default(30),
+  JOINSCOPE_INGEST_AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 

@@ -12,18 +12,30 @@ import { ApiError } from "@/lib/http/api-error";
 import type { ApiOutcome } from "@/lib/http/api-outcome";
 import { checkJsonRequest, parseJsonBody, type JsonRequestHead } from "@/lib/http/read-json-body";
 import { ingestReport } from "./ingest-report";
-import { consumeUploadBudget } from "./rate-limit";
+import { checkAuthFailureBudget, consumeUploadBudget, recordAuthFailure } from "./rate-limit";
 
 export interface UploadRequest extends JsonRequestHead {
   authorization: string | null;
+  /** The client's address (lib/http/client-address.ts), which failed authentications are counted against. */
+  clientAddress: string;
   /** Reads the body, throwing ApiError 413 as soon as it passes `maxBytes`. */
   readBody(maxBytes: number): Promise<Buffer>;
 }
 
-/** Throws ApiError for every refusal (401, 413, 415, 429, 400); a refused upload changes nothing. */
+/**
+ * Throws ApiError for every refusal (429 for a client over its failed-authentication budget, 401, 429 for a token
+ * over its upload budget, 413, 415, 400); a refused upload changes nothing.
+ */
 export async function uploadReport(request: UploadRequest): Promise<ApiOutcome> {
+  const failures = await checkAuthFailureBudget(request.clientAddress);
+  if (!failures.allowed) {
+    throw new ApiError(429, "too-many-failed-authentications", `Too many failed authentications from this address; retry in ${failures.retryAfterSeconds} s`, undefined, {
+      "Retry-After": String(failures.retryAfterSeconds),
+    });
+  }
   const auth = await authenticateAgentToken(directDb(), request.authorization);
   if (!auth.ok) {
+    await recordAuthFailure(request.clientAddress);
     throw new ApiError(401, auth.error.code, auth.error.message, undefined, { "WWW-Authenticate": 'Bearer realm="joinscope-agent"' });
   }
   const budget = await consumeUploadBudget(auth.agent.tokenId);
