@@ -14,6 +14,7 @@
  * p95 under 50 ms, every valid report stored once, each hostile body answered as expected (400, or 201 for the
  * worst one still accepted), none of the refused ones stored.
  */
+import { availableParallelism, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { createAgentToken } from "@/lib/agent-tokens/create-agent-token";
 import { createDb } from "@/lib/db/client";
@@ -21,8 +22,9 @@ import { decodeReportText } from "@/lib/reports/decode-report-text";
 import { FIXTURES, readFixture } from "@/lib/reports/fixtures";
 import { generateTenant } from "@/lib/simulator/generate-tenant";
 import { createTenant } from "@/lib/tenants/create-tenant";
-import { hostileBodies } from "./lib/hostile-bodies";
-import { ensureBuild, freshDatabase, percentile, startServer } from "./lib/server";
+import { spawn } from "node:child_process";
+import type { HostileTally } from "./lib/hostile-sender";
+import { ensureBuild, freshDatabase, percentile, processCpuSeconds, startServer } from "./lib/server";
 
 const { values } = parseArgs({
   options: {
@@ -39,13 +41,6 @@ const TENANTS = ["aaaabbbb-0000-4ccc-8111-dddd2222eee1", "aaaabbbb-0000-4ccc-811
 /** Tenants 2 and 4 redact user names: half of them, so the hostile bodies meet both paths. */
 const REDACTING = new Set([1, 3]);
 const HOSTILE_AGENTS = 8;
-/** The hostile bodies serialised once (they are up to 1 MB each), with placeholders for what changes per upload. */
-const HOSTILE = hostileBodies().map((b) => ({
-  name: b.name,
-  expect: b.expect,
-  hostname: String(b.body.hostname),
-  json: JSON.stringify({ ...b.body, hostname: "@HOSTNAME@", capturedAt: "@CAPTURED@" }),
-}));
 const P95_TARGET_MS = 50;
 
 const generated = generateTenant({ seed: 21, deviceCount: 300, tenantId: TENANTS[0], tenantName: "Contoso", now: new Date() });
@@ -56,14 +51,6 @@ const texts = [...generated.reports.map((r) => ({ text: r.dsregcmd, events: r.ev
 })];
 
 interface Plan { at: number; token: string; body: string; kind: "valid" | "duplicate" | "malformed"; hostname: string }
-
-interface HostileTally {
-  sent: number;
-  byBody: Map<string, Map<number, number>>;
-  wrong: string[];
-  acceptedHostnames: string[];
-  refusedHostnames: string[];
-}
 
 async function run(kind: "sqlite" | "postgresql", hostile: boolean) {
   const url = kind === "sqlite" ? "file:./data/bench/agents.db" : await freshPostgres();
@@ -96,11 +83,11 @@ async function run(kind: "sqlite" | "postgresql", hostile: boolean) {
     plans.push({ at, token: token.token, body, kind: "valid", hostname });
     if (i % 20 === 3) plans.push({ at: Math.min(window, at + 2000), token: token.token, body, kind: "duplicate", hostname }); // 5% retry
   }
-  const hostileTokens: string[] = [];
+  const hostileTokens: { token: string; redacting: boolean }[] = [];
   for (let i = 0; hostile && i < HOSTILE_AGENTS; i++) {
     const token = await createAgentToken(db, { tenantRef: tenantRefs[i % TENANTS.length]!, name: `hostile ${i}`, actor: "bench" });
     if (!token.ok) throw new Error(token.error.message);
-    hostileTokens.push(token.token);
+    hostileTokens.push({ token: token.token, redacting: REDACTING.has(i % TENANTS.length) });
   }
   await db.$disconnect();
   plans.sort((a, b) => a.at - b.at);
@@ -112,9 +99,12 @@ async function run(kind: "sqlite" | "postgresql", hostile: boolean) {
   const statuses = new Map<string, number>();
   const wrong: string[] = [];
   let retried = 0;
+  // The machine's load during the window (other processes compete for its cores; the figures move with it).
+  const loadBefore = loadavg()[0]!;
+  // The server's CPU time over the window: unlike latency, it hardly moves with what else the machine runs.
+  const cpuBefore = processCpuSeconds(server.child.pid!);
   const started = performance.now();
-  const tally: HostileTally = { sent: 0, byBody: new Map(), wrong: [], acceptedHostnames: [], refusedHostnames: [] };
-  const hostileDone = Promise.all(hostileTokens.map((token, i) => sendHostile(server.url, token, i, started + window, tally)));
+  const hostileDone = hostile ? sendHostile(server.url, hostileTokens, Date.now() + window) : Promise.resolve(null);
   await Promise.all(
     plans.map(async (p) => {
       const wait = p.at - (performance.now() - started);
@@ -143,7 +133,9 @@ async function run(kind: "sqlite" | "postgresql", hostile: boolean) {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  await hostileDone;
+  const load = `${loadBefore.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}`;
+  const tally = await hostileDone;
+  const serverCpu = processCpuSeconds(server.child.pid!) - cpuBefore;
   await server.stop();
 
   const check = createDb(url);
@@ -151,13 +143,15 @@ async function run(kind: "sqlite" | "postgresql", hostile: boolean) {
   const distinctHosts = (await check.deviceReport.groupBy({ by: ["hostname"], _count: { _all: true } })).filter((g) => g._count._all !== 1);
   const malformedStored = await check.deviceReport.count({ where: { hostname: { in: plans.filter((p) => p.kind === "malformed").map((p) => p.hostname) } } });
   const hostileStored = await check.deviceReport.count({ where: { hostname: { startsWith: "HOSTILE-" } } });
-  const refusedStored = await check.deviceReport.count({ where: { hostname: { in: tally.refusedHostnames } } });
+  const refusedStored = tally ? await check.deviceReport.count({ where: { hostname: { in: tally.refusedHostnames } } }) : 0;
   await check.$disconnect();
   const valid = plans.filter((p) => p.kind === "valid").length;
   const accepted = (statuses.get("201") ?? 0) + (statuses.get("200") ?? 0);
   return {
     kind,
-    hostile: hostile ? { ...tally, stored: hostileStored, refusedStored } : null,
+    load,
+    serverCpu,
+    hostile: tally ? { ...tally, stored: hostileStored, refusedStored } : null,
     retried,
     seconds,
     accepted,
@@ -173,42 +167,18 @@ async function run(kind: "sqlite" | "postgresql", hostile: boolean) {
   };
 }
 
-/**
- * One hostile agent: the hostile bodies in turn, back to back until `until`, each made distinct (hostname and time)
- * so that an accepted one is a new report, not a duplicate. Waits for each answer, and Retry-After on 429.
- */
-async function sendHostile(base: string, token: string, agent: number, until: number, tally: HostileTally): Promise<void> {
-  const redacting = REDACTING.has(agent % TENANTS.length);
-  for (let n = 0; performance.now() < until; n++) {
-    const b = HOSTILE[n % HOSTILE.length]!;
-    const hostname = `${b.hostname}-${agent}-${n}`;
-    tally.sent++;
-    let status = -1;
-    let retryAfter = 0;
-    try {
-      const r = await fetch(`${base}/api/v1/reports`, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-        body: b.json.replace("@HOSTNAME@", hostname).replace("@CAPTURED@", new Date(Date.now() - n * 1000).toISOString()),
-      });
-      status = r.status;
-      retryAfter = Number(r.headers.get("retry-after") ?? 0);
-      await r.arrayBuffer();
-    } catch {
-      status = -1;
-    }
-    const counts = tally.byBody.get(b.name) ?? new Map<number, number>();
-    counts.set(status, (counts.get(status) ?? 0) + 1);
-    tally.byBody.set(b.name, counts);
-    if (status === 429) {
-      await new Promise((r) => setTimeout(r, Math.min(retryAfter * 1000, Math.max(0, until - performance.now()))));
-      continue;
-    }
-    if (status === 201) tally.acceptedHostnames.push(hostname);
-    else tally.refusedHostnames.push(hostname);
-    const expected = b.expect === "accepted" || (b.expect === "refused-when-redacting" && !redacting) ? 201 : 400;
-    if (status !== expected) tally.wrong.push(`${b.name} ${hostname} → ${status}`);
-  }
+/** The hostile agents, in a child process (bench/lib/hostile-sender.ts) so that their sending does not delay this one's clock. */
+function sendHostile(base: string, tokens: { token: string; redacting: boolean }[], until: number): Promise<HostileTally> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "bench/lib/hostile-sender.ts"], {
+      env: { ...process.env, BENCH_HOSTILE: JSON.stringify({ base, tokens, until }) },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out) as HostileTally) : reject(new Error(`hostile sender exited ${code}`))));
+  });
 }
 
 async function freshPostgres(): Promise<string> {
@@ -239,12 +209,12 @@ for (const kind of kinds) {
     ok &&= pass;
     console.log(`
 bench:agents  ${kind}${h ? " HOSTILE" : ""}: ${AGENTS} agents over ${SECONDS} s (5% retries, 1% malformed), ${TENANTS.length} tenants (2 redacting), production build
-  accepted/s ${r.rate.toFixed(1)} · p50 ${r.p50.toFixed(0)} ms · p95 ${r.p95.toFixed(0)} ms · wall ${r.seconds.toFixed(1)} s
+  accepted/s ${r.rate.toFixed(1)} · p50 ${r.p50.toFixed(0)} ms · p95 ${r.p95.toFixed(0)} ms · wall ${r.seconds.toFixed(1)} s · load average (1 min) ${r.load} on ${availableParallelism()} cores · server CPU ${r.serverCpu.toFixed(1)} s
   answers (every attempt): ${[...r.statuses].sort().map(([s, c]) => `${s}×${c}`).join(", ")} · retried after 429/503: ${r.retried}
   stored ${r.stored} of ${r.valid} valid uploads · stored twice ${r.duplicatesStoredTwice} · malformed stored ${r.malformedStored} · unexpected answers ${r.wrong.length}${r.wrong.length ? ` (first: ${r.wrong[0]})` : ""}${
     h
       ? `
-  hostile: ${HOSTILE_AGENTS} agents with valid tokens sent ${h.sent} uploads: ${[...h.byBody].map(([name, c]) => `${name} ${[...c].sort().map(([s, n]) => `${s}×${n}`).join("/")}`).join(", ")}
+  hostile: ${HOSTILE_AGENTS} agents with valid tokens sent ${h.sent} uploads: ${Object.entries(h.byBody).map(([name, c]) => `${name} ${Object.entries(c).map(([s, n]) => `${s}×${n}`).join("/")}`).join(", ")}
   hostile stored ${h.stored} (accepted ${h.acceptedHostnames.length}) · refused ones stored ${h.refusedStored} · unexpected answers ${h.wrong.length}${h.wrong.length ? ` (first: ${h.wrong[0]})` : ""}
   ordinary p95 ${r.p95.toFixed(0)} ms < ${P95_TARGET_MS} ms: ${p95ok ? "PASS" : "FAIL"} · every valid report stored once: ${stored ? "PASS" : "FAIL"} · hostile answered and stored as expected: ${hostileOk ? "PASS" : "FAIL"}`
       : ""
