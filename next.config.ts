@@ -1,4 +1,8 @@
 import type { NextConfig } from "next";
+import { NON_PAGE_CONTENT_SECURITY_POLICY, STATIC_SECURITY_HEADERS } from "./lib/http/security-headers";
+
+/** What proxy.ts does not see (its matcher): these get the policy that allows nothing, pages get a nonce policy there. */
+const NON_PAGE_PATHS = ["/api/:path*", "/agent/:path*", "/_next/static/:path*", "/_next/image", "/icon.svg", "/favicon.ico"];
 
 const nextConfig: NextConfig = {
   // Native and WASM-loading server packages stay outside the bundle.
@@ -7,14 +11,8 @@ const nextConfig: NextConfig = {
   typedRoutes: false,
   async headers() {
     return [
-      {
-        source: "/:path*",
-        headers: [
-          { key: "X-Content-Type-Options", value: "nosniff" },
-          { key: "Referrer-Policy", value: "same-origin" },
-          { key: "X-Frame-Options", value: "DENY" },
-        ],
-      },
+      { source: "/:path*", headers: Object.entries(STATIC_SECURITY_HEADERS).map(([key, value]) => ({ key, value })) },
+      ...NON_PAGE_PATHS.map((source) => ({ source, headers: [{ key: "Content-Security-Policy", value: NON_PAGE_CONTENT_SECURITY_POLICY }] })),
     ];
   },
 };

@@ -54,12 +54,16 @@ interface Step {
   phaseMs?: { directory: number; keyPresence: number; findings: number };
   failed?: true;
 }
+/** A sync worker's environment: the simulator's CA, and its host:port as the one "custom" cloud host allowed (lib/graph/clouds.ts). */
+function workerEnv(): Record<string, string> {
+  return { NODE_EXTRA_CA_CERTS: caPath, BENCH_SIMULATOR: JSON.stringify(sim), JOINSCOPE_ALLOWED_CLOUD_HOSTS: sim.authorityHost, LOG_LEVEL: "warn" };
+}
 function step(mode: string, arg?: string, url = dbUrl): Step {
   // BENCH_CPU_PROF=1 writes a CPU profile of each step to bench/out/ (open it in Chrome DevTools).
   const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${join(ROOT, "bench/out")}`] : [];
   const r = spawnSync(process.execPath, [...profile, ...tsx, join(ROOT, "bench/lib/sync-worker.ts"), mode, ...(arg ? [arg] : [])], {
     cwd: ROOT,
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: caPath, BENCH_SIMULATOR: JSON.stringify(sim), DATABASE_URL: url, LOG_LEVEL: "warn", ...(skipFindings ? { BENCH_SKIP_FINDINGS: "1" } : {}) },
+    env: { ...process.env, ...workerEnv(), DATABASE_URL: url, ...(skipFindings ? { BENCH_SKIP_FINDINGS: "1" } : {}) },
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -79,7 +83,7 @@ function meanStep(a: Step, b: Step): Step {
 async function warmDeltaStep(url: string): Promise<Step> {
   const worker = spawn(process.execPath, [...tsx, join(ROOT, "bench/lib/sync-worker.ts"), "delta", "warm"], {
     cwd: ROOT,
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: caPath, BENCH_SIMULATOR: JSON.stringify(sim), DATABASE_URL: url, LOG_LEVEL: "warn", ...(skipFindings ? { BENCH_SKIP_FINDINGS: "1" } : {}) },
+    env: { ...process.env, ...workerEnv(), DATABASE_URL: url, ...(skipFindings ? { BENCH_SKIP_FINDINGS: "1" } : {}) },
     stdio: ["pipe", "pipe", "inherit"],
   });
   const out = createInterface({ input: worker.stdout! });

@@ -7,7 +7,7 @@ import { db } from "@/lib/db/client";
 import { E2E_ADMIN } from "./constants";
 
 async function main() {
-  const result = await loginAdmin(db, { email: E2E_ADMIN.email, password: E2E_ADMIN.password });
+  const result = await loginAdmin(db, { email: E2E_ADMIN.email, password: E2E_ADMIN.password, clientAddress: "e2e-session-fixture" });
   await db.$disconnect();
   if (!result.ok) throw new Error(result.error.message);
   process.stdout.write(JSON.stringify({ token: result.sessionToken, expiresAt: result.expiresAt.toISOString() }));

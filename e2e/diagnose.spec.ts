@@ -50,3 +50,18 @@ test("input that is not dsregcmd output shows an inline error", async ({ page })
   await page.getByRole("button", { name: "Diagnose", exact: true }).click();
   await expect(inlineAlert(page)).toContainText("ipconfig /all");
 });
+
+// Windows 11 24H2 hybrid sample: its PRT expired on 2025-03-23. An old paste is judged at its own capture time.
+test("PRT times are judged at the capture time the admin enters, and only described without one", async ({ page }) => {
+  await page.goto("/diagnose");
+  await page.getByLabel("Paste dsregcmd /status output").fill(readFileSync(join(FIXTURES, "win11-24h2-hybrid-full.txt"), "utf8"));
+  await page.getByRole("button", { name: "Diagnose", exact: true }).click();
+  await expect(page.getByText("the capture time is unknown, so PRT times are described, not judged.")).toBeVisible();
+  await expect(page.getByRole("article", { name: /^info finding: PRT expiry time has passed/ })).toBeVisible();
+  await expect(page.getByRole("article", { name: /^high finding: Primary Refresh Token expired/ })).toHaveCount(0);
+
+  await page.getByLabel("Captured at (UTC)").fill("2025-04-02T09:00:00");
+  await page.getByRole("button", { name: "Diagnose", exact: true }).click();
+  await expect(page.getByText("PRT times are judged at the capture time you entered, 2025-04-02 09:00:00 UTC.")).toBeVisible();
+  await expect(page.getByRole("article", { name: /^high finding: Primary Refresh Token expired/ })).toBeVisible();
+});

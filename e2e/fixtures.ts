@@ -18,7 +18,16 @@ interface TestFixtures {
   login: () => Promise<void>;
   /** Whole-page screenshot into test-results/screenshots/<name>.png. */
   snap: (page: Page, name: string) => Promise<void>;
+  /**
+   * Automatic: every test fails when any page of its browser context reports a Content-Security-Policy violation
+   * (or a Permissions-Policy header error) in the console, so the policy proxy.ts sends is checked on every page
+   * the suite visits.
+   */
+  policyViolations: string[];
 }
+
+/** Chromium's console messages for a blocked script, style, image, connection or frame, and for a bad Permissions-Policy. */
+const POLICY_VIOLATION = /Content Security Policy|Content-Security-Policy|Permissions-Policy/i;
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   sessionToken: [
@@ -38,6 +47,17 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       await context.addCookies([{ name: SESSION_COOKIE, value: sessionToken, url: baseURL!, httpOnly: true, sameSite: "Lax" }]);
     });
   },
+  policyViolations: [
+    async ({ context }, use) => {
+      const violations: string[] = [];
+      context.on("console", (message) => {
+        if (POLICY_VIOLATION.test(message.text())) violations.push(`${message.type()} on ${message.page()?.url() ?? "?"}: ${message.text()}`);
+      });
+      await use(violations);
+      expect(violations, "Content-Security-Policy / Permissions-Policy violations reported in the browser console").toEqual([]);
+    },
+    { auto: true },
+  ],
   // eslint-disable-next-line no-empty-pattern
   snap: async ({}, use) => {
     mkdirSync(SCREENSHOT_DIR, { recursive: true });

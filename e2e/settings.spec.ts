@@ -89,6 +89,18 @@ test("app registration against the simulator: a wrong secret is named, the right
     await expect(page.getByRole("status").filter({ hasText: "App registration saved" })).toBeVisible();
   };
 
+  // A host the server's JOINSCOPE_ALLOWED_CLOUD_HOSTS does not list (scripts/e2e-server.mjs lists the simulator's)
+  // is refused with the reason, on its field, before anything is stored or connected to.
+  await app.getByLabel("Cloud").selectOption({ label: "Custom (simulator or test double)" });
+  await app.getByLabel("Authority host").fill("169.254.169.254");
+  await app.getByLabel("Graph base URL").fill(sim.graphBaseUrl);
+  await app.getByLabel("Application (client) ID").fill(sim.settings.clientId);
+  await app.getByLabel("Client secret").check();
+  await app.getByLabel(/secret value/i).fill(sim.settings.clientSecret);
+  await app.getByRole("button", { name: "Save app registration" }).click();
+  await expect(inlineAlert(page)).toContainText("The authority host 169.254.169.254 is not allowed");
+  await expect(app.getByLabel("Authority host")).toHaveAttribute("aria-invalid", "true");
+
   await save(`${sim.settings.clientSecret.slice(0, -4)}XXXX`);
   // The secret is never read back: only the fact that one is stored.
   await expect(page.getByTestId("stored-credential")).toContainText("A client secret is stored");

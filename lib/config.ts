@@ -31,7 +31,7 @@ const ConfigSchema = z.object({
   JOINSCOPE_CERT_REGISTRATION_TOLERANCE_MINUTES: z.coerce.number().int().min(1).default(60),
   /** Session cookie lifetime for dashboard admins. */
   JOINSCOPE_SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
-  /** Set to false only behind a TLS-terminating proxy you trust for plain-HTTP development. */
+  /** Forces the cookies' Secure flag either way; unset, it follows JOINSCOPE_PUBLIC_URL / a trusted proxy (lib/http/public-origin.ts). */
   JOINSCOPE_SECURE_COOKIES: boolean.optional(),
   /** The URL admins and agents reach JoinScope on (https://joinscope.contoso.com). Its scheme decides Secure
    * cookies and HSTS; its origin is the one server actions and copy-paste snippets use. */
@@ -43,7 +43,20 @@ const ConfigSchema = z.object({
    * upload endpoint; above it the client gets 429 before its token is looked up. */
   JOINSCOPE_INGEST_AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).default(30),
   JOINSCOPE_INGEST_AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** Hosts a "custom" cloud may point at besides the national clouds' own (lib/graph/clouds.ts): comma-separated
+   * `host` (any port) or `host:port` entries. Empty by default: then only the national clouds are reachable. */
+  JOINSCOPE_ALLOWED_CLOUD_HOSTS: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((h) => h.trim().toLowerCase()).filter((h) => h !== ""))
+    .pipe(z.array(z.string().regex(/^[a-z0-9.-]+(:\d{1,5})?$/, "each entry is host or host:port, comma-separated"))),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  /** Failed dashboard sign-ins per account (email) within an hour before the account is locked (lib/auth/login-throttle.ts). */
+  JOINSCOPE_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(10),
+  /** Failed dashboard sign-ins per client address within an hour, over any emails, before the address is blocked. */
+  JOINSCOPE_LOGIN_ADDRESS_MAX_FAILURES: z.coerce.number().int().min(1).max(100_000).default(100),
+  /** The first lock-out's length; each further lock of the same account or address within a day doubles it, up to a day. */
+  JOINSCOPE_LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

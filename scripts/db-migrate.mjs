@@ -2,7 +2,7 @@
 // Applies the committed migrations to whatever DATABASE_URL points at (default: the embedded SQLite file).
 // Usage: npm run db:migrate   (or: joinscope db:migrate)
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,7 +14,9 @@ if (!isSqlite && !/^postgres(ql)?:\/\//.test(url)) {
   console.error(`DATABASE_URL must start with file: or postgres://`);
   process.exit(1);
 }
-if (isSqlite) mkdirSync(dirname(resolve(root, url.slice(5).replace(/\?.*$/, ""))), { recursive: true });
+// The database holds password and session hashes and sealed tenant credentials: its folder is created 0700 and
+// the file 0600 (SQLite gives the -wal and -shm files the database file's permissions).
+if (isSqlite) mkdirSync(dirname(resolve(root, url.slice(5).replace(/\?.*$/, ""))), { recursive: true, mode: 0o700 });
 if (isSqlite) createSqliteFile(resolve(root, url.slice(5).replace(/\?.*$/, "")));
 
 const result = spawnSync(process.execPath, [join(root, "node_modules/prisma/build/index.js"), "migrate", "deploy"], {
@@ -46,6 +48,9 @@ console.log(`db:migrate: ${applied ? applied[0] : "done"} (${isSqlite ? url : "P
  */
 function createSqliteFile(file) {
   if (existsSync(file)) return;
+  // Created empty with mode 0600 first (an empty file is a valid empty database), then chmod in case of a umask.
+  closeSync(openSync(file, "wx", 0o600));
+  chmodSync(file, 0o600);
   const require = createRequire(import.meta.url);
   const Database = require("better-sqlite3");
   const sqlite = new Database(file);

@@ -5,15 +5,19 @@
 //  3. starts the Entra ID + Graph simulator (HTTPS on 127.0.0.1:3443) and registers its tenant
 //  4. starts the dashboard (scripts/serve.mjs, the production server) trusting the simulator's CA, which syncs the directory
 //  5. uploads the simulated agents' reports through POST /api/v1/reports, like real agents
+//
+//   npm run demo [-- --host HOST] [--port PORT]
+// The demo has a fixed, published password: it listens on 127.0.0.1 unless --host (or JOINSCOPE_DEMO_HOST) says
+// otherwise (scripts/lib/demo-options.mjs). `npm start` keeps its own binding (scripts/serve.mjs).
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { demoOptions } from "./lib/demo-options.mjs";
 
 const root = join(import.meta.dirname, "..");
-const port = process.env.PORT ?? "3000";
-const simPort = process.env.JOINSCOPE_DEMO_SIMULATOR_PORT ?? "3443";
-const baseUrl = `http://localhost:${port}`;
+const options = demoOptions(process.argv.slice(2), process.env);
+const { simPort, baseUrl } = options;
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: process.env.DATABASE_URL ?? "file:./data/joinscope.db" };
 const tsx = ["--conditions=react-server", "--import", "tsx"];
 const children = [];
@@ -69,10 +73,13 @@ const simInfo = await new Promise((resolve) => {
   });
 });
 
+// The simulator is the demo tenant's "custom" cloud: its host:port is the one allowed besides the national clouds
+// (lib/graph/clouds.ts), for the registration below and the dashboard's sync.
+env.JOINSCOPE_ALLOWED_CLOUD_HOSTS = [process.env.JOINSCOPE_ALLOWED_CLOUD_HOSTS, simInfo.authorityHost].filter(Boolean).join(",");
 const prepared = JSON.parse(step("prepare", [...tsx, join(root, "scripts/demo/prepare.ts")], { DEMO_SIMULATOR: JSON.stringify(simInfo) }).trim().split("\n").pop());
 
-console.log(`demo: starting the dashboard on ${baseUrl}`);
-const server = spawn(process.execPath, [join(root, "scripts/serve.mjs"), "-p", port], {
+console.log(`demo: starting the dashboard on ${baseUrl}, ${options.listening}`);
+const server = spawn(process.execPath, [join(root, "scripts/serve.mjs"), ...options.serveArgs], {
   cwd: root,
   env: { ...env, NODE_ENV: "production", NODE_EXTRA_CA_CERTS: simInfo.caPath, LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" },
   stdio: "inherit",
@@ -116,7 +123,7 @@ await Promise.all(
 );
 
 console.log(`
-  JoinScope demo is running: ${baseUrl}
+  JoinScope demo is running: ${baseUrl} (${options.listening})
   Sign in as ${prepared.admin.email} / ${prepared.admin.password}
   Tenant "${simInfo.tenantName} (demo)": ${simInfo.devices} simulated directory devices (synced in the background), ${accepted} agent reports uploaded${failed ? `, ${failed} rejected` : ""}.
   Press Ctrl+C to stop.

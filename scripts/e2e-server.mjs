@@ -51,6 +51,9 @@ const simInfo = await new Promise((resolve) => {
 });
 mkdirSync(join(root, "data"), { recursive: true });
 writeFileSync(join(root, "data/e2e-simulator.json"), JSON.stringify(simInfo, null, 2));
+// The seed and the server may use the simulator as a "custom" cloud: its host:port is the one allowed besides the
+// national clouds (lib/graph/clouds.ts); e2e/settings.spec.ts checks that another host is refused.
+env.JOINSCOPE_ALLOWED_CLOUD_HOSTS = simInfo.authorityHost;
 
 for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(join(root, `data/e2e.db${suffix}`), { force: true });
 step("db:migrate", [join(root, "scripts/db-migrate.mjs")]);

@@ -1,23 +1,16 @@
 import "server-only";
 import { headers } from "next/headers";
-import { config } from "@/lib/config";
+import { cookieSecureFlag, publicOrigin } from "@/lib/http/public-origin";
 
 /**
- * Secure cookies when the admin reached us over HTTPS (directly or through a proxy that says so), or when
- * JOINSCOPE_SECURE_COOKIES forces it either way. Plain-HTTP localhost keeps working for development.
+ * The Secure flag for the cookies we set: from configuration (JOINSCOPE_SECURE_COOKIES, else JOINSCOPE_PUBLIC_URL's
+ * scheme, else a trusted proxy's X-Forwarded-Proto), never from a header the client chose (lib/http/public-origin.ts).
  */
 export async function shouldUseSecureCookies(): Promise<boolean> {
-  if (config.JOINSCOPE_SECURE_COOKIES !== undefined) return config.JOINSCOPE_SECURE_COOKIES;
-  const h = await headers();
-  const proto = h.get("x-forwarded-proto")?.split(",")[0]?.trim();
-  if (proto) return proto === "https";
-  return h.get("origin")?.startsWith("https://") ?? false;
+  return cookieSecureFlag(await headers());
 }
 
 /** The origin admins reach the dashboard on, for copy-paste snippets (agent upload URL). */
 export async function requestOrigin(): Promise<string> {
-  const h = await headers();
-  const host = h.get("x-forwarded-host")?.split(",")[0]?.trim() || h.get("host") || "localhost:3000";
-  const proto = h.get("x-forwarded-proto")?.split(",")[0]?.trim() || "http";
-  return `${proto}://${host}`;
+  return publicOrigin(await headers());
 }

@@ -1,10 +1,11 @@
 "use server";
 
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { loginAdmin, SESSION_COOKIE } from "@/lib/auth/admin-sessions";
-import { safeNextPath } from "@/lib/auth/require-admin";
+import { safeNextPath } from "@/lib/auth/safe-next-path";
 import { db } from "@/lib/db/client";
+import { clientAddressFromHeaders } from "@/lib/http/client-address";
 import { shouldUseSecureCookies } from "../_lib/cookie-security";
 
 export interface LoginState {
@@ -14,8 +15,10 @@ export interface LoginState {
 
 export async function loginAction(_previous: LoginState, formData: FormData): Promise<LoginState> {
   const email = String(formData.get("email") ?? "");
-  // loginAdmin validates with zod and answers the same for unknown emails and wrong passwords.
-  const result = await loginAdmin(db, { email, password: String(formData.get("password") ?? "") });
+  // loginAdmin validates with zod, answers the same for unknown emails and wrong passwords, and refuses every attempt
+  // while the account or this client's address is locked ("Too many attempts; try again in N minutes.").
+  const clientAddress = clientAddressFromHeaders(await headers());
+  const result = await loginAdmin(db, { email, password: String(formData.get("password") ?? ""), clientAddress });
   if (!result.ok) return { error: result.error.message, email };
   (await cookies()).set(SESSION_COOKIE, result.sessionToken, {
     httpOnly: true,

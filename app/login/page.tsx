@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { findAdminBySession, SESSION_COOKIE } from "@/lib/auth/admin-sessions";
-import { safeNextPath } from "@/lib/auth/require-admin";
+import { safeNextPath } from "@/lib/auth/safe-next-path";
 import { db } from "@/lib/db/client";
 import { LogoMark } from "../_components/icons";
 import { LoginForm } from "./login-form";

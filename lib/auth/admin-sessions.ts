@@ -4,7 +4,8 @@ import { z } from "zod";
 import { writeAuditLog } from "@/lib/audit/write-audit-log";
 import { config } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
-import { hashPassword, verifyPassword } from "./password";
+import { beginLoginAttempt, lockedMessage } from "./login-throttle";
+import { hashPassword, needsRehash, UNKNOWN_USER_HASH, verifyPassword } from "./password";
 
 export const SESSION_COOKIE = "joinscope_session";
 
@@ -19,44 +20,76 @@ function hashSessionToken(token: string): string {
 }
 
 export const LoginInput = z.object({
-  email: z.string().trim().toLowerCase().email("Enter the email address of your JoinScope account"),
+  email: z.string().trim().toLowerCase().max(254, "Enter the email address of your JoinScope account").email("Enter the email address of your JoinScope account"),
   password: z.string().min(1, "Enter your password").max(1024),
+  /** lib/http/client-address.ts: the per-address budget's key, and what the audit log records. */
+  clientAddress: z.string().max(64).default("unknown"),
 });
 
 export type LoginResult =
   | { ok: true; sessionToken: string; expiresAt: Date; admin: AdminIdentity }
-  | { ok: false; error: { code: "invalid-input" | "invalid-credentials"; message: string } };
+  | { ok: false; error: { code: "invalid-input" | "invalid-credentials"; message: string } }
+  | { ok: false; error: { code: "locked"; message: string; retryAfterSeconds: number } };
 
+const INVALID_CREDENTIALS = { code: "invalid-credentials", message: "Wrong email or password." } as const;
+
+/**
+ * Signs an admin in, unless the account or the client address is locked (lib/auth/login-throttle.ts): then even the
+ * right password is refused without being checked. Every refused attempt is audit-logged with the email as typed and
+ * the client address, never the password; attempts from an address that is already blocked are not, which bounds
+ * how fast one client can grow the log.
+ */
 export async function loginAdmin(db: Db, input: z.input<typeof LoginInput>, now = new Date()): Promise<LoginResult> {
   const parsed = LoginInput.safeParse(input);
   if (!parsed.success) return { ok: false, error: { code: "invalid-input", message: parsed.error.issues[0]?.message ?? "Invalid input" } };
+  const { email, password, clientAddress } = parsed.data;
+  const failure = (reason: "invalid-credentials" | "disabled" | "locked", target: string | null = null) =>
+    writeAuditLog(db, { actor: email, action: "admin.login.failed", target, detail: { email: String(input.email).slice(0, 320), address: clientAddress, reason } });
+
+  const attempt = await beginLoginAttempt(db, { account: email, address: clientAddress });
+  if (!attempt.allowed) {
+    if (attempt.lockStarted) {
+      const minutes = Math.round(attempt.retryAfterSeconds / 60);
+      await writeAuditLog(db, { actor: email, action: "admin.login.locked", detail: { scope: attempt.scope, email: String(input.email).slice(0, 320), address: clientAddress, minutes } });
+    }
+    if (attempt.lockStarted || attempt.scope === "account") await failure("locked");
+    return { ok: false, error: { code: "locked", message: lockedMessage(attempt.retryAfterSeconds), retryAfterSeconds: attempt.retryAfterSeconds } };
+  }
+
   const user = await db.adminUser.findUnique({
-    where: { email: parsed.data.email },
-    select: { id: true, email: true, name: true, passwordHash: true },
+    where: { email },
+    select: { id: true, email: true, name: true, passwordHash: true, disabledAt: true },
   });
-  // Verify against a fixed hash when the user is unknown so timing does not reveal which emails exist.
-  const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? UNKNOWN_USER_HASH);
-  if (!user || !ok) return { ok: false, error: { code: "invalid-credentials", message: "Wrong email or password." } };
+  // Verify against a hash of the same cost when the user is unknown so timing does not reveal which emails exist;
+  // a disabled account is checked too, and answered like a wrong password, so the answer does not confirm it.
+  const ok = await verifyPassword(password, user?.passwordHash ?? UNKNOWN_USER_HASH);
+  if (!user || !ok || user.disabledAt) {
+    await failure(user?.disabledAt && ok ? "disabled" : "invalid-credentials", user?.id ?? null);
+    return { ok: false, error: INVALID_CREDENTIALS };
+  }
+  await attempt.succeeded();
+  // A hash from an older cost (scrypt N=2^15 before issue 14) is replaced now that the password is known.
+  const upgradedHash = needsRehash(user.passwordHash) ? await hashPassword(password) : null;
   const sessionToken = randomBytes(32).toString("base64url");
   const expiresAt = new Date(now.getTime() + config.JOINSCOPE_SESSION_HOURS * 3600_000);
   await db.$transaction(async (tx) => {
     await tx.adminSession.create({ data: { userRef: user.id, tokenHash: hashSessionToken(sessionToken), expiresAt } });
-    await tx.adminUser.update({ where: { id: user.id }, data: { lastLoginAt: now } });
-    await writeAuditLog(tx, { actor: user.email, action: "admin.login", target: user.id });
+    await tx.adminUser.update({ where: { id: user.id }, data: { lastLoginAt: now, ...(upgradedHash ? { passwordHash: upgradedHash } : {}) } });
+    await writeAuditLog(tx, { actor: user.email, action: "admin.login", target: user.id, detail: { address: clientAddress, ...(upgradedHash ? { passwordHashUpgraded: true } : {}) } });
   });
   return { ok: true, sessionToken, expiresAt, admin: { id: user.id, email: user.email, name: user.name } };
 }
-
-const UNKNOWN_USER_HASH = "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
 export async function findAdminBySession(db: Db, sessionToken: string | undefined, now = new Date()): Promise<AdminIdentity | null> {
   if (!sessionToken || sessionToken.length > 100) return null;
   const session = await db.adminSession.findUnique({
     where: { tokenHash: hashSessionToken(sessionToken) },
-    select: { expiresAt: true, user: { select: { id: true, email: true, name: true } } },
+    select: { expiresAt: true, user: { select: { id: true, email: true, name: true, disabledAt: true } } },
   });
-  if (!session || session.expiresAt <= now) return null;
-  return session.user;
+  // `admin disable` deletes the sessions; the check here also covers one created while it ran.
+  if (!session || session.expiresAt <= now || session.user.disabledAt) return null;
+  const { id, email, name } = session.user;
+  return { id, email, name };
 }
 
 export async function logoutAdmin(db: Db, sessionToken: string | undefined): Promise<void> {

@@ -4,15 +4,10 @@ import { redirect } from "next/navigation";
 import { cache } from "react";
 import { db } from "@/lib/db/client";
 import { findAdminBySession, SESSION_COOKIE, type AdminIdentity } from "./admin-sessions";
+import { safeNextPath } from "./safe-next-path";
 
 /** proxy.ts copies the requested path into this request header so a layout can send the admin back after login. */
 export const REQUESTED_PATH_HEADER = "x-joinscope-path";
-
-/** Only same-origin paths: `//evil.example` and `/\evil` would leave the site. */
-export function safeNextPath(next: string | null | undefined): string {
-  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
-  return next;
-}
 
 /**
  * The signed-in admin, or a redirect to /login?next=…. Cached per request so the layout, the page and

@@ -19,7 +19,7 @@ Usage:
   ${DIAGNOSE_USAGE}
   ${TENANT_USAGE.split("\n").join("\n  ")}
   ${TOKEN_USAGE.split("\n").join("\n  ")}
-  ${ADMIN_USAGE}
+  ${ADMIN_USAGE.split("\n").join("\n  ")}
   ${SYNC_USAGE}
   joinscope simulate [--port N] [--devices N] [--seed N] [--tenants K] [--from-file FILE] [--latency MS]
   joinscope db:migrate   (applies migrations to DATABASE_URL)

@@ -20,7 +20,8 @@ function key(): Buffer {
   const dir = resolve(config.JOINSCOPE_DATA_DIR);
   const file = join(dir, "secret.key");
   if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true });
+    // Owner-only, like the database beside it by default: the key opens every stored tenant credential.
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     writeFileSync(file, randomBytes(32).toString("base64"), { mode: 0o600, flag: "wx" });
   }
   chmodSync(file, 0o600);

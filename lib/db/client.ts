@@ -4,7 +4,7 @@ import "server-only";
  * better-sqlite3, postgres:// → PostgreSQL through pg), both via driver adapters and Prisma's WASM query
  * compiler, so no native engine is needed (docs/decisions/002-prisma-offline.md).
  */
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -26,13 +26,28 @@ const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 30_000 };
 export function createDb(url: string = config.DATABASE_URL): Db {
   if (databaseProvider(url) === "sqlite") {
     const file = sqliteFilePath(url);
-    mkdirSync(dirname(file), { recursive: true });
+    createPrivateFile(file);
     // WAL lets the dashboard read while an upload or a sync page commits.
     const adapter = new TunedSqliteAdapter({ url: file }, { timestampFormat: "iso8601" });
     return new SqliteClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
   }
   const adapter = new PrismaPg({ connectionString: url, max: 20 });
   return new PostgresClient({ adapter, transactionOptions: TRANSACTION_OPTIONS }) as unknown as Db;
+}
+
+/**
+ * The database (password and session hashes, sealed tenant credentials) is readable by its owner only: a missing
+ * folder is created 0700 and a missing file 0600 before SQLite opens it, and SQLite gives the -wal and -shm files the
+ * database file's permissions. An existing file keeps its mode (scripts/db-migrate.mjs creates it the same way).
+ */
+function createPrivateFile(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  try {
+    closeSync(openSync(file, "wx", 0o600));
+    chmodSync(file, 0o600); // whatever the umask
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
 }
 
 /**

@@ -1,3 +1,5 @@
+import { config } from "@/lib/config";
+
 /**
  * National clouds: the login host and the Graph base URL differ (https://learn.microsoft.com/graph/deployments).
  * The token scope is always `<graph base>/.default`. "custom" is for the simulator or a test double.
@@ -29,4 +31,54 @@ export function resolveCloud(cloud: string, overrides: { authorityHost?: string 
   const known = CLOUDS[cloud as keyof typeof CLOUDS];
   if (!known) throw new Error(`Unknown cloud "${cloud}"`);
   return { authorityHost: known.authorityHost, graphBaseUrl: known.graphBaseUrl };
+}
+
+/** The hosts the national clouds sign in and read Graph on: a custom cloud may always use these. */
+export const NATIONAL_CLOUD_HOSTS: ReadonlySet<string> = new Set(Object.values(CLOUDS).flatMap((c) => [c.authorityHost, new URL(c.graphBaseUrl).host]));
+
+export type CloudHostsCheck = { ok: true } | { ok: false; field: "authorityHost" | "graphBaseUrl"; host: string; message: string };
+
+/** host[:port] in lower case, without HTTPS's default port (URL.host drops it too). */
+const normalizeHost = (host: string) => host.trim().toLowerCase().replace(/:443$/, "");
+
+function hostAllowed(host: string, allowed: readonly string[]): boolean {
+  if (NATIONAL_CLOUD_HOSTS.has(host)) return true;
+  const name = host.replace(/:\d+$/, "");
+  return allowed.map(normalizeHost).some((entry) => entry === host || (!entry.includes(":") && entry === name));
+}
+
+/**
+ * Whether the server may connect to a cloud's login and Graph hosts. An admin's "custom" cloud would otherwise
+ * make the server send the tenant's client secret or signed assertion to any address it can reach, loopback and
+ * internal services included (server-side request forgery,
+ * https://cheatsheetseries.owasp.org/cheatsheets/Server_Side_Request_Forgery_Prevention_Cheat_Sheet.html): only the
+ * national clouds' hosts and those the operator listed in JOINSCOPE_ALLOWED_CLOUD_HOSTS (`host` for any port,
+ * `host:port` for one) pass. Checked where the settings are saved and again before every sign-in, for rows saved
+ * before the list existed or since it changed.
+ */
+export function checkCloudHosts(endpoints: CloudEndpoints, allowed: readonly string[] = config.JOINSCOPE_ALLOWED_CLOUD_HOSTS): CloudHostsCheck {
+  const authorityHost = normalizeHost(endpoints.authorityHost);
+  if (!hostAllowed(authorityHost, allowed)) {
+    return {
+      ok: false,
+      field: "authorityHost",
+      host: authorityHost,
+      message: `The authority host ${authorityHost} is not allowed: a custom cloud may use a national cloud's hosts, or a host the server's JOINSCOPE_ALLOWED_CLOUD_HOSTS setting lists`,
+    };
+  }
+  let graphHost: string;
+  try {
+    graphHost = normalizeHost(new URL(endpoints.graphBaseUrl).host);
+  } catch {
+    return { ok: false, field: "graphBaseUrl", host: endpoints.graphBaseUrl, message: `The Graph base URL ${endpoints.graphBaseUrl} is not a URL` };
+  }
+  if (!hostAllowed(graphHost, allowed)) {
+    return {
+      ok: false,
+      field: "graphBaseUrl",
+      host: graphHost,
+      message: `The Graph base URL's host ${graphHost} is not allowed: a custom cloud may use a national cloud's hosts, or a host the server's JOINSCOPE_ALLOWED_CLOUD_HOSTS setting lists`,
+    };
+  }
+  return { ok: true };
 }

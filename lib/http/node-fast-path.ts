@@ -11,10 +11,12 @@ import { uploadReport } from "@/lib/ingest/upload-endpoint";
 import { ApiError } from "./api-error";
 import { errorOutcome, type ApiOutcome } from "./api-outcome";
 import { clientAddress } from "./client-address";
+import { transportSecurityHeaders } from "./public-origin";
 import { bodyTooLarge } from "./read-json-body";
+import { NON_PAGE_CONTENT_SECURITY_POLICY, STATIC_SECURITY_HEADERS } from "./security-headers";
 
-/** The same response headers next.config.ts sets on every path. */
-const SECURITY_HEADERS = { "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY" };
+/** The headers next.config.ts and apiHandler give the same path under Next.js: a JSON answer runs nothing. */
+const SECURITY_HEADERS = { ...STATIC_SECURITY_HEADERS, "Content-Security-Policy": NON_PAGE_CONTENT_SECURITY_POLICY };
 
 export type FastPathHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
@@ -43,6 +45,7 @@ function send(req: IncomingMessage, res: ServerResponse, outcome: ApiOutcome, re
   const unread = !req.complete;
   res.writeHead(outcome.status, {
     ...SECURITY_HEADERS,
+    ...transportSecurityHeaders({ get: (name) => headerValue(req, name) }),
     ...outcome.headers,
     "x-request-id": requestId,
     "Content-Type": "application/json",

@@ -3,9 +3,10 @@ import { fieldEvidence, findField, sourceLabel, type Capture } from "@/lib/rules
 import type { Evidence } from "@/lib/rules/types";
 
 /**
- * Who ran dsregcmd. The PRT is per user, so `dsregcmd /status` only tells the truth about it
- * when run in the user's own session, unelevated
- * (https://learn.microsoft.com/entra/identity/devices/troubleshoot-device-dsregcmd).
+ * Who ran dsregcmd. The PRT is per user, so `dsregcmd /status` tells the truth about the user whose session ran it.
+ * Elevation does not change that: Microsoft asks for the user's context, and needs elevation only for the
+ * `KeySignTest` and `WamDefaultSet` diagnostics
+ * (https://learn.microsoft.com/entra/identity/devices/troubleshoot-device-dsregcmd; docs/domain.md, "Who captured").
  */
 export type ExecutingAccountKind = "system" | "entra" | "domain" | "local" | "microsoft-account" | "unknown";
 
@@ -117,4 +118,39 @@ function detect(report: ParsedDsregcmd, capture: Capture): CaptureContext {
     return { kind: "local-account", account, evidence: [accountEvidence()] };
   }
   return { kind: "user", account, evidence: [] };
+}
+
+/** Why a report cannot tell the device user's PRT state. */
+export type PrtUnknownReason = "system" | "other-account" | "local-account";
+
+export type PrtVisibility =
+  | { known: true; context: CaptureContext }
+  | { known: false; reason: PrtUnknownReason; context: CaptureContext; evidence: Evidence[] };
+
+/**
+ * Can the PRT rules judge this report? Only SYSTEM, another account than the device's user, or a local account
+ * leave the user's PRT state unknown; an elevated capture by the user is judged like an unelevated one. Lines that
+ * prove the state are judged on whoever ran dsregcmd: `AzureAdPrt : YES` with its update time, or PRT attempt
+ * diagnostics whose `User Identity` is the executing account's own UPN. "Another account" is known only from the
+ * report itself: an elevated capture whose attempt diagnostics name a different user than the executing account
+ * (an administrator's `runas` session on the user's device).
+ */
+export function prtVisibility(report: ParsedDsregcmd): PrtVisibility {
+  const context = detectCaptureContext(report);
+  if (report.azureAdPrt === true && report.prtUpdateTime) return { known: true, context };
+  const identityField = findField(report, "User Identity", "SSO State");
+  const identity = identityField?.value.trim() || null;
+  const upn = context.account.upn;
+  if (identity && upn && identity.toLowerCase() === upn.toLowerCase()) return { known: true, context };
+  if (context.kind === "system" || context.kind === "local-account") {
+    return { known: false, reason: context.kind, context, evidence: context.evidence };
+  }
+  if (context.kind === "elevated" && identity && upn && identityField) {
+    const evidence: Evidence[] = [
+      ...context.evidence,
+      { source: sourceLabel("user", identityField.section), field: identityField.key, value: identityField.value },
+    ];
+    return { known: false, reason: "other-account", context, evidence };
+  }
+  return { known: true, context };
 }

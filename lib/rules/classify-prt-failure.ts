@@ -51,7 +51,7 @@ export interface ClassifyPrtFailureOptions {
   events?: AgentEvent[];
 }
 
-/** AAD Operational events that carry PRT acquisition errors (domain.md section 5). */
+/** AAD Operational events that carry PRT acquisition errors (docs/domain.md, "Error codes"). */
 const PRT_EVENT_IDS = new Set([1006, 1007, 1025, 1081, 1084, 1088, 1097, 1098, 1104]);
 
 interface Signal {
@@ -165,7 +165,7 @@ function collectSignals(options: ClassifyPrtFailureOptions): Signal[] {
 
 const has = (signal: Signal, codes: readonly string[]) => signal.codes.some((code) => codes.includes(code));
 
-/** The ordered steps of domain.md section 6 "prt-missing cause": first match wins. */
+/** The ordered steps of docs/domain.md, "The PRT rules": first match wins. */
 const STEPS: { cause: PrtFailureCause; matches: (signal: Signal) => boolean }[] = [
   {
     cause: "device-auth-failed",
@@ -193,7 +193,7 @@ const STEPS: { cause: PrtFailureCause; matches: (signal: Signal) => boolean }[] 
 
 /**
  * Why a user has no PRT, from the report's SSO State diagnostics, DeviceAuthStatus and AAD
- * Operational events, using the ordered classifier of domain.md section 6 (first match wins):
+ * Operational events, using the ordered classifier of docs/domain.md, "The PRT rules" (first match wins):
  * device auth failed → MFA / interaction → network / proxy → federated STS → wrong credentials →
  * user not synced / UPN → local account (expected) → unknown.
  */

@@ -1,3 +1,4 @@
+import type { CaptureTime } from "@/lib/rules/capture-time";
 import type { AgentEvent, ParsedDsregcmd } from "@/lib/reports/types";
 import type { SyncScope } from "@/lib/rules/sync-scope";
 
@@ -69,6 +70,11 @@ export interface DeviceSubjectReport {
   /** The agent's SYSTEM capture (DeviceReport.systemParsed). */
   systemParsed?: ParsedDsregcmd | null;
   capturedAt: string;
+  /**
+   * How the capture time was known, when it was not the agent's upload (capture-time.ts): the CLI and the paste box.
+   * With `at: null` capturedAt is only the evaluation time, and the PRT rules are given no capture time.
+   */
+  captureTime?: CaptureTime;
   receivedAt: string;
   hostname: string;
   /** The computer's AD distinguished name as the agent read it (Group Policy state; may lag). */

@@ -18,7 +18,7 @@ describe("describeErrorCode", () => {
     expect(describeErrorCode("AADSTS50126")?.meaning).toMatch(/not yet synced/);
   });
 
-  it("knows the join codes of domain.md section 5", () => {
+  it('knows the join codes of docs/domain.md, "Error codes"', () => {
     expect(describeErrorCode("0x801c03f2")?.meaning).toMatch(/^DirectoryError/);
     expect(describeErrorCode("0x801C0021")?.meaning).toMatch(/discovery failed/);
     expect(describeErrorCode("0x801c001d")?.meaning).toMatch(/SCP/);

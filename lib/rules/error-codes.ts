@@ -1,7 +1,7 @@
 /**
  * Client error codes (CloudAP / DRS / NTSTATUS / WinHTTP) and AADSTS codes that show up in
  * dsregcmd's SSO State and pre-join diagnostics and in AAD Operational events, with what an admin
- * should do about each. Source: domain.md section 5, which follows
+ * should do about each. Source: docs/domain.md, "Error codes", which follows
  * https://learn.microsoft.com/entra/identity/devices/troubleshoot-primary-refresh-token and
  * https://learn.microsoft.com/entra/identity-platform/reference-error-codes.
  */

@@ -6,6 +6,7 @@ import {
 } from "@/lib/rules/device-subject";
 import { extractErrorCodes } from "@/lib/rules/error-codes";
 import { evaluateReportRules } from "@/lib/rules/evaluate-report-rules";
+import { consolidateRemediation } from "@/lib/rules/consolidate-remediation";
 import { formatIso, normalizeSubject } from "@/lib/rules/join-rules/directory-evidence";
 import type { JoinRuleInput } from "@/lib/rules/join-rules/join-rule";
 import { joinRules } from "@/lib/rules/join-rules/join-rule-list";
@@ -97,12 +98,16 @@ export function evaluateDeviceRules(subject: DeviceSubject, settings: DeviceRule
         systemReport: report.systemParsed ?? null,
         events: report.events,
         expectedTenantId: canonical.tenantId,
-        capturedAt: report.capturedAt,
+        capturedAt: report.captureTime ? report.captureTime.at : report.capturedAt,
+        capturedAtEvidence: report.captureTime?.evidence,
         now: resolved.now,
         certExpiringDays: resolved.certExpiringDays,
         prtStaleHours: resolved.prtStaleHours,
       })
     : [];
   const joinFindings = joinRules.flatMap((rule) => rule.evaluate(input));
-  return [...reconcileReportFindings(reportFindings, input), ...joinFindings].sort(compareFindings);
+  // One root cause, one remediation: the primary finding keeps the fix, the findings it explains point to it, and it
+  // comes first (consolidate-remediation.ts).
+  const { findings, primaryRule } = consolidateRemediation([...reconcileReportFindings(reportFindings, input), ...joinFindings]);
+  return findings.sort((a, b) => Number(b.rule === primaryRule) - Number(a.rule === primaryRule) || compareFindings(a, b));
 }

@@ -29,13 +29,13 @@ describe("evaluateReportRules on healthy reports", () => {
     expect(evaluateReportRules(makeInput({ report: makeEntraReport(), expectedTenantId: TOKEN_TENANT }))).toEqual([]);
   });
 
-  it("registered with a local account only notes the expected missing PRT", () => {
-    const findings = evaluateReportRules(makeInput({ report: makeRegisteredReport(), expectedTenantId: TOKEN_TENANT }));
-    expect(findings.map((finding) => [finding.rule, finding.severity])).toEqual([["prt-missing", "info"]]);
+  // AzureAdPrt is the joined device's PRT; a registered device's SSO State says nothing about its work account.
+  it("registered produces no finding: its AzureAdPrt : NO is not a fault", () => {
+    expect(evaluateReportRules(makeInput({ report: makeRegisteredReport(), expectedTenantId: TOKEN_TENANT }))).toEqual([]);
   });
 });
 
-/** The deleted-object report of domain.md 2.3, with a software key, a certificate near its end, and the wrong tenant. */
+/** The healthy hybrid report (make-report.ts) after its object was deleted, with a software key, a certificate near its end, and the wrong tenant. */
 function brokenInput() {
   return makeInput({
     report: makeReport({
@@ -109,6 +109,7 @@ describe("REPORT_RULES catalogue", () => {
       "cert-expired",
       "device-auth-failed",
       "tenant-mismatch",
+      "device-key-recovery",
       "not-joined",
       "prt-expired",
       "prt-missing",

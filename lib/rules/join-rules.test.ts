@@ -3,7 +3,7 @@ import { buildRejoinSteps } from "@/lib/rules/build-rejoin-steps";
 import type { DeviceRuleSettings, DeviceSubject } from "@/lib/rules/device-subject";
 import { evaluateDeviceRules } from "@/lib/rules/evaluate-device-rules";
 import { JOIN_RULES } from "@/lib/rules/index";
-import { GENERIC_BACKUP_PREFIX } from "@/lib/rules/join-rules/join-rejoin-steps";
+import { buildJoinRejoinSteps, GENERIC_BACKUP_PREFIX } from "@/lib/rules/join-rules/join-rejoin-steps";
 import {
   DEVICE_NOW,
   makeDeviceSettings,
@@ -38,7 +38,7 @@ const find = (findings: Finding[], rule: string): Finding => {
 const run = (subject: DeviceSubject, settings: Partial<DeviceRuleSettings> = {}) =>
   evaluateDeviceRules(subject, makeDeviceSettings(settings));
 
-/** The "Broken (object deleted)" variant of the sample in domain.md 2.3: same DeviceId and Thumbprint, auth fails. */
+/** The "Broken (object deleted)" variant of the healthy hybrid sample (make-report.ts): same DeviceId and Thumbprint, auth fails. */
 function deletedObjectReport(overrides: Parameters<typeof makeReport>[0] = {}) {
   return makeReport({
     deviceAuthStatus: "FAILED",
@@ -89,12 +89,12 @@ function healthyCases(): [string, DeviceSubject, string[]][] {
       [],
     ],
     [
-      "registered (local account: prt-missing is info)",
+      "registered (its AzureAdPrt : NO is not judged)",
       makeDeviceSubject({
         report: makeSubjectReport({ parsed: makeRegisteredReport(), hostname: "PC-01", computerDn: null }),
         directory: makeRegisteredObject(),
       }),
-      ["prt-missing"],
+      [],
     ],
     [
       "Pending object with its domain-only report (join in progress)",
@@ -199,11 +199,26 @@ describe("object-deleted", () => {
       directory: makeRegisteredObject({ deletedAt: "2025-03-07T14:00:00.000Z", deletedReason: "changed" }),
     });
     const findings = run(subject);
-    expect(ruleIds(findings)).toEqual(["object-deleted", "prt-missing"]);
+    expect(ruleIds(findings)).toEqual(["object-deleted"]);
     const finding = find(findings, "object-deleted");
     expect(finding.title).toBe("Device object deleted (restorable until 2025-04-06 14:00 UTC)");
     expect(finding.explanation).toContain("restorable for 30 days (preview)");
     expect(finding.remediation[0]).toMatch(/^Restore the object/);
+    // No portal view during the preview: Graph; and compliance waits for the next Intune check-in.
+    expect(finding.remediation[0]).toContain("POST /beta/directory/deletedItems/");
+    expect(finding.remediation[0]).not.toContain("Deleted devices (preview)");
+    expect(finding.remediation[0]).toContain("non-compliant until the device checks in with Intune");
+  });
+
+  // Hybrid joined objects are hard-deleted at once (https://learn.microsoft.com/entra/identity/devices/concept-soft-delete-devices).
+  it("never offers to restore a hybrid joined object, whatever JoinScope noticed", () => {
+    const subject = makeDeviceSubject({
+      report: makeSubjectReport({ parsed: deletedObjectReport() }),
+      directory: makeDirectoryObject({ deletedAt: "2025-03-08T22:10:00.000Z", deletedReason: "changed" }),
+    });
+    const finding = find(run(subject), "object-deleted");
+    expect(finding.title).not.toMatch(/restorable/);
+    expect(finding.remediation.join("\n")).not.toMatch(/Restore the object/);
   });
 
   it("no object ever seen: names the hostname candidates without claiming them", () => {
@@ -226,6 +241,18 @@ describe("object-deleted", () => {
 });
 
 describe("object-disabled", () => {
+  // A disabled Entra joined device cannot be signed in to with work accounts
+  // (https://learn.microsoft.com/entra/identity/devices/manage-device-identities).
+  it("says users cannot sign in to Windows when the disabled object is Entra joined", () => {
+    const subject = makeDeviceSubject({
+      report: makeSubjectReport({ parsed: makeEntraReport(), hostname: "PC-0177", computerDn: null }),
+      directory: makeEntraObject({ accountEnabled: false }),
+    });
+    expect(find(run(subject), "object-disabled").explanation).toContain("users cannot sign in to Windows");
+    const hybrid = makeDeviceSubject({ directory: makeDirectoryObject({ accountEnabled: false }) });
+    expect(find(run(hybrid), "object-disabled").explanation).not.toContain("cannot sign in to Windows");
+  });
+
   it("fires high (135011) while the machine reports", () => {
     const subject = makeDeviceSubject({
       directory: makeDirectoryObject({ accountEnabled: false }),
@@ -329,6 +356,22 @@ describe("thumbprint-mismatch", () => {
     });
     expect(find(run(subject), "thumbprint-mismatch").severity).toBe("info");
   });
+
+  // The report's DeviceAuthStatus SUCCESS and a PRT renewed (11:00) after the directory was read (10:00) prove Entra ID
+  // holds the device's key: JoinScope's copy of the object is what is out of date.
+  it("is medium and asks for a full sync, never a re-join, when the device authenticates after the directory snapshot", () => {
+    const subject = makeDeviceSubject({ directory: makeDirectoryObject({ thumbprint: other }) });
+    const finding = find(run(subject, { directorySyncedAt: "2025-03-09T10:00:00.000Z" }), "thumbprint-mismatch");
+    expect(finding).toMatchObject({ severity: "medium", title: "Thumbprint differs, but the device authenticates: directory data inconsistent" });
+    expect(finding.remediation[0]).toMatch(/^Run a full directory sync/);
+    expect(finding.remediation.join(" ")).not.toMatch(/dsregcmd \/leave/);
+  });
+
+  it("says it cannot decode an X509 key whose thumbprint cannot be read, instead of a mismatch", () => {
+    const subject = makeDeviceSubject({ directory: makeDirectoryObject({ thumbprint: null, hasX509: true }) });
+    const finding = find(run(subject), "thumbprint-mismatch");
+    expect(finding).toMatchObject({ severity: "info", title: "Directory certificate cannot be decoded" });
+  });
 });
 
 describe("cert-validity-vs-registered", () => {
@@ -405,7 +448,28 @@ describe("stale-device", () => {
   });
 
   it("does not call a machine that still reports stale", () => {
-    expect(run(makeDeviceSubject({ directory: makeDirectoryObject({ approximateLastSignInDateTime: daysBefore(120) }) }))).toEqual([]);
+    expect(ruleIds(run(makeDeviceSubject({ directory: makeDirectoryObject({ approximateLastSignInDateTime: daysBefore(120) }) })))).not.toContain("stale-device");
+  });
+});
+
+// Active joined devices refresh approximateLastSignInDateTime every 14 (±5) days
+// (https://learn.microsoft.com/entra/identity/devices/manage-stale-devices).
+describe("stale-while-active", () => {
+  it("fires medium when a reporting machine's object has not signed in within the threshold", () => {
+    const findings = run(makeDeviceSubject({ directory: makeDirectoryObject({ approximateLastSignInDateTime: daysBefore(120) }) }));
+    expect(ruleIds(findings)).toEqual(["stale-while-active"]);
+    const finding = find(findings, "stale-while-active");
+    expect(finding.severity).toBe("medium");
+    expect(finding.explanation).toContain("authenticating as another device object");
+    expect(finding.explanation).toContain("would disable this one while it is in use");
+    expect(finding.remediation[0]).toMatch(/^Exclude this device from stale-device clean-up/);
+  });
+
+  it("is silent within the threshold, without a sign-in time, for a silent machine, and for a Pending object", () => {
+    expect(run(makeDeviceSubject({ directory: makeDirectoryObject({ approximateLastSignInDateTime: daysBefore(60) }) }))).toEqual([]);
+    expect(run(makeDeviceSubject({ directory: makeDirectoryObject({ approximateLastSignInDateTime: null }) }))).toEqual([]);
+    const silent = makeDeviceSubject({ report: null, lastReportAt: null, directory: makeEntraObject({ approximateLastSignInDateTime: daysBefore(120) }) });
+    expect(ruleIds(run(silent))).not.toContain("stale-while-active");
   });
 
   it("advises AD, not a cloud delete, for a synced object", () => {
@@ -491,8 +555,18 @@ describe("key backup wording", () => {
       "thumbprint-mismatch",
     ).remediation;
 
-  it("says nothing about BitLocker or LAPS when the object holds neither", () => {
+  it("says nothing about BitLocker or LAPS when the object holds neither, but still that Intune follows the new object", () => {
     expect(mismatch(false, false).join("\n")).not.toMatch(/BitLocker|LAPS/);
+    expect(mismatch(false, false).join("\n")).toContain("Intune record and its compliance follow the new object");
+  });
+
+  // Windows Autopilot objects ([ZTDID]) cannot be re-provisioned once deleted
+  // (https://learn.microsoft.com/entra/identity/devices/manage-stale-devices).
+  it("never advises deleting an Autopilot object", () => {
+    const object = makeEntraObject({ physicalIds: ["[ZTDID]:1234567890abcdef", "[HWID]:h:6825"], deviceId: "4f1c9a7e-2b3d-4c5e-8f60-718293a4b5c6" });
+    const steps = buildJoinRejoinSteps({ report: makeEntraReport({ deviceAuthStatus: "FAILED" }), object });
+    expect(steps.some((step) => /^Delete the/.test(step))).toBe(false);
+    expect(steps.join("\n")).toContain("Do not delete the old device object: it is a Windows Autopilot registration ([ZTDID])");
   });
 
   it("asks to check when unknown, and names what is held", () => {
@@ -538,7 +612,7 @@ describe("evaluateDeviceRules determinism and catalogue", () => {
     });
   }
 
-  it("gives deep-equal findings twice and for any array order, sorted by severity, rule, title", () => {
+  it("gives deep-equal findings twice and for any array order, the primary first, then by severity, rule, title", () => {
     const subject = busySubject();
     const settings = makeDeviceSettings();
     const first = evaluateDeviceRules(subject, settings);
@@ -555,7 +629,9 @@ describe("evaluateDeviceRules determinism and catalogue", () => {
     };
     expect(evaluateDeviceRules(shuffled, settings)).toEqual(first);
     const order = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
-    const keys = first.map((finding) => `${order[finding.severity]}|${finding.rule}|${finding.title}`);
+    const pointsTo = first.find((f) => f.remediation[0]?.startsWith("Fix the primary cause first"));
+    const rest = pointsTo ? first.slice(1) : first;
+    const keys = rest.map((finding) => `${order[finding.severity]}|${finding.rule}|${finding.title}`);
     expect(keys).toEqual([...keys].sort());
     // the input is not mutated
     expect(subject).toEqual(busySubject());
@@ -572,7 +648,45 @@ describe("evaluateDeviceRules determinism and catalogue", () => {
       "pending-registration",
       "silent-device",
       "stale-device",
+      "stale-while-active",
       "thumbprint-mismatch",
     ]);
+  });
+});
+
+// One root cause, one remediation (docs/domain.md, "Re-joining safely").
+describe("the primary finding", () => {
+  it("a deleted hybrid device: object-deleted first and alone carries the re-join; the others point to it", () => {
+    const subject = makeDeviceSubject({
+      report: makeSubjectReport({ parsed: deletedObjectReport() }),
+      directory: makeDirectoryObject({ deletedAt: "2025-03-08T22:10:00.000Z", deletedReason: "deleted" }),
+      history: [{ kind: "deleted", at: "2025-03-08T22:10:00.000Z", detail: { reason: "deleted", displayName: "PC-0142" } }],
+    });
+    const findings = run(subject);
+    expect(ruleIds(findings)).toEqual(["device-auth-failed", "object-deleted", "prt-missing"]);
+    expect(findings[0]!.rule).toBe("object-deleted");
+    const withRejoin = findings.filter((f) => f.remediation.some((step) => /dsregcmd \/leave/.test(step)));
+    expect(withRejoin.map((f) => f.rule)).toEqual(["object-deleted"]);
+    for (const rule of ["device-auth-failed", "prt-missing"]) {
+      expect(find(findings, rule).remediation).toEqual([
+        `Fix the primary cause first: "${findings[0]!.title}" (object-deleted). Its steps resolve this finding too; nothing else is needed for it.`,
+      ]);
+    }
+  });
+
+  it("a disabled object explains the failed device authentication; an unrelated finding keeps its own steps", () => {
+    const subject = makeDeviceSubject({
+      report: makeSubjectReport({ parsed: makeReport({ deviceAuthStatus: "FAILED", azureAdPrt: false, aadsts: "AADSTS135011", tpmProtected: false }) }),
+      directory: makeDirectoryObject({ accountEnabled: false }),
+    });
+    const findings = run(subject);
+    expect(findings[0]!.rule).toBe("object-disabled");
+    expect(find(findings, "device-auth-failed").remediation[0]).toMatch(/^Fix the primary cause first: .*\(object-disabled\)/);
+    expect(find(findings, "tpm-not-protected").remediation[0]).not.toMatch(/^Fix the primary cause first/);
+  });
+
+  it("changes nothing for a device with one finding", () => {
+    const subject = makeDeviceSubject({ directory: makeDirectoryObject({ accountEnabled: false }) });
+    expect(find(run(subject), "object-disabled").remediation[0]).not.toMatch(/^Fix the primary cause first/);
   });
 });

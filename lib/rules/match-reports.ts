@@ -37,7 +37,7 @@ const byObject = (a: MatchableObject, b: MatchableObject) =>
 /**
  * Pairs reports with directory objects by deviceId only: a hostname never claims a match (names are
  * reused and renamed), it only lists candidates. A domain-only report (no DeviceId) is paired with the
- * ServerAd object whose deviceId is the report's objectGUID (domain.md 4, unverified). Pure; output
+ * ServerAd object whose deviceId is the report's objectGUID (observed in the field; Microsoft does not document it). Pure; output
  * order follows the reports' order, then objectId.
  */
 export function matchReportsToObjects<R extends MatchableReport, O extends MatchableObject>(

@@ -10,7 +10,7 @@ export const PRT_CAUSE_EXPLANATIONS: Record<PrtFailureCause, string> = {
   "device-auth-failed":
     "The device half of the PRT request failed: Microsoft Entra ID no longer accepts this device's registration (the object is deleted or disabled, or holds a different key).",
   "mfa-interaction":
-    "The PRT request met an MFA or Terms of Use requirement, which the Windows sign-in cannot answer interactively.",
+    "An app's token request through the Web Account Manager met an MFA, Terms of Use or other interactive requirement (interaction required): that concerns the app's token, not the Windows sign-in, and the app asks the user to complete it.",
   "network-proxy":
     "The PRT request did not get through: a network, proxy or TLS error on the path CloudAP uses, which runs in the SYSTEM context rather than through the user's browser proxy.",
   "federated-sts":
@@ -51,14 +51,14 @@ export function buildPrtRemediation(classification: PrtFailureClassification, re
       return buildDeviceAuthRemediation(report);
     case "mfa-interaction":
       return [
-        "Open the user's sign-in logs around the attempt (use the Correlation ID when the report has one) and find the Conditional Access policy that demanded MFA, Terms of Use or an external challenge.",
-        "Change that policy so the Windows sign-in is not asked for an interactive challenge it cannot answer, or roll out Windows Hello for Business, whose sign-in satisfies MFA.",
+        "Open the user's sign-in logs around the attempt (use the Correlation ID when the report has one): find which app asked for the token and which Conditional Access policy or Terms of Use required interaction.",
+        "Have the user complete the prompt in that app. Do not change Conditional Access for the Windows sign-in because of it: the interaction was an app's requirement, and the PRT is judged by its own lines (AzureAdPrt, its times and the attempt diagnostics).",
         RETRY_STEP,
       ];
     case "network-proxy":
       return [
         "From the device, check the machine-wide WinHTTP proxy (`netsh winhttp show proxy`): CloudAP does not use the user's browser proxy settings.",
-        "Allow login.microsoftonline.com, device.login.microsoftonline.com and enterpriseregistration.windows.net through the proxy and firewall without authentication or TLS inspection.",
+        "Allow login.microsoftonline.com, device.login.microsoftonline.com and enterpriseregistration.windows.net through the proxy and firewall. An authenticating proxy is supported when the computer can authenticate to it silently in the SYSTEM context; only TLS inspection of these endpoints must be avoided.",
         "Check the device clock and time sync: TLS and token validation fail with a skewed clock.",
         RETRY_STEP,
       ];

@@ -1,4 +1,5 @@
 import type { AgentEvent, ParsedDsregcmd } from "@/lib/reports/types";
+import type { Evidence } from "@/lib/rules/types";
 
 /** A device certificate that ends sooner than this is reported as `cert-expiring`. */
 export const DEFAULT_CERT_EXPIRING_DAYS = 60;
@@ -19,8 +20,11 @@ export interface ReportRuleInput {
   events?: AgentEvent[];
   /** The tenant the upload's agent token belongs to. */
   expectedTenantId?: string | null;
-  /** ISO 8601: when dsregcmd ran. PRT times are judged against this. */
-  capturedAt: string;
+  /** ISO 8601: when dsregcmd ran (capture-time.ts resolveCaptureTime), or null when unknown: PRT times are judged
+   * against it, and with no capture time they are stated as info, never raised as failures. */
+  capturedAt: string | null;
+  /** Where capturedAt came from, for the evidence line (default: the agent's upload). */
+  capturedAtEvidence?: Evidence | null;
   /** ISO 8601: the evaluation time. Certificate expiry is judged against this. */
   now: string;
   certExpiringDays?: number;

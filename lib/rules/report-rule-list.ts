@@ -2,6 +2,7 @@ import type { ReportRule, ReportRuleMetadata } from "@/lib/rules/report-rule";
 import { certExpiredRule } from "@/lib/rules/report-rules/cert-expired";
 import { certExpiringRule } from "@/lib/rules/report-rules/cert-expiring";
 import { deviceAuthFailedRule } from "@/lib/rules/report-rules/device-auth-failed";
+import { deviceKeyRecoveryRule } from "@/lib/rules/report-rules/device-key-recovery";
 import { notJoinedRule } from "@/lib/rules/report-rules/not-joined";
 import { prtExpiredRule } from "@/lib/rules/report-rules/prt-expired";
 import { prtMissingRule } from "@/lib/rules/report-rules/prt-missing";
@@ -20,6 +21,7 @@ export const reportRules: readonly ReportRule[] = [
   certExpiredRule,
   certExpiringRule,
   deviceAuthFailedRule,
+  deviceKeyRecoveryRule,
   notJoinedRule,
   prtExpiredRule,
   prtMissingRule,

@@ -4,6 +4,7 @@ import type { Finding, Severity } from "@/lib/rules/types";
 export type ReportRuleId =
   | "not-joined"
   | "device-auth-failed"
+  | "device-key-recovery"
   | "prt-missing"
   | "prt-expired"
   | "prt-stale"

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { certExpiredRule } from "@/lib/rules/report-rules/cert-expired";
 import { certExpiringRule } from "@/lib/rules/report-rules/cert-expiring";
 import { deviceAuthFailedRule } from "@/lib/rules/report-rules/device-auth-failed";
+import { deviceKeyRecoveryRule } from "@/lib/rules/report-rules/device-key-recovery";
 import { notJoinedRule } from "@/lib/rules/report-rules/not-joined";
 import { prtExpiredRule } from "@/lib/rules/report-rules/prt-expired";
 import { prtMissingRule } from "@/lib/rules/report-rules/prt-missing";
@@ -24,7 +25,7 @@ const only = (findings: Finding[]): Finding => {
   return findings[0]!;
 };
 
-/** The "Broken (object deleted)" variant of the sample in domain.md 2.3. */
+/** The healthy hybrid report (make-report.ts) after its object was deleted: DeviceAuthStatus FAILED, AADSTS50155. */
 function deletedObjectReport() {
   return makeReport({
     deviceAuthStatus: "FAILED",
@@ -54,6 +55,16 @@ describe("not-joined", () => {
 
   it("does not fire when AzureAdJoined is unknown", () => {
     expect(notJoinedRule.evaluate(makeInput({ report: makePendingHybridReport({ azureAdJoined: null }) }))).toEqual([]);
+  });
+
+  it("fires for a domain-joined computer that is only registered: a registration is not hybrid join", () => {
+    const report = makeRegisteredReport({ domainName: "CONTOSO", domainJoined: true, executingAccount: "CONTOSO\\jdoe, jdoe@contoso.com" });
+    const finding = only(notJoinedRule.evaluate(makeInput({ report })));
+    expect(finding).toMatchObject({ rule: "not-joined", severity: "high" });
+    expect(finding.title).toMatch(/^Hybrid join pending or failing/);
+    expect(finding.explanation).toContain("only registered in Microsoft Entra ID");
+    expect(finding.evidence).toContainEqual({ source: "dsregcmd /status · User State", field: "WorkplaceJoined", value: "YES" });
+    expect(finding.remediation.at(-1)).toContain("BlockAADWorkplaceJoin");
   });
 
   it("reads 0x801C03F2 from the SYSTEM capture as 'not synced yet' on a domain-joined device", () => {
@@ -115,6 +126,11 @@ describe("not-joined", () => {
     const finding = only(notJoinedRule.evaluate(makeInput({ report })));
     expect(finding.title).toBe("Hybrid join pending or failing: service connection point unreadable");
     expect(finding.remediation.join(" ")).toContain("CN=Device Registration Configuration,CN=Services");
+    // The client-side registry values win over the SCP in AD, so they are checked first; every forest needs an SCP.
+    const steps = finding.remediation.join(" ");
+    expect(steps.indexOf("CDJ\\AAD")).toBeGreaterThan(-1);
+    expect(steps.indexOf("CDJ\\AAD")).toBeLessThan(steps.indexOf("CN=Device Registration Configuration"));
+    expect(steps).toContain("every forest");
   });
 
   it("asks for the SYSTEM capture when a domain-joined device has no diagnostics", () => {
@@ -172,22 +188,38 @@ describe("device-auth-failed", () => {
     expect(finding.explanation).toContain("AADSTS50155");
   });
 
-  it("orders remediation safely: check the object, then keys, then leave, never a cloud delete of a hybrid object", () => {
+  it("orders remediation safely: check the object, then keys, fix AD not the cloud, leave, restart and sign in, then Pending", () => {
     const steps = only(deviceAuthFailedRule.evaluate(makeInput({ report: deletedObjectReport() }))).remediation;
     const index = (pattern: RegExp) => steps.findIndex((step) => pattern.test(step));
     expect(index(/disabled/)).toBe(0);
     expect(index(/BitLocker recovery keys and the LAPS password/)).toBeGreaterThan(index(/sync scope/));
-    expect(index(/dsregcmd \/leave/)).toBeGreaterThan(index(/BitLocker/));
-    expect(index(/AzureAdJoined : NO/)).toBeGreaterThan(index(/dsregcmd \/leave/));
+    expect(index(/computer account in Active Directory \(enable it/)).toBeGreaterThan(index(/BitLocker recovery keys and the LAPS password/));
+    expect(index(/dsregcmd \/leave/)).toBeGreaterThan(index(/BitLocker recovery keys and the LAPS password/));
     expect(steps.some((step) => /Do not delete the synced hybrid object/.test(step))).toBe(true);
-    expect(index(/Start-ADSyncSyncCycle/)).toBeGreaterThan(index(/AzureAdJoined : NO/));
+    // The Automatic-Device-Join task rewrites userCertificate at the sign-in after the leave; only then can sync show Pending.
+    expect(index(/Restart the device and sign in.*userCertificate/)).toBeGreaterThan(index(/dsregcmd \/leave/));
+    expect(index(/Start-ADSyncSyncCycle.*Pending/)).toBeGreaterThan(index(/Restart the device and sign in.*userCertificate/));
   });
 
-  it("tells an Entra-joined device to keep a local admin and delete the cloud-only object", () => {
+  it("has no Pending step for a federated hybrid device (registers through AD FS at the sign-in)", () => {
+    const report = makeReport({
+      deviceAuthStatus: "FAILED",
+      azureAdPrt: false,
+      extra: { "SSO State": { EnterprisePrt: "YES", EnterprisePrtAuthority: "https://sts.contoso.com:443/adfs" } },
+    });
+    const steps = only(deviceAuthFailedRule.evaluate(makeInput({ report }))).remediation;
+    expect(steps.join(" ")).not.toContain("Start-ADSyncSyncCycle");
+    expect(steps.join(" ")).toContain("Federated hybrid join has no Pending step");
+  });
+
+  it("recovers an Entra-joined device with dsregcmd /forcerecovery before any leave, and warns what follows a new object", () => {
     const report = makeEntraReport({ deviceAuthStatus: "FAILED", azureAdPrt: false });
     const steps = only(deviceAuthFailedRule.evaluate(makeInput({ report }))).remediation;
+    const index = (pattern: RegExp) => steps.findIndex((step) => pattern.test(step));
+    expect(index(/dsregcmd \/forcerecovery/)).toBeGreaterThan(0);
+    expect(index(/dsregcmd \/leave/)).toBeGreaterThan(index(/dsregcmd \/forcerecovery/));
     expect(steps.join(" ")).toContain("local administrator");
-    expect(steps.join(" ")).toContain("Delete the leftover device object");
+    expect(steps.join(" ")).toContain("Intune record and its compliance follow the new object");
     expect(steps.join(" ")).not.toContain("Start-ADSyncSyncCycle");
   });
 
@@ -259,27 +291,58 @@ describe("prt-missing", () => {
     expect(finding.explanation).toContain("belong to ann@contoso.com, not to the executing account jdoe@contoso.com");
   });
 
-  it("fires on a registered device signed in with a work account", () => {
-    const report = makeRegisteredReport({ domainName: "CONTOSO", domainJoined: true, executingAccount: "CONTOSO\\jdoe, jdoe@contoso.com" });
-    const finding = only(prtMissingRule.evaluate(makeInput({ report })));
-    expect(finding.severity).toBe("high");
-    expect(finding.evidence).toContainEqual({ source: "dsregcmd /status · User State", field: "WorkplaceJoined", value: "YES" });
+  // AzureAdPrt reports only the joined / hybrid joined device's PRT
+  // (https://learn.microsoft.com/entra/identity/devices/troubleshoot-device-dsregcmd).
+  it("ignores the SSO state of a registered-only device, whoever signed in", () => {
+    const work = makeRegisteredReport({ domainName: "CONTOSO", domainJoined: true, executingAccount: "CONTOSO\\jdoe, jdoe@contoso.com" });
+    expect(prtMissingRule.evaluate(makeInput({ report: work }))).toEqual([]);
+    expect(prtMissingRule.evaluate(makeInput({ report: makeRegisteredReport() }))).toEqual([]);
+    const expired = makeRegisteredReport({ azureAdPrt: true, prtUpdateTime: "2025-02-20T09:00:00.000Z", prtExpiryTime: "2025-03-06T09:00:00.000Z" });
+    expect(prtExpiredRule.evaluate(makeInput({ report: expired }))).toEqual([]);
+    expect(prtStaleRule.evaluate(makeInput({ report: expired }))).toEqual([]);
   });
 
-  it("is info when the cause is a local account on a registered device", () => {
-    const finding = only(prtMissingRule.evaluate(makeInput({ report: makeRegisteredReport() })));
-    expect(finding).toMatchObject({ severity: "info", title: "No Primary Refresh Token: local account (expected)" });
-  });
-
-  it("is suppressed for SYSTEM, elevated and local-account captures of a joined device", () => {
+  it("is suppressed for SYSTEM, another account's and local-account captures of a joined device", () => {
     const system = makeReport({ azureAdPrt: false, executingAccount: "NT AUTHORITY\\SYSTEM" });
     const systemByContext = makeReport({ azureAdPrt: false, extra: { "Diagnostic Data": { "User Context": "SYSTEM" } } });
-    const elevated = makeReport({ azureAdPrt: false, extra: { "Diagnostic Data": { "User Context": "ELEVATED User" } } });
+    // An administrator's elevated `runas` session on jdoe's device: the attempt diagnostics name the device's user.
+    const otherAccount = makeReport({
+      azureAdPrt: false,
+      executingAccount: "CONTOSO\\adm-ann, adm-ann@contoso.com",
+      extra: { "Diagnostic Data": { "User Context": "ELEVATED User" }, "SSO State": { "User Identity": "jdoe@contoso.com" } },
+    });
     const local = makeEntraReport({ azureAdPrt: false, executingAccount: "PC-0177\\localadmin, " });
-    for (const report of [system, systemByContext, elevated, local]) {
+    for (const report of [system, systemByContext, otherAccount, local]) {
       expect(prtMissingRule.evaluate(makeInput({ report }))).toEqual([]);
       expect(userContextNotCapturedRule.evaluate(makeInput({ report }))).toHaveLength(1);
     }
+  });
+
+  // Elevation matters only for KeySignTest and WamDefaultSet
+  // (https://learn.microsoft.com/entra/identity/devices/troubleshoot-device-dsregcmd): the user's PRT shows elevated too.
+  it.each([
+    ["AADSTS50126 (bad password)", "AADSTS50126", "0xc000006d", "AADSTS50126: Error validating credentials due to invalid username or password.", "wrong credentials or password not synced"],
+    ["a WS-Trust failure at the federation server", null, "0xcaa20003", "", "federated STS (WS-Trust) error"],
+  ] as const)("judges an elevated capture by the device's user: %s", (_label, aadsts, attempt, description, cause) => {
+    const report = makeReport({
+      azureAdPrt: false,
+      prtUpdateTime: null,
+      prtExpiryTime: null,
+      prtAttemptStatus: attempt,
+      aadsts,
+      extra: {
+        "Diagnostic Data": { "User Context": "ELEVATED User", KeySignTest: "PASSED" },
+        "SSO State": { AcquirePrtDiagnostics: "PRESENT", "Attempt Status": attempt, "User Identity": "jdoe@contoso.com", "Server Error Description": description },
+      },
+    });
+    const finding = only(prtMissingRule.evaluate(makeInput({ report })));
+    expect(finding).toMatchObject({ severity: "high", title: `No Primary Refresh Token: ${cause}` });
+    expect(userContextNotCapturedRule.evaluate(makeInput({ report }))).toEqual([]);
+  });
+
+  it("judges an elevated capture with no attempt diagnostics (nothing says another account ran it)", () => {
+    const report = makeReport({ azureAdPrt: false, prtUpdateTime: null, prtExpiryTime: null, extra: { "Diagnostic Data": { "User Context": "ELEVATED User" } } });
+    expect(only(prtMissingRule.evaluate(makeInput({ report }))).severity).toBe("high");
   });
 
   it("does not fire with a PRT, or on a device that is not joined", () => {
@@ -333,13 +396,12 @@ describe("prt-expired and prt-stale", () => {
     expect(prtExpiredRule.evaluate(input)).toEqual([]);
   });
 
-  it("are skipped for a SYSTEM or elevated capture", () => {
-    const report = makeReport({
-      prtUpdateTime: "2025-02-20T09:00:00.000Z",
-      prtExpiryTime: "2025-03-06T09:00:00.000Z",
-      extra: { "Diagnostic Data": { "User Context": "ELEVATED User" } },
-    });
-    expect(prtExpiredRule.evaluate(makeInput({ report }))).toEqual([]);
+  it("are skipped for a SYSTEM capture without a PRT, and judged for the user's elevated capture", () => {
+    const expiredTimes = { prtUpdateTime: "2025-02-20T09:00:00.000Z", prtExpiryTime: "2025-03-06T09:00:00.000Z" };
+    const system = makeReport({ ...expiredTimes, azureAdPrt: false, executingAccount: "NT AUTHORITY\\SYSTEM" });
+    expect(prtExpiredRule.evaluate(makeInput({ report: system }))).toEqual([]);
+    const elevated = makeReport({ ...expiredTimes, extra: { "Diagnostic Data": { "User Context": "ELEVATED User" } } });
+    expect(only(prtExpiredRule.evaluate(makeInput({ report: elevated }))).rule).toBe("prt-expired");
   });
 });
 
@@ -406,11 +468,25 @@ describe("user-context-not-captured", () => {
     ]);
   });
 
-  it("fires for an elevated capture", () => {
+  it("does not fire for the user's own elevated capture", () => {
     const report = makeReport({ extra: { "Diagnostic Data": { "User Context": "ELEVATED User" } } });
-    expect(only(userContextNotCapturedRule.evaluate(makeInput({ report }))).title).toBe(
-      "Report captured elevated: the user's PRT state is unknown",
-    );
+    expect(userContextNotCapturedRule.evaluate(makeInput({ report }))).toEqual([]);
+  });
+
+  it("names another account when an elevated capture's attempt diagnostics belong to a different user", () => {
+    const report = makeReport({
+      azureAdPrt: false,
+      executingAccount: "CONTOSO\\adm-ann, adm-ann@contoso.com",
+      extra: { "Diagnostic Data": { "User Context": "ELEVATED User" }, "SSO State": { "User Identity": "jdoe@contoso.com" } },
+    });
+    const finding = only(userContextNotCapturedRule.evaluate(makeInput({ report })));
+    expect(finding.title).toBe("Report captured by another account: the device user's PRT state is unknown");
+    expect(finding.evidence).toContainEqual({ source: "dsregcmd /status · SSO State", field: "User Identity", value: "jdoe@contoso.com" });
+  });
+
+  it("does not fire when the report's own lines prove the PRT state (AzureAdPrt YES with its times)", () => {
+    const report = makeReport({ executingAccount: "NT AUTHORITY\\SYSTEM" });
+    expect(userContextNotCapturedRule.evaluate(makeInput({ report }))).toEqual([]);
   });
 
   it("does not fire for domain, Entra or registered-device local users", () => {
@@ -449,5 +525,58 @@ describe("tenant-mismatch", () => {
       tenantMismatchRule.evaluate(makeInput({ report: makeRegisteredReport(), expectedTenantId: "11112222-3333-4444-5555-666677778888" })),
     );
     expect(finding.evidence[0]).toMatchObject({ source: "dsregcmd /status · Work Account 1", field: "WorkplaceTenantId" });
+  });
+});
+
+describe("device-key-recovery", () => {
+  it("fires high when AadRecoveryEnabled is YES, with silent recovery on a hybrid device", () => {
+    const report = makeReport({ extra: { "Diagnostic Data": { AadRecoveryEnabled: "YES" } } });
+    const finding = only(deviceKeyRecoveryRule.evaluate(makeInput({ report })));
+    expect(finding).toMatchObject({ rule: "device-key-recovery", severity: "high", title: "Device keys unusable: recovery pending" });
+    expect(finding.evidence).toEqual([{ source: "dsregcmd /status · Diagnostic Data", field: "AadRecoveryEnabled", value: "YES" }]);
+    expect(finding.explanation).toContain("recovery is silent");
+    expect(finding.explanation).toContain("0x80090016");
+  });
+
+  it("fires on a failed KeySignTest in the SYSTEM capture, and prompts the user on an Entra joined device", () => {
+    const systemReport = makeEntraReport({ executingAccount: "NT AUTHORITY\\SYSTEM", extra: { "Diagnostic Data": { KeySignTest: "FAILED. The keys are not healthy." } } });
+    const finding = only(deviceKeyRecoveryRule.evaluate(makeInput({ report: makeEntraReport(), systemReport })));
+    expect(finding.evidence[0]).toMatchObject({ source: "dsregcmd /status (SYSTEM capture) · Diagnostic Data", field: "KeySignTest" });
+    expect(finding.explanation).toContain("prompted to authenticate");
+  });
+
+  it("is silent for healthy keys and for an unelevated capture's KeySignTest note", () => {
+    expect(deviceKeyRecoveryRule.evaluate(makeInput())).toEqual([]);
+    const healthy = makeReport({ extra: { "Diagnostic Data": { AadRecoveryEnabled: "NO", KeySignTest: "MUST Run elevated to test." } } });
+    expect(deviceKeyRecoveryRule.evaluate(makeInput({ report: healthy }))).toEqual([]);
+    const passed = makeReport({ extra: { "Diagnostic Data": { KeySignTest: "PASSED" } } });
+    expect(deviceKeyRecoveryRule.evaluate(makeInput({ report: passed }))).toEqual([]);
+  });
+});
+
+describe("network and MFA advice", () => {
+  // An authenticating proxy works when the computer authenticates silently; TLS inspection is what breaks device sign-in
+  // (https://learn.microsoft.com/entra/identity/devices/hybrid-join-plan).
+  it("does not forbid an authenticating proxy, only TLS inspection", () => {
+    const report = makePendingHybridReport({ extra: { "Diagnostic Data": { "DRS Discovery Test": "FAIL [0x801c0021]", "Error Phase": "discover" } } });
+    const steps = only(notJoinedRule.evaluate(makeInput({ report }))).remediation.join(" ");
+    expect(steps).not.toContain("without proxy authentication");
+    expect(steps).toContain("authenticate to it silently in the SYSTEM context");
+    expect(steps).toContain("TLS inspection");
+  });
+
+  // 0xCAA2000C / AADSTS50076 from WAM is an app's token request needing interaction, not the Windows sign-in.
+  it("does not advise changing Conditional Access for Windows sign-in on an MFA/interaction error", () => {
+    const report = makeReport({
+      azureAdPrt: false,
+      prtUpdateTime: null,
+      prtExpiryTime: null,
+      aadsts: "AADSTS50076",
+      extra: { "SSO State": { "Server Error Description": "AADSTS50076: Due to a configuration change made by your administrator, you must use multi-factor authentication." } },
+    });
+    const finding = only(prtMissingRule.evaluate(makeInput({ report })));
+    expect(finding.remediation.join(" ")).not.toMatch(/Change that policy so the Windows sign-in/);
+    expect(finding.remediation.join(" ")).toContain("Do not change Conditional Access for the Windows sign-in");
+    expect(finding.explanation).toContain("not the Windows sign-in");
   });
 });

@@ -6,5 +6,8 @@
  *
  * 1: duplicate-device matches names for Windows objects only (phones and Macs share names), by their first DNS label
  *    in any case, in incremental passes as in full ones.
+ * 2: rule correctness (docs/domain.md): elevated captures are judged, PRT rules only for joined devices, registered-only
+ *    domain computers are not-joined, device-key-recovery and stale-while-active, thumbprint consistency, re-join
+ *    sequences as Microsoft documents them, no restore for hybrid objects.
  */
-export const RULES_VERSION = 1;
+export const RULES_VERSION = 2;

@@ -1,5 +1,5 @@
 /**
- * Entra Connect's domain/OU filtering, as JoinScope models it (domain.md section 4): per forest, the
+ * Entra Connect's domain/OU filtering, as JoinScope models it (docs/domain.md, "Deleted, disabled and out-of-scope objects"): per forest, the
  * container DNs that are synced (include) and the ones carved out of them (exclude). A computer is in
  * scope when the longest container that is a suffix of its DN is an include. Attribute filtering is
  * not modelled.
@@ -164,7 +164,7 @@ export function describeScopeDecision(dn: string, scope: SyncScope): ScopeDecisi
   return { dn, inScope, forest, matched: matched ? strip(matched) : null, nearestInclude: nearest ? strip(nearest) : null, summary };
 }
 
-/** domain.md section 4: in scope when the longest matching container is an include (case-insensitive, spaces normalised). */
+/** docs/domain.md, "Deleted, disabled and out-of-scope objects": in scope when the longest matching container is an include (case-insensitive, spaces normalised). */
 export function isDnInScope(dn: string, scope: SyncScope): boolean {
   return describeScopeDecision(dn, scope).inScope;
 }

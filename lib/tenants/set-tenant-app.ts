@@ -4,7 +4,7 @@ import { z } from "zod";
 import { writeAuditLog } from "@/lib/audit/write-audit-log";
 import { sealSecret } from "@/lib/crypto/secret-box";
 import type { Db } from "@/lib/db/client";
-import { CLOUD_NAMES } from "@/lib/graph/clouds";
+import { checkCloudHosts, CLOUD_NAMES } from "@/lib/graph/clouds";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -29,6 +29,12 @@ export const SetTenantAppInput = z
   .refine((v) => v.cloud !== "custom" || (v.authorityHost && v.graphBaseUrl), {
     message: "A custom cloud needs an authority host and a Graph base URL",
     path: ["cloud"],
+  })
+  // Only hosts the server may connect to (checked again before every sign-in, lib/sync/load-tenant-app.ts).
+  .superRefine((v, ctx) => {
+    if (v.cloud !== "custom" || !v.authorityHost || !v.graphBaseUrl) return;
+    const hosts = checkCloudHosts({ authorityHost: v.authorityHost, graphBaseUrl: v.graphBaseUrl });
+    if (!hosts.ok) ctx.addIssue({ code: "custom", message: hosts.message, path: [hosts.field] });
   });
 
 export type SetTenantAppResult = { ok: true } | { ok: false; error: { code: "invalid-input" | "not-found"; message: string } };

@@ -1,3 +1,4 @@
+import { primaryRuleOf } from "@/lib/rules/consolidate-remediation";
 import { SEVERITY_ORDER, type Finding, type Severity } from "@/lib/rules/types";
 
 export const SEVERITIES: readonly Severity[] = ["critical", "high", "medium", "low", "info"];
@@ -29,8 +30,12 @@ export function isProblemSeverity(severity: Severity | null): boolean {
   return severity === "critical" || severity === "high";
 }
 
-export function sortFindings<T extends Pick<Finding, "severity">>(findings: readonly T[]): T[] {
-  return [...findings].sort((a, b) => (SEVERITY_ORDER[a.severity] ?? 9) - (SEVERITY_ORDER[b.severity] ?? 9));
+/** One device's findings: its primary finding first (the one the others point to), then by severity. */
+export function sortFindings<T extends Pick<Finding, "severity" | "rule" | "remediation">>(findings: readonly T[]): T[] {
+  const primary = primaryRuleOf(findings);
+  return [...findings].sort(
+    (a, b) => Number(b.rule === primary) - Number(a.rule === primary) || (SEVERITY_ORDER[a.severity] ?? 9) - (SEVERITY_ORDER[b.severity] ?? 9),
+  );
 }
 
 /**

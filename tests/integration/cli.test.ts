@@ -9,6 +9,8 @@ import { tmpdir } from "node:os";
 import { FIXTURES, NEGATIVE_FIXTURES, readFixture } from "@/lib/reports/fixtures";
 import { parseDsregcmd } from "@/lib/reports/parse-dsregcmd";
 import { buildAlternativeSecurityIdKey } from "@/lib/simulator/generate-tenant";
+import { findAdminBySession, loginAdmin } from "@/lib/auth/admin-sessions";
+import { db } from "@/lib/db/client";
 import { ROOT } from "../setup/databases";
 
 interface Run {
@@ -124,6 +126,61 @@ describe("joinscope diagnose with a directory object", () => {
   });
 });
 
+describe("joinscope diagnose judges a report at its own capture time", () => {
+  // The 24H2 sample's PRT expired on 2025-03-23; diagnosing it today must not call that a failure of today.
+  const expired = (findings: { rule: string; severity: string }[]) => findings.find((f) => f.rule === "prt-expired");
+
+  it("states the PRT times as info when nothing says when the report was captured", async () => {
+    const r = await joinscope(["diagnose", "--format", "json", fixturePath("win11-24h2-hybrid-full.txt")]);
+    expect(r.code).toBe(0);
+    expect(expired(JSON.parse(r.stdout).findings)).toMatchObject({ severity: "info", title: "PRT expiry time has passed; when the report was captured is unknown" });
+  });
+
+  it("raises prt-expired when --captured-at is after the expiry, and nothing when it is before", async () => {
+    const after = await joinscope(["diagnose", "--format", "json", "--captured-at", "2025-04-02T09:00:00Z", fixturePath("win11-24h2-hybrid-full.txt")]);
+    expect(expired(JSON.parse(after.stdout).findings)).toMatchObject({ severity: "high" });
+    const before = await joinscope(["diagnose", "--format", "json", "--captured-at", "2025-03-09T12:00:00Z", fixturePath("win11-24h2-hybrid-full.txt")]);
+    expect(expired(JSON.parse(before.stdout).findings)).toBeUndefined();
+  });
+
+  it("reads the report's own Client Time line", async () => {
+    const text = readFixture("win11-24h2-hybrid-full.txt").toString("utf8").replace(
+      /(\+-+\+\r?\n\| Diagnostic Data[^\n]*\n\+-+\+\r?\n)/,
+      "$1\n               Client Time : 2025-03-09 12:30:00.000 UTC\n",
+    );
+    expect(text).toContain("Client Time : 2025-03-09 12:30:00.000 UTC");
+    const r = await joinscope(["diagnose", "--format", "json", "-"], text);
+    expect(r.code).toBe(0);
+    expect(expired(JSON.parse(r.stdout).findings)).toBeUndefined();
+  });
+});
+
+describe("joinscope diagnose checks that the directory object is the report's", () => {
+  const write = (json: unknown) => {
+    const file = join(mkdtempSync(join(tmpdir(), "joinscope-cli-")), "device.json");
+    writeFileSync(file, JSON.stringify(json));
+    return file;
+  };
+
+  it("refuses an object whose deviceId is not the report's", async () => {
+    const file = write({ id: "5f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f", deviceId: "11111111-2222-4333-8444-555555555555", displayName: "PC-OTHER", trustType: "ServerAd" });
+    const r = await joinscope(["diagnose", fixturePath("win11-24h2-hybrid-full.txt"), file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("this is the object of device 11111111-2222-4333-8444-555555555555 (PC-OTHER), but the report is device dd5ac0a8-cb5f-461e-9269-2502cbabc065");
+    expect(r.stdout).toBe("");
+  });
+
+  it.each([
+    ["an empty $filter answer", { "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#devices", value: [] }],
+    ["a 404 error body", { error: { code: "Request_ResourceNotFound", message: "Resource 'dd5ac0a8-cb5f-461e-9269-2502cbabc065' does not exist or one of its queried reference-property objects are not present.", innerError: { date: "2025-03-10T08:00:00", "request-id": "b1f6c2a3-0000-4000-8000-000000000001" } } }],
+  ])("diagnoses %s as a missing object", async (_label, json) => {
+    const r = await joinscope(["diagnose", "--format", "json", fixturePath("win11-24h2-hybrid-full.txt"), write(json)]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout).findings as { rule: string }[]).map((f) => f.rule)).toContain("object-deleted");
+  });
+});
+
 describe("joinscope tenant and token", () => {
   it("creates, lists and revokes an agent token; the secret is printed once", async () => {
     const add = await joinscope(["tenant", "add", "--tenant-id", "AAAABBBB-0000-CCCC-1111-DDDD2222EEEE", "--name", "Contoso"]);
@@ -148,5 +205,61 @@ describe("joinscope tenant and token", () => {
     expect(revoke.code).toBe(0);
     const after = JSON.parse((await joinscope(["token", "list", "--format", "json"])).stdout) as { revokedAt: string | null }[];
     expect(after[0]!.revokedAt).not.toBeNull();
+  });
+});
+
+describe("joinscope admin", () => {
+  const email = "ops-admin@joinscope.test";
+  const login = (password: string) => loginAdmin(db, { email, password, clientAddress: "cli-test" });
+
+  it("prints its usage and exits 2 for --help, a missing or unknown verb, a missing email, an unknown option, or a password argument", async () => {
+    const help = await joinscope(["admin", "--help"]);
+    expect(help.code).toBe(2);
+    for (const verb of ["create", "reset-password", "disable", "enable", "end-sessions"]) expect(help.stderr).toContain(`joinscope admin ${verb}`);
+    for (const args of [["admin"], ["admin", "delete", "--email", email], ["admin", "disable"], ["admin", "create", "--email", email, "--name", "N", "--bogus"], ["admin", "reset-password", "--email", email, "--password", "x"], ["admin", "end-sessions", "--email", email, "extra"]]) {
+      const r = await joinscope(args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr, args.join(" ")).toContain("usage:");
+    }
+  });
+
+  it("resets a password from standard input, disables and enables an account, ends its sessions; each action audit-logged", async () => {
+    expect((await joinscope(["admin", "create", "--email", email, "--name", "Ops Admin"], "the first password\n")).code).toBe(0);
+    const first = await login("the first password");
+    const second = await login("the first password");
+    if (!first.ok || !second.ok) throw new Error("login");
+
+    const ended = await joinscope(["admin", "end-sessions", "--email", email]);
+    expect(ended).toMatchObject({ code: 0, stdout: `Ended 2 sessions of ${email}\n` });
+    expect(await findAdminBySession(db, first.sessionToken)).toBeNull();
+    expect(await findAdminBySession(db, second.sessionToken)).toBeNull();
+
+    const session = await login("the first password");
+    if (!session.ok) throw new Error("login");
+    const disabled = await joinscope(["admin", "disable", "--email", email]);
+    expect(disabled.code).toBe(0);
+    expect(disabled.stdout).toContain(`Disabled ${email}`);
+    expect(await findAdminBySession(db, session.sessionToken)).toBeNull();
+    expect(await login("the first password")).toMatchObject({ ok: false, error: { code: "invalid-credentials" } });
+
+    expect((await joinscope(["admin", "enable", "--email", email])).code).toBe(0);
+    expect((await login("the first password")).ok).toBe(true);
+
+    const short = await joinscope(["admin", "reset-password", "--email", email], "short\n");
+    expect(short.code).toBe(1);
+    expect(short.stderr).toContain("at least 12 characters");
+    const reset = await joinscope(["admin", "reset-password", "--email", email], "a brand new password\n");
+    expect(reset.code).toBe(0);
+    expect(reset.stdout + reset.stderr).not.toContain("a brand new password");
+    expect(await login("the first password")).toMatchObject({ ok: false, error: { code: "invalid-credentials" } });
+    expect((await login("a brand new password")).ok).toBe(true);
+
+    const unknown = await joinscope(["admin", "disable", "--email", "nobody@joinscope.test"]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("no admin account");
+
+    const audit = await db.auditLog.findMany({ where: { actor: "cli", action: { startsWith: "admin." } }, orderBy: { at: "asc" } });
+    expect(audit.map((a) => a.action)).toEqual(["admin.create", "admin.sessions-end", "admin.disable", "admin.enable", "admin.password-reset"]);
+    expect(JSON.stringify(audit)).not.toMatch(/first password|brand new password/);
   });
 });

@@ -16,6 +16,7 @@ function toBase64(buffer: ArrayBuffer): string {
 
 export function DiagnoseForm({ tenantLabel }: { tenantLabel: string | null }) {
   const [text, setText] = useState("");
+  const [capturedAt, setCapturedAt] = useState("");
   const [result, setResult] = useState<DiagnoseResult | null>(null);
   const [dragging, setDragging] = useState(false);
   const [pending, startTransition] = useTransition();
@@ -34,7 +35,7 @@ export function DiagnoseForm({ tenantLabel }: { tenantLabel: string | null }) {
     if (!file) return;
     // Bytes, not text: the parser detects UTF-16LE (PowerShell 5.1 `>`), UTF-8 and the OEM code page itself.
     const buffer = await file.arrayBuffer();
-    run({ kind: "file", fileName: file.name, base64: toBase64(buffer) });
+    run({ kind: "file", fileName: file.name, base64: toBase64(buffer), capturedAt });
     if (fileInput.current) fileInput.current.value = "";
   }
 
@@ -50,7 +51,7 @@ export function DiagnoseForm({ tenantLabel }: { tenantLabel: string | null }) {
         className="card p-5"
         onSubmit={(e) => {
           e.preventDefault();
-          run({ kind: "text", text });
+          run({ kind: "text", text, capturedAt });
         }}
         aria-describedby="diagnose-help"
       >
@@ -105,9 +106,29 @@ export function DiagnoseForm({ tenantLabel }: { tenantLabel: string | null }) {
             </label>
           </div>
         </div>
+        <div className="mt-4 flex flex-wrap items-end gap-3">
+          <div>
+            <label htmlFor="captured-at" className="label">
+              Captured at (UTC) <span className="font-normal text-slate-500 dark:text-slate-400">optional</span>
+            </label>
+            <input
+              id="captured-at"
+              name="capturedAt"
+              type="datetime-local"
+              step={1}
+              value={capturedAt}
+              onChange={(e) => setCapturedAt(e.target.value)}
+              className="input w-56"
+              aria-describedby="captured-at-help"
+            />
+          </div>
+          <p id="captured-at-help" className="max-w-md pb-2 text-xs text-slate-500 dark:text-slate-400">
+            PRT times are judged at this moment. Left empty, the report&apos;s own <code className="font-mono">Client Time</code> is used; without it, PRT times are only described.
+          </p>
+        </div>
         <div className="mt-4 flex flex-wrap items-center justify-between gap-3">
           <p id="diagnose-help" className="text-xs text-slate-500 dark:text-slate-400">
-            Nothing is stored: Diagnose is a scratchpad. Run <code className="font-mono">dsregcmd /status</code> in the affected user&apos;s session, not elevated.
+            Nothing is stored: Diagnose is a scratchpad. Run <code className="font-mono">dsregcmd /status</code> in the affected user&apos;s own session (elevated is fine; not as SYSTEM or another account).
             {tenantLabel ? <> Tenant checks use {tenantLabel}.</> : null}
           </p>
           <div className="flex gap-2">
@@ -166,8 +187,18 @@ function DiagnoseResultView({ result }: { result: Extract<DiagnoseResult, { ok: 
       <KeyFacts report={result.report} />
       <ReportSections report={result.report} />
       <p className="text-xs text-slate-500 dark:text-slate-400">
-        Read from {result.inputName}. Evaluated at {result.evaluatedAt.slice(0, 19).replace("T", " ")} UTC; PRT times are judged as if captured now.
+        Read from {result.inputName}. Evaluated at {formatUtc(result.evaluatedAt)}; {describeCaptureTime(result)}
       </p>
     </div>
   );
+}
+
+const formatUtc = (iso: string) => `${iso.slice(0, 19).replace("T", " ")} UTC`;
+
+function describeCaptureTime(result: Extract<DiagnoseResult, { ok: true }>): string {
+  if (result.capturedAt === null) return "the capture time is unknown, so PRT times are described, not judged.";
+  const at = formatUtc(result.capturedAt);
+  return result.capturedAtSource === "report-clock"
+    ? `PRT times are judged at the report's own Client Time, ${at}.`
+    : `PRT times are judged at the capture time you entered, ${at}.`;
 }

@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
+import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { CLOUDS } from "@/lib/graph/clouds";
+import { findFailedSignIns, type FailedSignIn } from "@/lib/queries/find-failed-sign-ins";
 import { findTenantSettings, listTenantSettingsRows, type TenantSettings } from "@/lib/queries/find-tenant-settings";
 import { MIN_STALE_THRESHOLD_DAYS } from "@/lib/rules/device-subject";
 import { DataTable, TBody, Td, Th, THead } from "../../_components/data-table";
@@ -29,6 +31,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
   const rows = await listTenantSettingsRows(db);
   const selectedId = rows.find((r) => r.id === wanted)?.id ?? headerTenant?.id ?? rows[0]?.id ?? null;
   const selected = selectedId ? await findTenantSettings(db, { tenantRef: selectedId }) : null;
+  const failedSignIns = await findFailedSignIns(db, { limit: 20 });
 
   return (
     <div className="space-y-8">
@@ -93,7 +96,58 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
       </section>
 
       {selected ? <TenantPanel key={selected.id} tenant={selected} /> : null}
+
+      <FailedSignIns failures={failedSignIns} now={now} />
     </div>
+  );
+}
+
+const FAILURE_REASONS: Record<string, string> = {
+  "invalid-credentials": "Wrong email or password",
+  disabled: "Account disabled",
+  locked: "Refused: too many attempts",
+};
+
+/** The audit log's newest admin.login.failed entries: what an admin checks after "was someone guessing?". */
+function FailedSignIns({ failures, now }: { failures: FailedSignIn[]; now: string }) {
+  return (
+    <section aria-labelledby="failed-sign-ins" data-testid="failed-sign-ins">
+      <h2 id="failed-sign-ins" className="mb-1 text-sm font-semibold">
+        Recent failed sign-ins
+      </h2>
+      <p className="mb-3 max-w-3xl text-[13px] text-slate-600 dark:text-slate-400">
+        The last {failures.length === 20 ? "20 " : ""}failed sign-ins to this dashboard, from the audit log. After {config.JOINSCOPE_LOGIN_MAX_FAILURES} failures in an
+        hour an account is locked for {config.JOINSCOPE_LOGIN_LOCK_MINUTES} minutes, longer each further time; a client address after{" "}
+        {config.JOINSCOPE_LOGIN_ADDRESS_MAX_FAILURES}. <code className="font-mono">joinscope admin enable</code> or{" "}
+        <code className="font-mono">reset-password</code> on the server lifts an account&rsquo;s lock.
+      </p>
+      {failures.length === 0 ? (
+        <p className="card px-4 py-3 text-[13px] text-slate-500 dark:text-slate-400">No failed sign-ins.</p>
+      ) : (
+        <DataTable caption="Recent failed sign-ins">
+          <THead>
+            <Th>When</Th>
+            <Th>Email as typed</Th>
+            <Th>Client address</Th>
+            <Th>Outcome</Th>
+          </THead>
+          <TBody>
+            {failures.map((f) => (
+              <tr key={f.id} data-testid="failed-sign-in">
+                <Td>
+                  <RelativeTime iso={f.at} now={now} />
+                </Td>
+                <Td className="max-w-xs truncate font-mono text-xs" title={f.email}>
+                  {f.email}
+                </Td>
+                <Td className="font-mono text-xs">{f.address}</Td>
+                <Td>{FAILURE_REASONS[f.reason] ?? f.reason}</Td>
+              </tr>
+            ))}
+          </TBody>
+        </DataTable>
+      )}
+    </section>
   );
 }
 

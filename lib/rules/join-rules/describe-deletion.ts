@@ -52,7 +52,7 @@ export function describeDeletion(object: DirectoryObject | null, history: Direct
   if (!object) {
     deletedBy = "unknown";
     who = "JoinScope never saw a directory object with this deviceId, so it was deleted before JoinScope's first sync (or the registration never completed in this tenant); who removed it is unknown.";
-  } else if (reason === "changed") {
+  } else if (reason === "changed" && !hybrid && !synced) {
     deletedBy = "soft-delete";
     who = `Deleted in the cloud (soft delete): restorable for ${SOFT_DELETE_RETENTION_DAYS} days (preview).`;
   } else if (synced && hybrid) {
@@ -68,7 +68,9 @@ export function describeDeletion(object: DirectoryObject | null, history: Direct
     who = "The object was synced from Active Directory, so Entra Connect or an admin may have removed it.";
   }
 
-  const restorableUntilMs = reason === "changed" && atMs !== null ? atMs + SOFT_DELETE_RETENTION_DAYS * DAY_MS : null;
+  // Hybrid joined (synced) objects are hard-deleted at once, whatever JoinScope noticed: never restorable
+  // (https://learn.microsoft.com/entra/identity/devices/concept-soft-delete-devices).
+  const restorableUntilMs = deletedBy === "soft-delete" && atMs !== null ? atMs + SOFT_DELETE_RETENTION_DAYS * DAY_MS : null;
   const evidence: Evidence[] = [];
   if (object?.deletedAt) evidence.push(objectEvidence(object, "deletedAt (noticed by JoinScope)", object.deletedAt));
   if (object?.deletedReason) evidence.push(objectEvidence(object, "deletedReason", object.deletedReason));

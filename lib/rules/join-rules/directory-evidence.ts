@@ -14,7 +14,7 @@ export const AGENT_SOURCE = "JoinScope agent";
 export const isLive = (object: DirectoryObject | null | undefined): object is DirectoryObject =>
   !!object && object.deletedAt === null;
 
-/** Synced from Active Directory by Entra Connect: change it in AD, never delete it in the cloud (domain.md 7.4). */
+/** Synced from Active Directory by Entra Connect: change it in AD, never delete it in the cloud (docs/domain.md, "Re-joining safely"). */
 export const isSynced = (object: DirectoryObject | null | undefined) => object?.onPremisesSyncEnabled === true;
 
 /** Autopilot registrations carry a `[ZTDID]` physical id; they must never be deleted as stale or duplicate. */

@@ -1,7 +1,7 @@
 import type { ParsedDsregcmd } from "@/lib/reports/types";
-import { buildRejoinSteps } from "@/lib/rules/build-rejoin-steps";
+import { buildRejoinSteps, NEW_OBJECT_WARNING, NEW_OBJECT_WARNING_NO_KEYS } from "@/lib/rules/build-rejoin-steps";
 import type { DirectoryObject } from "@/lib/rules/device-subject";
-import { isSynced } from "@/lib/rules/join-rules/directory-evidence";
+import { isAutopilot, isSynced } from "@/lib/rules/join-rules/directory-evidence";
 import { buildKeyBackupStep, buildLostKeysStep } from "@/lib/rules/join-rules/key-backup";
 
 /** buildRejoinSteps always opens with an unconditional key-backup step; the join rules replace it with one that knows the object. */
@@ -51,14 +51,23 @@ export interface JoinRejoinOptions {
 /**
  * The safe re-join sequence (build-rejoin-steps.ts) with the key-backup step made specific: it names
  * the keys the object holds, asks to check when unknown, and is left out when the object holds none.
- * A synced object always gets the hybrid sequence, which never deletes it in the cloud (domain.md 7.4).
+ * A synced object always gets the hybrid sequence, which never deletes it in the cloud (docs/domain.md, "Re-joining safely").
  */
 export function buildJoinRejoinSteps({ report, object, objectGone = false, softDeleted = false }: JoinRejoinOptions): string[] {
   const base = report ?? reportFromObject(object);
   const subject: ParsedDsregcmd = isSynced(object) ? { ...base, joinType: "hybrid", domainJoined: true } : base;
-  const steps = buildRejoinSteps(subject).filter(
-    (step) => !step.startsWith(GENERIC_BACKUP_PREFIX) && !(objectGone && /^Delete the leftover/.test(step)),
-  );
+  // An Autopilot object ([ZTDID]) cannot be re-provisioned once deleted: never advise deleting it
+  // (https://learn.microsoft.com/entra/identity/devices/manage-stale-devices).
+  const autopilot = object !== null && isAutopilot(object);
+  const steps = buildRejoinSteps(subject)
+    .filter((step) => !step.startsWith(GENERIC_BACKUP_PREFIX) && !(objectGone && /^Delete the (leftover|old)/.test(step)))
+    .map((step) =>
+      autopilot && /^Delete the (leftover|old)/.test(step)
+        ? "Do not delete the old device object: it is a Windows Autopilot registration ([ZTDID]), which cannot be re-provisioned once deleted. Leave it disabled if it is no longer used."
+        : step === NEW_OBJECT_WARNING && object?.hasBitlockerKeys === false && object.hasLapsPassword === false
+          ? NEW_OBJECT_WARNING_NO_KEYS
+          : step,
+    );
   const keyStep = objectGone && !softDeleted ? buildLostKeysStep(object) : buildKeyBackupStep(object);
   return keyStep ? [keyStep, ...steps] : steps;
 }

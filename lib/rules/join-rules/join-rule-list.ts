@@ -8,6 +8,7 @@ import { outOfSyncScopeRule } from "@/lib/rules/join-rules/out-of-sync-scope";
 import { pendingRegistrationRule } from "@/lib/rules/join-rules/pending-registration";
 import { silentDeviceRule } from "@/lib/rules/join-rules/silent-device";
 import { staleDeviceRule } from "@/lib/rules/join-rules/stale-device";
+import { staleWhileActiveRule } from "@/lib/rules/join-rules/stale-while-active";
 import { thumbprintMismatchRule } from "@/lib/rules/join-rules/thumbprint-mismatch";
 import { SEVERITY_ORDER } from "@/lib/rules/types";
 
@@ -26,6 +27,7 @@ export const joinRules: readonly JoinRule[] = [
   pendingRegistrationRule,
   silentDeviceRule,
   staleDeviceRule,
+  staleWhileActiveRule,
   thumbprintMismatchRule,
 ].sort(bySeverityThenId);
 

@@ -11,6 +11,7 @@ export type JoinRuleId =
   | "cert-validity-vs-registered"
   | "pending-registration"
   | "stale-device"
+  | "stale-while-active"
   | "duplicate-device"
   | "silent-device";
 

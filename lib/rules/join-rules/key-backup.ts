@@ -5,7 +5,7 @@ const WHERE =
   "(Entra admin center › Devices › the device › BitLocker keys / Local administrator password recovery, or Graph `informationProtection/bitlocker/recoveryKeys` and `directory/deviceLocalCredentials`)";
 
 /**
- * The key-backup step before anything that deletes the object (domain.md 7.1): BitLocker recovery keys and
+ * The key-backup step before anything that deletes the object (docs/domain.md, "Re-joining safely"): BitLocker recovery keys and
  * the Windows LAPS password are stored with the device object, and a hard delete destroys them. Says
  * nothing when JoinScope knows the object holds neither.
  */

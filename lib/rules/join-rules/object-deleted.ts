@@ -80,7 +80,7 @@ export const objectDeletedRule: JoinRule = {
     const remediation: string[] = [];
     if (deletion.restorable && object) {
       remediation.push(
-        `Restore the object before ${formatIso(deletion.restorableUntil) ?? "the 30 days run out"}: Entra admin center › Devices › Deleted devices (preview), or Graph \`POST /beta/directory/deletedItems/${object.objectId}/restore\`. Restoring brings back the registration with its key, BitLocker recovery keys and LAPS password, so the device needs no re-join; then lock and unlock the session and capture \`dsregcmd /status\` again.`,
+        `Restore the object before ${formatIso(deletion.restorableUntil) ?? "the 30 days run out"} through Microsoft Graph (during the soft-delete preview the portal has no view of deleted devices): \`POST /beta/directory/deletedItems/${object.objectId}/restore\`. Restoring brings back the registration with its key, BitLocker recovery keys and LAPS password, so the device needs no re-join; then lock and unlock the session and capture \`dsregcmd /status\` again. The restored object stays non-compliant until the device checks in with Intune again (sync it from Company Portal or Settings › Accounts › Access work or school › Info › Sync).`,
       );
     }
     if (deletion.deletedBy === "entra-connect" || outOfScope || (parsed.domainJoined === true && deletion.deletedBy === "unknown")) {

@@ -57,10 +57,15 @@ export const objectDisabledRule: JoinRule = {
         rule: "object-disabled",
         severity: "high",
         title: `Device object disabled${since}`,
-        explanation: `The device object is disabled (accountEnabled = false) while the machine is still in use. Microsoft Entra ID refuses its PRT requests with AADSTS135011, so no token carries the deviceid claim and Conditional Access shows "Device State: Unregistered"; dsregcmd shows \`DeviceAuthStatus : FAILED. Device is either disabled or deleted\`.`,
+        explanation: `The device object is disabled (accountEnabled = false) while the machine is still in use. Microsoft Entra ID refuses its PRT requests with AADSTS135011, so no token carries the deviceid claim and Conditional Access shows "Device State: Unregistered"; dsregcmd shows \`DeviceAuthStatus : FAILED. Device is either disabled or deleted\`.${entraJoined(object) ? " On a Microsoft Entra joined device it is worse: users cannot sign in to Windows with their work accounts at all (https://learn.microsoft.com/entra/identity/devices/manage-device-identities, \"Enable or disable a device\")." : ""}`,
         evidence,
         remediation,
       },
     ];
   },
 };
+
+/** Entra joined (trustType AzureAd), as opposed to hybrid (ServerAd) or registered (Workplace). */
+function entraJoined(object: { trustType: string | null }): boolean {
+  return object.trustType?.toLowerCase() === "azuread";
+}

@@ -6,7 +6,7 @@ import { buildKeyBackupStep } from "@/lib/rules/join-rules/key-backup";
 import { fieldEvidence, formatDuration, parseTime } from "@/lib/rules/report-fields";
 import type { Evidence, Finding } from "@/lib/rules/types";
 
-/** A DN older than this many agent intervals may predate a move back: Group Policy state lags (domain.md 4). */
+/** A DN older than this many agent intervals may predate a move back: Group Policy state lags (it is refreshed at the machine's Group Policy refresh). */
 export const FRESH_DN_AGENT_INTERVALS = 3;
 
 export const outOfSyncScopeRule: JoinRule = {

@@ -69,7 +69,7 @@ export const pendingRegistrationRule: JoinRule = {
         remediation: [
           "Restart the device and sign in with a domain account while it can reach a domain controller: the Automatic-Device-Join task runs at logon and completes the registration.",
           "If it stays Pending, run `dsregcmd /status` on the device as SYSTEM (the JoinScope agent's SYSTEM capture) and read the pre-join Diagnostic Data, and the User Device Registration Admin events 304, 305 and 307, for the failing phase.",
-          "Check the device reaches enterpriseregistration.windows.net, login.microsoftonline.com and device.login.microsoftonline.com in the SYSTEM context (`netsh winhttp show proxy`), without proxy authentication or TLS inspection.",
+          "Check the device reaches enterpriseregistration.windows.net, login.microsoftonline.com and device.login.microsoftonline.com in the SYSTEM context (`netsh winhttp show proxy`). An authenticating proxy is supported when the computer can authenticate to it silently in the SYSTEM context; only TLS inspection of these endpoints must be avoided.",
           "Do not delete the Pending object in Microsoft Entra ID: it is synced, and the next Entra Connect sync would create it again.",
         ],
       },

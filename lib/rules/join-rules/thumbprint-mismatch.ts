@@ -1,4 +1,6 @@
-import { formatIso, HISTORY_SOURCE, isLive, objectEvidence } from "@/lib/rules/join-rules/directory-evidence";
+import type { ParsedDsregcmd } from "@/lib/reports/types";
+import type { DirectoryObject } from "@/lib/rules/device-subject";
+import { EVALUATION_SOURCE, formatIso, HISTORY_SOURCE, isLive, objectEvidence } from "@/lib/rules/join-rules/directory-evidence";
 import type { JoinRule } from "@/lib/rules/join-rules/join-rule";
 import { buildJoinRejoinSteps } from "@/lib/rules/join-rules/join-rejoin-steps";
 import { certValidityEvidence, reportThumbprint, thumbprintEvidence } from "@/lib/rules/join-rules/subject-facts";
@@ -6,6 +8,12 @@ import { findDeviceAuthFailures } from "@/lib/rules/device-auth-status";
 import { parseTime } from "@/lib/rules/report-fields";
 import type { Evidence, Finding } from "@/lib/rules/types";
 
+/**
+ * alternativeSecurityIds is documented by Microsoft as for internal use only and subject to deprecation
+ * (https://learn.microsoft.com/graph/api/resources/device): JoinScope decodes the X509 key's thumbprint
+ * (lib/graph/alternative-security-ids.ts) and, if the format ever changes, reports "cannot decode" instead of a
+ * mismatch (docs/domain.md, "Thumbprint").
+ */
 export const thumbprintMismatchRule: JoinRule = {
   id: "thumbprint-mismatch",
   severity: "critical",
@@ -17,7 +25,8 @@ export const thumbprintMismatchRule: JoinRule = {
     const report = subject.report;
     const object = subject.directory;
     const thumbprint = reportThumbprint(input);
-    if (!report || !isLive(object) || !thumbprint || !object.thumbprint) return [];
+    if (!report || !isLive(object) || !thumbprint) return [];
+    if (!object.thumbprint) return object.hasX509 ? cannotDecode(report.parsed, object) : [];
     if (thumbprint.toUpperCase() === object.thumbprint.toUpperCase()) return [];
 
     const capturedMs = parseTime(report.capturedAt);
@@ -47,6 +56,27 @@ export const thumbprintMismatchRule: JoinRule = {
         },
       ];
     }
+    // Device authentication that succeeds, with a PRT renewed after the directory was read, proves that Entra ID
+    // holds the device's key: the directory data JoinScope has, or the pairing, is what is wrong. Never re-join on it.
+    const authSucceeded = report.parsed.deviceAuthStatus === "SUCCESS" || report.systemParsed?.deviceAuthStatus === "SUCCESS";
+    const prtMs = report.parsed.azureAdPrt === true ? parseTime(report.parsed.prtUpdateTime) : null;
+    const snapshotMs = parseTime(input.settings.directorySyncedAt);
+    if (authSucceeded && prtMs !== null && snapshotMs !== null && prtMs > snapshotMs) {
+      return [
+        {
+          rule: "thumbprint-mismatch",
+          severity: "medium",
+          title: "Thumbprint differs, but the device authenticates: directory data inconsistent",
+          explanation: `The device presents certificate ${thumbprint}, and JoinScope's copy of the directory object holds ${object.thumbprint.toUpperCase()}; yet the same report shows \`DeviceAuthStatus : SUCCESS\` and a PRT renewed on ${formatIso(report.parsed.prtUpdateTime) ?? report.parsed.prtUpdateTime}, after the directory was last synced (${formatIso(input.settings.directorySyncedAt) ?? input.settings.directorySyncedAt}). Microsoft Entra ID evidently holds the device's key, so the directory data or the pairing of report and object is out of date. Nothing on the device needs to change.`,
+          evidence: [...evidence, { source: EVALUATION_SOURCE, field: "directorySyncedAt", value: input.settings.directorySyncedAt }],
+          remediation: [
+            "Run a full directory sync (Sync › Full sync) and let the findings be re-evaluated before doing anything on the device.",
+            "If the mismatch remains, compare the object's alternativeSecurityIds in Graph Explorer (GET /v1.0/devices/{id}) with the report's Thumbprint: a device with several X509 keys, or a second object with this deviceId, explains it.",
+            "Do not re-join a device whose device authentication succeeds.",
+          ],
+        },
+      ];
+    }
     return [
       {
         rule: "thumbprint-mismatch",
@@ -59,3 +89,18 @@ export const thumbprintMismatchRule: JoinRule = {
     ];
   },
 };
+
+/** The object has an X509 key, but its thumbprint could not be read: the format may have changed. */
+function cannotDecode(parsed: ParsedDsregcmd, object: DirectoryObject): Finding[] {
+  return [
+    {
+      rule: "thumbprint-mismatch",
+      severity: "info",
+      title: "Directory certificate cannot be decoded",
+      explanation:
+        "The object's alternativeSecurityIds holds an X509 key, but JoinScope could not read a thumbprint from it, so it cannot compare the device's certificate with the directory's. Microsoft documents alternativeSecurityIds as internal and subject to change; device authentication (DeviceAuthStatus) remains the authoritative check.",
+      evidence: [objectEvidence(object, "alternativeSecurityIds", "X509 key, thumbprint not decodable"), thumbprintEvidence(parsed)],
+      remediation: ["Check DeviceAuthStatus in a SYSTEM capture of the device: SUCCESS means Entra ID holds the device's key."],
+    },
+  ];
+}

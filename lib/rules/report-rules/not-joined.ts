@@ -24,7 +24,7 @@ const DIAGNOSTIC_KEYS = [
 ] as const;
 type DiagnosticKey = (typeof DIAGNOSTIC_KEYS)[number];
 
-/** User Device Registration Admin events about join failures (domain.md section 5). */
+/** User Device Registration Admin events about join failures (docs/domain.md, "Error codes"). */
 const JOIN_EVENT_IDS = new Set([201, 204, 220, 304, 305, 307, 331, 332, 334, 335]);
 const MAX_JOIN_EVENTS = 3;
 
@@ -135,10 +135,14 @@ const DIAGNOSIS_EXPLANATIONS: Record<Diagnosis, string> = {
 
 const NETWORK_STEPS = [
   "Check the machine-wide WinHTTP proxy on the device (`netsh winhttp show proxy`): the join runs as SYSTEM and does not use the user's proxy settings.",
-  "Allow enterpriseregistration.windows.net, login.microsoftonline.com and device.login.microsoftonline.com from the device in the SYSTEM context, without proxy authentication or TLS inspection.",
+  "Allow enterpriseregistration.windows.net, login.microsoftonline.com and device.login.microsoftonline.com from the device in the SYSTEM context. An authenticating proxy is supported when the computer can authenticate to it silently in the SYSTEM context; only TLS inspection of these endpoints must be avoided (https://learn.microsoft.com/entra/identity/devices/hybrid-join-plan).",
 ];
 const RETRY =
   "Restart the device and sign in: the Automatic-Device-Join task retries at logon. Then capture `dsregcmd /status` again (the agent's SYSTEM capture shows the pre-join diagnostics).";
+
+/** https://learn.microsoft.com/entra/identity/devices/hybrid-join-plan ("Handling devices with Microsoft Entra registered state"). */
+const REGISTERED_ON_DOMAIN_JOINED =
+  "To keep domain-joined computers from registering again, set the policy value BlockAADWorkplaceJoin = 1 under HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WorkplaceJoin; once hybrid join completes, Windows removes the registered state by itself.";
 
 function remediationFor(diagnosis: Diagnosis, report: ParsedDsregcmd): string[] {
   switch (diagnosis) {
@@ -151,14 +155,14 @@ function remediationFor(diagnosis: Diagnosis, report: ParsedDsregcmd): string[] 
       ];
     case "scp-tenant":
       return [
-        "Read the SCP keywords (azureADName, azureADId) in the AD configuration partition under CN=Device Registration Configuration,CN=Services and correct them with Entra Connect's device options.",
-        "If the tenant is set with the client-side registry values for a targeted rollout (HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\CDJ\\AAD, TenantId and TenantName), correct them.",
+        "First check the client-side registry values of a targeted rollout (HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\CDJ\\AAD, TenantId and TenantName): when present they win over the SCP in AD, so correct or remove them.",
+        "Then read the SCP keywords (azureADName, azureADId) in the AD configuration partition under CN=Device Registration Configuration,CN=Services and correct them with Entra Connect's device options; the SCP must exist in every forest that has computers to join.",
         RETRY,
       ];
     case "scp-unreadable":
       return [
         "Check the device reaches a domain controller when the join runs (on the corporate network or an always-on VPN before sign-in).",
-        "Check the SCP exists and computers can read it: CN=62a0ff2e-97b9-4513-943f-0d221bd30080,CN=Device Registration Configuration,CN=Services in the configuration partition (Entra Connect's device options create it), or the client-side registry values for a targeted rollout.",
+        "Check the client-side registry values of a targeted rollout first (HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\CDJ\\AAD, TenantId and TenantName): when present they win over AD. Otherwise check the SCP exists and computers can read it: CN=62a0ff2e-97b9-4513-943f-0d221bd30080,CN=Device Registration Configuration,CN=Services in the configuration partition of every forest that has computers to join (Entra Connect's device options create it).",
         RETRY,
       ];
     case "no-domain-controller":
@@ -205,9 +209,14 @@ export const notJoinedRule: ReportRule = {
   severity: "high",
   title: "Device not joined or registered",
   description:
-    "AzureAdJoined is NO and WorkplaceJoined is not YES: the device has no Microsoft Entra identity, so Conditional Access shows it as unregistered. For domain-joined devices this is hybrid join pending or failing; the pre-join diagnostics (Error Phase, Client ErrorCode, DRS tests) pick the fix: SCP, network or sync.",
+    "AzureAdJoined is NO and WorkplaceJoined is not YES: the device has no Microsoft Entra identity, so Conditional Access shows it as unregistered. For domain-joined devices this is hybrid join pending or failing, also when the device is only registered (WorkplaceJoined : YES is not hybrid join); the pre-join diagnostics (Error Phase, Client ErrorCode, DRS tests) pick the fix: SCP, network or sync.",
   evaluate({ report, systemReport, events }): Finding[] {
-    if (report.azureAdJoined !== false || report.workplaceJoined === true) return [];
+    if (report.azureAdJoined !== false) return [];
+    // A domain-joined computer that is only registered is not hybrid joined: policies that require a hybrid joined
+    // device still block it (https://learn.microsoft.com/entra/identity/devices/hybrid-join-plan, "Handling devices
+    // with Microsoft Entra registered state"). A registration alone is a registered device's normal state.
+    const registeredOnly = report.workplaceJoined === true;
+    if (registeredOnly && report.domainJoined !== true) return [];
 
     const diagnostics = readDiagnostics(report, systemReport);
     const diagnosis = diagnose(diagnostics);
@@ -230,6 +239,8 @@ export const notJoinedRule: ReportRule = {
     const label = DIAGNOSIS_LABELS[diagnosis];
     const state = onPremDrs
       ? "The device is joined to an on-premises Device Registration Service (AD FS, `EnterpriseJoined : YES`), which Microsoft Entra ID does not know about"
+      : registeredOnly
+        ? `The device is joined to Active Directory${report.domainName ? ` (${report.domainName})` : ""} and only registered in Microsoft Entra ID (\`WorkplaceJoined : YES\`, \`AzureAdJoined : NO\`): a registration is not hybrid join`
       : domainOnly
         ? `The device is joined to Active Directory${report.domainName ? ` (${report.domainName})` : ""} but not to Microsoft Entra ID (\`AzureAdJoined : NO\`)`
         : "The device is neither joined to nor registered in Microsoft Entra ID";
@@ -244,7 +255,9 @@ export const notJoinedRule: ReportRule = {
         severity: "high",
         title: label ? `${subject}: ${label}` : subject,
         explanation: [
-          `${state}, so it presents no device identity and Conditional Access shows "Device State: Unregistered"; policies that require a compliant or hybrid joined device block it.`,
+          registeredOnly
+            ? `${state}. Conditional Access sees the user's registered device, not a hybrid joined one, so policies that require a Microsoft Entra hybrid joined device block it. Once hybrid join completes, Windows removes the registered state by itself (Windows 10 1803 and later).`
+            : `${state}, so it presents no device identity and Conditional Access shows "Device State: Unregistered"; policies that require a compliant or hybrid joined device block it.`,
           DIAGNOSIS_EXPLANATIONS[diagnosis],
           describeCodes(diagnostics.codes),
           systemCaveat,
@@ -252,7 +265,7 @@ export const notJoinedRule: ReportRule = {
           .filter((part) => part !== "")
           .join(" "),
         evidence,
-        remediation: remediationFor(diagnosis, report),
+        remediation: registeredOnly ? [...remediationFor(diagnosis, report), REGISTERED_ON_DOMAIN_JOINED] : remediationFor(diagnosis, report),
       },
     ];
   },

@@ -1,8 +1,9 @@
-import { detectCaptureContext } from "@/lib/rules/capture-context";
+import { prtVisibility } from "@/lib/rules/capture-context";
 import { classifyPrtFailure } from "@/lib/rules/classify-prt-failure";
 import { dedupeEvidence } from "@/lib/rules/dedupe-evidence";
 import { buildPrtRemediation, describeCodes, PRT_CAUSE_EXPLANATIONS } from "@/lib/rules/prt-remediation";
-import { readPrtTimes } from "@/lib/rules/prt-times";
+import { readPrtTimes, type PrtTimes } from "@/lib/rules/prt-times";
+import type { ParsedDsregcmd } from "@/lib/reports/types";
 import type { ReportRule } from "@/lib/rules/report-rule";
 import { formatDuration, formatTime, parseTime } from "@/lib/rules/report-fields";
 import type { Evidence, Finding } from "@/lib/rules/types";
@@ -13,11 +14,15 @@ export const prtExpiredRule: ReportRule = {
   title: "Primary Refresh Token expired",
   description:
     "AzureAdPrtExpiryTime is before the time the report was captured: the PRT (valid 14 days, renewed every 4 h) has not renewed for days, so Conditional Access shows the device as unregistered.",
-  evaluate({ report, systemReport, events, capturedAt }): Finding[] {
+  evaluate({ report, systemReport, events, capturedAt, capturedAtEvidence, now }): Finding[] {
     const capturedMs = parseTime(capturedAt);
+    // Only a joined device's PRT is AzureAdPrt (prt-missing.ts).
+    if (report.azureAdJoined !== true) return [];
     const times = readPrtTimes(report);
-    if (capturedMs === null || times.expiryMs === null || times.expiryMs >= capturedMs) return [];
-    if (detectCaptureContext(report).kind !== "user") return [];
+    if (times.expiryMs === null) return [];
+    if (capturedMs === null) return expiryWithoutCaptureTime(report, times, parseTime(now));
+    if (times.expiryMs >= capturedMs) return [];
+    if (!prtVisibility(report).known) return [];
 
     const classification = classifyPrtFailure({ report, systemReport, events });
     const known = classification.cause !== "unknown" && classification.cause !== "local-account";
@@ -25,7 +30,7 @@ export const prtExpiredRule: ReportRule = {
     const evidence: Evidence[] = dedupeEvidence([
       times.evidence.expiry()!,
       ...(update ? [update] : []),
-      { source: "JoinScope agent", field: "capturedAt", value: capturedAt },
+      capturedAtEvidence ?? { source: "JoinScope agent", field: "capturedAt", value: capturedAt },
       ...(known ? classification.evidence : []),
     ]);
     const explanation = [
@@ -54,3 +59,24 @@ export const prtExpiredRule: ReportRule = {
     ];
   },
 };
+
+/**
+ * A report whose capture time is unknown (a paste without `Client Time`, no time given) cannot prove an expired PRT:
+ * it may be weeks old. When the expiry has passed by now, say what the times mean, as info.
+ */
+function expiryWithoutCaptureTime(report: ParsedDsregcmd, times: PrtTimes, nowMs: number | null): Finding[] {
+  if (nowMs === null || times.expiryMs === null || times.expiryMs >= nowMs || !prtVisibility(report).known) return [];
+  const update = times.evidence.update();
+  return [
+    {
+      rule: "prt-expired",
+      severity: "info",
+      title: "PRT expiry time has passed; when the report was captured is unknown",
+      explanation: `This report's PRT ${times.updateMs === null ? "" : `was last renewed on ${formatTime(times.updateMs)} and `}expires on ${formatTime(times.expiryMs)}. Nothing says when the report was captured (no \`Client Time\` line, no capture time given): captured after that expiry, the PRT had expired and Conditional Access would show "Device State: Unregistered"; captured before it, the PRT was still valid then.`,
+      evidence: [times.evidence.expiry()!, ...(update ? [update] : [])],
+      remediation: [
+        "Give the capture time (the paste box's \"Captured at\", or `--captured-at` in the CLI) to have the PRT judged, or capture `dsregcmd /status` again now in the user's session.",
+      ],
+    },
+  ];
+}

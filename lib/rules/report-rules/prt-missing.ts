@@ -1,4 +1,4 @@
-import { detectCaptureContext } from "@/lib/rules/capture-context";
+import { prtVisibility } from "@/lib/rules/capture-context";
 import { classifyPrtFailure } from "@/lib/rules/classify-prt-failure";
 import {
   buildPrtRemediation,
@@ -7,7 +7,7 @@ import {
   PRT_CAUSE_EXPLANATIONS,
 } from "@/lib/rules/prt-remediation";
 import type { ReportRule } from "@/lib/rules/report-rule";
-import { fieldEvidence, isJoinedOrRegistered, yesNo } from "@/lib/rules/report-fields";
+import { fieldEvidence, yesNo } from "@/lib/rules/report-fields";
 import { dedupeEvidence } from "@/lib/rules/dedupe-evidence";
 import type { Finding } from "@/lib/rules/types";
 
@@ -16,12 +16,16 @@ export const prtMissingRule: ReportRule = {
   severity: "high",
   title: "No Primary Refresh Token",
   description:
-    "AzureAdPrt is NO in a user-context report of a joined or registered device. Without a PRT no token carries the deviceid claim, so Conditional Access shows \"Device State: Unregistered\". The title names the likely cause (domain.md 6 classifier, first match wins); a local account's missing PRT is expected and reported as info.",
+    "AzureAdPrt is NO in a report of a joined device whose PRT state is known (not SYSTEM, another account or a local account). Without a PRT no token carries the deviceid claim, so Conditional Access shows \"Device State: Unregistered\". The title names the likely cause (the ordered classifier of docs/domain.md, \"The PRT rules\": first match wins); a local account's missing PRT is expected and reported as info.",
   evaluate({ report, systemReport, events }): Finding[] {
-    if (report.azureAdPrt !== false || !isJoinedOrRegistered(report)) return [];
-    // AzureAdPrt : NO is normal as SYSTEM, elevated or under a local account: user-context-not-captured says so instead.
-    const context = detectCaptureContext(report);
-    if (context.kind !== "user") return [];
+    // AzureAdPrt is the Entra joined / hybrid joined device's PRT: a registered-only device's work account keeps its
+    // tokens in WAM, so its SSO State says nothing (https://learn.microsoft.com/entra/identity/devices/troubleshoot-device-dsregcmd).
+    if (report.azureAdPrt !== false || report.azureAdJoined !== true) return [];
+    // AzureAdPrt : NO is normal as SYSTEM, another account or a local account: user-context-not-captured says so
+    // instead. An elevated capture by the user is judged (capture-context.ts prtVisibility).
+    const visibility = prtVisibility(report);
+    if (!visibility.known) return [];
+    const context = visibility.context;
 
     const classification = classifyPrtFailure({ report, systemReport, events });
     const joined = report.azureAdJoined === true;

@@ -1,4 +1,4 @@
-import { detectCaptureContext } from "@/lib/rules/capture-context";
+import { prtVisibility } from "@/lib/rules/capture-context";
 import { readPrtTimes } from "@/lib/rules/prt-times";
 import type { ReportRule } from "@/lib/rules/report-rule";
 import { DEFAULT_PRT_STALE_HOURS } from "@/lib/rules/report-rule-input";
@@ -12,21 +12,24 @@ export const prtStaleRule: ReportRule = {
   severity: "medium",
   title: "Primary Refresh Token not renewing",
   description: `AzureAdPrtUpdateTime is more than prtStaleHours (default ${DEFAULT_PRT_STALE_HOURS} h) before the capture while the PRT has not expired yet. The PRT renews every 4 h; until it expires Conditional Access still works.`,
-  evaluate({ report, capturedAt, prtStaleHours }): Finding[] {
+  evaluate({ report, capturedAt, capturedAtEvidence, prtStaleHours }): Finding[] {
+    // With no capture time there is no "before capture": prt-expired states the times as info (docs/domain.md).
     const capturedMs = parseTime(capturedAt);
+    // Only a joined device's PRT is AzureAdPrt (prt-missing.ts).
+    if (report.azureAdJoined !== true) return [];
     const times = readPrtTimes(report);
     const hours =
       prtStaleHours !== undefined && Number.isFinite(prtStaleHours) && prtStaleHours > 0 ? prtStaleHours : DEFAULT_PRT_STALE_HOURS;
     if (capturedMs === null || times.updateMs === null) return [];
     if (times.expiryMs !== null && times.expiryMs < capturedMs) return []; // prt-expired covers it
     if (capturedMs - times.updateMs <= hours * HOUR_MS) return [];
-    if (detectCaptureContext(report).kind !== "user") return [];
+    if (!prtVisibility(report).known) return [];
 
     const expiry = times.evidence.expiry();
     const evidence: Evidence[] = [
       times.evidence.update()!,
       ...(expiry ? [expiry] : []),
-      { source: "JoinScope agent", field: "capturedAt", value: capturedAt },
+      capturedAtEvidence ?? { source: "JoinScope agent", field: "capturedAt", value: capturedAt },
       { source: "JoinScope evaluation", field: "prtStaleHours", value: String(hours) },
     ];
     const until = times.expiryMs === null ? "" : ` It is still valid until ${formatTime(times.expiryMs)}, so Conditional Access still sees the device as registered; if renewal keeps failing it will expire and the device will show "Device State: Unregistered".`;

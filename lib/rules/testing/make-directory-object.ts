@@ -7,7 +7,7 @@ export const DEVICE_NOW = "2025-03-09T14:00:00.000Z";
 
 /**
  * Builds DirectoryObject values for join-rule tests. The default imitates the Graph device object of
- * the healthy hybrid sample in domain.md 2.3 (lib/rules/testing/make-report.ts): same deviceId, the
+ * the healthy hybrid sample (lib/rules/testing/make-report.ts): same deviceId, the
  * X509 alternativeSecurityId decodes to the report's thumbprint, registered 30 minutes after the
  * certificate's notBefore (the backdating the samples show), synced by Entra Connect.
  */

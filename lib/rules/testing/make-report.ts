@@ -3,7 +3,7 @@ import type { ReportRuleInput } from "@/lib/rules/report-rule-input";
 
 /**
  * Builds ParsedDsregcmd objects for rule tests. The default imitates the healthy hybrid Windows 11
- * sample in domain.md 2.3 (`dsregcmd /status` in the user's session, unelevated). The boxed
+ * sample of a Windows 11 hybrid joined device (`dsregcmd /status` in the user's session, unelevated). The boxed
  * sections are generated from the structured fields, so the lines the rules quote as evidence
  * always agree with the parsed values; `extra` adds or replaces lines such as the SSO State
  * attempt diagnostics or the pre-join Diagnostic Data.

@@ -1,0 +1,117 @@
+/**
+ * Password guessing (issue 14 item 4): failures per account and per client address lock sign-in for a growing time,
+ * even for the right password; every failure is in the audit log without the password; the admin can list them.
+ * The limits come from tests/setup/per-file-database.ts: 3 failures per account, 8 per address, 15-minute lock.
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createAdminUser, loginAdmin } from "@/lib/auth/admin-sessions";
+import { createDb, db } from "@/lib/db/client";
+import { findFailedSignIns } from "@/lib/queries/find-failed-sign-ins";
+
+const PASSWORD = "the right password, finally";
+
+async function newAdmin(email: string) {
+  const created = await createAdminUser(db, { email, name: "Throttled Admin", password: PASSWORD }, "test");
+  if (!created.ok) throw new Error(created.error.message);
+  return created.id;
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("sign-in lock-out per account", () => {
+  it("locks the account after 3 failures; the right password is then refused too, with the wait in minutes", async () => {
+    await newAdmin("erin@joinscope.test");
+    for (let i = 0; i < 3; i++) {
+      const r = await loginAdmin(db, { email: "Erin@JoinScope.test ", password: `guess ${i}`, clientAddress: `198.51.100.${i}` });
+      expect(r).toMatchObject({ ok: false, error: { code: "invalid-credentials" } });
+    }
+    const locked = await loginAdmin(db, { email: "erin@joinscope.test", password: PASSWORD, clientAddress: "198.51.100.9" });
+    expect(locked).toMatchObject({ ok: false, error: { code: "locked", message: "Too many attempts; try again in 15 minutes." } });
+
+    // Another app instance (its own Prisma client on the same database) sees the same lock.
+    const other = createDb(process.env.DATABASE_URL);
+    try {
+      const elsewhere = await loginAdmin(other, { email: "erin@joinscope.test", password: PASSWORD, clientAddress: "198.51.100.10" });
+      expect(elsewhere).toMatchObject({ ok: false, error: { code: "locked" } });
+    } finally {
+      await other.$disconnect();
+    }
+    expect(await db.adminSession.count({ where: { user: { email: "erin@joinscope.test" } } })).toBe(0);
+  });
+
+  it("writes each failure to the audit log with the email as typed and the address, never the password", async () => {
+    await newAdmin("audit@joinscope.test");
+    await loginAdmin(db, { email: " Audit@JoinScope.test", password: "hunter2-secret-guess", clientAddress: "203.0.113.7" });
+    await loginAdmin(db, { email: "no-such-admin@joinscope.test", password: "another-secret-guess", clientAddress: "203.0.113.8" });
+    const rows = await db.auditLog.findMany({ where: { action: "admin.login.failed" }, orderBy: { at: "asc" } });
+    const mine = rows.filter((r) => JSON.stringify(r.detail).includes("203.0.113."));
+    expect(mine.map((r) => r.detail)).toEqual([
+      { email: " Audit@JoinScope.test", address: "203.0.113.7", reason: "invalid-credentials" },
+      { email: "no-such-admin@joinscope.test", address: "203.0.113.8", reason: "invalid-credentials" },
+    ]);
+    const everything = JSON.stringify(await db.auditLog.findMany());
+    expect(everything).not.toContain("hunter2-secret-guess");
+    expect(everything).not.toContain("another-secret-guess");
+
+    const listed = await findFailedSignIns(db, { limit: 50 });
+    expect(listed.find((f) => f.address === "203.0.113.8")).toMatchObject({ email: "no-such-admin@joinscope.test", reason: "invalid-credentials" });
+    expect(listed.find((f) => f.address === "203.0.113.7")).toMatchObject({ email: " Audit@JoinScope.test" });
+    expect(listed.findIndex((f) => f.address === "203.0.113.8")).toBeLessThan(listed.findIndex((f) => f.address === "203.0.113.7")); // newest first
+  });
+
+  it("counts consecutive failures: a success in between starts again", async () => {
+    await newAdmin("consecutive@joinscope.test");
+    const attempt = (password: string) => loginAdmin(db, { email: "consecutive@joinscope.test", password, clientAddress: "198.51.100.50" });
+    expect((await attempt("wrong 1")).ok).toBe(false);
+    expect((await attempt("wrong 2")).ok).toBe(false);
+    expect((await attempt(PASSWORD)).ok).toBe(true);
+    expect(await attempt("wrong 3")).toMatchObject({ error: { code: "invalid-credentials" } });
+    expect(await attempt("wrong 4")).toMatchObject({ error: { code: "invalid-credentials" } });
+    expect((await attempt(PASSWORD)).ok).toBe(true);
+  });
+
+  it("makes each new lock of the same account last longer", async () => {
+    await newAdmin("growing@joinscope.test");
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const attempt = (password: string, i: number) => loginAdmin(db, { email: "growing@joinscope.test", password, clientAddress: `198.51.100.${100 + i}` });
+    for (let i = 0; i < 3; i++) await attempt("wrong", i);
+    expect(await attempt("wrong", 3)).toMatchObject({ error: { code: "locked", message: "Too many attempts; try again in 15 minutes." } });
+
+    vi.setSystemTime(Date.now() + 16 * 60_000); // the first lock is over
+    expect((await attempt("wrong", 4)).ok).toBe(false);
+    expect((await attempt("wrong", 5)).ok).toBe(false);
+    expect((await attempt("wrong", 6)).ok).toBe(false);
+    expect(await attempt(PASSWORD, 7)).toMatchObject({ error: { code: "locked", message: "Too many attempts; try again in 30 minutes." } });
+
+    vi.setSystemTime(Date.now() + 31 * 60_000);
+    expect((await attempt(PASSWORD, 8)).ok).toBe(true);
+  });
+
+  it("lets parallel guesses at one account verify no more passwords than the limit", async () => {
+    await newAdmin("parallel@joinscope.test");
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => loginAdmin(db, { email: "parallel@joinscope.test", password: `parallel guess ${i}`, clientAddress: `198.51.100.${150 + i}` })),
+    );
+    const codes = results.map((r) => (r.ok ? "ok" : r.error.code));
+    expect(codes.filter((c) => c === "invalid-credentials").length).toBeLessThanOrEqual(3);
+    expect(codes.filter((c) => c === "locked").length).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe("sign-in budget per client address", () => {
+  it("blocks an address after 8 failures over any emails, and only that address", async () => {
+    await newAdmin("victim@joinscope.test");
+    for (let i = 0; i < 8; i++) {
+      const r = await loginAdmin(db, { email: `spray-${i}@joinscope.test`, password: "Winter2026!", clientAddress: "192.0.2.200" });
+      expect(r).toMatchObject({ error: { code: "invalid-credentials" } });
+    }
+    const blocked = await loginAdmin(db, { email: "victim@joinscope.test", password: PASSWORD, clientAddress: "192.0.2.200" });
+    expect(blocked).toMatchObject({ ok: false, error: { code: "locked", message: "Too many attempts; try again in 15 minutes." } });
+    const fromElsewhere = await loginAdmin(db, { email: "victim@joinscope.test", password: PASSWORD, clientAddress: "192.0.2.201" });
+    expect(fromElsewhere.ok).toBe(true);
+    const locks = await db.auditLog.findMany({ where: { action: "admin.login.locked" } });
+    expect(locks.map((l) => l.detail)).toContainEqual(expect.objectContaining({ scope: "address", address: "192.0.2.200", minutes: 15 }));
+  });
+});
