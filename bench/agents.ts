@@ -1,7 +1,8 @@
 /**
  * A fleet of agents uploading against a production build, on SQLite and on PostgreSQL.
  *
- *   npm run bench:agents [-- --agents 5000 --seconds 60 --db both|sqlite|postgresql --case both|ordinary|hostile --port 3221]
+ *   npm run bench:agents [-- --agents 5000 --seconds 60 --db both|sqlite|postgresql --case both|ordinary|hostile --port 3221
+ *                           --hostile-bodies upns,accounts,…]
  *
  * Each agent has its own token (4 tenants, two of them with "Redact user names" on) and sends one realistic report
  * with events at its slot in the window (open loop: arrivals do not wait for answers). 5% of agents retry the same
@@ -33,6 +34,8 @@ const { values } = parseArgs({
     db: { type: "string", default: "both" },
     case: { type: "string", default: "both" },
     port: { type: "string", default: "3221" },
+    /** Comma-separated names from bench/lib/hostile-bodies.ts: the hostile agents send only these. */
+    "hostile-bodies": { type: "string" },
   },
 });
 const AGENTS = Number(values.agents);
@@ -171,7 +174,7 @@ async function run(kind: "sqlite" | "postgresql", hostile: boolean) {
 function sendHostile(base: string, tokens: { token: string; redacting: boolean }[], until: number): Promise<HostileTally> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "bench/lib/hostile-sender.ts"], {
-      env: { ...process.env, BENCH_HOSTILE: JSON.stringify({ base, tokens, until }) },
+      env: { ...process.env, BENCH_HOSTILE: JSON.stringify({ base, tokens, until, only: values["hostile-bodies"]?.split(",") }) },
       stdio: ["ignore", "pipe", "inherit"],
     });
     let out = "";

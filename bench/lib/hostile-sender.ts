@@ -11,6 +11,8 @@ interface Input {
   base: string;
   tokens: { token: string; redacting: boolean }[];
   until: number;
+  /** Only these bodies (by name), to find which of them costs the fleet; all when absent. */
+  only?: string[];
 }
 
 export interface HostileTally {
@@ -23,7 +25,7 @@ export interface HostileTally {
 
 const input = JSON.parse(process.env.BENCH_HOSTILE ?? "{}") as Input;
 /** Serialised once (up to 1 MB each), with placeholders for what changes per upload. */
-const HOSTILE = hostileBodies().map((b) => ({
+const HOSTILE = hostileBodies().filter((b) => !input.only || input.only.includes(b.name)).map((b) => ({
   name: b.name,
   expect: b.expect,
   hostname: String(b.body.hostname),
