@@ -22,6 +22,14 @@ const authFailures = new RateLimiterMemory({
   duration: config.JOINSCOPE_INGEST_AUTH_FAILURE_WINDOW_SECONDS,
 });
 
+/**
+ * Bytes per token per window. Counting uploads alone let one token send 600 one-megabyte bodies a minute, and reading
+ * and parsing those kept the server's thread busy enough to delay every other agent's upload (issue 14). Real reports
+ * are 6–15 KB, so the default (32 MiB a minute) is 50 full-size reports, or thousands of real ones.
+ */
+const byteBudget = Math.max(config.JOINSCOPE_INGEST_BYTE_BUDGET, config.JOINSCOPE_INGEST_MAX_BYTES);
+const bytes = new RateLimiterMemory({ points: byteBudget, duration: config.JOINSCOPE_INGEST_RATE_WINDOW_SECONDS });
+
 export type RateLimitVerdict = { allowed: true; remaining: number } | { allowed: false; retryAfterSeconds: number };
 
 export async function consumeUploadBudget(tokenId: string): Promise<RateLimitVerdict> {
@@ -49,4 +57,27 @@ export async function checkAuthFailureBudget(clientAddress: string): Promise<Rat
 export async function recordAuthFailure(clientAddress: string): Promise<void> {
   // penalty() adds a point without rejecting once the budget is spent (consume() would throw a RateLimiterRes).
   await authFailures.penalty(clientAddress, 1);
+}
+
+/** Whether `tokenId` may still send `declaredBytes` (or any body, when the length is not declared); spends nothing. */
+export async function checkByteBudget(tokenId: string, declaredBytes: number | null): Promise<RateLimitVerdict> {
+  const res = await bytes.get(tokenId);
+  const remaining = byteBudget - (res?.consumedPoints ?? 0);
+  if (res !== null && (remaining <= 0 || (declaredBytes !== null && declaredBytes > remaining))) {
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) };
+  }
+  return { allowed: true, remaining };
+}
+
+/** Spends `size` bytes of `tokenId`'s budget; refused (nothing spent beyond the budget matters) when it is over. */
+export async function consumeByteBudget(tokenId: string, size: number): Promise<RateLimitVerdict> {
+  try {
+    const res = await bytes.consume(tokenId, Math.max(1, size));
+    return { allowed: true, remaining: res.remainingPoints };
+  } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) {
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
+    }
+    throw rejection;
+  }
 }

@@ -12,7 +12,7 @@ import { ApiError } from "@/lib/http/api-error";
 import type { ApiOutcome } from "@/lib/http/api-outcome";
 import { checkJsonRequest, parseJsonBody, type JsonRequestHead } from "@/lib/http/read-json-body";
 import { ingestReport } from "./ingest-report";
-import { checkAuthFailureBudget, consumeUploadBudget, recordAuthFailure } from "./rate-limit";
+import { checkAuthFailureBudget, checkByteBudget, consumeByteBudget, consumeUploadBudget, recordAuthFailure, type RateLimitVerdict } from "./rate-limit";
 
 export interface UploadRequest extends JsonRequestHead {
   authorization: string | null;
@@ -46,7 +46,13 @@ export async function uploadReport(request: UploadRequest): Promise<ApiOutcome> 
   }
   const maxBytes = config.JOINSCOPE_INGEST_MAX_BYTES;
   checkJsonRequest(request, maxBytes);
-  const body = parseJsonBody(await request.readBody(maxBytes));
+  // The token's byte budget: checked against the declared length before reading, spent before parsing, so a token
+  // that sends large bodies back to back is refused before they cost any parsing.
+  const declared = Number(request.contentLength ?? "NaN");
+  refuseOverVolume(await checkByteBudget(auth.agent.tokenId, Number.isFinite(declared) ? declared : null));
+  const bytes = await request.readBody(maxBytes);
+  refuseOverVolume(await consumeByteBudget(auth.agent.tokenId, bytes.byteLength));
+  const body = parseJsonBody(bytes);
   const result = await ingestReport(db, { agent: auth.agent, body });
   if (!result.ok) throw new ApiError(400, result.error.code, result.error.message, result.error.details);
   const { report } = result;
@@ -55,4 +61,11 @@ export async function uploadReport(request: UploadRequest): Promise<ApiOutcome> 
     headers: {},
     body: { reportId: report.reportId, deviceId: report.deviceId, joinType: report.joinType, duplicate: report.duplicate, findings: report.findings },
   };
+}
+
+function refuseOverVolume(verdict: RateLimitVerdict): void {
+  if (verdict.allowed) return;
+  throw new ApiError(429, "upload-volume-exceeded", `This token sent more upload data than its budget allows; retry in ${verdict.retryAfterSeconds} s`, undefined, {
+    "Retry-After": String(verdict.retryAfterSeconds),
+  });
 }
