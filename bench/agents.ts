@@ -218,6 +218,7 @@ bench:agents  ${kind}${h ? " HOSTILE" : ""}: ${AGENTS} agents over ${SECONDS} s 
     h
       ? `
   hostile: ${HOSTILE_AGENTS} agents with valid tokens sent ${h.sent} uploads: ${Object.entries(h.byBody).map(([name, c]) => `${name} ${Object.entries(c).map(([s, n]) => `${s}×${n}`).join("/")}`).join(", ")}
+  hostile: Retry-After ignored (up to ${h.ignoredRetryAfterSeconds ?? 0} s), connections the server closed before reading a body: ${h.closedMidBody ?? 0}
   hostile stored ${h.stored} (accepted ${h.acceptedHostnames.length}) · refused ones stored ${h.refusedStored} · unexpected answers ${h.wrong.length}${h.wrong.length ? ` (first: ${h.wrong[0]})` : ""}
   ordinary p95 ${r.p95.toFixed(0)} ms < ${P95_TARGET_MS} ms: ${p95ok ? "PASS" : "FAIL"} · every valid report stored once: ${stored ? "PASS" : "FAIL"} · hostile answered and stored as expected: ${hostileOk ? "PASS" : "FAIL"}`
       : ""

@@ -1,6 +1,6 @@
 /**
  * bench:agents' hostile agents, in their own process: each sends the hostile bodies (./hostile-bodies.ts) back to back
- * until the window ends, waiting for each answer (and Retry-After on 429, as the agent does). In their own process so
+ * until the window ends, waiting for each answer but never for Retry-After on 429 (an attacker ignores it). In their own process so
  * that sending ~1 MB bodies dozens of times a second cannot delay the clock that times the ordinary agents (in the
  * same process it made no measurable difference: p95 149 ms there, 147 ms here, PostgreSQL, 1,000 agents). Input (env BENCH_HOSTILE): { base, tokens: [{ token, redacting }], until (epoch
  * ms) }; output: one JSON line with the tally.
@@ -21,6 +21,10 @@ export interface HostileTally {
   wrong: string[];
   acceptedHostnames: string[];
   refusedHostnames: string[];
+  /** Sends the server cut short by answering before reading the body (fetch fails). */
+  closedMidBody?: number;
+  /** The longest Retry-After the hostile agents were told and did not wait for. */
+  ignoredRetryAfterSeconds?: number;
 }
 
 const input = JSON.parse(process.env.BENCH_HOSTILE ?? "{}") as Input;
@@ -54,8 +58,15 @@ async function agent(token: string, redacting: boolean, index: number): Promise<
     }
     const counts = (tally.byBody[b.name] ??= {});
     counts[status] = (counts[status] ?? 0) + 1;
+    // The server answers a body it will not read (over the token's byte budget, or too large) at once and closes the
+    // connection while this sender is still writing: fetch then fails. The attacker's loss; counted, not wrong.
+    if (status === -1) {
+      tally.closedMidBody = (tally.closedMidBody ?? 0) + 1;
+      continue;
+    }
     if (status === 429) {
-      await new Promise((r) => setTimeout(r, Math.min(retryAfter * 1000, Math.max(0, input.until - Date.now()))));
+      // An attacker does not honour Retry-After: it sends again at once (a real agent waits).
+      tally.ignoredRetryAfterSeconds = Math.max(tally.ignoredRetryAfterSeconds ?? 0, retryAfter);
       continue;
     }
     if (status === 201) tally.acceptedHostnames.push(hostname);

@@ -4,7 +4,7 @@ import "server-only";
  * (app/api/v1/reports/route.ts) and the Node fast path of the production server (lib/http/node-fast-path.ts)
  * both call this, so there is one implementation of authentication, limits and ingestion.
  */
-import { authenticateAgentToken } from "@/lib/agent-tokens/authenticate-agent-token";
+import { authenticateAgentToken, presentedTokenHash } from "@/lib/agent-tokens/authenticate-agent-token";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { directDb } from "@/lib/db/direct";
@@ -33,6 +33,11 @@ export async function uploadReport(request: UploadRequest): Promise<ApiOutcome> 
       "Retry-After": String(failures.retryAfterSeconds),
     });
   }
+  // A token that has sent its budget of bytes is refused before it is looked up (the budget is keyed by its hash,
+  // and only ever spent by a token that authenticated), so a token sending large bodies back to back costs no query.
+  const tokenKey = presentedTokenHash(request.authorization);
+  const declared = Number(request.contentLength ?? "NaN");
+  if (tokenKey) refuseOverVolume(await checkByteBudget(tokenKey, Number.isFinite(declared) ? declared : null));
   const auth = await authenticateAgentToken(directDb(), request.authorization);
   if (!auth.ok) {
     await recordAuthFailure(request.clientAddress);
@@ -46,12 +51,10 @@ export async function uploadReport(request: UploadRequest): Promise<ApiOutcome> 
   }
   const maxBytes = config.JOINSCOPE_INGEST_MAX_BYTES;
   checkJsonRequest(request, maxBytes);
-  // The token's byte budget: checked against the declared length before reading, spent before parsing, so a token
-  // that sends large bodies back to back is refused before they cost any parsing.
-  const declared = Number(request.contentLength ?? "NaN");
-  refuseOverVolume(await checkByteBudget(auth.agent.tokenId, Number.isFinite(declared) ? declared : null));
+  // The token's byte budget, checked above against the declared length, is spent before parsing: a body without a
+  // declared length that does not fit is refused before it costs any parsing.
   const bytes = await request.readBody(maxBytes);
-  refuseOverVolume(await consumeByteBudget(auth.agent.tokenId, bytes.byteLength));
+  refuseOverVolume(await consumeByteBudget(tokenKey!, bytes.byteLength));
   const body = parseJsonBody(bytes);
   const result = await ingestReport(db, { agent: auth.agent, body });
   if (!result.ok) throw new ApiError(400, result.error.code, result.error.message, result.error.details);
