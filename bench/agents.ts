@@ -2,7 +2,7 @@
  * A fleet of agents uploading against a production build, on SQLite and on PostgreSQL.
  *
  *   npm run bench:agents [-- --agents 5000 --seconds 60 --db both|sqlite|postgresql --case both|ordinary|hostile --port 3221
- *                           --hostile-bodies upns,accounts,…]
+ *                           --hostile-bodies upns,accounts,… --hostile-flood]
  *
  * Each agent has its own token (4 tenants, two of them with "Redact user names" on) and sends one realistic report
  * with events at its slot in the window (open loop: arrivals do not wait for answers). 5% of agents retry the same
@@ -36,6 +36,8 @@ const { values } = parseArgs({
     port: { type: "string", default: "3221" },
     /** Comma-separated names from bench/lib/hostile-bodies.ts: the hostile agents send only these. */
     "hostile-bodies": { type: "string" },
+    /** The hostile agents ignore Retry-After and send again at once after a 429. */
+    "hostile-flood": { type: "boolean", default: false },
   },
 });
 const AGENTS = Number(values.agents);
@@ -174,7 +176,7 @@ async function run(kind: "sqlite" | "postgresql", hostile: boolean) {
 function sendHostile(base: string, tokens: { token: string; redacting: boolean }[], until: number): Promise<HostileTally> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "bench/lib/hostile-sender.ts"], {
-      env: { ...process.env, BENCH_HOSTILE: JSON.stringify({ base, tokens, until, only: values["hostile-bodies"]?.split(",") }) },
+      env: { ...process.env, BENCH_HOSTILE: JSON.stringify({ base, tokens, until, only: values["hostile-bodies"]?.split(","), ignoreRetryAfter: values["hostile-flood"] }) },
       stdio: ["ignore", "pipe", "inherit"],
     });
     let out = "";
@@ -218,7 +220,7 @@ bench:agents  ${kind}${h ? " HOSTILE" : ""}: ${AGENTS} agents over ${SECONDS} s 
     h
       ? `
   hostile: ${HOSTILE_AGENTS} agents with valid tokens sent ${h.sent} uploads: ${Object.entries(h.byBody).map(([name, c]) => `${name} ${Object.entries(c).map(([s, n]) => `${s}×${n}`).join("/")}`).join(", ")}
-  hostile: Retry-After ignored (up to ${h.ignoredRetryAfterSeconds ?? 0} s), connections the server closed before reading a body: ${h.closedMidBody ?? 0}
+  hostile: ${values["hostile-flood"] ? `flood, Retry-After ignored (up to ${h.ignoredRetryAfterSeconds ?? 0} s)` : "Retry-After honoured"}, connections the server closed before reading a body: ${h.closedMidBody ?? 0}
   hostile stored ${h.stored} (accepted ${h.acceptedHostnames.length}) · refused ones stored ${h.refusedStored} · unexpected answers ${h.wrong.length}${h.wrong.length ? ` (first: ${h.wrong[0]})` : ""}
   ordinary p95 ${r.p95.toFixed(0)} ms < ${P95_TARGET_MS} ms: ${p95ok ? "PASS" : "FAIL"} · every valid report stored once: ${stored ? "PASS" : "FAIL"} · hostile answered and stored as expected: ${hostileOk ? "PASS" : "FAIL"}`
       : ""

@@ -25,9 +25,9 @@ const ConfigSchema = z.object({
   /** Uploads allowed per agent token per window (HTTP 429 with Retry-After above). */
   JOINSCOPE_INGEST_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
   JOINSCOPE_INGEST_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
-  /** Bytes of upload bodies accepted per agent token per window (HTTP 429 above): bounds the parsing work one token
-   * can cause, since a worst-case body costs about as much CPU as its size. Never below JOINSCOPE_INGEST_MAX_BYTES. */
-  JOINSCOPE_INGEST_BYTE_BUDGET: z.coerce.number().int().min(4096).default(32 * 1024 * 1024),
+  /** Bytes of upload bodies accepted per agent token per minute, enforced in 2-second slices (HTTP 429 above): bounds the
+   * parsing work one token can cause, without bursts, since a worst-case body costs about as much CPU as its size. */
+  JOINSCOPE_INGEST_BYTES_PER_MINUTE: z.coerce.number().int().min(4096).default(32 * 1024 * 1024),
   /** Minutes between scheduled delta syncs; 0 turns the scheduler off. */
   JOINSCOPE_SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(15),
   /** Tolerance between DeviceCertificateValidity start and registrationDateTime (domain.md §6). */

@@ -23,12 +23,15 @@ const authFailures = new RateLimiterMemory({
 });
 
 /**
- * Bytes per token per window. Counting uploads alone let one token send 600 one-megabyte bodies a minute, and reading
- * and parsing those kept the server's thread busy enough to delay every other agent's upload (issue 14). Real reports
- * are 6–15 KB, so the default (32 MiB a minute) is 50 full-size reports, or thousands of real ones.
+ * Bytes per token, as a rate. Counting uploads alone let one token send 600 one-megabyte bodies a minute, and reading
+ * and parsing those kept the server's thread busy enough to delay every other agent's upload (issue 14). The budget is
+ * spent in 2-second slices, so a token cannot send a minute's worth at once either (a burst at the start of a minute
+ * window held the fleet's p95 at 74 ms in bench:agents); a slice always admits one body of the largest size. Real
+ * reports are 6–15 KB: the default (32 MiB a minute) is thousands of them.
  */
-const byteBudget = Math.max(config.JOINSCOPE_INGEST_BYTE_BUDGET, config.JOINSCOPE_INGEST_MAX_BYTES);
-const bytes = new RateLimiterMemory({ points: byteBudget, duration: config.JOINSCOPE_INGEST_RATE_WINDOW_SECONDS });
+const BYTE_SLICE_SECONDS = 2;
+const bytesPerSlice = Math.max(config.JOINSCOPE_INGEST_MAX_BYTES, Math.ceil((config.JOINSCOPE_INGEST_BYTES_PER_MINUTE * BYTE_SLICE_SECONDS) / 60));
+const bytes = new RateLimiterMemory({ points: bytesPerSlice, duration: BYTE_SLICE_SECONDS });
 
 export type RateLimitVerdict = { allowed: true; remaining: number } | { allowed: false; retryAfterSeconds: number };
 
@@ -62,7 +65,7 @@ export async function recordAuthFailure(clientAddress: string): Promise<void> {
 /** Whether `tokenId` may still send `declaredBytes` (or any body, when the length is not declared); spends nothing. */
 export async function checkByteBudget(tokenId: string, declaredBytes: number | null): Promise<RateLimitVerdict> {
   const res = await bytes.get(tokenId);
-  const remaining = byteBudget - (res?.consumedPoints ?? 0);
+  const remaining = bytesPerSlice - (res?.consumedPoints ?? 0);
   if (res !== null && (remaining <= 0 || (declaredBytes !== null && declaredBytes > remaining))) {
     return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) };
   }

@@ -68,7 +68,7 @@ export async function uploadReport(request: UploadRequest): Promise<ApiOutcome> 
 
 function refuseOverVolume(verdict: RateLimitVerdict): void {
   if (verdict.allowed) return;
-  throw new ApiError(429, "upload-volume-exceeded", `This token sent more upload data than its budget allows; retry in ${verdict.retryAfterSeconds} s`, undefined, {
+  throw new ApiError(429, "upload-volume-exceeded", `This token is sending upload data faster than its budget allows; retry in ${verdict.retryAfterSeconds} s`, undefined, {
     "Retry-After": String(verdict.retryAfterSeconds),
   });
 }

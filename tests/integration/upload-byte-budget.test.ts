@@ -6,8 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { sampleUpload } from "../setup/sample-reports";
 
-const BUDGET = 400 * 1024;
-process.env.JOINSCOPE_INGEST_BYTE_BUDGET = String(BUDGET);
+// 256 KiB a body; 1 MiB a minute is less than a body per 2-second slice, so each slice admits one full-size body.
+process.env.JOINSCOPE_INGEST_BYTES_PER_MINUTE = String(1024 * 1024);
 process.env.JOINSCOPE_INGEST_MAX_BYTES = String(256 * 1024);
 
 const { POST } = await import("@/app/api/v1/reports/route");
@@ -33,22 +33,24 @@ const send = (token: string, body: string) =>
   );
 
 describe("upload volume per token", () => {
-  it("refuses with 429 and Retry-After once a token has sent its budget of bytes, storing nothing; other tokens go on", async () => {
+  it("refuses with 429 and Retry-After a token sending faster than its byte rate, storing nothing; other tokens go on", async () => {
     const { token } = await createTenantWithToken(db);
-    const first = await send(token, uploadOfSize("PC-BIG-1", 180 * 1024));
-    expect(first.status).toBe(201);
-    const second = await send(token, uploadOfSize("PC-BIG-2", 180 * 1024));
-    expect(second.status).toBe(201);
+    expect((await send(token, uploadOfSize("PC-BIG-1", 180 * 1024))).status).toBe(201);
     const before = await countRows(db);
-    // 360 KiB spent of 400: the next full-size body does not fit, and is refused before it is read.
-    const refused = await send(token, uploadOfSize("PC-BIG-3", 180 * 1024));
+    // 180 KiB of this slice's 256 are spent: the next big body does not fit, and is refused before it is read.
+    const refused = await send(token, uploadOfSize("PC-BIG-2", 180 * 1024));
     expect(refused.status).toBe(429);
-    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    const retryAfter = Number(refused.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(2);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("upload-volume-exceeded");
     expect(await countRows(db)).toEqual(before);
     // A small real report still fits in what is left; another token has its own budget.
     expect((await send(token, JSON.stringify(sampleUpload({ hostname: "PC-SMALL" })))).status).toBe(201);
     const other = await createTenantWithToken(db);
     expect((await send(other.token, uploadOfSize("PC-OTHER", 180 * 1024))).status).toBe(201);
+    // After the slice, the token may send a full-size body again.
+    await new Promise((r) => setTimeout(r, 2_100));
+    expect((await send(token, uploadOfSize("PC-BIG-3", 180 * 1024))).status).toBe(201);
   });
 });
