@@ -25,6 +25,9 @@ const ConfigSchema = z.object({
   /** Uploads allowed per agent token per window (HTTP 429 with Retry-After above). */
   JOINSCOPE_INGEST_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
   JOINSCOPE_INGEST_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** Bytes of upload bodies accepted per agent token per minute, enforced in 2-second slices (HTTP 429 above): bounds the
+   * parsing work one token can cause, without bursts, since a worst-case body costs about as much CPU as its size. */
+  JOINSCOPE_INGEST_BYTES_PER_MINUTE: z.coerce.number().int().min(4096).default(32 * 1024 * 1024),
   /** Minutes between scheduled delta syncs; 0 turns the scheduler off. */
   JOINSCOPE_SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(15),
   /** Tolerance between DeviceCertificateValidity start and registrationDateTime (domain.md §6). */
@@ -39,6 +42,10 @@ const ConfigSchema = z.object({
   /** True only behind a reverse proxy that sets X-Forwarded-For/-Proto/-Host itself: otherwise those headers come
    * from the client and are ignored. */
   JOINSCOPE_TRUST_PROXY: boolean.default(false),
+  /** Failed agent authentications (no, unknown or revoked token) allowed per client address per window on the
+   * upload endpoint; above it the client gets 429 before its token is looked up. */
+  JOINSCOPE_INGEST_AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).default(30),
+  JOINSCOPE_INGEST_AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Hosts a "custom" cloud may point at besides the national clouds' own (lib/graph/clouds.ts): comma-separated
    * `host` (any port) or `host:port` entries. Empty by default: then only the national clouds are reachable. */
   JOINSCOPE_ALLOWED_CLOUD_HOSTS: z

@@ -1,4 +1,5 @@
 import type { ParsedDsregcmd } from "@/lib/reports/types";
+import { limitSectionsForDisplay } from "@/lib/ui/limit-report-display";
 import { formatAbsoluteTime } from "@/lib/ui/format-time";
 import { JOIN_TYPE_LABEL } from "@/lib/ui/join-type";
 import type { ReactNode } from "react";
@@ -81,15 +82,26 @@ export function KeyFacts({ report }: { report: ParsedDsregcmd }) {
   );
 }
 
-/** Every section exactly as dsregcmd printed it, in order, unknown sections included. */
-export function ReportSections({ report }: { report: ParsedDsregcmd }) {
+/**
+ * Every section as dsregcmd printed it, in order, unknown sections included, up to the page's limits
+ * (lib/ui/limit-report-display.ts); beyond them, a note and `rawHref`, where the whole capture is.
+ */
+export function ReportSections({ report, rawHref }: { report: ParsedDsregcmd; rawHref?: string }) {
+  const shown = limitSectionsForDisplay(report.sections);
+  const rawLink = rawHref ? (
+    <a href={rawHref} className="underline hover:text-slate-900 dark:hover:text-slate-100">
+      the raw text
+    </a>
+  ) : (
+    "the raw text"
+  );
   return (
     <section aria-labelledby="parsed-sections">
       <h2 id="parsed-sections" className="mb-3 text-sm font-semibold text-slate-900 dark:text-slate-100">
         dsregcmd /status, section by section
       </h2>
       <div className="grid items-start gap-4 xl:grid-cols-2">
-        {report.sections.map((section, i) => (
+        {shown.sections.map((section, i) => (
           <section key={`${section.name}-${i}`} aria-label={section.name} className="card min-w-0 overflow-hidden">
             <h3 className="border-b border-slate-100 bg-slate-50 px-4 py-2 text-[13px] font-semibold text-slate-800 dark:border-slate-800 dark:bg-slate-800/40 dark:text-slate-200">
               {section.name}
@@ -108,9 +120,21 @@ export function ReportSections({ report }: { report: ParsedDsregcmd }) {
                 ))}
               </dl>
             )}
+            {section.hiddenFields > 0 ? (
+              <p className="border-t border-slate-100 px-4 py-2 text-xs text-slate-500 dark:border-slate-800 dark:text-slate-400">
+                {section.hiddenFields.toLocaleString("en-US")} more fields not shown; see {rawLink}.
+              </p>
+            ) : null}
           </section>
         ))}
       </div>
+      {shown.truncated ? (
+        <p role="note" className="mt-3 text-xs text-slate-500 dark:text-slate-400">
+          This report is larger than a dsregcmd /status capture
+          {shown.hiddenSections > 0 ? ` (${shown.hiddenSections.toLocaleString("en-US")} more sections not shown)` : ""}; only its start is shown here.
+          The whole capture is in {rawLink}.
+        </p>
+      ) : null}
     </section>
   );
 }

@@ -17,6 +17,15 @@ export type AuthenticateResult =
   | { ok: true; agent: AgentIdentity }
   | { ok: false; error: { code: "missing-token" | "invalid-token" | "revoked-token"; message: string } };
 
+/**
+ * The stored form (SHA-256) of a well-formed bearer token, or null: what per-token limits key on before the token is
+ * looked up, so a token over its budget costs no database query.
+ */
+export function presentedTokenHash(authorization: string | null): string | null {
+  const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
+  return token && isWellFormedAgentToken(token) ? hashAgentToken(token) : null;
+}
+
 /** Reads `Authorization: Bearer jsa_…`. Never logs or echoes the token. */
 export async function authenticateAgentToken(direct: DirectDb, authorization: string | null): Promise<AuthenticateResult> {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");

@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { uploadReport } from "@/lib/ingest/upload-endpoint";
 import { ApiError } from "./api-error";
 import { errorOutcome, type ApiOutcome } from "./api-outcome";
+import { clientAddress } from "./client-address";
 import { transportSecurityHeaders } from "./public-origin";
 import { bodyTooLarge } from "./read-json-body";
 import { NON_PAGE_CONTENT_SECURITY_POLICY, STATIC_SECURITY_HEADERS } from "./security-headers";
@@ -25,6 +26,7 @@ export const handleFastPath: FastPathHandler = (req, res) => {
   const requestId = headerValue(req, "x-request-id")?.slice(0, 64) || randomUUID();
   uploadReport({
     authorization: headerValue(req, "authorization"),
+    clientAddress: clientAddress({ remoteAddress: req.socket.remoteAddress, forwardedFor: headerValue(req, "x-forwarded-for") }),
     contentType: headerValue(req, "content-type"),
     contentLength: headerValue(req, "content-length"),
     readBody: (maxBytes) => readNodeBody(req, maxBytes),

@@ -3,15 +3,15 @@ import { randomUUID } from "node:crypto";
 import type { AgentIdentity } from "@/lib/agent-tokens/authenticate-agent-token";
 import type { Db, Prisma } from "@/lib/db/client";
 import { directDb, insertStatements, type ColumnKind, type Statement } from "@/lib/db/direct";
-import { parseDsregcmd } from "@/lib/reports/parse-dsregcmd";
 import type { ParsedDsregcmd } from "@/lib/reports/types";
 import { evaluateReportRules } from "@/lib/rules/evaluate-report-rules";
 import { SEVERITY_ORDER, type Finding } from "@/lib/rules/types";
 import { enqueueFindingsEvaluation } from "@/lib/findings/findings-queue";
 import { deriveSecret } from "@/lib/crypto/secret-box";
 import { hashReportContent } from "./content-hash";
-import { accountNames, protectUserNames } from "./redact-user-names";
-import { ReportUploadSchema, type ReportUpload } from "./upload-schema";
+import { parseUpload } from "./parse-upload";
+import type { ReportUpload } from "./upload-schema";
+import { validateUpload, type UploadError } from "./validate-upload";
 
 export interface IngestedReport {
   reportId: string;
@@ -21,11 +21,7 @@ export interface IngestedReport {
   findings: Finding[];
 }
 
-export type IngestError = {
-  code: "invalid-body" | "invalid-dsregcmd" | "invalid-dsregcmd-system";
-  message: string;
-  details?: unknown;
-};
+export type IngestError = UploadError;
 
 export type IngestResult = { ok: true; report: IngestedReport } | { ok: false; error: IngestError };
 
@@ -44,35 +40,14 @@ export interface IngestOptions {
  */
 export async function ingestReport(db: Db, options: IngestOptions): Promise<IngestResult> {
   const now = options.now ?? new Date();
-  const body = ReportUploadSchema.safeParse(options.body);
-  if (!body.success) {
-    return {
-      ok: false,
-      error: {
-        code: "invalid-body",
-        message: "The upload does not match the report schema",
-        details: body.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-      },
-    };
-  }
-  const contentHash = hashReportContent(body.data);
+  // Schema and line limits first: nothing below runs per line on an upload that passes them (issue 14).
+  const validated = validateUpload(options.body);
+  if (!validated.ok) return validated;
+  const contentHash = hashReportContent(validated.upload);
   const redact = options.agent.redactUserNames ?? (await tenantRedacts(db, options.agent.tenantRef));
-  const upload = redact ? redactUpload(body.data, deriveSecret(`redact:${options.agent.tenantRef}`)) : body.data;
-  const parsed = parseDsregcmd(upload.dsregcmd);
-  if (!parsed.ok) {
-    return { ok: false, error: { code: "invalid-dsregcmd", message: `dsregcmd: ${parsed.error.message}`, details: { reason: parsed.error.code } } };
-  }
-  let system: ParsedDsregcmd | null = null;
-  if (upload.dsregcmdSystem) {
-    const parsedSystem = parseDsregcmd(upload.dsregcmdSystem);
-    if (!parsedSystem.ok) {
-      return {
-        ok: false,
-        error: { code: "invalid-dsregcmd-system", message: `dsregcmdSystem: ${parsedSystem.error.message}`, details: { reason: parsedSystem.error.code } },
-      };
-    }
-    system = parsedSystem.report;
-  }
+  const parsed = parseUpload(validated.upload, redact ? deriveSecret(`redact:${options.agent.tenantRef}`) : null);
+  if (!parsed.ok) return parsed;
+  const { upload, system } = parsed;
 
   const report = parsed.report;
   const findings = evaluateReportRules({
@@ -237,15 +212,4 @@ function isUniqueViolation(error: unknown): boolean {
 async function tenantRedacts(db: Db, tenantRef: string): Promise<boolean> {
   const t = await db.tenant.findUnique({ where: { id: tenantRef }, select: { redactUserNames: true } });
   return t?.redactUserNames === true;
-}
-
-/** The tenant asked that user names never be stored: redact before parsing, so no stored copy holds them. */
-function redactUpload(upload: ReportUpload, salt: string): ReportUpload {
-  const accounts = accountNames([upload.dsregcmd, upload.dsregcmdSystem]);
-  return {
-    ...upload,
-    dsregcmd: protectUserNames(upload.dsregcmd, accounts, salt),
-    dsregcmdSystem: upload.dsregcmdSystem ? protectUserNames(upload.dsregcmdSystem, accounts, salt) : upload.dsregcmdSystem,
-    events: upload.events?.map((e) => ({ ...e, message: protectUserNames(e.message, accounts, salt) })),
-  };
 }

@@ -11,11 +11,71 @@ const limiter = new RateLimiterMemory({
   duration: config.JOINSCOPE_INGEST_RATE_WINDOW_SECONDS,
 });
 
+/**
+ * Failed authentications per client address (issue 14: 1,000 unknown-token requests went through in under a second,
+ * each a database lookup). Spent only by failures; a client that has spent its budget is refused before its token is
+ * looked up, whatever the token. OWASP's advice for credential guessing:
+ * https://cheatsheetseries.owasp.org/cheatsheets/Authentication_Cheat_Sheet.html#protect-against-automated-attacks
+ */
+const authFailures = new RateLimiterMemory({
+  points: config.JOINSCOPE_INGEST_AUTH_FAILURE_LIMIT,
+  duration: config.JOINSCOPE_INGEST_AUTH_FAILURE_WINDOW_SECONDS,
+});
+
+/**
+ * Bytes per token, as a rate. Counting uploads alone let one token send 600 one-megabyte bodies a minute, and reading
+ * and parsing those kept the server's thread busy enough to delay every other agent's upload (issue 14). The budget is
+ * spent in 2-second slices, so a token cannot send a minute's worth at once either (a burst at the start of a minute
+ * window held the fleet's p95 at 74 ms in bench:agents); a slice always admits one body of the largest size. Real
+ * reports are 6–15 KB: the default (32 MiB a minute) is thousands of them.
+ */
+const BYTE_SLICE_SECONDS = 2;
+const bytesPerSlice = Math.max(config.JOINSCOPE_INGEST_MAX_BYTES, Math.ceil((config.JOINSCOPE_INGEST_BYTES_PER_MINUTE * BYTE_SLICE_SECONDS) / 60));
+const bytes = new RateLimiterMemory({ points: bytesPerSlice, duration: BYTE_SLICE_SECONDS });
+
 export type RateLimitVerdict = { allowed: true; remaining: number } | { allowed: false; retryAfterSeconds: number };
 
 export async function consumeUploadBudget(tokenId: string): Promise<RateLimitVerdict> {
   try {
     const res = await limiter.consume(tokenId, 1);
+    return { allowed: true, remaining: res.remainingPoints };
+  } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) {
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
+    }
+    throw rejection;
+  }
+}
+
+/** Whether `clientAddress` may still try to authenticate; spends nothing. */
+export async function checkAuthFailureBudget(clientAddress: string): Promise<RateLimitVerdict> {
+  const res = await authFailures.get(clientAddress);
+  if (res !== null && res.consumedPoints >= config.JOINSCOPE_INGEST_AUTH_FAILURE_LIMIT) {
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) };
+  }
+  return { allowed: true, remaining: config.JOINSCOPE_INGEST_AUTH_FAILURE_LIMIT - (res?.consumedPoints ?? 0) };
+}
+
+/** Records one failed authentication from `clientAddress`. */
+export async function recordAuthFailure(clientAddress: string): Promise<void> {
+  // penalty() adds a point without rejecting once the budget is spent (consume() would throw a RateLimiterRes).
+  await authFailures.penalty(clientAddress, 1);
+}
+
+/** Whether `tokenId` may still send `declaredBytes` (or any body, when the length is not declared); spends nothing. */
+export async function checkByteBudget(tokenId: string, declaredBytes: number | null): Promise<RateLimitVerdict> {
+  const res = await bytes.get(tokenId);
+  const remaining = bytesPerSlice - (res?.consumedPoints ?? 0);
+  if (res !== null && (remaining <= 0 || (declaredBytes !== null && declaredBytes > remaining))) {
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) };
+  }
+  return { allowed: true, remaining };
+}
+
+/** Spends `size` bytes of `tokenId`'s budget; refused (nothing spent beyond the budget matters) when it is over. */
+export async function consumeByteBudget(tokenId: string, size: number): Promise<RateLimitVerdict> {
+  try {
+    const res = await bytes.consume(tokenId, Math.max(1, size));
     return { allowed: true, remaining: res.remainingPoints };
   } catch (rejection) {
     if (rejection instanceof RateLimiterRes) {

@@ -412,3 +412,33 @@ describe("rejections", () => {
     expect(performance.now() - started).toBeLessThan(2_000);
   });
 });
+
+describe("limits on lines, fields and sections (ten times the largest real capture)", () => {
+  const real = fixtureText("win11-24h2-hybrid-full.txt");
+
+  it("reads the largest real capture, which is well inside every limit", () => {
+    const { report } = parseOk(real);
+    expect(real.split("\n").length).toBeLessThan(150);
+    expect(report.sections.length).toBeLessThanOrEqual(10);
+    expect(report.sections.reduce((n, s) => n + s.fields.length, 0)).toBeLessThan(100);
+  });
+
+  it("refuses more than 1,500 lines, naming the limit, even when every extra line is blank", () => {
+    for (const eol of ["\n", "\r\n", "\r"]) {
+      const result = parseDsregcmd(real + eol.repeat(200_000));
+      expect(result.ok).toBe(false);
+      if (result.ok) continue;
+      expect(result.error).toMatchObject({ code: "too-many-lines", limit: 1_500 });
+      expect(result.error.message).toContain("1,500 lines");
+    }
+    expect(parseDsregcmd(real + "\r\n".repeat(1_300)).ok).toBe(true);
+  });
+
+  it("refuses more than 1,000 fields and more than 100 sections", () => {
+    const fields = parseDsregcmd(real + Array.from({ length: 1_000 }, (_, i) => `        Extra${i} : value`).join("\n"));
+    expect(!fields.ok && fields.error).toMatchObject({ code: "too-many-fields", limit: 1_000 });
+    const rule = "+" + "-".repeat(70) + "+";
+    const sections = parseDsregcmd(real + Array.from({ length: 100 }, (_, i) => `${rule}\n| Extra ${i} |\n${rule}`).join("\n"));
+    expect(!sections.ok && sections.error).toMatchObject({ code: "too-many-sections", limit: 100 });
+  });
+});

@@ -10,6 +10,7 @@
  * One pass over the lines, no regular expression runs over the whole text.
  */
 import { checkControlCharacters, decodeReportTextKeepingLineEndings } from "./decode-report-text";
+import { checkLineCount, REPORT_LIMITS, tooMany, type ReportLimitError } from "./report-limits";
 import type { DsregField, DsregSection, JoinType, ParsedDsregcmd, ParseResult } from "./types";
 
 /** Real reports are 2–15 KiB; anything near this limit is not a single dsregcmd capture. */
@@ -18,6 +19,8 @@ export const DEFAULT_MAX_BYTES = 512 * 1024;
 export interface ParseDsregcmdOptions {
   /** Reject inputs larger than this many bytes (UTF-8 bytes for strings). Default 512 KiB. */
   maxBytes?: number;
+  /** Reject inputs with more lines, fields or sections than these (./report-limits.ts). */
+  limits?: { maxLines: number; maxFields: number; maxSections: number };
 }
 
 const DEVICE_STATE = "device state";
@@ -75,8 +78,12 @@ export function parseDsregcmd(input: Uint8Array | string, options: ParseDsregcmd
   const decoded = decodeReportTextKeepingLineEndings(input, { checkControlCharacters: false });
   if (!decoded.ok) return { ok: false, error: decoded.error };
   const text = decoded.text;
+  const limits = options.limits ?? REPORT_LIMITS;
+  const tooManyLines = checkLineCount(text, limits.maxLines);
+  if (tooManyLines) return { ok: false, error: tooManyLines };
 
-  const scan = scanSections(text);
+  const scan = scanSections(text, limits);
+  if ("code" in scan) return { ok: false, error: scan };
   const deviceState = findDeviceState(scan.sections);
   if (!deviceState) {
     const binary = checkControlCharacters(text);
@@ -148,7 +155,8 @@ class LineScanner {
   }
 }
 
-function scanSections(text: string): Scan {
+function scanSections(text: string, limits: { maxFields: number; maxSections: number }): Scan | ReportLimitError {
+  let fieldCount = 0;
   const sections: DsregSection[] = [];
   const warnings: string[] = [];
   let current: DsregSection | null = null;
@@ -181,7 +189,7 @@ function scanSections(text: string): Scan {
       if (current === null && preamble !== null) keepPreamble(preamble, sections, warnings);
       preamble = null;
       current = { name, fields: [] };
-      sections.push(current);
+      if (sections.push(current) > limits.maxSections) return tooMany("too-many-sections", "sections", limits.maxSections);
       from = line.next;
       if (line.moveTo(from) && isRule(text, skipSpaces(text, line.start, line.end), line.end)) from = line.next;
       continue;
@@ -192,6 +200,7 @@ function scanSections(text: string): Scan {
       if (flatLayout === null && field.key === "AzureAdJoined") flatLayout = !fieldWasSpaced;
       const target = current ?? (preamble ??= { name: "Device State", fields: [] });
       target.fields.push(field);
+      if (++fieldCount > limits.maxFields) return tooMany("too-many-fields", "fields", limits.maxFields);
       last = field;
       lastEndsWithSpace = isSpace(text.charCodeAt(end - 1));
       continue;

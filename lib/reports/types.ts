@@ -51,11 +51,11 @@ export interface ParsedDsregcmd {
   sections: DsregSection[];
 }
 
-export type ParseErrorCode = "empty" | "binary" | "not-dsregcmd" | "too-large";
+export type ParseErrorCode = "empty" | "binary" | "not-dsregcmd" | "too-large" | "too-many-lines" | "too-many-fields" | "too-many-sections";
 
 export type ParseResult =
   | { ok: true; report: ParsedDsregcmd; warnings: string[] }
-  | { ok: false; error: { code: ParseErrorCode; message: string } };
+  | { ok: false; error: { code: ParseErrorCode; message: string; /** The limit passed, for the too-* codes. */ limit?: number } };
 
 /** One AAD Operational / User Device Registration event as an agent uploads it. */
 export interface AgentEvent {

@@ -356,7 +356,8 @@ function Get-AccountNames([string[]]$Texts) {
     $accounts = @()
     foreach ($text in $Texts) {
         if (-not $text) { continue }
-        foreach ($m in [regex]::Matches($text, '(?m)^\s*Executing Account Name\s*:\s*([^,\r\n]+)')) { $accounts += $m.Groups[1].Value.Trim() }
+        # [ \t]*, not \s*: with (?m), ^\s* crosses line breaks and walks every blank line from every line start.
+        foreach ($m in [regex]::Matches($text, '(?m)^[ \t]*Executing Account Name[ \t]*:[ \t]*([^,\r\n]+)')) { $accounts += $m.Groups[1].Value.Trim() }
     }
     return $accounts
 }

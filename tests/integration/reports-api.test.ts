@@ -62,6 +62,9 @@ async function settledCounts() {
   return countRows(db);
 }
 
+type Upload = ReturnType<typeof sampleUpload>;
+const withEvent = (u: Upload, change: Record<string, unknown>) => ({ ...u, events: [{ ...(u.events[0] as object), ...change }] });
+
 async function errorOf(res: Response) {
   const body = (await res.json()) as { error: { code: string; message: string; details?: unknown } };
   expect(typeof body.error.message).toBe("string");
@@ -215,7 +218,7 @@ describe.each(TRANSPORTS)("POST /api/v1/reports through $name", (transport) => {
       ["a bad capturedAt", { ...sampleUpload(), capturedAt: "yesterday" }, "invalid-body"],
       ["prose instead of dsregcmd", { ...sampleUpload(), dsregcmd: "Hi helpdesk, my laptop says I can't access Outlook. Thanks, Jo" }, "invalid-dsregcmd"],
       ["ipconfig output instead of dsregcmd", { ...sampleUpload(), dsregcmd: "Windows IP Configuration\r\n\r\n   Host Name . . . . . . . . . . . . : PC-0142\r\n" }, "invalid-dsregcmd"],
-      ["a broken SYSTEM capture", { ...sampleUpload(), dsregcmdSystem: "\u0000\u0001\u0002binary" }, "invalid-dsregcmd-system"],
+      ["a broken SYSTEM capture", { ...sampleUpload(), dsregcmdSystem: "\u0001\u0002\u0003\u0004\u0005\u0006binary" }, "invalid-dsregcmd-system"],
     ])("400 for %s", async (_name, body, code) => {
       const { token: t } = await createTenantWithToken(db);
       const before = await settledCounts();
@@ -232,6 +235,55 @@ describe.each(TRANSPORTS)("POST /api/v1/reports through $name", (transport) => {
       const error = await errorOf(res);
       const paths = (error.details as { path: string }[]).map((d) => d.path);
       expect(paths).toEqual(expect.arrayContaining(["hostname", "events.0.id", "events.0.time"]));
+    });
+
+    // PostgreSQL's text type cannot hold NUL (the insert failed: a 500), and a lone surrogate has no UTF-8 form.
+    it.each([
+      ["agentVersion", (u: Upload) => ({ ...u, agentVersion: "1.0\u0000" }), "must not contain NUL"],
+      ["osBuild", (u: Upload) => ({ ...u, osBuild: "10.0.26100.1\u0000" }), "must not contain NUL"],
+      ["computerDn", (u: Upload) => ({ ...u, computerDn: "CN=PC\u0000,DC=contoso,DC=com" }), "must not contain NUL"],
+      ["hostname", (u: Upload) => ({ ...u, hostname: "PC-0142\u0000" }), "must not contain NUL"],
+      ["events.0.message", (u: Upload) => withEvent(u, { message: "x\u0000y" }), "must not contain NUL"],
+      ["events.0.level", (u: Upload) => withEvent(u, { level: "Error\ud800" }), "unpaired UTF-16 surrogates"],
+      ["events.0.task", (u: Upload) => withEvent(u, { task: "\udc00" }), "unpaired UTF-16 surrogates"],
+      ["events.0.log", (u: Upload) => withEvent(u, { log: "Microsoft-Windows-AAD/Operational\u0000" }), "must not contain NUL"],
+      ["dsregcmd", (u: Upload) => ({ ...u, dsregcmd: u.dsregcmd + "\ud83d" }), "unpaired UTF-16 surrogates"],
+      ["dsregcmdSystem", (u: Upload) => ({ ...u, dsregcmdSystem: u.dsregcmd + "\u0000" }), "must not contain NUL"],
+    ])("400 naming %s when it holds a NUL or a lone surrogate", async (path, change, reason) => {
+      const { token: t } = await createTenantWithToken(db);
+      const before = await settledCounts();
+      const res = await post(change(sampleUpload({ hostname: "PC-TEXT" })), { token: t });
+      expect(res.status).toBe(400);
+      const error = await errorOf(res);
+      expect(error.code).toBe("invalid-body");
+      expect(error.details).toContainEqual({ path, message: expect.stringContaining(reason) });
+      expect(await countRows(db)).toEqual(before);
+    });
+
+    it("400 naming the line limit for a capture of 60,000 short lines, before redaction or parsing", async () => {
+      const { token: t } = await createTenantWithToken(db);
+      const before = await settledCounts();
+      for (const [field, code] of [["dsregcmd", "invalid-dsregcmd"], ["dsregcmdSystem", "invalid-dsregcmd-system"]] as const) {
+        const res = await post({ ...sampleUpload({ hostname: "PC-LINES" }), [field]: sampleDsregcmd() + "a : b\r\n".repeat(60_000) }, { token: t });
+        expect(res.status).toBe(400);
+        const error = await errorOf(res);
+        expect(error).toMatchObject({ code, details: { reason: "too-many-lines", limit: 1_500 } });
+        expect(error.message).toContain("1,500 lines");
+      }
+      expect(await countRows(db)).toEqual(before);
+    });
+
+    it("400 for unknown keys names at most five of them, and how many there were", async () => {
+      const { token: t } = await createTenantWithToken(db);
+      const extra = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`junk${i}${"x".repeat(i === 0 ? 500 : 0)}`, i]));
+      const res = await post({ ...sampleUpload(), ...extra }, { token: t });
+      expect(res.status).toBe(400);
+      const error = await errorOf(res);
+      const detail = (error.details as { path: string; message: string; keys?: string[]; count?: number }[]).find((d) => d.keys);
+      expect(detail?.count).toBe(40);
+      expect(detail?.keys).toHaveLength(5);
+      expect(detail?.message).toMatch(/and 35 more$/);
+      expect(JSON.stringify(error).length).toBeLessThan(1_000);
     });
 
     it("415 for a non-JSON content type", async () => {
@@ -281,5 +333,30 @@ describe("tenants that redact user names", () => {
     // A retry of the same upload is still recognised as the same report.
     const again = await post(upload, { token });
     expect(again.status).toBe(200);
+  });
+});
+
+describe("tenants that redact user names: bounded work", () => {
+  const post = (body: unknown, token: string) =>
+    TRANSPORTS[0]!.send(JSON.stringify(body), { "content-type": "application/json", authorization: `Bearer ${token}` });
+
+  it("400 naming the limit for 40,000 distinct user names in 400 KB (54 s with the event loop blocked before)", async () => {
+    const { token, tenantRef } = await createTenantWithToken(db, { tenantId: "12345678-1234-4234-8234-123456789abd", name: "Redacting 2" });
+    await db.tenant.update({ where: { id: tenantRef }, data: { redactUserNames: true } });
+    const before = await settledCounts();
+    const names = Array.from({ length: 400 }, (_, line) =>
+      `    Server Message : ${Array.from({ length: 100 }, (_, i) => `u${(line * 100 + i).toString(36)}@c.io`).join(" ")}`,
+    ).join("\r\n");
+    const res = await post({ ...sampleUpload({ hostname: "PC-NAMES" }), dsregcmd: `${sampleDsregcmd()}\r\n${names}\r\n` }, token);
+    expect(res.status).toBe(400);
+    expect(await errorOf(res)).toMatchObject({ code: "too-many-user-names", details: { limit: 1_000 } });
+    expect(await countRows(db)).toEqual(before);
+    // Below the limit the same kind of report is stored, with no name left in it.
+    const fewer = names.split("\r\n").slice(0, 9).join("\r\n");
+    const ok = await post({ ...sampleUpload({ hostname: "PC-NAMES" }), dsregcmd: `${sampleDsregcmd()}\r\n${fewer}\r\n` }, token);
+    expect(ok.status).toBe(201);
+    const { reportId } = (await ok.json()) as { reportId: string };
+    const row = await db.deviceReport.findUniqueOrThrow({ where: { id: reportId }, select: { dsregcmdText: true } });
+    expect(row.dsregcmdText).not.toMatch(/\bu[0-9a-z]+@c\.io/);
   });
 });

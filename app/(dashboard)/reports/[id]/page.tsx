@@ -6,6 +6,7 @@ import { db } from "@/lib/db/client";
 import { findDeviceReport } from "@/lib/queries/find-device-report";
 import { formatAbsoluteTime } from "@/lib/ui/format-time";
 import { joinTypeShort } from "@/lib/ui/join-type";
+import { limitRawTextForDisplay } from "@/lib/ui/limit-report-display";
 import { DataTable, TBody, Td, Th, THead } from "../../../_components/data-table";
 import { FindingList } from "../../../_components/finding-card";
 import { KeyFacts, ReportSections } from "../../../_components/parsed-report";
@@ -87,7 +88,7 @@ export default async function ReportPage({ params }: { params: Params }) {
       </section>
 
       {report.parsed ? <KeyFacts report={report.parsed} /> : null}
-      {report.parsed ? <ReportSections report={report.parsed} /> : <p className="text-slate-500">The stored parse of this report could not be read; the raw text is below.</p>}
+      {report.parsed ? <ReportSections report={report.parsed} rawHref={`/reports/${report.id}/raw`} /> : <p className="text-slate-500">The stored parse of this report could not be read; the raw text is below.</p>}
 
       <section aria-labelledby="events-heading">
         <h2 id="events-heading" className="mb-3 text-sm font-semibold">
@@ -119,8 +120,8 @@ export default async function ReportPage({ params }: { params: Params }) {
         )}
       </section>
 
-      <RawText title="Raw dsregcmd /status (user session)" text={report.dsregcmdText} />
-      {report.systemText ? <RawText title="Raw dsregcmd /status (SYSTEM or elevated)" text={report.systemText} /> : null}
+      <RawText title="Raw dsregcmd /status (user session)" text={report.dsregcmdText} href={`/reports/${report.id}/raw`} />
+      {report.systemText ? <RawText title="Raw dsregcmd /status (SYSTEM or elevated)" text={report.systemText} href={`/reports/${report.id}/raw?capture=system`} /> : null}
     </div>
   );
 }
@@ -134,7 +135,9 @@ function Meta({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-function RawText({ title, text }: { title: string; text: string }) {
+/** The start of a capture (lib/ui/limit-report-display.ts), with a link to the whole text when it is longer. */
+function RawText({ title, text, href }: { title: string; text: string; href: string }) {
+  const shown = limitRawTextForDisplay(text);
   return (
     <details className="card group overflow-hidden">
       <summary className="cursor-pointer list-none px-5 py-3 text-sm font-semibold select-none hover:bg-slate-50 dark:hover:bg-slate-800/40">
@@ -143,7 +146,13 @@ function RawText({ title, text }: { title: string; text: string }) {
         </span>
         {title}
       </summary>
-      <pre className="max-h-[32rem] overflow-auto border-t border-slate-200 bg-slate-50 px-5 py-4 font-mono text-xs leading-5 dark:border-slate-800 dark:bg-slate-950">{text}</pre>
+      <pre className="max-h-[32rem] overflow-auto border-t border-slate-200 bg-slate-50 px-5 py-4 font-mono text-xs leading-5 dark:border-slate-800 dark:bg-slate-950">{shown.text}</pre>
+      <p className="border-t border-slate-200 px-5 py-2 text-xs text-slate-500 dark:border-slate-800 dark:text-slate-400">
+        {shown.hiddenChars > 0 ? `${shown.hiddenChars.toLocaleString("en-US")} more characters not shown. ` : null}
+        <a href={href} className="underline hover:text-slate-900 dark:hover:text-slate-100">
+          Open the raw text
+        </a>
+      </p>
     </details>
   );
 }

@@ -1,5 +1,6 @@
 import { ApiError } from "@/lib/http/api-error";
 import { apiHandler, toNextResponse } from "@/lib/http/api-handler";
+import { clientAddressFromHeaders } from "@/lib/http/client-address";
 import { readLimited } from "@/lib/http/read-json-body";
 import { uploadReport } from "@/lib/ingest/upload-endpoint";
 
@@ -14,6 +15,7 @@ export const POST = apiHandler(async (request) =>
   toNextResponse(
     await uploadReport({
       authorization: request.headers.get("authorization"),
+      clientAddress: clientAddressFromHeaders(request.headers),
       contentType: request.headers.get("content-type"),
       contentLength: request.headers.get("content-length"),
       readBody: async (maxBytes) => {

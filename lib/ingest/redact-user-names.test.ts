@@ -1,0 +1,118 @@
+import { describe, expect, it } from "vitest";
+import { AGENT_FIXTURES, readAgentFixture } from "@/lib/agent/agent-fixtures";
+import { decodeReportText } from "@/lib/reports/decode-report-text";
+import { FIXTURES, readFixture } from "@/lib/reports/fixtures";
+import { accountNames, protectUserNames, REDACTION_LIMITS, userToken, UserNameRedactor } from "./redact-user-names";
+
+/**
+ * Protect-UserNames exactly as public/agent/Invoke-JoinScopeAgent.ps1 runs it (one regular expression per name
+ * over the whole text), as the reference the one-pass version must agree with. Quadratic: realistic input only.
+ */
+function scriptProtectUserNames(text: string, accounts: string[], salt: string): string {
+  const W = String.raw`\p{L}\p{Mn}\p{Nd}\p{Pc}`;
+  const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  for (const account of accounts) {
+    const slash = account.indexOf("\\");
+    if (slash < 0) continue;
+    const name = account.slice(slash + 1);
+    if (name.toUpperCase() === "SYSTEM" || name.endsWith("$") || /^user-[0-9a-f]{6}$/.test(name)) continue;
+    text = text.replace(new RegExp(String.raw`(?<=\\)${esc(name)}(?![${W}.\-])`, "giu"), userToken(name, salt));
+  }
+  const upn = new RegExp(String.raw`(?<![${W}.%+'\-])([${W}.%+'\-]+)@((?:[A-Za-z0-9\-]+\.)+[A-Za-z]{2,})`, "gu");
+  const names = [...new Set([...text.matchAll(upn)].map((m) => m[1]!))].sort();
+  for (const name of names) {
+    if (/^user-[0-9a-f]{6}$/.test(name)) continue;
+    text = text.replace(new RegExp(String.raw`(?<![${W}.%+'\-])${esc(name)}(?=@(?:[A-Za-z0-9\-]+\.)+[A-Za-z]{2,})`, "giu"), userToken(name, salt));
+  }
+  return text;
+}
+
+const salt = "s3cret";
+
+/** Every realistic text we have: the parser's fixtures and the agents' recorded payloads (captures and events). */
+function realisticTexts(): string[] {
+  const texts: string[] = [];
+  for (const f of FIXTURES) {
+    const d = decodeReportText(readFixture(f.file));
+    if (d.ok) texts.push(d.text, d.text.replace(/\n/g, "\r\n"));
+  }
+  for (const f of AGENT_FIXTURES) {
+    const body = JSON.parse(readAgentFixture(f.file).toString("utf8")) as { dsregcmd: string; dsregcmdSystem?: string; events: { message: string }[] };
+    texts.push(body.dsregcmd, ...(body.dsregcmdSystem ? [body.dsregcmdSystem] : []), ...body.events.map((e) => e.message));
+  }
+  return texts;
+}
+
+describe("protectUserNames in one pass", () => {
+  it("gives the script's output on every realistic text, with the accounts the script would find", () => {
+    const texts = realisticTexts();
+    expect(texts.length).toBeGreaterThan(30);
+    // Names that appear in the fixtures, plus local accounts with a space, an apostrophe and a non-ASCII letter,
+    // and a name that is a prefix of another.
+    const extra = ["CONTOSO\\jdoe", "PC-0142\\Jo Smith", "PC-0142\\Jo", "CONTOSO\\o'brien", "CONTOSO\\Jörg.Müller", "NT AUTHORITY\\SYSTEM", "CONTOSO\\PC-0142$"];
+    const sample = [
+      "Executing Account Name : PC-0142\\Jo Smith, jo.smith@contoso.com; PC-0142\\Jo; PC-0142\\JO SMITH; pc-0142\\jo.",
+      "user CONTOSO\\O'Brien signed in as o'brien@contoso.com and CONTOSO\\jörg.müller as Jörg.Müller@corp.contoso.com",
+      "a@b.co, x@a.bob@c.io, bob@c.io, mail a.b+c@contoso.com or user-0a1b2c@contoso.com; https://x.y/a@b.example",
+    ];
+    for (const text of [...texts, ...sample]) {
+      const accounts = [...accountNames([text]), ...extra];
+      expect(protectUserNames(text, accounts, salt)).toBe(scriptProtectUserNames(text, accounts, salt));
+    }
+  });
+
+  it("replaces a name with a space only where the whole name stands, the first account listed winning", () => {
+    const text = "PC\\Jo Smith and PC\\Jo and PC\\Johanna";
+    expect(protectUserNames(text, ["PC\\Jo", "PC\\Jo Smith"], salt)).toBe(`PC\\${userToken("Jo", salt)} Smith and PC\\${userToken("Jo", salt)} and PC\\Johanna`);
+    expect(protectUserNames(text, ["PC\\Jo Smith", "PC\\Jo"], salt)).toBe(`PC\\${userToken("Jo Smith", salt)} and PC\\${userToken("Jo", salt)} and PC\\Johanna`);
+  });
+
+  it("finds accounts on 1 MiB of blank lines (^\\s* with the m flag walked all of them from every line)", () => {
+    const blank = `Executing Account Name : CONTOSO\\jdoe\r\n${"\r\n".repeat(512 * 1024)}    Executing Account Name : CONTOSO\\adele`;
+    expect(accountNames([blank])).toEqual(["CONTOSO\\jdoe", "CONTOSO\\adele"]);
+    expect(accountNames(["\n".repeat(1024 * 1024)])).toEqual([]);
+  });
+
+  it("does not read an empty value's next line as the account", () => {
+    expect(accountNames(["    Executing Account Name :\r\n       DeviceId : 1234"])).toEqual([]);
+  });
+
+  it("redacts 40,000 distinct UPN-shaped strings and 8,000 accounts (minutes before: one pattern per name)", () => {
+    const upns = Array.from({ length: 40_000 }, (_, i) => `u${i.toString(36)}@c.io`).join(" ");
+    const out = protectUserNames(upns, [], salt);
+    const tokens = out.split(" ");
+    expect(tokens).toHaveLength(40_000);
+    // Six hex digits collide now and then among 40,000 names, so each is compared with its own token.
+    expect(tokens.every((t, i) => t === `${userToken(`u${i.toString(36)}`, salt)}@c.io`)).toBe(true);
+
+    const lines = Array.from({ length: 8_000 }, (_, i) => `Executing Account Name : CONTOSO\\u${i}`).join("\r\n");
+    const accounts = accountNames([lines]);
+    expect(accounts).toHaveLength(8_000);
+    const redacted = protectUserNames(lines, accounts, salt);
+    expect(redacted).not.toMatch(/CONTOSO\\u\d/);
+    expect(redacted.split("\r\n")[7_999]).toBe(`Executing Account Name : CONTOSO\\${userToken("u7999", salt)}`);
+  });
+});
+
+describe("UserNameRedactor's limits (the server's bound on one upload)", () => {
+  it("refuses more than 1,000 distinct names, counting each name once whatever its case and wherever it appears", () => {
+    const redactor = new UserNameRedactor([], salt, REDACTION_LIMITS);
+    const names = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `U${from + i}@contoso.com u${from + i}@contoso.com`).join(" ");
+    expect(redactor.protect(names(0, 600))).not.toBeNull();
+    expect(redactor.protect(names(0, 1_000))).not.toBeNull(); // the same 600 again, and 400 more: 1,000
+    expect(redactor.error).toBeNull();
+    expect(redactor.protect(names(1_000, 1_001))).toBeNull();
+    expect(redactor.error).toMatchObject({ code: "too-many-user-names", limit: 1_000 });
+    expect(redactor.protect("jdoe@contoso.com")).toBeNull();
+  });
+
+  it("refuses more than 16 distinct accounts, and leaves names that cannot be accounts alone", () => {
+    const accounts = Array.from({ length: 17 }, (_, i) => `CONTOSO\\user${i}`);
+    const redactor = new UserNameRedactor(accounts, salt, REDACTION_LIMITS);
+    expect(redactor.protect("CONTOSO\\user1")).toBeNull();
+    expect(redactor.error).toMatchObject({ code: "too-many-accounts", limit: 16 });
+    // Repeats and case variants are one account; SYSTEM, machine accounts and names with a backslash are none.
+    const fine = new UserNameRedactor([...Array(40).fill("CONTOSO\\jdoe"), "CONTOSO\\JDOE", "NT AUTHORITY\\SYSTEM", "CONTOSO\\PC$", "A\\b\\c"], salt, REDACTION_LIMITS);
+    expect(fine.protect("CONTOSO\\jdoe A\\b\\c")).toBe(`CONTOSO\\${userToken("jdoe", salt)} A\\b\\c`);
+  });
+});

@@ -1,0 +1,86 @@
+/**
+ * Failed authentication on the upload endpoint is limited per client address (issue 14, item 6). Its own file: the
+ * limiter lives in the process, and a client over its budget stays refused for the rest of the window.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POST } from "@/app/api/v1/reports/route";
+import { config } from "@/lib/config";
+import { db } from "@/lib/db/client";
+import { CLIENT_ADDRESS_HEADER } from "@/lib/http/client-address";
+import { handleFastPath } from "@/lib/http/node-fast-path";
+import { countRows, createTenantWithToken } from "../setup/factories";
+import { sampleUpload } from "../setup/sample-reports";
+
+const LIMIT = config.JOINSCOPE_INGEST_AUTH_FAILURE_LIMIT;
+const UNKNOWN_TOKEN = `jsa_${"A".repeat(43)}`;
+
+function headers(token: string | null): Record<string, string> {
+  return { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) };
+}
+
+describe("failed authentications per client address", () => {
+  it("the Next.js route handler: 429 with Retry-After after the budget, before the token is looked up, per address", async () => {
+    const send = (token: string | null, address: string, hostname: string) =>
+      POST(
+        new Request("http://joinscope.test/api/v1/reports", {
+          method: "POST",
+          body: JSON.stringify(sampleUpload({ hostname })),
+          headers: { ...headers(token), [CLIENT_ADDRESS_HEADER]: address },
+        }),
+        { params: Promise.resolve({}) },
+      );
+    const { token } = await createTenantWithToken(db);
+    for (let i = 0; i < LIMIT; i++) {
+      const res = await send(i % 2 ? UNKNOWN_TOKEN : null, "198.51.100.7", "PC-GUESS");
+      expect(res.status).toBe(401);
+    }
+    const before = await countRows(db);
+    const refused = await send(UNKNOWN_TOKEN, "198.51.100.7", "PC-GUESS");
+    expect(refused.status).toBe(429);
+    const retryAfter = Number(refused.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(config.JOINSCOPE_INGEST_AUTH_FAILURE_WINDOW_SECONDS);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("too-many-failed-authentications");
+    // Even a valid token is not looked up from that address until the window passes.
+    const valid = await send(token, "198.51.100.7", "PC-VALID-BLOCKED");
+    expect(valid.status).toBe(429);
+    expect(await countRows(db)).toEqual(before);
+    // Another address is not affected.
+    expect((await send(token, "198.51.100.8", "PC-OTHER-OK")).status).toBe(201);
+    expect((await send(UNKNOWN_TOKEN, "198.51.100.8", "PC-OTHER")).status).toBe(401);
+  });
+
+  describe("the Node fast path over HTTP (the connection's address)", () => {
+    let server: Server;
+    let base = "";
+    beforeAll(
+      () =>
+        new Promise<void>((resolve) => {
+          server = createServer((req, res) => {
+            if (!handleFastPath(req, res)) res.writeHead(404).end();
+          }).listen(0, "127.0.0.1", () => {
+            base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+            resolve();
+          });
+        }),
+    );
+    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    it("429 after the budget, and X-Forwarded-For (no trusted proxy) does not move the client to another bucket", async () => {
+      const { token } = await createTenantWithToken(db);
+      const send = (t: string | null, forwardedFor?: string) =>
+        fetch(`${base}/api/v1/reports`, {
+          method: "POST",
+          body: JSON.stringify(sampleUpload({ hostname: "PC-FAST" })),
+          headers: { ...headers(t), ...(forwardedFor ? { "x-forwarded-for": forwardedFor } : {}) },
+        });
+      for (let i = 0; i < LIMIT; i++) expect((await send(UNKNOWN_TOKEN, `203.0.113.${i}`)).status).toBe(401);
+      const refused = await send(UNKNOWN_TOKEN, "203.0.113.250");
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+      expect((await send(token)).status).toBe(429);
+    });
+  });
+});
