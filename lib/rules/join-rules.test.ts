@@ -145,13 +145,17 @@ describe("healthy devices of every join type", () => {
   });
 });
 
+/** PC-0142 after Entra Connect hard-deleted its synced hybrid object: the report still shows the old registration. */
+const deletedHybridSubject = () =>
+  makeDeviceSubject({
+    report: makeSubjectReport({ parsed: deletedObjectReport() }),
+    directory: makeDirectoryObject({ deletedAt: "2025-03-08T22:10:00.000Z", deletedReason: "deleted" }),
+    history: [{ kind: "deleted", at: "2025-03-08T22:10:00.000Z", detail: { reason: "deleted", displayName: "PC-0142" } }],
+  });
+
 describe("object-deleted", () => {
   it("hybrid object hard-deleted while synced: Entra Connect most likely removed it", () => {
-    const subject = makeDeviceSubject({
-      report: makeSubjectReport({ parsed: deletedObjectReport() }),
-      directory: makeDirectoryObject({ deletedAt: "2025-03-08T22:10:00.000Z", deletedReason: "deleted" }),
-      history: [{ kind: "deleted", at: "2025-03-08T22:10:00.000Z", detail: { reason: "deleted", displayName: "PC-0142" } }],
-    });
+    const subject = deletedHybridSubject();
     const findings = run(subject);
     expect(ruleIds(findings)).toEqual(["device-auth-failed", "object-deleted", "prt-missing"]);
     const finding = find(findings, "object-deleted");
@@ -662,11 +666,7 @@ describe("evaluateDeviceRules determinism and catalogue", () => {
 // One root cause, one remediation (docs/domain.md, "Re-joining safely").
 describe("the primary finding", () => {
   it("a deleted hybrid device: object-deleted first and alone carries the re-join; the others point to it", () => {
-    const subject = makeDeviceSubject({
-      report: makeSubjectReport({ parsed: deletedObjectReport() }),
-      directory: makeDirectoryObject({ deletedAt: "2025-03-08T22:10:00.000Z", deletedReason: "deleted" }),
-      history: [{ kind: "deleted", at: "2025-03-08T22:10:00.000Z", detail: { reason: "deleted", displayName: "PC-0142" } }],
-    });
+    const subject = deletedHybridSubject();
     const findings = run(subject);
     expect(ruleIds(findings)).toEqual(["device-auth-failed", "object-deleted", "prt-missing"]);
     expect(findings[0]!.rule).toBe("object-deleted");
