@@ -108,11 +108,19 @@ const queue = [...uploads];
 await Promise.all(
   Array.from({ length: 4 }, async () => {
     for (let body = queue.shift(); body; body = queue.shift()) {
-      const r = await fetch(`${baseUrl}/api/v1/reports`, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${prepared.token}` },
-        body: JSON.stringify(body),
-      });
+      // As the agent does: a 429 (the token's upload or byte rate; all the demo's agents share one token) is retried
+      // after its Retry-After.
+      let r;
+      for (let attempt = 0; ; attempt++) {
+        r = await fetch(`${baseUrl}/api/v1/reports`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${prepared.token}` },
+          body: JSON.stringify(body),
+        });
+        if (r.status !== 429 || attempt >= 20) break;
+        await r.arrayBuffer();
+        await new Promise((resolve) => setTimeout(resolve, Math.max(1, Number(r.headers.get("retry-after")) || 1) * 1000));
+      }
       if (r.status === 201 || r.status === 200) accepted++;
       else {
         failed++;
