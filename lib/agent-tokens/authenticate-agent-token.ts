@@ -22,17 +22,21 @@ export type AuthenticateResult =
  * looked up, so a token over its budget costs no database query.
  */
 export function presentedTokenHash(authorization: string | null): string | null {
-  const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
+  const token = bearerToken(authorization);
   return token && isWellFormedAgentToken(token) ? hashAgentToken(token) : null;
+}
+
+/** The token of `Authorization: Bearer <token>`, or null. */
+function bearerToken(authorization: string | null): string | null {
+  return /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "")?.[1] ?? null;
 }
 
 /** Reads `Authorization: Bearer jsa_…`. Never logs or echoes the token. */
 export async function authenticateAgentToken(direct: DirectDb, authorization: string | null): Promise<AuthenticateResult> {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
-  if (!match?.[1]) {
+  const token = bearerToken(authorization);
+  if (!token) {
     return { ok: false, error: { code: "missing-token", message: "Send the agent token as 'Authorization: Bearer jsa_…'." } };
   }
-  const token = match[1];
   if (!isWellFormedAgentToken(token)) {
     return { ok: false, error: { code: "invalid-token", message: "The agent token is not valid." } };
   }

@@ -36,22 +36,30 @@ const bytes = new RateLimiterMemory({ points: bytesPerSlice, duration: BYTE_SLIC
 export type RateLimitVerdict = { allowed: true; remaining: number } | { allowed: false; retryAfterSeconds: number };
 
 export async function consumeUploadBudget(tokenId: string): Promise<RateLimitVerdict> {
+  return consume(limiter, tokenId, 1);
+}
+
+/** Spends `points` of `key`'s budget; a rejection is a verdict, any other error is thrown. */
+async function consume(from: RateLimiterMemory, key: string, points: number): Promise<RateLimitVerdict> {
   try {
-    const res = await limiter.consume(tokenId, 1);
+    const res = await from.consume(key, points);
     return { allowed: true, remaining: res.remainingPoints };
   } catch (rejection) {
-    if (rejection instanceof RateLimiterRes) {
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
-    }
+    if (rejection instanceof RateLimiterRes) return { allowed: false, retryAfterSeconds: retryAfterSeconds(rejection) };
     throw rejection;
   }
+}
+
+/** Whole seconds until the window frees points, at least 1 (Retry-After). */
+function retryAfterSeconds(res: RateLimiterRes): number {
+  return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
 }
 
 /** Whether `clientAddress` may still try to authenticate; spends nothing. */
 export async function checkAuthFailureBudget(clientAddress: string): Promise<RateLimitVerdict> {
   const res = await authFailures.get(clientAddress);
   if (res !== null && res.consumedPoints >= config.JOINSCOPE_INGEST_AUTH_FAILURE_LIMIT) {
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) };
+    return { allowed: false, retryAfterSeconds: retryAfterSeconds(res) };
   }
   return { allowed: true, remaining: config.JOINSCOPE_INGEST_AUTH_FAILURE_LIMIT - (res?.consumedPoints ?? 0) };
 }
@@ -67,20 +75,12 @@ export async function checkByteBudget(tokenId: string, declaredBytes: number | n
   const res = await bytes.get(tokenId);
   const remaining = bytesPerSlice - (res?.consumedPoints ?? 0);
   if (res !== null && (remaining <= 0 || (declaredBytes !== null && declaredBytes > remaining))) {
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) };
+    return { allowed: false, retryAfterSeconds: retryAfterSeconds(res) };
   }
   return { allowed: true, remaining };
 }
 
-/** Spends `size` bytes of `tokenId`'s budget; refused (nothing spent beyond the budget matters) when it is over. */
+/** Spends `size` bytes of `tokenId`'s budget; refused when it is over. */
 export async function consumeByteBudget(tokenId: string, size: number): Promise<RateLimitVerdict> {
-  try {
-    const res = await bytes.consume(tokenId, Math.max(1, size));
-    return { allowed: true, remaining: res.remainingPoints };
-  } catch (rejection) {
-    if (rejection instanceof RateLimiterRes) {
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
-    }
-    throw rejection;
-  }
+  return consume(bytes, tokenId, Math.max(1, size));
 }
