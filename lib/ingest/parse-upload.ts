@@ -21,21 +21,30 @@ export function parseUpload(validated: ReportUpload, redactSalt: string | null):
     if (!redacted.ok) return redacted;
     upload = redacted.upload;
   }
-  // The captures' size was checked on what the agent sent (the schema); tokens are longer than most names, so a
-  // redacted capture may pass the parser's own byte limit, which is for unchecked input (paste box, CLI).
-  const parsed = parseDsregcmd(upload.dsregcmd, { maxBytes: Infinity });
-  if (!parsed.ok) {
-    return { ok: false, error: { code: "invalid-dsregcmd", message: `dsregcmd: ${parsed.error.message}`, details: reasonOf(parsed.error) } };
-  }
+  const parsed = parseCapture(upload.dsregcmd, "dsregcmd", "invalid-dsregcmd");
+  if (!parsed.ok) return parsed;
   let system: ParsedDsregcmd | null = null;
   if (upload.dsregcmdSystem) {
-    const parsedSystem = parseDsregcmd(upload.dsregcmdSystem, { maxBytes: Infinity });
-    if (!parsedSystem.ok) {
-      return { ok: false, error: { code: "invalid-dsregcmd-system", message: `dsregcmdSystem: ${parsedSystem.error.message}`, details: reasonOf(parsedSystem.error) } };
-    }
+    const parsedSystem = parseCapture(upload.dsregcmdSystem, "dsregcmdSystem", "invalid-dsregcmd-system");
+    if (!parsedSystem.ok) return parsedSystem;
     system = parsedSystem.report;
   }
   return { ok: true, upload, report: parsed.report, system };
+}
+
+/**
+ * One capture, parsed; its refusal names the field. The captures' size was checked on what the agent sent (the
+ * schema); tokens are longer than most names, so a redacted capture may pass the parser's own byte limit, which is
+ * for unchecked input (paste box, CLI).
+ */
+function parseCapture(
+  text: string,
+  field: "dsregcmd" | "dsregcmdSystem",
+  code: "invalid-dsregcmd" | "invalid-dsregcmd-system",
+): { ok: true; report: ParsedDsregcmd } | { ok: false; error: UploadError } {
+  const parsed = parseDsregcmd(text, { maxBytes: Infinity });
+  if (parsed.ok) return parsed;
+  return { ok: false, error: { code, message: `${field}: ${parsed.error.message}`, details: reasonOf(parsed.error) } };
 }
 
 function reasonOf(error: { code: string; limit?: number }): { reason: string; limit?: number } {

@@ -16,7 +16,7 @@ export interface ReportLimitError {
 
 /**
  * The "too-many-lines" error when `text` has more than `maxLines` lines, else null. Counts LF, CRLF and lone CR as
- * the parser does, with one indexOf walk and no allocation, and stops counting at the limit: cheap enough to run
+ * the parser does, in one walk over the characters with no allocation, and stops counting at the limit: cheap enough to run
  * before any per-line work (redaction, parsing).
  */
 export function checkLineCount(text: string, maxLines: number = REPORT_LIMITS.maxLines): ReportLimitError | null {

@@ -1,4 +1,5 @@
 import type { ParsedDsregcmd } from "@/lib/reports/types";
+import { isAdfsEndpoint } from "@/lib/rules/classify-prt-failure";
 import { findField } from "@/lib/rules/report-fields";
 
 /** "device 6e4c…" or "this device" for steps that name the registration. */
@@ -23,7 +24,7 @@ export const NEW_OBJECT_WARNING_NO_KEYS = `The re-join creates a new device obje
 export function isFederated(report: ParsedDsregcmd): boolean {
   const enterprise = findField(report, "EnterprisePrtAuthority", "SSO State")?.value ?? "";
   const endpoint = findField(report, "Endpoint URI", "SSO State")?.value ?? "";
-  return /\/adfs\b/i.test(enterprise) || /\/adfs\/|\/services\/trust\b/i.test(endpoint);
+  return /\/adfs\b/i.test(enterprise) || isAdfsEndpoint(endpoint);
 }
 
 /**

@@ -38,3 +38,8 @@ export function resolveCaptureTime(report: ParsedDsregcmd, given?: { at: string;
   }
   return { at: null, source: "unknown", evidence: null };
 }
+
+/** The evidence line for the capture time a rule judged against: where it came from, else the agent's upload. */
+export function captureTimeEvidence(capturedAt: string | null, evidence: Evidence | null | undefined): Evidence {
+  return evidence ?? { source: "JoinScope agent", field: "capturedAt", value: capturedAt };
+}

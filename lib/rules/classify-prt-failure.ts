@@ -92,7 +92,8 @@ function isNonZeroHttpError(value: string): boolean {
   return true;
 }
 
-function isAdfsEndpoint(uri: string): boolean {
+/** An AD FS (WS-Trust) endpoint: the PRT request went to a federation server. */
+export function isAdfsEndpoint(uri: string): boolean {
   return /\/adfs\/|\/services\/trust\b/i.test(uri);
 }
 

@@ -2,6 +2,7 @@ import type { DeviceSubject, ResolvedDeviceRuleSettings } from "@/lib/rules/devi
 import type { ScopeDecision } from "@/lib/rules/sync-scope";
 import type { Finding, Severity } from "@/lib/rules/types";
 
+/** Stable ids of the rules that join a report with its directory object; each is described, with its Microsoft source, in docs/domain.md. */
 export type JoinRuleId =
   | "object-deleted"
   | "object-disabled"

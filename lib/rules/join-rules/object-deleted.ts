@@ -10,6 +10,12 @@ import type { Evidence, Finding } from "@/lib/rules/types";
 
 const normalizeTenantId = (id: string) => id.trim().replace(/^\{|\}$/g, "").toLowerCase();
 
+/**
+ * A deleted object cannot authenticate. Soft-deleted Entra joined and registered objects are restorable for 30 days
+ * through Graph only (no portal view during the preview), and hybrid joined objects are hard-deleted at once
+ * (https://learn.microsoft.com/entra/identity/devices/concept-soft-delete-devices; docs/domain.md, "Deleted, disabled
+ * and out-of-scope objects").
+ */
 export const objectDeletedRule: JoinRule = {
   id: "object-deleted",
   severity: "critical",

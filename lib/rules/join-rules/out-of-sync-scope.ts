@@ -9,6 +9,7 @@ import type { Evidence, Finding } from "@/lib/rules/types";
 /** A DN older than this many agent intervals may predate a move back: Group Policy state lags (it is refreshed at the machine's Group Policy refresh). */
 export const FRESH_DN_AGENT_INTERVALS = 3;
 
+/** Entra Connect deletes the cloud object of a computer that leaves its sync scope (docs/domain.md, "Deleted, disabled and out-of-scope objects"). */
 export const outOfSyncScopeRule: JoinRule = {
   id: "out-of-sync-scope",
   severity: "critical",

@@ -14,6 +14,11 @@ export function pendingSinceIso(input: Parameters<JoinRule["evaluate"]>[0]): str
   return object?.onPremisesLastSyncDateTime ?? input.subject.history.find((change) => change.kind === "created")?.at ?? null;
 }
 
+/**
+ * Pending: synced by Entra Connect, registration never completed (https://learn.microsoft.com/entra/identity/devices/how-to-hybrid-join-verify).
+ * The network advice follows https://learn.microsoft.com/entra/identity/devices/hybrid-join-plan: an authenticating
+ * proxy works when the computer authenticates silently; TLS inspection of the Entra endpoints does not.
+ */
 export const pendingRegistrationRule: JoinRule = {
   id: "pending-registration",
   severity: "high",

@@ -1,4 +1,5 @@
 import { prtVisibility } from "@/lib/rules/capture-context";
+import { captureTimeEvidence } from "@/lib/rules/capture-time";
 import { classifyPrtFailure } from "@/lib/rules/classify-prt-failure";
 import { dedupeEvidence } from "@/lib/rules/dedupe-evidence";
 import { buildPrtRemediation, describeCodes, PRT_CAUSE_EXPLANATIONS } from "@/lib/rules/prt-remediation";
@@ -8,6 +9,11 @@ import type { ReportRule } from "@/lib/rules/report-rule";
 import { formatDuration, formatTime, parseTime } from "@/lib/rules/report-fields";
 import type { Evidence, Finding } from "@/lib/rules/types";
 
+/**
+ * The PRT lasts 14 days and renews every 4 h (https://learn.microsoft.com/entra/identity/devices/concept-primary-refresh-token),
+ * judged at the report's own capture time, and stated as info when that is unknown (docs/domain.md, "When the report
+ * was captured").
+ */
 export const prtExpiredRule: ReportRule = {
   id: "prt-expired",
   severity: "high",
@@ -30,7 +36,7 @@ export const prtExpiredRule: ReportRule = {
     const evidence: Evidence[] = dedupeEvidence([
       times.evidence.expiry()!,
       ...(update ? [update] : []),
-      capturedAtEvidence ?? { source: "JoinScope agent", field: "capturedAt", value: capturedAt },
+      captureTimeEvidence(capturedAt, capturedAtEvidence),
       ...(known ? classification.evidence : []),
     ]);
     const explanation = [

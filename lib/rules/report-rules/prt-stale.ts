@@ -1,4 +1,5 @@
 import { prtVisibility } from "@/lib/rules/capture-context";
+import { captureTimeEvidence } from "@/lib/rules/capture-time";
 import { readPrtTimes } from "@/lib/rules/prt-times";
 import type { ReportRule } from "@/lib/rules/report-rule";
 import { DEFAULT_PRT_STALE_HOURS } from "@/lib/rules/report-rule-input";
@@ -29,7 +30,7 @@ export const prtStaleRule: ReportRule = {
     const evidence: Evidence[] = [
       times.evidence.update()!,
       ...(expiry ? [expiry] : []),
-      capturedAtEvidence ?? { source: "JoinScope agent", field: "capturedAt", value: capturedAt },
+      captureTimeEvidence(capturedAt, capturedAtEvidence),
       { source: "JoinScope evaluation", field: "prtStaleHours", value: String(hours) },
     ];
     const until = times.expiryMs === null ? "" : ` It is still valid until ${formatTime(times.expiryMs)}, so Conditional Access still sees the device as registered; if renewal keeps failing it will expire and the device will show "Device State: Unregistered".`;
