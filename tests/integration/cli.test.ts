@@ -1,7 +1,6 @@
 /**
  * The `joinscope` command as an admin runs it: the real bin, a child process, the test database.
  */
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -12,29 +11,9 @@ import { buildAlternativeSecurityIdKey } from "@/lib/simulator/generate-tenant";
 import { findAdminBySession, loginAdmin } from "@/lib/auth/admin-sessions";
 import { db } from "@/lib/db/client";
 import { ROOT } from "../setup/databases";
+import { runJoinscope } from "../setup/run-joinscope";
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function joinscope(args: string[], stdin?: Buffer | string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, "bin/joinscope.mjs"), ...args], {
-      cwd: ROOT,
-      env: { ...process.env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin ?? "");
-  });
-}
+const joinscope = runJoinscope;
 
 const fixturePath = (name: string) => join(ROOT, "lib/reports/fixtures", name);
 

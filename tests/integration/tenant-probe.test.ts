@@ -2,27 +2,15 @@
  * `joinscope tenant probe`: the requests whose real behaviour the simulator assumes, run read-only against a
  * tenant, reported as shapes and counts; here against the simulator, whose answers are the assumptions.
  */
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import type { SimulatorHandle } from "@/lib/simulator/server";
 import type { ProbeResult } from "@/lib/sync/probe-tenant";
 import { runSync } from "@/lib/sync/run-sync";
-import { ROOT } from "../setup/databases";
+import { runJoinscope } from "../setup/run-joinscope";
 import { startSimulatedTenant } from "../setup/simulated-tenant";
 
-function joinscope(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, "bin/joinscope.mjs"), ...args], { cwd: ROOT, env: { ...process.env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const joinscope = (args: string[]) => runJoinscope(args);
 
 describe("joinscope tenant probe", () => {
   let sim: SimulatorHandle;
