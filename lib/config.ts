@@ -22,10 +22,10 @@ const ConfigSchema = z.object({
   JOINSCOPE_DATA_DIR: z.string().default("./data"),
   /** Largest accepted report upload in bytes (HTTP 413 above). */
   JOINSCOPE_INGEST_MAX_BYTES: z.coerce.number().int().min(4096).max(16 * 1024 * 1024).default(1024 * 1024),
-  /** Uploads allowed per agent token per window (HTTP 429 with Retry-After above). */
+  /** Uploads allowed per enrolled device (or per token, for direct uploads) per window (HTTP 429 with Retry-After above). */
   JOINSCOPE_INGEST_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
   JOINSCOPE_INGEST_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
-  /** Bytes of upload bodies accepted per agent token per minute, enforced in 2-second slices (HTTP 429 above): bounds the
+  /** Bytes of upload bodies accepted per device key (or per token, for direct uploads) per minute, enforced in 2-second slices (HTTP 429 above): bounds the
    * parsing work one token can cause, without bursts, since a worst-case body costs about as much CPU as its size. */
   JOINSCOPE_INGEST_BYTES_PER_MINUTE: z.coerce.number().int().min(4096).default(32 * 1024 * 1024),
   /** Minutes between scheduled delta syncs; 0 turns the scheduler off. */
@@ -46,6 +46,13 @@ const ConfigSchema = z.object({
    * upload endpoint; above it the client gets 429 before its token is looked up. */
   JOINSCOPE_INGEST_AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).default(30),
   JOINSCOPE_INGEST_AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** Device enrolments allowed per enrolment secret per minute (HTTP 429 with Retry-After above), per instance:
+   * a leaked secret cannot enrol machines faster than this (decision 011). */
+  JOINSCOPE_ENROL_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
+  /** Enrolled devices per tenant, revoked ones included: above it an enrolment of a new machine is refused (403). */
+  JOINSCOPE_MAX_AGENT_DEVICES: z.coerce.number().int().min(1).default(250_000),
+  /** A device key older than this is answered keyRotation "due" on upload, and the agent rotates it. */
+  JOINSCOPE_AGENT_KEY_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Hosts a "custom" cloud may point at besides the national clouds' own (lib/graph/clouds.ts): comma-separated
    * `host` (any port) or `host:port` entries. Empty by default: then only the national clouds are reachable. */
   JOINSCOPE_ALLOWED_CLOUD_HOSTS: z

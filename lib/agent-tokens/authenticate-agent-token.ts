@@ -1,9 +1,12 @@
 import "server-only";
+import { hashAgentSecret, isWellFormedDeviceKey } from "@/lib/agent-devices/device-key-format";
 import { readDate, readBool, type DirectDb } from "@/lib/db/direct";
 import { hashAgentToken, isWellFormedAgentToken } from "./token-format";
 
+/** Who an upload speaks for: an enrolled device (its key), or a token used directly (agents before version 2). */
 export interface AgentIdentity {
-  tokenId: string;
+  /** The token the report was uploaded with directly, or null when an enrolled device's key uploaded it. */
+  tokenId: string | null;
   tenantRef: string;
   /** The Entra tenant id the token is scoped to (lower-case GUID). */
   tenantId: string;
@@ -11,23 +14,44 @@ export interface AgentIdentity {
   redactUserNames?: boolean;
   /** When the token was last used, to write lastUsedAt at most once a minute. */
   lastUsedAt?: Date | null;
+  /** The enrolled device whose key authenticated the upload (decision 011). */
+  device?: EnrolledDevice;
 }
 
-export type AuthenticateResult =
-  | { ok: true; agent: AgentIdentity }
-  | { ok: false; error: { code: "missing-token" | "invalid-token" | "revoked-token"; message: string } };
+export interface EnrolledDevice {
+  id: string;
+  /** The hostname it enrolled with: its reports must carry it. */
+  hostname: string;
+  /** Written at most once a minute, as a token's lastUsedAt. */
+  lastSeenAt: Date | null;
+  agentVersion: string | null;
+  /** The upload's answer says keyRotation "due": the key is old, an admin asked, or the previous key was presented. */
+  keyRotationDue: boolean;
+}
+
+/** An enrolment secret that authenticated, and whether it may still upload itself. */
+export interface AuthenticatedToken extends AgentIdentity {
+  tokenId: string;
+  allowsDirectUpload: boolean;
+}
+
+export type TokenErrorCode = "missing-token" | "invalid-token" | "revoked-token";
+
+export type AuthenticateResult = { ok: true; agent: AuthenticatedToken } | { ok: false; error: { code: TokenErrorCode; message: string } };
 
 /**
- * The stored form (SHA-256) of a well-formed bearer token, or null: what per-token limits key on before the token is
- * looked up, so a token over its budget costs no database query.
+ * The stored form (SHA-256) of a well-formed bearer credential (a token or a device key), or null: what per-credential
+ * limits key on before it is looked up, so a credential over its budget costs no database query.
  */
 export function presentedTokenHash(authorization: string | null): string | null {
   const token = bearerToken(authorization);
-  return token && isWellFormedAgentToken(token) ? hashAgentToken(token) : null;
+  if (!token) return null;
+  if (isWellFormedAgentToken(token)) return hashAgentToken(token);
+  return isWellFormedDeviceKey(token) ? hashAgentSecret(token) : null;
 }
 
 /** The token of `Authorization: Bearer <token>`, or null. */
-function bearerToken(authorization: string | null): string | null {
+export function bearerToken(authorization: string | null): string | null {
   return /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "")?.[1] ?? null;
 }
 
@@ -40,9 +64,9 @@ export async function authenticateAgentToken(direct: DirectDb, authorization: st
   if (!isWellFormedAgentToken(token)) {
     return { ok: false, error: { code: "invalid-token", message: "The agent token is not valid." } };
   }
-  // Every upload runs this: one indexed lookup through the direct path (lib/db/direct.ts), not Prisma.
-  const [row] = await direct.query<{ id: string; tenantRef: string; revokedAt: unknown; lastUsedAt: unknown; tenantId: string; redactUserNames: unknown }>(
-    `SELECT t."id", t."tenantRef", t."revokedAt", t."lastUsedAt", n."tenantId", n."redactUserNames"
+  // Every direct upload and enrolment runs this: one indexed lookup through the direct path (lib/db/direct.ts), not Prisma.
+  const [row] = await direct.query<{ id: string; tenantRef: string; revokedAt: unknown; lastUsedAt: unknown; allowsDirectUpload: unknown; tenantId: string; redactUserNames: unknown }>(
+    `SELECT t."id", t."tenantRef", t."revokedAt", t."lastUsedAt", t."allowsDirectUpload", n."tenantId", n."redactUserNames"
        FROM "AgentToken" t JOIN "Tenant" n ON n."id" = t."tenantRef" WHERE t."tokenHash" = ?`,
     [hashAgentToken(token)],
   );
@@ -52,6 +76,13 @@ export async function authenticateAgentToken(direct: DirectDb, authorization: st
   }
   return {
     ok: true,
-    agent: { tokenId: row.id, tenantRef: row.tenantRef, tenantId: row.tenantId, redactUserNames: readBool(row.redactUserNames) === true, lastUsedAt: readDate(row.lastUsedAt) },
+    agent: {
+      tokenId: row.id,
+      tenantRef: row.tenantRef,
+      tenantId: row.tenantId,
+      redactUserNames: readBool(row.redactUserNames) === true,
+      lastUsedAt: readDate(row.lastUsedAt),
+      allowsDirectUpload: readBool(row.allowsDirectUpload) === true,
+    },
   };
 }

@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { CliError } from "./cli-error";
 import { ADMIN_USAGE, runAdminCommand } from "./commands/admin-command";
+import { AGENTS_USAGE, runAgentsCommand } from "./commands/agents-command";
 import { DIAGNOSE_USAGE, runDiagnoseCommand } from "./commands/diagnose-command";
 import { PARSE_USAGE, runParseCommand } from "./commands/parse-command";
 import { runTenantCommand, TENANT_USAGE } from "./commands/tenant-command";
@@ -19,6 +20,7 @@ Usage:
   ${DIAGNOSE_USAGE}
   ${TENANT_USAGE.split("\n").join("\n  ")}
   ${TOKEN_USAGE.split("\n").join("\n  ")}
+  ${AGENTS_USAGE.split("\n").join("\n  ")}
   ${ADMIN_USAGE.split("\n").join("\n  ")}
   ${SYNC_USAGE}
   joinscope simulate [--port N] [--devices N] [--seed N] [--tenants K] [--from-file FILE] [--latency MS]
@@ -36,6 +38,8 @@ async function main(argv: string[]): Promise<void> {
       return runTenantCommand(args);
     case "token":
       return runTokenCommand(args);
+    case "agents":
+      return runAgentsCommand(args);
     case "admin":
       return runAdminCommand(args);
     case "sync":

@@ -21,7 +21,14 @@ export interface IngestedReport {
   findings: Finding[];
 }
 
-export type IngestError = UploadError;
+/** A device key speaks only for the hostname it enrolled with (decision 011): the endpoint answers 403. */
+export interface HostnameMismatch {
+  code: "hostname-mismatch";
+  message: string;
+  details?: undefined;
+}
+
+export type IngestError = UploadError | HostnameMismatch;
 
 export type IngestResult = { ok: true; report: IngestedReport } | { ok: false; error: IngestError };
 
@@ -35,14 +42,21 @@ export interface IngestOptions {
 
 /**
  * Validates, parses and stores one agent upload in a single transaction: the report, its events and the
- * token's last-used time. Anything invalid is rejected before the first write, so a bad upload changes
- * nothing. The same content uploaded twice returns the stored report (idempotent).
+ * token's last-used (or the enrolled device's last-seen) time. Anything invalid is rejected before the first write,
+ * so a bad upload changes nothing. The same content uploaded twice returns the stored report (idempotent).
  */
 export async function ingestReport(db: Db, options: IngestOptions): Promise<IngestResult> {
   const now = options.now ?? new Date();
   // Schema and line limits first: nothing below runs per line on an upload that passes them (issue 14).
   const validated = validateUpload(options.body);
   if (!validated.ok) return validated;
+  const enrolled = options.agent.device;
+  if (enrolled && validated.upload.hostname.toLowerCase() !== enrolled.hostname.toLowerCase()) {
+    return {
+      ok: false,
+      error: { code: "hostname-mismatch", message: `This device key belongs to ${enrolled.hostname}; it cannot upload a report for another host.` },
+    };
+  }
   const contentHash = hashReportContent(validated.upload);
   const redact = options.agent.redactUserNames ?? (await tenantRedacts(db, options.agent.tenantRef));
   const parsed = parseUpload(validated.upload, redact ? deriveSecret(`redact:${options.agent.tenantRef}`) : null);
@@ -61,7 +75,7 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
 
   // Insert first: the unique (tenant, contentHash) index decides idempotency in the same statement, so the
   // common case (a new report) costs no lookup.
-  const touchToken = shouldTouchToken(options.agent, now);
+  const touch = touchStatements(options.agent, upload.agentVersion, now);
   const direct = directDb();
   try {
     // One transaction through the direct SQL path (lib/db/direct.ts; Prisma's per-query cost was most of an
@@ -87,7 +101,7 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
           message: e.message,
         })),
       ),
-      ...(touchToken ? [touchTokenStatement(options.agent.tokenId, now)] : []),
+      ...touch,
     ]);
     enqueueFindingsEvaluation(db, options.agent.tenantRef, { deviceId: report.deviceId, hostname: upload.hostname });
     return { ok: true, report: { reportId, deviceId: report.deviceId, joinType: report.joinType, duplicate: false, findings } };
@@ -96,7 +110,7 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
     if (isUniqueViolation(error)) {
       const winner = await findByHash(db, options.agent.tenantRef, contentHash);
       if (winner) {
-        if (touchToken) await direct.batch([touchTokenStatement(options.agent.tokenId, now)]);
+        if (touch.length > 0) await direct.batch(touch);
         return { ok: true, report: { ...winner, duplicate: true } };
       }
     }
@@ -108,6 +122,7 @@ const REPORT_COLUMNS = {
   id: "text",
   tenantRef: "text",
   agentTokenRef: "text",
+  agentDeviceRef: "text",
   source: "text",
   hostname: "text",
   deviceId: "text",
@@ -144,8 +159,20 @@ const EVENT_COLUMNS = {
   message: "text",
 } satisfies Record<Prisma.AgentEventScalarFieldEnum, ColumnKind>;
 
-function touchTokenStatement(tokenId: string, now: Date): Statement {
-  return { sql: `UPDATE "AgentToken" SET "lastUsedAt" = ? WHERE "id" = ?`, params: [now, tokenId] };
+/**
+ * "Last used" (a token) and "last contact" (a device) are shown to the minute: writing them on every upload would
+ * double a fleet's write load. A device's agent version is written as soon as it changes.
+ */
+function touchStatements(agent: AgentIdentity, agentVersion: string, now: Date): Statement[] {
+  const statements: Statement[] = [];
+  if (agent.tokenId && isMinuteOld(agent.lastUsedAt, now)) {
+    statements.push({ sql: `UPDATE "AgentToken" SET "lastUsedAt" = ? WHERE "id" = ?`, params: [now, agent.tokenId] });
+  }
+  const device = agent.device;
+  if (device && (isMinuteOld(device.lastSeenAt, now) || device.agentVersion !== agentVersion)) {
+    statements.push({ sql: `UPDATE "AgentDevice" SET "lastSeenAt" = ?, "agentVersion" = ? WHERE "id" = ?`, params: [now, agentVersion, device.id] });
+  }
+  return statements;
 }
 
 function reportRow(
@@ -160,6 +187,7 @@ function reportRow(
   return {
     tenantRef: options.agent.tenantRef,
     agentTokenRef: options.agent.tokenId,
+    agentDeviceRef: options.agent.device?.id ?? null,
     source: options.source ?? "agent",
     hostname: upload.hostname,
     deviceId: report.deviceId,
@@ -198,9 +226,8 @@ async function findByHash(db: Db, tenantRef: string, contentHash: string): Promi
   };
 }
 
-/** "Last used" is shown to the minute: writing it on every upload would double a fleet's write load. */
-function shouldTouchToken(agent: AgentIdentity, now: Date): boolean {
-  return !agent.lastUsedAt || now.getTime() - agent.lastUsedAt.getTime() >= 60_000;
+function isMinuteOld(at: Date | null | undefined, now: Date): boolean {
+  return !at || now.getTime() - at.getTime() >= 60_000;
 }
 
 /** SQLite and PostgreSQL (through the direct path) name a unique-index violation differently. */

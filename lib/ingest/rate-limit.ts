@@ -3,8 +3,9 @@ import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { config } from "@/lib/config";
 
 /**
- * Per-token upload budget. In-memory: each app instance enforces it for the uploads it receives, which
- * bounds a runaway agent; behind a load balancer the effective budget is limit × instances (README, scale-out).
+ * Upload budget per enrolled device (per token for direct uploads, decision 011). In-memory: each app instance
+ * enforces it for the uploads it receives, which bounds a runaway agent; behind a load balancer the effective budget
+ * is limit × instances (README, scale-out).
  */
 const limiter = new RateLimiterMemory({
   points: config.JOINSCOPE_INGEST_RATE_LIMIT,
@@ -23,7 +24,12 @@ const authFailures = new RateLimiterMemory({
 });
 
 /**
- * Bytes per token, as a rate. Counting uploads alone let one token send 600 one-megabyte bodies a minute, and reading
+ * Enrolments per enrolment secret (decision 011): whoever holds a leaked secret cannot enrol machines faster than this.
+ */
+const enrolments = new RateLimiterMemory({ points: config.JOINSCOPE_ENROL_RATE_LIMIT, duration: 60 });
+
+/**
+ * Bytes per credential (a device key, or a token uploading directly), as a rate. Counting uploads alone let one token send 600 one-megabyte bodies a minute, and reading
  * and parsing those kept the server's thread busy enough to delay every other agent's upload (issue 14). The budget is
  * spent in 2-second slices, so a token cannot send a minute's worth at once either (a burst at the start of a minute
  * window held the fleet's p95 at 74 ms in bench:agents); a slice always admits one body of the largest size. Real
@@ -35,8 +41,14 @@ const bytes = new RateLimiterMemory({ points: bytesPerSlice, duration: BYTE_SLIC
 
 export type RateLimitVerdict = { allowed: true; remaining: number } | { allowed: false; retryAfterSeconds: number };
 
-export async function consumeUploadBudget(tokenId: string): Promise<RateLimitVerdict> {
-  return consume(limiter, tokenId, 1);
+/** `key`: the enrolled device's (`d:<id>`) or, for a direct upload, the token's (`t:<id>`). */
+export async function consumeUploadBudget(key: string): Promise<RateLimitVerdict> {
+  return consume(limiter, key, 1);
+}
+
+/** One enrolment through the secret `tokenId`. */
+export async function consumeEnrolmentBudget(tokenId: string): Promise<RateLimitVerdict> {
+  return consume(enrolments, tokenId, 1);
 }
 
 /** Spends `points` of `key`'s budget; a rejection is a verdict, any other error is thrown. */
@@ -70,9 +82,12 @@ export async function recordAuthFailure(clientAddress: string): Promise<void> {
   await authFailures.penalty(clientAddress, 1);
 }
 
-/** Whether `tokenId` may still send `declaredBytes` (or any body, when the length is not declared); spends nothing. */
-export async function checkByteBudget(tokenId: string, declaredBytes: number | null): Promise<RateLimitVerdict> {
-  const res = await bytes.get(tokenId);
+/**
+ * Whether the credential whose stored form is `credentialHash` may still send `declaredBytes` (or any body, when the
+ * length is not declared); spends nothing.
+ */
+export async function checkByteBudget(credentialHash: string, declaredBytes: number | null): Promise<RateLimitVerdict> {
+  const res = await bytes.get(credentialHash);
   const remaining = bytesPerSlice - (res?.consumedPoints ?? 0);
   if (res !== null && (remaining <= 0 || (declaredBytes !== null && declaredBytes > remaining))) {
     return { allowed: false, retryAfterSeconds: retryAfterSeconds(res) };
@@ -80,7 +95,7 @@ export async function checkByteBudget(tokenId: string, declaredBytes: number | n
   return { allowed: true, remaining };
 }
 
-/** Spends `size` bytes of `tokenId`'s budget; refused when it is over. */
-export async function consumeByteBudget(tokenId: string, size: number): Promise<RateLimitVerdict> {
-  return consume(bytes, tokenId, Math.max(1, size));
+/** Spends `size` bytes of the credential's budget; refused when it is over. */
+export async function consumeByteBudget(credentialHash: string, size: number): Promise<RateLimitVerdict> {
+  return consume(bytes, credentialHash, Math.max(1, size));
 }

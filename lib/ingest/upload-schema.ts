@@ -34,6 +34,13 @@ function text() {
   });
 }
 
+/** A computer name or FQDN, as the agent sends it in an upload and at enrolment. */
+export const HostnameSchema = text()
+  .trim()
+  .min(1, "hostname is required")
+  .max(255)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9.\-_]*$/, "hostname must be a computer name or FQDN");
+
 export const AgentEventSchema = z.object({
   id: z.number().int().min(0).max(65535),
   time: isoDateTime,
@@ -45,11 +52,7 @@ export const AgentEventSchema = z.object({
 
 export const ReportUploadSchema = z
   .object({
-    hostname: text()
-      .trim()
-      .min(1, "hostname is required")
-      .max(255)
-      .regex(/^[A-Za-z0-9][A-Za-z0-9.\-_]*$/, "hostname must be a computer name or FQDN"),
+    hostname: HostnameSchema,
     capturedAt: isoDateTime,
     agentVersion: text().trim().min(1).max(64),
     /** `dsregcmd /status` run in the signed-in user's context, unelevated. */

@@ -26,10 +26,7 @@ const MAX_ISSUES_LISTED = 50;
 export function validateUpload(body: unknown): ValidatedUpload {
   const parsed = ReportUploadSchema.safeParse(body);
   if (!parsed.success) {
-    const issues = parsed.error.issues;
-    const details: unknown[] = issues.slice(0, MAX_ISSUES_LISTED).map(describeIssue);
-    if (issues.length > MAX_ISSUES_LISTED) details.push({ path: "", message: `and ${issues.length - MAX_ISSUES_LISTED} more problems` });
-    return { ok: false, error: { code: "invalid-body", message: "The upload does not match the report schema", details } };
+    return { ok: false, error: { code: "invalid-body", message: "The upload does not match the report schema", details: schemaIssueDetails(parsed.error.issues) } };
   }
   const upload = parsed.data;
   for (const [field, code] of [["dsregcmd", "invalid-dsregcmd"], ["dsregcmdSystem", "invalid-dsregcmd-system"]] as const) {
@@ -38,6 +35,13 @@ export function validateUpload(body: unknown): ValidatedUpload {
     if (tooMany) return { ok: false, error: { code, message: `${field}: ${tooMany.message}`, details: { reason: tooMany.code, limit: tooMany.limit } } };
   }
   return { ok: true, upload };
+}
+
+/** A 400's `details` for a body that failed its schema: at most MAX_ISSUES_LISTED problems, then their count. */
+export function schemaIssueDetails(issues: readonly { code: string; path: PropertyKey[]; message: string; keys?: string[] }[]): unknown[] {
+  const details: unknown[] = issues.slice(0, MAX_ISSUES_LISTED).map(describeIssue);
+  if (issues.length > MAX_ISSUES_LISTED) details.push({ path: "", message: `and ${issues.length - MAX_ISSUES_LISTED} more problems` });
+  return details;
 }
 
 /** `{ path, message }`; for unknown keys, at most a few of them and their count, each cut short. */
