@@ -9,7 +9,10 @@ import { FIXTURES, NEGATIVE_FIXTURES, readFixture } from "@/lib/reports/fixtures
 import { parseDsregcmd } from "@/lib/reports/parse-dsregcmd";
 import { buildAlternativeSecurityIdKey } from "@/lib/simulator/generate-tenant";
 import { findAdminBySession, loginAdmin } from "@/lib/auth/admin-sessions";
+import { randomBytes, randomUUID } from "node:crypto";
+import { enrolAgentDevice } from "@/lib/agent-devices/enrol-agent-device";
 import { db } from "@/lib/db/client";
+import { createTenant } from "@/lib/tenants/create-tenant";
 import { ROOT } from "../setup/databases";
 import { runJoinscope } from "../setup/run-joinscope";
 
@@ -216,6 +219,69 @@ describe("joinscope tenant and token", () => {
     expect(revoke.code).toBe(0);
     const after = JSON.parse((await joinscope(["token", "list", "--format", "json"])).stdout) as { revokedAt: string | null }[];
     expect(after[0]!.revokedAt).not.toBeNull();
+  });
+});
+
+describe("joinscope token and agents: enrolment secrets and enrolled devices", () => {
+  it("creates a secret with or without direct uploads, requires enrolment, lists, rotates, revokes and re-admits a device; each change audit-logged", async () => {
+    const tenantId = randomUUID();
+    const tenant = await createTenant(db, { tenantId, name: `CLI agents ${tenantId.slice(0, 6)}`, actor: "test" });
+    if (!tenant.ok) throw new Error(tenant.error.message);
+
+    const legacy = await joinscope(["token", "create", "--name", "Version 1 agents", "--tenant", tenantId, "--direct-upload"]);
+    expect(legacy.code).toBe(0);
+    expect(legacy.stderr).toContain("accepts direct uploads");
+    const enrolOnly = await joinscope(["token", "create", "--name", "Version 2 agents", "--tenant", tenantId]);
+    expect(enrolOnly.stderr).toContain("enrols devices only");
+    const tokens = JSON.parse((await joinscope(["token", "list", "--tenant", tenantId, "--format", "json"])).stdout) as { id: string; name: string; allowsDirectUpload: boolean }[];
+    const byName = Object.fromEntries(tokens.map((t) => [t.name, t]));
+    expect(byName["Version 1 agents"]!.allowsDirectUpload).toBe(true);
+    expect(byName["Version 2 agents"]!.allowsDirectUpload).toBe(false);
+    const required = await joinscope(["token", "require-enrolment", byName["Version 1 agents"]!.id]);
+    expect(required.code).toBe(0);
+    expect(required.stdout).toContain("no longer accepts direct uploads");
+    expect((await db.agentToken.findUniqueOrThrow({ where: { id: byName["Version 1 agents"]!.id } })).allowsDirectUpload).toBe(false);
+
+    const enrolled = await enrolAgentDevice(db, {
+      tenantRef: tenant.id,
+      tokenId: byName["Version 2 agents"]!.id,
+      request: { hostname: "PC-CLI-01", deviceId: null, agentVersion: "2.0.0", machineKey: randomBytes(32).toString("base64url") },
+      clientAddress: "192.0.2.10",
+    });
+    if (!enrolled.ok) throw new Error(enrolled.error.message);
+    const list = await joinscope(["agents", "list", "--tenant", tenantId]);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toContain("PC-CLI-01");
+    expect(list.stdout).toContain("active");
+    expect(list.stdout).not.toContain(enrolled.deviceKey);
+    const id = enrolled.agentId;
+
+    expect((await joinscope(["agents", "rotate", id])).stdout).toContain("new key at its next contact");
+    const json = JSON.parse((await joinscope(["agents", "list", "--tenant", tenantId, "--search", "cli-01", "--format", "json"])).stdout) as { total: number; rows: { id: string; status: string }[] };
+    expect(json).toMatchObject({ total: 1, rows: [{ id, status: "rotation" }] });
+    expect((await joinscope(["agents", "revoke", id])).stdout).toContain(`Revoked device ${id}`);
+    expect((await joinscope(["agents", "revoke", id])).stdout).toContain("already revoked");
+    const revoked = JSON.parse((await joinscope(["agents", "list", "--tenant", tenantId, "--status", "revoked", "--format", "json"])).stdout) as { rows: { id: string }[] };
+    expect(revoked.rows.map((r) => r.id)).toEqual([id]);
+    expect((await joinscope(["agents", "allow-re-enrol", id])).stdout).toContain("may enrol again");
+    const cannotRotate = await joinscope(["agents", "rotate", id]);
+    expect(cannotRotate.code).toBe(1);
+    expect(cannotRotate.stderr).toContain("revoked");
+
+    const audit = await db.auditLog.findMany({ where: { tenantRef: tenant.id, actor: "cli" }, orderBy: { at: "asc" }, select: { action: true } });
+    expect(audit.map((a) => a.action)).toEqual([
+      "agent-token.create",
+      "agent-token.create",
+      "agent-token.require-enrolment",
+      "agent-device.request-key-rotation",
+      "agent-device.revoke",
+      "agent-device.allow-re-enrolment",
+    ]);
+    for (const args of [["agents"], ["agents", "revoke"], ["agents", "delete", id], ["agents", "list", "--status", "lost"], ["token", "require-enrolment"]]) {
+      const r = await joinscope(args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr, args.join(" ")).toContain("usage:");
+    }
   });
 });
 

@@ -5,6 +5,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomBytes } from "node:crypto";
+import { POST as enrolRoute } from "@/app/api/v1/agents/enrol/route";
+import { POST as keyRoute } from "@/app/api/v1/agents/key/route";
 import { POST } from "@/app/api/v1/reports/route";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
@@ -50,6 +53,41 @@ describe("failed authentications per client address", () => {
     // Another address is not affected.
     expect((await send(token, "198.51.100.8", "PC-OTHER-OK")).status).toBe(201);
     expect((await send(UNKNOWN_TOKEN, "198.51.100.8", "PC-OTHER")).status).toBe(401);
+  });
+
+  it("enrolment and key rotation share the budget: their failures count, and an address over it is refused on all three endpoints", async () => {
+    const address = "198.51.100.20";
+    const call = (route: typeof POST, path: string, credential: string | null, body: unknown) =>
+      route(
+        new Request(`http://joinscope.test${path}`, { method: "POST", body: JSON.stringify(body), headers: { ...headers(credential), [CLIENT_ADDRESS_HEADER]: address } }),
+        { params: Promise.resolve({}) },
+      );
+    const machineKey = randomBytes(32).toString("base64url");
+    const enrolBody = { hostname: "PC-ENROL", deviceId: null, agentVersion: "2.0.0", machineKey };
+    const { token } = await createTenantWithToken(db, { allowsDirectUpload: false });
+    const enrolled = await call(enrolRoute, "/api/v1/agents/enrol", token, enrolBody);
+    expect(enrolled.status).toBe(201);
+    const { deviceKey } = (await enrolled.json()) as { deviceKey: string };
+    // A few guesses at the machine key with the real device key (each also spends one of the device's requests),
+    // then guesses at secrets on enrolment and at device keys on rotation.
+    for (let i = 0; i < LIMIT; i++) {
+      const res =
+        i < 3
+          ? await call(keyRoute, "/api/v1/agents/key", deviceKey, { machineKey: randomBytes(32).toString("base64url") })
+          : i % 2
+            ? await call(enrolRoute, "/api/v1/agents/enrol", UNKNOWN_TOKEN, enrolBody)
+            : await call(keyRoute, "/api/v1/agents/key", `jsd_${randomBytes(32).toString("base64url")}`, { machineKey });
+      expect(res.status).toBe(i < 3 ? 403 : 401);
+    }
+    for (const [route, path, credential, body] of [
+      [enrolRoute, "/api/v1/agents/enrol", token, enrolBody],
+      [keyRoute, "/api/v1/agents/key", deviceKey, { machineKey }],
+      [POST, "/api/v1/reports", deviceKey, sampleUpload({ hostname: "PC-ENROL" })],
+    ] as const) {
+      const refused = await call(route, path, credential, body);
+      expect(refused.status, path).toBe(429);
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("too-many-failed-authentications");
+    }
   });
 
   describe("the Node fast path over HTTP (the connection's address)", () => {

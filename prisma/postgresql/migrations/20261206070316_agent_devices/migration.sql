@@ -4,7 +4,7 @@ ALTER TABLE "DeviceReport" ADD COLUMN     "agentDeviceRef" TEXT;
 -- AlterTable
 ALTER TABLE "AgentToken" ADD COLUMN     "allowsDirectUpload" BOOLEAN NOT NULL DEFAULT false;
 
--- Tokens from before decision 011 keep uploading directly (agents of version 1); new secrets default to enrolment only.
+-- Tokens from before decision 011 keep uploading directly (agents of version 1), new secrets default to enrolment only.
 UPDATE "AgentToken" SET "allowsDirectUpload" = true;
 
 -- CreateTable

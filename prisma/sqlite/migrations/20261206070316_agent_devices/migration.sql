@@ -85,7 +85,7 @@ CREATE TABLE "new_AgentToken" (
 INSERT INTO "new_AgentToken" ("createdAt", "createdBy", "id", "lastUsedAt", "name", "prefix", "revokedAt", "tenantRef", "tokenHash") SELECT "createdAt", "createdBy", "id", "lastUsedAt", "name", "prefix", "revokedAt", "tenantRef", "tokenHash" FROM "AgentToken";
 DROP TABLE "AgentToken";
 ALTER TABLE "new_AgentToken" RENAME TO "AgentToken";
--- Tokens from before decision 011 keep uploading directly (agents of version 1); new secrets default to enrolment only.
+-- Tokens from before decision 011 keep uploading directly (agents of version 1), new secrets default to enrolment only.
 UPDATE "AgentToken" SET "allowsDirectUpload" = true;
 CREATE UNIQUE INDEX "AgentToken_tokenHash_key" ON "AgentToken"("tokenHash");
 CREATE INDEX "AgentToken_tenantRef_revokedAt_idx" ON "AgentToken"("tenantRef", "revokedAt");
