@@ -3,8 +3,11 @@
  * handful of agent uploads made from lib/reports/fixtures so Overview and Reports have realistic content.
  * Run by scripts/e2e-server.mjs: node --conditions=react-server --import tsx e2e/seed.ts
  */
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { enrolAgentDevice } from "@/lib/agent-devices/enrol-agent-device";
+import { revokeAgentDevice } from "@/lib/agent-devices/revoke-agent-device";
 import { createAgentToken } from "@/lib/agent-tokens/create-agent-token";
 import { createAdminUser } from "@/lib/auth/admin-sessions";
 import { db } from "@/lib/db/client";
@@ -38,8 +41,10 @@ async function main() {
   if (!admin.ok) throw new Error(`seed admin: ${admin.error.message}`);
   const tenant = await createTenant(db, { ...E2E_TENANT, actor: "e2e-seed" });
   if (!tenant.ok) throw new Error(`seed tenant: ${tenant.error.message}`);
-  const token = await createAgentToken(db, { tenantRef: tenant.id, name: "Intune remediation (seed)", actor: E2E_ADMIN.email });
+  // A token from before enrolment (decision 011): version 1 agents upload with it directly.
+  const token = await createAgentToken(db, { tenantRef: tenant.id, name: "Intune remediation (seed)", actor: E2E_ADMIN.email, allowsDirectUpload: true });
   if (!token.ok) throw new Error(`seed token: ${token.error.message}`);
+  await seedEnrolledDevices(tenant.id);
 
   const now = Date.now();
   for (const [hostname, fixture, minutesAgo] of UPLOADS) {
@@ -62,6 +67,26 @@ async function main() {
   await db.$disconnect();
   await directDb().close();
   console.log(`e2e seed: admin ${E2E_ADMIN.email}, tenant ${E2E_TENANT.name}, ${UPLOADS.length} reports`);
+}
+
+/** Version 2 agents enrolled through an enrolment-only token: two active, one an admin revoked. */
+async function seedEnrolledDevices(tenantRef: string) {
+  const secret = await createAgentToken(db, { tenantRef, name: "Intune Win32 app (seed)", actor: E2E_ADMIN.email });
+  if (!secret.ok) throw new Error(`seed secret: ${secret.error.message}`);
+  for (const [hostname, deviceId] of [
+    ["PC-0142", "6e4cbe68-588b-499c-8c04-dcfff140a1ca"],
+    ["LT-2231", null],
+    ["PC-0087", "d2f1c9a0-7b3e-4c5d-8e6f-0a1b2c3d4e5f"],
+  ] as const) {
+    const enrolled = await enrolAgentDevice(db, {
+      tenantRef,
+      tokenId: secret.id,
+      request: { hostname, deviceId, agentVersion: "2.0.0", machineKey: randomBytes(32).toString("base64url") },
+      clientAddress: "10.20.30.40",
+    });
+    if (!enrolled.ok) throw new Error(`seed enrolment: ${enrolled.error.message}`);
+    if (hostname === "PC-0087") await revokeAgentDevice(db, { id: enrolled.agentId, actor: E2E_ADMIN.email });
+  }
 }
 
 /** An `X509:` alternativeSecurityId as Graph returns it: base64 of UTF-16LE marker + SHA-1 thumbprint + key hash. */

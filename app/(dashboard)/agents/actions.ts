@@ -2,7 +2,11 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { allowDeviceReEnrolment } from "@/lib/agent-devices/allow-device-re-enrolment";
+import { requestDeviceKeyRotation } from "@/lib/agent-devices/request-device-key-rotation";
+import { revokeAgentDevice, type AgentDeviceActionResult } from "@/lib/agent-devices/revoke-agent-device";
 import { createAgentToken } from "@/lib/agent-tokens/create-agent-token";
+import { requireTokenEnrolment } from "@/lib/agent-tokens/require-token-enrolment";
 import { revokeAgentToken } from "@/lib/agent-tokens/revoke-agent-token";
 import { requireAdmin } from "@/lib/auth/require-admin";
 import { db } from "@/lib/db/client";
@@ -11,22 +15,24 @@ import { createTenant } from "@/lib/tenants/create-tenant";
 export interface CreateTokenState {
   error: string | null;
   /** The plain token, returned once and never stored. */
-  created: { token: string; prefix: string; name: string } | null;
+  created: { token: string; prefix: string; name: string; allowsDirectUpload: boolean } | null;
 }
 
 const CreateTokenForm = z.object({
   name: z.string().trim().min(1, "Give the token a name, e.g. the Intune script it is for").max(100, "Use at most 100 characters"),
   tenantRef: z.string().uuid("Choose a tenant"),
+  /** The checkbox: present ("on") when agents before version 2 may upload with the secret itself. */
+  allowsDirectUpload: z.literal("on").nullable().transform((v) => v === "on"),
 });
 
 export async function createTokenAction(_previous: CreateTokenState, formData: FormData): Promise<CreateTokenState> {
   const admin = await requireAdmin();
-  const input = CreateTokenForm.safeParse({ name: formData.get("name"), tenantRef: formData.get("tenantRef") });
+  const input = CreateTokenForm.safeParse({ name: formData.get("name"), tenantRef: formData.get("tenantRef"), allowsDirectUpload: formData.get("allowsDirectUpload") });
   if (!input.success) return { error: input.error.issues[0]?.message ?? "Check the form", created: null };
   const result = await createAgentToken(db, { ...input.data, actor: admin.email });
   if (!result.ok) return { error: result.error.message, created: null };
   revalidatePath("/agents");
-  return { error: null, created: { token: result.token, prefix: result.prefix, name: result.name } };
+  return { error: null, created: { token: result.token, prefix: result.prefix, name: result.name, allowsDirectUpload: result.allowsDirectUpload } };
 }
 
 export interface SimpleState {
@@ -45,6 +51,41 @@ export async function revokeTokenAction(_previous: SimpleState, formData: FormDa
   revalidatePath("/agents");
   revalidatePath("/", "layout");
   return { error: null, done: true };
+}
+
+export async function requireEnrolmentAction(_previous: SimpleState, formData: FormData): Promise<SimpleState> {
+  const admin = await requireAdmin();
+  const input = RevokeTokenForm.safeParse({ id: formData.get("id") });
+  if (!input.success) return { error: input.error.issues[0]?.message ?? "Unknown token", done: false };
+  const result = await requireTokenEnrolment(db, { id: input.data.id, actor: admin.email });
+  if (!result.ok) return { error: result.error.message, done: false };
+  revalidatePath("/agents");
+  return { error: null, done: true };
+}
+
+const DeviceForm = z.object({ id: z.string().uuid("Unknown device") });
+
+/** Revoke, rotate at next contact, allow re-enrolment: one enrolled device, audit-logged by the lib function. */
+async function deviceAction(formData: FormData, run: (options: { id: string; actor: string }) => Promise<AgentDeviceActionResult>): Promise<SimpleState> {
+  const admin = await requireAdmin();
+  const input = DeviceForm.safeParse({ id: formData.get("id") });
+  if (!input.success) return { error: input.error.issues[0]?.message ?? "Unknown device", done: false };
+  const result = await run({ id: input.data.id, actor: admin.email });
+  if (!result.ok) return { error: result.error.message, done: false };
+  revalidatePath("/agents");
+  return { error: null, done: true };
+}
+
+export async function revokeDeviceAction(_previous: SimpleState, formData: FormData): Promise<SimpleState> {
+  return deviceAction(formData, (options) => revokeAgentDevice(db, options));
+}
+
+export async function rotateDeviceKeyAction(_previous: SimpleState, formData: FormData): Promise<SimpleState> {
+  return deviceAction(formData, (options) => requestDeviceKeyRotation(db, options));
+}
+
+export async function allowReEnrolmentAction(_previous: SimpleState, formData: FormData): Promise<SimpleState> {
+  return deviceAction(formData, (options) => allowDeviceReEnrolment(db, options));
 }
 
 const CreateTenantForm = z.object({

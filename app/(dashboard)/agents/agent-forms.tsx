@@ -3,7 +3,17 @@
 import { useActionState, useState } from "react";
 import { CopyButton } from "../../_components/copy-button";
 import { AlertIcon } from "../../_components/icons";
-import { createTenantAction, createTokenAction, revokeTokenAction, type CreateTokenState, type SimpleState } from "./actions";
+import {
+  allowReEnrolmentAction,
+  createTenantAction,
+  createTokenAction,
+  requireEnrolmentAction,
+  revokeDeviceAction,
+  revokeTokenAction,
+  rotateDeviceKeyAction,
+  type CreateTokenState,
+  type SimpleState,
+} from "./actions";
 
 function InlineError({ message }: { message: string | null }) {
   if (!message) return null;
@@ -40,6 +50,16 @@ export function CreateTokenForm({ tenants, selectedTenantId, origin }: { tenants
         <button type="submit" className="btn-primary" disabled={pending}>
           {pending ? "Creating…" : "Create token"}
         </button>
+        <label className="flex items-start gap-2 text-[13px] text-slate-700 sm:col-span-3 dark:text-slate-300">
+          <input type="checkbox" name="allowsDirectUpload" className="mt-0.5 size-4 rounded border-slate-300 accent-blue-600" />
+          <span>
+            Also accept direct uploads from agents before version 2
+            <span className="block text-xs text-slate-500 dark:text-slate-400">
+              Off by default: the token then only enrols devices, and each device uploads with a key of its own, so a copy of the token cannot forge reports for
+              machines already enrolled.
+            </span>
+          </span>
+        </label>
       </form>
       <InlineError message={state.error} />
       {state.created ? <NewToken created={state.created} origin={origin} /> : null}
@@ -77,8 +97,17 @@ function NewToken({ created, origin }: { created: NonNullable<CreateTokenState["
         </code>
         <CopyButton text={created.token} label="Copy token" />
       </div>
-      <Snippet title="Upload once with Windows PowerShell (run in the user's session, not elevated)" code={powershell} />
-      <Snippet title="Or with curl, from a JSON file with hostname, capturedAt, agentVersion and dsregcmd" code={curl} />
+      <p className="mt-3 text-[13px] text-amber-900 dark:text-amber-100">
+        Deploy it with the agent (Intune or Group Policy, see docs/agent.md): each machine enrols once at <code className="font-mono">{origin}/api/v1/agents/enrol</code> and
+        then uploads with a key of its own, shown below under Enrolled devices.
+        {created.allowsDirectUpload ? " Agents before version 2 may also upload with the token itself:" : " The token itself cannot upload reports."}
+      </p>
+      {created.allowsDirectUpload ? (
+        <>
+          <Snippet title="Upload once with Windows PowerShell (run in the user's session, not elevated)" code={powershell} />
+          <Snippet title="Or with curl, from a JSON file with hostname, capturedAt, agentVersion and dsregcmd" code={curl} />
+        </>
+      ) : null}
     </section>
   );
 }
@@ -111,7 +140,7 @@ export function RevokeTokenButton({ id, name }: { id: string; name: string }) {
   return (
     <form action={action} className="flex flex-wrap items-center justify-end gap-2" aria-label={`Confirm revoking ${name}`}>
       <input type="hidden" name="id" value={id} />
-      <span className="text-xs text-slate-600 dark:text-slate-400">Agents using it get 401.</span>
+      <span className="text-xs text-slate-600 dark:text-slate-400">It enrols no more; enrolled devices keep uploading.</span>
       <button type="button" className="btn-ghost px-2 py-1 text-xs" onClick={() => setConfirming(false)} disabled={pending}>
         Cancel
       </button>
@@ -119,6 +148,115 @@ export function RevokeTokenButton({ id, name }: { id: string; name: string }) {
         {pending ? "Revoking…" : "Confirm revoke"}
       </button>
     </form>
+  );
+}
+
+/** A small action button that asks once before it submits (`confirm` text), with the action's error under it. */
+function ConfirmingActionButton({
+  action: serverAction,
+  id,
+  label,
+  ariaLabel,
+  confirmText,
+  confirmLabel,
+  pendingLabel,
+  danger = false,
+}: {
+  action: (previous: SimpleState, formData: FormData) => Promise<SimpleState>;
+  id: string;
+  label: string;
+  ariaLabel: string;
+  confirmText: string | null;
+  confirmLabel: string;
+  pendingLabel: string;
+  danger?: boolean;
+}) {
+  const [confirming, setConfirming] = useState(false);
+  const [state, action, pending] = useActionState<SimpleState, FormData>(serverAction, { error: null, done: false });
+  const buttonClass = danger
+    ? "btn-ghost px-2 py-1 text-xs text-red-700 hover:bg-red-50 hover:text-red-800 dark:text-red-400 dark:hover:bg-red-500/10"
+    : "btn-ghost px-2 py-1 text-xs";
+  if (confirmText && !confirming) {
+    return (
+      <>
+        <button type="button" className={buttonClass} onClick={() => setConfirming(true)} aria-label={ariaLabel}>
+          {label}
+        </button>
+        {state.error ? <InlineError message={state.error} /> : null}
+      </>
+    );
+  }
+  return (
+    <form action={action} className="inline-flex flex-wrap items-center justify-end gap-2" aria-label={confirmText ? `Confirm: ${ariaLabel}` : ariaLabel}>
+      <input type="hidden" name="id" value={id} />
+      {confirmText ? <span className="text-xs text-slate-600 dark:text-slate-400">{confirmText}</span> : null}
+      {confirmText ? (
+        <button type="button" className="btn-ghost px-2 py-1 text-xs" onClick={() => setConfirming(false)} disabled={pending}>
+          Cancel
+        </button>
+      ) : null}
+      <button type="submit" className={confirmText ? (danger ? "btn-danger px-2 py-1 text-xs" : "btn-primary px-2 py-1 text-xs") : buttonClass} disabled={pending} aria-label={confirmText ? undefined : ariaLabel}>
+        {pending ? pendingLabel : confirmText ? confirmLabel : label}
+      </button>
+      {state.error ? <InlineError message={state.error} /> : null}
+    </form>
+  );
+}
+
+export function RequireEnrolmentButton({ id, name }: { id: string; name: string }) {
+  return (
+    <ConfirmingActionButton
+      action={requireEnrolmentAction}
+      id={id}
+      label="Require enrolment"
+      ariaLabel={`Require enrolment for ${name}`}
+      confirmText="Agents before version 2 that upload with it get 401."
+      confirmLabel="Confirm"
+      pendingLabel="Saving…"
+    />
+  );
+}
+
+/** Per enrolled device: revoke (asks first), rotate its key at the next contact, allow a revoked device to re-enrol. */
+export function DeviceActions({ id, hostname, status, reEnrolAllowed }: { id: string; hostname: string; status: "active" | "rotation" | "revoked"; reEnrolAllowed: boolean }) {
+  if (status === "revoked") {
+    if (reEnrolAllowed) return <span className="text-xs text-slate-500 dark:text-slate-400">May re-enrol</span>;
+    return (
+      <ConfirmingActionButton
+        action={allowReEnrolmentAction}
+        id={id}
+        label="Allow re-enrolment"
+        ariaLabel={`Allow ${hostname} to re-enrol`}
+        confirmText={null}
+        confirmLabel=""
+        pendingLabel="Saving…"
+      />
+    );
+  }
+  return (
+    <div className="flex flex-wrap items-center justify-end gap-1">
+      {status === "active" ? (
+        <ConfirmingActionButton
+          action={rotateDeviceKeyAction}
+          id={id}
+          label="Rotate key"
+          ariaLabel={`Rotate the key of ${hostname} at its next contact`}
+          confirmText={null}
+          confirmLabel=""
+          pendingLabel="Saving…"
+        />
+      ) : null}
+      <ConfirmingActionButton
+        action={revokeDeviceAction}
+        id={id}
+        label="Revoke"
+        ariaLabel={`Revoke ${hostname}`}
+        confirmText="Its uploads get 401."
+        confirmLabel="Confirm revoke"
+        pendingLabel="Revoking…"
+        danger
+      />
+    </div>
   );
 }
 
