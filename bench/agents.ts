@@ -72,7 +72,7 @@ async function run(kind: "sqlite" | "postgresql", hostile: boolean) {
   const plans: Plan[] = [];
   const window = SECONDS * 1000;
   for (let i = 0; i < AGENTS; i++) {
-    const token = await createAgentToken(db, { tenantRef: tenantRefs[i % TENANTS.length]!, name: `agent ${i}`, actor: "bench" });
+    const token = await createAgentToken(db, { tenantRef: tenantRefs[i % TENANTS.length]!, name: `agent ${i}`, actor: "bench", allowsDirectUpload: true });
     if (!token.ok) throw new Error(token.error.message);
     const hostname = `FLEET-${String(i).padStart(5, "0")}`;
     const t = texts[i % texts.length]!;
@@ -90,7 +90,7 @@ async function run(kind: "sqlite" | "postgresql", hostile: boolean) {
   }
   const hostileTokens: { token: string; redacting: boolean }[] = [];
   for (let i = 0; hostile && i < HOSTILE_AGENTS; i++) {
-    const token = await createAgentToken(db, { tenantRef: tenantRefs[i % TENANTS.length]!, name: `hostile ${i}`, actor: "bench" });
+    const token = await createAgentToken(db, { tenantRef: tenantRefs[i % TENANTS.length]!, name: `hostile ${i}`, actor: "bench", allowsDirectUpload: true });
     if (!token.ok) throw new Error(token.error.message);
     hostileTokens.push({ token: token.token, redacting: REDACTING.has(i % TENANTS.length) });
   }

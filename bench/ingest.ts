@@ -56,7 +56,7 @@ async function seed(url: string) {
   if (!tenant.ok) throw new Error(tenant.error.message);
   const tokens: string[] = [];
   for (let i = 0; i < CLIENTS; i++) {
-    const t = await createAgentToken(db, { tenantRef: tenant.id, name: `bench ${i}`, actor: "bench" });
+    const t = await createAgentToken(db, { tenantRef: tenant.id, name: `bench ${i}`, actor: "bench", allowsDirectUpload: true });
     if (!t.ok) throw new Error(t.error.message);
     tokens.push(t.token);
   }

@@ -78,7 +78,7 @@ async function seedEnrolledDevices(tenantRef: string) {
     ["LT-2231", null],
     ["PC-0087", "d2f1c9a0-7b3e-4c5d-8e6f-0a1b2c3d4e5f"],
   ] as const) {
-    const enrolled = await enrolAgentDevice(db, {
+    const enrolled = await enrolAgentDevice(directDb(), {
       tenantRef,
       tokenId: secret.id,
       request: { hostname, deviceId, agentVersion: "2.0.0", machineKey: randomBytes(32).toString("base64url") },

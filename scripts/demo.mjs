@@ -4,12 +4,14 @@
 //  2. builds the production app when the build is missing or older than the sources
 //  3. starts the Entra ID + Graph simulator (HTTPS on 127.0.0.1:3443) and registers its tenant
 //  4. starts the dashboard (scripts/serve.mjs, the production server) trusting the simulator's CA, which syncs the directory
-//  5. uploads the simulated agents' reports through POST /api/v1/reports, like real agents
+//  5. enrols the simulated agents (POST /api/v1/agents/enrol) and uploads their reports with their own device keys
+//     through POST /api/v1/reports, like real agents
 //
 //   npm run demo [-- --host HOST] [--port PORT]
 // The demo has a fixed, published password: it listens on 127.0.0.1 unless --host (or JOINSCOPE_DEMO_HOST) says
 // otherwise (scripts/lib/demo-options.mjs). `npm start` keeps its own binding (scripts/serve.mjs).
 import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -104,23 +106,20 @@ for (let i = 0; ; i++) {
 const uploads = JSON.parse(readFileSync(join(root, "data/demo/uploads.json"), "utf8"));
 let accepted = 0;
 let failed = 0;
+const enrolled = new Map();
 const queue = [...uploads];
 await Promise.all(
   Array.from({ length: 4 }, async () => {
     for (let body = queue.shift(); body; body = queue.shift()) {
-      // As the agent does: a 429 (the token's upload or byte rate; all the demo's agents share one token) is retried
-      // after its Retry-After.
-      let r;
-      for (let attempt = 0; ; attempt++) {
-        r = await fetch(`${baseUrl}/api/v1/reports`, {
-          method: "POST",
-          headers: { "content-type": "application/json", authorization: `Bearer ${prepared.token}` },
-          body: JSON.stringify(body),
-        });
-        if (r.status !== 429 || attempt >= 20) break;
-        await r.arrayBuffer();
-        await new Promise((resolve) => setTimeout(resolve, Math.max(1, Number(r.headers.get("retry-after")) || 1) * 1000));
+      // As the agent does (decision 011): enrol once with the deployed token, then upload with the device's own key.
+      // One enrolment per hostname, even when two of its reports are sent at once (a second would replace the key).
+      if (!enrolled.has(body.hostname)) enrolled.set(body.hostname, enrol(body));
+      const deviceKey = await enrolled.get(body.hostname);
+      if (!deviceKey) {
+        failed++;
+        continue;
       }
+      const r = await send("/api/v1/reports", deviceKey, body);
       if (r.status === 201 || r.status === 200) accepted++;
       else {
         failed++;
@@ -130,9 +129,36 @@ await Promise.all(
   }),
 );
 
+/**
+ * Enrols a simulated machine and returns its device key. Its machine key is derived from its hostname, so the next
+ * `npm run demo` re-enrols the same device (a fresh key for it) instead of adding another.
+ */
+async function enrol(body) {
+  const machineKey = createHash("sha256").update(`joinscope-demo:${body.hostname}`).digest("base64url");
+  const deviceId = /^\s*DeviceId\s*:\s*([0-9a-fA-F-]{36})\s*$/m.exec(body.dsregcmd)?.[1] ?? null;
+  const r = await send("/api/v1/agents/enrol", prepared.token, { hostname: body.hostname, deviceId, agentVersion: body.agentVersion, machineKey });
+  if (r.status === 201 || r.status === 200) return (await r.json()).deviceKey;
+  if (failed < 3) console.error(`demo: enrolment of ${body.hostname} answered ${r.status}: ${await r.text()}`);
+  return null;
+}
+
+/** POSTs JSON as the agent does: a 429 (a limit) or a 503 (the database is busy) is retried after its Retry-After. */
+async function send(path, credential, body) {
+  for (let attempt = 0; ; attempt++) {
+    const r = await fetch(`${baseUrl}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${credential}` },
+      body: JSON.stringify(body),
+    });
+    if ((r.status !== 429 && r.status !== 503) || attempt >= 20) return r;
+    await r.arrayBuffer();
+    await new Promise((resolve) => setTimeout(resolve, Math.max(1, Number(r.headers.get("retry-after")) || 1) * 1000));
+  }
+}
+
 console.log(`
   JoinScope demo is running: ${baseUrl} (${options.listening})
   Sign in as ${prepared.admin.email} / ${prepared.admin.password}
-  Tenant "${simInfo.tenantName} (demo)": ${simInfo.devices} simulated directory devices (synced in the background), ${accepted} agent reports uploaded${failed ? `, ${failed} rejected` : ""}.
+  Tenant "${simInfo.tenantName} (demo)": ${simInfo.devices} simulated directory devices (synced in the background), ${(await Promise.all(enrolled.values())).filter(Boolean).length} agents enrolled, ${accepted} agent reports uploaded${failed ? `, ${failed} rejected` : ""}.
   Press Ctrl+C to stop.
 `);

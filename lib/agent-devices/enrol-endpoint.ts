@@ -6,7 +6,6 @@ import "server-only";
  * cannot fill the database.
  */
 import { authenticateAgentToken } from "@/lib/agent-tokens/authenticate-agent-token";
-import { db } from "@/lib/db/client";
 import { directDb } from "@/lib/db/direct";
 import type { AgentRequest } from "@/lib/http/agent-request";
 import { ApiError } from "@/lib/http/api-error";
@@ -31,7 +30,7 @@ export async function enrolDevice(request: AgentRequest): Promise<ApiOutcome> {
   if (!parsed.success) {
     throw new ApiError(400, "invalid-body", "The enrolment does not match its schema: hostname, deviceId, agentVersion, machineKey", schemaIssueDetails(parsed.error.issues));
   }
-  const result = await enrolAgentDevice(db, {
+  const result = await enrolAgentDevice(directDb(), {
     tenantRef: auth.agent.tenantRef,
     tokenId: auth.agent.tokenId,
     tokenLastUsedAt: auth.agent.lastUsedAt,

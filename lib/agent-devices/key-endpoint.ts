@@ -4,7 +4,6 @@ import "server-only";
  * machine key in, a new device key out. Hardened as uploads are; each rotation spends one of the device's uploads.
  */
 import { bearerToken } from "@/lib/agent-tokens/authenticate-agent-token";
-import { db } from "@/lib/db/client";
 import { directDb } from "@/lib/db/direct";
 import type { AgentRequest } from "@/lib/http/agent-request";
 import { ApiError } from "@/lib/http/api-error";
@@ -31,7 +30,7 @@ export async function rotateKey(request: AgentRequest): Promise<ApiOutcome> {
   const body = parseJsonBody(await request.readBody(AGENT_REQUEST_MAX_BYTES));
   const parsed = KeyRotationRequestSchema.safeParse(body);
   if (!parsed.success) throw new ApiError(400, "invalid-body", "The key request does not match its schema: machineKey", schemaIssueDetails(parsed.error.issues));
-  const result = await rotateDeviceKey(db, { deviceRef: device.id, presentedKeyHash, machineKey: parsed.data.machineKey });
+  const result = await rotateDeviceKey(directDb(), { deviceRef: device.id, presentedKeyHash, machineKey: parsed.data.machineKey });
   if (!result.ok) {
     // A wrong machine key with a valid device key is a guess at the machine key: it counts as a failed authentication.
     if (result.error.code === "machine-key-mismatch") {

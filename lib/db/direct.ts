@@ -240,6 +240,12 @@ function toPg(sql: string): string {
   return out;
 }
 
+/** A unique-index violation from a statement of the direct path: SQLite and PostgreSQL name it differently. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "23505";
+}
+
 // ---- encodings -------------------------------------------------------------------------------------------------
 
 /** A JS value as a parameter, as Prisma would bind it for that column kind. */

@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { AgentIdentity } from "@/lib/agent-tokens/authenticate-agent-token";
 import type { Db, Prisma } from "@/lib/db/client";
-import { directDb, insertStatements, type ColumnKind, type Statement } from "@/lib/db/direct";
+import { directDb, insertStatements, isUniqueViolation, type ColumnKind, type Statement } from "@/lib/db/direct";
 import type { ParsedDsregcmd } from "@/lib/reports/types";
 import { evaluateReportRules } from "@/lib/rules/evaluate-report-rules";
 import { SEVERITY_ORDER, type Finding } from "@/lib/rules/types";
@@ -230,11 +230,6 @@ function isMinuteOld(at: Date | null | undefined, now: Date): boolean {
   return !at || now.getTime() - at.getTime() >= 60_000;
 }
 
-/** SQLite and PostgreSQL (through the direct path) name a unique-index violation differently. */
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "23505";
-}
 
 async function tenantRedacts(db: Db, tenantRef: string): Promise<boolean> {
   const t = await db.tenant.findUnique({ where: { id: tenantRef }, select: { redactUserNames: true } });

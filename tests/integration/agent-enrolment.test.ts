@@ -137,6 +137,21 @@ describe.each(["fast-path", "route"] as const)("agents enrol and upload with dev
     expect((await upload(body.deviceKey, "PC-REENROL-NEW")).status).toBe(201);
   });
 
+  it("enrolments of one new machine at once make one device: one 201, the rest re-enrolments, and only the last key issued works", async () => {
+    const { token } = await newSecret();
+    const machineKey = newMachineKey();
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => enrol(token, { hostname: "PC-RACE", deviceId: null, agentVersion: "2.0.0", machineKey })),
+    );
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 201]);
+    const bodies = (await Promise.all(answers.map((r) => r.json()))) as Enrolled[];
+    expect(new Set(bodies.map((b) => b.agentId)).size).toBe(1);
+    expect(await db.agentDevice.count({ where: { machineKeyHash: hashAgentSecret(machineKey) } })).toBe(1);
+    const statuses = await Promise.all(bodies.map(async (b) => (await upload(b.deviceKey, "PC-RACE")).status));
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(4);
+  });
+
   it("a revoked device is refused (401 device-revoked on upload and rotation, 403 on enrolment) until an admin allows it to re-enrol", async () => {
     const { token } = await newSecret();
     const device = await enrolNew(token, "PC-REVOKED");

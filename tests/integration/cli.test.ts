@@ -12,6 +12,7 @@ import { findAdminBySession, loginAdmin } from "@/lib/auth/admin-sessions";
 import { randomBytes, randomUUID } from "node:crypto";
 import { enrolAgentDevice } from "@/lib/agent-devices/enrol-agent-device";
 import { db } from "@/lib/db/client";
+import { directDb } from "@/lib/db/direct";
 import { createTenant } from "@/lib/tenants/create-tenant";
 import { ROOT } from "../setup/databases";
 import { runJoinscope } from "../setup/run-joinscope";
@@ -242,7 +243,7 @@ describe("joinscope token and agents: enrolment secrets and enrolled devices", (
     expect(required.stdout).toContain("no longer accepts direct uploads");
     expect((await db.agentToken.findUniqueOrThrow({ where: { id: byName["Version 1 agents"]!.id } })).allowsDirectUpload).toBe(false);
 
-    const enrolled = await enrolAgentDevice(db, {
+    const enrolled = await enrolAgentDevice(directDb(), {
       tenantRef: tenant.id,
       tokenId: byName["Version 2 agents"]!.id,
       request: { hostname: "PC-CLI-01", deviceId: null, agentVersion: "2.0.0", machineKey: randomBytes(32).toString("base64url") },
