@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import { POST as enrolRoute } from "@/app/api/v1/agents/enrol/route";
 import { POST as keyRoute } from "@/app/api/v1/agents/key/route";
 import { POST } from "@/app/api/v1/reports/route";
+import { revokeAgentDevice } from "@/lib/agent-devices/revoke-agent-device";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { CLIENT_ADDRESS_HEADER } from "@/lib/http/client-address";
@@ -88,6 +89,31 @@ describe("failed authentications per client address", () => {
       expect(refused.status, path).toBe(429);
       expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("too-many-failed-authentications");
     }
+  });
+
+  it("refusals of a real credential in a fleet-wide state (enrolment-required, device-revoked) spend nothing of the address's budget", async () => {
+    const address = "198.51.100.30";
+    const call = (route: typeof POST, path: string, credential: string, body: unknown) =>
+      route(
+        new Request(`http://joinscope.test${path}`, { method: "POST", body: JSON.stringify(body), headers: { ...headers(credential), [CLIENT_ADDRESS_HEADER]: address } }),
+        { params: Promise.resolve({}) },
+      );
+    const { token } = await createTenantWithToken(db, { allowsDirectUpload: false });
+    const enrol = async (hostname: string) => {
+      const res = await call(enrolRoute, "/api/v1/agents/enrol", token, { hostname, deviceId: null, agentVersion: "2.0.0", machineKey: randomBytes(32).toString("base64url") });
+      return ((await res.json()) as { agentId: string; deviceKey: string });
+    };
+    const revoked = await enrol("PC-REVOKED-NAT");
+    const active = await enrol("PC-ACTIVE-NAT");
+    await revokeAgentDevice(db, { id: revoked.agentId, actor: "test" });
+    // Behind one NAT: agents before version 2 whose token now requires enrolment, and a revoked device, all retrying.
+    for (let i = 0; i < LIMIT + 5; i++) {
+      const res = i % 2 ? await call(POST, "/api/v1/reports", token, sampleUpload({ hostname: `PC-V1-${i}` })) : await call(POST, "/api/v1/reports", revoked.deviceKey, sampleUpload({ hostname: "PC-REVOKED-NAT" }));
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe(i % 2 ? "enrolment-required" : "device-revoked");
+    }
+    // The enrolled agent sharing the address is not shut out.
+    expect((await call(POST, "/api/v1/reports", active.deviceKey, sampleUpload({ hostname: "PC-ACTIVE-NAT" }))).status).toBe(201);
   });
 
   describe("the Node fast path over HTTP (the connection's address)", () => {
