@@ -59,7 +59,8 @@ const VERBS: Record<string, Verb> = {
 
 /** node:util parseArgs rejects an unknown option, a missing value or a stray argument with one of these codes. */
 function isParseArgsError(error: unknown): error is Error {
-  return error instanceof Error && typeof (error as { code?: unknown }).code === "string" && (error as { code: string }).code.startsWith("ERR_PARSE_ARGS_");
+  const code: unknown = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
+  return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS_");
 }
 
 async function main(argv: string[]): Promise<void> {
