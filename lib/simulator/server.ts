@@ -78,7 +78,7 @@ export interface RequestLogEntry {
   fault: FaultKind | null;
 }
 
-/** Entra's per app+tenant identity budget per 10 s (domain.md 3, "Throttling"). */
+/** Entra's per app+tenant identity budget per 10 s (docs/domain.md, *Reading devices from Graph*). */
 export type RuBudget = "S" | "M" | "L" | number;
 
 export interface StartSimulatorOptions {
