@@ -43,7 +43,7 @@ const VERBS: Record<string, Verb> = {
   simulate: {
     usage: SIMULATE_USAGE,
     run: async (args) => {
-      const { runSimulatorCommand } = await import("@/lib/simulator/cli-entry");
+      const { runSimulatorCommand } = await import("@/simulator/cli-entry");
       const code = await runSimulatorCommand(args);
       if (code !== 0) throw new CliError("the simulator stopped with an error", code === 2 ? 2 : 1);
     },

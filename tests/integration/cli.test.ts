@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { FIXTURES, NEGATIVE_FIXTURES, readFixture } from "@/lib/reports/fixtures";
 import { parseDsregcmd } from "@/lib/reports/parse-dsregcmd";
-import { buildAlternativeSecurityIdKey } from "@/lib/simulator/generate-tenant";
+import { buildAlternativeSecurityIdKey } from "@/simulator/generate-tenant";
 import { findAdminBySession, loginAdmin } from "@/lib/auth/admin-sessions";
 import { db } from "@/lib/db/client";
 import { ROOT } from "../setup/databases";

@@ -13,7 +13,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { ensureSimulatorCertificates, type SimulatorCertificates } from "./certificates";
 import { DeviceStore, type DeltaRef } from "./device-store";
 import { createPrng, type Prng } from "./prng";
-import DEVICE_V1_PROPERTIES from "../graph/vendor/device-v1-properties.json";
+import DEVICE_V1_PROPERTIES from "@/lib/graph/vendor/device-v1-properties.json";
 import { decodeJwt, signJwt, verifyJwtSignature, type JwtPayload } from "./jwt";
 import type { BitlockerRecoveryKeyInfo, DeviceLocalCredentialInfo, GraphDevice } from "./types";
 
