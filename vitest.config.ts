@@ -9,7 +9,7 @@ const alias = {
 
 // The simulator's CA must be trusted when each worker process starts: Node reads NODE_EXTRA_CA_CERTS
 // only at start-up, and forked workers inherit this process's environment.
-const { ensureSimulatorCertificates } = await import("./lib/simulator/certificates");
+const { ensureSimulatorCertificates } = await import("./simulator/certificates");
 process.env.NODE_EXTRA_CA_CERTS = (await ensureSimulatorCertificates()).caPath;
 
 export default defineConfig({
@@ -24,7 +24,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "unit",
-          include: ["lib/**/*.test.ts", "scripts/**/*.test.ts"],
+          include: ["lib/**/*.test.ts", "simulator/**/*.test.ts", "scripts/**/*.test.ts"],
           environment: "node",
           testTimeout: 30_000,
           pool: "forks",

@@ -21,7 +21,7 @@ import { createAgentToken } from "@/lib/agent-tokens/create-agent-token";
 import { createDb } from "@/lib/db/client";
 import { decodeReportText } from "@/lib/reports/decode-report-text";
 import { FIXTURES, readFixture } from "@/lib/reports/fixtures";
-import { generateTenant } from "@/lib/simulator/generate-tenant";
+import { generateTenant } from "@/simulator/generate-tenant";
 import { createTenant } from "@/lib/tenants/create-tenant";
 import { spawn } from "node:child_process";
 import type { HostileTally } from "./lib/hostile-sender";

@@ -17,7 +17,7 @@ import { FIXTURES, readFixture } from "@/lib/reports/fixtures";
 import { decodeReportText } from "@/lib/reports/decode-report-text";
 import { parseDsregcmd } from "@/lib/reports/parse-dsregcmd";
 import { evaluateReportRules } from "@/lib/rules/evaluate-report-rules";
-import { generateTenant } from "@/lib/simulator/generate-tenant";
+import { generateTenant } from "@/simulator/generate-tenant";
 import { createTenant } from "@/lib/tenants/create-tenant";
 import { ensureBuild, freshDatabase, percentile, processCpuSeconds, startServer } from "./lib/server";
 

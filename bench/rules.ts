@@ -17,7 +17,7 @@ import { parseArgs } from "node:util";
 import { parseDsregcmd } from "@/lib/reports/parse-dsregcmd";
 import type { ParsedDsregcmd } from "@/lib/reports/types";
 import { evaluateReportRules } from "@/lib/rules/evaluate-report-rules";
-import { generateTenant } from "@/lib/simulator/generate-tenant";
+import { generateTenant } from "@/simulator/generate-tenant";
 import { mapGraphDevice } from "@/lib/sync/map-graph-device";
 import { freshDatabase, ROOT } from "./lib/server";
 

@@ -18,7 +18,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import { ensureSimulatorCertificates } from "@/lib/simulator/certificates";
+import { ensureSimulatorCertificates } from "@/simulator/certificates";
 import { freshDatabase, ROOT } from "./lib/server";
 
 const { values } = parseArgs({

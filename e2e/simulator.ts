@@ -1,12 +1,12 @@
 /**
- * The e2e stand-in for Entra ID and Microsoft Graph (lib/simulator), started by scripts/e2e-server.mjs as a
+ * The e2e stand-in for Entra ID and Microsoft Graph (simulator/), started by scripts/e2e-server.mjs as a
  * child process. Two tenants: "sync" is seeded with its app registration (Sync page tests); "settings" is
  * seeded without one, so the Settings tests enter its credentials through the form. Prints one JSON line
  * when ready (the same shape as E2eSimulatorInfo in e2e/constants.ts).
  */
 import { parseArgs } from "node:util";
-import { createSimTenant } from "@/lib/simulator/create-sim-tenant";
-import { startSimulator } from "@/lib/simulator/server";
+import { createSimTenant } from "@/simulator/create-sim-tenant";
+import { startSimulator } from "@/simulator/server";
 import type { E2eSimulatorInfo } from "./constants";
 
 const { values } = parseArgs({ options: { port: { type: "string", default: "3444" } } });

@@ -30,7 +30,7 @@ const ConfigSchema = z.object({
   JOINSCOPE_INGEST_BYTES_PER_MINUTE: z.coerce.number().int().min(4096).default(32 * 1024 * 1024),
   /** Minutes between scheduled delta syncs; 0 turns the scheduler off. */
   JOINSCOPE_SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(15),
-  /** Tolerance between DeviceCertificateValidity start and registrationDateTime (domain.md §6). */
+  /** Tolerance between DeviceCertificateValidity start and registrationDateTime (docs/domain.md, *Certificates*). */
   JOINSCOPE_CERT_REGISTRATION_TOLERANCE_MINUTES: z.coerce.number().int().min(1).default(60),
   /** Session cookie lifetime for dashboard admins. */
   JOINSCOPE_SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),

@@ -4,8 +4,8 @@
  */
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import { createSimTenant } from "@/lib/simulator/create-sim-tenant";
-import { startSimulator } from "@/lib/simulator/server";
+import { createSimTenant } from "@/simulator/create-sim-tenant";
+import { startSimulator } from "@/simulator/server";
 
 const { values } = parseArgs({ options: { devices: { type: "string", default: "100000" }, latency: { type: "string", default: "20" }, seed: { type: "string", default: "77" } } });
 const { tenant } = createSimTenant({ seed: Number(values.seed), deviceCount: Number(values.devices), includeReports: false, now: new Date() });

@@ -13,6 +13,9 @@ import { runTenantCommand, TENANT_USAGE } from "./commands/tenant-command";
 import { runSyncCommand, SYNC_USAGE } from "./commands/sync-command";
 import { runTokenCommand, TOKEN_USAGE } from "./commands/token-command";
 
+const SIMULATE_USAGE = "joinscope simulate [--port N] [--devices N] [--seed N] [--tenants K] [--from-file FILE] [--latency MS]";
+const MIGRATE_USAGE = "joinscope db:migrate   (applies migrations to DATABASE_URL)";
+
 const USAGE = `JoinScope: why Entra ID calls a Windows device unregistered.
 
 Usage:
@@ -23,46 +26,67 @@ Usage:
   ${AGENTS_USAGE.split("\n").join("\n  ")}
   ${ADMIN_USAGE.split("\n").join("\n  ")}
   ${SYNC_USAGE}
-  joinscope simulate [--port N] [--devices N] [--seed N] [--tenants K] [--from-file FILE] [--latency MS]
-  joinscope db:migrate   (applies migrations to DATABASE_URL)
+  ${SIMULATE_USAGE}
+  ${MIGRATE_USAGE}
 `;
+
+interface Verb {
+  usage: string;
+  run(args: string[]): Promise<void>;
+}
+
+const VERBS: Record<string, Verb> = {
+  parse: { usage: PARSE_USAGE, run: runParseCommand },
+  diagnose: { usage: DIAGNOSE_USAGE, run: runDiagnoseCommand },
+  tenant: { usage: TENANT_USAGE, run: runTenantCommand },
+  token: { usage: TOKEN_USAGE, run: runTokenCommand },
+  agents: { usage: AGENTS_USAGE, run: runAgentsCommand },
+  admin: { usage: ADMIN_USAGE, run: runAdminCommand },
+  sync: { usage: SYNC_USAGE, run: runSyncCommand },
+  simulate: {
+    usage: SIMULATE_USAGE,
+    run: async (args) => {
+      const { runSimulatorCommand } = await import("@/simulator/cli-entry");
+      const code = await runSimulatorCommand(args);
+      if (code !== 0) throw new CliError("the simulator stopped with an error", code === 2 ? 2 : 1);
+    },
+  },
+  "db:migrate": {
+    usage: MIGRATE_USAGE,
+    run: async () => {
+      const r = spawnSync(process.execPath, [join(import.meta.dirname, "../../scripts/db-migrate.mjs")], { stdio: "inherit" });
+      if (r.status !== 0) throw new CliError("migration failed");
+    },
+  },
+};
+
+/** node:util parseArgs rejects an unknown option, a missing value or a stray argument with one of these codes. */
+function isParseArgsError(error: unknown): error is Error {
+  const code: unknown = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
+  return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS_");
+}
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
-  switch (command) {
-    case "parse":
-      return runParseCommand(args);
-    case "diagnose":
-      return runDiagnoseCommand(args);
-    case "tenant":
-      return runTenantCommand(args);
-    case "token":
-      return runTokenCommand(args);
-    case "agents":
-      return runAgentsCommand(args);
-    case "admin":
-      return runAdminCommand(args);
-    case "sync":
-      return runSyncCommand(args);
-    case "simulate": {
-      const { runSimulatorCommand } = await import("@/lib/simulator/cli-entry");
-      const code = await runSimulatorCommand(args);
-      if (code !== 0) throw new CliError("the simulator stopped with an error", code === 2 ? 2 : 1);
-      return;
-    }
-    case "db:migrate": {
-      const r = spawnSync(process.execPath, [join(import.meta.dirname, "../../scripts/db-migrate.mjs")], { stdio: "inherit" });
-      if (r.status !== 0) throw new CliError("migration failed");
-      return;
-    }
-    case undefined:
-    case "help":
-    case "--help":
-    case "-h":
-      process.stdout.write(USAGE);
-      return;
-    default:
-      throw new CliError(`unknown command "${command}"\n\n${USAGE}`, 2);
+  if (command === undefined || command === "help" || command === "--help" || command === "-h") {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const verb = Object.hasOwn(VERBS, command) ? VERBS[command] : undefined;
+  if (!verb) throw new CliError(`unknown command "${command}"\n\n${USAGE}`, 2);
+  // Every verb answers --help (and -h) with its own usage, before it parses anything or opens the database. The
+  // simulator prints its own, longer help.
+  if (command !== "simulate" && (args.includes("--help") || args.includes("-h"))) {
+    process.stdout.write(`Usage:\n  ${verb.usage.split("\n").join("\n  ")}\n`);
+    return;
+  }
+  try {
+    await verb.run(args);
+  } catch (error) {
+    // An unknown option or a missing value is a usage error wherever a verb parses its arguments: exit 2 with the
+    // verb's usage, not "unexpected error" and exit 1.
+    if (isParseArgsError(error)) throw new CliError(`${error.message}\nusage: ${verb.usage}`, 2);
+    throw error;
   }
 }
 

@@ -1,4 +1,5 @@
 import "server-only";
+import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { sqliteFilePath } from "@/lib/config";
 import { DatabaseBusyError, encodeParam, SQLITE_WRITE_TUNING, type Statement } from "@/lib/db/direct";
@@ -11,84 +12,17 @@ import { DatabaseBusyError, encodeParam, SQLITE_WRITE_TUNING, type Statement } f
  * Graph's next page could not be received or validated meanwhile; a findings pass spent a fifth of its time
  * writing before it could read and evaluate the next subjects. On a second core the two overlap.
  *
- * The worker is plain JavaScript evaluated from this string, so it needs no bundler or TypeScript loader
- * (Next.js server, CLI, tests): it only requires better-sqlite3, resolved from the working directory like the
- * app's own. Statements arrive with their parameters already in Prisma's SQLite encodings (encodeValue).
- * Each batch is one transaction, exactly as DirectDb.batch: all of its statements or none.
+ * The thread runs lib/db/sqlite-writer-thread.mjs: plain JavaScript that Node runs as it is (Next.js server, CLI,
+ * tests), type-checked through its JSDoc (`// @ts-check`). Statements arrive with their parameters already in
+ * Prisma's SQLite encodings (encodeValue). Each batch is one transaction, exactly as DirectDb.batch: all of its
+ * statements or none.
  */
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
-const Database = require(require.resolve("better-sqlite3", { paths: [process.cwd()] }));
-// Blocking this thread while another connection holds the write lock is harmless (the main thread and its
-// Prisma connection keep running and release it), so SQLite's own busy timeout replaces direct.ts's retry loop.
-const conn = new Database(workerData.file, { timeout: workerData.busyMs });
-conn.pragma("journal_mode = WAL");
-conn.pragma("synchronous = NORMAL");
-conn.pragma("wal_autocheckpoint = " + workerData.autocheckpointPages);
-conn.pragma("cache_size = -" + workerData.cacheKb);
-const cache = new Map();
-const prepare = (sql) => {
-  let stmt = cache.get(sql);
-  if (!stmt) {
-    if (cache.size > 256) cache.clear();
-    stmt = conn.prepare(sql);
-    cache.set(sql, stmt);
-  }
-  return stmt;
-};
-// The parts of a transaction sent with commit: false wait here, in this thread's heap, until its commit arrives:
-// the transaction (and SQLite's write lock) only lasts while this thread runs it, never across the sender's turns.
-let parts = [];
-/** Rows this connection changed: if any, it checkpoints when it closes. */
-let written = 0;
-parentPort.on("message", (message) => {
-  if (message.close) {
-    // Everything sent is committed: the caller goes on. Then this thread settles the WAL it added to (up to
-    // autocheckpointPages of it: ~100 ms for 80 MB), off the caller's thread, so that the next write (an upload, a
-    // delta sync's page) does not copy it into the database file inside its own commit. PASSIVE: it waits for no
-    // reader and no writer; what it cannot copy now, a later checkpoint will (so does an exit that cuts it short).
-    parentPort.postMessage({ closed: true });
-    try {
-      if (written > 0) conn.pragma("wal_checkpoint(PASSIVE)");
-      conn.close();
-    } catch {
-      // The database went away meanwhile (a test's temporary file): nothing is left to settle.
-    }
-    process.exit(0);
-  }
-  if (!message.commit) {
-    for (const s of message.statements) parts.push(s);
-    return;
-  }
-  // A grouped message is several callers' transactions run as one (group commit): the counts go back in one list.
-  let statements = message.groups ? message.groups.flat() : message.statements;
-  if (parts.length > 0) {
-    for (const s of statements) parts.push(s);
-    statements = parts;
-    parts = [];
-  }
-  try {
-    conn.exec("BEGIN IMMEDIATE");
-    try {
-      const counts = statements.map((s) => {
-        const stmt = prepare(s.sql);
-        if (!s.eachRow) return stmt.run(...s.params).changes;
-        let changes = 0;
-        for (const row of s.eachRow) changes += stmt.run(...row).changes;
-        return changes;
-      });
-      for (const n of counts) written += n;
-      conn.exec("COMMIT");
-      parentPort.postMessage({ id: message.id, counts });
-    } catch (error) {
-      if (conn.inTransaction) conn.exec("ROLLBACK");
-      throw error;
-    }
-  } catch (error) {
-    parentPort.postMessage({ id: message.id, error: { message: String(error && error.message), code: error && error.code } });
-  }
-});
-`;
+/**
+ * The thread's file, found from the working directory like the findings evaluator's entry
+ * (lib/findings/subject-evaluator.ts): the app, the CLI and the tests run from the project's root, and a path the
+ * bundler does not see keeps Next.js from bundling the thread.
+ */
+const WORKER_FILE = join(process.cwd(), "lib", "db", "sqlite-writer-thread.mjs");
 
 const BUSY_MS = 10_000;
 
@@ -128,7 +62,7 @@ export interface SqliteWriterOptions {
 /** Opens the writer thread and its connection; `close()` it when the pipeline is done (it keeps the process alive). */
 export function openSqliteWriter(url: string, writerOptions: SqliteWriterOptions = {}): SqliteWriter {
   const file = sqliteFilePath(url);
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, busyMs: BUSY_MS, ...SQLITE_WRITE_TUNING } });
+  const worker = new Worker(WORKER_FILE, { workerData: { file, busyMs: BUSY_MS, ...SQLITE_WRITE_TUNING } });
   const waiting = new Map<number, { resolve: (counts: number[]) => void; reject: (error: Error) => void }>();
   let nextId = 0;
   /** Parts of the next transaction were sent, its commit not yet. */

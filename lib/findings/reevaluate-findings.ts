@@ -2,12 +2,12 @@ import "server-only";
 import { trackSettled, type Tracked } from "@/lib/async/track-settled";
 import { config } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
-import { directDb, encodeValue, inList, insertStatements, queryIn, type ColumnKind, type DirectDb, type Row, type Statement } from "@/lib/db/direct";
+import { directDb, encodeValue, inList, insertStatements, queryIn, readBool, type ColumnKind, type DirectDb, type Row, type Statement } from "@/lib/db/direct";
 import { chunk } from "@/lib/db/in-list";
 import { openSqliteWriter } from "@/lib/db/sqlite-writer";
 import { timeOrderedId } from "@/lib/db/time-ordered-id";
 import { RULES_VERSION } from "@/lib/rules/rules-version";
-import type { EvaluatedSubject } from "./evaluate-subject";
+import type { EvaluatedFinding, EvaluatedSubject } from "./evaluate-subject";
 import { withFindingsLease } from "./findings-lease";
 import { isFullPassDue } from "./full-evaluation-due";
 import { loadSubjectContext, type SubjectScope } from "./load-device-subjects";
@@ -69,6 +69,9 @@ const FINDING_COLUMNS = {
   evidence: "text",
   remediation: "text",
   fingerprint: "text",
+  isPrimary: "bool",
+  explainedBy: "text",
+  rankSeverity: "text",
   status: "text",
   firstSeenAt: "text",
   lastSeenAt: "text",
@@ -78,7 +81,12 @@ const FINDING_COLUMNS = {
   ackComment: "text",
 } satisfies Record<string, ColumnKind>;
 
-const CONTENT = ["severity", "title", "explanation", "evidence", "remediation", "fingerprint", "deviceId", "objectId", "hostname"] as const;
+/**
+ * The primary-finding columns are not in the fingerprint: a finding's own text can stay the same while the finding
+ * becomes or stops being its device's primary cause (another root cause appears or clears).
+ */
+const PRIMARY_COLUMNS = ["isPrimary", "explainedBy", "rankSeverity"] as const;
+const CONTENT = ["severity", "title", "explanation", "evidence", "remediation", "fingerprint", ...PRIMARY_COLUMNS, "deviceId", "objectId", "hostname"] as const;
 const FINDING_KEY = ["tenantRef", "subjectKey", "rule"] as const;
 /** A changed finding: new content, seen now; status, first-seen and acknowledgement stay. */
 const ON_UPDATED = { target: FINDING_KEY, update: [...CONTENT, "lastSeenAt"] };
@@ -101,6 +109,9 @@ interface ExistingFinding {
   rule: string;
   status: string;
   fingerprint: string;
+  isPrimary: boolean;
+  explainedBy: string | null;
+  rankSeverity: string;
 }
 
 /**
@@ -335,8 +346,20 @@ function resolveStatement(ids: string[], now: Date): Statement {
 }
 
 async function readExisting(direct: DirectDb, tenantRef: string, keys: string[]): Promise<ExistingFinding[]> {
-  const rows = await queryIn(direct, `SELECT "id", "subjectKey", "rule", "status", "fingerprint" FROM "Finding" WHERE "tenantRef" = ? AND {in}`, "subjectKey", keys, [tenantRef]);
+  const rows = await queryIn(
+    direct,
+    `SELECT "id", "subjectKey", "rule", "status", "fingerprint", "isPrimary", "explainedBy", "rankSeverity" FROM "Finding" WHERE "tenantRef" = ? AND {in}`,
+    "subjectKey",
+    keys,
+    [tenantRef],
+  );
+  for (const r of rows) r.isPrimary = readBool(r.isPrimary) === true;
   return rows as unknown as ExistingFinding[];
+}
+
+/** Whether the stored row already says what the evaluation found: same text and the same place under its device's primary. */
+function isUnchanged(row: ExistingFinding, f: EvaluatedFinding): boolean {
+  return row.fingerprint === f.fingerprint && row.isPrimary === f.primary && row.explainedBy === f.explainedBy && row.rankSeverity === f.rankSeverity;
 }
 
 /** One write batch's lifecycle transaction: reads the subjects' existing findings, counts the outcome into `result`. */
@@ -362,7 +385,7 @@ async function lifecycleStatements(direct: DirectDb, tenantRef: string, batch: E
       const k = `${s.key}|${f.rule}`;
       seen.add(k);
       const row = byKey.get(k);
-      if (row && row.status !== "resolved" && row.fingerprint === f.fingerprint) {
+      if (row && row.status !== "resolved" && isUnchanged(row, f)) {
         touchIds.push(row.id);
         result.unchanged++;
         continue;
@@ -381,6 +404,9 @@ async function lifecycleStatements(direct: DirectDb, tenantRef: string, batch: E
         evidence: f.evidence,
         remediation: f.remediation,
         fingerprint: f.fingerprint,
+        isPrimary: f.primary,
+        explainedBy: f.explainedBy,
+        rankSeverity: f.rankSeverity,
         status: "open",
         firstSeenAt: at,
         lastSeenAt: at,

@@ -4,7 +4,7 @@ import { RateLimiterMemory, RateLimiterQueue } from "rate-limiter-flexible";
 /**
  * Graph's throttling guidance (https://learn.microsoft.com/graph/throttling): on 429 or 503 wait for
  * Retry-After; on other 5xx and dropped connections back off exponentially with jitter. A per-tenant
- * request budget keeps JoinScope well under the identity limits (shared/domain.md §3 "Throttling").
+ * request budget keeps JoinScope well under the identity limits (docs/domain.md, *Reading devices from Graph*).
  */
 export interface ResilienceStats {
   requests: number;

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db, Prisma } from "@/lib/db/client";
 import type { Finding, Severity } from "@/lib/rules/types";
-import { isSeverity, sortFindings } from "@/lib/ui/severity";
+import { isSeverity, sortFindings, worstSeverity } from "@/lib/ui/severity";
 import { readEvidence, readRemediation } from "./find-findings";
 
 /** "d:<deviceId>", "o:<objectId>" or "h:<hostname>": the finding subject a device page is about. */
@@ -189,6 +189,6 @@ export async function findDeviceDetail(db: Db, options: { tenantRef: string; sub
     reportCount,
     open,
     resolved,
-    worst: open[0]?.severity ?? null,
+    worst: worstSeverity(open),
   };
 }

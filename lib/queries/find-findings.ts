@@ -10,6 +10,10 @@ export interface FindingRow {
   severity: Severity;
   rule: string;
   title: string;
+  /** The device's primary finding: the root cause the findings with `explainedBy` set point to. */
+  primary: boolean;
+  /** The rule of the device's primary finding when this finding is one it explains. */
+  explainedBy: string | null;
   deviceId: string | null;
   objectId: string | null;
   hostname: string | null;
@@ -32,6 +36,8 @@ const ROW_SELECT = {
   severity: true,
   rule: true,
   title: true,
+  isPrimary: true,
+  explainedBy: true,
   deviceId: true,
   objectId: true,
   hostname: true,
@@ -42,13 +48,15 @@ const ROW_SELECT = {
 } satisfies Prisma.FindingSelect;
 
 /** The filters of the Findings page and of its CSV export, as one Prisma where clause. */
-export function buildFindingsWhere(tenantRef: string, params: Pick<FindingListParams, "status" | "severity" | "rule" | "q" | "ack">): Prisma.FindingWhereInput {
+export function buildFindingsWhere(tenantRef: string, params: Pick<FindingListParams, "status" | "severity" | "rule" | "q" | "ack" | "primary">): Prisma.FindingWhereInput {
   const where: Prisma.FindingWhereInput = { tenantRef };
   if (params.status !== "all") where.status = params.status;
   if (params.severity) where.severity = params.severity;
   if (params.rule) where.rule = params.rule;
   if (params.ack === "yes") where.acknowledgedAt = { not: null };
   if (params.ack === "no") where.acknowledgedAt = null;
+  // Primary causes only: every finding no other finding of its device explains (a lone finding is its own cause).
+  if (params.primary === "only") where.explainedBy = null;
   const q = params.q.trim();
   if (q) {
     // contains is case-sensitive on PostgreSQL; hostnames are usually upper-case and ids lower-case.
@@ -61,7 +69,10 @@ export function buildFindingsWhere(tenantRef: string, params: Pick<FindingListPa
 /**
  * One page of the Findings table. Severity is a string column, so "most severe first" cannot be an ORDER BY
  * on it; instead the page is cut from the five severity buckets in order (one COUNT per bucket, then at
- * most a query per bucket the page overlaps), which stays index-friendly and portable.
+ * most a query per bucket the page overlaps), which stays index-friendly and portable. The buckets are of
+ * rankSeverity, and primary findings come first in each: a device's primary cause is ranked with the worst
+ * finding it explains, so it is listed before them (a disabled object, high, before the critical device
+ * authentication failure it causes).
  */
 export async function findFindings(db: Db, options: { tenantRef: string; params: FindingListParams }): Promise<FindingPage> {
   const { tenantRef, params } = options;
@@ -69,21 +80,21 @@ export async function findFindings(db: Db, options: { tenantRef: string; params:
   const pageSize = FINDINGS_PAGE_SIZE;
 
   if (params.sort === "severity") {
-    const groups = await db.finding.groupBy({ by: ["severity"], where, _count: { _all: true } });
-    const counts = new Map(groups.map((g) => [g.severity, g._count._all]));
+    const groups = await db.finding.groupBy({ by: ["rankSeverity"], where, _count: { _all: true } });
+    const counts = new Map(groups.map((g) => [g.rankSeverity, g._count._all]));
     const total = groups.reduce((n, g) => n + g._count._all, 0);
     const page = clampPage(params.page, total, pageSize);
     const order = params.dir === "asc" ? SEVERITIES : [...SEVERITIES].reverse();
     const rows: Awaited<ReturnType<typeof selectRows>> = [];
     let skip = (page - 1) * pageSize;
-    for (const severity of order) {
-      const n = counts.get(severity) ?? 0;
+    for (const rankSeverity of order) {
+      const n = counts.get(rankSeverity) ?? 0;
       if (rows.length >= pageSize) break;
       if (skip >= n) {
         skip -= n;
         continue;
       }
-      rows.push(...(await selectRows(db, { ...where, severity }, [{ lastSeenAt: "desc" }, { id: "asc" }], skip, pageSize - rows.length)));
+      rows.push(...(await selectRows(db, { ...where, rankSeverity }, [{ isPrimary: "desc" }, { lastSeenAt: "desc" }, { id: "asc" }], skip, pageSize - rows.length)));
       skip = 0;
     }
     return { rows: rows.map(toRow), total, page, pageSize };
@@ -99,17 +110,18 @@ function selectRows(db: Db, where: Prisma.FindingWhereInput, order: Prisma.Findi
   return db.finding.findMany({ where, orderBy: order, select: ROW_SELECT, skip, take });
 }
 
+/** Each sort keeps a device's findings in order where they meet: its primary cause before the findings it explains. */
 function orderBy(params: FindingListParams): Prisma.FindingOrderByWithRelationInput[] {
   const dir = params.dir;
   switch (params.sort) {
     case "rule":
       return [{ rule: dir }, { hostname: "asc" }, { id: "asc" }];
     case "device":
-      return [{ hostname: dir }, { deviceId: dir }, { id: "asc" }];
+      return [{ hostname: dir }, { deviceId: dir }, { subjectKey: dir }, { isPrimary: "desc" }, { id: "asc" }];
     case "firstSeen":
-      return [{ firstSeenAt: dir }, { id: "asc" }];
+      return [{ firstSeenAt: dir }, { isPrimary: "desc" }, { id: "asc" }];
     default:
-      return [{ lastSeenAt: dir }, { id: "asc" }];
+      return [{ lastSeenAt: dir }, { isPrimary: "desc" }, { id: "asc" }];
   }
 }
 
@@ -124,6 +136,8 @@ function toRow(r: Prisma.FindingGetPayload<{ select: typeof ROW_SELECT }>): Find
     severity: isSeverity(r.severity) ? r.severity : "info",
     rule: r.rule,
     title: r.title,
+    primary: r.isPrimary,
+    explainedBy: r.explainedBy,
     deviceId: r.deviceId,
     objectId: r.objectId,
     hostname: r.hostname,

@@ -21,6 +21,8 @@ export const FINDINGS_CSV_COLUMNS = [
   "ackComment",
   "evidence",
   "remediation",
+  "primary",
+  "explainedBy",
 ] as const;
 
 const BATCH = 1000;
@@ -46,22 +48,23 @@ export function flattenRemediation(steps: string[]): string {
 
 /**
  * The filtered findings as CSV, produced in batches of 1000 so a 100k-row export never sits in memory at
- * once: most severe first, then by hostname (cursor on id within each severity).
+ * once: most severe first (by rankSeverity, as the Findings list: a primary cause ranks with the worst finding
+ * it explains), then by device, its primary finding first. `primary` is true for a device's primary finding,
+ * `explainedBy` names it on the findings it explains.
  */
 export function streamFindingsCsv(db: Db, options: { tenantRef: string; params: FindingListParams }): ReadableStream<Uint8Array> {
   const where = buildFindingsWhere(options.tenantRef, options.params);
   const encoder = new TextEncoder();
-  const severities = options.params.severity ? [options.params.severity] : [...SEVERITIES];
 
   async function* chunks(): AsyncGenerator<string> {
     // A UTF-8 BOM so Excel reads non-ASCII hostnames correctly.
     yield "\uFEFF" + stringify([[...FINDINGS_CSV_COLUMNS]]);
-    for (const severity of severities) {
+    for (const rankSeverity of SEVERITIES) {
       let skip = 0;
       for (;;) {
         const rows = await db.finding.findMany({
-          where: { ...where, severity },
-          orderBy: [{ hostname: "asc" }, { id: "asc" }],
+          where: { ...where, rankSeverity },
+          orderBy: [{ hostname: "asc" }, { subjectKey: "asc" }, { isPrimary: "desc" }, { id: "asc" }],
           skip,
           take: BATCH,
           select: {
@@ -80,6 +83,8 @@ export function streamFindingsCsv(db: Db, options: { tenantRef: string; params: 
             ackComment: true,
             evidence: true,
             remediation: true,
+            isPrimary: true,
+            explainedBy: true,
           },
         });
         if (rows.length === 0) break;
@@ -100,6 +105,8 @@ export function streamFindingsCsv(db: Db, options: { tenantRef: string; params: 
               r.ackComment ?? "",
               flattenEvidence(readEvidence(r.evidence)),
               flattenRemediation(readRemediation(r.remediation)),
+              String(r.isPrimary),
+              r.explainedBy ?? "",
             ].map(neutralizeCsvCell),
           ),
         );

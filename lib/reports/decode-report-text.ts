@@ -1,7 +1,7 @@
 /**
  * Turns the bytes of a saved `dsregcmd /status` capture into text.
  *
- * How the file was written decides the encoding (domain.md 2.1): `>` in Windows PowerShell 5.1
+ * How the file was written decides the encoding (docs/domain.md, *Reading `dsregcmd /status`*): `>` in Windows PowerShell 5.1
  * writes UTF-16LE with a BOM, cmd writes the OEM code page, PowerShell 7 writes UTF-8. Agents and
  * paste boxes may also hand us UTF-16 without a BOM. See
  * https://learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_character_encoding

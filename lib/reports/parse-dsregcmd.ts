@@ -1,7 +1,7 @@
 /**
  * Parses `dsregcmd /status` output into the `ParsedDsregcmd` contract (./types.ts).
  *
- * Format (domain.md 2.1, https://learn.microsoft.com/entra/identity/devices/troubleshoot-device-dsregcmd):
+ * Format (docs/domain.md, *Reading `dsregcmd /status`*; https://learn.microsoft.com/entra/identity/devices/troubleshoot-device-dsregcmd):
  * boxed section headers (`+----+` / `| Name |` / `+----+`), then `Key : Value` lines with keys
  * right-aligned near column 26. Builds before 1803 print one flat block with `Key: Value`.
  * Values hold colons (URLs, times, `FAIL [0x801c0021/0x80072ee2]`), so a line splits on its first
@@ -377,7 +377,7 @@ function deriveReport(sections: DsregSection[], deviceState: DsregSection, warni
   };
 }
 
-/** domain.md 2.2. Domain-side state wins over a work account registered by a user on the same PC. */
+/** docs/domain.md, *Join states*. Domain-side state wins over a work account registered by a user on the same PC. */
 function decideJoinType(
   azureAdJoined: boolean | null,
   domainJoined: boolean | null,

@@ -22,8 +22,11 @@ describe("consolidateRemediation and the stored findings' order", () => {
   ];
 
   it("points the consequences to the root cause and keeps the rest", () => {
-    const { findings: out, primaryRule } = consolidateRemediation(findings);
+    const { findings: out, primaryRule, explainedRules, primaryRank } = consolidateRemediation(findings);
     expect(primaryRule).toBe("object-disabled");
+    expect(explainedRules).toEqual(["device-auth-failed", "prt-missing"]);
+    // Ranked with the worst finding it explains: a list by severity shows it before device-auth-failed.
+    expect(primaryRank).toBe("critical");
     expect(out[0]!.remediation).toEqual([
       'Fix the primary cause first: "Device object disabled" (object-disabled). Its steps resolve this finding too; nothing else is needed for it.',
     ]);
@@ -43,6 +46,6 @@ describe("consolidateRemediation and the stored findings' order", () => {
 
   it("names no primary when nothing is explained by a root cause", () => {
     const alone = [finding("object-disabled", "high", "Device object disabled"), finding("tpm-not-protected", "info", "TPM")];
-    expect(consolidateRemediation(alone)).toEqual({ findings: alone, primaryRule: null });
+    expect(consolidateRemediation(alone)).toEqual({ findings: alone, primaryRule: null, explainedRules: [], primaryRank: null });
   });
 });

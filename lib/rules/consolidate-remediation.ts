@@ -1,5 +1,5 @@
 import { PRT_FAILURE_CAUSE_LABELS } from "@/lib/rules/classify-prt-failure";
-import type { Finding } from "@/lib/rules/types";
+import { SEVERITY_ORDER, type Finding, type Severity } from "@/lib/rules/types";
 
 /**
  * Root causes, most fundamental first. When a device has several findings that one of these explains, that one is
@@ -31,6 +31,14 @@ export interface ConsolidatedFindings {
   findings: Finding[];
   /** The rule of the primary finding, or null when no root cause explains another finding. */
   primaryRule: string | null;
+  /** The rules of the findings the primary finding explains (their remediation points to it); empty without one. */
+  explainedRules: string[];
+  /**
+   * The most severe of the primary finding and the findings it explains, or null without a primary: a list sorted by
+   * severity ranks the primary finding there, so that no consequence is listed before its cause (a disabled object is
+   * high, the device authentication failure it causes critical).
+   */
+  primaryRank: Severity | null;
 }
 
 /**
@@ -39,15 +47,22 @@ export interface ConsolidatedFindings {
  */
 export function consolidateRemediation(findings: readonly Finding[]): ConsolidatedFindings {
   const primary = ROOT_CAUSES.map((rule) => findings.find((f) => f.rule === rule && ACTIONABLE.has(f.severity))).find((f) => f !== undefined);
-  if (!primary) return { findings: [...findings], primaryRule: null };
+  if (!primary) return none(findings);
   // Every root cause above makes device authentication fail, so the findings of a failed device authentication are its.
   const explained = (f: Finding) => f !== primary && isDeviceAuthConsequence(f);
-  if (!findings.some(explained)) return { findings: [...findings], primaryRule: null };
+  const consequences = findings.filter(explained);
+  if (consequences.length === 0) return none(findings);
   const pointer = `${POINTER_PREFIX}"${primary.title}" (${primary.rule}). Its steps resolve this finding too; nothing else is needed for it.`;
   return {
     findings: findings.map((f) => (explained(f) ? { ...f, remediation: [pointer] } : f)),
     primaryRule: primary.rule,
+    explainedRules: consequences.map((f) => f.rule),
+    primaryRank: consequences.reduce<Severity>((worst, f) => (SEVERITY_ORDER[f.severity] < SEVERITY_ORDER[worst] ? f.severity : worst), primary.severity),
   };
+}
+
+function none(findings: readonly Finding[]): ConsolidatedFindings {
+  return { findings: [...findings], primaryRule: null, explainedRules: [], primaryRank: null };
 }
 
 const POINTER_PREFIX = "Fix the primary cause first: ";

@@ -6,7 +6,7 @@ import {
 } from "@/lib/rules/device-subject";
 import { extractErrorCodes } from "@/lib/rules/error-codes";
 import { evaluateReportRules } from "@/lib/rules/evaluate-report-rules";
-import { consolidateRemediation } from "@/lib/rules/consolidate-remediation";
+import { consolidateRemediation, type ConsolidatedFindings } from "@/lib/rules/consolidate-remediation";
 import { formatIso, normalizeSubject } from "@/lib/rules/join-rules/directory-evidence";
 import type { JoinRuleInput } from "@/lib/rules/join-rules/join-rule";
 import { joinRules } from "@/lib/rules/join-rules/join-rule-list";
@@ -77,9 +77,14 @@ function reconcileReportFindings(findings: Finding[], input: JoinRuleInput): Fin
  * Every rule for one machine: the report-only rules (when there is a report, with the tenant as the
  * expected tenant) and the join rules. Pure and deterministic: the same subject gives deep-equal
  * findings whatever the order of history, otherObjects, candidates and events, sorted by severity,
- * then rule id, then title.
+ * then rule id, then title, after the primary finding.
  */
 export function evaluateDeviceRules(subject: DeviceSubject, settings: DeviceRuleSettings): Finding[] {
+  return evaluateDevice(subject, settings).findings;
+}
+
+/** evaluateDeviceRules, with the device's primary finding and the findings it explains (consolidate-remediation.ts). */
+export function evaluateDevice(subject: DeviceSubject, settings: DeviceRuleSettings): ConsolidatedFindings {
   const resolved = resolveDeviceRuleSettings(settings);
   const normalized = normalizeSubject(subject);
   const report = normalized.report ? { ...normalized.report, events: sortEvents(normalized.report.events ?? []) } : null;
@@ -108,6 +113,8 @@ export function evaluateDeviceRules(subject: DeviceSubject, settings: DeviceRule
   const joinFindings = joinRules.flatMap((rule) => rule.evaluate(input));
   // One root cause, one remediation: the primary finding keeps the fix, the findings it explains point to it, and it
   // comes first (consolidate-remediation.ts).
-  const { findings, primaryRule } = consolidateRemediation([...reconcileReportFindings(reportFindings, input), ...joinFindings]);
-  return findings.sort((a, b) => Number(b.rule === primaryRule) - Number(a.rule === primaryRule) || compareFindings(a, b));
+  const consolidated = consolidateRemediation([...reconcileReportFindings(reportFindings, input), ...joinFindings]);
+  const { primaryRule } = consolidated;
+  consolidated.findings.sort((a, b) => Number(b.rule === primaryRule) - Number(a.rule === primaryRule) || compareFindings(a, b));
+  return consolidated;
 }

@@ -9,5 +9,8 @@
  * 2: rule correctness (docs/domain.md): elevated captures are judged, PRT rules only for joined devices, registered-only
  *    domain computers are not-joined, device-key-recovery and stale-while-active, thumbprint consistency, re-join
  *    sequences as Microsoft documents them, no restore for hybrid objects.
+ * 3: each finding stores whether it is its device's primary finding, the primary it follows from and the severity lists
+ *    rank it by (Finding.isPrimary, explainedBy, rankSeverity): the migration adds them (rankSeverity a copy of severity),
+ *    the full pass this version triggers writes them.
  */
-export const RULES_VERSION = 2;
+export const RULES_VERSION = 3;

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { GraphDeviceSchema } from "@/lib/graph/graph-schemas";
-import { createSimTenant } from "@/lib/simulator/create-sim-tenant";
+import { createSimTenant } from "@/simulator/create-sim-tenant";
 import { isLegacyHash, legacyHashDevice } from "./legacy-device-hash";
 import { hashDeviceColumns, isColumnsHash, jsonHashDevice as hashDevice, mapGraphDevice, mergeDeltaEntry, storedDeviceColumns } from "./map-graph-device";
 

@@ -79,7 +79,7 @@ class SyncStop extends Error {
 }
 
 /**
- * Full and delta sync of a tenant's devices from Microsoft Graph (shared/domain.md §3 "List", "Delta").
+ * Full and delta sync of a tenant's devices from Microsoft Graph (docs/domain.md, *Reading devices from Graph*).
  * Every page is applied in one transaction together with the run's resume point, so a killed sync
  * restarted later continues from the last committed page without duplicating or losing devices.
  */

@@ -21,6 +21,8 @@ export const FindingListParamsSchema = z.object({
   rule: z.preprocess(first, z.string().regex(/^[a-z0-9-]{1,64}$/).nullable()).catch(null),
   q: z.preprocess(first, z.string().trim().max(200)).catch(""),
   ack: z.preprocess(first, z.enum(["yes", "no"]).nullable()).catch(null),
+  /** "only": primary causes only, i.e. without the findings another finding of the same device explains. */
+  primary: z.preprocess(first, z.enum(["only"]).nullable()).catch(null),
   sort: z.preprocess(first, z.enum(FINDING_SORTS)).catch("severity"),
   dir: z.preprocess(first, z.enum(["asc", "desc"])).catch("asc"),
   page: z.preprocess(first, z.coerce.number().int().min(1).max(1_000_000)).catch(1),
@@ -28,7 +30,7 @@ export const FindingListParamsSchema = z.object({
 
 export type FindingListParams = z.infer<typeof FindingListParamsSchema>;
 
-export const DEFAULT_FINDING_LIST_PARAMS: FindingListParams = { status: "open", severity: null, rule: null, q: "", ack: null, sort: "severity", dir: "asc", page: 1 };
+export const DEFAULT_FINDING_LIST_PARAMS: FindingListParams = { status: "open", severity: null, rule: null, q: "", ack: null, primary: null, sort: "severity", dir: "asc", page: 1 };
 
 export function parseFindingListParams(searchParams: Record<string, string | string[] | undefined>): FindingListParams {
   return FindingListParamsSchema.parse(searchParams);
@@ -42,6 +44,7 @@ export function findingFilterQuery(params: FindingListParams): URLSearchParams {
   if (params.rule) qs.set("rule", params.rule);
   if (params.q) qs.set("q", params.q);
   if (params.ack) qs.set("ack", params.ack);
+  if (params.primary) qs.set("primary", params.primary);
   return qs;
 }
 

@@ -5,8 +5,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { createSimTenant } from "@/lib/simulator/create-sim-tenant";
-import { startSimulator } from "@/lib/simulator/server";
+import { createSimTenant } from "@/simulator/create-sim-tenant";
+import { startSimulator } from "@/simulator/server";
 
 const { values } = parseArgs({
   options: { port: { type: "string", default: "3443" }, seed: { type: "string", default: "2026" }, devices: { type: "string", default: "400" } },

@@ -85,7 +85,7 @@ describe("device subjects", () => {
 describe("device subjects' certificates", () => {
   // A device re-registered in place can hold several X509 keys; the report's certificate may be any of them.
   it("gives the rules every X509 thumbprint of an object with several keys", async () => {
-    const { buildAlternativeSecurityIdKey } = await import("@/lib/simulator/generate-tenant");
+    const { buildAlternativeSecurityIdKey } = await import("@/simulator/generate-tenant");
     const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
     const key = (thumbprint: string) => ({ type: 2, identityProvider: null, key: buildAlternativeSecurityIdKey(thumbprint, Buffer.alloc(32, 3)) });
     const first = "1111111111111111111111111111111111111111";

@@ -13,9 +13,9 @@ import { enqueueFindingsEvaluation, flushFindingsQueue } from "@/lib/findings/fi
 import { FULL_EVALUATION_HOURS, tenantsDueForFullEvaluation } from "@/lib/findings/full-evaluation-due";
 import { reevaluateAllFindings, reevaluateAllFindingsIfDue, reevaluateFindings, reevaluateFindings as reevaluate } from "@/lib/findings/reevaluate-findings";
 import { ingestReport } from "@/lib/ingest/ingest-report";
-import { createSimTenant } from "@/lib/simulator/create-sim-tenant";
-import { startSimulator, type SimulatorHandle } from "@/lib/simulator/server";
-import type { GeneratedTenant, Scenario } from "@/lib/simulator/types";
+import { createSimTenant } from "@/simulator/create-sim-tenant";
+import { startSimulator, type SimulatorHandle } from "@/simulator/server";
+import type { GeneratedTenant, Scenario } from "@/simulator/types";
 import { runSync } from "@/lib/sync/run-sync";
 import { createAgentToken } from "@/lib/agent-tokens/create-agent-token";
 import { createTenant } from "@/lib/tenants/create-tenant";

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import type { SimulatorHandle } from "@/lib/simulator/server";
+import type { SimulatorHandle } from "@/simulator/server";
 import { runSync } from "@/lib/sync/run-sync";
 import { startSimulatedTenant } from "../setup/simulated-tenant";
 

@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import type { GraphClient } from "@/lib/graph/graph-client";
-import { buildAlternativeSecurityIdKey } from "@/lib/simulator/generate-tenant";
-import type { SimulatorHandle } from "@/lib/simulator/server";
+import { buildAlternativeSecurityIdKey } from "@/simulator/generate-tenant";
+import type { SimulatorHandle } from "@/simulator/server";
 import { getDeviceTimeline } from "@/lib/findings/get-device-timeline";
 import { findDeviceDetail } from "@/lib/queries/find-device-detail";
 import { createGraphClient } from "@/lib/graph/graph-client";

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import type { SimulatorHandle } from "@/lib/simulator/server";
+import type { SimulatorHandle } from "@/simulator/server";
 import type { ProbeResult } from "@/lib/sync/probe-tenant";
 import { runSync } from "@/lib/sync/run-sync";
 import { runJoinscope } from "../setup/run-joinscope";

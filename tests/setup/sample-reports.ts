@@ -1,6 +1,6 @@
 /**
  * dsregcmd /status text used by the API tests. Imitates a healthy hybrid-joined Windows 11 23H2 machine
- * captured in the user's session (the layout of shared/domain.md §2.3), and the same machine after its
+ * captured in the user's session (the layout of docs/domain.md, *Reading `dsregcmd /status`*), and the same machine after its
  * directory object was deleted (AADSTS50155).
  */
 const RULE = `+${"-".repeat(70)}+`;

@@ -1,5 +1,5 @@
-import { createSimTenant } from "@/lib/simulator/create-sim-tenant";
-import { startSimulator, type SimulatorHandle, type StartSimulatorOptions } from "@/lib/simulator/server";
+import { createSimTenant } from "@/simulator/create-sim-tenant";
+import { startSimulator, type SimulatorHandle, type StartSimulatorOptions } from "@/simulator/server";
 import type { Db } from "@/lib/db/client";
 import { createTenant } from "@/lib/tenants/create-tenant";
 import { setTenantApp } from "@/lib/tenants/set-tenant-app";

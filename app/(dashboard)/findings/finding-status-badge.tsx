@@ -13,6 +13,30 @@ export function FindingStatusBadge({ status, acknowledged }: { status: "open" | 
   );
 }
 
+/**
+ * The device's primary finding: the root cause its other findings point to. Spelled out; on a finding it explains,
+ * the rule it follows from.
+ */
+export function PrimaryCauseMark({ primary, explainedBy }: { primary: boolean; explainedBy: string | null }) {
+  if (primary) {
+    return (
+      <span
+        className="inline-flex items-center rounded-full bg-blue-50 px-2 py-0.5 text-xs font-medium whitespace-nowrap text-blue-800 ring-1 ring-blue-600/25 ring-inset dark:bg-blue-500/15 dark:text-blue-300 dark:ring-blue-400/30"
+        data-testid="primary-cause"
+        title="Fix this first: the device's other findings follow from it"
+      >
+        Primary cause
+      </span>
+    );
+  }
+  if (!explainedBy) return null;
+  return (
+    <span className="text-xs text-slate-500 dark:text-slate-400" data-testid="explained-by">
+      Follows from <code>{explainedBy}</code>
+    </span>
+  );
+}
+
 /** A GUID shortened to its first 8 characters; the whole value stays in the tooltip and for screen readers. */
 export function ShortId({ id }: { id: string | null }) {
   if (!id) return <span className="text-slate-400 dark:text-slate-500">—</span>;

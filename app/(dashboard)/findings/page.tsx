@@ -24,7 +24,7 @@ import { RelativeTime } from "../../_components/relative-time";
 import { SeverityBadge } from "../../_components/severity-badge";
 import { NoTenantState } from "../../_components/no-tenant-state";
 import { getDashboardContext } from "../_lib/dashboard-context";
-import { FindingStatusBadge, ShortId } from "./finding-status-badge";
+import { FindingStatusBadge, PrimaryCauseMark, ShortId } from "./finding-status-badge";
 import { RULE_CATALOGUE } from "./rule-catalogue";
 
 export const metadata: Metadata = { title: "Findings" };
@@ -82,12 +82,21 @@ export default async function FindingsPage({ searchParams }: { searchParams: Sea
               </tr>
             ) : (
               result.rows.map((f) => (
-                <tr key={f.id} className="relative align-top hover:bg-slate-50 dark:hover:bg-slate-800/40" data-testid="finding-row" data-rule={f.rule}>
+                <tr
+                  key={f.id}
+                  className="relative align-top hover:bg-slate-50 dark:hover:bg-slate-800/40"
+                  data-testid="finding-row"
+                  data-rule={f.rule}
+                  data-primary={f.primary ? "true" : undefined}
+                >
                   <Td className="pt-3">
                     <SeverityBadge severity={f.severity} />
                   </Td>
                   <Td className="max-w-xl">
-                    <code className="text-xs text-slate-500 dark:text-slate-400">{f.rule}</code>
+                    <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
+                      <code className="text-xs text-slate-500 dark:text-slate-400">{f.rule}</code>
+                      <PrimaryCauseMark primary={f.primary} explainedBy={f.explainedBy} />
+                    </div>
                     <p className="mt-0.5 leading-snug text-slate-900 dark:text-slate-100">{f.title}</p>
                   </Td>
                   <Td className="whitespace-nowrap">
@@ -155,6 +164,11 @@ function Filters({ params }: { params: FindingListParams }) {
         <option value="">Either</option>
         <option value="yes">Yes</option>
         <option value="no">No</option>
+      </Select>
+      {/* Without the findings a device's primary cause explains: one row per thing to fix. */}
+      <Select id="primary" label="Show" value={params.primary ?? ""}>
+        <option value="">All findings</option>
+        <option value="only">Primary causes only</option>
       </Select>
       {params.sort !== DEFAULT_FINDING_LIST_PARAMS.sort ? <input type="hidden" name="sort" value={params.sort} /> : null}
       {params.dir !== DEFAULT_FINDING_LIST_PARAMS.dir ? <input type="hidden" name="dir" value={params.dir} /> : null}

@@ -12,6 +12,7 @@ export async function runTenantCommand(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
   const { db } = await import("@/lib/db/client");
   if (sub === "list") {
+    parseArgs({ args: rest, options: {} }); // no options: an unknown one is a usage error
     const { listTenants } = await import("@/lib/tenants/list-tenants");
     const tenants = await listTenants(db);
     if (tenants.length === 0) process.stdout.write("No tenants. Add one with: joinscope tenant add --tenant-id GUID --name NAME\n");

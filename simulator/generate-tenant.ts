@@ -95,7 +95,7 @@ function graphTime(ms: number): string {
 }
 
 /**
- * The `alternativeSecurityIds[].key` DRS stores for a device certificate (domain.md 3 "Thumbprint"):
+ * The `alternativeSecurityIds[].key` DRS stores for a device certificate (docs/domain.md, *Thumbprint*):
  * base64 of the UTF-16LE string `X509:<SHA1-TP-PUBKEY>` + thumbprint + base64 SHA-256 of the public key.
  */
 export function buildAlternativeSecurityIdKey(thumbprint: string, publicKeySha256: Buffer): string {

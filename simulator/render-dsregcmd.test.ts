@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { generateTenant } from "./generate-tenant";
 import { DSREGCMD_FOOTER, DSREGCMD_RULE, formatDsregTime, renderDsregcmd } from "./render-dsregcmd";
 
-// Imitates `dsregcmd /status` from Windows 11 23H2 as laid out in domain.md 2.3.
+// Imitates `dsregcmd /status` from Windows 11 23H2 as laid out in docs/domain.md, *Reading `dsregcmd /status`*.
 const tenant = generateTenant({ seed: 11, deviceCount: 60, now: "2025-03-10T12:00:00Z" });
 const byScenario = (s: string) => {
   const r = tenant.reports.find((x) => x.scenario === s);

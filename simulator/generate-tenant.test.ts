@@ -8,7 +8,7 @@ import { SCENARIOS, type GraphDevice } from "./types";
 
 const NOW = "2025-03-10T12:00:00Z";
 
-/** Reads the thumbprint the way domain.md 3 describes (UTF-16LE, characters 21–60). */
+/** Reads the thumbprint the way docs/domain.md, *Thumbprint*, describes (UTF-16LE, characters 21–60). */
 function thumbprintOf(device: GraphDevice): string | null {
   const alt = device.alternativeSecurityIds.find((a) => a.type === 2);
   if (!alt) return null;

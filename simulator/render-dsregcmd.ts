@@ -1,5 +1,5 @@
 /**
- * Renders `dsregcmd /status` output the way Windows 11 23H2 prints it (domain.md 2.1 and 2.3):
+ * Renders `dsregcmd /status` output the way Windows 11 23H2 prints it (docs/domain.md, *Reading `dsregcmd /status`*):
  * boxed headers of `+` + 70 dashes + `+`, `Key : Value` lines with keys right-aligned to column 27,
  * blank lines between sections, CRLF endings, and the closing aadjerrors line.
  * The input is semantic (joined? PRT? diagnostics?) so scenarios read like what an admin would see.
