@@ -36,7 +36,7 @@ export interface SyntaxProblem {
   text: string;
 }
 
-function* walk(node: Node): Generator<Node> {
+export function* walk(node: Node): Generator<Node> {
   yield node;
   for (const child of node.children) if (child) yield* walk(child);
 }
