@@ -15,9 +15,8 @@
  * Each check returns violations with the line; lib/agent/agent-mutations.ts shows that each one catches the bugs
  * it is meant to.
  */
-import type { Node, Tree } from "@vscode/tree-sitter-wasm";
 import { unwrap } from "./powershell-evaluator";
-import { parsePowerShell, walk } from "./powershell-syntax";
+import { findSyntaxProblems, parsePowerShell, walk, type PsNode as Node, type PsTree as Tree } from "./powershell-syntax";
 
 export type CheckId =
   | "syntax"
@@ -66,7 +65,18 @@ const KNOWN_SWITCHES = new Set([
   "directory", "compress", "noprofile", "noninteractive",
 ]);
 
+const callCache = new WeakMap<Node, CommandCall>();
+
 export function commandCall(node: Node): CommandCall {
+  let call = callCache.get(node);
+  if (!call) {
+    call = parseCommandCall(node);
+    callCache.set(node, call);
+  }
+  return call;
+}
+
+function parseCommandCall(node: Node): CommandCall {
   const invocation = node.children.find((c) => c?.type === "command_invokation_operator")?.text ?? null;
   const nameNode = node.childForFieldName("command_name");
   let name: string | null = null;
@@ -102,8 +112,15 @@ export function commandCall(node: Node): CommandCall {
   return { node, name, invocation, target, parameters, positional, arguments: args };
 }
 
+const commandCache = new WeakMap<Node, CommandCall[]>();
+
 export function commands(root: Node): CommandCall[] {
-  return [...walk(root)].filter((n) => n.type === "command").map(commandCall);
+  let calls = commandCache.get(root);
+  if (!calls) {
+    calls = walk(root).filter((n) => n.type === "command").map(commandCall);
+    commandCache.set(root, calls);
+  }
+  return calls;
 }
 
 export function functionDefinitions(tree: Tree): Map<string, Node> {
@@ -116,11 +133,14 @@ export function functionDefinitions(tree: Tree): Map<string, Node> {
   return map;
 }
 
+const enclosing = new WeakMap<Node, string | null>();
+
 export function enclosingFunction(node: Node): string | null {
-  for (let p: Node | null = node.parent; p; p = p.parent) {
-    if (p.type === "function_statement") return p.children.find((c) => c?.type === "function_name")?.text ?? null;
-  }
-  return null;
+  if (enclosing.has(node)) return enclosing.get(node)!;
+  let name: string | null = null;
+  if (node.parent) name = node.parent.type === "function_statement" ? node.parent.children.find((c) => c?.type === "function_name")?.text ?? null : enclosingFunction(node.parent);
+  enclosing.set(node, name);
+  return name;
 }
 
 const variableKey = (text: string) => text.replace(/^[$@]/, "").replace(/^\{(.*)\}$/, "$1").replace(/^(script|global|local|private):/i, "").toLowerCase();
@@ -222,7 +242,11 @@ const WRITING_CMDLETS = new Set(["set-content", "add-content", "out-file", "tee-
 const WRITING_FILE_MEMBERS = /^(write|append|create|open|copy|move|replace|encrypt)/i;
 const WRITING_TYPES = /^\[?(System\.)?IO\.(FileStream|StreamWriter|BinaryWriter)\]?$/i;
 
+const fileWriteCache = new WeakMap<Tree, { node: Node; what: string }[]>();
+
 function fileWrites(tree: Tree): { node: Node; what: string }[] {
+  const cached = fileWriteCache.get(tree);
+  if (cached) return cached;
   const writes: { node: Node; what: string }[] = [];
   for (const call of commands(tree.rootNode)) {
     const lower = (call.name ?? "").toLowerCase();
@@ -233,11 +257,9 @@ function fileWrites(tree: Tree): { node: Node; what: string }[] {
     }
     const readOnly = /FileAccess\]::Read\s*,/i.test(call.node.text) && !/FileAccess\]::(Read)?Write/i.test(call.node.text);
     if (lower === "new-object" && call.positional[0] && WRITING_TYPES.test(call.positional[0].text) && !readOnly) writes.push({ node: call.node, what: `New-Object ${call.positional[0].text}` });
-    for (const n of walk(call.node)) {
-      if (n.type === "redirection" && n.children.some((c) => c?.type === "file_redirection_operator")) writes.push({ node: n, what: `redirection ${n.text}` });
-    }
   }
   for (const n of walk(tree.rootNode)) {
+    if (n.type === "redirection" && n.children.some((c) => c?.type === "file_redirection_operator")) writes.push({ node: n, what: `redirection ${n.text}` });
     if (n.type !== "invokation_expression") continue;
     const target = n.child(0);
     const member = n.children.find((c) => c?.type === "member_name")?.text ?? "";
@@ -246,6 +268,7 @@ function fileWrites(tree: Tree): { node: Node; what: string }[] {
     if (/^\[(System\.)?IO\.File\]$/i.test(type) && WRITING_FILE_MEMBERS.test(member) && !/^openread$/i.test(member)) writes.push({ node: n, what: `${type}::${member}` });
     if (WRITING_TYPES.test(type) && /^new$/i.test(member)) writes.push({ node: n, what: `${type}::new` });
   }
+  fileWriteCache.set(tree, writes);
   return writes;
 }
 
@@ -304,6 +327,8 @@ export interface SecretFlow {
   keyOf: (variable: Node) => string;
   /** The script's functions whose result is a container of a secret (a hashtable with a member named like one). */
   functions: Map<string, Taint>;
+  /** taintOf's answers during one round of the fixpoint (a stale answer only delays the fixpoint by a round). */
+  cache?: Map<Node, Taint>;
 }
 
 /**
@@ -349,10 +374,18 @@ export function secretFlow(tree: Tree): SecretFlow {
     }
     return false;
   };
-  for (let changed = true; changed; ) {
+  // The nodes through which a secret can move, outside the sanitizer.
+  const flowNodes = walk(tree.rootNode).filter(
+    (n) =>
+      (n.type === "assignment_expression" || n.type === "foreach_statement" || n.type === "command" || (n.type === "flow_control_statement" && n.child(0)?.type === "return")) &&
+      !SANITIZERS.has((enclosingFunction(n) ?? "").toLowerCase()),
+  );
+  let rounds = 0;
+  for (let changed = true; changed; rounds++) {
+    if (rounds > 50) throw new Error("secretFlow: no fixpoint after 50 rounds");
     changed = false;
-    for (const n of walk(tree.rootNode)) {
-      if (SANITIZERS.has((enclosingFunction(n) ?? "").toLowerCase())) continue;
+    state.cache = new Map();
+    for (const n of flowNodes) {
       if (n.type === "assignment_expression") {
         const left = unwrap(n.child(0)!);
         const value = n.childForFieldName("value");
@@ -390,10 +423,22 @@ export function secretFlow(tree: Tree): SecretFlow {
       }
     }
   }
+  state.cache = undefined;
   return state;
 }
 
+const parameterCache = new WeakMap<Node, { name: string; isSwitch: boolean }[]>();
+
 function functionParameters(fn: Node): { name: string; isSwitch: boolean }[] {
+  let params = parameterCache.get(fn);
+  if (!params) {
+    params = parseFunctionParameters(fn);
+    parameterCache.set(fn, params);
+  }
+  return params;
+}
+
+function parseFunctionParameters(fn: Node): { name: string; isSwitch: boolean }[] {
   const declaration = fn.children.find((c) => c?.type === "function_parameter_declaration");
   const paramBlock = fn.children.find((c) => c?.type === "script_block")?.children.find((c) => c?.type === "param_block");
   const list = (declaration ?? paramBlock)?.children.find((c) => c?.type === "parameter_list");
@@ -406,6 +451,14 @@ function functionParameters(fn: Node): { name: string; isSwitch: boolean }[] {
  * arguments do not make its result secret; Get-…Secret / Get-…Key functions and the script's container-returning
  * functions do. */
 export function taintOf(node: Node, state: SecretFlow): Taint {
+  const cached = state.cache?.get(node);
+  if (cached !== undefined) return cached;
+  const taint = computeTaint(node, state);
+  state.cache?.set(node, taint);
+  return taint;
+}
+
+function computeTaint(node: Node, state: SecretFlow): Taint {
   switch (node.type) {
     case "command": {
       const call = commandCall(node);
@@ -627,8 +680,8 @@ export function checkMutex(tree: Tree): Violation[] {
     if (values.length === 0 || !values.every((v) => /^'Global\\[^']+'$/.test(unwrap(v).text))) out.push(violation("mutex", n, "the mutex is not named with a Global\\ constant (a session-local name does not stop a run in another session)"));
   }
   // It returns $null unless WaitOne acquired it.
-  const waits = [...walk(makerNode)].some((n) => n.type === "invokation_expression" && /\.WaitOne$/i.test(n.text.split("(")[0]!));
-  const refuses = [...walk(makerNode)].some((n) => n.type === "if_statement" && /^-not \$acquired$/i.test((n.childForFieldName("condition")?.text ?? "").trim()) && /return \$null/i.test(n.text));
+  const waits = walk(makerNode).some((n) => n.type === "invokation_expression" && /\.WaitOne$/i.test(n.text.split("(")[0]!));
+  const refuses = walk(makerNode).some((n) => n.type === "if_statement" && /^-not \$acquired$/i.test((n.childForFieldName("condition")?.text ?? "").trim()) && /return \$null/i.test(n.text));
   if (!waits || !refuses) out.push(violation("mutex", makerNode, `${makerName} must return $null when WaitOne does not acquire the mutex`));
   // Its caller stops when it gets $null, and runs Invoke-AgentRun inside try/finally that releases it.
   let guarded = false;
@@ -639,8 +692,8 @@ export function checkMutex(tree: Tree): Violation[] {
       if (value.type !== "command" || commandCall(value).name?.toLowerCase() !== makerName) continue;
       const variable = unwrap(n.child(0)!).text;
       const escaped = variable.replace(/\$/g, "\\$");
-      const stops = [...walk(fn)].some((s) => s.type === "if_statement" && new RegExp(`^\\$null -eq ${escaped}$|^-not ${escaped}$`, "i").test((s.childForFieldName("condition")?.text ?? "").trim()) && /\breturn\b|\bexit\b/i.test(s.text));
-      const protectedRun = [...walk(fn)].some((s) => s.type === "try_statement" && /Invoke-AgentRun/i.test(s.children.find((c) => c?.type === "statement_block")?.text ?? "") && new RegExp(`${escaped}\\.ReleaseMutex\\(\\)`, "i").test(s.children.find((c) => c?.type === "finally_clause")?.text ?? ""));
+      const stops = walk(fn).some((s) => s.type === "if_statement" && new RegExp(`^\\$null -eq ${escaped}$|^-not ${escaped}$`, "i").test((s.childForFieldName("condition")?.text ?? "").trim()) && /\breturn\b|\bexit\b/i.test(s.text));
+      const protectedRun = walk(fn).some((s) => s.type === "try_statement" && /Invoke-AgentRun/i.test(s.children.find((c) => c?.type === "statement_block")?.text ?? "") && new RegExp(`${escaped}\\.ReleaseMutex\\(\\)`, "i").test(s.children.find((c) => c?.type === "finally_clause")?.text ?? ""));
       if (stops && protectedRun) guarded = true;
     }
   }
@@ -657,7 +710,7 @@ export function checkScheduleJitter(tree: Tree): Violation[] {
     const timed = call.parameters.has("once") || call.parameters.has("daily") || call.parameters.has("weekly");
     if (timed && !call.parameters.get("randomdelay")) out.push(violation("schedule-jitter", call.node, "a time trigger without -RandomDelay: a fleet installed together reports together"));
     if (call.parameters.has("atlogon")) {
-      const assigned = [...walk(tree.rootNode)].some((n) => n.type === "assignment_expression" && /\.Delay$/i.test(unwrap(n.child(0)!).text) && /Get-Random/i.test(n.childForFieldName("value")?.text ?? ""));
+      const assigned = walk(tree.rootNode).some((n) => n.type === "assignment_expression" && /\.Delay$/i.test(unwrap(n.child(0)!).text) && /Get-Random/i.test(n.childForFieldName("value")?.text ?? ""));
       if (!assigned) out.push(violation("schedule-jitter", call.node, "the logon trigger's Delay has no random part"));
     }
   }
@@ -704,7 +757,6 @@ export function checkAscii(text: string): Violation[] {
 /** Every check above on one script: what the mutation test runs. */
 export async function checkAgentScript(text: string): Promise<Violation[]> {
   const tree = await parsePowerShell(text);
-  const { findSyntaxProblems } = await import("./powershell-syntax");
   const syntax = findSyntaxProblems(tree).map((p): Violation => ({ check: "syntax", line: p.line, message: `${p.kind}: ${p.text}` }));
   return [
     ...syntax,

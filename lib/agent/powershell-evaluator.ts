@@ -11,7 +11,8 @@
  * This is the "Pester-equivalent" part of lib/agent's checks; public/agent/tests/*.Tests.ps1 runs the same
  * functions in real PowerShell.
  */
-import type { Node, Tree } from "@vscode/tree-sitter-wasm";
+
+import type { PsNode as Node, PsTree as Tree } from "./powershell-syntax";
 
 export class PsUnsupported extends Error {
   constructor(what: string, node?: Node) {
