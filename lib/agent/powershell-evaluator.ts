@@ -441,6 +441,14 @@ export class PowerShellEvaluator {
 
   private invokeCommand(name: string, namedArgs: Record<string, unknown>, positional: unknown[], input: unknown[], caller: Scope, node: Node | null): unknown[] {
     const key = name.toLowerCase();
+    // The grammar reads `foreach ($i in 1..4)`'s range as a command named 1..4.
+    const range = /^(-?\d+)\.\.(-?\d+)$/.exec(name);
+    if (range && positional.length === 0) {
+      const [a, b] = [Number(range[1]), Number(range[2])];
+      const out: number[] = [];
+      for (let i = a; a <= b ? i <= b : i >= b; a <= b ? i++ : i--) out.push(i);
+      return out;
+    }
     const mock = this.mocks.get(key);
     if (mock) return asArray(mock({ named: namedArgs, positional, input }));
     const fn = this.functions.get(key);
@@ -664,10 +672,10 @@ export class PowerShellEvaluator {
           if (!catchable || catches.length === 0) throw error;
           const clause = catches[0]!;
           if (clause.children.some((c) => c?.type === "catch_type_list")) throw new PsUnsupported("typed catch", clause);
-          const inner = new Scope(scope);
+          // A catch block is not a new scope: what it assigns is seen after it.
           const message = error instanceof PsThrow ? toPsString(error.value) : (error as Error).message;
-          inner.set("_", new PsHashtable({ Exception: new PsHashtable({ Message: message }) }));
-          this.execBlock(clause.children.find((c) => c?.type === "statement_block"), inner, out);
+          scope.set("_", new PsHashtable({ Exception: new PsHashtable({ Message: message }) }));
+          this.execBlock(clause.children.find((c) => c?.type === "statement_block"), scope, out);
         } finally {
           if (finallyClause) this.execBlock(finallyClause.children.find((c) => c?.type === "statement_block"), scope, out);
         }
@@ -926,6 +934,10 @@ export class PowerShellEvaluator {
         };
         return Array.isArray(index) ? index.map(pick) : pick(index);
       }
+      case "command": {
+        const values = this.evalCommand(node, scope, []);
+        return values.length === 1 ? values[0] : values.length === 0 ? null : values;
+      }
       case "type_literal":
         throw new PsUnsupported("a type as a value", node);
       default:
@@ -973,7 +985,7 @@ export class PowerShellEvaluator {
 
   private evalComparison(node: Node, scope: Scope): unknown {
     const [leftNode, opNode, rightNode] = node.children;
-    const op = opNode!.text.toLowerCase().replace(/^-i/, "-");
+    const op = opNode!.text.toLowerCase().replace(/^-i(?=(eq|ne|lt|le|gt|ge|like|notlike|match|notmatch|contains|notcontains|in|notin|replace|split)$)/, "-");
     if (/^-c/.test(op) && op !== "-contains") throw new PsUnsupported(`case-sensitive ${op}`, node);
     const left = this.evalExpression(leftNode!, scope);
     const right = this.evalExpression(rightNode!, scope);
