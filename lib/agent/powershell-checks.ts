@@ -187,7 +187,10 @@ function isSystemPath(input: Node, tree: Tree, assignments: Map<string, Node[]>,
     const call = commandCall(node);
     if (call.name?.toLowerCase() === "get-systemexecutable") return true;
     if (call.name?.toLowerCase() === "join-path") {
+      // Under the Windows folder, or a .ps1 shipped beside this script (an Intune package's folder, admin-only).
       const first = call.parameters.get("path") ?? call.positional[0];
+      const child = call.parameters.get("childpath") ?? call.positional[1];
+      if (first && /^\$PSScriptRoot$/i.test(unwrap(first).text)) return !!child && /^'[\w.-]+\.ps1'$/i.test(unwrap(child).text);
       return !!first && /^\$(\{)?env:SystemRoot\}?$/i.test(unwrap(first).text);
     }
     return false;

@@ -252,6 +252,9 @@ function formatString(format: string, args: unknown[]): string {
     const value = args[Number(index)];
     if (spec) {
       if (/^x2$/i.test(spec) && typeof value === "number") return value.toString(16).padStart(2, "0");
+      // N<digits>: grouped, rounded (in the invariant culture; a device formats with its own).
+      const n = /^n(\d?)$/i.exec(spec);
+      if (n) return toNumber(value).toLocaleString("en-US", { minimumFractionDigits: Number(n[1] || 2), maximumFractionDigits: Number(n[1] || 2) });
       throw new PsUnsupported(`format specifier ${spec}`);
     }
     return toPsString(value);
