@@ -12,14 +12,24 @@
  *   - recursive-delete       nothing is deleted recursively (a recursive delete follows links a user planted)
  *   - dpapi-scope            DPAPI is used with the machine scope only, and key material comes from the CSPRNG
  *   - ascii                  the file is ASCII (5.1 reads a BOM-less UTF-8 script in the ANSI code page)
+ *   - syntax, ps7-syntax     it parses, with no PowerShell 7-only operator (./powershell-syntax.ts)
  * Each check returns violations with the line; lib/agent/agent-mutations.ts shows that each one catches the bugs
  * it is meant to.
  */
 import { unwrap } from "./powershell-evaluator";
-import { findSyntaxProblems, parsePowerShell, walk, type PsNode as Node, type PsTree as Tree } from "./powershell-syntax";
+import {
+  codeWithoutStringsAndComments,
+  findPs7OnlySyntax,
+  findSyntaxProblems,
+  parsePowerShell,
+  walk,
+  type PsNode as Node,
+  type PsTree as Tree,
+} from "./powershell-syntax";
 
 export type CheckId =
   | "syntax"
+  | "ps7-syntax"
   | "external-command-path"
   | "atomic-write"
   | "secret-leak"
@@ -761,8 +771,10 @@ export function checkAscii(text: string): Violation[] {
 export async function checkAgentScript(text: string): Promise<Violation[]> {
   const tree = await parsePowerShell(text);
   const syntax = findSyntaxProblems(tree).map((p): Violation => ({ check: "syntax", line: p.line, message: `${p.kind}: ${p.text}` }));
+  const ps7 = findPs7OnlySyntax(codeWithoutStringsAndComments(text, tree)).map((h): Violation => ({ check: "ps7-syntax", line: h.line, message: `${h.operator} does not parse in Windows PowerShell 5.1` }));
   return [
     ...syntax,
+    ...ps7,
     ...checkAscii(text),
     ...checkExternalCommandPaths(tree),
     ...checkAtomicWrites(tree),

@@ -199,6 +199,11 @@ function Write-AtomicFile {
         $stream.Flush($true)
     } finally { $stream.Dispose() }
     try {
+        # A link at $Path (only an administrator could have made one in the state folder) is removed, never followed.
+        $existing = Get-Item -LiteralPath $Path -Force -ErrorAction SilentlyContinue
+        if ($null -ne $existing -and ($existing.Attributes -band [System.IO.FileAttributes]::ReparsePoint) -ne 0) {
+            if ($existing.PSIsContainer) { [System.IO.Directory]::Delete($Path, $false) } else { [System.IO.File]::Delete($Path) }
+        }
         if (Test-Path -LiteralPath $Path) {
             [System.IO.File]::Replace($temp, $Path, [NullString]::Value)
         } else {
@@ -404,6 +409,13 @@ function Get-RegistryValue([string]$Path, [string]$Name) {
     $key = Get-Item -LiteralPath $Path -ErrorAction SilentlyContinue
     if ($null -eq $key) { return $null }
     return $key.GetValue($Name)
+}
+
+function Set-RegistryValue([string]$Path, [string]$Name, $Value, [switch]$Dword) {
+    # One place for registry writes (HKLM\SOFTWARE\JoinScope and its Status key), which the Pester tests mock.
+    if (-not (Test-Path -LiteralPath $Path)) { New-Item -Path $Path -Force | Out-Null }
+    if ($Dword) { Set-ItemProperty -LiteralPath $Path -Name $Name -Value ([int]$Value) -Type DWord }
+    else { Set-ItemProperty -LiteralPath $Path -Name $Name -Value ([string]$Value) }
 }
 
 function Resolve-EnrolmentSecret([string]$Given, [string]$Site, [string]$Stored, [string]$Legacy) {
@@ -1227,18 +1239,17 @@ function Send-QueuedReports($Context) {
 #region Status (HKLM\SOFTWARE\JoinScope\Status, read by intune\remediation-detect.ps1)
 function Write-AgentStatus($Status) {
     try {
-        if (-not (Test-Path -LiteralPath $StatusKey)) { New-Item -Path $StatusKey -Force | Out-Null }
         $now = (Get-Date).ToUniversalTime().ToString('o')
-        Set-ItemProperty -LiteralPath $StatusKey -Name LastRun -Value $now
-        if ($Status.Outcome -eq 'Uploaded') { Set-ItemProperty -LiteralPath $StatusKey -Name LastSuccess -Value $now }
-        Set-ItemProperty -LiteralPath $StatusKey -Name Outcome -Value ([string]$Status.Outcome)
-        Set-ItemProperty -LiteralPath $StatusKey -Name HttpStatus -Value ([int]$Status.HttpStatus) -Type DWord
-        Set-ItemProperty -LiteralPath $StatusKey -Name ErrorCode -Value ([string]$Status.ErrorCode)
-        Set-ItemProperty -LiteralPath $StatusKey -Name UserCapture -Value ([string]$Status.UserCapture)
-        Set-ItemProperty -LiteralPath $StatusKey -Name QueueLength -Value ([int]$Status.QueueLength) -Type DWord
-        Set-ItemProperty -LiteralPath $StatusKey -Name AgentId -Value ([string]$Status.AgentId)
-        Set-ItemProperty -LiteralPath $StatusKey -Name Message -Value (Protect-LogText ([string]$Status.Message))
-        Set-ItemProperty -LiteralPath $StatusKey -Name Version -Value $AgentVersion
+        Set-RegistryValue $StatusKey LastRun $now
+        if ($Status.Outcome -eq 'Uploaded') { Set-RegistryValue $StatusKey LastSuccess $now }
+        Set-RegistryValue $StatusKey Outcome $Status.Outcome
+        Set-RegistryValue $StatusKey HttpStatus $Status.HttpStatus -Dword
+        Set-RegistryValue $StatusKey ErrorCode $Status.ErrorCode
+        Set-RegistryValue $StatusKey UserCapture $Status.UserCapture
+        Set-RegistryValue $StatusKey QueueLength $Status.QueueLength -Dword
+        Set-RegistryValue $StatusKey AgentId $Status.AgentId
+        Set-RegistryValue $StatusKey Message (Protect-LogText ([string]$Status.Message))
+        Set-RegistryValue $StatusKey Version $AgentVersion
     } catch { Write-AgentLog "Could not write the status value: $($_.Exception.Message)" 'Warning' }
 }
 #endregion
@@ -1267,17 +1278,16 @@ function Install-Agent($Config) {
     $installed = Join-Path $installDir 'Invoke-JoinScopeAgent.ps1'
     if (-not (Test-Path -LiteralPath $installDir)) { New-ProtectedDirectory $installDir } else { Set-AdminOnlyAcl $installDir }
     if ($PSCommandPath -ne $installed) { Write-AtomicFile -Path $installed -Bytes ([System.IO.File]::ReadAllBytes($PSCommandPath)) }
-    if (-not (Test-Path -LiteralPath $ConfigKey)) { New-Item -Path $ConfigKey -Force | Out-Null }
+    Set-RegistryValue $ConfigKey ServerUrl $Config.ServerUrl
     Protect-RegistryKey $ConfigKey
-    Set-ItemProperty -LiteralPath $ConfigKey -Name ServerUrl -Value $Config.ServerUrl
     if ($Config.StoreSecret) {
-        Set-ItemProperty -LiteralPath $ConfigKey -Name EnrolmentSecret -Value $Config.EnrolmentSecret
+        Set-RegistryValue $ConfigKey EnrolmentSecret $Config.EnrolmentSecret
         Remove-ItemProperty -LiteralPath $ConfigKey -Name Token -ErrorAction SilentlyContinue
     }
-    if ($Config.ProxyUrl) { Set-ItemProperty -LiteralPath $ConfigKey -Name ProxyUrl -Value $Config.ProxyUrl }
-    Set-ItemProperty -LiteralPath $ConfigKey -Name RedactUserNames -Value ([int]$Config.RedactUserNames) -Type DWord
-    if ($Config.RedactionSaltGiven) { Set-ItemProperty -LiteralPath $ConfigKey -Name RedactionSalt -Value $Config.RedactionSalt }
-    Set-ItemProperty -LiteralPath $ConfigKey -Name InstalledVersion -Value $AgentVersion
+    if ($Config.ProxyUrl) { Set-RegistryValue $ConfigKey ProxyUrl $Config.ProxyUrl }
+    Set-RegistryValue $ConfigKey RedactUserNames ([int]$Config.RedactUserNames) -Dword
+    if ($Config.RedactionSaltGiven) { Set-RegistryValue $ConfigKey RedactionSalt $Config.RedactionSalt }
+    Set-RegistryValue $ConfigKey InstalledVersion $AgentVersion
     Register-AgentTask $installed
 }
 #endregion
@@ -1376,7 +1386,8 @@ function Invoke-AgentRun($Config) {
         $context.MachineKey = Get-MachineKey $Config.StateDirectory
         $context.Enrolment = Read-Enrolment $Config.StateDirectory $Config.ServerUrl
         $revoked = ($null -ne $context.Enrolment -and $context.Enrolment.RevokedAt)
-        if ($revoked -and -not $Config.Register -and -not (Test-EnrolAttemptDue $context.Enrolment.LastEnrolAttemptAt (Get-Date).ToUniversalTime())) {
+        $nowUtc = (Get-Date).ToUniversalTime()
+        if ($revoked -and -not $Config.Register -and -not (Test-EnrolAttemptDue $context.Enrolment.LastEnrolAttemptAt $nowUtc)) {
             $status.Outcome = 'DeviceRevoked'
             $status.Message = "This device was revoked at $($context.Enrolment.RevokedAt); it asks to enrol again once a day"
             Write-AgentLog $status.Message 'Warning'
