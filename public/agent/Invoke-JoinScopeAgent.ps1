@@ -327,16 +327,22 @@ function Protect-RegistryKey([string]$Path) {
 #endregion
 
 #region Keys (DPAPI, machine scope)
+function Import-DpapiType {
+    # ProtectedData lives in System.Security on .NET Framework (5.1) and in its own assembly on .NET (7).
+    if ($PSVersionTable.PSEdition -ne 'Core') { Add-Type -AssemblyName System.Security }
+    else { Add-Type -AssemblyName System.Security.Cryptography.ProtectedData -ErrorAction SilentlyContinue }
+}
+
 function Protect-MachineData([byte[]]$Bytes) {
     # DPAPI with the machine's key: the blob is useless on any other machine. Any process on this machine could
     # decrypt it, which is why the state folder admits SYSTEM and Administrators only.
-    if ($PSVersionTable.PSEdition -ne 'Core') { Add-Type -AssemblyName System.Security }
+    Import-DpapiType
     $entropy = [System.Text.Encoding]::UTF8.GetBytes('JoinScope agent state')
     return , [System.Security.Cryptography.ProtectedData]::Protect($Bytes, $entropy, [System.Security.Cryptography.DataProtectionScope]::LocalMachine)
 }
 
 function Unprotect-MachineData([byte[]]$Bytes) {
-    if ($PSVersionTable.PSEdition -ne 'Core') { Add-Type -AssemblyName System.Security }
+    Import-DpapiType
     $entropy = [System.Text.Encoding]::UTF8.GetBytes('JoinScope agent state')
     return , [System.Security.Cryptography.ProtectedData]::Unprotect($Bytes, $entropy, [System.Security.Cryptography.DataProtectionScope]::LocalMachine)
 }
@@ -365,6 +371,12 @@ function Get-MachineKey([string]$Directory) {
     return ConvertTo-Base64Url $bytes
 }
 
+function ConvertTo-IsoTime($Value) {
+    # PowerShell 7's ConvertFrom-Json turns ISO 8601 strings into DateTime; 5.1 leaves them strings.
+    if ($Value -is [datetime]) { return $Value.ToUniversalTime().ToString('o') }
+    return [string]$Value
+}
+
 function Read-Enrolment([string]$Directory, [string]$ServerUrl) {
     # The enrolment with this server, or $null: @{ AgentId; Hostname; DeviceKey; KeyIssuedAt; RevokedAt; LastEnrolAttemptAt }.
     $path = Join-Path $Directory 'enrolment.json'
@@ -378,9 +390,9 @@ function Read-Enrolment([string]$Directory, [string]$ServerUrl) {
             AgentId            = [string]$saved.agentId
             Hostname           = [string]$saved.hostname
             DeviceKey          = $deviceKey
-            KeyIssuedAt        = [string]$saved.keyIssuedAt
-            RevokedAt          = [string]$saved.revokedAt
-            LastEnrolAttemptAt = [string]$saved.lastEnrolAttemptAt
+            KeyIssuedAt        = ConvertTo-IsoTime $saved.keyIssuedAt
+            RevokedAt          = ConvertTo-IsoTime $saved.revokedAt
+            LastEnrolAttemptAt = ConvertTo-IsoTime $saved.lastEnrolAttemptAt
         }
     } catch {
         Write-AgentLog "The saved enrolment could not be read ($($_.Exception.Message)); this machine enrols again" 'Warning'
@@ -547,13 +559,16 @@ function Enter-AgentMutex {
     if ($PSVersionTable.PSEdition -eq 'Core') {
         # .NET (PowerShell 7) has no constructor taking a MutexSecurity, and GetAccessControl is an extension method.
         $mutex = [System.Threading.Mutex]::new($false, $MutexName, [ref]$createdNew)
-        $mutexSecurity = [System.Threading.ThreadingAclExtensions]::GetAccessControl($mutex)
     } else {
         $mutex = [System.Threading.Mutex]::new($false, $MutexName, [ref]$createdNew, $security)
-        $mutexSecurity = $mutex.GetAccessControl()
     }
-    $owner = $mutexSecurity.GetOwner([System.Security.Principal.SecurityIdentifier]).Value
-    if (-not $createdNew -and $owner -ne $SystemSid -and $owner -ne $AdministratorsSid) {
+    $owner = ''
+    try {
+        if ($PSVersionTable.PSEdition -eq 'Core') { $mutexSecurity = [System.Threading.ThreadingAclExtensions]::GetAccessControl($mutex) }
+        else { $mutexSecurity = $mutex.GetAccessControl() }
+        $owner = $mutexSecurity.GetOwner([System.Security.Principal.SecurityIdentifier]).Value
+    } catch { Write-AgentLog "Could not read the owner of the mutex: $($_.Exception.Message)" 'Warning' }
+    if (-not $createdNew -and $owner -and $owner -ne $SystemSid -and $owner -ne $AdministratorsSid) {
         $mutex.Dispose()
         throw "the mutex $MutexName was created by $owner, not by this agent"
     }
@@ -1202,9 +1217,9 @@ function Send-QueuedReports($Context) {
             if ($reenrolled) { $disposition = 'Keep'; break }
             $reenrolled = $true
             Write-AgentLog "The server did not accept the device key (HTTP $($result.Status) $($result.ErrorCode)): enrolling again with the machine key"
+            # A failed enrolment has set the status; this report and the rest stay queued.
             $enrolled = Invoke-Enrolment $Context
-            if ($enrolled -eq 'Revoked') { return $sent }
-            if ($enrolled -ne 'Enrolled') { $disposition = 'Keep'; break }
+            if ($enrolled -ne 'Enrolled') { return $sent }
         }
         $Context.Status.HttpStatus = $result.Status
         $Context.Status.ErrorCode = $result.ErrorCode
