@@ -536,7 +536,10 @@ function Invoke-NativeRelaunch($Bound) {
     # how a 32-bit process names the real System32) and pass its exit code on.
     $powershell = Join-Path $env:SystemRoot 'Sysnative\WindowsPowerShell\v1.0\powershell.exe'
     # The child's output (its summary line) is this script's output; its exit code goes to $script:RelaunchExitCode.
-    $arguments = @('-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', $PSCommandPath) + @(ConvertTo-ForwardedArguments $Bound)
+    # The same execution policy as this run (AllSigned when Intune enforces the signature check).
+    $policy = [string](Get-ExecutionPolicy)
+    if ($policy -eq 'Restricted' -or $policy -eq 'Undefined') { $policy = 'AllSigned' }
+    $arguments = @('-NoProfile', '-NonInteractive', '-ExecutionPolicy', $policy, '-File', $PSCommandPath) + @(ConvertTo-ForwardedArguments $Bound)
     if ($Bound.ContainsKey('EnrolmentSecret')) { $env:JOINSCOPE_ENROLMENT_SECRET = $EnrolmentSecret }
     try {
         & $powershell @arguments

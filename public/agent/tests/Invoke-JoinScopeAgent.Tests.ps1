@@ -137,7 +137,7 @@ Describe 'the proxy' {
             Mock Invoke-WebRequest { [pscustomobject]@{ StatusCode = 201; Content = '{"reportId":"r1"}' } }
             $result = Invoke-AgentHttp 'https://joinscope.contoso.com/api/v1/reports' ([byte[]](1, 2)) 'jsd_testkey'
             $result.Status | Should -Be 201
-            Should -Invoke Invoke-WebRequest -Times 1 -ParameterFilter { "$Proxy" -like 'http://proxy.contoso.com:8080*' -and $ProxyUseDefaultCredentials -and $TimeoutSec -gt 0 -and $Headers.Authorization -eq 'Bearer jsd_testkey' }
+            Should -Invoke Invoke-WebRequest -Exactly -Times 1 -ParameterFilter { "$Proxy" -like 'http://proxy.contoso.com:8080*' -and $ProxyUseDefaultCredentials -and $TimeoutSec -gt 0 -and $Headers.Authorization -eq 'Bearer jsd_testkey' }
         } finally {
             $script:Proxy = $null
             $script:Deadline = $null
@@ -215,7 +215,7 @@ Describe 'the queue' {
         Mock Invoke-Enrolment { $Context.Enrolment = New-TestEnrolment; 'Enrolled' }
         $context = @{ StateDirectory = $script:State; ServerUrl = 'https://joinscope.contoso.com'; Hostname = 'PC-0387'; Enrolment = (New-TestEnrolment); RotationDue = $false; Status = @{ Outcome = 'Failed'; HttpStatus = 0; ErrorCode = ''; Message = '' } }
         Send-QueuedReports $context | Should -Be 1
-        Should -Invoke Invoke-Enrolment -Times 1
+        Should -Invoke Invoke-Enrolment -Exactly -Times 1
     }
 }
 
@@ -252,13 +252,13 @@ Describe 'Initialize-StateDirectory' {
             return @{ IsDirectory = $true; IsReparsePoint = $false; Owner = 'S-1-5-32-544'; Protected = $true; Rules = @() }
         }
         Initialize-StateDirectory $script:Path
-        Should -Invoke New-ProtectedDirectory -Times 1
+        Should -Invoke New-ProtectedDirectory -Exactly -Times 1
         @(Get-ChildItem -LiteralPath $TestDrive -Directory -Filter ((Split-Path -Leaf $script:Path) + '.untrusted-*')).Count | Should -Be 1
     }
     It 'uses the folder it created itself' {
         Mock Get-PathSecurity { @{ IsDirectory = $true; IsReparsePoint = $false; Owner = 'S-1-5-18'; Protected = $true; Rules = @() } }
         Initialize-StateDirectory $script:Path
-        Should -Invoke New-ProtectedDirectory -Times 0
+        Should -Invoke New-ProtectedDirectory -Exactly -Times 0
     }
     It 'creates the folder owned by Administrators, for SYSTEM and Administrators only' -Skip:(-not $script:OnWindows) {
         $fresh = Join-Path $TestDrive ('fresh-' + [guid]::NewGuid().ToString('N'))
@@ -306,15 +306,15 @@ Describe 'Install-Agent' {
         $config = New-TestConfig $TestDrive
         $config.StoreSecret = $false
         Install-Agent $config
-        Should -Invoke Set-RegistryValue -Times 0 -ParameterFilter { $Name -eq 'EnrolmentSecret' }
-        Should -Invoke Set-RegistryValue -Times 1 -ParameterFilter { $Name -eq 'ServerUrl' }
+        Should -Invoke Set-RegistryValue -Exactly -Times 0 -ParameterFilter { $Name -eq 'EnrolmentSecret' }
+        Should -Invoke Set-RegistryValue -Exactly -Times 1 -ParameterFilter { $Name -eq 'ServerUrl' }
     }
     It 'stores a secret it was given and removes the version 1 token' {
         $config = New-TestConfig $TestDrive
         $config.StoreSecret = $true
         Install-Agent $config
-        Should -Invoke Set-RegistryValue -Times 1 -ParameterFilter { $Name -eq 'EnrolmentSecret' -and $Value -eq 'jsa_test' }
-        Should -Invoke Remove-ItemProperty -Times 1 -ParameterFilter { $Name -eq 'Token' }
+        Should -Invoke Set-RegistryValue -Exactly -Times 1 -ParameterFilter { $Name -eq 'EnrolmentSecret' -and $Value -eq 'jsa_test' }
+        Should -Invoke Remove-ItemProperty -Exactly -Times 1 -ParameterFilter { $Name -eq 'Token' }
     }
 }
 
@@ -348,32 +348,32 @@ Describe 'Invoke-AgentRun' {
     It 'rotates the device key when the server says keyRotation due' {
         Mock Send-QueuedReports { $Context.RotationDue = $true; $Context.Status.Outcome = 'Uploaded'; 1 }
         [void](Invoke-AgentRun (New-TestConfig $TestDrive))
-        Should -Invoke Invoke-KeyRotation -Times 1
+        Should -Invoke Invoke-KeyRotation -Exactly -Times 1
     }
     It 'writes the status value even when the run fails' {
         Mock Get-MachineKey { throw 'the disk is full' }
         $result = Invoke-AgentRun (New-TestConfig $TestDrive)
         $result.ExitCode | Should -Be 1
-        Should -Invoke Write-AgentStatus -Times 1 -ParameterFilter { $Status.Outcome -eq 'Failed' -and $Status.Message -match 'the disk is full' }
+        Should -Invoke Write-AgentStatus -Exactly -Times 1 -ParameterFilter { $Status.Outcome -eq 'Failed' -and $Status.Message -match 'the disk is full' }
     }
     It 'enrols first when the machine has no enrolment, with the secret' {
         Mock Read-Enrolment { $null }
         [void](Invoke-AgentRun (New-TestConfig $TestDrive))
-        Should -Invoke Invoke-Enrolment -Times 1
+        Should -Invoke Invoke-Enrolment -Exactly -Times 1
     }
     It 'does not upload while revoked, and asks again after a day' {
         $hourAgo = (Get-Date).ToUniversalTime().AddHours(-1).ToString('o')
         Mock Read-Enrolment { New-TestEnrolment $hourAgo $hourAgo }
         $result = Invoke-AgentRun (New-TestConfig $TestDrive)
         $result.ExitCode | Should -Be 1
-        Should -Invoke New-AgentReport -Times 0
-        Should -Invoke Send-QueuedReports -Times 0
-        Should -Invoke Write-AgentStatus -Times 1 -ParameterFilter { $Status.Outcome -eq 'DeviceRevoked' }
+        Should -Invoke New-AgentReport -Exactly -Times 0
+        Should -Invoke Send-QueuedReports -Exactly -Times 0
+        Should -Invoke Write-AgentStatus -Exactly -Times 1 -ParameterFilter { $Status.Outcome -eq 'DeviceRevoked' }
 
         $dayAgo = (Get-Date).ToUniversalTime().AddHours(-25).ToString('o')
         Mock Read-Enrolment { New-TestEnrolment $dayAgo $dayAgo }
         Mock Invoke-Enrolment { 'Revoked' }
         [void](Invoke-AgentRun (New-TestConfig $TestDrive))
-        Should -Invoke Invoke-Enrolment -Times 1
+        Should -Invoke Invoke-Enrolment -Exactly -Times 1
     }
 }
