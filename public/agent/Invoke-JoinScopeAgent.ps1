@@ -1402,6 +1402,7 @@ function Invoke-AgentRun($Config) {
         }
 
         $context.MachineKey = Get-MachineKey $Config.StateDirectory
+        $script:SecretsToMask = @($script:SecretsToMask) + @($context.MachineKey)
         $context.Enrolment = Read-Enrolment $Config.StateDirectory $Config.ServerUrl
         $revoked = ($null -ne $context.Enrolment -and $context.Enrolment.RevokedAt)
         $nowUtc = (Get-Date).ToUniversalTime()
