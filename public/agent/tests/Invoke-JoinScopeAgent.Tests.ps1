@@ -9,9 +9,13 @@
     lib/agent/agent-mutations.ts names tests of this file: the bugs only they catch.
 #>
 
+BeforeDiscovery {
+    # -Skip is decided during discovery, before BeforeAll runs.
+    $script:OnWindows = [System.Environment]::OSVersion.Platform -eq 'Win32NT'
+}
+
 BeforeAll {
     . (Join-Path (Split-Path -Parent $PSScriptRoot) 'Invoke-JoinScopeAgent.ps1')
-    $script:OnWindows = [System.Environment]::OSVersion.Platform -eq 'Win32NT'
     if (-not $env:ProgramFiles) { $env:ProgramFiles = (Join-Path $TestDrive 'ProgramFiles') }
     # Windows-only cmdlets the tests mock must exist to be mocked on other systems.
     if (-not (Get-Command Get-WinEvent -ErrorAction SilentlyContinue)) { function Get-WinEvent { param([string]$LogName, [int]$MaxEvents) } }
@@ -34,7 +38,8 @@ BeforeAll {
 Describe 'the main guard' {
     It 'dot-sourcing defines the functions and runs nothing' {
         Get-Command Invoke-AgentMain -CommandType Function | Should -Not -BeNullOrEmpty
-        $script:RunResult | Should -BeNullOrEmpty
+        # The guard sets $script:RunResult before anything else; strict mode makes reading it unset an error.
+        Get-Variable -Name RunResult -Scope Script -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
 }
 
@@ -260,6 +265,9 @@ Describe 'Initialize-StateDirectory' {
         Initialize-StateDirectory $script:Path
         Should -Invoke New-ProtectedDirectory -Exactly -Times 0
     }
+}
+
+Describe 'New-ProtectedDirectory' {
     It 'creates the folder owned by Administrators, for SYSTEM and Administrators only' -Skip:(-not $script:OnWindows) {
         $fresh = Join-Path $TestDrive ('fresh-' + [guid]::NewGuid().ToString('N'))
         try { New-ProtectedDirectory $fresh } catch { Set-ItResult -Skipped -Because 'setting the owner to Administrators needs elevation'; return }
