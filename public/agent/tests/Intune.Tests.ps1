@@ -5,6 +5,9 @@
 
 BeforeAll {
     $script:Intune = Join-Path (Split-Path -Parent $PSScriptRoot) 'intune'
+    # Outside Windows these are not set; the scripts build paths from them.
+    if (-not $env:ProgramFiles) { $env:ProgramFiles = Join-Path $TestDrive 'ProgramFiles' }
+    if (-not $env:SystemRoot) { $env:SystemRoot = Join-Path $TestDrive 'Windows' }
 }
 
 Describe 'remediation-detect.ps1' {

@@ -16,7 +16,9 @@ BeforeDiscovery {
 
 BeforeAll {
     . (Join-Path (Split-Path -Parent $PSScriptRoot) 'Invoke-JoinScopeAgent.ps1')
+    # Outside Windows these are not set; the agent builds paths from them.
     if (-not $env:ProgramFiles) { $env:ProgramFiles = (Join-Path $TestDrive 'ProgramFiles') }
+    if (-not $env:SystemRoot) { $env:SystemRoot = (Join-Path $TestDrive 'Windows') }
     # Windows-only cmdlets the tests mock must exist to be mocked on other systems.
     if (-not (Get-Command Get-WinEvent -ErrorAction SilentlyContinue)) { function Get-WinEvent { param([string]$LogName, [int]$MaxEvents) } }
     # As the agent runs itself.
