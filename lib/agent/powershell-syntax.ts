@@ -1,11 +1,12 @@
 /**
  * Static checks of public/agent/Invoke-JoinScopeAgent.ps1 without Windows: the script is parsed with
  * the tree-sitter PowerShell grammar (WASM build shipped in @vscode/tree-sitter-wasm, the one VS Code
- * uses), then the tree is searched for syntax errors, PowerShell 7-only operators, token logging and
- * the field names of the upload.
+ * uses), then the tree is searched for syntax errors, PowerShell 7-only operators and the field names of
+ * the upload. The behaviour checks (./powershell-checks.ts) and the evaluator (./powershell-evaluator.ts) build
+ * on the same tree.
  */
 import { createRequire } from "node:module";
-import type { Node, Parser as ParserType, Tree } from "@vscode/tree-sitter-wasm";
+import type { Parser as ParserType } from "@vscode/tree-sitter-wasm";
 
 const require = createRequire(import.meta.url);
 
@@ -22,11 +23,74 @@ async function loadParser(): Promise<ParserType> {
   return parser;
 }
 
-export async function parsePowerShell(text: string): Promise<Tree> {
+/**
+ * A node of the parsed script as plain JavaScript objects. web-tree-sitter builds a new wrapper object (and crosses
+ * into WASM) on every `children` or `parent` access; the checks walk the tree many times, so it is copied once.
+ * Indices are the script string's (UTF-16) indices, as web-tree-sitter reports them for a string input.
+ */
+export class PsNode {
+  readonly children: PsNode[] = [];
+  parent: PsNode | null = null;
+  fieldName: string | null = null;
+  private cachedText: string | null = null;
+  constructor(
+    private readonly source: string,
+    readonly type: string,
+    readonly isNamed: boolean,
+    readonly isMissing: boolean,
+    readonly startIndex: number,
+    readonly endIndex: number,
+    readonly startPosition: { row: number; column: number },
+  ) {}
+  get text(): string {
+    this.cachedText ??= this.source.slice(this.startIndex, this.endIndex);
+    return this.cachedText;
+  }
+  get isError(): boolean {
+    return this.type === "ERROR";
+  }
+  get namedChildren(): PsNode[] {
+    return this.children.filter((c) => c.isNamed);
+  }
+  get childCount(): number {
+    return this.children.length;
+  }
+  child(index: number): PsNode | null {
+    return this.children[index] ?? null;
+  }
+  childForFieldName(name: string): PsNode | null {
+    return this.children.find((c) => c.fieldName === name) ?? null;
+  }
+}
+
+export interface PsTree {
+  rootNode: PsNode;
+  source: string;
+}
+
+export async function parsePowerShell(text: string): Promise<PsTree> {
   parserPromise ??= loadParser();
   const tree = (await parserPromise).parse(text);
   if (!tree) throw new Error("tree-sitter returned no tree");
-  return tree;
+  try {
+    const cursor = tree.walk();
+    const make = (parent: PsNode | null): PsNode => {
+      const node = new PsNode(text, cursor.nodeType, cursor.nodeIsNamed, cursor.nodeIsMissing, cursor.startIndex, cursor.endIndex, { ...cursor.startPosition });
+      node.parent = parent;
+      node.fieldName = cursor.currentFieldName;
+      if (cursor.gotoFirstChild()) {
+        do node.children.push(make(node));
+        while (cursor.gotoNextSibling());
+        cursor.gotoParent();
+      }
+      return node;
+    };
+    const rootNode = make(null);
+    cursor.delete();
+    return { rootNode, source: text };
+  } finally {
+    tree.delete();
+  }
 }
 
 export interface SyntaxProblem {
@@ -36,13 +100,26 @@ export interface SyntaxProblem {
   text: string;
 }
 
-function* walk(node: Node): Generator<Node> {
-  yield node;
-  for (const child of node.children) if (child) yield* walk(child);
+const descendants = new WeakMap<PsNode, PsNode[]>();
+
+/** `node` and everything under it, depth first (cached: the checks walk the same subtrees many times). */
+export function walk(node: PsNode): PsNode[] {
+  let all = descendants.get(node);
+  if (!all) {
+    all = [];
+    const stack = [node];
+    while (stack.length) {
+      const current = stack.pop()!;
+      all.push(current);
+      for (let i = current.children.length - 1; i >= 0; i--) stack.push(current.children[i]!);
+    }
+    descendants.set(node, all);
+  }
+  return all;
 }
 
 /** ERROR and MISSING nodes: where the grammar could not make sense of the script. */
-export function findSyntaxProblems(tree: Tree): SyntaxProblem[] {
+export function findSyntaxProblems(tree: PsTree): SyntaxProblem[] {
   const problems: SyntaxProblem[] = [];
   for (const node of walk(tree.rootNode)) {
     if (node.isError || node.isMissing) {
@@ -59,22 +136,14 @@ export function findSyntaxProblems(tree: Tree): SyntaxProblem[] {
 
 /** The script with every string literal and comment replaced by spaces (line breaks kept), so that
  * operator checks do not trip over text such as "jsa_..." or a `?` in help. */
-export function codeWithoutStringsAndComments(text: string, tree: Tree): string {
-  const chars = [...text];
-  // tree-sitter indexes are UTF-8 byte offsets; map them onto the string through a byte-indexed copy.
-  const bytes = Buffer.from(text, "utf8");
-  const blank = new Uint8Array(bytes.length);
+export function codeWithoutStringsAndComments(text: string, tree: PsTree): string {
+  const blank = new Uint8Array(text.length);
   for (const node of walk(tree.rootNode)) {
     if (node.type === "comment" || node.type === "string_literal") blank.fill(1, node.startIndex, node.endIndex);
   }
-  const out: string[] = [];
-  let offset = 0;
-  for (const ch of chars) {
-    const size = Buffer.byteLength(ch, "utf8");
-    out.push(blank[offset] && ch !== "\n" && ch !== "\r" ? " " : ch);
-    offset += size;
-  }
-  return out.join("");
+  let out = "";
+  for (let i = 0; i < text.length; i++) out += blank[i] && text[i] !== "\n" && text[i] !== "\r" ? " " : text[i];
+  return out;
 }
 
 export interface OperatorHit {
@@ -106,45 +175,11 @@ export function findPs7OnlySyntax(code: string): OperatorHit[] {
   return hits;
 }
 
-const LOGGING_COMMANDS =
-  /^(write-(host|output|verbose|warning|error|information|debug|eventlog|agentlog)|add-content|set-content|out-file|out-host|tee-object)$/i;
-const TOKEN_VARIABLE = /^\$(?:script:|global:|local:)?\{?\w*token\w*\}?$/i;
-/** Variables that hold something about the token but not the token itself. */
-const HARMLESS_TOKEN_VARIABLE = /tokenfile|redaction|usertoken/i;
-
-export interface TokenLeak {
-  line: number;
-  command: string;
-  variable: string;
-}
-
-/** A logging command (Write-Host, Write-AgentLog, Add-Content, ...) that is handed a variable
- * holding the agent token, or an `[EventLog]::WriteEntry(...)` call that is. */
-export function findTokenLogging(tree: Tree): TokenLeak[] {
-  const leaks: TokenLeak[] = [];
-  for (const node of walk(tree.rootNode)) {
-    let command: string | null = null;
-    if (node.type === "command") {
-      const name = node.childForFieldName("command_name")?.text ?? "";
-      if (LOGGING_COMMANDS.test(name)) command = name;
-    } else if (node.type === "invokation_expression" || node.type === "member_access") {
-      if (/WriteEntry|WriteLine|Console\]::Write/i.test(node.text.split("(")[0] ?? "")) command = "WriteEntry";
-    }
-    if (!command) continue;
-    for (const inner of walk(node)) {
-      if (inner.type === "variable" && TOKEN_VARIABLE.test(inner.text) && !HARMLESS_TOKEN_VARIABLE.test(inner.text)) {
-        leaks.push({ line: inner.startPosition.row + 1, command, variable: inner.text });
-      }
-    }
-  }
-  return leaks;
-}
-
 /**
  * The keys an object gets in the script: those of the hashtable literal assigned to `$name`
  * (`$name = [ordered]@{ key = ... }`) plus those set later with `$name['key'] = ...` or `$name.key = ...`.
  */
-export function findHashtableKeys(tree: Tree, variable: string): string[] {
+export function findHashtableKeys(tree: PsTree, variable: string): string[] {
   const keys = new Set<string>();
   const target = `$${variable}`.toLowerCase();
   for (const node of walk(tree.rootNode)) {
