@@ -7,7 +7,7 @@
 // tests the mutants of files or tests that changed since; --force re-tests everything. The HTML report, Stryker's
 // JSON report and summary.json (per-file counts, score, run time) land in the same folder.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { AREAS, areaName, mutatePatterns } from "./mutation/areas.mjs";
 import { scoreOf } from "./mutation/scores.mjs";
@@ -69,6 +69,38 @@ function summarise(area, results, seconds) {
   return { area, seconds, ...scoreOf(Object.values(files)), files, survivors };
 }
 
+/** The test files an area's patterns name: exact paths, and `DIR/**/*.test.ts` (the only two forms areas.mjs uses). */
+function expandTestFiles(patterns) {
+  const found = [];
+  for (const pattern of patterns) {
+    const m = /^(.*)\/\*\*\/\*\.test\.ts$/.exec(pattern);
+    if (!m) {
+      if (existsSync(pattern)) found.push(pattern);
+      continue;
+    }
+    const walk = (dir) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = `${dir}/${entry.name}`;
+        if (entry.isDirectory()) walk(path);
+        else if (entry.name.endsWith(".test.ts")) found.push(path);
+      }
+    };
+    if (existsSync(m[1])) walk(m[1]);
+  }
+  return found;
+}
+
+/**
+ * Stryker's Vitest runner silently drops a test file that fails to load in its sandbox (an import that is missing
+ * there): its tests are simply absent, and the score looks worse for no visible reason. Refuse such a run.
+ */
+function assertEveryTestFileRan(area, reportFile) {
+  const report = JSON.parse(readFileSync(reportFile, "utf8"));
+  const ran = new Set(Object.entries(report.testFiles ?? {}).filter(([, f]) => f.tests.length > 0).map(([name]) => name.split("\\").join("/")));
+  const missing = expandTestFiles(AREAS[area].testFiles).filter((f) => !ran.has(f));
+  if (missing.length > 0) throw new Error(`lib/${area}: no test of ${missing.join(", ")} ran under Stryker (did the file fail to load in the sandbox?)`);
+}
+
 async function runArea(area, { files, force }) {
   // Imported here so `--help`-like failures above need no Stryker.
   const { Stryker } = await import("@stryker-mutator/core");
@@ -76,7 +108,7 @@ async function runArea(area, { files, force }) {
   mkdirSync(dir, { recursive: true });
   const options = {
     testRunner: "vitest",
-    vitest: { configFile: "vitest.config.ts", related: true },
+    vitest: { configFile: "vitest.config.ts", related: false },
     checkers: ["typescript"],
     tsconfigFile: "tsconfig.json",
     typescriptChecker: { prioritizePerformanceOverAccuracy: true },
@@ -94,8 +126,9 @@ async function runArea(area, { files, force }) {
     thresholds: { high: 90, low: 80, break: null },
     tempDirName: ".stryker-tmp",
     cleanTempDir: "always",
-    // What the sandbox copy leaves out: build output, local databases and keys, test and bench output.
-    ignorePatterns: [".next", "data", "test-results", "playwright-report", "bench/out", "reports", "docs/screenshots", "*.tsbuildinfo"],
+    // What the sandbox copy leaves out: build output, local databases and keys, test and bench output. Anchored with
+    // a leading slash: these are .gitignore patterns, and a bare "reports" would also drop lib/reports.
+    ignorePatterns: ["/.next", "/data", "/test-results", "/playwright-report", "/bench/out", "/reports", "/docs/screenshots", "*.tsbuildinfo"],
     // Integration tests hash passwords at 128 MiB scrypt and copy databases: a slow machine must not turn that into timeouts.
     timeoutMS: 20_000,
     timeoutFactor: 2,
@@ -105,6 +138,7 @@ async function runArea(area, { files, force }) {
   const started = Date.now();
   const results = await new Stryker(options).runMutationTest();
   const seconds = Math.round((Date.now() - started) / 1000);
+  if (!files) assertEveryTestFileRan(area, options.jsonReporter.fileName);
   const summary = summarise(area, results, seconds);
   writeFileSync(join(dir, files ? "summary-files.json" : "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
   return summary;

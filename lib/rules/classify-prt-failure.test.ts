@@ -219,6 +219,22 @@ describe("classifyPrtFailure: each step", () => {
 describe("classifyPrtFailure: first match wins", () => {
   const cases: [string, PrtFailureCause, () => Parameters<typeof classifyPrtFailure>[0]][] = [
     [
+      // Issue 26: with the first two steps swapped this device was reported as "MFA required".
+      "device authentication failure beats MFA (DeviceAuthStatus FAILED with a 0xCAA2000C broker event)",
+      "device-auth-failed",
+      () => ({
+        report: failedPrtReport({ deviceAuthStatus: "FAILED" }),
+        events: [makeEvent({ id: 1098, message: "Error: 0xCAA2000C Operation requires interaction. AADSTS50076" })],
+      }),
+    ],
+    [
+      "50155 beats MFA in the same server error description",
+      "device-auth-failed",
+      () => ({
+        report: failedPrtReport({ aadsts: "AADSTS50155" }, { "Server Error Description": "AADSTS50155: Device authentication failed. AADSTS50076: MFA required" }),
+      }),
+    ],
+    [
       "50155 beats a network error",
       "device-auth-failed",
       () => ({ report: failedPrtReport({ aadsts: "AADSTS50155" }, { "HTTP Error": "0x80072ee2", "Server Error Description": "AADSTS50155: Device authentication failed" }) }),
