@@ -10,6 +10,7 @@ import { findAdminByEmail } from "@/lib/auth/find-admin-by-email";
 import { resetAdminPassword } from "@/lib/auth/reset-admin-password";
 import { setAdminDisabled } from "@/lib/auth/set-admin-disabled";
 import { db } from "@/lib/db/client";
+import { createAdminWithCheapHash } from "../setup/factories";
 
 const HOUR_MS = 3_600_000;
 const PASSWORD = "correct horse battery staple";
@@ -18,11 +19,8 @@ let addressCounter = 0;
 /** A fresh client address per attempt, so the per-address budget never interferes with what a test measures. */
 const address = () => `198.18.0.${++addressCounter}`;
 
-async function newAdmin(email: string, password = PASSWORD) {
-  const created = await createAdminUser(db, { email, name: "Session Admin", password }, "test");
-  if (!created.ok) throw new Error(created.error.message);
-  return created.id;
-}
+/** Cheap to guess at (tests/setup/factories.ts); createAdminUser itself is tested below. */
+const newAdmin = (email: string) => createAdminWithCheapHash(db, { email, password: PASSWORD, name: "Session Admin" });
 
 async function signIn(email: string, password = PASSWORD, now = new Date()) {
   const login = await loginAdmin(db, { email, password, clientAddress: address() }, now);
@@ -111,7 +109,12 @@ describe("sign-in", () => {
     const now = new Date("2026-03-02T09:30:00.000Z");
     await loginAdmin(db, { email: " Recorded@JoinScope.test", password: PASSWORD, clientAddress: "203.0.113.40" }, now);
     expect((await db.adminUser.findUniqueOrThrow({ where: { id } })).lastLoginAt?.toISOString()).toBe("2026-03-02T09:30:00.000Z");
-    expect(await auditOf("admin.login", id)).toEqual([{ actor: "recorded@joinscope.test", target: id, detail: { address: "203.0.113.40" } }]);
+    await loginAdmin(db, { email: "recorded@joinscope.test", password: PASSWORD, clientAddress: "203.0.113.41" }, now);
+    // The account's hash had an old cost (tests/setup/factories.ts): the first sign-in replaced it, the second had nothing to replace.
+    expect(await auditOf("admin.login", id)).toEqual([
+      { actor: "recorded@joinscope.test", target: id, detail: { address: "203.0.113.40", passwordHashUpgraded: true } },
+      { actor: "recorded@joinscope.test", target: id, detail: { address: "203.0.113.41" } },
+    ]);
   });
 
   it("answers malformed input with the form's message before any password is checked", async () => {
