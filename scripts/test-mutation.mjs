@@ -1,30 +1,34 @@
 #!/usr/bin/env node
-// `npm run test:mutation [-- AREA…] [--files a.ts,b.ts] [--force]`: StrykerJS on one area of lib/ at a time
-// (scripts/mutation/areas.mjs), with its Vitest runner and TypeScript checker, one test process (the machine's two
-// cores are shared). No AREA runs every area, one after another.
+// `npm run test:mutation [-- AREA…] [--record] [--force] [--files a.ts,b.ts]`: StrykerJS on one area of lib/ at a
+// time (scripts/mutation/areas.mjs), with its Vitest runner and TypeScript checker and one test process (the
+// machine's two cores are shared). No AREA runs every area, one after another.
 //
 // Incremental: each area keeps Stryker's incremental file in reports/mutation/AREA/ (out of git), so a re-run only
-// tests the mutants of files or tests that changed since; --force re-tests everything. The HTML report, Stryker's
-// JSON report and summary.json (per-file counts, score, run time) land in the same folder.
+// tests the mutants of files and tests that changed since; --force re-tests everything. The HTML report, Stryker's
+// JSON report and summary.json (per-file counts, survivors, run time) land in the same folder. --record writes the
+// area's score into docs/mutation-scores.json and docs/testing.md (what the CI check compares with). --files runs
+// only the named files of their areas, without touching the incremental record (the CI check uses it).
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { AREAS, areaName, mutatePatterns } from "./mutation/areas.mjs";
+import { AREAS, areaName, sourceFiles, testFiles } from "./mutation/areas.mjs";
+import { recordArea } from "./mutation/baseline.mjs";
 import { scoreOf } from "./mutation/scores.mjs";
 
 const root = join(import.meta.dirname, "..");
-process.chdir(root);
 
 function parseArgs(argv) {
-  const args = { areas: [], files: null, force: false };
+  const args = { areas: [], files: null, force: false, record: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--force") args.force = true;
-    else if (a === "--files") args.files = argv[++i].split(",").filter(Boolean);
+    else if (a === "--record") args.record = true;
+    else if (a === "--files") args.files = (argv[++i] ?? "").split(",").filter(Boolean);
     else if (a.startsWith("--files=")) args.files = a.slice("--files=".length).split(",").filter(Boolean);
     else if (a.startsWith("-")) throw new Error(`unknown option ${a}`);
     else args.areas.push(areaName(a));
   }
+  if (args.files && args.record) throw new Error("--record needs a whole area: leave out --files");
   if (args.areas.length === 0) args.areas = Object.keys(AREAS);
   return args;
 }
@@ -43,125 +47,113 @@ function trustSimulatorCa() {
   process.env.NODE_EXTRA_CA_CERTS = r.stdout.trim();
 }
 
+const toPosix = (path) => path.split("\\").join("/");
+
 /** Per-file counts in Stryker's terms; `undetected` is survived + no coverage, which is what the score counts. */
-function summarise(area, results, seconds) {
-  const files = {};
+function summarise(area, files, results, seconds) {
+  const counts = Object.fromEntries(files.map((f) => [f, { killed: 0, timeout: 0, survived: 0, noCoverage: 0, ignored: 0 }]));
+  let errors = 0;
   for (const m of results) {
-    const file = relative(root, m.fileName).split("\\").join("/");
-    const f = (files[file] ??= { killed: 0, timeout: 0, survived: 0, noCoverage: 0, ignored: 0, errors: 0 });
+    const f = (counts[toPosix(relative(root, m.fileName))] ??= { killed: 0, timeout: 0, survived: 0, noCoverage: 0, ignored: 0 });
     if (m.status === "Killed") f.killed++;
     else if (m.status === "Timeout") f.timeout++;
     else if (m.status === "Survived") f.survived++;
     else if (m.status === "NoCoverage") f.noCoverage++;
     else if (m.status === "Ignored") f.ignored++;
-    else f.errors++; // CompileError (the TypeScript checker refused it) and RuntimeError count for nothing
+    else errors++; // CompileError (the TypeScript checker refused it) and RuntimeError count for nothing
   }
   const survivors = results
     .filter((m) => m.status === "Survived" || m.status === "NoCoverage")
-    .map((m) => ({
-      file: relative(root, m.fileName).split("\\").join("/"),
-      line: m.location.start.line,
-      mutator: m.mutatorName,
-      replacement: m.replacement,
-      status: m.status,
-    }))
+    .map((m) => ({ file: toPosix(relative(root, m.fileName)), line: m.location.start.line, mutator: m.mutatorName, replacement: m.replacement, status: m.status }))
     .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
-  return { area, seconds, ...scoreOf(Object.values(files)), files, survivors };
-}
-
-/** The test files an area's patterns name: exact paths, and `DIR/**/*.test.ts` (the only two forms areas.mjs uses). */
-function expandTestFiles(patterns) {
-  const found = [];
-  for (const pattern of patterns) {
-    const m = /^(.*)\/\*\*\/\*\.test\.ts$/.exec(pattern);
-    if (!m) {
-      if (existsSync(pattern)) found.push(pattern);
-      continue;
-    }
-    const walk = (dir) => {
-      for (const entry of readdirSync(dir, { withFileTypes: true })) {
-        const path = `${dir}/${entry.name}`;
-        if (entry.isDirectory()) walk(path);
-        else if (entry.name.endsWith(".test.ts")) found.push(path);
-      }
-    };
-    if (existsSync(m[1])) walk(m[1]);
-  }
-  return found;
+  return { area, seconds, ...scoreOf(Object.values(counts)), errors, files: counts, survivors };
 }
 
 /**
- * Stryker's Vitest runner silently drops a test file that fails to load in its sandbox (an import that is missing
- * there): its tests are simply absent, and the score looks worse for no visible reason. Refuse such a run.
+ * Stryker's Vitest runner silently drops a test file that fails to load in its sandbox (an import missing there):
+ * its tests are simply absent and the score drops for no visible reason. Refuse such a run.
  */
 function assertEveryTestFileRan(area, reportFile) {
   const report = JSON.parse(readFileSync(reportFile, "utf8"));
-  const ran = new Set(Object.entries(report.testFiles ?? {}).filter(([, f]) => f.tests.length > 0).map(([name]) => name.split("\\").join("/")));
-  const missing = expandTestFiles(AREAS[area].testFiles).filter((f) => !ran.has(f));
+  const ran = new Set(Object.entries(report.testFiles ?? {}).filter(([, f]) => f.tests.length > 0).map(([name]) => toPosix(name)));
+  const missing = testFiles(area, root).filter((f) => !ran.has(f));
   if (missing.length > 0) throw new Error(`lib/${area}: no test of ${missing.join(", ")} ran under Stryker (did the file fail to load in the sandbox?)`);
 }
 
 async function runArea(area, { files, force }) {
-  // Imported here so `--help`-like failures above need no Stryker.
   const { Stryker } = await import("@stryker-mutator/core");
   const dir = join("reports", "mutation", area);
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(join(root, dir), { recursive: true });
+  const partial = files !== null;
+  const mutate = partial ? files : sourceFiles(area, root);
+  const incrementalFile = join(dir, "stryker-incremental.json");
   const options = {
     testRunner: "vitest",
+    // `related` off: the test files are chosen per area below, and per mutant by coverage.
     vitest: { configFile: "vitest.config.ts", related: false },
     checkers: ["typescript"],
     tsconfigFile: "tsconfig.json",
     typescriptChecker: { prioritizePerformanceOverAccuracy: true },
     coverageAnalysis: "perTest",
     concurrency: 1,
-    mutate: files ?? mutatePatterns(area),
+    mutate,
     testFiles: AREAS[area].testFiles,
-    // A run restricted to some files (the CI check) must not overwrite the area's full incremental record.
-    incremental: !files,
-    incrementalFile: join(dir, "stryker-incremental.json"),
+    // A run of some files only (the CI check) must not overwrite the area's incremental record.
+    incremental: !partial,
+    incrementalFile,
     force,
-    reporters: files ? ["json", "progress"] : ["html", "json", "progress"],
+    reporters: partial ? ["json", "progress"] : ["html", "json", "progress"],
     htmlReporter: { fileName: join(dir, "index.html") },
-    jsonReporter: { fileName: join(dir, files ? "mutation-files.json" : "mutation.json") },
+    jsonReporter: { fileName: join(dir, partial ? "mutation-files.json" : "mutation.json") },
     thresholds: { high: 90, low: 80, break: null },
     tempDirName: ".stryker-tmp",
     cleanTempDir: "always",
     // What the sandbox copy leaves out: build output, local databases and keys, test and bench output. Anchored with
     // a leading slash: these are .gitignore patterns, and a bare "reports" would also drop lib/reports.
     ignorePatterns: ["/.next", "/data", "/test-results", "/playwright-report", "/bench/out", "/reports", "/docs/screenshots", "*.tsbuildinfo"],
-    // Integration tests hash passwords at 128 MiB scrypt and copy databases: a slow machine must not turn that into timeouts.
+    // Integration tests hash passwords and copy databases: a loaded machine must not turn that into timeouts.
     timeoutMS: 20_000,
     timeoutFactor: 2,
     logLevel: "info",
     fileLogLevel: "off",
   };
+  const fullRun = !partial && (force || !existsSync(join(root, incrementalFile)));
   const started = Date.now();
-  const results = await new Stryker(options).runMutationTest();
+  const previousCwd = process.cwd();
+  process.chdir(root);
+  let results;
+  try {
+    results = await new Stryker(options).runMutationTest();
+  } finally {
+    process.chdir(previousCwd);
+  }
   const seconds = Math.round((Date.now() - started) / 1000);
-  if (!files) assertEveryTestFileRan(area, options.jsonReporter.fileName);
-  const summary = summarise(area, results, seconds);
-  writeFileSync(join(dir, files ? "summary-files.json" : "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
+  if (!partial) assertEveryTestFileRan(area, join(root, options.jsonReporter.fileName));
+  const summary = { ...summarise(area, mutate, results, seconds), fullRun };
+  writeFileSync(join(root, dir, partial ? "summary-files.json" : "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
   return summary;
 }
 
-export async function runMutation(argv) {
-  const args = parseArgs(argv);
+/** Runs the areas one after another; returns their summaries. `files` limits each area to those of its files. */
+export async function runMutation({ areas, files = null, force = false, record = false }) {
   trustSimulatorCa();
   const summaries = [];
-  for (const area of args.areas) {
-    const files = args.files?.filter((f) => f.startsWith(`lib/${area}/`)) ?? null;
-    if (files && files.length === 0) continue;
-    console.log(`\n=== mutation: lib/${area}${files ? ` (${files.join(", ")})` : ""} ===`);
-    summaries.push(await runArea(area, { files, force: args.force }));
+  for (const area of areas) {
+    const mine = files?.filter((f) => f.startsWith(`lib/${area}/`)) ?? null;
+    if (mine && mine.length === 0) continue;
+    console.log(`\n=== mutation: lib/${area}${mine ? ` (${mine.join(", ")})` : ""} ===`);
+    const summary = await runArea(area, { files: mine, force });
+    if (record) recordArea(root, summary, { fullRun: summary.fullRun });
+    summaries.push(summary);
   }
   console.log("");
   for (const s of summaries) {
     const pct = s.score === null ? "n/a" : `${s.score.toFixed(2)}%`;
-    console.log(`lib/${s.area}: ${pct} (${s.detected} detected, ${s.undetected} undetected, ${s.ignored} ignored) in ${s.seconds} s — reports/mutation/${s.area}/`);
+    console.log(`lib/${s.area}${s.fullRun ? "" : " (incremental)"}: ${pct} (${s.detected} killed, ${s.undetected} survived or not covered, ${s.ignored} ignored) in ${s.seconds} s — reports/mutation/${s.area}/index.html${record ? ", recorded" : ""}`);
   }
   return summaries;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await runMutation(process.argv.slice(2));
+  await runMutation(parseArgs(process.argv.slice(2)));
 }

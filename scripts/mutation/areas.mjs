@@ -1,44 +1,39 @@
 // The areas of issue 26's mutation testing: what Stryker mutates in each, and which test files may kill those
 // mutants. Each area runs only its own tests (Stryker's `testFiles`), and within them only the tests that cover a
 // mutant (coverageAnalysis "perTest"), so a run never executes the whole suite per mutant.
-
-/** Never mutated: tests, test helpers, fixtures, vendored data. */
-const NOT_PRODUCTION = ["!lib/**/*.test.ts", "!lib/**/testing/**", "!lib/**/fixtures/**", "!lib/**/vendor/**"];
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 
 const integration = (...names) => names.map((n) => `tests/integration/${n}.test.ts`);
 
+/**
+ * `exclude`: production files of the area that are not mutated, each with the reason (docs/testing.md lists them).
+ * Tests, test helpers (`testing/`), fixtures and vendored data are never mutated.
+ */
 export const AREAS = {
   auth: {
-    mutate: [
-      "lib/auth/**/*.ts",
-      // Next.js glue (cookies(), headers(), redirect()) that only runs inside a request: the browser suite covers it
-      // (e2e/), which Stryker cannot run per mutant. Its decisions are safeNextPath and findAdminBySession, mutated here.
-      "!lib/auth/require-admin.ts",
-    ],
+    exclude: {
+      "lib/auth/require-admin.ts":
+        "Next.js glue (cookies(), headers(), redirect()) that only runs inside a request: the browser suite covers it, which Stryker cannot run per mutant. Its decisions, safeNextPath and findAdminBySession, are mutated.",
+    },
     testFiles: ["lib/auth/**/*.test.ts", ...integration("admin-accounts", "admin-sessions", "login-throttle")],
   },
   rules: {
-    mutate: ["lib/rules/**/*.ts"],
     testFiles: ["lib/rules/**/*.test.ts"],
   },
   reports: {
-    mutate: ["lib/reports/**/*.ts"],
     testFiles: ["lib/reports/**/*.test.ts"],
   },
   ingest: {
-    mutate: ["lib/ingest/**/*.ts"],
     testFiles: ["lib/ingest/**/*.test.ts", ...integration("reports-api", "agent-payloads", "upload-auth-failures", "upload-byte-budget", "report-heads")],
   },
   sync: {
-    mutate: ["lib/sync/**/*.ts"],
     testFiles: ["lib/sync/**/*.test.ts", ...integration("sync", "sync-merge", "sync-convergence", "cloud-hosts", "tenant-probe")],
   },
   findings: {
-    mutate: ["lib/findings/**/*.ts"],
     testFiles: ["lib/findings/**/*.test.ts", ...integration("findings", "device-subjects", "report-heads")],
   },
   graph: {
-    mutate: ["lib/graph/**/*.ts"],
     testFiles: ["lib/graph/**/*.test.ts", ...integration("sync", "sync-merge", "cloud-hosts", "tenant-probe")],
   },
 };
@@ -56,6 +51,37 @@ export function areaOf(path) {
   return m && m[1] in AREAS ? m[1] : null;
 }
 
-export function mutatePatterns(area) {
-  return [...AREAS[area].mutate, ...NOT_PRODUCTION];
+function walk(dir, keep, found = []) {
+  if (!existsSync(dir)) return found;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory()) walk(path, keep, found);
+    else if (keep(path)) found.push(path);
+  }
+  return found;
+}
+
+const NOT_PRODUCTION = /\/(testing|fixtures|vendor)\/|\.test\.ts$/;
+
+/** The files Stryker mutates in an area, relative to the repository root, sorted. */
+export function sourceFiles(area, root = process.cwd()) {
+  const exclude = AREAS[area].exclude ?? {};
+  return walk(join(root, "lib", area), (path) => path.endsWith(".ts") && !NOT_PRODUCTION.test(path))
+    .map((path) => path.slice(root.length + 1))
+    .filter((path) => !(path in exclude))
+    .sort();
+}
+
+/** The test files an area's patterns name: exact paths, and `DIR/**\/*.test.ts` (the only two forms used above). */
+export function testFiles(area, root = process.cwd()) {
+  const found = [];
+  for (const pattern of AREAS[area].testFiles) {
+    const m = /^(.*)\/\*\*\/\*\.test\.ts$/.exec(pattern);
+    if (!m) {
+      if (existsSync(join(root, pattern))) found.push(pattern);
+      continue;
+    }
+    found.push(...walk(join(root, m[1]), (path) => path.endsWith(".test.ts")).map((path) => path.slice(root.length + 1)));
+  }
+  return [...new Set(found)].sort();
 }
