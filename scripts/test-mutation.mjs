@@ -109,10 +109,12 @@ async function runArea(area, { files, force }) {
     tempDirName: ".stryker-tmp",
     cleanTempDir: "always",
     // What the sandbox copy leaves out: build output, local databases and keys, test and bench output. Anchored with
-    // a leading slash: these are .gitignore patterns, and a bare "reports" would also drop lib/reports.
-    ignorePatterns: ["/.next", "/data", "/test-results", "/playwright-report", "/bench/out", "/reports", "/docs/screenshots", "*.tsbuildinfo"],
-    // Integration tests hash passwords and copy databases: a loaded machine must not turn that into timeouts.
-    timeoutMS: 20_000,
+    // a leading slash: these are .gitignore patterns, and a bare "reports" would also drop lib/reports. The simulator's
+    // certificates are kept: the sandbox's tests must use the CA that NODE_EXTRA_CA_CERTS names.
+    ignorePatterns: ["/.next", "/data/*", "!/data/simulator", "/test-results", "/playwright-report", "/bench/out", "/reports", "/docs/screenshots", "*.tsbuildinfo"],
+    // Integration tests hash passwords and copy databases: a loaded machine must not turn that into timeouts. Unit
+    // tests keep Stryker's default, so a mutant that loops forever costs seconds, not tens of them.
+    timeoutMS: AREAS[area].testFiles.some((f) => f.startsWith("tests/integration/")) ? 20_000 : 5_000,
     timeoutFactor: 2,
     logLevel: "info",
     fileLogLevel: "off",
