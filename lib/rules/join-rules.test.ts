@@ -143,6 +143,30 @@ describe("healthy devices of every join type", () => {
     };
     expect(find(run(failing), "not-joined").severity).toBe("high");
   });
+
+  it.each([
+    ["a failed test in the user capture", "parsed", { "AD Connectivity Test": "FAIL [0x54b]" }, "high"],
+    ["a failed test whose key dsregcmd printed with a colon", "systemParsed", { "DRS Connectivity Test:": "FAIL" }, "high"],
+    ["a client error other than 'not synced yet'", "systemParsed", { "Client ErrorCode": "0x801c001d" }, "high"],
+    ["a server error code", "systemParsed", { "Server ErrorCode": "0x80072ee2" }, "high"],
+    ["'not synced yet' (0x801C03F2) alone", "systemParsed", { "Client ErrorCode": "0x801C03F2", "Server ErrorCode": "DirectoryError" }, "info"],
+    ["zero error codes and passed tests", "systemParsed", { "Client ErrorCode": "0x0", "Server ErrorCode": "0x0", "DRS Discovery Test": "PASS" }, "info"],
+  ] as const)("keeps not-joined high in the first day only for a real pre-join failure: %s", (_label, capture, diagnostics, severity) => {
+    const [, subject] = healthyCases()[3]!;
+    const withDiagnostics = makePendingHybridReport({
+      deviceName: "PC-0200.corp.contoso.com",
+      ...(capture === "systemParsed" ? { executingAccount: "NT AUTHORITY\\SYSTEM" } : {}),
+      extra: { "Diagnostic Data": { ...diagnostics } },
+    });
+    const report = capture === "parsed" ? { ...subject.report!, parsed: withDiagnostics, systemParsed: null } : { ...subject.report!, systemParsed: withDiagnostics };
+    expect(find(run({ ...subject, report }), "not-joined").severity).toBe(severity);
+  });
+
+  it("keeps not-joined high for a report that is not domain joined, whatever the Pending object's age", () => {
+    const [, subject] = healthyCases()[3]!;
+    const report = { ...subject.report!, parsed: makePendingHybridReport({ domainJoined: false, domainName: null }), systemParsed: null };
+    expect(find(run({ ...subject, report }), "not-joined").severity).not.toBe("info");
+  });
 });
 
 /** PC-0142 after Entra Connect hard-deleted its synced hybrid object: the report still shows the old registration. */
