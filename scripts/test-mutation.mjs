@@ -12,7 +12,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { AREAS, areaName, sourceFiles, testFiles } from "./mutation/areas.mjs";
-import { recordArea } from "./mutation/baseline.mjs";
+import { blobSha, recordArea } from "./mutation/baseline.mjs";
 import { scoreOf } from "./mutation/scores.mjs";
 
 const root = join(import.meta.dirname, "..");
@@ -120,6 +120,7 @@ async function runArea(area, { files, force }) {
     fileLogLevel: "off",
   };
   const fullRun = !partial && (force || !existsSync(join(root, incrementalFile)));
+  const shas = Object.fromEntries(mutate.map((file) => [file, blobSha(join(root, file))]));
   const started = Date.now();
   const previousCwd = process.cwd();
   process.chdir(root);
@@ -131,7 +132,7 @@ async function runArea(area, { files, force }) {
   }
   const seconds = Math.round((Date.now() - started) / 1000);
   if (!partial) assertEveryTestFileRan(area, join(root, options.jsonReporter.fileName));
-  const summary = { ...summarise(area, mutate, results, seconds), fullRun };
+  const summary = { ...summarise(area, mutate, results, seconds), fullRun, shas };
   writeFileSync(join(root, dir, partial ? "summary-files.json" : "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
   return summary;
 }
@@ -145,7 +146,7 @@ export async function runMutation({ areas, files = null, force = false, record =
     if (mine && mine.length === 0) continue;
     console.log(`\n=== mutation: lib/${area}${mine ? ` (${mine.join(", ")})` : ""} ===`);
     const summary = await runArea(area, { files: mine, force });
-    if (record) recordArea(root, summary, { fullRun: summary.fullRun });
+    if (record) recordArea(root, summary, { fullRun: summary.fullRun, shas: summary.shas });
     summaries.push(summary);
   }
   console.log("");

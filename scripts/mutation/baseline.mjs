@@ -24,16 +24,17 @@ export function readBaseline(root) {
 }
 
 /**
- * The area's entry from a full run's summary (scripts/test-mutation.mjs). `secondsPerMutant` is what the CI check
+ * The area's entry from a run's summary (scripts/test-mutation.mjs), with the content hashes its files had when the
+ * run started (an edit during the run must not be recorded as tested). `secondsPerMutant` is what the CI check
  * estimates its run time from; an incremental run re-tests few mutants, so it keeps the last full run's figure.
  */
-export function recordArea(root, summary, { fullRun }) {
+export function recordArea(root, summary, { fullRun, shas }) {
   const baseline = readBaseline(root);
   const previous = baseline.areas[summary.area];
   const mutants = summary.detected + summary.undetected + summary.ignored;
   const files = {};
   for (const [file, counts] of Object.entries(summary.files).sort(([a], [b]) => a.localeCompare(b))) {
-    files[file] = { sha: blobSha(join(root, file)), ...counts };
+    files[file] = { sha: shas[file] ?? blobSha(join(root, file)), ...counts };
   }
   baseline.areas[summary.area] = {
     score: summary.score,
