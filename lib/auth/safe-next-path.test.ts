@@ -60,6 +60,11 @@ describe("safeNextPath", () => {
     expect(safeNextPath(next)).toBe(expected);
   });
 
+  it("refuses a value whose percent-decoded form holds a control character (a proxy that decodes it once)", () => {
+    expect(safeNextPath("/reports%0d%0aSet-Cookie:%20a=b")).toBe("/");
+    expect(safeNextPath("/reports%5c..")).toBe("/");
+  });
+
   it("keeps a path of up to 2,048 characters and refuses a longer one", () => {
     const longest = `/${"a".repeat(2047)}`;
     expect(safeNextPath(longest)).toBe(longest);

@@ -43,6 +43,7 @@ describe("session lifetime", () => {
     const login = await signIn("expiry@joinscope.test", PASSWORD, signedInAt);
     expect(login.expiresAt.toISOString()).toBe("2026-03-02T20:00:00.000Z");
     expect(login.admin).toEqual({ id, email: "expiry@joinscope.test", name: "Session Admin" });
+    expect(login.sessionToken).toMatch(/^[A-Za-z0-9_-]{43}$/); // 32 random bytes, base64url
 
     const at = (ms: number) => findAdminBySession(db, login.sessionToken, new Date(signedInAt.getTime() + ms));
     expect(await at(0)).toEqual({ id, email: "expiry@joinscope.test", name: "Session Admin" });
@@ -92,6 +93,7 @@ describe("sign-in", () => {
     expect(await loginAdmin(db, { email: "nobody-pw@joinscope.test", password: PASSWORD, clientAddress: address() })).toEqual(refused);
     await db.adminUser.update({ where: { id }, data: { disabledAt: new Date() } });
     expect(await loginAdmin(db, { email: "pw@joinscope.test", password: PASSWORD, clientAddress: address() })).toEqual(refused);
+    expect(await loginAdmin(db, { email: "pw@joinscope.test", password: "not the password", clientAddress: address() })).toEqual(refused);
     expect(await db.adminSession.count({ where: { userRef: id } })).toBe(0);
 
     // The audit log tells the operator what the answer hides: which attempt had the right password of a disabled account.
@@ -99,6 +101,7 @@ describe("sign-in", () => {
     expect(failed.map((f) => [f.target, (f.detail as { reason: string }).reason])).toEqual([
       [id, "invalid-credentials"],
       [id, "disabled"],
+      [id, "invalid-credentials"],
       [null, "invalid-credentials"],
     ]);
     expect((await db.adminUser.findUniqueOrThrow({ where: { id } })).lastLoginAt).toBeNull();
@@ -124,7 +127,22 @@ describe("sign-in", () => {
       error: { code: "invalid-input", message: "Enter the email address of your JoinScope account" },
     });
     expect(await loginAdmin(db, { email: "someone@joinscope.test", password: "" })).toEqual({ ok: false, error: { code: "invalid-input", message: "Enter your password" } });
+    expect(await loginAdmin(db, { email: `${"a".repeat(250)}@joinscope.test`, password: PASSWORD })).toEqual({
+      ok: false,
+      error: { code: "invalid-input", message: "Enter the email address of your JoinScope account" },
+    });
+    expect(await loginAdmin(db, { email: "someone@joinscope.test", password: "x".repeat(1025) })).toMatchObject({ ok: false, error: { code: "invalid-input" } });
+    expect(await loginAdmin(db, { email: "someone@joinscope.test", password: PASSWORD, clientAddress: "1".repeat(65) })).toMatchObject({ ok: false, error: { code: "invalid-input" } });
     expect(await db.auditLog.count()).toBe(auditBefore);
+  });
+});
+
+describe("what a refused sign-in records", () => {
+  it("keeps at most 320 characters of the email as typed, and 'unknown' for a missing client address", async () => {
+    const typed = `${" ".repeat(400)}nobody-long@joinscope.test`;
+    await loginAdmin(db, { email: typed, password: PASSWORD });
+    const [entry] = await auditOf("admin.login.failed", " ".repeat(320));
+    expect(entry?.detail).toEqual({ email: " ".repeat(320), address: "unknown", reason: "invalid-credentials" });
   });
 });
 
@@ -134,7 +152,10 @@ describe("account operations", () => {
       ok: false,
       error: { code: "invalid-input", message: "Use at least 12 characters" },
     });
-    const created = await createAdminUser(db, { email: " Twice@JoinScope.test ", name: " Twice ", password: "twelve chars" }, "cli");
+    expect(await createAdminUser(db, { email: "blank@joinscope.test", name: "   ", password: "twelve chars" })).toMatchObject({ ok: false, error: { code: "invalid-input" } });
+    expect(await createAdminUser(db, { email: "long@joinscope.test", name: "n".repeat(201), password: "twelve chars" })).toMatchObject({ ok: false, error: { code: "invalid-input" } });
+    expect(await createAdminUser(db, { email: "not an email", name: "N", password: "twelve chars" })).toMatchObject({ ok: false, error: { code: "invalid-input" } });
+    const created = await createAdminUser(db, { email: " Twice@JoinScope.test ", name: " Twice ", password: "twelve chars" });
     expect(created.ok).toBe(true);
     expect(await createAdminUser(db, { email: "twice@joinscope.test", name: "Again", password: "twelve chars" })).toEqual({
       ok: false,
@@ -142,6 +163,7 @@ describe("account operations", () => {
     });
     const id = created.ok ? created.id : "";
     expect(await db.adminUser.findUniqueOrThrow({ where: { id }, select: { email: true, name: true } })).toEqual({ email: "twice@joinscope.test", name: "Twice" });
+    // The actor defaults to "cli", the command line being where accounts are created.
     expect(await auditOf("admin.create", id)).toEqual([{ actor: "cli", target: id, detail: { email: "twice@joinscope.test" } }]);
   });
 
@@ -169,6 +191,9 @@ describe("account operations", () => {
     expect(await findAdminBySession(db, session.sessionToken)).toBeNull();
     expect(await loginAdmin(db, { email: "reset@joinscope.test", password: PASSWORD, clientAddress: address() })).toMatchObject({ error: { code: "invalid-credentials" } });
     expect((await loginAdmin(db, { email: "reset@joinscope.test", password: "a brand new password", clientAddress: address() })).ok).toBe(true);
+    // The reset also forgot the account's lock history: its next lock is the first one's 15 minutes again, not 30.
+    for (let i = 0; i < 3; i++) await loginAdmin(db, { email: "reset@joinscope.test", password: `again ${i}`, clientAddress: address() });
+    expect(await loginAdmin(db, { email: "reset@joinscope.test", password: "a brand new password", clientAddress: address() })).toMatchObject({ error: { code: "locked", retryAfterSeconds: 900 } });
     expect(await auditOf("admin.password-reset", id)).toEqual([{ actor: "cli", target: id, detail: { email: "reset@joinscope.test", sessionsEnded: 1 } }]);
   });
 

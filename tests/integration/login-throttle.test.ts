@@ -112,6 +112,22 @@ describe("sign-in lock-out per account", () => {
     expect(audited.filter((d) => d.email === "doubling@joinscope.test").map((d) => d.minutes)).toEqual([15, 30, 60, 120]);
   });
 
+  it("forgets failures after an hour, and lock history after a day", async () => {
+    await newCheapAdmin("forgetful@joinscope.test");
+    vi.useFakeTimers({ toFake: ["Date"] });
+    let n = 0;
+    const attempt = (password: string) => loginAdmin(db, { email: "forgetful@joinscope.test", password, clientAddress: `198.51.100.${70 + (++n % 20)}` });
+    for (let i = 0; i < 3; i++) await attempt("wrong");
+    vi.setSystemTime(Date.now() + 61 * 60_000); // the three failures are more than an hour old
+    expect((await attempt(PASSWORD)).ok).toBe(true);
+
+    for (let i = 0; i < 3; i++) await attempt("wrong");
+    expect(await attempt(PASSWORD)).toMatchObject({ error: { code: "locked", retryAfterSeconds: 900 } });
+    vi.setSystemTime(Date.now() + 25 * 3600_000); // more than a day after that lock: the next one is the first again
+    for (let i = 0; i < 3; i++) await attempt("wrong");
+    expect(await attempt(PASSWORD)).toMatchObject({ error: { code: "locked", retryAfterSeconds: 900 } });
+  });
+
   it("tells a refused attempt how long is left of the lock, in whole minutes rounded up", async () => {
     await newCheapAdmin("remaining@joinscope.test");
     vi.useFakeTimers({ toFake: ["Date"] });
