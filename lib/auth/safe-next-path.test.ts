@@ -60,6 +60,23 @@ describe("safeNextPath", () => {
     expect(safeNextPath(next)).toBe(expected);
   });
 
+  it("refuses a value whose percent-decoded form holds a control character (a proxy that decodes it once)", () => {
+    expect(safeNextPath("/reports%0d%0aSet-Cookie:%20a=b")).toBe("/");
+    expect(safeNextPath("/reports%5c..")).toBe("/");
+  });
+
+  it("keeps a path of up to 2,048 characters and refuses a longer one", () => {
+    const longest = `/${"a".repeat(2047)}`;
+    expect(safeNextPath(longest)).toBe(longest);
+    expect(safeNextPath(`${longest}a`)).toBe("/");
+  });
+
+  it("refuses a protocol-relative value even when it names the dashboard's own probe host", () => {
+    // `//host/path` is another origin in the browser whatever the host; the check must not depend on the host.
+    expect(safeNextPath("//joinscope.invalid/reports")).toBe("/");
+    expect(safeNextPath("/%2F/joinscope.invalid/reports")).toBe("/");
+  });
+
   it("never returns a value a browser would resolve to another origin", () => {
     for (const [, next] of hostile) expect(browserDestination(safeNextPath(next))).toBe(ORIGIN);
   });

@@ -61,6 +61,30 @@ describe("protectUserNames in one pass", () => {
     }
   });
 
+  // Issue 26: a case-sensitive comparison would have stored `contoso\JDoe` in plain text for a tenant that asked otherwise.
+  it("redacts an account and a UPN whatever their case, to one token per name", () => {
+    const text = [
+      "Executing Account Name : CONTOSO\\jdoe, jdoe@contoso.com",
+      "Signed in: contoso\\JDoe; CONTOSO\\JDOE; Contoso\\jDoe - mail JDoe@Contoso.com",
+      "Executing Account Name : CONTOSO\\Zoe.Adams, ZOE.ADAMS@contoso.com",
+      "Signed in: contoso\\zoe.adams and CONTOSO\\ZOE.ADAMS; CONTOSO\\JÖRG.MÜLLER owns CONTOSO\\jörg.müller",
+    ].join("\r\n");
+    const accounts = [...accountNames([text]), "CONTOSO\\Jörg.Müller"];
+    expect(accounts.slice(0, 2)).toEqual(["CONTOSO\\jdoe", "CONTOSO\\Zoe.Adams"]);
+    const out = protectUserNames(text, accounts, salt);
+    expect(out).not.toMatch(/jdoe|zoe|adams|jörg|müller/i);
+    const jdoe = userToken("jdoe", salt);
+    const zoe = userToken("zoe.adams", salt);
+    const jorg = userToken("jörg.müller", salt);
+    expect(userToken("JDoe", salt)).toBe(jdoe);
+    expect(out.split("\r\n")).toEqual([
+      `Executing Account Name : CONTOSO\\${jdoe}, ${jdoe}@contoso.com`,
+      `Signed in: contoso\\${jdoe}; CONTOSO\\${jdoe}; Contoso\\${jdoe} - mail ${jdoe}@Contoso.com`,
+      `Executing Account Name : CONTOSO\\${zoe}, ${zoe}@contoso.com`,
+      `Signed in: contoso\\${zoe} and CONTOSO\\${zoe}; CONTOSO\\${jorg} owns CONTOSO\\${jorg}`,
+    ]);
+  });
+
   it("replaces a name with a space only where the whole name stands, the first account listed winning", () => {
     const text = "PC\\Jo Smith and PC\\Jo and PC\\Johanna";
     expect(protectUserNames(text, ["PC\\Jo", "PC\\Jo Smith"], salt)).toBe(`PC\\${userToken("Jo", salt)} Smith and PC\\${userToken("Jo", salt)} and PC\\Johanna`);

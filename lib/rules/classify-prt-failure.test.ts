@@ -108,6 +108,32 @@ describe("classifyPrtFailure: each step", () => {
     expect(causeOf({ report: failedPrtReport(), events: [subError] })).toBe("network-proxy");
   });
 
+  it.each(["0", "0x0", "0x00000000", " 0x0 "])("is not a network error for HTTP Error %j", (value) => {
+    const result = classifyPrtFailure({ report: failedPrtReport({}, { "HTTP Error": value }) });
+    expect(result.cause).toBe("unknown");
+    expect(result.codes).toEqual([]);
+  });
+
+  it("keeps a WinHTTP number's HRESULT among the codes, and counts an HTTP Error in words as a network error", () => {
+    expect(classifyPrtFailure({ report: failedPrtReport({}, { "HTTP Error": "12029" }) }).codes).toEqual(["0x80072efd"]);
+    expect(causeOf({ report: failedPrtReport({}, { "HTTP Error": "ERROR_WINHTTP_TIMEOUT" }) })).toBe("network-proxy");
+  });
+
+  it("reads only the AAD Operational PRT events, not User Device Registration's or other ids", () => {
+    const udr = makeEvent({ id: 1081, log: "Microsoft-Windows-User Device Registration/Admin", message: "Error: 0xCAA82EE2 The request has timed out." });
+    const otherId = makeEvent({ id: 304, message: "AADSTS50076: MFA required" });
+    const result = classifyPrtFailure({ report: failedPrtReport(), events: [udr, otherId] });
+    expect(result.cause).toBe("unknown");
+    expect(result.evidence.map((e) => e.field)).toEqual(["HTTP Error", "Endpoint URI"]);
+  });
+
+  it("says whether the winning signals came from the attempt diagnostics (which may be another user's)", () => {
+    const event = makeEvent({ id: 1098, message: "Error: 0xCAA2000C AADSTS50076" });
+    const mfa = classifyPrtFailure({ report: failedPrtReport(), events: [event] });
+    expect(mfa).toMatchObject({ cause: "mfa-interaction", label: "MFA or user interaction required", codes: ["0xcaa2000c", "aadsts50076"], fromAttemptDiagnostics: true });
+    expect(mfa.evidence).toEqual([{ source: `Microsoft-Windows-AAD/Operational · event 1098 · ${event.time}`, field: "Message", value: "Error: 0xCAA2000C AADSTS50076" }]);
+  });
+
   it("4. federated STS from event 1088", () => {
     const event = makeEvent({ id: 1088, message: "WS-Trust request failed. Status: 0xC00000D0" });
     expect(causeOf({ report: failedPrtReport(), events: [event] })).toBe("federated-sts");
@@ -218,6 +244,22 @@ describe("classifyPrtFailure: each step", () => {
 
 describe("classifyPrtFailure: first match wins", () => {
   const cases: [string, PrtFailureCause, () => Parameters<typeof classifyPrtFailure>[0]][] = [
+    [
+      // Issue 26: with the first two steps swapped this device was reported as "MFA required".
+      "device authentication failure beats MFA (DeviceAuthStatus FAILED with a 0xCAA2000C broker event)",
+      "device-auth-failed",
+      () => ({
+        report: failedPrtReport({ deviceAuthStatus: "FAILED" }),
+        events: [makeEvent({ id: 1098, message: "Error: 0xCAA2000C Operation requires interaction. AADSTS50076" })],
+      }),
+    ],
+    [
+      "50155 beats MFA in the same server error description",
+      "device-auth-failed",
+      () => ({
+        report: failedPrtReport({ aadsts: "AADSTS50155" }, { "Server Error Description": "AADSTS50155: Device authentication failed. AADSTS50076: MFA required" }),
+      }),
+    ],
     [
       "50155 beats a network error",
       "device-auth-failed",

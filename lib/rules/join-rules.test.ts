@@ -143,6 +143,30 @@ describe("healthy devices of every join type", () => {
     };
     expect(find(run(failing), "not-joined").severity).toBe("high");
   });
+
+  it.each([
+    ["a failed test in the user capture", "parsed", { "AD Connectivity Test": "FAIL [0x54b]" }, "high"],
+    ["a failed test whose key dsregcmd printed with a colon", "systemParsed", { "DRS Connectivity Test:": "FAIL" }, "high"],
+    ["a client error other than 'not synced yet'", "systemParsed", { "Client ErrorCode": "0x801c001d" }, "high"],
+    ["a server error code", "systemParsed", { "Server ErrorCode": "0x80072ee2" }, "high"],
+    ["'not synced yet' (0x801C03F2) alone", "systemParsed", { "Client ErrorCode": "0x801C03F2", "Server ErrorCode": "DirectoryError" }, "info"],
+    ["zero error codes and passed tests", "systemParsed", { "Client ErrorCode": "0x0", "Server ErrorCode": "0x0", "DRS Discovery Test": "PASS" }, "info"],
+  ] as const)("keeps not-joined high in the first day only for a real pre-join failure: %s", (_label, capture, diagnostics, severity) => {
+    const [, subject] = healthyCases()[3]!;
+    const withDiagnostics = makePendingHybridReport({
+      deviceName: "PC-0200.corp.contoso.com",
+      ...(capture === "systemParsed" ? { executingAccount: "NT AUTHORITY\\SYSTEM" } : {}),
+      extra: { "Diagnostic Data": { ...diagnostics } },
+    });
+    const report = capture === "parsed" ? { ...subject.report!, parsed: withDiagnostics, systemParsed: null } : { ...subject.report!, systemParsed: withDiagnostics };
+    expect(find(run({ ...subject, report }), "not-joined").severity).toBe(severity);
+  });
+
+  it("keeps not-joined high for a report that is not domain joined, whatever the Pending object's age", () => {
+    const [, subject] = healthyCases()[3]!;
+    const report = { ...subject.report!, parsed: makePendingHybridReport({ domainJoined: false, domainName: null }), systemParsed: null };
+    expect(find(run({ ...subject, report }), "not-joined").severity).not.toBe("info");
+  });
 });
 
 /** PC-0142 after Entra Connect hard-deleted its synced hybrid object: the report still shows the old registration. */
@@ -399,6 +423,38 @@ describe("cert-validity-vs-registered", () => {
     expect(high.remediation[0]).toMatch(/^This object holds BitLocker recovery keys/);
   });
 
+  // Issue 26: the only test was 3 hours apart, so a tolerance of 120 minutes went unnoticed.
+  it("tolerates 60 minutes by default, either way round: silent at 59 and 60, medium at 61 and 90", () => {
+    const certificateStart = "2024-11-05T08:12:40.000Z";
+    const minutesApart = (minutes: number) => run(entra(new Date(Date.parse(certificateStart) + minutes * 60_000).toISOString()));
+    expect(minutesApart(59)).toEqual([]);
+    expect(minutesApart(60)).toEqual([]);
+    expect(minutesApart(-59)).toEqual([]);
+    for (const minutes of [61, 90, -61]) {
+      const finding = find(minutesApart(minutes), "cert-validity-vs-registered");
+      expect(finding.severity, `${minutes} minutes`).toBe("medium");
+      expect(finding.evidence).toContainEqual({ source: "JoinScope evaluation", field: "certRegistrationToleranceMinutes", value: "60" });
+    }
+    expect(find(minutesApart(90), "cert-validity-vs-registered").title).toBe("Device certificate from another registration (1 h apart)");
+  });
+
+  it("is high only beyond 24 hours apart", () => {
+    const certificateStart = Date.parse("2024-11-05T08:12:40.000Z");
+    const severityAt = (ms: number) => find(run(entra(new Date(certificateStart + ms).toISOString())), "cert-validity-vs-registered").severity;
+    expect(severityAt(24 * 3_600_000)).toBe("medium");
+    expect(severityAt(24 * 3_600_000 + 60_000)).toBe("high");
+  });
+
+  it("falls back to 60 minutes for a tolerance that is not a positive number", () => {
+    const at61 = entra(hoursAfter("2024-11-05T08:12:40.000Z", 61 / 60));
+    const at59 = entra(hoursAfter("2024-11-05T08:12:40.000Z", 59 / 60));
+    for (const certRegistrationToleranceMinutes of [0, -30, Number.NaN]) {
+      expect(ruleIds(run(at61, { certRegistrationToleranceMinutes }))).toEqual(["cert-validity-vs-registered"]);
+      expect(run(at59, { certRegistrationToleranceMinutes })).toEqual([]);
+    }
+    expect(run(at61, { certRegistrationToleranceMinutes: 62 })).toEqual([]);
+  });
+
   it("respects a configured tolerance and stays info when the directory holds the same certificate", () => {
     expect(run(entra(hoursAfter("2024-11-05T08:12:40.000Z", 3)), { certRegistrationToleranceMinutes: 240 })).toEqual([]);
     const same = run(entra(hoursAfter("2024-11-05T08:12:40.000Z", 3), "0BF36D245A124205D42B7FBCA6B6AB65A5B06A3C"));
@@ -412,6 +468,40 @@ describe("pending-registration", () => {
       report: makeSubjectReport({ parsed, hostname: "PC-0200", objectGuid: PENDING_OBJECT_GUID, computerDn: null }),
       directory: makePendingObject({ onPremisesLastSyncDateTime: daysBefore(syncedDaysAgo) }),
     });
+
+  const pendingFor = (ms: number) =>
+    makeDeviceSubject({
+      report: makeSubjectReport({ parsed: makePendingHybridReport(), hostname: "PC-0200", objectGuid: PENDING_OBJECT_GUID, computerDn: null }),
+      directory: makePendingObject({ onPremisesLastSyncDateTime: new Date(Date.parse(DEVICE_NOW) - ms).toISOString() }),
+    });
+  const HOUR = 3_600_000;
+
+  // Issue 26: a Pending object 4 hours old is a join in progress, not a failed join.
+  it("calls a Pending object younger than a day a join in progress (info), the domain-only report too", () => {
+    for (const age of [4 * HOUR, 24 * HOUR - 60_000]) {
+      const findings = run(pendingFor(age));
+      expect(ruleIds(findings)).toEqual(["not-joined", "pending-registration"]);
+      expect(aboveInfo(findings), `${age / HOUR} h`).toEqual([]);
+      expect(find(findings, "pending-registration").title).toBe("Hybrid join in progress (object Pending)");
+      expect(find(findings, "not-joined").explanation).toContain("Expected for now: Entra Connect synced the computer on");
+    }
+    expect(find(run(pendingFor(4 * HOUR)), "pending-registration").explanation).toMatch(/^Entra Connect synced this computer 4 h ago and/);
+  });
+
+  it("stops calling it in progress after exactly a day, and calls it high after exactly 7 days", () => {
+    const day = run(pendingFor(24 * HOUR));
+    expect(find(day, "pending-registration")).toMatchObject({ severity: "medium", title: "Hybrid join pending for 24 h" });
+    expect(find(day, "not-joined").severity).toBe("high");
+    expect(find(run(pendingFor(7 * 24 * HOUR - 60_000)), "pending-registration").severity).toBe("medium");
+    expect(find(run(pendingFor(7 * 24 * HOUR)), "pending-registration").severity).toBe("high");
+  });
+
+  it("is medium, age unknown, when neither a sync time nor a creation is known", () => {
+    const subject = makeDeviceSubject({ report: null, lastReportAt: DEVICE_NOW, directory: makePendingObject({ onPremisesLastSyncDateTime: null }) });
+    expect(find(run(subject), "pending-registration")).toMatchObject({ severity: "medium", title: "Hybrid join pending (age unknown)" });
+    const created = makeDeviceSubject({ ...subject, history: [{ kind: "created", at: new Date(Date.parse(DEVICE_NOW) - 4 * HOUR).toISOString(), detail: null }] });
+    expect(find(run(created), "pending-registration").severity).toBe("info");
+  });
 
   it("grows with age: medium under 7 days, high after", () => {
     const medium = run(pending(3));

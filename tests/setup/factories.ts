@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomUUID, scryptSync } from "node:crypto";
 import { createAgentToken } from "@/lib/agent-tokens/create-agent-token";
 import type { Db } from "@/lib/db/client";
 import { createTenant } from "@/lib/tenants/create-tenant";
@@ -35,4 +35,17 @@ export async function countRows(db: Db) {
     db.finding.count(),
   ]);
   return { reports, events, tokens, devices, audit, tenants, findings };
+}
+
+/**
+ * An admin account whose stored hash has a cheap scrypt cost (N=2^10), as an old release could have stored it: a
+ * wrong guess is verified in microseconds instead of 128 MiB of scrypt, so sign-in tests can take many. The first
+ * right password replaces it at full cost (lib/auth/password.ts, needsRehash), as for any legacy hash.
+ */
+export async function createAdminWithCheapHash(db: Db, options: { email: string; password: string; name?: string }) {
+  const salt = Buffer.alloc(16, 3);
+  const hash = scryptSync(options.password, salt, 32, { N: 1 << 10, r: 8, p: 1 });
+  const passwordHash = ["scrypt", 1 << 10, 8, 1, salt.toString("base64url"), hash.toString("base64url")].join("$");
+  const created = await db.adminUser.create({ data: { email: options.email, name: options.name ?? "Test Admin", passwordHash }, select: { id: true } });
+  return created.id;
 }

@@ -1,0 +1,162 @@
+#!/usr/bin/env node
+// `npm run test:mutation [-- AREA…] [--record] [--force] [--files a.ts,b.ts]`: StrykerJS on one area of lib/ at a
+// time (scripts/mutation/areas.mjs), with its Vitest runner and TypeScript checker and one test process (the
+// machine's two cores are shared). No AREA runs every area, one after another.
+//
+// Incremental: each area keeps Stryker's incremental file in reports/mutation/AREA/ (out of git), so a re-run only
+// tests the mutants of files and tests that changed since; --force re-tests everything. The HTML report, Stryker's
+// JSON report and summary.json (per-file counts, survivors, run time) land in the same folder. --record writes the
+// area's score into docs/mutation-scores.json and docs/testing.md (what the CI check compares with). --files runs
+// only the named files of their areas, without touching the incremental record (the CI check uses it).
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { AREAS, areaName, sourceFiles, testFiles } from "./mutation/areas.mjs";
+import { blobSha, recordArea } from "./mutation/baseline.mjs";
+import { scoreOf } from "./mutation/scores.mjs";
+
+const root = join(import.meta.dirname, "..");
+
+function parseArgs(argv) {
+  const args = { areas: [], files: null, force: false, record: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--force") args.force = true;
+    else if (a === "--record") args.record = true;
+    else if (a === "--files") args.files = (argv[++i] ?? "").split(",").filter(Boolean);
+    else if (a.startsWith("--files=")) args.files = a.slice("--files=".length).split(",").filter(Boolean);
+    else if (a.startsWith("-")) throw new Error(`unknown option ${a}`);
+    else args.areas.push(areaName(a));
+  }
+  if (args.files && args.record) throw new Error("--record needs a whole area: leave out --files");
+  if (args.areas.length === 0) args.areas = Object.keys(AREAS);
+  return args;
+}
+
+/**
+ * The simulator's CA must be trusted when the test process starts (Node reads NODE_EXTRA_CA_CERTS only then), and
+ * Stryker's test runner process inherits this one's environment: vitest.config.ts does the same for its workers.
+ */
+function trustSimulatorCa() {
+  const r = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "--input-type=module", "-e", 'const { ensureSimulatorCertificates } = await import("./lib/simulator/certificates.ts"); console.log((await ensureSimulatorCertificates()).caPath);'],
+    { cwd: root, encoding: "utf8" },
+  );
+  if (r.status !== 0) throw new Error(`could not prepare the simulator's certificates: ${r.stderr}`);
+  process.env.NODE_EXTRA_CA_CERTS = r.stdout.trim();
+}
+
+const toPosix = (path) => path.split("\\").join("/");
+
+/** Per-file counts in Stryker's terms; `undetected` is survived + no coverage, which is what the score counts. */
+function summarise(area, files, results, seconds) {
+  const counts = Object.fromEntries(files.map((f) => [f, { killed: 0, timeout: 0, survived: 0, noCoverage: 0, ignored: 0 }]));
+  let errors = 0;
+  for (const m of results) {
+    const f = (counts[toPosix(relative(root, m.fileName))] ??= { killed: 0, timeout: 0, survived: 0, noCoverage: 0, ignored: 0 });
+    if (m.status === "Killed") f.killed++;
+    else if (m.status === "Timeout") f.timeout++;
+    else if (m.status === "Survived") f.survived++;
+    else if (m.status === "NoCoverage") f.noCoverage++;
+    else if (m.status === "Ignored") f.ignored++;
+    else errors++; // CompileError (the TypeScript checker refused it) and RuntimeError count for nothing
+  }
+  const survivors = results
+    .filter((m) => m.status === "Survived" || m.status === "NoCoverage")
+    .map((m) => ({ file: toPosix(relative(root, m.fileName)), line: m.location.start.line, mutator: m.mutatorName, replacement: m.replacement, status: m.status }))
+    .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  return { area, seconds, ...scoreOf(Object.values(counts)), errors, files: counts, survivors };
+}
+
+/**
+ * Stryker's Vitest runner silently drops a test file that fails to load in its sandbox (an import missing there):
+ * its tests are simply absent and the score drops for no visible reason. Refuse such a run.
+ */
+function assertEveryTestFileRan(area, reportFile) {
+  const report = JSON.parse(readFileSync(reportFile, "utf8"));
+  const ran = new Set(Object.entries(report.testFiles ?? {}).filter(([, f]) => f.tests.length > 0).map(([name]) => toPosix(name)));
+  const missing = testFiles(area, root).filter((f) => !ran.has(f));
+  if (missing.length > 0) throw new Error(`lib/${area}: no test of ${missing.join(", ")} ran under Stryker (did the file fail to load in the sandbox?)`);
+}
+
+async function runArea(area, { files, force }) {
+  const { Stryker } = await import("@stryker-mutator/core");
+  const dir = join("reports", "mutation", area);
+  mkdirSync(join(root, dir), { recursive: true });
+  const partial = files !== null;
+  const mutate = partial ? files : sourceFiles(area, root);
+  const incrementalFile = join(dir, "stryker-incremental.json");
+  const options = {
+    testRunner: "vitest",
+    // `related` off: the test files are chosen per area below, and per mutant by coverage.
+    vitest: { configFile: "vitest.config.ts", related: false },
+    checkers: ["typescript"],
+    tsconfigFile: "tsconfig.json",
+    typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+    coverageAnalysis: "perTest",
+    concurrency: 1,
+    mutate,
+    testFiles: AREAS[area].testFiles,
+    // A run of some files only (the CI check) must not overwrite the area's incremental record.
+    incremental: !partial,
+    incrementalFile,
+    force,
+    reporters: partial ? ["json", "progress"] : ["html", "json", "progress"],
+    htmlReporter: { fileName: join(dir, "index.html") },
+    jsonReporter: { fileName: join(dir, partial ? "mutation-files.json" : "mutation.json") },
+    thresholds: { high: 90, low: 80, break: null },
+    tempDirName: ".stryker-tmp",
+    cleanTempDir: "always",
+    // What the sandbox copy leaves out: build output, local databases and keys, test and bench output. Anchored with
+    // a leading slash: these are .gitignore patterns, and a bare "reports" would also drop lib/reports. The simulator's
+    // certificates are kept: the sandbox's tests must use the CA that NODE_EXTRA_CA_CERTS names.
+    ignorePatterns: ["/.next", "/data/*", "!/data/simulator", "/test-results", "/playwright-report", "/bench/out", "/reports", "/docs/screenshots", "*.tsbuildinfo"],
+    // Integration tests hash passwords and copy databases: a loaded machine must not turn that into timeouts. Unit
+    // tests keep Stryker's default, so a mutant that loops forever costs seconds, not tens of them.
+    timeoutMS: AREAS[area].testFiles.some((f) => f.startsWith("tests/integration/")) ? 20_000 : 5_000,
+    timeoutFactor: 2,
+    logLevel: "info",
+    fileLogLevel: "off",
+  };
+  const fullRun = !partial && (force || !existsSync(join(root, incrementalFile)));
+  const shas = Object.fromEntries(mutate.map((file) => [file, blobSha(join(root, file))]));
+  const started = Date.now();
+  const previousCwd = process.cwd();
+  process.chdir(root);
+  let results;
+  try {
+    results = await new Stryker(options).runMutationTest();
+  } finally {
+    process.chdir(previousCwd);
+  }
+  const seconds = Math.round((Date.now() - started) / 1000);
+  if (!partial) assertEveryTestFileRan(area, join(root, options.jsonReporter.fileName));
+  const summary = { ...summarise(area, mutate, results, seconds), fullRun, shas };
+  writeFileSync(join(root, dir, partial ? "summary-files.json" : "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
+  return summary;
+}
+
+/** Runs the areas one after another; returns their summaries. `files` limits each area to those of its files. */
+export async function runMutation({ areas, files = null, force = false, record = false }) {
+  trustSimulatorCa();
+  const summaries = [];
+  for (const area of areas) {
+    const mine = files?.filter((f) => f.startsWith(`lib/${area}/`)) ?? null;
+    if (mine && mine.length === 0) continue;
+    console.log(`\n=== mutation: lib/${area}${mine ? ` (${mine.join(", ")})` : ""} ===`);
+    const summary = await runArea(area, { files: mine, force });
+    if (record) recordArea(root, summary, { fullRun: summary.fullRun, shas: summary.shas });
+    summaries.push(summary);
+  }
+  console.log("");
+  for (const s of summaries) {
+    const pct = s.score === null ? "n/a" : `${s.score.toFixed(2)}%`;
+    console.log(`lib/${s.area}${s.fullRun ? "" : " (incremental)"}: ${pct} (${s.detected} killed, ${s.undetected} survived or not covered, ${s.ignored} ignored) in ${s.seconds} s — reports/mutation/${s.area}/index.html${record ? ", recorded" : ""}`);
+  }
+  return summaries;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await runMutation(parseArgs(process.argv.slice(2)));
+}
