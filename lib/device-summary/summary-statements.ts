@@ -63,29 +63,38 @@ const SEVERITY_RANK = `CASE f."severity" WHEN 'critical' THEN 0 WHEN 'high' THEN
 
 /** The open findings of some subjects, one row each: worst rank, count, rules, primary finding's rule. */
 function openFindings(dialect: Dialect, subjectFilter: string): string {
+  // A few subjects' findings through the unique (tenantRef, subjectKey, rule) index: for one subject SQLite's planner
+  // (no statistics) took the (tenantRef, status, rankSeverity) index instead, every open finding of the tenant.
+  const byKey = dialect === "sqlite" && subjectFilter ? ` INDEXED BY "Finding_tenantRef_subjectKey_rule_key"` : "";
   const rules = dialect === "sqlite" ? `group_concat(f."rule", ',' ORDER BY f."rule")` : `string_agg(f."rule", ',' ORDER BY f."rule" COLLATE "C")`;
   return `(SELECT f."subjectKey" AS "k", MIN(${SEVERITY_RANK}) AS "worst", COUNT(*) AS "open", ${rules} AS "rules",
       MAX(CASE WHEN f."isPrimary" THEN f."rule" END) AS "primaryRule"
-    FROM "Finding" f WHERE f."tenantRef" = ? AND f."status" = 'open'${subjectFilter} GROUP BY f."subjectKey")`;
+    FROM "Finding" f${byKey} WHERE f."tenantRef" = ? AND f."status" = 'open'${subjectFilter} GROUP BY f."subjectKey")`;
 }
 
 const FINDINGS_COLUMNS = `COALESCE(o."worst", 9), COALESCE(o."open", 0), o."rules", o."primaryRule"`;
 
 /** A directory object's subject key (the findings pass's: its registration id, else its object id). */
 const OBJECT_SUBJECT = `CASE WHEN d."deviceId" IS NOT NULL THEN 'd:' || d."deviceId" ELSE 'o:' || d."objectId" END`;
-/** Of the objects sharing a registration id, the one with the lowest objectId counts its reports in the Overview. */
-const OBJECT_HEAD = `(d."deviceId" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "DirectoryDevice" y WHERE y."tenantRef" = d."tenantRef" AND y."deviceId" = d."deviceId" AND y."objectId" < d."objectId"))`;
+/**
+ * Of the objects sharing a registration id, the one with the lowest objectId counts its reports in the Overview: the
+ * MIN over the registration id's objects. On SQLite the (tenantRef, deviceId) index is named: without statistics its
+ * planner walked the objectId index in order instead (its MIN shortcut), a scan of the tenant per object.
+ */
+const objectHead = (dialect: Dialect) =>
+  `(d."deviceId" IS NOT NULL AND d."objectId" = (SELECT MIN(y."objectId") FROM "DirectoryDevice" y${dialect === "sqlite" ? ` INDEXED BY "DirectoryDevice_tenantRef_deviceId_idx"` : ""} WHERE y."tenantRef" = d."tenantRef" AND y."deviceId" = d."deviceId"))`;
 /** The latest report of the object's registration id: the latest capturedAt, then the highest id. */
 const LATEST_REPORT_OF_OBJECT = `(SELECT x."id" FROM "DeviceReport" x WHERE x."tenantRef" = d."tenantRef" AND x."deviceId" = d."deviceId" ORDER BY x."capturedAt" DESC, x."id" DESC LIMIT 1)`;
 
 /** Summary rows of directory objects (alias d), with their latest report (r) and open findings (o). */
 function objectRows(dialect: Dialect, where: string, subjectFilter: string): string {
+  const head = objectHead(dialect);
   return `SELECT d."tenantRef", 'o:' || d."objectId", ${OBJECT_SUBJECT}, d."objectId", d."deviceId", COALESCE(d."displayName", ''), LOWER(COALESCE(d."displayName", '')),
       CASE WHEN d."deletedAt" IS NOT NULL THEN 'deleted' WHEN d."isPending" = TRUE THEN 'pending' WHEN d."accountEnabled" = FALSE THEN 'disabled' ELSE 'live' END,
       d."deletedReason", d."trustType", d."operatingSystem", d."operatingSystemVersion", d."onPremisesSyncEnabled", d."approximateLastSignInDateTime",
       CASE WHEN d."isPending" = TRUE THEN COALESCE(d."onPremisesLastSyncDateTime", d."firstSeenAt") END,
-      ${OBJECT_HEAD}, r."id", r."capturedAt", r."hostname", r."joinType", r."azureAdPrt", COALESCE(r."worstSeverityRank", 9),
-      CASE WHEN ${OBJECT_HEAD} AND r."worstSeverityRank" <= 1 THEN r."capturedAt" END,
+      ${head}, r."id", r."capturedAt", r."hostname", r."joinType", r."azureAdPrt", COALESCE(r."worstSeverityRank", 9),
+      CASE WHEN ${head} AND r."worstSeverityRank" <= 1 THEN r."capturedAt" END,
       ${FINDINGS_COLUMNS}
     FROM "DirectoryDevice" d
     LEFT JOIN "DeviceReport" r ON r."id" = ${LATEST_REPORT_OF_OBJECT}

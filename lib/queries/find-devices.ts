@@ -91,7 +91,8 @@ export async function findDevices(direct: DirectDb, options: { tenantRef: string
   const filter = deviceFilter(tenantRef, params);
   const total = await countDevices(direct, tenantRef, params, filter);
   const pages = Math.max(1, Math.ceil(total / pageSize));
-  const query: KeysetQuery = { direct, table: "DeviceSummary", columns: COLUMNS, filter, ordering: deviceOrdering(params.sort, params.dir) };
+  const indexedBy = total <= SPARSE_ROWS ? filterIndex(params) : undefined;
+  const query: KeysetQuery = { direct, table: "DeviceSummary", indexedBy, columns: COLUMNS, filter, ordering: deviceOrdering(params.sort, params.dir) };
 
   const page = Math.min(params.page, pages);
   let rows: Row[] | null = null;
@@ -108,6 +109,22 @@ export async function findDevices(direct: DirectDb, options: { tenantRef: string
     else rows = await readByOffset(direct, params, filter, (page - 1) * pageSize, pageSize);
   }
   return { rows: rows.map(toRow), total, page, pageSize };
+}
+
+/**
+ * A filter that matches at most this many devices (the tallies say how many, before the page is read) is read through
+ * its own index and sorted, instead of walking the sort's index past every row it rejects: a state only 0.1% of the
+ * devices have cost a scan of the whole name index per page.
+ */
+const SPARSE_ROWS = 5_000;
+
+/** The index that reads only a filter's rows (SQLite: named, migration 20261208091000; PostgreSQL's planner picks). */
+function filterIndex(params: DeviceListParams): string | undefined {
+  if (params.q.trim()) return "DeviceSummary_tenantRef_nameKey_rowKey_deviceId_objectId_idx";
+  if (params.state) return "DeviceSummary_tenantRef_state_idx";
+  if (params.trust) return "DeviceSummary_tenantRef_trustType_idx";
+  if (params.problems) return "DeviceSummary_tenantRef_worstRank_openCount_nameKey_rowKey_idx";
+  return undefined;
 }
 
 /** The filters of the Devices list as SQL over DeviceSummary (tenant first: every index starts with it). */
@@ -136,7 +153,9 @@ function deviceFilter(tenantRef: string, params: DeviceListParams): { sql: strin
 /** Without a search, the total is a sum over the tallies the summaries' triggers keep; a search counts its matches. */
 async function countDevices(direct: DirectDb, tenantRef: string, params: DeviceListParams, filter: { sql: string; params: unknown[] }): Promise<number> {
   if (params.q.trim()) {
-    const [row] = await direct.query(`SELECT COUNT(*) AS "n" FROM "DeviceSummary" WHERE ${filter.sql}`, filter.params);
+    // The name index holds every column a search matches: a scan of it, not of the rows.
+    const source = direct.dialect === "sqlite" ? `"DeviceSummary" INDEXED BY "${filterIndex(params)}"` : `"DeviceSummary"`;
+    const [row] = await direct.query(`SELECT COUNT(*) AS "n" FROM ${source} WHERE ${filter.sql}`, filter.params);
     return Number(row?.n ?? 0);
   }
   const conditions = [`"tenantRef" = ?`];
