@@ -131,8 +131,9 @@ interface PageCase {
 const SUMMARY_COLUMNS = `"rowKey", "subjectKey", "objectId", "deviceId", "name", "nameKey", "trustType", "joinType", "state", "deletedReason", "lastReportAt", "worstRank", "openCount"`;
 
 async function pageCases(direct: DirectDb, tenantRef: string): Promise<PageCase[]> {
-  const summaries = (where: string, order: string, params: unknown[] = []) => ({
-    sql: `SELECT ${SUMMARY_COLUMNS} FROM "DeviceSummary" WHERE "tenantRef" = ?${where} ORDER BY ${order} LIMIT 50`,
+  // `index`: the one the page reads for a filter few devices match (SQLite names it; PostgreSQL's planner picks).
+  const summaries = (where: string, order: string, params: unknown[] = [], index?: string) => ({
+    sql: `SELECT ${SUMMARY_COLUMNS} FROM "DeviceSummary"${index && direct.dialect === "sqlite" ? ` INDEXED BY "${index}"` : ""} WHERE "tenantRef" = ?${where} ORDER BY ${order} LIMIT 50`,
     params: [tenantRef, ...params],
   });
   // A deep page: page 1,000 of the name sort, Z→A, reached as its Next link reaches it (after the last row of page 999).
@@ -164,7 +165,7 @@ async function pageCases(direct: DirectDb, tenantRef: string): Promise<PageCase[
     { label: "Devices: fewest open findings", path: "/devices?sort=open&dir=asc", floor: summaries(` AND "openCount" = 0`, `"worstRank", "nameKey", "rowKey"`) },
     { label: "Devices: last report, newest", path: "/devices?sort=lastReport&dir=desc", floor: summaries(` AND "lastReportAt" IS NOT NULL`, `"lastReportAt" DESC, "nameKey", "rowKey"`) },
     { label: "Devices: last report, oldest", path: "/devices?sort=lastReport&dir=asc", floor: summaries(` AND "lastReportAt" IS NOT NULL`, `"lastReportAt", "nameKey" DESC, "rowKey" DESC`) },
-    { label: "Devices: deleted, by name", path: "/devices?state=deleted&sort=name", floor: summaries(` AND "state" = 'deleted'`, `"nameKey", "rowKey"`) },
+    { label: "Devices: deleted, by name", path: "/devices?state=deleted&sort=name", floor: summaries(` AND "state" = 'deleted'`, `"nameKey", "rowKey"`, [], "DeviceSummary_tenantRef_state_idx") },
     {
       label: "Devices: problems, hybrid joined",
       path: "/devices?problems=1&trust=ServerAd",
@@ -173,7 +174,7 @@ async function pageCases(direct: DirectDb, tenantRef: string): Promise<PageCase[
     {
       label: `Devices: search "${term}"`,
       path: `/devices?q=${enc(term)}`,
-      floor: summaries(` AND ("nameKey" LIKE ? ESCAPE '\\' OR "deviceId" LIKE ? ESCAPE '\\' OR "objectId" LIKE ? ESCAPE '\\')`, `"worstRank", "openCount" DESC, "nameKey", "rowKey"`, [like, like, like]),
+      floor: summaries(` AND ("nameKey" LIKE ? ESCAPE '\\' OR "deviceId" LIKE ? ESCAPE '\\' OR "objectId" LIKE ? ESCAPE '\\')`, `"worstRank", "openCount" DESC, "nameKey", "rowKey"`, [like, like, like], "DeviceSummary_tenantRef_nameKey_rowKey_deviceId_objectId_idx"),
     },
     {
       label: "Findings (open, most severe first)",
