@@ -85,13 +85,32 @@ function orderBySql(sort: DeviceSort, dir: Direction): string {
  * `params.before`: the Next and Previous links), so a deep page costs what the first one does. A page asked for by
  * number alone (a typed or an old link) is read by OFFSET over the order's index.
  */
-export async function findDevices(direct: DirectDb, options: { tenantRef: string; params: DeviceListParams }): Promise<DevicePage> {
+export async function findDevices(
+  direct: DirectDb,
+  options: {
+    tenantRef: string;
+    params: DeviceListParams;
+    /** SPARSE_ROWS; smaller only to exercise the dense paths of filters and searches on a small tenant in tests. */
+    sparseRows?: number;
+  },
+): Promise<DevicePage> {
   const { tenantRef, params } = options;
+  const sparseRows = options.sparseRows ?? SPARSE_ROWS;
   const pageSize = DEVICES_PAGE_SIZE;
-  const filter = deviceFilter(tenantRef, params);
-  const total = await countDevices(direct, tenantRef, params, filter);
+  let filter = deviceFilter(tenantRef, params);
+  let total: number;
+  let indexedBy: string | undefined;
+  const matches = params.q.trim() ? await searchMatches(direct, params, filter, sparseRows) : null;
+  if (matches) {
+    // A search that matches few devices: one scan found them, the pages read them by key.
+    total = matches.length;
+    filter = { sql: matches.length ? `"tenantRef" = ? AND "rowKey" IN (${matches.map(() => "?").join(", ")})` : "1 = 0", params: matches.length ? [tenantRef, ...matches] : [] };
+    indexedBy = "sqlite_autoindex_DeviceSummary_1";
+  } else {
+    total = await countDevices(direct, tenantRef, params, filter);
+    indexedBy = total <= sparseRows && !params.q.trim() ? filterIndex(params) : undefined;
+  }
   const pages = Math.max(1, Math.ceil(total / pageSize));
-  const indexedBy = total <= SPARSE_ROWS ? filterIndex(params) : undefined;
   const query: KeysetQuery = { direct, table: "DeviceSummary", indexedBy, columns: COLUMNS, filter, ordering: deviceOrdering(params.sort, params.dir) };
 
   const page = Math.min(params.page, pages);
@@ -120,7 +139,6 @@ const SPARSE_ROWS = 5_000;
 
 /** The index that reads only a filter's rows (SQLite: named, migration 20261208091000; PostgreSQL's planner picks). */
 function filterIndex(params: DeviceListParams): string | undefined {
-  if (params.q.trim()) return "DeviceSummary_tenantRef_nameKey_rowKey_deviceId_objectId_idx";
   if (params.state) return "DeviceSummary_tenantRef_state_idx";
   if (params.trust) return "DeviceSummary_tenantRef_trustType_idx";
   if (params.problems) return "DeviceSummary_tenantRef_worstRank_openCount_nameKey_rowKey_idx";
@@ -150,12 +168,22 @@ function deviceFilter(tenantRef: string, params: DeviceListParams): { sql: strin
   return { sql: conditions.join(" AND "), params: values };
 }
 
+/**
+ * The row keys a search matches, when there are at most SPARSE_ROWS of them (else null): one scan of the name index,
+ * which holds every column a search compares (no index serves a match anywhere in a name).
+ */
+async function searchMatches(direct: DirectDb, params: DeviceListParams, filter: { sql: string; params: unknown[] }, sparseRows: number): Promise<string[] | null> {
+  const rows = await direct.query<{ rowKey: string }>(`SELECT "rowKey" FROM ${searchSource(direct)} WHERE ${filter.sql} LIMIT ${sparseRows + 1}`, filter.params);
+  return rows.length > sparseRows ? null : rows.map((r) => r.rowKey);
+}
+
+const searchSource = (direct: DirectDb) =>
+  direct.dialect === "sqlite" ? `"DeviceSummary" INDEXED BY "DeviceSummary_tenantRef_nameKey_rowKey_deviceId_objectId_idx"` : `"DeviceSummary"`;
+
 /** Without a search, the total is a sum over the tallies the summaries' triggers keep; a search counts its matches. */
 async function countDevices(direct: DirectDb, tenantRef: string, params: DeviceListParams, filter: { sql: string; params: unknown[] }): Promise<number> {
   if (params.q.trim()) {
-    // The name index holds every column a search matches: a scan of it, not of the rows.
-    const source = direct.dialect === "sqlite" ? `"DeviceSummary" INDEXED BY "${filterIndex(params)}"` : `"DeviceSummary"`;
-    const [row] = await direct.query(`SELECT COUNT(*) AS "n" FROM ${source} WHERE ${filter.sql}`, filter.params);
+    const [row] = await direct.query(`SELECT COUNT(*) AS "n" FROM ${searchSource(direct)} WHERE ${filter.sql}`, filter.params);
     return Number(row?.n ?? 0);
   }
   const conditions = [`"tenantRef" = ?`];

@@ -135,24 +135,28 @@ async function overviewFromReports(tenantRef: string) {
   return { reportsTotal: reports.length, devicesReporting, byJoinType, devicesWithProblems, devicesWithoutPrt };
 }
 
-/** Every page of the list in one sort, by Next links (keyset from the last row), then back by Previous links. */
-async function walk(tenantRef: string, params: Partial<DeviceListParams>) {
+/**
+ * Every page of the list in one sort, by Next links (keyset from the last row), then back by Previous links. `dense`:
+ * as a large tenant reads a filter or search that matches many devices (through the sort's index), not few.
+ */
+async function walk(tenantRef: string, params: Partial<DeviceListParams>, dense = false) {
   const base = { ...DEFAULT_DEVICE_LIST_PARAMS, ...params };
+  const read = (p: DeviceListParams) => findDevices(direct(), { tenantRef, params: p, ...(dense ? { sparseRows: 0 } : {}) });
   const forward: DeviceRow[][] = [];
-  let page = await findDevices(direct(), { tenantRef, params: base });
+  let page = await read(base);
   forward.push(page.rows);
   while (page.page * page.pageSize < page.total) {
-    page = await findDevices(direct(), { tenantRef, params: { ...base, page: page.page + 1, after: page.rows[page.rows.length - 1]!.rowKey } });
+    page = await read({ ...base, page: page.page + 1, after: page.rows[page.rows.length - 1]!.rowKey });
     forward.push(page.rows);
   }
   const backward: DeviceRow[][] = [page.rows];
   while (page.page > 1) {
-    page = await findDevices(direct(), { tenantRef, params: { ...base, page: page.page - 1, before: page.rows[0]!.rowKey } });
+    page = await read({ ...base, page: page.page - 1, before: page.rows[0]!.rowKey });
     backward.unshift(page.rows);
   }
   // The same pages by number (OFFSET), as a typed link reads them.
   const byNumber: DeviceRow[][] = [];
-  for (let n = 1; n <= forward.length; n++) byNumber.push((await findDevices(direct(), { tenantRef, params: { ...base, page: n } })).rows);
+  for (let n = 1; n <= forward.length; n++) byNumber.push((await read({ ...base, page: n })).rows);
   return { forward, backward, byNumber, total: page.total };
 }
 
@@ -341,13 +345,17 @@ describe("device summaries follow the directory, the reports and the findings", 
       { trust: "none", sort: "severity", dir: "desc" },
       { q: "pc", sort: "open", dir: "asc" },
     ];
+    const keys = (pages: DeviceRow[][]) => pages.map((p) => p.map((r) => r.rowKey));
     for (const v of variants) {
       const { forward, backward, byNumber, total } = await walk(tenantRef, v);
-      const keys = (pages: DeviceRow[][]) => pages.map((p) => p.map((r) => r.rowKey));
       expect(keys(forward), JSON.stringify(v)).toEqual(keys(byNumber));
       expect(keys(backward), JSON.stringify(v)).toEqual(keys(forward));
       expect(forward.flat().length, JSON.stringify(v)).toBe(total);
       expect(new Set(forward.flat().map((r) => r.rowKey)).size).toBe(total);
+      // Read as a large tenant reads a filter that matches many devices: the same rows in the same order.
+      const dense = await walk(tenantRef, v, true);
+      expect(keys(dense.forward), `dense ${JSON.stringify(v)}`).toEqual(keys(forward));
+      expect(keys(dense.backward), `dense ${JSON.stringify(v)}`).toEqual(keys(forward));
     }
     const all = await walk(tenantRef, {});
     expect(all.forward.length).toBeGreaterThan(2);
