@@ -2,7 +2,7 @@
  * The dashboard's pages at fleet scale (issue 17): a 100,000-device tenant with three reports per device, the
  * production server, a signed-in admin, and the server time of each page.
  *
- *   npm run bench:ui [-- --db sqlite|postgresql|both --devices 100000 --requests 30 --port 3450 --fresh]
+ *   npm run bench:ui [-- --db sqlite|postgresql|both --devices 100000 --requests 30 --port 3460 --fresh]
  *
  * The tenant (bench/lib/tenant-data.ts, the generator bench:rules uses) is written straight into the tables, then
  * given what a synced tenant has: device summaries (the backfill), a full findings pass, an admin. It is kept between
@@ -18,6 +18,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
 import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -35,7 +36,8 @@ const { values } = parseArgs({
     db: { type: "string", default: "both" },
     devices: { type: "string", default: "100000" },
     requests: { type: "string", default: "30" },
-    port: { type: "string", default: "3450" },
+    /** The SQLite run's server; PostgreSQL's the next port. Both must be free (checked): another server there would be measured instead. */
+    port: { type: "string", default: "3460" },
     fresh: { type: "boolean", default: false },
   },
 });
@@ -223,6 +225,7 @@ async function run(kind: "sqlite" | "postgresql"): Promise<boolean> {
   const direct = createDirectDb(url);
   const cases = await pageCases(direct, built.tenantRef);
   const port = Number(values.port) + (kind === "postgresql" ? 1 : 0);
+  if (await portInUse(port)) throw new Error(`bench:ui: port ${port} is in use (another server would be measured); pick others with --port`);
   const server = await startServer({ databaseUrl: url, port });
   const loadBefore = loadavg()[0]!;
   const lines: string[] = [];
@@ -277,6 +280,14 @@ ${lines.join("\n")}
 }
 
 const fmt = (ms: number) => ms.toFixed(1).padStart(8);
+
+function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => (socket.destroy(), resolve(true)));
+    socket.once("error", () => resolve(false));
+  });
+}
 
 ensureBuild();
 let allOk = true;
