@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { db } from "@/lib/db/client";
+import { directDb } from "@/lib/db/direct";
+import { ensureDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";
 import { summarizeChanges, type ChangeSummary, type FindingChange } from "@/lib/findings/summarize-changes";
 import { deviceHref } from "@/lib/queries/find-device-detail";
 import { getOverviewStats } from "@/lib/queries/get-overview-stats";
@@ -40,7 +42,11 @@ export default async function OverviewPage() {
     );
   }
 
-  const [stats, changes] = await Promise.all([getOverviewStats(db, { tenantRef: tenant.id, now: new Date(now) }), summarizeChanges(db, { tenantRef: tenant.id, now: new Date(now), limit: 6 })]);
+  await ensureDeviceSummaries(tenant.id);
+  const [stats, changes] = await Promise.all([
+    getOverviewStats(directDb(), { tenantRef: tenant.id, now: new Date(now) }),
+    summarizeChanges(db, { tenantRef: tenant.id, now: new Date(now), limit: 6 }),
+  ]);
   const header = <PageHeader title="Overview" description={`Device reports uploaded by agents for ${tenant.name}.`} />;
   if (stats.reportsTotal === 0) {
     return (

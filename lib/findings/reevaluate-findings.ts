@@ -7,6 +7,8 @@ import { chunk } from "@/lib/db/in-list";
 import { openSqliteWriter } from "@/lib/db/sqlite-writer";
 import { timeOrderedId } from "@/lib/db/time-ordered-id";
 import { RULES_VERSION } from "@/lib/rules/rules-version";
+import { findingsStatements } from "@/lib/device-summary/summary-statements";
+import { summarizeOpenFindings } from "@/lib/device-summary/summarize-open-findings";
 import type { EvaluatedFinding, EvaluatedSubject } from "./evaluate-subject";
 import { withFindingsLease } from "./findings-lease";
 import { isFullPassDue } from "./full-evaluation-due";
@@ -327,6 +329,8 @@ async function resolveOrphans(direct: DirectDb, sink: WriteSink, tenantRef: stri
     subjectKeys,
     [tenantRef],
   );
+  // Their devices' summaries: nothing open any more.
+  const summaries = [...new Set(orphaned.map((f) => f.subjectKey))].map((key) => summarizeOpenFindings(key, []));
   for (const part of chunk(orphaned)) {
     sink.add([
       resolveStatement(part.map((f) => f.id), now),
@@ -339,6 +343,7 @@ async function resolveOrphans(direct: DirectDb, sink: WriteSink, tenantRef: stri
     ]);
     result.resolved += part.length;
   }
+  sink.add(findingsStatements(direct.dialect, tenantRef, summaries));
 }
 
 function resolveStatement(ids: string[], now: Date): Statement {
@@ -379,6 +384,8 @@ async function lifecycleStatements(direct: DirectDb, tenantRef: string, batch: E
   const touchIds: string[] = [];
   const resolved: ExistingFinding[] = [];
   const seen = new Set<string>();
+  /** Subjects whose open findings this batch changes: their device summaries follow (lib/device-summary). */
+  const changedSubjects = new Set<string>();
 
   for (const s of batch) {
     for (const f of s.findings) {
@@ -390,6 +397,7 @@ async function lifecycleStatements(direct: DirectDb, tenantRef: string, batch: E
         result.unchanged++;
         continue;
       }
+      changedSubjects.add(s.key);
       const values: Row = {
         id: row?.id ?? timeOrderedId(),
         tenantRef,
@@ -428,6 +436,7 @@ async function lifecycleStatements(direct: DirectDb, tenantRef: string, batch: E
   for (const row of existing) {
     if (row.status === "open" && !seen.has(`${row.subjectKey}|${row.rule}`)) {
       resolved.push(row);
+      changedSubjects.add(row.subjectKey);
       events.push({ id: timeOrderedId(), tenantRef, findingRef: row.id, subjectKey: row.subjectKey, kind: "resolved", at, detail: "The condition cleared" });
     }
   }
@@ -442,6 +451,11 @@ async function lifecycleStatements(direct: DirectDb, tenantRef: string, batch: E
     ...chunk(touchIds).map((ids) => ({ sql: `UPDATE "Finding" SET "lastSeenAt" = ? WHERE ${inList("id", ids.length)}`, params: [now, ...ids] })),
     ...chunk(resolved.map((r) => r.id)).map((ids) => resolveStatement(ids, now)),
     ...insertStatements(d, "FindingEvent", EVENT_COLUMNS, events),
+    ...findingsStatements(
+      d,
+      tenantRef,
+      batch.filter((s) => changedSubjects.has(s.key)).map((s) => summarizeOpenFindings(s.key, s.findings)),
+    ),
   ];
 }
 

@@ -8,6 +8,7 @@ import { evaluateReportRules } from "@/lib/rules/evaluate-report-rules";
 import { SEVERITY_ORDER, type Finding } from "@/lib/rules/types";
 import { enqueueFindingsEvaluation } from "@/lib/findings/findings-queue";
 import { deriveSecret } from "@/lib/crypto/secret-box";
+import { reportStatements } from "@/lib/device-summary/summary-statements";
 import { hashReportContent } from "./content-hash";
 import { parseUpload } from "./parse-upload";
 import type { ReportUpload } from "./upload-schema";
@@ -102,6 +103,8 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
         })),
       ),
       ...touch,
+      // The device's summary (Devices list, Overview) in the same transaction, last: see lib/device-summary.
+      ...reportStatements(direct.dialect, { tenantRef: options.agent.tenantRef, reportId, deviceId: report.deviceId, hostname: upload.hostname, receivedAt: now }),
     ]);
     enqueueFindingsEvaluation(db, options.agent.tenantRef, { deviceId: report.deviceId, hostname: upload.hostname });
     return { ok: true, report: { reportId, deviceId: report.deviceId, joinType: report.joinType, duplicate: false, findings } };

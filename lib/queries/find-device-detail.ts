@@ -110,9 +110,18 @@ export async function findDeviceDetail(db: Db, options: { tenantRef: string; sub
   const { tenantRef } = options;
   const objectWhere: Prisma.DirectoryDeviceWhereInput | null =
     subject.kind === "d" ? { tenantRef, deviceId: subject.value } : subject.kind === "o" ? { tenantRef, objectId: subject.value } : null;
-  const objectRows = objectWhere ? await db.directoryDevice.findMany({ where: objectWhere, select: OBJECT_SELECT, orderBy: [{ deletedAt: "asc" }, { registrationDateTime: "desc" }] }) : [];
-  // Live objects first (deletedAt null sorts first on SQLite, last on PostgreSQL: sort here as well).
-  objectRows.sort((a, b) => Number(a.deletedAt !== null) - Number(b.deletedAt !== null));
+  // Sorted here, not by the query: an ORDER BY deletedAt made SQLite's planner (no statistics) walk the
+  // (tenantRef, deletedAt) index through every object of the tenant instead of looking the few up by deviceId (0.3 s
+  // a device page at 100,000 devices, bench:ui). Live objects first, then the earliest deleted; each the most recently
+  // registered first.
+  const objectRows = objectWhere ? await db.directoryDevice.findMany({ where: objectWhere, select: OBJECT_SELECT }) : [];
+  const registered = (o: (typeof objectRows)[number]) => o.registrationDateTime?.getTime() ?? Number.NEGATIVE_INFINITY;
+  objectRows.sort(
+    (a, b) =>
+      Number(a.deletedAt !== null) - Number(b.deletedAt !== null) ||
+      (a.deletedAt?.getTime() ?? 0) - (b.deletedAt?.getTime() ?? 0) ||
+      (registered(a) === registered(b) ? 0 : registered(b) > registered(a) ? 1 : -1),
+  );
   const deviceId = subject.kind === "d" ? subject.value : (objectRows[0]?.deviceId ?? null);
 
   const findingRows = await db.finding.findMany({

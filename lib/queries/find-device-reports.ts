@@ -47,7 +47,11 @@ export async function findDeviceReports(db: Db, options: { tenantRef: string; pa
 
   // "Has problems": the latest critical or high finding, ranked at ingestion (DeviceReport.worstSeverityRank).
   if (params.problems) where.worstSeverityRank = { lte: SEVERITY_ORDER.high };
-  const total = await db.deviceReport.count({ where });
+  // Unfiltered, the total is the uploads' running count (ReportTally, lib/device-summary), not a count of every report.
+  const unfiltered = !params.q.trim() && !params.join && !params.problems;
+  const total = unfiltered
+    ? ((await db.reportTally.aggregate({ where: { tenantRef, period: "all" }, _sum: { reports: true } }))._sum.reports ?? 0)
+    : await db.deviceReport.count({ where });
   const page = clampPage(params.page, total, pageSize);
   const rows = await db.deviceReport.findMany({ where, orderBy, select: ROW_SELECT, skip: (page - 1) * pageSize, take: pageSize });
   return { rows: rows.map(toRow), total, page, pageSize };

@@ -1,9 +1,9 @@
 import "server-only";
-import type { Db } from "@/lib/db/client";
+import { readDate, type DirectDb } from "@/lib/db/direct";
+import { reportPeriod } from "@/lib/device-summary/summary-statements";
 import type { JoinType } from "@/lib/reports/types";
 import type { Severity } from "@/lib/rules/types";
 import { isProblemSeverity, readFindingsSnapshot, sortFindings, worstSeverity } from "@/lib/ui/severity";
-import { chunk } from "@/lib/db/in-list";
 
 export interface ProblemReportSummary {
   id: string;
@@ -30,85 +30,79 @@ export interface OverviewStats {
 }
 
 /**
- * The Overview cards. Counts are indexed COUNTs; the per-device numbers look only at each device's latest
- * report (one correlated MAX per device over the (tenantRef, deviceId, capturedAt) index), so a device that
- * uploads every 4 hours for a year still counts once and only its current findings matter.
+ * The Overview cards, from the device summaries (lib/device-summary), each figure a sum over a few hundred tally rows
+ * whatever the number of devices: the per-device figures over each device's latest report (devices without a
+ * deviceId keyed by host name), kept by the summaries' triggers; the report counts per hour and in all, kept by the
+ * uploads. The last 24 hours are the tallies' whole hours plus the reports of the hour they start in, counted on the
+ * (tenantRef, receivedAt) index. The latest problem reports are the newest summaries with a problem report, on their
+ * index; only those few reports' findings are read.
  */
-export async function getOverviewStats(db: Db, options: { tenantRef: string; now: Date; latestProblemsLimit?: number }): Promise<OverviewStats> {
+export async function getOverviewStats(direct: DirectDb, options: { tenantRef: string; now: Date; latestProblemsLimit?: number }): Promise<OverviewStats> {
   const { tenantRef, now } = options;
   const since = new Date(now.getTime() - 24 * 3600_000);
-  const [reportsTotal, reportsLast24h, latestIds] = await Promise.all([
-    db.deviceReport.count({ where: { tenantRef } }),
-    db.deviceReport.count({ where: { tenantRef, receivedAt: { gte: since } } }),
-    findLatestReportIds(db, tenantRef),
+  const firstWholeHour = new Date(Math.ceil(since.getTime() / 3600_000) * 3600_000);
+
+  const [heads, totals, recent, partial, problemRows] = await Promise.all([
+    direct.query(
+      `SELECT "joinType", "headDevice", "headProblem", "headNoPrt", SUM("n") AS "n" FROM "DeviceSummaryTally"
+       WHERE "tenantRef" = ? AND "head" = TRUE GROUP BY "joinType", "headDevice", "headProblem", "headNoPrt"`,
+      [tenantRef],
+    ),
+    direct.query(`SELECT COALESCE(SUM("reports"), 0) AS "n" FROM "ReportTally" WHERE "tenantRef" = ? AND "period" = 'all'`, [tenantRef]),
+    // Hours from the first whole one on ("h:" periods sort by time; ';' is the character after ':').
+    direct.query(`SELECT COALESCE(SUM("reports"), 0) AS "n" FROM "ReportTally" WHERE "tenantRef" = ? AND "period" >= ? AND "period" < 'h;'`, [tenantRef, reportPeriod(firstWholeHour)]),
+    direct.query(`SELECT COUNT(*) AS "n" FROM "DeviceReport" WHERE "tenantRef" = ? AND "receivedAt" >= ? AND "receivedAt" < ?`, [tenantRef, since, firstWholeHour]),
+    direct.query(
+      `SELECT "lastReportId", "lastReportHostname", "deviceId", "joinType", "lastReportAt" FROM "DeviceSummary"
+       WHERE "tenantRef" = ? AND "problemReportAt" IS NOT NULL ORDER BY "problemReportAt" DESC LIMIT ?`,
+      [tenantRef, options.latestProblemsLimit ?? 8],
+    ),
   ]);
 
-  const rows: { id: string; hostname: string; deviceId: string | null; joinType: string; azureAdPrt: boolean | null; capturedAt: Date; findingsSnapshot: unknown }[] = [];
-  for (const part of chunk(latestIds)) {
-    rows.push(
-      ...(await db.deviceReport.findMany({
-        where: { id: { in: part } },
-        select: { id: true, hostname: true, deviceId: true, joinType: true, azureAdPrt: true, capturedAt: true, findingsSnapshot: true },
-      })),
-    );
-  }
-
-  // Two reports of one device captured in the same millisecond: keep one.
-  const latest = new Map<string, (typeof rows)[number]>();
-  for (const row of rows) {
-    const key = row.deviceId ? `d:${row.deviceId}` : `h:${row.hostname.toLowerCase()}`;
-    const seen = latest.get(key);
-    if (!seen || seen.id < row.id) latest.set(key, row);
-  }
-
   const byJoinType: Record<JoinType, number> = { hybrid: 0, entra: 0, registered: 0, domain: 0, none: 0 };
-  const problems: ProblemReportSummary[] = [];
   let devicesReporting = 0;
+  let devicesWithProblems = 0;
   let devicesWithoutPrt = 0;
-  for (const row of latest.values()) {
-    if (row.deviceId) devicesReporting += 1;
-    if (row.azureAdPrt === false && (row.joinType === "hybrid" || row.joinType === "entra")) devicesWithoutPrt += 1;
-    if (row.joinType in byJoinType) byJoinType[row.joinType as JoinType] += 1;
-    const findings = readFindingsSnapshot(row.findingsSnapshot);
-    const severity = worstSeverity(findings);
-    if (severity && isProblemSeverity(severity)) {
-      const sorted = sortFindings(findings);
-      problems.push({
-        id: row.id,
-        hostname: row.hostname,
-        deviceId: row.deviceId,
-        joinType: row.joinType,
-        capturedAt: row.capturedAt.toISOString(),
-        severity,
-        topFinding: sorted[0]?.title ?? "",
-        findingCount: findings.filter((f) => f.severity !== "info").length,
-      });
-    }
+  for (const h of heads) {
+    const n = Number(h.n);
+    const joinType = h.joinType as string;
+    if (joinType in byJoinType) byJoinType[joinType as JoinType] += n;
+    if (isTrue(h.headDevice)) devicesReporting += n;
+    if (isTrue(h.headProblem)) devicesWithProblems += n;
+    if (isTrue(h.headNoPrt)) devicesWithoutPrt += n;
   }
-  problems.sort((a, b) => b.capturedAt.localeCompare(a.capturedAt));
+
+  const ids = problemRows.map((r) => r.lastReportId as string);
+  const snapshots = new Map<string, unknown>();
+  if (ids.length) {
+    for (const r of await direct.query(`SELECT "id", "findingsSnapshot" FROM "DeviceReport" WHERE "id" IN (${ids.map(() => "?").join(", ")})`, ids)) snapshots.set(r.id as string, r.findingsSnapshot);
+  }
+  const latestProblems: ProblemReportSummary[] = [];
+  for (const r of problemRows) {
+    const findings = readFindingsSnapshot(snapshots.get(r.lastReportId as string) ?? null);
+    const severity = worstSeverity(findings);
+    if (!severity || !isProblemSeverity(severity)) continue;
+    latestProblems.push({
+      id: r.lastReportId as string,
+      hostname: r.lastReportHostname as string,
+      deviceId: (r.deviceId as string | null) ?? null,
+      joinType: r.joinType as string,
+      capturedAt: readDate(r.lastReportAt)!.toISOString(),
+      severity,
+      topFinding: sortFindings(findings)[0]?.title ?? "",
+      findingCount: findings.filter((f) => f.severity !== "info").length,
+    });
+  }
 
   return {
-    reportsTotal,
-    reportsLast24h,
+    reportsTotal: Number(totals[0]?.n ?? 0),
+    reportsLast24h: Number(recent[0]?.n ?? 0) + Number(partial[0]?.n ?? 0),
     devicesReporting,
     byJoinType,
-    devicesWithProblems: problems.length,
+    devicesWithProblems,
     devicesWithoutPrt,
-    latestProblems: problems.slice(0, options.latestProblemsLimit ?? 8),
+    latestProblems,
   };
 }
 
-/** Ids of each device's latest report. Plain SQL that runs unchanged on SQLite and PostgreSQL. */
-async function findLatestReportIds(db: Db, tenantRef: string): Promise<string[]> {
-  const rows = await db.$queryRaw<{ id: string }[]>`
-    SELECT r."id" AS "id" FROM "DeviceReport" r
-    WHERE r."tenantRef" = ${tenantRef} AND r."deviceId" IS NOT NULL
-      AND r."capturedAt" = (SELECT MAX(x."capturedAt") FROM "DeviceReport" x
-                            WHERE x."tenantRef" = r."tenantRef" AND x."deviceId" = r."deviceId")
-    UNION ALL
-    SELECT r."id" AS "id" FROM "DeviceReport" r
-    WHERE r."tenantRef" = ${tenantRef} AND r."deviceId" IS NULL
-      AND r."capturedAt" = (SELECT MAX(x."capturedAt") FROM "DeviceReport" x
-                            WHERE x."tenantRef" = r."tenantRef" AND x."deviceId" IS NULL AND x."hostname" = r."hostname")`;
-  return rows.map((r) => r.id);
-}
+const isTrue = (v: unknown) => v === true || v === 1 || v === 1n;

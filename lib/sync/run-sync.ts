@@ -3,6 +3,8 @@ import { randomUUID } from "node:crypto";
 import { trackSettled, type Tracked } from "@/lib/async/track-settled";
 import type { Db } from "@/lib/db/client";
 import { directDb, type DirectDb, type Statement } from "@/lib/db/direct";
+import { runStatements } from "@/lib/db/run-statements";
+import { directoryStatements } from "@/lib/device-summary/summary-statements";
 import { acquireLease, releaseLease, type Lease } from "@/lib/db/lease";
 import { createGraphClient, type GraphClient, type GraphFailure } from "@/lib/graph/graph-client";
 import { DeltaPageSchema, DevicePageSchema, isRemoved, type GraphDevice } from "@/lib/graph/graph-schemas";
@@ -10,7 +12,7 @@ import { DELTA_LATEST_REQUEST, devicesFirstPageRequest } from "@/lib/graph/sync-
 import type { ResilienceOptions } from "@/lib/graph/resilience-middleware";
 import { reevaluateAllFindings, reevaluateFindings } from "@/lib/findings/reevaluate-findings";
 import { log } from "@/lib/http/logger";
-import { mapDevicePage, planDeltaPage, planDevicePage, type DeltaPageEntry, type PageCounts } from "./write-device-page";
+import { mapDevicePage, planDeltaPage, planDevicePage, SummaryScope, type DeltaPageEntry, type PageCounts } from "./write-device-page";
 import { loadTenantApp } from "./load-tenant-app";
 import { openSyncConnection, type SyncConnection } from "./open-sync-connection";
 import { collectKeyPresence, storeKeyPresence, type KeyPresence } from "./record-key-presence";
@@ -278,6 +280,10 @@ async function finishFullSync(ctx: Ctx, keyPresence: Promise<KeyPresence> | null
           detail: { reason: "missing-after-full-sync", displayName: m.displayName },
         })),
       });
+      // Their summaries say Deleted in the same transaction (lib/device-summary).
+      const summaries = new SummaryScope();
+      for (const m of missing) summaries.add(m.objectId, m.deviceId, m.deviceId);
+      await runStatements(tx, directDb().dialect, directoryStatements(directDb().dialect, options.tenantRef, summaries));
     }
     ctx.progress.deleted += missing.length;
     await tx.tenant.update({

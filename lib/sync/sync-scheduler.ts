@@ -4,6 +4,7 @@ import { db } from "@/lib/db/client";
 import { log } from "@/lib/http/logger";
 import { tenantsDueForFullEvaluation } from "@/lib/findings/full-evaluation-due";
 import { reevaluateAllFindingsIfDue } from "@/lib/findings/reevaluate-findings";
+import { rebuildStaleDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";
 import { runSync } from "./run-sync";
 
 const TICK_MS = 60_000;
@@ -27,6 +28,8 @@ export async function syncDueTenants(now = new Date()): Promise<void> {
   if (busy) return;
   busy = true;
   try {
+    // After an upgrade that added or changed the device summaries: rebuilt before the first page has to wait for it.
+    await rebuildStaleDeviceSummaries();
     const due = new Date(now.getTime() - config.JOINSCOPE_SYNC_INTERVAL_MINUTES * 60_000);
     const tenants = await db.tenant.findMany({
       where: { syncEnabled: true, clientId: { not: null }, credentialCiphertext: { not: null }, OR: [{ lastSyncAt: null }, { lastSyncAt: { lt: due } }] },

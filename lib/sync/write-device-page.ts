@@ -6,6 +6,7 @@ import { dedupeByObjectId, describeDeviceChanges, type StoredDeviceState } from 
 import { isLegacyHash, legacyHashDevice } from "./legacy-device-hash";
 import { isColumnsHash, jsonHashDevice, mapGraphDevice, mergeDeltaEntry, storedDeviceColumns, type DeviceColumns } from "./map-graph-device";
 import { timeOrderedId } from "@/lib/db/time-ordered-id";
+import { directoryStatements } from "@/lib/device-summary/summary-statements";
 
 export interface PageCounts {
   seen: number;
@@ -121,6 +122,7 @@ export async function planDevicePage(direct: DirectDb, input: ApplyPageInput, ma
   const rehashed: [string, string][] = [];
   let sources: Map<string, GraphDevice> | null = null;
   const touched = new Set<string>();
+  const summaries = new SummaryScope();
   let added = 0;
   let changed = 0;
   const change = (objectId: string, deviceId: string | null, kind: string, detail: Record<string, unknown>) =>
@@ -144,6 +146,7 @@ export async function planDevicePage(direct: DirectDb, input: ApplyPageInput, ma
     }
     upserts.push(deviceValues(dialect, d, tenantRef, nowEncoded));
     touched.add(d.deviceId ?? d.objectId);
+    summaries.add(d.objectId, d.deviceId, before ? before.deviceId : d.deviceId);
     if (!before) {
       added++;
       if (!input.baseline) change(d.objectId, d.deviceId, "created", { trustType: d.trustType, registrationDateTime: d.registrationDateTime?.toISOString() ?? null });
@@ -165,6 +168,7 @@ export async function planDevicePage(direct: DirectDb, input: ApplyPageInput, ma
     deletedIds.get(r.reason)!.push(before.id);
     change(r.id, before.deviceId, "deleted", { reason: r.reason, displayName: before.displayName });
     touched.add(before.deviceId ?? r.id);
+    summaries.add(r.id, before.deviceId, before.deviceId);
   }
 
   const statements = [
@@ -186,6 +190,7 @@ export async function planDevicePage(direct: DirectDb, input: ApplyPageInput, ma
     }
   }
   if (rehashed.length) statements.push({ sql: `UPDATE "DirectoryDevice" SET "rawHash" = ? WHERE "id" = ?`, params: [], eachRow: rehashed });
+  statements.push(...directoryStatements(dialect, tenantRef, summaries));
   const deleted = deletedIds.get("changed")!.length + deletedIds.get("deleted")!.length;
   return { statements, counts: { seen: mapped.length, added, changed, deleted, touchedDeviceIds: [...touched] } };
 }
@@ -252,6 +257,7 @@ export async function planDeltaPage(direct: DirectDb, input: DeltaPageInput): Pr
   const changes: Record<string, unknown>[] = [];
   const deletions: [Date, string, string][] = [];
   const touched = new Set<string>();
+  const summaries = new SummaryScope();
   let added = 0;
   let changed = 0;
   let deleted = 0;
@@ -263,6 +269,7 @@ export async function planDeltaPage(direct: DirectDb, input: DeltaPageInput): Pr
     if (!end.columns) continue; // a removal of an object JoinScope never held
     const d = end.columns;
     if (!row) {
+      summaries.add(objectId, d.deviceId, d.deviceId);
       // New to JoinScope: created, or created and removed within the round (kept, deleted, for its history).
       upserts.push(deviceValues(dialect, d, tenantRef, nowEncoded, end.deleted));
       touched.add(d.deviceId ?? objectId);
@@ -277,6 +284,7 @@ export async function planDeltaPage(direct: DirectDb, input: DeltaPageInput): Pr
     const isAlive = !end.deleted;
     if (!columnsChanged && wasAlive === isAlive) continue;
     touched.add(d.deviceId ?? objectId);
+    summaries.add(objectId, d.deviceId, before.deviceId);
     if (before.deviceId && before.deviceId !== d.deviceId) touched.add(before.deviceId);
     if (isAlive) {
       changed++;
@@ -303,7 +311,28 @@ export async function planDeltaPage(direct: DirectDb, input: DeltaPageInput): Pr
   for (const [at, reason, id] of deletions) {
     statements.push({ sql: `UPDATE "DirectoryDevice" SET "deletedAt" = ?, "deletedReason" = ?, "updatedAt" = ? WHERE "id" = ?`, params: [at, reason, now, id] });
   }
+  statements.push(...directoryStatements(dialect, tenantRef, summaries));
   return { statements, counts: { seen, added, changed, deleted, touchedDeviceIds: [...touched] } };
+}
+
+/**
+ * The objects a page writes, for their summaries (lib/device-summary): by registration id (now and before, so the
+ * other objects and the report-only row of that id follow) or, without one, by object id.
+ */
+export class SummaryScope {
+  readonly deviceIds = new Set<string>();
+  readonly objectIds = new Set<string>();
+  readonly previousSubjectKeys = new Set<string>();
+
+  add(objectId: string, deviceId: string | null, previousDeviceId: string | null): void {
+    if (deviceId) this.deviceIds.add(deviceId);
+    else this.objectIds.add(objectId);
+    if (previousDeviceId && previousDeviceId !== deviceId) {
+      this.deviceIds.add(previousDeviceId);
+      this.previousSubjectKeys.add(`d:${previousDeviceId}`);
+    }
+    if (!previousDeviceId && deviceId) this.previousSubjectKeys.add(`o:${objectId}`);
+  }
 }
 
 /** The stored rows of a delta page's objects, whole: what its entries are merged into. */

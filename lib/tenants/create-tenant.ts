@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { writeAuditLog } from "@/lib/audit/write-audit-log";
 import type { Db } from "@/lib/db/client";
+import { SUMMARY_VERSION } from "@/lib/device-summary/summary-version";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -29,7 +30,8 @@ export async function createTenant(db: Db, input: z.input<typeof CreateTenantInp
   return db.$transaction(async (tx) => {
     const existing = await tx.tenant.findUnique({ where: { tenantId }, select: { id: true } });
     if (existing) return { ok: false as const, error: { code: "duplicate" as const, message: `Tenant ${tenantId} is already registered` } };
-    const row = await tx.tenant.create({ data: { tenantId, name }, select: { id: true } });
+    // A new tenant has no device yet: its (empty) summaries are current.
+    const row = await tx.tenant.create({ data: { tenantId, name, summaryVersion: SUMMARY_VERSION }, select: { id: true } });
     await writeAuditLog(tx, { actor, action: "tenant.create", tenantRef: row.id, target: tenantId, detail: { name } });
     return { ok: true as const, id: row.id };
   });

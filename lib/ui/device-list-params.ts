@@ -26,6 +26,8 @@ export const DEVICE_STATE_LABEL: Record<DeviceState, string> = {
 export const DEVICES_PAGE_SIZE = 50;
 
 const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
+/** A summary row key: "o:" + an object id, "d:" + a registration id, "h:" + a host name. */
+const CURSOR = /^[odh]:[^\u0000-\u001f]{1,300}$/;
 
 export const DeviceListParamsSchema = z.object({
   q: z.preprocess(first, z.string().trim().max(200)).catch(""),
@@ -35,18 +37,22 @@ export const DeviceListParamsSchema = z.object({
   sort: z.preprocess(first, z.enum(DEVICE_SORTS)).catch("severity"),
   dir: z.preprocess(first, z.enum(["asc", "desc"])).catch("asc"),
   page: z.preprocess(first, z.coerce.number().int().min(1).max(1_000_000)).catch(1),
+  /** The row the page follows (Next) or precedes (Previous): a DeviceSummary rowKey, the keyset cursor. */
+  after: z.preprocess(first, z.string().regex(CURSOR).nullable()).catch(null),
+  before: z.preprocess(first, z.string().regex(CURSOR).nullable()).catch(null),
 });
 
 export type DeviceListParams = z.infer<typeof DeviceListParamsSchema>;
 
-export const DEFAULT_DEVICE_LIST_PARAMS: DeviceListParams = { q: "", problems: false, trust: null, state: null, sort: "severity", dir: "asc", page: 1 };
+export const DEFAULT_DEVICE_LIST_PARAMS: DeviceListParams = { q: "", problems: false, trust: null, state: null, sort: "severity", dir: "asc", page: 1, after: null, before: null };
 
 export function parseDeviceListParams(searchParams: Record<string, string | string[] | undefined>): DeviceListParams {
   return DeviceListParamsSchema.parse(searchParams);
 }
 
+/** The list's URL with `change` applied. A cursor is kept only when `change` gives one: any other change starts over. */
 export function deviceListHref(params: DeviceListParams, change: Partial<DeviceListParams> = {}): string {
-  const next = { ...params, ...change };
+  const next = { ...params, after: null, before: null, ...change };
   const qs = new URLSearchParams();
   if (next.q) qs.set("q", next.q);
   if (next.problems) qs.set("problems", "1");
@@ -55,6 +61,8 @@ export function deviceListHref(params: DeviceListParams, change: Partial<DeviceL
   if (next.sort !== DEFAULT_DEVICE_LIST_PARAMS.sort) qs.set("sort", next.sort);
   if (next.dir !== DEFAULT_DEVICE_LIST_PARAMS.dir) qs.set("dir", next.dir);
   if (next.page > 1) qs.set("page", String(next.page));
+  if (next.page > 1 && next.after) qs.set("after", next.after);
+  else if (next.page > 1 && next.before) qs.set("before", next.before);
   const s = qs.toString();
   return s ? `/devices?${s}` : "/devices";
 }

@@ -1,4 +1,4 @@
-// Driver adapters for the Prisma CLI's WASM schema engine (migrate deploy / diff), with the two
+// Driver adapters for the Prisma CLI's WASM schema engine (migrate deploy / diff), with the three
 // workarounds recorded in docs/decisions/002-prisma-offline.md.
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -60,5 +60,23 @@ export async function createMigrationAdapter(url: string) {
   if (providerFromUrl(url) === "sqlite") {
     return new PrismaBetterSQLite3({ url: sqlitePathFromUrl(url) });
   }
-  return new PrismaPg(new CatalogTolerantPool({ connectionString: url }));
+  return wholeScripts(new PrismaPg(new CatalogTolerantPool({ connectionString: url })));
+}
+
+/**
+ * @prisma/adapter-pg 6.19 runs a migration script by splitting it at every ";", which cuts a function body
+ * (`$$ … ; … $$`, the DeviceSummary tally trigger) in pieces. The script goes to the server whole instead, as one
+ * simple-protocol query: PostgreSQL runs its statements in order in one implicit transaction, so a migration that
+ * fails half-way leaves nothing behind.
+ */
+function wholeScripts(factory: PrismaPg): PrismaPg {
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    adapter.executeScript = async (script: string) => {
+      await (adapter as unknown as { client: pg.Pool }).client.query(script);
+    };
+    return adapter;
+  };
+  return factory;
 }

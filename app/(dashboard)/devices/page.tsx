@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { db } from "@/lib/db/client";
+import { directDb } from "@/lib/db/direct";
+import { ensureDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";
 import { deviceHref } from "@/lib/queries/find-device-detail";
 import { findDevices, type DeviceRow } from "@/lib/queries/find-devices";
 import {
@@ -37,7 +38,13 @@ export default async function DevicesPage({ searchParams }: { searchParams: Sear
   const { tenant, now } = await getDashboardContext();
   const params = parseDeviceListParams(await searchParams);
   if (!tenant) return <NoTenantState title="Devices" items="Devices" />;
-  const result = await findDevices(db, { tenantRef: tenant.id, params });
+  await ensureDeviceSummaries(tenant.id);
+  const result = await findDevices(directDb(), { tenantRef: tenant.id, params });
+  // Previous and Next continue from the page's first and last rows (keyset), so a deep page costs what the first does.
+  const first = result.rows[0]?.rowKey ?? null;
+  const last = result.rows[result.rows.length - 1]?.rowKey ?? null;
+  const pageHref = (page: number) =>
+    deviceListHref(params, page === result.page + 1 ? { page, after: last } : page === result.page - 1 && page > 1 ? { page, before: first } : { page });
   const filtered = params.q !== "" || params.problems || params.trust !== null || params.state !== null;
   const dir = (sort: DeviceSort) => (params.sort === sort ? params.dir : null);
 
@@ -56,7 +63,7 @@ export default async function DevicesPage({ searchParams }: { searchParams: Sear
       ) : (
         <DataTable
           caption={`Devices of ${tenant.name}`}
-          footer={<Pagination page={result.page} pageSize={result.pageSize} total={result.total} hrefFor={(page) => deviceListHref(params, { page })} />}
+          footer={<Pagination page={result.page} pageSize={result.pageSize} total={result.total} hrefFor={pageHref} />}
         >
           <THead>
             <SortableTh label="Device" href={deviceSortHref(params, "name")} direction={dir("name")} />

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { db } from "@/lib/db/client";
+import { ensureDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";
 import { findDeviceReports } from "@/lib/queries/find-device-reports";
 import { JOIN_TYPE_SHORT, JOIN_TYPES, joinTypeShort } from "@/lib/ui/join-type";
 import { DEFAULT_REPORT_LIST_PARAMS, parseReportListParams, reportListHref, sortHref, type ReportListParams, type ReportSort } from "@/lib/ui/report-list-params";
@@ -22,6 +23,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
   const { tenant, now } = await getDashboardContext();
   const params = parseReportListParams(await searchParams);
   if (!tenant) return <NoTenantState title="Reports" items="Reports" />;
+  await ensureDeviceSummaries(tenant.id);
   const result = await findDeviceReports(db, { tenantRef: tenant.id, params });
   const filtered = params.q !== "" || params.join !== null || params.problems;
   const dir = (sort: ReportSort) => (params.sort === sort ? params.dir : null);

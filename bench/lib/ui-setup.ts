@@ -1,0 +1,135 @@
+/**
+ * bench:ui's steps that need the app's modules bound to one database (lib/config reads DATABASE_URL at import), each
+ * in a process of its own. argv: load | ready | login. Prints one JSON line.
+ *
+ * - load: the 100,000-device tenant (bench/lib/tenant-data.ts) written straight into a freshly migrated database,
+ *   `--reports` reports per device; then what a synced tenant has: its device summaries (the backfill, timed), a full
+ *   findings pass (timed), and an admin account. PostgreSQL's tables are analysed afterwards, as autovacuum would.
+ * - ready: a reused database: its summaries brought to this code's version (a rebuild only after a change).
+ * - login: signs the bench admin in (the login form's own function) and prints the session token.
+ */
+import { randomUUID } from "node:crypto";
+import { createAdminUser, loginAdmin } from "@/lib/auth/admin-sessions";
+import { createDb } from "@/lib/db/client";
+import { createDirectDb, insertStatements, type ColumnKind } from "@/lib/db/direct";
+import { ensureDeviceSummaries, rebuildDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";
+import { reevaluateAllFindings } from "@/lib/findings/reevaluate-findings";
+import { BENCH_TENANT_ID, benchTenantDevices } from "./tenant-data";
+
+export const BENCH_ADMIN = { email: "bench@joinscope.test", name: "Bench", password: "bench-ui-password-1" };
+
+const mode = process.argv[2] as "load" | "ready" | "login";
+const url = process.env.DATABASE_URL!;
+const db = createDb(url);
+const direct = createDirectDb(url);
+
+const DEVICE_COLUMNS = {
+  id: "text",
+  tenantRef: "text",
+  objectId: "text",
+  deviceId: "text",
+  displayName: "text",
+  accountEnabled: "bool",
+  trustType: "text",
+  profileType: "text",
+  registrationDateTime: "datetime",
+  approximateLastSignInDateTime: "datetime",
+  operatingSystem: "text",
+  operatingSystemVersion: "text",
+  onPremisesSyncEnabled: "bool",
+  onPremisesLastSyncDateTime: "datetime",
+  physicalIds: "json",
+  alternativeSecurityIds: "json",
+  thumbprint: "text",
+  hardwareId: "text",
+  isPending: "bool",
+  hasBitlockerKeys: "bool",
+  hasLapsPassword: "bool",
+  firstSeenAt: "datetime",
+  lastSeenAt: "datetime",
+  otherProperties: "json",
+  rawHash: "text",
+  updatedAt: "datetime",
+} satisfies Record<string, ColumnKind>;
+
+const REPORT_COLUMNS = {
+  id: "text",
+  tenantRef: "text",
+  source: "text",
+  hostname: "text",
+  deviceId: "text",
+  capturedAt: "datetime",
+  receivedAt: "datetime",
+  agentVersion: "text",
+  joinType: "text",
+  azureAdPrt: "bool",
+  deviceAuthStatus: "text",
+  thumbprint: "text",
+  reportedTenantId: "text",
+  computerDn: "text",
+  contentHash: "text",
+  parsed: "text",
+  dsregcmdText: "text",
+  findingsSnapshot: "text",
+  worstSeverityRank: "int",
+} satisfies Record<string, ColumnKind>;
+
+async function load() {
+  const devices = Number(process.env.BENCH_DEVICES ?? "100000");
+  const reportsPerDevice = Number(process.env.BENCH_REPORTS_PER_DEVICE ?? "3");
+  const now = new Date();
+  const started = performance.now();
+  const tenantRef = randomUUID();
+  await direct.batch([
+    {
+      sql: `INSERT INTO "Tenant" ("id", "tenantId", "name", "createdAt", "updatedAt", "lastSyncAt", "lastFullSyncAt") VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      params: [tenantRef, BENCH_TENANT_ID, "Contoso", now, now, now, now],
+    },
+  ]);
+  let deviceRows: Record<string, unknown>[] = [];
+  let reportRows: Record<string, unknown>[] = [];
+  let reports = 0;
+  const flush = async () => {
+    await direct.batch([...insertStatements(direct.dialect, "DirectoryDevice", DEVICE_COLUMNS, deviceRows), ...insertStatements(direct.dialect, "DeviceReport", REPORT_COLUMNS, reportRows)]);
+    deviceRows = [];
+    reportRows = [];
+  };
+  for (const { index: i, columns: c, reports: made } of benchTenantDevices({ devices, now, reportsPerDevice })) {
+    deviceRows.push({ ...c, id: randomUUID(), tenantRef, hasBitlockerKeys: i % 3 === 0, hasLapsPassword: i % 5 === 0, firstSeenAt: now, lastSeenAt: now, updatedAt: now });
+    for (const r of made) reportRows.push({ ...r, id: randomUUID(), tenantRef, source: "agent", agentVersion: "1.0.0", reportedTenantId: BENCH_TENANT_ID });
+    reports += made.length;
+    if (deviceRows.length >= 500) await flush();
+  }
+  await flush();
+  const loadSeconds = (performance.now() - started) / 1000;
+  // The backfill an existing database gets after the upgrade, then the findings a synced tenant has.
+  const summaryStarted = performance.now();
+  await rebuildDeviceSummaries(tenantRef, direct);
+  const summarySeconds = (performance.now() - summaryStarted) / 1000;
+  const passStarted = performance.now();
+  const pass = await reevaluateAllFindings(db, tenantRef, now);
+  const passSeconds = (performance.now() - passStarted) / 1000;
+  if (direct.dialect === "postgresql") await direct.query(`ANALYZE`);
+  const admin = await createAdminUser(db, BENCH_ADMIN, "bench");
+  if (!admin.ok) throw new Error(admin.error.message);
+  return { tenantRef, devices, reports, builtAt: now.toISOString(), loadSeconds, summarySeconds, passSeconds, opened: pass.opened };
+}
+
+async function ready() {
+  const tenant = await db.tenant.findFirstOrThrow({ where: { tenantId: BENCH_TENANT_ID }, select: { id: true } });
+  const started = performance.now();
+  await ensureDeviceSummaries(tenant.id, direct);
+  return { tenantRef: tenant.id, seconds: (performance.now() - started) / 1000 };
+}
+
+async function login() {
+  const r = await loginAdmin(db, { email: BENCH_ADMIN.email, password: BENCH_ADMIN.password, clientAddress: "bench-ui" });
+  if (!r.ok) throw new Error(r.error.message);
+  return { token: r.sessionToken };
+}
+
+const out = mode === "load" ? await load() : mode === "ready" ? await ready() : await login();
+console.log(JSON.stringify(out));
+await db.$disconnect();
+await direct.close();
+process.exit(0);

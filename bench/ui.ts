@@ -1,0 +1,300 @@
+/**
+ * The dashboard's pages at fleet scale (issue 17): a 100,000-device tenant with three reports per device, the
+ * production server, a signed-in admin, and the server time of each page.
+ *
+ *   npm run bench:ui [-- --db sqlite|postgresql|both --devices 100000 --requests 30 --port 3460 --fresh]
+ *
+ * The tenant (bench/lib/tenant-data.ts, the generator bench:rules uses) is written straight into the tables, then
+ * given what a synced tenant has: device summaries (the backfill), a full findings pass, an admin. It is kept between
+ * runs, keyed by UI_DATA_VERSION and the device count (data/bench/ui-*.json; PostgreSQL in a database of its own,
+ * joinscope_bench_ui_v<version>_<devices>); `--fresh` builds it again.
+ *
+ * Each page is requested `--requests` times one after the other, after three unmeasured requests, and timed from the
+ * request to its body's last byte on loopback (the server's time). Its floor is measured in the same run, each of its
+ * parts right after each of the page's requests, so both see the machine in the same state:
+ * - empty: a signed-in page that reads nothing (Diagnose: session, tenants, layout, rendering), which every dashboard
+ *   page pays;
+ * - query: the page's own rows read by one direct indexed query (the same driver and database);
+ * - floor: the sum of their p95s.
+ * Targets: p95 under 200 ms and within 3× of the page floor. Prints the machine's load average. Exits 1 on a miss.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
+import { availableParallelism, loadavg } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { createDirectDb, type DirectDb } from "@/lib/db/direct";
+import { ensureBuild, freshDatabase, percentile, ROOT, startServer } from "./lib/server";
+
+/** Bump when bench/lib/tenant-data.ts or ui-setup.ts's load changes what the tenant holds. */
+const UI_DATA_VERSION = 1;
+const P95_TARGET_MS = 200;
+const FLOOR_RATIO_TARGET = 3;
+
+const { values } = parseArgs({
+  options: {
+    db: { type: "string", default: "both" },
+    devices: { type: "string", default: "100000" },
+    requests: { type: "string", default: "30" },
+    /** The SQLite run's server; PostgreSQL's the next port. Both must be free (checked): another server there would be measured instead. */
+    port: { type: "string", default: "3460" },
+    fresh: { type: "boolean", default: false },
+  },
+});
+const DEVICES = Number(values.devices);
+const REQUESTS = Math.max(30, Number(values.requests));
+const kinds = values.db === "both" ? (["sqlite", "postgresql"] as const) : values.db === "postgres" || values.db === "postgresql" ? (["postgresql"] as const) : (["sqlite"] as const);
+
+const tsx = ["--conditions=react-server", "--import", "tsx"];
+function setupStep<T>(mode: string, url: string, env: Record<string, string> = {}): T {
+  const r = spawnSync(process.execPath, [...tsx, join(ROOT, "bench/lib/ui-setup.ts"), mode], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: "warn", BENCH_DEVICES: String(DEVICES), ...env },
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (r.status !== 0) throw new Error(`bench:ui setup step ${mode} failed`);
+  return JSON.parse(r.stdout.trim().split("\n").pop()!) as T;
+}
+
+interface Built {
+  tenantRef: string;
+  devices: number;
+  reports: number;
+  builtAt: string;
+  loadSeconds: number;
+  summarySeconds: number;
+  passSeconds: number;
+  opened: number;
+}
+
+async function prepare(kind: "sqlite" | "postgresql"): Promise<{ url: string; built: Built; reused: boolean }> {
+  const name = `ui-${kind}-v${UI_DATA_VERSION}-${DEVICES}`;
+  const marker = join(ROOT, "data/bench", `${name}.json`);
+  const url = kind === "sqlite" ? `file:./data/bench/${name}.db` : postgresUrl(`joinscope_bench_ui_v${UI_DATA_VERSION}_${DEVICES}`);
+  mkdirSync(join(ROOT, "data/bench"), { recursive: true });
+  const exists = kind === "sqlite" ? existsSync(join(ROOT, url.slice(5))) : await postgresDatabaseExists(url);
+  if (!values.fresh && existsSync(marker) && exists) {
+    // The code may have moved on since: its migrations, then its summaries' version.
+    freshDatabaseMigrationsOnly(url);
+    setupStep("ready", url);
+    return { url, built: JSON.parse(readFileSync(marker, "utf8")) as Built, reused: true };
+  }
+  if (kind === "postgresql") await recreatePostgresDatabase(url);
+  freshDatabase(url);
+  console.error(`bench:ui (${kind}): writing ${DEVICES} devices and their reports, then summaries and a findings pass…`);
+  const built = setupStep<Built>("load", url);
+  writeFileSync(marker, JSON.stringify(built));
+  return { url, built, reused: false };
+}
+
+function freshDatabaseMigrationsOnly(url: string): void {
+  const r = spawnSync(process.execPath, [join(ROOT, "scripts/db-migrate.mjs")], { cwd: ROOT, env: { ...process.env, DATABASE_URL: url }, stdio: ["ignore", "ignore", "inherit"] });
+  if (r.status !== 0) throw new Error(`migration failed for ${url}`);
+}
+
+function postgresUrl(database: string): string {
+  const u = new URL(process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test");
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test" });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function postgresDatabaseExists(url: string): Promise<boolean> {
+  const name = new URL(url).pathname.slice(1);
+  return withAdmin(async (c) => (await c.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [name])).rowCount === 1);
+}
+
+async function recreatePostgresDatabase(url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  await withAdmin(async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await c.query(`CREATE DATABASE "${name}"`);
+  });
+}
+
+/** A page of the dashboard and the one direct indexed query that reads its own rows. */
+interface PageCase {
+  label: string;
+  path: string;
+  floor: { sql: string; params: unknown[] };
+}
+
+const SUMMARY_COLUMNS = `"rowKey", "subjectKey", "objectId", "deviceId", "name", "nameKey", "trustType", "joinType", "state", "deletedReason", "lastReportAt", "worstRank", "openCount"`;
+
+async function pageCases(direct: DirectDb, tenantRef: string): Promise<PageCase[]> {
+  // `index`: the one the page reads for a filter few devices match (SQLite names it; PostgreSQL's planner picks).
+  const summaries = (where: string, order: string, params: unknown[] = [], index?: string) => ({
+    sql: `SELECT ${SUMMARY_COLUMNS} FROM "DeviceSummary"${index && direct.dialect === "sqlite" ? ` INDEXED BY "${index}"` : ""} WHERE "tenantRef" = ?${where} ORDER BY ${order} LIMIT 50`,
+    params: [tenantRef, ...params],
+  });
+  // A deep page: page 1,000 of the name sort, Z→A, reached as its Next link reaches it (after the last row of page 999).
+  const deepPage = Math.min(1000, Math.max(2, Math.floor(DEVICES / 50 / 2)));
+  const [cursor] = await direct.query<{ rowKey: string; nameKey: string }>(
+    `SELECT "rowKey", "nameKey" FROM "DeviceSummary" WHERE "tenantRef" = ? ORDER BY "nameKey" DESC, "rowKey" DESC LIMIT 1 OFFSET ?`,
+    [tenantRef, (deepPage - 1) * 50 - 1],
+  );
+  const [worst] = await direct.query<{ v: number }>(`SELECT MAX("worstRank") AS "v" FROM "DeviceSummary" WHERE "tenantRef" = ?`, [tenantRef]);
+  // A device with findings and reports, and a search term that matches a handful of names.
+  const [device] = await direct.query<{ subjectKey: string; name: string }>(
+    `SELECT "subjectKey", "name" FROM "DeviceSummary" WHERE "tenantRef" = ? AND "worstRank" <= 1 AND "lastReportAt" IS NOT NULL ORDER BY "rowKey" LIMIT 1`,
+    [tenantRef],
+  );
+  const term = device!.name.slice(0, Math.min(8, device!.name.length)).toLowerCase();
+  const like = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const enc = encodeURIComponent;
+  return [
+    { label: "Overview", path: "/", floor: summaries(` AND "problemReportAt" IS NOT NULL`, `"problemReportAt" DESC`) },
+    { label: "Devices: default (severity)", path: "/devices", floor: summaries("", `"worstRank", "openCount" DESC, "nameKey", "rowKey"`) },
+    { label: "Devices: severity, least first", path: "/devices?dir=desc", floor: summaries(` AND "worstRank" = ?`, `"openCount" DESC, "nameKey", "rowKey"`, [Number(worst!.v)]) },
+    { label: "Devices: name A→Z", path: "/devices?sort=name", floor: summaries("", `"nameKey", "rowKey"`) },
+    {
+      label: `Devices: name Z→A, page ${deepPage} (Next link)`,
+      path: `/devices?sort=name&dir=desc&page=${deepPage}&after=${enc(cursor!.rowKey)}`,
+      floor: summaries(` AND ("nameKey", "rowKey") < (?, ?)`, `"nameKey" DESC, "rowKey" DESC`, [cursor!.nameKey, cursor!.rowKey]),
+    },
+    { label: "Devices: most open findings", path: "/devices?sort=open&dir=desc", floor: summaries("", `"openCount" DESC, "worstRank", "nameKey", "rowKey"`) },
+    { label: "Devices: fewest open findings", path: "/devices?sort=open&dir=asc", floor: summaries(` AND "openCount" = 0`, `"worstRank", "nameKey", "rowKey"`) },
+    { label: "Devices: last report, newest", path: "/devices?sort=lastReport&dir=desc", floor: summaries(` AND "lastReportAt" IS NOT NULL`, `"lastReportAt" DESC, "nameKey", "rowKey"`) },
+    { label: "Devices: last report, oldest", path: "/devices?sort=lastReport&dir=asc", floor: summaries(` AND "lastReportAt" IS NOT NULL`, `"lastReportAt", "nameKey" DESC, "rowKey" DESC`) },
+    { label: "Devices: deleted, by name", path: "/devices?state=deleted&sort=name", floor: summaries(` AND "state" = 'deleted'`, `"nameKey", "rowKey"`, [], "DeviceSummary_tenantRef_state_idx") },
+    {
+      label: "Devices: problems, hybrid joined",
+      path: "/devices?problems=1&trust=ServerAd",
+      floor: summaries(` AND "worstRank" <= 1 AND "trustType" = 'ServerAd'`, `"worstRank", "openCount" DESC, "nameKey", "rowKey"`),
+    },
+    {
+      label: `Devices: search "${term}"`,
+      path: `/devices?q=${enc(term)}`,
+      floor: summaries(` AND ("nameKey" LIKE ? ESCAPE '\\' OR "deviceId" LIKE ? ESCAPE '\\' OR "objectId" LIKE ? ESCAPE '\\')`, `"worstRank", "openCount" DESC, "nameKey", "rowKey"`, [like, like, like], "DeviceSummary_tenantRef_nameKey_rowKey_deviceId_objectId_idx"),
+    },
+    {
+      label: "Findings (open, most severe first)",
+      path: "/findings",
+      floor: {
+        sql: `SELECT "id", "subjectKey", "severity", "rule", "title", "isPrimary", "explainedBy", "deviceId", "objectId", "hostname", "status", "acknowledgedAt", "firstSeenAt", "lastSeenAt"
+          FROM "Finding" WHERE "tenantRef" = ? AND "status" = 'open' AND "rankSeverity" = 'critical' ORDER BY "isPrimary" DESC, "lastSeenAt" DESC, "id" LIMIT 50`,
+        params: [tenantRef],
+      },
+    },
+    {
+      // The page sorts by capturedAt, which no index serves; the bench's reports arrive as they are captured, so the
+      // (tenantRef, receivedAt) index reads the same rows.
+      label: "Reports (newest first)",
+      path: "/reports",
+      floor: {
+        sql: `SELECT "id", "hostname", "deviceId", "joinType", "azureAdPrt", "deviceAuthStatus", "capturedAt", "receivedAt", "findingsSnapshot" FROM "DeviceReport" WHERE "tenantRef" = ? ORDER BY "receivedAt" DESC LIMIT 50`,
+        params: [tenantRef],
+      },
+    },
+    {
+      label: "Device page",
+      path: `/devices/${enc(device!.subjectKey)}`,
+      floor: { sql: `SELECT "id", "rule", "severity", "title", "explanation", "evidence", "remediation", "status" FROM "Finding" WHERE "tenantRef" = ? AND "subjectKey" = ?`, params: [tenantRef, device!.subjectKey] },
+    },
+  ];
+}
+
+async function timePage(base: string, path: string, cookie: string): Promise<{ ms: number; status: number; bytes: number }> {
+  const started = performance.now();
+  const response = await fetch(`${base}${path}`, { headers: { cookie }, redirect: "manual" });
+  const body = await response.arrayBuffer();
+  return { ms: performance.now() - started, status: response.status, bytes: body.byteLength };
+}
+
+async function timeQuery(direct: DirectDb, floor: PageCase["floor"]): Promise<number> {
+  const started = performance.now();
+  await direct.query(floor.sql, floor.params);
+  return performance.now() - started;
+}
+
+async function run(kind: "sqlite" | "postgresql"): Promise<boolean> {
+  const { url, built, reused } = await prepare(kind);
+  const { token } = setupStep<{ token: string }>("login", url);
+  const cookie = `joinscope_session=${token}`;
+  const direct = createDirectDb(url);
+  const cases = await pageCases(direct, built.tenantRef);
+  const port = Number(values.port) + (kind === "postgresql" ? 1 : 0);
+  if (await portInUse(port)) throw new Error(`bench:ui: port ${port} is in use (another server would be measured); pick others with --port`);
+  const server = await startServer({ databaseUrl: url, port });
+  const loadBefore = loadavg()[0]!;
+  const lines: string[] = [];
+  let ok = true;
+  try {
+    // The page every dashboard page costs at least (signed in, tenants, layout, no data of its own) is requested
+    // between each page's requests, so each page is judged against the machine as it was while that page ran.
+    for (let i = 0; i < 3; i++) await timePage(server.url, "/diagnose", cookie);
+    const allEmpty: number[] = [];
+    for (const c of cases) {
+      const times: number[] = [];
+      const empty: number[] = [];
+      const queries: number[] = [];
+      let status = 0;
+      let bytes = 0;
+      for (let i = 0; i < 3; i++) {
+        await timePage(server.url, c.path, cookie);
+        await timeQuery(direct, c.floor);
+      }
+      for (let i = 0; i < REQUESTS; i++) {
+        const t = await timePage(server.url, c.path, cookie);
+        times.push(t.ms);
+        status = t.status;
+        bytes = t.bytes;
+        empty.push((await timePage(server.url, "/diagnose", cookie)).ms);
+        queries.push(await timeQuery(direct, c.floor));
+      }
+      allEmpty.push(...empty);
+      const p95 = percentile(times, 95);
+      const emptyP95 = percentile(empty, 95);
+      const queryP95 = percentile(queries, 95);
+      const pageFloor = emptyP95 + queryP95;
+      const ratio = p95 / pageFloor;
+      const pass = status === 200 && p95 < P95_TARGET_MS && ratio <= FLOOR_RATIO_TARGET;
+      if (!pass) ok = false;
+      lines.push(
+        `  ${c.label.slice(0, 47).padEnd(48)}${fmt(percentile(times, 50))}${fmt(p95)}${fmt(emptyP95)}${fmt(queryP95)}${fmt(pageFloor)}${`${ratio.toFixed(2)}×`.padStart(8)}  ${status} ${String(Math.round(bytes / 1024)).padStart(4)} KB  ${pass ? "pass" : "FAIL"}`,
+      );
+    }
+    lines.unshift(`  ${"signed-in page that reads nothing (/diagnose)".padEnd(48)}${fmt(percentile(allEmpty, 50))}${fmt(percentile(allEmpty, 95))}   (all ${allEmpty.length} requests)`);
+  } finally {
+    await server.stop();
+    await direct.close();
+  }
+  const loadAfter = loadavg()[0]!;
+  console.log(`
+bench:ui  ${kind}: ${built.devices} devices, ${built.reports} reports, production build, ${REQUESTS} requests per page, one at a time
+  data ${reused ? `reused (built ${built.builtAt})` : "built now"}: written in ${built.loadSeconds.toFixed(1)} s, device summaries (backfill) ${built.summarySeconds.toFixed(1)} s, findings pass ${built.passSeconds.toFixed(1)} s (${built.opened} opened)
+  load average (1 min) ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)} on ${availableParallelism()} cores
+  page                                              p50 ms  p95 ms   empty   query   floor   p95/floor
+${lines.join("\n")}
+  targets: p95 < ${P95_TARGET_MS} ms and ≤ ${FLOOR_RATIO_TARGET}× floor (floor = the page's own rows by one indexed query + a signed-in page that reads nothing)
+  ${ok ? "PASS" : "FAIL"}`);
+  return ok;
+}
+
+const fmt = (ms: number) => ms.toFixed(1).padStart(8);
+
+function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => (socket.destroy(), resolve(true)));
+    socket.once("error", () => resolve(false));
+  });
+}
+
+ensureBuild();
+let allOk = true;
+for (const kind of kinds) allOk = (await run(kind)) && allOk;
+process.exit(allOk ? 0 : 1);

@@ -1,0 +1,336 @@
+import "server-only";
+import type { Dialect, Statement } from "@/lib/db/direct";
+import { chunk } from "@/lib/db/in-list";
+import { SUMMARY_VERSION } from "./summary-version";
+import { STRIPES, stripeOf, tenantLockKey } from "./subject-stripe";
+
+/**
+ * The SQL that keeps DeviceSummary current, for the transactions that change its inputs (docs/decisions/012): a sync
+ * page appends directoryStatements, an upload reportStatements, a findings pass findingsStatements, each after its
+ * own writes and in the same transaction. The directory and report parts are recomputed by the database from the
+ * rows as that transaction sees them; the findings part comes from the pass, which knows what it leaves open. Each
+ * statement writes only the summary columns its input decides, and an upsert rewrites a row only when something in it
+ * changed, so a sync page of unchanged objects or a pass that changes no finding writes no summary.
+ *
+ * On PostgreSQL, transactions run side by side: each one first takes the advisory locks of the stripes of subject keys
+ * whose summaries it writes (lockStatements), after its own writes and before the summaries'. Whoever writes a summary
+ * second then reads the first one's committed rows, and the tally rows (DeviceSummaryTally, written by triggers) of a
+ * stripe only ever have one writer at a time. SQLite runs one write transaction at a time and needs no lock.
+ */
+
+/** Every column of DeviceSummary an upsert writes, in the order of the SELECTs below. */
+const COLUMNS = [
+  "tenantRef",
+  "rowKey",
+  "subjectKey",
+  "objectId",
+  "deviceId",
+  "name",
+  "nameKey",
+  "state",
+  "deletedReason",
+  "trustType",
+  "operatingSystem",
+  "operatingSystemVersion",
+  "onPremisesSyncEnabled",
+  "approximateLastSignInDateTime",
+  "pendingSince",
+  "reportHead",
+  "lastReportId",
+  "lastReportAt",
+  "lastReportHostname",
+  "joinType",
+  "azureAdPrt",
+  "reportRank",
+  "problemReportAt",
+  "worstRank",
+  "openCount",
+  "openRules",
+  "primaryRule",
+] as const;
+const KEY = ["tenantRef", "rowKey"];
+const INSERT_HEAD = `INSERT INTO "DeviceSummary" (${COLUMNS.map((c) => `"${c}"`).join(", ")}) `;
+/** A changed row is rewritten whole; an unchanged one not at all (no write, no index or tally change). */
+const UPSERT = (() => {
+  const updated = COLUMNS.filter((c) => !KEY.includes(c));
+  return ` ON CONFLICT ("tenantRef", "rowKey") DO UPDATE SET ${updated.map((c) => `"${c}" = excluded."${c}"`).join(", ")} WHERE ${updated
+    .map((c) => `"DeviceSummary"."${c}" IS DISTINCT FROM excluded."${c}"`)
+    .join(" OR ")}`;
+})();
+
+/** The rank the Devices list sorts severities by (lib/ui/severity.ts SEVERITIES), 9 for none. */
+const SEVERITY_RANK = `CASE f."severity" WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END`;
+
+/** The open findings of some subjects, one row each: worst rank, count, rules, primary finding's rule. */
+function openFindings(dialect: Dialect, subjectFilter: string): string {
+  // A few subjects' findings through the unique (tenantRef, subjectKey, rule) index: for one subject SQLite's planner
+  // (no statistics) took the (tenantRef, status, rankSeverity) index instead, every open finding of the tenant.
+  const byKey = dialect === "sqlite" && subjectFilter ? ` INDEXED BY "Finding_tenantRef_subjectKey_rule_key"` : "";
+  const rules = dialect === "sqlite" ? `group_concat(f."rule", ',' ORDER BY f."rule")` : `string_agg(f."rule", ',' ORDER BY f."rule" COLLATE "C")`;
+  return `(SELECT f."subjectKey" AS "k", MIN(${SEVERITY_RANK}) AS "worst", COUNT(*) AS "open", ${rules} AS "rules",
+      MAX(CASE WHEN f."isPrimary" THEN f."rule" END) AS "primaryRule"
+    FROM "Finding" f${byKey} WHERE f."tenantRef" = ? AND f."status" = 'open'${subjectFilter} GROUP BY f."subjectKey")`;
+}
+
+const FINDINGS_COLUMNS = `COALESCE(o."worst", 9), COALESCE(o."open", 0), o."rules", o."primaryRule"`;
+
+/** A directory object's subject key (the findings pass's: its registration id, else its object id). */
+const OBJECT_SUBJECT = `CASE WHEN d."deviceId" IS NOT NULL THEN 'd:' || d."deviceId" ELSE 'o:' || d."objectId" END`;
+/**
+ * Of the objects sharing a registration id, the one with the lowest objectId counts its reports in the Overview: the
+ * MIN over the registration id's objects. On SQLite the (tenantRef, deviceId) index is named: without statistics its
+ * planner walked the objectId index in order instead (its MIN shortcut), a scan of the tenant per object.
+ */
+const objectHead = (dialect: Dialect) =>
+  `(d."deviceId" IS NOT NULL AND d."objectId" = (SELECT MIN(y."objectId") FROM "DirectoryDevice" y${dialect === "sqlite" ? ` INDEXED BY "DirectoryDevice_tenantRef_deviceId_idx"` : ""} WHERE y."tenantRef" = d."tenantRef" AND y."deviceId" = d."deviceId"))`;
+/** The latest report of the object's registration id: the latest capturedAt, then the highest id. */
+const LATEST_REPORT_OF_OBJECT = `(SELECT x."id" FROM "DeviceReport" x WHERE x."tenantRef" = d."tenantRef" AND x."deviceId" = d."deviceId" ORDER BY x."capturedAt" DESC, x."id" DESC LIMIT 1)`;
+
+/** Summary rows of directory objects (alias d), with their latest report (r) and open findings (o). */
+function objectRows(dialect: Dialect, where: string, subjectFilter: string): string {
+  const head = objectHead(dialect);
+  return `SELECT d."tenantRef", 'o:' || d."objectId", ${OBJECT_SUBJECT}, d."objectId", d."deviceId", COALESCE(d."displayName", ''), LOWER(COALESCE(d."displayName", '')),
+      CASE WHEN d."deletedAt" IS NOT NULL THEN 'deleted' WHEN d."isPending" = TRUE THEN 'pending' WHEN d."accountEnabled" = FALSE THEN 'disabled' ELSE 'live' END,
+      d."deletedReason", d."trustType", d."operatingSystem", d."operatingSystemVersion", d."onPremisesSyncEnabled", d."approximateLastSignInDateTime",
+      CASE WHEN d."isPending" = TRUE THEN COALESCE(d."onPremisesLastSyncDateTime", d."firstSeenAt") END,
+      ${head}, r."id", r."capturedAt", r."hostname", r."joinType", r."azureAdPrt", COALESCE(r."worstSeverityRank", 9),
+      CASE WHEN ${head} AND r."worstSeverityRank" <= 1 THEN r."capturedAt" END,
+      ${FINDINGS_COLUMNS}
+    FROM "DirectoryDevice" d
+    LEFT JOIN "DeviceReport" r ON r."id" = ${LATEST_REPORT_OF_OBJECT}
+    LEFT JOIN ${openFindings(dialect, subjectFilter)} o ON o."k" = ${OBJECT_SUBJECT}
+    WHERE ${where}`;
+}
+
+/**
+ * Summary rows of devices that only reported (r: their latest report; `key`: SQL for their subject key), with their
+ * open findings. Typed NULLs: PostgreSQL does not infer a bare NULL's type in every position.
+ */
+function reportOnlyRows(dialect: Dialect, key: string, from: string, subjectFilter: string): string {
+  const t = dialect === "sqlite" ? "DATETIME" : "TIMESTAMP(3)";
+  return `SELECT r."tenantRef", ${key}, ${key}, CAST(NULL AS TEXT), r."deviceId", r."hostname", LOWER(r."hostname"), 'report-only',
+      CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS BOOLEAN), CAST(NULL AS ${t}), CAST(NULL AS ${t}),
+      TRUE, r."id", r."capturedAt", r."hostname", r."joinType", r."azureAdPrt", r."worstSeverityRank",
+      CASE WHEN r."worstSeverityRank" <= 1 THEN r."capturedAt" END,
+      ${FINDINGS_COLUMNS}
+    FROM ${from}
+    LEFT JOIN ${openFindings(dialect, subjectFilter)} o ON o."k" = ${key}`;
+}
+
+const inMarks = (n: number) => Array.from({ length: n }, () => "?").join(", ");
+
+/** A list of values as a one-column table "v"("id"). */
+function valuesTable(dialect: Dialect, n: number): string {
+  const rows = Array.from({ length: n }, () => "(?)").join(", ");
+  return dialect === "sqlite" ? `(SELECT column1 AS "id" FROM (VALUES ${rows})) v` : `(VALUES ${rows}) AS v("id")`;
+}
+
+/**
+ * PostgreSQL: the advisory locks of the stripes of `subjectKeys` (two-key form: the tenant, the stripe), in stripe
+ * order so that two transactions never wait for each other. Transaction-scoped: released at commit or rollback.
+ */
+export function lockStatements(dialect: Dialect, tenantRef: string, subjectKeys: Iterable<string>): Statement[] {
+  if (dialect === "sqlite") return [];
+  const stripes = new Set<number>();
+  for (const key of subjectKeys) stripes.add(stripeOf(key));
+  const tenant = tenantLockKey(tenantRef);
+  // Wrapped in a SELECT of a number: pg_advisory_xact_lock returns void, which Prisma's raw queries cannot read.
+  return [...stripes].sort((a, b) => a - b).map((stripe) => ({ sql: `SELECT 1 AS "locked" FROM (SELECT pg_advisory_xact_lock(?, ?)) l`, params: [tenant, stripe] }));
+}
+
+/** What a sync write changed: objects and registration ids, before and after (a changed deviceId counts both). */
+export interface DirectoryChangeScope {
+  /** Registration ids the written objects have now or had before. */
+  deviceIds: Iterable<string>;
+  /** Written objects without a registration id now. */
+  objectIds: Iterable<string>;
+  /** Written objects whose registration id changed: their summary's subject key changes (its old stripe is locked too). */
+  previousSubjectKeys?: Iterable<string>;
+}
+
+/**
+ * After a sync wrote directory objects: their summaries (and their namesakes' by registration id, whose reportHead may
+ * change) recomputed; a device that only reported and now has an object loses its report-only row; a registration id
+ * no object has any more gets one back if it has reports.
+ */
+export function directoryStatements(dialect: Dialect, tenantRef: string, scope: DirectoryChangeScope): Statement[] {
+  const deviceIds = [...new Set(scope.deviceIds)];
+  const objectIds = [...new Set(scope.objectIds)];
+  if (deviceIds.length === 0 && objectIds.length === 0) return [];
+  const keys = new Set([...deviceIds.map((id) => `d:${id}`), ...objectIds.map((id) => `o:${id}`), ...(scope.previousSubjectKeys ?? [])]);
+  const statements = lockStatements(dialect, tenantRef, keys);
+  for (const part of chunk(deviceIds, 400)) {
+    const subjects = part.map((id) => `d:${id}`);
+    statements.push({
+      sql: INSERT_HEAD + objectRows(dialect, `d."tenantRef" = ? AND d."deviceId" IN (${inMarks(part.length)})`, ` AND f."subjectKey" IN (${inMarks(part.length)})`) + UPSERT,
+      params: [tenantRef, ...subjects, tenantRef, ...part],
+    });
+    statements.push({
+      sql: `DELETE FROM "DeviceSummary" WHERE "tenantRef" = ? AND "rowKey" IN (${inMarks(part.length)})
+        AND EXISTS (SELECT 1 FROM "DirectoryDevice" y WHERE y."tenantRef" = "DeviceSummary"."tenantRef" AND y."deviceId" = "DeviceSummary"."deviceId")`,
+      params: [tenantRef, ...subjects],
+    });
+    statements.push({
+      sql:
+        INSERT_HEAD +
+        reportOnlyRows(
+          dialect,
+          `'d:' || r."deviceId"`,
+          `"DeviceReport" r`,
+          ` AND f."subjectKey" IN (${inMarks(part.length)})`,
+        ) +
+        ` WHERE r."id" IN (SELECT (SELECT x."id" FROM "DeviceReport" x WHERE x."tenantRef" = ? AND x."deviceId" = v."id" ORDER BY x."capturedAt" DESC, x."id" DESC LIMIT 1)
+            FROM ${valuesTable(dialect, part.length)}
+            WHERE NOT EXISTS (SELECT 1 FROM "DirectoryDevice" y WHERE y."tenantRef" = ? AND y."deviceId" = v."id"))` +
+        UPSERT,
+      params: [tenantRef, ...subjects, tenantRef, ...part, tenantRef],
+    });
+  }
+  for (const part of chunk(objectIds, 400)) {
+    statements.push({
+      sql: INSERT_HEAD + objectRows(dialect, `d."tenantRef" = ? AND d."objectId" IN (${inMarks(part.length)})`, ` AND f."subjectKey" IN (${inMarks(part.length)})`) + UPSERT,
+      params: [tenantRef, ...part.map((id) => `o:${id}`), tenantRef, ...part],
+    });
+  }
+  return statements;
+}
+
+/** The report an upload stored (already inserted in the same transaction). */
+export interface StoredReport {
+  tenantRef: string;
+  reportId: string;
+  deviceId: string | null;
+  hostname: string;
+  receivedAt: Date;
+}
+
+/**
+ * After an upload stored a report: a device seen for the first time (no object with its registration id, no earlier
+ * report) gets its report-only row; every summary of its subject takes the report as its latest when it is newer
+ * (capturedAt, then id) than the one it holds; the received-reports tallies count it.
+ */
+export function reportStatements(dialect: Dialect, report: StoredReport): Statement[] {
+  const { tenantRef, reportId } = report;
+  const key = report.deviceId ? `d:${report.deviceId}` : `h:${report.hostname.toLowerCase()}`;
+  const noObject = report.deviceId ? ` AND NOT EXISTS (SELECT 1 FROM "DirectoryDevice" y WHERE y."tenantRef" = r."tenantRef" AND y."deviceId" = r."deviceId")` : "";
+  const shard = stripeOf(key);
+  return [
+    ...lockStatements(dialect, tenantRef, [key]),
+    {
+      sql: INSERT_HEAD + reportOnlyRows(dialect, "?", `"DeviceReport" r`, ` AND f."subjectKey" = ?`) + ` WHERE r."id" = ?${noObject} ON CONFLICT ("tenantRef", "rowKey") DO NOTHING`,
+      params: [key, key, tenantRef, key, key, reportId],
+    },
+    {
+      sql: `UPDATE "DeviceSummary" SET "lastReportId" = r."id", "lastReportAt" = r."capturedAt", "lastReportHostname" = r."hostname", "joinType" = r."joinType",
+          "azureAdPrt" = r."azureAdPrt", "reportRank" = r."worstSeverityRank",
+          "problemReportAt" = CASE WHEN "DeviceSummary"."reportHead" AND r."worstSeverityRank" <= 1 THEN r."capturedAt" END,
+          "name" = CASE WHEN "DeviceSummary"."state" = 'report-only' THEN r."hostname" ELSE "DeviceSummary"."name" END,
+          "nameKey" = CASE WHEN "DeviceSummary"."state" = 'report-only' THEN LOWER(r."hostname") ELSE "DeviceSummary"."nameKey" END
+        FROM "DeviceReport" r
+        WHERE r."id" = ? AND "DeviceSummary"."tenantRef" = ? AND "DeviceSummary"."subjectKey" = ?
+          AND ("DeviceSummary"."lastReportAt" IS NULL OR "DeviceSummary"."lastReportAt" < r."capturedAt"
+            OR ("DeviceSummary"."lastReportAt" = r."capturedAt" AND "DeviceSummary"."lastReportId" < r."id"))`,
+      params: [reportId, tenantRef, key],
+    },
+    {
+      sql: `INSERT INTO "ReportTally" ("tenantRef", "period", "shard", "reports") VALUES (?, 'all', ?, 1), (?, ?, ?, 1)
+        ON CONFLICT ("tenantRef", "period", "shard") DO UPDATE SET "reports" = "ReportTally"."reports" + 1`,
+      params: [tenantRef, shard, tenantRef, reportPeriod(report.receivedAt), shard],
+    },
+  ];
+}
+
+/** The DeviceReport columns a summary reads (not the report bodies, ~10 KB a report). */
+const REPORT_HEAD_COLUMNS = ["id", "tenantRef", "deviceId", "hostname", "capturedAt", "joinType", "azureAdPrt", "worstSeverityRank"].map((c) => `x."${c}"`).join(", ");
+
+/** The ReportTally period of a report received at `at`: its UTC hour. */
+export function reportPeriod(at: Date): string {
+  return `h:${at.toISOString().slice(0, 13)}`;
+}
+
+/** A subject's open findings after a findings pass, as the pass computed them (summarizeOpenFindings). */
+export interface SubjectFindings {
+  subjectKey: string;
+  worstRank: number;
+  openCount: number;
+  openRules: string | null;
+  primaryRule: string | null;
+}
+
+/** After a findings pass changed some subjects' findings: their summaries' findings columns. */
+export function findingsStatements(dialect: Dialect, tenantRef: string, subjects: readonly SubjectFindings[]): Statement[] {
+  if (subjects.length === 0) return [];
+  const statements = lockStatements(
+    dialect,
+    tenantRef,
+    subjects.map((s) => s.subjectKey),
+  );
+  if (dialect === "sqlite") {
+    statements.push({
+      sql: `UPDATE "DeviceSummary" SET "worstRank" = ?, "openCount" = ?, "openRules" = ?, "primaryRule" = ? WHERE "tenantRef" = ? AND "subjectKey" = ?`,
+      params: [],
+      eachRow: subjects.map((s) => [s.worstRank, s.openCount, s.openRules, s.primaryRule, tenantRef, s.subjectKey]),
+    });
+    return statements;
+  }
+  // PostgreSQL: one statement per 2,000 subjects (a round trip each), the values typed in the first row.
+  for (const part of chunk(subjects, 2_000)) {
+    const rows = part.map((_, i) => (i === 0 ? "(CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS TEXT))" : "(?, ?, ?, ?, ?)")).join(", ");
+    statements.push({
+      sql: `UPDATE "DeviceSummary" SET "worstRank" = v."w", "openCount" = v."o", "openRules" = v."r", "primaryRule" = v."p"
+        FROM (VALUES ${rows}) AS v("k", "w", "o", "r", "p")
+        WHERE "DeviceSummary"."tenantRef" = ? AND "DeviceSummary"."subjectKey" = v."k"
+          AND ("DeviceSummary"."worstRank", "DeviceSummary"."openCount", "DeviceSummary"."openRules", "DeviceSummary"."primaryRule") IS DISTINCT FROM (v."w", v."o", v."r", v."p")`,
+      params: [...part.flatMap((s) => [s.subjectKey, s.worstRank, s.openCount, s.openRules, s.primaryRule]), tenantRef],
+    });
+  }
+  return statements;
+}
+
+/**
+ * Every summary and tally of a tenant computed again from its directory objects, reports and findings, in one
+ * transaction: the backfill of a database from before the summaries, and the repair of one whose summaries are in
+ * doubt. Report-only devices without a registration id are grouped by LOWER(hostname), which on SQLite lower-cases
+ * ASCII letters only (as the Devices list always grouped them); uploads key them by JavaScript's toLowerCase.
+ */
+export function rebuildStatements(dialect: Dialect, tenantRef: string): Statement[] {
+  const latestOf = (partition: string, where: string) =>
+    `(SELECT * FROM (SELECT ${REPORT_HEAD_COLUMNS}, ROW_NUMBER() OVER (PARTITION BY ${partition} ORDER BY x."capturedAt" DESC, x."id" DESC) AS "n"
+        FROM "DeviceReport" x WHERE x."tenantRef" = ? AND ${where}) ranked WHERE "n" = 1) r`;
+  const hour = dialect === "sqlite" ? `'h:' || substr("receivedAt", 1, 13)` : `'h:' || to_char("receivedAt", 'YYYY-MM-DD"T"HH24')`;
+  const shard =
+    dialect === "sqlite"
+      ? `unicode(substr(COALESCE("deviceId", LOWER("hostname")), -1)) % ${STRIPES}`
+      : `ascii(right(COALESCE("deviceId", LOWER("hostname")), 1)) % ${STRIPES}`;
+  return [
+    ...lockStatements(
+      dialect,
+      tenantRef,
+      Array.from({ length: STRIPES }, (_, i) => String.fromCharCode(48 + i)),
+    ),
+    // The tallies first: the summaries' DELETE then finds no tally row to decrement.
+    { sql: `DELETE FROM "DeviceSummaryTally" WHERE "tenantRef" = ?`, params: [tenantRef] },
+    { sql: `DELETE FROM "DeviceSummary" WHERE "tenantRef" = ?`, params: [tenantRef] },
+    { sql: `DELETE FROM "ReportTally" WHERE "tenantRef" = ?`, params: [tenantRef] },
+    { sql: INSERT_HEAD + objectRows(dialect, `d."tenantRef" = ?`, ""), params: [tenantRef, tenantRef] },
+    {
+      sql:
+        INSERT_HEAD +
+        reportOnlyRows(dialect, `'d:' || r."deviceId"`, latestOf(`x."deviceId"`, `x."deviceId" IS NOT NULL`), "") +
+        ` WHERE NOT EXISTS (SELECT 1 FROM "DirectoryDevice" y WHERE y."tenantRef" = r."tenantRef" AND y."deviceId" = r."deviceId")`,
+      params: [tenantRef, tenantRef],
+    },
+    {
+      sql: INSERT_HEAD + reportOnlyRows(dialect, `'h:' || LOWER(r."hostname")`, latestOf(`LOWER(x."hostname")`, `x."deviceId" IS NULL`), "") + ` WHERE TRUE`,
+      params: [tenantRef, tenantRef],
+    },
+    {
+      sql: `INSERT INTO "ReportTally" ("tenantRef", "period", "shard", "reports")
+        SELECT "tenantRef", ${hour}, ${shard}, COUNT(*) FROM "DeviceReport" WHERE "tenantRef" = ? GROUP BY "tenantRef", 2, 3
+        UNION ALL
+        SELECT "tenantRef", 'all', ${shard}, COUNT(*) FROM "DeviceReport" WHERE "tenantRef" = ? GROUP BY "tenantRef", 3`,
+      params: [tenantRef, tenantRef],
+    },
+    { sql: `UPDATE "Tenant" SET "summaryVersion" = ? WHERE "id" = ?`, params: [SUMMARY_VERSION, tenantRef] },
+  ];
+}

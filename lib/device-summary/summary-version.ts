@@ -1,0 +1,8 @@
+/**
+ * The version of what a DeviceSummary row holds and how it is computed. A tenant whose Tenant.summaryVersion is
+ * older has its summaries rebuilt once (rebuild-device-summaries.ts) before its Devices list or Overview is read, and
+ * at the scheduler's next tick. Bump it when a change makes stored summaries wrong.
+ *
+ * 1: the summaries and their tallies are added (migration 20261208090000_device_summaries).
+ */
+export const SUMMARY_VERSION = 1;

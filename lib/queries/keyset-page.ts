@@ -1,0 +1,130 @@
+import "server-only";
+import type { DirectDb, Row } from "@/lib/db/direct";
+
+/**
+ * Keyset paging over one table for orders that an index serves, including orders whose columns run in different
+ * directions (severity first, then most open findings first, then the name). A page after (or before) a row is read
+ * as the few index ranges that follow that row in the order, each one a seek and a short scan, never as an OFFSET
+ * over everything before it.
+ *
+ * An order is a list of segments, read one after the other (rows whose last report is unknown come after the others,
+ * whichever the direction). A segment's keys end with a unique column. A segment may be `bucketed`: its first key runs
+ * in the direction opposite to the index's (the index serves the rest), so the segment is read one value of that key
+ * at a time, the next value found by an index seek.
+ */
+export type Direction = "asc" | "desc";
+export interface SortKey {
+  column: string;
+  dir: Direction;
+}
+export interface Segment {
+  /** SQL that selects the segment's rows (no parameters), or null for all rows. */
+  where: string | null;
+  keys: SortKey[];
+  bucketed?: boolean;
+  /** Whether a row (as read, with every key column) belongs to this segment. */
+  holds(row: Row): boolean;
+}
+export type Ordering = Segment[];
+
+export interface KeysetQuery {
+  direct: DirectDb;
+  table: string;
+  /** SQLite only: the index to read (its planner has no statistics to tell a rare filter value from a common one). */
+  indexedBy?: string;
+  /** The columns to read (each key column included). */
+  columns: readonly string[];
+  /** Conditions every row of the page meets (the tenant, the filters), with their parameters. */
+  filter: { sql: string; params: unknown[] };
+  ordering: Ordering;
+}
+
+const q = (column: string) => `"${column}"`;
+const from = (query: KeysetQuery) => (query.indexedBy && query.direct.dialect === "sqlite" ? `${q(query.table)} INDEXED BY ${q(query.indexedBy)}` : q(query.table));
+const flip = (dir: Direction): Direction => (dir === "asc" ? "desc" : "asc");
+
+/** The same order read backwards: for the page before a row. */
+export function reverseOrdering(ordering: Ordering): Ordering {
+  return [...ordering].reverse().map((s) => ({ ...s, keys: s.keys.map((k) => ({ column: k.column, dir: flip(k.dir) })) }));
+}
+
+/** Up to `limit` rows after `cursor` (a row as read, or null: from the start) in `ordering`. */
+export async function readAfter(query: KeysetQuery, cursor: Row | null, limit: number): Promise<Row[]> {
+  const rows: Row[] = [];
+  const start = cursor ? query.ordering.findIndex((s) => s.holds(cursor)) : 0;
+  if (start < 0) return rows;
+  for (let i = start; i < query.ordering.length && rows.length < limit; i++) {
+    const segment = query.ordering[i]!;
+    const from = i === start ? cursor : null;
+    const more = segment.bucketed ? await readBuckets(query, segment, from, limit - rows.length) : await readRanges(query, segment, segment.keys, [], from, limit - rows.length);
+    for (const r of more) rows.push(r);
+  }
+  return rows;
+}
+
+/** Up to `limit` rows before `cursor`, in the order's own direction. */
+export async function readBefore(query: KeysetQuery, cursor: Row, limit: number): Promise<Row[]> {
+  return (await readAfter({ ...query, ordering: reverseOrdering(query.ordering) }, cursor, limit)).reverse();
+}
+
+function select(query: KeysetQuery, segment: Segment, conditions: string[], keys: SortKey[], limit: number): string {
+  const where = [query.filter.sql, ...(segment.where ? [segment.where] : []), ...conditions].join(" AND ");
+  const order = keys.map((k) => `${q(k.column)} ${k.dir === "asc" ? "ASC" : "DESC"}`).join(", ");
+  return `SELECT ${query.columns.map(q).join(", ")} FROM ${from(query)} WHERE ${where} ORDER BY ${order} LIMIT ${limit}`;
+}
+
+/**
+ * The rows after `cursor` in `keys` (all of them when null), with `fixed` equalities: the keys grouped in runs of one
+ * direction, then one range per run from the last to the first: equal on the runs before it, after the cursor's
+ * values on its own (a row-value comparison), in key order from it on. Ranges are read until the page is full.
+ */
+async function readRanges(query: KeysetQuery, segment: Segment, keys: SortKey[], fixed: { column: string; value: unknown }[], cursor: Row | null, limit: number): Promise<Row[]> {
+  const equal = fixed.map((f) => `${q(f.column)} = ?`);
+  const equalParams = fixed.map((f) => f.value);
+  if (!cursor) return query.direct.query(select(query, segment, equal, keys, limit), [...query.filter.params, ...equalParams]);
+  const runs: SortKey[][] = [];
+  for (const k of keys) {
+    const last = runs[runs.length - 1];
+    if (last && last[0]!.dir === k.dir) last.push(k);
+    else runs.push([k]);
+  }
+  const rows: Row[] = [];
+  for (let r = runs.length - 1; r >= 0 && rows.length < limit; r--) {
+    const before = runs.slice(0, r).flat();
+    const run = runs[r]!;
+    const op = run[0]!.dir === "asc" ? ">" : "<";
+    const conditions = [
+      ...equal,
+      ...before.map((k) => `${q(k.column)} = ?`),
+      run.length === 1 ? `${q(run[0]!.column)} ${op} ?` : `(${run.map((k) => q(k.column)).join(", ")}) ${op} (${run.map(() => "?").join(", ")})`,
+    ];
+    const params = [...query.filter.params, ...equalParams, ...before.map((k) => cursor[k.column]), ...run.map((k) => cursor[k.column])];
+    for (const row of await query.direct.query(select(query, segment, conditions, keys.slice(before.length), limit - rows.length), params)) rows.push(row);
+  }
+  return rows;
+}
+
+/** A bucketed segment: one value of its first key at a time, from the cursor's (or the first) on. */
+async function readBuckets(query: KeysetQuery, segment: Segment, cursor: Row | null, limit: number): Promise<Row[]> {
+  const [lead, ...inner] = segment.keys as [SortKey, ...SortKey[]];
+  const rows: Row[] = [];
+  let value: unknown = cursor ? cursor[lead.column] : await nextValue(query, segment, lead, undefined);
+  let from = cursor;
+  while (value !== undefined && rows.length < limit) {
+    for (const r of await readRanges(query, segment, inner, [{ column: lead.column, value }], from, limit - rows.length)) rows.push(r);
+    from = null;
+    if (rows.length < limit) value = await nextValue(query, segment, lead, value);
+  }
+  return rows;
+}
+
+/** The next value of a bucketed key after `after` (the first one when undefined), or undefined when there is none. */
+async function nextValue(query: KeysetQuery, segment: Segment, lead: SortKey, after: unknown): Promise<unknown> {
+  const conditions = after === undefined ? [] : [`${q(lead.column)} ${lead.dir === "asc" ? ">" : "<"} ?`];
+  const where = [query.filter.sql, ...(segment.where ? [segment.where] : []), ...conditions].join(" AND ");
+  const rows = await query.direct.query(
+    `SELECT ${q(lead.column)} AS "v" FROM ${from(query)} WHERE ${where} ORDER BY ${q(lead.column)} ${lead.dir === "asc" ? "ASC" : "DESC"} LIMIT 1`,
+    after === undefined ? query.filter.params : [...query.filter.params, after],
+  );
+  return rows.length ? rows[0]!.v : undefined;
+}

@@ -1,0 +1,401 @@
+/**
+ * The device summaries (lib/device-summary) follow every input in the transactions that change it: sync pages (full,
+ * delta: a new object, a change, a deletion, a restore, a registration id that gets its object), uploads, findings
+ * passes (opened, resolved, acknowledged), the deletion of a tenant. After each step the stored summaries and tallies
+ * must equal what a rebuild from the base tables computes, the Devices list must list what the union query it
+ * replaced listed, and the Overview must count what its per-report computation counted. Runs on SQLite and PostgreSQL.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db/client";
+import { directDb } from "@/lib/db/direct";
+import { createAgentToken } from "@/lib/agent-tokens/create-agent-token";
+import { acknowledgeFinding } from "@/lib/findings/acknowledge-finding";
+import { flushFindingsQueue } from "@/lib/findings/findings-queue";
+import { reevaluateAllFindings } from "@/lib/findings/reevaluate-findings";
+import { ingestReport } from "@/lib/ingest/ingest-report";
+import { ensureDeviceSummaries, rebuildDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";
+import { SUMMARY_VERSION } from "@/lib/device-summary/summary-version";
+import { findDevices, type DeviceRow } from "@/lib/queries/find-devices";
+import { getOverviewStats } from "@/lib/queries/get-overview-stats";
+import { runSync } from "@/lib/sync/run-sync";
+import { createTenant } from "@/lib/tenants/create-tenant";
+import { setTenantApp } from "@/lib/tenants/set-tenant-app";
+import { DEFAULT_DEVICE_LIST_PARAMS, DEVICE_SORTS, type DeviceListParams } from "@/lib/ui/device-list-params";
+import { readFindingsSnapshot, worstSeverity, isProblemSeverity } from "@/lib/ui/severity";
+import { createSimTenant } from "@/simulator/create-sim-tenant";
+import { startSimulator, type SimulatorHandle } from "@/simulator/server";
+import type { GeneratedTenant, GraphDevice } from "@/simulator/types";
+
+const fast = { sleep: async () => undefined, baseDelayMs: 1 };
+const direct = () => directDb();
+
+/** Every summary, tally and report count of a tenant, as plain comparable values. */
+async function stored(tenantRef: string) {
+  const plain = (rows: Record<string, unknown>[]) =>
+    rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : typeof v === "bigint" ? Number(v) : v])));
+  const summaries = await db.deviceSummary.findMany({ where: { tenantRef }, orderBy: { rowKey: "asc" } });
+  const tallies = await db.deviceSummaryTally.findMany({ where: { tenantRef, n: { not: 0 } }, orderBy: [{ stripe: "asc" }, { state: "asc" }, { trust: "asc" }, { problem: "asc" }, { head: "asc" }, { joinType: "asc" }, { headDevice: "asc" }, { headProblem: "asc" }, { headNoPrt: "asc" }] });
+  const reports = await db.reportTally.findMany({ where: { tenantRef }, orderBy: [{ period: "asc" }, { shard: "asc" }] });
+  return { summaries: plain(summaries), tallies: plain(tallies), reports: plain(reports) };
+}
+
+/** The tallies the triggers keep, counted again from the summaries themselves. */
+async function talliesFromRows(tenantRef: string) {
+  const rows = await db.deviceSummary.findMany({ where: { tenantRef } });
+  const counts = new Map<string, number>();
+  for (const r of rows) {
+    const head = r.reportHead && r.lastReportAt !== null;
+    const facets = [
+      r.state,
+      r.trustType ?? "",
+      r.worstRank <= 1,
+      head,
+      head ? (r.joinType ?? "") : "",
+      head && r.deviceId !== null,
+      head && r.reportRank <= 1,
+      head && r.azureAdPrt === false && (r.joinType === "hybrid" || r.joinType === "entra"),
+    ].join("|");
+    counts.set(facets, (counts.get(facets) ?? 0) + 1);
+  }
+  return counts;
+}
+
+async function talliesStored(tenantRef: string) {
+  const counts = new Map<string, number>();
+  for (const t of await db.deviceSummaryTally.findMany({ where: { tenantRef } })) {
+    const facets = [t.state, t.trust, t.problem, t.head, t.joinType, t.headDevice, t.headProblem, t.headNoPrt].join("|");
+    counts.set(facets, (counts.get(facets) ?? 0) + t.n);
+  }
+  for (const [k, n] of counts) if (n === 0) counts.delete(k);
+  return counts;
+}
+
+/**
+ * The Devices list as the union query the summaries replaced computed it from the base tables (one row per
+ * directory object, per registration id that only reported, per host without one), in a canonical order.
+ */
+async function devicesFromBaseTables(tenantRef: string) {
+  const objects = await db.directoryDevice.findMany({ where: { tenantRef } });
+  const reports = await db.deviceReport.findMany({ where: { tenantRef }, select: { id: true, deviceId: true, hostname: true, capturedAt: true, joinType: true } });
+  const findings = await db.finding.findMany({ where: { tenantRef, status: "open" }, select: { subjectKey: true, severity: true } });
+  const latest = new Map<string, (typeof reports)[number]>();
+  for (const r of reports) {
+    const key = r.deviceId ? `d:${r.deviceId}` : `h:${r.hostname.toLowerCase()}`;
+    const seen = latest.get(key);
+    if (!seen || seen.capturedAt < r.capturedAt || (seen.capturedAt.getTime() === r.capturedAt.getTime() && seen.id < r.id)) latest.set(key, r);
+  }
+  const rank: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+  const open = new Map<string, { worst: number; n: number }>();
+  for (const f of findings) {
+    const o = open.get(f.subjectKey) ?? { worst: 9, n: 0 };
+    open.set(f.subjectKey, { worst: Math.min(o.worst, rank[f.severity] ?? 4), n: o.n + 1 });
+  }
+  const row = (rowKey: string, subjectKey: string, fields: { name: string; deviceId: string | null; objectId: string | null; trustType: string | null; state: string; deletedReason: string | null }) => {
+    const r = latest.get(subjectKey);
+    const o = open.get(subjectKey) ?? { worst: 9, n: 0 };
+    return { rowKey, subjectKey, ...fields, joinType: r?.joinType ?? null, lastReportAt: r?.capturedAt.toISOString() ?? null, worstRank: o.worst, openCount: o.n };
+  };
+  const out = objects.map((d) =>
+    row(`o:${d.objectId}`, d.deviceId ? `d:${d.deviceId}` : `o:${d.objectId}`, {
+      name: d.displayName ?? "",
+      deviceId: d.deviceId,
+      objectId: d.objectId,
+      trustType: d.trustType,
+      state: d.deletedAt ? "deleted" : d.isPending ? "pending" : d.accountEnabled === false ? "disabled" : "live",
+      deletedReason: d.deletedReason,
+    }),
+  );
+  const withObject = new Set(objects.map((d) => d.deviceId).filter((id): id is string => id !== null));
+  for (const [key, r] of latest) {
+    if (r.deviceId && withObject.has(r.deviceId)) continue;
+    out.push(row(key, key, { name: r.hostname, deviceId: r.deviceId, objectId: null, trustType: null, state: "report-only", deletedReason: null }));
+  }
+  return out.sort((a, b) => (a.rowKey < b.rowKey ? -1 : 1));
+}
+
+/** The Overview's device figures as it computed them: over each device's latest report (by deviceId, else host name). */
+async function overviewFromReports(tenantRef: string) {
+  const reports = await db.deviceReport.findMany({ where: { tenantRef }, select: { id: true, deviceId: true, hostname: true, capturedAt: true, joinType: true, azureAdPrt: true, findingsSnapshot: true } });
+  const latest = new Map<string, (typeof reports)[number]>();
+  for (const r of reports) {
+    const key = r.deviceId ? `d:${r.deviceId}` : `h:${r.hostname.toLowerCase()}`;
+    const seen = latest.get(key);
+    if (!seen || seen.capturedAt < r.capturedAt || (seen.capturedAt.getTime() === r.capturedAt.getTime() && seen.id < r.id)) latest.set(key, r);
+  }
+  const byJoinType: Record<string, number> = { hybrid: 0, entra: 0, registered: 0, domain: 0, none: 0 };
+  let devicesReporting = 0;
+  let devicesWithProblems = 0;
+  let devicesWithoutPrt = 0;
+  for (const r of latest.values()) {
+    if (r.deviceId) devicesReporting++;
+    if (r.joinType in byJoinType) byJoinType[r.joinType]!++;
+    if (r.azureAdPrt === false && (r.joinType === "hybrid" || r.joinType === "entra")) devicesWithoutPrt++;
+    if (isProblemSeverity(worstSeverity(readFindingsSnapshot(r.findingsSnapshot)))) devicesWithProblems++;
+  }
+  return { reportsTotal: reports.length, devicesReporting, byJoinType, devicesWithProblems, devicesWithoutPrt };
+}
+
+/**
+ * Every page of the list in one sort, by Next links (keyset from the last row), then back by Previous links. `dense`:
+ * as a large tenant reads a filter or search that matches many devices (through the sort's index), not few.
+ */
+async function walk(tenantRef: string, params: Partial<DeviceListParams>, dense = false) {
+  const base = { ...DEFAULT_DEVICE_LIST_PARAMS, ...params };
+  const read = (p: DeviceListParams) => findDevices(direct(), { tenantRef, params: p, ...(dense ? { sparseRows: 0 } : {}) });
+  const forward: DeviceRow[][] = [];
+  let page = await read(base);
+  forward.push(page.rows);
+  while (page.page * page.pageSize < page.total) {
+    page = await read({ ...base, page: page.page + 1, after: page.rows[page.rows.length - 1]!.rowKey });
+    forward.push(page.rows);
+  }
+  const backward: DeviceRow[][] = [page.rows];
+  while (page.page > 1) {
+    page = await read({ ...base, page: page.page - 1, before: page.rows[0]!.rowKey });
+    backward.unshift(page.rows);
+  }
+  // The same pages by number (OFFSET), as a typed link reads them.
+  const byNumber: DeviceRow[][] = [];
+  for (let n = 1; n <= forward.length; n++) byNumber.push((await read({ ...base, page: n })).rows);
+  return { forward, backward, byNumber, total: page.total };
+}
+
+describe("device summaries follow the directory, the reports and the findings", () => {
+  let sim: SimulatorHandle;
+  let generated: GeneratedTenant;
+  let tenantRef: string;
+  let agent: { tokenId: string; tenantRef: string; tenantId: string };
+  /** Removed from the directory before the first sync and added back later: a device that only reported, then gets its object. */
+  let held: GraphDevice;
+  const now = new Date();
+
+  async function expectCurrent() {
+    await flushFindingsQueue();
+    const before = await stored(tenantRef);
+    expect(before.summaries.length).toBeGreaterThan(0);
+    expect(await talliesStored(tenantRef)).toEqual(await talliesFromRows(tenantRef));
+    await rebuildDeviceSummaries(tenantRef);
+    expect(await stored(tenantRef)).toEqual(before);
+    const ours = before.summaries.map((s) => ({
+      rowKey: s.rowKey,
+      subjectKey: s.subjectKey,
+      name: s.name,
+      deviceId: s.deviceId,
+      objectId: s.objectId,
+      trustType: s.trustType,
+      state: s.state,
+      deletedReason: s.deletedReason,
+      joinType: s.joinType,
+      lastReportAt: s.lastReportAt,
+      worstRank: s.worstRank,
+      openCount: s.openCount,
+    }));
+    expect(ours).toEqual(await devicesFromBaseTables(tenantRef));
+    const overview = await getOverviewStats(direct(), { tenantRef, now: new Date(Date.now() + 3_600_000) });
+    expect({ ...overview, reportsLast24h: undefined, latestProblems: undefined }).toEqual({ ...(await overviewFromReports(tenantRef)), reportsLast24h: undefined, latestProblems: undefined });
+    return before.summaries;
+  }
+
+  const summaryOf = async (rowKey: string) => db.deviceSummary.findUnique({ where: { tenantRef_rowKey: { tenantRef, rowKey } } });
+  const delta = async () => {
+    const outcome = await runSync(db, { tenantRef, trigger: "test", resilience: fast });
+    if (!outcome.ok) throw new Error(outcome.error.message);
+    expect(outcome.run.mode).toBe("delta");
+  };
+
+  beforeAll(async () => {
+    const created = createSimTenant({ seed: 1717, deviceCount: 160, now, includeReports: true });
+    generated = created.generated!;
+    const store = created.tenant;
+    const reported = generated.reports.find((r) => r.deviceId && r.objectId && r.scenario === "healthy-hybrid")!;
+    held = store.devices.find((d) => d.id === reported.objectId)!;
+    store.devices = store.devices.filter((d) => d.id !== held.id);
+    sim = await startSimulator({ tenants: [store] });
+    const t = await createTenant(db, { tenantId: store.tenantId, name: "Contoso", actor: "test" });
+    if (!t.ok) throw new Error(t.error.message);
+    tenantRef = t.id;
+    const app = await setTenantApp(db, {
+      tenantRef,
+      cloud: "custom",
+      authorityHost: sim.authorityHost,
+      graphBaseUrl: sim.graphBaseUrl,
+      clientId: store.clientId,
+      credential: { kind: "secret", clientSecret: store.clientSecret! },
+      actor: "test",
+    });
+    if (!app.ok) throw new Error(app.error.message);
+    const token = await createAgentToken(db, { tenantRef, name: "agents", actor: "test" });
+    if (!token.ok) throw new Error("token");
+    agent = { tokenId: token.id, tenantRef, tenantId: store.tenantId };
+  }, 120_000);
+  afterAll(async () => {
+    await flushFindingsQueue();
+    await sim?.close();
+  });
+
+  it("a new tenant's (empty) summaries are current: nothing to rebuild", async () => {
+    const tenant = await db.tenant.findUniqueOrThrow({ where: { id: tenantRef }, select: { summaryVersion: true } });
+    expect(tenant.summaryVersion).toBe(SUMMARY_VERSION);
+  });
+
+  it("a full sync writes one summary per directory object, with its state", async () => {
+    const full = await runSync(db, { tenantRef, mode: "full", trigger: "test", resilience: fast });
+    expect(full.ok).toBe(true);
+    const rows = await expectCurrent();
+    expect(rows.length).toBe(await db.directoryDevice.count({ where: { tenantRef } }));
+    expect(new Set(rows.map((r) => r.state))).toContain("live");
+  });
+
+  it("uploads: a device that only reported gets a row, a report updates its device's latest report", async () => {
+    for (const r of generated.reports) {
+      const body = { hostname: r.hostname, capturedAt: r.capturedAt, agentVersion: r.agentVersion, dsregcmd: r.dsregcmd, events: r.events, ...(r.computerDn ? { computerDn: r.computerDn } : {}) };
+      const res = await ingestReport(db, { agent, body });
+      if (!res.ok) throw new Error(`${r.hostname}: ${res.error.message}`);
+    }
+    const rows = await expectCurrent();
+    const heldRow = rows.find((r) => r.rowKey === `d:${held.deviceId.toLowerCase()}`);
+    expect(heldRow).toMatchObject({ state: "report-only", objectId: null });
+    expect(rows.some((r) => r.state === "report-only" && (r.rowKey as string).startsWith("h:"))).toBe(true);
+
+    // A newer report of a device: its row takes it; an older one (captured before) does not.
+    const first = generated.reports.find((r) => r.deviceId && r.objectId && r.scenario === "healthy-entra")!;
+    const later = new Date(Date.parse(first.capturedAt) + 3_600_000);
+    const res = await ingestReport(db, { agent, body: { hostname: first.hostname, capturedAt: later.toISOString(), agentVersion: "1.0.1", dsregcmd: first.dsregcmd } });
+    expect(res.ok).toBe(true);
+    const older = await ingestReport(db, { agent, body: { hostname: first.hostname, capturedAt: new Date(Date.parse(first.capturedAt) - 3_600_000).toISOString(), agentVersion: "1.0.1", dsregcmd: first.dsregcmd } });
+    expect(older.ok).toBe(true);
+    const row = await summaryOf(`o:${first.objectId}`);
+    expect(row?.lastReportAt?.toISOString()).toBe(later.toISOString());
+    expect(row?.lastReportId).toBe(res.ok ? res.report.reportId : null);
+    // The same content again is a duplicate: no second count.
+    const totalBefore = (await getOverviewStats(direct(), { tenantRef, now })).reportsTotal;
+    const again = await ingestReport(db, { agent, body: { hostname: first.hostname, capturedAt: later.toISOString(), agentVersion: "1.0.1", dsregcmd: first.dsregcmd } });
+    expect(again.ok && again.report.duplicate).toBe(true);
+    expect((await getOverviewStats(direct(), { tenantRef, now })).reportsTotal).toBe(totalBefore);
+    await expectCurrent();
+  });
+
+  it("a findings pass opens findings: each device's worst severity, count, rules and primary cause", async () => {
+    await reevaluateAllFindings(db, tenantRef);
+    const rows = await expectCurrent();
+    const withFindings = rows.filter((r) => (r.openCount as number) > 0);
+    expect(withFindings.length).toBeGreaterThan(10);
+    for (const r of withFindings.slice(0, 20)) {
+      const open = await db.finding.findMany({ where: { tenantRef, subjectKey: r.subjectKey as string, status: "open" }, select: { rule: true, isPrimary: true } });
+      expect(r.openRules).toBe(open.map((f) => f.rule).sort().join(","));
+      expect(r.primaryRule).toBe(open.find((f) => f.isPrimary)?.rule ?? null);
+    }
+    expect(rows.some((r) => r.primaryRule !== null)).toBe(true);
+  });
+
+  it("a delta sync: a change, a deletion, a restore, and the object of a device that only reported", async () => {
+    const store = sim.state.tenant(generated.tenantId);
+    const live = store.listDevices().filter((d) => d.accountEnabled && d.deviceId);
+    const [renamed, disabled, deleted] = [live[3]!, live[5]!, live[7]!];
+    store.updateDevice(renamed.id, { displayName: "PC-RENAMED-1717" });
+    store.updateDevice(disabled.id, { accountEnabled: false });
+    store.deleteDevice(deleted.id, { soft: true });
+    store.addDevice(held);
+    await delta();
+    const rows = await expectCurrent();
+    expect(rows.find((r) => r.rowKey === `o:${renamed.id}`)).toMatchObject({ name: "PC-RENAMED-1717", nameKey: "pc-renamed-1717" });
+    expect(rows.find((r) => r.rowKey === `o:${disabled.id}`)).toMatchObject({ state: "disabled" });
+    expect(rows.find((r) => r.rowKey === `o:${deleted.id}`)).toMatchObject({ state: "deleted" });
+    // The device that only reported now has its object: one row, the object's, carrying the device's report.
+    expect(rows.find((r) => r.rowKey === `d:${held.deviceId.toLowerCase()}`)).toBeUndefined();
+    expect(rows.find((r) => r.rowKey === `o:${held.id}`)).toMatchObject({ state: "live", reportHead: true });
+    expect(rows.find((r) => r.rowKey === `o:${held.id}`)?.lastReportId).not.toBeNull();
+
+    store.restoreDevice(deleted.id);
+    await delta();
+    expect((await expectCurrent()).find((r) => r.rowKey === `o:${deleted.id}`)).toMatchObject({ state: "live" });
+  });
+
+  it("a finding resolved by a sync, and an acknowledged one, leave the summary current", async () => {
+    const disabledRow = await db.deviceSummary.findFirstOrThrow({ where: { tenantRef, state: "disabled", openRules: { contains: "object-disabled" } } });
+    const objectId = disabledRow.objectId!;
+    sim.state.tenant(generated.tenantId).updateDevice(objectId, { accountEnabled: true });
+    await delta();
+    await expectCurrent();
+    const after = (await summaryOf(disabledRow.rowKey))!;
+    expect(after.state).toBe("live");
+    expect(after.openRules ?? "").not.toContain("object-disabled");
+    expect(after.openCount).toBeLessThan(disabledRow.openCount);
+
+    const finding = await db.finding.findFirstOrThrow({ where: { tenantRef, status: "open" }, select: { id: true, subjectKey: true } });
+    const ack = await acknowledgeFinding(db, { findingId: finding.id, comment: "known, change CHG-1717", actor: "test" });
+    expect(ack.ok).toBe(true);
+    await expectCurrent();
+  });
+
+  it("a full sync that misses an object marks its summary deleted in the same transaction", async () => {
+    const store = sim.state.tenant(generated.tenantId);
+    const gone = store.listDevices().find((d) => d.deviceId && d.accountEnabled)!;
+    store.deleteDevice(gone.id);
+    const full = await runSync(db, { tenantRef, mode: "full", trigger: "test", resilience: fast });
+    expect(full.ok).toBe(true);
+    expect((await expectCurrent()).find((r) => r.rowKey === `o:${gone.id}`)).toMatchObject({ state: "deleted" });
+  });
+
+  it("pages by keyset, forwards and back, exactly as by number, in every sort, direction and filter", async () => {
+    const variants: Partial<DeviceListParams>[] = [
+      ...DEVICE_SORTS.flatMap((sort) => (["asc", "desc"] as const).map((dir) => ({ sort, dir }))),
+      { state: "live", sort: "name" },
+      { problems: true, sort: "lastReport", dir: "desc" },
+      { trust: "none", sort: "severity", dir: "desc" },
+      { q: "pc", sort: "open", dir: "asc" },
+    ];
+    const keys = (pages: DeviceRow[][]) => pages.map((p) => p.map((r) => r.rowKey));
+    for (const v of variants) {
+      const { forward, backward, byNumber, total } = await walk(tenantRef, v);
+      expect(keys(forward), JSON.stringify(v)).toEqual(keys(byNumber));
+      expect(keys(backward), JSON.stringify(v)).toEqual(keys(forward));
+      expect(forward.flat().length, JSON.stringify(v)).toBe(total);
+      expect(new Set(forward.flat().map((r) => r.rowKey)).size).toBe(total);
+      // Read as a large tenant reads a filter that matches many devices: the same rows in the same order.
+      const dense = await walk(tenantRef, v, true);
+      expect(keys(dense.forward), `dense ${JSON.stringify(v)}`).toEqual(keys(forward));
+      expect(keys(dense.backward), `dense ${JSON.stringify(v)}`).toEqual(keys(forward));
+    }
+    const all = await walk(tenantRef, {});
+    expect(all.forward.length).toBeGreaterThan(2);
+    // Severity first (most severe first), then most open findings, then name.
+    const rows = all.forward.flat();
+    const rank = (r: DeviceRow) => (r.worstSeverity ? ["critical", "high", "medium", "low", "info"].indexOf(r.worstSeverity) : 9);
+    for (let i = 1; i < rows.length; i++) {
+      const [a, b] = [rows[i - 1]!, rows[i]!];
+      expect(rank(a) < rank(b) || (rank(a) === rank(b) && (a.openFindings > b.openFindings || (a.openFindings === b.openFindings && a.name.toLowerCase() <= b.name.toLowerCase())))).toBe(true);
+    }
+  });
+
+  it("a tenant's summaries from before the upgrade are rebuilt once, before a page reads them", async () => {
+    const before = await stored(tenantRef);
+    await db.$transaction([
+      db.deviceSummaryTally.deleteMany({ where: { tenantRef } }),
+      db.deviceSummary.deleteMany({ where: { tenantRef } }),
+      db.reportTally.deleteMany({ where: { tenantRef } }),
+      db.tenant.update({ where: { id: tenantRef }, data: { summaryVersion: 0 } }),
+    ]);
+    await ensureDeviceSummaries(tenantRef);
+    expect(await stored(tenantRef)).toEqual(before);
+    expect((await db.tenant.findUniqueOrThrow({ where: { id: tenantRef } })).summaryVersion).toBe(SUMMARY_VERSION);
+  });
+
+  it("deleting a tenant deletes its summaries and tallies, and leaves another tenant's alone", async () => {
+    const other = await createTenant(db, { tenantId: "17171717-0000-4000-8000-000000000017", name: "Fabrikam", actor: "test" });
+    if (!other.ok) throw new Error(other.error.message);
+    const token = await createAgentToken(db, { tenantRef: other.id, name: "agents", actor: "test" });
+    if (!token.ok) throw new Error("token");
+    const r = generated.reports[0]!;
+    expect((await ingestReport(db, { agent: { tokenId: token.id, tenantRef: other.id, tenantId: "17171717-0000-4000-8000-000000000017" }, body: { hostname: r.hostname, capturedAt: r.capturedAt, agentVersion: "1.0.0", dsregcmd: r.dsregcmd } })).ok).toBe(true);
+    await flushFindingsQueue();
+    const otherBefore = await stored(other.id);
+    expect(otherBefore.summaries.length).toBe(1);
+
+    await db.tenant.delete({ where: { id: tenantRef } });
+    expect(await db.deviceSummary.count({ where: { tenantRef } })).toBe(0);
+    expect(await db.deviceSummaryTally.count({ where: { tenantRef } })).toBe(0);
+    expect(await db.reportTally.count({ where: { tenantRef } })).toBe(0);
+    expect(await stored(other.id)).toEqual(otherBefore);
+  });
+});
