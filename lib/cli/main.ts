@@ -10,6 +10,7 @@ import { AGENTS_USAGE, runAgentsCommand } from "./commands/agents-command";
 import { DIAGNOSE_USAGE, runDiagnoseCommand } from "./commands/diagnose-command";
 import { PARSE_USAGE, runParseCommand } from "./commands/parse-command";
 import { runSigninDiagnoseCommand, SIGNIN_DIAGNOSE_USAGE } from "./commands/signin-diagnose-command";
+import { runSigninsCommand, SIGNINS_USAGE } from "./commands/signins-command";
 import { runTenantCommand, TENANT_USAGE } from "./commands/tenant-command";
 import { runSyncCommand, SYNC_USAGE } from "./commands/sync-command";
 import { runTokenCommand, TOKEN_USAGE } from "./commands/token-command";
@@ -28,6 +29,7 @@ Usage:
   ${AGENTS_USAGE.split("\n").join("\n  ")}
   ${ADMIN_USAGE.split("\n").join("\n  ")}
   ${SYNC_USAGE}
+  ${SIGNINS_USAGE}
   ${SIMULATE_USAGE}
   ${MIGRATE_USAGE}
 `;
@@ -46,6 +48,7 @@ const VERBS: Record<string, Verb> = {
   agents: { usage: AGENTS_USAGE, run: runAgentsCommand },
   admin: { usage: ADMIN_USAGE, run: runAdminCommand },
   sync: { usage: SYNC_USAGE, run: runSyncCommand },
+  signins: { usage: SIGNINS_USAGE, run: runSigninsCommand },
   simulate: {
     usage: SIMULATE_USAGE,
     run: async (args) => {

@@ -33,7 +33,9 @@ export const caDeviceNotJoinedRule: SignInRule = {
     const presented = signIn.device.deviceId;
     const need = describeRequirement(requirement);
     if (presented) {
-      if (!requirement.hybrid) return null;
+      // With a compliant device as the alternative (Microsoft's "compliant or hybrid joined" template) and 53000, the
+      // device failed compliance, which any registered device can pass: ca-device-not-compliant says so.
+      if (!requirement.hybrid || (requirement.compliant && signIn.errorCode !== 53001)) return null;
       const object = subject.presentedObject ?? null;
       const trust = normalizeTrustType(signIn.device.trustType) ?? normalizeTrustType(object?.trustType);
       if (trust === null || trust === "ServerAd") return null;

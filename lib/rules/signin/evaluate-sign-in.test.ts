@@ -142,6 +142,18 @@ describe("ca-device-not-joined", () => {
     expect(result.findings[0]!.remediation[0]).toContain("Require device to be marked as compliant");
   });
 
+  it("leaves a registered device under \"compliant or hybrid joined\" (53000) to ca-device-not-compliant: enrolment would pass it", () => {
+    const event = signIn("edge-registered-needs-hybrid.json");
+    const either = {
+      ...event,
+      errorCode: 53000,
+      policies: [{ id: "2b6f4c1e", displayName: "Require compliant or hybrid joined device", enforcedGrantControls: ["RequireCompliantDevice", "RequireDomainJoinedDevice"], result: "failure" }],
+    };
+    const result = evaluate({ signIn: either, machines: [] });
+    expect(result.findings.map((f) => f.rule)).toEqual(["ca-device-not-compliant"]);
+    expect(result.causeLabel).toBe("Device not enrolled in Intune");
+  });
+
   it("stays quiet when the presented device is hybrid joined", () => {
     const event = signIn("edge-registered-needs-hybrid.json");
     const hybrid = { ...event, device: { ...event.device, trustType: "Hybrid Azure AD joined" } };
