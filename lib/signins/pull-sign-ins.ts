@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { config } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
-import { directDb, insertStatements, type DirectDb, type Statement } from "@/lib/db/direct";
+import { directDb, insertStatements, queryIn, type DirectDb, type Statement } from "@/lib/db/direct";
 import { acquireLease, releaseLease, type Lease } from "@/lib/db/lease";
 import { createGraphClient, type GraphClient } from "@/lib/graph/graph-client";
 import type { ResilienceOptions } from "@/lib/graph/resilience-middleware";
@@ -14,6 +14,7 @@ import { indexReportUsers } from "./index-report-users";
 import { loadSignInContext, ReportCache } from "./load-sign-in-context";
 import { mapGraphSignIn } from "./map-graph-sign-in";
 import { rejoinSignIns } from "./rejoin-sign-ins";
+import { expireStatements, RollupDelta, type RollupRow } from "./sign-in-rollups";
 import { SIGN_IN_EVENT_COLUMNS, signInRow } from "./sign-in-row";
 import { SIGN_IN_PAGE_SIZE, SIGN_IN_QUERIES, SIGN_IN_REQUEST_WINDOW, signInsRequest, type SignInQuery } from "./sign-in-requests";
 
@@ -165,12 +166,22 @@ async function pull(
     const next = page.data["@odata.nextLink"] ?? null;
     const nextQuery = next ? query : SIGN_IN_QUERIES[SIGN_IN_QUERIES.indexOf(query) + 1];
     const at = now();
-    const events = page.data.value.map(mapGraphSignIn);
+    const all = page.data.value.map(mapGraphSignIn);
+    // The overlap reads again what the last pull stored: those are skipped (this pull holds the lease, so no other
+    // writes them meanwhile), and the counts move only for new rows.
+    const known = new Set(
+      (await queryIn<{ signInId: string }>(direct, `SELECT "signInId" FROM "SignInEvent" WHERE "tenantRef" = ? AND {in}`, "signInId", all.map((e) => e.id), [tenantRef])).map((r) => r.signInId),
+    );
+    const events = all.filter((e) => !known.has(e.id) && (known.add(e.id), true));
     const loaded = await loadSignInContext(direct, { tenantRef, events, cache, directorySynced });
     const rows = [];
+    const delta = new RollupDelta();
     for (const item of loaded) {
       const evaluation = evaluateSignIn(item.subject);
-      if (evaluation.deviceRelated) rows.push(signInRow(tenantRef, item, evaluation, at));
+      if (!evaluation.deviceRelated) continue;
+      const row = signInRow(tenantRef, item, evaluation, at);
+      rows.push(row);
+      delta.add(row as unknown as RollupRow);
     }
     const statements: Statement[] = [
       {
@@ -178,23 +189,23 @@ async function pull(
         // nothing of the page is written.
         sql: `UPDATE "SignInPull" SET "status" = CASE WHEN EXISTS (SELECT 1 FROM "SignInLease" WHERE "tenantRef" = ? AND "holder" = ?) THEN "status" ELSE NULL END,
           "query" = ?, "resumeLink" = ?, "lastSeen" = "lastSeen" + ?, "throttledWaits" = ? WHERE "tenantRef" = ?`,
-        params: [tenantRef, run.holder, nextQuery ?? null, next, events.length, progress.throttledWaits, tenantRef],
+        params: [tenantRef, run.holder, nextQuery ?? null, next, all.length, progress.throttledWaits, tenantRef],
       },
       ...insertStatements(direct.dialect, "SignInEvent", SIGN_IN_EVENT_COLUMNS, rows, { target: ["tenantRef", "signInId"], nothing: true }),
+      ...delta.statements(direct, tenantRef),
       { sql: `UPDATE "SignInLease" SET "expiresAt" = ? WHERE "tenantRef" = ? AND "holder" = ?`, params: [new Date(at.getTime() + run.ttl), tenantRef, run.holder] },
     ];
-    let counts: number[];
     try {
-      counts = await direct.batch(statements);
+      await direct.batch(statements);
     } catch (error) {
       const held = await direct.query<{ holder: string }>(`SELECT "holder" FROM "SignInLease" WHERE "tenantRef" = ?`, [tenantRef]);
       if (held[0]?.holder !== run.holder) return run.result("already-running", "Another instance took the sign-in pull over; this one stopped.", { window, resumed });
       throw error;
     }
-    const stored = counts.slice(1, -1).reduce((a, b) => a + b, 0);
+    const stored = rows.length;
     if (stored) await direct.batch([{ sql: `UPDATE "SignInPull" SET "lastStored" = "lastStored" + ? WHERE "tenantRef" = ?`, params: [stored, tenantRef] }]);
     progress.pages++;
-    progress.seen += events.length;
+    progress.seen += all.length;
     progress.stored += stored;
     options.onProgress?.({ ...progress });
     if (options.signal?.aborted) return run.result("aborted", "The pull was stopped; the next one resumes from its last page.", { window, resumed });
@@ -203,11 +214,11 @@ async function pull(
     link = next;
   }
 
-  const expiredBefore = new Date(now().getTime() - retentionDays * DAY);
+  const expiry = expireStatements(tenantRef, new Date(now().getTime() - retentionDays * DAY));
   const [expired] = await direct.batch([
-    { sql: `DELETE FROM "SignInEvent" WHERE "tenantRef" = ? AND "createdDateTime" < ?`, params: [tenantRef, expiredBefore] },
+    ...expiry.statements,
     // A report older than the retention (and the join's window) joins no sign-in that is kept.
-    { sql: `DELETE FROM "ReportUser" WHERE "tenantRef" = ? AND "capturedAt" < ?`, params: [tenantRef, new Date(expiredBefore.getTime() - DAY)] },
+    { sql: `DELETE FROM "ReportUser" WHERE "tenantRef" = ? AND "capturedAt" < ?`, params: [tenantRef, new Date(expiry.cutoff.getTime() - DAY)] },
     {
       sql: `UPDATE "SignInPull" SET "status" = 'ok', "message" = NULL, "pulledThrough" = ?, "windowFrom" = NULL, "windowTo" = NULL, "query" = NULL, "resumeLink" = NULL, "lastSuccessAt" = ?, "throttledWaits" = ? WHERE "tenantRef" = ?`,
       params: [to, now(), progress.throttledWaits, tenantRef],

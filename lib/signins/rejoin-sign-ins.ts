@@ -4,6 +4,7 @@ import { chunk } from "@/lib/db/in-list";
 import { evaluateSignIn } from "@/lib/rules/signin/evaluate-sign-in";
 import type { SignInEvent } from "@/lib/rules/signin/sign-in-subject";
 import { loadSignInContext, type ReportCache } from "./load-sign-in-context";
+import { deviceKeyOf, recomputeLatestStatements, RollupDelta, rollupRowFrom, type RollupRow } from "./sign-in-rollups";
 import { signInRow } from "./sign-in-row";
 
 /** At most this many stored sign-ins are joined again per pull (the oldest wait for the next pull). */
@@ -23,8 +24,18 @@ export async function rejoinSignIns(
   let budget = REJOIN_LIMIT;
   for (const users of chunk([...options.users])) {
     if (budget <= 0) break;
-    const rows = await direct.query<{ id: string; signIn: string; cause: string; findings: string }>(
-      `SELECT "id", "signIn", "cause", "findings" FROM "SignInEvent" WHERE "tenantRef" = ? AND "linkedBy" = 'none' AND ${inList("userPrincipalName", users.length)} ORDER BY "createdDateTime" DESC LIMIT ${budget}`,
+    const rows = await direct.query<{
+      id: string;
+      signIn: string;
+      createdDateTime: unknown;
+      cause: string;
+      causeLabel: string;
+      appDisplayName: string | null;
+      userPrincipalName: string | null;
+      machineDeviceId: string | null;
+      deviceId: string | null;
+    }>(
+      `SELECT "id", "signIn", "createdDateTime", "cause", "causeLabel", "appDisplayName", "userPrincipalName", "machineDeviceId", "deviceId" FROM "SignInEvent" WHERE "tenantRef" = ? AND "linkedBy" = 'none' AND ${inList("userPrincipalName", users.length)} ORDER BY "createdDateTime" DESC LIMIT ${budget}`,
       [tenantRef, ...users],
     );
     budget -= rows.length;
@@ -32,15 +43,22 @@ export async function rejoinSignIns(
       const events = part.map((r) => JSON.parse(r.signIn) as SignInEvent);
       const loaded = await loadSignInContext(direct, { tenantRef, events, cache: options.cache, directorySynced: options.directorySynced });
       const statements: Statement[] = [];
+      const delta = new RollupDelta();
+      const touched = { devices: new Set<string>(), users: new Set<string>() };
       loaded.forEach((item, i) => {
         if (!item.machine) return;
         const row = signInRow(tenantRef, item, evaluateSignIn(item.subject), options.now);
+        const old = rollupRowFrom(part[i]!);
+        delta.add(old, -1);
+        delta.add(row as unknown as RollupRow);
+        for (const key of [deviceKeyOf(old), deviceKeyOf(row as unknown as RollupRow)]) if (key) touched.devices.add(key);
+        if (old.userPrincipalName) touched.users.add(old.userPrincipalName);
         statements.push({
           sql: `UPDATE "SignInEvent" SET "machineDeviceId" = ?, "machineHostname" = ?, "linkedBy" = ?, "cause" = ?, "causeLabel" = ?, "severity" = ?, "findings" = ?, "evaluatedAt" = ? WHERE "id" = ?`,
           params: [row.machineDeviceId, row.machineHostname, row.linkedBy, row.cause, row.causeLabel, row.severity, row.findings, options.now, part[i]!.id],
         });
       });
-      if (statements.length) await direct.batch(statements);
+      if (statements.length) await direct.batch([...statements, ...delta.statements(direct, tenantRef), ...recomputeLatestStatements(tenantRef, touched)]);
       changed += statements.length;
     }
   }

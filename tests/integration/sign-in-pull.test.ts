@@ -70,6 +70,30 @@ async function stored(s: Setup) {
 
 const blocked = (signIns: readonly SimSignIn[]) => signIns.filter((x) => x.conditionalAccessStatus === "failure");
 
+/** The view's counts must equal the rows', counted from scratch. */
+async function expectRollupsMatchRows(s: Setup): Promise<void> {
+  const rows = await db.signInEvent.findMany({ where: { tenantRef: s.tenantRef }, select: { createdDateTime: true, cause: true, causeLabel: true, appDisplayName: true, userPrincipalName: true, machineDeviceId: true, deviceId: true } });
+  const daily = new Map<string, number>();
+  const devices = new Map<string, number>();
+  const users = new Map<string, number>();
+  const later = (map: Map<string, number>, key: string, ms: number) => map.set(key, Math.max(map.get(key) ?? 0, ms));
+  for (const r of rows) {
+    const day = Math.floor(r.createdDateTime.getTime() / 86_400_000) * 86_400_000;
+    const k = `${day}|${r.cause}|${r.causeLabel}|${r.appDisplayName ?? ""}`;
+    daily.set(k, (daily.get(k) ?? 0) + 1);
+    const device = r.machineDeviceId ?? r.deviceId;
+    if (device) later(devices, `${r.cause}|${r.causeLabel}|${device}`, r.createdDateTime.getTime());
+    if (r.userPrincipalName) later(users, `${r.cause}|${r.causeLabel}|${r.userPrincipalName}`, r.createdDateTime.getTime());
+  }
+  const sorted = (m: Map<string, number>) => [...m.entries()].sort();
+  const storedDaily = await db.signInDaily.findMany({ where: { tenantRef: s.tenantRef } });
+  expect(sorted(new Map(storedDaily.map((d) => [`${d.day.getTime()}|${d.cause}|${d.causeLabel}|${d.appDisplayName}`, d.signIns])))).toEqual(sorted(daily));
+  const storedDevices = await db.signInCauseDevice.findMany({ where: { tenantRef: s.tenantRef } });
+  expect(sorted(new Map(storedDevices.map((d) => [`${d.cause}|${d.causeLabel}|${d.deviceId}`, d.lastAt.getTime()])))).toEqual(sorted(devices));
+  const storedUsers = await db.signInCauseUser.findMany({ where: { tenantRef: s.tenantRef } });
+  expect(sorted(new Map(storedUsers.map((u) => [`${u.cause}|${u.causeLabel}|${u.userPrincipalName}`, u.lastAt.getTime()])))).toEqual(sorted(users));
+}
+
 describe("pulling, joining and explaining a tenant's blocked sign-ins", () => {
   let s: Setup;
   let machineOf: Map<string, SimulatedMachine>;
@@ -91,6 +115,7 @@ describe("pulling, joining and explaining a tenant's blocked sign-ins", () => {
     const state = await db.signInPull.findUniqueOrThrow({ where: { tenantRef: s.tenantRef } });
     expect(state).toMatchObject({ status: "ok", message: null, windowFrom: null, resumeLink: null, lastStored: expected.length });
     expect(state.pulledThrough?.toISOString()).toBe(r.window!.to);
+    await expectRollupsMatchRows(s);
   });
 
   it("explains each scenario's sign-ins with its rule, joined with the user's machine", async () => {
@@ -140,6 +165,7 @@ describe("pulling, joining and explaining a tenant's blocked sign-ins", () => {
     expect(Date.parse(r.window!.from)).toBe(before.pulledThrough!.getTime() - 3_600_000);
     expect(r.stored).toBe(1);
     expect(await db.signInEvent.count({ where: { tenantRef: s.tenantRef } })).toBe(blocked(s.signIns).length + 1);
+    await expectRollupsMatchRows(s);
   });
 
   it("drops the sign-ins older than the retention", async () => {
@@ -150,6 +176,7 @@ describe("pulling, joining and explaining a tenant's blocked sign-ins", () => {
     const r = await pull(s, { retentionDays: 2 });
     expect(r.expired).toBe(1);
     expect(await db.signInEvent.count({ where: { tenantRef: s.tenantRef, signInId: old.id } })).toBe(0);
+    await expectRollupsMatchRows(s);
   });
 
   it("waits out 429 with Retry-After and counts the throttled waits", async () => {
@@ -183,10 +210,14 @@ describe("resuming, warnings and late reports", () => {
     const after = await db.signInEvent.findMany({ where: { tenantRef: s.tenantRef, userPrincipalName: { in: users }, deviceId: null, operatingSystem: "Windows10" }, select: { linkedBy: true, cause: true, causeLabel: true } });
     expect(after.every((x) => x.linkedBy === "user-and-time" && x.cause === "ca-device-no-prt")).toBe(true);
     expect(after[0]!.causeLabel).toBe("No PRT: wrong credentials or password not synced");
+    await expectRollupsMatchRows(s);
   });
 
   it("resumes a stopped pull from its last committed page, and stores every sign-in once", async () => {
     await db.signInEvent.deleteMany({ where: { tenantRef: s.tenantRef } });
+    await db.signInDaily.deleteMany({ where: { tenantRef: s.tenantRef } });
+    await db.signInCauseDevice.deleteMany({ where: { tenantRef: s.tenantRef } });
+    await db.signInCauseUser.deleteMany({ where: { tenantRef: s.tenantRef } });
     await db.signInPull.update({ where: { tenantRef: s.tenantRef }, data: { pulledThrough: null } });
     const controller = new AbortController();
     const stopped = await pull(s, { pageSize: 20, signal: controller.signal, onProgress: (p) => p.pages === 2 && controller.abort() });
@@ -200,6 +231,7 @@ describe("resuming, warnings and late reports", () => {
     expect(resumed).toMatchObject({ status: "ok", resumed: true });
     expect(Date.parse(resumed.window!.from)).toBe(state.windowFrom!.getTime());
     expect(await db.signInEvent.count({ where: { tenantRef: s.tenantRef } })).toBe(blocked(s.signIns).length);
+    await expectRollupsMatchRows(s);
   });
 
   it("a tenant without P1/P2, or an app without AuditLog.Read.All: a plain-words warning in the pull and in Test connection; the sync is unaffected", async () => {

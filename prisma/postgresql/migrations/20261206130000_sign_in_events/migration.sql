@@ -29,6 +29,40 @@ CREATE TABLE "SignInEvent" (
 );
 
 -- CreateTable
+CREATE TABLE "SignInDaily" (
+    "tenantRef" TEXT NOT NULL,
+    "day" TIMESTAMP(3) NOT NULL,
+    "cause" TEXT NOT NULL,
+    "causeLabel" TEXT NOT NULL,
+    "appDisplayName" TEXT NOT NULL,
+    "signIns" INTEGER NOT NULL,
+
+    CONSTRAINT "SignInDaily_pkey" PRIMARY KEY ("tenantRef","day","cause","causeLabel","appDisplayName")
+);
+
+-- CreateTable
+CREATE TABLE "SignInCauseDevice" (
+    "tenantRef" TEXT NOT NULL,
+    "cause" TEXT NOT NULL,
+    "causeLabel" TEXT NOT NULL,
+    "deviceId" TEXT NOT NULL,
+    "lastAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "SignInCauseDevice_pkey" PRIMARY KEY ("tenantRef","cause","causeLabel","deviceId")
+);
+
+-- CreateTable
+CREATE TABLE "SignInCauseUser" (
+    "tenantRef" TEXT NOT NULL,
+    "cause" TEXT NOT NULL,
+    "causeLabel" TEXT NOT NULL,
+    "userPrincipalName" TEXT NOT NULL,
+    "lastAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "SignInCauseUser_pkey" PRIMARY KEY ("tenantRef","cause","causeLabel","userPrincipalName")
+);
+
+-- CreateTable
 CREATE TABLE "SignInPull" (
     "tenantRef" TEXT NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'never',
@@ -92,6 +126,12 @@ CREATE INDEX "SignInEvent_tenantRef_appDisplayName_createdDateTime_idx" ON "Sign
 CREATE UNIQUE INDEX "SignInEvent_tenantRef_signInId_key" ON "SignInEvent"("tenantRef", "signInId");
 
 -- CreateIndex
+CREATE INDEX "SignInCauseDevice_tenantRef_lastAt_idx" ON "SignInCauseDevice"("tenantRef", "lastAt");
+
+-- CreateIndex
+CREATE INDEX "SignInCauseUser_tenantRef_lastAt_idx" ON "SignInCauseUser"("tenantRef", "lastAt");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "ReportUser_reportRef_key" ON "ReportUser"("reportRef");
 
 -- CreateIndex
@@ -99,6 +139,15 @@ CREATE INDEX "ReportUser_tenantRef_userPrincipalName_capturedAt_idx" ON "ReportU
 
 -- AddForeignKey
 ALTER TABLE "SignInEvent" ADD CONSTRAINT "SignInEvent_tenantRef_fkey" FOREIGN KEY ("tenantRef") REFERENCES "Tenant"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "SignInDaily" ADD CONSTRAINT "SignInDaily_tenantRef_fkey" FOREIGN KEY ("tenantRef") REFERENCES "Tenant"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "SignInCauseDevice" ADD CONSTRAINT "SignInCauseDevice_tenantRef_fkey" FOREIGN KEY ("tenantRef") REFERENCES "Tenant"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "SignInCauseUser" ADD CONSTRAINT "SignInCauseUser_tenantRef_fkey" FOREIGN KEY ("tenantRef") REFERENCES "Tenant"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "SignInPull" ADD CONSTRAINT "SignInPull_tenantRef_fkey" FOREIGN KEY ("tenantRef") REFERENCES "Tenant"("id") ON DELETE CASCADE ON UPDATE CASCADE;

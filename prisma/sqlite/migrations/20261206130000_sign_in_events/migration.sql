@@ -28,6 +28,43 @@ CREATE TABLE "SignInEvent" (
 );
 
 -- CreateTable
+CREATE TABLE "SignInDaily" (
+    "tenantRef" TEXT NOT NULL,
+    "day" DATETIME NOT NULL,
+    "cause" TEXT NOT NULL,
+    "causeLabel" TEXT NOT NULL,
+    "appDisplayName" TEXT NOT NULL,
+    "signIns" INTEGER NOT NULL,
+
+    PRIMARY KEY ("tenantRef", "day", "cause", "causeLabel", "appDisplayName"),
+    CONSTRAINT "SignInDaily_tenantRef_fkey" FOREIGN KEY ("tenantRef") REFERENCES "Tenant" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "SignInCauseDevice" (
+    "tenantRef" TEXT NOT NULL,
+    "cause" TEXT NOT NULL,
+    "causeLabel" TEXT NOT NULL,
+    "deviceId" TEXT NOT NULL,
+    "lastAt" DATETIME NOT NULL,
+
+    PRIMARY KEY ("tenantRef", "cause", "causeLabel", "deviceId"),
+    CONSTRAINT "SignInCauseDevice_tenantRef_fkey" FOREIGN KEY ("tenantRef") REFERENCES "Tenant" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "SignInCauseUser" (
+    "tenantRef" TEXT NOT NULL,
+    "cause" TEXT NOT NULL,
+    "causeLabel" TEXT NOT NULL,
+    "userPrincipalName" TEXT NOT NULL,
+    "lastAt" DATETIME NOT NULL,
+
+    PRIMARY KEY ("tenantRef", "cause", "causeLabel", "userPrincipalName"),
+    CONSTRAINT "SignInCauseUser_tenantRef_fkey" FOREIGN KEY ("tenantRef") REFERENCES "Tenant" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
 CREATE TABLE "SignInPull" (
     "tenantRef" TEXT NOT NULL PRIMARY KEY,
     "status" TEXT NOT NULL DEFAULT 'never',
@@ -85,6 +122,12 @@ CREATE INDEX "SignInEvent_tenantRef_appDisplayName_createdDateTime_idx" ON "Sign
 
 -- CreateIndex
 CREATE UNIQUE INDEX "SignInEvent_tenantRef_signInId_key" ON "SignInEvent"("tenantRef", "signInId");
+
+-- CreateIndex
+CREATE INDEX "SignInCauseDevice_tenantRef_lastAt_idx" ON "SignInCauseDevice"("tenantRef", "lastAt");
+
+-- CreateIndex
+CREATE INDEX "SignInCauseUser_tenantRef_lastAt_idx" ON "SignInCauseUser"("tenantRef", "lastAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "ReportUser_reportRef_key" ON "ReportUser"("reportRef");
