@@ -30,6 +30,8 @@ const ConfigSchema = z.object({
   JOINSCOPE_INGEST_BYTES_PER_MINUTE: z.coerce.number().int().min(4096).default(32 * 1024 * 1024),
   /** Minutes between scheduled delta syncs; 0 turns the scheduler off. */
   JOINSCOPE_SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(15),
+  /** Blocked sign-ins kept (and pulled on a first run), in days: the sign-in log's own 30 by default. */
+  JOINSCOPE_SIGNIN_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Tolerance between DeviceCertificateValidity start and registrationDateTime (docs/domain.md, *Certificates*). */
   JOINSCOPE_CERT_REGISTRATION_TOLERANCE_MINUTES: z.coerce.number().int().min(1).default(60),
   /** Session cookie lifetime for dashboard admins. */

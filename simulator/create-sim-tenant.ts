@@ -5,16 +5,24 @@
 import { createPrng, hashSeed } from "./prng";
 import { generateTenant, type GenerateTenantOptions } from "./generate-tenant";
 import type { LoadedTenant } from "./load-tenant-from-file";
+import { generateSignIns, type GenerateSignInsOptions } from "./sign-ins/generate-sign-ins";
 import type { SimTenant } from "./server";
 import type { GeneratedTenant } from "./types";
 
-export const DEFAULT_PERMISSIONS = ["Device.Read.All", "BitlockerKey.ReadBasic.All", "DeviceLocalCredential.ReadBasic.All"];
+export const DEFAULT_PERMISSIONS = ["Device.Read.All", "BitlockerKey.ReadBasic.All", "DeviceLocalCredential.ReadBasic.All", "AuditLog.Read.All"];
 
 export interface CreateSimTenantOptions extends Partial<GenerateTenantOptions> {
   seed: number;
   /** Use these devices (an admin export) instead of generating them. */
   loaded?: LoadedTenant;
   permissions?: string[];
+  /**
+   * The sign-in log to serve for a generated tenant (simulator/sign-ins/generate-sign-ins.ts), over the 7 days before
+   * `now` by default; false for none (a large device-only tenant).
+   */
+  signIns?: false | Omit<GenerateSignInsOptions, "seed" | "now">;
+  /** Microsoft Entra ID P1/P2: without it the sign-in log answers 403. Default true. */
+  premium?: boolean;
 }
 
 export function createSimTenant(options: CreateSimTenantOptions): { tenant: SimTenant; generated: GeneratedTenant | null } {
@@ -42,6 +50,7 @@ export function createSimTenant(options: CreateSimTenantOptions): { tenant: SimT
     };
   }
   const generated = generateTenant({ deviceCount: 200, ...options, seed: options.seed });
+  const signIns = options.signIns === false ? [] : generateSignIns(generated, { ...options.signIns, seed: options.seed, ...(options.now ? { now: options.now } : {}) });
   return {
     tenant: {
       tenantId: generated.tenantId,
@@ -53,6 +62,8 @@ export function createSimTenant(options: CreateSimTenantOptions): { tenant: SimT
       deletedDevices: generated.deletedDevices,
       bitlockerKeys: generated.bitlockerKeys,
       lapsCredentials: generated.lapsCredentials,
+      signIns,
+      ...(options.premium !== undefined ? { premium: options.premium } : {}),
     },
     generated,
   };

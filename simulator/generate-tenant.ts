@@ -16,6 +16,7 @@ import {
   type GraphDevice,
   type Scenario,
   type SimulatedEvent,
+  type SimulatedMachine,
   type SimulatedReport,
   type TrustType,
 } from "./types";
@@ -200,11 +201,31 @@ export function generateTenant(options: GenerateTenantOptions): GeneratedTenant 
   const reports: SimulatedReport[] = [];
   const bitlockerKeys: BitlockerRecoveryKeyInfo[] = [];
   const lapsCredentials: DeviceLocalCredentialInfo[] = [];
+  const machines: SimulatedMachine[] = [];
+  /** 20 first names × 20 last names repeat in a large tenant: the second Adele Vance is adele.vance2 (no random draw, so smaller tenants are unchanged). */
+  const usersSeen = new Map<string, number>();
 
   const scenarios = pickScenarios(prng, options.deviceCount, distribution);
   scenarios.forEach((scenario, index) => {
     const m = createMachine(prng, names, scenario, index, nowMs, syncScope.includeDns, corpOu);
+    const seen = (usersSeen.get(m.user.upn) ?? 0) + 1;
+    usersSeen.set(m.user.upn, seen);
+    if (seen > 1) m.user = { ...m.user, sam: `${m.user.sam}${seen}`, upn: m.user.upn.replace("@", `${seen}@`) };
     const result = buildScenario(prng, names, m, nowMs, sidBase);
+    const own = result.devices[0] ?? result.deleted[0] ?? null;
+    machines.push({
+      hostname: m.hostname,
+      scenario,
+      windows: m.windows,
+      userPrincipalName: m.user.upn,
+      userDisplayName: `${m.user.first} ${m.user.last}`,
+      deviceId: m.deviceId,
+      trustType: m.trustType,
+      operatingSystem: m.operatingSystem,
+      isCompliant: own?.isCompliant ?? null,
+      isManaged: own?.isManaged ?? null,
+      leftoverDeviceId: scenario === "duplicate-device" ? (result.devices.find((d) => d.trustType === "Workplace")?.deviceId ?? null) : null,
+    });
     devices.push(...result.devices);
     deletedDevices.push(...result.deleted);
     const keyHolders = [...result.devices, ...result.deleted].filter((d) => d.trustType === "AzureAd" || d.trustType === "ServerAd");
@@ -235,7 +256,7 @@ export function generateTenant(options: GenerateTenantOptions): GeneratedTenant 
     }
   });
 
-  return { tenantId, tenantName: names.tenantName, devices, deletedDevices, reports, bitlockerKeys, lapsCredentials, syncScope };
+  return { tenantId, tenantName: names.tenantName, devices, deletedDevices, reports, bitlockerKeys, lapsCredentials, syncScope, machines };
 }
 
 function createMachine(prng: Prng, names: TenantNames, scenario: Scenario, index: number, nowMs: number, includeDns: string[], corpOu: string): Machine {

@@ -17,6 +17,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { ensureSimulatorCertificates, type SimulatorCertificates } from "./certificates";
 import type { DeviceStore } from "./device-store";
 import { createFaultQueue, faultError, type FaultKind, type FaultSpec } from "./faults/fault-injection";
+import { createRequestWindow, type RequestWindowLimit } from "./faults/request-window";
 import { createThrottlingBudget, type RuBudget } from "./faults/throttling-budget";
 import { routeGraph } from "./graph/graph-routes";
 import type { GraphServices } from "./graph/graph-services";
@@ -28,12 +29,15 @@ import { createAccessTokens, GRAPH_RESOURCE } from "./login/access-tokens";
 import { routeLogin } from "./login/login-routes";
 import type { LoginServices } from "./login/login-services";
 import { appendRequestLog, type RequestLogEntry } from "./request-log";
+import type { SignInLog } from "./sign-ins/sign-in-log";
 import { createTenantDirectory, type SimTenant } from "./tenant-directory";
 
 export type { DeviceStore } from "./device-store";
 export type { FaultKind, FaultSpec } from "./faults/fault-injection";
 export type { RuBudget } from "./faults/throttling-budget";
 export type { RequestLogEntry } from "./request-log";
+export type { SignInLog } from "./sign-ins/sign-in-log";
+export type { SimSignIn } from "./sign-ins/sim-sign-in";
 export type { SimApp, SimTenant } from "./tenant-directory";
 
 export interface StartSimulatorOptions {
@@ -71,6 +75,13 @@ export interface StartSimulatorOptions {
   certificates?: SimulatorCertificates;
   /** Clock, for expiry tests. Default Date.now. */
   now?: () => number;
+  /**
+   * Requests per window per app and tenant on `/auditLogs/signIns`, then 429 + Retry-After. Default Graph's five per
+   * 10 seconds; null turns it off (the bench).
+   */
+  reportsThrottle?: RequestWindowLimit | null;
+  /** Added to every `/auditLogs/signIns` answer (the sign-in log answers slowly). Default 0. */
+  signInLatencyMs?: number;
 }
 
 export interface TenantSummary {
@@ -96,7 +107,14 @@ export interface SimulatorHandle {
   caPath: string;
   tenants: TenantSummary[];
   /** Mutable directory state: change devices between syncs to drive delta. */
-  state: { tenant(tenantId: string): DeviceStore; tenants: DeviceStore[] };
+  state: {
+    tenant(tenantId: string): DeviceStore;
+    tenants: DeviceStore[];
+    /** The tenant's sign-in log: add events between pulls. */
+    signIns(tenantId: string): SignInLog;
+  };
+  /** The tenant gains or loses Microsoft Entra ID P1/P2: without it `/auditLogs/signIns` answers 403. */
+  setPremium(tenantId: string, premium: boolean): void;
   injectFault(fault: FaultSpec): void;
   clearFaults(): void;
   /** Every delta token issued so far answers 400 syncStateNotFound (expired sync state). */
@@ -141,6 +159,8 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
     pageTokenLifetimeMs: options.pageTokenLifetimeMs ?? 3600 * 1000,
     deltaTokenLifetimeMs: options.deltaTokenLifetimeMs ?? 7 * 24 * 3600 * 1000,
     lenientDelta: options.lenientDelta ?? false,
+    reportsThrottle: createRequestWindow({ limit: options.reportsThrottle === undefined ? { requests: 5, windowSeconds: 10 } : options.reportsThrottle, now }),
+    signInLatencyMs: options.signInLatencyMs ?? 0,
   };
   const faults = createFaultQueue(options.faults ?? []);
   const requestLog: RequestLogEntry[] = [];
@@ -149,6 +169,7 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
   const route = async (ctx: RequestContext) => {
     const method = ctx.req.method ?? "GET";
     const path = ctx.url.pathname.replace(/\/+$/, "") || "/";
+    if (graph.signInLatencyMs > 0 && path.endsWith("/auditLogs/signIns")) await sleep(graph.signInLatencyMs);
     const answer = (await routeLogin(login, ctx, method, path)) ?? routeGraph(graph, ctx, method, path);
     if (answer) return answer;
     throw new HttpError(404, { error: { code: "NotFound", message: `No simulator route for ${method} ${path}` } });
@@ -273,6 +294,16 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
       get tenants() {
         return directory.all().map((t) => t.store);
       },
+      signIns: (tenantId) => {
+        const t = directory.get(tenantId);
+        if (!t) throw new Error(`unknown simulated tenant ${tenantId}`);
+        return t.signInLog;
+      },
+    },
+    setPremium: (tenantId, premium) => {
+      const t = directory.get(tenantId);
+      if (!t) throw new Error(`unknown simulated tenant ${tenantId}`);
+      t.premium = premium;
     },
     injectFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),

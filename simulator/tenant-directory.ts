@@ -5,6 +5,8 @@
 import { X509Certificate } from "node:crypto";
 import { DeviceStore, type DeltaRef } from "./device-store";
 import { createPrng, type Prng } from "./prng";
+import { SignInLog } from "./sign-ins/sign-in-log";
+import type { SimSignIn } from "./sign-ins/sim-sign-in";
 import type { BitlockerRecoveryKeyInfo, DeviceLocalCredentialInfo, GraphDevice } from "./types";
 
 export interface SimApp {
@@ -34,6 +36,13 @@ export interface SimTenant {
   deletedDevices?: readonly GraphDevice[];
   bitlockerKeys?: readonly BitlockerRecoveryKeyInfo[];
   lapsCredentials?: readonly DeviceLocalCredentialInfo[];
+  /** The sign-in log `/auditLogs/signIns` serves, any order (simulator/sign-ins/generate-sign-ins.ts makes one). */
+  signIns?: readonly SimSignIn[];
+  /**
+   * The tenant holds Microsoft Entra ID P1 or P2, which the sign-in log's API requires
+   * (https://learn.microsoft.com/graph/api/resources/signin). Default true; false answers 403 as Graph does.
+   */
+  premium?: boolean;
 }
 
 /** A registered certificate with the thumbprints a client assertion's `x5t` / `x5t#S256` header names. */
@@ -69,6 +78,8 @@ export interface TenantRuntime {
   /** Seeded choices of the strict delta (duplicates, replays), so a test run is reproducible. */
   prng: Prng;
   filteredSnapshots: Map<string, readonly GraphDevice[]>;
+  signInLog: SignInLog;
+  premium: boolean;
 }
 
 function buildTenantRuntime(t: SimTenant, seed: number): TenantRuntime {
@@ -107,6 +118,8 @@ function buildTenantRuntime(t: SimTenant, seed: number): TenantRuntime {
     deltaSessions: new Map(),
     prng: createPrng(seed),
     filteredSnapshots: new Map(),
+    signInLog: new SignInLog(t.signIns ?? []),
+    premium: t.premium ?? true,
   };
 }
 

@@ -124,6 +124,27 @@ export interface SimulatedSyncScope {
   excludeDns: string[];
 }
 
+/**
+ * One machine as the sign-in generator needs it (simulator/sign-ins/generate-sign-ins.ts): its user, the device it
+ * presents, and its scenario, which decides whether it can present it.
+ */
+export interface SimulatedMachine {
+  hostname: string;
+  scenario: Scenario;
+  /** A Windows PC (false: a phone or Mac registered by its user). */
+  windows: boolean;
+  userPrincipalName: string;
+  userDisplayName: string;
+  /** The device object's deviceId (the registration dsregcmd prints), also for an object since deleted. */
+  deviceId: string;
+  trustType: TrustType;
+  operatingSystem: string;
+  isCompliant: boolean | null;
+  isManaged: boolean | null;
+  /** duplicate-device: the Workplace registration left from before the hybrid join, which browsers present. */
+  leftoverDeviceId: string | null;
+}
+
 export interface GeneratedTenant {
   tenantId: string;
   tenantName: string;
@@ -134,4 +155,6 @@ export interface GeneratedTenant {
   bitlockerKeys: BitlockerRecoveryKeyInfo[];
   lapsCredentials: DeviceLocalCredentialInfo[];
   syncScope: SimulatedSyncScope;
+  /** Every machine, in generation order (also those without a report). */
+  machines: SimulatedMachine[];
 }

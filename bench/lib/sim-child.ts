@@ -8,7 +8,7 @@ import { createSimTenant } from "@/simulator/create-sim-tenant";
 import { startSimulator } from "@/simulator/server";
 
 const { values } = parseArgs({ options: { devices: { type: "string", default: "100000" }, latency: { type: "string", default: "20" }, seed: { type: "string", default: "77" } } });
-const { tenant } = createSimTenant({ seed: Number(values.seed), deviceCount: Number(values.devices), includeReports: false, now: new Date() });
+const { tenant } = createSimTenant({ seed: Number(values.seed), deviceCount: Number(values.devices), includeReports: false, signIns: false, now: new Date() });
 const sim = await startSimulator({ tenants: [tenant], latencyMs: Number(values.latency) });
 console.log(JSON.stringify({ ready: true, tenantId: tenant.tenantId, clientId: tenant.clientId, clientSecret: tenant.clientSecret, authorityHost: sim.authorityHost, graphBaseUrl: sim.graphBaseUrl, caPath: sim.caPath, devices: tenant.devices.length }));
 

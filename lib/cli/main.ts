@@ -9,6 +9,8 @@ import { ADMIN_USAGE, runAdminCommand } from "./commands/admin-command";
 import { AGENTS_USAGE, runAgentsCommand } from "./commands/agents-command";
 import { DIAGNOSE_USAGE, runDiagnoseCommand } from "./commands/diagnose-command";
 import { PARSE_USAGE, runParseCommand } from "./commands/parse-command";
+import { runSigninDiagnoseCommand, SIGNIN_DIAGNOSE_USAGE } from "./commands/signin-diagnose-command";
+import { runSigninsCommand, SIGNINS_USAGE } from "./commands/signins-command";
 import { runTenantCommand, TENANT_USAGE } from "./commands/tenant-command";
 import { runSyncCommand, SYNC_USAGE } from "./commands/sync-command";
 import { runTokenCommand, TOKEN_USAGE } from "./commands/token-command";
@@ -21,11 +23,13 @@ const USAGE = `JoinScope: why Entra ID calls a Windows device unregistered.
 Usage:
   ${PARSE_USAGE}
   ${DIAGNOSE_USAGE}
+  ${SIGNIN_DIAGNOSE_USAGE}
   ${TENANT_USAGE.split("\n").join("\n  ")}
   ${TOKEN_USAGE.split("\n").join("\n  ")}
   ${AGENTS_USAGE.split("\n").join("\n  ")}
   ${ADMIN_USAGE.split("\n").join("\n  ")}
   ${SYNC_USAGE}
+  ${SIGNINS_USAGE}
   ${SIMULATE_USAGE}
   ${MIGRATE_USAGE}
 `;
@@ -38,11 +42,13 @@ interface Verb {
 const VERBS: Record<string, Verb> = {
   parse: { usage: PARSE_USAGE, run: runParseCommand },
   diagnose: { usage: DIAGNOSE_USAGE, run: runDiagnoseCommand },
+  "signin-diagnose": { usage: SIGNIN_DIAGNOSE_USAGE, run: runSigninDiagnoseCommand },
   tenant: { usage: TENANT_USAGE, run: runTenantCommand },
   token: { usage: TOKEN_USAGE, run: runTokenCommand },
   agents: { usage: AGENTS_USAGE, run: runAgentsCommand },
   admin: { usage: ADMIN_USAGE, run: runAdminCommand },
   sync: { usage: SYNC_USAGE, run: runSyncCommand },
+  signins: { usage: SIGNINS_USAGE, run: runSigninsCommand },
   simulate: {
     usage: SIMULATE_USAGE,
     run: async (args) => {

@@ -16,6 +16,11 @@ export interface ResilienceStats {
 export interface ResilienceOptions {
   /** Requests per second per tenant. Device list/delta with $select costs 1 RU: 20/s is ~6% of a small tenant's 3,500 RU per 10 s. */
   requestsPerSecond?: number;
+  /**
+   * A request budget counted over a longer window instead (the sign-in log's five requests per 10 seconds per app and
+   * tenant, lib/signins/sign-in-requests.ts); overrides requestsPerSecond.
+   */
+  requestWindow?: { requests: number; seconds: number };
   maxRetries?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
@@ -27,11 +32,11 @@ export interface ResilienceOptions {
 
 const budgets = new Map<string, RateLimiterQueue>();
 
-function budgetFor(key: string, perSecond: number): RateLimiterQueue {
-  const id = `${key}|${perSecond}`;
+function budgetFor(key: string, points: number, seconds: number): RateLimiterQueue {
+  const id = `${key}|${points}/${seconds}`;
   let queue = budgets.get(id);
   if (!queue) {
-    queue = new RateLimiterQueue(new RateLimiterMemory({ points: perSecond, duration: 1 }), { maxQueueSize: 10_000 });
+    queue = new RateLimiterQueue(new RateLimiterMemory({ points, duration: seconds }), { maxQueueSize: 10_000 });
     budgets.set(id, queue);
   }
   return queue;
@@ -43,7 +48,8 @@ const RETRYABLE_ERRORS = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|UND_ERR_SOCKET
 export class ResilienceMiddleware implements Middleware {
   private next: Middleware | undefined;
   readonly stats: ResilienceStats = { requests: 0, retries: 0, throttledWaits: 0, throttledMs: 0 };
-  private readonly options: Required<ResilienceOptions>;
+  private readonly options: Required<Omit<ResilienceOptions, "requestWindow">>;
+  private readonly window: { requests: number; seconds: number };
 
   constructor(
     private readonly budgetKey: string,
@@ -58,6 +64,7 @@ export class ResilienceMiddleware implements Middleware {
       sleep: options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
       random: options.random ?? Math.random,
     };
+    this.window = options.requestWindow ?? { requests: this.options.requestsPerSecond, seconds: 1 };
   }
 
   setNext(next: Middleware): void {
@@ -67,7 +74,7 @@ export class ResilienceMiddleware implements Middleware {
   async execute(context: Context): Promise<void> {
     if (!this.next) throw new Error("ResilienceMiddleware needs a next middleware");
     for (let attempt = 0; ; attempt++) {
-      await budgetFor(this.budgetKey, this.options.requestsPerSecond).removeTokens(1);
+      await budgetFor(this.budgetKey, this.window.requests, this.window.seconds).removeTokens(1);
       this.stats.requests++;
       let failure: unknown = null;
       try {

@@ -5,6 +5,7 @@ import { log } from "@/lib/http/logger";
 import { tenantsDueForFullEvaluation } from "@/lib/findings/full-evaluation-due";
 import { reevaluateAllFindingsIfDue } from "@/lib/findings/reevaluate-findings";
 import { rebuildStaleDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";
+import { pullSignInsAfterSync } from "@/lib/signins/pull-after-sync";
 import { runSync } from "./run-sync";
 
 const TICK_MS = 60_000;
@@ -40,6 +41,8 @@ export async function syncDueTenants(now = new Date()): Promise<void> {
       if (outcome.ok) {
         const r = outcome.run;
         log("info", "sync finished", { tenant: t.name, mode: r.mode, pages: r.pages, added: r.added, changed: r.changed, deleted: r.deleted, ms: r.elapsedMs });
+        // Blocked sign-ins are joined with the directory just synced; a missing licence or permission is only a warning.
+        await pullSignInsAfterSync(db, t.id);
       } else if (outcome.error.code !== "already-running") {
         log("warn", "sync failed", { tenant: t.name, code: outcome.error.code, message: outcome.error.message });
         // Record the attempt so a broken tenant is retried at the next interval, not every minute.

@@ -4,6 +4,9 @@ import { createGraphClient, type GraphClient, type GraphFailure } from "@/lib/gr
 import { BitlockerKeysPageSchema, DeltaPageSchema, DevicePageSchema, LapsPageSchema } from "@/lib/graph/graph-schemas";
 import { acquireGraphToken } from "@/lib/graph/msal-client";
 import { BITLOCKER_KEYS_REQUEST, DELTA_LATEST_REQUEST, devicesFirstPageRequest, LAPS_CREDENTIALS_REQUEST } from "@/lib/graph/sync-requests";
+import { describePullFailure } from "@/lib/signins/describe-pull-failure";
+import { SignInPageSchema } from "@/lib/signins/graph-sign-in-schema";
+import { SIGN_IN_PROBE_REQUEST } from "@/lib/signins/sign-in-requests";
 import { loadTenantApp } from "./load-tenant-app";
 
 export interface ConnectionCheck {
@@ -66,5 +69,12 @@ export async function testTenantConnection(db: Db, options: { tenantRef: string;
   };
   await optional("BitlockerKey.ReadBasic.All", BITLOCKER_KEYS_REQUEST, BitlockerKeysPageSchema, "BitLocker recovery key");
   await optional("DeviceLocalCredential.ReadBasic.All", LAPS_CREDENTIALS_REQUEST, LapsPageSchema, "LAPS password");
+  // Optional as well: the sign-in log (Entra ID P1/P2 and AuditLog.Read.All) explains blocked sign-ins.
+  const signIns = await graph.get(SIGN_IN_PROBE_REQUEST, SignInPageSchema);
+  checks.push(
+    signIns.ok
+      ? { name: "AuditLog.Read.All", status: "ok", message: "The sign-in log can be read: blocked sign-ins are explained on the Sign-ins page" }
+      : { name: "AuditLog.Read.All", status: "warning", message: describePullFailure(signIns.error).message },
+  );
   return { ok: true, checks };
 }

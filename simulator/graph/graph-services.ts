@@ -1,3 +1,4 @@
+import type { RequestWindow } from "../faults/request-window";
 import type { ThrottlingBudget } from "../faults/throttling-budget";
 import type { AccessTokens } from "../login/access-tokens";
 import type { TenantDirectory } from "../tenant-directory";
@@ -20,4 +21,8 @@ export interface GraphServices {
   deltaTokenLifetimeMs: number;
   /** Whole objects with nulls in delta instead of Graph's partial ones (StartSimulatorOptions.lenientDelta). */
   lenientDelta: boolean;
+  /** Requests per window per app and tenant on the identity and access reports (`/auditLogs/signIns`). */
+  reportsThrottle: RequestWindow;
+  /** Added to every `/auditLogs/signIns` answer: the sign-in log is a slow API. */
+  signInLatencyMs: number;
 }

@@ -5,3 +5,5 @@
 export const READ_DEVICES = ["Device.Read.All", "Device.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"];
 export const READ_BITLOCKER_BASIC = ["BitlockerKey.ReadBasic.All", "BitlockerKey.Read.All"];
 export const READ_LAPS_BASIC = ["DeviceLocalCredential.ReadBasic.All", "DeviceLocalCredential.Read.All"];
+/** `GET /auditLogs/signIns`: AuditLog.Read.All (https://learn.microsoft.com/graph/api/signin-list#permissions). */
+export const READ_AUDIT_LOG = ["AuditLog.Read.All"];
