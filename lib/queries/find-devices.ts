@@ -62,7 +62,7 @@ export function deviceOrdering(sort: DeviceSort, dir: Direction): Ordering {
 }
 
 /** The same order as one ORDER BY, for a page reached by number instead of from a neighbour (an OFFSET). */
-function orderBySql(sort: DeviceSort, dir: Direction): string {
+export function orderBySql(sort: DeviceSort, dir: Direction): string {
   const d = dir === "asc" ? "ASC" : "DESC";
   switch (sort) {
     case "name":
@@ -145,8 +145,8 @@ function filterIndex(params: DeviceListParams): string | undefined {
   return undefined;
 }
 
-/** The filters of the Devices list as SQL over DeviceSummary (tenant first: every index starts with it). */
-function deviceFilter(tenantRef: string, params: DeviceListParams): { sql: string; params: unknown[] } {
+/** The filters of the Devices list as SQL over DeviceSummary (tenant first: every index starts with it); the page and its exports share it. */
+export function deviceFilter(tenantRef: string, params: DeviceListParams): { sql: string; params: unknown[] } {
   const conditions = [`"tenantRef" = ?`];
   const values: unknown[] = [tenantRef];
   const q = params.q.trim().toLowerCase();
