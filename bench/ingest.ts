@@ -1,7 +1,10 @@
 /**
- * Report ingestion through the HTTP API of a production build on SQLite.
+ * Report ingestion through the HTTP API of a production build, on SQLite or PostgreSQL.
  *
- *   npm run bench:ingest [-- --reports 20000 --clients 8]
+ *   npm run bench:ingest [-- --reports 20000 --clients 8 --db sqlite|postgresql|both]
+ *
+ * With --db postgresql each of its two databases (API, floor) is one of its own on TEST_POSTGRES_URL's server,
+ * dropped afterwards.
  *
  * Uploads N distinct reports (every fixture build and the simulator's states, each with events) with C
  * concurrent clients, and prints reports/s and p95 latency next to the floor measured in the same run:
@@ -19,9 +22,11 @@ import { parseDsregcmd } from "@/lib/reports/parse-dsregcmd";
 import { evaluateReportRules } from "@/lib/rules/evaluate-report-rules";
 import { generateTenant } from "@/simulator/generate-tenant";
 import { createTenant } from "@/lib/tenants/create-tenant";
-import { ensureBuild, freshDatabase, percentile, processCpuSeconds, startServer } from "./lib/server";
+import { createBenchDatabase, databaseLabel, dropBenchDatabase, parseDbOption, runPerDatabase } from "./lib/bench-database";
+import { ensureBuild, percentile, processCpuSeconds, startServer } from "./lib/server";
 
-const { values } = parseArgs({ options: { reports: { type: "string", default: "20000" }, clients: { type: "string", default: "8" } } });
+const { values } = parseArgs({ options: { reports: { type: "string", default: "20000" }, clients: { type: "string", default: "8" }, db: { type: "string", default: "sqlite" } } });
+const kind = runPerDatabase(parseDbOption(values.db), import.meta.filename);
 const N = Number(values.reports);
 const CLIENTS = Number(values.clients);
 const TENANT_ID = "aaaabbbb-0000-cccc-1111-dddd2222eeee";
@@ -65,8 +70,7 @@ async function seed(url: string) {
 
 // --- the measured path: HTTP → zod → parse → rules → one transaction ----------------------------------------
 ensureBuild();
-const apiUrl = "file:./data/bench/ingest-api.db";
-freshDatabase(apiUrl);
+const apiUrl = await createBenchDatabase(kind, "ingest_api");
 const api = await seed(apiUrl);
 await api.db.$disconnect();
 const server = await startServer({ databaseUrl: apiUrl, port: 3211, env: { JOINSCOPE_INGEST_RATE_LIMIT: "1000000" } });
@@ -118,8 +122,7 @@ const clientCpuMsPerReport = (clientCpu.user + clientCpu.system) / 1000 / N;
 await server.stop();
 
 // --- the floor: the same rows, inserted through Prisma, no parsing, no HTTP ----------------------------------
-const floorUrl = "file:./data/bench/ingest-floor.db";
-freshDatabase(floorUrl);
+const floorUrl = await createBenchDatabase(kind, "ingest_floor");
 const floor = await seed(floorUrl);
 const tokenRow = await floor.db.agentToken.findFirstOrThrow({ select: { id: true } });
 const rows = uploads.map((body) => {
@@ -183,6 +186,9 @@ const verify = createDb(apiUrl);
 const stored = await verify.deviceReport.count({ where: { hostname: { startsWith: "BENCH-" } } });
 await verify.$disconnect();
 await floor.db.$disconnect();
+const label = await databaseLabel(kind);
+await dropBenchDatabase(apiUrl);
+await dropBenchDatabase(floorUrl);
 
 const apiRate = N / apiSeconds;
 const floorRate = N / floorSeconds;
@@ -190,7 +196,7 @@ const ratio = floorRate / apiRate;
 const p95 = percentile(latencies, 95);
 const ok = apiRate >= 1000 && ratio <= 3 && stored === N && (statuses.get(201) ?? 0) === N;
 console.log(`
-bench:ingest  ${N} reports (${megabytes.toFixed(1)} MB of JSON), ${CLIENTS} clients, SQLite, production build
+bench:ingest  ${N} reports (${megabytes.toFixed(1)} MB of JSON), ${CLIENTS} clients, ${label}, production build
   path                         reports/s   p50 ms   p95 ms
   HTTP API (measured)          ${apiRate.toFixed(0).padStart(9)}   ${percentile(latencies, 50).toFixed(1).padStart(6)}   ${p95.toFixed(1).padStart(6)}   CPU per report: server ${serverCpuMsPerReport.toFixed(2)} ms, clients ${clientCpuMsPerReport.toFixed(2)} ms
   floor: Prisma inserts only   ${floorRate.toFixed(0).padStart(9)}

@@ -2,60 +2,25 @@
  * Rule evaluation over a tenant of N devices (default 100,000) that all report, from a cold start and
  * incrementally after 1% of the devices changed.
  *
- *   npm run bench:rules [-- --devices 100000]
+ *   npm run bench:rules [-- --devices 100000 --db sqlite|postgresql|both]
  *
- * Setup (not timed) writes the simulator's devices and one report per device straight into a fresh SQLite
- * database (bench/lib/tenant-data.ts), then builds their device summaries once. Each measured step runs in a fresh process: the floor (reading the same rows through the same
+ * Setup (not timed) writes the simulator's devices and one report per device straight into a fresh database (SQLite,
+ * or with --db postgresql a PostgreSQL database of its own, dropped afterwards; bench/lib/tenant-data.ts), then builds their device summaries once. Each measured step runs in a fresh process: the floor (reading the same rows through the same
  * loader, no rules, no writes; run before and after the full pass, and their mean taken), the full pass (rules + findings lifecycle writes), and the incremental pass.
  * Targets: full within 2× of the floor and under 10 s; incremental under 1 s. Exits 1 on a miss.
  */
 import { spawnSync } from "node:child_process";
-import { randomUUID } from "node:crypto";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { BENCH_TENANT_ID, benchTenantDevices } from "./lib/tenant-data";
-import { freshDatabase, ROOT } from "./lib/server";
+import { createBenchDatabase, databaseLabel, dropBenchDatabase, parseDbOption, runPerDatabase } from "./lib/bench-database";
+import { ROOT } from "./lib/server";
 
-const { values } = parseArgs({ options: { devices: { type: "string", default: "100000" } } });
+const { values } = parseArgs({ options: { devices: { type: "string", default: "100000" }, db: { type: "string", default: "sqlite" } } });
+const kind = runPerDatabase(parseDbOption(values.db), import.meta.filename);
 const N = Number(values.devices);
-const dbUrl = "file:./data/bench/rules.db";
-const now = new Date();
 
-console.error(`bench:rules: generating ${N} devices and their reports…`);
-freshDatabase(dbUrl);
-const Database = createRequire(import.meta.url)("better-sqlite3");
-const sqlite = new Database(join(ROOT, dbUrl.slice(5)));
-const ts = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString().replace("Z", "+00:00") : null);
-const bool = (b: boolean | null | undefined) => (b === null || b === undefined ? null : b ? 1 : 0);
-const tenantRef = randomUUID();
-sqlite.prepare(`INSERT INTO "Tenant" ("id","tenantId","name","createdAt","updatedAt","lastSyncAt") VALUES (?,?,?,?,?,?)`).run(tenantRef, BENCH_TENANT_ID, "Contoso", ts(now), ts(now), ts(now));
-const insertDevice = sqlite.prepare(
-  `INSERT INTO "DirectoryDevice" ("id","tenantRef","objectId","deviceId","displayName","accountEnabled","trustType","profileType","registrationDateTime","approximateLastSignInDateTime","operatingSystem","operatingSystemVersion","onPremisesSyncEnabled","onPremisesLastSyncDateTime","physicalIds","alternativeSecurityIds","thumbprint","hardwareId","isPending","hasBitlockerKeys","hasLapsPassword","firstSeenAt","lastSeenAt","otherProperties","rawHash","updatedAt") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-);
-const insertReport = sqlite.prepare(
-  `INSERT INTO "DeviceReport" ("id","tenantRef","source","hostname","deviceId","capturedAt","receivedAt","agentVersion","joinType","azureAdPrt","deviceAuthStatus","thumbprint","reportedTenantId","computerDn","contentHash","parsed","dsregcmdText","findingsSnapshot","worstSeverityRank") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-);
-const reported: string[] = [];
-sqlite.transaction(() => {
-  for (const { index: i, columns: c, reports } of benchTenantDevices({ devices: N, now, reportsPerDevice: 1 })) {
-    insertDevice.run(
-      randomUUID(), tenantRef, c.objectId, c.deviceId, c.displayName, bool(c.accountEnabled), c.trustType, c.profileType, ts(c.registrationDateTime),
-      ts(c.approximateLastSignInDateTime), c.operatingSystem, c.operatingSystemVersion, bool(c.onPremisesSyncEnabled), ts(c.onPremisesLastSyncDateTime),
-      JSON.stringify(c.physicalIds), JSON.stringify(c.alternativeSecurityIds), c.thumbprint, c.hardwareId, bool(c.isPending), bool(i % 3 === 0), bool(i % 5 === 0),
-      ts(now), ts(now), JSON.stringify(c.otherProperties), c.rawHash, ts(now),
-    );
-    for (const r of reports) {
-      insertReport.run(
-        randomUUID(), tenantRef, "agent", r.hostname, r.deviceId, ts(r.capturedAt), ts(r.receivedAt), "1.0.0", r.joinType, bool(r.azureAdPrt),
-        r.deviceAuthStatus, r.thumbprint, BENCH_TENANT_ID, r.computerDn, r.contentHash, r.parsed, r.dsregcmdText, r.findingsSnapshot, r.worstSeverityRank,
-      );
-      reported.push(r.deviceId);
-    }
-  }
-})();
-sqlite.pragma("wal_checkpoint(TRUNCATE)");
-
+console.error(`bench:rules: generating ${N} devices and their reports (${kind})…`);
+const dbUrl = await createBenchDatabase(kind, "rules");
 const tsx = ["--conditions=react-server", "--import", "tsx"];
 function step(mode: string, env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [...tsx, join(ROOT, "bench/lib/rules-worker.ts"), mode], {
@@ -68,6 +33,15 @@ function step(mode: string, env: Record<string, string> = {}) {
   if (r.status !== 0) throw new Error(`${mode} step failed`);
   return JSON.parse(r.stdout.trim().split("\n").pop()!) as { seconds: number; cpuSeconds: number; mainCpuSeconds: number; peakRssMb: number; subjects: number; opened?: number; resolved?: number };
 }
+const loaded = spawnSync(process.execPath, [...tsx, join(ROOT, "bench/lib/rules-worker.ts"), "load"], {
+  cwd: ROOT,
+  env: { ...process.env, DATABASE_URL: dbUrl, LOG_LEVEL: "warn", BENCH_DEVICES: String(N) },
+  encoding: "utf8",
+  stdio: ["ignore", "pipe", "inherit"],
+  maxBuffer: 64 * 1024 * 1024,
+});
+if (loaded.status !== 0) throw new Error("load step failed");
+const { reports, changed } = JSON.parse(loaded.stdout.trim().split("\n").pop()!) as { reports: number; changed: string[] };
 // The full pass between two runs of its floor (their mean): this machine's speed drifts by tens of percent over
 // minutes, so the floor is measured around the same time as the pass.
 // The device summaries a synced tenant has (lib/device-summary), built once; not measured against a target.
@@ -77,18 +51,17 @@ const full = step("full");
 const floorAfter = step("floor");
 const floor = { ...floorBefore, seconds: (floorBefore.seconds + floorAfter.seconds) / 2, cpuSeconds: (floorBefore.cpuSeconds + floorAfter.cpuSeconds) / 2, mainCpuSeconds: (floorBefore.mainCpuSeconds + floorAfter.mainCpuSeconds) / 2, peakRssMb: Math.max(floorBefore.peakRssMb, floorAfter.peakRssMb) };
 // 1% of the devices change: disabled in the directory (as a delta sync would write it).
-const changed = reported.filter((_, i) => i % 100 === 7);
-const disable = sqlite.prepare(`UPDATE "DirectoryDevice" SET "accountEnabled" = 0, "updatedAt" = ? WHERE "deviceId" = ?`);
-sqlite.transaction(() => changed.forEach((id) => disable.run(ts(new Date()), id)))();
-sqlite.close();
+spawnSync(process.execPath, [...tsx, join(ROOT, "bench/lib/rules-worker.ts"), "disable"], { cwd: ROOT, env: { ...process.env, DATABASE_URL: dbUrl, LOG_LEVEL: "warn", BENCH_CHANGED: JSON.stringify(changed) }, stdio: ["ignore", "ignore", "inherit"] });
 const incremental = step("incremental", { BENCH_CHANGED: JSON.stringify(changed) });
+const label = await databaseLabel(kind);
+await dropBenchDatabase(dbUrl);
 
 const ratio = full.seconds / floor.seconds;
 const ok = ratio <= 2 && full.seconds < 10 && incremental.seconds < 1;
 const row = (label: string, r: ReturnType<typeof step>, extra = "") =>
   `  ${label.padEnd(37)}${r.seconds.toFixed(2).padStart(9)}${r.cpuSeconds.toFixed(1).padStart(7)}${r.mainCpuSeconds.toFixed(1).padStart(7)}${String(r.subjects).padStart(10)}${String(r.peakRssMb).padStart(13)}${extra}`;
 console.log(`
-bench:rules  ${N} devices, ${reported.length} with a report, SQLite, each step a cold process
+bench:rules  ${N} devices, ${reports} with a report, ${label}, each step a cold process
   step                                   seconds    CPU   main  subjects  peak RSS MB
 ${row("floor: read the same rows, no rules", floor)}   mean of before/after the pass: ${floorBefore.seconds.toFixed(2)} s, ${floorAfter.seconds.toFixed(2)} s
 ${row("full pass (rules + lifecycle writes)", full, `   opened ${full.opened}`)}

@@ -1,10 +1,10 @@
 /**
  * Full and delta directory sync of 100,000 simulated devices, the simulator adding 20 ms latency per page.
  *
- *   npm run bench:sync [-- --devices 100000 --latency 20 --skip-findings]
+ *   npm run bench:sync [-- --devices 100000 --latency 20 --db sqlite|postgresql|both --skip-findings]
  *
  * Each step runs in a fresh process: the floor (fetch and validate the same pages, no database; run before and after
- * the full sync, and their mean taken), the full sync into an empty SQLite database, then a delta sync after 1% of devices changed: once in a fresh process
+ * the full sync, and their mean taken), the full sync into an empty database (SQLite, or with --db postgresql a PostgreSQL database of its own, dropped afterwards), then a delta sync after 1% of devices changed: once in a fresh process
  * (information) and once as the scheduler runs it, in a process that has synced before (judged). Both syncs run as
  * the product runs them (BitLocker/LAPS key presence, then the findings re-evaluation), and each phase is timed.
  * Targets (issue 4), judged on the /devices sync, i.e. the cost our code adds to fetching the pages: the full
@@ -19,11 +19,13 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { ensureSimulatorCertificates } from "@/simulator/certificates";
-import { freshDatabase, ROOT } from "./lib/server";
+import { benchDatabaseUrl, createBenchDatabase, databaseLabel, dropBenchDatabase, parseDbOption, runPerDatabase } from "./lib/bench-database";
+import { ROOT } from "./lib/server";
 
 const { values } = parseArgs({
-  options: { devices: { type: "string", default: "100000" }, latency: { type: "string", default: "20" }, "skip-findings": { type: "boolean", default: false }, "skip-key-presence": { type: "boolean", default: false } },
+  options: { devices: { type: "string", default: "100000" }, latency: { type: "string", default: "20" }, db: { type: "string", default: "sqlite" }, "skip-findings": { type: "boolean", default: false }, "skip-key-presence": { type: "boolean", default: false } },
 });
+const kind = runPerDatabase(parseDbOption(values.db), import.meta.filename);
 const skipFindings = values["skip-findings"]!;
 const skipKeys = values["skip-key-presence"]!;
 const tsx = ["--conditions=react-server", "--import", "tsx"];
@@ -39,8 +41,7 @@ const lines = createInterface({ input: child.stdout! });
 const nextLine = () => new Promise<string>((resolve) => lines.once("line", resolve));
 const sim = JSON.parse(await nextLine());
 
-const dbUrl = "file:./data/bench/sync.db";
-freshDatabase(dbUrl);
+const dbUrl = skipKeys ? benchDatabaseUrl(kind, "sync") : await createBenchDatabase(kind, "sync");
 interface Step {
   seconds: number;
   /** Floors: the token, the connection and a first small request, included in `seconds` (the sync's are in its). */
@@ -105,8 +106,7 @@ async function warmDeltaStep(url: string): Promise<Step> {
 // The judged full sync (/devices only, key presence off, into an empty database of its own) between two runs of its
 // floor: this machine's speed drifts by tens of percent over minutes, so the floor is their mean, measured around
 // the same time as the sync.
-const directoryUrl = "file:./data/bench/sync-directory-only.db";
-freshDatabase(directoryUrl);
+const directoryUrl = await createBenchDatabase(kind, "sync_directory_only");
 const floorBefore = step("floor");
 const directoryOnly = step("full", "no-key-presence", directoryUrl);
 const floorAfter = step("floor");
@@ -126,6 +126,9 @@ await mutate();
 const coldDelta = step("delta", undefined, deltaUrl);
 const delta = await warmDeltaStep(deltaUrl);
 child.stdin!.write("quit\n");
+const label = await databaseLabel(kind);
+await dropBenchDatabase(directoryUrl);
+if (!skipKeys) await dropBenchDatabase(dbUrl);
 
 // The verdict: the /devices-only full sync against the /devices-only floor (both under the client's request budget
 // of 20 Graph requests/s per tenant app), its peak RSS, and the delta sync against it. The key-presence figures
@@ -159,7 +162,7 @@ const keyLine =
     ? `  information: with key presence / its floor ${(full.seconds / floor.seconds).toFixed(2)}× (key pages throttled by the request budget) · delta / that sync ${(((delta.seconds - deltaFindingsS) / full.seconds) * 100).toFixed(1)}% · its peak RSS ${full.peakRssMb} MB · stored ${full.stored}/${sim.devices}`
     : "";
 console.log(`
-bench:sync  ${sim.devices} simulated devices, ${values.latency} ms latency per page, SQLite; each step a fresh process
+bench:sync  ${sim.devices} simulated devices, ${values.latency} ms latency per page, ${label}; each step a fresh process
   step                                                  seconds   CPU s   devices/s   pages   peak RSS MB
 ${row("floor: fetch + validate /devices, no database", deviceFloor.seconds, deviceFloor)}
 ${row(`  mean of the runs before and after the sync`, deviceFloor.seconds)} (${floorBefore.seconds.toFixed(2)} s, ${floorAfter.seconds.toFixed(2)} s)

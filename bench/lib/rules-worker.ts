@@ -1,18 +1,37 @@
 /**
- * One measured step of bench:rules in a fresh process (a cold start). argv: floor | full | incremental | summaries.
+ * One step of bench:rules in a fresh process (a cold start). argv: load | floor | full | disable | incremental | summaries
+ * (load and disable set the data up and are not measured).
  * Prints one JSON line: { seconds, cpuSeconds, mainCpuSeconds, subjects, peakRssMb, ... }. CPU seconds are the
  * process's (every thread) and the main thread's: on a machine shared with other benchmarks they move less than
  * wall time, and the main thread's is the pass's critical path when the writes run on a thread of their own.
  */
 import { readFileSync } from "node:fs";
 import { createDb } from "@/lib/db/client";
+import { createDirectDb } from "@/lib/db/direct";
 import { loadSubjectContext } from "@/lib/findings/load-device-subjects";
 import { reevaluateAllFindings, reevaluateFindings, SUBJECT_BATCH } from "@/lib/findings/reevaluate-findings";
 import { ensureDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";
 import { peakRssMb } from "./server";
+import { writeBenchTenant } from "./tenant-data";
 
-const mode = process.argv[2] as "floor" | "full" | "incremental" | "summaries";
+const mode = process.argv[2] as "load" | "floor" | "full" | "disable" | "incremental" | "summaries";
 const db = createDb(process.env.DATABASE_URL!);
+if (mode === "load") {
+  // The tenant, one report per device, written straight into the tables; then 1% of the reporting devices are the
+  // ones the incremental step changes.
+  const direct = createDirectDb(process.env.DATABASE_URL!);
+  const { reports, reportedDeviceIds } = await writeBenchTenant(direct, { devices: Number(process.env.BENCH_DEVICES), reportsPerDevice: 1, now: new Date() });
+  await direct.close();
+  console.log(JSON.stringify({ reports, changed: reportedDeviceIds.filter((_, i) => i % 100 === 7) }));
+  process.exit(0);
+}
+if (mode === "disable") {
+  // 1% of the devices disabled in the directory, as a delta sync writes it (not measured).
+  const deviceIds = JSON.parse(process.env.BENCH_CHANGED ?? "[]") as string[];
+  await db.directoryDevice.updateMany({ where: { deviceId: { in: deviceIds } }, data: { accountEnabled: false, updatedAt: new Date() } });
+  console.log(JSON.stringify({ disabled: deviceIds.length }));
+  process.exit(0);
+}
 const tenant = await db.tenant.findFirstOrThrow({ select: { id: true } });
 const started = performance.now();
 const cpu = process.cpuUsage();

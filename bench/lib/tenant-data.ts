@@ -3,7 +3,8 @@
  * generator's report templates re-addressed to each device, written straight into the tables (no API, no rules pass)
  * so that a 100,000-device tenant is set up in seconds rather than hours.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
+import { insertStatements, type ColumnKind, type DirectDb } from "@/lib/db/direct";
 import { parseDsregcmd } from "@/lib/reports/parse-dsregcmd";
 import type { ParsedDsregcmd } from "@/lib/reports/types";
 import { evaluateReportRules } from "@/lib/rules/evaluate-report-rules";
@@ -132,4 +133,93 @@ export function* benchTenantDevices(options: { devices: number; now: Date; repor
     }
     yield { index: i, columns, reports };
   }
+}
+
+const DEVICE_COLUMNS = {
+  id: "text",
+  tenantRef: "text",
+  objectId: "text",
+  deviceId: "text",
+  displayName: "text",
+  accountEnabled: "bool",
+  trustType: "text",
+  profileType: "text",
+  registrationDateTime: "datetime",
+  approximateLastSignInDateTime: "datetime",
+  operatingSystem: "text",
+  operatingSystemVersion: "text",
+  onPremisesSyncEnabled: "bool",
+  onPremisesLastSyncDateTime: "datetime",
+  physicalIds: "json",
+  alternativeSecurityIds: "json",
+  thumbprint: "text",
+  hardwareId: "text",
+  isPending: "bool",
+  hasBitlockerKeys: "bool",
+  hasLapsPassword: "bool",
+  firstSeenAt: "datetime",
+  lastSeenAt: "datetime",
+  otherProperties: "json",
+  rawHash: "text",
+  updatedAt: "datetime",
+} satisfies Record<string, ColumnKind>;
+
+const REPORT_COLUMNS = {
+  id: "text",
+  tenantRef: "text",
+  source: "text",
+  hostname: "text",
+  deviceId: "text",
+  capturedAt: "datetime",
+  receivedAt: "datetime",
+  agentVersion: "text",
+  joinType: "text",
+  azureAdPrt: "bool",
+  deviceAuthStatus: "text",
+  thumbprint: "text",
+  reportedTenantId: "text",
+  computerDn: "text",
+  contentHash: "text",
+  parsed: "text",
+  dsregcmdText: "text",
+  findingsSnapshot: "text",
+  worstSeverityRank: "int",
+} satisfies Record<string, ColumnKind>;
+
+/**
+ * Writes the bench tenant (a Tenant row synced `now`, its devices and their reports, in batches of 500 devices) straight
+ * into the tables, on SQLite or PostgreSQL. PostgreSQL's tables are analysed afterwards, as a sync's writes are.
+ * Returns the tenant's id, the number of reports and the registration ids of the devices that reported.
+ */
+export async function writeBenchTenant(
+  direct: DirectDb,
+  options: { devices: number; reportsPerDevice: number; now: Date },
+): Promise<{ tenantRef: string; reports: number; reportedDeviceIds: string[] }> {
+  const { now } = options;
+  const tenantRef = randomUUID();
+  await direct.batch([
+    {
+      sql: `INSERT INTO "Tenant" ("id", "tenantId", "name", "createdAt", "updatedAt", "lastSyncAt", "lastFullSyncAt") VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      params: [tenantRef, BENCH_TENANT_ID, "Contoso", now, now, now, now],
+    },
+  ]);
+  let deviceRows: Record<string, unknown>[] = [];
+  let reportRows: Record<string, unknown>[] = [];
+  let reports = 0;
+  const reportedDeviceIds: string[] = [];
+  const flush = async () => {
+    await direct.batch([...insertStatements(direct.dialect, "DirectoryDevice", DEVICE_COLUMNS, deviceRows), ...insertStatements(direct.dialect, "DeviceReport", REPORT_COLUMNS, reportRows)]);
+    deviceRows = [];
+    reportRows = [];
+  };
+  for (const { index: i, columns: c, reports: made } of benchTenantDevices({ devices: options.devices, now, reportsPerDevice: options.reportsPerDevice })) {
+    deviceRows.push({ ...c, id: randomUUID(), tenantRef, hasBitlockerKeys: i % 3 === 0, hasLapsPassword: i % 5 === 0, firstSeenAt: now, lastSeenAt: now, updatedAt: now });
+    for (const r of made) reportRows.push({ ...r, id: randomUUID(), tenantRef, source: "agent", agentVersion: "1.0.0", reportedTenantId: BENCH_TENANT_ID });
+    if (made.length) reportedDeviceIds.push(made[0]!.deviceId);
+    reports += made.length;
+    if (deviceRows.length >= 500) await flush();
+  }
+  await flush();
+  if (direct.dialect === "postgresql") await direct.query(`ANALYZE`);
+  return { tenantRef, reports, reportedDeviceIds };
 }

@@ -8,13 +8,12 @@
  * - ready: a reused database: its summaries brought to this code's version (a rebuild only after a change).
  * - login: signs the bench admin in (the login form's own function) and prints the session token.
  */
-import { randomUUID } from "node:crypto";
 import { createAdminUser, loginAdmin } from "@/lib/auth/admin-sessions";
 import { createDb } from "@/lib/db/client";
-import { createDirectDb, insertStatements, type ColumnKind } from "@/lib/db/direct";
+import { createDirectDb } from "@/lib/db/direct";
 import { ensureDeviceSummaries, rebuildDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";
 import { reevaluateAllFindings } from "@/lib/findings/reevaluate-findings";
-import { BENCH_TENANT_ID, benchTenantDevices } from "./tenant-data";
+import { BENCH_TENANT_ID, writeBenchTenant } from "./tenant-data";
 
 export const BENCH_ADMIN = { email: "bench@joinscope.test", name: "Bench", password: "bench-ui-password-1" };
 
@@ -23,84 +22,12 @@ const url = process.env.DATABASE_URL!;
 const db = createDb(url);
 const direct = createDirectDb(url);
 
-const DEVICE_COLUMNS = {
-  id: "text",
-  tenantRef: "text",
-  objectId: "text",
-  deviceId: "text",
-  displayName: "text",
-  accountEnabled: "bool",
-  trustType: "text",
-  profileType: "text",
-  registrationDateTime: "datetime",
-  approximateLastSignInDateTime: "datetime",
-  operatingSystem: "text",
-  operatingSystemVersion: "text",
-  onPremisesSyncEnabled: "bool",
-  onPremisesLastSyncDateTime: "datetime",
-  physicalIds: "json",
-  alternativeSecurityIds: "json",
-  thumbprint: "text",
-  hardwareId: "text",
-  isPending: "bool",
-  hasBitlockerKeys: "bool",
-  hasLapsPassword: "bool",
-  firstSeenAt: "datetime",
-  lastSeenAt: "datetime",
-  otherProperties: "json",
-  rawHash: "text",
-  updatedAt: "datetime",
-} satisfies Record<string, ColumnKind>;
-
-const REPORT_COLUMNS = {
-  id: "text",
-  tenantRef: "text",
-  source: "text",
-  hostname: "text",
-  deviceId: "text",
-  capturedAt: "datetime",
-  receivedAt: "datetime",
-  agentVersion: "text",
-  joinType: "text",
-  azureAdPrt: "bool",
-  deviceAuthStatus: "text",
-  thumbprint: "text",
-  reportedTenantId: "text",
-  computerDn: "text",
-  contentHash: "text",
-  parsed: "text",
-  dsregcmdText: "text",
-  findingsSnapshot: "text",
-  worstSeverityRank: "int",
-} satisfies Record<string, ColumnKind>;
-
 async function load() {
   const devices = Number(process.env.BENCH_DEVICES ?? "100000");
   const reportsPerDevice = Number(process.env.BENCH_REPORTS_PER_DEVICE ?? "3");
   const now = new Date();
   const started = performance.now();
-  const tenantRef = randomUUID();
-  await direct.batch([
-    {
-      sql: `INSERT INTO "Tenant" ("id", "tenantId", "name", "createdAt", "updatedAt", "lastSyncAt", "lastFullSyncAt") VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      params: [tenantRef, BENCH_TENANT_ID, "Contoso", now, now, now, now],
-    },
-  ]);
-  let deviceRows: Record<string, unknown>[] = [];
-  let reportRows: Record<string, unknown>[] = [];
-  let reports = 0;
-  const flush = async () => {
-    await direct.batch([...insertStatements(direct.dialect, "DirectoryDevice", DEVICE_COLUMNS, deviceRows), ...insertStatements(direct.dialect, "DeviceReport", REPORT_COLUMNS, reportRows)]);
-    deviceRows = [];
-    reportRows = [];
-  };
-  for (const { index: i, columns: c, reports: made } of benchTenantDevices({ devices, now, reportsPerDevice })) {
-    deviceRows.push({ ...c, id: randomUUID(), tenantRef, hasBitlockerKeys: i % 3 === 0, hasLapsPassword: i % 5 === 0, firstSeenAt: now, lastSeenAt: now, updatedAt: now });
-    for (const r of made) reportRows.push({ ...r, id: randomUUID(), tenantRef, source: "agent", agentVersion: "1.0.0", reportedTenantId: BENCH_TENANT_ID });
-    reports += made.length;
-    if (deviceRows.length >= 500) await flush();
-  }
-  await flush();
+  const { tenantRef, reports } = await writeBenchTenant(direct, { devices, reportsPerDevice, now });
   const loadSeconds = (performance.now() - started) / 1000;
   // The backfill an existing database gets after the upgrade, then the findings a synced tenant has.
   const summaryStarted = performance.now();

@@ -8,8 +8,10 @@ import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { config, databaseProvider, sqliteFilePath } from "@/lib/config";
 import { SQLITE_WRITE_TUNING } from "./direct";
+import { postgresPoolConfig } from "./postgres-session";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
 
@@ -31,7 +33,7 @@ export function createDb(url: string = config.DATABASE_URL): Db {
     const adapter = new TunedSqliteAdapter({ url: file }, { timestampFormat: "iso8601" });
     return new SqliteClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
   }
-  const adapter = new PrismaPg({ connectionString: url, max: 20 });
+  const adapter = new PrismaPg(new pg.Pool(postgresPoolConfig({ connectionString: url, max: 20 })));
   return new PostgresClient({ adapter, transactionOptions: TRANSACTION_OPTIONS }) as unknown as Db;
 }
 

@@ -16,6 +16,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { config, databaseProvider, sqliteFilePath } from "@/lib/config";
 import { chunk } from "./in-list";
+import { postgresPoolConfig } from "./postgres-session";
 
 export type Dialect = "sqlite" | "postgresql";
 export type ColumnKind = "text" | "int" | "bool" | "datetime" | "json";
@@ -187,15 +188,18 @@ async function retryWhileBusy<T>(work: () => T): Promise<T> {
 const TIMESTAMP_OID = 1114;
 
 function postgresDirect(url: string): DirectDb {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: 10,
-    // timestamp(3) without time zone holds UTC (Prisma's convention): read it as UTC whatever the process's TZ.
-    types: {
-      getTypeParser: ((oid: number, format?: string) =>
-        oid === TIMESTAMP_OID ? (v: string) => new Date(`${v.replace(" ", "T")}Z`) : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
-    },
-  });
+  const pool = new pg.Pool(
+    postgresPoolConfig({
+      connectionString: url,
+      max: 10,
+      // timestamp(3) without time zone holds UTC (Prisma's convention): read it as UTC whatever the process's TZ.
+      types: {
+        getTypeParser: ((oid: number, format?: string) =>
+          oid === TIMESTAMP_OID ? (v: string) => new Date(`${v.replace(" ", "T")}Z`) : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
+      },
+    }),
+  );
+
   const encode = (params: readonly unknown[] = []) => params.map((p) => encodeParam("postgresql", p));
   return {
     dialect: "postgresql",

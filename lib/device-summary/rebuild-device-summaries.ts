@@ -2,6 +2,7 @@ import "server-only";
 import { config } from "@/lib/config";
 import { directDb, type DirectDb } from "@/lib/db/direct";
 import { openSqliteWriter } from "@/lib/db/sqlite-writer";
+import { refreshPlannerStatistics } from "@/lib/db/refresh-planner-statistics";
 import { log } from "@/lib/http/logger";
 import { rebuildStatements } from "./summary-statements";
 import { SUMMARY_VERSION } from "./summary-version";
@@ -16,6 +17,7 @@ export async function rebuildDeviceSummaries(tenantRef: string, direct: DirectDb
   const statements = rebuildStatements(direct.dialect, tenantRef);
   if (direct.dialect !== "sqlite") {
     await direct.batch(statements);
+    await refreshPlannerStatistics(direct, ["DeviceSummary", "DeviceSummaryTally", "ReportTally"]);
     return;
   }
   const writer = openSqliteWriter(config.DATABASE_URL);

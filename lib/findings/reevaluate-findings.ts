@@ -6,6 +6,7 @@ import { directDb, encodeValue, inList, insertStatements, queryIn, readBool, typ
 import { chunk } from "@/lib/db/in-list";
 import { openSqliteWriter } from "@/lib/db/sqlite-writer";
 import { timeOrderedId } from "@/lib/db/time-ordered-id";
+import { FULL_PASS_TABLES, refreshPlannerStatistics } from "@/lib/db/refresh-planner-statistics";
 import { RULES_VERSION } from "@/lib/rules/rules-version";
 import { findingsStatements } from "@/lib/device-summary/summary-statements";
 import { summarizeOpenFindings } from "@/lib/device-summary/summarize-open-findings";
@@ -481,4 +482,5 @@ export async function reevaluateAllFindingsIfDue(db: Db, tenantRef: string, now 
 
 async function recordFullPass(db: Db, tenantRef: string, now: Date): Promise<void> {
   await db.tenant.update({ where: { id: tenantRef }, data: { findingsEvaluatedAt: now, rulesVersion: RULES_VERSION } });
+  await refreshPlannerStatistics(directDb(), FULL_PASS_TABLES);
 }

@@ -6,6 +6,7 @@ import { directDb, type DirectDb, type Statement } from "@/lib/db/direct";
 import { runStatements } from "@/lib/db/run-statements";
 import { directoryStatements } from "@/lib/device-summary/summary-statements";
 import { acquireLease, releaseLease, type Lease } from "@/lib/db/lease";
+import { FULL_SYNC_TABLES, refreshPlannerStatistics } from "@/lib/db/refresh-planner-statistics";
 import { createGraphClient, type GraphClient, type GraphFailure } from "@/lib/graph/graph-client";
 import { DeltaPageSchema, DevicePageSchema, isRemoved, type GraphDevice } from "@/lib/graph/graph-schemas";
 import { DELTA_LATEST_REQUEST, devicesFirstPageRequest } from "@/lib/graph/sync-requests";
@@ -122,15 +123,19 @@ export async function runSync(db: Db, options: RunSyncOptions): Promise<SyncOutc
     };
     const ctx: Ctx = { db, graph, options, holder, ttl, now, run, progress, started, fallbackReason: null, warnings: [], keyPresenceMs: 0, connection, baseline: tenant.lastFullSyncAt === null, deltaLink: tenant.deltaLink };
 
+    let ranFull = run.mode !== "delta";
     if (run.mode === "delta") {
       const outcome = await deltaSync(ctx);
       if (outcome === "expired") {
         ctx.progress.estimatedTotal = await estimatedTotal();
         await fullSync(ctx);
+        ranFull = true;
       }
     } else {
       await fullSync(ctx);
     }
+    // A full sync rewrote the directory: the pages that follow are planned for it (PostgreSQL; lib/db).
+    if (ranFull) await refreshPlannerStatistics(directDb(), FULL_SYNC_TABLES);
     const findingsStarted = Date.now();
     if (options.evaluateFindings !== false) await evaluateAfterSync(ctx);
     const findingsMs = Date.now() - findingsStarted;
