@@ -1,5 +1,6 @@
 import "server-only";
 import { extraThumbprintsFromAlternativeSecurityIds, hasX509AlternativeSecurityId, type AlternativeSecurityId } from "@/lib/graph/alternative-security-ids";
+import { DIRECTORY_OBJECT_COLUMNS, type DirectoryObjectColumn } from "@/lib/db/directory-device-columns";
 import { directDb, queryIn, readBool, readDate, readJson, type DirectDb, type Row } from "@/lib/db/direct";
 import type { AgentEvent } from "@/lib/reports/types";
 import type { DeviceRuleSettings, DeviceSubject, DirectoryObject } from "@/lib/rules/device-subject";
@@ -22,33 +23,8 @@ export interface LoadedSubject {
   subject: DeviceSubject;
 }
 
-/** The DirectoryDevice columns the rules read (DirectoryObject), nothing else: `raw` alone is ~2 KB a row. */
-const DEVICE_COLUMNS = [
-  "objectId",
-  "deviceId",
-  "displayName",
-  "accountEnabled",
-  "trustType",
-  "profileType",
-  "registrationDateTime",
-  "approximateLastSignInDateTime",
-  "operatingSystem",
-  "operatingSystemVersion",
-  "onPremisesSyncEnabled",
-  "onPremisesLastSyncDateTime",
-  "physicalIds",
-  "alternativeSecurityIds",
-  "thumbprint",
-  "hardwareId",
-  "isPending",
-  "hasBitlockerKeys",
-  "hasLapsPassword",
-  "deletedAt",
-  "deletedReason",
-  "isManaged",
-  "isCompliant",
-  "mdmAppId",
-] as const;
+/** The DirectoryDevice columns the rules read (DirectoryObject), nothing else: otherProperties would only be carried. */
+const DEVICE_COLUMNS = DIRECTORY_OBJECT_COLUMNS;
 /**
  * On SQLite the columns come packed in one JSON array per row: better-sqlite3 spent ~20 µs building each
  * 24-property row object (2.0 s for 100,000 rows), the array and its JSON.parse ~12 µs. PostgreSQL rows come as
@@ -75,7 +51,7 @@ function readIso(value: unknown): string | null {
 
 const str = (value: unknown) => (value === null || value === undefined ? null : (value as string));
 
-const COLUMN = Object.fromEntries(DEVICE_COLUMNS.map((c, i) => [c, i])) as Record<(typeof DEVICE_COLUMNS)[number], number>;
+const COLUMN = Object.fromEntries(DEVICE_COLUMNS.map((c, i) => [c, i])) as Record<DirectoryObjectColumn, number>;
 
 /** hasX509, and every thumbprint only for an object with several X509 keys (most have one: nothing extra to decode). */
 function x509Facts(ids: AlternativeSecurityId[] | null): Pick<DirectoryObject, "hasX509" | "thumbprints"> {

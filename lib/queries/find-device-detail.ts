@@ -1,5 +1,6 @@
 import "server-only";
 import type { Db, Prisma } from "@/lib/db/client";
+import { DEVICE_PAGE_OBJECT_COLUMNS, selectColumns } from "@/lib/db/directory-device-columns";
 import type { Finding, Severity } from "@/lib/rules/types";
 import { isSeverity, sortFindings, worstSeverity } from "@/lib/ui/severity";
 import { readEvidence, readRemediation } from "./find-findings";
@@ -74,25 +75,7 @@ export interface DeviceDetail {
   worst: Severity | null;
 }
 
-const OBJECT_SELECT = {
-  objectId: true,
-  deviceId: true,
-  displayName: true,
-  trustType: true,
-  accountEnabled: true,
-  registrationDateTime: true,
-  firstSeenAt: true,
-  approximateLastSignInDateTime: true,
-  thumbprint: true,
-  isPending: true,
-  hasBitlockerKeys: true,
-  hasLapsPassword: true,
-  deletedAt: true,
-  deletedReason: true,
-  onPremisesSyncEnabled: true,
-  operatingSystem: true,
-  operatingSystemVersion: true,
-} satisfies Prisma.DirectoryDeviceSelect;
+const OBJECT_SELECT = selectColumns(DEVICE_PAGE_OBJECT_COLUMNS) satisfies Prisma.DirectoryDeviceSelect;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
