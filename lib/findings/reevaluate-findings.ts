@@ -14,7 +14,7 @@ import { summarizeOpenFindings } from "@/lib/device-summary/summarize-open-findi
 import type { EvaluatedFinding, EvaluatedSubject } from "./evaluate-subject";
 import { withFindingsLease } from "./findings-lease";
 import { isFullPassDue } from "./full-evaluation-due";
-import { loadSubjectContext, type SubjectScope } from "./load-device-subjects";
+import { loadSubjectContext, type SubjectScope } from "./load-subject-context";
 import { openSubjectEvaluator, WORKER_QUEUE, type SubjectEvaluator } from "./subject-evaluator";
 
 export type ReevaluationScope = SubjectScope;

@@ -10,6 +10,7 @@ import { isLegacyHash, legacyHashDevice } from "./legacy-device-hash";
 import { isColumnsHash, jsonHashDevice, mapGraphDevice, mergeDeltaEntry, storedDeviceColumns, type DeviceColumns } from "./map-graph-device";
 import { timeOrderedId } from "@/lib/db/time-ordered-id";
 import { directoryStatements } from "@/lib/device-summary/summary-statements";
+import { deviceSubjectKey, objectSubjectKey } from "@/lib/rules/subject-key";
 
 export interface PageCounts {
   seen: number;
@@ -289,9 +290,9 @@ export class SummaryScope {
     else this.objectIds.add(objectId);
     if (previousDeviceId && previousDeviceId !== deviceId) {
       this.deviceIds.add(previousDeviceId);
-      this.previousSubjectKeys.add(`d:${previousDeviceId}`);
+      this.previousSubjectKeys.add(deviceSubjectKey(previousDeviceId));
     }
-    if (!previousDeviceId && deviceId) this.previousSubjectKeys.add(`o:${objectId}`);
+    if (!previousDeviceId && deviceId) this.previousSubjectKeys.add(objectSubjectKey(objectId));
   }
 }
 
