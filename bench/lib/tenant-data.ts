@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { parseDsregcmd } from "@/lib/reports/parse-dsregcmd";
 import type { ParsedDsregcmd } from "@/lib/reports/types";
 import { evaluateReportRules } from "@/lib/rules/evaluate-report-rules";
-import { SEVERITY_ORDER } from "@/lib/rules/types";
+import { worstSeverityRank as worstRankOf } from "@/lib/rules/severity";
 import { generateTenant } from "@/simulator/generate-tenant";
 import { mapGraphDevice, type DeviceColumns } from "@/lib/sync/map-graph-device";
 
@@ -109,7 +109,7 @@ export function* benchTenantDevices(options: { devices: number; now: Date; repor
       // carry its snapshot.
       const findings = evaluateReportRules({ report: parsed, expectedTenantId: BENCH_TENANT_ID, capturedAt: new Date(newest).toISOString(), now: now.toISOString() });
       const findingsSnapshot = JSON.stringify(findings);
-      const worstSeverityRank = Math.min(9, ...findings.map((f) => SEVERITY_ORDER[f.severity]));
+      const worstSeverityRank = worstRankOf(findings);
       for (let k = 0; k < options.reportsPerDevice; k++) {
         const capturedAt = new Date(newest - k * interval);
         reports.push({

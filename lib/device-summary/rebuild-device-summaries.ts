@@ -2,7 +2,7 @@ import "server-only";
 import { config } from "@/lib/config";
 import { directDb, type DirectDb } from "@/lib/db/direct";
 import { openSqliteWriter } from "@/lib/db/sqlite-writer";
-import { log } from "@/lib/http/logger";
+import { log } from "@/lib/log/logger";
 import { rebuildStatements } from "./summary-statements";
 import { SUMMARY_VERSION } from "./summary-version";
 

@@ -5,6 +5,7 @@ import { latestReportIdSql, latestReportsSql } from "@/lib/db/latest-report-sql"
 import { SUMMARY_VERSION } from "./summary-version";
 import { STRIPES, stripeOf, tenantLockKey } from "./subject-stripe";
 import { deviceSubjectKey, objectSubjectKey, reportSubjectKey, subjectKeySql } from "@/lib/rules/subject-key";
+import { severityRankSql } from "@/lib/rules/severity";
 
 /**
  * The SQL that keeps DeviceSummary current, for the transactions that change its inputs (docs/decisions/012): a sync
@@ -61,7 +62,7 @@ const UPSERT = (() => {
 })();
 
 /** The rank the Devices list sorts severities by (lib/ui/severity.ts SEVERITIES), 9 for none. */
-const SEVERITY_RANK = `CASE f."severity" WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END`;
+const SEVERITY_RANK = severityRankSql(`f."severity"`);
 
 /** The open findings of some subjects, one row each: worst rank, count, rules, primary finding's rule. */
 function openFindings(dialect: Dialect, subjectFilter: string): string {

@@ -6,7 +6,8 @@ import { directDb, insertStatements, isUniqueViolation, type Statement } from "@
 import { AGENT_EVENT_COLUMNS, DEVICE_REPORT_COLUMNS } from "@/lib/db/device-report-columns";
 import type { ParsedDsregcmd } from "@/lib/reports/types";
 import { evaluateReportRules } from "@/lib/rules/evaluate-report-rules";
-import { SEVERITY_ORDER, type Finding } from "@/lib/rules/types";
+import { worstSeverityRank } from "@/lib/rules/severity";
+import type { Finding } from "@/lib/rules/types";
 import { enqueueFindingsEvaluation } from "@/lib/findings/findings-queue";
 import { deriveSecret } from "@/lib/crypto/secret-box";
 import { reportStatements } from "@/lib/device-summary/summary-statements";
@@ -171,7 +172,7 @@ function reportRow(
     systemParsed: system ? JSON.stringify(system) : null,
     systemText: upload.dsregcmdSystem ?? null,
     findingsSnapshot: JSON.stringify(findings),
-    worstSeverityRank: Math.min(9, ...findings.map((f) => SEVERITY_ORDER[f.severity])),
+    worstSeverityRank: worstSeverityRank(findings),
   };
 }
 

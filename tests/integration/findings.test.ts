@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { acknowledgeFinding } from "@/lib/findings/acknowledge-finding";
-import { toDirectoryObject } from "@/lib/findings/directory-object-from-graph";
+import { toDirectoryObject } from "@/lib/sync/directory-object-from-graph";
 import { loadSubjectContext } from "@/lib/findings/load-subject-context";
 import { fingerprintFinding } from "@/lib/findings/fingerprint-finding";
 import { enqueueFindingsEvaluation, flushFindingsQueue } from "@/lib/findings/findings-queue";
