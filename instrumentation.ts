@@ -4,6 +4,6 @@ export async function register(): Promise<void> {
   const { startSyncScheduler } = await import("@/lib/sync/sync-scheduler");
   startSyncScheduler();
   // Hand the Node fast path (compiled here, with the app's code) to the production server, scripts/serve.mjs.
-  const { handleFastPath } = await import("@/lib/http/node-fast-path");
+  const { handleFastPath } = await import("@/lib/ingest/node-fast-path");
   (globalThis as Record<symbol, unknown>)[Symbol.for("joinscope.fastPath")] = handleFastPath;
 }

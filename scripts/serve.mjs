@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The production server (`npm start`): the Next.js app behind a plain Node HTTP server that answers the agents'
-// upload endpoint itself, before Next.js routing (lib/http/node-fast-path.ts, docs/decisions/005-upload-fast-path.md).
+// upload endpoint itself, before Next.js routing (lib/ingest/node-fast-path.ts, docs/decisions/005-upload-fast-path.md).
 // Every other request goes to Next.js unchanged. The demo, the e2e suite and the benchmarks run this server.
 //
 //   node scripts/serve.mjs [-p PORT] [-H HOSTNAME]      (PORT / HOSTNAME from the environment otherwise)

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: everything, in order: typecheck, unit + integration on SQLite, the integration suite again
+// `npm test`: everything, in order: typecheck, the import graph, unit + integration on SQLite, the integration suite again
 // on PostgreSQL (skipped with a visible message when no server is reachable, except in CI), then a
 // production build and the Playwright suite in Debian's Chromium. Ends with one summary line.
 import { spawnSync } from "node:child_process";
@@ -57,6 +57,9 @@ function reachable(url) {
 const vitest = join(root, "node_modules/vitest/vitest.mjs");
 
 if (want("typecheck")) run("typecheck (tsc --noEmit)", process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "--noEmit"]);
+
+// No import loop, and lib/ imports neither app/ nor the simulator (scripts/check-imports.mjs, madge).
+if (want("imports")) run("imports (no loop; lib stands on neither app nor simulator)", process.execPath, [join(root, "scripts/check-imports.mjs")]);
 
 if (want("unit")) {
   const file = join(out, "vitest-sqlite.json");

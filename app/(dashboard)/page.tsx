@@ -3,7 +3,7 @@ import Link from "next/link";
 import { db } from "@/lib/db/client";
 import { directDb } from "@/lib/db/direct";
 import { ensureDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";
-import { summarizeChanges, type ChangeSummary, type FindingChange } from "@/lib/findings/summarize-changes";
+import { summarizeChanges, type ChangeSummary, type FindingChange } from "@/lib/queries/summarize-changes";
 import { deviceHref } from "@/lib/queries/find-device-detail";
 import { getOverviewStats } from "@/lib/queries/get-overview-stats";
 import { JOIN_TYPE_SHORT, JOIN_TYPES } from "@/lib/ui/join-type";

@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { createDb } from "@/lib/db/client";
 import { createDirectDb } from "@/lib/db/direct";
-import { loadSubjectContext } from "@/lib/findings/load-device-subjects";
+import { loadSubjectContext } from "@/lib/findings/load-subject-context";
 import { reevaluateAllFindings, reevaluateFindings, SUBJECT_BATCH } from "@/lib/findings/reevaluate-findings";
 import { ensureDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";
 import { peakRssMb } from "./server";

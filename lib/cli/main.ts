@@ -51,9 +51,10 @@ const VERBS: Record<string, Verb> = {
   signins: { usage: SIGNINS_USAGE, run: runSigninsCommand },
   simulate: {
     usage: SIMULATE_USAGE,
+    // A process of its own, as db:migrate's script: nothing under lib/ imports the simulator (scripts/check-imports.mjs).
     run: async (args) => {
-      const { runSimulatorCommand } = await import("@/simulator/cli-entry");
-      const code = await runSimulatorCommand(args);
+      const r = spawnSync(process.execPath, [...process.execArgv, join(import.meta.dirname, "../../simulator/main.ts"), ...args], { stdio: "inherit" });
+      const code = r.status ?? 1;
       if (code !== 0) throw new CliError("the simulator stopped with an error", code === 2 ? 2 : 1);
     },
   },

@@ -3,7 +3,7 @@ import { config } from "@/lib/config";
 import { directDb, type DirectDb } from "@/lib/db/direct";
 import { openSqliteWriter } from "@/lib/db/sqlite-writer";
 import { refreshPlannerStatistics } from "@/lib/db/refresh-planner-statistics";
-import { log } from "@/lib/http/logger";
+import { log } from "@/lib/log/logger";
 import { rebuildStatements } from "./summary-statements";
 import { SUMMARY_VERSION } from "./summary-version";
 

@@ -12,10 +12,6 @@ export function stripeOf(subjectKey: string): number {
   return code % STRIPES;
 }
 
-/** A device's subject key, as the findings pass makes it (lib/findings/load-device-subjects.ts subjectKeyFor). */
-export function reportSubjectKey(deviceId: string | null, hostname: string): string {
-  return deviceId ? `d:${deviceId}` : `h:${hostname.toLowerCase()}`;
-}
 
 /** FNV-1a of the tenant's id as a signed 32-bit integer: the first half of its stripes' advisory lock keys. */
 export function tenantLockKey(tenantRef: string): number {

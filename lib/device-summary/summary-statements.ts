@@ -1,8 +1,11 @@
 import "server-only";
 import type { Dialect, Statement } from "@/lib/db/direct";
 import { chunk } from "@/lib/db/in-list";
+import { latestReportIdSql, latestReportsSql } from "@/lib/db/latest-report-sql";
 import { SUMMARY_VERSION } from "./summary-version";
 import { STRIPES, stripeOf, tenantLockKey } from "./subject-stripe";
+import { deviceSubjectKey, objectSubjectKey, reportSubjectKey, subjectKeySql } from "@/lib/rules/subject-key";
+import { severityRankSql } from "@/lib/rules/severity";
 
 /**
  * The SQL that keeps DeviceSummary current, for the transactions that change its inputs (docs/decisions/012): a sync
@@ -59,7 +62,7 @@ const UPSERT = (() => {
 })();
 
 /** The rank the Devices list sorts severities by (lib/ui/severity.ts SEVERITIES), 9 for none. */
-const SEVERITY_RANK = `CASE f."severity" WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END`;
+const SEVERITY_RANK = severityRankSql(`f."severity"`);
 
 /** The open findings of some subjects, one row each: worst rank, count, rules, primary finding's rule. */
 function openFindings(dialect: Dialect, subjectFilter: string): string {
@@ -75,7 +78,7 @@ function openFindings(dialect: Dialect, subjectFilter: string): string {
 const FINDINGS_COLUMNS = `COALESCE(o."worst", 9), COALESCE(o."open", 0), o."rules", o."primaryRule"`;
 
 /** A directory object's subject key (the findings pass's: its registration id, else its object id). */
-const OBJECT_SUBJECT = `CASE WHEN d."deviceId" IS NOT NULL THEN 'd:' || d."deviceId" ELSE 'o:' || d."objectId" END`;
+const OBJECT_SUBJECT = `CASE WHEN d."deviceId" IS NOT NULL THEN ${subjectKeySql("d", `d."deviceId"`)} ELSE ${subjectKeySql("o", `d."objectId"`)} END`;
 /**
  * Of the objects sharing a registration id, the one with the lowest objectId counts its reports in the Overview: the
  * MIN over the registration id's objects. On SQLite the (tenantRef, deviceId) index is named: without statistics its
@@ -84,12 +87,12 @@ const OBJECT_SUBJECT = `CASE WHEN d."deviceId" IS NOT NULL THEN 'd:' || d."devic
 const objectHead = (dialect: Dialect) =>
   `(d."deviceId" IS NOT NULL AND d."objectId" = (SELECT MIN(y."objectId") FROM "DirectoryDevice" y${dialect === "sqlite" ? ` INDEXED BY "DirectoryDevice_tenantRef_deviceId_idx"` : ""} WHERE y."tenantRef" = d."tenantRef" AND y."deviceId" = d."deviceId"))`;
 /** The latest report of the object's registration id: the latest capturedAt, then the highest id. */
-const LATEST_REPORT_OF_OBJECT = `(SELECT x."id" FROM "DeviceReport" x WHERE x."tenantRef" = d."tenantRef" AND x."deviceId" = d."deviceId" ORDER BY x."capturedAt" DESC, x."id" DESC LIMIT 1)`;
+const LATEST_REPORT_OF_OBJECT = latestReportIdSql(`d."tenantRef"`, `d."deviceId"`);
 
 /** Summary rows of directory objects (alias d), with their latest report (r) and open findings (o). */
 function objectRows(dialect: Dialect, where: string, subjectFilter: string): string {
   const head = objectHead(dialect);
-  return `SELECT d."tenantRef", 'o:' || d."objectId", ${OBJECT_SUBJECT}, d."objectId", d."deviceId", COALESCE(d."displayName", ''), LOWER(COALESCE(d."displayName", '')),
+  return `SELECT d."tenantRef", ${subjectKeySql("o", `d."objectId"`)}, ${OBJECT_SUBJECT}, d."objectId", d."deviceId", COALESCE(d."displayName", ''), LOWER(COALESCE(d."displayName", '')),
       CASE WHEN d."deletedAt" IS NOT NULL THEN 'deleted' WHEN d."isPending" = TRUE THEN 'pending' WHEN d."accountEnabled" = FALSE THEN 'disabled' ELSE 'live' END,
       d."deletedReason", d."trustType", d."operatingSystem", d."operatingSystemVersion", d."onPremisesSyncEnabled", d."approximateLastSignInDateTime",
       CASE WHEN d."isPending" = TRUE THEN COALESCE(d."onPremisesLastSyncDateTime", d."firstSeenAt") END,
@@ -157,10 +160,10 @@ export function directoryStatements(dialect: Dialect, tenantRef: string, scope: 
   const deviceIds = [...new Set(scope.deviceIds)];
   const objectIds = [...new Set(scope.objectIds)];
   if (deviceIds.length === 0 && objectIds.length === 0) return [];
-  const keys = new Set([...deviceIds.map((id) => `d:${id}`), ...objectIds.map((id) => `o:${id}`), ...(scope.previousSubjectKeys ?? [])]);
+  const keys = new Set([...deviceIds.map(deviceSubjectKey), ...objectIds.map(objectSubjectKey), ...(scope.previousSubjectKeys ?? [])]);
   const statements = lockStatements(dialect, tenantRef, keys);
   for (const part of chunk(deviceIds, 400)) {
-    const subjects = part.map((id) => `d:${id}`);
+    const subjects = part.map(deviceSubjectKey);
     statements.push({
       sql: INSERT_HEAD + objectRows(dialect, `d."tenantRef" = ? AND d."deviceId" IN (${inMarks(part.length)})`, ` AND f."subjectKey" IN (${inMarks(part.length)})`) + UPSERT,
       params: [tenantRef, ...subjects, tenantRef, ...part],
@@ -175,11 +178,11 @@ export function directoryStatements(dialect: Dialect, tenantRef: string, scope: 
         INSERT_HEAD +
         reportOnlyRows(
           dialect,
-          `'d:' || r."deviceId"`,
+          subjectKeySql("d", `r."deviceId"`),
           `"DeviceReport" r`,
           ` AND f."subjectKey" IN (${inMarks(part.length)})`,
         ) +
-        ` WHERE r."id" IN (SELECT (SELECT x."id" FROM "DeviceReport" x WHERE x."tenantRef" = ? AND x."deviceId" = v."id" ORDER BY x."capturedAt" DESC, x."id" DESC LIMIT 1)
+        ` WHERE r."id" IN (SELECT ${latestReportIdSql("?", `v."id"`)}
             FROM ${valuesTable(dialect, part.length)}
             WHERE NOT EXISTS (SELECT 1 FROM "DirectoryDevice" y WHERE y."tenantRef" = ? AND y."deviceId" = v."id"))` +
         UPSERT,
@@ -189,7 +192,7 @@ export function directoryStatements(dialect: Dialect, tenantRef: string, scope: 
   for (const part of chunk(objectIds, 400)) {
     statements.push({
       sql: INSERT_HEAD + objectRows(dialect, `d."tenantRef" = ? AND d."objectId" IN (${inMarks(part.length)})`, ` AND f."subjectKey" IN (${inMarks(part.length)})`) + UPSERT,
-      params: [tenantRef, ...part.map((id) => `o:${id}`), tenantRef, ...part],
+      params: [tenantRef, ...part.map(objectSubjectKey), tenantRef, ...part],
     });
   }
   return statements;
@@ -211,7 +214,7 @@ export interface StoredReport {
  */
 export function reportStatements(dialect: Dialect, report: StoredReport): Statement[] {
   const { tenantRef, reportId } = report;
-  const key = report.deviceId ? `d:${report.deviceId}` : `h:${report.hostname.toLowerCase()}`;
+  const key = reportSubjectKey(report.deviceId, report.hostname);
   const noObject = report.deviceId ? ` AND NOT EXISTS (SELECT 1 FROM "DirectoryDevice" y WHERE y."tenantRef" = r."tenantRef" AND y."deviceId" = r."deviceId")` : "";
   const shard = stripeOf(key);
   return [
@@ -294,9 +297,7 @@ export function findingsStatements(dialect: Dialect, tenantRef: string, subjects
  * ASCII letters only (as the Devices list always grouped them); uploads key them by JavaScript's toLowerCase.
  */
 export function rebuildStatements(dialect: Dialect, tenantRef: string): Statement[] {
-  const latestOf = (partition: string, where: string) =>
-    `(SELECT * FROM (SELECT ${REPORT_HEAD_COLUMNS}, ROW_NUMBER() OVER (PARTITION BY ${partition} ORDER BY x."capturedAt" DESC, x."id" DESC) AS "n"
-        FROM "DeviceReport" x WHERE x."tenantRef" = ? AND ${where}) ranked WHERE "n" = 1) r`;
+  const latestOf = (partition: string, where: string) => latestReportsSql(REPORT_HEAD_COLUMNS, partition, where);
   const hour = dialect === "sqlite" ? `'h:' || substr("receivedAt", 1, 13)` : `'h:' || to_char("receivedAt", 'YYYY-MM-DD"T"HH24')`;
   const shard =
     dialect === "sqlite"
@@ -316,12 +317,12 @@ export function rebuildStatements(dialect: Dialect, tenantRef: string): Statemen
     {
       sql:
         INSERT_HEAD +
-        reportOnlyRows(dialect, `'d:' || r."deviceId"`, latestOf(`x."deviceId"`, `x."deviceId" IS NOT NULL`), "") +
+        reportOnlyRows(dialect, subjectKeySql("d", `r."deviceId"`), latestOf(`x."deviceId"`, `x."deviceId" IS NOT NULL`), "") +
         ` WHERE NOT EXISTS (SELECT 1 FROM "DirectoryDevice" y WHERE y."tenantRef" = r."tenantRef" AND y."deviceId" = r."deviceId")`,
       params: [tenantRef, tenantRef],
     },
     {
-      sql: INSERT_HEAD + reportOnlyRows(dialect, `'h:' || LOWER(r."hostname")`, latestOf(`LOWER(x."hostname")`, `x."deviceId" IS NULL`), "") + ` WHERE TRUE`,
+      sql: INSERT_HEAD + reportOnlyRows(dialect, subjectKeySql("h", `LOWER(r."hostname")`), latestOf(`LOWER(x."hostname")`, `x."deviceId" IS NULL`), "") + ` WHERE TRUE`,
       params: [tenantRef, tenantRef],
     },
     {

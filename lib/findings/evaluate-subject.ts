@@ -1,7 +1,7 @@
 import { evaluateDevice } from "@/lib/rules/evaluate-device-rules";
 import type { DeviceRuleSettings } from "@/lib/rules/device-subject";
 import { fingerprintFinding } from "./fingerprint-finding";
-import type { LoadedSubject } from "./load-device-subjects";
+import type { LoadedSubject } from "./loaded-subject";
 import { parseRawSubject, type RawSubject } from "./raw-subject";
 
 /** A finding as it will be written: evidence and remediation already JSON, with its fingerprint. */

@@ -1,6 +1,6 @@
 import type { ParsedDsregcmd } from "@/lib/reports/types";
 import type { DeviceSubject } from "@/lib/rules/device-subject";
-import type { LoadedSubject } from "./load-device-subjects";
+import type { LoadedSubject } from "./loaded-subject";
 
 /**
  * A subject as read, with its report bodies still the JSON text stored in the database: what a pass hands to the

@@ -2,8 +2,10 @@ import "server-only";
 import { trackSettled, type Tracked } from "@/lib/async/track-settled";
 import { config } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
-import { directDb, encodeValue, inList, insertStatements, queryIn, readBool, type ColumnKind, type DirectDb, type Row, type Statement } from "@/lib/db/direct";
+import { directDb, encodeValue, inList, insertStatements, queryIn, readBool, type DirectDb, type Row, type Statement } from "@/lib/db/direct";
 import { chunk } from "@/lib/db/in-list";
+import { FINDING_COLUMNS, FINDING_EVENT_COLUMNS } from "@/lib/db/finding-columns";
+import { preEncoded } from "@/lib/db/pre-encoded";
 import { openSqliteWriter } from "@/lib/db/sqlite-writer";
 import { timeOrderedId } from "@/lib/db/time-ordered-id";
 import { FULL_PASS_TABLES, refreshPlannerStatistics } from "@/lib/db/refresh-planner-statistics";
@@ -13,7 +15,7 @@ import { summarizeOpenFindings } from "@/lib/device-summary/summarize-open-findi
 import type { EvaluatedFinding, EvaluatedSubject } from "./evaluate-subject";
 import { withFindingsLease } from "./findings-lease";
 import { isFullPassDue } from "./full-evaluation-due";
-import { loadSubjectContext, type SubjectScope } from "./load-device-subjects";
+import { loadSubjectContext, type SubjectScope } from "./load-subject-context";
 import { openSubjectEvaluator, WORKER_QUEUE, type SubjectEvaluator } from "./subject-evaluator";
 
 export type ReevaluationScope = SubjectScope;
@@ -58,31 +60,7 @@ const WRITE_BATCH = 2_000;
  * text, and PostgreSQL reads a text parameter into a jsonb column (lib/db/direct.ts encodes "json" the same way).
  * The times a pass writes are all its `now`, passed already encoded (encodeValue "datetime", once per batch).
  */
-const FINDING_COLUMNS = {
-  id: "text",
-  tenantRef: "text",
-  subjectKey: "text",
-  deviceId: "text",
-  objectId: "text",
-  hostname: "text",
-  rule: "text",
-  severity: "text",
-  title: "text",
-  explanation: "text",
-  evidence: "text",
-  remediation: "text",
-  fingerprint: "text",
-  isPrimary: "bool",
-  explainedBy: "text",
-  rankSeverity: "text",
-  status: "text",
-  firstSeenAt: "text",
-  lastSeenAt: "text",
-  resolvedAt: "text",
-  acknowledgedAt: "text",
-  acknowledgedBy: "text",
-  ackComment: "text",
-} satisfies Record<string, ColumnKind>;
+const FINDING_WRITE_COLUMNS = preEncoded(FINDING_COLUMNS, ["evidence", "remediation", "firstSeenAt", "lastSeenAt", "resolvedAt", "acknowledgedAt"]);
 
 /**
  * The primary-finding columns are not in the fingerprint: a finding's own text can stay the same while the finding
@@ -96,15 +74,7 @@ const ON_UPDATED = { target: FINDING_KEY, update: [...CONTENT, "lastSeenAt"] };
 /** A resolved finding that returns: the same row (same id, first-seen) open again, unacknowledged. */
 const ON_REOPENED = { target: FINDING_KEY, update: [...CONTENT, "lastSeenAt", "status", "resolvedAt", "acknowledgedAt", "acknowledgedBy", "ackComment"] };
 
-const EVENT_COLUMNS = {
-  id: "text",
-  tenantRef: "text",
-  findingRef: "text",
-  subjectKey: "text",
-  kind: "text",
-  at: "text",
-  detail: "text",
-} satisfies Record<string, ColumnKind>;
+const EVENT_WRITE_COLUMNS = preEncoded(FINDING_EVENT_COLUMNS, ["at"]);
 
 interface ExistingFinding {
   id: string;
@@ -338,7 +308,7 @@ async function resolveOrphans(direct: DirectDb, sink: WriteSink, tenantRef: stri
       ...insertStatements(
         direct.dialect,
         "FindingEvent",
-        EVENT_COLUMNS,
+        EVENT_WRITE_COLUMNS,
         part.map((f) => ({ id: timeOrderedId(), tenantRef, findingRef: f.id, subjectKey: f.subjectKey, kind: "resolved", at: encodeValue(direct.dialect, "datetime", now), detail: "The device is no longer known" })),
       ),
     ]);
@@ -445,13 +415,13 @@ async function lifecycleStatements(direct: DirectDb, tenantRef: string, batch: E
 
   const d = direct.dialect;
   return [
-    ...insertStatements(d, "Finding", FINDING_COLUMNS, created),
+    ...insertStatements(d, "Finding", FINDING_WRITE_COLUMNS, created),
     // The existing row's id and unique key make these updates of that row (firstSeenAt is not in the update list).
-    ...insertStatements(d, "Finding", FINDING_COLUMNS, changed, ON_UPDATED),
-    ...insertStatements(d, "Finding", FINDING_COLUMNS, reopened, ON_REOPENED),
+    ...insertStatements(d, "Finding", FINDING_WRITE_COLUMNS, changed, ON_UPDATED),
+    ...insertStatements(d, "Finding", FINDING_WRITE_COLUMNS, reopened, ON_REOPENED),
     ...chunk(touchIds).map((ids) => ({ sql: `UPDATE "Finding" SET "lastSeenAt" = ? WHERE ${inList("id", ids.length)}`, params: [now, ...ids] })),
     ...chunk(resolved.map((r) => r.id)).map((ids) => resolveStatement(ids, now)),
-    ...insertStatements(d, "FindingEvent", EVENT_COLUMNS, events),
+    ...insertStatements(d, "FindingEvent", EVENT_WRITE_COLUMNS, events),
     ...findingsStatements(
       d,
       tenantRef,

@@ -1,3 +1,5 @@
+import { GRAPH_SELECTED_PROPERTIES } from "@/lib/db/directory-device-columns";
+
 /**
  * The Graph requests the directory sync sends, in one place: the sync, "Test connection" and `joinscope tenant
  * probe` send exactly these, so a request Graph refuses fails the test and the probe as it would fail the sync.
@@ -7,27 +9,10 @@
  * The device properties JoinScope asks Graph for ($select lowers a request's cost). Only properties the v1.0 device
  * resource documents (https://learn.microsoft.com/graph/api/resources/device, vendored in
  * vendor/device-v1-properties.json and checked by sync-requests.test.ts): Graph may answer 400 to any other, which
- * would fail every full and delta sync. createdDateTime, selected before, is not documented for devices.
+ * would fail every full and delta sync. createdDateTime, selected before, is not documented for devices. The list is
+ * the DirectoryDevice columns whose source is "property" (lib/db/directory-device-columns.ts).
  */
-export const DEVICE_SELECT_PROPERTIES = [
-  "id",
-  "deviceId",
-  "displayName",
-  "accountEnabled",
-  "trustType",
-  "profileType",
-  "registrationDateTime",
-  "approximateLastSignInDateTime",
-  "operatingSystem",
-  "operatingSystemVersion",
-  "isCompliant",
-  "isManaged",
-  "mdmAppId",
-  "onPremisesSyncEnabled",
-  "onPremisesLastSyncDateTime",
-  "physicalIds",
-  "alternativeSecurityIds",
-] as const;
+export const DEVICE_SELECT_PROPERTIES: readonly string[] = GRAPH_SELECTED_PROPERTIES;
 
 export const DEVICE_SELECT = DEVICE_SELECT_PROPERTIES.join(",");
 

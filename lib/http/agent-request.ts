@@ -4,7 +4,7 @@ import { readLimited, type JsonRequestHead } from "./read-json-body";
 
 /**
  * A request to one of the agents' endpoints (upload, enrol, key), independent of the server that received it: the
- * Node fast path (lib/http/node-fast-path.ts) or a Next.js route handler (agentRequestFromFetch).
+ * Node fast path (lib/ingest/node-fast-path.ts) or a Next.js route handler (agentRequestFromFetch).
  */
 export interface AgentRequest extends JsonRequestHead {
   authorization: string | null;

@@ -1,6 +1,6 @@
 import "server-only";
 import { ApiError, type ApiErrorBody } from "./api-error";
-import { log } from "./logger";
+import { log } from "@/lib/log/logger";
 import { isDatabaseOverloaded } from "./overload";
 
 /** An API answer independent of the server that sends it (Next.js route handler or the Node fast path). */

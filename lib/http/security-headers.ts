@@ -1,6 +1,6 @@
 /**
  * The response headers every JoinScope response carries. Plain constants and builders with no imports, so that
- * next.config.ts, proxy.ts, the API handler and the Node fast path (lib/http/node-fast-path.ts) share one copy.
+ * next.config.ts, proxy.ts, the API handler and the Node fast path (lib/ingest/node-fast-path.ts) share one copy.
  *
  * Pages get a per-request nonce policy from proxy.ts (pageContentSecurityPolicy); everything else (API JSON, the
  * agent script, static files) gets NON_PAGE_CONTENT_SECURITY_POLICY, which allows nothing: such a response is never

@@ -2,10 +2,12 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { AgentIdentity } from "@/lib/agent-tokens/authenticate-agent-token";
 import type { Db, Prisma } from "@/lib/db/client";
-import { directDb, insertStatements, isUniqueViolation, type ColumnKind, type Statement } from "@/lib/db/direct";
+import { directDb, insertStatements, isUniqueViolation, type Statement } from "@/lib/db/direct";
+import { AGENT_EVENT_COLUMNS, DEVICE_REPORT_COLUMNS } from "@/lib/db/device-report-columns";
 import type { ParsedDsregcmd } from "@/lib/reports/types";
 import { evaluateReportRules } from "@/lib/rules/evaluate-report-rules";
-import { SEVERITY_ORDER, type Finding } from "@/lib/rules/types";
+import { worstSeverityRank } from "@/lib/rules/severity";
+import type { Finding } from "@/lib/rules/types";
 import { enqueueFindingsEvaluation } from "@/lib/findings/findings-queue";
 import { deriveSecret } from "@/lib/crypto/secret-box";
 import { reportStatements } from "@/lib/device-summary/summary-statements";
@@ -84,11 +86,11 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
     // can reference it. If the database cannot take it, the API answers 503 with Retry-After (lib/http/overload.ts).
     const reportId = randomUUID();
     await direct.batch([
-      ...insertStatements(direct.dialect, "DeviceReport", REPORT_COLUMNS, [{ id: reportId, ...reportRow(upload, report, system, findings, contentHash, options, now) }]),
+      ...insertStatements(direct.dialect, "DeviceReport", DEVICE_REPORT_COLUMNS, [{ id: reportId, ...reportRow(upload, report, system, findings, contentHash, options, now) }]),
       ...insertStatements(
         direct.dialect,
         "AgentEvent",
-        EVENT_COLUMNS,
+        AGENT_EVENT_COLUMNS,
         (upload.events ?? []).map((e) => ({
           id: randomUUID(),
           tenantRef: options.agent.tenantRef,
@@ -120,47 +122,6 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
     throw error;
   }
 }
-
-const REPORT_COLUMNS = {
-  id: "text",
-  tenantRef: "text",
-  agentTokenRef: "text",
-  agentDeviceRef: "text",
-  source: "text",
-  hostname: "text",
-  deviceId: "text",
-  capturedAt: "datetime",
-  receivedAt: "datetime",
-  agentVersion: "text",
-  joinType: "text",
-  azureAdPrt: "bool",
-  deviceAuthStatus: "text",
-  thumbprint: "text",
-  reportedTenantId: "text",
-  computerDn: "text",
-  objectGuid: "text",
-  osBuild: "text",
-  contentHash: "text",
-  parsed: "text",
-  dsregcmdText: "text",
-  systemParsed: "text",
-  systemText: "text",
-  findingsSnapshot: "text",
-  worstSeverityRank: "int",
-} satisfies Record<Prisma.DeviceReportScalarFieldEnum, ColumnKind>;
-
-const EVENT_COLUMNS = {
-  id: "text",
-  tenantRef: "text",
-  reportRef: "text",
-  deviceId: "text",
-  eventId: "int",
-  time: "datetime",
-  level: "text",
-  task: "text",
-  log: "text",
-  message: "text",
-} satisfies Record<Prisma.AgentEventScalarFieldEnum, ColumnKind>;
 
 /**
  * "Last used" (a token) and "last contact" (a device) are shown to the minute: writing them on every upload would
@@ -211,7 +172,7 @@ function reportRow(
     systemParsed: system ? JSON.stringify(system) : null,
     systemText: upload.dsregcmdSystem ?? null,
     findingsSnapshot: JSON.stringify(findings),
-    worstSeverityRank: Math.min(9, ...findings.map((f) => SEVERITY_ORDER[f.severity])),
+    worstSeverityRank: worstSeverityRank(findings),
   };
 }
 

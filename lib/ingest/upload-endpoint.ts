@@ -1,7 +1,7 @@
 import "server-only";
 /**
  * `POST /api/v1/reports`, independent of the server in front of it: the Next.js route handler
- * (app/api/v1/reports/route.ts) and the Node fast path of the production server (lib/http/node-fast-path.ts)
+ * (app/api/v1/reports/route.ts) and the Node fast path of the production server (lib/ingest/node-fast-path.ts)
  * both call this, so there is one implementation of authentication, limits and ingestion.
  */
 import { authenticateAgent } from "@/lib/agent-devices/authenticate-agent";

@@ -1,20 +1,12 @@
 import "server-only";
 import type { Db, Prisma } from "@/lib/db/client";
+import { DEVICE_PAGE_OBJECT_COLUMNS, selectColumns } from "@/lib/db/directory-device-columns";
+import { LATEST_REPORT_FIRST } from "@/lib/db/latest-report-sql";
 import type { Finding, Severity } from "@/lib/rules/types";
 import { isSeverity, sortFindings, worstSeverity } from "@/lib/ui/severity";
 import { readEvidence, readRemediation } from "./find-findings";
+import { parseSubjectKey, type SubjectKey } from "@/lib/rules/subject-key";
 
-/** "d:<deviceId>", "o:<objectId>" or "h:<hostname>": the finding subject a device page is about. */
-export type SubjectKey = { kind: "d" | "o" | "h"; value: string; key: string };
-
-export function parseSubjectKey(raw: string): SubjectKey | null {
-  const m = /^([doh]):(.{1,256})$/.exec(raw);
-  if (!m) return null;
-  const kind = m[1] as SubjectKey["kind"];
-  const value = kind === "h" ? m[2]!.toLowerCase() : m[2]!.toLowerCase();
-  if (kind !== "h" && !/^[0-9a-f-]{36}$/.test(value)) return null;
-  return { kind, value, key: `${kind}:${value}` };
-}
 
 export function deviceHref(subjectKey: string): string {
   return `/devices/${encodeURIComponent(subjectKey)}`;
@@ -74,25 +66,7 @@ export interface DeviceDetail {
   worst: Severity | null;
 }
 
-const OBJECT_SELECT = {
-  objectId: true,
-  deviceId: true,
-  displayName: true,
-  trustType: true,
-  accountEnabled: true,
-  registrationDateTime: true,
-  firstSeenAt: true,
-  approximateLastSignInDateTime: true,
-  thumbprint: true,
-  isPending: true,
-  hasBitlockerKeys: true,
-  hasLapsPassword: true,
-  deletedAt: true,
-  deletedReason: true,
-  onPremisesSyncEnabled: true,
-  operatingSystem: true,
-  operatingSystemVersion: true,
-} satisfies Prisma.DirectoryDeviceSelect;
+const OBJECT_SELECT = selectColumns(DEVICE_PAGE_OBJECT_COLUMNS) satisfies Prisma.DirectoryDeviceSelect;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -150,7 +124,7 @@ export async function findDeviceDetail(db: Db, options: { tenantRef: string; sub
     ? await Promise.all([
         db.deviceReport.findFirst({
           where: reportWhere,
-          orderBy: [{ capturedAt: "desc" }, { id: "desc" }],
+          orderBy: [...LATEST_REPORT_FIRST],
           select: { id: true, hostname: true, capturedAt: true, joinType: true, azureAdPrt: true, deviceAuthStatus: true, thumbprint: true },
         }),
         db.deviceReport.count({ where: reportWhere }),

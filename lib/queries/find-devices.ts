@@ -4,6 +4,7 @@ import type { Severity } from "@/lib/rules/types";
 import { DEVICES_PAGE_SIZE, type DeviceListParams, type DeviceSort, type DeviceState } from "@/lib/ui/device-list-params";
 import { SEVERITIES } from "@/lib/ui/severity";
 import { readAfter, readBefore, type Direction, type KeysetQuery, type Ordering } from "./keyset-page";
+import { subjectKeyValue } from "@/lib/rules/subject-key";
 
 export interface DeviceRow {
   /** The findings subject: "d:<deviceId>", "o:<objectId>" or "h:<hostname>". */
@@ -223,7 +224,7 @@ function toRow(r: Row): DeviceRow {
   return {
     subjectKey: key,
     rowKey: r.rowKey as string,
-    name: (r.name as string) || (r.deviceId as string | null) || key.slice(2),
+    name: (r.name as string) || (r.deviceId as string | null) || subjectKeyValue(key),
     deviceId: (r.deviceId as string | null) ?? null,
     objectId: (r.objectId as string | null) ?? null,
     trustType: (r.trustType as string | null) ?? null,

@@ -1,5 +1,6 @@
 import { PRT_FAILURE_CAUSE_LABELS } from "@/lib/rules/classify-prt-failure";
-import { SEVERITY_ORDER, type Finding, type Severity } from "@/lib/rules/types";
+import { moreSevere, type Severity } from "@/lib/rules/severity";
+import type { Finding } from "@/lib/rules/types";
 
 /**
  * Root causes, most fundamental first. When a device has several findings that one of these explains, that one is
@@ -57,7 +58,7 @@ export function consolidateRemediation(findings: readonly Finding[]): Consolidat
     findings: findings.map((f) => (explained(f) ? { ...f, remediation: [pointer] } : f)),
     primaryRule: primary.rule,
     explainedRules: consequences.map((f) => f.rule),
-    primaryRank: consequences.reduce<Severity>((worst, f) => (SEVERITY_ORDER[f.severity] < SEVERITY_ORDER[worst] ? f.severity : worst), primary.severity),
+    primaryRank: consequences.reduce<Severity>((worst, f) => moreSevere(worst, f.severity), primary.severity),
   };
 }
 

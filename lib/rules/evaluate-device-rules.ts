@@ -14,7 +14,8 @@ import { PENDING_GRACE_MS, pendingSinceIso } from "@/lib/rules/join-rules/pendin
 import { parseTime } from "@/lib/rules/report-fields";
 import { sortEvents } from "@/lib/rules/sort-events";
 import { describeScopeDecision, isSyncScopeConfigured } from "@/lib/rules/sync-scope";
-import { SEVERITY_ORDER, type Finding } from "@/lib/rules/types";
+import { compareSeverity } from "@/lib/rules/severity";
+import type { Finding } from "@/lib/rules/types";
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -23,7 +24,7 @@ function compareText(a: string, b: string): number {
 /** Total order: severity, rule id, title, then the rest, so equal-looking findings never swap. */
 function compareFindings(a: Finding, b: Finding): number {
   return (
-    SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+    compareSeverity(a.severity, b.severity) ||
     compareText(a.rule, b.rule) ||
     compareText(a.title, b.title) ||
     compareText(JSON.stringify(a), JSON.stringify(b))

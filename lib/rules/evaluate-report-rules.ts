@@ -1,6 +1,7 @@
 import { reportRules } from "@/lib/rules/report-rule-list";
 import type { ReportRuleInput } from "@/lib/rules/report-rule-input";
-import { SEVERITY_ORDER, type Finding } from "@/lib/rules/types";
+import { compareSeverity } from "@/lib/rules/severity";
+import type { Finding } from "@/lib/rules/types";
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -15,7 +16,7 @@ export function evaluateReportRules(input: ReportRuleInput): Finding[] {
     .flatMap((rule) => rule.evaluate(input))
     .sort(
       (a, b) =>
-        SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+        compareSeverity(a.severity, b.severity) ||
         compareText(a.rule, b.rule) ||
         compareText(a.title, b.title),
     );

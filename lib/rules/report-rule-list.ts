@@ -10,10 +10,10 @@ import { prtStaleRule } from "@/lib/rules/report-rules/prt-stale";
 import { tenantMismatchRule } from "@/lib/rules/report-rules/tenant-mismatch";
 import { tpmNotProtectedRule } from "@/lib/rules/report-rules/tpm-not-protected";
 import { userContextNotCapturedRule } from "@/lib/rules/report-rules/user-context-not-captured";
-import { SEVERITY_ORDER } from "@/lib/rules/types";
+import { compareSeverity } from "@/lib/rules/severity";
 
 function bySeverityThenId(a: ReportRuleMetadata, b: ReportRuleMetadata): number {
-  return SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return compareSeverity(a.severity, b.severity) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 /** Every rule that needs only the report (and optionally its SYSTEM capture and events), most severe first. */

@@ -3,15 +3,10 @@
  * Rule ids are kebab-case and never renamed: they appear in exports, URLs and the database.
  */
 
-export type Severity = "critical" | "high" | "medium" | "low" | "info";
+import type { Severity } from "./severity";
 
-export const SEVERITY_ORDER: Record<Severity, number> = {
-  critical: 0,
-  high: 1,
-  medium: 2,
-  low: 3,
-  info: 4,
-};
+/** Severity and its order live in severity.ts; re-exported for the modules that take them with the finding types. */
+export { SEVERITY_ORDER, type Severity } from "./severity";
 
 /** One fact that triggered a rule: the field as the admin would find it, and its value(s). */
 export interface Evidence {

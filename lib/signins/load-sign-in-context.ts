@@ -1,9 +1,11 @@
 import "server-only";
 import { queryIn, readDate, type DirectDb } from "@/lib/db/direct";
-import { directoryObjectFromRow, subjectKeyFor } from "@/lib/findings/load-device-subjects";
+import { DIRECTORY_OBJECT_COLUMNS, quotedColumns } from "@/lib/db/directory-device-columns";
+import { directoryObjectFromRow } from "@/lib/findings/read-directory-objects";
 import type { ParsedDsregcmd } from "@/lib/reports/types";
 import type { DirectoryObject } from "@/lib/rules/device-subject";
 import type { SignInEvent, SignInMachine, SignInSubject } from "@/lib/rules/signin/sign-in-subject";
+import { hostSubjectKey, subjectKeyFor } from "@/lib/rules/subject-key";
 
 /**
  * The device context of a page of sign-ins, read in bulk (docs/domain.md, "Sign-ins blocked for their device"): the
@@ -13,13 +15,8 @@ import type { SignInEvent, SignInMachine, SignInSubject } from "@/lib/rules/sign
  */
 export const MACHINE_WINDOW_MS = 24 * 3_600_000;
 
-/** The DirectoryDevice columns directoryObjectFromRow reads (lib/findings/load-device-subjects.ts). */
-const OBJECT_COLUMNS = [
-  "objectId", "deviceId", "displayName", "accountEnabled", "trustType", "profileType", "registrationDateTime",
-  "approximateLastSignInDateTime", "operatingSystem", "operatingSystemVersion", "onPremisesSyncEnabled",
-  "onPremisesLastSyncDateTime", "physicalIds", "alternativeSecurityIds", "thumbprint", "hardwareId", "isPending",
-  "hasBitlockerKeys", "hasLapsPassword", "deletedAt", "deletedReason", "isManaged", "isCompliant", "mdmAppId",
-].map((c) => `"${c}"`).join(", ");
+/** The DirectoryDevice columns directoryObjectFromRow reads (lib/findings/read-directory-objects.ts). */
+const OBJECT_COLUMNS = quotedColumns(DIRECTORY_OBJECT_COLUMNS);
 
 interface ReportRef {
   id: string;
@@ -95,7 +92,7 @@ export async function loadSignInContext(
     const nearest = new Map<string, ReportRef>();
     for (const c of candidates) {
       if (Math.abs(c.capturedMs - t) > MACHINE_WINDOW_MS) continue;
-      const key = c.deviceId ?? `h:${c.hostname.toLowerCase()}`;
+      const key = c.deviceId ?? hostSubjectKey(c.hostname);
       const best = nearest.get(key);
       // The presented device's own link wins over the same machine found by user; then the nearest report.
       if (!best || (c.linkedBy === "presented-device" && best.linkedBy !== "presented-device") || (c.linkedBy === best.linkedBy && Math.abs(c.capturedMs - t) < Math.abs(best.capturedMs - t))) nearest.set(key, c);

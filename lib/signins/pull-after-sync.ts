@@ -1,6 +1,6 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
-import { log } from "@/lib/http/logger";
+import { log } from "@/lib/log/logger";
 import { pullSignIns } from "./pull-sign-ins";
 
 /**

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { DIRECTORY_DEVICE_COLUMNS, GRAPH_PROPERTY_COLUMNS } from "@/lib/db/directory-device-columns";
 import { GraphDeviceSchema } from "@/lib/graph/graph-schemas";
 import { createSimTenant } from "@/simulator/create-sim-tenant";
 import { isLegacyHash, legacyHashDevice } from "./legacy-device-hash";
@@ -86,5 +87,21 @@ describe("mergeDeltaEntry and the columns hash", () => {
     expect(isColumnsHash(whole.rawHash)).toBe(true);
     expect(isLegacyHash(whole.rawHash)).toBe(false);
     expect(hashDeviceColumns({ ...row, accountEnabled: !row.accountEnabled })).not.toBe(whole.rawHash);
+  });
+});
+
+describe("hashDeviceColumns covers every property column", () => {
+  it("changes when any one Graph property column changes (lib/db/directory-device-columns.ts)", () => {
+    const base = mapGraphDevice(GraphDeviceSchema.parse(simDevices()[0]));
+    const changedValue = (kind: string, value: unknown): unknown => {
+      if (kind === "datetime") return new Date((value instanceof Date ? value.getTime() : 0) + 60_000);
+      if (kind === "bool") return value === true ? false : true;
+      if (kind === "json") return [...((value as unknown[] | null) ?? []), "[OrderId]:changed"];
+      return `${String(value)}-changed`;
+    };
+    for (const column of GRAPH_PROPERTY_COLUMNS) {
+      const changed = { ...base, [column]: changedValue(DIRECTORY_DEVICE_COLUMNS[column], base[column]) };
+      expect(hashDeviceColumns(changed), column).not.toBe(hashDeviceColumns(base));
+    }
   });
 });

@@ -5,29 +5,14 @@ import {
   thumbprintFromAlternativeSecurityIds,
 } from "@/lib/graph/alternative-security-ids";
 import type { GraphDevice } from "@/lib/graph/graph-schemas";
-import { DEVICE_SELECT_PROPERTIES } from "@/lib/graph/sync-requests";
+import { GRAPH_PROPERTY_COLUMNS, type DerivedColumn, type GraphPropertyColumn, type GraphPropertyValues } from "@/lib/db/directory-device-columns";
 import { sortedStringify } from "./legacy-device-hash";
 
-/** The columns JoinScope derives from one Graph device object (everything but tenant and bookkeeping). */
-export interface DeviceColumns {
-  objectId: string;
-  deviceId: string | null;
-  displayName: string | null;
-  accountEnabled: boolean | null;
-  trustType: string | null;
-  profileType: string | null;
-  registrationDateTime: Date | null;
-  approximateLastSignInDateTime: Date | null;
-  createdDateTime: Date | null;
-  operatingSystem: string | null;
-  operatingSystemVersion: string | null;
-  isCompliant: boolean | null;
-  isManaged: boolean | null;
-  mdmAppId: string | null;
-  onPremisesSyncEnabled: boolean | null;
-  onPremisesLastSyncDateTime: Date | null;
-  physicalIds: string[] | null;
-  alternativeSecurityIds: unknown[] | null;
+/**
+ * The columns JoinScope derives from one Graph device object (everything but tenant and bookkeeping): the property
+ * columns and the derived ones of lib/db/directory-device-columns.ts, whose types these are.
+ */
+export type DeviceColumns = { objectId: string } & GraphPropertyValues & {
   thumbprint: string | null;
   hardwareId: string | null;
   isPending: boolean;
@@ -35,7 +20,7 @@ export interface DeviceColumns {
   otherProperties: Record<string, unknown>;
   /** Of the columns above (hashDeviceColumns), so a full object and a merged delta entry hash alike. */
   rawHash: string;
-}
+} & Record<DerivedColumn, unknown>;
 
 const date = (v: string | null | undefined) => (v ? new Date(v) : null);
 
@@ -44,8 +29,11 @@ export function mapGraphDevice(device: GraphDevice): DeviceColumns {
   return withDerivedColumns(columns as DeviceColumns);
 }
 
-/** The columns that come straight from Graph's properties (without the derived ones and the hash). */
-function mapProperties(device: GraphDevice, others: Record<string, unknown>): Omit<DeviceColumns, "thumbprint" | "hardwareId" | "isPending" | "rawHash"> {
+/**
+ * The columns that come straight from Graph's properties (without the derived ones and the hash). Written out, not
+ * looped over the column list: this runs for every object of every page; its type makes it name every property column.
+ */
+function mapProperties(device: GraphDevice, others: Record<string, unknown>): { objectId: string; otherProperties: Record<string, unknown> } & GraphPropertyValues {
   return {
     objectId: device.id,
     deviceId: device.deviceId?.toLowerCase() ?? null,
@@ -114,9 +102,7 @@ export function mergeDeltaEntry(base: DeviceColumns | null, entry: GraphDevice):
 }
 
 /** A Graph property's column, for the properties that have one (all of them map to the column of their name). */
-const PROPERTY_COLUMN: Record<string, keyof DeviceColumns> = Object.fromEntries(
-  ["deviceId", "displayName", "accountEnabled", "trustType", "profileType", "registrationDateTime", "approximateLastSignInDateTime", "createdDateTime", "operatingSystem", "operatingSystemVersion", "isCompliant", "isManaged", "mdmAppId", "onPremisesSyncEnabled", "onPremisesLastSyncDateTime", "physicalIds", "alternativeSecurityIds"].map((p) => [p, p as keyof DeviceColumns]),
-);
+const PROPERTY_COLUMN: Record<string, GraphPropertyColumn> = Object.fromEntries(GRAPH_PROPERTY_COLUMNS.map((p) => [p, p]));
 
 /**
  * A stored row's columns as DeviceColumns: what a delta entry is merged into. A hash in the current format is the
@@ -131,29 +117,13 @@ export function storedDeviceColumns(row: Omit<DeviceColumns, "rawHash">, storedH
  * Every property JoinScope selects has a column of its own (DeviceColumns), and so has createdDateTime, which it
  * no longer selects (undocumented for devices) but keeps for rows stored before and objects that carry it.
  */
-const COLUMN_PROPERTIES: ReadonlySet<string> = new Set([...DEVICE_SELECT_PROPERTIES, "createdDateTime"]);
+const COLUMN_PROPERTIES: ReadonlySet<string> = new Set(["id", ...GRAPH_PROPERTY_COLUMNS]);
 const NO_OTHER_PROPERTIES: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 
 /** What a delta entry for an object JoinScope does not hold is merged into: every property unset. */
 const EMPTY_COLUMNS: DeviceColumns = Object.freeze({
   objectId: "",
-  deviceId: null,
-  displayName: null,
-  accountEnabled: null,
-  trustType: null,
-  profileType: null,
-  registrationDateTime: null,
-  approximateLastSignInDateTime: null,
-  createdDateTime: null,
-  operatingSystem: null,
-  operatingSystemVersion: null,
-  isCompliant: null,
-  isManaged: null,
-  mdmAppId: null,
-  onPremisesSyncEnabled: null,
-  onPremisesLastSyncDateTime: null,
-  physicalIds: null,
-  alternativeSecurityIds: null,
+  ...(Object.fromEntries(GRAPH_PROPERTY_COLUMNS.map((c) => [c, null])) as { [K in GraphPropertyColumn]: null }),
   thumbprint: null,
   hardwareId: null,
   isPending: false,
@@ -183,6 +153,7 @@ const time = (d: Date | null) => (d ? d.getTime() : null);
  * decision 007 (43 characters, jsonHashDevice) or older (64, legacy-device-hash.ts), told apart by their length.
  */
 export function hashDeviceColumns(c: Omit<DeviceColumns, "rawHash">): string {
+  // The hash's array is a stored format: written out in its order, which HASHED_COLUMNS (checked below) repeats.
   const altIds = c.alternativeSecurityIds as Record<string, unknown>[] | null;
   const alt = altIds?.map((a) => {
     const tuple: unknown[] = [a.type ?? null, a.identityProvider ?? null, a.key ?? null];
@@ -226,3 +197,18 @@ function withOthersSorted(device: GraphDevice, others: Record<string, unknown>):
   for (const key in device) if (COLUMN_PROPERTIES.has(key)) columns[key] = (device as Record<string, unknown>)[key];
   return JSON.stringify(columns) + sortedStringify(others);
 }
+
+/**
+ * The property columns hashDeviceColumns hashes, in its array's order (then the properties without a column). Every
+ * property column must be in it, or a change to that property alone would not be written: the type below fails to
+ * compile when lib/db/directory-device-columns.ts gains a property column this list (and the hash) lacks. Adding
+ * one changes every stored hash, so the next sync rewrites each row once.
+ */
+const HASHED_COLUMNS = [
+  "deviceId", "displayName", "accountEnabled", "trustType", "profileType", "registrationDateTime", "approximateLastSignInDateTime",
+  "createdDateTime", "operatingSystem", "operatingSystemVersion", "isCompliant", "isManaged", "mdmAppId", "onPremisesSyncEnabled",
+  "onPremisesLastSyncDateTime", "physicalIds", "alternativeSecurityIds",
+] as const satisfies readonly GraphPropertyColumn[];
+type Unhashed = Exclude<GraphPropertyColumn, (typeof HASHED_COLUMNS)[number]>;
+const everyPropertyColumnHashed: [Unhashed] extends [never] ? true : Unhashed = true;
+void everyPropertyColumnHashed;

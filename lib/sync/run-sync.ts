@@ -12,7 +12,7 @@ import { DeltaPageSchema, DevicePageSchema, isRemoved, type GraphDevice } from "
 import { DELTA_LATEST_REQUEST, devicesFirstPageRequest } from "@/lib/graph/sync-requests";
 import type { ResilienceOptions } from "@/lib/graph/resilience-middleware";
 import { reevaluateAllFindings, reevaluateFindings } from "@/lib/findings/reevaluate-findings";
-import { log } from "@/lib/http/logger";
+import { log } from "@/lib/log/logger";
 import { mapDevicePage, planDeltaPage, planDevicePage, SummaryScope, type DeltaPageEntry, type PageCounts } from "./write-device-page";
 import { loadTenantApp } from "./load-tenant-app";
 import { openSyncConnection, type SyncConnection } from "./open-sync-connection";

@@ -1,7 +1,7 @@
 import "server-only";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
-import { log } from "@/lib/http/logger";
+import { log } from "@/lib/log/logger";
 import { tenantsDueForFullEvaluation } from "@/lib/findings/full-evaluation-due";
 import { reevaluateAllFindingsIfDue } from "@/lib/findings/reevaluate-findings";
 import { rebuildStaleDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";

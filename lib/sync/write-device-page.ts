@@ -1,5 +1,8 @@
 import "server-only";
-import { encodeDate, encodeValue, inList, insertStatements, insertValueStatements, queryIn, readBool, readDate, readJson, type ColumnKind, type Dialect, type DirectDb, type Statement } from "@/lib/db/direct";
+import { encodeDate, encodeValue, inList, insertStatements, insertValueStatements, queryIn, readBool, readDate, readJson, type Dialect, type DirectDb, type Row, type Statement } from "@/lib/db/direct";
+import { DIRECTORY_DEVICE_COLUMNS, STORED_DEVICE_COLUMNS, SYNC_WRITTEN_COLUMNS, quotedColumns } from "@/lib/db/directory-device-columns";
+import { DIRECTORY_CHANGE_COLUMNS } from "@/lib/db/directory-change-columns";
+import { preEncoded } from "@/lib/db/pre-encoded";
 import { chunk } from "@/lib/db/in-list";
 import type { GraphDevice } from "@/lib/graph/graph-schemas";
 import { dedupeByObjectId, describeDeviceChanges, type StoredDeviceState } from "./describe-device-changes";
@@ -7,6 +10,7 @@ import { isLegacyHash, legacyHashDevice } from "./legacy-device-hash";
 import { isColumnsHash, jsonHashDevice, mapGraphDevice, mergeDeltaEntry, storedDeviceColumns, type DeviceColumns } from "./map-graph-device";
 import { timeOrderedId } from "@/lib/db/time-ordered-id";
 import { directoryStatements } from "@/lib/device-summary/summary-statements";
+import { deviceSubjectKey, objectSubjectKey } from "@/lib/rules/subject-key";
 
 export interface PageCounts {
   seen: number;
@@ -39,60 +43,17 @@ export interface DevicePageWrite {
   counts: PageCounts;
 }
 
-/** Every DirectoryDevice column a sync writes; hasBitlockerKeys / hasLapsPassword belong to the key-presence step. */
-const DEVICE_COLUMNS = {
-  id: "text",
-  tenantRef: "text",
-  objectId: "text",
-  deviceId: "text",
-  displayName: "text",
-  accountEnabled: "bool",
-  trustType: "text",
-  profileType: "text",
-  registrationDateTime: "datetime",
-  approximateLastSignInDateTime: "datetime",
-  createdDateTime: "datetime",
-  operatingSystem: "text",
-  operatingSystemVersion: "text",
-  isCompliant: "bool",
-  isManaged: "bool",
-  mdmAppId: "text",
-  onPremisesSyncEnabled: "bool",
-  onPremisesLastSyncDateTime: "datetime",
-  physicalIds: "json",
-  alternativeSecurityIds: "json",
-  thumbprint: "text",
-  hardwareId: "text",
-  isPending: "bool",
-  deletedAt: "datetime",
-  deletedReason: "text",
-  firstSeenAt: "datetime",
-  lastSeenAt: "datetime",
-  otherProperties: "json",
-  rawHash: "text",
-  updatedAt: "datetime",
-} as const satisfies Record<string, ColumnKind>;
-
-/** The columns of deviceValues' arrays, in their order. */
-const DEVICE_INSERT_COLUMNS = Object.keys(DEVICE_COLUMNS) as (keyof typeof DEVICE_COLUMNS)[];
+/** The columns of deviceValues' arrays, in their order: every column but key presence (record-key-presence.ts). */
+const DEVICE_INSERT_COLUMNS = SYNC_WRITTEN_COLUMNS;
 
 /** A new object is inserted; a changed or restored one keeps its id, firstSeenAt and key presence. */
 const UPSERT = {
   target: ["tenantRef", "objectId"],
-  update: Object.keys(DEVICE_COLUMNS).filter((c) => !["id", "tenantRef", "objectId", "firstSeenAt"].includes(c)),
+  update: DEVICE_INSERT_COLUMNS.filter((c) => !["id", "tenantRef", "objectId", "firstSeenAt"].includes(c)),
 } as const;
 
-const CHANGE_COLUMNS = {
-  id: "text",
-  tenantRef: "text",
-  objectId: "text",
-  deviceId: "text",
-  kind: "text",
-  at: "datetime",
-  syncRunRef: "text",
-  detail: "json",
-} as const satisfies Record<string, ColumnKind>;
-const CHANGE_INSERT_COLUMNS = { ...CHANGE_COLUMNS, at: "text" } as const satisfies Record<string, ColumnKind>;
+/** Timeline rows carry the page's time already encoded. */
+const CHANGE_INSERT_COLUMNS = preEncoded(DIRECTORY_CHANGE_COLUMNS, ["at"]);
 
 interface StoredDevice extends StoredDeviceState {
   id: string;
@@ -329,9 +290,9 @@ export class SummaryScope {
     else this.objectIds.add(objectId);
     if (previousDeviceId && previousDeviceId !== deviceId) {
       this.deviceIds.add(previousDeviceId);
-      this.previousSubjectKeys.add(`d:${previousDeviceId}`);
+      this.previousSubjectKeys.add(deviceSubjectKey(previousDeviceId));
     }
-    if (!previousDeviceId && deviceId) this.previousSubjectKeys.add(`o:${objectId}`);
+    if (!previousDeviceId && deviceId) this.previousSubjectKeys.add(objectSubjectKey(objectId));
   }
 }
 
@@ -340,47 +301,44 @@ async function readStoredRows(direct: DirectDb, tenantRef: string, objectIds: st
   const out = new Map<string, { id: string; columns: DeviceColumns; deleted: { at: Date; reason: string } | null }>();
   const rows = await queryIn(
     direct,
-    `SELECT "id", "objectId", "deviceId", "displayName", "accountEnabled", "trustType", "profileType", "registrationDateTime", "approximateLastSignInDateTime",
-       "createdDateTime", "operatingSystem", "operatingSystemVersion", "isCompliant", "isManaged", "mdmAppId", "onPremisesSyncEnabled", "onPremisesLastSyncDateTime",
-       "physicalIds", "alternativeSecurityIds", "otherProperties", "thumbprint", "hardwareId", "isPending", "rawHash", "deletedAt", "deletedReason"
-     FROM "DirectoryDevice" WHERE "tenantRef" = ? AND {in}`,
+    `SELECT "id", ${quotedColumns(STORED_DEVICE_COLUMNS)}, "rawHash", "deletedAt", "deletedReason" FROM "DirectoryDevice" WHERE "tenantRef" = ? AND {in}`,
     "objectId",
     objectIds,
     [tenantRef],
   );
-  const text = (v: unknown) => (v as string | null) ?? null;
   for (const r of rows) {
     const deletedAt = readDate(r.deletedAt);
     out.set(r.objectId as string, {
       id: r.id as string,
-      deleted: deletedAt ? { at: deletedAt, reason: text(r.deletedReason) ?? "deleted" } : null,
-      columns: storedDeviceColumns({
-        objectId: r.objectId as string,
-        deviceId: text(r.deviceId),
-        displayName: text(r.displayName),
-        accountEnabled: readBool(r.accountEnabled),
-        trustType: text(r.trustType),
-        profileType: text(r.profileType),
-        registrationDateTime: readDate(r.registrationDateTime),
-        approximateLastSignInDateTime: readDate(r.approximateLastSignInDateTime),
-        createdDateTime: readDate(r.createdDateTime),
-        operatingSystem: text(r.operatingSystem),
-        operatingSystemVersion: text(r.operatingSystemVersion),
-        isCompliant: readBool(r.isCompliant),
-        isManaged: readBool(r.isManaged),
-        mdmAppId: text(r.mdmAppId),
-        onPremisesSyncEnabled: readBool(r.onPremisesSyncEnabled),
-        onPremisesLastSyncDateTime: readDate(r.onPremisesLastSyncDateTime),
-        physicalIds: readJson<string[]>(r.physicalIds),
-        alternativeSecurityIds: readJson<unknown[]>(r.alternativeSecurityIds),
-        otherProperties: readJson<Record<string, unknown>>(r.otherProperties) ?? {},
-        thumbprint: text(r.thumbprint),
-        hardwareId: text(r.hardwareId),
-        isPending: readBool(r.isPending) ?? false,
-      }, text(r.rawHash)),
+      deleted: deletedAt ? { at: deletedAt, reason: (r.deletedReason as string | null) ?? "deleted" } : null,
+      columns: storedDeviceColumns(readStoredColumns(r), (r.rawHash as string | null) ?? null),
     });
   }
   return out;
+}
+
+/** A row's STORED_DEVICE_COLUMNS, each read as its kind says (delta pages only: a full page never reads them back). */
+function readStoredColumns(r: Row): Omit<DeviceColumns, "rawHash"> {
+  const out: Record<string, unknown> = {};
+  for (const c of STORED_DEVICE_COLUMNS) {
+    const v = r[c];
+    switch (DIRECTORY_DEVICE_COLUMNS[c]) {
+      case "bool":
+        out[c] = readBool(v);
+        break;
+      case "datetime":
+        out[c] = readDate(v);
+        break;
+      case "json":
+        out[c] = readJson(v);
+        break;
+      default:
+        out[c] = (v as string | null) ?? null;
+    }
+  }
+  out.isPending = out.isPending ?? false;
+  out.otherProperties = out.otherProperties ?? {};
+  return out as Omit<DeviceColumns, "rawHash">;
 }
 
 /** Plans and commits one page in its own transaction, outside a sync run (e2e/seed.ts seeds a directory this way). */
@@ -424,10 +382,11 @@ async function readStoredDevices(direct: DirectDb, tenantRef: string, objectIds:
 }
 
 /**
- * One object's row for DEVICE_INSERT_COLUMNS, in their order, encoded for the dialect (built directly: this runs for
- * every object of every page). `now`: the page's time, already encoded.
+ * One object's row for DEVICE_INSERT_COLUMNS (SYNC_WRITTEN_COLUMNS), in their order, encoded for the dialect (built
+ * directly: this runs for every object of every page). `now`: the page's time, already encoded. Exported for
+ * write-device-page.test.ts, which checks each value against its column's name.
  */
-function deviceValues(dialect: Dialect, d: DeviceColumns, tenantRef: string, now: string, deleted: { at: Date; reason: string } | null = null): unknown[] {
+export function deviceValues(dialect: Dialect, d: DeviceColumns, tenantRef: string, now: string, deleted: { at: Date; reason: string } | null = null): unknown[] {
   return [
     timeOrderedId(),
     tenantRef,

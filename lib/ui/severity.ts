@@ -1,7 +1,9 @@
 import { primaryRuleOf } from "@/lib/rules/consolidate-remediation";
-import { SEVERITY_ORDER, type Finding, type Severity } from "@/lib/rules/types";
+import { compareSeverity, isSeverity } from "@/lib/rules/severity";
+import type { Finding, Severity } from "@/lib/rules/types";
 
-export const SEVERITIES: readonly Severity[] = ["critical", "high", "medium", "low", "info"];
+/** The order and its helpers are the rules' (lib/rules/severity.ts); the pages take them from here with the labels. */
+export { isSeverity, SEVERITIES, worstSeverity } from "@/lib/rules/severity";
 
 export const SEVERITY_LABEL: Record<Severity, string> = {
   critical: "Critical",
@@ -11,30 +13,19 @@ export const SEVERITY_LABEL: Record<Severity, string> = {
   info: "Info",
 };
 
-export function isSeverity(value: unknown): value is Severity {
-  return typeof value === "string" && value in SEVERITY_ORDER;
-}
-
-/** The most severe of the findings, or null for none. */
-export function worstSeverity(findings: readonly Pick<Finding, "severity">[]): Severity | null {
-  let worst: Severity | null = null;
-  for (const f of findings) {
-    if (!isSeverity(f.severity)) continue;
-    if (worst === null || SEVERITY_ORDER[f.severity] < SEVERITY_ORDER[worst]) worst = f.severity;
-  }
-  return worst;
-}
-
 /** What the dashboard calls a problem report: at least one critical or high finding. */
 export function isProblemSeverity(severity: Severity | null): boolean {
   return severity === "critical" || severity === "high";
 }
 
+/** A stored severity's rank; one that is not a severity (an older rules version's) sorts last. */
+const severityRankOr9 = (severity: string) => (isSeverity(severity) ? compareSeverity(severity, "critical") : 9);
+
 /** One device's findings: its primary finding first (the one the others point to), then by severity. */
 export function sortFindings<T extends Pick<Finding, "severity" | "rule" | "remediation">>(findings: readonly T[]): T[] {
   const primary = primaryRuleOf(findings);
   return [...findings].sort(
-    (a, b) => Number(b.rule === primary) - Number(a.rule === primary) || (SEVERITY_ORDER[a.severity] ?? 9) - (SEVERITY_ORDER[b.severity] ?? 9),
+    (a, b) => Number(b.rule === primary) - Number(a.rule === primary) || severityRankOr9(a.severity) - severityRankOr9(b.severity),
   );
 }
 

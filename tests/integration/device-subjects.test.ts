@@ -1,12 +1,12 @@
 /**
- * What the loader (lib/findings/load-device-subjects.ts) gives each subject besides its own object: the other
+ * What the loader (lib/findings/load-subject-context.ts) gives each subject besides its own object: the other
  * objects of the same machine. Personal devices share names by the thousand ("iPhone", "Yuki's MacBookPro18,3"),
  * so a namesake is another machine unless the hardware ids agree; only a Windows computer's name identifies it.
  */
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { loadSubjectContext, type SubjectScope } from "@/lib/findings/load-device-subjects";
+import { loadSubjectContext, type SubjectScope } from "@/lib/findings/load-subject-context";
 import { reevaluateFindings } from "@/lib/findings/reevaluate-findings";
 import { createTenantWithToken } from "../setup/factories";
 

@@ -1,13 +1,13 @@
 /**
  * Which report speaks for a device: the latest *captured* (an old capture that arrives late does not overrule a
  * newer one), while "last heard from" is the latest *received*. The heads are aggregated by the database
- * (lib/findings/load-device-subjects.ts); these cases pin the semantics on both databases.
+ * (lib/findings/load-subject-context.ts); these cases pin the semantics on both databases.
  */
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { flushFindingsQueue } from "@/lib/findings/findings-queue";
-import { loadSubjectContext } from "@/lib/findings/load-device-subjects";
+import { loadSubjectContext } from "@/lib/findings/load-subject-context";
 import { ingestReport } from "@/lib/ingest/ingest-report";
 import { decodeReportText } from "@/lib/reports/decode-report-text";
 import { readFixture } from "@/lib/reports/fixtures";

@@ -3,7 +3,7 @@ import { connect, type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/v1/reports/route";
 import { flushFindingsQueue } from "@/lib/findings/findings-queue";
-import { handleFastPath } from "@/lib/http/node-fast-path";
+import { handleFastPath } from "@/lib/ingest/node-fast-path";
 import { db } from "@/lib/db/client";
 import { revokeAgentToken } from "@/lib/agent-tokens/revoke-agent-token";
 import { countRows, createTenantWithToken } from "../setup/factories";

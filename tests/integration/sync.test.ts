@@ -7,7 +7,7 @@ import { db } from "@/lib/db/client";
 import type { GraphClient } from "@/lib/graph/graph-client";
 import { buildAlternativeSecurityIdKey } from "@/simulator/generate-tenant";
 import type { SimulatorHandle } from "@/simulator/server";
-import { getDeviceTimeline } from "@/lib/findings/get-device-timeline";
+import { getDeviceTimeline } from "@/lib/queries/get-device-timeline";
 import { findDeviceDetail } from "@/lib/queries/find-device-detail";
 import { createGraphClient } from "@/lib/graph/graph-client";
 import { DevicePageSchema } from "@/lib/graph/graph-schemas";

@@ -13,7 +13,7 @@ import { revokeAgentDevice } from "@/lib/agent-devices/revoke-agent-device";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { CLIENT_ADDRESS_HEADER } from "@/lib/http/client-address";
-import { handleFastPath } from "@/lib/http/node-fast-path";
+import { handleFastPath } from "@/lib/ingest/node-fast-path";
 import { countRows, createTenantWithToken } from "../setup/factories";
 import { sampleUpload } from "../setup/sample-reports";
 

@@ -11,7 +11,7 @@ import { POST as enrolRoute } from "@/app/api/v1/agents/enrol/route";
 import { POST as keyRoute } from "@/app/api/v1/agents/key/route";
 import { POST as reportsRoute } from "@/app/api/v1/reports/route";
 import { CLIENT_ADDRESS_HEADER } from "@/lib/http/client-address";
-import { handleFastPath } from "@/lib/http/node-fast-path";
+import { handleFastPath } from "@/lib/ingest/node-fast-path";
 
 type RouteHandler = (request: Request, ctx: { params: Promise<Record<string, never>> }) => Promise<Response>;
 

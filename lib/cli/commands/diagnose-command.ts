@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { formatReportText } from "@/lib/reports/format-report-text";
 import { readFile } from "node:fs/promises";
-import { directoryObjectFromGraph } from "@/lib/findings/directory-object-from-graph";
+import { directoryObjectFromGraph } from "@/lib/sync/directory-object-from-graph";
 import { GraphDeviceSchema } from "@/lib/graph/graph-schemas";
 import type { ParsedDsregcmd } from "@/lib/reports/types";
 import type { DirectoryObject } from "@/lib/rules/device-subject";

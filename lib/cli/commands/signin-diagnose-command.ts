@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { directoryObjectFromGraph } from "@/lib/findings/directory-object-from-graph";
+import { directoryObjectFromGraph } from "@/lib/sync/directory-object-from-graph";
 import { GraphDeviceSchema } from "@/lib/graph/graph-schemas";
 import { parseDsregcmd } from "@/lib/reports/parse-dsregcmd";
 import type { ParsedDsregcmd } from "@/lib/reports/types";

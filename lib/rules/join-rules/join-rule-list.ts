@@ -10,10 +10,10 @@ import { silentDeviceRule } from "@/lib/rules/join-rules/silent-device";
 import { staleDeviceRule } from "@/lib/rules/join-rules/stale-device";
 import { staleWhileActiveRule } from "@/lib/rules/join-rules/stale-while-active";
 import { thumbprintMismatchRule } from "@/lib/rules/join-rules/thumbprint-mismatch";
-import { SEVERITY_ORDER } from "@/lib/rules/types";
+import { compareSeverity } from "@/lib/rules/severity";
 
 function bySeverityThenId(a: JoinRuleMetadata, b: JoinRuleMetadata): number {
-  return SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return compareSeverity(a.severity, b.severity) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 /**

@@ -2,6 +2,7 @@ import { describeObject, objectEvidence } from "@/lib/rules/join-rules/directory
 import { describeRequirement, SIGN_IN_SOURCE } from "@/lib/rules/signin/device-requirement";
 import type { SignInRule } from "@/lib/rules/signin/sign-in-rule";
 import type { Evidence } from "@/lib/rules/types";
+import { deviceSubjectKey } from "@/lib/rules/subject-key";
 
 /**
  * "Require device to be marked as compliant" is met only by a device its MDM (Intune) marks compliant; an unmanaged
@@ -35,7 +36,7 @@ export const caDeviceNotCompliantRule: SignInRule = {
       ...(signIn.device.trustType ? [{ source: `${SIGN_IN_SOURCE} · deviceDetail`, field: "trustType", value: signIn.device.trustType }] : []),
       ...(object ? [objectEvidence(object, "isCompliant", object.isCompliant === null ? null : String(object.isCompliant)), objectEvidence(object, "mdmAppId", object.mdmAppId)] : []),
       ...requirement.evidence,
-      { source: "JoinScope device", field: "subjectKey", value: `d:${presented}` },
+      { source: "JoinScope device", field: "subjectKey", value: deviceSubjectKey(presented) },
     ];
     return {
       causeLabel: unmanaged ? "Device not enrolled in Intune" : "Device not compliant",

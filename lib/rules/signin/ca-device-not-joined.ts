@@ -11,6 +11,7 @@ import {
 import { machineLabel } from "@/lib/rules/signin/machine-state";
 import type { SignInRule } from "@/lib/rules/signin/sign-in-rule";
 import type { Evidence } from "@/lib/rules/types";
+import { deviceSubjectKey } from "@/lib/rules/subject-key";
 
 /**
  * "Require Microsoft Entra hybrid joined device" is met only by a hybrid joined device (trustType ServerAd): an Entra
@@ -44,7 +45,7 @@ export const caDeviceNotJoinedRule: SignInRule = {
         ...(signIn.device.trustType ? [{ source: `${SIGN_IN_SOURCE} · deviceDetail`, field: "trustType", value: signIn.device.trustType }] : []),
         ...(object ? [objectEvidence(object, "trustType", object.trustType, { expected: "ServerAd" })] : []),
         ...requirement.evidence,
-        { source: "JoinScope device", field: "subjectKey", value: `d:${presented}` },
+        { source: "JoinScope device", field: "subjectKey", value: deviceSubjectKey(presented) },
       ];
       const name = signIn.device.displayName ?? object?.displayName ?? presented;
       return {

@@ -2,6 +2,7 @@ import { describeObject, formatIso, objectEvidence } from "@/lib/rules/join-rule
 import { SIGN_IN_SOURCE } from "@/lib/rules/signin/device-requirement";
 import type { SignInRule } from "@/lib/rules/signin/sign-in-rule";
 import type { Evidence } from "@/lib/rules/types";
+import { deviceSubjectKey } from "@/lib/rules/subject-key";
 
 /**
  * The sign-in presented a device whose object is deleted or disabled. A deleted object cannot authenticate, and a
@@ -25,7 +26,7 @@ export const caDeviceObjectGoneRule: SignInRule = {
       ...(subject.signIn.device.displayName ? [{ source: `${SIGN_IN_SOURCE} · deviceDetail`, field: "displayName", value: subject.signIn.device.displayName }] : []),
       ...requirement.evidence,
     ];
-    const link = { source: "JoinScope device", field: "subjectKey", value: `d:${deviceId}` };
+    const link = { source: "JoinScope device", field: "subjectKey", value: deviceSubjectKey(deviceId) };
     if (object === null) {
       return {
         causeLabel: "Device object not in the directory",

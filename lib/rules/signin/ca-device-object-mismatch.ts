@@ -6,6 +6,7 @@ import { machineLabel } from "@/lib/rules/signin/machine-state";
 import type { SignInRule } from "@/lib/rules/signin/sign-in-rule";
 import type { SignInMachine, SignInSubject } from "@/lib/rules/signin/sign-in-subject";
 import type { Evidence } from "@/lib/rules/types";
+import { deviceSubjectKey } from "@/lib/rules/subject-key";
 
 /**
  * The sign-in presented a device id that is not the one the user's machine reports: another object of that machine
@@ -40,7 +41,7 @@ export const caDeviceObjectMismatchRule: SignInRule = {
       ...(machine.report.workplaceJoined === true ? [fieldEvidence(machine.report, "user", "WorkplaceJoined", "User State", "YES")] : []),
       ...(object ? [objectEvidence(object, "objectId", `${object.objectId} · ${describeObject(object)}`, { own: false })] : []),
       ...(machine.directory ? [objectEvidence(machine.directory, "objectId", `${machine.directory.objectId} · ${describeObject(machine.directory)}`, { own: false })] : []),
-      { source: "JoinScope device", field: "subjectKey", value: `d:${presented}` },
+      { source: "JoinScope device", field: "subjectKey", value: deviceSubjectKey(presented) },
       ...(machine.subjectKey ? [{ source: "JoinScope device", field: "subjectKey", value: machine.subjectKey }] : []),
       ...requirement.evidence,
     ];

@@ -3,7 +3,7 @@
  * README) joined with the dsregcmd captures of the user's machine (lib/reports/fixtures) and Graph device objects.
  */
 import { describe, expect, it } from "vitest";
-import { directoryObjectFromGraph } from "@/lib/findings/directory-object-from-graph";
+import { directoryObjectFromGraph } from "@/lib/sync/directory-object-from-graph";
 import { GraphDeviceSchema } from "@/lib/graph/graph-schemas";
 import { readFixture } from "@/lib/reports/fixtures";
 import { parseDsregcmd } from "@/lib/reports/parse-dsregcmd";

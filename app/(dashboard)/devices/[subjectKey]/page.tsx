@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { db } from "@/lib/db/client";
-import { getDeviceTimeline } from "@/lib/findings/get-device-timeline";
+import { getDeviceTimeline } from "@/lib/queries/get-device-timeline";
 import { findDeviceDetail, type DeviceDetail, type DirectoryObjectSummary, type StoredFinding } from "@/lib/queries/find-device-detail";
 import { formatAbsoluteTime } from "@/lib/ui/format-time";
 import { joinTypeShort } from "@/lib/ui/join-type";

@@ -3,7 +3,7 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { findAdminBySession, SESSION_COOKIE } from "@/lib/auth/admin-sessions";
 import { db } from "@/lib/db/client";
-import { summarizeChanges } from "@/lib/findings/summarize-changes";
+import { summarizeChanges } from "@/lib/queries/summarize-changes";
 import { ApiError } from "@/lib/http/api-error";
 import { apiHandler } from "@/lib/http/api-handler";
 

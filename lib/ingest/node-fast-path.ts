@@ -8,12 +8,12 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { uploadReport } from "@/lib/ingest/upload-endpoint";
-import { ApiError } from "./api-error";
-import { errorOutcome, type ApiOutcome } from "./api-outcome";
-import { clientAddress } from "./client-address";
-import { transportSecurityHeaders } from "./public-origin";
-import { bodyTooLarge } from "./read-json-body";
-import { NON_PAGE_CONTENT_SECURITY_POLICY, STATIC_SECURITY_HEADERS } from "./security-headers";
+import { ApiError } from "@/lib/http/api-error";
+import { errorOutcome, type ApiOutcome } from "@/lib/http/api-outcome";
+import { clientAddress } from "@/lib/http/client-address";
+import { transportSecurityHeaders } from "@/lib/http/public-origin";
+import { bodyTooLarge } from "@/lib/http/read-json-body";
+import { NON_PAGE_CONTENT_SECURITY_POLICY, STATIC_SECURITY_HEADERS } from "@/lib/http/security-headers";
 
 /** The headers next.config.ts and apiHandler give the same path under Next.js: a JSON answer runs nothing. */
 const SECURITY_HEADERS = { ...STATIC_SECURITY_HEADERS, "Content-Security-Policy": NON_PAGE_CONTENT_SECURITY_POLICY };

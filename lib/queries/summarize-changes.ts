@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import type { Severity } from "@/lib/rules/types";
-import { isSeverity } from "@/lib/ui/severity";
+import { isSeverity } from "@/lib/rules/severity";
 
 export type ChangeKind = "opened" | "resolved" | "reopened";
 const KINDS: readonly ChangeKind[] = ["opened", "resolved", "reopened"];

@@ -1,10 +1,14 @@
 import type { GraphDevice } from "@/lib/graph/graph-schemas";
 import { extraThumbprintsFromAlternativeSecurityIds, hasX509AlternativeSecurityId, type AlternativeSecurityId } from "@/lib/graph/alternative-security-ids";
+import type { DirectoryObjectColumn } from "@/lib/db/directory-device-columns";
 import type { DirectoryObject } from "@/lib/rules/device-subject";
 import { mapGraphDevice, type DeviceColumns } from "@/lib/sync/map-graph-device";
 
-/** A stored directory object: the columns the sync derives, plus what JoinScope learnt later. */
-export type StoredDeviceColumns = Omit<DeviceColumns, "physicalIds" | "alternativeSecurityIds" | "otherProperties" | "rawHash" | "createdDateTime"> & {
+/**
+ * A stored directory object: the columns the rules read (DIRECTORY_OBJECT_COLUMNS), as Prisma or mapGraphDevice
+ * give them: the sync's columns plus what JoinScope learnt later (key presence, deletion).
+ */
+export type StoredDeviceColumns = Pick<DeviceColumns, Exclude<DirectoryObjectColumn, "physicalIds" | "alternativeSecurityIds" | "hasBitlockerKeys" | "hasLapsPassword" | "deletedAt" | "deletedReason">> & {
   physicalIds: unknown;
   alternativeSecurityIds: unknown;
   hasBitlockerKeys: boolean | null;

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
-import { reportWhereFor, type DirectoryObjectSummary, type SubjectKey } from "@/lib/queries/find-device-detail";
+import { reportWhereFor, type DirectoryObjectSummary } from "@/lib/queries/find-device-detail";
+import type { SubjectKey } from "@/lib/rules/subject-key";
 import { joinTypeShort } from "@/lib/ui/join-type";
 
 export type TimelineKind = "directory" | "report" | "agent-event" | "finding" | "audit";
