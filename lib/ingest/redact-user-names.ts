@@ -146,7 +146,7 @@ export class UserNameRedactor {
   }
 }
 
-/** `Protect-UserNames` with no limit, as the agent runs it (lib/agent/agent-payload.ts builds its fixtures with it). */
+/** `Protect-UserNames` with no limit, as the agent runs it (tests/agent/agent-payload.ts builds its fixtures with it). */
 export function protectUserNames(text: string, accounts: string[], salt: string): string {
   return new UserNameRedactor(accounts, salt).protect(text)!;
 }

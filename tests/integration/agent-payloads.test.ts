@@ -1,10 +1,10 @@
 /**
- * The recorded agent uploads (lib/agent/fixtures, built exactly as public/agent/Invoke-JoinScopeAgent.ps1
+ * The recorded agent uploads (tests/agent/fixtures, built exactly as public/agent/Invoke-JoinScopeAgent.ps1
  * builds them) go through POST /api/v1/reports byte for byte: accepted, stored once, explained.
  */
 import { describe, expect, it } from "vitest";
 import { POST } from "@/app/api/v1/reports/route";
-import { AGENT_FIXTURES, readAgentFixture } from "@/lib/agent/agent-fixtures";
+import { AGENT_FIXTURES, readAgentFixture } from "@/tests/agent/agent-fixtures";
 import { db } from "@/lib/db/client";
 import { ReportUploadSchema } from "@/lib/ingest/upload-schema";
 import { countRows, createTenantWithToken } from "../setup/factories";
