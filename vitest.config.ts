@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 const alias = {
   "@": fileURLToPath(new URL("./", import.meta.url)),
   // `server-only` throws outside React Server Components; in Node tests the whole process is server side.
-  "server-only": fileURLToPath(new URL("./lib/testing/server-only-stub.ts", import.meta.url)),
+  "server-only": fileURLToPath(new URL("./tests/setup/server-only-stub.ts", import.meta.url)),
 };
 
 // The simulator's CA must be trusted when each worker process starts: Node reads NODE_EXTRA_CA_CERTS
@@ -24,7 +24,8 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "unit",
-          include: ["lib/**/*.test.ts", "simulator/**/*.test.ts", "scripts/**/*.test.ts"],
+          // tests/agent: the PowerShell agent's checks (syntax tree, decision functions, mutation list), no database.
+          include: ["lib/**/*.test.ts", "simulator/**/*.test.ts", "scripts/**/*.test.ts", "tests/agent/**/*.test.ts"],
           environment: "node",
           testTimeout: 30_000,
           pool: "forks",

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { APIRequestContext } from "@playwright/test";
@@ -120,4 +120,27 @@ test("token name is required", async ({ page }) => {
   await page.getByLabel("Token name").fill("   ");
   await page.getByRole("button", { name: "Create token" }).click();
   await expect(inlineAlert(page)).toContainText("Give the token a name");
+});
+
+test("register another tenant here (the form Settings has too): a bad tenant id is refused inline and keeps what was typed; a good one is registered and can get a token", async ({
+  page,
+}) => {
+  // Starts with W so it sorts after Contoso, the tenant other tests expect selected by default.
+  const name = `Woodgrove Agents E2E ${Date.now().toString(36)}`;
+  await page.goto("/agents");
+  await page.locator("summary", { hasText: "Register another tenant" }).click();
+  const form = page.getByRole("form", { name: "Register a tenant" });
+  await form.getByLabel("Tenant ID").fill("contoso.onmicrosoft.com");
+  await form.getByLabel("Name", { exact: true }).fill(name);
+  await form.getByRole("button", { name: "Add tenant" }).click();
+  await expect(inlineAlert(page)).toContainText("The tenant id is a GUID");
+  await expect(form.getByLabel("Tenant ID")).toHaveAttribute("aria-invalid", "true");
+  await expect(form.getByLabel("Name", { exact: true })).toHaveValue(name);
+
+  await form.getByLabel("Tenant ID").fill(randomUUID());
+  await form.getByRole("button", { name: "Add tenant" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Tenant registered." })).toBeVisible();
+  await expect(inlineAlert(page)).toHaveCount(0);
+  await expect(form.getByLabel("Name", { exact: true })).toHaveValue(""); // ready for the next one
+  await expect(page.getByRole("region", { name: "Create an agent token" }).getByLabel("Tenant", { exact: true }).locator("option", { hasText: name })).toHaveCount(1);
 });

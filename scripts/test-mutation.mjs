@@ -8,12 +8,12 @@
 // JSON report and summary.json (per-file counts, survivors, run time) land in the same folder. --record writes the
 // area's score into docs/mutation-scores.json and docs/testing.md (what the CI check compares with). --files runs
 // only the named files of their areas, without touching the incremental record (the CI check uses it).
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { AREAS, areaName, sourceFiles, testFiles } from "./mutation/areas.mjs";
 import { blobSha, recordArea } from "./mutation/baseline.mjs";
 import { scoreOf } from "./mutation/scores.mjs";
+import { simulatorCaPath } from "./mutation/simulator-ca.mjs";
 
 const root = join(import.meta.dirname, "..");
 
@@ -31,20 +31,6 @@ function parseArgs(argv) {
   if (args.files && args.record) throw new Error("--record needs a whole area: leave out --files");
   if (args.areas.length === 0) args.areas = Object.keys(AREAS);
   return args;
-}
-
-/**
- * The simulator's CA must be trusted when the test process starts (Node reads NODE_EXTRA_CA_CERTS only then), and
- * Stryker's test runner process inherits this one's environment: vitest.config.ts does the same for its workers.
- */
-function trustSimulatorCa() {
-  const r = spawnSync(
-    process.execPath,
-    ["--import", "tsx", "--input-type=module", "-e", 'const { ensureSimulatorCertificates } = await import("./lib/simulator/certificates.ts"); console.log((await ensureSimulatorCertificates()).caPath);'],
-    { cwd: root, encoding: "utf8" },
-  );
-  if (r.status !== 0) throw new Error(`could not prepare the simulator's certificates: ${r.stderr}`);
-  process.env.NODE_EXTRA_CA_CERTS = r.stdout.trim();
 }
 
 const toPosix = (path) => path.split("\\").join("/");
@@ -139,7 +125,7 @@ async function runArea(area, { files, force }) {
 
 /** Runs the areas one after another; returns their summaries. `files` limits each area to those of its files. */
 export async function runMutation({ areas, files = null, force = false, record = false }) {
-  trustSimulatorCa();
+  process.env.NODE_EXTRA_CA_CERTS = simulatorCaPath(root);
   const summaries = [];
   for (const area of areas) {
     const mine = files?.filter((f) => f.startsWith(`lib/${area}/`)) ?? null;

@@ -65,8 +65,8 @@ export interface StartSimulatorOptions {
    */
   pageTokenLifetimeMs?: number;
   /**
-   * Delta as kind as before issue 25: whole objects with nulls for unset properties, no replays or duplicates.
-   * Default false (strict, as Graph documents delta); for the few tests that need it.
+   * Delta kinder than Graph: whole objects with nulls for unset properties, no replays or duplicates (decision 010).
+   * Default false (strict, as Graph documents delta); for a test that needs it.
    */
   lenientDelta?: boolean;
   /** Seed of the strict delta's duplicates and replays. Default 1. */

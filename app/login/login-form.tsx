@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { InlineError } from "../_components/inline-error";
 import { loginAction, type LoginState } from "./actions";
 
 export function LoginForm({ next }: { next: string }) {
@@ -20,11 +21,7 @@ export function LoginForm({ next }: { next: string }) {
         </label>
         <input id="password" name="password" type="password" autoComplete="current-password" required className="input" />
       </div>
-      {state.error ? (
-        <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-red-800 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-200">
-          {state.error}
-        </p>
-      ) : null}
+      <InlineError message={state.error} className="" />
       <button type="submit" className="btn-primary w-full" disabled={pending}>
         {pending ? "Signing in…" : "Sign in"}
       </button>

@@ -1,10 +1,10 @@
 /**
  * bench:agents' hostile agents, in their own process: each sends the hostile bodies (./hostile-bodies.ts) back to back
  * until the window ends, waiting for each answer, and for Retry-After on 429 as the agent does (or not, with
- * --hostile-flood). In their own process so
- * that sending ~1 MB bodies dozens of times a second cannot delay the clock that times the ordinary agents (in the
- * same process it made no measurable difference: p95 149 ms there, 147 ms here, PostgreSQL, 1,000 agents). Input (env BENCH_HOSTILE): { base, tokens: [{ token, redacting }], until (epoch
- * ms) }; output: one JSON line with the tally.
+ * --hostile-flood). In their own process so that sending ~1 MB bodies dozens of times a second cannot delay the clock
+ * that times the ordinary agents (in the same process it made no measurable difference: bench/RESULTS.md, seventh
+ * round). Input (env BENCH_HOSTILE): { base, tokens: [{ token, redacting }], until (epoch ms) }; output: one JSON line
+ * with the tally.
  */
 import { hostileBodies } from "./hostile-bodies";
 

@@ -68,7 +68,7 @@ export async function loginAdmin(db: Db, input: z.input<typeof LoginInput>, now 
     return { ok: false, error: INVALID_CREDENTIALS };
   }
   await attempt.succeeded();
-  // A hash from an older cost (scrypt N=2^15 before issue 14) is replaced now that the password is known.
+  // A hash made at another scrypt cost than the current one (lib/auth/password.ts) is replaced now that the password is known.
   const upgradedHash = needsRehash(user.passwordHash) ? await hashPassword(password) : null;
   const sessionToken = randomBytes(32).toString("base64url");
   const expiresAt = new Date(now.getTime() + config.JOINSCOPE_SESSION_HOURS * 3600_000);

@@ -25,8 +25,8 @@ export interface Statement {
   params: readonly unknown[];
   /**
    * A bulk insert on SQLite: `sql` is a single-row statement, run once per entry with that entry as its parameters
-   * (already encoded, as insertStatements makes them); `params` is then empty and the count is the sum. One prepared
-   * single-row INSERT run 999 times executes in 60% of the time of two 500-row VALUES lists (bench/RESULTS.md).
+   * (already encoded, as insertStatements makes them); `params` is then empty and the count is the sum. In process,
+   * one prepared single-row INSERT run per row is quicker than multi-row VALUES lists (decision 006 has the figures).
    */
   eachRow?: readonly (readonly unknown[])[];
 }
@@ -56,8 +56,9 @@ const BUSY_LIMIT_MS = 10_000;
  * A checkpoint (copying committed pages from the WAL into the database file, with an fsync) runs by default every
  * 1,000 pages of WAL (4–8 MB): every few hundred uploads, or every sync page. Every 10,000 pages (40 MB with 4 KB
  * pages, 80 MB with the 8 KB pages of files created since decision 006) costs about the same per checkpoint, ten
- * times less often (measured: 20,000 devices written in 1.2–1.6 s that way, 0.5–0.65 s this way); durability is
- * unchanged, the WAL file grows to about that size. Prisma's connection uses the same interval (lib/db/client.ts).
+ * times less often: a bulk write takes well under half the time (bench/RESULTS.md, "Figures behind choices in the
+ * code"). Durability is unchanged; the WAL file grows to about that size. Prisma's connection uses the same
+ * interval (lib/db/client.ts).
  * A 32 MB page cache keeps the random-keyed index pages a transaction dirties (object ids, device ids, names;
  * findings by subject and rule) in memory instead of spilling them to the WAL mid-transaction and writing them
  * again at commit.

@@ -46,7 +46,7 @@ let written = 0;
 port.on("message", (/** @type {WriterMessage} */ message) => {
   if ("close" in message) {
     // Everything sent is committed: the caller goes on. Then this thread settles the WAL it added to (up to
-    // autocheckpointPages of it: ~100 ms for 80 MB), off the caller's thread, so that the next write (an upload, a
+    // autocheckpointPages of it, ~100 ms: decision 007), off the caller's thread, so that the next write (an upload, a
     // delta sync's page) does not copy it into the database file inside its own commit. PASSIVE: it waits for no
     // reader and no writer; what it cannot copy now, a later checkpoint will (so does an exit that cuts it short).
     port.postMessage({ closed: true });

@@ -8,9 +8,10 @@ import { DatabaseBusyError, encodeParam, SQLITE_WRITE_TUNING, type Statement } f
  * Runs bulk write transactions on a thread of their own (SQLite only), for the pipelines that prepare batch N+1
  * while batch N is written: a sync's Graph pages (lib/sync) and a findings pass's lifecycle writes (lib/findings).
  * better-sqlite3 is synchronous: on the main thread a 999-device page (about 4 MB of rows and index pages, plus
- * the WAL's write-back) blocked the event loop for 35 ms of CPU and as much again waiting for the disk, so
- * Graph's next page could not be received or validated meanwhile; a findings pass spent a fifth of its time
- * writing before it could read and evaluate the next subjects. On a second core the two overlap.
+ * the WAL's write-back) holds the event loop for its CPU and for the disk, so Graph's next page could not be
+ * received or validated meanwhile, and a findings pass would wait for each write before it read and evaluated the
+ * next subjects. On a second core the two overlap (figures: bench/RESULTS.md, "Figures behind choices in the code",
+ * and decision 007).
  *
  * The thread runs lib/db/sqlite-writer-thread.mjs: plain JavaScript that Node runs as it is (Next.js server, CLI,
  * tests), type-checked through its JSDoc (`// @ts-check`). Statements arrive with their parameters already in

@@ -29,11 +29,11 @@ const authFailures = new RateLimiterMemory({
 const enrolments = new RateLimiterMemory({ points: config.JOINSCOPE_ENROL_RATE_LIMIT, duration: 60 });
 
 /**
- * Bytes per credential (a device key, or a token uploading directly), as a rate. Counting uploads alone let one token send 600 one-megabyte bodies a minute, and reading
- * and parsing those kept the server's thread busy enough to delay every other agent's upload (issue 14). The budget is
- * spent in 2-second slices, so a token cannot send a minute's worth at once either (a burst at the start of a minute
- * window held the fleet's p95 at 74 ms in bench:agents); a slice always admits one body of the largest size. Real
- * reports are 6–15 KB: the default (32 MiB a minute) is thousands of them.
+ * Bytes per credential (a device key, or a token uploading directly), as a rate. Counting uploads alone would let one
+ * token send 600 one-megabyte bodies a minute, and reading and parsing those keeps the server's thread busy enough to
+ * delay every other agent's upload. The budget is spent in 2-second slices, so a token cannot send a minute's worth at
+ * once either (such a burst still raised the fleet's p95: bench/RESULTS.md, eighth round); a slice always admits one
+ * body of the largest size. Real reports are 6–15 KB: the default (32 MiB a minute) is thousands of them.
  */
 const BYTE_SLICE_SECONDS = 2;
 const bytesPerSlice = Math.max(config.JOINSCOPE_INGEST_MAX_BYTES, Math.ceil((config.JOINSCOPE_INGEST_BYTES_PER_MINUTE * BYTE_SLICE_SECONDS) / 60));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AGENT_FIXTURES, readAgentFixture } from "@/lib/agent/agent-fixtures";
+import { AGENT_FIXTURES, readAgentFixture } from "@/tests/agent/agent-fixtures";
 import { decodeReportText } from "@/lib/reports/decode-report-text";
 import { FIXTURES, readFixture } from "@/lib/reports/fixtures";
 import { accountNames, protectUserNames, REDACTION_LIMITS, userToken, UserNameRedactor } from "./redact-user-names";

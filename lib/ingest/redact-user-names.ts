@@ -5,9 +5,9 @@
  * while the name itself is never stored.
  *
  * The script replaces one name at a time over the whole text (one regular expression per name). That costs
- * names × text: with 40,000 distinct UPN-shaped strings in one upload the server spent minutes in it with the event
- * loop blocked (issue 14). Here each text is walked once per step, the tokens are kept in a Map, and the number of
- * names one upload may make us hash is bounded. The output is the script's for every input where the script's
+ * names × text: an upload of tens of thousands of distinct UPN-shaped strings would hold the server's event loop
+ * for minutes (bench/RESULTS.md, "Figures behind choices in the code"). Here each text is walked once per step,
+ * the tokens are kept in a Map, and the number of names one upload may make us hash is bounded. The output is the script's for every input where the script's
  * patterns cannot overlap (a Windows account name never holds a backslash; see `redactableAccount`).
  */
 import { createHmac } from "node:crypto";
@@ -27,8 +27,8 @@ const TOKEN = /^user-[0-9a-f]{6}$/;
 
 /**
  * `Get-AccountNames`: `DOMAIN\name` from every `Executing Account Name` line. `[ \t]*`, not `\s*`: with the m flag
- * `^\s*` crossed line breaks, so on n blank lines every line start walked all the blank lines after it (n², 18 s on
- * 78 KB of blank lines).
+ * `^\s*` crosses line breaks, so on n blank lines every line start walks all the blank lines after it (n²: seconds
+ * for an upload's worth of blank lines).
  */
 export function accountNames(texts: (string | null | undefined)[]): string[] {
   const accounts: string[] = [];
@@ -146,7 +146,7 @@ export class UserNameRedactor {
   }
 }
 
-/** `Protect-UserNames` with no limit, as the agent runs it (lib/agent/agent-payload.ts builds its fixtures with it). */
+/** `Protect-UserNames` with no limit, as the agent runs it (tests/agent/agent-payload.ts builds its fixtures with it). */
 export function protectUserNames(text: string, accounts: string[], salt: string): string {
   return new UserNameRedactor(accounts, salt).protect(text)!;
 }

@@ -55,7 +55,7 @@ describe("parseDsregcmd on every fixture", () => {
     },
   );
 
-  it("covers every build the domain notes list", () => {
+  it("covers every build from Windows 10 1607 to Windows 11 24H2, as the README promises", () => {
     const builds = new Set(FIXTURES.map((f) => f.build));
     for (const build of ["1607", "1709", "1803", "1809", "1909", "20H2", "21H1", "21H2", "22H2"]) {
       expect([...builds].some((b) => b === `Windows 10 ${build}`), build).toBe(true);

@@ -1,8 +1,9 @@
 /**
  * How big one `dsregcmd /status` capture may be, in lines, fields and sections. The largest real capture in
  * lib/reports/fixtures (win11-24h2-hybrid-full.txt, Windows 11 24H2 with every optional section) has 142 lines,
- * 87 fields and 10 sections; each limit is about ten times that. Anything larger is not one capture, and was
- * stored and rendered whole before (100,000 short lines: 5.4 MB stored, 85 MB of HTML; issue 14).
+ * 87 fields and 10 sections; each limit is about ten times that. Anything larger is not one capture, and without
+ * a limit it is stored and rendered whole: megabytes stored and tens of megabytes of HTML for one report
+ * (bench/RESULTS.md, "Figures behind choices in the code").
  */
 export const REPORT_LIMITS = { maxLines: 1_500, maxFields: 1_000, maxSections: 100 } as const;
 

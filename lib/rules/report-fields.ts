@@ -13,9 +13,10 @@ export interface FoundField {
 /**
  * Every normalized key seen gets a slot number, and each raw key (as printed) remembers its slot: dsregcmd prints
  * a few hundred distinct keys, so both maps stay small. A report's index is then one typed array by slot, not a
- * Map of its ~70 keys (whose growth allocated ~7 KB per report, the largest allocation of a findings pass after
- * the parsed report itself). The bound only guards against unusual input: past it the slots start over before
- * the next report is indexed, and indexes built before (an older generation) are rebuilt on their next use.
+ * Map of its ~70 keys, whose growth was the largest allocation of a findings pass after the parsed reports
+ * themselves (bench/RESULTS.md, "Figures behind choices in the code"). The bound only guards against unusual
+ * input: past it the slots start over before the next report is indexed, and indexes built before (an older
+ * generation) are rebuilt on their next use.
  */
 const slotOfRawKey = new Map<string, number>();
 const slotOfKey = new Map<string, number>();

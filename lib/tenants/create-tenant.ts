@@ -18,13 +18,14 @@ export const CreateTenantInput = z.object({
 
 export type CreateTenantResult =
   | { ok: true; id: string }
-  | { ok: false; error: { code: "invalid-input" | "duplicate"; message: string } };
+  | { ok: false; error: { code: "invalid-input" | "duplicate"; message: string; /** The input the message is about. */ path?: (string | number)[] } };
 
 /** Registers a tenant for report ingestion. Graph credentials are added separately (sync). */
 export async function createTenant(db: Db, input: z.input<typeof CreateTenantInput>): Promise<CreateTenantResult> {
   const parsed = CreateTenantInput.safeParse(input);
   if (!parsed.success) {
-    return { ok: false, error: { code: "invalid-input", message: parsed.error.issues[0]?.message ?? "Invalid input" } };
+    const issue = parsed.error.issues[0];
+    return { ok: false, error: { code: "invalid-input", message: issue?.message ?? "Invalid input", path: issue?.path.map((p) => (typeof p === "symbol" ? String(p) : p)) } };
   }
   const { tenantId, name, actor } = parsed.data;
   return db.$transaction(async (tx) => {

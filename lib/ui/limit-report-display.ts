@@ -1,7 +1,8 @@
 /**
  * How much of a stored report the report page renders. New uploads are bounded (lib/reports/report-limits.ts), but a
- * report stored before those limits may hold 100,000 fields: rendered whole it was 85 MB of HTML and stalled the
- * server for seconds (issue 14). The page shows this much and links to the raw text for the rest.
+ * report stored before those limits may hold 100,000 fields: rendered whole, that is tens of megabytes of HTML and
+ * seconds of the server's time (bench/RESULTS.md, "Figures behind choices in the code"). The page shows this much
+ * and links to the raw text for the rest.
  */
 import type { DsregSection } from "@/lib/reports/types";
 

@@ -38,8 +38,8 @@ interface DeltaToken {
  * https://learn.microsoft.com/graph/delta-query-overview describes the response: an updated object carries its id
  * and the (selected) properties that changed since the round's token, a new one the properties that are set
  * ("properties that were never set are omitted"), a replay all of them; a removed one
- * `{"id","@removed":{"reason"}}`. Lenient: every selected property, null when unset (what the simulator sent
- * before issue 25).
+ * `{"id","@removed":{"reason"}}`. Lenient: every selected property, null when unset (kinder than Graph; decision
+ * 010).
  */
 function resolveDeltaRef(store: DeviceStore, ref: DeltaRef, since: number, select: readonly string[] | null, lenientDelta: boolean): Record<string, unknown> {
   if (ref.kind === "removed") return { id: ref.id, "@removed": { reason: ref.reason } };

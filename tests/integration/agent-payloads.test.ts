@@ -1,11 +1,12 @@
 /**
- * The recorded agent uploads (lib/agent/fixtures, built exactly as public/agent/Invoke-JoinScopeAgent.ps1
+ * The recorded agent uploads (tests/agent/fixtures, built exactly as public/agent/Invoke-JoinScopeAgent.ps1
  * builds them) go through POST /api/v1/reports byte for byte: accepted, stored once, explained.
  */
 import { describe, expect, it } from "vitest";
 import { POST } from "@/app/api/v1/reports/route";
-import { AGENT_FIXTURES, readAgentFixture } from "@/lib/agent/agent-fixtures";
+import { AGENT_FIXTURES, readAgentFixture } from "@/tests/agent/agent-fixtures";
 import { db } from "@/lib/db/client";
+import { flushFindingsQueue } from "@/lib/findings/findings-queue";
 import { ReportUploadSchema } from "@/lib/ingest/upload-schema";
 import { countRows, createTenantWithToken } from "../setup/factories";
 
@@ -67,11 +68,14 @@ describe("agent payloads end to end", () => {
       expect(stored.systemText).toBe((body.dsregcmdSystem as string | undefined) ?? null);
       expect(stored.events).toHaveLength(body.events?.length ?? 0);
 
+      // The upload queued a findings pass for the device; the re-upload must change nothing that pass did not.
+      await flushFindingsQueue();
       const before = await countRows(db);
       const second = await upload(bytes, token);
       expect(second.status).toBe(200);
       const b = (await second.json()) as Answer;
       expect(b).toMatchObject({ reportId: a.reportId, deviceId: a.deviceId, duplicate: true });
+      await flushFindingsQueue();
       expect(await countRows(db)).toEqual(before);
     });
   });

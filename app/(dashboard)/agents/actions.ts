@@ -10,7 +10,6 @@ import { requireTokenEnrolment } from "@/lib/agent-tokens/require-token-enrolmen
 import { revokeAgentToken } from "@/lib/agent-tokens/revoke-agent-token";
 import { requireAdmin } from "@/lib/auth/require-admin";
 import { db } from "@/lib/db/client";
-import { createTenant } from "@/lib/tenants/create-tenant";
 
 export interface CreateTokenState {
   error: string | null;
@@ -86,20 +85,4 @@ export async function rotateDeviceKeyAction(_previous: SimpleState, formData: Fo
 
 export async function allowReEnrolmentAction(_previous: SimpleState, formData: FormData): Promise<SimpleState> {
   return deviceAction(formData, (options) => allowDeviceReEnrolment(db, options));
-}
-
-const CreateTenantForm = z.object({
-  tenantId: z.string().trim().min(1, "Enter the tenant id (a GUID)").max(100),
-  name: z.string().trim().min(1, "Give the tenant a name").max(200, "Use at most 200 characters"),
-});
-
-export async function createTenantAction(_previous: SimpleState, formData: FormData): Promise<SimpleState> {
-  const admin = await requireAdmin();
-  const input = CreateTenantForm.safeParse({ tenantId: formData.get("tenantId"), name: formData.get("name") });
-  if (!input.success) return { error: input.error.issues[0]?.message ?? "Check the form", done: false };
-  // createTenant validates the GUID format and writes the audit entry.
-  const result = await createTenant(db, { ...input.data, actor: admin.email });
-  if (!result.ok) return { error: result.error.message, done: false };
-  revalidatePath("/", "layout");
-  return { error: null, done: true };
 }

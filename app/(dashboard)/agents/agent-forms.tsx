@@ -3,9 +3,9 @@
 import { useActionState, useState } from "react";
 import { CopyButton } from "../../_components/copy-button";
 import { AlertIcon } from "../../_components/icons";
+import { InlineError } from "../../_components/inline-error";
 import {
   allowReEnrolmentAction,
-  createTenantAction,
   createTokenAction,
   requireEnrolmentAction,
   revokeDeviceAction,
@@ -14,15 +14,6 @@ import {
   type CreateTokenState,
   type SimpleState,
 } from "./actions";
-
-function InlineError({ message }: { message: string | null }) {
-  if (!message) return null;
-  return (
-    <p role="alert" className="mt-3 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-[13px] text-red-800 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-200">
-      {message}
-    </p>
-  );
-}
 
 export function CreateTokenForm({ tenants, selectedTenantId, origin }: { tenants: { id: string; name: string }[]; selectedTenantId: string | null; origin: string }) {
   const [state, action, pending] = useActionState<CreateTokenState, FormData>(createTokenAction, { error: null, created: null });
@@ -257,37 +248,5 @@ export function DeviceActions({ id, hostname, status, reEnrolAllowed }: { id: st
         danger
       />
     </div>
-  );
-}
-
-export function CreateTenantForm() {
-  const [state, action, pending] = useActionState<SimpleState, FormData>(createTenantAction, { error: null, done: false });
-  return (
-    <form action={action}>
-      <div className="grid gap-3 sm:grid-cols-[1fr_1fr_auto] sm:items-end">
-        <div>
-          <label htmlFor="tenant-id" className="label">
-            Tenant ID
-          </label>
-          <input id="tenant-id" name="tenantId" required placeholder="aaaabbbb-0000-cccc-1111-dddd2222eeee" className="input font-mono" spellCheck={false} autoComplete="off" />
-        </div>
-        <div>
-          <label htmlFor="tenant-name" className="label">
-            Name
-          </label>
-          <input id="tenant-name" name="name" required maxLength={200} placeholder="Contoso" className="input" />
-        </div>
-        <button type="submit" className="btn-primary" disabled={pending}>
-          {pending ? "Registering…" : "Register tenant"}
-        </button>
-      </div>
-      <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">Find the tenant ID in the Microsoft Entra admin center under Identity → Overview.</p>
-      <InlineError message={state.error} />
-      {state.done ? (
-        <p role="status" className="mt-3 text-[13px] text-emerald-700 dark:text-emerald-400">
-          Tenant registered.
-        </p>
-      ) : null}
-    </form>
   );
 }

@@ -18,10 +18,11 @@ import { requestOrigin } from "../../_lib/cookie-security";
 import { DataTable, SortableTh, TBody, Td, Th, THead } from "../../_components/data-table";
 import { PageHeader } from "../../_components/page-header";
 import { Pagination } from "../../_components/pagination";
+import { RegisterTenantForm } from "../../_components/register-tenant-form";
 import { RelativeTime } from "../../_components/relative-time";
 import { getDashboardContext } from "../_lib/dashboard-context";
 import { ShortId } from "../findings/finding-status-badge";
-import { CreateTenantForm, CreateTokenForm, DeviceActions, RequireEnrolmentButton, RevokeTokenButton } from "./agent-forms";
+import { CreateTokenForm, DeviceActions, RequireEnrolmentButton, RevokeTokenButton } from "./agent-forms";
 
 export const metadata: Metadata = { title: "Agents" };
 
@@ -49,7 +50,7 @@ export default async function AgentsPage({ searchParams }: { searchParams: Searc
             Register your tenant
           </h2>
           <p className="mt-1 mb-4 text-slate-600 dark:text-slate-400">Agent tokens belong to an Entra ID tenant. Register the tenant your devices are joined to.</p>
-          <CreateTenantForm />
+          <RegisterTenantForm />
         </section>
       ) : (
         <section aria-labelledby="create-token" className="card p-5">
@@ -72,7 +73,7 @@ export default async function AgentsPage({ searchParams }: { searchParams: Searc
         <details className="card group p-5">
           <summary className="cursor-pointer text-sm font-semibold select-none">Register another tenant</summary>
           <div className="mt-4">
-            <CreateTenantForm />
+            <RegisterTenantForm />
           </div>
         </details>
       ) : null}

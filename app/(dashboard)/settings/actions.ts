@@ -6,7 +6,6 @@ import { requireAdmin } from "@/lib/auth/require-admin";
 import { db } from "@/lib/db/client";
 import { CLOUD_NAMES } from "@/lib/graph/clouds";
 import { testTenantConnection, type ConnectionReport } from "@/lib/sync/test-tenant-connection";
-import { createTenant } from "@/lib/tenants/create-tenant";
 import { setTenantApp } from "@/lib/tenants/set-tenant-app";
 import { updateTenantSettings } from "@/lib/tenants/update-tenant-settings";
 import { startFullReevaluation } from "@/lib/findings/start-full-reevaluation";
@@ -19,20 +18,6 @@ const TenantRef = z.string().uuid("Unknown tenant");
 
 function revalidateTenantPages() {
   revalidatePath("/", "layout");
-}
-
-export interface AddTenantState {
-  error: string | null;
-  createdId: string | null;
-}
-
-export async function addTenantAction(_previous: AddTenantState, formData: FormData): Promise<AddTenantState> {
-  const admin = await requireAdmin();
-  // createTenant validates the GUID and the name, and writes the audit entry.
-  const result = await createTenant(db, { tenantId: text(formData, "tenantId"), name: text(formData, "name"), actor: admin.email });
-  if (!result.ok) return { error: result.error.message, createdId: null };
-  revalidateTenantPages();
-  return { error: null, createdId: result.id };
 }
 
 export interface SaveState {

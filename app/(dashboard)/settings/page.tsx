@@ -11,9 +11,12 @@ import { DataTable, TBody, Td, Th, THead } from "../../_components/data-table";
 import { EmptyState } from "../../_components/empty-state";
 import { AlertIcon, SettingsIcon } from "../../_components/icons";
 import { PageHeader } from "../../_components/page-header";
+import { RegisterTenantForm } from "../../_components/register-tenant-form";
 import { RelativeTime } from "../../_components/relative-time";
 import { getDashboardContext } from "../_lib/dashboard-context";
-import { AddTenantForm, AppRegistration, SyncScopeEditor, SyncSettingsForm, type CloudOption } from "./settings-forms";
+import { AppRegistration, type CloudOption } from "./forms/app-registration";
+import { SyncScopeEditor } from "./forms/sync-scope-editor";
+import { SyncSettingsForm } from "./forms/sync-settings-form";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -90,7 +93,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
         <details className="card group mt-4 p-5" open={rows.length === 0}>
           <summary className="cursor-pointer text-sm font-semibold select-none">Add tenant</summary>
           <div className="mt-4">
-            <AddTenantForm />
+            <RegisterTenantForm openSettings />
           </div>
         </details>
       </section>

@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useActionState, useEffect } from "react";
+import { InlineError } from "../../_components/inline-error";
 import { startSyncAction, type StartSyncState } from "./actions";
 
 const POLL_MS = 2_000;
@@ -29,9 +30,7 @@ export function SyncButtons({ tenantRef, disabled, live }: { tenantRef: string; 
         </button>
       </form>
       {state.error ? (
-        <p role="alert" className="max-w-xs rounded-md border border-red-200 bg-red-50 px-3 py-2 text-[13px] text-red-800 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-200">
-          {state.error}
-        </p>
+        <InlineError message={state.error} className="max-w-xs" />
       ) : state.message ? (
         <p role="status" className="max-w-xs text-right text-[13px] text-emerald-700 dark:text-emerald-400">
           {state.message}

@@ -6,7 +6,7 @@
         Install-Module Pester -MinimumVersion 5.5 -Scope CurrentUser
         Invoke-Pester -Path .\public\agent\tests -Output Detailed
 
-    lib/agent/agent-mutations.ts names tests of this file: the bugs only they catch.
+    tests/agent/agent-mutations.ts names tests of this file: the bugs only they catch.
 #>
 
 BeforeDiscovery {

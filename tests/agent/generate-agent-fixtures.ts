@@ -1,10 +1,10 @@
 /**
- * Writes lib/agent/fixtures/*.json: the upload bodies Invoke-JoinScopeAgent.ps1 would send on the
+ * Writes tests/agent/fixtures/*.json: the upload bodies Invoke-JoinScopeAgent.ps1 would send on the
  * machines described in ./agent-fixtures.ts. Captures come from lib/reports/fixtures; the SYSTEM
  * capture of the same machine is derived from the user's one by changing what SYSTEM sees differently
  * (no PRT, no WAM default, no per-user Workplace registration, KeySignTest runs).
  *
- *   npx tsx lib/agent/generate-agent-fixtures.ts
+ *   npx tsx tests/agent/generate-agent-fixtures.ts
  *
  * agent-fixtures.test.ts checks that the committed files equal what this produces.
  */
@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { AGENT_FIXTURE_DIR } from "./agent-fixtures";
 import { AGENT_VERSION, inProcessCapture, redactPayload, serializePayload, type AgentEvent, type AgentPayload } from "./agent-payload";
 
-const CAPTURES = fileURLToPath(new URL("../reports/fixtures/", import.meta.url));
+const CAPTURES = fileURLToPath(new URL("../../lib/reports/fixtures/", import.meta.url));
 const capture = (name: string) => readFileSync(CAPTURES + name, "utf8");
 
 /** The salt a fleet would pass as -RedactionSalt; fixed so the fixture is reproducible. */
@@ -195,6 +195,6 @@ export function buildAgentFixtures(): { file: string; bytes: Buffer }[] {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   for (const { file, bytes } of buildAgentFixtures()) {
     writeFileSync(AGENT_FIXTURE_DIR + file, bytes);
-    console.log(`wrote lib/agent/fixtures/${file} (${bytes.length} bytes)`);
+    console.log(`wrote tests/agent/fixtures/${file} (${bytes.length} bytes)`);
   }
 }

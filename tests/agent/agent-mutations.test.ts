@@ -33,7 +33,7 @@ async function detect(file: AgentMutation["file"], text: string) {
   return { violations, failedProbes };
 }
 
-describe("the mutation list (lib/agent/agent-mutations.ts)", () => {
+describe("the mutation list (tests/agent/agent-mutations.ts)", () => {
   it("holds at least 15 realistic bugs, with unique ids, most of them caught without Windows", () => {
     expect(AGENT_MUTATIONS.length).toBeGreaterThanOrEqual(15);
     expect(new Set(AGENT_MUTATIONS.map((m) => m.id)).size).toBe(AGENT_MUTATIONS.length);

@@ -6,12 +6,12 @@ import { AGENT_FIXTURE_DIR, AGENT_FIXTURES, readAgentFixture } from "./agent-fix
 import { accountNames, protectUserNames, userToken } from "./agent-payload";
 import { buildAgentFixtures } from "./generate-agent-fixtures";
 
-describe("recorded agent payloads (lib/agent/fixtures)", () => {
+describe("recorded agent payloads (tests/agent/fixtures)", () => {
   it("are exactly what the generator writes, and every file is catalogued", () => {
     const built = buildAgentFixtures();
     expect(readdirSync(AGENT_FIXTURE_DIR).filter((f) => f.endsWith(".json")).sort()).toEqual(built.map((b) => b.file).sort());
     expect(AGENT_FIXTURES.map((f) => f.file).sort()).toEqual(built.map((b) => b.file).sort());
-    for (const { file, bytes } of built) expect(readAgentFixture(file).equals(bytes), `${file} is stale: run npx tsx lib/agent/generate-agent-fixtures.ts`).toBe(true);
+    for (const { file, bytes } of built) expect(readAgentFixture(file).equals(bytes), `${file} is stale: run npx tsx tests/agent/generate-agent-fixtures.ts`).toBe(true);
   });
 
   describe.each(AGENT_FIXTURES)("$file", (fixture) => {

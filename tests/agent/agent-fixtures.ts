@@ -1,7 +1,7 @@
 /**
  * Recorded upload bodies, exactly as public/agent/Invoke-JoinScopeAgent.ps1 builds them, for the agent
- * payload tests (lib/agent/*.test.ts, tests/integration/agent-payloads.test.ts). The JSON files in
- * ./fixtures are written by `npx tsx lib/agent/generate-agent-fixtures.ts` from the dsregcmd captures
+ * payload tests (tests/agent/*.test.ts, tests/integration/agent-payloads.test.ts). The JSON files in
+ * ./fixtures are written by `npx tsx tests/agent/generate-agent-fixtures.ts` from the dsregcmd captures
  * in lib/reports/fixtures; this list says what each one imitates and what the server must make of it.
  */
 import { readFileSync } from "node:fs";

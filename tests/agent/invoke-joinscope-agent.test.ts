@@ -29,7 +29,7 @@ import { codeWithoutStringsAndComments, findHashtableKeys, findPs7OnlySyntax, fi
 
 const SCRIPT_PATH = fileURLToPath(new URL("../../public/agent/Invoke-JoinScopeAgent.ps1", import.meta.url));
 const script = readFileSync(SCRIPT_PATH, "utf8");
-const capture = (name: string) => readFileSync(fileURLToPath(new URL(`../reports/fixtures/${name}`, import.meta.url)), "utf8");
+const capture = (name: string) => readFileSync(fileURLToPath(new URL(`../../lib/reports/fixtures/${name}`, import.meta.url)), "utf8");
 type Tree = Awaited<ReturnType<typeof parsePowerShell>>;
 
 const SYSTEM = "S-1-5-18";

@@ -13,7 +13,7 @@
  *   - dpapi-scope            DPAPI is used with the machine scope only, and key material comes from the CSPRNG
  *   - ascii                  the file is ASCII (5.1 reads a BOM-less UTF-8 script in the ANSI code page)
  *   - syntax, ps7-syntax     it parses, with no PowerShell 7-only operator (./powershell-syntax.ts)
- * Each check returns violations with the line; lib/agent/agent-mutations.ts shows that each one catches the bugs
+ * Each check returns violations with the line; tests/agent/agent-mutations.ts shows that each one catches the bugs
  * it is meant to.
  */
 import { unwrap } from "./powershell-evaluator";

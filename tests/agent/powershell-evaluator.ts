@@ -8,7 +8,7 @@
  * than guessing; commands the functions call (other than the script's own functions and a few pure cmdlets) must
  * be given as mocks, as Pester's Mock would.
  *
- * This is the "Pester-equivalent" part of lib/agent's checks; public/agent/tests/*.Tests.ps1 runs the same
+ * This is the "Pester-equivalent" part of tests/agent's checks; public/agent/tests/*.Tests.ps1 runs the same
  * functions in real PowerShell.
  */
 
