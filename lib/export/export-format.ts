@@ -9,5 +9,3 @@ export const EXPORT_CONTENT_TYPE: Record<ExportFormat, string> = {
   xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
   jsonl: "application/jsonl; charset=utf-8",
 };
-
-export const EXPORT_FORMAT_LABEL: Record<ExportFormat, string> = { csv: "CSV", xlsx: "Excel (XLSX)", jsonl: "JSON Lines" };
