@@ -6,7 +6,7 @@ const NON_PAGE_PATHS = ["/api/:path*", "/agent/:path*", "/_next/static/:path*", 
 
 const nextConfig: NextConfig = {
   // Native and WASM-loading server packages stay outside the bundle.
-  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "pg", "@azure/msal-node"],
+  serverExternalPackages: ["exceljs", "better-sqlite3", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "pg", "@azure/msal-node"],
   poweredByHeader: false,
   typedRoutes: false,
   async headers() {

@@ -19,3 +19,6 @@ export const E2E_SIMULATOR_FILE = "data/e2e-simulator.json";
 export const E2E_SYNC_TENANT_NAME = "Fabrikam (simulator)";
 /** Seeded without an app registration: the Settings tests enter it through the form. */
 export const E2E_SETTINGS_TENANT_NAME = "Northwind (simulator)";
+/** Seeded with three directory objects, one named like a spreadsheet formula: the export tests download its Devices. */
+export const E2E_EXPORT_TENANT = { tenantId: "4d3c2b1a-5e6f-4a7b-8c9d-0e1f2a3b4c5d", name: "Woodgrove (exports)" } as const;
+export const E2E_FORMULA_DEVICE_NAME = '=HYPERLINK("http://attacker.example/","Open")';

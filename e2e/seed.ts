@@ -19,7 +19,7 @@ import { ingestReport } from "@/lib/ingest/ingest-report";
 import { writeDevicePage } from "@/lib/sync/write-device-page";
 import { createTenant } from "@/lib/tenants/create-tenant";
 import { setTenantApp } from "@/lib/tenants/set-tenant-app";
-import { E2E_ADMIN, E2E_SETTINGS_TENANT_NAME, E2E_SYNC_TENANT_NAME, E2E_TENANT, type E2eSimulatorInfo } from "./constants";
+import { E2E_ADMIN, E2E_EXPORT_TENANT, E2E_FORMULA_DEVICE_NAME, E2E_SETTINGS_TENANT_NAME, E2E_SYNC_TENANT_NAME, E2E_TENANT, type E2eSimulatorInfo } from "./constants";
 
 // Run from the repository root (scripts/e2e-server.mjs sets cwd).
 const FIXTURES = join(process.cwd(), "lib/reports/fixtures");
@@ -64,6 +64,7 @@ async function main() {
   }
   await seedContosoDirectory(tenant.id, now);
   await seedSimulatorTenants();
+  await seedExportTenant(now);
   await db.$disconnect();
   await directDb().close();
   console.log(`e2e seed: admin ${E2E_ADMIN.email}, tenant ${E2E_TENANT.name}, ${UPLOADS.length} reports`);
@@ -146,6 +147,32 @@ async function seedContosoDirectory(tenantRef: string, nowMs: number) {
     syncRunRef: "e2e-seed",
   });
   await reevaluateAllFindings(db, tenantRef);
+}
+
+/** A tenant of its own for the export tests (e2e/export.spec.ts): three Entra joined objects, one named like a formula. */
+async function seedExportTenant(nowMs: number) {
+  const tenant = await createTenant(db, { ...E2E_EXPORT_TENANT, actor: "e2e-seed" });
+  if (!tenant.ok) throw new Error(`seed export tenant: ${tenant.error.message}`);
+  const names = ["WG-0001", E2E_FORMULA_DEVICE_NAME, "WG-0003"];
+  const devices = names.map(
+    (displayName, i) =>
+      ({
+        id: `7a1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e0${i + 1}`,
+        deviceId: `8b2d3b0f-5c8e-4f32-8b4a-2e3d4c5b6f0${i + 1}`,
+        displayName,
+        accountEnabled: true,
+        trustType: "AzureAd",
+        alternativeSecurityIds: [],
+        operatingSystem: "Windows",
+        operatingSystemVersion: "10.0.26100.2605",
+        profileType: "RegisteredDevice",
+        registrationDateTime: new Date(nowMs - 90 * 24 * 3600_000).toISOString(),
+        approximateLastSignInDateTime: new Date(nowMs - 24 * 3600_000).toISOString(),
+        onPremisesSyncEnabled: null,
+      }) as unknown as GraphDevice,
+  );
+  await writeDevicePage(directDb(), { tenantRef: tenant.id, devices, mode: "full", now: new Date(nowMs - 3600_000), syncRunRef: "e2e-seed" });
+  await reevaluateAllFindings(db, tenant.id);
 }
 
 /**

@@ -8,7 +8,7 @@ import { logoutAdmin, SESSION_COOKIE } from "@/lib/auth/admin-sessions";
 import { requireAdmin } from "@/lib/auth/require-admin";
 import { db } from "@/lib/db/client";
 import { shouldUseSecureCookies } from "../_lib/cookie-security";
-import { TENANT_COOKIE } from "./_lib/dashboard-context";
+import { TENANT_COOKIE } from "@/lib/tenants/selected-tenant";
 
 const SelectTenantInput = z.object({ tenant: z.string().uuid() });
 

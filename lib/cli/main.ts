@@ -8,6 +8,7 @@ import { CliError } from "./cli-error";
 import { ADMIN_USAGE, runAdminCommand } from "./commands/admin-command";
 import { AGENTS_USAGE, runAgentsCommand } from "./commands/agents-command";
 import { DIAGNOSE_USAGE, runDiagnoseCommand } from "./commands/diagnose-command";
+import { EXPORT_USAGE, runExportCommand } from "./commands/export-command";
 import { PARSE_USAGE, runParseCommand } from "./commands/parse-command";
 import { runSigninDiagnoseCommand, SIGNIN_DIAGNOSE_USAGE } from "./commands/signin-diagnose-command";
 import { runSigninsCommand, SIGNINS_USAGE } from "./commands/signins-command";
@@ -30,6 +31,7 @@ Usage:
   ${ADMIN_USAGE.split("\n").join("\n  ")}
   ${SYNC_USAGE}
   ${SIGNINS_USAGE}
+  ${EXPORT_USAGE.split("\n").join("\n  ")}
   ${SIMULATE_USAGE}
   ${MIGRATE_USAGE}
 `;
@@ -49,6 +51,7 @@ const VERBS: Record<string, Verb> = {
   admin: { usage: ADMIN_USAGE, run: runAdminCommand },
   sync: { usage: SYNC_USAGE, run: runSyncCommand },
   signins: { usage: SIGNINS_USAGE, run: runSigninsCommand },
+  export: { usage: EXPORT_USAGE, run: runExportCommand },
   simulate: {
     usage: SIMULATE_USAGE,
     // A process of its own, as db:migrate's script: nothing under lib/ imports the simulator (scripts/check-imports.mjs).

@@ -15,7 +15,8 @@ import type { GraphDevice } from "@/lib/graph/graph-schemas";
 import { ingestReport } from "@/lib/ingest/ingest-report";
 import { findDeviceDetail } from "@/lib/queries/find-device-detail";
 import { findFindings } from "@/lib/queries/find-findings";
-import { FINDINGS_CSV_COLUMNS, streamFindingsCsv } from "@/lib/queries/stream-findings-csv";
+import { createFindingExportSource, FINDING_EXPORT_COLUMNS } from "@/lib/export/finding-export-source";
+import { exportReadableStream } from "@/lib/export/stream-export";
 import { writeDevicePage } from "@/lib/sync/write-device-page";
 import { DEFAULT_FINDING_LIST_PARAMS, parseFindingListParams, type FindingListParams } from "@/lib/ui/finding-list-params";
 import { createTenantWithToken } from "../setup/factories";
@@ -79,9 +80,9 @@ function parseCsv(text: string): string[][] {
 }
 
 async function exportCsv(tenantRef: string, query: Record<string, string>): Promise<Record<string, string>[]> {
-  const text = await new Response(streamFindingsCsv(db, { tenantRef, params: parseFindingListParams(query) })).text();
+  const text = await new Response(exportReadableStream(createFindingExportSource(db, { tenantRef, params: parseFindingListParams(query) }), "csv")).text();
   const [header, ...rows] = parseCsv(text.replace(/^\uFEFF/, ""));
-  expect(header).toEqual([...FINDINGS_CSV_COLUMNS]);
+  expect(header).toEqual(FINDING_EXPORT_COLUMNS.map((c) => c.key));
   return rows.map((cells) => Object.fromEntries(header!.map((name, i) => [name, cells[i] ?? ""])));
 }
 

@@ -4,8 +4,7 @@ import { cache } from "react";
 import { requireAdmin } from "@/lib/auth/require-admin";
 import { db } from "@/lib/db/client";
 import { listTenants } from "@/lib/tenants/list-tenants";
-
-export const TENANT_COOKIE = "joinscope_tenant";
+import { selectTenant, TENANT_COOKIE } from "@/lib/tenants/selected-tenant";
 
 /**
  * What every dashboard page needs: the signed-in admin (or a redirect to /login), the tenants, the one
@@ -16,6 +15,6 @@ export const getDashboardContext = cache(async () => {
   const admin = await requireAdmin();
   const tenants = await listTenants(db);
   const wanted = (await cookies()).get(TENANT_COOKIE)?.value;
-  const tenant = tenants.find((t) => t.id === wanted) ?? tenants[0] ?? null;
+  const tenant = selectTenant(tenants, wanted);
   return { admin, tenants, tenant, now: new Date().toISOString() };
 });

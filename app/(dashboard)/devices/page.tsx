@@ -26,6 +26,7 @@ import { Pagination } from "../../_components/pagination";
 import { RelativeTime } from "../../_components/relative-time";
 import { SeverityCell } from "../../_components/severity-badge";
 import { NoTenantState } from "../../_components/no-tenant-state";
+import { ExportMenu } from "../../_components/export-menu";
 import { getDashboardContext } from "../_lib/dashboard-context";
 import { ShortId } from "../findings/finding-status-badge";
 import { DirectoryStateBadge, trustTypeLabel } from "./directory-state-badge";
@@ -53,6 +54,7 @@ export default async function DevicesPage({ searchParams }: { searchParams: Sear
       <PageHeader
         title="Devices"
         description={`Every device of ${tenant.name}: Entra ID objects from the directory sync (live and deleted) and hosts that only sent reports, with their open findings.`}
+        actions={<ExportMenu what="devices" query={deviceListHref(params)} tenant={tenant.id} />}
       />
       <Filters params={params} />
 

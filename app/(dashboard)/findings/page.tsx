@@ -23,6 +23,7 @@ import { Pagination } from "../../_components/pagination";
 import { RelativeTime } from "../../_components/relative-time";
 import { SeverityBadge } from "../../_components/severity-badge";
 import { NoTenantState } from "../../_components/no-tenant-state";
+import { ExportMenu } from "../../_components/export-menu";
 import { getDashboardContext } from "../_lib/dashboard-context";
 import { FindingStatusBadge, PrimaryCauseMark, ShortId } from "./finding-status-badge";
 import { RULE_CATALOGUE } from "./rule-catalogue";
@@ -45,11 +46,7 @@ export default async function FindingsPage({ searchParams }: { searchParams: Sea
       <PageHeader
         title="Findings"
         description={`Every rule verdict for ${tenant.name}'s devices, from their reports and the synced directory. Select a device for its evidence, fix and history.`}
-        actions={
-          <a href={`/api/v1/findings/export?${exportQuery.toString()}`} className="btn-secondary py-1.5" download>
-            Export CSV
-          </a>
-        }
+        actions={<ExportMenu what="findings" query={exportQuery} />}
       />
       <Filters params={params} />
 

@@ -1,11 +1,9 @@
-import { cookies } from "next/headers";
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { findAdminBySession, SESSION_COOKIE } from "@/lib/auth/admin-sessions";
 import { db } from "@/lib/db/client";
 import { summarizeChanges } from "@/lib/queries/summarize-changes";
 import { ApiError } from "@/lib/http/api-error";
-import { apiHandler } from "@/lib/http/api-handler";
+import { adminRoute } from "@/lib/http/admin-route";
 
 export const dynamic = "force-dynamic";
 
@@ -18,17 +16,11 @@ const Query = z.object({
  * GET /api/v1/tenants/{tenantId}/changes[?since=ISO] — findings opened, resolved and reopened since the
  * previous successful sync (or `since`). Dashboard session only (the cookie), never an agent token.
  */
-export const GET = apiHandler<{ tenantId: string }>(async (request, { params }) => {
-  const admin = await findAdminBySession(db, (await cookies()).get(SESSION_COOKIE)?.value);
-  if (!admin) throw new ApiError(401, "unauthenticated", "Sign in to the dashboard first");
-  const path = Params.safeParse(params);
-  if (!path.success) throw new ApiError(400, "invalid-tenant-id", path.error.issues[0]?.message ?? "Invalid tenant id", path.error.issues);
-  const query = Query.safeParse({ since: new URL(request.url).searchParams.get("since") ?? undefined });
-  if (!query.success) throw new ApiError(400, "invalid-query", query.error.issues[0]?.message ?? "Invalid query", query.error.issues);
-  const tenant = await db.tenant.findUnique({ where: { tenantId: path.data.tenantId }, select: { id: true, tenantId: true } });
+export const GET = adminRoute({ params: Params, query: Query }, async (_request, { params, query }) => {
+  const tenant = await db.tenant.findUnique({ where: { tenantId: params.tenantId }, select: { id: true, tenantId: true } });
   if (!tenant) throw new ApiError(404, "not-found", "No tenant with this id is registered");
 
-  const summary = await summarizeChanges(db, { tenantRef: tenant.id, since: query.data.since });
+  const summary = await summarizeChanges(db, { tenantRef: tenant.id, since: query.since });
   return NextResponse.json(
     {
       tenantId: tenant.tenantId,

@@ -1,0 +1,156 @@
+/**
+ * Exports at fleet scale (issue 17, item 5; decision 014): every row of a 100,000-device tenant's Devices list and of
+ * its findings, in each format, through the production server and a signed-in session, next to the database's own
+ * dump of the same table in the same run (`sqlite3 -csv`, PostgreSQL `COPY … TO STDOUT`), with the server's RSS.
+ *
+ *   npm run bench:export [-- --db sqlite|postgresql|both --devices 100000 --runs 3 --port 3470 --fresh]
+ *
+ * The tenant is bench:ui's (bench/lib/ui-data.ts: built once, kept in data/bench). Each export and each dump runs
+ * `--runs` times after one unmeasured small export per format (the server's code paths loaded); times are medians,
+ * from the request to the body's last byte on loopback, with the time to the first byte. The server's RSS
+ * (/proc/PID/status VmRSS, sampled every 5 ms) is read just before each request and during it: its growth is the
+ * largest over the runs. Needs the sqlite3 shell (Debian: apt-get install sqlite3) and psql.
+ * Targets: CSV and JSON Lines within 2× of the dump, XLSX within 4×; RSS growth under 100 MB. Exits 1 on a miss.
+ */
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { connect } from "node:net";
+import { availableParallelism, loadavg } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { prepareUiTenant, uiSetupStep } from "./lib/ui-data";
+import { ensureBuild, ROOT, startServer } from "./lib/server";
+
+const { values } = parseArgs({
+  options: {
+    db: { type: "string", default: "both" },
+    devices: { type: "string", default: "100000" },
+    runs: { type: "string", default: "3" },
+    port: { type: "string", default: "3470" },
+    fresh: { type: "boolean", default: false },
+  },
+});
+const DEVICES = Number(values.devices);
+const RUNS = Math.max(1, Number(values.runs));
+const kinds = values.db === "both" ? (["sqlite", "postgresql"] as const) : values.db === "postgres" || values.db === "postgresql" ? (["postgresql"] as const) : (["sqlite"] as const);
+const FORMATS = ["csv", "jsonl", "xlsx"] as const;
+const RATIO_TARGET = { csv: 2, jsonl: 2, xlsx: 4 } as const;
+const RSS_TARGET_MB = 100;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function rssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, "utf8")
+    .split("\n")
+    .find((l) => l.startsWith("VmRSS:"))!;
+  return Number(line.replace(/\D+/g, "")) / 1024;
+}
+
+/** A command's standard output read to the end: wall time and bytes. */
+function timeCommand(command: string, args: string[]): Promise<{ ms: number; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "inherit"] });
+    let bytes = 0;
+    child.stdout.on("data", (d: Buffer) => (bytes += d.length));
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve({ ms: performance.now() - started, bytes }) : reject(new Error(`${command} exited ${code}`))));
+  });
+}
+
+async function timeExport(base: string, path: string, cookie: string, pid: number): Promise<{ ms: number; firstByteMs: number; bytes: number; rssGrowthMb: number; status: number }> {
+  const before = rssMb(pid);
+  let peak = before;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 5);
+  const started = performance.now();
+  try {
+    const response = await fetch(`${base}${path}`, { headers: { cookie } });
+    let firstByteMs = 0;
+    let bytes = 0;
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      if (bytes === 0) firstByteMs = performance.now() - started;
+      bytes += chunk.length;
+    }
+    return { ms: performance.now() - started, firstByteMs, bytes, rssGrowthMb: Math.max(peak, rssMb(pid)) - before, status: response.status };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => (socket.destroy(), resolve(true)));
+    socket.once("error", () => resolve(false));
+  });
+}
+
+async function run(kind: "sqlite" | "postgresql"): Promise<boolean> {
+  const { url, built, reused } = await prepareUiTenant(kind, DEVICES, values.fresh);
+  const { token } = uiSetupStep<{ token: string }>("login", url, DEVICES);
+  const cookie = `joinscope_session=${token}`;
+  const tenant = built.tenantRef;
+  const dump = (table: string) => {
+    const sql = `SELECT * FROM "${table}" WHERE "tenantRef" = '${tenant}'`;
+    return kind === "sqlite"
+      ? timeCommand("sqlite3", ["-csv", "-header", join(ROOT, url.slice(5)), sql])
+      : timeCommand("psql", [url, "-X", "-q", "-c", `COPY (${sql}) TO STDOUT WITH (FORMAT csv, HEADER)`]);
+  };
+  const port = Number(values.port) + (kind === "postgresql" ? 1 : 0);
+  if (await portInUse(port)) throw new Error(`bench:export: port ${port} is in use; pick others with --port`);
+  const server = await startServer({ databaseUrl: url, port });
+  const pid = server.child.pid!;
+  const loadBefore = loadavg()[0]!;
+  const lines: string[] = [];
+  let ok = true;
+  try {
+    for (const what of ["devices", "findings"] as const) {
+      for (const format of FORMATS) await timeExport(server.url, `/api/v1/${what}/export?tenant=${tenant}&format=${format}&q=warm-up`, cookie, pid);
+    }
+    for (const [what, table, query] of [
+      ["devices", "DeviceSummary", ""],
+      ["findings", "Finding", "&status=all"],
+    ] as const) {
+      const dumps: number[] = [];
+      let dumpBytes = 0;
+      for (let i = 0; i < RUNS; i++) {
+        const d = await dump(table);
+        dumps.push(d.ms);
+        dumpBytes = d.bytes;
+      }
+      const floor = median(dumps);
+      lines.push(`  ${`${what}: ${kind === "sqlite" ? "sqlite3 -csv" : "COPY … TO STDOUT"} (floor)`.padEnd(40)}${fmt(floor)}${"".padStart(9)}${mb(dumpBytes)}`);
+      for (const format of FORMATS) {
+        const runs = [];
+        for (let i = 0; i < RUNS; i++) runs.push(await timeExport(server.url, `/api/v1/${what}/export?tenant=${tenant}&format=${format}${query}`, cookie, pid));
+        const ms = median(runs.map((r) => r.ms));
+        const growth = Math.max(...runs.map((r) => r.rssGrowthMb));
+        const ratio = ms / floor;
+        const pass = runs.every((r) => r.status === 200) && ratio <= RATIO_TARGET[format] && growth < RSS_TARGET_MB;
+        if (!pass) ok = false;
+        lines.push(
+          `  ${`${what}: ${format}`.padEnd(40)}${fmt(ms)}${fmt(median(runs.map((r) => r.firstByteMs)))}${mb(runs[0]!.bytes)}${`${ratio.toFixed(2)}×`.padStart(9)} (≤ ${RATIO_TARGET[format]}×)${`${growth.toFixed(0)} MB`.padStart(9)}  ${pass ? "pass" : "FAIL"}`,
+        );
+      }
+    }
+  } finally {
+    await server.stop();
+  }
+  const loadAfter = loadavg()[0]!;
+  console.log(`
+bench:export  ${kind}: ${built.devices} devices, ${built.reports} reports, production build, median of ${RUNS} runs each
+  data ${reused ? `reused (built ${built.builtAt})` : "built now"}; load average (1 min) ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)} on ${availableParallelism()} cores
+  export                                       total ms first byte      size  vs floor           RSS growth
+${lines.join("\n")}
+  targets: CSV and JSON Lines ≤ 2× the dump, XLSX ≤ 4×; the server's RSS grows < ${RSS_TARGET_MB} MB during an export
+  ${ok ? "PASS" : "FAIL"}`);
+  return ok;
+}
+
+const fmt = (ms: number) => ms.toFixed(0).padStart(9);
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`.padStart(10);
+
+ensureBuild();
+let allOk = true;
+for (const kind of kinds) allOk = (await run(kind)) && allOk;
+process.exit(allOk ? 0 : 1);

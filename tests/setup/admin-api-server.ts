@@ -1,0 +1,74 @@
+/**
+ * The dashboard's admin API routes over real HTTP, as Next.js serves a route handler: a fetch Request in (with the
+ * browser's Cookie header), its Response streamed out chunk by chunk as the client reads it. A session for a fresh
+ * admin account comes from the real sign-in (loginAdmin).
+ */
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { GET as devicesExport } from "@/app/api/v1/devices/export/route";
+import { GET as findingsExport } from "@/app/api/v1/findings/export/route";
+import { GET as syncRuns } from "@/app/api/v1/sync-runs/route";
+import { GET as tenantChanges } from "@/app/api/v1/tenants/[tenantId]/changes/route";
+import { loginAdmin, SESSION_COOKIE } from "@/lib/auth/admin-sessions";
+import type { Db } from "@/lib/db/client";
+import { createAdminWithCheapHash } from "./factories";
+
+type RouteHandler = (request: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+
+const ROUTES: { pattern: RegExp; handler: RouteHandler }[] = [
+  { pattern: /^\/api\/v1\/devices\/export$/, handler: devicesExport },
+  { pattern: /^\/api\/v1\/findings\/export$/, handler: findingsExport },
+  { pattern: /^\/api\/v1\/sync-runs$/, handler: syncRuns },
+  { pattern: /^\/api\/v1\/tenants\/(?<tenantId>[^/]+)\/changes$/, handler: tenantChanges as RouteHandler },
+];
+
+export interface AdminApiServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export function startAdminApiServer(): Promise<AdminApiServer> {
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? "").split("?")[0]!;
+    const route = req.method === "GET" ? ROUTES.map((r) => ({ r, m: r.pattern.exec(path) })).find((x) => x.m) : undefined;
+    if (!route) {
+      res.writeHead(404).end();
+      return;
+    }
+    const params = Object.fromEntries(Object.entries(route.m!.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]));
+    serve(route.r.handler, params, req, res).catch(() => res.destroy());
+  });
+  return new Promise((resolve) => {
+    server.listen(0, "127.0.0.1", () => {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      resolve({ url, close: () => new Promise<void>((done) => server.close(() => done())) });
+    });
+  });
+}
+
+async function serve(route: RouteHandler, params: Record<string, string>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+  }
+  const response = await route(new Request(`http://127.0.0.1${req.url}`, { method: "GET", headers }), { params: Promise.resolve(params) });
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  if (!response.body) {
+    res.end();
+    return;
+  }
+  // Streamed with Node's backpressure, as Next.js writes a route handler's body.
+  await pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream<Uint8Array>), res);
+}
+
+/** A signed-in admin's Cookie header (a new account each call). */
+export async function signedInCookie(db: Db): Promise<string> {
+  const email = `admin-${randomUUID().slice(0, 8)}@joinscope.test`;
+  await createAdminWithCheapHash(db, { email, password: "a long enough password" });
+  const login = await loginAdmin(db, { email, password: "a long enough password", clientAddress: "127.0.0.1" });
+  if (!login.ok) throw new Error(login.error.message);
+  return `${SESSION_COOKIE}=${login.sessionToken}`;
+}
