@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useEffect, useId, useRef, useState } from "react";
+import { startTransition, useActionState, useEffect, useId, useRef, useState } from "react";
 import { acknowledgeSelectedDevicesAction, type BulkAcknowledgeState } from "./actions";
 
 /** The form the rows' checkboxes belong to (`form=` attribute): its data is the selection, as `subject` values. */
@@ -57,6 +57,13 @@ export function SelectionActions() {
     <form
       id={SELECTION_FORM}
       action={action}
+      // With JavaScript, submit without React's reset of the form after an action: it would also clear the rows'
+      // checkboxes (they belong to this form) and the comment when the server asks for a correction.
+      onSubmit={(event) => {
+        event.preventDefault();
+        const data = new FormData(event.currentTarget);
+        startTransition(() => action(data));
+      }}
       aria-label="Selected devices"
       className="mb-3 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white px-4 py-3 dark:border-slate-800 dark:bg-slate-900"
       noValidate

@@ -339,7 +339,7 @@ function Filters({ params }: { params: DeviceListParams }) {
       </Select>
       <Text id="os" label="OS" value={params.os ?? ""} placeholder="Windows" width="w-28" />
       <Text id="osVersion" label="OS version starts with" value={params.osVersion ?? ""} placeholder="10.0.22631" width="w-36" />
-      <Days id="pendingDays" label="Pending for more than" value={params.pendingDays} />
+      <Days id="pendingDays" label="Pending longer than" value={params.pendingDays} />
       <Days id="silentDays" label="No report in" value={params.silentDays} />
       <label className="flex items-center gap-2 pb-2 text-[13px] text-slate-700 dark:text-slate-300">
         <input type="checkbox" name="stale" value="1" defaultChecked={params.stale} className="size-4 rounded border-slate-300 accent-blue-600" />
@@ -390,7 +390,7 @@ function Text({ id, label, value, placeholder, width }: { id: string; label: str
 
 function Days({ id, label, value }: { id: string; label: string; value: number | null }) {
   return (
-    <div className="w-36">
+    <div className="w-44">
       <label htmlFor={id} className="label text-xs">
         {label} (days)
       </label>
