@@ -2,7 +2,7 @@ import "server-only";
 import { readBool, readDate, type DirectDb, type Row } from "@/lib/db/direct";
 import type { Severity } from "@/lib/rules/types";
 import { DEFAULT_STALE_THRESHOLD_DAYS } from "@/lib/rules/device-subject";
-import { DEVICES_PAGE_SIZE, type DeviceListParams, type DeviceSort, type DeviceState } from "@/lib/ui/device-list-params";
+import { DEVICES_PAGE_SIZE, isDeviceListFiltered, type DeviceListParams, type DeviceSort, type DeviceState } from "@/lib/ui/device-list-params";
 import { SEVERITIES } from "@/lib/ui/severity";
 import { readAfter, readBefore, type Direction, type KeysetQuery, type Ordering } from "./keyset-page";
 
@@ -173,7 +173,9 @@ export async function findDevices(
     indexedBy = "sqlite_autoindex_DeviceSummary_1";
   } else {
     total = await countDevices(direct, tenantRef, params, filter);
-    indexedBy = total <= sparseRows && !params.q.trim() ? filterIndex(params) : undefined;
+    // Few rows: through the filter's index, then sorted. Many: along the sort's index, which meets a page's rows soon
+    // (SQLite's planner, without statistics, would rather read every match by the filter's index and sort them all).
+    if (!params.q.trim()) indexedBy = total <= sparseRows ? filterIndex(params) : isDeviceListFiltered(params) ? SORT_INDEX[params.sort] : undefined;
   }
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const query: KeysetQuery = { direct, table: "DeviceSummary", indexedBy, columns: COLUMNS, filter, ordering: deviceOrdering(params.sort, params.dir) };
@@ -204,12 +206,13 @@ const SPARSE_ROWS = 5_000;
 
 /**
  * The index that reads only a filter's rows (SQLite: named, migrations 20261208090000 and 20261208130000; PostgreSQL's
- * planner picks): the first of the filters that has one. The last report age and the OS version have none of their
- * own (a range that includes the devices that never reported; a prefix), a rule is read from its findings
- * (sparseMatches).
+ * planner picks): the first of the filters that has one. The last report age reads the whole last report index (its
+ * range includes the devices that never reported, which SQLite does not read as a range), not the rows; the OS
+ * version has none (a prefix); a rule is read from its findings (sparseMatches).
  */
 function filterIndex(params: DeviceListParams): string | undefined {
   if (params.state) return "DeviceSummary_state_sort_idx";
+  if (params.silentDays !== null) return "DeviceSummary_tenantRef_lastReportAt_nameKey_rowKey_idx";
   if (params.pendingDays !== null) return "DeviceSummary_pendingSince_sort_idx";
   if (params.trust) return "DeviceSummary_trustType_sort_idx";
   if (params.os) return "DeviceSummary_os_sort_idx";
@@ -219,6 +222,25 @@ function filterIndex(params: DeviceListParams): string | undefined {
   if (params.problems || params.severity) return "DeviceSummary_tenantRef_worstRank_openCount_nameKey_rowKey_idx";
   return undefined;
 }
+
+/** The index of each sort, in its order (SQLite names it; PostgreSQL's planner picks). */
+const SORT_INDEX: Record<DeviceSort, string> = {
+  name: "DeviceSummary_tenantRef_nameKey_rowKey_deviceId_objectId_idx",
+  severity: "DeviceSummary_tenantRef_worstRank_openCount_nameKey_rowKey_idx",
+  open: "DeviceSummary_tenantRef_openCount_worstRank_nameKey_rowKey_idx",
+  lastReport: "DeviceSummary_tenantRef_lastReportAt_nameKey_rowKey_idx",
+  deviceId: "DeviceSummary_deviceId_sort_idx",
+  objectId: "DeviceSummary_objectId_sort_idx",
+  trust: "DeviceSummary_trustType_sort_idx",
+  join: "DeviceSummary_joinType_sort_idx",
+  os: "DeviceSummary_os_sort_idx",
+  osVersion: "DeviceSummary_osVersion_sort_idx",
+  sync: "DeviceSummary_sync_sort_idx",
+  lastSignIn: "DeviceSummary_lastSignIn_sort_idx",
+  pendingSince: "DeviceSummary_pendingSince_sort_idx",
+  primaryRule: "DeviceSummary_primaryRule_sort_idx",
+  state: "DeviceSummary_state_sort_idx",
+};
 
 /** What the age filters need besides the list's state: the time they count back from and the tenant's stale threshold. */
 export interface DeviceFilterContext {
@@ -315,12 +337,13 @@ const searchSource = (direct: DirectDb) =>
 
 /**
  * The total. Without a search and with only the facets the tallies hold (state, trust type, problems), a sum over the
- * tallies the summaries' triggers keep; otherwise a count of the filter's rows through an index (a search: the name
- * index, which holds the columns it compares).
+ * tallies the summaries' triggers keep; otherwise a count of the filter's rows through its index (filterIndex; a
+ * search: the name index, which holds the columns it compares).
  */
 async function countDevices(direct: DirectDb, tenantRef: string, params: DeviceListParams, filter: { sql: string; params: unknown[] }): Promise<number> {
   if (!countedByTallies(params)) {
-    const source = params.q.trim() ? searchSource(direct) : `"DeviceSummary"`;
+    const index = filterIndex(params);
+    const source = params.q.trim() ? searchSource(direct) : index && direct.dialect === "sqlite" ? `"DeviceSummary" INDEXED BY "${index}"` : `"DeviceSummary"`;
     const [row] = await direct.query(`SELECT COUNT(*) AS "n" FROM ${source} WHERE ${filter.sql}`, filter.params);
     return Number(row?.n ?? 0);
   }
