@@ -132,7 +132,7 @@ interface PageCase {
   floor: { sql: string; params: unknown[] };
 }
 
-const SUMMARY_COLUMNS = `"rowKey", "subjectKey", "objectId", "deviceId", "name", "nameKey", "trustType", "joinType", "state", "deletedReason", "lastReportAt", "worstRank", "openCount"`;
+const SUMMARY_COLUMNS = `"rowKey", "subjectKey", "objectId", "deviceId", "name", "nameKey", "trustType", "joinType", "state", "deletedReason", "lastReportAt", "worstRank", "openCount", "primaryRule", "operatingSystem", "operatingSystemVersion", "onPremisesSyncEnabled", "approximateLastSignInDateTime", "pendingSince"`;
 
 async function pageCases(direct: DirectDb, tenantRef: string): Promise<PageCase[]> {
   // `index`: the one the page reads for a filter few devices match (SQLite names it; PostgreSQL's planner picks).
@@ -153,6 +153,25 @@ async function pageCases(direct: DirectDb, tenantRef: string): Promise<PageCase[
     [tenantRef],
   );
   const term = device!.name.slice(0, Math.min(8, device!.name.length)).toLowerCase();
+  // The Devices browser's filters (issue 17 item 2): the open rule most devices have and the one fewest have, an OS
+  // version prefix, and a deep page of the deviceId sort.
+  const rules = await direct.query<{ rule: string; n: number }>(
+    `SELECT "rule", COUNT(*) AS "n" FROM "Finding" WHERE "tenantRef" = ? AND "status" = 'open' GROUP BY "rule" ORDER BY COUNT(*) DESC, "rule"`,
+    [tenantRef],
+  );
+  const [commonRule, rareRule] = [rules[0]!.rule, rules[rules.length - 1]!.rule];
+  const [version] = await direct.query<{ v: string }>(
+    `SELECT "operatingSystemVersion" AS "v" FROM "DeviceSummary" WHERE "tenantRef" = ? AND "operatingSystemVersion" IS NOT NULL ORDER BY "rowKey" LIMIT 1`,
+    [tenantRef],
+  );
+  const versionPrefix = (version?.v ?? "10.0").split(".").slice(0, 2).join(".");
+  const [idCursor] = await direct.query<{ rowKey: string; deviceId: string; nameKey: string }>(
+    `SELECT "rowKey", "deviceId", "nameKey" FROM "DeviceSummary" WHERE "tenantRef" = ? AND "deviceId" IS NOT NULL ORDER BY "deviceId", "nameKey", "rowKey" LIMIT 1 OFFSET ?`,
+    [tenantRef, (deepPage - 1) * 50 - 1],
+  );
+  const day = 24 * 3600_000;
+  const now = Date.now();
+  const ruleSubjects = `"subjectKey" IN (SELECT f."subjectKey" FROM "Finding" f WHERE f."tenantRef" = ? AND f."rule" = ? AND f."status" = 'open')`;
   const like = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const enc = encodeURIComponent;
   return [
@@ -169,7 +188,7 @@ async function pageCases(direct: DirectDb, tenantRef: string): Promise<PageCase[
     { label: "Devices: fewest open findings", path: "/devices?sort=open&dir=asc", floor: summaries(` AND "openCount" = 0`, `"worstRank", "nameKey", "rowKey"`) },
     { label: "Devices: last report, newest", path: "/devices?sort=lastReport&dir=desc", floor: summaries(` AND "lastReportAt" IS NOT NULL`, `"lastReportAt" DESC, "nameKey", "rowKey"`) },
     { label: "Devices: last report, oldest", path: "/devices?sort=lastReport&dir=asc", floor: summaries(` AND "lastReportAt" IS NOT NULL`, `"lastReportAt", "nameKey" DESC, "rowKey" DESC`) },
-    { label: "Devices: deleted, by name", path: "/devices?state=deleted&sort=name", floor: summaries(` AND "state" = 'deleted'`, `"nameKey", "rowKey"`, [], "DeviceSummary_tenantRef_state_idx") },
+    { label: "Devices: deleted, by name", path: "/devices?state=deleted&sort=name", floor: summaries(` AND "state" = 'deleted'`, `"nameKey", "rowKey"`, [], "DeviceSummary_state_sort_idx") },
     {
       label: "Devices: problems, hybrid joined",
       path: "/devices?problems=1&trust=ServerAd",
@@ -179,6 +198,48 @@ async function pageCases(direct: DirectDb, tenantRef: string): Promise<PageCase[
       label: `Devices: search "${term}"`,
       path: `/devices?q=${enc(term)}`,
       floor: summaries(` AND ("nameKey" LIKE ? ESCAPE '\\' OR "deviceId" LIKE ? ESCAPE '\\' OR "objectId" LIKE ? ESCAPE '\\')`, `"worstRank", "openCount" DESC, "nameKey", "rowKey"`, [like, like, like], "DeviceSummary_tenantRef_nameKey_rowKey_deviceId_objectId_idx"),
+    },
+    {
+      label: `Devices: rule ${commonRule}`,
+      path: `/devices?rule=${enc(commonRule)}`,
+      floor: summaries(` AND ${ruleSubjects}`, `"worstRank", "openCount" DESC, "nameKey", "rowKey"`, [tenantRef, commonRule]),
+    },
+    {
+      label: `Devices: rule ${rareRule}, by name`,
+      path: `/devices?rule=${enc(rareRule)}&sort=name`,
+      floor: summaries(` AND ${ruleSubjects}`, `"nameKey", "rowKey"`, [tenantRef, rareRule], "DeviceSummary_tenantRef_subjectKey_idx"),
+    },
+    { label: "Devices: severity medium, by name", path: "/devices?severity=medium&sort=name", floor: summaries(` AND "worstRank" = 2`, `"nameKey", "rowKey"`) },
+    {
+      label: "Devices: Entra joined (report), last sign-in",
+      path: "/devices?join=entra&sort=lastSignIn&dir=desc",
+      floor: summaries(` AND "joinType" = 'entra' AND "approximateLastSignInDateTime" IS NOT NULL`, `"approximateLastSignInDateTime" DESC, "nameKey" DESC, "rowKey" DESC`),
+    },
+    {
+      label: `Devices: Windows ${versionPrefix}*, by version`,
+      path: `/devices?os=Windows&osVersion=${enc(versionPrefix)}&sort=osVersion&dir=desc`,
+      floor: summaries(` AND "operatingSystem" = 'Windows' AND "operatingSystemVersion" LIKE ?`, `"operatingSystemVersion" DESC, "nameKey" DESC, "rowKey" DESC`, [`${versionPrefix}%`]),
+    },
+    { label: "Devices: synced from AD, by OS", path: "/devices?sync=yes&sort=os", floor: summaries(` AND "onPremisesSyncEnabled" = ?`, `"operatingSystem", "nameKey", "rowKey"`, [true]) },
+    {
+      label: "Devices: Pending over 7 days, longest first",
+      path: "/devices?pendingDays=7&sort=pendingSince",
+      floor: summaries(` AND "state" = 'pending' AND "pendingSince" < ?`, `"pendingSince", "nameKey", "rowKey"`, [new Date(now - 7 * day)], "DeviceSummary_pendingSince_sort_idx"),
+    },
+    {
+      label: "Devices: no report in 7 days, by state",
+      path: "/devices?silentDays=7&sort=state",
+      floor: summaries(` AND ("lastReportAt" IS NULL OR "lastReportAt" < ?)`, `"state", "nameKey", "rowKey"`, [new Date(now - 7 * day)]),
+    },
+    {
+      label: "Devices: stale, last sign-in oldest",
+      path: "/devices?stale=1&sort=lastSignIn",
+      floor: summaries(` AND "approximateLastSignInDateTime" < ?`, `"approximateLastSignInDateTime", "nameKey", "rowKey"`, [new Date(now - 90 * day)]),
+    },
+    {
+      label: `Devices: deviceId A→Z, page ${deepPage} (Next link)`,
+      path: `/devices?sort=deviceId&page=${deepPage}&after=${enc(idCursor!.rowKey)}`,
+      floor: summaries(` AND ("deviceId", "nameKey", "rowKey") > (?, ?, ?)`, `"deviceId", "nameKey", "rowKey"`, [idCursor!.deviceId, idCursor!.nameKey, idCursor!.rowKey]),
     },
     {
       label: "Findings (open, most severe first)",

@@ -14,8 +14,9 @@ test("Devices lists directory objects and report-only hosts; a row opens the dev
   await expect(rows.filter({ hasText: "PC-0019" })).toContainText("Not in directory");
   await expect(rows.filter({ hasText: "PC-0087" })).toContainText("Deleted · deleted in Entra ID");
 
-  await page.getByLabel("Directory state").selectOption("deleted");
-  await page.getByRole("button", { name: "Apply" }).click();
+  const filters = page.getByRole("search", { name: "Filter devices" });
+  await filters.getByLabel("Directory state").selectOption("deleted");
+  await filters.getByRole("button", { name: "Apply" }).click();
   await expect(page).toHaveURL(/state=deleted/);
   await expect(rows).toHaveCount(1);
   await rows.first().getByRole("link", { name: "PC-0087" }).click();

@@ -1,7 +1,8 @@
 import "server-only";
-import { readDate, type DirectDb, type Row } from "@/lib/db/direct";
+import { readBool, readDate, type DirectDb, type Row } from "@/lib/db/direct";
 import type { Severity } from "@/lib/rules/types";
-import { DEVICES_PAGE_SIZE, type DeviceListParams, type DeviceSort, type DeviceState } from "@/lib/ui/device-list-params";
+import { DEFAULT_STALE_THRESHOLD_DAYS } from "@/lib/rules/device-subject";
+import { DEVICES_PAGE_SIZE, isDeviceListFiltered, type DeviceListParams, type DeviceSort, type DeviceState } from "@/lib/ui/device-list-params";
 import { SEVERITIES } from "@/lib/ui/severity";
 import { readAfter, readBefore, type Direction, type KeysetQuery, type Ordering } from "./keyset-page";
 import { subjectKeyValue } from "@/lib/rules/subject-key";
@@ -19,9 +20,17 @@ export interface DeviceRow {
   joinType: string | null;
   worstSeverity: Severity | null;
   openFindings: number;
+  /** The rule of the subject's primary open finding (the one the others point to). */
+  primaryRule: string | null;
   lastReportAt: string | null;
   state: DeviceState;
   deletedReason: string | null;
+  operatingSystem: string | null;
+  operatingSystemVersion: string | null;
+  onPremisesSyncEnabled: boolean | null;
+  approximateLastSignInDateTime: string | null;
+  /** How long a Pending object has been Pending (lib/device-summary). */
+  pendingSince: string | null;
 }
 
 export interface DevicePage {
@@ -31,7 +40,42 @@ export interface DevicePage {
   pageSize: number;
 }
 
-const COLUMNS = ["rowKey", "subjectKey", "objectId", "deviceId", "name", "nameKey", "trustType", "joinType", "state", "deletedReason", "lastReportAt", "worstRank", "openCount"] as const;
+const COLUMNS = [
+  "rowKey",
+  "subjectKey",
+  "objectId",
+  "deviceId",
+  "name",
+  "nameKey",
+  "trustType",
+  "joinType",
+  "state",
+  "deletedReason",
+  "lastReportAt",
+  "worstRank",
+  "openCount",
+  "primaryRule",
+  "operatingSystem",
+  "operatingSystemVersion",
+  "onPremisesSyncEnabled",
+  "approximateLastSignInDateTime",
+  "pendingSince",
+] as const;
+
+/** The column of each sort that is one plain column of DeviceSummary, read through its own index (column, nameKey, rowKey). */
+const COLUMN_SORTS: Partial<Record<DeviceSort, { column: string; nullable: boolean }>> = {
+  deviceId: { column: "deviceId", nullable: true },
+  objectId: { column: "objectId", nullable: true },
+  trust: { column: "trustType", nullable: true },
+  join: { column: "joinType", nullable: true },
+  os: { column: "operatingSystem", nullable: true },
+  osVersion: { column: "operatingSystemVersion", nullable: true },
+  sync: { column: "onPremisesSyncEnabled", nullable: true },
+  lastSignIn: { column: "approximateLastSignInDateTime", nullable: true },
+  pendingSince: { column: "pendingSince", nullable: true },
+  primaryRule: { column: "primaryRule", nullable: true },
+  state: { column: "state", nullable: false },
+};
 
 const key = (column: string, dir: Direction) => ({ column, dir });
 const all = () => true;
@@ -41,9 +85,21 @@ const all = () => true;
  * severity (most severe first, then most open findings, then name); open findings (most first, then most severe, then
  * name); last report (newest first, then name), devices that never reported last in either direction. Ties end on
  * rowKey. Descending severity and ascending open count are read one rank or count at a time (the index runs the other
- * way); ascending last report and descending name reverse the whole index, ties included.
+ * way); ascending last report and descending name reverse the whole index, ties included. Every other column
+ * (migration 20261208130000) sorts by its value, then name, then rowKey, all in the asked direction; rows without a value
+ * come last in either direction, by name.
  */
 export function deviceOrdering(sort: DeviceSort, dir: Direction): Ordering {
+  const plain = COLUMN_SORTS[sort];
+  if (plain) {
+    const { column } = plain;
+    if (!plain.nullable) return [{ where: null, keys: [key(column, dir), key("nameKey", dir), key("rowKey", dir)], holds: all }];
+    const valued = (row: Row) => row[column] !== null && row[column] !== undefined;
+    return [
+      { where: `"${column}" IS NOT NULL`, keys: [key(column, dir), key("nameKey", dir), key("rowKey", dir)], holds: valued },
+      { where: `"${column}" IS NULL`, keys: [key("nameKey", "asc"), key("rowKey", "asc")], holds: (row) => !valued(row) },
+    ];
+  }
   switch (sort) {
     case "name":
       return [{ where: null, keys: [key("nameKey", dir), key("rowKey", dir)], holds: all }];
@@ -65,6 +121,12 @@ export function deviceOrdering(sort: DeviceSort, dir: Direction): Ordering {
 /** The same order as one ORDER BY, for a page reached by number instead of from a neighbour (an OFFSET). */
 export function orderBySql(sort: DeviceSort, dir: Direction): string {
   const d = dir === "asc" ? "ASC" : "DESC";
+  const plain = COLUMN_SORTS[sort];
+  if (plain) {
+    const c = `"${plain.column}"`;
+    if (!plain.nullable) return `${c} ${d}, "nameKey" ${d}, "rowKey" ${d}`;
+    return `CASE WHEN ${c} IS NULL THEN 1 ELSE 0 END ASC, ${c} ${d}, CASE WHEN ${c} IS NULL THEN "nameKey" END ASC, CASE WHEN ${c} IS NULL THEN "rowKey" END ASC, "nameKey" ${d}, "rowKey" ${d}`;
+  }
   switch (sort) {
     case "name":
       return `"nameKey" ${d}, "rowKey" ${d}`;
@@ -91,6 +153,8 @@ export async function findDevices(
   options: {
     tenantRef: string;
     params: DeviceListParams;
+    /** The time the age filters count back from (pending, last report, stale); now by default. */
+    now?: Date;
     /** SPARSE_ROWS; smaller only to exercise the dense paths of filters and searches on a small tenant in tests. */
     sparseRows?: number;
   },
@@ -98,18 +162,21 @@ export async function findDevices(
   const { tenantRef, params } = options;
   const sparseRows = options.sparseRows ?? SPARSE_ROWS;
   const pageSize = DEVICES_PAGE_SIZE;
-  let filter = deviceFilter(tenantRef, params);
+  const context: DeviceFilterContext = { now: options.now ?? new Date(), staleThresholdDays: params.stale ? await readStaleThresholdDays(direct, tenantRef) : DEFAULT_STALE_THRESHOLD_DAYS };
+  let filter = deviceFilter(tenantRef, params, context);
   let total: number;
   let indexedBy: string | undefined;
-  const matches = params.q.trim() ? await searchMatches(direct, params, filter, sparseRows) : null;
+  const matches = params.q.trim() || params.rule ? await sparseMatches(direct, params, filter, sparseRows) : null;
   if (matches) {
-    // A search that matches few devices: one scan found them, the pages read them by key.
+    // A search or a rule that matches few devices: one read found them, the pages read them by key.
     total = matches.length;
     filter = { sql: matches.length ? `"tenantRef" = ? AND "rowKey" IN (${matches.map(() => "?").join(", ")})` : "1 = 0", params: matches.length ? [tenantRef, ...matches] : [] };
     indexedBy = "sqlite_autoindex_DeviceSummary_1";
   } else {
     total = await countDevices(direct, tenantRef, params, filter);
-    indexedBy = total <= sparseRows && !params.q.trim() ? filterIndex(params) : undefined;
+    // Few rows: through the filter's index, then sorted. Many: along the sort's index, which meets a page's rows soon
+    // (SQLite's planner, without statistics, would rather read every match by the filter's index and sort them all).
+    if (!params.q.trim()) indexedBy = total <= sparseRows ? filterIndex(params) : isDeviceListFiltered(params) ? SORT_INDEX[params.sort] : undefined;
   }
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const query: KeysetQuery = { direct, table: "DeviceSummary", indexedBy, columns: COLUMNS, filter, ordering: deviceOrdering(params.sort, params.dir) };
@@ -126,7 +193,7 @@ export async function findDevices(
   }
   if (rows === null) {
     if (page === 1) rows = await readAfter(query, null, pageSize);
-    else rows = await readByOffset(direct, params, filter, (page - 1) * pageSize, pageSize);
+    else rows = await readByOffset(direct, params, filter, (page - 1) * pageSize, pageSize, indexedBy);
   }
   return { rows: rows.map(toRow), total, page, pageSize };
 }
@@ -138,53 +205,147 @@ export async function findDevices(
  */
 const SPARSE_ROWS = 5_000;
 
-/** The index that reads only a filter's rows (SQLite: named, migration 20261208091000; PostgreSQL's planner picks). */
+/**
+ * The index that reads only a filter's rows (SQLite: named, migrations 20261208090000 and 20261208130000; PostgreSQL's
+ * planner picks): the first of the filters that has one. The last report age reads the whole last report index (its
+ * range includes the devices that never reported, which SQLite does not read as a range), not the rows; the OS
+ * version has none (a prefix); a rule is read from its findings (sparseMatches).
+ */
 function filterIndex(params: DeviceListParams): string | undefined {
-  if (params.state) return "DeviceSummary_tenantRef_state_idx";
-  if (params.trust) return "DeviceSummary_tenantRef_trustType_idx";
-  if (params.problems) return "DeviceSummary_tenantRef_worstRank_openCount_nameKey_rowKey_idx";
+  if (params.state) return "DeviceSummary_state_sort_idx";
+  if (params.silentDays !== null) return "DeviceSummary_tenantRef_lastReportAt_nameKey_rowKey_idx";
+  if (params.pendingDays !== null) return "DeviceSummary_pendingSince_sort_idx";
+  if (params.trust) return "DeviceSummary_trustType_sort_idx";
+  if (params.os) return "DeviceSummary_os_sort_idx";
+  if (params.join) return "DeviceSummary_joinType_sort_idx";
+  if (params.sync) return "DeviceSummary_sync_sort_idx";
+  if (params.stale) return "DeviceSummary_lastSignIn_sort_idx";
+  if (params.problems || params.severity) return "DeviceSummary_tenantRef_worstRank_openCount_nameKey_rowKey_idx";
   return undefined;
 }
 
-/** The filters of the Devices list as SQL over DeviceSummary (tenant first: every index starts with it); the page and its exports share it. */
-export function deviceFilter(tenantRef: string, params: DeviceListParams): { sql: string; params: unknown[] } {
-  const conditions = [`"tenantRef" = ?`];
-  const values: unknown[] = [tenantRef];
-  const q = params.q.trim().toLowerCase();
-  if (q) {
-    const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    conditions.push(`("nameKey" LIKE ? ESCAPE '\\' OR "deviceId" LIKE ? ESCAPE '\\' OR "objectId" LIKE ? ESCAPE '\\')`);
-    values.push(pattern, pattern, pattern);
-  }
-  if (params.problems) conditions.push(`"worstRank" <= 1`);
-  if (params.trust === "none") conditions.push(`"trustType" IS NULL`);
-  else if (params.trust) {
-    conditions.push(`"trustType" = ?`);
-    values.push(params.trust);
-  }
-  if (params.state) {
-    conditions.push(`"state" = ?`);
-    values.push(params.state);
-  }
-  return { sql: conditions.join(" AND "), params: values };
+/** The index of each sort, in its order (SQLite names it; PostgreSQL's planner picks). */
+const SORT_INDEX: Record<DeviceSort, string> = {
+  name: "DeviceSummary_tenantRef_nameKey_rowKey_deviceId_objectId_idx",
+  severity: "DeviceSummary_tenantRef_worstRank_openCount_nameKey_rowKey_idx",
+  open: "DeviceSummary_tenantRef_openCount_worstRank_nameKey_rowKey_idx",
+  lastReport: "DeviceSummary_tenantRef_lastReportAt_nameKey_rowKey_idx",
+  deviceId: "DeviceSummary_deviceId_sort_idx",
+  objectId: "DeviceSummary_objectId_sort_idx",
+  trust: "DeviceSummary_trustType_sort_idx",
+  join: "DeviceSummary_joinType_sort_idx",
+  os: "DeviceSummary_os_sort_idx",
+  osVersion: "DeviceSummary_osVersion_sort_idx",
+  sync: "DeviceSummary_sync_sort_idx",
+  lastSignIn: "DeviceSummary_lastSignIn_sort_idx",
+  pendingSince: "DeviceSummary_pendingSince_sort_idx",
+  primaryRule: "DeviceSummary_primaryRule_sort_idx",
+  state: "DeviceSummary_state_sort_idx",
+};
+
+/** What the age filters need besides the list's state: the time they count back from and the tenant's stale threshold. */
+export interface DeviceFilterContext {
+  now: Date;
+  /** Tenant.staleThresholdDays (Settings): a device whose approximateLastSignInDateTime is older is stale. */
+  staleThresholdDays: number;
+}
+
+const DAY_MS = 24 * 3600_000;
+
+/** The tenant's stale threshold (Settings), for the stale filter. */
+export async function readStaleThresholdDays(direct: DirectDb, tenantRef: string): Promise<number> {
+  const [row] = await direct.query(`SELECT "staleThresholdDays" FROM "Tenant" WHERE "id" = ?`, [tenantRef]);
+  return row ? Number(row.staleThresholdDays) : DEFAULT_STALE_THRESHOLD_DAYS;
 }
 
 /**
- * The row keys a search matches, when there are at most SPARSE_ROWS of them (else null): one scan of the name index,
- * which holds every column a search compares (no index serves a match anywhere in a name).
+ * The filters of the Devices list as SQL over DeviceSummary (tenant first: every index starts with it); the page and
+ * its exports share it. `context` gives the age filters their clock and the stale threshold (default: now and 90 days;
+ * pass the tenant's threshold, readStaleThresholdDays, when `params.stale` is set).
  */
-async function searchMatches(direct: DirectDb, params: DeviceListParams, filter: { sql: string; params: unknown[] }, sparseRows: number): Promise<string[] | null> {
-  const rows = await direct.query<{ rowKey: string }>(`SELECT "rowKey" FROM ${searchSource(direct)} WHERE ${filter.sql} LIMIT ${sparseRows + 1}`, filter.params);
+export function deviceFilter(tenantRef: string, params: DeviceListParams, context: Partial<DeviceFilterContext> = {}): { sql: string; params: unknown[] } {
+  const now = context.now ?? new Date();
+  const conditions = [`"tenantRef" = ?`];
+  const values: unknown[] = [tenantRef];
+  const add = (sql: string, ...v: unknown[]) => {
+    conditions.push(sql);
+    values.push(...v);
+  };
+  const q = params.q.trim().toLowerCase();
+  if (q) {
+    const pattern = `%${escapeLike(q)}%`;
+    add(`("nameKey" LIKE ? ESCAPE '\\' OR "deviceId" LIKE ? ESCAPE '\\' OR "objectId" LIKE ? ESCAPE '\\')`, pattern, pattern, pattern);
+  }
+  if (params.problems) add(`"worstRank" <= 1`);
+  if (params.trust === "none") add(`"trustType" IS NULL`);
+  else if (params.trust) add(`"trustType" = ?`, params.trust);
+  if (params.state) add(`"state" = ?`, params.state);
+  // A device with an open finding of the rule: the rule's open findings through Finding (tenantRef, rule, status),
+  // their subjects through DeviceSummary (tenantRef, subjectKey). Acknowledged findings are open.
+  if (params.rule) add(`"subjectKey" IN (SELECT f."subjectKey" FROM "Finding" f WHERE f."tenantRef" = ? AND f."rule" = ? AND f."status" = 'open')`, tenantRef, params.rule);
+  if (params.severity) add(`"worstRank" = ?`, params.severity === "none" ? NO_FINDING_RANK : SEVERITIES.indexOf(params.severity));
+  if (params.join === "unknown") add(`"joinType" IS NULL`);
+  else if (params.join) add(`"joinType" = ?`, params.join);
+  if (params.os) add(`"operatingSystem" = ?`, params.os);
+  if (params.osVersion) add(`"operatingSystemVersion" LIKE ? ESCAPE '\\'`, `${escapeLike(params.osVersion)}%`);
+  if (params.sync === "yes") add(`"onPremisesSyncEnabled" = ?`, true);
+  else if (params.sync === "no") add(`"onPremisesSyncEnabled" = ?`, false);
+  else if (params.sync === "unknown") add(`"onPremisesSyncEnabled" IS NULL`);
+  if (params.pendingDays !== null) add(`"state" = 'pending' AND "pendingSince" < ?`, new Date(now.getTime() - params.pendingDays * DAY_MS));
+  if (params.silentDays !== null) add(`("lastReportAt" IS NULL OR "lastReportAt" < ?)`, new Date(now.getTime() - params.silentDays * DAY_MS));
+  if (params.stale) add(`"approximateLastSignInDateTime" < ?`, new Date(now.getTime() - (context.staleThresholdDays ?? DEFAULT_STALE_THRESHOLD_DAYS) * DAY_MS));
+  return { sql: conditions.join(" AND "), params: values };
+}
+
+/** worstRank of a subject without open findings (lib/device-summary). */
+const NO_FINDING_RANK = 9;
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Whether the tallies can count the list: no search, and only the facets they hold (state, trust type, problems). */
+function countedByTallies(params: DeviceListParams): boolean {
+  return (
+    !params.q.trim() &&
+    params.rule === null &&
+    params.severity === null &&
+    params.join === null &&
+    params.os === null &&
+    params.osVersion === null &&
+    params.sync === null &&
+    params.pendingDays === null &&
+    params.silentDays === null &&
+    !params.stale
+  );
+}
+
+/**
+ * The row keys a search or a rule matches, when there are at most SPARSE_ROWS of them (else null). A search scans the
+ * name index, which holds every column a search compares (no index serves a match anywhere in a name); a rule reads
+ * its open findings' subjects by index (Finding (tenantRef, rule, status), then DeviceSummary (tenantRef, subjectKey)).
+ */
+async function sparseMatches(direct: DirectDb, params: DeviceListParams, filter: { sql: string; params: unknown[] }, sparseRows: number): Promise<string[] | null> {
+  const rows = await direct.query<{ rowKey: string }>(`SELECT "rowKey" FROM ${matchSource(direct, params)} WHERE ${filter.sql} LIMIT ${sparseRows + 1}`, filter.params);
   return rows.length > sparseRows ? null : rows.map((r) => r.rowKey);
+}
+
+function matchSource(direct: DirectDb, params: DeviceListParams): string {
+  if (direct.dialect !== "sqlite") return `"DeviceSummary"`;
+  return params.q.trim() ? searchSource(direct) : `"DeviceSummary" INDEXED BY "DeviceSummary_tenantRef_subjectKey_idx"`;
 }
 
 const searchSource = (direct: DirectDb) =>
   direct.dialect === "sqlite" ? `"DeviceSummary" INDEXED BY "DeviceSummary_tenantRef_nameKey_rowKey_deviceId_objectId_idx"` : `"DeviceSummary"`;
 
-/** Without a search, the total is a sum over the tallies the summaries' triggers keep; a search counts its matches. */
+/**
+ * The total. Without a search and with only the facets the tallies hold (state, trust type, problems), a sum over the
+ * tallies the summaries' triggers keep; otherwise a count of the filter's rows through its index (filterIndex; a
+ * search: the name index, which holds the columns it compares).
+ */
 async function countDevices(direct: DirectDb, tenantRef: string, params: DeviceListParams, filter: { sql: string; params: unknown[] }): Promise<number> {
-  if (params.q.trim()) {
-    const [row] = await direct.query(`SELECT COUNT(*) AS "n" FROM ${searchSource(direct)} WHERE ${filter.sql}`, filter.params);
+  if (!countedByTallies(params)) {
+    const index = filterIndex(params);
+    const source = params.q.trim() ? searchSource(direct) : index && direct.dialect === "sqlite" ? `"DeviceSummary" INDEXED BY "${index}"` : `"DeviceSummary"`;
+    const [row] = await direct.query(`SELECT COUNT(*) AS "n" FROM ${source} WHERE ${filter.sql}`, filter.params);
     return Number(row?.n ?? 0);
   }
   const conditions = [`"tenantRef" = ?`];
@@ -203,9 +364,10 @@ async function countDevices(direct: DirectDb, tenantRef: string, params: DeviceL
 }
 
 /** A page by number: the keys by OFFSET over the order's index (no row read for the ones skipped), then their rows. */
-async function readByOffset(direct: DirectDb, params: DeviceListParams, filter: { sql: string; params: unknown[] }, offset: number, limit: number): Promise<Row[]> {
+async function readByOffset(direct: DirectDb, params: DeviceListParams, filter: { sql: string; params: unknown[] }, offset: number, limit: number, indexedBy?: string): Promise<Row[]> {
+  const source = indexedBy && direct.dialect === "sqlite" ? `"DeviceSummary" INDEXED BY "${indexedBy}"` : `"DeviceSummary"`;
   const keys = await direct.query<{ rowKey: string }>(
-    `SELECT "rowKey" FROM "DeviceSummary" WHERE ${filter.sql} ORDER BY ${orderBySql(params.sort, params.dir)} LIMIT ${limit} OFFSET ${offset}`,
+    `SELECT "rowKey" FROM ${source} WHERE ${filter.sql} ORDER BY ${orderBySql(params.sort, params.dir)} LIMIT ${limit} OFFSET ${offset}`,
     filter.params,
   );
   if (keys.length === 0) return [];
@@ -231,8 +393,14 @@ function toRow(r: Row): DeviceRow {
     joinType: (r.joinType as string | null) ?? null,
     worstSeverity: worst < SEVERITIES.length ? SEVERITIES[worst]! : null,
     openFindings: Number(r.openCount),
+    primaryRule: (r.primaryRule as string | null) ?? null,
     lastReportAt: lastReportAt ? lastReportAt.toISOString() : null,
     state: r.state as DeviceState,
     deletedReason: (r.deletedReason as string | null) ?? null,
+    operatingSystem: (r.operatingSystem as string | null) ?? null,
+    operatingSystemVersion: (r.operatingSystemVersion as string | null) ?? null,
+    onPremisesSyncEnabled: readBool(r.onPremisesSyncEnabled),
+    approximateLastSignInDateTime: readDate(r.approximateLastSignInDateTime)?.toISOString() ?? null,
+    pendingSince: readDate(r.pendingSince)?.toISOString() ?? null,
   };
 }
