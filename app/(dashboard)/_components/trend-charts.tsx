@@ -45,6 +45,10 @@ const JOIN_SERIES = [
   { key: "none", label: "Not joined", color: "#94a3b8" },
 ] as const;
 
+/** Legends in the series' own order (most severe first), not recharts' default A→Z. */
+const SERIES_ORDER = new Map<string, number>([...SEVERITY_SERIES, ...JOIN_SERIES, { key: "devicesReporting" }, { key: "devicesSilent" }].map((s, i) => [s.key, i]));
+const seriesOrder = (item: { dataKey?: unknown }) => SERIES_ORDER.get(String(item.dataKey)) ?? 99;
+
 const subscribe = () => () => {};
 /**
  * Drawn in the browser only. Recharts gives its wrappers and tooltip `style` attributes: in server-rendered HTML the
@@ -81,7 +85,7 @@ export function TrendCharts({ points, reports }: { points: TrendPoint[]; reports
             <XAxis dataKey="day" tickFormatter={shortDay} {...axis} />
             <YAxis allowDecimals={false} {...axis} />
             <Tooltip {...tooltip} />
-            <Legend iconSize={8} wrapperStyle={{ fontSize: 11 }} />
+            <Legend iconSize={8} wrapperStyle={{ fontSize: 11 }} itemSorter={seriesOrder} />
             {SEVERITY_SERIES.map((s) => (
               <Bar key={s.key} dataKey={s.key} name={s.label} stackId="severity" fill={s.color} isAnimationActive={false} maxBarSize={28} />
             ))}
@@ -95,7 +99,7 @@ export function TrendCharts({ points, reports }: { points: TrendPoint[]; reports
             <XAxis dataKey="day" tickFormatter={shortDay} {...axis} />
             <YAxis allowDecimals={false} {...axis} />
             <Tooltip {...tooltip} cursor={{ stroke: "currentColor", strokeOpacity: 0.3 }} />
-            <Legend iconSize={8} wrapperStyle={{ fontSize: 11 }} />
+            <Legend iconSize={8} wrapperStyle={{ fontSize: 11 }} itemSorter={seriesOrder} />
             <Line dataKey="devicesReporting" name="Reporting" stroke="#3b82f6" strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
             <Line dataKey="devicesSilent" name="Gone silent (7 days)" stroke="#f97316" strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
           </LineChart>
@@ -119,7 +123,7 @@ export function TrendCharts({ points, reports }: { points: TrendPoint[]; reports
             <XAxis dataKey="day" tickFormatter={shortDay} {...axis} />
             <YAxis allowDecimals={false} {...axis} />
             <Tooltip {...tooltip} />
-            <Legend iconSize={8} wrapperStyle={{ fontSize: 11 }} />
+            <Legend iconSize={8} wrapperStyle={{ fontSize: 11 }} itemSorter={seriesOrder} />
             {JOIN_SERIES.map((s) => (
               <Bar key={s.key} dataKey={s.key} name={s.label} stackId="join" fill={s.color} isAnimationActive={false} maxBarSize={28} />
             ))}
