@@ -18,6 +18,7 @@ import type { GraphDevice } from "@/lib/graph/graph-schemas";
 import { ingestReport } from "@/lib/ingest/ingest-report";
 import { findDailySnapshots } from "@/lib/queries/find-daily-snapshots";
 import { findFindingCauses } from "@/lib/queries/find-finding-causes";
+import { syncDueTenants } from "@/lib/sync/sync-scheduler";
 import { writeDevicePage } from "@/lib/sync/write-device-page";
 import { DEFAULT_FINDING_LIST_PARAMS, type FindingListParams } from "@/lib/ui/finding-list-params";
 import { createTenantWithToken } from "../setup/factories";
@@ -261,5 +262,17 @@ describe("daily snapshots", () => {
     // The day of T: PC-0019 and KIOSK-07 in the morning, PC-0020 after noon.
     expect(rows[1]!.reportsPreviousDay).toBe(3);
     expect(await db.dailySnapshot.count({ where: { tenantRef } })).toBe(2);
+  });
+
+  it("is taken for every tenant by the scheduler's tick, once a day", async () => {
+    const dayAfter = new Date(T + 2 * DAY);
+    const day = dayAfter.toISOString().slice(0, 10);
+    const tenants = await db.tenant.count();
+    expect(tenants).toBeGreaterThan(1);
+    await syncDueTenants(dayAfter);
+    expect(await db.dailySnapshot.count({ where: { day } })).toBe(tenants);
+    await syncDueTenants(new Date(dayAfter.getTime() + 60_000));
+    expect(await db.dailySnapshot.count({ where: { day } })).toBe(tenants);
+    expect((await db.dailySnapshot.findUniqueOrThrow({ where: { tenantRef_day: { tenantRef, day } }, select: { takenAt: true } })).takenAt).toEqual(dayAfter);
   });
 });
