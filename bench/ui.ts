@@ -251,6 +251,17 @@ async function pageCases(direct: DirectDb, tenantRef: string): Promise<PageCase[
       },
     },
     {
+      // One row per rule (issue 17, item 3): one GROUP BY over the open findings' (tenantRef, status, rule, severity,
+      // explainedBy, acknowledgedAt) index entries.
+      label: "Findings grouped (by cause)",
+      path: "/findings?view=causes",
+      floor: {
+        sql: `SELECT "rule", "severity", "explainedBy", COUNT(*) AS "n", COUNT("acknowledgedAt") AS "acknowledged" FROM "Finding"
+          WHERE "tenantRef" = ? AND "status" = 'open' GROUP BY "rule", "severity", "explainedBy"`,
+        params: [tenantRef],
+      },
+    },
+    {
       // The page sorts by capturedAt, which no index serves; the bench's reports arrive as they are captured, so the
       // (tenantRef, receivedAt) index reads the same rows.
       label: "Reports (newest first)",

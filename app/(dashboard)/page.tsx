@@ -1,18 +1,22 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { db } from "@/lib/db/client";
+import { writeDailySnapshot } from "@/lib/daily-snapshots/write-daily-snapshot";
 import { directDb } from "@/lib/db/direct";
 import { ensureDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";
 import { summarizeChanges, type ChangeSummary, type FindingChange } from "@/lib/queries/summarize-changes";
 import { deviceHref } from "@/lib/queries/find-device-detail";
+import { findDailySnapshots, type DailySnapshotPoint } from "@/lib/queries/find-daily-snapshots";
 import { getOverviewStats } from "@/lib/queries/get-overview-stats";
 import { JOIN_TYPE_SHORT, JOIN_TYPES } from "@/lib/ui/join-type";
+import { SEVERITIES, SEVERITY_LABEL } from "@/lib/ui/severity";
 import { EmptyState } from "../_components/empty-state";
 import { AgentsIcon, ChevronIcon, ReportsIcon } from "../_components/icons";
 import { PageHeader } from "../_components/page-header";
 import { RelativeTime } from "../_components/relative-time";
 import { SeverityBadge } from "../_components/severity-badge";
 import { getDashboardContext } from "./_lib/dashboard-context";
+import { TrendCharts, type ReportsPoint, type TrendPoint } from "./_components/trend-charts";
 
 export const metadata: Metadata = { title: "Overview" };
 
@@ -43,9 +47,12 @@ export default async function OverviewPage() {
   }
 
   await ensureDeviceSummaries(tenant.id);
-  const [stats, changes] = await Promise.all([
+  // The first view of a day takes the day's snapshot when the scheduler has not (a primary-key lookup otherwise).
+  await writeDailySnapshot(directDb(), { tenantRef: tenant.id, now: new Date(now) });
+  const [stats, changes, snapshots] = await Promise.all([
     getOverviewStats(directDb(), { tenantRef: tenant.id, now: new Date(now) }),
     summarizeChanges(db, { tenantRef: tenant.id, now: new Date(now), limit: 6 }),
+    findDailySnapshots(db, { tenantRef: tenant.id, now: new Date(now), days: 30 }),
   ]);
   const header = <PageHeader title="Overview" description={`Device reports uploaded by agents for ${tenant.name}.`} />;
   if (stats.reportsTotal === 0) {
@@ -158,8 +165,118 @@ export default async function OverviewPage() {
       </div>
 
       <ChangesCard changes={changes} now={now} />
+      <TrendsSection snapshots={snapshots} now={now} />
     </>
   );
+}
+
+const DAY_MS = 24 * 3600_000;
+const dayBefore = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - DAY_MS).toISOString().slice(0, 10);
+
+/**
+ * The last 30 days from the daily snapshots (lib/daily-snapshots): charts drawn in the browser, and every number
+ * they show in a table under "Show as table" (for screen readers, and to copy).
+ */
+function TrendsSection({ snapshots, now }: { snapshots: DailySnapshotPoint[]; now: string }) {
+  const points: TrendPoint[] = snapshots.map((s) => ({ day: s.day, ...s.openBySeverity, devicesReporting: s.devicesReporting, devicesSilent: s.devicesSilent, ...s.joinTypes }));
+  // A snapshot counts the whole day before its own: that day's reports.
+  const reports: ReportsPoint[] = snapshots.map((s) => ({ day: dayBefore(s.day), reports: s.reportsPreviousDay }));
+  const reportsOn = new Map(reports.map((r) => [r.day, r.reports]));
+  const first = snapshots[0];
+  return (
+    <section aria-labelledby="trends-heading" className="mt-6" data-testid="trends">
+      <div className="mb-3 flex flex-wrap items-baseline justify-between gap-2">
+        <h2 id="trends-heading" className="text-sm font-semibold">
+          Trends, last 30 days
+        </h2>
+        <p className="text-xs text-slate-500 dark:text-slate-400">
+          One snapshot a day (UTC).{" "}
+          {first ? (
+            snapshots.length < 2 ? (
+              <>
+                The first was taken <RelativeTime iso={first.takenAt} now={now} />: the charts fill in day by day.
+              </>
+            ) : (
+              `${snapshots.length} days so far.`
+            )
+          ) : null}
+        </p>
+      </div>
+      <TrendCharts points={points} reports={reports} />
+      <details className="card mt-4 overflow-hidden" data-testid="trends-table">
+        <summary className="cursor-pointer px-5 py-3 text-sm font-medium">Show as table</summary>
+        <div className="overflow-x-auto border-t border-slate-200 dark:border-slate-800">
+          <table className="w-full text-left text-[13px] tabular-nums">
+            <caption className="sr-only">Daily snapshots of the last 30 days: open findings by severity, devices, reports, join types and sync health</caption>
+            <thead className="bg-slate-50 text-xs text-slate-500 dark:bg-slate-800/40 dark:text-slate-400">
+              <tr>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  Day (UTC)
+                </th>
+                {SEVERITIES.map((s) => (
+                  <th key={s} scope="col" className="px-3 py-2 text-right font-medium">
+                    {SEVERITY_LABEL[s]}
+                  </th>
+                ))}
+                <th scope="col" className="px-3 py-2 text-right font-medium">
+                  Reporting
+                </th>
+                <th scope="col" className="px-3 py-2 text-right font-medium">
+                  Silent 7+ days
+                </th>
+                <th scope="col" className="px-3 py-2 text-right font-medium">
+                  Reports received
+                </th>
+                {JOIN_TYPES.map((t) => (
+                  <th key={t} scope="col" className="px-3 py-2 text-right font-medium">
+                    {JOIN_TYPE_SHORT[t]}
+                  </th>
+                ))}
+                <th scope="col" className="px-3 py-2 font-medium">
+                  Sync
+                </th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+              {[...snapshots].reverse().map((s) => (
+                <tr key={s.day} data-testid="trend-row" data-day={s.day}>
+                  <th scope="row" className="px-3 py-1.5 font-medium whitespace-nowrap">
+                    {s.day}
+                  </th>
+                  {SEVERITIES.map((sev) => (
+                    <td key={sev} className="px-3 py-1.5 text-right" data-severity={sev}>
+                      {s.openBySeverity[sev].toLocaleString("en")}
+                    </td>
+                  ))}
+                  <td className="px-3 py-1.5 text-right">{s.devicesReporting.toLocaleString("en")}</td>
+                  <td className="px-3 py-1.5 text-right">{s.devicesSilent.toLocaleString("en")}</td>
+                  <td className="px-3 py-1.5 text-right">{reportsOn.get(s.day)?.toLocaleString("en") ?? "–"}</td>
+                  {JOIN_TYPES.map((t) => (
+                    <td key={t} className="px-3 py-1.5 text-right">
+                      {s.joinTypes[t].toLocaleString("en")}
+                    </td>
+                  ))}
+                  <td className="px-3 py-1.5 whitespace-nowrap">{syncHealth(s)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {reports.length ? (
+          <p className="border-t border-slate-200 px-5 py-2 text-xs text-slate-500 dark:border-slate-800 dark:text-slate-400">
+            Reports received on a day are known once it is over; {reports[0]!.day}: {reports[0]!.reports.toLocaleString("en")}.
+          </p>
+        ) : null}
+      </details>
+    </section>
+  );
+}
+
+function syncHealth(s: DailySnapshotPoint): string {
+  if (!s.syncEnabled) return "Not syncing";
+  if (!s.lastSyncStatus) return "Never synced";
+  const failures = s.syncFailures24h ? `, ${s.syncFailures24h} failed in 24 h` : "";
+  return `Last run ${s.lastSyncStatus}${failures}`;
 }
 
 const CHANGE_COLUMNS: { kind: "opened" | "reopened" | "resolved"; label: string; tone: string }[] = [

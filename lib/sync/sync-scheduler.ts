@@ -4,6 +4,7 @@ import { db } from "@/lib/db/client";
 import { log } from "@/lib/log/logger";
 import { tenantsDueForFullEvaluation } from "@/lib/findings/full-evaluation-due";
 import { reevaluateAllFindingsIfDue } from "@/lib/findings/reevaluate-findings";
+import { writeDueDailySnapshots } from "@/lib/daily-snapshots/write-due-daily-snapshots";
 import { rebuildStaleDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";
 import { pullSignInsAfterSync } from "@/lib/signins/pull-after-sync";
 import { runSync } from "./run-sync";
@@ -56,6 +57,9 @@ export async function syncDueTenants(now = new Date()): Promise<void> {
       const r = await reevaluateAllFindingsIfDue(db, t.id);
       if (r) log("info", "findings re-evaluated", { tenant: t.name, ...r });
     }
+    // The Overview's trends: each tenant's snapshot of the day, taken once (the first tick of the day does it).
+    const snapshots = await writeDueDailySnapshots(now);
+    if (snapshots) log("info", "daily snapshots written", { tenants: snapshots });
   } finally {
     busy = false;
   }

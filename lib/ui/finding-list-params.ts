@@ -12,6 +12,9 @@ export type FindingSort = (typeof FINDING_SORTS)[number];
 export const FINDING_STATUSES = ["open", "resolved", "all"] as const;
 export type FindingStatusFilter = (typeof FINDING_STATUSES)[number];
 export const FINDINGS_PAGE_SIZE = 50;
+/** "list": one row per finding; "causes": one row per rule, in the order to work through them (issue 17, item 3). */
+export const FINDING_VIEWS = ["list", "causes"] as const;
+export type FindingView = (typeof FINDING_VIEWS)[number];
 
 const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 
@@ -26,11 +29,12 @@ export const FindingListParamsSchema = z.object({
   sort: z.preprocess(first, z.enum(FINDING_SORTS)).catch("severity"),
   dir: z.preprocess(first, z.enum(["asc", "desc"])).catch("asc"),
   page: z.preprocess(first, z.coerce.number().int().min(1).max(1_000_000)).catch(1),
+  view: z.preprocess(first, z.enum(FINDING_VIEWS)).catch("list"),
 });
 
 export type FindingListParams = z.infer<typeof FindingListParamsSchema>;
 
-export const DEFAULT_FINDING_LIST_PARAMS: FindingListParams = { status: "open", severity: null, rule: null, q: "", ack: null, primary: null, sort: "severity", dir: "asc", page: 1 };
+export const DEFAULT_FINDING_LIST_PARAMS: FindingListParams = { status: "open", severity: null, rule: null, q: "", ack: null, primary: null, sort: "severity", dir: "asc", page: 1, view: "list" };
 
 export function parseFindingListParams(searchParams: Record<string, string | string[] | undefined>): FindingListParams {
   return FindingListParamsSchema.parse(searchParams);
@@ -55,6 +59,7 @@ export function findingListHref(params: FindingListParams, change: Partial<Findi
   if (next.sort !== DEFAULT_FINDING_LIST_PARAMS.sort) qs.set("sort", next.sort);
   if (next.dir !== DEFAULT_FINDING_LIST_PARAMS.dir) qs.set("dir", next.dir);
   if (next.page > 1) qs.set("page", String(next.page));
+  if (next.view !== DEFAULT_FINDING_LIST_PARAMS.view) qs.set("view", next.view);
   const s = qs.toString();
   return s ? `/findings?${s}` : "/findings";
 }

@@ -3,6 +3,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { db } from "@/lib/db/client";
 import { deviceHref } from "@/lib/queries/find-device-detail";
+import { findFindingCauses, type FindingCause } from "@/lib/queries/find-finding-causes";
 import { findFindings } from "@/lib/queries/find-findings";
 import {
   DEFAULT_FINDING_LIST_PARAMS,
@@ -26,7 +27,10 @@ import { NoTenantState } from "../../_components/no-tenant-state";
 import { ExportMenu } from "../../_components/export-menu";
 import { getDashboardContext } from "../_lib/dashboard-context";
 import { FindingStatusBadge, PrimaryCauseMark, ShortId } from "./finding-status-badge";
+import { BULK_ACKNOWLEDGE_FORM_ID, BulkAcknowledgeForm } from "./bulk-acknowledge-form";
 import { RULE_CATALOGUE } from "./rule-catalogue";
+
+const RULE_TITLE = new Map(RULE_CATALOGUE.map((r) => [r.id, r.title]));
 
 export const metadata: Metadata = { title: "Findings" };
 
@@ -36,30 +40,72 @@ export default async function FindingsPage({ searchParams }: { searchParams: Sea
   const { tenant, now } = await getDashboardContext();
   const params = parseFindingListParams(await searchParams);
   if (!tenant) return <NoTenantState title="Findings" items="Findings" />;
-  const result = await findFindings(db, { tenantRef: tenant.id, params });
   const exportQuery = findingFilterQuery(params);
   exportQuery.set("tenant", tenant.id);
-  const dir = (sort: FindingSort) => (params.sort === sort ? params.dir : null);
-
-  return (
+  const header = (
     <>
       <PageHeader
         title="Findings"
         description={`Every rule verdict for ${tenant.name}'s devices, from their reports and the synced directory. Select a device for its evidence, fix and history.`}
         actions={<ExportMenu what="findings" query={exportQuery} />}
       />
+      <ViewToggle params={params} />
       <Filters params={params} />
+    </>
+  );
+  // Acknowledging applies to open findings: the form shows where the list can hold some.
+  const canAcknowledge = params.status !== "resolved";
+  const bulkForm = (what: "groups" | "rows") => (canAcknowledge ? <BulkAcknowledgeForm tenantRef={tenant.id} filters={findingFilterQuery(params).toString()} what={what} /> : null);
+
+  if (params.view === "causes") {
+    const grouped = await findFindingCauses(db, { tenantRef: tenant.id, params });
+    return (
+      <>
+        {header}
+        {grouped.total === 0 ? (
+          <EmptyState title={isFindingListFiltered(params) ? "No findings match these filters" : "No open findings"} icon={<FindingsIcon width={22} height={22} />}>
+            {isFindingListFiltered(params) ? (
+              <Link href={findingListHref(DEFAULT_FINDING_LIST_PARAMS, { view: "causes" })} className="link">
+                Clear filters
+              </Link>
+            ) : (
+              "Nothing is wrong with the devices JoinScope knows of, or no agent has reported and no sync has run yet."
+            )}
+          </EmptyState>
+        ) : (
+          <>
+            {bulkForm("groups")}
+            <CausesTable causes={grouped.causes} params={params} caption={`Findings for ${tenant.name} by rule, causes first`} canAcknowledge={canAcknowledge} />
+          </>
+        )}
+      </>
+    );
+  }
+
+  const result = await findFindings(db, { tenantRef: tenant.id, params });
+  const dir = (sort: FindingSort) => (params.sort === sort ? params.dir : null);
+
+  return (
+    <>
+      {header}
 
       {result.total === 0 && !isFindingListFiltered(params) ? (
         <EmptyState title="No open findings" icon={<FindingsIcon width={22} height={22} />}>
           Nothing is wrong with the devices JoinScope knows of, or no agent has reported and no sync has run yet.
         </EmptyState>
       ) : (
+        <>
+        {bulkForm("rows")}
         <DataTable
           caption={`Findings for ${tenant.name}`}
           footer={<Pagination page={result.page} pageSize={result.pageSize} total={result.total} hrefFor={(page) => findingListHref(params, { page })} />}
         >
           <THead>
+            {canAcknowledge ? (
+              <Th className="w-8">
+                <span className="sr-only">Select</span>
+              </Th>
+            ) : null}
             <SortableTh label="Severity" href={findingSortHref(params, "severity")} direction={dir("severity")} />
             <SortableTh label="Rule · finding" href={findingSortHref(params, "rule")} direction={dir("rule")} />
             <SortableTh label="Device" href={findingSortHref(params, "device")} direction={dir("device")} />
@@ -70,7 +116,7 @@ export default async function FindingsPage({ searchParams }: { searchParams: Sea
           <TBody>
             {result.rows.length === 0 ? (
               <tr>
-                <td colSpan={6} className="px-4 py-12 text-center text-slate-500 dark:text-slate-400">
+                <td colSpan={canAcknowledge ? 7 : 6} className="px-4 py-12 text-center text-slate-500 dark:text-slate-400">
                   No findings match these filters.{" "}
                   <Link href="/findings" className="link">
                     Clear filters
@@ -86,6 +132,20 @@ export default async function FindingsPage({ searchParams }: { searchParams: Sea
                   data-rule={f.rule}
                   data-primary={f.primary ? "true" : undefined}
                 >
+                  {canAcknowledge ? (
+                    <Td className="relative z-10 pt-3">
+                      {f.status === "open" && !f.acknowledged ? (
+                        <input
+                          type="checkbox"
+                          name="findingId"
+                          value={f.id}
+                          form={BULK_ACKNOWLEDGE_FORM_ID}
+                          aria-label={`Select ${f.rule} on ${f.hostname ?? f.deviceId ?? f.objectId ?? f.subjectKey}`}
+                          className="size-4 accent-blue-600"
+                        />
+                      ) : null}
+                    </Td>
+                  ) : null}
                   <Td className="pt-3">
                     <SeverityBadge severity={f.severity} />
                   </Td>
@@ -121,8 +181,113 @@ export default async function FindingsPage({ searchParams }: { searchParams: Sea
             )}
           </TBody>
         </DataTable>
+        </>
       )}
     </>
+  );
+}
+
+/** All findings, or one row per rule (kept in the URL as view=causes, with the filters). */
+function ViewToggle({ params }: { params: FindingListParams }) {
+  const views = [
+    { view: "list", label: "All findings" },
+    { view: "causes", label: "By cause" },
+  ] as const;
+  return (
+    <nav aria-label="Findings view" className="mb-3 inline-flex rounded-lg border border-slate-200 p-0.5 text-[13px] dark:border-slate-700">
+      {views.map(({ view, label }) => (
+        <Link
+          key={view}
+          href={findingListHref(params, { view, page: 1 })}
+          aria-current={params.view === view ? "page" : undefined}
+          className={`rounded-md px-3 py-1 font-medium ${
+            params.view === view ? "bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900" : "text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-slate-100"
+          }`}
+        >
+          {label}
+        </Link>
+      ))}
+    </nav>
+  );
+}
+
+/**
+ * One row per rule, in the order to work through them: the rules that are a device's own cause first (most devices
+ * first), then those that only follow from another finding. Each opens to its findings (the list filtered by the
+ * rule, primary causes first) and to its devices (the Devices list filtered by the rule).
+ */
+function CausesTable({ causes, params, caption, canAcknowledge }: { causes: FindingCause[]; params: FindingListParams; caption: string; canAcknowledge: boolean }) {
+  return (
+    <DataTable caption={caption}>
+      <THead>
+        {canAcknowledge ? (
+          <Th className="w-8">
+            <span className="sr-only">Select</span>
+          </Th>
+        ) : null}
+        <Th>Severity</Th>
+        <Th>Rule</Th>
+        <Th className="text-right">Devices</Th>
+        <Th className="text-right">Cause on</Th>
+        <Th className="text-right">Acknowledged</Th>
+        <Th>
+          <span className="sr-only">Open</span>
+        </Th>
+      </THead>
+      <TBody>
+        {causes.map((c) => (
+          <tr key={c.rule} className="align-top hover:bg-slate-50 dark:hover:bg-slate-800/40" data-testid="cause-row" data-rule={c.rule}>
+            {canAcknowledge ? (
+              <Td className="pt-3">
+                {c.devices > c.acknowledged ? (
+                  <input type="checkbox" name="rule" value={c.rule} form={BULK_ACKNOWLEDGE_FORM_ID} aria-label={`Select ${c.rule}`} className="size-4 accent-blue-600" />
+                ) : null}
+              </Td>
+            ) : null}
+            <Td className="pt-3">
+              <SeverityBadge severity={c.severity} />
+            </Td>
+            <Td className="max-w-xl">
+              <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
+                <code className="text-xs text-slate-500 dark:text-slate-400">{c.rule}</code>
+              </div>
+              <p className="mt-0.5 leading-snug text-slate-900 dark:text-slate-100">{RULE_TITLE.get(c.rule) ?? c.rule}</p>
+              {c.explainedBy.length ? (
+                <p className="mt-0.5 text-xs text-slate-500 dark:text-slate-400" data-testid="cause-follows">
+                  Follows from{" "}
+                  {c.explainedBy.map((e, i) => (
+                    <span key={e.rule}>
+                      {i > 0 ? ", " : ""}
+                      <code>{e.rule}</code> on {e.devices.toLocaleString("en")}
+                    </span>
+                  ))}
+                </p>
+              ) : null}
+            </Td>
+            <Td className="pt-3 text-right font-medium tabular-nums" data-testid="cause-devices">
+              {c.devices.toLocaleString("en")}
+            </Td>
+            <Td className="pt-3 text-right tabular-nums" data-testid="cause-causes">
+              {c.causes.toLocaleString("en")}
+            </Td>
+            <Td className="pt-3 text-right text-slate-600 tabular-nums dark:text-slate-400" data-testid="cause-acknowledged">
+              {c.acknowledged.toLocaleString("en")}
+            </Td>
+            <Td className="pt-2.5 text-right whitespace-nowrap">
+              <Link href={findingListHref(params, { rule: c.rule, view: "list", sort: "severity", dir: "asc", page: 1 })} className="link text-xs" aria-label={`Findings of ${c.rule}`}>
+                Findings
+              </Link>
+              <span className="mx-1.5 text-slate-300 dark:text-slate-600" aria-hidden="true">
+                ·
+              </span>
+              <Link href={`/devices?rule=${encodeURIComponent(c.rule)}`} className="link text-xs" aria-label={`Devices with ${c.rule}`}>
+                Devices
+              </Link>
+            </Td>
+          </tr>
+        ))}
+      </TBody>
+    </DataTable>
   );
 }
 
@@ -167,6 +332,7 @@ function Filters({ params }: { params: FindingListParams }) {
         <option value="">All findings</option>
         <option value="only">Primary causes only</option>
       </Select>
+      {params.view !== DEFAULT_FINDING_LIST_PARAMS.view ? <input type="hidden" name="view" value={params.view} /> : null}
       {params.sort !== DEFAULT_FINDING_LIST_PARAMS.sort ? <input type="hidden" name="sort" value={params.sort} /> : null}
       {params.dir !== DEFAULT_FINDING_LIST_PARAMS.dir ? <input type="hidden" name="dir" value={params.dir} /> : null}
       <div className="flex gap-2 pb-px">
