@@ -4,8 +4,10 @@ import { db } from "@/lib/db/client";
 import { directDb } from "@/lib/db/direct";
 import { ensureDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";
 import { summarizeChanges, type ChangeSummary, type FindingChange } from "@/lib/findings/summarize-changes";
+import { reportSubjectKey } from "@/lib/device-summary/subject-stripe";
 import { deviceHref } from "@/lib/queries/find-device-detail";
 import { getOverviewStats } from "@/lib/queries/get-overview-stats";
+import { findingHref } from "@/lib/ui/finding-anchor";
 import { JOIN_TYPE_SHORT, JOIN_TYPES } from "@/lib/ui/join-type";
 import { EmptyState } from "../_components/empty-state";
 import { AgentsIcon, ChevronIcon, ReportsIcon } from "../_components/icons";
@@ -134,7 +136,7 @@ export default async function OverviewPage() {
             <ul className="divide-y divide-slate-100 dark:divide-slate-800">
               {stats.latestProblems.map((p) => (
                 <li key={p.id}>
-                  <Link href={`/reports/${p.id}`} className="flex items-center gap-4 px-5 py-3 hover:bg-slate-50 dark:hover:bg-slate-800/40">
+                  <Link href={deviceHref(reportSubjectKey(p.deviceId, p.hostname))} className="flex items-center gap-4 px-5 py-3 hover:bg-slate-50 dark:hover:bg-slate-800/40" data-testid="problem-report">
                     <span className="w-20 shrink-0">
                       <SeverityBadge severity={p.severity} />
                     </span>
@@ -167,6 +169,13 @@ const CHANGE_COLUMNS: { kind: "opened" | "reopened" | "resolved"; label: string;
   { kind: "reopened", label: "Reopened", tone: "text-orange-700 dark:text-orange-400" },
   { kind: "resolved", label: "Resolved", tone: "text-emerald-700 dark:text-emerald-400" },
 ];
+
+/** Where "+N more" leads: the Findings list with the same kind of change first. */
+const CHANGE_LIST_HREF: Record<"opened" | "reopened" | "resolved", string> = {
+  opened: "/findings?sort=firstSeen&dir=desc",
+  reopened: "/findings?status=all&sort=lastSeen&dir=desc",
+  resolved: "/findings?status=resolved&sort=lastSeen&dir=desc",
+};
 
 /** What the findings lifecycle did since the previous successful sync (or the last 24 hours). */
 function ChangesCard({ changes, now }: { changes: ChangeSummary; now: string }) {
@@ -205,7 +214,7 @@ function ChangesCard({ changes, now }: { changes: ChangeSummary; now: string }) 
               <ul className="mt-2 space-y-1.5">
                 {changes[kind].map((c: FindingChange) => (
                   <li key={`${c.findingId}-${c.at}`}>
-                    <Link href={deviceHref(c.subjectKey)} className="group flex items-center gap-2 text-[13px]">
+                    <Link href={findingHref(c.subjectKey, c.rule)} className="group flex items-center gap-2 text-[13px]">
                       <SeverityBadge severity={c.severity} className="shrink-0" />
                       <span className="min-w-0 truncate">
                         <span className="font-medium group-hover:underline">{c.hostname ?? c.deviceId ?? c.objectId}</span>
@@ -215,7 +224,11 @@ function ChangesCard({ changes, now }: { changes: ChangeSummary; now: string }) 
                   </li>
                 ))}
                 {changes.counts[kind] > changes[kind].length ? (
-                  <li className="text-xs text-slate-500 dark:text-slate-400">+{changes.counts[kind] - changes[kind].length} more</li>
+                  <li className="text-xs">
+                    <Link href={CHANGE_LIST_HREF[kind]} className="link">
+                      +{changes.counts[kind] - changes[kind].length} more
+                    </Link>
+                  </li>
                 ) : null}
               </ul>
             </div>

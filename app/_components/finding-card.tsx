@@ -24,15 +24,30 @@ const ACCENT: Record<Finding["severity"], string> = {
 };
 
 /** One rule's verdict: what is wrong, the evidence an admin can check, and the fix in order of safety. */
-export function FindingCard({ finding, headingLevel = 3, sameStepsAs }: { finding: Finding; headingLevel?: 2 | 3; sameStepsAs?: string }) {
+export function FindingCard({
+  finding,
+  headingLevel = 3,
+  sameStepsAs,
+  id,
+  mark,
+}: {
+  finding: Finding;
+  headingLevel?: 2 | 3;
+  sameStepsAs?: string;
+  /** The card's anchor (`#finding-<rule>` on a device page): finding rows elsewhere link to it. */
+  id?: string;
+  /** Shown beside the severity: "Primary cause", or the cause a symptom follows from. */
+  mark?: ReactNode;
+}) {
   const Heading = headingLevel === 2 ? "h2" : "h3";
   const hasExpected = finding.evidence.some((e) => e.expected !== undefined && e.expected !== null);
   return (
-    <article className={`card border-l-4 ${ACCENT[finding.severity]} overflow-hidden`} aria-label={`${finding.severity} finding: ${finding.title}`}>
+    <article id={id} className={`card scroll-mt-4 border-l-4 ${ACCENT[finding.severity]} overflow-hidden`} aria-label={`${finding.severity} finding: ${finding.title}`}>
       <div className="px-5 pt-4 pb-3">
         <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
           <SeverityBadge severity={finding.severity} />
           <code className="text-xs text-slate-500 dark:text-slate-400">{finding.rule}</code>
+          {mark}
         </div>
         <Heading className="mt-2 text-[15px] font-semibold leading-snug text-slate-900 dark:text-slate-50">{finding.title}</Heading>
         {finding.explanation ? <p className="mt-1.5 max-w-4xl leading-relaxed text-slate-700 dark:text-slate-300">{withInlineCode(finding.explanation)}</p> : null}

@@ -1,7 +1,8 @@
 import "server-only";
 import type { Db, Prisma } from "@/lib/db/client";
 import type { Finding, Severity } from "@/lib/rules/types";
-import { isSeverity, sortFindings, worstSeverity } from "@/lib/ui/severity";
+import { isSeverity, worstSeverity } from "@/lib/ui/severity";
+import { sortDeviceFindings } from "@/lib/ui/sort-device-findings";
 import { readEvidence, readRemediation } from "./find-findings";
 
 /** "d:<deviceId>", "o:<objectId>" or "h:<hostname>": the finding subject a device page is about. */
@@ -60,6 +61,10 @@ export interface StoredFinding extends Finding {
   acknowledgedAt: string | null;
   acknowledgedBy: string | null;
   ackComment: string | null;
+  /** The device's primary cause, as the last findings pass stored it (Finding.isPrimary). */
+  primary: boolean;
+  /** The rule of the primary cause this finding follows from (Finding.explainedBy), else null. */
+  explainedBy: string | null;
 }
 
 export interface DeviceDetail {
@@ -142,6 +147,8 @@ export async function findDeviceDetail(db: Db, options: { tenantRef: string; sub
       acknowledgedAt: true,
       acknowledgedBy: true,
       ackComment: true,
+      isPrimary: true,
+      explainedBy: true,
     },
   });
 
@@ -174,8 +181,10 @@ export async function findDeviceDetail(db: Db, options: { tenantRef: string; sub
     acknowledgedAt: iso(f.acknowledgedAt),
     acknowledgedBy: f.acknowledgedBy,
     ackComment: f.ackComment,
+    primary: f.isPrimary,
+    explainedBy: f.explainedBy,
   }));
-  const open = sortFindings(findings.filter((f) => f.status === "open"));
+  const open = sortDeviceFindings(findings.filter((f) => f.status === "open"));
   const resolved = findings.filter((f) => f.status === "resolved").sort((a, b) => (b.resolvedAt ?? "").localeCompare(a.resolvedAt ?? ""));
   const objects = objectRows.map((o) => ({
     ...o,

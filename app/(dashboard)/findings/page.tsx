@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { db } from "@/lib/db/client";
-import { deviceHref } from "@/lib/queries/find-device-detail";
+import { findingHref } from "@/lib/ui/finding-anchor";
 import { findFindings } from "@/lib/queries/find-findings";
 import {
   DEFAULT_FINDING_LIST_PARAMS,
@@ -101,7 +101,7 @@ export default async function FindingsPage({ searchParams }: { searchParams: Sea
                   </Td>
                   <Td className="whitespace-nowrap">
                     <Link
-                      href={deviceHref(f.subjectKey)}
+                      href={findingHref(f.subjectKey, f.rule)}
                       className="font-medium text-slate-900 after:absolute after:inset-0 after:content-[''] hover:text-blue-700 dark:text-slate-100 dark:hover:text-blue-300"
                     >
                       {f.hostname ?? f.deviceId ?? f.objectId ?? f.subjectKey}

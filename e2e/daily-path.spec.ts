@@ -1,0 +1,106 @@
+import { expect, setTheme, test } from "./fixtures";
+
+// Issue 23, the admin's daily path, on e2e/seed.ts's Contoso tenant: PC-0466 is a hybrid device whose object an admin
+// disabled (its report: DeviceAuthStatus FAILED, AADSTS135011); PC-0087's synced object was deleted.
+test.beforeEach(async ({ login }) => {
+  await login();
+});
+
+const PC_0466 = `/devices/${encodeURIComponent("d:74df6508-0658-4bb8-a70f-6f79c11fb95c")}`;
+const PC_0087 = `/devices/${encodeURIComponent("d:52d85f7c-30a3-4ce6-9ba8-380e35ce3f4b")}`;
+
+test("a disabled device's page shows the 3-step re-enable first, its symptoms folded under it, and no re-join above it", async ({ page }) => {
+  await page.goto(PC_0466);
+  await expect(page.getByRole("heading", { name: "PC-0466", level: 1 })).toBeVisible();
+
+  const outlook = page.getByTestId("ca-outlook");
+  await expect(outlook).toHaveAttribute("data-outlook", "unregistered-now");
+  await expect(outlook).toContainText("Unregistered now");
+  await expect(outlook).toContainText("Cause: Device object disabled");
+
+  // The first finding card on the page is the primary cause, with its three steps and no re-join.
+  const cards = page.getByTestId("open-finding");
+  const first = cards.first();
+  await expect(first).toHaveAttribute("data-rule", "object-disabled");
+  await expect(first).toHaveAttribute("data-primary", "true");
+  await expect(first.getByText("Primary cause")).toBeVisible();
+  const steps = first.locator("ol > li");
+  await expect(steps).toHaveCount(3);
+  await expect(steps.nth(1)).toContainText("Enable the computer account in Active Directory");
+  await expect(first).toContainText("No re-join is needed");
+  await expect(first).not.toContainText("dsregcmd /leave");
+
+  // The symptoms are folded under it, collapsed: nothing of theirs is visible until the admin opens the fold.
+  const fold = page.getByTestId("explained-findings");
+  await expect(fold).not.toHaveAttribute("open", /.*/);
+  await expect(fold.locator("summary")).toContainText("explained by object disabled");
+  const symptom = fold.locator('[data-testid="open-finding"][data-rule="device-auth-failed"]');
+  await expect(symptom).toBeHidden();
+  await fold.locator("summary").click();
+  await expect(symptom).toBeVisible();
+  await expect(symptom.getByTestId("explained-by")).toHaveText("explained by: object disabled");
+  await expect(symptom).toContainText('Fix the primary cause first: "Device object disabled');
+
+  // No card above the primary cause, and no re-join anywhere before it.
+  const text = await page.locator("main").innerText();
+  const cause = text.indexOf("Primary cause");
+  expect(cause).toBeGreaterThan(-1);
+  expect(text.slice(0, cause)).not.toContain("dsregcmd /leave");
+});
+
+test("a deleted device's page says it is unregistered now and asks for nothing from the gone object", async ({ page }) => {
+  await page.goto(PC_0087);
+  await expect(page.getByTestId("ca-outlook")).toHaveAttribute("data-outlook", "unregistered-now");
+  const primary = page.locator('[data-testid="open-finding"][data-primary="true"]');
+  await expect(primary).toHaveAttribute("data-rule", "object-deleted");
+  await expect(primary).not.toContainText("If the object is disabled");
+  await expect(primary).not.toContainText("Before changing anything, export");
+});
+
+test("no dead ends: Overview problem reports, '+N more', the Reports list and a report page lead to the device", async ({ page }) => {
+  await page.goto("/");
+  const problem = page.getByTestId("problem-report").filter({ hasText: "PC-0466" });
+  await problem.click();
+  await expect(page).toHaveURL((url) => url.pathname === PC_0466);
+  await expect(page.getByRole("heading", { name: "PC-0466", level: 1 })).toBeVisible();
+
+  await page.goto("/");
+  const more = page.getByTestId("changes-opened").getByRole("link", { name: /^\+\d+ more$/ });
+  await more.click();
+  await expect(page).toHaveURL(/\/findings\?sort=firstSeen&dir=desc$/);
+  await expect(page.getByTestId("finding-row").first()).toBeVisible();
+
+  await page.goto("/reports?q=PC-0466");
+  await page.getByTestId("report-row").filter({ hasText: "PC-0466" }).getByTestId("report-device-link").click();
+  await expect(page.getByRole("heading", { name: "PC-0466", level: 1 })).toBeVisible();
+  await expect(page).toHaveURL(/\/devices\//);
+
+  await page.goto("/reports?q=PC-0466");
+  await page.getByTestId("report-row").filter({ hasText: "PC-0466" }).getByRole("link", { name: "PC-0466" }).click();
+  await expect(page).toHaveURL(/\/reports\/[0-9a-f-]{36}$/);
+  await page.getByTestId("report-device-link").click();
+  await expect(page.getByTestId("ca-outlook")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "PC-0466", level: 1 })).toBeVisible();
+});
+
+test("a finding row opens its own card on the device page, even a symptom folded under the primary cause", async ({ page }) => {
+  await page.goto("/findings?q=PC-0466");
+  await page.getByTestId("finding-row").and(page.locator('[data-rule="object-disabled"]')).getByRole("link", { name: "PC-0466" }).click();
+  await expect(page).toHaveURL(/#finding-object-disabled$/);
+  await expect(page.locator("#finding-object-disabled")).toBeInViewport();
+
+  await page.goto("/findings?q=PC-0466");
+  await page.getByTestId("finding-row").and(page.locator('[data-rule="device-auth-failed"]')).getByRole("link", { name: "PC-0466" }).click();
+  await expect(page).toHaveURL(/#finding-device-auth-failed$/);
+  await expect(page.locator("#finding-device-auth-failed")).toBeVisible();
+  await expect(page.locator("#finding-device-auth-failed")).toBeInViewport();
+});
+
+for (const theme of ["light", "dark"] as const) {
+  test(`device page with its primary cause (${theme})`, async ({ page, snap }) => {
+    await page.goto(PC_0466);
+    await setTheme(page, theme);
+    await expect(page.getByTestId("ca-outlook")).toBeVisible();
+    await snap(page, `device-primary-cause-${theme}`);
+  });
+}
