@@ -76,7 +76,7 @@ test("no dead ends: Overview problem reports, '+N more', the Reports list and a 
   await expect(page).toHaveURL(/\/devices\//);
 
   await page.goto("/reports?q=PC-0466");
-  await page.getByTestId("report-row").filter({ hasText: "PC-0466" }).getByRole("link", { name: "PC-0466" }).click();
+  await page.getByTestId("report-row").filter({ hasText: "PC-0466" }).getByRole("link", { name: "PC-0466", exact: true }).click();
   await expect(page).toHaveURL(/\/reports\/[0-9a-f-]{36}$/);
   await page.getByTestId("report-device-link").click();
   await expect(page.getByTestId("ca-outlook")).toBeVisible();
@@ -94,6 +94,42 @@ test("a finding row opens its own card on the device page, even a symptom folded
   await expect(page).toHaveURL(/#finding-device-auth-failed$/);
   await expect(page.locator("#finding-device-auth-failed")).toBeVisible();
   await expect(page.locator("#finding-device-auth-failed")).toBeInViewport();
+});
+
+test("the header search finds a machine by its user's UPN, by name and by DeviceId; the user's page lists their machines", async ({ page }) => {
+  await page.goto("/");
+  const search = page.getByRole("searchbox", { name: "Search devices and users" });
+  await search.fill("lee.gu");
+  await search.press("Enter");
+  await expect(page).toHaveURL(/\/search\?q=lee\.gu$/);
+  const user = page.getByTestId("user-result");
+  await expect(user).toHaveCount(1);
+  await expect(user).toHaveText("lee.gu@contoso.com");
+  await user.getByRole("link").click();
+
+  await expect(page.getByRole("heading", { name: "lee.gu@contoso.com", level: 1 })).toBeVisible();
+  const machine = page.getByTestId("user-device");
+  await expect(machine).toHaveCount(1);
+  await expect(machine).toContainText("PC-0466");
+  await expect(machine).toContainText("Disabled");
+  await expect(machine.getByRole("link", { name: "object-disabled" })).toHaveAttribute("href", /#finding-object-disabled$/);
+  await machine.getByRole("link", { name: "PC-0466" }).click();
+  await expect(page.getByRole("heading", { name: "PC-0466", level: 1 })).toBeVisible();
+
+  // By a full UPN, by part of a name, by a DeviceId: the device answers.
+  await page.goto("/search?q=LEE.GU%40contoso.com");
+  await expect(page.getByTestId("user-result")).toHaveText("lee.gu@contoso.com");
+  await page.goto("/search?q=0466");
+  await expect(page.getByTestId("device-result").filter({ hasText: "PC-0466" })).toBeVisible();
+  await page.goto("/search?q=74df6508-0658-4bb8-a70f-6f79c11fb95c");
+  await expect(page.getByTestId("device-result")).toHaveCount(1);
+  await expect(page.getByTestId("device-result")).toContainText("PC-0466");
+  await page.goto("/search?q=nobody.at.all");
+  await expect(page.getByTestId("user-result")).toHaveCount(0);
+  await expect(page.getByText("No report was captured under a UPN starting with “nobody.at.all”.")).toBeVisible();
+
+  const missing = await page.goto("/users/not-a-upn");
+  expect(missing?.status()).toBe(404);
 });
 
 for (const theme of ["light", "dark"] as const) {

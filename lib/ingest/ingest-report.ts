@@ -8,6 +8,8 @@ import { evaluateReportRules } from "@/lib/rules/evaluate-report-rules";
 import { SEVERITY_ORDER, type Finding } from "@/lib/rules/types";
 import { enqueueFindingsEvaluation } from "@/lib/findings/findings-queue";
 import { deriveSecret } from "@/lib/crypto/secret-box";
+import { timeOrderedId } from "@/lib/db/time-ordered-id";
+import { reportUserPrincipalName } from "@/lib/signins/index-report-users";
 import { reportStatements } from "@/lib/device-summary/summary-statements";
 import { hashReportContent } from "./content-hash";
 import { parseUpload } from "./parse-upload";
@@ -83,8 +85,21 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
     // upload's time): the report, its events and the token's last use. The report id is made here so the events
     // can reference it. If the database cannot take it, the API answers 503 with Retry-After (lib/http/overload.ts).
     const reportId = randomUUID();
+    const row = reportRow(upload, report, system, findings, contentHash, options, now);
+    // Whose session the report was captured in, indexed now (the header search and a user's page find it at once);
+    // the sign-in pull indexes the same way and skips rows already there (lib/signins/index-report-users.ts).
+    const upn = reportUserPrincipalName(row.parsed);
     await direct.batch([
-      ...insertStatements(direct.dialect, "DeviceReport", REPORT_COLUMNS, [{ id: reportId, ...reportRow(upload, report, system, findings, contentHash, options, now) }]),
+      ...insertStatements(direct.dialect, "DeviceReport", REPORT_COLUMNS, [{ id: reportId, ...row }]),
+      ...(upn
+        ? insertStatements(
+            direct.dialect,
+            "ReportUser",
+            REPORT_USER_COLUMNS,
+            [{ id: timeOrderedId(), tenantRef: options.agent.tenantRef, reportRef: reportId, userPrincipalName: upn, deviceId: report.deviceId, hostname: upload.hostname, capturedAt: row.capturedAt }],
+            { target: ["reportRef"], nothing: true },
+          )
+        : []),
       ...insertStatements(
         direct.dialect,
         "AgentEvent",
@@ -149,6 +164,16 @@ const REPORT_COLUMNS = {
   worstSeverityRank: "int",
 } satisfies Record<Prisma.DeviceReportScalarFieldEnum, ColumnKind>;
 
+const REPORT_USER_COLUMNS = {
+  id: "text",
+  tenantRef: "text",
+  reportRef: "text",
+  userPrincipalName: "text",
+  deviceId: "text",
+  hostname: "text",
+  capturedAt: "datetime",
+} satisfies Record<Prisma.ReportUserScalarFieldEnum, ColumnKind>;
+
 const EVENT_COLUMNS = {
   id: "text",
   tenantRef: "text",
@@ -186,7 +211,7 @@ function reportRow(
   contentHash: string,
   options: IngestOptions,
   now: Date,
-): Prisma.DeviceReportUncheckedCreateInput {
+): Prisma.DeviceReportUncheckedCreateInput & { parsed: string; capturedAt: Date } {
   return {
     tenantRef: options.agent.tenantRef,
     agentTokenRef: options.agent.tokenId,

@@ -11,6 +11,7 @@ import { formatAbsoluteTime } from "@/lib/ui/format-time";
 import { groupDeviceFindings } from "@/lib/ui/sort-device-findings";
 import { joinTypeShort } from "@/lib/ui/join-type";
 import { FindingCard } from "../../../_components/finding-card";
+import { OpenFragment } from "../../../_components/open-fragment";
 import { RelativeTime } from "../../../_components/relative-time";
 import { getDashboardContext } from "../../_lib/dashboard-context";
 import { FindingStatusBadge, PrimaryCauseMark } from "../../findings/finding-status-badge";
@@ -121,6 +122,7 @@ export default async function DevicePage({ params }: { params: Params }) {
         ) : null}
       </section>
 
+      <OpenFragment />
       <OutlookBanner outlook={describeConditionalAccessOutlook(device.open, !!live && stateOf(live) === "live")} name={device.name} />
 
       {grouped.primary ? (
