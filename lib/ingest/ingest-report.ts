@@ -39,7 +39,8 @@ export interface IngestOptions {
   agent: AgentIdentity;
   /** Parsed JSON body, validated here. */
   body: unknown;
-  source?: "agent" | "demo";
+  /** agent (default), demo, or paste: an admin attached a pasted report from the Diagnose page (lib/diagnose). */
+  source?: "agent" | "demo" | "paste";
   now?: Date;
 }
 
