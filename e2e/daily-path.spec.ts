@@ -1,4 +1,8 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { expect, setTheme, test } from "./fixtures";
+
+const FIXTURES = join(process.cwd(), "lib/reports/fixtures");
 
 // Issue 23, the admin's daily path, on e2e/seed.ts's Contoso tenant: PC-0466 is a hybrid device whose object an admin
 // disabled (its report: DeviceAuthStatus FAILED, AADSTS135011); PC-0087's synced object was deleted.
@@ -71,12 +75,12 @@ test("no dead ends: Overview problem reports, '+N more', the Reports list and a 
   await expect(page.getByTestId("finding-row").first()).toBeVisible();
 
   await page.goto("/reports?q=PC-0466");
-  await page.getByTestId("report-row").filter({ hasText: "PC-0466" }).getByTestId("report-device-link").click();
+  await page.getByTestId("report-row").filter({ hasText: "PC-0466" }).first().getByTestId("report-device-link").click();
   await expect(page.getByRole("heading", { name: "PC-0466", level: 1 })).toBeVisible();
   await expect(page).toHaveURL(/\/devices\//);
 
   await page.goto("/reports?q=PC-0466");
-  await page.getByTestId("report-row").filter({ hasText: "PC-0466" }).getByRole("link", { name: "PC-0466", exact: true }).click();
+  await page.getByTestId("report-row").filter({ hasText: "PC-0466" }).first().getByRole("link", { name: "PC-0466", exact: true }).click();
   await expect(page).toHaveURL(/\/reports\/[0-9a-f-]{36}$/);
   await page.getByTestId("report-device-link").click();
   await expect(page.getByTestId("ca-outlook")).toBeVisible();
@@ -130,6 +134,63 @@ test("the header search finds a machine by its user's UPN, by name and by Device
 
   const missing = await page.goto("/users/not-a-upn");
   expect(missing?.status()).toBe(404);
+});
+
+test("the paste box names the synced device, adds the directory's findings, and attaches the report only on request", async ({ page }) => {
+  // PC-0142's capture (win11-24h2-hybrid-full): Contoso's directory holds its object with another certificate.
+  await page.goto("/diagnose");
+  await page.getByLabel("Paste dsregcmd /status output").fill(readFileSync(join(FIXTURES, "win11-24h2-hybrid-full.txt"), "utf8"));
+  await page.getByRole("button", { name: "Diagnose", exact: true }).click();
+  const match = page.getByTestId("directory-match");
+  await expect(match).toContainText("This report is PC-0142 in Contoso");
+  await expect(match).toContainText("Live");
+  // The directory's finding, which the report alone cannot give.
+  await expect(page.getByRole("article", { name: /^critical finding: .*thumbprint/i })).toBeVisible();
+  await expect(page.getByRole("article", { name: /^critical finding: .*thumbprint/i }).getByTestId("primary-cause")).toBeVisible();
+
+  // The report has no Client Time: attaching needs the capture time.
+  const attach = match.getByRole("button", { name: "Attach to PC-0142's timeline" });
+  await attach.click();
+  await expect(match.getByRole("alert")).toContainText("enter when it was captured");
+
+  const captured = new Date(Date.now() - 3 * 24 * 3600_000).toISOString().slice(0, 19);
+  await page.getByLabel("Captured at (UTC)").fill(captured);
+  await page.getByRole("button", { name: "Diagnose", exact: true }).click();
+  await expect(page.getByText(`PRT times are judged at the capture time you entered, ${captured.replace("T", " ")} UTC.`)).toBeVisible();
+  await match.getByRole("button", { name: "Attach to PC-0142's timeline" }).click();
+  await expect(match.getByTestId("attach-done")).toContainText("Attached as a report of the device.");
+  await match.getByRole("link", { name: "Open PC-0142's timeline" }).click();
+
+  await expect(page.getByRole("heading", { name: "PC-0142", level: 1 })).toBeVisible();
+  const timeline = page.getByTestId("timeline-entry");
+  await expect(timeline.filter({ hasText: "Audit: report.attach-paste by e2e-admin@joinscope.test" })).toBeVisible();
+  await page.goto(`/reports?q=PC-0142`);
+  await expect(page.getByTestId("report-row").filter({ hasText: "PC-0142" })).toHaveCount(2);
+});
+
+test("fixes an admin can run: copy buttons on commands with the device's ids, destructive steps labelled, a safe first step", async ({ page, context }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await page.goto(PC_0466);
+  const cause = page.locator('[data-testid="open-finding"][data-primary="true"]');
+  await expect(cause.getByTestId("step-safe-first")).toHaveText("Safe first step · changes nothing");
+  await expect(cause.locator("ol > li").first().getByTestId("step-safe-first")).toBeVisible();
+  await expect(cause.getByTestId("step-destructive")).toHaveCount(0);
+  const enable = cause.getByTestId("command").filter({ hasText: "Enable-ADAccount" });
+  await expect(enable.locator("code")).toHaveText("Enable-ADAccount -Identity (Get-ADComputer -Identity 'PC-0466')");
+  await enable.getByRole("button", { name: "Copy command: Enable-ADAccount -Identity (Get-ADComputer -Identity 'PC-0466')" }).click();
+  await expect(enable.getByRole("button", { name: "Copied" })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe("Enable-ADAccount -Identity (Get-ADComputer -Identity 'PC-0466')");
+  await expect(cause.getByTestId("command").filter({ hasText: "Start-ADSyncSyncCycle -PolicyType Delta" })).toBeVisible();
+
+  // A deleted hybrid device's re-join: leaving the join is labelled as what it is, and comes after the safe steps.
+  await page.goto(PC_0087);
+  const rejoin = page.locator('[data-testid="open-finding"][data-primary="true"]');
+  const leave = rejoin.locator("ol > li").filter({ hasText: "dsregcmd /leave" });
+  await expect(leave.getByTestId("step-destructive")).toHaveText("Destructive · cannot be undone");
+  await expect(leave.getByTestId("command").filter({ hasText: "dsregcmd /leave" }).getByRole("button", { name: "Copy command: dsregcmd /leave" })).toBeVisible();
+  const kinds = await rejoin.locator("ol > li").evaluateAll((items) => items.map((li) => li.getAttribute("data-step-kind")));
+  expect(kinds.indexOf("destructive")).toBeGreaterThan(0);
+  expect(kinds.slice(0, kinds.indexOf("destructive"))).not.toContain("destructive");
 });
 
 for (const theme of ["light", "dark"] as const) {

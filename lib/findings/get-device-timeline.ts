@@ -100,7 +100,7 @@ export async function getDeviceTimeline(
           { label: "AzureAdPrt", value: yesNo(r.azureAdPrt) },
           { label: "DeviceAuthStatus", value: r.deviceAuthStatus ?? "—" },
           { label: "Thumbprint", value: r.thumbprint ?? "—" },
-          { label: "Source", value: r.agentVersion ? `${r.source} · agent ${r.agentVersion}` : r.source },
+          { label: "Source", value: r.agentVersion && r.source !== "paste" ? `${r.source} · agent ${r.agentVersion}` : r.source === "paste" ? "pasted on the Diagnose page" : r.source },
         ],
         href: `/reports/${r.id}`,
       });

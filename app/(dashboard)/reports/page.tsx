@@ -78,7 +78,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
                     </Link>
                   </Td>
                   <Td className="font-mono text-xs whitespace-nowrap text-slate-600 dark:text-slate-400">
-                    <Link href={deviceHref(reportSubjectKey(r.deviceId, r.hostname))} className="link relative z-10" aria-label={`Device ${r.hostname}`} data-testid="report-device-link">
+                    <Link href={deviceHref(reportSubjectKey(r.deviceId, r.hostname))} className="link relative z-10" aria-label={r.deviceId ? `Device ${r.deviceId}` : "Device page"} data-testid="report-device-link">
                       {r.deviceId ? (
                         <span title={r.deviceId}>
                           {r.deviceId.slice(0, 8)}

@@ -59,8 +59,8 @@ export default async function ReportPage({ params }: { params: Params }) {
           <Meta label="Join type">{joinTypeShort(report.joinType)}</Meta>
           <Meta label="Tenant">{report.tenantName}</Meta>
           <Meta label="Agent">
-            {report.agentTokenName ? `${report.agentTokenName} (${report.agentTokenPrefix}…)` : report.source}
-            {report.agentVersion ? <span className="text-slate-500 dark:text-slate-400"> · v{report.agentVersion}</span> : null}
+            {report.agentTokenName ? `${report.agentTokenName} (${report.agentTokenPrefix}…)` : report.source === "paste" ? "Pasted on the Diagnose page" : report.source}
+            {report.agentVersion && report.source !== "paste" ? <span className="text-slate-500 dark:text-slate-400"> · v{report.agentVersion}</span> : null}
           </Meta>
           {report.osBuild ? <Meta label="OS build">{report.osBuild}</Meta> : null}
         </dl>
