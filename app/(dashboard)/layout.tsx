@@ -42,7 +42,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           />
           <form method="get" action="/search" role="search" className="hidden min-w-0 flex-1 md:block md:max-w-sm">
             <label htmlFor="header-search" className="sr-only">
-              Search devices and users
+              Find a device or user
             </label>
             <input id="header-search" name="q" type="search" placeholder="Device, DeviceId, objectId or user UPN" className="input py-1.5 text-[13px]" />
           </form>
