@@ -8,7 +8,8 @@ test.beforeEach(async ({ login }) => {
   await login();
 });
 
-// Hybrid-joined Windows 10 21H1 whose Entra object was deleted: DeviceAuthStatus FAILED, AADSTS50155.
+// Hybrid-joined Windows 10 21H1 whose Entra object was deleted: DeviceAuthStatus FAILED, AADSTS50155. Its DeviceId is
+// PC-0087's, whose object e2e/seed.ts deleted in Contoso's directory: the paste box judges it with that object.
 test("a broken report gets a critical finding with BitLocker-safe remediation", async ({ page }) => {
   await page.goto("/diagnose");
   await expect(page.getByText("Nothing is stored: Diagnose is a scratchpad.")).toBeVisible();
@@ -19,8 +20,12 @@ test("a broken report gets a critical finding with BitLocker-safe remediation", 
   await expect(verdict).toContainText("Critical");
   const critical = page.getByRole("article", { name: /^critical finding: Device authentication failed/ });
   await expect(critical.getByRole("heading", { name: "Device authentication failed: device object deleted, disabled or key mismatch" })).toBeVisible();
-  await expect(critical.getByRole("listitem").filter({ hasText: "BitLocker recovery keys" })).toBeVisible();
   await expect(critical.getByRole("cell", { name: "DeviceAuthStatus" }).first()).toBeVisible();
+  // The deleted object is the primary cause: it carries the fix, keys first; the authentication failure points to it.
+  await expect(critical).toContainText("Fix the primary cause first");
+  const cause = page.getByRole("article", { name: /^critical finding: Device object deleted/ });
+  await expect(cause.getByTestId("primary-cause")).toBeVisible();
+  await expect(cause.getByRole("listitem").filter({ hasText: "BitLocker recovery keys" })).toBeVisible();
 
   // Derived facts and every section as printed.
   await expect(page.getByText("52d85f7c-30a3-4ce6-9ba8-380e35ce3f4b").first()).toBeVisible();

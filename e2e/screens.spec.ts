@@ -24,7 +24,7 @@ for (const theme of ["light", "dark"] as const) {
     await expect(page.getByTestId("report-row").first()).toBeVisible();
     await snap(page, `reports-${theme}`);
 
-    await page.getByTestId("report-row").filter({ hasText: "PC-0466" }).getByRole("link").click();
+    await page.getByTestId("report-row").filter({ hasText: "PC-0466" }).first().getByRole("link", { name: "PC-0466", exact: true }).click();
     await expect(page.getByRole("heading", { name: "PC-0466", level: 1 })).toBeVisible();
     await snap(page, `report-detail-${theme}`);
 

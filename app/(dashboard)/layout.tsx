@@ -40,6 +40,12 @@ export default async function DashboardLayout({ children }: { children: ReactNod
             selectedId={tenant?.id ?? null}
             action={selectTenantAction}
           />
+          <form method="get" action="/search" role="search" className="hidden min-w-0 flex-1 md:block md:max-w-sm">
+            <label htmlFor="header-search" className="sr-only">
+              Find a device or user
+            </label>
+            <input id="header-search" name="q" type="search" placeholder="Device, DeviceId, objectId or user UPN" className="input py-1.5 text-[13px]" />
+          </form>
           <div className="flex items-center gap-3">
             <ThemeToggle initial={theme} />
             <div className="hidden text-right leading-tight sm:block">

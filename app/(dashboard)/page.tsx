@@ -5,9 +5,11 @@ import { writeDailySnapshot } from "@/lib/daily-snapshots/write-daily-snapshot";
 import { directDb } from "@/lib/db/direct";
 import { ensureDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";
 import { summarizeChanges, type ChangeSummary, type FindingChange } from "@/lib/queries/summarize-changes";
+import { reportSubjectKey } from "@/lib/rules/subject-key";
 import { deviceHref } from "@/lib/queries/find-device-detail";
 import { findDailySnapshots, type DailySnapshotPoint } from "@/lib/queries/find-daily-snapshots";
 import { getOverviewStats } from "@/lib/queries/get-overview-stats";
+import { findingHref } from "@/lib/ui/finding-anchor";
 import { JOIN_TYPE_SHORT, JOIN_TYPES } from "@/lib/ui/join-type";
 import { SEVERITIES, SEVERITY_LABEL } from "@/lib/ui/severity";
 import { EmptyState } from "../_components/empty-state";
@@ -141,7 +143,7 @@ export default async function OverviewPage() {
             <ul className="divide-y divide-slate-100 dark:divide-slate-800">
               {stats.latestProblems.map((p) => (
                 <li key={p.id}>
-                  <Link href={`/reports/${p.id}`} className="flex items-center gap-4 px-5 py-3 hover:bg-slate-50 dark:hover:bg-slate-800/40">
+                  <Link href={deviceHref(reportSubjectKey(p.deviceId, p.hostname))} className="flex items-center gap-4 px-5 py-3 hover:bg-slate-50 dark:hover:bg-slate-800/40" data-testid="problem-report">
                     <span className="w-20 shrink-0">
                       <SeverityBadge severity={p.severity} />
                     </span>
@@ -285,6 +287,13 @@ const CHANGE_COLUMNS: { kind: "opened" | "reopened" | "resolved"; label: string;
   { kind: "resolved", label: "Resolved", tone: "text-emerald-700 dark:text-emerald-400" },
 ];
 
+/** Where "+N more" leads: the Findings list with the same kind of change first. */
+const CHANGE_LIST_HREF: Record<"opened" | "reopened" | "resolved", string> = {
+  opened: "/findings?sort=firstSeen&dir=desc",
+  reopened: "/findings?status=all&sort=lastSeen&dir=desc",
+  resolved: "/findings?status=resolved&sort=lastSeen&dir=desc",
+};
+
 /** What the findings lifecycle did since the previous successful sync (or the last 24 hours). */
 function ChangesCard({ changes, now }: { changes: ChangeSummary; now: string }) {
   const total = changes.counts.opened + changes.counts.reopened + changes.counts.resolved;
@@ -322,7 +331,7 @@ function ChangesCard({ changes, now }: { changes: ChangeSummary; now: string }) 
               <ul className="mt-2 space-y-1.5">
                 {changes[kind].map((c: FindingChange) => (
                   <li key={`${c.findingId}-${c.at}`}>
-                    <Link href={deviceHref(c.subjectKey)} className="group flex items-center gap-2 text-[13px]">
+                    <Link href={findingHref(c.subjectKey, c.rule)} className="group flex items-center gap-2 text-[13px]">
                       <SeverityBadge severity={c.severity} className="shrink-0" />
                       <span className="min-w-0 truncate">
                         <span className="font-medium group-hover:underline">{c.hostname ?? c.deviceId ?? c.objectId}</span>
@@ -332,7 +341,11 @@ function ChangesCard({ changes, now }: { changes: ChangeSummary; now: string }) 
                   </li>
                 ))}
                 {changes.counts[kind] > changes[kind].length ? (
-                  <li className="text-xs text-slate-500 dark:text-slate-400">+{changes.counts[kind] - changes[kind].length} more</li>
+                  <li className="text-xs">
+                    <Link href={CHANGE_LIST_HREF[kind]} className="link">
+                      +{changes.counts[kind] - changes[kind].length} more
+                    </Link>
+                  </li>
                 ) : null}
               </ul>
             </div>

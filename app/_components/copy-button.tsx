@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { CheckIcon, CopyIcon } from "./icons";
 
-export function CopyButton({ text, label = "Copy" }: { text: string; label?: string }) {
+export function CopyButton({ text, label = "Copy", accessibleLabel }: { text: string; label?: string; /** What a screen reader hears, when the visible label is ambiguous ("Copy command: …"). */ accessibleLabel?: string }) {
   const [copied, setCopied] = useState(false);
   async function copy() {
     try {
@@ -15,7 +15,7 @@ export function CopyButton({ text, label = "Copy" }: { text: string; label?: str
     }
   }
   return (
-    <button type="button" onClick={copy} className="btn-secondary px-2 py-1 text-xs" aria-label={copied ? "Copied" : label}>
+    <button type="button" onClick={copy} className="btn-secondary px-2 py-1 text-xs" aria-label={copied ? "Copied" : (accessibleLabel ?? label)}>
       {copied ? <CheckIcon width={14} height={14} /> : <CopyIcon width={14} height={14} />}
       <span aria-live="polite">{copied ? "Copied" : label}</span>
     </button>

@@ -141,3 +141,9 @@ export const LogoMark = (p: SVGProps<SVGSVGElement>) => (
     <path d="M11 14h6M14 11v6" stroke="#bfdbfe" strokeWidth="2" strokeLinecap="round" />
   </svg>
 );
+export const ClockIcon = (p: SVGProps<SVGSVGElement>) => (
+  <Icon {...p}>
+    <circle cx="10" cy="10" r="7" />
+    <path d="M10 6v4.2l2.8 1.8" />
+  </Icon>
+);

@@ -13,6 +13,7 @@ import { createDb } from "@/lib/db/client";
 import { createDirectDb } from "@/lib/db/direct";
 import { ensureDeviceSummaries, rebuildDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";
 import { reevaluateAllFindings } from "@/lib/findings/reevaluate-findings";
+import { indexReportUsers } from "@/lib/signins/index-report-users";
 import { BENCH_TENANT_ID, writeBenchTenant } from "./tenant-data";
 
 export const BENCH_ADMIN = { email: "bench@joinscope.test", name: "Bench", password: "bench-ui-password-1" };
@@ -28,6 +29,8 @@ async function load() {
   const now = new Date();
   const started = performance.now();
   const { tenantRef, reports } = await writeBenchTenant(direct, { devices, reportsPerDevice, now });
+  // Whose session each report was captured in, as uploads record it (the header search and the user pages read it).
+  await indexReportUsers(direct, { tenantRef, since: null, until: new Date(now.getTime() + 60_000) });
   const loadSeconds = (performance.now() - started) / 1000;
   // The backfill an existing database gets after the upgrade, then the findings a synced tenant has.
   const summaryStarted = performance.now();

@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { AgentIdentity } from "@/lib/agent-tokens/authenticate-agent-token";
 import type { Db, Prisma } from "@/lib/db/client";
-import { directDb, insertStatements, isUniqueViolation, type Statement } from "@/lib/db/direct";
+import { directDb, insertStatements, isUniqueViolation, type ColumnKind, type Statement } from "@/lib/db/direct";
 import { AGENT_EVENT_COLUMNS, DEVICE_REPORT_COLUMNS } from "@/lib/db/device-report-columns";
 import type { ParsedDsregcmd } from "@/lib/reports/types";
 import { evaluateReportRules } from "@/lib/rules/evaluate-report-rules";
@@ -10,6 +10,8 @@ import { worstSeverityRank } from "@/lib/rules/severity";
 import type { Finding } from "@/lib/rules/types";
 import { enqueueFindingsEvaluation } from "@/lib/findings/findings-queue";
 import { deriveSecret } from "@/lib/crypto/secret-box";
+import { timeOrderedId } from "@/lib/db/time-ordered-id";
+import { reportUserPrincipalName } from "@/lib/signins/index-report-users";
 import { reportStatements } from "@/lib/device-summary/summary-statements";
 import { hashReportContent } from "./content-hash";
 import { parseUpload } from "./parse-upload";
@@ -39,7 +41,8 @@ export interface IngestOptions {
   agent: AgentIdentity;
   /** Parsed JSON body, validated here. */
   body: unknown;
-  source?: "agent" | "demo";
+  /** agent (default), demo, or paste: an admin attached a pasted report from the Diagnose page (lib/diagnose). */
+  source?: "agent" | "demo" | "paste";
   now?: Date;
 }
 
@@ -85,8 +88,21 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
     // upload's time): the report, its events and the token's last use. The report id is made here so the events
     // can reference it. If the database cannot take it, the API answers 503 with Retry-After (lib/http/overload.ts).
     const reportId = randomUUID();
+    const row = reportRow(upload, report, system, findings, contentHash, options, now);
+    // Whose session the report was captured in, indexed now (the header search and a user's page find it at once);
+    // the sign-in pull indexes the same way and skips rows already there (lib/signins/index-report-users.ts).
+    const upn = reportUserPrincipalName(row.parsed);
     await direct.batch([
-      ...insertStatements(direct.dialect, "DeviceReport", DEVICE_REPORT_COLUMNS, [{ id: reportId, ...reportRow(upload, report, system, findings, contentHash, options, now) }]),
+      ...insertStatements(direct.dialect, "DeviceReport", DEVICE_REPORT_COLUMNS, [{ id: reportId, ...row }]),
+      ...(upn
+        ? insertStatements(
+            direct.dialect,
+            "ReportUser",
+            REPORT_USER_COLUMNS,
+            [{ id: timeOrderedId(), tenantRef: options.agent.tenantRef, reportRef: reportId, userPrincipalName: upn, deviceId: report.deviceId, hostname: upload.hostname, capturedAt: row.capturedAt }],
+            { target: ["reportRef"], nothing: true },
+          )
+        : []),
       ...insertStatements(
         direct.dialect,
         "AgentEvent",
@@ -123,6 +139,16 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
   }
 }
 
+const REPORT_USER_COLUMNS = {
+  id: "text",
+  tenantRef: "text",
+  reportRef: "text",
+  userPrincipalName: "text",
+  deviceId: "text",
+  hostname: "text",
+  capturedAt: "datetime",
+} satisfies Record<Prisma.ReportUserScalarFieldEnum, ColumnKind>;
+
 /**
  * "Last used" (a token) and "last contact" (a device) are shown to the minute: writing them on every upload would
  * double a fleet's write load. A device's agent version is written as soon as it changes.
@@ -147,7 +173,7 @@ function reportRow(
   contentHash: string,
   options: IngestOptions,
   now: Date,
-): Prisma.DeviceReportUncheckedCreateInput {
+): Prisma.DeviceReportUncheckedCreateInput & { parsed: string; capturedAt: Date } {
   return {
     tenantRef: options.agent.tenantRef,
     agentTokenRef: options.agent.tokenId,

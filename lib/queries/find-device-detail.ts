@@ -3,7 +3,8 @@ import type { Db, Prisma } from "@/lib/db/client";
 import { DEVICE_PAGE_OBJECT_COLUMNS, selectColumns } from "@/lib/db/directory-device-columns";
 import { LATEST_REPORT_FIRST } from "@/lib/db/latest-report-sql";
 import type { Finding, Severity } from "@/lib/rules/types";
-import { isSeverity, sortFindings, worstSeverity } from "@/lib/ui/severity";
+import { isSeverity, worstSeverity } from "@/lib/ui/severity";
+import { sortDeviceFindings } from "@/lib/ui/sort-device-findings";
 import { readEvidence, readRemediation } from "./find-findings";
 import { parseSubjectKey, type SubjectKey } from "@/lib/rules/subject-key";
 
@@ -52,6 +53,10 @@ export interface StoredFinding extends Finding {
   acknowledgedAt: string | null;
   acknowledgedBy: string | null;
   ackComment: string | null;
+  /** The device's primary cause, as the last findings pass stored it (Finding.isPrimary). */
+  primary: boolean;
+  /** The rule of the primary cause this finding follows from (Finding.explainedBy), else null. */
+  explainedBy: string | null;
 }
 
 export interface DeviceDetail {
@@ -116,6 +121,8 @@ export async function findDeviceDetail(db: Db, options: { tenantRef: string; sub
       acknowledgedAt: true,
       acknowledgedBy: true,
       ackComment: true,
+      isPrimary: true,
+      explainedBy: true,
     },
   });
 
@@ -148,8 +155,10 @@ export async function findDeviceDetail(db: Db, options: { tenantRef: string; sub
     acknowledgedAt: iso(f.acknowledgedAt),
     acknowledgedBy: f.acknowledgedBy,
     ackComment: f.ackComment,
+    primary: f.isPrimary,
+    explainedBy: f.explainedBy,
   }));
-  const open = sortFindings(findings.filter((f) => f.status === "open"));
+  const open = sortDeviceFindings(findings.filter((f) => f.status === "open"));
   const resolved = findings.filter((f) => f.status === "resolved").sort((a, b) => (b.resolvedAt ?? "").localeCompare(a.resolvedAt ?? ""));
   const objects = objectRows.map((o) => ({
     ...o,

@@ -101,7 +101,7 @@ export async function getDeviceTimeline(
           { label: "AzureAdPrt", value: yesNo(r.azureAdPrt) },
           { label: "DeviceAuthStatus", value: r.deviceAuthStatus ?? "—" },
           { label: "Thumbprint", value: r.thumbprint ?? "—" },
-          { label: "Source", value: r.agentVersion ? `${r.source} · agent ${r.agentVersion}` : r.source },
+          { label: "Source", value: r.agentVersion && r.source !== "paste" ? `${r.source} · agent ${r.agentVersion}` : r.source === "paste" ? "pasted on the Diagnose page" : r.source },
         ],
         href: `/reports/${r.id}`,
       });
@@ -154,8 +154,9 @@ export async function getDeviceTimeline(
   // Admin actions on this device's findings.
   const findingIds = [...new Set(findingEvents.map((e) => e.finding.id))];
   const ids = findingIds.length ? findingIds : (await db.finding.findMany({ where: { tenantRef, subjectKey: subject.key }, select: { id: true } })).map((f) => f.id);
-  if (ids.length) {
-    const audits = await db.auditLog.findMany({ where: { tenantRef, target: { in: ids } }, orderBy: [{ at: "desc" }, { id: "asc" }], take: 200, select: { id: true, at: true, actor: true, action: true, detail: true } });
+  // and on its reports (a pasted report attached from the Diagnose page).
+  if (ids.length || reportIds.length) {
+    const audits = await db.auditLog.findMany({ where: { tenantRef, target: { in: [...ids, ...reportIds] } }, orderBy: [{ at: "desc" }, { id: "asc" }], take: 200, select: { id: true, at: true, actor: true, action: true, detail: true } });
     for (const a of audits) {
       entries.push({
         id: `audit:${a.id}`,

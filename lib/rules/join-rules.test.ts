@@ -195,6 +195,15 @@ describe("object-deleted", () => {
     expect(finding.remediation.join("\n")).toContain("Do not delete the synced hybrid object");
   });
 
+  it("advice for an object known to be gone never treats it as there: nothing to enable, export or delete", () => {
+    const finding = find(run(deletedHybridSubject()), "object-deleted");
+    const steps = finding.remediation.join("\n");
+    expect(steps).not.toContain("If the object is disabled");
+    expect(steps).not.toMatch(/back (them|it) up first — deleting the object/);
+    expect(steps).not.toMatch(/^Before changing anything, export/m);
+    expect(steps).toContain("Do not delete the synced hybrid object Entra Connect creates next");
+  });
+
   it("DN outside the scope explains the deletion and both rules fire", () => {
     const subject = makeDeviceSubject({
       report: makeSubjectReport({ parsed: deletedObjectReport(), computerDn: "CN=PC-0142,OU=Staging,OU=Corp,DC=corp,DC=contoso,DC=com" }),

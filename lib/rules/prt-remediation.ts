@@ -31,7 +31,7 @@ const RETRY_STEP =
 /** Steps for a device whose registration the directory refuses (DeviceAuthStatus FAILED, AADSTS50155/700003/135011). */
 export function buildDeviceAuthRemediation(report: ParsedDsregcmd): string[] {
   const lookup = report.deviceId
-    ? `Look the device up in Microsoft Entra ID by deviceId (Graph \`/devices(deviceId='${report.deviceId}')\`).`
+    ? `Look the device up in Microsoft Entra ID by deviceId: \`Get-MgDevice -Filter "deviceId eq '${report.deviceId}'" | Format-List Id, DisplayName, AccountEnabled, TrustType\` (or Graph \`/devices(deviceId='${report.deviceId}')\`).`
     : "Look the device up in Microsoft Entra ID by its deviceId.";
   const steps = [
     `${lookup} If it exists but is disabled (accountEnabled = false, AADSTS135011), enable it unless it was retired on purpose, then lock and unlock and recheck: nothing else is needed.`,

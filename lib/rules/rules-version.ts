@@ -12,5 +12,9 @@
  * 3: each finding stores whether it is its device's primary finding, the primary it follows from and the severity lists
  *    rank it by (Finding.isPrimary, explainedBy, rankSeverity): the migration adds them (rankSeverity a copy of severity),
  *    the full pass this version triggers writes them.
+ * 4: re-join steps for an object known to be gone no longer say "if the object is disabled" nor "do not delete the
+ *    synced object" about it (they name the Pending object Entra Connect creates next); complete commands with the
+ *    device's ids (Enable-ADAccount / Update-MgDevice for a disabled object, Get-MgDevice for the lookup, the BitLocker
+ *    and LAPS cmdlets in the key-backup step).
  */
-export const RULES_VERSION = 3;
+export const RULES_VERSION = 4;

@@ -1,7 +1,13 @@
 "use server";
 
+import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { requireAdmin } from "@/lib/auth/require-admin";
+import { db } from "@/lib/db/client";
+import { attachPastedReport } from "@/lib/diagnose/attach-pasted-report";
+import { diagnoseWithDirectory, type PastedReportDevice } from "@/lib/diagnose/diagnose-with-directory";
+import { deviceHref } from "@/lib/queries/find-device-detail";
+import { decodeReportText } from "@/lib/reports/decode-report-text";
 import { DEFAULT_MAX_BYTES, parseDsregcmd } from "@/lib/reports/parse-dsregcmd";
 import type { ParsedDsregcmd } from "@/lib/reports/types";
 import type { CaptureTimeSource } from "@/lib/rules/capture-time";
@@ -47,10 +53,14 @@ export type DiagnoseResult =
       capturedAtSource: CaptureTimeSource;
       expectedTenantId: string | null;
       inputName: string;
+      /** The synced device the report's DeviceId names in the selected tenant (its findings then include the directory's), or null. */
+      device: (PastedReportDevice & { href: string; tenantName: string }) | null;
+      /** The rule of the primary cause among the findings, when the directory was consulted. */
+      primaryRule: string | null;
     }
   | { ok: false; error: string };
 
-/** A scratchpad: parses and evaluates, stores nothing. */
+/** A scratchpad: parses and evaluates, stores nothing. With a synced tenant it reads the device's directory object. */
 export async function diagnoseAction(input: DiagnoseInput): Promise<DiagnoseResult> {
   await requireAdmin();
   const parsedInput = DiagnoseInput.safeParse(input);
@@ -62,22 +72,50 @@ export async function diagnoseAction(input: DiagnoseInput): Promise<DiagnoseResu
 
   const { tenant } = await getDashboardContext();
   const now = new Date().toISOString();
-  // The same judgement as the fleet path and the CLI, at the report's own capture time (lib/rules/diagnose-one-report.ts).
-  const { findings, captureTime } = diagnoseOneReport({
-    report: parsed.report,
-    expectedTenantId: tenant?.tenantId ?? null,
-    capturedAt: data.capturedAt || null,
-    now,
-  });
+  // The directory's view first: the same subject the findings pass builds for this DeviceId (lib/diagnose).
+  const withDirectory = tenant ? await diagnoseWithDirectory({ tenantRef: tenant.id, report: parsed.report, capturedAt: data.capturedAt || null, now }) : null;
+  // Otherwise the report-only rules, as the CLI does (lib/rules/diagnose-one-report.ts).
+  const { findings, captureTime } = withDirectory ?? diagnoseOneReport({ report: parsed.report, expectedTenantId: tenant?.tenantId ?? null, capturedAt: data.capturedAt || null, now });
   return {
     ok: true,
     report: parsed.report,
-    findings: sortFindings(findings),
+    findings: withDirectory ? findings : sortFindings(findings),
     warnings: parsed.warnings,
     evaluatedAt: now,
     capturedAt: captureTime.at,
     capturedAtSource: captureTime.source,
     expectedTenantId: tenant?.tenantId ?? null,
     inputName: data.kind === "file" ? data.fileName : "pasted text",
+    device: withDirectory && tenant ? { ...withDirectory.device, href: deviceHref(withDirectory.device.subjectKey), tenantName: tenant.name } : null,
+    primaryRule: withDirectory?.primaryRule ?? null,
   };
+}
+
+const AttachInput = z.intersection(DiagnoseInput, z.object({ deviceId: z.string().trim().toLowerCase().regex(/^[0-9a-f-]{36}$/, "Unknown device.") }));
+
+export type AttachInput = z.input<typeof AttachInput>;
+export type AttachResult = { ok: true; href: string; duplicate: boolean } | { ok: false; error: string };
+
+/** Stores the diagnosed report as a report of its device (explicit click only), audit-logged. */
+export async function attachPastedReportAction(input: AttachInput): Promise<AttachResult> {
+  const admin = await requireAdmin();
+  const parsedInput = AttachInput.safeParse(input);
+  if (!parsedInput.success) return { ok: false, error: parsedInput.error.issues[0]?.message ?? "The input could not be read." };
+  const data = parsedInput.data;
+  const { tenant } = await getDashboardContext();
+  if (!tenant) return { ok: false, error: "Select a tenant first." };
+  const decoded = decodeReportText(data.kind === "text" ? data.text : new Uint8Array(Buffer.from(data.base64, "base64")));
+  if (!decoded.ok) return { ok: false, error: decoded.error.message };
+  const result = await attachPastedReport(db, {
+    tenantRef: tenant.id,
+    tenantId: tenant.tenantId,
+    actor: admin.email,
+    text: decoded.text,
+    deviceId: data.deviceId,
+    capturedAt: data.capturedAt || null,
+  });
+  if (!result.ok) return { ok: false, error: result.error.message };
+  const href = deviceHref(result.subjectKey);
+  revalidatePath(href);
+  return { ok: true, href, duplicate: result.duplicate };
 }

@@ -1,11 +1,13 @@
 "use client";
 
+import Link from "next/link";
 import { useRef, useState, useTransition, type DragEvent } from "react";
 import { FindingList } from "../../_components/finding-card";
 import { UploadIcon } from "../../_components/icons";
 import { KeyFacts, ReportSections } from "../../_components/parsed-report";
 import { VerdictBanner } from "../../_components/verdict-banner";
-import { diagnoseAction, type DiagnoseInput, type DiagnoseResult } from "./actions";
+import { DirectoryStateBadge } from "../devices/directory-state-badge";
+import { attachPastedReportAction, diagnoseAction, type AttachResult, type DiagnoseInput, type DiagnoseResult } from "./actions";
 
 function toBase64(buffer: ArrayBuffer): string {
   const bytes = new Uint8Array(buffer);
@@ -18,6 +20,8 @@ export function DiagnoseForm({ tenantLabel }: { tenantLabel: string | null }) {
   const [text, setText] = useState("");
   const [capturedAt, setCapturedAt] = useState("");
   const [result, setResult] = useState<DiagnoseResult | null>(null);
+  /** What the result was diagnosed from: "Attach" stores exactly that. */
+  const [diagnosed, setDiagnosed] = useState<DiagnoseInput | null>(null);
   const [dragging, setDragging] = useState(false);
   const [pending, startTransition] = useTransition();
   const fileInput = useRef<HTMLInputElement>(null);
@@ -27,6 +31,7 @@ export function DiagnoseForm({ tenantLabel }: { tenantLabel: string | null }) {
     startTransition(async () => {
       const next = await diagnoseAction(input);
       setResult(next);
+      setDiagnosed(input);
       requestAnimationFrame(() => resultRef.current?.focus());
     });
   }
@@ -158,16 +163,23 @@ export function DiagnoseForm({ tenantLabel }: { tenantLabel: string | null }) {
             <p className="mt-0.5">{result.error}</p>
           </div>
         ) : null}
-        {result && result.ok ? <DiagnoseResultView result={result} /> : null}
+        {result && result.ok ? <DiagnoseResultView key={result.evaluatedAt} result={result} input={diagnosed} tenantLabel={tenantLabel} /> : null}
       </div>
     </div>
   );
 }
 
-function DiagnoseResultView({ result }: { result: Extract<DiagnoseResult, { ok: true }> }) {
+function DiagnoseResultView({ result, input, tenantLabel }: { result: Extract<DiagnoseResult, { ok: true }>; input: DiagnoseInput | null; tenantLabel: string | null }) {
   const subject = result.report.deviceName ?? result.report.deviceId ?? undefined;
   return (
     <div className="space-y-6">
+      {result.device ? (
+        <DirectoryMatch device={result.device} input={input} />
+      ) : tenantLabel && result.report.deviceId ? (
+        <p className="text-xs text-slate-500 dark:text-slate-400" data-testid="directory-no-match">
+          No directory object of {tenantLabel} has DeviceId {result.report.deviceId}: only the report&apos;s own rules ran.
+        </p>
+      ) : null}
       <VerdictBanner findings={result.findings} subject={subject} />
       {result.warnings.length > 0 ? (
         <ul className="space-y-1 rounded-md border border-slate-200 bg-white px-4 py-3 text-xs text-slate-600 dark:border-slate-800 dark:bg-slate-900 dark:text-slate-400">
@@ -181,7 +193,7 @@ function DiagnoseResultView({ result }: { result: Extract<DiagnoseResult, { ok: 
           <h2 id="findings-heading" className="mb-3 text-sm font-semibold">
             Findings <span className="font-normal text-slate-500 dark:text-slate-400">({result.findings.length})</span>
           </h2>
-          <FindingList findings={result.findings} />
+          <FindingList findings={result.findings} primaryRule={result.primaryRule} />
         </section>
       ) : null}
       <KeyFacts report={result.report} />
@@ -201,4 +213,55 @@ function describeCaptureTime(result: Extract<DiagnoseResult, { ok: true }>): str
   return result.capturedAtSource === "report-clock"
     ? `PRT times are judged at the report's own Client Time, ${at}.`
     : `PRT times are judged at the capture time you entered, ${at}.`;
+}
+
+type MatchedDevice = NonNullable<Extract<DiagnoseResult, { ok: true }>["device"]>;
+
+/** Which synced device the report is, and the explicit "attach to its timeline" (stored as a report, audit-logged). */
+function DirectoryMatch({ device, input }: { device: MatchedDevice; input: DiagnoseInput | null }) {
+  const [attached, setAttached] = useState<AttachResult | null>(null);
+  const [pending, startTransition] = useTransition();
+  return (
+    <section aria-label="Directory match" className="card flex flex-wrap items-center justify-between gap-4 px-5 py-4" data-testid="directory-match">
+      <div className="min-w-0">
+        <p className="font-semibold">
+          This report is{" "}
+          <Link href={device.href} className="link">
+            {device.name}
+          </Link>{" "}
+          in {device.tenantName} <DirectoryStateBadge state={device.state} />
+        </p>
+        <p className="mt-0.5 text-xs text-slate-600 dark:text-slate-400">
+          Its DeviceId is the directory object {device.objectId}&apos;s: the findings below include the directory&apos;s, judged as the fleet path judges an upload. Nothing is stored unless you attach it.
+        </p>
+        {attached?.ok ? (
+          <p className="mt-2 text-[13px] font-medium text-emerald-800 dark:text-emerald-300" role="status" data-testid="attach-done">
+            {attached.duplicate ? "This report was already stored for the device." : "Attached as a report of the device."}{" "}
+            <Link href={attached.href} className="link">
+              Open {device.name}&apos;s timeline
+            </Link>
+          </p>
+        ) : attached && !attached.ok ? (
+          <p className="mt-2 text-[13px] font-medium text-red-800 dark:text-red-300" role="alert">
+            {attached.error}
+          </p>
+        ) : null}
+      </div>
+      {attached?.ok ? null : (
+        <button
+          type="button"
+          className="btn-secondary"
+          disabled={pending || !input}
+          onClick={() =>
+            input &&
+            startTransition(async () => {
+              setAttached(await attachPastedReportAction({ ...input, deviceId: device.deviceId }));
+            })
+          }
+        >
+          {pending ? "Attaching…" : `Attach to ${device.name}'s timeline`}
+        </button>
+      )}
+    </section>
+  );
 }

@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import { db } from "@/lib/db/client";
 import { deviceHref } from "@/lib/queries/find-device-detail";
 import { findFindingCauses, type FindingCause } from "@/lib/queries/find-finding-causes";
+import { findingHref } from "@/lib/ui/finding-anchor";
 import { findFindings } from "@/lib/queries/find-findings";
 import {
   DEFAULT_FINDING_LIST_PARAMS,
@@ -158,7 +159,7 @@ export default async function FindingsPage({ searchParams }: { searchParams: Sea
                   </Td>
                   <Td className="whitespace-nowrap">
                     <Link
-                      href={deviceHref(f.subjectKey)}
+                      href={findingHref(f.subjectKey, f.rule)}
                       className="font-medium text-slate-900 after:absolute after:inset-0 after:content-[''] hover:text-blue-700 dark:text-slate-100 dark:hover:text-blue-300"
                     >
                       {f.hostname ?? f.deviceId ?? f.objectId ?? f.subjectKey}

@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { reportSubjectKey } from "@/lib/rules/subject-key";
+import { deviceHref } from "@/lib/queries/find-device-detail";
 import { db } from "@/lib/db/client";
 import { ensureDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";
 import { findDeviceReports } from "@/lib/queries/find-device-reports";
@@ -76,15 +78,16 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
                     </Link>
                   </Td>
                   <Td className="font-mono text-xs whitespace-nowrap text-slate-600 dark:text-slate-400">
-                    {r.deviceId ? (
-                      <span title={r.deviceId}>
-                        {r.deviceId.slice(0, 8)}
-                        <span aria-hidden="true">…</span>
-                        <span className="sr-only">{r.deviceId.slice(8)}</span>
-                      </span>
-                    ) : (
-                      "—"
-                    )}
+                    <Link href={deviceHref(reportSubjectKey(r.deviceId, r.hostname))} className="link relative z-10" aria-label={r.deviceId ? `Device ${r.deviceId}` : "Device page"} data-testid="report-device-link">
+                      {r.deviceId ? (
+                        <span title={r.deviceId}>
+                          {r.deviceId.slice(0, 8)}
+                          <span aria-hidden="true">…</span>
+                        </span>
+                      ) : (
+                        <span className="font-sans">Device</span>
+                      )}
+                    </Link>
                   </Td>
                   <Td className="whitespace-nowrap">{joinTypeShort(r.joinType)}</Td>
                   <Td>

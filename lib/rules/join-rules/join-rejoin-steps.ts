@@ -39,6 +39,12 @@ function reportFromObject(object: DirectoryObject | null): ParsedDsregcmd {
   };
 }
 
+const IF_DISABLED_PREFIX = "If the object is disabled or out of Entra Connect's sync scope";
+const DO_NOT_DELETE_PREFIX = "Do not delete the synced hybrid object";
+/** For a hybrid object that is already gone: the one not to delete is the Pending object Connect creates next. */
+const GONE_DO_NOT_DELETE =
+  "Do not delete the synced hybrid object Entra Connect creates next (it shows as Pending): the device completes its registration on it, and no cloud-side delete unregisters the client. Make changes to the computer object in Active Directory instead.";
+
 export interface JoinRejoinOptions {
   report: ParsedDsregcmd | null;
   object: DirectoryObject | null;
@@ -59,14 +65,23 @@ export function buildJoinRejoinSteps({ report, object, objectGone = false, softD
   // An Autopilot object ([ZTDID]) cannot be re-provisioned once deleted: never advise deleting it
   // (https://learn.microsoft.com/entra/identity/devices/manage-stale-devices).
   const autopilot = object !== null && isAutopilot(object);
+  // Advice never contradicts what JoinScope knows: an object that is already gone is neither disabled nor to be
+  // deleted, so those steps are left out or say what they mean for the object Entra Connect creates next.
   const steps = buildRejoinSteps(subject)
-    .filter((step) => !step.startsWith(GENERIC_BACKUP_PREFIX) && !(objectGone && /^Delete the (leftover|old)/.test(step)))
+    .filter(
+      (step) =>
+        !step.startsWith(GENERIC_BACKUP_PREFIX) &&
+        !(objectGone && /^Delete the (leftover|old)/.test(step)) &&
+        !(objectGone && step.startsWith(IF_DISABLED_PREFIX)),
+    )
     .map((step) =>
       autopilot && /^Delete the (leftover|old)/.test(step)
         ? "Do not delete the old device object: it is a Windows Autopilot registration ([ZTDID]), which cannot be re-provisioned once deleted. Leave it disabled if it is no longer used."
         : step === NEW_OBJECT_WARNING && object?.hasBitlockerKeys === false && object.hasLapsPassword === false
           ? NEW_OBJECT_WARNING_NO_KEYS
-          : step,
+          : objectGone && step.startsWith(DO_NOT_DELETE_PREFIX)
+            ? GONE_DO_NOT_DELETE
+            : step,
     );
   const keyStep = objectGone && !softDeleted ? buildLostKeysStep(object) : buildKeyBackupStep(object);
   return keyStep ? [keyStep, ...steps] : steps;

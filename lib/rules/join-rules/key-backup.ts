@@ -4,6 +4,12 @@ import { deviceLabel } from "@/lib/rules/join-rules/directory-evidence";
 const WHERE =
   "(Entra admin center › Devices › the device › BitLocker keys / Local administrator password recovery, or Graph `informationProtection/bitlocker/recoveryKeys` and `directory/deviceLocalCredentials`)";
 
+/** Where the keys are, with the commands that read them for this device when its deviceId is known (Graph and Windows LAPS PowerShell). */
+function whereFor(deviceId: string | null | undefined): string {
+  if (!deviceId) return WHERE;
+  return `(Entra admin center › Devices › the device › BitLocker keys / Local administrator password recovery, or \`Get-MgInformationProtectionBitlockerRecoveryKey -Filter "deviceId eq '${deviceId}'"\` and \`Get-LapsAADPassword -DeviceIds ${deviceId} -IncludePasswords\`)`;
+}
+
 /**
  * The key-backup step before anything that deletes the object (docs/domain.md, "Re-joining safely"): BitLocker recovery keys and
  * the Windows LAPS password are stored with the device object, and a hard delete destroys them. Says
@@ -30,7 +36,7 @@ export function buildKeyBackupStep(object: DirectoryObject | null): string | nul
       ? `${held ? "Also check" : "Check"} whether Microsoft Entra ID holds ${unknown.join(" or ")} for ${label} (JoinScope could not tell) and back ${plural ? "them" : "it"} up first — deleting the object deletes ${plural ? "them" : "it"}`
       : null;
   if (!held && !check) return null;
-  return `${[held, check].filter((part) => part !== null).join(". ")} ${WHERE}.`;
+  return `${[held, check].filter((part) => part !== null).join(". ")} ${whereFor(object?.deviceId)}.`;
 }
 
 /**

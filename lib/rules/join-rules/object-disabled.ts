@@ -31,9 +31,12 @@ export const objectDisabledRule: JoinRule = {
         : []),
     ];
     const since = disabledAt ? ` since ${formatIso(disabledAt) ?? disabledAt}` : "";
+    // Complete commands, the device's own names and ids filled in: the AD module's Enable-ADAccount takes the computer
+    // (its sAMAccountName is the short name with "$"), Graph PowerShell's Update-MgDevice the objectId.
+    const computer = (subject.report?.hostname ?? object.displayName ?? "").split(".")[0]?.trim();
     const enable = isSynced(object)
-      ? "Enable the computer account in Active Directory (Entra Connect syncs accountEnabled from it; a cloud-side change is overwritten), then run `Start-ADSyncSyncCycle -PolicyType Delta`."
-      : `Enable the device in the Entra admin center (Devices › ${object.displayName ?? object.deviceId ?? object.objectId} › Enable), or PATCH \`/devices/${object.objectId}\` with \`{"accountEnabled": true}\`.`;
+      ? `Enable the computer account in Active Directory (Entra Connect syncs accountEnabled from it; a cloud-side change is overwritten)${computer ? `: \`Enable-ADAccount -Identity (Get-ADComputer -Identity '${computer}')\`` : ""}, then on the Entra Connect server run \`Start-ADSyncSyncCycle -PolicyType Delta\`.`
+      : `Enable the device in the Entra admin center (Devices › ${object.displayName ?? object.deviceId ?? object.objectId} › Enable), or with Microsoft Graph PowerShell: \`Update-MgDevice -DeviceId ${object.objectId} -AccountEnabled:$true\` (Update-MgDevice takes the objectId).`;
     const remediation = [
       "Find out who disabled it and why (Microsoft Entra audit log, activity \"Disable device\"; Intune or a stale-device clean-up script): if the device was retired on purpose, leave it disabled.",
       enable,

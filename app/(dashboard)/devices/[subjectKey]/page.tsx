@@ -5,15 +5,19 @@ import type { ReactNode } from "react";
 import { db } from "@/lib/db/client";
 import { getDeviceTimeline } from "@/lib/queries/get-device-timeline";
 import { findDeviceDetail, type DeviceDetail, type DirectoryObjectSummary, type StoredFinding } from "@/lib/queries/find-device-detail";
+import { describeConditionalAccessOutlook } from "@/lib/ui/conditional-access-outlook";
+import { findingAnchor } from "@/lib/ui/finding-anchor";
 import { formatAbsoluteTime } from "@/lib/ui/format-time";
+import { groupDeviceFindings } from "@/lib/ui/sort-device-findings";
 import { joinTypeShort } from "@/lib/ui/join-type";
 import { FindingCard } from "../../../_components/finding-card";
+import { OpenFragment } from "../../../_components/open-fragment";
 import { RelativeTime } from "../../../_components/relative-time";
-import { VerdictBanner } from "../../../_components/verdict-banner";
 import { getDashboardContext } from "../../_lib/dashboard-context";
-import { FindingStatusBadge } from "../../findings/finding-status-badge";
+import { FindingStatusBadge, PrimaryCauseMark } from "../../findings/finding-status-badge";
 import { DirectoryStateBadge, trustTypeLabel } from "../directory-state-badge";
 import { AcknowledgeForm } from "./acknowledge-form";
+import { OutlookBanner } from "./outlook-banner";
 import { DeviceTimeline } from "./device-timeline";
 
 type Params = Promise<{ subjectKey: string }>;
@@ -45,6 +49,7 @@ export default async function DevicePage({ params }: { params: Params }) {
   const reportTp = device.latestReport?.thumbprint ?? null;
   const directoryTp = live?.thumbprint ?? null;
   const tpMismatch = !!reportTp && !!directoryTp && reportTp.toUpperCase() !== directoryTp.toUpperCase();
+  const grouped = groupDeviceFindings(device.open);
 
   return (
     <div className="space-y-6">
@@ -117,21 +122,57 @@ export default async function DevicePage({ params }: { params: Params }) {
         ) : null}
       </section>
 
-      <VerdictBanner findings={device.open} subject={device.name} />
+      <OpenFragment />
+      <OutlookBanner outlook={describeConditionalAccessOutlook(device.open, !!live && stateOf(live) === "live")} name={device.name} />
+
+      {grouped.primary ? (
+        <section aria-labelledby="cause-heading" data-testid="primary-cause-section">
+          <h2 id="cause-heading" className="mb-3 text-sm font-semibold">
+            Primary cause <span className="font-normal text-slate-500 dark:text-slate-400">· fix this first</span>
+          </h2>
+          <OpenFinding finding={grouped.primary} subjectKey={device.subject.key} now={now} mark={<PrimaryCauseMark primary explainedBy={null} />} />
+          {grouped.explained.length > 0 ? (
+            <details className="card group mt-3 overflow-hidden" data-testid="explained-findings">
+              <summary className="cursor-pointer list-none px-5 py-3 text-[13px] select-none hover:bg-slate-50 dark:hover:bg-slate-800/40">
+                <span className="mr-2 inline-block transition-transform group-open:rotate-90" aria-hidden="true">
+                  ›
+                </span>
+                <span className="font-semibold">
+                  {grouped.explained.length} symptom{grouped.explained.length === 1 ? "" : "s"} explained by {ruleInWords(grouped.primary.rule)}
+                </span>
+                <span className="text-slate-500 dark:text-slate-400"> · {grouped.explained.map((f) => f.rule).join(", ")} · nothing to fix on their own</span>
+              </summary>
+              <div className="space-y-4 border-t border-slate-200 bg-slate-50/60 p-4 dark:border-slate-800 dark:bg-slate-950/30">
+                {grouped.explained.map((f) => (
+                  <OpenFinding
+                    key={f.id}
+                    finding={f}
+                    subjectKey={device.subject.key}
+                    now={now}
+                    mark={
+                      <span className="text-xs text-slate-600 dark:text-slate-400" data-testid="explained-by">
+                        explained by: {ruleInWords(f.explainedBy ?? grouped.primary!.rule)}
+                      </span>
+                    }
+                  />
+                ))}
+              </div>
+            </details>
+          ) : null}
+        </section>
+      ) : null}
 
       <section aria-labelledby="open-heading">
         <h2 id="open-heading" className="mb-3 text-sm font-semibold">
-          Open findings <span className="font-normal text-slate-500 dark:text-slate-400">({device.open.length})</span>
+          {grouped.primary ? "Other open findings" : "Open findings"}{" "}
+          <span className="font-normal text-slate-500 dark:text-slate-400">({grouped.others.length})</span>
         </h2>
-        {device.open.length === 0 ? (
-          <p className="card px-5 py-4 text-slate-500 dark:text-slate-400">No open findings.</p>
+        {grouped.others.length === 0 ? (
+          <p className="card px-5 py-4 text-slate-500 dark:text-slate-400">{grouped.primary ? "None: everything open follows from the primary cause." : "No open findings."}</p>
         ) : (
           <div className="space-y-4">
-            {device.open.map((f) => (
-              <div key={f.id} data-testid="open-finding" data-rule={f.rule}>
-                <FindingCard finding={f} />
-                <FindingFooter finding={f} subjectKey={device.subject.key} now={now} />
-              </div>
+            {grouped.others.map((f) => (
+              <OpenFinding key={f.id} finding={f} subjectKey={device.subject.key} now={now} />
             ))}
           </div>
         )}
@@ -147,7 +188,7 @@ export default async function DevicePage({ params }: { params: Params }) {
           </summary>
           <ul className="divide-y divide-slate-100 border-t border-slate-200 dark:divide-slate-800 dark:border-slate-800">
             {device.resolved.map((f) => (
-              <li key={f.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 px-5 py-2.5 text-[13px]">
+              <li key={f.id} id={findingAnchor(f.rule)} className="flex flex-wrap items-center gap-x-3 gap-y-1 px-5 py-2.5 text-[13px]">
                 <FindingStatusBadge status="resolved" acknowledged={false} />
                 <code className="text-xs text-slate-500 dark:text-slate-400">{f.rule}</code>
                 <span className="min-w-0 flex-1">{f.title}</span>
@@ -169,6 +210,20 @@ export default async function DevicePage({ params }: { params: Params }) {
       </section>
     </div>
   );
+}
+
+function OpenFinding({ finding, subjectKey, now, mark }: { finding: StoredFinding; subjectKey: string; now: string; mark?: ReactNode }) {
+  return (
+    <div data-testid="open-finding" data-rule={finding.rule} data-primary={finding.primary ? "true" : "false"}>
+      <FindingCard finding={finding} id={findingAnchor(finding.rule)} mark={mark} />
+      <FindingFooter finding={finding} subjectKey={subjectKey} now={now} />
+    </div>
+  );
+}
+
+/** "object-disabled" → "object disabled": how the fold names the cause. */
+function ruleInWords(rule: string): string {
+  return rule.replaceAll("-", " ");
 }
 
 function FindingFooter({ finding, subjectKey, now }: { finding: StoredFinding; subjectKey: string; now: string }) {

@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { reportSubjectKey } from "@/lib/rules/subject-key";
+import { deviceHref } from "@/lib/queries/find-device-detail";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { db } from "@/lib/db/client";
@@ -43,6 +45,11 @@ export default async function ReportPage({ params }: { params: Params }) {
         </nav>
         <h1 className="text-xl font-semibold tracking-tight">{report.hostname}</h1>
         <dl className="mt-3 flex flex-wrap gap-x-8 gap-y-2 text-[13px]">
+          <Meta label="Device">
+            <Link href={deviceHref(reportSubjectKey(report.deviceId, report.hostname))} className="link" data-testid="report-device-link">
+              {report.hostname}: findings, timeline and fix
+            </Link>
+          </Meta>
           <Meta label="Captured">
             <RelativeTime iso={report.capturedAt} now={now} /> <span className="text-slate-500 dark:text-slate-400">({formatAbsoluteTime(report.capturedAt)})</span>
           </Meta>
@@ -52,8 +59,8 @@ export default async function ReportPage({ params }: { params: Params }) {
           <Meta label="Join type">{joinTypeShort(report.joinType)}</Meta>
           <Meta label="Tenant">{report.tenantName}</Meta>
           <Meta label="Agent">
-            {report.agentTokenName ? `${report.agentTokenName} (${report.agentTokenPrefix}…)` : report.source}
-            {report.agentVersion ? <span className="text-slate-500 dark:text-slate-400"> · v{report.agentVersion}</span> : null}
+            {report.agentTokenName ? `${report.agentTokenName} (${report.agentTokenPrefix}…)` : report.source === "paste" ? "Pasted on the Diagnose page" : report.source}
+            {report.agentVersion && report.source !== "paste" ? <span className="text-slate-500 dark:text-slate-400"> · v{report.agentVersion}</span> : null}
           </Meta>
           {report.osBuild ? <Meta label="OS build">{report.osBuild}</Meta> : null}
         </dl>
