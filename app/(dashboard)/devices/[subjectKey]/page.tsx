@@ -14,6 +14,7 @@ import { getDashboardContext } from "../../_lib/dashboard-context";
 import { FindingStatusBadge } from "../../findings/finding-status-badge";
 import { DirectoryStateBadge, trustTypeLabel } from "../directory-state-badge";
 import { AcknowledgeForm } from "./acknowledge-form";
+import { DeviceSignIns } from "./device-sign-ins";
 import { DeviceTimeline } from "./device-timeline";
 
 type Params = Promise<{ subjectKey: string }>;
@@ -159,6 +160,8 @@ export default async function DevicePage({ params }: { params: Params }) {
           </ul>
         </details>
       ) : null}
+
+      <DeviceSignIns tenantRef={tenant.id} deviceId={device.deviceId} now={now} />
 
       <section aria-labelledby="timeline-heading">
         <h2 id="timeline-heading" className="mb-1 text-sm font-semibold">
