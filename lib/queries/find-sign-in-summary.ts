@@ -91,7 +91,7 @@ async function fromRollups(direct: DirectDb, tenantRef: string, params: SignInLi
 async function fromRows(direct: DirectDb, tenantRef: string, params: SignInListParams, since: Date): Promise<Counts> {
   const filter = signInRowFilter(tenantRef, params, since);
   const rows = await direct.query<{ createdDateTime: unknown; cause: string; causeLabel: string; userPrincipalName: string | null; machineDeviceId: string | null; deviceId: string | null }>(
-    `SELECT "createdDateTime", "cause", "causeLabel", "userPrincipalName", "machineDeviceId", "deviceId" FROM "SignInEvent" WHERE ${filter.sql} LIMIT ${ROW_LIMIT + 1}`,
+    `SELECT "createdDateTime", "cause", "causeLabel", "userPrincipalName", "machineDeviceId", "deviceId" FROM "SignInEvent"${signInIndexedBy(direct.dialect, params)} WHERE ${filter.sql} LIMIT ${ROW_LIMIT + 1}`,
     filter.params,
   );
   const truncated = rows.length > ROW_LIMIT;
@@ -114,16 +114,41 @@ async function fromRows(direct: DirectDb, tenantRef: string, params: SignInListP
 
 /**
  * The WHERE clause of a SignInEvent read with the view's filters from `since` on. A device matches the sign-ins tied
- * to its machine and those that presented it (two indexes, read as one OR).
+ * to its machine and those that presented it (two indexes, their rows' ids united).
  */
 export function signInRowFilter(tenantRef: string, params: SignInListParams, since: Date): { sql: string; params: unknown[] } {
   const where = [`"tenantRef" = ?`, `"createdDateTime" >= ?`];
   const args: unknown[] = [tenantRef, since];
   if (params.user) (where.push(`"userPrincipalName" = ?`), args.push(params.user));
-  if (params.device) (where.push(`("machineDeviceId" = ? OR "deviceId" = ?)`), args.push(params.device, params.device));
+  if (params.device) {
+    // Each side through its own index: as one OR, SQLite walked the tenant's time index past every other device's rows.
+    where.push(
+      `"id" IN (SELECT "id" FROM "SignInEvent" WHERE "tenantRef" = ? AND "machineDeviceId" = ? AND "createdDateTime" >= ? UNION SELECT "id" FROM "SignInEvent" WHERE "tenantRef" = ? AND "deviceId" = ? AND "createdDateTime" >= ?)`,
+    );
+    args.push(tenantRef, params.device, since, tenantRef, params.device, since);
+  }
   if (params.cause) (where.push(`"cause" = ?`), args.push(params.cause));
   if (params.app) (where.push(`"appDisplayName" = ?`), args.push(params.app));
   return { sql: where.join(" AND "), params: args };
+}
+
+/**
+ * SQLite only: the index a filtered read goes through (its planner has no statistics to tell a user's handful of rows
+ * from a cause's hundred thousand, and it walked the tenant's time index for a device's two-index read). A device's rows
+ * are found by their ids (the UNION above); a user's, a cause's, an app's by their own index; else the tenant's.
+ */
+export function signInIndexedBy(dialect: DirectDb["dialect"], params: Pick<SignInListParams, "device" | "user" | "cause" | "app">): string {
+  if (dialect !== "sqlite") return "";
+  const index = params.device
+    ? "sqlite_autoindex_SignInEvent_1"
+    : params.user
+      ? "SignInEvent_tenantRef_userPrincipalName_createdDateTime_idx"
+      : params.cause
+        ? "SignInEvent_tenantRef_cause_createdDateTime_idx"
+        : params.app
+          ? "SignInEvent_tenantRef_appDisplayName_createdDateTime_idx"
+          : "SignInEvent_tenantRef_createdDateTime_idx";
+  return ` INDEXED BY "${index}"`;
 }
 
 function addDay(map: Map<string, SignInDayCount>, at: Date, cause: string, n: number): void {

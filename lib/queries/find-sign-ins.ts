@@ -4,7 +4,7 @@ import { queryIn, readDate, type DirectDb } from "@/lib/db/direct";
 import { subjectKeyFor } from "@/lib/findings/load-device-subjects";
 import type { Finding } from "@/lib/rules/types";
 import { parseSignInCursor, periodStart, SIGN_IN_PAGE_SIZE, signInCursor, type SignInListParams } from "@/lib/ui/sign-in-list-params";
-import { signInRowFilter } from "./find-sign-in-summary";
+import { signInIndexedBy, signInRowFilter } from "./find-sign-in-summary";
 
 export interface SignInListRow {
   id: string;
@@ -93,19 +93,8 @@ export function signInPageQuery(options: { tenantRef: string; params: SignInList
     sql += ` AND "createdDateTime" <= ? AND ("createdDateTime" < ? OR "id" < ?)`;
     args.push(cursor.at, cursor.at, cursor.id);
   }
-  // SQLite has no statistics to tell a user's handful of rows from a cause's hundred thousand: name the narrowest index.
-  const index =
-    options.dialect !== "sqlite" || params.device
-      ? null
-      : params.user
-        ? "SignInEvent_tenantRef_userPrincipalName_createdDateTime_idx"
-        : params.cause
-          ? "SignInEvent_tenantRef_cause_createdDateTime_idx"
-          : params.app
-            ? "SignInEvent_tenantRef_appDisplayName_createdDateTime_idx"
-            : "SignInEvent_tenantRef_createdDateTime_idx";
   const limit = (options.limit ?? SIGN_IN_PAGE_SIZE) + 1;
-  return { sql: `SELECT ${SIGN_IN_LIST_SELECT} FROM "SignInEvent"${index ? ` INDEXED BY "${index}"` : ""} WHERE ${sql} ORDER BY "createdDateTime" DESC, "id" DESC LIMIT ${limit}`, params: args };
+  return { sql: `SELECT ${SIGN_IN_LIST_SELECT} FROM "SignInEvent"${signInIndexedBy(options.dialect, params)} WHERE ${sql} ORDER BY "createdDateTime" DESC, "id" DESC LIMIT ${limit}`, params: args };
 }
 
 /** One page of the Sign-ins view's events, keyset-paged (`params.after`: the Next link's cursor). */
