@@ -50,7 +50,9 @@ test("the Sign-ins view groups blocked sign-ins by cause, filters by cause and b
   // Then by user (typed in capitals: matched case-insensitively), on top of the cause; the user's machines are listed.
   await page.getByRole("link", { name: "Reset" }).click();
   await expect(page).toHaveURL(/\/signins$/);
-  const user = (await page.getByTestId("sign-in-row").first().getAttribute("data-user"))!;
+  await expect(page.locator("#cause")).toHaveValue("");
+  // A user whose sign-in was joined with a machine known by its DeviceId.
+  const user = (await page.getByTestId("sign-in-row").filter({ has: page.locator('[data-testid="sign-in-device-link"][href^="/devices/d%3A"]') }).first().getAttribute("data-user"))!;
   await page.locator("#user").fill(user.toUpperCase());
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(page).toHaveURL(new RegExp(`[?&]user=${encodeURIComponent(user).replace(/\./g, "\\.")}`, "i"));

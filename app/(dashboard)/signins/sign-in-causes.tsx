@@ -7,12 +7,14 @@ import { causeStyle } from "./cause-style";
 const n = (v: number) => v.toLocaleString("en-US");
 const plural = (v: number, word: string) => `${n(v)} ${word}${v === 1 ? "" : "s"}`;
 
-/** "This week: 380 blocked sign-ins. 300 from 41 devices: Chrome without …; 80 from 12 devices: No PRT: …" */
+/** "This week: 380 blocked sign-ins. 300 (52 users, 41 identified devices): Chrome without …; 80 (12 users, 12 identified devices): No PRT: …" */
 export function headline(summary: SignInSummary, params: SignInListParams): string {
   const head = `${SIGN_IN_PERIOD_LABEL[params.period]}: ${plural(summary.total, "blocked sign-in")}${summary.truncated ? " or more" : ""}`;
   if (summary.causes.length === 0) return `${head}.`;
-  const parts = summary.causes.slice(0, 3).map((c) => `${n(c.signIns)} from ${c.devices === null ? "" : `${plural(c.devices, "device")}: `}${c.causeLabel}`);
-  return `${head}. ${parts.join("; ")}${summary.causes.length > 3 ? "; …" : ""}.`;
+  // Devices are those JoinScope identified (joined with a machine, or presented); users are every user blocked.
+  const who = (c: SignInSummary["causes"][number]) => (c.devices === null || c.users === null ? "" : ` (${plural(c.users, "user")}, ${plural(c.devices, "identified device")})`);
+  const parts = summary.causes.slice(0, 3).map((c) => `${n(c.signIns)}${who(c)}: ${c.causeLabel}`);
+  return `${head}. ${parts.join("; ")}${summary.causes.length > 3 ? "; and more" : ""}.`;
 }
 
 /** The period's blocked sign-ins grouped by cause, each with how many devices and users it hit and a link that filters by it. */
@@ -22,7 +24,7 @@ export function SignInCauses({ summary, params }: { summary: SignInSummary; para
       <THead>
         <Th>Cause</Th>
         <Th className="text-right">Sign-ins</Th>
-        <Th className="text-right">Devices</Th>
+        <Th className="text-right" title="Joined with a machine, or presented by the sign-in">Identified devices</Th>
         <Th className="text-right">Users</Th>
       </THead>
       <TBody>

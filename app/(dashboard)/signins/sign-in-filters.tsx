@@ -19,7 +19,8 @@ export function SignInFilters({ params, apps }: { params: SignInListParams; apps
           </Link>
         ))}
       </nav>
-      <form method="get" action="/signins" role="search" aria-label="Filter sign-ins" className="flex flex-wrap items-end gap-3">
+      {/* Keyed by the URL's filters: after a link (Reset, a cause) changes them, the fields show the new ones, not what was typed before. */}
+      <form key={signInListHref({ ...params, after: null })} method="get" action="/signins" role="search" aria-label="Filter sign-ins" className="flex flex-wrap items-end gap-3">
         {params.period !== "week" ? <input type="hidden" name="period" value={params.period} /> : null}
         <Select id="cause" label="Cause" value={params.cause ?? ""}>
           <option value="">All causes</option>

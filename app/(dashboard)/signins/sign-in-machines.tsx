@@ -27,7 +27,7 @@ export function SignInMachines({ user, machines, params, now }: { user: string; 
           </THead>
           <TBody>
             {machines.map((m) => {
-              const name = m.hostname ?? m.deviceId ?? "No device";
+              const name = m.hostname ?? m.deviceId ?? "No device presented, no machine found";
               return (
                 <tr key={`${m.deviceId}|${m.hostname}`} data-testid="sign-in-machine">
                   <Td>
