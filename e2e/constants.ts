@@ -13,10 +13,14 @@ export interface E2eSimulatorInfo {
   caPath: string;
   sync: { tenantId: string; clientId: string; clientSecret: string; devices: number };
   settings: { tenantId: string; clientId: string; clientSecret: string; devices: number };
+  /** The Sign-ins tests' tenant: the seed syncs it, uploads its machines' reports (regenerated from `seed` and `now`) and pulls its sign-in log. */
+  signins: { tenantId: string; clientId: string; clientSecret: string; devices: number; seed: number; now: string };
 }
 export const E2E_SIMULATOR_FILE = "data/e2e-simulator.json";
 /** Seeded with the simulator's app registration: the Sync tests sync it. */
 export const E2E_SYNC_TENANT_NAME = "Fabrikam (simulator)";
+/** Seeded synced, with its agents' reports and its blocked sign-ins pulled: the Sign-ins tests read it. */
+export const E2E_SIGNINS_TENANT_NAME = "Litware (simulator)";
 /** Seeded without an app registration: the Settings tests enter it through the form. */
 export const E2E_SETTINGS_TENANT_NAME = "Northwind (simulator)";
 /** Seeded with three directory objects, one named like a spreadsheet formula: the export tests download its Devices. */

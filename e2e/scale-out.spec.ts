@@ -101,7 +101,7 @@ function stop(child: ChildProcess | undefined): Promise<void> {
   });
 }
 
-/** The JSON log lines of an instance (lib/http/logger.ts writes one object per line). */
+/** The JSON log lines of an instance (lib/log/logger.ts writes one object per line). */
 function entries(instance: Instance): { level: string; message: string; [key: string]: unknown }[] {
   return instance.log.filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
 }

@@ -19,7 +19,10 @@ import { ingestReport } from "@/lib/ingest/ingest-report";
 import { writeDevicePage } from "@/lib/sync/write-device-page";
 import { createTenant } from "@/lib/tenants/create-tenant";
 import { setTenantApp } from "@/lib/tenants/set-tenant-app";
-import { E2E_ADMIN, E2E_EXPORT_TENANT, E2E_FORMULA_DEVICE_NAME, E2E_SETTINGS_TENANT_NAME, E2E_SYNC_TENANT_NAME, E2E_TENANT, type E2eSimulatorInfo } from "./constants";
+import { pullSignIns } from "@/lib/signins/pull-sign-ins";
+import { runSync } from "@/lib/sync/run-sync";
+import { createSimTenant } from "@/simulator/create-sim-tenant";
+import { E2E_ADMIN, E2E_EXPORT_TENANT, E2E_FORMULA_DEVICE_NAME, E2E_SETTINGS_TENANT_NAME, E2E_SIGNINS_TENANT_NAME, E2E_SYNC_TENANT_NAME, E2E_TENANT, type E2eSimulatorInfo } from "./constants";
 
 // Run from the repository root (scripts/e2e-server.mjs sets cwd).
 const FIXTURES = join(process.cwd(), "lib/reports/fixtures");
@@ -196,6 +199,42 @@ async function seedSimulatorTenants() {
   if (!app.ok) throw new Error(`seed sync tenant app: ${app.error.message}`);
   const settings = await createTenant(db, { tenantId: sim.settings.tenantId, name: E2E_SETTINGS_TENANT_NAME, actor: "e2e-seed" });
   if (!settings.ok) throw new Error(`seed settings tenant: ${settings.error.message}`);
+  await seedSignInsTenant(sim);
+}
+
+/**
+ * The Sign-ins tests' tenant as a synced one with agents has it: its directory synced from the simulator, one report
+ * per Windows machine (the simulator's generated tenant again, from its seed and time), its sign-in log pulled, joined
+ * and explained (lib/signins/pull-sign-ins.ts), as after a "Sync now".
+ */
+async function seedSignInsTenant(sim: E2eSimulatorInfo) {
+  const info = sim.signins;
+  const tenant = await createTenant(db, { tenantId: info.tenantId, name: E2E_SIGNINS_TENANT_NAME, actor: "e2e-seed" });
+  if (!tenant.ok) throw new Error(`seed sign-ins tenant: ${tenant.error.message}`);
+  const app = await setTenantApp(db, {
+    tenantRef: tenant.id,
+    cloud: "custom",
+    authorityHost: sim.authorityHost,
+    graphBaseUrl: sim.graphBaseUrl,
+    clientId: info.clientId,
+    credential: { kind: "secret", clientSecret: info.clientSecret },
+    actor: "e2e-seed",
+  });
+  if (!app.ok) throw new Error(`seed sign-ins tenant app: ${app.error.message}`);
+  const synced = await runSync(db, { tenantRef: tenant.id, mode: "full", trigger: "test", evaluateFindings: false, checkKeyPresence: false });
+  if (!synced.ok) throw new Error(`seed sign-ins sync: ${synced.error.message}`);
+  const token = await createAgentToken(db, { tenantRef: tenant.id, name: "Intune remediation (seed)", actor: E2E_ADMIN.email, allowsDirectUpload: true });
+  if (!token.ok) throw new Error(`seed sign-ins token: ${token.error.message}`);
+  const { generated } = createSimTenant({ seed: info.seed, deviceCount: info.devices, tenantName: "Litware", now: new Date(info.now), includeReports: true, signIns: false });
+  for (const r of generated!.reports) {
+    const body = { hostname: r.hostname, capturedAt: r.capturedAt, agentVersion: r.agentVersion, dsregcmd: r.dsregcmd, events: r.events, ...(r.computerDn ? { computerDn: r.computerDn } : {}) };
+    const result = await ingestReport(db, { agent: { tokenId: token.id, tenantRef: tenant.id, tenantId: info.tenantId }, body });
+    if (!result.ok) throw new Error(`seed sign-ins report ${r.hostname}: ${result.error.message}`);
+  }
+  await flushFindingsQueue();
+  await reevaluateAllFindings(db, tenant.id, new Date());
+  const pulled = await pullSignIns(db, { tenantRef: tenant.id });
+  if (pulled.status !== "ok") throw new Error(`seed sign-ins pull: ${pulled.status} ${pulled.message ?? ""}`);
 }
 
 main().catch((error: unknown) => {

@@ -1,7 +1,8 @@
 /**
  * The e2e stand-in for Entra ID and Microsoft Graph (simulator/), started by scripts/e2e-server.mjs as a
  * child process. Two tenants: "sync" is seeded with its app registration (Sync page tests); "settings" is
- * seeded without one, so the Settings tests enter its credentials through the form. Prints one JSON line
+ * seeded without one, so the Settings tests enter its credentials through the form; "signins" is synced and its
+ * sign-in log pulled by the seed, for the Sign-ins tests. Prints one JSON line
  * when ready (the same shape as E2eSimulatorInfo in e2e/constants.ts).
  */
 import { parseArgs } from "node:util";
@@ -13,7 +14,10 @@ const { values } = parseArgs({ options: { port: { type: "string", default: "3444
 const now = new Date();
 const sync = createSimTenant({ seed: 4101, deviceCount: 120, tenantName: "Fabrikam", now }).tenant;
 const settings = createSimTenant({ seed: 4102, deviceCount: 10, tenantName: "Northwind", now }).tenant;
-const sim = await startSimulator({ port: Number(values.port), tenants: [sync, settings] });
+// Its machines' reports are not served: e2e/seed.ts regenerates them from the same seed and time and uploads them.
+const SIGNINS_SEED = 4103;
+const signins = createSimTenant({ seed: SIGNINS_SEED, deviceCount: 80, tenantName: "Litware", now, includeReports: false }).tenant;
+const sim = await startSimulator({ port: Number(values.port), tenants: [sync, settings, signins] });
 
 const describe = (t: typeof sync) => ({ tenantId: t.tenantId, clientId: t.clientId, clientSecret: t.clientSecret ?? "", devices: t.devices.length });
 const info: E2eSimulatorInfo = {
@@ -22,6 +26,7 @@ const info: E2eSimulatorInfo = {
   caPath: sim.caPath,
   sync: describe(sync),
   settings: describe(settings),
+  signins: { ...describe(signins), seed: SIGNINS_SEED, now: now.toISOString() },
 };
 console.log(JSON.stringify({ ready: true, ...info }));
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void sim.close().then(() => process.exit(0)));

@@ -57,7 +57,8 @@ env.JOINSCOPE_ALLOWED_CLOUD_HOSTS = simInfo.authorityHost;
 
 for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(join(root, `data/e2e.db${suffix}`), { force: true });
 step("db:migrate", [join(root, "scripts/db-migrate.mjs")]);
-step("seed", [...tsx, join(root, "e2e/seed.ts")], { E2E_SIMULATOR: JSON.stringify(simInfo) });
+// The seed syncs one simulator tenant and pulls its sign-ins (e2e/signins.spec.ts), so it trusts the simulator's CA.
+step("seed", [...tsx, join(root, "e2e/seed.ts")], { E2E_SIMULATOR: JSON.stringify(simInfo), NODE_EXTRA_CA_CERTS: simInfo.caPath });
 if (!existsSync(join(root, ".next/BUILD_ID"))) step("next build", [next, "build"]);
 
 const server = spawn(process.execPath, [join(root, "scripts/serve.mjs"), "-p", port, "-H", "127.0.0.1"], {

@@ -35,6 +35,13 @@ export const AgentsIcon = (p: SVGProps<SVGSVGElement>) => (
     <path d="M10.2 10H17.5M15 10v2.8M17.5 10v2" />
   </Icon>
 );
+/** A key with a slash: a sign-in that was refused. */
+export const SignInsIcon = (p: SVGProps<SVGSVGElement>) => (
+  <Icon {...p}>
+    <circle cx="6.5" cy="10" r="3" />
+    <path d="M9.5 10H17M14.5 10v2.5M3 17 17 3" />
+  </Icon>
+);
 export const DevicesIcon = (p: SVGProps<SVGSVGElement>) => (
   <Icon {...p}>
     <rect x="2.5" y="4" width="11" height="8" rx="1.2" />

@@ -2,13 +2,14 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { AgentsIcon, DevicesIcon, DiagnoseIcon, FindingsIcon, OverviewIcon, ReportsIcon, SettingsIcon, SyncIcon } from "./icons";
+import { AgentsIcon, DevicesIcon, DiagnoseIcon, FindingsIcon, OverviewIcon, ReportsIcon, SettingsIcon, SignInsIcon, SyncIcon } from "./icons";
 
 const ITEMS = [
   { href: "/", label: "Overview", Icon: OverviewIcon },
   { href: "/diagnose", label: "Diagnose", Icon: DiagnoseIcon },
   { href: "/devices", label: "Devices", Icon: DevicesIcon },
   { href: "/findings", label: "Findings", Icon: FindingsIcon },
+  { href: "/signins", label: "Sign-ins", Icon: SignInsIcon },
   { href: "/reports", label: "Reports", Icon: ReportsIcon },
   { href: "/agents", label: "Agents", Icon: AgentsIcon },
   { href: "/sync", label: "Sync", Icon: SyncIcon },

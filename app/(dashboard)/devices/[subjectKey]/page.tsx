@@ -18,6 +18,7 @@ import { FindingStatusBadge, PrimaryCauseMark } from "../../findings/finding-sta
 import { DirectoryStateBadge, trustTypeLabel } from "../directory-state-badge";
 import { AcknowledgeForm } from "./acknowledge-form";
 import { OutlookBanner } from "./outlook-banner";
+import { DeviceSignIns } from "./device-sign-ins";
 import { DeviceTimeline } from "./device-timeline";
 
 type Params = Promise<{ subjectKey: string }>;
@@ -200,6 +201,8 @@ export default async function DevicePage({ params }: { params: Params }) {
           </ul>
         </details>
       ) : null}
+
+      <DeviceSignIns tenantRef={tenant.id} deviceId={device.deviceId} now={now} />
 
       <section aria-labelledby="timeline-heading">
         <h2 id="timeline-heading" className="mb-1 text-sm font-semibold">

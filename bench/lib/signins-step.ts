@@ -1,0 +1,139 @@
+/**
+ * bench:signins's steps that need the app's modules bound to one database (lib/config reads DATABASE_URL at import),
+ * each in a process of its own, started with the simulator's CA. argv: load | pull | sample | login. Prints one JSON
+ * line. BENCH_SIMULATOR holds the simulator's ready line; BENCH_NOW, BENCH_SEED and BENCH_DEVICES the tenant's.
+ *
+ * - load: the tenant as a synced one has it: a full directory sync from the simulator (no key presence, no findings
+ *   pass: bench:sync and bench:rules measure those) and one agent report per Windows machine (the same generated
+ *   tenant, uploaded through ingestReport as agents upload them), so sign-ins that present no device join by user and
+ *   time; then an admin account.
+ * - pull: the bare fetch floor (the pull's own queries and pages, fetched and validated with the same client and
+ *   schema, one after the other as the pull reads them, nothing stored), the pull (join, rules, rows, rollups), and
+ *   the floor again: the pull is judged against the mean of the two floors.
+ * - sample: what the view's timed requests filter by: the cause with most sign-ins and a user with many.
+ * - login: signs the bench admin in (the login form's own function) and prints the session token.
+ */
+import { createAgentToken } from "@/lib/agent-tokens/create-agent-token";
+import { createAdminUser, loginAdmin } from "@/lib/auth/admin-sessions";
+import { createDb } from "@/lib/db/client";
+import { createDirectDb } from "@/lib/db/direct";
+import type { z } from "zod";
+import { createGraphClient, type GraphResult } from "@/lib/graph/graph-client";
+import { ingestReport } from "@/lib/ingest/ingest-report";
+import { SignInPageSchema } from "@/lib/signins/graph-sign-in-schema";
+import { pullSignIns } from "@/lib/signins/pull-sign-ins";
+import { SIGN_IN_QUERIES, signInsRequest } from "@/lib/signins/sign-in-requests";
+import { runSync } from "@/lib/sync/run-sync";
+import { createTenant } from "@/lib/tenants/create-tenant";
+import { setTenantApp } from "@/lib/tenants/set-tenant-app";
+import { createSimTenant } from "@/simulator/create-sim-tenant";
+import { peakRssMb } from "./server";
+
+export const BENCH_ADMIN = { email: "bench@joinscope.test", name: "Bench", password: "bench-signins-password-1" };
+/** The bench's request budget: none to speak of (Graph's own is five requests per 10 s; the simulator's is off). */
+const UNTHROTTLED = { requestWindow: { requests: 100_000, seconds: 1 } };
+const RETENTION_DAYS = 30;
+
+const mode = process.argv[2] as "load" | "pull" | "sample" | "login";
+const url = process.env.DATABASE_URL!;
+const sim = JSON.parse(process.env.BENCH_SIMULATOR ?? "{}");
+const db = createDb(url);
+const direct = createDirectDb(url);
+
+async function load() {
+  const started = performance.now();
+  const t = await createTenant(db, { tenantId: sim.tenantId, name: "Contoso", actor: "bench" });
+  if (!t.ok) throw new Error(t.error.message);
+  const tenantRef = t.id;
+  await setTenantApp(db, { tenantRef, cloud: "custom", authorityHost: sim.authorityHost, graphBaseUrl: sim.graphBaseUrl, clientId: sim.clientId, credential: { kind: "secret", clientSecret: sim.clientSecret }, actor: "bench" });
+  const sync = await runSync(db, { tenantRef, mode: "full", trigger: "cli", evaluateFindings: false, checkKeyPresence: false });
+  if (!sync.ok) throw new Error(sync.error.message);
+  const syncSeconds = (performance.now() - started) / 1000;
+  const reportsStarted = performance.now();
+  const { generated } = createSimTenant({ seed: Number(process.env.BENCH_SEED), deviceCount: Number(process.env.BENCH_DEVICES), includeReports: true, signIns: false, now: new Date(process.env.BENCH_NOW!) });
+  const token = await createAgentToken(db, { tenantRef, name: "bench agents", actor: "bench", allowsDirectUpload: true });
+  if (!token.ok) throw new Error("agent token");
+  const agent = { tokenId: token.id, tenantRef, tenantId: sim.tenantId };
+  let reports = 0;
+  for (const r of generated!.reports) {
+    const body = { hostname: r.hostname, capturedAt: r.capturedAt, agentVersion: r.agentVersion, dsregcmd: r.dsregcmd, events: r.events, ...(r.computerDn ? { computerDn: r.computerDn } : {}) };
+    const res = await ingestReport(db, { agent, body });
+    if (!res.ok) throw new Error(`${r.hostname}: ${res.error.message}`);
+    reports++;
+  }
+  const admin = await createAdminUser(db, BENCH_ADMIN, "bench");
+  if (!admin.ok) throw new Error(admin.error.message);
+  if (direct.dialect === "postgresql") await direct.query(`ANALYZE`);
+  return { tenantRef, devices: sync.run.devicesSeen, reports, syncSeconds, reportSeconds: (performance.now() - reportsStarted) / 1000 };
+}
+
+async function floor(now: Date) {
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  const graph = createGraphClient(
+    { tenantId: sim.tenantId, clientId: sim.clientId, credential: { kind: "secret", clientSecret: sim.clientSecret }, cloud: { authorityHost: sim.authorityHost, graphBaseUrl: sim.graphBaseUrl } },
+    UNTHROTTLED,
+  );
+  const from = new Date(now.getTime() - RETENTION_DAYS * 86_400_000);
+  let pages = 0;
+  let events = 0;
+  for (const query of SIGN_IN_QUERIES) {
+    let link: string | null = signInsRequest(query, from, now);
+    while (link) {
+      const page: GraphResult<z.infer<typeof SignInPageSchema>> = await graph.get(link, SignInPageSchema);
+      if (!page.ok) throw new Error(page.error.message);
+      pages++;
+      events += page.data.value.length;
+      link = page.data["@odata.nextLink"] ?? null;
+    }
+  }
+  const used = process.cpuUsage(cpu);
+  return { seconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6, pages, events };
+}
+
+async function pull() {
+  const tenant = await db.tenant.findFirstOrThrow({ where: { tenantId: sim.tenantId }, select: { id: true } });
+  const before = await floor(new Date());
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  const r = await pullSignIns(db, { tenantRef: tenant.id, resilience: UNTHROTTLED, retentionDays: RETENTION_DAYS });
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  if (r.status !== "ok") throw new Error(`pull: ${r.status} ${r.message}`);
+  const after = await floor(new Date());
+  const [joined] = await direct.query<{ n: unknown; linked: unknown; unexplained: unknown }>(
+    `SELECT COUNT(*) AS "n", SUM(CASE WHEN "linkedBy" <> 'none' THEN 1 ELSE 0 END) AS "linked", SUM(CASE WHEN "cause" = 'unexplained' THEN 1 ELSE 0 END) AS "unexplained" FROM "SignInEvent" WHERE "tenantRef" = ?`,
+    [tenant.id],
+  );
+  if (direct.dialect === "postgresql") await direct.query(`ANALYZE`);
+  return {
+    floorBefore: before,
+    floorAfter: after,
+    pull: { seconds, cpuSeconds: (used.user + used.system) / 1e6, pages: r.pages, seen: r.seen, stored: r.stored },
+    rows: Number(joined!.n),
+    joined: Number(joined!.linked),
+    unexplained: Number(joined!.unexplained),
+    peakRssMb: peakRssMb(),
+  };
+}
+
+async function sample() {
+  const tenant = await db.tenant.findFirstOrThrow({ where: { tenantId: sim.tenantId }, select: { id: true } });
+  const [cause] = await direct.query<{ cause: string }>(`SELECT "cause", SUM("signIns") AS "n" FROM "SignInDaily" WHERE "tenantRef" = ? GROUP BY "cause" ORDER BY 2 DESC LIMIT 1`, [tenant.id]);
+  // A user with many blocked sign-ins (from the per-user rollup: the one whose latest is newest among a cause's).
+  const [user] = await direct.query<{ userPrincipalName: string }>(`SELECT "userPrincipalName" FROM "SignInCauseUser" WHERE "tenantRef" = ? ORDER BY "lastAt" DESC LIMIT 1`, [tenant.id]);
+  const [device] = await direct.query<{ machineDeviceId: string }>(`SELECT "machineDeviceId" FROM "SignInEvent" WHERE "tenantRef" = ? AND "machineDeviceId" IS NOT NULL LIMIT 1`, [tenant.id]);
+  return { tenantRef: tenant.id, cause: cause!.cause, user: user!.userPrincipalName, device: device?.machineDeviceId ?? null };
+}
+
+async function login() {
+  const r = await loginAdmin(db, { email: BENCH_ADMIN.email, password: BENCH_ADMIN.password, clientAddress: "bench-signins" });
+  if (!r.ok) throw new Error(r.error.message);
+  return { token: r.sessionToken };
+}
+
+const out = mode === "load" ? await load() : mode === "pull" ? await pull() : mode === "sample" ? await sample() : await login();
+console.log(JSON.stringify(out));
+await db.$disconnect();
+await direct.close();
+process.exit(0);
