@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: everything, in order: typecheck, unit + integration on SQLite, the integration suite again
+// `npm test`: everything, in order: typecheck, lint and format, unit + integration on SQLite, the integration suite again
 // on PostgreSQL (skipped with a visible message when no server is reachable, except in CI), then a
 // production build and the Playwright suite in Debian's Chromium. Ends with one summary line.
 import { spawnSync } from "node:child_process";
@@ -57,6 +57,11 @@ function reachable(url) {
 const vitest = join(root, "node_modules/vitest/vitest.mjs");
 
 if (want("typecheck")) run("typecheck (tsc --noEmit)", process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "--noEmit"]);
+
+if (want("lint")) {
+  run("lint (ESLint)", process.execPath, [join(root, "node_modules/eslint/bin/eslint.js"), ".", "--max-warnings", "0"]);
+  run("format (Prettier --check)", process.execPath, [join(root, "node_modules/prettier/bin/prettier.cjs"), "--check", ".", "--log-level", "warn"]);
+}
 
 if (want("unit")) {
   const file = join(out, "vitest-sqlite.json");

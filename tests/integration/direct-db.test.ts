@@ -67,7 +67,6 @@ describe("direct SQL path", () => {
 
   it("upserts on a unique key and rolls the whole batch back when one statement fails", async () => {
     const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
-    const direct = directDb();
     const now = new Date();
     const row = (objectId: string, displayName: string) => ({ id: randomUUID(), tenantRef, objectId, displayName, accountEnabled: true, isPending: false, otherProperties: {}, firstSeenAt: now, lastSeenAt: now, updatedAt: now });
     const upsert = { target: ["tenantRef", "objectId"], update: ["displayName", "updatedAt"] } as const;
@@ -118,7 +117,6 @@ describe("direct SQL path", () => {
   // The sync's page writer (SQLite only: PostgreSQL's pages go through the pool one at a time).
   it.skipIf(testDatabaseKind() !== "sqlite")("a group-commit writer runs the batches that wait as one transaction, each with its own counts", async () => {
     const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
-    const direct = directDb();
     const now = new Date();
     const row = (objectId: string) => ({ id: randomUUID(), tenantRef, objectId, accountEnabled: true, isPending: false, otherProperties: {}, firstSeenAt: now, lastSeenAt: now, updatedAt: now });
     const insert = (...ids: string[]) => insertStatements("sqlite", "DirectoryDevice", DEVICE_COLUMNS, ids.map(row));
