@@ -67,6 +67,7 @@ describe("direct SQL path", () => {
 
   it("upserts on a unique key and rolls the whole batch back when one statement fails", async () => {
     const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
+    const direct = directDb();
     const now = new Date();
     const row = (objectId: string, displayName: string) => ({ id: randomUUID(), tenantRef, objectId, displayName, accountEnabled: true, isPending: false, otherProperties: {}, firstSeenAt: now, lastSeenAt: now, updatedAt: now });
     const upsert = { target: ["tenantRef", "objectId"], update: ["displayName", "updatedAt"] } as const;
