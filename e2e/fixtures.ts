@@ -31,7 +31,6 @@ const POLICY_VIOLATION = /Content Security Policy|Content-Security-Policy|Permis
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   sessionToken: [
-    // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
       const out = execFileSync(process.execPath, ["--conditions=react-server", "--import", "tsx", join(root, "e2e/create-session.ts")], {
         cwd: root,
@@ -58,7 +57,6 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     },
     { auto: true },
   ],
-  // eslint-disable-next-line no-empty-pattern
   snap: async ({}, use) => {
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
     await use(async (page, name) => {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: everything, in order: typecheck, the import graph, unit + integration on SQLite, the integration suite again
+// `npm test`: everything, in order: typecheck, the import graph, lint and format, unit + integration on SQLite, the
+// integration suite again
 // on PostgreSQL (skipped with a visible message when no server is reachable, except in CI), then a
 // production build and the Playwright suite in Debian's Chromium. Ends with one summary line.
 import { spawnSync } from "node:child_process";
@@ -60,6 +61,11 @@ if (want("typecheck")) run("typecheck (tsc --noEmit)", process.execPath, [join(r
 
 // No import loop, and lib/ imports neither app/ nor the simulator (scripts/check-imports.mjs, madge).
 if (want("imports")) run("imports (no loop; lib stands on neither app nor simulator)", process.execPath, [join(root, "scripts/check-imports.mjs")]);
+
+if (want("lint")) {
+  run("lint (ESLint)", process.execPath, [join(root, "node_modules/eslint/bin/eslint.js"), ".", "--max-warnings", "0"]);
+  run("format (Prettier --check)", process.execPath, [join(root, "node_modules/prettier/bin/prettier.cjs"), "--check", ".", "--log-level", "warn"]);
+}
 
 if (want("unit")) {
   const file = join(out, "vitest-sqlite.json");

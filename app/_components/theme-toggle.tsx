@@ -19,16 +19,7 @@ export function ThemeToggle({ initial }: { initial: Theme }) {
 
   function choose(next: Theme) {
     setTheme(next);
-    const root = document.documentElement;
-    root.classList.remove("light", "dark", "theme-system");
-    root.classList.add(themeClass(next));
-    root.dataset.theme = next;
-    document.cookie = `${THEME_COOKIE}=${next}; Path=/; Max-Age=${60 * 60 * 24 * 365}; SameSite=Lax`;
-    try {
-      localStorage.setItem(THEME_COOKIE, next);
-    } catch {
-      // Private mode or storage disabled: the cookie is enough.
-    }
+    applyTheme(next);
   }
 
   return (
@@ -52,4 +43,18 @@ export function ThemeToggle({ initial }: { initial: Theme }) {
       ))}
     </div>
   );
+}
+
+/** The page's class and data attribute, the cookie the server reads, and localStorage for scripts and other tabs. */
+function applyTheme(next: Theme) {
+  const root = document.documentElement;
+  root.classList.remove("light", "dark", "theme-system");
+  root.classList.add(themeClass(next));
+  root.dataset.theme = next;
+  document.cookie = `${THEME_COOKIE}=${next}; Path=/; Max-Age=${60 * 60 * 24 * 365}; SameSite=Lax`;
+  try {
+    localStorage.setItem(THEME_COOKIE, next);
+  } catch {
+    // Private mode or storage disabled: the cookie is enough.
+  }
 }

@@ -86,8 +86,14 @@ export async function storeKeyPresence(connection: SyncConnection, options: { te
   for (const g of groups.values()) {
     const sets: string[] = [];
     const values: unknown[] = [];
-    if (g.bitlocker !== null) sets.push(`"hasBitlockerKeys" = ?`), values.push(g.bitlocker);
-    if (g.laps !== null) sets.push(`"hasLapsPassword" = ?`), values.push(g.laps);
+    if (g.bitlocker !== null) {
+      sets.push(`"hasBitlockerKeys" = ?`);
+      values.push(g.bitlocker);
+    }
+    if (g.laps !== null) {
+      sets.push(`"hasLapsPassword" = ?`);
+      values.push(g.laps);
+    }
     for (const part of chunk(g.ids)) {
       statements.push({ sql: `UPDATE "DirectoryDevice" SET ${sets.join(", ")}, "updatedAt" = ? WHERE ${inList("id", part.length)}`, params: [...values, options.now, ...part] });
     }

@@ -95,8 +95,8 @@ class Scope {
   constructor(readonly parent: Scope | null) {}
   lookup(name: string): { found: boolean; value: unknown } {
     const key = name.toLowerCase();
-    for (let s: Scope | null = this; s; s = s.parent) if (s.vars.has(key)) return { found: true, value: s.vars.get(key) };
-    return { found: false, value: null };
+    if (this.vars.has(key)) return { found: true, value: this.vars.get(key) };
+    return this.parent ? this.parent.lookup(name) : { found: false, value: null };
   }
   set(name: string, value: unknown): void {
     this.vars.set(name.toLowerCase(), value);

@@ -118,7 +118,6 @@ describe("direct SQL path", () => {
   // The sync's page writer (SQLite only: PostgreSQL's pages go through the pool one at a time).
   it.skipIf(testDatabaseKind() !== "sqlite")("a group-commit writer runs the batches that wait as one transaction, each with its own counts", async () => {
     const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
-    const direct = directDb();
     const now = new Date();
     const row = (objectId: string) => ({ id: randomUUID(), tenantRef, objectId, accountEnabled: true, isPending: false, otherProperties: {}, firstSeenAt: now, lastSeenAt: now, updatedAt: now });
     const insert = (...ids: string[]) => insertStatements("sqlite", "DirectoryDevice", DEVICE_COLUMNS, ids.map(row));
