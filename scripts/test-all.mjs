@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: everything, in order: typecheck, the import graph, lint and format, unit + integration on SQLite, the
-// integration suite again
-// on PostgreSQL (skipped with a visible message when no server is reachable, except in CI), then a
+// integration suite again on PostgreSQL (skipped with a visible message when no server is reachable, except in CI), then a
 // production build and the Playwright suite in Debian's Chromium. Ends with one summary line.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
