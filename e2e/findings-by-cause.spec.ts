@@ -112,6 +112,9 @@ test("the Overview draws its trends from the day's snapshot, with the numbers as
   // The seed's open findings include critical ones (the integration tests check every figure against the data).
   expect(Number(await row.locator('[data-severity="critical"]').innerText())).toBeGreaterThan(0);
   await expect(table.getByRole("columnheader", { name: "Silent 7+ days" })).toBeVisible();
+  // Open findings per rule: the seed's deleted object among them, on the day's column.
+  const rules = table.getByTestId("trends-rules-table");
+  await expect(rules.locator('tr[data-rule="object-deleted"] td').last()).toHaveText("1");
 });
 
 for (const theme of ["light", "dark"] as const) {

@@ -264,6 +264,7 @@ function TrendsSection({ snapshots, now }: { snapshots: DailySnapshotPoint[]; no
             </tbody>
           </table>
         </div>
+        <RulesTable snapshots={snapshots} />
         {reports.length ? (
           <p className="border-t border-slate-200 px-5 py-2 text-xs text-slate-500 dark:border-slate-800 dark:text-slate-400">
             Reports received on a day are known once it is over; {reports[0]!.day}: {reports[0]!.reports.toLocaleString("en")}.
@@ -271,6 +272,49 @@ function TrendsSection({ snapshots, now }: { snapshots: DailySnapshotPoint[]; no
         ) : null}
       </details>
     </section>
+  );
+}
+
+/** Open findings per rule over the last seven snapshots: the rules with the most open findings on the latest day first. */
+function RulesTable({ snapshots }: { snapshots: DailySnapshotPoint[] }) {
+  const days = snapshots.slice(-7);
+  const latest = days.at(-1);
+  if (!latest) return null;
+  const rules = [...new Set(days.flatMap((d) => Object.keys(d.openByRule)))]
+    .sort((a, b) => (latest.openByRule[b] ?? 0) - (latest.openByRule[a] ?? 0) || a.localeCompare(b))
+    .slice(0, 12);
+  return (
+    <div className="overflow-x-auto border-t border-slate-200 dark:border-slate-800">
+      <table className="w-full text-left text-[13px] tabular-nums" data-testid="trends-rules-table">
+        <caption className="px-5 pt-3 pb-1 text-left text-xs font-medium text-slate-500 dark:text-slate-400">Open findings by rule, last {days.length} days</caption>
+        <thead className="bg-slate-50 text-xs text-slate-500 dark:bg-slate-800/40 dark:text-slate-400">
+          <tr>
+            <th scope="col" className="px-3 py-2 font-medium">
+              Rule
+            </th>
+            {days.map((d) => (
+              <th key={d.day} scope="col" className="px-3 py-2 text-right font-medium whitespace-nowrap">
+                {d.day}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+          {rules.map((rule) => (
+            <tr key={rule} data-rule={rule}>
+              <th scope="row" className="px-3 py-1.5 font-mono text-xs font-normal">
+                {rule}
+              </th>
+              {days.map((d) => (
+                <td key={d.day} className="px-3 py-1.5 text-right">
+                  {(d.openByRule[rule] ?? 0).toLocaleString("en")}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
