@@ -242,6 +242,8 @@ describe("joinscope tenant and token", () => {
 });
 
 describe("joinscope token and agents: enrolment secrets and enrolled devices", () => {
+  // Fifteen CLI processes one after another, each starting Node and loading the app (2–3 s each on a quiet machine):
+  // the project timeout of 60 s held without load, not with the rest of the suite running beside it.
   it("creates a secret with or without direct uploads, requires enrolment, lists, rotates, revokes and re-admits a device; each change audit-logged", async () => {
     const tenantId = randomUUID();
     const tenant = await createTenant(db, { tenantId, name: `CLI agents ${tenantId.slice(0, 6)}`, actor: "test" });
@@ -301,7 +303,7 @@ describe("joinscope token and agents: enrolment secrets and enrolled devices", (
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr, args.join(" ")).toContain("usage:");
     }
-  });
+  }, 180_000);
 });
 
 describe("joinscope admin", () => {
