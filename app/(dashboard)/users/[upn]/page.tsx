@@ -103,7 +103,11 @@ export default async function UserPage({ params }: { params: Params }) {
           </TBody>
         </DataTable>
       )}
-      {user.truncated ? <p className="text-xs text-slate-500 dark:text-slate-400">Read from the user&apos;s newest 2,000 reports.</p> : null}
+      {user.moreDevices || user.truncated ? (
+        <p className="text-xs text-slate-500 dark:text-slate-400">
+          {user.moreDevices ? "The 100 machines this user signed in on most recently; " : ""}read from the user&apos;s newest 2,000 reports. A shared account signs in on many machines: search for the device instead.
+        </p>
+      ) : null}
     </div>
   );
 }
