@@ -166,14 +166,17 @@ export async function findDevices(
   const findAll = params.rule ? deviceFilter(tenantRef, params, { ...context, ruleMatch: "in" }) : filter;
   let total: number;
   let indexedBy: string | undefined;
-  const matches = params.q.trim() || params.rule ? await sparseMatches(direct, params, findAll, sparseRows) : null;
+  // A search has no index to count by: reading up to SPARSE_ROWS + 1 keys tells few from many. A rule counts its
+  // subjects from the indexes first, and reads their keys only when they are few.
+  const ruleTotal = params.rule && !params.q.trim() ? await countDevices(direct, tenantRef, params, findAll) : null;
+  const matches = params.q.trim() || (ruleTotal !== null && ruleTotal <= sparseRows) ? await sparseMatches(direct, params, findAll, sparseRows) : null;
   if (matches) {
     // A search or a rule that matches few devices: one read found them, the pages read them by key.
     total = matches.length;
     filter = { sql: matches.length ? `"tenantRef" = ? AND "rowKey" IN (${matches.map(() => "?").join(", ")})` : "1 = 0", params: matches.length ? [tenantRef, ...matches] : [] };
     indexedBy = "sqlite_autoindex_DeviceSummary_1";
   } else {
-    total = await countDevices(direct, tenantRef, params, findAll);
+    total = ruleTotal ?? (await countDevices(direct, tenantRef, params, findAll));
     // Few rows: through the filter's index, then sorted. Many: along the sort's index, which meets a page's rows soon
     // (SQLite's planner, without statistics, would rather read every match by the filter's index and sort them all).
     if (!params.q.trim()) indexedBy = total <= sparseRows ? filterIndex(params) : isDeviceListFiltered(params) ? SORT_INDEX[params.sort] : undefined;
