@@ -164,16 +164,20 @@ export async function findDevices(
   const pageSize = DEVICES_PAGE_SIZE;
   const context: DeviceFilterContext = { now: options.now ?? new Date(), staleThresholdDays: params.stale ? await readStaleThresholdDays(direct, tenantRef) : DEFAULT_STALE_THRESHOLD_DAYS };
   let filter = deviceFilter(tenantRef, params, context);
+  const findAll = params.rule ? deviceFilter(tenantRef, params, { ...context, ruleMatch: "in" }) : filter;
   let total: number;
   let indexedBy: string | undefined;
-  const matches = params.q.trim() || params.rule ? await sparseMatches(direct, params, filter, sparseRows) : null;
+  // A search has no index to count by: reading up to SPARSE_ROWS + 1 keys tells few from many. A rule counts its
+  // subjects from the indexes first, and reads their keys only when they are few.
+  const ruleTotal = params.rule && !params.q.trim() ? await countDevices(direct, tenantRef, params, findAll) : null;
+  const matches = params.q.trim() || (ruleTotal !== null && ruleTotal <= sparseRows) ? await sparseMatches(direct, params, findAll, sparseRows) : null;
   if (matches) {
     // A search or a rule that matches few devices: one read found them, the pages read them by key.
     total = matches.length;
     filter = { sql: matches.length ? `"tenantRef" = ? AND "rowKey" IN (${matches.map(() => "?").join(", ")})` : "1 = 0", params: matches.length ? [tenantRef, ...matches] : [] };
     indexedBy = "sqlite_autoindex_DeviceSummary_1";
   } else {
-    total = await countDevices(direct, tenantRef, params, filter);
+    total = ruleTotal ?? (await countDevices(direct, tenantRef, params, findAll));
     // Few rows: through the filter's index, then sorted. Many: along the sort's index, which meets a page's rows soon
     // (SQLite's planner, without statistics, would rather read every match by the filter's index and sort them all).
     if (!params.q.trim()) indexedBy = total <= sparseRows ? filterIndex(params) : isDeviceListFiltered(params) ? SORT_INDEX[params.sort] : undefined;
@@ -248,6 +252,8 @@ export interface DeviceFilterContext {
   now: Date;
   /** Tenant.staleThresholdDays (Settings): a device whose approximateLastSignInDateTime is older is stale. */
   staleThresholdDays: number;
+  /** How the rule filter is written (see deviceFilter); "exists" by default. */
+  ruleMatch?: "in" | "exists";
 }
 
 const DAY_MS = 24 * 3600_000;
@@ -280,9 +286,13 @@ export function deviceFilter(tenantRef: string, params: DeviceListParams, contex
   if (params.trust === "none") add(`"trustType" IS NULL`);
   else if (params.trust) add(`"trustType" = ?`, params.trust);
   if (params.state) add(`"state" = ?`, params.state);
-  // A device with an open finding of the rule: the rule's open findings through Finding (tenantRef, rule, status),
-  // their subjects through DeviceSummary (tenantRef, subjectKey). Acknowledged findings are open.
-  if (params.rule) add(`"subjectKey" IN (SELECT f."subjectKey" FROM "Finding" f WHERE f."tenantRef" = ? AND f."rule" = ? AND f."status" = 'open')`, tenantRef, params.rule);
+  // A device with an open finding of the rule (acknowledged findings are open). "in": the rule's open subjects from
+  // Finding (tenantRef, rule, status, subjectKey), then their rows by DeviceSummary (tenantRef, subjectKey): to find or
+  // count them all. "exists": one probe of Finding (tenantRef, subjectKey, rule) per row, for a walk along a sort's
+  // index that stops after a page (the list is built once per statement, and a page can take several).
+  if (params.rule && context.ruleMatch === "in") add(`"subjectKey" IN (SELECT f."subjectKey" FROM "Finding" f WHERE f."tenantRef" = ? AND f."rule" = ? AND f."status" = 'open')`, tenantRef, params.rule);
+  else if (params.rule)
+    add(`EXISTS (SELECT 1 FROM "Finding" f WHERE f."tenantRef" = "DeviceSummary"."tenantRef" AND f."subjectKey" = "DeviceSummary"."subjectKey" AND f."rule" = ? AND f."status" = 'open')`, params.rule);
   if (params.severity) add(`"worstRank" = ?`, params.severity === "none" ? NO_FINDING_RANK : SEVERITIES.indexOf(params.severity));
   if (params.join === "unknown") add(`"joinType" IS NULL`);
   else if (params.join) add(`"joinType" = ?`, params.join);
