@@ -15,7 +15,7 @@ import { createDirectDb, insertStatements } from "@/lib/db/direct";
 import { DEVICE_REPORT_COLUMNS } from "@/lib/db/device-report-columns";
 import { DIRECTORY_DEVICE_COLUMNS } from "@/lib/db/directory-device-columns";
 import { ensureDeviceSummaries, rebuildDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";
-import { reevaluateAllFindings } from "@/lib/findings/reevaluate-findings";
+import { reevaluateAllFindings } from "@/lib/findings/findings-scheduler";
 import { BENCH_TENANT_ID, benchTenantDevices } from "./tenant-data";
 
 export const BENCH_ADMIN = { email: "bench@joinscope.test", name: "Bench", password: "bench-ui-password-1" };

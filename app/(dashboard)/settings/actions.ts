@@ -9,7 +9,7 @@ import { testTenantConnection, type ConnectionReport } from "@/lib/sync/test-ten
 import { createTenant } from "@/lib/tenants/create-tenant";
 import { setTenantApp } from "@/lib/tenants/set-tenant-app";
 import { updateTenantSettings } from "@/lib/tenants/update-tenant-settings";
-import { startFullReevaluation } from "@/lib/findings/start-full-reevaluation";
+import { startFullReevaluation } from "@/lib/findings/findings-scheduler";
 
 const text = (formData: FormData, name: string) => {
   const v = formData.get(name);
