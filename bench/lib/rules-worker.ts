@@ -9,7 +9,8 @@ import { readFileSync } from "node:fs";
 import { createDb } from "@/lib/db/client";
 import { createDirectDb } from "@/lib/db/direct";
 import { loadSubjectContext } from "@/lib/findings/load-subject-context";
-import { reevaluateAllFindings, reevaluateFindings, SUBJECT_BATCH } from "@/lib/findings/reevaluate-findings";
+import { reevaluateAllFindings, reevaluateFindings } from "@/lib/findings/findings-scheduler";
+import { SUBJECT_BATCH } from "@/lib/findings/run-findings-pass";
 import { ensureDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";
 import { peakRssMb } from "./server";
 import { writeBenchTenant } from "./tenant-data";
@@ -55,7 +56,7 @@ if (mode === "floor") {
   out = { ...(await reevaluateAllFindings(db, tenant.id)) };
 } else {
   const deviceIds = JSON.parse(process.env.BENCH_CHANGED ?? "[]") as string[];
-  out = { ...(await reevaluateFindings(db, { tenantRef: tenant.id, scope: { deviceIds } })) };
+  out = { ...(await reevaluateFindings({ tenantRef: tenant.id, scope: { deviceIds } })) };
 }
 const seconds = (performance.now() - started) / 1000;
 const used = process.cpuUsage(cpu);

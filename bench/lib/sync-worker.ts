@@ -3,7 +3,7 @@
  * argv: floor [with-keys] | full [no-key-presence] | findings | delta [warm]. Prints one JSON line: { seconds, phaseMs, cpuSeconds, devices, pages, peakRssMb, … }.
  */
 import { createDb } from "@/lib/db/client";
-import { reevaluateAllFindings } from "@/lib/findings/reevaluate-findings";
+import { reevaluateAllFindings } from "@/lib/findings/findings-scheduler";
 import { createGraphClient } from "@/lib/graph/graph-client";
 import { DevicePageSchema } from "@/lib/graph/graph-schemas";
 import { devicesFirstPageRequest } from "@/lib/graph/sync-requests";

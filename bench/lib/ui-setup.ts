@@ -14,7 +14,7 @@ import { createAdminUser, loginAdmin } from "@/lib/auth/admin-sessions";
 import { createDb } from "@/lib/db/client";
 import { createDirectDb } from "@/lib/db/direct";
 import { ensureDeviceSummaries, rebuildDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";
-import { reevaluateAllFindings } from "@/lib/findings/reevaluate-findings";
+import { reevaluateAllFindings } from "@/lib/findings/findings-scheduler";
 import { indexReportUsers } from "@/lib/signins/index-report-users";
 import { BENCH_TENANT_ID, writeBenchTenant } from "./tenant-data";
 

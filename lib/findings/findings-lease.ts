@@ -8,7 +8,7 @@ import { acquireLease, releaseLease, renewLease, type Lease } from "@/lib/db/lea
  * One findings pass per tenant at a time, across app instances and processes (the CLI beside the server). A pass
  * reads a batch's existing findings and then writes, so two at once over one tenant would both insert the same new
  * finding (the unique key fails the second's transaction) or both log its resolution. Within a process passes queue
- * on a promise (reevaluate-findings.ts); between processes on this lease (lib/db/lease.ts): a FindingsLease row, renewed
+ * on a promise (findings-scheduler.ts); between processes on this lease (lib/db/lease.ts): a FindingsLease row, renewed
  * while the pass runs.
  */
 export interface LeaseOptions {

@@ -8,7 +8,7 @@ import type { ParsedDsregcmd } from "@/lib/reports/types";
 import { evaluateReportRules } from "@/lib/rules/evaluate-report-rules";
 import { worstSeverityRank } from "@/lib/rules/severity";
 import type { Finding } from "@/lib/rules/types";
-import { enqueueFindingsEvaluation } from "@/lib/findings/findings-queue";
+import { enqueueFindingsEvaluation } from "@/lib/findings/findings-scheduler";
 import { deriveSecret } from "@/lib/crypto/secret-box";
 import { timeOrderedId } from "@/lib/db/time-ordered-id";
 import { reportUserPrincipalName } from "@/lib/signins/index-report-users";

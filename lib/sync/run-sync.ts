@@ -11,7 +11,7 @@ import { createGraphClient, type GraphClient, type GraphFailure } from "@/lib/gr
 import { DeltaPageSchema, DevicePageSchema, isRemoved, type GraphDevice } from "@/lib/graph/graph-schemas";
 import { DELTA_LATEST_REQUEST, devicesFirstPageRequest } from "@/lib/graph/sync-requests";
 import type { ResilienceOptions } from "@/lib/graph/resilience-middleware";
-import { reevaluateAllFindings, reevaluateFindings } from "@/lib/findings/reevaluate-findings";
+import { reevaluateAllFindings, reevaluateFindings } from "@/lib/findings/findings-scheduler";
 import { log } from "@/lib/log/logger";
 import { mapDevicePage, planDeltaPage, planDevicePage, SummaryScope, type DeltaPageEntry, type PageCounts } from "./write-device-page";
 import { loadTenantApp } from "./load-tenant-app";
@@ -549,7 +549,7 @@ async function evaluateAfterSync(ctx: Ctx): Promise<void> {
     select: { deviceId: true, objectId: true },
   });
   if (changed.length === 0) return;
-  await reevaluateFindings(db, {
+  await reevaluateFindings({
     tenantRef: options.tenantRef,
     scope: {
       deviceIds: changed.map((c) => c.deviceId).filter((d): d is string => !!d),

@@ -2,8 +2,7 @@ import "server-only";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { log } from "@/lib/log/logger";
-import { tenantsDueForFullEvaluation } from "@/lib/findings/full-evaluation-due";
-import { reevaluateAllFindingsIfDue } from "@/lib/findings/reevaluate-findings";
+import { evaluateDueTenants } from "@/lib/findings/findings-scheduler";
 import { writeDueDailySnapshots } from "@/lib/daily-snapshots/write-due-daily-snapshots";
 import { rebuildStaleDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";
 import { pullSignInsAfterSync } from "@/lib/signins/pull-after-sync";
@@ -50,13 +49,8 @@ export async function syncDueTenants(now = new Date()): Promise<void> {
         await db.tenant.update({ where: { id: t.id }, data: { lastSyncAt: new Date() } });
       }
     }
-    // Time-based rules move without new data, and a new version of the rules changes findings on the same data.
-    const dueEvaluation = await tenantsDueForFullEvaluation(db, now);
-    for (const t of dueEvaluation) {
-      // Another app instance's scheduler may get there first: then this one's turn finds the tenant current.
-      const r = await reevaluateAllFindingsIfDue(db, t.id);
-      if (r) log("info", "findings re-evaluated", { tenant: t.name, ...r });
-    }
+    // The periodic full findings pass (decision 009): lib/findings/findings-scheduler.ts decides which tenants are due.
+    await evaluateDueTenants(db, now);
     // The Overview's trends: each tenant's snapshot of the day, taken once (the first tick of the day does it).
     const snapshots = await writeDueDailySnapshots(now);
     if (snapshots) log("info", "daily snapshots written", { tenants: snapshots });

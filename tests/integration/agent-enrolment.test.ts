@@ -14,7 +14,7 @@ process.env.JOINSCOPE_ENROL_RATE_LIMIT = "6";
 process.env.JOINSCOPE_INGEST_AUTH_FAILURE_LIMIT = "1000";
 
 const { db } = await import("@/lib/db/client");
-const { flushFindingsQueue } = await import("@/lib/findings/findings-queue");
+const { flushFindingsQueue } = await import("@/lib/findings/findings-scheduler");
 const { revokeAgentToken } = await import("@/lib/agent-tokens/revoke-agent-token");
 const { requireTokenEnrolment } = await import("@/lib/agent-tokens/require-token-enrolment");
 const { revokeAgentDevice } = await import("@/lib/agent-devices/revoke-agent-device");

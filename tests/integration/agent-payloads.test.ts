@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { POST } from "@/app/api/v1/reports/route";
 import { AGENT_FIXTURES, readAgentFixture } from "@/tests/agent/agent-fixtures";
 import { db } from "@/lib/db/client";
-import { flushFindingsQueue } from "@/lib/findings/findings-queue";
+import { flushFindingsQueue } from "@/lib/findings/findings-scheduler";
 import { ReportUploadSchema } from "@/lib/ingest/upload-schema";
 import { countRows, createTenantWithToken } from "../setup/factories";
 

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { loadSubjectContext, type SubjectScope } from "@/lib/findings/load-subject-context";
-import { reevaluateFindings } from "@/lib/findings/reevaluate-findings";
+import { reevaluateFindings } from "@/lib/findings/findings-scheduler";
 import { createTenantWithToken } from "../setup/factories";
 
 const registered = new Date("2026-10-01T08:00:00Z");
@@ -33,7 +33,7 @@ async function subjectsOf(tenantRef: string, scope: SubjectScope = "all") {
 }
 
 async function openDuplicates(tenantRef: string) {
-  await reevaluateFindings(db, { tenantRef, scope: "all" });
+  await reevaluateFindings({ tenantRef, scope: "all" });
   const duplicates = await db.finding.findMany({ where: { tenantRef, rule: "duplicate-device", status: "open" }, select: { objectId: true, title: true } });
   return { count: duplicates.length, title: (objectId: string) => duplicates.find((d) => d.objectId === objectId)?.title };
 }

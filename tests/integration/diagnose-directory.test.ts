@@ -11,7 +11,7 @@ import { db } from "@/lib/db/client";
 import { directDb } from "@/lib/db/direct";
 import { attachPastedReport } from "@/lib/diagnose/attach-pasted-report";
 import { diagnoseWithDirectory } from "@/lib/diagnose/diagnose-with-directory";
-import { flushFindingsQueue } from "@/lib/findings/findings-queue";
+import { flushFindingsQueue } from "@/lib/findings/findings-scheduler";
 import type { GraphDevice } from "@/lib/graph/graph-schemas";
 import { parseDsregcmd } from "@/lib/reports/parse-dsregcmd";
 import { writeDevicePage } from "@/lib/sync/write-device-page";

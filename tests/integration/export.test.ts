@@ -15,7 +15,7 @@ import { db } from "@/lib/db/client";
 import { directDb } from "@/lib/db/direct";
 import { DEVICE_EXPORT_COLUMNS } from "@/lib/export/device-export-source";
 import { FINDING_EXPORT_COLUMNS } from "@/lib/export/finding-export-source";
-import { flushFindingsQueue } from "@/lib/findings/findings-queue";
+import { flushFindingsQueue } from "@/lib/findings/findings-scheduler";
 import { ingestReport } from "@/lib/ingest/ingest-report";
 import { findDevices } from "@/lib/queries/find-devices";
 import { findFindings } from "@/lib/queries/find-findings";

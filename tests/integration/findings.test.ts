@@ -9,9 +9,9 @@ import { acknowledgeFinding } from "@/lib/findings/acknowledge-finding";
 import { toDirectoryObject } from "@/lib/sync/directory-object-from-graph";
 import { loadSubjectContext } from "@/lib/findings/load-subject-context";
 import { fingerprintFinding } from "@/lib/findings/fingerprint-finding";
-import { enqueueFindingsEvaluation, flushFindingsQueue } from "@/lib/findings/findings-queue";
-import { FULL_EVALUATION_HOURS, tenantsDueForFullEvaluation } from "@/lib/findings/full-evaluation-due";
-import { reevaluateAllFindings, reevaluateAllFindingsIfDue, reevaluateFindings, reevaluateFindings as reevaluate } from "@/lib/findings/reevaluate-findings";
+import { enqueueFindingsEvaluation, flushFindingsQueue } from "@/lib/findings/findings-scheduler";
+import { FULL_EVALUATION_HOURS, tenantsDueForFullEvaluation } from "@/lib/findings/findings-scheduler";
+import { reevaluateAllFindings, reevaluateAllFindingsIfDue, reevaluateFindings, reevaluateFindings as reevaluate } from "@/lib/findings/findings-scheduler";
 import { ingestReport } from "@/lib/ingest/ingest-report";
 import { createSimTenant } from "@/simulator/create-sim-tenant";
 import { startSimulator, type SimulatorHandle } from "@/simulator/server";
@@ -123,7 +123,7 @@ describe("findings for a synced tenant with reporting agents", () => {
 
   it("gives the same findings when evaluated again: nothing opens, resolves or changes", async () => {
     const before = await db.finding.findMany({ where: { tenantRef }, select: { id: true, rule: true, subjectKey: true, status: true, fingerprint: true }, orderBy: { id: "asc" } });
-    const again = await reevaluateFindings(db, { tenantRef, scope: "all", now });
+    const again = await reevaluateFindings({ tenantRef, scope: "all", now });
     expect(again).toMatchObject({ opened: 0, reopened: 0, resolved: 0, updated: 0 });
     const after = await db.finding.findMany({ where: { tenantRef }, select: { id: true, rule: true, subjectKey: true, status: true, fingerprint: true }, orderBy: { id: "asc" } });
     expect(after).toEqual(before);
@@ -132,7 +132,7 @@ describe("findings for a synced tenant with reporting agents", () => {
   it("evaluates the same on a thread of its own (a large pass's evaluation thread): nothing opens, resolves or changes", async () => {
     const select = { id: true, rule: true, subjectKey: true, status: true, fingerprint: true, evidence: true, remediation: true } as const;
     const before = await db.finding.findMany({ where: { tenantRef }, select, orderBy: { id: "asc" } });
-    const again = await reevaluateFindings(db, { tenantRef, scope: "all", now, evaluateOnWorker: true });
+    const again = await reevaluateFindings({ tenantRef, scope: "all", now, evaluateOnWorker: true });
     expect(again).toMatchObject({ opened: 0, reopened: 0, resolved: 0, updated: 0 });
     expect(again.unchanged).toBe(before.filter((f) => f.status === "open").length);
     expect(await db.finding.findMany({ where: { tenantRef }, select, orderBy: { id: "asc" } })).toEqual(before);
@@ -217,8 +217,8 @@ describe("findings lifecycle", () => {
     ["a transaction per subject, pipelined", 1],
   ])("opens, updates, resolves and reopens the same row, and keeps what each step must keep (%s)", async (_, writeBatch) => {
     const tenantRef = await makeTenant("forward");
-    const reevaluateFindings = (d: typeof db, options: Parameters<typeof reevaluate>[1]) => reevaluate(d, { ...options, writeBatch });
-    const opened = await reevaluateFindings(db, { tenantRef, scope: "all", now: at(1) });
+    const reevaluateFindings = (options: Parameters<typeof reevaluate>[0]) => reevaluate({ ...options, writeBatch });
+    const opened = await reevaluateFindings({ tenantRef, scope: "all", now: at(1) });
     expect(opened).toMatchObject({ subjects: 2, reopened: 0, resolved: 0, updated: 0 });
     expect(opened.opened).toBeGreaterThan(1); // object-disabled, and the rules about the missing certificate
     const first = await disabledFinding(tenantRef);
@@ -234,7 +234,7 @@ describe("findings lifecycle", () => {
 
     // Same condition, other content (the remediation names the device): the row is rewritten, nothing else changes.
     await db.directoryDevice.updateMany({ where: { tenantRef, deviceId: first.deviceId }, data: { displayName: "KIOSK-0002" } });
-    const updated = await reevaluateFindings(db, { tenantRef, scope: "all", now: at(3) });
+    const updated = await reevaluateFindings({ tenantRef, scope: "all", now: at(3) });
     expect(updated).toMatchObject({ opened: 0, reopened: 0, resolved: 0 });
     expect(updated.updated).toBeGreaterThanOrEqual(1);
     const second = await disabledFinding(tenantRef);
@@ -247,21 +247,21 @@ describe("findings lifecycle", () => {
     expect(second.history.map((h) => h.kind)).toEqual(["opened", "acknowledged"]);
 
     // Nothing changed: only lastSeenAt moves.
-    const same = await reevaluateFindings(db, { tenantRef, scope: "all", now: at(4) });
+    const same = await reevaluateFindings({ tenantRef, scope: "all", now: at(4) });
     expect(same).toMatchObject({ opened: 0, reopened: 0, resolved: 0, updated: 0, unchanged: opened.opened });
     const third = await disabledFinding(tenantRef);
     expect({ ...third, lastSeenAt: null }).toEqual({ ...second, lastSeenAt: null });
     expect(third.lastSeenAt.toISOString()).toBe(at(4).toISOString());
 
     await db.directoryDevice.updateMany({ where: { tenantRef, deviceId: first.deviceId }, data: { accountEnabled: true } });
-    expect(await reevaluateFindings(db, { tenantRef, scope: "all", now: at(5) })).toMatchObject({ resolved: 1, opened: 0, reopened: 0 });
+    expect(await reevaluateFindings({ tenantRef, scope: "all", now: at(5) })).toMatchObject({ resolved: 1, opened: 0, reopened: 0 });
     const resolved = await disabledFinding(tenantRef);
     expect(resolved.status).toBe("resolved");
     expect(resolved.resolvedAt?.toISOString()).toBe(at(5).toISOString());
     expect(resolved.acknowledgedBy).toBe("admin");
 
     await db.directoryDevice.updateMany({ where: { tenantRef, deviceId: first.deviceId }, data: { accountEnabled: false } });
-    expect(await reevaluateFindings(db, { tenantRef, scope: "all", now: at(6) })).toMatchObject({ reopened: 1, opened: 0, resolved: 0 });
+    expect(await reevaluateFindings({ tenantRef, scope: "all", now: at(6) })).toMatchObject({ reopened: 1, opened: 0, resolved: 0 });
     const reopened = await disabledFinding(tenantRef);
     expect(reopened).toMatchObject({ id: first.id, status: "open", resolvedAt: null, acknowledgedAt: null, acknowledgedBy: null, ackComment: null });
     expect(reopened.firstSeenAt.toISOString()).toBe(at(1).toISOString());
@@ -275,7 +275,7 @@ describe("findings lifecycle", () => {
 
     // The object disappears from the directory altogether: its open findings resolve.
     await db.directoryDevice.deleteMany({ where: { tenantRef, deviceId: first.deviceId } });
-    const vanished = await reevaluateFindings(db, { tenantRef, scope: "all", now: at(7) });
+    const vanished = await reevaluateFindings({ tenantRef, scope: "all", now: at(7) });
     expect(vanished).toMatchObject({ subjects: 1, opened: 0 });
     expect(vanished.resolved).toBe(await db.finding.count({ where: { tenantRef, deviceId: first.deviceId } }));
     const gone = await disabledFinding(tenantRef);
@@ -285,11 +285,11 @@ describe("findings lifecycle", () => {
 
   it("returns from a flush only once the uploads queued meanwhile are evaluated", async () => {
     const tenantRef = await makeTenant("forward");
-    await reevaluateFindings(db, { tenantRef, scope: "all", now: at(1) });
+    await reevaluateFindings({ tenantRef, scope: "all", now: at(1) });
     await db.tenant.update({ where: { id: tenantRef }, data: { findingsEvaluatedAt: at(1), rulesVersion: RULES_VERSION } });
     const [one, two] = [device(tenantRef, 1), device(tenantRef, 2)];
     await db.directoryDevice.updateMany({ where: { tenantRef, deviceId: two.deviceId }, data: { accountEnabled: true } });
-    await reevaluateFindings(db, { tenantRef, scope: "all", now: at(2) });
+    await reevaluateFindings({ tenantRef, scope: "all", now: at(2) });
     await db.directoryDevice.updateMany({ where: { tenantRef, deviceId: one.deviceId }, data: { accountEnabled: false } });
 
     // One flush is evaluating the first upload when the second arrives and a second flush is awaited.
@@ -340,9 +340,9 @@ describe("findings lifecycle", () => {
   it("runs passes over one tenant one at a time, so concurrent passes never insert the same finding twice", async () => {
     const tenantRef = await makeTenant("forward");
     const results = await Promise.all([
-      reevaluateFindings(db, { tenantRef, scope: "all", now: at(1) }),
-      reevaluateFindings(db, { tenantRef, scope: { deviceIds: [device(tenantRef, 2).deviceId] }, now: at(1) }),
-      reevaluateFindings(db, { tenantRef, scope: "all", now: at(2) }),
+      reevaluateFindings({ tenantRef, scope: "all", now: at(1) }),
+      reevaluateFindings({ tenantRef, scope: { deviceIds: [device(tenantRef, 2).deviceId] }, now: at(1) }),
+      reevaluateFindings({ tenantRef, scope: "all", now: at(2) }),
     ]);
     const rows = await db.finding.count({ where: { tenantRef } });
     expect(results[0].opened).toBe(rows);
@@ -352,7 +352,7 @@ describe("findings lifecycle", () => {
 
   it("gives the same findings whatever order the directory rows were written in", async () => {
     const content = async (tenantRef: string, writeBatch?: number) => {
-      await reevaluateFindings(db, { tenantRef, scope: "all", now: at(1), writeBatch });
+      await reevaluateFindings({ tenantRef, scope: "all", now: at(1), writeBatch });
       const rows = await db.finding.findMany({ where: { tenantRef }, select: { subjectKey: true, rule: true, severity: true, title: true, explanation: true, fingerprint: true, status: true } });
       return rows.sort((a, b) => `${a.subjectKey}|${a.rule}`.localeCompare(`${b.subjectKey}|${b.rule}`));
     };
@@ -371,7 +371,7 @@ describe("findings lifecycle", () => {
       if (!t.ok) throw new Error(t.error.message);
       await db.tenant.update({ where: { id: t.id }, data: { lastSyncAt: t0 } });
       await db.directoryDevice.createMany({ data: Array.from({ length: 230 }, (_, n) => device(t.id, 100 + n, { accountEnabled: n % 3 !== 0 })) });
-      const result = await reevaluateFindings(db, { tenantRef: t.id, scope: "all", now: at(1), writeBatch, evaluateOnWorker });
+      const result = await reevaluateFindings({ tenantRef: t.id, scope: "all", now: at(1), writeBatch, evaluateOnWorker });
       const rows = await db.finding.findMany({ where: { tenantRef: t.id }, select: { subjectKey: true, rule: true, fingerprint: true, status: true, history: { select: { kind: true } } } });
       return { result, rows: rows.sort((a, b) => `${a.subjectKey}|${a.rule}`.localeCompare(`${b.subjectKey}|${b.rule}`)) };
     };
@@ -396,13 +396,13 @@ describe("findings lifecycle", () => {
       `CREATE TRIGGER "failSecondSubject" BEFORE INSERT ON "FindingEvent" WHEN NEW."subjectKey" = 'd:${device(tenantRef, 2).deviceId}' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`,
     );
     try {
-      await expect(reevaluateFindings(db, { tenantRef, scope: "all", now: at(1), writeBatch: 1 })).rejects.toThrow("refused by the test");
+      await expect(reevaluateFindings({ tenantRef, scope: "all", now: at(1), writeBatch: 1 })).rejects.toThrow("refused by the test");
     } finally {
       await db.$executeRawUnsafe(`DROP TRIGGER "failSecondSubject"`);
     }
     const written = await db.finding.count({ where: { tenantRef } });
     expect(await db.finding.count({ where: { tenantRef, subjectKey: `d:${device(tenantRef, 2).deviceId}` } })).toBe(0);
-    const again = await reevaluateFindings(db, { tenantRef, scope: "all", now: at(2), writeBatch: 1 });
+    const again = await reevaluateFindings({ tenantRef, scope: "all", now: at(2), writeBatch: 1 });
     expect(again.unchanged).toBe(written);
     expect(await db.finding.count({ where: { tenantRef } })).toBe(written + again.opened);
     expect(await db.findingEvent.count({ where: { tenantRef, kind: "opened" } })).toBe(written + again.opened);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { directDb } from "@/lib/db/direct";
 import { rebuildDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";
-import { reevaluateAllFindings } from "@/lib/findings/reevaluate-findings";
+import { reevaluateAllFindings } from "@/lib/findings/findings-scheduler";
 import { runSync } from "@/lib/sync/run-sync";
 import type { SimulatorHandle } from "@/simulator/server";
 import { testDatabaseKind } from "../setup/databases";

@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { directDb } from "@/lib/db/direct";
-import { flushFindingsQueue } from "@/lib/findings/findings-queue";
-import { reevaluateAllFindings, reevaluateFindings } from "@/lib/findings/reevaluate-findings";
+import { flushFindingsQueue } from "@/lib/findings/findings-scheduler";
+import { reevaluateAllFindings, reevaluateFindings } from "@/lib/findings/findings-scheduler";
 import type { GraphDevice } from "@/lib/graph/graph-schemas";
 import { ingestReport } from "@/lib/ingest/ingest-report";
 import { findDeviceDetail } from "@/lib/queries/find-device-detail";
@@ -227,7 +227,7 @@ describe("a re-evaluation that changes the primary finding", () => {
   }
   const sync = (change: { accountEnabled?: boolean; thumbprint?: string }, at: number) =>
     writeDevicePage(directDb(), { tenantRef, devices: [hybridObject(READDRESSED, nowMs, change)], mode: "delta", now: new Date(at), syncRunRef: "test" });
-  const pass = (at: number) => reevaluateFindings(db, { tenantRef, scope: { deviceIds: [READDRESSED.deviceId] }, now: new Date(at) });
+  const pass = (at: number) => reevaluateFindings({ tenantRef, scope: { deviceIds: [READDRESSED.deviceId] }, now: new Date(at) });
 
   beforeAll(async () => {
     await upload(agent, READDRESSED, nowMs);

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { flushFindingsQueue } from "@/lib/findings/findings-queue";
+import { flushFindingsQueue } from "@/lib/findings/findings-scheduler";
 import { loadSubjectContext } from "@/lib/findings/load-subject-context";
 import { ingestReport } from "@/lib/ingest/ingest-report";
 import { decodeReportText } from "@/lib/reports/decode-report-text";

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import { connect, type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/v1/reports/route";
-import { flushFindingsQueue } from "@/lib/findings/findings-queue";
+import { flushFindingsQueue } from "@/lib/findings/findings-scheduler";
 import { handleFastPath } from "@/lib/ingest/node-fast-path";
 import { db } from "@/lib/db/client";
 import { revokeAgentToken } from "@/lib/agent-tokens/revoke-agent-token";

@@ -8,7 +8,7 @@ import { CLOUD_NAMES } from "@/lib/graph/clouds";
 import { testTenantConnection, type ConnectionReport } from "@/lib/sync/test-tenant-connection";
 import { setTenantApp } from "@/lib/tenants/set-tenant-app";
 import { updateTenantSettings } from "@/lib/tenants/update-tenant-settings";
-import { startFullReevaluation } from "@/lib/findings/start-full-reevaluation";
+import { startFullReevaluation } from "@/lib/findings/findings-scheduler";
 
 const text = (formData: FormData, name: string) => {
   const v = formData.get(name);

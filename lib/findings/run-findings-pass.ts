@@ -1,26 +1,22 @@
 import "server-only";
 import { trackSettled, type Tracked } from "@/lib/async/track-settled";
 import { config } from "@/lib/config";
-import type { Db } from "@/lib/db/client";
-import { directDb, encodeValue, inList, insertStatements, queryIn, readBool, type DirectDb, type Row, type Statement } from "@/lib/db/direct";
+import { directDb, encodeValue, inList, insertStatements, queryIn, readBool, type DirectDb, type Statement } from "@/lib/db/direct";
 import { chunk } from "@/lib/db/in-list";
 import { FINDING_COLUMNS, FINDING_EVENT_COLUMNS } from "@/lib/db/finding-columns";
 import { preEncoded } from "@/lib/db/pre-encoded";
 import { openSqliteWriter } from "@/lib/db/sqlite-writer";
 import { timeOrderedId } from "@/lib/db/time-ordered-id";
-import { FULL_PASS_TABLES, refreshPlannerStatistics } from "@/lib/db/refresh-planner-statistics";
-import { RULES_VERSION } from "@/lib/rules/rules-version";
 import { findingsStatements } from "@/lib/device-summary/summary-statements";
 import { summarizeOpenFindings } from "@/lib/device-summary/summarize-open-findings";
-import type { EvaluatedFinding, EvaluatedSubject } from "./evaluate-subject";
-import { withFindingsLease } from "./findings-lease";
-import { isFullPassDue } from "./full-evaluation-due";
+import type { EvaluatedSubject } from "./evaluate-subject";
 import { loadSubjectContext, type SubjectScope } from "./load-subject-context";
+import { planFindingsLifecycle, type ExistingFinding } from "./plan-findings-lifecycle";
 import { openSubjectEvaluator, WORKER_QUEUE, type SubjectEvaluator } from "./subject-evaluator";
 
 export type ReevaluationScope = SubjectScope;
 
-interface PassOptions {
+export interface PassOptions {
   tenantRef: string;
   scope: ReevaluationScope;
   now?: Date;
@@ -76,65 +72,37 @@ const ON_REOPENED = { target: FINDING_KEY, update: [...CONTENT, "lastSeenAt", "s
 
 const EVENT_WRITE_COLUMNS = preEncoded(FINDING_EVENT_COLUMNS, ["at"]);
 
-interface ExistingFinding {
-  id: string;
-  subjectKey: string;
-  rule: string;
-  status: string;
-  fingerprint: string;
-  isPrimary: boolean;
-  explainedBy: string | null;
-  rankSeverity: string;
-}
-
 /**
- * Re-evaluates the rules for a tenant's devices and applies the findings lifecycle: a finding is opened
- * when first seen, keeps firstSeenAt/lastSeenAt, is resolved when its condition clears and reopened if it
- * returns. Scope "all" also resolves findings whose subject no longer exists. Idempotent: the same data
- * evaluated twice changes nothing but lastSeenAt.
+ * One findings pass: re-evaluates the rules for a tenant's devices and applies the findings lifecycle
+ * (planFindingsLifecycle): a finding is opened when first seen, keeps firstSeenAt/lastSeenAt, is resolved when its
+ * condition clears and reopened if it returns. Scope "all" also resolves findings whose subject no longer exists.
+ * Idempotent: the same data evaluated twice changes nothing but lastSeenAt.
  *
  * Subjects are read and evaluated SUBJECT_BATCH at a time, one parsed report at a time, and their findings written
  * WRITE_BATCH subjects per transaction in multi-row statements (new and changed rows whole, unchanged ones only
  * lastSeenAt): through the driver (lib/db/direct.ts), or on SQLite by a writer thread while the next batch is
  * read and evaluated (openWriteSink).
+ *
+ * Not serialised: callers go through lib/findings/findings-scheduler.ts, which runs one pass per tenant at a time
+ * (decision 009).
  */
-export async function reevaluateFindings(db: Db, options: PassOptions): Promise<ReevaluationResult> {
-  return (await serialisedPass(db, options))!;
-}
-
-/**
- * Each batch reads the existing findings, then writes in a separate transaction: two passes over the same tenant at
- * once (a full sync's, an upload's, the scheduler's) would both insert the same new finding. One pass per tenant at a
- * time: in this process the others wait their turn here, and between processes and app instances for the tenant's
- * findings lease (findings-lease.ts). `skipIf` and `after` run inside both, before and after the pass: a pass that
- * `skipIf` finds unnecessary once its turn comes is skipped (null).
- */
-async function serialisedPass(
-  db: Db,
-  options: PassOptions,
-  around: { skipIf?: () => Promise<boolean>; after?: (result: ReevaluationResult) => Promise<void> } = {},
-): Promise<ReevaluationResult | null> {
-  const previous = passes.get(options.tenantRef) ?? Promise.resolve();
-  const pass = previous
-    .catch(() => undefined)
-    .then(() =>
-      withFindingsLease(directDb(), options.tenantRef, async () => {
-        if (await around.skipIf?.()) return null;
-        const result = await runPass(db, options);
-        await around.after?.(result);
-        return result;
-      }),
-    );
-  const tail = pass.catch(() => undefined);
-  passes.set(options.tenantRef, tail);
+export async function runFindingsPass(options: PassOptions): Promise<ReevaluationResult> {
+  const direct = directDb();
+  // A pass over a large tenant starts its evaluation thread before it reads the subjects, so the thread boots (tsx
+  // loads the rules: ~0.4 s of CPU) on the core that is idle while this one reads the directory and report heads.
+  // A pass found large only once read (a tenant of agents without a synced directory) starts it then.
+  let evaluator: SubjectEvaluator | null =
+    options.evaluateOnWorker !== undefined
+      ? openSubjectEvaluator(options.evaluateOnWorker)
+      : options.scope === "all" && (await directoryObjectCount(direct, options.tenantRef)) > EVALUATE_ON_WORKER_FROM
+        ? openSubjectEvaluator(true)
+        : null;
   try {
-    return await pass;
+    return await evaluatePass(direct, options, (subjects) => (evaluator ??= openSubjectEvaluator(subjects > EVALUATE_ON_WORKER_FROM)));
   } finally {
-    if (passes.get(options.tenantRef) === tail) passes.delete(options.tenantRef);
+    await evaluator?.close();
   }
 }
-
-const passes = new Map<string, Promise<unknown>>();
 
 /**
  * Where a pass's write transactions go: statements are added to the current transaction, `commit()` ends it.
@@ -189,24 +157,6 @@ const EVALUATE_ON_WORKER_FROM = 5_000;
  * eight here, this thread evaluated half of them and became the slower of the two (bench/RESULTS.md).
  */
 const BATCHES_IN_EVALUATION = WORKER_QUEUE + 2;
-
-async function runPass(_db: Db, options: PassOptions): Promise<ReevaluationResult> {
-  const direct = directDb();
-  // A pass over a large tenant starts its evaluation thread before it reads the subjects, so the thread boots (tsx
-  // loads the rules: ~0.4 s of CPU) on the core that is idle while this one reads the directory and report heads.
-  // A pass found large only once read (a tenant of agents without a synced directory) starts it then.
-  let evaluator: SubjectEvaluator | null =
-    options.evaluateOnWorker !== undefined
-      ? openSubjectEvaluator(options.evaluateOnWorker)
-      : options.scope === "all" && (await directoryObjectCount(direct, options.tenantRef)) > EVALUATE_ON_WORKER_FROM
-        ? openSubjectEvaluator(true)
-        : null;
-  try {
-    return await evaluatePass(direct, options, (subjects) => (evaluator ??= openSubjectEvaluator(subjects > EVALUATE_ON_WORKER_FROM)));
-  } finally {
-    await evaluator?.close();
-  }
-}
 
 async function directoryObjectCount(direct: DirectDb, tenantRef: string): Promise<number> {
   const [row] = await direct.query(`SELECT COUNT(*) AS "n" FROM "DirectoryDevice" WHERE "tenantRef" = ?`, [tenantRef]);
@@ -333,124 +283,38 @@ async function readExisting(direct: DirectDb, tenantRef: string, keys: string[])
   return rows as unknown as ExistingFinding[];
 }
 
-/** Whether the stored row already says what the evaluation found: same text and the same place under its device's primary. */
-function isUnchanged(row: ExistingFinding, f: EvaluatedFinding): boolean {
-  return row.fingerprint === f.fingerprint && row.isPrimary === f.primary && row.explainedBy === f.explainedBy && row.rankSeverity === f.rankSeverity;
-}
-
-/** One write batch's lifecycle transaction: reads the subjects' existing findings, counts the outcome into `result`. */
+/**
+ * One write batch's lifecycle transaction: reads the subjects' existing findings, plans the lifecycle
+ * (planFindingsLifecycle, pure), counts the outcome into `result` and returns the statements.
+ */
 async function lifecycleStatements(direct: DirectDb, tenantRef: string, batch: EvaluatedSubject[], now: Date, result: ReevaluationResult): Promise<Statement[]> {
   const existing = await readExisting(
     direct,
     tenantRef,
     batch.map((s) => s.key),
   );
-  const byKey = new Map(existing.map((f) => [`${f.subjectKey}|${f.rule}`, f]));
   // Every time this batch writes is `now`: encoded once, not once per row and column.
   const at = encodeValue(direct.dialect, "datetime", now) as string;
-  const created: Row[] = [];
-  const changed: Row[] = [];
-  const reopened: Row[] = [];
-  const events: Row[] = [];
-  const touchIds: string[] = [];
-  const resolved: ExistingFinding[] = [];
-  const seen = new Set<string>();
-  /** Subjects whose open findings this batch changes: their device summaries follow (lib/device-summary). */
-  const changedSubjects = new Set<string>();
-
-  for (const s of batch) {
-    for (const f of s.findings) {
-      const k = `${s.key}|${f.rule}`;
-      seen.add(k);
-      const row = byKey.get(k);
-      if (row && row.status !== "resolved" && isUnchanged(row, f)) {
-        touchIds.push(row.id);
-        result.unchanged++;
-        continue;
-      }
-      changedSubjects.add(s.key);
-      const values: Row = {
-        id: row?.id ?? timeOrderedId(),
-        tenantRef,
-        subjectKey: s.key,
-        deviceId: s.deviceId,
-        objectId: s.objectId,
-        hostname: s.hostname,
-        rule: f.rule,
-        severity: f.severity,
-        title: f.title,
-        explanation: f.explanation,
-        evidence: f.evidence,
-        remediation: f.remediation,
-        fingerprint: f.fingerprint,
-        isPrimary: f.primary,
-        explainedBy: f.explainedBy,
-        rankSeverity: f.rankSeverity,
-        status: "open",
-        firstSeenAt: at,
-        lastSeenAt: at,
-      };
-      if (!row) {
-        created.push(values);
-        events.push({ id: timeOrderedId(), tenantRef, findingRef: values.id, subjectKey: s.key, kind: "opened", at, detail: f.title });
-        result.opened++;
-      } else if (row.status === "resolved") {
-        reopened.push(values);
-        events.push({ id: timeOrderedId(), tenantRef, findingRef: row.id, subjectKey: s.key, kind: "reopened", at, detail: f.title });
-        result.reopened++;
-      } else {
-        changed.push(values);
-        result.updated++;
-      }
-    }
-  }
-  for (const row of existing) {
-    if (row.status === "open" && !seen.has(`${row.subjectKey}|${row.rule}`)) {
-      resolved.push(row);
-      changedSubjects.add(row.subjectKey);
-      events.push({ id: timeOrderedId(), tenantRef, findingRef: row.id, subjectKey: row.subjectKey, kind: "resolved", at, detail: "The condition cleared" });
-    }
-  }
-  result.resolved += resolved.length;
+  const plan = planFindingsLifecycle({ tenantRef, existing, evaluated: batch, at, newId: timeOrderedId });
+  result.opened += plan.counts.opened;
+  result.reopened += plan.counts.reopened;
+  result.resolved += plan.counts.resolved;
+  result.updated += plan.counts.updated;
+  result.unchanged += plan.counts.unchanged;
 
   const d = direct.dialect;
   return [
-    ...insertStatements(d, "Finding", FINDING_WRITE_COLUMNS, created),
+    ...insertStatements(d, "Finding", FINDING_WRITE_COLUMNS, plan.created),
     // The existing row's id and unique key make these updates of that row (firstSeenAt is not in the update list).
-    ...insertStatements(d, "Finding", FINDING_WRITE_COLUMNS, changed, ON_UPDATED),
-    ...insertStatements(d, "Finding", FINDING_WRITE_COLUMNS, reopened, ON_REOPENED),
-    ...chunk(touchIds).map((ids) => ({ sql: `UPDATE "Finding" SET "lastSeenAt" = ? WHERE ${inList("id", ids.length)}`, params: [now, ...ids] })),
-    ...chunk(resolved.map((r) => r.id)).map((ids) => resolveStatement(ids, now)),
-    ...insertStatements(d, "FindingEvent", EVENT_WRITE_COLUMNS, events),
+    ...insertStatements(d, "Finding", FINDING_WRITE_COLUMNS, plan.changed, ON_UPDATED),
+    ...insertStatements(d, "Finding", FINDING_WRITE_COLUMNS, plan.reopened, ON_REOPENED),
+    ...chunk(plan.touchIds).map((ids) => ({ sql: `UPDATE "Finding" SET "lastSeenAt" = ? WHERE ${inList("id", ids.length)}`, params: [now, ...ids] })),
+    ...chunk(plan.resolvedIds).map((ids) => resolveStatement(ids, now)),
+    ...insertStatements(d, "FindingEvent", EVENT_WRITE_COLUMNS, plan.events),
     ...findingsStatements(
       d,
       tenantRef,
-      batch.filter((s) => changedSubjects.has(s.key)).map((s) => summarizeOpenFindings(s.key, s.findings)),
+      batch.filter((s) => plan.changedSubjects.has(s.key)).map((s) => summarizeOpenFindings(s.key, s.findings)),
     ),
   ];
-}
-
-/** Every device of the tenant, and the time of it: settings changes, full syncs and uploads call this. */
-export async function reevaluateAllFindings(db: Db, tenantRef: string, now = new Date()): Promise<ReevaluationResult> {
-  return (await serialisedPass(db, { tenantRef, scope: "all", now }, { after: () => recordFullPass(db, tenantRef, now) }))!;
-}
-
-/**
- * The periodic pass: every device of the tenant, unless its turn comes after another pass (another app instance's
- * scheduler) has made the tenant's findings current (isFullPassDue). Null when skipped.
- */
-export async function reevaluateAllFindingsIfDue(db: Db, tenantRef: string, now = new Date()): Promise<ReevaluationResult | null> {
-  return serialisedPass(
-    db,
-    { tenantRef, scope: "all", now },
-    {
-      skipIf: async () => !(await isFullPassDue(db, tenantRef, now)),
-      after: () => recordFullPass(db, tenantRef, now),
-    },
-  );
-}
-
-async function recordFullPass(db: Db, tenantRef: string, now: Date): Promise<void> {
-  await db.tenant.update({ where: { id: tenantRef }, data: { findingsEvaluatedAt: now, rulesVersion: RULES_VERSION } });
-  await refreshPlannerStatistics(directDb(), FULL_PASS_TABLES);
 }
