@@ -59,8 +59,14 @@ type Counts = { total: number; causes: SignInCauseCount[]; dayCounts: SignInDayC
 async function fromRollups(direct: DirectDb, tenantRef: string, params: SignInListParams, since: Date): Promise<Counts> {
   const where = [`"tenantRef" = ?`, `"day" >= ?`];
   const args: unknown[] = [tenantRef, since];
-  if (params.cause) (where.push(`"cause" = ?`), args.push(params.cause));
-  if (params.app) (where.push(`"appDisplayName" = ?`), args.push(params.app));
+  if (params.cause) {
+    where.push(`"cause" = ?`);
+    args.push(params.cause);
+  }
+  if (params.app) {
+    where.push(`"appDisplayName" = ?`);
+    args.push(params.app);
+  }
   const daily = await direct.query<{ day: unknown; cause: string; causeLabel: string; n: unknown }>(
     `SELECT "day", "cause", "causeLabel", SUM("signIns") AS "n" FROM "SignInDaily" WHERE ${where.join(" AND ")} GROUP BY "day", "cause", "causeLabel"`,
     args,
@@ -119,7 +125,10 @@ async function fromRows(direct: DirectDb, tenantRef: string, params: SignInListP
 export function signInRowFilter(tenantRef: string, params: SignInListParams, since: Date): { sql: string; params: unknown[] } {
   const where = [`"tenantRef" = ?`, `"createdDateTime" >= ?`];
   const args: unknown[] = [tenantRef, since];
-  if (params.user) (where.push(`"userPrincipalName" = ?`), args.push(params.user));
+  if (params.user) {
+    where.push(`"userPrincipalName" = ?`);
+    args.push(params.user);
+  }
   if (params.device) {
     // Each side through its own index: as one OR, SQLite walked the tenant's time index past every other device's rows.
     where.push(
@@ -127,8 +136,14 @@ export function signInRowFilter(tenantRef: string, params: SignInListParams, sin
     );
     args.push(tenantRef, params.device, since, tenantRef, params.device, since);
   }
-  if (params.cause) (where.push(`"cause" = ?`), args.push(params.cause));
-  if (params.app) (where.push(`"appDisplayName" = ?`), args.push(params.app));
+  if (params.cause) {
+    where.push(`"cause" = ?`);
+    args.push(params.cause);
+  }
+  if (params.app) {
+    where.push(`"appDisplayName" = ?`);
+    args.push(params.app);
+  }
   return { sql: where.join(" AND "), params: args };
 }
 

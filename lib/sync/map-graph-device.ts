@@ -204,6 +204,7 @@ function withOthersSorted(device: GraphDevice, others: Record<string, unknown>):
  * compile when lib/db/directory-device-columns.ts gains a property column this list (and the hash) lacks. Adding
  * one changes every stored hash, so the next sync rewrites each row once.
  */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- read only by the compile-time check below
 const HASHED_COLUMNS = [
   "deviceId", "displayName", "accountEnabled", "trustType", "profileType", "registrationDateTime", "approximateLastSignInDateTime",
   "createdDateTime", "operatingSystem", "operatingSystemVersion", "isCompliant", "isManaged", "mdmAppId", "onPremisesSyncEnabled",

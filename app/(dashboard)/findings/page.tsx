@@ -2,7 +2,6 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { db } from "@/lib/db/client";
-import { deviceHref } from "@/lib/queries/find-device-detail";
 import { findFindingCauses, type FindingCause } from "@/lib/queries/find-finding-causes";
 import { findingHref } from "@/lib/ui/finding-anchor";
 import { findFindings } from "@/lib/queries/find-findings";
