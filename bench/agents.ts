@@ -50,7 +50,12 @@ const { values } = parseArgs({
 });
 const AGENTS = Number(values.agents);
 const SECONDS = Number(values.seconds);
-const TENANTS = ["aaaabbbb-0000-4ccc-8111-dddd2222eee1", "aaaabbbb-0000-4ccc-8111-dddd2222eee2", "aaaabbbb-0000-4ccc-8111-dddd2222eee3", "aaaabbbb-0000-4ccc-8111-dddd2222eee4"];
+const TENANTS = [
+  "aaaabbbb-0000-4ccc-8111-dddd2222eee1",
+  "aaaabbbb-0000-4ccc-8111-dddd2222eee2",
+  "aaaabbbb-0000-4ccc-8111-dddd2222eee3",
+  "aaaabbbb-0000-4ccc-8111-dddd2222eee4",
+];
 /** Tenants 2 and 4 redact user names: half of them, so the hostile bodies meet both paths. */
 const REDACTING = new Set([1, 3]);
 const HOSTILE_AGENTS = 8;
@@ -70,11 +75,14 @@ function prng(seed: number): () => number {
 }
 
 const generated = generateTenant({ seed: 21, deviceCount: 300, tenantId: TENANTS[0], tenantName: "Contoso", now: new Date() });
-const texts = [...generated.reports.map((r) => ({ text: r.dsregcmd, events: r.events })), ...FIXTURES.map((f) => {
-  const d = decodeReportText(readFixture(f.file));
-  if (!d.ok) throw new Error(f.file);
-  return { text: d.text, events: generated.reports[0]!.events };
-})];
+const texts = [
+  ...generated.reports.map((r) => ({ text: r.dsregcmd, events: r.events })),
+  ...FIXTURES.map((f) => {
+    const d = decodeReportText(readFixture(f.file));
+    if (!d.ok) throw new Error(f.file);
+    return { text: d.text, events: generated.reports[0]!.events };
+  }),
+];
 
 interface Plan {
   at: number;
@@ -122,7 +130,13 @@ async function run(kind: "sqlite" | "postgresql", hostile: boolean) {
     const enrol = LEGACY ? undefined : machineKey();
     const hostname = `FLEET-${String(i).padStart(5, "0")}`;
     const t = texts[i % texts.length]!;
-    const upload = { hostname, capturedAt: new Date(Date.now() - i * 1000).toISOString(), agentVersion: LEGACY ? "1.0.0" : "2.0.0", dsregcmd: t.text, events: t.events };
+    const upload = {
+      hostname,
+      capturedAt: new Date(Date.now() - i * 1000).toISOString(),
+      agentVersion: LEGACY ? "1.0.0" : "2.0.0",
+      dsregcmd: t.text,
+      events: t.events,
+    };
     // Jitter: the agent schedules its run at a random moment (the agent's own random delay), not on a grid.
     const at = random() * (window - 2000);
     if (i % 100 === 50) {
@@ -147,7 +161,12 @@ async function run(kind: "sqlite" | "postgresql", hostile: boolean) {
   // The revoked device: enrolled before the window, then revoked by an admin. It keeps uploading through the window.
   const revokedHost = "REVOKED-00001";
   if (!LEGACY) {
-    const enrolled = await postJson(server.url, "/api/v1/agents/enrol", secrets[0]!, JSON.stringify({ hostname: revokedHost, deviceId: null, agentVersion: "2.0.0", machineKey: machineKey() }));
+    const enrolled = await postJson(
+      server.url,
+      "/api/v1/agents/enrol",
+      secrets[0]!,
+      JSON.stringify({ hostname: revokedHost, deviceId: null, agentVersion: "2.0.0", machineKey: machineKey() }),
+    );
     const agentId = (enrolled.body as { agentId?: string }).agentId;
     const deviceKey = (enrolled.body as { deviceKey?: string }).deviceKey;
     if (enrolled.status !== 201 || !agentId || !deviceKey) throw new Error(`enrolling the device to revoke answered ${enrolled.status}`);
@@ -190,7 +209,12 @@ async function run(kind: "sqlite" | "postgresql", hostile: boolean) {
       let credential = p.deviceKey ?? p.token;
       if (p.enrol) {
         const t0 = performance.now();
-        const enrolment = await send("/api/v1/agents/enrol", p.token, JSON.stringify({ hostname: p.hostname, deviceId: null, agentVersion: "2.0.0", machineKey: p.enrol }), enrolStatuses);
+        const enrolment = await send(
+          "/api/v1/agents/enrol",
+          p.token,
+          JSON.stringify({ hostname: p.hostname, deviceId: null, agentVersion: "2.0.0", machineKey: p.enrol }),
+          enrolStatuses,
+        );
         enrolLatencies.push(performance.now() - t0);
         const deviceKey = (enrolment.body as { deviceKey?: unknown } | null)?.deviceKey;
         if (enrolment.status !== 201 || typeof deviceKey !== "string") {
@@ -206,10 +230,13 @@ async function run(kind: "sqlite" | "postgresql", hostile: boolean) {
         latencies.push(performance.now() - t0);
         const code = (answer.body as { error?: { code?: string } } | null)?.error?.code;
         const ok =
-          p.kind === "malformed" ? answer.status === 400
-          : p.kind === "revoked" ? answer.status === 401 && code === "device-revoked"
-          : repeat ? answer.status === 200
-          : answer.status === 201 || answer.status === 200;
+          p.kind === "malformed"
+            ? answer.status === 400
+            : p.kind === "revoked"
+              ? answer.status === 401 && code === "device-revoked"
+              : repeat
+                ? answer.status === 200
+                : answer.status === 201 || answer.status === 200;
         if (!ok) wrong.push(`${p.kind}${repeat ? " (again)" : ""} ${p.hostname} → ${answer.status}${code ? ` ${code}` : ""}`);
       }
     }),
@@ -260,7 +287,10 @@ async function run(kind: "sqlite" | "postgresql", hostile: boolean) {
 function sendHostile(base: string, tokens: { token: string; redacting: boolean }[], until: number): Promise<HostileTally> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "bench/lib/hostile-sender.ts"], {
-      env: { ...process.env, BENCH_HOSTILE: JSON.stringify({ base, tokens, until, only: values["hostile-bodies"]?.split(","), ignoreRetryAfter: values["hostile-flood"] }) },
+      env: {
+        ...process.env,
+        BENCH_HOSTILE: JSON.stringify({ base, tokens, until, only: values["hostile-bodies"]?.split(","), ignoreRetryAfter: values["hostile-flood"] }),
+      },
       stdio: ["ignore", "pipe", "inherit"],
     });
     let out = "";
@@ -300,11 +330,28 @@ for (const kind of kinds) {
     console.log(`
 bench:agents  ${kind}${h ? " HOSTILE" : ""}: ${AGENTS} agents ${LEGACY ? "with a token each (legacy, no enrolment)" : "enrolling and uploading at jittered moments"} over ${SECONDS} s (5% retries, 1% malformed), ${TENANTS.length} tenants (2 redacting), production build
   accepted/s ${r.rate.toFixed(1)} · p50 ${r.p50.toFixed(0)} ms · p95 ${r.p95.toFixed(0)} ms · wall ${r.seconds.toFixed(1)} s · load average (1 min) ${r.load} on ${availableParallelism()} cores · server CPU ${r.serverCpu.toFixed(1)} s
-${LEGACY ? "" : `  enrolments: ${r.enrolled} of ${AGENTS} devices enrolled · p95 ${r.enrolP95?.toFixed(0)} ms · answers ${[...r.enrolStatuses].sort().map(([s, c]) => `${s}×${c}`).join(", ")} · revoked device refused ${r.revokedRefused} times, stored ${r.revokedStored}\n`}  uploads (every attempt): ${[...r.statuses].sort().map(([s, c]) => `${s}×${c}`).join(", ")} · retried after 429/503: ${r.retried}
+${
+  LEGACY
+    ? ""
+    : `  enrolments: ${r.enrolled} of ${AGENTS} devices enrolled · p95 ${r.enrolP95?.toFixed(0)} ms · answers ${[...r.enrolStatuses]
+        .sort()
+        .map(([s, c]) => `${s}×${c}`)
+        .join(", ")} · revoked device refused ${r.revokedRefused} times, stored ${r.revokedStored}\n`
+}  uploads (every attempt): ${[...r.statuses]
+      .sort()
+      .map(([s, c]) => `${s}×${c}`)
+      .join(", ")} · retried after 429/503: ${r.retried}
   stored ${r.stored} of ${r.valid} valid uploads · stored twice ${r.duplicatesStoredTwice} · malformed stored ${r.malformedStored} · unexpected answers ${r.wrong.length}${r.wrong.length ? ` (first: ${r.wrong[0]})` : ""}${
     h
       ? `
-  hostile: ${HOSTILE_AGENTS} agents with valid tokens sent ${h.sent} uploads: ${Object.entries(h.byBody).map(([name, c]) => `${name} ${Object.entries(c).map(([s, n]) => `${s}×${n}`).join("/")}`).join(", ")}
+  hostile: ${HOSTILE_AGENTS} agents with valid tokens sent ${h.sent} uploads: ${Object.entries(h.byBody)
+    .map(
+      ([name, c]) =>
+        `${name} ${Object.entries(c)
+          .map(([s, n]) => `${s}×${n}`)
+          .join("/")}`,
+    )
+    .join(", ")}
   hostile: ${values["hostile-flood"] ? `flood, Retry-After ignored (up to ${h.ignoredRetryAfterSeconds ?? 0} s)` : "Retry-After honoured"}, connections the server closed before reading a body: ${h.closedMidBody ?? 0}
   hostile stored ${h.stored} (accepted ${h.acceptedHostnames.length}) · refused ones stored ${h.refusedStored} · unexpected answers ${h.wrong.length}${h.wrong.length ? ` (first: ${h.wrong[0]})` : ""}
   ordinary p95 ${r.p95.toFixed(0)} ms < ${P95_TARGET_MS} ms: ${p95ok ? "PASS" : "FAIL"} · every valid report stored once: ${stored ? "PASS" : "FAIL"} · hostile answered and stored as expected: ${hostileOk ? "PASS" : "FAIL"}`

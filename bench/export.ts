@@ -32,7 +32,12 @@ const { values } = parseArgs({
 });
 const DEVICES = Number(values.devices);
 const RUNS = Math.max(1, Number(values.runs));
-const kinds = values.db === "both" ? (["sqlite", "postgresql"] as const) : values.db === "postgres" || values.db === "postgresql" ? (["postgresql"] as const) : (["sqlite"] as const);
+const kinds =
+  values.db === "both"
+    ? (["sqlite", "postgresql"] as const)
+    : values.db === "postgres" || values.db === "postgresql"
+      ? (["postgresql"] as const)
+      : (["sqlite"] as const);
 const FORMATS = ["csv", "jsonl", "xlsx"] as const;
 const RATIO_TARGET = { csv: 2, jsonl: 2, xlsx: 4 } as const;
 const RSS_TARGET_MB = 100;
@@ -58,7 +63,12 @@ function timeCommand(command: string, args: string[]): Promise<{ ms: number; byt
   });
 }
 
-async function timeExport(base: string, path: string, cookie: string, pid: number): Promise<{ ms: number; firstByteMs: number; bytes: number; rssGrowthMb: number; status: number }> {
+async function timeExport(
+  base: string,
+  path: string,
+  cookie: string,
+  pid: number,
+): Promise<{ ms: number; firstByteMs: number; bytes: number; rssGrowthMb: number; status: number }> {
   const before = rssMb(pid);
   let peak = before;
   const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 5);

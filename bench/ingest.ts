@@ -25,7 +25,9 @@ import { createTenant } from "@/lib/tenants/create-tenant";
 import { createBenchDatabase, databaseLabel, dropBenchDatabase, parseDbOption, runPerDatabase } from "./lib/bench-database";
 import { ensureBuild, percentile, processCpuSeconds, startServer } from "./lib/server";
 
-const { values } = parseArgs({ options: { reports: { type: "string", default: "20000" }, clients: { type: "string", default: "8" }, db: { type: "string", default: "sqlite" } } });
+const { values } = parseArgs({
+  options: { reports: { type: "string", default: "20000" }, clients: { type: "string", default: "8" }, db: { type: "string", default: "sqlite" } },
+});
 const kind = runPerDatabase(parseDbOption(values.db), import.meta.filename);
 const N = Number(values.reports);
 const CLIENTS = Number(values.clients);
@@ -129,7 +131,13 @@ const rows = uploads.map((body) => {
   const u = JSON.parse(body);
   const parsed = parseDsregcmd(u.dsregcmd);
   if (!parsed.ok) throw new Error("fixture did not parse");
-  const findings = evaluateReportRules({ report: parsed.report, events: u.events, expectedTenantId: TENANT_ID, capturedAt: u.capturedAt, now: new Date().toISOString() });
+  const findings = evaluateReportRules({
+    report: parsed.report,
+    events: u.events,
+    expectedTenantId: TENANT_ID,
+    capturedAt: u.capturedAt,
+    now: new Date().toISOString(),
+  });
   // Everything the API stores, computed before the clock starts: the floor measures only the inserts.
   return { u, parsed: parsed.report, parsedText: JSON.stringify(parsed.report), findingsText: JSON.stringify(findings), hash: hashReportContent(u) };
 });

@@ -55,10 +55,7 @@ function runBatch(work: (input: Uint8Array) => void, rounds: number): number {
  * Interleaves batches of both measurements for `ms` so that both see the same machine load,
  * after a warm-up that also sizes a batch to about 20 ms.
  */
-function measureInterleaved(
-  jobs: { name: string; work: (input: Uint8Array) => void }[],
-  ms: number,
-): Measurement[] {
+function measureInterleaved(jobs: { name: string; work: (input: Uint8Array) => void }[], ms: number): Measurement[] {
   const warmUntil = performance.now() + Math.min(500, ms / 6);
   let warmRounds = 0;
   while (performance.now() < warmUntil) {

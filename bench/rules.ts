@@ -31,7 +31,15 @@ function step(mode: string, env: Record<string, string> = {}) {
     maxBuffer: 64 * 1024 * 1024,
   });
   if (r.status !== 0) throw new Error(`${mode} step failed`);
-  return JSON.parse(r.stdout.trim().split("\n").pop()!) as { seconds: number; cpuSeconds: number; mainCpuSeconds: number; peakRssMb: number; subjects: number; opened?: number; resolved?: number };
+  return JSON.parse(r.stdout.trim().split("\n").pop()!) as {
+    seconds: number;
+    cpuSeconds: number;
+    mainCpuSeconds: number;
+    peakRssMb: number;
+    subjects: number;
+    opened?: number;
+    resolved?: number;
+  };
 }
 const loaded = spawnSync(process.execPath, [...tsx, join(ROOT, "bench/lib/rules-worker.ts"), "load"], {
   cwd: ROOT,
@@ -49,9 +57,19 @@ const summaries = step("summaries");
 const floorBefore = step("floor");
 const full = step("full");
 const floorAfter = step("floor");
-const floor = { ...floorBefore, seconds: (floorBefore.seconds + floorAfter.seconds) / 2, cpuSeconds: (floorBefore.cpuSeconds + floorAfter.cpuSeconds) / 2, mainCpuSeconds: (floorBefore.mainCpuSeconds + floorAfter.mainCpuSeconds) / 2, peakRssMb: Math.max(floorBefore.peakRssMb, floorAfter.peakRssMb) };
+const floor = {
+  ...floorBefore,
+  seconds: (floorBefore.seconds + floorAfter.seconds) / 2,
+  cpuSeconds: (floorBefore.cpuSeconds + floorAfter.cpuSeconds) / 2,
+  mainCpuSeconds: (floorBefore.mainCpuSeconds + floorAfter.mainCpuSeconds) / 2,
+  peakRssMb: Math.max(floorBefore.peakRssMb, floorAfter.peakRssMb),
+};
 // 1% of the devices change: disabled in the directory (as a delta sync would write it).
-spawnSync(process.execPath, [...tsx, join(ROOT, "bench/lib/rules-worker.ts"), "disable"], { cwd: ROOT, env: { ...process.env, DATABASE_URL: dbUrl, LOG_LEVEL: "warn", BENCH_CHANGED: JSON.stringify(changed) }, stdio: ["ignore", "ignore", "inherit"] });
+spawnSync(process.execPath, [...tsx, join(ROOT, "bench/lib/rules-worker.ts"), "disable"], {
+  cwd: ROOT,
+  env: { ...process.env, DATABASE_URL: dbUrl, LOG_LEVEL: "warn", BENCH_CHANGED: JSON.stringify(changed) },
+  stdio: ["ignore", "ignore", "inherit"],
+});
 const incremental = step("incremental", { BENCH_CHANGED: JSON.stringify(changed) });
 const label = await databaseLabel(kind);
 await dropBenchDatabase(dbUrl);

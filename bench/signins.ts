@@ -50,7 +50,12 @@ const { values } = parseArgs({
 const EVENTS = Number(values.events);
 const DEVICES = Number(values.devices);
 const REQUESTS = Math.max(30, Number(values.requests));
-const kinds = values.db === "both" ? (["sqlite", "postgresql"] as const) : values.db === "postgres" || values.db === "postgresql" ? (["postgresql"] as const) : (["sqlite"] as const);
+const kinds =
+  values.db === "both"
+    ? (["sqlite", "postgresql"] as const)
+    : values.db === "postgres" || values.db === "postgresql"
+      ? (["postgresql"] as const)
+      : (["sqlite"] as const);
 const NOW = new Date().toISOString();
 const tsx = ["--conditions=react-server", "--import", "tsx"];
 
@@ -59,11 +64,32 @@ const { caPath } = await ensureSimulatorCertificates();
 console.error(`bench:signins: generating ${DEVICES} devices and ${EVENTS} blocked sign-ins over ${values.days} days in the simulator…`);
 const simChild = spawn(
   process.execPath,
-  [...tsx, join(ROOT, "bench/lib/signins-sim-child.ts"), "--devices", String(DEVICES), "--events", String(EVENTS), "--days", values.days!, "--latency", values.latency!, "--seed", String(SEED), "--now", NOW],
+  [
+    ...tsx,
+    join(ROOT, "bench/lib/signins-sim-child.ts"),
+    "--devices",
+    String(DEVICES),
+    "--events",
+    String(EVENTS),
+    "--days",
+    values.days!,
+    "--latency",
+    values.latency!,
+    "--seed",
+    String(SEED),
+    "--now",
+    NOW,
+  ],
   { cwd: ROOT, stdio: ["pipe", "pipe", "inherit"], env: { ...process.env, NODE_OPTIONS: "--max-old-space-size=8192" } },
 );
 const simLines = createInterface({ input: simChild.stdout! });
-const sim = JSON.parse(await new Promise<string>((resolve) => simLines.once("line", resolve))) as { tenantId: string; authorityHost: string; signIns: number; devices: number; generateSeconds: number };
+const sim = JSON.parse(await new Promise<string>((resolve) => simLines.once("line", resolve))) as {
+  tenantId: string;
+  authorityHost: string;
+  signIns: number;
+  devices: number;
+  generateSeconds: number;
+};
 
 function step<T>(mode: string, url: string): T {
   const r = spawnSync(process.execPath, [...tsx, join(ROOT, "bench/lib/signins-step.ts"), mode], {

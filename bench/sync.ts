@@ -23,7 +23,13 @@ import { benchDatabaseUrl, createBenchDatabase, databaseLabel, dropBenchDatabase
 import { ROOT } from "./lib/server";
 
 const { values } = parseArgs({
-  options: { devices: { type: "string", default: "100000" }, latency: { type: "string", default: "20" }, db: { type: "string", default: "sqlite" }, "skip-findings": { type: "boolean", default: false }, "skip-key-presence": { type: "boolean", default: false } },
+  options: {
+    devices: { type: "string", default: "100000" },
+    latency: { type: "string", default: "20" },
+    db: { type: "string", default: "sqlite" },
+    "skip-findings": { type: "boolean", default: false },
+    "skip-key-presence": { type: "boolean", default: false },
+  },
 });
 const kind = runPerDatabase(parseDbOption(values.db), import.meta.filename);
 const skipFindings = values["skip-findings"]!;
@@ -77,7 +83,13 @@ function step(mode: string, arg?: string, url = dbUrl): Step {
 }
 function meanStep(a: Step, b: Step): Step {
   const mean = (x: number, y: number) => (x + y) / 2;
-  return { ...a, seconds: mean(a.seconds, b.seconds), warmupSeconds: mean(a.warmupSeconds ?? 0, b.warmupSeconds ?? 0), cpuSeconds: mean(a.cpuSeconds, b.cpuSeconds), peakRssMb: Math.max(a.peakRssMb, b.peakRssMb) };
+  return {
+    ...a,
+    seconds: mean(a.seconds, b.seconds),
+    warmupSeconds: mean(a.warmupSeconds ?? 0, b.warmupSeconds ?? 0),
+    cpuSeconds: mean(a.cpuSeconds, b.cpuSeconds),
+    peakRssMb: Math.max(a.peakRssMb, b.peakRssMb),
+  };
 }
 
 /** The delta step with "warm": its process syncs once, then waits until 1% of the devices changed, then is measured. */
@@ -139,7 +151,13 @@ const ratio = directoryOnly.seconds / deviceFloor.seconds;
 const deltaShare = (delta.seconds - deltaFindingsS) / directoryOnly.seconds;
 const peakRss = Math.max(directoryOnly.peakRssMb, full?.peakRssMb ?? 0);
 const ok =
-  ratio <= 1.5 && peakRss < 500 && deltaShare < 0.05 && directoryOnly.stored === sim.devices && (!full || full.stored === sim.devices) && delta.changed === Math.round(sim.devices / 100) && coldDelta.changed === Math.round(sim.devices / 100);
+  ratio <= 1.5 &&
+  peakRss < 500 &&
+  deltaShare < 0.05 &&
+  directoryOnly.stored === sim.devices &&
+  (!full || full.stored === sim.devices) &&
+  delta.changed === Math.round(sim.devices / 100) &&
+  coldDelta.changed === Math.round(sim.devices / 100);
 const rate = (r: { devices: number; seconds: number }) => Math.round(r.devices / r.seconds);
 const row = (label: string, seconds: number, s?: Step) =>
   `  ${label.padEnd(50)}${seconds.toFixed(2).padStart(7)}${s ? `   ${s.cpuSeconds.toFixed(1).padStart(5)}   ${String(rate({ devices: s.devices, seconds })).padStart(9)}   ${String(s.pages).padStart(5)}   ${String(s.peakRssMb).padStart(11)}` : ""}`;

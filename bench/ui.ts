@@ -45,7 +45,12 @@ const { values } = parseArgs({
 });
 const DEVICES = Number(values.devices);
 const REQUESTS = Math.max(30, Number(values.requests));
-const kinds = values.db === "both" ? (["sqlite", "postgresql"] as const) : values.db === "postgres" || values.db === "postgresql" ? (["postgresql"] as const) : (["sqlite"] as const);
+const kinds =
+  values.db === "both"
+    ? (["sqlite", "postgresql"] as const)
+    : values.db === "postgres" || values.db === "postgresql"
+      ? (["postgresql"] as const)
+      : (["sqlite"] as const);
 
 const tsx = ["--conditions=react-server", "--import", "tsx"];
 function setupStep<T>(mode: string, url: string, env: Record<string, string> = {}): T {
@@ -92,7 +97,11 @@ async function prepare(kind: "sqlite" | "postgresql"): Promise<{ url: string; bu
 }
 
 function freshDatabaseMigrationsOnly(url: string): void {
-  const r = spawnSync(process.execPath, [join(ROOT, "scripts/db-migrate.mjs")], { cwd: ROOT, env: { ...process.env, DATABASE_URL: url }, stdio: ["ignore", "ignore", "inherit"] });
+  const r = spawnSync(process.execPath, [join(ROOT, "scripts/db-migrate.mjs")], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: url },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   if (r.status !== 0) throw new Error(`migration failed for ${url}`);
 }
 
@@ -184,7 +193,11 @@ async function pageCases(direct: DirectDb, tenantRef: string): Promise<PageCase[
   return [
     { label: "Overview", path: "/", floor: summaries(` AND "problemReportAt" IS NOT NULL`, `"problemReportAt" DESC`) },
     { label: "Devices: default (severity)", path: "/devices", floor: summaries("", `"worstRank", "openCount" DESC, "nameKey", "rowKey"`) },
-    { label: "Devices: severity, least first", path: "/devices?dir=desc", floor: summaries(` AND "worstRank" = ?`, `"openCount" DESC, "nameKey", "rowKey"`, [Number(worst!.v)]) },
+    {
+      label: "Devices: severity, least first",
+      path: "/devices?dir=desc",
+      floor: summaries(` AND "worstRank" = ?`, `"openCount" DESC, "nameKey", "rowKey"`, [Number(worst!.v)]),
+    },
     { label: "Devices: name A→Z", path: "/devices?sort=name", floor: summaries("", `"nameKey", "rowKey"`) },
     {
       label: `Devices: name Z→A, page ${deepPage} (Next link)`,
@@ -192,10 +205,26 @@ async function pageCases(direct: DirectDb, tenantRef: string): Promise<PageCase[
       floor: summaries(` AND ("nameKey", "rowKey") < (?, ?)`, `"nameKey" DESC, "rowKey" DESC`, [cursor!.nameKey, cursor!.rowKey]),
     },
     { label: "Devices: most open findings", path: "/devices?sort=open&dir=desc", floor: summaries("", `"openCount" DESC, "worstRank", "nameKey", "rowKey"`) },
-    { label: "Devices: fewest open findings", path: "/devices?sort=open&dir=asc", floor: summaries(` AND "openCount" = 0`, `"worstRank", "nameKey", "rowKey"`) },
-    { label: "Devices: last report, newest", path: "/devices?sort=lastReport&dir=desc", floor: summaries(` AND "lastReportAt" IS NOT NULL`, `"lastReportAt" DESC, "nameKey", "rowKey"`) },
-    { label: "Devices: last report, oldest", path: "/devices?sort=lastReport&dir=asc", floor: summaries(` AND "lastReportAt" IS NOT NULL`, `"lastReportAt", "nameKey" DESC, "rowKey" DESC`) },
-    { label: "Devices: deleted, by name", path: "/devices?state=deleted&sort=name", floor: summaries(` AND "state" = 'deleted'`, `"nameKey", "rowKey"`, [], "DeviceSummary_state_sort_idx") },
+    {
+      label: "Devices: fewest open findings",
+      path: "/devices?sort=open&dir=asc",
+      floor: summaries(` AND "openCount" = 0`, `"worstRank", "nameKey", "rowKey"`),
+    },
+    {
+      label: "Devices: last report, newest",
+      path: "/devices?sort=lastReport&dir=desc",
+      floor: summaries(` AND "lastReportAt" IS NOT NULL`, `"lastReportAt" DESC, "nameKey", "rowKey"`),
+    },
+    {
+      label: "Devices: last report, oldest",
+      path: "/devices?sort=lastReport&dir=asc",
+      floor: summaries(` AND "lastReportAt" IS NOT NULL`, `"lastReportAt", "nameKey" DESC, "rowKey" DESC`),
+    },
+    {
+      label: "Devices: deleted, by name",
+      path: "/devices?state=deleted&sort=name",
+      floor: summaries(` AND "state" = 'deleted'`, `"nameKey", "rowKey"`, [], "DeviceSummary_state_sort_idx"),
+    },
     {
       label: "Devices: problems, hybrid joined",
       path: "/devices?problems=1&trust=ServerAd",
@@ -204,7 +233,12 @@ async function pageCases(direct: DirectDb, tenantRef: string): Promise<PageCase[
     {
       label: `Devices: search "${term}"`,
       path: `/devices?q=${enc(term)}`,
-      floor: summaries(` AND ("nameKey" LIKE ? ESCAPE '\\' OR "deviceId" LIKE ? ESCAPE '\\' OR "objectId" LIKE ? ESCAPE '\\')`, `"worstRank", "openCount" DESC, "nameKey", "rowKey"`, [like, like, like], "DeviceSummary_tenantRef_nameKey_rowKey_deviceId_objectId_idx"),
+      floor: summaries(
+        ` AND ("nameKey" LIKE ? ESCAPE '\\' OR "deviceId" LIKE ? ESCAPE '\\' OR "objectId" LIKE ? ESCAPE '\\')`,
+        `"worstRank", "openCount" DESC, "nameKey", "rowKey"`,
+        [like, like, like],
+        "DeviceSummary_tenantRef_nameKey_rowKey_deviceId_objectId_idx",
+      ),
     },
     {
       label: `Devices: rule ${commonRule}`,
@@ -220,18 +254,34 @@ async function pageCases(direct: DirectDb, tenantRef: string): Promise<PageCase[
     {
       label: "Devices: Entra joined (report), last sign-in",
       path: "/devices?join=entra&sort=lastSignIn&dir=desc",
-      floor: summaries(` AND "joinType" = 'entra' AND "approximateLastSignInDateTime" IS NOT NULL`, `"approximateLastSignInDateTime" DESC, "nameKey" DESC, "rowKey" DESC`),
+      floor: summaries(
+        ` AND "joinType" = 'entra' AND "approximateLastSignInDateTime" IS NOT NULL`,
+        `"approximateLastSignInDateTime" DESC, "nameKey" DESC, "rowKey" DESC`,
+      ),
     },
     {
       label: `Devices: Windows ${versionPrefix}*, by version`,
       path: `/devices?os=Windows&osVersion=${enc(versionPrefix)}&sort=osVersion&dir=desc`,
-      floor: summaries(` AND "operatingSystem" = 'Windows' AND "operatingSystemVersion" LIKE ?`, `"operatingSystemVersion" DESC, "nameKey" DESC, "rowKey" DESC`, [`${versionPrefix}%`]),
+      floor: summaries(
+        ` AND "operatingSystem" = 'Windows' AND "operatingSystemVersion" LIKE ?`,
+        `"operatingSystemVersion" DESC, "nameKey" DESC, "rowKey" DESC`,
+        [`${versionPrefix}%`],
+      ),
     },
-    { label: "Devices: synced from AD, by OS", path: "/devices?sync=yes&sort=os", floor: summaries(` AND "onPremisesSyncEnabled" = ?`, `"operatingSystem", "nameKey", "rowKey"`, [true]) },
+    {
+      label: "Devices: synced from AD, by OS",
+      path: "/devices?sync=yes&sort=os",
+      floor: summaries(` AND "onPremisesSyncEnabled" = ?`, `"operatingSystem", "nameKey", "rowKey"`, [true]),
+    },
     {
       label: "Devices: Pending over 7 days, longest first",
       path: "/devices?pendingDays=7&sort=pendingSince",
-      floor: summaries(` AND "state" = 'pending' AND "pendingSince" < ?`, `"pendingSince", "nameKey", "rowKey"`, [new Date(now - 7 * day)], "DeviceSummary_pendingSince_sort_idx"),
+      floor: summaries(
+        ` AND "state" = 'pending' AND "pendingSince" < ?`,
+        `"pendingSince", "nameKey", "rowKey"`,
+        [new Date(now - 7 * day)],
+        "DeviceSummary_pendingSince_sort_idx",
+      ),
     },
     {
       label: "Devices: no report in 7 days, by state",
@@ -246,7 +296,11 @@ async function pageCases(direct: DirectDb, tenantRef: string): Promise<PageCase[
     {
       label: `Devices: deviceId A→Z, page ${deepPage} (Next link)`,
       path: `/devices?sort=deviceId&page=${deepPage}&after=${enc(idCursor!.rowKey)}`,
-      floor: summaries(` AND ("deviceId", "nameKey", "rowKey") > (?, ?, ?)`, `"deviceId", "nameKey", "rowKey"`, [idCursor!.deviceId, idCursor!.nameKey, idCursor!.rowKey]),
+      floor: summaries(` AND ("deviceId", "nameKey", "rowKey") > (?, ?, ?)`, `"deviceId", "nameKey", "rowKey"`, [
+        idCursor!.deviceId,
+        idCursor!.nameKey,
+        idCursor!.rowKey,
+      ]),
     },
     {
       // The header search: devices by the Devices list's covering name index (LIMIT 21) and users by a skip scan of
@@ -269,7 +323,10 @@ async function pageCases(direct: DirectDb, tenantRef: string): Promise<PageCase[
     {
       label: "User page",
       path: `/users/${enc(upn)}`,
-      floor: { sql: `SELECT "reportRef", "deviceId", "hostname", "capturedAt" FROM "ReportUser" WHERE "tenantRef" = ? AND "userPrincipalName" = ? ORDER BY "capturedAt" DESC LIMIT 2001`, params: [tenantRef, upn] },
+      floor: {
+        sql: `SELECT "reportRef", "deviceId", "hostname", "capturedAt" FROM "ReportUser" WHERE "tenantRef" = ? AND "userPrincipalName" = ? ORDER BY "capturedAt" DESC LIMIT 2001`,
+        params: [tenantRef, upn],
+      },
     },
     {
       label: "Findings (open, most severe first)",
@@ -304,7 +361,10 @@ async function pageCases(direct: DirectDb, tenantRef: string): Promise<PageCase[
     {
       label: "Device page",
       path: `/devices/${enc(device!.subjectKey)}`,
-      floor: { sql: `SELECT "id", "rule", "severity", "title", "explanation", "evidence", "remediation", "status" FROM "Finding" WHERE "tenantRef" = ? AND "subjectKey" = ?`, params: [tenantRef, device!.subjectKey] },
+      floor: {
+        sql: `SELECT "id", "rule", "severity", "title", "explanation", "evidence", "remediation", "status" FROM "Finding" WHERE "tenantRef" = ? AND "subjectKey" = ?`,
+        params: [tenantRef, device!.subjectKey],
+      },
     },
   ];
 }
@@ -369,7 +429,9 @@ async function run(kind: "sqlite" | "postgresql"): Promise<boolean> {
         `  ${c.label.slice(0, 47).padEnd(48)}${fmt(percentile(times, 50))}${fmt(p95)}${fmt(emptyP95)}${fmt(queryP95)}${fmt(pageFloor)}${`${ratio.toFixed(2)}×`.padStart(8)}  ${status} ${String(Math.round(bytes / 1024)).padStart(4)} KB  ${pass ? "pass" : "FAIL"}`,
       );
     }
-    lines.unshift(`  ${"signed-in page that reads nothing (/diagnose)".padEnd(48)}${fmt(percentile(allEmpty, 50))}${fmt(percentile(allEmpty, 95))}   (all ${allEmpty.length} requests)`);
+    lines.unshift(
+      `  ${"signed-in page that reads nothing (/diagnose)".padEnd(48)}${fmt(percentile(allEmpty, 50))}${fmt(percentile(allEmpty, 95))}   (all ${allEmpty.length} requests)`,
+    );
   } finally {
     await server.stop();
     await direct.close();

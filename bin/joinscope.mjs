@@ -6,11 +6,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const result = spawnSync(
-  process.execPath,
-  ["--conditions=react-server", "--import", "tsx", join(root, "lib/cli/main.ts"), ...process.argv.slice(2)],
-  { stdio: "inherit", env: { ...process.env, TSX_TSCONFIG_PATH: join(root, "tsconfig.json") } },
-);
+const result = spawnSync(process.execPath, ["--conditions=react-server", "--import", "tsx", join(root, "lib/cli/main.ts"), ...process.argv.slice(2)], {
+  stdio: "inherit",
+  env: { ...process.env, TSX_TSCONFIG_PATH: join(root, "tsconfig.json") },
+});
 if (result.error) {
   console.error(`joinscope: ${result.error.message}`);
   process.exit(2);

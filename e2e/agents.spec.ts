@@ -142,5 +142,7 @@ test("register another tenant here (the form Settings has too): a bad tenant id 
   await expect(page.getByRole("status").filter({ hasText: "Tenant registered." })).toBeVisible();
   await expect(inlineAlert(page)).toHaveCount(0);
   await expect(form.getByLabel("Name", { exact: true })).toHaveValue(""); // ready for the next one
-  await expect(page.getByRole("region", { name: "Create an agent token" }).getByLabel("Tenant", { exact: true }).locator("option", { hasText: name })).toHaveCount(1);
+  await expect(
+    page.getByRole("region", { name: "Create an agent token" }).getByLabel("Tenant", { exact: true }).locator("option", { hasText: name }),
+  ).toHaveCount(1);
 });

@@ -63,7 +63,10 @@ test("repeated wrong passwords lock the account with a clear message; the admin 
   const submit = async (password: string) => {
     await page.getByLabel("Email").fill(typed);
     await page.getByLabel("Password").fill(password);
-    await Promise.all([page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/login"), page.getByRole("button", { name: "Sign in" }).click()]);
+    await Promise.all([
+      page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/login"),
+      page.getByRole("button", { name: "Sign in" }).click(),
+    ]);
     // React resets the form when the action's answer is rendered; wait for that before the next attempt fills it.
     await expect(page.getByLabel("Password")).toHaveValue("");
     await expect(page.getByRole("button", { name: "Sign in" })).toBeEnabled();

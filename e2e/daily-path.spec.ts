@@ -186,7 +186,9 @@ test("fixes an admin can run: copy buttons on commands with the device's ids, de
   const rejoin = page.locator('[data-testid="open-finding"][data-primary="true"]');
   const leave = rejoin.locator("ol > li").filter({ hasText: "dsregcmd /leave" });
   await expect(leave.getByTestId("step-destructive")).toHaveText("Destructive · cannot be undone");
-  await expect(leave.getByTestId("command").filter({ hasText: "dsregcmd /leave" }).getByRole("button", { name: "Copy command: dsregcmd /leave" })).toBeVisible();
+  await expect(
+    leave.getByTestId("command").filter({ hasText: "dsregcmd /leave" }).getByRole("button", { name: "Copy command: dsregcmd /leave" }),
+  ).toBeVisible();
   const kinds = await rejoin.locator("ol > li").evaluateAll((items) => items.map((li) => li.getAttribute("data-step-kind")));
   expect(kinds.indexOf("destructive")).toBeGreaterThan(0);
   expect(kinds.slice(0, kinds.indexOf("destructive"))).not.toContain("destructive");

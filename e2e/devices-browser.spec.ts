@@ -59,7 +59,10 @@ test("each filter narrows the list to the devices it describes", async ({ page }
     ["stale=1", []],
     ["q=6f1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e02", ["PC-0466"]],
     ["q=dd5ac0a8", ["PC-0142"]],
-    ["trust=ServerAd&join=hybrid&severity=critical", where((d) => d.cells.trust!.startsWith("Hybrid") && d.cells.join === "Hybrid joined" && d.cells.severity!.startsWith("Critical"))],
+    [
+      "trust=ServerAd&join=hybrid&severity=critical",
+      where((d) => d.cells.trust!.startsWith("Hybrid") && d.cells.join === "Hybrid joined" && d.cells.severity!.startsWith("Critical")),
+    ],
   ];
   for (const [query, want] of cases) {
     await page.goto(`/devices?${query}`);
@@ -165,7 +168,9 @@ test("bulk acknowledge of two selected devices writes one audit entry per findin
   const comment = `Kiosk refresh CHG-${Date.now().toString(36)}`;
   await selection.getByLabel("Acknowledge their open findings with a comment").fill(comment);
   await selection.getByRole("button", { name: "Acknowledge selected" }).click();
-  await expect(selection.getByRole("status")).toHaveText(`Acknowledged ${total} open finding${total === 1 ? "" : "s"} on ${targets.filter((t) => open[t]! > 0).length} device${targets.filter((t) => open[t]! > 0).length === 1 ? "" : "s"}.`);
+  await expect(selection.getByRole("status")).toHaveText(
+    `Acknowledged ${total} open finding${total === 1 ? "" : "s"} on ${targets.filter((t) => open[t]! > 0).length} device${targets.filter((t) => open[t]! > 0).length === 1 ? "" : "s"}.`,
+  );
 
   for (const name of targets) {
     await page.goto(`/devices?q=${name}`);

@@ -41,12 +41,22 @@ test("the Devices page's Export menu downloads the filtered list as CSV, XLSX an
 
   const jsonl = await save("Export JSON Lines");
   expect(jsonl.name).toMatch(/\.jsonl$/);
-  const objects = jsonl.bytes.toString("utf8").trim().split("\n").map((l) => JSON.parse(l) as { name: string; trustType: string; state: string });
+  const objects = jsonl.bytes
+    .toString("utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { name: string; trustType: string; state: string });
   expect(objects.map((o) => o.name)).toEqual([E2E_FORMULA_DEVICE_NAME, "WG-0001", "WG-0003"]);
   expect(objects.every((o) => o.trustType === "AzureAd" && o.state === "live")).toBe(true);
 
   // A filter of the page is a filter of its exports.
   await page.goto("/devices?sort=name&q=wg-0003");
   const filtered = await save("Export JSON Lines");
-  expect(filtered.bytes.toString("utf8").trim().split("\n").map((l) => (JSON.parse(l) as { name: string }).name)).toEqual(["WG-0003"]);
+  expect(
+    filtered.bytes
+      .toString("utf8")
+      .trim()
+      .split("\n")
+      .map((l) => (JSON.parse(l) as { name: string }).name),
+  ).toEqual(["WG-0003"]);
 });

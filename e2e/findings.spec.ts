@@ -62,9 +62,14 @@ test("Export CSV downloads the filtered findings with a header row, flattened ev
   await page.goto("/findings?severity=critical");
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
   expect(download.suggestedFilename()).toMatch(/^joinscope-findings-contoso-\d{4}-\d{2}-\d{2}\.csv$/);
-  const text = (await (await download.createReadStream()).toArray()).map(String).join("").replace(/^\uFEFF/, "");
+  const text = (await (await download.createReadStream()).toArray())
+    .map(String)
+    .join("")
+    .replace(/^\uFEFF/, "");
   const lines = text.trim().split(/\r?\n/);
-  expect(lines[0]).toBe("severity,rule,title,deviceId,objectId,hostname,status,firstSeen,lastSeen,resolvedAt,acknowledgedBy,ackComment,evidence,remediation,primary,explainedBy");
+  expect(lines[0]).toBe(
+    "severity,rule,title,deviceId,objectId,hostname,status,firstSeen,lastSeen,resolvedAt,acknowledgedBy,ackComment,evidence,remediation,primary,explainedBy",
+  );
   const row = lines.find((l) => l.includes("thumbprint-mismatch") && l.includes("dd5ac0a8-cb5f-461e-9269-2502cbabc065"));
   expect(row).toBeDefined();
   expect(row).toContain("PC-0142");
@@ -104,7 +109,9 @@ test("the changes API: 401 without a session, 400 for a bad since, 404 for an un
   expect(body.tenantId).toBe(E2E_TENANT.tenantId);
   expect(body.counts.opened).toBeGreaterThan(0);
   expect(body.opened.length).toBe(Math.min(body.counts.opened, 200));
-  expect(body.opened[0]).toEqual(expect.objectContaining({ rule: expect.any(String), severity: expect.any(String), subjectKey: expect.stringMatching(/^[doh]:/) }));
+  expect(body.opened[0]).toEqual(
+    expect.objectContaining({ rule: expect.any(String), severity: expect.any(String), subjectKey: expect.stringMatching(/^[doh]:/) }),
+  );
   expect(Array.isArray(body.resolved) && Array.isArray(body.reopened)).toBe(true);
 
   const defaults = await (await page.request.get(url)).json();

@@ -24,7 +24,16 @@ test("an uploaded report is listed, found by hostname, and opens with its sectio
       agentVersion: "e2e",
       dsregcmd: readFileSync(join(process.cwd(), "lib/reports/fixtures/win10-21h1-hybrid-deleted.txt"), "utf8"),
       computerDn: `CN=${hostname},OU=Disabled Computers,DC=corp,DC=contoso,DC=com`,
-      events: [{ id: 1098, time: new Date().toISOString(), level: "Error", task: "AadTokenBrokerPlugin Operation", log: "Microsoft-Windows-AAD/Operational", message: "Error: 0xCAA2000C The request requires user interaction. AADSTS50155" }],
+      events: [
+        {
+          id: 1098,
+          time: new Date().toISOString(),
+          level: "Error",
+          task: "AadTokenBrokerPlugin Operation",
+          log: "Microsoft-Windows-AAD/Operational",
+          message: "Error: 0xCAA2000C The request requires user interaction. AADSTS50155",
+        },
+      ],
     },
   });
   expect(response.status()).toBe(201);

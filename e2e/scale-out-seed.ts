@@ -8,7 +8,13 @@ import { createDb } from "@/lib/db/client";
 import { createTenant } from "@/lib/tenants/create-tenant";
 import { setTenantApp } from "@/lib/tenants/set-tenant-app";
 
-const sim = JSON.parse(process.env.SCALE_OUT_SIMULATOR!) as { tenantId: string; clientId: string; clientSecret: string; authorityHost: string; graphBaseUrl: string };
+const sim = JSON.parse(process.env.SCALE_OUT_SIMULATOR!) as {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  authorityHost: string;
+  graphBaseUrl: string;
+};
 const db = createDb(process.env.DATABASE_URL!);
 const tenant = await createTenant(db, { tenantId: sim.tenantId, name: "Scale-out (simulator)", actor: "e2e" });
 if (!tenant.ok) throw new Error(tenant.error.message);

@@ -22,7 +22,14 @@ const serverUrl = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.
 const basePort = Number(process.env.E2E_PORT ?? 3100) + 50;
 const database = `joinscope_e2e_scale_out_${basePort}`;
 const REPORTS = 300;
-const FIXTURES = ["win10-1607-hybrid.txt", "win10-20h2-hybrid.txt", "win11-23h2-hybrid.txt", "win11-24h2-hybrid-full.txt", "win10-21h2-registered.txt", "win11-23h2-entra-mfa-required.txt"];
+const FIXTURES = [
+  "win10-1607-hybrid.txt",
+  "win10-20h2-hybrid.txt",
+  "win11-23h2-hybrid.txt",
+  "win11-24h2-hybrid-full.txt",
+  "win10-21h2-registered.txt",
+  "win11-23h2-entra-mfa-required.txt",
+];
 
 function reachable(url: string): Promise<boolean> {
   const u = new URL(url);
@@ -117,7 +124,11 @@ test.describe("two app instances on one PostgreSQL database", () => {
     await adminQuery(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
     await adminQuery(`CREATE DATABASE "${database}"`);
     const url = databaseUrl();
-    const migrate = spawnSync(process.execPath, [join(root, "scripts/db-migrate.mjs")], { cwd: root, env: { ...process.env, DATABASE_URL: url }, encoding: "utf8" });
+    const migrate = spawnSync(process.execPath, [join(root, "scripts/db-migrate.mjs")], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: url },
+      encoding: "utf8",
+    });
     expect(migrate.status, migrate.stderr).toBe(0);
 
     // The simulator in its own process, 2,000 devices, each Graph request answered after 1 s: the full sync spans
@@ -129,10 +140,15 @@ test.describe("two app instances on one PostgreSQL database", () => {
     const instances: Instance[] = [];
     const db = new pg.Client({ connectionString: url });
     try {
-      const sim = await firstJsonLine<{ tenantId: string; clientId: string; clientSecret: string; authorityHost: string; graphBaseUrl: string; caPath: string; devices: number }>(
-        simulator,
-        (v) => v.ready === true,
-      );
+      const sim = await firstJsonLine<{
+        tenantId: string;
+        clientId: string;
+        clientSecret: string;
+        authorityHost: string;
+        graphBaseUrl: string;
+        caPath: string;
+        devices: number;
+      }>(simulator, (v) => v.ready === true);
       const env = {
         DATABASE_URL: url,
         JOINSCOPE_SECRET_KEY: randomBytes(32).toString("base64"),
@@ -163,10 +179,19 @@ test.describe("two app instances on one PostgreSQL database", () => {
         await Promise.all(
           Array.from({ length: Math.min(6, REPORTS - i) }, async (_, k) => {
             const n = i + k;
-            const body = JSON.stringify({ hostname: `SCALE-${String(n).padStart(4, "0")}`, capturedAt: new Date(started + n * 1000).toISOString(), agentVersion: "1.0.0", dsregcmd: texts[n % texts.length] });
+            const body = JSON.stringify({
+              hostname: `SCALE-${String(n).padStart(4, "0")}`,
+              capturedAt: new Date(started + n * 1000).toISOString(),
+              agentVersion: "1.0.0",
+              dsregcmd: texts[n % texts.length],
+            });
             const answers = await Promise.all(
               instances.map((instance) =>
-                fetch(`${instance.url}/api/v1/reports`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body }),
+                fetch(`${instance.url}/api/v1/reports`, {
+                  method: "POST",
+                  headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+                  body,
+                }),
               ),
             );
             for (const a of answers) statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);
@@ -179,7 +204,9 @@ test.describe("two app instances on one PostgreSQL database", () => {
       await db.connect();
       await expect
         .poll(
-          async () => (await db.query(`SELECT "findingsEvaluatedAt" FROM "Tenant" WHERE "id" = $1 AND "lastFullSyncAt" IS NOT NULL`, [tenantRef])).rows[0]?.findingsEvaluatedAt ?? null,
+          async () =>
+            (await db.query(`SELECT "findingsEvaluatedAt" FROM "Tenant" WHERE "id" = $1 AND "lastFullSyncAt" IS NOT NULL`, [tenantRef])).rows[0]
+              ?.findingsEvaluatedAt ?? null,
           { timeout: 150_000, intervals: [1000] },
         )
         .not.toBeNull();
@@ -187,10 +214,17 @@ test.describe("two app instances on one PostgreSQL database", () => {
       await Promise.all(instances.map((i) => stop(i.child)));
 
       // Both instances ran their scheduler, and both answered uploads.
-      for (const instance of instances) expect(entries(instance).some((e) => e.message === "sync scheduler started"), instance.url).toBe(true);
+      for (const instance of instances)
+        expect(
+          entries(instance).some((e) => e.message === "sync scheduler started"),
+          instance.url,
+        ).toBe(true);
       // Every report: created once (201), answered as the duplicate it is by the other instance (200), stored once.
       expect(Object.fromEntries(statuses)).toEqual({ 200: REPORTS, 201: REPORTS });
-      const stored = await db.query(`SELECT COUNT(*)::int AS "n", COUNT(DISTINCT "contentHash")::int AS "distinct" FROM "DeviceReport" WHERE "tenantRef" = $1 AND "hostname" LIKE 'SCALE-%'`, [tenantRef]);
+      const stored = await db.query(
+        `SELECT COUNT(*)::int AS "n", COUNT(DISTINCT "contentHash")::int AS "distinct" FROM "DeviceReport" WHERE "tenantRef" = $1 AND "hostname" LIKE 'SCALE-%'`,
+        [tenantRef],
+      );
       expect(stored.rows[0]).toEqual({ n: REPORTS, distinct: REPORTS });
 
       // One sync: the schedulers' first ticks raced for the tenant's lease, one synced, the other found it held.
@@ -203,11 +237,18 @@ test.describe("two app instances on one PostgreSQL database", () => {
       expect(devices.rows[0].n).toBe(sim.devices);
 
       // Findings passes one at a time: no finding opened twice, and nothing failed in either instance.
-      const opened = await db.query(`SELECT COUNT(*)::int AS "n" FROM (SELECT "findingRef" FROM "FindingEvent" WHERE "tenantRef" = $1 AND "kind" = 'opened' GROUP BY "findingRef" HAVING COUNT(*) > 1) AS twice`, [tenantRef]);
+      const opened = await db.query(
+        `SELECT COUNT(*)::int AS "n" FROM (SELECT "findingRef" FROM "FindingEvent" WHERE "tenantRef" = $1 AND "kind" = 'opened' GROUP BY "findingRef" HAVING COUNT(*) > 1) AS twice`,
+        [tenantRef],
+      );
       expect(opened.rows[0].n).toBe(0);
       const findings = await db.query(`SELECT COUNT(*)::int AS "n" FROM "Finding" WHERE "tenantRef" = $1 AND "status" = 'open'`, [tenantRef]);
       expect(findings.rows[0].n).toBeGreaterThan(0);
-      const errors = instances.flatMap((i) => entries(i).filter((e) => e.level === "error").map((e) => `${i.url}: ${e.message}`));
+      const errors = instances.flatMap((i) =>
+        entries(i)
+          .filter((e) => e.level === "error")
+          .map((e) => `${i.url}: ${e.message}`),
+      );
       expect(errors).toEqual([]);
     } finally {
       await Promise.all(instances.map((i) => stop(i.child)));

@@ -15,7 +15,9 @@ for (const theme of ["light", "dark"] as const) {
     await snap(page, `overview-${theme}`);
 
     await page.goto("/diagnose");
-    await page.getByLabel("Paste dsregcmd /status output").fill(readFileSync(join(process.cwd(), "lib/reports/fixtures/win10-21h1-hybrid-deleted.txt"), "utf8"));
+    await page
+      .getByLabel("Paste dsregcmd /status output")
+      .fill(readFileSync(join(process.cwd(), "lib/reports/fixtures/win10-21h1-hybrid-deleted.txt"), "utf8"));
     await page.getByRole("button", { name: "Diagnose", exact: true }).click();
     await expect(page.getByRole("region", { name: "Verdict" })).toBeVisible();
     await snap(page, `diagnose-${theme}`);

@@ -22,7 +22,16 @@ import { setTenantApp } from "@/lib/tenants/set-tenant-app";
 import { pullSignIns } from "@/lib/signins/pull-sign-ins";
 import { runSync } from "@/lib/sync/run-sync";
 import { createSimTenant } from "@/simulator/create-sim-tenant";
-import { E2E_ADMIN, E2E_EXPORT_TENANT, E2E_FORMULA_DEVICE_NAME, E2E_SETTINGS_TENANT_NAME, E2E_SIGNINS_TENANT_NAME, E2E_SYNC_TENANT_NAME, E2E_TENANT, type E2eSimulatorInfo } from "./constants";
+import {
+  E2E_ADMIN,
+  E2E_EXPORT_TENANT,
+  E2E_FORMULA_DEVICE_NAME,
+  E2E_SETTINGS_TENANT_NAME,
+  E2E_SIGNINS_TENANT_NAME,
+  E2E_SYNC_TENANT_NAME,
+  E2E_TENANT,
+  type E2eSimulatorInfo,
+} from "./constants";
 
 // Run from the repository root (scripts/e2e-server.mjs sets cwd).
 const FIXTURES = join(process.cwd(), "lib/reports/fixtures");
@@ -110,9 +119,30 @@ async function seedContosoDirectory(tenantRef: string, nowMs: number) {
   const day = 24 * 3600_000;
   const registered = new Date(nowMs - 400 * day).toISOString();
   const devices = [
-    { id: "6f1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e01", deviceId: "dd5ac0a8-cb5f-461e-9269-2502cbabc065", displayName: "PC-0142", accountEnabled: true, trustType: "ServerAd", alternativeSecurityIds: [x509AltSecurityId("0F1E2D3C4B5A69788796A5B4C3D2E1F00A1B2C3D")] },
-    { id: "6f1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e02", deviceId: "74df6508-0658-4bb8-a70f-6f79c11fb95c", displayName: "PC-0466", accountEnabled: false, trustType: "ServerAd", alternativeSecurityIds: [x509AltSecurityId("98E3CFB5313F74A15D16C967C567F0130D8203A8")] },
-    { id: "6f1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e03", deviceId: "52d85f7c-30a3-4ce6-9ba8-380e35ce3f4b", displayName: "PC-0087", accountEnabled: true, trustType: "ServerAd", alternativeSecurityIds: [x509AltSecurityId("8C1D3686173FEB00592820E8A508956704187DCD")] },
+    {
+      id: "6f1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e01",
+      deviceId: "dd5ac0a8-cb5f-461e-9269-2502cbabc065",
+      displayName: "PC-0142",
+      accountEnabled: true,
+      trustType: "ServerAd",
+      alternativeSecurityIds: [x509AltSecurityId("0F1E2D3C4B5A69788796A5B4C3D2E1F00A1B2C3D")],
+    },
+    {
+      id: "6f1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e02",
+      deviceId: "74df6508-0658-4bb8-a70f-6f79c11fb95c",
+      displayName: "PC-0466",
+      accountEnabled: false,
+      trustType: "ServerAd",
+      alternativeSecurityIds: [x509AltSecurityId("98E3CFB5313F74A15D16C967C567F0130D8203A8")],
+    },
+    {
+      id: "6f1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e03",
+      deviceId: "52d85f7c-30a3-4ce6-9ba8-380e35ce3f4b",
+      displayName: "PC-0087",
+      accountEnabled: true,
+      trustType: "ServerAd",
+      alternativeSecurityIds: [x509AltSecurityId("8C1D3686173FEB00592820E8A508956704187DCD")],
+    },
   ].map(
     (d) =>
       ({
@@ -225,9 +255,23 @@ async function seedSignInsTenant(sim: E2eSimulatorInfo) {
   if (!synced.ok) throw new Error(`seed sign-ins sync: ${synced.error.message}`);
   const token = await createAgentToken(db, { tenantRef: tenant.id, name: "Intune remediation (seed)", actor: E2E_ADMIN.email, allowsDirectUpload: true });
   if (!token.ok) throw new Error(`seed sign-ins token: ${token.error.message}`);
-  const { generated } = createSimTenant({ seed: info.seed, deviceCount: info.devices, tenantName: "Litware", now: new Date(info.now), includeReports: true, signIns: false });
+  const { generated } = createSimTenant({
+    seed: info.seed,
+    deviceCount: info.devices,
+    tenantName: "Litware",
+    now: new Date(info.now),
+    includeReports: true,
+    signIns: false,
+  });
   for (const r of generated!.reports) {
-    const body = { hostname: r.hostname, capturedAt: r.capturedAt, agentVersion: r.agentVersion, dsregcmd: r.dsregcmd, events: r.events, ...(r.computerDn ? { computerDn: r.computerDn } : {}) };
+    const body = {
+      hostname: r.hostname,
+      capturedAt: r.capturedAt,
+      agentVersion: r.agentVersion,
+      dsregcmd: r.dsregcmd,
+      events: r.events,
+      ...(r.computerDn ? { computerDn: r.computerDn } : {}),
+    };
     const result = await ingestReport(db, { agent: { tokenId: token.id, tenantRef: tenant.id, tenantId: info.tenantId }, body });
     if (!result.ok) throw new Error(`seed sign-ins report ${r.hostname}: ${result.error.message}`);
   }

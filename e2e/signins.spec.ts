@@ -52,7 +52,11 @@ test("the Sign-ins view groups blocked sign-ins by cause, filters by cause and b
   await expect(page).toHaveURL(/\/signins$/);
   await expect(page.locator("#cause")).toHaveValue("");
   // A user whose sign-in was joined with a machine known by its DeviceId.
-  const user = (await page.getByTestId("sign-in-row").filter({ has: page.locator('[data-testid="sign-in-device-link"][href^="/devices/d%3A"]') }).first().getAttribute("data-user"))!;
+  const user = (await page
+    .getByTestId("sign-in-row")
+    .filter({ has: page.locator('[data-testid="sign-in-device-link"][href^="/devices/d%3A"]') })
+    .first()
+    .getAttribute("data-user"))!;
   await page.locator("#user").fill(user.toUpperCase());
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(page).toHaveURL(new RegExp(`[?&]user=${encodeURIComponent(user).replace(/\./g, "\\.")}`, "i"));

@@ -5,9 +5,7 @@
 import { resolve } from "node:path";
 import { z } from "zod";
 
-const boolean = z
-  .enum(["true", "false", "1", "0", "yes", "no"])
-  .transform((v) => v === "true" || v === "1" || v === "yes");
+const boolean = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) => v === "true" || v === "1" || v === "yes");
 
 const ConfigSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -21,13 +19,22 @@ const ConfigSchema = z.object({
   JOINSCOPE_SECRET_KEY: z.string().min(32).optional(),
   JOINSCOPE_DATA_DIR: z.string().default("./data"),
   /** Largest accepted report upload in bytes (HTTP 413 above). */
-  JOINSCOPE_INGEST_MAX_BYTES: z.coerce.number().int().min(4096).max(16 * 1024 * 1024).default(1024 * 1024),
+  JOINSCOPE_INGEST_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(4096)
+    .max(16 * 1024 * 1024)
+    .default(1024 * 1024),
   /** Uploads allowed per enrolled device (or per token, for direct uploads) per window (HTTP 429 with Retry-After above). */
   JOINSCOPE_INGEST_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
   JOINSCOPE_INGEST_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Bytes of upload bodies accepted per device key (or per token, for direct uploads) per minute, enforced in 2-second slices (HTTP 429 above): bounds the
    * parsing work one token can cause, without bursts, since a worst-case body costs about as much CPU as its size. */
-  JOINSCOPE_INGEST_BYTES_PER_MINUTE: z.coerce.number().int().min(4096).default(32 * 1024 * 1024),
+  JOINSCOPE_INGEST_BYTES_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(4096)
+    .default(32 * 1024 * 1024),
   /** Minutes between scheduled delta syncs; 0 turns the scheduler off. */
   JOINSCOPE_SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(15),
   /** Blocked sign-ins kept (and pulled on a first run), in days: the sign-in log's own 30 by default. */
@@ -35,7 +42,12 @@ const ConfigSchema = z.object({
   /** Tolerance between DeviceCertificateValidity start and registrationDateTime (docs/domain.md, *Certificates*). */
   JOINSCOPE_CERT_REGISTRATION_TOLERANCE_MINUTES: z.coerce.number().int().min(1).default(60),
   /** Session cookie lifetime for dashboard admins. */
-  JOINSCOPE_SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  JOINSCOPE_SESSION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
   /** Forces the cookies' Secure flag either way; unset, it follows JOINSCOPE_PUBLIC_URL / a trusted proxy (lib/http/public-origin.ts). */
   JOINSCOPE_SECURE_COOKIES: boolean.optional(),
   /** The URL admins and agents reach JoinScope on (https://joinscope.contoso.com). Its scheme decides Secure
@@ -60,7 +72,12 @@ const ConfigSchema = z.object({
   JOINSCOPE_ALLOWED_CLOUD_HOSTS: z
     .string()
     .default("")
-    .transform((v) => v.split(",").map((h) => h.trim().toLowerCase()).filter((h) => h !== ""))
+    .transform((v) =>
+      v
+        .split(",")
+        .map((h) => h.trim().toLowerCase())
+        .filter((h) => h !== ""),
+    )
     .pipe(z.array(z.string().regex(/^[a-z0-9.-]+(:\d{1,5})?$/, "each entry is host or host:port, comma-separated"))),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   /** Failed dashboard sign-ins per account (email) within an hour before the account is locked (lib/auth/login-throttle.ts). */
@@ -68,7 +85,12 @@ const ConfigSchema = z.object({
   /** Failed dashboard sign-ins per client address within an hour, over any emails, before the address is blocked. */
   JOINSCOPE_LOGIN_ADDRESS_MAX_FAILURES: z.coerce.number().int().min(1).max(100_000).default(100),
   /** The first lock-out's length; each further lock of the same account or address within a day doubles it, up to a day. */
-  JOINSCOPE_LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  JOINSCOPE_LOGIN_LOCK_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -60,7 +60,9 @@ async function main() {
   }
   const minutes = Math.ceil(plan.reduce((sum, p) => sum + p.seconds, 0) / 60);
   for (const p of plan) {
-    console.log(`mutation check: lib/${p.area}: ${p.changed.length} changed file(s)${p.removed.length ? `, ${p.removed.length} removed` : ""}: ${[...p.changed, ...p.removed.map((f) => `${f} (removed)`)].join(", ")}`);
+    console.log(
+      `mutation check: lib/${p.area}: ${p.changed.length} changed file(s)${p.removed.length ? `, ${p.removed.length} removed` : ""}: ${[...p.changed, ...p.removed.map((f) => `${f} (removed)`)].join(", ")}`,
+    );
   }
   if (minutes > args.budgetMinutes) {
     console.log(
@@ -86,11 +88,14 @@ async function main() {
     console.log(`mutation check: lib/${p.area}: ${now.score?.toFixed(2) ?? "n/a"}% now, ${p.entry.score?.toFixed(2) ?? "n/a"}% recorded: ${verdict}`);
     if (verdict === "FAILED") {
       const survivors = Object.entries(fresh).filter(([, c]) => c.survived + c.noCoverage > 0);
-      for (const [file, c] of survivors) console.log(`  ${file}: ${c.survived} survived, ${c.noCoverage} not covered (reports/mutation/${p.area}/mutation-files.json)`);
+      for (const [file, c] of survivors)
+        console.log(`  ${file}: ${c.survived} survived, ${c.noCoverage} not covered (reports/mutation/${p.area}/mutation-files.json)`);
     }
   }
   if (failed) {
-    console.log("mutation check: a score went down. Kill the survivors with tests (docs/testing.md), or mark a mutant that cannot be killed as equivalent, with its reason.");
+    console.log(
+      "mutation check: a score went down. Kill the survivors with tests (docs/testing.md), or mark a mutant that cannot be killed as equivalent, with its reason.",
+    );
     return 1;
   }
   return 0;

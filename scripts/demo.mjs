@@ -62,7 +62,11 @@ if (stale) {
 }
 
 console.log(`demo: starting the Entra ID + Microsoft Graph simulator on https://127.0.0.1:${simPort}`);
-const simulator = spawn(process.execPath, [...tsx, join(root, "scripts/demo/simulator.ts"), "--port", simPort], { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] });
+const simulator = spawn(process.execPath, [...tsx, join(root, "scripts/demo/simulator.ts"), "--port", simPort], {
+  cwd: root,
+  env,
+  stdio: ["ignore", "pipe", "inherit"],
+});
 children.push(simulator);
 const simInfo = await new Promise((resolve) => {
   const lines = createInterface({ input: simulator.stdout });
@@ -78,7 +82,12 @@ const simInfo = await new Promise((resolve) => {
 // The simulator is the demo tenant's "custom" cloud: its host:port is the one allowed besides the national clouds
 // (lib/graph/clouds.ts), for the registration below and the dashboard's sync.
 env.JOINSCOPE_ALLOWED_CLOUD_HOSTS = [process.env.JOINSCOPE_ALLOWED_CLOUD_HOSTS, simInfo.authorityHost].filter(Boolean).join(",");
-const prepared = JSON.parse(step("prepare", [...tsx, join(root, "scripts/demo/prepare.ts")], { DEMO_SIMULATOR: JSON.stringify(simInfo) }).trim().split("\n").pop());
+const prepared = JSON.parse(
+  step("prepare", [...tsx, join(root, "scripts/demo/prepare.ts")], { DEMO_SIMULATOR: JSON.stringify(simInfo) })
+    .trim()
+    .split("\n")
+    .pop(),
+);
 
 console.log(`demo: starting the dashboard on ${baseUrl}, ${options.listening}`);
 const server = spawn(process.execPath, [join(root, "scripts/serve.mjs"), ...options.serveArgs], {

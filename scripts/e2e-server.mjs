@@ -38,7 +38,11 @@ function step(label, args, extraEnv = {}) {
 
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => stopAll(0));
 
-const simulator = spawn(process.execPath, [...tsx, join(root, "e2e/simulator.ts"), "--port", simPort], { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] });
+const simulator = spawn(process.execPath, [...tsx, join(root, "e2e/simulator.ts"), "--port", simPort], {
+  cwd: root,
+  env,
+  stdio: ["ignore", "pipe", "inherit"],
+});
 children.push(simulator);
 simulator.on("exit", (code) => {
   console.error(`e2e-server: the simulator stopped (${code})`);

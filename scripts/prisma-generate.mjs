@@ -21,7 +21,12 @@ if (!process.argv.includes("--schemas-only")) {
     execFileSync(process.execPath, [join(root, "node_modules/prisma/build/index.js"), "generate", "--schema", `prisma/${provider}/schema.prisma`], {
       cwd: root,
       stdio: ["ignore", "ignore", "inherit"],
-      env: { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: "1", CHECKPOINT_DISABLE: "1", DATABASE_URL: provider === "sqlite" ? "file:./data/unused.db" : "postgresql://localhost:5432/unused" },
+      env: {
+        ...process.env,
+        PRISMA_HIDE_UPDATE_MESSAGE: "1",
+        CHECKPOINT_DISABLE: "1",
+        DATABASE_URL: provider === "sqlite" ? "file:./data/unused.db" : "postgresql://localhost:5432/unused",
+      },
     });
   }
   console.log("prisma: generated clients for sqlite and postgresql in lib/db/generated/");

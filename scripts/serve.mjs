@@ -28,7 +28,13 @@ const hostname = values.hostname;
 const configUrl = pathToFileURL(join(root, "lib/config.ts")).href;
 const read = spawnSync(
   process.execPath,
-  ["--import", "tsx", "--input-type=module", "-e", `const { config } = await import(${JSON.stringify(configUrl)}); process.stdout.write(JSON.stringify({ trustProxy: config.JOINSCOPE_TRUST_PROXY }));`],
+  [
+    "--import",
+    "tsx",
+    "--input-type=module",
+    "-e",
+    `const { config } = await import(${JSON.stringify(configUrl)}); process.stdout.write(JSON.stringify({ trustProxy: config.JOINSCOPE_TRUST_PROXY }));`,
+  ],
   { cwd: root, env: process.env, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
 );
 if (read.status !== 0) process.exit(1);

@@ -79,16 +79,23 @@ if (want("postgres")) {
   if (await reachable(url)) {
     const file = join(out, "vitest-postgresql.json");
     rmSync(file, { force: true });
-    run("integration (PostgreSQL)", process.execPath, [vitest, "run", "--project", "integration", "--reporter=default", "--reporter=json", `--outputFile.json=${file}`], {
-      JOINSCOPE_TEST_DATABASE: "postgresql",
-      TEST_POSTGRES_URL: url,
-    });
+    run(
+      "integration (PostgreSQL)",
+      process.execPath,
+      [vitest, "run", "--project", "integration", "--reporter=default", "--reporter=json", `--outputFile.json=${file}`],
+      {
+        JOINSCOPE_TEST_DATABASE: "postgresql",
+        TEST_POSTGRES_URL: url,
+      },
+    );
     addVitest(file);
   } else if (required) {
     console.error(`\n=== integration (PostgreSQL) ===\nFAILED: no PostgreSQL server at ${new URL(url).host}, and CI requires this suite.`);
     failures.push("integration (PostgreSQL): server unreachable");
   } else {
-    console.log(`\n=== integration (PostgreSQL) ===\nSKIPPED: no PostgreSQL server at ${new URL(url).host}. Set TEST_POSTGRES_URL to run the suite on PostgreSQL.`);
+    console.log(
+      `\n=== integration (PostgreSQL) ===\nSKIPPED: no PostgreSQL server at ${new URL(url).host}. Set TEST_POSTGRES_URL to run the suite on PostgreSQL.`,
+    );
   }
 }
 

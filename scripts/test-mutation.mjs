@@ -50,7 +50,13 @@ function summarise(area, files, results, seconds) {
   }
   const survivors = results
     .filter((m) => m.status === "Survived" || m.status === "NoCoverage")
-    .map((m) => ({ file: toPosix(relative(root, m.fileName)), line: m.location.start.line, mutator: m.mutatorName, replacement: m.replacement, status: m.status }))
+    .map((m) => ({
+      file: toPosix(relative(root, m.fileName)),
+      line: m.location.start.line,
+      mutator: m.mutatorName,
+      replacement: m.replacement,
+      status: m.status,
+    }))
     .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   return { area, seconds, ...scoreOf(Object.values(counts)), errors, files: counts, survivors };
 }
@@ -61,7 +67,11 @@ function summarise(area, files, results, seconds) {
  */
 function assertEveryTestFileRan(area, reportFile) {
   const report = JSON.parse(readFileSync(reportFile, "utf8"));
-  const ran = new Set(Object.entries(report.testFiles ?? {}).filter(([, f]) => f.tests.length > 0).map(([name]) => toPosix(name)));
+  const ran = new Set(
+    Object.entries(report.testFiles ?? {})
+      .filter(([, f]) => f.tests.length > 0)
+      .map(([name]) => toPosix(name)),
+  );
   const missing = testFiles(area, root).filter((f) => !ran.has(f));
   if (missing.length > 0) throw new Error(`lib/${area}: no test of ${missing.join(", ")} ran under Stryker (did the file fail to load in the sandbox?)`);
 }
@@ -97,7 +107,17 @@ async function runArea(area, { files, force }) {
     // What the sandbox copy leaves out: build output, local databases and keys, test and bench output. Anchored with
     // a leading slash: these are .gitignore patterns, and a bare "reports" would also drop lib/reports. The simulator's
     // certificates are kept: the sandbox's tests must use the CA that NODE_EXTRA_CA_CERTS names.
-    ignorePatterns: ["/.next", "/data/*", "!/data/simulator", "/test-results", "/playwright-report", "/bench/out", "/reports", "/docs/screenshots", "*.tsbuildinfo"],
+    ignorePatterns: [
+      "/.next",
+      "/data/*",
+      "!/data/simulator",
+      "/test-results",
+      "/playwright-report",
+      "/bench/out",
+      "/reports",
+      "/docs/screenshots",
+      "*.tsbuildinfo",
+    ],
     // Integration tests hash passwords and copy databases: a loaded machine must not turn that into timeouts. Unit
     // tests keep Stryker's default, so a mutant that loops forever costs seconds, not tens of them.
     timeoutMS: AREAS[area].testFiles.some((f) => f.startsWith("tests/integration/")) ? 20_000 : 5_000,
@@ -138,7 +158,9 @@ export async function runMutation({ areas, files = null, force = false, record =
   console.log("");
   for (const s of summaries) {
     const pct = s.score === null ? "n/a" : `${s.score.toFixed(2)}%`;
-    console.log(`lib/${s.area}${s.fullRun ? "" : " (incremental)"}: ${pct} (${s.detected} killed, ${s.undetected} survived or not covered, ${s.ignored} ignored) in ${s.seconds} s — reports/mutation/${s.area}/index.html${record ? ", recorded" : ""}`);
+    console.log(
+      `lib/${s.area}${s.fullRun ? "" : " (incremental)"}: ${pct} (${s.detected} killed, ${s.undetected} survived or not covered, ${s.ignored} ignored) in ${s.seconds} s — reports/mutation/${s.area}/index.html${record ? ", recorded" : ""}`,
+    );
   }
   return summaries;
 }

@@ -71,16 +71,22 @@ async function acquireLock(lockDir: string): Promise<() => Promise<void>> {
 
 async function createCertificates(dir: string, files: { caPath: string; caKey: string; cert: string; key: string }): Promise<SimulatorCertificates> {
   const now = new Date();
-  const ca = await generate([{ name: "commonName", value: "JoinScope Simulator Local CA" }, { name: "organizationName", value: "JoinScope" }], {
-    keySize: 2048,
-    algorithm: "sha256",
-    notBeforeDate: new Date(now.getTime() - DAY_MS),
-    notAfterDate: new Date(now.getTime() + 3650 * DAY_MS),
-    extensions: [
-      { name: "basicConstraints", cA: true, critical: true },
-      { name: "keyUsage", keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+  const ca = await generate(
+    [
+      { name: "commonName", value: "JoinScope Simulator Local CA" },
+      { name: "organizationName", value: "JoinScope" },
     ],
-  });
+    {
+      keySize: 2048,
+      algorithm: "sha256",
+      notBeforeDate: new Date(now.getTime() - DAY_MS),
+      notAfterDate: new Date(now.getTime() + 3650 * DAY_MS),
+      extensions: [
+        { name: "basicConstraints", cA: true, critical: true },
+        { name: "keyUsage", keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+      ],
+    },
+  );
   const server = await generate([{ name: "commonName", value: "localhost" }], {
     keySize: 2048,
     algorithm: "sha256",
@@ -117,11 +123,7 @@ async function createCertificates(dir: string, files: { caPath: string; caKey: s
 
 async function readExisting(files: { caPath: string; cert: string; key: string }): Promise<Omit<SimulatorCertificates, "dir" | "caPath"> | null> {
   try {
-    const [caPem, certPem, keyPem] = await Promise.all([
-      readFile(files.caPath, "utf8"),
-      readFile(files.cert, "utf8"),
-      readFile(files.key, "utf8"),
-    ]);
+    const [caPem, certPem, keyPem] = await Promise.all([readFile(files.caPath, "utf8"), readFile(files.cert, "utf8"), readFile(files.key, "utf8")]);
     const ca = new X509Certificate(caPem);
     const cert = new X509Certificate(certPem);
     const soon = Date.now() + 7 * DAY_MS;

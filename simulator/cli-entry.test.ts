@@ -12,7 +12,11 @@ describe("runSimulatorCommand", () => {
     const lines: string[] = [];
     let ready!: (sim: SimulatorHandle) => void;
     const started = new Promise<SimulatorHandle>((resolve) => (ready = resolve));
-    const done = runSimulatorCommand(["--port", "0", "--devices", "40", "--tenants", "2", "--seed", "3"], { signal: controller.signal, stdout: (l) => lines.push(l), onReady: ready });
+    const done = runSimulatorCommand(["--port", "0", "--devices", "40", "--tenants", "2", "--seed", "3"], {
+      signal: controller.signal,
+      stdout: (l) => lines.push(l),
+      onReady: ready,
+    });
     const sim = await started;
     const text = lines.join("\n");
     expect(text).toContain(`NODE_EXTRA_CA_CERTS=${sim.caPath}`);
@@ -26,7 +30,12 @@ describe("runSimulatorCommand", () => {
     const res = await createCaFetch(sim.caPem)(`${sim.url}/${sim.tenants[0]!.tenantId}/oauth2/v2.0/token`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ grant_type: "client_credentials", client_id: sim.tenants[0]!.clientId, client_secret: sim.tenants[0]!.clientSecret!, scope: "https://graph.microsoft.com/.default" }).toString(),
+      body: new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: sim.tenants[0]!.clientId,
+        client_secret: sim.tenants[0]!.clientSecret!,
+        scope: "https://graph.microsoft.com/.default",
+      }).toString(),
     });
     expect(res.status).toBe(200);
     controller.abort();

@@ -50,7 +50,8 @@ export function createSimTenant(options: CreateSimTenantOptions): { tenant: SimT
     };
   }
   const generated = generateTenant({ deviceCount: 200, ...options, seed: options.seed });
-  const signIns = options.signIns === false ? [] : generateSignIns(generated, { ...options.signIns, seed: options.seed, ...(options.now ? { now: options.now } : {}) });
+  const signIns =
+    options.signIns === false ? [] : generateSignIns(generated, { ...options.signIns, seed: options.seed, ...(options.now ? { now: options.now } : {}) });
   return {
     tenant: {
       tenantId: generated.tenantId,

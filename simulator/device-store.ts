@@ -17,9 +17,7 @@ export type RemovedReason = "deleted" | "changed";
  * restore; `state`: an object's state before a removal in the same round.
  */
 export type DeltaRef =
-  | { kind: "current"; id: string; full?: boolean }
-  | { kind: "removed"; id: string; reason: RemovedReason }
-  | { kind: "state"; id: string; device: GraphDevice };
+  { kind: "current"; id: string; full?: boolean } | { kind: "removed"; id: string; reason: RemovedReason } | { kind: "state"; id: string; device: GraphDevice };
 
 export interface Snapshot {
   /** Store version the snapshot was taken at. */

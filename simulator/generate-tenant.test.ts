@@ -17,7 +17,10 @@ function thumbprintOf(device: GraphDevice): string | null {
 }
 
 const field = (text: string, key: string) =>
-  text.split("\r\n").map((l) => l.split(" : ")).find((p) => p[0]?.trim() === key)?.[1];
+  text
+    .split("\r\n")
+    .map((l) => l.split(" : "))
+    .find((p) => p[0]?.trim() === key)?.[1];
 
 describe("generateTenant", () => {
   it("is deterministic: the same seed gives byte-identical JSON, another seed does not", () => {
@@ -41,11 +44,18 @@ describe("generateTenant", () => {
     expect(t.devices.length).toBeGreaterThan(1900);
     const all = generateTenant({ seed: 2, deviceCount: 2000, now: NOW });
     const healthy = all.reports.filter((r) => r.scenario.startsWith("healthy")).length;
-    const machines = 2000 - all.devices.filter((d) => d.approximateLastSignInDateTime && Date.parse(d.approximateLastSignInDateTime) < Date.parse(NOW) - 90 * 86_400_000).length;
+    const machines =
+      2000 -
+      all.devices.filter((d) => d.approximateLastSignInDateTime && Date.parse(d.approximateLastSignInDateTime) < Date.parse(NOW) - 90 * 86_400_000).length;
     expect(healthy / 2000).toBeGreaterThan(0.7);
     expect(healthy / 2000).toBeLessThan(0.85);
     expect(machines).toBeGreaterThan(0);
-    const onlyPending = generateTenant({ seed: 3, deviceCount: 20, now: NOW, distribution: Object.fromEntries(SCENARIOS.map((s) => [s, s === "pending-hybrid" ? 1 : 0])) });
+    const onlyPending = generateTenant({
+      seed: 3,
+      deviceCount: 20,
+      now: NOW,
+      distribution: Object.fromEntries(SCENARIOS.map((s) => [s, s === "pending-hybrid" ? 1 : 0])),
+    });
     expect(onlyPending.reports.every((r) => r.scenario === "pending-hybrid")).toBe(true);
   });
 
@@ -62,7 +72,9 @@ describe("generateTenant", () => {
       expect(Math.abs(Date.parse(from) - Date.parse(device.registrationDateTime!))).toBeLessThan(3600_000);
     }
     const key = buildAlternativeSecurityIdKey("0BF36D245A124205D42B7FBCA6B6AB65A5B06A3C", Buffer.alloc(32, 1));
-    expect(Buffer.from(key, "base64").toString("utf16le")).toBe(`X509:<SHA1-TP-PUBKEY>0BF36D245A124205D42B7FBCA6B6AB65A5B06A3C${Buffer.alloc(32, 1).toString("base64")}`);
+    expect(Buffer.from(key, "base64").toString("utf16le")).toBe(
+      `X509:<SHA1-TP-PUBKEY>0BF36D245A124205D42B7FBCA6B6AB65A5B06A3C${Buffer.alloc(32, 1).toString("base64")}`,
+    );
   });
 
   it("shapes the broken states the rules must find", () => {
@@ -112,7 +124,20 @@ describe("generateTenant", () => {
     const dir = await mkdtemp(path.join(tmpdir(), "joinscope-sim-"));
     const file = path.join(dir, "devices.json");
     // Imitates `Get-MgDevice -All | ConvertTo-Json` trimmed to a few properties.
-    await writeFile(file, JSON.stringify({ devices: [{ id: "7f6c0f5a-0000-4000-8000-000000000001", deviceId: "6e4cbe68-588b-499c-8c04-dcfff140a1ca", displayName: "PC-0142", trustType: "ServerAd", customThing: 1 }] }));
+    await writeFile(
+      file,
+      JSON.stringify({
+        devices: [
+          {
+            id: "7f6c0f5a-0000-4000-8000-000000000001",
+            deviceId: "6e4cbe68-588b-499c-8c04-dcfff140a1ca",
+            displayName: "PC-0142",
+            trustType: "ServerAd",
+            customThing: 1,
+          },
+        ],
+      }),
+    );
     const loaded = await loadTenantFromFile(file);
     expect(loaded.ok).toBe(true);
     if (!loaded.ok) return;

@@ -68,8 +68,50 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-const FIRST_NAMES = ["Adele", "Alex", "Diego", "Grady", "Henrietta", "Isaiah", "Johanna", "Joni", "Lee", "Lidia", "Lynne", "Megan", "Miriam", "Nestor", "Patti", "Pradeep", "Raul", "Sanjay", "Tomoko", "Yuki"];
-const LAST_NAMES = ["Vance", "Wilber", "Siciliani", "Archie", "Mueller", "Langer", "Lauer", "Sherman", "Gu", "Holloway", "Robinson", "Bowen", "Graham", "Wilke", "Fernandez", "Gupta", "Rao", "Patel", "Sato", "Tanaka"];
+const FIRST_NAMES = [
+  "Adele",
+  "Alex",
+  "Diego",
+  "Grady",
+  "Henrietta",
+  "Isaiah",
+  "Johanna",
+  "Joni",
+  "Lee",
+  "Lidia",
+  "Lynne",
+  "Megan",
+  "Miriam",
+  "Nestor",
+  "Patti",
+  "Pradeep",
+  "Raul",
+  "Sanjay",
+  "Tomoko",
+  "Yuki",
+];
+const LAST_NAMES = [
+  "Vance",
+  "Wilber",
+  "Siciliani",
+  "Archie",
+  "Mueller",
+  "Langer",
+  "Lauer",
+  "Sherman",
+  "Gu",
+  "Holloway",
+  "Robinson",
+  "Bowen",
+  "Graham",
+  "Wilke",
+  "Fernandez",
+  "Gupta",
+  "Rao",
+  "Patel",
+  "Sato",
+  "Tanaka",
+];
 const HARDWARE = [
   ["Dell Inc.", "Latitude 7440"],
   ["Dell Inc.", "OptiPlex 7010"],
@@ -125,7 +167,10 @@ function deriveNames(tenantId: string, tenantName: string): TenantNames {
     dnsDomain,
     netbios: label.toUpperCase().slice(0, 15),
     forest,
-    forestDn: forest.split(".").map((p) => `DC=${p}`).join(","),
+    forestDn: forest
+      .split(".")
+      .map((p) => `DC=${p}`)
+      .join(","),
   };
 }
 
@@ -232,13 +277,28 @@ export function generateTenant(options: GenerateTenantOptions): GeneratedTenant 
     for (const d of keyHolders) {
       if (!d.registrationDateTime) continue;
       const regMs = Date.parse(d.registrationDateTime);
-      bitlockerKeys.push({ id: prng.guid(), createdDateTime: graphTime(regMs + prng.int(1, 72) * HOUR), volumeType: "operatingSystemVolume", deviceId: d.deviceId });
+      bitlockerKeys.push({
+        id: prng.guid(),
+        createdDateTime: graphTime(regMs + prng.int(1, 72) * HOUR),
+        volumeType: "operatingSystemVolume",
+        deviceId: d.deviceId,
+      });
       if (prng.chance(0.2)) {
-        bitlockerKeys.push({ id: prng.guid(), createdDateTime: graphTime(regMs + prng.int(2, 96) * HOUR), volumeType: "fixedDataVolume", deviceId: d.deviceId });
+        bitlockerKeys.push({
+          id: prng.guid(),
+          createdDateTime: graphTime(regMs + prng.int(2, 96) * HOUR),
+          volumeType: "fixedDataVolume",
+          deviceId: d.deviceId,
+        });
       }
       if (prng.chance(0.7)) {
         const backup = nowMs - prng.int(0, 29 * 24) * HOUR;
-        lapsCredentials.push({ id: d.deviceId, deviceName: d.displayName, lastBackupDateTime: graphTime(backup), refreshDateTime: graphTime(backup + 30 * DAY) });
+        lapsCredentials.push({
+          id: d.deviceId,
+          deviceName: d.displayName,
+          lastBackupDateTime: graphTime(backup),
+          refreshDateTime: graphTime(backup + 30 * DAY),
+        });
       }
     }
     if (includeReports && result.report) {
@@ -284,7 +344,12 @@ function createMachine(prng: Prng, names: TenantNames, scenario: Scenario, index
   const first = prng.pick(FIRST_NAMES);
   const last = prng.pick(LAST_NAMES);
   const prefix = trustType === "ServerAd" ? "PC" : trustType === "AzureAd" ? "LT" : "DESKTOP";
-  const hostname = trustType === "Workplace" && !mobile ? `DESKTOP-${prng.hex(7).toUpperCase()}` : mobile ? `${first}'s ${mobile.hw[1]}` : `${prefix}-${String(index + 1).padStart(5, "0")}`;
+  const hostname =
+    trustType === "Workplace" && !mobile
+      ? `DESKTOP-${prng.hex(7).toUpperCase()}`
+      : mobile
+        ? `${first}'s ${mobile.hw[1]}`
+        : `${prefix}-${String(index + 1).padStart(5, "0")}`;
   const registrationMs = nowMs - prng.int(20, 1400) * DAY - prng.int(0, DAY / 1000) * 1000;
   const certFromMs = registrationMs - prng.int(0, 300) * 1000;
   const certTo = new Date(certFromMs);
@@ -384,9 +449,14 @@ function buildScenario(prng: Prng, names: TenantNames, m: Machine, nowMs: number
   const correlationId = prng.guid();
   const tokenEndpoint = `https://login.microsoftonline.com/${names.tenantId}/oauth2/token`;
   const evTime = (offsetMs: number) => new Date(capturedMs - offsetMs).toISOString();
-  const traceSuffix = () => `Trace ID: ${prng.guid()} Correlation ID: ${correlationId} Timestamp: ${new Date(capturedMs - 20 * MINUTE).toISOString().slice(0, 19).replace("T", " ")}Z`;
+  const traceSuffix = () =>
+    `Trace ID: ${prng.guid()} Correlation ID: ${correlationId} Timestamp: ${new Date(capturedMs - 20 * MINUTE).toISOString().slice(0, 19).replace("T", " ")}Z`;
 
-  const failPrt = (attemptStatus: string, aadsts: string | null, opts: { httpError?: string; httpStatus?: number | null; serverErrorCode?: string | null; kind?: "acquire" | "refresh" } = {}) => {
+  const failPrt = (
+    attemptStatus: string,
+    aadsts: string | null,
+    opts: { httpError?: string; httpStatus?: number | null; serverErrorCode?: string | null; kind?: "acquire" | "refresh" } = {},
+  ) => {
     state.sso.azureAdPrt = false;
     state.sso.prtUpdateTime = null;
     state.sso.prtExpiryTime = null;
@@ -415,7 +485,11 @@ function buildScenario(prng: Prng, names: TenantNames, m: Machine, nowMs: number
     events.push({ id, time: evTime(offsetMs), level, task: "AadCloudAPPlugin Operation", message, log: AAD_LOG });
   };
   const serverErrorEvent = (aadsts: string) =>
-    aadEvent(1081, 20 * MINUTE, `OAuth response error: invalid_grant\r\nError description: ${aadsts} ${traceSuffix()}\r\nCorrelationID: ${correlationId}\r\nLogon context: Interactive logon.`);
+    aadEvent(
+      1081,
+      20 * MINUTE,
+      `OAuth response error: invalid_grant\r\nError description: ${aadsts} ${traceSuffix()}\r\nCorrelationID: ${correlationId}\r\nLogon context: Interactive logon.`,
+    );
 
   switch (m.scenario) {
     case "healthy-hybrid":
@@ -473,8 +547,25 @@ function buildScenario(prng: Prng, names: TenantNames, m: Machine, nowMs: number
         requestId,
       };
       events.push(
-        { id: 204, time: new Date(attemptMs).toISOString(), level: "Error", task: null, message: `The get join response operation callback failed with exit code: Unknown HResult Error code: 0x801c03f2.\r\nActivity Id: ${prng.guid()}\r\nThe server returned HTTP status: 400\r\nServer response was: {"ErrorType":"DirectoryError","Message":"${serverMessage}","TraceId":"${requestId}","Time":"${new Date(attemptMs).toISOString()}"}`, log: UDR_LOG },
-        { id: 304, time: new Date(attemptMs + 1000).toISOString(), level: "Error", task: null, message: "Automatic registration failed at join phase.\r\nExit code: Unknown HResult Error code: 0x801c03f2.\r\nServer error: " + serverMessage + `\r\nTenant type: Managed\r\nRegistration type: sync\r\nDebug Output:\r\njoinMode: Join\r\ndrsInstance: azure\r\nregistrationType: sync\r\ntenantType: Managed\r\ntenantId: ${names.tenantId}\r\nconfigLocation: undefined\r\nerrorPhase: join\r\nadalCorrelationId: undefined`, log: UDR_LOG },
+        {
+          id: 204,
+          time: new Date(attemptMs).toISOString(),
+          level: "Error",
+          task: null,
+          message: `The get join response operation callback failed with exit code: Unknown HResult Error code: 0x801c03f2.\r\nActivity Id: ${prng.guid()}\r\nThe server returned HTTP status: 400\r\nServer response was: {"ErrorType":"DirectoryError","Message":"${serverMessage}","TraceId":"${requestId}","Time":"${new Date(attemptMs).toISOString()}"}`,
+          log: UDR_LOG,
+        },
+        {
+          id: 304,
+          time: new Date(attemptMs + 1000).toISOString(),
+          level: "Error",
+          task: null,
+          message:
+            "Automatic registration failed at join phase.\r\nExit code: Unknown HResult Error code: 0x801c03f2.\r\nServer error: " +
+            serverMessage +
+            `\r\nTenant type: Managed\r\nRegistration type: sync\r\nDebug Output:\r\njoinMode: Join\r\ndrsInstance: azure\r\nregistrationType: sync\r\ntenantType: Managed\r\ntenantId: ${names.tenantId}\r\nconfigLocation: undefined\r\nerrorPhase: join\r\nadalCorrelationId: undefined`,
+          log: UDR_LOG,
+        },
       );
       break;
     }
@@ -504,7 +595,21 @@ function buildScenario(prng: Prng, names: TenantNames, m: Machine, nowMs: number
       // The machine was registered (Workplace) before it became hybrid joined; the old object lingers.
       const oldRegMs = m.registrationMs - prng.int(30, 400) * DAY;
       const workplace: GraphDevice = {
-        ...baseDevice(prng, names, { ...m, trustType: "Workplace", objectId: prng.guid(), deviceId: prng.guid(), thumbprint: prng.hex(40).toUpperCase(), publicKeySha256: prng.bytes(32), registrationMs: oldRegMs }, nowMs, sidBase),
+        ...baseDevice(
+          prng,
+          names,
+          {
+            ...m,
+            trustType: "Workplace",
+            objectId: prng.guid(),
+            deviceId: prng.guid(),
+            thumbprint: prng.hex(40).toUpperCase(),
+            publicKeySha256: prng.bytes(32),
+            registrationMs: oldRegMs,
+          },
+          nowMs,
+          sidBase,
+        ),
         approximateLastSignInDateTime: graphTime(m.registrationMs - prng.int(1, 10) * DAY),
         deviceOwnership: "Company",
       };
@@ -557,14 +662,27 @@ function buildScenario(prng: Prng, names: TenantNames, m: Machine, nowMs: number
         serverErrorCode: null,
         serverErrorDescription: null,
       };
-      aadEvent(1084, 30 * MINUTE, "Error: 0xCAA82EFD A connection with the server could not be established\r\nLogged at WinHttpRequest.cpp, line: 250, method: WinHttpRequest::SendRequest.\r\nRequest: authority: https://login.microsoftonline.com/common, client: 38aa3b87-a06d-4817-b275-7a316988d93b, redirect URI: ms-appx-web://Microsoft.AAD.BrokerPlugin/38aa3b87-a06d-4817-b275-7a316988d93b");
-      aadEvent(1097, 29 * MINUTE, "Error: 0xCAA90056 Renew token by the primary refresh token failed.\r\nLogged at RefreshTokenRequest.cpp, line: 148, method: RefreshTokenRequest::AcquireToken.", "Warning");
+      aadEvent(
+        1084,
+        30 * MINUTE,
+        "Error: 0xCAA82EFD A connection with the server could not be established\r\nLogged at WinHttpRequest.cpp, line: 250, method: WinHttpRequest::SendRequest.\r\nRequest: authority: https://login.microsoftonline.com/common, client: 38aa3b87-a06d-4817-b275-7a316988d93b, redirect URI: ms-appx-web://Microsoft.AAD.BrokerPlugin/38aa3b87-a06d-4817-b275-7a316988d93b",
+      );
+      aadEvent(
+        1097,
+        29 * MINUTE,
+        "Error: 0xCAA90056 Renew token by the primary refresh token failed.\r\nLogged at RefreshTokenRequest.cpp, line: 148, method: RefreshTokenRequest::AcquireToken.",
+        "Warning",
+      );
       break;
     }
     case "prt-wrong-password":
       failPrt("0xc000006d", "AADSTS50126: Error validating credentials due to invalid username or password.");
       serverErrorEvent("AADSTS50126: Error validating credentials due to invalid username or password.");
-      aadEvent(1098, 19 * MINUTE, "Error: 0xC000006A Logon failure: unknown user name or bad password.\r\nLogged at AadCloudAPPlugin.cpp, line: 7, method: ProcessOAuthResponse.");
+      aadEvent(
+        1098,
+        19 * MINUTE,
+        "Error: 0xC000006A Logon failure: unknown user name or bad password.\r\nLogged at AadCloudAPPlugin.cpp, line: 7, method: ProcessOAuthResponse.",
+      );
       break;
     case "run-as-system":
       state.diagnostics.executingAccountName = "NT AUTHORITY\\SYSTEM";

@@ -56,7 +56,8 @@ export interface LoadedTenant {
   deletedDevices: GraphDevice[];
 }
 
-export type LoadTenantResult = { ok: true; tenant: LoadedTenant } | { ok: false; error: { code: "unreadable" | "invalid-json" | "invalid-shape"; message: string } };
+export type LoadTenantResult =
+  { ok: true; tenant: LoadedTenant } | { ok: false; error: { code: "unreadable" | "invalid-json" | "invalid-shape"; message: string } };
 
 const DEFAULTS: Omit<GraphDevice, "id" | "deviceId" | "displayName"> = {
   deletedDateTime: null,

@@ -49,7 +49,9 @@ describe("renderDsregcmd", () => {
     expect(field(r.dsregcmd, "Thumbprint")).toMatch(/^[0-9A-F]{40}$/);
     expect(field(r.dsregcmd, "DeviceId")).toBe(r.deviceId);
     expect(field(r.dsregcmd, "TenantId")).toBe(tenant.tenantId);
-    expect(field(r.dsregcmd, "DeviceCertificateValidity")).toMatch(/^\[ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.000 UTC -- \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.000 UTC \]$/);
+    expect(field(r.dsregcmd, "DeviceCertificateValidity")).toMatch(
+      /^\[ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.000 UTC -- \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.000 UTC \]$/,
+    );
     expect(field(r.dsregcmd, "EnterprisePrtAuthority")).toBe("");
   });
 

@@ -158,14 +158,16 @@ export function renderDsregcmd(state: DsregcmdState): string {
   out.push(
     ...section(
       "Device State",
-      ([
-        ["AzureAdJoined", yesNo(state.azureAdJoined)],
-        ["EnterpriseJoined", yesNo(state.enterpriseJoined)],
-        ["DomainJoined", yesNo(state.domainJoined)],
-        state.domainJoined && state.domainName ? ["DomainName", state.domainName] : null,
-        ["Virtual Desktop", state.virtualDesktop],
-        state.deviceName ? ["Device Name", state.deviceName] : null,
-      ] satisfies Line[]).filter((l) => l !== null),
+      (
+        [
+          ["AzureAdJoined", yesNo(state.azureAdJoined)],
+          ["EnterpriseJoined", yesNo(state.enterpriseJoined)],
+          ["DomainJoined", yesNo(state.domainJoined)],
+          state.domainJoined && state.domainName ? ["DomainName", state.domainName] : null,
+          ["Virtual Desktop", state.virtualDesktop],
+          state.deviceName ? ["Device Name", state.deviceName] : null,
+        ] satisfies Line[]
+      ).filter((l) => l !== null),
     ),
   );
 
@@ -301,11 +303,7 @@ export function renderDsregcmd(state: DsregcmdState): string {
     if (p.httpsStatus !== null) diagLines.push(["Https Status", String(p.httpsStatus)]);
     if (p.requestId) diagLines.push(["Request Id", p.requestId]);
   } else {
-    diagLines.push(
-      ["AadRecoveryEnabled", yesNo(dg.aadRecoveryEnabled)],
-      ["Executing Account Name", dg.executingAccountName],
-      ["KeySignTest", dg.keySignTest],
-    );
+    diagLines.push(["AadRecoveryEnabled", yesNo(dg.aadRecoveryEnabled)], ["Executing Account Name", dg.executingAccountName], ["KeySignTest", dg.keySignTest]);
     if (dg.postJoin) {
       diagLines.push(
         null,

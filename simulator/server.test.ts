@@ -20,7 +20,10 @@ let caFetch: FetchLike;
 const NO_DEVICE_APP = "3f0c7c5e-9d43-4a5e-9d0e-5b1f7e0a0001";
 const CERT_APP = "3f0c7c5e-9d43-4a5e-9d0e-5b1f7e0a0002";
 
-function msalApp(auth: { clientId: string; clientSecret?: string; clientCertificate?: { thumbprintSha256: string; privateKey: string } }, tenantId = tenant.tenantId) {
+function msalApp(
+  auth: { clientId: string; clientSecret?: string; clientCertificate?: { thumbprintSha256: string; privateKey: string } },
+  tenantId = tenant.tenantId,
+) {
   return new ConfidentialClientApplication({
     auth: { ...auth, ...sim.msalAuthority(tenantId) },
     system: { networkClient: createCaNetworkClient(sim.caPem) },
@@ -28,7 +31,9 @@ function msalApp(auth: { clientId: string; clientSecret?: string; clientCertific
 }
 
 async function tokenFor(clientId = tenant.clientId, clientSecret = tenant.clientSecret, tenantId = tenant.tenantId): Promise<string> {
-  const result = await msalApp({ clientId, ...(clientSecret ? { clientSecret } : {}) }, tenantId).acquireTokenByClientCredential({ scopes: ["https://graph.microsoft.com/.default"] });
+  const result = await msalApp({ clientId, ...(clientSecret ? { clientSecret } : {}) }, tenantId).acquireTokenByClientCredential({
+    scopes: ["https://graph.microsoft.com/.default"],
+  });
   if (!result) throw new Error("no token");
   return result.accessToken;
 }
@@ -48,7 +53,9 @@ function graphClient(accessToken: string): Client {
 }
 
 async function get(path: string, token: string | null): Promise<{ status: number; headers: Headers; body: any }> {
-  const res = await caFetch(path.startsWith("https://") ? path : `${sim.graphBaseUrl}${path}`, { headers: { "user-agent": "server.test", ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+  const res = await caFetch(path.startsWith("https://") ? path : `${sim.graphBaseUrl}${path}`, {
+    headers: { "user-agent": "server.test", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+  });
   return { status: res.status, headers: res.headers, body: await res.json() };
 }
 
@@ -101,29 +108,44 @@ describe("login (MSAL Node client credentials)", () => {
   });
 
   it("accepts a certificate credential (client assertion signed with the app key, x5t#S256)", async () => {
-    const result = await msalApp({ clientId: CERT_APP, clientCertificate: { thumbprintSha256: appCert.thumbprintSha256, privateKey: appCert.privateKeyPem } }).acquireTokenByClientCredential({ scopes: ["https://graph.microsoft.com/.default"] });
+    const result = await msalApp({
+      clientId: CERT_APP,
+      clientCertificate: { thumbprintSha256: appCert.thumbprintSha256, privateKey: appCert.privateKeyPem },
+    }).acquireTokenByClientCredential({ scopes: ["https://graph.microsoft.com/.default"] });
     const claims = JSON.parse(Buffer.from(result!.accessToken.split(".")[1]!, "base64url").toString());
     expect(claims).toMatchObject({ appid: CERT_APP, appidacr: "2" });
 
     const other = await generateAppCertificate();
-    const rejected = msalApp({ clientId: CERT_APP, clientCertificate: { thumbprintSha256: other.thumbprintSha256, privateKey: other.privateKeyPem } }).acquireTokenByClientCredential({ scopes: ["https://graph.microsoft.com/.default"] });
+    const rejected = msalApp({
+      clientId: CERT_APP,
+      clientCertificate: { thumbprintSha256: other.thumbprintSha256, privateKey: other.privateKeyPem },
+    }).acquireTokenByClientCredential({ scopes: ["https://graph.microsoft.com/.default"] });
     await expect(rejected).rejects.toMatchObject({ errorCode: "invalid_client", errorMessage: expect.stringContaining("AADSTS700027") });
   });
 
   it("answers a wrong secret like Entra: 401 invalid_client AADSTS7000215", async () => {
-    const error = await msalApp({ clientId: tenant.clientId, clientSecret: "wrong~secret" }).acquireTokenByClientCredential({ scopes: ["https://graph.microsoft.com/.default"] }).catch((e: unknown) => e);
+    const error = await msalApp({ clientId: tenant.clientId, clientSecret: "wrong~secret" })
+      .acquireTokenByClientCredential({ scopes: ["https://graph.microsoft.com/.default"] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServerError);
     expect(error).toMatchObject({ errorCode: "invalid_client", errorMessage: expect.stringContaining("AADSTS7000215: Invalid client secret provided.") });
 
     const raw = await caFetch(`${sim.url}/${tenant.tenantId}/oauth2/v2.0/token`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded", "client-request-id": "11111111-2222-3333-4444-555555555555" },
-      body: new URLSearchParams({ grant_type: "client_credentials", client_id: tenant.clientId, client_secret: "nope", scope: "https://graph.microsoft.com/.default" }).toString(),
+      body: new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: tenant.clientId,
+        client_secret: "nope",
+        scope: "https://graph.microsoft.com/.default",
+      }).toString(),
     });
     expect(raw.status).toBe(401);
     const body = await raw.json();
     expect(body).toMatchObject({ error: "invalid_client", error_codes: [7000215], correlation_id: "11111111-2222-3333-4444-555555555555" });
-    expect(body.error_description).toMatch(/^AADSTS7000215: Invalid client secret provided\. .* Trace ID: [0-9a-f-]{36} Correlation ID: 11111111-2222-3333-4444-555555555555 Timestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/);
+    expect(body.error_description).toMatch(
+      /^AADSTS7000215: Invalid client secret provided\. .* Trace ID: [0-9a-f-]{36} Correlation ID: 11111111-2222-3333-4444-555555555555 Timestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/,
+    );
     expect(body.timestamp).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/);
     expect(body.trace_id).toMatch(/^[0-9a-f-]{36}$/);
   });
@@ -133,18 +155,31 @@ describe("login (MSAL Node client credentials)", () => {
       caFetch(`${sim.url}/${tenantSegment}/oauth2/v2.0/token`, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ grant_type: "client_credentials", client_id: clientId, client_secret: "x", scope: "https://graph.microsoft.com/.default" }).toString(),
+        body: new URLSearchParams({
+          grant_type: "client_credentials",
+          client_id: clientId,
+          client_secret: "x",
+          scope: "https://graph.microsoft.com/.default",
+        }).toString(),
       });
     const unknownTenant = await post("00000000-0000-0000-0000-00000000dead", tenant.clientId);
     expect(unknownTenant.status).toBe(400);
-    expect(await unknownTenant.json()).toMatchObject({ error: "invalid_request", error_codes: [90002], error_description: expect.stringContaining("Tenant '00000000-0000-0000-0000-00000000dead' not found") });
+    expect(await unknownTenant.json()).toMatchObject({
+      error: "invalid_request",
+      error_codes: [90002],
+      error_description: expect.stringContaining("Tenant '00000000-0000-0000-0000-00000000dead' not found"),
+    });
 
     const unknownClient = await post(tenant.tenantId, "99999999-0000-0000-0000-000000000000");
     expect(unknownClient.status).toBe(400);
     expect(await unknownClient.json()).toMatchObject({ error: "unauthorized_client", error_codes: [700016] });
 
     // Through MSAL the tenant fails already at OpenID discovery.
-    await expect(msalApp({ clientId: tenant.clientId, clientSecret: tenant.clientSecret! }, "00000000-0000-0000-0000-00000000dead").acquireTokenByClientCredential({ scopes: ["https://graph.microsoft.com/.default"] })).rejects.toThrow();
+    await expect(
+      msalApp({ clientId: tenant.clientId, clientSecret: tenant.clientSecret! }, "00000000-0000-0000-0000-00000000dead").acquireTokenByClientCredential({
+        scopes: ["https://graph.microsoft.com/.default"],
+      }),
+    ).rejects.toThrow();
   });
 });
 
@@ -152,8 +187,14 @@ describe("Graph", () => {
   it("pages /v1.0/devices with $select and $top=999 through the Graph client", async () => {
     const client = graphClient(await tokenFor());
     const seen: GraphDevice[] = [];
-    let page: any = await client.api("/devices").select(["id", "deviceId", "displayName", "alternativeSecurityIds", "registrationDateTime", "trustType"]).top(999).get();
-    expect(page["@odata.context"]).toBe(`${sim.graphBaseUrl}/v1.0/$metadata#devices(id,deviceId,displayName,alternativeSecurityIds,registrationDateTime,trustType)`);
+    let page: any = await client
+      .api("/devices")
+      .select(["id", "deviceId", "displayName", "alternativeSecurityIds", "registrationDateTime", "trustType"])
+      .top(999)
+      .get();
+    expect(page["@odata.context"]).toBe(
+      `${sim.graphBaseUrl}/v1.0/$metadata#devices(id,deviceId,displayName,alternativeSecurityIds,registrationDateTime,trustType)`,
+    );
     seen.push(...page.value);
     while (page["@odata.nextLink"]) {
       expect(page["@odata.nextLink"]).toContain("$skiptoken=");
@@ -193,7 +234,12 @@ describe("Graph", () => {
 
     const store = sim.state.tenant(tenant.tenantId);
     const [changed, hard, soft] = store.listDevices().slice(0, 3) as [GraphDevice, GraphDevice, GraphDevice];
-    const added: GraphDevice = { ...changed, id: "0d2f6a55-1a1b-4c4c-9d9d-000000000001", deviceId: "0d2f6a55-1a1b-4c4c-9d9d-000000000002", displayName: "PC-NEW" };
+    const added: GraphDevice = {
+      ...changed,
+      id: "0d2f6a55-1a1b-4c4c-9d9d-000000000001",
+      deviceId: "0d2f6a55-1a1b-4c4c-9d9d-000000000002",
+      displayName: "PC-NEW",
+    };
     store.updateDevice(changed.id, { accountEnabled: false });
     store.deleteDevice(hard.id);
     store.deleteDevice(soft.id, { soft: true });
@@ -224,7 +270,13 @@ describe("Graph", () => {
     while (page["@odata.nextLink"]) page = (await get(page["@odata.nextLink"], token)).body;
     const store = sim.state.tenant(tenant.tenantId);
     const [renamed, bounced] = store.listDevices().slice(10, 12) as [GraphDevice, GraphDevice];
-    const created: GraphDevice = { ...renamed, id: "0d2f6a55-1a1b-4c4c-9d9d-0000000000a1", deviceId: "0d2f6a55-1a1b-4c4c-9d9d-0000000000a2", onPremisesSyncEnabled: null, displayName: "PC-UNSET" };
+    const created: GraphDevice = {
+      ...renamed,
+      id: "0d2f6a55-1a1b-4c4c-9d9d-0000000000a1",
+      deviceId: "0d2f6a55-1a1b-4c4c-9d9d-0000000000a2",
+      onPremisesSyncEnabled: null,
+      displayName: "PC-UNSET",
+    };
     store.updateDevice(renamed.id, { displayName: "PC-RENAMED", operatingSystem: "Linux" });
     store.deleteDevice(bounced.id, { soft: true });
     store.restoreDevice(bounced.id);
@@ -322,7 +374,10 @@ describe("Graph", () => {
     sim.expireDeltaTokens();
     const notFound = await get(fresh["@odata.deltaLink"], token);
     expect(notFound.status).toBe(400);
-    expect(notFound.body.error).toMatchObject({ code: "syncStateNotFound", innerError: { "request-id": expect.any(String), "client-request-id": expect.any(String), date: expect.any(String) } });
+    expect(notFound.body.error).toMatchObject({
+      code: "syncStateNotFound",
+      innerError: { "request-id": expect.any(String), "client-request-id": expect.any(String), date: expect.any(String) },
+    });
 
     const forged = await get("/v1.0/devices/delta?$deltatoken=bm90LWEtdG9rZW4", token);
     expect(forged.status).toBe(400);
@@ -342,7 +397,10 @@ describe("Graph", () => {
     const page = await graphClient(token).api("/devices").top(5).get();
     expect(page.value).toHaveLength(5);
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
-    const last = sim.requestLog.filter((e) => e.path.startsWith("/v1.0/devices")).slice(-2).map((e) => e.status);
+    const last = sim.requestLog
+      .filter((e) => e.path.startsWith("/v1.0/devices"))
+      .slice(-2)
+      .map((e) => e.status);
     expect(last).toEqual([429, 200]);
   });
 
@@ -397,7 +455,14 @@ describe("Graph", () => {
     }
     const laps = await get("/v1.0/directory/deviceLocalCredentials", token);
     expect(laps.status).toBe(200);
-    expect(laps.body.value[0]).toEqual(expect.objectContaining({ id: expect.any(String), deviceName: expect.any(String), lastBackupDateTime: expect.any(String), refreshDateTime: expect.any(String) }));
+    expect(laps.body.value[0]).toEqual(
+      expect.objectContaining({
+        id: expect.any(String),
+        deviceName: expect.any(String),
+        lastBackupDateTime: expect.any(String),
+        refreshDateTime: expect.any(String),
+      }),
+    );
   });
 
   it("refuses $top on the BitLocker list and a request without User-Agent on BitLocker and LAPS, as documented", async () => {
@@ -429,7 +494,10 @@ describe("Graph", () => {
   it("refuses $select of a property the v1.0 device resource does not document (createdDateTime)", async () => {
     const res = await get("/v1.0/devices?$select=id,createdDateTime", await tokenFor());
     expect(res.status).toBe(400);
-    expect(res.body.error).toMatchObject({ code: "Request_BadRequest", message: "Could not find a property named 'createdDateTime' on type 'microsoft.graph.device'." });
+    expect(res.body.error).toMatchObject({
+      code: "Request_BadRequest",
+      message: "Could not find a property named 'createdDateTime' on type 'microsoft.graph.device'.",
+    });
   });
 
   it("validates query options like Graph and sets the throttling headers", async () => {

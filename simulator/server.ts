@@ -187,7 +187,17 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
     const pathAndQuery = req.url ?? "/";
     let faultKind: FaultKind | null = null;
     const log = (status: number) => {
-      appendRequestLog(requestLog, { time: new Date(started).toISOString(), method: req.method ?? "GET", path: pathAndQuery, userAgent: req.headers["user-agent"] ?? null, status, durationMs: now() - started, tenantId: ctx.tenantId, requestId, fault: faultKind });
+      appendRequestLog(requestLog, {
+        time: new Date(started).toISOString(),
+        method: req.method ?? "GET",
+        path: pathAndQuery,
+        userAgent: req.headers["user-agent"] ?? null,
+        status,
+        durationMs: now() - started,
+        tenantId: ctx.tenantId,
+        requestId,
+        fault: faultKind,
+      });
     };
 
     const baseHeaders: Record<string, string> = {
@@ -238,8 +248,13 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
         send(error.status, JSON.stringify(error.body), error.headers);
       } else {
         // Unexpected: answer like Graph does, without a stack.
-        process.stderr.write(`[simulator] ${req.method} ${pathAndQuery} request-id=${requestId}: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-        send(500, JSON.stringify({ error: { code: "generalException", message: "An unexpected simulator error occurred.", innerError: { "request-id": requestId } } }));
+        process.stderr.write(
+          `[simulator] ${req.method} ${pathAndQuery} request-id=${requestId}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+        );
+        send(
+          500,
+          JSON.stringify({ error: { code: "generalException", message: "An unexpected simulator error occurred.", innerError: { "request-id": requestId } } }),
+        );
       }
     }
   };

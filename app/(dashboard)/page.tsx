@@ -42,7 +42,8 @@ export default async function OverviewPage() {
             </>
           }
         >
-          Agents upload reports for one Entra ID tenant. Register it on the Agents page, or paste a single dsregcmd /status output on Diagnose to try JoinScope now.
+          Agents upload reports for one Entra ID tenant. Register it on the Agents page, or paste a single dsregcmd /status output on Diagnose to try JoinScope
+          now.
         </EmptyState>
       </>
     );
@@ -75,8 +76,8 @@ export default async function OverviewPage() {
             </>
           }
         >
-          Create an agent token and deploy the upload script (Intune or a scheduled task) so machines send their dsregcmd /status. Or paste one report on Diagnose for an
-          instant verdict; nothing is stored there.
+          Create an agent token and deploy the upload script (Intune or a scheduled task) so machines send their dsregcmd /status. Or paste one report on
+          Diagnose for an instant verdict; nothing is stored there.
         </EmptyState>
       </>
     );
@@ -119,7 +120,12 @@ export default async function OverviewPage() {
                     <span className="font-medium tabular-nums">{stats.byJoinType[t].toLocaleString("en")}</span>
                   </div>
                   {/* An SVG bar: its width is an attribute, where an inline style would need 'unsafe-inline' in the CSP. */}
-                  <svg className="mt-1 block h-1.5 w-full overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800" viewBox="0 0 100 1" preserveAspectRatio="none" aria-hidden="true">
+                  <svg
+                    className="mt-1 block h-1.5 w-full overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800"
+                    viewBox="0 0 100 1"
+                    preserveAspectRatio="none"
+                    aria-hidden="true"
+                  >
                     <rect className="fill-blue-500 dark:fill-blue-400" width={(stats.byJoinType[t] / joinTotal) * 100} height="1" />
                   </svg>
                 </Link>
@@ -143,7 +149,11 @@ export default async function OverviewPage() {
             <ul className="divide-y divide-slate-100 dark:divide-slate-800">
               {stats.latestProblems.map((p) => (
                 <li key={p.id}>
-                  <Link href={deviceHref(reportSubjectKey(p.deviceId, p.hostname))} className="flex items-center gap-4 px-5 py-3 hover:bg-slate-50 dark:hover:bg-slate-800/40" data-testid="problem-report">
+                  <Link
+                    href={deviceHref(reportSubjectKey(p.deviceId, p.hostname))}
+                    className="flex items-center gap-4 px-5 py-3 hover:bg-slate-50 dark:hover:bg-slate-800/40"
+                    data-testid="problem-report"
+                  >
                     <span className="w-20 shrink-0">
                       <SeverityBadge severity={p.severity} />
                     </span>
@@ -180,7 +190,13 @@ const dayBefore = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - DAY
  * they show in a table under "Show as table" (for screen readers, and to copy).
  */
 function TrendsSection({ snapshots, now }: { snapshots: DailySnapshotPoint[]; now: string }) {
-  const points: TrendPoint[] = snapshots.map((s) => ({ day: s.day, ...s.openBySeverity, devicesReporting: s.devicesReporting, devicesSilent: s.devicesSilent, ...s.joinTypes }));
+  const points: TrendPoint[] = snapshots.map((s) => ({
+    day: s.day,
+    ...s.openBySeverity,
+    devicesReporting: s.devicesReporting,
+    devicesSilent: s.devicesSilent,
+    ...s.joinTypes,
+  }));
   // A snapshot counts the whole day before its own: that day's reports.
   const reports: ReportsPoint[] = snapshots.map((s) => ({ day: dayBefore(s.day), reports: s.reportsPreviousDay }));
   const reportsOn = new Map(reports.map((r) => [r.day, r.reports]));
@@ -286,7 +302,9 @@ function RulesTable({ snapshots }: { snapshots: DailySnapshotPoint[] }) {
   return (
     <div className="overflow-x-auto border-t border-slate-200 dark:border-slate-800">
       <table className="w-full text-left text-[13px] tabular-nums" data-testid="trends-rules-table">
-        <caption className="px-5 pt-3 pb-1 text-left text-xs font-medium text-slate-500 dark:text-slate-400">Open findings by rule, last {days.length} days</caption>
+        <caption className="px-5 pt-3 pb-1 text-left text-xs font-medium text-slate-500 dark:text-slate-400">
+          Open findings by rule, last {days.length} days
+        </caption>
         <thead className="bg-slate-50 text-xs text-slate-500 dark:bg-slate-800/40 dark:text-slate-400">
           <tr>
             <th scope="col" className="px-3 py-2 font-medium">
@@ -369,7 +387,9 @@ function ChangesCard({ changes, now }: { changes: ChangeSummary; now: string }) 
           {CHANGE_COLUMNS.map(({ kind, label, tone }) => (
             <div key={kind} className="px-5 py-4" data-testid={`changes-${kind}`}>
               <p className="flex items-baseline gap-2">
-                <span className={`text-2xl font-semibold tabular-nums ${changes.counts[kind] > 0 ? tone : "text-slate-400 dark:text-slate-500"}`}>{changes.counts[kind]}</span>
+                <span className={`text-2xl font-semibold tabular-nums ${changes.counts[kind] > 0 ? tone : "text-slate-400 dark:text-slate-500"}`}>
+                  {changes.counts[kind]}
+                </span>
                 <span className="text-xs font-medium text-slate-500 dark:text-slate-400">{label}</span>
               </p>
               <ul className="mt-2 space-y-1.5">

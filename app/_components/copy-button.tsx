@@ -3,7 +3,15 @@
 import { useState } from "react";
 import { CheckIcon, CopyIcon } from "./icons";
 
-export function CopyButton({ text, label = "Copy", accessibleLabel }: { text: string; label?: string; /** What a screen reader hears, when the visible label is ambiguous ("Copy command: …"). */ accessibleLabel?: string }) {
+export function CopyButton({
+  text,
+  label = "Copy",
+  accessibleLabel,
+}: {
+  text: string;
+  label?: string;
+  /** What a screen reader hears, when the visible label is ambiguous ("Copy command: …"). */ accessibleLabel?: string;
+}) {
   const [copied, setCopied] = useState(false);
   async function copy() {
     try {

@@ -27,11 +27,17 @@ function withInlineCode(text: string, copyCommands = false): ReactNode[] {
 /** The words on a step that destroys, and on the step to run first because it changes nothing. */
 function StepLabel({ kind }: { kind: "destructive" | "safe-first" }) {
   return kind === "destructive" ? (
-    <span className="mr-1.5 inline-flex items-center rounded bg-red-50 px-1.5 py-px text-[11px] font-semibold tracking-wide text-red-800 uppercase ring-1 ring-red-600/25 ring-inset dark:bg-red-500/15 dark:text-red-200 dark:ring-red-400/30" data-testid="step-destructive">
+    <span
+      className="mr-1.5 inline-flex items-center rounded bg-red-50 px-1.5 py-px text-[11px] font-semibold tracking-wide text-red-800 uppercase ring-1 ring-red-600/25 ring-inset dark:bg-red-500/15 dark:text-red-200 dark:ring-red-400/30"
+      data-testid="step-destructive"
+    >
       Destructive · cannot be undone
     </span>
   ) : (
-    <span className="mr-1.5 inline-flex items-center rounded bg-emerald-50 px-1.5 py-px text-[11px] font-semibold tracking-wide text-emerald-800 uppercase ring-1 ring-emerald-600/25 ring-inset dark:bg-emerald-500/15 dark:text-emerald-200 dark:ring-emerald-400/30" data-testid="step-safe-first">
+    <span
+      className="mr-1.5 inline-flex items-center rounded bg-emerald-50 px-1.5 py-px text-[11px] font-semibold tracking-wide text-emerald-800 uppercase ring-1 ring-emerald-600/25 ring-inset dark:bg-emerald-500/15 dark:text-emerald-200 dark:ring-emerald-400/30"
+      data-testid="step-safe-first"
+    >
       Safe first step · changes nothing
     </span>
   );
@@ -69,7 +75,11 @@ export function FindingCard({
   const firstSafe = kinds.indexOf("read-only");
   const safeFirst = firstSafe !== -1 && (firstChange === -1 || firstSafe < firstChange) ? firstSafe : -1;
   return (
-    <article id={id} className={`card scroll-mt-4 border-l-4 ${ACCENT[finding.severity]} overflow-hidden`} aria-label={`${finding.severity} finding: ${finding.title}`}>
+    <article
+      id={id}
+      className={`card scroll-mt-4 border-l-4 ${ACCENT[finding.severity]} overflow-hidden`}
+      aria-label={`${finding.severity} finding: ${finding.title}`}
+    >
       <div className="px-5 pt-4 pb-3">
         <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
           <SeverityBadge severity={finding.severity} />
@@ -77,7 +87,9 @@ export function FindingCard({
           {mark}
         </div>
         <Heading className="mt-2 text-[15px] font-semibold leading-snug text-slate-900 dark:text-slate-50">{finding.title}</Heading>
-        {finding.explanation ? <p className="mt-1.5 max-w-4xl leading-relaxed text-slate-700 dark:text-slate-300">{withInlineCode(finding.explanation)}</p> : null}
+        {finding.explanation ? (
+          <p className="mt-1.5 max-w-4xl leading-relaxed text-slate-700 dark:text-slate-300">{withInlineCode(finding.explanation)}</p>
+        ) : null}
       </div>
 
       {finding.evidence.length > 0 ? (
@@ -87,19 +99,33 @@ export function FindingCard({
             <table className="w-full text-left text-[13px]">
               <thead className="text-xs text-slate-500 dark:text-slate-400">
                 <tr>
-                  <th scope="col" className="py-1 pr-4 font-medium">Field</th>
-                  <th scope="col" className="py-1 pr-4 font-medium">Value</th>
-                  {hasExpected ? <th scope="col" className="py-1 pr-4 font-medium">Expected</th> : null}
-                  <th scope="col" className="py-1 font-medium">Source</th>
+                  <th scope="col" className="py-1 pr-4 font-medium">
+                    Field
+                  </th>
+                  <th scope="col" className="py-1 pr-4 font-medium">
+                    Value
+                  </th>
+                  {hasExpected ? (
+                    <th scope="col" className="py-1 pr-4 font-medium">
+                      Expected
+                    </th>
+                  ) : null}
+                  <th scope="col" className="py-1 font-medium">
+                    Source
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
                 {finding.evidence.map((e, i) => (
                   <tr key={`${e.source}-${e.field}-${i}`} className="align-top">
                     <td className="py-1.5 pr-4 font-medium whitespace-nowrap text-slate-800 dark:text-slate-200">{e.field}</td>
-                    <td className="py-1.5 pr-4 font-mono text-xs [overflow-wrap:anywhere] text-slate-900 dark:text-slate-100">{e.value ?? <span className="text-slate-400">(empty)</span>}</td>
+                    <td className="py-1.5 pr-4 font-mono text-xs [overflow-wrap:anywhere] text-slate-900 dark:text-slate-100">
+                      {e.value ?? <span className="text-slate-400">(empty)</span>}
+                    </td>
                     {hasExpected ? (
-                      <td className="py-1.5 pr-4 font-mono text-xs [overflow-wrap:anywhere] text-slate-700 dark:text-slate-300">{e.expected ?? <span className="text-slate-400">—</span>}</td>
+                      <td className="py-1.5 pr-4 font-mono text-xs [overflow-wrap:anywhere] text-slate-700 dark:text-slate-300">
+                        {e.expected ?? <span className="text-slate-400">—</span>}
+                      </td>
                     ) : null}
                     <td className="py-1.5 text-xs whitespace-nowrap text-slate-500 dark:text-slate-400">{e.source}</td>
                   </tr>
@@ -151,7 +177,10 @@ export function FindingList({ findings, primaryRule = null }: { findings: Findin
         if (f.remediation.length > 0 && !earlier) firstWithSteps.set(key, f.title);
         const mark =
           f.rule === primaryRule ? (
-            <span className="inline-flex items-center rounded-full bg-blue-50 px-2 py-0.5 text-xs font-medium text-blue-800 ring-1 ring-blue-600/25 ring-inset dark:bg-blue-500/15 dark:text-blue-300 dark:ring-blue-400/30" data-testid="primary-cause">
+            <span
+              className="inline-flex items-center rounded-full bg-blue-50 px-2 py-0.5 text-xs font-medium text-blue-800 ring-1 ring-blue-600/25 ring-inset dark:bg-blue-500/15 dark:text-blue-300 dark:ring-blue-400/30"
+              data-testid="primary-cause"
+            >
               Primary cause
             </span>
           ) : undefined;

@@ -3,7 +3,18 @@ import type { SVGProps } from "react";
 /** Inline 20×20 stroke icons (no icon font, no network). Decorative unless given a title by the caller. */
 function Icon({ children, ...props }: SVGProps<SVGSVGElement>) {
   return (
-    <svg viewBox="0 0 20 20" fill="none" stroke="currentColor" strokeWidth={1.6} strokeLinecap="round" strokeLinejoin="round" aria-hidden="true" width={18} height={18} {...props}>
+    <svg
+      viewBox="0 0 20 20"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth={1.6}
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+      width={18}
+      height={18}
+      {...props}
+    >
       {children}
     </svg>
   );

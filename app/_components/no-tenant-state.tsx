@@ -7,7 +7,14 @@ export function NoTenantState({ title, items }: { title: string; items: string }
   return (
     <>
       <PageHeader title={title} />
-      <EmptyState title="No tenant registered" actions={<Link href="/agents" className="btn-primary">Register a tenant</Link>}>
+      <EmptyState
+        title="No tenant registered"
+        actions={
+          <Link href="/agents" className="btn-primary">
+            Register a tenant
+          </Link>
+        }
+      >
         {items} belong to a tenant. Register one on the Agents page first.
       </EmptyState>
     </>

@@ -115,7 +115,9 @@ export function ReportSections({ report, rawHref }: { report: ParsedDsregcmd; ra
                     <dt className="truncate text-[13px] text-slate-500 dark:text-slate-400" title={field.key}>
                       {field.key}
                     </dt>
-                    <dd className="min-w-0 font-mono text-xs leading-5 [overflow-wrap:anywhere] text-slate-900 dark:text-slate-100">{field.value || <Muted>(empty)</Muted>}</dd>
+                    <dd className="min-w-0 font-mono text-xs leading-5 [overflow-wrap:anywhere] text-slate-900 dark:text-slate-100">
+                      {field.value || <Muted>(empty)</Muted>}
+                    </dd>
                   </div>
                 ))}
               </dl>
@@ -131,8 +133,8 @@ export function ReportSections({ report, rawHref }: { report: ParsedDsregcmd; ra
       {shown.truncated ? (
         <p role="note" className="mt-3 text-xs text-slate-500 dark:text-slate-400">
           This report is larger than a dsregcmd /status capture
-          {shown.hiddenSections > 0 ? ` (${shown.hiddenSections.toLocaleString("en-US")} more sections not shown)` : ""}; only its start is shown here.
-          The whole capture is in {rawLink}.
+          {shown.hiddenSections > 0 ? ` (${shown.hiddenSections.toLocaleString("en-US")} more sections not shown)` : ""}; only its start is shown here. The
+          whole capture is in {rawLink}.
         </p>
       ) : null}
     </section>

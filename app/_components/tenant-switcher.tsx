@@ -9,7 +9,15 @@ export interface TenantOption {
 }
 
 /** A plain <select>: changing it submits the form, whose server action stores the choice in a cookie. */
-export function TenantSwitcher({ tenants, selectedId, action }: { tenants: TenantOption[]; selectedId: string | null; action: (formData: FormData) => Promise<void> }) {
+export function TenantSwitcher({
+  tenants,
+  selectedId,
+  action,
+}: {
+  tenants: TenantOption[];
+  selectedId: string | null;
+  action: (formData: FormData) => Promise<void>;
+}) {
   const formRef = useRef<HTMLFormElement>(null);
   if (tenants.length === 0) return <span className="text-xs text-slate-500 dark:text-slate-400">No tenant registered</span>;
   return (

@@ -23,7 +23,11 @@ export function ThemeToggle({ initial }: { initial: Theme }) {
   }
 
   return (
-    <div role="group" aria-label="Colour theme" className="inline-flex rounded-md border border-slate-200 bg-white p-0.5 dark:border-slate-700 dark:bg-slate-900">
+    <div
+      role="group"
+      aria-label="Colour theme"
+      className="inline-flex rounded-md border border-slate-200 bg-white p-0.5 dark:border-slate-700 dark:bg-slate-900"
+    >
       {OPTIONS.map(({ value, label, Icon }) => (
         <button
           key={value}

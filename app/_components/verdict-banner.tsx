@@ -27,9 +27,7 @@ export function VerdictBanner({ findings, subject }: { findings: Finding[]; subj
     <section aria-label="Verdict" className={`flex items-start gap-3 rounded-lg border px-5 py-4 ${TONE[worst]}`} data-verdict={healthy ? "healthy" : worst}>
       <span className="mt-0.5 shrink-0">{healthy ? <ShieldCheckIcon width={22} height={22} /> : <AlertIcon width={22} height={22} />}</span>
       <div className="min-w-0">
-        <p className="text-base font-semibold">
-          {healthy ? "Healthy" : `${SEVERITY_LABEL[worst]}: ${HEADLINE[worst]}`}
-        </p>
+        <p className="text-base font-semibold">{healthy ? "Healthy" : `${SEVERITY_LABEL[worst]}: ${HEADLINE[worst]}`}</p>
         <p className="mt-0.5 opacity-90">
           {healthy
             ? `No problems found${subject ? ` for ${subject}` : ""}. The device and its Primary Refresh Token look the way Conditional Access expects.`

@@ -38,17 +38,19 @@ const input = JSON.parse(process.env.BENCH_HOSTILE ?? "{}") as Input;
  */
 const HOSTNAME_SLOT = 40;
 const CAPTURED_SLOT = 24; // toISOString()
-const HOSTILE = hostileBodies().filter((b) => !input.only || input.only.includes(b.name)).map((b) => {
-  const bytes = Buffer.from(JSON.stringify({ ...b.body, hostname: "#".repeat(HOSTNAME_SLOT), capturedAt: "@".repeat(CAPTURED_SLOT) }), "utf8");
-  return {
-    name: b.name,
-    expect: b.expect,
-    hostname: String(b.body.hostname),
-    bytes,
-    hostnameAt: bytes.indexOf("#".repeat(HOSTNAME_SLOT)),
-    capturedAt: bytes.indexOf("@".repeat(CAPTURED_SLOT)),
-  };
-});
+const HOSTILE = hostileBodies()
+  .filter((b) => !input.only || input.only.includes(b.name))
+  .map((b) => {
+    const bytes = Buffer.from(JSON.stringify({ ...b.body, hostname: "#".repeat(HOSTNAME_SLOT), capturedAt: "@".repeat(CAPTURED_SLOT) }), "utf8");
+    return {
+      name: b.name,
+      expect: b.expect,
+      hostname: String(b.body.hostname),
+      bytes,
+      hostnameAt: bytes.indexOf("#".repeat(HOSTNAME_SLOT)),
+      capturedAt: bytes.indexOf("@".repeat(CAPTURED_SLOT)),
+    };
+  });
 
 function bodyFor(b: (typeof HOSTILE)[number], hostname: string, captured: string): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(b.bytes.byteLength);

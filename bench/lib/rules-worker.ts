@@ -61,7 +61,15 @@ if (mode === "floor") {
 const seconds = (performance.now() - started) / 1000;
 const used = process.cpuUsage(cpu);
 const round = (n: number) => Math.round(n * 100) / 100;
-console.log(JSON.stringify({ seconds, cpuSeconds: round((used.user + used.system) / 1e6), mainCpuSeconds: round(mainThreadCpuSeconds() - mainCpu), peakRssMb: peakRssMb(), ...out }));
+console.log(
+  JSON.stringify({
+    seconds,
+    cpuSeconds: round((used.user + used.system) / 1e6),
+    mainCpuSeconds: round(mainThreadCpuSeconds() - mainCpu),
+    peakRssMb: peakRssMb(),
+    ...out,
+  }),
+);
 await db.$disconnect();
 process.exit(0);
 

@@ -16,11 +16,19 @@ export function freshDatabase(url: string): void {
 
 export function ensureBuild(): void {
   if (existsSync(join(ROOT, ".next/BUILD_ID"))) return;
-  const r = spawnSync(process.execPath, [join(ROOT, "node_modules/next/dist/bin/next"), "build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const r = spawnSync(process.execPath, [join(ROOT, "node_modules/next/dist/bin/next"), "build"], {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
   if (r.status !== 0) throw new Error("next build failed");
 }
 
-export async function startServer(options: { databaseUrl: string; port: number; env?: Record<string, string> }): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
+export async function startServer(options: {
+  databaseUrl: string;
+  port: number;
+  env?: Record<string, string>;
+}): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
   // BENCH_CPU_PROFILE_DIR=dir writes a V8 CPU profile of the server there when it stops.
   const profile = process.env.BENCH_CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
   const child = spawn(process.execPath, [...profile, join(ROOT, "scripts/serve.mjs"), "-p", String(options.port), "-H", "127.0.0.1"], {

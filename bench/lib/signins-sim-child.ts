@@ -10,7 +10,14 @@ import { createSimTenant } from "@/simulator/create-sim-tenant";
 import { startSimulator } from "@/simulator/server";
 
 const { values } = parseArgs({
-  options: { devices: { type: "string" }, events: { type: "string" }, days: { type: "string", default: "7" }, latency: { type: "string", default: "20" }, seed: { type: "string", default: "1977" }, now: { type: "string" } },
+  options: {
+    devices: { type: "string" },
+    events: { type: "string" },
+    days: { type: "string", default: "7" },
+    latency: { type: "string", default: "20" },
+    seed: { type: "string", default: "1977" },
+    now: { type: "string" },
+  },
 });
 const started = performance.now();
 const { tenant } = createSimTenant({

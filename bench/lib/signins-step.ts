@@ -45,18 +45,39 @@ async function load() {
   const t = await createTenant(db, { tenantId: sim.tenantId, name: "Contoso", actor: "bench" });
   if (!t.ok) throw new Error(t.error.message);
   const tenantRef = t.id;
-  await setTenantApp(db, { tenantRef, cloud: "custom", authorityHost: sim.authorityHost, graphBaseUrl: sim.graphBaseUrl, clientId: sim.clientId, credential: { kind: "secret", clientSecret: sim.clientSecret }, actor: "bench" });
+  await setTenantApp(db, {
+    tenantRef,
+    cloud: "custom",
+    authorityHost: sim.authorityHost,
+    graphBaseUrl: sim.graphBaseUrl,
+    clientId: sim.clientId,
+    credential: { kind: "secret", clientSecret: sim.clientSecret },
+    actor: "bench",
+  });
   const sync = await runSync(db, { tenantRef, mode: "full", trigger: "cli", evaluateFindings: false, checkKeyPresence: false });
   if (!sync.ok) throw new Error(sync.error.message);
   const syncSeconds = (performance.now() - started) / 1000;
   const reportsStarted = performance.now();
-  const { generated } = createSimTenant({ seed: Number(process.env.BENCH_SEED), deviceCount: Number(process.env.BENCH_DEVICES), includeReports: true, signIns: false, now: new Date(process.env.BENCH_NOW!) });
+  const { generated } = createSimTenant({
+    seed: Number(process.env.BENCH_SEED),
+    deviceCount: Number(process.env.BENCH_DEVICES),
+    includeReports: true,
+    signIns: false,
+    now: new Date(process.env.BENCH_NOW!),
+  });
   const token = await createAgentToken(db, { tenantRef, name: "bench agents", actor: "bench", allowsDirectUpload: true });
   if (!token.ok) throw new Error("agent token");
   const agent = { tokenId: token.id, tenantRef, tenantId: sim.tenantId };
   let reports = 0;
   for (const r of generated!.reports) {
-    const body = { hostname: r.hostname, capturedAt: r.capturedAt, agentVersion: r.agentVersion, dsregcmd: r.dsregcmd, events: r.events, ...(r.computerDn ? { computerDn: r.computerDn } : {}) };
+    const body = {
+      hostname: r.hostname,
+      capturedAt: r.capturedAt,
+      agentVersion: r.agentVersion,
+      dsregcmd: r.dsregcmd,
+      events: r.events,
+      ...(r.computerDn ? { computerDn: r.computerDn } : {}),
+    };
     const res = await ingestReport(db, { agent, body });
     if (!res.ok) throw new Error(`${r.hostname}: ${res.error.message}`);
     reports++;
@@ -71,7 +92,12 @@ async function floor(now: Date) {
   const started = performance.now();
   const cpu = process.cpuUsage();
   const graph = createGraphClient(
-    { tenantId: sim.tenantId, clientId: sim.clientId, credential: { kind: "secret", clientSecret: sim.clientSecret }, cloud: { authorityHost: sim.authorityHost, graphBaseUrl: sim.graphBaseUrl } },
+    {
+      tenantId: sim.tenantId,
+      clientId: sim.clientId,
+      credential: { kind: "secret", clientSecret: sim.clientSecret },
+      cloud: { authorityHost: sim.authorityHost, graphBaseUrl: sim.graphBaseUrl },
+    },
     UNTHROTTLED,
   );
   const from = new Date(now.getTime() - RETENTION_DAYS * 86_400_000);
@@ -119,10 +145,19 @@ async function pull() {
 
 async function sample() {
   const tenant = await db.tenant.findFirstOrThrow({ where: { tenantId: sim.tenantId }, select: { id: true } });
-  const [cause] = await direct.query<{ cause: string }>(`SELECT "cause", SUM("signIns") AS "n" FROM "SignInDaily" WHERE "tenantRef" = ? GROUP BY "cause" ORDER BY 2 DESC LIMIT 1`, [tenant.id]);
+  const [cause] = await direct.query<{ cause: string }>(
+    `SELECT "cause", SUM("signIns") AS "n" FROM "SignInDaily" WHERE "tenantRef" = ? GROUP BY "cause" ORDER BY 2 DESC LIMIT 1`,
+    [tenant.id],
+  );
   // A user with many blocked sign-ins (from the per-user rollup: the one whose latest is newest among a cause's).
-  const [user] = await direct.query<{ userPrincipalName: string }>(`SELECT "userPrincipalName" FROM "SignInCauseUser" WHERE "tenantRef" = ? ORDER BY "lastAt" DESC LIMIT 1`, [tenant.id]);
-  const [device] = await direct.query<{ machineDeviceId: string }>(`SELECT "machineDeviceId" FROM "SignInEvent" WHERE "tenantRef" = ? AND "machineDeviceId" IS NOT NULL LIMIT 1`, [tenant.id]);
+  const [user] = await direct.query<{ userPrincipalName: string }>(
+    `SELECT "userPrincipalName" FROM "SignInCauseUser" WHERE "tenantRef" = ? ORDER BY "lastAt" DESC LIMIT 1`,
+    [tenant.id],
+  );
+  const [device] = await direct.query<{ machineDeviceId: string }>(
+    `SELECT "machineDeviceId" FROM "SignInEvent" WHERE "tenantRef" = ? AND "machineDeviceId" IS NOT NULL LIMIT 1`,
+    [tenant.id],
+  );
   return { tenantRef: tenant.id, cause: cause!.cause, user: user!.userPrincipalName, device: device?.machineDeviceId ?? null };
 }
 

@@ -7,10 +7,23 @@ import { parseArgs } from "node:util";
 import { createSimTenant } from "@/simulator/create-sim-tenant";
 import { startSimulator } from "@/simulator/server";
 
-const { values } = parseArgs({ options: { devices: { type: "string", default: "100000" }, latency: { type: "string", default: "20" }, seed: { type: "string", default: "77" } } });
+const { values } = parseArgs({
+  options: { devices: { type: "string", default: "100000" }, latency: { type: "string", default: "20" }, seed: { type: "string", default: "77" } },
+});
 const { tenant } = createSimTenant({ seed: Number(values.seed), deviceCount: Number(values.devices), includeReports: false, signIns: false, now: new Date() });
 const sim = await startSimulator({ tenants: [tenant], latencyMs: Number(values.latency) });
-console.log(JSON.stringify({ ready: true, tenantId: tenant.tenantId, clientId: tenant.clientId, clientSecret: tenant.clientSecret, authorityHost: sim.authorityHost, graphBaseUrl: sim.graphBaseUrl, caPath: sim.caPath, devices: tenant.devices.length }));
+console.log(
+  JSON.stringify({
+    ready: true,
+    tenantId: tenant.tenantId,
+    clientId: tenant.clientId,
+    clientSecret: tenant.clientSecret,
+    authorityHost: sim.authorityHost,
+    graphBaseUrl: sim.graphBaseUrl,
+    caPath: sim.caPath,
+    devices: tenant.devices.length,
+  }),
+);
 
 const store = sim.state.tenant(tenant.tenantId);
 for await (const line of createInterface({ input: process.stdin })) {

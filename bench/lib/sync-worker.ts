@@ -49,7 +49,9 @@ if (mode === "floor") {
   }
   const presence = await keys;
   if (presence?.warnings.length) throw new Error(presence.warnings.join(" "));
-  console.log(JSON.stringify({ seconds: (performance.now() - started) / 1000, warmupSeconds, cpuSeconds: cpuSeconds(cpu), devices, pages, peakRssMb: peakRssMb() }));
+  console.log(
+    JSON.stringify({ seconds: (performance.now() - started) / 1000, warmupSeconds, cpuSeconds: cpuSeconds(cpu), devices, pages, peakRssMb: peakRssMb() }),
+  );
   process.exit(0);
 }
 
@@ -59,7 +61,15 @@ if (!tenantRef) {
   const t = await createTenant(db, { tenantId: sim.tenantId, name: "Bench", actor: "bench" });
   if (!t.ok) throw new Error(t.error.message);
   tenantRef = t.id;
-  await setTenantApp(db, { tenantRef, cloud: "custom", authorityHost: sim.authorityHost, graphBaseUrl: sim.graphBaseUrl, clientId: sim.clientId, credential: { kind: "secret", clientSecret: sim.clientSecret }, actor: "bench" });
+  await setTenantApp(db, {
+    tenantRef,
+    cloud: "custom",
+    authorityHost: sim.authorityHost,
+    graphBaseUrl: sim.graphBaseUrl,
+    clientId: sim.clientId,
+    credential: { kind: "secret", clientSecret: sim.clientSecret },
+    actor: "bench",
+  });
 }
 if (mode === "delta" && process.argv[3] === "warm") {
   // As the scheduler runs a delta sync: in a process that has synced before (MSAL's token cached, the connection
@@ -97,7 +107,18 @@ const outcome = await runSync(db, {
 if (!outcome.ok) throw new Error(outcome.error.message);
 const seconds = (performance.now() - started) / 1000;
 const stored = await db.directoryDevice.count({ where: { tenantRef, deletedAt: null } });
-console.log(JSON.stringify({ seconds, phaseMs: outcome.run.phaseMs, cpuSeconds: cpuSeconds(cpu), devices: outcome.run.devicesSeen, pages: outcome.run.pages, changed: outcome.run.changed, stored, peakRssMb: peakRssMb() }));
+console.log(
+  JSON.stringify({
+    seconds,
+    phaseMs: outcome.run.phaseMs,
+    cpuSeconds: cpuSeconds(cpu),
+    devices: outcome.run.devicesSeen,
+    pages: outcome.run.pages,
+    changed: outcome.run.changed,
+    stored,
+    peakRssMb: peakRssMb(),
+  }),
+);
 await db.$disconnect();
 process.exit(0);
 

@@ -52,7 +52,10 @@ function shiftCertificate(parsed: ParsedDsregcmd, shiftMs: number): Partial<Pars
   return {
     certValidFrom: new Date(from).toISOString(),
     certValidTo: new Date(to).toISOString(),
-    sections: parsed.sections.map((section) => ({ ...section, fields: section.fields.map((f) => (f.key.trim() === "DeviceCertificateValidity" ? { ...f, value: line } : f)) })),
+    sections: parsed.sections.map((section) => ({
+      ...section,
+      fields: section.fields.map((f) => (f.key.trim() === "DeviceCertificateValidity" ? { ...f, value: line } : f)),
+    })),
   };
 }
 
@@ -83,11 +86,18 @@ export function* benchTenantDevices(options: { devices: number; now: Date; repor
   // the certificate is shifted by as much as the registration times differ, as on a real machine. (Before the fourth
   // round it kept the template's dates, so 95% of the devices got a certificate from "another registration".)
   const templateTenant = generateTenant({ seed: 32, deviceCount: 600, tenantId: BENCH_TENANT_ID, tenantName: "Contoso", now, includeReports: true });
-  const templateRegistered = new Map(templateTenant.devices.map((d) => [d.deviceId?.toLowerCase(), d.registrationDateTime ? Date.parse(d.registrationDateTime) : null]));
+  const templateRegistered = new Map(
+    templateTenant.devices.map((d) => [d.deviceId?.toLowerCase(), d.registrationDateTime ? Date.parse(d.registrationDateTime) : null]),
+  );
   const templates = templateTenant.reports.map((r) => {
     const p = parseDsregcmd(r.dsregcmd);
     if (!p.ok) throw new Error("template did not parse");
-    return { parsed: p.report, text: r.dsregcmd, computerDn: r.computerDn, registeredMs: templateRegistered.get(p.report.deviceId?.toLowerCase() ?? "") ?? null };
+    return {
+      parsed: p.report,
+      text: r.dsregcmd,
+      computerDn: r.computerDn,
+      registeredMs: templateRegistered.get(p.report.deviceId?.toLowerCase() ?? "") ?? null,
+    };
   });
 
   for (const [i, d] of big.devices.entries()) {
@@ -110,7 +120,12 @@ export function* benchTenantDevices(options: { devices: number; now: Date; repor
       const newest = now.getTime() - (i % 240) * 60_000;
       // The rules run on the newest report only (the findings pass and the Overview read no other); the earlier ones
       // carry its snapshot.
-      const findings = evaluateReportRules({ report: parsed, expectedTenantId: BENCH_TENANT_ID, capturedAt: new Date(newest).toISOString(), now: now.toISOString() });
+      const findings = evaluateReportRules({
+        report: parsed,
+        expectedTenantId: BENCH_TENANT_ID,
+        capturedAt: new Date(newest).toISOString(),
+        now: now.toISOString(),
+      });
       const findingsSnapshot = JSON.stringify(findings);
       const worstSeverityRank = worstRankOf(findings);
       for (let k = 0; k < options.reportsPerDevice; k++) {
@@ -125,7 +140,9 @@ export function* benchTenantDevices(options: { devices: number; now: Date; repor
           deviceAuthStatus: parsed.deviceAuthStatus,
           thumbprint: parsed.thumbprint,
           computerDn: t.computerDn ?? null,
-          contentHash: createHash("sha256").update(k === 0 ? `${i}` : `${i}/${k}`).digest("hex"),
+          contentHash: createHash("sha256")
+            .update(k === 0 ? `${i}` : `${i}/${k}`)
+            .digest("hex"),
           parsed: parsedJson,
           dsregcmdText: t.text,
           findingsSnapshot,
@@ -159,7 +176,10 @@ export async function writeBenchTenant(
   let reports = 0;
   const reportedDeviceIds: string[] = [];
   const flush = async () => {
-    await direct.batch([...insertStatements(direct.dialect, "DirectoryDevice", DIRECTORY_DEVICE_COLUMNS, deviceRows), ...insertStatements(direct.dialect, "DeviceReport", DEVICE_REPORT_COLUMNS, reportRows)]);
+    await direct.batch([
+      ...insertStatements(direct.dialect, "DirectoryDevice", DIRECTORY_DEVICE_COLUMNS, deviceRows),
+      ...insertStatements(direct.dialect, "DeviceReport", DEVICE_REPORT_COLUMNS, reportRows),
+    ]);
     deviceRows = [];
     reportRows = [];
   };
@@ -167,7 +187,17 @@ export async function writeBenchTenant(
     // The Intune columns and createdDateTime stay NULL, as in every bench:ui and bench:rules round recorded in
     // bench/RESULTS.md (the column lists kept here by hand before left them out).
     const unwritten = { createdDateTime: null, isCompliant: null, isManaged: null, mdmAppId: null };
-    deviceRows.push({ ...c, ...unwritten, id: randomUUID(), tenantRef, hasBitlockerKeys: i % 3 === 0, hasLapsPassword: i % 5 === 0, firstSeenAt: now, lastSeenAt: now, updatedAt: now });
+    deviceRows.push({
+      ...c,
+      ...unwritten,
+      id: randomUUID(),
+      tenantRef,
+      hasBitlockerKeys: i % 3 === 0,
+      hasLapsPassword: i % 5 === 0,
+      firstSeenAt: now,
+      lastSeenAt: now,
+      updatedAt: now,
+    });
     for (const r of made) reportRows.push({ ...r, id: randomUUID(), tenantRef, source: "agent", agentVersion: "1.0.0", reportedTenantId: BENCH_TENANT_ID });
     if (made.length) reportedDeviceIds.push(made[0]!.deviceId);
     reports += made.length;

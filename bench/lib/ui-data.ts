@@ -52,15 +52,26 @@ async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-export async function prepareUiTenant(kind: "sqlite" | "postgresql", devices: number, fresh: boolean): Promise<{ url: string; built: BuiltTenant; reused: boolean }> {
+export async function prepareUiTenant(
+  kind: "sqlite" | "postgresql",
+  devices: number,
+  fresh: boolean,
+): Promise<{ url: string; built: BuiltTenant; reused: boolean }> {
   const name = `ui-${kind}-v${UI_DATA_VERSION}-${devices}`;
   const marker = join(ROOT, "data/bench", `${name}.json`);
   const url = kind === "sqlite" ? `file:./data/bench/${name}.db` : postgresUrl(`joinscope_bench_ui_v${UI_DATA_VERSION}_${devices}`);
   mkdirSync(join(ROOT, "data/bench"), { recursive: true });
   const database = new URL(url).pathname.slice(1);
-  const exists = kind === "sqlite" ? existsSync(join(ROOT, url.slice(5))) : await withAdmin(async (c) => (await c.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [database])).rowCount === 1);
+  const exists =
+    kind === "sqlite"
+      ? existsSync(join(ROOT, url.slice(5)))
+      : await withAdmin(async (c) => (await c.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [database])).rowCount === 1);
   if (!fresh && existsSync(marker) && exists) {
-    const r = spawnSync(process.execPath, [join(ROOT, "scripts/db-migrate.mjs")], { cwd: ROOT, env: { ...process.env, DATABASE_URL: url }, stdio: ["ignore", "ignore", "inherit"] });
+    const r = spawnSync(process.execPath, [join(ROOT, "scripts/db-migrate.mjs")], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: url },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
     if (r.status !== 0) throw new Error(`migration failed for ${url}`);
     uiSetupStep("ready", url, devices);
     return { url, built: JSON.parse(readFileSync(marker, "utf8")) as BuiltTenant, reused: true };

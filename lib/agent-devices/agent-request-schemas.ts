@@ -22,7 +22,12 @@ export const EnrolmentRequestSchema = z
     hostname: HostnameSchema,
     /** null when the machine is not joined (dsregcmd prints no DeviceId). */
     deviceId: DeviceIdSchema.nullish().transform((v) => v ?? null),
-    agentVersion: z.string().trim().min(1).max(64).regex(/^[\x20-\x7E]+$/, "agentVersion must be printable ASCII"),
+    agentVersion: z
+      .string()
+      .trim()
+      .min(1)
+      .max(64)
+      .regex(/^[\x20-\x7E]+$/, "agentVersion must be printable ASCII"),
     machineKey: MachineKeySchema,
   })
   .strict();

@@ -15,7 +15,8 @@ export async function allowDeviceReEnrolment(db: Db, options: { id: string; acto
       select: { id: true, tenantRef: true, hostname: true, keyPrefix: true, revokedAt: true, reEnrolAllowedAt: true },
     });
     if (!device) return { ok: false as const, error: DEVICE_NOT_FOUND };
-    if (!device.revokedAt) return { ok: false as const, error: { code: "not-revoked" as const, message: "The device is not revoked; it can enrol again already" } };
+    if (!device.revokedAt)
+      return { ok: false as const, error: { code: "not-revoked" as const, message: "The device is not revoked; it can enrol again already" } };
     if (device.reEnrolAllowedAt) return { ok: true as const, changed: false };
     await tx.agentDevice.update({ where: { id: device.id }, data: { reEnrolAllowedAt: now, reEnrolAllowedBy: options.actor } });
     await writeAuditLog(tx, {

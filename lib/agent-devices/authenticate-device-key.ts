@@ -15,9 +15,7 @@ export interface AuthenticatedDevice {
   presentedKeyHash: string;
 }
 
-export type AuthenticateDeviceKeyResult =
-  | { ok: true; agent: AuthenticatedDevice }
-  | { ok: false; error: { code: DeviceKeyErrorCode; message: string } };
+export type AuthenticateDeviceKeyResult = { ok: true; agent: AuthenticatedDevice } | { ok: false; error: { code: DeviceKeyErrorCode; message: string } };
 
 const INVALID_KEY = {
   code: "invalid-key",

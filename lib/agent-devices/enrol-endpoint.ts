@@ -28,7 +28,12 @@ export async function enrolDevice(request: AgentRequest): Promise<ApiOutcome> {
   const body = parseJsonBody(await request.readBody(AGENT_REQUEST_MAX_BYTES));
   const parsed = EnrolmentRequestSchema.safeParse(body);
   if (!parsed.success) {
-    throw new ApiError(400, "invalid-body", "The enrolment does not match its schema: hostname, deviceId, agentVersion, machineKey", schemaIssueDetails(parsed.error.issues));
+    throw new ApiError(
+      400,
+      "invalid-body",
+      "The enrolment does not match its schema: hostname, deviceId, agentVersion, machineKey",
+      schemaIssueDetails(parsed.error.issues),
+    );
   }
   const result = await enrolAgentDevice(directDb(), {
     tenantRef: auth.agent.tenantRef,

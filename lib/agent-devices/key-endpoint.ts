@@ -29,7 +29,8 @@ export async function rotateKey(request: AgentRequest): Promise<ApiOutcome> {
   checkJsonRequest(request, AGENT_REQUEST_MAX_BYTES);
   const body = parseJsonBody(await request.readBody(AGENT_REQUEST_MAX_BYTES));
   const parsed = KeyRotationRequestSchema.safeParse(body);
-  if (!parsed.success) throw new ApiError(400, "invalid-body", "The key request does not match its schema: machineKey", schemaIssueDetails(parsed.error.issues));
+  if (!parsed.success)
+    throw new ApiError(400, "invalid-body", "The key request does not match its schema: machineKey", schemaIssueDetails(parsed.error.issues));
   const result = await rotateDeviceKey(directDb(), { deviceRef: device.id, presentedKeyHash, machineKey: parsed.data.machineKey });
   if (!result.ok) {
     // A wrong machine key with a valid device key is a guess at the machine key: it counts as a failed authentication.

@@ -142,4 +142,3 @@ export async function listAgentDevices(db: Db, options: { tenantRef: string; par
 function iso(value: Date | string | null): string | null {
   return value === null ? null : new Date(value).toISOString();
 }
-

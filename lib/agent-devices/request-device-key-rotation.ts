@@ -15,7 +15,8 @@ export async function requestDeviceKeyRotation(db: Db, options: { id: string; ac
       select: { id: true, tenantRef: true, hostname: true, keyPrefix: true, revokedAt: true, rotateRequestedAt: true },
     });
     if (!device) return { ok: false as const, error: DEVICE_NOT_FOUND };
-    if (device.revokedAt) return { ok: false as const, error: { code: "device-revoked" as const, message: "The device is revoked; allow it to re-enrol instead" } };
+    if (device.revokedAt)
+      return { ok: false as const, error: { code: "device-revoked" as const, message: "The device is revoked; allow it to re-enrol instead" } };
     if (device.rotateRequestedAt) return { ok: true as const, changed: false };
     await tx.agentDevice.update({ where: { id: device.id }, data: { rotateRequestedAt: now, rotateRequestedBy: options.actor } });
     await writeAuditLog(tx, {

@@ -3,8 +3,7 @@ import { writeAuditLog } from "@/lib/audit/write-audit-log";
 import type { Db } from "@/lib/db/client";
 
 export type AgentDeviceActionResult =
-  | { ok: true; changed: boolean }
-  | { ok: false; error: { code: "not-found" | "device-revoked" | "not-revoked"; message: string } };
+  { ok: true; changed: boolean } | { ok: false; error: { code: "not-found" | "device-revoked" | "not-revoked"; message: string } };
 
 export const DEVICE_NOT_FOUND = { code: "not-found", message: "No enrolled device with that id" } as const;
 
@@ -16,7 +15,10 @@ export const DEVICE_NOT_FOUND = { code: "not-found", message: "No enrolled devic
 export async function revokeAgentDevice(db: Db, options: { id: string; actor: string; now?: Date }): Promise<AgentDeviceActionResult> {
   const now = options.now ?? new Date();
   return db.$transaction(async (tx) => {
-    const device = await tx.agentDevice.findUnique({ where: { id: options.id }, select: { id: true, tenantRef: true, hostname: true, keyPrefix: true, revokedAt: true } });
+    const device = await tx.agentDevice.findUnique({
+      where: { id: options.id },
+      select: { id: true, tenantRef: true, hostname: true, keyPrefix: true, revokedAt: true },
+    });
     if (!device) return { ok: false as const, error: DEVICE_NOT_FOUND };
     if (device.revokedAt) return { ok: true as const, changed: false };
     await tx.agentDevice.update({

@@ -14,8 +14,7 @@ export interface RotateDeviceKeyOptions {
 }
 
 export type RotateDeviceKeyResult =
-  | { ok: true; agentId: string; deviceKey: string }
-  | { ok: false; error: { code: "machine-key-mismatch" | "invalid-key"; message: string } };
+  { ok: true; agentId: string; deviceKey: string } | { ok: false; error: { code: "machine-key-mismatch" | "invalid-key"; message: string } };
 
 /**
  * Gives an enrolled device a new key (decision 011): the presented key becomes the previous one, valid 24 h more. The

@@ -65,7 +65,15 @@ export async function authenticateAgentToken(direct: DirectDb, authorization: st
     return { ok: false, error: { code: "invalid-token", message: "The agent token is not valid." } };
   }
   // Every direct upload and enrolment runs this: one indexed lookup through the direct path (lib/db/direct.ts), not Prisma.
-  const [row] = await direct.query<{ id: string; tenantRef: string; revokedAt: unknown; lastUsedAt: unknown; allowsDirectUpload: unknown; tenantId: string; redactUserNames: unknown }>(
+  const [row] = await direct.query<{
+    id: string;
+    tenantRef: string;
+    revokedAt: unknown;
+    lastUsedAt: unknown;
+    allowsDirectUpload: unknown;
+    tenantId: string;
+    redactUserNames: unknown;
+  }>(
     `SELECT t."id", t."tenantRef", t."revokedAt", t."lastUsedAt", t."allowsDirectUpload", n."tenantId", n."redactUserNames"
        FROM "AgentToken" t JOIN "Tenant" n ON n."id" = t."tenantRef" WHERE t."tokenHash" = ?`,
     [hashAgentToken(token)],

@@ -44,7 +44,10 @@ export async function listAgentTokens(db: Db, options: { tenantRef?: string; now
       _count: { select: { reports: true, devices: true } },
     },
   });
-  const hosts = await countDirectUploadHosts(rows.map((r) => r.id), new Date(now.getTime() - DIRECT_UPLOAD_WINDOW_DAYS * 86_400_000));
+  const hosts = await countDirectUploadHosts(
+    rows.map((r) => r.id),
+    new Date(now.getTime() - DIRECT_UPLOAD_WINDOW_DAYS * 86_400_000),
+  );
   return rows.map((r) => ({
     id: r.id,
     name: r.name,

@@ -2,9 +2,7 @@ import "server-only";
 import { writeAuditLog } from "@/lib/audit/write-audit-log";
 import type { Db } from "@/lib/db/client";
 
-export type RequireTokenEnrolmentResult =
-  | { ok: true; alreadyRequired: boolean }
-  | { ok: false; error: { code: "not-found"; message: string } };
+export type RequireTokenEnrolmentResult = { ok: true; alreadyRequired: boolean } | { ok: false; error: { code: "not-found"; message: string } };
 
 /**
  * Turns a token's direct uploads off (decision 011, Upgrade): agents before version 2 that still upload with it get

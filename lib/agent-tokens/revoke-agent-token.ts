@@ -2,9 +2,7 @@ import "server-only";
 import { writeAuditLog } from "@/lib/audit/write-audit-log";
 import type { Db } from "@/lib/db/client";
 
-export type RevokeAgentTokenResult =
-  | { ok: true; alreadyRevoked: boolean }
-  | { ok: false; error: { code: "not-found"; message: string } };
+export type RevokeAgentTokenResult = { ok: true; alreadyRevoked: boolean } | { ok: false; error: { code: "not-found"; message: string } };
 
 /** Revocation takes effect on the next upload; the row stays for the audit trail. */
 export async function revokeAgentToken(db: Db, options: { id: string; actor: string; now?: Date }): Promise<RevokeAgentTokenResult> {

@@ -20,7 +20,12 @@ function hashSessionToken(token: string): string {
 }
 
 export const LoginInput = z.object({
-  email: z.string().trim().toLowerCase().max(254, "Enter the email address of your JoinScope account").email("Enter the email address of your JoinScope account"),
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(254, "Enter the email address of your JoinScope account")
+    .email("Enter the email address of your JoinScope account"),
   password: z.string().min(1, "Enter your password").max(1024),
   /** lib/http/client-address.ts: the per-address budget's key, and what the audit log records. */
   clientAddress: z.string().max(64).default("unknown"),
@@ -44,13 +49,22 @@ export async function loginAdmin(db: Db, input: z.input<typeof LoginInput>, now 
   if (!parsed.success) return { ok: false, error: { code: "invalid-input", message: parsed.error.issues[0]?.message ?? "Invalid input" } };
   const { email, password, clientAddress } = parsed.data;
   const failure = (reason: "invalid-credentials" | "disabled" | "locked", target: string | null = null) =>
-    writeAuditLog(db, { actor: email, action: "admin.login.failed", target, detail: { email: String(input.email).slice(0, 320), address: clientAddress, reason } });
+    writeAuditLog(db, {
+      actor: email,
+      action: "admin.login.failed",
+      target,
+      detail: { email: String(input.email).slice(0, 320), address: clientAddress, reason },
+    });
 
   const attempt = await beginLoginAttempt(db, { account: email, address: clientAddress });
   if (!attempt.allowed) {
     if (attempt.lockStarted) {
       const minutes = Math.round(attempt.retryAfterSeconds / 60);
-      await writeAuditLog(db, { actor: email, action: "admin.login.locked", detail: { scope: attempt.scope, email: String(input.email).slice(0, 320), address: clientAddress, minutes } });
+      await writeAuditLog(db, {
+        actor: email,
+        action: "admin.login.locked",
+        detail: { scope: attempt.scope, email: String(input.email).slice(0, 320), address: clientAddress, minutes },
+      });
     }
     if (attempt.lockStarted || attempt.scope === "account") await failure("locked");
     return { ok: false, error: { code: "locked", message: lockedMessage(attempt.retryAfterSeconds), retryAfterSeconds: attempt.retryAfterSeconds } };
@@ -75,7 +89,12 @@ export async function loginAdmin(db: Db, input: z.input<typeof LoginInput>, now 
   await db.$transaction(async (tx) => {
     await tx.adminSession.create({ data: { userRef: user.id, tokenHash: hashSessionToken(sessionToken), expiresAt } });
     await tx.adminUser.update({ where: { id: user.id }, data: { lastLoginAt: now, ...(upgradedHash ? { passwordHash: upgradedHash } : {}) } });
-    await writeAuditLog(tx, { actor: user.email, action: "admin.login", target: user.id, detail: { address: clientAddress, ...(upgradedHash ? { passwordHashUpgraded: true } : {}) } });
+    await writeAuditLog(tx, {
+      actor: user.email,
+      action: "admin.login",
+      target: user.id,
+      detail: { address: clientAddress, ...(upgradedHash ? { passwordHashUpgraded: true } : {}) },
+    });
   });
   return { ok: true, sessionToken, expiresAt, admin: { id: user.id, email: user.email, name: user.name } };
 }

@@ -39,7 +39,13 @@ function limiters(db: Db): Limiters {
     l = {
       // One of them sweeps expired rows of the shared table (every 5 minutes, unref'd timer).
       account: new RateLimiterPrisma({ ...common, keyPrefix: "account", points: config.JOINSCOPE_LOGIN_MAX_FAILURES, duration: WINDOW_SECONDS }),
-      address: new RateLimiterPrisma({ ...common, keyPrefix: "address", points: config.JOINSCOPE_LOGIN_ADDRESS_MAX_FAILURES, duration: WINDOW_SECONDS, clearExpiredByTimeout: false }),
+      address: new RateLimiterPrisma({
+        ...common,
+        keyPrefix: "address",
+        points: config.JOINSCOPE_LOGIN_ADDRESS_MAX_FAILURES,
+        duration: WINDOW_SECONDS,
+        clearExpiredByTimeout: false,
+      }),
       locks: new RateLimiterPrisma({ ...common, keyPrefix: "locks", points: 1_000_000, duration: LOCK_HISTORY_SECONDS, clearExpiredByTimeout: false }),
     };
     byDb.set(db, l);

@@ -42,7 +42,8 @@ async function withHashSlot<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } finally {
     const next = waiting.shift();
-    if (next) next(); // the slot passes straight to the next caller
+    if (next)
+      next(); // the slot passes straight to the next caller
     else running--;
   }
 }
@@ -75,7 +76,8 @@ function parseStored(stored: string): StoredHash | null {
   if (kind !== "scrypt" || !n || !r || !p || !salt || !hash || rest.length > 0) return null;
   const cost = { N: Number(n), r: Number(r), p: Number(p) };
   const powerOfTwo = Number.isInteger(cost.N) && cost.N >= 2 && (cost.N & (cost.N - 1)) === 0;
-  if (!powerOfTwo || cost.N > 1 << 20 || !Number.isInteger(cost.r) || cost.r < 1 || cost.r > 32 || !Number.isInteger(cost.p) || cost.p < 1 || cost.p > 16) return null;
+  if (!powerOfTwo || cost.N > 1 << 20 || !Number.isInteger(cost.r) || cost.r < 1 || cost.r > 32 || !Number.isInteger(cost.p) || cost.p < 1 || cost.p > 16)
+    return null;
   const parsed = { ...cost, salt: Buffer.from(salt, "base64url"), hash: Buffer.from(hash, "base64url") };
   return parsed.salt.length >= 8 && parsed.hash.length >= 16 ? parsed : null;
 }

@@ -2,7 +2,7 @@ import type { Finding } from "@/lib/rules/types";
 
 /** Plain text for a terminal or a ticket: one block per finding, evidence and numbered fix steps. */
 export function formatFindingsText(findings: Finding[]): string {
-  if (findings.length === 0) return "No findings: nothing in this report explains an \"Unregistered\" device state.\n";
+  if (findings.length === 0) return 'No findings: nothing in this report explains an "Unregistered" device state.\n';
   const blocks = findings.map((f) => {
     const lines = [`[${f.severity.toUpperCase()}] ${f.title}  (${f.rule})`, `  ${f.explanation}`];
     if (f.evidence.length) {

@@ -32,14 +32,23 @@ export async function writeDailySnapshot(direct: DirectDb, options: { tenantRef:
   const [stats, findings, reports, silent, tenants, lastRun, lastSuccess, failures] = await Promise.all([
     getOverviewStats(direct, { tenantRef, now, latestProblemsLimit: 0 }),
     // The grouped Findings view's index (tenantRef, status, rule, severity, …) serves this GROUP BY alone.
-    direct.query(`SELECT "rule", "severity", COUNT(*) AS "n" FROM "Finding" WHERE "tenantRef" = ? AND "status" = 'open' GROUP BY "rule", "severity"`, [tenantRef]),
+    direct.query(`SELECT "rule", "severity", COUNT(*) AS "n" FROM "Finding" WHERE "tenantRef" = ? AND "status" = 'open' GROUP BY "rule", "severity"`, [
+      tenantRef,
+    ]),
     // "h:YYYY-MM-DD" sorts before every hour of that day ("h:YYYY-MM-DDTHH").
-    direct.query(`SELECT COALESCE(SUM("reports"), 0) AS "n" FROM "ReportTally" WHERE "tenantRef" = ? AND "period" >= ? AND "period" < ?`, [tenantRef, `h:${previousDay}`, `h:${day}`]),
+    direct.query(`SELECT COALESCE(SUM("reports"), 0) AS "n" FROM "ReportTally" WHERE "tenantRef" = ? AND "period" >= ? AND "period" < ?`, [
+      tenantRef,
+      `h:${previousDay}`,
+      `h:${day}`,
+    ]),
     direct.query(`SELECT COUNT(*) AS "n" FROM "DeviceSummary" WHERE "tenantRef" = ? AND "reportHead" = TRUE AND "lastReportAt" < ?`, [tenantRef, silentBefore]),
     direct.query(`SELECT "syncEnabled", "clientId" FROM "Tenant" WHERE "id" = ?`, [tenantRef]),
     direct.query(`SELECT "status", "startedAt" FROM "SyncRun" WHERE "tenantRef" = ? ORDER BY "startedAt" DESC LIMIT 1`, [tenantRef]),
     direct.query(`SELECT "finishedAt" FROM "SyncRun" WHERE "tenantRef" = ? AND "status" = 'succeeded' ORDER BY "startedAt" DESC LIMIT 1`, [tenantRef]),
-    direct.query(`SELECT COUNT(*) AS "n" FROM "SyncRun" WHERE "tenantRef" = ? AND "status" = 'failed' AND "startedAt" >= ?`, [tenantRef, new Date(now.getTime() - DAY_MS)]),
+    direct.query(`SELECT COUNT(*) AS "n" FROM "SyncRun" WHERE "tenantRef" = ? AND "status" = 'failed' AND "startedAt" >= ?`, [
+      tenantRef,
+      new Date(now.getTime() - DAY_MS),
+    ]),
   ]);
   const tenant = tenants[0];
   if (!tenant) return { day, written: false };

@@ -196,7 +196,9 @@ function postgresDirect(url: string): DirectDb {
       // timestamp(3) without time zone holds UTC (Prisma's convention): read it as UTC whatever the process's TZ.
       types: {
         getTypeParser: ((oid: number, format?: string) =>
-          oid === TIMESTAMP_OID ? (v: string) => new Date(`${v.replace(" ", "T")}Z`) : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
+          oid === TIMESTAMP_OID
+            ? (v: string) => new Date(`${v.replace(" ", "T")}Z`)
+            : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
       },
     }),
   );
@@ -300,9 +302,7 @@ export function readJson<T = unknown>(value: unknown): T | null {
 
 // ---- bulk statements -------------------------------------------------------------------------------------------
 
-export type OnConflict =
-  | { target: readonly string[]; update: readonly string[] }
-  | { target: readonly string[]; nothing: true };
+export type OnConflict = { target: readonly string[]; update: readonly string[] } | { target: readonly string[]; nothing: true };
 
 /**
  * INSERTs of `rows` into `table` (SQLite: one single-row statement run per row, Statement.eachRow; PostgreSQL:

@@ -65,7 +65,9 @@ export const DIRECTORY_DEVICE_COLUMN_DEFINITIONS = {
 
 type Definitions = typeof DIRECTORY_DEVICE_COLUMN_DEFINITIONS;
 export type DirectoryDeviceColumn = keyof Definitions;
-type ColumnsFrom<S extends DirectoryDeviceColumnSource> = { [K in DirectoryDeviceColumn]: Definitions[K]["source"] extends S ? K : never }[DirectoryDeviceColumn];
+type ColumnsFrom<S extends DirectoryDeviceColumnSource> = {
+  [K in DirectoryDeviceColumn]: Definitions[K]["source"] extends S ? K : never;
+}[DirectoryDeviceColumn];
 
 /** The Graph properties that have a column of their name (selected or not). */
 export type GraphPropertyColumn = ColumnsFrom<"property" | "unselected-property">;
@@ -73,9 +75,9 @@ export type GraphPropertyColumn = ColumnsFrom<"property" | "unselected-property"
 export type DerivedColumn = ColumnsFrom<"derived">;
 
 /** Every column and its kind, for insertStatements. */
-export const DIRECTORY_DEVICE_COLUMNS = Object.fromEntries(
-  Object.entries(DIRECTORY_DEVICE_COLUMN_DEFINITIONS).map(([name, d]) => [name, d.kind]),
-) as { readonly [K in DirectoryDeviceColumn]: Definitions[K]["kind"] };
+export const DIRECTORY_DEVICE_COLUMNS = Object.fromEntries(Object.entries(DIRECTORY_DEVICE_COLUMN_DEFINITIONS).map(([name, d]) => [name, d.kind])) as {
+  readonly [K in DirectoryDeviceColumn]: Definitions[K]["kind"];
+};
 
 const columnsFrom = <S extends DirectoryDeviceColumnSource>(...sources: S[]): ColumnsFrom<S>[] =>
   (Object.keys(DIRECTORY_DEVICE_COLUMN_DEFINITIONS) as DirectoryDeviceColumn[]).filter((c) =>
@@ -94,7 +96,12 @@ export const SYNC_WRITTEN_COLUMNS = (Object.keys(DIRECTORY_DEVICE_COLUMN_DEFINIT
 ) as Exclude<DirectoryDeviceColumn, ColumnsFrom<"key-presence">>[];
 
 /** The columns a stored object is merged from (a delta entry into its row): the mapped columns, without the bookkeeping. */
-export const STORED_DEVICE_COLUMNS = ["objectId", ...GRAPH_PROPERTY_COLUMNS, ...columnsFrom("derived"), "otherProperties"] as const satisfies readonly DirectoryDeviceColumn[];
+export const STORED_DEVICE_COLUMNS = [
+  "objectId",
+  ...GRAPH_PROPERTY_COLUMNS,
+  ...columnsFrom("derived"),
+  "otherProperties",
+] as const satisfies readonly DirectoryDeviceColumn[];
 
 /**
  * The columns the rules read (DirectoryObject in lib/rules/device-subject.ts), nothing else: otherProperties and the

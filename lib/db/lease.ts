@@ -34,7 +34,10 @@ export async function acquireLease(direct: DirectDb, lease: Lease, ttlMs: number
 /** Extends the lease while `holder` still holds it. */
 export async function renewLease(direct: DirectDb, lease: Lease, ttlMs: number, now = new Date()): Promise<void> {
   await direct.batch([
-    { sql: `UPDATE "${lease.table}" SET "expiresAt" = ? WHERE "tenantRef" = ? AND "holder" = ?`, params: [new Date(now.getTime() + ttlMs), lease.tenantRef, lease.holder] },
+    {
+      sql: `UPDATE "${lease.table}" SET "expiresAt" = ? WHERE "tenantRef" = ? AND "holder" = ?`,
+      params: [new Date(now.getTime() + ttlMs), lease.tenantRef, lease.holder],
+    },
   ]);
 }
 

@@ -12,7 +12,6 @@ export function stripeOf(subjectKey: string): number {
   return code % STRIPES;
 }
 
-
 /** FNV-1a of the tenant's id as a signed 32-bit integer: the first half of its stripes' advisory lock keys. */
 export function tenantLockKey(tenantRef: string): number {
   let hash = 0x811c9dc5;

@@ -138,7 +138,9 @@ export function lockStatements(dialect: Dialect, tenantRef: string, subjectKeys:
   for (const key of subjectKeys) stripes.add(stripeOf(key));
   const tenant = tenantLockKey(tenantRef);
   // Wrapped in a SELECT of a number: pg_advisory_xact_lock returns void, which Prisma's raw queries cannot read.
-  return [...stripes].sort((a, b) => a - b).map((stripe) => ({ sql: `SELECT 1 AS "locked" FROM (SELECT pg_advisory_xact_lock(?, ?)) l`, params: [tenant, stripe] }));
+  return [...stripes]
+    .sort((a, b) => a - b)
+    .map((stripe) => ({ sql: `SELECT 1 AS "locked" FROM (SELECT pg_advisory_xact_lock(?, ?)) l`, params: [tenant, stripe] }));
 }
 
 /** What a sync write changed: objects and registration ids, before and after (a changed deviceId counts both). */
@@ -165,7 +167,10 @@ export function directoryStatements(dialect: Dialect, tenantRef: string, scope: 
   for (const part of chunk(deviceIds, 400)) {
     const subjects = part.map(deviceSubjectKey);
     statements.push({
-      sql: INSERT_HEAD + objectRows(dialect, `d."tenantRef" = ? AND d."deviceId" IN (${inMarks(part.length)})`, ` AND f."subjectKey" IN (${inMarks(part.length)})`) + UPSERT,
+      sql:
+        INSERT_HEAD +
+        objectRows(dialect, `d."tenantRef" = ? AND d."deviceId" IN (${inMarks(part.length)})`, ` AND f."subjectKey" IN (${inMarks(part.length)})`) +
+        UPSERT,
       params: [tenantRef, ...subjects, tenantRef, ...part],
     });
     statements.push({
@@ -176,12 +181,7 @@ export function directoryStatements(dialect: Dialect, tenantRef: string, scope: 
     statements.push({
       sql:
         INSERT_HEAD +
-        reportOnlyRows(
-          dialect,
-          subjectKeySql("d", `r."deviceId"`),
-          `"DeviceReport" r`,
-          ` AND f."subjectKey" IN (${inMarks(part.length)})`,
-        ) +
+        reportOnlyRows(dialect, subjectKeySql("d", `r."deviceId"`), `"DeviceReport" r`, ` AND f."subjectKey" IN (${inMarks(part.length)})`) +
         ` WHERE r."id" IN (SELECT ${latestReportIdSql("?", `v."id"`)}
             FROM ${valuesTable(dialect, part.length)}
             WHERE NOT EXISTS (SELECT 1 FROM "DirectoryDevice" y WHERE y."tenantRef" = ? AND y."deviceId" = v."id"))` +
@@ -191,7 +191,10 @@ export function directoryStatements(dialect: Dialect, tenantRef: string, scope: 
   }
   for (const part of chunk(objectIds, 400)) {
     statements.push({
-      sql: INSERT_HEAD + objectRows(dialect, `d."tenantRef" = ? AND d."objectId" IN (${inMarks(part.length)})`, ` AND f."subjectKey" IN (${inMarks(part.length)})`) + UPSERT,
+      sql:
+        INSERT_HEAD +
+        objectRows(dialect, `d."tenantRef" = ? AND d."objectId" IN (${inMarks(part.length)})`, ` AND f."subjectKey" IN (${inMarks(part.length)})`) +
+        UPSERT,
       params: [tenantRef, ...part.map(objectSubjectKey), tenantRef, ...part],
     });
   }
@@ -215,12 +218,17 @@ export interface StoredReport {
 export function reportStatements(dialect: Dialect, report: StoredReport): Statement[] {
   const { tenantRef, reportId } = report;
   const key = reportSubjectKey(report.deviceId, report.hostname);
-  const noObject = report.deviceId ? ` AND NOT EXISTS (SELECT 1 FROM "DirectoryDevice" y WHERE y."tenantRef" = r."tenantRef" AND y."deviceId" = r."deviceId")` : "";
+  const noObject = report.deviceId
+    ? ` AND NOT EXISTS (SELECT 1 FROM "DirectoryDevice" y WHERE y."tenantRef" = r."tenantRef" AND y."deviceId" = r."deviceId")`
+    : "";
   const shard = stripeOf(key);
   return [
     ...lockStatements(dialect, tenantRef, [key]),
     {
-      sql: INSERT_HEAD + reportOnlyRows(dialect, "?", `"DeviceReport" r`, ` AND f."subjectKey" = ?`) + ` WHERE r."id" = ?${noObject} ON CONFLICT ("tenantRef", "rowKey") DO NOTHING`,
+      sql:
+        INSERT_HEAD +
+        reportOnlyRows(dialect, "?", `"DeviceReport" r`, ` AND f."subjectKey" = ?`) +
+        ` WHERE r."id" = ?${noObject} ON CONFLICT ("tenantRef", "rowKey") DO NOTHING`,
       params: [key, key, tenantRef, key, key, reportId],
     },
     {
@@ -244,7 +252,9 @@ export function reportStatements(dialect: Dialect, report: StoredReport): Statem
 }
 
 /** The DeviceReport columns a summary reads (not the report bodies, ~10 KB a report). */
-const REPORT_HEAD_COLUMNS = ["id", "tenantRef", "deviceId", "hostname", "capturedAt", "joinType", "azureAdPrt", "worstSeverityRank"].map((c) => `x."${c}"`).join(", ");
+const REPORT_HEAD_COLUMNS = ["id", "tenantRef", "deviceId", "hostname", "capturedAt", "joinType", "azureAdPrt", "worstSeverityRank"]
+  .map((c) => `x."${c}"`)
+  .join(", ");
 
 /** The ReportTally period of a report received at `at`: its UTC hour. */
 export function reportPeriod(at: Date): string {
@@ -278,7 +288,9 @@ export function findingsStatements(dialect: Dialect, tenantRef: string, subjects
   }
   // PostgreSQL: one statement per 2,000 subjects (a round trip each), the values typed in the first row.
   for (const part of chunk(subjects, 2_000)) {
-    const rows = part.map((_, i) => (i === 0 ? "(CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS TEXT))" : "(?, ?, ?, ?, ?)")).join(", ");
+    const rows = part
+      .map((_, i) => (i === 0 ? "(CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS TEXT))" : "(?, ?, ?, ?, ?)"))
+      .join(", ");
     statements.push({
       sql: `UPDATE "DeviceSummary" SET "worstRank" = v."w", "openCount" = v."o", "openRules" = v."r", "primaryRule" = v."p"
         FROM (VALUES ${rows}) AS v("k", "w", "o", "r", "p")
@@ -322,7 +334,10 @@ export function rebuildStatements(dialect: Dialect, tenantRef: string): Statemen
       params: [tenantRef, tenantRef],
     },
     {
-      sql: INSERT_HEAD + reportOnlyRows(dialect, subjectKeySql("h", `LOWER(r."hostname")`), latestOf(`LOWER(x."hostname")`, `x."deviceId" IS NULL`), "") + ` WHERE TRUE`,
+      sql:
+        INSERT_HEAD +
+        reportOnlyRows(dialect, subjectKeySql("h", `LOWER(r."hostname")`), latestOf(`LOWER(x."hostname")`, `x."deviceId" IS NULL`), "") +
+        ` WHERE TRUE`,
       params: [tenantRef, tenantRef],
     },
     {

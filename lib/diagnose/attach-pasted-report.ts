@@ -25,7 +25,8 @@ export async function attachPastedReport(
   const parsed = parseDsregcmd(options.text);
   if (!parsed.ok) return { ok: false, error: { code: "unreadable", message: parsed.error.message } };
   const deviceId = parsed.report.deviceId?.trim().toLowerCase() ?? null;
-  if (!deviceId) return { ok: false, error: { code: "no-device-id", message: "The report prints no DeviceId: it cannot be tied to a device of the directory." } };
+  if (!deviceId)
+    return { ok: false, error: { code: "no-device-id", message: "The report prints no DeviceId: it cannot be tied to a device of the directory." } };
   if (deviceId !== options.deviceId.trim().toLowerCase()) {
     return { ok: false, error: { code: "device-mismatch", message: "The report's DeviceId is not the device it was to be attached to; diagnose it again." } };
   }
@@ -41,7 +42,8 @@ export async function attachPastedReport(
   }
   // The machine's name as Windows knows it (the report's Device Name), else the directory's, first DNS label.
   const hostname = HostnameSchema.safeParse((parsed.report.deviceName ?? object.displayName ?? "").split(".")[0]);
-  if (!hostname.success) return { ok: false, error: { code: "invalid", message: "Neither the report nor the directory names the machine with a valid computer name." } };
+  if (!hostname.success)
+    return { ok: false, error: { code: "invalid", message: "Neither the report nor the directory names the machine with a valid computer name." } };
 
   const result = await ingestReport(db, {
     agent: { tokenId: null, tenantRef: options.tenantRef, tenantId: options.tenantId },

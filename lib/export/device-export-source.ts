@@ -61,7 +61,10 @@ export const DEVICE_EXPORT_COLUMNS: readonly ExportColumn[] = [
  * each batch starting after the last row of the one before. `subjects` narrows it to selected rows: a row is selected
  * by its row key ("o:<objectId>") or its subject key ("d:<deviceId>", "h:<host>").
  */
-export function createDeviceExportSource(direct: DirectDb, options: { tenantRef: string; params: DeviceListParams; subjects?: readonly string[] }): ExportSource {
+export function createDeviceExportSource(
+  direct: DirectDb,
+  options: { tenantRef: string; params: DeviceListParams; subjects?: readonly string[] },
+): ExportSource {
   const base = deviceFilter(options.tenantRef, options.params);
   const subjects = options.subjects ?? [];
   const filter = subjects.length

@@ -9,7 +9,12 @@ function countingSource(batches: number) {
   const state = { read: 0 };
   const source: ExportSource = {
     name: "devices",
-    columns: [{ key: "name" }, { key: "deviceId" }, { key: "openFindings" }, { key: "openRules", flatten: (v) => (Array.isArray(v) ? v.join(", ") : String(v)) }],
+    columns: [
+      { key: "name" },
+      { key: "deviceId" },
+      { key: "openFindings" },
+      { key: "openRules", flatten: (v) => (Array.isArray(v) ? v.join(", ") : String(v)) },
+    ],
     count: async () => batches * 1000,
     async *batches() {
       for (let b = 0; b < batches; b++) {
@@ -77,9 +82,14 @@ describe("exportReadableStream", () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const csv = bytes.subarray(3).toString("utf8");
     expect(csv.startsWith("name,deviceId,openFindings,openRules\n'=1+1,")).toBe(true);
-    expect(csv).toContain(",1,\"prt-missing, object-deleted\"\n");
+    expect(csv).toContain(',1,"prt-missing, object-deleted"\n');
     const lines = (await new Response(exportReadableStream(countingSource(1).source, "jsonl")).text()).trim().split("\n");
     expect(lines.length).toBe(1000);
-    expect(JSON.parse(lines[1]!)).toEqual({ name: "PC-0-1", deviceId: "6e4cbe68-588b-499c-8c04-000000000001", openFindings: 1, openRules: ["prt-missing", "object-deleted"] });
+    expect(JSON.parse(lines[1]!)).toEqual({
+      name: "PC-0-1",
+      deviceId: "6e4cbe68-588b-499c-8c04-000000000001",
+      openFindings: 1,
+      openRules: ["prt-missing", "object-deleted"],
+    });
   });
 });

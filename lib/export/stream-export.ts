@@ -74,7 +74,11 @@ export async function writeExport(source: ExportSource, format: ExportFormat, ta
 
 /** The download's headers: type, a file name with the tenant and the date, never cached. */
 export function exportHeaders(source: Pick<ExportSource, "name">, format: ExportFormat, tenantName: string, now = new Date()): Record<string, string> {
-  const slug = tenantName.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "tenant";
+  const slug =
+    tenantName
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "") || "tenant";
   return {
     "content-type": EXPORT_CONTENT_TYPE[format],
     "content-disposition": `attachment; filename="joinscope-${source.name}-${slug}-${now.toISOString().slice(0, 10)}.${format}"`,

@@ -18,8 +18,7 @@ export const AcknowledgeDeviceFindingsInput = z.object({
 });
 
 export type AcknowledgeDeviceFindingsResult =
-  | { ok: true; acknowledged: number; devices: number }
-  | { ok: false; error: { code: "invalid-input"; message: string } };
+  { ok: true; acknowledged: number; devices: number } | { ok: false; error: { code: "invalid-input"; message: string } };
 
 /**
  * Acknowledges, with one comment, every open finding of the given devices that is not acknowledged yet (an earlier
@@ -27,7 +26,11 @@ export type AcknowledgeDeviceFindingsResult =
  * "acknowledged" and its own audit entry "finding.acknowledge", all in one transaction, so a failure leaves none of
  * them written. The device summaries hold nothing an acknowledgement changes.
  */
-export async function acknowledgeDeviceFindings(db: Db, input: z.input<typeof AcknowledgeDeviceFindingsInput>, now = new Date()): Promise<AcknowledgeDeviceFindingsResult> {
+export async function acknowledgeDeviceFindings(
+  db: Db,
+  input: z.input<typeof AcknowledgeDeviceFindingsInput>,
+  now = new Date(),
+): Promise<AcknowledgeDeviceFindingsResult> {
   const parsed = AcknowledgeDeviceFindingsInput.safeParse(input);
   if (!parsed.success) return { ok: false, error: { code: "invalid-input", message: parsed.error.issues[0]?.message ?? "Invalid input" } };
   const { tenantRef, comment, actor } = parsed.data;
@@ -42,7 +45,10 @@ export async function acknowledgeDeviceFindings(db: Db, input: z.input<typeof Ac
     const done: typeof findings = [];
     for (const f of findings) {
       // Only a row still open and unacknowledged: a concurrent acknowledgement of it keeps its own comment.
-      const { count } = await tx.finding.updateMany({ where: { id: f.id, status: "open", acknowledgedAt: null }, data: { acknowledgedAt: now, acknowledgedBy: actor, ackComment: comment } });
+      const { count } = await tx.finding.updateMany({
+        where: { id: f.id, status: "open", acknowledgedAt: null },
+        data: { acknowledgedAt: now, acknowledgedBy: actor, ackComment: comment },
+      });
       if (count === 1) done.push(f);
     }
     if (done.length) {
@@ -51,7 +57,13 @@ export async function acknowledgeDeviceFindings(db: Db, input: z.input<typeof Ac
       });
     }
     for (const f of done) {
-      await writeAuditLog(tx, { actor, action: "finding.acknowledge", tenantRef, target: f.id, detail: { rule: f.rule, subjectKey: f.subjectKey, comment, bulk: true } });
+      await writeAuditLog(tx, {
+        actor,
+        action: "finding.acknowledge",
+        tenantRef,
+        target: f.id,
+        detail: { rule: f.rule, subjectKey: f.subjectKey, comment, bulk: true },
+      });
     }
     return { ok: true, acknowledged: done.length, devices: new Set(done.map((f) => f.subjectKey)).size } as const;
   });

@@ -10,8 +10,7 @@ export const AcknowledgeFindingInput = z.object({
 });
 
 export type AcknowledgeFindingResult =
-  | { ok: true; acknowledgedAt: Date }
-  | { ok: false; error: { code: "invalid-input" | "not-found" | "not-open"; message: string } };
+  { ok: true; acknowledgedAt: Date } | { ok: false; error: { code: "invalid-input" | "not-found" | "not-open"; message: string } };
 
 /**
  * Marks an open finding as acknowledged (it stays open: the condition is still there). The finding, its
@@ -27,8 +26,12 @@ export async function acknowledgeFinding(
   if (!parsed.success) return { ok: false, error: { code: "invalid-input", message: parsed.error.issues[0]?.message ?? "Invalid input" } };
   const { findingId, comment, actor } = parsed.data;
   return db.$transaction(async (tx) => {
-    const finding = await tx.finding.findUnique({ where: { id: findingId }, select: { id: true, tenantRef: true, subjectKey: true, rule: true, status: true } });
-    if (!finding || (input.tenantRef && finding.tenantRef !== input.tenantRef)) return { ok: false, error: { code: "not-found", message: "This finding no longer exists" } } as const;
+    const finding = await tx.finding.findUnique({
+      where: { id: findingId },
+      select: { id: true, tenantRef: true, subjectKey: true, rule: true, status: true },
+    });
+    if (!finding || (input.tenantRef && finding.tenantRef !== input.tenantRef))
+      return { ok: false, error: { code: "not-found", message: "This finding no longer exists" } } as const;
     if (finding.status !== "open") return { ok: false, error: { code: "not-open", message: "This finding is already resolved" } } as const;
     await tx.finding.update({ where: { id: finding.id }, data: { acknowledgedAt: now, acknowledgedBy: actor, ackComment: comment } });
     await tx.findingEvent.create({

@@ -22,7 +22,10 @@ export const AcknowledgeFindingsInput = z
       .optional()
       .transform((v) => (v ? v : undefined)),
     /** Groups of the grouped view: every open, unacknowledged finding of these rules that the filters select. */
-    rules: z.array(z.string().regex(/^[a-z0-9-]{1,64}$/, "Unknown rule")).max(100).default([]),
+    rules: z
+      .array(z.string().regex(/^[a-z0-9-]{1,64}$/, "Unknown rule"))
+      .max(100)
+      .default([]),
     /** Rows of the flat list. */
     findingIds: z.array(z.string().uuid("Unknown finding")).max(500).default([]),
     /** The page's filters (its query string), applied to the selected groups as the page counted them. */
@@ -55,11 +58,15 @@ export async function acknowledgeFindings(db: Db, input: z.input<typeof Acknowle
   return db.$transaction(
     async (tx) => {
       const count = await tx.finding.count({ where });
-      if (count === 0) return { ok: false, error: { code: "nothing-to-acknowledge", message: "The selection has no open finding left to acknowledge" } } as const;
+      if (count === 0)
+        return { ok: false, error: { code: "nothing-to-acknowledge", message: "The selection has no open finding left to acknowledge" } } as const;
       if (count > MAX_BULK_ACKNOWLEDGE) {
         return {
           ok: false,
-          error: { code: "too-many", message: `The selection holds ${count.toLocaleString("en")} open findings; acknowledge at most ${MAX_BULK_ACKNOWLEDGE.toLocaleString("en")} at once (narrow it with the filters)` },
+          error: {
+            code: "too-many",
+            message: `The selection holds ${count.toLocaleString("en")} open findings; acknowledge at most ${MAX_BULK_ACKNOWLEDGE.toLocaleString("en")} at once (narrow it with the filters)`,
+          },
         } as const;
       }
       const updated = await tx.finding.updateManyAndReturn({

@@ -5,7 +5,9 @@ import { fingerprintFinding } from "./fingerprint-finding";
 
 /** The fingerprint stored before findings were written through the driver: the array, serialised whole. */
 const storedFingerprint = (f: Finding) =>
-  createHash("sha256").update(JSON.stringify([f.severity, f.title, f.explanation, f.evidence, f.remediation])).digest("hex");
+  createHash("sha256")
+    .update(JSON.stringify([f.severity, f.title, f.explanation, f.evidence, f.remediation]))
+    .digest("hex");
 
 describe("fingerprintFinding", () => {
   // A finding shaped like thumbprint-mismatch's, with the characters JSON escapes (quotes, backslash, newline, U+2028).

@@ -13,6 +13,10 @@ const sha256Hex: (text: string) => string =
  * is unchanged is not rewritten. `evidenceJson` and `remediationJson` are the JSON the write stores anyway, so
  * each finding is serialised once; the bytes hashed are the same as the array's, so stored fingerprints stay valid.
  */
-export function fingerprintFinding(f: Pick<Finding, "severity" | "title" | "explanation" | "evidence" | "remediation">, evidenceJson = JSON.stringify(f.evidence), remediationJson = JSON.stringify(f.remediation)): string {
+export function fingerprintFinding(
+  f: Pick<Finding, "severity" | "title" | "explanation" | "evidence" | "remediation">,
+  evidenceJson = JSON.stringify(f.evidence),
+  remediationJson = JSON.stringify(f.remediation),
+): string {
   return sha256Hex(`[${JSON.stringify(f.severity)},${JSON.stringify(f.title)},${JSON.stringify(f.explanation)},${evidenceJson},${remediationJson}]`);
 }

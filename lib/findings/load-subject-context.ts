@@ -206,7 +206,15 @@ async function readReportHeads(direct: DirectDb, tenantRef: string, scope: Subje
     const receivedAt = readIso(r.receivedAt)!;
     const prev = latest.get(key);
     if (!prev || isLaterReport({ capturedAt, id }, prev)) {
-      latest.set(key, { id, key, deviceId, hostname, objectGuid: str(r.objectGuid), capturedAt, receivedAt: prev && prev.receivedAt > receivedAt ? prev.receivedAt : receivedAt });
+      latest.set(key, {
+        id,
+        key,
+        deviceId,
+        hostname,
+        objectGuid: str(r.objectGuid),
+        capturedAt,
+        receivedAt: prev && prev.receivedAt > receivedAt ? prev.receivedAt : receivedAt,
+      });
     } else if (receivedAt > prev.receivedAt) {
       prev.receivedAt = receivedAt;
     }
@@ -218,7 +226,13 @@ async function readReportHeads(direct: DirectDb, tenantRef: string, scope: Subje
 async function readDeletionHistory(direct: DirectDb, tenantRef: string, objects: DirectoryObject[]): Promise<Map<string, DeviceSubject["history"]>> {
   const history = new Map<string, DeviceSubject["history"]>();
   const deletedIds = objects.filter((o) => o.deletedAt).map((o) => o.objectId);
-  for (const c of await queryIn(direct, `SELECT "objectId", "kind", "at", "detail" FROM "DirectoryChange" WHERE "tenantRef" = ? AND {in}`, "objectId", deletedIds, [tenantRef])) {
+  for (const c of await queryIn(
+    direct,
+    `SELECT "objectId", "kind", "at", "detail" FROM "DirectoryChange" WHERE "tenantRef" = ? AND {in}`,
+    "objectId",
+    deletedIds,
+    [tenantRef],
+  )) {
     const objectId = c.objectId as string;
     const list = history.get(objectId) ?? [];
     list.push({ kind: c.kind as string, at: readIso(c.at)!, detail: readJson(c.detail) });
@@ -272,7 +286,11 @@ function indexMachines(objects: DirectoryObject[]): MachineIndex {
 
 /** Of several objects, the live one; else the one deleted last; ties by objectId. */
 const pickLive = (list: DirectoryObject[] | undefined) =>
-  list?.length ? [...list].sort((a, b) => Number(!!a.deletedAt) - Number(!!b.deletedAt) || (b.deletedAt ?? "").localeCompare(a.deletedAt ?? "") || a.objectId.localeCompare(b.objectId))[0]! : null;
+  list?.length
+    ? [...list].sort(
+        (a, b) => Number(!!a.deletedAt) - Number(!!b.deletedAt) || (b.deletedAt ?? "").localeCompare(a.deletedAt ?? "") || a.objectId.localeCompare(b.objectId),
+      )[0]!
+    : null;
 
 interface AssignedSubjects {
   /** Sorted, so a pass writes each index of Finding and FindingEvent in key order. */
@@ -337,14 +355,27 @@ function assignSubjects(scope: SubjectScope, objects: DirectoryObject[], heads: 
 /** One batch's report bodies and their events (build's reads). */
 async function readReportBodies(direct: DirectDb, ids: string[]): Promise<{ eventsByReport: Map<string, AgentEvent[]>; bodies: Map<string, Row> }> {
   const eventsByReport = new Map<string, AgentEvent[]>();
-  for (const e of await queryIn(direct, `SELECT "reportRef", "eventId", "time", "level", "task", "log", "message" FROM "AgentEvent" WHERE {in}`, "reportRef", ids)) {
+  for (const e of await queryIn(
+    direct,
+    `SELECT "reportRef", "eventId", "time", "level", "task", "log", "message" FROM "AgentEvent" WHERE {in}`,
+    "reportRef",
+    ids,
+  )) {
     const reportRef = e.reportRef as string;
-    const event: AgentEvent = { id: Number(e.eventId), time: readIso(e.time)!, level: e.level as string, task: str(e.task), log: str(e.log), message: e.message as string };
+    const event: AgentEvent = {
+      id: Number(e.eventId),
+      time: readIso(e.time)!,
+      level: e.level as string,
+      task: str(e.task),
+      log: str(e.log),
+      message: e.message as string,
+    };
     const list = eventsByReport.get(reportRef);
     if (list) list.push(event);
     else eventsByReport.set(reportRef, [event]);
   }
   const bodies = new Map<string, Row>();
-  for (const r of await queryIn(direct, `SELECT "id", "parsed", "systemParsed", "computerDn" FROM "DeviceReport" WHERE {in}`, "id", ids)) bodies.set(r.id as string, r);
+  for (const r of await queryIn(direct, `SELECT "id", "parsed", "systemParsed", "computerDn" FROM "DeviceReport" WHERE {in}`, "id", ids))
+    bodies.set(r.id as string, r);
   return { eventsByReport, bodies };
 }

@@ -32,7 +32,17 @@ function subject(key: string, findings: EvaluatedFinding[]): EvaluatedSubject {
 }
 
 function stored(key: string, rule: string, overrides: Partial<ExistingFinding> = {}): ExistingFinding {
-  return { id: `row-${rule}`, subjectKey: key, rule, status: "open", fingerprint: `fp-${rule}`, isPrimary: false, explainedBy: null, rankSeverity: "high", ...overrides };
+  return {
+    id: `row-${rule}`,
+    subjectKey: key,
+    rule,
+    status: "open",
+    fingerprint: `fp-${rule}`,
+    isPrimary: false,
+    explainedBy: null,
+    rankSeverity: "high",
+    ...overrides,
+  };
 }
 
 function plan(existing: ExistingFinding[], evaluated: EvaluatedSubject[]) {
@@ -44,9 +54,20 @@ describe("planFindingsLifecycle", () => {
   it("opens a finding seen for the first time, with an opened event and both times the batch's", () => {
     const p = plan([], [subject(LAPTOP, [finding("thumbprint-mismatch")])]);
     expect(p.created).toEqual([
-      expect.objectContaining({ id: "new-1", tenantRef: TENANT, subjectKey: LAPTOP, rule: "thumbprint-mismatch", status: "open", firstSeenAt: AT, lastSeenAt: AT, hostname: "LT-0042" }),
+      expect.objectContaining({
+        id: "new-1",
+        tenantRef: TENANT,
+        subjectKey: LAPTOP,
+        rule: "thumbprint-mismatch",
+        status: "open",
+        firstSeenAt: AT,
+        lastSeenAt: AT,
+        hostname: "LT-0042",
+      }),
     ]);
-    expect(p.events).toEqual([{ id: "new-2", tenantRef: TENANT, findingRef: "new-1", subjectKey: LAPTOP, kind: "opened", at: AT, detail: "thumbprint-mismatch title" }]);
+    expect(p.events).toEqual([
+      { id: "new-2", tenantRef: TENANT, findingRef: "new-1", subjectKey: LAPTOP, kind: "opened", at: AT, detail: "thumbprint-mismatch title" },
+    ]);
     expect(p.counts).toEqual({ opened: 1, reopened: 0, resolved: 0, updated: 0, unchanged: 0 });
     expect([...p.changedSubjects]).toEqual([LAPTOP]);
   });
@@ -60,7 +81,10 @@ describe("planFindingsLifecycle", () => {
   });
 
   it("updates an open finding whose text changed, keeping its id and writing no event", () => {
-    const p = plan([stored(LAPTOP, "thumbprint-mismatch")], [subject(LAPTOP, [finding("thumbprint-mismatch", { fingerprint: "fp-new", title: "Another thumbprint" })])]);
+    const p = plan(
+      [stored(LAPTOP, "thumbprint-mismatch")],
+      [subject(LAPTOP, [finding("thumbprint-mismatch", { fingerprint: "fp-new", title: "Another thumbprint" })])],
+    );
     expect(p.changed).toEqual([expect.objectContaining({ id: "row-thumbprint-mismatch", title: "Another thumbprint", fingerprint: "fp-new" })]);
     expect(p.events).toEqual([]);
     expect(p.counts.updated).toBe(1);
@@ -68,17 +92,19 @@ describe("planFindingsLifecycle", () => {
   });
 
   it("resolves an open finding the evaluation no longer found, and leaves a resolved one alone", () => {
-    const p = plan(
-      [stored(STALE, "stale-device"), stored(STALE, "object-disabled", { id: "row-disabled", status: "resolved" })],
-      [subject(STALE, [])],
-    );
+    const p = plan([stored(STALE, "stale-device"), stored(STALE, "object-disabled", { id: "row-disabled", status: "resolved" })], [subject(STALE, [])]);
     expect(p.resolvedIds).toEqual(["row-stale-device"]);
-    expect(p.events).toEqual([{ id: "new-1", tenantRef: TENANT, findingRef: "row-stale-device", subjectKey: STALE, kind: "resolved", at: AT, detail: "The condition cleared" }]);
+    expect(p.events).toEqual([
+      { id: "new-1", tenantRef: TENANT, findingRef: "row-stale-device", subjectKey: STALE, kind: "resolved", at: AT, detail: "The condition cleared" },
+    ]);
     expect(p.counts).toEqual({ opened: 0, reopened: 0, resolved: 1, updated: 0, unchanged: 0 });
   });
 
   it("reopens the same row when a resolved finding returns, even with the same fingerprint", () => {
-    const p = plan([stored(STALE, "stale-device", { status: "resolved" })], [subject(STALE, [finding("stale-device", { severity: "low", rankSeverity: "low" })])]);
+    const p = plan(
+      [stored(STALE, "stale-device", { status: "resolved" })],
+      [subject(STALE, [finding("stale-device", { severity: "low", rankSeverity: "low" })])],
+    );
     expect(p.reopened).toEqual([expect.objectContaining({ id: "row-stale-device", status: "open", severity: "low" })]);
     expect(p.events).toEqual([expect.objectContaining({ findingRef: "row-stale-device", kind: "reopened", detail: "stale-device title" })]);
     expect(p.touchIds).toEqual([]);
@@ -102,7 +128,10 @@ describe("planFindingsLifecycle", () => {
 
     // Later the primary cause clears: thumbprint-mismatch resolves, and prt-missing stops pointing to it.
     const after = plan(
-      [stored(LAPTOP, "thumbprint-mismatch", { isPrimary: true }), stored(LAPTOP, "prt-missing", { explainedBy: "thumbprint-mismatch", rankSeverity: "medium" })],
+      [
+        stored(LAPTOP, "thumbprint-mismatch", { isPrimary: true }),
+        stored(LAPTOP, "prt-missing", { explainedBy: "thumbprint-mismatch", rankSeverity: "medium" }),
+      ],
       [subject(LAPTOP, [finding("prt-missing", { rankSeverity: "medium" })])],
     );
     expect(after.changed).toEqual([expect.objectContaining({ id: "row-prt-missing", explainedBy: null })]);

@@ -29,9 +29,10 @@ export async function readDirectoryObjects(direct: DirectDb, tenantRef: string, 
   const objectIds = [...new Set(scope.objectIds ?? [])];
   const hostnames = (scope.hostnames ?? []).map(shortName);
   const where = `${deviceSelect(direct.dialect)} WHERE "tenantRef" = ? AND {in}`;
-  const direct0 = [...(await queryIn(direct, where, "deviceId", deviceIds, [tenantRef])), ...(await queryIn(direct, where, "objectId", objectIds, [tenantRef]))].map(
-    directoryObjectFromResult,
-  );
+  const direct0 = [
+    ...(await queryIn(direct, where, "deviceId", deviceIds, [tenantRef])),
+    ...(await queryIn(direct, where, "objectId", objectIds, [tenantRef])),
+  ].map(directoryObjectFromResult);
   const hw = [...new Set(direct0.map((d) => d.hardwareId).filter((v): v is string => !!v))];
   // Names compare as shortName does (the full pass's grouping and isSameMachine): first DNS label, any case.
   const names = [...new Set([...direct0.map((d) => shortName(d.displayName)), ...hostnames].filter((v): v is string => !!v))];

@@ -242,7 +242,14 @@ async function subjectsWithFindingsBesides(direct: DirectDb, tenantRef: string, 
 }
 
 /** Open findings whose subject vanished entirely (e.g. a report-only host that later joined under a deviceId). */
-async function resolveOrphans(direct: DirectDb, sink: WriteSink, tenantRef: string, subjectKeys: string[], now: Date, result: ReevaluationResult): Promise<void> {
+async function resolveOrphans(
+  direct: DirectDb,
+  sink: WriteSink,
+  tenantRef: string,
+  subjectKeys: string[],
+  now: Date,
+  result: ReevaluationResult,
+): Promise<void> {
   const orphaned = await queryIn<{ id: string; subjectKey: string }>(
     direct,
     `SELECT "id", "subjectKey" FROM "Finding" WHERE "tenantRef" = ? AND "status" = 'open' AND {in}`,
@@ -254,12 +261,23 @@ async function resolveOrphans(direct: DirectDb, sink: WriteSink, tenantRef: stri
   const summaries = [...new Set(orphaned.map((f) => f.subjectKey))].map((key) => summarizeOpenFindings(key, []));
   for (const part of chunk(orphaned)) {
     sink.add([
-      resolveStatement(part.map((f) => f.id), now),
+      resolveStatement(
+        part.map((f) => f.id),
+        now,
+      ),
       ...insertStatements(
         direct.dialect,
         "FindingEvent",
         EVENT_WRITE_COLUMNS,
-        part.map((f) => ({ id: timeOrderedId(), tenantRef, findingRef: f.id, subjectKey: f.subjectKey, kind: "resolved", at: encodeValue(direct.dialect, "datetime", now), detail: "The device is no longer known" })),
+        part.map((f) => ({
+          id: timeOrderedId(),
+          tenantRef,
+          findingRef: f.id,
+          subjectKey: f.subjectKey,
+          kind: "resolved",
+          at: encodeValue(direct.dialect, "datetime", now),
+          detail: "The device is no longer known",
+        })),
       ),
     ]);
     result.resolved += part.length;
@@ -287,7 +305,13 @@ async function readExisting(direct: DirectDb, tenantRef: string, keys: string[])
  * One write batch's lifecycle transaction: reads the subjects' existing findings, plans the lifecycle
  * (planFindingsLifecycle, pure), counts the outcome into `result` and returns the statements.
  */
-async function lifecycleStatements(direct: DirectDb, tenantRef: string, batch: EvaluatedSubject[], now: Date, result: ReevaluationResult): Promise<Statement[]> {
+async function lifecycleStatements(
+  direct: DirectDb,
+  tenantRef: string,
+  batch: EvaluatedSubject[],
+  now: Date,
+  result: ReevaluationResult,
+): Promise<Statement[]> {
   const existing = await readExisting(
     direct,
     tenantRef,

@@ -8,7 +8,13 @@ describe("checkCloudHosts", () => {
   });
 
   it("refuses loopback, link-local and other hosts nobody listed", () => {
-    for (const authorityHost of ["127.0.0.1:3443", "localhost", "169.254.169.254", "login.microsoftonline.com.evil.example", "login.microsoftonline.com:8443"]) {
+    for (const authorityHost of [
+      "127.0.0.1:3443",
+      "localhost",
+      "169.254.169.254",
+      "login.microsoftonline.com.evil.example",
+      "login.microsoftonline.com:8443",
+    ]) {
       const check = checkCloudHosts({ authorityHost, graphBaseUrl: "https://graph.microsoft.com" }, []);
       expect(check.ok, authorityHost).toBe(false);
       expect(check).toMatchObject({ field: "authorityHost", message: expect.stringContaining("JOINSCOPE_ALLOWED_CLOUD_HOSTS") });

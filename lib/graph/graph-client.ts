@@ -119,7 +119,10 @@ export function createGraphClient(app: TenantAppConfig, resilience: ResilienceOp
       const parsed = schema.safeParse(json);
       if (!parsed.success) {
         const first = parsed.error.issues[0];
-        return { ok: false, error: { kind: "invalid-response", message: `Graph returned an unexpected body at ${first?.path.join(".") || "(root)"}: ${first?.message}` } };
+        return {
+          ok: false,
+          error: { kind: "invalid-response", message: `Graph returned an unexpected body at ${first?.path.join(".") || "(root)"}: ${first?.message}` },
+        };
       }
       return { ok: true, data: parsed.data };
     },

@@ -4,9 +4,7 @@ import { ConfidentialClientApplication, LogLevel } from "@azure/msal-node";
 import type { CloudEndpoints } from "./clouds";
 
 /** What MSAL needs for app-only auth against one tenant. Secrets arrive decrypted, never logged. */
-export type AppCredential =
-  | { kind: "secret"; clientSecret: string }
-  | { kind: "certificate"; privateKeyPem: string; certificatePem: string };
+export type AppCredential = { kind: "secret"; clientSecret: string } | { kind: "certificate"; privateKeyPem: string; certificatePem: string };
 
 export interface TenantAppConfig {
   tenantId: string;
@@ -90,17 +88,29 @@ export function explainAuthError(error: unknown, app: Pick<TenantAppConfig, "ten
   const aadsts = /AADSTS(\d+)/.exec(text)?.[0];
   switch (aadsts) {
     case "AADSTS7000215":
-      return { code: "invalid-secret", aadsts, message: "The client secret is wrong. Copy the secret's Value (not its ID) from the app registration's Certificates & secrets page." };
+      return {
+        code: "invalid-secret",
+        aadsts,
+        message: "The client secret is wrong. Copy the secret's Value (not its ID) from the app registration's Certificates & secrets page.",
+      };
     case "AADSTS7000222":
       return { code: "invalid-secret", aadsts, message: "The client secret has expired. Create a new one in the app registration and update it here." };
     case "AADSTS700027":
     case "AADSTS700024":
-      return { code: "invalid-certificate", aadsts, message: "Entra ID rejected the certificate: upload its public part to the app registration, or check that it has not expired." };
+      return {
+        code: "invalid-certificate",
+        aadsts,
+        message: "Entra ID rejected the certificate: upload its public part to the app registration, or check that it has not expired.",
+      };
     case "AADSTS90002":
     case "AADSTS900023":
       return { code: "tenant-not-found", aadsts, message: `Tenant ${app.tenantId} was not found in this cloud. Check the tenant id and the cloud.` };
     case "AADSTS700016":
-      return { code: "app-not-found", aadsts, message: `No application with client id ${app.clientId} exists in tenant ${app.tenantId}. Check the client id, and that the app is registered (or consented) in this tenant.` };
+      return {
+        code: "app-not-found",
+        aadsts,
+        message: `No application with client id ${app.clientId} exists in tenant ${app.tenantId}. Check the client id, and that the app is registered (or consented) in this tenant.`,
+      };
   }
   if (e.errorCode === "endpoints_resolution_error") {
     // MSAL could not read https://<host>/<tenant>/v2.0/.well-known/openid-configuration: Entra answers

@@ -64,7 +64,8 @@ export function adminRoute<Q extends z.ZodType = z.ZodType<Record<string, never>
       const asked = url.searchParams.get("tenant");
       const tenants = await listTenants(db);
       if (asked !== null) {
-        if (!UUID.test(asked)) throw new ApiError(400, "invalid-query", "tenant is the tenant's JoinScope id (a UUID)", [{ path: ["tenant"], message: "Invalid UUID" }]);
+        if (!UUID.test(asked))
+          throw new ApiError(400, "invalid-query", "tenant is the tenant's JoinScope id (a UUID)", [{ path: ["tenant"], message: "Invalid UUID" }]);
         tenant = tenants.find((t) => t.id === asked) ?? null;
         if (!tenant) throw new ApiError(404, "not-found", "No tenant with this id is registered");
       } else {
@@ -72,7 +73,13 @@ export function adminRoute<Q extends z.ZodType = z.ZodType<Record<string, never>
         if (!tenant) throw new ApiError(404, "not-found", "No tenant is registered yet");
       }
     }
-    return handler(request, { requestId: ctx.requestId, admin, query: query.data as z.output<Q>, params: params.data as z.output<P>, tenant: tenant as TenantSummary });
+    return handler(request, {
+      requestId: ctx.requestId,
+      admin,
+      query: query.data as z.output<Q>,
+      params: params.data as z.output<P>,
+      tenant: tenant as TenantSummary,
+    });
   });
 }
 

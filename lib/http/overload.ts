@@ -7,5 +7,7 @@ export function isDatabaseOverloaded(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === "P2024" || code === "P2028") return true;
   const message = error instanceof Error ? error.message : "";
-  return /Unable to start a transaction in the given time|Timed out fetching a new connection from the connection pool|SQLITE_BUSY|database is locked/i.test(message);
+  return /Unable to start a transaction in the given time|Timed out fetching a new connection from the connection pool|SQLITE_BUSY|database is locked/i.test(
+    message,
+  );
 }

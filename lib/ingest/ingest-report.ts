@@ -99,7 +99,17 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
             direct.dialect,
             "ReportUser",
             REPORT_USER_COLUMNS,
-            [{ id: timeOrderedId(), tenantRef: options.agent.tenantRef, reportRef: reportId, userPrincipalName: upn, deviceId: report.deviceId, hostname: upload.hostname, capturedAt: row.capturedAt }],
+            [
+              {
+                id: timeOrderedId(),
+                tenantRef: options.agent.tenantRef,
+                reportRef: reportId,
+                userPrincipalName: upn,
+                deviceId: report.deviceId,
+                hostname: upload.hostname,
+                capturedAt: row.capturedAt,
+              },
+            ],
             { target: ["reportRef"], nothing: true },
           )
         : []),
@@ -122,7 +132,13 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
       ),
       ...touch,
       // The device's summary (Devices list, Overview) in the same transaction, last: see lib/device-summary.
-      ...reportStatements(direct.dialect, { tenantRef: options.agent.tenantRef, reportId, deviceId: report.deviceId, hostname: upload.hostname, receivedAt: now }),
+      ...reportStatements(direct.dialect, {
+        tenantRef: options.agent.tenantRef,
+        reportId,
+        deviceId: report.deviceId,
+        hostname: upload.hostname,
+        receivedAt: now,
+      }),
     ]);
     enqueueFindingsEvaluation(db, options.agent.tenantRef, { deviceId: report.deviceId, hostname: upload.hostname });
     return { ok: true, report: { reportId, deviceId: report.deviceId, joinType: report.joinType, duplicate: false, findings } };
@@ -219,7 +235,6 @@ async function findByHash(db: Db, tenantRef: string, contentHash: string): Promi
 function isMinuteOld(at: Date | null | undefined, now: Date): boolean {
   return !at || now.getTime() - at.getTime() >= 60_000;
 }
-
 
 async function tenantRedacts(db: Db, tenantRef: string): Promise<boolean> {
   const t = await db.tenant.findUnique({ where: { id: tenantRef }, select: { redactUserNames: true } });

@@ -9,9 +9,7 @@ import { accountNames, REDACTION_LIMITS, UserNameRedactor } from "./redact-user-
 import type { ReportUpload } from "./upload-schema";
 import type { UploadError } from "./validate-upload";
 
-export type ParsedUpload =
-  | { ok: true; upload: ReportUpload; report: ParsedDsregcmd; system: ParsedDsregcmd | null }
-  | { ok: false; error: UploadError };
+export type ParsedUpload = { ok: true; upload: ReportUpload; report: ParsedDsregcmd; system: ParsedDsregcmd | null } | { ok: false; error: UploadError };
 
 /** `redactSalt`: the tenant's redaction salt when it asked that user names never be stored, else null. */
 export function parseUpload(validated: ReportUpload, redactSalt: string | null): ParsedUpload {

@@ -49,7 +49,15 @@ describe("protectUserNames in one pass", () => {
     expect(texts.length).toBeGreaterThan(30);
     // Names that appear in the fixtures, plus local accounts with a space, an apostrophe and a non-ASCII letter,
     // and a name that is a prefix of another.
-    const extra = ["CONTOSO\\jdoe", "PC-0142\\Jo Smith", "PC-0142\\Jo", "CONTOSO\\o'brien", "CONTOSO\\Jörg.Müller", "NT AUTHORITY\\SYSTEM", "CONTOSO\\PC-0142$"];
+    const extra = [
+      "CONTOSO\\jdoe",
+      "PC-0142\\Jo Smith",
+      "PC-0142\\Jo",
+      "CONTOSO\\o'brien",
+      "CONTOSO\\Jörg.Müller",
+      "NT AUTHORITY\\SYSTEM",
+      "CONTOSO\\PC-0142$",
+    ];
     const sample = [
       "Executing Account Name : PC-0142\\Jo Smith, jo.smith@contoso.com; PC-0142\\Jo; PC-0142\\JO SMITH; pc-0142\\jo.",
       "user CONTOSO\\O'Brien signed in as o'brien@contoso.com and CONTOSO\\jörg.müller as Jörg.Müller@corp.contoso.com",
@@ -87,8 +95,12 @@ describe("protectUserNames in one pass", () => {
 
   it("replaces a name with a space only where the whole name stands, the first account listed winning", () => {
     const text = "PC\\Jo Smith and PC\\Jo and PC\\Johanna";
-    expect(protectUserNames(text, ["PC\\Jo", "PC\\Jo Smith"], salt)).toBe(`PC\\${userToken("Jo", salt)} Smith and PC\\${userToken("Jo", salt)} and PC\\Johanna`);
-    expect(protectUserNames(text, ["PC\\Jo Smith", "PC\\Jo"], salt)).toBe(`PC\\${userToken("Jo Smith", salt)} and PC\\${userToken("Jo", salt)} and PC\\Johanna`);
+    expect(protectUserNames(text, ["PC\\Jo", "PC\\Jo Smith"], salt)).toBe(
+      `PC\\${userToken("Jo", salt)} Smith and PC\\${userToken("Jo", salt)} and PC\\Johanna`,
+    );
+    expect(protectUserNames(text, ["PC\\Jo Smith", "PC\\Jo"], salt)).toBe(
+      `PC\\${userToken("Jo Smith", salt)} and PC\\${userToken("Jo", salt)} and PC\\Johanna`,
+    );
   });
 
   it("finds accounts on 1 MiB of blank lines (^\\s* with the m flag walked all of them from every line)", () => {
@@ -136,7 +148,11 @@ describe("UserNameRedactor's limits (the server's bound on one upload)", () => {
     expect(redactor.protect("CONTOSO\\user1")).toBeNull();
     expect(redactor.error).toMatchObject({ code: "too-many-accounts", limit: 16 });
     // Repeats and case variants are one account; SYSTEM, machine accounts and names with a backslash are none.
-    const fine = new UserNameRedactor([...Array(40).fill("CONTOSO\\jdoe"), "CONTOSO\\JDOE", "NT AUTHORITY\\SYSTEM", "CONTOSO\\PC$", "A\\b\\c"], salt, REDACTION_LIMITS);
+    const fine = new UserNameRedactor(
+      [...Array(40).fill("CONTOSO\\jdoe"), "CONTOSO\\JDOE", "NT AUTHORITY\\SYSTEM", "CONTOSO\\PC$", "A\\b\\c"],
+      salt,
+      REDACTION_LIMITS,
+    );
     expect(fine.protect("CONTOSO\\jdoe A\\b\\c")).toBe(`CONTOSO\\${userToken("jdoe", salt)} A\\b\\c`);
   });
 });

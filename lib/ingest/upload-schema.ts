@@ -56,9 +56,13 @@ export const ReportUploadSchema = z
     capturedAt: isoDateTime,
     agentVersion: text().trim().min(1).max(64),
     /** `dsregcmd /status` run in the signed-in user's context, unelevated. */
-    dsregcmd: text().min(1, "dsregcmd is required").max(512 * 1024),
+    dsregcmd: text()
+      .min(1, "dsregcmd is required")
+      .max(512 * 1024),
     /** The same command as SYSTEM or elevated (pre-join diagnostics, KeySignTest). */
-    dsregcmdSystem: text().max(512 * 1024).nullish(),
+    dsregcmdSystem: text()
+      .max(512 * 1024)
+      .nullish(),
     events: z.array(AgentEventSchema).max(500).nullish(),
     /** Distinguished name of the computer object (registry Group Policy state or ADSI). */
     computerDn: text().trim().max(2048).nullish(),

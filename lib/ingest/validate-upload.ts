@@ -26,10 +26,16 @@ const MAX_ISSUES_LISTED = 50;
 export function validateUpload(body: unknown): ValidatedUpload {
   const parsed = ReportUploadSchema.safeParse(body);
   if (!parsed.success) {
-    return { ok: false, error: { code: "invalid-body", message: "The upload does not match the report schema", details: schemaIssueDetails(parsed.error.issues) } };
+    return {
+      ok: false,
+      error: { code: "invalid-body", message: "The upload does not match the report schema", details: schemaIssueDetails(parsed.error.issues) },
+    };
   }
   const upload = parsed.data;
-  for (const [field, code] of [["dsregcmd", "invalid-dsregcmd"], ["dsregcmdSystem", "invalid-dsregcmd-system"]] as const) {
+  for (const [field, code] of [
+    ["dsregcmd", "invalid-dsregcmd"],
+    ["dsregcmdSystem", "invalid-dsregcmd-system"],
+  ] as const) {
     const text = upload[field];
     const tooMany = text ? checkLineCount(text, REPORT_LIMITS.maxLines) : null;
     if (tooMany) return { ok: false, error: { code, message: `${field}: ${tooMany.message}`, details: { reason: tooMany.code, limit: tooMany.limit } } };
@@ -45,7 +51,12 @@ export function schemaIssueDetails(issues: readonly { code: string; path: Proper
 }
 
 /** `{ path, message }`; for unknown keys, at most a few of them and their count, each cut short. */
-function describeIssue(issue: { code: string; path: PropertyKey[]; message: string; keys?: string[] }): { path: string; message: string; keys?: string[]; count?: number } {
+function describeIssue(issue: { code: string; path: PropertyKey[]; message: string; keys?: string[] }): {
+  path: string;
+  message: string;
+  keys?: string[];
+  count?: number;
+} {
   const path = issue.path.map(String).join(".");
   if (issue.code === "unrecognized_keys" && issue.keys) {
     const listed = issue.keys.slice(0, MAX_KEYS_LISTED).map((k) => (k.length > MAX_KEY_LENGTH ? `${k.slice(0, MAX_KEY_LENGTH)}…` : k));
@@ -60,4 +71,3 @@ function describeIssue(issue: { code: string; path: PropertyKey[]; message: stri
   }
   return { path, message: issue.message };
 }
-

@@ -8,7 +8,6 @@ import { sortDeviceFindings } from "@/lib/ui/sort-device-findings";
 import { readEvidence, readRemediation } from "./find-findings";
 import { parseSubjectKey, type SubjectKey } from "@/lib/rules/subject-key";
 
-
 export function deviceHref(subjectKey: string): string {
   return `/devices/${encodeURIComponent(subjectKey)}`;
 }
@@ -175,9 +174,7 @@ export async function findDeviceDetail(db: Db, options: { tenantRef: string; sub
     name,
     deviceId,
     objects,
-    latestReport: latest
-      ? { ...latest, capturedAt: latest.capturedAt.toISOString() }
-      : null,
+    latestReport: latest ? { ...latest, capturedAt: latest.capturedAt.toISOString() } : null,
     reportCount,
     open,
     resolved,

@@ -104,7 +104,14 @@ export function deviceOrdering(sort: DeviceSort, dir: Direction): Ordering {
     case "name":
       return [{ where: null, keys: [key("nameKey", dir), key("rowKey", dir)], holds: all }];
     case "open":
-      return [{ where: null, keys: [key("openCount", dir), key("worstRank", "asc"), key("nameKey", "asc"), key("rowKey", "asc")], bucketed: dir === "asc", holds: all }];
+      return [
+        {
+          where: null,
+          keys: [key("openCount", dir), key("worstRank", "asc"), key("nameKey", "asc"), key("rowKey", "asc")],
+          bucketed: dir === "asc",
+          holds: all,
+        },
+      ];
     case "lastReport": {
       const reported = (row: Row) => row.lastReportAt !== null && row.lastReportAt !== undefined;
       const tie = dir === "desc" ? "asc" : "desc";
@@ -114,7 +121,14 @@ export function deviceOrdering(sort: DeviceSort, dir: Direction): Ordering {
       ];
     }
     default:
-      return [{ where: null, keys: [key("worstRank", dir), key("openCount", "desc"), key("nameKey", "asc"), key("rowKey", "asc")], bucketed: dir === "desc", holds: all }];
+      return [
+        {
+          where: null,
+          keys: [key("worstRank", dir), key("openCount", "desc"), key("nameKey", "asc"), key("rowKey", "asc")],
+          bucketed: dir === "desc",
+          holds: all,
+        },
+      ];
   }
 }
 
@@ -162,7 +176,10 @@ export async function findDevices(
   const { tenantRef, params } = options;
   const sparseRows = options.sparseRows ?? SPARSE_ROWS;
   const pageSize = DEVICES_PAGE_SIZE;
-  const context: DeviceFilterContext = { now: options.now ?? new Date(), staleThresholdDays: params.stale ? await readStaleThresholdDays(direct, tenantRef) : DEFAULT_STALE_THRESHOLD_DAYS };
+  const context: DeviceFilterContext = {
+    now: options.now ?? new Date(),
+    staleThresholdDays: params.stale ? await readStaleThresholdDays(direct, tenantRef) : DEFAULT_STALE_THRESHOLD_DAYS,
+  };
   let filter = deviceFilter(tenantRef, params, context);
   const findAll = params.rule ? deviceFilter(tenantRef, params, { ...context, ruleMatch: "in" }) : filter;
   let total: number;
@@ -174,7 +191,10 @@ export async function findDevices(
   if (matches) {
     // A search or a rule that matches few devices: one read found them, the pages read them by key.
     total = matches.length;
-    filter = { sql: matches.length ? `"tenantRef" = ? AND "rowKey" IN (${matches.map(() => "?").join(", ")})` : "1 = 0", params: matches.length ? [tenantRef, ...matches] : [] };
+    filter = {
+      sql: matches.length ? `"tenantRef" = ? AND "rowKey" IN (${matches.map(() => "?").join(", ")})` : "1 = 0",
+      params: matches.length ? [tenantRef, ...matches] : [],
+    };
     indexedBy = "sqlite_autoindex_DeviceSummary_1";
   } else {
     total = ruleTotal ?? (await countDevices(direct, tenantRef, params, findAll));
@@ -190,7 +210,10 @@ export async function findDevices(
   const cursorKey = params.after ?? params.before;
   if (page === 1 && !params.before) rows = await readAfter(query, null, pageSize);
   else if (cursorKey && page === params.page) {
-    const [cursor] = await direct.query(`SELECT ${COLUMNS.map((c) => `"${c}"`).join(", ")} FROM "DeviceSummary" WHERE "tenantRef" = ? AND "rowKey" = ?`, [tenantRef, cursorKey]);
+    const [cursor] = await direct.query(`SELECT ${COLUMNS.map((c) => `"${c}"`).join(", ")} FROM "DeviceSummary" WHERE "tenantRef" = ? AND "rowKey" = ?`, [
+      tenantRef,
+      cursorKey,
+    ]);
     if (cursor) rows = params.after ? await readAfter(query, cursor, pageSize) : await readBefore(query, cursor, pageSize);
     // The row the link started from is gone, or the list shrank under it: the page by number instead.
     if (rows && rows.length === 0) rows = null;
@@ -290,9 +313,13 @@ export function deviceFilter(tenantRef: string, params: DeviceListParams, contex
   // Finding (tenantRef, rule, status, subjectKey), then their rows by DeviceSummary (tenantRef, subjectKey): to find or
   // count them all. "exists": one probe of Finding (tenantRef, subjectKey, rule) per row, for a walk along a sort's
   // index that stops after a page (the list is built once per statement, and a page can take several).
-  if (params.rule && context.ruleMatch === "in") add(`"subjectKey" IN (SELECT f."subjectKey" FROM "Finding" f WHERE f."tenantRef" = ? AND f."rule" = ? AND f."status" = 'open')`, tenantRef, params.rule);
+  if (params.rule && context.ruleMatch === "in")
+    add(`"subjectKey" IN (SELECT f."subjectKey" FROM "Finding" f WHERE f."tenantRef" = ? AND f."rule" = ? AND f."status" = 'open')`, tenantRef, params.rule);
   else if (params.rule)
-    add(`EXISTS (SELECT 1 FROM "Finding" f WHERE f."tenantRef" = "DeviceSummary"."tenantRef" AND f."subjectKey" = "DeviceSummary"."subjectKey" AND f."rule" = ? AND f."status" = 'open')`, params.rule);
+    add(
+      `EXISTS (SELECT 1 FROM "Finding" f WHERE f."tenantRef" = "DeviceSummary"."tenantRef" AND f."subjectKey" = "DeviceSummary"."subjectKey" AND f."rule" = ? AND f."status" = 'open')`,
+      params.rule,
+    );
   if (params.severity) add(`"worstRank" = ?`, params.severity === "none" ? NO_FINDING_RANK : SEVERITIES.indexOf(params.severity));
   if (params.join === "unknown") add(`"joinType" IS NULL`);
   else if (params.join) add(`"joinType" = ?`, params.join);
@@ -333,8 +360,16 @@ function countedByTallies(params: DeviceListParams): boolean {
  * name index, which holds every column a search compares (no index serves a match anywhere in a name); a rule reads
  * its open findings' subjects by index (Finding (tenantRef, rule, status), then DeviceSummary (tenantRef, subjectKey)).
  */
-async function sparseMatches(direct: DirectDb, params: DeviceListParams, filter: { sql: string; params: unknown[] }, sparseRows: number): Promise<string[] | null> {
-  const rows = await direct.query<{ rowKey: string }>(`SELECT "rowKey" FROM ${matchSource(direct, params)} WHERE ${filter.sql} LIMIT ${sparseRows + 1}`, filter.params);
+async function sparseMatches(
+  direct: DirectDb,
+  params: DeviceListParams,
+  filter: { sql: string; params: unknown[] },
+  sparseRows: number,
+): Promise<string[] | null> {
+  const rows = await direct.query<{ rowKey: string }>(
+    `SELECT "rowKey" FROM ${matchSource(direct, params)} WHERE ${filter.sql} LIMIT ${sparseRows + 1}`,
+    filter.params,
+  );
   return rows.length > sparseRows ? null : rows.map((r) => r.rowKey);
 }
 
@@ -374,7 +409,14 @@ async function countDevices(direct: DirectDb, tenantRef: string, params: DeviceL
 }
 
 /** A page by number: the keys by OFFSET over the order's index (no row read for the ones skipped), then their rows. */
-async function readByOffset(direct: DirectDb, params: DeviceListParams, filter: { sql: string; params: unknown[] }, offset: number, limit: number, indexedBy?: string): Promise<Row[]> {
+async function readByOffset(
+  direct: DirectDb,
+  params: DeviceListParams,
+  filter: { sql: string; params: unknown[] },
+  offset: number,
+  limit: number,
+  indexedBy?: string,
+): Promise<Row[]> {
   const source = indexedBy && direct.dialect === "sqlite" ? `"DeviceSummary" INDEXED BY "${indexedBy}"` : `"DeviceSummary"`;
   const keys = await direct.query<{ rowKey: string }>(
     `SELECT "rowKey" FROM ${source} WHERE ${filter.sql} ORDER BY ${orderBySql(params.sort, params.dir)} LIMIT ${limit} OFFSET ${offset}`,

@@ -48,7 +48,10 @@ const ROW_SELECT = {
 } satisfies Prisma.FindingSelect;
 
 /** The filters of the Findings page and of its CSV export, as one Prisma where clause. */
-export function buildFindingsWhere(tenantRef: string, params: Pick<FindingListParams, "status" | "severity" | "rule" | "q" | "ack" | "primary">): Prisma.FindingWhereInput {
+export function buildFindingsWhere(
+  tenantRef: string,
+  params: Pick<FindingListParams, "status" | "severity" | "rule" | "q" | "ack" | "primary">,
+): Prisma.FindingWhereInput {
   const where: Prisma.FindingWhereInput = { tenantRef };
   if (params.status !== "all") where.status = params.status;
   if (params.severity) where.severity = params.severity;
@@ -61,7 +64,11 @@ export function buildFindingsWhere(tenantRef: string, params: Pick<FindingListPa
   if (q) {
     // contains is case-sensitive on PostgreSQL; hostnames are usually upper-case and ids lower-case.
     const variants = [...new Set([q, q.toUpperCase(), q.toLowerCase()])];
-    where.OR = [...variants.map((v) => ({ hostname: { contains: v } })), { deviceId: { contains: q.toLowerCase() } }, { objectId: { contains: q.toLowerCase() } }];
+    where.OR = [
+      ...variants.map((v) => ({ hostname: { contains: v } })),
+      { deviceId: { contains: q.toLowerCase() } },
+      { objectId: { contains: q.toLowerCase() } },
+    ];
   }
   return where;
 }
@@ -94,7 +101,9 @@ export async function findFindings(db: Db, options: { tenantRef: string; params:
         skip -= n;
         continue;
       }
-      rows.push(...(await selectRows(db, { ...where, rankSeverity }, [{ isPrimary: "desc" }, { lastSeenAt: "desc" }, { id: "asc" }], skip, pageSize - rows.length)));
+      rows.push(
+        ...(await selectRows(db, { ...where, rankSeverity }, [{ isPrimary: "desc" }, { lastSeenAt: "desc" }, { id: "asc" }], skip, pageSize - rows.length)),
+      );
       skip = 0;
     }
     return { rows: rows.map(toRow), total, page, pageSize };

@@ -23,9 +23,21 @@ export interface SignInMachine {
  * machine the sign-ins were tied to, or the device they presented, with how many, the latest, and their causes. Reads
  * the user's own rows through the (tenantRef, userPrincipalName, createdDateTime) index.
  */
-export async function findSignInMachines(direct: DirectDb, options: { tenantRef: string; user: string; params: Pick<SignInListParams, "period">; now: Date }): Promise<SignInMachine[]> {
+export async function findSignInMachines(
+  direct: DirectDb,
+  options: { tenantRef: string; user: string; params: Pick<SignInListParams, "period">; now: Date },
+): Promise<SignInMachine[]> {
   const since = periodStart(options.params.period, options.now);
-  const rows = await direct.query<{ createdDateTime: unknown; cause: string; causeLabel: string; machineDeviceId: string | null; machineHostname: string | null; deviceId: string | null; deviceDisplayName: string | null; linkedBy: string }>(
+  const rows = await direct.query<{
+    createdDateTime: unknown;
+    cause: string;
+    causeLabel: string;
+    machineDeviceId: string | null;
+    machineHostname: string | null;
+    deviceId: string | null;
+    deviceDisplayName: string | null;
+    linkedBy: string;
+  }>(
     `SELECT "createdDateTime", "cause", "causeLabel", "machineDeviceId", "machineHostname", "deviceId", "deviceDisplayName", "linkedBy" FROM "SignInEvent"${direct.dialect === "sqlite" ? ` INDEXED BY "SignInEvent_tenantRef_userPrincipalName_createdDateTime_idx"` : ""}
       WHERE "tenantRef" = ? AND "userPrincipalName" = ? AND "createdDateTime" >= ? LIMIT ${ROW_LIMIT}`,
     [options.tenantRef, options.user.toLowerCase(), since],
@@ -39,10 +51,22 @@ export async function findSignInMachines(direct: DirectDb, options: { tenantRef:
     const at = readDate(r.createdDateTime)!.toISOString();
     let m = machines.get(key);
     if (!m) {
-      machines.set(key, (m = { deviceId, hostname, linkedBy: joined ? r.linkedBy : "none", subjectKey: joined ? subjectKeyFor(deviceId, null, hostname) : null, signIns: 0, lastAt: at, causes: [] }));
+      machines.set(
+        key,
+        (m = {
+          deviceId,
+          hostname,
+          linkedBy: joined ? r.linkedBy : "none",
+          subjectKey: joined ? subjectKeyFor(deviceId, null, hostname) : null,
+          signIns: 0,
+          lastAt: at,
+          causes: [],
+        }),
+      );
     }
     // The same machine, found by a report this time: its link and page win over a bare presented device.
-    if (joined && m.linkedBy === "none") Object.assign(m, { linkedBy: r.linkedBy, hostname: hostname ?? m.hostname, subjectKey: subjectKeyFor(deviceId, null, hostname) });
+    if (joined && m.linkedBy === "none")
+      Object.assign(m, { linkedBy: r.linkedBy, hostname: hostname ?? m.hostname, subjectKey: subjectKeyFor(deviceId, null, hostname) });
     m.signIns++;
     if (at > m.lastAt) m.lastAt = at;
     const c = m.causes.find((x) => x.cause === r.cause && x.causeLabel === r.causeLabel);
@@ -54,7 +78,12 @@ export async function findSignInMachines(direct: DirectDb, options: { tenantRef:
   if (unjoined.length) {
     const ids = unjoined.map((m) => m.deviceId!);
     const known = new Set(
-      (await direct.query<{ deviceId: string }>(`SELECT DISTINCT "deviceId" FROM "DirectoryDevice" WHERE "tenantRef" = ? AND "deviceId" IN (${ids.map(() => "?").join(", ")})`, [options.tenantRef, ...ids])).map((r) => r.deviceId),
+      (
+        await direct.query<{ deviceId: string }>(
+          `SELECT DISTINCT "deviceId" FROM "DirectoryDevice" WHERE "tenantRef" = ? AND "deviceId" IN (${ids.map(() => "?").join(", ")})`,
+          [options.tenantRef, ...ids],
+        )
+      ).map((r) => r.deviceId),
     );
     for (const m of unjoined) if (known.has(m.deviceId!)) m.subjectKey = subjectKeyFor(m.deviceId, null, null);
   }

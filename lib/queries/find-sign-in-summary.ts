@@ -49,7 +49,10 @@ export async function findSignInSummary(direct: DirectDb, options: { tenantRef: 
   const { tenantRef, params } = options;
   const since = periodStart(params.period, options.now);
   const summary = params.user || params.device ? await fromRows(direct, tenantRef, params, since) : await fromRollups(direct, tenantRef, params, since);
-  const apps = await direct.query<{ app: string }>(`SELECT DISTINCT "appDisplayName" AS "app" FROM "SignInDaily" WHERE "tenantRef" = ? AND "day" >= ? ORDER BY "appDisplayName"`, [tenantRef, since]);
+  const apps = await direct.query<{ app: string }>(
+    `SELECT DISTINCT "appDisplayName" AS "app" FROM "SignInDaily" WHERE "tenantRef" = ? AND "day" >= ? ORDER BY "appDisplayName"`,
+    [tenantRef, since],
+  );
   const { dayCounts, ...counts } = summary;
   return { since: since.toISOString(), ...counts, apps: apps.map((a) => a.app).filter((a) => a !== ""), days: everyDay(since, options.now, dayCounts) };
 }
@@ -86,7 +89,13 @@ async function fromRollups(direct: DirectDb, tenantRef: string, params: SignInLi
     const n = Number(r.n);
     total += n;
     const key = `${r.cause}\u0000${r.causeLabel}`;
-    const c = causes.get(key) ?? { cause: r.cause, causeLabel: r.causeLabel, signIns: 0, devices: devices ? (devices.get(key) ?? 0) : null, users: users ? (users.get(key) ?? 0) : null };
+    const c = causes.get(key) ?? {
+      cause: r.cause,
+      causeLabel: r.causeLabel,
+      signIns: 0,
+      devices: devices ? (devices.get(key) ?? 0) : null,
+      users: users ? (users.get(key) ?? 0) : null,
+    };
     c.signIns += n;
     causes.set(key, c);
     addDay(dayCounts, readDate(r.day)!, r.cause, n);
@@ -96,7 +105,14 @@ async function fromRollups(direct: DirectDb, tenantRef: string, params: SignInLi
 
 async function fromRows(direct: DirectDb, tenantRef: string, params: SignInListParams, since: Date): Promise<Counts> {
   const filter = signInRowFilter(tenantRef, params, since);
-  const rows = await direct.query<{ createdDateTime: unknown; cause: string; causeLabel: string; userPrincipalName: string | null; machineDeviceId: string | null; deviceId: string | null }>(
+  const rows = await direct.query<{
+    createdDateTime: unknown;
+    cause: string;
+    causeLabel: string;
+    userPrincipalName: string | null;
+    machineDeviceId: string | null;
+    deviceId: string | null;
+  }>(
     `SELECT "createdDateTime", "cause", "causeLabel", "userPrincipalName", "machineDeviceId", "deviceId" FROM "SignInEvent"${signInIndexedBy(direct.dialect, params)} WHERE ${filter.sql} LIMIT ${ROW_LIMIT + 1}`,
     filter.params,
   );

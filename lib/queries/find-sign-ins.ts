@@ -71,7 +71,16 @@ const FindingsSchema = z
       severity: z.enum(["critical", "high", "medium", "low", "info"]).catch("info"),
       title: z.string(),
       explanation: z.string().catch(""),
-      evidence: z.array(z.object({ source: z.string().catch(""), field: z.string().catch(""), value: z.string().nullable().catch(null), expected: z.string().nullable().optional() })).catch([]),
+      evidence: z
+        .array(
+          z.object({
+            source: z.string().catch(""),
+            field: z.string().catch(""),
+            value: z.string().nullable().catch(null),
+            expected: z.string().nullable().optional(),
+          }),
+        )
+        .catch([]),
       remediation: z.array(z.string()).catch([]),
     }),
   )
@@ -83,7 +92,10 @@ const FindingsSchema = z
  * the cause's, the app's, the tenant's; a device's two), so a page costs a seek and LIMIT rows, never a scan of the
  * tenant's events. Exported for bench:signins, whose floor is this query run directly.
  */
-export function signInPageQuery(options: { tenantRef: string; params: SignInListParams; now: Date; dialect: DirectDb["dialect"]; limit?: number }): { sql: string; params: unknown[] } {
+export function signInPageQuery(options: { tenantRef: string; params: SignInListParams; now: Date; dialect: DirectDb["dialect"]; limit?: number }): {
+  sql: string;
+  params: unknown[];
+} {
   const { params } = options;
   const filter = signInRowFilter(options.tenantRef, params, periodStart(params.period, options.now));
   const cursor = parseSignInCursor(params.after);
@@ -94,11 +106,17 @@ export function signInPageQuery(options: { tenantRef: string; params: SignInList
     args.push(cursor.at, cursor.at, cursor.id);
   }
   const limit = (options.limit ?? SIGN_IN_PAGE_SIZE) + 1;
-  return { sql: `SELECT ${SIGN_IN_LIST_SELECT} FROM "SignInEvent"${signInIndexedBy(options.dialect, params)} WHERE ${sql} ORDER BY "createdDateTime" DESC, "id" DESC LIMIT ${limit}`, params: args };
+  return {
+    sql: `SELECT ${SIGN_IN_LIST_SELECT} FROM "SignInEvent"${signInIndexedBy(options.dialect, params)} WHERE ${sql} ORDER BY "createdDateTime" DESC, "id" DESC LIMIT ${limit}`,
+    params: args,
+  };
 }
 
 /** One page of the Sign-ins view's events, keyset-paged (`params.after`: the Next link's cursor). */
-export async function findSignIns(direct: DirectDb, options: { tenantRef: string; params: SignInListParams; now: Date; limit?: number }): Promise<SignInListPage> {
+export async function findSignIns(
+  direct: DirectDb,
+  options: { tenantRef: string; params: SignInListParams; now: Date; limit?: number },
+): Promise<SignInListPage> {
   const limit = options.limit ?? SIGN_IN_PAGE_SIZE;
   const q = signInPageQuery({ ...options, dialect: direct.dialect, limit });
   const raw = await direct.query(q.sql, q.params);
@@ -107,7 +125,11 @@ export async function findSignIns(direct: DirectDb, options: { tenantRef: string
   // there is no device page to open).
   const presented = [...new Set(rows.filter((r) => r.linkedBy === "none" && r.deviceId).map((r) => r.deviceId!))];
   const known = new Set(
-    (await queryIn<{ deviceId: string }>(direct, `SELECT DISTINCT "deviceId" FROM "DirectoryDevice" WHERE "tenantRef" = ? AND {in}`, "deviceId", presented, [options.tenantRef])).map((r) => r.deviceId),
+    (
+      await queryIn<{ deviceId: string }>(direct, `SELECT DISTINCT "deviceId" FROM "DirectoryDevice" WHERE "tenantRef" = ? AND {in}`, "deviceId", presented, [
+        options.tenantRef,
+      ])
+    ).map((r) => r.deviceId),
   );
   for (const r of rows) if (r.linkedBy === "none") r.deviceSubjectKey = r.deviceId && known.has(r.deviceId) ? subjectKeyFor(r.deviceId, null, null) : null;
   return { rows, nextAfter: raw.length > limit ? signInCursor(rows[rows.length - 1]!) : null };

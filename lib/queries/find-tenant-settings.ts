@@ -74,7 +74,7 @@ export async function findTenantSettings(db: Db, options: { tenantRef: string })
 function readForests(json: unknown): SyncScopeForest[] {
   if (typeof json !== "object" || json === null || !Array.isArray((json as { forests?: unknown }).forests)) return [];
   const strings = (v: unknown) => (Array.isArray(v) ? v.filter((s): s is string => typeof s === "string") : []);
-  return ((json as { forests: unknown[] }).forests)
+  return (json as { forests: unknown[] }).forests
     .filter((f): f is Record<string, unknown> => typeof f === "object" && f !== null && typeof (f as { name?: unknown }).name === "string")
     .map((f) => ({ name: f.name as string, include: strings(f.include), exclude: strings(f.exclude) }));
 }

@@ -48,7 +48,15 @@ export async function findUserDevices(direct: DirectDb, options: { tenantRef: st
     const key = reportSubjectKey(r.deviceId, r.hostname);
     const seen = bySubject.get(key);
     if (seen) seen.reports++;
-    else bySubject.set(key, { subjectKey: key, hostname: r.hostname, deviceId: r.deviceId, lastSeenAt: readDate(r.capturedAt)!.toISOString(), lastReportId: r.reportRef, reports: 1 });
+    else
+      bySubject.set(key, {
+        subjectKey: key,
+        hostname: r.hostname,
+        deviceId: r.deviceId,
+        lastSeenAt: readDate(r.capturedAt)!.toISOString(),
+        lastReportId: r.reportRef,
+        reports: 1,
+      });
   }
   // A shared account (a kiosk user, a helpdesk technician) can sign in on hundreds of machines: the newest DEVICES_SHOWN.
   const keys = [...bySubject.keys()].slice(0, DEVICES_SHOWN);
@@ -63,7 +71,9 @@ export async function findUserDevices(direct: DirectDb, options: { tenantRef: st
       [options.tenantRef, ...chunk],
     );
     found.sort((a, b) => (a.rowKey < b.rowKey ? -1 : a.rowKey > b.rowKey ? 1 : 0));
-    for (const s of found) if (!summaries.has(s.subjectKey)) summaries.set(s.subjectKey, { name: s.name, state: s.state, worstRank: Number(s.worstRank), primaryRule: s.primaryRule });
+    for (const s of found)
+      if (!summaries.has(s.subjectKey))
+        summaries.set(s.subjectKey, { name: s.name, state: s.state, worstRank: Number(s.worstRank), primaryRule: s.primaryRule });
   }
   return {
     userPrincipalName: upn,

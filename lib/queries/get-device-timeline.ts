@@ -51,7 +51,12 @@ export async function getDeviceTimeline(
   const or = [...(deviceId ? [{ deviceId }] : []), ...(objectIds.length ? [{ objectId: { in: objectIds } }] : [])];
   const created = new Set<string>();
   if (or.length) {
-    const changes = await db.directoryChange.findMany({ where: { tenantRef, OR: or }, orderBy: [{ at: "desc" }, { id: "asc" }], take: 500, select: { id: true, objectId: true, kind: true, at: true, detail: true } });
+    const changes = await db.directoryChange.findMany({
+      where: { tenantRef, OR: or },
+      orderBy: [{ at: "desc" }, { id: "asc" }],
+      take: 500,
+      select: { id: true, objectId: true, kind: true, at: true, detail: true },
+    });
     for (const c of changes) {
       entries.push(directoryEntry(c));
       if (c.kind === "created") created.add(c.objectId);
@@ -70,7 +75,17 @@ export async function getDeviceTimeline(
         where: reportWhere,
         orderBy: [{ capturedAt: "desc" }, { id: "desc" }],
         take: REPORT_LIMIT + 1,
-        select: { id: true, hostname: true, capturedAt: true, joinType: true, azureAdPrt: true, deviceAuthStatus: true, thumbprint: true, agentVersion: true, source: true },
+        select: {
+          id: true,
+          hostname: true,
+          capturedAt: true,
+          joinType: true,
+          azureAdPrt: true,
+          deviceAuthStatus: true,
+          thumbprint: true,
+          agentVersion: true,
+          source: true,
+        },
       })
     ).reverse();
     reports.forEach((r, i) => {
@@ -81,7 +96,8 @@ export async function getDeviceTimeline(
       if (prev) {
         if (prev.joinType !== r.joinType) diffs.push({ label: "Join type", from: joinTypeShort(prev.joinType), to: joinTypeShort(r.joinType) });
         if (prev.azureAdPrt !== r.azureAdPrt) diffs.push({ label: "AzureAdPrt", from: yesNo(prev.azureAdPrt), to: yesNo(r.azureAdPrt) });
-        if ((prev.deviceAuthStatus ?? "") !== (r.deviceAuthStatus ?? "")) diffs.push({ label: "DeviceAuthStatus", from: prev.deviceAuthStatus ?? "—", to: r.deviceAuthStatus ?? "—" });
+        if ((prev.deviceAuthStatus ?? "") !== (r.deviceAuthStatus ?? ""))
+          diffs.push({ label: "DeviceAuthStatus", from: prev.deviceAuthStatus ?? "—", to: r.deviceAuthStatus ?? "—" });
         if ((prev.thumbprint ?? "") !== (r.thumbprint ?? "")) diffs.push({ label: "Thumbprint", from: prev.thumbprint ?? "—", to: r.thumbprint ?? "—" });
       }
       const bad = r.azureAdPrt === false || (r.deviceAuthStatus !== null && r.deviceAuthStatus !== "SUCCESS");
@@ -101,7 +117,15 @@ export async function getDeviceTimeline(
           { label: "AzureAdPrt", value: yesNo(r.azureAdPrt) },
           { label: "DeviceAuthStatus", value: r.deviceAuthStatus ?? "—" },
           { label: "Thumbprint", value: r.thumbprint ?? "—" },
-          { label: "Source", value: r.agentVersion && r.source !== "paste" ? `${r.source} · agent ${r.agentVersion}` : r.source === "paste" ? "pasted on the Diagnose page" : r.source },
+          {
+            label: "Source",
+            value:
+              r.agentVersion && r.source !== "paste"
+                ? `${r.source} · agent ${r.agentVersion}`
+                : r.source === "paste"
+                  ? "pasted on the Diagnose page"
+                  : r.source,
+          },
         ],
         href: `/reports/${r.id}`,
       });
@@ -111,7 +135,12 @@ export async function getDeviceTimeline(
   // Agent events (AAD Operational): the latest 100.
   const eventWhere = deviceId ? { tenantRef, deviceId } : reportIds.length ? { tenantRef, reportRef: { in: reportIds } } : null;
   if (eventWhere) {
-    const events = await db.agentEvent.findMany({ where: eventWhere, orderBy: [{ time: "desc" }, { id: "asc" }], take: AGENT_EVENT_LIMIT, select: { id: true, eventId: true, time: true, level: true, task: true, log: true, message: true } });
+    const events = await db.agentEvent.findMany({
+      where: eventWhere,
+      orderBy: [{ time: "desc" }, { id: "asc" }],
+      take: AGENT_EVENT_LIMIT,
+      select: { id: true, eventId: true, time: true, level: true, task: true, log: true, message: true },
+    });
     for (const e of events) {
       const error = /error|critical/i.test(e.level);
       entries.push({
@@ -136,7 +165,9 @@ export async function getDeviceTimeline(
     select: { id: true, kind: true, at: true, actor: true, detail: true, finding: { select: { id: true, rule: true, severity: true, title: true } } },
   });
   for (const e of findingEvents) {
-    const verb = { opened: "Finding opened", resolved: "Finding resolved", reopened: "Finding reopened", acknowledged: "Finding acknowledged" }[e.kind] ?? `Finding ${e.kind}`;
+    const verb =
+      { opened: "Finding opened", resolved: "Finding resolved", reopened: "Finding reopened", acknowledged: "Finding acknowledged" }[e.kind] ??
+      `Finding ${e.kind}`;
     entries.push({
       id: `finding-event:${e.id}`,
       at: e.at.toISOString(),
@@ -145,7 +176,11 @@ export async function getDeviceTimeline(
       summary: `${verb}: ${e.finding.rule}${e.kind === "acknowledged" && e.actor ? ` by ${e.actor}` : ""}`,
       detail: [
         { label: "Finding", value: `${e.finding.title} (${e.finding.severity})` },
-        ...(e.kind === "acknowledged" ? [{ label: "Comment", value: e.detail ?? "" }] : e.detail && e.detail !== e.finding.title ? [{ label: "Why", value: e.detail }] : []),
+        ...(e.kind === "acknowledged"
+          ? [{ label: "Comment", value: e.detail ?? "" }]
+          : e.detail && e.detail !== e.finding.title
+            ? [{ label: "Why", value: e.detail }]
+            : []),
         { label: "By", value: e.actor ?? "JoinScope (rules)" },
       ],
     });
@@ -153,10 +188,17 @@ export async function getDeviceTimeline(
 
   // Admin actions on this device's findings.
   const findingIds = [...new Set(findingEvents.map((e) => e.finding.id))];
-  const ids = findingIds.length ? findingIds : (await db.finding.findMany({ where: { tenantRef, subjectKey: subject.key }, select: { id: true } })).map((f) => f.id);
+  const ids = findingIds.length
+    ? findingIds
+    : (await db.finding.findMany({ where: { tenantRef, subjectKey: subject.key }, select: { id: true } })).map((f) => f.id);
   // and on its reports (a pasted report attached from the Diagnose page).
   if (ids.length || reportIds.length) {
-    const audits = await db.auditLog.findMany({ where: { tenantRef, target: { in: [...ids, ...reportIds] } }, orderBy: [{ at: "desc" }, { id: "asc" }], take: 200, select: { id: true, at: true, actor: true, action: true, detail: true } });
+    const audits = await db.auditLog.findMany({
+      where: { tenantRef, target: { in: [...ids, ...reportIds] } },
+      orderBy: [{ at: "desc" }, { id: "asc" }],
+      take: 200,
+      select: { id: true, at: true, actor: true, action: true, detail: true },
+    });
     for (const a of audits) {
       entries.push({
         id: `audit:${a.id}`,
@@ -164,7 +206,10 @@ export async function getDeviceTimeline(
         kind: "audit",
         tone: "neutral",
         summary: `Audit: ${a.action} by ${a.actor}`,
-        detail: Object.entries((a.detail ?? {}) as Record<string, unknown>).map(([label, value]) => ({ label, value: typeof value === "string" ? value : JSON.stringify(value) })),
+        detail: Object.entries((a.detail ?? {}) as Record<string, unknown>).map(([label, value]) => ({
+          label,
+          value: typeof value === "string" ? value : JSON.stringify(value),
+        })),
       });
     }
   }
@@ -203,7 +248,14 @@ function objectEntries(o: TimelineObject, hasCreatedChange: boolean): TimelineEn
     });
   }
   if (!hasCreatedChange) {
-    out.push({ id: `directory-first-seen:${o.objectId}`, at: o.firstSeenAt, kind: "directory", tone: "neutral", summary: "First seen by directory sync", detail });
+    out.push({
+      id: `directory-first-seen:${o.objectId}`,
+      at: o.firstSeenAt,
+      kind: "directory",
+      tone: "neutral",
+      summary: "First seen by directory sync",
+      detail,
+    });
   }
   return out;
 }
@@ -211,9 +263,16 @@ function objectEntries(o: TimelineObject, hasCreatedChange: boolean): TimelineEn
 function directoryEntry(c: { id: string; objectId: string; kind: string; at: Date; detail: unknown }): TimelineEntry {
   const detail = (c.detail && typeof c.detail === "object" ? c.detail : {}) as Record<string, unknown>;
   let summary = DIRECTORY_SUMMARY[c.kind] ?? `Directory: ${c.kind}`;
-  if (c.kind === "deleted" && typeof detail.reason === "string") summary += ` (${{ deleted: "deleted in Entra ID", changed: "left the sync scope or changed", "missing-after-full-sync": "missing after a full sync" }[detail.reason] ?? detail.reason})`;
+  if (c.kind === "deleted" && typeof detail.reason === "string")
+    summary += ` (${{ deleted: "deleted in Entra ID", changed: "left the sync scope or changed", "missing-after-full-sync": "missing after a full sync" }[detail.reason] ?? detail.reason})`;
   if (c.kind === "created" && typeof detail.trustType === "string") summary += `, trustType ${detail.trustType}`;
-  const tone: TimelineEntry["tone"] = ["deleted", "disabled", "cert-removed"].includes(c.kind) ? "bad" : ["restored", "enabled", "created"].includes(c.kind) ? "good" : c.kind.startsWith("cert") ? "warn" : "neutral";
+  const tone: TimelineEntry["tone"] = ["deleted", "disabled", "cert-removed"].includes(c.kind)
+    ? "bad"
+    : ["restored", "enabled", "created"].includes(c.kind)
+      ? "good"
+      : c.kind.startsWith("cert")
+        ? "warn"
+        : "neutral";
   return {
     id: `directory:${c.id}`,
     at: c.at.toISOString(),

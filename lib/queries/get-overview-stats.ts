@@ -50,8 +50,15 @@ export async function getOverviewStats(direct: DirectDb, options: { tenantRef: s
     ),
     direct.query(`SELECT COALESCE(SUM("reports"), 0) AS "n" FROM "ReportTally" WHERE "tenantRef" = ? AND "period" = 'all'`, [tenantRef]),
     // Hours from the first whole one on ("h:" periods sort by time; ';' is the character after ':').
-    direct.query(`SELECT COALESCE(SUM("reports"), 0) AS "n" FROM "ReportTally" WHERE "tenantRef" = ? AND "period" >= ? AND "period" < 'h;'`, [tenantRef, reportPeriod(firstWholeHour)]),
-    direct.query(`SELECT COUNT(*) AS "n" FROM "DeviceReport" WHERE "tenantRef" = ? AND "receivedAt" >= ? AND "receivedAt" < ?`, [tenantRef, since, firstWholeHour]),
+    direct.query(`SELECT COALESCE(SUM("reports"), 0) AS "n" FROM "ReportTally" WHERE "tenantRef" = ? AND "period" >= ? AND "period" < 'h;'`, [
+      tenantRef,
+      reportPeriod(firstWholeHour),
+    ]),
+    direct.query(`SELECT COUNT(*) AS "n" FROM "DeviceReport" WHERE "tenantRef" = ? AND "receivedAt" >= ? AND "receivedAt" < ?`, [
+      tenantRef,
+      since,
+      firstWholeHour,
+    ]),
     direct.query(
       `SELECT "lastReportId", "lastReportHostname", "deviceId", "joinType", "lastReportAt" FROM "DeviceSummary"
        WHERE "tenantRef" = ? AND "problemReportAt" IS NOT NULL ORDER BY "problemReportAt" DESC LIMIT ?`,
@@ -75,7 +82,8 @@ export async function getOverviewStats(direct: DirectDb, options: { tenantRef: s
   const ids = problemRows.map((r) => r.lastReportId as string);
   const snapshots = new Map<string, unknown>();
   if (ids.length) {
-    for (const r of await direct.query(`SELECT "id", "findingsSnapshot" FROM "DeviceReport" WHERE "id" IN (${ids.map(() => "?").join(", ")})`, ids)) snapshots.set(r.id as string, r.findingsSnapshot);
+    for (const r of await direct.query(`SELECT "id", "findingsSnapshot" FROM "DeviceReport" WHERE "id" IN (${ids.map(() => "?").join(", ")})`, ids))
+      snapshots.set(r.id as string, r.findingsSnapshot);
   }
   const latestProblems: ProblemReportSummary[] = [];
   for (const r of problemRows) {

@@ -40,7 +40,8 @@ export interface KeysetQuery {
 }
 
 const q = (column: string) => `"${column}"`;
-const from = (query: KeysetQuery) => (query.indexedBy && query.direct.dialect === "sqlite" ? `${q(query.table)} INDEXED BY ${q(query.indexedBy)}` : q(query.table));
+const from = (query: KeysetQuery) =>
+  query.indexedBy && query.direct.dialect === "sqlite" ? `${q(query.table)} INDEXED BY ${q(query.indexedBy)}` : q(query.table);
 const flip = (dir: Direction): Direction => (dir === "asc" ? "desc" : "asc");
 
 /** The same order read backwards: for the page before a row. */
@@ -56,7 +57,9 @@ export async function readAfter(query: KeysetQuery, cursor: Row | null, limit: n
   for (let i = start; i < query.ordering.length && rows.length < limit; i++) {
     const segment = query.ordering[i]!;
     const from = i === start ? cursor : null;
-    const more = segment.bucketed ? await readBuckets(query, segment, from, limit - rows.length) : await readRanges(query, segment, segment.keys, [], from, limit - rows.length);
+    const more = segment.bucketed
+      ? await readBuckets(query, segment, from, limit - rows.length)
+      : await readRanges(query, segment, segment.keys, [], from, limit - rows.length);
     for (const r of more) rows.push(r);
   }
   return rows;
@@ -78,7 +81,14 @@ function select(query: KeysetQuery, segment: Segment, conditions: string[], keys
  * direction, then one range per run from the last to the first: equal on the runs before it, after the cursor's
  * values on its own (a row-value comparison), in key order from it on. Ranges are read until the page is full.
  */
-async function readRanges(query: KeysetQuery, segment: Segment, keys: SortKey[], fixed: { column: string; value: unknown }[], cursor: Row | null, limit: number): Promise<Row[]> {
+async function readRanges(
+  query: KeysetQuery,
+  segment: Segment,
+  keys: SortKey[],
+  fixed: { column: string; value: unknown }[],
+  cursor: Row | null,
+  limit: number,
+): Promise<Row[]> {
   const equal = fixed.map((f) => `${q(f.column)} = ?`);
   const equalParams = fixed.map((f) => f.value);
   if (!cursor) return query.direct.query(select(query, segment, equal, keys, limit), [...query.filter.params, ...equalParams]);

@@ -38,7 +38,10 @@ export async function searchDevicesAndUsers(direct: DirectDb, options: { tenantR
   const limit = options.limit ?? SEARCH_LIMIT;
   const q = options.q.trim().toLowerCase().slice(0, 200);
   if (!q) return { q, devices: [], moreDevices: false, users: [], moreUsers: false };
-  const [deviceRows, users] = await Promise.all([findDevices(direct, options.tenantRef, q, limit), /\s/.test(q) ? Promise.resolve([]) : findUsers(direct, options.tenantRef, q, limit)]);
+  const [deviceRows, users] = await Promise.all([
+    findDevices(direct, options.tenantRef, q, limit),
+    /\s/.test(q) ? Promise.resolve([]) : findUsers(direct, options.tenantRef, q, limit),
+  ]);
   return {
     q,
     devices: deviceRows.slice(0, limit).map(toHit),
@@ -52,7 +55,10 @@ async function findDevices(direct: DirectDb, tenantRef: string, q: string, limit
   if (GUID.test(q)) {
     // A deviceId (the findings subject of its objects and reports) or an objectId (its summary row's key).
     const rows = [
-      ...(await direct.query(`SELECT ${DEVICE_COLUMNS} FROM "DeviceSummary" WHERE "tenantRef" = ? AND "subjectKey" = ? LIMIT ${limit + 1}`, [tenantRef, `d:${q}`])),
+      ...(await direct.query(`SELECT ${DEVICE_COLUMNS} FROM "DeviceSummary" WHERE "tenantRef" = ? AND "subjectKey" = ? LIMIT ${limit + 1}`, [
+        tenantRef,
+        `d:${q}`,
+      ])),
       ...(await direct.query(`SELECT ${DEVICE_COLUMNS} FROM "DeviceSummary" WHERE "tenantRef" = ? AND "rowKey" = ?`, [tenantRef, `o:${q}`])),
     ];
     return [...new Map(rows.map((r) => [r.rowKey as string, r])).values()];

@@ -75,19 +75,17 @@ export async function summarizeChanges(db: Db, options: { tenantRef: string; sin
     ),
   );
   const [opened, resolved, reopened] = lists.map((rows) =>
-    rows.map(
-      (e): FindingChange => ({
-        findingId: e.finding.id,
-        subjectKey: e.subjectKey,
-        at: e.at.toISOString(),
-        rule: e.finding.rule,
-        severity: isSeverity(e.finding.severity) ? e.finding.severity : "info",
-        title: e.finding.title,
-        deviceId: e.finding.deviceId,
-        objectId: e.finding.objectId,
-        hostname: e.finding.hostname,
-      }),
-    ),
+    rows.map((e): FindingChange => ({
+      findingId: e.finding.id,
+      subjectKey: e.subjectKey,
+      at: e.at.toISOString(),
+      rule: e.finding.rule,
+      severity: isSeverity(e.finding.severity) ? e.finding.severity : "info",
+      title: e.finding.title,
+      deviceId: e.finding.deviceId,
+      objectId: e.finding.objectId,
+      hostname: e.finding.hostname,
+    })),
   );
   return { since: since.toISOString(), until: until.toISOString(), sinceSource, counts, opened: opened!, resolved: resolved!, reopened: reopened! };
 }

@@ -34,8 +34,7 @@ export function isFederated(report: ParsedDsregcmd): boolean {
  */
 export function buildRejoinSteps(report: ParsedDsregcmd): string[] {
   const backup = `Before changing anything, export the BitLocker recovery keys and the LAPS password stored in Microsoft Entra ID for ${deviceLabel(report)}: deleting the object destroys them.`;
-  const recheck =
-    "Capture `dsregcmd /status` again in the user's session and confirm `DeviceAuthStatus : SUCCESS` and `AzureAdPrt : YES`.";
+  const recheck = "Capture `dsregcmd /status` again in the user's session and confirm `DeviceAuthStatus : SUCCESS` and `AzureAdPrt : YES`.";
 
   if (report.joinType === "registered" || (report.azureAdJoined !== true && report.workplaceJoined === true)) {
     // A registered device's PRT is not AzureAdPrt: the re-registration is verified by WorkplaceJoined and the object.

@@ -31,9 +31,7 @@ describe("detectCaptureContext", () => {
   it("detects SYSTEM from the executing account", () => {
     const context = detectCaptureContext(makeReport({ executingAccount: "NT AUTHORITY\\SYSTEM" }));
     expect(context.kind).toBe("system");
-    expect(context.evidence).toEqual([
-      { source: "dsregcmd /status · Diagnostic Data", field: "Executing Account Name", value: "NT AUTHORITY\\SYSTEM" },
-    ]);
+    expect(context.evidence).toEqual([{ source: "dsregcmd /status · Diagnostic Data", field: "Executing Account Name", value: "NT AUTHORITY\\SYSTEM" }]);
   });
 
   it("detects SYSTEM from the pre-join User Context line", () => {

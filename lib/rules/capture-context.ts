@@ -84,8 +84,7 @@ export function detectCaptureContext(report: ParsedDsregcmd, capture: Capture = 
 
 function detect(report: ParsedDsregcmd, capture: Capture): CaptureContext {
   const account = parseExecutingAccount(report);
-  const accountEvidence = (): Evidence =>
-    fieldEvidence(report, capture, "Executing Account Name", "Diagnostic Data", report.executingAccount);
+  const accountEvidence = (): Evidence => fieldEvidence(report, capture, "Executing Account Name", "Diagnostic Data", report.executingAccount);
   const userContext = findField(report, "User Context", "Diagnostic Data");
   const userContextValue = userContext?.value.trim().toUpperCase() ?? null;
   const userContextEvidence = (): Evidence => ({
@@ -124,8 +123,7 @@ function detect(report: ParsedDsregcmd, capture: Capture): CaptureContext {
 export type PrtUnknownReason = "system" | "other-account" | "local-account";
 
 export type PrtVisibility =
-  | { known: true; context: CaptureContext }
-  | { known: false; reason: PrtUnknownReason; context: CaptureContext; evidence: Evidence[] };
+  { known: true; context: CaptureContext } | { known: false; reason: PrtUnknownReason; context: CaptureContext; evidence: Evidence[] };
 
 /**
  * Can the PRT rules judge this report? Only SYSTEM, another account than the device's user, or a local account

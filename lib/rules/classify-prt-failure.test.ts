@@ -70,7 +70,8 @@ describe("classifyPrtFailure: each step", () => {
       makeEvent({
         id: 1098,
         task: "AadTokenBrokerPlugin Operation",
-        message: "Error: 0xCAA2000C The request requires user interaction. Code: interaction_required Description: AADSTS50076: Due to a configuration change made by your administrator, you must use multi-factor authentication.",
+        message:
+          "Error: 0xCAA2000C The request requires user interaction. Code: interaction_required Description: AADSTS50076: Due to a configuration change made by your administrator, you must use multi-factor authentication.",
       }),
     ];
     const result = classifyPrtFailure({ report: failedPrtReport(), events });
@@ -130,8 +131,15 @@ describe("classifyPrtFailure: each step", () => {
   it("says whether the winning signals came from the attempt diagnostics (which may be another user's)", () => {
     const event = makeEvent({ id: 1098, message: "Error: 0xCAA2000C AADSTS50076" });
     const mfa = classifyPrtFailure({ report: failedPrtReport(), events: [event] });
-    expect(mfa).toMatchObject({ cause: "mfa-interaction", label: "MFA or user interaction required", codes: ["0xcaa2000c", "aadsts50076"], fromAttemptDiagnostics: true });
-    expect(mfa.evidence).toEqual([{ source: `Microsoft-Windows-AAD/Operational · event 1098 · ${event.time}`, field: "Message", value: "Error: 0xCAA2000C AADSTS50076" }]);
+    expect(mfa).toMatchObject({
+      cause: "mfa-interaction",
+      label: "MFA or user interaction required",
+      codes: ["0xcaa2000c", "aadsts50076"],
+      fromAttemptDiagnostics: true,
+    });
+    expect(mfa.evidence).toEqual([
+      { source: `Microsoft-Windows-AAD/Operational · event 1098 · ${event.time}`, field: "Message", value: "Error: 0xCAA2000C AADSTS50076" },
+    ]);
   });
 
   it("4. federated STS from event 1088", () => {
@@ -203,9 +211,7 @@ describe("classifyPrtFailure: each step", () => {
     const report = makeReport({ azureAdPrt: false, executingAccount: "PC-0142\\localadmin, " });
     const result = classifyPrtFailure({ report });
     expect(result.cause).toBe("local-account");
-    expect(result.evidence).toEqual([
-      { source: "dsregcmd /status · Diagnostic Data", field: "Executing Account Name", value: "PC-0142\\localadmin," },
-    ]);
+    expect(result.evidence).toEqual([{ source: "dsregcmd /status · Diagnostic Data", field: "Executing Account Name", value: "PC-0142\\localadmin," }]);
   });
 
   it("7. local account inferred when an older build prints no executing account on a workgroup device", () => {
@@ -257,13 +263,21 @@ describe("classifyPrtFailure: first match wins", () => {
       "50155 beats MFA in the same server error description",
       "device-auth-failed",
       () => ({
-        report: failedPrtReport({ aadsts: "AADSTS50155" }, { "Server Error Description": "AADSTS50155: Device authentication failed. AADSTS50076: MFA required" }),
+        report: failedPrtReport(
+          { aadsts: "AADSTS50155" },
+          { "Server Error Description": "AADSTS50155: Device authentication failed. AADSTS50076: MFA required" },
+        ),
       }),
     ],
     [
       "50155 beats a network error",
       "device-auth-failed",
-      () => ({ report: failedPrtReport({ aadsts: "AADSTS50155" }, { "HTTP Error": "0x80072ee2", "Server Error Description": "AADSTS50155: Device authentication failed" }) }),
+      () => ({
+        report: failedPrtReport(
+          { aadsts: "AADSTS50155" },
+          { "HTTP Error": "0x80072ee2", "Server Error Description": "AADSTS50155: Device authentication failed" },
+        ),
+      }),
     ],
     [
       "MFA beats network",

@@ -7,14 +7,7 @@ import { sortEvents } from "@/lib/rules/sort-events";
 import type { Evidence } from "@/lib/rules/types";
 
 export type PrtFailureCause =
-  | "device-auth-failed"
-  | "mfa-interaction"
-  | "network-proxy"
-  | "federated-sts"
-  | "wrong-credentials"
-  | "user-not-synced"
-  | "local-account"
-  | "unknown";
+  "device-auth-failed" | "mfa-interaction" | "network-proxy" | "federated-sts" | "wrong-credentials" | "user-not-synced" | "local-account" | "unknown";
 
 /** Short labels for titles: "No Primary Refresh Token: <label>". */
 export const PRT_FAILURE_CAUSE_LABELS: Record<PrtFailureCause, string> = {
@@ -25,7 +18,7 @@ export const PRT_FAILURE_CAUSE_LABELS: Record<PrtFailureCause, string> = {
   "wrong-credentials": "wrong credentials or password not synced",
   "user-not-synced": "user not synced or UPN not routable",
   "local-account": "local account (expected)",
-  "unknown": "cause unknown",
+  unknown: "cause unknown",
 };
 
 export interface PrtFailureClassification {
@@ -123,20 +116,14 @@ function collectSignals(options: ClassifyPrtFailureOptions): Signal[] {
     // Some builds print the WinHTTP error as a number; keep its HRESULT form (0x80070000 + n).
     if (WINHTTP_NETWORK.has(value)) codes.push(`0x${(0x80070000 + Number(value)).toString(16)}`);
     signals.push(
-      signal(
-        { source: sourceLabel("user", httpError.section), field: httpError.key, value: httpError.value },
-        { codes, httpError: isNonZeroHttpError(value) },
-      ),
+      signal({ source: sourceLabel("user", httpError.section), field: httpError.key, value: httpError.value }, { codes, httpError: isNonZeroHttpError(value) }),
     );
   }
 
   const endpoint = findField(report, "Endpoint URI", "SSO State");
   if (endpoint?.value) {
     signals.push(
-      signal(
-        { source: sourceLabel("user", endpoint.section), field: endpoint.key, value: endpoint.value },
-        { adfsEndpoint: isAdfsEndpoint(endpoint.value) },
-      ),
+      signal({ source: sourceLabel("user", endpoint.section), field: endpoint.key, value: endpoint.value }, { adfsEndpoint: isAdfsEndpoint(endpoint.value) }),
     );
   }
 
@@ -178,15 +165,11 @@ const STEPS: { cause: PrtFailureCause; matches: (signal: Signal) => boolean }[] 
   { cause: "mfa-interaction", matches: (s) => has(s, ["0xcaa2000c", "aadsts50076", "aadsts50158"]) },
   {
     cause: "network-proxy",
-    matches: (s) =>
-      s.httpError ||
-      s.eventId === 1084 ||
-      s.codes.some((code) => /^0xcaa82[0-9a-f]{3}$/.test(code) || NETWORK_CODES.has(code)),
+    matches: (s) => s.httpError || s.eventId === 1084 || s.codes.some((code) => /^0xcaa82[0-9a-f]{3}$/.test(code) || NETWORK_CODES.has(code)),
   },
   {
     cause: "federated-sts",
-    matches: (s) =>
-      s.eventId === 1088 || s.adfsEndpoint || s.codes.some((code) => FEDERATION_CODES.has(code) || /^0xcaa9[0-9a-f]{4}$/.test(code)),
+    matches: (s) => s.eventId === 1088 || s.adfsEndpoint || s.codes.some((code) => FEDERATION_CODES.has(code) || /^0xcaa9[0-9a-f]{4}$/.test(code)),
   },
   { cause: "wrong-credentials", matches: (s) => has(s, ["aadsts50126", "0xc000006a"]) },
   {
@@ -220,8 +203,7 @@ export function classifyPrtFailure(options: ClassifyPrtFailureOptions): PrtFailu
   const account = parseExecutingAccount(report);
   // Older builds print no Executing Account Name. On a device joined to neither Entra ID nor a
   // domain, the Windows logon can only be a local or personal Microsoft account anyway.
-  const logonCannotBeWorkAccount =
-    account.kind === "unknown" && report.azureAdJoined === false && report.domainJoined === false;
+  const logonCannotBeWorkAccount = account.kind === "unknown" && report.azureAdJoined === false && report.domainJoined === false;
   if (account.kind === "local" || account.kind === "microsoft-account" || logonCannotBeWorkAccount) {
     const evidence = logonCannotBeWorkAccount
       ? [

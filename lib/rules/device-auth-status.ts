@@ -8,10 +8,7 @@ import type { Evidence } from "@/lib/rules/types";
  * not run (it needs network in the SYSTEM context), so it is not proof and is left out.
  * Both captures are read: the device's state is the same whoever ran dsregcmd.
  */
-export function findDeviceAuthFailures(
-  report: ParsedDsregcmd,
-  systemReport?: ParsedDsregcmd | null,
-): Evidence[] {
+export function findDeviceAuthFailures(report: ParsedDsregcmd, systemReport?: ParsedDsregcmd | null): Evidence[] {
   const captures: [Capture, ParsedDsregcmd | null | undefined][] = [
     ["user", report],
     ["system", systemReport],

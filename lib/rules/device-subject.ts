@@ -155,8 +155,7 @@ export interface ResolvedDeviceRuleSettings {
   directorySyncedAt: string | null;
 }
 
-const positive = (value: number | undefined, fallback: number) =>
-  value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
+const positive = (value: number | undefined, fallback: number) => (value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback);
 
 /** Applies the defaults and floors (stale threshold never below 21 days). Throws on an unparsable `now`: a programming error. */
 export function resolveDeviceRuleSettings(settings: DeviceRuleSettings): ResolvedDeviceRuleSettings {
@@ -166,10 +165,7 @@ export function resolveDeviceRuleSettings(settings: DeviceRuleSettings): Resolve
     now: settings.now,
     nowMs,
     syncScope: settings.syncScope ?? null,
-    certRegistrationToleranceMinutes: positive(
-      settings.certRegistrationToleranceMinutes,
-      DEFAULT_CERT_REGISTRATION_TOLERANCE_MINUTES,
-    ),
+    certRegistrationToleranceMinutes: positive(settings.certRegistrationToleranceMinutes, DEFAULT_CERT_REGISTRATION_TOLERANCE_MINUTES),
     staleThresholdDays: Math.max(MIN_STALE_THRESHOLD_DAYS, positive(settings.staleThresholdDays, DEFAULT_STALE_THRESHOLD_DAYS)),
     agentIntervalMinutes: positive(settings.agentIntervalMinutes, DEFAULT_AGENT_INTERVAL_MINUTES),
     certExpiringDays: settings.certExpiringDays,

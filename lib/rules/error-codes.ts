@@ -66,8 +66,7 @@ const CODES: Record<string, Entry> = {
   // Device Registration (join)
   "0x801c03f2": {
     kind: "client",
-    meaning:
-      "DirectoryError: the device object was not found in Microsoft Entra ID. Expected for hybrid join until Entra Connect has synced the computer.",
+    meaning: "DirectoryError: the device object was not found in Microsoft Entra ID. Expected for hybrid join until Entra Connect has synced the computer.",
     fix: "Check that the computer's OU is in Entra Connect's sync scope, run a delta sync and let the device retry at the next sign-in.",
   },
   "0x801c001d": {

@@ -1,9 +1,5 @@
 import type { ParsedDsregcmd } from "@/lib/reports/types";
-import {
-  resolveDeviceRuleSettings,
-  type DeviceRuleSettings,
-  type DeviceSubject,
-} from "@/lib/rules/device-subject";
+import { resolveDeviceRuleSettings, type DeviceRuleSettings, type DeviceSubject } from "@/lib/rules/device-subject";
 import { extractErrorCodes } from "@/lib/rules/error-codes";
 import { evaluateReportRules } from "@/lib/rules/evaluate-report-rules";
 import { consolidateRemediation, type ConsolidatedFindings } from "@/lib/rules/consolidate-remediation";
@@ -24,10 +20,7 @@ function compareText(a: string, b: string): number {
 /** Total order: severity, rule id, title, then the rest, so equal-looking findings never swap. */
 function compareFindings(a: Finding, b: Finding): number {
   return (
-    compareSeverity(a.severity, b.severity) ||
-    compareText(a.rule, b.rule) ||
-    compareText(a.title, b.title) ||
-    compareText(JSON.stringify(a), JSON.stringify(b))
+    compareSeverity(a.severity, b.severity) || compareText(a.rule, b.rule) || compareText(a.title, b.title) || compareText(JSON.stringify(a), JSON.stringify(b))
   );
 }
 
@@ -37,7 +30,10 @@ function hasJoinFailureSignal(...reports: (ParsedDsregcmd | null | undefined)[])
     for (const section of report?.sections ?? []) {
       if (section.name.trim().toLowerCase() !== "diagnostic data") continue;
       for (const field of section.fields) {
-        const key = field.key.trim().replace(/[\s:]+$/, "").toLowerCase();
+        const key = field.key
+          .trim()
+          .replace(/[\s:]+$/, "")
+          .toLowerCase();
         const value = field.value.trim();
         if (key.endsWith("test") && /^FAIL/i.test(value)) return true;
         if (key === "client errorcode" || key === "server errorcode") {

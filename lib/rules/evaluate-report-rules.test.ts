@@ -1,13 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { evaluateReportRules } from "@/lib/rules/evaluate-report-rules";
 import { REPORT_RULES, reportRules } from "@/lib/rules/index";
-import {
-  makeEntraReport,
-  makeEvent,
-  makeInput,
-  makeRegisteredReport,
-  makeReport,
-} from "@/lib/rules/testing/make-report";
+import { makeEntraReport, makeEvent, makeInput, makeRegisteredReport, makeReport } from "@/lib/rules/testing/make-report";
 import { SEVERITY_ORDER, type Finding } from "@/lib/rules/types";
 
 const aboveInfo = (findings: Finding[]) => findings.filter((finding) => finding.severity !== "info");
@@ -67,9 +61,7 @@ describe("evaluateReportRules ordering and determinism", () => {
       "medium:cert-expiring",
       "info:tpm-not-protected",
     ]);
-    expect(findings.find((finding) => finding.rule === "prt-missing")?.title).toBe(
-      "No Primary Refresh Token: device authentication failed",
-    );
+    expect(findings.find((finding) => finding.rule === "prt-missing")?.title).toBe("No Primary Refresh Token: device authentication failed");
   });
 
   it("gives deep-equal output for the same input twice and for any event order", () => {

@@ -14,10 +14,5 @@ function compareText(a: string, b: string): number {
 export function evaluateReportRules(input: ReportRuleInput): Finding[] {
   return reportRules
     .flatMap((rule) => rule.evaluate(input))
-    .sort(
-      (a, b) =>
-        compareSeverity(a.severity, b.severity) ||
-        compareText(a.rule, b.rule) ||
-        compareText(a.title, b.title),
-    );
+    .sort((a, b) => compareSeverity(a.severity, b.severity) || compareText(a.rule, b.rule) || compareText(a.title, b.title));
 }

@@ -16,11 +16,7 @@ export {
   type ExecutingAccount,
   type ExecutingAccountKind,
 } from "@/lib/rules/capture-context";
-export {
-  DEFAULT_CERT_EXPIRING_DAYS,
-  DEFAULT_PRT_STALE_HOURS,
-  type ReportRuleInput,
-} from "@/lib/rules/report-rule-input";
+export { DEFAULT_CERT_EXPIRING_DAYS, DEFAULT_PRT_STALE_HOURS, type ReportRuleInput } from "@/lib/rules/report-rule-input";
 export type { ReportRule, ReportRuleId, ReportRuleMetadata } from "@/lib/rules/report-rule";
 export { SEVERITY_ORDER, type Evidence, type Finding, type Severity } from "@/lib/rules/types";
 export { evaluateDeviceRules } from "@/lib/rules/evaluate-device-rules";
@@ -52,9 +48,4 @@ export {
   type SyncScope,
   type SyncScopeForest,
 } from "@/lib/rules/sync-scope";
-export {
-  matchReportsToObjects,
-  type MatchableObject,
-  type MatchableReport,
-  type ReportMatches,
-} from "@/lib/rules/match-reports";
+export { matchReportsToObjects, type MatchableObject, type MatchableReport, type ReportMatches } from "@/lib/rules/match-reports";

@@ -15,13 +15,7 @@ import {
   makeSubjectReport,
   PENDING_OBJECT_GUID,
 } from "@/lib/rules/testing/make-directory-object";
-import {
-  makeEntraReport,
-  makeEvent,
-  makePendingHybridReport,
-  makeRegisteredReport,
-  makeReport,
-} from "@/lib/rules/testing/make-report";
+import { makeEntraReport, makeEvent, makePendingHybridReport, makeRegisteredReport, makeReport } from "@/lib/rules/testing/make-report";
 import type { Finding } from "@/lib/rules/types";
 
 const DAY_MS = 86_400_000;
@@ -35,8 +29,7 @@ const find = (findings: Finding[], rule: string): Finding => {
   expect(found, `one ${rule} finding`).toHaveLength(1);
   return found[0]!;
 };
-const run = (subject: DeviceSubject, settings: Partial<DeviceRuleSettings> = {}) =>
-  evaluateDeviceRules(subject, makeDeviceSettings(settings));
+const run = (subject: DeviceSubject, settings: Partial<DeviceRuleSettings> = {}) => evaluateDeviceRules(subject, makeDeviceSettings(settings));
 
 /** The "Broken (object deleted)" variant of the healthy hybrid sample (make-report.ts): same DeviceId and Thumbprint, auth fails. */
 function deletedObjectReport(overrides: Parameters<typeof makeReport>[0] = {}) {
@@ -158,7 +151,8 @@ describe("healthy devices of every join type", () => {
       ...(capture === "systemParsed" ? { executingAccount: "NT AUTHORITY\\SYSTEM" } : {}),
       extra: { "Diagnostic Data": { ...diagnostics } },
     });
-    const report = capture === "parsed" ? { ...subject.report!, parsed: withDiagnostics, systemParsed: null } : { ...subject.report!, systemParsed: withDiagnostics };
+    const report =
+      capture === "parsed" ? { ...subject.report!, parsed: withDiagnostics, systemParsed: null } : { ...subject.report!, systemParsed: withDiagnostics };
     expect(find(run({ ...subject, report }), "not-joined").severity).toBe(severity);
   });
 
@@ -188,7 +182,11 @@ describe("object-deleted", () => {
     expect(finding.explanation).toContain("Azure AD Connect");
     expect(finding.explanation).toContain("2025-03-08 22:10 UTC");
     expect(finding.evidence).toContainEqual({ source: "dsregcmd /status · Device Details", field: "DeviceId", value: "6e4cbe68-588b-499c-8c04-dcfff140a1ca" });
-    expect(finding.evidence).toContainEqual({ source: "Entra ID device object (deleted)", field: "deletedAt (noticed by JoinScope)", value: "2025-03-08T22:10:00.000Z" });
+    expect(finding.evidence).toContainEqual({
+      source: "Entra ID device object (deleted)",
+      field: "deletedAt (noticed by JoinScope)",
+      value: "2025-03-08T22:10:00.000Z",
+    });
     // The hard delete took the keys: escrow them again after the re-join; never delete the synced object in the cloud.
     expect(finding.remediation.join("\n")).toContain("BackupToAAD-BitLockerKeyProtector");
     expect(finding.remediation.some((step) => /^Delete the leftover/.test(step))).toBe(false);
@@ -216,7 +214,10 @@ describe("object-deleted", () => {
 
   it("cloud-only Entra joined object hard-deleted: an admin or an automation", () => {
     const subject = makeDeviceSubject({
-      report: makeSubjectReport({ parsed: deletedObjectReport({ joinType: "entra", domainJoined: false, domainName: null, executingAccount: "AzureAD\\JohnDoe, john@contoso.com" }), computerDn: null }),
+      report: makeSubjectReport({
+        parsed: deletedObjectReport({ joinType: "entra", domainJoined: false, domainName: null, executingAccount: "AzureAD\\JohnDoe, john@contoso.com" }),
+        computerDn: null,
+      }),
       directory: makeEntraObject({ deletedAt: "2025-03-09T09:00:00.000Z", deletedReason: "deleted" }),
       history: [
         { kind: "disabled", at: "2025-02-01T09:00:00.000Z", detail: null },
@@ -259,7 +260,11 @@ describe("object-deleted", () => {
   });
 
   it("no object ever seen: names the hostname candidates without claiming them", () => {
-    const candidate = makeDirectoryObject({ objectId: "99999999-0000-4000-8000-000000000001", deviceId: "11111111-2222-4333-8444-555555555555", registrationDateTime: "2025-03-01T10:00:00.000Z" });
+    const candidate = makeDirectoryObject({
+      objectId: "99999999-0000-4000-8000-000000000001",
+      deviceId: "11111111-2222-4333-8444-555555555555",
+      registrationDateTime: "2025-03-01T10:00:00.000Z",
+    });
     const subject = makeDeviceSubject({ report: makeSubjectReport({ parsed: deletedObjectReport() }), directory: null, candidates: [candidate] });
     const finding = find(run(subject), "object-deleted");
     expect(finding.title).toBe("No device object with this deviceId");
@@ -272,7 +277,10 @@ describe("object-deleted", () => {
     expect(ruleIds(run(missing, { directorySyncedAt: null }))).toEqual([]);
     expect(ruleIds(run(missing, { directorySyncedAt: "2024-11-01T00:00:00.000Z" }))).toEqual([]);
     expect(ruleIds(run(missing))).toEqual(["object-deleted"]);
-    const otherTenant = makeDeviceSubject({ report: makeSubjectReport({ parsed: makeReport({ tenantId: "11112222-3333-4444-5555-666677778888" }) }), directory: null });
+    const otherTenant = makeDeviceSubject({
+      report: makeSubjectReport({ parsed: makeReport({ tenantId: "11112222-3333-4444-5555-666677778888" }) }),
+      directory: null,
+    });
     expect(ruleIds(run(otherTenant))).toEqual(["tenant-mismatch"]);
   });
 });
@@ -324,9 +332,15 @@ describe("out-of-sync-scope", () => {
     expect(ruleIds(findings)).toEqual(["out-of-sync-scope"]);
     const finding = find(findings, "out-of-sync-scope");
     expect(finding.severity).toBe("critical");
-    expect(finding.evidence).toContainEqual({ source: "JoinScope agent · Group Policy state", field: "Distinguished-Name", value: "CN=PC-0142,OU=Staging,OU=Corp,DC=corp,DC=contoso,DC=com" });
+    expect(finding.evidence).toContainEqual({
+      source: "JoinScope agent · Group Policy state",
+      field: "Distinguished-Name",
+      value: "CN=PC-0142,OU=Staging,OU=Corp,DC=corp,DC=contoso,DC=com",
+    });
     expect(finding.evidence.some((item) => item.field === "nearest synced container")).toBe(true);
-    expect(finding.remediation.join("\n")).toContain("This object holds BitLocker recovery keys (and a LAPS password): back them up first — deleting the object deletes them");
+    expect(finding.remediation.join("\n")).toContain(
+      "This object holds BitLocker recovery keys (and a LAPS password): back them up first — deleting the object deletes them",
+    );
   });
 
   it("fires for an excluded OU under a synced one", () => {
@@ -360,7 +374,9 @@ describe("alt-security-ids-missing", () => {
     expect(ruleIds(findings)).toEqual(["alt-security-ids-missing"]);
     const finding = find(findings, "alt-security-ids-missing");
     expect(finding.severity).toBe("high");
-    expect(finding.remediation[0]).toMatch(/^This object holds BitLocker recovery keys \(and a LAPS password\): back them up first — deleting the object deletes them/);
+    expect(finding.remediation[0]).toMatch(
+      /^This object holds BitLocker recovery keys \(and a LAPS password\): back them up first — deleting the object deletes them/,
+    );
     expect(finding.remediation.join("\n")).toContain("Do not delete the synced hybrid object");
     expect(finding.remediation.some((step) => step.startsWith(GENERIC_BACKUP_PREFIX))).toBe(false);
   });
@@ -379,11 +395,18 @@ describe("thumbprint-mismatch", () => {
     expect(ruleIds(findings)).toEqual(["thumbprint-mismatch"]);
     const finding = find(findings, "thumbprint-mismatch");
     expect(finding.severity).toBe("critical");
-    expect(finding.evidence[0]).toEqual({ source: "dsregcmd /status · Device Details", field: "Thumbprint", value: "0BF36D245A124205D42B7FBCA6B6AB65A5B06A3C", expected: other });
+    expect(finding.evidence[0]).toEqual({
+      source: "dsregcmd /status · Device Details",
+      field: "Thumbprint",
+      value: "0BF36D245A124205D42B7FBCA6B6AB65A5B06A3C",
+      expected: other,
+    });
   });
 
   it("compares with every X509 key the object holds, not only the first", () => {
-    const subject = makeDeviceSubject({ directory: makeDirectoryObject({ thumbprint: other, thumbprints: [other, "0BF36D245A124205D42B7FBCA6B6AB65A5B06A3C"] }) });
+    const subject = makeDeviceSubject({
+      directory: makeDirectoryObject({ thumbprint: other, thumbprints: [other, "0BF36D245A124205D42B7FBCA6B6AB65A5B06A3C"] }),
+    });
     expect(ruleIds(run(subject))).not.toContain("thumbprint-mismatch");
   });
 
@@ -508,7 +531,10 @@ describe("pending-registration", () => {
   it("is medium, age unknown, when neither a sync time nor a creation is known", () => {
     const subject = makeDeviceSubject({ report: null, lastReportAt: DEVICE_NOW, directory: makePendingObject({ onPremisesLastSyncDateTime: null }) });
     expect(find(run(subject), "pending-registration")).toMatchObject({ severity: "medium", title: "Hybrid join pending (age unknown)" });
-    const created = makeDeviceSubject({ ...subject, history: [{ kind: "created", at: new Date(Date.parse(DEVICE_NOW) - 4 * HOUR).toISOString(), detail: null }] });
+    const created = makeDeviceSubject({
+      ...subject,
+      history: [{ kind: "created", at: new Date(Date.parse(DEVICE_NOW) - 4 * HOUR).toISOString(), detail: null }],
+    });
     expect(find(run(created), "pending-registration").severity).toBe("info");
   });
 
@@ -522,7 +548,10 @@ describe("pending-registration", () => {
 
   it("is high at once when the device says it is joined with this deviceId", () => {
     const parsed = makeReport({ deviceId: PENDING_OBJECT_GUID });
-    const subject = makeDeviceSubject({ report: makeSubjectReport({ parsed }), directory: makePendingObject({ onPremisesLastSyncDateTime: "2025-03-09T13:00:00.000Z" }) });
+    const subject = makeDeviceSubject({
+      report: makeSubjectReport({ parsed }),
+      directory: makePendingObject({ onPremisesLastSyncDateTime: "2025-03-09T13:00:00.000Z" }),
+    });
     const findings = run(subject);
     expect(ruleIds(findings)).toEqual(["pending-registration"]);
     expect(find(findings, "pending-registration").severity).toBe("high");
@@ -545,18 +574,24 @@ describe("stale-device", () => {
 
   it("never uses a threshold under 21 days", () => {
     expect(ruleIds(run(silentObject({ approximateLastSignInDateTime: daysBefore(15) }), { staleThresholdDays: 10, tenantHasAgents: false }))).toEqual([]);
-    expect(ruleIds(run(silentObject({ approximateLastSignInDateTime: daysBefore(25) }), { staleThresholdDays: 10, tenantHasAgents: false }))).toEqual(["stale-device"]);
+    expect(ruleIds(run(silentObject({ approximateLastSignInDateTime: daysBefore(25) }), { staleThresholdDays: 10, tenantHasAgents: false }))).toEqual([
+      "stale-device",
+    ]);
   });
 
   it("counts a null sign-in only without a report, on an object registered before the threshold", () => {
-    expect(ruleIds(run(silentObject({ approximateLastSignInDateTime: null, registrationDateTime: daysBefore(200) }), { tenantHasAgents: false }))).toEqual(["stale-device"]);
+    expect(ruleIds(run(silentObject({ approximateLastSignInDateTime: null, registrationDateTime: daysBefore(200) }), { tenantHasAgents: false }))).toEqual([
+      "stale-device",
+    ]);
     expect(ruleIds(run(silentObject({ approximateLastSignInDateTime: null, registrationDateTime: daysBefore(5) }), { tenantHasAgents: false }))).toEqual([]);
     const reporting = makeDeviceSubject({ directory: makeDirectoryObject({ approximateLastSignInDateTime: null }) });
     expect(run(reporting)).toEqual([]);
   });
 
   it("does not call a machine that still reports stale", () => {
-    expect(ruleIds(run(makeDeviceSubject({ directory: makeDirectoryObject({ approximateLastSignInDateTime: daysBefore(120) }) })))).not.toContain("stale-device");
+    expect(ruleIds(run(makeDeviceSubject({ directory: makeDirectoryObject({ approximateLastSignInDateTime: daysBefore(120) }) })))).not.toContain(
+      "stale-device",
+    );
   });
 });
 
@@ -604,12 +639,24 @@ describe("duplicate-device", () => {
     const finding = find(findings, "duplicate-device");
     expect(finding.severity).toBe("medium");
     expect(finding.explanation).toContain("object f1e2d3c4-b5a6-4798-8a9b-0c1d2e3f4a5b (ServerAd) is the live one");
-    expect(finding.evidence.some((item) => item.source.includes(older.objectId) && item.field === "same [HWID]" && item.value!.includes("registered 2023-06-01 09:00 UTC"))).toBe(true);
-    expect(finding.remediation.join("\n")).toContain("Also check whether Microsoft Entra ID holds BitLocker recovery keys for deviceId 22222222-3333-4444-8555-666666666666");
+    expect(
+      finding.evidence.some(
+        (item) => item.source.includes(older.objectId) && item.field === "same [HWID]" && item.value!.includes("registered 2023-06-01 09:00 UTC"),
+      ),
+    ).toBe(true);
+    expect(finding.remediation.join("\n")).toContain(
+      "Also check whether Microsoft Entra ID holds BitLocker recovery keys for deviceId 22222222-3333-4444-8555-666666666666",
+    );
   });
 
   it("reports the dual state (ServerAd + Workplace)", () => {
-    const workplace = makeRegisteredObject({ objectId: "0b0b0b0b-0000-4000-8000-000000000003", deviceId: "33333333-4444-4555-8666-777777777777", displayName: "PC-0142", hardwareId: null, physicalIds: [] });
+    const workplace = makeRegisteredObject({
+      objectId: "0b0b0b0b-0000-4000-8000-000000000003",
+      deviceId: "33333333-4444-4555-8666-777777777777",
+      displayName: "PC-0142",
+      hardwareId: null,
+      physicalIds: [],
+    });
     const finding = find(run(makeDeviceSubject({ otherObjects: [workplace] })), "duplicate-device");
     expect(finding.title).toBe("Hybrid joined and registered (dual state)");
     expect(finding.remediation.join("\n")).toContain("BlockAADWorkplaceJoin");
@@ -617,7 +664,14 @@ describe("duplicate-device", () => {
 
   it("does not take a phone's or a Mac's name for its identity", () => {
     const phone = (objectId: string, hardwareId: string | null) =>
-      makeRegisteredObject({ objectId, deviceId: objectId.replace("0c0c0c0c", "4c4c4c4c"), displayName: "iPhone", operatingSystem: "iOS", hardwareId, physicalIds: [] });
+      makeRegisteredObject({
+        objectId,
+        deviceId: objectId.replace("0c0c0c0c", "4c4c4c4c"),
+        displayName: "iPhone",
+        operatingSystem: "iOS",
+        hardwareId,
+        physicalIds: [],
+      });
     const mine = phone("0c0c0c0c-0000-4000-8000-000000000004", "HW-PHONE-1");
     const namesake = phone("0c0c0c0c-0000-4000-8000-000000000005", null);
     const subject = makeDeviceSubject({ report: null, lastReportAt: null, directory: mine, otherObjects: [namesake] });

@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { matchReportsToObjects } from "@/lib/rules/match-reports";
 
 /** DeviceReport / DirectoryDevice rows reduced to what matching reads, plus an id to follow them. */
-const object = (objectId: string, deviceId: string | null, displayName: string, trustType = "ServerAd", extra: { deletedAt?: string | null; accountEnabled?: boolean | null } = {}) => ({
+const object = (
+  objectId: string,
+  deviceId: string | null,
+  displayName: string,
+  trustType = "ServerAd",
+  extra: { deletedAt?: string | null; accountEnabled?: boolean | null } = {},
+) => ({
   objectId,
   deviceId,
   displayName,

@@ -29,10 +29,13 @@ export interface ReportMatches<R extends MatchableReport, O extends MatchableObj
 }
 
 const JOINED_TRUST_TYPES = new Set(["serverad", "azuread"]);
-const guid = (value: string | null | undefined) => value?.trim().replace(/^\{|\}$/g, "").toLowerCase() || null;
+const guid = (value: string | null | undefined) =>
+  value
+    ?.trim()
+    .replace(/^\{|\}$/g, "")
+    .toLowerCase() || null;
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const byObject = (a: MatchableObject, b: MatchableObject) =>
-  Number(a.deletedAt !== null) - Number(b.deletedAt !== null) || compareText(a.objectId, b.objectId);
+const byObject = (a: MatchableObject, b: MatchableObject) => Number(a.deletedAt !== null) - Number(b.deletedAt !== null) || compareText(a.objectId, b.objectId);
 
 /**
  * Pairs reports with directory objects by deviceId only: a hostname never claims a match (names are
@@ -40,10 +43,7 @@ const byObject = (a: MatchableObject, b: MatchableObject) =>
  * ServerAd object whose deviceId is the report's objectGUID (observed in the field; Microsoft does not document it). Pure; output
  * order follows the reports' order, then objectId.
  */
-export function matchReportsToObjects<R extends MatchableReport, O extends MatchableObject>(
-  reports: readonly R[],
-  objects: readonly O[],
-): ReportMatches<R, O> {
+export function matchReportsToObjects<R extends MatchableReport, O extends MatchableObject>(reports: readonly R[], objects: readonly O[]): ReportMatches<R, O> {
   const byDeviceId = new Map<string, O[]>();
   const byName = new Map<string, O[]>();
   for (const object of [...objects].sort(byObject)) {
@@ -70,7 +70,7 @@ export function matchReportsToObjects<R extends MatchableReport, O extends Match
       continue;
     }
     const name = shortName(report.hostname);
-    const candidates = (name ? byName.get(name) ?? [] : []).filter((candidate) => guid(candidate.deviceId) !== deviceId);
+    const candidates = (name ? (byName.get(name) ?? []) : []).filter((candidate) => guid(candidate.deviceId) !== deviceId);
     unmatchedReports.push({ report, candidates });
   }
 

@@ -13,16 +13,14 @@ export const PRT_CAUSE_EXPLANATIONS: Record<PrtFailureCause, string> = {
     "An app's token request through the Web Account Manager met an MFA, Terms of Use or other interactive requirement (interaction required): that concerns the app's token, not the Windows sign-in, and the app asks the user to complete it.",
   "network-proxy":
     "The PRT request did not get through: a network, proxy or TLS error on the path CloudAP uses, which runs in the SYSTEM context rather than through the user's browser proxy.",
-  "federated-sts":
-    "The user half of the PRT request failed at the federation server: CloudAP could not get a usable WS-Trust token from AD FS.",
+  "federated-sts": "The user half of the PRT request failed at the federation server: CloudAP could not get a usable WS-Trust token from AD FS.",
   "wrong-credentials":
     "Microsoft Entra ID rejected the user's password; on a hybrid device with password hash sync this is usually a new password that has not synced yet.",
   "user-not-synced":
     "Microsoft Entra ID does not know this user: the account is not synced, or its UPN suffix is not a routable, verified domain (for example `.local`).",
   "local-account":
     "Windows was signed in with a local or personal Microsoft account, which never gets this PRT: this is expected and says nothing about users who sign in with a work account.",
-  "unknown":
-    "Neither the report nor the uploaded events hold a signal that identifies the cause.",
+  unknown: "Neither the report nor the uploaded events hold a signal that identifies the cause.",
 };
 
 const RETRY_STEP =

@@ -13,7 +13,10 @@ function scenarios(): Finding[] {
   const deletedAt = "2025-03-08T22:10:00.000Z";
   return [
     makeDeviceSubject({ report: makeSubjectReport({ parsed: makeReport(failed) }), directory: makeDirectoryObject({ deletedAt, deletedReason: "deleted" }) }),
-    makeDeviceSubject({ report: makeSubjectReport({ parsed: makeReport({ ...failed, aadsts: "AADSTS135011" }) }), directory: makeDirectoryObject({ accountEnabled: false }) }),
+    makeDeviceSubject({
+      report: makeSubjectReport({ parsed: makeReport({ ...failed, aadsts: "AADSTS135011" }) }),
+      directory: makeDirectoryObject({ accountEnabled: false }),
+    }),
     makeDeviceSubject({ report: makeSubjectReport({ parsed: makeEntraReport(failed) }), directory: makeEntraObject({ deletedAt, deletedReason: "deleted" }) }),
     makeDeviceSubject({ report: makeSubjectReport({ parsed: makeEntraReport() }), directory: makeEntraObject({ accountEnabled: false }) }),
     makeDeviceSubject({ directory: makeDirectoryObject({ hasX509: false, thumbprint: null }) }),
@@ -31,7 +34,9 @@ describe("classifyRemediationStep", () => {
   });
 
   it("never labels a look-up, a key backup or a re-check destructive, and calls them read-only", () => {
-    for (const { step } of steps.filter(({ step }) => /^(Find out|Capture `dsregcmd \/status`|Look the device up|This object holds|Confirm the DN)/.test(step))) {
+    for (const { step } of steps.filter(({ step }) =>
+      /^(Find out|Capture `dsregcmd \/status`|Look the device up|This object holds|Confirm the DN)/.test(step),
+    )) {
       expect(classifyRemediationStep(step), step).toBe("read-only");
     }
     expect(classifyRemediationStep("Do not delete the synced hybrid object in Microsoft Entra ID.")).toBe("warning");
@@ -53,7 +58,10 @@ describe("commands", () => {
     const findings = scenarios();
     const disabledHybrid = findings.find((f) => f.rule === "object-disabled" && f.remediation.join(" ").includes("Enable-ADAccount"))!;
     expect(disabledHybrid.remediation.flatMap(commandsInStep)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^Enable-ADAccount -Identity \(Get-ADComputer -Identity '[A-Za-z0-9-]+'\)$/), "Start-ADSyncSyncCycle -PolicyType Delta"]),
+      expect.arrayContaining([
+        expect.stringMatching(/^Enable-ADAccount -Identity \(Get-ADComputer -Identity '[A-Za-z0-9-]+'\)$/),
+        "Start-ADSyncSyncCycle -PolicyType Delta",
+      ]),
     );
     const disabledEntra = findings.find((f) => f.rule === "object-disabled" && f.remediation.join(" ").includes("Update-MgDevice"))!;
     const objectId = makeEntraObject().objectId;
@@ -66,6 +74,9 @@ describe("commands", () => {
     expect(isCommand("AzureAdPrt : YES")).toBe(false);
     expect(isCommand("DeviceAuthStatus : SUCCESS")).toBe(false);
     expect(isCommand("dsregcmd /status")).toBe(true);
-    expect(commandsInStep("Run `dsregcmd /leave` elevated, then `dsregcmd /status` and confirm `AzureAdJoined : NO`.")).toEqual(["dsregcmd /leave", "dsregcmd /status"]);
+    expect(commandsInStep("Run `dsregcmd /leave` elevated, then `dsregcmd /status` and confirm `AzureAdJoined : NO`.")).toEqual([
+      "dsregcmd /leave",
+      "dsregcmd /status",
+    ]);
   });
 });

@@ -20,7 +20,8 @@ const DESTRUCTIVE = [
 ];
 
 /** Steps that only look (audit log, AD, Graph, dsregcmd /status) or back something up: safe to run first. */
-const READ_ONLY = /^(Find out|Find who|Confirm|Look the device up|Check|Read|Open the|Ask whether|From the device, check|Capture `dsregcmd \/status`|Run `dsregcmd \/status`|This object holds|Also check|The deleted object held|Before changing anything)/;
+const READ_ONLY =
+  /^(Find out|Find who|Confirm|Look the device up|Check|Read|Open the|Ask whether|From the device, check|Capture `dsregcmd \/status`|Run `dsregcmd \/status`|This object holds|Also check|The deleted object held|Before changing anything)/;
 
 /** "Do not …" steps warn; they change nothing. */
 const WARNING = /^Do not\b/;
@@ -32,7 +33,8 @@ export function classifyRemediationStep(step: string): StepKind {
 }
 
 /** A backtick span is a command when it starts with a verb a shell or Graph runs; field values (`AzureAdPrt : YES`) are not. */
-const COMMAND = /^(dsregcmd|Start-ADSyncSyncCycle|Get-AD\w+|Enable-ADAccount|Set-AD\w+|Get-Mg\w+|Update-Mg\w+|Restore-Mg\w+|Invoke-Mg\w+|Get-LapsAADPassword|manage-bde|BackupToAAD-BitLockerKeyProtector|Invoke-LapsPolicyProcessing|netsh|certutil|gpupdate|klist|(GET|POST|PATCH|DELETE) \/)/;
+const COMMAND =
+  /^(dsregcmd|Start-ADSyncSyncCycle|Get-AD\w+|Enable-ADAccount|Set-AD\w+|Get-Mg\w+|Update-Mg\w+|Restore-Mg\w+|Invoke-Mg\w+|Get-LapsAADPassword|manage-bde|BackupToAAD-BitLockerKeyProtector|Invoke-LapsPolicyProcessing|netsh|certutil|gpupdate|klist|(GET|POST|PATCH|DELETE) \/)/;
 
 export function isCommand(span: string): boolean {
   return COMMAND.test(span.trim());

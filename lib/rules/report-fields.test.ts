@@ -46,8 +46,20 @@ describe("findField", () => {
   it("finds keys as printed (case, padding, trailing colons) in the preferred section, else the first", () => {
     const report = makeReport({});
     report.sections = [
-      { name: "Device State", fields: [{ key: "AzureAdJoined", value: "YES" }, { key: "KeySignTest: ", value: "MUST Run elevated to test." }] },
-      { name: " Diagnostic Data ", fields: [{ key: "  keysigntest", value: "PASSED" }, { key: "AzureAdJoined", value: "NO" }] },
+      {
+        name: "Device State",
+        fields: [
+          { key: "AzureAdJoined", value: "YES" },
+          { key: "KeySignTest: ", value: "MUST Run elevated to test." },
+        ],
+      },
+      {
+        name: " Diagnostic Data ",
+        fields: [
+          { key: "  keysigntest", value: "PASSED" },
+          { key: "AzureAdJoined", value: "NO" },
+        ],
+      },
     ];
     expect(findField(report, "azureadjoined")).toEqual({ section: "Device State", key: "AzureAdJoined", value: "YES" });
     expect(findField(report, "AzureAdJoined", "Diagnostic Data")).toEqual({ section: "Diagnostic Data", key: "AzureAdJoined", value: "NO" });
@@ -66,7 +78,15 @@ describe("findField", () => {
     expect(findField(odd, "Key3")?.value).toBe("v3");
     // The next report indexed starts the slots over; reports indexed before are indexed again when asked.
     const after = makeReport({});
-    after.sections = [{ name: "Device Details", fields: [{ key: "TenantId", value: "t-1" }, { key: "Key3", value: "after" }] }];
+    after.sections = [
+      {
+        name: "Device Details",
+        fields: [
+          { key: "TenantId", value: "t-1" },
+          { key: "Key3", value: "after" },
+        ],
+      },
+    ];
     expect(findField(after, "Key3")?.value).toBe("after");
     expect(findField(before, "DeviceId")?.value).toBe("d-1");
     expect(findField(before, "Key3")).toBeNull();

@@ -24,7 +24,10 @@ let generation = 0;
 
 function normalizeKey(key: string): string {
   // Pre-1803 output has oddities such as `KeySignTest: : MUST Run elevated to test.`
-  return key.trim().replace(/[\s:]+$/, "").toLowerCase();
+  return key
+    .trim()
+    .replace(/[\s:]+$/, "")
+    .toLowerCase();
 }
 
 function slotOf(rawKey: string): number {
@@ -141,13 +144,7 @@ export function sourceLabel(capture: Capture, section: string): string {
  * Evidence for one dsregcmd line: the value exactly as printed when the line is in the sections,
  * otherwise the parsed value (`fallback`) under the section dsregcmd normally prints it in.
  */
-export function fieldEvidence(
-  report: ParsedDsregcmd,
-  capture: Capture,
-  key: string,
-  defaultSection: string,
-  fallback: string | null,
-): Evidence {
+export function fieldEvidence(report: ParsedDsregcmd, capture: Capture, key: string, defaultSection: string, fallback: string | null): Evidence {
   const found = findField(report, key, defaultSection);
   if (found) return { source: sourceLabel(capture, found.section), field: found.key, value: found.value };
   return { source: sourceLabel(capture, defaultSection), field: key, value: fallback };
@@ -172,7 +169,15 @@ export function parseTime(iso: string | null | undefined): number | null {
  * way are taken (year ≥ 100, day ≤ 28, hour ≤ 23, …); anything else is NaN here and goes to Date.parse.
  */
 function parseIsoUtc(s: string): number {
-  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46 || s.charCodeAt(23) !== 90) {
+  if (
+    s.charCodeAt(4) !== 45 ||
+    s.charCodeAt(7) !== 45 ||
+    s.charCodeAt(10) !== 84 ||
+    s.charCodeAt(13) !== 58 ||
+    s.charCodeAt(16) !== 58 ||
+    s.charCodeAt(19) !== 46 ||
+    s.charCodeAt(23) !== 90
+  ) {
     return Number.NaN;
   }
   const year = digits(s, 0, 4);

@@ -10,14 +10,7 @@ import { prtStaleRule } from "@/lib/rules/report-rules/prt-stale";
 import { tenantMismatchRule } from "@/lib/rules/report-rules/tenant-mismatch";
 import { tpmNotProtectedRule } from "@/lib/rules/report-rules/tpm-not-protected";
 import { userContextNotCapturedRule } from "@/lib/rules/report-rules/user-context-not-captured";
-import {
-  makeEntraReport,
-  makeEvent,
-  makeInput,
-  makePendingHybridReport,
-  makeRegisteredReport,
-  makeReport,
-} from "@/lib/rules/testing/make-report";
+import { makeEntraReport, makeEvent, makeInput, makePendingHybridReport, makeRegisteredReport, makeReport } from "@/lib/rules/testing/make-report";
 import type { Finding } from "@/lib/rules/types";
 
 const only = (findings: Finding[]): Finding => {
@@ -141,9 +134,19 @@ describe("not-joined", () => {
 
   it("picks up User Device Registration events, newest first", () => {
     const events = [
-      makeEvent({ id: 304, time: "2025-03-09T08:00:00.000Z", log: "Microsoft-Windows-User Device Registration/Admin", message: "Automatic registration failed at join phase." }),
+      makeEvent({
+        id: 304,
+        time: "2025-03-09T08:00:00.000Z",
+        log: "Microsoft-Windows-User Device Registration/Admin",
+        message: "Automatic registration failed at join phase.",
+      }),
       makeEvent({ id: 1098, message: "Error: 0xCAA5001C Token broker operation failed" }),
-      makeEvent({ id: 204, time: "2025-03-09T09:00:00.000Z", log: "Microsoft-Windows-User Device Registration/Admin", message: "The HTTP error status is: 400" }),
+      makeEvent({
+        id: 204,
+        time: "2025-03-09T09:00:00.000Z",
+        log: "Microsoft-Windows-User Device Registration/Admin",
+        message: "The HTTP error status is: 400",
+      }),
     ];
     const finding = only(notJoinedRule.evaluate(makeInput({ report: makePendingHybridReport(), events })));
     const eventSources = finding.evidence.filter((e) => e.source.includes("event")).map((e) => e.source);
@@ -321,7 +324,13 @@ describe("prt-missing", () => {
   // Elevation matters only for KeySignTest and WamDefaultSet
   // (https://learn.microsoft.com/entra/identity/devices/troubleshoot-device-dsregcmd): the user's PRT shows elevated too.
   it.each([
-    ["AADSTS50126 (bad password)", "AADSTS50126", "0xc000006d", "AADSTS50126: Error validating credentials due to invalid username or password.", "wrong credentials or password not synced"],
+    [
+      "AADSTS50126 (bad password)",
+      "AADSTS50126",
+      "0xc000006d",
+      "AADSTS50126: Error validating credentials due to invalid username or password.",
+      "wrong credentials or password not synced",
+    ],
     ["a WS-Trust failure at the federation server", null, "0xcaa20003", "", "federated STS (WS-Trust) error"],
   ] as const)("judges an elevated capture by the device's user: %s", (_label, aadsts, attempt, description, cause) => {
     const report = makeReport({
@@ -332,7 +341,12 @@ describe("prt-missing", () => {
       aadsts,
       extra: {
         "Diagnostic Data": { "User Context": "ELEVATED User", KeySignTest: "PASSED" },
-        "SSO State": { AcquirePrtDiagnostics: "PRESENT", "Attempt Status": attempt, "User Identity": "jdoe@contoso.com", "Server Error Description": description },
+        "SSO State": {
+          AcquirePrtDiagnostics: "PRESENT",
+          "Attempt Status": attempt,
+          "User Identity": "jdoe@contoso.com",
+          "Server Error Description": description,
+        },
       },
     });
     const finding = only(prtMissingRule.evaluate(makeInput({ report })));
@@ -341,7 +355,12 @@ describe("prt-missing", () => {
   });
 
   it("judges an elevated capture with no attempt diagnostics (nothing says another account ran it)", () => {
-    const report = makeReport({ azureAdPrt: false, prtUpdateTime: null, prtExpiryTime: null, extra: { "Diagnostic Data": { "User Context": "ELEVATED User" } } });
+    const report = makeReport({
+      azureAdPrt: false,
+      prtUpdateTime: null,
+      prtExpiryTime: null,
+      extra: { "Diagnostic Data": { "User Context": "ELEVATED User" } },
+    });
     expect(only(prtMissingRule.evaluate(makeInput({ report }))).severity).toBe("high");
   });
 
@@ -463,9 +482,7 @@ describe("user-context-not-captured", () => {
       severity: "low",
       title: "Report captured as SYSTEM: the user's PRT state is unknown",
     });
-    expect(finding.evidence).toEqual([
-      { source: "dsregcmd /status · Diagnostic Data", field: "Executing Account Name", value: "NT AUTHORITY\\SYSTEM" },
-    ]);
+    expect(finding.evidence).toEqual([{ source: "dsregcmd /status · Diagnostic Data", field: "Executing Account Name", value: "NT AUTHORITY\\SYSTEM" }]);
   });
 
   it("does not fire for the user's own elevated capture", () => {
@@ -521,9 +538,7 @@ describe("tenant-mismatch", () => {
   });
 
   it("quotes WorkplaceTenantId for a registered device", () => {
-    const finding = only(
-      tenantMismatchRule.evaluate(makeInput({ report: makeRegisteredReport(), expectedTenantId: "11112222-3333-4444-5555-666677778888" })),
-    );
+    const finding = only(tenantMismatchRule.evaluate(makeInput({ report: makeRegisteredReport(), expectedTenantId: "11112222-3333-4444-5555-666677778888" })));
     expect(finding.evidence[0]).toMatchObject({ source: "dsregcmd /status · Work Account 1", field: "WorkplaceTenantId" });
   });
 });
@@ -539,7 +554,10 @@ describe("device-key-recovery", () => {
   });
 
   it("fires on a failed KeySignTest in the SYSTEM capture, and prompts the user on an Entra joined device", () => {
-    const systemReport = makeEntraReport({ executingAccount: "NT AUTHORITY\\SYSTEM", extra: { "Diagnostic Data": { KeySignTest: "FAILED. The keys are not healthy." } } });
+    const systemReport = makeEntraReport({
+      executingAccount: "NT AUTHORITY\\SYSTEM",
+      extra: { "Diagnostic Data": { KeySignTest: "FAILED. The keys are not healthy." } },
+    });
     const finding = only(deviceKeyRecoveryRule.evaluate(makeInput({ report: makeEntraReport(), systemReport })));
     expect(finding.evidence[0]).toMatchObject({ source: "dsregcmd /status (SYSTEM capture) · Diagnostic Data", field: "KeySignTest" });
     expect(finding.explanation).toContain("prompted to authenticate");
@@ -572,7 +590,11 @@ describe("network and MFA advice", () => {
       prtUpdateTime: null,
       prtExpiryTime: null,
       aadsts: "AADSTS50076",
-      extra: { "SSO State": { "Server Error Description": "AADSTS50076: Due to a configuration change made by your administrator, you must use multi-factor authentication." } },
+      extra: {
+        "SSO State": {
+          "Server Error Description": "AADSTS50076: Due to a configuration change made by your administrator, you must use multi-factor authentication.",
+        },
+      },
     });
     const finding = only(prtMissingRule.evaluate(makeInput({ report })));
     expect(finding.remediation.join(" ")).not.toMatch(/Change that policy so the Windows sign-in/);

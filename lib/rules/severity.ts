@@ -51,5 +51,7 @@ export function worstSeverityRank(findings: readonly { severity: Severity }[]): 
 
 /** SQL: the rank of the severity in column `column` (an unknown value ranks as info). */
 export function severityRankSql(column: string): string {
-  return `CASE ${column} ${SEVERITIES.filter((s) => s !== "info").map((s) => `WHEN '${s}' THEN ${SEVERITY_ORDER[s]}`).join(" ")} ELSE ${SEVERITY_ORDER.info} END`;
+  return `CASE ${column} ${SEVERITIES.filter((s) => s !== "info")
+    .map((s) => `WHEN '${s}' THEN ${SEVERITY_ORDER[s]}`)
+    .join(" ")} ELSE ${SEVERITY_ORDER.info} END`;
 }

@@ -17,7 +17,15 @@ describe("isDnInScope (longest matching container wins)", () => {
   });
 
   it("an include nested in an exclude is the longer suffix and wins", () => {
-    const scope = { forests: [{ name: "corp.contoso.com", include: ["DC=corp,DC=contoso,DC=com", "OU=Kiosks,OU=Lab,DC=corp,DC=contoso,DC=com"], exclude: ["OU=Lab,DC=corp,DC=contoso,DC=com"] }] };
+    const scope = {
+      forests: [
+        {
+          name: "corp.contoso.com",
+          include: ["DC=corp,DC=contoso,DC=com", "OU=Kiosks,OU=Lab,DC=corp,DC=contoso,DC=com"],
+          exclude: ["OU=Lab,DC=corp,DC=contoso,DC=com"],
+        },
+      ],
+    };
     expect(isDnInScope("CN=K1,OU=Kiosks,OU=Lab,DC=corp,DC=contoso,DC=com", scope)).toBe(true);
     expect(isDnInScope("CN=L1,OU=Lab,DC=corp,DC=contoso,DC=com", scope)).toBe(false);
     expect(isDnInScope("CN=S1,OU=Servers,DC=corp,DC=contoso,DC=com", scope)).toBe(true);
@@ -42,7 +50,12 @@ describe("isDnInScope (longest matching container wins)", () => {
 describe("describeScopeDecision", () => {
   it("names the matching include", () => {
     const decision = describeScopeDecision(dn("OU=Laptops,OU=Corp,"), CONTOSO_SCOPE);
-    expect(decision).toMatchObject({ inScope: true, forest: "corp.contoso.com", matched: { kind: "include", container: "OU=Laptops,OU=Corp,DC=corp,DC=contoso,DC=com" }, nearestInclude: null });
+    expect(decision).toMatchObject({
+      inScope: true,
+      forest: "corp.contoso.com",
+      matched: { kind: "include", container: "OU=Laptops,OU=Corp,DC=corp,DC=contoso,DC=com" },
+      nearestInclude: null,
+    });
   });
 
   it("names the excluding container, or the nearest include when nothing matches", () => {

@@ -64,7 +64,11 @@ export function splitDn(dn: string): string[] {
     .map((rdn) => {
       const eq = rdn.indexOf("=");
       if (eq === -1) return rdn.trim().toLowerCase();
-      return `${rdn.slice(0, eq).trim().toLowerCase()}=${rdn.slice(eq + 1).trim().replace(/\s+/g, " ").toLowerCase()}`;
+      return `${rdn.slice(0, eq).trim().toLowerCase()}=${rdn
+        .slice(eq + 1)
+        .trim()
+        .replace(/\s+/g, " ")
+        .toLowerCase()}`;
     })
     .filter((rdn) => rdn !== "");
 }
@@ -108,10 +112,12 @@ interface Candidate extends ScopeContainer {
 }
 
 function containers(scope: SyncScope): Candidate[] {
-  return scope.forests.flatMap((forest) => [
-    ...forest.include.map((container) => ({ kind: "include" as const, container, forest: forest.name, rdns: splitDn(container) })),
-    ...forest.exclude.map((container) => ({ kind: "exclude" as const, container, forest: forest.name, rdns: splitDn(container) })),
-  ]).filter((candidate) => candidate.rdns.length > 0);
+  return scope.forests
+    .flatMap((forest) => [
+      ...forest.include.map((container) => ({ kind: "include" as const, container, forest: forest.name, rdns: splitDn(container) })),
+      ...forest.exclude.map((container) => ({ kind: "exclude" as const, container, forest: forest.name, rdns: splitDn(container) })),
+    ])
+    .filter((candidate) => candidate.rdns.length > 0);
 }
 
 /** Longer first; exclude before include at the same length; then by text so the choice is deterministic. */
@@ -131,9 +137,7 @@ function strip({ kind, container, forest }: Candidate): ScopeContainer {
 export function describeScopeDecision(dn: string, scope: SyncScope): ScopeDecision {
   const rdns = splitDn(dn);
   const all = containers(scope);
-  const matching = all
-    .filter((candidate) => isSuffix(candidate.rdns, rdns))
-    .sort((a, b) => compareCandidates(a, b, a.rdns.length, b.rdns.length));
+  const matching = all.filter((candidate) => isSuffix(candidate.rdns, rdns)).sort((a, b) => compareCandidates(a, b, a.rdns.length, b.rdns.length));
   const matched = matching[0] ?? null;
 
   const domain = domainRdns(rdns);
@@ -148,17 +152,18 @@ export function describeScopeDecision(dn: string, scope: SyncScope): ScopeDecisi
   const inScope = matched?.kind === "include";
   const nearest =
     inScope || forest === null
-    ? null
-    : (all
-        .filter((candidate) => candidate.kind === "include" && candidate.forest === forest)
-        .map((candidate) => ({ candidate, shared: commonSuffixLength(candidate.rdns, rdns) }))
-        .filter(({ shared }) => shared > 0)
-        .sort((a, b) => compareCandidates(a.candidate, b.candidate, a.shared, b.shared))[0]?.candidate ?? null);
+      ? null
+      : (all
+          .filter((candidate) => candidate.kind === "include" && candidate.forest === forest)
+          .map((candidate) => ({ candidate, shared: commonSuffixLength(candidate.rdns, rdns) }))
+          .filter(({ shared }) => shared > 0)
+          .sort((a, b) => compareCandidates(a.candidate, b.candidate, a.shared, b.shared))[0]?.candidate ?? null);
 
   let summary: string;
   if (matched?.kind === "include") summary = `In scope: under the synced container ${matched.container}.`;
   else if (matched) summary = `Out of scope: under the excluded container ${matched.container}, which overrides the shorter include above it.`;
-  else if (forest) summary = `Out of scope: under no synced container of forest ${forest}${nearest ? ` (nearest synced container: ${nearest.container})` : ""}.`;
+  else if (forest)
+    summary = `Out of scope: under no synced container of forest ${forest}${nearest ? ` (nearest synced container: ${nearest.container})` : ""}.`;
   else summary = "Unknown: the DN belongs to no forest in the configured sync scope.";
 
   return { dn, inScope, forest, matched: matched ? strip(matched) : null, nearestInclude: nearest ? strip(nearest) : null, summary };

@@ -24,5 +24,8 @@ export function describePullFailure(failure: GraphFailure): { status: SignInPull
     };
   }
   if (failure.kind === "auth") return { status: "failed", message: `Could not sign in as the app to read the sign-in log: ${failure.message}` };
-  return { status: "failed", message: `Could not read the sign-in log: ${"code" in failure ? `${failure.code}: ` : ""}${failure.message}. The next pull resumes where this one stopped.` };
+  return {
+    status: "failed",
+    message: `Could not read the sign-in log: ${"code" in failure ? `${failure.code}: ` : ""}${failure.message}. The next pull resumes where this one stopped.`,
+  };
 }

@@ -52,8 +52,7 @@ export function diagnoseSignIn(input: DiagnoseSignInInput): DiagnoseSignInResult
   const presented = event.device.deviceId;
   const report = input.report ?? null;
   const directory = input.directory;
-  const objectIsPresented =
-    directory !== undefined && presented !== null && (directory === null || directory.deviceId?.toLowerCase() === presented);
+  const objectIsPresented = directory !== undefined && presented !== null && (directory === null || directory.deviceId?.toLowerCase() === presented);
   const machines: SignInMachine[] = report
     ? [
         {

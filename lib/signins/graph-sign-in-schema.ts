@@ -23,9 +23,7 @@ export const GraphSignInSchema = z
     ipAddress: text,
     correlationId: text,
     conditionalAccessStatus: text,
-    status: z
-      .object({ errorCode: z.number().int(), failureReason: text, additionalDetails: text })
-      .passthrough(),
+    status: z.object({ errorCode: z.number().int(), failureReason: text, additionalDetails: text }).passthrough(),
     deviceDetail: z
       .object({
         deviceId: text,

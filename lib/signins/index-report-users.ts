@@ -56,7 +56,16 @@ export async function indexReportUsers(
     for (const r of rows) {
       const upn = reportUserPrincipalName(r.parsed);
       if (upn) seen.add(upn);
-      if (upn) users.push({ id: timeOrderedId(), tenantRef: options.tenantRef, reportRef: r.id, userPrincipalName: upn, deviceId: r.deviceId, hostname: r.hostname, capturedAt: readDate(r.capturedAt) });
+      if (upn)
+        users.push({
+          id: timeOrderedId(),
+          tenantRef: options.tenantRef,
+          reportRef: r.id,
+          userPrincipalName: upn,
+          deviceId: r.deviceId,
+          hostname: r.hostname,
+          capturedAt: readDate(r.capturedAt),
+        });
     }
     const statements: Statement[] = insertStatements(
       direct.dialect,

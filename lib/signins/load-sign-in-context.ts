@@ -72,7 +72,13 @@ export async function loadSignInContext(
     presentedIds,
     [tenantRef, from, to],
   )) {
-    push(byDevice, r.deviceId, { id: r.id, deviceId: r.deviceId, hostname: r.hostname, capturedMs: readDate(r.capturedAt)!.getTime(), linkedBy: "presented-device" });
+    push(byDevice, r.deviceId, {
+      id: r.id,
+      deviceId: r.deviceId,
+      hostname: r.hostname,
+      capturedMs: readDate(r.capturedAt)!.getTime(),
+      linkedBy: "presented-device",
+    });
   }
   const byUser = new Map<string, ReportRef[]>();
   for (const r of await queryIn<{ reportRef: string; userPrincipalName: string; deviceId: string | null; hostname: string; capturedAt: unknown }>(
@@ -82,22 +88,41 @@ export async function loadSignInContext(
     users,
     [tenantRef, from, to],
   )) {
-    push(byUser, r.userPrincipalName, { id: r.reportRef, deviceId: r.deviceId, hostname: r.hostname, capturedMs: readDate(r.capturedAt)!.getTime(), linkedBy: "user-and-time" });
+    push(byUser, r.userPrincipalName, {
+      id: r.reportRef,
+      deviceId: r.deviceId,
+      hostname: r.hostname,
+      capturedMs: readDate(r.capturedAt)!.getTime(),
+      linkedBy: "user-and-time",
+    });
   }
 
   // Each sign-in's machines: per machine (deviceId, else hostname) the report nearest the sign-in.
   const chosen = events.map((event, i) => {
     const t = times[i]!;
-    const candidates = [...(event.device.deviceId ? (byDevice.get(event.device.deviceId) ?? []) : []), ...(event.userPrincipalName ? (byUser.get(event.userPrincipalName.toLowerCase()) ?? []) : [])];
+    const candidates = [
+      ...(event.device.deviceId ? (byDevice.get(event.device.deviceId) ?? []) : []),
+      ...(event.userPrincipalName ? (byUser.get(event.userPrincipalName.toLowerCase()) ?? []) : []),
+    ];
     const nearest = new Map<string, ReportRef>();
     for (const c of candidates) {
       if (Math.abs(c.capturedMs - t) > MACHINE_WINDOW_MS) continue;
       const key = c.deviceId ?? hostSubjectKey(c.hostname);
       const best = nearest.get(key);
       // The presented device's own link wins over the same machine found by user; then the nearest report.
-      if (!best || (c.linkedBy === "presented-device" && best.linkedBy !== "presented-device") || (c.linkedBy === best.linkedBy && Math.abs(c.capturedMs - t) < Math.abs(best.capturedMs - t))) nearest.set(key, c);
+      if (
+        !best ||
+        (c.linkedBy === "presented-device" && best.linkedBy !== "presented-device") ||
+        (c.linkedBy === best.linkedBy && Math.abs(c.capturedMs - t) < Math.abs(best.capturedMs - t))
+      )
+        nearest.set(key, c);
     }
-    return [...nearest.values()].sort((a, b) => Number(b.linkedBy === "presented-device") - Number(a.linkedBy === "presented-device") || Math.abs(a.capturedMs - t) - Math.abs(b.capturedMs - t) || (a.id < b.id ? -1 : 1));
+    return [...nearest.values()].sort(
+      (a, b) =>
+        Number(b.linkedBy === "presented-device") - Number(a.linkedBy === "presented-device") ||
+        Math.abs(a.capturedMs - t) - Math.abs(b.capturedMs - t) ||
+        (a.id < b.id ? -1 : 1),
+    );
   });
 
   // Their parsed reports (cached across pages), and every object they and the sign-ins name.
@@ -105,9 +130,19 @@ export async function loadSignInContext(
   for (const r of await queryIn<{ id: string; parsed: string }>(direct, `SELECT "id", "parsed" FROM "DeviceReport" WHERE {in}`, "id", missing)) {
     cache.set(r.id, JSON.parse(r.parsed) as ParsedDsregcmd);
   }
-  const deviceIds = [...new Set([...presentedIds, ...chosen.flat().map((r) => r.deviceId).filter((d): d is string => d !== null)])];
+  const deviceIds = [
+    ...new Set([
+      ...presentedIds,
+      ...chosen
+        .flat()
+        .map((r) => r.deviceId)
+        .filter((d): d is string => d !== null),
+    ]),
+  ];
   const objects = new Map<string, DirectoryObject>();
-  for (const row of await queryIn(direct, `SELECT ${OBJECT_COLUMNS} FROM "DirectoryDevice" WHERE "tenantRef" = ? AND {in}`, "deviceId", deviceIds, [tenantRef])) {
+  for (const row of await queryIn(direct, `SELECT ${OBJECT_COLUMNS} FROM "DirectoryDevice" WHERE "tenantRef" = ? AND {in}`, "deviceId", deviceIds, [
+    tenantRef,
+  ])) {
     const object = directoryObjectFromRow(row);
     const key = object.deviceId!.toLowerCase();
     const held = objects.get(key);
@@ -132,7 +167,11 @@ export async function loadSignInContext(
     }
     const presented = signIn.device.deviceId;
     const object = presented ? objects.get(presented) : undefined;
-    const subject: SignInSubject = { signIn, machines, ...(object ? { presentedObject: object } : presented && options.directorySynced ? { presentedObject: null } : {}) };
+    const subject: SignInSubject = {
+      signIn,
+      machines,
+      ...(object ? { presentedObject: object } : presented && options.directorySynced ? { presentedObject: null } : {}),
+    };
     const machine = machines.find((m) => m.linkedBy === "presented-device") ?? machines[0] ?? null;
     return { subject, machine };
   });

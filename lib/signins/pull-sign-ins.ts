@@ -117,7 +117,13 @@ async function pull(
   direct: DirectDb,
   graph: GraphClient,
   options: PullSignInsOptions,
-  run: { holder: string; ttl: number; now: () => Date; progress: SignInPullProgress; result: (status: SignInPullStatus, message: string | null, extra?: Partial<SignInPullResult>) => SignInPullResult },
+  run: {
+    holder: string;
+    ttl: number;
+    now: () => Date;
+    progress: SignInPullProgress;
+    result: (status: SignInPullStatus, message: string | null, extra?: Partial<SignInPullResult>) => SignInPullResult;
+  },
 ): Promise<SignInPullResult> {
   const { tenantRef } = options;
   const { now, progress } = run;
@@ -127,7 +133,12 @@ async function pull(
   const pageSize = options.pageSize ?? SIGN_IN_PAGE_SIZE;
 
   await db.signInPull.upsert({ where: { tenantRef }, create: { tenantRef }, update: {} });
-  const state = (await direct.query<PullRow>(`SELECT "pulledThrough", "windowFrom", "windowTo", "query", "resumeLink", "reportsIndexedThrough" FROM "SignInPull" WHERE "tenantRef" = ?`, [tenantRef]))[0]!;
+  const state = (
+    await direct.query<PullRow>(
+      `SELECT "pulledThrough", "windowFrom", "windowTo", "query", "resumeLink", "reportsIndexedThrough" FROM "SignInPull" WHERE "tenantRef" = ?`,
+      [tenantRef],
+    )
+  )[0]!;
   const tenant = await db.tenant.findUniqueOrThrow({ where: { id: tenantRef }, select: { lastFullSyncAt: true } });
 
   // The users of the reports received since the last pull, for the join by user and time.
@@ -144,7 +155,10 @@ async function pull(
   let query: SignInQuery = resumed && (SIGN_IN_QUERIES as readonly string[]).includes(state.query ?? "") ? (state.query as SignInQuery) : SIGN_IN_QUERIES[0];
   let link: string | null = resumed ? state.resumeLink : null;
   if (!resumed) {
-    await db.signInPull.update({ where: { tenantRef }, data: { windowFrom: from, windowTo: to, query, resumeLink: null, lastRunAt: startedAt, lastSeen: 0, lastStored: 0 } });
+    await db.signInPull.update({
+      where: { tenantRef },
+      data: { windowFrom: from, windowTo: to, query, resumeLink: null, lastRunAt: startedAt, lastSeen: 0, lastStored: 0 },
+    });
   } else {
     await db.signInPull.update({ where: { tenantRef }, data: { lastRunAt: startedAt } });
   }
@@ -159,7 +173,12 @@ async function pull(
       const keepWindow = status === "failed";
       await db.signInPull.update({
         where: { tenantRef },
-        data: { status, message, throttledWaits: progress.throttledWaits, ...(keepWindow ? {} : { windowFrom: null, windowTo: null, query: null, resumeLink: null }) },
+        data: {
+          status,
+          message,
+          throttledWaits: progress.throttledWaits,
+          ...(keepWindow ? {} : { windowFrom: null, windowTo: null, query: null, resumeLink: null }),
+        },
       });
       return run.result(status, message, { window, resumed, rejoined });
     }
@@ -170,7 +189,15 @@ async function pull(
     // The overlap reads again what the last pull stored: those are skipped (this pull holds the lease, so no other
     // writes them meanwhile), and the counts move only for new rows.
     const known = new Set(
-      (await queryIn<{ signInId: string }>(direct, `SELECT "signInId" FROM "SignInEvent" WHERE "tenantRef" = ? AND {in}`, "signInId", all.map((e) => e.id), [tenantRef])).map((r) => r.signInId),
+      (
+        await queryIn<{ signInId: string }>(
+          direct,
+          `SELECT "signInId" FROM "SignInEvent" WHERE "tenantRef" = ? AND {in}`,
+          "signInId",
+          all.map((e) => e.id),
+          [tenantRef],
+        )
+      ).map((r) => r.signInId),
     );
     const events = all.filter((e) => !known.has(e.id) && (known.add(e.id), true));
     const loaded = await loadSignInContext(direct, { tenantRef, events, cache, directorySynced });
@@ -193,13 +220,17 @@ async function pull(
       },
       ...insertStatements(direct.dialect, "SignInEvent", SIGN_IN_EVENT_COLUMNS, rows, { target: ["tenantRef", "signInId"], nothing: true }),
       ...delta.statements(direct, tenantRef),
-      { sql: `UPDATE "SignInLease" SET "expiresAt" = ? WHERE "tenantRef" = ? AND "holder" = ?`, params: [new Date(at.getTime() + run.ttl), tenantRef, run.holder] },
+      {
+        sql: `UPDATE "SignInLease" SET "expiresAt" = ? WHERE "tenantRef" = ? AND "holder" = ?`,
+        params: [new Date(at.getTime() + run.ttl), tenantRef, run.holder],
+      },
     ];
     try {
       await direct.batch(statements);
     } catch (error) {
       const held = await direct.query<{ holder: string }>(`SELECT "holder" FROM "SignInLease" WHERE "tenantRef" = ?`, [tenantRef]);
-      if (held[0]?.holder !== run.holder) return run.result("already-running", "Another instance took the sign-in pull over; this one stopped.", { window, resumed });
+      if (held[0]?.holder !== run.holder)
+        return run.result("already-running", "Another instance took the sign-in pull over; this one stopped.", { window, resumed });
       throw error;
     }
     const stored = rows.length;

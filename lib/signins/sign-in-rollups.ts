@@ -47,12 +47,14 @@ export class RollupDelta {
     if (device) {
       const key = `${row.cause}\u0000${row.causeLabel}\u0000${device}`;
       const held = this.devices.get(key);
-      if (!held || held.lastAt < row.createdDateTime) this.devices.set(key, { cause: row.cause, causeLabel: row.causeLabel, deviceId: device, lastAt: row.createdDateTime });
+      if (!held || held.lastAt < row.createdDateTime)
+        this.devices.set(key, { cause: row.cause, causeLabel: row.causeLabel, deviceId: device, lastAt: row.createdDateTime });
     }
     if (row.userPrincipalName) {
       const key = `${row.cause}\u0000${row.causeLabel}\u0000${row.userPrincipalName}`;
       const held = this.users.get(key);
-      if (!held || held.lastAt < row.createdDateTime) this.users.set(key, { cause: row.cause, causeLabel: row.causeLabel, user: row.userPrincipalName, lastAt: row.createdDateTime });
+      if (!held || held.lastAt < row.createdDateTime)
+        this.users.set(key, { cause: row.cause, causeLabel: row.causeLabel, user: row.userPrincipalName, lastAt: row.createdDateTime });
     }
   }
 
@@ -64,16 +66,31 @@ export class RollupDelta {
     const withClause = (statements: Statement[], clause: string) => statements.map((s) => ({ ...s, sql: s.sql + clause }));
     return [
       ...withClause(
-        insertValueStatements(dialect, "SignInDaily", ["tenantRef", "day", "cause", "causeLabel", "appDisplayName", "signIns"], daily.map((d) => [tenantRef, dt(d.day), d.cause, d.causeLabel, d.app, d.n])),
+        insertValueStatements(
+          dialect,
+          "SignInDaily",
+          ["tenantRef", "day", "cause", "causeLabel", "appDisplayName", "signIns"],
+          daily.map((d) => [tenantRef, dt(d.day), d.cause, d.causeLabel, d.app, d.n]),
+        ),
         ` ON CONFLICT ("tenantRef", "day", "cause", "causeLabel", "appDisplayName") DO UPDATE SET "signIns" = "SignInDaily"."signIns" + excluded."signIns"`,
       ),
       ...(daily.some((d) => d.n < 0) ? [{ sql: `DELETE FROM "SignInDaily" WHERE "tenantRef" = ? AND "signIns" <= 0`, params: [tenantRef] }] : []),
       ...withClause(
-        insertValueStatements(dialect, "SignInCauseDevice", ["tenantRef", "cause", "causeLabel", "deviceId", "lastAt"], [...this.devices.values()].map((d) => [tenantRef, d.cause, d.causeLabel, d.deviceId, dt(d.lastAt)])),
+        insertValueStatements(
+          dialect,
+          "SignInCauseDevice",
+          ["tenantRef", "cause", "causeLabel", "deviceId", "lastAt"],
+          [...this.devices.values()].map((d) => [tenantRef, d.cause, d.causeLabel, d.deviceId, dt(d.lastAt)]),
+        ),
         ` ON CONFLICT ("tenantRef", "cause", "causeLabel", "deviceId") DO UPDATE SET "lastAt" = ${later("SignInCauseDevice")}`,
       ),
       ...withClause(
-        insertValueStatements(dialect, "SignInCauseUser", ["tenantRef", "cause", "causeLabel", "userPrincipalName", "lastAt"], [...this.users.values()].map((u) => [tenantRef, u.cause, u.causeLabel, u.user, dt(u.lastAt)])),
+        insertValueStatements(
+          dialect,
+          "SignInCauseUser",
+          ["tenantRef", "cause", "causeLabel", "userPrincipalName", "lastAt"],
+          [...this.users.values()].map((u) => [tenantRef, u.cause, u.causeLabel, u.user, dt(u.lastAt)]),
+        ),
         ` ON CONFLICT ("tenantRef", "cause", "causeLabel", "userPrincipalName") DO UPDATE SET "lastAt" = ${later("SignInCauseUser")}`,
       ),
     ];
@@ -128,6 +145,14 @@ export function expireStatements(tenantRef: string, before: Date): { cutoff: Dat
 }
 
 /** The rows as RollupRow, from a direct read. */
-export function rollupRowFrom(r: { createdDateTime: unknown; cause: string; causeLabel: string; appDisplayName: string | null; userPrincipalName: string | null; machineDeviceId: string | null; deviceId: string | null }): RollupRow {
+export function rollupRowFrom(r: {
+  createdDateTime: unknown;
+  cause: string;
+  causeLabel: string;
+  appDisplayName: string | null;
+  userPrincipalName: string | null;
+  machineDeviceId: string | null;
+  deviceId: string | null;
+}): RollupRow {
   return { ...r, createdDateTime: readDate(r.createdDateTime)! };
 }

@@ -8,7 +8,10 @@ import { mapGraphDevice, type DeviceColumns } from "@/lib/sync/map-graph-device"
  * A stored directory object: the columns the rules read (DIRECTORY_OBJECT_COLUMNS), as Prisma or mapGraphDevice
  * give them: the sync's columns plus what JoinScope learnt later (key presence, deletion).
  */
-export type StoredDeviceColumns = Pick<DeviceColumns, Exclude<DirectoryObjectColumn, "physicalIds" | "alternativeSecurityIds" | "hasBitlockerKeys" | "hasLapsPassword" | "deletedAt" | "deletedReason">> & {
+export type StoredDeviceColumns = Pick<
+  DeviceColumns,
+  Exclude<DirectoryObjectColumn, "physicalIds" | "alternativeSecurityIds" | "hasBitlockerKeys" | "hasLapsPassword" | "deletedAt" | "deletedReason">
+> & {
   physicalIds: unknown;
   alternativeSecurityIds: unknown;
   hasBitlockerKeys: boolean | null;

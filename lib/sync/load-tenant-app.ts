@@ -28,13 +28,22 @@ export async function loadTenantApp(db: Db, tenantRef: string): Promise<LoadTena
   });
   if (!t) return { ok: false, error: { code: "not-found", message: "No such tenant" } };
   if (!t.clientId || !t.credentialType || !t.credentialCiphertext) {
-    return { ok: false, error: { code: "no-credentials", message: `${t.name} has no app registration yet: add the client id and a secret or certificate in Settings → Tenants.` } };
+    return {
+      ok: false,
+      error: { code: "no-credentials", message: `${t.name} has no app registration yet: add the client id and a secret or certificate in Settings → Tenants.` },
+    };
   }
   let secret: string;
   try {
     secret = openSecret(t.credentialCiphertext);
   } catch {
-    return { ok: false, error: { code: "bad-credentials", message: `The stored credential for ${t.name} cannot be decrypted (was JOINSCOPE_SECRET_KEY changed?). Enter it again.` } };
+    return {
+      ok: false,
+      error: {
+        code: "bad-credentials",
+        message: `The stored credential for ${t.name} cannot be decrypted (was JOINSCOPE_SECRET_KEY changed?). Enter it again.`,
+      },
+    };
   }
   const cloud = resolveCloud(t.cloud, { authorityHost: t.authorityHost, graphBaseUrl: t.graphBaseUrl });
   // Before any connection: a row saved before JOINSCOPE_ALLOWED_CLOUD_HOSTS existed, or since taken off it.

@@ -82,7 +82,10 @@ describe("mergeDeltaEntry and the columns hash", () => {
     expect(built.rawHash).toBe(whole.rawHash);
     // As PostgreSQL's jsonb gives the JSON columns back: keys reordered.
     const { rawHash: _h, ...row } = whole;
-    const readBack = storedDeviceColumns({ ...row, alternativeSecurityIds: whole.alternativeSecurityIds!.map((a) => reversed(a as object)), otherProperties: reversed(whole.otherProperties) }, "an earlier hash");
+    const readBack = storedDeviceColumns(
+      { ...row, alternativeSecurityIds: whole.alternativeSecurityIds!.map((a) => reversed(a as object)), otherProperties: reversed(whole.otherProperties) },
+      "an earlier hash",
+    );
     expect(readBack.rawHash).toBe(whole.rawHash);
     expect(isColumnsHash(whole.rawHash)).toBe(true);
     expect(isLegacyHash(whole.rawHash)).toBe(false);

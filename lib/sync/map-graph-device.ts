@@ -1,9 +1,5 @@
 import { hash } from "node:crypto";
-import {
-  hardwareIdFromPhysicalIds,
-  hasX509AlternativeSecurityId,
-  thumbprintFromAlternativeSecurityIds,
-} from "@/lib/graph/alternative-security-ids";
+import { hardwareIdFromPhysicalIds, hasX509AlternativeSecurityId, thumbprintFromAlternativeSecurityIds } from "@/lib/graph/alternative-security-ids";
 import type { GraphDevice } from "@/lib/graph/graph-schemas";
 import { GRAPH_PROPERTY_COLUMNS, type DerivedColumn, type GraphPropertyColumn, type GraphPropertyValues } from "@/lib/db/directory-device-columns";
 import { sortedStringify } from "./legacy-device-hash";
@@ -13,14 +9,14 @@ import { sortedStringify } from "./legacy-device-hash";
  * columns and the derived ones of lib/db/directory-device-columns.ts, whose types these are.
  */
 export type DeviceColumns = { objectId: string } & GraphPropertyValues & {
-  thumbprint: string | null;
-  hardwareId: string | null;
-  isPending: boolean;
-  /** What Graph returned beyond the properties above (usually nothing): the columns hold the rest. */
-  otherProperties: Record<string, unknown>;
-  /** Of the columns above (hashDeviceColumns), so a full object and a merged delta entry hash alike. */
-  rawHash: string;
-} & Record<DerivedColumn, unknown>;
+    thumbprint: string | null;
+    hardwareId: string | null;
+    isPending: boolean;
+    /** What Graph returned beyond the properties above (usually nothing): the columns hold the rest. */
+    otherProperties: Record<string, unknown>;
+    /** Of the columns above (hashDeviceColumns), so a full object and a merged delta entry hash alike. */
+    rawHash: string;
+  } & Record<DerivedColumn, unknown>;
 
 const date = (v: string | null | undefined) => (v ? new Date(v) : null);
 
@@ -33,7 +29,10 @@ export function mapGraphDevice(device: GraphDevice): DeviceColumns {
  * The columns that come straight from Graph's properties (without the derived ones and the hash). Written out, not
  * looped over the column list: this runs for every object of every page; its type makes it name every property column.
  */
-function mapProperties(device: GraphDevice, others: Record<string, unknown>): { objectId: string; otherProperties: Record<string, unknown> } & GraphPropertyValues {
+function mapProperties(
+  device: GraphDevice,
+  others: Record<string, unknown>,
+): { objectId: string; otherProperties: Record<string, unknown> } & GraphPropertyValues {
   return {
     objectId: device.id,
     deviceId: device.deviceId?.toLowerCase() ?? null,
@@ -168,9 +167,24 @@ export function hashDeviceColumns(c: Omit<DeviceColumns, "rawHash">): string {
     break;
   }
   const text = JSON.stringify([
-    c.deviceId, c.displayName, c.accountEnabled, c.trustType, c.profileType, time(c.registrationDateTime), time(c.approximateLastSignInDateTime),
-    time(c.createdDateTime), c.operatingSystem, c.operatingSystemVersion, c.isCompliant, c.isManaged, c.mdmAppId, c.onPremisesSyncEnabled,
-    time(c.onPremisesLastSyncDateTime), c.physicalIds, alt ?? null, others,
+    c.deviceId,
+    c.displayName,
+    c.accountEnabled,
+    c.trustType,
+    c.profileType,
+    time(c.registrationDateTime),
+    time(c.approximateLastSignInDateTime),
+    time(c.createdDateTime),
+    c.operatingSystem,
+    c.operatingSystemVersion,
+    c.isCompliant,
+    c.isManaged,
+    c.mdmAppId,
+    c.onPremisesSyncEnabled,
+    time(c.onPremisesLastSyncDateTime),
+    c.physicalIds,
+    alt ?? null,
+    others,
   ]);
   return `c${hash("sha256", text, "base64url")}`;
 }
@@ -206,9 +220,23 @@ function withOthersSorted(device: GraphDevice, others: Record<string, unknown>):
  */
 // eslint-disable-next-line @typescript-eslint/no-unused-vars -- read only by the compile-time check below
 const HASHED_COLUMNS = [
-  "deviceId", "displayName", "accountEnabled", "trustType", "profileType", "registrationDateTime", "approximateLastSignInDateTime",
-  "createdDateTime", "operatingSystem", "operatingSystemVersion", "isCompliant", "isManaged", "mdmAppId", "onPremisesSyncEnabled",
-  "onPremisesLastSyncDateTime", "physicalIds", "alternativeSecurityIds",
+  "deviceId",
+  "displayName",
+  "accountEnabled",
+  "trustType",
+  "profileType",
+  "registrationDateTime",
+  "approximateLastSignInDateTime",
+  "createdDateTime",
+  "operatingSystem",
+  "operatingSystemVersion",
+  "isCompliant",
+  "isManaged",
+  "mdmAppId",
+  "onPremisesSyncEnabled",
+  "onPremisesLastSyncDateTime",
+  "physicalIds",
+  "alternativeSecurityIds",
 ] as const satisfies readonly GraphPropertyColumn[];
 type Unhashed = Exclude<GraphPropertyColumn, (typeof HASHED_COLUMNS)[number]>;
 const everyPropertyColumnHashed: [Unhashed] extends [never] ? true : Unhashed = true;

@@ -41,7 +41,10 @@ export function describeShape(value: unknown): unknown {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value as object).sort()) {
       // Link annotations are URLs with tokens: their presence matters, not their value.
-      out[key] = key.startsWith("@odata.") && typeof (value as Record<string, unknown>)[key] === "string" ? "string (link)" : describeShape((value as Record<string, unknown>)[key]);
+      out[key] =
+        key.startsWith("@odata.") && typeof (value as Record<string, unknown>)[key] === "string"
+          ? "string (link)"
+          : describeShape((value as Record<string, unknown>)[key]);
     }
     return out;
   }
@@ -95,7 +98,12 @@ export async function probeTenant(db: Db, options: { tenantRef: string; graph?: 
     }
     result.shape = describeShape(bodies.length === 1 ? bodies[0] : bodies);
     result.pages = read;
-    result.entries = { count: entries.count, removed: entries.removed, removedReasons: [...entries.removedReasons].sort(), propertyCounts: entries.propertyCounts };
+    result.entries = {
+      count: entries.count,
+      removed: entries.removed,
+      removedReasons: [...entries.removedReasons].sort(),
+      propertyCounts: entries.propertyCounts,
+    };
     return result;
   };
 
@@ -111,12 +119,25 @@ export async function probeTenant(db: Db, options: { tenantRef: string; graph?: 
       ),
     );
   } else {
-    results.push(await send("First page of a delta round", `/devices/delta?$select=${DEVICE_SELECT}`, "200: new objects with the properties that are set (unset ones left out)", 1));
+    results.push(
+      await send(
+        "First page of a delta round",
+        `/devices/delta?$select=${DEVICE_SELECT}`,
+        "200: new objects with the properties that are set (unset ones left out)",
+        1,
+      ),
+    );
   }
   results.push(await send("Devices (the full sync's page request, 5 devices)", devicesFirstPageRequest(5), "200: every selected property, null when unset"));
   results.push(await send("BitLocker recovery keys (key presence's request)", BITLOCKER_KEYS_REQUEST, "200 (403 without BitlockerKey.ReadBasic.All)"));
   results.push(await send("BitLocker recovery keys with $top=1", `${BITLOCKER_KEYS_REQUEST}?$top=1`, "400: the list does not support $top"));
   results.push(await send("LAPS credentials (key presence's request)", LAPS_CREDENTIALS_REQUEST, "200 (403 without DeviceLocalCredential.ReadBasic.All)"));
-  results.push(await send("Devices with $select=createdDateTime", "/devices?$select=id,createdDateTime&$top=1", "400: createdDateTime is not a documented v1.0 device property"));
+  results.push(
+    await send(
+      "Devices with $select=createdDateTime",
+      "/devices?$select=id,createdDateTime&$top=1",
+      "400: createdDateTime is not a documented v1.0 device property",
+    ),
+  );
   return { ok: true, results };
 }

@@ -51,7 +51,14 @@ export async function collectKeyPresence(graph: GraphClient): Promise<KeyPresenc
     return ids;
   };
   const [bitlocker, laps] = await Promise.all([
-    collect(0, BITLOCKER_KEYS_REQUEST, BitlockerKeysPageSchema, (i) => i.deviceId as string | null, "BitlockerKey.ReadBasic.All", "BitLocker recovery keys stored"),
+    collect(
+      0,
+      BITLOCKER_KEYS_REQUEST,
+      BitlockerKeysPageSchema,
+      (i) => i.deviceId as string | null,
+      "BitlockerKey.ReadBasic.All",
+      "BitLocker recovery keys stored",
+    ),
     collect(1, LAPS_CREDENTIALS_REQUEST, LapsPageSchema, (i) => i.id as string, "DeviceLocalCredential.ReadBasic.All", "a LAPS password stored"),
   ]);
   return { bitlocker, laps, warnings: warnings.filter((w): w is string => w !== null) };
@@ -95,7 +102,10 @@ export async function storeKeyPresence(connection: SyncConnection, options: { te
       values.push(g.laps);
     }
     for (const part of chunk(g.ids)) {
-      statements.push({ sql: `UPDATE "DirectoryDevice" SET ${sets.join(", ")}, "updatedAt" = ? WHERE ${inList("id", part.length)}`, params: [...values, options.now, ...part] });
+      statements.push({
+        sql: `UPDATE "DirectoryDevice" SET ${sets.join(", ")}, "updatedAt" = ? WHERE ${inList("id", part.length)}`,
+        params: [...values, options.now, ...part],
+      });
     }
   }
   await connection.batch(statements);

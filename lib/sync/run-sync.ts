@@ -43,9 +43,7 @@ export interface SyncRunSummary extends SyncProgress {
 
 export type SyncErrorCode = "already-running" | "not-found" | "no-credentials" | "auth" | "forbidden" | "graph" | "aborted";
 
-export type SyncOutcome =
-  | { ok: true; run: SyncRunSummary }
-  | { ok: false; error: { code: SyncErrorCode; message: string }; runId?: string };
+export type SyncOutcome = { ok: true; run: SyncRunSummary } | { ok: false; error: { code: SyncErrorCode; message: string }; runId?: string };
 
 export interface RunSyncOptions {
   tenantRef: string;
@@ -91,7 +89,8 @@ export async function runSync(db: Db, options: RunSyncOptions): Promise<SyncOutc
   const holder = options.holder ?? `${process.pid}-${randomUUID()}`;
   const ttl = options.leaseTtlMs ?? 120_000;
   const loaded = options.graph ? null : await loadTenantApp(db, options.tenantRef);
-  if (loaded && !loaded.ok) return { ok: false, error: { code: loaded.error.code === "not-found" ? "not-found" : "no-credentials", message: loaded.error.message } };
+  if (loaded && !loaded.ok)
+    return { ok: false, error: { code: loaded.error.code === "not-found" ? "not-found" : "no-credentials", message: loaded.error.message } };
   const graph = options.graph ?? createGraphClient((loaded as Extract<typeof loaded, { ok: true }>).app, options.resilience);
 
   const lease: Lease = { table: "SyncLease", tenantRef: options.tenantRef, holder };
@@ -121,7 +120,23 @@ export async function runSync(db: Db, options: RunSyncOptions): Promise<SyncOutc
       elapsedMs: 0,
       estimatedTotal: run.mode === "full" ? await estimatedTotal() : null,
     };
-    const ctx: Ctx = { db, graph, options, holder, ttl, now, run, progress, started, fallbackReason: null, warnings: [], keyPresenceMs: 0, connection, baseline: tenant.lastFullSyncAt === null, deltaLink: tenant.deltaLink };
+    const ctx: Ctx = {
+      db,
+      graph,
+      options,
+      holder,
+      ttl,
+      now,
+      run,
+      progress,
+      started,
+      fallbackReason: null,
+      warnings: [],
+      keyPresenceMs: 0,
+      connection,
+      baseline: tenant.lastFullSyncAt === null,
+      deltaLink: tenant.deltaLink,
+    };
 
     let ranFull = run.mode !== "delta";
     if (run.mode === "delta") {
@@ -233,7 +248,12 @@ async function fullSync(ctx: Ctx): Promise<void> {
     const mapped = mapDevicePage(page.value);
     return {
       objectIds: mapped.map((d) => d.objectId),
-      plan: (direct, at) => planDevicePage(direct, { tenantRef: options.tenantRef, devices: page.value, mode: "full", now: at, syncRunRef: run.id, baseline: ctx.baseline }, mapped),
+      plan: (direct, at) =>
+        planDevicePage(
+          direct,
+          { tenantRef: options.tenantRef, devices: page.value, mode: "full", now: at, syncRunRef: run.id, baseline: ctx.baseline },
+          mapped,
+        ),
     };
   };
   try {
@@ -331,7 +351,11 @@ async function deltaSync(ctx: Ctx): Promise<"done" | "expired"> {
         entries.push({ kind: "removed", id: entry.id, reason: reason === "deleted" ? "deleted" : "changed" });
       }
       if (unknownReasons.size) {
-        log("warn", "Graph sent an undocumented @removed reason; treated as 'changed' (soft delete)", { tenantRef: options.tenantRef, runId: run.id, reasons: [...unknownReasons] });
+        log("warn", "Graph sent an undocumented @removed reason; treated as 'changed' (soft delete)", {
+          tenantRef: options.tenantRef,
+          runId: run.id,
+          reasons: [...unknownReasons],
+        });
       }
       const objectIds = [...new Set(entries.map((e) => (e.kind === "object" ? e.device.id : e.id)))];
       const plan = async (direct: DirectDb, at: Date) => {
@@ -492,19 +516,33 @@ async function commitPage(
   const { graph, options, run, progress } = ctx;
   const lease = [options.tenantRef, ctx.holder];
   try {
-    await connection.batch([
-      {
-        // First, so that nothing of the page is written when another instance took the lease over: the
-        // status becomes NULL, which the NOT NULL column refuses, and the whole transaction rolls back.
-        sql: `UPDATE "SyncRun" SET "status" = CASE WHEN EXISTS (SELECT 1 FROM "SyncLease" WHERE "tenantRef" = ? AND "holder" = ?) THEN "status" ELSE NULL END,
+    await connection.batch(
+      [
+        {
+          // First, so that nothing of the page is written when another instance took the lease over: the
+          // status becomes NULL, which the NOT NULL column refuses, and the whole transaction rolls back.
+          sql: `UPDATE "SyncRun" SET "status" = CASE WHEN EXISTS (SELECT 1 FROM "SyncLease" WHERE "tenantRef" = ? AND "holder" = ?) THEN "status" ELSE NULL END,
           "resumeLink" = ?, "pages" = "pages" + 1, "devicesSeen" = "devicesSeen" + ?, "devicesAdded" = "devicesAdded" + ?,
           "devicesChanged" = "devicesChanged" + ?, "devicesDeleted" = "devicesDeleted" + ?, "heartbeatAt" = ?, "throttledWaits" = ?, "throttledMs" = ?
           WHERE "id" = ?`,
-        params: [...lease, next ?? null, counts.seen, counts.added, counts.changed, counts.deleted, at, graph.stats.throttledWaits, graph.stats.throttledMs, run.id],
-      },
-      ...statements,
-      { sql: `UPDATE "SyncLease" SET "expiresAt" = ? WHERE "tenantRef" = ? AND "holder" = ?`, params: [new Date(at.getTime() + ctx.ttl), ...lease] },
-    ], { hold: run.mode === "full" });
+          params: [
+            ...lease,
+            next ?? null,
+            counts.seen,
+            counts.added,
+            counts.changed,
+            counts.deleted,
+            at,
+            graph.stats.throttledWaits,
+            graph.stats.throttledMs,
+            run.id,
+          ],
+        },
+        ...statements,
+        { sql: `UPDATE "SyncLease" SET "expiresAt" = ? WHERE "tenantRef" = ? AND "holder" = ?`, params: [new Date(at.getTime() + ctx.ttl), ...lease] },
+      ],
+      { hold: run.mode === "full" },
+    );
   } catch (error) {
     if (await leaseLost(connection.reader, options.tenantRef, ctx.holder)) {
       throw new SyncStop("already-running", "The sync lease was taken over by another instance; this run stops");
@@ -564,7 +602,10 @@ function stopFor(error: GraphFailure): SyncStop {
     case "auth":
       return new SyncStop("auth", error.message);
     case "forbidden":
-      return new SyncStop("forbidden", `Graph refused the request (${error.code}): grant the app the Device.Read.All application permission and admin consent. ${error.message}`);
+      return new SyncStop(
+        "forbidden",
+        `Graph refused the request (${error.code}): grant the app the Device.Read.All application permission and admin consent. ${error.message}`,
+      );
     default:
       return new SyncStop("graph", error.message);
   }

@@ -7,12 +7,29 @@ describe("deviceValues", () => {
   it("gives each written column its own value, in SYNC_WRITTEN_COLUMNS order", () => {
     // Every column a distinct marker value, as PostgreSQL is given them (text, booleans and times as they are).
     const d = {
-      objectId: "objectId", deviceId: "deviceId", displayName: "displayName", accountEnabled: true, trustType: "trustType", profileType: "profileType",
-      registrationDateTime: new Date("2026-01-01T00:00:01Z"), approximateLastSignInDateTime: new Date("2026-01-01T00:00:02Z"),
-      createdDateTime: new Date("2026-01-01T00:00:03Z"), operatingSystem: "operatingSystem", operatingSystemVersion: "operatingSystemVersion",
-      isCompliant: false, isManaged: true, mdmAppId: "mdmAppId", onPremisesSyncEnabled: false, onPremisesLastSyncDateTime: new Date("2026-01-01T00:00:04Z"),
-      physicalIds: ["physicalIds"], alternativeSecurityIds: [{ key: "alternativeSecurityIds" }], thumbprint: "thumbprint", hardwareId: "hardwareId",
-      isPending: true, otherProperties: { otherProperties: 1 }, rawHash: "rawHash",
+      objectId: "objectId",
+      deviceId: "deviceId",
+      displayName: "displayName",
+      accountEnabled: true,
+      trustType: "trustType",
+      profileType: "profileType",
+      registrationDateTime: new Date("2026-01-01T00:00:01Z"),
+      approximateLastSignInDateTime: new Date("2026-01-01T00:00:02Z"),
+      createdDateTime: new Date("2026-01-01T00:00:03Z"),
+      operatingSystem: "operatingSystem",
+      operatingSystemVersion: "operatingSystemVersion",
+      isCompliant: false,
+      isManaged: true,
+      mdmAppId: "mdmAppId",
+      onPremisesSyncEnabled: false,
+      onPremisesLastSyncDateTime: new Date("2026-01-01T00:00:04Z"),
+      physicalIds: ["physicalIds"],
+      alternativeSecurityIds: [{ key: "alternativeSecurityIds" }],
+      thumbprint: "thumbprint",
+      hardwareId: "hardwareId",
+      isPending: true,
+      otherProperties: { otherProperties: 1 },
+      rawHash: "rawHash",
     } satisfies DeviceColumns;
     const values = deviceValues("postgresql", d, "tenantRef", "now", { at: new Date("2026-01-01T00:00:05Z"), reason: "deletedReason" });
     expect(values).toHaveLength(SYNC_WRITTEN_COLUMNS.length);

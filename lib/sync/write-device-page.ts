@@ -1,5 +1,19 @@
 import "server-only";
-import { encodeDate, encodeValue, inList, insertStatements, insertValueStatements, queryIn, readBool, readDate, readJson, type Dialect, type DirectDb, type Row, type Statement } from "@/lib/db/direct";
+import {
+  encodeDate,
+  encodeValue,
+  inList,
+  insertStatements,
+  insertValueStatements,
+  queryIn,
+  readBool,
+  readDate,
+  readJson,
+  type Dialect,
+  type DirectDb,
+  type Row,
+  type Statement,
+} from "@/lib/db/direct";
 import { DIRECTORY_DEVICE_COLUMNS, STORED_DEVICE_COLUMNS, SYNC_WRITTEN_COLUMNS, quotedColumns } from "@/lib/db/directory-device-columns";
 import { DIRECTORY_CHANGE_COLUMNS } from "@/lib/db/directory-change-columns";
 import { preEncoded } from "@/lib/db/pre-encoded";
@@ -110,7 +124,8 @@ export async function planDevicePage(direct: DirectDb, input: ApplyPageInput, ma
     summaries.add(d.objectId, d.deviceId, before ? before.deviceId : d.deviceId);
     if (!before) {
       added++;
-      if (!input.baseline) change(d.objectId, d.deviceId, "created", { trustType: d.trustType, registrationDateTime: d.registrationDateTime?.toISOString() ?? null });
+      if (!input.baseline)
+        change(d.objectId, d.deviceId, "created", { trustType: d.trustType, registrationDateTime: d.registrationDateTime?.toISOString() ?? null });
       continue;
     }
     changed++;
@@ -147,7 +162,10 @@ export async function planDevicePage(direct: DirectDb, input: ApplyPageInput, ma
   if (input.mode === "full") {
     // updatedAt too, as Prisma's updateMany did: it is the row's last write.
     for (const part of chunk(unchanged)) {
-      statements.push({ sql: `UPDATE "DirectoryDevice" SET "lastSeenAt" = ?, "updatedAt" = ? WHERE ${inList("id", part.length)}`, params: [now, now, ...part] });
+      statements.push({
+        sql: `UPDATE "DirectoryDevice" SET "lastSeenAt" = ?, "updatedAt" = ? WHERE ${inList("id", part.length)}`,
+        params: [now, now, ...part],
+      });
     }
   }
   if (rehashed.length) statements.push({ sql: `UPDATE "DirectoryDevice" SET "rawHash" = ? WHERE "id" = ?`, params: [], eachRow: rehashed });
@@ -270,7 +288,10 @@ export async function planDeltaPage(direct: DirectDb, input: DeltaPageInput): Pr
     ...insertStatements(dialect, "DirectoryChange", CHANGE_INSERT_COLUMNS, changes),
   ];
   for (const [at, reason, id] of deletions) {
-    statements.push({ sql: `UPDATE "DirectoryDevice" SET "deletedAt" = ?, "deletedReason" = ?, "updatedAt" = ? WHERE "id" = ?`, params: [at, reason, now, id] });
+    statements.push({
+      sql: `UPDATE "DirectoryDevice" SET "deletedAt" = ?, "deletedReason" = ?, "updatedAt" = ? WHERE "id" = ?`,
+      params: [at, reason, now, id],
+    });
   }
   statements.push(...directoryStatements(dialect, tenantRef, summaries));
   return { statements, counts: { seen, added, changed, deleted, touchedDeviceIds: [...touched] } };
@@ -297,7 +318,11 @@ export class SummaryScope {
 }
 
 /** The stored rows of a delta page's objects, whole: what its entries are merged into. */
-async function readStoredRows(direct: DirectDb, tenantRef: string, objectIds: string[]): Promise<Map<string, { id: string; columns: DeviceColumns; deleted: { at: Date; reason: string } | null }>> {
+async function readStoredRows(
+  direct: DirectDb,
+  tenantRef: string,
+  objectIds: string[],
+): Promise<Map<string, { id: string; columns: DeviceColumns; deleted: { at: Date; reason: string } | null }>> {
   const out = new Map<string, { id: string; columns: DeviceColumns; deleted: { at: Date; reason: string } | null }>();
   const rows = await queryIn(
     direct,
@@ -386,7 +411,13 @@ async function readStoredDevices(direct: DirectDb, tenantRef: string, objectIds:
  * directly: this runs for every object of every page). `now`: the page's time, already encoded. Exported for
  * write-device-page.test.ts, which checks each value against its column's name.
  */
-export function deviceValues(dialect: Dialect, d: DeviceColumns, tenantRef: string, now: string, deleted: { at: Date; reason: string } | null = null): unknown[] {
+export function deviceValues(
+  dialect: Dialect,
+  d: DeviceColumns,
+  tenantRef: string,
+  now: string,
+  deleted: { at: Date; reason: string } | null = null,
+): unknown[] {
   return [
     timeOrderedId(),
     tenantRef,

@@ -7,11 +7,7 @@ import { SUMMARY_VERSION } from "@/lib/device-summary/summary-version";
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export const CreateTenantInput = z.object({
-  tenantId: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .regex(GUID, "The tenant id is a GUID, e.g. aaaabbbb-0000-cccc-1111-dddd2222eeee (Entra admin center → Overview)"),
+  tenantId: z.string().trim().toLowerCase().regex(GUID, "The tenant id is a GUID, e.g. aaaabbbb-0000-cccc-1111-dddd2222eeee (Entra admin center → Overview)"),
   name: z.string().trim().min(1, "Give the tenant a name").max(200),
   actor: z.string().min(1),
 });
@@ -25,7 +21,10 @@ export async function createTenant(db: Db, input: z.input<typeof CreateTenantInp
   const parsed = CreateTenantInput.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { ok: false, error: { code: "invalid-input", message: issue?.message ?? "Invalid input", path: issue?.path.map((p) => (typeof p === "symbol" ? String(p) : p)) } };
+    return {
+      ok: false,
+      error: { code: "invalid-input", message: issue?.message ?? "Invalid input", path: issue?.path.map((p) => (typeof p === "symbol" ? String(p) : p)) },
+    };
   }
   const { tenantId, name, actor } = parsed.data;
   return db.$transaction(async (tx) => {

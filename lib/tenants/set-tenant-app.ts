@@ -13,7 +13,11 @@ export const SetTenantAppInput = z
     tenantRef: z.string().min(1),
     cloud: z.enum(CLOUD_NAMES).default("global"),
     /** Only for cloud "custom" (the simulator, a test double): host[:port] and https base URL. */
-    authorityHost: z.string().trim().regex(/^[A-Za-z0-9.-]+(:\d+)?$/, "authority host is host[:port]").optional(),
+    authorityHost: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9.-]+(:\d+)?$/, "authority host is host[:port]")
+      .optional(),
     graphBaseUrl: z.string().trim().url().startsWith("https://", "the Graph base URL must use https").optional(),
     clientId: z.string().trim().toLowerCase().regex(GUID, "The client id is the app registration's Application (client) ID, a GUID"),
     credential: z.discriminatedUnion("kind", [

@@ -4,9 +4,7 @@ import { log } from "@/lib/log/logger";
 import { pullSignInsAfterSync } from "@/lib/signins/pull-after-sync";
 import { runSync, type SyncOutcome } from "@/lib/sync/run-sync";
 
-export type StartTenantSyncResult =
-  | { ok: true; state: "started" | "finished" }
-  | { ok: false; error: { code: string; message: string } };
+export type StartTenantSyncResult = { ok: true; state: "started" | "finished" } | { ok: false; error: { code: string; message: string } };
 
 const WAIT_FOR_RUN_MS = 4_000;
 
@@ -39,7 +37,10 @@ export async function startTenantSync(db: Db, options: { tenantRef: string; mode
     await new Promise((r) => setTimeout(r, 150));
     if (settled) break;
     // openRun sets heartbeatAt when it creates or resumes the run.
-    const opened = await db.syncRun.findFirst({ where: { tenantRef: options.tenantRef, status: "running", heartbeatAt: { gte: since } }, select: { id: true } });
+    const opened = await db.syncRun.findFirst({
+      where: { tenantRef: options.tenantRef, status: "running", heartbeatAt: { gte: since } },
+      select: { id: true },
+    });
     if (opened) return { ok: true, state: "started" };
   }
   const result = settled as SyncOutcome | null;

@@ -41,19 +41,21 @@ export const SyncScopeForestInput = z.object({
   exclude: DnList("Exclude"),
 });
 
-export const SyncScopeInput = z
-  .object({ forests: z.array(SyncScopeForestInput).max(50) })
-  .superRefine((scope, ctx) => {
-    const seen = new Set<string>();
-    scope.forests.forEach((forest, i) => {
-      const key = forest.name.toLowerCase();
-      if (seen.has(key)) ctx.addIssue({ code: "custom", path: ["forests", i, "name"], message: `Forest ${forest.name} is listed twice` });
-      seen.add(key);
-      if (forest.include.length === 0 && forest.exclude.length > 0) {
-        ctx.addIssue({ code: "custom", path: ["forests", i, "include"], message: `Forest ${forest.name} excludes containers but includes none: add the OUs Entra Connect syncs.` });
-      }
-    });
+export const SyncScopeInput = z.object({ forests: z.array(SyncScopeForestInput).max(50) }).superRefine((scope, ctx) => {
+  const seen = new Set<string>();
+  scope.forests.forEach((forest, i) => {
+    const key = forest.name.toLowerCase();
+    if (seen.has(key)) ctx.addIssue({ code: "custom", path: ["forests", i, "name"], message: `Forest ${forest.name} is listed twice` });
+    seen.add(key);
+    if (forest.include.length === 0 && forest.exclude.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["forests", i, "include"],
+        message: `Forest ${forest.name} excludes containers but includes none: add the OUs Entra Connect syncs.`,
+      });
+    }
   });
+});
 
 export const UpdateTenantSettingsInput = z.object({
   tenantRef: z.string().min(1),
@@ -76,8 +78,7 @@ export const UpdateTenantSettingsInput = z.object({
 });
 
 export type UpdateTenantSettingsResult =
-  | { ok: true; scopeChanged: boolean }
-  | { ok: false; error: { code: "invalid-input" | "not-found"; message: string; path?: (string | number)[] } };
+  { ok: true; scopeChanged: boolean } | { ok: false; error: { code: "invalid-input" | "not-found"; message: string; path?: (string | number)[] } };
 
 /** Order-insensitive, case- and space-insensitive form of a scope: what decides whether re-evaluation is needed. */
 function canonicalScope(scope: SyncScope | null): string {
@@ -93,9 +94,7 @@ function canonicalScope(scope: SyncScope | null): string {
 }
 
 function readStoredScope(json: unknown): SyncScope | null {
-  const parsed = z
-    .object({ forests: z.array(z.object({ name: z.string(), include: z.array(z.string()), exclude: z.array(z.string()) })) })
-    .safeParse(json);
+  const parsed = z.object({ forests: z.array(z.object({ name: z.string(), include: z.array(z.string()), exclude: z.array(z.string()) })) }).safeParse(json);
   return parsed.success ? parsed.data : null;
 }
 
@@ -107,7 +106,10 @@ export async function updateTenantSettings(db: Db, input: z.input<typeof UpdateT
   const parsed = UpdateTenantSettingsInput.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { ok: false, error: { code: "invalid-input", message: issue?.message ?? "Invalid input", path: issue?.path.map((p) => (typeof p === "symbol" ? String(p) : p)) } };
+    return {
+      ok: false,
+      error: { code: "invalid-input", message: issue?.message ?? "Invalid input", path: issue?.path.map((p) => (typeof p === "symbol" ? String(p) : p)) },
+    };
   }
   const { tenantRef, actor, syncScope, ...settings } = parsed.data;
   return db.$transaction(async (tx) => {

@@ -10,7 +10,9 @@ describe("the Agents page's enrolled-devices table state in the URL", () => {
   });
 
   it("falls back to the defaults for values it does not know, instead of failing the page", () => {
-    expect(parseAgentDeviceListParams({ status: "lost", sort: "name; DROP", dir: "up", page: "-1", q: "x".repeat(300) })).toEqual(DEFAULT_AGENT_DEVICE_LIST_PARAMS);
+    expect(parseAgentDeviceListParams({ status: "lost", sort: "name; DROP", dir: "up", page: "-1", q: "x".repeat(300) })).toEqual(
+      DEFAULT_AGENT_DEVICE_LIST_PARAMS,
+    );
     expect(agentDeviceListHref(DEFAULT_AGENT_DEVICE_LIST_PARAMS)).toBe("/agents#enrolled-devices");
   });
 

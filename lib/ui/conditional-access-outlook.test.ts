@@ -29,7 +29,10 @@ describe("describeConditionalAccessOutlook", () => {
   });
 
   it("does not call a device unregistered for a medium thumbprint inconsistency or a stale PRT", () => {
-    expect(describeConditionalAccessOutlook([f("thumbprint-mismatch", "medium"), f("prt-stale", "medium")], true)).toEqual({ kind: "attention", worst: "medium" });
+    expect(describeConditionalAccessOutlook([f("thumbprint-mismatch", "medium"), f("prt-stale", "medium")], true)).toEqual({
+      kind: "attention",
+      worst: "medium",
+    });
     expect(describeConditionalAccessOutlook([f("tpm-not-protected", "info")], true)).toEqual({ kind: "healthy" });
     expect(describeConditionalAccessOutlook([], true)).toEqual({ kind: "healthy" });
   });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_DEVICE_COLUMNS, DEFAULT_DEVICE_LIST_PARAMS, deviceListHref, deviceSortHref, parseDeviceListParams, type DeviceListParams } from "./device-list-params";
+import {
+  DEFAULT_DEVICE_COLUMNS,
+  DEFAULT_DEVICE_LIST_PARAMS,
+  deviceListHref,
+  deviceSortHref,
+  parseDeviceListParams,
+  type DeviceListParams,
+} from "./device-list-params";
 
 const parseHref = (href: string) => {
   const qs = new URLSearchParams(href.split("?")[1] ?? "");
@@ -38,7 +45,21 @@ describe("the Devices list's URL state", () => {
 
   it("falls back to each default on a bad value, and never throws", () => {
     expect(
-      parseDeviceListParams({ rule: "Robert'); DROP", severity: "worst", join: "x", os: "", osVersion: "<script>", sync: "maybe", pendingDays: "0", silentDays: "abc", stale: "true", sort: "colour", dir: "up", page: "-2", cols: "nope" }),
+      parseDeviceListParams({
+        rule: "Robert'); DROP",
+        severity: "worst",
+        join: "x",
+        os: "",
+        osVersion: "<script>",
+        sync: "maybe",
+        pendingDays: "0",
+        silentDays: "abc",
+        stale: "true",
+        sort: "colour",
+        dir: "up",
+        page: "-2",
+        cols: "nope",
+      }),
     ).toEqual(DEFAULT_DEVICE_LIST_PARAMS);
   });
 

@@ -138,24 +138,53 @@ const columns = z
 
 export const DeviceListParamsSchema = z.object({
   q: z.preprocess(first, z.string().trim().max(200)).catch(""),
-  problems: z.preprocess(first, z.literal("1").transform(() => true)).catch(false),
+  problems: z
+    .preprocess(
+      first,
+      z.literal("1").transform(() => true),
+    )
+    .catch(false),
   trust: z.preprocess(blankAsNull, z.enum(DEVICE_TRUST_TYPES).nullable()).catch(null),
   state: z.preprocess(blankAsNull, z.enum(DEVICE_STATES).nullable()).catch(null),
   /** A device with an open finding of this rule (rule ids are kebab-case, lib/rules). */
-  rule: z.preprocess(blankAsNull, z.string().regex(/^[a-z0-9-]{1,64}$/).nullable()).catch(null),
+  rule: z
+    .preprocess(
+      blankAsNull,
+      z
+        .string()
+        .regex(/^[a-z0-9-]{1,64}$/)
+        .nullable(),
+    )
+    .catch(null),
   severity: z.preprocess(blankAsNull, z.enum(DEVICE_SEVERITY_FILTERS).nullable()).catch(null),
   join: z.preprocess(blankAsNull, z.enum(DEVICE_JOIN_TYPES).nullable()).catch(null),
   /** operatingSystem, exactly (Graph's value: "Windows", "iOS", …). */
   os: z.preprocess(blankAsNull, z.string().trim().min(1).max(100).nullable()).catch(null),
   /** The start of operatingSystemVersion ("10.0.22631" matches every build of 23H2). */
-  osVersion: z.preprocess(blankAsNull, z.string().trim().min(1).max(50).regex(/^[0-9A-Za-z.()\- ]+$/).nullable()).catch(null),
+  osVersion: z
+    .preprocess(
+      blankAsNull,
+      z
+        .string()
+        .trim()
+        .min(1)
+        .max(50)
+        .regex(/^[0-9A-Za-z.()\- ]+$/)
+        .nullable(),
+    )
+    .catch(null),
   sync: z.preprocess(blankAsNull, z.enum(DEVICE_SYNC_FILTERS).nullable()).catch(null),
   /** Pending (registration not completed) for longer than this many days. */
   pendingDays: days,
   /** No report in this many days (including devices that never reported). */
   silentDays: days,
   /** Stale by Entra's definition: approximateLastSignInDateTime older than the tenant's stale threshold. */
-  stale: z.preprocess(first, z.literal("1").transform(() => true)).catch(false),
+  stale: z
+    .preprocess(
+      first,
+      z.literal("1").transform(() => true),
+    )
+    .catch(false),
   sort: z.preprocess(first, z.enum(DEVICE_SORTS)).catch("severity"),
   dir: z.preprocess(first, z.enum(["asc", "desc"])).catch("asc"),
   page: z.preprocess(first, z.coerce.number().int().min(1).max(1_000_000)).catch(1),

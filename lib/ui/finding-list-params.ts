@@ -21,7 +21,15 @@ const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 export const FindingListParamsSchema = z.object({
   status: z.preprocess(first, z.enum(FINDING_STATUSES)).catch("open"),
   severity: z.preprocess(first, z.enum(SEVERITIES as [Severity, ...Severity[]]).nullable()).catch(null),
-  rule: z.preprocess(first, z.string().regex(/^[a-z0-9-]{1,64}$/).nullable()).catch(null),
+  rule: z
+    .preprocess(
+      first,
+      z
+        .string()
+        .regex(/^[a-z0-9-]{1,64}$/)
+        .nullable(),
+    )
+    .catch(null),
   q: z.preprocess(first, z.string().trim().max(200)).catch(""),
   ack: z.preprocess(first, z.enum(["yes", "no"]).nullable()).catch(null),
   /** "only": primary causes only, i.e. without the findings another finding of the same device explains. */
@@ -34,7 +42,18 @@ export const FindingListParamsSchema = z.object({
 
 export type FindingListParams = z.infer<typeof FindingListParamsSchema>;
 
-export const DEFAULT_FINDING_LIST_PARAMS: FindingListParams = { status: "open", severity: null, rule: null, q: "", ack: null, primary: null, sort: "severity", dir: "asc", page: 1, view: "list" };
+export const DEFAULT_FINDING_LIST_PARAMS: FindingListParams = {
+  status: "open",
+  severity: null,
+  rule: null,
+  q: "",
+  ack: null,
+  primary: null,
+  sort: "severity",
+  dir: "asc",
+  page: 1,
+  view: "list",
+};
 
 export function parseFindingListParams(searchParams: Record<string, string | string[] | undefined>): FindingListParams {
   return FindingListParamsSchema.parse(searchParams);

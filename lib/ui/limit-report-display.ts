@@ -32,7 +32,10 @@ export function limitSectionsForDisplay(sections: DsregSection[], limits = DISPL
     const fields = section.fields.slice(0, take).map((f) => {
       if (f.value.length <= limits.maxValueChars) return f;
       truncated = true;
-      return { key: f.key, value: `${f.value.slice(0, limits.maxValueChars)}… (${(f.value.length - limits.maxValueChars).toLocaleString("en-US")} more characters)` };
+      return {
+        key: f.key,
+        value: `${f.value.slice(0, limits.maxValueChars)}… (${(f.value.length - limits.maxValueChars).toLocaleString("en-US")} more characters)`,
+      };
     });
     if (take < section.fields.length) truncated = true;
     shown.push({ name: section.name, fields, hiddenFields: section.fields.length - take });

@@ -14,7 +14,12 @@ const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 export const ReportListParamsSchema = z.object({
   q: z.preprocess(first, z.string().trim().max(200)).catch(""),
   join: z.preprocess(first, z.enum(JOIN_TYPES as [string, ...string[]]).nullable()).catch(null),
-  problems: z.preprocess(first, z.literal("1").transform(() => true)).catch(false),
+  problems: z
+    .preprocess(
+      first,
+      z.literal("1").transform(() => true),
+    )
+    .catch(false),
   sort: z.preprocess(first, z.enum(REPORT_SORTS)).catch("captured"),
   dir: z.preprocess(first, z.enum(["asc", "desc"])).catch("desc"),
   page: z.preprocess(first, z.coerce.number().int().min(1).max(1_000_000)).catch(1),

@@ -24,9 +24,7 @@ const severityRankOr9 = (severity: string) => (isSeverity(severity) ? compareSev
 /** One device's findings: its primary finding first (the one the others point to), then by severity. */
 export function sortFindings<T extends Pick<Finding, "severity" | "rule" | "remediation">>(findings: readonly T[]): T[] {
   const primary = primaryRuleOf(findings);
-  return [...findings].sort(
-    (a, b) => Number(b.rule === primary) - Number(a.rule === primary) || severityRankOr9(a.severity) - severityRankOr9(b.severity),
-  );
+  return [...findings].sort((a, b) => Number(b.rule === primary) - Number(a.rule === primary) || severityRankOr9(a.severity) - severityRankOr9(b.severity));
 }
 
 /**

@@ -37,9 +37,7 @@ export const SignInListParamsSchema = z.object({
     .transform((v) => v?.toLowerCase() ?? null)
     .catch(null),
   /** A registration id (deviceId): the machine JoinScope tied the sign-in to, or the device it presented. */
-  device: z
-    .preprocess(first, z.string().trim().toLowerCase().regex(GUID).nullable())
-    .catch(null),
+  device: z.preprocess(first, z.string().trim().toLowerCase().regex(GUID).nullable()).catch(null),
   /** Graph's appDisplayName, exactly. */
   app: text(200).catch(null),
   after: z.preprocess(first, z.string().regex(CURSOR).nullable()).catch(null),

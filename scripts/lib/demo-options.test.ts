@@ -14,7 +14,10 @@ describe("npm run demo's binding", () => {
     expect(o.serveArgs).toEqual(["-p", "3301", "-H", "0.0.0.0"]);
     expect(o.baseUrl).toBe("http://127.0.0.1:3301");
     expect(o.listening).toContain("every interface");
-    expect(demoOptions([], { JOINSCOPE_DEMO_HOST: "::1", PORT: "3302" })).toMatchObject({ serveArgs: ["-p", "3302", "-H", "::1"], baseUrl: "http://[::1]:3302" });
+    expect(demoOptions([], { JOINSCOPE_DEMO_HOST: "::1", PORT: "3302" })).toMatchObject({
+      serveArgs: ["-p", "3302", "-H", "::1"],
+      baseUrl: "http://[::1]:3302",
+    });
   });
 
   it("refuses an unknown option instead of ignoring it", () => {

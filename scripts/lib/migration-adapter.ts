@@ -38,9 +38,7 @@ function patchQuery<T extends { query: QueryFn }>(target: T): T {
     if (typeof last === "function") {
       // Callback style (pg.Pool uses it internally): patch the result on the way to the callback.
       const callback = last as (err: unknown, result?: pg.QueryResult) => void;
-      return original(...args.slice(0, -1), (err: unknown, result?: pg.QueryResult) =>
-        callback(err, result ? reportCatalogTypesAsText(result) : result),
-      );
+      return original(...args.slice(0, -1), (err: unknown, result?: pg.QueryResult) => callback(err, result ? reportCatalogTypesAsText(result) : result));
     }
     const pending = original(...args);
     return pending && typeof pending.then === "function" ? pending.then(reportCatalogTypesAsText) : pending;

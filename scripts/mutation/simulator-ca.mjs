@@ -6,7 +6,13 @@ import { spawnSync } from "node:child_process";
 export function simulatorCaPath(root) {
   const r = spawnSync(
     process.execPath,
-    ["--import", "tsx", "--input-type=module", "-e", 'const { ensureSimulatorCertificates } = await import("./simulator/certificates.ts"); console.log((await ensureSimulatorCertificates()).caPath);'],
+    [
+      "--import",
+      "tsx",
+      "--input-type=module",
+      "-e",
+      'const { ensureSimulatorCertificates } = await import("./simulator/certificates.ts"); console.log((await ensureSimulatorCertificates()).caPath);',
+    ],
     { cwd: root, encoding: "utf8" },
   );
   if (r.status !== 0) throw new Error(`could not prepare the simulator's certificates: ${r.stderr}`);

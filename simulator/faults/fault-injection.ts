@@ -54,16 +54,37 @@ export function faultError(ctx: RequestContext, fault: { kind: AnsweredFaultKind
   const { nowMs } = fault;
   switch (fault.kind) {
     case "429":
-      return graphError(ctx, 429, "TooManyRequests", "Too many requests. Please try again later.", {
-        "Retry-After": String(fault.retryAfterSeconds ?? 1),
-        "x-ms-throttle-scope": "Tenant_Application/ReadWrite/simulated",
-        "x-ms-throttle-information": "ResourceUnitLimitExceeded",
-      }, nowMs);
+      return graphError(
+        ctx,
+        429,
+        "TooManyRequests",
+        "Too many requests. Please try again later.",
+        {
+          "Retry-After": String(fault.retryAfterSeconds ?? 1),
+          "x-ms-throttle-scope": "Tenant_Application/ReadWrite/simulated",
+          "x-ms-throttle-information": "ResourceUnitLimitExceeded",
+        },
+        nowMs,
+      );
     case "503":
-      return graphError(ctx, 503, "serviceNotAvailable", "The service is temporarily unavailable. Please retry after the time in Retry-After.", { "Retry-After": String(fault.retryAfterSeconds ?? 1) }, nowMs);
+      return graphError(
+        ctx,
+        503,
+        "serviceNotAvailable",
+        "The service is temporarily unavailable. Please retry after the time in Retry-After.",
+        { "Retry-After": String(fault.retryAfterSeconds ?? 1) },
+        nowMs,
+      );
     case "500":
       return graphError(ctx, 500, "generalException", "An unspecified error has occurred.", {}, nowMs);
     case "410":
-      return graphError(ctx, 410, "resyncRequired", "Resync required. The sync state was reset by the service; discard the delta link and start a full synchronization.", {}, nowMs);
+      return graphError(
+        ctx,
+        410,
+        "resyncRequired",
+        "Resync required. The sync state was reset by the service; discard the delta link and start a full synchronization.",
+        {},
+        nowMs,
+      );
   }
 }

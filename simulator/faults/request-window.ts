@@ -32,11 +32,18 @@ export function createRequestWindow(options: { limit: RequestWindowLimit | null;
       }
       if (w.used >= limit.requests) {
         const retryAfter = Math.max(1, Math.ceil((w.start + limit.windowSeconds * 1000 - t) / 1000));
-        throw graphError(ctx, 429, "TooManyRequests", "Too many requests. Please try again later.", {
-          "Retry-After": String(retryAfter),
-          "x-ms-throttle-scope": `Tenant_Application/Read/${appId}/${tenantId}`,
-          "x-ms-throttle-information": "RequestCountLimitExceeded",
-        }, t);
+        throw graphError(
+          ctx,
+          429,
+          "TooManyRequests",
+          "Too many requests. Please try again later.",
+          {
+            "Retry-After": String(retryAfter),
+            "x-ms-throttle-scope": `Tenant_Application/Read/${appId}/${tenantId}`,
+            "x-ms-throttle-information": "RequestCountLimitExceeded",
+          },
+          t,
+        );
       }
       w.used++;
     },

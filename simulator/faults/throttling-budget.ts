@@ -41,11 +41,18 @@ export function createThrottlingBudget(options: { budget: RuBudget | undefined; 
       }
       if (window.used + cost > ruLimit) {
         const retryAfter = Math.max(1, Math.ceil((window.start + 10_000 - t) / 1000));
-        throw graphError(ctx, 429, "TooManyRequests", "Too many requests. Please try again later.", {
-          "Retry-After": String(retryAfter),
-          "x-ms-throttle-scope": `Tenant_Application/ReadWrite/${appId}/${tenantId}`,
-          "x-ms-throttle-information": "ResourceUnitLimitExceeded",
-        }, t);
+        throw graphError(
+          ctx,
+          429,
+          "TooManyRequests",
+          "Too many requests. Please try again later.",
+          {
+            "Retry-After": String(retryAfter),
+            "x-ms-throttle-scope": `Tenant_Application/ReadWrite/${appId}/${tenantId}`,
+            "x-ms-throttle-information": "ResourceUnitLimitExceeded",
+          },
+          t,
+        );
       }
       window.used += cost;
       const pct = window.used / ruLimit;

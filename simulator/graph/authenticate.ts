@@ -23,7 +23,8 @@ export function authenticate(graph: GraphServices, ctx: RequestContext, required
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match?.[1]) throw graphError(ctx, 401, "InvalidAuthenticationToken", "Access token is empty.", wwwAuth, now());
   const read = graph.accessTokens.read(match[1]);
-  if (!read.ok && read.reason === "malformed") throw graphError(ctx, 401, "InvalidAuthenticationToken", "IDX14100: JWT is not well formed, there are no dots (.).", wwwAuth, now());
+  if (!read.ok && read.reason === "malformed")
+    throw graphError(ctx, 401, "InvalidAuthenticationToken", "IDX14100: JWT is not well formed, there are no dots (.).", wwwAuth, now());
   if (!read.ok) throw graphError(ctx, 401, "InvalidAuthenticationToken", "Access token validation failure. Invalid signature.", wwwAuth, now());
   const p = read.payload;
   const aud = String(p.aud ?? "");

@@ -18,7 +18,10 @@ export function listBitlockerRecoveryKeys(graph: GraphServices, ctx: RequestCont
   refuseQueryOption(ctx, "$top", "Top", now);
   refuseQueryOption(ctx, "$orderby", "OrderBy", now);
   refuseQueryOption(ctx, "$search", "Search", now);
-  const wantsKey = (q.get("$select") ?? "").split(",").map((s) => s.trim()).includes("key");
+  const wantsKey = (q.get("$select") ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .includes("key");
   const { tenant, appId } = authenticate(graph, ctx, wantsKey ? ["BitlockerKey.Read.All"] : READ_BITLOCKER_BASIC);
   graph.budget.charge(ctx, tenant.config.tenantId, appId);
   let items = tenant.store.bitlockerKeys;

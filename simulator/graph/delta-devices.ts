@@ -104,7 +104,14 @@ export function deltaDevices(graph: GraphServices, ctx: RequestContext, version:
   const skip = q.get("$skiptoken");
   const delta = q.get("$deltatoken");
   const syncStateNotFound = () =>
-    graphError(ctx, 400, "syncStateNotFound", "The sync state generation is not found. The delta token is expired and data must be synchronized again.", {}, now());
+    graphError(
+      ctx,
+      400,
+      "syncStateNotFound",
+      "The sync state generation is not found. The delta token is expired and data must be synchronized again.",
+      {},
+      now(),
+    );
 
   let session: DeltaSession;
   let sessionId: string;
@@ -135,7 +142,14 @@ export function deltaDevices(graph: GraphServices, ctx: RequestContext, version:
     const tok = decodeToken<DeltaToken>(delta);
     if (!tok || tok.k !== "delta" || tok.t !== store.epoch || tok.v > store.version) throw syncStateNotFound();
     if (tok.serial < tenant.resetBeforeSerial) {
-      throw graphError(ctx, 410, "resyncRequired", "Resync required. The sync state was reset by the service; discard the delta link and start a full synchronization.", {}, now());
+      throw graphError(
+        ctx,
+        410,
+        "resyncRequired",
+        "Resync required. The sync state was reset by the service; discard the delta link and start a full synchronization.",
+        {},
+        now(),
+      );
     }
     if (tok.serial < tenant.expiredBeforeSerial || now() - tok.iat > graph.deltaTokenLifetimeMs) throw syncStateNotFound();
     session = { refs: deltaRefs(tenant, tok.v, graph.lenientDelta), since: tok.v, targetVersion: store.version, issuedAt: now() };
@@ -166,7 +180,10 @@ export function deltaDevices(graph: GraphServices, ctx: RequestContext, version:
   const cacheKey = `${store.epoch}|delta|${sessionId}|${store.version}|${select?.join(",") ?? "*"}|${offset}|${top}`;
   let value = graph.pageCache.get(cacheKey);
   if (value === undefined) {
-    value = `[${session.refs.slice(offset, end).map((r) => JSON.stringify(resolveDeltaRef(store, r, session.since, select, graph.lenientDelta))).join(",")}]`;
+    value = `[${session.refs
+      .slice(offset, end)
+      .map((r) => JSON.stringify(resolveDeltaRef(store, r, session.since, select, graph.lenientDelta)))
+      .join(",")}]`;
     graph.pageCache.set(cacheKey, value);
   }
   let head = `{"@odata.context":${JSON.stringify(`${base}/$metadata#devices`)}`;

@@ -16,7 +16,10 @@ export function listDeviceLocalCredentials(graph: GraphServices, ctx: RequestCon
   const q = ctx.url.searchParams;
   // $select, $filter, $search, $orderby, $top, $count and $skiptoken are documented (directory-list-devicelocalcredentials).
   requireUserAgent(ctx, now);
-  const wantsPasswords = (q.get("$select") ?? "").split(",").map((s) => s.trim()).includes("credentials");
+  const wantsPasswords = (q.get("$select") ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .includes("credentials");
   const { tenant, appId } = authenticate(graph, ctx, wantsPasswords ? ["DeviceLocalCredential.Read.All"] : READ_LAPS_BASIC);
   graph.budget.charge(ctx, tenant.config.tenantId, appId);
   let items = tenant.store.lapsCredentials;

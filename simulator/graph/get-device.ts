@@ -14,7 +14,14 @@ export function getDevice(graph: GraphServices, ctx: RequestContext, version: st
   const select = parseSelect(ctx, ctx.url.searchParams.get("$select"), now);
   const device = key.id ? tenant.store.getDevice(key.id) : tenant.store.findByDeviceId(key.deviceId ?? "");
   if (!device) {
-    throw graphError(ctx, 404, "Request_ResourceNotFound", `Resource '${key.id ?? key.deviceId}' does not exist or one of its queried reference-property objects are not present.`, {}, now());
+    throw graphError(
+      ctx,
+      404,
+      "Request_ResourceNotFound",
+      `Resource '${key.id ?? key.deviceId}' does not exist or one of its queried reference-property objects are not present.`,
+      {},
+      now(),
+    );
   }
   return JSON.stringify({ "@odata.context": `${ctx.origin}/${version}/$metadata#devices/$entity`, ...projectDevice(device, select) });
 }

@@ -25,7 +25,14 @@ export function routeGraph(graph: GraphServices, ctx: RequestContext, method: st
   if (d) return ok(getDevice(graph, ctx, version, { id: d[1]! }));
   if (rest === "/directory/deletedItems/microsoft.graph.device") {
     if (version !== "beta") {
-      throw graphError(ctx, 400, "Request_BadRequest", "Deleted devices (soft delete, preview) are listed only under /beta/directory/deletedItems/microsoft.graph.device.", {}, now());
+      throw graphError(
+        ctx,
+        400,
+        "Request_BadRequest",
+        "Deleted devices (soft delete, preview) are listed only under /beta/directory/deletedItems/microsoft.graph.device.",
+        {},
+        now(),
+      );
     }
     return ok(listDeletedDevices(graph, ctx));
   }

@@ -39,11 +39,27 @@ export function listDevices(graph: GraphServices, ctx: RequestContext, version: 
     if (now() - decoded.iat > graph.pageTokenLifetimeMs) {
       // A nextLink is to be followed, not kept (https://learn.microsoft.com/graph/paging): directory page tokens are
       // short-lived, and Graph answers an expired one with this code.
-      throw graphError(ctx, 400, "Directory_ExpiredPageToken", "The specified page token value has expired and can no longer be included in your request.", {}, now());
+      throw graphError(
+        ctx,
+        400,
+        "Directory_ExpiredPageToken",
+        "The specified page token value has expired and can no longer be included in your request.",
+        {},
+        now(),
+      );
     }
     tok = decoded;
   } else {
-    tok = { k: "list", iat: now(), t: tenant.store.epoch, v: tenant.store.version, o: 0, n: parseTop(ctx, q.get("$top"), graph.pageSize, now), s: parseSelect(ctx, q.get("$select"), now), f: q.get("$filter") };
+    tok = {
+      k: "list",
+      iat: now(),
+      t: tenant.store.epoch,
+      v: tenant.store.version,
+      o: 0,
+      n: parseTop(ctx, q.get("$top"), graph.pageSize, now),
+      s: parseSelect(ctx, q.get("$select"), now),
+      f: q.get("$filter"),
+    };
   }
   const snapshot = tenant.store.snapshotAt(tok.v) ?? tenant.store.snapshot();
   let devices = snapshot.devices;

@@ -19,7 +19,10 @@ const DEVICE_PROPERTIES: ReadonlySet<string> = new Set(DEVICE_V1_PROPERTIES.prop
 /** The selected properties, `id` always among them; null when the caller selects nothing (every property). */
 export function parseSelect(ctx: RequestContext, raw: string | null, now: () => number): string[] | null {
   if (raw === null || raw.trim() === "") return null;
-  const fields = raw.split(",").map((f) => f.trim()).filter(Boolean);
+  const fields = raw
+    .split(",")
+    .map((f) => f.trim())
+    .filter(Boolean);
   for (const f of fields) {
     if (!DEVICE_PROPERTIES.has(f)) {
       throw graphError(ctx, 400, "Request_BadRequest", `Could not find a property named '${f}' on type 'microsoft.graph.device'.`, {}, now());
@@ -46,7 +49,8 @@ export function compileDeviceFilter(ctx: RequestContext, raw: string, now: () =>
     if (m) {
       const prop = m[1]!;
       const value = m[2]!.replaceAll("''", "'").toLowerCase();
-      if (!DEVICE_PROPERTIES.has(prop)) throw graphError(ctx, 400, "Request_BadRequest", `Could not find a property named '${prop}' on type 'microsoft.graph.device'.`, {}, now());
+      if (!DEVICE_PROPERTIES.has(prop))
+        throw graphError(ctx, 400, "Request_BadRequest", `Could not find a property named '${prop}' on type 'microsoft.graph.device'.`, {}, now());
       return (d: GraphDevice) => String(d[prop] ?? "").toLowerCase() === value;
     }
     m = /^(\w+)\s+eq\s+(true|false|null)$/i.exec(c);
@@ -59,9 +63,19 @@ export function compileDeviceFilter(ctx: RequestContext, raw: string, now: () =>
     if (m) {
       const prop = m[1]!;
       const value = m[2]!.replaceAll("''", "'").toLowerCase();
-      return (d: GraphDevice) => String(d[prop] ?? "").toLowerCase().startsWith(value);
+      return (d: GraphDevice) =>
+        String(d[prop] ?? "")
+          .toLowerCase()
+          .startsWith(value);
     }
-    throw graphError(ctx, 400, "Request_UnsupportedQuery", `Unsupported or invalid query filter clause specified for property '${c}' of resource 'Device'.`, {}, now());
+    throw graphError(
+      ctx,
+      400,
+      "Request_UnsupportedQuery",
+      `Unsupported or invalid query filter clause specified for property '${c}' of resource 'Device'.`,
+      {},
+      now(),
+    );
   });
   return (d) => tests.every((t) => t(d));
 }

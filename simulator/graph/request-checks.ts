@@ -15,6 +15,13 @@ export function requireUserAgent(ctx: RequestContext, now: () => number): void {
 /** An OData query option the endpoint does not support, refused as Graph's query validation does. */
 export function refuseQueryOption(ctx: RequestContext, option: string, name: string, now: () => number): void {
   if (ctx.url.searchParams.has(option)) {
-    throw graphError(ctx, 400, "BadRequest", `Query option '${name}' is not allowed. To allow it, set the 'AllowedQueryOptions' property on EnableQueryAttribute or QueryValidationSettings.`, {}, now());
+    throw graphError(
+      ctx,
+      400,
+      "BadRequest",
+      `Query option '${name}' is not allowed. To allow it, set the 'AllowedQueryOptions' property on EnableQueryAttribute or QueryValidationSettings.`,
+      {},
+      now(),
+    );
   }
 }

@@ -15,12 +15,17 @@ const clock = { ms: Date.parse(NOW) };
 const NO_AUDIT_APP = "5b0c7c5e-9d43-4a5e-9d0e-5b1f7e0a0003";
 
 async function token(clientId = tenant.clientId, clientSecret = tenant.clientSecret!): Promise<string> {
-  const app = new ConfidentialClientApplication({ auth: { clientId, clientSecret, ...sim.msalAuthority(tenant.tenantId) }, system: { networkClient: createCaNetworkClient(sim.caPem) } });
+  const app = new ConfidentialClientApplication({
+    auth: { clientId, clientSecret, ...sim.msalAuthority(tenant.tenantId) },
+    system: { networkClient: createCaNetworkClient(sim.caPem) },
+  });
   return (await app.acquireTokenByClientCredential({ scopes: ["https://graph.microsoft.com/.default"] }))!.accessToken;
 }
 
 async function get(pathOrUrl: string, bearer: string): Promise<{ status: number; headers: Headers; body: any }> {
-  const res = await fetchCa(pathOrUrl.startsWith("https://") ? pathOrUrl : `${sim.graphBaseUrl}${pathOrUrl}`, { headers: { authorization: `Bearer ${bearer}` } });
+  const res = await fetchCa(pathOrUrl.startsWith("https://") ? pathOrUrl : `${sim.graphBaseUrl}${pathOrUrl}`, {
+    headers: { authorization: `Bearer ${bearer}` },
+  });
   return { status: res.status, headers: res.headers, body: await res.json() };
 }
 
@@ -68,10 +73,18 @@ describe("GET /v1.0/auditLogs/signIns", () => {
   it("filters on status/errorCode with or, and keeps paging the events that existed at the first page", async () => {
     clock.ms += 11_000;
     const t = await token();
-    const one = await get(`/v1.0/auditLogs/signIns?$top=1&$filter=${encodeURIComponent("(status/errorCode eq 50097 or status/errorCode eq 53000) and createdDateTime le 2025-03-10T12:00:00Z")}`, t);
+    const one = await get(
+      `/v1.0/auditLogs/signIns?$top=1&$filter=${encodeURIComponent("(status/errorCode eq 50097 or status/errorCode eq 53000) and createdDateTime le 2025-03-10T12:00:00Z")}`,
+      t,
+    );
     expect(one.status).toBe(200);
     expect(one.body.value[0].status.errorCode).toBe(53000);
-    const newest = { ...tenant.signIns![0]!, id: "00000000-aaaa-4bbb-8ccc-000000000001", createdDateTime: "2025-03-10T11:59:59.0000000Z", status: { errorCode: 53000, failureReason: null, additionalDetails: null } };
+    const newest = {
+      ...tenant.signIns![0]!,
+      id: "00000000-aaaa-4bbb-8ccc-000000000001",
+      createdDateTime: "2025-03-10T11:59:59.0000000Z",
+      status: { errorCode: 53000, failureReason: null, additionalDetails: null },
+    };
     sim.state.signIns(tenant.tenantId).add([newest]);
     const second = await get(one.body["@odata.nextLink"], t);
     expect(second.body.value[0].id).not.toBe(newest.id);
@@ -118,7 +131,10 @@ describe("GET /v1.0/auditLogs/signIns", () => {
     try {
       const free = await get("/v1.0/auditLogs/signIns?$top=1", await token());
       expect(free.status).toBe(403);
-      expect(free.body.error).toMatchObject({ code: "Authentication_RequestFromNonPremiumTenantOrB2CTenant", message: "Neither tenant is B2C or tenant doesn't have premium license" });
+      expect(free.body.error).toMatchObject({
+        code: "Authentication_RequestFromNonPremiumTenantOrB2CTenant",
+        message: "Neither tenant is B2C or tenant doesn't have premium license",
+      });
     } finally {
       sim.setPremium(tenant.tenantId, true);
     }

@@ -32,7 +32,14 @@ export function listSignIns(graph: GraphServices, ctx: RequestContext, version: 
   const { now } = graph;
   const { tenant, appId } = authenticate(graph, ctx, READ_AUDIT_LOG);
   if (!tenant.premium) {
-    throw graphError(ctx, 403, "Authentication_RequestFromNonPremiumTenantOrB2CTenant", "Neither tenant is B2C or tenant doesn't have premium license", {}, now());
+    throw graphError(
+      ctx,
+      403,
+      "Authentication_RequestFromNonPremiumTenantOrB2CTenant",
+      "Neither tenant is B2C or tenant doesn't have premium license",
+      {},
+      now(),
+    );
   }
   graph.reportsThrottle.take(ctx, tenant.config.tenantId, appId);
   refuseQueryOption(ctx, "$orderby", "OrderBy", now);

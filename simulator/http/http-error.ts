@@ -12,10 +12,23 @@ export class HttpError extends Error {
 }
 
 /** Graph's error body (https://learn.microsoft.com/graph/errors), with the request's ids as Graph sends them. */
-export function graphError(ctx: RequestContext, status: number, code: string, message: string, headers: Record<string, string> = {}, nowMs = Date.now()): HttpError {
+export function graphError(
+  ctx: RequestContext,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+  nowMs = Date.now(),
+): HttpError {
   return new HttpError(
     status,
-    { error: { code, message, innerError: { date: new Date(nowMs).toISOString().slice(0, 19), "request-id": ctx.requestId, "client-request-id": ctx.clientRequestId } } },
+    {
+      error: {
+        code,
+        message,
+        innerError: { date: new Date(nowMs).toISOString().slice(0, 19), "request-id": ctx.requestId, "client-request-id": ctx.clientRequestId },
+      },
+    },
     headers,
   );
 }

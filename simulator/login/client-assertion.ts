@@ -18,7 +18,14 @@ export function verifyClientAssertion(login: LoginServices, ctx: RequestContext,
   const x5t = typeof jwt.header.x5t === "string" ? Buffer.from(jwt.header.x5t, "base64url").toString("hex").toUpperCase() : null;
   const registered = app.certs.find((c) => (x5t256 && c.sha256 === x5t256) || (x5t && c.sha1 === x5t));
   if (!registered) {
-    throw entraError(ctx, 401, "invalid_client", 700027, `The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${x5t256 ?? x5t ?? ""}', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '${app.clientId}'.]`, now());
+    throw entraError(
+      ctx,
+      401,
+      "invalid_client",
+      700027,
+      `The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${x5t256 ?? x5t ?? ""}', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '${app.clientId}'.]`,
+      now(),
+    );
   }
   if (!verifyJwtSignature(jwt, registered.cert.publicKey)) {
     throw entraError(ctx, 401, "invalid_client", 700027, "Client assertion failed signature validation.", now());

@@ -25,4 +25,11 @@ export function entraError(ctx: RequestContext, status: number, error: string, c
 
 /** AADSTS90002: the path names no tenant the simulator holds (by id or verified domain). */
 export const tenantNotFound = (ctx: RequestContext, segment: string, nowMs: number, error = "invalid_request") =>
-  entraError(ctx, 400, error, 90002, `Tenant '${segment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`, nowMs);
+  entraError(
+    ctx,
+    400,
+    error,
+    90002,
+    `Tenant '${segment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`,
+    nowMs,
+  );

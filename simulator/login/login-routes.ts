@@ -7,11 +7,13 @@ import { answerTokenRequest } from "./token-endpoint";
 
 export async function routeLogin(login: LoginServices, ctx: RequestContext, method: string, path: string): Promise<RouteResult | null> {
   let m: RegExpExecArray | null;
-  if (method === "GET" && (m = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(path))) return ok(openIdConfiguration(login, ctx, decodeURIComponent(m[1]!)));
+  if (method === "GET" && (m = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(path)))
+    return ok(openIdConfiguration(login, ctx, decodeURIComponent(m[1]!)));
   if (method === "GET" && /^\/[^/]+\/discovery\/instance$/.test(path)) return ok(instanceDiscovery(ctx));
   if (method === "GET" && /^\/[^/]+\/discovery\/(v2\.0\/)?keys$/.test(path)) return ok(login.accessTokens.jwks());
   if ((m = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(path))) {
-    if (method !== "POST") throw entraError(ctx, 400, "invalid_request", 900561, "The endpoint only accepts POST requests. Received a GET request.", login.now());
+    if (method !== "POST")
+      throw entraError(ctx, 400, "invalid_request", 900561, "The endpoint only accepts POST requests. Received a GET request.", login.now());
     return ok(await answerTokenRequest(login, ctx, decodeURIComponent(m[1]!)));
   }
   return null;

@@ -43,16 +43,37 @@ export async function answerTokenRequest(login: LoginServices, ctx: RequestConte
   if (!clientId) throw entraError(ctx, 400, "invalid_request", 900144, "The request body must contain the following parameter: 'client_id'.", now());
   const app = tenant.apps.get(clientId.toLowerCase());
   if (!app) {
-    throw entraError(ctx, 400, "unauthorized_client", 700016, `Application with identifier '${clientId}' was not found in the directory '${tenant.config.tenantName}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`, now());
+    throw entraError(
+      ctx,
+      400,
+      "unauthorized_client",
+      700016,
+      `Application with identifier '${clientId}' was not found in the directory '${tenant.config.tenantName}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
+      now(),
+    );
   }
   const scope = form.get("scope") ?? "";
   const scopes = scope.split(/\s+/).filter(Boolean);
   if (scopes.length !== 1 || !scopes[0]!.endsWith("/.default")) {
-    throw entraError(ctx, 400, "invalid_scope", 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`, now());
+    throw entraError(
+      ctx,
+      400,
+      "invalid_scope",
+      1002012,
+      `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+      now(),
+    );
   }
   const resource = scopes[0]!.slice(0, -"/.default".length).replace(/\/$/, "");
   if (!graphAudiences(ctx.origin).some((r) => r.toLowerCase() === resource.toLowerCase())) {
-    throw entraError(ctx, 400, "invalid_resource", 500011, `The resource principal named ${resource} was not found in the tenant named ${tenant.config.tenantName}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`, now());
+    throw entraError(
+      ctx,
+      400,
+      "invalid_resource",
+      500011,
+      `The resource principal named ${resource} was not found in the tenant named ${tenant.config.tenantName}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
+      now(),
+    );
   }
 
   const secret = form.get("client_secret");
@@ -60,7 +81,14 @@ export async function answerTokenRequest(login: LoginServices, ctx: RequestConte
   let appidacr: "1" | "2";
   if (assertion) {
     if (form.get("client_assertion_type") !== "urn:ietf:params:oauth:client-assertion-type:jwt-bearer") {
-      throw entraError(ctx, 400, "invalid_request", 50027, "JWT token is invalid or malformed (client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer).", now());
+      throw entraError(
+        ctx,
+        400,
+        "invalid_request",
+        50027,
+        "JWT token is invalid or malformed (client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer).",
+        now(),
+      );
     }
     verifyClientAssertion(login, ctx, tenant, app, assertion);
     appidacr = "2";
@@ -68,15 +96,36 @@ export async function answerTokenRequest(login: LoginServices, ctx: RequestConte
     const expected = Buffer.from(app.clientSecret ?? "");
     const given = Buffer.from(secret);
     if (!app.clientSecret || expected.length !== given.length || !timingSafeEqual(expected, given)) {
-      throw entraError(ctx, 401, "invalid_client", 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.clientId}'.`, now());
+      throw entraError(
+        ctx,
+        401,
+        "invalid_client",
+        7000215,
+        `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.clientId}'.`,
+        now(),
+      );
     }
     if (app.secretExpired) {
       // https://learn.microsoft.com/entra/identity-platform/reference-error-codes: AADSTS7000222, InvalidClientSecretExpiredKeysProvided.
-      throw entraError(ctx, 401, "invalid_client", 7000222, `The provided client secret keys for app '${app.clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`, now());
+      throw entraError(
+        ctx,
+        401,
+        "invalid_client",
+        7000222,
+        `The provided client secret keys for app '${app.clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`,
+        now(),
+      );
     }
     appidacr = "1";
   } else {
-    throw entraError(ctx, 401, "invalid_client", 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.", now());
+    throw entraError(
+      ctx,
+      401,
+      "invalid_client",
+      7000218,
+      "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+      now(),
+    );
   }
   const audience = resource === GRAPH_APP_ID ? GRAPH_RESOURCE : resource;
   const { token, expiresIn } = login.accessTokens.issue({ tenant, app, audience, appidacr });

@@ -71,7 +71,8 @@ describe("generateSignIns: a week of sign-ins consistent with the device scenari
     const healthy = windowsOf(byScenario("healthy-hybrid"));
     const edge = healthy.filter((s) => s.deviceDetail.browser.startsWith("Edge"));
     expect(edge.length).toBeGreaterThan(0);
-    for (const s of edge) expect(s).toMatchObject({ conditionalAccessStatus: "success", status: { errorCode: 0 }, deviceDetail: { trustType: "Hybrid Azure AD joined" } });
+    for (const s of edge)
+      expect(s).toMatchObject({ conditionalAccessStatus: "success", status: { errorCode: 0 }, deviceDetail: { trustType: "Hybrid Azure AD joined" } });
     const blockedChrome = healthy.filter((s) => s.deviceDetail.browser.startsWith("Chrome") && s.conditionalAccessStatus === "failure");
     expect(blockedChrome.length).toBeGreaterThan(0);
     for (const s of blockedChrome) expect(s.deviceDetail.deviceId).toBe("");

@@ -44,15 +44,32 @@ const RESOURCES = [
   { id: "00000003-0000-0000-c000-000000000000", name: "Microsoft Graph" },
 ] as const;
 
-const DEVICE_POLICY = { id: "2b6f4c1e-8d3a-4e5b-9c7d-1a2f3e4d5c6b", displayName: "Require compliant or hybrid joined device", enforcedGrantControls: ["RequireCompliantDevice", "RequireDomainJoinedDevice"], enforcedSessionControls: [] };
-const MFA_ADMINS = { id: "9a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", displayName: "Require MFA for admins", enforcedGrantControls: ["Mfa"], enforcedSessionControls: [] };
+const DEVICE_POLICY = {
+  id: "2b6f4c1e-8d3a-4e5b-9c7d-1a2f3e4d5c6b",
+  displayName: "Require compliant or hybrid joined device",
+  enforcedGrantControls: ["RequireCompliantDevice", "RequireDomainJoinedDevice"],
+  enforcedSessionControls: [],
+};
+const MFA_ADMINS = {
+  id: "9a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+  displayName: "Require MFA for admins",
+  enforcedGrantControls: ["Mfa"],
+  enforcedSessionControls: [],
+};
 /** Shared by reference: a million events hold two policy lists. */
-const POLICIES_SUCCESS: SimSignInPolicy[] = [{ ...DEVICE_POLICY, result: "success" }, { ...MFA_ADMINS, result: "notApplied" }];
-const POLICIES_FAILURE: SimSignInPolicy[] = [{ ...DEVICE_POLICY, result: "failure" }, { ...MFA_ADMINS, result: "notApplied" }];
+const POLICIES_SUCCESS: SimSignInPolicy[] = [
+  { ...DEVICE_POLICY, result: "success" },
+  { ...MFA_ADMINS, result: "notApplied" },
+];
+const POLICIES_FAILURE: SimSignInPolicy[] = [
+  { ...DEVICE_POLICY, result: "failure" },
+  { ...MFA_ADMINS, result: "notApplied" },
+];
 
 const FAILURE_53000 = {
   errorCode: 53000,
-  failureReason: "Device is not in required device state: {state}. Conditional Access policy requires a compliant device, and the device is not compliant. The user must enroll their device with an approved MDM provider like Intune.",
+  failureReason:
+    "Device is not in required device state: {state}. Conditional Access policy requires a compliant device, and the device is not compliant. The user must enroll their device with an approved MDM provider like Intune.",
   additionalDetails: "Your device is required to be managed to access this resource.",
 };
 const SUCCESS = { errorCode: 0, failureReason: "Other.", additionalDetails: null };
@@ -117,7 +134,13 @@ function profileFor(machine: SimulatedMachine, seed: number): Profile {
   };
 }
 
-const BROWSER_TEXT = { edge: "Edge 122.0.2365", chrome: "Chrome 122.0.0", "chrome-extension": "Chrome 122.0.0", firefox: "Firefox 123.0", "firefox-sso": "Firefox 123.0" } as const;
+const BROWSER_TEXT = {
+  edge: "Edge 122.0.2365",
+  chrome: "Chrome 122.0.0",
+  "chrome-extension": "Chrome 122.0.0",
+  firefox: "Firefox 123.0",
+  "firefox-sso": "Firefox 123.0",
+} as const;
 
 function graphTime(ms: number, prng: Prng): string {
   return `${new Date(ms).toISOString().slice(0, 23)}${String(prng.int(0, 9999)).padStart(4, "0")}Z`;
@@ -154,10 +177,24 @@ export function generateSignIns(tenant: GeneratedTenant, options: GenerateSignIn
       location: profile.location,
     };
     const resource = prng.pick(RESOURCES);
-    let client: { app: { id: string; name: string }; clientAppUsed: string; browser: string; os: string; presents: boolean; deviceId?: string; trust?: TrustType };
+    let client: {
+      app: { id: string; name: string };
+      clientAppUsed: string;
+      browser: string;
+      os: string;
+      presents: boolean;
+      deviceId?: string;
+      trust?: TrustType;
+    };
     if (!machine.windows) {
       // A registered phone or Mac signs in from itself, through its broker or browser.
-      client = { app: APPS.outlookMobile, clientAppUsed: "Mobile Apps and Desktop clients", browser: "Mobile Safari 17.4", os: machine.operatingSystem === "Android" ? "Android 14" : machine.operatingSystem === "MacMDM" ? "MacOs" : "Ios 17.4", presents: true };
+      client = {
+        app: APPS.outlookMobile,
+        clientAppUsed: "Mobile Apps and Desktop clients",
+        browser: "Mobile Safari 17.4",
+        os: machine.operatingSystem === "Android" ? "Android 14" : machine.operatingSystem === "MacMDM" ? "MacOs" : "Ios 17.4",
+        presents: true,
+      };
     } else if (profile.phone && r >= 0.95) {
       client = { app: APPS.officeHome, clientAppUsed: "Browser", browser: "Mobile Safari 17.4", os: "Ios 17.4", presents: false };
     } else if (r < 0.55) {
@@ -165,13 +202,21 @@ export function generateSignIns(tenant: GeneratedTenant, options: GenerateSignIn
       client = { app: APPS.officeHome, clientAppUsed: "Browser", browser: BROWSER_TEXT[profile.browser], os: "Windows10", presents };
     } else {
       const app = prng.chance(0.5) ? APPS.teams : APPS.office;
-      client = { app, clientAppUsed: "Mobile Apps and Desktop clients", browser: `Rich Client ${profile.oldApp ? "3.19.8.16603" : "4.61.0.0"}`, os: "Windows10", presents: !profile.oldApp };
+      client = {
+        app,
+        clientAppUsed: "Mobile Apps and Desktop clients",
+        browser: `Rich Client ${profile.oldApp ? "3.19.8.16603" : "4.61.0.0"}`,
+        os: "Windows10",
+        presents: !profile.oldApp,
+      };
     }
     // What the machine can put behind the client's presentation.
     let presented: { deviceId: string; trust: TrustType; isCompliant: boolean | null; isManaged: boolean | null; enabled: boolean } | null = null;
     if (client.presents && machine.windows) {
-      if (state === "usable") presented = { deviceId: machine.deviceId, trust: machine.trustType, isCompliant: machine.isCompliant, isManaged: machine.isManaged, enabled: true };
-      else if (state === "disabled") presented = { deviceId: machine.deviceId, trust: machine.trustType, isCompliant: machine.isCompliant, isManaged: machine.isManaged, enabled: false };
+      if (state === "usable")
+        presented = { deviceId: machine.deviceId, trust: machine.trustType, isCompliant: machine.isCompliant, isManaged: machine.isManaged, enabled: true };
+      else if (state === "disabled")
+        presented = { deviceId: machine.deviceId, trust: machine.trustType, isCompliant: machine.isCompliant, isManaged: machine.isManaged, enabled: false };
       else if (state === "leftover" && machine.leftoverDeviceId) {
         presented =
           client.clientAppUsed === "Browser"

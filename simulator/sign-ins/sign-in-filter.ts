@@ -107,7 +107,8 @@ export function compileSignInFilter(raw: string): Test {
         throw new FilterError(`Invalid filter clause: createdDateTime supports eq, ge, gt, le and lt with a DateTimeOffset literal.`);
       }
       const at = Date.parse(valueToken.text);
-      if (Number.isNaN(at) || !/^\d{4}-\d\d-\d\dT/.test(valueToken.text)) throw new FilterError(`The DateTimeOffset literal '${valueToken.text}' is not valid.`);
+      if (Number.isNaN(at) || !/^\d{4}-\d\d-\d\dT/.test(valueToken.text))
+        throw new FilterError(`The DateTimeOffset literal '${valueToken.text}' is not valid.`);
       switch (op) {
         case "eq":
           return (_s, ms) => ms === at;
@@ -123,12 +124,14 @@ export function compileSignInFilter(raw: string): Test {
     }
     if (property === "status/errorCode") {
       const n = valueToken.kind === "word" ? Number(valueToken.text) : NaN;
-      if (!Number.isInteger(n) || (op !== "eq" && op !== "ne")) throw new FilterError("Invalid filter clause: status/errorCode supports eq and ne with an integer.");
+      if (!Number.isInteger(n) || (op !== "eq" && op !== "ne"))
+        throw new FilterError("Invalid filter clause: status/errorCode supports eq and ne with an integer.");
       return op === "eq" ? (s) => s.status.errorCode === n : (s) => s.status.errorCode !== n;
     }
     const read = STRING_PROPERTIES[property];
     if (!read) throw new FilterError(`Invalid filter clause: the property '${property}' does not support filtering.`);
-    if (valueToken.kind !== "string" || (op !== "eq" && op !== "ne")) throw new FilterError(`Invalid filter clause: ${property} supports eq and ne with a string literal.`);
+    if (valueToken.kind !== "string" || (op !== "eq" && op !== "ne"))
+      throw new FilterError(`Invalid filter clause: ${property} supports eq and ne with a string literal.`);
     const value = valueToken.text.toLowerCase();
     return op === "eq" ? (s) => (read(s) ?? "").toLowerCase() === value : (s) => (read(s) ?? "").toLowerCase() !== value;
   };

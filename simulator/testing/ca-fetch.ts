@@ -33,27 +33,23 @@ export function createCaFetch(caPem: string): FetchLike {
     const signal = init?.signal ?? req?.signal ?? null;
 
     return new Promise<Response>((resolve, reject) => {
-      const outgoing = request(
-        url,
-        { method, agent, headers: Object.fromEntries(headers.entries()), ...(signal ? { signal } : {}) },
-        (incoming) => {
-          const chunks: Buffer[] = [];
-          incoming.on("data", (c: Buffer) => chunks.push(c));
-          incoming.on("error", reject);
-          incoming.on("end", () => {
-            const responseHeaders = new Headers();
-            for (const [k, v] of Object.entries(incoming.headers)) {
-              if (Array.isArray(v)) v.forEach((item) => responseHeaders.append(k, item));
-              else if (v !== undefined) responseHeaders.set(k, v);
-            }
-            const status = incoming.statusCode ?? 0;
-            const payload = status === 204 || status === 304 ? null : Buffer.concat(chunks);
-            const response = new Response(payload, { status, statusText: incoming.statusMessage ?? "", headers: responseHeaders });
-            Object.defineProperty(response, "url", { value: url.toString() });
-            resolve(response);
-          });
-        },
-      );
+      const outgoing = request(url, { method, agent, headers: Object.fromEntries(headers.entries()), ...(signal ? { signal } : {}) }, (incoming) => {
+        const chunks: Buffer[] = [];
+        incoming.on("data", (c: Buffer) => chunks.push(c));
+        incoming.on("error", reject);
+        incoming.on("end", () => {
+          const responseHeaders = new Headers();
+          for (const [k, v] of Object.entries(incoming.headers)) {
+            if (Array.isArray(v)) v.forEach((item) => responseHeaders.append(k, item));
+            else if (v !== undefined) responseHeaders.set(k, v);
+          }
+          const status = incoming.statusCode ?? 0;
+          const payload = status === 204 || status === 304 ? null : Buffer.concat(chunks);
+          const response = new Response(payload, { status, statusText: incoming.statusMessage ?? "", headers: responseHeaders });
+          Object.defineProperty(response, "url", { value: url.toString() });
+          resolve(response);
+        });
+      });
       outgoing.on("error", (error) => reject(new TypeError("fetch failed", { cause: error })));
       if (body) outgoing.write(body);
       outgoing.end();

@@ -9,9 +9,14 @@ import { buildAgentFixtures } from "./generate-agent-fixtures";
 describe("recorded agent payloads (tests/agent/fixtures)", () => {
   it("are exactly what the generator writes, and every file is catalogued", () => {
     const built = buildAgentFixtures();
-    expect(readdirSync(AGENT_FIXTURE_DIR).filter((f) => f.endsWith(".json")).sort()).toEqual(built.map((b) => b.file).sort());
+    expect(
+      readdirSync(AGENT_FIXTURE_DIR)
+        .filter((f) => f.endsWith(".json"))
+        .sort(),
+    ).toEqual(built.map((b) => b.file).sort());
     expect(AGENT_FIXTURES.map((f) => f.file).sort()).toEqual(built.map((b) => b.file).sort());
-    for (const { file, bytes } of built) expect(readAgentFixture(file).equals(bytes), `${file} is stale: run npx tsx tests/agent/generate-agent-fixtures.ts`).toBe(true);
+    for (const { file, bytes } of built)
+      expect(readAgentFixture(file).equals(bytes), `${file} is stale: run npx tsx tests/agent/generate-agent-fixtures.ts`).toBe(true);
   });
 
   describe.each(AGENT_FIXTURES)("$file", (fixture) => {
@@ -62,7 +67,9 @@ describe("recorded agent payloads (tests/agent/fixtures)", () => {
         expect(text).not.toMatch(/[<>&']/);
       }
       expect(text).not.toContain("\n");
-      expect(text).toBe(JSON.stringify(JSON.parse(text)).replace(/[<>&']/g, (c) => (fixture.edition === "5.1" ? "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0") : c)));
+      expect(text).toBe(
+        JSON.stringify(JSON.parse(text)).replace(/[<>&']/g, (c) => (fixture.edition === "5.1" ? "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0") : c)),
+      );
     });
   });
 

@@ -50,10 +50,16 @@ describe("the mutation list (tests/agent/agent-mutations.ts)", () => {
   it.each(AGENT_MUTATIONS.map((m) => [m.id, m] as const))("%s", async (_id, mutation) => {
     const original = readFileSync(FILES[mutation.file], "utf8");
     expect(original.split(mutation.find).length - 1, `the edit's text must occur once in ${mutation.file}`).toBe(1);
-    const { violations, failedProbes } = await detect(mutation.file, original.replace(mutation.find, () => mutation.replace));
+    const { violations, failedProbes } = await detect(
+      mutation.file,
+      original.replace(mutation.find, () => mutation.replace),
+    );
     const detector = mutation.caughtBy;
     if (detector.kind === "static") {
-      expect(violations.map((v) => v.check), mutation.bug).toContain(detector.check);
+      expect(
+        violations.map((v) => v.check),
+        mutation.bug,
+      ).toContain(detector.check);
     } else if (detector.kind === "evaluator") {
       expect(failedProbes, mutation.bug).toContain(detector.probe);
     } else {

@@ -11,10 +11,7 @@
 import type { CheckId } from "./powershell-checks";
 import { PsHashtable, toPlain, type PowerShellEvaluator } from "./powershell-evaluator";
 
-export type Detector =
-  | { kind: "static"; check: CheckId }
-  | { kind: "evaluator"; probe: keyof typeof BEHAVIOUR_PROBES }
-  | { kind: "pester"; test: string };
+export type Detector = { kind: "static"; check: CheckId } | { kind: "evaluator"; probe: keyof typeof BEHAVIOUR_PROBES } | { kind: "pester"; test: string };
 
 export interface AgentMutation {
   id: string;
@@ -35,7 +32,9 @@ const USER = "S-1-5-21-1004336348-1177238915-682003330-1104";
 const table = (rows: [unknown[], unknown][], run: (args: unknown[]) => unknown, label: string): string[] =>
   rows.flatMap(([args, expected]) => {
     const actual = toPlain(run(args));
-    return JSON.stringify(actual) === JSON.stringify(expected) ? [] : [`${label}(${JSON.stringify(args)}) = ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`];
+    return JSON.stringify(actual) === JSON.stringify(expected)
+      ? []
+      : [`${label}(${JSON.stringify(args)}) = ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`];
   });
 
 /** What the agent's decision functions must do; each returns the failures (empty: behaves). */
@@ -96,7 +95,15 @@ export const BEHAVIOUR_PROBES = {
     ),
   trustedFolder: (ps: PowerShellEvaluator) => {
     const rule = (sid: string, rights: number) => new PsHashtable({ Sid: sid, Rights: rights, Allow: true });
-    const folder = (changes: Record<string, unknown>) => new PsHashtable({ IsDirectory: true, IsReparsePoint: false, Owner: ADMINISTRATORS, Protected: true, Rules: [rule(SYSTEM, 2032127), rule(ADMINISTRATORS, 2032127)], ...changes });
+    const folder = (changes: Record<string, unknown>) =>
+      new PsHashtable({
+        IsDirectory: true,
+        IsReparsePoint: false,
+        Owner: ADMINISTRATORS,
+        Protected: true,
+        Rules: [rule(SYSTEM, 2032127), rule(ADMINISTRATORS, 2032127)],
+        ...changes,
+      });
     const trusted = (changes: Record<string, unknown>) => ps.call("Test-TrustedSecurity", {}, [folder(changes)]) === "";
     return table(
       [
@@ -113,7 +120,8 @@ export const BEHAVIOUR_PROBES = {
   },
   captureFile: (ps: PowerShellEvaluator) => {
     const accepted = (changes: Record<string, unknown>) =>
-      ps.call("Test-CaptureFile", {}, [new PsHashtable({ IsDirectory: false, IsReparsePoint: false, Owner: USER, Length: 7412, ...changes }), USER, 262144]) === "";
+      ps.call("Test-CaptureFile", {}, [new PsHashtable({ IsDirectory: false, IsReparsePoint: false, Owner: USER, Length: 7412, ...changes }), USER, 262144]) ===
+      "";
     return table(
       [
         [[{}], true],
@@ -251,7 +259,8 @@ export const AGENT_MUTATIONS: AgentMutation[] = [
     bug: "key rotation calls Invoke-RestMethod itself (no proxy, no timeout, exceptions instead of statuses)",
     file: "agent",
     find: '$result = Invoke-AgentHttpWithRetry "$($Context.ServerUrl)/api/v1/agents/key" (ConvertTo-BodyBytes @{ machineKey = $Context.MachineKey }) $Context.Enrolment.DeviceKey',
-    replace: '$result = Invoke-RestMethod -Uri "$($Context.ServerUrl)/api/v1/agents/key" -Method Post -Body (ConvertTo-BodyBytes @{ machineKey = $Context.MachineKey })',
+    replace:
+      '$result = Invoke-RestMethod -Uri "$($Context.ServerUrl)/api/v1/agents/key" -Method Post -Body (ConvertTo-BodyBytes @{ machineKey = $Context.MachineKey })',
     caughtBy: { kind: "static", check: "http-helper" },
   },
   {
@@ -323,7 +332,8 @@ export const AGENT_MUTATIONS: AgentMutation[] = [
     bug: "keys protected with DPAPI's CurrentUser scope",
     file: "agent",
     find: "return , [System.Security.Cryptography.ProtectedData]::Protect($Bytes, $entropy, [System.Security.Cryptography.DataProtectionScope]::LocalMachine)",
-    replace: "return , [System.Security.Cryptography.ProtectedData]::Protect($Bytes, $entropy, [System.Security.Cryptography.DataProtectionScope]::CurrentUser)",
+    replace:
+      "return , [System.Security.Cryptography.ProtectedData]::Protect($Bytes, $entropy, [System.Security.Cryptography.DataProtectionScope]::CurrentUser)",
     caughtBy: { kind: "static", check: "dpapi-scope" },
   },
   {
@@ -404,7 +414,8 @@ export const AGENT_MUTATIONS: AgentMutation[] = [
     bug: "the registry copy wins over the script's site default (Intune cannot rotate the secret)",
     file: "agent",
     find: "    if ($Site) { return @{ Secret = $Site; Source = 'site default'; Store = $true } }\n    if ($Stored) { return @{ Secret = $Stored; Source = 'registry'; Store = $false } }\n",
-    replace: "    if ($Stored) { return @{ Secret = $Stored; Source = 'registry'; Store = $false } }\n    if ($Site) { return @{ Secret = $Site; Source = 'site default'; Store = $true } }\n",
+    replace:
+      "    if ($Stored) { return @{ Secret = $Stored; Source = 'registry'; Store = $false } }\n    if ($Site) { return @{ Secret = $Site; Source = 'site default'; Store = $true } }\n",
     caughtBy: { kind: "evaluator", probe: "secretPrecedence" },
   },
   {
@@ -419,7 +430,7 @@ export const AGENT_MUTATIONS: AgentMutation[] = [
     id: "state-folder-owner-unchecked",
     bug: "the state folder's owner is not checked (a user who created it first keeps control)",
     file: "agent",
-    find: "    if ($Security.Owner -ne $SystemSid -and $Security.Owner -ne $AdministratorsSid) { return \"it is owned by $($Security.Owner)\" }\n",
+    find: '    if ($Security.Owner -ne $SystemSid -and $Security.Owner -ne $AdministratorsSid) { return "it is owned by $($Security.Owner)" }\n',
     replace: "",
     caughtBy: { kind: "evaluator", probe: "trustedFolder" },
   },
@@ -443,7 +454,7 @@ export const AGENT_MUTATIONS: AgentMutation[] = [
     id: "capture-without-size-cap",
     bug: "the user's capture file is read whatever its size",
     file: "agent",
-    find: "    if ($Info.Length -gt $MaxBytes) { return \"it is $($Info.Length) bytes (at most $MaxBytes)\" }\n",
+    find: '    if ($Info.Length -gt $MaxBytes) { return "it is $($Info.Length) bytes (at most $MaxBytes)" }\n',
     replace: "",
     caughtBy: { kind: "evaluator", probe: "captureFile" },
   },
@@ -451,7 +462,7 @@ export const AGENT_MUTATIONS: AgentMutation[] = [
     id: "capture-owner-unchecked",
     bug: "the capture file is read whoever created it",
     file: "agent",
-    find: "    if ($Info.Owner -ne $UserSid -and $Info.Owner -ne $AdministratorsSid) { return \"it is owned by $($Info.Owner), not by the signed-in user\" }\n",
+    find: '    if ($Info.Owner -ne $UserSid -and $Info.Owner -ne $AdministratorsSid) { return "it is owned by $($Info.Owner), not by the signed-in user" }\n',
     replace: "",
     caughtBy: { kind: "evaluator", probe: "captureFile" },
   },

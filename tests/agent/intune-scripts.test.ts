@@ -24,7 +24,11 @@ const read = (path: string) => readFileSync(AGENT_DIR + path, "utf8");
 
 describe("public/agent/intune", () => {
   it("holds the Win32 app's install, uninstall and detection scripts and the Remediations pair", () => {
-    expect(readdirSync(AGENT_DIR + "intune").filter((f) => f.endsWith(".ps1")).sort()).toEqual([...INTUNE].sort());
+    expect(
+      readdirSync(AGENT_DIR + "intune")
+        .filter((f) => f.endsWith(".ps1"))
+        .sort(),
+    ).toEqual([...INTUNE].sort());
   });
 
   describe.each(INTUNE)("%s", (file) => {
@@ -78,8 +82,14 @@ describe("public/agent/intune", () => {
     });
 
     it("missing, stale or failing otherwise, in one line", async () => {
-      expect(await health(false, true, "Uploaded", 1, 1)).toMatchObject({ Healthy: false, Line: expect.stringMatching(/^JoinScope: missing - the agent script/) });
-      expect(await health(true, false, "Uploaded", 1, 1)).toMatchObject({ Healthy: false, Line: expect.stringMatching(/^JoinScope: missing - the scheduled task/) });
+      expect(await health(false, true, "Uploaded", 1, 1)).toMatchObject({
+        Healthy: false,
+        Line: expect.stringMatching(/^JoinScope: missing - the agent script/),
+      });
+      expect(await health(true, false, "Uploaded", 1, 1)).toMatchObject({
+        Healthy: false,
+        Line: expect.stringMatching(/^JoinScope: missing - the scheduled task/),
+      });
       expect(await health(true, true, "Queued", 9.4, 0.1)).toEqual({ Healthy: false, Line: "JoinScope: stale - last upload 9 h ago (Queued)" });
       expect(await health(true, true, "", -1, -1)).toEqual({ Healthy: false, Line: "JoinScope: stale - the agent has never run" });
       for (const outcome of ["DeviceRevoked", "EnrolmentFailed", "ConfigError", "Refused", "Failed"]) {

@@ -73,7 +73,10 @@ describe("Invoke-JoinScopeAgent.ps1", () => {
       ];
       for (const [code, operator] of samples) {
         const t = await parsePowerShell(code);
-        expect(findPs7OnlySyntax(codeWithoutStringsAndComments(code, t)).map((h) => h.operator), code).toContain(operator);
+        expect(
+          findPs7OnlySyntax(codeWithoutStringsAndComments(code, t)).map((h) => h.operator),
+          code,
+        ).toContain(operator);
       }
       const quiet = "$a = 'x ?? y && z' # a ? b : c\n<# || #>\n";
       expect(findPs7OnlySyntax(codeWithoutStringsAndComments(quiet, await parsePowerShell(quiet)))).toEqual([]);
@@ -94,7 +97,20 @@ describe("Invoke-JoinScopeAgent.ps1", () => {
       for (const keyword of [".SYNOPSIS", ".DESCRIPTION", ".EXAMPLE"]) expect(help).toContain(keyword);
       const params = /param\(([\s\S]*?)\n\)/.exec(script)?.[1] ?? "";
       const names = [...params.matchAll(/\]\$(\w+)/g)].map((m) => m[1]!);
-      expect(names).toEqual(expect.arrayContaining(["ServerUrl", "EnrolmentSecret", "EnrolmentSecretFile", "ProxyUrl", "EventCount", "RedactUserNames", "StateDirectory", "Register", "TimeBudgetMinutes", "MaxQueuedReports"]));
+      expect(names).toEqual(
+        expect.arrayContaining([
+          "ServerUrl",
+          "EnrolmentSecret",
+          "EnrolmentSecretFile",
+          "ProxyUrl",
+          "EventCount",
+          "RedactUserNames",
+          "StateDirectory",
+          "Register",
+          "TimeBudgetMinutes",
+          "MaxQueuedReports",
+        ]),
+      );
       for (const name of names) expect(help, `.PARAMETER ${name}`).toContain(`.PARAMETER ${name}`);
       // Scripts and task arguments of version 1 keep working.
       expect(params).toContain("[Alias('Token')][string]$EnrolmentSecret");
@@ -143,7 +159,14 @@ describe("Invoke-JoinScopeAgent.ps1", () => {
       expect(script).toContain('Authorization = "Bearer $BearerToken"');
       // 2 logs x 250 = the schema's 500 events; 8000 < the schema's 8192 characters a message.
       expect(script).toMatch(/\$EventCount -gt 250/);
-      const event = { id: 1098, time: "2026-11-29T07:40:12.1234567Z", level: "Error", task: null, log: "Microsoft-Windows-AAD/Operational", message: "x".repeat(8000) };
+      const event = {
+        id: 1098,
+        time: "2026-11-29T07:40:12.1234567Z",
+        level: "Error",
+        task: null,
+        log: "Microsoft-Windows-AAD/Operational",
+        message: "x".repeat(8000),
+      };
       expect(ReportUploadSchema.shape.events.safeParse(Array(500).fill(event)).success).toBe(true);
       expect(script).toMatch(/\$message\.Length -gt 8000/);
       expect(ps.call("Get-UploadDisposition", {}, [0, "", "", ""])).toBe("Keep");
@@ -163,7 +186,8 @@ describe("Invoke-JoinScopeAgent.ps1", () => {
   });
 
   describe("what a queued report becomes after an answer (Get-UploadDisposition)", () => {
-    const disposition = (status: number, code = "", reportHost = "PC-0387", computer = "PC-0387") => ps.call("Get-UploadDisposition", {}, [status, code, reportHost, computer]);
+    const disposition = (status: number, code = "", reportHost = "PC-0387", computer = "PC-0387") =>
+      ps.call("Get-UploadDisposition", {}, [status, code, reportHost, computer]);
 
     it("is removed once stored, or already stored", () => {
       expect(disposition(201)).toBe("Sent");
@@ -231,12 +255,15 @@ describe("Invoke-JoinScopeAgent.ps1", () => {
 
     it("drops nothing within the limit; version 1's pending report sorts first", () => {
       expect(ps.callAll("Get-QueueOverflow", {}, [names.slice(0, 20), 20])).toEqual([]);
-      expect(ps.callAll("Get-QueueOverflow", {}, [[...names.slice(0, 20), "00000000T000000000Z-legacy.json"], 20])).toEqual(["00000000T000000000Z-legacy.json"]);
+      expect(ps.callAll("Get-QueueOverflow", {}, [[...names.slice(0, 20), "00000000T000000000Z-legacy.json"], 20])).toEqual([
+        "00000000T000000000Z-legacy.json",
+      ]);
     });
   });
 
   describe("which enrolment secret is used (Resolve-EnrolmentSecret) — Intune rotation and the upgrade path", () => {
-    const resolve = (given: string, site: string, stored: string, legacy: string) => toPlain(ps.call("Resolve-EnrolmentSecret", {}, [given, site, stored, legacy]));
+    const resolve = (given: string, site: string, stored: string, legacy: string) =>
+      toPlain(ps.call("Resolve-EnrolmentSecret", {}, [given, site, stored, legacy]));
 
     it("a secret shipped in a new script (site default) wins over the stale registry copy, and may be stored", () => {
       expect(resolve("", "jsa_new", "jsa_old", "")).toEqual({ Secret: "jsa_new", Source: "site default", Store: true });
@@ -264,7 +291,13 @@ describe("Invoke-JoinScopeAgent.ps1", () => {
 
   describe("which state folder can be trusted (Test-TrustedSecurity)", () => {
     const rule = (sid: string, rights: number, allow = true) => new PsHashtable({ Sid: sid, Rights: rights, Allow: allow });
-    const ours = () => ({ IsDirectory: true, IsReparsePoint: false, Owner: ADMINISTRATORS, Protected: true, Rules: [rule(SYSTEM, FULL_CONTROL), rule(ADMINISTRATORS, FULL_CONTROL)] });
+    const ours = () => ({
+      IsDirectory: true,
+      IsReparsePoint: false,
+      Owner: ADMINISTRATORS,
+      Protected: true,
+      Rules: [rule(SYSTEM, FULL_CONTROL), rule(ADMINISTRATORS, FULL_CONTROL)],
+    });
     const judge = (changes: Record<string, unknown>) => ps.call("Test-TrustedSecurity", {}, [new PsHashtable({ ...ours(), ...changes })]);
 
     it("trusts the folder it creates: SYSTEM or Administrators owner, protected, SYSTEM and Administrators only", () => {
@@ -290,7 +323,8 @@ describe("Invoke-JoinScopeAgent.ps1", () => {
   });
 
   describe("the user's capture file (Test-CaptureFile)", () => {
-    const info = (changes: Record<string, unknown> = {}) => new PsHashtable({ IsDirectory: false, IsReparsePoint: false, Owner: MEGAN, Length: 7_412, ...changes });
+    const info = (changes: Record<string, unknown> = {}) =>
+      new PsHashtable({ IsDirectory: false, IsReparsePoint: false, Owner: MEGAN, Length: 7_412, ...changes });
     const judge = (changes: Record<string, unknown> = {}) => ps.call("Test-CaptureFile", {}, [info(changes), MEGAN, 262144]);
 
     it("is read when the signed-in user created it and it is a plain file of a plausible size", () => {
@@ -312,7 +346,8 @@ describe("Invoke-JoinScopeAgent.ps1", () => {
     const adele = desktop("CONTOSO\\adele.vance", "S-1-5-21-1-2-3-1107", 4);
     const megan = desktop("CONTOSO\\megan.bowen", MEGAN, 2);
     const lee = desktop("CONTOSO\\lee.gu", "S-1-5-21-1-2-3-1109", 2);
-    const pick = (console: string, candidates: PsHashtable[]) => (toPlain(ps.call("Select-CaptureUser", {}, [console, candidates])) as { Name: string } | null)?.Name ?? null;
+    const pick = (console: string, candidates: PsHashtable[]) =>
+      (toPlain(ps.call("Select-CaptureUser", {}, [console, candidates])) as { Name: string } | null)?.Name ?? null;
 
     it("the console user when they have a desktop (names compared case-insensitively)", () => {
       expect(pick("contoso\\ADELE.VANCE", [megan, adele])).toBe("CONTOSO\\adele.vance");
@@ -339,7 +374,10 @@ describe("Invoke-JoinScopeAgent.ps1", () => {
     };
 
     it("reads netsh's WinHttpSettings value, and knows a direct one", () => {
-      expect(toPlain(ps.call("ConvertFrom-WinHttpSettings", {}, [winHttpSettings("proxy.contoso.com:8080", "<local>;*.contoso.com")]))).toEqual({ Server: "proxy.contoso.com:8080", Bypass: "<local>;*.contoso.com" });
+      expect(toPlain(ps.call("ConvertFrom-WinHttpSettings", {}, [winHttpSettings("proxy.contoso.com:8080", "<local>;*.contoso.com")]))).toEqual({
+        Server: "proxy.contoso.com:8080",
+        Bypass: "<local>;*.contoso.com",
+      });
       expect(ps.call("ConvertFrom-WinHttpSettings", {}, [[0x18, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]])).toBeNull();
       expect(ps.call("ConvertFrom-WinHttpSettings", {}, [winHttpSettings("proxy:8080", "", 1)])).toBeNull();
       expect(ps.call("ConvertFrom-WinHttpSettings", {}, [[1, 2, 3]])).toBeNull();
@@ -363,7 +401,9 @@ describe("Invoke-JoinScopeAgent.ps1", () => {
   describe("the deviceId sent with an enrolment (Get-DeviceIdFromCapture)", () => {
     it("is the DeviceId dsregcmd prints for a joined device, lower-case", () => {
       expect(ps.call("Get-DeviceIdFromCapture", {}, [capture("win11-21h2-hybrid.txt")])).toBe("3dc7d8c5-adbf-436c-ae35-0379b81500f1");
-      expect(ps.call("Get-DeviceIdFromCapture", {}, ["                  DeviceId : 3DC7D8C5-ADBF-436C-AE35-0379B81500F1\r\n"])).toBe("3dc7d8c5-adbf-436c-ae35-0379b81500f1");
+      expect(ps.call("Get-DeviceIdFromCapture", {}, ["                  DeviceId : 3DC7D8C5-ADBF-436C-AE35-0379B81500F1\r\n"])).toBe(
+        "3dc7d8c5-adbf-436c-ae35-0379b81500f1",
+      );
     });
 
     it("is empty for a device that is only registered (WorkplaceDeviceId is not a join)", () => {

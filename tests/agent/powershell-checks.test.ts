@@ -33,7 +33,7 @@ describe("external-command-path", () => {
     ["dsregcmd /status", "a bare name"],
     ["schtasks.exe /query", "a bare .exe"],
     ["& 'dsregcmd.exe' /status", "& with a relative path"],
-    ["& \"$env:TEMP\\dsregcmd.exe\" /status", "& under a user-writable folder"],
+    ['& "$env:TEMP\\dsregcmd.exe" /status', "& under a user-writable folder"],
     ["$exe = $ServerUrl\n& $exe", "& on a variable not built from SystemRoot"],
     ["New-ScheduledTaskAction -Execute 'cmd.exe' -Argument '/c x'", "a task action with a relative program"],
     ["Start-Process -FilePath icacls.exe", "Start-Process with a relative program"],
@@ -45,7 +45,7 @@ describe("external-command-path", () => {
   it.each([
     "& (Get-SystemExecutable 'dsregcmd.exe') /status",
     "$cmd = Get-SystemExecutable 'cmd.exe'\nNew-ScheduledTaskAction -Execute $cmd -Argument '/c x'",
-    "& \"$env:SystemRoot\\System32\\icacls.exe\" x",
+    '& "$env:SystemRoot\\System32\\icacls.exe" x',
     "$ps = Join-Path $env:SystemRoot 'Sysnative\\WindowsPowerShell\\v1.0\\powershell.exe'\n& $ps -File x",
     "& { Get-Date }",
     "Get-ChildItem -LiteralPath C:\\ | Sort-Object Name",
@@ -65,7 +65,13 @@ function Write-AtomicFile([string]$Path, [byte[]]$Bytes) {
 
 describe("atomic-write", () => {
   it("accepts writes through the helper and reads", async () => {
-    expect(await run(checkAtomicWrites, ATOMIC + "Write-AtomicFile -Path $p -Bytes $b\n$x = [System.IO.File]::ReadAllBytes($p)\n$s = New-Object System.IO.FileStream($p, [System.IO.FileMode]::Open, [System.IO.FileAccess]::Read, [System.IO.FileShare]::Read)")).toEqual([]);
+    expect(
+      await run(
+        checkAtomicWrites,
+        ATOMIC +
+          "Write-AtomicFile -Path $p -Bytes $b\n$x = [System.IO.File]::ReadAllBytes($p)\n$s = New-Object System.IO.FileStream($p, [System.IO.FileMode]::Open, [System.IO.FileAccess]::Read, [System.IO.FileShare]::Read)",
+      ),
+    ).toEqual([]);
   });
 
   it.each([
@@ -92,16 +98,16 @@ describe("atomic-write", () => {
 
 describe("secret-leak", () => {
   it.each([
-    ["Write-AgentLog \"using $EnrolmentSecret\"", "a secret variable in a log line"],
+    ['Write-AgentLog "using $EnrolmentSecret"', "a secret variable in a log line"],
     ["Write-Host $deviceKey", "Write-Host"],
-    ["Write-Output \"key=$($Context.Enrolment.DeviceKey)\"", "a secret member"],
+    ['Write-Output "key=$($Context.Enrolment.DeviceKey)"', "a secret member"],
     ["$k = $DeviceKey.Substring(0, 8)\nWrite-Verbose $k", "a value computed from a secret"],
-    ["$h = @{ Authorization = \"Bearer $BearerToken\" }\nWrite-AgentLog ($h | Out-String)", "a hashtable holding a secret"],
+    ['$h = @{ Authorization = "Bearer $BearerToken" }\nWrite-AgentLog ($h | Out-String)', "a hashtable holding a secret"],
     ["$c = @{ Hostname = 'x'; DeviceKey = $k }\nWrite-AgentLog \"$c\"", "a container used whole"],
     ["[System.Diagnostics.EventLog]::WriteEntry('JoinScope', $MachineKey)", "an event-log write"],
     ["& (Get-SystemExecutable 'cmd.exe') /c echo $EnrolmentSecret", "an external command's arguments"],
     ["New-ScheduledTaskAction -Execute (Get-SystemExecutable 'cmd.exe') -Argument \"/c x $EnrolmentSecret\"", "a task's arguments"],
-    ["throw \"bad key $deviceKey\"", "a throw"],
+    ['throw "bad key $deviceKey"', "a throw"],
     ["function F($Value) { Write-AgentLog $Value }\nF $EnrolmentSecret", "a secret passed into a function that logs its parameter"],
     ["$k = Get-MachineKey $dir\nWrite-AgentLog $k", "the result of Get-MachineKey"],
   ])("flags %s (%s)", async (code) => {
@@ -109,10 +115,10 @@ describe("secret-leak", () => {
   });
 
   it.each([
-    "Write-AgentLog \"Secret read from $EnrolmentSecretFile\"",
+    'Write-AgentLog "Secret read from $EnrolmentSecretFile"',
     "$c = @{ Hostname = 'x'; DeviceKey = $k }\nWrite-AgentLog \"Enrolled $($c.Hostname)\"",
-    "Write-AgentLog \"Using the secret from the $($Config.SecretSource)\"",
-    "$r = Invoke-Thing -Token $DeviceKey\nWrite-AgentLog \"HTTP $($r.Status)\"",
+    'Write-AgentLog "Using the secret from the $($Config.SecretSource)"',
+    '$r = Invoke-Thing -Token $DeviceKey\nWrite-AgentLog "HTTP $($r.Status)"',
     "Write-AgentLog (Protect-LogText $EnrolmentSecret)",
   ])("accepts %s", async (code) => {
     expect(await run(checkSecretLeaks, HELPERS + code)).toEqual([]);
@@ -144,7 +150,8 @@ ${body}
 }`;
 
 describe("sysnative-relaunch and dot-source-safe", () => {
-  const relaunch = "    if ([Environment]::Is64BitOperatingSystem -and -not [Environment]::Is64BitProcess) {\n        Invoke-NativeRelaunch\n        exit $LASTEXITCODE\n    }\n    Invoke-AgentMain";
+  const relaunch =
+    "    if ([Environment]::Is64BitOperatingSystem -and -not [Environment]::Is64BitProcess) {\n        Invoke-NativeRelaunch\n        exit $LASTEXITCODE\n    }\n    Invoke-AgentMain";
 
   it("accepts a guard that relaunches first", async () => {
     expect(await run(checkSysnativeRelaunch, GUARD(relaunch))).toEqual([]);
@@ -205,7 +212,12 @@ describe("schedule-jitter, recursive-delete, dpapi-scope", () => {
   it("flags a time trigger without -RandomDelay and a logon delay without Get-Random", async () => {
     expect(await run(checkScheduleJitter, "$t = New-ScheduledTaskTrigger -Once -At $at -RepetitionInterval $i")).not.toEqual([]);
     expect(await run(checkScheduleJitter, "$t = New-ScheduledTaskTrigger -AtLogOn\n$t.Delay = 'PT10M'")).not.toEqual([]);
-    expect(await run(checkScheduleJitter, "$t = New-ScheduledTaskTrigger -Once -At $at -RepetitionInterval $i -RandomDelay $d\n$l = New-ScheduledTaskTrigger -AtLogOn\n$l.Delay = 'PT{0}M' -f (Get-Random -Minimum 10 -Maximum 21)")).toEqual([]);
+    expect(
+      await run(
+        checkScheduleJitter,
+        "$t = New-ScheduledTaskTrigger -Once -At $at -RepetitionInterval $i -RandomDelay $d\n$l = New-ScheduledTaskTrigger -AtLogOn\n$l.Delay = 'PT{0}M' -f (Get-Random -Minimum 10 -Maximum 21)",
+      ),
+    ).toEqual([]);
   });
 
   it("flags recursive deletes", async () => {
@@ -219,7 +231,12 @@ describe("schedule-jitter, recursive-delete, dpapi-scope", () => {
 function P($b) { [System.Security.Cryptography.ProtectedData]::Protect($b, $e, [System.Security.Cryptography.DataProtectionScope]::LocalMachine) }`;
     expect(await run(checkDpapiScope, good)).toEqual([]);
     expect(await run(checkDpapiScope, good.replace("LocalMachine", "CurrentUser"))).not.toEqual([]);
-    expect(await run(checkDpapiScope, good.replace("$rng = New-Object System.Security.Cryptography.RNGCryptoServiceProvider", "$bytes = 1..32 | ForEach-Object { Get-Random -Maximum 256 }"))).not.toEqual([]);
+    expect(
+      await run(
+        checkDpapiScope,
+        good.replace("$rng = New-Object System.Security.Cryptography.RNGCryptoServiceProvider", "$bytes = 1..32 | ForEach-Object { Get-Random -Maximum 256 }"),
+      ),
+    ).not.toEqual([]);
     expect(await run(checkDpapiScope, "function Get-MachineKey { }")).not.toEqual([]);
   });
 });

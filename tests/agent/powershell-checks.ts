@@ -70,9 +70,24 @@ export interface CommandCall {
 
 /** Switches the script uses that can be followed by a positional argument. */
 const KNOWN_SWITCHES = new Set([
-  "force", "recurse", "usebasicparsing", "proxyusedefaultcredentials", "hidden", "allowstartifonbatteries",
-  "dontstopifgoingonbatteries", "startwhenavailable", "atlogon", "once", "daily", "descending", "unique", "file",
-  "directory", "compress", "noprofile", "noninteractive",
+  "force",
+  "recurse",
+  "usebasicparsing",
+  "proxyusedefaultcredentials",
+  "hidden",
+  "allowstartifonbatteries",
+  "dontstopifgoingonbatteries",
+  "startwhenavailable",
+  "atlogon",
+  "once",
+  "daily",
+  "descending",
+  "unique",
+  "file",
+  "directory",
+  "compress",
+  "noprofile",
+  "noninteractive",
 ]);
 
 const callCache = new WeakMap<Node, CommandCall>();
@@ -95,12 +110,16 @@ function parseCommandCall(node: Node): CommandCall {
   else if (nameNode?.type === "command_name_expr") {
     const inner = nameNode.namedChildren[0] ?? null;
     if (inner?.type === "path_command_name" && !inner.namedChildren.some((c) => c?.type === "variable")) name = inner.text;
-    else target = inner?.type === "path_command_name" ? inner.namedChildren.find((c) => c?.type === "variable") ?? inner : inner;
+    else target = inner?.type === "path_command_name" ? (inner.namedChildren.find((c) => c?.type === "variable") ?? inner) : inner;
   }
   const foreach = node.children.find((c) => c?.type === "foreach_command");
   if (foreach) name = foreach.child(0)!.text;
   const elements = foreach ? foreach : node.childForFieldName("command_elements");
-  const items = elements ? (foreach ? elements.namedChildren.slice(0) : elements.namedChildren).filter((c): c is Node => !!c && c.type !== "command_argument_sep" && c.type !== "comment") : [];
+  const items = elements
+    ? (foreach ? elements.namedChildren.slice(0) : elements.namedChildren).filter(
+        (c): c is Node => !!c && c.type !== "command_argument_sep" && c.type !== "comment",
+      )
+    : [];
   const parameters = new Map<string, Node | null>();
   const positional: Node[] = [];
   const args: Node[] = [];
@@ -127,7 +146,9 @@ const commandCache = new WeakMap<Node, CommandCall[]>();
 export function commands(root: Node): CommandCall[] {
   let calls = commandCache.get(root);
   if (!calls) {
-    calls = walk(root).filter((n) => n.type === "command").map(commandCall);
+    calls = walk(root)
+      .filter((n) => n.type === "command")
+      .map(commandCall);
     commandCache.set(root, calls);
   }
   return calls;
@@ -148,12 +169,21 @@ const enclosing = new WeakMap<Node, string | null>();
 export function enclosingFunction(node: Node): string | null {
   if (enclosing.has(node)) return enclosing.get(node)!;
   let name: string | null = null;
-  if (node.parent) name = node.parent.type === "function_statement" ? node.parent.children.find((c) => c?.type === "function_name")?.text ?? null : enclosingFunction(node.parent);
+  if (node.parent)
+    name =
+      node.parent.type === "function_statement"
+        ? (node.parent.children.find((c) => c?.type === "function_name")?.text ?? null)
+        : enclosingFunction(node.parent);
   enclosing.set(node, name);
   return name;
 }
 
-const variableKey = (text: string) => text.replace(/^[$@]/, "").replace(/^\{(.*)\}$/, "$1").replace(/^(script|global|local|private):/i, "").toLowerCase();
+const variableKey = (text: string) =>
+  text
+    .replace(/^[$@]/, "")
+    .replace(/^\{(.*)\}$/, "$1")
+    .replace(/^(script|global|local|private):/i, "")
+    .toLowerCase();
 
 /** Every `$name = value` in the script, by variable name (scope prefix dropped, lower-case). */
 function assignmentsByVariable(tree: Tree): Map<string, Node[]> {
@@ -225,17 +255,26 @@ export function checkExternalCommandPaths(tree: Tree): Violation[] {
     if (call.invocation) {
       if (call.target?.type === "script_block_expression") continue;
       if (!call.target || !isSystemPath(call.target, tree, assignments, params)) {
-        out.push(violation("external-command-path", call.node, `"${call.node.text.slice(0, 60)}" starts a program not named by a full path under $env:SystemRoot`));
+        out.push(
+          violation("external-command-path", call.node, `"${call.node.text.slice(0, 60)}" starts a program not named by a full path under $env:SystemRoot`),
+        );
       }
       continue;
     }
     const name = call.name ?? "";
     if (!functions.has(name.toLowerCase()) && !ALLOWED_BARE.test(name)) {
-      out.push(violation("external-command-path", call.node, `"${name}" is an external command or alias found through PATH; call it as & (Get-SystemExecutable '…')`));
+      out.push(
+        violation("external-command-path", call.node, `"${name}" is an external command or alias found through PATH; call it as & (Get-SystemExecutable '…')`),
+      );
       continue;
     }
     const lower = name.toLowerCase();
-    const executable = lower === "new-scheduledtaskaction" ? call.parameters.get("execute") : lower === "start-process" ? call.parameters.get("filepath") ?? call.positional[0] : undefined;
+    const executable =
+      lower === "new-scheduledtaskaction"
+        ? call.parameters.get("execute")
+        : lower === "start-process"
+          ? (call.parameters.get("filepath") ?? call.positional[0])
+          : undefined;
     if (executable !== undefined && (!executable || !isSystemPath(executable, tree, assignments, params))) {
       out.push(violation("external-command-path", call.node, `${name} runs "${executable?.text ?? "?"}", not a full path under $env:SystemRoot`));
     }
@@ -269,7 +308,8 @@ function fileWrites(tree: Tree): { node: Node; what: string }[] {
       if ((type && /file/i.test(type.text)) || call.parameters.has("value")) writes.push({ node: call.node, what: "New-Item (file)" });
     }
     const readOnly = /FileAccess\]::Read\s*,/i.test(call.node.text) && !/FileAccess\]::(Read)?Write/i.test(call.node.text);
-    if (lower === "new-object" && call.positional[0] && WRITING_TYPES.test(call.positional[0].text) && !readOnly) writes.push({ node: call.node, what: `New-Object ${call.positional[0].text}` });
+    if (lower === "new-object" && call.positional[0] && WRITING_TYPES.test(call.positional[0].text) && !readOnly)
+      writes.push({ node: call.node, what: `New-Object ${call.positional[0].text}` });
   }
   for (const n of walk(tree.rootNode)) {
     if (n.type === "redirection" && n.children.some((c) => c?.type === "file_redirection_operator")) writes.push({ node: n, what: `redirection ${n.text}` });
@@ -278,7 +318,8 @@ function fileWrites(tree: Tree): { node: Node; what: string }[] {
     const member = n.children.find((c) => c?.type === "member_name")?.text ?? "";
     if (target?.type !== "type_literal") continue;
     const type = target.text.replace(/\s/g, "");
-    if (/^\[(System\.)?IO\.File\]$/i.test(type) && WRITING_FILE_MEMBERS.test(member) && !/^openread$/i.test(member)) writes.push({ node: n, what: `${type}::${member}` });
+    if (/^\[(System\.)?IO\.File\]$/i.test(type) && WRITING_FILE_MEMBERS.test(member) && !/^openread$/i.test(member))
+      writes.push({ node: n, what: `${type}::${member}` });
     if (WRITING_TYPES.test(type) && /^new$/i.test(member)) writes.push({ node: n, what: `${type}::new` });
   }
   fileWriteCache.set(tree, writes);
@@ -291,7 +332,9 @@ export function checkAtomicWrites(tree: Tree): Violation[] {
   if (!helper) return [{ check: "atomic-write", line: 1, message: `no ${ATOMIC_WRITE_HELPER} function` }];
   for (const write of fileWrites(tree)) {
     if (enclosingFunction(write.node)?.toLowerCase() !== ATOMIC_WRITE_HELPER.toLowerCase()) {
-      out.push(violation("atomic-write", write.node, `${write.what} outside ${ATOMIC_WRITE_HELPER}: files are written to a temporary file and renamed into place`));
+      out.push(
+        violation("atomic-write", write.node, `${write.what} outside ${ATOMIC_WRITE_HELPER}: files are written to a temporary file and renamed into place`),
+      );
     }
   }
   // The helper itself: a new temporary file (CreateNew, never an existing path or link), then a rename onto $Path.
@@ -299,14 +342,18 @@ export function checkAtomicWrites(tree: Tree): Violation[] {
   const createsTemp = helperWrites.some((w) => /^New-Object/i.test(w.what) && /FileMode\]::CreateNew/i.test(w.node.text) && /\$temp\b/i.test(w.node.text));
   const renames = helperWrites.filter((w) => /^(Move-Item|\[(System\.)?IO\.File\]::Replace)/i.test(w.what));
   if (!createsTemp) out.push(violation("atomic-write", helper, `${ATOMIC_WRITE_HELPER} must create a new temporary file with FileMode CreateNew`));
-  if (renames.length === 0) out.push(violation("atomic-write", helper, `${ATOMIC_WRITE_HELPER} must move the temporary file onto $Path (Move-Item -Force or [IO.File]::Replace)`));
+  if (renames.length === 0)
+    out.push(violation("atomic-write", helper, `${ATOMIC_WRITE_HELPER} must move the temporary file onto $Path (Move-Item -Force or [IO.File]::Replace)`));
   for (const rename of renames) {
     const text = rename.node.text;
-    const ok = /^Move-Item/i.test(rename.what) ? /-LiteralPath \$temp\b/i.test(text) && /-Destination \$Path\b/i.test(text) && /-Force\b/i.test(text) : /::Replace\(\s*\$temp\s*,\s*\$Path\b/i.test(text);
+    const ok = /^Move-Item/i.test(rename.what)
+      ? /-LiteralPath \$temp\b/i.test(text) && /-Destination \$Path\b/i.test(text) && /-Force\b/i.test(text)
+      : /::Replace\(\s*\$temp\s*,\s*\$Path\b/i.test(text);
     if (!ok) out.push(violation("atomic-write", rename.node, `${rename.what} in ${ATOMIC_WRITE_HELPER} must move $temp onto $Path`));
   }
   for (const w of helperWrites) {
-    if (!/^New-Object/i.test(w.what) && !renames.includes(w)) out.push(violation("atomic-write", w.node, `${w.what} writes in place inside ${ATOMIC_WRITE_HELPER}`));
+    if (!/^New-Object/i.test(w.what) && !renames.includes(w))
+      out.push(violation("atomic-write", w.node, `${w.what} writes in place inside ${ATOMIC_WRITE_HELPER}`));
   }
   return out;
 }
@@ -321,8 +368,17 @@ const SANITIZERS = new Set(["protect-logtext"]);
 /** Functions whose result is a secret. */
 const SECRET_FUNCTION = /^Get-\w*(secret|machinekey|devicekey)$/i;
 const LOG_COMMANDS = new Set([
-  "write-host", "write-output", "write-verbose", "write-warning", "write-error", "write-information", "write-debug",
-  "write-eventlog", "write-agentlog", "out-host", "out-default",
+  "write-host",
+  "write-output",
+  "write-verbose",
+  "write-warning",
+  "write-error",
+  "write-information",
+  "write-debug",
+  "write-eventlog",
+  "write-agentlog",
+  "out-host",
+  "out-default",
 ]);
 
 function isSecretName(name: string): boolean {
@@ -330,7 +386,7 @@ function isSecretName(name: string): boolean {
 }
 
 type Taint = "secret" | "container" | null;
-const worst = (a: Taint, b: Taint): Taint => (a === "secret" || b === "secret" ? "secret" : a ?? b);
+const worst = (a: Taint, b: Taint): Taint => (a === "secret" || b === "secret" ? "secret" : (a ?? b));
 
 export interface SecretFlow {
   /** Variables that hold a secret, keyed `function::name` for a function's locals and parameters, `::name` for the
@@ -390,7 +446,10 @@ export function secretFlow(tree: Tree): SecretFlow {
   // The nodes through which a secret can move, outside the sanitizer.
   const flowNodes = walk(tree.rootNode).filter(
     (n) =>
-      (n.type === "assignment_expression" || n.type === "foreach_statement" || n.type === "command" || (n.type === "flow_control_statement" && n.child(0)?.type === "return")) &&
+      (n.type === "assignment_expression" ||
+        n.type === "foreach_statement" ||
+        n.type === "command" ||
+        (n.type === "flow_control_statement" && n.child(0)?.type === "return")) &&
       !SANITIZERS.has((enclosingFunction(n) ?? "").toLowerCase()),
   );
   let rounds = 0;
@@ -408,7 +467,10 @@ export function secretFlow(tree: Tree): SecretFlow {
         else if (left.type === "member_access" || left.type === "element_access") {
           let base: Node = left;
           while ((base.type === "member_access" || base.type === "element_access") && base.child(0)) base = unwrap(base.child(0)!);
-          const member = left.type === "member_access" ? left.children.find((c) => c?.type === "member_name")?.text ?? "" : unwrap(left.namedChildren[1]!).text.replace(/^['"]|['"]$/g, "");
+          const member =
+            left.type === "member_access"
+              ? (left.children.find((c) => c?.type === "member_name")?.text ?? "")
+              : unwrap(left.namedChildren[1]!).text.replace(/^['"]|['"]$/g, "");
           const result: Taint = isSecretName(member) ? "container" : taint === "secret" ? "secret" : taint;
           if (base.type === "variable") changed = raise(state.variables, keyOf(base), result) || changed;
         }
@@ -576,10 +638,14 @@ export function checkHttpHelper(tree: Tree): Violation[] {
     }
     inHelper++;
     const timeout = call.parameters.get("timeoutsec");
-    if (!timeout || /^0+$/.test(unwrap(timeout).text)) out.push(violation("http-helper", call.node, `${call.name} without a -TimeoutSec (the default waits 100 s in 5.1 and forever in 7)`));
+    if (!timeout || /^0+$/.test(unwrap(timeout).text))
+      out.push(violation("http-helper", call.node, `${call.name} without a -TimeoutSec (the default waits 100 s in 5.1 and forever in 7)`));
   }
   for (const n of walk(tree.rootNode)) {
-    if ((n.type === "type_literal" || n.type === "generic_token") && /(Net\.WebClient|Net\.Http\.HttpClient|Net\.WebRequest|Net\.HttpWebRequest)\]?$/i.test(n.text)) {
+    if (
+      (n.type === "type_literal" || n.type === "generic_token") &&
+      /(Net\.WebClient|Net\.Http\.HttpClient|Net\.WebRequest|Net\.HttpWebRequest)\]?$/i.test(n.text)
+    ) {
       out.push(violation("http-helper", n, `${n.text}: use ${HTTP_HELPER}`));
     }
   }
@@ -623,9 +689,16 @@ export function checkDotSourceSafe(tree: Tree): Violation[] {
     }
     const inner = unwrap(statement);
     if (inner.type === "assignment_expression" && isConstant(inner.childForFieldName("value")!)) continue;
-    out.push(violation("dot-source-safe", statement, `"${statement.text.slice(0, 50)}" runs when the script is dot-sourced: put it inside if ($MyInvocation.InvocationName -ne '.')`));
+    out.push(
+      violation(
+        "dot-source-safe",
+        statement,
+        `"${statement.text.slice(0, 50)}" runs when the script is dot-sourced: put it inside if ($MyInvocation.InvocationName -ne '.')`,
+      ),
+    );
   }
-  if (guards !== 1) out.push({ check: "dot-source-safe", line: 1, message: `expected one main guard if ($MyInvocation.InvocationName -ne '.'), found ${guards}` });
+  if (guards !== 1)
+    out.push({ check: "dot-source-safe", line: 1, message: `expected one main guard if ($MyInvocation.InvocationName -ne '.'), found ${guards}` });
   return out;
 }
 
@@ -656,7 +729,8 @@ export function checkSysnativeRelaunch(tree: Tree): Violation[] {
     const condition = (s.childForFieldName("condition")?.text ?? "").replace(/\s+/g, " ");
     return /\[Environment\]::Is64BitOperatingSystem -and -not \[Environment\]::Is64BitProcess/i.test(condition) && !/-or/i.test(condition);
   });
-  if (relaunchIndex < 0) return [violation("sysnative-relaunch", guard, "no if ([Environment]::Is64BitOperatingSystem -and -not [Environment]::Is64BitProcess) in the main guard")];
+  if (relaunchIndex < 0)
+    return [violation("sysnative-relaunch", guard, "no if ([Environment]::Is64BitOperatingSystem -and -not [Environment]::Is64BitProcess) in the main guard")];
   const relaunch = statements[relaunchIndex]!;
   const out: Violation[] = [];
   const block = relaunch.children.find((c) => c?.type === "statement_block")!;
@@ -667,13 +741,16 @@ export function checkSysnativeRelaunch(tree: Tree): Violation[] {
     if (!call.invocation || !call.target) return false;
     if (!isSystemPath(call.target, tree, assignments, params)) return false;
     const target = unwrap(call.target);
-    const values = target.type === "variable" ? assignments.get(variableKey(target.text)) ?? [] : [target];
+    const values = target.type === "variable" ? (assignments.get(variableKey(target.text)) ?? []) : [target];
     return values.length > 0 && values.every((v) => /Sysnative\\WindowsPowerShell\\v1\.0\\powershell\.exe/i.test(v.text));
   });
-  if (!launchesSysnative) out.push(violation("sysnative-relaunch", relaunch, "the 32-bit branch does not start $env:SystemRoot\\Sysnative\\WindowsPowerShell\\v1.0\\powershell.exe"));
-  if (!nodes.some((n) => n.type === "flow_control_statement" && n.child(0)?.type === "exit")) out.push(violation("sysnative-relaunch", relaunch, "the 32-bit branch does not exit after the relaunch"));
+  if (!launchesSysnative)
+    out.push(violation("sysnative-relaunch", relaunch, "the 32-bit branch does not start $env:SystemRoot\\Sysnative\\WindowsPowerShell\\v1.0\\powershell.exe"));
+  if (!nodes.some((n) => n.type === "flow_control_statement" && n.child(0)?.type === "exit"))
+    out.push(violation("sysnative-relaunch", relaunch, "the 32-bit branch does not exit after the relaunch"));
   const firstWork = statements.findIndex((s, i) => i !== relaunchIndex && !/^Set-StrictMode|^\$ErrorActionPreference/i.test(s.text));
-  if (firstWork >= 0 && firstWork < relaunchIndex) out.push(violation("sysnative-relaunch", statements[firstWork]!, "work happens before the 32-bit host relaunches"));
+  if (firstWork >= 0 && firstWork < relaunchIndex)
+    out.push(violation("sysnative-relaunch", statements[firstWork]!, "work happens before the 32-bit host relaunches"));
   return out;
 }
 
@@ -689,12 +766,15 @@ export function checkMutex(tree: Tree): Violation[] {
     if (n.type !== "invokation_expression" || !/Threading\.Mutex\]::new$/i.test(n.text.split("(")[0]!.replace(/\s/g, ""))) continue;
     const args = n.children.find((c) => c?.type === "argument_list")?.children.find((c) => c?.type === "argument_expression_list");
     const nameArg = args?.namedChildren[1] ? unwrap(args.namedChildren[1]) : null;
-    const values = nameArg?.type === "variable" ? assignments.get(variableKey(nameArg.text)) ?? [] : nameArg ? [nameArg] : [];
-    if (values.length === 0 || !values.every((v) => /^'Global\\[^']+'$/.test(unwrap(v).text))) out.push(violation("mutex", n, "the mutex is not named with a Global\\ constant (a session-local name does not stop a run in another session)"));
+    const values = nameArg?.type === "variable" ? (assignments.get(variableKey(nameArg.text)) ?? []) : nameArg ? [nameArg] : [];
+    if (values.length === 0 || !values.every((v) => /^'Global\\[^']+'$/.test(unwrap(v).text)))
+      out.push(violation("mutex", n, "the mutex is not named with a Global\\ constant (a session-local name does not stop a run in another session)"));
   }
   // It returns $null unless WaitOne acquired it.
   const waits = walk(makerNode).some((n) => n.type === "invokation_expression" && /\.WaitOne$/i.test(n.text.split("(")[0]!));
-  const refuses = walk(makerNode).some((n) => n.type === "if_statement" && /^-not \$acquired$/i.test((n.childForFieldName("condition")?.text ?? "").trim()) && /return \$null/i.test(n.text));
+  const refuses = walk(makerNode).some(
+    (n) => n.type === "if_statement" && /^-not \$acquired$/i.test((n.childForFieldName("condition")?.text ?? "").trim()) && /return \$null/i.test(n.text),
+  );
   if (!waits || !refuses) out.push(violation("mutex", makerNode, `${makerName} must return $null when WaitOne does not acquire the mutex`));
   // Its caller stops when it gets $null, and runs Invoke-AgentRun inside try/finally that releases it.
   let guarded = false;
@@ -705,12 +785,27 @@ export function checkMutex(tree: Tree): Violation[] {
       if (value.type !== "command" || commandCall(value).name?.toLowerCase() !== makerName) continue;
       const variable = unwrap(n.child(0)!).text;
       const escaped = variable.replace(/\$/g, "\\$");
-      const stops = walk(fn).some((s) => s.type === "if_statement" && new RegExp(`^\\$null -eq ${escaped}$|^-not ${escaped}$`, "i").test((s.childForFieldName("condition")?.text ?? "").trim()) && /\breturn\b|\bexit\b/i.test(s.text));
-      const protectedRun = walk(fn).some((s) => s.type === "try_statement" && /Invoke-AgentRun/i.test(s.children.find((c) => c?.type === "statement_block")?.text ?? "") && new RegExp(`${escaped}\\.ReleaseMutex\\(\\)`, "i").test(s.children.find((c) => c?.type === "finally_clause")?.text ?? ""));
+      const stops = walk(fn).some(
+        (s) =>
+          s.type === "if_statement" &&
+          new RegExp(`^\\$null -eq ${escaped}$|^-not ${escaped}$`, "i").test((s.childForFieldName("condition")?.text ?? "").trim()) &&
+          /\breturn\b|\bexit\b/i.test(s.text),
+      );
+      const protectedRun = walk(fn).some(
+        (s) =>
+          s.type === "try_statement" &&
+          /Invoke-AgentRun/i.test(s.children.find((c) => c?.type === "statement_block")?.text ?? "") &&
+          new RegExp(`${escaped}\\.ReleaseMutex\\(\\)`, "i").test(s.children.find((c) => c?.type === "finally_clause")?.text ?? ""),
+      );
       if (stops && protectedRun) guarded = true;
     }
   }
-  if (!guarded) out.push({ check: "mutex", line: line(makerNode), message: `no caller stops when ${makerName} returns $null and runs Invoke-AgentRun in try { } finally { ReleaseMutex() }` });
+  if (!guarded)
+    out.push({
+      check: "mutex",
+      line: line(makerNode),
+      message: `no caller stops when ${makerName} returns $null and runs Invoke-AgentRun in try { } finally { ReleaseMutex() }`,
+    });
   return out;
 }
 
@@ -721,9 +816,12 @@ export function checkScheduleJitter(tree: Tree): Violation[] {
   for (const call of commands(tree.rootNode)) {
     if (call.name?.toLowerCase() !== "new-scheduledtasktrigger") continue;
     const timed = call.parameters.has("once") || call.parameters.has("daily") || call.parameters.has("weekly");
-    if (timed && !call.parameters.get("randomdelay")) out.push(violation("schedule-jitter", call.node, "a time trigger without -RandomDelay: a fleet installed together reports together"));
+    if (timed && !call.parameters.get("randomdelay"))
+      out.push(violation("schedule-jitter", call.node, "a time trigger without -RandomDelay: a fleet installed together reports together"));
     if (call.parameters.has("atlogon")) {
-      const assigned = walk(tree.rootNode).some((n) => n.type === "assignment_expression" && /\.Delay$/i.test(unwrap(n.child(0)!).text) && /Get-Random/i.test(n.childForFieldName("value")?.text ?? ""));
+      const assigned = walk(tree.rootNode).some(
+        (n) => n.type === "assignment_expression" && /\.Delay$/i.test(unwrap(n.child(0)!).text) && /Get-Random/i.test(n.childForFieldName("value")?.text ?? ""),
+      );
       if (!assigned) out.push(violation("schedule-jitter", call.node, "the logon trigger's Delay has no random part"));
     }
   }
@@ -733,10 +831,12 @@ export function checkScheduleJitter(tree: Tree): Violation[] {
 export function checkRecursiveDeletes(tree: Tree): Violation[] {
   const out: Violation[] = [];
   for (const call of commands(tree.rootNode)) {
-    if (/^(remove-item|rm|del|rd|rmdir|ri)$/i.test(call.name ?? "") && call.parameters.has("recurse")) out.push(violation("recursive-delete", call.node, "Remove-Item -Recurse follows junctions a user may have planted; delete entry by entry"));
+    if (/^(remove-item|rm|del|rd|rmdir|ri)$/i.test(call.name ?? "") && call.parameters.has("recurse"))
+      out.push(violation("recursive-delete", call.node, "Remove-Item -Recurse follows junctions a user may have planted; delete entry by entry"));
   }
   for (const n of walk(tree.rootNode)) {
-    if (n.type === "invokation_expression" && /Directory\]::Delete$/i.test(n.text.split("(")[0]!.replace(/\s/g, "")) && /,\s*\$true\s*\)$/i.test(n.text)) out.push(violation("recursive-delete", n, "[IO.Directory]::Delete(path, $true) is recursive"));
+    if (n.type === "invokation_expression" && /Directory\]::Delete$/i.test(n.text.split("(")[0]!.replace(/\s/g, "")) && /,\s*\$true\s*\)$/i.test(n.text))
+      out.push(violation("recursive-delete", n, "[IO.Directory]::Delete(path, $true) is recursive"));
   }
   return out;
 }
@@ -749,12 +849,23 @@ export function checkDpapiScope(tree: Tree): Violation[] {
     calls++;
     const args = n.children.find((c) => c?.type === "argument_list")?.children.find((c) => c?.type === "argument_expression_list");
     const scope = args?.namedChildren[2];
-    if (!scope || !/DataProtectionScope\]::LocalMachine$/i.test(unwrap(scope).text)) out.push(violation("dpapi-scope", n, "DPAPI must use DataProtectionScope LocalMachine (the agent runs as SYSTEM; CurrentUser ties the keys to one account's profile)"));
+    if (!scope || !/DataProtectionScope\]::LocalMachine$/i.test(unwrap(scope).text))
+      out.push(
+        violation(
+          "dpapi-scope",
+          n,
+          "DPAPI must use DataProtectionScope LocalMachine (the agent runs as SYSTEM; CurrentUser ties the keys to one account's profile)",
+        ),
+      );
   }
   if (calls === 0) out.push({ check: "dpapi-scope", line: 1, message: "the keys are not DPAPI-protected" });
   const keyMaker = functionDefinitions(tree).get("get-machinekey");
   if (!keyMaker || !/RNGCryptoServiceProvider|RandomNumberGenerator/.test(keyMaker.text) || /Get-Random|\[guid\]|System\.Random/i.test(keyMaker.text)) {
-    out.push({ check: "dpapi-scope", line: keyMaker ? line(keyMaker) : 1, message: "the machine key must come from RNGCryptoServiceProvider (Get-Random and GUIDs are not secrets)" });
+    out.push({
+      check: "dpapi-scope",
+      line: keyMaker ? line(keyMaker) : 1,
+      message: "the machine key must come from RNGCryptoServiceProvider (Get-Random and GUIDs are not secrets)",
+    });
   }
   return out;
 }
@@ -762,7 +873,8 @@ export function checkDpapiScope(tree: Tree): Violation[] {
 export function checkAscii(text: string): Violation[] {
   const out: Violation[] = [];
   text.split("\n").forEach((l, i) => {
-    if (/[^\x00-\x7f]/.test(l)) out.push({ check: "ascii", line: i + 1, message: "non-ASCII character: Windows PowerShell 5.1 reads a BOM-less script in the ANSI code page" });
+    if (/[^\x00-\x7f]/.test(l))
+      out.push({ check: "ascii", line: i + 1, message: "non-ASCII character: Windows PowerShell 5.1 reads a BOM-less script in the ANSI code page" });
   });
   return out;
 }
@@ -771,7 +883,11 @@ export function checkAscii(text: string): Violation[] {
 export async function checkAgentScript(text: string): Promise<Violation[]> {
   const tree = await parsePowerShell(text);
   const syntax = findSyntaxProblems(tree).map((p): Violation => ({ check: "syntax", line: p.line, message: `${p.kind}: ${p.text}` }));
-  const ps7 = findPs7OnlySyntax(codeWithoutStringsAndComments(text, tree)).map((h): Violation => ({ check: "ps7-syntax", line: h.line, message: `${h.operator} does not parse in Windows PowerShell 5.1` }));
+  const ps7 = findPs7OnlySyntax(codeWithoutStringsAndComments(text, tree)).map((h): Violation => ({
+    check: "ps7-syntax",
+    line: h.line,
+    message: `${h.operator} does not parse in Windows PowerShell 5.1`,
+  }));
   return [
     ...syntax,
     ...ps7,

@@ -104,12 +104,31 @@ class Scope {
 }
 
 const WRAPPERS = new Set([
-  "pipeline_chain", "logical_expression", "bitwise_expression", "comparison_expression", "additive_expression",
-  "multiplicative_expression", "format_expression", "range_expression", "array_literal_expression", "unary_expression",
-  "argument_expression", "logical_argument_expression", "bitwise_argument_expression", "comparison_argument_expression",
-  "additive_argument_expression", "multiplicative_argument_expression", "format_argument_expression",
-  "range_argument_expression", "left_assignment_expression", "while_condition", "for_condition", "for_initializer",
-  "for_iterator", "key_expression", "switch_condition",
+  "pipeline_chain",
+  "logical_expression",
+  "bitwise_expression",
+  "comparison_expression",
+  "additive_expression",
+  "multiplicative_expression",
+  "format_expression",
+  "range_expression",
+  "array_literal_expression",
+  "unary_expression",
+  "argument_expression",
+  "logical_argument_expression",
+  "bitwise_argument_expression",
+  "comparison_argument_expression",
+  "additive_argument_expression",
+  "multiplicative_argument_expression",
+  "format_argument_expression",
+  "range_argument_expression",
+  "left_assignment_expression",
+  "while_condition",
+  "for_condition",
+  "for_initializer",
+  "for_iterator",
+  "key_expression",
+  "switch_condition",
 ]);
 
 /** Descends through the grammar's one-child precedence levels to the node that does something. */
@@ -173,20 +192,44 @@ function toInt(value: unknown): number {
 function castTo(typeName: string, value: unknown, node?: Node): unknown {
   const t = typeName.toLowerCase().replace(/^system\./, "");
   switch (t) {
-    case "int": case "int32": case "long": case "int64": return toInt(value);
-    case "double": case "float": case "single": case "decimal": return toNumber(value);
-    case "string": return toPsString(value);
-    case "bool": case "boolean": case "switch": return isTruthy(value);
-    case "array": case "object[]": return value === null ? [] : Array.isArray(value) ? value : [value];
-    case "string[]": return (value === null ? [] : Array.isArray(value) ? value : [value]).map(toPsString);
-    case "int[]": return (value === null ? [] : Array.isArray(value) ? value : [value]).map(toInt);
-    case "byte[]": return (value === null ? null : (Array.isArray(value) ? value : [value]).map((v) => toInt(v) & 0xff));
-    case "hashtable": case "ordered": case "collections.specialized.ordereddictionary":
+    case "int":
+    case "int32":
+    case "long":
+    case "int64":
+      return toInt(value);
+    case "double":
+    case "float":
+    case "single":
+    case "decimal":
+      return toNumber(value);
+    case "string":
+      return toPsString(value);
+    case "bool":
+    case "boolean":
+    case "switch":
+      return isTruthy(value);
+    case "array":
+    case "object[]":
+      return value === null ? [] : Array.isArray(value) ? value : [value];
+    case "string[]":
+      return (value === null ? [] : Array.isArray(value) ? value : [value]).map(toPsString);
+    case "int[]":
+      return (value === null ? [] : Array.isArray(value) ? value : [value]).map(toInt);
+    case "byte[]":
+      return value === null ? null : (Array.isArray(value) ? value : [value]).map((v) => toInt(v) & 0xff);
+    case "hashtable":
+    case "ordered":
+    case "collections.specialized.ordereddictionary":
       if (value instanceof PsHashtable) return value;
       throw new PsUnsupported(`cast to [${typeName}] of a non-hashtable`, node);
-    case "object": case "psobject": case "pscustomobject": return value;
-    case "void": return undefined;
-    default: throw new PsUnsupported(`cast to [${typeName}]`, node);
+    case "object":
+    case "psobject":
+    case "pscustomobject":
+      return value;
+    case "void":
+      return undefined;
+    default:
+      throw new PsUnsupported(`cast to [${typeName}]`, node);
   }
 }
 
@@ -290,24 +333,34 @@ function staticMember(typeName: string, member: string, args: unknown[] | null):
   };
   if (t === "math") {
     switch (m) {
-      case "min": return call((a, b) => Math.min(toNumber(a), toNumber(b)));
-      case "max": return call((a, b) => Math.max(toNumber(a), toNumber(b)));
-      case "pow": return call((a, b) => Math.pow(toNumber(a), toNumber(b)));
-      case "floor": return call((a) => Math.floor(toNumber(a)));
-      case "ceiling": return call((a) => Math.ceil(toNumber(a)));
-      case "abs": return call((a) => Math.abs(toNumber(a)));
-      case "round": return call((a) => toInt(a));
+      case "min":
+        return call((a, b) => Math.min(toNumber(a), toNumber(b)));
+      case "max":
+        return call((a, b) => Math.max(toNumber(a), toNumber(b)));
+      case "pow":
+        return call((a, b) => Math.pow(toNumber(a), toNumber(b)));
+      case "floor":
+        return call((a) => Math.floor(toNumber(a)));
+      case "ceiling":
+        return call((a) => Math.ceil(toNumber(a)));
+      case "abs":
+        return call((a) => Math.abs(toNumber(a)));
+      case "round":
+        return call((a) => toInt(a));
     }
   }
   if (t === "string") {
     switch (m) {
-      case "compareordinal": return call((a, b) => {
-        const x = toPsString(a);
-        const y = toPsString(b);
-        return x < y ? -1 : x > y ? 1 : 0;
-      });
-      case "isnullorempty": return call((a) => a === null || a === undefined || toPsString(a) === "");
-      case "empty": return "";
+      case "compareordinal":
+        return call((a, b) => {
+          const x = toPsString(a);
+          const y = toPsString(b);
+          return x < y ? -1 : x > y ? 1 : 0;
+        });
+      case "isnullorempty":
+        return call((a) => a === null || a === undefined || toPsString(a) === "");
+      case "empty":
+        return "";
     }
   }
   if (t === "bitconverter" && m === "toint32") {
@@ -357,19 +410,34 @@ function instanceMember(target: unknown, member: string, args: unknown[] | null)
   if (typeof target === "string") {
     const a = args.map(toPsString);
     switch (m) {
-      case "tolowerinvariant": case "tolower": return target.toLowerCase();
-      case "toupperinvariant": case "toupper": return target.toUpperCase();
-      case "trim": return a.length ? trimChars(target, a.join(""), true, true) : target.trim();
-      case "trimend": return a.length ? trimChars(target, a.join(""), false, true) : target.trimEnd();
-      case "trimstart": return a.length ? trimChars(target, a.join(""), true, false) : target.trimStart();
-      case "startswith": return target.startsWith(a[0]!);
-      case "endswith": return target.endsWith(a[0]!);
-      case "contains": return target.includes(a[0]!);
-      case "indexof": return target.indexOf(a[0]!);
-      case "substring": return a.length > 1 ? target.substr(toInt(args[0]), toInt(args[1])) : target.slice(toInt(args[0]));
-      case "replace": return target.split(a[0]!).join(a[1]!);
-      case "split": return target.split(new RegExp(`[${a.join("").replace(/[\]\\^-]/g, "\\$&")}]`));
-      case "tostring": return target;
+      case "tolowerinvariant":
+      case "tolower":
+        return target.toLowerCase();
+      case "toupperinvariant":
+      case "toupper":
+        return target.toUpperCase();
+      case "trim":
+        return a.length ? trimChars(target, a.join(""), true, true) : target.trim();
+      case "trimend":
+        return a.length ? trimChars(target, a.join(""), false, true) : target.trimEnd();
+      case "trimstart":
+        return a.length ? trimChars(target, a.join(""), true, false) : target.trimStart();
+      case "startswith":
+        return target.startsWith(a[0]!);
+      case "endswith":
+        return target.endsWith(a[0]!);
+      case "contains":
+        return target.includes(a[0]!);
+      case "indexof":
+        return target.indexOf(a[0]!);
+      case "substring":
+        return a.length > 1 ? target.substr(toInt(args[0]), toInt(args[1])) : target.slice(toInt(args[0]));
+      case "replace":
+        return target.split(a[0]!).join(a[1]!);
+      case "split":
+        return target.split(new RegExp(`[${a.join("").replace(/[\]\\^-]/g, "\\$&")}]`));
+      case "tostring":
+        return target;
     }
   }
   if (typeof target === "number" && m === "tostring") {
@@ -401,10 +469,7 @@ export class PowerShellEvaluator {
   private readonly mocks = new Map<string, PsCommand>();
   private readonly scriptScope = new Scope(null);
 
-  constructor(
-    tree: Tree,
-    options: EvaluatorOptions = {},
-  ) {
+  constructor(tree: Tree, options: EvaluatorOptions = {}) {
     for (const [name, fn] of Object.entries(options.mocks ?? {})) this.mocks.set(name.toLowerCase(), fn);
     const topLevel = tree.rootNode.children.find((c) => c?.type === "statement_list") ?? tree.rootNode;
     for (const statement of named(topLevel)) {
@@ -442,7 +507,14 @@ export class PowerShellEvaluator {
     return this.invokeCommand(name, namedArgs, positional, [], this.scriptScope, null);
   }
 
-  private invokeCommand(name: string, namedArgs: Record<string, unknown>, positional: unknown[], input: unknown[], caller: Scope, node: Node | null): unknown[] {
+  private invokeCommand(
+    name: string,
+    namedArgs: Record<string, unknown>,
+    positional: unknown[],
+    input: unknown[],
+    caller: Scope,
+    node: Node | null,
+  ): unknown[] {
     const key = name.toLowerCase();
     // The grammar reads `foreach ($i in 1..4)`'s range as a command named 1..4.
     const range = /^(-?\d+)\.\.(-?\d+)$/.exec(name);
@@ -498,7 +570,15 @@ export class PowerShellEvaluator {
       let value: unknown;
       if (bound.has(spec.name)) value = bound.get(spec.name);
       else if (spec.defaultNode) value = this.evalExpression(spec.defaultNode, scope);
-      else value = spec.type && /^(string)$/i.test(spec.type) ? "" : spec.type && /^(int|double|long)$/i.test(spec.type) ? 0 : spec.type?.toLowerCase() === "switch" ? false : null;
+      else
+        value =
+          spec.type && /^(string)$/i.test(spec.type)
+            ? ""
+            : spec.type && /^(int|double|long)$/i.test(spec.type)
+              ? 0
+              : spec.type?.toLowerCase() === "switch"
+                ? false
+                : null;
       if (spec.type && value !== null && value !== undefined) value = castTo(spec.type, value);
       else if (spec.type && /^string$/i.test(spec.type)) value = "";
       scope.set(spec.name, value);
@@ -521,7 +601,8 @@ export class PowerShellEvaluator {
         const descending = isTruthy(namedArgs.Descending ?? namedArgs.descending);
         const unique = isTruthy(namedArgs.Unique ?? namedArgs.unique);
         const property = positional[0] ?? namedArgs.Property ?? null;
-        const keyOf = (v: unknown) => (property === null ? v : typeof property === "string" ? instanceMember(v, property, null) : (property as (x: unknown) => unknown)(v));
+        const keyOf = (v: unknown) =>
+          property === null ? v : typeof property === "string" ? instanceMember(v, property, null) : (property as (x: unknown) => unknown)(v);
         let sorted = [...input].sort((a, b) => compareValues(keyOf(a), keyOf(b)));
         if (descending) sorted.reverse();
         if (unique) sorted = sorted.filter((v, i) => sorted.findIndex((w) => equals(keyOf(w), keyOf(v))) === i);
@@ -558,7 +639,10 @@ export class PowerShellEvaluator {
     inner.set("_", item);
     inner.set("PSItem", item);
     const out: unknown[] = [];
-    const statements = block.node.children.find((c) => c?.type === "script_block")?.children.find((c) => c?.type === "script_block_body")?.children.find((c) => c?.type === "statement_list");
+    const statements = block.node.children
+      .find((c) => c?.type === "script_block")
+      ?.children.find((c) => c?.type === "script_block_body")
+      ?.children.find((c) => c?.type === "statement_list");
     if (statements) this.execStatements(statements, inner, out);
     return out;
   }
@@ -589,14 +673,29 @@ export class PowerShellEvaluator {
       }
       case "if_statement": {
         const condition = node.childForFieldName("condition")!;
-        if (isTruthy(this.evalCondition(condition, scope))) return this.execBlock(node.children.find((c) => c?.type === "statement_block"), scope, out);
+        if (isTruthy(this.evalCondition(condition, scope)))
+          return this.execBlock(
+            node.children.find((c) => c?.type === "statement_block"),
+            scope,
+            out,
+          );
         const elseifs = node.children.find((c) => c?.type === "elseif_clauses");
         for (const clause of named(elseifs ?? node).filter((c) => c.type === "elseif_clause")) {
           const cond = clause.childForFieldName("condition")!;
-          if (isTruthy(this.evalCondition(cond, scope))) return this.execBlock(clause.children.find((c) => c?.type === "statement_block"), scope, out);
+          if (isTruthy(this.evalCondition(cond, scope)))
+            return this.execBlock(
+              clause.children.find((c) => c?.type === "statement_block"),
+              scope,
+              out,
+            );
         }
         const elseClause = node.children.find((c) => c?.type === "else_clause");
-        if (elseClause) this.execBlock(elseClause.children.find((c) => c?.type === "statement_block"), scope, out);
+        if (elseClause)
+          this.execBlock(
+            elseClause.children.find((c) => c?.type === "statement_block"),
+            scope,
+            out,
+          );
         return;
       }
       case "foreach_statement": {
@@ -655,7 +754,8 @@ export class PowerShellEvaluator {
           if (!value) throw new ReturnSignal([]);
           const inner = unwrap(value);
           // `return , $x` keeps an array whole; any other array is unrolled into the output.
-          if (inner.type === "expression_with_unary_operator" && inner.child(0)?.type === ",") throw new ReturnSignal([asArray(this.evalExpression(inner.namedChildren[0]!, scope))]);
+          if (inner.type === "expression_with_unary_operator" && inner.child(0)?.type === ",")
+            throw new ReturnSignal([asArray(this.evalExpression(inner.namedChildren[0]!, scope))]);
           const result = this.evalCondition(value, scope);
           throw new ReturnSignal(Array.isArray(result) ? result : result === undefined ? [] : [result]);
         }
@@ -678,9 +778,18 @@ export class PowerShellEvaluator {
           // A catch block is not a new scope: what it assigns is seen after it.
           const message = error instanceof PsThrow ? toPsString(error.value) : (error as Error).message;
           scope.set("_", new PsHashtable({ Exception: new PsHashtable({ Message: message }) }));
-          this.execBlock(clause.children.find((c) => c?.type === "statement_block"), scope, out);
+          this.execBlock(
+            clause.children.find((c) => c?.type === "statement_block"),
+            scope,
+            out,
+          );
         } finally {
-          if (finallyClause) this.execBlock(finallyClause.children.find((c) => c?.type === "statement_block"), scope, out);
+          if (finallyClause)
+            this.execBlock(
+              finallyClause.children.find((c) => c?.type === "statement_block"),
+              scope,
+              out,
+            );
         }
         return;
       }
@@ -752,7 +861,8 @@ export class PowerShellEvaluator {
     if (lower === "true") return true;
     if (lower === "false") return false;
     const found = (which === "script" ? this.scriptScope : scope).lookup(name);
-    if (!found.found) throw new PsThrow(`The variable '$${name}' cannot be retrieved because it has not been set (strict mode), line ${node.startPosition.row + 1}`);
+    if (!found.found)
+      throw new PsThrow(`The variable '$${name}' cannot be retrieved because it has not been set (strict mode), line ${node.startPosition.row + 1}`);
     return found.value;
   }
 
@@ -760,8 +870,16 @@ export class PowerShellEvaluator {
 
   private evalPipeline(node: Node, scope: Scope): unknown[] {
     let chain = node;
-    while ((chain.type === "pipeline" || chain.type === "pipeline_chain") && chain.childCount === 1 && (chain.child(0)!.type === "pipeline_chain" || chain.child(0)!.type === "pipeline")) chain = chain.child(0)!;
-    const parts = chain.type === "pipeline_chain" || chain.type === "pipeline" ? chain.children.filter((c): c is Node => !!c && c.type !== "|" && c.type !== "comment") : [chain];
+    while (
+      (chain.type === "pipeline" || chain.type === "pipeline_chain") &&
+      chain.childCount === 1 &&
+      (chain.child(0)!.type === "pipeline_chain" || chain.child(0)!.type === "pipeline")
+    )
+      chain = chain.child(0)!;
+    const parts =
+      chain.type === "pipeline_chain" || chain.type === "pipeline"
+        ? chain.children.filter((c): c is Node => !!c && c.type !== "|" && c.type !== "comment")
+        : [chain];
     let values: unknown[] = [];
     parts.forEach((part, i) => {
       const inner = unwrap(part);
@@ -777,13 +895,19 @@ export class PowerShellEvaluator {
   private evalCommand(node: Node, scope: Scope, input: unknown[]): unknown[] {
     if (node.children.some((c) => c?.type === "command_invokation_operator")) throw new PsUnsupported("& or . invocation", node);
     const foreach = node.children.find((c) => c?.type === "foreach_command");
-    const name = foreach ? "ForEach-Object" : node.childForFieldName("command_name")?.text ?? node.child(0)!.text;
+    const name = foreach ? "ForEach-Object" : (node.childForFieldName("command_name")?.text ?? node.child(0)!.text);
     const elements = foreach ?? node.childForFieldName("command_elements");
     const namedArgs: Record<string, unknown> = {};
     const positional: unknown[] = [];
     const items = elements ? named(elements).filter((c) => c.type !== "command_argument_sep") : [];
     const fn = this.functions.get(name.toLowerCase());
-    const switches = new Set(fn ? this.paramSpecs(fn).filter((s) => s.type?.toLowerCase() === "switch").map((s) => s.name.toLowerCase()) : []);
+    const switches = new Set(
+      fn
+        ? this.paramSpecs(fn)
+            .filter((s) => s.type?.toLowerCase() === "switch")
+            .map((s) => s.name.toLowerCase())
+        : [],
+    );
     for (let i = 0; i < items.length; i++) {
       const item = items[i]!;
       if (item.type === "command_parameter") {
@@ -851,7 +975,13 @@ export class PowerShellEvaluator {
           const keyNode = entry.children.find((c) => c?.type === "key_expression")!;
           const inner = unwrap(keyNode);
           const key = inner.type === "simple_name" ? inner.text : this.evalExpression(inner, scope);
-          table.set(key, this.evalExpression(entry.children.find((c) => c?.type === "pipeline")!, scope));
+          table.set(
+            key,
+            this.evalExpression(
+              entry.children.find((c) => c?.type === "pipeline")!,
+              scope,
+            ),
+          );
         }
         return table;
       }
@@ -994,25 +1124,45 @@ export class PowerShellEvaluator {
     const right = this.evalExpression(rightNode!, scope);
     const scalar = (l: unknown): boolean => {
       switch (op) {
-        case "-eq": return equals(l, right);
-        case "-ne": return !equals(l, right);
-        case "-lt": return compareValues(l, right) < 0;
-        case "-le": return compareValues(l, right) <= 0;
-        case "-gt": return compareValues(l, right) > 0;
-        case "-ge": return compareValues(l, right) >= 0;
-        case "-like": return wildcardToRegExp(toPsString(right)).test(toPsString(l));
-        case "-notlike": return !wildcardToRegExp(toPsString(right)).test(toPsString(l));
-        default: throw new PsUnsupported(op, node);
+        case "-eq":
+          return equals(l, right);
+        case "-ne":
+          return !equals(l, right);
+        case "-lt":
+          return compareValues(l, right) < 0;
+        case "-le":
+          return compareValues(l, right) <= 0;
+        case "-gt":
+          return compareValues(l, right) > 0;
+        case "-ge":
+          return compareValues(l, right) >= 0;
+        case "-like":
+          return wildcardToRegExp(toPsString(right)).test(toPsString(l));
+        case "-notlike":
+          return !wildcardToRegExp(toPsString(right)).test(toPsString(l));
+        default:
+          throw new PsUnsupported(op, node);
       }
     };
     switch (op) {
-      case "-eq": case "-ne": case "-lt": case "-le": case "-gt": case "-ge": case "-like": case "-notlike":
+      case "-eq":
+      case "-ne":
+      case "-lt":
+      case "-le":
+      case "-gt":
+      case "-ge":
+      case "-like":
+      case "-notlike":
         // An array on the left filters: the elements for which the comparison holds.
         return Array.isArray(left) ? left.filter(scalar) : scalar(left);
-      case "-in": return asArray(right).some((r) => equals(r, left));
-      case "-notin": return !asArray(right).some((r) => equals(r, left));
-      case "-contains": return asArray(left).some((l) => equals(l, right));
-      case "-notcontains": return !asArray(left).some((l) => equals(l, right));
+      case "-in":
+        return asArray(right).some((r) => equals(r, left));
+      case "-notin":
+        return !asArray(right).some((r) => equals(r, left));
+      case "-contains":
+        return asArray(left).some((l) => equals(l, right));
+      case "-notcontains":
+        return !asArray(left).some((l) => equals(l, right));
       case "-match":
       case "-notmatch": {
         if (Array.isArray(left)) throw new PsUnsupported(`${op} on an array`, node);
@@ -1051,7 +1201,7 @@ export class PowerShellEvaluator {
       if (text.startsWith("@'")) return text.replace(/^@'\r?\n/, "").replace(/\r?\n'@$/, "");
       return text.slice(1, -1).replace(/''/g, "'");
     }
-    if (node.text.startsWith("@\"")) throw new PsUnsupported("here-string", node);
+    if (node.text.startsWith('@"')) throw new PsUnsupported("here-string", node);
     // "…": the text between the quotes, with $var, ${var} and $(…) replaced and backtick escapes decoded.
     const text = inner.text;
     const base = inner.startIndex;

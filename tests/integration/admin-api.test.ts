@@ -32,12 +32,7 @@ async function errorOf(res: Response) {
   return body.error;
 }
 
-const ROUTES = [
-  "/api/v1/sync-runs",
-  "/api/v1/devices/export",
-  "/api/v1/findings/export",
-  `/api/v1/tenants/11111111-1111-4111-8111-111111111111/changes`,
-];
+const ROUTES = ["/api/v1/sync-runs", "/api/v1/devices/export", "/api/v1/findings/export", `/api/v1/tenants/11111111-1111-4111-8111-111111111111/changes`];
 
 describe("every admin route", () => {
   it.each(ROUTES)("%s answers 401 JSON without a session, and with a session that is not one", async (path) => {
@@ -95,17 +90,20 @@ describe("the tenant an admin route works on", () => {
 });
 
 describe("an export's query", () => {
-  it.each(["/api/v1/devices/export", "/api/v1/findings/export"])("%s: a bad format, a bad subject key or more than 500 subjects is a 400 that names the parameter", async (path) => {
-    const format = await get(`${path}?format=pdf`);
-    expect(format.status).toBe(400);
-    const fe = await errorOf(format);
-    expect(fe.code).toBe("invalid-query");
-    expect(fe.message).toContain("format is one of csv, xlsx, jsonl");
-    const subject = await get(`${path}?subject=PC-0142`);
-    expect(subject.status).toBe(400);
-    expect((await errorOf(subject)).message).toContain("subject is a row's key");
-    const many = await get(`${path}?${Array.from({ length: 501 }, (_, i) => `subject=h:pc-${i}`).join("&")}`);
-    expect(many.status).toBe(400);
-    expect((await errorOf(many)).message).toContain("at most 500");
-  });
+  it.each(["/api/v1/devices/export", "/api/v1/findings/export"])(
+    "%s: a bad format, a bad subject key or more than 500 subjects is a 400 that names the parameter",
+    async (path) => {
+      const format = await get(`${path}?format=pdf`);
+      expect(format.status).toBe(400);
+      const fe = await errorOf(format);
+      expect(fe.code).toBe("invalid-query");
+      expect(fe.message).toContain("format is one of csv, xlsx, jsonl");
+      const subject = await get(`${path}?subject=PC-0142`);
+      expect(subject.status).toBe(400);
+      expect((await errorOf(subject)).message).toContain("subject is a row's key");
+      const many = await get(`${path}?${Array.from({ length: 501 }, (_, i) => `subject=h:pc-${i}`).join("&")}`);
+      expect(many.status).toBe(400);
+      expect((await errorOf(many)).message).toContain("at most 500");
+    },
+  );
 });

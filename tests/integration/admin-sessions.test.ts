@@ -126,13 +126,22 @@ describe("sign-in", () => {
       ok: false,
       error: { code: "invalid-input", message: "Enter the email address of your JoinScope account" },
     });
-    expect(await loginAdmin(db, { email: "someone@joinscope.test", password: "" })).toEqual({ ok: false, error: { code: "invalid-input", message: "Enter your password" } });
+    expect(await loginAdmin(db, { email: "someone@joinscope.test", password: "" })).toEqual({
+      ok: false,
+      error: { code: "invalid-input", message: "Enter your password" },
+    });
     expect(await loginAdmin(db, { email: `${"a".repeat(250)}@joinscope.test`, password: PASSWORD })).toEqual({
       ok: false,
       error: { code: "invalid-input", message: "Enter the email address of your JoinScope account" },
     });
-    expect(await loginAdmin(db, { email: "someone@joinscope.test", password: "x".repeat(1025) })).toMatchObject({ ok: false, error: { code: "invalid-input" } });
-    expect(await loginAdmin(db, { email: "someone@joinscope.test", password: PASSWORD, clientAddress: "1".repeat(65) })).toMatchObject({ ok: false, error: { code: "invalid-input" } });
+    expect(await loginAdmin(db, { email: "someone@joinscope.test", password: "x".repeat(1025) })).toMatchObject({
+      ok: false,
+      error: { code: "invalid-input" },
+    });
+    expect(await loginAdmin(db, { email: "someone@joinscope.test", password: PASSWORD, clientAddress: "1".repeat(65) })).toMatchObject({
+      ok: false,
+      error: { code: "invalid-input" },
+    });
     expect(await db.auditLog.count()).toBe(auditBefore);
   });
 });
@@ -152,9 +161,18 @@ describe("account operations", () => {
       ok: false,
       error: { code: "invalid-input", message: "Use at least 12 characters" },
     });
-    expect(await createAdminUser(db, { email: "blank@joinscope.test", name: "   ", password: "twelve chars" })).toMatchObject({ ok: false, error: { code: "invalid-input" } });
-    expect(await createAdminUser(db, { email: "long@joinscope.test", name: "n".repeat(201), password: "twelve chars" })).toMatchObject({ ok: false, error: { code: "invalid-input" } });
-    expect(await createAdminUser(db, { email: "not an email", name: "N", password: "twelve chars" })).toMatchObject({ ok: false, error: { code: "invalid-input" } });
+    expect(await createAdminUser(db, { email: "blank@joinscope.test", name: "   ", password: "twelve chars" })).toMatchObject({
+      ok: false,
+      error: { code: "invalid-input" },
+    });
+    expect(await createAdminUser(db, { email: "long@joinscope.test", name: "n".repeat(201), password: "twelve chars" })).toMatchObject({
+      ok: false,
+      error: { code: "invalid-input" },
+    });
+    expect(await createAdminUser(db, { email: "not an email", name: "N", password: "twelve chars" })).toMatchObject({
+      ok: false,
+      error: { code: "invalid-input" },
+    });
     const created = await createAdminUser(db, { email: " Twice@JoinScope.test ", name: " Twice ", password: "twelve chars" });
     expect(created.ok).toBe(true);
     expect(await createAdminUser(db, { email: "twice@joinscope.test", name: "Again", password: "twelve chars" })).toEqual({
@@ -162,7 +180,10 @@ describe("account operations", () => {
       error: { code: "duplicate", message: "twice@joinscope.test already has an account" },
     });
     const id = created.ok ? created.id : "";
-    expect(await db.adminUser.findUniqueOrThrow({ where: { id }, select: { email: true, name: true } })).toEqual({ email: "twice@joinscope.test", name: "Twice" });
+    expect(await db.adminUser.findUniqueOrThrow({ where: { id }, select: { email: true, name: true } })).toEqual({
+      email: "twice@joinscope.test",
+      name: "Twice",
+    });
     // The actor defaults to "cli", the command line being where accounts are created.
     expect(await auditOf("admin.create", id)).toEqual([{ actor: "cli", target: id, detail: { email: "twice@joinscope.test" } }]);
   });
@@ -170,7 +191,10 @@ describe("account operations", () => {
   it("finds an account by its email as typed, and names a missing or malformed one", async () => {
     const id = await newAdmin("lookup@joinscope.test");
     expect(await findAdminByEmail(db, "  LookUp@joinscope.TEST ")).toEqual({ ok: true, id, email: "lookup@joinscope.test" });
-    expect(await findAdminByEmail(db, "missing@joinscope.test")).toEqual({ ok: false, error: { code: "not-found", message: "no admin account for missing@joinscope.test" } });
+    expect(await findAdminByEmail(db, "missing@joinscope.test")).toEqual({
+      ok: false,
+      error: { code: "not-found", message: "no admin account for missing@joinscope.test" },
+    });
     expect(await findAdminByEmail(db, "lookup")).toEqual({ ok: false, error: { code: "invalid-input", message: "Enter an email address" } });
   });
 
@@ -184,16 +208,27 @@ describe("account operations", () => {
       ok: false,
       error: { code: "invalid-input", message: "Use at least 12 characters" },
     });
-    expect(await resetAdminPassword(db, { email: "nobody@joinscope.test", password: "a brand new password", actor: "cli" })).toMatchObject({ ok: false, error: { code: "not-found" } });
+    expect(await resetAdminPassword(db, { email: "nobody@joinscope.test", password: "a brand new password", actor: "cli" })).toMatchObject({
+      ok: false,
+      error: { code: "not-found" },
+    });
     expect(await findAdminBySession(db, session.sessionToken)).not.toBeNull(); // refused resets change nothing
 
-    expect(await resetAdminPassword(db, { email: "reset@joinscope.test", password: "a brand new password", actor: "cli" })).toEqual({ ok: true, email: "reset@joinscope.test", sessionsEnded: 1 });
+    expect(await resetAdminPassword(db, { email: "reset@joinscope.test", password: "a brand new password", actor: "cli" })).toEqual({
+      ok: true,
+      email: "reset@joinscope.test",
+      sessionsEnded: 1,
+    });
     expect(await findAdminBySession(db, session.sessionToken)).toBeNull();
-    expect(await loginAdmin(db, { email: "reset@joinscope.test", password: PASSWORD, clientAddress: address() })).toMatchObject({ error: { code: "invalid-credentials" } });
+    expect(await loginAdmin(db, { email: "reset@joinscope.test", password: PASSWORD, clientAddress: address() })).toMatchObject({
+      error: { code: "invalid-credentials" },
+    });
     expect((await loginAdmin(db, { email: "reset@joinscope.test", password: "a brand new password", clientAddress: address() })).ok).toBe(true);
     // The reset also forgot the account's lock history: its next lock is the first one's 15 minutes again, not 30.
     for (let i = 0; i < 3; i++) await loginAdmin(db, { email: "reset@joinscope.test", password: `again ${i}`, clientAddress: address() });
-    expect(await loginAdmin(db, { email: "reset@joinscope.test", password: "a brand new password", clientAddress: address() })).toMatchObject({ error: { code: "locked", retryAfterSeconds: 900 } });
+    expect(await loginAdmin(db, { email: "reset@joinscope.test", password: "a brand new password", clientAddress: address() })).toMatchObject({
+      error: { code: "locked", retryAfterSeconds: 900 },
+    });
     expect(await auditOf("admin.password-reset", id)).toEqual([{ actor: "cli", target: id, detail: { email: "reset@joinscope.test", sessionsEnded: 1 } }]);
   });
 
@@ -201,19 +236,37 @@ describe("account operations", () => {
     const id = await newAdmin("toggle@joinscope.test");
     const session = await signIn("toggle@joinscope.test");
     const disabledAt = new Date("2026-03-02T10:00:00.000Z");
-    expect(await setAdminDisabled(db, { email: "toggle@joinscope.test", disabled: true, actor: "cli" }, disabledAt)).toEqual({ ok: true, email: "toggle@joinscope.test", changed: true, sessionsEnded: 1 });
+    expect(await setAdminDisabled(db, { email: "toggle@joinscope.test", disabled: true, actor: "cli" }, disabledAt)).toEqual({
+      ok: true,
+      email: "toggle@joinscope.test",
+      changed: true,
+      sessionsEnded: 1,
+    });
     expect((await db.adminUser.findUniqueOrThrow({ where: { id } })).disabledAt?.toISOString()).toBe("2026-03-02T10:00:00.000Z");
     expect(await findAdminBySession(db, session.sessionToken)).toBeNull();
-    expect(await setAdminDisabled(db, { email: "toggle@joinscope.test", disabled: true, actor: "cli" })).toEqual({ ok: true, email: "toggle@joinscope.test", changed: false, sessionsEnded: 0 });
+    expect(await setAdminDisabled(db, { email: "toggle@joinscope.test", disabled: true, actor: "cli" })).toEqual({
+      ok: true,
+      email: "toggle@joinscope.test",
+      changed: false,
+      sessionsEnded: 0,
+    });
     expect((await db.adminUser.findUniqueOrThrow({ where: { id } })).disabledAt?.toISOString()).toBe("2026-03-02T10:00:00.000Z");
 
     // Guesses at the disabled account lock it; `enable` vouches for it and lifts that lock.
     for (let i = 0; i < 3; i++) await loginAdmin(db, { email: "toggle@joinscope.test", password: `guess ${i}`, clientAddress: address() });
-    expect(await setAdminDisabled(db, { email: "toggle@joinscope.test", disabled: false, actor: "cli" })).toEqual({ ok: true, email: "toggle@joinscope.test", changed: true, sessionsEnded: 0 });
+    expect(await setAdminDisabled(db, { email: "toggle@joinscope.test", disabled: false, actor: "cli" })).toEqual({
+      ok: true,
+      email: "toggle@joinscope.test",
+      changed: true,
+      sessionsEnded: 0,
+    });
     expect((await db.adminUser.findUniqueOrThrow({ where: { id } })).disabledAt).toBeNull();
     expect((await loginAdmin(db, { email: "toggle@joinscope.test", password: PASSWORD, clientAddress: address() })).ok).toBe(true);
     expect(await setAdminDisabled(db, { email: "toggle@joinscope.test", disabled: false, actor: "cli" })).toMatchObject({ ok: true, changed: false });
-    expect(await setAdminDisabled(db, { email: "nobody@joinscope.test", disabled: true, actor: "cli" })).toMatchObject({ ok: false, error: { code: "not-found" } });
+    expect(await setAdminDisabled(db, { email: "nobody@joinscope.test", disabled: true, actor: "cli" })).toMatchObject({
+      ok: false,
+      error: { code: "not-found" },
+    });
 
     expect((await auditOf("admin.disable", id)).map((a) => a.detail)).toEqual([
       { email: "toggle@joinscope.test", changed: true, sessionsEnded: 1 },
@@ -231,7 +284,11 @@ describe("account operations", () => {
     const first = await signIn("everywhere@joinscope.test");
     const second = await signIn("everywhere@joinscope.test");
     const bystander = await signIn("bystander@joinscope.test");
-    expect(await endAdminSessions(db, { email: "everywhere@joinscope.test", actor: "cli" })).toEqual({ ok: true, email: "everywhere@joinscope.test", sessionsEnded: 2 });
+    expect(await endAdminSessions(db, { email: "everywhere@joinscope.test", actor: "cli" })).toEqual({
+      ok: true,
+      email: "everywhere@joinscope.test",
+      sessionsEnded: 2,
+    });
     expect(await findAdminBySession(db, first.sessionToken)).toBeNull();
     expect(await findAdminBySession(db, second.sessionToken)).toBeNull();
     expect(await findAdminBySession(db, bystander.sessionToken)).not.toBeNull();

@@ -43,7 +43,11 @@ const newMachineKey = () => randomBytes(32).toString("base64url");
 
 /** A tenant of its own (the device limit is per tenant) and an enrolment-only secret for it. */
 async function newSecret(options: { allowsDirectUpload?: boolean } = {}) {
-  return createTenantWithToken(db, { tenantId: randomUUID(), name: `Tenant ${randomUUID().slice(0, 6)}`, allowsDirectUpload: options.allowsDirectUpload ?? false });
+  return createTenantWithToken(db, {
+    tenantId: randomUUID(),
+    name: `Tenant ${randomUUID().slice(0, 6)}`,
+    allowsDirectUpload: options.allowsDirectUpload ?? false,
+  });
 }
 
 describe.each(["fast-path", "route"] as const)("agents enrol and upload with device keys (reports through the %s)", (reports) => {
@@ -63,7 +67,11 @@ describe.each(["fast-path", "route"] as const)("agents enrol and upload with dev
   const enrol = (secret: string, body: Record<string, unknown>) => post("/api/v1/agents/enrol", secret, body);
   const rotate = (key: string, machineKey: string) => post("/api/v1/agents/key", key, { machineKey });
   const upload = (credential: string, hostname: string, extra: { capturedAt?: string } = {}) =>
-    post("/api/v1/reports", credential, sampleUpload({ hostname, capturedAt: extra.capturedAt ?? new Date(Date.now() - Math.floor(Math.random() * 1e9)).toISOString() }));
+    post(
+      "/api/v1/reports",
+      credential,
+      sampleUpload({ hostname, capturedAt: extra.capturedAt ?? new Date(Date.now() - Math.floor(Math.random() * 1e9)).toISOString() }),
+    );
   const errorOf = async (res: Response) => ((await res.json()) as ErrorBody).error;
 
   /** Enrols a new machine; returns its answer and the machine key it holds. */
@@ -106,7 +114,10 @@ describe.each(["fast-path", "route"] as const)("agents enrol and upload with dev
     expect(stored.status).toBe(201);
     const body = (await stored.json()) as { reportId: string; keyRotation?: string };
     expect(body).not.toHaveProperty("keyRotation");
-    const report = await db.deviceReport.findUniqueOrThrow({ where: { id: body.reportId }, select: { agentDeviceRef: true, agentTokenRef: true, tenantRef: true } });
+    const report = await db.deviceReport.findUniqueOrThrow({
+      where: { id: body.reportId },
+      select: { agentDeviceRef: true, agentTokenRef: true, tenantRef: true },
+    });
     expect(report).toEqual({ agentDeviceRef: enrolled.agentId, agentTokenRef: null, tenantRef });
     expect((await db.agentDevice.findUniqueOrThrow({ where: { id: enrolled.agentId } })).lastSeenAt).not.toBeNull();
   });
@@ -125,7 +136,11 @@ describe.each(["fast-path", "route"] as const)("agents enrol and upload with dev
     expect(body.hostname).toBe("PC-REENROL-NEW");
     expect(body.deviceKey).not.toBe(first.deviceKey);
     expect(await db.agentDevice.count({ where: { id: first.agentId } })).toBe(1);
-    expect(await db.agentDevice.findUniqueOrThrow({ where: { id: first.agentId } })).toMatchObject({ hostname: "PC-REENROL-NEW", deviceId: null, agentVersion: "2.0.1" });
+    expect(await db.agentDevice.findUniqueOrThrow({ where: { id: first.agentId } })).toMatchObject({
+      hostname: "PC-REENROL-NEW",
+      deviceId: null,
+      agentVersion: "2.0.1",
+    });
 
     // Both earlier keys, the current one and the previous one still in its grace, are invalid at once.
     for (const old of [first.deviceKey, second]) {
@@ -352,7 +367,14 @@ describe.each(["fast-path", "route"] as const)("agents enrol and upload with dev
       ["/api/v1/agents/enrol", s1!, { ...valid, hostname: "PC 01; rm" }, {}, 400, "invalid-body"],
       ["/api/v1/agents/enrol", s1!, { ...valid, deviceId: "not-a-guid" }, {}, 400, "invalid-body"],
       ["/api/v1/agents/key", device.deviceKey, { machineKey: device.machineKey, pad: "x".repeat(5000) }, {}, 413, "payload-too-large"],
-      ["/api/v1/agents/key", device.deviceKey, { machineKey: device.machineKey }, { "content-type": "application/x-www-form-urlencoded" }, 415, "unsupported-media-type"],
+      [
+        "/api/v1/agents/key",
+        device.deviceKey,
+        { machineKey: device.machineKey },
+        { "content-type": "application/x-www-form-urlencoded" },
+        415,
+        "unsupported-media-type",
+      ],
       ["/api/v1/agents/key", device.deviceKey, "[]", {}, 400, "invalid-body"],
       ["/api/v1/agents/key", device.deviceKey, { machineKey: device.machineKey, hostname: "PC-X" }, {}, 400, "invalid-body"],
     ];
@@ -378,7 +400,9 @@ describe.each(["fast-path", "route"] as const)("agents enrol and upload with dev
     } as RequestInit);
     expect(chunked.status).toBe(413);
     expect(await settledCounts()).toEqual(before);
-    expect(await db.agentDevice.findUniqueOrThrow({ where: { id: device.agentId }, select: { keyHash: true } })).toEqual({ keyHash: hashAgentSecret(device.deviceKey) });
+    expect(await db.agentDevice.findUniqueOrThrow({ where: { id: device.agentId }, select: { keyHash: true } })).toEqual({
+      keyHash: hashAgentSecret(device.deviceKey),
+    });
   });
 
   it("403 enrolment-limit once the tenant has JOINSCOPE_MAX_AGENT_DEVICES devices (revoked ones count); a known machine still re-enrols", async () => {

@@ -55,7 +55,16 @@ describe("agent payloads end to end", () => {
 
       const stored = await db.deviceReport.findUniqueOrThrow({
         where: { id: a.reportId },
-        select: { hostname: true, agentVersion: true, osBuild: true, computerDn: true, objectGuid: true, systemText: true, dsregcmdText: true, events: { select: { eventId: true } } },
+        select: {
+          hostname: true,
+          agentVersion: true,
+          osBuild: true,
+          computerDn: true,
+          objectGuid: true,
+          systemText: true,
+          dsregcmdText: true,
+          events: { select: { eventId: true } },
+        },
       });
       expect(stored).toMatchObject({
         hostname: fixture.hostname,

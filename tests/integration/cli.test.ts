@@ -22,16 +22,24 @@ const joinscope = runJoinscope;
 const fixturePath = (name: string) => join(ROOT, "lib/reports/fixtures", name);
 
 describe("joinscope --help and usage errors", () => {
-  it.each(["parse", "diagnose", "tenant", "token", "admin", "sync", "db:migrate"])("%s --help prints the verb's usage and exits 0, touching nothing", async (verb) => {
-    for (const flag of ["--help", "-h"]) {
-      const r = await joinscope([verb, flag]);
-      expect(r.code, `${verb} ${flag}`).toBe(0);
-      expect(r.stdout).toContain(`joinscope ${verb}`);
-      expect(r.stderr).toBe("");
-    }
-  });
+  it.each(["parse", "diagnose", "tenant", "token", "admin", "sync", "db:migrate"])(
+    "%s --help prints the verb's usage and exits 0, touching nothing",
+    async (verb) => {
+      for (const flag of ["--help", "-h"]) {
+        const r = await joinscope([verb, flag]);
+        expect(r.code, `${verb} ${flag}`).toBe(0);
+        expect(r.stdout).toContain(`joinscope ${verb}`);
+        expect(r.stderr).toBe("");
+      }
+    },
+  );
 
-  it.each([["sync", "--bogus"], ["tenant", "list", "--bogus"], ["token", "create", "--name"], ["diagnose", "--format"]])("%s with an unknown option or a missing value exits 2 with its usage", async (...args) => {
+  it.each([
+    ["sync", "--bogus"],
+    ["tenant", "list", "--bogus"],
+    ["token", "create", "--name"],
+    ["diagnose", "--format"],
+  ])("%s with an unknown option or a missing value exits 2 with its usage", async (...args) => {
     const r = await joinscope(args);
     expect(r.code, args.join(" ")).toBe(2);
     expect(r.stderr).toContain(`usage: joinscope ${args[0]}`);
@@ -80,7 +88,10 @@ describe("joinscope diagnose", () => {
   it("prints the report and findings with evidence and remediation", async () => {
     const r = await joinscope(["diagnose", "--format", "json", "--captured-at", "2025-03-10T12:00:00Z", fixturePath("win10-21h1-hybrid-deleted.txt")]);
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as { report: { deviceId: string }; findings: { rule: string; severity: string; title: string; evidence: unknown[]; remediation: string[] }[] };
+    const out = JSON.parse(r.stdout) as {
+      report: { deviceId: string };
+      findings: { rule: string; severity: string; title: string; evidence: unknown[]; remediation: string[] }[];
+    };
     expect(out.report.deviceId).toMatch(/^[0-9a-f-]{36}$/);
     const authFailed = out.findings.find((f) => f.rule === "device-auth-failed");
     expect(authFailed).toMatchObject({ severity: "critical" });
@@ -109,7 +120,9 @@ describe("joinscope diagnose with a directory object", () => {
       registrationDateTime: certValidFrom,
       onPremisesSyncEnabled: true,
       // A certificate other than the one the machine holds.
-      alternativeSecurityIds: [{ type: 2, identityProvider: null, key: buildAlternativeSecurityIdKey("1111111111111111111111111111111111111111", Buffer.alloc(32, 1)) }],
+      alternativeSecurityIds: [
+        { type: 2, identityProvider: null, key: buildAlternativeSecurityIdKey("1111111111111111111111111111111111111111", Buffer.alloc(32, 1)) },
+      ],
     };
     expect(thumbprint).not.toBe("1111111111111111111111111111111111111111");
     const dir = mkdtempSync(join(tmpdir(), "joinscope-cli-"));
@@ -134,7 +147,10 @@ describe("joinscope diagnose judges a report at its own capture time", () => {
   it("states the PRT times as info when nothing says when the report was captured", async () => {
     const r = await joinscope(["diagnose", "--format", "json", fixturePath("win11-24h2-hybrid-full.txt")]);
     expect(r.code).toBe(0);
-    expect(expired(JSON.parse(r.stdout).findings)).toMatchObject({ severity: "info", title: "PRT expiry time has passed; when the report was captured is unknown" });
+    expect(expired(JSON.parse(r.stdout).findings)).toMatchObject({
+      severity: "info",
+      title: "PRT expiry time has passed; when the report was captured is unknown",
+    });
   });
 
   it("raises prt-expired when --captured-at is after the expiry, and nothing when it is before", async () => {
@@ -145,10 +161,9 @@ describe("joinscope diagnose judges a report at its own capture time", () => {
   });
 
   it("reads the report's own Client Time line", async () => {
-    const text = readFixture("win11-24h2-hybrid-full.txt").toString("utf8").replace(
-      /(\+-+\+\r?\n\| Diagnostic Data[^\n]*\n\+-+\+\r?\n)/,
-      "$1\n               Client Time : 2025-03-09 12:30:00.000 UTC\n",
-    );
+    const text = readFixture("win11-24h2-hybrid-full.txt")
+      .toString("utf8")
+      .replace(/(\+-+\+\r?\n\| Diagnostic Data[^\n]*\n\+-+\+\r?\n)/, "$1\n               Client Time : 2025-03-09 12:30:00.000 UTC\n");
     expect(text).toContain("Client Time : 2025-03-09 12:30:00.000 UTC");
     const r = await joinscope(["diagnose", "--format", "json", "-"], text);
     expect(r.code).toBe(0);
@@ -171,7 +186,15 @@ describe("joinscope diagnose reads the directory object as Graph holds it", () =
 
   it("matches the report's certificate with any X509 key of the object", async () => {
     const { deviceId, thumbprint, certValidFrom } = sample();
-    const device = { id: "5f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f", deviceId, displayName: "PC-0142", accountEnabled: true, trustType: "AzureAd", registrationDateTime: certValidFrom, alternativeSecurityIds: [key("1111111111111111111111111111111111111111"), key(thumbprint!)] };
+    const device = {
+      id: "5f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f",
+      deviceId,
+      displayName: "PC-0142",
+      accountEnabled: true,
+      trustType: "AzureAd",
+      registrationDateTime: certValidFrom,
+      alternativeSecurityIds: [key("1111111111111111111111111111111111111111"), key(thumbprint!)],
+    };
     const r = await joinscope(["diagnose", "--format", "json", fixturePath("win11-24h2-hybrid-full.txt"), write(device)]);
     expect(r.stderr).toBe("");
     expect((JSON.parse(r.stdout).findings as { rule: string }[]).map((f) => f.rule)).not.toContain("thumbprint-mismatch");
@@ -180,7 +203,16 @@ describe("joinscope diagnose reads the directory object as Graph holds it", () =
   // GET /beta/directory/deletedItems/{id} answers a soft-deleted object with deletedDateTime set: it cannot authenticate.
   it("reads an object with deletedDateTime as deleted, restorable through Graph", async () => {
     const { deviceId, thumbprint, certValidFrom } = sample();
-    const device = { id: "5f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f", deviceId, displayName: "PC-0142", accountEnabled: true, trustType: "AzureAd", registrationDateTime: certValidFrom, deletedDateTime: new Date(Date.now() - 86_400_000).toISOString(), alternativeSecurityIds: [key(thumbprint!)] };
+    const device = {
+      id: "5f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f",
+      deviceId,
+      displayName: "PC-0142",
+      accountEnabled: true,
+      trustType: "AzureAd",
+      registrationDateTime: certValidFrom,
+      deletedDateTime: new Date(Date.now() - 86_400_000).toISOString(),
+      alternativeSecurityIds: [key(thumbprint!)],
+    };
     const r = await joinscope(["diagnose", "--format", "json", fixturePath("win11-24h2-hybrid-full.txt"), write(device)]);
     expect(r.stderr).toBe("");
     const deleted = (JSON.parse(r.stdout).findings as { rule: string; remediation: string[] }[]).find((f) => f.rule === "object-deleted");
@@ -196,16 +228,32 @@ describe("joinscope diagnose checks that the directory object is the report's", 
   };
 
   it("refuses an object whose deviceId is not the report's", async () => {
-    const file = write({ id: "5f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f", deviceId: "11111111-2222-4333-8444-555555555555", displayName: "PC-OTHER", trustType: "ServerAd" });
+    const file = write({
+      id: "5f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f",
+      deviceId: "11111111-2222-4333-8444-555555555555",
+      displayName: "PC-OTHER",
+      trustType: "ServerAd",
+    });
     const r = await joinscope(["diagnose", fixturePath("win11-24h2-hybrid-full.txt"), file]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("this is the object of device 11111111-2222-4333-8444-555555555555 (PC-OTHER), but the report is device dd5ac0a8-cb5f-461e-9269-2502cbabc065");
+    expect(r.stderr).toContain(
+      "this is the object of device 11111111-2222-4333-8444-555555555555 (PC-OTHER), but the report is device dd5ac0a8-cb5f-461e-9269-2502cbabc065",
+    );
     expect(r.stdout).toBe("");
   });
 
   it.each([
     ["an empty $filter answer", { "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#devices", value: [] }],
-    ["a 404 error body", { error: { code: "Request_ResourceNotFound", message: "Resource 'dd5ac0a8-cb5f-461e-9269-2502cbabc065' does not exist or one of its queried reference-property objects are not present.", innerError: { date: "2025-03-10T08:00:00", "request-id": "b1f6c2a3-0000-4000-8000-000000000001" } } }],
+    [
+      "a 404 error body",
+      {
+        error: {
+          code: "Request_ResourceNotFound",
+          message: "Resource 'dd5ac0a8-cb5f-461e-9269-2502cbabc065' does not exist or one of its queried reference-property objects are not present.",
+          innerError: { date: "2025-03-10T08:00:00", "request-id": "b1f6c2a3-0000-4000-8000-000000000001" },
+        },
+      },
+    ],
   ])("diagnoses %s as a missing object", async (_label, json) => {
     const r = await joinscope(["diagnose", "--format", "json", fixturePath("win11-24h2-hybrid-full.txt"), write(json)]);
     expect(r.stderr).toBe("");
@@ -254,7 +302,11 @@ describe("joinscope token and agents: enrolment secrets and enrolled devices", (
     expect(legacy.stderr).toContain("accepts direct uploads");
     const enrolOnly = await joinscope(["token", "create", "--name", "Version 2 agents", "--tenant", tenantId]);
     expect(enrolOnly.stderr).toContain("enrols devices only");
-    const tokens = JSON.parse((await joinscope(["token", "list", "--tenant", tenantId, "--format", "json"])).stdout) as { id: string; name: string; allowsDirectUpload: boolean }[];
+    const tokens = JSON.parse((await joinscope(["token", "list", "--tenant", tenantId, "--format", "json"])).stdout) as {
+      id: string;
+      name: string;
+      allowsDirectUpload: boolean;
+    }[];
     const byName = Object.fromEntries(tokens.map((t) => [t.name, t]));
     expect(byName["Version 1 agents"]!.allowsDirectUpload).toBe(true);
     expect(byName["Version 2 agents"]!.allowsDirectUpload).toBe(false);
@@ -278,11 +330,16 @@ describe("joinscope token and agents: enrolment secrets and enrolled devices", (
     const id = enrolled.agentId;
 
     expect((await joinscope(["agents", "rotate", id])).stdout).toContain("new key at its next contact");
-    const json = JSON.parse((await joinscope(["agents", "list", "--tenant", tenantId, "--search", "cli-01", "--format", "json"])).stdout) as { total: number; rows: { id: string; status: string }[] };
+    const json = JSON.parse((await joinscope(["agents", "list", "--tenant", tenantId, "--search", "cli-01", "--format", "json"])).stdout) as {
+      total: number;
+      rows: { id: string; status: string }[];
+    };
     expect(json).toMatchObject({ total: 1, rows: [{ id, status: "rotation" }] });
     expect((await joinscope(["agents", "revoke", id])).stdout).toContain(`Revoked device ${id}`);
     expect((await joinscope(["agents", "revoke", id])).stdout).toContain("already revoked");
-    const revoked = JSON.parse((await joinscope(["agents", "list", "--tenant", tenantId, "--status", "revoked", "--format", "json"])).stdout) as { rows: { id: string }[] };
+    const revoked = JSON.parse((await joinscope(["agents", "list", "--tenant", tenantId, "--status", "revoked", "--format", "json"])).stdout) as {
+      rows: { id: string }[];
+    };
     expect(revoked.rows.map((r) => r.id)).toEqual([id]);
     expect((await joinscope(["agents", "allow-re-enrol", id])).stdout).toContain("may enrol again");
     const cannotRotate = await joinscope(["agents", "rotate", id]);
@@ -314,7 +371,14 @@ describe("joinscope admin", () => {
     const help = await joinscope(["admin", "--help"]);
     expect(help.code).toBe(0);
     for (const verb of ["create", "reset-password", "disable", "enable", "end-sessions"]) expect(help.stdout).toContain(`joinscope admin ${verb}`);
-    for (const args of [["admin"], ["admin", "delete", "--email", email], ["admin", "disable"], ["admin", "create", "--email", email, "--name", "N", "--bogus"], ["admin", "reset-password", "--email", email, "--password", "x"], ["admin", "end-sessions", "--email", email, "extra"]]) {
+    for (const args of [
+      ["admin"],
+      ["admin", "delete", "--email", email],
+      ["admin", "disable"],
+      ["admin", "create", "--email", email, "--name", "N", "--bogus"],
+      ["admin", "reset-password", "--email", email, "--password", "x"],
+      ["admin", "end-sessions", "--email", email, "extra"],
+    ]) {
       const r = await joinscope(args);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr, args.join(" ")).toContain("usage:");

@@ -54,9 +54,14 @@ describe("saving a custom cloud", () => {
     });
     expect(result).toEqual({
       ok: false,
-      error: { code: "invalid-input", message: expect.stringMatching(new RegExp(`authority host 127\\.0\\.0\\.2:${port} is not allowed.*JOINSCOPE_ALLOWED_CLOUD_HOSTS`)) },
+      error: {
+        code: "invalid-input",
+        message: expect.stringMatching(new RegExp(`authority host 127\\.0\\.0\\.2:${port} is not allowed.*JOINSCOPE_ALLOWED_CLOUD_HOSTS`)),
+      },
     });
-    expect(await db.tenant.findUniqueOrThrow({ where: { id: tenantRef }, select: { cloud: true, clientId: true, authorityHost: true, credentialCiphertext: true } })).toEqual({
+    expect(
+      await db.tenant.findUniqueOrThrow({ where: { id: tenantRef }, select: { cloud: true, clientId: true, authorityHost: true, credentialCiphertext: true } }),
+    ).toEqual({
       cloud: "global",
       clientId: null,
       authorityHost: null,
@@ -81,7 +86,15 @@ describe("saving a custom cloud", () => {
 
   it("accepts a listed host (the simulator's 127.0.0.1, any port)", async () => {
     const { tenantRef } = await newTenant();
-    const result = await setTenantApp(db, { tenantRef, cloud: "custom", authorityHost: "127.0.0.1:3999", graphBaseUrl: "https://127.0.0.1:3999", clientId: CLIENT_ID, credential: SECRET, actor: "test" });
+    const result = await setTenantApp(db, {
+      tenantRef,
+      cloud: "custom",
+      authorityHost: "127.0.0.1:3999",
+      graphBaseUrl: "https://127.0.0.1:3999",
+      clientId: CLIENT_ID,
+      credential: SECRET,
+      actor: "test",
+    });
     expect(result).toEqual({ ok: true });
   });
 
@@ -90,7 +103,22 @@ describe("saving a custom cloud", () => {
     const run = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
       const child = spawn(
         process.execPath,
-        [join(ROOT, "bin/joinscope.mjs"), "tenant", "set-app", "--tenant", name, "--client-id", CLIENT_ID, "--cloud", "custom", "--authority-host", `127.0.0.2:${port}`, "--graph-url", `https://127.0.0.2:${port}`, "--secret-stdin"],
+        [
+          join(ROOT, "bin/joinscope.mjs"),
+          "tenant",
+          "set-app",
+          "--tenant",
+          name,
+          "--client-id",
+          CLIENT_ID,
+          "--cloud",
+          "custom",
+          "--authority-host",
+          `127.0.0.2:${port}`,
+          "--graph-url",
+          `https://127.0.0.2:${port}`,
+          "--secret-stdin",
+        ],
         { cwd: ROOT, env: { ...process.env }, stdio: ["pipe", "ignore", "pipe"] },
       );
       let stderr = "";
@@ -109,7 +137,10 @@ describe("a stored custom cloud on a host nobody listed (saved before the list, 
   it("is refused by the sync and by Test connection without a connection to it", async () => {
     const { tenantRef } = await newTenant();
     expect(await setTenantApp(db, { tenantRef, cloud: "global", clientId: CLIENT_ID, credential: SECRET, actor: "test" })).toEqual({ ok: true });
-    await db.tenant.update({ where: { id: tenantRef }, data: { cloud: "custom", authorityHost: `127.0.0.2:${port}`, graphBaseUrl: `https://127.0.0.2:${port}` } });
+    await db.tenant.update({
+      where: { id: tenantRef },
+      data: { cloud: "custom", authorityHost: `127.0.0.2:${port}`, graphBaseUrl: `https://127.0.0.2:${port}` },
+    });
 
     const sync = await runSync(db, { tenantRef, trigger: "test", resilience: { maxRetries: 0 } });
     expect(sync).toMatchObject({ ok: false, error: { message: expect.stringContaining(`127.0.0.2:${port} is not allowed`) } });

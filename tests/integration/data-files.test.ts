@@ -16,7 +16,11 @@ describe("file modes of a fresh installation", () => {
   it("db:migrate creates the folder 0700 and the database, -wal and -shm 0600", async () => {
     const base = mkdtempSync(join(tmpdir(), "joinscope-modes-"));
     const file = join(base, "data", "joinscope.db");
-    execFileSync(process.execPath, [join(ROOT, "scripts/db-migrate.mjs")], { cwd: ROOT, env: { ...process.env, DATABASE_URL: `file:${file}` }, stdio: "ignore" });
+    execFileSync(process.execPath, [join(ROOT, "scripts/db-migrate.mjs")], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: `file:${file}` },
+      stdio: "ignore",
+    });
     expect(mode(join(base, "data"))).toBe(0o700);
     expect(mode(file)).toBe(0o600);
 

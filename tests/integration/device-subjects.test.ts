@@ -29,7 +29,11 @@ function makeObject(tenantRef: string, fields: { displayName: string; hardwareId
 async function subjectsOf(tenantRef: string, scope: SubjectScope = "all") {
   const context = await loadSubjectContext({ tenantRef, scope });
   const subjects = (await context.build(context.keys)).map((s) => s.load());
-  return (deviceId: string) => subjects.find((s) => s.deviceId === deviceId)!.subject.otherObjects.map((o) => o.objectId).sort();
+  return (deviceId: string) =>
+    subjects
+      .find((s) => s.deviceId === deviceId)!
+      .subject.otherObjects.map((o) => o.objectId)
+      .sort();
 }
 
 async function openDuplicates(tenantRef: string) {
@@ -90,8 +94,16 @@ describe("device subjects' certificates", () => {
     const key = (thumbprint: string) => ({ type: 2, identityProvider: null, key: buildAlternativeSecurityIdKey(thumbprint, Buffer.alloc(32, 3)) });
     const first = "1111111111111111111111111111111111111111";
     const second = "0BF36D245A124205D42B7FBCA6B6AB65A5B06A3C";
-    const object = { ...makeObject(tenantRef, { displayName: "PC-0142", hardwareId: "HW-1", trustType: "AzureAd", operatingSystem: "Windows" }), thumbprint: first, alternativeSecurityIds: [key(first), key(second)] };
-    const single = { ...makeObject(tenantRef, { displayName: "PC-0143", hardwareId: "HW-2", trustType: "AzureAd", operatingSystem: "Windows" }), thumbprint: first, alternativeSecurityIds: [key(first)] };
+    const object = {
+      ...makeObject(tenantRef, { displayName: "PC-0142", hardwareId: "HW-1", trustType: "AzureAd", operatingSystem: "Windows" }),
+      thumbprint: first,
+      alternativeSecurityIds: [key(first), key(second)],
+    };
+    const single = {
+      ...makeObject(tenantRef, { displayName: "PC-0143", hardwareId: "HW-2", trustType: "AzureAd", operatingSystem: "Windows" }),
+      thumbprint: first,
+      alternativeSecurityIds: [key(first)],
+    };
     await db.directoryDevice.createMany({ data: [object, single] });
     const context = await loadSubjectContext({ tenantRef, scope: "all" });
     const subjects = (await context.build(context.keys)).map((s) => s.load());

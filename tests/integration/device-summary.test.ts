@@ -34,7 +34,20 @@ async function stored(tenantRef: string) {
   const plain = (rows: Record<string, unknown>[]) =>
     rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : typeof v === "bigint" ? Number(v) : v])));
   const summaries = await db.deviceSummary.findMany({ where: { tenantRef }, orderBy: { rowKey: "asc" } });
-  const tallies = await db.deviceSummaryTally.findMany({ where: { tenantRef, n: { not: 0 } }, orderBy: [{ stripe: "asc" }, { state: "asc" }, { trust: "asc" }, { problem: "asc" }, { head: "asc" }, { joinType: "asc" }, { headDevice: "asc" }, { headProblem: "asc" }, { headNoPrt: "asc" }] });
+  const tallies = await db.deviceSummaryTally.findMany({
+    where: { tenantRef, n: { not: 0 } },
+    orderBy: [
+      { stripe: "asc" },
+      { state: "asc" },
+      { trust: "asc" },
+      { problem: "asc" },
+      { head: "asc" },
+      { joinType: "asc" },
+      { headDevice: "asc" },
+      { headProblem: "asc" },
+      { headNoPrt: "asc" },
+    ],
+  });
   const reports = await db.reportTally.findMany({ where: { tenantRef }, orderBy: [{ period: "asc" }, { shard: "asc" }] });
   return { summaries: plain(summaries), tallies: plain(tallies), reports: plain(reports) };
 }
@@ -76,7 +89,10 @@ async function talliesStored(tenantRef: string) {
  */
 async function devicesFromBaseTables(tenantRef: string) {
   const objects = await db.directoryDevice.findMany({ where: { tenantRef } });
-  const reports = await db.deviceReport.findMany({ where: { tenantRef }, select: { id: true, deviceId: true, hostname: true, capturedAt: true, joinType: true } });
+  const reports = await db.deviceReport.findMany({
+    where: { tenantRef },
+    select: { id: true, deviceId: true, hostname: true, capturedAt: true, joinType: true },
+  });
   const findings = await db.finding.findMany({ where: { tenantRef, status: "open" }, select: { subjectKey: true, severity: true } });
   const latest = new Map<string, (typeof reports)[number]>();
   for (const r of reports) {
@@ -90,10 +106,22 @@ async function devicesFromBaseTables(tenantRef: string) {
     const o = open.get(f.subjectKey) ?? { worst: 9, n: 0 };
     open.set(f.subjectKey, { worst: Math.min(o.worst, rank[f.severity] ?? 4), n: o.n + 1 });
   }
-  const row = (rowKey: string, subjectKey: string, fields: { name: string; deviceId: string | null; objectId: string | null; trustType: string | null; state: string; deletedReason: string | null }) => {
+  const row = (
+    rowKey: string,
+    subjectKey: string,
+    fields: { name: string; deviceId: string | null; objectId: string | null; trustType: string | null; state: string; deletedReason: string | null },
+  ) => {
     const r = latest.get(subjectKey);
     const o = open.get(subjectKey) ?? { worst: 9, n: 0 };
-    return { rowKey, subjectKey, ...fields, joinType: r?.joinType ?? null, lastReportAt: r?.capturedAt.toISOString() ?? null, worstRank: o.worst, openCount: o.n };
+    return {
+      rowKey,
+      subjectKey,
+      ...fields,
+      joinType: r?.joinType ?? null,
+      lastReportAt: r?.capturedAt.toISOString() ?? null,
+      worstRank: o.worst,
+      openCount: o.n,
+    };
   };
   const out = objects.map((d) =>
     row(`o:${d.objectId}`, d.deviceId ? `d:${d.deviceId}` : `o:${d.objectId}`, {
@@ -115,7 +143,10 @@ async function devicesFromBaseTables(tenantRef: string) {
 
 /** The Overview's device figures as it computed them: over each device's latest report (by deviceId, else host name). */
 async function overviewFromReports(tenantRef: string) {
-  const reports = await db.deviceReport.findMany({ where: { tenantRef }, select: { id: true, deviceId: true, hostname: true, capturedAt: true, joinType: true, azureAdPrt: true, findingsSnapshot: true } });
+  const reports = await db.deviceReport.findMany({
+    where: { tenantRef },
+    select: { id: true, deviceId: true, hostname: true, capturedAt: true, joinType: true, azureAdPrt: true, findingsSnapshot: true },
+  });
   const latest = new Map<string, (typeof reports)[number]>();
   for (const r of reports) {
     const key = r.deviceId ? `d:${r.deviceId}` : `h:${r.hostname.toLowerCase()}`;
@@ -192,7 +223,11 @@ describe("device summaries follow the directory, the reports and the findings", 
     }));
     expect(ours).toEqual(await devicesFromBaseTables(tenantRef));
     const overview = await getOverviewStats(direct(), { tenantRef, now: new Date(Date.now() + 3_600_000) });
-    expect({ ...overview, reportsLast24h: undefined, latestProblems: undefined }).toEqual({ ...(await overviewFromReports(tenantRef)), reportsLast24h: undefined, latestProblems: undefined });
+    expect({ ...overview, reportsLast24h: undefined, latestProblems: undefined }).toEqual({
+      ...(await overviewFromReports(tenantRef)),
+      reportsLast24h: undefined,
+      latestProblems: undefined,
+    });
     return before.summaries;
   }
 
@@ -248,7 +283,14 @@ describe("device summaries follow the directory, the reports and the findings", 
 
   it("uploads: a device that only reported gets a row, a report updates its device's latest report", async () => {
     for (const r of generated.reports) {
-      const body = { hostname: r.hostname, capturedAt: r.capturedAt, agentVersion: r.agentVersion, dsregcmd: r.dsregcmd, events: r.events, ...(r.computerDn ? { computerDn: r.computerDn } : {}) };
+      const body = {
+        hostname: r.hostname,
+        capturedAt: r.capturedAt,
+        agentVersion: r.agentVersion,
+        dsregcmd: r.dsregcmd,
+        events: r.events,
+        ...(r.computerDn ? { computerDn: r.computerDn } : {}),
+      };
       const res = await ingestReport(db, { agent, body });
       if (!res.ok) throw new Error(`${r.hostname}: ${res.error.message}`);
     }
@@ -260,16 +302,30 @@ describe("device summaries follow the directory, the reports and the findings", 
     // A newer report of a device: its row takes it; an older one (captured before) does not.
     const first = generated.reports.find((r) => r.deviceId && r.objectId && r.scenario === "healthy-entra")!;
     const later = new Date(Date.parse(first.capturedAt) + 3_600_000);
-    const res = await ingestReport(db, { agent, body: { hostname: first.hostname, capturedAt: later.toISOString(), agentVersion: "1.0.1", dsregcmd: first.dsregcmd } });
+    const res = await ingestReport(db, {
+      agent,
+      body: { hostname: first.hostname, capturedAt: later.toISOString(), agentVersion: "1.0.1", dsregcmd: first.dsregcmd },
+    });
     expect(res.ok).toBe(true);
-    const older = await ingestReport(db, { agent, body: { hostname: first.hostname, capturedAt: new Date(Date.parse(first.capturedAt) - 3_600_000).toISOString(), agentVersion: "1.0.1", dsregcmd: first.dsregcmd } });
+    const older = await ingestReport(db, {
+      agent,
+      body: {
+        hostname: first.hostname,
+        capturedAt: new Date(Date.parse(first.capturedAt) - 3_600_000).toISOString(),
+        agentVersion: "1.0.1",
+        dsregcmd: first.dsregcmd,
+      },
+    });
     expect(older.ok).toBe(true);
     const row = await summaryOf(`o:${first.objectId}`);
     expect(row?.lastReportAt?.toISOString()).toBe(later.toISOString());
     expect(row?.lastReportId).toBe(res.ok ? res.report.reportId : null);
     // The same content again is a duplicate: no second count.
     const totalBefore = (await getOverviewStats(direct(), { tenantRef, now })).reportsTotal;
-    const again = await ingestReport(db, { agent, body: { hostname: first.hostname, capturedAt: later.toISOString(), agentVersion: "1.0.1", dsregcmd: first.dsregcmd } });
+    const again = await ingestReport(db, {
+      agent,
+      body: { hostname: first.hostname, capturedAt: later.toISOString(), agentVersion: "1.0.1", dsregcmd: first.dsregcmd },
+    });
     expect(again.ok && again.report.duplicate).toBe(true);
     expect((await getOverviewStats(direct(), { tenantRef, now })).reportsTotal).toBe(totalBefore);
     await expectCurrent();
@@ -281,8 +337,16 @@ describe("device summaries follow the directory, the reports and the findings", 
     const withFindings = rows.filter((r) => (r.openCount as number) > 0);
     expect(withFindings.length).toBeGreaterThan(10);
     for (const r of withFindings.slice(0, 20)) {
-      const open = await db.finding.findMany({ where: { tenantRef, subjectKey: r.subjectKey as string, status: "open" }, select: { rule: true, isPrimary: true } });
-      expect(r.openRules).toBe(open.map((f) => f.rule).sort().join(","));
+      const open = await db.finding.findMany({
+        where: { tenantRef, subjectKey: r.subjectKey as string, status: "open" },
+        select: { rule: true, isPrimary: true },
+      });
+      expect(r.openRules).toBe(
+        open
+          .map((f) => f.rule)
+          .sort()
+          .join(","),
+      );
       expect(r.primaryRule).toBe(open.find((f) => f.isPrimary)?.rule ?? null);
     }
     expect(rows.some((r) => r.primaryRule !== null)).toBe(true);
@@ -364,7 +428,10 @@ describe("device summaries follow the directory, the reports and the findings", 
     const rank = (r: DeviceRow) => (r.worstSeverity ? ["critical", "high", "medium", "low", "info"].indexOf(r.worstSeverity) : 9);
     for (let i = 1; i < rows.length; i++) {
       const [a, b] = [rows[i - 1]!, rows[i]!];
-      expect(rank(a) < rank(b) || (rank(a) === rank(b) && (a.openFindings > b.openFindings || (a.openFindings === b.openFindings && a.name.toLowerCase() <= b.name.toLowerCase())))).toBe(true);
+      expect(
+        rank(a) < rank(b) ||
+          (rank(a) === rank(b) && (a.openFindings > b.openFindings || (a.openFindings === b.openFindings && a.name.toLowerCase() <= b.name.toLowerCase()))),
+      ).toBe(true);
     }
   });
 
@@ -387,7 +454,14 @@ describe("device summaries follow the directory, the reports and the findings", 
     const token = await createAgentToken(db, { tenantRef: other.id, name: "agents", actor: "test" });
     if (!token.ok) throw new Error("token");
     const r = generated.reports[0]!;
-    expect((await ingestReport(db, { agent: { tokenId: token.id, tenantRef: other.id, tenantId: "17171717-0000-4000-8000-000000000017" }, body: { hostname: r.hostname, capturedAt: r.capturedAt, agentVersion: "1.0.0", dsregcmd: r.dsregcmd } })).ok).toBe(true);
+    expect(
+      (
+        await ingestReport(db, {
+          agent: { tokenId: token.id, tenantRef: other.id, tenantId: "17171717-0000-4000-8000-000000000017" },
+          body: { hostname: r.hostname, capturedAt: r.capturedAt, agentVersion: "1.0.0", dsregcmd: r.dsregcmd },
+        })
+      ).ok,
+    ).toBe(true);
     await flushFindingsQueue();
     const otherBefore = await stored(other.id);
     expect(otherBefore.summaries.length).toBe(1);

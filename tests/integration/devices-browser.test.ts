@@ -69,7 +69,14 @@ describe("the Devices browser's filters, sorts and bulk acknowledgement", () => 
     const token = await createAgentToken(db, { tenantRef, name: "agents", actor: "test" });
     if (!token.ok) throw new Error("token");
     for (const r of generated.reports) {
-      const body = { hostname: r.hostname, capturedAt: r.capturedAt, agentVersion: r.agentVersion, dsregcmd: r.dsregcmd, events: r.events, ...(r.computerDn ? { computerDn: r.computerDn } : {}) };
+      const body = {
+        hostname: r.hostname,
+        capturedAt: r.capturedAt,
+        agentVersion: r.agentVersion,
+        dsregcmd: r.dsregcmd,
+        events: r.events,
+        ...(r.computerDn ? { computerDn: r.computerDn } : {}),
+      };
       const res = await ingestReport(db, { agent: { tokenId: token.id, tenantRef, tenantId: store.tenantId }, body });
       if (!res.ok) throw new Error(`${r.hostname}: ${res.error.message}`);
     }
@@ -116,15 +123,27 @@ describe("the Devices browser's filters, sorts and bulk acknowledgement", () => 
       { name: `os version ${versionPrefix}`, query: { osVersion: versionPrefix }, picks: (s) => s.operatingSystemVersion?.startsWith(versionPrefix) ?? false },
       { name: "sync yes", query: { sync: "yes" }, picks: (s) => s.onPremisesSyncEnabled === true },
       { name: "sync unknown", query: { sync: "unknown" }, picks: (s) => s.onPremisesSyncEnabled === null },
-      { name: `pending for more than ${pendingDays} days`, query: { pendingDays: String(pendingDays) }, picks: (s) => s.state === "pending" && s.pendingSince !== null && s.pendingSince.getTime() < now.getTime() - pendingDays * DAY },
+      {
+        name: `pending for more than ${pendingDays} days`,
+        query: { pendingDays: String(pendingDays) },
+        picks: (s) => s.state === "pending" && s.pendingSince !== null && s.pendingSince.getTime() < now.getTime() - pendingDays * DAY,
+      },
       { name: "no report in 7 days", query: { silentDays: "7" }, picks: (s) => s.lastReportAt === null || s.lastReportAt.getTime() < now.getTime() - 7 * DAY },
-      { name: "stale (90 days)", query: { stale: "1" }, picks: (s) => s.approximateLastSignInDateTime !== null && s.approximateLastSignInDateTime.getTime() < now.getTime() - 90 * DAY },
+      {
+        name: "stale (90 days)",
+        query: { stale: "1" },
+        picks: (s) => s.approximateLastSignInDateTime !== null && s.approximateLastSignInDateTime.getTime() < now.getTime() - 90 * DAY,
+      },
       {
         name: "rule + trust + sort by OS",
         query: { rule: common, trust: "ServerAd", sort: "os" },
         picks: (s) => withRule(common).has(s.subjectKey) && s.trustType === "ServerAd",
       },
-      { name: "search + severity", query: { q: "pc", severity: "high" }, picks: (s) => (s.nameKey.includes("pc") || (s.deviceId ?? "").includes("pc") || (s.objectId ?? "").includes("pc")) && s.worstRank === 1 },
+      {
+        name: "search + severity",
+        query: { q: "pc", severity: "high" },
+        picks: (s) => (s.nameKey.includes("pc") || (s.deviceId ?? "").includes("pc") || (s.objectId ?? "").includes("pc")) && s.worstRank === 1,
+      },
     ];
   }
 
@@ -133,14 +152,20 @@ describe("the Devices browser's filters, sorts and bulk acknowledgement", () => 
     let narrowed = 0;
     for (const c of cases()) {
       const params = parseDeviceListParams(c.query);
-      const want = summaries.filter(c.picks).map((s) => s.rowKey).sort();
+      const want = summaries
+        .filter(c.picks)
+        .map((s) => s.rowKey)
+        .sort();
       const sparse = await listAll(tenantRef, params, now);
       expect(keys(sparse.rows), c.name).toEqual(want);
       expect(sparse.total, c.name).toBe(want.length);
       const dense = await listAll(tenantRef, params, now, true);
       expect(keys(dense.rows), `dense ${c.name}`).toEqual(want);
       expect(dense.total, `dense ${c.name}`).toBe(want.length);
-      expect(dense.rows.map((r) => r.rowKey), `same order ${c.name}`).toEqual(sparse.rows.map((r) => r.rowKey));
+      expect(
+        dense.rows.map((r) => r.rowKey),
+        `same order ${c.name}`,
+      ).toEqual(sparse.rows.map((r) => r.rowKey));
       if (want.length > 0 && want.length < summaries.length) narrowed++;
     }
     // The simulated tenant gives most filters something to narrow to (not all of them or none).
@@ -152,7 +177,10 @@ describe("the Devices browser's filters, sorts and bulk acknowledgement", () => 
     const threshold = Math.max(21, Math.floor(signIns.sort((a, b) => a - b)[Math.floor(signIns.length / 2)]!));
     await db.tenant.update({ where: { id: tenantRef }, data: { staleThresholdDays: threshold } });
     try {
-      const want = summaries.filter((s) => s.approximateLastSignInDateTime && s.approximateLastSignInDateTime.getTime() < now.getTime() - threshold * DAY).map((s) => s.rowKey).sort();
+      const want = summaries
+        .filter((s) => s.approximateLastSignInDateTime && s.approximateLastSignInDateTime.getTime() < now.getTime() - threshold * DAY)
+        .map((s) => s.rowKey)
+        .sort();
       expect(want.length).toBeGreaterThan(0);
       expect(keys((await listAll(tenantRef, { stale: true }, now)).rows)).toEqual(want);
     } finally {
@@ -183,7 +211,11 @@ describe("the Devices browser's filters, sorts and bulk acknowledgement", () => 
         expect(rows.length).toBe(summaries.length);
         const values = rows.map(of);
         const firstNull = values.indexOf(null);
-        if (firstNull >= 0) expect(values.slice(firstNull).every((v) => v === null), `${sort} ${dir}: no value last`).toBe(true);
+        if (firstNull >= 0)
+          expect(
+            values.slice(firstNull).every((v) => v === null),
+            `${sort} ${dir}: no value last`,
+          ).toBe(true);
         expect(new Set(values.filter((v) => v !== null)).size, `${sort} has values to sort`).toBeGreaterThan(0);
         for (let i = 1; i < (firstNull >= 0 ? firstNull : rows.length); i++) {
           const c = cmp(values[i - 1] as string | number, values[i] as string | number) * (dir === "asc" ? 1 : -1);
@@ -200,7 +232,10 @@ describe("the Devices browser's filters, sorts and bulk acknowledgement", () => 
     const [a, b, c] = [...bySubject.entries()].filter(([, n]) => n >= 2).map(([k]) => k);
     // One of b's findings is acknowledged already: its comment stays, and it is not acknowledged twice.
     const earlier = await db.finding.findFirstOrThrow({ where: { tenantRef, subjectKey: b!, status: "open" }, select: { id: true } });
-    await db.finding.update({ where: { id: earlier.id }, data: { acknowledgedAt: new Date(now.getTime() - DAY), acknowledgedBy: "someone", ackComment: "earlier" } });
+    await db.finding.update({
+      where: { id: earlier.id },
+      data: { acknowledgedAt: new Date(now.getTime() - DAY), acknowledgedBy: "someone", ackComment: "earlier" },
+    });
     const auditBefore = await db.auditLog.count({ where: { tenantRef, action: "finding.acknowledge" } });
 
     // Bad input writes nothing.
@@ -208,12 +243,24 @@ describe("the Devices browser's filters, sorts and bulk acknowledgement", () => 
     expect(await acknowledgeDeviceFindings(db, { tenantRef, subjectKeys: [], comment: "x", actor: "admin@contoso.test" })).toMatchObject({ ok: false });
     expect(await db.auditLog.count({ where: { tenantRef, action: "finding.acknowledge" } })).toBe(auditBefore);
 
-    const expected = await db.finding.findMany({ where: { tenantRef, subjectKey: { in: [a!, b!] }, status: "open", acknowledgedAt: null }, select: { id: true } });
-    const result = await acknowledgeDeviceFindings(db, { tenantRef, subjectKeys: [a!, b!, a!], comment: "Re-imaging Friday, CHG-2417", actor: "admin@contoso.test" }, now);
+    const expected = await db.finding.findMany({
+      where: { tenantRef, subjectKey: { in: [a!, b!] }, status: "open", acknowledgedAt: null },
+      select: { id: true },
+    });
+    const result = await acknowledgeDeviceFindings(
+      db,
+      { tenantRef, subjectKeys: [a!, b!, a!], comment: "Re-imaging Friday, CHG-2417", actor: "admin@contoso.test" },
+      now,
+    );
     expect(result).toEqual({ ok: true, acknowledged: expected.length, devices: 2 });
     const audit = await db.auditLog.findMany({ where: { tenantRef, action: "finding.acknowledge" }, select: { target: true, actor: true } });
     expect(audit.length).toBe(auditBefore + expected.length);
-    expect(audit.map((e) => e.target).filter((t) => expected.some((f) => f.id === t)).sort()).toEqual(expected.map((f) => f.id).sort());
+    expect(
+      audit
+        .map((e) => e.target)
+        .filter((t) => expected.some((f) => f.id === t))
+        .sort(),
+    ).toEqual(expected.map((f) => f.id).sort());
     expect(audit.every((e) => e.actor === "admin@contoso.test")).toBe(true);
     const events = await db.findingEvent.findMany({ where: { tenantRef, kind: "acknowledged", findingRef: { in: expected.map((f) => f.id) } } });
     expect(events.length).toBe(expected.length);
@@ -221,15 +268,56 @@ describe("the Devices browser's filters, sorts and bulk acknowledgement", () => 
     expect(after.every((f) => f.ackComment === (f.id === earlier.id ? "earlier" : "Re-imaging Friday, CHG-2417"))).toBe(true);
     // Another device's findings are untouched; acknowledging the same devices again does nothing.
     expect(await db.finding.count({ where: { tenantRef, subjectKey: c!, acknowledgedAt: { not: null } } })).toBe(0);
-    expect(await acknowledgeDeviceFindings(db, { tenantRef, subjectKeys: [a!, b!], comment: "again", actor: "admin@contoso.test" })).toEqual({ ok: true, acknowledged: 0, devices: 0 });
+    expect(await acknowledgeDeviceFindings(db, { tenantRef, subjectKeys: [a!, b!], comment: "again", actor: "admin@contoso.test" })).toEqual({
+      ok: true,
+      acknowledged: 0,
+      devices: 0,
+    });
     // A subject of this tenant named with another tenant's id matches nothing.
-    expect(await acknowledgeDeviceFindings(db, { tenantRef: "another-tenant", subjectKeys: [c!], comment: "x", actor: "admin@contoso.test" })).toEqual({ ok: true, acknowledged: 0, devices: 0 });
+    expect(await acknowledgeDeviceFindings(db, { tenantRef: "another-tenant", subjectKeys: [c!], comment: "x", actor: "admin@contoso.test" })).toEqual({
+      ok: true,
+      acknowledged: 0,
+      devices: 0,
+    });
   });
 
   it("the URL's state parses leniently: a bad value is its default, never an error", () => {
-    const bad = parseDeviceListParams({ rule: "DROP TABLE", severity: "worst", join: "x", sync: "maybe", pendingDays: "-3", silentDays: "1e9", stale: "yes", sort: "color", cols: "nope", osVersion: "';--" });
+    const bad = parseDeviceListParams({
+      rule: "DROP TABLE",
+      severity: "worst",
+      join: "x",
+      sync: "maybe",
+      pendingDays: "-3",
+      silentDays: "1e9",
+      stale: "yes",
+      sort: "color",
+      cols: "nope",
+      osVersion: "';--",
+    });
     expect(bad).toEqual(DEFAULT_DEVICE_LIST_PARAMS);
-    const good = parseDeviceListParams({ rule: "prt-missing", severity: "none", join: "unknown", sync: "no", pendingDays: "7", silentDays: "30", stale: "1", sort: "osVersion", dir: "desc", cols: ["os", "state", "bogus"] });
-    expect(good).toMatchObject({ rule: "prt-missing", severity: "none", join: "unknown", sync: "no", pendingDays: 7, silentDays: 30, stale: true, sort: "osVersion", dir: "desc", cols: ["os", "state"] });
+    const good = parseDeviceListParams({
+      rule: "prt-missing",
+      severity: "none",
+      join: "unknown",
+      sync: "no",
+      pendingDays: "7",
+      silentDays: "30",
+      stale: "1",
+      sort: "osVersion",
+      dir: "desc",
+      cols: ["os", "state", "bogus"],
+    });
+    expect(good).toMatchObject({
+      rule: "prt-missing",
+      severity: "none",
+      join: "unknown",
+      sync: "no",
+      pendingDays: 7,
+      silentDays: 30,
+      stale: true,
+      sort: "osVersion",
+      dir: "desc",
+      cols: ["os", "state"],
+    });
   });
 });

@@ -34,10 +34,38 @@ describe("direct SQL path", () => {
     const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
     const direct = directDb();
     const registered = new Date("2024-03-05T06:07:08.123Z");
-    const other = { id: "obj-1", nested: { list: [1, "two", null], flag: true }, text: "quote \" and ? mark" };
+    const other = { id: "obj-1", nested: { list: [1, "two", null], flag: true }, text: 'quote " and ? mark' };
     const rows = [
-      { id: randomUUID(), tenantRef, objectId: "obj-1", deviceId: "dev-1", displayName: "PC-1", accountEnabled: true, registrationDateTime: registered, isPending: false, alternativeSecurityIds: [{ type: 2, key: "AAA=" }], otherProperties: other, firstSeenAt: registered, lastSeenAt: registered, updatedAt: registered },
-      { id: randomUUID(), tenantRef, objectId: "obj-2", deviceId: null, displayName: null, accountEnabled: false, registrationDateTime: null, isPending: true, alternativeSecurityIds: null, otherProperties: {}, firstSeenAt: registered, lastSeenAt: registered, updatedAt: registered },
+      {
+        id: randomUUID(),
+        tenantRef,
+        objectId: "obj-1",
+        deviceId: "dev-1",
+        displayName: "PC-1",
+        accountEnabled: true,
+        registrationDateTime: registered,
+        isPending: false,
+        alternativeSecurityIds: [{ type: 2, key: "AAA=" }],
+        otherProperties: other,
+        firstSeenAt: registered,
+        lastSeenAt: registered,
+        updatedAt: registered,
+      },
+      {
+        id: randomUUID(),
+        tenantRef,
+        objectId: "obj-2",
+        deviceId: null,
+        displayName: null,
+        accountEnabled: false,
+        registrationDateTime: null,
+        isPending: true,
+        alternativeSecurityIds: null,
+        otherProperties: {},
+        firstSeenAt: registered,
+        lastSeenAt: registered,
+        updatedAt: registered,
+      },
     ];
     await direct.batch(insertStatements(direct.dialect, "DirectoryDevice", DEVICE_COLUMNS, rows));
 
@@ -51,7 +79,10 @@ describe("direct SQL path", () => {
     expect(read[1]!.alternativeSecurityIds).toBeNull();
 
     // And the direct readers decode what Prisma wrote.
-    await db.directoryDevice.update({ where: { id: rows[1]!.id }, data: { accountEnabled: true, registrationDateTime: registered, otherProperties: { written: "by prisma" } } });
+    await db.directoryDevice.update({
+      where: { id: rows[1]!.id },
+      data: { accountEnabled: true, registrationDateTime: registered, otherProperties: { written: "by prisma" } },
+    });
     const [back] = await direct.query<{ accountEnabled: unknown; registrationDateTime: unknown; otherProperties: unknown }>(
       `SELECT "accountEnabled", "registrationDateTime", "otherProperties" FROM "DirectoryDevice" WHERE "id" = ?`,
       [rows[1]!.id],
@@ -61,7 +92,10 @@ describe("direct SQL path", () => {
     expect(readJson(back!.otherProperties)).toEqual({ written: "by prisma" });
 
     // Date parameters compare correctly against stored values.
-    const later = await direct.query(`SELECT "objectId" FROM "DirectoryDevice" WHERE "tenantRef" = ? AND "registrationDateTime" >= ?`, [tenantRef, new Date("2024-03-05T06:07:08.123Z")]);
+    const later = await direct.query(`SELECT "objectId" FROM "DirectoryDevice" WHERE "tenantRef" = ? AND "registrationDateTime" >= ?`, [
+      tenantRef,
+      new Date("2024-03-05T06:07:08.123Z"),
+    ]);
     expect(later).toHaveLength(2);
   });
 
@@ -69,17 +103,32 @@ describe("direct SQL path", () => {
     const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
     const direct = directDb();
     const now = new Date();
-    const row = (objectId: string, displayName: string) => ({ id: randomUUID(), tenantRef, objectId, displayName, accountEnabled: true, isPending: false, otherProperties: {}, firstSeenAt: now, lastSeenAt: now, updatedAt: now });
+    const row = (objectId: string, displayName: string) => ({
+      id: randomUUID(),
+      tenantRef,
+      objectId,
+      displayName,
+      accountEnabled: true,
+      isPending: false,
+      otherProperties: {},
+      firstSeenAt: now,
+      lastSeenAt: now,
+      updatedAt: now,
+    });
     const upsert = { target: ["tenantRef", "objectId"], update: ["displayName", "updatedAt"] } as const;
     await direct.batch(insertStatements(direct.dialect, "DirectoryDevice", DEVICE_COLUMNS, [row("a", "first")], upsert));
     await direct.batch(insertStatements(direct.dialect, "DirectoryDevice", DEVICE_COLUMNS, [row("a", "second"), row("b", "new")], upsert));
-    const names = async () => (await db.directoryDevice.findMany({ where: { tenantRef }, orderBy: { objectId: "asc" } })).map((r) => `${r.objectId}=${r.displayName}`);
+    const names = async () =>
+      (await db.directoryDevice.findMany({ where: { tenantRef }, orderBy: { objectId: "asc" } })).map((r) => `${r.objectId}=${r.displayName}`);
     expect(await names()).toEqual(["a=second", "b=new"]);
 
     const before = await names();
     const failing = [
       ...insertStatements(direct.dialect, "DirectoryDevice", DEVICE_COLUMNS, [row("c", "would be lost")]),
-      { sql: `INSERT INTO "DirectoryDevice" ("id", "tenantRef", "objectId", "otherProperties") VALUES (?, ?, ?, ?)`, params: [randomUUID(), "no-such-tenant", "d", "{}"] },
+      {
+        sql: `INSERT INTO "DirectoryDevice" ("id", "tenantRef", "objectId", "otherProperties") VALUES (?, ?, ?, ?)`,
+        params: [randomUUID(), "no-such-tenant", "d", "{}"],
+      },
     ];
     await expect(direct.batch(failing)).rejects.toThrow();
     expect(await names()).toEqual(before);
@@ -89,7 +138,17 @@ describe("direct SQL path", () => {
     const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
     const direct = directDb();
     const now = new Date();
-    const row = (objectId: string) => ({ id: randomUUID(), tenantRef, objectId, accountEnabled: true, isPending: false, otherProperties: {}, firstSeenAt: now, lastSeenAt: now, updatedAt: now });
+    const row = (objectId: string) => ({
+      id: randomUUID(),
+      tenantRef,
+      objectId,
+      accountEnabled: true,
+      isPending: false,
+      otherProperties: {},
+      firstSeenAt: now,
+      lastSeenAt: now,
+      updatedAt: now,
+    });
     await direct.batch(insertStatements(direct.dialect, "DirectoryDevice", DEVICE_COLUMNS, [row("taken")]));
     const results = await Promise.allSettled([
       direct.batch(insertStatements(direct.dialect, "DirectoryDevice", DEVICE_COLUMNS, [row("one")])),
@@ -106,7 +165,17 @@ describe("direct SQL path", () => {
     const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
     const direct = directDb();
     const now = new Date();
-    const rows = Array.from({ length: 5_000 }, (_, i) => ({ id: randomUUID(), tenantRef, objectId: `bulk-${i}`, accountEnabled: true, isPending: false, otherProperties: { i }, firstSeenAt: now, lastSeenAt: now, updatedAt: now }));
+    const rows = Array.from({ length: 5_000 }, (_, i) => ({
+      id: randomUUID(),
+      tenantRef,
+      objectId: `bulk-${i}`,
+      accountEnabled: true,
+      isPending: false,
+      otherProperties: { i },
+      firstSeenAt: now,
+      lastSeenAt: now,
+      updatedAt: now,
+    }));
     const statements = insertStatements(direct.dialect, "DirectoryDevice", DEVICE_COLUMNS, rows);
     // PostgreSQL: multi-row VALUES lists under its parameter limit; SQLite: one single-row statement run per row.
     if (direct.dialect === "postgresql") expect(statements.length).toBeGreaterThan(1);
@@ -119,18 +188,37 @@ describe("direct SQL path", () => {
   it.skipIf(testDatabaseKind() !== "sqlite")("a group-commit writer runs the batches that wait as one transaction, each with its own counts", async () => {
     const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
     const now = new Date();
-    const row = (objectId: string) => ({ id: randomUUID(), tenantRef, objectId, accountEnabled: true, isPending: false, otherProperties: {}, firstSeenAt: now, lastSeenAt: now, updatedAt: now });
+    const row = (objectId: string) => ({
+      id: randomUUID(),
+      tenantRef,
+      objectId,
+      accountEnabled: true,
+      isPending: false,
+      otherProperties: {},
+      firstSeenAt: now,
+      lastSeenAt: now,
+      updatedAt: now,
+    });
     const insert = (...ids: string[]) => insertStatements("sqlite", "DirectoryDevice", DEVICE_COLUMNS, ids.map(row));
     const rename = (name: string) => ({ sql: `UPDATE "DirectoryDevice" SET "displayName" = ? WHERE "tenantRef" = ?`, params: [name, tenantRef] });
     const writer = openSqliteWriter(config.DATABASE_URL, { groupCommit: true });
     try {
       // The first runs alone; the next two wait for it and commit together, and each gets back its own counts.
-      const [a, b, c] = await Promise.all([writer.batch(insert("a1", "a2")), writer.batch([...insert("b1"), rename("after b")]), writer.batch([rename("after c"), ...insert("c1")])]);
+      const [a, b, c] = await Promise.all([
+        writer.batch(insert("a1", "a2")),
+        writer.batch([...insert("b1"), rename("after b")]),
+        writer.batch([rename("after c"), ...insert("c1")]),
+      ]);
       expect(a).toEqual([2]);
       expect(b).toEqual([1, 3]);
       expect(c).toEqual([3, 1]);
       // A failure in a group fails every batch of that group (one transaction): none of their rows stay.
-      const results = await Promise.allSettled([writer.batch(insert("d1")), writer.batch(insert("e1")), writer.batch(insert("e1-dup", "a1")), writer.batch(insert("f1"))]);
+      const results = await Promise.allSettled([
+        writer.batch(insert("d1")),
+        writer.batch(insert("e1")),
+        writer.batch(insert("e1-dup", "a1")),
+        writer.batch(insert("f1")),
+      ]);
       expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "rejected", "rejected"]);
       // The writer goes on after a failed group.
       expect(await writer.batch(insert("g1"))).toEqual([1]);
@@ -145,7 +233,17 @@ describe("direct SQL path", () => {
   it.skipIf(testDatabaseKind() !== "sqlite")("held batches wait for a full group, a flush, or a batch that is not held", async () => {
     const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
     const now = new Date();
-    const row = (objectId: string) => ({ id: randomUUID(), tenantRef, objectId, accountEnabled: true, isPending: false, otherProperties: {}, firstSeenAt: now, lastSeenAt: now, updatedAt: now });
+    const row = (objectId: string) => ({
+      id: randomUUID(),
+      tenantRef,
+      objectId,
+      accountEnabled: true,
+      isPending: false,
+      otherProperties: {},
+      firstSeenAt: now,
+      lastSeenAt: now,
+      updatedAt: now,
+    });
     const insert = (id: string) => insertStatements("sqlite", "DirectoryDevice", DEVICE_COLUMNS, [row(id)]);
     const stored = async () => (await db.directoryDevice.findMany({ where: { tenantRef }, orderBy: { objectId: "asc" } })).map((r) => r.objectId);
     const settleFor = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -68,7 +68,14 @@ beforeAll(async () => {
   if (!token.ok) throw new Error("token");
   const agent = { tokenId: token.id, tenantRef, tenantId: store.tenantId };
   for (const r of created.generated!.reports.slice(0, 300)) {
-    const body = { hostname: r.hostname, capturedAt: r.capturedAt, agentVersion: r.agentVersion, dsregcmd: r.dsregcmd, events: r.events, ...(r.computerDn ? { computerDn: r.computerDn } : {}) };
+    const body = {
+      hostname: r.hostname,
+      capturedAt: r.capturedAt,
+      agentVersion: r.agentVersion,
+      dsregcmd: r.dsregcmd,
+      events: r.events,
+      ...(r.computerDn ? { computerDn: r.computerDn } : {}),
+    };
     const res = await ingestReport(db, { agent, body });
     if (!res.ok) throw new Error(`${r.hostname}: ${res.error.message}`);
   }
@@ -213,8 +220,12 @@ describe("GET /api/v1/findings/export", () => {
     expect(lines.length).toBe(await db.finding.count({ where: { tenantRef, status: "open", rule } }));
     expect(lines.every((l) => l.rule === rule && Array.isArray(l.evidence) && Array.isArray(l.remediation) && typeof l.primary === "boolean")).toBe(true);
 
-    const subjects = (await db.finding.findMany({ where: { tenantRef, status: "open" }, distinct: ["subjectKey"], select: { subjectKey: true }, take: 2 })).map((f) => f.subjectKey);
-    const selected = readCsv((await download(`/api/v1/findings/export?status=all&${subjects.map((s) => `subject=${encodeURIComponent(s)}`).join("&")}`)).body).rows;
+    const subjects = (await db.finding.findMany({ where: { tenantRef, status: "open" }, distinct: ["subjectKey"], select: { subjectKey: true }, take: 2 })).map(
+      (f) => f.subjectKey,
+    );
+    const selected = readCsv(
+      (await download(`/api/v1/findings/export?status=all&${subjects.map((s) => `subject=${encodeURIComponent(s)}`).join("&")}`)).body,
+    ).rows;
     expect(selected.length).toBe(await db.finding.count({ where: { tenantRef, subjectKey: { in: subjects } } }));
   });
 });
@@ -246,7 +257,12 @@ describe("joinscope export", () => {
     const help = await runJoinscope(["export", "--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("joinscope export --what devices|findings");
-    for (const args of [["export", "--what", "reports"], ["export", "--what", "devices", "--format", "pdf"], ["export", "--what", "devices", "--filter", "colour=red"], ["export", "--bogus"]]) {
+    for (const args of [
+      ["export", "--what", "reports"],
+      ["export", "--what", "devices", "--format", "pdf"],
+      ["export", "--what", "devices", "--filter", "colour=red"],
+      ["export", "--bogus"],
+    ]) {
       const r = await runJoinscope(args);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr).toContain("usage: joinscope export");

@@ -56,9 +56,27 @@ function x509AltSecurityId(thumbprint: string) {
 /** Contoso's synced hybrid objects as GET /devices returns them (e2e/seed.ts): a thumbprint mismatch, a disabled one, one deleted. */
 function contosoObjects(nowMs: number): GraphDevice[] {
   return [
-    { id: "6f1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e01", deviceId: "dd5ac0a8-cb5f-461e-9269-2502cbabc065", displayName: "PC-0142", accountEnabled: true, thumbprint: "0F1E2D3C4B5A69788796A5B4C3D2E1F00A1B2C3D" },
-    { id: "6f1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e02", deviceId: "74df6508-0658-4bb8-a70f-6f79c11fb95c", displayName: "PC-0466", accountEnabled: false, thumbprint: "98E3CFB5313F74A15D16C967C567F0130D8203A8" },
-    { id: "6f1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e03", deviceId: "52d85f7c-30a3-4ce6-9ba8-380e35ce3f4b", displayName: "PC-0087", accountEnabled: true, thumbprint: "8C1D3686173FEB00592820E8A508956704187DCD" },
+    {
+      id: "6f1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e01",
+      deviceId: "dd5ac0a8-cb5f-461e-9269-2502cbabc065",
+      displayName: "PC-0142",
+      accountEnabled: true,
+      thumbprint: "0F1E2D3C4B5A69788796A5B4C3D2E1F00A1B2C3D",
+    },
+    {
+      id: "6f1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e02",
+      deviceId: "74df6508-0658-4bb8-a70f-6f79c11fb95c",
+      displayName: "PC-0466",
+      accountEnabled: false,
+      thumbprint: "98E3CFB5313F74A15D16C967C567F0130D8203A8",
+    },
+    {
+      id: "6f1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e03",
+      deviceId: "52d85f7c-30a3-4ce6-9ba8-380e35ce3f4b",
+      displayName: "PC-0087",
+      accountEnabled: true,
+      thumbprint: "8C1D3686173FEB00592820E8A508956704187DCD",
+    },
   ].map(
     ({ thumbprint, ...d }) =>
       ({
@@ -103,14 +121,24 @@ beforeAll(async () => {
   agent = { tokenId: t.tokenId, tenantRef, tenantId: t.tenantId };
   for (const [hostname, fixture, at] of UPLOADS) await upload(hostname, fixture, startOfDay + at);
   await writeDevicePage(directDb(), { tenantRef, devices: contosoObjects(T), mode: "full", now: new Date(T - 3 * DAY), syncRunRef: "test" });
-  await writeDevicePage(directDb(), { tenantRef, devices: [], removed: [{ id: "6f1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e03", reason: "deleted" }], mode: "delta", now: new Date(T - DAY), syncRunRef: "test" });
+  await writeDevicePage(directDb(), {
+    tenantRef,
+    devices: [],
+    removed: [{ id: "6f1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e03", reason: "deleted" }],
+    mode: "delta",
+    now: new Date(T - DAY),
+    syncRunRef: "test",
+  });
   await reevaluateAllFindings(db, tenantRef);
   await ensureDeviceSummaries(tenantRef);
 });
 
 describe("the grouped Findings view", () => {
   it("counts every open finding once, per rule, with the devices where the rule is the cause and those where it follows from another", async () => {
-    const open = await db.finding.findMany({ where: { tenantRef, status: "open" }, select: { rule: true, subjectKey: true, explainedBy: true, severity: true } });
+    const open = await db.finding.findMany({
+      where: { tenantRef, status: "open" },
+      select: { rule: true, subjectKey: true, explainedBy: true, severity: true },
+    });
     expect(open.length).toBeGreaterThan(5);
     const { causes, total } = await findFindingCauses(db, { tenantRef, params: params() });
     expect(total).toBe(open.length);
@@ -154,7 +182,19 @@ describe("bulk acknowledge", () => {
     const ids = [...ofRule.map((f) => f.id), extra.id];
     const now = new Date();
 
-    const result = await acknowledgeFindings(db, { tenantRef, actor: "admin@contoso.com", comment: "Known: Entra Connect re-sync on Friday", ticket: "CHG-1234", rules: [rule], findingIds: [extra.id], filters: {} }, now);
+    const result = await acknowledgeFindings(
+      db,
+      {
+        tenantRef,
+        actor: "admin@contoso.com",
+        comment: "Known: Entra Connect re-sync on Friday",
+        ticket: "CHG-1234",
+        rules: [rule],
+        findingIds: [extra.id],
+        filters: {},
+      },
+      now,
+    );
     expect(result).toEqual({ ok: true, acknowledged: ids.length, acknowledgedAt: now });
 
     const findings = await db.finding.findMany({ where: { id: { in: ids } }, select: { acknowledgedAt: true, acknowledgedBy: true, ackComment: true } });
@@ -178,7 +218,13 @@ describe("bulk acknowledge", () => {
     expect(target.length).toBeGreaterThan(1);
     const host = target[0]!.hostname!;
     const before = await db.auditLog.count({ where: { action: "finding.acknowledge", tenantRef } });
-    const result = await acknowledgeFindings(db, { tenantRef, actor: "admin@contoso.com", comment: "One device", rules: ["prt-missing"], filters: { q: host } });
+    const result = await acknowledgeFindings(db, {
+      tenantRef,
+      actor: "admin@contoso.com",
+      comment: "One device",
+      rules: ["prt-missing"],
+      filters: { q: host },
+    });
     expect(result).toMatchObject({ ok: true, acknowledged: 1 });
     expect(await db.auditLog.count({ where: { action: "finding.acknowledge", tenantRef } })).toBe(before + 1);
     expect(await db.finding.count({ where: { tenantRef, rule: "prt-missing", status: "open", acknowledgedAt: null } })).toBe(target.length - 1);
@@ -198,7 +244,10 @@ describe("bulk acknowledge", () => {
     // Another tenant's finding id selects nothing here.
     const other = await createTenantWithToken(db, { tenantId: "11111111-2222-4333-8444-555555555555", name: "Fabrikam" });
     const id = (await db.finding.findFirstOrThrow({ where: { tenantRef, status: "open", acknowledgedAt: null }, select: { id: true } })).id;
-    expect(await acknowledgeFindings(db, { tenantRef: other.tenantRef, actor: "a@b.c", comment: "why", findingIds: [id] })).toMatchObject({ ok: false, error: { code: "nothing-to-acknowledge" } });
+    expect(await acknowledgeFindings(db, { tenantRef: other.tenantRef, actor: "a@b.c", comment: "why", findingIds: [id] })).toMatchObject({
+      ok: false,
+      error: { code: "nothing-to-acknowledge" },
+    });
     expect(await acknowledgements()).toBe(before);
   });
 });

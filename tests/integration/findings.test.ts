@@ -67,7 +67,9 @@ describe("findings for a synced tenant with reporting agents", () => {
     });
     await db.tenant.update({
       where: { id: tenantRef },
-      data: { syncScope: { forests: [{ name: generated.syncScope.forest, include: generated.syncScope.includeDns, exclude: generated.syncScope.excludeDns }] } },
+      data: {
+        syncScope: { forests: [{ name: generated.syncScope.forest, include: generated.syncScope.includeDns, exclude: generated.syncScope.excludeDns }] },
+      },
     });
     const sync = await runSync(db, { tenantRef, mode: "full", trigger: "test", resilience: fast });
     if (!sync.ok) throw new Error(sync.error.message);
@@ -75,7 +77,14 @@ describe("findings for a synced tenant with reporting agents", () => {
     if (!token.ok) throw new Error("token");
     const agent = { tokenId: token.id, tenantRef, tenantId: created.tenant.tenantId };
     for (const r of generated.reports) {
-      const body = { hostname: r.hostname, capturedAt: r.capturedAt, agentVersion: r.agentVersion, dsregcmd: r.dsregcmd, events: r.events, ...(r.computerDn ? { computerDn: r.computerDn } : {}) };
+      const body = {
+        hostname: r.hostname,
+        capturedAt: r.capturedAt,
+        agentVersion: r.agentVersion,
+        dsregcmd: r.dsregcmd,
+        events: r.events,
+        ...(r.computerDn ? { computerDn: r.computerDn } : {}),
+      };
       const res = await ingestReport(db, { agent, body });
       if (!res.ok) throw new Error(`${r.hostname}: ${res.error.message}`);
     }
@@ -122,10 +131,18 @@ describe("findings for a synced tenant with reporting agents", () => {
   });
 
   it("gives the same findings when evaluated again: nothing opens, resolves or changes", async () => {
-    const before = await db.finding.findMany({ where: { tenantRef }, select: { id: true, rule: true, subjectKey: true, status: true, fingerprint: true }, orderBy: { id: "asc" } });
+    const before = await db.finding.findMany({
+      where: { tenantRef },
+      select: { id: true, rule: true, subjectKey: true, status: true, fingerprint: true },
+      orderBy: { id: "asc" },
+    });
     const again = await reevaluateFindings({ tenantRef, scope: "all", now });
     expect(again).toMatchObject({ opened: 0, reopened: 0, resolved: 0, updated: 0 });
-    const after = await db.finding.findMany({ where: { tenantRef }, select: { id: true, rule: true, subjectKey: true, status: true, fingerprint: true }, orderBy: { id: "asc" } });
+    const after = await db.finding.findMany({
+      where: { tenantRef },
+      select: { id: true, rule: true, subjectKey: true, status: true, fingerprint: true },
+      orderBy: { id: "asc" },
+    });
     expect(after).toEqual(before);
   });
 
@@ -141,7 +158,10 @@ describe("findings for a synced tenant with reporting agents", () => {
   it("resolves a finding when its condition clears after a sync, and reopens the same finding when it returns", async () => {
     const disabled = generated.reports.find((r) => r.scenario === "object-disabled" && r.objectId)!;
     const store = sim.state.tenant(generated.tenantId);
-    const finding = await db.finding.findFirstOrThrow({ where: { tenantRef, deviceId: disabled.deviceId, rule: "object-disabled" }, select: { id: true, firstSeenAt: true } });
+    const finding = await db.finding.findFirstOrThrow({
+      where: { tenantRef, deviceId: disabled.deviceId, rule: "object-disabled" },
+      select: { id: true, firstSeenAt: true },
+    });
 
     store.updateDevice(disabled.objectId!, { accountEnabled: true });
     const enabled = await runSync(db, { tenantRef, trigger: "test", resilience: fast });
@@ -208,7 +228,10 @@ describe("findings lifecycle", () => {
     return t.id;
   }
   const disabledFinding = (tenantRef: string) =>
-    db.finding.findFirstOrThrow({ where: { tenantRef, rule: "object-disabled" }, include: { history: { orderBy: [{ at: "asc" }, { id: "asc" }], select: { kind: true, at: true, detail: true } } } });
+    db.finding.findFirstOrThrow({
+      where: { tenantRef, rule: "object-disabled" },
+      include: { history: { orderBy: [{ at: "asc" }, { id: "asc" }], select: { kind: true, at: true, detail: true } } },
+    });
 
   // writeBatch 1: a transaction per subject, the next subject read and evaluated while the last one is written
   // (on SQLite by the writer thread, as a full pass of a large tenant does).
@@ -222,11 +245,24 @@ describe("findings lifecycle", () => {
     expect(opened).toMatchObject({ subjects: 2, reopened: 0, resolved: 0, updated: 0 });
     expect(opened.opened).toBeGreaterThan(1); // object-disabled, and the rules about the missing certificate
     const first = await disabledFinding(tenantRef);
-    expect(first).toMatchObject({ status: "open", subjectKey: "d:11111112-2222-4333-8444-555555555555", deviceId: "11111112-2222-4333-8444-555555555555", hostname: "PC-0002" });
+    expect(first).toMatchObject({
+      status: "open",
+      subjectKey: "d:11111112-2222-4333-8444-555555555555",
+      deviceId: "11111112-2222-4333-8444-555555555555",
+      hostname: "PC-0002",
+    });
     expect(first.firstSeenAt.toISOString()).toBe(at(1).toISOString());
     // Written through the driver, read by Prisma: JSON columns come back as JSON, the fingerprint is of that content.
     expect(Array.isArray(first.evidence) && Array.isArray(first.remediation)).toBe(true);
-    expect(first.fingerprint).toBe(fingerprintFinding({ severity: first.severity as Severity, title: first.title, explanation: first.explanation, evidence: canonicalEvidence(first.evidence), remediation: first.remediation as string[] }));
+    expect(first.fingerprint).toBe(
+      fingerprintFinding({
+        severity: first.severity as Severity,
+        title: first.title,
+        explanation: first.explanation,
+        evidence: canonicalEvidence(first.evidence),
+        remediation: first.remediation as string[],
+      }),
+    );
     expect(first.history.map((h) => h.kind)).toEqual(["opened"]);
 
     const ack = await acknowledgeFinding(db, { findingId: first.id, comment: "Kiosk, disabled on purpose", actor: "admin" }, at(2));
@@ -353,7 +389,10 @@ describe("findings lifecycle", () => {
   it("gives the same findings whatever order the directory rows were written in", async () => {
     const content = async (tenantRef: string, writeBatch?: number) => {
       await reevaluateFindings({ tenantRef, scope: "all", now: at(1), writeBatch });
-      const rows = await db.finding.findMany({ where: { tenantRef }, select: { subjectKey: true, rule: true, severity: true, title: true, explanation: true, fingerprint: true, status: true } });
+      const rows = await db.finding.findMany({
+        where: { tenantRef },
+        select: { subjectKey: true, rule: true, severity: true, title: true, explanation: true, fingerprint: true, status: true },
+      });
       return rows.sort((a, b) => `${a.subjectKey}|${a.rule}`.localeCompare(`${b.subjectKey}|${b.rule}`));
     };
     const forward = await content(await makeTenant("forward"));
@@ -372,7 +411,10 @@ describe("findings lifecycle", () => {
       await db.tenant.update({ where: { id: t.id }, data: { lastSyncAt: t0 } });
       await db.directoryDevice.createMany({ data: Array.from({ length: 230 }, (_, n) => device(t.id, 100 + n, { accountEnabled: n % 3 !== 0 })) });
       const result = await reevaluateFindings({ tenantRef: t.id, scope: "all", now: at(1), writeBatch, evaluateOnWorker });
-      const rows = await db.finding.findMany({ where: { tenantRef: t.id }, select: { subjectKey: true, rule: true, fingerprint: true, status: true, history: { select: { kind: true } } } });
+      const rows = await db.finding.findMany({
+        where: { tenantRef: t.id },
+        select: { subjectKey: true, rule: true, fingerprint: true, status: true, history: { select: { kind: true } } },
+      });
       return { result, rows: rows.sort((a, b) => `${a.subjectKey}|${a.rule}`.localeCompare(`${b.subjectKey}|${b.rule}`)) };
     };
     const whole = await content();
@@ -411,5 +453,10 @@ describe("findings lifecycle", () => {
 
 /** Prisma returns jsonb objects with their keys reordered on PostgreSQL; the rules emit source, field, value, expected. */
 function canonicalEvidence(value: unknown): Evidence[] {
-  return (value as Evidence[]).map(({ source, field, value: v, ...rest }) => ({ source, field, value: v, ...("expected" in rest ? { expected: rest.expected } : {}) }));
+  return (value as Evidence[]).map(({ source, field, value: v, ...rest }) => ({
+    source,
+    field,
+    value: v,
+    ...("expected" in rest ? { expected: rest.expected } : {}),
+  }));
 }

@@ -108,7 +108,9 @@ describe("sign-in lock-out per account", () => {
       vi.setSystemTime(Date.now() + locked.error.retryAfterSeconds * 1000 + 1000);
     }
     expect(locks).toEqual([900, 1800, 3600, 7200]);
-    const audited = (await db.auditLog.findMany({ where: { action: "admin.login.locked" }, orderBy: { at: "asc" } })).map((a) => a.detail as { email: string; minutes: number });
+    const audited = (await db.auditLog.findMany({ where: { action: "admin.login.locked" }, orderBy: { at: "asc" } })).map(
+      (a) => a.detail as { email: string; minutes: number },
+    );
     expect(audited.filter((d) => d.email === "doubling@joinscope.test").map((d) => d.minutes)).toEqual([15, 30, 60, 120]);
   });
 
@@ -143,14 +145,27 @@ describe("sign-in lock-out per account", () => {
     expect(await attempt(PASSWORD, 5)).toMatchObject({ error: { code: "locked", message: "Too many attempts; try again in 1 minute." } });
     // Refusals during a lock are audit-logged as such, without starting another lock.
     const failures = (await db.auditLog.findMany({ where: { action: "admin.login.failed" } })).map((a) => a.detail as { email: string; reason: string });
-    expect(failures.filter((d) => d.email === "remaining@joinscope.test").map((d) => d.reason)).toEqual(["invalid-credentials", "invalid-credentials", "invalid-credentials", "locked", "locked", "locked"]);
-    expect((await db.auditLog.findMany({ where: { action: "admin.login.locked" } })).filter((a) => (a.detail as { email: string }).email === "remaining@joinscope.test")).toHaveLength(1);
+    expect(failures.filter((d) => d.email === "remaining@joinscope.test").map((d) => d.reason)).toEqual([
+      "invalid-credentials",
+      "invalid-credentials",
+      "invalid-credentials",
+      "locked",
+      "locked",
+      "locked",
+    ]);
+    expect(
+      (await db.auditLog.findMany({ where: { action: "admin.login.locked" } })).filter(
+        (a) => (a.detail as { email: string }).email === "remaining@joinscope.test",
+      ),
+    ).toHaveLength(1);
   });
 
   it("lets parallel guesses at one account verify no more passwords than the limit", async () => {
     await newAdmin("parallel@joinscope.test");
     const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => loginAdmin(db, { email: "parallel@joinscope.test", password: `parallel guess ${i}`, clientAddress: `198.51.100.${150 + i}` })),
+      Array.from({ length: 8 }, (_, i) =>
+        loginAdmin(db, { email: "parallel@joinscope.test", password: `parallel guess ${i}`, clientAddress: `198.51.100.${150 + i}` }),
+      ),
     );
     const codes = results.map((r) => (r.ok ? "ok" : r.error.code));
     expect(codes.filter((c) => c === "invalid-credentials").length).toBeLessThanOrEqual(3);
@@ -182,7 +197,9 @@ describe("sign-in budget per client address", () => {
     expect(await from("colleague-2@joinscope.test", "wrong 8")).toMatchObject({ error: { code: "invalid-credentials" } });
     expect(await from("colleague-2@joinscope.test", PASSWORD)).toMatchObject({ error: { code: "locked" } });
     expect(await from("colleague-2@joinscope.test", PASSWORD)).toMatchObject({ error: { code: "locked" } });
-    const failures = (await db.auditLog.findMany({ where: { action: "admin.login.failed" } })).filter((a) => (a.detail as { address: string }).address === "192.0.2.220");
+    const failures = (await db.auditLog.findMany({ where: { action: "admin.login.failed" } })).filter(
+      (a) => (a.detail as { address: string }).address === "192.0.2.220",
+    );
     // The attempt that started the address's lock is logged; the next one, from a blocked address, is not.
     expect(failures.map((a) => (a.detail as { reason: string }).reason)).toEqual([...Array(8).fill("invalid-credentials"), "locked"]);
   });

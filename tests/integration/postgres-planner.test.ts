@@ -35,7 +35,9 @@ describe.skipIf(!postgres)("PostgreSQL: the planner gets what it needs", () => {
     const [prisma] = await db.$queryRawUnsafe<{ jit: string }[]>(`SHOW jit`);
     expect(prisma?.jit).toBe("off");
     // Every connection of the pool, not only the first: several at once make the pool open more.
-    const answers = await Promise.all(Array.from({ length: 6 }, () => directDb().query<{ jit: string }>(`SELECT current_setting('jit') AS "jit", pg_sleep(0.05)`)));
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => directDb().query<{ jit: string }>(`SELECT current_setting('jit') AS "jit", pg_sleep(0.05)`)),
+    );
     expect(answers.map((rows) => rows[0]?.jit)).toEqual(Array(6).fill("off"));
   });
 

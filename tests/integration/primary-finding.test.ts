@@ -25,11 +25,29 @@ const FIXTURES = join(import.meta.dirname, "../../lib/reports/fixtures");
 const DAY = 24 * 3600_000;
 
 /** PC-0087: a hybrid device whose synced object Entra Connect deleted (its report: `DeviceAuthStatus : FAILED`). */
-const DELETED = { hostname: "PC-0087", fixture: "win10-21h1-hybrid-deleted.txt", objectId: "6f1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e03", deviceId: "52d85f7c-30a3-4ce6-9ba8-380e35ce3f4b", thumbprint: "8C1D3686173FEB00592820E8A508956704187DCD" };
+const DELETED = {
+  hostname: "PC-0087",
+  fixture: "win10-21h1-hybrid-deleted.txt",
+  objectId: "6f1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e03",
+  deviceId: "52d85f7c-30a3-4ce6-9ba8-380e35ce3f4b",
+  thumbprint: "8C1D3686173FEB00592820E8A508956704187DCD",
+};
 /** PC-0466: a hybrid device whose object an admin disabled (its report: `DeviceAuthStatus : FAILED`, no PRT). */
-const DISABLED = { hostname: "PC-0466", fixture: "win11-24h2-hybrid-disabled.txt", objectId: "6f1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e02", deviceId: "74df6508-0658-4bb8-a70f-6f79c11fb95c", thumbprint: "98E3CFB5313F74A15D16C967C567F0130D8203A8" };
+const DISABLED = {
+  hostname: "PC-0466",
+  fixture: "win11-24h2-hybrid-disabled.txt",
+  objectId: "6f1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e02",
+  deviceId: "74df6508-0658-4bb8-a70f-6f79c11fb95c",
+  thumbprint: "98E3CFB5313F74A15D16C967C567F0130D8203A8",
+};
 /** PC-0467: PC-0466's capture re-addressed to another machine of the same build, for the lifecycle test. */
-const READDRESSED = { ...DISABLED, hostname: "PC-0467", objectId: "6f1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e05", deviceId: "3e0c7b1a-9d2f-4c58-8a6e-2f4b1d7c9e05", from: DISABLED };
+const READDRESSED = {
+  ...DISABLED,
+  hostname: "PC-0467",
+  objectId: "6f1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e05",
+  deviceId: "3e0c7b1a-9d2f-4c58-8a6e-2f4b1d7c9e05",
+  from: DISABLED,
+};
 /** The tenant the fixtures were captured in (their `TenantId`). */
 const TENANT_ID = "9b4a1a97-6a87-46a9-9671-f9a62bdd307b";
 
@@ -142,7 +160,14 @@ describe("the primary finding in the Findings list and the CSV export", () => {
       syncRunRef: "test",
     });
     // Entra Connect hard-deletes PC-0087's synced object: a delta page's @removed entry.
-    await writeDevicePage(directDb(), { tenantRef, devices: [], removed: [{ id: DELETED.objectId, reason: "deleted" }], mode: "delta", now: new Date(nowMs - DAY), syncRunRef: "test" });
+    await writeDevicePage(directDb(), {
+      tenantRef,
+      devices: [],
+      removed: [{ id: DELETED.objectId, reason: "deleted" }],
+      mode: "delta",
+      now: new Date(nowMs - DAY),
+      syncRunRef: "test",
+    });
     await reevaluateAllFindings(db, tenantRef, new Date(nowMs));
   });
 
@@ -188,11 +213,13 @@ describe("the primary finding in the Findings list and the CSV export", () => {
   it("filters to primary causes only: one row per root cause, none of the findings they explain (list and export alike)", async () => {
     const all = await list(tenantRef, {});
     const only = await list(tenantRef, { primary: "only" });
-    expect(only.rows.map((r) => [r.hostname, r.rule]).sort()).toEqual([
-      [DELETED.hostname, "object-deleted"],
-      [DISABLED.hostname, "object-disabled"],
-      ...all.rows.filter((r) => r.explainedBy === null && !r.primary).map((r) => [r.hostname, r.rule]),
-    ].sort());
+    expect(only.rows.map((r) => [r.hostname, r.rule]).sort()).toEqual(
+      [
+        [DELETED.hostname, "object-deleted"],
+        [DISABLED.hostname, "object-disabled"],
+        ...all.rows.filter((r) => r.explainedBy === null && !r.primary).map((r) => [r.hostname, r.rule]),
+      ].sort(),
+    );
     expect(only.total).toBe(all.total - all.rows.filter((r) => r.explainedBy !== null).length);
     expect(only.rows.every((r) => r.explainedBy === null)).toBe(true);
     const exported = await exportCsv(tenantRef, { primary: "only" });
@@ -223,7 +250,14 @@ describe("a re-evaluation that changes the primary finding", () => {
       select: { id: true, rule: true, status: true, isPrimary: true, explainedBy: true, history: { select: { kind: true } } },
       orderBy: { rule: "asc" },
     });
-    return rows.map((r) => ({ id: r.id, rule: r.rule, status: r.status, primary: r.isPrimary, explainedBy: r.explainedBy, history: r.history.map((h) => h.kind).sort() }));
+    return rows.map((r) => ({
+      id: r.id,
+      rule: r.rule,
+      status: r.status,
+      primary: r.isPrimary,
+      explainedBy: r.explainedBy,
+      history: r.history.map((h) => h.kind).sort(),
+    }));
   }
   const sync = (change: { accountEnabled?: boolean; thumbprint?: string }, at: number) =>
     writeDevicePage(directDb(), { tenantRef, devices: [hybridObject(READDRESSED, nowMs, change)], mode: "delta", now: new Date(at), syncRunRef: "test" });
@@ -240,7 +274,8 @@ describe("a re-evaluation that changes the primary finding", () => {
     const before = await state();
     expect(before.filter((f) => f.primary).map((f) => f.rule)).toEqual(["thumbprint-mismatch"]);
     expect(before.find((f) => f.rule === "device-auth-failed")?.explainedBy).toBe("thumbprint-mismatch");
-    const fingerprint = async () => (await db.finding.findFirstOrThrow({ where: { tenantRef, subjectKey, rule: "thumbprint-mismatch" }, select: { fingerprint: true } })).fingerprint;
+    const fingerprint = async () =>
+      (await db.finding.findFirstOrThrow({ where: { tenantRef, subjectKey, rule: "thumbprint-mismatch" }, select: { fingerprint: true } })).fingerprint;
     const thumbprintFingerprint = await fingerprint();
 
     // An admin disables the object as well: object-disabled comes first in the order of root causes.
@@ -251,7 +286,13 @@ describe("a re-evaluation that changes the primary finding", () => {
     expect(during.find((f) => f.rule === "device-auth-failed")?.explainedBy).toBe("object-disabled");
     // thumbprint-mismatch's own text did not change, only its flag: the row is updated, not reopened or duplicated.
     expect(await fingerprint()).toBe(thumbprintFingerprint);
-    expect(during.find((f) => f.rule === "thumbprint-mismatch")).toMatchObject({ id: before.find((f) => f.rule === "thumbprint-mismatch")!.id, status: "open", primary: false, explainedBy: null, history: ["opened"] });
+    expect(during.find((f) => f.rule === "thumbprint-mismatch")).toMatchObject({
+      id: before.find((f) => f.rule === "thumbprint-mismatch")!.id,
+      status: "open",
+      primary: false,
+      explainedBy: null,
+      history: ["opened"],
+    });
     expect(disabled).toMatchObject({ opened: 1, reopened: 0, resolved: 0 });
 
     // The same data evaluated again changes nothing.

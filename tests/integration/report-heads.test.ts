@@ -38,7 +38,11 @@ describe("report heads", () => {
     // Captured at hour 4, delivered at hour 12 (the machine was offline).
     await upload(agent, sampleUpload({ tenantId, deviceId, hostname: "PC-HEAD", capturedAt: at(4).toISOString() }), at(12));
     // A machine that is not joined yet has no registration id: its reports are grouped by hostname, whatever its case.
-    const unjoined = (hostname: string, hours: number) => ({ ...sampleUpload({ tenantId, hostname }), dsregcmd: domainOnly, capturedAt: at(hours).toISOString() });
+    const unjoined = (hostname: string, hours: number) => ({
+      ...sampleUpload({ tenantId, hostname }),
+      dsregcmd: domainOnly,
+      capturedAt: at(hours).toISOString(),
+    });
     await upload(agent, unjoined("pc-nojoin", 3), at(3));
     await upload(agent, unjoined("PC-NOJOIN", 1), at(5));
     await flushFindingsQueue();

@@ -51,7 +51,8 @@ const TRANSPORTS: Transport[] = [
           });
         }),
       stop: () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
-      send: (body, headers) => fetch(`${base}/api/v1/reports`, { method: "POST", body, headers, ...(body instanceof ReadableStream ? { duplex: "half" } : {}) } as RequestInit),
+      send: (body, headers) =>
+        fetch(`${base}/api/v1/reports`, { method: "POST", body, headers, ...(body instanceof ReadableStream ? { duplex: "half" } : {}) } as RequestInit),
     };
   })(),
 ];
@@ -102,7 +103,15 @@ describe.each(TRANSPORTS)("POST /api/v1/reports through $name", (transport) => {
     expect(body.findings.map((f) => f.rule)).toContain("device-auth-failed");
     const stored = await db.deviceReport.findUniqueOrThrow({
       where: { id: body.reportId },
-      select: { tenantRef: true, hostname: true, joinType: true, azureAdPrt: true, deviceAuthStatus: true, computerDn: true, events: { select: { eventId: true } } },
+      select: {
+        tenantRef: true,
+        hostname: true,
+        joinType: true,
+        azureAdPrt: true,
+        deviceAuthStatus: true,
+        computerDn: true,
+        events: { select: { eventId: true } },
+      },
     });
     expect(stored).toMatchObject({ tenantRef, hostname: "PC-0142", joinType: "hybrid", azureAdPrt: false, deviceAuthStatus: "FAILED" });
     expect(stored.computerDn).toContain("OU=Workstations");
@@ -217,7 +226,11 @@ describe.each(TRANSPORTS)("POST /api/v1/reports through $name", (transport) => {
       ["an unknown field", { ...sampleUpload(), password: "x" }, "invalid-body"],
       ["a bad capturedAt", { ...sampleUpload(), capturedAt: "yesterday" }, "invalid-body"],
       ["prose instead of dsregcmd", { ...sampleUpload(), dsregcmd: "Hi helpdesk, my laptop says I can't access Outlook. Thanks, Jo" }, "invalid-dsregcmd"],
-      ["ipconfig output instead of dsregcmd", { ...sampleUpload(), dsregcmd: "Windows IP Configuration\r\n\r\n   Host Name . . . . . . . . . . . . : PC-0142\r\n" }, "invalid-dsregcmd"],
+      [
+        "ipconfig output instead of dsregcmd",
+        { ...sampleUpload(), dsregcmd: "Windows IP Configuration\r\n\r\n   Host Name . . . . . . . . . . . . : PC-0142\r\n" },
+        "invalid-dsregcmd",
+      ],
       ["a broken SYSTEM capture", { ...sampleUpload(), dsregcmdSystem: "\u0001\u0002\u0003\u0004\u0005\u0006binary" }, "invalid-dsregcmd-system"],
     ])("400 for %s", async (_name, body, code) => {
       const { token: t } = await createTenantWithToken(db);
@@ -263,7 +276,10 @@ describe.each(TRANSPORTS)("POST /api/v1/reports through $name", (transport) => {
     it("400 naming the line limit for a capture of 60,000 short lines, before redaction or parsing", async () => {
       const { token: t } = await createTenantWithToken(db);
       const before = await settledCounts();
-      for (const [field, code] of [["dsregcmd", "invalid-dsregcmd"], ["dsregcmdSystem", "invalid-dsregcmd-system"]] as const) {
+      for (const [field, code] of [
+        ["dsregcmd", "invalid-dsregcmd"],
+        ["dsregcmdSystem", "invalid-dsregcmd-system"],
+      ] as const) {
         const res = await post({ ...sampleUpload({ hostname: "PC-LINES" }), [field]: sampleDsregcmd() + "a : b\r\n".repeat(60_000) }, { token: t });
         expect(res.status).toBe(400);
         const error = await errorOf(res);
@@ -344,8 +360,9 @@ describe("tenants that redact user names: bounded work", () => {
     const { token, tenantRef } = await createTenantWithToken(db, { tenantId: "12345678-1234-4234-8234-123456789abd", name: "Redacting 2" });
     await db.tenant.update({ where: { id: tenantRef }, data: { redactUserNames: true } });
     const before = await settledCounts();
-    const names = Array.from({ length: 400 }, (_, line) =>
-      `    Server Message : ${Array.from({ length: 100 }, (_, i) => `u${(line * 100 + i).toString(36)}@c.io`).join(" ")}`,
+    const names = Array.from(
+      { length: 400 },
+      (_, line) => `    Server Message : ${Array.from({ length: 100 }, (_, i) => `u${(line * 100 + i).toString(36)}@c.io`).join(" ")}`,
     ).join("\r\n");
     const res = await post({ ...sampleUpload({ hostname: "PC-NAMES" }), dsregcmd: `${sampleDsregcmd()}\r\n${names}\r\n` }, token);
     expect(res.status).toBe(400);

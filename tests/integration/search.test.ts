@@ -22,7 +22,12 @@ const FIXTURES = join(import.meta.dirname, "../../lib/reports/fixtures");
 const TENANT_ID = "9b4a1a97-6a87-46a9-9671-f9a62bdd307b";
 const DAY = 24 * 3600_000;
 /** PC-0466's capture ran as lee.gu@contoso.com; PC-0087's as megan.bowen@contoso.com. */
-const DISABLED = { hostname: "PC-0466", fixture: "win11-24h2-hybrid-disabled.txt", objectId: "6f1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e02", deviceId: "74df6508-0658-4bb8-a70f-6f79c11fb95c" };
+const DISABLED = {
+  hostname: "PC-0466",
+  fixture: "win11-24h2-hybrid-disabled.txt",
+  objectId: "6f1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e02",
+  deviceId: "74df6508-0658-4bb8-a70f-6f79c11fb95c",
+};
 const DELETED = { hostname: "PC-0087", fixture: "win10-21h1-hybrid-deleted.txt", deviceId: "52d85f7c-30a3-4ce6-9ba8-380e35ce3f4b" };
 
 let tenantRef: string;
@@ -33,7 +38,11 @@ async function upload(hostname: string, fixture: string, minutesAgo: number, rep
   const captured = new Date(nowMs - minutesAgo * 60_000);
   let dsregcmd = readFileSync(join(FIXTURES, fixture), "utf8");
   for (const [from, to] of replace) dsregcmd = dsregcmd.replaceAll(from, to);
-  const result = await ingestReport(db, { agent, body: { hostname, capturedAt: captured.toISOString(), agentVersion: "1.0.0", dsregcmd }, now: new Date(captured.getTime() + 20_000) });
+  const result = await ingestReport(db, {
+    agent,
+    body: { hostname, capturedAt: captured.toISOString(), agentVersion: "1.0.0", dsregcmd },
+    now: new Date(captured.getTime() + 20_000),
+  });
   if (!result.ok) throw new Error(result.error.message);
   return result.report;
 }
@@ -46,7 +55,10 @@ beforeAll(async () => {
   await upload(DISABLED.hostname, DISABLED.fixture, 30); // the same machine's next capture
   await upload(DELETED.hostname, DELETED.fixture, 20);
   // lee.gu also signs in on a second machine: PC-0466's capture re-addressed to PC-0470 with its own DeviceId.
-  await upload("PC-0470", DISABLED.fixture, 10, [[DISABLED.deviceId, "3e0c7b1a-9d2f-4c58-8a6e-2f4b1d7c9e70"], ["PC-0466", "PC-0470"]]);
+  await upload("PC-0470", DISABLED.fixture, 10, [
+    [DISABLED.deviceId, "3e0c7b1a-9d2f-4c58-8a6e-2f4b1d7c9e70"],
+    ["PC-0466", "PC-0470"],
+  ]);
   await flushFindingsQueue();
   await writeDevicePage(directDb(), {
     tenantRef,
@@ -85,7 +97,11 @@ describe("the header search", () => {
   });
 
   it("says when more users match than it lists", async () => {
-    await upload("PC-0471", DISABLED.fixture, 5, [[DISABLED.deviceId, "3e0c7b1a-9d2f-4c58-8a6e-2f4b1d7c9e71"], ["PC-0466", "PC-0471"], ["lee.gu", "lee.gunnar"]]);
+    await upload("PC-0471", DISABLED.fixture, 5, [
+      [DISABLED.deviceId, "3e0c7b1a-9d2f-4c58-8a6e-2f4b1d7c9e71"],
+      ["PC-0466", "PC-0471"],
+      ["lee.gu", "lee.gunnar"],
+    ]);
     const result = await searchDevicesAndUsers(directDb(), { tenantRef, q: "lee", limit: 1 });
     expect(result.users).toEqual(["lee.gu@contoso.com"]);
     expect(result.moreUsers).toBe(true);

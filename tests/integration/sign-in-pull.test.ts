@@ -43,18 +43,42 @@ async function setUp(seed: number, name: string, skipReports: (r: SimulatedRepor
   const sim = await startSimulator({ tenants: [tenant], reportsThrottle: null });
   const t = await createTenant(db, { tenantId: created.tenant.tenantId, name, actor: "test" });
   if (!t.ok) throw new Error(t.error.message);
-  await setTenantApp(db, { tenantRef: t.id, cloud: "custom", authorityHost: sim.authorityHost, graphBaseUrl: sim.graphBaseUrl, clientId: created.tenant.clientId, credential: { kind: "secret", clientSecret: created.tenant.clientSecret! }, actor: "test" });
+  await setTenantApp(db, {
+    tenantRef: t.id,
+    cloud: "custom",
+    authorityHost: sim.authorityHost,
+    graphBaseUrl: sim.graphBaseUrl,
+    clientId: created.tenant.clientId,
+    credential: { kind: "secret", clientSecret: created.tenant.clientSecret! },
+    actor: "test",
+  });
   const sync = await runSync(db, { tenantRef: t.id, mode: "full", trigger: "test", resilience: fast, evaluateFindings: false });
   if (!sync.ok) throw new Error(sync.error.message);
   const token = await createAgentToken(db, { tenantRef: t.id, name: "agents", actor: "test" });
   if (!token.ok) throw new Error("token");
   const agent = { tokenId: token.id, tenantRef: t.id, tenantId: created.tenant.tenantId };
   for (const r of generated.reports.filter((r) => !skipReports(r))) await upload(agent, r);
-  return { sim, generated, signIns: created.tenant.signIns!, tenantRef: t.id, tenantId: created.tenant.tenantId, clientId: created.tenant.clientId, clientSecret: created.tenant.clientSecret!, agent };
+  return {
+    sim,
+    generated,
+    signIns: created.tenant.signIns!,
+    tenantRef: t.id,
+    tenantId: created.tenant.tenantId,
+    clientId: created.tenant.clientId,
+    clientSecret: created.tenant.clientSecret!,
+    agent,
+  };
 }
 
 async function upload(agent: Setup["agent"], r: SimulatedReport): Promise<void> {
-  const body = { hostname: r.hostname, capturedAt: r.capturedAt, agentVersion: r.agentVersion, dsregcmd: r.dsregcmd, events: r.events, ...(r.computerDn ? { computerDn: r.computerDn } : {}) };
+  const body = {
+    hostname: r.hostname,
+    capturedAt: r.capturedAt,
+    agentVersion: r.agentVersion,
+    dsregcmd: r.dsregcmd,
+    events: r.events,
+    ...(r.computerDn ? { computerDn: r.computerDn } : {}),
+  };
   const res = await ingestReport(db, { agent, body });
   if (!res.ok) throw new Error(`${r.hostname}: ${res.error.message}`);
 }
@@ -64,7 +88,17 @@ const pull = (s: Setup, options: Partial<PullSignInsOptions> = {}) => pullSignIn
 async function stored(s: Setup) {
   return db.signInEvent.findMany({
     where: { tenantRef: s.tenantRef },
-    select: { signInId: true, cause: true, causeLabel: true, linkedBy: true, machineHostname: true, machineDeviceId: true, deviceId: true, findings: true, userPrincipalName: true },
+    select: {
+      signInId: true,
+      cause: true,
+      causeLabel: true,
+      linkedBy: true,
+      machineHostname: true,
+      machineDeviceId: true,
+      deviceId: true,
+      findings: true,
+      userPrincipalName: true,
+    },
   });
 }
 
@@ -72,7 +106,10 @@ const blocked = (signIns: readonly SimSignIn[]) => signIns.filter((x) => x.condi
 
 /** The view's counts must equal the rows', counted from scratch. */
 async function expectRollupsMatchRows(s: Setup): Promise<void> {
-  const rows = await db.signInEvent.findMany({ where: { tenantRef: s.tenantRef }, select: { createdDateTime: true, cause: true, causeLabel: true, appDisplayName: true, userPrincipalName: true, machineDeviceId: true, deviceId: true } });
+  const rows = await db.signInEvent.findMany({
+    where: { tenantRef: s.tenantRef },
+    select: { createdDateTime: true, cause: true, causeLabel: true, appDisplayName: true, userPrincipalName: true, machineDeviceId: true, deviceId: true },
+  });
   const daily = new Map<string, number>();
   const devices = new Map<string, number>();
   const users = new Map<string, number>();
@@ -126,15 +163,24 @@ describe("pulling, joining and explaining a tenant's blocked sign-ins", () => {
         const sim = s.signIns.find((e) => e.id === x.signInId)!;
         const m = machineOf.get(x.userPrincipalName ?? "")!;
         const want = scenarioOf(m, x, sim);
-        if (want && x.cause !== want) misses.push(`${m.scenario} ${m.hostname} ${sim.deviceDetail.browser || sim.clientAppUsed}: ${x.cause} (${x.causeLabel}), wanted ${want}`);
+        if (want && x.cause !== want)
+          misses.push(`${m.scenario} ${m.hostname} ${sim.deviceDetail.browser || sim.clientAppUsed}: ${x.cause} (${x.causeLabel}), wanted ${want}`);
       }
     };
     const windowsPc = (sim: SimSignIn) => sim.deviceDetail.operatingSystem === "Windows10";
-    expectCause((m, _x, sim) => (windowsPc(sim) && ["prt-expired", "prt-wrong-password", "thumbprint-mismatch", "alt-security-ids-missing"].includes(m.scenario) ? "ca-device-no-prt" : null));
+    expectCause((m, _x, sim) =>
+      windowsPc(sim) && ["prt-expired", "prt-wrong-password", "thumbprint-mismatch", "alt-security-ids-missing"].includes(m.scenario)
+        ? "ca-device-no-prt"
+        : null,
+    );
     expectCause((m, _x, sim) => (m.scenario === "object-disabled" && sim.deviceDetail.deviceId ? "ca-device-object-gone" : null));
-    expectCause((m, _x, sim) => (m.scenario === "duplicate-device" && sim.deviceDetail.trustType === "Azure AD registered" ? "ca-device-object-mismatch" : null));
+    expectCause((m, _x, sim) =>
+      m.scenario === "duplicate-device" && sim.deviceDetail.trustType === "Azure AD registered" ? "ca-device-object-mismatch" : null,
+    );
     expectCause((m, _x, sim) => (m.scenario === "healthy-entra" && m.isCompliant === false && sim.deviceDetail.deviceId ? "ca-device-not-compliant" : null));
-    expectCause((m, _x, sim) => (["healthy-hybrid", "healthy-entra"].includes(m.scenario) && windowsPc(sim) && !sim.deviceDetail.deviceId ? "ca-device-not-presented" : null));
+    expectCause((m, _x, sim) =>
+      ["healthy-hybrid", "healthy-entra"].includes(m.scenario) && windowsPc(sim) && !sim.deviceDetail.deviceId ? "ca-device-not-presented" : null,
+    );
     expectCause((_m, _x, sim) => (sim.deviceDetail.operatingSystem.startsWith("Ios") && !sim.deviceDetail.deviceId ? "ca-device-not-presented" : null));
     expect(misses).toEqual([]);
 
@@ -158,7 +204,11 @@ describe("pulling, joining and explaining a tenant's blocked sign-ins", () => {
   it("pulls incrementally: the next window starts an hour (the overlap) before the last one ended, and stores nothing twice", async () => {
     const before = await db.signInPull.findUniqueOrThrow({ where: { tenantRef: s.tenantRef } });
     const template = blocked(s.signIns)[0]!;
-    const fresh: SimSignIn = { ...template, id: "0f0f0f0f-1111-4222-8333-444444444444", createdDateTime: new Date(Date.now() - 1000).toISOString().replace("Z", "0000Z") };
+    const fresh: SimSignIn = {
+      ...template,
+      id: "0f0f0f0f-1111-4222-8333-444444444444",
+      createdDateTime: new Date(Date.now() - 1000).toISOString().replace("Z", "0000Z"),
+    };
     s.sim.state.signIns(s.tenantId).add([fresh]);
     const r = await pull(s);
     expect(r.status).toBe("ok");
@@ -169,7 +219,11 @@ describe("pulling, joining and explaining a tenant's blocked sign-ins", () => {
   });
 
   it("drops the sign-ins older than the retention", async () => {
-    const old: SimSignIn = { ...blocked(s.signIns)[0]!, id: "0e0e0e0e-1111-4222-8333-444444444444", createdDateTime: new Date(Date.now() - 3 * 86_400_000).toISOString().replace("Z", "0000Z") };
+    const old: SimSignIn = {
+      ...blocked(s.signIns)[0]!,
+      id: "0e0e0e0e-1111-4222-8333-444444444444",
+      createdDateTime: new Date(Date.now() - 3 * 86_400_000).toISOString().replace("Z", "0000Z"),
+    };
     await db.signInPull.update({ where: { tenantRef: s.tenantRef }, data: { pulledThrough: null } });
     s.sim.state.signIns(s.tenantId).add([old]);
     expect((await pull(s)).stored).toBe(1);
@@ -200,14 +254,20 @@ describe("resuming, warnings and late reports", () => {
     expect(first.status).toBe("ok");
     const machines = s.generated.machines.filter((m) => m.scenario === "prt-wrong-password");
     const users = machines.map((m) => m.userPrincipalName);
-    const before = await db.signInEvent.findMany({ where: { tenantRef: s.tenantRef, userPrincipalName: { in: users }, deviceId: null, operatingSystem: "Windows10" }, select: { linkedBy: true, cause: true } });
+    const before = await db.signInEvent.findMany({
+      where: { tenantRef: s.tenantRef, userPrincipalName: { in: users }, deviceId: null, operatingSystem: "Windows10" },
+      select: { linkedBy: true, cause: true },
+    });
     expect(before.length).toBeGreaterThan(0);
     expect(before.every((x) => x.linkedBy === "none" && x.cause === "ca-device-not-presented")).toBe(true);
     const unlinked = await db.signInEvent.count({ where: { tenantRef: s.tenantRef, userPrincipalName: { in: users }, linkedBy: "none" } });
     for (const r of s.generated.reports.filter(late)) await upload(s.agent, r);
     const second = await pull(s);
     expect(second.rejoined).toBe(unlinked);
-    const after = await db.signInEvent.findMany({ where: { tenantRef: s.tenantRef, userPrincipalName: { in: users }, deviceId: null, operatingSystem: "Windows10" }, select: { linkedBy: true, cause: true, causeLabel: true } });
+    const after = await db.signInEvent.findMany({
+      where: { tenantRef: s.tenantRef, userPrincipalName: { in: users }, deviceId: null, operatingSystem: "Windows10" },
+      select: { linkedBy: true, cause: true, causeLabel: true },
+    });
     expect(after.every((x) => x.linkedBy === "user-and-time" && x.cause === "ca-device-no-prt")).toBe(true);
     expect(after[0]!.causeLabel).toBe("No PRT: wrong credentials or password not synced");
     await expectRollupsMatchRows(s);
@@ -249,14 +309,25 @@ describe("resuming, warnings and late reports", () => {
       s.sim.setPremium(s.tenantId, true);
     }
     const app = (clientId: string, clientSecret: string) =>
-      setTenantApp(db, { tenantRef: s.tenantRef, cloud: "custom", authorityHost: s.sim.authorityHost, graphBaseUrl: s.sim.graphBaseUrl, clientId, credential: { kind: "secret", clientSecret }, actor: "test" });
+      setTenantApp(db, {
+        tenantRef: s.tenantRef,
+        cloud: "custom",
+        authorityHost: s.sim.authorityHost,
+        graphBaseUrl: s.sim.graphBaseUrl,
+        clientId,
+        credential: { kind: "secret", clientSecret },
+        actor: "test",
+      });
     await app(DEVICES_ONLY_APP.clientId, DEVICES_ONLY_APP.clientSecret);
     try {
       const r = await pull(s);
       expect(r).toMatchObject({ status: "no-permission", message: expect.stringContaining("AuditLog.Read.All") });
       const report = await testTenantConnection(db, { tenantRef: s.tenantRef });
       expect(report.ok).toBe(true);
-      expect(report.checks.find((c) => c.name === "AuditLog.Read.All")).toMatchObject({ status: "warning", message: expect.stringContaining("Grant admin consent") });
+      expect(report.checks.find((c) => c.name === "AuditLog.Read.All")).toMatchObject({
+        status: "warning",
+        message: expect.stringContaining("Grant admin consent"),
+      });
     } finally {
       await app(s.clientId, s.clientSecret);
     }

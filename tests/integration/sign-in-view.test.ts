@@ -31,7 +31,16 @@ let tenantRef: string;
 let tenantId: string;
 let now: Date;
 
-type StoredRow = { id: string; createdDateTime: Date; cause: string; causeLabel: string; appDisplayName: string | null; userPrincipalName: string | null; machineDeviceId: string | null; deviceId: string | null };
+type StoredRow = {
+  id: string;
+  createdDateTime: Date;
+  cause: string;
+  causeLabel: string;
+  appDisplayName: string | null;
+  userPrincipalName: string | null;
+  machineDeviceId: string | null;
+  deviceId: string | null;
+};
 let rows: StoredRow[];
 
 beforeAll(async () => {
@@ -43,13 +52,28 @@ beforeAll(async () => {
   const t = await createTenant(db, { tenantId, name: "Tailspin", actor: "test" });
   if (!t.ok) throw new Error(t.error.message);
   tenantRef = t.id;
-  await setTenantApp(db, { tenantRef, cloud: "custom", authorityHost: sim.authorityHost, graphBaseUrl: sim.graphBaseUrl, clientId: created.tenant.clientId, credential: { kind: "secret", clientSecret: created.tenant.clientSecret! }, actor: "test" });
+  await setTenantApp(db, {
+    tenantRef,
+    cloud: "custom",
+    authorityHost: sim.authorityHost,
+    graphBaseUrl: sim.graphBaseUrl,
+    clientId: created.tenant.clientId,
+    credential: { kind: "secret", clientSecret: created.tenant.clientSecret! },
+    actor: "test",
+  });
   const sync = await runSync(db, { tenantRef, mode: "full", trigger: "test", resilience: fast, evaluateFindings: false });
   if (!sync.ok) throw new Error(sync.error.message);
   const token = await createAgentToken(db, { tenantRef, name: "agents", actor: "test" });
   if (!token.ok) throw new Error("token");
   for (const r of created.generated!.reports) {
-    const body = { hostname: r.hostname, capturedAt: r.capturedAt, agentVersion: r.agentVersion, dsregcmd: r.dsregcmd, events: r.events, ...(r.computerDn ? { computerDn: r.computerDn } : {}) };
+    const body = {
+      hostname: r.hostname,
+      capturedAt: r.capturedAt,
+      agentVersion: r.agentVersion,
+      dsregcmd: r.dsregcmd,
+      events: r.events,
+      ...(r.computerDn ? { computerDn: r.computerDn } : {}),
+    };
     const res = await ingestReport(db, { agent: { tokenId: token.id, tenantRef, tenantId }, body });
     if (!res.ok) throw new Error(res.error.message);
   }
@@ -57,7 +81,16 @@ beforeAll(async () => {
   if (pulled.status !== "ok") throw new Error(pulled.message ?? pulled.status);
   rows = await db.signInEvent.findMany({
     where: { tenantRef },
-    select: { id: true, createdDateTime: true, cause: true, causeLabel: true, appDisplayName: true, userPrincipalName: true, machineDeviceId: true, deviceId: true },
+    select: {
+      id: true,
+      createdDateTime: true,
+      cause: true,
+      causeLabel: true,
+      appDisplayName: true,
+      userPrincipalName: true,
+      machineDeviceId: true,
+      deviceId: true,
+    },
   });
 }, 240_000);
 afterAll(async () => sim?.close());
@@ -211,28 +244,34 @@ describe("the Sign-ins view's event list", () => {
   });
 
   it("bad query-string values fall back to defaults instead of failing the page", () => {
-    expect(parseSignInListParams({ period: "year", cause: "drop table", device: "not-a-guid", after: "x", app: ["Teams", "Other"], user: "" })).toEqual({ ...DEFAULT_SIGN_IN_LIST_PARAMS, app: "Teams" });
+    expect(parseSignInListParams({ period: "year", cause: "drop table", device: "not-a-guid", after: "x", app: ["Teams", "Other"], user: "" })).toEqual({
+      ...DEFAULT_SIGN_IN_LIST_PARAMS,
+      app: "Teams",
+    });
   });
 
-  it.runIf(process.env.JOINSCOPE_TEST_DATABASE !== "postgresql")("reads every filter through an index, never a scan of the tenant's events (SQLite's plan)", async () => {
-    const user = rows.find((r) => r.userPrincipalName)!.userPrincipalName!;
-    const device = rows.find((r) => r.machineDeviceId)!.machineDeviceId!;
-    const cases: [SignInListParams, RegExp[]][] = [
-      [params(), [/SignInEvent_tenantRef_createdDateTime_idx/]],
-      [params({ cause: "ca-device-no-prt" }), [/SignInEvent_tenantRef_cause_createdDateTime_idx/]],
-      [params({ user, cause: "ca-device-no-prt" }), [/SignInEvent_tenantRef_userPrincipalName_createdDateTime_idx/]],
-      [params({ app: "OfficeHome" }), [/SignInEvent_tenantRef_appDisplayName_createdDateTime_idx/]],
-      // Both of a device's indexes, never the tenant's time index (a walk past every other device's rows).
-      [params({ device }), [/SignInEvent_tenantRef_machineDeviceId_createdDateTime_idx/, /SignInEvent_tenantRef_deviceId_createdDateTime_idx/]],
-    ];
-    for (const [p, indexes] of cases) {
-      const q = signInPageQuery({ tenantRef, params: { ...p, after: `${now.getTime()}~zzzz` }, now, dialect: "sqlite" });
-      const plan = (await directDb().query<{ detail: string }>(`EXPLAIN QUERY PLAN ${q.sql}`, q.params)).map((r) => r.detail).join("\n");
-      for (const index of indexes) expect(plan, JSON.stringify(p)).toMatch(index);
-      expect(plan, JSON.stringify(p)).not.toMatch(/SCAN SignInEvent(?! USING)/);
-      if (p.device) expect(plan).not.toMatch(/SignInEvent_tenantRef_createdDateTime_idx/);
-    }
-  });
+  it.runIf(process.env.JOINSCOPE_TEST_DATABASE !== "postgresql")(
+    "reads every filter through an index, never a scan of the tenant's events (SQLite's plan)",
+    async () => {
+      const user = rows.find((r) => r.userPrincipalName)!.userPrincipalName!;
+      const device = rows.find((r) => r.machineDeviceId)!.machineDeviceId!;
+      const cases: [SignInListParams, RegExp[]][] = [
+        [params(), [/SignInEvent_tenantRef_createdDateTime_idx/]],
+        [params({ cause: "ca-device-no-prt" }), [/SignInEvent_tenantRef_cause_createdDateTime_idx/]],
+        [params({ user, cause: "ca-device-no-prt" }), [/SignInEvent_tenantRef_userPrincipalName_createdDateTime_idx/]],
+        [params({ app: "OfficeHome" }), [/SignInEvent_tenantRef_appDisplayName_createdDateTime_idx/]],
+        // Both of a device's indexes, never the tenant's time index (a walk past every other device's rows).
+        [params({ device }), [/SignInEvent_tenantRef_machineDeviceId_createdDateTime_idx/, /SignInEvent_tenantRef_deviceId_createdDateTime_idx/]],
+      ];
+      for (const [p, indexes] of cases) {
+        const q = signInPageQuery({ tenantRef, params: { ...p, after: `${now.getTime()}~zzzz` }, now, dialect: "sqlite" });
+        const plan = (await directDb().query<{ detail: string }>(`EXPLAIN QUERY PLAN ${q.sql}`, q.params)).map((r) => r.detail).join("\n");
+        for (const index of indexes) expect(plan, JSON.stringify(p)).toMatch(index);
+        expect(plan, JSON.stringify(p)).not.toMatch(/SCAN SignInEvent(?! USING)/);
+        if (p.device) expect(plan).not.toMatch(/SignInEvent_tenantRef_createdDateTime_idx/);
+      }
+    },
+  );
 });
 
 describe("the Sign-ins view's pull status", () => {
@@ -247,6 +286,12 @@ describe("the Sign-ins view's pull status", () => {
     }
     const other = await createTenant(db, { tenantId: "0f0e0d0c-0b0a-4909-8807-060504030201", name: "Empty", actor: "test" });
     if (!other.ok) throw new Error(other.error.message);
-    expect(await findSignInPullStatus(db, { tenantRef: other.id })).toEqual({ status: "never", message: null, lastRunAt: null, lastSuccessAt: null, hasSignIns: false });
+    expect(await findSignInPullStatus(db, { tenantRef: other.id })).toEqual({
+      status: "never",
+      message: null,
+      lastRunAt: null,
+      lastSuccessAt: null,
+      hasSignIns: false,
+    });
   });
 });

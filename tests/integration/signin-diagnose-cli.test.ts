@@ -80,7 +80,11 @@ describe("joinscope signin-diagnose: one rule per case", () => {
   });
 
   it("ca-device-object-mismatch: the leftover registration presented instead of PC-0142's hybrid join", async () => {
-    const out = await diagnose(signIn("edge-leftover-registration.json"), report("win11-24h2-hybrid-full.txt"), signIn("device-pc-0142-leftover-registration.json"));
+    const out = await diagnose(
+      signIn("edge-leftover-registration.json"),
+      report("win11-24h2-hybrid-full.txt"),
+      signIn("device-pc-0142-leftover-registration.json"),
+    );
     expect(rules(out)).toEqual(["ca-device-object-mismatch"]);
     expect(out.findings[0]!.title).toBe("PC-0142 presented its leftover registration, not its join");
     expect(JSON.stringify(out.findings[0]!.evidence)).toContain("8d9e0f1a-2b3c-4d4e-9f5a-6b7c8d9e0f1a");
@@ -137,7 +141,9 @@ describe("joinscope signin-diagnose: what needs no finding, pages, text", () => 
   it("prints text with the sign-in's header, evidence and numbered fix", async () => {
     const r = await runJoinscope(["signin-diagnose", "--format", "text", signIn("chrome-no-extension.json"), report("win11-24h2-hybrid-full.txt")]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("Sign-in 8a3f5c21-4d7e-4b9a-a1c6-2e5f8d9b7c00 · 2025-03-09 14:12 UTC · jdoe@contoso.com · OfficeHome · error 53000 · device not presented");
+    expect(r.stdout).toContain(
+      "Sign-in 8a3f5c21-4d7e-4b9a-a1c6-2e5f8d9b7c00 · 2025-03-09 14:12 UTC · jdoe@contoso.com · OfficeHome · error 53000 · device not presented",
+    );
     expect(r.stdout).toContain("[MEDIUM] No device presented: Chrome without the Microsoft Single Sign On extension  (ca-device-not-presented)");
     expect(r.stdout).toContain("    1. Deploy the Microsoft Single Sign On extension");
     const ok = await runJoinscope(["signin-diagnose", "--format", "text", signIn("edge-success.json")]);

@@ -22,7 +22,21 @@ const DEVICES = 300;
 const OPERATIONS = 300;
 const ROUNDS = 6;
 
-function comparable(c: { objectId: string; deviceId: string | null; displayName: string | null; accountEnabled: boolean | null; trustType: string | null; registrationDateTime: Date | null; thumbprint: string | null; hardwareId: string | null; isPending: boolean | null; operatingSystemVersion: string | null; onPremisesSyncEnabled: boolean | null; physicalIds: unknown; alternativeSecurityIds: unknown }) {
+function comparable(c: {
+  objectId: string;
+  deviceId: string | null;
+  displayName: string | null;
+  accountEnabled: boolean | null;
+  trustType: string | null;
+  registrationDateTime: Date | null;
+  thumbprint: string | null;
+  hardwareId: string | null;
+  isPending: boolean | null;
+  operatingSystemVersion: string | null;
+  onPremisesSyncEnabled: boolean | null;
+  physicalIds: unknown;
+  alternativeSecurityIds: unknown;
+}) {
   return {
     objectId: c.objectId,
     deviceId: c.deviceId,
@@ -69,7 +83,21 @@ describe.each([11, 29])("delta rounds and a full sync converge to Graph's store 
     (
       await db.directoryDevice.findMany({
         where: { tenantRef, deletedAt: null },
-        select: { objectId: true, deviceId: true, displayName: true, accountEnabled: true, trustType: true, registrationDateTime: true, thumbprint: true, hardwareId: true, isPending: true, operatingSystemVersion: true, onPremisesSyncEnabled: true, physicalIds: true, alternativeSecurityIds: true },
+        select: {
+          objectId: true,
+          deviceId: true,
+          displayName: true,
+          accountEnabled: true,
+          trustType: true,
+          registrationDateTime: true,
+          thumbprint: true,
+          hardwareId: true,
+          isPending: true,
+          operatingSystemVersion: true,
+          onPremisesSyncEnabled: true,
+          physicalIds: true,
+          alternativeSecurityIds: true,
+        },
       })
     )
       .map(comparable)
@@ -87,20 +115,46 @@ describe.each([11, 29])("delta rounds and a full sync converge to Graph's store 
       store.deleteDevice(prng.pick(alive).id, { soft: prng.chance(0.5) });
     } else if (roll < 0.22) {
       const template = prng.pick(alive);
-      store.addDevice({ ...template, id: prng.guid(), deviceId: prng.guid(), displayName: `PC-${prng.hex(6).toUpperCase()}`, onPremisesSyncEnabled: null } as GraphDevice);
+      store.addDevice({
+        ...template,
+        id: prng.guid(),
+        deviceId: prng.guid(),
+        displayName: `PC-${prng.hex(6).toUpperCase()}`,
+        onPremisesSyncEnabled: null,
+      } as GraphDevice);
     } else {
       const d = prng.pick(alive);
       const patch: Partial<GraphDevice> = {};
       for (let i = prng.int(1, 3); i > 0; i--) {
         switch (prng.int(0, 7)) {
-          case 0: patch.displayName = `PC-${prng.hex(6).toUpperCase()}`; break;
-          case 1: patch.accountEnabled = !d.accountEnabled; break;
-          case 2: patch.registrationDateTime = prng.chance(0.3) ? null : new Date(Date.UTC(2025, prng.int(0, 11), prng.int(1, 28), prng.int(0, 23))).toISOString().replace(".000Z", "Z"); break;
-          case 3: patch.alternativeSecurityIds = prng.chance(0.3) ? [] : [{ type: 2, identityProvider: null, key: buildAlternativeSecurityIdKey(prng.hex(40).toUpperCase(), prng.bytes(32)) }]; break;
-          case 4: patch.trustType = prng.pick(["AzureAd", "ServerAd", "Workplace"] as const); break;
-          case 5: patch.operatingSystemVersion = `10.0.${prng.int(19041, 26100)}.${prng.int(1, 5000)}`; break;
-          case 6: patch.onPremisesSyncEnabled = prng.pick([true, false, null]); break;
-          case 7: patch.physicalIds = prng.chance(0.3) ? [] : [`[HWID]:h:${prng.int(1e15, 9e15)}`, `[GID]:g:${prng.int(1e15, 9e15)}`]; break;
+          case 0:
+            patch.displayName = `PC-${prng.hex(6).toUpperCase()}`;
+            break;
+          case 1:
+            patch.accountEnabled = !d.accountEnabled;
+            break;
+          case 2:
+            patch.registrationDateTime = prng.chance(0.3)
+              ? null
+              : new Date(Date.UTC(2025, prng.int(0, 11), prng.int(1, 28), prng.int(0, 23))).toISOString().replace(".000Z", "Z");
+            break;
+          case 3:
+            patch.alternativeSecurityIds = prng.chance(0.3)
+              ? []
+              : [{ type: 2, identityProvider: null, key: buildAlternativeSecurityIdKey(prng.hex(40).toUpperCase(), prng.bytes(32)) }];
+            break;
+          case 4:
+            patch.trustType = prng.pick(["AzureAd", "ServerAd", "Workplace"] as const);
+            break;
+          case 5:
+            patch.operatingSystemVersion = `10.0.${prng.int(19041, 26100)}.${prng.int(1, 5000)}`;
+            break;
+          case 6:
+            patch.onPremisesSyncEnabled = prng.pick([true, false, null]);
+            break;
+          case 7:
+            patch.physicalIds = prng.chance(0.3) ? [] : [`[HWID]:h:${prng.int(1e15, 9e15)}`, `[GID]:g:${prng.int(1e15, 9e15)}`];
+            break;
         }
       }
       store.updateDevice(d.id, patch);

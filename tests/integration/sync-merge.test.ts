@@ -26,7 +26,18 @@ describe("delta merges partial objects and applies a round in order", () => {
   const row = (objectId: string) =>
     db.directoryDevice.findFirstOrThrow({
       where: { tenantRef, objectId },
-      select: { displayName: true, thumbprint: true, registrationDateTime: true, trustType: true, deviceId: true, accountEnabled: true, deletedAt: true, deletedReason: true, physicalIds: true, hardwareId: true },
+      select: {
+        displayName: true,
+        thumbprint: true,
+        registrationDateTime: true,
+        trustType: true,
+        deviceId: true,
+        accountEnabled: true,
+        deletedAt: true,
+        deletedReason: true,
+        physicalIds: true,
+        hardwareId: true,
+      },
     });
   const delta = async () => {
     const outcome = await runSync(db, { tenantRef, trigger: "test", resilience: fast, evaluateFindings: false });
@@ -56,7 +67,12 @@ describe("delta merges partial objects and applies a round in order", () => {
     store.deleteDevice(bounced.id, { soft: true });
     store.restoreDevice(bounced.id);
     const template = store.listDevices()[0]!;
-    const ephemeral = store.addDevice({ ...template, id: "25010000-0000-4000-8000-000000000001", deviceId: "25010000-0000-4000-8000-000000000002", displayName: "PC-EPHEMERAL" });
+    const ephemeral = store.addDevice({
+      ...template,
+      id: "25010000-0000-4000-8000-000000000001",
+      deviceId: "25010000-0000-4000-8000-000000000002",
+      displayName: "PC-EPHEMERAL",
+    });
     store.deleteDevice(ephemeral.id);
     await delta();
     expect((await row(bounced.id)).deletedAt).toBeNull();
@@ -79,10 +95,18 @@ describe("delta merges partial objects and applies a round in order", () => {
     const { planDeltaPage } = await import("@/lib/sync/write-device-page");
     const { GraphDeviceSchema } = await import("@/lib/graph/graph-schemas");
     const store = sim.state.tenant(tenantId);
-    const [wholeOne, partialOne] = store.listDevices().filter((d) => d.registrationDateTime && d.alternativeSecurityIds?.length).slice(3, 5);
+    const [wholeOne, partialOne] = store
+      .listDevices()
+      .filter((d) => d.registrationDateTime && d.alternativeSecurityIds?.length)
+      .slice(3, 5);
     const apply = async (device: Record<string, unknown>) => {
       await db.directoryDevice.updateMany({ where: { tenantRef, objectId: device.id as string }, data: { deletedAt: new Date(), deletedReason: "changed" } });
-      const write = await planDeltaPage(directDb(), { tenantRef, entries: [{ kind: "object", device: GraphDeviceSchema.parse(device) }], now: new Date(), syncRunRef: "test" });
+      const write = await planDeltaPage(directDb(), {
+        tenantRef,
+        entries: [{ kind: "object", device: GraphDeviceSchema.parse(device) }],
+        now: new Date(),
+        syncRunRef: "test",
+      });
       await directDb().batch(write.statements);
     };
     const before = await row(partialOne!.id);

@@ -49,7 +49,10 @@ describe("directory sync against the simulator", () => {
     expect(tenant.deltaLink).toContain("$deltatoken=");
     expect(tenant.lastFullSyncAt).not.toBeNull();
     // Every X509 alternativeSecurityId decodes to the thumbprint the generator put in it.
-    const withCert = sim.state.tenant(tenantId).listDevices().find((d) => d.alternativeSecurityIds?.length);
+    const withCert = sim.state
+      .tenant(tenantId)
+      .listDevices()
+      .find((d) => d.alternativeSecurityIds?.length);
     const row = await db.directoryDevice.findFirstOrThrow({ where: { tenantRef, objectId: withCert!.id }, select: { thumbprint: true } });
     expect(row.thumbprint).toMatch(/^[0-9A-F]{40}$/);
     const pending = await db.directoryDevice.count({ where: { tenantRef, isPending: true } });
@@ -57,7 +60,10 @@ describe("directory sync against the simulator", () => {
     // The tenant's first full sync: its objects existed before JoinScope did, so none is recorded as "created";
     // the timeline dates each from the object itself (registered in Entra ID, first seen by sync).
     expect(await db.directoryChange.count({ where: { tenantRef } })).toBe(0);
-    const registered = sim.state.tenant(tenantId).listDevices().find((d) => d.deviceId && d.registrationDateTime)!;
+    const registered = sim.state
+      .tenant(tenantId)
+      .listDevices()
+      .find((d) => d.deviceId && d.registrationDateTime)!;
     const detail = (await findDeviceDetail(db, { tenantRef, subjectKey: `d:${registered.deviceId}` }))!;
     const timeline = await getDeviceTimeline(db, { tenantRef, subject: detail.subject, deviceId: detail.deviceId, objects: detail.objects });
     const directory = timeline.filter((e) => e.kind === "directory");
@@ -73,7 +79,12 @@ describe("directory sync against the simulator", () => {
     const devices = store.listDevices();
     const template = devices.find((d) => d.trustType === "ServerAd" && d.alternativeSecurityIds?.length)!;
     const added = ["a", "b", "c"].map((s, i) =>
-      store.addDevice({ ...template, id: `00000000-0000-4000-8000-00000000000${i}`, deviceId: `10000000-0000-4000-8000-00000000000${i}`, displayName: `NEW-${s}` }),
+      store.addDevice({
+        ...template,
+        id: `00000000-0000-4000-8000-00000000000${i}`,
+        deviceId: `10000000-0000-4000-8000-00000000000${i}`,
+        displayName: `NEW-${s}`,
+      }),
     );
     const disabled = devices[1]!;
     store.updateDevice(disabled.id, { accountEnabled: false });
@@ -306,7 +317,15 @@ describe("what a page writes", () => {
       expect((await runSync(db, { tenantRef: t.tenantRef, mode: "full", trigger: "test", resilience: fast })).ok).toBe(true);
       const store = t.sim.state.tenant(t.tenantId);
       const target = store.listDevices().find((d) => d.alternativeSecurityIds?.length && d.physicalIds?.length)!;
-      const select = { id: true, firstSeenAt: true, lastSeenAt: true, thumbprint: true, alternativeSecurityIds: true, physicalIds: true, hardwareId: true } as const;
+      const select = {
+        id: true,
+        firstSeenAt: true,
+        lastSeenAt: true,
+        thumbprint: true,
+        alternativeSecurityIds: true,
+        physicalIds: true,
+        hardwareId: true,
+      } as const;
       const before = await db.directoryDevice.findFirstOrThrow({ where: { tenantRef: t.tenantRef, objectId: target.id }, select });
       expect(before.alternativeSecurityIds).not.toBeNull();
       // Graph returns null for a property the object no longer has (the simulator types it as absent).
@@ -320,7 +339,11 @@ describe("what a page writes", () => {
       expect(after.lastSeenAt.getTime()).toBeGreaterThan(before.lastSeenAt.getTime());
       // Regression: the Prisma path left the old JSON in place when Graph returned null.
       expect(after).toMatchObject({ thumbprint: null, alternativeSecurityIds: null, physicalIds: null, hardwareId: null });
-      const kinds = await db.directoryChange.findMany({ where: { tenantRef: t.tenantRef, objectId: target.id }, select: { kind: true }, orderBy: { at: "asc" } });
+      const kinds = await db.directoryChange.findMany({
+        where: { tenantRef: t.tenantRef, objectId: target.id },
+        select: { kind: true },
+        orderBy: { at: "asc" },
+      });
       expect(kinds.map((k) => k.kind)).toEqual(["cert-removed"]);
     } finally {
       await t.sim.close();
@@ -332,12 +355,20 @@ describe("what a page writes", () => {
     try {
       expect((await runSync(db, { tenantRef: t.tenantRef, mode: "full", trigger: "test", resilience: fast })).ok).toBe(true);
       // As an upgraded database holds them: every row's rawHash in the old format, of the object Graph returned.
-      const graph = createGraphClient({ tenantId: t.tenantId, clientId: t.clientId, credential: { kind: "secret", clientSecret: t.clientSecret }, cloud: { authorityHost: t.sim.authorityHost, graphBaseUrl: t.sim.graphBaseUrl } });
+      const graph = createGraphClient({
+        tenantId: t.tenantId,
+        clientId: t.clientId,
+        credential: { kind: "secret", clientSecret: t.clientSecret },
+        cloud: { authorityHost: t.sim.authorityHost, graphBaseUrl: t.sim.graphBaseUrl },
+      });
       const page = await graph.get(devicesFirstPageRequest(999), DevicePageSchema);
       if (!page.ok) throw new Error(page.error.message);
       // Half in the format before decision 007, half in decision 007's JSON hash.
       for (const [i, d] of page.data.value.entries()) {
-        await db.directoryDevice.update({ where: { tenantRef_objectId: { tenantRef: t.tenantRef, objectId: d.id } }, data: { rawHash: i % 2 ? legacyHashDevice(d) : jsonHashDevice(d) } });
+        await db.directoryDevice.update({
+          where: { tenantRef_objectId: { tenantRef: t.tenantRef, objectId: d.id } },
+          data: { rawHash: i % 2 ? legacyHashDevice(d) : jsonHashDevice(d) },
+        });
       }
       const store = t.sim.state.tenant(t.tenantId);
       const renamed = store.listDevices()[5]!;
@@ -398,7 +429,8 @@ describe("key presence", () => {
       const store = t.sim.state.tenant(t.tenantId);
       const deviceId = store.bitlockerKeys[0]!.deviceId.toLowerCase();
       const lapsId = store.lapsCredentials[0]!.id.toLowerCase();
-      const flags = (id: string) => db.directoryDevice.findFirstOrThrow({ where: { tenantRef: t.tenantRef, deviceId: id }, select: { hasBitlockerKeys: true, hasLapsPassword: true } });
+      const flags = (id: string) =>
+        db.directoryDevice.findFirstOrThrow({ where: { tenantRef: t.tenantRef, deviceId: id }, select: { hasBitlockerKeys: true, hasLapsPassword: true } });
       expect((await runSync(db, { tenantRef: t.tenantRef, mode: "full", trigger: "test", resilience: fast })).ok).toBe(true);
       expect((await flags(deviceId)).hasBitlockerKeys).toBe(true);
       expect((await flags(lapsId)).hasLapsPassword).toBe(true);
@@ -511,7 +543,15 @@ describe("credentials and permissions", () => {
     const { sim, tenantRef, clientId, clientSecret } = await startSimulatedTenant(db, { seed: 100 + Math.floor(Math.random() * 1e6), deviceCount: 20 });
     try {
       if ("secret" in change) {
-        await setTenantApp(db, { tenantRef, cloud: "custom", authorityHost: sim.authorityHost, graphBaseUrl: sim.graphBaseUrl, clientId, credential: { kind: "secret", clientSecret: change.secret! }, actor: "test" });
+        await setTenantApp(db, {
+          tenantRef,
+          cloud: "custom",
+          authorityHost: sim.authorityHost,
+          graphBaseUrl: sim.graphBaseUrl,
+          clientId,
+          credential: { kind: "secret", clientSecret: change.secret! },
+          actor: "test",
+        });
       } else {
         await db.tenant.update({ where: { id: tenantRef }, data: { tenantId: change.tenantId } });
         void clientSecret;
@@ -551,7 +591,11 @@ describe("credentials and permissions", () => {
     try {
       const report = await testTenantConnection(db, { tenantRef: devicesOnly.tenantRef });
       expect(report.ok).toBe(true);
-      expect(report.checks.filter((c) => c.status === "warning").map((c) => c.name)).toEqual(["BitlockerKey.ReadBasic.All", "DeviceLocalCredential.ReadBasic.All", "AuditLog.Read.All"]);
+      expect(report.checks.filter((c) => c.status === "warning").map((c) => c.name)).toEqual([
+        "BitlockerKey.ReadBasic.All",
+        "DeviceLocalCredential.ReadBasic.All",
+        "AuditLog.Read.All",
+      ]);
       const outcome = await runSync(db, { tenantRef: devicesOnly.tenantRef, trigger: "test", resilience: fast });
       expect(outcome.ok).toBe(true);
       if (outcome.ok) expect(outcome.run.warnings.join(" ")).toMatch(/BitlockerKey\.ReadBasic\.All/);

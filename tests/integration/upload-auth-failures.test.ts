@@ -60,7 +60,11 @@ describe("failed authentications per client address", () => {
     const address = "198.51.100.20";
     const call = (route: typeof POST, path: string, credential: string | null, body: unknown) =>
       route(
-        new Request(`http://joinscope.test${path}`, { method: "POST", body: JSON.stringify(body), headers: { ...headers(credential), [CLIENT_ADDRESS_HEADER]: address } }),
+        new Request(`http://joinscope.test${path}`, {
+          method: "POST",
+          body: JSON.stringify(body),
+          headers: { ...headers(credential), [CLIENT_ADDRESS_HEADER]: address },
+        }),
         { params: Promise.resolve({}) },
       );
     const machineKey = randomBytes(32).toString("base64url");
@@ -95,20 +99,32 @@ describe("failed authentications per client address", () => {
     const address = "198.51.100.30";
     const call = (route: typeof POST, path: string, credential: string, body: unknown) =>
       route(
-        new Request(`http://joinscope.test${path}`, { method: "POST", body: JSON.stringify(body), headers: { ...headers(credential), [CLIENT_ADDRESS_HEADER]: address } }),
+        new Request(`http://joinscope.test${path}`, {
+          method: "POST",
+          body: JSON.stringify(body),
+          headers: { ...headers(credential), [CLIENT_ADDRESS_HEADER]: address },
+        }),
         { params: Promise.resolve({}) },
       );
     const { token } = await createTenantWithToken(db, { allowsDirectUpload: false });
     const enrol = async (hostname: string) => {
-      const res = await call(enrolRoute, "/api/v1/agents/enrol", token, { hostname, deviceId: null, agentVersion: "2.0.0", machineKey: randomBytes(32).toString("base64url") });
-      return ((await res.json()) as { agentId: string; deviceKey: string });
+      const res = await call(enrolRoute, "/api/v1/agents/enrol", token, {
+        hostname,
+        deviceId: null,
+        agentVersion: "2.0.0",
+        machineKey: randomBytes(32).toString("base64url"),
+      });
+      return (await res.json()) as { agentId: string; deviceKey: string };
     };
     const revoked = await enrol("PC-REVOKED-NAT");
     const active = await enrol("PC-ACTIVE-NAT");
     await revokeAgentDevice(db, { id: revoked.agentId, actor: "test" });
     // Behind one NAT: agents before version 2 whose token now requires enrolment, and a revoked device, all retrying.
     for (let i = 0; i < LIMIT + 5; i++) {
-      const res = i % 2 ? await call(POST, "/api/v1/reports", token, sampleUpload({ hostname: `PC-V1-${i}` })) : await call(POST, "/api/v1/reports", revoked.deviceKey, sampleUpload({ hostname: "PC-REVOKED-NAT" }));
+      const res =
+        i % 2
+          ? await call(POST, "/api/v1/reports", token, sampleUpload({ hostname: `PC-V1-${i}` }))
+          : await call(POST, "/api/v1/reports", revoked.deviceKey, sampleUpload({ hostname: "PC-REVOKED-NAT" }));
       expect(res.status).toBe(401);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe(i % 2 ? "enrolment-required" : "device-revoked");
     }

@@ -13,7 +13,9 @@ export async function createTenantWithToken(db: Db, options: { tenantId?: string
   const tenantId = options.tenantId ?? CONTOSO_TENANT_ID;
   const existing = await db.tenant.findUnique({ where: { tenantId }, select: { id: true } });
   const tenantRef = existing?.id ?? (await expectOk(createTenant(db, { tenantId, name: options.name ?? "Contoso", actor: "test" }))).id;
-  const token = await expectOk(createAgentToken(db, { tenantRef, name: `test ${randomUUID().slice(0, 8)}`, actor: "test", allowsDirectUpload: options.allowsDirectUpload ?? true }));
+  const token = await expectOk(
+    createAgentToken(db, { tenantRef, name: `test ${randomUUID().slice(0, 8)}`, actor: "test", allowsDirectUpload: options.allowsDirectUpload ?? true }),
+  );
   return { tenantRef, tenantId, token: token.token, tokenId: token.id };
 }
 

@@ -47,7 +47,13 @@ export function simulatorSnapshot(sim: SimulatorHandle, tenantId: string) {
   return sim.state
     .tenant(tenantId)
     .listDevices()
-    .map((d) => ({ objectId: d.id, deviceId: d.deviceId?.toLowerCase() ?? null, displayName: d.displayName ?? null, accountEnabled: d.accountEnabled ?? null, trustType: d.trustType ?? null }))
+    .map((d) => ({
+      objectId: d.id,
+      deviceId: d.deviceId?.toLowerCase() ?? null,
+      displayName: d.displayName ?? null,
+      accountEnabled: d.accountEnabled ?? null,
+      trustType: d.trustType ?? null,
+    }))
     .sort((a, b) => (a.objectId < b.objectId ? -1 : 1));
 }
 

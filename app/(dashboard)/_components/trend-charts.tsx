@@ -46,7 +46,9 @@ const JOIN_SERIES = [
 ] as const;
 
 /** Legends in the series' own order (most severe first), not recharts' default A→Z. */
-const SERIES_ORDER = new Map<string, number>([...SEVERITY_SERIES, ...JOIN_SERIES, { key: "devicesReporting" }, { key: "devicesSilent" }].map((s, i) => [s.key, i]));
+const SERIES_ORDER = new Map<string, number>(
+  [...SEVERITY_SERIES, ...JOIN_SERIES, { key: "devicesReporting" }, { key: "devicesSilent" }].map((s, i) => [s.key, i]),
+);
 const seriesOrder = (item: { dataKey?: unknown }) => SERIES_ORDER.get(String(item.dataKey)) ?? 99;
 
 const subscribe = () => () => {};
@@ -67,7 +69,13 @@ const shortDay = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateStrin
 const axis = { tick: { fill: "currentColor", fontSize: 11 }, stroke: "currentColor", strokeOpacity: 0.3 } as const;
 /** The tooltip's colours come from CSS variables the chart's wrapper sets per theme (see ChartCard). */
 const tooltip = {
-  contentStyle: { background: "var(--chart-tooltip-bg)", border: "1px solid var(--chart-tooltip-border)", borderRadius: 8, fontSize: 12, color: "var(--chart-tooltip-text)" },
+  contentStyle: {
+    background: "var(--chart-tooltip-bg)",
+    border: "1px solid var(--chart-tooltip-border)",
+    borderRadius: 8,
+    fontSize: 12,
+    color: "var(--chart-tooltip-text)",
+  },
   labelStyle: { color: "var(--chart-tooltip-text)", fontWeight: 600 },
   cursor: { fill: "currentColor", fillOpacity: 0.08 },
   labelFormatter: (day: unknown) => (typeof day === "string" ? shortDay(day) : String(day)),
@@ -75,7 +83,12 @@ const tooltip = {
 
 export function TrendCharts({ points, reports }: { points: TrendPoint[]; reports: ReportsPoint[] }) {
   const inBrowser = useInBrowser();
-  const chart = (render: () => ReactNode) => (inBrowser ? <ResponsiveContainer width="100%" height="100%">{render()}</ResponsiveContainer> : null);
+  const chart = (render: () => ReactNode) =>
+    inBrowser ? (
+      <ResponsiveContainer width="100%" height="100%">
+        {render()}
+      </ResponsiveContainer>
+    ) : null;
   return (
     <div className="grid gap-4 lg:grid-cols-2" data-testid="trend-charts" data-drawn={inBrowser ? "true" : undefined}>
       <ChartCard title="Open findings by severity" summary={`Open findings per day over ${points.length} days, by severity`}>
@@ -92,7 +105,10 @@ export function TrendCharts({ points, reports }: { points: TrendPoint[]; reports
           </BarChart>
         ))}
       </ChartCard>
-      <ChartCard title="Devices reporting and gone silent" summary={`Devices with a report and devices silent for a week or more, per day over ${points.length} days`}>
+      <ChartCard
+        title="Devices reporting and gone silent"
+        summary={`Devices with a report and devices silent for a week or more, per day over ${points.length} days`}
+      >
         {chart(() => (
           <LineChart data={points} margin={{ top: 4, right: 8, bottom: 0, left: -12 }}>
             <CartesianGrid vertical={false} stroke="currentColor" strokeOpacity={0.12} />

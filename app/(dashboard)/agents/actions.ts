@@ -21,12 +21,19 @@ const CreateTokenForm = z.object({
   name: z.string().trim().min(1, "Give the token a name, e.g. the Intune script it is for").max(100, "Use at most 100 characters"),
   tenantRef: z.string().uuid("Choose a tenant"),
   /** The checkbox: present ("on") when agents before version 2 may upload with the secret itself. */
-  allowsDirectUpload: z.literal("on").nullable().transform((v) => v === "on"),
+  allowsDirectUpload: z
+    .literal("on")
+    .nullable()
+    .transform((v) => v === "on"),
 });
 
 export async function createTokenAction(_previous: CreateTokenState, formData: FormData): Promise<CreateTokenState> {
   const admin = await requireAdmin();
-  const input = CreateTokenForm.safeParse({ name: formData.get("name"), tenantRef: formData.get("tenantRef"), allowsDirectUpload: formData.get("allowsDirectUpload") });
+  const input = CreateTokenForm.safeParse({
+    name: formData.get("name"),
+    tenantRef: formData.get("tenantRef"),
+    allowsDirectUpload: formData.get("allowsDirectUpload"),
+  });
   if (!input.success) return { error: input.error.issues[0]?.message ?? "Check the form", created: null };
   const result = await createAgentToken(db, { ...input.data, actor: admin.email });
   if (!result.ok) return { error: result.error.message, created: null };

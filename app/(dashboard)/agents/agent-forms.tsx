@@ -15,7 +15,15 @@ import {
   type SimpleState,
 } from "./actions";
 
-export function CreateTokenForm({ tenants, selectedTenantId, origin }: { tenants: { id: string; name: string }[]; selectedTenantId: string | null; origin: string }) {
+export function CreateTokenForm({
+  tenants,
+  selectedTenantId,
+  origin,
+}: {
+  tenants: { id: string; name: string }[];
+  selectedTenantId: string | null;
+  origin: string;
+}) {
   const [state, action, pending] = useActionState<CreateTokenState, FormData>(createTokenAction, { error: null, created: null });
   return (
     <div>
@@ -71,12 +79,16 @@ function NewToken({ created, origin }: { created: NonNullable<CreateTokenState["
   ].join("\n");
   const curl = `curl -sS -X POST ${url} \\\n  -H "Authorization: Bearer ${created.token}" \\\n  -H "Content-Type: application/json" \\\n  --data @report.json`;
   return (
-    <section aria-label="New agent token" className="mt-4 rounded-lg border border-amber-300 bg-amber-50 p-4 dark:border-amber-500/40 dark:bg-amber-500/10" data-testid="new-token">
+    <section
+      aria-label="New agent token"
+      className="mt-4 rounded-lg border border-amber-300 bg-amber-50 p-4 dark:border-amber-500/40 dark:bg-amber-500/10"
+      data-testid="new-token"
+    >
       <div className="flex items-start gap-2 text-amber-900 dark:text-amber-100">
         <AlertIcon className="mt-0.5 shrink-0" />
         <p>
-          <strong>Copy the token for “{created.name}” now.</strong> It is shown only this once; JoinScope stores only its hash. If you lose it, revoke it and create
-          another.
+          <strong>Copy the token for “{created.name}” now.</strong> It is shown only this once; JoinScope stores only its hash. If you lose it, revoke it and
+          create another.
         </p>
       </div>
       <div className="mt-3 flex items-center gap-2">
@@ -89,8 +101,8 @@ function NewToken({ created, origin }: { created: NonNullable<CreateTokenState["
         <CopyButton text={created.token} label="Copy token" />
       </div>
       <p className="mt-3 text-[13px] text-amber-900 dark:text-amber-100">
-        Deploy it with the agent (Intune or Group Policy, see docs/agent.md): each machine enrols once at <code className="font-mono">{origin}/api/v1/agents/enrol</code> and
-        then uploads with a key of its own, shown below under Enrolled devices.
+        Deploy it with the agent (Intune or Group Policy, see docs/agent.md): each machine enrols once at{" "}
+        <code className="font-mono">{origin}/api/v1/agents/enrol</code> and then uploads with a key of its own, shown below under Enrolled devices.
         {created.allowsDirectUpload ? " Agents before version 2 may also upload with the token itself:" : " The token itself cannot upload reports."}
       </p>
       {created.allowsDirectUpload ? (
@@ -110,7 +122,9 @@ function Snippet({ title, code }: { title: string; code: string }) {
         <p className="text-xs font-medium text-amber-900 dark:text-amber-100">{title}</p>
         <CopyButton text={code} label="Copy" />
       </div>
-      <pre className="overflow-x-auto rounded-md bg-slate-900 px-4 py-3 font-mono text-xs leading-5 text-slate-100 dark:bg-slate-950 dark:ring-1 dark:ring-slate-800">{code}</pre>
+      <pre className="overflow-x-auto rounded-md bg-slate-900 px-4 py-3 font-mono text-xs leading-5 text-slate-100 dark:bg-slate-950 dark:ring-1 dark:ring-slate-800">
+        {code}
+      </pre>
     </div>
   );
 }
@@ -121,7 +135,12 @@ export function RevokeTokenButton({ id, name }: { id: string; name: string }) {
   if (!confirming) {
     return (
       <>
-        <button type="button" className="btn-ghost px-2 py-1 text-xs text-red-700 hover:bg-red-50 hover:text-red-800 dark:text-red-400 dark:hover:bg-red-500/10" onClick={() => setConfirming(true)} aria-label={`Revoke ${name}`}>
+        <button
+          type="button"
+          className="btn-ghost px-2 py-1 text-xs text-red-700 hover:bg-red-50 hover:text-red-800 dark:text-red-400 dark:hover:bg-red-500/10"
+          onClick={() => setConfirming(true)}
+          aria-label={`Revoke ${name}`}
+        >
           Revoke
         </button>
         {state.error ? <InlineError message={state.error} /> : null}
@@ -186,7 +205,12 @@ function ConfirmingActionButton({
           Cancel
         </button>
       ) : null}
-      <button type="submit" className={confirmText ? (danger ? "btn-danger px-2 py-1 text-xs" : "btn-primary px-2 py-1 text-xs") : buttonClass} disabled={pending} aria-label={confirmText ? undefined : ariaLabel}>
+      <button
+        type="submit"
+        className={confirmText ? (danger ? "btn-danger px-2 py-1 text-xs" : "btn-primary px-2 py-1 text-xs") : buttonClass}
+        disabled={pending}
+        aria-label={confirmText ? undefined : ariaLabel}
+      >
         {pending ? pendingLabel : confirmText ? confirmLabel : label}
       </button>
       {state.error ? <InlineError message={state.error} /> : null}
@@ -209,7 +233,17 @@ export function RequireEnrolmentButton({ id, name }: { id: string; name: string 
 }
 
 /** Per enrolled device: revoke (asks first), rotate its key at the next contact, allow a revoked device to re-enrol. */
-export function DeviceActions({ id, hostname, status, reEnrolAllowed }: { id: string; hostname: string; status: "active" | "rotation" | "revoked"; reEnrolAllowed: boolean }) {
+export function DeviceActions({
+  id,
+  hostname,
+  status,
+  reEnrolAllowed,
+}: {
+  id: string;
+  hostname: string;
+  status: "active" | "rotation" | "revoked";
+  reEnrolAllowed: boolean;
+}) {
   if (status === "revoked") {
     if (reEnrolAllowed) return <span className="text-xs text-slate-500 dark:text-slate-400">May re-enrol</span>;
     return (

@@ -49,7 +49,9 @@ export default async function AgentsPage({ searchParams }: { searchParams: Searc
           <h2 id="register-tenant" className="text-sm font-semibold">
             Register your tenant
           </h2>
-          <p className="mt-1 mb-4 text-slate-600 dark:text-slate-400">Agent tokens belong to an Entra ID tenant. Register the tenant your devices are joined to.</p>
+          <p className="mt-1 mb-4 text-slate-600 dark:text-slate-400">
+            Agent tokens belong to an Entra ID tenant. Register the tenant your devices are joined to.
+          </p>
           <RegisterTenantForm />
         </section>
       ) : (
@@ -123,7 +125,10 @@ function TokenTable({ tokens, now }: { tokens: AgentTokenSummary[]; now: string 
                 </Td>
                 <Td>
                   {t.revokedAt ? (
-                    <span className="inline-flex items-center rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600 dark:bg-slate-800 dark:text-slate-400" title={t.revokedAt}>
+                    <span
+                      className="inline-flex items-center rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600 dark:bg-slate-800 dark:text-slate-400"
+                      title={t.revokedAt}
+                    >
                       Revoked
                     </span>
                   ) : (
@@ -177,12 +182,14 @@ function EnrolledDevices({ tenantName, page, params, now }: { tenantName: string
         </span>
       </h2>
       <p className="mb-3 text-[13px] text-slate-600 dark:text-slate-400">
-        Each device uploads with its own key, for its own hostname only. Revoke one to stop its uploads; it cannot enrol again until you allow it. Keys are rotated
-        at the device&apos;s next contact when you ask, or when they are older than the maximum age.
+        Each device uploads with its own key, for its own hostname only. Revoke one to stop its uploads; it cannot enrol again until you allow it. Keys are
+        rotated at the device&apos;s next contact when you ask, or when they are older than the maximum age.
       </p>
       <DeviceFilters params={params} />
       {counts.all === 0 ? (
-        <p className="card px-5 py-8 text-center text-slate-500 dark:text-slate-400">No enrolled devices yet: they appear when an agent enrols with one of the tokens above.</p>
+        <p className="card px-5 py-8 text-center text-slate-500 dark:text-slate-400">
+          No enrolled devices yet: they appear when an agent enrols with one of the tokens above.
+        </p>
       ) : (
         <DataTable
           caption={`Enrolled devices of ${tenantName}`}
@@ -232,7 +239,10 @@ function DeviceRow({ d, now }: { d: AgentDeviceRow; now: string }) {
       </Td>
       <Td className="whitespace-nowrap">
         <RelativeTime iso={d.enrolledAt} now={now} />
-        <span className="block text-xs text-slate-500 dark:text-slate-400" title={d.enrolledFromAddress ? `Latest enrolment from ${d.enrolledFromAddress}` : undefined}>
+        <span
+          className="block text-xs text-slate-500 dark:text-slate-400"
+          title={d.enrolledFromAddress ? `Latest enrolment from ${d.enrolledFromAddress}` : undefined}
+        >
           via {d.enrolledVia ? `${d.enrolledVia.name} (${d.enrolledVia.prefix}…)` : "a deleted token"}
           {d.lastEnrolledAt !== d.enrolledAt ? (
             <>
@@ -264,7 +274,11 @@ const STATUS_CLASS: Record<AgentDeviceStatus, string> = {
 };
 
 function DeviceStatusBadge({ status }: { status: AgentDeviceStatus }) {
-  return <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ${STATUS_CLASS[status]}`}>{AGENT_DEVICE_STATUS_LABEL[status]}</span>;
+  return (
+    <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ${STATUS_CLASS[status]}`}>
+      {AGENT_DEVICE_STATUS_LABEL[status]}
+    </span>
+  );
 }
 
 /** A plain GET form: works without JavaScript and writes the filters into the URL. */

@@ -20,7 +20,12 @@ export async function acknowledgeSelectedDevicesAction(_previous: BulkAcknowledg
   if (!tenant) return { error: "Add a tenant first", message: null };
   const subjectKeys = formData.getAll("subject").filter((v): v is string => typeof v === "string");
   const comment = formData.get("comment");
-  const result = await acknowledgeDeviceFindings(db, { tenantRef: tenant.id, subjectKeys, comment: typeof comment === "string" ? comment : "", actor: admin.email });
+  const result = await acknowledgeDeviceFindings(db, {
+    tenantRef: tenant.id,
+    subjectKeys,
+    comment: typeof comment === "string" ? comment : "",
+    actor: admin.email,
+  });
   if (!result.ok) return { error: result.error.message, message: null };
   revalidatePath("/devices");
   revalidatePath("/findings");

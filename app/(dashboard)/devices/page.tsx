@@ -74,7 +74,15 @@ export default async function DevicesPage({ searchParams }: { searchParams: Sear
       <Filters params={params} />
 
       {result.total === 0 && !filtered ? (
-        <EmptyState title="No devices yet" icon={<DevicesIcon width={22} height={22} />} actions={<Link href="/agents" className="btn-primary">Create an agent token</Link>}>
+        <EmptyState
+          title="No devices yet"
+          icon={<DevicesIcon width={22} height={22} />}
+          actions={
+            <Link href="/agents" className="btn-primary">
+              Create an agent token
+            </Link>
+          }
+        >
           Devices appear after the first directory sync or the first agent report.
         </EmptyState>
       ) : (
@@ -97,7 +105,12 @@ export default async function DevicesPage({ searchParams }: { searchParams: Sear
               </Th>
               <SortableTh label="Device" href={deviceSortHref(params, "name")} direction={params.sort === "name" ? params.dir : null} />
               {columns.map((c) => (
-                <SortableTh key={c} label={DEVICE_COLUMN_LABEL[c]} href={deviceSortHref(params, DEVICE_COLUMN_SORT[c])} direction={params.sort === DEVICE_COLUMN_SORT[c] ? params.dir : null} />
+                <SortableTh
+                  key={c}
+                  label={DEVICE_COLUMN_LABEL[c]}
+                  href={deviceSortHref(params, DEVICE_COLUMN_SORT[c])}
+                  direction={params.sort === DEVICE_COLUMN_SORT[c] ? params.dir : null}
+                />
               ))}
             </THead>
             <TBody>
@@ -125,7 +138,14 @@ function Row({ d, now, columns }: { d: DeviceRow; now: string; columns: readonly
   return (
     <tr className="hover:bg-slate-50 dark:hover:bg-slate-800/40" data-testid="device-row" data-subject={d.subjectKey}>
       <Td className="w-8 pr-0">
-        <input type="checkbox" name="subject" value={d.subjectKey} form={SELECTION_FORM} aria-label={`Select ${d.name}`} className="size-4 rounded border-slate-300 accent-blue-600" />
+        <input
+          type="checkbox"
+          name="subject"
+          value={d.subjectKey}
+          form={SELECTION_FORM}
+          aria-label={`Select ${d.name}`}
+          className="size-4 rounded border-slate-300 accent-blue-600"
+        />
       </Td>
       <Td className="font-medium whitespace-nowrap">
         <Link href={deviceHref(d.subjectKey)} className="text-slate-900 hover:text-blue-700 dark:text-slate-100 dark:hover:text-blue-300">
@@ -260,7 +280,13 @@ function ColumnChooser({ params }: { params: DeviceListParams }) {
           <legend className="mb-2 text-xs font-medium text-slate-600 dark:text-slate-400">Show columns</legend>
           {DEVICE_COLUMNS.map((c) => (
             <label key={c} className="flex items-center gap-2 py-0.5 text-[13px] text-slate-700 dark:text-slate-300">
-              <input type="checkbox" name="cols" value={c} defaultChecked={params.cols.includes(c)} className="size-4 rounded border-slate-300 accent-blue-600" />
+              <input
+                type="checkbox"
+                name="cols"
+                value={c}
+                defaultChecked={params.cols.includes(c)}
+                className="size-4 rounded border-slate-300 accent-blue-600"
+              />
               {DEVICE_COLUMN_LABEL[c]}
             </label>
           ))}

@@ -75,7 +75,8 @@ export async function diagnoseAction(input: DiagnoseInput): Promise<DiagnoseResu
   // The directory's view first: the same subject the findings pass builds for this DeviceId (lib/diagnose).
   const withDirectory = tenant ? await diagnoseWithDirectory({ tenantRef: tenant.id, report: parsed.report, capturedAt: data.capturedAt || null, now }) : null;
   // Otherwise the report-only rules, as the CLI does (lib/rules/diagnose-one-report.ts).
-  const { findings, captureTime } = withDirectory ?? diagnoseOneReport({ report: parsed.report, expectedTenantId: tenant?.tenantId ?? null, capturedAt: data.capturedAt || null, now });
+  const { findings, captureTime } =
+    withDirectory ?? diagnoseOneReport({ report: parsed.report, expectedTenantId: tenant?.tenantId ?? null, capturedAt: data.capturedAt || null, now });
   return {
     ok: true,
     report: parsed.report,
@@ -91,7 +92,16 @@ export async function diagnoseAction(input: DiagnoseInput): Promise<DiagnoseResu
   };
 }
 
-const AttachInput = z.intersection(DiagnoseInput, z.object({ deviceId: z.string().trim().toLowerCase().regex(/^[0-9a-f-]{36}$/, "Unknown device.") }));
+const AttachInput = z.intersection(
+  DiagnoseInput,
+  z.object({
+    deviceId: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^[0-9a-f-]{36}$/, "Unknown device."),
+  }),
+);
 
 export type AttachInput = z.input<typeof AttachInput>;
 export type AttachResult = { ok: true; href: string; duplicate: boolean } | { ok: false; error: string };

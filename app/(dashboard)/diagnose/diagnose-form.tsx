@@ -74,7 +74,9 @@ export function DiagnoseForm({ tenantLabel }: { tenantLabel: string | null }) {
               spellCheck={false}
               autoCapitalize="off"
               autoComplete="off"
-              placeholder={"+----------------------------------------------------------------------+\n| Device State                                                         |\n+----------------------------------------------------------------------+\n\n             AzureAdJoined : YES\n          EnterpriseJoined : NO\n              DomainJoined : YES\n…"}
+              placeholder={
+                "+----------------------------------------------------------------------+\n| Device State                                                         |\n+----------------------------------------------------------------------+\n\n             AzureAdJoined : YES\n          EnterpriseJoined : NO\n              DomainJoined : YES\n…"
+              }
               className="input min-h-56 resize-y font-mono text-xs leading-5"
             />
           </div>
@@ -128,12 +130,14 @@ export function DiagnoseForm({ tenantLabel }: { tenantLabel: string | null }) {
             />
           </div>
           <p id="captured-at-help" className="max-w-md pb-2 text-xs text-slate-500 dark:text-slate-400">
-            PRT times are judged at this moment. Left empty, the report&apos;s own <code className="font-mono">Client Time</code> is used; without it, PRT times are only described.
+            PRT times are judged at this moment. Left empty, the report&apos;s own <code className="font-mono">Client Time</code> is used; without it, PRT times
+            are only described.
           </p>
         </div>
         <div className="mt-4 flex flex-wrap items-center justify-between gap-3">
           <p id="diagnose-help" className="text-xs text-slate-500 dark:text-slate-400">
-            Nothing is stored: Diagnose is a scratchpad. Run <code className="font-mono">dsregcmd /status</code> in the affected user&apos;s own session (elevated is fine; not as SYSTEM or another account).
+            Nothing is stored: Diagnose is a scratchpad. Run <code className="font-mono">dsregcmd /status</code> in the affected user&apos;s own session
+            (elevated is fine; not as SYSTEM or another account).
             {tenantLabel ? <> Tenant checks use {tenantLabel}.</> : null}
           </p>
           <div className="flex gap-2">
@@ -158,7 +162,10 @@ export function DiagnoseForm({ tenantLabel }: { tenantLabel: string | null }) {
 
       <div ref={resultRef} tabIndex={-1} aria-live="polite" className="focus:outline-none">
         {result && !result.ok ? (
-          <div role="alert" className="rounded-lg border border-red-300 bg-red-50 px-5 py-4 text-red-900 dark:border-red-500/40 dark:bg-red-500/10 dark:text-red-100">
+          <div
+            role="alert"
+            className="rounded-lg border border-red-300 bg-red-50 px-5 py-4 text-red-900 dark:border-red-500/40 dark:bg-red-500/10 dark:text-red-100"
+          >
             <p className="font-semibold">Could not read this as dsregcmd /status output</p>
             <p className="mt-0.5">{result.error}</p>
           </div>
@@ -169,7 +176,15 @@ export function DiagnoseForm({ tenantLabel }: { tenantLabel: string | null }) {
   );
 }
 
-function DiagnoseResultView({ result, input, tenantLabel }: { result: Extract<DiagnoseResult, { ok: true }>; input: DiagnoseInput | null; tenantLabel: string | null }) {
+function DiagnoseResultView({
+  result,
+  input,
+  tenantLabel,
+}: {
+  result: Extract<DiagnoseResult, { ok: true }>;
+  input: DiagnoseInput | null;
+  tenantLabel: string | null;
+}) {
   const subject = result.report.deviceName ?? result.report.deviceId ?? undefined;
   return (
     <div className="space-y-6">
@@ -232,7 +247,8 @@ function DirectoryMatch({ device, input }: { device: MatchedDevice; input: Diagn
           in {device.tenantName} <DirectoryStateBadge state={device.state} />
         </p>
         <p className="mt-0.5 text-xs text-slate-600 dark:text-slate-400">
-          Its DeviceId is the directory object {device.objectId}&apos;s: the findings below include the directory&apos;s, judged as the fleet path judges an upload. Nothing is stored unless you attach it.
+          Its DeviceId is the directory object {device.objectId}&apos;s: the findings below include the directory&apos;s, judged as the fleet path judges an
+          upload. Nothing is stored unless you attach it.
         </p>
         {attached?.ok ? (
           <p className="mt-2 text-[13px] font-medium text-emerald-800 dark:text-emerald-300" role="status" data-testid="attach-done">

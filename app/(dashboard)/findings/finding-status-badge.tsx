@@ -7,7 +7,10 @@ export function FindingStatusBadge({ status, acknowledged }: { status: "open" | 
         ? ["Acknowledged", "bg-violet-50 text-violet-800 ring-violet-600/25 dark:bg-violet-500/15 dark:text-violet-300 dark:ring-violet-400/30"]
         : ["Open", "bg-white text-slate-700 ring-slate-400/40 dark:bg-slate-900 dark:text-slate-300 dark:ring-slate-500/40"];
   return (
-    <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset ${tone}`} data-status={status === "open" && acknowledged ? "acknowledged" : status}>
+    <span
+      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset ${tone}`}
+      data-status={status === "open" && acknowledged ? "acknowledged" : status}
+    >
       {label}
     </span>
   );

@@ -55,7 +55,8 @@ export default async function FindingsPage({ searchParams }: { searchParams: Sea
   );
   // Acknowledging applies to open findings: the form shows where the list can hold some.
   const canAcknowledge = params.status !== "resolved";
-  const bulkForm = (what: "groups" | "rows") => (canAcknowledge ? <BulkAcknowledgeForm tenantRef={tenant.id} filters={findingFilterQuery(params).toString()} what={what} /> : null);
+  const bulkForm = (what: "groups" | "rows") =>
+    canAcknowledge ? <BulkAcknowledgeForm tenantRef={tenant.id} filters={findingFilterQuery(params).toString()} what={what} /> : null;
 
   if (params.view === "causes") {
     const grouped = await findFindingCauses(db, { tenantRef: tenant.id, params });
@@ -63,7 +64,10 @@ export default async function FindingsPage({ searchParams }: { searchParams: Sea
       <>
         {header}
         {grouped.total === 0 ? (
-          <EmptyState title={isFindingListFiltered(params) ? "No findings match these filters" : "No open findings"} icon={<FindingsIcon width={22} height={22} />}>
+          <EmptyState
+            title={isFindingListFiltered(params) ? "No findings match these filters" : "No open findings"}
+            icon={<FindingsIcon width={22} height={22} />}
+          >
             {isFindingListFiltered(params) ? (
               <Link href={findingListHref(DEFAULT_FINDING_LIST_PARAMS, { view: "causes" })} className="link">
                 Clear filters
@@ -75,7 +79,12 @@ export default async function FindingsPage({ searchParams }: { searchParams: Sea
         ) : (
           <>
             {bulkForm("groups")}
-            <CausesTable causes={grouped.causes} params={params} caption={`Findings for ${tenant.name} by rule, causes first`} canAcknowledge={canAcknowledge} />
+            <CausesTable
+              causes={grouped.causes}
+              params={params}
+              caption={`Findings for ${tenant.name} by rule, causes first`}
+              canAcknowledge={canAcknowledge}
+            />
           </>
         )}
       </>
@@ -95,92 +104,92 @@ export default async function FindingsPage({ searchParams }: { searchParams: Sea
         </EmptyState>
       ) : (
         <>
-        {bulkForm("rows")}
-        <DataTable
-          caption={`Findings for ${tenant.name}`}
-          footer={<Pagination page={result.page} pageSize={result.pageSize} total={result.total} hrefFor={(page) => findingListHref(params, { page })} />}
-        >
-          <THead>
-            {canAcknowledge ? (
-              <Th className="w-8">
-                <span className="sr-only">Select</span>
-              </Th>
-            ) : null}
-            <SortableTh label="Severity" href={findingSortHref(params, "severity")} direction={dir("severity")} />
-            <SortableTh label="Rule · finding" href={findingSortHref(params, "rule")} direction={dir("rule")} />
-            <SortableTh label="Device" href={findingSortHref(params, "device")} direction={dir("device")} />
-            <Th>Status</Th>
-            <SortableTh label="First seen" href={findingSortHref(params, "firstSeen")} direction={dir("firstSeen")} />
-            <SortableTh label="Last seen" href={findingSortHref(params, "lastSeen")} direction={dir("lastSeen")} />
-          </THead>
-          <TBody>
-            {result.rows.length === 0 ? (
-              <tr>
-                <td colSpan={canAcknowledge ? 7 : 6} className="px-4 py-12 text-center text-slate-500 dark:text-slate-400">
-                  No findings match these filters.{" "}
-                  <Link href="/findings" className="link">
-                    Clear filters
-                  </Link>
-                </td>
-              </tr>
-            ) : (
-              result.rows.map((f) => (
-                <tr
-                  key={f.id}
-                  className="relative align-top hover:bg-slate-50 dark:hover:bg-slate-800/40"
-                  data-testid="finding-row"
-                  data-rule={f.rule}
-                  data-primary={f.primary ? "true" : undefined}
-                >
-                  {canAcknowledge ? (
-                    <Td className="relative z-10 pt-3">
-                      {f.status === "open" && !f.acknowledged ? (
-                        <input
-                          type="checkbox"
-                          name="findingId"
-                          value={f.id}
-                          form={BULK_ACKNOWLEDGE_FORM_ID}
-                          aria-label={`Select ${f.rule} on ${f.hostname ?? f.deviceId ?? f.objectId ?? f.subjectKey}`}
-                          className="size-4 accent-blue-600"
-                        />
-                      ) : null}
-                    </Td>
-                  ) : null}
-                  <Td className="pt-3">
-                    <SeverityBadge severity={f.severity} />
-                  </Td>
-                  <Td className="max-w-xl">
-                    <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
-                      <code className="text-xs text-slate-500 dark:text-slate-400">{f.rule}</code>
-                      <PrimaryCauseMark primary={f.primary} explainedBy={f.explainedBy} />
-                    </div>
-                    <p className="mt-0.5 leading-snug text-slate-900 dark:text-slate-100">{f.title}</p>
-                  </Td>
-                  <Td className="whitespace-nowrap">
-                    <Link
-                      href={findingHref(f.subjectKey, f.rule)}
-                      className="font-medium text-slate-900 after:absolute after:inset-0 after:content-[''] hover:text-blue-700 dark:text-slate-100 dark:hover:text-blue-300"
-                    >
-                      {f.hostname ?? f.deviceId ?? f.objectId ?? f.subjectKey}
+          {bulkForm("rows")}
+          <DataTable
+            caption={`Findings for ${tenant.name}`}
+            footer={<Pagination page={result.page} pageSize={result.pageSize} total={result.total} hrefFor={(page) => findingListHref(params, { page })} />}
+          >
+            <THead>
+              {canAcknowledge ? (
+                <Th className="w-8">
+                  <span className="sr-only">Select</span>
+                </Th>
+              ) : null}
+              <SortableTh label="Severity" href={findingSortHref(params, "severity")} direction={dir("severity")} />
+              <SortableTh label="Rule · finding" href={findingSortHref(params, "rule")} direction={dir("rule")} />
+              <SortableTh label="Device" href={findingSortHref(params, "device")} direction={dir("device")} />
+              <Th>Status</Th>
+              <SortableTh label="First seen" href={findingSortHref(params, "firstSeen")} direction={dir("firstSeen")} />
+              <SortableTh label="Last seen" href={findingSortHref(params, "lastSeen")} direction={dir("lastSeen")} />
+            </THead>
+            <TBody>
+              {result.rows.length === 0 ? (
+                <tr>
+                  <td colSpan={canAcknowledge ? 7 : 6} className="px-4 py-12 text-center text-slate-500 dark:text-slate-400">
+                    No findings match these filters.{" "}
+                    <Link href="/findings" className="link">
+                      Clear filters
                     </Link>
-                    <div className="mt-0.5">
-                      <ShortId id={f.deviceId ?? f.objectId} />
-                    </div>
-                  </Td>
-                  <Td className="pt-3">
-                    <FindingStatusBadge status={f.status} acknowledged={f.acknowledged} />
-                  </Td>
-                  <Td className="pt-3 text-slate-600 dark:text-slate-400">
-                    <RelativeTime iso={f.firstSeenAt} now={now} />
-                  </Td>
-                  <Td className="pt-3 text-slate-600 dark:text-slate-400">
-                    <RelativeTime iso={f.lastSeenAt} now={now} />
-                  </Td>
+                  </td>
                 </tr>
-              ))
-            )}
-          </TBody>
-        </DataTable>
+              ) : (
+                result.rows.map((f) => (
+                  <tr
+                    key={f.id}
+                    className="relative align-top hover:bg-slate-50 dark:hover:bg-slate-800/40"
+                    data-testid="finding-row"
+                    data-rule={f.rule}
+                    data-primary={f.primary ? "true" : undefined}
+                  >
+                    {canAcknowledge ? (
+                      <Td className="relative z-10 pt-3">
+                        {f.status === "open" && !f.acknowledged ? (
+                          <input
+                            type="checkbox"
+                            name="findingId"
+                            value={f.id}
+                            form={BULK_ACKNOWLEDGE_FORM_ID}
+                            aria-label={`Select ${f.rule} on ${f.hostname ?? f.deviceId ?? f.objectId ?? f.subjectKey}`}
+                            className="size-4 accent-blue-600"
+                          />
+                        ) : null}
+                      </Td>
+                    ) : null}
+                    <Td className="pt-3">
+                      <SeverityBadge severity={f.severity} />
+                    </Td>
+                    <Td className="max-w-xl">
+                      <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
+                        <code className="text-xs text-slate-500 dark:text-slate-400">{f.rule}</code>
+                        <PrimaryCauseMark primary={f.primary} explainedBy={f.explainedBy} />
+                      </div>
+                      <p className="mt-0.5 leading-snug text-slate-900 dark:text-slate-100">{f.title}</p>
+                    </Td>
+                    <Td className="whitespace-nowrap">
+                      <Link
+                        href={findingHref(f.subjectKey, f.rule)}
+                        className="font-medium text-slate-900 after:absolute after:inset-0 after:content-[''] hover:text-blue-700 dark:text-slate-100 dark:hover:text-blue-300"
+                      >
+                        {f.hostname ?? f.deviceId ?? f.objectId ?? f.subjectKey}
+                      </Link>
+                      <div className="mt-0.5">
+                        <ShortId id={f.deviceId ?? f.objectId} />
+                      </div>
+                    </Td>
+                    <Td className="pt-3">
+                      <FindingStatusBadge status={f.status} acknowledged={f.acknowledged} />
+                    </Td>
+                    <Td className="pt-3 text-slate-600 dark:text-slate-400">
+                      <RelativeTime iso={f.firstSeenAt} now={now} />
+                    </Td>
+                    <Td className="pt-3 text-slate-600 dark:text-slate-400">
+                      <RelativeTime iso={f.lastSeenAt} now={now} />
+                    </Td>
+                  </tr>
+                ))
+              )}
+            </TBody>
+          </DataTable>
         </>
       )}
     </>
@@ -201,7 +210,9 @@ function ViewToggle({ params }: { params: FindingListParams }) {
           href={findingListHref(params, { view, page: 1 })}
           aria-current={params.view === view ? "page" : undefined}
           className={`rounded-md px-3 py-1 font-medium ${
-            params.view === view ? "bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900" : "text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-slate-100"
+            params.view === view
+              ? "bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900"
+              : "text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-slate-100"
           }`}
         >
           {label}
@@ -216,7 +227,17 @@ function ViewToggle({ params }: { params: FindingListParams }) {
  * first), then those that only follow from another finding. Each opens to its findings (the list filtered by the
  * rule, primary causes first) and to its devices (the Devices list filtered by the rule).
  */
-function CausesTable({ causes, params, caption, canAcknowledge }: { causes: FindingCause[]; params: FindingListParams; caption: string; canAcknowledge: boolean }) {
+function CausesTable({
+  causes,
+  params,
+  caption,
+  canAcknowledge,
+}: {
+  causes: FindingCause[];
+  params: FindingListParams;
+  caption: string;
+  canAcknowledge: boolean;
+}) {
   return (
     <DataTable caption={caption}>
       <THead>
@@ -240,7 +261,14 @@ function CausesTable({ causes, params, caption, canAcknowledge }: { causes: Find
             {canAcknowledge ? (
               <Td className="pt-3">
                 {c.devices > c.acknowledged ? (
-                  <input type="checkbox" name="rule" value={c.rule} form={BULK_ACKNOWLEDGE_FORM_ID} aria-label={`Select ${c.rule}`} className="size-4 accent-blue-600" />
+                  <input
+                    type="checkbox"
+                    name="rule"
+                    value={c.rule}
+                    form={BULK_ACKNOWLEDGE_FORM_ID}
+                    aria-label={`Select ${c.rule}`}
+                    className="size-4 accent-blue-600"
+                  />
                 ) : null}
               </Td>
             ) : null}
@@ -274,7 +302,11 @@ function CausesTable({ causes, params, caption, canAcknowledge }: { causes: Find
               {c.acknowledged.toLocaleString("en")}
             </Td>
             <Td className="pt-2.5 text-right whitespace-nowrap">
-              <Link href={findingListHref(params, { rule: c.rule, view: "list", sort: "severity", dir: "asc", page: 1 })} className="link text-xs" aria-label={`Findings of ${c.rule}`}>
+              <Link
+                href={findingListHref(params, { rule: c.rule, view: "list", sort: "severity", dir: "asc", page: 1 })}
+                className="link text-xs"
+                aria-label={`Findings of ${c.rule}`}
+              >
                 Findings
               </Link>
               <span className="mx-1.5 text-slate-300 dark:text-slate-600" aria-hidden="true">

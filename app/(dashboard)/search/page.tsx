@@ -46,7 +46,11 @@ export default async function SearchPage({ searchParams }: { searchParams: Searc
         <div className="space-y-8">
           <section aria-labelledby="user-results">
             <h2 id="user-results" className="mb-2 text-sm font-semibold">
-              Users <span className="font-normal text-slate-500 dark:text-slate-400">({result.users.length}{result.moreUsers ? "+" : ""})</span>
+              Users{" "}
+              <span className="font-normal text-slate-500 dark:text-slate-400">
+                ({result.users.length}
+                {result.moreUsers ? "+" : ""})
+              </span>
             </h2>
             {result.users.length === 0 ? (
               <p className="text-slate-500 dark:text-slate-400">No report was captured under a UPN starting with “{result.q}”.</p>
@@ -66,7 +70,11 @@ export default async function SearchPage({ searchParams }: { searchParams: Searc
 
           <section aria-labelledby="device-results">
             <h2 id="device-results" className="mb-2 text-sm font-semibold">
-              Devices <span className="font-normal text-slate-500 dark:text-slate-400">({result.devices.length}{result.moreDevices ? "+" : ""})</span>
+              Devices{" "}
+              <span className="font-normal text-slate-500 dark:text-slate-400">
+                ({result.devices.length}
+                {result.moreDevices ? "+" : ""})
+              </span>
             </h2>
             {result.devices.length === 0 ? (
               <p className="text-slate-500 dark:text-slate-400">No device name, DeviceId or objectId contains “{result.q}”.</p>
@@ -82,9 +90,16 @@ export default async function SearchPage({ searchParams }: { searchParams: Searc
                 </THead>
                 <TBody>
                   {result.devices.map((d) => (
-                    <tr key={`${d.subjectKey}-${d.objectId ?? ""}`} className="relative hover:bg-slate-50 dark:hover:bg-slate-800/40" data-testid="device-result">
+                    <tr
+                      key={`${d.subjectKey}-${d.objectId ?? ""}`}
+                      className="relative hover:bg-slate-50 dark:hover:bg-slate-800/40"
+                      data-testid="device-result"
+                    >
                       <Td className="font-medium whitespace-nowrap">
-                        <Link href={deviceHref(d.subjectKey)} className="after:absolute after:inset-0 after:content-[''] hover:text-blue-700 dark:hover:text-blue-300">
+                        <Link
+                          href={deviceHref(d.subjectKey)}
+                          className="after:absolute after:inset-0 after:content-[''] hover:text-blue-700 dark:hover:text-blue-300"
+                        >
                           {d.name}
                         </Link>
                       </Td>

@@ -26,7 +26,12 @@ const CLOUD_OPTIONS: CloudOption[] = [
 ];
 const cloudLabel = (cloud: string) => CLOUD_OPTIONS.find((c) => c.value === cloud)?.label ?? cloud;
 
-const SearchParams = z.object({ tenant: z.preprocess((v) => (Array.isArray(v) ? v[0] : v), z.string().uuid()).optional().catch(undefined) });
+const SearchParams = z.object({
+  tenant: z
+    .preprocess((v) => (Array.isArray(v) ? v[0] : v), z.string().uuid())
+    .optional()
+    .catch(undefined),
+});
 
 export default async function SettingsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { tenant: headerTenant, now } = await getDashboardContext();
@@ -65,9 +70,17 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
               {rows.map((t) => {
                 const current = t.id === selectedId;
                 return (
-                  <tr key={t.id} data-testid="tenant-row" className={current ? "bg-blue-50/60 dark:bg-blue-500/10" : "hover:bg-slate-50 dark:hover:bg-slate-800/40"}>
+                  <tr
+                    key={t.id}
+                    data-testid="tenant-row"
+                    className={current ? "bg-blue-50/60 dark:bg-blue-500/10" : "hover:bg-slate-50 dark:hover:bg-slate-800/40"}
+                  >
                     <Td className="font-medium">
-                      <Link href={`/settings?tenant=${t.id}`} aria-current={current ? "true" : undefined} className={current ? "text-blue-800 dark:text-blue-200" : "link"}>
+                      <Link
+                        href={`/settings?tenant=${t.id}`}
+                        aria-current={current ? "true" : undefined}
+                        className={current ? "text-blue-800 dark:text-blue-200" : "link"}
+                      >
                         {t.name}
                       </Link>
                     </Td>
@@ -81,9 +94,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
                       )}
                     </Td>
                     <Td>{t.syncEnabled ? <span>On</span> : <span className="text-slate-500 dark:text-slate-400">Off</span>}</Td>
-                    <Td>
-                      {t.lastSyncAt ? <RelativeTime iso={t.lastSyncAt} now={now} /> : <span className="text-slate-400 dark:text-slate-500">Never</span>}
-                    </Td>
+                    <Td>{t.lastSyncAt ? <RelativeTime iso={t.lastSyncAt} now={now} /> : <span className="text-slate-400 dark:text-slate-500">Never</span>}</Td>
                   </tr>
                 );
               })}
@@ -119,8 +130,8 @@ function FailedSignIns({ failures, now }: { failures: FailedSignIn[]; now: strin
         Recent failed sign-ins
       </h2>
       <p className="mb-3 max-w-3xl text-[13px] text-slate-600 dark:text-slate-400">
-        The last {failures.length === 20 ? "20 " : ""}failed sign-ins to this dashboard, from the audit log. After {config.JOINSCOPE_LOGIN_MAX_FAILURES} failures in an
-        hour an account is locked for {config.JOINSCOPE_LOGIN_LOCK_MINUTES} minutes, longer each further time; a client address after{" "}
+        The last {failures.length === 20 ? "20 " : ""}failed sign-ins to this dashboard, from the audit log. After {config.JOINSCOPE_LOGIN_MAX_FAILURES}{" "}
+        failures in an hour an account is locked for {config.JOINSCOPE_LOGIN_LOCK_MINUTES} minutes, longer each further time; a client address after{" "}
         {config.JOINSCOPE_LOGIN_ADDRESS_MAX_FAILURES}. <code className="font-mono">joinscope admin enable</code> or{" "}
         <code className="font-mono">reset-password</code> on the server lifts an account&rsquo;s lock.
       </p>
@@ -181,9 +192,7 @@ function Card({ id, title, description, children }: { id: string; title: string;
 }
 
 function TenantPanel({ tenant }: { tenant: TenantSettings }) {
-  const scopeSummary = tenant.syncScope
-    .map((f) => `${f.name} (${f.include.length} included, ${f.exclude.length} excluded)`)
-    .join("; ");
+  const scopeSummary = tenant.syncScope.map((f) => `${f.name} (${f.include.length} included, ${f.exclude.length} excluded)`).join("; ");
   return (
     <section aria-labelledby="tenant-settings" className="space-y-4" data-testid="tenant-settings">
       <div className="flex flex-wrap items-baseline gap-x-3 gap-y-1 border-b border-slate-200 pb-3 dark:border-slate-800">
@@ -198,8 +207,9 @@ function TenantPanel({ tenant }: { tenant: TenantSettings }) {
         title="App registration"
         description={
           <>
-            An app registration in {tenant.name} with the Microsoft Graph <em>application</em> permission Device.Read.All (admin-consented); BitlockerKey.ReadBasic.All
-            and DeviceLocalCredential.ReadBasic.All are optional and let JoinScope warn before a re-join would lose a recovery key or LAPS password.
+            An app registration in {tenant.name} with the Microsoft Graph <em>application</em> permission Device.Read.All (admin-consented);
+            BitlockerKey.ReadBasic.All and DeviceLocalCredential.ReadBasic.All are optional and let JoinScope warn before a re-join would lose a recovery key or
+            LAPS password.
           </>
         }
       >
@@ -235,8 +245,8 @@ function TenantPanel({ tenant }: { tenant: TenantSettings }) {
         title="Entra Connect sync scope"
         description={
           <>
-            The OUs Entra Connect synchronises (domain and OU filtering), per forest. JoinScope flags a hybrid-joined computer whose DN is outside them: Connect never
-            creates its device object, so it stays &ldquo;Pending&rdquo; or disappears.{" "}
+            The OUs Entra Connect synchronises (domain and OU filtering), per forest. JoinScope flags a hybrid-joined computer whose DN is outside them: Connect
+            never creates its device object, so it stays &ldquo;Pending&rdquo; or disappears.{" "}
             <span data-testid="scope-summary" className="font-medium text-slate-800 dark:text-slate-200">
               {scopeSummary ? `Configured: ${scopeSummary}.` : "Not configured: the out-of-sync-scope rule is off."}
             </span>

@@ -54,7 +54,11 @@ export default async function SignInsPage({ searchParams }: { searchParams: Sear
         <p className="text-[15px] font-medium text-slate-900 dark:text-slate-100" data-testid="sign-in-headline">
           {headline(summary, params)}
         </p>
-        {params.app ? <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">Devices and users are counted per cause over every app, so they are not shown for one app.</p> : null}
+        {params.app ? (
+          <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">
+            Devices and users are counted per cause over every app, so they are not shown for one app.
+          </p>
+        ) : null}
       </div>
 
       {summary.total === 0 ? (

@@ -12,7 +12,8 @@ export function headline(summary: SignInSummary, params: SignInListParams): stri
   const head = `${SIGN_IN_PERIOD_LABEL[params.period]}: ${plural(summary.total, "blocked sign-in")}${summary.truncated ? " or more" : ""}`;
   if (summary.causes.length === 0) return `${head}.`;
   // Devices are those JoinScope identified (joined with a machine, or presented); users are every user blocked.
-  const who = (c: SignInSummary["causes"][number]) => (c.devices === null || c.users === null ? "" : ` (${plural(c.users, "user")}, ${plural(c.devices, "identified device")})`);
+  const who = (c: SignInSummary["causes"][number]) =>
+    c.devices === null || c.users === null ? "" : ` (${plural(c.users, "user")}, ${plural(c.devices, "identified device")})`;
   const parts = summary.causes.slice(0, 3).map((c) => `${n(c.signIns)}${who(c)}: ${c.causeLabel}`);
   return `${head}. ${parts.join("; ")}${summary.causes.length > 3 ? "; and more" : ""}.`;
 }
@@ -24,7 +25,9 @@ export function SignInCauses({ summary, params }: { summary: SignInSummary; para
       <THead>
         <Th>Cause</Th>
         <Th className="text-right">Sign-ins</Th>
-        <Th className="text-right" title="Joined with a machine, or presented by the sign-in">Identified devices</Th>
+        <Th className="text-right" title="Joined with a machine, or presented by the sign-in">
+          Identified devices
+        </Th>
         <Th className="text-right">Users</Th>
       </THead>
       <TBody>
@@ -33,7 +36,10 @@ export function SignInCauses({ summary, params }: { summary: SignInSummary; para
             <Td>
               <span className="inline-flex items-center gap-2">
                 <span className={`inline-block size-2.5 shrink-0 rounded-sm ${causeStyle(c.cause).bar}`} aria-hidden="true" />
-                <Link href={signInListHref(params, { cause: c.cause as SignInListParams["cause"] })} className="font-medium text-slate-900 hover:text-blue-700 hover:underline dark:text-slate-100 dark:hover:text-blue-300">
+                <Link
+                  href={signInListHref(params, { cause: c.cause as SignInListParams["cause"] })}
+                  className="font-medium text-slate-900 hover:text-blue-700 hover:underline dark:text-slate-100 dark:hover:text-blue-300"
+                >
                   {c.causeLabel}
                 </Link>
               </span>

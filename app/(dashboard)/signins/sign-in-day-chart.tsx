@@ -31,7 +31,13 @@ export function SignInDayChart({ days, causes }: { days: SignInSummary["days"]; 
             <li key={d.day} className="grid grid-cols-[6.5rem_1fr_3.5rem] items-center gap-3 text-xs" data-testid="sign-in-day" data-total={d.total}>
               <span className="text-slate-600 dark:text-slate-400">{DAY_NAME.format(new Date(d.day))}</span>
               {/* SVG geometry, not inline styles: the Content-Security-Policy (proxy.ts) allows no style attribute. */}
-              <svg className="block h-3.5 w-full rounded-sm bg-slate-100 dark:bg-slate-800" viewBox="0 0 100 1" preserveAspectRatio="none" role="img" aria-label={label}>
+              <svg
+                className="block h-3.5 w-full rounded-sm bg-slate-100 dark:bg-slate-800"
+                viewBox="0 0 100 1"
+                preserveAspectRatio="none"
+                role="img"
+                aria-label={label}
+              >
                 {bars(d.causes, max).map((b) => (
                   <rect key={b.cause} x={b.x} y={0} width={b.width} height={1} className={causeStyle(b.cause).fill}>
                     <title>{`${names.get(b.cause) ?? b.cause}: ${b.signIns}`}</title>

@@ -73,7 +73,9 @@ export function SignInEventList({ rows, now, showDevice = true }: { rows: SignIn
                 </div>
               </details>
             ) : (
-              <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">No rule explains this sign-in: the directory or the user&apos;s reports hold nothing that accounts for it.</p>
+              <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">
+                No rule explains this sign-in: the directory or the user&apos;s reports hold nothing that accounts for it.
+              </p>
             )}
           </li>
         );

@@ -1,6 +1,13 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { SIGN_IN_CAUSES, SIGN_IN_PERIOD_LABEL, SIGN_IN_PERIODS, signInListHref, isSignInListFiltered, type SignInListParams } from "@/lib/ui/sign-in-list-params";
+import {
+  SIGN_IN_CAUSES,
+  SIGN_IN_PERIOD_LABEL,
+  SIGN_IN_PERIODS,
+  signInListHref,
+  isSignInListFiltered,
+  type SignInListParams,
+} from "@/lib/ui/sign-in-list-params";
 import { causeStyle } from "./cause-style";
 
 /** The period as links (one click, in the URL) and the filters as a plain GET form: works without JavaScript. */
@@ -20,7 +27,14 @@ export function SignInFilters({ params, apps }: { params: SignInListParams; apps
         ))}
       </nav>
       {/* Keyed by the URL's filters: after a link (Reset, a cause) changes them, the fields show the new ones, not what was typed before. */}
-      <form key={signInListHref({ ...params, after: null })} method="get" action="/signins" role="search" aria-label="Filter sign-ins" className="flex flex-wrap items-end gap-3">
+      <form
+        key={signInListHref({ ...params, after: null })}
+        method="get"
+        action="/signins"
+        role="search"
+        aria-label="Filter sign-ins"
+        className="flex flex-wrap items-end gap-3"
+      >
         {params.period !== "week" ? <input type="hidden" name="period" value={params.period} /> : null}
         <Select id="cause" label="Cause" value={params.cause ?? ""}>
           <option value="">All causes</option>
@@ -40,7 +54,14 @@ export function SignInFilters({ params, apps }: { params: SignInListParams; apps
           <label htmlFor="device" className="label text-xs">
             Device (DeviceId)
           </label>
-          <input id="device" name="device" type="search" defaultValue={params.device ?? ""} placeholder="00000000-0000-0000-0000-000000000000" className="input py-1.5 font-mono text-xs" />
+          <input
+            id="device"
+            name="device"
+            type="search"
+            defaultValue={params.device ?? ""}
+            placeholder="00000000-0000-0000-0000-000000000000"
+            className="input py-1.5 font-mono text-xs"
+          />
         </div>
         <Select id="app" label="App" value={params.app ?? ""}>
           <option value="">All apps</option>

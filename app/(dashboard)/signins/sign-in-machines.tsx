@@ -5,7 +5,11 @@ import { signInListHref, type SignInListParams } from "@/lib/ui/sign-in-list-par
 import { DataTable, TBody, Td, Th, THead } from "../../_components/data-table";
 import { RelativeTime } from "../../_components/relative-time";
 
-const LINKED: Record<string, string> = { "presented-device": "presented by the sign-ins", "user-and-time": "the user's session in its report", none: "presented, no report" };
+const LINKED: Record<string, string> = {
+  "presented-device": "presented by the sign-ins",
+  "user-and-time": "the user's session in its report",
+  none: "presented, no report",
+};
 
 /** The machines one user's blocked sign-ins involved, with their causes: the view filtered by user. */
 export function SignInMachines({ user, machines, params, now }: { user: string; machines: SignInMachine[]; params: SignInListParams; now: string }) {

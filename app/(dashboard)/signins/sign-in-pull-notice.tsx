@@ -33,14 +33,25 @@ export function SignInPullNotice({ pull, empty = false }: { pull: SignInPullStat
             </Link>
           }
         >
-          <p>{problem ? pull.message : pull.status === "never" ? NEEDS : "No sign-in to this tenant was blocked for its device during the retention (30 days by default). Devices, reports and findings are not affected."}</p>
+          <p>
+            {problem
+              ? pull.message
+              : pull.status === "never"
+                ? NEEDS
+                : "No sign-in to this tenant was blocked for its device during the retention (30 days by default). Devices, reports and findings are not affected."}
+          </p>
         </EmptyState>
       </div>
     );
   }
   if (!problem) return null;
   return (
-    <div role="status" data-testid="sign-in-pull-warning" data-status={pull.status} className="mb-4 rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-[13px] text-amber-900 dark:border-amber-500/40 dark:bg-amber-500/10 dark:text-amber-100">
+    <div
+      role="status"
+      data-testid="sign-in-pull-warning"
+      data-status={pull.status}
+      className="mb-4 rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-[13px] text-amber-900 dark:border-amber-500/40 dark:bg-amber-500/10 dark:text-amber-100"
+    >
       <p className="font-semibold">The last sign-in pull did not complete: what is shown may be out of date.</p>
       <p className="mt-0.5">{pull.message}</p>
     </div>

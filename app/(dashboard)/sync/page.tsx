@@ -78,15 +78,19 @@ export default async function SyncPage() {
         title="Sync"
         description={
           <>
-            Device objects of <span className="font-medium text-slate-800 dark:text-slate-200">{tenant.name}</span> from Microsoft Graph. A delta sync reads what
-            changed; a full resync reads every device and marks the ones Entra ID no longer has as deleted.
+            Device objects of <span className="font-medium text-slate-800 dark:text-slate-200">{tenant.name}</span> from Microsoft Graph. A delta sync reads
+            what changed; a full resync reads every device and marks the ones Entra ID no longer has as deleted.
           </>
         }
         actions={<SyncButtons tenantRef={tenant.id} disabled={!status.hasAppRegistration} live={live} />}
       />
 
       <section aria-label="Sync status" className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4" data-testid="sync-status">
-        <Stat label="Last sync" value={status.lastSyncAt ? <RelativeTime iso={status.lastSyncAt} now={now} /> : "Never"} hint={latest ? `Latest run: ${latest.mode}, ${latest.stalled ? "stalled" : latest.status}` : "No run yet"} />
+        <Stat
+          label="Last sync"
+          value={status.lastSyncAt ? <RelativeTime iso={status.lastSyncAt} now={now} /> : "Never"}
+          hint={latest ? `Latest run: ${latest.mode}, ${latest.stalled ? "stalled" : latest.status}` : "No run yet"}
+        />
         <Stat
           label="Last full sync"
           value={status.lastFullSyncAt ? <RelativeTime iso={status.lastFullSyncAt} now={now} /> : "Never"}
@@ -107,7 +111,17 @@ export default async function SyncPage() {
         <Stat
           label="Next scheduled sync"
           value={
-            interval === 0 ? "Scheduler off" : !status.syncEnabled ? "Paused" : !status.hasAppRegistration ? "—" : nextAt && Date.parse(nextAt) > nowDate.getTime() ? <RelativeTime iso={nextAt} now={now} /> : "Due now"
+            interval === 0 ? (
+              "Scheduler off"
+            ) : !status.syncEnabled ? (
+              "Paused"
+            ) : !status.hasAppRegistration ? (
+              "—"
+            ) : nextAt && Date.parse(nextAt) > nowDate.getTime() ? (
+              <RelativeTime iso={nextAt} now={now} />
+            ) : (
+              "Due now"
+            )
           }
           hint={
             interval === 0
@@ -175,7 +189,11 @@ function Stat({ label, value, hint, tone }: { label: string; value: ReactNode; h
 
 function LiveRun({ run, now }: { run: SyncRunRow; now: string }) {
   return (
-    <section aria-label="Sync in progress" className="flex items-center gap-3 rounded-lg border border-blue-200 bg-blue-50 px-5 py-3 text-blue-900 dark:border-blue-500/30 dark:bg-blue-500/10 dark:text-blue-100" data-testid="live-run">
+    <section
+      aria-label="Sync in progress"
+      className="flex items-center gap-3 rounded-lg border border-blue-200 bg-blue-50 px-5 py-3 text-blue-900 dark:border-blue-500/30 dark:bg-blue-500/10 dark:text-blue-100"
+      data-testid="live-run"
+    >
       <span className="relative flex size-2.5 shrink-0" aria-hidden="true">
         <span className="absolute inline-flex h-full w-full animate-ping rounded-full bg-blue-400 opacity-75 motion-reduce:animate-none" />
         <span className="relative inline-flex size-2.5 rounded-full bg-blue-600 dark:bg-blue-400" />
@@ -242,7 +260,8 @@ function RunRow({ run, now }: { run: SyncRunRow; now: string }) {
           <span className="text-slate-400 dark:text-slate-500">0</span>
         ) : (
           <>
-            {run.throttledWaits.toLocaleString("en")}×<span className="block text-xs text-slate-500 dark:text-slate-400">{formatDuration(run.throttledMs)} waited</span>
+            {run.throttledWaits.toLocaleString("en")}×
+            <span className="block text-xs text-slate-500 dark:text-slate-400">{formatDuration(run.throttledMs)} waited</span>
           </>
         )}
       </Td>

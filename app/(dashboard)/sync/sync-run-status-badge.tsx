@@ -17,7 +17,9 @@ export function SyncRunStatusBadge({ status, stalled }: { status: string; stalle
       title={stalled ? "No progress for over 5 minutes: the process running it stopped. The next sync resumes from the last committed page." : undefined}
       data-testid="sync-run-status"
     >
-      {key === "running" ? <span className="size-1.5 animate-pulse rounded-full bg-blue-600 motion-reduce:animate-none dark:bg-blue-400" aria-hidden="true" /> : null}
+      {key === "running" ? (
+        <span className="size-1.5 animate-pulse rounded-full bg-blue-600 motion-reduce:animate-none dark:bg-blue-400" aria-hidden="true" />
+      ) : null}
       {LABELS[key] ?? status}
     </span>
   );

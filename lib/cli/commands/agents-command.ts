@@ -39,7 +39,8 @@ export async function runAgentsCommand(args: string[]): Promise<void> {
         `${d.id}  ${d.hostname}  ${d.status}  last contact ${d.lastSeenAt ?? "never"}  key ${d.keyPrefix}… from ${d.keyIssuedAt}${d.keyDue ? " (due)" : ""}  agent ${d.agentVersion ?? "?"}  enrolled ${d.enrolledAt} via ${via}\n`,
       );
     }
-    if (page.total > page.rows.length) process.stdout.write(`Page ${page.page} of ${Math.ceil(page.total / page.pageSize)} (${page.total} devices); --page N for more\n`);
+    if (page.total > page.rows.length)
+      process.stdout.write(`Page ${page.page} of ${Math.ceil(page.total / page.pageSize)} (${page.total} devices); --page N for more\n`);
     return;
   }
   const id = rest[0];
@@ -50,7 +51,11 @@ export async function runAgentsCommand(args: string[]): Promise<void> {
   }
   if (sub === "rotate") {
     const { requestDeviceKeyRotation } = await import("@/lib/agent-devices/request-device-key-rotation");
-    return report(await requestDeviceKeyRotation(db, { id, actor: "cli" }), `Device ${id} gets a new key at its next contact`, `Device ${id} already had a rotation requested`);
+    return report(
+      await requestDeviceKeyRotation(db, { id, actor: "cli" }),
+      `Device ${id} gets a new key at its next contact`,
+      `Device ${id} already had a rotation requested`,
+    );
   }
   if (sub === "allow-re-enrol") {
     const { allowDeviceReEnrolment } = await import("@/lib/agent-devices/allow-device-re-enrolment");

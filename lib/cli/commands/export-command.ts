@@ -84,7 +84,10 @@ export async function runExportCommand(args: string[]): Promise<void> {
   let bar: import("cli-progress").SingleBar | null = null;
   if (process.stderr.isTTY) {
     const { SingleBar, Presets } = await import("cli-progress");
-    bar = new SingleBar({ stream: process.stderr, format: `${what} [{bar}] {percentage}% | {value}/{total} rows | {duration_formatted}`, hideCursor: true }, Presets.shades_classic);
+    bar = new SingleBar(
+      { stream: process.stderr, format: `${what} [{bar}] {percentage}% | {value}/{total} rows | {duration_formatted}`, hideCursor: true },
+      Presets.shades_classic,
+    );
     bar.start(await source.count(), 0);
   }
   try {

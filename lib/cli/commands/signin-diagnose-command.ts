@@ -15,7 +15,7 @@ import { parseFormat } from "./parse-command";
 
 export const SIGNIN_DIAGNOSE_USAGE =
   "joinscope signin-diagnose [--format json|text] SIGNIN.json [REPORT.txt] [DEVICE.json]\n" +
-  "      (SIGNIN.json is one sign-in as GET /auditLogs/signIns/{id} returns it, or a page { \"value\": [...] }, which gives\n" +
+  '      (SIGNIN.json is one sign-in as GET /auditLogs/signIns/{id} returns it, or a page { "value": [...] }, which gives\n' +
   "       { \"results\": [...] }; REPORT.txt is dsregcmd /status of the user's machine; DEVICE.json is Graph's answer for the\n" +
   "       device the sign-in presented, or the report's: GET /devices?$filter=deviceId eq '…' (an empty list: no object))";
 
@@ -66,7 +66,10 @@ async function readBytes(file: string): Promise<Buffer> {
 
 /** The file's JSON when it is JSON (UTF-8, with or without a byte-order mark), else undefined. */
 function asJson(bytes: Buffer): unknown {
-  const text = bytes.toString("utf8").replace(/^\uFEFF/, "").trim();
+  const text = bytes
+    .toString("utf8")
+    .replace(/^\uFEFF/, "")
+    .trim();
   if (!text.startsWith("{") && !text.startsWith("[")) return undefined;
   try {
     return JSON.parse(text);
@@ -119,7 +122,12 @@ function readDirectoryObject(file: string, json: unknown): DirectoryObject | nul
  * The object is the presented device's or the report's machine's; another device's object would make the findings
  * about the wrong machine, so a single sign-in refuses it (a page uses it only for the sign-ins it belongs to).
  */
-function deviceFor(signIn: GraphSignIn, report: ParsedDsregcmd | null, device: { object: DirectoryObject | null; file: string }, strict: boolean): DirectoryObject | null | undefined {
+function deviceFor(
+  signIn: GraphSignIn,
+  report: ParsedDsregcmd | null,
+  device: { object: DirectoryObject | null; file: string },
+  strict: boolean,
+): DirectoryObject | null | undefined {
   const presented = signIn.deviceDetail?.deviceId?.trim().toLowerCase() || null;
   const own = report?.deviceId?.toLowerCase() ?? null;
   const object = device.object;

@@ -88,7 +88,10 @@ export async function runTenantCommand(args: string[]): Promise<void> {
   if (sub === "probe") {
     const { values } = parseArgs({ args: rest, options: { tenant: { type: "string" }, format: { type: "string" }, "delta-pages": { type: "string" } } });
     const deltaPages = values["delta-pages"] === undefined ? undefined : Number(values["delta-pages"]);
-    if ((values.format && !["text", "json"].includes(values.format)) || (deltaPages !== undefined && !(Number.isInteger(deltaPages) && deltaPages >= 1 && deltaPages <= 50))) {
+    if (
+      (values.format && !["text", "json"].includes(values.format)) ||
+      (deltaPages !== undefined && !(Number.isInteger(deltaPages) && deltaPages >= 1 && deltaPages <= 50))
+    ) {
       throw new CliError(`usage: ${TENANT_USAGE}`, 2);
     }
     const { findTenantRef } = await import("../find-tenant-ref");
@@ -100,10 +103,16 @@ export async function runTenantCommand(args: string[]): Promise<void> {
       return;
     }
     for (const r of outcome.results) {
-      process.stdout.write(`\n${r.name}\n  GET ${r.request}\n  expected: ${r.expected}\n  got: ${r.status === null ? "no HTTP answer" : `HTTP ${r.status}`}${r.errorCode ? ` ${r.errorCode}` : ""}\n`);
+      process.stdout.write(
+        `\n${r.name}\n  GET ${r.request}\n  expected: ${r.expected}\n  got: ${r.status === null ? "no HTTP answer" : `HTTP ${r.status}`}${r.errorCode ? ` ${r.errorCode}` : ""}\n`,
+      );
       if (r.entries) {
-        const props = Object.entries(r.entries.propertyCounts).map(([k, n]) => `${k} ${n}`).join(", ");
-        process.stdout.write(`  entries: ${r.entries.count} on ${r.pages} page(s), ${r.entries.removed} removed${r.entries.removedReasons.length ? ` (reasons: ${r.entries.removedReasons.join(", ")})` : ""}\n`);
+        const props = Object.entries(r.entries.propertyCounts)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(", ");
+        process.stdout.write(
+          `  entries: ${r.entries.count} on ${r.pages} page(s), ${r.entries.removed} removed${r.entries.removedReasons.length ? ` (reasons: ${r.entries.removedReasons.join(", ")})` : ""}\n`,
+        );
         if (props) process.stdout.write(`  entries carrying each property: ${props}\n`);
       }
       process.stdout.write(`  shape: ${JSON.stringify(r.shape)}\n`);

@@ -35,7 +35,9 @@ export async function runTokenCommand(args: string[]): Promise<void> {
     for (const t of tokens) {
       const status = t.revokedAt ? `revoked ${t.revokedAt}` : `active, last used ${t.lastUsedAt ?? "never"}`;
       const direct = t.allowsDirectUpload ? `direct uploads on (${t.directUploadHosts} machines in 7 days)` : "enrolment only";
-      process.stdout.write(`${t.id}  ${t.prefix}…  ${t.name}  [${t.tenantName}]  ${status}  ${direct}  devices: ${t.enrolledDevices}  reports: ${t.reportCount}\n`);
+      process.stdout.write(
+        `${t.id}  ${t.prefix}…  ${t.name}  [${t.tenantName}]  ${status}  ${direct}  devices: ${t.enrolledDevices}  reports: ${t.reportCount}\n`,
+      );
     }
     return;
   }

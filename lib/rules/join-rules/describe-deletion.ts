@@ -1,11 +1,5 @@
 import type { DirectoryHistory, DirectoryObject } from "@/lib/rules/device-subject";
-import {
-  DAY_MS,
-  detailString,
-  formatIso,
-  HISTORY_SOURCE,
-  objectEvidence,
-} from "@/lib/rules/join-rules/directory-evidence";
+import { DAY_MS, detailString, formatIso, HISTORY_SOURCE, objectEvidence } from "@/lib/rules/join-rules/directory-evidence";
 import { parseTime } from "@/lib/rules/report-fields";
 import type { Evidence } from "@/lib/rules/types";
 
@@ -40,9 +34,7 @@ export function describeDeletion(object: DirectoryObject | null, history: Direct
   const at = object?.deletedAt ?? lastDeletion?.at ?? null;
   const reason = object?.deletedReason ?? (lastDeletion ? detailString(lastDeletion, "reason") : null);
   const atMs = parseTime(at);
-  const disabled = history.filter(
-    (change) => change.kind === "disabled" && (atMs === null || (parseTime(change.at) ?? Infinity) <= atMs),
-  );
+  const disabled = history.filter((change) => change.kind === "disabled" && (atMs === null || (parseTime(change.at) ?? Infinity) <= atMs));
   const disabledBefore = disabled[disabled.length - 1]?.at ?? null;
 
   const hybrid = object?.trustType === "ServerAd";
@@ -51,7 +43,8 @@ export function describeDeletion(object: DirectoryObject | null, history: Direct
   let who: string;
   if (!object) {
     deletedBy = "unknown";
-    who = "JoinScope never saw a directory object with this deviceId, so it was deleted before JoinScope's first sync (or the registration never completed in this tenant); who removed it is unknown.";
+    who =
+      "JoinScope never saw a directory object with this deviceId, so it was deleted before JoinScope's first sync (or the registration never completed in this tenant); who removed it is unknown.";
   } else if (reason === "changed" && !hybrid && !synced) {
     deletedBy = "soft-delete";
     who = `Deleted in the cloud (soft delete): restorable for ${SOFT_DELETE_RETENTION_DAYS} days (preview).`;
@@ -97,4 +90,3 @@ export function describeDeletion(object: DirectoryObject | null, history: Direct
     evidence,
   };
 }
-

@@ -11,8 +11,7 @@ export const HISTORY_SOURCE = "JoinScope directory history";
 export const EVALUATION_SOURCE = "JoinScope evaluation";
 export const AGENT_SOURCE = "JoinScope agent";
 
-export const isLive = (object: DirectoryObject | null | undefined): object is DirectoryObject =>
-  !!object && object.deletedAt === null;
+export const isLive = (object: DirectoryObject | null | undefined): object is DirectoryObject => !!object && object.deletedAt === null;
 
 /** Synced from Active Directory by Entra Connect: change it in AD, never delete it in the cloud (docs/domain.md, "Re-joining safely"). */
 export const isSynced = (object: DirectoryObject | null | undefined) => object?.onPremisesSyncEnabled === true;

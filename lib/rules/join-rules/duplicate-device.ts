@@ -1,13 +1,5 @@
 import type { DirectoryObject } from "@/lib/rules/device-subject";
-import {
-  describeObject,
-  isAutopilot,
-  isLive,
-  isSynced,
-  objectEvidence,
-  objectSource,
-  shortName,
-} from "@/lib/rules/join-rules/directory-evidence";
+import { describeObject, isAutopilot, isLive, isSynced, objectEvidence, objectSource, shortName } from "@/lib/rules/join-rules/directory-evidence";
 import type { JoinRule } from "@/lib/rules/join-rules/join-rule";
 import { buildKeyBackupStep } from "@/lib/rules/join-rules/key-backup";
 import { parseTime } from "@/lib/rules/report-fields";
@@ -54,9 +46,7 @@ export const duplicateDeviceRule: JoinRule = {
     const { subject } = input;
     const object = subject.directory;
     if (!isLive(object)) return [];
-    const others = subject.otherObjects.filter(
-      (other) => isLive(other) && other.objectId !== object.objectId && isSameMachine(object, other),
-    );
+    const others = subject.otherObjects.filter((other) => isLive(other) && other.objectId !== object.objectId && isSameMachine(object, other));
     if (others.length === 0) return [];
 
     const all = [object, ...others];

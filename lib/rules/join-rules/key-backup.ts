@@ -27,9 +27,7 @@ export function buildKeyBackupStep(object: DirectoryObject | null): string | nul
         : laps === true
           ? "This object holds a LAPS password: back it up first — deleting the object deletes it"
           : null;
-  const unknown = [keys === null ? "BitLocker recovery keys" : null, laps === null ? "a LAPS password" : null].filter(
-    (item): item is string => item !== null,
-  );
+  const unknown = [keys === null ? "BitLocker recovery keys" : null, laps === null ? "a LAPS password" : null].filter((item): item is string => item !== null);
   const plural = unknown.length > 1 || keys === null;
   const check =
     unknown.length > 0

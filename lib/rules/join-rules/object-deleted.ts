@@ -8,7 +8,11 @@ import { buildJoinRejoinSteps } from "@/lib/rules/join-rules/join-rejoin-steps";
 import { deviceIdEvidence } from "@/lib/rules/join-rules/subject-facts";
 import type { Evidence, Finding } from "@/lib/rules/types";
 
-const normalizeTenantId = (id: string) => id.trim().replace(/^\{|\}$/g, "").toLowerCase();
+const normalizeTenantId = (id: string) =>
+  id
+    .trim()
+    .replace(/^\{|\}$/g, "")
+    .toLowerCase();
 
 /**
  * A deleted object cannot authenticate. Soft-deleted Entra joined and registered objects are restorable for 30 days
@@ -21,7 +25,7 @@ export const objectDeletedRule: JoinRule = {
   severity: "critical",
   title: "Device object deleted",
   description:
-    "The report says the device is joined or registered, but Microsoft Entra ID has no live object with its deviceId (never synced, or deleted: hard delete, soft delete, or missing after a full resync). Device authentication fails, so no PRT is issued and Conditional Access shows \"Device State: Unregistered\". Not raised for a registration newer than the last directory sync, nor for a report from another tenant (tenant-mismatch).",
+    'The report says the device is joined or registered, but Microsoft Entra ID has no live object with its deviceId (never synced, or deleted: hard delete, soft delete, or missing after a full resync). Device authentication fails, so no PRT is issued and Conditional Access shows "Device State: Unregistered". Not raised for a registration newer than the last directory sync, nor for a report from another tenant (tenant-mismatch).',
   evaluate(input): Finding[] {
     const { subject, settings } = input;
     const report = subject.report;
@@ -63,9 +67,7 @@ export const objectDeletedRule: JoinRule = {
     ]);
 
     const when = deletion.at ? ` JoinScope noticed it gone on ${formatIso(deletion.at) ?? deletion.at}.` : "";
-    const scopeNote = outOfScope
-      ? ` The computer's DN (${scope.dn}) is outside Entra Connect's sync scope, which explains the deletion.`
-      : "";
+    const scopeNote = outOfScope ? ` The computer's DN (${scope.dn}) is outside Entra Connect's sync scope, which explains the deletion.` : "";
     const candidateNote =
       subject.candidates.length > 0
         ? ` ${subject.candidates.length === 1 ? "Another object has" : `${subject.candidates.length} other objects have`} this machine's name but a different deviceId; the device does not use ${subject.candidates.length === 1 ? "it" : "them"}, because it still presents ${parsed.deviceId}.`
@@ -96,7 +98,7 @@ export const objectDeletedRule: JoinRule = {
     }
     if (deletion.deletedBy === "admin-or-automation" || deletion.deletedBy === "soft-delete") {
       remediation.push(
-        "Find who deleted it in the Microsoft Entra audit log (activity \"Delete device\") and stop any clean-up automation from deleting devices that are still in use.",
+        'Find who deleted it in the Microsoft Entra audit log (activity "Delete device") and stop any clean-up automation from deleting devices that are still in use.',
       );
     }
     remediation.push(

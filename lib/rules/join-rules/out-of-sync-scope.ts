@@ -41,10 +41,10 @@ export const outOfSyncScopeRule: JoinRule = {
     ]);
 
     const consequence = !joined
-      ? "Entra Connect does not sync this computer, so no device object is created for it and hybrid join cannot complete (the join fails with 0x801C03F2 \"device object not found\"); Conditional Access keeps showing it as unregistered."
+      ? 'Entra Connect does not sync this computer, so no device object is created for it and hybrid join cannot complete (the join fails with 0x801C03F2 "device object not found"); Conditional Access keeps showing it as unregistered.'
       : live
-        ? "Entra Connect deletes the cloud object of a computer that leaves its scope at the next sync cycle (hybrid objects are hard-deleted at once, with their BitLocker keys). The device then fails device authentication and Conditional Access shows \"Device State: Unregistered\"."
-        : "Entra Connect deleted (or never created) the cloud object because the computer is outside its scope: that is why device authentication fails and Conditional Access shows \"Device State: Unregistered\".";
+        ? 'Entra Connect deletes the cloud object of a computer that leaves its scope at the next sync cycle (hybrid objects are hard-deleted at once, with their BitLocker keys). The device then fails device authentication and Conditional Access shows "Device State: Unregistered".'
+        : 'Entra Connect deleted (or never created) the cloud object because the computer is outside its scope: that is why device authentication fails and Conditional Access shows "Device State: Unregistered".';
     const backup = live ? buildKeyBackupStep(object) : null;
     const target = decision.nearestInclude ? ` (for example ${decision.nearestInclude.container})` : "";
     const remediation = [

@@ -44,7 +44,9 @@ export const pendingRegistrationRule: JoinRule = {
       objectEvidence(object, "alternativeSecurityIds", "no X509: key"),
       objectEvidence(object, "onPremisesLastSyncDateTime", object.onPremisesLastSyncDateTime),
       ...(object.onPremisesLastSyncDateTime === null && since ? [{ source: `${HISTORY_SOURCE} · ${since}`, field: "created", value: object.objectId }] : []),
-      ...(parsed ? [fieldEvidence(parsed, "user", "AzureAdJoined", "Device State", parsed.azureAdJoined === null ? null : parsed.azureAdJoined ? "YES" : "NO")] : []),
+      ...(parsed
+        ? [fieldEvidence(parsed, "user", "AzureAdJoined", "Device State", parsed.azureAdJoined === null ? null : parsed.azureAdJoined ? "YES" : "NO")]
+        : []),
     ];
     const ageText = age === null ? "for an unknown time" : `for ${formatDuration(age)} (since ${formatIso(since)})`;
 
@@ -68,7 +70,10 @@ export const pendingRegistrationRule: JoinRule = {
       {
         rule: "pending-registration",
         severity,
-        title: severity === "info" ? "Hybrid join in progress (object Pending)" : `Hybrid join pending ${age === null ? "(age unknown)" : `for ${formatDuration(age)}`}`,
+        title:
+          severity === "info"
+            ? "Hybrid join in progress (object Pending)"
+            : `Hybrid join pending ${age === null ? "(age unknown)" : `for ${formatDuration(age)}`}`,
         explanation,
         evidence,
         remediation: [

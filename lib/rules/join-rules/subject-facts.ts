@@ -38,9 +38,7 @@ export function reportThumbprint(input: JoinRuleInput): string | null {
 /** When the machine last reported: the explicit lastReportAt, else the latest report's receipt. */
 export function lastReportMs(input: JoinRuleInput): number | null {
   const { subject } = input;
-  const times = [parseTime(subject.lastReportAt), parseTime(subject.report?.receivedAt)].filter(
-    (ms): ms is number => ms !== null,
-  );
+  const times = [parseTime(subject.lastReportAt), parseTime(subject.report?.receivedAt)].filter((ms): ms is number => ms !== null);
   return times.length === 0 ? null : Math.max(...times);
 }
 

@@ -41,7 +41,9 @@ export const thumbprintMismatchRule: JoinRule = {
       ...(report.parsed.certValidFrom ? [certValidityEvidence(report.parsed)] : []),
       objectEvidence(object, "registrationDateTime", object.registrationDateTime),
       ...findDeviceAuthFailures(report.parsed, report.systemParsed),
-      ...(rotation ? [{ source: `${HISTORY_SOURCE} · ${rotation.at}`, field: "cert-rotated", value: "the directory's certificate changed after this report" }] : []),
+      ...(rotation
+        ? [{ source: `${HISTORY_SOURCE} · ${rotation.at}`, field: "cert-rotated", value: "the directory's certificate changed after this report" }]
+        : []),
     ];
 
     if (rotation) {

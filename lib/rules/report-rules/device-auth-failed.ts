@@ -11,7 +11,7 @@ export const deviceAuthFailedRule: ReportRule = {
   severity: "critical",
   title: "Device authentication failed",
   description:
-    "DeviceAuthStatus is \"FAILED. Device is either disabled or deleted\": the directory object is deleted or disabled, or no longer holds the device's key. The client still says it is joined, but it gets no PRT and Conditional Access shows \"Device State: Unregistered\". (\"FAILED. ERROR\" only means the check could not run and is ignored.)",
+    'DeviceAuthStatus is "FAILED. Device is either disabled or deleted": the directory object is deleted or disabled, or no longer holds the device\'s key. The client still says it is joined, but it gets no PRT and Conditional Access shows "Device State: Unregistered". ("FAILED. ERROR" only means the check could not run and is ignored.)',
   evaluate({ report, systemReport }): Finding[] {
     const failures = findDeviceAuthFailures(report, systemReport);
     if (failures.length === 0) return [];
@@ -20,9 +20,7 @@ export const deviceAuthFailedRule: ReportRule = {
     const description = aadsts ? describeErrorCode(aadsts) : null;
     const evidence: Evidence[] = dedupeEvidence([
       ...failures,
-      ...(report.azureAdJoined !== null
-        ? [fieldEvidence(report, "user", "AzureAdJoined", "Device State", yesNo(report.azureAdJoined))]
-        : []),
+      ...(report.azureAdJoined !== null ? [fieldEvidence(report, "user", "AzureAdJoined", "Device State", yesNo(report.azureAdJoined))] : []),
       ...(report.deviceId ? [fieldEvidence(report, "user", "DeviceId", "Device Details", report.deviceId)] : []),
       ...(report.azureAdPrt === false ? [fieldEvidence(report, "user", "AzureAdPrt", "SSO State", "NO")] : []),
       ...(aadsts ? [fieldEvidence(report, "user", "Server Error Description", "SSO State", report.aadsts)] : []),
@@ -36,9 +34,12 @@ export const deviceAuthFailedRule: ReportRule = {
       {
         rule: "device-auth-failed",
         severity: "critical",
-        title: aadsts === "aadsts135011" ? "Device authentication failed: device disabled" : "Device authentication failed: device object deleted, disabled or key mismatch",
+        title:
+          aadsts === "aadsts135011"
+            ? "Device authentication failed: device disabled"
+            : "Device authentication failed: device object deleted, disabled or key mismatch",
         explanation: [
-          "Microsoft Entra ID refused the request signed with this device's key. dsregcmd still shows the device as joined with the same DeviceId because the client keeps its local registration, but no PRT is issued with the deviceid claim, so Conditional Access shows \"Device State: Unregistered\".",
+          'Microsoft Entra ID refused the request signed with this device\'s key. dsregcmd still shows the device as joined with the same DeviceId because the client keeps its local registration, but no PRT is issued with the deviceid claim, so Conditional Access shows "Device State: Unregistered".',
           cause,
           description ? `${description.code}: ${description.meaning}` : "",
         ]

@@ -63,9 +63,7 @@ function readDiagnostics(report: ParsedDsregcmd, systemReport: ParsedDsregcmd | 
 }
 
 function joinEvents(events: readonly AgentEvent[] | undefined): Evidence[] {
-  const relevant = sortEvents(events ?? []).filter(
-    (event) => JOIN_EVENT_IDS.has(event.id) && !/\baad\b|operational/i.test(event.log ?? ""),
-  );
+  const relevant = sortEvents(events ?? []).filter((event) => JOIN_EVENT_IDS.has(event.id) && !/\baad\b|operational/i.test(event.log ?? ""));
   return relevant
     .slice(-MAX_JOIN_EVENTS)
     .reverse()
@@ -95,10 +93,7 @@ function diagnose({ values, codes }: Diagnostics): Diagnosis {
   if (codes.includes("0x801c001d") || failed(values["AD Configuration Test"])) return "scp-unreadable";
   if (failed(values["AD Connectivity Test"])) return "no-domain-controller";
   if (codes.includes("0x801c0021") || failed(values["DRS Discovery Test"])) return "discovery";
-  if (
-    failed(values["DRS Connectivity Test"]) ||
-    codes.some((code) => /^0x80072[0-9a-f]{3}$|^0xcaa82[0-9a-f]{3}$/.test(code))
-  ) {
+  if (failed(values["DRS Connectivity Test"]) || codes.some((code) => /^0x80072[0-9a-f]{3}$|^0xcaa82[0-9a-f]{3}$/.test(code))) {
     return "drs-connectivity";
   }
   if (failed(values["Token acquisition Test"])) return "token-acquisition";
@@ -122,11 +117,9 @@ const DIAGNOSIS_EXPLANATIONS: Record<Diagnosis, string> = {
   "not-synced":
     "The Device Registration Service has no object for this computer yet. For managed hybrid join that is expected until Entra Connect syncs the computer (with the certificate the join task wrote to its userCertificate attribute) and the device retries.",
   "scp-tenant": "The service connection point names a tenant the Device Registration Service does not know.",
-  "scp-unreadable":
-    "The device could not read the service connection point (SCP) from Active Directory, so it does not know which tenant to join.",
+  "scp-unreadable": "The device could not read the service connection point (SCP) from Active Directory, so it does not know which tenant to join.",
   "no-domain-controller": "The device could not reach a domain controller while trying to join.",
-  discovery:
-    "The device could not discover the Device Registration Service: usually the SYSTEM context has no route, proxy or TLS path to Microsoft Entra ID.",
+  discovery: "The device could not discover the Device Registration Service: usually the SYSTEM context has no route, proxy or TLS path to Microsoft Entra ID.",
   "drs-connectivity": "The device found the Device Registration Service but could not connect to it.",
   "token-acquisition": "The device could not get a token from the federation server (AD FS) for the join.",
   "error-phase": "The pre-join diagnostics record a failed registration attempt.",
@@ -166,10 +159,7 @@ function remediationFor(diagnosis: Diagnosis, report: ParsedDsregcmd): string[] 
         RETRY,
       ];
     case "no-domain-controller":
-      return [
-        "Check the device reaches a domain controller when the join runs (on the corporate network or an always-on VPN before sign-in).",
-        RETRY,
-      ];
+      return ["Check the device reaches a domain controller when the join runs (on the corporate network or an always-on VPN before sign-in).", RETRY];
     case "discovery":
     case "drs-connectivity":
       return [...NETWORK_STEPS, "Check the device clock and time sync.", RETRY];
@@ -182,9 +172,7 @@ function remediationFor(diagnosis: Diagnosis, report: ParsedDsregcmd): string[] 
     case "error-phase":
       return [
         "Read the User Device Registration Admin events on the device (304/305/307 for the failing phase, 201/204 for discovery and DRS HTTP errors) and the Server ErrorCode / Server Message above.",
-        ...(report.domainJoined === true
-          ? ["Check the computer object is in Entra Connect's sync scope and shows as Pending in Microsoft Entra ID."]
-          : []),
+        ...(report.domainJoined === true ? ["Check the computer object is in Entra Connect's sync scope and shows as Pending in Microsoft Entra ID."] : []),
         RETRY,
       ];
     case "no-diagnostics":
@@ -226,9 +214,7 @@ export const notJoinedRule: ReportRule = {
     const evidence = dedupeEvidence([
       fieldEvidence(report, "user", "AzureAdJoined", "Device State", "NO"),
       fieldEvidence(report, "user", "WorkplaceJoined", "User State", yesNo(report.workplaceJoined)),
-      ...(report.domainJoined !== null
-        ? [fieldEvidence(report, "user", "DomainJoined", "Device State", yesNo(report.domainJoined))]
-        : []),
+      ...(report.domainJoined !== null ? [fieldEvidence(report, "user", "DomainJoined", "Device State", yesNo(report.domainJoined))] : []),
       ...(report.domainName ? [fieldEvidence(report, "user", "DomainName", "Device State", report.domainName)] : []),
       ...(onPremDrs ? [fieldEvidence(report, "user", "EnterpriseJoined", "Device State", "YES")] : []),
       ...diagnostics.evidence,
@@ -241,9 +227,9 @@ export const notJoinedRule: ReportRule = {
       ? "The device is joined to an on-premises Device Registration Service (AD FS, `EnterpriseJoined : YES`), which Microsoft Entra ID does not know about"
       : registeredOnly
         ? `The device is joined to Active Directory${report.domainName ? ` (${report.domainName})` : ""} and only registered in Microsoft Entra ID (\`WorkplaceJoined : YES\`, \`AzureAdJoined : NO\`): a registration is not hybrid join`
-      : domainOnly
-        ? `The device is joined to Active Directory${report.domainName ? ` (${report.domainName})` : ""} but not to Microsoft Entra ID (\`AzureAdJoined : NO\`)`
-        : "The device is neither joined to nor registered in Microsoft Entra ID";
+        : domainOnly
+          ? `The device is joined to Active Directory${report.domainName ? ` (${report.domainName})` : ""} but not to Microsoft Entra ID (\`AzureAdJoined : NO\`)`
+          : "The device is neither joined to nor registered in Microsoft Entra ID";
     const systemCaveat =
       !domainOnly && detectCaptureContext(report).kind === "system"
         ? "This capture ran as SYSTEM, and Workplace registrations are per user: check a user-context capture before concluding the device is unregistered."

@@ -1,11 +1,6 @@
 import { prtVisibility } from "@/lib/rules/capture-context";
 import { classifyPrtFailure } from "@/lib/rules/classify-prt-failure";
-import {
-  buildPrtRemediation,
-  describeAttemptOwnership,
-  describeCodes,
-  PRT_CAUSE_EXPLANATIONS,
-} from "@/lib/rules/prt-remediation";
+import { buildPrtRemediation, describeAttemptOwnership, describeCodes, PRT_CAUSE_EXPLANATIONS } from "@/lib/rules/prt-remediation";
 import type { ReportRule } from "@/lib/rules/report-rule";
 import { fieldEvidence, yesNo } from "@/lib/rules/report-fields";
 import { dedupeEvidence } from "@/lib/rules/dedupe-evidence";
@@ -16,7 +11,7 @@ export const prtMissingRule: ReportRule = {
   severity: "high",
   title: "No Primary Refresh Token",
   description:
-    "AzureAdPrt is NO in a report of a joined device whose PRT state is known (not SYSTEM, another account or a local account). Without a PRT no token carries the deviceid claim, so Conditional Access shows \"Device State: Unregistered\". The title names the likely cause (the ordered classifier of docs/domain.md, \"The PRT rules\": first match wins); a local account's missing PRT is expected and reported as info.",
+    'AzureAdPrt is NO in a report of a joined device whose PRT state is known (not SYSTEM, another account or a local account). Without a PRT no token carries the deviceid claim, so Conditional Access shows "Device State: Unregistered". The title names the likely cause (the ordered classifier of docs/domain.md, "The PRT rules": first match wins); a local account\'s missing PRT is expected and reported as info.',
   evaluate({ report, systemReport, events }): Finding[] {
     // AzureAdPrt is the Entra joined / hybrid joined device's PRT: a registered-only device's work account keeps its
     // tokens in WAM, so its SSO State says nothing (https://learn.microsoft.com/entra/identity/devices/troubleshoot-device-dsregcmd).
@@ -34,9 +29,7 @@ export const prtMissingRule: ReportRule = {
       joined
         ? fieldEvidence(report, "user", "AzureAdJoined", "Device State", yesNo(report.azureAdJoined))
         : fieldEvidence(report, "user", "WorkplaceJoined", "User State", yesNo(report.workplaceJoined)),
-      ...(report.executingAccount
-        ? [fieldEvidence(report, "user", "Executing Account Name", "Diagnostic Data", report.executingAccount)]
-        : []),
+      ...(report.executingAccount ? [fieldEvidence(report, "user", "Executing Account Name", "Diagnostic Data", report.executingAccount)] : []),
       ...classification.evidence,
     ]);
 

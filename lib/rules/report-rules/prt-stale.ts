@@ -19,8 +19,7 @@ export const prtStaleRule: ReportRule = {
     // Only a joined device's PRT is AzureAdPrt (prt-missing.ts).
     if (report.azureAdJoined !== true) return [];
     const times = readPrtTimes(report);
-    const hours =
-      prtStaleHours !== undefined && Number.isFinite(prtStaleHours) && prtStaleHours > 0 ? prtStaleHours : DEFAULT_PRT_STALE_HOURS;
+    const hours = prtStaleHours !== undefined && Number.isFinite(prtStaleHours) && prtStaleHours > 0 ? prtStaleHours : DEFAULT_PRT_STALE_HOURS;
     if (capturedMs === null || times.updateMs === null) return [];
     if (times.expiryMs !== null && times.expiryMs < capturedMs) return []; // prt-expired covers it
     if (capturedMs - times.updateMs <= hours * HOUR_MS) return [];
@@ -33,7 +32,10 @@ export const prtStaleRule: ReportRule = {
       captureTimeEvidence(capturedAt, capturedAtEvidence),
       { source: "JoinScope evaluation", field: "prtStaleHours", value: String(hours) },
     ];
-    const until = times.expiryMs === null ? "" : ` It is still valid until ${formatTime(times.expiryMs)}, so Conditional Access still sees the device as registered; if renewal keeps failing it will expire and the device will show "Device State: Unregistered".`;
+    const until =
+      times.expiryMs === null
+        ? ""
+        : ` It is still valid until ${formatTime(times.expiryMs)}, so Conditional Access still sees the device as registered; if renewal keeps failing it will expire and the device will show "Device State: Unregistered".`;
     return [
       {
         rule: "prt-stale",

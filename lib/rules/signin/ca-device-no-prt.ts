@@ -51,7 +51,10 @@ export const caDeviceNoPrtRule: SignInRule = {
         { source: `JoinScope finding on ${machineLabel(w.machine)}`, field: "rule", value: w.prt.state === "missing" ? "prt-missing" : "prt-expired" },
       ]),
     ]);
-    const others = usable > 0 ? ` ${usable === 1 ? "Another machine of the user had" : `${usable} other machines of the user had`} a valid PRT then; the sign-in came from a machine without one, or from a browser that presents no device.` : "";
+    const others =
+      usable > 0
+        ? ` ${usable === 1 ? "Another machine of the user had" : `${usable} other machines of the user had`} a valid PRT then; the sign-in came from a machine without one, or from a browser that presents no device.`
+        : "";
     return {
       causeLabel: cause ? `No PRT: ${cause}` : "No PRT on the user's machine",
       finding: {

@@ -32,9 +32,16 @@ export const caDeviceNotCompliantRule: SignInRule = {
     const evidence: Evidence[] = [
       { source: `${SIGN_IN_SOURCE} · deviceDetail`, field: "deviceId", value: presented },
       ...(signIn.device.isManaged !== null ? [{ source: `${SIGN_IN_SOURCE} · deviceDetail`, field: "isManaged", value: String(signIn.device.isManaged) }] : []),
-      ...(signIn.device.isCompliant !== null ? [{ source: `${SIGN_IN_SOURCE} · deviceDetail`, field: "isCompliant", value: String(signIn.device.isCompliant) }] : []),
+      ...(signIn.device.isCompliant !== null
+        ? [{ source: `${SIGN_IN_SOURCE} · deviceDetail`, field: "isCompliant", value: String(signIn.device.isCompliant) }]
+        : []),
       ...(signIn.device.trustType ? [{ source: `${SIGN_IN_SOURCE} · deviceDetail`, field: "trustType", value: signIn.device.trustType }] : []),
-      ...(object ? [objectEvidence(object, "isCompliant", object.isCompliant === null ? null : String(object.isCompliant)), objectEvidence(object, "mdmAppId", object.mdmAppId)] : []),
+      ...(object
+        ? [
+            objectEvidence(object, "isCompliant", object.isCompliant === null ? null : String(object.isCompliant)),
+            objectEvidence(object, "mdmAppId", object.mdmAppId),
+          ]
+        : []),
       ...requirement.evidence,
       { source: "JoinScope device", field: "subjectKey", value: deviceSubjectKey(presented) },
     ];

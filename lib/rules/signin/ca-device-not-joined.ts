@@ -1,13 +1,7 @@
 import type { ParsedDsregcmd } from "@/lib/reports/types";
 import { describeObject, objectEvidence } from "@/lib/rules/join-rules/directory-evidence";
 import { fieldEvidence, yesNo } from "@/lib/rules/report-fields";
-import {
-  describeRequirement,
-  normalizeTrustType,
-  SIGN_IN_SOURCE,
-  TRUST_TYPE_NAMES,
-  type DeviceRequirement,
-} from "@/lib/rules/signin/device-requirement";
+import { describeRequirement, normalizeTrustType, SIGN_IN_SOURCE, TRUST_TYPE_NAMES, type DeviceRequirement } from "@/lib/rules/signin/device-requirement";
 import { machineLabel } from "@/lib/rules/signin/machine-state";
 import type { SignInRule } from "@/lib/rules/signin/sign-in-rule";
 import type { Evidence } from "@/lib/rules/types";

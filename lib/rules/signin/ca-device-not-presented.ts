@@ -40,8 +40,11 @@ export const caDeviceNotPresentedRule: SignInRule = {
           : "";
       }
       const usable = joined.filter((s) => s.prt.state === "usable");
-      const names = joined.map((s) => `${machineLabel(s.machine)}${s.machine.capturedAt ? ` (report of ${formatIso(s.machine.capturedAt) ?? s.machine.capturedAt})` : ""}`);
-      if (usable.length === joined.length) return ` ${names.join(", ")} ${joined.length === 1 ? "was" : "were"} joined with a valid PRT at the time, so the device could have been presented.`;
+      const names = joined.map(
+        (s) => `${machineLabel(s.machine)}${s.machine.capturedAt ? ` (report of ${formatIso(s.machine.capturedAt) ?? s.machine.capturedAt})` : ""}`,
+      );
+      if (usable.length === joined.length)
+        return ` ${names.join(", ")} ${joined.length === 1 ? "was" : "were"} joined with a valid PRT at the time, so the device could have been presented.`;
       const unknown = joined.find((s) => s.prt.state === "unknown");
       return ` ${names.join(", ")} ${joined.length === 1 ? "is" : "are"} joined; whether the PRT was valid is unknown (${unknown && unknown.prt.state === "unknown" ? unknown.prt.why : "no PRT line"}).`;
     })();

@@ -23,7 +23,9 @@ export const caDeviceObjectGoneRule: SignInRule = {
     const object = subject.presentedObject;
     const evidence: Evidence[] = [
       { source: `${SIGN_IN_SOURCE} · deviceDetail`, field: "deviceId", value: deviceId },
-      ...(subject.signIn.device.displayName ? [{ source: `${SIGN_IN_SOURCE} · deviceDetail`, field: "displayName", value: subject.signIn.device.displayName }] : []),
+      ...(subject.signIn.device.displayName
+        ? [{ source: `${SIGN_IN_SOURCE} · deviceDetail`, field: "displayName", value: subject.signIn.device.displayName }]
+        : []),
       ...requirement.evidence,
     ];
     const link = { source: "JoinScope device", field: "subjectKey", value: deviceSubjectKey(deviceId) };

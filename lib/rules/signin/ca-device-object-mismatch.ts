@@ -34,13 +34,17 @@ export const caDeviceObjectMismatchRule: SignInRule = {
     const name = machineLabel(machine);
     const evidence: Evidence[] = [
       { source: `${SIGN_IN_SOURCE} · deviceDetail`, field: "deviceId", value: presented, expected: machine.deviceId },
-      ...(subject.signIn.device.displayName ? [{ source: `${SIGN_IN_SOURCE} · deviceDetail`, field: "displayName", value: subject.signIn.device.displayName }] : []),
+      ...(subject.signIn.device.displayName
+        ? [{ source: `${SIGN_IN_SOURCE} · deviceDetail`, field: "displayName", value: subject.signIn.device.displayName }]
+        : []),
       ...(subject.signIn.device.trustType ? [{ source: `${SIGN_IN_SOURCE} · deviceDetail`, field: "trustType", value: subject.signIn.device.trustType }] : []),
       deviceIdEvidence(machine.report),
       fieldEvidence(machine.report, "user", "AzureAdJoined", "Device State", yesNo(machine.report.azureAdJoined)),
       ...(machine.report.workplaceJoined === true ? [fieldEvidence(machine.report, "user", "WorkplaceJoined", "User State", "YES")] : []),
       ...(object ? [objectEvidence(object, "objectId", `${object.objectId} · ${describeObject(object)}`, { own: false })] : []),
-      ...(machine.directory ? [objectEvidence(machine.directory, "objectId", `${machine.directory.objectId} · ${describeObject(machine.directory)}`, { own: false })] : []),
+      ...(machine.directory
+        ? [objectEvidence(machine.directory, "objectId", `${machine.directory.objectId} · ${describeObject(machine.directory)}`, { own: false })]
+        : []),
       { source: "JoinScope device", field: "subjectKey", value: deviceSubjectKey(presented) },
       ...(machine.subjectKey ? [{ source: "JoinScope device", field: "subjectKey", value: machine.subjectKey }] : []),
       ...requirement.evidence,
@@ -51,9 +55,7 @@ export const caDeviceObjectMismatchRule: SignInRule = {
       finding: {
         rule: "ca-device-object-mismatch",
         severity: "high",
-        title: leftoverRegistration
-          ? `${name} presented its leftover registration, not its join`
-          : `The sign-in presented another object than ${name}'s`,
+        title: leftoverRegistration ? `${name} presented its leftover registration, not its join` : `The sign-in presented another object than ${name}'s`,
         explanation: leftoverRegistration
           ? `The sign-in presented deviceId ${presented}, a ${kind} object, while ${name} reports DeviceId ${machine.deviceId} (${machine.report.domainJoined ? "hybrid joined" : "Entra joined"}). The work account added before the join still has its own registration on the machine, and the browser or app used it: Conditional Access judged that registration, which is neither hybrid joined nor (usually) compliant.`
           : `The sign-in presented deviceId ${presented}${object ? ` (${describeObject(object)})` : ""}, but ${name} reports DeviceId ${machine.deviceId}. Two objects answer for one machine: an old registration of it, or a copy of another machine's registration (an image cloned after it was joined). Conditional Access judged the presented object, not the machine's own.`,

@@ -34,7 +34,8 @@ export interface ClientDescription {
 }
 
 /** Legacy authentication protocols, as the log's clientAppUsed names them. */
-const LEGACY_CLIENTS = /^(exchange activesync|other clients|imap4?|pop3?|smtp|authenticated smtp|mapi over http|exchange web services|offline address book|outlook anywhere|reporting web services|autodiscover|exchange online powershell|universal outlook)/i;
+const LEGACY_CLIENTS =
+  /^(exchange activesync|other clients|imap4?|pop3?|smtp|authenticated smtp|mapi over http|exchange web services|offline address book|outlook anywhere|reporting web services|autodiscover|exchange online powershell|universal outlook)/i;
 
 const CHROME_EXTENSION_ID = "ppnbnpeolgkicgegkbkbjmhlideopiji";
 
@@ -145,10 +146,10 @@ export function describeClient(signIn: SignInEvent): ClientDescription {
       causeLabel: "Firefox without Windows single sign-on",
       why: old
         ? `Firefox ${browser!.major} is older than 91, the first version that can present the device.`
-        : "Firefox presents the device only with \"Allow Windows single sign-on for Microsoft, work, and school accounts\" enabled, and not in a private window.",
+        : 'Firefox presents the device only with "Allow Windows single sign-on for Microsoft, work, and school accounts" enabled, and not in a private window.',
       remediation: [
         ...(old ? ["Update Firefox to version 91 or later."] : []),
-        "Enable Windows single sign-on in Firefox: Settings › Privacy & Security › \"Allow Windows single sign-on for Microsoft, work, and school accounts\", or deploy the WindowsSSO enterprise policy (network.http.windows-sso.enabled). A private window still presents no device.",
+        'Enable Windows single sign-on in Firefox: Settings › Privacy & Security › "Allow Windows single sign-on for Microsoft, work, and school accounts", or deploy the WindowsSSO enterprise policy (network.http.windows-sso.enabled). A private window still presents no device.',
       ],
     };
   }

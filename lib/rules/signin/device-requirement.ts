@@ -43,8 +43,7 @@ export interface DeviceRequirement {
   evidence: Evidence[];
 }
 
-const hasControl = (policy: SignInPolicy, control: string) =>
-  policy.enforcedGrantControls.some((c) => c.trim().toLowerCase() === control.toLowerCase());
+const hasControl = (policy: SignInPolicy, control: string) => policy.enforcedGrantControls.some((c) => c.trim().toLowerCase() === control.toLowerCase());
 
 /** A sign-in that succeeded: nothing to explain (conditionalAccessStatus success, or error code 0 without a CA failure). */
 export function signInSucceeded(signIn: SignInEvent): boolean {

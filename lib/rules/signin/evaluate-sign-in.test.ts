@@ -142,12 +142,19 @@ describe("ca-device-not-joined", () => {
     expect(result.findings[0]!.remediation[0]).toContain("Require device to be marked as compliant");
   });
 
-  it("leaves a registered device under \"compliant or hybrid joined\" (53000) to ca-device-not-compliant: enrolment would pass it", () => {
+  it('leaves a registered device under "compliant or hybrid joined" (53000) to ca-device-not-compliant: enrolment would pass it', () => {
     const event = signIn("edge-registered-needs-hybrid.json");
     const either = {
       ...event,
       errorCode: 53000,
-      policies: [{ id: "2b6f4c1e", displayName: "Require compliant or hybrid joined device", enforcedGrantControls: ["RequireCompliantDevice", "RequireDomainJoinedDevice"], result: "failure" }],
+      policies: [
+        {
+          id: "2b6f4c1e",
+          displayName: "Require compliant or hybrid joined device",
+          enforcedGrantControls: ["RequireCompliantDevice", "RequireDomainJoinedDevice"],
+          result: "failure",
+        },
+      ],
     };
     const result = evaluate({ signIn: either, machines: [] });
     expect(result.findings.map((f) => f.rule)).toEqual(["ca-device-not-compliant"]);
@@ -192,8 +199,16 @@ describe("ca-device-object-mismatch", () => {
     expect(result.cause).toBe("ca-device-object-mismatch");
     expect(result.causeLabel).toBe("Leftover registration presented instead of the join");
     const [finding] = result.findings;
-    expect(finding!.evidence).toContainEqual({ source: "Entra ID sign-in log · deviceDetail", field: "deviceId", value: "5c2a9e1d-7b4f-4e3a-9d6c-8f1e2a3b4c5d", expected: "dd5ac0a8-cb5f-461e-9269-2502cbabc065" });
-    expect(finding!.evidence.filter((e) => e.field === "subjectKey").map((e) => e.value)).toEqual(["d:5c2a9e1d-7b4f-4e3a-9d6c-8f1e2a3b4c5d", "d:dd5ac0a8-cb5f-461e-9269-2502cbabc065"]);
+    expect(finding!.evidence).toContainEqual({
+      source: "Entra ID sign-in log · deviceDetail",
+      field: "deviceId",
+      value: "5c2a9e1d-7b4f-4e3a-9d6c-8f1e2a3b4c5d",
+      expected: "dd5ac0a8-cb5f-461e-9269-2502cbabc065",
+    });
+    expect(finding!.evidence.filter((e) => e.field === "subjectKey").map((e) => e.value)).toEqual([
+      "d:5c2a9e1d-7b4f-4e3a-9d6c-8f1e2a3b4c5d",
+      "d:dd5ac0a8-cb5f-461e-9269-2502cbabc065",
+    ]);
     expect(finding!.remediation.join(" ")).toContain("BlockAADWorkplaceJoin");
     // The registered object also fails "require hybrid joined", but that is the mismatch's consequence.
     expect(result.findings.map((f) => f.rule)).toEqual(["ca-device-object-mismatch"]);
@@ -202,7 +217,12 @@ describe("ca-device-object-mismatch", () => {
   it("is the same machine by hardware id when the names differ (a cloned image)", () => {
     const event = signIn("edge-leftover-registration.json");
     const clone = { ...event, device: { ...event.device, displayName: "PC-0999", trustType: "Hybrid Azure AD joined" } };
-    const presented = makeDirectoryObject({ objectId: "0e0e0e0e-1111-4222-8333-444455556666", deviceId: clone.device.deviceId, displayName: "PC-0999", hardwareId: "6825794768524310" });
+    const presented = makeDirectoryObject({
+      objectId: "0e0e0e0e-1111-4222-8333-444455556666",
+      deviceId: clone.device.deviceId,
+      displayName: "PC-0999",
+      hardwareId: "6825794768524310",
+    });
     const own = makeDirectoryObject({ deviceId: "dd5ac0a8-cb5f-461e-9269-2502cbabc065", hardwareId: "6825794768524310" });
     const result = evaluate({ signIn: clone, presentedObject: presented, machines: [machine("win11-24h2-hybrid-full.txt", { directory: own })] });
     expect(result.causeLabel).toBe("Another device object presented");

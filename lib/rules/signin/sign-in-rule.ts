@@ -5,12 +5,7 @@ import type { Finding, Severity } from "@/lib/rules/types";
 
 /** Stable ids of the rules on a sign-in blocked for its device (docs/domain.md, "Sign-ins blocked for their device"). */
 export type SignInRuleId =
-  | "ca-device-object-gone"
-  | "ca-device-object-mismatch"
-  | "ca-device-no-prt"
-  | "ca-device-not-joined"
-  | "ca-device-not-compliant"
-  | "ca-device-not-presented";
+  "ca-device-object-gone" | "ca-device-object-mismatch" | "ca-device-no-prt" | "ca-device-not-joined" | "ca-device-not-compliant" | "ca-device-not-presented";
 
 export interface SignInRuleInput {
   subject: SignInSubject;

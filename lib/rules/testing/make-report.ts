@@ -59,17 +59,10 @@ const yesNo = (value: boolean | null) => (value === null ? null : value ? "YES" 
 function generateSections(report: Omit<ParsedDsregcmd, "sections">, deviceAuthStatusText?: string): DsregSection[] {
   const lines = (entries: [string, string | null][]) =>
     entries.filter((entry): entry is [string, string] => entry[1] !== null).map(([key, value]) => ({ key, value }));
-  const validity =
-    report.certValidFrom && report.certValidTo
-      ? `[ ${toDsregTime(report.certValidFrom)} -- ${toDsregTime(report.certValidTo)} ]`
-      : null;
+  const validity = report.certValidFrom && report.certValidTo ? `[ ${toDsregTime(report.certValidFrom)} -- ${toDsregTime(report.certValidTo)} ]` : null;
   const authText =
     deviceAuthStatusText ??
-    (report.deviceAuthStatus === "FAILED"
-      ? "FAILED. Device is either disabled or deleted"
-      : report.deviceAuthStatus === "SUCCESS"
-        ? "SUCCESS"
-        : null);
+    (report.deviceAuthStatus === "FAILED" ? "FAILED. Device is either disabled or deleted" : report.deviceAuthStatus === "SUCCESS" ? "SUCCESS" : null);
   const registeredOnly = report.azureAdJoined !== true && report.workplaceJoined === true;
 
   const sections: DsregSection[] = [

@@ -20,7 +20,11 @@ const AcknowledgeForm = z.object({
 
 export async function acknowledgeFindingAction(_previous: AcknowledgeState, formData: FormData): Promise<AcknowledgeState> {
   const admin = await requireAdmin();
-  const input = AcknowledgeForm.safeParse({ findingId: formData.get("findingId"), subjectKey: formData.get("subjectKey"), comment: formData.get("comment") ?? "" });
+  const input = AcknowledgeForm.safeParse({
+    findingId: formData.get("findingId"),
+    subjectKey: formData.get("subjectKey"),
+    comment: formData.get("comment") ?? "",
+  });
   if (!input.success) return { error: input.error.issues[0]?.message ?? "Check the form", done: false };
   const result = await acknowledgeFinding(db, { findingId: input.data.findingId, comment: input.data.comment, actor: admin.email });
   if (!result.ok) return { error: result.error.message, done: false };

@@ -16,17 +16,31 @@ const TONE = {
 export function OutlookBanner({ outlook, name }: { outlook: ConditionalAccessOutlook; name: string }) {
   const [headline, detail] =
     outlook.kind === "unregistered-now"
-      ? [`Unregistered now: Conditional Access treats ${name} as "Device State: Unregistered"`, <>Cause: {outlook.cause.title}. Fix it with the steps below; the symptoms it explains need nothing else.</>]
+      ? [
+          `Unregistered now: Conditional Access treats ${name} as "Device State: Unregistered"`,
+          <>Cause: {outlook.cause.title}. Fix it with the steps below; the symptoms it explains need nothing else.</>,
+        ]
       : outlook.kind === "next-connect-cycle"
         ? [
             `Registered now, unregistered at the next Entra Connect sync cycle`,
-            <>Cause: {outlook.cause.title}. The device still works today; Connect deletes its object at its next cycle (every 30 minutes by default) unless the computer is moved back first.</>,
+            <>
+              Cause: {outlook.cause.title}. The device still works today; Connect deletes its object at its next cycle (every 30 minutes by default) unless the
+              computer is moved back first.
+            </>,
           ]
         : outlook.kind === "attention"
-          ? [`${SEVERITY_LABEL[outlook.worst]}: needs attention`, <>Nothing makes Conditional Access call {name} unregistered today; the findings below are worth a look.</>]
+          ? [
+              `${SEVERITY_LABEL[outlook.worst]}: needs attention`,
+              <>Nothing makes Conditional Access call {name} unregistered today; the findings below are worth a look.</>,
+            ]
           : ["Healthy", <>No problems found for {name}. The device and its Primary Refresh Token look the way Conditional Access expects.</>];
   return (
-    <section aria-label="Conditional Access outlook" className={`flex items-start gap-3 rounded-lg border px-5 py-4 ${TONE[outlook.kind]}`} data-testid="ca-outlook" data-outlook={outlook.kind}>
+    <section
+      aria-label="Conditional Access outlook"
+      className={`flex items-start gap-3 rounded-lg border px-5 py-4 ${TONE[outlook.kind]}`}
+      data-testid="ca-outlook"
+      data-outlook={outlook.kind}
+    >
       <span className="mt-0.5 shrink-0">
         {outlook.kind === "unregistered-now" ? (
           <AlertIcon width={22} height={22} />

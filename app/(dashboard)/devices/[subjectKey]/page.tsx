@@ -85,7 +85,9 @@ export default async function DevicePage({ params }: { params: Params }) {
             {device.latestReport ? <span className="text-slate-500 dark:text-slate-400"> · report: {joinTypeShort(device.latestReport.joinType)}</span> : null}
           </Fact>
           <Fact label="Registered">{live?.registrationDateTime ? <TimeFact iso={live.registrationDateTime} now={now} /> : null}</Fact>
-          <Fact label="Last sign-in (approximate)">{live?.approximateLastSignInDateTime ? <TimeFact iso={live.approximateLastSignInDateTime} now={now} /> : null}</Fact>
+          <Fact label="Last sign-in (approximate)">
+            {live?.approximateLastSignInDateTime ? <TimeFact iso={live.approximateLastSignInDateTime} now={now} /> : null}
+          </Fact>
           <Fact label="Last report">
             {device.latestReport ? (
               <Link href={`/reports/${device.latestReport.id}`} className="link font-normal">
@@ -100,7 +102,9 @@ export default async function DevicePage({ params }: { params: Params }) {
           <Fact label="OS">{live?.operatingSystem ? `${live.operatingSystem} ${live.operatingSystemVersion ?? ""}` : null}</Fact>
           <div className="min-w-0 sm:col-span-2" data-testid="thumbprints" data-mismatch={tpMismatch ? "true" : "false"}>
             <dt className="text-xs text-slate-500 dark:text-slate-400">Certificate thumbprint</dt>
-            <dd className={`mt-0.5 rounded-md font-mono text-xs ${tpMismatch ? "border border-red-300 bg-red-50 px-2 py-1.5 text-red-900 dark:border-red-500/40 dark:bg-red-500/10 dark:text-red-100" : ""}`}>
+            <dd
+              className={`mt-0.5 rounded-md font-mono text-xs ${tpMismatch ? "border border-red-300 bg-red-50 px-2 py-1.5 text-red-900 dark:border-red-500/40 dark:bg-red-500/10 dark:text-red-100" : ""}`}
+            >
               <span className="block break-all">
                 <span className="font-sans text-slate-500 dark:text-slate-400">Directory: </span>
                 {directoryTp ?? <span className="text-slate-400">none (no X509 key)</span>}
@@ -109,7 +113,9 @@ export default async function DevicePage({ params }: { params: Params }) {
                 <span className="font-sans text-slate-500 dark:text-slate-400">Report: </span>
                 {reportTp ?? <span className="text-slate-400">not reported</span>}
               </span>
-              {tpMismatch ? <span className="mt-1 block font-sans font-semibold">Mismatch: the device signs with a certificate Entra ID does not know.</span> : null}
+              {tpMismatch ? (
+                <span className="mt-1 block font-sans font-semibold">Mismatch: the device signs with a certificate Entra ID does not know.</span>
+              ) : null}
             </dd>
           </div>
           <Fact label="BitLocker recovery keys">{live ? presence(live.hasBitlockerKeys) : null}</Fact>
@@ -117,8 +123,7 @@ export default async function DevicePage({ params }: { params: Params }) {
         </dl>
         {device.objects.length > 1 ? (
           <p className="mt-3 border-t border-slate-100 pt-3 text-xs text-slate-500 dark:border-slate-800 dark:text-slate-400">
-            {device.objects.length} directory objects carry this DeviceId:{" "}
-            {device.objects.map((o) => `${o.objectId.slice(0, 8)}… (${stateOf(o)})`).join(", ")}
+            {device.objects.length} directory objects carry this DeviceId: {device.objects.map((o) => `${o.objectId.slice(0, 8)}… (${stateOf(o)})`).join(", ")}
           </p>
         ) : null}
       </section>
@@ -169,7 +174,9 @@ export default async function DevicePage({ params }: { params: Params }) {
           <span className="font-normal text-slate-500 dark:text-slate-400">({grouped.others.length})</span>
         </h2>
         {grouped.others.length === 0 ? (
-          <p className="card px-5 py-4 text-slate-500 dark:text-slate-400">{grouped.primary ? "None: everything open follows from the primary cause." : "No open findings."}</p>
+          <p className="card px-5 py-4 text-slate-500 dark:text-slate-400">
+            {grouped.primary ? "None: everything open follows from the primary cause." : "No open findings."}
+          </p>
         ) : (
           <div className="space-y-4">
             {grouped.others.map((f) => (
@@ -208,7 +215,9 @@ export default async function DevicePage({ params }: { params: Params }) {
         <h2 id="timeline-heading" className="mb-1 text-sm font-semibold">
           Timeline <span className="font-normal text-slate-500 dark:text-slate-400">({timeline.length})</span>
         </h2>
-        <p className="mb-3 text-xs text-slate-500 dark:text-slate-400">Directory changes, reports, agent events (latest 100) and findings history, newest first. Select an entry for details.</p>
+        <p className="mb-3 text-xs text-slate-500 dark:text-slate-400">
+          Directory changes, reports, agent events (latest 100) and findings history, newest first. Select an entry for details.
+        </p>
         <DeviceTimeline entries={timeline} now={now} />
       </section>
     </div>
@@ -243,7 +252,8 @@ function FindingFooter({ finding, subjectKey, now }: { finding: StoredFinding; s
       </div>
       {finding.acknowledgedAt ? (
         <p className="px-5 pb-3 text-[13px] text-slate-700 dark:text-slate-300" data-testid="acknowledgement">
-          Acknowledged by <span className="font-medium">{finding.acknowledgedBy}</span> <RelativeTime iso={finding.acknowledgedAt} now={now} />: “{finding.ackComment}”
+          Acknowledged by <span className="font-medium">{finding.acknowledgedBy}</span> <RelativeTime iso={finding.acknowledgedAt} now={now} />: “
+          {finding.ackComment}”
         </p>
       ) : (
         <AcknowledgeForm findingId={finding.id} subjectKey={subjectKey} rule={finding.rule} />
@@ -261,7 +271,11 @@ function stateOf(o: DirectoryObjectSummary) {
 
 function presence(value: boolean | null): ReactNode {
   if (value === null) return <span className="font-normal text-slate-400">unknown (permission missing)</span>;
-  return value ? <span className="text-emerald-700 dark:text-emerald-400">Stored in Entra ID</span> : <span className="text-amber-700 dark:text-amber-400">None stored</span>;
+  return value ? (
+    <span className="text-emerald-700 dark:text-emerald-400">Stored in Entra ID</span>
+  ) : (
+    <span className="text-amber-700 dark:text-amber-400">None stored</span>
+  );
 }
 
 function TimeFact({ iso, now }: { iso: string; now: string }) {
@@ -277,7 +291,9 @@ function Fact({ label, children, mono }: { label: string; children: ReactNode; m
   return (
     <div className="min-w-0">
       <dt className="text-xs text-slate-500 dark:text-slate-400">{label}</dt>
-      <dd className={`mt-0.5 font-medium ${mono ? "font-mono text-xs break-all" : ""}`}>{empty ? <span className="font-normal text-slate-400">—</span> : children}</dd>
+      <dd className={`mt-0.5 font-medium ${mono ? "font-mono text-xs break-all" : ""}`}>
+        {empty ? <span className="font-normal text-slate-400">—</span> : children}
+      </dd>
     </div>
   );
 }

@@ -204,11 +204,14 @@ export function AppRegistration({ app, clouds }: { app: StoredApp; clouds: Cloud
 
 function StoredCredential({ app }: { app: StoredApp }) {
   return (
-    <div className="flex items-start gap-2 rounded-md bg-slate-50 px-3 py-2 text-[13px] text-slate-700 ring-1 ring-slate-200 ring-inset dark:bg-slate-800/40 dark:text-slate-300 dark:ring-slate-700/60" data-testid="stored-credential">
+    <div
+      className="flex items-start gap-2 rounded-md bg-slate-50 px-3 py-2 text-[13px] text-slate-700 ring-1 ring-slate-200 ring-inset dark:bg-slate-800/40 dark:text-slate-300 dark:ring-slate-700/60"
+      data-testid="stored-credential"
+    >
       {app.credentialType === "secret" ? (
         <p>
-          <strong className="font-semibold">A client secret is stored</strong>, encrypted. It is never shown again; to change anything here, enter the secret again (or a
-          new one).
+          <strong className="font-semibold">A client secret is stored</strong>, encrypted. It is never shown again; to change anything here, enter the secret
+          again (or a new one).
         </p>
       ) : app.credentialType === "certificate" ? (
         <p>

@@ -47,7 +47,11 @@ export function SyncScopeEditor({ tenantRef, forests }: { tenantRef: string; for
               />
             </div>
             {drafts.length > 1 ? (
-              <button type="button" className="btn-ghost text-red-700 hover:bg-red-50 hover:text-red-800 dark:text-red-400 dark:hover:bg-red-500/10" onClick={() => setDrafts((all) => all.filter((x) => x.key !== d.key))}>
+              <button
+                type="button"
+                className="btn-ghost text-red-700 hover:bg-red-50 hover:text-red-800 dark:text-red-400 dark:hover:bg-red-500/10"
+                onClick={() => setDrafts((all) => all.filter((x) => x.key !== d.key))}
+              >
                 Remove forest
               </button>
             ) : null}
@@ -88,7 +92,9 @@ export function SyncScopeEditor({ tenantRef, forests }: { tenantRef: string; for
               />
             </div>
           </div>
-          <Hint>One distinguished name per line, as in Synchronization Service Manager → Connectors → Properties → Configure Directory Partitions → Containers.</Hint>
+          <Hint>
+            One distinguished name per line, as in Synchronization Service Manager → Connectors → Properties → Configure Directory Partitions → Containers.
+          </Hint>
         </fieldset>
       ))}
       <div className="flex flex-wrap items-center gap-3">

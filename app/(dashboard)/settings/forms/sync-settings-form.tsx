@@ -80,7 +80,19 @@ export function SyncSettingsForm({ settings, minStaleDays }: { settings: StoredS
 }
 
 /** A checkbox drawn as a switch: still a native checkbox (keyboard, forms, screen readers). */
-function Toggle({ id, name, defaultChecked, label, children }: { id: string; name: string; defaultChecked: boolean; label: string; children: React.ReactNode }) {
+function Toggle({
+  id,
+  name,
+  defaultChecked,
+  label,
+  children,
+}: {
+  id: string;
+  name: string;
+  defaultChecked: boolean;
+  label: string;
+  children: React.ReactNode;
+}) {
   return (
     <div className="flex items-start gap-3">
       <span className="relative mt-0.5 inline-flex shrink-0">

@@ -52,11 +52,14 @@ export default async function UserPage({ params }: { params: Params }) {
         </nav>
         <h1 className="text-xl font-semibold tracking-tight">{upn}</h1>
         <p className="mt-1 max-w-3xl text-sm text-slate-600 dark:text-slate-400">
-          The machines this user signs in on: devices whose reports were captured in their session (their UPN as the executing account, or the PRT attempt&apos;s user), the last 30 days, newest first.
+          The machines this user signs in on: devices whose reports were captured in their session (their UPN as the executing account, or the PRT
+          attempt&apos;s user), the last 30 days, newest first.
         </p>
       </div>
       {user.devices.length === 0 ? (
-        <p className="card px-5 py-4 text-slate-500 dark:text-slate-400">No report of {tenant.name} was captured under {upn}.</p>
+        <p className="card px-5 py-4 text-slate-500 dark:text-slate-400">
+          No report of {tenant.name} was captured under {upn}.
+        </p>
       ) : (
         <DataTable caption={`Devices ${upn} signs in on`}>
           <THead>
@@ -72,11 +75,20 @@ export default async function UserPage({ params }: { params: Params }) {
             {user.devices.map((d) => (
               <tr key={d.subjectKey} className="relative hover:bg-slate-50 dark:hover:bg-slate-800/40" data-testid="user-device">
                 <Td className="font-medium whitespace-nowrap">
-                  <Link href={deviceHref(d.subjectKey)} className="after:absolute after:inset-0 after:content-[''] hover:text-blue-700 dark:hover:text-blue-300">
+                  <Link
+                    href={deviceHref(d.subjectKey)}
+                    className="after:absolute after:inset-0 after:content-[''] hover:text-blue-700 dark:hover:text-blue-300"
+                  >
                     {d.name}
                   </Link>
                 </Td>
-                <Td>{d.state ? <DirectoryStateBadge state={d.state as Parameters<typeof DirectoryStateBadge>[0]["state"]} /> : <span className="text-slate-400">—</span>}</Td>
+                <Td>
+                  {d.state ? (
+                    <DirectoryStateBadge state={d.state as Parameters<typeof DirectoryStateBadge>[0]["state"]} />
+                  ) : (
+                    <span className="text-slate-400">—</span>
+                  )}
+                </Td>
                 <Td>
                   <ShortId id={d.deviceId} />
                 </Td>
@@ -105,7 +117,8 @@ export default async function UserPage({ params }: { params: Params }) {
       )}
       {user.moreDevices || user.truncated ? (
         <p className="text-xs text-slate-500 dark:text-slate-400">
-          {user.moreDevices ? "The 100 machines this user signed in on most recently; " : ""}read from the user&apos;s newest 2,000 reports. A shared account signs in on many machines: search for the device instead.
+          {user.moreDevices ? "The 100 machines this user signed in on most recently; " : ""}read from the user&apos;s newest 2,000 reports. A shared account
+          signs in on many machines: search for the device instead.
         </p>
       ) : null}
     </div>

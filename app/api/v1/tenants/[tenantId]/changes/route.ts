@@ -9,7 +9,10 @@ export const dynamic = "force-dynamic";
 
 const Params = z.object({ tenantId: z.string().trim().toLowerCase().uuid("tenantId is the Entra tenant id (a GUID)") });
 const Query = z.object({
-  since: z.iso.datetime({ offset: true, message: "since must be an ISO 8601 date-time, e.g. 2025-03-09T11:00:00Z" }).transform((s) => new Date(s)).optional(),
+  since: z.iso
+    .datetime({ offset: true, message: "since must be an ISO 8601 date-time, e.g. 2025-03-09T11:00:00Z" })
+    .transform((s) => new Date(s))
+    .optional(),
 });
 
 /**
