@@ -169,6 +169,19 @@ test.describe("two app instances on one PostgreSQL database", () => {
       instances.push(startInstance(basePort, schedulerEnv), startInstance(basePort + 1, schedulerEnv));
       await Promise.all(instances.map(waitUntilServing));
 
+      // The upload burst starts once a scheduler's first tick (5 s after start) has begun the full sync: on a quick
+      // machine the whole burst could otherwise be over before it, and prove nothing about uploads during a sync.
+      await db.connect();
+      await expect
+        .poll(
+          async () => (await db.query(`SELECT COUNT(*)::int AS "n" FROM "SyncRun" WHERE "tenantRef" = $1 AND "status" = 'running'`, [tenantRef])).rows[0].n,
+          {
+            timeout: 60_000,
+            intervals: [100],
+          },
+        )
+        .toBe(1);
+
       // The upload burst: every report sent to both instances at the same moment (an agent's retry that reached
       // the other instance behind a load balancer), while the first full sync runs.
       const texts = FIXTURES.map((f) => readFileSync(join(root, "lib/reports/fixtures", f), "utf8"));
@@ -201,7 +214,6 @@ test.describe("two app instances on one PostgreSQL database", () => {
       const burstEnded = new Date();
 
       // Wait for the first sync and the findings pass after it, then for the upload passes to drain.
-      await db.connect();
       await expect
         .poll(
           async () =>
