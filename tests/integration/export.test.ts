@@ -19,6 +19,7 @@ import { flushFindingsQueue } from "@/lib/findings/findings-scheduler";
 import { ingestReport } from "@/lib/ingest/ingest-report";
 import { findDevices } from "@/lib/queries/find-devices";
 import { findFindings } from "@/lib/queries/find-findings";
+import { compareSeverity, type Severity } from "@/lib/rules/severity";
 import { runSync } from "@/lib/sync/run-sync";
 import { createTenant } from "@/lib/tenants/create-tenant";
 import { setTenantApp } from "@/lib/tenants/set-tenant-app";
@@ -204,9 +205,20 @@ describe("GET /api/v1/findings/export", () => {
     expect(total).toBeGreaterThan(1_000);
     expect(rows.length).toBe(total);
     expect(new Set(rows.map((r) => `${r.deviceId}|${r.objectId}|${r.hostname}|${r.rule}`)).size).toBe(rows.length);
-    // Most severe first (by rank): the severities never go back up.
+    // Most severe first (by rank), as the Findings page lists them: the first row of each is of the worst rank. Rows of
+    // one rank may come in another order (the page sorts ties otherwise), so the rank is compared, not the row.
     const page = await findFindings(db, { tenantRef, params: DEFAULT_FINDING_LIST_PARAMS });
-    expect(rows[0]!.rule).toBe(page.rows[0]!.rule);
+    const rankOf = async (r: { rule: string; deviceId?: string | null; objectId?: string | null; hostname?: string | null }) =>
+      (
+        await db.finding.findFirstOrThrow({
+          where: { tenantRef, status: "open", rule: r.rule, deviceId: r.deviceId || null, objectId: r.objectId || null, hostname: r.hostname || null },
+          select: { rankSeverity: true },
+        })
+      ).rankSeverity;
+    const worst = await db.finding.findMany({ where: { tenantRef, status: "open" }, select: { rankSeverity: true }, distinct: ["rankSeverity"] });
+    const worstRank = worst.map((w) => w.rankSeverity as Severity).sort(compareSeverity)[0];
+    expect(await rankOf({ ...rows[0]!, rule: rows[0]!.rule! })).toBe(worstRank);
+    expect(await rankOf(page.rows[0]!)).toBe(worstRank);
   });
 
   it("filters, formats and selection: severity in XLSX, a rule in JSON Lines with structured evidence, subject= for selected devices", async () => {
