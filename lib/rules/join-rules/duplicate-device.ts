@@ -6,6 +6,8 @@ import { parseTime } from "@/lib/rules/report-fields";
 import type { Evidence, Finding } from "@/lib/rules/types";
 
 /**
+ * What this rule checks and why: docs/domain.md, "Other rules" (`duplicate-device`) and "Re-joining safely".
+ *
  * Same machine: same `[HWID]`, or, when either hardware id is unknown, same name for Windows objects. Two machines
  * cannot share a hardware id. A Windows computer name is unique in its domain (and a personal PC's is generated,
  * "DESKTOP-1A2B3C4"), while phones, tablets and Macs share names by the thousand ("iPhone", "Yuki's MacBook Pro"):

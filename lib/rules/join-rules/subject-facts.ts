@@ -5,6 +5,9 @@ import type { JoinRuleInput } from "@/lib/rules/join-rules/join-rule";
 import { fieldEvidence, findField, parseTime } from "@/lib/rules/report-fields";
 import type { Evidence } from "@/lib/rules/types";
 
+// How dsregcmd prints each join state, and where a registered device keeps its DeviceId and Thumbprint:
+// docs/domain.md, "Join states" and "Reading `dsregcmd /status`".
+
 /** Registered devices print their registration in the Work Account section with Workplace-prefixed keys. */
 function keyFor(report: ParsedDsregcmd, key: "DeviceId" | "Thumbprint"): { key: string; section: string } {
   if (findField(report, key) || report.azureAdJoined === true || !findField(report, `Workplace${key}`)) {

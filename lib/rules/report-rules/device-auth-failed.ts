@@ -6,6 +6,8 @@ import type { ReportRule } from "@/lib/rules/report-rule";
 import { fieldEvidence, yesNo } from "@/lib/rules/report-fields";
 import type { Evidence, Finding } from "@/lib/rules/types";
 
+// What DeviceAuthStatus FAILED means and why it is usually a symptom of a directory-side cause: docs/domain.md,
+// "How a device proves itself", "Other rules" and "One root cause, one remediation".
 export const deviceAuthFailedRule: ReportRule = {
   id: "device-auth-failed",
   severity: "critical",
