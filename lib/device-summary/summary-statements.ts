@@ -61,7 +61,7 @@ const UPSERT = (() => {
     .join(" OR ")}`;
 })();
 
-/** The rank the Devices list sorts severities by (lib/ui/severity.ts SEVERITIES), 9 for none. */
+/** The rank the Devices list sorts severities by (lib/display/severity.ts SEVERITIES), 9 for none. */
 const SEVERITY_RANK = severityRankSql(`f."severity"`);
 
 /** The open findings of some subjects, one row each: worst rank, count, rules, primary finding's rule. */

@@ -3,8 +3,8 @@ import type { Db, Prisma } from "@/lib/db/client";
 import { DEVICE_PAGE_OBJECT_COLUMNS, selectColumns } from "@/lib/db/directory-device-columns";
 import { LATEST_REPORT_FIRST } from "@/lib/db/latest-report-sql";
 import type { Finding, Severity } from "@/lib/rules/types";
-import { isSeverity, worstSeverity } from "@/lib/ui/severity";
-import { sortDeviceFindings } from "@/lib/ui/sort-device-findings";
+import { isSeverity, worstSeverity } from "@/lib/display/severity";
+import { sortDeviceFindings } from "@/lib/display/sort-device-findings";
 import { readEvidence, readRemediation } from "./find-findings";
 import { parseSubjectKey, type SubjectKey } from "@/lib/rules/subject-key";
 
