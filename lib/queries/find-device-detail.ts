@@ -89,8 +89,8 @@ export async function findDeviceDetail(db: Db, options: { tenantRef: string; sub
   const objectWhere: Prisma.DirectoryDeviceWhereInput | null =
     subject.kind === "d" ? { tenantRef, deviceId: subject.value } : subject.kind === "o" ? { tenantRef, objectId: subject.value } : null;
   // Sorted here, not by the query: an ORDER BY deletedAt made SQLite's planner (no statistics) walk the
-  // (tenantRef, deletedAt) index through every object of the tenant instead of looking the few up by deviceId (0.3 s
-  // a device page at 100,000 devices, bench:ui). Live objects first, then the earliest deleted; each the most recently
+  // (tenantRef, deletedAt) index through every object of the tenant instead of looking the few up by deviceId
+  // (bench/RESULTS.md, "Figures behind choices in the code"). Live objects first, then the earliest deleted; each the most recently
   // registered first.
   const objectRows = objectWhere ? await db.directoryDevice.findMany({ where: objectWhere, select: OBJECT_SELECT }) : [];
   const registered = (o: (typeof objectRows)[number]) => o.registrationDateTime?.getTime() ?? Number.NEGATIVE_INFINITY;
