@@ -24,7 +24,7 @@ test("the grouped view lists each rule with its devices, causes first, and opens
   const deleted = groups.and(page.locator('[data-rule="object-deleted"]'));
   await expect(deleted.getByTestId("cause-devices")).toHaveText("1");
   const authFailed = groups.and(page.locator('[data-rule="device-auth-failed"]'));
-  await expect(authFailed.getByTestId("cause-follows")).toContainText("object-deleted");
+  await expect(authFailed.getByTestId("cause-follows")).toContainText("Device object deleted");
   await expect(authFailed.getByRole("link", { name: "Devices with device-auth-failed" })).toHaveAttribute("href", "/devices?rule=device-auth-failed");
   const devices = Number(await authFailed.getByTestId("cause-devices").innerText());
   expect(devices).toBeGreaterThanOrEqual(2);

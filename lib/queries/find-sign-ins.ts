@@ -3,7 +3,7 @@ import { z } from "zod";
 import { queryIn, readDate, type DirectDb } from "@/lib/db/direct";
 import { subjectKeyFor } from "@/lib/rules/subject-key";
 import type { Finding } from "@/lib/rules/types";
-import { parseSignInCursor, periodStart, SIGN_IN_PAGE_SIZE, signInCursor, type SignInListParams } from "@/lib/ui/sign-in-list-params";
+import { parseSignInCursor, periodStart, signInCursor, type SignInListParams } from "@/lib/url-params/sign-in-list-params";
 import { signInIndexedBy, signInRowFilter } from "./find-sign-in-summary";
 
 export interface SignInListRow {
@@ -105,7 +105,7 @@ export function signInPageQuery(options: { tenantRef: string; params: SignInList
     sql += ` AND "createdDateTime" <= ? AND ("createdDateTime" < ? OR "id" < ?)`;
     args.push(cursor.at, cursor.at, cursor.id);
   }
-  const limit = (options.limit ?? SIGN_IN_PAGE_SIZE) + 1;
+  const limit = (options.limit ?? params.size) + 1;
   return {
     sql: `SELECT ${SIGN_IN_LIST_SELECT} FROM "SignInEvent"${signInIndexedBy(options.dialect, params)} WHERE ${sql} ORDER BY "createdDateTime" DESC, "id" DESC LIMIT ${limit}`,
     params: args,
@@ -117,7 +117,7 @@ export async function findSignIns(
   direct: DirectDb,
   options: { tenantRef: string; params: SignInListParams; now: Date; limit?: number },
 ): Promise<SignInListPage> {
-  const limit = options.limit ?? SIGN_IN_PAGE_SIZE;
+  const limit = options.limit ?? options.params.size;
   const q = signInPageQuery({ ...options, dialect: direct.dialect, limit });
   const raw = await direct.query(q.sql, q.params);
   const rows = raw.slice(0, limit).map(toSignInListRow);

@@ -2,7 +2,7 @@ import "server-only";
 import type { Db } from "@/lib/db/client";
 import { reportWhereFor, type DirectoryObjectSummary } from "@/lib/queries/find-device-detail";
 import type { SubjectKey } from "@/lib/rules/subject-key";
-import { joinTypeShort } from "@/lib/ui/join-type";
+import { joinTypeShort } from "@/lib/display/join-type";
 
 export type TimelineKind = "directory" | "report" | "agent-event" | "finding" | "audit";
 

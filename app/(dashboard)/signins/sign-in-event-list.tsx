@@ -2,7 +2,7 @@ import Link from "next/link";
 import { deviceHref } from "@/lib/queries/find-device-detail";
 import type { SignInListRow } from "@/lib/queries/find-sign-ins";
 import type { Finding } from "@/lib/rules/types";
-import { formatAbsoluteTime } from "@/lib/ui/format-time";
+import { formatAbsoluteTime } from "@/lib/display/format-time";
 import { RelativeTime } from "../../_components/relative-time";
 import { causeStyle } from "./cause-style";
 
