@@ -44,7 +44,7 @@ export function THead({ children }: { children: ReactNode }) {
 
 export function Th({ children, className = "", priority, ...rest }: ThHTMLAttributes<HTMLTableCellElement> & { priority?: ColumnPriority }) {
   return (
-    <th scope="col" className={`px-4 py-2.5 font-medium whitespace-nowrap ${className}${collapse(priority)}`} {...rest}>
+    <th scope="col" className={`px-4 py-2.5 font-medium whitespace-nowrap max-xl:px-3 ${className}${collapse(priority)}`} {...rest}>
       {children}
     </th>
   );
@@ -56,7 +56,7 @@ export function TBody({ children }: { children: ReactNode }) {
 
 export function Td({ children, className = "", priority, ...rest }: TdHTMLAttributes<HTMLTableCellElement> & { priority?: ColumnPriority }) {
   return (
-    <td className={`px-4 py-2.5 align-middle ${className}${collapse(priority)}`} {...rest}>
+    <td className={`px-4 py-2.5 align-middle max-xl:px-3 ${className}${collapse(priority)}`} {...rest}>
       {children}
     </td>
   );
@@ -67,7 +67,7 @@ export function SortableTh({ label, href, direction, priority }: { label: string
   return (
     <th
       scope="col"
-      className={`px-4 py-2.5 font-medium whitespace-nowrap${collapse(priority)}`}
+      className={`px-4 py-2.5 font-medium whitespace-nowrap max-xl:px-3${collapse(priority)}`}
       aria-sort={direction === "asc" ? "ascending" : direction === "desc" ? "descending" : "none"}
     >
       <Link href={href} className="group inline-flex items-center gap-1 rounded hover:text-slate-900 dark:hover:text-slate-100" scroll={false}>

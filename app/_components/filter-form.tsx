@@ -42,14 +42,38 @@ export function FilterForm({
   );
 }
 
-export function FilterSelect({ id, label, value, children }: { id: string; label: string; value: string; children: ReactNode }) {
+/**
+ * A choice: `any` is the first option (no filter, value ""), then `options` as [value, label] pairs (or `children`
+ * for options that need more, such as a value the list no longer offers).
+ */
+export function FilterSelect({
+  id,
+  label,
+  value,
+  any,
+  options = [],
+  children,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  any?: string;
+  options?: readonly (readonly [value: string, label: string])[];
+  children?: ReactNode;
+}) {
   return (
     <div>
       <label htmlFor={id} className="label text-xs">
         {label}
       </label>
       <select id={id} name={id} defaultValue={value} className="input w-auto py-1.5 pr-8">
+        {any !== undefined ? <option value="">{any}</option> : null}
         {children}
+        {options.map(([optionValue, optionLabel]) => (
+          <option key={optionValue} value={optionValue}>
+            {optionLabel}
+          </option>
+        ))}
       </select>
     </div>
   );

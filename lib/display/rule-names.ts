@@ -6,6 +6,9 @@ export const RULE_CATALOGUE: readonly { id: string; title: string }[] = [...REPO
   .map(({ id, title }) => ({ id: id as string, title }))
   .sort((a, b) => a.title.localeCompare(b.title));
 
+/** The catalogue as a filter's options: [rule id, title]. */
+export const RULE_OPTIONS: readonly (readonly [string, string])[] = RULE_CATALOGUE.map((r) => [r.id, r.title] as const);
+
 const TITLE = new Map(RULE_CATALOGUE.map((r) => [r.id, r.title]));
 
 /**

@@ -25,7 +25,7 @@ import {
   type DeviceListParams,
 } from "@/lib/url-params/device-list-params";
 import { JOIN_TYPE_SHORT, joinTypeShort } from "@/lib/display/join-type";
-import { RULE_CATALOGUE, ruleTitle } from "@/lib/display/rule-names";
+import { RULE_CATALOGUE, RULE_OPTIONS, ruleTitle } from "@/lib/display/rule-names";
 import { SEVERITY_LABEL } from "@/lib/display/severity";
 import { PAGE_SIZES } from "@/lib/url-params/page-size";
 import { SortableTh, TBody, Td, Th, THead, type ColumnPriority } from "../../_components/data-table";
@@ -136,8 +136,22 @@ export default async function DevicesPage({ searchParams }: { searchParams: Sear
   );
 }
 
-/** The columns that collapse first on a narrow window (at 1,024 px): the ids and the OS, which the device page shows. */
-const COLUMN_PRIORITY: Partial<Record<DeviceColumn, ColumnPriority>> = { deviceId: "low", objectId: "low", os: "low", osVersion: "low", trust: "low" };
+/**
+ * The columns that collapse first on a narrow window (at 1,024 px, beside the sidebar): the ids, the OS and how the
+ * device is joined, which its page shows; the name, the worst finding, the count, the last report and the directory
+ * state stay.
+ */
+const COLUMN_PRIORITY: Partial<Record<DeviceColumn, ColumnPriority>> = {
+  deviceId: "low",
+  objectId: "low",
+  os: "low",
+  osVersion: "low",
+  trust: "low",
+  join: "low",
+  sync: "low",
+  lastSignIn: "low",
+  pendingSince: "low",
+};
 
 function Row({ d, now, columns }: { d: DeviceRow; now: string; columns: readonly DeviceColumn[] }) {
   return (
@@ -323,55 +337,38 @@ function Filters({ params }: { params: DeviceListParams }) {
       }
     >
       <FilterText id="q" label="Search" value={params.q} placeholder="Hostname, DeviceId or objectId" width="w-full sm:w-72" search />
-      <FilterSelect id="rule" label="Open finding" value={params.rule ?? ""}>
-        <option value="">Any rule</option>
+      <FilterSelect id="rule" label="Open finding" value={params.rule ?? ""} any="Any rule" options={RULE_OPTIONS}>
         {knownRule ? null : <option value={params.rule!}>{params.rule}</option>}
-        {RULE_CATALOGUE.map((r) => (
-          <option key={r.id} value={r.id}>
-            {r.title}
-          </option>
-        ))}
       </FilterSelect>
-      <FilterSelect id="severity" label="Worst open severity" value={params.severity ?? ""}>
-        <option value="">Any severity</option>
-        {DEVICE_SEVERITY_FILTERS.map((s) => (
-          <option key={s} value={s}>
-            {s === "none" ? "No open finding" : SEVERITY_LABEL[s]}
-          </option>
-        ))}
-      </FilterSelect>
-      <FilterSelect id="trust" label="Trust type" value={params.trust ?? ""}>
-        <option value="">All trust types</option>
-        {DEVICE_TRUST_TYPES.map((t) => (
-          <option key={t} value={t}>
-            {DEVICE_TRUST_LABEL[t]}
-          </option>
-        ))}
-      </FilterSelect>
-      <FilterSelect id="join" label="Join type (report)" value={params.join ?? ""}>
-        <option value="">All join types</option>
-        {DEVICE_JOIN_TYPES.map((j) => (
-          <option key={j} value={j}>
-            {JOIN_LABEL[j]}
-          </option>
-        ))}
-      </FilterSelect>
-      <FilterSelect id="state" label="Directory state" value={params.state ?? ""}>
-        <option value="">All states</option>
-        {DEVICE_STATES.map((s) => (
-          <option key={s} value={s}>
-            {DEVICE_STATE_LABEL[s]}
-          </option>
-        ))}
-      </FilterSelect>
-      <FilterSelect id="sync" label="Sync" value={params.sync ?? ""}>
-        <option value="">Any</option>
-        {DEVICE_SYNC_FILTERS.map((s) => (
-          <option key={s} value={s}>
-            {SYNC_LABEL[s]}
-          </option>
-        ))}
-      </FilterSelect>
+      <FilterSelect
+        id="severity"
+        label="Worst open severity"
+        value={params.severity ?? ""}
+        any="Any severity"
+        options={DEVICE_SEVERITY_FILTERS.map((s) => [s, s === "none" ? "No open finding" : SEVERITY_LABEL[s]] as const)}
+      />
+      <FilterSelect
+        id="trust"
+        label="Trust type"
+        value={params.trust ?? ""}
+        any="All trust types"
+        options={DEVICE_TRUST_TYPES.map((t) => [t, DEVICE_TRUST_LABEL[t]] as const)}
+      />
+      <FilterSelect
+        id="join"
+        label="Join type (report)"
+        value={params.join ?? ""}
+        any="All join types"
+        options={DEVICE_JOIN_TYPES.map((j) => [j, JOIN_LABEL[j]] as const)}
+      />
+      <FilterSelect
+        id="state"
+        label="Directory state"
+        value={params.state ?? ""}
+        any="All states"
+        options={DEVICE_STATES.map((s) => [s, DEVICE_STATE_LABEL[s]] as const)}
+      />
+      <FilterSelect id="sync" label="Sync" value={params.sync ?? ""} any="Any" options={DEVICE_SYNC_FILTERS.map((s) => [s, SYNC_LABEL[s]] as const)} />
       <FilterText id="os" label="OS" value={params.os ?? ""} placeholder="Windows" width="w-28" />
       <FilterText id="osVersion" label="OS version starts with" value={params.osVersion ?? ""} placeholder="10.0.22631" />
       <FilterDays id="pendingDays" label="Pending longer than" value={params.pendingDays} />

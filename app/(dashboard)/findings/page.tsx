@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import type { ReactNode } from "react";
 import { db } from "@/lib/db/client";
 import { findFindingCauses, type FindingCause } from "@/lib/queries/find-finding-causes";
 import { findingHref } from "@/lib/url-params/finding-anchor";
@@ -14,7 +15,7 @@ import {
   type FindingListParams,
   type FindingSort,
 } from "@/lib/url-params/finding-list-params";
-import { RULE_CATALOGUE, ruleTitle } from "@/lib/display/rule-names";
+import { RULE_OPTIONS, ruleTitle } from "@/lib/display/rule-names";
 import { SEVERITIES, SEVERITY_LABEL } from "@/lib/display/severity";
 import { PAGE_SIZES } from "@/lib/url-params/page-size";
 import { DataTable, SortableTh, TBody, Td, Th, THead } from "../../_components/data-table";
@@ -148,13 +149,7 @@ export default async function FindingsPage({ searchParams }: { searchParams: Sea
                 <Td className="pt-3">
                   <SeverityBadge severity={f.severity} />
                 </Td>
-                <Td className="max-w-xl">
-                  <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
-                    <code className="text-xs text-slate-500 dark:text-slate-400">{f.rule}</code>
-                    <PrimaryCauseMark primary={f.primary} explainedBy={f.explainedBy} />
-                  </div>
-                  <p className="mt-0.5 leading-snug text-slate-900 dark:text-slate-100">{f.title}</p>
-                </Td>
+                <RuleCell rule={f.rule} title={f.title} mark={<PrimaryCauseMark primary={f.primary} explainedBy={f.explainedBy} />} />
                 <Td className="whitespace-nowrap">
                   <Link
                     href={findingHref(f.subjectKey, f.rule)}
@@ -263,11 +258,7 @@ function CausesTable({
             <Td className="pt-3">
               <SeverityBadge severity={c.severity} />
             </Td>
-            <Td className="max-w-xl">
-              <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
-                <code className="text-xs text-slate-500 dark:text-slate-400">{c.rule}</code>
-              </div>
-              <p className="mt-0.5 leading-snug text-slate-900 dark:text-slate-100">{ruleTitle(c.rule)}</p>
+            <RuleCell rule={c.rule} title={ruleTitle(c.rule)}>
               {c.explainedBy.length ? (
                 <p className="mt-0.5 text-xs text-slate-500 dark:text-slate-400" data-testid="cause-follows">
                   Follows from{" "}
@@ -279,7 +270,7 @@ function CausesTable({
                   ))}
                 </p>
               ) : null}
-            </Td>
+            </RuleCell>
             <Td className="pt-3 text-right font-medium tabular-nums" data-testid="cause-devices">
               {c.devices.toLocaleString("en")}
             </Td>
@@ -322,37 +313,50 @@ function Filters({ params }: { params: FindingListParams }) {
       hidden={{ view: keep("view"), sort: keep("sort"), dir: keep("dir"), size: keep("size") }}
     >
       <FilterText id="q" label="Search" value={params.q} placeholder="Hostname or DeviceId" width="w-full sm:w-60" search />
-      <FilterSelect id="status" label="Status" value={params.status === DEFAULT_FINDING_LIST_PARAMS.status ? "" : params.status}>
-        <option value="">Open</option>
-        <option value="resolved">Resolved</option>
-        <option value="all">All</option>
-      </FilterSelect>
-      <FilterSelect id="severity" label="Severity" value={params.severity ?? ""}>
-        <option value="">All severities</option>
-        {SEVERITIES.map((s) => (
-          <option key={s} value={s}>
-            {SEVERITY_LABEL[s]}
-          </option>
-        ))}
-      </FilterSelect>
-      <FilterSelect id="rule" label="Rule" value={params.rule ?? ""}>
-        <option value="">All rules</option>
-        {RULE_CATALOGUE.map((r) => (
-          <option key={r.id} value={r.id}>
-            {r.title}
-          </option>
-        ))}
-      </FilterSelect>
-      <FilterSelect id="ack" label="Acknowledged" value={params.ack ?? ""}>
-        <option value="">Either</option>
-        <option value="yes">Yes</option>
-        <option value="no">No</option>
-      </FilterSelect>
+      <FilterSelect
+        id="status"
+        label="Status"
+        value={params.status === DEFAULT_FINDING_LIST_PARAMS.status ? "" : params.status}
+        any="Open"
+        options={[
+          ["resolved", "Resolved"],
+          ["all", "All"],
+        ]}
+      />
+      <FilterSelect
+        id="severity"
+        label="Severity"
+        value={params.severity ?? ""}
+        any="All severities"
+        options={SEVERITIES.map((s) => [s, SEVERITY_LABEL[s]] as const)}
+      />
+      <FilterSelect id="rule" label="Rule" value={params.rule ?? ""} any="All rules" options={RULE_OPTIONS} />
+      <FilterSelect
+        id="ack"
+        label="Acknowledged"
+        value={params.ack ?? ""}
+        any="Either"
+        options={[
+          ["yes", "Yes"],
+          ["no", "No"],
+        ]}
+      />
       {/* Without the findings a device's primary cause explains: one row per thing to fix. */}
-      <FilterSelect id="primary" label="Show" value={params.primary ?? ""}>
-        <option value="">All findings</option>
-        <option value="only">Primary causes only</option>
-      </FilterSelect>
+      <FilterSelect id="primary" label="Show" value={params.primary ?? ""} any="All findings" options={[["only", "Primary causes only"]]} />
     </FilterForm>
+  );
+}
+
+/** A finding's or a rule's cell: its title, under the rule id and a mark (primary cause, or what it follows from). */
+function RuleCell({ rule, title, mark, children }: { rule: string; title: string; mark?: ReactNode; children?: ReactNode }) {
+  return (
+    <Td className="max-w-xl">
+      <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
+        <code className="text-xs text-slate-500 dark:text-slate-400">{rule}</code>
+        {mark}
+      </div>
+      <p className="mt-0.5 leading-snug text-slate-900 dark:text-slate-100">{title}</p>
+      {children}
+    </Td>
   );
 }

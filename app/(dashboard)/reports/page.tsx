@@ -130,14 +130,7 @@ function Filters({ params }: { params: ReportListParams }) {
   return (
     <FilterForm action="/reports" label="Filter reports" resetHref={changed ? "/reports" : null} hidden={{ sort: keep("sort"), dir: keep("dir"), size: keep("size") }}>
       <FilterText id="q" label="Search" value={params.q} placeholder="Hostname or DeviceId" width="w-full sm:w-72" search />
-      <FilterSelect id="join" label="Join type" value={params.join ?? ""}>
-        <option value="">All join types</option>
-        {JOIN_TYPES.map((t) => (
-          <option key={t} value={t}>
-            {JOIN_TYPE_SHORT[t]}
-          </option>
-        ))}
-      </FilterSelect>
+      <FilterSelect id="join" label="Join type" value={params.join ?? ""} any="All join types" options={JOIN_TYPES.map((t) => [t, JOIN_TYPE_SHORT[t]] as const)} />
       <FilterCheckbox name="problems" checked={params.problems}>
         Critical or high findings only
       </FilterCheckbox>

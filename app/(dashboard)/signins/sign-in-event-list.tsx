@@ -56,7 +56,7 @@ export function SignInEventList({ rows, tenantRef, now, showDevice = true }: { r
                       Presented <span className="font-mono text-xs">{r.deviceId}</span>, not a device JoinScope knows
                     </>
                   ) : (
-                    <span className="text-slate-500">No device presented, none of the user&apos;s machines found</span>
+                    <span className="text-slate-500 dark:text-slate-400">No device presented, none of the user&apos;s machines found</span>
                   )}
                 </span>
               ) : null}

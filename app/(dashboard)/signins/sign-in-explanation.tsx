@@ -52,7 +52,7 @@ function Explanation({ finding }: { finding: Finding }) {
   return (
     <div data-testid="sign-in-finding" data-rule={finding.rule}>
       <p className="font-semibold text-slate-900 dark:text-slate-100">
-        {finding.title} <code className="text-xs font-normal text-slate-500">{finding.rule}</code>
+        {finding.title} <code className="text-xs font-normal text-slate-500 dark:text-slate-400">{finding.rule}</code>
       </p>
       {finding.explanation ? <p className="mt-0.5 text-slate-700 dark:text-slate-300">{finding.explanation}</p> : null}
       {finding.evidence.length ? (
@@ -60,11 +60,11 @@ function Explanation({ finding }: { finding: Finding }) {
           {finding.evidence.map((e, i) => (
             <div key={i} className="contents">
               <dt className="text-slate-500 dark:text-slate-400">
-                {e.field} <span className="text-slate-400">({e.source})</span>
+                {e.field} <span className="text-slate-500 dark:text-slate-400">({e.source})</span>
               </dt>
               <dd className="font-mono [overflow-wrap:anywhere]">
                 {e.value ?? "(empty)"}
-                {e.expected !== undefined && e.expected !== null ? <span className="text-slate-500"> · expected {e.expected}</span> : null}
+                {e.expected !== undefined && e.expected !== null ? <span className="text-slate-500 dark:text-slate-400"> · expected {e.expected}</span> : null}
               </dd>
             </div>
           ))}

@@ -35,14 +35,13 @@ export function SignInFilters({ params, apps }: { params: SignInListParams; apps
         resetHref={isSignInListFiltered(params) ? signInListHref({ ...params, cause: null, user: null, device: null, app: null }) : null}
         hidden={{ period: params.period !== "week" ? params.period : null, size: params.size !== SIGN_IN_PAGE_SIZE ? String(params.size) : null }}
       >
-        <FilterSelect id="cause" label="Cause" value={params.cause ?? ""}>
-          <option value="">All causes</option>
-          {SIGN_IN_CAUSES.map((c) => (
-            <option key={c} value={c}>
-              {causeStyle(c).name}
-            </option>
-          ))}
-        </FilterSelect>
+        <FilterSelect
+          id="cause"
+          label="Cause"
+          value={params.cause ?? ""}
+          any="All causes"
+          options={SIGN_IN_CAUSES.map((c) => [c, causeStyle(c).name] as const)}
+        />
         <FilterText id="user" label="User" value={params.user ?? ""} placeholder="user@contoso.com" width="w-full sm:w-64" search />
         <FilterText
           id="device"
@@ -53,14 +52,13 @@ export function SignInFilters({ params, apps }: { params: SignInListParams; apps
           search
           mono
         />
-        <FilterSelect id="app" label="App" value={params.app ?? ""}>
-          <option value="">All apps</option>
-          {[...new Set([...apps, ...(params.app ? [params.app] : [])])].map((a) => (
-            <option key={a} value={a}>
-              {a}
-            </option>
-          ))}
-        </FilterSelect>
+        <FilterSelect
+          id="app"
+          label="App"
+          value={params.app ?? ""}
+          any="All apps"
+          options={[...new Set([...apps, ...(params.app ? [params.app] : [])])].map((a) => [a, a] as const)}
+        />
       </FilterForm>
     </div>
   );
