@@ -6,8 +6,8 @@
 // and the check fails when an area's score falls below its recorded score. Changed test files alone re-run nothing:
 // a test that was weakened or deleted shows in the next full `npm run test:mutation -- AREA --record`.
 //
-// The run time is estimated from each area's recorded seconds per mutant. Beyond the budget (default 40 minutes,
-// JOINSCOPE_MUTATION_BUDGET_MINUTES) the check runs nothing and says so, so CI (90 minutes, the suite ~10) cannot time
+// The run time is estimated from each area's recorded seconds per mutant. Beyond the budget (default 20 minutes,
+// JOINSCOPE_MUTATION_BUDGET_MINUTES) the check runs nothing and says so, so CI (90 minutes, the rest ~20) cannot time
 // out on a large change: run it locally then, or record the areas again.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -17,7 +17,7 @@ import { blobSha, combinedScore, readBaseline } from "./mutation/baseline.mjs";
 const root = join(import.meta.dirname, "..");
 
 function parseArgs(argv) {
-  const args = { budgetMinutes: Number(process.env.JOINSCOPE_MUTATION_BUDGET_MINUTES ?? 40), dryRun: false };
+  const args = { budgetMinutes: Number(process.env.JOINSCOPE_MUTATION_BUDGET_MINUTES ?? 20), dryRun: false };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--budget-minutes") args.budgetMinutes = Number(argv[++i]);
     else if (argv[i] === "--dry-run") args.dryRun = true;

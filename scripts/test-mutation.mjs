@@ -122,6 +122,9 @@ async function runArea(area, { files, force }) {
     // tests keep Stryker's default, so a mutant that loops forever costs seconds, not tens of them.
     timeoutMS: AREAS[area].testFiles.some((f) => f.startsWith("tests/integration/")) ? 20_000 : 5_000,
     timeoutFactor: 2,
+    // The initial run of the area's tests (with per-test coverage) took over Stryker's default 5 minutes on a machine
+    // shared by many processes, which ends the whole run: give it room, the mutants keep their own timeouts above.
+    dryRunTimeoutMinutes: 30,
     logLevel: "info",
     fileLogLevel: "off",
   };

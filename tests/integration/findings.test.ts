@@ -296,6 +296,14 @@ describe("findings lifecycle", () => {
     expect(resolved.resolvedAt?.toISOString()).toBe(at(5).toISOString());
     expect(resolved.acknowledgedBy).toBe("admin");
 
+    // Passes that still find it cleared leave it alone (issue 26): resolvedAt stays, no second "resolved" event.
+    for (const hours of [5.25, 5.5]) {
+      expect(await reevaluateFindings({ tenantRef, scope: "all", now: at(hours) })).toMatchObject({ resolved: 0, opened: 0, reopened: 0, updated: 0 });
+    }
+    const still = await disabledFinding(tenantRef);
+    expect(still).toEqual(resolved);
+    expect(still.history.map((h) => h.kind)).toEqual(["opened", "acknowledged", "resolved"]);
+
     await db.directoryDevice.updateMany({ where: { tenantRef, deviceId: first.deviceId }, data: { accountEnabled: false } });
     expect(await reevaluateFindings({ tenantRef, scope: "all", now: at(6) })).toMatchObject({ reopened: 1, opened: 0, resolved: 0 });
     const reopened = await disabledFinding(tenantRef);

@@ -245,6 +245,46 @@ describe("directory sync against the simulator", () => {
     }
   });
 
+  it("a resumed full sync keeps the delta position it took first: a change made while it was down arrives in the next delta", async () => {
+    const t = await startSimulatedTenant(db, { seed: 2517, deviceCount: 200 });
+    try {
+      const controller = new AbortController();
+      const first = await runSync(db, {
+        tenantRef: t.tenantRef,
+        mode: "full",
+        trigger: "test",
+        pageSize: 25,
+        leaseTtlMs: 1,
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.pages === 2) controller.abort();
+        },
+        resilience: fast,
+      });
+      expect(!first.ok && first.error.code).toBe("aborted");
+      // While the process is down, an object on a page already written is renamed: the pages still to come will not
+      // see it, so only a delta from the position taken before the first page can.
+      const written = await db.directoryDevice.findFirstOrThrow({ where: { tenantRef: t.tenantRef }, select: { objectId: true, displayName: true } });
+      const store = t.sim.state.tenant(t.tenantId);
+      store.updateDevice(written.objectId, { displayName: `${written.displayName}-RENAMED` });
+
+      await new Promise((r) => setTimeout(r, 5));
+      const resumed = await runSync(db, { tenantRef: t.tenantRef, mode: "full", trigger: "test", pageSize: 25, resilience: fast });
+      expect(resumed.ok && resumed.run).toMatchObject({ resumed: true, mode: "full" });
+      const stale = await db.directoryDevice.findFirstOrThrow({ where: { tenantRef: t.tenantRef, objectId: written.objectId }, select: { displayName: true } });
+      expect(stale.displayName).toBe(written.displayName);
+
+      const delta = await runSync(db, { tenantRef: t.tenantRef, trigger: "test", resilience: fast, now: () => new Date(Date.now() + 60_000) });
+      expect(delta.ok && delta.run).toMatchObject({ mode: "delta", changed: 1 });
+      const row = await db.directoryDevice.findFirstOrThrow({ where: { tenantRef: t.tenantRef, objectId: written.objectId }, select: { displayName: true } });
+      expect(row.displayName).toBe(`${written.displayName}-RENAMED`);
+      const { ours, theirs } = await expectDirectoryMatches(db, t.sim, t.tenantRef, t.tenantId);
+      expect(ours).toEqual(theirs);
+    } finally {
+      await t.sim.close();
+    }
+  });
+
   it("runs one sync per tenant at a time: a concurrent second run is refused", async () => {
     sim.setLatency(30);
     const [a, b] = await Promise.all([
@@ -345,6 +385,44 @@ describe("what a page writes", () => {
         orderBy: { at: "asc" },
       });
       expect(kinds.map((k) => k.kind)).toEqual(["cert-removed"]);
+    } finally {
+      await t.sim.close();
+    }
+  });
+
+  it("a soft-deleted device restored unchanged is alive again, whether a delta round or a full sync brings it back", async () => {
+    const t = await startSimulatedTenant(db, { seed: 3099, deviceCount: 40 });
+    try {
+      expect((await runSync(db, { tenantRef: t.tenantRef, mode: "full", trigger: "test", resilience: fast })).ok).toBe(true);
+      const store = t.sim.state.tenant(t.tenantId);
+      const [viaDelta, viaFull] = store.listDevices().filter((d) => d.trustType === "AzureAd");
+      const row = (objectId: string) =>
+        db.directoryDevice.findFirstOrThrow({ where: { tenantRef: t.tenantRef, objectId }, select: { id: true, deletedAt: true, deletedReason: true } });
+      const kinds = async (objectId: string) =>
+        (await db.directoryChange.findMany({ where: { tenantRef: t.tenantRef, objectId }, select: { kind: true }, orderBy: { at: "asc" } })).map((c) => c.kind);
+      const stored = { delta: await row(viaDelta!.id), full: await row(viaFull!.id) };
+      store.deleteDevice(viaDelta!.id, { soft: true });
+      store.deleteDevice(viaFull!.id, { soft: true });
+      const removal = await runSync(db, { tenantRef: t.tenantRef, trigger: "test", resilience: fast, now: () => new Date(Date.now() + 60_000) });
+      expect(removal.ok && removal.run).toMatchObject({ mode: "delta", deleted: 2 });
+      expect(await row(viaDelta!.id)).toMatchObject({ deletedReason: "changed", deletedAt: expect.any(Date) });
+
+      // Restored in a later round, exactly as it was: the delta round sends the object again, unchanged.
+      store.restoreDevice(viaDelta!.id);
+      const delta = await runSync(db, { tenantRef: t.tenantRef, trigger: "test", resilience: fast, now: () => new Date(Date.now() + 120_000) });
+      expect(delta.ok && delta.run).toMatchObject({ mode: "delta", changed: 1, deleted: 0 });
+      expect(await row(viaDelta!.id)).toEqual({ id: stored.delta.id, deletedAt: null, deletedReason: null });
+      expect(await kinds(viaDelta!.id)).toEqual(["deleted", "restored"]);
+
+      // Restored while the delta token expired: the full resync's page holds it, unchanged.
+      store.restoreDevice(viaFull!.id);
+      t.sim.expireDeltaTokens();
+      const full = await runSync(db, { tenantRef: t.tenantRef, trigger: "test", resilience: fast, now: () => new Date(Date.now() + 180_000) });
+      expect(full.ok && full.run).toMatchObject({ mode: "full", changed: 1, deleted: 0 });
+      expect(await row(viaFull!.id)).toEqual({ id: stored.full.id, deletedAt: null, deletedReason: null });
+      expect(await kinds(viaFull!.id)).toEqual(["deleted", "restored"]);
+      const { ours, theirs } = await expectDirectoryMatches(db, t.sim, t.tenantRef, t.tenantId);
+      expect(ours).toEqual(theirs);
     } finally {
       await t.sim.close();
     }
