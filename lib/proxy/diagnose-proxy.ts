@@ -118,8 +118,16 @@ interface RuleText {
   remediation: (host: string, e: ConnectorEvent, ws: boolean) => string[];
 }
 
-const TEST_FROM_CONNECTOR = (host: string) =>
-  `On a connector server of the app's connector group, open the internal URL (https://${host}/…) in a browser: the same error there proves it is between the connector and the back end, not in Entra ID.`;
+const TEST_FROM_CONNECTOR = (host: string, e?: ConnectorEvent) =>
+  `On a connector server of the app's connector group, open the internal URL (${internalOrigin(host, e)}) in a browser: the same error there proves it is between the connector and the back end, not in Entra ID.`;
+
+function internalOrigin(host: string, e?: ConnectorEvent): string {
+  try {
+    return `${new URL((e?.url ?? "").replace(/^ws/i, "http")).origin}/`;
+  } catch {
+    return `https://${host}/`;
+  }
+}
 
 function renamedInternalUrl(e: ConnectorEvent, name: string): string {
   try {
@@ -142,7 +150,7 @@ const RULES: Record<Exclude<ConnectorEventKind, "info">, RuleText> = {
     remediation: (host, e, ws) => {
       const name = certificateName(e);
       return [
-        TEST_FROM_CONNECTOR(host),
+        TEST_FROM_CONNECTOR(host, e),
         name
           ? `Change the application's Internal URL (Entra admin center > Enterprise applications > the app > Application proxy) from ${renamedInternalUrl(e, host)} to ${renamedInternalUrl(e, name)}, the name on the certificate, and check that the connector servers resolve ${name} (Resolve-DnsName ${name}).`
           : `Change the application's Internal URL to the host name on the back end's certificate (its subject or a SAN entry), and check that the connector servers resolve it.`,
@@ -157,8 +165,8 @@ const RULES: Record<Exclude<ConnectorEventKind, "info">, RuleText> = {
     title: (host) => `The connector does not trust the issuer of "${host}"'s certificate`,
     explanation: (host) =>
       `TLS from the connector to "${host}" fails because the back end's certificate chain does not end at a root the connector server trusts (UntrustedRoot or PartialChain). The connector drops the request and the browser gets a gateway error.`,
-    remediation: (host) => [
-      TEST_FROM_CONNECTOR(host),
+    remediation: (host, e) => [
+      TEST_FROM_CONNECTOR(host, e),
       "Import the issuing CA's root (and intermediates) into the connector servers' Local Computer > Trusted Root (and Intermediate) Certification Authorities store, or have the back end send its full chain.",
       "Or reissue the back end's certificate from a CA the connector servers already trust.",
     ],
@@ -169,8 +177,8 @@ const RULES: Record<Exclude<ConnectorEventKind, "info">, RuleText> = {
     title: (host, e) => `The certificate of "${host}" has expired${e.details.certificateNotAfter ? ` (valid until ${e.details.certificateNotAfter})` : ""}`,
     explanation: (host) =>
       `The connector rejects the back end's certificate for "${host}" because it is outside its validity period (NotTimeValid), so the request never reaches the application.`,
-    remediation: (host) => [
-      TEST_FROM_CONNECTOR(host),
+    remediation: (host, e) => [
+      TEST_FROM_CONNECTOR(host, e),
       "Renew the back end's certificate and bind the new one to the site; check the connector servers' clock if the certificate is in fact valid.",
     ],
   },
@@ -180,8 +188,8 @@ const RULES: Record<Exclude<ConnectorEventKind, "info">, RuleText> = {
     title: (host) => `TLS from the connector to "${host}" fails`,
     explanation: () =>
       "The connector could not establish a trusted TLS channel to the back end; the trace does not say whether the name, the issuer or the validity failed. Verbose tracing prints SslPolicyErrors and the chain status.",
-    remediation: (host) => [
-      TEST_FROM_CONNECTOR(host),
+    remediation: (host, e) => [
+      TEST_FROM_CONNECTOR(host, e),
       "Look at the certificate the browser on the connector shows: its names, its issuer and its dates; fix the one that fails.",
     ],
   },
@@ -191,9 +199,9 @@ const RULES: Record<Exclude<ConnectorEventKind, "info">, RuleText> = {
     title: (host) => `The WebSocket upgrade to "${host}" fails at the connector`,
     explanation: () =>
       "The connector could not complete the WebSocket upgrade with the back end. App Proxy supports WebSockets only when every connector of the app's group runs 1.5.612.0 or later, and the back end must answer the upgrade itself.",
-    remediation: (host) => [
+    remediation: (host, e) => [
       "Check the version of every connector in the app's connector group (the connectors' state below, or Entra admin center > Private network connectors) and update those older than 1.5.612.0.",
-      TEST_FROM_CONNECTOR(host),
+      TEST_FROM_CONNECTOR(host, e),
     ],
   },
   "backend-timeout": {
@@ -202,9 +210,9 @@ const RULES: Record<Exclude<ConnectorEventKind, "info">, RuleText> = {
     title: (host) => `"${host}" answers slower than the Backend Application Timeout`,
     explanation: () =>
       "The connector waited for the back end longer than the application's Backend Application Timeout (85 seconds by default, 180 on Long) and gave up, so the browser got a gateway timeout.",
-    remediation: (host) => [
+    remediation: (host, e) => [
       "In the app's Application proxy settings, set Backend Application Timeout to Long (180 seconds) if the back end is legitimately slow.",
-      TEST_FROM_CONNECTOR(host),
+      TEST_FROM_CONNECTOR(host, e),
     ],
   },
   "backend-unreachable": {

@@ -69,7 +69,14 @@ export async function parseConnectorTrace(name: string, bytes: number, text: Asy
       transactionId: findTransactionId(entry.text),
       url: findUrl(entry.text),
       kind,
-      message: entry.text.replace(/\s+/g, " ").trim().slice(0, 600),
+      // The message without its stack frames: the exception chain and the facts lines are what an admin reads.
+      message: entry.text
+        .split("\n")
+        .filter((l) => !/^\s*(at |--- End of)/.test(l))
+        .join(" ")
+        .replace(/\s+/g, " ")
+        .trim()
+        .slice(0, 600),
       details,
     });
   };
