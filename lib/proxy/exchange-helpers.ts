@@ -1,6 +1,6 @@
 import type { HttpExchange } from "./types";
 
-export const BODY_SNIPPET_CHARS = 8 * 1024;
+export const BODY_SNIPPET_CHARS = 4 * 1024;
 
 /** Header list to a map of lower-cased names (repeated headers joined as HTTP joins them). */
 export function headerMap(list: readonly { name: string; value: string }[]): Record<string, string> {

@@ -66,7 +66,7 @@ export interface HttpExchange {
   /** Lower-cased header names; repeated headers joined with ", ". */
   requestHeaders: Record<string, string>;
   responseHeaders: Record<string, string>;
-  /** The first 8 KB of the response body when it is text (the App Proxy error page says what failed). */
+  /** The first 4 KB of the response body when it is text (the App Proxy error page says what failed). */
   bodySnippet: string;
   durationMs: number | null;
 }
