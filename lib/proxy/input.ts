@@ -86,25 +86,27 @@ export async function* textChunks(source: ProxySource, encoding: TextEncoding, m
   if (rest) yield rest;
 }
 
-/** Lines with their 1-based numbers; CRLF and LF. A line longer than PROXY_MAX_LINE_CHARS is an error. */
-export async function* lines(name: string, chunks: AsyncIterable<string>): AsyncGenerator<{ line: string; n: number }> {
+/**
+ * Lines with their 1-based numbers, a chunk's worth at a time (one await per chunk, not per line); CRLF and LF. A
+ * line longer than PROXY_MAX_LINE_CHARS is an error.
+ */
+export async function* lineBatches(name: string, chunks: AsyncIterable<string>): AsyncGenerator<{ lines: string[]; first: number }> {
   let carry = "";
   let n = 0;
   for await (const chunk of chunks) {
     const text = carry ? carry + chunk : chunk;
-    let start = 0;
-    for (;;) {
-      const nl = text.indexOf("\n", start);
-      if (nl < 0) break;
-      n++;
-      const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      yield { line: text.slice(start, end), n };
-      start = nl + 1;
+    const lines = text.split("\n");
+    carry = lines.pop()!;
+    if (carry.length > PROXY_MAX_LINE_CHARS) throw new ProxyInputError(name, `line ${n + lines.length + 1} is longer than 1 MB: not a text log`);
+    if (lines.length === 0) continue;
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i]!;
+      if (l.charCodeAt(l.length - 1) === 13) lines[i] = l.slice(0, -1);
     }
-    carry = text.slice(start);
-    if (carry.length > PROXY_MAX_LINE_CHARS) throw new ProxyInputError(name, `line ${n + 1} is longer than 1 MB: not a text log`);
+    yield { lines, first: n + 1 };
+    n += lines.length;
   }
-  if (carry) yield { line: carry.endsWith("\r") ? carry.slice(0, -1) : carry, n: n + 1 };
+  if (carry) yield { lines: [carry.endsWith("\r") ? carry.slice(0, -1) : carry], first: n + 1 };
 }
 
 /** The first bytes of the source without consuming it: the head, and a source that yields everything again. */

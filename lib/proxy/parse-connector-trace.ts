@@ -5,7 +5,7 @@
  * are warnings or errors (at most MAX_KEPT), counts the rest.
  */
 import { classifyConnectorMessage, findTransactionId, findUrl } from "./classify-connector-message";
-import { lines } from "./input";
+import { lineBatches } from "./input";
 import { findTime, iso } from "./parse-time";
 import type { ConnectorEvent, ProxyFileRead } from "./types";
 import { ProxyInputError } from "./types";
@@ -44,15 +44,21 @@ export async function parseConnectorTrace(name: string, bytes: number, text: Asy
   let unrecognised = 0;
   let dropped = 0;
 
+  let lastText = "";
   const close = (entry: OpenEntry) => {
     records++;
+    const failing = entry.level === "error" || entry.level === "warning" || entry.text.includes("Exception");
+    // The time range: the first entry's and the last one's (read at the end), and every failing entry's.
+    if (!failing) {
+      if (first === null) first = findTime(entry.text);
+      lastText = entry.text;
+      return;
+    }
     const time = findTime(entry.text);
     if (time !== null) {
       if (first === null || time < first) first = time;
       if (last === null || time > last) last = time;
     }
-    const failing = entry.level === "error" || entry.level === "warning" || /exception/i.test(entry.text);
-    if (!failing) return;
     failures++;
     if (events.length >= MAX_KEPT_CONNECTOR_EVENTS) {
       dropped++;
@@ -81,28 +87,36 @@ export async function parseConnectorTrace(name: string, bytes: number, text: Asy
     });
   };
 
-  for await (const { line, n } of lines(name, text)) {
-    const header = LISTENER_HEADER.exec(line);
-    if (header || TIMESTAMP_HEADER.test(line)) {
-      if (open) close(open);
-      open = header
-        ? { n, level: levelOf(header[2]), eventId: Number(header[3]) || null, text: header[4] ?? "" }
-        : { n, level: levelOf(LEVEL_WORD.exec(line)?.[1]), eventId: null, text: line };
-      continue;
-    }
-    if (open) {
-      if (open.text.length < MAX_ENTRY_CHARS) open.text += `\n${line}`;
-      continue;
-    }
-    if (line.trim() === "") continue;
-    if (++unrecognised > MAX_UNRECOGNISED_BEFORE_FIRST || records === 0) {
-      throw new ProxyInputError(
-        name,
-        `line ${n} is not a connector trace entry ("${line.slice(0, 80)}"); expected lines such as "AadAppProxyConnector Error: 0 : …" or ones that start with a timestamp`,
-      );
+  for await (const batch of lineBatches(name, text)) {
+    for (let i = 0; i < batch.lines.length; i++) {
+      const line = batch.lines[i]!;
+      const n = batch.first + i;
+      // Stack frames and facts lines are indented: no header test for them.
+      const c = line.charCodeAt(0);
+      const header = c === 32 || c === 9 || Number.isNaN(c) ? null : LISTENER_HEADER.exec(line);
+      if (header || (c >= 48 && c <= 91 && TIMESTAMP_HEADER.test(line))) {
+        if (open) close(open);
+        open = header
+          ? { n, level: levelOf(header[2]), eventId: Number(header[3]) || null, text: header[4] ?? "" }
+          : { n, level: levelOf(LEVEL_WORD.exec(line)?.[1]), eventId: null, text: line };
+        continue;
+      }
+      if (open) {
+        if (open.text.length < MAX_ENTRY_CHARS) open.text += `\n${line}`;
+        continue;
+      }
+      if (line.trim() === "") continue;
+      if (++unrecognised > MAX_UNRECOGNISED_BEFORE_FIRST || records === 0) {
+        throw new ProxyInputError(
+          name,
+          `line ${n} is not a connector trace entry ("${line.slice(0, 80)}"); expected lines such as "AadAppProxyConnector Error: 0 : …" or ones that start with a timestamp`,
+        );
+      }
     }
   }
   if (open) close(open);
+  const lastTime = lastText ? findTime(lastText) : null;
+  if (lastTime !== null && (last === null || lastTime > last)) last = lastTime;
   if (records === 0) throw new ProxyInputError(name, "empty: no trace entries");
   if (dropped) warnings.push(`${dropped} more failing entries than the ${MAX_KEPT_CONNECTOR_EVENTS} kept for pairing were counted but not paired`);
   return {
