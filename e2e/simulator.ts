@@ -6,13 +6,14 @@
  * when ready (the same shape as E2eSimulatorInfo in e2e/constants.ts).
  */
 import { parseArgs } from "node:util";
-import { createSimTenant } from "@/simulator/create-sim-tenant";
+import { createSimTenant, DEFAULT_PERMISSIONS } from "@/simulator/create-sim-tenant";
 import { startSimulator } from "@/simulator/server";
 import type { E2eSimulatorInfo } from "./constants";
 
 const { values } = parseArgs({ options: { port: { type: "string", default: "3444" } } });
 const now = new Date();
-const sync = createSimTenant({ seed: 4101, deviceCount: 120, tenantName: "Fabrikam", now }).tenant;
+// Fabrikam's app may also read the Application Proxy connectors (Directory.Read.All); Litware's may not (e2e/proxy.spec.ts).
+const sync = createSimTenant({ seed: 4101, deviceCount: 120, tenantName: "Fabrikam", now, permissions: [...DEFAULT_PERMISSIONS, "Directory.Read.All"] }).tenant;
 const settings = createSimTenant({ seed: 4102, deviceCount: 10, tenantName: "Northwind", now }).tenant;
 // Its machines' reports are not served: e2e/seed.ts regenerates them from the same seed and time and uploads them.
 const SIGNINS_SEED = 4103;

@@ -8,6 +8,7 @@ import type { LoadedTenant } from "./load-tenant-from-file";
 import { generateSignIns, type GenerateSignInsOptions } from "./sign-ins/generate-sign-ins";
 import type { SimTenant } from "./server";
 import type { GeneratedTenant } from "./types";
+import { sampleApplicationProxy } from "./graph/application-proxy";
 
 export const DEFAULT_PERMISSIONS = ["Device.Read.All", "BitlockerKey.ReadBasic.All", "DeviceLocalCredential.ReadBasic.All", "AuditLog.Read.All"];
 
@@ -23,6 +24,8 @@ export interface CreateSimTenantOptions extends Partial<GenerateTenantOptions> {
   signIns?: false | Omit<GenerateSignInsOptions, "seed" | "now">;
   /** Microsoft Entra ID P1/P2: without it the sign-in log answers 403. Default true. */
   premium?: boolean;
+  /** Serve the sample Application Proxy connector groups (simulator/graph/application-proxy.ts). Default true. */
+  applicationProxy?: boolean;
 }
 
 export function createSimTenant(options: CreateSimTenantOptions): { tenant: SimTenant; generated: GeneratedTenant | null } {
@@ -64,6 +67,9 @@ export function createSimTenant(options: CreateSimTenantOptions): { tenant: SimT
       bitlockerKeys: generated.bitlockerKeys,
       lapsCredentials: generated.lapsCredentials,
       signIns,
+      ...(options.applicationProxy === false
+        ? {}
+        : { applicationProxy: sampleApplicationProxy(generated.tenantName.toLowerCase().replace(/[^a-z0-9]/g, "") || "contoso") }),
       ...(options.premium !== undefined ? { premium: options.premium } : {}),
     },
     generated,

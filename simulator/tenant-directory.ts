@@ -7,6 +7,7 @@ import { DeviceStore, type DeltaRef } from "./device-store";
 import { createPrng, type Prng } from "./prng";
 import { SignInLog } from "./sign-ins/sign-in-log";
 import type { SimSignIn } from "./sign-ins/sim-sign-in";
+import type { SimConnectorGroup } from "./graph/application-proxy";
 import type { BitlockerRecoveryKeyInfo, DeviceLocalCredentialInfo, GraphDevice } from "./types";
 
 export interface SimApp {
@@ -43,6 +44,8 @@ export interface SimTenant {
    * (https://learn.microsoft.com/graph/api/resources/signin). Default true; false answers 403 as Graph does.
    */
   premium?: boolean;
+  /** Application Proxy's connector groups with their connectors and apps (simulator/graph/application-proxy.ts); none by default. */
+  applicationProxy?: readonly SimConnectorGroup[];
 }
 
 /** A registered certificate with the thumbprints a client assertion's `x5t` / `x5t#S256` header names. */

@@ -20,6 +20,15 @@ function Icon({ children, ...props }: SVGProps<SVGSVGElement>) {
   );
 }
 
+/** A gateway between two networks: the Application Proxy diagnostics page. */
+export const ProxyIcon = (p: SVGProps<SVGSVGElement>) => (
+  <Icon {...p}>
+    <rect x="2.5" y="7" width="4.5" height="6" rx="1" />
+    <rect x="13" y="7" width="4.5" height="6" rx="1" />
+    <path d="M7 10h6M10 4v3M10 13v3" />
+  </Icon>
+);
+
 export const OverviewIcon = (p: SVGProps<SVGSVGElement>) => (
   <Icon {...p}>
     <rect x="3" y="3" width="6" height="7" rx="1.2" />

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { AgentsIcon, DevicesIcon, DiagnoseIcon, FindingsIcon, OverviewIcon, ReportsIcon, SettingsIcon, SignInsIcon, SyncIcon } from "./icons";
+import { AgentsIcon, DevicesIcon, DiagnoseIcon, FindingsIcon, OverviewIcon, ProxyIcon, ReportsIcon, SettingsIcon, SignInsIcon, SyncIcon } from "./icons";
 
 const ITEMS = [
   { href: "/", label: "Overview", Icon: OverviewIcon },
@@ -10,6 +10,7 @@ const ITEMS = [
   { href: "/devices", label: "Devices", Icon: DevicesIcon },
   { href: "/findings", label: "Findings", Icon: FindingsIcon },
   { href: "/signins", label: "Sign-ins", Icon: SignInsIcon },
+  { href: "/proxy", label: "Proxy", Icon: ProxyIcon },
   { href: "/reports", label: "Reports", Icon: ReportsIcon },
   { href: "/agents", label: "Agents", Icon: AgentsIcon },
   { href: "/sync", label: "Sync", Icon: SyncIcon },

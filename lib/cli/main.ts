@@ -10,6 +10,7 @@ import { AGENTS_USAGE, runAgentsCommand } from "./commands/agents-command";
 import { DIAGNOSE_USAGE, runDiagnoseCommand } from "./commands/diagnose-command";
 import { EXPORT_USAGE, runExportCommand } from "./commands/export-command";
 import { PARSE_USAGE, runParseCommand } from "./commands/parse-command";
+import { PROXY_DIAGNOSE_USAGE, runProxyDiagnoseCommand } from "./commands/proxy-diagnose-command";
 import { runSigninDiagnoseCommand, SIGNIN_DIAGNOSE_USAGE } from "./commands/signin-diagnose-command";
 import { runSigninsCommand, SIGNINS_USAGE } from "./commands/signins-command";
 import { runTenantCommand, TENANT_USAGE } from "./commands/tenant-command";
@@ -25,6 +26,7 @@ Usage:
   ${PARSE_USAGE}
   ${DIAGNOSE_USAGE}
   ${SIGNIN_DIAGNOSE_USAGE}
+  ${PROXY_DIAGNOSE_USAGE.split("\n").join("\n  ")}
   ${TENANT_USAGE.split("\n").join("\n  ")}
   ${TOKEN_USAGE.split("\n").join("\n  ")}
   ${AGENTS_USAGE.split("\n").join("\n  ")}
@@ -45,6 +47,7 @@ const VERBS: Record<string, Verb> = {
   parse: { usage: PARSE_USAGE, run: runParseCommand },
   diagnose: { usage: DIAGNOSE_USAGE, run: runDiagnoseCommand },
   "signin-diagnose": { usage: SIGNIN_DIAGNOSE_USAGE, run: runSigninDiagnoseCommand },
+  "proxy-diagnose": { usage: PROXY_DIAGNOSE_USAGE, run: runProxyDiagnoseCommand },
   tenant: { usage: TENANT_USAGE, run: runTenantCommand },
   token: { usage: TOKEN_USAGE, run: runTokenCommand },
   agents: { usage: AGENTS_USAGE, run: runAgentsCommand },

@@ -9,6 +9,7 @@ import { getDevice } from "./get-device";
 import type { GraphServices } from "./graph-services";
 import { listDevices } from "./list-devices";
 import { listSignIns } from "./sign-ins";
+import { routeApplicationProxy } from "./application-proxy";
 
 export function routeGraph(graph: GraphServices, ctx: RequestContext, method: string, path: string): RouteResult | null {
   const { now } = graph;
@@ -36,6 +37,8 @@ export function routeGraph(graph: GraphServices, ctx: RequestContext, method: st
     }
     return ok(listDeletedDevices(graph, ctx));
   }
+  const proxy = routeApplicationProxy(graph, ctx, version, rest);
+  if (proxy !== null) return ok(proxy);
   if (rest === "/auditLogs/signIns") return ok(listSignIns(graph, ctx, version));
   if (rest === "/informationProtection/bitlocker/recoveryKeys") return ok(listBitlockerRecoveryKeys(graph, ctx));
   if (rest === "/directory/deviceLocalCredentials") return ok(listDeviceLocalCredentials(graph, ctx));

@@ -1,0 +1,57 @@
+/**
+ * The Proxy diagnostics page in a real browser (issue 21): the admin drops the connector's trace and the HAR of the
+ * failing session (lib/proxy/fixtures, README there says what each imitates) and reads the certificate-name finding
+ * with its fix; a truncated file gets a clear error; the connectors' state comes from the simulator's Graph beta
+ * endpoints for a tenant whose app may read them, and a plain-words note for one whose app may not.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { E2E_SIGNINS_TENANT_NAME, E2E_SYNC_TENANT_NAME } from "./constants";
+import { expect, test } from "./fixtures";
+
+const FIXTURES = join(process.cwd(), "lib/proxy/fixtures");
+
+test.beforeEach(async ({ login }) => {
+  await login();
+});
+
+test("the TLS-trust trace with the WebSocket 504 session gives the certificate-name finding and its fix", async ({ page }) => {
+  await page.goto("/proxy");
+  await expect(page.getByRole("heading", { name: "Proxy diagnostics", level: 1 })).toBeVisible();
+  await page.locator("#proxy-files").setInputFiles([join(FIXTURES, "tls-name-mismatch.log"), join(FIXTURES, "websocket-504.har")]);
+  await expect(page.getByTestId("proxy-file-list").getByRole("listitem")).toHaveCount(2);
+  await page.getByRole("button", { name: "Diagnose", exact: true }).click();
+
+  const files = page.getByTestId("proxy-files-read");
+  await expect(files.getByRole("row", { name: /tls-name-mismatch\.log Connector trace log 9 2/ })).toBeVisible();
+  await expect(files.getByRole("row", { name: /websocket-504\.har Browser session \(HAR\) 4 1/ })).toBeVisible();
+  const finding = page.getByRole("article", { name: /^high finding: WebSocket upgrade times out \(504\)/ });
+  await expect(finding).toContainText('the back end\'s certificate is not issued to "app01" but to "app01.corp.contoso.com"');
+  await expect(finding).toContainText("from https://app01:8443/ to https://app01.corp.contoso.com:8443/");
+  await expect(finding).toContainText("RemoteCertificateNameMismatch");
+});
+
+test("a truncated HAR is refused with the entry it ends in", async ({ page }) => {
+  await page.goto("/proxy");
+  const har = readFileSync(join(FIXTURES, "websocket-504.har"));
+  await page.locator("#proxy-files").setInputFiles({ name: "cut.har", mimeType: "application/json", buffer: har.subarray(0, 6000) });
+  await page.getByRole("button", { name: "Diagnose", exact: true }).click();
+  await expect(page.getByRole("alert")).toContainText("cut.har: the file ends inside entries[2] (line 142): it is truncated");
+});
+
+test("the connectors' state per tenant, and a plain note without the permission", async ({ page }) => {
+  await page.goto("/proxy");
+  await page.locator("#tenant-switcher").selectOption({ label: E2E_SYNC_TENANT_NAME });
+  await expect(page.getByRole("heading", { name: `Connectors of ${E2E_SYNC_TENANT_NAME}` })).toBeVisible();
+  await expect(page.getByTestId("connector-group")).toHaveCount(2);
+  await expect(page.getByRole("article", { name: /^high finding: Connector group "DMZ" has no active connector/ })).toBeVisible();
+  await expect(page.getByText("https://app01:8443/").first()).toBeVisible();
+
+  await page.locator("#proxy-files").setInputFiles([join(FIXTURES, "tls-name-mismatch.log"), join(FIXTURES, "websocket-504.har")]);
+  await page.getByRole("button", { name: "Diagnose", exact: true }).click();
+  await expect(page.getByRole("article", { name: /^high finding: WebSocket upgrade times out/ })).toBeVisible();
+  await page.screenshot({ path: "docs/screenshots/proxy-diagnostics.png", fullPage: true });
+
+  await page.locator("#tenant-switcher").selectOption({ label: E2E_SIGNINS_TENANT_NAME });
+  await expect(page.getByTestId("connector-note")).toContainText("Microsoft Graph answered 403");
+});
