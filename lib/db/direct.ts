@@ -36,6 +36,12 @@ export interface DirectDb {
   readonly dialect: Dialect;
   /** A read. Dates and booleans in `params` are encoded for the dialect; rows come back raw (see the readers below). */
   query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /**
+   * A read whose rows come back as arrays of the selected columns' values, in the SELECT's order, for reads of many
+   * rows (exports): no object per row. Values are raw as in `query`, except that PostgreSQL's timestamps come back as
+   * their text (`2026-12-06 10:49:46.68`, UTC; see readIsoTimestamp), not as Dates.
+   */
+  queryArrays(sql: string, params?: readonly unknown[]): Promise<unknown[][]>;
   /** Runs the statements in order in one transaction: all of them or none. Returns each one's affected row count. */
   batch(statements: readonly Statement[]): Promise<number[]>;
   close(): Promise<void>;
@@ -101,6 +107,17 @@ function sqliteDirect(url: string): DirectDb {
     }
     return stmt;
   };
+  // Statements in raw mode (rows as arrays) are kept apart: raw() is a mode of the statement object.
+  const rawCache = new Map<string, Database.Statement>();
+  const prepareRaw = (sql: string) => {
+    let stmt = rawCache.get(sql);
+    if (!stmt) {
+      if (rawCache.size > 64) rawCache.clear();
+      stmt = conn.prepare(sql).raw(true);
+      rawCache.set(sql, stmt);
+    }
+    return stmt;
+  };
   const encode = (params: readonly unknown[] = []) => params.map((p) => encodeParam("sqlite", p));
   const begin = prepare("BEGIN IMMEDIATE");
   const commit = prepare("COMMIT");
@@ -150,6 +167,9 @@ function sqliteDirect(url: string): DirectDb {
     async query<T extends Row>(sql: string, params?: readonly unknown[]) {
       return (await retryWhileBusy(() => prepare(sql).all(...encode(params)))) as T[];
     },
+    async queryArrays(sql: string, params?: readonly unknown[]) {
+      return (await retryWhileBusy(() => prepareRaw(sql).all(...encode(params)))) as unknown[][];
+    },
     batch(statements) {
       if (statements.length === 0) return Promise.resolve([]);
       return new Promise<number[]>((resolve, reject) => {
@@ -187,6 +207,11 @@ async function retryWhileBusy<T>(work: () => T): Promise<T> {
 // ---- PostgreSQL ------------------------------------------------------------------------------------------------
 
 const TIMESTAMP_OID = 1114;
+/** queryArrays' type parsers: timestamps stay text (readIsoTimestamp turns them into ISO strings without a Date). */
+const ARRAY_TYPES = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === TIMESTAMP_OID ? (v: string) => v : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
+};
 
 function postgresDirect(url: string): DirectDb {
   const pool = new pg.Pool(
@@ -208,6 +233,9 @@ function postgresDirect(url: string): DirectDb {
     dialect: "postgresql",
     async query<T extends Row>(sql: string, params?: readonly unknown[]) {
       return (await pool.query(toPg(sql), encode(params))).rows as T[];
+    },
+    async queryArrays(sql: string, params?: readonly unknown[]) {
+      return (await pool.query({ text: toPg(sql), values: encode(params), rowMode: "array", types: ARRAY_TYPES })).rows as unknown[][];
     },
     async batch(statements) {
       if (statements.length === 0) return [];
@@ -288,6 +316,26 @@ export function readDate(value: unknown): Date | null {
   if (value === null || value === undefined) return null;
   return value instanceof Date ? value : new Date(typeof value === "bigint" ? Number(value) : (value as string | number));
 }
+
+/**
+ * A DateTime column as `toISOString()` would print it (`2026-12-06T10:49:46.680Z`), from what `queryArrays` returns on
+ * either dialect, without making a Date when the stored text is already in that shape: SQLite's
+ * `2026-12-06T10:49:46.680+00:00` (how Prisma and this module write it) and PostgreSQL's `2026-12-06 10:49:46.68`
+ * (timestamp without time zone holding UTC, trailing zeros of the fraction dropped). Anything else goes through a Date.
+ */
+export function readIsoTimestamp(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "string") {
+    const m = ISO_LIKE.exec(value);
+    if (m) return `${m[1]}T${m[2]}.${(m[3] ?? "").padEnd(3, "0")}Z`;
+    if (value.length === 29 && value.endsWith("+00:00") && SQLITE_ISO.test(value)) return `${value.slice(0, 23)}Z`;
+  }
+  return readDate(value)!.toISOString();
+}
+/** SQLite's stored form: 2026-12-06T10:49:46.680+00:00. */
+const SQLITE_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+00:00$/;
+/** PostgreSQL's text of a timestamp without time zone, years 1000–9999 (UTC by the app's convention). */
+const ISO_LIKE = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,3}))?$/;
 
 export function readBool(value: unknown): boolean | null {
   if (value === null || value === undefined) return null;

@@ -1,7 +1,7 @@
 import "server-only";
-import { readBool, readDate, type DirectDb, type Row } from "@/lib/db/direct";
+import { readBool, readIsoTimestamp, type DirectDb, type Row } from "@/lib/db/direct";
 import { deviceFilter, deviceOrdering } from "@/lib/queries/find-devices";
-import { readAfter, type KeysetQuery } from "@/lib/queries/keyset-page";
+import { readArraysAfter, type KeysetQuery } from "@/lib/queries/keyset-page";
 import type { DeviceListParams } from "@/lib/url-params/device-list-params";
 import { SEVERITIES } from "@/lib/display/severity";
 import { EXPORT_BATCH_ROWS, type ExportColumn, type ExportRow, type ExportSource } from "./export-source";
@@ -53,7 +53,10 @@ export const DEVICE_EXPORT_COLUMNS: readonly ExportColumn[] = [
   "openRules",
   "primaryRule",
   "subjectKey",
-].map((key) => ({ key, ...(key === "openRules" ? { flatten: (v: ExportRow[string]) => (Array.isArray(v) ? v.join(", ") : String(v)) } : {}) }));
+].map((key) => ({ key, ...(key === "openRules" ? { flatten: (v: ExportRow[number]) => (Array.isArray(v) ? v.join(", ") : String(v)) } : {}) }));
+
+/** Where each read column is in a row as read (an array in READ's order). */
+const AT = Object.fromEntries(READ.map((c, i) => [c, i])) as Record<(typeof READ)[number], number>;
 
 /**
  * The Devices list as an export: the page's own filters (deviceFilter, so a filter added to the list is in its export)
@@ -84,42 +87,44 @@ export function createDeviceExportSource(
     async *batches() {
       let cursor: Row | null = null;
       for (;;) {
-        const rows = await readAfter(query, cursor, EXPORT_BATCH_ROWS);
+        const rows = await readArraysAfter(query, cursor, EXPORT_BATCH_ROWS);
         if (rows.length === 0) return;
         yield rows.map(toExportRow);
         if (rows.length < EXPORT_BATCH_ROWS) return;
-        cursor = rows[rows.length - 1]!;
+        const last = rows[rows.length - 1]!;
+        cursor = Object.fromEntries(READ.map((c, i) => [c, last[i]]));
       }
     },
   };
 }
 
-const iso = (value: unknown) => readDate(value)?.toISOString() ?? null;
 const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
 
-function toExportRow(r: Row): ExportRow {
-  const worst = Number(r.worstRank);
-  const key = r.subjectKey as string;
-  return {
-    name: (r.name as string) || (r.deviceId as string | null) || key.slice(2),
-    deviceId: text(r.deviceId),
-    objectId: text(r.objectId),
-    state: text(r.state),
-    deletedReason: text(r.deletedReason),
-    trustType: text(r.trustType),
-    joinType: text(r.joinType),
-    operatingSystem: text(r.operatingSystem),
-    operatingSystemVersion: text(r.operatingSystemVersion),
-    onPremisesSyncEnabled: readBool(r.onPremisesSyncEnabled),
-    approximateLastSignInDateTime: iso(r.approximateLastSignInDateTime),
-    pendingSince: iso(r.pendingSince),
-    lastReportAt: iso(r.lastReportAt),
-    lastReportHostname: text(r.lastReportHostname),
-    azureAdPrt: readBool(r.azureAdPrt),
-    worstSeverity: worst < SEVERITIES.length ? SEVERITIES[worst]! : null,
-    openFindings: Number(r.openCount),
-    openRules: typeof r.openRules === "string" && r.openRules ? r.openRules.split(",") : [],
-    primaryRule: text(r.primaryRule),
-    subjectKey: key,
-  };
+/** A summary row as read (READ's order) as the export's row (DEVICE_EXPORT_COLUMNS' order). */
+function toExportRow(r: readonly unknown[]): ExportRow {
+  const worst = Number(r[AT.worstRank]);
+  const key = r[AT.subjectKey] as string;
+  const openRules = r[AT.openRules];
+  return [
+    (r[AT.name] as string) || (r[AT.deviceId] as string | null) || key.slice(2),
+    text(r[AT.deviceId]),
+    text(r[AT.objectId]),
+    text(r[AT.state]),
+    text(r[AT.deletedReason]),
+    text(r[AT.trustType]),
+    text(r[AT.joinType]),
+    text(r[AT.operatingSystem]),
+    text(r[AT.operatingSystemVersion]),
+    readBool(r[AT.onPremisesSyncEnabled]),
+    readIsoTimestamp(r[AT.approximateLastSignInDateTime]),
+    readIsoTimestamp(r[AT.pendingSince]),
+    readIsoTimestamp(r[AT.lastReportAt]),
+    text(r[AT.lastReportHostname]),
+    readBool(r[AT.azureAdPrt]),
+    worst < SEVERITIES.length ? SEVERITIES[worst]! : null,
+    Number(r[AT.openCount]),
+    typeof openRules === "string" && openRules ? openRules.split(",") : [],
+    text(r[AT.primaryRule]),
+    key,
+  ];
 }

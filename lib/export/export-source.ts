@@ -4,7 +4,8 @@
  * consumer's pace (a browser's download, a file on disk) is the pace of the reads (docs/decisions/014-exports.md).
  */
 export type ExportValue = string | number | boolean | null | readonly string[] | readonly Record<string, unknown>[];
-export type ExportRow = Record<string, ExportValue>;
+/** One row: its values in the columns' order (an array, not an object per row: an export reads 100,000 of them). */
+export type ExportRow = readonly ExportValue[];
 
 export interface ExportColumn {
   key: string;
@@ -19,7 +20,7 @@ export interface ExportSource {
   /** How many rows the export will hold (the CLI's progress bar); a count by the same filter. */
   count(): Promise<number>;
   /** The rows, a batch at a time, in the list's order. */
-  batches(): AsyncGenerator<ExportRow[]>;
+  batches(): AsyncGenerator<readonly ExportRow[]>;
 }
 
 /** Batches of this many rows: large enough that the per-query cost vanishes, small enough to stay a few MB. */

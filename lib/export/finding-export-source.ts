@@ -1,33 +1,35 @@
 import "server-only";
-import type { Db, Prisma } from "@/lib/db/client";
+import { readBool, readIsoTimestamp, readJson, type DirectDb, type Row } from "@/lib/db/direct";
 import type { Evidence } from "@/lib/rules/types";
-import { buildFindingsWhere, readEvidence, readRemediation } from "@/lib/queries/find-findings";
+import { readArraysAfter, type KeysetQuery, type Ordering } from "@/lib/queries/keyset-page";
+import { readEvidence, readRemediation } from "@/lib/queries/find-findings";
 import type { FindingListParams } from "@/lib/url-params/finding-list-params";
 import { SEVERITIES } from "@/lib/display/severity";
 import { EXPORT_BATCH_ROWS, type ExportColumn, type ExportRow, type ExportSource, type ExportValue } from "./export-source";
 
-const SELECT = {
-  subjectKey: true,
-  severity: true,
-  rule: true,
-  title: true,
-  deviceId: true,
-  objectId: true,
-  hostname: true,
-  status: true,
-  acknowledgedAt: true,
-  firstSeenAt: true,
-  lastSeenAt: true,
-  resolvedAt: true,
-  acknowledgedBy: true,
-  ackComment: true,
-  evidence: true,
-  remediation: true,
-  isPrimary: true,
-  explainedBy: true,
-} satisfies Prisma.FindingSelect;
-
-type FindingRecord = Prisma.FindingGetPayload<{ select: typeof SELECT }>;
+/** The columns read: the exported ones and the keyset's (rankSeverity, subjectKey, isPrimary, rule). */
+const READ = [
+  "rankSeverity",
+  "subjectKey",
+  "isPrimary",
+  "rule",
+  "severity",
+  "title",
+  "deviceId",
+  "objectId",
+  "hostname",
+  "status",
+  "acknowledgedAt",
+  "firstSeenAt",
+  "lastSeenAt",
+  "resolvedAt",
+  "acknowledgedBy",
+  "ackComment",
+  "evidence",
+  "remediation",
+  "explainedBy",
+] as const;
+const AT = Object.fromEntries(READ.map((c, i) => [c, i])) as Record<(typeof READ)[number], number>;
 
 /** `field=value (expected …)`, "; "-joined: one readable cell per finding. */
 export function flattenEvidence(evidence: readonly Evidence[]): string {
@@ -60,66 +62,114 @@ export const FINDING_EXPORT_COLUMNS: readonly ExportColumn[] = [
 ];
 
 /**
- * The Findings list as an export: the page's filters (buildFindingsWhere), most severe first (by rankSeverity, as
- * the list: a primary cause ranks with the worst finding it explains), then by device, its primary finding first,
- * then by rule. Read a batch at a time by keyset on (subjectKey, isPrimary, rule), unique per tenant, from the row
- * the last batch ended on: no OFFSET. `subjects` narrows it to the findings of selected devices (subject keys).
+ * The Findings page's filters (lib/queries/find-findings.ts's buildFindingsWhere) as SQL for the direct path, condition
+ * for condition: the same `LIKE '%…%'` Prisma runs for its `contains` (no ESCAPE clause, as Prisma's: a `%` or `_` typed
+ * in the search is a wildcard there too; case-insensitive for ASCII on SQLite, case-sensitive on PostgreSQL, hence the
+ * upper- and lower-case variants). tests/integration/export.test.ts compares the two filters' rows.
  */
-export function createFindingExportSource(db: Db, options: { tenantRef: string; params: FindingListParams; subjects?: readonly string[] }): ExportSource {
-  const filter = buildFindingsWhere(options.tenantRef, options.params);
-  const where: Prisma.FindingWhereInput = options.subjects?.length ? { AND: [filter, { subjectKey: { in: [...options.subjects] } }] } : filter;
+export function findingsFilterSql(
+  tenantRef: string,
+  params: Pick<FindingListParams, "status" | "severity" | "rule" | "q" | "ack" | "primary">,
+  subjects: readonly string[] = [],
+): { sql: string; params: unknown[] } {
+  const conditions: string[] = [];
+  const values: unknown[] = [];
+  const add = (sql: string, ...params: unknown[]) => {
+    conditions.push(sql);
+    values.push(...params);
+  };
+  add(`"tenantRef" = ?`, tenantRef);
+  if (params.status !== "all") add(`"status" = ?`, params.status);
+  if (params.severity) add(`"severity" = ?`, params.severity);
+  if (params.rule) add(`"rule" = ?`, params.rule);
+  if (params.ack === "yes") add(`"acknowledgedAt" IS NOT NULL`);
+  if (params.ack === "no") add(`"acknowledgedAt" IS NULL`);
+  if (params.primary === "only") add(`"explainedBy" IS NULL`);
+  const q = params.q.trim();
+  if (q) {
+    const variants = [...new Set([q, q.toUpperCase(), q.toLowerCase()])];
+    const like = [...variants.map(() => `"hostname" LIKE ?`), `"deviceId" LIKE ?`, `"objectId" LIKE ?`];
+    add(`(${like.join(" OR ")})`, ...variants.map((v) => `%${v}%`), `%${q.toLowerCase()}%`, `%${q.toLowerCase()}%`);
+  }
+  if (subjects.length) add(`"subjectKey" IN (${subjects.map(() => "?").join(", ")})`, ...subjects);
+  return { sql: conditions.join(" AND "), params: values };
+}
+
+/**
+ * Most severe first (by rankSeverity, as the list: a primary cause ranks with the worst finding it explains), then by
+ * device, its primary finding first, then by rule: one keyset segment per severity, each read on the index
+ * Finding_tenantRef_rankSeverity_subjectKey_isPrimary_rule_idx (migration 20261209140000), which holds this order.
+ */
+const ORDERING: Ordering = SEVERITIES.map((severity) => ({
+  where: `"rankSeverity" = '${severity}'`,
+  keys: [
+    { column: "subjectKey", dir: "asc" },
+    { column: "isPrimary", dir: "desc" },
+    { column: "rule", dir: "asc" },
+  ],
+  holds: (row: Row) => row.rankSeverity === severity,
+}));
+
+/**
+ * The Findings list as an export: the page's filters (findingsFilterSql), in the order above, read a batch at a time
+ * by keyset from the row the last batch ended on (no OFFSET), as arrays straight from the driver: no ORM decoding and
+ * no object per row. `subjects` narrows it to the findings of selected devices (subject keys).
+ */
+export function createFindingExportSource(
+  direct: DirectDb,
+  options: { tenantRef: string; params: FindingListParams; subjects?: readonly string[] },
+): ExportSource {
+  const filter = findingsFilterSql(options.tenantRef, options.params, options.subjects);
+  const query: KeysetQuery = {
+    direct,
+    table: "Finding",
+    indexedBy: "Finding_tenantRef_rankSeverity_subjectKey_isPrimary_rule_idx",
+    columns: READ,
+    filter,
+    ordering: ORDERING,
+  };
   return {
     name: "findings",
     columns: FINDING_EXPORT_COLUMNS,
-    count: () => db.finding.count({ where }),
+    async count() {
+      const [row] = await direct.query(`SELECT COUNT(*) AS "n" FROM "Finding" WHERE ${filter.sql}`, filter.params);
+      return Number(row?.n ?? 0);
+    },
     async *batches() {
-      for (const rankSeverity of SEVERITIES) {
-        let last: FindingRecord | null = null;
-        for (;;) {
-          const rows: FindingRecord[] = await db.finding.findMany({
-            where: { AND: [where, { rankSeverity }, ...(last ? [after(last)] : [])] },
-            orderBy: [{ subjectKey: "asc" }, { isPrimary: "desc" }, { rule: "asc" }],
-            take: EXPORT_BATCH_ROWS,
-            select: SELECT,
-          });
-          if (rows.length === 0) break;
-          yield rows.map(toExportRow);
-          if (rows.length < EXPORT_BATCH_ROWS) break;
-          last = rows[rows.length - 1]!;
-        }
+      let cursor: Row | null = null;
+      for (;;) {
+        const rows = await readArraysAfter(query, cursor, EXPORT_BATCH_ROWS);
+        if (rows.length === 0) return;
+        yield rows.map(toExportRow);
+        if (rows.length < EXPORT_BATCH_ROWS) return;
+        const last = rows[rows.length - 1]!;
+        cursor = Object.fromEntries(READ.map((c, i) => [c, last[i]]));
       }
     },
   };
 }
 
-/** The rows after `last` in (subjectKey ASC, isPrimary DESC, rule ASC). */
-function after(last: FindingRecord): Prisma.FindingWhereInput {
-  return {
-    OR: [
-      { subjectKey: { gt: last.subjectKey } },
-      { subjectKey: last.subjectKey, isPrimary: last.isPrimary, rule: { gt: last.rule } },
-      ...(last.isPrimary ? [{ subjectKey: last.subjectKey, isPrimary: false }] : []),
-    ],
-  };
-}
+const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
 
-function toExportRow(r: FindingRecord): ExportRow {
-  return {
-    severity: r.severity,
-    rule: r.rule,
-    title: r.title,
-    deviceId: r.deviceId,
-    objectId: r.objectId,
-    hostname: r.hostname,
-    status: r.status === "open" && r.acknowledgedAt ? "acknowledged" : r.status,
-    firstSeen: r.firstSeenAt.toISOString(),
-    lastSeen: r.lastSeenAt.toISOString(),
-    resolvedAt: r.resolvedAt?.toISOString() ?? null,
-    acknowledgedBy: r.acknowledgedBy,
-    ackComment: r.ackComment,
-    evidence: readEvidence(r.evidence) as unknown as Record<string, unknown>[],
-    remediation: readRemediation(r.remediation),
-    primary: r.isPrimary,
-    explainedBy: r.explainedBy,
-  };
+/** A finding as read (READ's order) as the export's row (FINDING_EXPORT_COLUMNS' order). */
+function toExportRow(r: readonly unknown[]): ExportRow {
+  const status = r[AT.status] as string;
+  return [
+    r[AT.severity] as string,
+    r[AT.rule] as string,
+    r[AT.title] as string,
+    text(r[AT.deviceId]),
+    text(r[AT.objectId]),
+    text(r[AT.hostname]),
+    status === "open" && r[AT.acknowledgedAt] !== null && r[AT.acknowledgedAt] !== undefined ? "acknowledged" : status,
+    readIsoTimestamp(r[AT.firstSeenAt])!,
+    readIsoTimestamp(r[AT.lastSeenAt])!,
+    readIsoTimestamp(r[AT.resolvedAt]),
+    text(r[AT.acknowledgedBy]),
+    text(r[AT.ackComment]),
+    readEvidence(readJson(r[AT.evidence])) as unknown as Record<string, unknown>[],
+    readRemediation(readJson(r[AT.remediation])),
+    readBool(r[AT.isPrimary]) ?? false,
+    text(r[AT.explainedBy]),
+  ];
 }

@@ -19,12 +19,12 @@ function countingSource(batches: number) {
     async *batches() {
       for (let b = 0; b < batches; b++) {
         state.read++;
-        yield Array.from({ length: 1000 }, (_, i) => ({
-          name: i === 0 && b === 0 ? "=1+1" : `PC-${b}-${i}`,
-          deviceId: `6e4cbe68-588b-499c-8c04-${String(b * 1000 + i).padStart(12, "0")}`,
-          openFindings: i % 4,
-          openRules: i % 4 ? ["prt-missing", "object-deleted"] : [],
-        }));
+        yield Array.from({ length: 1000 }, (_, i) => [
+          i === 0 && b === 0 ? "=1+1" : `PC-${b}-${i}`,
+          `6e4cbe68-588b-499c-8c04-${String(b * 1000 + i).padStart(12, "0")}`,
+          i % 4,
+          i % 4 ? ["prt-missing", "object-deleted"] : [],
+        ]);
       }
     },
   };

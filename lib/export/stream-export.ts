@@ -16,7 +16,7 @@ export interface ExportProgress {
  * than a batch.
  */
 export function exportChunks(source: ExportSource, format: ExportFormat, progress: ExportProgress = {}): AsyncGenerator<Uint8Array> {
-  async function* counted(): AsyncGenerator<ExportRow[]> {
+  async function* counted(): AsyncGenerator<readonly ExportRow[]> {
     let rows = 0;
     for await (const batch of source.batches()) {
       rows += batch.length;

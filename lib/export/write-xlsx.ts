@@ -31,7 +31,11 @@ interface StreamBufInternals {
  * compressed chunk produced so far, and reads the next batch only when its consumer asks for more. What sits in
  * memory is therefore about one batch of rows and its compressed bytes.
  */
-export async function* writeXlsx(columns: readonly ExportColumn[], batches: AsyncIterable<ExportRow[]>, sheetName: string): AsyncGenerator<Uint8Array> {
+export async function* writeXlsx(
+  columns: readonly ExportColumn[],
+  batches: AsyncIterable<readonly ExportRow[]>,
+  sheetName: string,
+): AsyncGenerator<Uint8Array> {
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   let ended = false;
@@ -75,7 +79,7 @@ export async function* writeXlsx(columns: readonly ExportColumn[], batches: Asyn
 
   try {
     for await (const rows of batches) {
-      for (const row of rows) sheet.addRow(columns.map((c) => cellValue(c, row[c.key] ?? null))).commit();
+      for (const row of rows) sheet.addRow(columns.map((c, i) => cellValue(c, row[i] ?? null))).commit();
       await settle();
       if (failure) throw failure;
       yield* take();
@@ -95,7 +99,7 @@ export async function* writeXlsx(columns: readonly ExportColumn[], batches: Asyn
   }
 }
 
-function cellValue(column: ExportColumn, value: ExportRow[string]): string | number | boolean | null {
+function cellValue(column: ExportColumn, value: ExportRow[number]): string | number | boolean | null {
   if (value === null || typeof value === "number" || typeof value === "boolean") return value;
   const text = cellText(column, value);
   return text.length > MAX_CELL_CHARS ? text.slice(0, MAX_CELL_CHARS) : text;

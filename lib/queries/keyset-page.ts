@@ -50,16 +50,30 @@ export function reverseOrdering(ordering: Ordering): Ordering {
 }
 
 /** Up to `limit` rows after `cursor` (a row as read, or null: from the start) in `ordering`. */
-export async function readAfter(query: KeysetQuery, cursor: Row | null, limit: number): Promise<Row[]> {
-  const rows: Row[] = [];
+export function readAfter(query: KeysetQuery, cursor: Row | null, limit: number): Promise<Row[]> {
+  return readWith(query, cursor, limit, (sql, params) => query.direct.query(sql, params));
+}
+
+/**
+ * The same rows as readAfter, each as an array of `query.columns`' values in their order (no object per row: for
+ * reads of many rows, the exports). The cursor is still a row object: the last row read, by column name.
+ */
+export function readArraysAfter(query: KeysetQuery, cursor: Row | null, limit: number): Promise<unknown[][]> {
+  return readWith(query, cursor, limit, (sql, params) => query.direct.queryArrays(sql, params));
+}
+
+type Read<R> = (sql: string, params: readonly unknown[]) => Promise<R[]>;
+
+async function readWith<R>(query: KeysetQuery, cursor: Row | null, limit: number, read: Read<R>): Promise<R[]> {
+  const rows: R[] = [];
   const start = cursor ? query.ordering.findIndex((s) => s.holds(cursor)) : 0;
   if (start < 0) return rows;
   for (let i = start; i < query.ordering.length && rows.length < limit; i++) {
     const segment = query.ordering[i]!;
     const from = i === start ? cursor : null;
     const more = segment.bucketed
-      ? await readBuckets(query, segment, from, limit - rows.length)
-      : await readRanges(query, segment, segment.keys, [], from, limit - rows.length);
+      ? await readBuckets(query, segment, from, limit - rows.length, read)
+      : await readRanges(query, segment, segment.keys, [], from, limit - rows.length, read);
     for (const r of more) rows.push(r);
   }
   return rows;
@@ -81,24 +95,25 @@ function select(query: KeysetQuery, segment: Segment, conditions: string[], keys
  * direction, then one range per run from the last to the first: equal on the runs before it, after the cursor's
  * values on its own (a row-value comparison), in key order from it on. Ranges are read until the page is full.
  */
-async function readRanges(
+async function readRanges<R>(
   query: KeysetQuery,
   segment: Segment,
   keys: SortKey[],
   fixed: { column: string; value: unknown }[],
   cursor: Row | null,
   limit: number,
-): Promise<Row[]> {
+  read: Read<R>,
+): Promise<R[]> {
   const equal = fixed.map((f) => `${q(f.column)} = ?`);
   const equalParams = fixed.map((f) => f.value);
-  if (!cursor) return query.direct.query(select(query, segment, equal, keys, limit), [...query.filter.params, ...equalParams]);
+  if (!cursor) return read(select(query, segment, equal, keys, limit), [...query.filter.params, ...equalParams]);
   const runs: SortKey[][] = [];
   for (const k of keys) {
     const last = runs[runs.length - 1];
     if (last && last[0]!.dir === k.dir) last.push(k);
     else runs.push([k]);
   }
-  const rows: Row[] = [];
+  const rows: R[] = [];
   for (let r = runs.length - 1; r >= 0 && rows.length < limit; r--) {
     const before = runs.slice(0, r).flat();
     const run = runs[r]!;
@@ -109,19 +124,19 @@ async function readRanges(
       run.length === 1 ? `${q(run[0]!.column)} ${op} ?` : `(${run.map((k) => q(k.column)).join(", ")}) ${op} (${run.map(() => "?").join(", ")})`,
     ];
     const params = [...query.filter.params, ...equalParams, ...before.map((k) => cursor[k.column]), ...run.map((k) => cursor[k.column])];
-    for (const row of await query.direct.query(select(query, segment, conditions, keys.slice(before.length), limit - rows.length), params)) rows.push(row);
+    for (const row of await read(select(query, segment, conditions, keys.slice(before.length), limit - rows.length), params)) rows.push(row);
   }
   return rows;
 }
 
 /** A bucketed segment: one value of its first key at a time, from the cursor's (or the first) on. */
-async function readBuckets(query: KeysetQuery, segment: Segment, cursor: Row | null, limit: number): Promise<Row[]> {
+async function readBuckets<R>(query: KeysetQuery, segment: Segment, cursor: Row | null, limit: number, read: Read<R>): Promise<R[]> {
   const [lead, ...inner] = segment.keys as [SortKey, ...SortKey[]];
-  const rows: Row[] = [];
+  const rows: R[] = [];
   let value: unknown = cursor ? cursor[lead.column] : await nextValue(query, segment, lead, undefined);
   let from = cursor;
   while (value !== undefined && rows.length < limit) {
-    for (const r of await readRanges(query, segment, inner, [{ column: lead.column, value }], from, limit - rows.length)) rows.push(r);
+    for (const r of await readRanges(query, segment, inner, [{ column: lead.column, value }], from, limit - rows.length, read)) rows.push(r);
     from = null;
     if (rows.length < limit) value = await nextValue(query, segment, lead, value);
   }

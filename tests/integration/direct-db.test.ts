@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { directDb, insertStatements, readBool, readDate, readJson, type ColumnKind } from "@/lib/db/direct";
+import { directDb, insertStatements, readBool, readDate, readIsoTimestamp, readJson, type ColumnKind } from "@/lib/db/direct";
 import { config } from "@/lib/config";
 import { openSqliteWriter } from "@/lib/db/sqlite-writer";
 import { testDatabaseKind } from "../setup/databases";
@@ -97,6 +97,44 @@ describe("direct SQL path", () => {
       new Date("2024-03-05T06:07:08.123Z"),
     ]);
     expect(later).toHaveLength(2);
+  });
+
+  it("reads rows as arrays with the same values, and timestamps as toISOString's text (written by Prisma or the direct path)", async () => {
+    const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
+    const direct = directDb();
+    // Whole seconds, tenths and hundredths: PostgreSQL's text drops the fraction's trailing zeros.
+    const dates = ["2024-03-05T06:07:08.123Z", "2024-03-05T06:07:08.000Z", "2024-03-05T06:07:08.500Z", "1999-12-31T23:59:59.990Z", "2030-01-01T00:00:00.001Z"];
+    const rows = dates.map((at, i) => ({
+      id: randomUUID(),
+      tenantRef,
+      objectId: `obj-${i}`,
+      deviceId: i % 2 ? null : `dev-${i}`,
+      displayName: `PC-${i}`,
+      accountEnabled: i % 2 === 0,
+      registrationDateTime: i === 4 ? null : new Date(at),
+      isPending: false,
+      alternativeSecurityIds: [{ type: 2, key: `K${i}=` }],
+      otherProperties: {},
+      firstSeenAt: new Date(at),
+      lastSeenAt: new Date(at),
+      updatedAt: new Date(at),
+    }));
+    await direct.batch(insertStatements(direct.dialect, "DirectoryDevice", DEVICE_COLUMNS, rows.slice(0, 3)));
+    for (const r of rows.slice(3)) await db.directoryDevice.create({ data: r });
+
+    const sql = `SELECT "objectId", "deviceId", "accountEnabled", "registrationDateTime", "lastSeenAt", "alternativeSecurityIds" FROM "DirectoryDevice" WHERE "tenantRef" = ? ORDER BY "objectId"`;
+    const objects = await direct.query(sql, [tenantRef]);
+    const arrays = await direct.queryArrays(sql, [tenantRef]);
+    expect(arrays).toHaveLength(dates.length);
+    arrays.forEach((a, i) => {
+      const o = objects[i]!;
+      expect(a.slice(0, 2)).toEqual([o.objectId, o.deviceId]);
+      expect(readBool(a[2])).toBe(readBool(o.accountEnabled));
+      expect(readIsoTimestamp(a[3])).toBe(readDate(o.registrationDateTime)?.toISOString() ?? null);
+      expect(readIsoTimestamp(a[4])).toBe(dates[i]);
+      expect(readJson(a[5])).toEqual([{ type: 2, key: `K${i}=` }]);
+    });
+    expect(readIsoTimestamp(arrays[4]![3])).toBeNull();
   });
 
   it("upserts on a unique key and rolls the whole batch back when one statement fails", async () => {

@@ -14,17 +14,18 @@ import { createAgentToken } from "@/lib/agent-tokens/create-agent-token";
 import { db } from "@/lib/db/client";
 import { directDb } from "@/lib/db/direct";
 import { DEVICE_EXPORT_COLUMNS } from "@/lib/export/device-export-source";
-import { FINDING_EXPORT_COLUMNS } from "@/lib/export/finding-export-source";
+import type { ExportRow } from "@/lib/export/export-source";
+import { createFindingExportSource, FINDING_EXPORT_COLUMNS } from "@/lib/export/finding-export-source";
 import { flushFindingsQueue } from "@/lib/findings/findings-scheduler";
 import { ingestReport } from "@/lib/ingest/ingest-report";
 import { findDevices } from "@/lib/queries/find-devices";
-import { findFindings } from "@/lib/queries/find-findings";
-import { compareSeverity, type Severity } from "@/lib/rules/severity";
+import { buildFindingsWhere, findFindings } from "@/lib/queries/find-findings";
+import { compareSeverity, SEVERITIES, type Severity } from "@/lib/rules/severity";
 import { runSync } from "@/lib/sync/run-sync";
 import { createTenant } from "@/lib/tenants/create-tenant";
 import { setTenantApp } from "@/lib/tenants/set-tenant-app";
 import { DEFAULT_DEVICE_LIST_PARAMS, type DeviceListParams } from "@/lib/url-params/device-list-params";
-import { DEFAULT_FINDING_LIST_PARAMS } from "@/lib/url-params/finding-list-params";
+import { DEFAULT_FINDING_LIST_PARAMS, type FindingListParams } from "@/lib/url-params/finding-list-params";
 import { createSimTenant } from "@/simulator/create-sim-tenant";
 import { startSimulator, type SimulatorHandle } from "@/simulator/server";
 import { signedInCookie, startAdminApiServer, type AdminApiServer } from "../setup/admin-api-server";
@@ -239,6 +240,59 @@ describe("GET /api/v1/findings/export", () => {
       (await download(`/api/v1/findings/export?status=all&${subjects.map((s) => `subject=${encodeURIComponent(s)}`).join("&")}`)).body,
     ).rows;
     expect(selected.length).toBe(await db.finding.count({ where: { tenantRef, subjectKey: { in: subjects } } }));
+  });
+});
+
+describe("the Findings export's direct SQL source", () => {
+  /** The export's rows (keys: subject and rule), read through the source as the API does. */
+  async function exported(params: Partial<FindingListParams>, subjects?: string[]): Promise<string[]> {
+    const source = createFindingExportSource(directDb(), { tenantRef, params: { ...DEFAULT_FINDING_LIST_PARAMS, ...params }, subjects });
+    const keys: string[] = [];
+    const subject = FINDING_EXPORT_COLUMNS.findIndex((c) => c.key === "rule");
+    const device = (r: ExportRow) => [r[3], r[4], r[5]].join("|");
+    for await (const batch of source.batches()) for (const r of batch) keys.push(`${device(r)}|${r[subject]}`);
+    return keys;
+  }
+
+  /** The same filter through Prisma (the Findings page's buildFindingsWhere), in the export's order: by rank, then device, primary first, rule. */
+  async function throughPrisma(params: Partial<FindingListParams>, subjects?: string[]): Promise<string[]> {
+    const where = buildFindingsWhere(tenantRef, { ...DEFAULT_FINDING_LIST_PARAMS, ...params });
+    const keys: string[] = [];
+    for (const rankSeverity of SEVERITIES) {
+      const rows = await db.finding.findMany({
+        where: { AND: [where, { rankSeverity }, ...(subjects ? [{ subjectKey: { in: subjects } }] : [])] },
+        orderBy: [{ subjectKey: "asc" }, { isPrimary: "desc" }, { rule: "asc" }],
+        select: { deviceId: true, objectId: true, hostname: true, rule: true },
+      });
+      for (const r of rows) keys.push(`${[r.deviceId, r.objectId, r.hostname].map((v) => v ?? "").join("|")}|${r.rule}`);
+    }
+    return keys;
+  }
+
+  it("selects and orders the same findings as the page's Prisma filter, for every filter (wildcards and case in a search included)", async () => {
+    const some = await db.finding.findFirstOrThrow({ where: { tenantRef, hostname: { not: null } }, select: { hostname: true, rule: true, subjectKey: true } });
+    const host = some.hostname!;
+    const cases: Partial<FindingListParams>[] = [
+      { status: "all" },
+      {},
+      { status: "resolved" },
+      { severity: "high" },
+      { rule: some.rule, status: "all" },
+      { ack: "no", primary: "only" },
+      { ack: "yes", status: "all" },
+      { q: host.slice(1, 5).toLowerCase(), status: "all" },
+      { q: host.slice(0, 3).toUpperCase() },
+      // A LIKE wildcard typed in the search is one in both (Prisma's contains does not escape it).
+      { q: `${host.slice(0, 2)}_${host.slice(3, 5)}`, status: "all" },
+      { q: "%", status: "all" },
+      { q: "no-such-host-xyz" },
+    ];
+    for (const params of cases) {
+      const expected = await throughPrisma(params);
+      expect(await exported(params), JSON.stringify(params)).toEqual(expected);
+    }
+    expect((await throughPrisma({ status: "all" })).length).toBeGreaterThan(2_000);
+    expect(await exported({ status: "all" }, [some.subjectKey])).toEqual(await throughPrisma({ status: "all" }, [some.subjectKey]));
   });
 });
 

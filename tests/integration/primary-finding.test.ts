@@ -109,7 +109,9 @@ function parseCsv(text: string): string[][] {
 }
 
 async function exportCsv(tenantRef: string, query: Record<string, string>): Promise<Record<string, string>[]> {
-  const text = await new Response(exportReadableStream(createFindingExportSource(db, { tenantRef, params: parseFindingListParams(query) }), "csv")).text();
+  const text = await new Response(
+    exportReadableStream(createFindingExportSource(directDb(), { tenantRef, params: parseFindingListParams(query) }), "csv"),
+  ).text();
   const [header, ...rows] = parseCsv(text.replace(/^\uFEFF/, ""));
   expect(header).toEqual(FINDING_EXPORT_COLUMNS.map((c) => c.key));
   return rows.map((cells) => Object.fromEntries(header!.map((name, i) => [name, cells[i] ?? ""])));

@@ -69,14 +69,14 @@ export async function runExportCommand(args: string[]): Promise<void> {
 
   const { db } = await import("@/lib/db/client");
   const tenantRef = await findTenantRef(db, values.tenant);
+  const { directDb } = await import("@/lib/db/direct");
   let source;
   if (what === "devices") {
-    const { directDb } = await import("@/lib/db/direct");
     const { createDeviceExportSource } = await import("@/lib/export/device-export-source");
     source = createDeviceExportSource(directDb(), { tenantRef, params: DeviceListParamsSchema.parse(given), subjects });
   } else {
     const { createFindingExportSource } = await import("@/lib/export/finding-export-source");
-    source = createFindingExportSource(db, { tenantRef, params: FindingListParamsSchema.parse(given), subjects });
+    source = createFindingExportSource(directDb(), { tenantRef, params: FindingListParamsSchema.parse(given), subjects });
   }
   const { writeExport } = await import("@/lib/export/stream-export");
 

@@ -1,4 +1,4 @@
-import { db } from "@/lib/db/client";
+import { directDb } from "@/lib/db/direct";
 import { FindingExportQuery } from "@/lib/export/export-query";
 import { createFindingExportSource } from "@/lib/export/finding-export-source";
 import { exportHeaders, exportReadableStream } from "@/lib/export/stream-export";
@@ -13,6 +13,6 @@ export const dynamic = "force-dynamic";
  */
 export const GET = adminRoute({ query: FindingExportQuery, tenant: true }, async (_request, { query, tenant }) => {
   const { format, subject, ...params } = query;
-  const source = createFindingExportSource(db, { tenantRef: tenant.id, params, subjects: subject });
+  const source = createFindingExportSource(directDb(), { tenantRef: tenant.id, params, subjects: subject });
   return new Response(exportReadableStream(source, format), { headers: exportHeaders(source, format, tenant.name) });
 });
