@@ -135,6 +135,15 @@ export async function findSignIns(
   return { rows, nextAfter: raw.length > limit ? signInCursor(rows[rows.length - 1]!) : null };
 }
 
+/** A SignInEvent's stored findings (JSON text), root cause first; [] when the text is not what the pull writes. */
+export function parseSignInFindings(text: string | null): Finding[] {
+  try {
+    return FindingsSchema.parse(JSON.parse(text ?? "[]")) as Finding[];
+  } catch {
+    return [];
+  }
+}
+
 /** A SignInEvent row read with SIGN_IN_LIST_SELECT, for the page. */
 export function toSignInListRow(r: Record<string, unknown>): SignInListRow {
   const s = (k: string) => (r[k] === null || r[k] === undefined ? null : String(r[k]));
@@ -142,12 +151,7 @@ export function toSignInListRow(r: Record<string, unknown>): SignInListRow {
   const machineHostname = s("machineHostname");
   const deviceId = s("deviceId");
   const linkedBy = s("linkedBy") ?? "none";
-  let findings: Finding[] = [];
-  try {
-    findings = FindingsSchema.parse(JSON.parse(s("findings") ?? "[]")) as Finding[];
-  } catch {
-    findings = [];
-  }
+  const findings = parseSignInFindings(s("findings"));
   return {
     id: String(r.id),
     signInId: String(r.signInId),

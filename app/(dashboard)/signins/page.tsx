@@ -88,7 +88,7 @@ export default async function SignInsPage({ searchParams }: { searchParams: Sear
           <h2 id="events-heading" className="text-sm font-semibold">
             Blocked sign-ins, newest first
           </h2>
-          <SignInEventList rows={page.rows} now={now} />
+          <SignInEventList rows={page.rows} tenantRef={tenant.id} now={now} />
           <nav aria-label="Pagination" className="flex flex-wrap items-center justify-between gap-x-6 gap-y-2 text-[13px]">
             {params.after ? (
               <Link href={signInListHref(params)} className="link">

@@ -24,7 +24,7 @@ export async function DeviceSignIns({ tenantRef, deviceId, now }: { tenantRef: s
           All of this device&apos;s blocked sign-ins
         </Link>
       </p>
-      <SignInEventList rows={rows} now={now} showDevice={false} />
+      <SignInEventList rows={rows} tenantRef={tenantRef} now={now} showDevice={false} />
     </section>
   );
 }
