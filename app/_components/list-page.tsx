@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { PAGE_SIZES } from "@/lib/url-params/page-size";
 import { DataTable } from "./data-table";
 import { PageHeader } from "./page-header";
 import { Pagination } from "./pagination";
@@ -53,9 +54,9 @@ export interface Paging {
   pageSize: number;
   total: number;
   hrefFor: (page: number) => string;
-  /** The page-size menu: the sizes offered and the URL of each (page 1 of the list at that size). */
-  sizes: readonly number[];
+  /** The page-size menu: the URL of each size (page 1 of the list at that size), and the sizes (PAGE_SIZES by default). */
   sizeHref: (size: number) => string;
+  sizes?: readonly number[];
 }
 
 /**
@@ -74,7 +75,7 @@ export function ListTable({ caption, paging, footer, children }: { caption: stri
             <div className="min-w-0 flex-1">
               <Pagination page={paging.page} pageSize={paging.pageSize} total={paging.total} hrefFor={paging.hrefFor} />
             </div>
-            <PageSizeChoice sizes={paging.sizes} current={paging.pageSize} hrefFor={paging.sizeHref} />
+            <PageSizeChoice sizes={paging.sizes ?? PAGE_SIZES} current={paging.pageSize} hrefFor={paging.sizeHref} />
           </div>
         ) : (
           footer

@@ -27,7 +27,6 @@ import {
 import { JOIN_TYPE_SHORT, joinTypeShort } from "@/lib/display/join-type";
 import { RULE_CATALOGUE, RULE_OPTIONS, ruleTitle } from "@/lib/display/rule-names";
 import { SEVERITY_LABEL } from "@/lib/display/severity";
-import { PAGE_SIZES } from "@/lib/url-params/page-size";
 import { SortableTh, TBody, Td, Th, THead, type ColumnPriority } from "../../_components/data-table";
 import { EmptyState } from "../../_components/empty-state";
 import { DevicesIcon } from "../../_components/icons";
@@ -98,17 +97,7 @@ export default async function DevicesPage({ searchParams }: { searchParams: Sear
         </>
       }
     >
-      <ListTable
-        caption={`Devices of ${tenant.name}`}
-        paging={{
-          page: result.page,
-          pageSize: result.pageSize,
-          total: result.total,
-          hrefFor: pageHref,
-          sizes: PAGE_SIZES,
-          sizeHref: (size) => deviceListHref(params, { size, page: 1 }),
-        }}
-      >
+      <ListTable caption={`Devices of ${tenant.name}`} paging={{ ...result, hrefFor: pageHref, sizeHref: (size) => deviceListHref(params, { size, page: 1 }) }}>
         <THead>
           <Th className="w-8 pr-0">
             <SelectAllOnPage />

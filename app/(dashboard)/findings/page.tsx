@@ -17,7 +17,6 @@ import {
 } from "@/lib/url-params/finding-list-params";
 import { RULE_OPTIONS, ruleTitle } from "@/lib/display/rule-names";
 import { SEVERITIES, SEVERITY_LABEL } from "@/lib/display/severity";
-import { PAGE_SIZES } from "@/lib/url-params/page-size";
 import { DataTable, SortableTh, TBody, Td, Th, THead } from "../../_components/data-table";
 import { FilterForm, FilterSelect, FilterText } from "../../_components/filter-form";
 import { ListPage, ListTable, NoMatchRow } from "../../_components/list-page";
@@ -98,14 +97,7 @@ export default async function FindingsPage({ searchParams }: { searchParams: Sea
     >
       <ListTable
         caption={`Findings for ${tenant.name}`}
-        paging={{
-          page: result.page,
-          pageSize: result.pageSize,
-          total: result.total,
-          hrefFor: (n) => findingListHref(params, { page: n }),
-          sizes: PAGE_SIZES,
-          sizeHref: (size) => findingListHref(params, { size, page: 1 }),
-        }}
+        paging={{ ...result, hrefFor: (n) => findingListHref(params, { page: n }), sizeHref: (size) => findingListHref(params, { size, page: 1 }) }}
       >
         <THead>
           {canAcknowledge ? (

@@ -6,7 +6,6 @@ import { db } from "@/lib/db/client";
 import { ensureDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";
 import { findDeviceReports } from "@/lib/queries/find-device-reports";
 import { JOIN_TYPE_SHORT, JOIN_TYPES, joinTypeShort } from "@/lib/display/join-type";
-import { PAGE_SIZES } from "@/lib/url-params/page-size";
 import { DEFAULT_REPORT_LIST_PARAMS, parseReportListParams, reportListHref, sortHref, type ReportListParams, type ReportSort } from "@/lib/url-params/report-list-params";
 import { SortableTh, TBody, Td, Th, THead } from "../../_components/data-table";
 import { FilterCheckbox, FilterForm, FilterSelect, FilterText } from "../../_components/filter-form";
@@ -54,14 +53,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
     >
         <ListTable
           caption={`Device reports for ${tenant.name}`}
-          paging={{
-            page: result.page,
-            pageSize: result.pageSize,
-            total: result.total,
-            hrefFor: (page) => reportListHref(params, { page }),
-            sizes: PAGE_SIZES,
-            sizeHref: (size) => reportListHref(params, { size, page: 1 }),
-          }}
+          paging={{ ...result, hrefFor: (page) => reportListHref(params, { page }), sizeHref: (size) => reportListHref(params, { size, page: 1 }) }}
         >
           <THead>
             <SortableTh label="Hostname" href={sortHref(params, "hostname")} direction={dir("hostname")} />
