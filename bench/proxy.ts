@@ -65,6 +65,8 @@ function writeTrace(path: string, bytes: number): void {
         chunk += `AadAppProxyConnector Verbose: 0 : ${time} [TransactionId: ${tx}] Request received: GET https://app01:8443/api/boards/${n % 997}?view=full (external https://opsboard-contoso.msappproxy.net/)\n`;
       }
     }
+    // At most `bytes`: the parser's limit is 100 MB, so a "100 MB" file must not exceed it.
+    if (written + Buffer.byteLength(chunk) > bytes) break;
     written += writeSync(fd, chunk);
   }
   closeSync(fd);
@@ -120,6 +122,7 @@ function writeHar(path: string, bytes: number): void {
       };
       chunk += `${n > 1 ? ",\n" : ""}      ${JSON.stringify(entry).replace('"@@TEXT@@"', JSON.stringify(text.replace(/\\"/g, '"')))}`;
     }
+    if (written + Buffer.byteLength(chunk) + 64 > bytes) break;
     written += writeSync(fd, chunk);
   }
   written += writeSync(fd, "\n    ]\n  }\n}\n");

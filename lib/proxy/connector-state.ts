@@ -4,6 +4,7 @@
  * Pure: the Graph reads are in load-connector-state.ts. Sources: docs/domain.md#application-proxy-diagnostics.
  */
 import { z } from "zod";
+import { compareSeverity } from "@/lib/rules/severity";
 import type { Finding } from "@/lib/rules/types";
 
 export const GraphConnectorGroupSchema = z
@@ -133,5 +134,5 @@ export function connectorStateFindings(groups: readonly ProxyConnectorGroup[]): 
       }
     }
   }
-  return findings;
+  return findings.sort((a, b) => compareSeverity(a.severity, b.severity));
 }

@@ -70,11 +70,11 @@ describe("the connectors' state from Graph (simulator)", () => {
     if (!state.ok) throw new Error(state.note);
     const findings = connectorStateFindings(state.groups);
     expect(findings.map((f) => [f.rule, f.severity])).toEqual([
-      ["proxy-connector-outdated", "low"],
       ["proxy-group-no-active-connector", "high"],
       ["proxy-connector-outdated", "low"],
+      ["proxy-connector-outdated", "low"],
     ]);
-    expect(findings[1]!.title).toBe('Connector group "DMZ" has no active connector: 1 app times out (504)');
+    expect(findings[0]!.title).toBe('Connector group "DMZ" has no active connector: 1 app times out (504)');
   });
 
   it("without the permission: a plain-words note, not an error", async () => {
