@@ -7,7 +7,7 @@ import { DeviceStore, type DeltaRef } from "./device-store";
 import { createPrng, type Prng } from "./prng";
 import { SignInLog } from "./sign-ins/sign-in-log";
 import type { SimSignIn } from "./sign-ins/sim-sign-in";
-import type { SimConnectorGroup } from "./graph/application-proxy";
+import type { SimConnectorGroup } from "./application-proxy-types";
 import type { BitlockerRecoveryKeyInfo, DeviceLocalCredentialInfo, GraphDevice } from "./types";
 
 export interface SimApp {

@@ -11,41 +11,11 @@ import type { RequestContext } from "../http/request-context";
 import { authenticate } from "./authenticate";
 import type { GraphServices } from "./graph-services";
 import { simpleCollection } from "./simple-collection";
+import type { SimConnectorGroup } from "../application-proxy-types";
+
+export type { SimConnector, SimConnectorGroup, SimProxyApplication } from "../application-proxy-types";
 
 export const READ_APPLICATION_PROXY = ["Directory.Read.All", "Directory.ReadWrite.All"];
-
-export interface SimConnector {
-  id: string;
-  machineName: string;
-  externalIp: string;
-  status: "active" | "inactive";
-  version: string;
-}
-
-export interface SimProxyApplication {
-  id: string;
-  appId: string;
-  displayName: string;
-  onPremisesPublishing: {
-    externalUrl: string;
-    internalUrl: string;
-    applicationServerTimeout: "default" | "long";
-    externalAuthenticationType: "passthru" | "aadPreAuthentication";
-    isTranslateHostHeaderEnabled: boolean;
-    isTranslateLinksInBodyEnabled: boolean;
-    isBackendCertificateValidationEnabled?: boolean;
-  };
-}
-
-export interface SimConnectorGroup {
-  id: string;
-  name: string;
-  connectorGroupType: "applicationProxy";
-  isDefault: boolean;
-  region: string;
-  connectors: SimConnector[];
-  applications: SimProxyApplication[];
-}
 
 const PREFIX = "/onPremisesPublishingProfiles/applicationProxy";
 
