@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db, Prisma } from "@/lib/db/client";
 import type { Evidence } from "@/lib/rules/types";
-import { buildFindingsWhere, readEvidence, readRemediation } from "@/lib/queries/find-findings";
+import { findingsWhere, readEvidence, readRemediation } from "@/lib/queries/find-findings";
 import type { FindingListParams } from "@/lib/ui/finding-list-params";
 import { SEVERITIES } from "@/lib/ui/severity";
 import { EXPORT_BATCH_ROWS, type ExportColumn, type ExportRow, type ExportSource, type ExportValue } from "./export-source";
@@ -66,13 +66,18 @@ export const FINDING_EXPORT_COLUMNS: readonly ExportColumn[] = [
  * the last batch ended on: no OFFSET. `subjects` narrows it to the findings of selected devices (subject keys).
  */
 export function createFindingExportSource(db: Db, options: { tenantRef: string; params: FindingListParams; subjects?: readonly string[] }): ExportSource {
-  const filter = buildFindingsWhere(options.tenantRef, options.params);
-  const where: Prisma.FindingWhereInput = options.subjects?.length ? { AND: [filter, { subjectKey: { in: [...options.subjects] } }] } : filter;
+  // Resolved once, at the first read (the broken-device filter reads the summaries: findingsWhere).
+  let resolved: Promise<Prisma.FindingWhereInput> | null = null;
+  const whereOf = () =>
+    (resolved ??= findingsWhere(db, options.tenantRef, options.params).then((filter) =>
+      options.subjects?.length ? { AND: [filter, { subjectKey: { in: [...options.subjects] } }] } : filter,
+    ));
   return {
     name: "findings",
     columns: FINDING_EXPORT_COLUMNS,
-    count: () => db.finding.count({ where }),
+    count: async () => db.finding.count({ where: await whereOf() }),
     async *batches() {
+      const where = await whereOf();
       for (const rankSeverity of SEVERITIES) {
         let last: FindingRecord | null = null;
         for (;;) {

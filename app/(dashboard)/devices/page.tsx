@@ -11,6 +11,8 @@ import {
   DEVICE_COLUMN_SORT,
   DEVICE_COLUMNS,
   DEVICE_JOIN_TYPES,
+  DEVICE_OUTLOOK_FILTERS,
+  DEVICE_OUTLOOK_LABEL,
   DEVICE_SEVERITY_FILTERS,
   DEVICE_STATE_LABEL,
   DEVICE_STATES,
@@ -36,6 +38,9 @@ import { RelativeTime } from "../../_components/relative-time";
 import { SeverityCell } from "../../_components/severity-badge";
 import { NoTenantState } from "../../_components/no-tenant-state";
 import { ExportMenu } from "../../_components/export-menu";
+import { OutlookCause } from "../../_components/outlook-cause";
+import { causeWords } from "@/lib/rules/cause-words";
+import { CAUSE_RULES } from "@/lib/ui/cause-options";
 import { getDashboardContext } from "../_lib/dashboard-context";
 import { RULE_CATALOGUE } from "../findings/rule-catalogue";
 import { ShortId } from "../findings/finding-status-badge";
@@ -217,6 +222,12 @@ function Cell({ column, d, now }: { column: DeviceColumn; d: DeviceRow; now: str
           {d.openFindings > 0 ? d.openFindings : <span className="text-slate-400 dark:text-slate-500">0</span>}
         </Td>
       );
+    case "cause":
+      return (
+        <Td className="max-w-72" data-column={column}>
+          {d.outlook && d.cause ? <OutlookCause subjectKey={d.subjectKey} outlook={d.outlook} cause={d.cause} /> : none}
+        </Td>
+      );
     case "primaryRule":
       return (
         <Td className="whitespace-nowrap" data-column={column}>
@@ -262,7 +273,23 @@ function HiddenState({ params, keep }: { params: DeviceListParams; keep: readonl
   );
 }
 
-const FILTER_FIELDS = ["q", "problems", "trust", "state", "rule", "severity", "join", "os", "osVersion", "sync", "pendingDays", "silentDays", "stale"];
+const FILTER_FIELDS = [
+  "q",
+  "problems",
+  "trust",
+  "state",
+  "rule",
+  "severity",
+  "outlook",
+  "cause",
+  "join",
+  "os",
+  "osVersion",
+  "sync",
+  "pendingDays",
+  "silentDays",
+  "stale",
+];
 
 /**
  * Which columns show: a GET form of checkboxes (`cols` in the URL, so a shared link shows the same table), in a
@@ -308,6 +335,7 @@ function ColumnChooser({ params }: { params: DeviceListParams }) {
 function Filters({ params }: { params: DeviceListParams }) {
   const changed = isDeviceListFiltered(params);
   const knownRule = params.rule === null || RULE_CATALOGUE.some((r) => r.id === params.rule);
+  const knownCause = params.cause === null || CAUSE_RULES.includes(params.cause);
   return (
     <form method="get" action="/devices" role="search" aria-label="Filter devices" className="mb-4 flex flex-wrap items-end gap-3">
       <div className="w-full sm:w-72">
@@ -316,6 +344,23 @@ function Filters({ params }: { params: DeviceListParams }) {
         </label>
         <input id="q" name="q" type="search" defaultValue={params.q} placeholder="Hostname, DeviceId or objectId" className="input py-1.5" />
       </div>
+      <Select id="outlook" label="Conditional Access" value={params.outlook ?? ""}>
+        <option value="">Any device</option>
+        {DEVICE_OUTLOOK_FILTERS.map((o) => (
+          <option key={o} value={o}>
+            {DEVICE_OUTLOOK_LABEL[o]}
+          </option>
+        ))}
+      </Select>
+      <Select id="cause" label="Cause" value={params.cause ?? ""}>
+        <option value="">Any cause</option>
+        {knownCause ? null : <option value={params.cause!}>{params.cause}</option>}
+        {CAUSE_RULES.map((r) => (
+          <option key={r} value={r}>
+            {causeWords(r).cause}
+          </option>
+        ))}
+      </Select>
       <Select id="rule" label="Open finding" value={params.rule ?? ""}>
         <option value="">Any rule</option>
         {knownRule ? null : <option value={params.rule!}>{params.rule}</option>}

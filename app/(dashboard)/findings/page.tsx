@@ -1,3 +1,5 @@
+import { causeWords } from "@/lib/rules/cause-words";
+import { CAUSE_RULES } from "@/lib/ui/cause-options";
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
@@ -104,6 +106,10 @@ export default async function FindingsPage({ searchParams }: { searchParams: Sea
         </EmptyState>
       ) : (
         <>
+          <p className="mb-3 text-[13px] text-slate-600 tabular-nums dark:text-slate-400" data-testid="finding-total">
+            {result.total.toLocaleString("en-US")} finding{result.total === 1 ? "" : "s"}
+            {params.outlook || params.cause ? ` · one per device, the cause of its "Unregistered"` : isFindingListFiltered(params) ? " match" : ""}
+          </p>
           {bulkForm("rows")}
           <DataTable
             caption={`Findings for ${tenant.name}`}
@@ -358,6 +364,22 @@ function Filters({ params }: { params: FindingListParams }) {
         <option value="">Either</option>
         <option value="yes">Yes</option>
         <option value="no">No</option>
+      </Select>
+      {/* The broken devices (lib/rules/broken-device.ts): one row per device, the finding that causes it. */}
+      <Select id="outlook" label="Conditional Access" value={params.outlook ?? ""}>
+        <option value="">Any device</option>
+        <option value="now">Unregistered now</option>
+        <option value="next">At risk (next Connect cycle)</option>
+        <option value="broken">Unregistered now or at risk</option>
+      </Select>
+      <Select id="cause" label="Cause" value={params.cause ?? ""}>
+        <option value="">Any cause</option>
+        {params.cause && !CAUSE_RULES.includes(params.cause) ? <option value={params.cause}>{params.cause}</option> : null}
+        {CAUSE_RULES.map((r) => (
+          <option key={r} value={r}>
+            {causeWords(r).cause}
+          </option>
+        ))}
       </Select>
       {/* Without the findings a device's primary cause explains: one row per thing to fix. */}
       <Select id="primary" label="Show" value={params.primary ?? ""}>
