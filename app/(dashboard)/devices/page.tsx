@@ -37,7 +37,7 @@ import { Pagination } from "../../_components/pagination";
 import { RelativeTime } from "../../_components/relative-time";
 import { SeverityCell } from "../../_components/severity-badge";
 import { NoTenantState } from "../../_components/no-tenant-state";
-import { ExportMenu } from "../../_components/export-menu";
+import { ChangeBoardExport, ExportMenu } from "../../_components/export-menu";
 import { OutlookCause } from "../../_components/outlook-cause";
 import { causeWords } from "@/lib/rules/cause-words";
 import { CAUSE_RULES } from "@/lib/ui/cause-options";
@@ -74,7 +74,12 @@ export default async function DevicesPage({ searchParams }: { searchParams: Sear
       <PageHeader
         title="Devices"
         description={`Every device of ${tenant.name}: Entra ID objects from the directory sync (live and deleted) and hosts that only sent reports, with their open findings.`}
-        actions={<ExportMenu what="devices" query={deviceListHref(params)} tenant={tenant.id} />}
+        actions={
+          <div className="flex flex-wrap items-center gap-3">
+            <ExportMenu what="devices" query={deviceListHref(params)} tenant={tenant.id} />
+            <ChangeBoardExport query={deviceListHref(params)} tenant={tenant.id} />
+          </div>
+        }
       />
       <Filters params={params} />
 
