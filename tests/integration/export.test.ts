@@ -313,12 +313,12 @@ describe("joinscope export", () => {
     const board = await readXlsx(readFileSync(boardFile));
     expect(board.header[0]).toBe("Device");
     expect(board.rows.length).toBe((await findDevices(directDb(), { tenantRef, params: deviceParams({ outlook: "now" }) })).total);
-  });
+  }, 240_000); // four CLI processes, each loading the app through tsx
 
   it("answers --help with exit 0 and a usage error with exit 2", async () => {
     const help = await runJoinscope(["export", "--help"]);
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain("joinscope export --what devices|findings");
+    expect(help.stdout).toContain("joinscope export --what devices|findings|change-board");
     for (const args of [
       ["export", "--what", "reports"],
       ["export", "--what", "devices", "--format", "pdf"],
@@ -329,5 +329,5 @@ describe("joinscope export", () => {
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr).toContain("usage: joinscope export");
     }
-  });
+  }, 180_000); // five CLI processes: 60 s was not enough on a loaded machine
 });
