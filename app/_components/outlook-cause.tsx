@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { Outlook } from "@/lib/rules/broken-device";
 import { causeWords } from "@/lib/rules/cause-words";
-import { findingHref } from "@/lib/ui/finding-anchor";
+import { findingHref } from "@/lib/url-params/finding-anchor";
 
 const TONE: Record<Outlook, string> = {
   now: "bg-red-50 text-red-800 ring-red-600/20 dark:bg-red-500/10 dark:text-red-300 dark:ring-red-400/30",

@@ -9,7 +9,7 @@ import { severityRankSql } from "@/lib/rules/severity";
 import { OUT_OF_SCOPE_RULE, SERIOUS_RANK, UNREGISTERED_NOW_RULES } from "@/lib/rules/broken-device";
 
 /**
- * The SQL that keeps DeviceSummary current, for the transactions that change its inputs (docs/decisions/012): a sync
+ * The SQL that keeps DeviceSummary current, for the transactions that change its inputs (docs/decisions/012-device-summaries.md): a sync
  * page appends directoryStatements, an upload reportStatements, a findings pass findingsStatements, each after its
  * own writes and in the same transaction. The directory and report parts are recomputed by the database from the
  * rows as that transaction sees them; the findings part comes from the pass, which knows what it leaves open. Each
@@ -64,7 +64,7 @@ const UPSERT = (() => {
     .join(" OR ")}`;
 })();
 
-/** The rank the Devices list sorts severities by (lib/ui/severity.ts SEVERITIES), 9 for none. */
+/** The rank the Devices list sorts severities by (lib/display/severity.ts SEVERITIES), 9 for none. */
 const SEVERITY_RANK = severityRankSql(`f."severity"`);
 
 /**

@@ -4,7 +4,7 @@ import { deviceFilter, deviceOrdering } from "@/lib/queries/find-devices";
 import { readAfter, type KeysetQuery } from "@/lib/queries/keyset-page";
 import type { Outlook } from "@/lib/rules/broken-device";
 import { causeWords } from "@/lib/rules/cause-words";
-import type { DeviceListParams } from "@/lib/ui/device-list-params";
+import type { DeviceListParams } from "@/lib/url-params/device-list-params";
 import { EXPORT_BATCH_ROWS, type ExportColumn, type ExportRow, type ExportSource } from "./export-source";
 
 /** The summary columns read: the row's own and every key of the list's orders (the keyset cursor). */

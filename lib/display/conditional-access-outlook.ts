@@ -1,6 +1,6 @@
 import type { Severity } from "@/lib/rules/types";
 import { classifyOutlook, outlookFacts } from "@/lib/rules/broken-device";
-import { worstSeverity } from "@/lib/ui/severity";
+import { worstSeverity } from "@/lib/display/severity";
 
 /**
  * What Conditional Access makes of the device, in words an admin reads first on its page (the one definition of a
