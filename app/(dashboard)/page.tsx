@@ -9,6 +9,8 @@ import { reportSubjectKey } from "@/lib/rules/subject-key";
 import { deviceHref } from "@/lib/queries/find-device-detail";
 import { findDailySnapshots, type DailySnapshotPoint } from "@/lib/queries/find-daily-snapshots";
 import { getOverviewStats } from "@/lib/queries/get-overview-stats";
+import { countBrokenDevices, type BrokenDeviceCounts } from "@/lib/queries/count-broken-devices";
+import { causeWords } from "@/lib/rules/cause-words";
 import { findingHref } from "@/lib/url-params/finding-anchor";
 import { JOIN_TYPE_SHORT, JOIN_TYPES } from "@/lib/display/join-type";
 import { ruleTitle } from "@/lib/display/rule-names";
@@ -53,8 +55,9 @@ export default async function OverviewPage() {
   await ensureDeviceSummaries(tenant.id);
   // The first view of a day takes the day's snapshot when the scheduler has not (a primary-key lookup otherwise).
   await writeDailySnapshot(directDb(), { tenantRef: tenant.id, now: new Date(now) });
-  const [stats, changes, snapshots] = await Promise.all([
+  const [stats, broken, changes, snapshots] = await Promise.all([
     getOverviewStats(directDb(), { tenantRef: tenant.id, now: new Date(now) }),
+    countBrokenDevices(directDb(), tenant.id),
     summarizeChanges(db, { tenantRef: tenant.id, now: new Date(now), limit: 6 }),
     findDailySnapshots(db, { tenantRef: tenant.id, now: new Date(now), days: 30 }),
   ]);
@@ -88,6 +91,7 @@ export default async function OverviewPage() {
   return (
     <>
       {header}
+      <BrokenDevices counts={broken} />
       <section aria-label="Totals" className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
         <Stat label="Reports received, last 24 h" value={stats.reportsLast24h} hint={`${stats.reportsTotal.toLocaleString("en")} in total`} />
         <Stat label="Devices reporting" value={stats.devicesReporting} hint="Distinct DeviceId" />
@@ -443,5 +447,126 @@ function Stat({ label, value, hint, tone, href }: { label: string; value: number
     </Link>
   ) : (
     <div className="card px-5 py-4">{body}</div>
+  );
+}
+
+/**
+ * The morning question: which devices Conditional Access treats as unregistered, now and at the next Entra Connect
+ * cycle, and why. Every number opens the Devices list filtered to those devices (the Findings list gives the same
+ * count: one row per device, its cause), from the one definition of a broken device (lib/rules/broken-device.ts).
+ */
+function BrokenDevices({ counts }: { counts: BrokenDeviceCounts }) {
+  const causes = [...new Set([...counts.byCause.now, ...counts.byCause.next].map((c) => c.cause))];
+  const of = (outlook: "now" | "next", cause: string) => counts.byCause[outlook].find((c) => c.cause === cause)?.devices ?? 0;
+  causes.sort((a, b) => of("now", b) + of("next", b) - (of("now", a) + of("next", a)) || (a < b ? -1 : 1));
+  const max = Math.max(1, ...causes.map((c) => of("now", c) + of("next", c)));
+  const total = counts.now + counts.next;
+  return (
+    <section aria-labelledby="broken-heading" className="card mb-6 overflow-hidden" data-testid="broken-devices">
+      <div className="grid gap-0 lg:grid-cols-[22rem_1fr]">
+        <div className="border-b border-slate-200 px-5 py-4 lg:border-r lg:border-b-0 dark:border-slate-800">
+          <h2 id="broken-heading" className="text-sm font-semibold">
+            What Conditional Access makes of your devices
+          </h2>
+          {total === 0 ? (
+            <p className="mt-3 text-[13px] text-emerald-700 dark:text-emerald-400" data-testid="broken-none">
+              No device is treated as unregistered, now or at the next Entra Connect sync cycle.
+            </p>
+          ) : null}
+          <p className="mt-3 flex items-baseline gap-2">
+            <Link
+              href="/devices?outlook=now"
+              className={`text-3xl font-semibold tabular-nums tracking-tight hover:underline ${counts.now ? "text-red-700 dark:text-red-400" : "text-slate-400 dark:text-slate-500"}`}
+              data-testid="broken-now"
+            >
+              {counts.now.toLocaleString("en")}
+            </Link>
+            <span className="text-[13px] text-slate-700 dark:text-slate-300">
+              device{counts.now === 1 ? "" : "s"} <span className="font-semibold">unregistered now</span>
+            </span>
+          </p>
+          <p className="mt-1 flex items-baseline gap-2">
+            <Link
+              href="/devices?outlook=next"
+              className={`text-3xl font-semibold tabular-nums tracking-tight hover:underline ${counts.next ? "text-amber-700 dark:text-amber-400" : "text-slate-400 dark:text-slate-500"}`}
+              data-testid="broken-next"
+            >
+              {counts.next.toLocaleString("en")}
+            </Link>
+            <span className="text-[13px] text-slate-700 dark:text-slate-300">
+              <span className="font-semibold">at risk</span>: unregistered at the next Entra Connect sync cycle
+            </span>
+          </p>
+          <p className="mt-3 text-xs text-slate-500 dark:text-slate-400">
+            &quot;Device State: Unregistered&quot; in the sign-in log.{" "}
+            <Link href="/findings?outlook=broken" className="link">
+              Their causes as findings
+            </Link>
+          </p>
+        </div>
+        <div className="px-5 py-4">
+          <h3 className="text-xs font-medium text-slate-500 dark:text-slate-400">By cause</h3>
+          {causes.length === 0 ? (
+            <p className="mt-3 text-[13px] text-slate-500 dark:text-slate-400">Nothing to fix.</p>
+          ) : (
+            <table className="mt-2 w-full text-[13px] tabular-nums" data-testid="broken-causes">
+              <caption className="sr-only">Devices Conditional Access treats as unregistered, by cause</caption>
+              <thead className="text-xs text-slate-500 dark:text-slate-400">
+                <tr>
+                  <th scope="col" className="py-1 text-left font-medium">
+                    Cause
+                  </th>
+                  <th scope="col" className="w-24 py-1 text-right font-medium">
+                    Now
+                  </th>
+                  <th scope="col" className="w-24 py-1 text-right font-medium">
+                    At risk
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {causes.map((cause) => (
+                  <tr key={cause} data-testid="broken-cause" data-cause={cause}>
+                    <th scope="row" className="py-1.5 pr-3 text-left font-normal">
+                      <Link href={`/devices?outlook=broken&cause=${cause}`} className="group block">
+                        <span className="text-slate-800 group-hover:underline dark:text-slate-200">{causeWords(cause).cause}</span>
+                        <svg
+                          className="mt-1 block h-1.5 w-full overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800"
+                          viewBox="0 0 100 1"
+                          preserveAspectRatio="none"
+                          aria-hidden="true"
+                        >
+                          <rect className="fill-red-500 dark:fill-red-400" width={(of("now", cause) / max) * 100} height="1" />
+                          <rect className="fill-amber-400" x={(of("now", cause) / max) * 100} width={(of("next", cause) / max) * 100} height="1" />
+                        </svg>
+                      </Link>
+                    </th>
+                    <CauseCount outlook="now" cause={cause} n={of("now", cause)} />
+                    <CauseCount outlook="next" cause={cause} n={of("next", cause)} />
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function CauseCount({ outlook, cause, n }: { outlook: "now" | "next"; cause: string; n: number }) {
+  return (
+    <td className="py-1.5 text-right align-top" data-outlook={outlook}>
+      {n > 0 ? (
+        <Link
+          href={`/devices?outlook=${outlook}&cause=${cause}`}
+          className={`font-semibold hover:underline ${outlook === "now" ? "text-red-700 dark:text-red-400" : "text-amber-700 dark:text-amber-400"}`}
+        >
+          {n.toLocaleString("en")}
+        </Link>
+      ) : (
+        <span className="text-slate-400 dark:text-slate-500">0</span>
+      )}
+    </td>
   );
 }

@@ -28,3 +28,33 @@ export function ExportMenu({ what, query, tenant }: { what: "devices" | "finding
     </div>
   );
 }
+
+/**
+ * The change board's export beside the detailed one: one row per broken device (device, user, cause, action, risk,
+ * since when) from /api/v1/devices/change-board, with the Devices list's filters, as CSV or XLSX.
+ */
+export function ChangeBoardExport({ query, tenant }: { query: URLSearchParams | string; tenant?: string }) {
+  const base = new URLSearchParams(typeof query === "string" ? query.slice(query.indexOf("?") + 1) : query);
+  for (const paging of ["page", "after", "before", "format", "cols"]) base.delete(paging);
+  if (tenant) base.set("tenant", tenant);
+  const href = (format: ExportFormat) => {
+    const qs = new URLSearchParams(base);
+    qs.set("format", format);
+    return `/api/v1/devices/change-board?${qs.toString()}`;
+  };
+  return (
+    <div role="group" aria-label="Export for the change board" className="flex items-center gap-1" data-testid="change-board-export">
+      <span
+        className="mr-1 text-sm text-slate-600 dark:text-slate-400"
+        title="One row per device unregistered now or at risk: device, user, cause, action, risk, since when"
+      >
+        Change board
+      </span>
+      {(["csv", "xlsx"] as const).map((format) => (
+        <a key={format} href={href(format)} className="btn-secondary py-1.5" download aria-label={`Change board ${LABEL[format]}`}>
+          {LABEL[format]}
+        </a>
+      ))}
+    </div>
+  );
+}

@@ -6,6 +6,7 @@ import { SUMMARY_VERSION } from "./summary-version";
 import { STRIPES, stripeOf, tenantLockKey } from "./subject-stripe";
 import { deviceSubjectKey, objectSubjectKey, reportSubjectKey, subjectKeySql } from "@/lib/rules/subject-key";
 import { severityRankSql } from "@/lib/rules/severity";
+import { OUT_OF_SCOPE_RULE, SERIOUS_RANK, UNREGISTERED_NOW_RULES } from "@/lib/rules/broken-device";
 
 /**
  * The SQL that keeps DeviceSummary current, for the transactions that change its inputs (docs/decisions/012-device-summaries.md): a sync
@@ -50,6 +51,8 @@ const COLUMNS = [
   "openCount",
   "openRules",
   "primaryRule",
+  "outlook",
+  "cause",
 ] as const;
 const KEY = ["tenantRef", "rowKey"];
 const INSERT_HEAD = `INSERT INTO "DeviceSummary" (${COLUMNS.map((c) => `"${c}"`).join(", ")}) `;
@@ -64,18 +67,49 @@ const UPSERT = (() => {
 /** The rank the Devices list sorts severities by (lib/display/severity.ts SEVERITIES), 9 for none. */
 const SEVERITY_RANK = severityRankSql(`f."severity"`);
 
-/** The open findings of some subjects, one row each: worst rank, count, rules, primary finding's rule. */
+/**
+ * The open findings of some subjects, one row each: worst rank, count, rules, primary finding's rule, and the facts of
+ * a broken device (lib/rules/broken-device.ts outlookFacts): "pr" the primary finding's rule when critical or high,
+ * "nw" the smallest "<rank>:<rule>" of the critical or high UNREGISTERED_NOW findings, "sc" 1 with a critical or high
+ * out-of-sync-scope finding.
+ */
 function openFindings(dialect: Dialect, subjectFilter: string): string {
   // A few subjects' findings through the unique (tenantRef, subjectKey, rule) index: for one subject SQLite's planner
   // (no statistics) took the (tenantRef, status, rankSeverity) index instead, every open finding of the tenant.
   const byKey = dialect === "sqlite" && subjectFilter ? ` INDEXED BY "Finding_tenantRef_subjectKey_rule_key"` : "";
   const rules = dialect === "sqlite" ? `group_concat(f."rule", ',' ORDER BY f."rule")` : `string_agg(f."rule", ',' ORDER BY f."rule" COLLATE "C")`;
   return `(SELECT f."subjectKey" AS "k", MIN(${SEVERITY_RANK}) AS "worst", COUNT(*) AS "open", ${rules} AS "rules",
-      MAX(CASE WHEN f."isPrimary" THEN f."rule" END) AS "primaryRule"
+      MAX(CASE WHEN f."isPrimary" THEN f."rule" END) AS "primaryRule",
+      MAX(CASE WHEN f."isPrimary" AND ${SEVERITY_RANK} <= ${SERIOUS_RANK} THEN f."rule" END) AS "pr",
+      MIN(CASE WHEN ${SEVERITY_RANK} <= ${SERIOUS_RANK} AND f."rule" IN (${NOW_RULES}) THEN CAST(${SEVERITY_RANK} AS TEXT) || ':' || f."rule" END) AS "nw",
+      MAX(CASE WHEN ${SEVERITY_RANK} <= ${SERIOUS_RANK} AND f."rule" = '${OUT_OF_SCOPE_RULE}' THEN 1 ELSE 0 END) AS "sc"
     FROM "Finding" f${byKey} WHERE f."tenantRef" = ? AND f."status" = 'open'${subjectFilter} GROUP BY f."subjectKey")`;
 }
 
-const FINDINGS_COLUMNS = `COALESCE(o."worst", 9), COALESCE(o."open", 0), o."rules", o."primaryRule"`;
+const NOW_RULES = UNREGISTERED_NOW_RULES.map((r) => `'${r}'`).join(", ");
+
+/**
+ * SQL for the outlook and its cause (lib/rules/broken-device.ts classifyOutlook) from the facts `pr`, `nw`, `sc` (SQL
+ * expressions), whether the subject has a live object (`live`) and whether this row is the one of its subject that
+ * carries them (`head`). `nw` is "<rank>:<rule>" with a one-digit rank: its rule starts at the third character.
+ */
+export function outlookSql(facts: { pr: string; nw: string; sc: string }, live: string, head: string): { outlook: string; cause: string } {
+  const now = `(${facts.nw} IS NOT NULL OR (${facts.sc} = 1 AND NOT (${live})))`;
+  return {
+    outlook: `CASE WHEN NOT (${head}) THEN NULL WHEN ${now} THEN 'now' WHEN ${facts.sc} = 1 THEN 'next' END`,
+    cause: `CASE WHEN NOT (${head}) THEN NULL WHEN ${now} THEN COALESCE(${facts.pr}, substr(${facts.nw}, 3), '${OUT_OF_SCOPE_RULE}') WHEN ${facts.sc} = 1 THEN '${OUT_OF_SCOPE_RULE}' END`,
+  };
+}
+
+/** A directory object's state is "live": not deleted, not Pending, not disabled (DeviceSummary.state). */
+const liveObject = (alias: string) =>
+  `(${alias}."deletedAt" IS NULL AND ${alias}."isPending" = FALSE AND (${alias}."accountEnabled" IS NULL OR ${alias}."accountEnabled" = TRUE))`;
+
+/** The findings columns, outlook and cause included, of a row whose subject has a live object when `live` and which carries its subject's outlook when `head`. */
+function findingsColumns(live: string, head: string): string {
+  const { outlook, cause } = outlookSql({ pr: `o."pr"`, nw: `o."nw"`, sc: `COALESCE(o."sc", 0)` }, live, head);
+  return `COALESCE(o."worst", 9), COALESCE(o."open", 0), o."rules", o."primaryRule", ${outlook}, ${cause}`;
+}
 
 /** A directory object's subject key (the findings pass's: its registration id, else its object id). */
 const OBJECT_SUBJECT = `CASE WHEN d."deviceId" IS NOT NULL THEN ${subjectKeySql("d", `d."deviceId"`)} ELSE ${subjectKeySql("o", `d."objectId"`)} END`;
@@ -92,13 +126,16 @@ const LATEST_REPORT_OF_OBJECT = latestReportIdSql(`d."tenantRef"`, `d."deviceId"
 /** Summary rows of directory objects (alias d), with their latest report (r) and open findings (o). */
 function objectRows(dialect: Dialect, where: string, subjectFilter: string): string {
   const head = objectHead(dialect);
+  const byDeviceId = dialect === "sqlite" ? ` INDEXED BY "DirectoryDevice_tenantRef_deviceId_idx"` : "";
+  // The subject has a live object: one of its registration id's objects, or the object itself without one.
+  const live = `CASE WHEN d."deviceId" IS NULL THEN ${liveObject("d")} ELSE EXISTS (SELECT 1 FROM "DirectoryDevice" z${byDeviceId} WHERE z."tenantRef" = d."tenantRef" AND z."deviceId" = d."deviceId" AND ${liveObject("z")}) END`;
   return `SELECT d."tenantRef", ${subjectKeySql("o", `d."objectId"`)}, ${OBJECT_SUBJECT}, d."objectId", d."deviceId", COALESCE(d."displayName", ''), LOWER(COALESCE(d."displayName", '')),
       CASE WHEN d."deletedAt" IS NOT NULL THEN 'deleted' WHEN d."isPending" = TRUE THEN 'pending' WHEN d."accountEnabled" = FALSE THEN 'disabled' ELSE 'live' END,
       d."deletedReason", d."trustType", d."operatingSystem", d."operatingSystemVersion", d."onPremisesSyncEnabled", d."approximateLastSignInDateTime",
       CASE WHEN d."isPending" = TRUE THEN COALESCE(d."onPremisesLastSyncDateTime", d."firstSeenAt") END,
       ${head}, r."id", r."capturedAt", r."hostname", r."joinType", r."azureAdPrt", COALESCE(r."worstSeverityRank", 9),
       CASE WHEN ${head} AND r."worstSeverityRank" <= 1 THEN r."capturedAt" END,
-      ${FINDINGS_COLUMNS}
+      ${findingsColumns(live, `(d."deviceId" IS NULL OR ${head})`)}
     FROM "DirectoryDevice" d
     LEFT JOIN "DeviceReport" r ON r."id" = ${LATEST_REPORT_OF_OBJECT}
     LEFT JOIN ${openFindings(dialect, subjectFilter)} o ON o."k" = ${OBJECT_SUBJECT}
@@ -115,7 +152,7 @@ function reportOnlyRows(dialect: Dialect, key: string, from: string, subjectFilt
       CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS BOOLEAN), CAST(NULL AS ${t}), CAST(NULL AS ${t}),
       TRUE, r."id", r."capturedAt", r."hostname", r."joinType", r."azureAdPrt", r."worstSeverityRank",
       CASE WHEN r."worstSeverityRank" <= 1 THEN r."capturedAt" END,
-      ${FINDINGS_COLUMNS}
+      ${findingsColumns("FALSE", "TRUE")}
     FROM ${from}
     LEFT JOIN ${openFindings(dialect, subjectFilter)} o ON o."k" = ${key}`;
 }
@@ -268,9 +305,25 @@ export interface SubjectFindings {
   openCount: number;
   openRules: string | null;
   primaryRule: string | null;
+  /** The facts of a broken device (lib/rules/broken-device.ts OutlookFacts): seriousPrimary, firstNow, outOfScope. */
+  pr: string | null;
+  nw: string | null;
+  sc: 0 | 1;
 }
 
-/** After a findings pass changed some subjects' findings: their summaries' findings columns. */
+/**
+ * The outlook and cause of a summary row a findings pass updates, from the pass's facts (`v`) and the row's subject's
+ * summaries: it has a live object when one of its rows is live (the summaries of a subject's objects are kept in the
+ * transactions that change them), and the row carries them when it is its report head or an object without a
+ * registration id (objectRows computes the same from the directory).
+ */
+const PASS_OUTLOOK = outlookSql(
+  { pr: `v."pr"`, nw: `v."nw"`, sc: `v."sc"` },
+  `EXISTS (SELECT 1 FROM "DeviceSummary" z WHERE z."tenantRef" = "DeviceSummary"."tenantRef" AND z."subjectKey" = "DeviceSummary"."subjectKey" AND z."state" = 'live')`,
+  `"DeviceSummary"."reportHead" OR "DeviceSummary"."deviceId" IS NULL`,
+);
+
+/** After a findings pass changed some subjects' findings: their summaries' findings columns, outlook and cause. */
 export function findingsStatements(dialect: Dialect, tenantRef: string, subjects: readonly SubjectFindings[]): Statement[] {
   if (subjects.length === 0) return [];
   const statements = lockStatements(
@@ -280,23 +333,30 @@ export function findingsStatements(dialect: Dialect, tenantRef: string, subjects
   );
   if (dialect === "sqlite") {
     statements.push({
-      sql: `UPDATE "DeviceSummary" SET "worstRank" = ?, "openCount" = ?, "openRules" = ?, "primaryRule" = ? WHERE "tenantRef" = ? AND "subjectKey" = ?`,
+      sql: `UPDATE "DeviceSummary" SET "worstRank" = ?, "openCount" = ?, "openRules" = ?, "primaryRule" = ?, "outlook" = ${PASS_OUTLOOK.outlook}, "cause" = ${PASS_OUTLOOK.cause}
+        FROM (SELECT CAST(? AS TEXT) AS "pr", CAST(? AS TEXT) AS "nw", CAST(? AS INTEGER) AS "sc") v
+        WHERE "DeviceSummary"."tenantRef" = ? AND "DeviceSummary"."subjectKey" = ?`,
       params: [],
-      eachRow: subjects.map((s) => [s.worstRank, s.openCount, s.openRules, s.primaryRule, tenantRef, s.subjectKey]),
+      eachRow: subjects.map((s) => [s.worstRank, s.openCount, s.openRules, s.primaryRule, s.pr, s.nw, s.sc, tenantRef, s.subjectKey]),
     });
     return statements;
   }
   // PostgreSQL: one statement per 2,000 subjects (a round trip each), the values typed in the first row.
   for (const part of chunk(subjects, 2_000)) {
     const rows = part
-      .map((_, i) => (i === 0 ? "(CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS TEXT))" : "(?, ?, ?, ?, ?)"))
+      .map((_, i) =>
+        i === 0
+          ? "(CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER))"
+          : "(?, ?, ?, ?, ?, ?, ?, ?)",
+      )
       .join(", ");
     statements.push({
-      sql: `UPDATE "DeviceSummary" SET "worstRank" = v."w", "openCount" = v."o", "openRules" = v."r", "primaryRule" = v."p"
-        FROM (VALUES ${rows}) AS v("k", "w", "o", "r", "p")
+      sql: `UPDATE "DeviceSummary" SET "worstRank" = v."w", "openCount" = v."o", "openRules" = v."r", "primaryRule" = v."p", "outlook" = ${PASS_OUTLOOK.outlook}, "cause" = ${PASS_OUTLOOK.cause}
+        FROM (VALUES ${rows}) AS v("k", "w", "o", "r", "p", "pr", "nw", "sc")
         WHERE "DeviceSummary"."tenantRef" = ? AND "DeviceSummary"."subjectKey" = v."k"
-          AND ("DeviceSummary"."worstRank", "DeviceSummary"."openCount", "DeviceSummary"."openRules", "DeviceSummary"."primaryRule") IS DISTINCT FROM (v."w", v."o", v."r", v."p")`,
-      params: [...part.flatMap((s) => [s.subjectKey, s.worstRank, s.openCount, s.openRules, s.primaryRule]), tenantRef],
+          AND ("DeviceSummary"."worstRank", "DeviceSummary"."openCount", "DeviceSummary"."openRules", "DeviceSummary"."primaryRule", "DeviceSummary"."outlook", "DeviceSummary"."cause")
+            IS DISTINCT FROM (v."w", v."o", v."r", v."p", ${PASS_OUTLOOK.outlook}, ${PASS_OUTLOOK.cause})`,
+      params: [...part.flatMap((s) => [s.subjectKey, s.worstRank, s.openCount, s.openRules, s.primaryRule, s.pr, s.nw, s.sc]), tenantRef],
     });
   }
   return statements;

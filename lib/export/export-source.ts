@@ -9,12 +9,16 @@ export type ExportRow = readonly ExportValue[];
 
 export interface ExportColumn {
   key: string;
+  /** The CSV and XLSX header when it is not the key (a human column name); JSON Lines keeps the key. */
+  label?: string;
+  /** The XLSX column's width in characters, when set. */
+  width?: number;
   /** How a structured value (a list) reads in one CSV or XLSX cell; JSON Lines keeps the structure. */
   flatten?: (value: ExportValue) => string;
 }
 
 export interface ExportSource {
-  /** Names the download: "devices" or "findings". */
+  /** Names the download: "devices", "findings" or "change-board". */
   name: string;
   columns: readonly ExportColumn[];
   /** How many rows the export will hold (the CLI's progress bar); a count by the same filter. */
@@ -28,6 +32,9 @@ export const EXPORT_BATCH_ROWS = 1000;
 
 /** At most this many `subject=` keys in one export (the selected rows of a list). */
 export const MAX_EXPORT_SUBJECTS = 500;
+
+/** A column's CSV and XLSX header. */
+export const columnHeader = (column: ExportColumn) => column.label ?? column.key;
 
 /** A cell as text: null is empty, lists through the column's flatten, else String(). */
 export function cellText(column: ExportColumn, value: ExportValue): string {

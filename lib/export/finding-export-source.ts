@@ -69,7 +69,7 @@ export const FINDING_EXPORT_COLUMNS: readonly ExportColumn[] = [
  */
 export function findingsFilterSql(
   tenantRef: string,
-  params: Pick<FindingListParams, "status" | "severity" | "rule" | "q" | "ack" | "primary">,
+  params: Pick<FindingListParams, "status" | "severity" | "rule" | "q" | "ack" | "primary"> & Partial<Pick<FindingListParams, "outlook" | "cause">>,
   subjects: readonly string[] = [],
 ): { sql: string; params: unknown[] } {
   const conditions: string[] = [];
@@ -90,6 +90,16 @@ export function findingsFilterSql(
     const variants = [...new Set([q, q.toUpperCase(), q.toLowerCase()])];
     const like = [...variants.map(() => `"hostname" LIKE ?`), `"deviceId" LIKE ?`, `"objectId" LIKE ?`];
     add(`(${like.join(" OR ")})`, ...variants.map((v) => `%${v}%`), `%${q.toLowerCase()}%`, `%${q.toLowerCase()}%`);
+  }
+  if (params.outlook || params.cause) {
+    // The broken-device filter (lib/queries/find-findings.ts's findingsWhere): each broken device's cause finding, the
+    // device as its summaries hold it (lib/rules/broken-device.ts).
+    const outlooks = !params.outlook || params.outlook === "broken" ? ["now", "next"] : [params.outlook];
+    add(
+      `EXISTS (SELECT 1 FROM "DeviceSummary" s WHERE s."tenantRef" = "Finding"."tenantRef" AND s."subjectKey" = "Finding"."subjectKey" AND s."cause" = "Finding"."rule" AND s."outlook" IN (${outlooks.map(() => "?").join(", ")})${params.cause ? ` AND s."cause" = ?` : ""})`,
+      ...outlooks,
+      ...(params.cause ? [params.cause] : []),
+    );
   }
   if (subjects.length) add(`"subjectKey" IN (${subjects.map(() => "?").join(", ")})`, ...subjects);
   return { sql: conditions.join(" AND "), params: values };

@@ -1,4 +1,4 @@
-import { cellText, type ExportColumn, type ExportRow } from "./export-source";
+import { cellText, columnHeader, type ExportColumn, type ExportRow } from "./export-source";
 import { neutralizeCsvCell } from "./neutralize-csv-cell";
 
 const encoder = new TextEncoder();
@@ -17,11 +17,12 @@ export function csvField(value: string): string {
 }
 
 /**
- * RFC 4180 CSV, one chunk per batch: a UTF-8 BOM first (Excel reads the file as UTF-8 only with it), the column keys,
+ * RFC 4180 CSV, one chunk per batch: a UTF-8 BOM first (Excel reads the file as UTF-8 only with it), the column headers
+ * (a label, else the key),
  * then each row with every cell neutralised against formula injection.
  */
 export async function* writeCsv(columns: readonly ExportColumn[], batches: AsyncIterable<readonly ExportRow[]>): AsyncGenerator<Uint8Array> {
-  yield encoder.encode("\uFEFF" + columns.map((c) => csvField(c.key)).join(",") + "\n");
+  yield encoder.encode("\uFEFF" + columns.map((c) => csvField(columnHeader(c))).join(",") + "\n");
   const last = columns.length - 1;
   for await (const rows of batches) {
     if (rows.length === 0) continue;

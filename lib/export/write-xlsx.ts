@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
 import ExcelJS from "exceljs";
-import { cellText, type ExportColumn, type ExportRow } from "./export-source";
+import { cellText, columnHeader, type ExportColumn, type ExportRow } from "./export-source";
 
 /** Excel's limit on the characters of one cell. */
 const MAX_CELL_CHARS = 32_767;
@@ -59,7 +59,9 @@ export async function* writeXlsx(
   });
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false, zip: { zlib: { level: 1 } } });
   const sheet = workbook.addWorksheet(sheetName);
-  sheet.addRow(columns.map((c) => c.key)).commit();
+  // Widths, when the columns have them (readable as Excel opens it); no header here: it is the first row below.
+  if (columns.some((c) => c.width)) sheet.columns = columns.map((c) => ({ key: c.key, width: c.width ?? 12 }));
+  sheet.addRow(columns.map(columnHeader)).commit();
 
   const take = function* (): Generator<Uint8Array> {
     while (chunks.length) yield new Uint8Array(chunks.shift()!);

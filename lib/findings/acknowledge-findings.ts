@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import type { Db, Prisma } from "@/lib/db/client";
-import { buildFindingsWhere } from "@/lib/queries/find-findings";
+import { findingsWhere } from "@/lib/queries/find-findings";
 import { FindingListParamsSchema } from "@/lib/url-params/finding-list-params";
 
 /** One bulk acknowledgement writes at most this many findings (each with its event and audit entry), in one transaction. */
@@ -51,7 +51,7 @@ export async function acknowledgeFindings(db: Db, input: z.input<typeof Acknowle
   const ackComment = ticket ? `${comment} (${ticket})` : comment;
 
   const selected: Prisma.FindingWhereInput[] = [];
-  if (rules.length) selected.push({ AND: [buildFindingsWhere(tenantRef, FindingListParamsSchema.parse(filters)), { rule: { in: rules } }] });
+  if (rules.length) selected.push({ AND: [await findingsWhere(db, tenantRef, FindingListParamsSchema.parse(filters)), { rule: { in: rules } }] });
   if (findingIds.length) selected.push({ id: { in: findingIds } });
   const where: Prisma.FindingWhereInput = { tenantRef, status: "open", acknowledgedAt: null, OR: selected };
 

@@ -6,6 +6,7 @@ import { directDb, insertStatements, isUniqueViolation, type ColumnKind, type St
 import { AGENT_EVENT_COLUMNS, DEVICE_REPORT_COLUMNS } from "@/lib/db/device-report-columns";
 import type { ParsedDsregcmd } from "@/lib/reports/types";
 import { evaluateReportRules } from "@/lib/rules/evaluate-report-rules";
+import { namedDeviceId, tiedDeviceId } from "@/lib/rules/machine-tie";
 import { worstSeverityRank } from "@/lib/rules/severity";
 import type { Finding } from "@/lib/rules/types";
 import { enqueueFindingsEvaluation } from "@/lib/findings/findings-scheduler";
@@ -70,6 +71,9 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
   const { upload, system } = parsed;
 
   const report = parsed.report;
+  // One machine, one device: a report that prints no DeviceId is stored under the one its evidence ties it to (the
+  // parsed report keeps what dsregcmd printed; the rules read that).
+  const deviceId = report.deviceId ?? (await tieMachine(options.agent.tenantRef, upload, report, system));
   const findings = evaluateReportRules({
     report,
     systemReport: system,
@@ -88,7 +92,7 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
     // upload's time): the report, its events and the token's last use. The report id is made here so the events
     // can reference it. If the database cannot take it, the API answers 503 with Retry-After (lib/http/overload.ts).
     const reportId = randomUUID();
-    const row = reportRow(upload, report, system, findings, contentHash, options, now);
+    const row = reportRow(upload, report, deviceId, system, findings, contentHash, options, now);
     // Whose session the report was captured in, indexed now (the header search and a user's page find it at once);
     // the sign-in pull indexes the same way and skips rows already there (lib/signins/index-report-users.ts).
     const upn = reportUserPrincipalName(row.parsed);
@@ -105,7 +109,7 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
                 tenantRef: options.agent.tenantRef,
                 reportRef: reportId,
                 userPrincipalName: upn,
-                deviceId: report.deviceId,
+                deviceId,
                 hostname: upload.hostname,
                 capturedAt: row.capturedAt,
               },
@@ -121,7 +125,7 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
           id: randomUUID(),
           tenantRef: options.agent.tenantRef,
           reportRef: reportId,
-          deviceId: report.deviceId,
+          deviceId,
           eventId: e.id,
           time: new Date(e.time),
           level: e.level,
@@ -135,13 +139,13 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
       ...reportStatements(direct.dialect, {
         tenantRef: options.agent.tenantRef,
         reportId,
-        deviceId: report.deviceId,
+        deviceId,
         hostname: upload.hostname,
         receivedAt: now,
       }),
     ]);
-    enqueueFindingsEvaluation(db, options.agent.tenantRef, { deviceId: report.deviceId, hostname: upload.hostname });
-    return { ok: true, report: { reportId, deviceId: report.deviceId, joinType: report.joinType, duplicate: false, findings } };
+    enqueueFindingsEvaluation(db, options.agent.tenantRef, { deviceId, hostname: upload.hostname });
+    return { ok: true, report: { reportId, deviceId, joinType: report.joinType, duplicate: false, findings } };
   } catch (error) {
     // The same content again (a retry, or two racing uploads): the unique index let exactly one insert win.
     if (isUniqueViolation(error)) {
@@ -153,6 +157,22 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
     }
     throw error;
   }
+}
+
+/**
+ * The registration id of the directory object a report without one belongs to (lib/rules/machine-tie.ts): the id its
+ * join error names or the agent's objectGUID, held by an object under the report's host name. One indexed read of the
+ * candidates' objects; none when the report prints its own DeviceId.
+ */
+async function tieMachine(tenantRef: string, upload: ReportUpload, report: ParsedDsregcmd, system: ParsedDsregcmd | null): Promise<string | null> {
+  const candidates = [namedDeviceId(report, system), upload.objectGuid?.toLowerCase().replace(/[{}]/g, "") ?? null];
+  const ids = [...new Set(candidates.filter((c): c is string => c !== null))];
+  if (ids.length === 0) return null;
+  const objects = await directDb().query<{ deviceId: string; displayName: string | null }>(
+    `SELECT "deviceId", "displayName" FROM "DirectoryDevice" WHERE "tenantRef" = ? AND "deviceId" IN (${ids.map(() => "?").join(", ")})`,
+    [tenantRef, ...ids],
+  );
+  return tiedDeviceId(upload.hostname, candidates, objects);
 }
 
 const REPORT_USER_COLUMNS = {
@@ -184,6 +204,8 @@ function touchStatements(agent: AgentIdentity, agentVersion: string, now: Date):
 function reportRow(
   upload: ReportUpload,
   report: ParsedDsregcmd,
+  /** The registration id it is stored under: the one it prints, else the one its evidence ties it to. */
+  deviceId: string | null,
   system: ParsedDsregcmd | null,
   findings: Finding[],
   contentHash: string,
@@ -196,7 +218,7 @@ function reportRow(
     agentDeviceRef: options.agent.device?.id ?? null,
     source: options.source ?? "agent",
     hostname: upload.hostname,
-    deviceId: report.deviceId,
+    deviceId,
     capturedAt: new Date(upload.capturedAt),
     receivedAt: now,
     agentVersion: upload.agentVersion,

@@ -1,5 +1,6 @@
 import "server-only";
 import { readBool, readDate, type DirectDb, type Row } from "@/lib/db/direct";
+import type { Outlook } from "@/lib/rules/broken-device";
 import type { Severity } from "@/lib/rules/types";
 import { DEFAULT_STALE_THRESHOLD_DAYS } from "@/lib/rules/device-subject";
 import { isDeviceListFiltered, type DeviceListParams, type DeviceSort, type DeviceState } from "@/lib/url-params/device-list-params";
@@ -22,6 +23,9 @@ export interface DeviceRow {
   openFindings: number;
   /** The rule of the subject's primary open finding (the one the others point to). */
   primaryRule: string | null;
+  /** A broken device's outlook and cause (lib/rules/broken-device.ts), on its subject's one row; null otherwise. */
+  outlook: Outlook | null;
+  cause: string | null;
   lastReportAt: string | null;
   state: DeviceState;
   deletedReason: string | null;
@@ -55,6 +59,8 @@ const COLUMNS = [
   "worstRank",
   "openCount",
   "primaryRule",
+  "outlook",
+  "cause",
   "operatingSystem",
   "operatingSystemVersion",
   "onPremisesSyncEnabled",
@@ -74,6 +80,7 @@ const COLUMN_SORTS: Partial<Record<DeviceSort, { column: string; nullable: boole
   lastSignIn: { column: "approximateLastSignInDateTime", nullable: true },
   pendingSince: { column: "pendingSince", nullable: true },
   primaryRule: { column: "primaryRule", nullable: true },
+  cause: { column: "cause", nullable: true },
   state: { column: "state", nullable: false },
 };
 
@@ -239,6 +246,7 @@ const SPARSE_ROWS = 5_000;
  * version has none (a prefix); a rule is read from its findings (sparseMatches).
  */
 function filterIndex(params: DeviceListParams): string | undefined {
+  if (params.outlook || params.cause) return "DeviceSummary_outlook_idx";
   if (params.state) return "DeviceSummary_state_sort_idx";
   if (params.silentDays !== null) return "DeviceSummary_tenantRef_lastReportAt_nameKey_rowKey_idx";
   if (params.pendingDays !== null) return "DeviceSummary_pendingSince_sort_idx";
@@ -267,6 +275,7 @@ const SORT_INDEX: Record<DeviceSort, string> = {
   lastSignIn: "DeviceSummary_lastSignIn_sort_idx",
   pendingSince: "DeviceSummary_pendingSince_sort_idx",
   primaryRule: "DeviceSummary_primaryRule_sort_idx",
+  cause: "DeviceSummary_cause_sort_idx",
   state: "DeviceSummary_state_sort_idx",
 };
 
@@ -321,6 +330,10 @@ export function deviceFilter(tenantRef: string, params: DeviceListParams, contex
       params.rule,
     );
   if (params.severity) add(`"worstRank" = ?`, params.severity === "none" ? NO_FINDING_RANK : SEVERITIES.indexOf(params.severity));
+  // A broken device (lib/rules/broken-device.ts): the outlook its summary holds, on its subject's one row.
+  if (params.outlook === "broken" || (params.cause && !params.outlook)) add(`"outlook" IN ('now', 'next')`);
+  else if (params.outlook) add(`"outlook" = ?`, params.outlook);
+  if (params.cause) add(`"cause" = ?`, params.cause);
   if (params.join === "unknown") add(`"joinType" IS NULL`);
   else if (params.join) add(`"joinType" = ?`, params.join);
   if (params.os) add(`"operatingSystem" = ?`, params.os);
@@ -345,6 +358,8 @@ function countedByTallies(params: DeviceListParams): boolean {
     !params.q.trim() &&
     params.rule === null &&
     params.severity === null &&
+    params.outlook === null &&
+    params.cause === null &&
     params.join === null &&
     params.os === null &&
     params.osVersion === null &&
@@ -446,6 +461,8 @@ function toRow(r: Row): DeviceRow {
     worstSeverity: worst < SEVERITIES.length ? SEVERITIES[worst]! : null,
     openFindings: Number(r.openCount),
     primaryRule: (r.primaryRule as string | null) ?? null,
+    outlook: r.outlook === "now" || r.outlook === "next" ? r.outlook : null,
+    cause: (r.cause as string | null) ?? null,
     lastReportAt: lastReportAt ? lastReportAt.toISOString() : null,
     state: r.state as DeviceState,
     deletedReason: (r.deletedReason as string | null) ?? null,

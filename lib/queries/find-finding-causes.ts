@@ -3,7 +3,7 @@ import type { Db } from "@/lib/db/client";
 import { SEVERITY_ORDER, type Severity } from "@/lib/rules/types";
 import type { FindingListParams } from "@/lib/url-params/finding-list-params";
 import { isSeverity } from "@/lib/display/severity";
-import { buildFindingsWhere } from "./find-findings";
+import { findingsWhere } from "./find-findings";
 
 /** One rule of the Findings page's grouped view: how many devices it flags and on how many of them it is the cause. */
 export interface FindingCause {
@@ -38,7 +38,7 @@ export interface FindingCauses {
  */
 export async function findFindingCauses(db: Db, options: { tenantRef: string; params: FindingListParams }): Promise<FindingCauses> {
   const { tenantRef, params } = options;
-  const where = buildFindingsWhere(tenantRef, params);
+  const where = await findingsWhere(db, tenantRef, params);
   const groups = await db.finding.groupBy({
     by: ["rule", "severity", "explainedBy"],
     where,

@@ -74,6 +74,29 @@ export function buildFindingsWhere(
 }
 
 /**
+ * The filters of the Findings page as one where clause, the broken-device filter included: with `outlook` (or
+ * `cause`), only the finding that is the cause of each device its summary calls broken (lib/rules/broken-device.ts),
+ * read from DeviceSummary's outlook index, so the list counts the devices the Devices list and the Overview count.
+ */
+export async function findingsWhere(
+  db: Db,
+  tenantRef: string,
+  params: Pick<FindingListParams, "status" | "severity" | "rule" | "q" | "ack" | "primary" | "outlook" | "cause">,
+): Promise<Prisma.FindingWhereInput> {
+  const where = buildFindingsWhere(tenantRef, params);
+  if (!params.outlook && !params.cause) return where;
+  const outlooks = !params.outlook || params.outlook === "broken" ? ["now", "next"] : [params.outlook];
+  const broken = await db.deviceSummary.findMany({
+    where: { tenantRef, outlook: { in: outlooks }, ...(params.cause ? { cause: params.cause } : {}) },
+    select: { subjectKey: true, cause: true },
+  });
+  const byCause = new Map<string, string[]>();
+  for (const b of broken) if (b.cause) byCause.set(b.cause, [...(byCause.get(b.cause) ?? []), b.subjectKey]);
+  const causes = [...byCause].map(([rule, subjectKeys]) => ({ rule, subjectKey: { in: subjectKeys } }));
+  return { AND: [where, causes.length ? { OR: causes } : { id: { in: [] } }] };
+}
+
+/**
  * One page of the Findings table. Severity is a string column, so "most severe first" cannot be an ORDER BY
  * on it; instead the page is cut from the five severity buckets in order (one COUNT per bucket, then at
  * most a query per bucket the page overlaps), which stays index-friendly and portable. The buckets are of
@@ -83,7 +106,7 @@ export function buildFindingsWhere(
  */
 export async function findFindings(db: Db, options: { tenantRef: string; params: FindingListParams }): Promise<FindingPage> {
   const { tenantRef, params } = options;
-  const where = buildFindingsWhere(tenantRef, params);
+  const where = await findingsWhere(db, tenantRef, params);
   const pageSize = params.size;
 
   if (params.sort === "severity") {

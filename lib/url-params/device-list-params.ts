@@ -26,6 +26,7 @@ export const DEVICE_SORTS = [
   "lastSignIn",
   "pendingSince",
   "primaryRule",
+  "cause",
   "state",
 ] as const;
 export type DeviceSort = (typeof DEVICE_SORTS)[number];
@@ -56,6 +57,18 @@ export type DeviceSeverityFilter = (typeof DEVICE_SEVERITY_FILTERS)[number];
 export const DEVICE_SYNC_FILTERS = ["yes", "no", "unknown"] as const;
 export type DeviceSyncFilter = (typeof DEVICE_SYNC_FILTERS)[number];
 
+/**
+ * The broken devices (lib/rules/broken-device.ts): unregistered now, at risk (at the next Entra Connect sync cycle), or
+ * either.
+ */
+export const DEVICE_OUTLOOK_FILTERS = ["now", "next", "broken"] as const;
+export type DeviceOutlookFilter = (typeof DEVICE_OUTLOOK_FILTERS)[number];
+export const DEVICE_OUTLOOK_LABEL: Record<DeviceOutlookFilter, string> = {
+  now: "Unregistered now",
+  next: "At risk (next Connect cycle)",
+  broken: "Unregistered now or at risk",
+};
+
 /** The table's columns: the device's name always shows; the others can be hidden with the column chooser. */
 export const DEVICE_COLUMNS = [
   "deviceId",
@@ -67,6 +80,7 @@ export const DEVICE_COLUMNS = [
   "sync",
   "severity",
   "open",
+  "cause",
   "primaryRule",
   "lastReport",
   "lastSignIn",
@@ -84,6 +98,7 @@ export const DEVICE_COLUMN_LABEL: Record<DeviceColumn, string> = {
   sync: "Synced from AD",
   severity: "Worst open finding",
   open: "Open",
+  cause: "Cause",
   primaryRule: "Primary finding",
   lastReport: "Last report",
   lastSignIn: "Last sign-in",
@@ -101,13 +116,14 @@ export const DEVICE_COLUMN_SORT: Record<DeviceColumn, DeviceSort> = {
   sync: "sync",
   severity: "severity",
   open: "open",
+  cause: "cause",
   primaryRule: "primaryRule",
   lastReport: "lastReport",
   lastSignIn: "lastSignIn",
   pendingSince: "pendingSince",
   state: "state",
 };
-export const DEFAULT_DEVICE_COLUMNS: readonly DeviceColumn[] = ["deviceId", "trust", "join", "os", "severity", "open", "lastReport", "state"];
+export const DEFAULT_DEVICE_COLUMNS: readonly DeviceColumn[] = ["deviceId", "trust", "join", "os", "severity", "cause", "open", "lastReport", "state"];
 
 export const DEVICES_PAGE_SIZE = 50;
 
@@ -158,6 +174,18 @@ export const DeviceListParamsSchema = z.object({
     )
     .catch(null),
   severity: z.preprocess(blankAsNull, z.enum(DEVICE_SEVERITY_FILTERS).nullable()).catch(null),
+  /** What Conditional Access makes of the device (DeviceSummary.outlook): now, next, or either. */
+  outlook: z.preprocess(blankAsNull, z.enum(DEVICE_OUTLOOK_FILTERS).nullable()).catch(null),
+  /** A broken device's cause: the rule of the finding to fix (DeviceSummary.cause). */
+  cause: z
+    .preprocess(
+      blankAsNull,
+      z
+        .string()
+        .regex(/^[a-z0-9-]{1,64}$/)
+        .nullable(),
+    )
+    .catch(null),
   join: z.preprocess(blankAsNull, z.enum(DEVICE_JOIN_TYPES).nullable()).catch(null),
   /** operatingSystem, exactly (Graph's value: "Windows", "iOS", …). */
   os: z.preprocess(blankAsNull, z.string().trim().min(1).max(100).nullable()).catch(null),
@@ -206,6 +234,8 @@ export const DEFAULT_DEVICE_LIST_PARAMS: DeviceListParams = {
   state: null,
   rule: null,
   severity: null,
+  outlook: null,
+  cause: null,
   join: null,
   os: null,
   osVersion: null,
@@ -235,6 +265,8 @@ export function isDeviceListFiltered(params: DeviceListParams): boolean {
     params.state !== null ||
     params.rule !== null ||
     params.severity !== null ||
+    params.outlook !== null ||
+    params.cause !== null ||
     params.join !== null ||
     params.os !== null ||
     params.osVersion !== null ||
@@ -254,6 +286,8 @@ export function deviceListQuery(params: DeviceListParams): URLSearchParams {
   if (params.state) qs.set("state", params.state);
   if (params.rule) qs.set("rule", params.rule);
   if (params.severity) qs.set("severity", params.severity);
+  if (params.outlook) qs.set("outlook", params.outlook);
+  if (params.cause) qs.set("cause", params.cause);
   if (params.join) qs.set("join", params.join);
   if (params.os) qs.set("os", params.os);
   if (params.osVersion) qs.set("osVersion", params.osVersion);

@@ -35,6 +35,20 @@ export const FindingListParamsSchema = z.object({
   ack: z.preprocess(first, z.enum(["yes", "no"]).nullable()).catch(null),
   /** "only": primary causes only, i.e. without the findings another finding of the same device explains. */
   primary: z.preprocess(first, z.enum(["only"]).nullable()).catch(null),
+  /**
+   * The broken devices (lib/rules/broken-device.ts): only the finding that is each one's cause, so the list has one row
+   * per device, as the Devices list and the Overview count them. With `cause`, only that cause.
+   */
+  outlook: z.preprocess(first, z.enum(["now", "next", "broken"]).nullable()).catch(null),
+  cause: z
+    .preprocess(
+      first,
+      z
+        .string()
+        .regex(/^[a-z0-9-]{1,64}$/)
+        .nullable(),
+    )
+    .catch(null),
   sort: z.preprocess(first, z.enum(FINDING_SORTS)).catch("severity"),
   dir: z.preprocess(first, z.enum(["asc", "desc"])).catch("asc"),
   page: z.preprocess(first, z.coerce.number().int().min(1).max(1_000_000)).catch(1),
@@ -52,6 +66,8 @@ export const DEFAULT_FINDING_LIST_PARAMS: FindingListParams = {
   q: "",
   ack: null,
   primary: null,
+  outlook: null,
+  cause: null,
   sort: "severity",
   dir: "asc",
   page: 1,
@@ -72,6 +88,8 @@ export function findingFilterQuery(params: FindingListParams): URLSearchParams {
   if (params.q) qs.set("q", params.q);
   if (params.ack) qs.set("ack", params.ack);
   if (params.primary) qs.set("primary", params.primary);
+  if (params.outlook) qs.set("outlook", params.outlook);
+  if (params.cause) qs.set("cause", params.cause);
   return qs;
 }
 

@@ -114,6 +114,15 @@ describe("the Devices browser's filters, sorts and bulk acknowledgement", () => 
         query: { severity },
         picks: (s: Summary) => s.worstRank === (severity === "none" ? 9 : rank.indexOf(severity)),
       })),
+      { name: "unregistered now", query: { outlook: "now" }, picks: (s) => s.outlook === "now" },
+      { name: "at risk (next Connect cycle)", query: { outlook: "next" }, picks: (s) => s.outlook === "next" },
+      { name: "broken (either)", query: { outlook: "broken" }, picks: (s) => s.outlook !== null },
+      { name: "cause object-disabled", query: { cause: "object-disabled" }, picks: (s) => s.outlook !== null && s.cause === "object-disabled" },
+      {
+        name: "now + cause + sort by cause",
+        query: { outlook: "now", cause: "object-deleted", sort: "cause" },
+        picks: (s) => s.outlook === "now" && s.cause === "object-deleted",
+      },
       { name: "join hybrid", query: { join: "hybrid" }, picks: (s) => s.joinType === "hybrid" },
       { name: "join entra", query: { join: "entra" }, picks: (s) => s.joinType === "entra" },
       { name: "join unknown (never reported)", query: { join: "unknown" }, picks: (s) => s.joinType === null },
@@ -200,6 +209,7 @@ describe("the Devices browser's filters, sorts and bulk acknowledgement", () => 
       lastSignIn: (r) => r.approximateLastSignInDateTime?.getTime() ?? null,
       pendingSince: (r) => r.pendingSince?.getTime() ?? null,
       primaryRule: (r) => r.primaryRule,
+      cause: (r) => r.cause,
       state: (r) => r.state,
     };
     const byKey = new Map(summaries.map((s) => [s.rowKey, s]));

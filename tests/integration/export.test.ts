@@ -13,13 +13,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAgentToken } from "@/lib/agent-tokens/create-agent-token";
 import { db } from "@/lib/db/client";
 import { directDb } from "@/lib/db/direct";
+import { CHANGE_BOARD_COLUMNS } from "@/lib/export/change-board-export-source";
 import { DEVICE_EXPORT_COLUMNS } from "@/lib/export/device-export-source";
 import type { ExportRow } from "@/lib/export/export-source";
 import { createFindingExportSource, FINDING_EXPORT_COLUMNS } from "@/lib/export/finding-export-source";
 import { flushFindingsQueue } from "@/lib/findings/findings-scheduler";
 import { ingestReport } from "@/lib/ingest/ingest-report";
 import { findDevices } from "@/lib/queries/find-devices";
-import { buildFindingsWhere, findFindings } from "@/lib/queries/find-findings";
+import { buildFindingsWhere, findFindings, findingsWhere } from "@/lib/queries/find-findings";
+import { causeWords } from "@/lib/rules/cause-words";
 import { compareSeverity, SEVERITIES, type Severity } from "@/lib/rules/severity";
 import { runSync } from "@/lib/sync/run-sync";
 import { createTenant } from "@/lib/tenants/create-tenant";
@@ -294,6 +296,63 @@ describe("the Findings export's direct SQL source", () => {
     expect((await throughPrisma({ status: "all" })).length).toBeGreaterThan(2_000);
     expect(await exported({ status: "all" }, [some.subjectKey])).toEqual(await throughPrisma({ status: "all" }, [some.subjectKey]));
   });
+
+  it("the broken-device filter (outlook, cause) selects each broken device's cause finding, as the page's findingsWhere", async () => {
+    for (const params of [{ outlook: "broken" }, { outlook: "now" }, { cause: "object-disabled" }] as Partial<FindingListParams>[]) {
+      const where = await findingsWhere(db, tenantRef, { ...DEFAULT_FINDING_LIST_PARAMS, ...params });
+      const expected: string[] = [];
+      for (const rankSeverity of SEVERITIES) {
+        const rows = await db.finding.findMany({
+          where: { AND: [where, { rankSeverity }] },
+          orderBy: [{ subjectKey: "asc" }, { isPrimary: "desc" }, { rule: "asc" }],
+          select: { deviceId: true, objectId: true, hostname: true, rule: true },
+        });
+        for (const r of rows) expected.push(`${[r.deviceId, r.objectId, r.hostname].map((v) => v ?? "").join("|")}|${r.rule}`);
+      }
+      expect(await exported(params), JSON.stringify(params)).toEqual(expected);
+    }
+  });
+});
+
+describe("GET /api/v1/devices/change-board", () => {
+  const headers = CHANGE_BOARD_COLUMNS.map((c) => c.label);
+
+  it("CSV: one row per broken device under human column names, the same devices the Devices list's outlook filter lists", async () => {
+    const { res, body } = await download("/api/v1/devices/change-board?format=csv");
+    expect(res.headers.get("content-disposition")).toMatch(/filename="joinscope-change-board-contoso-export-\d{4}-\d{2}-\d{2}\.csv"/);
+    const { header, rows } = readCsv(body);
+    expect(header).toEqual(["Device", "User", "Conditional Access", "Cause", "Action", "Risk of the action", "Since", "DeviceId"]);
+    const broken = await findDevices(directDb(), { tenantRef, params: deviceParams({ outlook: "broken" }) });
+    expect(broken.total).toBeGreaterThan(0);
+    expect(rows.length).toBe(broken.total);
+    // In the list's order (severity first, as on the page).
+    expect(rows.slice(0, broken.rows.length).map((r) => r.Device)).toEqual(broken.rows.map((d) => d.name));
+    const summaries = await db.deviceSummary.findMany({ where: { tenantRef, outlook: { not: null } }, select: { deviceId: true, outlook: true, cause: true } });
+    for (const r of rows) {
+      // Short cells, and every one a device's own: its status and cause words from its summary.
+      for (const h of headers) expect((r[h!] ?? "").length, h).toBeLessThanOrEqual(120);
+      const s = summaries.find((x) => x.deviceId === (r.DeviceId || null));
+      expect(s, r.Device).toBeDefined();
+      expect(r["Conditional Access"]).toBe(s!.outlook === "now" ? "Unregistered now" : "At the next Connect sync");
+      expect(r.Cause).toBe(causeWords(s!.cause!).cause);
+      expect(r.Action).toBe(causeWords(s!.cause!).action);
+      expect(r.Since).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    }
+    // The user is the account the device's latest report was captured under (the simulated reports carry one).
+    expect(rows.some((r) => /@/.test(r.User!))).toBe(true);
+  });
+
+  it("XLSX: the same rows with the header row and column widths set; a filter of the Devices list narrows it", async () => {
+    const csv = readCsv((await download("/api/v1/devices/change-board?format=csv&outlook=now")).body).rows;
+    const { header, rows, sheet } = await readXlsx((await download("/api/v1/devices/change-board?format=xlsx&outlook=now")).body);
+    expect(header).toEqual(headers);
+    expect(rows.length).toBe(csv.length);
+    expect(rows.length).toBe((await findDevices(directDb(), { tenantRef, params: deviceParams({ outlook: "now" }) })).total);
+    expect(sheet.getColumn(4).width).toBe(40);
+    const disabled = await download("/api/v1/devices/change-board?format=csv&cause=object-disabled");
+    const only = readCsv(disabled.body).rows;
+    expect(only.every((r) => r.Cause === causeWords("object-disabled").cause)).toBe(true);
+  });
 });
 
 describe("joinscope export", () => {
@@ -317,12 +376,19 @@ describe("joinscope export", () => {
     const x = await runJoinscope(["export", "--what", "findings", "--format", "xlsx", "--filter", "status=all", "--output", xlsxFile]);
     expect(x.code).toBe(0);
     expect((await readXlsx(readFileSync(xlsxFile))).rows.length).toBe(await db.finding.count({ where: { tenantRef } }));
-  });
+
+    const boardFile = join(dir, "change-board.xlsx");
+    const b = await runJoinscope(["export", "--what", "change-board", "--format", "xlsx", "--outlook", "now", "--output", boardFile]);
+    expect(b.code).toBe(0);
+    const board = await readXlsx(readFileSync(boardFile));
+    expect(board.header[0]).toBe("Device");
+    expect(board.rows.length).toBe((await findDevices(directDb(), { tenantRef, params: deviceParams({ outlook: "now" }) })).total);
+  }, 240_000); // four CLI processes, each loading the app through tsx
 
   it("answers --help with exit 0 and a usage error with exit 2", async () => {
     const help = await runJoinscope(["export", "--help"]);
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain("joinscope export --what devices|findings");
+    expect(help.stdout).toContain("joinscope export --what devices|findings|change-board");
     for (const args of [
       ["export", "--what", "reports"],
       ["export", "--what", "devices", "--format", "pdf"],
@@ -333,5 +399,5 @@ describe("joinscope export", () => {
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr).toContain("usage: joinscope export");
     }
-  });
+  }, 180_000); // five CLI processes: 60 s was not enough on a loaded machine
 });

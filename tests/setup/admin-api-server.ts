@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { GET as changeBoardExport } from "@/app/api/v1/devices/change-board/route";
 import { GET as devicesExport } from "@/app/api/v1/devices/export/route";
 import { GET as findingsExport } from "@/app/api/v1/findings/export/route";
 import { GET as signInFindings } from "@/app/api/v1/signins/[id]/findings/route";
@@ -21,6 +22,7 @@ type RouteHandler = (request: Request, ctx: { params: Promise<Record<string, str
 
 const ROUTES: { pattern: RegExp; handler: RouteHandler }[] = [
   { pattern: /^\/api\/v1\/devices\/export$/, handler: devicesExport },
+  { pattern: /^\/api\/v1\/devices\/change-board$/, handler: changeBoardExport },
   { pattern: /^\/api\/v1\/findings\/export$/, handler: findingsExport },
   { pattern: /^\/api\/v1\/sync-runs$/, handler: syncRuns },
   { pattern: /^\/api\/v1\/signins\/(?<id>[^/]+)\/findings$/, handler: signInFindings as RouteHandler },

@@ -10,6 +10,8 @@ import {
   DEVICE_COLUMN_SORT,
   DEVICE_COLUMNS,
   DEVICE_JOIN_TYPES,
+  DEVICE_OUTLOOK_FILTERS,
+  DEVICE_OUTLOOK_LABEL,
   DEVICE_SEVERITY_FILTERS,
   DEVICE_STATE_LABEL,
   DEVICE_STATES,
@@ -35,7 +37,10 @@ import { ListPage, ListTable, NoMatchRow } from "../../_components/list-page";
 import { RelativeTime } from "../../_components/relative-time";
 import { SeverityCell } from "../../_components/severity-badge";
 import { NoTenantState } from "../../_components/no-tenant-state";
-import { ExportMenu } from "../../_components/export-menu";
+import { ChangeBoardExport, ExportMenu } from "../../_components/export-menu";
+import { OutlookCause } from "../../_components/outlook-cause";
+import { causeWords } from "@/lib/rules/cause-words";
+import { CAUSE_RULES } from "@/lib/display/cause-options";
 import { getDashboardContext } from "../_lib/dashboard-context";
 import { ShortId } from "../findings/finding-status-badge";
 import { SELECTION_FORM, SelectAllOnPage, SelectionActions } from "./device-selection";
@@ -67,7 +72,12 @@ export default async function DevicesPage({ searchParams }: { searchParams: Sear
     <ListPage
       title="Devices"
       description={`Every device of ${tenant.name}: Entra ID objects from the directory sync (live and deleted) and hosts that only sent reports, with their open findings.`}
-      exportMenu={<ExportMenu what="devices" query={deviceListHref(params)} tenant={tenant.id} />}
+      exportMenu={
+        <div className="flex flex-wrap items-center gap-3">
+          <ExportMenu what="devices" query={deviceListHref(params)} tenant={tenant.id} />
+          <ChangeBoardExport query={deviceListHref(params)} tenant={tenant.id} />
+        </div>
+      }
       filters={<Filters params={params} />}
       empty={
         result.total === 0 && !filtered ? (
@@ -225,6 +235,12 @@ function Cell({ column, d, now }: { column: DeviceColumn; d: DeviceRow; now: str
           {d.openFindings > 0 ? d.openFindings : <span className="text-slate-400 dark:text-slate-500">0</span>}
         </Td>
       );
+    case "cause":
+      return (
+        <Td className="max-w-72" data-column={column} priority={COLUMN_PRIORITY[column]}>
+          {d.outlook && d.cause ? <OutlookCause subjectKey={d.subjectKey} outlook={d.outlook} cause={d.cause} /> : none}
+        </Td>
+      );
     case "primaryRule":
       return (
         <Td className="whitespace-nowrap" data-column={column} priority={COLUMN_PRIORITY[column]}>
@@ -270,7 +286,23 @@ function HiddenState({ params, keep }: { params: DeviceListParams; keep: readonl
   );
 }
 
-const FILTER_FIELDS = ["q", "problems", "trust", "state", "rule", "severity", "join", "os", "osVersion", "sync", "pendingDays", "silentDays", "stale"];
+const FILTER_FIELDS = [
+  "q",
+  "problems",
+  "trust",
+  "state",
+  "rule",
+  "severity",
+  "outlook",
+  "cause",
+  "join",
+  "os",
+  "osVersion",
+  "sync",
+  "pendingDays",
+  "silentDays",
+  "stale",
+];
 
 /**
  * Which columns show: a GET form of checkboxes (`cols` in the URL, so a shared link shows the same table), in a
@@ -326,6 +358,20 @@ function Filters({ params }: { params: DeviceListParams }) {
       }
     >
       <FilterText id="q" label="Search" value={params.q} placeholder="Hostname, DeviceId or objectId" width="w-full sm:w-72" search />
+      <FilterSelect
+        id="outlook"
+        label="Conditional Access"
+        value={params.outlook ?? ""}
+        any="Any device"
+        options={DEVICE_OUTLOOK_FILTERS.map((o) => [o, DEVICE_OUTLOOK_LABEL[o]] as const)}
+      />
+      <FilterSelect
+        id="cause"
+        label="Cause"
+        value={params.cause ?? ""}
+        any="Any cause"
+        options={[...(params.cause && !CAUSE_RULES.includes(params.cause) ? [params.cause] : []), ...CAUSE_RULES].map((r) => [r, causeWords(r).cause] as const)}
+      />
       <FilterSelect id="rule" label="Open finding" value={params.rule ?? ""} any="Any rule" options={RULE_OPTIONS}>
         {knownRule ? null : <option value={params.rule!}>{params.rule}</option>}
       </FilterSelect>

@@ -26,6 +26,8 @@ import { RelativeTime } from "../../_components/relative-time";
 import { SeverityBadge } from "../../_components/severity-badge";
 import { NoTenantState } from "../../_components/no-tenant-state";
 import { ExportMenu } from "../../_components/export-menu";
+import { causeWords } from "@/lib/rules/cause-words";
+import { CAUSE_RULES } from "@/lib/display/cause-options";
 import { getDashboardContext } from "../_lib/dashboard-context";
 import { FindingStatusBadge, PrimaryCauseMark, ShortId } from "./finding-status-badge";
 import { BULK_ACKNOWLEDGE_FORM_ID, BulkAcknowledgeForm } from "./bulk-acknowledge-form";
@@ -93,7 +95,15 @@ export default async function FindingsPage({ searchParams }: { searchParams: Sea
           </EmptyState>
         ) : null
       }
-      toolbar={bulkForm("rows")}
+      toolbar={
+        <>
+          <p className="mb-3 text-[13px] text-slate-600 tabular-nums dark:text-slate-400" data-testid="finding-total">
+            {result.total.toLocaleString("en-US")} finding{result.total === 1 ? "" : "s"}
+            {params.outlook || params.cause ? ` · one per device, the cause of its "Unregistered"` : isFindingListFiltered(params) ? " match" : ""}
+          </p>
+          {bulkForm("rows")}
+        </>
+      }
     >
       <ListTable
         caption={`Findings for ${tenant.name}`}
@@ -334,6 +344,25 @@ function Filters({ params }: { params: FindingListParams }) {
         ]}
       />
       {/* Without the findings a device's primary cause explains: one row per thing to fix. */}
+      {/* The broken devices (lib/rules/broken-device.ts): one row per device, the finding that causes it. */}
+      <FilterSelect
+        id="outlook"
+        label="Conditional Access"
+        value={params.outlook ?? ""}
+        any="Any device"
+        options={[
+          ["now", "Unregistered now"],
+          ["next", "At risk (next Connect cycle)"],
+          ["broken", "Unregistered now or at risk"],
+        ]}
+      />
+      <FilterSelect
+        id="cause"
+        label="Cause"
+        value={params.cause ?? ""}
+        any="Any cause"
+        options={[...(params.cause && !CAUSE_RULES.includes(params.cause) ? [params.cause] : []), ...CAUSE_RULES].map((r) => [r, causeWords(r).cause] as const)}
+      />
       <FilterSelect id="primary" label="Show" value={params.primary ?? ""} any="All findings" options={[["only", "Primary causes only"]]} />
     </FilterForm>
   );

@@ -8,21 +8,23 @@ import { CliError } from "../cli-error";
 import { findTenantRef } from "../find-tenant-ref";
 
 export const EXPORT_USAGE =
-  "joinscope export --what devices|findings --format csv|xlsx|jsonl [--tenant GUID|NAME] [filters] [--subject KEY]… [--output FILE]\n" +
+  "joinscope export --what devices|findings|change-board --format csv|xlsx|jsonl [--tenant GUID|NAME] [filters] [--subject KEY]… [--output FILE]\n" +
   "    filters: the list's URL parameters, as --q TEXT --state S --trust T --problems --status S --severity S --rule R --ack yes|no --primary only --sort S --dir asc|desc, or --filter NAME=VALUE for any";
 
 const LISTS = {
   devices: { schema: DeviceListParamsSchema, defaults: DEFAULT_DEVICE_LIST_PARAMS as Record<string, unknown> },
   findings: { schema: FindingListParamsSchema, defaults: DEFAULT_FINDING_LIST_PARAMS as Record<string, unknown> },
+  /** One row per broken device, for a change board: the Devices list's filters. */
+  "change-board": { schema: DeviceListParamsSchema, defaults: DEFAULT_DEVICE_LIST_PARAMS as Record<string, unknown> },
 } as const;
 /** Parameters of the lists that are not filters: paging. */
 const NOT_FILTERS = new Set(["page", "after", "before"]);
-const SHORTHANDS = ["q", "state", "trust", "status", "severity", "rule", "ack", "primary", "sort", "dir"] as const;
+const SHORTHANDS = ["q", "state", "trust", "status", "severity", "rule", "ack", "primary", "outlook", "cause", "sort", "dir"] as const;
 
 const usage = (message: string) => new CliError(`${message}\nusage: ${EXPORT_USAGE}`, 2);
 
 /**
- * `joinscope export`: the Devices or Findings list of a tenant, filtered as on its page, streamed to a file or to
+ * `joinscope export`: the Devices or Findings list of a tenant (or the change board's one row per broken device), filtered as on its page, streamed to a file or to
  * standard output in the API's formats, with a progress bar on stderr when stderr is a terminal.
  */
 export async function runExportCommand(args: string[]): Promise<void> {
@@ -40,7 +42,7 @@ export async function runExportCommand(args: string[]): Promise<void> {
     },
   });
   const what = values.what;
-  if (what !== "devices" && what !== "findings") throw usage("--what is devices or findings");
+  if (what !== "devices" && what !== "findings" && what !== "change-board") throw usage("--what is devices, findings or change-board");
   const format = values.format as ExportFormat;
   if (!EXPORT_FORMATS.includes(format)) throw usage(`--format is one of ${EXPORT_FORMATS.join(", ")}`);
   if (format === "xlsx" && !values.output && process.stdout.isTTY) throw usage("an XLSX file is binary: give --output FILE or redirect standard output");
@@ -74,6 +76,10 @@ export async function runExportCommand(args: string[]): Promise<void> {
   if (what === "devices") {
     const { createDeviceExportSource } = await import("@/lib/export/device-export-source");
     source = createDeviceExportSource(directDb(), { tenantRef, params: DeviceListParamsSchema.parse(given), subjects });
+  } else if (what === "change-board") {
+    const { directDb } = await import("@/lib/db/direct");
+    const { createChangeBoardExportSource } = await import("@/lib/export/change-board-export-source");
+    source = createChangeBoardExportSource(directDb(), { tenantRef, params: DeviceListParamsSchema.parse(given), subjects });
   } else {
     const { createFindingExportSource } = await import("@/lib/export/finding-export-source");
     source = createFindingExportSource(directDb(), { tenantRef, params: FindingListParamsSchema.parse(given), subjects });

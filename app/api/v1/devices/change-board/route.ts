@@ -1,0 +1,18 @@
+import { directDb } from "@/lib/db/direct";
+import { createChangeBoardExportSource } from "@/lib/export/change-board-export-source";
+import { DeviceExportQuery } from "@/lib/export/export-query";
+import { exportHeaders, exportReadableStream } from "@/lib/export/stream-export";
+import { adminRoute } from "@/lib/http/admin-route";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * GET /api/v1/devices/change-board?format=csv|xlsx|jsonl&[Devices filters]&[subject=KEY…] — one row per broken device
+ * (lib/rules/broken-device.ts; the Devices list's filters, `outlook` unset meaning unregistered now or at risk) for a
+ * change board: device, user, Conditional Access, cause, action, risk, since when. Dashboard session only.
+ */
+export const GET = adminRoute({ query: DeviceExportQuery, tenant: true }, async (_request, { query, tenant }) => {
+  const { format, subject, ...params } = query;
+  const source = createChangeBoardExportSource(directDb(), { tenantRef: tenant.id, params, subjects: subject });
+  return new Response(exportReadableStream(source, format), { headers: exportHeaders(source, format, tenant.name) });
+});
