@@ -165,15 +165,13 @@ export async function getDeviceTimeline(
     select: { id: true, kind: true, at: true, actor: true, detail: true, finding: { select: { id: true, rule: true, severity: true, title: true } } },
   });
   for (const e of findingEvents) {
-    const verb =
-      { opened: "Finding opened", resolved: "Finding resolved", reopened: "Finding reopened", acknowledged: "Finding acknowledged" }[e.kind] ??
-      `Finding ${e.kind}`;
+    const byAdmin = e.kind === "acknowledged" || e.kind === "unacknowledged";
     entries.push({
       id: `finding-event:${e.id}`,
       at: e.at.toISOString(),
       kind: "finding",
-      tone: e.kind === "resolved" ? "good" : e.kind === "acknowledged" ? "neutral" : "bad",
-      summary: `${verb}: ${e.finding.rule}${e.kind === "acknowledged" && e.actor ? ` by ${e.actor}` : ""}`,
+      tone: e.kind === "resolved" ? "good" : byAdmin ? "neutral" : e.kind === "ack-expired" ? "warn" : "bad",
+      summary: `${FINDING_EVENT_VERB[e.kind] ?? `Finding ${e.kind}`}: ${e.finding.rule}${byAdmin && e.actor ? ` by ${e.actor}` : ""}`,
       detail: [
         { label: "Finding", value: `${e.finding.title} (${e.finding.severity})` },
         ...(e.kind === "acknowledged"
@@ -194,7 +192,8 @@ export async function getDeviceTimeline(
   // and on its reports (a pasted report attached from the Diagnose page).
   if (ids.length || reportIds.length) {
     const audits = await db.auditLog.findMany({
-      where: { tenantRef, target: { in: [...ids, ...reportIds] } },
+      // An acknowledgement and its undo are on the timeline once, as the finding's own event (above).
+      where: { tenantRef, target: { in: [...ids, ...reportIds] }, action: { notIn: [...FINDING_EVENT_AUDITS] } },
       orderBy: [{ at: "desc" }, { id: "asc" }],
       take: 200,
       select: { id: true, at: true, actor: true, action: true, detail: true },
@@ -216,6 +215,18 @@ export async function getDeviceTimeline(
 
   return entries.sort((a, b) => b.at.localeCompare(a.at) || a.id.localeCompare(b.id));
 }
+
+const FINDING_EVENT_VERB: Record<string, string> = {
+  opened: "Finding opened",
+  resolved: "Finding resolved",
+  reopened: "Finding reopened",
+  acknowledged: "Finding acknowledged",
+  unacknowledged: "Acknowledgement undone",
+  "ack-expired": "Acknowledgement expired, finding open again",
+};
+
+/** Audit actions whose FindingEvent already tells the timeline (they are in the audit log all the same). */
+const FINDING_EVENT_AUDITS = ["finding.acknowledge", "finding.unacknowledge"] as const;
 
 const DIRECTORY_SUMMARY: Record<string, string> = {
   created: "New directory object seen by sync",

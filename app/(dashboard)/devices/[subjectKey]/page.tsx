@@ -16,7 +16,7 @@ import { RelativeTime } from "../../../_components/relative-time";
 import { getDashboardContext } from "../../_lib/dashboard-context";
 import { FindingStatusBadge, PrimaryCauseMark } from "../../findings/finding-status-badge";
 import { DirectoryStateBadge, trustTypeLabel } from "../directory-state-badge";
-import { AcknowledgeForm } from "./acknowledge-form";
+import { AcknowledgeForm, UndoAcknowledgementForm } from "./acknowledge-form";
 import { OutlookBanner } from "./outlook-banner";
 import { DeviceSignIns } from "./device-sign-ins";
 import { DeviceTimeline } from "./device-timeline";
@@ -251,15 +251,32 @@ function FindingFooter({ finding, subjectKey, now }: { finding: StoredFinding; s
         </span>
       </div>
       {finding.acknowledgedAt ? (
-        <p className="px-5 pb-3 text-[13px] text-slate-700 dark:text-slate-300" data-testid="acknowledgement">
-          Acknowledged by <span className="font-medium">{finding.acknowledgedBy}</span> <RelativeTime iso={finding.acknowledgedAt} now={now} />: “
-          {finding.ackComment}”
-        </p>
+        <div className="flex flex-wrap items-center gap-x-3 gap-y-2 px-5 pb-3" data-testid="acknowledgement">
+          <p className="min-w-0 flex-1 text-[13px] text-slate-700 dark:text-slate-300">
+            Acknowledged by <span className="font-medium">{finding.acknowledgedBy}</span> <RelativeTime iso={finding.acknowledgedAt} now={now} />: “
+            {finding.ackComment}”
+            {finding.ackUntil ? (
+              <span
+                className="ml-2 inline-block rounded bg-amber-50 px-1.5 py-0.5 text-xs font-medium text-amber-800 dark:bg-amber-950 dark:text-amber-300"
+                data-testid="ack-until"
+              >
+                until {formatAckUntil(finding.ackUntil)}
+              </span>
+            ) : null}
+          </p>
+          <UndoAcknowledgementForm findingId={finding.id} subjectKey={subjectKey} rule={finding.rule} />
+        </div>
       ) : (
         <AcknowledgeForm findingId={finding.id} subjectKey={subjectKey} rule={finding.rule} />
       )}
     </div>
   );
+}
+
+/** The last day an acknowledgement holds (it lapses at the start of the next UTC day): "Fri 11 Dec 2026". */
+function formatAckUntil(lapsesAt: string): string {
+  const lastDay = new Date(new Date(lapsesAt).getTime() - 86_400_000);
+  return lastDay.toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
 }
 
 function stateOf(o: DirectoryObjectSummary) {
