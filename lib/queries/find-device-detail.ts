@@ -188,3 +188,9 @@ export async function findDeviceDetail(db: Db, options: { tenantRef: string; sub
     worst: worstSeverity(open),
   };
 }
+
+/** The user a report was captured under (ReportUser, recorded at upload unless the tenant redacts user names), or null. */
+export async function findReportUser(db: Db, reportId: string): Promise<string | null> {
+  const row = await db.reportUser.findUnique({ where: { reportRef: reportId }, select: { userPrincipalName: true } });
+  return row?.userPrincipalName ?? null;
+}

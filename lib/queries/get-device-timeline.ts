@@ -4,7 +4,7 @@ import { reportWhereFor, type DirectoryObjectSummary } from "@/lib/queries/find-
 import type { SubjectKey } from "@/lib/rules/subject-key";
 import { joinTypeShort } from "@/lib/ui/join-type";
 
-export type TimelineKind = "directory" | "report" | "agent-event" | "finding" | "audit";
+export type TimelineKind = "directory" | "directory-audit" | "report" | "agent-event" | "finding" | "audit";
 
 export interface TimelineEntry {
   id: string;
@@ -62,6 +62,32 @@ export async function getDeviceTimeline(
       if (c.kind === "created") created.add(c.objectId);
     }
   }
+  // Who changed the object in Entra ID (the directory audit log, lib/directory-audits): "Disable device by …".
+  if (objectIds.length) {
+    const audits = await db.directoryAudit.findMany({
+      where: { tenantRef, targetObjectId: { in: objectIds.map((id) => id.toLowerCase()) } },
+      orderBy: [{ activityDateTime: "desc" }, { id: "asc" }],
+      take: 200,
+      select: { id: true, activityDateTime: true, activity: true, initiatedBy: true, result: true, targetObjectId: true, detail: true },
+    });
+    for (const a of audits) {
+      const changes = Array.isArray(a.detail) ? (a.detail as { name?: string; old?: string; new?: string }[]) : [];
+      entries.push({
+        id: `directory-audit:${a.id}`,
+        at: a.activityDateTime.toISOString(),
+        kind: "directory-audit",
+        tone: /disable|delete|remove/i.test(a.activity) ? "bad" : /enable|restore|add/i.test(a.activity) ? "good" : "neutral",
+        summary: `${a.activity} by ${a.initiatedBy ?? "an unknown actor"} (Entra audit log)`,
+        detail: [
+          { label: "Who", value: a.initiatedBy ?? "—" },
+          { label: "objectId", value: a.targetObjectId ?? "—" },
+          ...(a.result ? [{ label: "Result", value: a.result }] : []),
+          ...changes.map((c) => ({ label: c.name || "Property", value: `${c.old || "—"} → ${c.new || "—"}` })),
+        ],
+      });
+    }
+  }
+
   // From the objects themselves: when Entra ID registered each one, and when sync first saw it (a tenant's first
   // full sync records no "created" change: its objects existed before JoinScope did).
   for (const o of objects) entries.push(...objectEntries(o, created.has(o.objectId)));

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useId } from "react";
+import { startTransition, useActionState, useId } from "react";
 import { acknowledgeFindingAction, undoAcknowledgementAction, type AcknowledgeState } from "./actions";
 import { AckTicketAndUntilFields } from "../../_components/ack-fields";
 
@@ -9,7 +9,19 @@ export function AcknowledgeForm({ findingId, subjectKey, rule }: { findingId: st
   const [state, action, pending] = useActionState<AcknowledgeState, FormData>(acknowledgeFindingAction, { error: null, done: false });
   const id = useId();
   return (
-    <form action={action} className="border-t border-slate-100 px-5 py-3 dark:border-slate-800" aria-label={`Acknowledge ${rule}`} noValidate>
+    <form
+      action={action}
+      // With JavaScript, submit without React's reset of the form after an action, so a refused ticket or date does
+      // not also clear the comment (the form goes away once the acknowledgement is saved).
+      onSubmit={(event) => {
+        event.preventDefault();
+        const data = new FormData(event.currentTarget);
+        startTransition(() => action(data));
+      }}
+      className="border-t border-slate-100 px-5 py-3 dark:border-slate-800"
+      aria-label={`Acknowledge ${rule}`}
+      noValidate
+    >
       <input type="hidden" name="findingId" value={findingId} />
       <input type="hidden" name="subjectKey" value={subjectKey} />
       <div className="flex flex-col gap-2 sm:flex-row sm:items-end">

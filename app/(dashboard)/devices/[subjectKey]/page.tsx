@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { db } from "@/lib/db/client";
 import { getDeviceTimeline } from "@/lib/queries/get-device-timeline";
-import { findDeviceDetail, type DeviceDetail, type DirectoryObjectSummary, type StoredFinding } from "@/lib/queries/find-device-detail";
+import { findDeviceDetail, findReportUser, type DeviceDetail, type DirectoryObjectSummary, type StoredFinding } from "@/lib/queries/find-device-detail";
 import { describeConditionalAccessOutlook } from "@/lib/ui/conditional-access-outlook";
 import { findingAnchor } from "@/lib/ui/finding-anchor";
 import { formatAbsoluteTime } from "@/lib/ui/format-time";
@@ -16,6 +16,7 @@ import { RelativeTime } from "../../../_components/relative-time";
 import { getDashboardContext } from "../../_lib/dashboard-context";
 import { FindingStatusBadge, PrimaryCauseMark } from "../../findings/finding-status-badge";
 import { DirectoryStateBadge, trustTypeLabel } from "../directory-state-badge";
+import { adminPortalLinks } from "@/lib/ui/admin-portal-links";
 import { AcknowledgeForm, UndoAcknowledgementForm } from "./acknowledge-form";
 import { OutlookBanner } from "./outlook-banner";
 import { DeviceSignIns } from "./device-sign-ins";
@@ -51,6 +52,15 @@ export default async function DevicePage({ params }: { params: Params }) {
   const directoryTp = live?.thumbprint ?? null;
   const tpMismatch = !!reportTp && !!directoryTp && reportTp.toUpperCase() !== directoryTp.toUpperCase();
   const grouped = groupDeviceFindings(device.open);
+  // The latest report's user (recorded with the upload, unless the tenant redacts user names): the sign-in log to open.
+  const reportUser = device.latestReport ? await findReportUser(db, device.latestReport.id) : null;
+  const portalLinks = adminPortalLinks({
+    cloud: tenant.cloud,
+    tenantId: tenant.tenantId,
+    objectId: live && !live.deletedAt ? live.objectId : null,
+    deviceId: device.deviceId,
+    userPrincipalName: reportUser,
+  });
 
   return (
     <div className="space-y-6">
@@ -65,6 +75,16 @@ export default async function DevicePage({ params }: { params: Params }) {
         <div className="flex flex-wrap items-center gap-3">
           <h1 className="text-xl font-semibold tracking-tight">{device.name}</h1>
           {live ? <DirectoryStateBadge state={stateOf(live)} deletedReason={live.deletedReason} /> : <DirectoryStateBadge state="report-only" />}
+          {portalLinks.length ? (
+            <nav aria-label="Open in Microsoft admin centers" className="ml-auto flex flex-wrap items-center gap-2 text-[13px]" data-testid="portal-links">
+              {portalLinks.map((l) => (
+                <a key={l.label} href={l.href} target="_blank" rel="noopener noreferrer" title={l.what} className="btn-secondary px-2.5 py-1 text-[13px]">
+                  {l.label}
+                  <span aria-hidden="true"> ↗</span>
+                </a>
+              ))}
+            </nav>
+          ) : null}
         </div>
       </div>
 
