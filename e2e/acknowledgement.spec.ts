@@ -51,7 +51,7 @@ test("acknowledge until Friday with a ticket, undo, and the first pass after Fri
   await expect(ack.getByTestId("ack-until")).toContainText(
     `until ${new Date(`${friday}T00:00:00Z`).toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" })}`,
   );
-  const acknowledged = entries.filter({ hasText: "Finding acknowledged: prt-missing by e2e-admin@joinscope.test" });
+  const acknowledged = entries.filter({ hasText: "Finding acknowledged: No Primary Refresh Token (prt-missing) by e2e-admin@joinscope.test" });
   await expect(acknowledged).toHaveCount(1);
   await expect(acknowledged).toContainText(`until ${friday}`);
   // One entry for the action: the audit log has it too, but the timeline does not repeat it.
@@ -61,7 +61,7 @@ test("acknowledge until Friday with a ticket, undo, and the first pass after Fri
   await ack.getByRole("button", { name: "Undo acknowledgement" }).click();
   await expect(card.getByTestId("acknowledgement")).toHaveCount(0);
   await expect(form).toBeVisible();
-  await expect(entries.filter({ hasText: "Acknowledgement undone: prt-missing by e2e-admin@joinscope.test" })).toHaveCount(1);
+  await expect(entries.filter({ hasText: "Acknowledgement undone: No Primary Refresh Token (prt-missing) by e2e-admin@joinscope.test" })).toHaveCount(1);
   await expect(entries.filter({ hasText: "Audit: finding.unacknowledge" })).toHaveCount(0);
 
   // Again until Friday; a pass on Friday keeps it, the first pass after Friday reopens the finding.
@@ -74,9 +74,9 @@ test("acknowledge until Friday with a ticket, undo, and the first pass after Fri
   await page.reload();
   await expect(card.getByTestId("acknowledgement")).toHaveCount(0);
   await expect(card.getByRole("form", { name: "Acknowledge prt-missing" })).toBeVisible();
-  const expired = entries.filter({ hasText: "Acknowledgement expired, finding open again: prt-missing" });
+  const expired = entries.filter({ hasText: "Acknowledgement expired, finding open again: No Primary Refresh Token (prt-missing)" });
   await expect(expired).toHaveCount(1);
   await expired.locator("summary").click();
   await expect(expired).toContainText("e2e-admin@joinscope.test's acknowledgement expired (Password reset booked again): the finding is open again");
-  await expect(entries.filter({ hasText: "Finding acknowledged: prt-missing" })).toHaveCount(2);
+  await expect(entries.filter({ hasText: "Finding acknowledged: No Primary Refresh Token (prt-missing)" })).toHaveCount(2);
 });

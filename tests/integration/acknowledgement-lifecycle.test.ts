@@ -96,9 +96,9 @@ describe("acknowledgement lifecycle", () => {
     const entries = await timeline(tenantRef, disabled.subjectKey, disabled.deviceId!);
     const about = entries.filter((e) => e.summary.includes("object-disabled") || e.summary.startsWith("Audit: finding."));
     expect(about.map((e) => e.summary)).toEqual([
-      "Acknowledgement expired, finding open again: object-disabled",
-      "Finding acknowledged: object-disabled by ops@contoso.com",
-      "Finding opened: object-disabled",
+      "Acknowledgement expired, finding open again: Device object disabled (object-disabled)",
+      "Finding acknowledged: Device object disabled (object-disabled) by ops@contoso.com",
+      "Finding opened: Device object disabled (object-disabled)",
     ]);
     expect(about[0]!.detail.find((d) => d.label === "Why")?.value).toBe(
       "ops@contoso.com's acknowledgement expired (Kiosk parked for the move (CHG-2417)): the finding is open again",
@@ -146,7 +146,9 @@ describe("acknowledgement lifecycle", () => {
       { action: "finding.unacknowledge", actor: "b@contoso.com" },
     ]);
     const summaries = (await timeline(tenantRef, disabled.subjectKey, disabled.deviceId!)).map((e) => e.summary);
-    expect(summaries.filter((s) => s.startsWith("Acknowledgement undone"))).toEqual(["Acknowledgement undone: object-disabled by b@contoso.com"]);
+    expect(summaries.filter((s) => s.startsWith("Acknowledgement undone"))).toEqual([
+      "Acknowledgement undone: Device object disabled (object-disabled) by b@contoso.com",
+    ]);
     expect(summaries.filter((s) => s.startsWith("Audit: finding."))).toEqual([]);
 
     // The expiry went with the undo: a pass after the old date expires nothing.

@@ -1,6 +1,7 @@
 "use client";
 
 import { startTransition, useActionState, useId } from "react";
+import { InlineError } from "../../../_components/inline-error";
 import { acknowledgeFindingAction, undoAcknowledgementAction, type AcknowledgeState } from "./actions";
 import { AckTicketAndUntilFields } from "../../_components/ack-fields";
 
@@ -44,11 +45,7 @@ export function AcknowledgeForm({ findingId, subjectKey, rule }: { findingId: st
           {pending ? "Saving…" : "Acknowledge"}
         </button>
       </div>
-      {state.error ? (
-        <p id={`${id}-error`} role="alert" className="mt-2 text-[13px] text-red-700 dark:text-red-400">
-          {state.error}
-        </p>
-      ) : null}
+      <InlineError id={`${id}-error`} message={state.error} className="mt-2" />
     </form>
   );
 }
@@ -63,11 +60,7 @@ export function UndoAcknowledgementForm({ findingId, subjectKey, rule }: { findi
       <button type="submit" className="btn-secondary py-1 text-[13px]" disabled={pending}>
         {pending ? "Undoing…" : "Undo acknowledgement"}
       </button>
-      {state.error ? (
-        <p role="alert" className="text-[13px] text-red-700 dark:text-red-400">
-          {state.error}
-        </p>
-      ) : null}
+      <InlineError message={state.error} className="" />
     </form>
   );
 }
