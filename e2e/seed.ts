@@ -19,6 +19,7 @@ import { ingestReport } from "@/lib/ingest/ingest-report";
 import { writeDevicePage } from "@/lib/sync/write-device-page";
 import { createTenant } from "@/lib/tenants/create-tenant";
 import { setTenantApp } from "@/lib/tenants/set-tenant-app";
+import { pullDirectoryAudits } from "@/lib/directory-audits/pull-directory-audits";
 import { pullSignIns } from "@/lib/signins/pull-sign-ins";
 import { runSync } from "@/lib/sync/run-sync";
 import { createSimTenant } from "@/simulator/create-sim-tenant";
@@ -279,6 +280,9 @@ async function seedSignInsTenant(sim: E2eSimulatorInfo) {
   await reevaluateAllFindings(db, tenant.id, new Date());
   const pulled = await pullSignIns(db, { tenantRef: tenant.id });
   if (pulled.status !== "ok") throw new Error(`seed sign-ins pull: ${pulled.status} ${pulled.message ?? ""}`);
+  // Who disabled or deleted its devices (the directory audit log), as the pull after a "Sync now" reads it.
+  const audits = await pullDirectoryAudits(db, { tenantRef: tenant.id });
+  if (audits.status !== "ok") throw new Error(`seed directory audit pull: ${audits.status} ${audits.message ?? ""}`);
 }
 
 main().catch((error: unknown) => {

@@ -10,7 +10,14 @@ import type { SimTenant } from "./server";
 import type { GeneratedTenant } from "./types";
 import { sampleApplicationProxy } from "./graph/application-proxy";
 
-export const DEFAULT_PERMISSIONS = ["Device.Read.All", "BitlockerKey.ReadBasic.All", "DeviceLocalCredential.ReadBasic.All", "AuditLog.Read.All"];
+// Directory.Read.All: the directory audit log (`/auditLogs/directoryAudits`) needs it beside AuditLog.Read.All.
+export const DEFAULT_PERMISSIONS = [
+  "Device.Read.All",
+  "BitlockerKey.ReadBasic.All",
+  "DeviceLocalCredential.ReadBasic.All",
+  "AuditLog.Read.All",
+  "Directory.Read.All",
+];
 
 export interface CreateSimTenantOptions extends Partial<GenerateTenantOptions> {
   seed: number;

@@ -8,6 +8,7 @@ import { summarizeChanges, type ChangeSummary, type FindingChange } from "@/lib/
 import { reportSubjectKey } from "@/lib/rules/subject-key";
 import { deviceHref } from "@/lib/queries/find-device-detail";
 import { findDailySnapshots, type DailySnapshotPoint } from "@/lib/queries/find-daily-snapshots";
+import { getOnboardingStatus } from "@/lib/queries/get-onboarding-status";
 import { getOverviewStats } from "@/lib/queries/get-overview-stats";
 import { countBrokenDevices, type BrokenDeviceCounts } from "@/lib/queries/count-broken-devices";
 import { causeWords } from "@/lib/rules/cause-words";
@@ -17,6 +18,7 @@ import { ruleTitle } from "@/lib/display/rule-names";
 import { SEVERITIES, SEVERITY_LABEL } from "@/lib/display/severity";
 import { EmptyState } from "../_components/empty-state";
 import { AgentsIcon, ChevronIcon, ReportsIcon } from "../_components/icons";
+import { OnboardingChecklist } from "./_components/onboarding-checklist";
 import { PageHeader } from "../_components/page-header";
 import { RelativeTime } from "../_components/relative-time";
 import { SeverityBadge } from "../_components/severity-badge";
@@ -31,6 +33,7 @@ export default async function OverviewPage() {
     return (
       <>
         <PageHeader title="Overview" />
+        <OnboardingChecklist steps={await getOnboardingStatus(db, null)} />
         <EmptyState
           title="Register your first tenant"
           icon={<AgentsIcon width={22} height={22} />}
@@ -63,9 +66,11 @@ export default async function OverviewPage() {
   ]);
   const header = <PageHeader title="Overview" description={`Device reports uploaded by agents for ${tenant.name}.`} />;
   if (stats.reportsTotal === 0) {
+    // A new install: the first-run checklist, then what to do first.
     return (
       <>
         {header}
+        <OnboardingChecklist steps={await getOnboardingStatus(db, tenant.id)} />
         <EmptyState
           title="No reports yet"
           icon={<ReportsIcon width={22} height={22} />}

@@ -26,9 +26,11 @@ export const FINDING_COLUMNS = {
   acknowledgedAt: "datetime",
   acknowledgedBy: "text",
   ackComment: "text",
+  ackTicket: "text",
+  ackUntil: "datetime",
 } as const satisfies Record<Prisma.FindingScalarFieldEnum, ColumnKind>;
 
-/** Every FindingEvent column (a finding's lifecycle history: opened, resolved, reopened, acknowledged) and its kind. */
+/** Every FindingEvent column (a finding's lifecycle history: opened, resolved, reopened, acknowledged, unacknowledged, ack-expired) and its kind. */
 export const FINDING_EVENT_COLUMNS = {
   id: "text",
   tenantRef: "text",

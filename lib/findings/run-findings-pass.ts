@@ -10,6 +10,7 @@ import { timeOrderedId } from "@/lib/db/time-ordered-id";
 import { findingsStatements } from "@/lib/device-summary/summary-statements";
 import { summarizeOpenFindings } from "@/lib/device-summary/summarize-open-findings";
 import type { EvaluatedSubject } from "./evaluate-subject";
+import { expireAcknowledgements } from "./expire-acknowledgements";
 import { loadSubjectContext, type SubjectScope } from "./load-subject-context";
 import { planFindingsLifecycle, type ExistingFinding } from "./plan-findings-lifecycle";
 import { openSubjectEvaluator, WORKER_QUEUE, type SubjectEvaluator } from "./subject-evaluator";
@@ -36,6 +37,8 @@ export interface ReevaluationResult {
   resolved: number;
   updated: number;
   unchanged: number;
+  /** Acknowledgements whose expiry had come, cleared at the pass's start (expire-acknowledgements.ts). */
+  ackExpired: number;
 }
 
 /**
@@ -68,7 +71,10 @@ const FINDING_KEY = ["tenantRef", "subjectKey", "rule"] as const;
 /** A changed finding: new content, seen now; status, first-seen and acknowledgement stay. */
 const ON_UPDATED = { target: FINDING_KEY, update: [...CONTENT, "lastSeenAt"] };
 /** A resolved finding that returns: the same row (same id, first-seen) open again, unacknowledged. */
-const ON_REOPENED = { target: FINDING_KEY, update: [...CONTENT, "lastSeenAt", "status", "resolvedAt", "acknowledgedAt", "acknowledgedBy", "ackComment"] };
+const ON_REOPENED = {
+  target: FINDING_KEY,
+  update: [...CONTENT, "lastSeenAt", "status", "resolvedAt", "acknowledgedAt", "acknowledgedBy", "ackComment", "ackTicket", "ackUntil"],
+};
 
 const EVENT_WRITE_COLUMNS = preEncoded(FINDING_EVENT_COLUMNS, ["at"]);
 
@@ -168,7 +174,9 @@ async function evaluatePass(direct: DirectDb, options: PassOptions, evaluatorFor
   const nowIso = now.toISOString();
   const ctx = await loadSubjectContext({ tenantRef: options.tenantRef, scope: options.scope, direct });
   const settings = { ...ctx.settings, now: nowIso };
-  const result: ReevaluationResult = { subjects: 0, opened: 0, reopened: 0, resolved: 0, updated: 0, unchanged: 0 };
+  // Lapsed acknowledgements first, whatever the scope: the findings they cover are open again from this pass on.
+  const ackExpired = await expireAcknowledgements(direct, options.tenantRef, now);
+  const result: ReevaluationResult = { subjects: 0, opened: 0, reopened: 0, resolved: 0, updated: 0, unchanged: 0, ackExpired };
   const writeBatch = options.writeBatch ?? WRITE_BATCH;
   // Scope "all" also resolves the findings of subjects that no longer exist: the subjects with findings now that
   // this pass will not evaluate (a subject that appears meanwhile is another pass's to evaluate, not an orphan).

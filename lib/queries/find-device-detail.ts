@@ -52,6 +52,9 @@ export interface StoredFinding extends Finding {
   acknowledgedAt: string | null;
   acknowledgedBy: string | null;
   ackComment: string | null;
+  /** The acknowledgement's ticket reference, and when it lapses (null: until undone or the finding resolves). */
+  ackTicket: string | null;
+  ackUntil: string | null;
   /** The device's primary cause, as the last findings pass stored it (Finding.isPrimary). */
   primary: boolean;
   /** The rule of the primary cause this finding follows from (Finding.explainedBy), else null. */
@@ -120,6 +123,8 @@ export async function findDeviceDetail(db: Db, options: { tenantRef: string; sub
       acknowledgedAt: true,
       acknowledgedBy: true,
       ackComment: true,
+      ackTicket: true,
+      ackUntil: true,
       isPrimary: true,
       explainedBy: true,
     },
@@ -154,6 +159,8 @@ export async function findDeviceDetail(db: Db, options: { tenantRef: string; sub
     acknowledgedAt: iso(f.acknowledgedAt),
     acknowledgedBy: f.acknowledgedBy,
     ackComment: f.ackComment,
+    ackTicket: f.ackTicket,
+    ackUntil: iso(f.ackUntil),
     primary: f.isPrimary,
     explainedBy: f.explainedBy,
   }));
@@ -180,4 +187,10 @@ export async function findDeviceDetail(db: Db, options: { tenantRef: string; sub
     resolved,
     worst: worstSeverity(open),
   };
+}
+
+/** The user a report was captured under (ReportUser, recorded at upload unless the tenant redacts user names), or null. */
+export async function findReportUser(db: Db, reportId: string): Promise<string | null> {
+  const row = await db.reportUser.findUnique({ where: { reportRef: reportId }, select: { userPrincipalName: true } });
+  return row?.userPrincipalName ?? null;
 }

@@ -5,7 +5,7 @@ import { reportWhereFor, type DirectoryObjectSummary } from "@/lib/queries/find-
 import type { SubjectKey } from "@/lib/rules/subject-key";
 import { joinTypeShort } from "@/lib/display/join-type";
 
-export type TimelineKind = "directory" | "report" | "agent-event" | "finding" | "audit";
+export type TimelineKind = "directory" | "directory-audit" | "report" | "agent-event" | "finding" | "audit";
 
 export interface TimelineEntry {
   id: string;
@@ -63,6 +63,32 @@ export async function getDeviceTimeline(
       if (c.kind === "created") created.add(c.objectId);
     }
   }
+  // Who changed the object in Entra ID (the directory audit log, lib/directory-audits): "Disable device by …".
+  if (objectIds.length) {
+    const audits = await db.directoryAudit.findMany({
+      where: { tenantRef, targetObjectId: { in: objectIds.map((id) => id.toLowerCase()) } },
+      orderBy: [{ activityDateTime: "desc" }, { id: "asc" }],
+      take: 200,
+      select: { id: true, activityDateTime: true, activity: true, initiatedBy: true, result: true, targetObjectId: true, detail: true },
+    });
+    for (const a of audits) {
+      const changes = Array.isArray(a.detail) ? (a.detail as { name?: string; old?: string; new?: string }[]) : [];
+      entries.push({
+        id: `directory-audit:${a.id}`,
+        at: a.activityDateTime.toISOString(),
+        kind: "directory-audit",
+        tone: /disable|delete|remove/i.test(a.activity) ? "bad" : /enable|restore|add/i.test(a.activity) ? "good" : "neutral",
+        summary: `${a.activity} by ${a.initiatedBy ?? "an unknown actor"} (Entra audit log)`,
+        detail: [
+          { label: "Who", value: a.initiatedBy ?? "—" },
+          { label: "objectId", value: a.targetObjectId ?? "—" },
+          ...(a.result ? [{ label: "Result", value: a.result }] : []),
+          ...changes.map((c) => ({ label: c.name || "Property", value: `${c.old || "—"} → ${c.new || "—"}` })),
+        ],
+      });
+    }
+  }
+
   // From the objects themselves: when Entra ID registered each one, and when sync first saw it (a tenant's first
   // full sync records no "created" change: its objects existed before JoinScope did).
   for (const o of objects) entries.push(...objectEntries(o, created.has(o.objectId)));
@@ -166,15 +192,13 @@ export async function getDeviceTimeline(
     select: { id: true, kind: true, at: true, actor: true, detail: true, finding: { select: { id: true, rule: true, severity: true, title: true } } },
   });
   for (const e of findingEvents) {
-    const verb =
-      { opened: "Finding opened", resolved: "Finding resolved", reopened: "Finding reopened", acknowledged: "Finding acknowledged" }[e.kind] ??
-      `Finding ${e.kind}`;
+    const byAdmin = e.kind === "acknowledged" || e.kind === "unacknowledged";
     entries.push({
       id: `finding-event:${e.id}`,
       at: e.at.toISOString(),
       kind: "finding",
-      tone: e.kind === "resolved" ? "good" : e.kind === "acknowledged" ? "neutral" : "bad",
-      summary: `${verb}: ${ruleTitle(e.finding.rule)} (${e.finding.rule})${e.kind === "acknowledged" && e.actor ? ` by ${e.actor}` : ""}`,
+      tone: e.kind === "resolved" ? "good" : byAdmin ? "neutral" : e.kind === "ack-expired" ? "warn" : "bad",
+      summary: `${FINDING_EVENT_VERB[e.kind] ?? `Finding ${e.kind}`}: ${ruleTitle(e.finding.rule)} (${e.finding.rule})${byAdmin && e.actor ? ` by ${e.actor}` : ""}`,
       detail: [
         { label: "Finding", value: `${e.finding.title} (${e.finding.severity})` },
         ...(e.kind === "acknowledged"
@@ -195,7 +219,8 @@ export async function getDeviceTimeline(
   // and on its reports (a pasted report attached from the Diagnose page).
   if (ids.length || reportIds.length) {
     const audits = await db.auditLog.findMany({
-      where: { tenantRef, target: { in: [...ids, ...reportIds] } },
+      // An acknowledgement and its undo are on the timeline once, as the finding's own event (above).
+      where: { tenantRef, target: { in: [...ids, ...reportIds] }, action: { notIn: [...FINDING_EVENT_AUDITS] } },
       orderBy: [{ at: "desc" }, { id: "asc" }],
       take: 200,
       select: { id: true, at: true, actor: true, action: true, detail: true },
@@ -217,6 +242,18 @@ export async function getDeviceTimeline(
 
   return entries.sort((a, b) => b.at.localeCompare(a.at) || a.id.localeCompare(b.id));
 }
+
+const FINDING_EVENT_VERB: Record<string, string> = {
+  opened: "Finding opened",
+  resolved: "Finding resolved",
+  reopened: "Finding reopened",
+  acknowledged: "Finding acknowledged",
+  unacknowledged: "Acknowledgement undone",
+  "ack-expired": "Acknowledgement expired, finding open again",
+};
+
+/** Audit actions whose FindingEvent already tells the timeline (they are in the audit log all the same). */
+const FINDING_EVENT_AUDITS = ["finding.acknowledge", "finding.unacknowledge"] as const;
 
 const DIRECTORY_SUMMARY: Record<string, string> = {
   created: "New directory object seen by sync",

@@ -5,6 +5,7 @@ import { log } from "@/lib/log/logger";
 import { evaluateDueTenants } from "@/lib/findings/findings-scheduler";
 import { writeDueDailySnapshots } from "@/lib/daily-snapshots/write-due-daily-snapshots";
 import { rebuildStaleDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";
+import { pullDirectoryAuditsAfterSync } from "@/lib/directory-audits/pull-directory-audits";
 import { pullSignInsAfterSync } from "@/lib/signins/pull-after-sync";
 import { runSync } from "./run-sync";
 
@@ -43,6 +44,8 @@ export async function syncDueTenants(now = new Date()): Promise<void> {
         log("info", "sync finished", { tenant: t.name, mode: r.mode, pages: r.pages, added: r.added, changed: r.changed, deleted: r.deleted, ms: r.elapsedMs });
         // Blocked sign-ins are joined with the directory just synced; a missing licence or permission is only a warning.
         await pullSignInsAfterSync(db, t.id);
+        // Who disabled or deleted a device (the directory audit log), for the device timelines; same kind of warning.
+        await pullDirectoryAuditsAfterSync(db, t.id);
       } else if (outcome.error.code !== "already-running") {
         log("warn", "sync failed", { tenant: t.name, code: outcome.error.code, message: outcome.error.message });
         // Record the attempt so a broken tenant is retried at the next interval, not every minute.

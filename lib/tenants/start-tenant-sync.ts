@@ -1,6 +1,7 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import { log } from "@/lib/log/logger";
+import { pullDirectoryAuditsAfterSync } from "@/lib/directory-audits/pull-directory-audits";
 import { pullSignInsAfterSync } from "@/lib/signins/pull-after-sync";
 import { runSync, type SyncOutcome } from "@/lib/sync/run-sync";
 
@@ -21,7 +22,7 @@ export async function startTenantSync(db: Db, options: { tenantRef: string; mode
         log("warn", "manual sync failed", { tenantRef: options.tenantRef, code: result.error.code, message: result.error.message });
       }
       // The blocked sign-ins follow the directory; the sync's outcome does not wait for them.
-      if (result.ok) void pullSignInsAfterSync(db, options.tenantRef);
+      if (result.ok) void pullSignInsAfterSync(db, options.tenantRef).then(() => pullDirectoryAuditsAfterSync(db, options.tenantRef));
       return result;
     },
     (error: unknown): SyncOutcome => {

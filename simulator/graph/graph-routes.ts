@@ -8,6 +8,7 @@ import { listDeviceLocalCredentials } from "./device-local-credentials";
 import { getDevice } from "./get-device";
 import type { GraphServices } from "./graph-services";
 import { listDevices } from "./list-devices";
+import { listDirectoryAudits } from "./directory-audits";
 import { listSignIns } from "./sign-ins";
 import { routeApplicationProxy } from "./application-proxy";
 
@@ -40,6 +41,7 @@ export function routeGraph(graph: GraphServices, ctx: RequestContext, method: st
   const proxy = routeApplicationProxy(graph, ctx, version, rest);
   if (proxy !== null) return ok(proxy);
   if (rest === "/auditLogs/signIns") return ok(listSignIns(graph, ctx, version));
+  if (rest === "/auditLogs/directoryAudits" || rest === "/auditLogs/directoryaudits") return ok(listDirectoryAudits(graph, ctx, version));
   if (rest === "/informationProtection/bitlocker/recoveryKeys") return ok(listBitlockerRecoveryKeys(graph, ctx));
   if (rest === "/directory/deviceLocalCredentials") return ok(listDeviceLocalCredentials(graph, ctx));
   const segment = rest.split("/").filter(Boolean).pop() ?? "";

@@ -7,3 +7,5 @@ export const READ_BITLOCKER_BASIC = ["BitlockerKey.ReadBasic.All", "BitlockerKey
 export const READ_LAPS_BASIC = ["DeviceLocalCredential.ReadBasic.All", "DeviceLocalCredential.Read.All"];
 /** `GET /auditLogs/signIns`: AuditLog.Read.All (https://learn.microsoft.com/graph/api/signin-list#permissions). */
 export const READ_AUDIT_LOG = ["AuditLog.Read.All"];
+/** `GET /auditLogs/directoryAudits` needs Directory.Read.All beside AuditLog.Read.All (https://learn.microsoft.com/graph/api/directoryaudit-list#permissions). */
+export const READ_DIRECTORY = ["Directory.Read.All", "Directory.ReadWrite.All"];

@@ -195,7 +195,7 @@ describe("bulk acknowledge", () => {
       },
       now,
     );
-    expect(result).toEqual({ ok: true, acknowledged: ids.length, acknowledgedAt: now });
+    expect(result).toMatchObject({ ok: true, acknowledged: ids.length, acknowledgedAt: now });
 
     const findings = await db.finding.findMany({ where: { id: { in: ids } }, select: { acknowledgedAt: true, acknowledgedBy: true, ackComment: true } });
     expect(findings.every((f) => f.acknowledgedAt?.getTime() === now.getTime() && f.acknowledgedBy === "admin@contoso.com")).toBe(true);

@@ -11,6 +11,8 @@ export interface BulkAcknowledgeState {
   message: string | null;
 }
 
+const text = (v: FormDataEntryValue | null) => (typeof v === "string" ? v : "");
+
 /**
  * Bulk acknowledge from the Devices list: the selected rows' `subject` values and one comment. The tenant is the one
  * selected in the header (a subject of another tenant matches no finding). Validation is in acknowledgeDeviceFindings.
@@ -24,6 +26,8 @@ export async function acknowledgeSelectedDevicesAction(_previous: BulkAcknowledg
     tenantRef: tenant.id,
     subjectKeys,
     comment: typeof comment === "string" ? comment : "",
+    ticket: text(formData.get("ticket")),
+    until: text(formData.get("until")),
     actor: admin.email,
   });
   if (!result.ok) return { error: result.error.message, message: null };

@@ -1,5 +1,6 @@
 "use client";
 
+import { AckTicketAndUntilFields } from "../_components/ack-fields";
 import { InlineError } from "../../_components/inline-error";
 import { startTransition, useActionState, useEffect, useId, useRef, useState } from "react";
 import { acknowledgeSelectedDevicesAction, type BulkAcknowledgeState } from "./actions";
@@ -80,12 +81,13 @@ export function SelectionActions() {
           id={`${id}-comment`}
           name="comment"
           maxLength={1000}
-          placeholder="e.g. Known: these kiosks are re-imaged on Friday (CHG-1234)"
+          placeholder="e.g. Known: these kiosks are re-imaged on Friday"
           className="input py-1.5 text-[13px]"
           aria-invalid={state.error ? true : undefined}
           aria-describedby={state.error ? `${id}-status` : undefined}
         />
       </div>
+      <AckTicketAndUntilFields />
       <button type="submit" className="btn-secondary py-1.5 text-[13px]" disabled={pending}>
         {pending ? "Saving…" : "Acknowledge selected"}
       </button>

@@ -2,6 +2,7 @@
 
 import { InlineError } from "../../_components/inline-error";
 import { useActionState, useId } from "react";
+import { AckTicketAndUntilFields } from "../_components/ack-fields";
 import { acknowledgeFindingsAction, type BulkAcknowledgeState } from "./actions";
 
 export const BULK_ACKNOWLEDGE_FORM_ID = "bulk-acknowledge";
@@ -28,7 +29,7 @@ export function BulkAcknowledgeForm({ tenantRef, filters, what }: { tenantRef: s
         {what === "groups"
           ? "Select rules, then acknowledge every open finding of them that these filters show, with one comment."
           : "Select findings, then acknowledge them with one comment."}{" "}
-        Each finding keeps the comment and gets its own audit entry.
+        Each finding keeps the comment and gets its own audit entry; with a date, the acknowledgement lapses after that day.
       </p>
       <div className="min-w-64 flex-1">
         <label htmlFor={`${id}-comment`} className="label text-xs">
@@ -44,12 +45,7 @@ export function BulkAcknowledgeForm({ tenantRef, filters, what }: { tenantRef: s
           aria-describedby={state.error ? `${id}-error` : undefined}
         />
       </div>
-      <div className="w-44">
-        <label htmlFor={`${id}-ticket`} className="label text-xs">
-          Ticket (optional)
-        </label>
-        <input id={`${id}-ticket`} name="ticket" maxLength={100} placeholder="CHG-1234" className="input py-1.5" />
-      </div>
+      <AckTicketAndUntilFields />
       <button type="submit" className="btn-primary py-1.5" disabled={pending}>
         {pending ? "Acknowledging…" : "Acknowledge selected"}
       </button>

@@ -6,6 +6,8 @@ import { requireAdmin } from "@/lib/auth/require-admin";
 import { db } from "@/lib/db/client";
 import { CLOUD_NAMES } from "@/lib/graph/clouds";
 import { testTenantConnection, type ConnectionReport } from "@/lib/sync/test-tenant-connection";
+import { writeAuditLog } from "@/lib/audit/write-audit-log";
+import { CONNECTION_TESTED_ACTION } from "@/lib/queries/get-onboarding-status";
 import { setTenantApp } from "@/lib/tenants/set-tenant-app";
 import { updateTenantSettings } from "@/lib/tenants/update-tenant-settings";
 import { startFullReevaluation } from "@/lib/findings/findings-scheduler";
@@ -75,10 +77,15 @@ export interface TestConnectionState {
 }
 
 export async function testConnectionAction(_previous: TestConnectionState, formData: FormData): Promise<TestConnectionState> {
-  await requireAdmin();
+  const admin = await requireAdmin();
   const tenantRef = TenantRef.safeParse(formData.get("tenantRef"));
   if (!tenantRef.success) return { error: "Unknown tenant", report: null, testedAt: null };
   const report = await testTenantConnection(db, { tenantRef: tenantRef.data });
+  // The Overview's first-run checklist ticks "Test connection" off once one passed.
+  if (report.ok) {
+    await writeAuditLog(db, { actor: admin.email, action: CONNECTION_TESTED_ACTION, tenantRef: tenantRef.data });
+    revalidatePath("/");
+  }
   return { error: null, report, testedAt: Date.now() };
 }
 

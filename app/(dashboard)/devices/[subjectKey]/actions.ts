@@ -5,6 +5,7 @@ import { z } from "zod";
 import { requireAdmin } from "@/lib/auth/require-admin";
 import { db } from "@/lib/db/client";
 import { acknowledgeFinding } from "@/lib/findings/acknowledge-finding";
+import { undoAcknowledgement } from "@/lib/findings/undo-acknowledgement";
 import { deviceHref } from "@/lib/queries/find-device-detail";
 
 export interface AcknowledgeState {
@@ -12,21 +13,39 @@ export interface AcknowledgeState {
   done: boolean;
 }
 
+const text = (v: FormDataEntryValue | null) => (typeof v === "string" ? v : "");
+
 const AcknowledgeForm = z.object({
   findingId: z.string().uuid("Unknown finding"),
   subjectKey: z.string().min(3).max(300),
-  comment: z.string().trim().min(1, "Add a comment: why is this finding accepted for now?").max(1000, "Use at most 1000 characters"),
 });
 
+/** A device page card's acknowledgement: comment, optional ticket and expiry (validated in acknowledgeFinding). */
 export async function acknowledgeFindingAction(_previous: AcknowledgeState, formData: FormData): Promise<AcknowledgeState> {
   const admin = await requireAdmin();
-  const input = AcknowledgeForm.safeParse({
-    findingId: formData.get("findingId"),
-    subjectKey: formData.get("subjectKey"),
-    comment: formData.get("comment") ?? "",
-  });
+  const input = AcknowledgeForm.safeParse({ findingId: formData.get("findingId"), subjectKey: formData.get("subjectKey") });
   if (!input.success) return { error: input.error.issues[0]?.message ?? "Check the form", done: false };
-  const result = await acknowledgeFinding(db, { findingId: input.data.findingId, comment: input.data.comment, actor: admin.email });
+  const result = await acknowledgeFinding(db, {
+    findingId: input.data.findingId,
+    comment: text(formData.get("comment")),
+    ticket: text(formData.get("ticket")),
+    until: text(formData.get("until")),
+    actor: admin.email,
+  });
+  if (!result.ok) return { error: result.error.message, done: false };
+  revalidatePath(deviceHref(input.data.subjectKey));
+  revalidatePath("/findings");
+  return { error: null, done: true };
+}
+
+/** Undo a card's acknowledgement: the finding is open again at once. */
+export async function undoAcknowledgementAction(_previous: AcknowledgeState, formData: FormData): Promise<AcknowledgeState> {
+  const admin = await requireAdmin();
+  const input = AcknowledgeForm.safeParse({ findingId: formData.get("findingId"), subjectKey: formData.get("subjectKey") });
+  if (!input.success) return { error: input.error.issues[0]?.message ?? "Check the form", done: false };
+  const finding = await db.finding.findUnique({ where: { id: input.data.findingId }, select: { tenantRef: true } });
+  if (!finding) return { error: "This finding no longer exists", done: false };
+  const result = await undoAcknowledgement(db, { tenantRef: finding.tenantRef, findingId: input.data.findingId, actor: admin.email });
   if (!result.ok) return { error: result.error.message, done: false };
   revalidatePath(deviceHref(input.data.subjectKey));
   revalidatePath("/findings");

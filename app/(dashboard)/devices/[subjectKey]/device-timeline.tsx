@@ -6,6 +6,7 @@ import { RelativeTime } from "../../../_components/relative-time";
 
 const KIND_LABEL: Record<TimelineEntry["kind"], string> = {
   directory: "Directory",
+  "directory-audit": "Entra audit",
   report: "Report",
   "agent-event": "Agent event",
   finding: "Finding",
@@ -23,6 +24,7 @@ function KindIcon({ kind }: { kind: TimelineEntry["kind"] }) {
   const props = { width: 15, height: 15 };
   switch (kind) {
     case "directory":
+    case "directory-audit":
       return <DevicesIcon {...props} />;
     case "report":
       return <ReportsIcon {...props} />;

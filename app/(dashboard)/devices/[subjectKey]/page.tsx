@@ -5,7 +5,7 @@ import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { db } from "@/lib/db/client";
 import { getDeviceTimeline } from "@/lib/queries/get-device-timeline";
-import { findDeviceDetail, type DeviceDetail, type DirectoryObjectSummary, type StoredFinding } from "@/lib/queries/find-device-detail";
+import { findDeviceDetail, findReportUser, type DeviceDetail, type DirectoryObjectSummary, type StoredFinding } from "@/lib/queries/find-device-detail";
 import { describeConditionalAccessOutlook } from "@/lib/display/conditional-access-outlook";
 import { findingAnchor } from "@/lib/url-params/finding-anchor";
 import { formatAbsoluteTime } from "@/lib/display/format-time";
@@ -17,7 +17,8 @@ import { RelativeTime } from "../../../_components/relative-time";
 import { getDashboardContext } from "../../_lib/dashboard-context";
 import { FindingStatusBadge, PrimaryCauseMark } from "../../findings/finding-status-badge";
 import { DirectoryStateBadge, trustTypeLabel } from "../directory-state-badge";
-import { AcknowledgeForm } from "./acknowledge-form";
+import { adminPortalLinks } from "@/lib/display/admin-portal-links";
+import { AcknowledgeForm, UndoAcknowledgementForm } from "./acknowledge-form";
 import { OutlookBanner } from "./outlook-banner";
 import { DeviceSignIns } from "./device-sign-ins";
 import { DeviceTimeline } from "./device-timeline";
@@ -52,6 +53,15 @@ export default async function DevicePage({ params }: { params: Params }) {
   const directoryTp = live?.thumbprint ?? null;
   const tpMismatch = !!reportTp && !!directoryTp && reportTp.toUpperCase() !== directoryTp.toUpperCase();
   const grouped = groupDeviceFindings(device.open);
+  // The latest report's user (recorded with the upload, unless the tenant redacts user names): the sign-in log to open.
+  const reportUser = device.latestReport ? await findReportUser(db, device.latestReport.id) : null;
+  const portalLinks = adminPortalLinks({
+    cloud: tenant.cloud,
+    tenantId: tenant.tenantId,
+    objectId: live && !live.deletedAt ? live.objectId : null,
+    deviceId: device.deviceId,
+    userPrincipalName: reportUser,
+  });
 
   return (
     <div className="space-y-6">
@@ -66,6 +76,16 @@ export default async function DevicePage({ params }: { params: Params }) {
         <div className="flex flex-wrap items-center gap-3">
           <h1 className="text-xl font-semibold tracking-tight">{device.name}</h1>
           {live ? <DirectoryStateBadge state={stateOf(live)} deletedReason={live.deletedReason} /> : <DirectoryStateBadge state="report-only" />}
+          {portalLinks.length ? (
+            <nav aria-label="Open in Microsoft admin centers" className="ml-auto flex flex-wrap items-center gap-2 text-[13px]" data-testid="portal-links">
+              {portalLinks.map((l) => (
+                <a key={l.label} href={l.href} target="_blank" rel="noopener noreferrer" title={l.what} className="btn-secondary px-2.5 py-1 text-[13px]">
+                  {l.label}
+                  <span aria-hidden="true"> ↗</span>
+                </a>
+              ))}
+            </nav>
+          ) : null}
         </div>
       </div>
 
@@ -255,15 +275,32 @@ function FindingFooter({ finding, subjectKey, now }: { finding: StoredFinding; s
         </span>
       </div>
       {finding.acknowledgedAt ? (
-        <p className="px-5 pb-3 text-[13px] text-slate-700 dark:text-slate-300" data-testid="acknowledgement">
-          Acknowledged by <span className="font-medium">{finding.acknowledgedBy}</span> <RelativeTime iso={finding.acknowledgedAt} now={now} />: “
-          {finding.ackComment}”
-        </p>
+        <div className="flex flex-wrap items-center gap-x-3 gap-y-2 px-5 pb-3" data-testid="acknowledgement">
+          <p className="min-w-0 flex-1 text-[13px] text-slate-700 dark:text-slate-300">
+            Acknowledged by <span className="font-medium">{finding.acknowledgedBy}</span> <RelativeTime iso={finding.acknowledgedAt} now={now} />: “
+            {finding.ackComment}”
+            {finding.ackUntil ? (
+              <span
+                className="ml-2 inline-block rounded bg-amber-50 px-1.5 py-0.5 text-xs font-medium text-amber-800 dark:bg-amber-950 dark:text-amber-300"
+                data-testid="ack-until"
+              >
+                until {formatAckUntil(finding.ackUntil)}
+              </span>
+            ) : null}
+          </p>
+          <UndoAcknowledgementForm findingId={finding.id} subjectKey={subjectKey} rule={finding.rule} />
+        </div>
       ) : (
         <AcknowledgeForm findingId={finding.id} subjectKey={subjectKey} rule={finding.rule} />
       )}
     </div>
   );
+}
+
+/** The last day an acknowledgement holds (it lapses at the start of the next UTC day): "Fri 11 Dec 2026". */
+function formatAckUntil(lapsesAt: string): string {
+  const lastDay = new Date(new Date(lapsesAt).getTime() - 86_400_000);
+  return lastDay.toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
 }
 
 function stateOf(o: DirectoryObjectSummary) {

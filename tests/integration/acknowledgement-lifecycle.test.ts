@@ -1,0 +1,204 @@
+/**
+ * Issue 23 item 9, the acknowledgement lifecycle, on a directory written by hand (two Entra-joined objects, the second
+ * disabled) and full findings passes at set times: an expiry ("until Friday") that the first pass after it clears, an
+ * undo, a ticket, the Devices list's bulk acknowledgement through the same code, and one timeline entry per action.
+ */
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { db } from "@/lib/db/client";
+import { acknowledgeDeviceFindings } from "@/lib/findings/acknowledge-device-findings";
+import { acknowledgeFinding } from "@/lib/findings/acknowledge-finding";
+import { acknowledgeFindings } from "@/lib/findings/acknowledge-findings";
+import { reevaluateFindings } from "@/lib/findings/findings-scheduler";
+import { undoAcknowledgement } from "@/lib/findings/undo-acknowledgement";
+import { getDeviceTimeline } from "@/lib/queries/get-device-timeline";
+import { parseSubjectKey } from "@/lib/rules/subject-key";
+import { createTenant } from "@/lib/tenants/create-tenant";
+
+// A Wednesday: "until Friday" is 2026-03-06, and the acknowledgement lapses at 2026-03-07T00:00Z.
+const t0 = new Date("2026-03-04T08:00:00.000Z");
+const at = (hours: number) => new Date(t0.getTime() + hours * 3_600_000);
+
+async function makeTenant() {
+  const t = await createTenant(db, { tenantId: randomUUID(), name: "Fabrikam", actor: "test" });
+  if (!t.ok) throw new Error(t.error.message);
+  await db.tenant.update({ where: { id: t.id }, data: { lastSyncAt: t0 } });
+  for (const n of [1, 2]) {
+    await db.directoryDevice.create({
+      data: {
+        tenantRef: t.id,
+        objectId: `0000000${n}-aaaa-4bbb-8ccc-dddddddddddd`,
+        deviceId: `1111111${n}-2222-4333-8444-555555555555`,
+        displayName: `PC-000${n}`,
+        accountEnabled: n === 1,
+        trustType: "AzureAd",
+        operatingSystem: "Windows",
+        operatingSystemVersion: "10.0.22631.4890",
+        registrationDateTime: new Date("2025-01-10T09:00:00.000Z"),
+        approximateLastSignInDateTime: at(-2),
+        otherProperties: {},
+      },
+    });
+  }
+  await reevaluateFindings({ tenantRef: t.id, scope: "all", now: at(0) });
+  const disabled = await db.finding.findFirstOrThrow({ where: { tenantRef: t.id, rule: "object-disabled" } });
+  return { tenantRef: t.id, disabled };
+}
+
+const history = (findingRef: string) =>
+  db.findingEvent.findMany({ where: { findingRef }, orderBy: [{ at: "asc" }, { id: "asc" }], select: { kind: true, actor: true, detail: true } });
+
+async function timeline(tenantRef: string, subjectKey: string, deviceId: string) {
+  const subject = parseSubjectKey(subjectKey)!;
+  return getDeviceTimeline(db, { tenantRef, subject, deviceId, objects: [] });
+}
+
+describe("acknowledgement lifecycle", () => {
+  it("an acknowledgement until Friday holds through Friday and the first pass after it reopens the finding, saying so on the timeline", async () => {
+    const { tenantRef, disabled } = await makeTenant();
+    const ack = await acknowledgeFinding(
+      db,
+      { findingId: disabled.id, comment: "Kiosk parked for the move", ticket: "CHG-2417", until: "2026-03-06", actor: "ops@contoso.com" },
+      at(1),
+    );
+    expect(ack).toMatchObject({ ok: true, until: new Date("2026-03-07T00:00:00.000Z") });
+    expect(await db.finding.findUniqueOrThrow({ where: { id: disabled.id } })).toMatchObject({
+      acknowledgedBy: "ops@contoso.com",
+      ackComment: "Kiosk parked for the move (CHG-2417)",
+      ackTicket: "CHG-2417",
+      ackUntil: new Date("2026-03-07T00:00:00.000Z"),
+    });
+
+    // Friday 23:00 UTC: still acknowledged.
+    const friday = await reevaluateFindings({ tenantRef, scope: "all", now: new Date("2026-03-06T23:00:00.000Z") });
+    expect(friday.ackExpired).toBe(0);
+    expect((await db.finding.findUniqueOrThrow({ where: { id: disabled.id } })).acknowledgedAt).not.toBeNull();
+
+    // Saturday: an incremental pass over another device is "the next pass" all the same.
+    const saturday = await reevaluateFindings({
+      tenantRef,
+      scope: { deviceIds: ["11111111-2222-4333-8444-555555555555"] },
+      now: new Date("2026-03-07T00:10:00.000Z"),
+    });
+    expect(saturday.ackExpired).toBe(1);
+    expect(await db.finding.findUniqueOrThrow({ where: { id: disabled.id } })).toMatchObject({
+      status: "open",
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+      ackComment: null,
+      ackTicket: null,
+      ackUntil: null,
+    });
+    const kinds = (await history(disabled.id)).map((h) => h.kind);
+    expect(kinds).toEqual(["opened", "acknowledged", "ack-expired"]);
+
+    // The timeline: one entry for the acknowledgement (not also its audit entry), one for the expiry.
+    const entries = await timeline(tenantRef, disabled.subjectKey, disabled.deviceId!);
+    const about = entries.filter((e) => e.summary.includes("object-disabled") || e.summary.startsWith("Audit: finding."));
+    expect(about.map((e) => e.summary)).toEqual([
+      "Acknowledgement expired, finding open again: Device object disabled (object-disabled)",
+      "Finding acknowledged: Device object disabled (object-disabled) by ops@contoso.com",
+      "Finding opened: Device object disabled (object-disabled)",
+    ]);
+    expect(about[0]!.detail.find((d) => d.label === "Why")?.value).toBe(
+      "ops@contoso.com's acknowledgement expired (Kiosk parked for the move (CHG-2417)): the finding is open again",
+    );
+    expect(about[1]!.detail.find((d) => d.label === "Comment")?.value).toBe("Kiosk parked for the move (CHG-2417) · until 2026-03-06");
+    // The audit log keeps the acknowledgement with its ticket and expiry.
+    const audit = await db.auditLog.findFirstOrThrow({ where: { tenantRef, target: disabled.id, action: "finding.acknowledge" } });
+    expect(audit.detail).toEqual({
+      rule: "object-disabled",
+      subjectKey: disabled.subjectKey,
+      comment: "Kiosk parked for the move",
+      ticket: "CHG-2417",
+      until: "2026-03-07T00:00:00.000Z",
+    });
+
+    // A second pass has nothing left to expire.
+    expect((await reevaluateFindings({ tenantRef, scope: "all", now: new Date("2026-03-07T06:00:00.000Z") })).ackExpired).toBe(0);
+  });
+
+  it("undo withdraws the acknowledgement at once, once, with one timeline entry and an audit entry", async () => {
+    const { tenantRef, disabled } = await makeTenant();
+    expect((await acknowledgeFinding(db, { findingId: disabled.id, comment: "Known", until: "2026-03-20", actor: "a@contoso.com" }, at(1))).ok).toBe(true);
+    // Acknowledging again is refused, naming who did: undo first.
+    expect(await acknowledgeFinding(db, { findingId: disabled.id, comment: "Again", actor: "b@contoso.com" }, at(2))).toMatchObject({
+      ok: false,
+      error: { code: "already-acknowledged", message: expect.stringContaining("a@contoso.com already acknowledged") },
+    });
+    // Another tenant's admin cannot undo it.
+    expect((await undoAcknowledgement(db, { tenantRef: randomUUID(), findingId: disabled.id, actor: "x" }, at(2))).ok).toBe(false);
+
+    expect(await undoAcknowledgement(db, { tenantRef, findingId: disabled.id, actor: "b@contoso.com" }, at(3))).toEqual({ ok: true });
+    expect(await db.finding.findUniqueOrThrow({ where: { id: disabled.id } })).toMatchObject({ acknowledgedAt: null, ackUntil: null, ackComment: null });
+    expect(await undoAcknowledgement(db, { tenantRef, findingId: disabled.id, actor: "b@contoso.com" }, at(4))).toMatchObject({
+      ok: false,
+      error: { code: "not-acknowledged" },
+    });
+    expect(await history(disabled.id)).toEqual([
+      { kind: "opened", actor: null, detail: disabled.title },
+      { kind: "acknowledged", actor: "a@contoso.com", detail: "Known · until 2026-03-20" },
+      { kind: "unacknowledged", actor: "b@contoso.com", detail: "a@contoso.com's acknowledgement withdrawn" },
+    ]);
+    const audits = await db.auditLog.findMany({ where: { tenantRef, target: disabled.id }, orderBy: { at: "asc" }, select: { action: true, actor: true } });
+    expect(audits).toEqual([
+      { action: "finding.acknowledge", actor: "a@contoso.com" },
+      { action: "finding.unacknowledge", actor: "b@contoso.com" },
+    ]);
+    const summaries = (await timeline(tenantRef, disabled.subjectKey, disabled.deviceId!)).map((e) => e.summary);
+    expect(summaries.filter((s) => s.startsWith("Acknowledgement undone"))).toEqual([
+      "Acknowledgement undone: Device object disabled (object-disabled) by b@contoso.com",
+    ]);
+    expect(summaries.filter((s) => s.startsWith("Audit: finding."))).toEqual([]);
+
+    // The expiry went with the undo: a pass after the old date expires nothing.
+    expect((await reevaluateFindings({ tenantRef, scope: "all", now: new Date("2026-03-25T00:00:00.000Z") })).ackExpired).toBe(0);
+    // And it can be acknowledged again.
+    expect((await acknowledgeFinding(db, { findingId: disabled.id, comment: "Again", actor: "b@contoso.com" }, at(5))).ok).toBe(true);
+  });
+
+  it("refuses an expiry in the past, a year away or not a date, writing nothing", async () => {
+    const { tenantRef, disabled } = await makeTenant();
+    for (const [until, message] of [
+      ["2026-03-03", "The expiry date has passed"],
+      ["2027-04-01", "at most 366 days"],
+      ["2026-02-30", "is not a date"],
+      ["Friday", "as a date"],
+    ] as const) {
+      const r = await acknowledgeFindings(db, { tenantRef, actor: "a", comment: "c", until, findingIds: [disabled.id] }, at(1));
+      expect(r).toMatchObject({ ok: false, error: { code: "invalid-input", message: expect.stringContaining(message) } });
+    }
+    // Today is fine: it holds through today.
+    const today = await acknowledgeFindings(db, { tenantRef, actor: "a", comment: "c", until: "2026-03-04", findingIds: [disabled.id] }, at(1));
+    expect(today).toMatchObject({ ok: true, acknowledged: 1, until: new Date("2026-03-05T00:00:00.000Z") });
+    expect(await db.findingEvent.count({ where: { findingRef: disabled.id, kind: "acknowledged" } })).toBe(1);
+  });
+
+  it("the Devices list's bulk acknowledgement is the same write: ticket, expiry, an event and an audit entry per finding", async () => {
+    const { tenantRef, disabled } = await makeTenant();
+    const open = await db.finding.findMany({ where: { tenantRef, status: "open" }, select: { id: true, subjectKey: true } });
+    const devices = [...new Set(open.map((f) => f.subjectKey))];
+    const r = await acknowledgeDeviceFindings(
+      db,
+      { tenantRef, subjectKeys: devices, comment: "Re-imaging Friday", ticket: "INC-77", until: "2026-03-06", actor: "ops@contoso.com" },
+      at(1),
+    );
+    expect(r).toEqual({ ok: true, acknowledged: open.length, devices: devices.length });
+    const rows = await db.finding.findMany({ where: { tenantRef, status: "open" }, select: { ackTicket: true, ackUntil: true, ackComment: true } });
+    expect(
+      rows.every((f) => f.ackTicket === "INC-77" && f.ackUntil?.toISOString() === "2026-03-07T00:00:00.000Z" && f.ackComment === "Re-imaging Friday (INC-77)"),
+    ).toBe(true);
+    expect(await db.findingEvent.count({ where: { tenantRef, kind: "acknowledged" } })).toBe(open.length);
+    expect(await db.auditLog.count({ where: { tenantRef, action: "finding.acknowledge" } })).toBe(open.length);
+    // Nothing left: not an error for the Devices list.
+    expect(await acknowledgeDeviceFindings(db, { tenantRef, subjectKeys: devices, comment: "again", actor: "x" }, at(2))).toEqual({
+      ok: true,
+      acknowledged: 0,
+      devices: 0,
+    });
+    // All lapse together on the first pass of Saturday.
+    expect((await reevaluateFindings({ tenantRef, scope: "all", now: new Date("2026-03-07T01:00:00.000Z") })).ackExpired).toBe(open.length);
+    expect(await db.finding.count({ where: { tenantRef, status: "open", acknowledgedAt: null } })).toBe(open.length);
+    expect(disabled.status).toBe("open");
+  });
+});
