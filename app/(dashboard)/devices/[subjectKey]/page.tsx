@@ -150,7 +150,13 @@ export default async function DevicePage({ params }: { params: Params }) {
       </section>
 
       <OpenFragment />
-      <OutlookBanner outlook={describeConditionalAccessOutlook(device.open, device.objects.some((o) => stateOf(o) === "live"))} name={device.name} />
+      <OutlookBanner
+        outlook={describeConditionalAccessOutlook(
+          device.open,
+          device.objects.some((o) => stateOf(o) === "live"),
+        )}
+        name={device.name}
+      />
 
       {grouped.primary ? (
         <section aria-labelledby="cause-heading" data-testid="primary-cause-section">
