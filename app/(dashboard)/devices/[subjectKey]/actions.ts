@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { requireAdmin } from "@/lib/auth/require-admin";
+import { guardedAction } from "@/lib/auth/action-guard";
 import { db } from "@/lib/db/client";
 import { acknowledgeFinding } from "@/lib/findings/acknowledge-finding";
 import { deviceHref } from "@/lib/queries/find-device-detail";
@@ -18,8 +18,7 @@ const AcknowledgeForm = z.object({
   comment: z.string().trim().min(1, "Add a comment: why is this finding accepted for now?").max(1000, "Use at most 1000 characters"),
 });
 
-export async function acknowledgeFindingAction(_previous: AcknowledgeState, formData: FormData): Promise<AcknowledgeState> {
-  const admin = await requireAdmin();
+export const acknowledgeFindingAction = guardedAction("Operator", async (admin, _previous: AcknowledgeState, formData: FormData): Promise<AcknowledgeState> => {
   const input = AcknowledgeForm.safeParse({
     findingId: formData.get("findingId"),
     subjectKey: formData.get("subjectKey"),
@@ -31,4 +30,4 @@ export async function acknowledgeFindingAction(_previous: AcknowledgeState, form
   revalidatePath(deviceHref(input.data.subjectKey));
   revalidatePath("/findings");
   return { error: null, done: true };
-}
+});
