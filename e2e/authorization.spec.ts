@@ -175,7 +175,9 @@ test.describe("authorization, generated from the file tree", () => {
         const want = expectedPage(need, caller);
         if (want === "any") continue;
         const got = await outcome(await api.get(samplePath(route), { headers: cookieFor(caller), maxRedirects: 0 }));
-        seen.push(`${route} as ${caller}: ${got}${got === want ? "" : ` (expected ${want})`}`);
+        // A user without any role is sent to the page asking for Reader before the page's own check runs.
+        const match = got === want || (want.startsWith("no-access:") && caller === "none" && got === "no-access:Reader");
+        seen.push(`${route} as ${caller}: ${got}${match ? "" : ` (expected ${want})`}`);
       }
     }
     expect(
@@ -200,7 +202,8 @@ test.describe("authorization, generated from the file tree", () => {
         let ok: boolean;
         if (need === "public") ok = status < 500 && status !== 401 && status !== 403;
         else if (need === "agent") ok = status === 401;
-        else if (caller === "anonymous") ok = status === 401;
+        // Outside /api/ the proxy sends a request without a session cookie to /login before the route runs.
+        else if (caller === "anonymous") ok = status === 401 || (status === 307 && /\/login\b/.test(response.headers()["location"] ?? ""));
         else if (need === "signed-in" || has(caller, need as Role)) ok = status !== 401 && status !== 403 && status < 500;
         else ok = status === 403 && ((await response.json()) as { error?: { code?: string } }).error?.code === "forbidden";
         if (!ok) wrong.push(`${entry} as ${caller}: HTTP ${status}`);
@@ -237,7 +240,7 @@ test.describe("authorization, generated from the file tree", () => {
         if (need === "public") ok = !got.startsWith("no-access");
         else if (caller === "anonymous") ok = got === "login";
         else if (need === "signed-in" || has(caller, need as Role)) ok = !refused;
-        else ok = got === `no-access:${need}`;
+        else ok = got === `no-access:${need}` || (caller === "none" && got === "no-access:Reader");
         if (!ok) wrong.push(`${key} as ${caller}: ${got} (HTTP ${response.status()})`);
       }
     }

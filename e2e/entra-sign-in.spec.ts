@@ -8,9 +8,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { request as playwrightRequest, type Page } from "@playwright/test";
 import { E2E_SIGNINS_TENANT_NAME, E2E_SIMULATOR_FILE, type E2eSimulatorInfo } from "./constants";
-import { expect, test } from "./fixtures";
+import { expect, inlineAlert, test } from "./fixtures";
 
 test.use({ ignoreHTTPSErrors: true });
+// Each sign-in is several redirects through the simulator and a session write: slow on a loaded machine.
+test.describe.configure({ timeout: 120_000 });
 
 const sim = () => JSON.parse(readFileSync(join(process.cwd(), E2E_SIMULATOR_FILE), "utf8")) as E2eSimulatorInfo;
 const upn = (local: string) => sim().signIn.users.find((u) => u.upn.startsWith(`${local}@`))!.upn;
@@ -120,5 +122,5 @@ test("a tampered callback (state from another sign-in) is refused", async ({ pag
   // An attacker's own code and state, delivered to this browser: the state is not the one its cookie remembers.
   await page.goto("/auth/callback?code=attacker-code&state=attacker-state-0123456789abcdef");
   await expect(page).toHaveURL(/\/login\?error=state-mismatch$/);
-  await expect(page.getByRole("alert")).toContainText("does not belong to the sign-in started in this browser");
+  await expect(inlineAlert(page)).toContainText("does not belong to the sign-in started in this browser");
 });
