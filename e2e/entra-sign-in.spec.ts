@@ -35,6 +35,13 @@ test("a Reader signs in with Microsoft, browses, and cannot open Settings or Age
   await expect(nav(page).getByRole("link", { name: "Settings" })).toHaveCount(0);
   await expect(nav(page).getByRole("link", { name: "Agents" })).toHaveCount(0);
   await snap(page, "entra-reader-overview");
+  // What a Reader may not do is not offered: no Sync now, no acknowledgement on the Findings list.
+  await page.goto("/sync");
+  await expect(page.getByRole("heading", { name: "Sync", level: 1 })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Sync now" })).toHaveCount(0);
+  await page.goto("/findings");
+  await expect(page.getByRole("heading", { name: "Findings", level: 1 })).toBeVisible();
+  await expect(page.getByRole("button", { name: /^Acknowledge/ })).toHaveCount(0);
   await page.goto("/settings");
   await expect(page).toHaveURL(/\/no-access\?need=Admin$/);
   await expect(page.getByTestId("role-to-ask")).toContainText("JoinScope.Admin");

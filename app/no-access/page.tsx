@@ -52,7 +52,7 @@ export default async function NoAccessPage({ searchParams }: { searchParams: Pro
           </ul>
           <div className="flex items-center justify-between pt-2">
             {user.role ? (
-              <Link href="/" className="text-[13px]">
+              <Link href="/" className="text-[13px] whitespace-nowrap">
                 Back to the dashboard
               </Link>
             ) : (

@@ -16,6 +16,7 @@ import { RelativeTime } from "../../../_components/relative-time";
 import { getDashboardContext } from "../../_lib/dashboard-context";
 import { FindingStatusBadge, PrimaryCauseMark } from "../../findings/finding-status-badge";
 import { DirectoryStateBadge, trustTypeLabel } from "../directory-state-badge";
+import { hasRole } from "@/lib/auth/roles";
 import { AcknowledgeForm } from "./acknowledge-form";
 import { OutlookBanner } from "./outlook-banner";
 import { DeviceSignIns } from "./device-sign-ins";
@@ -238,7 +239,8 @@ function ruleInWords(rule: string): string {
   return rule.replaceAll("-", " ");
 }
 
-function FindingFooter({ finding, subjectKey, now }: { finding: StoredFinding; subjectKey: string; now: string }) {
+async function FindingFooter({ finding, subjectKey, now }: { finding: StoredFinding; subjectKey: string; now: string }) {
+  const { admin } = await getDashboardContext();
   return (
     <div className="mx-2 -mt-px rounded-b-lg border border-t-0 border-slate-200 bg-white shadow-xs dark:border-slate-800 dark:bg-slate-900">
       <div className="flex flex-wrap items-center gap-x-4 gap-y-1 px-5 pt-3 pb-2 text-xs text-slate-500 dark:text-slate-400">
@@ -255,9 +257,9 @@ function FindingFooter({ finding, subjectKey, now }: { finding: StoredFinding; s
           Acknowledged by <span className="font-medium">{finding.acknowledgedBy}</span> <RelativeTime iso={finding.acknowledgedAt} now={now} />: “
           {finding.ackComment}”
         </p>
-      ) : (
+      ) : hasRole(admin.role, "Operator") ? (
         <AcknowledgeForm findingId={finding.id} subjectKey={subjectKey} rule={finding.rule} />
-      )}
+      ) : null}
     </div>
   );
 }
