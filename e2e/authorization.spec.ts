@@ -41,6 +41,7 @@ const PAGES: Record<string, Need> = {
 const ROUTES: Record<string, Need> = {
   "GET /api/v1/devices/export": "Reader",
   "GET /api/v1/findings/export": "Reader",
+  "GET /api/v1/signins/[id]/findings": "Reader",
   "GET /api/v1/sync-runs": "Reader",
   "GET /api/v1/tenants/[tenantId]/changes": "Reader",
   "GET /reports/[id]/raw": "Reader",

@@ -77,7 +77,7 @@ describe("agent payloads end to end", () => {
       expect(stored.systemText).toBe((body.dsregcmdSystem as string | undefined) ?? null);
       expect(stored.events).toHaveLength(body.events?.length ?? 0);
 
-      // The first upload's findings are evaluated a second later (lib/findings/findings-queue.ts): let that land first,
+      // The first upload's findings are evaluated a second later (lib/findings/findings-scheduler.ts): let that land first,
       // so the count below compares the re-upload alone.
       await flushFindingsQueue();
       const before = await countRows(db);
