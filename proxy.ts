@@ -25,7 +25,8 @@ export function proxy(request: NextRequest) {
   });
   const { pathname, search } = request.nextUrl;
   let response: NextResponse;
-  if (pathname !== "/login" && !request.cookies.get(SESSION_COOKIE)?.value) {
+  // /auth/* is the Microsoft sign-in's start and redirect URI: reached before there is a session.
+  if (pathname !== "/login" && !pathname.startsWith("/auth/") && !request.cookies.get(SESSION_COOKIE)?.value) {
     const url = request.nextUrl.clone();
     url.pathname = "/login";
     url.search = pathname === "/" ? "" : `?next=${encodeURIComponent(pathname + search)}`;

@@ -7,13 +7,23 @@
  */
 import { parseArgs } from "node:util";
 import { createSimTenant, DEFAULT_PERMISSIONS } from "@/simulator/create-sim-tenant";
-import { startSimulator } from "@/simulator/server";
+import { startSimulator, type SimTenant } from "@/simulator/server";
+import { createSignInApp, OPERATORS_GROUP_ID, SIGN_IN_APP_ID, SIGN_IN_APP_SECRET } from "@/simulator/sign-in-app";
 import type { E2eSimulatorInfo } from "./constants";
 
-const { values } = parseArgs({ options: { port: { type: "string", default: "3444" } } });
+const { values } = parseArgs({ options: { port: { type: "string", default: "3444" }, "app-origin": { type: "string", default: "http://127.0.0.1:3100" } } });
 const now = new Date();
-// Fabrikam's app may also read the Application Proxy connectors (Directory.Read.All); Litware's may not (e2e/proxy.spec.ts).
-const sync = createSimTenant({ seed: 4101, deviceCount: 120, tenantName: "Fabrikam", now, permissions: [...DEFAULT_PERMISSIONS, "Directory.Read.All"] }).tenant;
+// Fabrikam's app may also read the Application Proxy connectors (Directory.Read.All) (e2e/proxy.spec.ts).
+// Fabrikam is also the tenant JoinScope's users sign in from (e2e/entra-sign-in.spec.ts, e2e/authorization.spec.ts).
+const signIn = createSignInApp({ appOrigin: values["app-origin"], domain: "fabrikam.onmicrosoft.com" });
+const syncTenant = createSimTenant({
+  seed: 4101,
+  deviceCount: 120,
+  tenantName: "Fabrikam",
+  now,
+  permissions: [...DEFAULT_PERMISSIONS, "Directory.Read.All"],
+}).tenant;
+const sync: SimTenant = { ...syncTenant, extraApps: [...(syncTenant.extraApps ?? []), signIn.app], users: signIn.users };
 const settings = createSimTenant({ seed: 4102, deviceCount: 10, tenantName: "Northwind", now }).tenant;
 // Its machines' reports are not served: e2e/seed.ts regenerates them from the same seed and time and uploads them.
 const SIGNINS_SEED = 4103;
@@ -28,6 +38,13 @@ const info: E2eSimulatorInfo = {
   sync: describe(sync),
   settings: describe(settings),
   signins: { ...describe(signins), seed: SIGNINS_SEED, now: now.toISOString() },
+  signIn: {
+    tenantId: sync.tenantId,
+    clientId: SIGN_IN_APP_ID,
+    clientSecret: SIGN_IN_APP_SECRET,
+    operatorsGroupId: OPERATORS_GROUP_ID,
+    users: signIn.users.map((u) => ({ upn: u.userPrincipalName, name: u.displayName })),
+  },
 };
 console.log(JSON.stringify({ ready: true, ...info }));
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void sim.close().then(() => process.exit(0)));

@@ -91,12 +91,56 @@ const ConfigSchema = z.object({
     .min(1)
     .max(24 * 60)
     .default(15),
+  /** Sign in with Microsoft (lib/auth/entra-sign-in.ts, decision 022): JoinScope's own app registration. All three or none. */
+  JOINSCOPE_ENTRA_CLIENT_ID: z.string().trim().uuid("must be the app registration's Application (client) ID").optional(),
+  JOINSCOPE_ENTRA_CLIENT_SECRET: z.string().min(1).max(1024).optional(),
+  /** The directory (tenant) ID whose users sign in, or `organizations` for a multi-tenant app (then JOINSCOPE_ENTRA_ALLOWED_TENANTS is required). */
+  JOINSCOPE_ENTRA_TENANT_ID: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|organizations)$/, "must be a directory (tenant) ID or organizations")
+    .optional(),
+  /** With `organizations`: the tenants whose users may sign in (comma-separated tenant IDs); any other tenant's ID token is refused. */
+  JOINSCOPE_ENTRA_ALLOWED_TENANTS: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((h) => h.trim().toLowerCase())
+        .filter((h) => h !== ""),
+    )
+    .pipe(z.array(z.string().uuid("each entry is a tenant ID, comma-separated"))),
+  /** The login host (`login.microsoftonline.us` for US Government, `login.chinacloudapi.cn` for China); another host must be listed in JOINSCOPE_ALLOWED_CLOUD_HOSTS. */
+  JOINSCOPE_ENTRA_AUTHORITY_HOST: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9.-]+(:\d{1,5})?$/, "must be host or host:port")
+    .default("login.microsoftonline.com"),
+  /** The redirect URI registered on the app; default `<JOINSCOPE_PUBLIC_URL or the request's origin>/auth/callback`. */
+  JOINSCOPE_ENTRA_REDIRECT_URI: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
+  /** Optional: Entra group object ids mapped to roles, `<group id>=Reader|Operator|Admin`, comma-separated (needs the `groups` claim). */
+  JOINSCOPE_ENTRA_GROUP_ROLES: z.string().default(""),
+  /** Local password accounts (break-glass, the demo). `false` once Sign in with Microsoft works: the password form is gone and refused. */
+  JOINSCOPE_LOCAL_LOGIN: boolean.default(true),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
 
+const CheckedConfigSchema = ConfigSchema.superRefine((c, ctx) => {
+  const entra = [c.JOINSCOPE_ENTRA_CLIENT_ID, c.JOINSCOPE_ENTRA_CLIENT_SECRET, c.JOINSCOPE_ENTRA_TENANT_ID];
+  if (entra.some((v) => v !== undefined) && entra.some((v) => v === undefined))
+    ctx.addIssue({ code: "custom", path: ["JOINSCOPE_ENTRA_CLIENT_ID"], message: "set JOINSCOPE_ENTRA_CLIENT_ID, _CLIENT_SECRET and _TENANT_ID together" });
+  if (c.JOINSCOPE_ENTRA_TENANT_ID === "organizations" && c.JOINSCOPE_ENTRA_ALLOWED_TENANTS.length === 0)
+    ctx.addIssue({ code: "custom", path: ["JOINSCOPE_ENTRA_ALLOWED_TENANTS"], message: "list the tenants whose users may sign in to a multi-tenant app" });
+  if (!c.JOINSCOPE_LOCAL_LOGIN && entra.some((v) => v === undefined))
+    ctx.addIssue({ code: "custom", path: ["JOINSCOPE_LOCAL_LOGIN"], message: "turn local accounts off only once Sign in with Microsoft is configured" });
+});
+
 function loadConfig(env: NodeJS.ProcessEnv): Config {
-  const parsed = ConfigSchema.safeParse(env);
+  const parsed = CheckedConfigSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`JoinScope configuration is invalid:\n${lines.join("\n")}`);

@@ -62,7 +62,7 @@ if (stale) {
 }
 
 console.log(`demo: starting the Entra ID + Microsoft Graph simulator on https://127.0.0.1:${simPort}`);
-const simulator = spawn(process.execPath, [...tsx, join(root, "scripts/demo/simulator.ts"), "--port", simPort], {
+const simulator = spawn(process.execPath, [...tsx, join(root, "scripts/demo/simulator.ts"), "--port", simPort, "--app-origin", baseUrl], {
   cwd: root,
   env,
   stdio: ["ignore", "pipe", "inherit"],
@@ -82,6 +82,12 @@ const simInfo = await new Promise((resolve) => {
 // The simulator is the demo tenant's "custom" cloud: its host:port is the one allowed besides the national clouds
 // (lib/graph/clouds.ts), for the registration below and the dashboard's sync.
 env.JOINSCOPE_ALLOWED_CLOUD_HOSTS = [process.env.JOINSCOPE_ALLOWED_CLOUD_HOSTS, simInfo.authorityHost].filter(Boolean).join(",");
+// "Sign in with Microsoft" through the simulator, beside the local demo account (README: Sign in with Microsoft).
+env.JOINSCOPE_ENTRA_CLIENT_ID = simInfo.signIn.clientId;
+env.JOINSCOPE_ENTRA_CLIENT_SECRET = simInfo.signIn.clientSecret;
+env.JOINSCOPE_ENTRA_TENANT_ID = simInfo.tenantId;
+env.JOINSCOPE_ENTRA_AUTHORITY_HOST = simInfo.authorityHost;
+env.JOINSCOPE_ENTRA_GROUP_ROLES = `${simInfo.signIn.operatorsGroupId}=Operator`;
 const prepared = JSON.parse(
   step("prepare", [...tsx, join(root, "scripts/demo/prepare.ts")], { DEMO_SIMULATOR: JSON.stringify(simInfo) })
     .trim()
@@ -167,7 +173,8 @@ async function send(path, credential, body) {
 
 console.log(`
   JoinScope demo is running: ${baseUrl} (${options.listening})
-  Sign in as ${prepared.admin.email} / ${prepared.admin.password}
+  Sign in as ${prepared.admin.email} / ${prepared.admin.password} (an Admin), or with "Sign in with Microsoft" as a simulated
+  user of each role (Reader, Operator, Admin, none); the simulator's page uses its own CA, so the browser warns once.
   Tenant "${simInfo.tenantName} (demo)": ${simInfo.devices} simulated directory devices (synced in the background), ${(await Promise.all(enrolled.values())).filter(Boolean).length} agents enrolled, ${accepted} agent reports uploaded${failed ? `, ${failed} rejected` : ""}.
   Press Ctrl+C to stop.
 `);

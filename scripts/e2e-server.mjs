@@ -38,7 +38,7 @@ function step(label, args, extraEnv = {}) {
 
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => stopAll(0));
 
-const simulator = spawn(process.execPath, [...tsx, join(root, "e2e/simulator.ts"), "--port", simPort], {
+const simulator = spawn(process.execPath, [...tsx, join(root, "e2e/simulator.ts"), "--port", simPort, "--app-origin", `http://127.0.0.1:${port}`], {
   cwd: root,
   env,
   stdio: ["ignore", "pipe", "inherit"],
@@ -58,6 +58,12 @@ writeFileSync(join(root, "data/e2e-simulator.json"), JSON.stringify(simInfo, nul
 // The seed and the server may use the simulator as a "custom" cloud: its host:port is the one allowed besides the
 // national clouds (lib/graph/clouds.ts); e2e/settings.spec.ts checks that another host is refused.
 env.JOINSCOPE_ALLOWED_CLOUD_HOSTS = simInfo.authorityHost;
+// Sign in with Microsoft through the simulator (e2e/entra-sign-in.spec.ts); local accounts stay on beside it.
+env.JOINSCOPE_ENTRA_CLIENT_ID = simInfo.signIn.clientId;
+env.JOINSCOPE_ENTRA_CLIENT_SECRET = simInfo.signIn.clientSecret;
+env.JOINSCOPE_ENTRA_TENANT_ID = simInfo.signIn.tenantId;
+env.JOINSCOPE_ENTRA_AUTHORITY_HOST = simInfo.authorityHost;
+env.JOINSCOPE_ENTRA_GROUP_ROLES = `${simInfo.signIn.operatorsGroupId}=Operator`;
 
 for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(join(root, `data/e2e.db${suffix}`), { force: true });
 step("db:migrate", [join(root, "scripts/db-migrate.mjs")]);

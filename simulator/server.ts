@@ -38,7 +38,7 @@ export type { RuBudget } from "./faults/throttling-budget";
 export type { RequestLogEntry } from "./request-log";
 export type { SignInLog } from "./sign-ins/sign-in-log";
 export type { SimSignIn } from "./sign-ins/sim-sign-in";
-export type { SimApp, SimTenant } from "./tenant-directory";
+export type { SimApp, SimTenant, SimUser } from "./tenant-directory";
 
 export interface StartSimulatorOptions {
   /** 0 (default) picks a free port. */
@@ -147,7 +147,7 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
 
   const directory = createTenantDirectory(options.tenants, options.seed ?? 1);
   const accessTokens = createAccessTokens({ lifetimeSeconds: options.tokenLifetimeSeconds ?? 3599, now });
-  const login: LoginServices = { directory, accessTokens, now };
+  const login: LoginServices = { directory, accessTokens, now, codes: new Map() };
   const graph: GraphServices = {
     directory,
     accessTokens,
@@ -241,7 +241,7 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
         }
       }
       const result = await route(ctx);
-      send(result.status, result.body);
+      send(result.status, result.body, result.headers);
     } catch (error) {
       if (res.headersSent || res.destroyed) return;
       if (error instanceof HttpError) {

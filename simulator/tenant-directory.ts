@@ -19,6 +19,23 @@ export interface SimApp {
   /** PEM certificates registered on the app, for the client-assertion flow. */
   certificates?: string[];
   displayName?: string;
+  /**
+   * Web redirect URIs: the app signs users in (authorization code + PKCE, login/authorize.ts) and may only be sent
+   * back to these, exactly as registered.
+   */
+  redirectUris?: string[];
+}
+
+/**
+ * A user who can sign in on the authorize endpoint's form. `appRoles`: the app role values assigned to the user on
+ * each app (by client id), which become the ID token's `roles`; `groups`: group object ids for the `groups` claim.
+ */
+export interface SimUser {
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+  appRoles?: Record<string, string[]>;
+  groups?: string[];
 }
 
 export interface SimTenant {
@@ -31,6 +48,8 @@ export interface SimTenant {
   clientCertificates?: string[];
   /** More app registrations in the same tenant, e.g. one without Device.Read.All. */
   extraApps?: SimApp[];
+  /** Users who can sign in interactively (the authorize endpoint's form lists them). */
+  users?: readonly SimUser[];
   /** Verified domains; `<label>.onmicrosoft.com` is added automatically. */
   domains?: string[];
   devices: readonly GraphDevice[];

@@ -4,16 +4,16 @@ import { cookies } from "next/headers";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { logoutAdmin, SESSION_COOKIE } from "@/lib/auth/admin-sessions";
-import { requireAdmin } from "@/lib/auth/require-admin";
+import { findAdminBySession, logoutAdmin, SESSION_COOKIE } from "@/lib/auth/admin-sessions";
+import { endSessionUrl, entraSettings } from "@/lib/auth/entra-sign-in";
+import { guardedAction } from "@/lib/auth/action-guard";
 import { db } from "@/lib/db/client";
-import { shouldUseSecureCookies } from "../_lib/cookie-security";
+import { requestOrigin, shouldUseSecureCookies } from "../_lib/cookie-security";
 import { TENANT_COOKIE } from "@/lib/tenants/selected-tenant";
 
 const SelectTenantInput = z.object({ tenant: z.string().uuid() });
 
-export async function selectTenantAction(formData: FormData): Promise<void> {
-  await requireAdmin();
+export const selectTenantAction = guardedAction("Reader", async (_admin, formData: FormData): Promise<void> => {
   const parsed = SelectTenantInput.safeParse({ tenant: formData.get("tenant") });
   if (!parsed.success) return;
   (await cookies()).set(TENANT_COOKIE, parsed.data.tenant, {
@@ -24,11 +24,19 @@ export async function selectTenantAction(formData: FormData): Promise<void> {
     maxAge: 60 * 60 * 24 * 365,
   });
   revalidatePath("/", "layout");
-}
+});
 
-export async function logoutAction(): Promise<void> {
+/**
+ * Sign-out, open to anyone (it only ends the caller's own session). With `everywhere=1` from a Microsoft account it
+ * then sends the browser to Entra ID's end-session endpoint, which comes back to /login.
+ */
+export async function logoutAction(formData?: FormData): Promise<void> {
   const jar = await cookies();
-  await logoutAdmin(db, jar.get(SESSION_COOKIE)?.value);
+  const token = jar.get(SESSION_COOKIE)?.value;
+  const user = await findAdminBySession(db, token);
+  await logoutAdmin(db, token);
   jar.delete(SESSION_COOKIE);
+  const settings = entraSettings();
+  if (settings && user?.source === "entra" && formData?.get("everywhere") === "1") redirect(endSessionUrl(settings, `${await requestOrigin()}/login`));
   redirect("/login");
 }

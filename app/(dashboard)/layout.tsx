@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { parseTheme, THEME_COOKIE } from "@/lib/display/theme";
 import { LogoMark } from "../_components/icons";
 import { NavLinks } from "../_components/nav-links";
+import { SignOutForm } from "../_components/sign-out-form";
 import { TenantSwitcher } from "../_components/tenant-switcher";
 import { ThemeToggle } from "../_components/theme-toggle";
 import { getDashboardContext } from "./_lib/dashboard-context";
@@ -29,7 +30,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           </div>
         </div>
         <nav aria-label="Main" className="px-3 pb-3 lg:pt-2">
-          <NavLinks />
+          <NavLinks role={admin.role} />
         </nav>
       </aside>
 
@@ -52,13 +53,11 @@ export default async function DashboardLayout({ children }: { children: ReactNod
               <p className="text-[13px] font-medium" data-testid="admin-name">
                 {admin.name}
               </p>
-              <p className="text-[11px] text-slate-500 dark:text-slate-400">{admin.email}</p>
+              <p className="text-[11px] text-slate-500 dark:text-slate-400">
+                {admin.email} · <span data-testid="admin-role">{admin.role}</span>
+              </p>
             </div>
-            <form action={logoutAction}>
-              <button type="submit" className="btn-ghost px-2.5 py-1.5 text-[13px]">
-                Sign out
-              </button>
-            </form>
+            <SignOutForm action={logoutAction} entra={admin.source === "entra"} />
           </div>
         </header>
         <main id="main" tabIndex={-1} className="mx-auto w-full max-w-7xl flex-1 px-4 py-6 focus:outline-none sm:px-6 lg:px-8">

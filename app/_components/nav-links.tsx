@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { hasRole, type Role } from "@/lib/auth/roles";
 import { AgentsIcon, DevicesIcon, DiagnoseIcon, FindingsIcon, OverviewIcon, ProxyIcon, ReportsIcon, SettingsIcon, SignInsIcon, SyncIcon } from "./icons";
 
 const ITEMS = [
@@ -12,16 +13,17 @@ const ITEMS = [
   { href: "/signins", label: "Sign-ins", Icon: SignInsIcon },
   { href: "/proxy", label: "Proxy", Icon: ProxyIcon },
   { href: "/reports", label: "Reports", Icon: ReportsIcon },
-  { href: "/agents", label: "Agents", Icon: AgentsIcon },
+  { href: "/agents", label: "Agents", Icon: AgentsIcon, role: "Operator" },
   { href: "/sync", label: "Sync", Icon: SyncIcon },
-  { href: "/settings", label: "Settings", Icon: SettingsIcon },
-] as const;
+  { href: "/settings", label: "Settings", Icon: SettingsIcon, role: "Admin" },
+] as const satisfies readonly { href: string; label: string; Icon: unknown; role?: Role }[];
 
-export function NavLinks() {
+/** The main navigation; pages the user's role may not open (their own check is requireRole) are left out. */
+export function NavLinks({ role }: { role: Role | null }) {
   const pathname = usePathname();
   return (
     <ul className="space-y-0.5">
-      {ITEMS.map(({ href, label, Icon }) => {
+      {ITEMS.filter((item) => !("role" in item) || hasRole(role, item.role)).map(({ href, label, Icon }) => {
         const active = href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`);
         return (
           <li key={href}>

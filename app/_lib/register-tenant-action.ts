@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { requireAdmin } from "@/lib/auth/require-admin";
+import { guardedAction } from "@/lib/auth/action-guard";
 import { db } from "@/lib/db/client";
 import { createTenant } from "@/lib/tenants/create-tenant";
 
@@ -21,8 +21,7 @@ const RegisterTenantForm = z.object({
 });
 
 /** The "register a tenant" form of the Agents page and of Settings: one tenant, audit-logged by createTenant. */
-export async function registerTenantAction(_previous: RegisterTenantState, formData: FormData): Promise<RegisterTenantState> {
-  const admin = await requireAdmin();
+export const registerTenantAction = guardedAction("Admin", async (admin, _previous: RegisterTenantState, formData: FormData): Promise<RegisterTenantState> => {
   const input = RegisterTenantForm.safeParse({ tenantId: formData.get("tenantId") ?? "", name: formData.get("name") ?? "" });
   if (!input.success) {
     const issue = input.error.issues[0];
@@ -37,4 +36,4 @@ export async function registerTenantAction(_previous: RegisterTenantState, formD
   // The header's tenant switcher, the Agents page and Settings all list tenants.
   revalidatePath("/", "layout");
   return { error: null, field: null, createdId: result.id };
-}
+});

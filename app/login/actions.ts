@@ -18,9 +18,11 @@ export async function loginAction(_previous: LoginState, formData: FormData): Pr
   // loginAdmin validates with zod, answers the same for unknown emails and wrong passwords, and refuses every attempt
   // while the account or this client's address is locked ("Too many attempts; try again in N minutes.").
   const clientAddress = clientAddressFromHeaders(await headers());
-  const result = await loginAdmin(db, { email, password: String(formData.get("password") ?? ""), clientAddress });
+  const jar = await cookies();
+  // The session this browser held before, if any, ends: each sign-in rotates the cookie.
+  const result = await loginAdmin(db, { email, password: String(formData.get("password") ?? ""), clientAddress }, new Date(), jar.get(SESSION_COOKIE)?.value);
   if (!result.ok) return { error: result.error.message, email };
-  (await cookies()).set(SESSION_COOKIE, result.sessionToken, {
+  jar.set(SESSION_COOKIE, result.sessionToken, {
     httpOnly: true,
     sameSite: "lax",
     secure: await shouldUseSecureCookies(),

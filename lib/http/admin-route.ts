@@ -1,6 +1,7 @@
 import "server-only";
 import type { z } from "zod";
 import { findAdminBySession, SESSION_COOKIE, type AdminIdentity } from "@/lib/auth/admin-sessions";
+import { APP_ROLE_VALUES, hasRole, type Role } from "@/lib/auth/roles";
 import { db } from "@/lib/db/client";
 import { listTenants, type TenantSummary } from "@/lib/tenants/list-tenants";
 import { selectTenant, TENANT_COOKIE } from "@/lib/tenants/selected-tenant";
@@ -11,6 +12,11 @@ import { apiHandler, type HandlerContext } from "./api-handler";
 export type QueryInput = Record<string, string | string[]>;
 
 export interface AdminRouteOptions<Q extends z.ZodType, P extends z.ZodType> {
+  /**
+   * The least role that may call it (lib/auth/roles.ts); a signed-in caller below it gets 403 `forbidden` naming the
+   * role to ask for. Required, so no route is left open by omission (e2e/authorization.spec.ts checks each one).
+   */
+  role: Role;
   /** The query string's schema; a failure answers 400 `invalid-query` with zod's issues as `details`. */
   query?: Q;
   /** The path parameters' schema; a failure answers 400 `invalid-path`. */
@@ -20,11 +26,6 @@ export interface AdminRouteOptions<Q extends z.ZodType, P extends z.ZodType> {
    * tenant has it), else the tenant selected in the dashboard header (the cookie), else the first one (404 when none).
    */
   tenant?: boolean;
-  /**
-   * Who may call it, beyond being signed in (403 otherwise). Every admin has every right today; this is where a role
-   * check goes when roles come.
-   */
-  allow?: (admin: AdminIdentity) => boolean;
 }
 
 export interface AdminContext<Q, P> extends HandlerContext {
@@ -38,7 +39,7 @@ export interface AdminContext<Q, P> extends HandlerContext {
 /**
  * The one wrapper of the dashboard's API routes (the agent endpoints have their own, token-based): on top of
  * apiHandler (request id, ApiError → JSON, 500 without a stack) it checks the dashboard session from the request's
- * cookie (401), the role hook (403), validates path and query with zod (400), and resolves the tenant (404), so the
+ * cookie (401), the caller's role (403), validates path and query with zod (400), and resolves the tenant (404), so the
  * handler holds only its own logic. The session is read from the request itself, not from next/headers, so the
  * routes answer the same over any HTTP server (tests/integration/admin-api.test.ts).
  */
@@ -50,7 +51,8 @@ export function adminRoute<Q extends z.ZodType = z.ZodType<Record<string, never>
     const cookies = readCookies(request.headers.get("cookie"));
     const admin = await findAdminBySession(db, cookies.get(SESSION_COOKIE));
     if (!admin) throw new ApiError(401, "unauthenticated", "Sign in to the dashboard first");
-    if (options.allow && !options.allow(admin)) throw new ApiError(403, "forbidden", "Your account may not do this");
+    if (!hasRole(admin.role, options.role))
+      throw new ApiError(403, "forbidden", `This needs the ${APP_ROLE_VALUES[options.role]} role (or higher); ask a JoinScope admin for it`);
 
     const params = options.params ? options.params.safeParse(ctx.params) : { success: true as const, data: {} };
     if (!params.success) throw new ApiError(400, "invalid-path", params.error.issues[0]?.message ?? "Invalid path", params.error.issues);

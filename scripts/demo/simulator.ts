@@ -7,9 +7,15 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createSimTenant } from "@/simulator/create-sim-tenant";
 import { startSimulator } from "@/simulator/server";
+import { createSignInApp, OPERATORS_GROUP_ID, SIGN_IN_APP_ID, SIGN_IN_APP_SECRET } from "@/simulator/sign-in-app";
 
 const { values } = parseArgs({
-  options: { port: { type: "string", default: "3443" }, seed: { type: "string", default: "2026" }, devices: { type: "string", default: "400" } },
+  options: {
+    port: { type: "string", default: "3443" },
+    seed: { type: "string", default: "2026" },
+    devices: { type: "string", default: "400" },
+    "app-origin": { type: "string", default: "http://127.0.0.1:3000" },
+  },
 });
 const now = new Date();
 const { tenant, generated } = createSimTenant({
@@ -19,7 +25,12 @@ const { tenant, generated } = createSimTenant({
   now,
   includeReports: true,
 });
-const sim = await startSimulator({ port: Number(values.port), tenants: [tenant] });
+// "Sign in with Microsoft": JoinScope's own app registration in the tenant, with a user per role (simulator/sign-in-app.ts).
+const signIn = createSignInApp({ appOrigin: values["app-origin"], domain: "contoso.onmicrosoft.com" });
+const sim = await startSimulator({
+  port: Number(values.port),
+  tenants: [{ ...tenant, extraApps: [...(tenant.extraApps ?? []), signIn.app], users: signIn.users }],
+});
 
 const dir = join(process.cwd(), "data/demo");
 mkdirSync(dir, { recursive: true });
@@ -45,6 +56,7 @@ console.log(
     caPath: sim.caPath,
     devices: tenant.devices.length,
     uploads: uploads.length,
+    signIn: { clientId: SIGN_IN_APP_ID, clientSecret: SIGN_IN_APP_SECRET, operatorsGroupId: OPERATORS_GROUP_ID },
     syncScope: scope ? { forests: [{ name: scope.forest, include: scope.includeDns, exclude: scope.excludeDns }] } : null,
   }),
 );

@@ -21,6 +21,8 @@ export interface RequestContext {
 export interface RouteResult {
   status: number;
   body: string;
+  /** Headers beside the shell's own (a sign-in form's Content-Type, a redirect's Location). */
+  headers?: Record<string, string>;
 }
 
 /** A 200 with a body already serialised (the paged lists build their JSON by hand) or to serialise. */

@@ -36,6 +36,8 @@ export interface AccessTokens {
   read(token: string): ReadAccessToken;
   /** The JWKS document (`/discovery/v2.0/keys`). */
   jwks(): unknown;
+  /** Signs other claims (an ID token) with the same published key, as Entra signs its ID and access tokens. */
+  sign(payload: JwtPayload): string;
 }
 
 export function createAccessTokens(options: { lifetimeSeconds: number; now: () => number }): AccessTokens {
@@ -78,6 +80,7 @@ export function createAccessTokens(options: { lifetimeSeconds: number; now: () =
       if (jwt.header.kid !== signingKid || !verifyJwtSignature(jwt, signingPublicKey)) return { ok: false, reason: "invalid-signature" };
       return { ok: true, payload: jwt.payload };
     },
+    sign: (payload) => signJwt({ kid: signingKid }, payload, signingKey),
     jwks: () => {
       const jwk = signingPublicKey.export({ format: "jwk" }) as Record<string, string>;
       return { keys: [{ kty: "RSA", use: "sig", kid: signingKid, x5t: signingKid, n: jwk.n, e: jwk.e, issuer: `${"https://sts.windows.net"}/{tenantid}/` }] };

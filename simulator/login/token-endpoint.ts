@@ -10,6 +10,8 @@ import { GRAPH_APP_ID, GRAPH_RESOURCE, graphAudiences } from "./access-tokens";
 import { verifyClientAssertion } from "./client-assertion";
 import { entraError, tenantNotFound } from "./entra-error";
 import type { LoginServices } from "./login-services";
+import { redeemAuthorizationCode } from "./authorize";
+import type { RegisteredApp, TenantRuntime } from "../tenant-directory";
 
 export async function answerTokenRequest(login: LoginServices, ctx: RequestContext, segment: string): Promise<unknown> {
   const { now } = login;
@@ -36,7 +38,7 @@ export async function answerTokenRequest(login: LoginServices, ctx: RequestConte
   if (!tenant) throw tenantNotFound(ctx, segment, now());
   ctx.tenantId = tenant.config.tenantId;
   const grantType = form.get("grant_type");
-  if (grantType !== "client_credentials") {
+  if (grantType !== "client_credentials" && grantType !== "authorization_code") {
     throw entraError(ctx, 400, "unsupported_grant_type", 70003, `The app requested an unsupported grant type '${grantType ?? ""}'.`, now());
   }
   const clientId = form.get("client_id");
@@ -51,6 +53,10 @@ export async function answerTokenRequest(login: LoginServices, ctx: RequestConte
       `Application with identifier '${clientId}' was not found in the directory '${tenant.config.tenantName}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
       now(),
     );
+  }
+  if (grantType === "authorization_code") {
+    authenticateClient(login, ctx, tenant, app, form);
+    return redeemAuthorizationCode(login, ctx, tenant, app, form);
   }
   const scope = form.get("scope") ?? "";
   const scopes = scope.split(/\s+/).filter(Boolean);
@@ -76,9 +82,17 @@ export async function answerTokenRequest(login: LoginServices, ctx: RequestConte
     );
   }
 
+  const appidacr = authenticateClient(login, ctx, tenant, app, form);
+  const audience = resource === GRAPH_APP_ID ? GRAPH_RESOURCE : resource;
+  const { token, expiresIn } = login.accessTokens.issue({ tenant, app, audience, appidacr });
+  return { token_type: "Bearer", expires_in: expiresIn, ext_expires_in: expiresIn, access_token: token };
+}
+
+/** The client's proof: a client assertion JWT ("2", certificate) or its secret ("1"), as Entra checks them. */
+function authenticateClient(login: LoginServices, ctx: RequestContext, tenant: TenantRuntime, app: RegisteredApp, form: URLSearchParams): "1" | "2" {
+  const { now } = login;
   const secret = form.get("client_secret");
   const assertion = form.get("client_assertion");
-  let appidacr: "1" | "2";
   if (assertion) {
     if (form.get("client_assertion_type") !== "urn:ietf:params:oauth:client-assertion-type:jwt-bearer") {
       throw entraError(
@@ -91,7 +105,7 @@ export async function answerTokenRequest(login: LoginServices, ctx: RequestConte
       );
     }
     verifyClientAssertion(login, ctx, tenant, app, assertion);
-    appidacr = "2";
+    return "2";
   } else if (secret !== null) {
     const expected = Buffer.from(app.clientSecret ?? "");
     const given = Buffer.from(secret);
@@ -116,7 +130,7 @@ export async function answerTokenRequest(login: LoginServices, ctx: RequestConte
         now(),
       );
     }
-    appidacr = "1";
+    return "1";
   } else {
     throw entraError(
       ctx,
@@ -127,7 +141,4 @@ export async function answerTokenRequest(login: LoginServices, ctx: RequestConte
       now(),
     );
   }
-  const audience = resource === GRAPH_APP_ID ? GRAPH_RESOURCE : resource;
-  const { token, expiresIn } = login.accessTokens.issue({ tenant, app, audience, appidacr });
-  return { token_type: "Bearer", expires_in: expiresIn, ext_expires_in: expiresIn, access_token: token };
 }

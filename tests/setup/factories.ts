@@ -44,10 +44,16 @@ export async function countRows(db: Db) {
  * wrong guess is verified in microseconds instead of 128 MiB of scrypt, so sign-in tests can take many. The first
  * right password replaces it at full cost (lib/auth/password.ts, needsRehash), as for any legacy hash.
  */
-export async function createAdminWithCheapHash(db: Db, options: { email: string; password: string; name?: string }) {
+export async function createAdminWithCheapHash(
+  db: Db,
+  options: { email: string; password: string; name?: string; role?: "Reader" | "Operator" | "Admin" | null },
+) {
   const salt = Buffer.alloc(16, 3);
   const hash = scryptSync(options.password, salt, 32, { N: 1 << 10, r: 8, p: 1 });
   const passwordHash = ["scrypt", 1 << 10, 8, 1, salt.toString("base64url"), hash.toString("base64url")].join("$");
-  const created = await db.adminUser.create({ data: { email: options.email, name: options.name ?? "Test Admin", passwordHash }, select: { id: true } });
+  const created = await db.adminUser.create({
+    data: { email: options.email, name: options.name ?? "Test Admin", passwordHash, role: options.role === undefined ? "Admin" : options.role },
+    select: { id: true },
+  });
   return created.id;
 }

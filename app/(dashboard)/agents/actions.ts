@@ -8,7 +8,8 @@ import { revokeAgentDevice, type AgentDeviceActionResult } from "@/lib/agent-dev
 import { createAgentToken } from "@/lib/agent-tokens/create-agent-token";
 import { requireTokenEnrolment } from "@/lib/agent-tokens/require-token-enrolment";
 import { revokeAgentToken } from "@/lib/agent-tokens/revoke-agent-token";
-import { requireAdmin } from "@/lib/auth/require-admin";
+import { guardedAction } from "@/lib/auth/action-guard";
+import type { AdminIdentity } from "@/lib/auth/admin-sessions";
 import { db } from "@/lib/db/client";
 
 export interface CreateTokenState {
@@ -27,8 +28,7 @@ const CreateTokenForm = z.object({
     .transform((v) => v === "on"),
 });
 
-export async function createTokenAction(_previous: CreateTokenState, formData: FormData): Promise<CreateTokenState> {
-  const admin = await requireAdmin();
+export const createTokenAction = guardedAction("Operator", async (admin, _previous: CreateTokenState, formData: FormData): Promise<CreateTokenState> => {
   const input = CreateTokenForm.safeParse({
     name: formData.get("name"),
     tenantRef: formData.get("tenantRef"),
@@ -39,7 +39,7 @@ export async function createTokenAction(_previous: CreateTokenState, formData: F
   if (!result.ok) return { error: result.error.message, created: null };
   revalidatePath("/agents");
   return { error: null, created: { token: result.token, prefix: result.prefix, name: result.name, allowsDirectUpload: result.allowsDirectUpload } };
-}
+});
 
 export interface SimpleState {
   error: string | null;
@@ -48,8 +48,7 @@ export interface SimpleState {
 
 const RevokeTokenForm = z.object({ id: z.string().uuid("Unknown token") });
 
-export async function revokeTokenAction(_previous: SimpleState, formData: FormData): Promise<SimpleState> {
-  const admin = await requireAdmin();
+export const revokeTokenAction = guardedAction("Operator", async (admin, _previous: SimpleState, formData: FormData): Promise<SimpleState> => {
   const input = RevokeTokenForm.safeParse({ id: formData.get("id") });
   if (!input.success) return { error: input.error.issues[0]?.message ?? "Unknown token", done: false };
   const result = await revokeAgentToken(db, { id: input.data.id, actor: admin.email });
@@ -57,23 +56,25 @@ export async function revokeTokenAction(_previous: SimpleState, formData: FormDa
   revalidatePath("/agents");
   revalidatePath("/", "layout");
   return { error: null, done: true };
-}
+});
 
-export async function requireEnrolmentAction(_previous: SimpleState, formData: FormData): Promise<SimpleState> {
-  const admin = await requireAdmin();
+export const requireEnrolmentAction = guardedAction("Operator", async (admin, _previous: SimpleState, formData: FormData): Promise<SimpleState> => {
   const input = RevokeTokenForm.safeParse({ id: formData.get("id") });
   if (!input.success) return { error: input.error.issues[0]?.message ?? "Unknown token", done: false };
   const result = await requireTokenEnrolment(db, { id: input.data.id, actor: admin.email });
   if (!result.ok) return { error: result.error.message, done: false };
   revalidatePath("/agents");
   return { error: null, done: true };
-}
+});
 
 const DeviceForm = z.object({ id: z.string().uuid("Unknown device") });
 
 /** Revoke, rotate at next contact, allow re-enrolment: one enrolled device, audit-logged by the lib function. */
-async function deviceAction(formData: FormData, run: (options: { id: string; actor: string }) => Promise<AgentDeviceActionResult>): Promise<SimpleState> {
-  const admin = await requireAdmin();
+async function deviceAction(
+  admin: AdminIdentity,
+  formData: FormData,
+  run: (options: { id: string; actor: string }) => Promise<AgentDeviceActionResult>,
+): Promise<SimpleState> {
   const input = DeviceForm.safeParse({ id: formData.get("id") });
   if (!input.success) return { error: input.error.issues[0]?.message ?? "Unknown device", done: false };
   const result = await run({ id: input.data.id, actor: admin.email });
@@ -82,14 +83,14 @@ async function deviceAction(formData: FormData, run: (options: { id: string; act
   return { error: null, done: true };
 }
 
-export async function revokeDeviceAction(_previous: SimpleState, formData: FormData): Promise<SimpleState> {
-  return deviceAction(formData, (options) => revokeAgentDevice(db, options));
-}
+export const revokeDeviceAction = guardedAction("Operator", async (admin, _previous: SimpleState, formData: FormData): Promise<SimpleState> => {
+  return deviceAction(admin, formData, (options) => revokeAgentDevice(db, options));
+});
 
-export async function rotateDeviceKeyAction(_previous: SimpleState, formData: FormData): Promise<SimpleState> {
-  return deviceAction(formData, (options) => requestDeviceKeyRotation(db, options));
-}
+export const rotateDeviceKeyAction = guardedAction("Operator", async (admin, _previous: SimpleState, formData: FormData): Promise<SimpleState> => {
+  return deviceAction(admin, formData, (options) => requestDeviceKeyRotation(db, options));
+});
 
-export async function allowReEnrolmentAction(_previous: SimpleState, formData: FormData): Promise<SimpleState> {
-  return deviceAction(formData, (options) => allowDeviceReEnrolment(db, options));
-}
+export const allowReEnrolmentAction = guardedAction("Operator", async (admin, _previous: SimpleState, formData: FormData): Promise<SimpleState> => {
+  return deviceAction(admin, formData, (options) => allowDeviceReEnrolment(db, options));
+});

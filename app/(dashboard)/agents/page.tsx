@@ -20,7 +20,7 @@ import { PageHeader } from "../../_components/page-header";
 import { Pagination } from "../../_components/pagination";
 import { RegisterTenantForm } from "../../_components/register-tenant-form";
 import { RelativeTime } from "../../_components/relative-time";
-import { getDashboardContext } from "../_lib/dashboard-context";
+import { getDashboardContextFor } from "../_lib/dashboard-context";
 import { ShortId } from "../findings/finding-status-badge";
 import { CreateTokenForm, DeviceActions, RequireEnrolmentButton, RevokeTokenButton } from "./agent-forms";
 
@@ -29,7 +29,7 @@ export const metadata: Metadata = { title: "Agents" };
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function AgentsPage({ searchParams }: { searchParams: SearchParams }) {
-  const { tenants, tenant, now } = await getDashboardContext();
+  const { tenants, tenant, now } = await getDashboardContextFor("Operator");
   const params = parseAgentDeviceListParams(await searchParams);
   const [tokens, origin, devices] = await Promise.all([
     listAgentTokens(db, { now: new Date(now) }),

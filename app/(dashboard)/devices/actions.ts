@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { guardedAction } from "@/lib/auth/action-guard";
 import { db } from "@/lib/db/client";
 import { acknowledgeDeviceFindings } from "@/lib/findings/acknowledge-device-findings";
 import { getDashboardContext } from "../_lib/dashboard-context";
@@ -17,25 +18,28 @@ const text = (v: FormDataEntryValue | null) => (typeof v === "string" ? v : "");
  * Bulk acknowledge from the Devices list: the selected rows' `subject` values and one comment. The tenant is the one
  * selected in the header (a subject of another tenant matches no finding). Validation is in acknowledgeDeviceFindings.
  */
-export async function acknowledgeSelectedDevicesAction(_previous: BulkAcknowledgeState, formData: FormData): Promise<BulkAcknowledgeState> {
-  const { admin, tenant } = await getDashboardContext();
-  if (!tenant) return { error: "Add a tenant first", message: null };
-  const subjectKeys = formData.getAll("subject").filter((v): v is string => typeof v === "string");
-  const comment = formData.get("comment");
-  const result = await acknowledgeDeviceFindings(db, {
-    tenantRef: tenant.id,
-    subjectKeys,
-    comment: typeof comment === "string" ? comment : "",
-    ticket: text(formData.get("ticket")),
-    until: text(formData.get("until")),
-    actor: admin.email,
-  });
-  if (!result.ok) return { error: result.error.message, message: null };
-  revalidatePath("/devices");
-  revalidatePath("/findings");
-  const message =
-    result.acknowledged === 0
-      ? "The selected devices have no open finding left to acknowledge."
-      : `Acknowledged ${result.acknowledged} open finding${result.acknowledged === 1 ? "" : "s"} on ${result.devices} device${result.devices === 1 ? "" : "s"}.`;
-  return { error: null, message };
-}
+export const acknowledgeSelectedDevicesAction = guardedAction(
+  "Operator",
+  async (admin, _previous: BulkAcknowledgeState, formData: FormData): Promise<BulkAcknowledgeState> => {
+    const { tenant } = await getDashboardContext();
+    if (!tenant) return { error: "Add a tenant first", message: null };
+    const subjectKeys = formData.getAll("subject").filter((v): v is string => typeof v === "string");
+    const comment = formData.get("comment");
+    const result = await acknowledgeDeviceFindings(db, {
+      tenantRef: tenant.id,
+      subjectKeys,
+      comment: typeof comment === "string" ? comment : "",
+      ticket: text(formData.get("ticket")),
+      until: text(formData.get("until")),
+      actor: admin.email,
+    });
+    if (!result.ok) return { error: result.error.message, message: null };
+    revalidatePath("/devices");
+    revalidatePath("/findings");
+    const message =
+      result.acknowledged === 0
+        ? "The selected devices have no open finding left to acknowledge."
+        : `Acknowledged ${result.acknowledged} open finding${result.acknowledged === 1 ? "" : "s"} on ${result.devices} device${result.devices === 1 ? "" : "s"}.`;
+    return { error: null, message };
+  },
+);

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { requireAdmin } from "@/lib/auth/require-admin";
+import { guardedAction } from "@/lib/auth/action-guard";
 import { db } from "@/lib/db/client";
 import { attachPastedReport } from "@/lib/diagnose/attach-pasted-report";
 import { diagnoseWithDirectory, type PastedReportDevice } from "@/lib/diagnose/diagnose-with-directory";
@@ -61,8 +61,7 @@ export type DiagnoseResult =
   | { ok: false; error: string };
 
 /** A scratchpad: parses and evaluates, stores nothing. With a synced tenant it reads the device's directory object. */
-export async function diagnoseAction(input: DiagnoseInput): Promise<DiagnoseResult> {
-  await requireAdmin();
+export const diagnoseAction = guardedAction("Reader", async (_admin, input: DiagnoseInput): Promise<DiagnoseResult> => {
   const parsedInput = DiagnoseInput.safeParse(input);
   if (!parsedInput.success) return { ok: false, error: parsedInput.error.issues[0]?.message ?? "The input could not be read." };
   const data = parsedInput.data;
@@ -90,7 +89,7 @@ export async function diagnoseAction(input: DiagnoseInput): Promise<DiagnoseResu
     device: withDirectory && tenant ? { ...withDirectory.device, href: deviceHref(withDirectory.device.subjectKey), tenantName: tenant.name } : null,
     primaryRule: withDirectory?.primaryRule ?? null,
   };
-}
+});
 
 const AttachInput = z.intersection(
   DiagnoseInput,
@@ -107,8 +106,7 @@ export type AttachInput = z.input<typeof AttachInput>;
 export type AttachResult = { ok: true; href: string; duplicate: boolean } | { ok: false; error: string };
 
 /** Stores the diagnosed report as a report of its device (explicit click only), audit-logged. */
-export async function attachPastedReportAction(input: AttachInput): Promise<AttachResult> {
-  const admin = await requireAdmin();
+export const attachPastedReportAction = guardedAction("Operator", async (admin, input: AttachInput): Promise<AttachResult> => {
   const parsedInput = AttachInput.safeParse(input);
   if (!parsedInput.success) return { ok: false, error: parsedInput.error.issues[0]?.message ?? "The input could not be read." };
   const data = parsedInput.data;
@@ -128,4 +126,4 @@ export async function attachPastedReportAction(input: AttachInput): Promise<Atta
   const href = deviceHref(result.subjectKey);
   revalidatePath(href);
   return { ok: true, href, duplicate: result.duplicate };
-}
+});

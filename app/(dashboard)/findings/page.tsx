@@ -28,6 +28,7 @@ import { NoTenantState } from "../../_components/no-tenant-state";
 import { ExportMenu } from "../../_components/export-menu";
 import { causeWords } from "@/lib/rules/cause-words";
 import { CAUSE_RULES } from "@/lib/display/cause-options";
+import { hasRole } from "@/lib/auth/roles";
 import { getDashboardContext } from "../_lib/dashboard-context";
 import { FindingStatusBadge, PrimaryCauseMark, ShortId } from "./finding-status-badge";
 import { BULK_ACKNOWLEDGE_FORM_ID, BulkAcknowledgeForm } from "./bulk-acknowledge-form";
@@ -37,7 +38,7 @@ export const metadata: Metadata = { title: "Findings" };
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function FindingsPage({ searchParams }: { searchParams: SearchParams }) {
-  const { tenant, now } = await getDashboardContext();
+  const { admin, tenant, now } = await getDashboardContext();
   const params = parseFindingListParams(await searchParams);
   if (!tenant) return <NoTenantState title="Findings" items="Findings" />;
   const exportQuery = findingFilterQuery(params);
@@ -50,7 +51,8 @@ export default async function FindingsPage({ searchParams }: { searchParams: Sea
     filters: <Filters params={params} />,
   };
   // Acknowledging applies to open findings: the form shows where the list can hold some.
-  const canAcknowledge = params.status !== "resolved";
+  // Acknowledging is an Operator's (decision 022): a Reader sees the list without the selection and the form.
+  const canAcknowledge = params.status !== "resolved" && hasRole(admin.role, "Operator");
   const bulkForm = (what: "groups" | "rows") =>
     canAcknowledge ? <BulkAcknowledgeForm tenantRef={tenant.id} filters={findingFilterQuery(params).toString()} what={what} /> : null;
 

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { requireAdmin } from "@/lib/auth/require-admin";
+import { guardedAction } from "@/lib/auth/action-guard";
 import { db } from "@/lib/db/client";
 import { CLOUD_NAMES } from "@/lib/graph/clouds";
 import { testTenantConnection, type ConnectionReport } from "@/lib/sync/test-tenant-connection";
@@ -47,8 +47,7 @@ function appField(message: string): string | null {
   return null;
 }
 
-export async function saveAppRegistrationAction(_previous: SaveState, formData: FormData): Promise<SaveState> {
-  const admin = await requireAdmin();
+export const saveAppRegistrationAction = guardedAction("Admin", async (admin, _previous: SaveState, formData: FormData): Promise<SaveState> => {
   const form = AppForm.safeParse({ tenantRef: formData.get("tenantRef"), cloud: formData.get("cloud"), credentialKind: formData.get("credentialKind") });
   if (!form.success) return { error: form.error.issues[0]?.message ?? "Check the form", field: null, savedAt: null, message: null };
   const { tenantRef, cloud, credentialKind } = form.data;
@@ -68,7 +67,7 @@ export async function saveAppRegistrationAction(_previous: SaveState, formData: 
   if (!result.ok) return { error: result.error.message, field: appField(result.error.message), savedAt: null, message: null };
   revalidateTenantPages();
   return { error: null, field: null, savedAt: Date.now(), message: "App registration saved. Test the connection to check it." };
-}
+});
 
 export interface TestConnectionState {
   error: string | null;
@@ -76,8 +75,7 @@ export interface TestConnectionState {
   testedAt: number | null;
 }
 
-export async function testConnectionAction(_previous: TestConnectionState, formData: FormData): Promise<TestConnectionState> {
-  const admin = await requireAdmin();
+export const testConnectionAction = guardedAction("Admin", async (admin, _previous: TestConnectionState, formData: FormData): Promise<TestConnectionState> => {
   const tenantRef = TenantRef.safeParse(formData.get("tenantRef"));
   if (!tenantRef.success) return { error: "Unknown tenant", report: null, testedAt: null };
   const report = await testTenantConnection(db, { tenantRef: tenantRef.data });
@@ -87,12 +85,11 @@ export async function testConnectionAction(_previous: TestConnectionState, formD
     revalidatePath("/");
   }
   return { error: null, report, testedAt: Date.now() };
-}
+});
 
 const wholeNumber = (v: string) => (v.trim() === "" ? Number.NaN : Number(v));
 
-export async function saveSyncSettingsAction(_previous: SaveState, formData: FormData): Promise<SaveState> {
-  const admin = await requireAdmin();
+export const saveSyncSettingsAction = guardedAction("Admin", async (admin, _previous: SaveState, formData: FormData): Promise<SaveState> => {
   const tenantRef = TenantRef.safeParse(formData.get("tenantRef"));
   if (!tenantRef.success) return { error: "Unknown tenant", field: null, savedAt: null, message: null };
   const result = await updateTenantSettings(db, {
@@ -108,10 +105,9 @@ export async function saveSyncSettingsAction(_previous: SaveState, formData: For
   startFullReevaluation(db, tenantRef.data);
   revalidateTenantPages();
   return { error: null, field: null, savedAt: Date.now(), message: "Sync settings saved. Findings are being re-evaluated." };
-}
+});
 
-export async function saveSyncScopeAction(_previous: SaveState, formData: FormData): Promise<SaveState> {
-  const admin = await requireAdmin();
+export const saveSyncScopeAction = guardedAction("Admin", async (admin, _previous: SaveState, formData: FormData): Promise<SaveState> => {
   const tenantRef = TenantRef.safeParse(formData.get("tenantRef"));
   if (!tenantRef.success) return { error: "Unknown tenant", field: null, savedAt: null, message: null };
   const names = formData.getAll("forestName").map(String);
@@ -144,4 +140,4 @@ export async function saveSyncScopeAction(_previous: SaveState, formData: FormDa
       ? "Sync scope saved. Every device of this tenant is re-evaluated against it."
       : "Sync scope saved (no change to what is in scope).",
   };
-}
+});

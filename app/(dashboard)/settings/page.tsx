@@ -13,7 +13,7 @@ import { AlertIcon, SettingsIcon } from "../../_components/icons";
 import { PageHeader } from "../../_components/page-header";
 import { RegisterTenantForm } from "../../_components/register-tenant-form";
 import { RelativeTime } from "../../_components/relative-time";
-import { getDashboardContext } from "../_lib/dashboard-context";
+import { getDashboardContextFor } from "../_lib/dashboard-context";
 import { AppRegistration, type CloudOption } from "./forms/app-registration";
 import { SyncScopeEditor } from "./forms/sync-scope-editor";
 import { SyncSettingsForm } from "./forms/sync-settings-form";
@@ -34,7 +34,7 @@ const SearchParams = z.object({
 });
 
 export default async function SettingsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const { tenant: headerTenant, now } = await getDashboardContext();
+  const { tenant: headerTenant, now } = await getDashboardContextFor("Admin");
   const wanted = SearchParams.parse(await searchParams).tenant;
   const rows = await listTenantSettingsRows(db);
   const selectedId = rows.find((r) => r.id === wanted)?.id ?? headerTenant?.id ?? rows[0]?.id ?? null;

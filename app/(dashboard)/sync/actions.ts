@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { requireAdmin } from "@/lib/auth/require-admin";
+import { guardedAction } from "@/lib/auth/action-guard";
 import { db } from "@/lib/db/client";
 import { startTenantSync } from "@/lib/tenants/start-tenant-sync";
 
@@ -15,8 +15,7 @@ export interface StartSyncState {
 
 const StartSyncForm = z.object({ tenantRef: z.string().uuid("Choose a tenant"), mode: z.enum(["auto", "full"]) });
 
-export async function startSyncAction(_previous: StartSyncState, formData: FormData): Promise<StartSyncState> {
-  await requireAdmin();
+export const startSyncAction = guardedAction("Operator", async (_admin, _previous: StartSyncState, formData: FormData): Promise<StartSyncState> => {
   const input = StartSyncForm.safeParse({ tenantRef: formData.get("tenantRef"), mode: formData.get("mode") });
   if (!input.success) return { error: input.error.issues[0]?.message ?? "Check the form", message: null, startedAt: null };
   const result = await startTenantSync(db, input.data);
@@ -31,4 +30,4 @@ export async function startSyncAction(_previous: StartSyncState, formData: FormD
     message: result.state === "finished" ? `${what} finished.` : `${what} started; progress shows below.`,
     startedAt: Date.now(),
   };
-}
+});

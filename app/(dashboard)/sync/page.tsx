@@ -12,6 +12,7 @@ import { SettingsIcon, SyncIcon } from "../../_components/icons";
 import { PageHeader } from "../../_components/page-header";
 import { RelativeTime } from "../../_components/relative-time";
 import { getDashboardContext } from "../_lib/dashboard-context";
+import { hasRole } from "@/lib/auth/roles";
 import { SyncButtons } from "./sync-controls";
 import { SyncRunStatusBadge } from "./sync-run-status-badge";
 
@@ -21,7 +22,7 @@ export const metadata: Metadata = { title: "Sync" };
 const DELTA_TOKEN_WARN_MS = 6 * 24 * 3600_000;
 
 export default async function SyncPage() {
-  const { tenant, now } = await getDashboardContext();
+  const { admin, tenant, now } = await getDashboardContext();
   if (!tenant) {
     return (
       <>
@@ -82,7 +83,7 @@ export default async function SyncPage() {
             what changed; a full resync reads every device and marks the ones Entra ID no longer has as deleted.
           </>
         }
-        actions={<SyncButtons tenantRef={tenant.id} disabled={!status.hasAppRegistration} live={live} />}
+        actions={hasRole(admin.role, "Operator") ? <SyncButtons tenantRef={tenant.id} disabled={!status.hasAppRegistration} live={live} /> : null}
       />
 
       <section aria-label="Sync status" className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4" data-testid="sync-status">

@@ -1,7 +1,8 @@
 import { parseArgs } from "node:util";
 import { CliError } from "../cli-error";
 
-export const ADMIN_USAGE = `joinscope admin create --email EMAIL --name NAME   (reads the password from standard input)
+export const ADMIN_USAGE = `joinscope admin create --email EMAIL --name NAME [--role Reader|Operator|Admin]   (reads the password from standard input; default role Admin)
+joinscope admin set-role --email EMAIL --role Reader|Operator|Admin   (a local account's role)
 joinscope admin reset-password --email EMAIL      (reads the new password from standard input; ends the account's sessions)
 joinscope admin disable --email EMAIL             (the account cannot sign in; its sessions end)
 joinscope admin enable --email EMAIL              (and lifts a sign-in lock-out)
@@ -30,14 +31,26 @@ async function readPassword(): Promise<string> {
 export async function runAdminCommand(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
   if (sub === "create") {
-    const values = options(rest, { email: { type: "string" }, name: { type: "string" } });
+    const values = options(rest, { email: { type: "string" }, name: { type: "string" }, role: { type: "string" } });
     if (!values.email || !values.name) throw usage();
+    const role = values.role ?? "Admin";
+    if (role !== "Reader" && role !== "Operator" && role !== "Admin") throw new CliError("--role is Reader, Operator or Admin", 2);
     const password = await readPassword();
     const { db } = await import("@/lib/db/client");
     const { createAdminUser } = await import("@/lib/auth/admin-sessions");
-    const result = await createAdminUser(db, { email: values.email, name: values.name, password });
+    const result = await createAdminUser(db, { email: values.email, name: values.name, password, role });
     if (!result.ok) throw new CliError(result.error.message);
-    process.stdout.write(`Created admin ${values.email}\n`);
+    process.stdout.write(`Created ${values.email} (${role})\n`);
+    return;
+  }
+  if (sub === "set-role") {
+    const values = options(rest, { email: { type: "string" }, role: { type: "string" } });
+    if (!values.email || !values.role) throw usage();
+    const { db } = await import("@/lib/db/client");
+    const { setAdminRole } = await import("@/lib/auth/set-admin-role");
+    const result = await setAdminRole(db, { email: values.email, role: values.role, actor: "cli" });
+    if (!result.ok) throw new CliError(result.error.message, result.error.code === "invalid-input" ? 2 : 1);
+    process.stdout.write(`${result.email} is now ${result.role} (was ${result.previous ?? "no role"})\n`);
     return;
   }
   if (sub !== "reset-password" && sub !== "disable" && sub !== "enable" && sub !== "end-sessions") throw usage();

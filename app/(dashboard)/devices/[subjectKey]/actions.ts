@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { requireAdmin } from "@/lib/auth/require-admin";
+import { guardedAction } from "@/lib/auth/action-guard";
 import { db } from "@/lib/db/client";
 import { acknowledgeFinding } from "@/lib/findings/acknowledge-finding";
 import { undoAcknowledgement } from "@/lib/findings/undo-acknowledgement";
@@ -21,8 +21,7 @@ const AcknowledgeForm = z.object({
 });
 
 /** A device page card's acknowledgement: comment, optional ticket and expiry (validated in acknowledgeFinding). */
-export async function acknowledgeFindingAction(_previous: AcknowledgeState, formData: FormData): Promise<AcknowledgeState> {
-  const admin = await requireAdmin();
+export const acknowledgeFindingAction = guardedAction("Operator", async (admin, _previous: AcknowledgeState, formData: FormData): Promise<AcknowledgeState> => {
   const input = AcknowledgeForm.safeParse({ findingId: formData.get("findingId"), subjectKey: formData.get("subjectKey") });
   if (!input.success) return { error: input.error.issues[0]?.message ?? "Check the form", done: false };
   const result = await acknowledgeFinding(db, {
@@ -36,18 +35,20 @@ export async function acknowledgeFindingAction(_previous: AcknowledgeState, form
   revalidatePath(deviceHref(input.data.subjectKey));
   revalidatePath("/findings");
   return { error: null, done: true };
-}
+});
 
 /** Undo a card's acknowledgement: the finding is open again at once. */
-export async function undoAcknowledgementAction(_previous: AcknowledgeState, formData: FormData): Promise<AcknowledgeState> {
-  const admin = await requireAdmin();
-  const input = AcknowledgeForm.safeParse({ findingId: formData.get("findingId"), subjectKey: formData.get("subjectKey") });
-  if (!input.success) return { error: input.error.issues[0]?.message ?? "Check the form", done: false };
-  const finding = await db.finding.findUnique({ where: { id: input.data.findingId }, select: { tenantRef: true } });
-  if (!finding) return { error: "This finding no longer exists", done: false };
-  const result = await undoAcknowledgement(db, { tenantRef: finding.tenantRef, findingId: input.data.findingId, actor: admin.email });
-  if (!result.ok) return { error: result.error.message, done: false };
-  revalidatePath(deviceHref(input.data.subjectKey));
-  revalidatePath("/findings");
-  return { error: null, done: true };
-}
+export const undoAcknowledgementAction = guardedAction(
+  "Operator",
+  async (admin, _previous: AcknowledgeState, formData: FormData): Promise<AcknowledgeState> => {
+    const input = AcknowledgeForm.safeParse({ findingId: formData.get("findingId"), subjectKey: formData.get("subjectKey") });
+    if (!input.success) return { error: input.error.issues[0]?.message ?? "Check the form", done: false };
+    const finding = await db.finding.findUnique({ where: { id: input.data.findingId }, select: { tenantRef: true } });
+    if (!finding) return { error: "This finding no longer exists", done: false };
+    const result = await undoAcknowledgement(db, { tenantRef: finding.tenantRef, findingId: input.data.findingId, actor: admin.email });
+    if (!result.ok) return { error: result.error.message, done: false };
+    revalidatePath(deviceHref(input.data.subjectKey));
+    revalidatePath("/findings");
+    return { error: null, done: true };
+  },
+);

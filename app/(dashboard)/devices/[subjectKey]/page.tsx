@@ -17,6 +17,7 @@ import { RelativeTime } from "../../../_components/relative-time";
 import { getDashboardContext } from "../../_lib/dashboard-context";
 import { FindingStatusBadge, PrimaryCauseMark } from "../../findings/finding-status-badge";
 import { DirectoryStateBadge, trustTypeLabel } from "../directory-state-badge";
+import { hasRole } from "@/lib/auth/roles";
 import { adminPortalLinks } from "@/lib/display/admin-portal-links";
 import { AcknowledgeForm, UndoAcknowledgementForm } from "./acknowledge-form";
 import { OutlookBanner } from "./outlook-banner";
@@ -268,7 +269,8 @@ function ruleInWords(rule: string): string {
   return rule.replaceAll("-", " ");
 }
 
-function FindingFooter({ finding, subjectKey, now }: { finding: StoredFinding; subjectKey: string; now: string }) {
+async function FindingFooter({ finding, subjectKey, now }: { finding: StoredFinding; subjectKey: string; now: string }) {
+  const { admin } = await getDashboardContext();
   return (
     <div className="mx-2 -mt-px rounded-b-lg border border-t-0 border-slate-200 bg-white shadow-xs dark:border-slate-800 dark:bg-slate-900">
       <div className="flex flex-wrap items-center gap-x-4 gap-y-1 px-5 pt-3 pb-2 text-xs text-slate-500 dark:text-slate-400">
@@ -294,11 +296,11 @@ function FindingFooter({ finding, subjectKey, now }: { finding: StoredFinding; s
               </span>
             ) : null}
           </p>
-          <UndoAcknowledgementForm findingId={finding.id} subjectKey={subjectKey} rule={finding.rule} />
+          {hasRole(admin.role, "Operator") ? <UndoAcknowledgementForm findingId={finding.id} subjectKey={subjectKey} rule={finding.rule} /> : null}
         </div>
-      ) : (
+      ) : hasRole(admin.role, "Operator") ? (
         <AcknowledgeForm findingId={finding.id} subjectKey={subjectKey} rule={finding.rule} />
-      )}
+      ) : null}
     </div>
   );
 }

@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
  * (lib/rules/broken-device.ts; the Devices list's filters, `outlook` unset meaning unregistered now or at risk) for a
  * change board: device, user, Conditional Access, cause, action, risk, since when. Dashboard session only.
  */
-export const GET = adminRoute({ query: DeviceExportQuery, tenant: true }, async (_request, { query, tenant }) => {
+export const GET = adminRoute({ role: "Reader", query: DeviceExportQuery, tenant: true }, async (_request, { query, tenant }) => {
   const { format, subject, ...params } = query;
   const source = createChangeBoardExportSource(directDb(), { tenantRef: tenant.id, params, subjects: subject });
   return new Response(exportReadableStream(source, format), { headers: exportHeaders(source, format, tenant.name) });

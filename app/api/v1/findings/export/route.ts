@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
  * the Findings list (its filters, or the findings of selected devices) as a streamed download; CSV when no format
  * is given. Dashboard session only.
  */
-export const GET = adminRoute({ query: FindingExportQuery, tenant: true }, async (_request, { query, tenant }) => {
+export const GET = adminRoute({ role: "Reader", query: FindingExportQuery, tenant: true }, async (_request, { query, tenant }) => {
   const { format, subject, ...params } = query;
   const source = createFindingExportSource(directDb(), { tenantRef: tenant.id, params, subjects: subject });
   return new Response(exportReadableStream(source, format), { headers: exportHeaders(source, format, tenant.name) });

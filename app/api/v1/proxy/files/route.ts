@@ -13,7 +13,7 @@ export const dynamic = "force-dynamic";
  * `{ read: { summary, connectorEvents, exchanges } }` (failures only, bounded), or 422 `unreadable-file` naming the
  * line or entry. Stores nothing: the Proxy diagnostics page pairs the reads of all its files itself.
  */
-export const POST = adminRoute({}, async (request) => {
+export const POST = adminRoute({ role: "Reader" }, async (request) => {
   const rawName = request.headers.get("x-file-name") ?? "upload";
   let name: string;
   try {

@@ -19,7 +19,7 @@ const Query = z.object({
  * GET /api/v1/tenants/{tenantId}/changes[?since=ISO] — findings opened, resolved and reopened since the
  * previous successful sync (or `since`). Dashboard session only (the cookie), never an agent token.
  */
-export const GET = adminRoute({ params: Params, query: Query }, async (_request, { params, query }) => {
+export const GET = adminRoute({ role: "Reader", params: Params, query: Query }, async (_request, { params, query }) => {
   const tenant = await db.tenant.findUnique({ where: { tenantId: params.tenantId }, select: { id: true, tenantId: true } });
   if (!tenant) throw new ApiError(404, "not-found", "No tenant with this id is registered");
 
