@@ -1,5 +1,5 @@
 import "server-only";
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { AgentIdentity } from "@/lib/agent-tokens/authenticate-agent-token";
 import type { Db, Prisma } from "@/lib/db/client";
 import {
@@ -25,7 +25,7 @@ import { timeOrderedId } from "@/lib/db/time-ordered-id";
 import { reportUserPrincipalNameOf } from "@/lib/signins/index-report-users";
 import { reportStatements } from "@/lib/device-summary/summary-statements";
 import { hashReportContent } from "./content-hash";
-import { hashReportState } from "./report-state";
+import { agentEventId, eventKey, hashReportState, type AgentEventUpload } from "./report-state";
 import { parseUpload } from "./parse-upload";
 import type { ReportUpload } from "./upload-schema";
 import { validateUpload, type UploadError } from "./validate-upload";
@@ -298,20 +298,6 @@ function dedupeEvents(events: readonly AgentEventUpload[]): AgentEventUpload[] {
     seen.add(key);
     return true;
   });
-}
-
-type AgentEventUpload = NonNullable<ReportUpload["events"]>[number];
-
-function eventKey(e: AgentEventUpload): string {
-  return JSON.stringify([e.id, new Date(e.time).toISOString(), e.level, e.task ?? null, e.log ?? null, e.message]);
-}
-
-/** An event's row id: the same event of the same device is one row, whichever uploads carried it. */
-function agentEventId(tenantRef: string, deviceKey: string, e: AgentEventUpload): string {
-  const h = createHash("sha256")
-    .update(`${tenantRef}\n${deviceKey}\n${eventKey(e)}`)
-    .digest("hex");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
 const REPORT_USER_COLUMNS = {

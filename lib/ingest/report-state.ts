@@ -32,7 +32,7 @@ export function hashReportState(input: {
     captureState(report),
     system ? captureState(system) : null,
     input.findings.map((f) => `${f.rule}:${f.severity}`).sort(),
-    (upload.events ?? []).map((e) => [e.id, new Date(e.time).toISOString(), e.level, e.task ?? null, e.log ?? null, e.message]),
+    (upload.events ?? []).map(eventKey),
   ]);
   return createHash("sha256").update(state).digest("hex");
 }
@@ -61,4 +61,19 @@ function captureState(r: ParsedDsregcmd): unknown[] {
     r.aadsts,
     r.executingAccount,
   ];
+}
+
+export type AgentEventUpload = NonNullable<ReportUpload["events"]>[number];
+
+/** What makes two events the same event: everything the agent sends of it. */
+export function eventKey(e: AgentEventUpload): string {
+  return JSON.stringify([e.id, new Date(e.time).toISOString(), e.level, e.task ?? null, e.log ?? null, e.message]);
+}
+
+/** An event's row id: the same event of the same device is one row, whichever uploads carried it (a UUID-shaped hash). */
+export function agentEventId(tenantRef: string, deviceKey: string, e: AgentEventUpload): string {
+  const h = createHash("sha256")
+    .update(`${tenantRef}\n${deviceKey}\n${eventKey(e)}`)
+    .digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
