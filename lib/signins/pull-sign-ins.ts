@@ -1,5 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import { trackSettled, type Tracked } from "@/lib/async/track-settled";
 import { config } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
 import { directDb, insertStatements, queryIn, type DirectDb, type Statement } from "@/lib/db/direct";
@@ -16,6 +17,7 @@ import { mapGraphSignIn } from "./map-graph-sign-in";
 import { rejoinSignIns } from "./rejoin-sign-ins";
 import { expireStatements, RollupDelta, type RollupRow } from "./sign-in-rollups";
 import { SIGN_IN_EVENT_COLUMNS, signInRow } from "./sign-in-row";
+import { openSyncConnection } from "@/lib/sync/open-sync-connection";
 import { SIGN_IN_PAGE_SIZE, SIGN_IN_QUERIES, SIGN_IN_REQUEST_WINDOW, signInsRequest, type SignInQuery } from "./sign-in-requests";
 
 export type SignInPullStatus = "ok" | "no-licence" | "no-permission" | "failed" | "already-running" | "not-configured" | "aborted";
@@ -164,85 +166,134 @@ async function pull(
   }
   const window = { from: from.toISOString(), to: to.toISOString() };
 
-  for (;;) {
-    const page = await graph.get(link ?? signInsRequest(query, from, to, pageSize), SignInPageSchema);
-    progress.throttledWaits = graph.stats.throttledWaits;
-    if (!page.ok) {
-      const { status, message } = describePullFailure(page.error);
-      // A licence or permission that is missing now may be granted before the next pull: that one starts afresh.
-      const keepWindow = status === "failed";
-      await db.signInPull.update({
-        where: { tenantRef },
-        data: {
-          status,
-          message,
-          throttledWaits: progress.throttledWaits,
-          ...(keepWindow ? {} : { windowFrom: null, windowTo: null, query: null, resumeLink: null }),
-        },
-      });
-      return run.result(status, message, { window, resumed, rejoined });
-    }
-    const next = page.data["@odata.nextLink"] ?? null;
-    const nextQuery = next ? query : SIGN_IN_QUERIES[SIGN_IN_QUERIES.indexOf(query) + 1];
-    const at = now();
-    const all = page.data.value.map(mapGraphSignIn);
-    // The overlap reads again what the last pull stored: those are skipped (this pull holds the lease, so no other
-    // writes them meanwhile), and the counts move only for new rows.
-    const known = new Set(
-      (
-        await queryIn<{ signInId: string }>(
-          direct,
-          `SELECT "signInId" FROM "SignInEvent" WHERE "tenantRef" = ? AND {in}`,
-          "signInId",
-          all.map((e) => e.id),
-          [tenantRef],
-        )
-      ).map((r) => r.signInId),
-    );
-    const events = all.filter((e) => !known.has(e.id) && (known.add(e.id), true));
-    const loaded = await loadSignInContext(direct, { tenantRef, events, cache, directorySynced });
-    const rows = [];
-    const delta = new RollupDelta();
-    for (const item of loaded) {
-      const evaluation = evaluateSignIn(item.subject);
-      if (!evaluation.deviceRelated) continue;
-      const row = signInRow(tenantRef, item, evaluation, at);
-      rows.push(row);
-      delta.add(row as unknown as RollupRow);
-    }
-    const statements: Statement[] = [
-      {
-        // First: when another instance took the lease over, status becomes NULL, the NOT NULL column refuses it, and
-        // nothing of the page is written.
-        sql: `UPDATE "SignInPull" SET "status" = CASE WHEN EXISTS (SELECT 1 FROM "SignInLease" WHERE "tenantRef" = ? AND "holder" = ?) THEN "status" ELSE NULL END,
-          "query" = ?, "resumeLink" = ?, "lastSeen" = "lastSeen" + ?, "throttledWaits" = ? WHERE "tenantRef" = ?`,
-        params: [tenantRef, run.holder, nextQuery ?? null, next, all.length, progress.throttledWaits, tenantRef],
-      },
-      ...insertStatements(direct.dialect, "SignInEvent", SIGN_IN_EVENT_COLUMNS, rows, { target: ["tenantRef", "signInId"], nothing: true }),
-      ...delta.statements(direct, tenantRef),
-      {
-        sql: `UPDATE "SignInLease" SET "expiresAt" = ? WHERE "tenantRef" = ? AND "holder" = ?`,
-        params: [new Date(at.getTime() + run.ttl), tenantRef, run.holder],
-      },
-    ];
+  const connection = openSyncConnection();
+  /** Pages handed to the connection and not yet committed, oldest first, with the sign-in ids each stores. */
+  const inFlight: { commit: Tracked<number[]>; ids: Set<string>; seen: number; stored: number }[] = [];
+  let leaseLost = false;
+  /** Waits for the oldest page in flight to commit, then counts it (a page counts once committed, as a crash would). */
+  const commitOldest = async () => {
+    const head = inFlight[0]!;
+    if (!head.commit.settled) connection.flush();
     try {
-      await direct.batch(statements);
+      await head.commit.promise;
     } catch (error) {
       const held = await direct.query<{ holder: string }>(`SELECT "holder" FROM "SignInLease" WHERE "tenantRef" = ?`, [tenantRef]);
-      if (held[0]?.holder !== run.holder)
-        return run.result("already-running", "Another instance took the sign-in pull over; this one stopped.", { window, resumed });
+      if (held[0]?.holder !== run.holder) {
+        leaseLost = true;
+        return;
+      }
       throw error;
+    } finally {
+      inFlight.shift();
     }
-    const stored = rows.length;
-    if (stored) await direct.batch([{ sql: `UPDATE "SignInPull" SET "lastStored" = "lastStored" + ? WHERE "tenantRef" = ?`, params: [stored, tenantRef] }]);
     progress.pages++;
-    progress.seen += all.length;
-    progress.stored += stored;
+    progress.seen += head.seen;
+    progress.stored += head.stored;
     options.onProgress?.({ ...progress });
-    if (options.signal?.aborted) return run.result("aborted", "The pull was stopped; the next one resumes from its last page.", { window, resumed });
-    if (!nextQuery) break;
-    query = nextQuery;
-    link = next;
+  };
+  const commitAll = async () => {
+    while (inFlight.length && !leaseLost) await commitOldest();
+  };
+  const lostLease = () => run.result("already-running", "Another instance took the sign-in pull over; this one stopped.", { window, resumed });
+  const request = (q: SignInQuery, l: string | null) => graph.get(l ?? signInsRequest(q, from, to, pageSize), SignInPageSchema);
+  // The next page is requested as soon as a page arrives, and a page's rows are written (SQLite: on the writer
+  // thread; PostgreSQL: by the server) while the next one is fetched, joined and explained, as the directory sync
+  // does (lib/sync/run-sync.ts). Every page is still one transaction with its resume point, committed in order.
+  let pending: ReturnType<typeof request> | null = request(query, link);
+  try {
+    for (;;) {
+      const page = await pending!;
+      pending = null;
+      progress.throttledWaits = graph.stats.throttledWaits;
+      if (!page.ok) {
+        await commitAll();
+        if (leaseLost) return lostLease();
+        const { status, message } = describePullFailure(page.error);
+        // A licence or permission that is missing now may be granted before the next pull: that one starts afresh.
+        const keepWindow = status === "failed";
+        await db.signInPull.update({
+          where: { tenantRef },
+          data: {
+            status,
+            message,
+            throttledWaits: progress.throttledWaits,
+            ...(keepWindow ? {} : { windowFrom: null, windowTo: null, query: null, resumeLink: null }),
+          },
+        });
+        return run.result(status, message, { window, resumed, rejoined });
+      }
+      const next = page.data["@odata.nextLink"] ?? null;
+      const nextQuery = next ? query : SIGN_IN_QUERIES[SIGN_IN_QUERIES.indexOf(query) + 1];
+      if (nextQuery && !options.signal?.aborted) {
+        pending = request(nextQuery, next);
+        // Let the request leave before this page's synchronous work holds the event loop.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      const at = now();
+      const all = page.data.value.map(mapGraphSignIn);
+      // The overlap reads again what the last pull stored: those are skipped (this pull holds the lease, so no other
+      // writes them meanwhile), and the counts move only for new rows. The pages still in flight are not committed
+      // yet: their ids are checked here (the two queries can return one sign-in twice).
+      const known = new Set(
+        (
+          await queryIn<{ signInId: string }>(
+            connection.reader,
+            `SELECT "signInId" FROM "SignInEvent" WHERE "tenantRef" = ? AND {in}`,
+            "signInId",
+            all.map((e) => e.id),
+            [tenantRef],
+          )
+        ).map((r) => r.signInId),
+      );
+      const events = all.filter((e) => !known.has(e.id) && !inFlight.some((p) => p.ids.has(e.id)) && (known.add(e.id), true));
+      const loaded = await loadSignInContext(direct, { tenantRef, events, cache, directorySynced });
+      const rows = [];
+      const delta = new RollupDelta();
+      for (const item of loaded) {
+        const evaluation = evaluateSignIn(item.subject);
+        if (!evaluation.deviceRelated) continue;
+        const row = signInRow(tenantRef, item, evaluation, at);
+        rows.push(row);
+        delta.add(row as unknown as RollupRow);
+      }
+      const statements: Statement[] = [
+        {
+          // First: when another instance took the lease over, status becomes NULL, the NOT NULL column refuses it, and
+          // nothing of the page is written.
+          sql: `UPDATE "SignInPull" SET "status" = CASE WHEN EXISTS (SELECT 1 FROM "SignInLease" WHERE "tenantRef" = ? AND "holder" = ?) THEN "status" ELSE NULL END,
+          "query" = ?, "resumeLink" = ?, "lastSeen" = "lastSeen" + ?, "lastStored" = "lastStored" + ?, "throttledWaits" = ? WHERE "tenantRef" = ?`,
+          params: [tenantRef, run.holder, nextQuery ?? null, next, all.length, rows.length, progress.throttledWaits, tenantRef],
+        },
+        ...insertStatements(direct.dialect, "SignInEvent", SIGN_IN_EVENT_COLUMNS, rows, { target: ["tenantRef", "signInId"], nothing: true }),
+        ...delta.statements(direct, tenantRef),
+        {
+          sql: `UPDATE "SignInLease" SET "expiresAt" = ? WHERE "tenantRef" = ? AND "holder" = ?`,
+          params: [new Date(at.getTime() + run.ttl), tenantRef, run.holder],
+        },
+      ];
+      while (inFlight.length >= connection.pagesInFlight && !leaseLost) await commitOldest();
+      if (leaseLost) return lostLease();
+      inFlight.push({
+        commit: trackSettled(connection.batch(statements, { hold: true })),
+        ids: new Set(events.map((e) => e.id)),
+        seen: all.length,
+        stored: rows.length,
+      });
+      if (options.signal?.aborted || !nextQuery) {
+        await commitAll();
+        if (leaseLost) return lostLease();
+        if (options.signal?.aborted) return run.result("aborted", "The pull was stopped; the next one resumes from its last page.", { window, resumed });
+        break;
+      }
+      query = nextQuery;
+      link = next;
+    }
+  } finally {
+    // A failure leaves nothing running: the pages in flight settle (their failures are secondary), the request too.
+    connection.flush();
+    await Promise.all(inFlight.map((p) => p.commit.promise.catch(() => undefined)));
+    await pending?.catch(() => undefined);
+    await connection.close();
   }
 
   const expiry = expireStatements(tenantRef, new Date(now().getTime() - retentionDays * DAY));
