@@ -27,7 +27,7 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { createDirectDb, type DirectDb } from "@/lib/db/direct";
 import { signInPageQuery } from "@/lib/queries/find-sign-ins";
-import { DEFAULT_SIGN_IN_LIST_PARAMS, signInListHref, type SignInListParams } from "@/lib/ui/sign-in-list-params";
+import { DEFAULT_SIGN_IN_LIST_PARAMS, signInListHref, type SignInListParams } from "@/lib/url-params/sign-in-list-params";
 import { ensureSimulatorCertificates } from "@/simulator/certificates";
 import { ensureBuild, freshDatabase, percentile, ROOT, startServer } from "./lib/server";
 

@@ -116,7 +116,7 @@ test("the header search finds a machine by its user's UPN, by name and by Device
   await expect(machine).toHaveCount(1);
   await expect(machine).toContainText("PC-0466");
   await expect(machine).toContainText("Disabled");
-  await expect(machine.getByRole("link", { name: "object-disabled" })).toHaveAttribute("href", /#finding-object-disabled$/);
+  await expect(machine.getByRole("link", { name: "Device object disabled" })).toHaveAttribute("href", /#finding-object-disabled$/);
   await machine.getByRole("link", { name: "PC-0466" }).click();
   await expect(page.getByRole("heading", { name: "PC-0466", level: 1 })).toBeVisible();
 

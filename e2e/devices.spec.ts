@@ -32,7 +32,7 @@ test("Devices lists directory objects and report-only hosts; a row opens the dev
   await expect(report.getByRole("link", { name: "Open the full report" })).toBeVisible();
   await expect(timeline.filter({ hasText: "Directory object deleted (deleted in Entra ID)" })).toBeVisible();
   await expect(timeline.filter({ hasText: "Registered in Entra ID" })).toBeVisible();
-  await expect(timeline.filter({ hasText: "Finding opened: object-deleted" })).toBeVisible();
+  await expect(timeline.filter({ hasText: "Finding opened: Device object deleted (object-deleted)" })).toBeVisible();
 });
 
 test("the device header highlights a thumbprint mismatch between the directory and the report", async ({ page }) => {
@@ -60,7 +60,9 @@ test("acknowledging needs a comment; with one the finding is marked acknowledged
   await form.getByRole("button", { name: "Acknowledge" }).click();
   await expect(finding.getByTestId("acknowledgement")).toContainText(comment);
   await expect(finding.locator('[data-status="acknowledged"]')).toBeVisible();
-  await expect(page.getByTestId("timeline-entry").filter({ hasText: "Finding acknowledged: prt-missing by e2e-admin@joinscope.test" })).toBeVisible();
+  await expect(
+    page.getByTestId("timeline-entry").filter({ hasText: "Finding acknowledged: No Primary Refresh Token (prt-missing) by e2e-admin@joinscope.test" }),
+  ).toBeVisible();
   await expect(page.getByTestId("timeline-entry").filter({ hasText: "Audit: finding.acknowledge" })).toBeVisible();
 
   await page.goto("/findings?ack=yes&rule=prt-missing");

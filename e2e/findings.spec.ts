@@ -36,7 +36,7 @@ test("a device's primary cause is marked and listed before the findings it expla
   await expect(rows.first()).toHaveAttribute("data-rule", "object-deleted");
   await expect(rows.first().getByTestId("primary-cause")).toHaveText("Primary cause");
   for (const rule of ["device-auth-failed", "prt-missing"]) {
-    await expect(rows.and(page.locator(`[data-rule="${rule}"]`)).getByTestId("explained-by")).toHaveText("Follows from object-deleted");
+    await expect(rows.and(page.locator(`[data-rule="${rule}"]`)).getByTestId("explained-by")).toHaveText("Follows from Device object deleted");
   }
   await expect(page.getByTestId("primary-cause")).toHaveCount(1);
 

@@ -9,10 +9,17 @@ test.beforeEach(async ({ login }) => {
 
 for (const theme of ["light", "dark"] as const) {
   test(`screenshots (${theme})`, async ({ page, snap }) => {
+    // Six pages, each loaded and drawn whole: more than the default 30 s on a loaded machine.
+    test.setTimeout(120_000);
     await page.goto("/");
     await setTheme(page, theme);
     await expect(page.getByRole("heading", { name: "Overview", level: 1 })).toBeVisible();
     await snap(page, `overview-${theme}`);
+
+    await page.goto("/devices?q=PC-0466");
+    await page.getByTestId("device-row").first().getByRole("link", { name: "PC-0466", exact: true }).click();
+    await expect(page.getByRole("heading", { name: "PC-0466", level: 1 })).toBeVisible();
+    await snap(page, `device-${theme}`);
 
     await page.goto("/diagnose");
     await page

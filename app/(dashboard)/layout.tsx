@@ -1,6 +1,6 @@
 import { cookies } from "next/headers";
 import type { ReactNode } from "react";
-import { parseTheme, THEME_COOKIE } from "@/lib/ui/theme";
+import { parseTheme, THEME_COOKIE } from "@/lib/display/theme";
 import { LogoMark } from "../_components/icons";
 import { NavLinks } from "../_components/nav-links";
 import { TenantSwitcher } from "../_components/tenant-switcher";

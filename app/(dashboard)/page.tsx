@@ -9,9 +9,10 @@ import { reportSubjectKey } from "@/lib/rules/subject-key";
 import { deviceHref } from "@/lib/queries/find-device-detail";
 import { findDailySnapshots, type DailySnapshotPoint } from "@/lib/queries/find-daily-snapshots";
 import { getOverviewStats } from "@/lib/queries/get-overview-stats";
-import { findingHref } from "@/lib/ui/finding-anchor";
-import { JOIN_TYPE_SHORT, JOIN_TYPES } from "@/lib/ui/join-type";
-import { SEVERITIES, SEVERITY_LABEL } from "@/lib/ui/severity";
+import { findingHref } from "@/lib/url-params/finding-anchor";
+import { JOIN_TYPE_SHORT, JOIN_TYPES } from "@/lib/display/join-type";
+import { ruleTitle } from "@/lib/display/rule-names";
+import { SEVERITIES, SEVERITY_LABEL } from "@/lib/display/severity";
 import { EmptyState } from "../_components/empty-state";
 import { AgentsIcon, ChevronIcon, ReportsIcon } from "../_components/icons";
 import { PageHeader } from "../_components/page-header";
@@ -320,8 +321,8 @@ function RulesTable({ snapshots }: { snapshots: DailySnapshotPoint[] }) {
         <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
           {rules.map((rule) => (
             <tr key={rule} data-rule={rule}>
-              <th scope="row" className="px-3 py-1.5 font-mono text-xs font-normal">
-                {rule}
+              <th scope="row" className="px-3 py-1.5 text-xs font-normal" title={rule}>
+                {ruleTitle(rule)}
               </th>
               {days.map((d) => (
                 <td key={d.day} className="px-3 py-1.5 text-right">
@@ -399,7 +400,9 @@ function ChangesCard({ changes, now }: { changes: ChangeSummary; now: string }) 
                       <SeverityBadge severity={c.severity} className="shrink-0" />
                       <span className="min-w-0 truncate">
                         <span className="font-medium group-hover:underline">{c.hostname ?? c.deviceId ?? c.objectId}</span>
-                        <code className="ml-1.5 text-xs text-slate-500 dark:text-slate-400">{c.rule}</code>
+                        <span className="ml-1.5 text-xs text-slate-600 dark:text-slate-400" title={c.rule}>
+                          {ruleTitle(c.rule)}
+                        </span>
                       </span>
                     </Link>
                   </li>

@@ -10,7 +10,7 @@ const LABEL: Record<ExportFormat, string> = { csv: "CSV", xlsx: "XLSX", jsonl: "
  */
 export function ExportMenu({ what, query, tenant }: { what: "devices" | "findings"; query: URLSearchParams | string; tenant?: string }) {
   const base = new URLSearchParams(typeof query === "string" ? query.slice(query.indexOf("?") + 1) : query);
-  for (const paging of ["page", "after", "before", "format"]) base.delete(paging);
+  for (const paging of ["page", "size", "after", "before", "format"]) base.delete(paging);
   if (tenant) base.set("tenant", tenant);
   const href = (format: ExportFormat) => {
     const qs = new URLSearchParams(base);

@@ -1,7 +1,7 @@
 import type { ParsedDsregcmd } from "@/lib/reports/types";
-import { limitSectionsForDisplay } from "@/lib/ui/limit-report-display";
-import { formatAbsoluteTime } from "@/lib/ui/format-time";
-import { JOIN_TYPE_LABEL } from "@/lib/ui/join-type";
+import { limitSectionsForDisplay } from "@/lib/display/limit-report-display";
+import { formatAbsoluteTime } from "@/lib/display/format-time";
+import { JOIN_TYPE_LABEL } from "@/lib/display/join-type";
 import type { ReactNode } from "react";
 
 function yesNo(value: boolean | null): ReactNode {
@@ -84,7 +84,7 @@ export function KeyFacts({ report }: { report: ParsedDsregcmd }) {
 
 /**
  * Every section as dsregcmd printed it, in order, unknown sections included, up to the page's limits
- * (lib/ui/limit-report-display.ts); beyond them, a note and `rawHref`, where the whole capture is.
+ * (lib/display/limit-report-display.ts); beyond them, a note and `rawHref`, where the whole capture is.
  */
 export function ReportSections({ report, rawHref }: { report: ParsedDsregcmd; rawHref?: string }) {
   const shown = limitSectionsForDisplay(report.sections);

@@ -1,4 +1,4 @@
-import { formatAbsoluteTime, formatRelativeTime } from "@/lib/ui/format-time";
+import { formatAbsoluteTime, formatRelativeTime } from "@/lib/display/format-time";
 
 /**
  * "3 hours ago" with the absolute UTC time in the tooltip. `now` comes from the server render so the

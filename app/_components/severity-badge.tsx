@@ -1,5 +1,5 @@
 import type { Severity } from "@/lib/rules/types";
-import { SEVERITY_LABEL } from "@/lib/ui/severity";
+import { SEVERITY_LABEL } from "@/lib/display/severity";
 
 const STYLES: Record<Severity, string> = {
   critical: "bg-red-50 text-red-800 ring-red-600/25 dark:bg-red-500/15 dark:text-red-300 dark:ring-red-400/30",

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { THEME_COOKIE, themeClass, type Theme } from "@/lib/ui/theme";
+import { THEME_COOKIE, themeClass, type Theme } from "@/lib/display/theme";
 import { MonitorIcon, MoonIcon, SunIcon } from "./icons";
 
 const OPTIONS: { value: Theme; label: string; Icon: typeof SunIcon }[] = [

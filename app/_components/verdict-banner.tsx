@@ -1,5 +1,5 @@
 import type { Finding, Severity } from "@/lib/rules/types";
-import { SEVERITY_LABEL, worstSeverity } from "@/lib/ui/severity";
+import { SEVERITY_LABEL, worstSeverity } from "@/lib/display/severity";
 import { AlertIcon, ShieldCheckIcon } from "./icons";
 
 const TONE: Record<Severity, string> = {

@@ -3,7 +3,7 @@ import { config } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
 // The runtime half of the Prisma namespace (sql, join, empty): identical for both generated clients.
 import { Prisma as PrismaRuntime } from "@/lib/db/generated/sqlite/client";
-import { AGENT_DEVICES_PAGE_SIZE, type AgentDeviceListParams, type AgentDeviceStatus } from "@/lib/ui/agent-device-list-params";
+import { AGENT_DEVICES_PAGE_SIZE, type AgentDeviceListParams, type AgentDeviceStatus } from "@/lib/url-params/agent-device-list-params";
 
 const { sql, join } = PrismaRuntime;
 type Sql = ReturnType<typeof sql>;

@@ -5,8 +5,8 @@ import type pg from "pg";
  * `onConnect` hook, which the pool awaits before it hands the new connection out.
  *
  * `jit = off`: JoinScope's queries are short, index-driven reads and writes. PostgreSQL compiles a query with LLVM once
- * the planner's cost estimate passes jit_above_cost (100,000 by default), and a misestimated join (the device list's
- * was off 200-fold before ANALYZE) crossed it: about 1 s of compilation on a request that ran in 0.3 s without.
+ * the planner's cost estimate passes jit_above_cost (100,000 by default), and a misestimated join crossed it: the
+ * compilation then cost more than the request (decision 018 has the figures).
  * Turning JIT off for the app's own sessions keeps plans from paying for it by accident, and leaves the server's
  * setting to other clients (decision 018). A session-level SET, not a startup option, so that PgBouncer, which refuses
  * unknown startup parameters by default, can sit in between.

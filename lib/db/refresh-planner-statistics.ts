@@ -5,8 +5,7 @@ import type { DirectDb } from "./direct";
  * PostgreSQL plans from the statistics ANALYZE gathers, and autovacuum gathers them only after enough rows changed and
  * on its own schedule (many managed services tune it conservatively; some installations turn it off). After a bulk
  * write (a full sync, a full findings pass, the device summaries' rebuild) the tables it rewrote are analysed at once,
- * so the next page is planned for the data it reads (a search went from 1.75 s to 0.36 s after ANALYZE on a
- * 100,000-device tenant). ANALYZE reads a fixed sample (300 × default_statistics_target rows), so it costs
+ * so the next page is planned for the data it reads (decision 018 has the figures). ANALYZE reads a fixed sample (300 × default_statistics_target rows), so it costs
  * tens of milliseconds per table whatever the table's size, and it takes no lock that blocks reads or writes.
  * SQLite: nothing; its queries name their indexes where the choice matters (lib/queries).
  */

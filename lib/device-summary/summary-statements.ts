@@ -8,7 +8,7 @@ import { deviceSubjectKey, objectSubjectKey, reportSubjectKey, subjectKeySql } f
 import { severityRankSql } from "@/lib/rules/severity";
 
 /**
- * The SQL that keeps DeviceSummary current, for the transactions that change its inputs (docs/decisions/012): a sync
+ * The SQL that keeps DeviceSummary current, for the transactions that change its inputs (docs/decisions/012-device-summaries.md): a sync
  * page appends directoryStatements, an upload reportStatements, a findings pass findingsStatements, each after its
  * own writes and in the same transaction. The directory and report parts are recomputed by the database from the
  * rows as that transaction sees them; the findings part comes from the pass, which knows what it leaves open. Each
@@ -61,7 +61,7 @@ const UPSERT = (() => {
     .join(" OR ")}`;
 })();
 
-/** The rank the Devices list sorts severities by (lib/ui/severity.ts SEVERITIES), 9 for none. */
+/** The rank the Devices list sorts severities by (lib/display/severity.ts SEVERITIES), 9 for none. */
 const SEVERITY_RANK = severityRankSql(`f."severity"`);
 
 /** The open findings of some subjects, one row each: worst rank, count, rules, primary finding's rule. */

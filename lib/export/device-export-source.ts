@@ -2,8 +2,8 @@ import "server-only";
 import { readBool, readDate, type DirectDb, type Row } from "@/lib/db/direct";
 import { deviceFilter, deviceOrdering } from "@/lib/queries/find-devices";
 import { readAfter, type KeysetQuery } from "@/lib/queries/keyset-page";
-import type { DeviceListParams } from "@/lib/ui/device-list-params";
-import { SEVERITIES } from "@/lib/ui/severity";
+import type { DeviceListParams } from "@/lib/url-params/device-list-params";
+import { SEVERITIES } from "@/lib/display/severity";
 import { EXPORT_BATCH_ROWS, type ExportColumn, type ExportRow, type ExportSource } from "./export-source";
 
 /** The summary columns read: the exported ones and every key of the list's orders (the keyset cursor). */

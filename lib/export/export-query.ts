@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { DeviceListParamsSchema } from "@/lib/ui/device-list-params";
-import { FindingListParamsSchema } from "@/lib/ui/finding-list-params";
+import { DeviceListParamsSchema } from "@/lib/url-params/device-list-params";
+import { FindingListParamsSchema } from "@/lib/url-params/finding-list-params";
 import { ExportFormatSchema } from "./export-format";
 import { MAX_EXPORT_SUBJECTS } from "./export-source";
 

@@ -2,8 +2,8 @@ import "server-only";
 import type { Db, Prisma } from "@/lib/db/client";
 import type { Evidence } from "@/lib/rules/types";
 import { buildFindingsWhere, readEvidence, readRemediation } from "@/lib/queries/find-findings";
-import type { FindingListParams } from "@/lib/ui/finding-list-params";
-import { SEVERITIES } from "@/lib/ui/severity";
+import type { FindingListParams } from "@/lib/url-params/finding-list-params";
+import { SEVERITIES } from "@/lib/display/severity";
 import { EXPORT_BATCH_ROWS, type ExportColumn, type ExportRow, type ExportSource, type ExportValue } from "./export-source";
 
 const SELECT = {

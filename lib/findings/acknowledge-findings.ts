@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import type { Db, Prisma } from "@/lib/db/client";
 import { buildFindingsWhere } from "@/lib/queries/find-findings";
-import { FindingListParamsSchema } from "@/lib/ui/finding-list-params";
+import { FindingListParamsSchema } from "@/lib/url-params/finding-list-params";
 
 /** One bulk acknowledgement writes at most this many findings (each with its event and audit entry), in one transaction. */
 export const MAX_BULK_ACKNOWLEDGE = 20_000;

@@ -182,8 +182,8 @@ export function enqueueFindingsEvaluation(db: Db, tenantRef: string, subject: { 
 }
 
 /**
- * Evaluates everything queued so far; resolves when done, including work another caller started meanwhile
- * (a flush that found a run in progress used to return while the run that took its subjects was still going).
+ * Evaluates everything queued so far; resolves when done, including work another caller started meanwhile: a run
+ * in progress may hold subjects queued before this call, so the flush waits for that run too.
  * Tests and shutdown call it directly.
  */
 export async function flushFindingsQueue(): Promise<void> {

@@ -10,8 +10,8 @@ import { shortName } from "@/lib/rules/join-rules/directory-evidence";
 export type ObjectScope = "all" | { deviceIds?: string[]; objectIds?: string[]; hostnames?: string[] };
 
 /**
- * On SQLite the columns come packed in one JSON array per row: better-sqlite3 spent ~20 µs building each
- * 24-property row object (2.0 s for 100,000 rows), the array and its JSON.parse ~12 µs. PostgreSQL rows come as
+ * On SQLite the columns come packed in one JSON array per row: better-sqlite3 builds an object of every column per
+ * row, which costs more than building the array and parsing it (bench/RESULTS.md, "Figures behind choices in the code"). PostgreSQL rows come as
  * they are (json_build_array would turn timestamps into zone-less text).
  */
 const deviceSelect = (dialect: DirectDb["dialect"]) =>

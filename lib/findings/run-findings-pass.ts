@@ -39,15 +39,15 @@ export interface ReevaluationResult {
 }
 
 /**
- * Subjects read per query round. Small, so a batch's report bodies die young: at 500, every young-generation
- * collection copied them and the collections cost more than the rules (V8 --trace-gc, 50,000 devices).
+ * Subjects read per query round. Small, so a batch's report bodies die young: in larger batches they outlive
+ * young-generation collections, which copy them and then cost more than the rules (bench/RESULTS.md, "Figures behind choices in the code").
  */
 export const SUBJECT_BATCH = 100;
 /**
  * Subjects per transaction. Large, because each commit rewrites every index page it touched (9 indexes on
- * Finding and FindingEvent): 100 per transaction wrote half again as slowly as 2,000. Not larger: a batch's
- * findings wait in memory until written, and at 5,000 more of them outlived young-generation collections
- * (100,000 devices, writes on the writer thread: peak RSS 750 MB at 5,000, 650 MB at 2,000, no slower).
+ * Finding and FindingEvent), so small transactions write more slowly. Not larger: a batch's findings wait in memory
+ * until written, and in larger batches more of them outlive young-generation collections, which raises the peak
+ * memory without making the pass quicker (bench/RESULTS.md, "Figures behind choices in the code").
  */
 const WRITE_BATCH = 2_000;
 
@@ -152,9 +152,9 @@ const EVALUATE_ON_WORKER_FROM = 5_000;
 /**
  * Read batches evaluated or being evaluated and not yet written. A finished batch is written as soon as the ones
  * before it are; at this many, the pass waits for the oldest. Two more than the evaluation thread holds: this
- * thread evaluates a batch itself only while the other is that far ahead, which on two cores (the writer thread
- * shares them) came to a quarter of the batches (244 of 990 in bench:rules) and was quickest. With four held and
- * eight here, this thread evaluated half of them and became the slower of the two (bench/RESULTS.md).
+ * thread evaluates a batch itself only while the other is that far ahead: on two cores (the writer thread shares
+ * them) it then evaluates about a quarter of the batches, which was quickest; holding more made this thread evaluate
+ * half of them and become the slower of the two (bench/RESULTS.md, "Figures behind choices in the code").
  */
 const BATCHES_IN_EVALUATION = WORKER_QUEUE + 2;
 

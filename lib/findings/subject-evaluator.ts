@@ -45,7 +45,7 @@ export function openSubjectEvaluator(onWorker: boolean): SubjectEvaluator {
     workerData: { entry: pathToFileURL(join(process.cwd(), "lib", "findings", "evaluate-worker-entry.mjs")).href },
     execArgv: ["--conditions=react-server"],
     // Its garbage is mostly parsed reports that die young: a larger young generation collects them in fewer
-    // scavenges (bench:rules: the pass 10.6–10.9 s → 9.9–10.3 s with 96 MB; 48 and 192 MB did less).
+    // scavenges; 96 MB was quicker than the default, 48 and 192 MB (bench/RESULTS.md, "Figures behind choices in the code")).
     resourceLimits: { maxYoungGenerationSizeMb: 96 },
   });
   const waiting = new Map<number, { resolve: (evaluated: EvaluatedSubject[]) => void; reject: (error: Error) => void }>();

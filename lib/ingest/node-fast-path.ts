@@ -2,8 +2,8 @@ import "server-only";
 /**
  * Routes that the production server (scripts/serve.mjs) answers on plain Node HTTP, before Next.js routing.
  * Only `POST /api/v1/reports` is here: a fleet's agents call it thousands of times a minute, and Next.js's
- * per-request routing cost (about 0.9 ms of CPU on the reference machine, measured in bench/RESULTS.md) was more
- * than the ingestion itself. The behaviour is the same as the route handler's: both call uploadReport.
+ * per-request routing cost was more than the ingestion itself (decision 005, docs/decisions/005-upload-fast-path.md,
+ * has the figures). The behaviour is the same as the route handler's: both call uploadReport.
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";

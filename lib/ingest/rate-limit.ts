@@ -13,8 +13,8 @@ const limiter = new RateLimiterMemory({
 });
 
 /**
- * Failed authentications per client address (issue 14: 1,000 unknown-token requests went through in under a second,
- * each a database lookup). Spent only by failures; a client that has spent its budget is refused before its token is
+ * Failed authentications per client address: without a limit, a client could make the server look up as many
+ * guessed tokens as it could send, each a database lookup. Spent only by failures; a client that has spent its budget is refused before its token is
  * looked up, whatever the token. OWASP's advice for credential guessing:
  * https://cheatsheetseries.owasp.org/cheatsheets/Authentication_Cheat_Sheet.html#protect-against-automated-attacks
  */

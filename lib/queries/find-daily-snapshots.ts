@@ -1,10 +1,10 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
-import { JOIN_TYPES } from "@/lib/ui/join-type";
+import { JOIN_TYPES } from "@/lib/display/join-type";
 import type { JoinType } from "@/lib/reports/types";
 import type { Severity } from "@/lib/rules/types";
 import { snapshotDay } from "@/lib/daily-snapshots/snapshot-day";
-import { SEVERITIES } from "@/lib/ui/severity";
+import { SEVERITIES } from "@/lib/display/severity";
 
 export interface DailySnapshotPoint {
   day: string;

@@ -3,8 +3,8 @@ import type { Db, Prisma } from "@/lib/db/client";
 import { DEVICE_PAGE_OBJECT_COLUMNS, selectColumns } from "@/lib/db/directory-device-columns";
 import { LATEST_REPORT_FIRST } from "@/lib/db/latest-report-sql";
 import type { Finding, Severity } from "@/lib/rules/types";
-import { isSeverity, worstSeverity } from "@/lib/ui/severity";
-import { sortDeviceFindings } from "@/lib/ui/sort-device-findings";
+import { isSeverity, worstSeverity } from "@/lib/display/severity";
+import { sortDeviceFindings } from "@/lib/display/sort-device-findings";
 import { readEvidence, readRemediation } from "./find-findings";
 import { parseSubjectKey, type SubjectKey } from "@/lib/rules/subject-key";
 
@@ -89,8 +89,8 @@ export async function findDeviceDetail(db: Db, options: { tenantRef: string; sub
   const objectWhere: Prisma.DirectoryDeviceWhereInput | null =
     subject.kind === "d" ? { tenantRef, deviceId: subject.value } : subject.kind === "o" ? { tenantRef, objectId: subject.value } : null;
   // Sorted here, not by the query: an ORDER BY deletedAt made SQLite's planner (no statistics) walk the
-  // (tenantRef, deletedAt) index through every object of the tenant instead of looking the few up by deviceId (0.3 s
-  // a device page at 100,000 devices, bench:ui). Live objects first, then the earliest deleted; each the most recently
+  // (tenantRef, deletedAt) index through every object of the tenant instead of looking the few up by deviceId
+  // (bench/RESULTS.md, "Figures behind choices in the code"). Live objects first, then the earliest deleted; each the most recently
   // registered first.
   const objectRows = objectWhere ? await db.directoryDevice.findMany({ where: objectWhere, select: OBJECT_SELECT }) : [];
   const registered = (o: (typeof objectRows)[number]) => o.registrationDateTime?.getTime() ?? Number.NEGATIVE_INFINITY;

@@ -2,7 +2,7 @@ import "server-only";
 import type { Db } from "@/lib/db/client";
 import type { ParsedDsregcmd } from "@/lib/reports/types";
 import type { Finding } from "@/lib/rules/types";
-import { readFindingsSnapshot, sortFindings } from "@/lib/ui/severity";
+import { readFindingsSnapshot, sortFindings } from "@/lib/display/severity";
 import { readStoredParsedReport } from "./read-stored-json";
 import { parseStoredText, storedText } from "@/lib/reports/stored-report-body";
 

@@ -1,9 +1,9 @@
 import "server-only";
 import type { Db, Prisma } from "@/lib/db/client";
 import type { Severity } from "@/lib/rules/types";
-import { REPORTS_PAGE_SIZE, type ReportListParams } from "@/lib/ui/report-list-params";
+import type { ReportListParams } from "@/lib/url-params/report-list-params";
 import { SEVERITY_ORDER } from "@/lib/rules/types";
-import { readFindingsSnapshot, worstSeverity } from "@/lib/ui/severity";
+import { readFindingsSnapshot, worstSeverity } from "@/lib/display/severity";
 
 export interface DeviceReportRow {
   id: string;
@@ -43,7 +43,7 @@ export async function findDeviceReports(db: Db, options: { tenantRef: string; pa
   const { tenantRef, params } = options;
   const where = buildWhere(tenantRef, params);
   const orderBy = buildOrderBy(params);
-  const pageSize = REPORTS_PAGE_SIZE;
+  const pageSize = params.size;
 
   // "Has problems": the latest critical or high finding, ranked at ingestion (DeviceReport.worstSeverityRank).
   if (params.problems) where.worstSeverityRank = { lte: SEVERITY_ORDER.high };

@@ -2,8 +2,8 @@ import "server-only";
 import { readBool, readDate, type DirectDb, type Row } from "@/lib/db/direct";
 import type { Severity } from "@/lib/rules/types";
 import { DEFAULT_STALE_THRESHOLD_DAYS } from "@/lib/rules/device-subject";
-import { DEVICES_PAGE_SIZE, isDeviceListFiltered, type DeviceListParams, type DeviceSort, type DeviceState } from "@/lib/ui/device-list-params";
-import { SEVERITIES } from "@/lib/ui/severity";
+import { isDeviceListFiltered, type DeviceListParams, type DeviceSort, type DeviceState } from "@/lib/url-params/device-list-params";
+import { SEVERITIES } from "@/lib/display/severity";
 import { readAfter, readBefore, type Direction, type KeysetQuery, type Ordering } from "./keyset-page";
 import { subjectKeyValue } from "@/lib/rules/subject-key";
 
@@ -175,7 +175,7 @@ export async function findDevices(
 ): Promise<DevicePage> {
   const { tenantRef, params } = options;
   const sparseRows = options.sparseRows ?? SPARSE_ROWS;
-  const pageSize = DEVICES_PAGE_SIZE;
+  const pageSize = params.size;
   const context: DeviceFilterContext = {
     now: options.now ?? new Date(),
     staleThresholdDays: params.stale ? await readStaleThresholdDays(direct, tenantRef) : DEFAULT_STALE_THRESHOLD_DAYS,

@@ -1,8 +1,8 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import { SEVERITY_ORDER, type Severity } from "@/lib/rules/types";
-import type { FindingListParams } from "@/lib/ui/finding-list-params";
-import { isSeverity } from "@/lib/ui/severity";
+import type { FindingListParams } from "@/lib/url-params/finding-list-params";
+import { isSeverity } from "@/lib/display/severity";
 import { buildFindingsWhere } from "./find-findings";
 
 /** One rule of the Findings page's grouped view: how many devices it flags and on how many of them it is the cause. */

@@ -1,8 +1,8 @@
 import "server-only";
 import type { Db, Prisma } from "@/lib/db/client";
 import type { Evidence, Severity } from "@/lib/rules/types";
-import { FINDINGS_PAGE_SIZE, type FindingListParams } from "@/lib/ui/finding-list-params";
-import { SEVERITIES, isSeverity } from "@/lib/ui/severity";
+import type { FindingListParams } from "@/lib/url-params/finding-list-params";
+import { SEVERITIES, isSeverity } from "@/lib/display/severity";
 
 export interface FindingRow {
   id: string;
@@ -84,7 +84,7 @@ export function buildFindingsWhere(
 export async function findFindings(db: Db, options: { tenantRef: string; params: FindingListParams }): Promise<FindingPage> {
   const { tenantRef, params } = options;
   const where = buildFindingsWhere(tenantRef, params);
-  const pageSize = FINDINGS_PAGE_SIZE;
+  const pageSize = params.size;
 
   if (params.sort === "severity") {
     const groups = await db.finding.groupBy({ by: ["rankSeverity"], where, _count: { _all: true } });

@@ -1,7 +1,7 @@
 import "server-only";
 import { readDate, type DirectDb } from "@/lib/db/direct";
 import { subjectKeyFor } from "@/lib/rules/subject-key";
-import { periodStart, type SignInListParams } from "@/lib/ui/sign-in-list-params";
+import { periodStart, type SignInListParams } from "@/lib/url-params/sign-in-list-params";
 import { ROW_LIMIT } from "./find-sign-in-summary";
 
 export interface SignInMachine {

@@ -1,6 +1,6 @@
 import "server-only";
 import { readDate, type DirectDb } from "@/lib/db/direct";
-import { periodStart, type SignInListParams } from "@/lib/ui/sign-in-list-params";
+import { periodStart, type SignInListParams } from "@/lib/url-params/sign-in-list-params";
 
 export interface SignInCauseCount {
   cause: string;

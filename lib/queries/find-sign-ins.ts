@@ -3,7 +3,7 @@ import { z } from "zod";
 import { queryIn, readDate, type DirectDb } from "@/lib/db/direct";
 import { subjectKeyFor } from "@/lib/rules/subject-key";
 import type { Finding } from "@/lib/rules/types";
-import { parseSignInCursor, periodStart, SIGN_IN_PAGE_SIZE, signInCursor, type SignInListParams } from "@/lib/ui/sign-in-list-params";
+import { parseSignInCursor, periodStart, signInCursor, type SignInListParams } from "@/lib/url-params/sign-in-list-params";
 import { signInIndexedBy, signInRowFilter } from "./find-sign-in-summary";
 
 export interface SignInListRow {
@@ -105,7 +105,7 @@ export function signInPageQuery(options: { tenantRef: string; params: SignInList
     sql += ` AND "createdDateTime" <= ? AND ("createdDateTime" < ? OR "id" < ?)`;
     args.push(cursor.at, cursor.at, cursor.id);
   }
-  const limit = (options.limit ?? SIGN_IN_PAGE_SIZE) + 1;
+  const limit = (options.limit ?? params.size) + 1;
   return {
     sql: `SELECT ${SIGN_IN_LIST_SELECT} FROM "SignInEvent"${signInIndexedBy(options.dialect, params)} WHERE ${sql} ORDER BY "createdDateTime" DESC, "id" DESC LIMIT ${limit}`,
     params: args,
@@ -117,7 +117,7 @@ export async function findSignIns(
   direct: DirectDb,
   options: { tenantRef: string; params: SignInListParams; now: Date; limit?: number },
 ): Promise<SignInListPage> {
-  const limit = options.limit ?? SIGN_IN_PAGE_SIZE;
+  const limit = options.limit ?? options.params.size;
   const q = signInPageQuery({ ...options, dialect: direct.dialect, limit });
   const raw = await direct.query(q.sql, q.params);
   const rows = raw.slice(0, limit).map(toSignInListRow);
@@ -135,6 +135,15 @@ export async function findSignIns(
   return { rows, nextAfter: raw.length > limit ? signInCursor(rows[rows.length - 1]!) : null };
 }
 
+/** A SignInEvent's stored findings (JSON text), root cause first; [] when the text is not what the pull writes. */
+export function parseSignInFindings(text: string | null): Finding[] {
+  try {
+    return FindingsSchema.parse(JSON.parse(text ?? "[]")) as Finding[];
+  } catch {
+    return [];
+  }
+}
+
 /** A SignInEvent row read with SIGN_IN_LIST_SELECT, for the page. */
 export function toSignInListRow(r: Record<string, unknown>): SignInListRow {
   const s = (k: string) => (r[k] === null || r[k] === undefined ? null : String(r[k]));
@@ -142,12 +151,7 @@ export function toSignInListRow(r: Record<string, unknown>): SignInListRow {
   const machineHostname = s("machineHostname");
   const deviceId = s("deviceId");
   const linkedBy = s("linkedBy") ?? "none";
-  let findings: Finding[] = [];
-  try {
-    findings = FindingsSchema.parse(JSON.parse(s("findings") ?? "[]")) as Finding[];
-  } catch {
-    findings = [];
-  }
+  const findings = parseSignInFindings(s("findings"));
   return {
     id: String(r.id),
     signInId: String(r.signInId),

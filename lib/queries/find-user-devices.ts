@@ -68,7 +68,7 @@ export async function findUserDevices(direct: DirectDb, options: { tenantRef: st
   for (let i = 0; i < keys.length; i += 500) {
     const chunk = keys.slice(i, i + 500);
     // No ORDER BY: sorting by rowKey made SQLite walk the primary key through every device of the tenant instead of
-    // looking the few subjects up (2.9 s a page at 100,000 devices, bench:ui); two objects sharing a deviceId are
+    // looking the few subjects up (bench/RESULTS.md, "Figures behind choices in the code"); two objects sharing a deviceId are
     // ordered here instead (the lower rowKey, as the Devices list shows them).
     const found = await direct.query<{ subjectKey: string; rowKey: string; name: string; state: string; worstRank: unknown; primaryRule: string | null }>(
       `SELECT "subjectKey", "rowKey", "name", "state", "worstRank", "primaryRule" FROM "DeviceSummary" WHERE "tenantRef" = ? AND "subjectKey" IN (${chunk.map(() => "?").join(", ")})`,

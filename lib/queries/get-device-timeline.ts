@@ -1,9 +1,10 @@
 import "server-only";
+import { ruleTitle } from "@/lib/display/rule-names";
 import type { Db } from "@/lib/db/client";
 import { reportWhereFor, type DirectoryObjectSummary } from "@/lib/queries/find-device-detail";
 import type { SubjectKey } from "@/lib/rules/subject-key";
-import { joinTypeShort } from "@/lib/ui/join-type";
-import { formatAbsoluteTime } from "@/lib/ui/format-time";
+import { joinTypeShort } from "@/lib/display/join-type";
+import { formatAbsoluteTime } from "@/lib/display/format-time";
 
 export type TimelineKind = "directory" | "report" | "agent-event" | "finding" | "audit";
 
@@ -198,7 +199,7 @@ export async function getDeviceTimeline(
       at: e.at.toISOString(),
       kind: "finding",
       tone: e.kind === "resolved" ? "good" : e.kind === "acknowledged" ? "neutral" : "bad",
-      summary: `${verb}: ${e.finding.rule}${e.kind === "acknowledged" && e.actor ? ` by ${e.actor}` : ""}`,
+      summary: `${verb}: ${ruleTitle(e.finding.rule)} (${e.finding.rule})${e.kind === "acknowledged" && e.actor ? ` by ${e.actor}` : ""}`,
       detail: [
         { label: "Finding", value: `${e.finding.title} (${e.finding.severity})` },
         ...(e.kind === "acknowledged"

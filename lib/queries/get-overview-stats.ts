@@ -3,7 +3,7 @@ import { readDate, type DirectDb } from "@/lib/db/direct";
 import { reportPeriod } from "@/lib/device-summary/summary-statements";
 import type { JoinType } from "@/lib/reports/types";
 import type { Severity } from "@/lib/rules/types";
-import { isProblemSeverity, readFindingsSnapshot, sortFindings, worstSeverity } from "@/lib/ui/severity";
+import { isProblemSeverity, readFindingsSnapshot, sortFindings, worstSeverity } from "@/lib/display/severity";
 
 export interface ProblemReportSummary {
   id: string;

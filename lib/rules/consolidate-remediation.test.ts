@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { consolidateRemediation, primaryRuleOf } from "@/lib/rules/consolidate-remediation";
 import type { Finding } from "@/lib/rules/types";
-import { sortFindings } from "@/lib/ui/severity";
+import { sortFindings } from "@/lib/display/severity";
 
 const finding = (rule: string, severity: Finding["severity"], title: string, remediation = ["Run `dsregcmd /leave` …"]): Finding => ({
   rule,

@@ -30,7 +30,7 @@ const SQLITE_PAGES_IN_FLIGHT = 8;
 /**
  * Held pages commit four at a time: each commit rewrites every page of the random-keyed indexes it touched (object,
  * device, hardware ids, names), which for a large directory is most of them; four pages at once write them once
- * instead of four times (decision 007: commit time 2.2 s → 0.95 s for 100,000 devices).
+ * instead of four times (decision 007 has the figures).
  */
 const SQLITE_GROUP = 4;
 

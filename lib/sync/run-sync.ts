@@ -475,8 +475,8 @@ async function pageThrough<S extends typeof DevicePageSchema | typeof DeltaPageS
         pending = graph.get(next, schema);
         // Let the request leave now: the HTTP client sends it from the event loop, which this page's synchronous
         // work (mapping, hashing, reading the stored rows) would otherwise hold for tens of milliseconds, so every
-        // page would wait for the previous one's work before it was even requested (measured: 50 ms a delta page
-        // instead of 30, and a full sync 1.3× its fetch floor instead of 1.05×).
+        // page would wait for the previous one's work before it was even requested
+        // (bench/RESULTS.md, "Figures behind choices in the code").
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
       const { objectIds, plan } = handle(page, next);

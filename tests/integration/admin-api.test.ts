@@ -32,7 +32,14 @@ async function errorOf(res: Response) {
   return body.error;
 }
 
-const ROUTES = ["/api/v1/sync-runs", "/api/v1/devices/export", "/api/v1/findings/export", `/api/v1/tenants/11111111-1111-4111-8111-111111111111/changes`];
+const SIGN_IN_ID = "01900000-0000-7000-8000-000000000001";
+const ROUTES = [
+  `/api/v1/signins/${SIGN_IN_ID}/findings`,
+  "/api/v1/sync-runs",
+  "/api/v1/devices/export",
+  "/api/v1/findings/export",
+  `/api/v1/tenants/11111111-1111-4111-8111-111111111111/changes`,
+];
 
 describe("every admin route", () => {
   it.each(ROUTES)("%s answers 401 JSON without a session, and with a session that is not one", async (path) => {
@@ -106,4 +113,45 @@ describe("an export's query", () => {
       expect((await errorOf(many)).message).toContain("at most 500");
     },
   );
+});
+
+describe("a blocked sign-in's explanation", () => {
+  it("answers the stored findings of the tenant's sign-in, 404 for another tenant's or an unknown id, 400 for an id that is not one", async () => {
+    const finding = {
+      rule: "ca-device-no-prt",
+      severity: "high",
+      title: "No PRT on LT-0042",
+      explanation: "The machine had no Primary Refresh Token when the user signed in.",
+      evidence: [{ source: "dsregcmd /status", field: "AzureAdPrt", value: "NO" }],
+      remediation: ["Sign out and in again on LT-0042."],
+    };
+    await db.signInEvent.create({
+      data: {
+        id: SIGN_IN_ID,
+        tenantRef: first.tenantRef,
+        signInId: "graph-sign-in-1",
+        createdDateTime: new Date("2026-12-01T08:00:00Z"),
+        errorCode: 53000,
+        linkedBy: "none",
+        cause: finding.rule,
+        causeLabel: "No PRT",
+        severity: "high",
+        findings: JSON.stringify([finding]),
+        signIn: "{}",
+        evaluatedAt: new Date("2026-12-01T08:05:00Z"),
+      },
+    });
+    const res = await get(`/api/v1/signins/${SIGN_IN_ID}/findings?tenant=${first.tenantRef}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ id: SIGN_IN_ID, findings: [finding] });
+
+    const other = await get(`/api/v1/signins/${SIGN_IN_ID}/findings?tenant=${second.tenantRef}`);
+    expect(other.status).toBe(404);
+    expect((await errorOf(other)).code).toBe("not-found");
+    const unknown = await get(`/api/v1/signins/${UNKNOWN}/findings?tenant=${first.tenantRef}`);
+    expect(unknown.status).toBe(404);
+    const bad = await get(`/api/v1/signins/not-an-id/findings?tenant=${first.tenantRef}`);
+    expect(bad.status).toBe(400);
+    expect((await errorOf(bad)).code).toBe("invalid-path");
+  });
 });

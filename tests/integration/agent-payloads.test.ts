@@ -80,7 +80,7 @@ describe("agent payloads end to end", () => {
       // Each distinct event once (a payload may carry the same event twice).
       expect(stored.events).toHaveLength(new Set((body.events ?? []).map((e) => JSON.stringify(e))).size);
 
-      // The first upload's findings are evaluated a second later (lib/findings/findings-queue.ts): let that land first,
+      // The first upload's findings are evaluated a second later (lib/findings/findings-scheduler.ts): let that land first,
       // so the count below compares the re-upload alone.
       await flushFindingsQueue();
       const before = await countRows(db);

@@ -17,7 +17,7 @@ import { findDevices, type DeviceRow } from "@/lib/queries/find-devices";
 import { runSync } from "@/lib/sync/run-sync";
 import { createTenant } from "@/lib/tenants/create-tenant";
 import { setTenantApp } from "@/lib/tenants/set-tenant-app";
-import { DEFAULT_DEVICE_LIST_PARAMS, parseDeviceListParams, type DeviceListParams, type DeviceSort } from "@/lib/ui/device-list-params";
+import { DEFAULT_DEVICE_LIST_PARAMS, parseDeviceListParams, type DeviceListParams, type DeviceSort } from "@/lib/url-params/device-list-params";
 import { createSimTenant } from "@/simulator/create-sim-tenant";
 import { startSimulator, type SimulatorHandle } from "@/simulator/server";
 

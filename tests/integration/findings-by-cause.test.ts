@@ -20,7 +20,7 @@ import { findDailySnapshots } from "@/lib/queries/find-daily-snapshots";
 import { findFindingCauses } from "@/lib/queries/find-finding-causes";
 import { syncDueTenants } from "@/lib/sync/sync-scheduler";
 import { writeDevicePage } from "@/lib/sync/write-device-page";
-import { DEFAULT_FINDING_LIST_PARAMS, type FindingListParams } from "@/lib/ui/finding-list-params";
+import { DEFAULT_FINDING_LIST_PARAMS, type FindingListParams } from "@/lib/url-params/finding-list-params";
 import { createTenantWithToken } from "../setup/factories";
 
 const FIXTURES = join(import.meta.dirname, "../../lib/reports/fixtures");

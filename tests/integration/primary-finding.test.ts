@@ -18,7 +18,7 @@ import { findFindings } from "@/lib/queries/find-findings";
 import { createFindingExportSource, FINDING_EXPORT_COLUMNS } from "@/lib/export/finding-export-source";
 import { exportReadableStream } from "@/lib/export/stream-export";
 import { writeDevicePage } from "@/lib/sync/write-device-page";
-import { DEFAULT_FINDING_LIST_PARAMS, parseFindingListParams, type FindingListParams } from "@/lib/ui/finding-list-params";
+import { DEFAULT_FINDING_LIST_PARAMS, parseFindingListParams, type FindingListParams } from "@/lib/url-params/finding-list-params";
 import { createTenantWithToken } from "../setup/factories";
 
 const FIXTURES = join(import.meta.dirname, "../../lib/reports/fixtures");

@@ -19,7 +19,7 @@ import { pullSignIns } from "@/lib/signins/pull-sign-ins";
 import { runSync } from "@/lib/sync/run-sync";
 import { createTenant } from "@/lib/tenants/create-tenant";
 import { setTenantApp } from "@/lib/tenants/set-tenant-app";
-import { DEFAULT_SIGN_IN_LIST_PARAMS, parseSignInListParams, periodStart, type SignInListParams } from "@/lib/ui/sign-in-list-params";
+import { DEFAULT_SIGN_IN_LIST_PARAMS, parseSignInListParams, periodStart, type SignInListParams } from "@/lib/url-params/sign-in-list-params";
 import { createSimTenant } from "@/simulator/create-sim-tenant";
 import { startSimulator, type SimulatorHandle } from "@/simulator/server";
 

@@ -10,6 +10,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { GET as devicesExport } from "@/app/api/v1/devices/export/route";
 import { GET as findingsExport } from "@/app/api/v1/findings/export/route";
+import { GET as signInFindings } from "@/app/api/v1/signins/[id]/findings/route";
 import { GET as syncRuns } from "@/app/api/v1/sync-runs/route";
 import { GET as tenantChanges } from "@/app/api/v1/tenants/[tenantId]/changes/route";
 import { loginAdmin, SESSION_COOKIE } from "@/lib/auth/admin-sessions";
@@ -22,6 +23,7 @@ const ROUTES: { pattern: RegExp; handler: RouteHandler }[] = [
   { pattern: /^\/api\/v1\/devices\/export$/, handler: devicesExport },
   { pattern: /^\/api\/v1\/findings\/export$/, handler: findingsExport },
   { pattern: /^\/api\/v1\/sync-runs$/, handler: syncRuns },
+  { pattern: /^\/api\/v1\/signins\/(?<id>[^/]+)\/findings$/, handler: signInFindings as RouteHandler },
   { pattern: /^\/api\/v1\/tenants\/(?<tenantId>[^/]+)\/changes$/, handler: tenantChanges as RouteHandler },
 ];
 

@@ -13,7 +13,7 @@ import {
   type AgentDeviceListParams,
   type AgentDeviceSort,
   type AgentDeviceStatus,
-} from "@/lib/ui/agent-device-list-params";
+} from "@/lib/url-params/agent-device-list-params";
 import { requestOrigin } from "../../_lib/cookie-security";
 import { DataTable, SortableTh, TBody, Td, Th, THead } from "../../_components/data-table";
 import { PageHeader } from "../../_components/page-header";

@@ -1,5 +1,6 @@
 "use client";
 
+import { InlineError } from "../../_components/inline-error";
 import { startTransition, useActionState, useEffect, useId, useRef, useState } from "react";
 import { acknowledgeSelectedDevicesAction, type BulkAcknowledgeState } from "./actions";
 
@@ -89,9 +90,7 @@ export function SelectionActions() {
         {pending ? "Saving…" : "Acknowledge selected"}
       </button>
       {state.error ? (
-        <p id={`${id}-status`} role="alert" className="w-full text-[13px] text-red-700 dark:text-red-400">
-          {state.error}
-        </p>
+        <InlineError id={`${id}-status`} message={state.error} className="w-full" />
       ) : state.message ? (
         <p id={`${id}-status`} role="status" className="w-full text-[13px] text-green-700 dark:text-green-400">
           {state.message}

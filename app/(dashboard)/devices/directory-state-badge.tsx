@@ -1,4 +1,4 @@
-import type { DeviceState } from "@/lib/ui/device-list-params";
+import type { DeviceState } from "@/lib/url-params/device-list-params";
 
 const TONE: Record<DeviceState, string> = {
   live: "text-emerald-700 dark:text-emerald-400",

@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import type { ReactNode } from "react";
 import { directDb } from "@/lib/db/direct";
 import { ensureDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";
 import { deviceHref } from "@/lib/queries/find-device-detail";
@@ -24,20 +23,21 @@ import {
   parseDeviceListParams,
   type DeviceColumn,
   type DeviceListParams,
-} from "@/lib/ui/device-list-params";
-import { JOIN_TYPE_SHORT, joinTypeShort } from "@/lib/ui/join-type";
-import { SEVERITY_LABEL } from "@/lib/ui/severity";
-import { DataTable, SortableTh, TBody, Td, Th, THead } from "../../_components/data-table";
+} from "@/lib/url-params/device-list-params";
+import { JOIN_TYPE_SHORT, joinTypeShort } from "@/lib/display/join-type";
+import { RULE_CATALOGUE, RULE_OPTIONS, ruleTitle } from "@/lib/display/rule-names";
+import { SEVERITY_LABEL } from "@/lib/display/severity";
+import { PAGE_SIZES } from "@/lib/url-params/page-size";
+import { SortableTh, TBody, Td, Th, THead, type ColumnPriority } from "../../_components/data-table";
 import { EmptyState } from "../../_components/empty-state";
 import { DevicesIcon } from "../../_components/icons";
-import { PageHeader } from "../../_components/page-header";
-import { Pagination } from "../../_components/pagination";
+import { FilterCheckbox, FilterDays, FilterForm, FilterSelect, FilterText } from "../../_components/filter-form";
+import { ListPage, ListTable, NoMatchRow } from "../../_components/list-page";
 import { RelativeTime } from "../../_components/relative-time";
 import { SeverityCell } from "../../_components/severity-badge";
 import { NoTenantState } from "../../_components/no-tenant-state";
 import { ExportMenu } from "../../_components/export-menu";
 import { getDashboardContext } from "../_lib/dashboard-context";
-import { RULE_CATALOGUE } from "../findings/rule-catalogue";
 import { ShortId } from "../findings/finding-status-badge";
 import { SELECTION_FORM, SelectAllOnPage, SelectionActions } from "./device-selection";
 import { DirectoryStateBadge, trustTypeLabel } from "./directory-state-badge";
@@ -65,27 +65,27 @@ export default async function DevicesPage({ searchParams }: { searchParams: Sear
   const span = columns.length + 2;
 
   return (
-    <>
-      <PageHeader
-        title="Devices"
-        description={`Every device of ${tenant.name}: Entra ID objects from the directory sync (live and deleted) and hosts that only sent reports, with their open findings.`}
-        actions={<ExportMenu what="devices" query={deviceListHref(params)} tenant={tenant.id} />}
-      />
-      <Filters params={params} />
-
-      {result.total === 0 && !filtered ? (
-        <EmptyState
-          title="No devices yet"
-          icon={<DevicesIcon width={22} height={22} />}
-          actions={
-            <Link href="/agents" className="btn-primary">
-              Create an agent token
-            </Link>
-          }
-        >
-          Devices appear after the first directory sync or the first agent report.
-        </EmptyState>
-      ) : (
+    <ListPage
+      title="Devices"
+      description={`Every device of ${tenant.name}: Entra ID objects from the directory sync (live and deleted) and hosts that only sent reports, with their open findings.`}
+      exportMenu={<ExportMenu what="devices" query={deviceListHref(params)} tenant={tenant.id} />}
+      filters={<Filters params={params} />}
+      empty={
+        result.total === 0 && !filtered ? (
+          <EmptyState
+            title="No devices yet"
+            icon={<DevicesIcon width={22} height={22} />}
+            actions={
+              <Link href="/agents" className="btn-primary">
+                Create an agent token
+              </Link>
+            }
+          >
+            Devices appear after the first directory sync or the first agent report.
+          </EmptyState>
+        ) : null
+      }
+      toolbar={
         <>
           <div className="mb-3 flex flex-wrap items-start justify-between gap-3">
             <p className="pt-1 text-[13px] text-slate-600 tabular-nums dark:text-slate-400" data-testid="device-total">
@@ -95,44 +95,63 @@ export default async function DevicesPage({ searchParams }: { searchParams: Sear
             <ColumnChooser params={params} />
           </div>
           <SelectionActions />
-          <DataTable
-            caption={`Devices of ${tenant.name}`}
-            footer={<Pagination page={result.page} pageSize={result.pageSize} total={result.total} hrefFor={pageHref} />}
-          >
-            <THead>
-              <Th className="w-8 pr-0">
-                <SelectAllOnPage />
-              </Th>
-              <SortableTh label="Device" href={deviceSortHref(params, "name")} direction={params.sort === "name" ? params.dir : null} />
-              {columns.map((c) => (
-                <SortableTh
-                  key={c}
-                  label={DEVICE_COLUMN_LABEL[c]}
-                  href={deviceSortHref(params, DEVICE_COLUMN_SORT[c])}
-                  direction={params.sort === DEVICE_COLUMN_SORT[c] ? params.dir : null}
-                />
-              ))}
-            </THead>
-            <TBody>
-              {result.rows.length === 0 ? (
-                <tr>
-                  <td colSpan={span} className="px-4 py-12 text-center text-slate-500 dark:text-slate-400">
-                    No devices match these filters.{" "}
-                    <Link href={deviceListHref(DEFAULT_DEVICE_LIST_PARAMS, { cols: params.cols })} className="link">
-                      Clear filters
-                    </Link>
-                  </td>
-                </tr>
-              ) : (
-                result.rows.map((d) => <Row key={d.rowKey} d={d} now={now} columns={columns} />)
-              )}
-            </TBody>
-          </DataTable>
         </>
-      )}
-    </>
+      }
+    >
+      <ListTable
+        caption={`Devices of ${tenant.name}`}
+        paging={{
+          page: result.page,
+          pageSize: result.pageSize,
+          total: result.total,
+          hrefFor: pageHref,
+          sizes: PAGE_SIZES,
+          sizeHref: (size) => deviceListHref(params, { size, page: 1 }),
+        }}
+      >
+        <THead>
+          <Th className="w-8 pr-0">
+            <SelectAllOnPage />
+          </Th>
+          <SortableTh label="Device" href={deviceSortHref(params, "name")} direction={params.sort === "name" ? params.dir : null} />
+          {columns.map((c) => (
+            <SortableTh
+              key={c}
+              label={DEVICE_COLUMN_LABEL[c]}
+              href={deviceSortHref(params, DEVICE_COLUMN_SORT[c])}
+              direction={params.sort === DEVICE_COLUMN_SORT[c] ? params.dir : null}
+              priority={COLUMN_PRIORITY[c]}
+            />
+          ))}
+        </THead>
+        <TBody>
+          {result.rows.length === 0 ? (
+            <NoMatchRow colSpan={span} what="devices" clearHref={deviceListHref(DEFAULT_DEVICE_LIST_PARAMS, { cols: params.cols, size: params.size })} />
+          ) : (
+            result.rows.map((d) => <Row key={d.rowKey} d={d} now={now} columns={columns} />)
+          )}
+        </TBody>
+      </ListTable>
+    </ListPage>
   );
 }
+
+/**
+ * The columns that collapse first on a narrow window (at 1,024 px, beside the sidebar): the ids, the OS and how the
+ * device is joined, which its page shows; the name, the worst finding, the count, the last report and the directory
+ * state stay.
+ */
+const COLUMN_PRIORITY: Partial<Record<DeviceColumn, ColumnPriority>> = {
+  deviceId: "low",
+  objectId: "low",
+  os: "low",
+  osVersion: "low",
+  trust: "low",
+  join: "low",
+  sync: "low",
+  lastSignIn: "low",
+  pendingSince: "low",
+};
 
 function Row({ d, now, columns }: { d: DeviceRow; now: string; columns: readonly DeviceColumn[] }) {
   return (
@@ -165,85 +184,85 @@ function Cell({ column, d, now }: { column: DeviceColumn; d: DeviceRow; now: str
   switch (column) {
     case "deviceId":
       return (
-        <Td className="whitespace-nowrap" data-column={column}>
+        <Td className="whitespace-nowrap" data-column={column} priority={COLUMN_PRIORITY[column]}>
           <ShortId id={d.deviceId} />
         </Td>
       );
     case "objectId":
       return (
-        <Td className="whitespace-nowrap" data-column={column}>
+        <Td className="whitespace-nowrap" data-column={column} priority={COLUMN_PRIORITY[column]}>
           <ShortId id={d.objectId} />
         </Td>
       );
     case "trust":
       return (
-        <Td className="whitespace-nowrap" data-column={column}>
+        <Td className="whitespace-nowrap" data-column={column} priority={COLUMN_PRIORITY[column]}>
           {d.trustType ? trustTypeLabel(d.trustType) : none}
         </Td>
       );
     case "join":
       return (
-        <Td className="whitespace-nowrap" data-column={column}>
+        <Td className="whitespace-nowrap" data-column={column} priority={COLUMN_PRIORITY[column]}>
           {d.joinType ? <span title="The latest report's join type">{joinTypeShort(d.joinType)}</span> : none}
         </Td>
       );
     case "os":
       return (
-        <Td className="whitespace-nowrap" data-column={column}>
+        <Td className="whitespace-nowrap" data-column={column} priority={COLUMN_PRIORITY[column]}>
           {d.operatingSystem ?? none}
         </Td>
       );
     case "osVersion":
       return (
-        <Td className="whitespace-nowrap tabular-nums" data-column={column}>
+        <Td className="whitespace-nowrap tabular-nums" data-column={column} priority={COLUMN_PRIORITY[column]}>
           {d.operatingSystemVersion ?? none}
         </Td>
       );
     case "sync":
       return (
-        <Td className="whitespace-nowrap" data-column={column}>
+        <Td className="whitespace-nowrap" data-column={column} priority={COLUMN_PRIORITY[column]}>
           {d.onPremisesSyncEnabled === null ? none : d.onPremisesSyncEnabled ? "Yes" : "No"}
         </Td>
       );
     case "severity":
       return (
-        <Td data-column={column}>
+        <Td data-column={column} priority={COLUMN_PRIORITY[column]}>
           <SeverityCell severity={d.worstSeverity} />
         </Td>
       );
     case "open":
       return (
-        <Td className="text-right tabular-nums" data-column={column}>
+        <Td className="text-right tabular-nums" data-column={column} priority={COLUMN_PRIORITY[column]}>
           {d.openFindings > 0 ? d.openFindings : <span className="text-slate-400 dark:text-slate-500">0</span>}
         </Td>
       );
     case "primaryRule":
       return (
-        <Td className="whitespace-nowrap" data-column={column}>
-          {d.primaryRule ? <code className="text-xs">{d.primaryRule}</code> : none}
+        <Td className="whitespace-nowrap" data-column={column} priority={COLUMN_PRIORITY[column]}>
+          {d.primaryRule ? <span title={d.primaryRule}>{ruleTitle(d.primaryRule)}</span> : none}
         </Td>
       );
     case "lastReport":
       return (
-        <Td className="whitespace-nowrap text-slate-600 dark:text-slate-400" data-column={column}>
+        <Td className="whitespace-nowrap text-slate-600 dark:text-slate-400" data-column={column} priority={COLUMN_PRIORITY[column]}>
           <RelativeTime iso={d.lastReportAt} now={now} />
         </Td>
       );
     case "lastSignIn":
       return (
-        <Td className="whitespace-nowrap text-slate-600 dark:text-slate-400" data-column={column}>
+        <Td className="whitespace-nowrap text-slate-600 dark:text-slate-400" data-column={column} priority={COLUMN_PRIORITY[column]}>
           <RelativeTime iso={d.approximateLastSignInDateTime} now={now} />
         </Td>
       );
     case "pendingSince":
       return (
-        <Td className="whitespace-nowrap text-slate-600 dark:text-slate-400" data-column={column}>
+        <Td className="whitespace-nowrap text-slate-600 dark:text-slate-400" data-column={column} priority={COLUMN_PRIORITY[column]}>
           {d.state === "pending" ? <RelativeTime iso={d.pendingSince} now={now} /> : none}
         </Td>
       );
     case "state":
       return (
-        <Td data-column={column}>
+        <Td data-column={column} priority={COLUMN_PRIORITY[column]}>
           <DirectoryStateBadge state={d.state} deletedReason={d.deletedReason} />
         </Td>
       );
@@ -273,7 +292,7 @@ function ColumnChooser({ params }: { params: DeviceListParams }) {
     <details className="relative" data-testid="column-chooser">
       <summary className="btn-ghost cursor-pointer py-1.5 text-[13px] select-none">Columns</summary>
       <form method="get" action="/devices" aria-label="Choose columns" className="card absolute right-0 z-10 mt-1 w-64 p-3 shadow-lg">
-        <HiddenState params={params} keep={[...FILTER_FIELDS, "sort", "dir"]} />
+        <HiddenState params={params} keep={[...FILTER_FIELDS, "sort", "dir", "size"]} />
         {/* Sent with the boxes: with none checked, `cols=-` shows the name alone instead of the default columns. */}
         <input type="hidden" name="cols" value="-" />
         <fieldset>
@@ -304,125 +323,63 @@ function ColumnChooser({ params }: { params: DeviceListParams }) {
   );
 }
 
-/** A plain GET form: works without JavaScript and writes the filters into the URL. */
+/** The Devices filters (FilterForm: a GET form, so the whole view is in the URL). */
 function Filters({ params }: { params: DeviceListParams }) {
-  const changed = isDeviceListFiltered(params);
   const knownRule = params.rule === null || RULE_CATALOGUE.some((r) => r.id === params.rule);
   return (
-    <form method="get" action="/devices" role="search" aria-label="Filter devices" className="mb-4 flex flex-wrap items-end gap-3">
-      <div className="w-full sm:w-72">
-        <label htmlFor="q" className="label text-xs">
-          Search
-        </label>
-        <input id="q" name="q" type="search" defaultValue={params.q} placeholder="Hostname, DeviceId or objectId" className="input py-1.5" />
-      </div>
-      <Select id="rule" label="Open finding" value={params.rule ?? ""}>
-        <option value="">Any rule</option>
+    <FilterForm
+      action="/devices"
+      label="Filter devices"
+      resetHref={
+        isDeviceListFiltered(params)
+          ? deviceListHref(DEFAULT_DEVICE_LIST_PARAMS, { sort: params.sort, dir: params.dir, cols: params.cols, size: params.size })
+          : null
+      }
+    >
+      <FilterText id="q" label="Search" value={params.q} placeholder="Hostname, DeviceId or objectId" width="w-full sm:w-72" search />
+      <FilterSelect id="rule" label="Open finding" value={params.rule ?? ""} any="Any rule" options={RULE_OPTIONS}>
         {knownRule ? null : <option value={params.rule!}>{params.rule}</option>}
-        {RULE_CATALOGUE.map((r) => (
-          <option key={r.id} value={r.id}>
-            {r.id}
-          </option>
-        ))}
-      </Select>
-      <Select id="severity" label="Worst open severity" value={params.severity ?? ""}>
-        <option value="">Any severity</option>
-        {DEVICE_SEVERITY_FILTERS.map((s) => (
-          <option key={s} value={s}>
-            {s === "none" ? "No open finding" : SEVERITY_LABEL[s]}
-          </option>
-        ))}
-      </Select>
-      <Select id="trust" label="Trust type" value={params.trust ?? ""}>
-        <option value="">All trust types</option>
-        {DEVICE_TRUST_TYPES.map((t) => (
-          <option key={t} value={t}>
-            {DEVICE_TRUST_LABEL[t]}
-          </option>
-        ))}
-      </Select>
-      <Select id="join" label="Join type (report)" value={params.join ?? ""}>
-        <option value="">All join types</option>
-        {DEVICE_JOIN_TYPES.map((j) => (
-          <option key={j} value={j}>
-            {JOIN_LABEL[j]}
-          </option>
-        ))}
-      </Select>
-      <Select id="state" label="Directory state" value={params.state ?? ""}>
-        <option value="">All states</option>
-        {DEVICE_STATES.map((s) => (
-          <option key={s} value={s}>
-            {DEVICE_STATE_LABEL[s]}
-          </option>
-        ))}
-      </Select>
-      <Select id="sync" label="Sync" value={params.sync ?? ""}>
-        <option value="">Any</option>
-        {DEVICE_SYNC_FILTERS.map((s) => (
-          <option key={s} value={s}>
-            {SYNC_LABEL[s]}
-          </option>
-        ))}
-      </Select>
-      <Text id="os" label="OS" value={params.os ?? ""} placeholder="Windows" width="w-28" />
-      <Text id="osVersion" label="OS version starts with" value={params.osVersion ?? ""} placeholder="10.0.22631" width="w-36" />
-      <Days id="pendingDays" label="Pending longer than" value={params.pendingDays} />
-      <Days id="silentDays" label="No report in" value={params.silentDays} />
-      <label className="flex items-center gap-2 pb-2 text-[13px] text-slate-700 dark:text-slate-300">
-        <input type="checkbox" name="stale" value="1" defaultChecked={params.stale} className="size-4 rounded border-slate-300 accent-blue-600" />
+      </FilterSelect>
+      <FilterSelect
+        id="severity"
+        label="Worst open severity"
+        value={params.severity ?? ""}
+        any="Any severity"
+        options={DEVICE_SEVERITY_FILTERS.map((s) => [s, s === "none" ? "No open finding" : SEVERITY_LABEL[s]] as const)}
+      />
+      <FilterSelect
+        id="trust"
+        label="Trust type"
+        value={params.trust ?? ""}
+        any="All trust types"
+        options={DEVICE_TRUST_TYPES.map((t) => [t, DEVICE_TRUST_LABEL[t]] as const)}
+      />
+      <FilterSelect
+        id="join"
+        label="Join type (report)"
+        value={params.join ?? ""}
+        any="All join types"
+        options={DEVICE_JOIN_TYPES.map((j) => [j, JOIN_LABEL[j]] as const)}
+      />
+      <FilterSelect
+        id="state"
+        label="Directory state"
+        value={params.state ?? ""}
+        any="All states"
+        options={DEVICE_STATES.map((s) => [s, DEVICE_STATE_LABEL[s]] as const)}
+      />
+      <FilterSelect id="sync" label="Sync" value={params.sync ?? ""} any="Any" options={DEVICE_SYNC_FILTERS.map((s) => [s, SYNC_LABEL[s]] as const)} />
+      <FilterText id="os" label="OS" value={params.os ?? ""} placeholder="Windows" width="w-28" />
+      <FilterText id="osVersion" label="OS version starts with" value={params.osVersion ?? ""} placeholder="10.0.22631" />
+      <FilterDays id="pendingDays" label="Pending longer than" value={params.pendingDays} />
+      <FilterDays id="silentDays" label="No report in" value={params.silentDays} />
+      <FilterCheckbox name="stale" checked={params.stale}>
         Stale (last sign-in older than the tenant&apos;s threshold)
-      </label>
-      <label className="flex items-center gap-2 pb-2 text-[13px] text-slate-700 dark:text-slate-300">
-        <input type="checkbox" name="problems" value="1" defaultChecked={params.problems} className="size-4 rounded border-slate-300 accent-blue-600" />
+      </FilterCheckbox>
+      <FilterCheckbox name="problems" checked={params.problems}>
         With problems (critical or high)
-      </label>
-      <HiddenState params={params} keep={["sort", "dir", "cols"]} />
-      <div className="flex gap-2 pb-px">
-        <button type="submit" className="btn-primary py-1.5">
-          Apply
-        </button>
-        {changed ? (
-          <Link href={deviceListHref(DEFAULT_DEVICE_LIST_PARAMS, { sort: params.sort, dir: params.dir, cols: params.cols })} className="btn-ghost py-1.5">
-            Reset
-          </Link>
-        ) : null}
-      </div>
-    </form>
-  );
-}
-
-function Select({ id, label, value, children }: { id: string; label: string; value: string; children: ReactNode }) {
-  return (
-    <div>
-      <label htmlFor={id} className="label text-xs">
-        {label}
-      </label>
-      <select id={id} name={id} defaultValue={value} className="input w-auto py-1.5 pr-8">
-        {children}
-      </select>
-    </div>
-  );
-}
-
-function Text({ id, label, value, placeholder, width }: { id: string; label: string; value: string; placeholder: string; width: string }) {
-  return (
-    <div className={width}>
-      <label htmlFor={id} className="label text-xs">
-        {label}
-      </label>
-      <input id={id} name={id} type="text" defaultValue={value} placeholder={placeholder} className="input py-1.5" />
-    </div>
-  );
-}
-
-function Days({ id, label, value }: { id: string; label: string; value: number | null }) {
-  return (
-    <div className="w-44">
-      <label htmlFor={id} className="label text-xs">
-        {label} (days)
-      </label>
-      <input id={id} name={id} type="number" min={1} max={3650} step={1} inputMode="numeric" defaultValue={value ?? ""} className="input py-1.5" />
-    </div>
+      </FilterCheckbox>
+      <HiddenState params={params} keep={["sort", "dir", "cols", "size"]} />
+    </FilterForm>
   );
 }

@@ -13,7 +13,7 @@ import type { ParsedDsregcmd } from "@/lib/reports/types";
 import type { CaptureTimeSource } from "@/lib/rules/capture-time";
 import { diagnoseOneReport } from "@/lib/rules/diagnose-one-report";
 import type { Finding } from "@/lib/rules/types";
-import { sortFindings } from "@/lib/ui/severity";
+import { sortFindings } from "@/lib/display/severity";
 import { getDashboardContext } from "../_lib/dashboard-context";
 
 /** "Captured at (UTC)" from the form's datetime-local field: `2025-03-09T12:30` (seconds optional), read as UTC. */

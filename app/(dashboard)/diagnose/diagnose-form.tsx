@@ -1,5 +1,6 @@
 "use client";
 
+import { InlineError } from "../../_components/inline-error";
 import Link from "next/link";
 import { useRef, useState, useTransition, type DragEvent } from "react";
 import { FindingList } from "../../_components/finding-card";
@@ -161,15 +162,7 @@ export function DiagnoseForm({ tenantLabel }: { tenantLabel: string | null }) {
       </form>
 
       <div ref={resultRef} tabIndex={-1} aria-live="polite" className="focus:outline-none">
-        {result && !result.ok ? (
-          <div
-            role="alert"
-            className="rounded-lg border border-red-300 bg-red-50 px-5 py-4 text-red-900 dark:border-red-500/40 dark:bg-red-500/10 dark:text-red-100"
-          >
-            <p className="font-semibold">Could not read this as dsregcmd /status output</p>
-            <p className="mt-0.5">{result.error}</p>
-          </div>
-        ) : null}
+        {result && !result.ok ? <InlineError title="Could not read this as dsregcmd /status output" message={result.error} className="" /> : null}
         {result && result.ok ? <DiagnoseResultView key={result.evaluatedAt} result={result} input={diagnosed} tenantLabel={tenantLabel} /> : null}
       </div>
     </div>
@@ -258,9 +251,7 @@ function DirectoryMatch({ device, input }: { device: MatchedDevice; input: Diagn
             </Link>
           </p>
         ) : attached && !attached.ok ? (
-          <p className="mt-2 text-[13px] font-medium text-red-800 dark:text-red-300" role="alert">
-            {attached.error}
-          </p>
+          <InlineError message={attached.error} className="mt-2" />
         ) : null}
       </div>
       {attached?.ok ? null : (

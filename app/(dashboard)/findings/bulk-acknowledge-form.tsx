@@ -1,5 +1,6 @@
 "use client";
 
+import { InlineError } from "../../_components/inline-error";
 import { useActionState, useId } from "react";
 import { acknowledgeFindingsAction, type BulkAcknowledgeState } from "./actions";
 
@@ -53,9 +54,7 @@ export function BulkAcknowledgeForm({ tenantRef, filters, what }: { tenantRef: s
         {pending ? "Acknowledging…" : "Acknowledge selected"}
       </button>
       {state.error ? (
-        <p id={`${id}-error`} role="alert" className="w-full text-[13px] text-red-700 dark:text-red-400">
-          {state.error}
-        </p>
+        <InlineError id={`${id}-error`} message={state.error} className="w-full" />
       ) : state.acknowledged !== null ? (
         <p role="status" className="w-full text-[13px] text-emerald-700 dark:text-emerald-400" data-testid="bulk-acknowledge-done">
           {state.acknowledged.toLocaleString("en")} {state.acknowledged === 1 ? "finding" : "findings"} acknowledged.

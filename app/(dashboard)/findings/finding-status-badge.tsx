@@ -1,3 +1,5 @@
+import { ruleTitle } from "@/lib/display/rule-names";
+
 /** open / acknowledged / resolved, spelled out; the colour only repeats it. */
 export function FindingStatusBadge({ status, acknowledged }: { status: "open" | "resolved"; acknowledged: boolean }) {
   const [label, tone] =
@@ -34,8 +36,8 @@ export function PrimaryCauseMark({ primary, explainedBy }: { primary: boolean; e
   }
   if (!explainedBy) return null;
   return (
-    <span className="text-xs text-slate-500 dark:text-slate-400" data-testid="explained-by">
-      Follows from <code>{explainedBy}</code>
+    <span className="text-xs text-slate-600 dark:text-slate-400" data-testid="explained-by">
+      Follows from <span title={explainedBy}>{ruleTitle(explainedBy)}</span>
     </span>
   );
 }

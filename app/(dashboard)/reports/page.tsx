@@ -5,13 +5,14 @@ import { deviceHref } from "@/lib/queries/find-device-detail";
 import { db } from "@/lib/db/client";
 import { ensureDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";
 import { findDeviceReports } from "@/lib/queries/find-device-reports";
-import { JOIN_TYPE_SHORT, JOIN_TYPES, joinTypeShort } from "@/lib/ui/join-type";
-import { DEFAULT_REPORT_LIST_PARAMS, parseReportListParams, reportListHref, sortHref, type ReportListParams, type ReportSort } from "@/lib/ui/report-list-params";
-import { DataTable, SortableTh, TBody, Td, Th, THead } from "../../_components/data-table";
+import { JOIN_TYPE_SHORT, JOIN_TYPES, joinTypeShort } from "@/lib/display/join-type";
+import { PAGE_SIZES } from "@/lib/url-params/page-size";
+import { DEFAULT_REPORT_LIST_PARAMS, parseReportListParams, reportListHref, sortHref, type ReportListParams, type ReportSort } from "@/lib/url-params/report-list-params";
+import { SortableTh, TBody, Td, Th, THead } from "../../_components/data-table";
+import { FilterCheckbox, FilterForm, FilterSelect, FilterText } from "../../_components/filter-form";
+import { ListPage, ListTable, NoMatchRow } from "../../_components/list-page";
 import { EmptyState } from "../../_components/empty-state";
 import { ReportsIcon } from "../../_components/icons";
-import { PageHeader } from "../../_components/page-header";
-import { Pagination } from "../../_components/pagination";
 import { RelativeTime } from "../../_components/relative-time";
 import { SeverityCell } from "../../_components/severity-badge";
 import { NoTenantState } from "../../_components/no-tenant-state";
@@ -31,44 +32,51 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
   const dir = (sort: ReportSort) => (params.sort === sort ? params.dir : null);
 
   return (
-    <>
-      <PageHeader title="Reports" description={`dsregcmd /status reports uploaded by agents for ${tenant.name}. Select a row for the full report.`} />
-      <Filters params={params} />
-
-      {result.total === 0 && !filtered ? (
-        <EmptyState
-          title="No reports uploaded yet"
-          icon={<ReportsIcon width={22} height={22} />}
-          actions={<Link href="/agents" className="btn-primary">Create an agent token</Link>}
-        >
-          Agents upload a report each time they run. Create a token for the upload script on the Agents page.
-        </EmptyState>
-      ) : (
-        <DataTable
+    <ListPage
+      title="Reports"
+      description={`dsregcmd /status reports uploaded by agents for ${tenant.name}. Select a row for the full report.`}
+      filters={<Filters params={params} />}
+      empty={
+        result.total === 0 && !filtered ? (
+          <EmptyState
+            title="No reports uploaded yet"
+            icon={<ReportsIcon width={22} height={22} />}
+            actions={
+              <Link href="/agents" className="btn-primary">
+                Create an agent token
+              </Link>
+            }
+          >
+            Agents upload a report each time they run. Create a token for the upload script on the Agents page.
+          </EmptyState>
+        ) : null
+      }
+    >
+        <ListTable
           caption={`Device reports for ${tenant.name}`}
-          footer={<Pagination page={result.page} pageSize={result.pageSize} total={result.total} hrefFor={(page) => reportListHref(params, { page })} />}
+          paging={{
+            page: result.page,
+            pageSize: result.pageSize,
+            total: result.total,
+            hrefFor: (page) => reportListHref(params, { page }),
+            sizes: PAGE_SIZES,
+            sizeHref: (size) => reportListHref(params, { size, page: 1 }),
+          }}
         >
           <THead>
             <SortableTh label="Hostname" href={sortHref(params, "hostname")} direction={dir("hostname")} />
-            <Th>DeviceId</Th>
+            <Th priority="low">DeviceId</Th>
             <SortableTh label="Join type" href={sortHref(params, "join")} direction={dir("join")} />
             <Th>PRT</Th>
             <Th>DeviceAuthStatus</Th>
             <Th>Worst finding</Th>
             <SortableTh label="Captured" href={sortHref(params, "captured")} direction={dir("captured")} />
-            <SortableTh label="Received" href={sortHref(params, "received")} direction={dir("received")} />
-            <Th>Agent token</Th>
+            <SortableTh label="Received" href={sortHref(params, "received")} direction={dir("received")} priority="low" />
+            <Th priority="low">Agent token</Th>
           </THead>
           <TBody>
             {result.rows.length === 0 ? (
-              <tr>
-                <td colSpan={9} className="px-4 py-12 text-center text-slate-500 dark:text-slate-400">
-                  No reports match these filters.{" "}
-                  <Link href="/reports" className="link">
-                    Clear filters
-                  </Link>
-                </td>
-              </tr>
+              <NoMatchRow colSpan={9} what="reports" clearHref={reportListHref(DEFAULT_REPORT_LIST_PARAMS, { size: params.size })} />
             ) : (
               result.rows.map((r) => (
                 <tr key={r.id} className="relative hover:bg-slate-50 dark:hover:bg-slate-800/40" data-testid="report-row">
@@ -77,7 +85,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
                       {r.hostname}
                     </Link>
                   </Td>
-                  <Td className="font-mono text-xs whitespace-nowrap text-slate-600 dark:text-slate-400">
+                  <Td className="font-mono text-xs whitespace-nowrap text-slate-600 dark:text-slate-400" priority="low">
                     <Link href={deviceHref(reportSubjectKey(r.deviceId, r.hostname))} className="link relative z-10" aria-label={r.deviceId ? `Device ${r.deviceId}` : "Device page"} data-testid="report-device-link">
                       {r.deviceId ? (
                         <span title={r.deviceId}>
@@ -102,61 +110,31 @@ export default async function ReportsPage({ searchParams }: { searchParams: Sear
                   <Td className="text-slate-600 dark:text-slate-400">
                     <RelativeTime iso={r.capturedAt} now={now} />
                   </Td>
-                  <Td className="text-slate-600 dark:text-slate-400">
+                  <Td className="text-slate-600 dark:text-slate-400" priority="low">
                     <RelativeTime iso={r.receivedAt} now={now} />
                   </Td>
-                  <Td className="max-w-44 truncate text-slate-600 dark:text-slate-400" title={r.agentTokenName ?? undefined}>{r.agentTokenName ?? "—"}</Td>
+                  <Td priority="low" className="max-w-44 truncate text-slate-600 dark:text-slate-400" title={r.agentTokenName ?? undefined}>{r.agentTokenName ?? "—"}</Td>
                 </tr>
               ))
             )}
           </TBody>
-        </DataTable>
-      )}
-    </>
+        </ListTable>
+    </ListPage>
   );
 }
 
-/** A plain GET form: works without JavaScript and writes the filters into the URL. */
+/** The Reports filters (FilterForm: a GET form, so the view is in the URL). */
 function Filters({ params }: { params: ReportListParams }) {
   const changed = params.q !== "" || params.join !== null || params.problems;
+  const keep = (name: "sort" | "dir" | "size") => (params[name] !== DEFAULT_REPORT_LIST_PARAMS[name] ? String(params[name]) : null);
   return (
-    <form method="get" action="/reports" role="search" className="mb-4 flex flex-wrap items-end gap-3">
-      <div className="w-full sm:w-72">
-        <label htmlFor="q" className="label text-xs">
-          Search
-        </label>
-        <input id="q" name="q" type="search" defaultValue={params.q} placeholder="Hostname or DeviceId" className="input py-1.5" />
-      </div>
-      <div>
-        <label htmlFor="join" className="label text-xs">
-          Join type
-        </label>
-        <select id="join" name="join" defaultValue={params.join ?? ""} className="input w-auto py-1.5 pr-8">
-          <option value="">All join types</option>
-          {JOIN_TYPES.map((t) => (
-            <option key={t} value={t}>
-              {JOIN_TYPE_SHORT[t]}
-            </option>
-          ))}
-        </select>
-      </div>
-      <label className="flex items-center gap-2 pb-2 text-[13px] text-slate-700 dark:text-slate-300">
-        <input type="checkbox" name="problems" value="1" defaultChecked={params.problems} className="size-4 rounded border-slate-300 accent-blue-600" />
+    <FilterForm action="/reports" label="Filter reports" resetHref={changed ? "/reports" : null} hidden={{ sort: keep("sort"), dir: keep("dir"), size: keep("size") }}>
+      <FilterText id="q" label="Search" value={params.q} placeholder="Hostname or DeviceId" width="w-full sm:w-72" search />
+      <FilterSelect id="join" label="Join type" value={params.join ?? ""} any="All join types" options={JOIN_TYPES.map((t) => [t, JOIN_TYPE_SHORT[t]] as const)} />
+      <FilterCheckbox name="problems" checked={params.problems}>
         Critical or high findings only
-      </label>
-      {params.sort !== DEFAULT_REPORT_LIST_PARAMS.sort ? <input type="hidden" name="sort" value={params.sort} /> : null}
-      {params.dir !== DEFAULT_REPORT_LIST_PARAMS.dir ? <input type="hidden" name="dir" value={params.dir} /> : null}
-      <div className="flex gap-2 pb-px">
-        <button type="submit" className="btn-primary py-1.5">
-          Apply
-        </button>
-        {changed ? (
-          <Link href="/reports" className="btn-ghost py-1.5">
-            Reset
-          </Link>
-        ) : null}
-      </div>
-    </form>
+      </FilterCheckbox>
+    </FilterForm>
   );
 }
 

@@ -2,17 +2,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { directDb } from "@/lib/db/direct";
 import { ensureDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";
-import { deviceHref } from "@/lib/queries/find-device-detail";
 import { searchDevicesAndUsers } from "@/lib/queries/search-devices-and-users";
-import { findingHref } from "@/lib/ui/finding-anchor";
-import { parseSearchParams, userHref } from "@/lib/ui/search-params";
-import { DataTable, TBody, Td, Th, THead } from "../../_components/data-table";
-import { WorstRankCell } from "../../_components/device-state-cell";
+import { parseSearchParams, userHref } from "@/lib/url-params/search-params";
+import { DataTable, TBody, THead } from "../../_components/data-table";
 import { NoTenantState } from "../../_components/no-tenant-state";
 import { PageHeader } from "../../_components/page-header";
 import { getDashboardContext } from "../_lib/dashboard-context";
-import { ShortId } from "../findings/finding-status-badge";
-import { DirectoryStateBadge } from "../devices/directory-state-badge";
+import { DeviceResultHead, DeviceResultRow } from "../_components/device-result-rows";
 
 export const metadata: Metadata = { title: "Search" };
 
@@ -81,50 +77,11 @@ export default async function SearchPage({ searchParams }: { searchParams: Searc
             ) : (
               <DataTable caption="Devices matching the search">
                 <THead>
-                  <Th>Device</Th>
-                  <Th>State</Th>
-                  <Th>DeviceId</Th>
-                  <Th>objectId</Th>
-                  <Th>Worst open finding</Th>
-                  <Th>Primary cause</Th>
+                  <DeviceResultHead withObjectId />
                 </THead>
                 <TBody>
                   {result.devices.map((d) => (
-                    <tr
-                      key={`${d.subjectKey}-${d.objectId ?? ""}`}
-                      className="relative hover:bg-slate-50 dark:hover:bg-slate-800/40"
-                      data-testid="device-result"
-                    >
-                      <Td className="font-medium whitespace-nowrap">
-                        <Link
-                          href={deviceHref(d.subjectKey)}
-                          className="after:absolute after:inset-0 after:content-[''] hover:text-blue-700 dark:hover:text-blue-300"
-                        >
-                          {d.name}
-                        </Link>
-                      </Td>
-                      <Td>
-                        <DirectoryStateBadge state={d.state as Parameters<typeof DirectoryStateBadge>[0]["state"]} />
-                      </Td>
-                      <Td>
-                        <ShortId id={d.deviceId} />
-                      </Td>
-                      <Td>
-                        <ShortId id={d.objectId} />
-                      </Td>
-                      <Td>
-                        <WorstRankCell rank={d.worstRank} />
-                      </Td>
-                      <Td>
-                        {d.primaryRule ? (
-                          <Link href={findingHref(d.subjectKey, d.primaryRule)} className="link relative z-10 font-mono text-xs">
-                            {d.primaryRule}
-                          </Link>
-                        ) : (
-                          <span className="text-slate-400">—</span>
-                        )}
-                      </Td>
-                    </tr>
+                    <DeviceResultRow key={`${d.subjectKey}-${d.objectId ?? ""}`} device={d} objectId={d.objectId} testId="device-result" />
                   ))}
                 </TBody>
               </DataTable>

@@ -94,7 +94,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
                       )}
                     </Td>
                     <Td>{t.syncEnabled ? <span>On</span> : <span className="text-slate-500 dark:text-slate-400">Off</span>}</Td>
-                    <Td>{t.lastSyncAt ? <RelativeTime iso={t.lastSyncAt} now={now} /> : <span className="text-slate-400 dark:text-slate-500">Never</span>}</Td>
+                    <Td>{t.lastSyncAt ? <RelativeTime iso={t.lastSyncAt} now={now} /> : <span className="text-slate-500 dark:text-slate-400">Never</span>}</Td>
                   </tr>
                 );
               })}

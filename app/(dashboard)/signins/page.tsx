@@ -6,11 +6,11 @@ import { findSignInMachines } from "@/lib/queries/find-sign-in-machines";
 import { findSignInPullStatus } from "@/lib/queries/find-sign-in-pull-status";
 import { findSignInSummary } from "@/lib/queries/find-sign-in-summary";
 import { findSignIns } from "@/lib/queries/find-sign-ins";
-import { isSignInListFiltered, parseSignInListParams, signInListHref } from "@/lib/ui/sign-in-list-params";
+import { isSignInListFiltered, parseSignInListParams, SIGN_IN_PAGE_SIZES, signInListHref } from "@/lib/url-params/sign-in-list-params";
 import { EmptyState } from "../../_components/empty-state";
 import { SignInsIcon } from "../../_components/icons";
 import { NoTenantState } from "../../_components/no-tenant-state";
-import { PageHeader } from "../../_components/page-header";
+import { ListPage, PageSizeChoice } from "../../_components/list-page";
 import { getDashboardContext } from "../_lib/dashboard-context";
 import { headline, SignInCauses } from "./sign-in-causes";
 import { SignInDayChart } from "./sign-in-day-chart";
@@ -32,12 +32,7 @@ export default async function SignInsPage({ searchParams }: { searchParams: Sear
   const pull = await findSignInPullStatus(db, { tenantRef: tenant.id });
   const description = `Sign-ins to ${tenant.name} that Conditional Access blocked for their device, from the sign-in log, joined with the machine and explained with the fix.`;
   if (!pull.hasSignIns) {
-    return (
-      <>
-        <PageHeader title="Sign-ins" description={description} />
-        <SignInPullNotice pull={pull} empty />
-      </>
-    );
+    return <ListPage title="Sign-ins" description={description} empty={<SignInPullNotice pull={pull} empty />} />;
   }
   const [summary, page, machines] = await Promise.all([
     findSignInSummary(direct, { tenantRef: tenant.id, params, now: at }),
@@ -46,50 +41,55 @@ export default async function SignInsPage({ searchParams }: { searchParams: Sear
   ]);
 
   return (
-    <div className="space-y-6">
-      <div>
-        <PageHeader title="Sign-ins" description={description} />
-        <SignInPullNotice pull={pull} />
-        <SignInFilters params={params} apps={summary.apps} />
-        <p className="text-[15px] font-medium text-slate-900 dark:text-slate-100" data-testid="sign-in-headline">
-          {headline(summary, params)}
-        </p>
-        {params.app ? (
-          <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">
-            Devices and users are counted per cause over every app, so they are not shown for one app.
-          </p>
-        ) : null}
-      </div>
+    <ListPage
+      title="Sign-ins"
+      description={description}
+      above={<SignInPullNotice pull={pull} />}
+      filters={<SignInFilters params={params} apps={summary.apps} />}
+      summary={
+        <div className="mb-6 space-y-6">
+          <div>
+            <p className="text-[15px] font-medium text-slate-900 dark:text-slate-100" data-testid="sign-in-headline">
+              {headline(summary, params)}
+            </p>
+            {params.app ? (
+              <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">
+                Devices and users are counted per cause over every app, so they are not shown for one app.
+              </p>
+            ) : null}
+          </div>
 
-      {summary.total === 0 ? (
-        <EmptyState title="No blocked sign-ins match" icon={<SignInsIcon width={22} height={22} />}>
-          {isSignInListFiltered(params) ? (
-            <>
-              Nothing in this period matches these filters.{" "}
-              <Link href={signInListHref({ ...params, cause: null, user: null, device: null, app: null })} className="link">
-                Clear filters
-              </Link>
-            </>
+          {summary.total === 0 ? (
+            <EmptyState title="No blocked sign-ins match" icon={<SignInsIcon width={22} height={22} />}>
+              {isSignInListFiltered(params) ? (
+                <>
+                  Nothing in this period matches these filters.{" "}
+                  <Link href={signInListHref({ ...params, cause: null, user: null, device: null, app: null })} className="link">
+                    Clear filters
+                  </Link>
+                </>
+              ) : (
+                "No sign-in was blocked for its device in this period. Try a longer one."
+              )}
+            </EmptyState>
           ) : (
-            "No sign-in was blocked for its device in this period. Try a longer one."
+            <div className="grid gap-6 xl:grid-cols-[minmax(0,1.1fr)_minmax(0,1fr)]">
+              <SignInCauses summary={summary} params={params} />
+              <SignInDayChart days={summary.days} causes={summary.causes} />
+            </div>
           )}
-        </EmptyState>
-      ) : (
-        <div className="grid gap-6 xl:grid-cols-[minmax(0,1.1fr)_minmax(0,1fr)]">
-          <SignInCauses summary={summary} params={params} />
-          <SignInDayChart days={summary.days} causes={summary.causes} />
+
+          {machines && params.user ? <SignInMachines user={params.user} machines={machines} params={params} now={now} /> : null}
         </div>
-      )}
-
-      {machines && params.user ? <SignInMachines user={params.user} machines={machines} params={params} now={now} /> : null}
-
+      }
+    >
       {page.rows.length > 0 ? (
         <section aria-labelledby="events-heading" className="space-y-2">
           <h2 id="events-heading" className="text-sm font-semibold">
             Blocked sign-ins, newest first
           </h2>
-          <SignInEventList rows={page.rows} now={now} />
-          <nav aria-label="Pagination" className="flex items-center justify-between text-[13px]">
+          <SignInEventList rows={page.rows} tenantRef={tenant.id} now={now} />
+          <nav aria-label="Pagination" className="flex flex-wrap items-center justify-between gap-x-6 gap-y-2 text-[13px]">
             {params.after ? (
               <Link href={signInListHref(params)} className="link">
                 ← Newest
@@ -97,14 +97,17 @@ export default async function SignInsPage({ searchParams }: { searchParams: Sear
             ) : (
               <span />
             )}
-            {page.nextAfter ? (
-              <Link href={signInListHref(params, { after: page.nextAfter })} className="link" rel="next">
-                Older sign-ins →
-              </Link>
-            ) : null}
+            <div className="flex items-center gap-6">
+              <PageSizeChoice sizes={SIGN_IN_PAGE_SIZES} current={params.size} hrefFor={(size) => signInListHref(params, { size })} />
+              {page.nextAfter ? (
+                <Link href={signInListHref(params, { after: page.nextAfter })} className="link" rel="next">
+                  Older sign-ins →
+                </Link>
+              ) : null}
+            </div>
           </nav>
         </section>
       ) : null}
-    </div>
+    </ListPage>
   );
 }

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { SignInSummary } from "@/lib/queries/find-sign-in-summary";
-import { SIGN_IN_PERIOD_LABEL, signInListHref, type SignInListParams } from "@/lib/ui/sign-in-list-params";
+import { SIGN_IN_PERIOD_LABEL, signInListHref, type SignInListParams } from "@/lib/url-params/sign-in-list-params";
 import { DataTable, TBody, Td, Th, THead } from "../../_components/data-table";
 import { causeStyle } from "./cause-style";
 

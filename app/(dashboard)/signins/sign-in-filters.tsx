@@ -1,19 +1,20 @@
 import Link from "next/link";
-import type { ReactNode } from "react";
 import {
   SIGN_IN_CAUSES,
+  SIGN_IN_PAGE_SIZE,
   SIGN_IN_PERIOD_LABEL,
   SIGN_IN_PERIODS,
   signInListHref,
   isSignInListFiltered,
   type SignInListParams,
-} from "@/lib/ui/sign-in-list-params";
+} from "@/lib/url-params/sign-in-list-params";
+import { FilterForm, FilterSelect, FilterText } from "../../_components/filter-form";
 import { causeStyle } from "./cause-style";
 
 /** The period as links (one click, in the URL) and the filters as a plain GET form: works without JavaScript. */
 export function SignInFilters({ params, apps }: { params: SignInListParams; apps: string[] }) {
   return (
-    <div className="mb-5 space-y-3">
+    <div className="mb-1 space-y-3">
       <nav aria-label="Period" className="inline-flex rounded-md border border-slate-200 bg-white p-0.5 text-[13px] dark:border-slate-700 dark:bg-slate-900">
         {SIGN_IN_PERIODS.map((p) => (
           <Link
@@ -27,74 +28,38 @@ export function SignInFilters({ params, apps }: { params: SignInListParams; apps
         ))}
       </nav>
       {/* Keyed by the URL's filters: after a link (Reset, a cause) changes them, the fields show the new ones, not what was typed before. */}
-      <form
-        key={signInListHref({ ...params, after: null })}
-        method="get"
+      <FilterForm
+        formKey={signInListHref({ ...params, after: null })}
         action="/signins"
-        role="search"
-        aria-label="Filter sign-ins"
-        className="flex flex-wrap items-end gap-3"
+        label="Filter sign-ins"
+        resetHref={isSignInListFiltered(params) ? signInListHref({ ...params, cause: null, user: null, device: null, app: null }) : null}
+        hidden={{ period: params.period !== "week" ? params.period : null, size: params.size !== SIGN_IN_PAGE_SIZE ? String(params.size) : null }}
       >
-        {params.period !== "week" ? <input type="hidden" name="period" value={params.period} /> : null}
-        <Select id="cause" label="Cause" value={params.cause ?? ""}>
-          <option value="">All causes</option>
-          {SIGN_IN_CAUSES.map((c) => (
-            <option key={c} value={c}>
-              {causeStyle(c).name}
-            </option>
-          ))}
-        </Select>
-        <div className="w-full sm:w-64">
-          <label htmlFor="user" className="label text-xs">
-            User
-          </label>
-          <input id="user" name="user" type="search" defaultValue={params.user ?? ""} placeholder="user@contoso.com" className="input py-1.5" />
-        </div>
-        <div className="w-full sm:w-72">
-          <label htmlFor="device" className="label text-xs">
-            Device (DeviceId)
-          </label>
-          <input
-            id="device"
-            name="device"
-            type="search"
-            defaultValue={params.device ?? ""}
-            placeholder="00000000-0000-0000-0000-000000000000"
-            className="input py-1.5 font-mono text-xs"
-          />
-        </div>
-        <Select id="app" label="App" value={params.app ?? ""}>
-          <option value="">All apps</option>
-          {[...new Set([...apps, ...(params.app ? [params.app] : [])])].map((a) => (
-            <option key={a} value={a}>
-              {a}
-            </option>
-          ))}
-        </Select>
-        <div className="flex gap-2 pb-px">
-          <button type="submit" className="btn-primary py-1.5">
-            Apply
-          </button>
-          {isSignInListFiltered(params) ? (
-            <Link href={signInListHref({ ...params, cause: null, user: null, device: null, app: null })} className="btn-ghost py-1.5">
-              Reset
-            </Link>
-          ) : null}
-        </div>
-      </form>
-    </div>
-  );
-}
-
-function Select({ id, label, value, children }: { id: string; label: string; value: string; children: ReactNode }) {
-  return (
-    <div>
-      <label htmlFor={id} className="label text-xs">
-        {label}
-      </label>
-      <select id={id} name={id} defaultValue={value} className="input w-auto py-1.5 pr-8">
-        {children}
-      </select>
+        <FilterSelect
+          id="cause"
+          label="Cause"
+          value={params.cause ?? ""}
+          any="All causes"
+          options={SIGN_IN_CAUSES.map((c) => [c, causeStyle(c).name] as const)}
+        />
+        <FilterText id="user" label="User" value={params.user ?? ""} placeholder="user@contoso.com" width="w-full sm:w-64" search />
+        <FilterText
+          id="device"
+          label="Device (DeviceId)"
+          value={params.device ?? ""}
+          placeholder="00000000-0000-0000-0000-000000000000"
+          width="w-full sm:w-72"
+          search
+          mono
+        />
+        <FilterSelect
+          id="app"
+          label="App"
+          value={params.app ?? ""}
+          any="All apps"
+          options={[...new Set([...apps, ...(params.app ? [params.app] : [])])].map((a) => [a, a] as const)}
+        />
+      </FilterForm>
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { deviceHref } from "@/lib/queries/find-device-detail";
 import type { SignInMachine } from "@/lib/queries/find-sign-in-machines";
-import { signInListHref, type SignInListParams } from "@/lib/ui/sign-in-list-params";
+import { signInListHref, type SignInListParams } from "@/lib/url-params/sign-in-list-params";
 import { DataTable, TBody, Td, Th, THead } from "../../_components/data-table";
 import { RelativeTime } from "../../_components/relative-time";
 

@@ -5,7 +5,7 @@ import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { findSyncRuns, hasLiveRun, type SyncRunRow } from "@/lib/queries/find-sync-runs";
 import { getTenantSyncStatus } from "@/lib/queries/get-tenant-sync-status";
-import { formatDuration } from "@/lib/ui/format-duration";
+import { formatDuration } from "@/lib/display/format-duration";
 import { DataTable, TBody, Td, Th, THead } from "../../_components/data-table";
 import { EmptyState } from "../../_components/empty-state";
 import { SettingsIcon, SyncIcon } from "../../_components/icons";

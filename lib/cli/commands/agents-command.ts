@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { AGENT_DEVICE_STATUSES, DEFAULT_AGENT_DEVICE_LIST_PARAMS, type AgentDeviceStatus } from "@/lib/ui/agent-device-list-params";
+import { AGENT_DEVICE_STATUSES, DEFAULT_AGENT_DEVICE_LIST_PARAMS, type AgentDeviceStatus } from "@/lib/url-params/agent-device-list-params";
 import type { AgentDeviceActionResult } from "@/lib/agent-devices/revoke-agent-device";
 import { CliError } from "../cli-error";
 import { findTenantRef } from "../find-tenant-ref";

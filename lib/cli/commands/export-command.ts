@@ -2,8 +2,8 @@ import { createWriteStream } from "node:fs";
 import { finished } from "node:stream/promises";
 import { parseArgs } from "node:util";
 import { EXPORT_FORMATS, type ExportFormat } from "@/lib/export/export-format";
-import { DEFAULT_DEVICE_LIST_PARAMS, DeviceListParamsSchema } from "@/lib/ui/device-list-params";
-import { DEFAULT_FINDING_LIST_PARAMS, FindingListParamsSchema } from "@/lib/ui/finding-list-params";
+import { DEFAULT_DEVICE_LIST_PARAMS, DeviceListParamsSchema } from "@/lib/url-params/device-list-params";
+import { DEFAULT_FINDING_LIST_PARAMS, FindingListParamsSchema } from "@/lib/url-params/finding-list-params";
 import { CliError } from "../cli-error";
 import { findTenantRef } from "../find-tenant-ref";
 

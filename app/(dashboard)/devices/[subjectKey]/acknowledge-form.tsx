@@ -1,5 +1,6 @@
 "use client";
 
+import { InlineError } from "../../../_components/inline-error";
 import { useActionState, useId } from "react";
 import { acknowledgeFindingAction, type AcknowledgeState } from "./actions";
 
@@ -28,11 +29,7 @@ export function AcknowledgeForm({ findingId, subjectKey, rule }: { findingId: st
           {pending ? "Saving…" : "Acknowledge"}
         </button>
       </div>
-      {state.error ? (
-        <p id={`${id}-error`} role="alert" className="mt-2 text-[13px] text-red-700 dark:text-red-400">
-          {state.error}
-        </p>
-      ) : null}
+      <InlineError id={`${id}-error`} message={state.error} className="mt-2" />
     </form>
   );
 }

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { directDb } from "@/lib/db/direct";
 import { findDeviceSignIns } from "@/lib/queries/find-device-sign-ins";
-import { DEFAULT_SIGN_IN_LIST_PARAMS, signInListHref } from "@/lib/ui/sign-in-list-params";
+import { DEFAULT_SIGN_IN_LIST_PARAMS, signInListHref } from "@/lib/url-params/sign-in-list-params";
 import { SignInEventList } from "../../signins/sign-in-event-list";
 
 /**
@@ -24,7 +24,7 @@ export async function DeviceSignIns({ tenantRef, deviceId, now }: { tenantRef: s
           All of this device&apos;s blocked sign-ins
         </Link>
       </p>
-      <SignInEventList rows={rows} now={now} showDevice={false} />
+      <SignInEventList rows={rows} tenantRef={tenantRef} now={now} showDevice={false} />
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { TimelineEntry } from "@/lib/queries/get-device-timeline";
-import { formatAbsoluteTime } from "@/lib/ui/format-time";
+import { formatAbsoluteTime } from "@/lib/display/format-time";
 import { AlertIcon, DevicesIcon, FindingsIcon, ReportsIcon, ShieldCheckIcon } from "../../../_components/icons";
 import { RelativeTime } from "../../../_components/relative-time";
 

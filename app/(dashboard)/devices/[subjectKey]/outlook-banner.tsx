@@ -1,5 +1,5 @@
-import type { ConditionalAccessOutlook } from "@/lib/ui/conditional-access-outlook";
-import { SEVERITY_LABEL } from "@/lib/ui/severity";
+import type { ConditionalAccessOutlook } from "@/lib/display/conditional-access-outlook";
+import { SEVERITY_LABEL } from "@/lib/display/severity";
 import { AlertIcon, ClockIcon, ShieldCheckIcon } from "../../../_components/icons";
 
 const TONE = {

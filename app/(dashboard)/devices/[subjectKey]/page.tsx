@@ -1,15 +1,16 @@
 import type { Metadata } from "next";
+import { ruleTitle } from "@/lib/display/rule-names";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { db } from "@/lib/db/client";
 import { getDeviceTimeline } from "@/lib/queries/get-device-timeline";
 import { findDeviceDetail, type DeviceDetail, type DirectoryObjectSummary, type StoredFinding } from "@/lib/queries/find-device-detail";
-import { describeConditionalAccessOutlook } from "@/lib/ui/conditional-access-outlook";
-import { findingAnchor } from "@/lib/ui/finding-anchor";
-import { formatAbsoluteTime } from "@/lib/ui/format-time";
-import { groupDeviceFindings } from "@/lib/ui/sort-device-findings";
-import { joinTypeShort } from "@/lib/ui/join-type";
+import { describeConditionalAccessOutlook } from "@/lib/display/conditional-access-outlook";
+import { findingAnchor } from "@/lib/url-params/finding-anchor";
+import { formatAbsoluteTime } from "@/lib/display/format-time";
+import { groupDeviceFindings } from "@/lib/display/sort-device-findings";
+import { joinTypeShort } from "@/lib/display/join-type";
 import { FindingCard } from "../../../_components/finding-card";
 import { OpenFragment } from "../../../_components/open-fragment";
 import { RelativeTime } from "../../../_components/relative-time";
@@ -146,7 +147,10 @@ export default async function DevicePage({ params }: { params: Params }) {
                 <span className="font-semibold">
                   {grouped.explained.length} symptom{grouped.explained.length === 1 ? "" : "s"} explained by {ruleInWords(grouped.primary.rule)}
                 </span>
-                <span className="text-slate-500 dark:text-slate-400"> · {grouped.explained.map((f) => f.rule).join(", ")} · nothing to fix on their own</span>
+                <span className="text-slate-500 dark:text-slate-400">
+                  {" "}
+                  · {grouped.explained.map((f) => ruleTitle(f.rule)).join(", ")} · nothing to fix on their own
+                </span>
               </summary>
               <div className="space-y-4 border-t border-slate-200 bg-slate-50/60 p-4 dark:border-slate-800 dark:bg-slate-950/30">
                 {grouped.explained.map((f) => (
@@ -270,7 +274,7 @@ function stateOf(o: DirectoryObjectSummary) {
 }
 
 function presence(value: boolean | null): ReactNode {
-  if (value === null) return <span className="font-normal text-slate-400">unknown (permission missing)</span>;
+  if (value === null) return <span className="font-normal text-slate-500 dark:text-slate-400">unknown (permission missing)</span>;
   return value ? (
     <span className="text-emerald-700 dark:text-emerald-400">Stored in Entra ID</span>
   ) : (
@@ -292,7 +296,7 @@ function Fact({ label, children, mono }: { label: string; children: ReactNode; m
     <div className="min-w-0">
       <dt className="text-xs text-slate-500 dark:text-slate-400">{label}</dt>
       <dd className={`mt-0.5 font-medium ${mono ? "font-mono text-xs break-all" : ""}`}>
-        {empty ? <span className="font-normal text-slate-400">—</span> : children}
+        {empty ? <span className="font-normal text-slate-500 dark:text-slate-400">—</span> : children}
       </dd>
     </div>
   );

@@ -6,9 +6,9 @@ import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { db } from "@/lib/db/client";
 import { findDeviceReport } from "@/lib/queries/find-device-report";
-import { formatAbsoluteTime } from "@/lib/ui/format-time";
-import { joinTypeShort } from "@/lib/ui/join-type";
-import { limitRawTextForDisplay } from "@/lib/ui/limit-report-display";
+import { formatAbsoluteTime } from "@/lib/display/format-time";
+import { joinTypeShort } from "@/lib/display/join-type";
+import { limitRawTextForDisplay } from "@/lib/display/limit-report-display";
 import { DataTable, TBody, Td, Th, THead } from "../../../_components/data-table";
 import { FindingList } from "../../../_components/finding-card";
 import { KeyFacts, ReportSections } from "../../../_components/parsed-report";
@@ -166,7 +166,7 @@ function Meta({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-/** The start of a capture (lib/ui/limit-report-display.ts), with a link to the whole text when it is longer. */
+/** The start of a capture (lib/display/limit-report-display.ts), with a link to the whole text when it is longer. */
 function RawText({ title, text, href }: { title: string; text: string; href: string }) {
   const shown = limitRawTextForDisplay(text);
   return (

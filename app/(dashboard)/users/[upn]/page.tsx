@@ -3,17 +3,13 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { directDb } from "@/lib/db/direct";
 import { ensureDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";
-import { deviceHref } from "@/lib/queries/find-device-detail";
 import { findUserDevices } from "@/lib/queries/find-user-devices";
-import { findingHref } from "@/lib/ui/finding-anchor";
-import { UserPrincipalName } from "@/lib/ui/search-params";
+import { UserPrincipalName } from "@/lib/url-params/search-params";
 import { DataTable, TBody, Td, Th, THead } from "../../../_components/data-table";
-import { WorstRankCell } from "../../../_components/device-state-cell";
 import { NoTenantState } from "../../../_components/no-tenant-state";
 import { RelativeTime } from "../../../_components/relative-time";
 import { getDashboardContext } from "../../_lib/dashboard-context";
-import { ShortId } from "../../findings/finding-status-badge";
-import { DirectoryStateBadge } from "../../devices/directory-state-badge";
+import { DeviceResultHead, DeviceResultRow } from "../../_components/device-result-rows";
 
 type Params = Promise<{ upn: string }>;
 
@@ -63,54 +59,27 @@ export default async function UserPage({ params }: { params: Params }) {
       ) : (
         <DataTable caption={`Devices ${upn} signs in on`}>
           <THead>
-            <Th>Device</Th>
-            <Th>State</Th>
-            <Th>DeviceId</Th>
-            <Th>Worst open finding</Th>
-            <Th>Primary cause</Th>
+            <DeviceResultHead />
             <Th>Last report as this user</Th>
             <Th>Reports</Th>
           </THead>
           <TBody>
             {user.devices.map((d) => (
-              <tr key={d.subjectKey} className="relative hover:bg-slate-50 dark:hover:bg-slate-800/40" data-testid="user-device">
-                <Td className="font-medium whitespace-nowrap">
-                  <Link
-                    href={deviceHref(d.subjectKey)}
-                    className="after:absolute after:inset-0 after:content-[''] hover:text-blue-700 dark:hover:text-blue-300"
-                  >
-                    {d.name}
-                  </Link>
-                </Td>
-                <Td>
-                  {d.state ? (
-                    <DirectoryStateBadge state={d.state as Parameters<typeof DirectoryStateBadge>[0]["state"]} />
-                  ) : (
-                    <span className="text-slate-400">—</span>
-                  )}
-                </Td>
-                <Td>
-                  <ShortId id={d.deviceId} />
-                </Td>
-                <Td>
-                  <WorstRankCell rank={d.worstRank} />
-                </Td>
-                <Td>
-                  {d.primaryRule ? (
-                    <Link href={findingHref(d.subjectKey, d.primaryRule)} className="link relative z-10 font-mono text-xs">
-                      {d.primaryRule}
-                    </Link>
-                  ) : (
-                    <span className="text-slate-400">—</span>
-                  )}
-                </Td>
-                <Td className="whitespace-nowrap text-slate-600 dark:text-slate-400">
-                  <Link href={`/reports/${d.lastReportId}`} className="link relative z-10">
-                    <RelativeTime iso={d.lastSeenAt} now={now} />
-                  </Link>
-                </Td>
-                <Td className="tabular-nums">{d.reports}</Td>
-              </tr>
+              <DeviceResultRow
+                key={d.subjectKey}
+                device={d}
+                testId="user-device"
+                extra={
+                  <>
+                    <Td className="whitespace-nowrap text-slate-600 dark:text-slate-400">
+                      <Link href={`/reports/${d.lastReportId}`} className="link relative z-10">
+                        <RelativeTime iso={d.lastSeenAt} now={now} />
+                      </Link>
+                    </Td>
+                    <Td className="tabular-nums">{d.reports}</Td>
+                  </>
+                }
+              />
             ))}
           </TBody>
         </DataTable>

@@ -5,7 +5,8 @@
  */
 import { z } from "zod";
 import type { Severity } from "@/lib/rules/types";
-import { SEVERITIES } from "./severity";
+import { SEVERITIES } from "@/lib/display/severity";
+import { pageSizeParam } from "./page-size";
 
 export const FINDING_SORTS = ["severity", "rule", "device", "firstSeen", "lastSeen"] as const;
 export type FindingSort = (typeof FINDING_SORTS)[number];
@@ -38,6 +39,8 @@ export const FindingListParamsSchema = z.object({
   dir: z.preprocess(first, z.enum(["asc", "desc"])).catch("asc"),
   page: z.preprocess(first, z.coerce.number().int().min(1).max(1_000_000)).catch(1),
   view: z.preprocess(first, z.enum(FINDING_VIEWS)).catch("list"),
+  /** Rows per page (lib/url-params/page-size.ts). */
+  size: pageSizeParam(FINDINGS_PAGE_SIZE),
 });
 
 export type FindingListParams = z.infer<typeof FindingListParamsSchema>;
@@ -53,6 +56,7 @@ export const DEFAULT_FINDING_LIST_PARAMS: FindingListParams = {
   dir: "asc",
   page: 1,
   view: "list",
+  size: FINDINGS_PAGE_SIZE,
 };
 
 export function parseFindingListParams(searchParams: Record<string, string | string[] | undefined>): FindingListParams {
@@ -77,6 +81,7 @@ export function findingListHref(params: FindingListParams, change: Partial<Findi
   const qs = findingFilterQuery(next);
   if (next.sort !== DEFAULT_FINDING_LIST_PARAMS.sort) qs.set("sort", next.sort);
   if (next.dir !== DEFAULT_FINDING_LIST_PARAMS.dir) qs.set("dir", next.dir);
+  if (next.size !== FINDINGS_PAGE_SIZE) qs.set("size", String(next.size));
   if (next.page > 1) qs.set("page", String(next.page));
   if (next.view !== DEFAULT_FINDING_LIST_PARAMS.view) qs.set("view", next.view);
   const s = qs.toString();

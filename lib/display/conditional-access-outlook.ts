@@ -1,5 +1,5 @@
 import type { Severity } from "@/lib/rules/types";
-import { worstSeverity } from "@/lib/ui/severity";
+import { worstSeverity } from "@/lib/display/severity";
 
 /**
  * What Conditional Access makes of the device, in words an admin reads first on its page:

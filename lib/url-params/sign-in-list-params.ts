@@ -3,6 +3,7 @@
  * event list's keyset cursor. Parsed with zod; a bad value falls back to its default instead of failing the page.
  */
 import { z } from "zod";
+import { pageSizeParam } from "./page-size";
 
 export const SIGN_IN_PERIODS = ["day", "week", "month"] as const;
 export type SignInPeriod = (typeof SIGN_IN_PERIODS)[number];
@@ -22,6 +23,8 @@ export const SIGN_IN_CAUSES = [
 export type SignInCause = (typeof SIGN_IN_CAUSES)[number];
 /** Events per page: each carries its explanation (sent twice, as HTML and as the React payload), ~12 KB a row. */
 export const SIGN_IN_PAGE_SIZE = 25;
+/** The page sizes offered: at most 100 events (~1.2 MB of page). */
+export const SIGN_IN_PAGE_SIZES: readonly number[] = [25, 50, 100];
 
 const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -41,11 +44,21 @@ export const SignInListParamsSchema = z.object({
   /** Graph's appDisplayName, exactly. */
   app: text(200).catch(null),
   after: z.preprocess(first, z.string().regex(CURSOR).nullable()).catch(null),
+  /** Events per page, one of SIGN_IN_PAGE_SIZES. */
+  size: pageSizeParam(SIGN_IN_PAGE_SIZE, SIGN_IN_PAGE_SIZES),
 });
 
 export type SignInListParams = z.infer<typeof SignInListParamsSchema>;
 
-export const DEFAULT_SIGN_IN_LIST_PARAMS: SignInListParams = { period: "week", cause: null, user: null, device: null, app: null, after: null };
+export const DEFAULT_SIGN_IN_LIST_PARAMS: SignInListParams = {
+  period: "week",
+  cause: null,
+  user: null,
+  device: null,
+  app: null,
+  after: null,
+  size: SIGN_IN_PAGE_SIZE,
+};
 
 export function parseSignInListParams(searchParams: Record<string, string | string[] | undefined>): SignInListParams {
   return SignInListParamsSchema.parse(searchParams);
@@ -69,6 +82,7 @@ export function signInListHref(params: SignInListParams, change: Partial<SignInL
   if (next.user) qs.set("user", next.user);
   if (next.device) qs.set("device", next.device);
   if (next.app) qs.set("app", next.app);
+  if (next.size !== SIGN_IN_PAGE_SIZE) qs.set("size", String(next.size));
   if (next.after) qs.set("after", next.after);
   const s = qs.toString();
   return s ? `/signins?${s}` : "/signins";

@@ -3,7 +3,8 @@
  * any bad value quietly falls back to its default instead of failing the page.
  */
 import { z } from "zod";
-import { JOIN_TYPES } from "./join-type";
+import { JOIN_TYPES } from "@/lib/display/join-type";
+import { pageSizeParam } from "./page-size";
 
 export const REPORT_SORTS = ["captured", "received", "hostname", "join"] as const;
 export type ReportSort = (typeof REPORT_SORTS)[number];
@@ -23,11 +24,21 @@ export const ReportListParamsSchema = z.object({
   sort: z.preprocess(first, z.enum(REPORT_SORTS)).catch("captured"),
   dir: z.preprocess(first, z.enum(["asc", "desc"])).catch("desc"),
   page: z.preprocess(first, z.coerce.number().int().min(1).max(1_000_000)).catch(1),
+  /** Rows per page (lib/url-params/page-size.ts). */
+  size: pageSizeParam(REPORTS_PAGE_SIZE),
 });
 
 export type ReportListParams = z.infer<typeof ReportListParamsSchema>;
 
-export const DEFAULT_REPORT_LIST_PARAMS: ReportListParams = { q: "", join: null, problems: false, sort: "captured", dir: "desc", page: 1 };
+export const DEFAULT_REPORT_LIST_PARAMS: ReportListParams = {
+  q: "",
+  join: null,
+  problems: false,
+  sort: "captured",
+  dir: "desc",
+  page: 1,
+  size: REPORTS_PAGE_SIZE,
+};
 
 export function parseReportListParams(searchParams: Record<string, string | string[] | undefined>): ReportListParams {
   return ReportListParamsSchema.parse(searchParams);
@@ -42,6 +53,7 @@ export function reportListHref(params: ReportListParams, change: Partial<ReportL
   if (next.problems) qs.set("problems", "1");
   if (next.sort !== DEFAULT_REPORT_LIST_PARAMS.sort) qs.set("sort", next.sort);
   if (next.dir !== DEFAULT_REPORT_LIST_PARAMS.dir) qs.set("dir", next.dir);
+  if (next.size !== REPORTS_PAGE_SIZE) qs.set("size", String(next.size));
   if (next.page > 1) qs.set("page", String(next.page));
   const s = qs.toString();
   return s ? `/reports?${s}` : "/reports";

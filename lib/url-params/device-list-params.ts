@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { JoinType } from "@/lib/reports/types";
 import type { Severity } from "@/lib/rules/types";
+import { pageSizeParam } from "./page-size";
 
 /**
  * Every sort of the Devices list, one per column (lib/queries/find-devices.ts reads each through an index in its order,
@@ -45,7 +46,7 @@ export const DEVICE_STATE_LABEL: Record<DeviceState, string> = {
   disabled: "Disabled",
   "report-only": "Not in directory",
 };
-/** The latest report's join type (lib/ui/join-type.ts), plus "unknown" for devices that never reported. */
+/** The latest report's join type (lib/display/join-type.ts), plus "unknown" for devices that never reported. */
 export const DEVICE_JOIN_TYPES = ["hybrid", "entra", "registered", "domain", "none", "unknown"] as const satisfies readonly (JoinType | "unknown")[];
 export type DeviceJoinFilter = (typeof DEVICE_JOIN_TYPES)[number];
 /** The worst open finding's severity, plus "none" for devices without an open finding. */
@@ -192,6 +193,8 @@ export const DeviceListParamsSchema = z.object({
   after: z.preprocess(first, z.string().regex(CURSOR).nullable()).catch(null),
   before: z.preprocess(first, z.string().regex(CURSOR).nullable()).catch(null),
   cols: columns,
+  /** Rows per page (lib/url-params/page-size.ts). */
+  size: pageSizeParam(DEVICES_PAGE_SIZE),
 });
 
 export type DeviceListParams = z.infer<typeof DeviceListParamsSchema>;
@@ -216,6 +219,7 @@ export const DEFAULT_DEVICE_LIST_PARAMS: DeviceListParams = {
   after: null,
   before: null,
   cols: DEFAULT_DEVICE_COLUMNS,
+  size: DEVICES_PAGE_SIZE,
 };
 
 export function parseDeviceListParams(searchParams: Record<string, string | string[] | undefined>): DeviceListParams {
@@ -259,6 +263,7 @@ export function deviceListQuery(params: DeviceListParams): URLSearchParams {
   if (params.stale) qs.set("stale", "1");
   if (params.sort !== DEFAULT_DEVICE_LIST_PARAMS.sort) qs.set("sort", params.sort);
   if (params.dir !== DEFAULT_DEVICE_LIST_PARAMS.dir) qs.set("dir", params.dir);
+  if (params.size !== DEVICES_PAGE_SIZE) qs.set("size", String(params.size));
   if (params.page > 1) qs.set("page", String(params.page));
   if (params.page > 1 && params.after) qs.set("after", params.after);
   else if (params.page > 1 && params.before) qs.set("before", params.before);
