@@ -198,7 +198,8 @@ export async function writeBenchTenant(
       lastSeenAt: now,
       updatedAt: now,
     });
-    for (const r of made) reportRows.push({ ...r, id: randomUUID(), tenantRef, source: "agent", agentVersion: "1.0.0", reportedTenantId: BENCH_TENANT_ID });
+    for (const r of made)
+      reportRows.push({ ...r, id: randomUUID(), tenantRef, source: "agent", agentVersion: "1.0.0", reportedTenantId: BENCH_TENANT_ID, uploadCount: 1 });
     if (made.length) reportedDeviceIds.push(made[0]!.deviceId);
     reports += made.length;
     if (deviceRows.length >= 500) await flush();

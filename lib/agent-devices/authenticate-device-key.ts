@@ -10,6 +10,7 @@ export interface AuthenticatedDevice {
   tenantRef: string;
   tenantId: string;
   redactUserNames: boolean;
+  keepEveryUpload: boolean;
   device: EnrolledDevice;
   /** The stored form of the key presented (the current one, or the previous one within its grace). */
   presentedKeyHash: string;
@@ -36,6 +37,7 @@ type DeviceKeyRow = {
   agentVersion: string | null;
   tenantId: string;
   redactUserNames: unknown;
+  keepEveryUpload: unknown;
 };
 
 /**
@@ -48,7 +50,7 @@ export async function authenticateDeviceKey(direct: DirectDb, key: string, now: 
   const hash = hashAgentSecret(key);
   const [row] = await direct.query<DeviceKeyRow>(
     `SELECT d."id", d."tenantRef", d."hostname", d."keyHash", d."previousKeyExpiresAt", d."keyIssuedAt", d."rotateRequestedAt",
-            d."revokedAt", d."reEnrolAllowedAt", d."lastSeenAt", d."agentVersion", n."tenantId", n."redactUserNames"
+            d."revokedAt", d."reEnrolAllowedAt", d."lastSeenAt", d."agentVersion", n."tenantId", n."redactUserNames", n."keepEveryUpload"
        FROM "AgentDevice" d JOIN "Tenant" n ON n."id" = d."tenantRef"
       WHERE d."keyHash" = ? OR d."previousKeyHash" = ?`,
     [hash, hash],
@@ -75,6 +77,7 @@ export async function authenticateDeviceKey(direct: DirectDb, key: string, now: 
       tenantRef: row.tenantRef,
       tenantId: row.tenantId,
       redactUserNames: readBool(row.redactUserNames) === true,
+      keepEveryUpload: readBool(row.keepEveryUpload) === true,
       presentedKeyHash: hash,
       device: {
         id: row.id,

@@ -12,6 +12,8 @@ export interface AgentIdentity {
   tenantId: string;
   /** The tenant asks that user names never be stored. */
   redactUserNames?: boolean;
+  /** The tenant stores every upload as its own report (decision 013); else one report per state change. */
+  keepEveryUpload?: boolean;
   /** When the token was last used, to write lastUsedAt at most once a minute. */
   lastUsedAt?: Date | null;
   /** The enrolled device whose key authenticated the upload (decision 011). */
@@ -73,8 +75,9 @@ export async function authenticateAgentToken(direct: DirectDb, authorization: st
     allowsDirectUpload: unknown;
     tenantId: string;
     redactUserNames: unknown;
+    keepEveryUpload: unknown;
   }>(
-    `SELECT t."id", t."tenantRef", t."revokedAt", t."lastUsedAt", t."allowsDirectUpload", n."tenantId", n."redactUserNames"
+    `SELECT t."id", t."tenantRef", t."revokedAt", t."lastUsedAt", t."allowsDirectUpload", n."tenantId", n."redactUserNames", n."keepEveryUpload"
        FROM "AgentToken" t JOIN "Tenant" n ON n."id" = t."tenantRef" WHERE t."tokenHash" = ?`,
     [hashAgentToken(token)],
   );
@@ -89,6 +92,7 @@ export async function authenticateAgentToken(direct: DirectDb, authorization: st
       tenantRef: row.tenantRef,
       tenantId: row.tenantId,
       redactUserNames: readBool(row.redactUserNames) === true,
+      keepEveryUpload: readBool(row.keepEveryUpload) === true,
       lastUsedAt: readDate(row.lastUsedAt),
       allowsDirectUpload: readBool(row.allowsDirectUpload) === true,
     },

@@ -26,6 +26,11 @@ export const DEVICE_REPORT_COLUMNS = {
   dsregcmdText: "text",
   systemParsed: "text",
   systemText: "text",
+  textZ: "bytes",
+  systemTextZ: "bytes",
+  firstCapturedAt: "datetime",
+  uploadCount: "int",
+  stateHash: "text",
   findingsSnapshot: "text",
   worstSeverityRank: "int",
 } as const satisfies Record<Prisma.DeviceReportScalarFieldEnum, ColumnKind>;

@@ -19,7 +19,7 @@ import { chunk } from "./in-list";
 import { postgresPoolConfig } from "./postgres-session";
 
 export type Dialect = "sqlite" | "postgresql";
-export type ColumnKind = "text" | "int" | "bool" | "datetime" | "json";
+export type ColumnKind = "text" | "int" | "bool" | "datetime" | "json" | "bytes";
 export interface Statement {
   sql: string;
   params: readonly unknown[];
@@ -281,6 +281,12 @@ export function isUniqueViolation(error: unknown): boolean {
   return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "23505";
 }
 
+/** A NOT NULL violation: the ingest's guarded update of a report another upload changed first (lib/ingest). */
+export function isNotNullViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "SQLITE_CONSTRAINT_NOTNULL" || code === "23502";
+}
+
 // ---- encodings -------------------------------------------------------------------------------------------------
 
 /** A JS value as a parameter, as Prisma would bind it for that column kind. */
@@ -375,7 +381,8 @@ export function insertStatements(
     for (let i = 0; i < names.length; i++) {
       const value = row[names[i]!];
       // text and int columns (most of them) pass through as they are.
-      encoded[i] = value === undefined ? null : kinds[i] === "text" || kinds[i] === "int" ? value : encodeValue(dialect, kinds[i]!, value);
+      encoded[i] =
+        value === undefined ? null : kinds[i] === "text" || kinds[i] === "int" || kinds[i] === "bytes" ? value : encodeValue(dialect, kinds[i]!, value);
     }
     values[r] = encoded;
   }

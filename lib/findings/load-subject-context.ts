@@ -9,7 +9,8 @@ import { isSameMachine } from "@/lib/rules/join-rules/duplicate-device";
 import { deviceSubjectKey, hostSubjectKey, objectSubjectKey, reportSubjectKey, subjectKeyFor } from "@/lib/rules/subject-key";
 import type { SyncScope } from "@/lib/rules/sync-scope";
 import type { LoadedSubject } from "./loaded-subject";
-import { parseRawSubject, type RawSubject } from "./raw-subject";
+import { parseRawSubject, type RawCapture, type RawSubject } from "./raw-subject";
+import { storedText, systemCapture, userCapture, type StoredCapture } from "@/lib/reports/stored-report-body";
 import { readDirectoryObjects, type ObjectScope } from "./read-directory-objects";
 
 /**
@@ -129,8 +130,8 @@ export async function loadSubjectContext(options: { tenantRef: string; scope: Su
       subject: {
         tenantId,
         report: {
-          parsed: body.parsed as string,
-          systemParsed: (body.systemParsed as string | null) ?? null,
+          parsed: rawCapture(userCapture(body)),
+          systemParsed: body.systemParsed || body.systemText || body.systemTextZ ? rawCapture(systemCapture(body)) : null,
           capturedAt: head.capturedAt,
           receivedAt,
           hostname: head.hostname,
@@ -375,7 +376,17 @@ async function readReportBodies(direct: DirectDb, ids: string[]): Promise<{ even
     else eventsByReport.set(reportRef, [event]);
   }
   const bodies = new Map<string, Row>();
-  for (const r of await queryIn(direct, `SELECT "id", "parsed", "systemParsed", "computerDn" FROM "DeviceReport" WHERE {in}`, "id", ids))
+  for (const r of await queryIn(
+    direct,
+    `SELECT "id", "parsed", "systemParsed", "dsregcmdText", "systemText", "textZ", "systemTextZ", "computerDn" FROM "DeviceReport" WHERE {in}`,
+    "id",
+    ids,
+  ))
     bodies.set(r.id as string, r);
   return { eventsByReport, bodies };
+}
+
+/** A stored capture for the evaluating thread: an old row's JSON as it is, else the text inflated (a string crosses threads as one copy). */
+function rawCapture(capture: StoredCapture): RawCapture {
+  return capture.parsed ? { json: capture.parsed, text: null } : { json: null, text: storedText(capture) };
 }

@@ -1,4 +1,5 @@
 import type { ParsedDsregcmd } from "@/lib/reports/types";
+import { parseStoredText } from "@/lib/reports/stored-report-body";
 import type { DeviceSubject } from "@/lib/rules/device-subject";
 import type { LoadedSubject } from "./loaded-subject";
 
@@ -9,8 +10,22 @@ import type { LoadedSubject } from "./loaded-subject";
  */
 export interface RawSubject extends Omit<LoadedSubject, "subject"> {
   subject: Omit<DeviceSubject, "report"> & {
-    report: (Omit<NonNullable<DeviceSubject["report"]>, "parsed" | "systemParsed"> & { parsed: string; systemParsed: string | null }) | null;
+    report: (Omit<NonNullable<DeviceSubject["report"]>, "parsed" | "systemParsed"> & { parsed: RawCapture; systemParsed: RawCapture | null }) | null;
   };
+}
+
+/**
+ * A capture as stored: the parsed JSON of a report from before decision 013, else its raw text (inflated by the
+ * reader), which is parsed again here exactly as the upload parsed it.
+ */
+export interface RawCapture {
+  json: string | null;
+  text: string | null;
+}
+
+function parseCapture(capture: RawCapture): ParsedDsregcmd | null {
+  if (capture.json) return JSON.parse(capture.json) as ParsedDsregcmd;
+  return parseStoredText(capture.text);
 }
 
 export function parseRawSubject(raw: RawSubject): LoadedSubject {
@@ -22,9 +37,14 @@ export function parseRawSubject(raw: RawSubject): LoadedSubject {
       ...raw.subject,
       report: {
         ...report,
-        parsed: JSON.parse(report.parsed) as ParsedDsregcmd,
-        systemParsed: report.systemParsed ? (JSON.parse(report.systemParsed) as ParsedDsregcmd) : null,
+        parsed: parseCapture(report.parsed) ?? unreadable(),
+        systemParsed: report.systemParsed ? parseCapture(report.systemParsed) : null,
       },
     },
   };
+}
+
+/** The latest report always keeps its text (retention drops only older changes' texts): this is a broken row. */
+function unreadable(): never {
+  throw new Error("a latest report holds neither its text nor its parsed JSON");
 }

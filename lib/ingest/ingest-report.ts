@@ -1,20 +1,32 @@
 import "server-only";
+import { namedDeviceId, tiedDeviceId } from "@/lib/rules/machine-tie";
 import { randomUUID } from "node:crypto";
 import type { AgentIdentity } from "@/lib/agent-tokens/authenticate-agent-token";
 import type { Db, Prisma } from "@/lib/db/client";
-import { directDb, insertStatements, isUniqueViolation, type ColumnKind, type Statement } from "@/lib/db/direct";
+import {
+  directDb,
+  insertStatements,
+  isNotNullViolation,
+  isUniqueViolation,
+  readDate,
+  type ColumnKind,
+  type Dialect,
+  type DirectDb,
+  type Statement,
+} from "@/lib/db/direct";
+import { encodeReportText } from "@/lib/reports/report-text-codec";
 import { AGENT_EVENT_COLUMNS, DEVICE_REPORT_COLUMNS } from "@/lib/db/device-report-columns";
 import type { ParsedDsregcmd } from "@/lib/reports/types";
 import { evaluateReportRules } from "@/lib/rules/evaluate-report-rules";
-import { namedDeviceId, tiedDeviceId } from "@/lib/rules/machine-tie";
 import { worstSeverityRank } from "@/lib/rules/severity";
 import type { Finding } from "@/lib/rules/types";
 import { enqueueFindingsEvaluation } from "@/lib/findings/findings-scheduler";
 import { deriveSecret } from "@/lib/crypto/secret-box";
 import { timeOrderedId } from "@/lib/db/time-ordered-id";
-import { reportUserPrincipalName } from "@/lib/signins/index-report-users";
+import { reportUserPrincipalNameOf } from "@/lib/signins/index-report-users";
 import { reportStatements } from "@/lib/device-summary/summary-statements";
 import { hashReportContent } from "./content-hash";
+import { agentEventId, eventKey, hashReportState, type AgentEventUpload } from "./report-state";
 import { parseUpload } from "./parse-upload";
 import type { ReportUpload } from "./upload-schema";
 import { validateUpload, type UploadError } from "./validate-upload";
@@ -65,8 +77,8 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
     };
   }
   const contentHash = hashReportContent(validated.upload);
-  const redact = options.agent.redactUserNames ?? (await tenantRedacts(db, options.agent.tenantRef));
-  const parsed = parseUpload(validated.upload, redact ? deriveSecret(`redact:${options.agent.tenantRef}`) : null);
+  const settings = await tenantHistorySettings(db, options.agent);
+  const parsed = parseUpload(validated.upload, settings.redactUserNames ? deriveSecret(`redact:${options.agent.tenantRef}`) : null);
   if (!parsed.ok) return parsed;
   const { upload, system } = parsed;
 
@@ -82,80 +94,73 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
     capturedAt: new Date(upload.capturedAt).toISOString(),
     now: now.toISOString(),
   });
+  // Whose session the report was captured in, indexed now (the header search and a user's page find it at once);
+  // the sign-in pull indexes the same way and skips rows already there (lib/signins/index-report-users.ts).
+  const upn = reportUserPrincipalNameOf(report);
+  const source = options.source ?? "agent";
+  const upload$ = {
+    upload,
+    report,
+    deviceId,
+    system,
+    findings,
+    contentHash,
+    stateHash: hashReportState({ upload, report, system, findings, source, user: upn }),
+    upn,
+    source,
+    now,
+  };
 
-  // Insert first: the unique (tenant, contentHash) index decides idempotency in the same statement, so the
-  // common case (a new report) costs no lookup.
   const touch = touchStatements(options.agent, upload.agentVersion, now);
   const direct = directDb();
-  try {
-    // One transaction through the direct SQL path (lib/db/direct.ts; Prisma's per-query cost was most of an
-    // upload's time): the report, its events and the token's last use. The report id is made here so the events
-    // can reference it. If the database cannot take it, the API answers 503 with Retry-After (lib/http/overload.ts).
-    const reportId = randomUUID();
-    const row = reportRow(upload, report, deviceId, system, findings, contentHash, options, now);
-    // Whose session the report was captured in, indexed now (the header search and a user's page find it at once);
-    // the sign-in pull indexes the same way and skips rows already there (lib/signins/index-report-users.ts).
-    const upn = reportUserPrincipalName(row.parsed);
-    await direct.batch([
-      ...insertStatements(direct.dialect, "DeviceReport", DEVICE_REPORT_COLUMNS, [{ id: reportId, ...row }]),
-      ...(upn
-        ? insertStatements(
-            direct.dialect,
-            "ReportUser",
-            REPORT_USER_COLUMNS,
-            [
-              {
-                id: timeOrderedId(),
-                tenantRef: options.agent.tenantRef,
-                reportRef: reportId,
-                userPrincipalName: upn,
-                deviceId,
-                hostname: upload.hostname,
-                capturedAt: row.capturedAt,
-              },
-            ],
-            { target: ["reportRef"], nothing: true },
-          )
-        : []),
-      ...insertStatements(
-        direct.dialect,
-        "AgentEvent",
-        AGENT_EVENT_COLUMNS,
-        (upload.events ?? []).map((e) => ({
-          id: randomUUID(),
-          tenantRef: options.agent.tenantRef,
-          reportRef: reportId,
-          deviceId,
-          eventId: e.id,
-          time: new Date(e.time),
-          level: e.level,
-          task: e.task ?? null,
-          log: e.log ?? null,
-          message: e.message,
-        })),
-      ),
-      ...touch,
-      // The device's summary (Devices list, Overview) in the same transaction, last: see lib/device-summary.
-      ...reportStatements(direct.dialect, {
-        tenantRef: options.agent.tenantRef,
-        reportId,
-        deviceId,
-        hostname: upload.hostname,
-        receivedAt: now,
-      }),
-    ]);
-    enqueueFindingsEvaluation(db, options.agent.tenantRef, { deviceId, hostname: upload.hostname });
-    return { ok: true, report: { reportId, deviceId, joinType: report.joinType, duplicate: false, findings } };
-  } catch (error) {
-    // The same content again (a retry, or two racing uploads): the unique index let exactly one insert win.
-    if (isUniqueViolation(error)) {
-      const winner = await findByHash(db, options.agent.tenantRef, contentHash);
-      if (winner) {
-        if (touch.length > 0) await direct.batch(touch);
-        return { ok: true, report: { ...winner, duplicate: true } };
+  // A report is a run of uploads that said the same (decision 013). The device's latest report decides: the same
+  // content again is a duplicate; the same state (a later capture) updates that report in place and counts the
+  // upload; anything else is a new report. The update is guarded by the content hash it read: when another upload of
+  // the device changed the row in between, the guard fails the statement (NOT NULL) and this decides again.
+  for (let attempt = 0; ; attempt++) {
+    const latest = await latestReportOf(direct, options.agent.tenantRef, deviceId, upload.hostname);
+    const capturedAt = new Date(upload.capturedAt);
+    if (latest && latest.contentHash === contentHash) return { ok: true, report: { ...(await storedResult(db, latest.id)), duplicate: true } };
+    let plan: Plan = { kind: "insert", outOfOrder: latest !== null && capturedAt.getTime() < latest.capturedAt.getTime() };
+    if (latest && !settings.keepEveryUpload) {
+      if (!plan.outOfOrder && latest.stateHash === upload$.stateHash) plan = { kind: "update", latest };
+      else if (plan.outOfOrder) {
+        // An earlier capture arriving late (an agent's retry of an upload already counted): the run of the same
+        // state that spans its capture time holds it already.
+        const run = await runCovering(direct, options.agent.tenantRef, deviceId, upload.hostname, upload$.stateHash, capturedAt);
+        if (run) return { ok: true, report: { ...(await storedResult(db, run)), duplicate: true } };
       }
     }
-    throw error;
+    const reportId = plan.kind === "update" ? plan.latest.id : randomUUID();
+    try {
+      await direct.batch([
+        ...(plan.kind === "update"
+          ? updateStatements(plan.latest, upload$, options)
+          : insertReportStatements(direct.dialect, reportId, upload$, options, plan.outOfOrder)),
+        ...touch,
+        // The device's summary (Devices list, Overview) in the same transaction, last: see lib/device-summary.
+        ...reportStatements(direct.dialect, {
+          tenantRef: options.agent.tenantRef,
+          reportId,
+          deviceId,
+          hostname: upload.hostname,
+          receivedAt: now,
+        }),
+      ]);
+      enqueueFindingsEvaluation(db, options.agent.tenantRef, { deviceId, hostname: upload.hostname });
+      return { ok: true, report: { reportId, deviceId, joinType: report.joinType, duplicate: false, findings } };
+    } catch (error) {
+      // The same content again (a retry, or two racing uploads): the unique index let exactly one write win.
+      if (isUniqueViolation(error)) {
+        const winner = await findByHash(db, options.agent.tenantRef, contentHash);
+        if (winner) {
+          if (touch.length > 0) await direct.batch(touch);
+          return { ok: true, report: { ...winner, duplicate: true } };
+        }
+      }
+      if (isNotNullViolation(error) && plan.kind === "update" && attempt < 5) continue;
+      throw error;
+    }
   }
 }
 
@@ -173,6 +178,149 @@ async function tieMachine(tenantRef: string, upload: ReportUpload, report: Parse
     [tenantRef, ...ids],
   );
   return tiedDeviceId(upload.hostname, candidates, objects);
+}
+
+type Plan = { kind: "insert"; outOfOrder: boolean } | { kind: "update"; latest: LatestReport };
+
+interface PreparedUpload {
+  upload: ReportUpload;
+  report: ParsedDsregcmd;
+  /** The registration id it is stored under: the one it prints, else the one its evidence ties it to. */
+  deviceId: string | null;
+  system: ParsedDsregcmd | null;
+  findings: Finding[];
+  contentHash: string;
+  stateHash: string;
+  upn: string | null;
+  source: string;
+  now: Date;
+}
+
+interface LatestReport {
+  id: string;
+  contentHash: string;
+  stateHash: string | null;
+  capturedAt: Date;
+}
+
+/** The device's latest report (a registration id, else the exact host name among reports without one). */
+async function latestReportOf(direct: DirectDb, tenantRef: string, deviceId: string | null, hostname: string): Promise<LatestReport | null> {
+  const [row] = await direct.query<{ id: string; contentHash: string; stateHash: string | null; capturedAt: unknown }>(
+    deviceId
+      ? `SELECT "id", "contentHash", "stateHash", "capturedAt" FROM "DeviceReport" WHERE "tenantRef" = ? AND "deviceId" = ? ORDER BY "capturedAt" DESC, "id" DESC LIMIT 1`
+      : `SELECT "id", "contentHash", "stateHash", "capturedAt" FROM "DeviceReport" WHERE "tenantRef" = ? AND "hostname" = ? AND "deviceId" IS NULL ORDER BY "capturedAt" DESC, "id" DESC LIMIT 1`,
+    [tenantRef, deviceId ?? hostname],
+  );
+  return row ? { id: row.id, contentHash: row.contentHash, stateHash: row.stateHash, capturedAt: readDate(row.capturedAt)! } : null;
+}
+
+/** The device's report of state `stateHash` whose run of uploads spans `at`, if any. */
+async function runCovering(
+  direct: DirectDb,
+  tenantRef: string,
+  deviceId: string | null,
+  hostname: string,
+  stateHash: string,
+  at: Date,
+): Promise<string | null> {
+  const [row] = await direct.query<{ id: string }>(
+    `SELECT "id" FROM "DeviceReport" WHERE "tenantRef" = ? AND ${deviceId ? `"deviceId" = ?` : `"hostname" = ? AND "deviceId" IS NULL`}
+       AND "stateHash" = ? AND "capturedAt" >= ? AND COALESCE("firstCapturedAt", "capturedAt") <= ? LIMIT 1`,
+    [tenantRef, deviceId ?? hostname, stateHash, at, at],
+  );
+  return row?.id ?? null;
+}
+
+/** A new report: the row, its user, its events (each stored once per device, decision 013). */
+function insertReportStatements(dialect: Dialect, reportId: string, u: PreparedUpload, options: IngestOptions, outOfOrder: boolean): Statement[] {
+  const row = reportRow(u, options);
+  const tenantRef = options.agent.tenantRef;
+  const deviceKey = u.deviceId ?? `h:${u.upload.hostname.toLowerCase()}`;
+  return [
+    ...insertStatements(dialect, "DeviceReport", DEVICE_REPORT_COLUMNS, [{ id: reportId, ...row }]),
+    ...(u.upn
+      ? insertStatements(
+          dialect,
+          "ReportUser",
+          REPORT_USER_COLUMNS,
+          [
+            {
+              id: timeOrderedId(),
+              tenantRef,
+              reportRef: reportId,
+              userPrincipalName: u.upn,
+              deviceId: u.deviceId,
+              hostname: u.upload.hostname,
+              capturedAt: row.capturedAt,
+            },
+          ],
+          { target: ["reportRef"], nothing: true },
+        )
+      : []),
+    // An agent sends the last events of its logs with every upload: each event is stored once per device (its id is
+    // a hash of what it says) and belongs to the latest report that carried it, which the findings pass reads with
+    // that report. A late, earlier capture leaves the events with the later report.
+    ...insertStatements(
+      dialect,
+      "AgentEvent",
+      AGENT_EVENT_COLUMNS,
+      dedupeEvents(u.upload.events ?? []).map((e) => ({
+        id: agentEventId(tenantRef, deviceKey, e),
+        tenantRef,
+        reportRef: reportId,
+        deviceId: u.deviceId,
+        eventId: e.id,
+        time: new Date(e.time),
+        level: e.level,
+        task: e.task ?? null,
+        log: e.log ?? null,
+        message: e.message,
+      })),
+      outOfOrder ? { target: ["id"], nothing: true } : { target: ["id"], update: ["reportRef"] },
+    ),
+  ];
+}
+
+/**
+ * An upload that said what the device's latest report says: that report takes its volatile values (capture and
+ * receive times, the texts with their PRT times, the findings' evidence) and counts it. Guarded by the content hash
+ * read: a changed row makes uploadCount NULL, which its NOT NULL constraint refuses, and the whole upload rolls back.
+ */
+function updateStatements(latest: LatestReport, u: PreparedUpload, options: IngestOptions): Statement[] {
+  const capturedAt = new Date(u.upload.capturedAt);
+  return [
+    {
+      sql: `UPDATE "DeviceReport" SET "capturedAt" = ?, "receivedAt" = ?, "agentTokenRef" = ?, "agentDeviceRef" = ?, "contentHash" = ?,
+          "textZ" = ?, "systemTextZ" = ?, "findingsSnapshot" = ?, "worstSeverityRank" = ?, "firstCapturedAt" = COALESCE("firstCapturedAt", "capturedAt"),
+          "uploadCount" = CASE WHEN "contentHash" = ? THEN "uploadCount" + 1 END
+        WHERE "id" = ?`,
+      params: [
+        capturedAt,
+        u.now,
+        options.agent.tokenId,
+        options.agent.device?.id ?? null,
+        u.contentHash,
+        encodeReportText(u.upload.dsregcmd),
+        u.upload.dsregcmdSystem ? encodeReportText(u.upload.dsregcmdSystem) : null,
+        JSON.stringify(u.findings),
+        worstSeverityRank(u.findings),
+        latest.contentHash,
+        latest.id,
+      ],
+    },
+    ...(u.upn ? [{ sql: `UPDATE "ReportUser" SET "capturedAt" = ? WHERE "reportRef" = ?`, params: [capturedAt, latest.id] }] : []),
+  ];
+}
+
+/** The same event twice in one upload is stored once. */
+function dedupeEvents(events: readonly AgentEventUpload[]): AgentEventUpload[] {
+  const seen = new Set<string>();
+  return events.filter((e) => {
+    const key = eventKey(e);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 const REPORT_USER_COLUMNS = {
@@ -202,25 +350,21 @@ function touchStatements(agent: AgentIdentity, agentVersion: string, now: Date):
 }
 
 function reportRow(
-  upload: ReportUpload,
-  report: ParsedDsregcmd,
-  /** The registration id it is stored under: the one it prints, else the one its evidence ties it to. */
-  deviceId: string | null,
-  system: ParsedDsregcmd | null,
-  findings: Finding[],
-  contentHash: string,
+  u: PreparedUpload,
   options: IngestOptions,
-  now: Date,
-): Prisma.DeviceReportUncheckedCreateInput & { parsed: string; capturedAt: Date } {
+): Omit<Prisma.DeviceReportUncheckedCreateInput, "textZ" | "systemTextZ"> & { capturedAt: Date; textZ: Buffer; systemTextZ: Buffer | null } {
+  const { upload, report, findings } = u;
+  const capturedAt = new Date(upload.capturedAt);
   return {
     tenantRef: options.agent.tenantRef,
     agentTokenRef: options.agent.tokenId,
     agentDeviceRef: options.agent.device?.id ?? null,
-    source: options.source ?? "agent",
+    source: u.source,
     hostname: upload.hostname,
-    deviceId,
-    capturedAt: new Date(upload.capturedAt),
-    receivedAt: now,
+    deviceId: u.deviceId,
+    capturedAt,
+    firstCapturedAt: capturedAt,
+    receivedAt: u.now,
     agentVersion: upload.agentVersion,
     joinType: report.joinType,
     azureAdPrt: report.azureAdPrt,
@@ -230,13 +374,30 @@ function reportRow(
     computerDn: upload.computerDn ?? null,
     objectGuid: upload.objectGuid?.toLowerCase().replace(/[{}]/g, "") ?? null,
     osBuild: upload.osBuild ?? null,
-    contentHash,
-    parsed: JSON.stringify(report),
-    dsregcmdText: upload.dsregcmd,
-    systemParsed: system ? JSON.stringify(system) : null,
-    systemText: upload.dsregcmdSystem ?? null,
+    contentHash: u.contentHash,
+    // The texts compressed, no parsed JSON: it is the text parsed again (lib/reports/stored-report-body.ts).
+    parsed: "",
+    dsregcmdText: "",
+    systemParsed: null,
+    systemText: null,
+    textZ: encodeReportText(upload.dsregcmd),
+    systemTextZ: upload.dsregcmdSystem ? encodeReportText(upload.dsregcmdSystem) : null,
+    uploadCount: 1,
+    stateHash: u.stateHash,
     findingsSnapshot: JSON.stringify(findings),
     worstSeverityRank: worstSeverityRank(findings),
+  };
+}
+
+/** What the upload's answer says of a stored report: the one an upload matched. */
+async function storedResult(db: Db, reportId: string): Promise<Omit<IngestedReport, "duplicate">> {
+  const row = await db.deviceReport.findUnique({ where: { id: reportId }, select: { id: true, deviceId: true, joinType: true, findingsSnapshot: true } });
+  if (!row) throw new Error(`report ${reportId} vanished`);
+  return {
+    reportId: row.id,
+    deviceId: row.deviceId,
+    joinType: row.joinType as ParsedDsregcmd["joinType"],
+    findings: row.findingsSnapshot ? (JSON.parse(row.findingsSnapshot) as Finding[]) : [],
   };
 }
 
@@ -258,7 +419,10 @@ function isMinuteOld(at: Date | null | undefined, now: Date): boolean {
   return !at || now.getTime() - at.getTime() >= 60_000;
 }
 
-async function tenantRedacts(db: Db, tenantRef: string): Promise<boolean> {
-  const t = await db.tenant.findUnique({ where: { id: tenantRef }, select: { redactUserNames: true } });
-  return t?.redactUserNames === true;
+/** The tenant's settings an upload needs: from the authentication's read, else (a paste, a test's identity) read here. */
+async function tenantHistorySettings(db: Db, agent: AgentIdentity): Promise<{ redactUserNames: boolean; keepEveryUpload: boolean }> {
+  if (agent.redactUserNames !== undefined && agent.keepEveryUpload !== undefined)
+    return { redactUserNames: agent.redactUserNames, keepEveryUpload: agent.keepEveryUpload };
+  const t = await db.tenant.findUnique({ where: { id: agent.tenantRef }, select: { redactUserNames: true, keepEveryUpload: true } });
+  return { redactUserNames: agent.redactUserNames ?? t?.redactUserNames === true, keepEveryUpload: agent.keepEveryUpload ?? t?.keepEveryUpload === true };
 }

@@ -4,6 +4,7 @@ import type { ParsedDsregcmd } from "@/lib/reports/types";
 import type { Finding } from "@/lib/rules/types";
 import { readFindingsSnapshot, sortFindings } from "@/lib/display/severity";
 import { readStoredParsedReport } from "./read-stored-json";
+import { parseStoredText, storedText } from "@/lib/reports/stored-report-body";
 
 export interface DeviceReportDetail {
   id: string;
@@ -23,16 +24,32 @@ export interface DeviceReportDetail {
   osBuild: string | null;
   parsed: ParsedDsregcmd | null;
   systemParsed: ParsedDsregcmd | null;
-  dsregcmdText: string;
+  /** null: an old state change whose text retention dropped (decision 013). */
+  dsregcmdText: string | null;
   systemText: string | null;
+  /** The run of uploads this stored report stands for (decision 013): the first and last capture, how many. */
+  firstCapturedAt: string;
+  uploadCount: number;
+  /** Set when the id asked for is an upload from before decision 013 that the history migration folded into this report. */
+  matchedUpload: { id: string; capturedAt: string } | null;
   findings: Finding[];
   events: { id: string; eventId: number; time: string; level: string; task: string | null; log: string | null; message: string }[];
 }
 
 /** One stored report with everything the detail page shows, or null for an unknown id. */
 export async function findDeviceReport(db: Db, options: { id: string }): Promise<DeviceReportDetail | null> {
+  const direct = await readDeviceReport(db, options.id);
+  if (direct) return { ...direct, matchedUpload: null };
+  // An upload the history migration folded into the run of unchanged uploads it belonged to.
+  const alias = await db.reportAlias.findUnique({ where: { id: options.id }, select: { id: true, reportRef: true, capturedAt: true } });
+  if (!alias) return null;
+  const matched = await readDeviceReport(db, alias.reportRef);
+  return matched ? { ...matched, matchedUpload: { id: alias.id, capturedAt: alias.capturedAt.toISOString() } } : null;
+}
+
+async function readDeviceReport(db: Db, id: string): Promise<Omit<DeviceReportDetail, "matchedUpload"> | null> {
   const r = await db.deviceReport.findUnique({
-    where: { id: options.id },
+    where: { id },
     select: {
       id: true,
       source: true,
@@ -49,6 +66,10 @@ export async function findDeviceReport(db: Db, options: { id: string }): Promise
       systemParsed: true,
       dsregcmdText: true,
       systemText: true,
+      textZ: true,
+      systemTextZ: true,
+      firstCapturedAt: true,
+      uploadCount: true,
       findingsSnapshot: true,
       tenant: { select: { name: true, tenantId: true } },
       agentToken: { select: { name: true, prefix: true } },
@@ -60,6 +81,8 @@ export async function findDeviceReport(db: Db, options: { id: string }): Promise
     },
   });
   if (!r) return null;
+  const dsregcmdText = storedText({ parsed: null, text: r.dsregcmdText, textZ: r.textZ });
+  const systemText = storedText({ parsed: null, text: r.systemText, textZ: r.systemTextZ });
   return {
     id: r.id,
     tenantName: r.tenant.name,
@@ -76,10 +99,12 @@ export async function findDeviceReport(db: Db, options: { id: string }): Promise
     computerDn: r.computerDn,
     objectGuid: r.objectGuid,
     osBuild: r.osBuild,
-    parsed: readStoredParsedReport(r.parsed),
-    systemParsed: readStoredParsedReport(r.systemParsed),
-    dsregcmdText: r.dsregcmdText,
-    systemText: r.systemText,
+    parsed: r.parsed ? readStoredParsedReport(r.parsed) : parseStoredText(dsregcmdText),
+    systemParsed: r.systemParsed ? readStoredParsedReport(r.systemParsed) : parseStoredText(systemText),
+    dsregcmdText,
+    systemText,
+    firstCapturedAt: (r.firstCapturedAt ?? r.capturedAt).toISOString(),
+    uploadCount: r.uploadCount,
     findings: sortFindings(readFindingsSnapshot(r.findingsSnapshot)),
     events: r.events.map((e) => ({ ...e, time: e.time.toISOString() })),
   };

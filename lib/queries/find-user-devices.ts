@@ -38,8 +38,11 @@ export interface UserDevices {
  */
 export async function findUserDevices(direct: DirectDb, options: { tenantRef: string; userPrincipalName: string }): Promise<UserDevices> {
   const upn = options.userPrincipalName.trim().toLowerCase();
-  const rows = await direct.query<{ reportRef: string; deviceId: string | null; hostname: string; capturedAt: unknown }>(
-    `SELECT "reportRef", "deviceId", "hostname", "capturedAt" FROM "ReportUser" WHERE "tenantRef" = ? AND "userPrincipalName" = ? ORDER BY "capturedAt" DESC LIMIT ${REPORTS_READ + 1}`,
+  // A stored report is a run of uploads that said the same (decision 013): each counts its uploads.
+  const rows = await direct.query<{ reportRef: string; deviceId: string | null; hostname: string; capturedAt: unknown; uploads: unknown }>(
+    `SELECT u."reportRef", u."deviceId", u."hostname", u."capturedAt", COALESCE(r."uploadCount", 1) AS "uploads"
+       FROM "ReportUser" u LEFT JOIN "DeviceReport" r ON r."id" = u."reportRef"
+      WHERE u."tenantRef" = ? AND u."userPrincipalName" = ? ORDER BY u."capturedAt" DESC LIMIT ${REPORTS_READ + 1}`,
     [options.tenantRef, upn],
   );
   const truncated = rows.length > REPORTS_READ;
@@ -47,7 +50,8 @@ export async function findUserDevices(direct: DirectDb, options: { tenantRef: st
   for (const r of rows.slice(0, REPORTS_READ)) {
     const key = reportSubjectKey(r.deviceId, r.hostname);
     const seen = bySubject.get(key);
-    if (seen) seen.reports++;
+    const uploads = Number(r.uploads);
+    if (seen) seen.reports += uploads;
     else
       bySubject.set(key, {
         subjectKey: key,
@@ -55,7 +59,7 @@ export async function findUserDevices(direct: DirectDb, options: { tenantRef: st
         deviceId: r.deviceId,
         lastSeenAt: readDate(r.capturedAt)!.toISOString(),
         lastReportId: r.reportRef,
-        reports: 1,
+        reports: uploads,
       });
   }
   // A shared account (a kiosk user, a helpdesk technician) can sign in on hundreds of machines: the newest DEVICES_SHOWN.

@@ -4,6 +4,7 @@ import type { Db } from "@/lib/db/client";
 import { reportWhereFor, type DirectoryObjectSummary } from "@/lib/queries/find-device-detail";
 import type { SubjectKey } from "@/lib/rules/subject-key";
 import { joinTypeShort } from "@/lib/display/join-type";
+import { formatAbsoluteTime } from "@/lib/display/format-time";
 
 export type TimelineKind = "directory" | "directory-audit" | "report" | "agent-event" | "finding" | "audit";
 
@@ -20,7 +21,7 @@ export interface TimelineEntry {
 }
 
 const AGENT_EVENT_LIMIT = 100;
-const REPORT_LIMIT = 200;
+const DEFAULT_REPORT_LIMIT = 200;
 const EXCERPT = 140;
 
 const yesNo = (v: boolean | null) => (v === null ? "—" : v ? "YES" : "NO");
@@ -31,7 +32,7 @@ const excerpt = (s: string) => {
 
 /**
  * One device's history, newest first: what sync saw change in the directory, each report (with what changed
- * since the same device's previous report), the agent's AAD events (latest 100), the findings lifecycle and
+ * since the same device's previous report, and how many uploads after it changed nothing, between when and when), the agent's AAD events (latest 100), the findings lifecycle and
  * admin actions on its findings. Every source is read with one indexed query.
  */
 export async function getDeviceTimeline(
@@ -42,9 +43,12 @@ export async function getDeviceTimeline(
     deviceId: string | null;
     /** The subject's directory objects, as the device page already read them (findDeviceDetail). */
     objects: readonly TimelineObject[];
+    /** How many stored reports to show (default 200). */
+    reportLimit?: number;
   },
 ): Promise<TimelineEntry[]> {
   const { tenantRef, subject, deviceId, objects } = options;
+  const REPORT_LIMIT = options.reportLimit ?? DEFAULT_REPORT_LIMIT;
   const objectIds = objects.map((o) => o.objectId);
   const entries: TimelineEntry[] = [];
 
@@ -112,6 +116,8 @@ export async function getDeviceTimeline(
           thumbprint: true,
           agentVersion: true,
           source: true,
+          firstCapturedAt: true,
+          uploadCount: true,
         },
       })
     ).reverse();
@@ -128,9 +134,28 @@ export async function getDeviceTimeline(
         if ((prev.thumbprint ?? "") !== (r.thumbprint ?? "")) diffs.push({ label: "Thumbprint", from: prev.thumbprint ?? "—", to: r.thumbprint ?? "—" });
       }
       const bad = r.azureAdPrt === false || (r.deviceAuthStatus !== null && r.deviceAuthStatus !== "SUCCESS");
+      // A stored report is a run of uploads that said the same (decision 013): the change is its first upload, and
+      // the uploads after it that changed nothing are one entry, at the last of them.
+      const first = r.firstCapturedAt ?? r.capturedAt;
+      if (r.uploadCount > 1) {
+        const unchanged = r.uploadCount - 1;
+        entries.push({
+          id: `report-run:${r.id}`,
+          at: r.capturedAt.toISOString(),
+          kind: "report",
+          tone: "neutral",
+          summary: `Report: unchanged ${unchanged} ${unchanged === 1 ? "time" : "times"} between ${formatAbsoluteTime(first.toISOString())} and ${formatAbsoluteTime(r.capturedAt.toISOString())}`,
+          detail: [
+            { label: "Uploads", value: `${r.uploadCount}, the first of them the change above` },
+            { label: "First seen", value: first.toISOString() },
+            { label: "Last seen", value: r.capturedAt.toISOString() },
+          ],
+          href: `/reports/${r.id}`,
+        });
+      }
       entries.push({
         id: `report:${r.id}`,
-        at: r.capturedAt.toISOString(),
+        at: first.toISOString(),
         kind: "report",
         tone: diffs.length ? (bad ? "bad" : "good") : "neutral",
         summary: !prev

@@ -1,6 +1,8 @@
 import "server-only";
 import { insertStatements, readDate, type DirectDb, type Statement } from "@/lib/db/direct";
 import { timeOrderedId } from "@/lib/db/time-ordered-id";
+import { storedParsed, userCapture } from "@/lib/reports/stored-report-body";
+import type { ParsedDsregcmd } from "@/lib/reports/types";
 
 /**
  * Records whose session each new report was captured in, so that a sign-in that presented no device finds the user's
@@ -30,6 +32,23 @@ export function reportUserPrincipalName(parsedJson: string): string | null {
   return null;
 }
 
+/** The same for a parsed report (an upload's, or a stored text parsed again). */
+export function reportUserPrincipalNameOf(report: ParsedDsregcmd): string | null {
+  const value = report.executingAccount;
+  if (value) {
+    const upn = value.slice(value.indexOf(",") + 1).trim();
+    if (value.includes(",") && UPN.test(upn) && !CONSUMER.test(upn)) return upn.toLowerCase();
+  }
+  for (const section of report.sections) {
+    for (const field of section.fields) {
+      if (field.key !== "User Identity") continue;
+      const upn = field.value.trim();
+      return UPN.test(upn) && !CONSUMER.test(upn) ? upn.toLowerCase() : null;
+    }
+  }
+  return null;
+}
+
 const BATCH = 2000;
 
 /**
@@ -45,8 +64,16 @@ export async function indexReportUsers(
   let last: Date | null = options.since;
   const seen = new Set<string>();
   for (;;) {
-    const rows = await direct.query<{ id: string; hostname: string; deviceId: string | null; capturedAt: unknown; receivedAt: unknown; parsed: string }>(
-      `SELECT "id", "hostname", "deviceId", "capturedAt", "receivedAt", "parsed" FROM "DeviceReport"
+    const rows = await direct.query<{
+      id: string;
+      hostname: string;
+      deviceId: string | null;
+      capturedAt: unknown;
+      receivedAt: unknown;
+      parsed: string;
+      textZ: Uint8Array | null;
+    }>(
+      `SELECT "id", "hostname", "deviceId", "capturedAt", "receivedAt", "parsed", "textZ" FROM "DeviceReport"
        WHERE "tenantRef" = ? AND "receivedAt" <= ? ${cursor ? `AND ("receivedAt" > ? OR ("receivedAt" = ? AND "id" > ?))` : ""}
        ORDER BY "receivedAt", "id" LIMIT ${BATCH}`,
       cursor ? [options.tenantRef, options.until, cursor, cursor, cursorId] : [options.tenantRef, options.until],
@@ -54,7 +81,9 @@ export async function indexReportUsers(
     if (rows.length === 0) return { indexedThrough: last, users: seen };
     const users = [];
     for (const r of rows) {
-      const upn = reportUserPrincipalName(r.parsed);
+      // Rows from before decision 013 hold the JSON (read with the two patterns); later ones the compressed text.
+      const parsed = r.parsed ? null : storedParsed(userCapture(r));
+      const upn = r.parsed ? reportUserPrincipalName(r.parsed) : parsed ? reportUserPrincipalNameOf(parsed) : null;
       if (upn) seen.add(upn);
       if (upn)
         users.push({

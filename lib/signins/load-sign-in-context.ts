@@ -1,4 +1,5 @@
 import "server-only";
+import { storedParsed, userCapture } from "@/lib/reports/stored-report-body";
 import { queryIn, readDate, type DirectDb } from "@/lib/db/direct";
 import { DIRECTORY_OBJECT_COLUMNS, quotedColumns } from "@/lib/db/directory-device-columns";
 import { directoryObjectFromRow } from "@/lib/findings/read-directory-objects";
@@ -127,8 +128,15 @@ export async function loadSignInContext(
 
   // Their parsed reports (cached across pages), and every object they and the sign-ins name.
   const missing = [...new Set(chosen.flat().map((r) => r.id))].filter((id) => !cache.get(id));
-  for (const r of await queryIn<{ id: string; parsed: string }>(direct, `SELECT "id", "parsed" FROM "DeviceReport" WHERE {in}`, "id", missing)) {
-    cache.set(r.id, JSON.parse(r.parsed) as ParsedDsregcmd);
+  for (const r of await queryIn<{ id: string; parsed: string; dsregcmdText: string; textZ: Uint8Array | null }>(
+    direct,
+    `SELECT "id", "parsed", "dsregcmdText", "textZ" FROM "DeviceReport" WHERE {in}`,
+    "id",
+    missing,
+  )) {
+    // An old state change whose text retention dropped reads as no report (decision 013).
+    const parsed = storedParsed(userCapture(r));
+    if (parsed) cache.set(r.id, parsed);
   }
   const deviceIds = [
     ...new Set([

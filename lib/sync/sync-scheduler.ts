@@ -7,6 +7,7 @@ import { writeDueDailySnapshots } from "@/lib/daily-snapshots/write-due-daily-sn
 import { rebuildStaleDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";
 import { pullDirectoryAuditsAfterSync } from "@/lib/directory-audits/pull-directory-audits";
 import { pullSignInsAfterSync } from "@/lib/signins/pull-after-sync";
+import { maintainReportHistory } from "@/lib/report-history/maintain-report-history";
 import { runSync } from "./run-sync";
 
 const TICK_MS = 60_000;
@@ -57,6 +58,8 @@ export async function syncDueTenants(now = new Date()): Promise<void> {
     // The Overview's trends: each tenant's snapshot of the day, taken once (the first tick of the day does it).
     const snapshots = await writeDueDailySnapshots(now);
     if (snapshots) log("info", "daily snapshots written", { tenants: snapshots });
+    // The report history: old reports compacted (after an upgrade), retention applied hourly (decision 013).
+    await maintainReportHistory(now);
   } finally {
     busy = false;
   }

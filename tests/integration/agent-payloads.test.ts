@@ -2,6 +2,7 @@
  * The recorded agent uploads (tests/agent/fixtures, built exactly as public/agent/Invoke-JoinScopeAgent.ps1
  * builds them) go through POST /api/v1/reports byte for byte: accepted, stored once, explained.
  */
+import { decodeReportText } from "@/lib/reports/report-text-codec";
 import { describe, expect, it } from "vitest";
 import { POST } from "@/app/api/v1/reports/route";
 import { AGENT_FIXTURES, readAgentFixture } from "@/tests/agent/agent-fixtures";
@@ -61,8 +62,8 @@ describe("agent payloads end to end", () => {
           osBuild: true,
           computerDn: true,
           objectGuid: true,
-          systemText: true,
-          dsregcmdText: true,
+          textZ: true,
+          systemTextZ: true,
           events: { select: { eventId: true } },
         },
       });
@@ -73,9 +74,11 @@ describe("agent payloads end to end", () => {
         computerDn: body.computerDn ?? null,
         objectGuid: (body.objectGuid as string | undefined) ?? null,
       });
-      expect(stored.dsregcmdText).toBe(body.dsregcmd);
-      expect(stored.systemText).toBe((body.dsregcmdSystem as string | undefined) ?? null);
-      expect(stored.events).toHaveLength(body.events?.length ?? 0);
+      // The texts are kept exactly, compressed (decision 013).
+      expect(decodeReportText(stored.textZ!)).toBe(body.dsregcmd);
+      expect(stored.systemTextZ ? decodeReportText(stored.systemTextZ) : null).toBe((body.dsregcmdSystem as string | undefined) ?? null);
+      // Each distinct event once (a payload may carry the same event twice).
+      expect(stored.events).toHaveLength(new Set((body.events ?? []).map((e) => JSON.stringify(e))).size);
 
       // The first upload's findings are evaluated a second later (lib/findings/findings-scheduler.ts): let that land first,
       // so the count below compares the re-upload alone.
@@ -103,8 +106,8 @@ describe("agent payloads end to end", () => {
     const { token } = await createTenantWithToken(db, { tenantId: AGENT_FIXTURES[3]!.tenantId });
     const res = await upload(readAgentFixture("hybrid-ps51-non-ascii.json"), token);
     const answer = (await res.json()) as Answer;
-    const stored = await db.deviceReport.findUniqueOrThrow({ where: { id: answer.reportId }, select: { dsregcmdText: true, computerDn: true } });
-    expect(stored.dsregcmdText).toContain("CONTOSO\\jörg.müller, joerg.mueller@contoso.com");
+    const stored = await db.deviceReport.findUniqueOrThrow({ where: { id: answer.reportId }, select: { textZ: true, computerDn: true } });
+    expect(decodeReportText(stored.textZ!)).toContain("CONTOSO\\jörg.müller, joerg.mueller@contoso.com");
     expect(stored.computerDn).toContain("OU=Zürich");
   });
 });

@@ -66,6 +66,21 @@ export default async function ReportPage({ params }: { params: Params }) {
         </dl>
       </div>
 
+      {report.matchedUpload ? (
+        <p className="card border-l-4 border-l-sky-500 px-5 py-3 text-[13px]" data-testid="report-matched-upload">
+          The upload <span className="font-mono text-xs">{report.matchedUpload.id}</span>, captured {formatAbsoluteTime(report.matchedUpload.capturedAt)},
+          said the same as this stored report: its join state, PRT, device auth, certificate, errors, findings and events were unchanged, so it
+          is kept as one of this report&apos;s {report.uploadCount} uploads, not as a copy.
+        </p>
+      ) : null}
+      {report.uploadCount > 1 ? (
+        <p className="text-[13px] text-slate-600 dark:text-slate-400" data-testid="report-run">
+          Unchanged {report.uploadCount - 1} {report.uploadCount === 2 ? "time" : "times"} between {formatAbsoluteTime(report.firstCapturedAt)} and{" "}
+          {formatAbsoluteTime(report.capturedAt)}: {report.uploadCount} uploads said the same, stored once. This page shows the latest of them (its
+          capture time, PRT times and text).
+        </p>
+      ) : null}
+
       <VerdictBanner findings={report.findings} subject={report.hostname} />
 
       {report.findings.length > 0 ? (
@@ -95,7 +110,16 @@ export default async function ReportPage({ params }: { params: Params }) {
       </section>
 
       {report.parsed ? <KeyFacts report={report.parsed} /> : null}
-      {report.parsed ? <ReportSections report={report.parsed} rawHref={`/reports/${report.id}/raw`} /> : <p className="text-slate-500">The stored parse of this report could not be read; the raw text is below.</p>}
+      {report.parsed ? (
+        <ReportSections report={report.parsed} rawHref={`/reports/${report.id}/raw`} />
+      ) : report.dsregcmdText === null ? (
+        <p className="text-slate-500" data-testid="report-text-dropped">
+          This is an older state change: its raw text is no longer kept (the tenant&apos;s retention keeps the texts of the latest changes of each device).
+          Its join type, PRT, device auth and thumbprint are kept, and the device&apos;s timeline shows them.
+        </p>
+      ) : (
+        <p className="text-slate-500">The stored parse of this report could not be read; the raw text is below.</p>
+      )}
 
       <section aria-labelledby="events-heading">
         <h2 id="events-heading" className="mb-3 text-sm font-semibold">
@@ -127,7 +151,7 @@ export default async function ReportPage({ params }: { params: Params }) {
         )}
       </section>
 
-      <RawText title="Raw dsregcmd /status (user session)" text={report.dsregcmdText} href={`/reports/${report.id}/raw`} />
+      {report.dsregcmdText !== null ? <RawText title="Raw dsregcmd /status (user session)" text={report.dsregcmdText} href={`/reports/${report.id}/raw`} /> : null}
       {report.systemText ? <RawText title="Raw dsregcmd /status (SYSTEM or elevated)" text={report.systemText} href={`/reports/${report.id}/raw?capture=system`} /> : null}
     </div>
   );

@@ -1,0 +1,92 @@
+import "server-only";
+import type { DirectDb, Statement } from "@/lib/db/direct";
+import { inList } from "@/lib/db/direct";
+import { chunk } from "@/lib/db/in-list";
+
+/**
+ * The tenant's report retention (issue 18 item 3, decision 013), in small batches: each batch is one short write
+ * transaction of at most `batchSize` rows, so an upload waits at most one batch for the database (SQLite has one
+ * writer). Never touches a device's latest report. What it removes:
+ * - state changes captured more than `retentionChangeDays` ago (with their events, user index rows and aliases);
+ * - the raw texts of the state changes of a device beyond its `retentionTextChanges` latest (the row stays: its
+ *   columns still tell the timeline what it said).
+ * The counters stay: ReportTally (uploads received per hour and in all) is never trimmed.
+ */
+export interface RetentionSettings {
+  retentionChangeDays: number;
+  retentionTextChanges: number;
+}
+
+export interface RetentionOutcome {
+  changesDeleted: number;
+  textsDropped: number;
+  batches: number;
+}
+
+export const DEFAULT_RETENTION_BATCH = 500;
+
+/** A report that is not its device's latest: a later one of the same device exists (SQL over alias x). */
+const NOT_LATEST = `EXISTS (SELECT 1 FROM "DeviceReport" y WHERE y."tenantRef" = x."tenantRef"
+    AND ((x."deviceId" IS NOT NULL AND y."deviceId" = x."deviceId") OR (x."deviceId" IS NULL AND y."deviceId" IS NULL AND LOWER(y."hostname") = LOWER(x."hostname")))
+    AND (y."capturedAt" > x."capturedAt" OR (y."capturedAt" = x."capturedAt" AND y."id" > x."id")))`;
+
+export async function applyReportRetention(
+  direct: DirectDb,
+  options: { tenantRef: string; settings: RetentionSettings; now: Date; batchSize?: number; pauseMs?: number },
+): Promise<RetentionOutcome> {
+  const { tenantRef, settings, now } = options;
+  const batchSize = options.batchSize ?? DEFAULT_RETENTION_BATCH;
+  const outcome: RetentionOutcome = { changesDeleted: 0, textsDropped: 0, batches: 0 };
+  const pause = () => new Promise((r) => setTimeout(r, options.pauseMs ?? 0));
+
+  // 1. Old state changes: read on the (tenantRef, capturedAt) index a batch at a time, deleted in their own transaction.
+  const cutoff = new Date(now.getTime() - settings.retentionChangeDays * 86_400_000);
+  for (;;) {
+    const rows = await direct.query<{ id: string }>(
+      `SELECT x."id" FROM "DeviceReport" x WHERE x."tenantRef" = ? AND x."capturedAt" < ? AND ${NOT_LATEST} ORDER BY x."capturedAt" LIMIT ${batchSize}`,
+      [tenantRef, cutoff],
+    );
+    if (rows.length === 0) break;
+    const ids = rows.map((r) => r.id);
+    const counts = await direct.batch(deleteReportsStatements(tenantRef, ids));
+    outcome.changesDeleted += counts.at(-1) ?? 0;
+    outcome.batches++;
+    await pause();
+  }
+
+  // 2. Texts beyond the latest N changes of each device: the ranks are read once (ids only), then cleared in batches.
+  const ranked = await direct.query<{ id: string }>(
+    `SELECT "id" FROM (SELECT x."id", (x."textZ" IS NOT NULL OR x."dsregcmdText" <> '') AS "hasText",
+        ROW_NUMBER() OVER (PARTITION BY COALESCE(x."deviceId", LOWER(x."hostname")) ORDER BY x."capturedAt" DESC, x."id" DESC) AS "n"
+        FROM "DeviceReport" x WHERE x."tenantRef" = ?) ranked
+      WHERE "n" > ? AND "hasText"`,
+    [tenantRef, Math.max(1, settings.retentionTextChanges)],
+  );
+  for (const part of chunk(
+    ranked.map((r) => r.id),
+    batchSize,
+  )) {
+    const [changed] = await direct.batch([
+      {
+        sql: `UPDATE "DeviceReport" SET "textZ" = NULL, "systemTextZ" = NULL, "dsregcmdText" = '', "systemText" = NULL, "parsed" = '', "systemParsed" = NULL
+          WHERE "tenantRef" = ? AND ${inList("id", part.length)}`,
+        params: [tenantRef, ...part],
+      },
+    ]);
+    outcome.textsDropped += changed ?? 0;
+    outcome.batches++;
+    await pause();
+  }
+  return outcome;
+}
+
+/** Deletes reports with what refers to them (events cascade with their report). The last count is the reports'. */
+export function deleteReportsStatements(tenantRef: string, ids: readonly string[]): Statement[] {
+  const list = inList("reportRef", ids.length);
+  return [
+    { sql: `DELETE FROM "ReportUser" WHERE "tenantRef" = ? AND ${list}`, params: [tenantRef, ...ids] },
+    { sql: `DELETE FROM "ReportAlias" WHERE "tenantRef" = ? AND ${list}`, params: [tenantRef, ...ids] },
+    { sql: `DELETE FROM "AgentEvent" WHERE ${list}`, params: [...ids] },
+    { sql: `DELETE FROM "DeviceReport" WHERE "tenantRef" = ? AND ${inList("id", ids.length)}`, params: [tenantRef, ...ids] },
+  ];
+}
