@@ -66,11 +66,14 @@ describe.each(["fast-path", "route"] as const)("agents enrol and upload with dev
     });
   const enrol = (secret: string, body: Record<string, unknown>) => post("/api/v1/agents/enrol", secret, body);
   const rotate = (key: string, machineKey: string) => post("/api/v1/agents/key", key, { machineKey });
+  // Each upload a later capture than the last (distinct content): an earlier capture of a state already stored is
+  // counted in that report's run and answered 200 as a duplicate (decision 013), which made a random time flaky.
+  let captures = 0;
   const upload = (credential: string, hostname: string, extra: { capturedAt?: string } = {}) =>
     post(
       "/api/v1/reports",
       credential,
-      sampleUpload({ hostname, capturedAt: extra.capturedAt ?? new Date(Date.now() - Math.floor(Math.random() * 1e9)).toISOString() }),
+      sampleUpload({ hostname, capturedAt: extra.capturedAt ?? new Date(Date.now() - 86_400_000 + ++captures * 1000).toISOString() }),
     );
   const errorOf = async (res: Response) => ((await res.json()) as ErrorBody).error;
 
@@ -342,7 +345,9 @@ describe.each(["fast-path", "route"] as const)("agents enrol and upload with dev
     const busy = await enrolNew(token, "PC-BUSY");
     const quiet = await enrolNew(token, "PC-QUIET");
     // JOINSCOPE_INGEST_RATE_LIMIT is 5 in the integration suite (tests/setup/per-file-database.ts).
-    for (let i = 0; i < 5; i++) expect((await upload(busy.deviceKey, "PC-BUSY")).status).toBe(201);
+    // Each a later capture than the one before (an earlier one of the same state is counted in its run, 200: decision 013).
+    const start = Date.now() - 3_600_000;
+    for (let i = 0; i < 5; i++) expect((await upload(busy.deviceKey, "PC-BUSY", { capturedAt: new Date(start + i * 60_000).toISOString() })).status).toBe(201);
     const limited = await upload(busy.deviceKey, "PC-BUSY");
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);

@@ -4,6 +4,7 @@
  * under that registration id, so the Devices list holds one row for the machine (the object, with the report) and its
  * findings are one subject's. Runs on SQLite and PostgreSQL.
  */
+import { storedParsed, userCapture } from "@/lib/reports/stored-report-body";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAgentToken } from "@/lib/agent-tokens/create-agent-token";
 import { db } from "@/lib/db/client";
@@ -73,7 +74,7 @@ describe("a pending hybrid machine is one device", () => {
       expect(r.dsregcmd).not.toMatch(/^\s*DeviceId :/m);
       const stored = await db.deviceReport.findFirstOrThrow({ where: { tenantRef, hostname: r.hostname } });
       expect(stored.deviceId).toBe(object.deviceId);
-      expect(JSON.parse(stored.parsed as string).deviceId ?? null).toBeNull();
+      expect(storedParsed(userCapture(stored))?.deviceId ?? null).toBeNull();
 
       // One row in the Devices list: the object's, with the report; no row of the host alone.
       const rows = await db.deviceSummary.findMany({ where: { tenantRef, OR: [{ deviceId: object.deviceId }, { nameKey: r.hostname.toLowerCase() }] } });

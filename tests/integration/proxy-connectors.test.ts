@@ -24,8 +24,14 @@ beforeAll(async () => {
     signIns: false,
     permissions: [...DEFAULT_PERMISSIONS, "Directory.Read.All"],
   });
-  // A second tenant whose app registration has JoinScope's default permissions only (no Directory.Read.All).
-  const devicesOnly = createSimTenant({ seed: 2122, deviceCount: 10, tenantName: "Proxy Fabrikam", signIns: false });
+  // A second tenant whose app registration may not read the connectors (no Directory.Read.All).
+  const devicesOnly = createSimTenant({
+    seed: 2122,
+    deviceCount: 10,
+    tenantName: "Proxy Fabrikam",
+    signIns: false,
+    permissions: DEFAULT_PERMISSIONS.filter((p) => p !== "Directory.Read.All" && p !== "Directory.ReadWrite.All"),
+  });
   sim = await startSimulator({ tenants: [created.tenant, devicesOnly.tenant], reportsThrottle: null });
   for (const simTenant of [created.tenant, devicesOnly.tenant]) {
     const t = await createTenant(db, { tenantId: simTenant.tenantId, name: simTenant.tenantName, actor: "test" });
