@@ -88,13 +88,14 @@ test("at 1,024 px the list tables keep their key columns in view and scroll insi
   // The box, not the page, scrolls: the page is no wider than the window.
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1024);
   const header = table.locator("thead");
-  for (const column of ["Device", "Worst open finding", "Open", "Last report", "Directory state"]) {
+  for (const column of ["Device", "Cause", "Open", "Last report", "Directory state"]) {
     await expect(header.getByRole("columnheader", { name: column, exact: true })).toBeVisible();
   }
-  // The ids, the OS and the join type collapse first (the device page shows them), and nothing is cut off.
+  // The ids, the OS, the join type and the worst severity collapse first (the device page shows them), and nothing is cut off.
   await expect(header.locator("th", { hasText: /^DeviceId$/ })).toHaveCount(1);
   await expect(header.locator("th", { hasText: /^DeviceId$/ })).toBeHidden();
   await expect(header.locator("th", { hasText: /^OS$/ })).toBeHidden();
+  await expect(header.getByRole("columnheader", { name: "Worst open finding", exact: true })).toBeHidden();
   await expect(header.locator("th", { hasText: /^Join type \(report\)$/ })).toBeHidden();
   expect(await table.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
   // The header stays in view while the rows scroll under it.

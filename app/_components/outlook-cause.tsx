@@ -24,9 +24,19 @@ export function OutlookBadge({ outlook }: { outlook: Outlook }) {
 /** A broken device's cause in words, opening its finding's card on the device page. */
 export function OutlookCause({ subjectKey, outlook, cause }: { subjectKey: string; outlook: Outlook; cause: string }) {
   return (
-    <span className="flex items-center gap-2" data-testid="device-cause" data-cause={cause}>
+    // A box of its own width (a table cell's max-width does not hold in an auto-laid-out table), the badge above the words
+    // on a narrow window: the Devices list fits 1,024 px; a long cause is cut with an ellipsis, its whole text in the title.
+    <span
+      className="flex max-w-72 items-center gap-2 max-xl:max-w-44 max-xl:flex-col max-xl:items-start max-xl:gap-0.5"
+      data-testid="device-cause"
+      data-cause={cause}
+    >
       <OutlookBadge outlook={outlook} />
-      <Link href={findingHref(subjectKey, cause)} className="link truncate text-[13px]" title={causeWords(cause).action}>
+      <Link
+        href={findingHref(subjectKey, cause)}
+        className="link min-w-0 truncate text-[13px]"
+        title={`${causeWords(cause).cause}: ${causeWords(cause).action}`}
+      >
         {causeWords(cause).cause}
       </Link>
     </span>

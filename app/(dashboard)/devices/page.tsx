@@ -137,10 +137,12 @@ export default async function DevicesPage({ searchParams }: { searchParams: Sear
 
 /**
  * The columns that collapse first on a narrow window (at 1,024 px, beside the sidebar): the ids, the OS and how the
- * device is joined, which its page shows; the name, the worst finding, the count, the last report and the directory
- * state stay.
+ * device is joined, which its page shows, and the worst severity; the name, the cause, the count, the last report and
+ * the directory state stay.
  */
 const COLUMN_PRIORITY: Partial<Record<DeviceColumn, ColumnPriority>> = {
+  // The cause says more than the worst severity (issue 23: cause first); the device page and the sort keep the severity.
+  severity: "low",
   deviceId: "low",
   objectId: "low",
   os: "low",
