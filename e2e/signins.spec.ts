@@ -9,6 +9,8 @@ test.beforeEach(async ({ login, page }) => {
   await page.goto("/signins");
   await page.locator("#tenant-switcher").selectOption({ label: E2E_SIGNINS_TENANT_NAME });
   await expect(page.locator("#tenant-switcher option:checked")).toHaveText(E2E_SIGNINS_TENANT_NAME);
+  // The switch is a server action: wait for the page drawn for the chosen tenant, not the one before it.
+  await expect(page.getByText(`Sign-ins to ${E2E_SIGNINS_TENANT_NAME}`, { exact: false })).toBeVisible();
 });
 
 async function causesOnPage(page: Page): Promise<string[]> {
@@ -18,7 +20,8 @@ async function causesOnPage(page: Page): Promise<string[]> {
 test("the Sign-ins view groups blocked sign-ins by cause, filters by cause and by user in the URL, and opens a device", async ({ page }) => {
   test.setTimeout(60_000);
   await expect(page.getByRole("heading", { name: "Sign-ins", level: 1 })).toBeVisible();
-  await expect(page.getByRole("link", { name: "Sign-ins" })).toHaveAttribute("aria-current", "page");
+  // exact: the page's "Older sign-ins →" link matches "Sign-ins" too.
+  await expect(page.getByRole("link", { name: "Sign-ins", exact: true })).toHaveAttribute("aria-current", "page");
   const headline = page.getByTestId("sign-in-headline");
   await expect(headline).toContainText(/^This week: [\d,]+ blocked sign-ins?\./);
   const causeRows = page.getByTestId("sign-in-cause");
