@@ -246,6 +246,7 @@ describe("directory sync against the simulator", () => {
   });
 
   it("a resumed full sync keeps the delta position it took first: a change made while it was down arrives in the next delta", async () => {
+    // 20 pages of 10: more than a SQLite sync keeps in flight (8), so the stop leaves pages to resume.
     const t = await startSimulatedTenant(db, { seed: 2517, deviceCount: 200 });
     try {
       const controller = new AbortController();
@@ -253,7 +254,7 @@ describe("directory sync against the simulator", () => {
         tenantRef: t.tenantRef,
         mode: "full",
         trigger: "test",
-        pageSize: 25,
+        pageSize: 10,
         leaseTtlMs: 1,
         signal: controller.signal,
         onProgress: (p) => {
@@ -269,7 +270,7 @@ describe("directory sync against the simulator", () => {
       store.updateDevice(written.objectId, { displayName: `${written.displayName}-RENAMED` });
 
       await new Promise((r) => setTimeout(r, 5));
-      const resumed = await runSync(db, { tenantRef: t.tenantRef, mode: "full", trigger: "test", pageSize: 25, resilience: fast });
+      const resumed = await runSync(db, { tenantRef: t.tenantRef, mode: "full", trigger: "test", pageSize: 10, resilience: fast });
       expect(resumed.ok && resumed.run).toMatchObject({ resumed: true, mode: "full" });
       const stale = await db.directoryDevice.findFirstOrThrow({ where: { tenantRef: t.tenantRef, objectId: written.objectId }, select: { displayName: true } });
       expect(stale.displayName).toBe(written.displayName);
