@@ -27,7 +27,7 @@ export function OutlookCause({ subjectKey, outlook, cause }: { subjectKey: strin
     // A box of its own width (a table cell's max-width does not hold in an auto-laid-out table), the badge above the words
     // on a narrow window: the Devices list fits 1,024 px; a long cause is cut with an ellipsis, its whole text in the title.
     <span
-      className="flex max-w-72 items-center gap-2 max-xl:max-w-44 max-xl:flex-col max-xl:items-start max-xl:gap-0.5"
+      className="flex max-w-72 items-center gap-2 max-xl:max-w-40 max-xl:flex-col max-xl:items-start max-xl:gap-0.5"
       data-testid="device-cause"
       data-cause={cause}
     >
