@@ -40,11 +40,11 @@ const mainCpu = mainThreadCpuSeconds();
 let out: Record<string, unknown>;
 if (mode === "floor") {
   // The same reads as a full pass through the same loader (directory, report heads, report bodies and events in
-  // batches of the same size), no rules, no writes.
+  // batches of the same size, each batch's rows requested while the one before is parsed), no rules, no writes.
   const ctx = await loadSubjectContext({ tenantRef: tenant.id, scope: "all" });
   let subjects = 0;
-  for (let i = 0; i < ctx.keys.length; i += SUBJECT_BATCH) {
-    for (const pending of await ctx.build(ctx.keys.slice(i, i + SUBJECT_BATCH))) if (pending.load().subject) subjects++;
+  for await (const batch of ctx.batches(SUBJECT_BATCH)) {
+    for (const pending of batch) if (pending.load().subject) subjects++;
   }
   out = { subjects };
 } else if (mode === "summaries") {

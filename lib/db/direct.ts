@@ -264,7 +264,8 @@ function postgresDirect(url: string): DirectDb {
 }
 
 const pgSqlCache = new Map<string, string>();
-function toPg(sql: string): string {
+/** A statement of this module (`?` placeholders) in PostgreSQL's form (`$1`, `$2`, …). */
+export function toPg(sql: string): string {
   let out = pgSqlCache.get(sql);
   if (out === undefined) {
     let n = 0;
@@ -360,9 +361,11 @@ export type OnConflict = { target: readonly string[]; update: readonly string[] 
 
 /**
  * INSERTs of `rows` into `table` (SQLite: one single-row statement run per row, Statement.eachRow; PostgreSQL:
- * multi-row VALUES lists, chunked under its parameter limit). `columns` names every column written and how to
- * encode it; a row's missing value is written as NULL. Ids, `updatedAt` and
- * defaults are the caller's to fill (Prisma fills them client-side, not the database).
+ * multi-row VALUES lists, chunked under its parameter limit, or with `columnTypes` one `unnest` of an array per column,
+ * see unnestInsertStatements). `columns` names every column written and how to encode it; a row's missing value is
+ * written as NULL. Ids, `updatedAt` and defaults are the caller's to fill (Prisma fills them client-side, not the
+ * database). `columnTypes`: the kind each column has in the table (`columns` may say "text" for a value the caller
+ * encoded already, lib/db/pre-encoded.ts).
  */
 export function insertStatements(
   dialect: Dialect,
@@ -370,6 +373,7 @@ export function insertStatements(
   columns: Readonly<Record<string, ColumnKind>>,
   rows: readonly Row[],
   onConflict?: OnConflict,
+  columnTypes?: Readonly<Record<string, ColumnKind>>,
 ): Statement[] {
   if (rows.length === 0) return [];
   const names = Object.keys(columns);
@@ -386,7 +390,7 @@ export function insertStatements(
     }
     values[r] = encoded;
   }
-  return insertValueStatements(dialect, table, names, values, onConflict);
+  return insertValueStatements(dialect, table, names, values, onConflict, columnTypes && names.map((n) => columnTypes[n]!));
 }
 
 /**
@@ -399,20 +403,56 @@ export function insertValueStatements(
   columns: readonly string[],
   rows: readonly (readonly unknown[])[],
   onConflict?: OnConflict,
+  columnTypes?: readonly ColumnKind[],
 ): Statement[] {
   if (rows.length === 0) return [];
-  const head = `INSERT INTO "${table}" (${columns.map((n) => `"${n}"`).join(", ")}) VALUES `;
+  const head = `INSERT INTO "${table}" (${columns.map((n) => `"${n}"`).join(", ")}) `;
   const tuple = `(${columns.map(() => "?").join(", ")})`;
   const tail = onConflictClause(onConflict);
   // SQLite is in process, where round trips cost nothing: one prepared single-row statement, run per row.
-  if (dialect === "sqlite") return [{ sql: head + tuple + tail, params: [], eachRow: rows }];
+  if (dialect === "sqlite") return [{ sql: `${head}VALUES ${tuple}${tail}`, params: [], eachRow: rows }];
+  if (columnTypes && rows.length > 1) return unnestInsertStatements(head, columnTypes, rows, tail);
   const perStatement = Math.max(1, Math.min(MAX_ROWS_PER_INSERT, Math.floor(MAX_PARAMS / columns.length)));
   const statements: Statement[] = [];
   for (let start = 0; start < rows.length; start += perStatement) {
     const part = rows.slice(start, start + perStatement);
     const params: unknown[] = [];
     for (const row of part) for (const value of row) params.push(value);
-    statements.push({ sql: head + Array.from(part, () => tuple).join(", ") + tail, params });
+    statements.push({ sql: `${head}VALUES ${Array.from(part, () => tuple).join(", ")}${tail}`, params });
+  }
+  return statements;
+}
+
+/** PostgreSQL's array type of each column kind, for unnest. */
+const PG_ARRAY_TYPE: Record<ColumnKind, string> = {
+  text: "text[]",
+  int: "integer[]",
+  bool: "boolean[]",
+  datetime: "timestamp(3)[]",
+  json: "jsonb[]",
+  bytes: "bytea[]",
+};
+/** Rows per unnest statement: a bound on one message's size (a sync page is 999, a findings batch a few thousand). */
+const MAX_ROWS_PER_UNNEST = 10_000;
+
+/**
+ * PostgreSQL: `INSERT … SELECT * FROM unnest($1::text[], $2::boolean[], …)`, one array parameter per column. A
+ * VALUES list of 500 rows × 30 columns is 15,000 parameters that the server parses, binds and plans as 500 row
+ * expressions; the arrays are 30 parameters and a plan of one function scan, whatever the row count (decision 026
+ * has the figures). Each element is read as text by the array's element type, so a value encoded already (an ISO
+ * time, JSON text) lands in its column's type exactly as a VALUES parameter would.
+ */
+function unnestInsertStatements(head: string, columnTypes: readonly ColumnKind[], rows: readonly (readonly unknown[])[], tail: string): Statement[] {
+  const sql = `${head}SELECT * FROM unnest(${columnTypes.map((k) => `?::${PG_ARRAY_TYPE[k]}`).join(", ")})${tail}`;
+  const statements: Statement[] = [];
+  for (let start = 0; start < rows.length; start += MAX_ROWS_PER_UNNEST) {
+    const end = Math.min(rows.length, start + MAX_ROWS_PER_UNNEST);
+    const arrays: unknown[][] = columnTypes.map(() => new Array<unknown>(end - start));
+    for (let r = start; r < end; r++) {
+      const row = rows[r]!;
+      for (let c = 0; c < arrays.length; c++) arrays[c]![r - start] = row[c] ?? null;
+    }
+    statements.push({ sql, params: arrays });
   }
   return statements;
 }

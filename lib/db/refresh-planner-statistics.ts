@@ -1,5 +1,5 @@
 import "server-only";
-import type { DirectDb } from "./direct";
+import type { Dialect, DirectDb, Statement } from "./direct";
 
 /**
  * PostgreSQL plans from the statistics ANALYZE gathers, and autovacuum gathers them only after enough rows changed and
@@ -18,3 +18,18 @@ export async function refreshPlannerStatistics(direct: DirectDb, tables: readonl
 export const FULL_SYNC_TABLES = ["DirectoryDevice", "DirectoryChange", "DeviceSummary", "DeviceSummaryTally"] as const;
 /** The tables a full findings pass rewrites. */
 export const FULL_PASS_TABLES = ["Finding", "FindingEvent", "DeviceSummary", "DeviceSummaryTally"] as const;
+
+/**
+ * While a full sync fills the directory (a tenant's first sync, or one that brings many new objects), the statistics
+ * of its tables describe what they held before: an empty table, or other tenants. PostgreSQL then guesses that
+ * `"deviceId" IN (…)` matches a fraction of the tenant's objects rather than one each, and the summary statements of
+ * each page (lib/device-summary) read the tenant's objects by scanning all of them instead of through the (tenantRef,
+ * deviceId) index: a cost that grows with every page (decision 026). So the directory and its summaries are analysed
+ * after pages 1 and 8 of a full sync, as transactions of the run's own writer (in page order). Once analysed, a
+ * column's distribution holds as the table grows, and the planner scales a table's row count by its current size.
+ * SQLite: nothing (its statements name their indexes).
+ */
+export function statisticsWhileFilling(dialect: Dialect, pagesWritten: number): Statement[] {
+  if (dialect !== "postgresql" || (pagesWritten !== 1 && pagesWritten !== 8)) return [];
+  return [{ sql: `ANALYZE "DirectoryDevice", "DeviceSummary"`, params: [] }];
+}

@@ -1,5 +1,5 @@
 import "server-only";
-import { directDb, queryIn, readJson, type DirectDb, type Row } from "@/lib/db/direct";
+import { directDb, queryIn, readIsoTimestamp, readJson, type DirectDb, type Row } from "@/lib/db/direct";
 import { isLaterReport, latestReportHeadsSql } from "@/lib/db/latest-report-sql";
 import { readIso } from "@/lib/db/read-iso";
 import type { AgentEvent } from "@/lib/reports/types";
@@ -60,6 +60,11 @@ export interface SubjectContext {
   keys: string[];
   /** Reads the rows of one batch of subjects (report bodies and events); subjects deleted meanwhile are left out. */
   build(keys: string[]): Promise<PendingSubject[]>;
+  /**
+   * Every subject of `keys`, in order, `size` at a time (build's batches): each batch's rows are requested before the
+   * previous batch is handed over, so on PostgreSQL the server reads them while the caller works on that one.
+   */
+  batches(size: number): AsyncGenerator<PendingSubject[]>;
 }
 
 export type SubjectScope = ObjectScope;
@@ -153,7 +158,19 @@ export async function loadSubjectContext(options: { tenantRef: string; scope: Su
     };
   }
 
-  return { tenantId, settings, keys: assigned.keys, build };
+  async function* batches(size: number): AsyncGenerator<PendingSubject[]> {
+    const keys = assigned.keys;
+    let next: Promise<PendingSubject[]> | null = keys.length > 0 ? build(keys.slice(0, size)) : null;
+    for (let start = 0; next; start += size) {
+      const current = next;
+      next = start + size < keys.length ? build(keys.slice(start + size, start + 2 * size)) : null;
+      // Awaited on the next turn; a caller that stops before then leaves no unhandled rejection behind.
+      next?.catch(() => undefined);
+      yield await current;
+    }
+  }
+
+  return { tenantId, settings, keys: assigned.keys, build, batches };
 }
 
 const str = (value: unknown) => (value === null || value === undefined ? null : (value as string));
@@ -186,7 +203,10 @@ async function readTenantSettings(direct: DirectDb, tenantRef: string): Promise<
 async function readReportHeads(direct: DirectDb, tenantRef: string, scope: SubjectScope, objects: DirectoryObject[]): Promise<Map<string, ReportHead>> {
   const headRows =
     scope === "all"
-      ? [...(await direct.query(latestReportHeadsSql("deviceId", ""), [tenantRef])), ...(await direct.query(latestReportHeadsSql("hostname", ""), [tenantRef]))]
+      ? [
+          ...(await readAllHeads(direct, latestReportHeadsSql("deviceId", ""), tenantRef)),
+          ...(await readAllHeads(direct, latestReportHeadsSql("hostname", ""), tenantRef)),
+        ]
       : [
           ...(await queryIn(
             direct,
@@ -203,8 +223,8 @@ async function readReportHeads(direct: DirectDb, tenantRef: string, scope: Subje
     const hostname = r.hostname as string;
     const key = reportSubjectKey(deviceId, hostname);
     const id = r.id as string;
-    const capturedAt = readIso(r.capturedAt)!;
-    const receivedAt = readIso(r.receivedAt)!;
+    const capturedAt = readIsoTimestamp(r.capturedAt)!;
+    const receivedAt = readIsoTimestamp(r.receivedAt)!;
     const prev = latest.get(key);
     if (!prev || isLaterReport({ capturedAt, id }, prev)) {
       latest.set(key, {
@@ -221,6 +241,21 @@ async function readReportHeads(direct: DirectDb, tenantRef: string, scope: Subje
     }
   }
   return latest;
+}
+
+/**
+ * Every report head of a tenant (latestReportHeadsSql's columns), read as arrays: one head per device, so a full pass
+ * reads 100,000, and on PostgreSQL their times stay text rather than becoming Dates (readIsoTimestamp).
+ */
+async function readAllHeads(direct: DirectDb, sql: string, tenantRef: string): Promise<Row[]> {
+  return (await direct.queryArrays(sql, [tenantRef])).map(([id, deviceId, hostname, objectGuid, capturedAt, receivedAt]) => ({
+    id,
+    deviceId,
+    hostname,
+    objectGuid,
+    capturedAt,
+    receivedAt,
+  }));
 }
 
 /** Phase 3: the deletion history, only for objects that are gone (the rules use it to say when and who). */
@@ -353,6 +388,18 @@ function assignSubjects(scope: SubjectScope, objects: DirectoryObject[], heads: 
   return { keys, reportDirectory, objectOnly };
 }
 
+/**
+ * A report's body, only in the form the pass reads (userCapture, systemCapture): a row from before decision 013 holds
+ * its parsed JSON and its text, and the JSON is what is read, so its text is not fetched; a newer row's JSON is "" and
+ * its compressed text is read. A full pass reads 100,000 bodies: on PostgreSQL each text is fetched out of line
+ * (TOAST), decompressed and sent, for nothing (decision 026).
+ */
+const REPORT_BODY_SELECT = `SELECT "id", "parsed", "systemParsed",
+    CASE WHEN "parsed" = '' THEN "dsregcmdText" END AS "dsregcmdText", CASE WHEN "parsed" = '' THEN "textZ" END AS "textZ",
+    CASE WHEN COALESCE("systemParsed", '') = '' THEN "systemText" END AS "systemText",
+    CASE WHEN COALESCE("systemParsed", '') = '' THEN "systemTextZ" END AS "systemTextZ", "computerDn"
+  FROM "DeviceReport" WHERE {in}`;
+
 /** One batch's report bodies and their events (build's reads). */
 async function readReportBodies(direct: DirectDb, ids: string[]): Promise<{ eventsByReport: Map<string, AgentEvent[]>; bodies: Map<string, Row> }> {
   const eventsByReport = new Map<string, AgentEvent[]>();
@@ -376,13 +423,7 @@ async function readReportBodies(direct: DirectDb, ids: string[]): Promise<{ even
     else eventsByReport.set(reportRef, [event]);
   }
   const bodies = new Map<string, Row>();
-  for (const r of await queryIn(
-    direct,
-    `SELECT "id", "parsed", "systemParsed", "dsregcmdText", "systemText", "textZ", "systemTextZ", "computerDn" FROM "DeviceReport" WHERE {in}`,
-    "id",
-    ids,
-  ))
-    bodies.set(r.id as string, r);
+  for (const r of await queryIn(direct, REPORT_BODY_SELECT, "id", ids)) bodies.set(r.id as string, r);
   return { eventsByReport, bodies };
 }
 

@@ -1,7 +1,6 @@
 import "server-only";
 import { DIRECTORY_OBJECT_COLUMNS, quotedColumns, type DirectoryObjectColumn } from "@/lib/db/directory-device-columns";
-import { queryIn, readBool, readJson, type DirectDb, type Row } from "@/lib/db/direct";
-import { readIso } from "@/lib/db/read-iso";
+import { queryIn, readBool, readIsoTimestamp, readJson, type DirectDb, type Row } from "@/lib/db/direct";
 import { extraThumbprintsFromAlternativeSecurityIds, hasX509AlternativeSecurityId, type AlternativeSecurityId } from "@/lib/graph/alternative-security-ids";
 import type { DirectoryObject } from "@/lib/rules/device-subject";
 import { shortName } from "@/lib/rules/join-rules/directory-evidence";
@@ -20,11 +19,21 @@ const deviceSelect = (dialect: DirectDb["dialect"]) =>
     : `SELECT ${quotedColumns(DIRECTORY_OBJECT_COLUMNS)} FROM "DirectoryDevice"`;
 
 /**
+ * The whole tenant's objects (a full pass). PostgreSQL: rows as arrays, timestamps as their text (queryArrays): no
+ * object and no Date per row and column, which a 100,000-object read made by the hundred thousand (decision 026).
+ */
+async function readAllDirectoryObjects(direct: DirectDb, tenantRef: string): Promise<DirectoryObject[]> {
+  const sql = `${deviceSelect(direct.dialect)} WHERE "tenantRef" = ?`;
+  if (direct.dialect === "sqlite") return (await direct.query(sql, [tenantRef])).map(directoryObjectFromResult);
+  return (await direct.queryArrays(sql, [tenantRef])).map(directoryObjectFromValues);
+}
+
+/**
  * Phase 1 of loading subjects: the directory objects in scope, plus every object sharing a machine identity with them
  * (duplicates: the same hardware id, or the same short name).
  */
 export async function readDirectoryObjects(direct: DirectDb, tenantRef: string, scope: ObjectScope): Promise<DirectoryObject[]> {
-  if (scope === "all") return (await direct.query(`${deviceSelect(direct.dialect)} WHERE "tenantRef" = ?`, [tenantRef])).map(directoryObjectFromResult);
+  if (scope === "all") return readAllDirectoryObjects(direct, tenantRef);
   const deviceIds = [...new Set(scope.deviceIds ?? [])];
   const objectIds = [...new Set(scope.objectIds ?? [])];
   const hostnames = (scope.hostnames ?? []).map(shortName);
@@ -75,7 +84,10 @@ export function directoryObjectFromRow(row: Row): DirectoryObject {
   return directoryObjectFromValues(DIRECTORY_OBJECT_COLUMNS.map((c) => row[c]));
 }
 
-/** The same, from the row's values in DIRECTORY_OBJECT_COLUMNS order. */
+/**
+ * The same, from the row's values in DIRECTORY_OBJECT_COLUMNS order: a Date, SQLite's stored text or PostgreSQL's
+ * timestamp text for each time (readIsoTimestamp).
+ */
 function directoryObjectFromValues(v: readonly unknown[]): DirectoryObject {
   return {
     objectId: v[COLUMN.objectId] as string,
@@ -84,12 +96,12 @@ function directoryObjectFromValues(v: readonly unknown[]): DirectoryObject {
     accountEnabled: readBool(v[COLUMN.accountEnabled]),
     trustType: str(v[COLUMN.trustType]),
     profileType: str(v[COLUMN.profileType]),
-    registrationDateTime: readIso(v[COLUMN.registrationDateTime]),
-    approximateLastSignInDateTime: readIso(v[COLUMN.approximateLastSignInDateTime]),
+    registrationDateTime: readIsoTimestamp(v[COLUMN.registrationDateTime]),
+    approximateLastSignInDateTime: readIsoTimestamp(v[COLUMN.approximateLastSignInDateTime]),
     operatingSystem: str(v[COLUMN.operatingSystem]),
     operatingSystemVersion: str(v[COLUMN.operatingSystemVersion]),
     onPremisesSyncEnabled: readBool(v[COLUMN.onPremisesSyncEnabled]),
-    onPremisesLastSyncDateTime: readIso(v[COLUMN.onPremisesLastSyncDateTime]),
+    onPremisesLastSyncDateTime: readIsoTimestamp(v[COLUMN.onPremisesLastSyncDateTime]),
     physicalIds: readJson<string[]>(v[COLUMN.physicalIds]),
     thumbprint: str(v[COLUMN.thumbprint]),
     ...x509Facts(readJson<AlternativeSecurityId[]>(v[COLUMN.alternativeSecurityIds])),
@@ -97,7 +109,7 @@ function directoryObjectFromValues(v: readonly unknown[]): DirectoryObject {
     isPending: readBool(v[COLUMN.isPending]) ?? false,
     hasBitlockerKeys: readBool(v[COLUMN.hasBitlockerKeys]),
     hasLapsPassword: readBool(v[COLUMN.hasLapsPassword]),
-    deletedAt: readIso(v[COLUMN.deletedAt]),
+    deletedAt: readIsoTimestamp(v[COLUMN.deletedAt]),
     deletedReason: str(v[COLUMN.deletedReason]),
     isManaged: readBool(v[COLUMN.isManaged]),
     isCompliant: readBool(v[COLUMN.isCompliant]),

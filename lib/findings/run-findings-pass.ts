@@ -5,6 +5,7 @@ import { directDb, encodeValue, inList, insertStatements, queryIn, readBool, typ
 import { chunk } from "@/lib/db/in-list";
 import { FINDING_COLUMNS, FINDING_EVENT_COLUMNS } from "@/lib/db/finding-columns";
 import { preEncoded } from "@/lib/db/pre-encoded";
+import { openPostgresWriter } from "@/lib/db/postgres-writer";
 import { openSqliteWriter } from "@/lib/db/sqlite-writer";
 import { timeOrderedId } from "@/lib/db/time-ordered-id";
 import { findingsStatements } from "@/lib/device-summary/summary-statements";
@@ -124,13 +125,29 @@ interface WriteSink {
 }
 
 /**
- * On SQLite a pass of more than one write batch writes on a thread of its own (lib/db/sqlite-writer.ts), so
- * writing (a fifth of a full pass on one core) overlaps reading and evaluating. Its statements are handed to
- * the thread per read batch: held here until their transaction's end, a write batch's findings outlived
- * young-generation collections, which copied them. PostgreSQL's pool already overlaps (the server writes); a
- * small incremental pass is one batch and would only pay the thread's start-up.
+ * A pass of more than one write batch writes on a thread of its own, so writing (a fifth of a full pass on one core)
+ * overlaps reading and evaluating. SQLite (lib/db/sqlite-writer.ts): its statements are handed to the thread per read
+ * batch: held here until their transaction's end, a write batch's findings outlived young-generation collections,
+ * which copied them. PostgreSQL (lib/db/postgres-writer.ts): a write batch's statements go to the thread at its
+ * commit, and the thread serialises their parameters and drives the round trips, which on this thread waited for
+ * the reading and evaluating between them (decision 026). A small incremental pass is one batch and would only pay
+ * the thread's start-up.
  */
 function openWriteSink(direct: DirectDb, subjects: number, writeBatch: number): WriteSink {
+  if (direct.dialect === "postgresql" && subjects > writeBatch) {
+    const writer = openPostgresWriter(config.DATABASE_URL);
+    let statements: Statement[] = [];
+    return {
+      streaming: false,
+      add: (more) => void statements.push(...more),
+      async commit() {
+        const batch = statements;
+        statements = [];
+        await writer.batch(batch);
+      },
+      close: () => writer.close(),
+    };
+  }
   if (direct.dialect !== "sqlite" || subjects <= writeBatch) {
     let statements: Statement[] = [];
     return {
@@ -216,8 +233,7 @@ async function evaluatePass(direct: DirectDb, options: PassOptions, evaluatorFor
         inTransaction = 0;
       }
     };
-    for (let i = 0; i < ctx.keys.length; i += readBatch) {
-      const pending = await ctx.build(ctx.keys.slice(i, i + readBatch));
+    for await (const pending of ctx.batches(readBatch)) {
       // Awaited in order by writeOldest.
       evaluating.push(
         trackSettled(
@@ -336,13 +352,13 @@ async function lifecycleStatements(
 
   const d = direct.dialect;
   return [
-    ...insertStatements(d, "Finding", FINDING_WRITE_COLUMNS, plan.created),
+    ...insertStatements(d, "Finding", FINDING_WRITE_COLUMNS, plan.created, undefined, FINDING_COLUMNS),
     // The existing row's id and unique key make these updates of that row (firstSeenAt is not in the update list).
-    ...insertStatements(d, "Finding", FINDING_WRITE_COLUMNS, plan.changed, ON_UPDATED),
-    ...insertStatements(d, "Finding", FINDING_WRITE_COLUMNS, plan.reopened, ON_REOPENED),
+    ...insertStatements(d, "Finding", FINDING_WRITE_COLUMNS, plan.changed, ON_UPDATED, FINDING_COLUMNS),
+    ...insertStatements(d, "Finding", FINDING_WRITE_COLUMNS, plan.reopened, ON_REOPENED, FINDING_COLUMNS),
     ...chunk(plan.touchIds).map((ids) => ({ sql: `UPDATE "Finding" SET "lastSeenAt" = ? WHERE ${inList("id", ids.length)}`, params: [now, ...ids] })),
     ...chunk(plan.resolvedIds).map((ids) => resolveStatement(ids, now)),
-    ...insertStatements(d, "FindingEvent", EVENT_WRITE_COLUMNS, plan.events),
+    ...insertStatements(d, "FindingEvent", EVENT_WRITE_COLUMNS, plan.events, undefined, FINDING_EVENT_COLUMNS),
     ...findingsStatements(
       d,
       tenantRef,

@@ -1,6 +1,7 @@
 import "server-only";
 import { config } from "@/lib/config";
 import { directDb, type DirectDb, type Statement } from "@/lib/db/direct";
+import { openPostgresWriter } from "@/lib/db/postgres-writer";
 import { openSqliteWriter as openSqlitePageWriter } from "@/lib/db/sqlite-writer";
 
 export interface SyncConnection {
@@ -14,7 +15,8 @@ export interface SyncConnection {
   batch(statements: readonly Statement[], options?: { hold?: boolean }): Promise<number[]>;
   /**
    * How many pages may be handed to `batch` before the first of them has committed. SQLite: eight, which its
-   * writer thread commits in groups (group commit). PostgreSQL: one, so the pool never commits pages out of order.
+   * writer thread commits in groups (group commit). PostgreSQL: four, which its writer commits one after another,
+   * in order, on a connection of its own.
    */
   pagesInFlight: number;
   /** The pages held so far are to be committed without waiting for more (the caller waits for one of them). */
@@ -23,8 +25,11 @@ export interface SyncConnection {
 }
 
 /**
- * Where a sync's page transactions run. PostgreSQL: the process's pool (the server does the work while this
- * process fetches the next page). SQLite: a writer thread (lib/db/sqlite-writer.ts), for the same overlap.
+ * Where a sync's page transactions run: on a connection of their own, driven by a thread of their own, while this
+ * thread fetches, maps and plans the next pages. SQLite: its writer thread (lib/db/sqlite-writer.ts). PostgreSQL: its
+ * writer (lib/db/postgres-writer.ts), whose thread keeps the server busy with one page's statements after another
+ * however long this thread's synchronous work takes (decision 026). Reads (a page's stored rows) stay on the process's
+ * direct connection or pool.
  */
 const SQLITE_PAGES_IN_FLIGHT = 8;
 /**
@@ -34,9 +39,19 @@ const SQLITE_PAGES_IN_FLIGHT = 8;
  */
 const SQLITE_GROUP = 4;
 
+/**
+ * PostgreSQL: pages planned ahead of the oldest uncommitted one. Enough to keep the writer busy while a page is
+ * fetched, mapped and planned; the server commits each page in a few tens of milliseconds, so more would only hold
+ * more rows in memory.
+ */
+const POSTGRES_PAGES_IN_FLIGHT = 4;
+
 export function openSyncConnection(): SyncConnection {
   const reader = directDb();
-  if (reader.dialect !== "sqlite") return { reader, batch: (s) => reader.batch(s), pagesInFlight: 1, flush: () => undefined, close: async () => undefined };
+  if (reader.dialect !== "sqlite") {
+    const writer = openPostgresWriter(config.DATABASE_URL);
+    return { reader, batch: (s) => writer.batch(s), pagesInFlight: POSTGRES_PAGES_IN_FLIGHT, flush: () => undefined, close: () => writer.close() };
+  }
   const writer = openSqlitePageWriter(config.DATABASE_URL, { groupCommit: true, groupSize: SQLITE_GROUP });
   return { reader, batch: (s, o) => writer.batch(s, o), pagesInFlight: SQLITE_PAGES_IN_FLIGHT, flush: () => writer.flush(), close: () => writer.close() };
 }

@@ -6,7 +6,7 @@ import { directDb, type DirectDb, type Statement } from "@/lib/db/direct";
 import { runStatements } from "@/lib/db/run-statements";
 import { directoryStatements } from "@/lib/device-summary/summary-statements";
 import { acquireLease, releaseLease, type Lease } from "@/lib/db/lease";
-import { FULL_SYNC_TABLES, refreshPlannerStatistics } from "@/lib/db/refresh-planner-statistics";
+import { FULL_SYNC_TABLES, refreshPlannerStatistics, statisticsWhileFilling } from "@/lib/db/refresh-planner-statistics";
 import { createGraphClient, type GraphClient, type GraphFailure } from "@/lib/graph/graph-client";
 import { DeltaPageSchema, DevicePageSchema, isRemoved, type GraphDevice } from "@/lib/graph/graph-schemas";
 import { DELTA_LATEST_REQUEST, devicesFirstPageRequest } from "@/lib/graph/sync-requests";
@@ -426,7 +426,7 @@ type PageHandler<P> = (
  * or neither. Pipelined: while page N is written (by the database server, or SQLite's writer thread), the next
  * pages are fetched, validated, mapped, diffed against the stored rows and turned into statements, and handed to
  * the connection, up to its `pagesInFlight` uncommitted pages (SQLite's writer commits the pages that wait
- * together; PostgreSQL takes one at a time). Diffing before page N commits reads the same rows as after, because
+ * together; PostgreSQL's commits them one after another, in order). Diffing before page N commits reads the same rows as after, because
  * page N writes only its own objects: when two pages share an object (Graph repeating one across pages), the
  * later page waits for the earlier one's commit before it reads.
  */
@@ -440,6 +440,8 @@ async function pageThrough<S extends typeof DevicePageSchema | typeof DeltaPageS
   const { connection } = ctx;
   const prefetch = options.prefetch !== false;
   let pending = graph.get(firstLink, schema);
+  /** Pages handed to the connection so far. */
+  let pagesHanded = 0;
   /** Pages handed to the connection and not yet waited for, oldest first, with the objects each writes. */
   const inFlight: { commit: Tracked<void>; objectIds: Set<string> }[] = [];
   const settleAll = () => {
@@ -487,6 +489,12 @@ async function pageThrough<S extends typeof DevicePageSchema | typeof DeltaPageS
       const { statements, counts } = await plan(connection.reader, at);
       // Awaited below or on a later page.
       inFlight.push({ commit: trackSettled(commitPage(ctx, connection, statements, counts, next, at)), objectIds: new Set(objectIds) });
+      // A full sync keeps the planner's statistics abreast of the tables it fills (PostgreSQL; lib/db). Run after the
+      // page's commit on the same writer; a failure there fails the pages behind it, and so the run.
+      if (ctx.run.mode === "full") {
+        const analyse = statisticsWhileFilling(connection.reader.dialect, ++pagesHanded);
+        if (analyse.length) connection.batch(analyse).catch(() => undefined);
+      }
       if (!next) {
         while (inFlight.length) await commitOldest();
         return;

@@ -59,6 +59,8 @@ export interface DevicePageWrite {
 
 /** The columns of deviceValues' arrays, in their order: every column but key presence (record-key-presence.ts). */
 const DEVICE_INSERT_COLUMNS = SYNC_WRITTEN_COLUMNS;
+/** Their kinds, for PostgreSQL's array-per-column insert (lib/db/direct.ts). */
+const DEVICE_INSERT_TYPES = DEVICE_INSERT_COLUMNS.map((c) => DIRECTORY_DEVICE_COLUMNS[c]);
 
 /** A new object is inserted; a changed or restored one keeps its id, firstSeenAt and key presence. */
 const UPSERT = {
@@ -148,8 +150,8 @@ export async function planDevicePage(direct: DirectDb, input: ApplyPageInput, ma
   }
 
   const statements = [
-    ...insertValueStatements(dialect, "DirectoryDevice", DEVICE_INSERT_COLUMNS, upserts, UPSERT),
-    ...insertStatements(dialect, "DirectoryChange", CHANGE_INSERT_COLUMNS, changes),
+    ...insertValueStatements(dialect, "DirectoryDevice", DEVICE_INSERT_COLUMNS, upserts, UPSERT, DEVICE_INSERT_TYPES),
+    ...insertStatements(dialect, "DirectoryChange", CHANGE_INSERT_COLUMNS, changes, undefined, DIRECTORY_CHANGE_COLUMNS),
   ];
   for (const [reason, ids] of deletedIds) {
     for (const part of chunk(ids)) {
@@ -284,8 +286,8 @@ export async function planDeltaPage(direct: DirectDb, input: DeltaPageInput): Pr
   }
 
   const statements = [
-    ...insertValueStatements(dialect, "DirectoryDevice", DEVICE_INSERT_COLUMNS, upserts, UPSERT),
-    ...insertStatements(dialect, "DirectoryChange", CHANGE_INSERT_COLUMNS, changes),
+    ...insertValueStatements(dialect, "DirectoryDevice", DEVICE_INSERT_COLUMNS, upserts, UPSERT, DEVICE_INSERT_TYPES),
+    ...insertStatements(dialect, "DirectoryChange", CHANGE_INSERT_COLUMNS, changes, undefined, DIRECTORY_CHANGE_COLUMNS),
   ];
   for (const [at, reason, id] of deletions) {
     statements.push({

@@ -5,8 +5,10 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { directDb, insertStatements, readBool, readDate, readIsoTimestamp, readJson, type ColumnKind } from "@/lib/db/direct";
+import { directDb, encodeValue, insertStatements, readBool, readDate, readIsoTimestamp, readJson, type ColumnKind } from "@/lib/db/direct";
 import { config } from "@/lib/config";
+import { openPostgresWriter } from "@/lib/db/postgres-writer";
+import { preEncoded } from "@/lib/db/pre-encoded";
 import { openSqliteWriter } from "@/lib/db/sqlite-writer";
 import { testDatabaseKind } from "../setup/databases";
 import { createTenantWithToken } from "../setup/factories";
@@ -222,7 +224,134 @@ describe("direct SQL path", () => {
     expect(await db.directoryDevice.count({ where: { tenantRef } })).toBe(5_000);
   });
 
-  // The sync's page writer (SQLite only: PostgreSQL's pages go through the pool one at a time).
+  it("writes rows given with their columns' types as one array per column on PostgreSQL (unnest), read back as any insert's", async () => {
+    const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
+    const direct = directDb();
+    const at = new Date("2024-03-05T06:07:08.120Z");
+    // Text that an array literal must escape: quotes, backslashes, commas, braces, the word NULL, an empty string.
+    const names = ['say "hi", {ok}', "back\\slash\\", "NULL", "", "naïve ☃", null];
+    const rows = names.map((displayName, i) => ({
+      id: randomUUID(),
+      tenantRef,
+      objectId: `arr-${i}`,
+      deviceId: i % 2 ? null : `dev-${i}`,
+      displayName,
+      accountEnabled: i === 5 ? null : i % 2 === 0,
+      registrationDateTime: i === 3 ? null : at,
+      isPending: false,
+      alternativeSecurityIds: i === 4 ? null : [{ type: 2, key: `K"${i}\\=` }],
+      otherProperties: { i, text: 'a "quoted", {braced} \\ value' },
+      firstSeenAt: at,
+      lastSeenAt: at,
+      updatedAt: at,
+    }));
+    // As a findings pass writes them: the time and the JSON encoded by the caller already, the table's types beside.
+    const written = preEncoded(DEVICE_COLUMNS, ["firstSeenAt", "otherProperties"]);
+    const encodedRows = rows.map((r) => ({
+      ...r,
+      firstSeenAt: encodeValue(direct.dialect, "datetime", r.firstSeenAt),
+      otherProperties: JSON.stringify(r.otherProperties),
+    }));
+    const statements = insertStatements(direct.dialect, "DirectoryDevice", written, encodedRows, undefined, DEVICE_COLUMNS);
+    // PostgreSQL: one statement of one parameter per column, whatever the row count.
+    if (direct.dialect === "postgresql") expect(statements.map((s) => s.params.length)).toEqual([Object.keys(DEVICE_COLUMNS).length]);
+    expect(await direct.batch(statements)).toEqual([rows.length]);
+
+    const read = await db.directoryDevice.findMany({ where: { tenantRef }, orderBy: { objectId: "asc" } });
+    expect(
+      read.map((r) => ({
+        objectId: r.objectId,
+        deviceId: r.deviceId,
+        displayName: r.displayName,
+        accountEnabled: r.accountEnabled,
+        registrationDateTime: r.registrationDateTime?.toISOString() ?? null,
+        alternativeSecurityIds: r.alternativeSecurityIds,
+        otherProperties: r.otherProperties,
+        firstSeenAt: r.firstSeenAt.toISOString(),
+      })),
+    ).toEqual(
+      rows.map((r) => ({
+        objectId: r.objectId,
+        deviceId: r.deviceId,
+        displayName: r.displayName,
+        accountEnabled: r.accountEnabled,
+        registrationDateTime: r.registrationDateTime?.toISOString() ?? null,
+        alternativeSecurityIds: r.alternativeSecurityIds,
+        otherProperties: r.otherProperties,
+        firstSeenAt: at.toISOString(),
+      })),
+    );
+
+    // An upsert through the arrays: existing rows updated in place, new ones inserted.
+    const upsert = { target: ["tenantRef", "objectId"], update: ["displayName"] };
+    const again = [
+      { ...rows[0]!, id: randomUUID(), displayName: "renamed" },
+      { ...rows[0]!, id: randomUUID(), objectId: "arr-new", displayName: "new" },
+    ];
+    expect(await direct.batch(insertStatements(direct.dialect, "DirectoryDevice", DEVICE_COLUMNS, again, upsert, DEVICE_COLUMNS))).toEqual([2]);
+    const after = await db.directoryDevice.findMany({ where: { tenantRef, objectId: { in: ["arr-0", "arr-new"] } }, orderBy: { objectId: "asc" } });
+    expect(after.map((r) => [r.objectId, r.id, r.displayName])).toEqual([
+      ["arr-0", rows[0]!.id, "renamed"],
+      ["arr-new", again[1]!.id, "new"],
+    ]);
+  });
+
+  it.skipIf(testDatabaseKind() !== "postgresql")(
+    "a PostgreSQL writer commits the transactions sent to it in order, and refuses every one sent after one that failed",
+    async () => {
+      const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
+      const now = new Date();
+      const row = (objectId: string) => ({
+        id: randomUUID(),
+        tenantRef,
+        objectId,
+        accountEnabled: true,
+        isPending: false,
+        otherProperties: {},
+        firstSeenAt: now,
+        lastSeenAt: now,
+        updatedAt: now,
+      });
+      const insert = (...ids: string[]) => insertStatements("postgresql", "DirectoryDevice", DEVICE_COLUMNS, ids.map(row));
+      const rename = (name: string) => ({ sql: `UPDATE "DirectoryDevice" SET "displayName" = ? WHERE "tenantRef" = ?`, params: [name, tenantRef] });
+      const stored = async () =>
+        (await db.directoryDevice.findMany({ where: { tenantRef }, orderBy: { objectId: "asc" } })).map((r) => [r.objectId, r.displayName]);
+      const writer = openPostgresWriter(config.DATABASE_URL);
+      try {
+        // Sent together, run one after another in the order sent: each sees the ones before it, the last rename wins.
+        const [a, b, c] = await Promise.all([
+          writer.batch(insert("a1", "a2")),
+          writer.batch([...insert("b1"), rename("after b")]),
+          writer.batch([rename("after c"), ...insert("c1")]),
+        ]);
+        expect(a).toEqual([2]);
+        expect(b).toEqual([1, 3]);
+        expect(c).toEqual([3, 1]);
+        // A failed transaction leaves nothing, and the ones sent after it are refused unrun: a sync's next page must
+        // not commit its resume point past a page that was not written.
+        const results = await Promise.allSettled([
+          writer.batch(insert("d1")),
+          writer.batch([rename("after e"), ...insert("e1", "a1")]),
+          writer.batch([rename("after f"), ...insert("f1")]),
+        ]);
+        expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "rejected"]);
+        expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/unique|duplicate/i);
+        expect(String((results[2] as PromiseRejectedResult).reason)).toMatch(/an earlier transaction failed/);
+        await expect(writer.batch(insert("g1"))).rejects.toThrow(/an earlier transaction failed/);
+        expect(await stored()).toEqual([
+          ["a1", "after c"],
+          ["a2", "after c"],
+          ["b1", "after c"],
+          ["c1", null],
+          ["d1", null],
+        ]);
+      } finally {
+        await writer.close();
+      }
+    },
+  );
+
+  // The sync's page writer on SQLite (PostgreSQL's: the test above).
   it.skipIf(testDatabaseKind() !== "sqlite")("a group-commit writer runs the batches that wait as one transaction, each with its own counts", async () => {
     const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
     const now = new Date();

@@ -439,16 +439,25 @@ describe("findings lifecycle", () => {
     expect(parts.rows.every((r) => r.history.length === 1 && r.history[0]!.kind === "opened")).toBe(true);
   });
 
-  it.skipIf(testDatabaseKind() !== "sqlite")("fails the pass when a pipelined write fails, and the next pass writes what is missing", async () => {
+  it("fails the pass when a pipelined write fails, and the next pass writes what is missing", async () => {
     const tenantRef = await makeTenant("forward");
-    // The second subject's transaction fails on the writer thread while the pass has moved on.
-    await db.$executeRawUnsafe(
-      `CREATE TRIGGER "failSecondSubject" BEFORE INSERT ON "FindingEvent" WHEN NEW."subjectKey" = 'd:${device(tenantRef, 2).deviceId}' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`,
-    );
+    // The second subject's transaction fails on the writer thread (SQLite's, or PostgreSQL's connection of its own)
+    // while the pass has moved on.
+    const subjectKey = `d:${device(tenantRef, 2).deviceId}`;
+    if (testDatabaseKind() === "sqlite") {
+      await db.$executeRawUnsafe(
+        `CREATE TRIGGER "failSecondSubject" BEFORE INSERT ON "FindingEvent" WHEN NEW."subjectKey" = '${subjectKey}' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`,
+      );
+    } else {
+      await db.$executeRawUnsafe(
+        `CREATE FUNCTION "failSecondSubject"() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN IF NEW."subjectKey" = ''${subjectKey}'' THEN RAISE EXCEPTION ''refused by the test''; END IF; RETURN NEW; END'`,
+      );
+      await db.$executeRawUnsafe(`CREATE TRIGGER "failSecondSubject" BEFORE INSERT ON "FindingEvent" FOR EACH ROW EXECUTE FUNCTION "failSecondSubject"()`);
+    }
     try {
       await expect(reevaluateFindings({ tenantRef, scope: "all", now: at(1), writeBatch: 1 })).rejects.toThrow("refused by the test");
     } finally {
-      await db.$executeRawUnsafe(`DROP TRIGGER "failSecondSubject"`);
+      await db.$executeRawUnsafe(testDatabaseKind() === "sqlite" ? `DROP TRIGGER "failSecondSubject"` : `DROP FUNCTION "failSecondSubject"() CASCADE`);
     }
     const written = await db.finding.count({ where: { tenantRef } });
     expect(await db.finding.count({ where: { tenantRef, subjectKey: `d:${device(tenantRef, 2).deviceId}` } })).toBe(0);

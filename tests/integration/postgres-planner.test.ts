@@ -5,7 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
+import { config } from "@/lib/config";
 import { directDb } from "@/lib/db/direct";
+import { openPostgresWriter } from "@/lib/db/postgres-writer";
 import { rebuildDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";
 import { reevaluateAllFindings } from "@/lib/findings/findings-scheduler";
 import { runSync } from "@/lib/sync/run-sync";
@@ -39,6 +41,14 @@ describe.skipIf(!postgres)("PostgreSQL: the planner gets what it needs", () => {
       Array.from({ length: 6 }, () => directDb().query<{ jit: string }>(`SELECT current_setting('jit') AS "jit", pg_sleep(0.05)`)),
     );
     expect(answers.map((rows) => rows[0]?.jit)).toEqual(Array(6).fill("off"));
+    // And the writer's connection of its own (a sync's pages, a large findings pass's writes; decision 026).
+    const writer = openPostgresWriter(config.DATABASE_URL);
+    try {
+      await writer.batch([{ sql: `UPDATE "Tenant" SET "name" = 'jit ' || current_setting('jit') WHERE "id" = ?`, params: [tenantRef] }]);
+    } finally {
+      await writer.close();
+    }
+    expect((await db.tenant.findUniqueOrThrow({ where: { id: tenantRef }, select: { name: true } })).name).toBe("jit off");
   });
 
   it("analyses the directory's tables after a full sync, and not after a delta sync that changed little", async () => {
