@@ -2,11 +2,11 @@
  * The Proxy diagnostics page in a real browser (issue 21): the admin drops the connector's trace and the HAR of the
  * failing session (lib/proxy/fixtures, README there says what each imitates) and reads the certificate-name finding
  * with its fix; a truncated file gets a clear error; the connectors' state comes from the simulator's Graph beta
- * endpoints for a tenant whose app may read them.
+ * endpoints for a tenant whose app may read them; a saved diagnosis is listed, opened, downloaded and deleted.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { E2E_SYNC_TENANT_NAME } from "./constants";
+import { E2E_ADMIN, E2E_EXPORT_TENANT, E2E_SYNC_TENANT_NAME, E2E_TENANT } from "./constants";
 import { expect, test } from "./fixtures";
 
 const FIXTURES = join(process.cwd(), "lib/proxy/fixtures");
@@ -58,4 +58,68 @@ test("the connectors' state of the selected tenant", async ({ page }) => {
 
   // The tenant without the permission (the note) is checked in tests/integration/proxy-connectors.test.ts: in the
   // browser its page load did not finish within 120 s on the loaded machine (see the branch's report).
+});
+
+test("a saved diagnosis: listed on the Proxy page, opened with its finding, another tenant's 404, deleted", async ({ page, snap }) => {
+  // Several page loads and a diagnosis on a machine other suites share.
+  test.setTimeout(180_000);
+  const title = `Ops Board WebSocket 504 – INC${Date.now()}`;
+  const selectTenant = async (name: string) => {
+    await page.locator("#tenant-switcher").selectOption({ label: name });
+    await expect(page.getByRole("heading", { name: `Saved diagnoses of ${name}` })).toBeVisible({ timeout: 30_000 });
+  };
+  await page.goto("/proxy");
+  await selectTenant(E2E_TENANT.name);
+  await page.locator("#proxy-files").setInputFiles([join(FIXTURES, "tls-name-mismatch.log"), join(FIXTURES, "websocket-504.har")]);
+  await page.getByRole("button", { name: "Diagnose", exact: true }).click();
+  await expect(page.getByRole("article", { name: /^high finding: WebSocket upgrade times out/ })).toBeVisible();
+
+  const save = page.getByRole("form", { name: "Save diagnosis" });
+  await expect(save.getByRole("button", { name: "Save diagnosis" })).toBeDisabled();
+  await save.getByRole("textbox", { name: "Title" }).fill(title);
+  await save.getByRole("button", { name: "Save diagnosis" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved as" })).toContainText(`Saved as ${title} for ${E2E_TENANT.name}.`);
+
+  const row = page.getByTestId("saved-proxy-diagnosis").filter({ hasText: title });
+  await expect(row).toHaveCount(1, { timeout: 30_000 });
+  await expect(row.getByRole("cell")).toHaveText([title, E2E_ADMIN.email, /ago|just now/, "2", "High", "1"]);
+  await snap(page, "proxy-saved-list");
+
+  await row.getByRole("link", { name: title }).click();
+  await expect(page).toHaveURL(/\/proxy\/saved\/[0-9a-f-]{36}$/);
+  const savedUrl = page.url();
+  await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+  const files = page.getByTestId("proxy-files-read");
+  await expect(files.getByRole("row", { name: /tls-name-mismatch\.log Connector trace log 9 2/ })).toBeVisible();
+  await expect(files.getByRole("row", { name: /websocket-504\.har Browser session \(HAR\) 4 1/ })).toBeVisible();
+  const finding = page.getByRole("article", { name: /^high finding: WebSocket upgrade times out \(504\)/ });
+  await expect(finding).toContainText('the back end\'s certificate is not issued to "app01" but to "app01.corp.contoso.com"');
+  await expect(finding).toContainText("from https://app01:8443/ to https://app01.corp.contoso.com:8443/");
+  await snap(page, "proxy-saved-diagnosis");
+
+  const downloading = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Download diagnosis (JSON)" }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(/^proxy-diagnosis-\d{4}-\d{2}-\d{2}-[0-9a-f]{8}\.json$/);
+  const json = JSON.parse(readFileSync(await download.path(), "utf8")) as { files: { name: string }[]; findings: { rule: string }[] };
+  expect(json.files.map((f) => f.name)).toEqual(["tls-name-mismatch.log", "websocket-504.har"]);
+  expect(json.findings.map((f) => f.rule)).toEqual(["proxy-backend-cert-name-mismatch"]);
+
+  // The same id with another tenant selected is not found.
+  await page.goto("/proxy");
+  await selectTenant(E2E_EXPORT_TENANT.name);
+  await expect(page.getByTestId("saved-proxy-diagnosis").filter({ hasText: title })).toHaveCount(0);
+  expect((await page.goto(savedUrl))?.status()).toBe(404);
+  await page.goto("/proxy");
+  await selectTenant(E2E_TENANT.name);
+
+  await page.goto(savedUrl);
+  await page.getByRole("button", { name: "Delete", exact: true }).click();
+  const confirm = page.getByRole("group", { name: "Confirm delete" });
+  await expect(confirm).toContainText(`Delete “${title}”? This cannot be undone.`);
+  await confirm.getByRole("button", { name: "Confirm delete" }).click();
+  await expect(page).toHaveURL(/\/proxy$/, { timeout: 30_000 });
+  await expect(page.getByRole("heading", { name: `Saved diagnoses of ${E2E_TENANT.name}` })).toBeVisible();
+  await expect(page.getByTestId("saved-proxy-diagnosis").filter({ hasText: title })).toHaveCount(0);
+  expect((await page.goto(savedUrl))?.status()).toBe(404);
 });
