@@ -16,7 +16,13 @@ export async function deleteProxyDiagnosis(db: Db, options: { tenantRef: string;
     if (!row) return notFound;
     const { count } = await tx.proxyDiagnosis.deleteMany({ where: { id: row.id, tenantRef: options.tenantRef } });
     if (count === 0) return notFound;
-    await writeAuditLog(tx, { actor: options.actor, action: "proxy-diagnosis.delete", tenantRef: options.tenantRef, target: row.id, detail: { title: row.title } });
+    await writeAuditLog(tx, {
+      actor: options.actor,
+      action: "proxy-diagnosis.delete",
+      tenantRef: options.tenantRef,
+      target: row.id,
+      detail: { title: row.title },
+    });
     return { ok: true, title: row.title } as const;
   });
 }

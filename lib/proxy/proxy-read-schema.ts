@@ -53,9 +53,7 @@ const ConnectorEventSchema = z.strictObject({
     "info",
   ]),
   message: z.string().max(PROXY_MAX_MESSAGE_CHARS),
-  details: z
-    .record(z.string().max(64), z.string().max(PROXY_MAX_DETAIL_CHARS))
-    .refine((d) => Object.keys(d).length <= 20, "at most 20 details"),
+  details: z.record(z.string().max(64), z.string().max(PROXY_MAX_DETAIL_CHARS)).refine((d) => Object.keys(d).length <= 20, "at most 20 details"),
 }) satisfies z.ZodType<ConnectorEvent>;
 
 const HttpExchangeSchema = z.strictObject({
@@ -87,7 +85,10 @@ export const ProxyFileReadSchema = z.strictObject({
   exchanges: z.array(HttpExchangeSchema).max(MAX_KEPT_EXCHANGES),
 }) satisfies z.ZodType<ProxyFileRead>;
 
-export const ProxyFileReadsSchema = z.array(ProxyFileReadSchema).min(1, "Diagnose at least one file first.").max(PROXY_MAX_FILES, `At most ${PROXY_MAX_FILES} files.`);
+export const ProxyFileReadsSchema = z
+  .array(ProxyFileReadSchema)
+  .min(1, "Diagnose at least one file first.")
+  .max(PROXY_MAX_FILES, `At most ${PROXY_MAX_FILES} files.`);
 
 const clip = (s: string, n: number) => (s.length > n ? s.slice(0, n) : s);
 

@@ -29,10 +29,7 @@ export type SaveProxyDiagnosisResult =
  * the files' summaries and the findings, not the reads (no request headers, cookies or bodies). The row and the audit
  * entry "proxy-diagnosis.save" are written in one transaction.
  */
-export async function saveProxyDiagnosis(
-  db: Db,
-  options: { tenantRef: string; actor: string; input: unknown; now?: Date },
-): Promise<SaveProxyDiagnosisResult> {
+export async function saveProxyDiagnosis(db: Db, options: { tenantRef: string; actor: string; input: unknown; now?: Date }): Promise<SaveProxyDiagnosisResult> {
   let size: number;
   try {
     size = JSON.stringify(options.input ?? null).length;
@@ -42,7 +39,10 @@ export async function saveProxyDiagnosis(
   if (size > PROXY_SAVE_MAX_CHARS) {
     return {
       ok: false,
-      error: { code: "too-large", message: `The files' failures take ${mb(size)}, more than the ${mb(PROXY_SAVE_MAX_CHARS)} a saved diagnosis holds: download it as JSON instead.` },
+      error: {
+        code: "too-large",
+        message: `The files' failures take ${mb(size)}, more than the ${mb(PROXY_SAVE_MAX_CHARS)} a saved diagnosis holds: download it as JSON instead.`,
+      },
     };
   }
   const parsed = SaveProxyDiagnosisInput.safeParse(options.input);

@@ -16,10 +16,7 @@ export interface SavedProxyDiagnosisRow {
 export const SAVED_PROXY_DIAGNOSES_SHOWN = 50;
 
 /** The tenant's saved Application Proxy diagnoses, newest first (one index range: tenantRef, savedAt). */
-export async function findProxyDiagnoses(
-  db: Db,
-  options: { tenantRef: string; take?: number },
-): Promise<{ rows: SavedProxyDiagnosisRow[]; total: number }> {
+export async function findProxyDiagnoses(db: Db, options: { tenantRef: string; take?: number }): Promise<{ rows: SavedProxyDiagnosisRow[]; total: number }> {
   const where = { tenantRef: options.tenantRef };
   const [rows, total] = await Promise.all([
     db.proxyDiagnosis.findMany({

@@ -37,10 +37,12 @@ export async function findProxyDiagnosis(db: Db, options: { tenantRef: string; i
   });
   if (!row) return null;
   const storedFiles = typeof row.files === "string" ? safeJson(row.files) : row.files;
-  const files = Array.isArray(storedFiles) ? storedFiles.flatMap((f) => {
+  const files = Array.isArray(storedFiles)
+    ? storedFiles.flatMap((f) => {
         const parsed = StoredFile.safeParse(f);
         return parsed.success ? [parsed.data] : [];
-      }) : [];
+      })
+    : [];
   return { id: row.id, title: row.title, savedBy: row.savedBy, savedAt: row.savedAt.toISOString(), files, findings: readFindingsSnapshot(row.findings) };
 }
 

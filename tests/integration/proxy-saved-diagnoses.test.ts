@@ -59,9 +59,16 @@ describe("saving a diagnosis", () => {
     expect(one).toMatchObject({ id: saved.id, title: "Ops Board WebSocket 504 – INC0012345", savedBy: ACTOR });
     expect(one!.files).toEqual(expected.files);
     expect(one!.findings).toEqual(JSON.parse(JSON.stringify(expected.findings)));
-    expect(one!.findings[0]!.title).toBe('WebSocket upgrade times out (504): the back end\'s certificate is not issued to "app01" but to "app01.corp.contoso.com"');
+    expect(one!.findings[0]!.title).toBe(
+      'WebSocket upgrade times out (504): the back end\'s certificate is not issued to "app01" but to "app01.corp.contoso.com"',
+    );
 
-    const later = await saveProxyDiagnosis(db, { tenantRef: contoso, actor: "reader2@contoso.example", input: { title: "Healthy after the fix", reads: [await read("healthy.log"), await read("healthy.har")] }, now: new Date(Date.now() + 60_000) });
+    const later = await saveProxyDiagnosis(db, {
+      tenantRef: contoso,
+      actor: "reader2@contoso.example",
+      input: { title: "Healthy after the fix", reads: [await read("healthy.log"), await read("healthy.har")] },
+      now: new Date(Date.now() + 60_000),
+    });
     expect(later).toMatchObject({ ok: true, worstSeverity: "info" });
     const list = await findProxyDiagnoses(db, { tenantRef: contoso });
     expect(list.total).toBe(2);
@@ -85,7 +92,11 @@ describe("saving a diagnosis", () => {
 
   it("never takes findings from the client: the reads are diagnosed again and a sent diagnosis is ignored", async () => {
     const forged = [{ rule: "proxy-all-good", severity: "info", title: "Nothing to see", explanation: "", evidence: [], remediation: [] }];
-    const r = await saveProxyDiagnosis(db, { tenantRef: contoso, actor: ACTOR, input: { title: "Forged", reads: pair, findings: forged, worstSeverity: "info" } });
+    const r = await saveProxyDiagnosis(db, {
+      tenantRef: contoso,
+      actor: ACTOR,
+      input: { title: "Forged", reads: pair, findings: forged, worstSeverity: "info" },
+    });
     if (!r.ok) throw new Error(r.error.message);
     expect(r.worstSeverity).toBe("high");
     const stored = await findProxyDiagnosis(db, { tenantRef: contoso, id: r.id });
@@ -93,7 +104,9 @@ describe("saving a diagnosis", () => {
   });
 
   it("stores no request header, cookie or body of the session: only what the findings quote", async () => {
-    const har = JSON.parse(readFileSync(proxyFixturePath("websocket-504.har"), "utf8")) as { log: { entries: { request: { headers: { name: string; value: string }[] } }[] } };
+    const har = JSON.parse(readFileSync(proxyFixturePath("websocket-504.har"), "utf8")) as {
+      log: { entries: { request: { headers: { name: string; value: string }[] } }[] };
+    };
     har.log.entries[2]!.request.headers.push({ name: "Cookie", value: "AzureAppProxyAccessCookie_opsboard=s3cr3t-session-value" });
     const session = await readProxyFile(sourceFromBytes("with-cookie.har", Buffer.from(JSON.stringify(har))));
     expect(session.exchanges[0]!.requestHeaders.cookie).toContain("s3cr3t-session-value");
@@ -114,9 +127,24 @@ describe("bad input stores nothing", () => {
     ["a title over 200 characters", () => ({ title: "t".repeat(201), reads: pair }), /longer than 200/],
     ["no file", () => ({ title: "None", reads: [] }), /at least one file/],
     ["nine files", () => ({ title: "Nine", reads: Array.from({ length: 9 }, () => pair[0]) }), /At most 8 files/],
-    ["a body snippet over 4 KB", () => ({ title: "Body", reads: [{ ...pair[1]!, exchanges: [{ ...x(), bodySnippet: "b".repeat(4097) }] }] }), /reads\.0\.exchanges\.0\.bodySnippet/],
-    ["an unknown connector event kind", () => ({ title: "Kind", reads: [{ ...pair[0]!, connectorEvents: [{ ...pair[0]!.connectorEvents[0]!, kind: "made-up" }] }] }), /kind/],
-    ["more exchanges than a parser keeps", () => ({ title: "Many", reads: [{ ...pair[1]!, exchanges: Array.from({ length: 5001 }, x) }] }), /.+/],
+    [
+      "a body snippet over 4 KB",
+      () => ({ title: "Body", reads: [{ ...pair[1]!, exchanges: [{ ...x(), bodySnippet: "b".repeat(4097) }] }] }),
+      /reads\.0\.exchanges\.0\.bodySnippet/,
+    ],
+    [
+      "an unknown connector event kind",
+      () => ({ title: "Kind", reads: [{ ...pair[0]!, connectorEvents: [{ ...pair[0]!.connectorEvents[0]!, kind: "made-up" }] }] }),
+      /kind/,
+    ],
+    [
+      "more exchanges than a parser keeps",
+      () => ({
+        title: "Many",
+        reads: [{ ...pair[1]!, exchanges: Array.from({ length: 5001 }, () => ({ ...x(), bodySnippet: "", requestHeaders: {}, responseHeaders: {} })) }],
+      }),
+      /reads\.0\.exchanges/,
+    ],
     ["a finding where a read belongs", () => ({ title: "Shape", reads: [{ ...pair[1]!, findings: [] }] }), /.+/],
   ];
   for (const [what, input, message] of cases) {
@@ -134,7 +162,10 @@ describe("bad input stores nothing", () => {
     // 8 files of 130 exchanges with a full 4 KB error page each: ~4.5 MB of JSON, each read within its own bounds.
     const heavy = { ...pair[1]!, exchanges: Array.from({ length: 130 }, (_, i) => ({ ...x(), where: `entries[${i}]`, bodySnippet: "p".repeat(4096) })) };
     const r = await saveProxyDiagnosis(db, { tenantRef: contoso, actor: ACTOR, input: { title: "Heavy", reads: Array.from({ length: 8 }, () => heavy) } });
-    expect(r).toEqual({ ok: false, error: { code: "too-large", message: expect.stringMatching(/more than the 4\.0 MB a saved diagnosis holds: download it as JSON instead/) } });
+    expect(r).toEqual({
+      ok: false,
+      error: { code: "too-large", message: expect.stringMatching(/more than the 4\.0 MB a saved diagnosis holds: download it as JSON instead/) },
+    });
     expect(await counts()).toEqual(before);
   });
 });

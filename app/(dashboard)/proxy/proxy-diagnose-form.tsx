@@ -15,7 +15,7 @@ import { DownloadDiagnosisButton } from "./download-diagnosis-button";
 import { ProxyFilesTable } from "./proxy-files-table";
 
 /** The route's answer, checked with the bounds the server holds a saved diagnosis to (lib/proxy/proxy-read-schema.ts). */
-const FileAnswer = z.union([z.object({ read: ProxyFileReadSchema }), z.object({ error: z.object({ message: z.string() }).loose() }).loose()]);
+const FileAnswer = z.union([z.object({ read: ProxyFileReadSchema }), z.object({ error: z.object({ message: z.string() }).loose() })]);
 
 const MAX_BYTES = 100 * 1024 * 1024;
 
@@ -149,8 +149,8 @@ export function ProxyDiagnoseForm({ canSave, tenantName }: { canSave: boolean; t
         </div>
         <div className="mt-4 flex flex-wrap items-center justify-between gap-3">
           <p id="proxy-help" className="max-w-2xl text-xs text-slate-500 dark:text-slate-400">
-            Nothing is stored unless you save the diagnosis: each file streams through the parser and only its failures come back to this page. Save
-            the diagnosis for the selected tenant (its files&apos; summaries and findings, never the files) or download it as JSON.
+            Nothing is stored unless you save the diagnosis: each file streams through the parser and only its failures come back to this page. Save the
+            diagnosis for the selected tenant (its files&apos; summaries and findings, never the files) or download it as JSON.
           </p>
           <button type="submit" className="btn-primary" disabled={pending || files.length === 0}>
             {pending ? "Reading files…" : "Diagnose"}
@@ -193,8 +193,10 @@ function SaveDiagnosisForm({ reads, canSave, tenantName }: { reads: ProxyFileRea
   const [saved, setSaved] = useState<{ id: string; title: string } | null>(null);
   const [pending, startTransition] = useTransition();
 
-  if (!tenantName) return <p className="text-sm text-slate-600 dark:text-slate-400">Register a tenant to save diagnoses; download the JSON to keep this one.</p>;
-  if (!canSave) return <p className="text-sm text-slate-600 dark:text-slate-400">Saving a diagnosis needs the Operator role; download the JSON to keep this one.</p>;
+  if (!tenantName)
+    return <p className="text-sm text-slate-600 dark:text-slate-400">Register a tenant to save diagnoses; download the JSON to keep this one.</p>;
+  if (!canSave)
+    return <p className="text-sm text-slate-600 dark:text-slate-400">Saving a diagnosis needs the Operator role; download the JSON to keep this one.</p>;
   if (saved) {
     return (
       <p role="status" className="card border-l-4 border-l-emerald-500 p-4 text-sm text-slate-800 dark:text-slate-200">

@@ -52,7 +52,8 @@ export default async function SavedProxyDiagnosisPage({ params }: { params: Para
         <dl className="mt-3 flex flex-wrap gap-x-8 gap-y-2 text-[13px]">
           <Meta label="Saved by">{diagnosis.savedBy}</Meta>
           <Meta label="Saved">
-            <RelativeTime iso={diagnosis.savedAt} now={now} /> <span className="text-slate-500 dark:text-slate-400">({formatAbsoluteTime(diagnosis.savedAt)})</span>
+            <RelativeTime iso={diagnosis.savedAt} now={now} />{" "}
+            <span className="text-slate-500 dark:text-slate-400">({formatAbsoluteTime(diagnosis.savedAt)})</span>
           </Meta>
           <Meta label="Tenant">{tenant.name}</Meta>
         </dl>
