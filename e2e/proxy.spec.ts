@@ -11,6 +11,35 @@ import { expect, test } from "./fixtures";
 
 const FIXTURES = join(process.cwd(), "lib/proxy/fixtures");
 
+/**
+ * A HAR as Edge's DevTools export writes it (the shape of fixtures/websocket-504.har) of a session in which every API
+ * call timed out at the proxy: `requests` entries answered 504 with App Proxy's 4 KB error page.
+ */
+function gatewayTimeoutHar(requests: number): Buffer {
+  const errorPage = `<html><body><h1>This corporate app can't be accessed right now</h1><p>The connector did not respond within the timeout period.</p><!-- ${"-".repeat(4000)} --></body></html>`;
+  const entries = Array.from({ length: requests }, (_, i) => ({
+    startedDateTime: new Date(Date.UTC(2026, 10, 3, 9, 14, 22) + i * 1000).toISOString(),
+    time: 85_000,
+    request: {
+      method: "GET",
+      url: `https://opsboard-contoso.msappproxy.net/api/boards/${i}`,
+      httpVersion: "http/1.1",
+      headers: [],
+      queryString: [],
+      cookies: [],
+    },
+    response: {
+      status: 504,
+      statusText: "Gateway Timeout",
+      httpVersion: "http/1.1",
+      headers: [],
+      cookies: [],
+      content: { size: errorPage.length, mimeType: "text/html", text: errorPage },
+    },
+  }));
+  return Buffer.from(JSON.stringify({ log: { version: "1.2", creator: { name: "WebInspector", version: "537.36" }, entries } }));
+}
+
 test.beforeEach(async ({ login }) => {
   await login();
 });
@@ -122,4 +151,44 @@ test("a saved diagnosis: listed on the Proxy page, opened with its finding, anot
   await expect(page.getByRole("heading", { name: `Saved diagnoses of ${E2E_TENANT.name}` })).toBeVisible();
   await expect(page.getByTestId("saved-proxy-diagnosis").filter({ hasText: title })).toHaveCount(0);
   expect((await page.goto(savedUrl))?.status()).toBe(404);
+});
+
+test("a diagnosis of a few MB saves (over Next.js's default 1 MB action body); one over 4 MB is refused with the download offered", async ({ page }) => {
+  test.setTimeout(180_000);
+  const diagnose = async (name: string, requests: number) => {
+    await page.locator("#proxy-files").setInputFiles({ name, mimeType: "application/json", buffer: gatewayTimeoutHar(requests) });
+    await page.getByRole("button", { name: "Diagnose", exact: true }).click();
+    await expect(page.getByRole("article", { name: new RegExp(`^medium finding: ${requests} requests timed out at the proxy`) })).toBeVisible({
+      timeout: 30_000,
+    });
+  };
+  await page.goto("/proxy");
+  await page.locator("#tenant-switcher").selectOption({ label: E2E_TENANT.name });
+  await expect(page.getByRole("heading", { name: `Saved diagnoses of ${E2E_TENANT.name}` })).toBeVisible({ timeout: 30_000 });
+
+  // 500 error pages of 4 KB: about 2.2 MB of reads.
+  await diagnose("many-504.har", 500);
+  const title = `500 timeouts ${Date.now()}`;
+  const save = page.getByRole("form", { name: "Save diagnosis" });
+  await save.getByRole("textbox", { name: "Title" }).fill(title);
+  await save.getByRole("button", { name: "Save diagnosis" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved as" })).toContainText(title, { timeout: 30_000 });
+  await expect(page.getByTestId("saved-proxy-diagnosis").filter({ hasText: title }).getByRole("cell")).toHaveText([
+    title,
+    E2E_ADMIN.email,
+    /ago|just now/,
+    "1",
+    "Medium",
+    "1",
+  ]);
+
+  // 1,100 of them: about 4.8 MB, more than a saved diagnosis holds.
+  await page.getByRole("button", { name: "Remove many-504.har" }).click();
+  await diagnose("more-504.har", 1100);
+  await save.getByRole("textbox", { name: "Title" }).fill("Too many timeouts");
+  await save.getByRole("button", { name: "Save diagnosis" }).click();
+  await expect(save.getByRole("alert")).toContainText(
+    /The files' failures take 4\.\d MB, more than the 4 MB a saved diagnosis holds: download it as JSON instead\./,
+  );
+  await expect(page.getByTestId("saved-proxy-diagnosis").filter({ hasText: "Too many timeouts" })).toHaveCount(0);
 });

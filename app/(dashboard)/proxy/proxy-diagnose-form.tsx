@@ -52,7 +52,10 @@ export function ProxyDiagnoseForm({ canSave, tenantName }: { canSave: boolean; t
 
   function add(list: FileList | null | undefined) {
     if (!list) return;
-    setFiles((had) => [...had, ...Array.from(list)].slice(0, PROXY_MAX_FILES));
+    // Copied now: clearing the input below empties its live FileList before React runs the updater (then a file added
+    // after a removal never showed up).
+    const added = Array.from(list);
+    setFiles((had) => [...had, ...added].slice(0, PROXY_MAX_FILES));
     setDiagnosis(null);
     setReads([]);
     setErrors([]);
