@@ -10,6 +10,7 @@ import { checkCloudHosts } from "@/lib/graph/clouds";
 import { log } from "@/lib/log/logger";
 import { startSession } from "./admin-sessions";
 import { parseGroupRoles, roleFromClaims, type Role } from "./roles";
+import { formatEntraGroups } from "./tenant-scope";
 import { safeNextPath } from "./safe-next-path";
 
 /**
@@ -214,7 +215,8 @@ export async function completeEntraSignIn(
         });
       }
       if (user.disabledAt) throw new EntraSignInError("disabled", "Your JoinScope account is disabled. Ask a JoinScope admin.");
-      await tx.adminUser.update({ where: { id: user.id }, data: { email, name, role, lastLoginAt: now } });
+      // The groups are kept for the groups' tenant limits (decision 027), rewritten at every sign-in as the role is.
+      await tx.adminUser.update({ where: { id: user.id }, data: { email, name, role, entraGroups: formatEntraGroups(claims.groups), lastLoginAt: now } });
       const started = await startSession(tx, user.id, input.previousSessionToken, now);
       await writeAuditLog(tx, {
         actor: email,

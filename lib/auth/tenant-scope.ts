@@ -1,0 +1,41 @@
+/**
+ * The tenants a signed-in user may see (issue 20 item 3, decision 027): `null` when no access limit names the user or
+ * one of their Entra groups (every tenant: the default), else exactly these Tenant ids (possibly none). Resolved once
+ * per request with the session (lib/auth/admin-sessions.ts) and applied by the three wrappers: the dashboard context
+ * (tenant switcher and selected tenant), adminRoute (tenant resolution) and guardedAction (the actions' tenant checks).
+ */
+export type TenantScope = readonly string[] | null;
+
+/** True when the scope includes the tenant (a null tenantRef, a row of no tenant, is outside every limit). */
+export function canSeeTenant(scope: TenantScope, tenantRef: string | null | undefined): boolean {
+  if (scope === null) return true;
+  return !!tenantRef && scope.includes(tenantRef);
+}
+
+/** The tenants of a list the scope includes, in the list's order. */
+export function tenantsInScope<T extends { id: string }>(scope: TenantScope, tenants: readonly T[]): T[] {
+  return scope === null ? [...tenants] : tenants.filter((t) => scope.includes(t.id));
+}
+
+/** A Prisma `where` fragment for rows with a `tenantRef` column: nothing for an unlimited user. */
+export function tenantScopeWhere(scope: TenantScope): { tenantRef?: { in: string[] } } {
+  return scope === null ? {} : { tenantRef: { in: [...scope] } };
+}
+
+/** The union of the tenants of every limit that matches a user; null when none matches (unlimited). */
+export function scopeFromLimits(limits: readonly { tenantRefs: readonly string[] }[]): TenantScope {
+  if (limits.length === 0) return null;
+  return [...new Set(limits.flatMap((l) => l.tenantRefs))].sort();
+}
+
+/** `AdminUser.entraGroups`: the comma-separated, lower-case object ids of the ID token's `groups` claim. */
+export function parseEntraGroups(value: string | null | undefined): string[] {
+  return (value ?? "")
+    .split(",")
+    .map((g) => g.trim().toLowerCase())
+    .filter((g) => g.length > 0);
+}
+
+export function formatEntraGroups(groups: readonly string[] | undefined): string {
+  return [...new Set((groups ?? []).map((g) => g.trim().toLowerCase()).filter((g) => g.length > 0))].join(",");
+}
