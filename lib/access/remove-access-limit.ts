@@ -8,7 +8,7 @@ export const RemoveAccessLimitInput = z.object({ id: z.string().uuid("Unknown li
 /** Lifts a user's or group's limit (decision 027): they see every tenant again, unless another limit names them. Audit-logged. */
 export async function removeAccessLimit(
   db: Db,
-  input: z.input<typeof RemoveAccessLimitInput>,
+  input: { id: string; actor: string },
 ): Promise<{ ok: true } | { ok: false; error: { code: "invalid-input" | "not-found"; message: string } }> {
   const parsed = RemoveAccessLimitInput.safeParse(input);
   if (!parsed.success) return { ok: false, error: { code: "invalid-input", message: parsed.error.issues[0]?.message ?? "Invalid input" } };

@@ -35,7 +35,7 @@ export type SetAccessLimitResult =
  * Creates or replaces the limit of one user or group: afterwards they see exactly these tenants (none, if the list is
  * empty). Every tenant must exist. The change and the tenants before and after are audit-logged in the same transaction.
  */
-export async function setAccessLimit(db: Db, input: z.input<typeof SetAccessLimitInput>): Promise<SetAccessLimitResult> {
+export async function setAccessLimit(db: Db, input: { kind: string; principal: string; tenantRefs: readonly string[]; actor: string }): Promise<SetAccessLimitResult> {
   const parsed = SetAccessLimitInput.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -10,7 +10,7 @@ import { checkCloudHosts } from "@/lib/graph/clouds";
 import { log } from "@/lib/log/logger";
 import { startSession } from "./admin-sessions";
 import { parseGroupRoles, roleFromClaims, type Role } from "./roles";
-import { formatEntraGroups } from "./tenant-scope";
+import { formatEntraGroups, GROUPS_UNKNOWN } from "./tenant-scope";
 import { safeNextPath } from "./safe-next-path";
 
 /**
@@ -216,7 +216,7 @@ export async function completeEntraSignIn(
       }
       if (user.disabledAt) throw new EntraSignInError("disabled", "Your JoinScope account is disabled. Ask a JoinScope admin.");
       // The groups are kept for the groups' tenant limits (decision 027), rewritten at every sign-in as the role is.
-      await tx.adminUser.update({ where: { id: user.id }, data: { email, name, role, entraGroups: formatEntraGroups(claims.groups), lastLoginAt: now } });
+      await tx.adminUser.update({ where: { id: user.id }, data: { email, name, role, entraGroups: hasGroupOverage(claims) ? GROUPS_UNKNOWN : formatEntraGroups(claims.groups), lastLoginAt: now } });
       const started = await startSession(tx, user.id, input.previousSessionToken, now);
       await writeAuditLog(tx, {
         actor: email,
@@ -260,8 +260,20 @@ const IdTokenClaims = z.object({
   name: z.string().max(400).optional(),
   roles: z.array(z.string()).optional(),
   groups: z.array(z.string()).optional(),
+  /**
+   * The group overage indication: a user in more groups than fit in a token (200 in a JWT) gets no `groups` claim but
+   * `_claim_names.groups` (or `hasgroups`) instead
+   * (https://learn.microsoft.com/entra/identity-platform/id-token-claims-reference#groups-overage-claim).
+   */
+  _claim_names: z.record(z.string(), z.unknown()).optional(),
+  hasgroups: z.unknown().optional(),
 });
 export type IdTokenClaims = z.infer<typeof IdTokenClaims>;
+
+/** True when the token says the user's groups did not fit in it (decision 027: a group limit then fails closed). */
+export function hasGroupOverage(claims: Pick<IdTokenClaims, "_claim_names" | "hasgroups">): boolean {
+  return (claims._claim_names !== undefined && "groups" in claims._claim_names) || claims.hasgroups === true || claims.hasgroups === "true";
+}
 
 /** https://learn.microsoft.com/entra/identity-platform/id-token-claims-reference: the checks an app makes. */
 export async function verifyIdToken(settings: EntraSettings, idToken: string, nonce: string, now: Date): Promise<IdTokenClaims> {

@@ -28,8 +28,24 @@ export function scopeFromLimits(limits: readonly { tenantRefs: readonly string[]
   return [...new Set(limits.flatMap((l) => l.tenantRefs))].sort();
 }
 
+/**
+ * `AdminUser.entraGroups` when the last ID token carried the group overage indication instead of the groups (a member
+ * of more than 200): the user's groups are unknown, so a group limit cannot be ruled out (decision 027).
+ */
+export const GROUPS_UNKNOWN = "*";
+
+/**
+ * The tenants of a user whose groups are unknown (GROUPS_UNKNOWN): their own limits when any name them, else none at
+ * all while any group limit exists (they might be in that group: fail closed), else every tenant.
+ */
+export function scopeWithUnknownGroups(ownLimits: readonly { tenantRefs: readonly string[] }[], anyGroupLimit: boolean): TenantScope {
+  if (ownLimits.length > 0) return scopeFromLimits(ownLimits);
+  return anyGroupLimit ? [] : null;
+}
+
 /** `AdminUser.entraGroups`: the comma-separated, lower-case object ids of the ID token's `groups` claim. */
 export function parseEntraGroups(value: string | null | undefined): string[] {
+  if (value === GROUPS_UNKNOWN) return [];
   return (value ?? "")
     .split(",")
     .map((g) => g.trim().toLowerCase())
