@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { canSeeTenant, formatEntraGroups, GROUPS_UNKNOWN, parseEntraGroups, scopeFromLimits, scopeWithUnknownGroups, tenantScopeWhere, tenantsInScope } from "./tenant-scope";
+import {
+  canSeeTenant,
+  formatEntraGroups,
+  GROUPS_UNKNOWN,
+  parseEntraGroups,
+  scopeForUser,
+  scopeFromLimits,
+  scopeWithUnknownGroups,
+  tenantScopeWhere,
+  tenantsInScope,
+} from "./tenant-scope";
 
 const A = "aaaaaaaa-0000-4000-8000-000000000001";
 const B = "bbbbbbbb-0000-4000-8000-000000000002";
@@ -39,5 +49,22 @@ describe("a user whose groups did not fit in the ID token (group overage)", () =
     expect(scopeWithUnknownGroups([], true)).toEqual([]);
     expect(scopeWithUnknownGroups([], false)).toBeNull();
     expect(parseEntraGroups(GROUPS_UNKNOWN)).toEqual([]);
+  });
+});
+
+describe("scopeForUser", () => {
+  const G = "3a1f0c2e-5b6d-4e7f-8091-a2b3c4d5e6f7";
+  const OID = "9d8c7b6a-0000-4000-8000-000000000009";
+  const limits = [
+    { kind: "user", principal: "lena@contoso.com", tenantRefs: [A] },
+    { kind: "user", principal: OID, tenantRefs: [B] },
+    { kind: "group", principal: G, tenantRefs: [B] },
+  ];
+  it("matches a local account by email, an Entra one by UPN, object id and groups, and unites them", () => {
+    expect(scopeForUser(limits, { email: "LENA@contoso.com", entraObjectId: null, entraGroups: null })).toEqual([A]);
+    expect(scopeForUser(limits, { email: "lena@contoso.com", entraObjectId: OID, entraGroups: "" })).toEqual([A, B]);
+    expect(scopeForUser(limits, { email: "max@contoso.com", entraObjectId: null, entraGroups: G })).toEqual([B]);
+    expect(scopeForUser(limits, { email: "max@contoso.com", entraObjectId: null, entraGroups: "" })).toBeNull();
+    expect(scopeForUser(limits, { email: "max@contoso.com", entraObjectId: null, entraGroups: GROUPS_UNKNOWN })).toEqual([]);
   });
 });

@@ -55,3 +55,23 @@ export function parseEntraGroups(value: string | null | undefined): string[] {
 export function formatEntraGroups(groups: readonly string[] | undefined): string {
   return [...new Set((groups ?? []).map((g) => g.trim().toLowerCase()).filter((g) => g.length > 0))].join(",");
 }
+
+/** A user as the limits match them: a local account by email; an Entra account by UPN, object id and groups. */
+export interface ScopedUser {
+  email: string;
+  entraObjectId: string | null;
+  entraGroups: string | null;
+}
+
+/**
+ * The scope of a user from every limit at once (Settings → Users lists each account's): the same rule as
+ * lib/access/find-tenant-scope.ts, which asks the database for the matching limits instead.
+ */
+export function scopeForUser(limits: readonly { kind: string; principal: string; tenantRefs: readonly string[] }[], user: ScopedUser): TenantScope {
+  const principals = new Set([user.email.toLowerCase(), ...(user.entraObjectId ? [user.entraObjectId.toLowerCase()] : [])]);
+  const groups = new Set(parseEntraGroups(user.entraGroups));
+  const own = limits.filter((l) => l.kind === "user" && principals.has(l.principal));
+  const viaGroups = limits.filter((l) => l.kind === "group" && groups.has(l.principal));
+  if (user.entraGroups === GROUPS_UNKNOWN) return scopeWithUnknownGroups(own, limits.some((l) => l.kind === "group"));
+  return scopeFromLimits([...own, ...viaGroups]);
+}

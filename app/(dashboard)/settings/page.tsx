@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
 import { listAccessLimits, type AccessLimitRow } from "@/lib/access/list-access-limits";
+import { listDashboardUsers, type DashboardUserRow } from "@/lib/access/list-dashboard-users";
 import { tenantsInScope } from "@/lib/auth/tenant-scope";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
@@ -47,6 +48,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
   const selected = selectedId ? await findTenantSettings(db, { tenantRef: selectedId }) : null;
   const failedSignIns = unlimited ? await findFailedSignIns(db, { limit: 20 }) : null;
   const limits = unlimited ? await listAccessLimits(db) : null;
+  const users = unlimited ? await listDashboardUsers(db) : null;
 
   return (
     <div className="space-y-8">
@@ -120,7 +122,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
 
       {selected ? <TenantPanel key={selected.id} tenant={selected} /> : null}
 
-      {limits ? <UsersSection limits={limits} tenants={rows.map((r) => ({ id: r.id, name: r.name }))} now={now} /> : null}
+      {limits && users ? <UsersSection users={users} limits={limits} tenants={rows.map((r) => ({ id: r.id, name: r.name }))} now={now} /> : null}
 
       {failedSignIns ? <FailedSignIns failures={failedSignIns} now={now} /> : null}
     </div>
@@ -131,7 +133,20 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
  * Settings → Users (decision 027): who is limited to which tenants. Nobody is limited until an Admin says so; a user
  * matched by several limits (their own, their groups') sees the tenants of all of them.
  */
-function UsersSection({ limits, tenants, now }: { limits: AccessLimitRow[]; tenants: { id: string; name: string }[]; now: string }) {
+function UsersSection({
+  users,
+  limits,
+  tenants,
+  now,
+}: {
+  users: DashboardUserRow[];
+  limits: AccessLimitRow[];
+  tenants: { id: string; name: string }[];
+  now: string;
+}) {
+  const names = new Map(tenants.map((t) => [t.id, t.name]));
+  const seen = (scope: DashboardUserRow["tenantScope"]) =>
+    scope === null ? "All tenants" : scope.length === 0 ? "None" : scope.map((id) => names.get(id) ?? "a deleted tenant").join(", ");
   return (
     <section aria-labelledby="users" data-testid="access-limits" className="space-y-4">
       <div>
@@ -143,6 +158,29 @@ function UsersSection({ limits, tenants, now }: { limits: AccessLimitRow[]; tena
           those limits, on every page, export and API call. Roles are set in Entra ID (app roles) or with <code>joinscope admin set-role</code>.
         </p>
       </div>
+      <DataTable caption="Accounts">
+        <THead>
+          <Th>Account</Th>
+          <Th>Role</Th>
+          <Th>Signs in with</Th>
+          <Th>Last sign-in</Th>
+          <Th>Sees</Th>
+        </THead>
+        <TBody>
+          {users.map((u) => (
+            <tr key={u.email} data-testid="user-row">
+              <Td>
+                <span className="font-medium">{u.name}</span> <span className="text-xs text-slate-500 dark:text-slate-400">{u.email}</span>
+                {u.disabled ? <span className="ml-2 text-xs text-red-700 dark:text-red-400">disabled</span> : null}
+              </Td>
+              <Td>{u.role ?? <span className="text-slate-500">No role</span>}</Td>
+              <Td>{u.source === "entra" ? "Microsoft" : "Password"}</Td>
+              <Td>{u.lastLoginAt ? <RelativeTime iso={u.lastLoginAt} now={now} /> : <span className="text-slate-500">Never</span>}</Td>
+              <Td data-testid="user-tenants">{seen(u.tenantScope)}</Td>
+            </tr>
+          ))}
+        </TBody>
+      </DataTable>
       {limits.length === 0 ? (
         <p className="text-[13px] text-slate-500 dark:text-slate-400">No limit yet: everyone sees every tenant.</p>
       ) : (
