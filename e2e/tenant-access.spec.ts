@@ -69,3 +69,29 @@ test("a tenant-limited Reader sees only their tenant: switcher, Devices, Finding
   const text = await findings.text();
   for (const host of CONTOSO_HOSTS) expect(text).not.toContain(host);
 });
+
+test("Settings → Users: an Admin limits a user to a tenant, is told why a bad group is refused, and lifts the limit", async ({ page, login, snap }) => {
+  test.setTimeout(60_000);
+  await login();
+  await page.goto("/settings");
+  const form = page.getByRole("form", { name: "Limit access" });
+  // A group is named by its object id: a name is refused in words, nothing stored.
+  await form.getByLabel("Who").selectOption({ label: "An Entra group" });
+  await form.getByLabel("Email, UPN or object id").fill("Helpdesk");
+  await form.getByRole("button", { name: "Save limit" }).click();
+  await expect(form.getByRole("alert")).toContainText("A group is named by its object id");
+
+  const who = `helpdesk-${Date.now()}@contoso.test`;
+  await form.getByLabel("Who").selectOption({ label: "A user" });
+  await form.getByLabel("Email, UPN or object id").fill(who);
+  await form.getByRole("checkbox", { name: E2E_EXPORT_TENANT.name }).check();
+  await form.getByRole("button", { name: "Save limit" }).click();
+  await expect(form.getByRole("status")).toContainText(`${who} now sees 1 tenant only.`);
+  const row = page.getByTestId("access-limit-row").filter({ hasText: who });
+  await expect(row).toContainText(E2E_EXPORT_TENANT.name);
+  await expect(row).toContainText("Not signed in yet");
+  await snap(page, "settings-users");
+
+  await row.getByRole("button", { name: "Remove limit" }).click();
+  await expect(page.getByTestId("access-limit-row").filter({ hasText: who })).toHaveCount(0);
+});

@@ -10,7 +10,7 @@ import { checkCloudHosts } from "@/lib/graph/clouds";
 import { log } from "@/lib/log/logger";
 import { startSession } from "./admin-sessions";
 import { parseGroupRoles, roleFromClaims, type Role } from "./roles";
-import { formatEntraGroups, GROUPS_UNKNOWN } from "./tenant-scope";
+import { formatEntraGroups, GROUPS_UNKNOWN, hasGroupOverage } from "./tenant-scope";
 import { safeNextPath } from "./safe-next-path";
 
 /**
@@ -269,11 +269,6 @@ const IdTokenClaims = z.object({
   hasgroups: z.unknown().optional(),
 });
 export type IdTokenClaims = z.infer<typeof IdTokenClaims>;
-
-/** True when the token says the user's groups did not fit in it (decision 027: a group limit then fails closed). */
-export function hasGroupOverage(claims: Pick<IdTokenClaims, "_claim_names" | "hasgroups">): boolean {
-  return (claims._claim_names !== undefined && "groups" in claims._claim_names) || claims.hasgroups === true || claims.hasgroups === "true";
-}
 
 /** https://learn.microsoft.com/entra/identity-platform/id-token-claims-reference: the checks an app makes. */
 export async function verifyIdToken(settings: EntraSettings, idToken: string, nonce: string, now: Date): Promise<IdTokenClaims> {

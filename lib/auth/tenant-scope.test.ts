@@ -3,6 +3,7 @@ import {
   canSeeTenant,
   formatEntraGroups,
   GROUPS_UNKNOWN,
+  hasGroupOverage,
   parseEntraGroups,
   scopeForUser,
   scopeFromLimits,
@@ -49,6 +50,14 @@ describe("a user whose groups did not fit in the ID token (group overage)", () =
     expect(scopeWithUnknownGroups([], true)).toEqual([]);
     expect(scopeWithUnknownGroups([], false)).toBeNull();
     expect(parseEntraGroups(GROUPS_UNKNOWN)).toEqual([]);
+  });
+
+  it("is told by the ID token's _claim_names naming groups, or hasgroups; a token with a groups claim is not one", () => {
+    expect(hasGroupOverage({ _claim_names: { groups: "src1" } })).toBe(true);
+    expect(hasGroupOverage({ hasgroups: true })).toBe(true);
+    expect(hasGroupOverage({ hasgroups: "true" })).toBe(true);
+    expect(hasGroupOverage({})).toBe(false);
+    expect(hasGroupOverage({ _claim_names: { other: "src2" }, hasgroups: false })).toBe(false);
   });
 });
 

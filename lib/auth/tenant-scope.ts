@@ -35,6 +35,14 @@ export function scopeFromLimits(limits: readonly { tenantRefs: readonly string[]
 export const GROUPS_UNKNOWN = "*";
 
 /**
+ * True when an ID token says the user's groups did not fit in it: `_claim_names` naming `groups`, or `hasgroups`
+ * (https://learn.microsoft.com/entra/identity-platform/id-token-claims-reference#groups-overage-claim).
+ */
+export function hasGroupOverage(claims: { _claim_names?: Record<string, unknown>; hasgroups?: unknown }): boolean {
+  return (claims._claim_names !== undefined && "groups" in claims._claim_names) || claims.hasgroups === true || claims.hasgroups === "true";
+}
+
+/**
  * The tenants of a user whose groups are unknown (GROUPS_UNKNOWN): their own limits when any name them, else none at
  * all while any group limit exists (they might be in that group: fail closed), else every tenant.
  */
