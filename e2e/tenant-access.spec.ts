@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { E2E_DATABASE_URL, E2E_EXPORT_TENANT, E2E_TENANT, SESSION_COOKIE } from "./constants";
+import { E2E_DATABASE_URL, E2E_EXPORT_TENANT, E2E_SIMULATOR_FILE, E2E_TENANT, SESSION_COOKIE, type E2eSimulatorInfo } from "./constants";
 import { expect, test } from "./fixtures";
 
 // Issue 20 item 3 (decision 027) in a real browser: a Reader an Admin limited to the Woodgrove export tenant (e2e/seed.ts:
@@ -94,4 +95,36 @@ test("Settings → Users: an Admin limits a user to a tenant, is told why a bad 
 
   await row.getByRole("button", { name: "Remove limit" }).click();
   await expect(page.getByTestId("access-limit-row").filter({ hasText: who })).toHaveCount(0);
+});
+
+test("a limit on an Entra group reaches its member at their Microsoft sign-in: the simulator's helpdesk Reader sees one tenant", async ({ page, login, browser }) => {
+  test.setTimeout(120_000);
+  const sim = JSON.parse(readFileSync(join(process.cwd(), E2E_SIMULATOR_FILE), "utf8")) as E2eSimulatorInfo;
+  const hana = sim.signIn.users.find((u) => u.upn.startsWith("hana.helpdesk@"))!;
+  await login();
+  await page.goto("/settings");
+  const form = page.getByRole("form", { name: "Limit access" });
+  await form.getByLabel("Who").selectOption({ label: "An Entra group" });
+  await form.getByLabel("Email, UPN or object id").fill(sim.signIn.helpdeskGroupId);
+  await form.getByRole("checkbox", { name: E2E_EXPORT_TENANT.name }).check();
+  await form.getByRole("button", { name: "Save limit" }).click();
+  await expect(form.getByRole("status")).toContainText("now sees 1 tenant only.");
+
+  try {
+    const member = await browser.newPage({ ignoreHTTPSErrors: true });
+    await member.goto("/login");
+    await member.getByRole("link", { name: "Sign in with Microsoft" }).click();
+    await expect(member.getByRole("heading", { name: "Pick an account" })).toBeVisible();
+    await member.locator(`button[data-upn="${hana.upn}"]`).click();
+    await expect(member.getByTestId("admin-name")).toHaveText(hana.name);
+    await expect(member.getByLabel("Tenant", { exact: true }).locator("option")).toHaveText([E2E_EXPORT_TENANT.name]);
+    await member.goto("/devices");
+    await expect(member.getByTestId("device-row")).toHaveCount(3);
+    await member.close();
+  } finally {
+    await page.goto("/settings");
+    const row = page.getByTestId("access-limit-row").filter({ hasText: sim.signIn.helpdeskGroupId });
+    await row.getByRole("button", { name: "Remove limit" }).click();
+    await expect(page.getByTestId("access-limit-row").filter({ hasText: sim.signIn.helpdeskGroupId })).toHaveCount(0);
+  }
 });
