@@ -16,11 +16,15 @@ const ACK_ACTOR = "audit-e2e@joinscope.test";
 test("the Audit page lists sign-ins, acknowledgements and exports, filters them and exports the filtered list", async ({ page, snap }) => {
   test.setTimeout(90_000);
   const ack = JSON.parse(
-    execFileSync(process.execPath, ["--conditions=react-server", "--import", "tsx", join(process.cwd(), "e2e/acknowledge-as.ts"), ACK_ACTOR, E2E_TENANT.tenantId], {
-      cwd: process.cwd(),
-      env: { ...process.env, DATABASE_URL: E2E_DATABASE_URL, LOG_LEVEL: "silent" },
-      encoding: "utf8",
-    }),
+    execFileSync(
+      process.execPath,
+      ["--conditions=react-server", "--import", "tsx", join(process.cwd(), "e2e/acknowledge-as.ts"), ACK_ACTOR, E2E_TENANT.tenantId],
+      {
+        cwd: process.cwd(),
+        env: { ...process.env, DATABASE_URL: E2E_DATABASE_URL, LOG_LEVEL: "silent" },
+        encoding: "utf8",
+      },
+    ),
   ) as { findingId: string; rule: string };
 
   // An export of the Woodgrove tenant's devices, from its Devices page.

@@ -157,7 +157,10 @@ const TENANT_ROUTES: Record<string, ((o: Other) => { path: string; want: 404 | "
 const TENANT_ACTIONS: Record<string, ((o: Other) => { form: Record<string, string>; refused: RegExp | "no-cookie" }) | "selected" | null> = {
   "app/(dashboard)/actions.ts#selectTenantAction": (o) => ({ form: { tenant: o.tenantRef }, refused: "no-cookie" }),
   "app/(dashboard)/actions.ts#logoutAction": null,
-  "app/(dashboard)/agents/actions.ts#createTokenAction": (o) => ({ form: { name: "forged", tenantRef: o.tenantRef }, refused: /No tenant with this id is registered/ }),
+  "app/(dashboard)/agents/actions.ts#createTokenAction": (o) => ({
+    form: { name: "forged", tenantRef: o.tenantRef },
+    refused: /No tenant with this id is registered/,
+  }),
   "app/(dashboard)/agents/actions.ts#revokeTokenAction": (o) => ({ form: { id: o.tokenId }, refused: /No agent token with that id/ }),
   "app/(dashboard)/agents/actions.ts#requireEnrolmentAction": (o) => ({ form: { id: o.tokenId }, refused: /No agent token with that id/ }),
   "app/(dashboard)/agents/actions.ts#revokeDeviceAction": (o) => ({ form: { id: o.agentDeviceId }, refused: /No enrolled device with that id/ }),
@@ -186,14 +189,23 @@ const TENANT_ACTIONS: Record<string, ((o: Other) => { form: Record<string, strin
     refused: /Unknown tenant/,
   }),
   "app/(dashboard)/settings/actions.ts#testConnectionAction": (o) => ({ form: { tenantRef: o.tenantRef }, refused: /Unknown tenant/ }),
-  "app/(dashboard)/settings/actions.ts#saveSyncSettingsAction": (o) => ({ form: { tenantRef: o.tenantRef, staleThresholdDays: "90" }, refused: /Unknown tenant/ }),
+  "app/(dashboard)/settings/actions.ts#saveSyncSettingsAction": (o) => ({
+    form: { tenantRef: o.tenantRef, staleThresholdDays: "90" },
+    refused: /Unknown tenant/,
+  }),
   "app/(dashboard)/settings/actions.ts#saveSyncScopeAction": (o) => ({ form: { tenantRef: o.tenantRef }, refused: /Unknown tenant/ }),
   "app/(dashboard)/settings/actions.ts#setAccessLimitAction": (o) => ({
     form: { kind: "user", principal: "e2e-role-limited@joinscope.test", tenantRef: o.tenantRef },
     refused: /Only an Admin whose own access is not limited/,
   }),
-  "app/(dashboard)/settings/actions.ts#removeAccessLimitAction": () => ({ form: { id: "00000000-0000-4000-8000-000000000000" }, refused: /Only an Admin whose own access is not limited/ }),
-  "app/(dashboard)/sync/actions.ts#startSyncAction": (o) => ({ form: { tenantRef: o.tenantRef, mode: "auto" }, refused: /No tenant with this id is registered/ }),
+  "app/(dashboard)/settings/actions.ts#removeAccessLimitAction": () => ({
+    form: { id: "00000000-0000-4000-8000-000000000000" },
+    refused: /Only an Admin whose own access is not limited/,
+  }),
+  "app/(dashboard)/sync/actions.ts#startSyncAction": (o) => ({
+    form: { tenantRef: o.tenantRef, mode: "auto" },
+    refused: /No tenant with this id is registered/,
+  }),
   "app/_lib/register-tenant-action.ts#registerTenantAction": () => ({
     form: { tenantId: "5e5e5e5e-0000-4000-8000-000000000005", name: "Forged" },
     refused: /Only an Admin whose access is not limited/,

@@ -23,7 +23,9 @@ async function main() {
   const report = await db.deviceReport.findFirstOrThrow({ where: { tenantRef: contoso.id, hostname: "PC-0142" }, select: { id: true } });
   const finding = await db.finding.findFirstOrThrow({ where: { tenantRef: contoso.id }, select: { subjectKey: true } });
   await db.$disconnect();
-  process.stdout.write(JSON.stringify({ token: session.sessionToken, email, contoso: { tenantRef: contoso.id, reportId: report.id, subjectKey: finding.subjectKey } }));
+  process.stdout.write(
+    JSON.stringify({ token: session.sessionToken, email, contoso: { tenantRef: contoso.id, reportId: report.id, subjectKey: finding.subjectKey } }),
+  );
 }
 
 main().catch((error: unknown) => {

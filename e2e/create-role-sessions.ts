@@ -31,12 +31,13 @@ async function main() {
   const [finding, report, token, agentDevice, signIn] = await Promise.all([
     db.finding.findFirst({ where: { ...outside, status: "open", acknowledgedAt: null }, select: { id: true, tenantRef: true, subjectKey: true } }),
     // One whose text is kept (decision 013), so an unlimited Admin's raw-text request is answered.
-    db.deviceReport.findFirst({ where: { ...outside, OR: [{ dsregcmdText: { not: null } }, { textZ: { not: null } }] }, select: { id: true } }),
+    db.deviceReport.findFirst({ where: { ...outside, OR: [{ dsregcmdText: { not: "" } }, { textZ: { not: null } }] }, select: { id: true } }),
     db.agentToken.findFirst({ where: { ...outside, revokedAt: null }, select: { id: true } }),
     db.agentDevice.findFirst({ where: outside, select: { id: true } }),
     db.signInEvent.findFirst({ where: outside, select: { id: true, tenantRef: true } }),
   ]);
-  if (!finding || !report || !token || !agentDevice || !signIn) throw new Error("the e2e seed holds no other tenant's finding, report, token, device or sign-in");
+  if (!finding || !report || !token || !agentDevice || !signIn)
+    throw new Error("the e2e seed holds no other tenant's finding, report, token, device or sign-in");
   const tenant = await db.tenant.findUniqueOrThrow({ where: { id: finding.tenantRef }, select: { id: true, tenantId: true, name: true } });
   await db.$disconnect();
   process.stdout.write(

@@ -24,7 +24,12 @@ function limitedSession(): Limited {
 
 const CONTOSO_HOSTS = ["PC-0142", "PC-0466", "PC-0087", "LT-2231", "KIOSK-07"];
 
-test("a tenant-limited Reader sees only their tenant: switcher, Devices, Findings, device and report pages, exports", async ({ page, context, baseURL, snap }) => {
+test("a tenant-limited Reader sees only their tenant: switcher, Devices, Findings, device and report pages, exports", async ({
+  page,
+  context,
+  baseURL,
+  snap,
+}) => {
   test.setTimeout(90_000);
   const limited = limitedSession();
   await context.addCookies([
@@ -97,7 +102,11 @@ test("Settings → Users: an Admin limits a user to a tenant, is told why a bad 
   await expect(page.getByTestId("access-limit-row").filter({ hasText: who })).toHaveCount(0);
 });
 
-test("a limit on an Entra group reaches its member at their Microsoft sign-in: the simulator's helpdesk Reader sees one tenant", async ({ page, login, browser }) => {
+test("a limit on an Entra group reaches its member at their Microsoft sign-in: the simulator's helpdesk Reader sees one tenant", async ({
+  page,
+  login,
+  browser,
+}) => {
   test.setTimeout(120_000);
   const sim = JSON.parse(readFileSync(join(process.cwd(), E2E_SIMULATOR_FILE), "utf8")) as E2eSimulatorInfo;
   const hana = sim.signIn.users.find((u) => u.upn.startsWith("hana.helpdesk@"))!;

@@ -3,7 +3,19 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { hasRole, type Role } from "@/lib/auth/roles";
-import { AgentsIcon, AuditIcon, DevicesIcon, DiagnoseIcon, FindingsIcon, OverviewIcon, ProxyIcon, ReportsIcon, SettingsIcon, SignInsIcon, SyncIcon } from "./icons";
+import {
+  AgentsIcon,
+  AuditIcon,
+  DevicesIcon,
+  DiagnoseIcon,
+  FindingsIcon,
+  OverviewIcon,
+  ProxyIcon,
+  ReportsIcon,
+  SettingsIcon,
+  SignInsIcon,
+  SyncIcon,
+} from "./icons";
 
 const ITEMS = [
   { href: "/", label: "Overview", Icon: OverviewIcon },

@@ -33,6 +33,10 @@ export async function listDashboardUsers(db: Db, options: { take?: number } = {}
     entraObjectId: u.entraObjectId,
     lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
     disabled: u.disabledAt !== null,
-    tenantScope: scopeForUser(flat, { email: u.email, entraObjectId: u.source === "entra" ? u.entraObjectId : null, entraGroups: u.source === "entra" ? u.entraGroups : null }),
+    tenantScope: scopeForUser(flat, {
+      email: u.email,
+      entraObjectId: u.source === "entra" ? u.entraObjectId : null,
+      entraGroups: u.source === "entra" ? u.entraGroups : null,
+    }),
   }));
 }

@@ -12,18 +12,17 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const SetAccessLimitInput = z
   .object({
     kind: z.enum(["user", "group"], { message: "Choose a user or a group" }),
-    principal: z
-      .string()
-      .trim()
-      .toLowerCase()
-      .min(1, "Enter an email, a UPN or an object id")
-      .max(320, "Enter an email, a UPN or an object id"),
+    principal: z.string().trim().toLowerCase().min(1, "Enter an email, a UPN or an object id").max(320, "Enter an email, a UPN or an object id"),
     tenantRefs: z.array(z.string().uuid("Unknown tenant")).max(1000),
     actor: z.string().min(1),
   })
   .superRefine((value, ctx) => {
     if (value.kind === "group" && !GUID.test(value.principal))
-      ctx.addIssue({ code: "custom", path: ["principal"], message: "A group is named by its object id (a GUID, Entra admin center → Groups → the group → Object ID)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["principal"],
+        message: "A group is named by its object id (a GUID, Entra admin center → Groups → the group → Object ID)",
+      });
     if (value.kind === "user" && !GUID.test(value.principal) && !z.string().email().safeParse(value.principal).success)
       ctx.addIssue({ code: "custom", path: ["principal"], message: "A user is named by their email or UPN (name@domain) or their Entra object id (a GUID)" });
   });
@@ -35,7 +34,10 @@ export type SetAccessLimitResult =
  * Creates or replaces the limit of one user or group: afterwards they see exactly these tenants (none, if the list is
  * empty). Every tenant must exist. The change and the tenants before and after are audit-logged in the same transaction.
  */
-export async function setAccessLimit(db: Db, input: { kind: string; principal: string; tenantRefs: readonly string[]; actor: string }): Promise<SetAccessLimitResult> {
+export async function setAccessLimit(
+  db: Db,
+  input: { kind: string; principal: string; tenantRefs: readonly string[]; actor: string },
+): Promise<SetAccessLimitResult> {
   const parsed = SetAccessLimitInput.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -45,7 +47,8 @@ export async function setAccessLimit(db: Db, input: { kind: string; principal: s
   const tenantRefs = [...new Set(parsed.data.tenantRefs)].sort();
   return db.$transaction(async (tx) => {
     const known = await tx.tenant.findMany({ where: { id: { in: tenantRefs } }, select: { id: true, name: true } });
-    if (known.length !== tenantRefs.length) return { ok: false as const, error: { code: "unknown-tenant" as const, message: "A chosen tenant no longer exists" } };
+    if (known.length !== tenantRefs.length)
+      return { ok: false as const, error: { code: "unknown-tenant" as const, message: "A chosen tenant no longer exists" } };
     const before = await tx.accessLimit.findUnique({
       where: { kind_principal: { kind, principal } },
       select: { id: true, tenants: { select: { tenantRef: true } } },

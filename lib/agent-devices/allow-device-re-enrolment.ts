@@ -8,7 +8,15 @@ import { DEVICE_NOT_FOUND, type AgentDeviceActionResult } from "./revoke-agent-d
  * Lets a revoked device enrol again with its machine key (decision 011). Until it does, its old key reads as unknown
  * (401 invalid-key), which is what makes the agent enrol; the enrolment gives it a new key and makes it active.
  */
-export async function allowDeviceReEnrolment(db: Db, options: { id: string; actor: string; now?: Date; /** The caller's access limit (decision 027): another tenant's id is not found. */ tenantScope?: TenantScope }): Promise<AgentDeviceActionResult> {
+export async function allowDeviceReEnrolment(
+  db: Db,
+  options: {
+    id: string;
+    actor: string;
+    now?: Date;
+    /** The caller's access limit (decision 027): another tenant's id is not found. */ tenantScope?: TenantScope;
+  },
+): Promise<AgentDeviceActionResult> {
   const now = options.now ?? new Date();
   return db.$transaction(async (tx) => {
     const device = await tx.agentDevice.findUnique({

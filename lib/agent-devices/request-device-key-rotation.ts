@@ -8,7 +8,15 @@ import { DEVICE_NOT_FOUND, type AgentDeviceActionResult } from "./revoke-agent-d
  * Asks an enrolled device for a new key at its next contact: its uploads answer keyRotation "due" until it rotates
  * (POST /api/v1/agents/key), which clears the request.
  */
-export async function requestDeviceKeyRotation(db: Db, options: { id: string; actor: string; now?: Date; /** The caller's access limit (decision 027): another tenant's id is not found. */ tenantScope?: TenantScope }): Promise<AgentDeviceActionResult> {
+export async function requestDeviceKeyRotation(
+  db: Db,
+  options: {
+    id: string;
+    actor: string;
+    now?: Date;
+    /** The caller's access limit (decision 027): another tenant's id is not found. */ tenantScope?: TenantScope;
+  },
+): Promise<AgentDeviceActionResult> {
   const now = options.now ?? new Date();
   return db.$transaction(async (tx) => {
     const device = await tx.agentDevice.findUnique({

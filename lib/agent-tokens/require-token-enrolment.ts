@@ -9,7 +9,10 @@ export type RequireTokenEnrolmentResult = { ok: true; alreadyRequired: boolean }
  * Turns a token's direct uploads off (decision 011, Upgrade): agents before version 2 that still upload with it get
  * 401 enrolment-required from their next upload; enrolment and the devices enrolled through it are unaffected.
  */
-export async function requireTokenEnrolment(db: Db, options: { id: string; actor: string; /** The caller's access limit (decision 027): another tenant's id is not found. */ tenantScope?: TenantScope }): Promise<RequireTokenEnrolmentResult> {
+export async function requireTokenEnrolment(
+  db: Db,
+  options: { id: string; actor: string; /** The caller's access limit (decision 027): another tenant's id is not found. */ tenantScope?: TenantScope },
+): Promise<RequireTokenEnrolmentResult> {
   return db.$transaction(async (tx) => {
     const token = await tx.agentToken.findUnique({
       where: { id: options.id, ...tenantScopeWhere(options.tenantScope ?? null) },

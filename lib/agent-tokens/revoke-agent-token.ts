@@ -6,7 +6,15 @@ import type { Db } from "@/lib/db/client";
 export type RevokeAgentTokenResult = { ok: true; alreadyRevoked: boolean } | { ok: false; error: { code: "not-found"; message: string } };
 
 /** Revocation takes effect on the next upload; the row stays for the audit trail. */
-export async function revokeAgentToken(db: Db, options: { id: string; actor: string; now?: Date; /** The caller's access limit (decision 027): another tenant's id is not found. */ tenantScope?: TenantScope }): Promise<RevokeAgentTokenResult> {
+export async function revokeAgentToken(
+  db: Db,
+  options: {
+    id: string;
+    actor: string;
+    now?: Date;
+    /** The caller's access limit (decision 027): another tenant's id is not found. */ tenantScope?: TenantScope;
+  },
+): Promise<RevokeAgentTokenResult> {
   const now = options.now ?? new Date();
   return db.$transaction(async (tx) => {
     const token = await tx.agentToken.findUnique({

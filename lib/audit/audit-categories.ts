@@ -9,7 +9,11 @@ export const AUDIT_CATEGORIES = {
   token: { label: "Agent tokens and devices", actions: [], prefixes: ["agent-token.", "agent-device."] },
   credential: { label: "Credentials", actions: ["tenant.set-app", "admin.password-reset"], prefixes: [] },
   settings: { label: "Tenants and settings", actions: ["tenant.create", "tenant.update-settings", "tenant.connection-test-passed"], prefixes: [] },
-  access: { label: "Users and access", actions: ["admin.create", "admin.role", "admin.disable", "admin.enable", "admin.sessions-end"], prefixes: ["access-limit."] },
+  access: {
+    label: "Users and access",
+    actions: ["admin.create", "admin.role", "admin.disable", "admin.enable", "admin.sessions-end"],
+    prefixes: ["access-limit."],
+  },
   export: { label: "Exports", actions: [], prefixes: ["export."] },
   report: { label: "Attached reports", actions: ["report.attach-paste"], prefixes: [] },
 } as const satisfies Record<string, { label: string; actions: readonly string[]; prefixes: readonly string[] }>;

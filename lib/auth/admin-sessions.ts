@@ -128,7 +128,12 @@ export async function loginAdmin(db: Db, input: z.input<typeof LoginInput>, now 
     return session;
   });
   const tenantScope = await findTenantScope(db, { email: user.email, entraObjectId: null, entraGroups: null });
-  return { ok: true, sessionToken, expiresAt, admin: { id: user.id, email: user.email, name: user.name, role: parseRole(user.role), source: "local", tenantScope } };
+  return {
+    ok: true,
+    sessionToken,
+    expiresAt,
+    admin: { id: user.id, email: user.email, name: user.name, role: parseRole(user.role), source: "local", tenantScope },
+  };
 }
 
 export async function findAdminBySession(db: Db, sessionToken: string | undefined, now = new Date()): Promise<AdminIdentity | null> {

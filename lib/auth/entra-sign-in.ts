@@ -216,7 +216,10 @@ export async function completeEntraSignIn(
       }
       if (user.disabledAt) throw new EntraSignInError("disabled", "Your JoinScope account is disabled. Ask a JoinScope admin.");
       // The groups are kept for the groups' tenant limits (decision 027), rewritten at every sign-in as the role is.
-      await tx.adminUser.update({ where: { id: user.id }, data: { email, name, role, entraGroups: hasGroupOverage(claims) ? GROUPS_UNKNOWN : formatEntraGroups(claims.groups), lastLoginAt: now } });
+      await tx.adminUser.update({
+        where: { id: user.id },
+        data: { email, name, role, entraGroups: hasGroupOverage(claims) ? GROUPS_UNKNOWN : formatEntraGroups(claims.groups), lastLoginAt: now },
+      });
       const started = await startSession(tx, user.id, input.previousSessionToken, now);
       await writeAuditLog(tx, {
         actor: email,

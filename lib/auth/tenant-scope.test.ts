@@ -38,7 +38,10 @@ describe("tenant scope (decision 027)", () => {
   it("stores an ID token's groups lower-case, once each, and reads them back", () => {
     const stored = formatEntraGroups(["3A1F0C2E-5B6D-4E7F-8091-A2B3C4D5E6F7", " 3a1f0c2e-5b6d-4e7f-8091-a2b3c4d5e6f7", ""]);
     expect(stored).toBe("3a1f0c2e-5b6d-4e7f-8091-a2b3c4d5e6f7");
-    expect(parseEntraGroups(`${stored},0f0e0d0c-0000-4000-8000-000000000001`)).toEqual(["3a1f0c2e-5b6d-4e7f-8091-a2b3c4d5e6f7", "0f0e0d0c-0000-4000-8000-000000000001"]);
+    expect(parseEntraGroups(`${stored},0f0e0d0c-0000-4000-8000-000000000001`)).toEqual([
+      "3a1f0c2e-5b6d-4e7f-8091-a2b3c4d5e6f7",
+      "0f0e0d0c-0000-4000-8000-000000000001",
+    ]);
     expect(parseEntraGroups("")).toEqual([]);
     expect(formatEntraGroups(undefined)).toBe("");
   });

@@ -80,6 +80,10 @@ export function scopeForUser(limits: readonly { kind: string; principal: string;
   const groups = new Set(parseEntraGroups(user.entraGroups));
   const own = limits.filter((l) => l.kind === "user" && principals.has(l.principal));
   const viaGroups = limits.filter((l) => l.kind === "group" && groups.has(l.principal));
-  if (user.entraGroups === GROUPS_UNKNOWN) return scopeWithUnknownGroups(own, limits.some((l) => l.kind === "group"));
+  if (user.entraGroups === GROUPS_UNKNOWN)
+    return scopeWithUnknownGroups(
+      own,
+      limits.some((l) => l.kind === "group"),
+    );
   return scopeFromLimits([...own, ...viaGroups]);
 }

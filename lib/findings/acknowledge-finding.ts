@@ -24,7 +24,10 @@ export type AcknowledgeFindingResult =
  */
 export async function acknowledgeFinding(
   db: Db,
-  input: z.input<typeof AcknowledgeFindingInput> & { tenantRef?: string; /** The caller's access limit (decision 027): another tenant's finding is not found. */ tenantScope?: TenantScope },
+  input: z.input<typeof AcknowledgeFindingInput> & {
+    tenantRef?: string;
+    /** The caller's access limit (decision 027): another tenant's finding is not found. */ tenantScope?: TenantScope;
+  },
   now = new Date(),
 ): Promise<AcknowledgeFindingResult> {
   const parsed = AcknowledgeFindingInput.safeParse(input);

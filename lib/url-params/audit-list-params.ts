@@ -10,7 +10,16 @@ import { pageSizeParam } from "./page-size";
 export const AUDIT_PAGE_SIZE = 50;
 
 const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
-const day = z.preprocess(first, z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`))).nullable()).catch(null);
+const day = z
+  .preprocess(
+    first,
+    z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)))
+      .nullable(),
+  )
+  .catch(null);
 
 export const AuditListParamsSchema = z.object({
   who: z.preprocess(first, z.string().trim().toLowerCase().max(320)).catch(""),

@@ -82,7 +82,12 @@ describe("a user limited to one tenant", () => {
   let limited: { email: string; cookie: string };
   beforeAll(async () => {
     limited = await account("Reader");
-    const set = await setAccessLimit(db, { kind: "user", principal: limited.email.toUpperCase(), tenantRefs: [alpha.tenantRef], actor: "admin@joinscope.test" });
+    const set = await setAccessLimit(db, {
+      kind: "user",
+      principal: limited.email.toUpperCase(),
+      tenantRefs: [alpha.tenantRef],
+      actor: "admin@joinscope.test",
+    });
     expect(set.ok).toBe(true);
   });
 

@@ -45,7 +45,13 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
             const qs = new URLSearchParams(exportQuery);
             qs.set("format", format);
             return (
-              <a key={format} href={`/api/v1/audit/export?${qs.toString()}`} className="btn-secondary py-1.5" download aria-label={`Export ${FORMAT_LABEL[format]}`}>
+              <a
+                key={format}
+                href={`/api/v1/audit/export?${qs.toString()}`}
+                className="btn-secondary py-1.5"
+                download
+                aria-label={`Export ${FORMAT_LABEL[format]}`}
+              >
                 {FORMAT_LABEL[format]}
               </a>
             );
@@ -117,9 +123,20 @@ function describe(row: AuditEntryRow): string {
 function Filters({ params, tenants }: { params: AuditListParams; tenants: { id: string; name: string }[] }) {
   const changed = auditFilterQuery(params).toString() !== "";
   return (
-    <FilterForm action="/audit" label="Filter the audit log" resetHref={changed ? "/audit" : null} hidden={{ size: params.size !== DEFAULT_AUDIT_LIST_PARAMS.size ? String(params.size) : null }}>
+    <FilterForm
+      action="/audit"
+      label="Filter the audit log"
+      resetHref={changed ? "/audit" : null}
+      hidden={{ size: params.size !== DEFAULT_AUDIT_LIST_PARAMS.size ? String(params.size) : null }}
+    >
       <FilterText id="who" label="Who" value={params.who} placeholder="Start of an email" width="w-full sm:w-60" search />
-      <FilterSelect id="what" label="What" value={params.what ?? ""} any="Everything" options={AUDIT_CATEGORY_KEYS.map((k) => [k, AUDIT_CATEGORIES[k].label] as const)} />
+      <FilterSelect
+        id="what"
+        label="What"
+        value={params.what ?? ""}
+        any="Everything"
+        options={AUDIT_CATEGORY_KEYS.map((k) => [k, AUDIT_CATEGORIES[k].label] as const)}
+      />
       <FilterSelect id="tenant" label="Tenant" value={params.tenant ?? ""} any="All tenants" options={tenants.map((t) => [t.id, t.name] as const)} />
       <DayField id="from" label="From" value={params.from} />
       <DayField id="to" label="To" value={params.to} />

@@ -154,8 +154,8 @@ function UsersSection({
           Users
         </h2>
         <p className="mt-1 max-w-3xl text-[13px] text-slate-600 dark:text-slate-400">
-          Everyone with a role sees every tenant unless a limit below names them or one of their Entra groups: then they see only the tenants of
-          those limits, on every page, export and API call. Roles are set in Entra ID (app roles) or with <code>joinscope admin set-role</code>.
+          Everyone with a role sees every tenant unless a limit below names them or one of their Entra groups: then they see only the tenants of those limits,
+          on every page, export and API call. Roles are set in Entra ID (app roles) or with <code>joinscope admin set-role</code>.
         </p>
       </div>
       <DataTable caption="Accounts">
@@ -201,7 +201,13 @@ function UsersSection({
                   <span className="text-xs text-slate-500 dark:text-slate-400">{l.kind === "group" ? "Group " : "User "}</span>
                   <span className="font-mono text-xs">{l.principal}</span>
                 </Td>
-                <Td>{l.account ? `${l.account.name} (${l.account.role ?? "no role"}, ${l.account.source})` : <span className="text-slate-500">Not signed in yet</span>}</Td>
+                <Td>
+                  {l.account ? (
+                    `${l.account.name} (${l.account.role ?? "no role"}, ${l.account.source})`
+                  ) : (
+                    <span className="text-slate-500">Not signed in yet</span>
+                  )}
+                </Td>
                 <Td>{l.tenants.length === 0 ? <span className="text-slate-500">None</span> : l.tenants.map((t) => t.name).join(", ")}</Td>
                 <Td>
                   <RelativeTime iso={l.updatedAt} now={now} /> by {l.updatedBy}

@@ -37,7 +37,8 @@ export function AccessLimitForm({ tenants }: { tenants: { id: string; name: stri
             aria-describedby={`${ids}-principal-hint`}
           />
           <Hint id={`${ids}-principal-hint`}>
-            A user: a local account&apos;s email, or an Entra user&apos;s UPN or object id. A group: its object id, as the ID token&apos;s groups claim names it.
+            A user: a local account&apos;s email, or an Entra user&apos;s UPN or object id. A group: its object id, as the ID token&apos;s groups claim names
+            it.
           </Hint>
         </div>
       </div>
