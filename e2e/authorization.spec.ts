@@ -93,6 +93,8 @@ const ACTIONS: Record<string, Need> = {
 
 /** Another tenant's data, as e2e/create-role-sessions.ts finds it in the seeded database. */
 interface Other {
+  /** The limited user's own tenant (Contoso), for the one check that needs a positive control. */
+  ownTenantRef: string;
   tenantRef: string;
   tenantId: string;
   name: string;
@@ -443,20 +445,29 @@ test.describe("authorization, generated from the file tree", () => {
       if (call === null || call === "selected") continue;
       const { id, page } = manifest.get(key)!;
       const { form, refused } = call(tokens.other);
-      // As React encodes a server action's arguments (encodeReply): part "0" holds the arguments, a FormData argument is
-      // a reference "$K1" to the parts prefixed "1_". useActionState actions take (previous state, form data).
-      const args = key.endsWith("#selectTenantAction") ? '["$K1"]' : '[null,"$K1"]';
-      const multipart: Record<string, string> = { "0": args };
-      for (const [name, value] of Object.entries(form)) multipart[`1_${name}`] = value;
-      const response = await api.post(page, {
-        headers: { ...limitedCookie(), "next-action": id, origin: new URL(api_base()).origin, accept: "text/x-component" },
-        multipart,
-        maxRedirects: 0,
-      });
+      // As React encodes a server action's arguments (encodeReply): a FormData argument is a reference "$K1" to the parts
+      // prefixed "_1_", and part "0", the arguments themselves, comes last (the server reads it as soon as it arrives).
+      // useActionState actions take (previous state, form data). A FormData, not an object: "0" would sort first.
+      const call_ = async (fields: Record<string, string>) => {
+        const multipart = new FormData();
+        for (const [name, value] of Object.entries(fields)) multipart.append(`_1_${name}`, value);
+        multipart.append("0", key.endsWith("#selectTenantAction") ? '["$K1"]' : '[null,"$K1"]');
+        return api.post(page, {
+          headers: { ...limitedCookie(), "next-action": id, origin: new URL(api_base()).origin, accept: "text/x-component" },
+          multipart,
+          maxRedirects: 0,
+        });
+      };
+      const tenantCookieSet = (r: APIResponse) =>
+        r.headersArray().some((h) => h.name.toLowerCase() === "set-cookie" && h.value.startsWith(`${TENANT_COOKIE}=`));
+      const response = await call_(form);
       const text = await response.text();
       if (refused === "no-cookie") {
-        const setCookie = response.headersArray().filter((h) => h.name.toLowerCase() === "set-cookie" && h.value.startsWith(`${TENANT_COOKIE}=`));
-        if (response.status() >= 300 || setCookie.length > 0) wrong.push(`${key}: HTTP ${response.status()}, tenant cookie set: ${setCookie.length > 0}`);
+        if (response.status() >= 300 || tenantCookieSet(response))
+          wrong.push(`${key}: HTTP ${response.status()}, tenant cookie set: ${tenantCookieSet(response)}`);
+        // The same call naming the user's own tenant sets it: the form arrived, the limit refused.
+        const own = await call_({ ...form, tenant: tokens.other.ownTenantRef });
+        if (!tenantCookieSet(own)) wrong.push(`${key}: the user's own tenant was not selected either (HTTP ${own.status()})`);
       } else if (!refused.test(text)) {
         wrong.push(`${key}: HTTP ${response.status()}, no refusal matching ${refused} in ${text.slice(0, 300)}`);
       }

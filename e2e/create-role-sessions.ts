@@ -5,9 +5,12 @@
  * session is all the checks under test read), created on first use; the session is started through lib/auth's
  * startSession. `limited` is an Admin an access limit (decision 027) keeps to the Contoso tenant.
  */
+import { randomBytes } from "node:crypto";
 import { setAccessLimit } from "@/lib/access/set-access-limit";
+import { enrolAgentDevice } from "@/lib/agent-devices/enrol-agent-device";
 import { startSession } from "@/lib/auth/admin-sessions";
 import { db } from "@/lib/db/client";
+import { directDb } from "@/lib/db/direct";
 import { E2E_TENANT } from "./constants";
 
 const ROLES = { Reader: "Reader", Operator: "Operator", Admin: "Admin", none: null, limited: "Admin" } as const;
@@ -28,6 +31,7 @@ async function main() {
   if (!limit.ok) throw new Error(limit.error.message);
 
   const outside = { tenantRef: { not: contoso.id } };
+  await ensureOtherEnrolledDevice(contoso.id);
   const [finding, report, token, agentDevice, signIn] = await Promise.all([
     db.finding.findFirst({ where: { ...outside, status: "open", acknowledgedAt: null }, select: { id: true, tenantRef: true, subjectKey: true } }),
     // One whose text is kept (decision 013), so an unlimited Admin's raw-text request is answered.
@@ -44,6 +48,7 @@ async function main() {
     JSON.stringify({
       ...tokens,
       other: {
+        ownTenantRef: contoso.id,
         tenantRef: tenant.id,
         tenantId: tenant.tenantId,
         name: tenant.name,
@@ -57,6 +62,22 @@ async function main() {
       },
     }),
   );
+}
+
+/**
+ * The seed enrols agents for Contoso only: one machine is enrolled with another tenant's agent token (the simulator's
+ * Litware has one), once, so the revoke/rotate/re-enrol actions have another tenant's device to be refused.
+ */
+async function ensureOtherEnrolledDevice(contosoRef: string) {
+  if (await db.agentDevice.findFirst({ where: { tenantRef: { not: contosoRef } }, select: { id: true } })) return;
+  const token = await db.agentToken.findFirstOrThrow({ where: { tenantRef: { not: contosoRef }, revokedAt: null }, select: { id: true, tenantRef: true } });
+  const enrolled = await enrolAgentDevice(directDb(), {
+    tenantRef: token.tenantRef,
+    tokenId: token.id,
+    request: { hostname: "E2E-OTHER-TENANT", deviceId: null, agentVersion: "2.0.0", machineKey: randomBytes(32).toString("base64url") },
+    clientAddress: "10.20.30.41",
+  });
+  if (!enrolled.ok) throw new Error(`enrolment: ${enrolled.error.message}`);
 }
 
 main().catch((error: unknown) => {
