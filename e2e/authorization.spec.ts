@@ -108,6 +108,7 @@ interface Other {
   agentDeviceId: string;
   signInId: string;
   signInTenantRef: string;
+  proxyDiagnosisId: string;
 }
 
 /**
@@ -126,6 +127,7 @@ const TENANT_PAGES: Record<string, "by-id" | "selected" | "none"> = {
   "/login": "none",
   "/no-access": "none",
   "/proxy": "selected",
+  "/proxy/saved/[id]": "by-id",
   "/reports": "selected",
   "/reports/[id]": "by-id",
   "/search": "selected",
@@ -134,7 +136,10 @@ const TENANT_PAGES: Record<string, "by-id" | "selected" | "none"> = {
   "/sync": "selected",
   "/users/[upn]": "selected",
 };
-const otherSegments = (o: Other): Record<string, string> => ({ "[subjectKey]": encodeURIComponent(o.subjectKey), "[id]": o.reportId });
+const otherSegments = (o: Other, route: string): Record<string, string> => ({
+  "[subjectKey]": encodeURIComponent(o.subjectKey),
+  "[id]": route.startsWith("/proxy/saved/") ? o.proxyDiagnosisId : o.reportId,
+});
 
 /** Each route asked for the other tenant's data: 404 expected, or `empty` (a list filtered to the caller's tenants); null: it holds no tenant's data. */
 const TENANT_ROUTES: Record<string, ((o: Other) => { path: string; want: 404 | "empty" }) | null> = {
@@ -185,6 +190,8 @@ const TENANT_ACTIONS: Record<string, ((o: Other) => { form: Record<string, strin
   }),
   "app/(dashboard)/diagnose/actions.ts#diagnoseAction": "selected",
   "app/(dashboard)/diagnose/actions.ts#attachPastedReportAction": "selected",
+  "app/(dashboard)/proxy/actions.ts#saveProxyDiagnosisAction": "selected",
+  "app/(dashboard)/proxy/actions.ts#deleteProxyDiagnosisAction": "selected",
   "app/(dashboard)/findings/actions.ts#acknowledgeFindingsAction": (o) => ({
     form: { tenant: o.tenantRef, comment: "forged", findingId: o.findingId },
     refused: /This tenant no longer exists/,
@@ -404,7 +411,7 @@ test.describe("authorization, generated from the file tree", () => {
     const wrong: string[] = [];
     for (const [route, how] of Object.entries(TENANT_PAGES)) {
       if (how === "none") continue;
-      const segments = otherSegments(other);
+      const segments = otherSegments(other, route);
       const path = how === "by-id" ? route.replace(/\[[^\]]+\]/g, (seg) => segments[seg]!) : `${samplePath(route)}?tenant=${other.tenantRef}`;
       const response = await api.get(path, { headers: limitedCookie(), maxRedirects: 0 });
       const text = await response.text();

@@ -43,6 +43,22 @@ async function main() {
   if (!finding || !report || !token || !agentDevice || !signIn)
     throw new Error("the e2e seed holds no other tenant's finding, report, token, device or sign-in");
   const tenant = await db.tenant.findUniqueOrThrow({ where: { id: finding.tenantRef }, select: { id: true, tenantId: true, name: true } });
+  // A saved Application Proxy diagnosis of that tenant, for its page by id (the seed saves none).
+  const diagnosis =
+    (await db.proxyDiagnosis.findFirst({ where: { tenantRef: tenant.id }, select: { id: true } })) ??
+    (await db.proxyDiagnosis.create({
+      data: {
+        tenantRef: tenant.id,
+        title: "Other tenant's diagnosis",
+        savedBy: "e2e-seed",
+        fileCount: 0,
+        findingCount: 0,
+        worstSeverity: "info",
+        files: [],
+        findings: [],
+      },
+      select: { id: true },
+    }));
   await db.$disconnect();
   process.stdout.write(
     JSON.stringify({
@@ -59,6 +75,7 @@ async function main() {
         agentDeviceId: agentDevice.id,
         signInId: signIn.id,
         signInTenantRef: signIn.tenantRef,
+        proxyDiagnosisId: diagnosis.id,
       },
     }),
   );
