@@ -3,7 +3,19 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { hasRole, type Role } from "@/lib/auth/roles";
-import { AgentsIcon, DevicesIcon, DiagnoseIcon, FindingsIcon, OverviewIcon, ProxyIcon, ReportsIcon, SettingsIcon, SignInsIcon, SyncIcon } from "./icons";
+import {
+  AgentsIcon,
+  AuditIcon,
+  DevicesIcon,
+  DiagnoseIcon,
+  FindingsIcon,
+  OverviewIcon,
+  ProxyIcon,
+  ReportsIcon,
+  SettingsIcon,
+  SignInsIcon,
+  SyncIcon,
+} from "./icons";
 
 const ITEMS = [
   { href: "/", label: "Overview", Icon: OverviewIcon },
@@ -16,6 +28,7 @@ const ITEMS = [
   { href: "/agents", label: "Agents", Icon: AgentsIcon, role: "Operator" },
   { href: "/sync", label: "Sync", Icon: SyncIcon },
   { href: "/settings", label: "Settings", Icon: SettingsIcon, role: "Admin" },
+  { href: "/audit", label: "Audit", Icon: AuditIcon, role: "Admin" },
 ] as const satisfies readonly { href: string; label: string; Icon: unknown; role?: Role }[];
 
 /** The main navigation; pages the user's role may not open (their own check is requireRole) are left out. */
