@@ -3,13 +3,14 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { hasRole, type Role } from "@/lib/auth/roles";
-import { AgentsIcon, DevicesIcon, DiagnoseIcon, FindingsIcon, OverviewIcon, ProxyIcon, ReportsIcon, SettingsIcon, SignInsIcon, SyncIcon } from "./icons";
+import { AgentsIcon, DevicesIcon, DiagnoseIcon, FindingsIcon, OverviewIcon, ProxyIcon, ReportsIcon, ReviewIcon, SettingsIcon, SignInsIcon, SyncIcon } from "./icons";
 
 const ITEMS = [
   { href: "/", label: "Overview", Icon: OverviewIcon },
   { href: "/diagnose", label: "Diagnose", Icon: DiagnoseIcon },
   { href: "/devices", label: "Devices", Icon: DevicesIcon },
   { href: "/findings", label: "Findings", Icon: FindingsIcon },
+  { href: "/review", label: "Weekly review", Icon: ReviewIcon },
   { href: "/signins", label: "Sign-ins", Icon: SignInsIcon },
   { href: "/proxy", label: "Proxy", Icon: ProxyIcon },
   { href: "/reports", label: "Reports", Icon: ReportsIcon },
