@@ -3,7 +3,8 @@
  * and a Slack incoming webhook (the simulator's certificate, which the test processes trust: vitest.config.ts), and an
  * SMTP server (smtp-server) that takes mail after checking the user name and password. Each records what it got.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:https";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 import { ensureSimulatorCertificates } from "@/simulator/certificates";
