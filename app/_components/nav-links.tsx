@@ -3,7 +3,19 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { hasRole, type Role } from "@/lib/auth/roles";
-import { AgentsIcon, DevicesIcon, DiagnoseIcon, FindingsIcon, OverviewIcon, ProxyIcon, ReportsIcon, ReviewIcon, SettingsIcon, SignInsIcon, SyncIcon } from "./icons";
+import {
+  AgentsIcon,
+  DevicesIcon,
+  DiagnoseIcon,
+  FindingsIcon,
+  OverviewIcon,
+  ProxyIcon,
+  ReportsIcon,
+  ReviewIcon,
+  SettingsIcon,
+  SignInsIcon,
+  SyncIcon,
+} from "./icons";
 
 const ITEMS = [
   { href: "/", label: "Overview", Icon: OverviewIcon },

@@ -21,7 +21,9 @@ const input = (over: Partial<DigestInput> = {}): DigestInput => ({
   changes: {
     opened: Array.from({ length: 14 }, (_, i) => change(i + 1)),
     resolved: [change(40, { rule: "thumbprint-mismatch", severity: "high" }), change(41, { hostname: null })],
-    reopened: [change(50, { hostname: null, deviceId: null, objectId: "6f1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e04", subjectKey: "o:6f1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e04" })],
+    reopened: [
+      change(50, { hostname: null, deviceId: null, objectId: "6f1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e04", subjectKey: "o:6f1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e04" }),
+    ],
   },
   broken: { now: 31, next: 8 },
   openFindings: { start: 120, end: 132 },
@@ -71,7 +73,16 @@ describe("the payloads", () => {
   it("Teams: one Adaptive Card attachment in a message, facts with the counts, the items as facts", () => {
     const body = teamsPayload(buildDigest(input())) as {
       type: string;
-      attachments: { contentType: string; contentUrl: null; content: { type: string; version: string; body: { type: string; text?: string; facts?: { title: string; value: string }[] }[]; actions?: { type: string; url: string }[] } }[];
+      attachments: {
+        contentType: string;
+        contentUrl: null;
+        content: {
+          type: string;
+          version: string;
+          body: { type: string; text?: string; facts?: { title: string; value: string }[] }[];
+          actions?: { type: string; url: string }[];
+        };
+      }[];
     };
     expect(body.type).toBe("message");
     expect(body.attachments).toHaveLength(1);
@@ -85,12 +96,16 @@ describe("the payloads", () => {
     expect(facts).toContainEqual({ title: "Unregistered now", value: "31" });
     expect(facts).toContainEqual({ title: "Open findings over the period", value: "120 → 132 (+12)" });
     expect(attachment!.content.body.some((b) => b.text === "and 4 more")).toBe(true);
-    expect(attachment!.content.actions).toEqual([{ type: "Action.OpenUrl", title: "Open the review in JoinScope", url: "https://joinscope.contoso.com/review?period=week" }]);
+    expect(attachment!.content.actions).toEqual([
+      { type: "Action.OpenUrl", title: "Open the review in JoinScope", url: "https://joinscope.contoso.com/review?period=week" },
+    ]);
   });
 
   it("Slack: text as the notification, Block Kit sections, device names escaped so they cannot forge a link or a mention", () => {
     const hostile = change(7, { hostname: "<!channel> & <https://evil.example|click>" });
-    const body = slackPayload(buildDigest(input({ counts: { opened: 1, resolved: 0, reopened: 0 }, changes: { opened: [hostile], resolved: [], reopened: [] } }))) as {
+    const body = slackPayload(
+      buildDigest(input({ counts: { opened: 1, resolved: 0, reopened: 0 }, changes: { opened: [hostile], resolved: [], reopened: [] } })),
+    ) as {
       text: string;
       blocks: { type: string; text?: { text: string } }[];
     };

@@ -86,7 +86,11 @@ export async function deliverDigest(
     targets.map(async (channel): Promise<ChannelResult> => {
       if (channel === "Email") {
         const sent = await sendDigestEmail(channels.smtp!, emailMessage(content));
-        return { channel, ok: sent.ok, message: sent.ok ? `sent to ${channels.smtp!.to.length} recipient${channels.smtp!.to.length === 1 ? "" : "s"}` : sent.message };
+        return {
+          channel,
+          ok: sent.ok,
+          message: sent.ok ? `sent to ${channels.smtp!.to.length} recipient${channels.smtp!.to.length === 1 ? "" : "s"}` : sent.message,
+        };
       }
       const url = channel === "Teams" ? channels.teamsWebhookUrl! : channels.slackWebhookUrl!;
       const posted = await postWebhook(url, channel === "Teams" ? teamsPayload(content) : slackPayload(content), options.webhook);
@@ -98,7 +102,12 @@ export async function deliverDigest(
   const detail = results.map((r) => `${r.channel}: ${r.message}`).join("; ");
   await db.digestSettings.update({
     where: { tenantRef: options.tenantRef },
-    data: { lastDeliveryAt: options.now ?? new Date(), lastDeliveryOutcome: outcome, lastDeliveryDetail: detail.slice(0, 2000), lastDeliveryTrigger: options.trigger },
+    data: {
+      lastDeliveryAt: options.now ?? new Date(),
+      lastDeliveryOutcome: outcome,
+      lastDeliveryDetail: detail.slice(0, 2000),
+      lastDeliveryTrigger: options.trigger,
+    },
   });
   log(outcome === "ok" ? "info" : "warn", "digest delivered", {
     tenantRef: options.tenantRef,

@@ -13,7 +13,11 @@ import { DIGEST_KINDS, type DigestChangeKind, type DigestContent, type DigestIte
 const KIND_LABEL: Record<DigestChangeKind, string> = { opened: "Opened", reopened: "Reopened", resolved: "Resolved" };
 
 const openFindingsText = (o: DigestContent["openFindings"]) =>
-  o.start !== null && o.end !== null ? `${o.start} → ${o.end} (${o.end - o.start >= 0 ? "+" : ""}${o.end - o.start})` : o.end !== null ? String(o.end) : "no snapshot yet";
+  o.start !== null && o.end !== null
+    ? `${o.start} → ${o.end} (${o.end - o.start >= 0 ? "+" : ""}${o.end - o.start})`
+    : o.end !== null
+      ? String(o.end)
+      : "no snapshot yet";
 
 function facts(content: DigestContent): [string, string][] {
   return [
@@ -61,7 +65,9 @@ export function slackPayload(content: DigestContent): object {
   ];
   for (const kind of DIGEST_KINDS) {
     if (content.items[kind].length === 0) continue;
-    const lines = content.items[kind].map((i) => `• ${i.url ? `<${i.url}|${slackEscape(i.device)}>` : `*${slackEscape(i.device)}*`}: ${slackEscape(i.ruleTitle)} (${i.severity})`);
+    const lines = content.items[kind].map(
+      (i) => `• ${i.url ? `<${i.url}|${slackEscape(i.device)}>` : `*${slackEscape(i.device)}*`}: ${slackEscape(i.ruleTitle)} (${i.severity})`,
+    );
     if (content.more[kind] > 0) lines.push(`and ${content.more[kind]} more`);
     blocks.push({ type: "section", text: { type: "mrkdwn", text: `*${KIND_LABEL[kind]}*\n${lines.join("\n")}`.slice(0, 3000) } });
   }
@@ -93,7 +99,9 @@ export function emailMessage(content: DigestContent): DigestEmail {
     text.push("", `${KIND_LABEL[kind]}:`);
     for (const i of content.items[kind]) text.push(`- ${itemLine(i)}${i.url ? ` ${i.url}` : ""}`);
     if (content.more[kind] > 0) text.push(`  and ${content.more[kind]} more`);
-    const lis = content.items[kind].map((i) => `<li>${i.url ? `<a href="${html(i.url)}">${html(i.device)}</a>` : html(i.device)}: ${html(i.ruleTitle)} (${html(i.severity)})</li>`);
+    const lis = content.items[kind].map(
+      (i) => `<li>${i.url ? `<a href="${html(i.url)}">${html(i.device)}</a>` : html(i.device)}: ${html(i.ruleTitle)} (${html(i.severity)})</li>`,
+    );
     if (content.more[kind] > 0) lis.push(`<li>and ${content.more[kind]} more</li>`);
     parts.push(`<h3 style="font-family:sans-serif">${KIND_LABEL[kind]}</h3><ul style="font-family:sans-serif">${lis.join("")}</ul>`);
   }

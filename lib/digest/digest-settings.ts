@@ -76,8 +76,7 @@ export const SaveDigestSettingsInput = z
   });
 
 export type SaveDigestSettingsResult =
-  | { ok: true; channels: number }
-  | { ok: false; error: { code: "invalid-input" | "not-found"; message: string; field: string | null } };
+  { ok: true; channels: number } | { ok: false; error: { code: "invalid-input" | "not-found"; message: string; field: string | null } };
 
 /** What Settings shows: no secret, only whether each is set and its hint. */
 export interface DigestSettingsView {
@@ -112,7 +111,14 @@ export async function saveDigestSettings(db: Db, input: z.input<typeof SaveDiges
     const issue = parsed.error.issues[0];
     const field = issue ? fieldOf(issue.path) : null;
     const message = issue?.message ?? "Check the form";
-    return { ok: false, error: { code: "invalid-input", message: /^is not/.test(message) && field ? `${field === "emailTo" ? "A recipient" : "The sender"} ${message}` : message, field } };
+    return {
+      ok: false,
+      error: {
+        code: "invalid-input",
+        message: /^is not/.test(message) && field ? `${field === "emailTo" ? "A recipient" : "The sender"} ${message}` : message,
+        field,
+      },
+    };
   }
   const v = parsed.data;
   return db.$transaction(async (tx) => {
@@ -127,10 +133,12 @@ export async function saveDigestSettings(db: Db, input: z.input<typeof SaveDiges
     const email = v.smtpHost !== null;
     const channels = (teams ? 1 : 0) + (slack ? 1 : 0) + (email ? 1 : 0);
     if (v.enabled && channels === 0) {
-      return { ok: false as const, error: { code: "invalid-input" as const, message: "Add a Teams or Slack webhook, or email, before turning the digest on", field: "enabled" } };
+      return {
+        ok: false as const,
+        error: { code: "invalid-input" as const, message: "Add a Teams or Slack webhook, or email, before turning the digest on", field: "enabled" },
+      };
     }
-    const scheduleChanged =
-      !before || !before.enabled || before.frequency !== v.frequency || before.weekday !== v.weekday || before.hour !== v.hour;
+    const scheduleChanged = !before || !before.enabled || before.frequency !== v.frequency || before.weekday !== v.weekday || before.hour !== v.hour;
     const data = {
       enabled: v.enabled,
       frequency: v.frequency,
@@ -202,7 +210,12 @@ export async function findDigestSettings(db: Db, tenantRef: string): Promise<Dig
     emailTo: s?.emailTo ? s.emailTo.split(", ") : [],
     lastDelivery:
       s?.lastDeliveryAt && s.lastDeliveryOutcome
-        ? { at: s.lastDeliveryAt.toISOString(), outcome: s.lastDeliveryOutcome, detail: s.lastDeliveryDetail ?? "", trigger: s.lastDeliveryTrigger ?? "schedule" }
+        ? {
+            at: s.lastDeliveryAt.toISOString(),
+            outcome: s.lastDeliveryOutcome,
+            detail: s.lastDeliveryDetail ?? "",
+            trigger: s.lastDeliveryTrigger ?? "schedule",
+          }
         : null,
   };
 }

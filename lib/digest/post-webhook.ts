@@ -56,7 +56,8 @@ export function postWebhook(url: string, body: unknown, options: WebhookOptions 
         const answer = () => {
           const text = excerpt(Buffer.concat(chunks));
           if (status >= 200 && status < 300) finish({ ok: true, status });
-          else if (status >= 300 && status < 400) finish({ ok: false, message: `The webhook answered HTTP ${status} (a redirect, not followed): check the URL` });
+          else if (status >= 300 && status < 400)
+            finish({ ok: false, message: `The webhook answered HTTP ${status} (a redirect, not followed): check the URL` });
           else finish({ ok: false, message: `The webhook answered HTTP ${status}${text ? `: ${text}` : ""}` });
         };
         res.on("data", (chunk: Buffer) => {
@@ -71,7 +72,9 @@ export function postWebhook(url: string, body: unknown, options: WebhookOptions 
       },
     );
     const deadline = setTimeout(() => finish({ ok: false, message: `The webhook did not answer within ${Math.round(timeoutMs / 1000)} s` }), timeoutMs);
-    req.on("error", (error: NodeJS.ErrnoException) => finish({ ok: false, message: `Could not reach the webhook's host (${error.code ?? "connection failed"})` }));
+    req.on("error", (error: NodeJS.ErrnoException) =>
+      finish({ ok: false, message: `Could not reach the webhook's host (${error.code ?? "connection failed"})` }),
+    );
     req.end(payload);
   });
 }

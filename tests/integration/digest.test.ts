@@ -131,7 +131,8 @@ describe("the digest of a period", () => {
 
     const teams = receiver.hits.find((h) => h.path === "/teams")!;
     expect(teams.contentType).toMatch(/^application\/json/);
-    const card = (teams.body as { attachments: { contentType: string; content: { body: { facts?: { title: string; value: string }[] }[] } }[] }).attachments[0]!;
+    const card = (teams.body as { attachments: { contentType: string; content: { body: { facts?: { title: string; value: string }[] }[] } }[] })
+      .attachments[0]!;
     expect(card.contentType).toBe("application/vnd.microsoft.card.adaptive");
     expect(card.content.body.flatMap((b) => b.facts ?? []).filter((f) => ["Opened", "Resolved", "Reopened"].includes(f.title))).toEqual([
       { title: "Opened", value: "3" },
@@ -161,11 +162,28 @@ describe("the digest of a period", () => {
   });
 
   it("keeps a stored secret when its field is left blank, and clears it when asked", async () => {
-    expect(await saveDigestSettings(db, settings({ smtpHost: "127.0.0.1", smtpPort: String(smtp.port), smtpUser: SMTP.user, emailFrom: "a@contoso.com", emailTo: "b@contoso.com" }))).toMatchObject({ ok: true });
+    expect(
+      await saveDigestSettings(
+        db,
+        settings({ smtpHost: "127.0.0.1", smtpPort: String(smtp.port), smtpUser: SMTP.user, emailFrom: "a@contoso.com", emailTo: "b@contoso.com" }),
+      ),
+    ).toMatchObject({ ok: true });
     let view = await findDigestSettings(db, tenantRef);
     expect(view.teamsWebhook).not.toBeNull();
     expect(view.smtpPasswordSet).toBe(true);
-    expect(await saveDigestSettings(db, settings({ removeSlackWebhook: true, smtpHost: "127.0.0.1", smtpPort: String(smtp.port), smtpUser: SMTP.user, emailFrom: "a@contoso.com", emailTo: "b@contoso.com" }))).toMatchObject({ ok: true, channels: 2 });
+    expect(
+      await saveDigestSettings(
+        db,
+        settings({
+          removeSlackWebhook: true,
+          smtpHost: "127.0.0.1",
+          smtpPort: String(smtp.port),
+          smtpUser: SMTP.user,
+          emailFrom: "a@contoso.com",
+          emailTo: "b@contoso.com",
+        }),
+      ),
+    ).toMatchObject({ ok: true, channels: 2 });
     view = await findDigestSettings(db, tenantRef);
     expect(view.slackWebhook).toBeNull();
     expect(view.teamsWebhook).not.toBeNull();
@@ -181,7 +199,9 @@ describe("the digest of a period", () => {
       ok: false,
       error: { field: "emailTo" },
     });
-    expect(await saveDigestSettings(db, settings({ emailTo: "not-an-address" , smtpHost: "smtp.contoso.com", smtpPort: "587", emailFrom: "a@contoso.com" }))).toMatchObject({
+    expect(
+      await saveDigestSettings(db, settings({ emailTo: "not-an-address", smtpHost: "smtp.contoso.com", smtpPort: "587", emailFrom: "a@contoso.com" })),
+    ).toMatchObject({
       ok: false,
       error: { field: "emailTo", message: "A recipient is not an email address" },
     });
@@ -193,7 +213,10 @@ describe("the digest of a period", () => {
 describe("a receiver that misbehaves", () => {
   it("is given up on at the deadline, and a flood of an answer is cut at the size bound", async () => {
     const started = Date.now();
-    expect(await postWebhook(receiver.url("/slow"), { text: "x" }, { timeoutMs: 500 })).toEqual({ ok: false, message: "The webhook did not answer within 1 s" });
+    expect(await postWebhook(receiver.url("/slow"), { text: "x" }, { timeoutMs: 500 })).toEqual({
+      ok: false,
+      message: "The webhook did not answer within 1 s",
+    });
     expect(Date.now() - started).toBeLessThan(3000);
     const huge = await postWebhook(receiver.url("/huge"), { text: "x" }, { maxResponseBytes: 1024 });
     expect(huge.ok).toBe(false);
@@ -207,13 +230,19 @@ describe("a receiver that misbehaves", () => {
     const delivery = await deliverDigest(db, { tenantRef, since: SINCE, until: UNTIL, trigger: "test", origin: null });
     expect(delivery.outcome).toBe("partial");
     const view = await findDigestSettings(db, tenantRef);
-    expect(view.lastDelivery).toMatchObject({ outcome: "partial", detail: "Teams: delivered (HTTP 200); Slack: The webhook answered HTTP 404: invalid_payload" });
+    expect(view.lastDelivery).toMatchObject({
+      outcome: "partial",
+      detail: "Teams: delivered (HTTP 200); Slack: The webhook answered HTTP 404: invalid_payload",
+    });
   });
 });
 
 describe("the schedule", () => {
   it("sends a slot once, even when two instances tick at the same time, and the next slot a week later", async () => {
-    const saved = await saveDigestSettings(db, settings({ enabled: true, frequency: "weekly", weekday: 1, hour: 8, teamsWebhookUrl: receiver.url("/scheduled"), removeSlackWebhook: true }));
+    const saved = await saveDigestSettings(
+      db,
+      settings({ enabled: true, frequency: "weekly", weekday: 1, hour: 8, teamsWebhookUrl: receiver.url("/scheduled"), removeSlackWebhook: true }),
+    );
     expect(saved).toMatchObject({ ok: true });
     const posts = () => receiver.hits.filter((h) => h.path === "/scheduled").length;
     // Saving does not send the slot that already passed.

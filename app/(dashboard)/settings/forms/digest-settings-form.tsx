@@ -130,7 +130,14 @@ export function DigestSettingsForm({ settings }: { settings: StoredDigestSetting
           <legend className="text-[13px] font-semibold text-slate-800 dark:text-slate-200">Email (SMTP)</legend>
           <div className="grid gap-4 sm:grid-cols-[1fr_8rem_12rem]">
             <Field id={`${ids}-smtp-host`} label="SMTP server" invalid={invalid("smtpHost")}>
-              <input id={`${ids}-smtp-host`} name="smtpHost" defaultValue={settings.smtpHost ?? ""} placeholder="smtp.contoso.com" className="input" aria-invalid={invalid("smtpHost")} />
+              <input
+                id={`${ids}-smtp-host`}
+                name="smtpHost"
+                defaultValue={settings.smtpHost ?? ""}
+                placeholder="smtp.contoso.com"
+                className="input"
+                aria-invalid={invalid("smtpHost")}
+              />
             </Field>
             <Field id={`${ids}-smtp-port`} label="Port" invalid={invalid("smtpPort")}>
               <input
@@ -219,7 +226,10 @@ export function DigestSettingsForm({ settings }: { settings: StoredDigestSetting
           </p>
         ) : test.outcome ? (
           <div data-testid="test-digest-result" data-outcome={test.outcome}>
-            <InlineError message={test.message} title={test.outcome === "partial" ? "Not every channel took the digest" : "The test digest was not delivered"} />
+            <InlineError
+              message={test.message}
+              title={test.outcome === "partial" ? "Not every channel took the digest" : "The test digest was not delivered"}
+            />
           </div>
         ) : null}
       </form>
@@ -290,7 +300,11 @@ function WebhookField({
       <Hint id={`${id}-hint`}>
         {stored ? (
           <>
-            Stored (encrypted): <code className="font-mono" data-testid={`${name}-stored`}>{stored}</code>.{" "}
+            Stored (encrypted):{" "}
+            <code className="font-mono" data-testid={`${name}-stored`}>
+              {stored}
+            </code>
+            .{" "}
           </>
         ) : null}
         {hint}
