@@ -111,7 +111,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
         </div>
       </section>
 
-      <div className="mt-6 grid gap-6 xl:grid-cols-[1fr_28rem]">
+      <div className="mt-6 grid gap-6">
         <section aria-labelledby="review-changes" className="card overflow-hidden">
           <h2 id="review-changes" className="border-b border-slate-200 px-5 py-3 text-sm font-semibold dark:border-slate-800">
             What changed, {REVIEW_PERIOD_LABEL[period].toLowerCase()}
