@@ -19,7 +19,14 @@ export interface E2eSimulatorInfo {
    */
   signins: { tenantId: string; clientId: string; clientSecret: string; devices: number; seed: number; machines: number; now: string };
   /** JoinScope's own app registration for Sign in with Microsoft (simulator/sign-in-app.ts) and its users. */
-  signIn: { tenantId: string; clientId: string; clientSecret: string; operatorsGroupId: string; users: { upn: string; name: string }[] };
+  signIn: {
+    tenantId: string;
+    clientId: string;
+    clientSecret: string;
+    operatorsGroupId: string;
+    helpdeskGroupId: string;
+    users: { upn: string; name: string }[];
+  };
 }
 export const E2E_SIMULATOR_FILE = "data/e2e-simulator.json";
 /** Seeded with the simulator's app registration: the Sync tests sync it. */

@@ -8,7 +8,7 @@
 import { parseArgs } from "node:util";
 import { createSimTenant, DEFAULT_PERMISSIONS } from "@/simulator/create-sim-tenant";
 import { startSimulator, type SimTenant } from "@/simulator/server";
-import { createSignInApp, OPERATORS_GROUP_ID, SIGN_IN_APP_ID, SIGN_IN_APP_SECRET } from "@/simulator/sign-in-app";
+import { createSignInApp, HELPDESK_GROUP_ID, OPERATORS_GROUP_ID, SIGN_IN_APP_ID, SIGN_IN_APP_SECRET } from "@/simulator/sign-in-app";
 import type { E2eSimulatorInfo } from "./constants";
 
 const { values } = parseArgs({ options: { port: { type: "string", default: "3444" }, "app-origin": { type: "string", default: "http://127.0.0.1:3100" } } });
@@ -46,6 +46,7 @@ const info: E2eSimulatorInfo = {
     clientId: SIGN_IN_APP_ID,
     clientSecret: SIGN_IN_APP_SECRET,
     operatorsGroupId: OPERATORS_GROUP_ID,
+    helpdeskGroupId: HELPDESK_GROUP_ID,
     users: signIn.users.map((u) => ({ upn: u.userPrincipalName, name: u.displayName })),
   },
 };

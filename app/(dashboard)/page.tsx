@@ -28,7 +28,18 @@ import { TrendCharts, type ReportsPoint, type TrendPoint } from "./_components/t
 export const metadata: Metadata = { title: "Overview" };
 
 export default async function OverviewPage() {
-  const { tenant, now } = await getDashboardContext();
+  const { admin, tenant, now } = await getDashboardContext();
+  if (!tenant && admin.tenantScope !== null) {
+    // A user an Admin limited to tenants none of which exists (decision 027): nothing to register, someone to ask.
+    return (
+      <>
+        <PageHeader title="Overview" />
+        <EmptyState title="No tenant is open to you" icon={<AgentsIcon width={22} height={22} />}>
+          A JoinScope admin limited your access to some tenants, and none of them is available. Ask them to add a tenant to your access (Settings → Users).
+        </EmptyState>
+      </>
+    );
+  }
   if (!tenant) {
     return (
       <>

@@ -38,6 +38,14 @@ export const ReviewIcon = (p: SVGProps<SVGSVGElement>) => (
   </Icon>
 );
 
+/** A clipboard with a tick list: the Audit page (who did what). */
+export const AuditIcon = (p: SVGProps<SVGSVGElement>) => (
+  <Icon {...p}>
+    <rect x="4" y="3.5" width="12" height="14" rx="1.5" />
+    <path d="M7.5 2.5h5v2.5h-5zM7 9l1 1 2-2M11.5 9.5H13.5M7 13.5l1 1 2-2M11.5 14H13.5" />
+  </Icon>
+);
+
 export const OverviewIcon = (p: SVGProps<SVGSVGElement>) => (
   <Icon {...p}>
     <rect x="3" y="3" width="6" height="7" rx="1.2" />

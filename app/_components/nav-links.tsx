@@ -5,6 +5,7 @@ import { usePathname } from "next/navigation";
 import { hasRole, type Role } from "@/lib/auth/roles";
 import {
   AgentsIcon,
+  AuditIcon,
   DevicesIcon,
   DiagnoseIcon,
   FindingsIcon,
@@ -29,6 +30,7 @@ const ITEMS = [
   { href: "/agents", label: "Agents", Icon: AgentsIcon, role: "Operator" },
   { href: "/sync", label: "Sync", Icon: SyncIcon },
   { href: "/settings", label: "Settings", Icon: SettingsIcon, role: "Admin" },
+  { href: "/audit", label: "Audit", Icon: AuditIcon, role: "Admin" },
 ] as const satisfies readonly { href: string; label: string; Icon: unknown; role?: Role }[];
 
 /** The main navigation; pages the user's role may not open (their own check is requireRole) are left out. */
