@@ -13,8 +13,11 @@ export interface E2eSimulatorInfo {
   caPath: string;
   sync: { tenantId: string; clientId: string; clientSecret: string; devices: number };
   settings: { tenantId: string; clientId: string; clientSecret: string; devices: number };
-  /** The Sign-ins tests' tenant: the seed syncs it, uploads its machines' reports (regenerated from `seed` and `now`) and pulls its sign-in log. */
-  signins: { tenantId: string; clientId: string; clientSecret: string; devices: number; seed: number; now: string };
+  /**
+   * The Sign-ins tests' tenant: the seed syncs it, uploads its machines' reports (regenerated from `seed`, `machines`
+   * and `now`: `devices` counts directory objects, which differ) and pulls its sign-in log.
+   */
+  signins: { tenantId: string; clientId: string; clientSecret: string; devices: number; seed: number; machines: number; now: string };
   /** JoinScope's own app registration for Sign in with Microsoft (simulator/sign-in-app.ts) and its users. */
   signIn: {
     tenantId: string;

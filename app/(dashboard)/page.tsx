@@ -397,9 +397,14 @@ function ChangesCard({ changes, now }: { changes: ChangeSummary; now: string }) 
             )}
           </p>
         </div>
-        <Link href="/findings?status=all&sort=lastSeen&dir=desc" className="link text-xs">
-          All findings
-        </Link>
+        <span className="flex gap-3 text-xs">
+          <Link href="/review?period=week" className="link">
+            Last 7 days
+          </Link>
+          <Link href="/findings?status=all&sort=lastSeen&dir=desc" className="link">
+            All findings
+          </Link>
+        </span>
       </div>
       {total === 0 ? (
         <p className="px-5 py-8 text-center text-slate-500 dark:text-slate-400">No finding opened, reopened or resolved in this period.</p>

@@ -14,6 +14,9 @@ import { CONNECTION_TESTED_ACTION } from "@/lib/queries/get-onboarding-status";
 import { setTenantApp } from "@/lib/tenants/set-tenant-app";
 import { updateTenantSettings } from "@/lib/tenants/update-tenant-settings";
 import { startFullReevaluation } from "@/lib/findings/findings-scheduler";
+import { deliverDigest } from "@/lib/digest/deliver-digest";
+import { saveDigestSettings } from "@/lib/digest/digest-settings";
+import { requestOrigin } from "../../_lib/cookie-security";
 
 const text = (formData: FormData, name: string) => {
   const v = formData.get(name);
@@ -147,6 +150,70 @@ export const saveSyncScopeAction = guardedAction("Admin", async (admin, _previou
       ? "Sync scope saved. Every device of this tenant is re-evaluated against it."
       : "Sync scope saved (no change to what is in scope).",
   };
+});
+
+const checked = (formData: FormData, name: string) => formData.get(name) === "on";
+
+/** The scheduled digest's settings (issue 23, item 7): schedule, webhooks, SMTP. Blank secret fields keep the stored ones. */
+export const saveDigestSettingsAction = guardedAction("Admin", async (admin, _previous: SaveState, formData: FormData): Promise<SaveState> => {
+  const tenantRef = TenantRef.safeParse(formData.get("tenantRef"));
+  if (!tenantRef.success || !canSeeTenant(admin.tenantScope, tenantRef.data)) return { error: "Unknown tenant", field: null, savedAt: null, message: null };
+  const port = text(formData, "smtpPort").trim();
+  const result = await saveDigestSettings(db, {
+    tenantRef: tenantRef.data,
+    actor: admin.email,
+    enabled: checked(formData, "enabled"),
+    frequency: text(formData, "frequency") as "daily" | "weekly",
+    weekday: text(formData, "weekday"),
+    hour: text(formData, "hour"),
+    teamsWebhookUrl: text(formData, "teamsWebhookUrl").trim() || undefined,
+    removeTeamsWebhook: checked(formData, "removeTeamsWebhook"),
+    slackWebhookUrl: text(formData, "slackWebhookUrl").trim() || undefined,
+    removeSlackWebhook: checked(formData, "removeSlackWebhook"),
+    smtpHost: text(formData, "smtpHost"),
+    smtpPort: port === "" ? null : port,
+    smtpSecurity: text(formData, "smtpSecurity") as "tls",
+    smtpUser: text(formData, "smtpUser"),
+    smtpPassword: text(formData, "smtpPassword") || undefined,
+    removeSmtpPassword: checked(formData, "removeSmtpPassword"),
+    emailFrom: text(formData, "emailFrom"),
+    emailTo: text(formData, "emailTo"),
+  });
+  if (!result.ok) return { error: result.error.message, field: result.error.field, savedAt: null, message: null };
+  revalidatePath("/settings");
+  return { error: null, field: null, savedAt: Date.now(), message: "Digest settings saved." };
+});
+
+export interface TestDigestState {
+  outcome: "ok" | "partial" | "failed" | null;
+  message: string | null;
+  sentAt: number | null;
+}
+
+/** "Send a test digest": the last 7 days' digest to every channel set, now; each channel's answer in the message. */
+export const sendTestDigestAction = guardedAction("Admin", async (admin, _previous: TestDigestState, formData: FormData): Promise<TestDigestState> => {
+  const tenantRef = TenantRef.safeParse(formData.get("tenantRef"));
+  if (!tenantRef.success || !canSeeTenant(admin.tenantScope, tenantRef.data)) return { outcome: "failed", message: "Unknown tenant", sentAt: null };
+  const now = new Date();
+  const delivery = await deliverDigest(db, {
+    tenantRef: tenantRef.data,
+    since: new Date(now.getTime() - 7 * 24 * 3600_000),
+    until: now,
+    trigger: "test",
+    origin: await requestOrigin(),
+    now,
+  });
+  await writeAuditLog(db, { actor: admin.email, action: "tenant.digest-test", tenantRef: tenantRef.data, detail: { outcome: delivery.outcome } });
+  revalidatePath("/settings");
+  const message =
+    delivery.outcome === "ok"
+      ? `Test digest delivered. ${delivery.detail}.`
+      : delivery.outcome === "partial"
+        ? `Test digest delivered to some channels only. ${delivery.detail}.`
+        : delivery.channels.length
+          ? `Test digest not delivered. ${delivery.detail}.`
+          : delivery.detail;
+  return { outcome: delivery.outcome, message, sentAt: Date.now() };
 });
 
 /**

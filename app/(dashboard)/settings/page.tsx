@@ -21,6 +21,9 @@ import { AccessLimitForm, RemoveAccessLimitForm } from "./forms/access-limit-for
 import { AppRegistration, type CloudOption } from "./forms/app-registration";
 import { SyncScopeEditor } from "./forms/sync-scope-editor";
 import { SyncSettingsForm } from "./forms/sync-settings-form";
+import { DigestSettingsForm } from "./forms/digest-settings-form";
+import { findDigestSettings, type DigestSettingsView } from "@/lib/digest/digest-settings";
+import { describeDigestSchedule } from "@/lib/digest/digest-schedule";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -46,6 +49,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
   const rows = tenantsInScope(admin.tenantScope, await listTenantSettingsRows(db));
   const selectedId = rows.find((r) => r.id === wanted)?.id ?? headerTenant?.id ?? rows[0]?.id ?? null;
   const selected = selectedId ? await findTenantSettings(db, { tenantRef: selectedId }) : null;
+  const digest = selected ? await findDigestSettings(db, selected.id) : null;
   const failedSignIns = unlimited ? await findFailedSignIns(db, { limit: 20 }) : null;
   const limits = unlimited ? await listAccessLimits(db) : null;
   const users = unlimited ? await listDashboardUsers(db) : null;
@@ -120,7 +124,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
         ) : null}
       </section>
 
-      {selected ? <TenantPanel key={selected.id} tenant={selected} /> : null}
+      {selected && digest ? <TenantPanel key={selected.id} tenant={selected} digest={digest} now={now} /> : null}
 
       {limits && users ? <UsersSection users={users} limits={limits} tenants={rows.map((r) => ({ id: r.id, name: r.name }))} now={now} /> : null}
 
@@ -277,6 +281,36 @@ function FailedSignIns({ failures, now }: { failures: FailedSignIn[]; now: strin
   );
 }
 
+const OUTCOME: Record<string, { label: string; tone: string }> = {
+  ok: { label: "Delivered", tone: "text-emerald-700 dark:text-emerald-400" },
+  partial: { label: "Partly delivered", tone: "text-amber-700 dark:text-amber-400" },
+  failed: { label: "Failed", tone: "text-red-700 dark:text-red-400" },
+};
+
+/** The latest digest sent (scheduled or a test): when, the outcome, and each channel's answer. */
+function LastDelivery({ delivery, now }: { delivery: DigestSettingsView["lastDelivery"]; now: string }) {
+  return (
+    <div className="mb-4 rounded-md border border-slate-200 px-3 py-2 text-[13px] dark:border-slate-800" data-testid="digest-last-delivery">
+      {delivery ? (
+        <>
+          <p>
+            <span className="font-medium">Last delivery</span> ({delivery.trigger === "test" ? "test" : "scheduled"}),{" "}
+            <RelativeTime iso={delivery.at} now={now} />:{" "}
+            <span className={`font-semibold ${OUTCOME[delivery.outcome]?.tone ?? ""}`} data-testid="digest-last-outcome">
+              {OUTCOME[delivery.outcome]?.label ?? delivery.outcome}
+            </span>
+          </p>
+          <p className="mt-0.5 text-xs text-slate-600 dark:text-slate-400" data-testid="digest-last-detail">
+            {delivery.detail}
+          </p>
+        </>
+      ) : (
+        <p className="text-slate-500 dark:text-slate-400">No digest sent yet.</p>
+      )}
+    </div>
+  );
+}
+
 function Pill({ tone, children }: { tone: "ok" | "muted"; children: React.ReactNode }) {
   return (
     <span
@@ -303,7 +337,7 @@ function Card({ id, title, description, children }: { id: string; title: string;
   );
 }
 
-function TenantPanel({ tenant }: { tenant: TenantSettings }) {
+function TenantPanel({ tenant, digest, now }: { tenant: TenantSettings; digest: DigestSettingsView; now: string }) {
   const scopeSummary = tenant.syncScope.map((f) => `${f.name} (${f.include.length} included, ${f.exclude.length} excluded)`).join("; ");
   return (
     <section aria-labelledby="tenant-settings" className="space-y-4" data-testid="tenant-settings">
@@ -370,6 +404,23 @@ function TenantPanel({ tenant }: { tenant: TenantSettings }) {
           Saving a changed scope re-evaluates every device of this tenant against it.
         </p>
         <SyncScopeEditor tenantRef={tenant.id} forests={tenant.syncScope} />
+      </Card>
+
+      <Card
+        id="digest"
+        title="Digest"
+        description={
+          <>
+            What changed in {tenant.name}, sent to a Teams or Slack channel and by email.{" "}
+            <span className="font-medium text-slate-800 dark:text-slate-200" data-testid="digest-schedule">
+              {digest.enabled ? `On: ${describeDigestSchedule(digest)}.` : "Off."}
+            </span>{" "}
+            Webhook URLs and the SMTP password are stored encrypted and never shown again.
+          </>
+        }
+      >
+        <LastDelivery delivery={digest.lastDelivery} now={now} />
+        <DigestSettingsForm settings={{ tenantRef: tenant.id, ...digest }} />
       </Card>
     </section>
   );
