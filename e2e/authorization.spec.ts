@@ -75,6 +75,7 @@ const ACTIONS: Record<string, Need> = {
   "app/(dashboard)/settings/actions.ts#testConnectionAction": "Admin",
   "app/(dashboard)/settings/actions.ts#saveSyncSettingsAction": "Admin",
   "app/(dashboard)/settings/actions.ts#saveSyncScopeAction": "Admin",
+  "app/(dashboard)/settings/actions.ts#saveRetentionSettingsAction": "Admin",
   "app/(dashboard)/sync/actions.ts#startSyncAction": "Operator",
   "app/_lib/register-tenant-action.ts#registerTenantAction": "Admin",
   "app/login/actions.ts#loginAction": "public",

@@ -3,10 +3,15 @@ import Link from "next/link";
 import { z } from "zod";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
+import { directDb } from "@/lib/db/direct";
+import { formatAbsoluteTime } from "@/lib/display/format-time";
+import { formatBytes, formatShare } from "@/lib/display/format-bytes";
 import { CLOUDS } from "@/lib/graph/clouds";
+import { findDatabaseSize, type DatabaseSize } from "@/lib/queries/find-database-size";
 import { findFailedSignIns, type FailedSignIn } from "@/lib/queries/find-failed-sign-ins";
 import { findTenantSettings, listTenantSettingsRows, type TenantSettings } from "@/lib/queries/find-tenant-settings";
 import { MIN_STALE_THRESHOLD_DAYS } from "@/lib/rules/device-subject";
+import { MAX_RETENTION_CHANGE_DAYS, MAX_RETENTION_TEXT_CHANGES, MIN_RETENTION_CHANGE_DAYS } from "@/lib/tenants/update-tenant-settings";
 import { DataTable, TBody, Td, Th, THead } from "../../_components/data-table";
 import { EmptyState } from "../../_components/empty-state";
 import { AlertIcon, SettingsIcon } from "../../_components/icons";
@@ -15,6 +20,7 @@ import { RegisterTenantForm } from "../../_components/register-tenant-form";
 import { RelativeTime } from "../../_components/relative-time";
 import { getDashboardContextFor } from "../_lib/dashboard-context";
 import { AppRegistration, type CloudOption } from "./forms/app-registration";
+import { RetentionSettingsForm } from "./forms/retention-settings-form";
 import { SyncScopeEditor } from "./forms/sync-scope-editor";
 import { SyncSettingsForm } from "./forms/sync-settings-form";
 
@@ -40,6 +46,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
   const selectedId = rows.find((r) => r.id === wanted)?.id ?? headerTenant?.id ?? rows[0]?.id ?? null;
   const selected = selectedId ? await findTenantSettings(db, { tenantRef: selectedId }) : null;
   const failedSignIns = await findFailedSignIns(db, { limit: 20 });
+  const storage = rows.length > 0 ? await findDatabaseSize(directDb()) : null;
 
   return (
     <div className="space-y-8">
@@ -111,8 +118,49 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
 
       {selected ? <TenantPanel key={selected.id} tenant={selected} /> : null}
 
+      {storage ? <Storage size={storage} selectedId={selectedId} /> : null}
+
       <FailedSignIns failures={failedSignIns} now={now} />
     </div>
+  );
+}
+
+/** The database's size and each tenant's estimated share (lib/queries/find-database-size.ts says how). */
+function Storage({ size, selectedId }: { size: DatabaseSize; selectedId: string | null }) {
+  return (
+    <section aria-labelledby="storage" data-testid="storage">
+      <h2 id="storage" className="mb-1 text-sm font-semibold">
+        Storage
+      </h2>
+      <p className="mb-3 max-w-3xl text-[13px] text-slate-600 dark:text-slate-400">
+        The database holds <strong data-testid="database-size">{formatBytes(size.totalBytes)}</strong>: {size.method}. Measured{" "}
+        {formatAbsoluteTime(size.measuredAt)}, at most every five minutes.
+      </p>
+      <DataTable caption="Storage by tenant">
+        <THead>
+          <Th>Tenant</Th>
+          <Th className="text-right">Estimated size</Th>
+          <Th className="text-right">Share</Th>
+          <Th className="text-right">Stored reports</Th>
+        </THead>
+        <TBody>
+          {size.tenants.map((t) => (
+            <tr key={t.tenantRef} data-testid="tenant-storage" className={t.tenantRef === selectedId ? "bg-blue-50/60 dark:bg-blue-500/10" : undefined}>
+              <Td className="font-medium">{t.name}</Td>
+              <Td className="text-right tabular-nums">{formatBytes(t.bytes)}</Td>
+              <Td className="text-right tabular-nums">{formatShare(t.share)}</Td>
+              <Td className="text-right tabular-nums">{t.reports.toLocaleString("en-US")}</Td>
+            </tr>
+          ))}
+          <tr data-testid="shared-storage">
+            <Td className="text-slate-600 dark:text-slate-400">No tenant&rsquo;s (accounts, audit log, free space)</Td>
+            <Td className="text-right tabular-nums">{formatBytes(size.sharedBytes)}</Td>
+            <Td className="text-right tabular-nums">{formatShare(size.totalBytes > 0 ? size.sharedBytes / size.totalBytes : 0)}</Td>
+            <Td />
+          </tr>
+        </TBody>
+      </DataTable>
+    </section>
   );
 }
 
@@ -237,6 +285,22 @@ function TenantPanel({ tenant }: { tenant: TenantSettings }) {
             redactUserNames: tenant.redactUserNames,
           }}
           minStaleDays={MIN_STALE_THRESHOLD_DAYS}
+        />
+      </Card>
+
+      <Card
+        id="report-retention"
+        title="Report history"
+        description="A device's reports are stored as its changes, each counting the unchanged uploads that followed it. What the hourly retention run keeps:"
+      >
+        <RetentionSettingsForm
+          settings={{
+            tenantRef: tenant.id,
+            retentionChangeDays: tenant.retentionChangeDays,
+            retentionTextChanges: tenant.retentionTextChanges,
+            keepEveryUpload: tenant.keepEveryUpload,
+          }}
+          limits={{ minChangeDays: MIN_RETENTION_CHANGE_DAYS, maxChangeDays: MAX_RETENTION_CHANGE_DAYS, maxTextChanges: MAX_RETENTION_TEXT_CHANGES }}
         />
       </Card>
 
