@@ -118,7 +118,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
 
       {selected ? <TenantPanel key={selected.id} tenant={selected} /> : null}
 
-      {storage ? <Storage size={storage} selectedId={selectedId} /> : null}
+      {storage ? <StorageSection size={storage} selectedId={selectedId} /> : null}
 
       <FailedSignIns failures={failedSignIns} now={now} />
     </div>
@@ -126,7 +126,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
 }
 
 /** The database's size and each tenant's estimated share (lib/queries/find-database-size.ts says how). */
-function Storage({ size, selectedId }: { size: DatabaseSize; selectedId: string | null }) {
+function StorageSection({ size, selectedId }: { size: DatabaseSize; selectedId: string | null }) {
   return (
     <section aria-labelledby="storage" data-testid="storage">
       <h2 id="storage" className="mb-1 text-sm font-semibold">
