@@ -4,7 +4,7 @@ import { trackSettled, type Tracked } from "@/lib/async/track-settled";
 import type { Db } from "@/lib/db/client";
 import { directDb, type DirectDb, type Statement } from "@/lib/db/direct";
 import { runStatements } from "@/lib/db/run-statements";
-import { directoryStatements } from "@/lib/device-summary/summary-statements";
+import { directoryStatements, rebuildStatements } from "@/lib/device-summary/summary-statements";
 import { acquireLease, releaseLease, type Lease } from "@/lib/db/lease";
 import { FULL_SYNC_TABLES, refreshPlannerStatistics } from "@/lib/db/refresh-planner-statistics";
 import { createGraphClient, type GraphClient, type GraphFailure } from "@/lib/graph/graph-client";
@@ -251,7 +251,15 @@ async function fullSync(ctx: Ctx): Promise<void> {
       plan: (direct, at) =>
         planDevicePage(
           direct,
-          { tenantRef: options.tenantRef, devices: page.value, mode: "full", now: at, syncRunRef: run.id, baseline: ctx.baseline },
+          {
+            tenantRef: options.tenantRef,
+            devices: page.value,
+            mode: "full",
+            now: at,
+            syncRunRef: run.id,
+            baseline: ctx.baseline,
+            deferSummaries: ctx.baseline,
+          },
           mapped,
         ),
     };
@@ -283,6 +291,12 @@ async function finishFullSync(ctx: Ctx, keyPresence: Promise<KeyPresence> | null
     await storeKeyPresence(ctx.connection, { tenantRef: options.tenantRef, presence, now: ctx.now() });
   }
   ctx.keyPresenceMs += Date.now() - keyPresenceStarted;
+  // A first full sync's pages left the summaries alone (deferSummaries): every one is built now, in name order, on the
+  // sync's own connection (SQLite: its writer thread). A run that stops before this point is not finished, and the run
+  // that resumes it is a first full sync too, so it builds them at its end.
+  if (ctx.baseline) {
+    await ctx.connection.batch(rebuildStatements(ctx.connection.reader.dialect, options.tenantRef));
+  }
   const at = ctx.now();
   await db.$transaction(async (tx) => {
     const missing = await tx.directoryDevice.findMany({

@@ -49,6 +49,12 @@ export interface ApplyPageInput {
    * first seen (firstSeenAt) and registered (registrationDateTime) from the object itself.
    */
   baseline?: boolean;
+  /**
+   * The page leaves the device summaries alone: the run rebuilds them all once its pages are in (a tenant's first
+   * full sync, where every summary is new: written in name order at the end instead of in Graph's order page by page,
+   * the summaries' indexes cost a quarter; decision 012).
+   */
+  deferSummaries?: boolean;
 }
 
 export interface DevicePageWrite {
@@ -169,7 +175,7 @@ export async function planDevicePage(direct: DirectDb, input: ApplyPageInput, ma
     }
   }
   if (rehashed.length) statements.push({ sql: `UPDATE "DirectoryDevice" SET "rawHash" = ? WHERE "id" = ?`, params: [], eachRow: rehashed });
-  statements.push(...directoryStatements(dialect, tenantRef, summaries));
+  if (!input.deferSummaries) statements.push(...directoryStatements(dialect, tenantRef, summaries));
   const deleted = deletedIds.get("changed")!.length + deletedIds.get("deleted")!.length;
   return { statements, counts: { seen: mapped.length, added, changed, deleted, touchedDeviceIds: [...touched] } };
 }

@@ -15,6 +15,7 @@ import { reevaluateAllFindings } from "@/lib/findings/findings-scheduler";
 import { ingestReport } from "@/lib/ingest/ingest-report";
 import { ensureDeviceSummaries, rebuildDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";
 import { SUMMARY_VERSION } from "@/lib/device-summary/summary-version";
+import { directoryStatements } from "@/lib/device-summary/summary-statements";
 import { findDevices, type DeviceRow } from "@/lib/queries/find-devices";
 import { getOverviewStats } from "@/lib/queries/get-overview-stats";
 import { classifyOutlook, outlookFacts } from "@/lib/rules/broken-device";
@@ -282,6 +283,25 @@ describe("device summaries follow the directory, the reports and the findings", 
     expect(new Set(rows.map((r) => r.state))).toContain("live");
   });
 
+  it.runIf(process.env.JOINSCOPE_TEST_DATABASE !== "postgresql")(
+    "a sync page's summary statements find their rows by key, never by a walk of the tenant's summaries (SQLite's plan)",
+    async () => {
+      // The DELETE of report-only rows once walked a covering sort index over the whole tenant (tenantRef=? only), once
+      // per 400 objects of every page: a full sync of 100,000 devices spent 1.4–1.6 s there, growing with the tenant.
+      const objects = await db.directoryDevice.findMany({ where: { tenantRef }, select: { deviceId: true, objectId: true }, take: 20 });
+      const statements = directoryStatements("sqlite", tenantRef, {
+        deviceIds: objects.flatMap((o) => (o.deviceId ? [o.deviceId] : [])),
+        objectIds: objects.filter((o) => !o.deviceId).map((o) => o.objectId),
+      });
+      expect(statements.some((s) => s.sql.startsWith("DELETE"))).toBe(true);
+      for (const s of statements) {
+        const plan = (await direct().query<{ detail: string }>(`EXPLAIN QUERY PLAN ${s.sql}`, s.params)).map((r) => r.detail);
+        const summaryReads = plan.filter((line) => /^(SCAN|SEARCH) DeviceSummary\b/.test(line));
+        for (const line of summaryReads) expect(line, s.sql.slice(0, 60)).toMatch(/\(tenantRef=\? AND (rowKey|subjectKey)=\?\)/);
+      }
+    },
+  );
+
   it("uploads: a device that only reported gets a row, a report updates its device's latest report", async () => {
     for (const r of generated.reports) {
       const body = {
@@ -501,4 +521,73 @@ describe("device summaries follow the directory, the reports and the findings", 
     expect(await db.reportTally.count({ where: { tenantRef } })).toBe(0);
     expect(await stored(other.id)).toEqual(otherBefore);
   });
+});
+
+describe("a tenant's first full sync builds its summaries once its pages are in", () => {
+  it("stopped after two pages and resumed: the reports uploaded before it sit on their objects' rows, as a rebuild puts them", async () => {
+    const created = createSimTenant({ seed: 2718, deviceCount: 200, now: new Date(), includeReports: true });
+    const store = created.tenant;
+    const sim = await startSimulator({ tenants: [store] });
+    try {
+      const t = await createTenant(db, { tenantId: store.tenantId, name: "Northwind", actor: "test" });
+      if (!t.ok) throw new Error(t.error.message);
+      const tenantRef = t.id;
+      const app = await setTenantApp(db, {
+        tenantRef,
+        cloud: "custom",
+        authorityHost: sim.authorityHost,
+        graphBaseUrl: sim.graphBaseUrl,
+        clientId: store.clientId,
+        credential: { kind: "secret", clientSecret: store.clientSecret! },
+        actor: "test",
+      });
+      if (!app.ok) throw new Error(app.error.message);
+      const token = await createAgentToken(db, { tenantRef, name: "agents", actor: "test" });
+      if (!token.ok) throw new Error("token");
+      // The agents report before the first sync: every device is one that only reported.
+      const reports = created.generated!.reports;
+      for (const r of reports) {
+        const body = { hostname: r.hostname, capturedAt: r.capturedAt, agentVersion: r.agentVersion, dsregcmd: r.dsregcmd, events: r.events };
+        const res = await ingestReport(db, { agent: { tokenId: token.id, tenantRef, tenantId: store.tenantId }, body });
+        if (!res.ok) throw new Error(`${r.hostname}: ${res.error.message}`);
+      }
+      await flushFindingsQueue();
+      expect(new Set((await stored(tenantRef)).summaries.map((s) => s.state))).toEqual(new Set(["report-only"]));
+
+      // 20 pages of 10, stopped after the second: more than a SQLite sync keeps in flight (8), so pages are left.
+      const controller = new AbortController();
+      const first = await runSync(db, {
+        tenantRef,
+        mode: "full",
+        trigger: "test",
+        pageSize: 10,
+        leaseTtlMs: 1,
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.pages === 2) controller.abort();
+        },
+        resilience: fast,
+      });
+      expect(!first.ok && first.error.code).toBe("aborted");
+      await new Promise((r) => setTimeout(r, 5));
+      const resumed = await runSync(db, { tenantRef, mode: "full", trigger: "test", pageSize: 10, resilience: fast });
+      expect(resumed.ok && resumed.run).toMatchObject({ resumed: true, mode: "full" });
+      await flushFindingsQueue();
+
+      const after = await stored(tenantRef);
+      expect(after.summaries.filter((s) => s.objectId !== null).length).toBe(await db.directoryDevice.count({ where: { tenantRef } }));
+      expect(await talliesStored(tenantRef)).toEqual(await talliesFromRows(tenantRef));
+      // A device with an object and a report: one row, the object's, carrying the report; no report-only row left.
+      const reported = reports.find((r) => r.deviceId && r.objectId)!;
+      const rows = after.summaries.filter((s) => s.deviceId === reported.deviceId!.toLowerCase());
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ objectId: reported.objectId, reportHead: true });
+      expect(rows[0]!.lastReportAt).not.toBeNull();
+      await rebuildDeviceSummaries(tenantRef);
+      expect(await stored(tenantRef)).toEqual(after);
+    } finally {
+      await flushFindingsQueue();
+      await sim.close();
+    }
+  }, 120_000);
 });
