@@ -33,3 +33,38 @@ export async function vacuumBloatedTables(direct: DirectDb, options: { minDead?:
 export const VACUUM_MIN_DEAD = 500;
 /** … plus this share of its live rows (autovacuum's default waits for 0.2). */
 export const VACUUM_DEAD_RATIO = 0.05;
+
+/**
+ * Rebuilds, with REINDEX CONCURRENTLY, every valid index of the schema of at least `minBytes` that holds more than
+ * `bytesPerRow` bytes per row of its table (decision 025). VACUUM frees an index's dead entries but PostgreSQL only
+ * gives back a B-tree page once it is entirely empty, and never merges two sparse ones. The indexes on the time of the
+ * latest upload (DeviceReport's capturedAt and receivedAt ones) are written at their right end by every upload's
+ * update of its device's latest report; a device's state change leaves its old report's entry behind on the page of
+ * that time, and that one live entry keeps the whole page: about 8 KB an index per change. A rebuild packs the live
+ * entries again (a few dozen bytes each). CONCURRENTLY: uploads read and write the table meanwhile. A rebuild that
+ * failed half way leaves an invalid copy (`…_ccnew`), dropped here first. SQLite merges sparse pages itself: nothing to do.
+ */
+export async function reindexBloatedIndexes(direct: DirectDb, options: { minBytes?: number; bytesPerRow?: number } = {}): Promise<string[]> {
+  if (direct.dialect !== "postgresql") return [];
+  const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+  const leftovers = await direct.query<{ index: string }>(
+    `SELECT c."relname" AS "index" FROM pg_index i JOIN pg_class c ON c."oid" = i."indexrelid" JOIN pg_namespace n ON n."oid" = c."relnamespace"
+      WHERE n."nspname" = current_schema() AND NOT i."indisvalid" AND c."relname" ~ '_ccnew[0-9]*$'`,
+  );
+  for (const { index } of leftovers) await direct.query(`DROP INDEX CONCURRENTLY IF EXISTS ${quote(index)}`);
+  const bloated = await direct.query<{ index: string }>(
+    `SELECT c."relname" AS "index" FROM pg_index i JOIN pg_class c ON c."oid" = i."indexrelid" JOIN pg_class t ON t."oid" = i."indrelid"
+       JOIN pg_namespace n ON n."oid" = c."relnamespace"
+      WHERE n."nspname" = current_schema() AND i."indisvalid" AND pg_relation_size(c."oid") >= CAST(? AS bigint)
+        AND pg_relation_size(c."oid") > CAST(? AS float8) * GREATEST(t."reltuples", 1)
+      ORDER BY pg_relation_size(c."oid") DESC`,
+    [options.minBytes ?? REINDEX_MIN_BYTES, options.bytesPerRow ?? REINDEX_BYTES_PER_ROW],
+  );
+  for (const { index } of bloated) await direct.query(`REINDEX INDEX CONCURRENTLY ${quote(index)}`);
+  return bloated.map((b) => b.index);
+}
+
+/** An index smaller than this is never rebuilt (1 MB: 128 pages). */
+export const REINDEX_MIN_BYTES = 1024 * 1024;
+/** An entry of our widest index (DeviceSummary's name sort: tenant, name, row key, ids) takes ~200 bytes with its share of free space. */
+export const REINDEX_BYTES_PER_ROW = 400;
