@@ -64,7 +64,7 @@ export async function reindexBloatedIndexes(direct: DirectDb, options: { minByte
   return bloated.map((b) => b.index);
 }
 
-/** An index smaller than this is never rebuilt (1 MB: 128 pages). */
-export const REINDEX_MIN_BYTES = 1024 * 1024;
+/** An index smaller than this is never rebuilt (128 KB: 16 pages; a rebuild of one that small takes milliseconds). */
+export const REINDEX_MIN_BYTES = 128 * 1024;
 /** An entry of our widest index (DeviceSummary's name sort: tenant, name, row key, ids) takes ~200 bytes with its share of free space. */
 export const REINDEX_BYTES_PER_ROW = 400;
