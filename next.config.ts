@@ -8,6 +8,9 @@ const nextConfig: NextConfig = {
   // Native and WASM-loading server packages stay outside the bundle.
   serverExternalPackages: ["exceljs", "better-sqlite3", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "pg", "@azure/msal-node"],
   poweredByHeader: false,
+  // Saving a Proxy diagnosis sends the files' reads back (at most 4 MB of JSON, lib/proxy/proxy-read-schema.ts;
+  // decision 028); every other action's body is far below Next.js's default 1 MB.
+  experimental: { serverActions: { bodySizeLimit: "6mb" } },
   typedRoutes: false,
   async headers() {
     return [

@@ -349,6 +349,16 @@ async function pageCases(direct: DirectDb, tenantRef: string): Promise<PageCase[
       },
     },
     {
+      // The weekly review over a month (issue 23, item 7): the lifecycle events' counts by kind from the
+      // (tenantRef, kind, at, id) index, the newest of each kind, the snapshots, the broken-device GROUP BY.
+      label: "Weekly review (last 30 days)",
+      path: "/review?period=month",
+      floor: {
+        sql: `SELECT "kind", COUNT(*) AS "n" FROM "FindingEvent" WHERE "tenantRef" = ? AND "kind" IN ('opened', 'resolved', 'reopened') AND "at" > ? GROUP BY "kind"`,
+        params: [tenantRef, new Date(now - 30 * day)],
+      },
+    },
+    {
       // The page sorts by capturedAt, which no index serves; the bench's reports arrive as they are captured, so the
       // (tenantRef, receivedAt) index reads the same rows.
       label: "Reports (newest first)",

@@ -34,6 +34,7 @@ const PAGES: { name: string; open: (page: Page) => Promise<void> }[] = [
   { name: "Findings", open: (page) => visit(page, "/findings", "Findings") },
   { name: "Findings by cause", open: (page) => visit(page, "/findings?view=causes", "Findings") },
   { name: "Reports", open: (page) => visit(page, "/reports", "Reports") },
+  { name: "Weekly review", open: (page) => visit(page, "/review", "Weekly review") },
   {
     name: "a device page",
     open: async (page) => {

@@ -8,12 +8,19 @@
  * - server actions (ids from .next/server/server-reference-manifest.json, posted as the browser posts them):
  *   anonymous → /login, a role too low → /no-access?need=<role>, else the action runs (its own validation answers).
  * A page, route or action missing from the tables below fails the test, so a new one must state who may use it.
+ *
+ * Then a tenant-limited user (an Admin an access limit keeps to Contoso, decision 027) asks every page, route and
+ * action for another tenant's data, by id or through the header's tenant cookie: a page by id answers 404 and every
+ * other page never names the other tenant; a route answers 404 (the Audit export: nothing); an action is refused in
+ * its own words. Each entry point states how in the TENANT_* tables below, so a new one must say it too.
  */
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { request as playwrightRequest, type APIRequestContext, type APIResponse } from "@playwright/test";
 import { E2E_DATABASE_URL, SESSION_COOKIE } from "./constants";
+
+const TENANT_COOKIE = "joinscope_tenant";
 import { expect, test } from "./fixtures";
 
 type Role = "Reader" | "Operator" | "Admin";
@@ -23,6 +30,7 @@ type Need = Role | "signed-in" | "public" | "agent";
 const PAGES: Record<string, Need> = {
   "/": "Reader",
   "/agents": "Operator",
+  "/audit": "Admin",
   "/devices": "Reader",
   "/devices/[subjectKey]": "Reader",
   "/diagnose": "Reader",
@@ -30,8 +38,10 @@ const PAGES: Record<string, Need> = {
   "/login": "public",
   "/no-access": "signed-in",
   "/proxy": "Reader",
+  "/proxy/saved/[id]": "Reader",
   "/reports": "Reader",
   "/reports/[id]": "Reader",
+  "/review": "Reader",
   "/search": "Reader",
   "/settings": "Admin",
   "/signins": "Reader",
@@ -40,6 +50,7 @@ const PAGES: Record<string, Need> = {
 };
 
 const ROUTES: Record<string, Need> = {
+  "GET /api/v1/audit/export": "Admin",
   "GET /api/v1/devices/change-board": "Reader",
   "GET /api/v1/devices/export": "Reader",
   "GET /api/v1/findings/export": "Reader",
@@ -71,14 +82,157 @@ const ACTIONS: Record<string, Need> = {
   "app/(dashboard)/diagnose/actions.ts#diagnoseAction": "Reader",
   "app/(dashboard)/diagnose/actions.ts#attachPastedReportAction": "Operator",
   "app/(dashboard)/findings/actions.ts#acknowledgeFindingsAction": "Operator",
+  "app/(dashboard)/proxy/actions.ts#saveProxyDiagnosisAction": "Operator",
+  "app/(dashboard)/proxy/actions.ts#deleteProxyDiagnosisAction": "Operator",
   "app/(dashboard)/settings/actions.ts#saveAppRegistrationAction": "Admin",
   "app/(dashboard)/settings/actions.ts#testConnectionAction": "Admin",
   "app/(dashboard)/settings/actions.ts#saveSyncSettingsAction": "Admin",
   "app/(dashboard)/settings/actions.ts#saveSyncScopeAction": "Admin",
   "app/(dashboard)/settings/actions.ts#saveRetentionSettingsAction": "Admin",
+  "app/(dashboard)/settings/actions.ts#saveDigestSettingsAction": "Admin",
+  "app/(dashboard)/settings/actions.ts#sendTestDigestAction": "Admin",
+  "app/(dashboard)/settings/actions.ts#setAccessLimitAction": "Admin",
+  "app/(dashboard)/settings/actions.ts#removeAccessLimitAction": "Admin",
   "app/(dashboard)/sync/actions.ts#startSyncAction": "Operator",
   "app/_lib/register-tenant-action.ts#registerTenantAction": "Admin",
   "app/login/actions.ts#loginAction": "public",
+};
+
+/** Another tenant's data, as e2e/create-role-sessions.ts finds it in the seeded database. */
+interface Other {
+  /** The limited user's own tenant (Contoso), for the one check that needs a positive control. */
+  ownTenantRef: string;
+  tenantRef: string;
+  tenantId: string;
+  name: string;
+  findingId: string;
+  subjectKey: string;
+  reportId: string;
+  tokenId: string;
+  agentDeviceId: string;
+  signInId: string;
+  signInTenantRef: string;
+  proxyDiagnosisId: string;
+}
+
+/**
+ * How each page could show another tenant's data: by its id in the path (`by-id`: the other tenant's id answers
+ * 404), or as the selected tenant (`selected`: asked with the other tenant in the header's cookie and `?tenant=`, the
+ * page renders its own and never names the other), or not at all (`none`: sign-in pages).
+ */
+const TENANT_PAGES: Record<string, "by-id" | "selected" | "none"> = {
+  "/": "selected",
+  "/agents": "selected",
+  "/audit": "selected",
+  "/devices": "selected",
+  "/devices/[subjectKey]": "by-id",
+  "/diagnose": "selected",
+  "/findings": "selected",
+  "/login": "none",
+  "/no-access": "none",
+  "/proxy": "selected",
+  "/proxy/saved/[id]": "by-id",
+  "/reports": "selected",
+  "/reports/[id]": "by-id",
+  "/review": "selected",
+  "/search": "selected",
+  "/settings": "selected",
+  "/signins": "selected",
+  "/sync": "selected",
+  "/users/[upn]": "selected",
+};
+const otherSegments = (o: Other, route: string): Record<string, string> => ({
+  "[subjectKey]": encodeURIComponent(o.subjectKey),
+  "[id]": route.startsWith("/proxy/saved/") ? o.proxyDiagnosisId : o.reportId,
+});
+
+/** Each route asked for the other tenant's data: 404 expected, or `empty` (a list filtered to the caller's tenants); null: it holds no tenant's data. */
+const TENANT_ROUTES: Record<string, ((o: Other) => { path: string; want: 404 | "empty" }) | null> = {
+  "GET /api/v1/audit/export": (o) => ({ path: `/api/v1/audit/export?format=jsonl&tenant=${o.tenantRef}`, want: "empty" }),
+  "GET /api/v1/devices/change-board": (o) => ({ path: `/api/v1/devices/change-board?tenant=${o.tenantRef}`, want: 404 }),
+  "GET /api/v1/devices/export": (o) => ({ path: `/api/v1/devices/export?tenant=${o.tenantRef}`, want: 404 }),
+  "GET /api/v1/findings/export": (o) => ({ path: `/api/v1/findings/export?tenant=${o.tenantRef}`, want: 404 }),
+  "GET /api/v1/signins/[id]/findings": (o) => ({ path: `/api/v1/signins/${o.signInId}/findings?tenant=${o.signInTenantRef}`, want: 404 }),
+  "GET /api/v1/sync-runs": (o) => ({ path: `/api/v1/sync-runs?tenant=${o.tenantRef}`, want: 404 }),
+  "GET /api/v1/tenants/[tenantId]/changes": (o) => ({ path: `/api/v1/tenants/${o.tenantId}/changes`, want: 404 }),
+  "GET /reports/[id]/raw": (o) => ({ path: `/reports/${o.reportId}/raw`, want: 404 }),
+  "POST /api/v1/proxy/files": null,
+  "POST /api/v1/reports": null,
+  "POST /api/v1/agents/enrol": null,
+  "POST /api/v1/agents/key": null,
+  "GET /auth/microsoft": null,
+  "GET /auth/callback": null,
+};
+
+/**
+ * Each action called by the limited user with the other tenant's data (form fields, as its form posts them) and the
+ * words of its refusal; `selected`: it works on the header's tenant (the dashboard context, already limited: checked
+ * by the pages above); null: it touches no tenant's data.
+ */
+const TENANT_ACTIONS: Record<string, ((o: Other) => { form: Record<string, string>; refused: RegExp | "no-cookie" }) | "selected" | null> = {
+  "app/(dashboard)/actions.ts#selectTenantAction": (o) => ({ form: { tenant: o.tenantRef }, refused: "no-cookie" }),
+  "app/(dashboard)/actions.ts#logoutAction": null,
+  "app/(dashboard)/agents/actions.ts#createTokenAction": (o) => ({
+    form: { name: "forged", tenantRef: o.tenantRef },
+    refused: /No tenant with this id is registered/,
+  }),
+  "app/(dashboard)/agents/actions.ts#revokeTokenAction": (o) => ({ form: { id: o.tokenId }, refused: /No agent token with that id/ }),
+  "app/(dashboard)/agents/actions.ts#requireEnrolmentAction": (o) => ({ form: { id: o.tokenId }, refused: /No agent token with that id/ }),
+  "app/(dashboard)/agents/actions.ts#revokeDeviceAction": (o) => ({ form: { id: o.agentDeviceId }, refused: /No enrolled device with that id/ }),
+  "app/(dashboard)/agents/actions.ts#rotateDeviceKeyAction": (o) => ({ form: { id: o.agentDeviceId }, refused: /No enrolled device with that id/ }),
+  "app/(dashboard)/agents/actions.ts#allowReEnrolmentAction": (o) => ({ form: { id: o.agentDeviceId }, refused: /No enrolled device with that id/ }),
+  "app/(dashboard)/devices/[subjectKey]/actions.ts#acknowledgeFindingAction": (o) => ({
+    form: { findingId: o.findingId, subjectKey: o.subjectKey, comment: "forged" },
+    refused: /This finding no longer exists/,
+  }),
+  "app/(dashboard)/devices/[subjectKey]/actions.ts#undoAcknowledgementAction": (o) => ({
+    form: { findingId: o.findingId, subjectKey: o.subjectKey },
+    refused: /This finding no longer exists/,
+  }),
+  "app/(dashboard)/devices/actions.ts#acknowledgeSelectedDevicesAction": (o) => ({
+    form: { subject: o.subjectKey, comment: "forged" },
+    refused: /no open finding left to acknowledge/,
+  }),
+  "app/(dashboard)/diagnose/actions.ts#diagnoseAction": "selected",
+  "app/(dashboard)/diagnose/actions.ts#attachPastedReportAction": "selected",
+  "app/(dashboard)/proxy/actions.ts#saveProxyDiagnosisAction": "selected",
+  "app/(dashboard)/proxy/actions.ts#deleteProxyDiagnosisAction": "selected",
+  "app/(dashboard)/findings/actions.ts#acknowledgeFindingsAction": (o) => ({
+    form: { tenant: o.tenantRef, comment: "forged", findingId: o.findingId },
+    refused: /This tenant no longer exists/,
+  }),
+  "app/(dashboard)/settings/actions.ts#saveAppRegistrationAction": (o) => ({
+    form: { tenantRef: o.tenantRef, cloud: "global", credentialKind: "secret", clientId: "00000000-0000-4000-8000-000000000000", clientSecret: "forged" },
+    refused: /Unknown tenant/,
+  }),
+  "app/(dashboard)/settings/actions.ts#testConnectionAction": (o) => ({ form: { tenantRef: o.tenantRef }, refused: /Unknown tenant/ }),
+  "app/(dashboard)/settings/actions.ts#saveSyncSettingsAction": (o) => ({
+    form: { tenantRef: o.tenantRef, staleThresholdDays: "90" },
+    refused: /Unknown tenant/,
+  }),
+  "app/(dashboard)/settings/actions.ts#saveSyncScopeAction": (o) => ({ form: { tenantRef: o.tenantRef }, refused: /Unknown tenant/ }),
+  "app/(dashboard)/settings/actions.ts#saveDigestSettingsAction": (o) => ({
+    form: { tenantRef: o.tenantRef, frequency: "weekly", weekday: "1", hour: "8", smtpSecurity: "none" },
+    refused: /Unknown tenant/,
+  }),
+  "app/(dashboard)/settings/actions.ts#sendTestDigestAction": (o) => ({ form: { tenantRef: o.tenantRef }, refused: /Unknown tenant/ }),
+  "app/(dashboard)/settings/actions.ts#setAccessLimitAction": (o) => ({
+    form: { kind: "user", principal: "e2e-role-limited@joinscope.test", tenantRef: o.tenantRef },
+    refused: /Only an Admin whose own access is not limited/,
+  }),
+  "app/(dashboard)/settings/actions.ts#removeAccessLimitAction": () => ({
+    form: { id: "00000000-0000-4000-8000-000000000000" },
+    refused: /Only an Admin whose own access is not limited/,
+  }),
+  "app/(dashboard)/sync/actions.ts#startSyncAction": (o) => ({
+    form: { tenantRef: o.tenantRef, mode: "auto" },
+    refused: /No tenant with this id is registered/,
+  }),
+  "app/_lib/register-tenant-action.ts#registerTenantAction": () => ({
+    form: { tenantId: "5e5e5e5e-0000-4000-8000-000000000005", name: "Forged" },
+    refused: /Only an Admin whose access is not limited/,
+  }),
+  "app/login/actions.ts#loginAction": null,
 };
 
 const SAMPLE_SEGMENTS: Record<string, string> = {
@@ -135,7 +289,7 @@ test.describe("authorization, generated from the file tree", () => {
   });
 
   let api: APIRequestContext;
-  let tokens: Record<Exclude<Caller, "anonymous">, string>;
+  let tokens: Record<Exclude<Caller, "anonymous"> | "limited", string> & { other: Other };
 
   test.beforeAll(async ({}, testInfo) => {
     const out = execFileSync(process.execPath, ["--conditions=react-server", "--import", "tsx", join(root, "e2e/create-role-sessions.ts")], {
@@ -151,6 +305,8 @@ test.describe("authorization, generated from the file tree", () => {
   });
 
   const cookieFor = (caller: Caller): Record<string, string> => (caller === "anonymous" ? {} : { cookie: `${SESSION_COOKIE}=${tokens[caller]}` });
+  /** The tenant-limited user, with the other tenant selected in the header's cookie. */
+  const limitedCookie = () => ({ cookie: `${SESSION_COOKIE}=${tokens.limited}; ${TENANT_COOKIE}=${tokens.other.tenantRef}` });
 
   /** "login", "no-access:<role>" or "ok" (rendered, including a 404 for a sample id), from a redirect or a meta refresh. */
   async function outcome(response: APIResponse): Promise<string> {
@@ -248,6 +404,92 @@ test.describe("authorization, generated from the file tree", () => {
         else if (need === "signed-in" || has(caller, need as Role)) ok = !refused;
         else ok = got === `no-access:${need}` || (caller === "none" && got === "no-access:Reader");
         if (!ok) wrong.push(`${key} as ${caller}: ${got} (HTTP ${response.status()})`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  test("the tenant tables list every page, route and action", () => {
+    expect(Object.keys(TENANT_PAGES).sort()).toEqual(Object.keys(PAGES).sort());
+    expect(Object.keys(TENANT_ROUTES).sort()).toEqual(Object.keys(ROUTES).sort());
+    expect(Object.keys(TENANT_ACTIONS).sort()).toEqual(Object.keys(ACTIONS).sort());
+  });
+
+  test("a tenant-limited user: pages by id answer 404 for another tenant's data, the others never name it", async () => {
+    test.setTimeout(240_000);
+    const other = tokens.other;
+    const wrong: string[] = [];
+    for (const [route, how] of Object.entries(TENANT_PAGES)) {
+      if (how === "none") continue;
+      const segments = otherSegments(other, route);
+      const path = how === "by-id" ? route.replace(/\[[^\]]+\]/g, (seg) => segments[seg]!) : `${samplePath(route)}?tenant=${other.tenantRef}`;
+      const response = await api.get(path, { headers: limitedCookie(), maxRedirects: 0 });
+      const text = await response.text();
+      if (how === "by-id" && response.status() !== 404) wrong.push(`${path}: HTTP ${response.status()}, expected 404`);
+      if (how === "selected" && response.status() !== 200) wrong.push(`${path}: HTTP ${response.status()}, expected 200`);
+      // Its name, not its id: the id is in the URL asked for, which Next.js writes into the page's payload.
+      if (text.includes(other.name)) wrong.push(`${path}: names the other tenant`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  test("a tenant-limited user: every route answers 404 for another tenant's data (the Audit export holds none of it)", async () => {
+    test.setTimeout(120_000);
+    const wrong: string[] = [];
+    for (const [entry, ask] of Object.entries(TENANT_ROUTES)) {
+      if (!ask) continue;
+      const method = entry.split(" ")[0]!;
+      const { path, want } = ask(tokens.other);
+      const response = await api.fetch(path, { method, headers: limitedCookie(), maxRedirects: 0 });
+      const status = response.status();
+      if (want === 404) {
+        const code = status === 404 ? ((await response.json()) as { error?: { code?: string } }).error?.code : null;
+        if (status !== 404 || code !== "not-found") wrong.push(`${entry}: HTTP ${status} ${code ?? ""}, expected 404 not-found`);
+      } else {
+        const text = await response.text();
+        if (status !== 200 || text.trim() !== "") wrong.push(`${entry}: HTTP ${status} with ${text.length} characters, expected 200 and nothing`);
+      }
+      // The same request from an Admin without a limit is answered: the 404 is the limit's, not a wrong sample.
+      const open = await api.fetch(path, { method, headers: cookieFor("Admin"), maxRedirects: 0 });
+      if (open.status() !== 200) wrong.push(`${entry}: HTTP ${open.status()} for an unlimited Admin`);
+      await open.body();
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  test("a tenant-limited user: every action refuses another tenant's data", async () => {
+    test.setTimeout(240_000);
+    const manifest = readServerActions();
+    const wrong: string[] = [];
+    for (const [key, call] of Object.entries(TENANT_ACTIONS)) {
+      if (call === null || call === "selected") continue;
+      const { id, page } = manifest.get(key)!;
+      const { form, refused } = call(tokens.other);
+      // As React encodes a server action's arguments (encodeReply): a FormData argument is a reference "$K1" to the parts
+      // prefixed "_1_", and part "0", the arguments themselves, comes last (the server reads it as soon as it arrives).
+      // useActionState actions take (previous state, form data). A FormData, not an object: "0" would sort first.
+      const call_ = async (fields: Record<string, string>) => {
+        const multipart = new FormData();
+        for (const [name, value] of Object.entries(fields)) multipart.append(`_1_${name}`, value);
+        multipart.append("0", key.endsWith("#selectTenantAction") ? '["$K1"]' : '[null,"$K1"]');
+        return api.post(page, {
+          headers: { ...limitedCookie(), "next-action": id, origin: new URL(api_base()).origin, accept: "text/x-component" },
+          multipart,
+          maxRedirects: 0,
+        });
+      };
+      const tenantCookieSet = (r: APIResponse) =>
+        r.headersArray().some((h) => h.name.toLowerCase() === "set-cookie" && h.value.startsWith(`${TENANT_COOKIE}=`));
+      const response = await call_(form);
+      const text = await response.text();
+      if (refused === "no-cookie") {
+        if (response.status() >= 300 || tenantCookieSet(response))
+          wrong.push(`${key}: HTTP ${response.status()}, tenant cookie set: ${tenantCookieSet(response)}`);
+        // The same call naming the user's own tenant sets it: the form arrived, the limit refused.
+        const own = await call_({ ...form, tenant: tokens.other.ownTenantRef });
+        if (!tenantCookieSet(own)) wrong.push(`${key}: the user's own tenant was not selected either (HTTP ${own.status()})`);
+      } else if (!refused.test(text)) {
+        wrong.push(`${key}: HTTP ${response.status()}, no refusal matching ${refused} in ${text.slice(0, 300)}`);
       }
     }
     expect(wrong).toEqual([]);

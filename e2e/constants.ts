@@ -13,10 +13,20 @@ export interface E2eSimulatorInfo {
   caPath: string;
   sync: { tenantId: string; clientId: string; clientSecret: string; devices: number };
   settings: { tenantId: string; clientId: string; clientSecret: string; devices: number };
-  /** The Sign-ins tests' tenant: the seed syncs it, uploads its machines' reports (regenerated from `seed` and `now`) and pulls its sign-in log. */
-  signins: { tenantId: string; clientId: string; clientSecret: string; devices: number; seed: number; now: string };
+  /**
+   * The Sign-ins tests' tenant: the seed syncs it, uploads its machines' reports (regenerated from `seed`, `machines`
+   * and `now`: `devices` counts directory objects, which differ) and pulls its sign-in log.
+   */
+  signins: { tenantId: string; clientId: string; clientSecret: string; devices: number; seed: number; machines: number; now: string };
   /** JoinScope's own app registration for Sign in with Microsoft (simulator/sign-in-app.ts) and its users. */
-  signIn: { tenantId: string; clientId: string; clientSecret: string; operatorsGroupId: string; users: { upn: string; name: string }[] };
+  signIn: {
+    tenantId: string;
+    clientId: string;
+    clientSecret: string;
+    operatorsGroupId: string;
+    helpdeskGroupId: string;
+    users: { upn: string; name: string }[];
+  };
 }
 export const E2E_SIMULATOR_FILE = "data/e2e-simulator.json";
 /** Seeded with the simulator's app registration: the Sync tests sync it. */

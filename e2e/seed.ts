@@ -76,6 +76,7 @@ async function main() {
     if (!result.ok) throw new Error(`seed upload ${fixture}: ${result.error.message}`);
   }
   await seedContosoDirectory(tenant.id, now);
+  await seedContosoHistory(tenant.id, now);
   await seedSimulatorTenants();
   await seedExportTenant(now);
   await db.$disconnect();
@@ -183,6 +184,40 @@ async function seedContosoDirectory(tenantRef: string, nowMs: number) {
   await reevaluateAllFindings(db, tenantRef);
 }
 
+/**
+ * The two weeks before today as the scheduler's daily snapshots would have recorded them (lib/daily-snapshots): open
+ * findings falling as the admins worked through them, so the Weekly review and the Overview have trend lines to draw
+ * (e2e/digest.spec.ts). Today's snapshot is left to the first page view, from the seeded state.
+ */
+async function seedContosoHistory(tenantRef: string, nowMs: number) {
+  const day = 24 * 3600_000;
+  const rows = Array.from({ length: 14 }, (_, i) => {
+    const daysAgo = 14 - i;
+    const at = new Date(Math.floor((nowMs - daysAgo * day) / day) * day + 30 * 60_000);
+    const critical = 2 + Math.floor(daysAgo / 3);
+    const high = 3 + Math.floor(daysAgo / 4);
+    return {
+      tenantRef,
+      day: at.toISOString().slice(0, 10),
+      takenAt: at,
+      openFindings: critical + high + 6,
+      openBySeverity: { critical, high, medium: 4, low: 2, info: 0 },
+      openByRule: { "object-disabled": critical, "thumbprint-mismatch": high },
+      devicesReporting: 8,
+      joinTypes: { hybrid: 5, entra: 2, registered: 1, domain: 0, none: 0 },
+      reportsPreviousDay: 8 + (daysAgo % 3),
+      devicesSilent: daysAgo > 7 ? 1 : 0,
+      silentAfterDays: 7,
+      syncEnabled: false,
+      lastSyncStatus: null,
+      lastSyncAt: null,
+      lastSyncSuccessAt: null,
+      syncFailures24h: 0,
+    };
+  });
+  await db.dailySnapshot.createMany({ data: rows });
+}
+
 /** A tenant of its own for the export tests (e2e/export.spec.ts): three Entra joined objects, one named like a formula. */
 async function seedExportTenant(nowMs: number) {
   const tenant = await createTenant(db, { ...E2E_EXPORT_TENANT, actor: "e2e-seed" });
@@ -258,7 +293,10 @@ async function seedSignInsTenant(sim: E2eSimulatorInfo) {
   if (!token.ok) throw new Error(`seed sign-ins token: ${token.error.message}`);
   const { generated } = createSimTenant({
     seed: info.seed,
-    deviceCount: info.devices,
+    // The simulator's machine count, not its directory's object count: another count generates other machines, whose
+    // reports would not be those of the directory's objects (the pending machines' reports would not name their
+    // Pending objects, e2e/causes.spec.ts).
+    deviceCount: info.machines,
     tenantName: "Litware",
     now: new Date(info.now),
     includeReports: true,

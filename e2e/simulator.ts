@@ -8,7 +8,7 @@
 import { parseArgs } from "node:util";
 import { createSimTenant, DEFAULT_PERMISSIONS } from "@/simulator/create-sim-tenant";
 import { startSimulator, type SimTenant } from "@/simulator/server";
-import { createSignInApp, OPERATORS_GROUP_ID, SIGN_IN_APP_ID, SIGN_IN_APP_SECRET } from "@/simulator/sign-in-app";
+import { createSignInApp, HELPDESK_GROUP_ID, OPERATORS_GROUP_ID, SIGN_IN_APP_ID, SIGN_IN_APP_SECRET } from "@/simulator/sign-in-app";
 import type { E2eSimulatorInfo } from "./constants";
 
 const { values } = parseArgs({ options: { port: { type: "string", default: "3444" }, "app-origin": { type: "string", default: "http://127.0.0.1:3100" } } });
@@ -27,7 +27,10 @@ const sync: SimTenant = { ...syncTenant, extraApps: [...(syncTenant.extraApps ??
 const settings = createSimTenant({ seed: 4102, deviceCount: 10, tenantName: "Northwind", now }).tenant;
 // Its machines' reports are not served: e2e/seed.ts regenerates them from the same seed and time and uploads them.
 const SIGNINS_SEED = 4103;
-const signins = createSimTenant({ seed: SIGNINS_SEED, deviceCount: 80, tenantName: "Litware", now, includeReports: false }).tenant;
+// Machines, not directory objects: a duplicate machine has two objects and a deleted one none, so the seed must
+// regenerate the reports from this count (not from the directory's length) to get the same machines.
+const SIGNINS_MACHINES = 80;
+const signins = createSimTenant({ seed: SIGNINS_SEED, deviceCount: SIGNINS_MACHINES, tenantName: "Litware", now, includeReports: false }).tenant;
 const sim = await startSimulator({ port: Number(values.port), tenants: [sync, settings, signins] });
 
 const describe = (t: typeof sync) => ({ tenantId: t.tenantId, clientId: t.clientId, clientSecret: t.clientSecret ?? "", devices: t.devices.length });
@@ -37,12 +40,13 @@ const info: E2eSimulatorInfo = {
   caPath: sim.caPath,
   sync: describe(sync),
   settings: describe(settings),
-  signins: { ...describe(signins), seed: SIGNINS_SEED, now: now.toISOString() },
+  signins: { ...describe(signins), seed: SIGNINS_SEED, machines: SIGNINS_MACHINES, now: now.toISOString() },
   signIn: {
     tenantId: sync.tenantId,
     clientId: SIGN_IN_APP_ID,
     clientSecret: SIGN_IN_APP_SECRET,
     operatorsGroupId: OPERATORS_GROUP_ID,
+    helpdeskGroupId: HELPDESK_GROUP_ID,
     users: signIn.users.map((u) => ({ upn: u.userPrincipalName, name: u.displayName })),
   },
 };

@@ -1,7 +1,7 @@
 /**
  * JoinScope's own app registration for "Sign in with Microsoft" in a simulated tenant (issue 20): a web app with a
- * client secret and one redirect URI, and a user for each of JoinScope's app roles, one with none, and one whose role
- * comes from a group (JOINSCOPE_ENTRA_GROUP_ROLES). The e2e server and the demo add it to a tenant they start.
+ * client secret and one redirect URI, and a user for each of JoinScope's app roles, one with none, one whose role
+ * comes from a group (JOINSCOPE_ENTRA_GROUP_ROLES), and a Reader in a helpdesk group (a group's tenant limit). The e2e server and the demo add it to a tenant they start.
  */
 import type { SimApp, SimUser } from "./tenant-directory";
 
@@ -9,6 +9,8 @@ export const SIGN_IN_APP_ID = "5a1c0de5-0000-4000-8000-00000000a001";
 export const SIGN_IN_APP_SECRET = "sim~sign-in-secret-0123456789abcdefghijklmnop";
 /** A group whose members are Operators when JOINSCOPE_ENTRA_GROUP_ROLES maps it so. */
 export const OPERATORS_GROUP_ID = "5a1c0de5-0000-4000-8000-0000000009a1";
+/** A helpdesk group of Readers, for a tenant limit on a group (decision 027): maps to no role. */
+export const HELPDESK_GROUP_ID = "5a1c0de5-0000-4000-8000-0000000009b2";
 
 export interface SignInDemo {
   app: SimApp;
@@ -38,6 +40,7 @@ export function createSignInApp(options: { appOrigin: string; domain: string }):
       user(3, "Ada Admin", "ada.admin", ["JoinScope.Admin"]),
       user(4, "Nina Norole", "nina.norole", []),
       user(5, "Gus Groupmember", "gus.group", [], [OPERATORS_GROUP_ID]),
+      user(6, "Hana Helpdesk", "hana.helpdesk", ["JoinScope.Reader"], [HELPDESK_GROUP_ID]),
     ],
   };
 }

@@ -7,15 +7,17 @@ import { z } from "zod";
 import { findAdminBySession, logoutAdmin, SESSION_COOKIE } from "@/lib/auth/admin-sessions";
 import { endSessionUrl, entraSettings } from "@/lib/auth/entra-sign-in";
 import { guardedAction } from "@/lib/auth/action-guard";
+import { canSeeTenant } from "@/lib/auth/tenant-scope";
 import { db } from "@/lib/db/client";
 import { requestOrigin, shouldUseSecureCookies } from "../_lib/cookie-security";
 import { TENANT_COOKIE } from "@/lib/tenants/selected-tenant";
 
 const SelectTenantInput = z.object({ tenant: z.string().uuid() });
 
-export const selectTenantAction = guardedAction("Reader", async (_admin, formData: FormData): Promise<void> => {
+export const selectTenantAction = guardedAction("Reader", async (admin, formData: FormData): Promise<void> => {
   const parsed = SelectTenantInput.safeParse({ tenant: formData.get("tenant") });
-  if (!parsed.success) return;
+  // The dashboard context would ignore a tenant outside the caller's access limit anyway (decision 027).
+  if (!parsed.success || !canSeeTenant(admin.tenantScope, parsed.data.tenant)) return;
   (await cookies()).set(TENANT_COOKIE, parsed.data.tenant, {
     httpOnly: true,
     sameSite: "lax",

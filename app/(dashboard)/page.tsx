@@ -28,7 +28,18 @@ import { TrendCharts, type ReportsPoint, type TrendPoint } from "./_components/t
 export const metadata: Metadata = { title: "Overview" };
 
 export default async function OverviewPage() {
-  const { tenant, now } = await getDashboardContext();
+  const { admin, tenant, now } = await getDashboardContext();
+  if (!tenant && admin.tenantScope !== null) {
+    // A user an Admin limited to tenants none of which exists (decision 027): nothing to register, someone to ask.
+    return (
+      <>
+        <PageHeader title="Overview" />
+        <EmptyState title="No tenant is open to you" icon={<AgentsIcon width={22} height={22} />}>
+          A JoinScope admin limited your access to some tenants, and none of them is available. Ask them to add a tenant to your access (Settings → Users).
+        </EmptyState>
+      </>
+    );
+  }
   if (!tenant) {
     return (
       <>
@@ -386,9 +397,14 @@ function ChangesCard({ changes, now }: { changes: ChangeSummary; now: string }) 
             )}
           </p>
         </div>
-        <Link href="/findings?status=all&sort=lastSeen&dir=desc" className="link text-xs">
-          All findings
-        </Link>
+        <span className="flex gap-3 text-xs">
+          <Link href="/review?period=week" className="link">
+            Last 7 days
+          </Link>
+          <Link href="/findings?status=all&sort=lastSeen&dir=desc" className="link">
+            All findings
+          </Link>
+        </span>
       </div>
       {total === 0 ? (
         <p className="px-5 py-8 text-center text-slate-500 dark:text-slate-400">No finding opened, reopened or resolved in this period.</p>

@@ -29,6 +29,23 @@ export const ProxyIcon = (p: SVGProps<SVGSVGElement>) => (
   </Icon>
 );
 
+/** A line rising over a calendar week: the weekly review. */
+export const ReviewIcon = (p: SVGProps<SVGSVGElement>) => (
+  <Icon {...p}>
+    <rect x="3" y="4" width="14" height="13" rx="1.5" />
+    <path d="M3 8h14M7 2.5V5M13 2.5V5" />
+    <path d="M6 14.5l2.5-2.5 2 1.5 3.5-3.5" />
+  </Icon>
+);
+
+/** A clipboard with a tick list: the Audit page (who did what). */
+export const AuditIcon = (p: SVGProps<SVGSVGElement>) => (
+  <Icon {...p}>
+    <rect x="4" y="3.5" width="12" height="14" rx="1.5" />
+    <path d="M7.5 2.5h5v2.5h-5zM7 9l1 1 2-2M11.5 9.5H13.5M7 13.5l1 1 2-2M11.5 14H13.5" />
+  </Icon>
+);
+
 export const OverviewIcon = (p: SVGProps<SVGSVGElement>) => (
   <Icon {...p}>
     <rect x="3" y="3" width="6" height="7" rx="1.2" />

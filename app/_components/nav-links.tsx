@@ -3,19 +3,34 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { hasRole, type Role } from "@/lib/auth/roles";
-import { AgentsIcon, DevicesIcon, DiagnoseIcon, FindingsIcon, OverviewIcon, ProxyIcon, ReportsIcon, SettingsIcon, SignInsIcon, SyncIcon } from "./icons";
+import {
+  AgentsIcon,
+  AuditIcon,
+  DevicesIcon,
+  DiagnoseIcon,
+  FindingsIcon,
+  OverviewIcon,
+  ProxyIcon,
+  ReportsIcon,
+  ReviewIcon,
+  SettingsIcon,
+  SignInsIcon,
+  SyncIcon,
+} from "./icons";
 
 const ITEMS = [
   { href: "/", label: "Overview", Icon: OverviewIcon },
   { href: "/diagnose", label: "Diagnose", Icon: DiagnoseIcon },
   { href: "/devices", label: "Devices", Icon: DevicesIcon },
   { href: "/findings", label: "Findings", Icon: FindingsIcon },
+  { href: "/review", label: "Weekly review", Icon: ReviewIcon },
   { href: "/signins", label: "Sign-ins", Icon: SignInsIcon },
   { href: "/proxy", label: "Proxy", Icon: ProxyIcon },
   { href: "/reports", label: "Reports", Icon: ReportsIcon },
   { href: "/agents", label: "Agents", Icon: AgentsIcon, role: "Operator" },
   { href: "/sync", label: "Sync", Icon: SyncIcon },
   { href: "/settings", label: "Settings", Icon: SettingsIcon, role: "Admin" },
+  { href: "/audit", label: "Audit", Icon: AuditIcon, role: "Admin" },
 ] as const satisfies readonly { href: string; label: string; Icon: unknown; role?: Role }[];
 
 /** The main navigation; pages the user's role may not open (their own check is requireRole) are left out. */

@@ -22,6 +22,9 @@ const RegisterTenantForm = z.object({
 
 /** The "register a tenant" form of the Agents page and of Settings: one tenant, audit-logged by createTenant. */
 export const registerTenantAction = guardedAction("Admin", async (admin, _previous: RegisterTenantState, formData: FormData): Promise<RegisterTenantState> => {
+  // An Admin limited to some tenants (decision 027) manages those, and does not add tenants they could then not see.
+  if (admin.tenantScope !== null)
+    return { error: "Only an Admin whose access is not limited to some tenants can register a tenant", field: null, createdId: null };
   const input = RegisterTenantForm.safeParse({ tenantId: formData.get("tenantId") ?? "", name: formData.get("name") ?? "" });
   if (!input.success) {
     const issue = input.error.issues[0];

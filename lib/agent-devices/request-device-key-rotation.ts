@@ -1,5 +1,6 @@
 import "server-only";
 import { writeAuditLog } from "@/lib/audit/write-audit-log";
+import { tenantScopeWhere, type TenantScope } from "@/lib/auth/tenant-scope";
 import type { Db } from "@/lib/db/client";
 import { DEVICE_NOT_FOUND, type AgentDeviceActionResult } from "./revoke-agent-device";
 
@@ -7,11 +8,19 @@ import { DEVICE_NOT_FOUND, type AgentDeviceActionResult } from "./revoke-agent-d
  * Asks an enrolled device for a new key at its next contact: its uploads answer keyRotation "due" until it rotates
  * (POST /api/v1/agents/key), which clears the request.
  */
-export async function requestDeviceKeyRotation(db: Db, options: { id: string; actor: string; now?: Date }): Promise<AgentDeviceActionResult> {
+export async function requestDeviceKeyRotation(
+  db: Db,
+  options: {
+    id: string;
+    actor: string;
+    now?: Date;
+    /** The caller's access limit (decision 027): another tenant's id is not found. */ tenantScope?: TenantScope;
+  },
+): Promise<AgentDeviceActionResult> {
   const now = options.now ?? new Date();
   return db.$transaction(async (tx) => {
     const device = await tx.agentDevice.findUnique({
-      where: { id: options.id },
+      where: { id: options.id, ...tenantScopeWhere(options.tenantScope ?? null) },
       select: { id: true, tenantRef: true, hostname: true, keyPrefix: true, revokedAt: true, rotateRequestedAt: true },
     });
     if (!device) return { ok: false as const, error: DEVICE_NOT_FOUND };

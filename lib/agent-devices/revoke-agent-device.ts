@@ -1,5 +1,6 @@
 import "server-only";
 import { writeAuditLog } from "@/lib/audit/write-audit-log";
+import { tenantScopeWhere, type TenantScope } from "@/lib/auth/tenant-scope";
 import type { Db } from "@/lib/db/client";
 
 export type AgentDeviceActionResult =
@@ -12,11 +13,19 @@ export const DEVICE_NOT_FOUND = { code: "not-found", message: "No enrolled devic
  * request, and its machine key cannot enrol again until an admin allows it. Other devices, and the secret it enrolled
  * with, are unaffected. The row stays, for the Agents page and the audit trail.
  */
-export async function revokeAgentDevice(db: Db, options: { id: string; actor: string; now?: Date }): Promise<AgentDeviceActionResult> {
+export async function revokeAgentDevice(
+  db: Db,
+  options: {
+    id: string;
+    actor: string;
+    now?: Date;
+    /** The caller's access limit (decision 027): another tenant's id is not found. */ tenantScope?: TenantScope;
+  },
+): Promise<AgentDeviceActionResult> {
   const now = options.now ?? new Date();
   return db.$transaction(async (tx) => {
     const device = await tx.agentDevice.findUnique({
-      where: { id: options.id },
+      where: { id: options.id, ...tenantScopeWhere(options.tenantScope ?? null) },
       select: { id: true, tenantRef: true, hostname: true, keyPrefix: true, revokedAt: true },
     });
     if (!device) return { ok: false as const, error: DEVICE_NOT_FOUND };

@@ -1,4 +1,5 @@
 import "server-only";
+import { tenantScopeWhere, type TenantScope } from "@/lib/auth/tenant-scope";
 import type { Db } from "@/lib/db/client";
 import { queryIn, directDb } from "@/lib/db/direct";
 
@@ -25,10 +26,13 @@ export interface AgentTokenSummary {
   directUploadHosts: number;
 }
 
-export async function listAgentTokens(db: Db, options: { tenantRef?: string; now?: Date } = {}): Promise<AgentTokenSummary[]> {
+export async function listAgentTokens(
+  db: Db,
+  options: { tenantRef?: string; now?: Date; /** The caller's access limit (decision 027): only its tenants' tokens. */ tenantScope?: TenantScope } = {},
+): Promise<AgentTokenSummary[]> {
   const now = options.now ?? new Date();
   const rows = await db.agentToken.findMany({
-    where: options.tenantRef ? { tenantRef: options.tenantRef } : {},
+    where: { AND: [options.tenantRef ? { tenantRef: options.tenantRef } : {}, tenantScopeWhere(options.tenantScope ?? null)] },
     orderBy: [{ revokedAt: "asc" }, { createdAt: "desc" }],
     select: {
       id: true,

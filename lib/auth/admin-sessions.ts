@@ -1,12 +1,14 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
+import { findTenantScope } from "@/lib/access/find-tenant-scope";
 import { writeAuditLog } from "@/lib/audit/write-audit-log";
 import { config } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
 import { beginLoginAttempt, lockedMessage } from "./login-throttle";
 import { hashPassword, needsRehash, UNKNOWN_USER_HASH, verifyPassword } from "./password";
 import { parseRole, RoleSchema, type Role } from "./roles";
+import type { TenantScope } from "./tenant-scope";
 
 export const SESSION_COOKIE = "joinscope_session";
 
@@ -18,6 +20,8 @@ export interface AdminIdentity {
   role: Role | null;
   /** How the account signs in: a local password or Sign in with Microsoft. */
   source: "local" | "entra";
+  /** The tenants they may see (lib/auth/tenant-scope.ts, decision 027): null = every tenant. */
+  tenantScope: TenantScope;
 }
 
 type TxDb = Parameters<Parameters<Db["$transaction"]>[0]>[0];
@@ -123,21 +127,37 @@ export async function loginAdmin(db: Db, input: z.input<typeof LoginInput>, now 
     });
     return session;
   });
-  return { ok: true, sessionToken, expiresAt, admin: { id: user.id, email: user.email, name: user.name, role: parseRole(user.role), source: "local" } };
+  const tenantScope = await findTenantScope(db, { email: user.email, entraObjectId: null, entraGroups: null });
+  return {
+    ok: true,
+    sessionToken,
+    expiresAt,
+    admin: { id: user.id, email: user.email, name: user.name, role: parseRole(user.role), source: "local", tenantScope },
+  };
 }
 
 export async function findAdminBySession(db: Db, sessionToken: string | undefined, now = new Date()): Promise<AdminIdentity | null> {
   if (!sessionToken || sessionToken.length > 100) return null;
   const session = await db.adminSession.findUnique({
     where: { tokenHash: hashSessionToken(sessionToken) },
-    select: { expiresAt: true, user: { select: { id: true, email: true, name: true, disabledAt: true, role: true, source: true } } },
+    select: {
+      expiresAt: true,
+      user: { select: { id: true, email: true, name: true, disabledAt: true, role: true, source: true, entraObjectId: true, entraGroups: true } },
+    },
   });
   // `admin disable` deletes the sessions; the check here also covers one created while it ran.
   if (!session || session.expiresAt <= now || session.user.disabledAt) return null;
   // Local sessions made before local accounts were turned off end with that setting.
   if (session.user.source === "local" && !config.JOINSCOPE_LOCAL_LOGIN) return null;
   const { id, email, name, role, source } = session.user;
-  return { id, email, name, role: parseRole(role), source: source === "entra" ? "entra" : "local" };
+  const entra = source === "entra";
+  // An Entra account is matched by its UPN, object id and groups; a local one by its email only (decision 027).
+  const tenantScope = await findTenantScope(db, {
+    email,
+    entraObjectId: entra ? session.user.entraObjectId : null,
+    entraGroups: entra ? session.user.entraGroups : null,
+  });
+  return { id, email, name, role: parseRole(role), source: entra ? "entra" : "local", tenantScope };
 }
 
 export async function logoutAdmin(db: Db, sessionToken: string | undefined): Promise<void> {

@@ -10,6 +10,7 @@ import { checkCloudHosts } from "@/lib/graph/clouds";
 import { log } from "@/lib/log/logger";
 import { startSession } from "./admin-sessions";
 import { parseGroupRoles, roleFromClaims, type Role } from "./roles";
+import { formatEntraGroups, GROUPS_UNKNOWN, hasGroupOverage } from "./tenant-scope";
 import { safeNextPath } from "./safe-next-path";
 
 /**
@@ -214,7 +215,11 @@ export async function completeEntraSignIn(
         });
       }
       if (user.disabledAt) throw new EntraSignInError("disabled", "Your JoinScope account is disabled. Ask a JoinScope admin.");
-      await tx.adminUser.update({ where: { id: user.id }, data: { email, name, role, lastLoginAt: now } });
+      // The groups are kept for the groups' tenant limits (decision 027), rewritten at every sign-in as the role is.
+      await tx.adminUser.update({
+        where: { id: user.id },
+        data: { email, name, role, entraGroups: hasGroupOverage(claims) ? GROUPS_UNKNOWN : formatEntraGroups(claims.groups), lastLoginAt: now },
+      });
       const started = await startSession(tx, user.id, input.previousSessionToken, now);
       await writeAuditLog(tx, {
         actor: email,
@@ -258,6 +263,13 @@ const IdTokenClaims = z.object({
   name: z.string().max(400).optional(),
   roles: z.array(z.string()).optional(),
   groups: z.array(z.string()).optional(),
+  /**
+   * The group overage indication: a user in more groups than fit in a token (200 in a JWT) gets no `groups` claim but
+   * `_claim_names.groups` (or `hasgroups`) instead
+   * (https://learn.microsoft.com/entra/identity-platform/id-token-claims-reference#groups-overage-claim).
+   */
+  _claim_names: z.record(z.string(), z.unknown()).optional(),
+  hasgroups: z.unknown().optional(),
 });
 export type IdTokenClaims = z.infer<typeof IdTokenClaims>;
 

@@ -6,7 +6,7 @@ import type { DirectDb } from "./direct";
  * at its end. A holder that crashed lets go when its lease expires. The sync (lib/sync/run-sync.ts) and the findings
  * passes (lib/findings/findings-lease.ts) each have a table of their own.
  */
-export type LeaseTable = "SyncLease" | "FindingsLease" | "SignInLease";
+export type LeaseTable = "SyncLease" | "FindingsLease" | "SignInLease" | "DigestLease";
 
 export interface Lease {
   table: LeaseTable;

@@ -272,16 +272,24 @@ export function reportStatements(dialect: Dialect, report: StoredReport): Statem
         ` WHERE r."id" = ?${noObject} ON CONFLICT ("tenantRef", "rowKey") DO NOTHING`,
       params: [key, key, tenantRef, key, key, reportId],
     },
+    // A device that only reported is named after its latest report's host name. Its own statement, before the one
+    // that makes the report the latest (whose condition it shares), and only when the name changes: SQLite rewrites the
+    // entries of every index holding a column an UPDATE sets, changed or not, and the name is in 17 of them.
+    {
+      // SQLite by the subject's index: with the state in the WHERE its planner took the state's sort index instead, a
+      // walk over every device that only reported.
+      sql: `UPDATE "DeviceSummary"${dialect === "sqlite" ? ` INDEXED BY "DeviceSummary_tenantRef_subjectKey_idx"` : ""} SET "name" = r."hostname", "nameKey" = LOWER(r."hostname")
+        FROM "DeviceReport" r
+        WHERE r."id" = ? AND "DeviceSummary"."tenantRef" = ? AND "DeviceSummary"."subjectKey" = ? AND "DeviceSummary"."state" = 'report-only'
+          AND "DeviceSummary"."name" IS DISTINCT FROM r."hostname"${NEWER_REPORT}`,
+      params: [reportId, tenantRef, key],
+    },
     {
       sql: `UPDATE "DeviceSummary" SET "lastReportId" = r."id", "lastReportAt" = r."capturedAt", "lastReportHostname" = r."hostname", "joinType" = r."joinType",
           "azureAdPrt" = r."azureAdPrt", "reportRank" = r."worstSeverityRank",
-          "problemReportAt" = CASE WHEN "DeviceSummary"."reportHead" AND r."worstSeverityRank" <= 1 THEN r."capturedAt" END,
-          "name" = CASE WHEN "DeviceSummary"."state" = 'report-only' THEN r."hostname" ELSE "DeviceSummary"."name" END,
-          "nameKey" = CASE WHEN "DeviceSummary"."state" = 'report-only' THEN LOWER(r."hostname") ELSE "DeviceSummary"."nameKey" END
+          "problemReportAt" = CASE WHEN "DeviceSummary"."reportHead" AND r."worstSeverityRank" <= 1 THEN r."capturedAt" END
         FROM "DeviceReport" r
-        WHERE r."id" = ? AND "DeviceSummary"."tenantRef" = ? AND "DeviceSummary"."subjectKey" = ?
-          AND ("DeviceSummary"."lastReportAt" IS NULL OR "DeviceSummary"."lastReportAt" < r."capturedAt"
-            OR ("DeviceSummary"."lastReportAt" = r."capturedAt" AND "DeviceSummary"."lastReportId" < r."id"))`,
+        WHERE r."id" = ? AND "DeviceSummary"."tenantRef" = ? AND "DeviceSummary"."subjectKey" = ?${NEWER_REPORT}`,
       params: [reportId, tenantRef, key],
     },
     {
@@ -291,6 +299,11 @@ export function reportStatements(dialect: Dialect, report: StoredReport): Statem
     },
   ];
 }
+
+/** The report `r` is newer (capture time, then id) than the one the summary holds as its latest. */
+const NEWER_REPORT = `
+          AND ("DeviceSummary"."lastReportAt" IS NULL OR "DeviceSummary"."lastReportAt" < r."capturedAt"
+            OR ("DeviceSummary"."lastReportAt" = r."capturedAt" AND "DeviceSummary"."lastReportId" < r."id"))`;
 
 /** The DeviceReport columns a summary reads (not the report bodies, ~10 KB a report). */
 const REPORT_HEAD_COLUMNS = ["id", "tenantRef", "deviceId", "hostname", "capturedAt", "joinType", "azureAdPrt", "worstSeverityRank"]

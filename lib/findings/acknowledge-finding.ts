@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { canSeeTenant, type TenantScope } from "@/lib/auth/tenant-scope";
 import type { Db } from "@/lib/db/client";
 import { AckTicket, AckUntil, acknowledgeFindings } from "./acknowledge-findings";
 
@@ -23,14 +24,17 @@ export type AcknowledgeFindingResult =
  */
 export async function acknowledgeFinding(
   db: Db,
-  input: z.input<typeof AcknowledgeFindingInput> & { tenantRef?: string },
+  input: z.input<typeof AcknowledgeFindingInput> & {
+    tenantRef?: string;
+    /** The caller's access limit (decision 027): another tenant's finding is not found. */ tenantScope?: TenantScope;
+  },
   now = new Date(),
 ): Promise<AcknowledgeFindingResult> {
   const parsed = AcknowledgeFindingInput.safeParse(input);
   if (!parsed.success) return { ok: false, error: { code: "invalid-input", message: parsed.error.issues[0]?.message ?? "Invalid input" } };
   const { findingId, comment, ticket, until, actor } = parsed.data;
   const finding = await db.finding.findUnique({ where: { id: findingId }, select: { tenantRef: true } });
-  if (!finding || (input.tenantRef && finding.tenantRef !== input.tenantRef))
+  if (!finding || (input.tenantRef && finding.tenantRef !== input.tenantRef) || !canSeeTenant(input.tenantScope ?? null, finding.tenantRef))
     return { ok: false, error: { code: "not-found", message: "This finding no longer exists" } };
   const result = await acknowledgeFindings(db, { tenantRef: finding.tenantRef, actor, comment, ticket, until, findingIds: [findingId], bulk: false }, now);
   if (result.ok) return { ok: true, acknowledgedAt: result.acknowledgedAt, until: result.until };

@@ -2,6 +2,7 @@ import "server-only";
 import type { z } from "zod";
 import { findAdminBySession, SESSION_COOKIE, type AdminIdentity } from "@/lib/auth/admin-sessions";
 import { APP_ROLE_VALUES, hasRole, type Role } from "@/lib/auth/roles";
+import { tenantsInScope } from "@/lib/auth/tenant-scope";
 import { db } from "@/lib/db/client";
 import { listTenants, type TenantSummary } from "@/lib/tenants/list-tenants";
 import { selectTenant, TENANT_COOKIE } from "@/lib/tenants/selected-tenant";
@@ -22,8 +23,9 @@ export interface AdminRouteOptions<Q extends z.ZodType, P extends z.ZodType> {
   /** The path parameters' schema; a failure answers 400 `invalid-path`. */
   params?: P;
   /**
-   * Resolve the tenant the call is about: the `tenant` query parameter (its JoinScope id) when given (404 when no
-   * tenant has it), else the tenant selected in the dashboard header (the cookie), else the first one (404 when none).
+   * Resolve the tenant the call is about, among the tenants the caller may see (decision 027): the `tenant` query
+   * parameter (its JoinScope id) when given (404 when no tenant they may see has it: another tenant's id is answered
+   * as an unknown one), else the tenant selected in the dashboard header (the cookie), else the first one (404 when none).
    */
   tenant?: boolean;
 }
@@ -64,7 +66,7 @@ export function adminRoute<Q extends z.ZodType = z.ZodType<Record<string, never>
     let tenant: TenantSummary | null = null;
     if (options.tenant) {
       const asked = url.searchParams.get("tenant");
-      const tenants = await listTenants(db);
+      const tenants = tenantsInScope(admin.tenantScope, await listTenants(db));
       if (asked !== null) {
         if (!UUID.test(asked))
           throw new ApiError(400, "invalid-query", "tenant is the tenant's JoinScope id (a UUID)", [{ path: ["tenant"], message: "Invalid UUID" }]);

@@ -6,6 +6,7 @@
  */
 import { classifyConnectorMessage, findTransactionId, findUrl } from "./classify-connector-message";
 import { lineBatches } from "./input";
+import { MAX_KEPT_CONNECTOR_EVENTS } from "./limits";
 import { findTime, iso } from "./parse-time";
 import type { ConnectorEvent, ProxyFileRead } from "./types";
 import { ProxyInputError } from "./types";
@@ -13,8 +14,6 @@ import { ProxyInputError } from "./types";
 const LISTENER_HEADER = /^(\S[^:]*?)\s+(Critical|Error|Warning|Information|Verbose|Start|Stop)\s*:\s*(\d+)\s*:\s?(.*)$/;
 const TIMESTAMP_HEADER = /^\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}/;
 const LEVEL_WORD = /\b(ERROR|Error|WARN(?:ING)?|Warning|INFO|Information|VERBOSE|Verbose|DEBUG|Critical|CRITICAL)\b/;
-/** Entries kept for pairing; a trace with more errors than this is summarised by its count. */
-export const MAX_KEPT_CONNECTOR_EVENTS = 5_000;
 const MAX_ENTRY_CHARS = 16 * 1024;
 const MAX_UNRECOGNISED_BEFORE_FIRST = 50;
 

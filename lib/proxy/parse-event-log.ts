@@ -8,7 +8,7 @@
 import { classifyConnectorMessage, findTransactionId, findUrl, KERBEROS_EVENT_IDS } from "./classify-connector-message";
 import { PROXY_MAX_LINE_CHARS } from "./input";
 import { findTime, iso } from "./parse-time";
-import { MAX_KEPT_CONNECTOR_EVENTS } from "./parse-connector-trace";
+import { MAX_KEPT_CONNECTOR_EVENTS } from "./limits";
 import type { ConnectorEvent, ProxyFileRead } from "./types";
 import { ProxyInputError } from "./types";
 

@@ -6,13 +6,12 @@
  */
 import { z } from "zod";
 import { BODY_SNIPPET_CHARS, headerMap } from "./exchange-helpers";
+import { MAX_KEPT_EXCHANGES } from "./limits";
 import { findTime, iso } from "./parse-time";
 import type { HttpExchange, ProxyFileRead } from "./types";
 import { ProxyInputError } from "./types";
 
 const MAX_ENTRY_CHARS = 32 * 1024 * 1024;
-/** Exchanges kept for pairing: every failing one up to this many, and none of the healthy ones. */
-export const MAX_KEPT_EXCHANGES = 5_000;
 
 const Header = z.object({ name: z.string(), value: z.string() }).loose();
 const HarEntry = z

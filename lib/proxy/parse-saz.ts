@@ -6,7 +6,7 @@
  */
 import yauzl from "yauzl";
 import { BODY_SNIPPET_CHARS, headerMap } from "./exchange-helpers";
-import { MAX_KEPT_EXCHANGES } from "./parse-har";
+import { MAX_KEPT_EXCHANGES } from "./limits";
 import { findTime, iso } from "./parse-time";
 import type { HttpExchange, ProxyFileRead } from "./types";
 import { ProxyInputError } from "./types";

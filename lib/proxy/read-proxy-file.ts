@@ -7,10 +7,16 @@ import { parseConnectorTrace } from "./parse-connector-trace";
 import { parseEventLogCsv, parseEventLogXml } from "./parse-event-log";
 import { parseHar } from "./parse-har";
 import { parseSaz } from "./parse-saz";
+import { boundProxyFileRead } from "./proxy-read-schema";
 import type { ProxyFileRead } from "./types";
 import { ProxyInputError } from "./types";
 
+/** The file's read, cut to the ceilings of proxy-read-schema.ts (what the page sends back when it saves a diagnosis). */
 export async function readProxyFile(input: ProxySource, maxBytes = PROXY_FILE_MAX_BYTES): Promise<ProxyFileRead> {
+  return boundProxyFileRead(await readUnbounded(input, maxBytes));
+}
+
+async function readUnbounded(input: ProxySource, maxBytes: number): Promise<ProxyFileRead> {
   const name = input.name;
   if (input.size !== null && input.size > maxBytes) {
     throw new ProxyInputError(

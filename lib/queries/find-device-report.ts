@@ -1,4 +1,5 @@
 import "server-only";
+import { tenantScopeWhere, type TenantScope } from "@/lib/auth/tenant-scope";
 import type { Db } from "@/lib/db/client";
 import type { ParsedDsregcmd } from "@/lib/reports/types";
 import type { Finding } from "@/lib/rules/types";
@@ -36,20 +37,26 @@ export interface DeviceReportDetail {
   events: { id: string; eventId: number; time: string; level: string; task: string | null; log: string | null; message: string }[];
 }
 
-/** One stored report with everything the detail page shows, or null for an unknown id. */
-export async function findDeviceReport(db: Db, options: { id: string }): Promise<DeviceReportDetail | null> {
-  const direct = await readDeviceReport(db, options.id);
+/**
+ * One stored report with everything the detail page shows, or null for an unknown id or a report of a tenant outside
+ * `tenantScope` (the caller's access limit, decision 027: answered as unknown).
+ */
+export async function findDeviceReport(db: Db, options: { id: string; tenantScope: TenantScope }): Promise<DeviceReportDetail | null> {
+  const direct = await readDeviceReport(db, options.id, options.tenantScope);
   if (direct) return { ...direct, matchedUpload: null };
   // An upload the history migration folded into the run of unchanged uploads it belonged to.
-  const alias = await db.reportAlias.findUnique({ where: { id: options.id }, select: { id: true, reportRef: true, capturedAt: true } });
+  const alias = await db.reportAlias.findUnique({
+    where: { id: options.id, ...tenantScopeWhere(options.tenantScope) },
+    select: { id: true, reportRef: true, capturedAt: true },
+  });
   if (!alias) return null;
-  const matched = await readDeviceReport(db, alias.reportRef);
+  const matched = await readDeviceReport(db, alias.reportRef, options.tenantScope);
   return matched ? { ...matched, matchedUpload: { id: alias.id, capturedAt: alias.capturedAt.toISOString() } } : null;
 }
 
-async function readDeviceReport(db: Db, id: string): Promise<Omit<DeviceReportDetail, "matchedUpload"> | null> {
+async function readDeviceReport(db: Db, id: string, tenantScope: TenantScope): Promise<Omit<DeviceReportDetail, "matchedUpload"> | null> {
   const r = await db.deviceReport.findUnique({
-    where: { id },
+    where: { id, ...tenantScopeWhere(tenantScope) },
     select: {
       id: true,
       source: true,

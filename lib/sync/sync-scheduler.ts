@@ -8,6 +8,7 @@ import { rebuildStaleDeviceSummaries } from "@/lib/device-summary/rebuild-device
 import { pullDirectoryAuditsAfterSync } from "@/lib/directory-audits/pull-directory-audits";
 import { pullSignInsAfterSync } from "@/lib/signins/pull-after-sync";
 import { maintainReportHistory } from "@/lib/report-history/maintain-report-history";
+import { sendDueDigests } from "@/lib/digest/send-due-digests";
 import { runSync } from "./run-sync";
 
 const TICK_MS = 60_000;
@@ -58,6 +59,8 @@ export async function syncDueTenants(now = new Date()): Promise<void> {
     // The Overview's trends: each tenant's snapshot of the day, taken once (the first tick of the day does it).
     const snapshots = await writeDueDailySnapshots(now);
     if (snapshots) log("info", "daily snapshots written", { tenants: snapshots });
+    // The digests whose slot came (issue 23, item 7): after the snapshot, so a digest sent at 00:xx sees the day's row.
+    await sendDueDigests(now);
     // The report history: old reports compacted (after an upgrade), retention applied hourly (decision 013).
     await maintainReportHistory(now);
   } finally {

@@ -42,11 +42,11 @@ describe("session lifetime", () => {
     const signedInAt = new Date("2026-03-02T08:00:00.000Z");
     const login = await signIn("expiry@joinscope.test", PASSWORD, signedInAt);
     expect(login.expiresAt.toISOString()).toBe("2026-03-02T20:00:00.000Z");
-    expect(login.admin).toEqual({ id, email: "expiry@joinscope.test", name: "Session Admin", role: "Admin", source: "local" });
+    expect(login.admin).toEqual({ id, email: "expiry@joinscope.test", name: "Session Admin", role: "Admin", source: "local", tenantScope: null });
     expect(login.sessionToken).toMatch(/^[A-Za-z0-9_-]{43}$/); // 32 random bytes, base64url
 
     const at = (ms: number) => findAdminBySession(db, login.sessionToken, new Date(signedInAt.getTime() + ms));
-    expect(await at(0)).toEqual({ id, email: "expiry@joinscope.test", name: "Session Admin", role: "Admin", source: "local" });
+    expect(await at(0)).toEqual({ id, email: "expiry@joinscope.test", name: "Session Admin", role: "Admin", source: "local", tenantScope: null });
     expect(await at(12 * HOUR_MS - 1)).toMatchObject({ id });
     expect(await at(12 * HOUR_MS)).toBeNull();
     expect(await at(13 * HOUR_MS)).toBeNull();

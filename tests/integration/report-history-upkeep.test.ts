@@ -107,7 +107,7 @@ describe("compacting a database from before the history change (item 5)", () => 
     expect(await db.agentEvent.count({ where: { tenantRef: old.tenantRef } })).toBe(3);
 
     // An old upload's page says which stored report it matched.
-    const page = (await findDeviceReport(db, { id: oldIds[0]! }))!;
+    const page = (await findDeviceReport(db, { id: oldIds[0]!, tenantScope: null }))!;
     expect(page.matchedUpload).toEqual({ id: oldIds[0], capturedAt: new Date(BASE).toISOString() });
     expect(page.uploadCount).toBe(40);
     expect(page.dsregcmdText).toContain("AzureAdPrtUpdateTime : " + utc(BASE + 39 * 4 * HOUR - 20 * 60_000));
@@ -141,7 +141,7 @@ describe("retention (item 3)", () => {
     const withText = await db.deviceReport.findMany({ where: { tenantRef: t.tenantRef, textZ: { not: null } }, select: { uploadCount: true } });
     expect(withText.map((r) => r.uploadCount)).toEqual([17, 17]);
     const dropped = await db.deviceReport.findFirstOrThrow({ where: { tenantRef: t.tenantRef, textZ: null }, select: { id: true } });
-    const page = (await findDeviceReport(db, { id: dropped.id }))!;
+    const page = (await findDeviceReport(db, { id: dropped.id, tenantScope: null }))!;
     expect(page.dsregcmdText).toBeNull();
     expect(page.joinType).toBe("hybrid");
 

@@ -193,7 +193,7 @@ describe("report history (decision 013)", () => {
   it("holds the same latest report: text, parse, findings and events", async () => {
     const latest = async (s: Side) => {
       const id = s.answers.at(-1)!.reportId;
-      const r = (await findDeviceReport(db, { id }))!;
+      const r = (await findDeviceReport(db, { id, tenantScope: null }))!;
       const swap = (v: unknown) => JSON.parse(JSON.stringify(v).replaceAll(s.tenantId, "TENANT"));
       return {
         text: swap(r.dsregcmdText),
@@ -210,7 +210,7 @@ describe("report history (decision 013)", () => {
     expect(compacted.events).toHaveLength(2);
     expect(compacted).toEqual(await latest(everything));
     // The run's page says how many uploads it stands for.
-    const page = (await findDeviceReport(db, { id: compact.answers.at(-1)!.reportId }))!;
+    const page = (await findDeviceReport(db, { id: compact.answers.at(-1)!.reportId, tenantScope: null }))!;
     expect(page.uploadCount).toBe(140);
     expect(page.firstCapturedAt).toBe(new Date(BASE + 400 * 4 * HOUR).toISOString());
   });

@@ -8,6 +8,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { GET as reportRaw } from "@/app/(dashboard)/reports/[id]/raw/route";
+import { GET as auditExport } from "@/app/api/v1/audit/export/route";
 import { GET as changeBoardExport } from "@/app/api/v1/devices/change-board/route";
 import { GET as devicesExport } from "@/app/api/v1/devices/export/route";
 import { GET as findingsExport } from "@/app/api/v1/findings/export/route";
@@ -27,6 +29,8 @@ const ROUTES: { pattern: RegExp; handler: RouteHandler }[] = [
   { pattern: /^\/api\/v1\/sync-runs$/, handler: syncRuns },
   { pattern: /^\/api\/v1\/signins\/(?<id>[^/]+)\/findings$/, handler: signInFindings as RouteHandler },
   { pattern: /^\/api\/v1\/tenants\/(?<tenantId>[^/]+)\/changes$/, handler: tenantChanges as RouteHandler },
+  { pattern: /^\/api\/v1\/audit\/export$/, handler: auditExport },
+  { pattern: /^\/reports\/(?<id>[^/]+)\/raw$/, handler: reportRaw as RouteHandler },
 ];
 
 export interface AdminApiServer {

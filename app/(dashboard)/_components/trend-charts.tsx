@@ -166,3 +166,42 @@ function ChartCard({ title, summary, children }: { title: string; summary: strin
     </figure>
   );
 }
+
+/** One day of the weekly review's trend lines. */
+export interface ReviewTrendPoint {
+  day: string;
+  openFindings: number;
+  criticalHigh: number;
+  devicesSilent: number;
+}
+
+const REVIEW_SERIES = [
+  { key: "openFindings", label: "Open findings", color: "#3b82f6" },
+  { key: "criticalHigh", label: "Critical and high", color: "#ef4444" },
+  { key: "devicesSilent", label: "Devices gone silent", color: "#f97316" },
+] as const;
+
+/** The weekly review's trend lines: open findings, the critical and high among them, devices gone silent, per day. */
+export function ReviewTrendChart({ points }: { points: ReviewTrendPoint[] }) {
+  const inBrowser = useInBrowser();
+  return (
+    <div data-testid="review-trend" data-drawn={inBrowser ? "true" : undefined} data-points={points.length}>
+      <ChartCard title="Trend" summary={`Open findings, critical and high findings, and devices gone silent, per day over ${points.length} days`}>
+        {inBrowser ? (
+          <ResponsiveContainer width="100%" height="100%">
+            <LineChart data={points} margin={{ top: 4, right: 8, bottom: 0, left: -12 }}>
+              <CartesianGrid vertical={false} stroke="currentColor" strokeOpacity={0.12} />
+              <XAxis dataKey="day" tickFormatter={shortDay} {...axis} />
+              <YAxis allowDecimals={false} {...axis} />
+              <Tooltip {...tooltip} cursor={{ stroke: "currentColor", strokeOpacity: 0.3 }} />
+              <Legend iconSize={8} wrapperStyle={{ fontSize: 11 }} />
+              {REVIEW_SERIES.map((s) => (
+                <Line key={s.key} dataKey={s.key} name={s.label} stroke={s.color} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
+              ))}
+            </LineChart>
+          </ResponsiveContainer>
+        ) : null}
+      </ChartCard>
+    </div>
+  );
+}

@@ -10,6 +10,7 @@ import { requireTokenEnrolment } from "@/lib/agent-tokens/require-token-enrolmen
 import { revokeAgentToken } from "@/lib/agent-tokens/revoke-agent-token";
 import { guardedAction } from "@/lib/auth/action-guard";
 import type { AdminIdentity } from "@/lib/auth/admin-sessions";
+import { canSeeTenant, type TenantScope } from "@/lib/auth/tenant-scope";
 import { db } from "@/lib/db/client";
 
 export interface CreateTokenState {
@@ -35,6 +36,8 @@ export const createTokenAction = guardedAction("Operator", async (admin, _previo
     allowsDirectUpload: formData.get("allowsDirectUpload"),
   });
   if (!input.success) return { error: input.error.issues[0]?.message ?? "Check the form", created: null };
+  // A tenant outside the caller's access limit (decision 027) is answered as an unknown one.
+  if (!canSeeTenant(admin.tenantScope, input.data.tenantRef)) return { error: "No tenant with this id is registered", created: null };
   const result = await createAgentToken(db, { ...input.data, actor: admin.email });
   if (!result.ok) return { error: result.error.message, created: null };
   revalidatePath("/agents");
@@ -51,7 +54,7 @@ const RevokeTokenForm = z.object({ id: z.string().uuid("Unknown token") });
 export const revokeTokenAction = guardedAction("Operator", async (admin, _previous: SimpleState, formData: FormData): Promise<SimpleState> => {
   const input = RevokeTokenForm.safeParse({ id: formData.get("id") });
   if (!input.success) return { error: input.error.issues[0]?.message ?? "Unknown token", done: false };
-  const result = await revokeAgentToken(db, { id: input.data.id, actor: admin.email });
+  const result = await revokeAgentToken(db, { id: input.data.id, actor: admin.email, tenantScope: admin.tenantScope });
   if (!result.ok) return { error: result.error.message, done: false };
   revalidatePath("/agents");
   revalidatePath("/", "layout");
@@ -61,7 +64,7 @@ export const revokeTokenAction = guardedAction("Operator", async (admin, _previo
 export const requireEnrolmentAction = guardedAction("Operator", async (admin, _previous: SimpleState, formData: FormData): Promise<SimpleState> => {
   const input = RevokeTokenForm.safeParse({ id: formData.get("id") });
   if (!input.success) return { error: input.error.issues[0]?.message ?? "Unknown token", done: false };
-  const result = await requireTokenEnrolment(db, { id: input.data.id, actor: admin.email });
+  const result = await requireTokenEnrolment(db, { id: input.data.id, actor: admin.email, tenantScope: admin.tenantScope });
   if (!result.ok) return { error: result.error.message, done: false };
   revalidatePath("/agents");
   return { error: null, done: true };
@@ -73,11 +76,11 @@ const DeviceForm = z.object({ id: z.string().uuid("Unknown device") });
 async function deviceAction(
   admin: AdminIdentity,
   formData: FormData,
-  run: (options: { id: string; actor: string }) => Promise<AgentDeviceActionResult>,
+  run: (options: { id: string; actor: string; tenantScope: TenantScope }) => Promise<AgentDeviceActionResult>,
 ): Promise<SimpleState> {
   const input = DeviceForm.safeParse({ id: formData.get("id") });
   if (!input.success) return { error: input.error.issues[0]?.message ?? "Unknown device", done: false };
-  const result = await run({ id: input.data.id, actor: admin.email });
+  const result = await run({ id: input.data.id, actor: admin.email, tenantScope: admin.tenantScope });
   if (!result.ok) return { error: result.error.message, done: false };
   revalidatePath("/agents");
   return { error: null, done: true };

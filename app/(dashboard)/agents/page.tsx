@@ -29,10 +29,10 @@ export const metadata: Metadata = { title: "Agents" };
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function AgentsPage({ searchParams }: { searchParams: SearchParams }) {
-  const { tenants, tenant, now } = await getDashboardContextFor("Operator");
+  const { admin, tenants, tenant, now } = await getDashboardContextFor("Operator");
   const params = parseAgentDeviceListParams(await searchParams);
   const [tokens, origin, devices] = await Promise.all([
-    listAgentTokens(db, { now: new Date(now) }),
+    listAgentTokens(db, { now: new Date(now), tenantScope: admin.tenantScope }),
     requestOrigin(),
     tenant ? listAgentDevices(db, { tenantRef: tenant.id, params, now: new Date(now) }) : Promise.resolve(null),
   ]);

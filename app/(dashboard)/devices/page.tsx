@@ -167,7 +167,9 @@ function Row({ d, now, columns }: { d: DeviceRow; now: string; columns: readonly
           className="size-4 rounded border-slate-300 accent-blue-600"
         />
       </Td>
-      <Td className="font-medium whitespace-nowrap">
+      {/* Below 1,280 px a name with spaces wraps ("Lee's MacBookPro18,3", an Entra registered Mac): on one line it widened the
+          table past its box at 1,024 px. Windows host names have no spaces and stay on one line. */}
+      <Td className="font-medium whitespace-nowrap max-xl:whitespace-normal">
         <Link href={deviceHref(d.subjectKey)} className="text-slate-900 hover:text-blue-700 dark:text-slate-100 dark:hover:text-blue-300">
           {d.name}
         </Link>

@@ -1,19 +1,22 @@
 "use client";
 
+import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { useRef, useState, useTransition, type DragEvent } from "react";
 import { z } from "zod";
 import { diagnoseProxy, type ProxyDiagnosis } from "@/lib/proxy/diagnose-proxy";
-import { PROXY_FILE_KIND_LABEL, type ProxyFileRead } from "@/lib/proxy/types";
+import { PROXY_MAX_FILES, PROXY_SAVE_MAX_CHARS, ProxyFileReadSchema } from "@/lib/proxy/proxy-read-schema";
+import type { ProxyFileRead } from "@/lib/proxy/types";
 import { FindingList } from "../../_components/finding-card";
 import { UploadIcon } from "../../_components/icons";
+import { InlineError } from "../../_components/inline-error";
+import { saveProxyDiagnosisAction } from "./actions";
+import { DownloadDiagnosisButton } from "./download-diagnosis-button";
+import { ProxyFilesTable } from "./proxy-files-table";
 
-/** The route's answer, checked before it is used (lib/proxy/types.ts has the full shape). */
-const FileAnswer = z.union([
-  z.object({ read: z.object({ summary: z.object({ name: z.string() }).loose(), connectorEvents: z.array(z.unknown()), exchanges: z.array(z.unknown()) }) }),
-  z.object({ error: z.object({ message: z.string() }).loose() }).loose(),
-]);
+/** The route's answer, checked with the bounds the server holds a saved diagnosis to (lib/proxy/proxy-read-schema.ts). */
+const FileAnswer = z.union([z.object({ read: ProxyFileReadSchema }), z.object({ error: z.object({ message: z.string() }).loose() })]);
 
-const MAX_FILES = 8;
 const MAX_BYTES = 100 * 1024 * 1024;
 
 async function readOnServer(file: File): Promise<{ ok: true; read: ProxyFileRead } | { ok: false; error: string }> {
@@ -26,14 +29,22 @@ async function readOnServer(file: File): Promise<{ ok: true; read: ProxyFileRead
   }
   const parsed = FileAnswer.safeParse(await response.json().catch(() => null));
   if (!parsed.success) return { ok: false, error: `${file.name}: the server's answer could not be read (HTTP ${response.status})` };
-  if ("read" in parsed.data) return { ok: true, read: parsed.data.read as unknown as ProxyFileRead };
+  if ("read" in parsed.data) return { ok: true, read: parsed.data.read };
   return { ok: false, error: parsed.data.error.message };
 }
 
-export function ProxyDiagnoseForm() {
+/**
+ * Drop files, diagnose them in the page (each file streams through the server's parser; the pairing runs here), then
+ * download the diagnosis or, as an Operator with a tenant selected, save it: the reads go back to the server, which
+ * diagnoses them again and stores its own result (decision 028).
+ */
+export function ProxyDiagnoseForm({ canSave, tenantName }: { canSave: boolean; tenantName: string | null }) {
   const [files, setFiles] = useState<File[]>([]);
   const [errors, setErrors] = useState<string[]>([]);
   const [diagnosis, setDiagnosis] = useState<ProxyDiagnosis | null>(null);
+  const [reads, setReads] = useState<ProxyFileRead[]>([]);
+  /** Each diagnosis gets a fresh save form (its title and "Saved as" belong to that diagnosis). */
+  const [runs, setRuns] = useState(0);
   const [dragging, setDragging] = useState(false);
   const [pending, startTransition] = useTransition();
   const input = useRef<HTMLInputElement>(null);
@@ -41,35 +52,32 @@ export function ProxyDiagnoseForm() {
 
   function add(list: FileList | null | undefined) {
     if (!list) return;
-    setFiles((had) => [...had, ...Array.from(list)].slice(0, MAX_FILES));
+    // Copied now: clearing the input below empties its live FileList before React runs the updater (then a file added
+    // after a removal never showed up).
+    const added = Array.from(list);
+    setFiles((had) => [...had, ...added].slice(0, PROXY_MAX_FILES));
     setDiagnosis(null);
+    setReads([]);
     setErrors([]);
     if (input.current) input.current.value = "";
   }
 
   function run() {
     startTransition(async () => {
-      const reads: ProxyFileRead[] = [];
+      const fileReads: ProxyFileRead[] = [];
       const failed: string[] = [];
       for (const f of files) {
         const r = await readOnServer(f);
-        if (r.ok) reads.push(r.read);
+        if (r.ok) fileReads.push(r.read);
         else failed.push(r.error);
       }
       setErrors(failed);
-      setDiagnosis(reads.length > 0 && failed.length === 0 ? diagnoseProxy(reads) : null);
+      const ok = fileReads.length > 0 && failed.length === 0;
+      setReads(ok ? fileReads : []);
+      setRuns((n) => n + 1);
+      setDiagnosis(ok ? diagnoseProxy(fileReads) : null);
       requestAnimationFrame(() => resultRef.current?.focus());
     });
-  }
-
-  function download() {
-    if (!diagnosis) return;
-    const blob = new Blob([JSON.stringify(diagnosis, null, 2)], { type: "application/json" });
-    const a = document.createElement("a");
-    a.href = URL.createObjectURL(blob);
-    a.download = "proxy-diagnosis.json";
-    a.click();
-    URL.revokeObjectURL(a.href);
   }
 
   function onDrop(e: DragEvent<HTMLElement>) {
@@ -130,6 +138,7 @@ export function ProxyDiagnoseForm() {
                         onClick={() => {
                           setFiles(files.filter((_, j) => j !== i));
                           setDiagnosis(null);
+                          setReads([]);
                         }}
                       >
                         ×
@@ -143,7 +152,8 @@ export function ProxyDiagnoseForm() {
         </div>
         <div className="mt-4 flex flex-wrap items-center justify-between gap-3">
           <p id="proxy-help" className="max-w-2xl text-xs text-slate-500 dark:text-slate-400">
-            Nothing is stored: each file streams through the parser and only its failures come back to this page. Download the diagnosis to keep it.
+            Nothing is stored unless you save the diagnosis: each file streams through the parser and only its failures come back to this page. Save the
+            diagnosis for the selected tenant (its files&apos; summaries and findings, never the files) or download it as JSON.
           </p>
           <button type="submit" className="btn-primary" disabled={pending || files.length === 0}>
             {pending ? "Reading files…" : "Diagnose"}
@@ -164,45 +174,102 @@ export function ProxyDiagnoseForm() {
         ) : null}
         {diagnosis ? (
           <>
-            <div className="card overflow-x-auto">
-              <table className="w-full text-left text-sm" data-testid="proxy-files-read">
-                <caption className="sr-only">Files read</caption>
-                <thead className="text-xs text-slate-500 dark:text-slate-400">
-                  <tr>
-                    <th className="px-4 py-2 font-medium">File</th>
-                    <th className="px-4 py-2 font-medium">Read as</th>
-                    <th className="px-4 py-2 text-right font-medium">Entries</th>
-                    <th className="px-4 py-2 text-right font-medium">Failed</th>
-                    <th className="px-4 py-2 font-medium">Time range (UTC)</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {diagnosis.files.map((f) => (
-                    <tr key={f.name} className="border-t border-slate-100 dark:border-slate-800/70">
-                      <td className="px-4 py-2 font-mono text-xs">{f.name}</td>
-                      <td className="px-4 py-2">{PROXY_FILE_KIND_LABEL[f.kind]}</td>
-                      <td className="px-4 py-2 text-right tabular-nums">{f.records.toLocaleString("en-US")}</td>
-                      <td className={`px-4 py-2 text-right tabular-nums ${f.failures ? "font-semibold text-red-700 dark:text-red-300" : ""}`}>
-                        {f.failures.toLocaleString("en-US")}
-                      </td>
-                      <td className="px-4 py-2 text-xs text-slate-600 dark:text-slate-400">
-                        {f.from ? `${f.from.slice(0, 19).replace("T", " ")} – ${(f.to ?? "").slice(11, 19)}` : "—"}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <ProxyFilesTable files={diagnosis.files} />
             <div className="flex items-center justify-between">
               <h2 className="text-base font-semibold text-slate-900 dark:text-slate-100">Findings</h2>
-              <button type="button" className="btn-secondary" onClick={download}>
-                Download diagnosis (JSON)
-              </button>
+              <DownloadDiagnosisButton diagnosis={diagnosis} />
             </div>
             <FindingList findings={diagnosis.findings} />
+            <SaveDiagnosisForm key={runs} reads={reads} canSave={canSave} tenantName={tenantName} />
           </>
         ) : null}
       </div>
     </div>
+  );
+}
+
+/** "Save diagnosis": a title (the app, the ticket) and the reads sent to saveProxyDiagnosisAction. */
+function SaveDiagnosisForm({ reads, canSave, tenantName }: { reads: ProxyFileRead[]; canSave: boolean; tenantName: string | null }) {
+  const router = useRouter();
+  const [title, setTitle] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState<{ id: string; title: string } | null>(null);
+  const [pending, startTransition] = useTransition();
+
+  if (!tenantName)
+    return <p className="text-sm text-slate-600 dark:text-slate-400">Register a tenant to save diagnoses; download the JSON to keep this one.</p>;
+  if (!canSave)
+    return <p className="text-sm text-slate-600 dark:text-slate-400">Saving a diagnosis needs the Operator role; download the JSON to keep this one.</p>;
+  if (saved) {
+    return (
+      <p role="status" className="card border-l-4 border-l-emerald-500 p-4 text-sm text-slate-800 dark:text-slate-200">
+        Saved as{" "}
+        <Link href={`/proxy/saved/${saved.id}`} className="link font-medium">
+          {saved.title}
+        </Link>{" "}
+        for {tenantName}.
+      </p>
+    );
+  }
+
+  function save() {
+    setError(null);
+    // The server refuses more; say so before sending megabytes it would turn away.
+    const size = JSON.stringify(reads).length;
+    if (size > PROXY_SAVE_MAX_CHARS) {
+      setError(
+        `The files' failures take ${(size / (1024 * 1024)).toFixed(1)} MB, more than the ${PROXY_SAVE_MAX_CHARS / (1024 * 1024)} MB a saved diagnosis holds: download it as JSON instead.`,
+      );
+      return;
+    }
+    startTransition(async () => {
+      try {
+        const result = await saveProxyDiagnosisAction({ title, reads });
+        if (!result.ok) {
+          setError(result.error);
+          return;
+        }
+        setSaved({ id: result.id, title: result.title });
+        router.refresh();
+      } catch {
+        setError("The diagnosis could not be saved; check the connection and try again.");
+      }
+    });
+  }
+
+  return (
+    <form
+      className="card p-4"
+      aria-label="Save diagnosis"
+      onSubmit={(e) => {
+        e.preventDefault();
+        save();
+      }}
+    >
+      <div className="flex flex-wrap items-end gap-3">
+        <div className="min-w-64 flex-1">
+          <label htmlFor="proxy-diagnosis-title" className="label">
+            Title
+          </label>
+          <input
+            id="proxy-diagnosis-title"
+            className="input"
+            required
+            maxLength={200}
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+            placeholder="e.g. Ops Board WebSocket 504 – INC0012345"
+            aria-describedby="proxy-save-help"
+          />
+        </div>
+        <button type="submit" className="btn-primary" disabled={pending || title.trim() === ""}>
+          {pending ? "Saving…" : "Save diagnosis"}
+        </button>
+      </div>
+      <p id="proxy-save-help" className="mt-2 text-xs text-slate-500 dark:text-slate-400">
+        Saved for {tenantName}: the files&apos; summaries and the findings, diagnosed again on the server. The files themselves are not kept.
+      </p>
+      <InlineError message={error} />
+    </form>
   );
 }

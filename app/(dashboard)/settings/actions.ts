@@ -2,7 +2,10 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { removeAccessLimit } from "@/lib/access/remove-access-limit";
+import { setAccessLimit } from "@/lib/access/set-access-limit";
 import { guardedAction } from "@/lib/auth/action-guard";
+import { canSeeTenant } from "@/lib/auth/tenant-scope";
 import { db } from "@/lib/db/client";
 import { CLOUD_NAMES } from "@/lib/graph/clouds";
 import { testTenantConnection, type ConnectionReport } from "@/lib/sync/test-tenant-connection";
@@ -11,6 +14,9 @@ import { CONNECTION_TESTED_ACTION } from "@/lib/queries/get-onboarding-status";
 import { setTenantApp } from "@/lib/tenants/set-tenant-app";
 import { updateTenantSettings } from "@/lib/tenants/update-tenant-settings";
 import { startFullReevaluation } from "@/lib/findings/findings-scheduler";
+import { deliverDigest } from "@/lib/digest/deliver-digest";
+import { saveDigestSettings } from "@/lib/digest/digest-settings";
+import { requestOrigin } from "../../_lib/cookie-security";
 
 const text = (formData: FormData, name: string) => {
   const v = formData.get(name);
@@ -51,6 +57,7 @@ export const saveAppRegistrationAction = guardedAction("Admin", async (admin, _p
   const form = AppForm.safeParse({ tenantRef: formData.get("tenantRef"), cloud: formData.get("cloud"), credentialKind: formData.get("credentialKind") });
   if (!form.success) return { error: form.error.issues[0]?.message ?? "Check the form", field: null, savedAt: null, message: null };
   const { tenantRef, cloud, credentialKind } = form.data;
+  if (!canSeeTenant(admin.tenantScope, tenantRef)) return { error: "Unknown tenant", field: null, savedAt: null, message: null };
   const custom = cloud === "custom";
   const result = await setTenantApp(db, {
     tenantRef,
@@ -77,7 +84,8 @@ export interface TestConnectionState {
 
 export const testConnectionAction = guardedAction("Admin", async (admin, _previous: TestConnectionState, formData: FormData): Promise<TestConnectionState> => {
   const tenantRef = TenantRef.safeParse(formData.get("tenantRef"));
-  if (!tenantRef.success) return { error: "Unknown tenant", report: null, testedAt: null };
+  // A tenant outside the caller's access limit (decision 027) is answered as an unknown one.
+  if (!tenantRef.success || !canSeeTenant(admin.tenantScope, tenantRef.data)) return { error: "Unknown tenant", report: null, testedAt: null };
   const report = await testTenantConnection(db, { tenantRef: tenantRef.data });
   // The Overview's first-run checklist ticks "Test connection" off once one passed.
   if (report.ok) {
@@ -91,7 +99,8 @@ const wholeNumber = (v: string) => (v.trim() === "" ? Number.NaN : Number(v));
 
 export const saveSyncSettingsAction = guardedAction("Admin", async (admin, _previous: SaveState, formData: FormData): Promise<SaveState> => {
   const tenantRef = TenantRef.safeParse(formData.get("tenantRef"));
-  if (!tenantRef.success) return { error: "Unknown tenant", field: null, savedAt: null, message: null };
+  // A tenant outside the caller's access limit (decision 027) is answered as an unknown one.
+  if (!tenantRef.success || !canSeeTenant(admin.tenantScope, tenantRef.data)) return { error: "Unknown tenant", field: null, savedAt: null, message: null };
   const result = await updateTenantSettings(db, {
     tenantRef: tenantRef.data,
     actor: admin.email,
@@ -109,7 +118,8 @@ export const saveSyncSettingsAction = guardedAction("Admin", async (admin, _prev
 
 export const saveSyncScopeAction = guardedAction("Admin", async (admin, _previous: SaveState, formData: FormData): Promise<SaveState> => {
   const tenantRef = TenantRef.safeParse(formData.get("tenantRef"));
-  if (!tenantRef.success) return { error: "Unknown tenant", field: null, savedAt: null, message: null };
+  // A tenant outside the caller's access limit (decision 027) is answered as an unknown one.
+  if (!tenantRef.success || !canSeeTenant(admin.tenantScope, tenantRef.data)) return { error: "Unknown tenant", field: null, savedAt: null, message: null };
   const names = formData.getAll("forestName").map(String);
   const includes = formData.getAll("forestInclude").map(String);
   const excludes = formData.getAll("forestExclude").map(String);
@@ -145,7 +155,7 @@ export const saveSyncScopeAction = guardedAction("Admin", async (admin, _previou
 /** The tenant's report history retention (decision 013): applied by the scheduler's next hourly retention run. */
 export const saveRetentionSettingsAction = guardedAction("Admin", async (admin, _previous: SaveState, formData: FormData): Promise<SaveState> => {
   const tenantRef = TenantRef.safeParse(formData.get("tenantRef"));
-  if (!tenantRef.success) return { error: "Unknown tenant", field: null, savedAt: null, message: null };
+  if (!tenantRef.success || !canSeeTenant(admin.tenantScope, tenantRef.data)) return { error: "Unknown tenant", field: null, savedAt: null, message: null };
   const result = await updateTenantSettings(db, {
     tenantRef: tenantRef.data,
     actor: admin.email,
@@ -157,3 +167,101 @@ export const saveRetentionSettingsAction = guardedAction("Admin", async (admin, 
   revalidateTenantPages();
   return { error: null, field: null, savedAt: Date.now(), message: "Retention saved. The next hourly retention run applies it." };
 });
+
+const checked = (formData: FormData, name: string) => formData.get(name) === "on";
+
+/** The scheduled digest's settings (issue 23, item 7): schedule, webhooks, SMTP. Blank secret fields keep the stored ones. */
+export const saveDigestSettingsAction = guardedAction("Admin", async (admin, _previous: SaveState, formData: FormData): Promise<SaveState> => {
+  const tenantRef = TenantRef.safeParse(formData.get("tenantRef"));
+  if (!tenantRef.success || !canSeeTenant(admin.tenantScope, tenantRef.data)) return { error: "Unknown tenant", field: null, savedAt: null, message: null };
+  const port = text(formData, "smtpPort").trim();
+  const result = await saveDigestSettings(db, {
+    tenantRef: tenantRef.data,
+    actor: admin.email,
+    enabled: checked(formData, "enabled"),
+    frequency: text(formData, "frequency") as "daily" | "weekly",
+    weekday: text(formData, "weekday"),
+    hour: text(formData, "hour"),
+    teamsWebhookUrl: text(formData, "teamsWebhookUrl").trim() || undefined,
+    removeTeamsWebhook: checked(formData, "removeTeamsWebhook"),
+    slackWebhookUrl: text(formData, "slackWebhookUrl").trim() || undefined,
+    removeSlackWebhook: checked(formData, "removeSlackWebhook"),
+    smtpHost: text(formData, "smtpHost"),
+    smtpPort: port === "" ? null : port,
+    smtpSecurity: text(formData, "smtpSecurity") as "tls",
+    smtpUser: text(formData, "smtpUser"),
+    smtpPassword: text(formData, "smtpPassword") || undefined,
+    removeSmtpPassword: checked(formData, "removeSmtpPassword"),
+    emailFrom: text(formData, "emailFrom"),
+    emailTo: text(formData, "emailTo"),
+  });
+  if (!result.ok) return { error: result.error.message, field: result.error.field, savedAt: null, message: null };
+  revalidatePath("/settings");
+  return { error: null, field: null, savedAt: Date.now(), message: "Digest settings saved." };
+});
+
+export interface TestDigestState {
+  outcome: "ok" | "partial" | "failed" | null;
+  message: string | null;
+  sentAt: number | null;
+}
+
+/** "Send a test digest": the last 7 days' digest to every channel set, now; each channel's answer in the message. */
+export const sendTestDigestAction = guardedAction("Admin", async (admin, _previous: TestDigestState, formData: FormData): Promise<TestDigestState> => {
+  const tenantRef = TenantRef.safeParse(formData.get("tenantRef"));
+  if (!tenantRef.success || !canSeeTenant(admin.tenantScope, tenantRef.data)) return { outcome: "failed", message: "Unknown tenant", sentAt: null };
+  const now = new Date();
+  const delivery = await deliverDigest(db, {
+    tenantRef: tenantRef.data,
+    since: new Date(now.getTime() - 7 * 24 * 3600_000),
+    until: now,
+    trigger: "test",
+    origin: await requestOrigin(),
+    now,
+  });
+  await writeAuditLog(db, { actor: admin.email, action: "tenant.digest-test", tenantRef: tenantRef.data, detail: { outcome: delivery.outcome } });
+  revalidatePath("/settings");
+  const message =
+    delivery.outcome === "ok"
+      ? `Test digest delivered. ${delivery.detail}.`
+      : delivery.outcome === "partial"
+        ? `Test digest delivered to some channels only. ${delivery.detail}.`
+        : delivery.channels.length
+          ? `Test digest not delivered. ${delivery.detail}.`
+          : delivery.detail;
+  return { outcome: delivery.outcome, message, sentAt: Date.now() };
+});
+
+/**
+ * Settings → Users: limit a user or an Entra group to some tenants (decision 027). Only an Admin whose own access is
+ * not limited may change limits, so a limited Admin cannot widen their own. Validated and audit-logged by setAccessLimit.
+ */
+export const setAccessLimitAction = guardedAction("Admin", async (admin, _previous: SaveState, formData: FormData): Promise<SaveState> => {
+  if (admin.tenantScope !== null) return { error: UNLIMITED_ONLY, field: null, savedAt: null, message: null };
+  const result = await setAccessLimit(db, {
+    kind: text(formData, "kind"),
+    principal: text(formData, "principal"),
+    tenantRefs: formData.getAll("tenantRef").map(String),
+    actor: admin.email,
+  });
+  if (!result.ok) return { error: result.error.message, field: result.error.path ?? null, savedAt: null, message: null };
+  revalidatePath("/settings");
+  const who = text(formData, "principal").trim().toLowerCase();
+  const count = result.tenantRefs.length;
+  return {
+    error: null,
+    field: null,
+    savedAt: Date.now(),
+    message: count === 0 ? `${who} now sees no tenant.` : `${who} now sees ${count} tenant${count === 1 ? "" : "s"} only.`,
+  };
+});
+
+export const removeAccessLimitAction = guardedAction("Admin", async (admin, _previous: SaveState, formData: FormData): Promise<SaveState> => {
+  if (admin.tenantScope !== null) return { error: UNLIMITED_ONLY, field: null, savedAt: null, message: null };
+  const result = await removeAccessLimit(db, { id: text(formData, "id"), actor: admin.email });
+  if (!result.ok) return { error: result.error.message, field: null, savedAt: null, message: null };
+  revalidatePath("/settings");
+  return { error: null, field: null, savedAt: Date.now(), message: "Limit removed." };
+});
+
+const UNLIMITED_ONLY = "Only an Admin whose own access is not limited to some tenants can change who sees which tenant";

@@ -1,6 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
+import { listAccessLimits, type AccessLimitRow } from "@/lib/access/list-access-limits";
+import { listDashboardUsers, type DashboardUserRow } from "@/lib/access/list-dashboard-users";
+import { tenantsInScope } from "@/lib/auth/tenant-scope";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { directDb } from "@/lib/db/direct";
@@ -19,10 +22,14 @@ import { PageHeader } from "../../_components/page-header";
 import { RegisterTenantForm } from "../../_components/register-tenant-form";
 import { RelativeTime } from "../../_components/relative-time";
 import { getDashboardContextFor } from "../_lib/dashboard-context";
+import { AccessLimitForm, RemoveAccessLimitForm } from "./forms/access-limit-forms";
 import { AppRegistration, type CloudOption } from "./forms/app-registration";
 import { RetentionSettingsForm } from "./forms/retention-settings-form";
 import { SyncScopeEditor } from "./forms/sync-scope-editor";
 import { SyncSettingsForm } from "./forms/sync-settings-form";
+import { DigestSettingsForm } from "./forms/digest-settings-form";
+import { findDigestSettings, type DigestSettingsView } from "@/lib/digest/digest-settings";
+import { describeDigestSchedule } from "@/lib/digest/digest-schedule";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -40,13 +47,20 @@ const SearchParams = z.object({
 });
 
 export default async function SettingsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const { tenant: headerTenant, now } = await getDashboardContextFor("Admin");
+  const { admin, tenant: headerTenant, now } = await getDashboardContextFor("Admin");
   const wanted = SearchParams.parse(await searchParams).tenant;
-  const rows = await listTenantSettingsRows(db);
+  // An Admin limited to some tenants (decision 027) sees and edits those only; users, limits and failed sign-ins,
+  // which are not any one tenant's, are left to an Admin without a limit.
+  const unlimited = admin.tenantScope === null;
+  const rows = tenantsInScope(admin.tenantScope, await listTenantSettingsRows(db));
   const selectedId = rows.find((r) => r.id === wanted)?.id ?? headerTenant?.id ?? rows[0]?.id ?? null;
   const selected = selectedId ? await findTenantSettings(db, { tenantRef: selectedId }) : null;
-  const failedSignIns = await findFailedSignIns(db, { limit: 20 });
-  const storage = rows.length > 0 ? await findDatabaseSize(directDb()) : null;
+  // The database's size names every tenant: for an Admin without a limit.
+  const storage = unlimited && rows.length > 0 ? await findDatabaseSize(directDb()) : null;
+  const digest = selected ? await findDigestSettings(db, selected.id) : null;
+  const failedSignIns = unlimited ? await findFailedSignIns(db, { limit: 20 }) : null;
+  const limits = unlimited ? await listAccessLimits(db) : null;
+  const users = unlimited ? await listDashboardUsers(db) : null;
 
   return (
     <div className="space-y-8">
@@ -108,19 +122,23 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
             </TBody>
           </DataTable>
         )}
-        <details className="card group mt-4 p-5" open={rows.length === 0}>
-          <summary className="cursor-pointer text-sm font-semibold select-none">Add tenant</summary>
-          <div className="mt-4">
-            <RegisterTenantForm openSettings />
-          </div>
-        </details>
+        {unlimited ? (
+          <details className="card group mt-4 p-5" open={rows.length === 0}>
+            <summary className="cursor-pointer text-sm font-semibold select-none">Add tenant</summary>
+            <div className="mt-4">
+              <RegisterTenantForm openSettings />
+            </div>
+          </details>
+        ) : null}
       </section>
 
-      {selected ? <TenantPanel key={selected.id} tenant={selected} /> : null}
+      {selected && digest ? <TenantPanel key={selected.id} tenant={selected} digest={digest} now={now} /> : null}
 
       {storage ? <StorageSection size={storage} selectedId={selectedId} /> : null}
 
-      <FailedSignIns failures={failedSignIns} now={now} />
+      {limits && users ? <UsersSection users={users} limits={limits} tenants={rows.map((r) => ({ id: r.id, name: r.name }))} now={now} /> : null}
+
+      {failedSignIns ? <FailedSignIns failures={failedSignIns} now={now} /> : null}
     </div>
   );
 }
@@ -160,6 +178,105 @@ function StorageSection({ size, selectedId }: { size: DatabaseSize; selectedId: 
           </tr>
         </TBody>
       </DataTable>
+    </section>
+  );
+}
+
+/**
+ * Settings → Users (decision 027): who is limited to which tenants. Nobody is limited until an Admin says so; a user
+ * matched by several limits (their own, their groups') sees the tenants of all of them.
+ */
+function UsersSection({
+  users,
+  limits,
+  tenants,
+  now,
+}: {
+  users: DashboardUserRow[];
+  limits: AccessLimitRow[];
+  tenants: { id: string; name: string }[];
+  now: string;
+}) {
+  const names = new Map(tenants.map((t) => [t.id, t.name]));
+  const seen = (scope: DashboardUserRow["tenantScope"]) =>
+    scope === null ? "All tenants" : scope.length === 0 ? "None" : scope.map((id) => names.get(id) ?? "a deleted tenant").join(", ");
+  return (
+    <section aria-labelledby="users" data-testid="access-limits" className="space-y-4">
+      <div>
+        <h2 id="users" className="text-sm font-semibold">
+          Users
+        </h2>
+        <p className="mt-1 max-w-3xl text-[13px] text-slate-600 dark:text-slate-400">
+          Everyone with a role sees every tenant unless a limit below names them or one of their Entra groups: then they see only the tenants of those limits,
+          on every page, export and API call. Roles are set in Entra ID (app roles) or with <code>joinscope admin set-role</code>.
+        </p>
+      </div>
+      <DataTable caption="Accounts">
+        <THead>
+          <Th>Account</Th>
+          <Th>Role</Th>
+          <Th>Signs in with</Th>
+          <Th>Last sign-in</Th>
+          <Th>Sees</Th>
+        </THead>
+        <TBody>
+          {users.map((u) => (
+            <tr key={u.email} data-testid="user-row">
+              <Td>
+                <span className="font-medium">{u.name}</span> <span className="text-xs text-slate-500 dark:text-slate-400">{u.email}</span>
+                {u.disabled ? <span className="ml-2 text-xs text-red-700 dark:text-red-400">disabled</span> : null}
+              </Td>
+              <Td>{u.role ?? <span className="text-slate-500">No role</span>}</Td>
+              <Td>{u.source === "entra" ? "Microsoft" : "Password"}</Td>
+              <Td>{u.lastLoginAt ? <RelativeTime iso={u.lastLoginAt} now={now} /> : <span className="text-slate-500">Never</span>}</Td>
+              <Td data-testid="user-tenants">{seen(u.tenantScope)}</Td>
+            </tr>
+          ))}
+        </TBody>
+      </DataTable>
+      {limits.length === 0 ? (
+        <p className="text-[13px] text-slate-500 dark:text-slate-400">No limit yet: everyone sees every tenant.</p>
+      ) : (
+        <DataTable caption="Access limits">
+          <THead>
+            <Th>User or group</Th>
+            <Th>Account</Th>
+            <Th>Tenants</Th>
+            <Th>Changed</Th>
+            <Th>
+              <span className="sr-only">Remove</span>
+            </Th>
+          </THead>
+          <TBody>
+            {limits.map((l) => (
+              <tr key={l.id} data-testid="access-limit-row">
+                <Td>
+                  <span className="text-xs text-slate-500 dark:text-slate-400">{l.kind === "group" ? "Group " : "User "}</span>
+                  <span className="font-mono text-xs">{l.principal}</span>
+                </Td>
+                <Td>
+                  {l.account ? (
+                    `${l.account.name} (${l.account.role ?? "no role"}, ${l.account.source})`
+                  ) : (
+                    <span className="text-slate-500">Not signed in yet</span>
+                  )}
+                </Td>
+                <Td>{l.tenants.length === 0 ? <span className="text-slate-500">None</span> : l.tenants.map((t) => t.name).join(", ")}</Td>
+                <Td>
+                  <RelativeTime iso={l.updatedAt} now={now} /> by {l.updatedBy}
+                </Td>
+                <Td>
+                  <RemoveAccessLimitForm id={l.id} principal={l.principal} />
+                </Td>
+              </tr>
+            ))}
+          </TBody>
+        </DataTable>
+      )}
+      <div className="card p-5">
+        <h3 className="mb-3 text-sm font-semibold">Limit a user or group to some tenants</h3>
+        <AccessLimitForm tenants={tenants} />
+      </div>
     </section>
   );
 }
@@ -213,6 +330,36 @@ function FailedSignIns({ failures, now }: { failures: FailedSignIn[]; now: strin
   );
 }
 
+const OUTCOME: Record<string, { label: string; tone: string }> = {
+  ok: { label: "Delivered", tone: "text-emerald-700 dark:text-emerald-400" },
+  partial: { label: "Partly delivered", tone: "text-amber-700 dark:text-amber-400" },
+  failed: { label: "Failed", tone: "text-red-700 dark:text-red-400" },
+};
+
+/** The latest digest sent (scheduled or a test): when, the outcome, and each channel's answer. */
+function LastDelivery({ delivery, now }: { delivery: DigestSettingsView["lastDelivery"]; now: string }) {
+  return (
+    <div className="mb-4 rounded-md border border-slate-200 px-3 py-2 text-[13px] dark:border-slate-800" data-testid="digest-last-delivery">
+      {delivery ? (
+        <>
+          <p>
+            <span className="font-medium">Last delivery</span> ({delivery.trigger === "test" ? "test" : "scheduled"}),{" "}
+            <RelativeTime iso={delivery.at} now={now} />:{" "}
+            <span className={`font-semibold ${OUTCOME[delivery.outcome]?.tone ?? ""}`} data-testid="digest-last-outcome">
+              {OUTCOME[delivery.outcome]?.label ?? delivery.outcome}
+            </span>
+          </p>
+          <p className="mt-0.5 text-xs text-slate-600 dark:text-slate-400" data-testid="digest-last-detail">
+            {delivery.detail}
+          </p>
+        </>
+      ) : (
+        <p className="text-slate-500 dark:text-slate-400">No digest sent yet.</p>
+      )}
+    </div>
+  );
+}
+
 function Pill({ tone, children }: { tone: "ok" | "muted"; children: React.ReactNode }) {
   return (
     <span
@@ -239,7 +386,7 @@ function Card({ id, title, description, children }: { id: string; title: string;
   );
 }
 
-function TenantPanel({ tenant }: { tenant: TenantSettings }) {
+function TenantPanel({ tenant, digest, now }: { tenant: TenantSettings; digest: DigestSettingsView; now: string }) {
   const scopeSummary = tenant.syncScope.map((f) => `${f.name} (${f.include.length} included, ${f.exclude.length} excluded)`).join("; ");
   return (
     <section aria-labelledby="tenant-settings" className="space-y-4" data-testid="tenant-settings">
@@ -322,6 +469,23 @@ function TenantPanel({ tenant }: { tenant: TenantSettings }) {
           Saving a changed scope re-evaluates every device of this tenant against it.
         </p>
         <SyncScopeEditor tenantRef={tenant.id} forests={tenant.syncScope} />
+      </Card>
+
+      <Card
+        id="digest"
+        title="Digest"
+        description={
+          <>
+            What changed in {tenant.name}, sent to a Teams or Slack channel and by email.{" "}
+            <span className="font-medium text-slate-800 dark:text-slate-200" data-testid="digest-schedule">
+              {digest.enabled ? `On: ${describeDigestSchedule(digest)}.` : "Off."}
+            </span>{" "}
+            Webhook URLs and the SMTP password are stored encrypted and never shown again.
+          </>
+        }
+      >
+        <LastDelivery delivery={digest.lastDelivery} now={now} />
+        <DigestSettingsForm settings={{ tenantRef: tenant.id, ...digest }} />
       </Card>
     </section>
   );

@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { guardedAction } from "@/lib/auth/action-guard";
+import { canSeeTenant } from "@/lib/auth/tenant-scope";
 import { db } from "@/lib/db/client";
 import { startTenantSync } from "@/lib/tenants/start-tenant-sync";
 
@@ -15,9 +16,11 @@ export interface StartSyncState {
 
 const StartSyncForm = z.object({ tenantRef: z.string().uuid("Choose a tenant"), mode: z.enum(["auto", "full"]) });
 
-export const startSyncAction = guardedAction("Operator", async (_admin, _previous: StartSyncState, formData: FormData): Promise<StartSyncState> => {
+export const startSyncAction = guardedAction("Operator", async (admin, _previous: StartSyncState, formData: FormData): Promise<StartSyncState> => {
   const input = StartSyncForm.safeParse({ tenantRef: formData.get("tenantRef"), mode: formData.get("mode") });
   if (!input.success) return { error: input.error.issues[0]?.message ?? "Check the form", message: null, startedAt: null };
+  // A tenant outside the caller's access limit (decision 027) is answered as an unknown one.
+  if (!canSeeTenant(admin.tenantScope, input.data.tenantRef)) return { error: "No tenant with this id is registered", message: null, startedAt: null };
   const result = await startTenantSync(db, input.data);
   revalidatePath("/sync");
   if (!result.ok) {

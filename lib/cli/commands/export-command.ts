@@ -85,6 +85,9 @@ export async function runExportCommand(args: string[]): Promise<void> {
     source = createFindingExportSource(directDb(), { tenantRef, params: FindingListParamsSchema.parse(given), subjects });
   }
   const { writeExport } = await import("@/lib/export/stream-export");
+  // Audit-logged as the dashboard's exports are (issue 20 item 6); the command line's actor is "cli".
+  const { recordExport } = await import("@/lib/audit/record-export");
+  await recordExport(db, { actor: "cli", what, tenantRef, format, filters: { ...given, subject: subjects } });
 
   const target = values.output ? createWriteStream(values.output) : process.stdout;
   let bar: import("cli-progress").SingleBar | null = null;

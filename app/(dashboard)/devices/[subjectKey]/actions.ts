@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { guardedAction } from "@/lib/auth/action-guard";
+import { canSeeTenant } from "@/lib/auth/tenant-scope";
 import { db } from "@/lib/db/client";
 import { acknowledgeFinding } from "@/lib/findings/acknowledge-finding";
 import { undoAcknowledgement } from "@/lib/findings/undo-acknowledgement";
@@ -30,6 +31,7 @@ export const acknowledgeFindingAction = guardedAction("Operator", async (admin, 
     ticket: text(formData.get("ticket")),
     until: text(formData.get("until")),
     actor: admin.email,
+    tenantScope: admin.tenantScope,
   });
   if (!result.ok) return { error: result.error.message, done: false };
   revalidatePath(deviceHref(input.data.subjectKey));
@@ -44,7 +46,8 @@ export const undoAcknowledgementAction = guardedAction(
     const input = AcknowledgeForm.safeParse({ findingId: formData.get("findingId"), subjectKey: formData.get("subjectKey") });
     if (!input.success) return { error: input.error.issues[0]?.message ?? "Check the form", done: false };
     const finding = await db.finding.findUnique({ where: { id: input.data.findingId }, select: { tenantRef: true } });
-    if (!finding) return { error: "This finding no longer exists", done: false };
+    // Another tenant's finding, for a user whose access is limited (decision 027), is answered as a gone one.
+    if (!finding || !canSeeTenant(admin.tenantScope, finding.tenantRef)) return { error: "This finding no longer exists", done: false };
     const result = await undoAcknowledgement(db, { tenantRef: finding.tenantRef, findingId: input.data.findingId, actor: admin.email });
     if (!result.ok) return { error: result.error.message, done: false };
     revalidatePath(deviceHref(input.data.subjectKey));

@@ -21,16 +21,17 @@ type Params = Promise<{ id: string }>;
 const ID = /^[0-9a-f-]{36}$/i;
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
-  await getDashboardContext();
+  const { admin } = await getDashboardContext();
   const { id } = await params;
-  const report = ID.test(id) ? await findDeviceReport(db, { id }) : null;
+  const report = ID.test(id) ? await findDeviceReport(db, { id, tenantScope: admin.tenantScope }) : null;
   return { title: report ? `${report.hostname} report` : "Report not found" };
 }
 
 export default async function ReportPage({ params }: { params: Params }) {
-  const { now } = await getDashboardContext();
+  const { admin, now } = await getDashboardContext();
   const { id } = await params;
-  const report = ID.test(id) ? await findDeviceReport(db, { id }) : null;
+  // Another tenant's report, for a user whose access is limited (decision 027), is not found.
+  const report = ID.test(id) ? await findDeviceReport(db, { id, tenantScope: admin.tenantScope }) : null;
   if (!report) notFound();
 
   return (

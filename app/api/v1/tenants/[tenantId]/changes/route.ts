@@ -4,6 +4,7 @@ import { db } from "@/lib/db/client";
 import { summarizeChanges } from "@/lib/queries/summarize-changes";
 import { ApiError } from "@/lib/http/api-error";
 import { adminRoute } from "@/lib/http/admin-route";
+import { canSeeTenant } from "@/lib/auth/tenant-scope";
 
 export const dynamic = "force-dynamic";
 
@@ -17,11 +18,13 @@ const Query = z.object({
 
 /**
  * GET /api/v1/tenants/{tenantId}/changes[?since=ISO] — findings opened, resolved and reopened since the
- * previous successful sync (or `since`). Dashboard session only (the cookie), never an agent token.
+ * previous successful sync (or `since`). Dashboard session only (the cookie), never an agent token; 404 for a tenant
+ * the caller may not see.
  */
-export const GET = adminRoute({ role: "Reader", params: Params, query: Query }, async (_request, { params, query }) => {
+export const GET = adminRoute({ role: "Reader", params: Params, query: Query }, async (_request, { admin, params, query }) => {
   const tenant = await db.tenant.findUnique({ where: { tenantId: params.tenantId }, select: { id: true, tenantId: true } });
-  if (!tenant) throw new ApiError(404, "not-found", "No tenant with this id is registered");
+  // A tenant outside the caller's access limit (decision 027) is answered as an unknown one.
+  if (!tenant || !canSeeTenant(admin.tenantScope, tenant.id)) throw new ApiError(404, "not-found", "No tenant with this id is registered");
 
   const summary = await summarizeChanges(db, { tenantRef: tenant.id, since: query.since });
   return NextResponse.json(

@@ -1,0 +1,39 @@
+-- Issue 20 items 3 and 6 (decision 027): per-tenant access limits for users and Entra groups, the groups of an Entra
+-- account's last sign-in, and the Audit page's filter indexes. No limit exists after this migration: every user still
+-- sees every tenant, as before.
+ALTER TABLE "AdminUser" ADD COLUMN "entraGroups" TEXT NOT NULL DEFAULT '';
+
+-- CreateTable
+CREATE TABLE "AccessLimit" (
+    "id" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "principal" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+    "updatedBy" TEXT NOT NULL,
+
+    CONSTRAINT "AccessLimit_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "AccessLimitTenant" (
+    "limitRef" TEXT NOT NULL,
+    "tenantRef" TEXT NOT NULL,
+
+    CONSTRAINT "AccessLimitTenant_pkey" PRIMARY KEY ("limitRef","tenantRef")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "AccessLimit_kind_principal_key" ON "AccessLimit"("kind", "principal");
+
+-- CreateIndex
+CREATE INDEX "AccessLimitTenant_tenantRef_idx" ON "AccessLimitTenant"("tenantRef");
+
+-- CreateIndex
+CREATE INDEX "AuditLog_actor_at_idx" ON "AuditLog"("actor", "at");
+
+-- CreateIndex
+CREATE INDEX "AuditLog_action_at_idx" ON "AuditLog"("action", "at");
+
+-- AddForeignKey
+ALTER TABLE "AccessLimitTenant" ADD CONSTRAINT "AccessLimitTenant_limitRef_fkey" FOREIGN KEY ("limitRef") REFERENCES "AccessLimit"("id") ON DELETE CASCADE ON UPDATE CASCADE;
