@@ -211,6 +211,10 @@ const TENANT_ACTIONS: Record<string, ((o: Other) => { form: Record<string, strin
     refused: /Unknown tenant/,
   }),
   "app/(dashboard)/settings/actions.ts#saveSyncScopeAction": (o) => ({ form: { tenantRef: o.tenantRef }, refused: /Unknown tenant/ }),
+  "app/(dashboard)/settings/actions.ts#saveRetentionSettingsAction": (o) => ({
+    form: { tenantRef: o.tenantRef, retentionChangeDays: "90", retentionTextChanges: "2" },
+    refused: /Unknown tenant/,
+  }),
   "app/(dashboard)/settings/actions.ts#saveDigestSettingsAction": (o) => ({
     form: { tenantRef: o.tenantRef, frequency: "weekly", weekday: "1", hour: "8", smtpSecurity: "none" },
     refused: /Unknown tenant/,
