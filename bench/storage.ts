@@ -1,7 +1,7 @@
 /**
  * Report history storage (issue 18, decision 013): how many bytes a device's 90 days of 4-hourly uploads cost.
  *
- *   npm run bench:storage [-- --devices 2000 --days 90 --db sqlite|postgresql|both --sample 20]
+ *   npm run bench:storage [-- --devices 2000 --days 90 --db sqlite|postgresql|both --sample 20 --concurrency 4 --vacuum on|off --reindex on|off]
  *
  * Sends devices × days × 6 uploads through ingestReport, the function the API's upload calls, in time order (every
  * device once per 4-hour round): every upload renews the PRT (new update and expiry times in its text); each day about
@@ -12,14 +12,22 @@
  *   least a store that keeps the latest report in full can hold;
  * - the same uploads of `--sample` devices in a tenant that keeps every upload (as every upload was stored before),
  *   per device.
- * Database bytes: SQLite's pages in use after a checkpoint, PostgreSQL's database size less the empty database's.
- * Exits 1 when the target is missed.
+ * Database bytes: SQLite's pages in use after a checkpoint, PostgreSQL's database size less the empty database's,
+ * printed every 10 days as well (a run stopped early still says what it measured).
+ * `--concurrency`: uploads of that many devices in flight at once (agents upload concurrently; each device's own
+ * uploads stay in order). `--vacuum on` (default): after every 4-hour round the scheduler tick's maintenance
+ * (vacuumBloatedTables, decision 025) runs, as it would many times in the real hours a round stands for; `off` shows
+ * what PostgreSQL keeps without it (our test server runs with autovacuum off); `--reindex off` leaves out the rebuild
+ * of sparse indexes (reindexBloatedIndexes) from that maintenance.
+ * Then the retention run (decision 013) over the loaded database, with retention set to 30 days and 1 text so that it
+ * has work, while uploads go on: its time (target: within 60 s) and the uploads' p95 while it runs next to their p95
+ * just before it, measured the same way. Exits 1 when the size target is missed.
  */
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import { join } from "node:path";
 import { createBenchDatabase, databaseLabel, dropBenchDatabase, parseDbOption, runPerDatabase } from "./lib/bench-database";
-import { ROOT } from "./lib/server";
+import { percentile, ROOT } from "./lib/server";
 
 const { values } = parseArgs({
   options: {
@@ -27,6 +35,9 @@ const { values } = parseArgs({
     days: { type: "string", default: "90" },
     sample: { type: "string", default: "20" },
     db: { type: "string", default: "sqlite" },
+    concurrency: { type: "string", default: "4" },
+    vacuum: { type: "string", default: "on" },
+    reindex: { type: "string", default: "on" },
   },
 });
 const kind = runPerDatabase(parseDbOption(values.db), import.meta.filename);
@@ -34,6 +45,9 @@ const DEVICES = Number(values.devices);
 const DAYS = Number(values.days);
 const SAMPLE = Math.min(DEVICES, Number(values.sample));
 const ROUNDS = DAYS * 6;
+const CONCURRENCY = Math.max(1, Number(values.concurrency));
+const VACUUM = values.vacuum !== "off";
+const REINDEX = VACUUM && values.reindex !== "off";
 const TENANT_ID = "aaaabbbb-0000-cccc-1111-dddd2222eeee";
 const TARGET_KB = 50;
 
@@ -41,13 +55,16 @@ const url = await createBenchDatabase(kind, "storage");
 process.env.DATABASE_URL = url;
 process.env.LOG_LEVEL = "warn";
 // The modules read DATABASE_URL when first imported.
-const { createDb } = await import("@/lib/db/client");
+const { createDb, db: globalDb } = await import("@/lib/db/client");
 const { directDb } = await import("@/lib/db/direct");
 const { ingestReport } = await import("@/lib/ingest/ingest-report");
 const { createTenant } = await import("@/lib/tenants/create-tenant");
 const { createAgentToken } = await import("@/lib/agent-tokens/create-agent-token");
 const { flushFindingsQueue } = await import("@/lib/findings/findings-scheduler");
 const { generateTenant } = await import("@/simulator/generate-tenant");
+const { reindexBloatedIndexes, vacuumBloatedTables } = await import("@/lib/report-history/vacuum-bloated-tables");
+const { applyReportRetention } = await import("@/lib/report-history/report-retention");
+const { findDatabaseSize } = await import("@/lib/queries/find-database-size");
 
 const db = createDb(url);
 const direct = directDb();
@@ -129,49 +146,124 @@ const start = Date.UTC(2026, 8, 1);
 let uploads = 0;
 let changes = 0;
 let failures = 0;
+let vacuums = 0;
+let reindexes = 0;
+let vacuumMs = 0;
 const sampleBodies: ReturnType<typeof uploadOf>[] = [];
-const began = performance.now();
-for (let round = 0; round < ROUNDS; round++) {
-  const dayStart = round % 6 === 0;
-  for (let i = 0; i < DEVICES; i++) {
-    const m = machines[i]!;
-    if (m.failingFor > 0 && !dayStart) m.failingFor--;
-    if (dayStart) {
-      const r = random();
-      if (r < 0.005) {
-        m.text = m.text.replace(/(Thumbprint : )[0-9A-F]{40}/, `$1${hex(40)}`);
-        changes++;
-      } else if (r < 0.01) {
-        m.agentVersion = `2.0.${round}`;
-        changes++;
-      } else if (r < 0.015) {
-        m.failingFor = 1 + Math.floor(random() * 3);
-        failures++;
+const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
+
+/** One 4-hour round: every device's upload, `CONCURRENCY` devices at a time; each upload's latency to `record`. */
+async function round(r: number, record?: (ms: number) => void) {
+  const dayStart = r % 6 === 0;
+  for (let from = 0; from < DEVICES; from += CONCURRENCY) {
+    const bodies: { body: ReturnType<typeof uploadOf>; captured: number }[] = [];
+    for (let i = from; i < Math.min(DEVICES, from + CONCURRENCY); i++) {
+      const m = machines[i]!;
+      if (m.failingFor > 0 && !dayStart) m.failingFor--;
+      if (dayStart) {
+        const x = random();
+        if (x < 0.005) {
+          m.text = m.text.replace(/(Thumbprint : )[0-9A-F]{40}/, `$1${hex(40)}`);
+          changes++;
+        } else if (x < 0.01) {
+          m.agentVersion = `2.0.${r}`;
+          changes++;
+        } else if (x < 0.015) {
+          m.failingFor = 1 + Math.floor(random() * 3);
+          failures++;
+        }
       }
+      const captured = start + r * 4 * 3_600_000 + i * 1000;
+      const body = uploadOf(m, captured);
+      if (i < SAMPLE && r < ROUNDS) sampleBodies.push(body);
+      bodies.push({ body, captured });
     }
-    const captured = start + round * 4 * 3_600_000 + i * 1000;
-    const body = uploadOf(m, captured);
-    if (i < SAMPLE) sampleBodies.push(body);
-    const r = await ingestReport(db, { agent: compact, body, now: new Date(captured + 20_000) });
-    if (!r.ok) throw new Error(r.error.message);
-    uploads++;
+    await Promise.all(
+      bodies.map(async ({ body, captured }) => {
+        const t0 = performance.now();
+        const result = await ingestReport(db, { agent: compact, body, now: new Date(captured + 20_000) });
+        record?.(performance.now() - t0);
+        if (!result.ok) throw new Error(result.error.message);
+        uploads++;
+      }),
+    );
   }
-  if (round % 6 === 5) await flushFindingsQueue();
-  if (round % 60 === 59)
-    console.log(`  day ${(round + 1) / 6}: ${uploads.toLocaleString("en-US")} uploads, ${Math.round(uploads / ((performance.now() - began) / 1000))}/s`);
+  if (r % 6 === 5) await flushFindingsQueue();
+}
+
+const began = performance.now();
+for (let r = 0; r < ROUNDS; r++) {
+  await round(r);
+  if (VACUUM) {
+    const t0 = performance.now();
+    vacuums += (await vacuumBloatedTables(direct)).length;
+    if (REINDEX) reindexes += (await reindexBloatedIndexes(direct)).length;
+    vacuumMs += performance.now() - t0;
+  }
+  if (r % 60 === 59)
+    console.log(
+      `  day ${(r + 1) / 6}: ${uploads.toLocaleString("en-US")} uploads, ${Math.round(uploads / ((performance.now() - began) / 1000))}/s, ` +
+        `${kb(((await databaseBytes()) - empty) / DEVICES)} a device so far`,
+    );
 }
 await flushFindingsQueue();
 const seconds = (performance.now() - began) / 1000;
-
 const compacted = (await databaseBytes()) - empty;
 const perDevice = compacted / DEVICES;
+const loadedUploads = uploads;
+// Where the bytes are on PostgreSQL: the largest tables (indexes and TOAST included) and their dead row versions.
+const tables =
+  kind === "postgresql"
+    ? await direct.query<{ table: string; bytes: unknown; heap: unknown; dead: unknown; live: unknown }>(
+        `SELECT s."relname" AS "table", pg_total_relation_size(s."relid") AS "bytes", pg_relation_size(s."relid") AS "heap", s."n_dead_tup" AS "dead", s."n_live_tup" AS "live"
+           FROM pg_stat_user_tables s ORDER BY 2 DESC LIMIT 6`,
+      )
+    : [];
+const indexes =
+  kind === "postgresql"
+    ? await direct.query<{ index: string; bytes: unknown }>(
+        `SELECT "indexrelname" AS "index", pg_relation_size("indexrelid") AS "bytes" FROM pg_stat_user_indexes
+          WHERE "relname" IN ('DeviceReport', 'DeviceSummary') ORDER BY 2 DESC LIMIT 8`,
+      )
+    : [];
+
+// The Settings page's figures for the same database (lib/queries/find-database-size.ts), and what they cost to read.
+const sizeStarted = performance.now();
+const size = await findDatabaseSize(direct);
+const sizeMs = performance.now() - sizeStarted;
+
+// Retention over the loaded database while uploads go on: the uploads' latencies before it, then while it runs.
+const RETENTION = { retentionChangeDays: 30, retentionTextChanges: 1 };
+let nextRound = ROUNDS;
+const before: number[] = [];
+await round(nextRound++, (t) => before.push(t));
+const during: number[] = [];
+const retentionStarted = performance.now();
+let retentionMs = 0;
+const retention = applyReportRetention(direct, {
+  tenantRef: compact.tenantRef,
+  settings: RETENTION,
+  now: new Date(start + ROUNDS * 4 * 3_600_000),
+  pauseMs: 5,
+}).then((outcome) => {
+  retentionMs = performance.now() - retentionStarted;
+  return outcome;
+});
+// Only the uploads that finished while it ran count.
+while (retentionMs === 0) await round(nextRound++, (t) => retentionMs === 0 && during.push(t));
+const retained = await retention;
+await flushFindingsQueue();
+if (VACUUM) vacuums += (await vacuumBloatedTables(direct)).length;
+if (REINDEX) reindexes += (await reindexBloatedIndexes(direct)).length;
+const afterRetention = (await databaseBytes()) - empty;
+
 // The same uploads of the sample devices again, into the tenant that keeps every upload: the growth is theirs.
 for (const body of sampleBodies) {
   const r = await ingestReport(db, { agent: everything, body, now: new Date(Date.parse(body.capturedAt) + 20_000) });
   if (!r.ok) throw new Error(r.error.message);
 }
 await flushFindingsQueue();
-const everyPerDevice = ((await databaseBytes()) - empty - compacted) / Math.max(1, SAMPLE);
+const everyPerDevice = ((await databaseBytes()) - empty - afterRetention) / Math.max(1, SAMPLE);
 const count = async (tenantRef: string) => db.deviceReport.count({ where: { tenantRef } });
 const c = { reports: await count(compact.tenantRef) };
 const e = { reports: await count(everything.tenantRef) };
@@ -182,12 +274,17 @@ const [floorRow] = await direct.query<{ bytes: unknown }>(
   [compact.tenantRef],
 );
 const floor = Number(floorRow!.bytes) / DEVICES;
-const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
-
 console.log(
-  `\nbench:storage on ${await databaseLabel(kind)}: ${DEVICES.toLocaleString("en-US")} devices × ${DAYS} days × 6 = ${uploads.toLocaleString("en-US")} uploads`,
+  `\nbench:storage on ${await databaseLabel(kind)}: ${DEVICES.toLocaleString("en-US")} devices × ${DAYS} days × 6 = ${loadedUploads.toLocaleString("en-US")} uploads`,
 );
-console.log(`  (+ the first ${SAMPLE} devices' uploads again into a tenant that keeps every upload), ${Math.round(uploads / seconds)}/s through ingestReport`);
+console.log(
+  `  (+ the first ${SAMPLE} devices' uploads again into a tenant that keeps every upload), ${Math.round(loadedUploads / seconds)}/s through ingestReport, ${CONCURRENCY} in flight`,
+);
+console.log(
+  VACUUM
+    ? `  maintenance after every round: ${vacuums} VACUUMs of tables with many dead row versions, ${reindexes} rebuilds of sparse indexes${REINDEX ? "" : " (--reindex off)"}, ${(vacuumMs / 1000).toFixed(1)} s in all`
+    : `  no maintenance between rounds (--vacuum off)`,
+);
 console.log(`  state changes: ${changes} (certificate renewals, agent upgrades), failures with recovery: ${failures}`);
 console.log(
   `  stored reports: ${c.reports.toLocaleString("en-US")} compacted (${(c.reports / DEVICES).toFixed(2)} a device), ${e.reports.toLocaleString("en-US")} keeping every upload of ${SAMPLE} devices`,
@@ -198,9 +295,34 @@ console.log(`  keeping every upload, per device       ${kb(everyPerDevice).padSt
 console.log(
   `  projection for 100,000 devices         ${((perDevice * 100_000) / 1e9).toFixed(2).padStart(9)} GB   (keeping every upload: ${((everyPerDevice * 100_000) / 1e9).toFixed(0)} GB)`,
 );
-await db.$disconnect();
-await direct.close();
-await dropBenchDatabase(url);
+for (const t of tables)
+  console.log(
+    `    ${t.table.padEnd(22)} ${kb(Number(t.bytes) / DEVICES).padStart(10)} a device (heap ${kb(Number(t.heap) / DEVICES)}), ${Number(t.live).toLocaleString("en-US")} live, ${Number(t.dead).toLocaleString("en-US")} dead row versions`,
+  );
+if (indexes.length) console.log(`    largest indexes: ${indexes.map((i) => `${i.index} ${kb(Number(i.bytes) / DEVICES)}`).join(", ")} (a device)`);
+const ms = (v: number) => `${v.toFixed(1)} ms`;
+console.log(
+  `\n  retention (${RETENTION.retentionChangeDays} days, ${RETENTION.retentionTextChanges} text): ${(retentionMs / 1000).toFixed(1)} s (target ≤ 60 s), ` +
+    `${retained.changesDeleted.toLocaleString("en-US")} changes deleted, ${retained.textsDropped.toLocaleString("en-US")} texts dropped, ${retained.batches} batches`,
+);
+console.log(`  upload latency before it (${before.length} uploads)   p50 ${ms(percentile(before, 50))}   p95 ${ms(percentile(before, 95))}`);
+console.log(
+  `  upload latency while it ran (${during.length} uploads) p50 ${ms(percentile(during, 50))}   p95 ${ms(percentile(during, 95))}   ratio ${(percentile(during, 95) / percentile(before, 95)).toFixed(2)}x`,
+);
+console.log(`  database after retention                ${kb(afterRetention / DEVICES).padStart(12)} a device`);
+console.log(
+  `  the Settings page's figures: ${(size.totalBytes / 1e6).toFixed(1)} MB in all, read in ${sizeMs.toFixed(0)} ms; ` +
+    size.tenants.map((t) => `${t.name} ${(t.bytes / 1e6).toFixed(1)} MB`).join(", "),
+);
 const pass = perDevice <= TARGET_KB * 1024;
 console.log(pass ? `\nPASS: ${kb(perDevice)} a device ≤ ${TARGET_KB} KB` : `\nFAIL: ${kb(perDevice)} a device > ${TARGET_KB} KB`);
+// Every pool closed before the database is dropped (the findings pass uses the process's own client); a pool that
+// still held a connection reports the drop's termination, which is expected here.
+process.on("uncaughtException", (error) => {
+  if ((error as { code?: string }).code !== "57P01") throw error;
+});
+await db.$disconnect();
+await globalDb.$disconnect();
+await direct.close();
+await dropBenchDatabase(url);
 process.exit(pass ? 0 : 1);

@@ -88,6 +88,7 @@ const ACTIONS: Record<string, Need> = {
   "app/(dashboard)/settings/actions.ts#testConnectionAction": "Admin",
   "app/(dashboard)/settings/actions.ts#saveSyncSettingsAction": "Admin",
   "app/(dashboard)/settings/actions.ts#saveSyncScopeAction": "Admin",
+  "app/(dashboard)/settings/actions.ts#saveRetentionSettingsAction": "Admin",
   "app/(dashboard)/settings/actions.ts#saveDigestSettingsAction": "Admin",
   "app/(dashboard)/settings/actions.ts#sendTestDigestAction": "Admin",
   "app/(dashboard)/settings/actions.ts#setAccessLimitAction": "Admin",
@@ -210,6 +211,10 @@ const TENANT_ACTIONS: Record<string, ((o: Other) => { form: Record<string, strin
     refused: /Unknown tenant/,
   }),
   "app/(dashboard)/settings/actions.ts#saveSyncScopeAction": (o) => ({ form: { tenantRef: o.tenantRef }, refused: /Unknown tenant/ }),
+  "app/(dashboard)/settings/actions.ts#saveRetentionSettingsAction": (o) => ({
+    form: { tenantRef: o.tenantRef, retentionChangeDays: "90", retentionTextChanges: "2" },
+    refused: /Unknown tenant/,
+  }),
   "app/(dashboard)/settings/actions.ts#saveDigestSettingsAction": (o) => ({
     form: { tenantRef: o.tenantRef, frequency: "weekly", weekday: "1", hour: "8", smtpSecurity: "none" },
     refused: /Unknown tenant/,

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { E2E_SETTINGS_TENANT_NAME, E2E_SIMULATOR_FILE, type E2eSimulatorInfo } from "./constants";
+import { E2E_SETTINGS_TENANT_NAME, E2E_SIMULATOR_FILE, E2E_TENANT, type E2eSimulatorInfo } from "./constants";
 import { expect, inlineAlert, setTheme, test } from "./fixtures";
 
 test.beforeEach(async ({ login }) => {
@@ -132,4 +132,58 @@ test("app registration against the simulator: a wrong secret is named, the right
     await setTheme(page, theme);
     await snap(page, `settings-${theme}`);
   }
+});
+
+test("report retention is refused out of range with the reason, saved in range; the database's size and each tenant's share are shown", async ({
+  page,
+  snap,
+}) => {
+  // A tenant of its own (issue 18): the seeded ones keep their default retention for the other tests.
+  const name = `Tailspin E2E ${Date.now().toString(36)}`;
+  await page.goto("/settings");
+  await page.locator("summary", { hasText: "Add tenant" }).click();
+  await page.getByLabel("Tenant ID").fill(randomUUID());
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByRole("button", { name: "Add tenant" }).click();
+  await expect(page.getByTestId("tenant-settings").getByRole("heading", { name, level: 2 })).toBeVisible();
+
+  const retention = page.getByRole("form", { name: "Report retention" });
+  const days = retention.getByLabel("State changes kept (days)");
+  const texts = retention.getByLabel("Raw texts kept per device");
+  // The defaults of decision 013.
+  await expect(days).toHaveValue("400");
+  await expect(texts).toHaveValue("5");
+  await expect(retention.getByLabel("Keep every upload")).not.toBeChecked();
+
+  // Out of range: the server's validation answers (the browser's own min check removed to reach it).
+  await days.evaluate((el) => el.removeAttribute("min"));
+  await days.fill("3");
+  await retention.getByRole("button", { name: "Save retention" }).click();
+  await expect(retention.getByRole("alert")).toContainText("Keep state changes at least 7 days");
+  await expect(days).toHaveAttribute("aria-invalid", "true");
+  await days.fill("90");
+  await texts.evaluate((el) => el.removeAttribute("min"));
+  await texts.fill("0");
+  await retention.getByRole("button", { name: "Save retention" }).click();
+  await expect(retention.getByRole("alert")).toContainText("Keep at least 1 raw text per device");
+  await expect(texts).toHaveAttribute("aria-invalid", "true");
+
+  await texts.fill("2");
+  await retention.getByRole("button", { name: "Save retention" }).click();
+  await expect(retention.getByRole("status")).toHaveText("Retention saved. The next hourly retention run applies it.");
+  await page.reload();
+  await expect(retention.getByLabel("State changes kept (days)")).toHaveValue("90");
+  await expect(retention.getByLabel("Raw texts kept per device")).toHaveValue("2");
+
+  // Storage: the database's size, the seeded tenant with reports holds a share, the new tenant none of the reports.
+  const storage = page.getByTestId("storage");
+  await expect(storage.getByTestId("database-size")).toHaveText(/^\d[\d.]* (KB|MB|GB)$/);
+  await expect(storage).toContainText("split between the tenants by their rows");
+  const contoso = storage.getByTestId("tenant-storage").filter({ hasText: E2E_TENANT.name });
+  await expect(contoso.locator("td").nth(1)).toHaveText(/^\d[\d.]* (KB|MB)$/);
+  await expect(contoso.locator("td").nth(3)).not.toHaveText("0");
+  const mine = storage.getByTestId("tenant-storage").filter({ hasText: name });
+  await expect(mine.locator("td").nth(3)).toHaveText("0");
+  await storage.scrollIntoViewIfNeeded();
+  await snap(page, "settings-retention-storage");
 });

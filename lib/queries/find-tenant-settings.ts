@@ -22,6 +22,10 @@ export interface TenantSettings extends TenantSettingsRow {
   staleThresholdDays: number;
   agentIntervalMinutes: number;
   redactUserNames: boolean;
+  /** Report history retention (decision 013). */
+  retentionChangeDays: number;
+  retentionTextChanges: number;
+  keepEveryUpload: boolean;
   syncScope: SyncScopeForest[];
 }
 
@@ -57,6 +61,9 @@ export async function findTenantSettings(db: Db, options: { tenantRef: string })
       staleThresholdDays: true,
       agentIntervalMinutes: true,
       redactUserNames: true,
+      retentionChangeDays: true,
+      retentionTextChanges: true,
+      keepEveryUpload: true,
       syncScope: true,
     },
   });

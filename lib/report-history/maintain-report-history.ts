@@ -7,6 +7,7 @@ import { acquireLease, releaseLease, renewLease, type Lease } from "@/lib/db/lea
 import { log } from "@/lib/log/logger";
 import { compactReportHistory } from "./compact-history";
 import { applyReportRetention } from "./report-retention";
+import { reindexBloatedIndexes, vacuumBloatedTables } from "./vacuum-bloated-tables";
 
 const LEASE_TTL_MS = 60_000;
 /** Retention runs at most this often per tenant and process. */
@@ -19,7 +20,9 @@ const lastRetention = new Map<string, number>();
  * The report history's upkeep for every tenant (decision 013), from the scheduler's tick: a database from before the
  * history change compacted a few devices at a time, and the tenant's retention applied hourly. Each tenant's work runs
  * under its findings lease (lib/db/lease.ts), which the findings passes that read the reports hold too: taken if free,
- * else the tenant is left for the next tick. The lease is not held by uploads, which never wait for it.
+ * else the tenant is left for the next tick. The lease is not held by uploads, which never wait for it. Last, on
+ * PostgreSQL, the tables with many dead row versions are vacuumed and the indexes left sparse rebuilt
+ * (vacuum-bloated-tables.ts, decision 025).
  */
 export async function maintainReportHistory(now = new Date(), direct: DirectDb = directDb()): Promise<void> {
   const tenants = await db.tenant.findMany({ select: { id: true, name: true, retentionChangeDays: true, retentionTextChanges: true } });
@@ -47,4 +50,9 @@ export async function maintainReportHistory(now = new Date(), direct: DirectDb =
       await releaseLease(direct, lease).catch(() => undefined);
     }
   }
+  // PostgreSQL: the dead row versions of the in-place updates above and of every upload since the last tick (decision 025).
+  const vacuumed = await vacuumBloatedTables(direct);
+  if (vacuumed.length) log("debug", "tables vacuumed", { tables: vacuumed.join(", ") });
+  const rebuilt = await reindexBloatedIndexes(direct);
+  if (rebuilt.length) log("info", "sparse indexes rebuilt", { indexes: rebuilt.join(", ") });
 }

@@ -11,6 +11,10 @@ import { normalizeDn, splitDn, type SyncScope } from "@/lib/rules/sync-scope";
 
 const RDN = /^(ou|cn|dc)=.+$/;
 
+export const MIN_RETENTION_CHANGE_DAYS = 7;
+export const MAX_RETENTION_CHANGE_DAYS = 3650;
+export const MAX_RETENTION_TEXT_CHANGES = 100;
+
 /** A container DN as Entra Connect's OU filtering names it: `OU=…,DC=…`, `CN=Computers,DC=…` or a domain root `DC=…`. */
 export function isContainerDn(line: string): boolean {
   const rdns = splitDn(line);
@@ -74,6 +78,20 @@ export const UpdateTenantSettingsInput = z.object({
     .max(10_080, "Use at most 10080 minutes (one week)")
     .optional(),
   redactUserNames: z.boolean().optional(),
+  // Report history (issue 18, decisions 013 and 025): what the retention job keeps.
+  retentionChangeDays: z
+    .number({ error: "Enter how many days state changes are kept" })
+    .int("Use whole days")
+    .min(MIN_RETENTION_CHANGE_DAYS, `Keep state changes at least ${MIN_RETENTION_CHANGE_DAYS} days: the timeline and the findings' history read them`)
+    .max(MAX_RETENTION_CHANGE_DAYS, `Use at most ${MAX_RETENTION_CHANGE_DAYS} days (ten years)`)
+    .optional(),
+  retentionTextChanges: z
+    .number({ error: "Enter how many raw texts are kept per device" })
+    .int("Use a whole number of texts")
+    .min(1, "Keep at least 1 raw text per device: the latest report's is always kept")
+    .max(MAX_RETENTION_TEXT_CHANGES, `Keep at most ${MAX_RETENTION_TEXT_CHANGES} raw texts per device`)
+    .optional(),
+  keepEveryUpload: z.boolean().optional(),
   syncScope: SyncScopeInput.optional(),
 });
 
@@ -115,7 +133,18 @@ export async function updateTenantSettings(db: Db, input: z.input<typeof UpdateT
   return db.$transaction(async (tx) => {
     const tenant = await tx.tenant.findUnique({
       where: { id: tenantRef },
-      select: { id: true, tenantId: true, syncEnabled: true, staleThresholdDays: true, agentIntervalMinutes: true, redactUserNames: true, syncScope: true },
+      select: {
+        id: true,
+        tenantId: true,
+        syncEnabled: true,
+        staleThresholdDays: true,
+        agentIntervalMinutes: true,
+        redactUserNames: true,
+        retentionChangeDays: true,
+        retentionTextChanges: true,
+        keepEveryUpload: true,
+        syncScope: true,
+      },
     });
     if (!tenant) return { ok: false as const, error: { code: "not-found" as const, message: "No such tenant" } };
 

@@ -152,6 +152,22 @@ export const saveSyncScopeAction = guardedAction("Admin", async (admin, _previou
   };
 });
 
+/** The tenant's report history retention (decision 013): applied by the scheduler's next hourly retention run. */
+export const saveRetentionSettingsAction = guardedAction("Admin", async (admin, _previous: SaveState, formData: FormData): Promise<SaveState> => {
+  const tenantRef = TenantRef.safeParse(formData.get("tenantRef"));
+  if (!tenantRef.success || !canSeeTenant(admin.tenantScope, tenantRef.data)) return { error: "Unknown tenant", field: null, savedAt: null, message: null };
+  const result = await updateTenantSettings(db, {
+    tenantRef: tenantRef.data,
+    actor: admin.email,
+    retentionChangeDays: wholeNumber(text(formData, "retentionChangeDays")),
+    retentionTextChanges: wholeNumber(text(formData, "retentionTextChanges")),
+    keepEveryUpload: formData.get("keepEveryUpload") === "on",
+  });
+  if (!result.ok) return { error: result.error.message, field: result.error.path?.[0]?.toString() ?? null, savedAt: null, message: null };
+  revalidateTenantPages();
+  return { error: null, field: null, savedAt: Date.now(), message: "Retention saved. The next hourly retention run applies it." };
+});
+
 const checked = (formData: FormData, name: string) => formData.get(name) === "on";
 
 /** The scheduled digest's settings (issue 23, item 7): schedule, webhooks, SMTP. Blank secret fields keep the stored ones. */

@@ -6,10 +6,15 @@ import { listDashboardUsers, type DashboardUserRow } from "@/lib/access/list-das
 import { tenantsInScope } from "@/lib/auth/tenant-scope";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
+import { directDb } from "@/lib/db/direct";
+import { formatAbsoluteTime } from "@/lib/display/format-time";
+import { formatBytes, formatShare } from "@/lib/display/format-bytes";
 import { CLOUDS } from "@/lib/graph/clouds";
+import { findDatabaseSize, type DatabaseSize } from "@/lib/queries/find-database-size";
 import { findFailedSignIns, type FailedSignIn } from "@/lib/queries/find-failed-sign-ins";
 import { findTenantSettings, listTenantSettingsRows, type TenantSettings } from "@/lib/queries/find-tenant-settings";
 import { MIN_STALE_THRESHOLD_DAYS } from "@/lib/rules/device-subject";
+import { MAX_RETENTION_CHANGE_DAYS, MAX_RETENTION_TEXT_CHANGES, MIN_RETENTION_CHANGE_DAYS } from "@/lib/tenants/update-tenant-settings";
 import { DataTable, TBody, Td, Th, THead } from "../../_components/data-table";
 import { EmptyState } from "../../_components/empty-state";
 import { AlertIcon, SettingsIcon } from "../../_components/icons";
@@ -19,6 +24,7 @@ import { RelativeTime } from "../../_components/relative-time";
 import { getDashboardContextFor } from "../_lib/dashboard-context";
 import { AccessLimitForm, RemoveAccessLimitForm } from "./forms/access-limit-forms";
 import { AppRegistration, type CloudOption } from "./forms/app-registration";
+import { RetentionSettingsForm } from "./forms/retention-settings-form";
 import { SyncScopeEditor } from "./forms/sync-scope-editor";
 import { SyncSettingsForm } from "./forms/sync-settings-form";
 import { DigestSettingsForm } from "./forms/digest-settings-form";
@@ -49,6 +55,8 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
   const rows = tenantsInScope(admin.tenantScope, await listTenantSettingsRows(db));
   const selectedId = rows.find((r) => r.id === wanted)?.id ?? headerTenant?.id ?? rows[0]?.id ?? null;
   const selected = selectedId ? await findTenantSettings(db, { tenantRef: selectedId }) : null;
+  // The database's size names every tenant: for an Admin without a limit.
+  const storage = unlimited && rows.length > 0 ? await findDatabaseSize(directDb()) : null;
   const digest = selected ? await findDigestSettings(db, selected.id) : null;
   const failedSignIns = unlimited ? await findFailedSignIns(db, { limit: 20 }) : null;
   const limits = unlimited ? await listAccessLimits(db) : null;
@@ -126,10 +134,51 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
 
       {selected && digest ? <TenantPanel key={selected.id} tenant={selected} digest={digest} now={now} /> : null}
 
+      {storage ? <StorageSection size={storage} selectedId={selectedId} /> : null}
+
       {limits && users ? <UsersSection users={users} limits={limits} tenants={rows.map((r) => ({ id: r.id, name: r.name }))} now={now} /> : null}
 
       {failedSignIns ? <FailedSignIns failures={failedSignIns} now={now} /> : null}
     </div>
+  );
+}
+
+/** The database's size and each tenant's estimated share (lib/queries/find-database-size.ts says how). */
+function StorageSection({ size, selectedId }: { size: DatabaseSize; selectedId: string | null }) {
+  return (
+    <section aria-labelledby="storage" data-testid="storage">
+      <h2 id="storage" className="mb-1 text-sm font-semibold">
+        Storage
+      </h2>
+      <p className="mb-3 max-w-3xl text-[13px] text-slate-600 dark:text-slate-400">
+        The database holds <strong data-testid="database-size">{formatBytes(size.totalBytes)}</strong>: {size.method}. Measured{" "}
+        {formatAbsoluteTime(size.measuredAt)}, at most every five minutes.
+      </p>
+      <DataTable caption="Storage by tenant">
+        <THead>
+          <Th>Tenant</Th>
+          <Th className="text-right">Estimated size</Th>
+          <Th className="text-right">Share</Th>
+          <Th className="text-right">Stored reports</Th>
+        </THead>
+        <TBody>
+          {size.tenants.map((t) => (
+            <tr key={t.tenantRef} data-testid="tenant-storage" className={t.tenantRef === selectedId ? "bg-blue-50/60 dark:bg-blue-500/10" : undefined}>
+              <Td className="font-medium">{t.name}</Td>
+              <Td className="text-right tabular-nums">{formatBytes(t.bytes)}</Td>
+              <Td className="text-right tabular-nums">{formatShare(t.share)}</Td>
+              <Td className="text-right tabular-nums">{t.reports.toLocaleString("en-US")}</Td>
+            </tr>
+          ))}
+          <tr data-testid="shared-storage">
+            <Td className="text-slate-600 dark:text-slate-400">No tenant&rsquo;s (accounts, audit log, free space)</Td>
+            <Td className="text-right tabular-nums">{formatBytes(size.sharedBytes)}</Td>
+            <Td className="text-right tabular-nums">{formatShare(size.totalBytes > 0 ? size.sharedBytes / size.totalBytes : 0)}</Td>
+            <Td />
+          </tr>
+        </TBody>
+      </DataTable>
+    </section>
   );
 }
 
@@ -383,6 +432,22 @@ function TenantPanel({ tenant, digest, now }: { tenant: TenantSettings; digest: 
             redactUserNames: tenant.redactUserNames,
           }}
           minStaleDays={MIN_STALE_THRESHOLD_DAYS}
+        />
+      </Card>
+
+      <Card
+        id="report-retention"
+        title="Report history"
+        description="A device's reports are stored as its changes, each counting the unchanged uploads that followed it. What the hourly retention run keeps:"
+      >
+        <RetentionSettingsForm
+          settings={{
+            tenantRef: tenant.id,
+            retentionChangeDays: tenant.retentionChangeDays,
+            retentionTextChanges: tenant.retentionTextChanges,
+            keepEveryUpload: tenant.keepEveryUpload,
+          }}
+          limits={{ minChangeDays: MIN_RETENTION_CHANGE_DAYS, maxChangeDays: MAX_RETENTION_CHANGE_DAYS, maxTextChanges: MAX_RETENTION_TEXT_CHANGES }}
         />
       </Card>
 
