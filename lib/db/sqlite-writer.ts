@@ -58,6 +58,13 @@ export interface SqliteWriterOptions {
    * held batch's commit must call `flush()` first. Default 1.
    */
   groupSize?: number;
+  /**
+   * With groupCommit: after a transaction fails, the batches waiting behind it and every later one are refused with
+   * its error, none run. For a producer whose batches build on each other, such as a sync's pages, each carrying the
+   * run's resume point: a later page that committed would move the resume point past the pages that failed, and
+   * the run that resumes it would never write them (at the end of a full sync, their objects would look deleted).
+   */
+  stopAfterFailure?: boolean;
 }
 
 /** Opens the writer thread and its connection; `close()` it when the pipeline is done (it keeps the process alive). */
@@ -72,7 +79,10 @@ export function openSqliteWriter(url: string, writerOptions: SqliteWriterOptions
   /** Group commit: the batches waiting for the running transaction to end, and whether one is running. */
   let queued: { statements: Statement[]; resolve: (counts: number[]) => void; reject: (error: Error) => void }[] = [];
   let running = false;
+  /** The thread failed or stopped: nothing to close. */
+  let threadGone = false;
   const failAll = (error: Error) => {
+    threadGone = true;
     failure = error;
     for (const w of waiting.values()) w.reject(error);
     waiting.clear();
@@ -103,6 +113,13 @@ export function openSqliteWriter(url: string, writerOptions: SqliteWriterOptions
       },
       reject: (error) => {
         for (const g of group) g.reject(error);
+        if (writerOptions.stopAfterFailure) {
+          failure ??= error;
+          for (const q of queued) q.reject(error);
+          queued = [];
+          running = false;
+          return;
+        }
         if (!failure) sendQueued();
       },
     });
@@ -154,7 +171,7 @@ export function openSqliteWriter(url: string, writerOptions: SqliteWriterOptions
       if (!running) sendQueued();
     },
     async close() {
-      if (failure) return;
+      if (threadGone) return;
       closing = true;
       await new Promise<void>((resolve) => {
         worker.once("message", () => resolve());

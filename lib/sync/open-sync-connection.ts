@@ -52,6 +52,7 @@ export function openSyncConnection(): SyncConnection {
     const writer = openPostgresWriter(config.DATABASE_URL);
     return { reader, batch: (s) => writer.batch(s), pagesInFlight: POSTGRES_PAGES_IN_FLIGHT, flush: () => undefined, close: () => writer.close() };
   }
-  const writer = openSqlitePageWriter(config.DATABASE_URL, { groupCommit: true, groupSize: SQLITE_GROUP });
+  // Stopped at the first failed page: a later one's resume point must never pass a page that was not written.
+  const writer = openSqlitePageWriter(config.DATABASE_URL, { groupCommit: true, groupSize: SQLITE_GROUP, stopAfterFailure: true });
   return { reader, batch: (s, o) => writer.batch(s, o), pagesInFlight: SQLITE_PAGES_IN_FLIGHT, flush: () => writer.flush(), close: () => writer.close() };
 }

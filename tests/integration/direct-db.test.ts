@@ -397,6 +397,43 @@ describe("direct SQL path", () => {
     }
   });
 
+  it.skipIf(testDatabaseKind() !== "sqlite")(
+    "a sync's writer (stopAfterFailure) refuses what waits behind a failed group and everything after it: no later page commits",
+    async () => {
+      const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
+      const now = new Date();
+      const row = (objectId: string) => ({
+        id: randomUUID(),
+        tenantRef,
+        objectId,
+        accountEnabled: true,
+        isPending: false,
+        otherProperties: {},
+        firstSeenAt: now,
+        lastSeenAt: now,
+        updatedAt: now,
+      });
+      const insert = (...ids: string[]) => insertStatements("sqlite", "DirectoryDevice", DEVICE_COLUMNS, ids.map(row));
+      const writer = openSqliteWriter(config.DATABASE_URL, { groupCommit: true, groupSize: 2, stopAfterFailure: true });
+      try {
+        expect(await writer.batch(insert("p1"))).toEqual([1]);
+        // Pages 2 and 3 commit together and fail together (a duplicate object); pages 4 and 5 wait behind them.
+        const results = await Promise.allSettled([
+          writer.batch(insert("p2"), { hold: true }),
+          writer.batch(insert("p3", "p1"), { hold: true }),
+          writer.batch(insert("p4"), { hold: true }),
+          writer.batch(insert("p5")),
+        ]);
+        expect(results.map((r) => r.status)).toEqual(["rejected", "rejected", "rejected", "rejected"]);
+        await expect(writer.batch(insert("p6"))).rejects.toThrow();
+        const ids = (await db.directoryDevice.findMany({ where: { tenantRef }, orderBy: { objectId: "asc" } })).map((r) => r.objectId);
+        expect(ids).toEqual(["p1"]);
+      } finally {
+        await writer.close();
+      }
+    },
+  );
+
   it.skipIf(testDatabaseKind() !== "sqlite")("held batches wait for a full group, a flush, or a batch that is not held", async () => {
     const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
     const now = new Date();
