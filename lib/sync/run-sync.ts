@@ -258,7 +258,6 @@ async function fullSync(ctx: Ctx): Promise<void> {
             now: at,
             syncRunRef: run.id,
             baseline: ctx.baseline,
-            deferSummaries: ctx.baseline,
           },
           mapped,
         ),
@@ -291,7 +290,7 @@ async function finishFullSync(ctx: Ctx, keyPresence: Promise<KeyPresence> | null
     await storeKeyPresence(ctx.connection, { tenantRef: options.tenantRef, presence, now: ctx.now() });
   }
   ctx.keyPresenceMs += Date.now() - keyPresenceStarted;
-  // A first full sync's pages left the summaries alone (deferSummaries): every one is built now, in name order, on the
+  // A first full sync's pages left the summaries alone (write-device-page.ts, baseline): every one is built now, in name order, on the
   // sync's own connection (SQLite: its writer thread). A run that stops before this point is not finished, and the run
   // that resumes it is a first full sync too, so it builds them at its end.
   if (ctx.baseline) {

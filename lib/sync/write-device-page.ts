@@ -46,15 +46,11 @@ export interface ApplyPageInput {
   /**
    * The tenant's first full sync: every object is new to JoinScope, not newly created in Entra ID, so no "created"
    * change is recorded (it would date the object's creation to the sync). The timeline shows when each object was
-   * first seen (firstSeenAt) and registered (registrationDateTime) from the object itself.
+   * first seen (firstSeenAt) and registered (registrationDateTime) from the object itself. Its pages also leave the
+   * device summaries alone: the run builds them all once its pages are in (every summary is new; written in name order
+   * at the end instead of in Graph's order page by page, the summaries' indexes cost a quarter; decision 012).
    */
   baseline?: boolean;
-  /**
-   * The page leaves the device summaries alone: the run rebuilds them all once its pages are in (a tenant's first
-   * full sync, where every summary is new: written in name order at the end instead of in Graph's order page by page,
-   * the summaries' indexes cost a quarter; decision 012).
-   */
-  deferSummaries?: boolean;
 }
 
 export interface DevicePageWrite {
@@ -177,7 +173,7 @@ export async function planDevicePage(direct: DirectDb, input: ApplyPageInput, ma
     }
   }
   if (rehashed.length) statements.push({ sql: `UPDATE "DirectoryDevice" SET "rawHash" = ? WHERE "id" = ?`, params: [], eachRow: rehashed });
-  if (!input.deferSummaries) statements.push(...directoryStatements(dialect, tenantRef, summaries));
+  if (!input.baseline) statements.push(...directoryStatements(dialect, tenantRef, summaries));
   const deleted = deletedIds.get("changed")!.length + deletedIds.get("deleted")!.length;
   return { statements, counts: { seen: mapped.length, added, changed, deleted, touchedDeviceIds: [...touched] } };
 }

@@ -193,6 +193,27 @@ async function walk(tenantRef: string, params: Partial<DeviceListParams>, dense 
   return { forward, backward, byNumber, total: page.total };
 }
 
+type SimTenantStore = ReturnType<typeof createSimTenant>["tenant"];
+
+/** The simulator's tenant registered in JoinScope with its app registration, and an agent token of it. */
+async function registerSimulatedTenant(sim: SimulatorHandle, store: SimTenantStore, name: string) {
+  const t = await createTenant(db, { tenantId: store.tenantId, name, actor: "test" });
+  if (!t.ok) throw new Error(t.error.message);
+  const app = await setTenantApp(db, {
+    tenantRef: t.id,
+    cloud: "custom",
+    authorityHost: sim.authorityHost,
+    graphBaseUrl: sim.graphBaseUrl,
+    clientId: store.clientId,
+    credential: { kind: "secret", clientSecret: store.clientSecret! },
+    actor: "test",
+  });
+  if (!app.ok) throw new Error(app.error.message);
+  const token = await createAgentToken(db, { tenantRef: t.id, name: "agents", actor: "test" });
+  if (!token.ok) throw new Error("token");
+  return { tenantRef: t.id, agent: { tokenId: token.id, tenantRef: t.id, tenantId: store.tenantId } };
+}
+
 describe("device summaries follow the directory, the reports and the findings", () => {
   let sim: SimulatorHandle;
   let generated: GeneratedTenant;
@@ -248,22 +269,7 @@ describe("device summaries follow the directory, the reports and the findings", 
     held = store.devices.find((d) => d.id === reported.objectId)!;
     store.devices = store.devices.filter((d) => d.id !== held.id);
     sim = await startSimulator({ tenants: [store] });
-    const t = await createTenant(db, { tenantId: store.tenantId, name: "Contoso", actor: "test" });
-    if (!t.ok) throw new Error(t.error.message);
-    tenantRef = t.id;
-    const app = await setTenantApp(db, {
-      tenantRef,
-      cloud: "custom",
-      authorityHost: sim.authorityHost,
-      graphBaseUrl: sim.graphBaseUrl,
-      clientId: store.clientId,
-      credential: { kind: "secret", clientSecret: store.clientSecret! },
-      actor: "test",
-    });
-    if (!app.ok) throw new Error(app.error.message);
-    const token = await createAgentToken(db, { tenantRef, name: "agents", actor: "test" });
-    if (!token.ok) throw new Error("token");
-    agent = { tokenId: token.id, tenantRef, tenantId: store.tenantId };
+    ({ tenantRef, agent } = await registerSimulatedTenant(sim, store, "Contoso"));
   }, 120_000);
   afterAll(async () => {
     await flushFindingsQueue();
@@ -534,26 +540,12 @@ describe("a tenant's first full sync builds its summaries once its pages are in"
     const store = created.tenant;
     const sim = await startSimulator({ tenants: [store] });
     try {
-      const t = await createTenant(db, { tenantId: store.tenantId, name: "Northwind", actor: "test" });
-      if (!t.ok) throw new Error(t.error.message);
-      const tenantRef = t.id;
-      const app = await setTenantApp(db, {
-        tenantRef,
-        cloud: "custom",
-        authorityHost: sim.authorityHost,
-        graphBaseUrl: sim.graphBaseUrl,
-        clientId: store.clientId,
-        credential: { kind: "secret", clientSecret: store.clientSecret! },
-        actor: "test",
-      });
-      if (!app.ok) throw new Error(app.error.message);
-      const token = await createAgentToken(db, { tenantRef, name: "agents", actor: "test" });
-      if (!token.ok) throw new Error("token");
+      const { tenantRef, agent } = await registerSimulatedTenant(sim, store, "Northwind");
       // The agents report before the first sync: every device is one that only reported.
       const reports = created.generated!.reports;
       for (const r of reports) {
         const body = { hostname: r.hostname, capturedAt: r.capturedAt, agentVersion: r.agentVersion, dsregcmd: r.dsregcmd, events: r.events };
-        const res = await ingestReport(db, { agent: { tokenId: token.id, tenantRef, tenantId: store.tenantId }, body });
+        const res = await ingestReport(db, { agent, body });
         if (!res.ok) throw new Error(`${r.hostname}: ${res.error.message}`);
       }
       await flushFindingsQueue();

@@ -13,6 +13,21 @@ import { openSqliteWriter } from "@/lib/db/sqlite-writer";
 import { testDatabaseKind } from "../setup/databases";
 import { createTenantWithToken } from "../setup/factories";
 
+/** A DirectoryDevice row of `tenantRef` with only the columns that must be set, by object id: the writer tests' rows. */
+function minimalDevice(tenantRef: string, now: Date) {
+  return (objectId: string) => ({
+    id: randomUUID(),
+    tenantRef,
+    objectId,
+    accountEnabled: true,
+    isPending: false,
+    otherProperties: {},
+    firstSeenAt: now,
+    lastSeenAt: now,
+    updatedAt: now,
+  });
+}
+
 const DEVICE_COLUMNS = {
   id: "text",
   tenantRef: "text",
@@ -178,17 +193,7 @@ describe("direct SQL path", () => {
     const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
     const direct = directDb();
     const now = new Date();
-    const row = (objectId: string) => ({
-      id: randomUUID(),
-      tenantRef,
-      objectId,
-      accountEnabled: true,
-      isPending: false,
-      otherProperties: {},
-      firstSeenAt: now,
-      lastSeenAt: now,
-      updatedAt: now,
-    });
+    const row = minimalDevice(tenantRef, now);
     await direct.batch(insertStatements(direct.dialect, "DirectoryDevice", DEVICE_COLUMNS, [row("taken")]));
     const results = await Promise.allSettled([
       direct.batch(insertStatements(direct.dialect, "DirectoryDevice", DEVICE_COLUMNS, [row("one")])),
@@ -301,17 +306,7 @@ describe("direct SQL path", () => {
     async () => {
       const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
       const now = new Date();
-      const row = (objectId: string) => ({
-        id: randomUUID(),
-        tenantRef,
-        objectId,
-        accountEnabled: true,
-        isPending: false,
-        otherProperties: {},
-        firstSeenAt: now,
-        lastSeenAt: now,
-        updatedAt: now,
-      });
+      const row = minimalDevice(tenantRef, now);
       const insert = (...ids: string[]) => insertStatements("postgresql", "DirectoryDevice", DEVICE_COLUMNS, ids.map(row));
       const rename = (name: string) => ({ sql: `UPDATE "DirectoryDevice" SET "displayName" = ? WHERE "tenantRef" = ?`, params: [name, tenantRef] });
       const stored = async () =>
@@ -355,17 +350,7 @@ describe("direct SQL path", () => {
   it.skipIf(testDatabaseKind() !== "sqlite")("a group-commit writer runs the batches that wait as one transaction, each with its own counts", async () => {
     const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
     const now = new Date();
-    const row = (objectId: string) => ({
-      id: randomUUID(),
-      tenantRef,
-      objectId,
-      accountEnabled: true,
-      isPending: false,
-      otherProperties: {},
-      firstSeenAt: now,
-      lastSeenAt: now,
-      updatedAt: now,
-    });
+    const row = minimalDevice(tenantRef, now);
     const insert = (...ids: string[]) => insertStatements("sqlite", "DirectoryDevice", DEVICE_COLUMNS, ids.map(row));
     const rename = (name: string) => ({ sql: `UPDATE "DirectoryDevice" SET "displayName" = ? WHERE "tenantRef" = ?`, params: [name, tenantRef] });
     const writer = openSqliteWriter(config.DATABASE_URL, { groupCommit: true });
@@ -402,17 +387,7 @@ describe("direct SQL path", () => {
     async () => {
       const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
       const now = new Date();
-      const row = (objectId: string) => ({
-        id: randomUUID(),
-        tenantRef,
-        objectId,
-        accountEnabled: true,
-        isPending: false,
-        otherProperties: {},
-        firstSeenAt: now,
-        lastSeenAt: now,
-        updatedAt: now,
-      });
+      const row = minimalDevice(tenantRef, now);
       const insert = (...ids: string[]) => insertStatements("sqlite", "DirectoryDevice", DEVICE_COLUMNS, ids.map(row));
       const writer = openSqliteWriter(config.DATABASE_URL, { groupCommit: true, groupSize: 2, stopAfterFailure: true });
       try {
@@ -437,17 +412,7 @@ describe("direct SQL path", () => {
   it.skipIf(testDatabaseKind() !== "sqlite")("held batches wait for a full group, a flush, or a batch that is not held", async () => {
     const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
     const now = new Date();
-    const row = (objectId: string) => ({
-      id: randomUUID(),
-      tenantRef,
-      objectId,
-      accountEnabled: true,
-      isPending: false,
-      otherProperties: {},
-      firstSeenAt: now,
-      lastSeenAt: now,
-      updatedAt: now,
-    });
+    const row = minimalDevice(tenantRef, now);
     const insert = (id: string) => insertStatements("sqlite", "DirectoryDevice", DEVICE_COLUMNS, [row(id)]);
     const stored = async () => (await db.directoryDevice.findMany({ where: { tenantRef }, orderBy: { objectId: "asc" } })).map((r) => r.objectId);
     const settleFor = (ms: number) => new Promise((r) => setTimeout(r, ms));
