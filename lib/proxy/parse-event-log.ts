@@ -9,6 +9,7 @@ import { classifyConnectorMessage, findTransactionId, findUrl, KERBEROS_EVENT_ID
 import { PROXY_MAX_LINE_CHARS } from "./input";
 import { findTime, iso } from "./parse-time";
 import { MAX_KEPT_CONNECTOR_EVENTS } from "./limits";
+import { boundConnectorEvent } from "./proxy-read-schema";
 import type { ConnectorEvent, ProxyFileRead } from "./types";
 import { ProxyInputError } from "./types";
 
@@ -47,7 +48,7 @@ function record(t: Tally, e: Omit<ConnectorEvent, "origin" | "kind" | "details" 
   t.failures++;
   if (t.events.length >= MAX_KEPT_CONNECTOR_EVENTS) return;
   const { kind, details } = classifyConnectorMessage(text, e.eventId);
-  t.events.push({ ...e, origin: "event-log", kind, details, transactionId: findTransactionId(text), url: findUrl(text) });
+  t.events.push(boundConnectorEvent({ ...e, origin: "event-log", kind, details, transactionId: findTransactionId(text), url: findUrl(text) }));
 }
 
 export async function parseEventLogXml(name: string, bytes: number, text: AsyncIterable<string>): Promise<ProxyFileRead> {

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { BODY_SNIPPET_CHARS, headerMap } from "./exchange-helpers";
 import { MAX_KEPT_EXCHANGES } from "./limits";
 import { findTime, iso } from "./parse-time";
+import { boundExchange } from "./proxy-read-schema";
 import type { HttpExchange, ProxyFileRead } from "./types";
 import { ProxyInputError } from "./types";
 
@@ -96,19 +97,22 @@ export async function parseHar(name: string, bytes: number, text: AsyncIterable<
           ? Buffer.from(content.text.slice(0, Math.ceil((BODY_SNIPPET_CHARS * 4) / 3)), "base64").toString("utf8")
           : content.text.slice(0, BODY_SNIPPET_CHARS);
     }
-    exchanges.push({
-      file: name,
-      where: `entries[${index}] (line ${entryLine})`,
-      time,
-      method: e.request.method,
-      url: e.request.url,
-      status,
-      statusText: e.response.statusText,
-      requestHeaders: headerMap(e.request.headers),
-      responseHeaders: headerMap(e.response.headers),
-      bodySnippet: body,
-      durationMs: e.time ?? null,
-    });
+    // Kept through boundExchange: the body is cut from the response's whole text, which may be megabytes.
+    exchanges.push(
+      boundExchange({
+        file: name,
+        where: `entries[${index}] (line ${entryLine})`,
+        time,
+        method: e.request.method,
+        url: e.request.url,
+        status,
+        statusText: e.response.statusText,
+        requestHeaders: headerMap(e.request.headers),
+        responseHeaders: headerMap(e.response.headers),
+        bodySnippet: body,
+        durationMs: e.time ?? null,
+      }),
+    );
   };
 
   for await (const chunk of text) {
