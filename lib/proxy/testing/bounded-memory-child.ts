@@ -1,0 +1,84 @@
+/**
+ * A child process for lib/proxy/bounded-memory.test.ts: reads a generated file of `--mb` megabytes through
+ * readProxyFile, under the small old-generation limit the test starts it with, and prints what it read and its heap
+ * after a full collection. The file is made while it is read (64 KB chunks, nothing kept), so the only things that
+ * can outgrow the limit are what the parser holds: with a kept string that is a view into its chunk, every chunk
+ * holding a kept failure stays alive and the process dies of "heap out of memory".
+ *
+ *   node --max-old-space-size=32 --expose-gc --import tsx lib/proxy/testing/bounded-memory-child.ts trace|har MB
+ */
+import { readProxyFile } from "../read-proxy-file";
+import type { ProxySource } from "../input";
+
+const [kind, mbArg] = process.argv.slice(2);
+const totalBytes = Number(mbArg) * 1024 * 1024;
+const CHUNK = 64 * 1024;
+
+/**
+ * A connector trace whose failures are one-line entries, as the connector writes its "Request failed before a backend
+ * response" warnings (lib/proxy/fixtures/tls-name-mismatch.log): one every ~30 KB, so each 64 KB chunk holds one.
+ */
+function* traceText(): Generator<string> {
+  for (let n = 1; ; n++) {
+    const time = new Date(Date.UTC(2026, 10, 3, 9, 0, 0) + n * 7).toISOString().replace("T", " ");
+    const tx = `7c1f3e9a-2b5d-4c8e-a6f0-${n.toString(16).padStart(12, "0")}`;
+    yield n % 150 === 0
+      ? `AadAppProxyConnector Error: 0 : ${time} [TransactionId: ${tx}] Backend request to https://app01:8443/signalr/hub?id=${n} failed: Could not establish trust relationship for the SSL/TLS secure channel; SslPolicyErrors: RemoteCertificateNameMismatch; Requested host: app01; Certificate subject: CN=app01.corp.contoso.com; SAN: app01.corp.contoso.com\n`
+      : `AadAppProxyConnector Verbose: 0 : ${time} [TransactionId: ${tx}] Request received: GET https://app01:8443/api/boards/${n % 997}?view=full\n`;
+  }
+}
+
+/** A HAR whose failing entries (one in 20) carry a 60 KB error page, of which a read keeps the first 4 KB. */
+function* harText(): Generator<string> {
+  yield '{"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},"pages":[],"entries":[\n';
+  const page = `<html><body><h1>This corporate app can't be accessed right now.</h1><p>The connector did not respond within the timeout period.</p>${"<p>Status Code: GatewayTimeout</p>".repeat(1800)}</body></html>`;
+  for (let n = 1; ; n++) {
+    const failed = n % 20 === 0;
+    const entry = {
+      startedDateTime: new Date(Date.UTC(2026, 10, 3, 9, 0, 0) + n * 13).toISOString(),
+      time: failed ? 85000 : 40,
+      request: {
+        method: "GET",
+        url: `https://opsboard-contoso.msappproxy.net/api/boards/${n}`,
+        headers: [{ name: "Host", value: "opsboard-contoso.msappproxy.net" }],
+      },
+      response: {
+        status: failed ? 504 : 200,
+        statusText: failed ? "Gateway Timeout" : "OK",
+        headers: [{ name: "Content-Type", value: failed ? "text/html" : "application/json" }],
+        content: { mimeType: failed ? "text/html" : "application/json", text: failed ? `${page}<!-- ${n} -->` : `{"id":${n},"name":"Board ${n}"}` },
+      },
+    };
+    yield `${n > 1 ? ",\n" : ""}${JSON.stringify(entry)}`;
+  }
+}
+
+/** The text's bytes in 64 KB chunks up to `totalBytes`, closed so that the file is complete. */
+async function* chunks(): AsyncGenerator<Uint8Array> {
+  const closing = kind === "har" ? "\n]}}\n" : "";
+  const parts = kind === "har" ? harText() : traceText();
+  let pending = "";
+  let sent = 0;
+  for (const part of parts) {
+    if (sent + pending.length + part.length + closing.length > totalBytes) break;
+    pending += part;
+    if (pending.length >= CHUNK) {
+      sent += pending.length;
+      yield Buffer.from(pending, "latin1");
+      pending = "";
+    }
+  }
+  yield Buffer.from(pending + closing, "latin1");
+}
+
+const source: ProxySource = { name: `generated.${kind === "har" ? "har" : "log"}`, size: null, chunks };
+const read = await readProxyFile(source);
+(globalThis as { gc?: () => void }).gc?.();
+process.stdout.write(
+  `${JSON.stringify({
+    records: read.summary.records,
+    failures: read.summary.failures,
+    kept: read.connectorEvents.length + read.exchanges.length,
+    heapUsedMb: process.memoryUsage().heapUsed / (1024 * 1024),
+  })}\n`,
+);
