@@ -101,8 +101,8 @@ export async function* textChunks(source: ProxySource, encoding: TextEncoding, m
     for (let at = 0; at < chunk.byteLength; at += PROXY_READ_CHUNK_BYTES) {
       let piece: Uint8Array = chunk.subarray(at, Math.min(chunk.byteLength, at + PROXY_READ_CHUNK_BYTES));
       if (encoding === "utf-16be") {
-        const joined = oddByte === null ? Buffer.from(piece) : Buffer.concat([Uint8Array.of(oddByte), piece]);
-        const even = joined.byteLength & ~1;
+        const joined: Buffer = oddByte === null ? Buffer.from(piece) : Buffer.concat([Uint8Array.of(oddByte), piece]);
+        const even: number = joined.byteLength & ~1;
         oddByte = even < joined.byteLength ? joined[even]! : null;
         piece = joined.subarray(0, even).swap16();
       }

@@ -94,7 +94,8 @@ export const ProxyFileReadsSchema = z
 /** At most n characters, as a string of its own (own-string.ts: a kept cut must not keep the file's chunk alive). */
 const clip = (s: string, n: number) => ownString(s, n);
 
-function clipHeaders(h: Record<string, string>): Record<string, string> {
+/** Headers cut to the ceilings above, every string its own. */
+export function boundHeaders(h: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(h).slice(0, PROXY_MAX_HEADERS)) out[clip(k, 256)] = clip(v, PROXY_MAX_HEADER_CHARS);
   return out;
@@ -131,8 +132,8 @@ export function boundExchange(x: HttpExchange): HttpExchange {
     status: Number.isInteger(x.status) && x.status >= 0 && x.status <= 999 ? x.status : 0,
     url: clip(x.url, PROXY_MAX_URL_CHARS),
     statusText: clip(x.statusText, 256),
-    requestHeaders: clipHeaders(x.requestHeaders),
-    responseHeaders: clipHeaders(x.responseHeaders),
+    requestHeaders: boundHeaders(x.requestHeaders),
+    responseHeaders: boundHeaders(x.responseHeaders),
     bodySnippet: clip(x.bodySnippet, BODY_SNIPPET_CHARS),
   };
 }

@@ -5,10 +5,14 @@
  * can outgrow the limit are what the parser holds: with a kept string that is a view into its chunk, every chunk
  * holding a kept failure stays alive and the process dies of "heap out of memory".
  *
- *   node --max-old-space-size=32 --expose-gc --import tsx lib/proxy/testing/bounded-memory-child.ts trace|har MB
+ *   node --max-old-space-size=32 --expose-gc --import tsx lib/proxy/testing/bounded-memory-child.ts trace|har MB | saz N
+ *
+ * `saz N` is not a size: it is N sessions, each answered with a 100 KB body (an archive of a few hundred KB, as bodies of
+ * repeated JSON deflate to almost nothing; Fiddler's own archives of API traffic shrink ~10×).
  */
 import { readProxyFile } from "../read-proxy-file";
 import type { ProxySource } from "../input";
+import { writeZip } from "./write-zip";
 
 const [kind, mbArg] = process.argv.slice(2);
 const totalBytes = Number(mbArg) * 1024 * 1024;
@@ -71,7 +75,40 @@ async function* chunks(): AsyncGenerator<Uint8Array> {
   yield Buffer.from(pending + closing, "latin1");
 }
 
-const source: ProxySource = { name: `generated.${kind === "har" ? "har" : "log"}`, size: null, chunks };
+/** A Fiddler archive of `sessions` sessions: every 25th answered 504, the others 200 with a 100 KB body. */
+function sazBytes(sessions: number): Buffer {
+  const host = "opsboard-contoso.msappproxy.net";
+  const body = Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n${'{"id":1,"name":"Board","cards":[]},'.repeat(3000)}`);
+  const files: { name: string; data: string | Buffer }[] = [];
+  for (let n = 1; n <= sessions; n++) {
+    files.push(
+      { name: `raw/${n}_c.txt`, data: `GET https://${host}/api/boards/${n} HTTP/1.1\r\nHost: ${host}\r\n\r\n` },
+      {
+        name: `raw/${n}_m.xml`,
+        data: `<Session SID="${n}"><SessionTimers ClientBeginRequest="2026-11-03T10:14:21.895+01:00" ClientDoneResponse="2026-11-03T10:14:22.980+01:00" /></Session>`,
+      },
+      {
+        name: `raw/${n}_s.txt`,
+        data: n % 25 === 0 ? "HTTP/1.1 504 Gateway Timeout\r\nContent-Type: text/html\r\n\r\nThe connector did not respond within the timeout period." : body,
+      },
+    );
+  }
+  return writeZip(files);
+}
+
+const source: ProxySource =
+  kind === "saz"
+    ? (() => {
+        const zip = sazBytes(Number(mbArg));
+        return {
+          name: "generated.saz",
+          size: zip.byteLength,
+          async *chunks() {
+            for (let at = 0; at < zip.byteLength; at += CHUNK) yield zip.subarray(at, at + CHUNK);
+          },
+        };
+      })()
+    : { name: `generated.${kind === "har" ? "har" : "log"}`, size: null, chunks };
 const read = await readProxyFile(source);
 (globalThis as { gc?: () => void }).gc?.();
 process.stdout.write(
