@@ -158,12 +158,28 @@ async function* csvRecords(name: string, text: AsyncIterable<string>): AsyncGene
   let line = 1;
   let recordLine = 1;
   let any = false;
+  // A quote in a quoted field that ended the previous chunk: an escaped quote if this chunk starts with another.
+  let quoteAtChunkEnd = false;
   for await (const chunk of text) {
-    for (let i = 0; i < chunk.length; i++) {
+    if (chunk.length === 0) continue;
+    let start = 0;
+    if (quoteAtChunkEnd) {
+      quoteAtChunkEnd = false;
+      if (chunk[0] === '"') {
+        field += '"';
+        start = 1;
+      } else {
+        quoted = false;
+        afterQuote = true;
+      }
+    }
+    for (let i = start; i < chunk.length; i++) {
       const c = chunk[i]!;
       if (quoted) {
         if (c === '"') {
-          if (chunk[i + 1] === '"') {
+          if (i === chunk.length - 1) {
+            quoteAtChunkEnd = true;
+          } else if (chunk[i + 1] === '"') {
             field += '"';
             i++;
           } else {
@@ -199,6 +215,10 @@ async function* csvRecords(name: string, text: AsyncIterable<string>): AsyncGene
         if (field.length > PROXY_MAX_LINE_CHARS) throw new ProxyInputError(name, `line ${recordLine} is longer than 1 MB: not an event log export`);
       }
     }
+  }
+  if (quoteAtChunkEnd) {
+    quoted = false;
+    afterQuote = true;
   }
   if (quoted) throw new ProxyInputError(name, `the record at line ${recordLine} has a quoted field that never closes: the file is truncated`);
   if (any || fields.length) {

@@ -51,6 +51,8 @@ export async function parseHar(name: string, bytes: number, text: AsyncIterable<
   const stack: Frame[] = [];
   let inString = false;
   let stringStart = -1;
+  // The backslashes that ended the previous chunk inside a string: an odd run escapes a quote that starts this one.
+  let carriedBackslashes = 0;
   let partialString: string | null = "";
   let lastString: string | null = null;
   let pendingKey: string | null = null;
@@ -124,13 +126,19 @@ export async function parseHar(name: string, bytes: number, text: AsyncIterable<
       if (inString) {
         const q = chunk.indexOf('"', i);
         if (q < 0) {
+          let k = n - 1;
+          while (k >= i && chunk.charCodeAt(k) === BACKSLASH) k--;
+          carriedBackslashes = n - 1 - k + (k < 0 ? carriedBackslashes : 0);
           if (partialString !== null) partialString = partialString.length + (n - stringStart) < 64 ? partialString + chunk.slice(stringStart) : null;
           countLines(chunk, i, n);
           i = n;
           break;
         }
-        let bs = 0;
-        for (let k = q - 1; k >= i && chunk.charCodeAt(k) === BACKSLASH; k--) bs++;
+        let k = q - 1;
+        while (k >= i && chunk.charCodeAt(k) === BACKSLASH) k--;
+        // Every character before the quote in this chunk is a backslash: the run began in the previous chunk.
+        const bs = q - 1 - k + (k < 0 ? carriedBackslashes : 0);
+        carriedBackslashes = 0;
         if (bs % 2 === 1) {
           i = q + 1;
           continue;
