@@ -84,3 +84,32 @@ describe("parseHar", () => {
     expect(JSON.stringify(await parseHar("cut.har", HAR.length, pieces(...split)))).toBe(JSON.stringify(whole));
   });
 });
+
+describe("parseHar with a body of megabytes", () => {
+  // A 504 whose 1.3 MB error page is full of escapes (JSON writes \", \\, \n and \u0001), and a base64 body of 600 KB.
+  const page = `<html><body><p class="e">Café "timeout" \\ path\\to\\file \u0001</p>\n`.repeat(20_000);
+  const har = `{"log":{"version":"1.2","entries":[\n${[
+    entry(1, 504, page),
+    JSON.stringify({
+      startedDateTime: "2026-11-03T09:14:29.000Z",
+      request: { method: "GET", url: "https://opsboard-contoso.msappproxy.net/logo.png", headers: [] },
+      response: {
+        status: 500,
+        statusText: "Error",
+        headers: [],
+        content: { mimeType: "image/png", encoding: "base64", text: Buffer.alloc(450_000, 7).toString("base64") },
+      },
+    }),
+  ].join(",\n")}\n]}}\n`;
+
+  it("reads as the whole text does when its strings are cut at chunk ends, escapes kept whole", async () => {
+    const whole = await readAs(parseHar, har);
+    expect(JSON.parse(whole)).toMatchObject({ summary: { records: 2, failures: 2 } });
+    for (const size of [65_536, 65_537, 65_538, 65_539, 65_540, 65_541, 9_001, 100_003]) {
+      const parts: string[] = [];
+      for (let at = 0; at < har.length; at += size) parts.push(har.slice(at, at + size));
+      const read = await readAs(parseHar, ...parts);
+      if (read !== whole) expect({ size, read }).toEqual({ size, read: whole });
+    }
+  });
+});

@@ -13,6 +13,13 @@ import type { HttpExchange, ProxyFileRead } from "./types";
 import { ProxyInputError } from "./types";
 
 const MAX_ENTRY_CHARS = 32 * 1024 * 1024;
+/**
+ * A string of an entry longer than this (in the file's characters, escapes included) reaches JSON.parse cut to its
+ * first 64–128 K characters: ≥ 10,000 characters once unescaped, more than any field a read keeps (an 8 KB URL or header,
+ * 4 KB of body, 5,462 characters of base64 for it). A response body of many MB (a script, an image as base64) was
+ * held three times before (the pieces, their join, JSON.parse's string): 206 MB peak RSS for one 30 MB entry.
+ */
+const MAX_STRING_CHARS = 64 * 1024;
 
 const Header = z.object({ name: z.string(), value: z.string() }).loose();
 const HarEntry = z
@@ -53,6 +60,9 @@ export async function parseHar(name: string, bytes: number, text: AsyncIterable<
   let stringStart = -1;
   // The backslashes that ended the previous chunk inside a string: an odd run escapes a quote that starts this one.
   let carriedBackslashes = 0;
+  // The current string's length in the chunks before this one; true once its rest is left out of the entry's text.
+  let stringChars = 0;
+  let cutString = false;
   let partialString: string | null = "";
   let lastString: string | null = null;
   let pendingKey: string | null = null;
@@ -126,6 +136,17 @@ export async function parseHar(name: string, bytes: number, text: AsyncIterable<
       if (inString) {
         const q = chunk.indexOf('"', i);
         if (q < 0) {
+          if (entryPieces && !cutString) {
+            stringChars += n - stringStart;
+            // Cut only where this chunk holds ≥ 6 of the string's characters: an escape (at most \uXXXX) cut by the
+            // chunk's end then started in this chunk, and escapeSafeEnd sees all of it.
+            if (stringChars > MAX_STRING_CHARS && n - stringStart >= 6) {
+              const piece = chunk.slice(pieceFrom < 0 ? 0 : pieceFrom, escapeSafeEnd(chunk, Math.max(i, stringStart), n, carriedBackslashes));
+              entryPieces.push(piece);
+              entryChars += piece.length;
+              cutString = true;
+            }
+          }
           let k = n - 1;
           while (k >= i && chunk.charCodeAt(k) === BACKSLASH) k--;
           carriedBackslashes = n - 1 - k + (k < 0 ? carriedBackslashes : 0);
@@ -145,6 +166,11 @@ export async function parseHar(name: string, bytes: number, text: AsyncIterable<
         }
         if (partialString !== null && partialString.length + q - stringStart < 64) lastString = partialString + chunk.slice(stringStart, q);
         else lastString = null;
+        if (cutString) {
+          // The entry's text resumes at the closing quote.
+          cutString = false;
+          pieceFrom = q;
+        }
         inString = false;
         i = q + 1;
         continue;
@@ -153,6 +179,7 @@ export async function parseHar(name: string, bytes: number, text: AsyncIterable<
       if (c === QUOTE) {
         inString = true;
         stringStart = i + 1;
+        stringChars = 0;
         partialString = "";
       } else if (c === 10) {
         line++;
@@ -192,12 +219,29 @@ export async function parseHar(name: string, bytes: number, text: AsyncIterable<
       }
       i++;
     }
-    if (entryPieces) {
+    if (entryPieces && !cutString) {
       const piece = chunk.slice(pieceFrom < 0 ? 0 : pieceFrom);
       entryPieces.push(piece);
       entryChars += piece.length;
       if (entryChars > MAX_ENTRY_CHARS) throw new ProxyInputError(name, `entries[${records}] (line ${entryLine}) is larger than 32 MB`);
     }
+  }
+
+  /**
+   * Where to cut a string that the chunk ends inside, at or before `end`: not inside an escape. The last backslash
+   * in the final 6 characters decides: it starts an escape when the run of backslashes ending at it is odd.
+   */
+  function escapeSafeEnd(s: string, from: number, end: number, carried: number): number {
+    for (let b = end - 1; b >= Math.max(from, end - 6); b--) {
+      if (s.charCodeAt(b) !== BACKSLASH) continue;
+      let k = b;
+      while (k >= from && s.charCodeAt(k) === BACKSLASH) k--;
+      const run = b - k + (k < from && from === 0 ? carried : 0);
+      if (run % 2 === 0) return end;
+      const length = s.charCodeAt(b + 1) === 117 /* u */ ? 6 : 2;
+      return b + length > end ? b : end;
+    }
+    return end;
   }
 
   function countLines(s: string, from: number, to: number): void {

@@ -5,7 +5,10 @@
  * can outgrow the limit are what the parser holds: with a kept string that is a view into its chunk, every chunk
  * holding a kept failure stays alive and the process dies of "heap out of memory".
  *
- *   node --max-old-space-size=32 --expose-gc --import tsx lib/proxy/testing/bounded-memory-child.ts trace|har MB | saz N
+ *   node --max-old-space-size=32 --expose-gc --import tsx lib/proxy/testing/bounded-memory-child.ts trace|har|har-body MB | saz N
+ *
+ * `har-body MB` is a HAR of one 504 whose error page is that many MB (a HAR "with content" holds whole scripts and
+ * images as well).
  *
  * `saz N` is not a size: it is N sessions, each answered with a 100 KB body (an archive of a few hundred KB, as bodies of
  * repeated JSON deflate to almost nothing; Fiddler's own archives of API traffic shrink ~10×).
@@ -75,6 +78,15 @@ async function* chunks(): AsyncGenerator<Uint8Array> {
   yield Buffer.from(pending + closing, "latin1");
 }
 
+/** A HAR of one failed request whose body is `totalBytes` of text with escapes, sent 64 KB at a time. */
+async function* harBodyChunks(): AsyncGenerator<Uint8Array> {
+  const head = `{"log":{"version":"1.2","entries":[{"startedDateTime":"2026-11-03T09:14:22.098Z","time":85000,"request":{"method":"GET","url":"https://opsboard-contoso.msappproxy.net/signalr/hub","headers":[{"name":"Upgrade","value":"websocket"}]},"response":{"status":504,"statusText":"Gateway Timeout","headers":[],"content":{"mimeType":"text/html","text":"`;
+  yield Buffer.from(head, "latin1");
+  const line = Buffer.from(`<p class=\\"e\\">The connector did not respond within the timeout period.</p>\\n`.repeat(Math.floor(CHUNK / 80)), "latin1");
+  for (let sent = head.length; sent < totalBytes; sent += line.byteLength) yield Buffer.from(line);
+  yield Buffer.from(`"}}}]}}\n`, "latin1");
+}
+
 /** A Fiddler archive of `sessions` sessions: every 25th answered 504, the others 200 with a 100 KB body. */
 function sazBytes(sessions: number): Buffer {
   const host = "opsboard-contoso.msappproxy.net";
@@ -108,7 +120,9 @@ const source: ProxySource =
           },
         };
       })()
-    : { name: `generated.${kind === "har" ? "har" : "log"}`, size: null, chunks };
+    : kind === "har-body"
+      ? { name: "generated.har", size: null, chunks: harBodyChunks }
+      : { name: `generated.${kind === "har" ? "har" : "log"}`, size: null, chunks };
 const read = await readProxyFile(source);
 (globalThis as { gc?: () => void }).gc?.();
 process.stdout.write(
