@@ -4,7 +4,7 @@
  * the same when a line, a CRLF or a character is cut between chunks.
  */
 import { describe, expect, it } from "vitest";
-import { lineBatches, PROXY_READ_CHUNK_BYTES, type ProxySource, type TextEncoding, textChunks } from "./input";
+import { lineBatches, PROXY_READ_CHUNK_BYTES, type ProxySource, readAllBytes, type TextEncoding, textChunks } from "./input";
 
 /** The bytes as a source whose chunks are the given sizes, round and round (odd sizes cut characters in two). */
 function chunked(bytes: Uint8Array, sizes: number[]): ProxySource {
@@ -90,5 +90,23 @@ describe("lineBatches", () => {
     await expect(lines(["ok\n", ...Array.from({ length: 20 }, () => "y".repeat(64 * 1024))])).rejects.toThrow(
       "test.log: line 2 is longer than 1 MB: not a text log",
     );
+  });
+});
+
+describe("readAllBytes", () => {
+  const bytes = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 7) % 251));
+
+  it.each([
+    ["its size known", bytes.byteLength],
+    ["no size", null],
+    ["a size smaller than it is", 1000],
+    ["a size larger than it is", 400_000],
+  ])("the whole source, in order, with %s", async (_, size) => {
+    const source = { ...chunked(bytes, [65_536, 1, 40_000]), size };
+    expect(Buffer.compare(await readAllBytes(source, 1 << 20), bytes)).toBe(0);
+  });
+
+  it("fails past the limit", async () => {
+    await expect(readAllBytes({ ...chunked(bytes, [65_536]), size: null }, 200_000)).rejects.toThrow("test.log: larger than 0 MB");
   });
 });

@@ -54,6 +54,26 @@ export async function* boundedChunks(source: ProxySource, maxBytes: number): Asy
   }
 }
 
+/**
+ * The whole source in one buffer (a zip's directory is at its end), copied in as the chunks come: the chunks and a
+ * concatenation of them are never held together. Sized from `source.size` when it is known (an upload's
+ * Content-Length), grown by doubling otherwise; fails past `maxBytes` as boundedChunks does.
+ */
+export async function readAllBytes(source: ProxySource, maxBytes: number): Promise<Buffer> {
+  let buffer = Buffer.allocUnsafe(Math.min(maxBytes, Math.max(source.size ?? 0, PROXY_READ_CHUNK_BYTES)));
+  let used = 0;
+  for await (const chunk of boundedChunks(source, maxBytes)) {
+    if (used + chunk.byteLength > buffer.byteLength) {
+      const grown = Buffer.allocUnsafe(Math.min(maxBytes, Math.max(used + chunk.byteLength, buffer.byteLength * 2)));
+      buffer.copy(grown, 0, 0, used);
+      buffer = grown;
+    }
+    buffer.set(chunk, used);
+    used += chunk.byteLength;
+  }
+  return buffer.subarray(0, used);
+}
+
 export function formatMb(bytes: number): string {
   return `${Math.round(bytes / (1024 * 1024))} MB`;
 }
