@@ -45,6 +45,32 @@ describe("textChunks", () => {
     }
   });
 
+  it("plain Uint8Array chunks, as an upload's body stream yields them, decode the same", async () => {
+    const bytes = Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(TEXT)]);
+    const source: ProxySource = {
+      name: "upload.log",
+      size: null,
+      async *chunks() {
+        for (let at = 0; at < bytes.byteLength; at += 5) yield new Uint8Array(bytes.subarray(at, at + 5));
+      },
+    };
+    expect((await decode(source, "utf-16be")).join("")).toBe(TEXT);
+    const utf8 = Buffer.from(TEXT, "utf8");
+    expect(
+      (
+        await decode(
+          {
+            ...source,
+            chunks: async function* () {
+              for (let at = 0; at < utf8.byteLength; at += 3) yield new Uint8Array(utf8.subarray(at, at + 3));
+            },
+          },
+          "utf-8",
+        )
+      ).join(""),
+    ).toBe(TEXT);
+  });
+
   it("decodes a large source chunk in pieces of at most 64 KB of bytes", async () => {
     const bytes = Buffer.from("abcdefgh\n".repeat(40_000));
     const pieces = await decode(chunked(bytes, [bytes.byteLength]), "utf-8");
