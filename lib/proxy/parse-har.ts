@@ -17,7 +17,7 @@ const MAX_ENTRY_CHARS = 32 * 1024 * 1024;
  * A string of an entry longer than this (in the file's characters, escapes included) reaches JSON.parse cut to its
  * first 64–128 K characters: ≥ 10,000 characters once unescaped, more than any field a read keeps (an 8 KB URL or header,
  * 4 KB of body, 5,462 characters of base64 for it). A response body of many MB (a script, an image as base64) was
- * held three times before (the pieces, their join, JSON.parse's string): 206 MB peak RSS for one 30 MB entry.
+ * held three times before (the pieces, their join, JSON.parse's string): 206–261 MB peak RSS for one 30 MB entry.
  */
 const MAX_STRING_CHARS = 64 * 1024;
 
