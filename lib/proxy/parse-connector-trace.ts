@@ -7,6 +7,7 @@
 import { classifyConnectorMessage, findTransactionId, findUrl } from "./classify-connector-message";
 import { lineBatches } from "./input";
 import { MAX_KEPT_CONNECTOR_EVENTS } from "./limits";
+import { boundConnectorEvent } from "./proxy-read-schema";
 import { findTime, iso } from "./parse-time";
 import type { ConnectorEvent, ProxyFileRead } from "./types";
 import { ProxyInputError } from "./types";
@@ -64,26 +65,29 @@ export async function parseConnectorTrace(name: string, bytes: number, text: Asy
       return;
     }
     const { kind, details } = classifyConnectorMessage(entry.text, entry.eventId);
-    events.push({
-      origin: "trace",
-      file: name,
-      where: `line ${entry.n}`,
-      time,
-      level: entry.level === "info" || entry.level === "verbose" ? "error" : entry.level,
-      eventId: entry.eventId,
-      transactionId: findTransactionId(entry.text),
-      url: findUrl(entry.text),
-      kind,
-      // The message without its stack frames: the exception chain and the facts lines are what an admin reads.
-      message: entry.text
-        .split("\n")
-        .filter((l) => !/^\s*(at |--- End of)/.test(l))
-        .join(" ")
-        .replace(/\s+/g, " ")
-        .trim()
-        .slice(0, 600),
-      details,
-    });
+    // Kept through boundConnectorEvent: its strings are cut from the entry's text, which is cut from the file's chunk.
+    events.push(
+      boundConnectorEvent({
+        origin: "trace",
+        file: name,
+        where: `line ${entry.n}`,
+        time,
+        level: entry.level === "info" || entry.level === "verbose" ? "error" : entry.level,
+        eventId: entry.eventId,
+        transactionId: findTransactionId(entry.text),
+        url: findUrl(entry.text),
+        kind,
+        // The message without its stack frames: the exception chain and the facts lines are what an admin reads.
+        message: entry.text
+          .split("\n")
+          .filter((l) => !/^\s*(at |--- End of)/.test(l))
+          .join(" ")
+          .replace(/\s+/g, " ")
+          .trim()
+          .slice(0, 600),
+        details,
+      }),
+    );
   };
 
   for await (const batch of lineBatches(name, text)) {

@@ -9,6 +9,7 @@ import { classifyConnectorMessage, findTransactionId, findUrl, KERBEROS_EVENT_ID
 import { PROXY_MAX_LINE_CHARS } from "./input";
 import { findTime, iso } from "./parse-time";
 import { MAX_KEPT_CONNECTOR_EVENTS } from "./limits";
+import { boundConnectorEvent } from "./proxy-read-schema";
 import type { ConnectorEvent, ProxyFileRead } from "./types";
 import { ProxyInputError } from "./types";
 
@@ -47,7 +48,7 @@ function record(t: Tally, e: Omit<ConnectorEvent, "origin" | "kind" | "details" 
   t.failures++;
   if (t.events.length >= MAX_KEPT_CONNECTOR_EVENTS) return;
   const { kind, details } = classifyConnectorMessage(text, e.eventId);
-  t.events.push({ ...e, origin: "event-log", kind, details, transactionId: findTransactionId(text), url: findUrl(text) });
+  t.events.push(boundConnectorEvent({ ...e, origin: "event-log", kind, details, transactionId: findTransactionId(text), url: findUrl(text) }));
 }
 
 export async function parseEventLogXml(name: string, bytes: number, text: AsyncIterable<string>): Promise<ProxyFileRead> {
@@ -148,8 +149,17 @@ function readEventXml(name: string, xml: string, t: Tally, line: number): void {
   );
 }
 
-/** RFC 4180 records, streamed: quoted fields may hold commas, quotes ("") and line breaks. */
-async function* csvRecords(name: string, text: AsyncIterable<string>): AsyncGenerator<{ fields: string[]; line: number }> {
+interface CsvRecord {
+  fields: string[];
+  line: number;
+}
+
+/**
+ * RFC 4180 records, streamed: quoted fields may hold commas, quotes ("") and line breaks. A chunk's records come as one
+ * batch (one await per chunk, not per record), and a field is appended a run at a time: up to the next quote inside
+ * quotes, up to the next comma or line break outside.
+ */
+async function* csvRecords(name: string, text: AsyncIterable<string>): AsyncGenerator<CsvRecord[]> {
   let fields: string[] = [];
   let field = "";
   let quoted = false;
@@ -157,95 +167,136 @@ async function* csvRecords(name: string, text: AsyncIterable<string>): AsyncGene
   let line = 1;
   let recordLine = 1;
   let any = false;
+  // A quote in a quoted field that ended the previous chunk: an escaped quote if this chunk starts with another.
+  let quoteAtChunkEnd = false;
+  const separator = /[,\n]/g;
   for await (const chunk of text) {
-    for (let i = 0; i < chunk.length; i++) {
-      const c = chunk[i]!;
-      if (quoted) {
-        if (c === '"') {
-          if (chunk[i + 1] === '"') {
+    const n = chunk.length;
+    if (n === 0) continue;
+    const batch: CsvRecord[] = [];
+    let i = 0;
+    if (quoteAtChunkEnd) {
+      quoteAtChunkEnd = false;
+      if (chunk.charCodeAt(0) === 34) {
+        field += '"';
+        i = 1;
+      } else {
+        quoted = false;
+        afterQuote = true;
+      }
+    }
+    try {
+      while (i < n) {
+        if (quoted) {
+          const q = chunk.indexOf('"', i);
+          const to = q < 0 ? n : q;
+          for (let k = chunk.indexOf("\n", i); k >= 0 && k < to; k = chunk.indexOf("\n", k + 1)) line++;
+          field += chunk.slice(i, to);
+          if (field.length > PROXY_MAX_LINE_CHARS) throw new ProxyInputError(name, `the record at line ${recordLine} has a field longer than 1 MB`);
+          if (q < 0) {
+            i = n;
+          } else if (q === n - 1) {
+            quoteAtChunkEnd = true;
+            i = n;
+          } else if (chunk.charCodeAt(q + 1) === 34) {
             field += '"';
-            i++;
+            i = q + 2;
           } else {
             quoted = false;
             afterQuote = true;
+            i = q + 1;
           }
-        } else {
-          if (c === "\n") line++;
-          field += c;
-          if (field.length > PROXY_MAX_LINE_CHARS) throw new ProxyInputError(name, `the record at line ${recordLine} has a field longer than 1 MB`);
+          continue;
         }
-        continue;
+        const c = chunk.charCodeAt(i);
+        if (c === 34 /* " */ && field === "" && !afterQuote) {
+          quoted = true;
+          any = true;
+          i++;
+        } else if (c === 44 /* , */) {
+          fields.push(field);
+          field = "";
+          afterQuote = false;
+          i++;
+        } else if (c === 10 /* \n */) {
+          fields.push(field.endsWith("\r") ? field.slice(0, -1) : field);
+          batch.push({ fields, line: recordLine });
+          fields = [];
+          field = "";
+          afterQuote = false;
+          any = false;
+          line++;
+          recordLine = line;
+          i++;
+        } else {
+          separator.lastIndex = i;
+          const to = separator.exec(chunk)?.index ?? n;
+          field += chunk.slice(i, to);
+          any = true;
+          if (field.length > PROXY_MAX_LINE_CHARS) throw new ProxyInputError(name, `line ${recordLine} is longer than 1 MB: not an event log export`);
+          i = to;
+        }
       }
-      if (c === '"' && field === "" && !afterQuote) {
-        quoted = true;
-        any = true;
-      } else if (c === ",") {
-        fields.push(field);
-        field = "";
-        afterQuote = false;
-      } else if (c === "\n") {
-        fields.push(field.endsWith("\r") ? field.slice(0, -1) : field);
-        yield { fields, line: recordLine };
-        fields = [];
-        field = "";
-        afterQuote = false;
-        any = false;
-        line++;
-        recordLine = line;
-      } else {
-        field += c;
-        any = true;
-        if (field.length > PROXY_MAX_LINE_CHARS) throw new ProxyInputError(name, `line ${recordLine} is longer than 1 MB: not an event log export`);
-      }
+    } catch (e) {
+      // The records before the error first: the caller's error about one of them comes first, as line by line.
+      if (batch.length) yield batch;
+      throw e;
     }
+    if (batch.length) yield batch;
+  }
+  if (quoteAtChunkEnd) {
+    quoted = false;
+    afterQuote = true;
   }
   if (quoted) throw new ProxyInputError(name, `the record at line ${recordLine} has a quoted field that never closes: the file is truncated`);
   if (any || fields.length) {
     fields.push(field);
-    yield { fields, line: recordLine };
+    yield [{ fields, line: recordLine }];
   }
 }
 
 export async function parseEventLogCsv(name: string, bytes: number, text: AsyncIterable<string>): Promise<ProxyFileRead> {
   const t: Tally = { events: [], records: 0, failures: 0, first: null, last: null };
   let columns: { level: number; time: number; id: number; message: number } | null = null;
-  for await (const { fields, line } of csvRecords(name, text)) {
-    if (!columns) {
-      const header = fields.map((f) =>
-        f
-          .replace(/^\uFEFF/, "")
-          .trim()
-          .toLowerCase(),
-      );
-      const level = header.indexOf("level");
-      const time = header.indexOf("date and time");
-      const id = header.indexOf("event id");
-      if (level < 0 || time < 0 || id < 0) {
-        throw new ProxyInputError(name, 'line 1 is not Event Viewer\'s CSV header (expected "Level,Date and Time,Source,Event ID,Task Category")');
+  for await (const batch of csvRecords(name, text)) {
+    for (const { fields, line } of batch) {
+      if (!columns) {
+        const header = fields.map((f) =>
+          f
+            .replace(/^\uFEFF/, "")
+            .trim()
+            .toLowerCase(),
+        );
+        const level = header.indexOf("level");
+        const time = header.indexOf("date and time");
+        const id = header.indexOf("event id");
+        if (level < 0 || time < 0 || id < 0) {
+          throw new ProxyInputError(name, 'line 1 is not Event Viewer\'s CSV header (expected "Level,Date and Time,Source,Event ID,Task Category")');
+        }
+        const described = header.findIndex((h) => h === "description" || h === "general" || h === "message");
+        columns = { level, time, id, message: described >= 0 ? described : header.length };
+        continue;
       }
-      const described = header.findIndex((h) => h === "description" || h === "general" || h === "message");
-      columns = { level, time, id, message: described >= 0 ? described : header.length };
-      continue;
+      if (fields.length === 1 && fields[0]!.trim() === "") continue;
+      const eventId = Number(fields[columns.id]);
+      if (!Number.isInteger(eventId)) throw new ProxyInputError(name, `line ${line}: "${fields[columns.id] ?? ""}" is not an event id`);
+      const levelText = (fields[columns.level] ?? "").toLowerCase();
+      const level: ConnectorEvent["level"] =
+        levelText.startsWith("err") || levelText.startsWith("crit") ? "error" : levelText.startsWith("warn") ? "warning" : "info";
+      const message = fields.slice(columns.message).join(",");
+      record(
+        t,
+        {
+          file: name,
+          where: `line ${line}`,
+          time: findTime(fields[columns.time] ?? ""),
+          level,
+          eventId,
+          message: `Event ${eventId}: ${message.replace(/\s+/g, " ").trim()}`.slice(0, 600),
+        },
+        message,
+      );
     }
-    if (fields.length === 1 && fields[0]!.trim() === "") continue;
-    const eventId = Number(fields[columns.id]);
-    if (!Number.isInteger(eventId)) throw new ProxyInputError(name, `line ${line}: "${fields[columns.id] ?? ""}" is not an event id`);
-    const levelText = (fields[columns.level] ?? "").toLowerCase();
-    const level: ConnectorEvent["level"] =
-      levelText.startsWith("err") || levelText.startsWith("crit") ? "error" : levelText.startsWith("warn") ? "warning" : "info";
-    const message = fields.slice(columns.message).join(",");
-    record(
-      t,
-      {
-        file: name,
-        where: `line ${line}`,
-        time: findTime(fields[columns.time] ?? ""),
-        level,
-        eventId,
-        message: `Event ${eventId}: ${message.replace(/\s+/g, " ").trim()}`.slice(0, 600),
-      },
-      message,
-    );
   }
   if (!columns) throw new ProxyInputError(name, "empty: no CSV header");
   if (t.records === 0) throw new ProxyInputError(name, "no events after the header");

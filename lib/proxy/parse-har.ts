@@ -8,10 +8,18 @@ import { z } from "zod";
 import { BODY_SNIPPET_CHARS, headerMap } from "./exchange-helpers";
 import { MAX_KEPT_EXCHANGES } from "./limits";
 import { findTime, iso } from "./parse-time";
+import { boundExchange } from "./proxy-read-schema";
 import type { HttpExchange, ProxyFileRead } from "./types";
 import { ProxyInputError } from "./types";
 
 const MAX_ENTRY_CHARS = 32 * 1024 * 1024;
+/**
+ * A string of an entry longer than this (in the file's characters, escapes included) reaches JSON.parse cut to its
+ * first 64–128 K characters: ≥ 10,000 characters once unescaped, more than any field a read keeps (an 8 KB URL or header,
+ * 4 KB of body, 5,462 characters of base64 for it). A response body of many MB (a script, an image as base64) was
+ * held three times before (the pieces, their join, JSON.parse's string): 206–261 MB peak RSS for one 30 MB entry.
+ */
+const MAX_STRING_CHARS = 64 * 1024;
 
 const Header = z.object({ name: z.string(), value: z.string() }).loose();
 const HarEntry = z
@@ -50,6 +58,11 @@ export async function parseHar(name: string, bytes: number, text: AsyncIterable<
   const stack: Frame[] = [];
   let inString = false;
   let stringStart = -1;
+  // The backslashes that ended the previous chunk inside a string: an odd run escapes a quote that starts this one.
+  let carriedBackslashes = 0;
+  // The current string's length in the chunks before this one; true once its rest is left out of the entry's text.
+  let stringChars = 0;
+  let cutString = false;
   let partialString: string | null = "";
   let lastString: string | null = null;
   let pendingKey: string | null = null;
@@ -96,19 +109,22 @@ export async function parseHar(name: string, bytes: number, text: AsyncIterable<
           ? Buffer.from(content.text.slice(0, Math.ceil((BODY_SNIPPET_CHARS * 4) / 3)), "base64").toString("utf8")
           : content.text.slice(0, BODY_SNIPPET_CHARS);
     }
-    exchanges.push({
-      file: name,
-      where: `entries[${index}] (line ${entryLine})`,
-      time,
-      method: e.request.method,
-      url: e.request.url,
-      status,
-      statusText: e.response.statusText,
-      requestHeaders: headerMap(e.request.headers),
-      responseHeaders: headerMap(e.response.headers),
-      bodySnippet: body,
-      durationMs: e.time ?? null,
-    });
+    // Kept through boundExchange: the body is cut from the response's whole text, which may be megabytes.
+    exchanges.push(
+      boundExchange({
+        file: name,
+        where: `entries[${index}] (line ${entryLine})`,
+        time,
+        method: e.request.method,
+        url: e.request.url,
+        status,
+        statusText: e.response.statusText,
+        requestHeaders: headerMap(e.request.headers),
+        responseHeaders: headerMap(e.response.headers),
+        bodySnippet: body,
+        durationMs: e.time ?? null,
+      }),
+    );
   };
 
   for await (const chunk of text) {
@@ -120,19 +136,41 @@ export async function parseHar(name: string, bytes: number, text: AsyncIterable<
       if (inString) {
         const q = chunk.indexOf('"', i);
         if (q < 0) {
+          if (entryPieces && !cutString) {
+            stringChars += n - stringStart;
+            // Cut only where this chunk holds ≥ 6 of the string's characters: an escape (at most \uXXXX) cut by the
+            // chunk's end then started in this chunk, and escapeSafeEnd sees all of it.
+            if (stringChars > MAX_STRING_CHARS && n - stringStart >= 6) {
+              const piece = chunk.slice(pieceFrom < 0 ? 0 : pieceFrom, escapeSafeEnd(chunk, Math.max(i, stringStart), n, carriedBackslashes));
+              entryPieces.push(piece);
+              entryChars += piece.length;
+              cutString = true;
+            }
+          }
+          let k = n - 1;
+          while (k >= i && chunk.charCodeAt(k) === BACKSLASH) k--;
+          carriedBackslashes = n - 1 - k + (k < 0 ? carriedBackslashes : 0);
           if (partialString !== null) partialString = partialString.length + (n - stringStart) < 64 ? partialString + chunk.slice(stringStart) : null;
           countLines(chunk, i, n);
           i = n;
           break;
         }
-        let bs = 0;
-        for (let k = q - 1; k >= i && chunk.charCodeAt(k) === BACKSLASH; k--) bs++;
+        let k = q - 1;
+        while (k >= i && chunk.charCodeAt(k) === BACKSLASH) k--;
+        // Every character before the quote in this chunk is a backslash: the run began in the previous chunk.
+        const bs = q - 1 - k + (k < 0 ? carriedBackslashes : 0);
+        carriedBackslashes = 0;
         if (bs % 2 === 1) {
           i = q + 1;
           continue;
         }
         if (partialString !== null && partialString.length + q - stringStart < 64) lastString = partialString + chunk.slice(stringStart, q);
         else lastString = null;
+        if (cutString) {
+          // The entry's text resumes at the closing quote.
+          cutString = false;
+          pieceFrom = q;
+        }
         inString = false;
         i = q + 1;
         continue;
@@ -141,6 +179,7 @@ export async function parseHar(name: string, bytes: number, text: AsyncIterable<
       if (c === QUOTE) {
         inString = true;
         stringStart = i + 1;
+        stringChars = 0;
         partialString = "";
       } else if (c === 10) {
         line++;
@@ -180,12 +219,29 @@ export async function parseHar(name: string, bytes: number, text: AsyncIterable<
       }
       i++;
     }
-    if (entryPieces) {
+    if (entryPieces && !cutString) {
       const piece = chunk.slice(pieceFrom < 0 ? 0 : pieceFrom);
       entryPieces.push(piece);
       entryChars += piece.length;
       if (entryChars > MAX_ENTRY_CHARS) throw new ProxyInputError(name, `entries[${records}] (line ${entryLine}) is larger than 32 MB`);
     }
+  }
+
+  /**
+   * Where to cut a string that the chunk ends inside, at or before `end`: not inside an escape. The last backslash
+   * in the final 6 characters decides: it starts an escape when the run of backslashes ending at it is odd.
+   */
+  function escapeSafeEnd(s: string, from: number, end: number, carried: number): number {
+    for (let b = end - 1; b >= Math.max(from, end - 6); b--) {
+      if (s.charCodeAt(b) !== BACKSLASH) continue;
+      let k = b;
+      while (k >= from && s.charCodeAt(k) === BACKSLASH) k--;
+      const run = b - k + (k < from && from === 0 ? carried : 0);
+      if (run % 2 === 0) return end;
+      const length = s.charCodeAt(b + 1) === 117 /* u */ ? 6 : 2;
+      return b + length > end ? b : end;
+    }
+    return end;
   }
 
   function countLines(s: string, from: number, to: number): void {

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { BODY_SNIPPET_CHARS } from "./exchange-helpers";
 import { MAX_KEPT_CONNECTOR_EVENTS, MAX_KEPT_EXCHANGES } from "./limits";
+import { ownString } from "./own-string";
 import type { ConnectorEvent, HttpExchange, ProxyFileRead } from "./types";
 
 /** Files diagnosed together (the page's list). */
@@ -90,38 +91,58 @@ export const ProxyFileReadsSchema = z
   .min(1, "Diagnose at least one file first.")
   .max(PROXY_MAX_FILES, `At most ${PROXY_MAX_FILES} files.`);
 
-const clip = (s: string, n: number) => (s.length > n ? s.slice(0, n) : s);
+/** At most n characters, as a string of its own (own-string.ts: a kept cut must not keep the file's chunk alive). */
+const clip = (s: string, n: number) => ownString(s, n);
 
-function clipHeaders(h: Record<string, string>): Record<string, string> {
+/** Headers cut to the ceilings above, every string its own. */
+export function boundHeaders(h: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(h).slice(0, PROXY_MAX_HEADERS)) out[clip(k, 256)] = clip(v, PROXY_MAX_HEADER_CHARS);
   return out;
+}
+
+/**
+ * A connector entry cut to the ceilings above, every string its own. The parsers keep each entry through this as they
+ * read it, so what they hold while the file streams is already what a saved diagnosis may hold (decision 028).
+ */
+export function boundConnectorEvent(e: ConnectorEvent): ConnectorEvent {
+  return {
+    ...e,
+    file: clip(e.file, 260),
+    where: clip(e.where, 200),
+    transactionId: e.transactionId === null ? null : clip(e.transactionId, 64),
+    url: e.url === null ? null : clip(e.url, PROXY_MAX_URL_CHARS),
+    message: clip(e.message, PROXY_MAX_MESSAGE_CHARS),
+    details: Object.fromEntries(
+      Object.entries(e.details)
+        .slice(0, 20)
+        .map(([k, v]) => [clip(k, 64), clip(v, PROXY_MAX_DETAIL_CHARS)]),
+    ),
+  };
+}
+
+/** An exchange cut to the ceilings above, every string its own (see boundConnectorEvent). */
+export function boundExchange(x: HttpExchange): HttpExchange {
+  return {
+    ...x,
+    file: clip(x.file, 260),
+    where: clip(x.where, 200),
+    method: clip(x.method, 32),
+    // A HAR may say anything; a status no server sends is "no response" (0), which the rules count as failed too.
+    status: Number.isInteger(x.status) && x.status >= 0 && x.status <= 999 ? x.status : 0,
+    url: clip(x.url, PROXY_MAX_URL_CHARS),
+    statusText: clip(x.statusText, 256),
+    requestHeaders: boundHeaders(x.requestHeaders),
+    responseHeaders: boundHeaders(x.responseHeaders),
+    bodySnippet: clip(x.bodySnippet, BODY_SNIPPET_CHARS),
+  };
 }
 
 /** The read cut to the ceilings above (a 20 KB cookie header, a 100 KB URL); what the rules read is kept. */
 export function boundProxyFileRead(read: ProxyFileRead): ProxyFileRead {
   return {
     summary: { ...read.summary, name: clip(read.summary.name, 260), warnings: read.summary.warnings.slice(0, PROXY_MAX_WARNINGS).map((w) => clip(w, 1000)) },
-    connectorEvents: read.connectorEvents.map((e) => ({
-      ...e,
-      url: e.url === null ? null : clip(e.url, PROXY_MAX_URL_CHARS),
-      message: clip(e.message, PROXY_MAX_MESSAGE_CHARS),
-      details: Object.fromEntries(
-        Object.entries(e.details)
-          .slice(0, 20)
-          .map(([k, v]) => [k, clip(v, PROXY_MAX_DETAIL_CHARS)]),
-      ),
-    })),
-    exchanges: read.exchanges.map((x) => ({
-      ...x,
-      method: clip(x.method, 32),
-      // A HAR may say anything; a status no server sends is "no response" (0), which the rules count as failed too.
-      status: Number.isInteger(x.status) && x.status >= 0 && x.status <= 999 ? x.status : 0,
-      url: clip(x.url, PROXY_MAX_URL_CHARS),
-      statusText: clip(x.statusText, 256),
-      requestHeaders: clipHeaders(x.requestHeaders),
-      responseHeaders: clipHeaders(x.responseHeaders),
-      bodySnippet: clip(x.bodySnippet, BODY_SNIPPET_CHARS),
-    })),
+    connectorEvents: read.connectorEvents.map(boundConnectorEvent),
+    exchanges: read.exchanges.map(boundExchange),
   };
 }

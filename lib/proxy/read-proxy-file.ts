@@ -2,7 +2,7 @@
  * One file of any accepted format: the format is told from its first bytes (a zip's "PK", JSON's "{", XML's "<",
  * Event Viewer's CSV header, else a trace), never from its name, and the file streams through that format's parser.
  */
-import { boundedChunks, detectEncoding, looksBinary, peek, PROXY_FILE_MAX_BYTES, type ProxySource, textChunks } from "./input";
+import { detectEncoding, looksBinary, peek, PROXY_FILE_MAX_BYTES, type ProxySource, readAllBytes, textChunks } from "./input";
 import { parseConnectorTrace } from "./parse-connector-trace";
 import { parseEventLogCsv, parseEventLogXml } from "./parse-event-log";
 import { parseHar } from "./parse-har";
@@ -29,9 +29,7 @@ async function readUnbounded(input: ProxySource, maxBytes: number): Promise<Prox
   const bytes = input.size ?? 0;
   if (head[0] === 0x50 && head[1] === 0x4b) {
     if (source.path) return parseSaz(name, bytes, source.path, undefined);
-    const parts: Uint8Array[] = [];
-    for await (const c of boundedChunks(source, maxBytes)) parts.push(c);
-    const buffer = Buffer.concat(parts);
+    const buffer = await readAllBytes(source, maxBytes);
     return parseSaz(name, buffer.byteLength, undefined, buffer);
   }
   const encoding = detectEncoding(head);
