@@ -44,6 +44,23 @@ export function sourceFromBytes(name: string, bytes: Uint8Array): ProxySource {
   };
 }
 
+/**
+ * A stream read once, as it comes (standard input): its size is unknown, so the readers' byte bound applies as the
+ * bytes arrive instead of after the last one.
+ */
+export function sourceFromStream(name: string, stream: AsyncIterable<Uint8Array>): ProxySource {
+  let taken = false;
+  return {
+    name,
+    size: null,
+    chunks() {
+      if (taken) throw new Error(`${name} can be read only once`);
+      taken = true;
+      return stream;
+    },
+  };
+}
+
 /** The source's chunks, failing once more than `maxBytes` have come (a stream's size is not always known). */
 export async function* boundedChunks(source: ProxySource, maxBytes: number): AsyncGenerator<Uint8Array> {
   let total = 0;

@@ -1,11 +1,10 @@
 import { parseArgs } from "node:util";
 import { diagnoseProxy, type ProxyDiagnosis } from "@/lib/proxy/diagnose-proxy";
-import { sourceFromBytes, sourceFromPath } from "@/lib/proxy/input";
+import { sourceFromPath, sourceFromStream } from "@/lib/proxy/input";
 import { readProxyFile } from "@/lib/proxy/read-proxy-file";
 import { PROXY_FILE_KIND_LABEL, ProxyInputError, type ProxyFileRead } from "@/lib/proxy/types";
 import { CliError } from "../cli-error";
 import { formatFindingsText } from "../format-findings-text";
-import { readInput } from "../read-input";
 import { parseFormat } from "./parse-command";
 
 export const PROXY_DIAGNOSE_USAGE =
@@ -22,7 +21,7 @@ export async function runProxyDiagnoseCommand(args: string[]): Promise<void> {
   const reads: ProxyFileRead[] = [];
   for (const file of positionals) {
     try {
-      const source = file === "-" ? sourceFromBytes("standard input", await readInput("-")) : await sourceFromPath(file);
+      const source = file === "-" ? sourceFromStream("standard input", process.stdin) : await sourceFromPath(file);
       reads.push(await readProxyFile(source));
     } catch (e) {
       if (e instanceof ProxyInputError) throw new CliError(e.message);
