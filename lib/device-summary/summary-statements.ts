@@ -366,10 +366,14 @@ export function findingsStatements(dialect: Dialect, tenantRef: string, subjects
     subjects.map((s) => s.subjectKey),
   );
   if (dialect === "sqlite") {
+    // Only a row whose columns change is written: SQLite rewrites the entries of every index holding a column an
+    // UPDATE sets, changed or not (five sort indexes here), and runs the tally trigger's test.
     statements.push({
-      sql: `UPDATE "DeviceSummary" SET "worstRank" = ?, "openCount" = ?, "openRules" = ?, "primaryRule" = ?, "outlook" = ${PASS_OUTLOOK.outlook}, "cause" = ${PASS_OUTLOOK.cause}
-        FROM (SELECT CAST(? AS TEXT) AS "pr", CAST(? AS TEXT) AS "nw", CAST(? AS INTEGER) AS "sc") v
-        WHERE "DeviceSummary"."tenantRef" = ? AND "DeviceSummary"."subjectKey" = ?`,
+      sql: `UPDATE "DeviceSummary" SET "worstRank" = v."w", "openCount" = v."o", "openRules" = v."r", "primaryRule" = v."p", "outlook" = ${PASS_OUTLOOK.outlook}, "cause" = ${PASS_OUTLOOK.cause}
+        FROM (SELECT CAST(? AS INTEGER) AS "w", CAST(? AS INTEGER) AS "o", CAST(? AS TEXT) AS "r", CAST(? AS TEXT) AS "p", CAST(? AS TEXT) AS "pr", CAST(? AS TEXT) AS "nw", CAST(? AS INTEGER) AS "sc") v
+        WHERE "DeviceSummary"."tenantRef" = ? AND "DeviceSummary"."subjectKey" = ?
+          AND ("DeviceSummary"."worstRank" IS NOT v."w" OR "DeviceSummary"."openCount" IS NOT v."o" OR "DeviceSummary"."openRules" IS NOT v."r"
+            OR "DeviceSummary"."primaryRule" IS NOT v."p" OR "DeviceSummary"."outlook" IS NOT ${PASS_OUTLOOK.outlook} OR "DeviceSummary"."cause" IS NOT ${PASS_OUTLOOK.cause})`,
       params: [],
       eachRow: subjects.map((s) => [s.worstRank, s.openCount, s.openRules, s.primaryRule, s.pr, s.nw, s.sc, tenantRef, s.subjectKey]),
     });
