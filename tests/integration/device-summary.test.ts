@@ -627,7 +627,8 @@ describe("a findings pass of several write batches writes its summaries once its
     expect(await stored(tenantRef)).toEqual(before);
   }
 
-  const pending = async () => (await db.tenant.findUniqueOrThrow({ where: { id: tenantRef }, select: { summaryFindingsPending: true } })).summaryFindingsPending;
+  const pending = async () =>
+    (await db.tenant.findUniqueOrThrow({ where: { id: tenantRef }, select: { summaryFindingsPending: true } })).summaryFindingsPending;
 
   /** Runs `fn` with every update of a summary row logged, in order, and returns the rows' keys in that order. */
   async function summaryUpdates(fn: () => Promise<unknown>): Promise<string[]> {
@@ -677,7 +678,12 @@ describe("a findings pass of several write batches writes its summaries once its
 
   it("stopped between its batches, it leaves the flag set, and the next full pass writes every subject's summary", async () => {
     await reevaluateFindings({ tenantRef, scope: "all", writeBatch: 7 });
-    const open = await db.finding.findMany({ where: { tenantRef, status: "open" }, select: { subjectKey: true }, distinct: ["subjectKey"], orderBy: { subjectKey: "asc" } });
+    const open = await db.finding.findMany({
+      where: { tenantRef, status: "open" },
+      select: { subjectKey: true },
+      distinct: ["subjectKey"],
+      orderBy: { subjectKey: "asc" },
+    });
     const refused = open[Math.floor(open.length / 2)]!.subjectKey;
     await withoutFindings();
     const sqlite = testDatabaseKind() === "sqlite";
