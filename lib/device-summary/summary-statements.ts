@@ -125,9 +125,17 @@ const objectHead = (dialect: Dialect) =>
 /** The latest report of the object's registration id: the latest capturedAt, then the highest id. */
 const LATEST_REPORT_OF_OBJECT = latestReportIdSql(`d."tenantRef"`, `d."deviceId"`);
 
-/** Summary rows of directory objects (alias d), with their latest report (r) and open findings (o). */
+/**
+ * Summary rows of directory objects (alias d, those `where` selects), with their latest report (r) and open findings
+ * (o). Parameters: `where`'s, then `subjectFilter`'s.
+ *
+ * Whether an object is its registration id's report head is a lookup of the id's objects, and five columns depend on
+ * it: it is computed once per object ("h"), in a subquery the planner must not merge into this one (SQLite `LIMIT -1`,
+ * PostgreSQL `OFFSET 0`), which would put the lookup back in each of the four expressions that use it.
+ */
 function objectRows(dialect: Dialect, where: string, subjectFilter: string): string {
-  const head = objectHead(dialect);
+  const head = `d."h"`;
+  const fence = dialect === "sqlite" ? " LIMIT -1" : " OFFSET 0";
   const byDeviceId = dialect === "sqlite" ? ` INDEXED BY "DirectoryDevice_tenantRef_deviceId_idx"` : "";
   // The subject has a live object: one of its registration id's objects, or the object itself without one.
   const live = `CASE WHEN d."deviceId" IS NULL THEN ${liveObject("d")} ELSE EXISTS (SELECT 1 FROM "DirectoryDevice" z${byDeviceId} WHERE z."tenantRef" = d."tenantRef" AND z."deviceId" = d."deviceId" AND ${liveObject("z")}) END`;
@@ -138,10 +146,9 @@ function objectRows(dialect: Dialect, where: string, subjectFilter: string): str
       ${head}, r."id", r."capturedAt", r."hostname", r."joinType", r."azureAdPrt", COALESCE(r."worstSeverityRank", 9),
       CASE WHEN ${head} AND r."worstSeverityRank" <= 1 THEN r."capturedAt" END,
       ${findingsColumns(live, `(d."deviceId" IS NULL OR ${head})`)}
-    FROM "DirectoryDevice" d
+    FROM (SELECT d.*, ${objectHead(dialect)} AS "h" FROM "DirectoryDevice" d WHERE ${where}${fence}) d
     LEFT JOIN "DeviceReport" r ON r."id" = ${LATEST_REPORT_OF_OBJECT}
-    LEFT JOIN ${openFindings(dialect, subjectFilter)} o ON o."k" = ${OBJECT_SUBJECT}
-    WHERE ${where}`;
+    LEFT JOIN ${openFindings(dialect, subjectFilter)} o ON o."k" = ${OBJECT_SUBJECT}`;
 }
 
 /**
@@ -224,7 +231,7 @@ export function directoryStatements(dialect: Dialect, tenantRef: string, scope: 
         INSERT_HEAD +
         objectRows(dialect, `d."tenantRef" = ? AND d."deviceId" IN (${inMarks(part.length)})`, ` AND f."subjectKey" IN (${inMarks(part.length)})`) +
         UPSERT,
-      params: [tenantRef, ...subjects, tenantRef, ...part],
+      params: [tenantRef, ...part, tenantRef, ...subjects],
     });
     statements.push({
       // SQLite: by the key. Without statistics its planner took a covering sort index (it holds rowKey and deviceId)
@@ -253,7 +260,7 @@ export function directoryStatements(dialect: Dialect, tenantRef: string, scope: 
         INSERT_HEAD +
         objectRows(dialect, `d."tenantRef" = ? AND d."objectId" IN (${inMarks(part.length)})`, ` AND f."subjectKey" IN (${inMarks(part.length)})`) +
         UPSERT,
-      params: [tenantRef, ...part.map(objectSubjectKey), tenantRef, ...part],
+      params: [tenantRef, ...part, tenantRef, ...part.map(objectSubjectKey)],
     });
   }
   return statements;
