@@ -358,11 +358,14 @@ export interface SubjectFindings {
  * transactions that change them), and the row carries them when it is its report head or an object without a
  * registration id (objectRows computes the same from the directory).
  */
-const PASS_OUTLOOK = outlookSql(
-  { pr: `v."pr"`, nw: `v."nw"`, sc: `v."sc"` },
-  `EXISTS (SELECT 1 FROM "DeviceSummary" z WHERE z."tenantRef" = "DeviceSummary"."tenantRef" AND z."subjectKey" = "DeviceSummary"."subjectKey" AND z."state" = 'live')`,
-  `"DeviceSummary"."reportHead" OR "DeviceSummary"."deviceId" IS NULL`,
-);
+const passOutlook = (dialect: Dialect) =>
+  outlookSql(
+    { pr: `v."pr"`, nw: `v."nw"`, sc: `v."sc"` },
+    // SQLite by the subject's index: with the state in the WHERE its planner took the state's sort index, a walk over
+    // the tenant's live devices (and a read of each row for its subject) per summary written.
+    `EXISTS (SELECT 1 FROM "DeviceSummary" z${dialect === "sqlite" ? ` INDEXED BY "DeviceSummary_tenantRef_subjectKey_idx"` : ""} WHERE z."tenantRef" = "DeviceSummary"."tenantRef" AND z."subjectKey" = "DeviceSummary"."subjectKey" AND z."state" = 'live')`,
+    `"DeviceSummary"."reportHead" OR "DeviceSummary"."deviceId" IS NULL`,
+  );
 
 /** After a findings pass changed some subjects' findings: their summaries' findings columns, outlook and cause. */
 export function findingsStatements(dialect: Dialect, tenantRef: string, subjects: readonly SubjectFindings[]): Statement[] {
@@ -372,6 +375,7 @@ export function findingsStatements(dialect: Dialect, tenantRef: string, subjects
     tenantRef,
     subjects.map((s) => s.subjectKey),
   );
+  const PASS_OUTLOOK = passOutlook(dialect);
   if (dialect === "sqlite") {
     // Only a row whose columns change is written: SQLite rewrites the entries of every index holding a column an
     // UPDATE sets, changed or not (five sort indexes here), and runs the tally trigger's test.
