@@ -252,9 +252,8 @@ async function evaluatePass(direct: DirectDb, options: PassOptions, evaluatorFor
       await resolveOrphans(direct, sink, options.tenantRef, orphanKeys, now, result, summaries);
       await sink.commit();
     }
-    const last = await summaries.finish();
-    if (last.length > 0) {
-      sink.add(last);
+    for (const transaction of await summaries.finish()) {
+      sink.add(transaction);
       await sink.commit();
     }
   } finally {
@@ -388,8 +387,8 @@ interface SummaryWrites {
   readonly everySubject: boolean;
   /** The statements for these subjects' columns in the current transaction (none when deferred). */
   write(subjects: SubjectFindings[]): Statement[];
-  /** The last transaction's statements (none when nothing was deferred). */
-  finish(): Promise<Statement[]>;
+  /** The last transactions' statements, one list per transaction (none when nothing is left to write). */
+  finish(): Promise<Statement[][]>;
 }
 
 async function openSummaryWrites(direct: DirectDb, tenantRef: string, full: boolean, defer: boolean): Promise<SummaryWrites> {
@@ -400,7 +399,7 @@ async function openSummaryWrites(direct: DirectDb, tenantRef: string, full: bool
     return {
       everySubject,
       write: (subjects) => findingsStatements(direct.dialect, tenantRef, subjects),
-      finish: async () => (everySubject ? [setPending(tenantRef, false)] : []),
+      finish: async () => (everySubject ? [[setPending(tenantRef, false)]] : []),
     };
   }
   if (!pending) await direct.batch([setPending(tenantRef, true)]);
@@ -413,11 +412,20 @@ async function openSummaryWrites(direct: DirectDb, tenantRef: string, full: bool
     },
     async finish() {
       const subjects = deferred.size > 0 ? await inNameOrder(direct, tenantRef, deferred) : [];
+      // Several transactions, so that uploads do not wait for all of them at once; the flag is cleared in the last.
       // An incremental pass leaves the flag as it found it: only a full pass writes every subject's columns.
-      return [...findingsStatements(direct.dialect, tenantRef, subjects), ...(full || !pending ? [setPending(tenantRef, false)] : [])];
+      const transactions = chunk(subjects, SUMMARIES_PER_TRANSACTION).map((part) => findingsStatements(direct.dialect, tenantRef, part));
+      if (full || !pending) {
+        if (transactions.length === 0) transactions.push([]);
+        transactions[transactions.length - 1]!.push(setPending(tenantRef, false));
+      }
+      return transactions;
     },
   };
 }
+
+/** Summaries per transaction at a pass's end: a few seconds of SQLite's write lock at most, in name order still. */
+const SUMMARIES_PER_TRANSACTION = 10_000;
 
 function setPending(tenantRef: string, pending: boolean): Statement {
   return { sql: `UPDATE "Tenant" SET "summaryFindingsPending" = ${pending ? "TRUE" : "FALSE"} WHERE "id" = ?`, params: [tenantRef] };
