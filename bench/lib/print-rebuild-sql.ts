@@ -1,6 +1,6 @@
 /**
  * Prints a tenant's summary rebuild (summary-statements.ts rebuildStatements) as SQL text with its parameters inlined,
- * for timing its statements one by one in the database's own shell (`sqlite3`, `psql`): bench/RESULTS.md, 29th decision.
+ * for timing its statements one by one (bench/RESULTS.md, eighteenth round; decision 029).
  *
  *   node --conditions=react-server --import tsx bench/lib/print-rebuild-sql.ts sqlite|postgresql TENANT_REF
  */
