@@ -125,9 +125,17 @@ const objectHead = (dialect: Dialect) =>
 /** The latest report of the object's registration id: the latest capturedAt, then the highest id. */
 const LATEST_REPORT_OF_OBJECT = latestReportIdSql(`d."tenantRef"`, `d."deviceId"`);
 
-/** Summary rows of directory objects (alias d), with their latest report (r) and open findings (o). */
+/**
+ * Summary rows of directory objects (alias d, those `where` selects), with their latest report (r) and open findings
+ * (o). Parameters: `where`'s, then `subjectFilter`'s.
+ *
+ * Whether an object is its registration id's report head is a lookup of the id's objects, and five columns depend on
+ * it: it is computed once per object ("h"), in a subquery the planner must not merge into this one (SQLite `LIMIT -1`,
+ * PostgreSQL `OFFSET 0`), which would put the lookup back in each of the four expressions that use it.
+ */
 function objectRows(dialect: Dialect, where: string, subjectFilter: string): string {
-  const head = objectHead(dialect);
+  const head = `d."h"`;
+  const fence = dialect === "sqlite" ? " LIMIT -1" : " OFFSET 0";
   const byDeviceId = dialect === "sqlite" ? ` INDEXED BY "DirectoryDevice_tenantRef_deviceId_idx"` : "";
   // The subject has a live object: one of its registration id's objects, or the object itself without one.
   const live = `CASE WHEN d."deviceId" IS NULL THEN ${liveObject("d")} ELSE EXISTS (SELECT 1 FROM "DirectoryDevice" z${byDeviceId} WHERE z."tenantRef" = d."tenantRef" AND z."deviceId" = d."deviceId" AND ${liveObject("z")}) END`;
@@ -138,10 +146,9 @@ function objectRows(dialect: Dialect, where: string, subjectFilter: string): str
       ${head}, r."id", r."capturedAt", r."hostname", r."joinType", r."azureAdPrt", COALESCE(r."worstSeverityRank", 9),
       CASE WHEN ${head} AND r."worstSeverityRank" <= 1 THEN r."capturedAt" END,
       ${findingsColumns(live, `(d."deviceId" IS NULL OR ${head})`)}
-    FROM "DirectoryDevice" d
+    FROM (SELECT d.*, ${objectHead(dialect)} AS "h" FROM "DirectoryDevice" d WHERE ${where}${fence}) d
     LEFT JOIN "DeviceReport" r ON r."id" = ${LATEST_REPORT_OF_OBJECT}
-    LEFT JOIN ${openFindings(dialect, subjectFilter)} o ON o."k" = ${OBJECT_SUBJECT}
-    WHERE ${where}`;
+    LEFT JOIN ${openFindings(dialect, subjectFilter)} o ON o."k" = ${OBJECT_SUBJECT}`;
 }
 
 /**
@@ -224,7 +231,7 @@ export function directoryStatements(dialect: Dialect, tenantRef: string, scope: 
         INSERT_HEAD +
         objectRows(dialect, `d."tenantRef" = ? AND d."deviceId" IN (${inMarks(part.length)})`, ` AND f."subjectKey" IN (${inMarks(part.length)})`) +
         UPSERT,
-      params: [tenantRef, ...subjects, tenantRef, ...part],
+      params: [tenantRef, ...part, tenantRef, ...subjects],
     });
     statements.push({
       // SQLite: by the key. Without statistics its planner took a covering sort index (it holds rowKey and deviceId)
@@ -253,7 +260,7 @@ export function directoryStatements(dialect: Dialect, tenantRef: string, scope: 
         INSERT_HEAD +
         objectRows(dialect, `d."tenantRef" = ? AND d."objectId" IN (${inMarks(part.length)})`, ` AND f."subjectKey" IN (${inMarks(part.length)})`) +
         UPSERT,
-      params: [tenantRef, ...part.map(objectSubjectKey), tenantRef, ...part],
+      params: [tenantRef, ...part, tenantRef, ...part.map(objectSubjectKey)],
     });
   }
   return statements;
@@ -351,11 +358,14 @@ export interface SubjectFindings {
  * transactions that change them), and the row carries them when it is its report head or an object without a
  * registration id (objectRows computes the same from the directory).
  */
-const PASS_OUTLOOK = outlookSql(
-  { pr: `v."pr"`, nw: `v."nw"`, sc: `v."sc"` },
-  `EXISTS (SELECT 1 FROM "DeviceSummary" z WHERE z."tenantRef" = "DeviceSummary"."tenantRef" AND z."subjectKey" = "DeviceSummary"."subjectKey" AND z."state" = 'live')`,
-  `"DeviceSummary"."reportHead" OR "DeviceSummary"."deviceId" IS NULL`,
-);
+const passOutlook = (dialect: Dialect) =>
+  outlookSql(
+    { pr: `v."pr"`, nw: `v."nw"`, sc: `v."sc"` },
+    // SQLite by the subject's index: with the state in the WHERE its planner took the state's sort index, a walk over
+    // the tenant's live devices (and a read of each row for its subject) per summary written.
+    `EXISTS (SELECT 1 FROM "DeviceSummary" z${dialect === "sqlite" ? ` INDEXED BY "DeviceSummary_tenantRef_subjectKey_idx"` : ""} WHERE z."tenantRef" = "DeviceSummary"."tenantRef" AND z."subjectKey" = "DeviceSummary"."subjectKey" AND z."state" = 'live')`,
+    `"DeviceSummary"."reportHead" OR "DeviceSummary"."deviceId" IS NULL`,
+  );
 
 /** After a findings pass changed some subjects' findings: their summaries' findings columns, outlook and cause. */
 export function findingsStatements(dialect: Dialect, tenantRef: string, subjects: readonly SubjectFindings[]): Statement[] {
@@ -365,11 +375,16 @@ export function findingsStatements(dialect: Dialect, tenantRef: string, subjects
     tenantRef,
     subjects.map((s) => s.subjectKey),
   );
+  const PASS_OUTLOOK = passOutlook(dialect);
   if (dialect === "sqlite") {
+    // Only a row whose columns change is written: SQLite rewrites the entries of every index holding a column an
+    // UPDATE sets, changed or not (five sort indexes here), and runs the tally trigger's test.
     statements.push({
-      sql: `UPDATE "DeviceSummary" SET "worstRank" = ?, "openCount" = ?, "openRules" = ?, "primaryRule" = ?, "outlook" = ${PASS_OUTLOOK.outlook}, "cause" = ${PASS_OUTLOOK.cause}
-        FROM (SELECT CAST(? AS TEXT) AS "pr", CAST(? AS TEXT) AS "nw", CAST(? AS INTEGER) AS "sc") v
-        WHERE "DeviceSummary"."tenantRef" = ? AND "DeviceSummary"."subjectKey" = ?`,
+      sql: `UPDATE "DeviceSummary" SET "worstRank" = v."w", "openCount" = v."o", "openRules" = v."r", "primaryRule" = v."p", "outlook" = ${PASS_OUTLOOK.outlook}, "cause" = ${PASS_OUTLOOK.cause}
+        FROM (SELECT CAST(? AS INTEGER) AS "w", CAST(? AS INTEGER) AS "o", CAST(? AS TEXT) AS "r", CAST(? AS TEXT) AS "p", CAST(? AS TEXT) AS "pr", CAST(? AS TEXT) AS "nw", CAST(? AS INTEGER) AS "sc") v
+        WHERE "DeviceSummary"."tenantRef" = ? AND "DeviceSummary"."subjectKey" = ?
+          AND ("DeviceSummary"."worstRank" IS NOT v."w" OR "DeviceSummary"."openCount" IS NOT v."o" OR "DeviceSummary"."openRules" IS NOT v."r"
+            OR "DeviceSummary"."primaryRule" IS NOT v."p" OR "DeviceSummary"."outlook" IS NOT ${PASS_OUTLOOK.outlook} OR "DeviceSummary"."cause" IS NOT ${PASS_OUTLOOK.cause})`,
       params: [],
       eachRow: subjects.map((s) => [s.worstRank, s.openCount, s.openRules, s.primaryRule, s.pr, s.nw, s.sc, tenantRef, s.subjectKey]),
     });

@@ -8,7 +8,7 @@ import { preEncoded } from "@/lib/db/pre-encoded";
 import { openPostgresWriter } from "@/lib/db/postgres-writer";
 import { openSqliteWriter } from "@/lib/db/sqlite-writer";
 import { timeOrderedId } from "@/lib/db/time-ordered-id";
-import { findingsStatements } from "@/lib/device-summary/summary-statements";
+import { findingsStatements, type SubjectFindings } from "@/lib/device-summary/summary-statements";
 import { summarizeOpenFindings } from "@/lib/device-summary/summarize-open-findings";
 import type { EvaluatedSubject } from "./evaluate-subject";
 import { expireAcknowledgements } from "./expire-acknowledgements";
@@ -199,6 +199,7 @@ async function evaluatePass(direct: DirectDb, options: PassOptions, evaluatorFor
   // this pass will not evaluate (a subject that appears meanwhile is another pass's to evaluate, not an orphan).
   const orphanKeys = options.scope === "all" ? await subjectsWithFindingsBesides(direct, options.tenantRef, new Set(ctx.keys)) : [];
   const sink = openWriteSink(direct, ctx.keys.length, writeBatch);
+  const summaries = await openSummaryWrites(direct, options.tenantRef, options.scope === "all", ctx.keys.length > writeBatch);
   const evaluator = evaluatorFor(ctx.keys.length);
   // At most one transaction being committed while the next batch is read and evaluated. Each batch's subjects are
   // disjoint from the others', so a batch's existing findings read the same whether or not an earlier batch's
@@ -225,7 +226,7 @@ async function evaluatePass(direct: DirectDb, options: PassOptions, evaluatorFor
       inTransaction += batch.length;
       const last = ++written === batches;
       if (sink.streaming || inTransaction >= writeBatch || last) {
-        sink.add(await lifecycleStatements(direct, options.tenantRef, evaluated, now, result));
+        sink.add(await lifecycleStatements(direct, options.tenantRef, evaluated, now, result, summaries));
         evaluated = [];
       }
       if (inTransaction >= writeBatch || last) {
@@ -248,7 +249,11 @@ async function evaluatePass(direct: DirectDb, options: PassOptions, evaluatorFor
     while (evaluating.length > 0) await writeOldest();
     await committing;
     if (orphanKeys.length > 0) {
-      await resolveOrphans(direct, sink, options.tenantRef, orphanKeys, now, result);
+      await resolveOrphans(direct, sink, options.tenantRef, orphanKeys, now, result, summaries);
+      await sink.commit();
+    }
+    for (const transaction of await summaries.finish()) {
+      sink.add(transaction);
       await sink.commit();
     }
   } finally {
@@ -273,6 +278,7 @@ async function resolveOrphans(
   subjectKeys: string[],
   now: Date,
   result: ReevaluationResult,
+  summaries: SummaryWrites,
 ): Promise<void> {
   const orphaned = await queryIn<{ id: string; subjectKey: string }>(
     direct,
@@ -282,7 +288,7 @@ async function resolveOrphans(
     [tenantRef],
   );
   // Their devices' summaries: nothing open any more.
-  const summaries = [...new Set(orphaned.map((f) => f.subjectKey))].map((key) => summarizeOpenFindings(key, []));
+  const subjects = [...new Set(orphaned.map((f) => f.subjectKey))].map((key) => summarizeOpenFindings(key, []));
   for (const part of chunk(orphaned)) {
     sink.add([
       resolveStatement(
@@ -306,7 +312,7 @@ async function resolveOrphans(
     ]);
     result.resolved += part.length;
   }
-  sink.add(findingsStatements(direct.dialect, tenantRef, summaries));
+  sink.add(summaries.write(subjects));
 }
 
 function resolveStatement(ids: string[], now: Date): Statement {
@@ -335,6 +341,7 @@ async function lifecycleStatements(
   batch: EvaluatedSubject[],
   now: Date,
   result: ReevaluationResult,
+  summaries: SummaryWrites,
 ): Promise<Statement[]> {
   const existing = await readExisting(
     direct,
@@ -359,10 +366,86 @@ async function lifecycleStatements(
     ...chunk(plan.touchIds).map((ids) => ({ sql: `UPDATE "Finding" SET "lastSeenAt" = ? WHERE ${inList("id", ids.length)}`, params: [now, ...ids] })),
     ...chunk(plan.resolvedIds).map((ids) => resolveStatement(ids, now)),
     ...insertStatements(d, "FindingEvent", EVENT_WRITE_COLUMNS, plan.events, undefined, FINDING_EVENT_COLUMNS),
-    ...findingsStatements(
-      d,
-      tenantRef,
-      batch.filter((s) => plan.changedSubjects.has(s.key)).map((s) => summarizeOpenFindings(s.key, s.findings)),
-    ),
+    ...summaries.write(batch.filter((s) => summaries.everySubject || plan.changedSubjects.has(s.key)).map((s) => summarizeOpenFindings(s.key, s.findings))),
   ];
 }
+
+/**
+ * Where a pass's summary findings columns go (decision 012: the summaries of the subjects whose open findings it
+ * changed). A pass of one write batch writes them in that batch's transaction. A pass of several keeps them until its
+ * findings are all in and writes them in one last transaction, in the order of the summaries' names (decision 029):
+ * the columns it sets are in five of the summaries' sort indexes, each (tenantRef, column, …, nameKey, rowKey), and in
+ * the pass's subject-key order every entry went somewhere else in them, so each write batch rewrote most of those
+ * indexes' pages; in name order each one lands next to the one before. Tenant.summaryFindingsPending is set before the
+ * first batch and cleared in that last transaction: a pass that stops between them leaves it set, and the next full
+ * pass then writes every subject's columns (`everySubject`), not only those whose findings it changed (an update that
+ * changes nothing writes nothing). Only one pass per tenant runs at a time (findings-scheduler.ts), and nothing else
+ * changes a finding, so the columns written at the end are what the findings say then.
+ */
+interface SummaryWrites {
+  /** Write every evaluated subject's columns, changed or not (the last deferring pass did not finish). */
+  readonly everySubject: boolean;
+  /** The statements for these subjects' columns in the current transaction (none when deferred). */
+  write(subjects: SubjectFindings[]): Statement[];
+  /** The last transactions' statements, one list per transaction (none when nothing is left to write). */
+  finish(): Promise<Statement[][]>;
+}
+
+async function openSummaryWrites(direct: DirectDb, tenantRef: string, full: boolean, defer: boolean): Promise<SummaryWrites> {
+  const [tenant] = await direct.query<{ pending: unknown }>(`SELECT "summaryFindingsPending" AS "pending" FROM "Tenant" WHERE "id" = ?`, [tenantRef]);
+  const pending = readBool(tenant?.pending) === true;
+  const everySubject = full && pending;
+  if (!defer) {
+    return {
+      everySubject,
+      write: (subjects) => findingsStatements(direct.dialect, tenantRef, subjects),
+      finish: async () => (everySubject ? [[setPending(tenantRef, false)]] : []),
+    };
+  }
+  if (!pending) await direct.batch([setPending(tenantRef, true)]);
+  const deferred = new Map<string, SubjectFindings>();
+  return {
+    everySubject,
+    write(subjects) {
+      for (const s of subjects) deferred.set(s.subjectKey, s);
+      return [];
+    },
+    async finish() {
+      const subjects = deferred.size > 0 ? await inNameOrder(direct, tenantRef, deferred) : [];
+      // Several transactions, so that uploads do not wait for all of them at once; the flag is cleared in the last.
+      // An incremental pass leaves the flag as it found it: only a full pass writes every subject's columns.
+      const transactions = chunk(subjects, SUMMARIES_PER_TRANSACTION).map((part) => findingsStatements(direct.dialect, tenantRef, part));
+      if (full || !pending) {
+        if (transactions.length === 0) transactions.push([]);
+        transactions[transactions.length - 1]!.push(setPending(tenantRef, false));
+      }
+      return transactions;
+    },
+  };
+}
+
+/** Summaries per transaction at a pass's end: a few seconds of SQLite's write lock at most, in name order still. */
+const SUMMARIES_PER_TRANSACTION = 10_000;
+
+function setPending(tenantRef: string, pending: boolean): Statement {
+  return { sql: `UPDATE "Tenant" SET "summaryFindingsPending" = ${pending ? "TRUE" : "FALSE"} WHERE "id" = ?`, params: [tenantRef] };
+}
+
+/** The subjects in the order of their summaries' names (a subject's first row by nameKey, rowKey); any without one last. */
+async function inNameOrder(direct: DirectDb, tenantRef: string, subjects: Map<string, SubjectFindings>): Promise<SubjectFindings[]> {
+  const rows = await direct.queryArrays(`SELECT "subjectKey", "nameKey", "rowKey" FROM "DeviceSummary" WHERE "tenantRef" = ?`, [tenantRef]);
+  rows.sort((a, b) => compareText(a[1] as string, b[1] as string) || compareText(a[2] as string, b[2] as string));
+  const out: SubjectFindings[] = [];
+  const left = new Map(subjects);
+  for (const [key] of rows) {
+    const s = left.get(key as string);
+    if (!s) continue;
+    out.push(s);
+    left.delete(key as string);
+  }
+  for (const s of left.values()) out.push(s);
+  return out;
+}
+
+/** Code-unit order, as SQLite compares text (the keys are ASCII or lower-cased names). */
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -15,7 +15,8 @@ import { reevaluateAllFindings } from "@/lib/findings/findings-scheduler";
 import { ingestReport } from "@/lib/ingest/ingest-report";
 import { ensureDeviceSummaries, rebuildDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";
 import { SUMMARY_VERSION } from "@/lib/device-summary/summary-version";
-import { directoryStatements, reportStatements } from "@/lib/device-summary/summary-statements";
+import { directoryStatements, findingsStatements, reportStatements } from "@/lib/device-summary/summary-statements";
+import { summarizeOpenFindings } from "@/lib/device-summary/summarize-open-findings";
 import { findDevices, type DeviceRow } from "@/lib/queries/find-devices";
 import { getOverviewStats } from "@/lib/queries/get-overview-stats";
 import { classifyOutlook, outlookFacts } from "@/lib/rules/broken-device";
@@ -27,6 +28,8 @@ import { readFindingsSnapshot, worstSeverity, isProblemSeverity } from "@/lib/di
 import { createSimTenant } from "@/simulator/create-sim-tenant";
 import { startSimulator, type SimulatorHandle } from "@/simulator/server";
 import type { GeneratedTenant, GraphDevice } from "@/simulator/types";
+import { reevaluateFindings } from "@/lib/findings/findings-scheduler";
+import { testDatabaseKind } from "../setup/databases";
 
 const fast = { sleep: async () => undefined, baseDelayMs: 1 };
 const direct = () => directDb();
@@ -345,7 +348,7 @@ describe("device summaries follow the directory, the reports and the findings", 
   });
 
   it.runIf(process.env.JOINSCOPE_TEST_DATABASE !== "postgresql")(
-    "a sync page's and an upload's summary statements find their rows by key, never by a walk of the tenant's summaries (SQLite's plan)",
+    "a sync page's, an upload's and a findings pass's summary statements find their rows by key, never by a walk of the tenant's summaries (SQLite's plan)",
     async () => {
       // The DELETE of report-only rows once walked a covering sort index over the whole tenant (tenantRef=? only), once
       // per 400 objects of every page: a full sync of 100,000 devices spent 1.4–1.6 s there, growing with the tenant.
@@ -360,9 +363,17 @@ describe("device summaries follow the directory, the reports and the findings", 
       statements.push(
         ...reportStatements("sqlite", { tenantRef, reportId: report.id, deviceId: report.deviceId, hostname: report.hostname, receivedAt: report.receivedAt }),
       );
+      // A findings pass's: the summaries of a subject, and whether one of them is live (the outlook), by its key, not by
+      // the state's index (a walk of the tenant's live devices per summary written).
+      const subject = (await db.deviceSummary.findFirstOrThrow({ where: { tenantRef, state: "live" }, select: { subjectKey: true } })).subjectKey;
+      const findings = findingsStatements("sqlite", tenantRef, [
+        summarizeOpenFindings(subject, [{ rule: "out-of-sync-scope", severity: "high", primary: true }]),
+      ]);
+      statements.push(...findings.map((s) => ({ sql: s.sql, params: s.eachRow?.[0] ?? s.params })));
       for (const s of statements) {
         const plan = (await direct().query<{ detail: string }>(`EXPLAIN QUERY PLAN ${s.sql}`, s.params)).map((r) => r.detail);
-        const summaryReads = plan.filter((line) => /^(SCAN|SEARCH) DeviceSummary\b/.test(line));
+        // Reads of DeviceSummary under any alias: its table's name or one of its indexes' is in the line.
+        const summaryReads = plan.filter((line) => /^(SCAN|SEARCH) /.test(line) && /DeviceSummary/.test(line));
         for (const line of summaryReads) expect(line, s.sql.slice(0, 60)).toMatch(/\(tenantRef=\? AND (rowKey|subjectKey)=\?\)/);
       }
     },
@@ -587,4 +598,131 @@ describe("a tenant's first full sync builds its summaries once its pages are in"
       await sim.close();
     }
   }, 120_000);
+});
+
+describe("a findings pass of several write batches writes its summaries once its findings are in, in name order", () => {
+  let sim: SimulatorHandle;
+  let tenantRef: string;
+
+  beforeAll(async () => {
+    const created = createSimTenant({ seed: 3141, deviceCount: 120, now: new Date(), includeReports: true });
+    sim = await startSimulator({ tenants: [created.tenant] });
+    let agent: { tokenId: string; tenantRef: string; tenantId: string };
+    ({ tenantRef, agent } = await registerSimulatedTenant(sim, created.tenant, "Fabrikam"));
+    const sync = await runSync(db, { tenantRef, mode: "full", trigger: "test", resilience: fast });
+    if (!sync.ok) throw new Error(sync.error.message);
+    for (const r of created.generated!.reports) {
+      const body = { hostname: r.hostname, capturedAt: r.capturedAt, agentVersion: r.agentVersion, dsregcmd: r.dsregcmd, events: r.events };
+      const res = await ingestReport(db, { agent, body });
+      if (!res.ok) throw new Error(`${r.hostname}: ${res.error.message}`);
+    }
+    await flushFindingsQueue();
+  }, 120_000);
+  afterAll(async () => {
+    await flushFindingsQueue();
+    await sim?.close();
+  });
+
+  /** The tenant as before its first findings pass: no findings, summaries without any. */
+  async function withoutFindings() {
+    await db.findingEvent.deleteMany({ where: { tenantRef } });
+    await db.finding.deleteMany({ where: { tenantRef } });
+    await rebuildDeviceSummaries(tenantRef);
+  }
+
+  async function expectSummariesCurrent() {
+    const before = await stored(tenantRef);
+    await rebuildDeviceSummaries(tenantRef);
+    expect(await stored(tenantRef)).toEqual(before);
+  }
+
+  const pending = async () =>
+    (await db.tenant.findUniqueOrThrow({ where: { id: tenantRef }, select: { summaryFindingsPending: true } })).summaryFindingsPending;
+
+  /** Runs `fn` with every update of a summary row logged, in order, and returns the rows' keys in that order. */
+  async function summaryUpdates(fn: () => Promise<unknown>): Promise<string[]> {
+    const sqlite = testDatabaseKind() === "sqlite";
+    await db.$executeRawUnsafe(
+      `CREATE TABLE "TestSummaryWrites" ("n" ${sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGSERIAL PRIMARY KEY"}, "rowKey" TEXT NOT NULL)`,
+    );
+    if (sqlite) {
+      await db.$executeRawUnsafe(
+        `CREATE TRIGGER "testSummaryWrites" AFTER UPDATE ON "DeviceSummary" BEGIN INSERT INTO "TestSummaryWrites" ("rowKey") VALUES (NEW."rowKey"); END`,
+      );
+    } else {
+      await db.$executeRawUnsafe(
+        `CREATE FUNCTION "testSummaryWrites"() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN INSERT INTO "TestSummaryWrites" ("rowKey") VALUES (NEW."rowKey"); RETURN NEW; END'`,
+      );
+      await db.$executeRawUnsafe(`CREATE TRIGGER "testSummaryWrites" AFTER UPDATE ON "DeviceSummary" FOR EACH ROW EXECUTE FUNCTION "testSummaryWrites"()`);
+    }
+    try {
+      await fn();
+      const rows = await db.$queryRawUnsafe<{ rowKey: string }[]>(`SELECT "rowKey" FROM "TestSummaryWrites" ORDER BY "n"`);
+      return rows.map((r) => r.rowKey);
+    } finally {
+      await db.$executeRawUnsafe(sqlite ? `DROP TRIGGER "testSummaryWrites"` : `DROP FUNCTION "testSummaryWrites"() CASCADE`);
+      await db.$executeRawUnsafe(`DROP TABLE "TestSummaryWrites"`);
+    }
+  }
+
+  it("writes each changed summary once, after the last batch, in the order of the names (not the subjects' keys)", async () => {
+    await withoutFindings();
+    const updates = await summaryUpdates(() => reevaluateFindings({ tenantRef, scope: "all", writeBatch: 7 }));
+    expect(await pending()).toBe(false);
+    await expectSummariesCurrent();
+    const rows = await db.deviceSummary.findMany({ where: { tenantRef }, select: { rowKey: true, nameKey: true, openCount: true } });
+    const withFindings = rows.filter((r) => r.openCount > 0);
+    expect(withFindings.length).toBeGreaterThan(20);
+    // Every summary whose findings changed was written, each once.
+    expect([...updates].sort()).toEqual(withFindings.map((r) => r.rowKey).sort());
+    const nameKey = new Map(rows.map((r) => [r.rowKey, r.nameKey]));
+    const order = (a: string, b: string) => {
+      const [x, y] = [nameKey.get(a)!, nameKey.get(b)!];
+      return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0;
+    };
+    // PostgreSQL runs a statement's row updates in its join's order, which it chooses (on a table this small, a hash
+    // join in any order).
+    if (testDatabaseKind() === "sqlite") expect(updates).toEqual([...updates].sort(order));
+  });
+
+  it("stopped between its batches, it leaves the flag set, and the next full pass writes every subject's summary", async () => {
+    await reevaluateFindings({ tenantRef, scope: "all", writeBatch: 7 });
+    const open = await db.finding.findMany({
+      where: { tenantRef, status: "open" },
+      select: { subjectKey: true },
+      distinct: ["subjectKey"],
+      orderBy: { subjectKey: "asc" },
+    });
+    const refused = open[Math.floor(open.length / 2)]!.subjectKey;
+    await withoutFindings();
+    const sqlite = testDatabaseKind() === "sqlite";
+    if (sqlite) {
+      await db.$executeRawUnsafe(
+        `CREATE TRIGGER "refuseSubject" BEFORE INSERT ON "FindingEvent" WHEN NEW."subjectKey" = '${refused}' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`,
+      );
+    } else {
+      await db.$executeRawUnsafe(
+        `CREATE FUNCTION "refuseSubject"() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN IF NEW."subjectKey" = ''${refused}'' THEN RAISE EXCEPTION ''refused by the test''; END IF; RETURN NEW; END'`,
+      );
+      await db.$executeRawUnsafe(`CREATE TRIGGER "refuseSubject" BEFORE INSERT ON "FindingEvent" FOR EACH ROW EXECUTE FUNCTION "refuseSubject"()`);
+    }
+    try {
+      await expect(reevaluateFindings({ tenantRef, scope: "all", writeBatch: 7 })).rejects.toThrow("refused by the test");
+    } finally {
+      await db.$executeRawUnsafe(sqlite ? `DROP TRIGGER "refuseSubject"` : `DROP FUNCTION "refuseSubject"() CASCADE`);
+    }
+    // The batches before the refused one are in; their summaries were to be written at the end.
+    const written = await db.finding.findMany({ where: { tenantRef, status: "open" }, select: { subjectKey: true }, distinct: ["subjectKey"] });
+    expect(written.length).toBeGreaterThan(0);
+    expect(await db.deviceSummary.count({ where: { tenantRef, subjectKey: { in: written.map((f) => f.subjectKey) }, openCount: { gt: 0 } } })).toBe(0);
+    expect(await pending()).toBe(true);
+
+    // An incremental pass writes its own subjects and leaves the flag for a full pass.
+    await reevaluateFindings({ tenantRef, scope: { deviceIds: [] } });
+    expect(await pending()).toBe(true);
+    const again = await reevaluateFindings({ tenantRef, scope: "all", writeBatch: 7 });
+    expect(again.unchanged).toBeGreaterThan(0);
+    expect(await pending()).toBe(false);
+    await expectSummariesCurrent();
+  });
 });
