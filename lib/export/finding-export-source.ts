@@ -93,10 +93,14 @@ export function findingsFilterSql(
   }
   if (params.outlook || params.cause) {
     // The broken-device filter (lib/queries/find-findings.ts's findingsWhere): each broken device's cause finding, the
-    // device as its summaries hold it (lib/rules/broken-device.ts).
+    // device as its summaries hold it (lib/rules/broken-device.ts). A list the statement reads once (SQLite: an
+    // ephemeral index; PostgreSQL: a hashed semi-join), not a correlated EXISTS: SQLite answered that by the outlook
+    // index, every broken device of the finding's cause read again for each finding walked (142 s against 0.3 s for
+    // the 100,000-device bench tenant).
     const outlooks = !params.outlook || params.outlook === "broken" ? ["now", "next"] : [params.outlook];
     add(
-      `EXISTS (SELECT 1 FROM "DeviceSummary" s WHERE s."tenantRef" = "Finding"."tenantRef" AND s."subjectKey" = "Finding"."subjectKey" AND s."cause" = "Finding"."rule" AND s."outlook" IN (${outlooks.map(() => "?").join(", ")})${params.cause ? ` AND s."cause" = ?` : ""})`,
+      `("subjectKey", "rule") IN (SELECT s."subjectKey", s."cause" FROM "DeviceSummary" s WHERE s."tenantRef" = ? AND s."outlook" IN (${outlooks.map(() => "?").join(", ")})${params.cause ? ` AND s."cause" = ?` : ""})`,
+      tenantRef,
       ...outlooks,
       ...(params.cause ? [params.cause] : []),
     );
