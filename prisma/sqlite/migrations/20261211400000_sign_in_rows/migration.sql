@@ -1,4 +1,4 @@
--- Issue 19 (helper round): the Sign-ins list reads what it shows, and a stored sign-in holds no field twice.
+-- Issue 19 (the sign-ins' rest): the Sign-ins list reads what it shows, and a stored sign-in holds no field twice.
 -- SignInEvent.causeTitle: the first finding's title, written with the findings, so the list never parses the findings'
 -- JSON. SignInEvent.signIn keeps only the sign-in's fields that no column holds (lib/signins/sign-in-row.ts). Rows
 -- stored before keep working as they are (the list reads their findings, the rejoin their whole sign-in) until the
