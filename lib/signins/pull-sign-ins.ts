@@ -15,7 +15,7 @@ import { loadSignInContext, ReportCache } from "./load-sign-in-context";
 import { mapGraphSignIn } from "./map-graph-sign-in";
 import { rejoinSignIns } from "./rejoin-sign-ins";
 import { startSignInRowUpgrade, upgradeSignInRows } from "./upgrade-sign-in-rows";
-import { expireStatements, RollupDelta, type RollupRow } from "./sign-in-rollups";
+import { expireStatements, LatestWritten, RollupDelta, type RollupRow } from "./sign-in-rollups";
 import { SIGN_IN_EVENT_COLUMNS, signInRow } from "./sign-in-row";
 import { openSyncConnection } from "@/lib/sync/open-sync-connection";
 import { PageFailure, runOrderedPages } from "@/lib/sync/ordered-page-pipeline";
@@ -174,6 +174,8 @@ async function pull(
 
   /** The page the pipeline reads next: a query and its nextLink (null: the query's first page). */
   let cursor: Cursor = { query, link };
+  /** Each device's and user's latest sign-in per cause written by this run's pages (their upserts are skipped after). */
+  const latestWritten = new LatestWritten();
   const connection = openSyncConnection();
   const lostLease = () => run.result("already-running", "Another instance took the sign-in pull over; this one stopped.", { window, resumed });
   const request = (cursor: Cursor) => graph.get(cursor.link ?? signInsRequest(cursor.query, from, to, pageSize), SignInPageSchema);
@@ -224,6 +226,7 @@ async function pull(
           rows.push(row);
           delta.add(row as unknown as RollupRow);
         }
+        delta.dropWritten(latestWritten);
         const statements: Statement[] = [
           {
             // First: when another instance took the lease over, status becomes NULL, the NOT NULL column refuses it, and

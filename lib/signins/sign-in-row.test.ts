@@ -86,3 +86,36 @@ describe("a stored sign-in row", () => {
     expect(none.cause).toBe("unexplained");
   });
 });
+
+describe("RollupDelta.dropWritten", () => {
+  it("leaves out a device's and a user's latest per cause that an earlier page of the run wrote as late or later", async () => {
+    const { LatestWritten, RollupDelta } = await import("./sign-in-rollups");
+    const row = (at: string, device: string, user: string) => ({
+      createdDateTime: new Date(at),
+      cause: "ca-device-no-prt",
+      causeLabel: "No PRT",
+      appDisplayName: "OfficeHome",
+      userPrincipalName: user,
+      machineDeviceId: device,
+      deviceId: null,
+    });
+    const written = new LatestWritten();
+    const first = new RollupDelta();
+    first.add(row("2026-12-06T10:00:00Z", "d1", "u1"));
+    first.dropWritten(written);
+    expect([first.devices.size, first.users.size]).toEqual([1, 1]);
+    // A later page (older sign-ins): d1 and u1 are already written later; d2 is new. The day's count always moves.
+    const second = new RollupDelta();
+    second.add(row("2026-12-06T09:00:00Z", "d1", "u1"));
+    second.add(row("2026-12-06T09:30:00Z", "d2", "u1"));
+    second.dropWritten(written);
+    expect([...second.devices.values()].map((d) => d.deviceId)).toEqual(["d2"]);
+    expect(second.users.size).toBe(0);
+    expect([...second.daily.values()].map((d) => d.n)).toEqual([2]);
+    // A later sign-in of d1 (the second query starts from the newest again) is written.
+    const third = new RollupDelta();
+    third.add(row("2026-12-06T11:00:00Z", "d1", "u1"));
+    third.dropWritten(written);
+    expect([third.devices.size, third.users.size]).toEqual([1, 1]);
+  });
+});
