@@ -3,6 +3,7 @@
  * the Sign-ins view over them.
  *
  *   npm run bench:signins [-- --events 1000000 --devices 100000 --days 7 --db sqlite|postgresql|both --requests 30 --latency 20 --port 3470]
+ *                         [-- --skip-view] [-- --profile DIR]
  *
  * The simulator (bench/lib/signins-sim-child.ts, a process of its own) generates `--devices` devices and `--events`
  * blocked sign-ins over `--days` days, consistent with the devices' scenarios (simulator/sign-ins/generate-sign-ins.ts),
@@ -15,6 +16,8 @@
  *    unmeasured) from the request to its body's last byte, and after each request its floor: the page's own rows read
  *    by one direct indexed query (lib/queries/find-sign-ins.ts signInPageQuery, the same SQL), and a signed-in page
  *    that reads nothing (/diagnose), as bench:ui does. Target: p95 under 200 ms.
+ * `--skip-view` stops after the pull (no production build needed: for iterating on the pull). `--profile DIR` writes a
+ * V8 CPU profile of the pull step's process (its main thread and the SQLite writer's thread) to DIR.
  * Prints the machine's load average. Exits 1 on a miss.
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -45,8 +48,11 @@ const { values } = parseArgs({
     latency: { type: "string", default: "20" },
     /** The SQLite run's server; PostgreSQL's the next port. Both must be free (checked). */
     port: { type: "string", default: "3470" },
+    "skip-view": { type: "boolean", default: false },
+    profile: { type: "string" },
   },
 });
+const SKIP_VIEW = values["skip-view"]!;
 const EVENTS = Number(values.events);
 const DEVICES = Number(values.devices);
 const REQUESTS = Math.max(30, Number(values.requests));
@@ -59,7 +65,7 @@ const kinds =
 const NOW = new Date().toISOString();
 const tsx = ["--conditions=react-server", "--import", "tsx"];
 
-ensureBuild();
+if (!SKIP_VIEW) ensureBuild();
 const { caPath } = await ensureSimulatorCertificates();
 console.error(`bench:signins: generating ${DEVICES} devices and ${EVENTS} blocked sign-ins over ${values.days} days in the simulator…`);
 const simChild = spawn(
@@ -92,7 +98,8 @@ const sim = JSON.parse(await new Promise<string>((resolve) => simLines.once("lin
 };
 
 function step<T>(mode: string, url: string): T {
-  const r = spawnSync(process.execPath, [...tsx, join(ROOT, "bench/lib/signins-step.ts"), mode], {
+  const profile = values.profile && mode === "pull" ? ["--cpu-prof", `--cpu-prof-dir=${values.profile}`] : [];
+  const r = spawnSync(process.execPath, [...profile, ...tsx, join(ROOT, "bench/lib/signins-step.ts"), mode], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -153,6 +160,7 @@ interface Pulled {
   joined: number;
   unexplained: number;
   peakRssMb: number;
+  jsonBytes: { signIn: number; findings: number };
 }
 
 async function timePage(base: string, path: string, cookie: string): Promise<{ ms: number; status: number; bytes: number }> {
@@ -192,6 +200,20 @@ async function run(kind: "sqlite" | "postgresql"): Promise<boolean> {
   const floor = (pulled.floorBefore.seconds + pulled.floorAfter.seconds) / 2;
   const ratio = pulled.pull.seconds / floor;
   const pullOk = ratio <= PULL_RATIO_TARGET && pulled.pull.seen === pulled.floorBefore.events && pulled.rows === sim.signIns;
+  const pullLines = `  load average (1 min) ${loadBefore.toFixed(1)} → ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores
+  set-up: directory sync ${loaded.syncSeconds.toFixed(1)} s, ${loaded.reports} agent reports ${loaded.reportSeconds.toFixed(1)} s
+  fetch floor (same ${pulled.floorBefore.pages} pages, validated, nothing stored)   before ${pulled.floorBefore.seconds.toFixed(2)} s (CPU ${pulled.floorBefore.cpuSeconds.toFixed(1)} s), after ${pulled.floorAfter.seconds.toFixed(2)} s (CPU ${pulled.floorAfter.cpuSeconds.toFixed(1)} s), mean ${floor.toFixed(2)} s
+  pull + join + rules + rows + rollups                             ${pulled.pull.seconds.toFixed(2)} s (CPU ${pulled.pull.cpuSeconds.toFixed(1)} s), ${pulled.pull.pages} pages, ${pulled.pull.seen} seen, ${pulled.pull.stored} stored, peak RSS ${pulled.peakRssMb} MB
+    ${pulled.joined} of ${pulled.rows} rows joined with a machine, ${pulled.unexplained} unexplained; a row's JSON: sign-in ${pulled.jsonBytes.signIn} B, findings ${pulled.jsonBytes.findings} B
+  pull / floor ${ratio.toFixed(2)}× (target ≤ ${PULL_RATIO_TARGET}×, every event stored); CPU pull / floor ${(pulled.pull.cpuSeconds / ((pulled.floorBefore.cpuSeconds + pulled.floorAfter.cpuSeconds) / 2)).toFixed(2)}×  ${pullOk ? "pass" : "FAIL"}`;
+  if (SKIP_VIEW) {
+    console.log(`
+bench:signins  ${kind}: ${sim.devices} devices, ${sim.signIns} blocked sign-ins over ${values.days} days (generated in ${sim.generateSeconds.toFixed(1)} s), ${values.latency} ms per Graph request
+${pullLines}
+  (view skipped: --skip-view)
+  ${pullOk ? "PASS" : "FAIL"}`);
+    return pullOk;
+  }
 
   const sample = step<{ tenantRef: string; cause: SignInListParams["cause"]; user: string; device: string | null }>("sample", url);
   const { token } = step<{ token: string }>("login", url);
@@ -249,12 +271,8 @@ async function run(kind: "sqlite" | "postgresql"): Promise<boolean> {
   const loadAfter = loadavg()[0]!;
   console.log(`
 bench:signins  ${kind}: ${sim.devices} devices, ${sim.signIns} blocked sign-ins over ${values.days} days (generated in ${sim.generateSeconds.toFixed(1)} s), ${values.latency} ms per Graph request
-  load average (1 min) ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)} on ${availableParallelism()} cores
-  set-up: directory sync ${loaded.syncSeconds.toFixed(1)} s, ${loaded.reports} agent reports ${loaded.reportSeconds.toFixed(1)} s
-  fetch floor (same ${pulled.floorBefore.pages} pages, validated, nothing stored)   before ${pulled.floorBefore.seconds.toFixed(2)} s (CPU ${pulled.floorBefore.cpuSeconds.toFixed(1)} s), after ${pulled.floorAfter.seconds.toFixed(2)} s (CPU ${pulled.floorAfter.cpuSeconds.toFixed(1)} s), mean ${floor.toFixed(2)} s
-  pull + join + rules + rows + rollups                             ${pulled.pull.seconds.toFixed(2)} s (CPU ${pulled.pull.cpuSeconds.toFixed(1)} s), ${pulled.pull.pages} pages, ${pulled.pull.seen} seen, ${pulled.pull.stored} stored, peak RSS ${pulled.peakRssMb} MB
-    ${pulled.joined} of ${pulled.rows} rows joined with a machine, ${pulled.unexplained} unexplained
-  pull / floor ${ratio.toFixed(2)}× (target ≤ ${PULL_RATIO_TARGET}×, every event stored)  ${pullOk ? "pass" : "FAIL"}
+  load average (1 min) at the end of the view ${loadAfter.toFixed(1)}
+${pullLines}
   Sign-ins view, ${REQUESTS} requests per page, one at a time
   page                                          p50 ms  p95 ms  query p95  empty p95  p95/(q+e)
 ${lines.join("\n")}

@@ -131,8 +131,14 @@ async function pull() {
     `SELECT COUNT(*) AS "n", SUM(CASE WHEN "linkedBy" <> 'none' THEN 1 ELSE 0 END) AS "linked", SUM(CASE WHEN "cause" = 'unexplained' THEN 1 ELSE 0 END) AS "unexplained" FROM "SignInEvent" WHERE "tenantRef" = ?`,
     [tenant.id],
   );
+  // What a row stores beside its columns: the sign-in's JSON and the findings' JSON.
+  const [json] = await direct.query<{ signIn: unknown; findings: unknown }>(
+    `SELECT AVG(LENGTH("signIn")) AS "signIn", AVG(LENGTH("findings")) AS "findings" FROM "SignInEvent" WHERE "tenantRef" = ?`,
+    [tenant.id],
+  );
   if (direct.dialect === "postgresql") await direct.query(`ANALYZE`);
   return {
+    jsonBytes: { signIn: Math.round(Number(json!.signIn)), findings: Math.round(Number(json!.findings)) },
     floorBefore: before,
     floorAfter: after,
     pull: { seconds, cpuSeconds: (used.user + used.system) / 1e6, pages: r.pages, seen: r.seen, stored: r.stored },

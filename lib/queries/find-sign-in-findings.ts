@@ -1,7 +1,7 @@
 import "server-only";
 import type { DirectDb } from "@/lib/db/direct";
 import type { Finding } from "@/lib/rules/types";
-import { parseSignInFindings } from "./find-sign-ins";
+import { parseSignInFindings } from "@/lib/signins/stored-findings";
 
 /**
  * One stored sign-in's explanation (its findings: title, evidence, fix), for the Sign-ins view's "Why, and the fix",

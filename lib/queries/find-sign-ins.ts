@@ -1,8 +1,8 @@
 import "server-only";
-import { z } from "zod";
 import { queryIn, readDate, type DirectDb } from "@/lib/db/direct";
 import { subjectKeyFor } from "@/lib/rules/subject-key";
-import type { Finding } from "@/lib/rules/types";
+import { UNEXPLAINED } from "@/lib/signins/sign-in-row";
+import { parseSignInFindings } from "@/lib/signins/stored-findings";
 import { parseSignInCursor, periodStart, signInCursor, type SignInListParams } from "@/lib/url-params/sign-in-list-params";
 import { signInIndexedBy, signInRowFilter } from "./find-sign-in-summary";
 
@@ -30,8 +30,11 @@ export interface SignInListRow {
   severity: string;
   /** The device page of the machine the sign-in was joined with (else of the device it presented), or null when it was joined with none. */
   deviceSubjectKey: string | null;
-  /** Root cause first (lib/rules/signin). */
-  findings: Finding[];
+  /**
+   * The title of its explanation's first finding (the root cause), what the list shows of it ("Why, and the fix: …";
+   * the findings themselves are read when it is opened); null when no rule explains the sign-in.
+   */
+  causeTitle: string | null;
 }
 
 export interface SignInListPage {
@@ -60,31 +63,14 @@ const COLUMNS = [
   "cause",
   "causeLabel",
   "severity",
-  "findings",
+  "causeTitle",
 ] as const;
-export const SIGN_IN_LIST_SELECT = COLUMNS.map((c) => `"${c}"`).join(", ");
-
-const FindingsSchema = z
-  .array(
-    z.object({
-      rule: z.string(),
-      severity: z.enum(["critical", "high", "medium", "low", "info"]).catch("info"),
-      title: z.string(),
-      explanation: z.string().catch(""),
-      evidence: z
-        .array(
-          z.object({
-            source: z.string().catch(""),
-            field: z.string().catch(""),
-            value: z.string().nullable().catch(null),
-            expected: z.string().nullable().optional(),
-          }),
-        )
-        .catch([]),
-      remediation: z.array(z.string()).catch([]),
-    }),
-  )
-  .catch([]);
+/**
+ * The list's columns: what it shows, never the findings' JSON, except for an explained row stored before causeTitle
+ * existed that the pull's backfill (lib/signins/upgrade-sign-in-rows.ts) has not reached yet: its title is read from
+ * its findings.
+ */
+export const SIGN_IN_LIST_SELECT = `${COLUMNS.map((c) => `"${c}"`).join(", ")}, CASE WHEN "causeTitle" IS NULL AND "cause" <> '${UNEXPLAINED.cause}' THEN "findings" END AS "oldFindings"`;
 
 /**
  * The SQL of one page of the Sign-ins view's events (newest first, ties by row id), with the view's filters over its
@@ -135,15 +121,6 @@ export async function findSignIns(
   return { rows, nextAfter: raw.length > limit ? signInCursor(rows[rows.length - 1]!) : null };
 }
 
-/** A SignInEvent's stored findings (JSON text), root cause first; [] when the text is not what the pull writes. */
-export function parseSignInFindings(text: string | null): Finding[] {
-  try {
-    return FindingsSchema.parse(JSON.parse(text ?? "[]")) as Finding[];
-  } catch {
-    return [];
-  }
-}
-
 /** A SignInEvent row read with SIGN_IN_LIST_SELECT, for the page. */
 export function toSignInListRow(r: Record<string, unknown>): SignInListRow {
   const s = (k: string) => (r[k] === null || r[k] === undefined ? null : String(r[k]));
@@ -151,7 +128,6 @@ export function toSignInListRow(r: Record<string, unknown>): SignInListRow {
   const machineHostname = s("machineHostname");
   const deviceId = s("deviceId");
   const linkedBy = s("linkedBy") ?? "none";
-  const findings = parseSignInFindings(s("findings"));
   return {
     id: String(r.id),
     signInId: String(r.signInId),
@@ -173,6 +149,6 @@ export function toSignInListRow(r: Record<string, unknown>): SignInListRow {
     causeLabel: String(r.causeLabel),
     severity: String(r.severity),
     deviceSubjectKey: linkedBy !== "none" && (machineDeviceId || machineHostname) ? subjectKeyFor(machineDeviceId, null, machineHostname) : null,
-    findings,
+    causeTitle: s("causeTitle") ?? (r.oldFindings ? (parseSignInFindings(s("oldFindings"))[0]?.title ?? null) : null),
   };
 }

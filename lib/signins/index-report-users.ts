@@ -70,17 +70,26 @@ export async function indexReportUsers(
       deviceId: string | null;
       capturedAt: unknown;
       receivedAt: unknown;
-      parsed: string;
+      parsed: string | null;
       textZ: Uint8Array | null;
+      recorded: string | null;
     }>(
-      `SELECT "id", "hostname", "deviceId", "capturedAt", "receivedAt", "parsed", "textZ" FROM "DeviceReport"
-       WHERE "tenantRef" = ? AND "receivedAt" <= ? ${cursor ? `AND ("receivedAt" > ? OR ("receivedAt" = ? AND "id" > ?))` : ""}
-       ORDER BY "receivedAt", "id" LIMIT ${BATCH}`,
+      // A report whose upload recorded its user (ReportUser) is not read again: only its user is taken. Older
+      // reports' texts are read and parsed (compressed text) or matched (JSON from before decision 013).
+      `SELECT r."id", r."hostname", r."deviceId", r."capturedAt", r."receivedAt", u."userPrincipalName" AS "recorded",
+              CASE WHEN u."id" IS NULL THEN r."parsed" END AS "parsed", CASE WHEN u."id" IS NULL THEN r."textZ" END AS "textZ"
+       FROM "DeviceReport" r LEFT JOIN "ReportUser" u ON u."reportRef" = r."id"
+       WHERE r."tenantRef" = ? AND r."receivedAt" <= ? ${cursor ? `AND (r."receivedAt" > ? OR (r."receivedAt" = ? AND r."id" > ?))` : ""}
+       ORDER BY r."receivedAt", r."id" LIMIT ${BATCH}`,
       cursor ? [options.tenantRef, options.until, cursor, cursor, cursorId] : [options.tenantRef, options.until],
     );
     if (rows.length === 0) return { indexedThrough: last, users: seen };
     const users = [];
     for (const r of rows) {
+      if (r.recorded) {
+        seen.add(r.recorded);
+        continue;
+      }
       // Rows from before decision 013 hold the JSON (read with the two patterns); later ones the compressed text.
       const parsed = r.parsed ? null : storedParsed(userCapture(r));
       const upn = r.parsed ? reportUserPrincipalName(r.parsed) : parsed ? reportUserPrincipalNameOf(parsed) : null;

@@ -1,11 +1,10 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { trackSettled, type Tracked } from "@/lib/async/track-settled";
 import { config } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
 import { directDb, insertStatements, queryIn, type DirectDb, type Statement } from "@/lib/db/direct";
 import { acquireLease, releaseLease, type Lease } from "@/lib/db/lease";
-import { createGraphClient, type GraphClient } from "@/lib/graph/graph-client";
+import { createGraphClient, type GraphClient, type GraphFailure } from "@/lib/graph/graph-client";
 import type { ResilienceOptions } from "@/lib/graph/resilience-middleware";
 import { evaluateSignIn } from "@/lib/rules/signin/evaluate-sign-in";
 import { loadTenantApp } from "@/lib/sync/load-tenant-app";
@@ -15,9 +14,11 @@ import { indexReportUsers } from "./index-report-users";
 import { loadSignInContext, ReportCache } from "./load-sign-in-context";
 import { mapGraphSignIn } from "./map-graph-sign-in";
 import { rejoinSignIns } from "./rejoin-sign-ins";
-import { expireStatements, RollupDelta, type RollupRow } from "./sign-in-rollups";
+import { startSignInRowUpgrade, upgradeSignInRows } from "./upgrade-sign-in-rows";
+import { expireStatements, LatestWritten, RollupDelta, type RollupRow } from "./sign-in-rollups";
 import { SIGN_IN_EVENT_COLUMNS, signInRow } from "./sign-in-row";
 import { openSyncConnection } from "@/lib/sync/open-sync-connection";
+import { PageFailure, runOrderedPages } from "@/lib/sync/ordered-page-pipeline";
 import { SIGN_IN_PAGE_SIZE, SIGN_IN_QUERIES, SIGN_IN_REQUEST_WINDOW, signInsRequest, type SignInQuery } from "./sign-in-requests";
 
 export type SignInPullStatus = "ok" | "no-licence" | "no-permission" | "failed" | "already-running" | "not-configured" | "aborted";
@@ -41,6 +42,8 @@ export interface SignInPullResult extends SignInPullProgress {
   expired: number;
   /** Stored sign-ins joined again because their user's machine reported after they were pulled. */
   rejoined: number;
+  /** Rows stored before migration 20261211400000 rewritten by its backfill (lib/signins/upgrade-sign-in-rows.ts). */
+  upgraded: number;
   elapsedMs: number;
 }
 
@@ -92,6 +95,7 @@ export async function pullSignIns(db: Db, options: PullSignInsOptions): Promise<
     resumed: false,
     expired: 0,
     rejoined: 0,
+    upgraded: 0,
     ...progress,
     ...extra,
     elapsedMs: Date.now() - started,
@@ -134,7 +138,9 @@ async function pull(
   const overlap = (options.overlapMinutes ?? 60) * MINUTE;
   const pageSize = options.pageSize ?? SIGN_IN_PAGE_SIZE;
 
-  await db.signInPull.upsert({ where: { tenantRef }, create: { tenantRef }, update: {} });
+  // A tenant's first pull: no row of it predates the compact form (migration 20261211400000), nothing to backfill.
+  await db.signInPull.upsert({ where: { tenantRef }, create: { tenantRef, rowsUpgraded: true }, update: {} });
+  await startSignInRowUpgrade(direct, tenantRef);
   const state = (
     await direct.query<PullRow>(
       `SELECT "pulledThrough", "windowFrom", "windowTo", "query", "resumeLink", "reportsIndexedThrough" FROM "SignInPull" WHERE "tenantRef" = ?`,
@@ -154,8 +160,8 @@ async function pull(
   const floor = startedAt.getTime() - retentionDays * DAY;
   const from = resumed ? date(state.windowFrom)! : new Date(Math.max(floor, (date(state.pulledThrough)?.getTime() ?? floor) - overlap));
   const to = resumed ? date(state.windowTo)! : startedAt;
-  let query: SignInQuery = resumed && (SIGN_IN_QUERIES as readonly string[]).includes(state.query ?? "") ? (state.query as SignInQuery) : SIGN_IN_QUERIES[0];
-  let link: string | null = resumed ? state.resumeLink : null;
+  const query: SignInQuery = resumed && (SIGN_IN_QUERIES as readonly string[]).includes(state.query ?? "") ? (state.query as SignInQuery) : SIGN_IN_QUERIES[0];
+  const link: string | null = resumed ? state.resumeLink : null;
   if (!resumed) {
     await db.signInPull.update({
       where: { tenantRef },
@@ -166,135 +172,115 @@ async function pull(
   }
   const window = { from: from.toISOString(), to: to.toISOString() };
 
+  /** The page the pipeline reads next: a query and its nextLink (null: the query's first page). */
+  let cursor: Cursor = { query, link };
+  /** Each device's and user's latest sign-in per cause written by this run's pages (their upserts are skipped after). */
+  const latestWritten = new LatestWritten();
   const connection = openSyncConnection();
-  /** Pages handed to the connection and not yet committed, oldest first, with the sign-in ids each stores. */
-  const inFlight: { commit: Tracked<number[]>; ids: Set<string>; seen: number; stored: number }[] = [];
-  let leaseLost = false;
-  /** Waits for the oldest page in flight to commit, then counts it (a page counts once committed, as a crash would). */
-  const commitOldest = async () => {
-    const head = inFlight[0]!;
-    if (!head.commit.settled) connection.flush();
-    try {
-      await head.commit.promise;
-    } catch (error) {
-      const held = await direct.query<{ holder: string }>(`SELECT "holder" FROM "SignInLease" WHERE "tenantRef" = ?`, [tenantRef]);
-      if (held[0]?.holder !== run.holder) {
-        leaseLost = true;
-        return;
-      }
-      throw error;
-    } finally {
-      inFlight.shift();
-    }
-    progress.pages++;
-    progress.seen += head.seen;
-    progress.stored += head.stored;
-    options.onProgress?.({ ...progress });
-  };
-  const commitAll = async () => {
-    while (inFlight.length && !leaseLost) await commitOldest();
-  };
   const lostLease = () => run.result("already-running", "Another instance took the sign-in pull over; this one stopped.", { window, resumed });
-  const request = (q: SignInQuery, l: string | null) => graph.get(l ?? signInsRequest(q, from, to, pageSize), SignInPageSchema);
+  const request = (cursor: Cursor) => graph.get(cursor.link ?? signInsRequest(cursor.query, from, to, pageSize), SignInPageSchema);
   // The next page is requested as soon as a page arrives, and a page's rows are written (SQLite: on the writer
   // thread; PostgreSQL: by the server) while the next one is fetched, joined and explained, as the directory sync
-  // does (lib/sync/run-sync.ts). Every page is still one transaction with its resume point, committed in order.
-  let pending: ReturnType<typeof request> | null = request(query, link);
+  // does (lib/sync/ordered-page-pipeline.ts). Every page is still one transaction with its resume point, committed in order.
   try {
-    for (;;) {
-      const page = await pending!;
-      pending = null;
-      progress.throttledWaits = graph.stats.throttledWaits;
-      if (!page.ok) {
-        await commitAll();
-        if (leaseLost) return lostLease();
-        const { status, message } = describePullFailure(page.error);
-        // A licence or permission that is missing now may be granted before the next pull: that one starts afresh.
-        const keepWindow = status === "failed";
-        await db.signInPull.update({
-          where: { tenantRef },
-          data: {
-            status,
-            message,
-            throttledWaits: progress.throttledWaits,
-            ...(keepWindow ? {} : { windowFrom: null, windowTo: null, query: null, resumeLink: null }),
-          },
-        });
-        return run.result(status, message, { window, resumed, rejoined });
-      }
-      const next = page.data["@odata.nextLink"] ?? null;
-      const nextQuery = next ? query : SIGN_IN_QUERIES[SIGN_IN_QUERIES.indexOf(query) + 1];
-      if (nextQuery && !options.signal?.aborted) {
-        pending = request(nextQuery, next);
-        // Let the request leave before this page's synchronous work holds the event loop.
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-      const at = now();
-      const all = page.data.value.map(mapGraphSignIn);
-      // The overlap reads again what the last pull stored: those are skipped (this pull holds the lease, so no other
-      // writes them meanwhile), and the counts move only for new rows. The pages still in flight are not committed
-      // yet: their ids are checked here (the two queries can return one sign-in twice).
-      const known = new Set(
-        (
-          await queryIn<{ signInId: string }>(
-            connection.reader,
-            `SELECT "signInId" FROM "SignInEvent" WHERE "tenantRef" = ? AND {in}`,
-            "signInId",
-            all.map((e) => e.id),
-            [tenantRef],
-          )
-        ).map((r) => r.signInId),
-      );
-      const events = all.filter((e) => !known.has(e.id) && !inFlight.some((p) => p.ids.has(e.id)) && (known.add(e.id), true));
-      const loaded = await loadSignInContext(direct, { tenantRef, events, cache, directorySynced });
-      const rows = [];
-      const delta = new RollupDelta();
-      for (const item of loaded) {
-        const evaluation = evaluateSignIn(item.subject);
-        if (!evaluation.deviceRelated) continue;
-        const row = signInRow(tenantRef, item, evaluation, at);
-        rows.push(row);
-        delta.add(row as unknown as RollupRow);
-      }
-      const statements: Statement[] = [
-        {
-          // First: when another instance took the lease over, status becomes NULL, the NOT NULL column refuses it, and
-          // nothing of the page is written.
-          sql: `UPDATE "SignInPull" SET "status" = CASE WHEN EXISTS (SELECT 1 FROM "SignInLease" WHERE "tenantRef" = ? AND "holder" = ?) THEN "status" ELSE NULL END,
+    await runOrderedPages({
+      connection,
+      first: cursor,
+      fetch: request,
+      stopped: () => options.signal?.aborted === true,
+      arrive: (page) => {
+        progress.throttledWaits = graph.stats.throttledWaits;
+        if (!page.ok) return new PageFailure(new PageFailed(page.error));
+        // The query's next page, else the next query's first, else the end.
+        const nextLink = page.data["@odata.nextLink"] ?? null;
+        const nextQuery = nextLink ? cursor.query : SIGN_IN_QUERIES[SIGN_IN_QUERIES.indexOf(cursor.query) + 1];
+        const next = nextQuery ? { query: nextQuery, link: nextLink } : null;
+        if (next) cursor = next;
+        return { page: page.data, next };
+      },
+      plan: async (page, next, inFlight) => {
+        const at = now();
+        const all = page.value.map(mapGraphSignIn);
+        // The overlap reads again what the last pull stored: those are skipped (this pull holds the lease, so no other
+        // writes them meanwhile), and the counts move only for new rows. The pages still in flight are not committed
+        // yet: their ids are checked here (the two queries can return one sign-in twice).
+        const known = new Set(
+          (
+            await queryIn<{ signInId: string }>(
+              connection.reader,
+              `SELECT "signInId" FROM "SignInEvent" WHERE "tenantRef" = ? AND {in}`,
+              "signInId",
+              all.map((e) => e.id),
+              [tenantRef],
+            )
+          ).map((r) => r.signInId),
+        );
+        const events = all.filter((e) => !known.has(e.id) && !inFlight.holds(e.id) && (known.add(e.id), true));
+        const loaded = await loadSignInContext(direct, { tenantRef, events, cache, directorySynced });
+        const rows = [];
+        const delta = new RollupDelta();
+        for (const item of loaded) {
+          const evaluation = evaluateSignIn(item.subject);
+          if (!evaluation.deviceRelated) continue;
+          const row = signInRow(tenantRef, item, evaluation, at);
+          rows.push(row);
+          delta.add(row as unknown as RollupRow);
+        }
+        delta.dropWritten(latestWritten);
+        const statements: Statement[] = [
+          {
+            // First: when another instance took the lease over, status becomes NULL, the NOT NULL column refuses it, and
+            // nothing of the page is written.
+            sql: `UPDATE "SignInPull" SET "status" = CASE WHEN EXISTS (SELECT 1 FROM "SignInLease" WHERE "tenantRef" = ? AND "holder" = ?) THEN "status" ELSE NULL END,
           "query" = ?, "resumeLink" = ?, "lastSeen" = "lastSeen" + ?, "lastStored" = "lastStored" + ?, "throttledWaits" = ? WHERE "tenantRef" = ?`,
-          params: [tenantRef, run.holder, nextQuery ?? null, next, all.length, rows.length, progress.throttledWaits, tenantRef],
-        },
-        ...insertStatements(direct.dialect, "SignInEvent", SIGN_IN_EVENT_COLUMNS, rows, { target: ["tenantRef", "signInId"], nothing: true }),
-        ...delta.statements(direct, tenantRef),
-        {
-          sql: `UPDATE "SignInLease" SET "expiresAt" = ? WHERE "tenantRef" = ? AND "holder" = ?`,
-          params: [new Date(at.getTime() + run.ttl), tenantRef, run.holder],
-        },
-      ];
-      while (inFlight.length >= connection.pagesInFlight && !leaseLost) await commitOldest();
-      if (leaseLost) return lostLease();
-      inFlight.push({
-        commit: trackSettled(connection.batch(statements, { hold: true })),
-        ids: new Set(events.map((e) => e.id)),
-        seen: all.length,
-        stored: rows.length,
-      });
-      if (options.signal?.aborted || !nextQuery) {
-        await commitAll();
-        if (leaseLost) return lostLease();
-        if (options.signal?.aborted) return run.result("aborted", "The pull was stopped; the next one resumes from its last page.", { window, resumed });
-        break;
-      }
-      query = nextQuery;
-      link = next;
-    }
+            params: [tenantRef, run.holder, next?.query ?? null, next?.link ?? null, all.length, rows.length, progress.throttledWaits, tenantRef],
+          },
+          ...insertStatements(direct.dialect, "SignInEvent", SIGN_IN_EVENT_COLUMNS, rows, { target: ["tenantRef", "signInId"], nothing: true }),
+          ...delta.statements(direct, tenantRef),
+          {
+            sql: `UPDATE "SignInLease" SET "expiresAt" = ? WHERE "tenantRef" = ? AND "holder" = ?`,
+            params: [new Date(at.getTime() + run.ttl), tenantRef, run.holder],
+          },
+        ];
+        return {
+          ids: events.map((e) => e.id),
+          // A page counts once committed, as a crash would count it.
+          commit: () =>
+            connection.batch(statements, { hold: true }).then(
+              () => {
+                progress.pages++;
+                progress.seen += all.length;
+                progress.stored += rows.length;
+                options.onProgress?.({ ...progress });
+              },
+              async (error: unknown) => {
+                const held = await direct.query<{ holder: string }>(`SELECT "holder" FROM "SignInLease" WHERE "tenantRef" = ?`, [tenantRef]);
+                throw held[0]?.holder !== run.holder ? new LeaseLost() : error;
+              },
+            ),
+        };
+      },
+    });
+  } catch (error) {
+    if (error instanceof LeaseLost) return lostLease();
+    if (!(error instanceof PageFailed)) throw error;
+    const { status, message } = describePullFailure(error.failure);
+    // A licence or permission that is missing now may be granted before the next pull: that one starts afresh.
+    const keepWindow = status === "failed";
+    await db.signInPull.update({
+      where: { tenantRef },
+      data: {
+        status,
+        message,
+        throttledWaits: progress.throttledWaits,
+        ...(keepWindow ? {} : { windowFrom: null, windowTo: null, query: null, resumeLink: null }),
+      },
+    });
+    return run.result(status, message, { window, resumed, rejoined });
   } finally {
-    // A failure leaves nothing running: the pages in flight settle (their failures are secondary), the request too.
-    connection.flush();
-    await Promise.all(inFlight.map((p) => p.commit.promise.catch(() => undefined)));
-    await pending?.catch(() => undefined);
     await connection.close();
   }
+  if (options.signal?.aborted) return run.result("aborted", "The pull was stopped; the next one resumes from its last page.", { window, resumed });
 
   const expiry = expireStatements(tenantRef, new Date(now().getTime() - retentionDays * DAY));
   const [expired] = await direct.batch([
@@ -306,8 +292,22 @@ async function pull(
       params: [to, now(), progress.throttledWaits, tenantRef],
     },
   ]);
-  return run.result("ok", null, { window, resumed, rejoined, expired: expired ?? 0 });
+  // Rows stored before the compact form, a bounded part per pull, once the pull's own work is done.
+  const { upgraded } = await upgradeSignInRows(direct, { tenantRef });
+  return run.result("ok", null, { window, resumed, rejoined, expired: expired ?? 0, upgraded });
 }
+
+type Cursor = { query: SignInQuery; link: string | null };
+
+/** A page Graph refused (licence, permission, throttling past its retries): the pull ends with its plain-words status. */
+class PageFailed extends Error {
+  constructor(readonly failure: GraphFailure) {
+    super(failure.message);
+  }
+}
+
+/** A page's commit failed because another instance took the lease over. */
+class LeaseLost extends Error {}
 
 function date(value: unknown): Date | null {
   if (value === null || value === undefined) return null;

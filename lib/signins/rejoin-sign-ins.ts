@@ -2,10 +2,11 @@ import "server-only";
 import { inList, type DirectDb, type Statement } from "@/lib/db/direct";
 import { chunk } from "@/lib/db/in-list";
 import { evaluateSignIn } from "@/lib/rules/signin/evaluate-sign-in";
-import type { SignInEvent } from "@/lib/rules/signin/sign-in-subject";
 import { loadSignInContext, type ReportCache } from "./load-sign-in-context";
 import { deviceKeyOf, recomputeLatestStatements, RollupDelta, rollupRowFrom, type RollupRow } from "./sign-in-rollups";
-import { signInRow } from "./sign-in-row";
+import { SIGN_IN_FIELD_COLUMNS, signInFromRow, signInRow, type StoredSignInFields } from "./sign-in-row";
+
+const SELECT = [...new Set(["id", "cause", "causeLabel", "machineDeviceId", ...SIGN_IN_FIELD_COLUMNS])].map((c) => `"${c}"`).join(", ");
 
 /** At most this many stored sign-ins are joined again per pull (the oldest wait for the next pull). */
 const REJOIN_LIMIT = 20_000;
@@ -24,23 +25,24 @@ export async function rejoinSignIns(
   let budget = REJOIN_LIMIT;
   for (const users of chunk([...options.users])) {
     if (budget <= 0) break;
-    const rows = await direct.query<{
-      id: string;
-      signIn: string;
-      createdDateTime: unknown;
-      cause: string;
-      causeLabel: string;
-      appDisplayName: string | null;
-      userPrincipalName: string | null;
-      machineDeviceId: string | null;
-      deviceId: string | null;
-    }>(
-      `SELECT "id", "signIn", "createdDateTime", "cause", "causeLabel", "appDisplayName", "userPrincipalName", "machineDeviceId", "deviceId" FROM "SignInEvent" WHERE "tenantRef" = ? AND "linkedBy" = 'none' AND ${inList("userPrincipalName", users.length)} ORDER BY "createdDateTime" DESC LIMIT ${budget}`,
+    const rows = await direct.query<
+      StoredSignInFields & {
+        id: string;
+        createdDateTime: unknown;
+        cause: string;
+        causeLabel: string;
+        appDisplayName: string | null;
+        userPrincipalName: string | null;
+        machineDeviceId: string | null;
+        deviceId: string | null;
+      }
+    >(
+      `SELECT ${SELECT} FROM "SignInEvent" WHERE "tenantRef" = ? AND "linkedBy" = 'none' AND ${inList("userPrincipalName", users.length)} ORDER BY "createdDateTime" DESC LIMIT ${budget}`,
       [tenantRef, ...users],
     );
     budget -= rows.length;
     for (const part of chunk(rows, 1000)) {
-      const events = part.map((r) => JSON.parse(r.signIn) as SignInEvent);
+      const events = part.map(signInFromRow);
       const loaded = await loadSignInContext(direct, { tenantRef, events, cache: options.cache, directorySynced: options.directorySynced });
       const statements: Statement[] = [];
       const delta = new RollupDelta();
@@ -54,8 +56,21 @@ export async function rejoinSignIns(
         for (const key of [deviceKeyOf(old), deviceKeyOf(row as unknown as RollupRow)]) if (key) touched.devices.add(key);
         if (old.userPrincipalName) touched.users.add(old.userPrincipalName);
         statements.push({
-          sql: `UPDATE "SignInEvent" SET "machineDeviceId" = ?, "machineHostname" = ?, "linkedBy" = ?, "cause" = ?, "causeLabel" = ?, "severity" = ?, "findings" = ?, "evaluatedAt" = ? WHERE "id" = ?`,
-          params: [row.machineDeviceId, row.machineHostname, row.linkedBy, row.cause, row.causeLabel, row.severity, row.findings, options.now, part[i]!.id],
+          // The sign-in's JSON too: a row stored before the compact form (migration 20261211400000) is rewritten in it.
+          sql: `UPDATE "SignInEvent" SET "machineDeviceId" = ?, "machineHostname" = ?, "linkedBy" = ?, "cause" = ?, "causeLabel" = ?, "causeTitle" = ?, "severity" = ?, "findings" = ?, "signIn" = ?, "evaluatedAt" = ? WHERE "id" = ?`,
+          params: [
+            row.machineDeviceId,
+            row.machineHostname,
+            row.linkedBy,
+            row.cause,
+            row.causeLabel,
+            row.causeTitle,
+            row.severity,
+            row.findings,
+            row.signIn,
+            options.now,
+            part[i]!.id,
+          ],
         });
       });
       if (statements.length) await direct.batch([...statements, ...delta.statements(direct, tenantRef), ...recomputeLatestStatements(tenantRef, touched)]);

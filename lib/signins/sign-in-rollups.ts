@@ -29,6 +29,12 @@ export function deviceKeyOf(row: Pick<RollupRow, "machineDeviceId" | "deviceId">
   return row.machineDeviceId ?? row.deviceId;
 }
 
+/** The latest sign-in per cause a run has written so far, per device and per user (RollupDelta's keys, in ms). */
+export class LatestWritten {
+  readonly devices = new Map<string, number>();
+  readonly users = new Map<string, number>();
+}
+
 export class RollupDelta {
   readonly daily = new Map<string, { day: Date; cause: string; causeLabel: string; app: string; n: number }>();
   readonly devices = new Map<string, { cause: string; causeLabel: string; deviceId: string; lastAt: Date }>();
@@ -55,6 +61,26 @@ export class RollupDelta {
       const held = this.users.get(key);
       if (!held || held.lastAt < row.createdDateTime)
         this.users.set(key, { cause: row.cause, causeLabel: row.causeLabel, user: row.userPrincipalName, lastAt: row.createdDateTime });
+    }
+  }
+
+  /**
+   * Leaves out each device's and user's latest sign-in per cause that a page before, in the same run, already wrote
+   * as late or later (`written`, which this updates): the upsert keeps the later of the two, so it would change nothing.
+   * A pull reads the log newest first, so after its first pages most of them are such no-ops (a device's ten sign-ins
+   * of a week are on ten pages). Only for a run whose pages commit in order and stop at the first failure (the
+   * ordered-page pipeline): a page committed means every page before it was.
+   */
+  dropWritten(written: LatestWritten): void {
+    for (const [map, seen] of [
+      [this.devices, written.devices],
+      [this.users, written.users],
+    ] as const) {
+      for (const [key, entry] of map) {
+        const at = entry.lastAt.getTime();
+        if ((seen.get(key) ?? -Infinity) >= at) map.delete(key);
+        else seen.set(key, at);
+      }
     }
   }
 

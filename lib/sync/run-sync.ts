@@ -1,6 +1,5 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { trackSettled, type Tracked } from "@/lib/async/track-settled";
 import type { Db } from "@/lib/db/client";
 import { directDb, type DirectDb, type Statement } from "@/lib/db/direct";
 import { runStatements } from "@/lib/db/run-statements";
@@ -16,6 +15,7 @@ import { log } from "@/lib/log/logger";
 import { mapDevicePage, planDeltaPage, planDevicePage, SummaryScope, type DeltaPageEntry, type PageCounts } from "./write-device-page";
 import { loadTenantApp } from "./load-tenant-app";
 import { openSyncConnection, type SyncConnection } from "./open-sync-connection";
+import { PageFailure, runOrderedPages } from "./ordered-page-pipeline";
 import { collectKeyPresence, storeKeyPresence, type KeyPresence } from "./record-key-presence";
 
 export interface SyncProgress {
@@ -451,79 +451,45 @@ async function pageThrough<S extends typeof DevicePageSchema | typeof DeltaPageS
 ): Promise<void> {
   const { graph, options } = ctx;
   const { connection } = ctx;
-  const prefetch = options.prefetch !== false;
-  let pending = graph.get(firstLink, schema);
   /** Pages handed to the connection so far. */
   let pagesHanded = 0;
-  /** Pages handed to the connection and not yet waited for, oldest first, with the objects each writes. */
-  const inFlight: { commit: Tracked<void>; objectIds: Set<string> }[] = [];
-  const settleAll = () => {
-    connection.flush();
-    return Promise.all(inFlight.map((p) => p.commit.promise.catch(() => undefined)));
-  };
-  /**
-   * Waits for the oldest page in flight to commit (its failure is this run's). Only a page still waiting asks the
-   * connection to commit what it holds now: the pages behind it keep waiting for a full group.
-   */
-  const commitOldest = async () => {
-    if (!inFlight[0]!.commit.settled) connection.flush();
-    try {
-      await inFlight[0]!.commit.promise;
-    } finally {
-      inFlight.shift();
-    }
-  };
-  try {
-    for (;;) {
-      const result = await pending;
+  await runOrderedPages({
+    connection,
+    first: firstLink,
+    fetch: (link: string) => graph.get(link, schema),
+    prefetch: options.prefetch !== false,
+    arrive: (result) => {
       // Stopped: no further page is handed over (the ones in flight still commit, each with its resume point).
       if (options.signal?.aborted) throw abortedStop();
       if (!result.ok) {
-        while (inFlight.length) await commitOldest();
-        if (result.error.kind === "delta-expired") throw new DeltaExpired(result.error);
-        if (result.error.kind === "http" && result.error.code === "Directory_ExpiredPageToken") throw new PageTokenExpired(result.error);
-        throw stopFor(result.error);
+        if (result.error.kind === "delta-expired") return new PageFailure(new DeltaExpired(result.error));
+        if (result.error.kind === "http" && result.error.code === "Directory_ExpiredPageToken") return new PageFailure(new PageTokenExpired(result.error));
+        return new PageFailure(stopFor(result.error));
       }
       const page = result.data as ReturnType<S["parse"]>;
-      const next = page["@odata.nextLink"];
-      if (next && prefetch) {
-        pending = graph.get(next, schema);
-        // Let the request leave now: the HTTP client sends it from the event loop, which this page's synchronous
-        // work (mapping, hashing, reading the stored rows) would otherwise hold for tens of milliseconds, so every
-        // page would wait for the previous one's work before it was even requested
-        // (bench/RESULTS.md, "Figures behind choices in the code").
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-      const { objectIds, plan } = handle(page, next);
+      return { page, next: page["@odata.nextLink"] || null };
+    },
+    plan: async (page, next, pages) => {
+      const { objectIds, plan } = handle(page, next ?? undefined);
       // A page that shares an object with a page in flight reads that object's row once that page has committed.
-      while (inFlight.some((p) => objectIds.some((id) => p.objectIds.has(id)))) await commitOldest();
-      while (inFlight.length >= connection.pagesInFlight) await commitOldest();
+      await pages.makeRoom(objectIds);
       const at = ctx.now();
       const { statements, counts } = await plan(connection.reader, at);
-      // Awaited below or on a later page.
-      inFlight.push({ commit: trackSettled(commitPage(ctx, connection, statements, counts, next, at)), objectIds: new Set(objectIds) });
-      // A full sync keeps the planner's statistics abreast of the tables it fills (PostgreSQL; lib/db). Run after the
-      // page's commit on the same writer; a failure there fails the pages behind it, and so the run.
-      if (ctx.run.mode === "full") {
-        const analyse = statisticsWhileFilling(connection.reader.dialect, ++pagesHanded);
-        if (analyse.length) connection.batch(analyse).catch(() => undefined);
-      }
-      if (!next) {
-        while (inFlight.length) await commitOldest();
-        return;
-      }
-      if (!prefetch) {
-        while (inFlight.length) await commitOldest();
-        pending = graph.get(next, schema);
-      }
-    }
-  } catch (error) {
-    // Nothing of this run is left in flight: the pages being committed settle (their own failures, if any, are
-    // secondary to this one), and a stopped run lets the request in flight settle; its page is not applied.
-    await settleAll();
-    if (error instanceof SyncStop && prefetch) await pending;
-    throw error;
-  }
+      return {
+        ids: objectIds,
+        commit: () => {
+          const commit = commitPage(ctx, connection, statements, counts, next ?? undefined, at);
+          // A full sync keeps the planner's statistics abreast of the tables it fills (PostgreSQL; lib/db). Run after the
+          // page's commit on the same writer; a failure there fails the pages behind it, and so the run.
+          if (ctx.run.mode === "full") {
+            const analyse = statisticsWhileFilling(connection.reader.dialect, ++pagesHanded);
+            if (analyse.length) connection.batch(analyse).catch(() => undefined);
+          }
+          return commit;
+        },
+      };
+    },
+  });
 }
 
 async function commitPage(

@@ -11,6 +11,7 @@ import { directDb } from "@/lib/db/direct";
 import { ingestReport } from "@/lib/ingest/ingest-report";
 import { findDeviceDetail } from "@/lib/queries/find-device-detail";
 import { findDeviceSignIns } from "@/lib/queries/find-device-sign-ins";
+import { findSignInFindings } from "@/lib/queries/find-sign-in-findings";
 import { findSignInMachines } from "@/lib/queries/find-sign-in-machines";
 import { findSignInPullStatus } from "@/lib/queries/find-sign-in-pull-status";
 import { findSignInSummary } from "@/lib/queries/find-sign-in-summary";
@@ -231,11 +232,15 @@ describe("the Sign-ins view's event list", () => {
     const page = await findSignIns(directDb(), { tenantRef, params: params({ period: "month" }), now, limit: 200 });
     const explained = page.rows.filter((r) => r.cause !== "unexplained");
     expect(explained.length).toBeGreaterThan(0);
+    // The list shows its root cause's title (stored with the row); opening it reads the findings, that one first.
     for (const r of explained) {
-      expect(r.findings[0]!.rule).toBe(r.cause);
-      expect(r.findings[0]!.title.length).toBeGreaterThan(0);
-      expect(r.findings[0]!.remediation.length).toBeGreaterThan(0);
+      const findings = (await findSignInFindings(directDb(), { tenantRef, id: r.id }))!;
+      expect(findings[0]!.rule).toBe(r.cause);
+      expect(r.causeTitle).toBe(findings[0]!.title);
+      expect(r.causeTitle!.length).toBeGreaterThan(0);
+      expect(findings[0]!.remediation.length).toBeGreaterThan(0);
     }
+    for (const r of page.rows.filter((x) => x.cause === "unexplained")) expect(r.causeTitle).toBeNull();
     const linked = page.rows.filter((r) => r.deviceSubjectKey);
     expect(linked.length).toBeGreaterThan(0);
     for (const key of new Set(linked.map((r) => r.deviceSubjectKey!))) expect(await findDeviceDetail(db, { tenantRef, subjectKey: key }), key).not.toBeNull();

@@ -61,8 +61,8 @@ export function SignInEventList({ rows, tenantRef, now, showDevice = true }: { r
                 </span>
               ) : null}
             </div>
-            {r.findings.length > 0 ? (
-              <SignInExplanation id={r.id} tenantRef={tenantRef} title={r.findings[0]!.title} />
+            {r.causeTitle !== null ? (
+              <SignInExplanation id={r.id} tenantRef={tenantRef} title={r.causeTitle} />
             ) : (
               <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">
                 No rule explains this sign-in: the directory or the user&apos;s reports hold nothing that accounts for it.
