@@ -19,7 +19,7 @@
  * (vacuumBloatedTables, decision 025) runs, as it would many times in the real hours a round stands for; `off` shows
  * what PostgreSQL keeps without it (our test server runs with autovacuum off); `--reindex off` leaves out the rebuild
  * of sparse indexes (reindexBloatedIndexes) from that maintenance.
- * Then the retention run (decision 013) over the loaded database, with retention set to 30 days and 1 text so that it
+ * Then the retention run (decision 013) over the loaded database, with retention set to 30 days (`--retention-days`) and 1 text so that it
  * has work, while uploads go on: its time (target: within 60 s) and the uploads' p95 while it runs next to their p95
  * just before it, measured the same way. Exits 1 when the size target is missed.
  */
@@ -39,6 +39,7 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "4" },
     vacuum: { type: "string", default: "on" },
     reindex: { type: "string", default: "on" },
+    "retention-days": { type: "string", default: "30" },
   },
 });
 const kind = runPerDatabase(parseDbOption(values.db), import.meta.filename);
@@ -234,7 +235,7 @@ const size = await findDatabaseSize(direct);
 const sizeMs = performance.now() - sizeStarted;
 
 // Retention over the loaded database while uploads go on: the uploads' latencies before it, then while it runs.
-const RETENTION = { retentionChangeDays: 30, retentionTextChanges: 1 };
+const RETENTION = { retentionChangeDays: Number(values["retention-days"]), retentionTextChanges: 1 };
 let nextRound = ROUNDS;
 const before: number[] = [];
 await round(nextRound++, (t) => before.push(t));
