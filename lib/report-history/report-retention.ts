@@ -23,7 +23,12 @@ export interface RetentionOutcome {
   batches: number;
 }
 
-export const DEFAULT_RETENTION_BATCH = 500;
+/**
+ * 100 rows: deleting 500 reports (their user rows, events and nine index entries each) took up to 16 ms in one
+ * transaction on SQLite (bench:storage at 2,000 devices), every upload of the process waiting behind it, which was
+ * what raised the uploads' p95 while retention ran (bench/RESULTS.md, eighteenth round).
+ */
+export const DEFAULT_RETENTION_BATCH = 100;
 
 /**
  * A report that is not its device's latest: a later one of the same device exists (SQL over alias x). Two EXISTS, one

@@ -145,6 +145,27 @@ describe("compacting a database from before the history change (item 5)", () => 
     );
   }, 300_000);
 
+  it("deletes at most 100 reports a transaction by default, so no batch holds the uploads up for long", async () => {
+    const t = await tenantWith(false);
+    const device = { deviceId: randomUUID(), hostname: "PC-FLAPPING" };
+    // A device whose state changes with every upload: 201 stored reports, 200 of them not its latest.
+    for (let i = 0; i < 201; i++) {
+      const captured = BASE + i * 4 * HOUR;
+      const body = sampleUpload({ tenantId: t.tenantId, ...device, deleted: i % 2 === 1, capturedAt: new Date(captured).toISOString() });
+      const r = await ingestReport(db, { agent: t.agent, body, now: new Date(captured + 30_000) });
+      if (!r.ok) throw new Error(r.error.message);
+    }
+    await flushFindingsQueue();
+    expect(await db.deviceReport.count({ where: { tenantRef: t.tenantRef } })).toBe(201);
+    const r = await applyReportRetention(directDb(), {
+      tenantRef: t.tenantRef,
+      settings: { retentionChangeDays: 1, retentionTextChanges: 5 },
+      now: new Date(BASE + 210 * 4 * HOUR),
+    });
+    expect(r).toEqual({ changesDeleted: 200, textsDropped: 0, batches: 2 });
+    expect(await db.deviceReport.count({ where: { tenantRef: t.tenantRef } })).toBe(1);
+  }, 300_000);
+
   it.runIf(process.env.JOINSCOPE_TEST_DATABASE !== "postgresql")("reads and deletes by index ranges on SQLite, whatever the tenant holds", async () => {
     // SQLite plans without statistics, so the plan is the same on this small database as on a large one.
     const plans = async (sql: string) =>
