@@ -19,10 +19,11 @@
  * (vacuumBloatedTables, decision 025) runs, as it would many times in the real hours a round stands for; `off` shows
  * what PostgreSQL keeps without it (our test server runs with autovacuum off); `--reindex off` leaves out the rebuild
  * of sparse indexes (reindexBloatedIndexes) from that maintenance.
- * Then the retention run (decision 013) over the loaded database, with retention set to 30 days and 1 text so that it
+ * Then the retention run (decision 013) over the loaded database, with retention set to 30 days (`--retention-days`) and 1 text so that it
  * has work, while uploads go on: its time (target: within 60 s) and the uploads' p95 while it runs next to their p95
  * just before it, measured the same way. Exits 1 when the size target is missed.
  */
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import { join } from "node:path";
@@ -38,6 +39,7 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "4" },
     vacuum: { type: "string", default: "on" },
     reindex: { type: "string", default: "on" },
+    "retention-days": { type: "string", default: "30" },
   },
 });
 const kind = runPerDatabase(parseDbOption(values.db), import.meta.filename);
@@ -233,14 +235,43 @@ const size = await findDatabaseSize(direct);
 const sizeMs = performance.now() - sizeStarted;
 
 // Retention over the loaded database while uploads go on: the uploads' latencies before it, then while it runs.
-const RETENTION = { retentionChangeDays: 30, retentionTextChanges: 1 };
+const RETENTION = { retentionChangeDays: Number(values["retention-days"]), retentionTextChanges: 1 };
 let nextRound = ROUNDS;
 const before: number[] = [];
+// The event loop's delays just before retention too: the uploads' own findings passes hold it as well.
+const loopBefore = monitorEventLoopDelay({ resolution: 5 });
+loopBefore.enable();
 await round(nextRound++, (t) => before.push(t));
+loopBefore.disable();
 const during: number[] = [];
+// What retention's own statements cost, and the longest the event loop was held while it ran (SQLite's statements
+// run on it): each read and batch timed from call to answer (a batch shares its transaction with the uploads' batches
+// of the same turn).
+const retentionCalls = new Map<string, { n: number; ms: number; max: number }>();
+const timed = <T>(kind: string, sql: string, work: () => Promise<T>): Promise<T> => {
+  const t0 = performance.now();
+  return work().finally(() => {
+    const key = `${kind} ${sql.replace(/\s+/g, " ").slice(0, 90)}`;
+    const e = retentionCalls.get(key) ?? { n: 0, ms: 0, max: 0 };
+    const ms = performance.now() - t0;
+    e.n++;
+    e.ms += ms;
+    e.max = Math.max(e.max, ms);
+    retentionCalls.set(key, e);
+  });
+};
+const timedDirect: typeof direct = {
+  dialect: direct.dialect,
+  query: (sql, params) => timed("read", sql, () => direct.query(sql, params)),
+  queryArrays: (sql, params) => timed("read", sql, () => direct.queryArrays(sql, params)),
+  batch: (statements) => timed("batch", statements.map((st) => st.sql.slice(0, 30)).join(" + "), () => direct.batch(statements)),
+  close: () => direct.close(),
+};
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
 const retentionStarted = performance.now();
 let retentionMs = 0;
-const retention = applyReportRetention(direct, {
+const retention = applyReportRetention(timedDirect, {
   tenantRef: compact.tenantRef,
   settings: RETENTION,
   now: new Date(start + ROUNDS * 4 * 3_600_000),
@@ -252,6 +283,7 @@ const retention = applyReportRetention(direct, {
 // Only the uploads that finished while it ran count.
 while (retentionMs === 0) await round(nextRound++, (t) => retentionMs === 0 && during.push(t));
 const retained = await retention;
+loopDelay.disable();
 await flushFindingsQueue();
 if (VACUUM) vacuums += (await vacuumBloatedTables(direct)).length;
 if (REINDEX) reindexes += (await reindexBloatedIndexes(direct)).length;
@@ -309,6 +341,11 @@ console.log(`  upload latency before it (${before.length} uploads)   p50 ${ms(pe
 console.log(
   `  upload latency while it ran (${during.length} uploads) p50 ${ms(percentile(during, 50))}   p95 ${ms(percentile(during, 95))}   ratio ${(percentile(during, 95) / percentile(before, 95)).toFixed(2)}x`,
 );
+console.log(
+  `  event loop while it ran: longest delay ${(loopDelay.max / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms (before it: ${(loopBefore.max / 1e6).toFixed(1)} ms, p99 ${(loopBefore.percentile(99) / 1e6).toFixed(1)} ms); retention's calls (count, total, longest):`,
+);
+for (const [key, e] of [...retentionCalls].sort((a, b) => b[1].ms - a[1].ms).slice(0, 6))
+  console.log(`    ${String(e.n).padStart(5)}× ${ms(e.ms).padStart(10)} ${ms(e.max).padStart(9)}  ${key}`);
 console.log(`  database after retention                ${kb(afterRetention / DEVICES).padStart(12)} a device`);
 console.log(
   `  the Settings page's figures: ${(size.totalBytes / 1e6).toFixed(1)} MB in all, read in ${sizeMs.toFixed(0)} ms; ` +

@@ -23,15 +23,23 @@ export interface RetentionOutcome {
   batches: number;
 }
 
-export const DEFAULT_RETENTION_BATCH = 500;
+/**
+ * 100 rows: deleting 500 reports (their user rows, events and nine index entries each) took up to 16 ms in one
+ * transaction on SQLite (bench:storage at 2,000 devices), every upload of the process waiting behind it, which was
+ * what raised the uploads' p95 while retention ran (bench/RESULTS.md, eighteenth round).
+ */
+export const DEFAULT_RETENTION_BATCH = 100;
 
 /**
  * A report that is not its device's latest: a later one of the same device exists (SQL over alias x). Two EXISTS, one
  * per kind of device, so that each is one range of the (tenantRef, deviceId, capturedAt) index: with the two kinds
  * OR-ed in one, no index served it and SQLite read every report of the tenant for each report it checked (69 ms for
- * a batch of 500 at 14,000 reports, now 1 ms), on the event loop that answers uploads.
+ * a batch of 500 at 14,000 reports, now 1 ms), on the event loop that answers uploads. "Later" starts with a bound
+ * on capturedAt (`>=`), so that the range begins at the report checked: as an OR of `>` and `=` alone, SQLite's plan
+ * was (tenantRef=? AND deviceId=?), every report of the device for each one checked (540 a device over 90 days in a
+ * tenant that keeps every upload).
  */
-const LATER = `(y."capturedAt" > x."capturedAt" OR (y."capturedAt" = x."capturedAt" AND y."id" > x."id"))`;
+const LATER = `y."capturedAt" >= x."capturedAt" AND (y."capturedAt" > x."capturedAt" OR y."id" > x."id")`;
 const NOT_LATEST = `((x."deviceId" IS NOT NULL AND EXISTS (SELECT 1 FROM "DeviceReport" y WHERE y."tenantRef" = x."tenantRef" AND y."deviceId" = x."deviceId" AND ${LATER}))
     OR (x."deviceId" IS NULL AND EXISTS (SELECT 1 FROM "DeviceReport" y WHERE y."tenantRef" = x."tenantRef" AND y."deviceId" IS NULL
       AND LOWER(y."hostname") = LOWER(x."hostname") AND ${LATER})))`;
@@ -49,13 +57,19 @@ export async function applyReportRetention(
   const pause = () => new Promise((r) => setTimeout(r, options.pauseMs ?? 0));
 
   // 1. Old state changes: read on the (tenantRef, capturedAt) index a batch at a time, deleted in their own transaction.
+  // Each read starts after the last report the one before returned (capturedAt, then id): what lies before it and was
+  // not deleted is some device's latest report, which the read would otherwise walk again each batch (a silent
+  // device's latest stays for ever).
   const cutoff = new Date(now.getTime() - settings.retentionChangeDays * 86_400_000);
+  let from: { capturedAt: unknown; id: string } | null = null;
   for (;;) {
-    const rows = await direct.query<{ id: string }>(
-      `SELECT x."id" FROM "DeviceReport" x WHERE x."tenantRef" = ? AND x."capturedAt" < ? AND ${NOT_LATEST} ORDER BY x."capturedAt" LIMIT ${batchSize}`,
-      [tenantRef, cutoff],
-    );
+    const rows: { id: string; capturedAt: unknown }[] = await direct.query(oldChangesSql(batchSize, from !== null), [
+      tenantRef,
+      cutoff,
+      ...(from ? [from.capturedAt, from.capturedAt, from.id] : []),
+    ]);
     if (rows.length === 0) break;
+    from = rows.at(-1)!;
     const ids = rows.map((r) => r.id);
     const counts = await direct.batch(deleteReportsStatements(tenantRef, ids));
     outcome.changesDeleted += counts.at(-1) ?? 0;
@@ -102,12 +116,28 @@ export async function applyReportRetention(
   return outcome;
 }
 
-/** Deletes reports with what refers to them (events cascade with their report). The last count is the reports'. */
+/**
+ * Step 1's read: the tenant's reports captured before the cutoff that are not their device's latest, oldest first, after
+ * the last one the previous read returned (`after`: its capturedAt twice, then its id). The cursor's bound on capturedAt
+ * is a `>=`, so it stays a range of the (tenantRef, capturedAt) index.
+ */
+export function oldChangesSql(batchSize: number, after: boolean): string {
+  const cursor = after ? ` AND x."capturedAt" >= ? AND NOT (x."capturedAt" = ? AND x."id" <= ?)` : "";
+  return `SELECT x."id", x."capturedAt" FROM "DeviceReport" x WHERE x."tenantRef" = ? AND x."capturedAt" < ?${cursor} AND ${NOT_LATEST}
+    ORDER BY x."capturedAt", x."id" LIMIT ${batchSize}`;
+}
+
+/**
+ * Deletes reports with what refers to them (events cascade with their report). The last count is the reports'.
+ * `ids` are the tenant's reports, so the rows referring to them are found by reportRef alone: with the tenant in the
+ * WHERE as well, SQLite's planner took ReportAlias's tenantRef index, every alias of the tenant (a database compacted
+ * from before decision 013 holds one per folded upload: hundreds a device) for each batch.
+ */
 export function deleteReportsStatements(tenantRef: string, ids: readonly string[]): Statement[] {
   const list = inList("reportRef", ids.length);
   return [
-    { sql: `DELETE FROM "ReportUser" WHERE "tenantRef" = ? AND ${list}`, params: [tenantRef, ...ids] },
-    { sql: `DELETE FROM "ReportAlias" WHERE "tenantRef" = ? AND ${list}`, params: [tenantRef, ...ids] },
+    { sql: `DELETE FROM "ReportUser" WHERE ${list}`, params: [...ids] },
+    { sql: `DELETE FROM "ReportAlias" WHERE ${list}`, params: [...ids] },
     { sql: `DELETE FROM "AgentEvent" WHERE ${list}`, params: [...ids] },
     { sql: `DELETE FROM "DeviceReport" WHERE "tenantRef" = ? AND ${inList("id", ids.length)}`, params: [tenantRef, ...ids] },
   ];

@@ -14,7 +14,7 @@ import { findDeviceDetail } from "@/lib/queries/find-device-detail";
 import { findDeviceReport } from "@/lib/queries/find-device-report";
 import { getDeviceTimeline } from "@/lib/queries/get-device-timeline";
 import { compactReportHistory } from "@/lib/report-history/compact-history";
-import { applyReportRetention } from "@/lib/report-history/report-retention";
+import { applyReportRetention, deleteReportsStatements, oldChangesSql } from "@/lib/report-history/report-retention";
 import { parseDsregcmd } from "@/lib/reports/parse-dsregcmd";
 import { decodeReportText } from "@/lib/reports/report-text-codec";
 import { createTenantWithToken } from "../setup/factories";
@@ -118,6 +118,75 @@ describe("compacting a database from before the history change (item 5)", () => 
     expect(r.ok && !r.report.duplicate).toBe(true);
     await flushFindingsQueue();
   }, 300_000);
+
+  it("walks each old change once: a silent device's latest report before the changes to delete is passed over, not read again each batch", async () => {
+    const t = await tenantWith(false);
+    // The silent device's uploads end at upload 45 (its failing run, 40–42, then healthy again); the other device goes on.
+    const silent = { deviceId: randomUUID(), hostname: "PC-SILENT" };
+    const live = { deviceId: randomUUID(), hostname: "PC-LIVE" };
+    await replay(t, [silent], 46);
+    await replay(t, [live], 60);
+    expect(await db.deviceReport.count({ where: { tenantRef: t.tenantRef } })).toBe(6);
+    const at = new Date(BASE + 60 * 4 * HOUR);
+    // Everything but each device's latest run is older than a day: two changes each.
+    const r = await applyReportRetention(directDb(), {
+      tenantRef: t.tenantRef,
+      settings: { retentionChangeDays: 1, retentionTextChanges: 5 },
+      now: at,
+      batchSize: 1,
+    });
+    expect(r).toEqual({ changesDeleted: 4, textsDropped: 0, batches: 4 });
+    const left = await db.deviceReport.findMany({ where: { tenantRef: t.tenantRef }, select: { deviceId: true, uploadCount: true } });
+    expect(left.map((x) => [x.deviceId, x.uploadCount]).sort()).toEqual(
+      [
+        [silent.deviceId, 3],
+        [live.deviceId, 17],
+      ].sort(),
+    );
+  }, 300_000);
+
+  it("deletes at most 100 reports a transaction by default, so no batch holds the uploads up for long", async () => {
+    const t = await tenantWith(false);
+    const device = { deviceId: randomUUID(), hostname: "PC-FLAPPING" };
+    // A device whose state changes with every upload: 201 stored reports, 200 of them not its latest.
+    for (let i = 0; i < 201; i++) {
+      const captured = BASE + i * 4 * HOUR;
+      const body = sampleUpload({ tenantId: t.tenantId, ...device, deleted: i % 2 === 1, capturedAt: new Date(captured).toISOString() });
+      const r = await ingestReport(db, { agent: t.agent, body, now: new Date(captured + 30_000) });
+      if (!r.ok) throw new Error(r.error.message);
+    }
+    await flushFindingsQueue();
+    expect(await db.deviceReport.count({ where: { tenantRef: t.tenantRef } })).toBe(201);
+    const r = await applyReportRetention(directDb(), {
+      tenantRef: t.tenantRef,
+      settings: { retentionChangeDays: 1, retentionTextChanges: 5 },
+      now: new Date(BASE + 210 * 4 * HOUR),
+    });
+    expect(r).toEqual({ changesDeleted: 200, textsDropped: 0, batches: 2 });
+    expect(await db.deviceReport.count({ where: { tenantRef: t.tenantRef } })).toBe(1);
+  }, 300_000);
+
+  it.runIf(process.env.JOINSCOPE_TEST_DATABASE !== "postgresql")("reads and deletes by index ranges on SQLite, whatever the tenant holds", async () => {
+    // SQLite plans without statistics, so the plan is the same on this small database as on a large one.
+    const plans = async (sql: string) =>
+      (
+        await directDb().query<{ detail: string }>(
+          `EXPLAIN QUERY PLAN ${sql}`,
+          Array.from({ length: sql.split("?").length - 1 }, () => "x"),
+        )
+      ).map((p) => p.detail);
+    for (const after of [false, true]) {
+      const plan = await plans(oldChangesSql(500, after));
+      expect(plan[0]).toMatch(/^SEARCH x USING INDEX DeviceReport_tenantRef_capturedAt_idx \(tenantRef=\? AND capturedAt/);
+      // "A later report of the device" starts where the report checked is, not at the device's first report.
+      const later = plan.filter((p) => p.startsWith("SEARCH y"));
+      expect(later).toHaveLength(2);
+      for (const p of later) expect(p).toContain("(tenantRef=? AND deviceId=? AND capturedAt>?)");
+    }
+    for (const s of deleteReportsStatements("t", ["a", "b"])) {
+      for (const p of await plans(s.sql)) expect(p, s.sql).toMatch(/USING (COVERING )?INDEX \w*(reportRef|DeviceReport_1)\w* \((reportRef|id)=\?\)/);
+    }
+  });
 });
 
 describe("retention (item 3)", () => {
