@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { AREAS, sourceFiles } from "./mutation/areas.mjs";
 import { blobSha, combinedScore, readBaseline } from "./mutation/baseline.mjs";
 
-const root = join(import.meta.dirname, "..");
+const repositoryRoot = join(import.meta.dirname, "..");
 
 function parseArgs(argv) {
   const args = { budgetMinutes: Number(process.env.JOINSCOPE_MUTATION_BUDGET_MINUTES ?? 20), dryRun: false };
@@ -31,14 +31,14 @@ function parseArgs(argv) {
 }
 
 /** The mutants a changed file will have: as many as recorded for it, else one per 50 characters (about lib/rules' ratio). */
-function estimatedMutants(entry, file) {
+function estimatedMutants(entry, file, root) {
   const c = entry.files[file];
   if (c) return c.killed + c.timeout + c.survived + c.noCoverage + c.ignored;
   return Math.ceil(readFileSync(join(root, file), "utf8").length / 50);
 }
 
 /** Per recorded area: the files that changed since recording, and what re-running them should cost. */
-export function changedFiles(baseline) {
+export function changedFiles(baseline, root = repositoryRoot) {
   const plan = [];
   for (const [area, entry] of Object.entries(baseline.areas)) {
     if (!(area in AREAS)) continue;
@@ -49,7 +49,7 @@ export function changedFiles(baseline) {
     const removed = Object.keys(entry.files).filter((file) => !current.includes(file));
     if (changed.length === 0 && removed.length === 0) continue;
     // Stryker's start-up (sandbox, TypeScript checker, the area's dry run) is about a minute and a half here.
-    const seconds = 90 + changed.reduce((sum, file) => sum + estimatedMutants(entry, file) * entry.secondsPerMutant, 0);
+    const seconds = 90 + changed.reduce((sum, file) => sum + estimatedMutants(entry, file, root) * entry.secondsPerMutant, 0);
     plan.push({ area, entry, current, changed, removed, seconds });
   }
   return plan;
@@ -57,7 +57,7 @@ export function changedFiles(baseline) {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const baseline = readBaseline(root);
+  const baseline = readBaseline(repositoryRoot);
   const plan = changedFiles(baseline);
   if (plan.length === 0) {
     console.log("mutation check: no mutated file changed since the scores were recorded (docs/mutation-scores.json)");
