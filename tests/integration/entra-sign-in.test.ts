@@ -12,13 +12,17 @@ import {
   beginEntraSignIn,
   completeEntraSignIn,
   endSessionUrl,
+  entraSettings,
+  FLOW_COOKIE,
+  FLOW_COOKIE_PATH,
   redirectUriFor,
   signInErrorMessage,
   verifyIdToken,
   type EntraSettings,
 } from "@/lib/auth/entra-sign-in";
 import { GROUPS_UNKNOWN } from "@/lib/auth/tenant-scope";
-import { sealSecret } from "@/lib/crypto/secret-box";
+import { config } from "@/lib/config";
+import { openSecret, sealSecret } from "@/lib/crypto/secret-box";
 import { db } from "@/lib/db/client";
 import { createSimTenant } from "@/simulator/create-sim-tenant";
 import { startSimulator, type SimulatorHandle } from "@/simulator/server";
@@ -397,5 +401,125 @@ describe("what the login page and sign-out use", () => {
     const url = new URL(endSessionUrl(settings, "https://joinscope.contoso.test/login?signed-out=1"));
     expect(url.origin + url.pathname).toBe(`https://${sim.authorityHost}/${tenantId}/oauth2/v2.0/logout`);
     expect([...url.searchParams]).toEqual([["post_logout_redirect_uri", "https://joinscope.contoso.test/login?signed-out=1"]]);
+  });
+});
+
+describe("the flow cookie and the callback's query, at their bounds", () => {
+  it("is the HttpOnly cookie the /auth routes share, named as they read it", () => {
+    expect(FLOW_COOKIE).toBe("joinscope_oidc");
+    expect(FLOW_COOKIE_PATH).toBe("/auth");
+  });
+
+  it("accepts a flow cookie only when every field is within its bounds", async () => {
+    const begunAt = Date.now();
+    const begun = await beginEntraSignIn(settings, { origin: ORIGIN, next: "/", now: begunAt });
+    const flow = JSON.parse(openSecret(begun.flowCookie)) as Record<string, unknown>;
+    expect(Object.keys(flow).sort()).toEqual(["expiresAt", "next", "nonce", "redirectUri", "state", "verifier"]);
+    expect(flow.expiresAt).toBe(begunAt + 600_000);
+    const codeOf = (f: Record<string, unknown>) =>
+      completeEntraSignIn(db, settings, {
+        flowCookie: sealSecret(JSON.stringify(f)),
+        query: { state: String(f.state) },
+        clientAddress: "198.51.100.251",
+        now: new Date(begunAt),
+      }).then((r) => (r.ok ? "ok" : r.code));
+    // Within bounds the flow is read and the callback fails later, for want of a code.
+    const within = [
+      flow,
+      { ...flow, state: "s".repeat(20), nonce: "n".repeat(20), verifier: "v".repeat(43) },
+      { ...flow, state: "s".repeat(100), nonce: "n".repeat(100), verifier: "v".repeat(128), next: "/".repeat(2000) },
+    ];
+    for (const f of within) expect(await codeOf(f)).toBe("invalid-callback");
+    const outside = [
+      { ...flow, state: "s".repeat(19) },
+      { ...flow, state: "s".repeat(101) },
+      { ...flow, nonce: "n".repeat(19) },
+      { ...flow, nonce: "n".repeat(101) },
+      { ...flow, verifier: "v".repeat(42) },
+      { ...flow, verifier: "v".repeat(129) },
+      { ...flow, redirectUri: "not a URL" },
+      { ...flow, next: "/".repeat(2001) },
+      { ...flow, expiresAt: String(flow.expiresAt) },
+      { ...flow, expiresAt: begunAt - 1 },
+    ];
+    for (const f of outside) expect(await codeOf(f), JSON.stringify(f).slice(0, 120)).toBe("no-flow");
+    // Expiry is inclusive: a flow is good up to its expiresAt.
+    expect(await codeOf({ ...flow, expiresAt: begunAt })).toBe("invalid-callback");
+  });
+
+  it("reads a callback query only within its bounds", async () => {
+    const begunAt = Date.now();
+    const begun = await beginEntraSignIn(settings, { origin: ORIGIN, next: "/", now: begunAt });
+    const { state } = JSON.parse(openSecret(begun.flowCookie)) as { state: string };
+    const codeOf = (query: Record<string, string>) =>
+      completeEntraSignIn(db, settings, { flowCookie: begun.flowCookie, query, clientAddress: "198.51.100.252", now: new Date(begunAt) }).then((r) =>
+        r.ok ? "ok" : r.code,
+      );
+    expect(await codeOf({ state, code: "" })).toBe("invalid-callback");
+    expect(await codeOf({ state: "s".repeat(201) })).toBe("invalid-callback");
+    expect(await codeOf({ state, error: "e".repeat(200) })).toBe("entra-error");
+    expect(await codeOf({ state, error: "e".repeat(201) })).toBe("invalid-callback");
+    expect(await codeOf({ state, error: "x", error_description: "d".repeat(2000) })).toBe("entra-error");
+    expect(await codeOf({ state, error: "x", error_description: "d".repeat(2001) })).toBe("invalid-callback");
+    // A code of 4,096 characters is read (and refused by the token endpoint), one more is not read at all.
+    expect(await codeOf({ state, code: "c".repeat(4096) })).not.toBe("invalid-callback");
+    expect(await codeOf({ state, code: "c".repeat(4097) })).toBe("invalid-callback");
+  });
+});
+
+describe("entraSettings", () => {
+  const keys = [
+    "JOINSCOPE_ENTRA_CLIENT_ID",
+    "JOINSCOPE_ENTRA_CLIENT_SECRET",
+    "JOINSCOPE_ENTRA_TENANT_ID",
+    "JOINSCOPE_ENTRA_ALLOWED_TENANTS",
+    "JOINSCOPE_ENTRA_AUTHORITY_HOST",
+    "JOINSCOPE_ENTRA_GROUP_ROLES",
+    "JOINSCOPE_ENTRA_REDIRECT_URI",
+  ] as const;
+  /** The configuration as lib/config parsed it, changed for one call and put back. */
+  function withConfig<T>(values: Partial<Record<(typeof keys)[number], unknown>>, run: () => T): T {
+    const mutable = config as unknown as Record<string, unknown>;
+    const saved = Object.fromEntries(keys.map((k) => [k, mutable[k]]));
+    Object.assign(mutable, values);
+    try {
+      return run();
+    } finally {
+      Object.assign(mutable, saved);
+    }
+  }
+  const app = {
+    JOINSCOPE_ENTRA_CLIENT_ID: SIGN_IN_APP_ID,
+    JOINSCOPE_ENTRA_CLIENT_SECRET: "secret",
+    JOINSCOPE_ENTRA_TENANT_ID: "organizations",
+    JOINSCOPE_ENTRA_ALLOWED_TENANTS: ["11111111-2222-4333-8444-555555555555"],
+    JOINSCOPE_ENTRA_AUTHORITY_HOST: "login.microsoftonline.us",
+    JOINSCOPE_ENTRA_GROUP_ROLES: `${OPERATORS_GROUP_ID.toUpperCase()}=Operator, ${HELPDESK_GROUP_ID}=Reader`,
+    JOINSCOPE_ENTRA_REDIRECT_URI: "https://joinscope.contoso.test/auth/callback",
+  };
+
+  it("is null unless the client id, its secret and the tenant are all set", () => {
+    expect(withConfig({ ...app, JOINSCOPE_ENTRA_CLIENT_ID: undefined }, entraSettings)).toBeNull();
+    expect(withConfig({ ...app, JOINSCOPE_ENTRA_CLIENT_SECRET: undefined }, entraSettings)).toBeNull();
+    expect(withConfig({ ...app, JOINSCOPE_ENTRA_TENANT_ID: undefined }, entraSettings)).toBeNull();
+  });
+
+  it("reads the app registration from the configuration, group ids in lower case", () => {
+    expect(withConfig(app, entraSettings)).toEqual({
+      clientId: SIGN_IN_APP_ID,
+      clientSecret: "secret",
+      tenant: "organizations",
+      allowedTenants: ["11111111-2222-4333-8444-555555555555"],
+      authorityHost: "login.microsoftonline.us",
+      groupRoles: new Map([
+        [OPERATORS_GROUP_ID.toLowerCase(), "Operator"],
+        [HELPDESK_GROUP_ID.toLowerCase(), "Reader"],
+      ]),
+      redirectUri: "https://joinscope.contoso.test/auth/callback",
+    });
+  });
+
+  it("throws on a group map it cannot read, naming the variable", () => {
+    expect(() => withConfig({ ...app, JOINSCOPE_ENTRA_GROUP_ROLES: "not-a-group=Operator" }, entraSettings)).toThrow(/^JOINSCOPE_ENTRA_GROUP_ROLES: /);
   });
 });
