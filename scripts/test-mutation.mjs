@@ -21,7 +21,14 @@ import { simulatorCaPath } from "./mutation/simulator-ca.mjs";
 const root = join(import.meta.dirname, "..");
 
 function parseArgs(argv) {
-  const args = { areas: [], files: null, tests: null, force: false, record: false, concurrency: concurrencyFrom(process.env.JOINSCOPE_MUTATION_CONCURRENCY ?? "1") };
+  const args = {
+    areas: [],
+    files: null,
+    tests: null,
+    force: false,
+    record: false,
+    concurrency: concurrencyFrom(process.env.JOINSCOPE_MUTATION_CONCURRENCY ?? "1"),
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--force") args.force = true;
@@ -158,7 +165,11 @@ async function runArea(area, { files, tests = null, force, concurrency = 1, reco
   let lastRecordAt = started;
   const recordFiles = (counts) => {
     const now = Date.now();
-    recordArea(root, { area, seconds: Math.round((now - lastRecordAt) / 1000), files: counts }, { fullRun: false, shas, onlyFiles: true, areaFiles: sourceFiles(area, root) });
+    recordArea(
+      root,
+      { area, seconds: Math.round((now - lastRecordAt) / 1000), files: counts },
+      { fullRun: false, shas, onlyFiles: true, areaFiles: sourceFiles(area, root) },
+    );
     lastRecordAt = now;
     for (const file of Object.keys(counts)) recorded.add(file);
   };
@@ -168,8 +179,10 @@ async function runArea(area, { files, tests = null, force, concurrency = 1, reco
           (name) => toPosix(relative(root, name)),
           (file, fileResults) => {
             if (!(file in shas)) return;
-            recordFiles({ [file]: summarise(area, [file], fileResults, 0).files[file] });
-            console.log(`\nmutation: recorded ${file} (${recorded.size} of ${mutate.length} files of this run)`);
+            const done = summarise(area, [file], fileResults, 0);
+            recordFiles({ [file]: done.files[file] });
+            console.log(`\nmutation: recorded ${file} (${recorded.size} of ${mutate.length} files of this run): ${JSON.stringify(done.files[file])}`);
+            for (const m of done.survivors) console.log(`  ${m.status} ${m.file}:${m.line} ${m.mutator} ${JSON.stringify(m.replacement)}`);
           },
         ),
       )
