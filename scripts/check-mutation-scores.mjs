@@ -72,7 +72,11 @@ async function main() {
   if (minutes > args.budgetMinutes) {
     console.log(
       `mutation check: NOT RUN: about ${minutes} min of mutation testing, over the budget of ${args.budgetMinutes} min. ` +
-        "Run `npm run test:mutation:check -- --budget-minutes 600` locally, or `npm run test:mutation -- AREA --record` for each area above.",
+        "Run `npm run test:mutation:check -- --budget-minutes 600` locally, or record the files above again: " +
+        plan
+          .filter((p) => p.changed.length > 0)
+          .map((p) => `npm run test:mutation -- ${p.area} --record --files ${p.changed.join(",")}`)
+          .join("; "),
     );
     return 0;
   }
