@@ -307,6 +307,22 @@ describe("completeEntraSignIn", () => {
     ]);
   });
 
+  it("keeps 300 characters of a refusal's message in the audit log", async () => {
+    const begunAt = Date.now();
+    const begun = await beginEntraSignIn(settings, { origin: ORIGIN, next: "/", now: begunAt });
+    const { state } = JSON.parse(openSecret(begun.flowCookie)) as { state: string };
+    const description = `AADSTS50105: ${"x".repeat(1900)}`;
+    const result = await completeEntraSignIn(db, settings, {
+      flowCookie: begun.flowCookie,
+      query: { state, error: "access_denied", error_description: description },
+      clientAddress: "198.51.100.253",
+      now: new Date(begunAt),
+    });
+    expect(result).toEqual({ ok: false, code: "entra-error", message: `Microsoft refused the sign-in: ${description}` });
+    const logged = (await failures()).find((f) => f.detail.address === "198.51.100.253")!;
+    expect(logged.detail.message).toBe(`Microsoft refused the sign-in: ${description}`.slice(0, 300));
+  });
+
   it("refuses a user of a tenant other than the configured one, naming the user in the audit log", async () => {
     // The tenant by its domain name: the simulator serves the same authority, but the token's tid is not "fabrikam…".
     const byDomain = { ...settings, tenant: "fabrikam.onmicrosoft.com" };
@@ -361,6 +377,14 @@ describe("verifyIdToken", () => {
     expect(await reason(verifyAt(token, issuedAt, { ...settings, tenant: "fabrikam.onmicrosoft.com" }))).toBe(
       "tenant-not-allowed: Accounts of your organisation may not sign in to this JoinScope.",
     );
+  });
+
+  it("says so when the authority has no signing keys for the configured tenant", async () => {
+    const unknownTenant = { ...settings, tenant: "0badc0de-0000-4000-8000-000000000000" };
+    await expect(verifyAt(token, issuedAt, unknownTenant)).rejects.toMatchObject({
+      code: "metadata",
+      message: expect.stringMatching(/^The sign-in service answered 4\d\d for its metadata$/),
+    });
   });
 
   it("refuses a token that is not three parts, not JSON, not RS256, altered, or signed by a key the authority does not publish", async () => {
