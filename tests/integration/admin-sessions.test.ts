@@ -280,12 +280,12 @@ describe("account operations", () => {
 
   it("disabling one account ends that account's sessions only, and keeps its sign-in lock-out", async () => {
     await newAdmin("disable-me@joinscope.test");
-    await newAdmin("bystander@joinscope.test");
-    const bystander = await signIn("bystander@joinscope.test");
+    await newAdmin("disable-bystander@joinscope.test");
+    const bystander = await signIn("disable-bystander@joinscope.test");
     await signIn("disable-me@joinscope.test");
     for (let i = 0; i < 3; i++) await loginAdmin(db, { email: "disable-me@joinscope.test", password: `guess ${i}`, clientAddress: address() });
     expect(await setAdminDisabled(db, { email: "disable-me@joinscope.test", disabled: true, actor: "cli" })).toMatchObject({ ok: true, sessionsEnded: 1 });
-    expect(await findAdminBySession(db, bystander.sessionToken)).toMatchObject({ email: "bystander@joinscope.test" });
+    expect(await findAdminBySession(db, bystander.sessionToken)).toMatchObject({ email: "disable-bystander@joinscope.test" });
     // Still locked: only `enable` (or a password reset) lifts a lock-out, and a disabled account is answered as locked first.
     expect(await loginAdmin(db, { email: "disable-me@joinscope.test", password: PASSWORD, clientAddress: address() })).toMatchObject({
       ok: false,
