@@ -70,9 +70,37 @@ export function recordArea(root, summary, { fullRun, shas, onlyFiles = false, ar
     files,
   };
   baseline.areas = Object.fromEntries(Object.entries(baseline.areas).sort(([a], [b]) => a.localeCompare(b)));
-  writeFileSync(join(root, BASELINE_FILE), `${JSON.stringify(baseline, null, 2)}\n`);
+  writeFileSync(join(root, BASELINE_FILE), formatJson(baseline));
   writeScoresTable(root, baseline);
   return baseline.areas[summary.area];
+}
+
+const PRINT_WIDTH = 160; // .prettierrc: CI's `prettier --check .` reads the record too
+
+/**
+ * JSON as Prettier prints it (so `npm run format:check` passes on the record): objects one key per line, an array of
+ * plain values on one line when that line fits in the print width, else one value per line.
+ */
+export function formatJson(value) {
+  const print = (v, indent, prefix, suffix) => {
+    const pad = " ".repeat(indent);
+    if (Array.isArray(v)) {
+      if (v.length === 0) return `${pad}${prefix}[]${suffix}`;
+      const flat = v.every((x) => x === null || typeof x !== "object");
+      const oneLine = `${pad}${prefix}[${v.map((x) => JSON.stringify(x)).join(", ")}]${suffix}`;
+      if (flat && oneLine.length <= PRINT_WIDTH) return oneLine;
+      const items = v.map((x, i) => print(x, indent + 2, "", i < v.length - 1 ? "," : ""));
+      return `${pad}${prefix}[\n${items.join("\n")}\n${pad}]${suffix}`;
+    }
+    if (v !== null && typeof v === "object") {
+      const entries = Object.entries(v);
+      if (entries.length === 0) return `${pad}${prefix}{}${suffix}`;
+      const items = entries.map(([k, x], i) => print(x, indent + 2, `${JSON.stringify(k)}: `, i < entries.length - 1 ? "," : ""));
+      return `${pad}${prefix}{\n${items.join("\n")}\n${pad}}${suffix}`;
+    }
+    return `${pad}${prefix}${JSON.stringify(v)}${suffix}`;
+  };
+  return `${print(value, 0, "", "")}\n`;
 }
 
 /**

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { changedFiles } from "../check-mutation-scores.mjs";
-import { combinedScore, readBaseline, recordArea } from "./baseline.mjs";
+import { format, resolveConfig } from "prettier";
+import { combinedScore, formatJson, readBaseline, recordArea } from "./baseline.mjs";
 
 /**
  * The mutation record (docs/mutation-scores.json) and what the CI check makes of it, in a repository of three files in
@@ -130,5 +131,29 @@ describe("the CI check's plan (changedFiles) and score (combinedScore)", () => {
     const [plan] = changedFiles(readBaseline(root), root);
     expect(plan).toMatchObject({ changed: [], removed: ["lib/auth/b.ts"] });
     expect(combinedScore(plan!.entry, {}, plan!.current).score).toBe(100);
+  });
+});
+
+describe("formatJson (the record passes CI's prettier --check)", () => {
+  it("prints the record as Prettier would: short arrays on one line, long ones one value per line, objects expanded", async () => {
+    const options = { ...(await resolveConfig(join(import.meta.dirname, "../../docs/mutation-scores.json"))), parser: "json" };
+    const samples = [
+      { areas: { auth: { score: null, unrecorded: ["lib/auth/x.ts"], files: {}, none: [] } } },
+      {
+        areas: {
+          auth: {
+            score: 91.66,
+            unrecorded: Array.from({ length: 9 }, (_, i) => `lib/auth/a-file-of-some-length-${i}.ts`),
+            files: { "lib/auth/a.ts": counts(1, 2) },
+          },
+        },
+      },
+      { nested: [{ a: 1 }, { b: [1, 2, 3] }], text: 'quote " and backslash \\' },
+    ];
+    for (const sample of samples) {
+      const printed = formatJson(sample);
+      expect(JSON.parse(printed)).toEqual(sample);
+      expect(printed).toBe(await format(printed, options));
+    }
   });
 });
