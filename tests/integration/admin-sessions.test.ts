@@ -232,6 +232,18 @@ describe("account operations", () => {
     expect(await auditOf("admin.password-reset", id)).toEqual([{ actor: "cli", target: id, detail: { email: "reset@joinscope.test", sessionsEnded: 1 } }]);
   });
 
+  it("a password reset ends that account's sessions only", async () => {
+    await newAdmin("reset-one@joinscope.test");
+    await newAdmin("reset-bystander@joinscope.test");
+    const bystander = await signIn("reset-bystander@joinscope.test");
+    await signIn("reset-one@joinscope.test");
+    expect(await resetAdminPassword(db, { email: "reset-one@joinscope.test", password: "another new password", actor: "cli" })).toMatchObject({
+      ok: true,
+      sessionsEnded: 1,
+    });
+    expect(await findAdminBySession(db, bystander.sessionToken)).toMatchObject({ email: "reset-bystander@joinscope.test" });
+  });
+
   it("disables an account and ends its sessions; enabling lets it sign in again and lifts its lock-out", async () => {
     const id = await newAdmin("toggle@joinscope.test");
     const session = await signIn("toggle@joinscope.test");
