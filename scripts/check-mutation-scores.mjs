@@ -6,6 +6,9 @@
 // and the check fails when an area's score falls below its recorded score. Changed test files alone re-run nothing:
 // a test that was weakened or deleted shows in the next full `npm run test:mutation -- AREA --record`.
 //
+// An area recorded file by file (`npm run test:mutation -- --files a.ts,b.ts --record`) lists in `unrecorded` the files
+// that have no counts yet: they are neither re-run nor counted until recorded.
+//
 // The run time is estimated from each area's recorded seconds per mutant. Beyond the budget (default 20 minutes,
 // JOINSCOPE_MUTATION_BUDGET_MINUTES) the check runs nothing and says so, so CI (90 minutes, the rest ~20) cannot time
 // out on a large change: run it locally then, or record the areas again.
@@ -14,7 +17,7 @@ import { join } from "node:path";
 import { AREAS, sourceFiles } from "./mutation/areas.mjs";
 import { blobSha, combinedScore, readBaseline } from "./mutation/baseline.mjs";
 
-const root = join(import.meta.dirname, "..");
+const repositoryRoot = join(import.meta.dirname, "..");
 
 function parseArgs(argv) {
   const args = { budgetMinutes: Number(process.env.JOINSCOPE_MUTATION_BUDGET_MINUTES ?? 20), dryRun: false };
@@ -28,23 +31,25 @@ function parseArgs(argv) {
 }
 
 /** The mutants a changed file will have: as many as recorded for it, else one per 50 characters (about lib/rules' ratio). */
-function estimatedMutants(entry, file) {
+function estimatedMutants(entry, file, root) {
   const c = entry.files[file];
   if (c) return c.killed + c.timeout + c.survived + c.noCoverage + c.ignored;
   return Math.ceil(readFileSync(join(root, file), "utf8").length / 50);
 }
 
 /** Per recorded area: the files that changed since recording, and what re-running them should cost. */
-export function changedFiles(baseline) {
+export function changedFiles(baseline, root = repositoryRoot) {
   const plan = [];
   for (const [area, entry] of Object.entries(baseline.areas)) {
     if (!(area in AREAS)) continue;
-    const current = sourceFiles(area, root);
+    // Files of an area recorded file by file that have no counts yet are left out, as the recorded score leaves them out.
+    const unrecorded = new Set(entry.unrecorded ?? []);
+    const current = sourceFiles(area, root).filter((file) => !unrecorded.has(file));
     const changed = current.filter((file) => entry.files[file]?.sha !== blobSha(join(root, file)));
     const removed = Object.keys(entry.files).filter((file) => !current.includes(file));
     if (changed.length === 0 && removed.length === 0) continue;
     // Stryker's start-up (sandbox, TypeScript checker, the area's dry run) is about a minute and a half here.
-    const seconds = 90 + changed.reduce((sum, file) => sum + estimatedMutants(entry, file) * entry.secondsPerMutant, 0);
+    const seconds = 90 + changed.reduce((sum, file) => sum + estimatedMutants(entry, file, root) * entry.secondsPerMutant, 0);
     plan.push({ area, entry, current, changed, removed, seconds });
   }
   return plan;
@@ -52,7 +57,7 @@ export function changedFiles(baseline) {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const baseline = readBaseline(root);
+  const baseline = readBaseline(repositoryRoot);
   const plan = changedFiles(baseline);
   if (plan.length === 0) {
     console.log("mutation check: no mutated file changed since the scores were recorded (docs/mutation-scores.json)");
@@ -67,7 +72,11 @@ async function main() {
   if (minutes > args.budgetMinutes) {
     console.log(
       `mutation check: NOT RUN: about ${minutes} min of mutation testing, over the budget of ${args.budgetMinutes} min. ` +
-        "Run `npm run test:mutation:check -- --budget-minutes 600` locally, or `npm run test:mutation -- AREA --record` for each area above.",
+        "Run `npm run test:mutation:check -- --budget-minutes 600` locally, or record the files above again: " +
+        plan
+          .filter((p) => p.changed.length > 0)
+          .map((p) => `npm run test:mutation -- ${p.area} --record --files ${p.changed.join(",")}`)
+          .join("; "),
     );
     return 0;
   }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run test:mutation [-- AREA…] [--record] [--force] [--files a.ts,b.ts]`: StrykerJS on one area of lib/ at a
+// `npm run test:mutation [-- AREA…] [--record] [--force] [--files a.ts,b.ts [--tests t.test.ts,…]] [--concurrency N]`: StrykerJS on one area of lib/ at a
 // time (scripts/mutation/areas.mjs), with its Vitest runner and TypeScript checker and one test process (the
 // machine's two cores are shared). No AREA runs every area, one after another.
 //
@@ -7,31 +7,52 @@
 // tests the mutants of files and tests that changed since; --force re-tests everything. The HTML report, Stryker's
 // JSON report and summary.json (per-file counts, survivors, run time) land in the same folder. --record writes the
 // area's score into docs/mutation-scores.json and docs/testing.md (what the CI check compares with). --files runs
-// only the named files of their areas, without touching the incremental record (the CI check uses it).
+// only the named files of their areas, without touching the incremental record (the CI check uses it); with --record
+// it records those files' counts into their area's entry, so an area too slow for one sitting is recorded file by file
+// (the entry lists the files not recorded yet, and the table says "n of m files").
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { AREAS, areaName, sourceFiles, testFiles } from "./mutation/areas.mjs";
 import { blobSha, recordArea } from "./mutation/baseline.mjs";
 import { scoreOf } from "./mutation/scores.mjs";
+import { fileCompletion, listenToMutants } from "./mutation/file-reporter.mjs";
 import { simulatorCaPath } from "./mutation/simulator-ca.mjs";
 
 const root = join(import.meta.dirname, "..");
 
 function parseArgs(argv) {
-  const args = { areas: [], files: null, force: false, record: false };
+  const args = {
+    areas: [],
+    files: null,
+    tests: null,
+    force: false,
+    record: false,
+    concurrency: concurrencyFrom(process.env.JOINSCOPE_MUTATION_CONCURRENCY ?? "1"),
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--force") args.force = true;
     else if (a === "--record") args.record = true;
+    else if (a === "--concurrency") args.concurrency = concurrencyFrom(argv[++i]);
+    else if (a === "--tests") args.tests = (argv[++i] ?? "").split(",").filter(Boolean);
     else if (a === "--files") args.files = (argv[++i] ?? "").split(",").filter(Boolean);
     else if (a.startsWith("--files=")) args.files = a.slice("--files=".length).split(",").filter(Boolean);
     else if (a.startsWith("-")) throw new Error(`unknown option ${a}`);
     else args.areas.push(areaName(a));
   }
-  if (args.files && args.record) throw new Error("--record needs a whole area: leave out --files");
+  if (args.tests && !args.files) throw new Error("--tests narrows a --files run only: a whole area runs all its tests");
   if (args.areas.length === 0) args.areas = Object.keys(AREAS);
   return args;
 }
+
+/** Test processes Stryker runs at once: 1 by default (the machine is shared); 2 under `nice -n 19` on an idle core. */
+function concurrencyFrom(value) {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 8) throw new Error(`--concurrency takes a whole number from 1 to 8, not "${value}"`);
+  return n;
+}
+
+const testFilesOf = (area, tests) => tests ?? AREAS[area].testFiles;
 
 const toPosix = (path) => path.split("\\").join("/");
 
@@ -65,18 +86,18 @@ function summarise(area, files, results, seconds) {
  * Stryker's Vitest runner silently drops a test file that fails to load in its sandbox (an import missing there):
  * its tests are simply absent and the score drops for no visible reason. Refuse such a run.
  */
-function assertEveryTestFileRan(area, reportFile) {
+function assertEveryTestFileRan(area, reportFile, tests) {
   const report = JSON.parse(readFileSync(reportFile, "utf8"));
   const ran = new Set(
     Object.entries(report.testFiles ?? {})
       .filter(([, f]) => f.tests.length > 0)
       .map(([name]) => toPosix(name)),
   );
-  const missing = testFiles(area, root).filter((f) => !ran.has(f));
+  const missing = (tests ?? testFiles(area, root)).filter((f) => !ran.has(f));
   if (missing.length > 0) throw new Error(`lib/${area}: no test of ${missing.join(", ")} ran under Stryker (did the file fail to load in the sandbox?)`);
 }
 
-async function runArea(area, { files, force }) {
+async function runArea(area, { files, tests = null, force, concurrency = 1, record = false }) {
   const { Stryker } = await import("@stryker-mutator/core");
   const dir = join("reports", "mutation", area);
   mkdirSync(join(root, dir), { recursive: true });
@@ -91,14 +112,21 @@ async function runArea(area, { files, force }) {
     tsconfigFile: "tsconfig.json",
     typescriptChecker: { prioritizePerformanceOverAccuracy: true },
     coverageAnalysis: "perTest",
-    concurrency: 1,
+    // Static mutants (code run once, at import: module constants, zod schemas) are never activated by Stryker 9.6's
+    // Vitest runner with Vitest 4.1 here: `MAX_TEXT_BYTES = 4 * 1024 / 1024` (4 bytes) in report-text-codec.ts
+    // survived its own test, which decodes kilobytes and throws at once with that limit when run by hand. They were
+    // "survivors" no test could kill, and took ~80% of a run's time (all of an area's tests per mutant). Stryker
+    // reports them as Ignored; docs/testing.md says so.
+    ignoreStatic: true,
+    concurrency,
     mutate,
-    testFiles: AREAS[area].testFiles,
+    testFiles: tests ?? AREAS[area].testFiles,
     // A run of some files only (the CI check) must not overwrite the area's incremental record.
     incremental: !partial,
     incrementalFile,
     force,
-    reporters: partial ? ["json", "progress"] : ["html", "json", "progress"],
+    reporters: [...(partial ? ["json", "progress"] : ["html", "json", "progress"]), ...(record ? ["file-by-file"] : [])],
+    appendPlugins: record ? [join(root, "scripts/mutation/file-reporter.mjs")] : [],
     htmlReporter: { fileName: join(dir, "index.html") },
     jsonReporter: { fileName: join(dir, partial ? "mutation-files.json" : "mutation.json") },
     thresholds: { high: 90, low: 80, break: null },
@@ -120,7 +148,7 @@ async function runArea(area, { files, force }) {
     ],
     // Integration tests hash passwords and copy databases: a loaded machine must not turn that into timeouts. Unit
     // tests keep Stryker's default, so a mutant that loops forever costs seconds, not tens of them.
-    timeoutMS: AREAS[area].testFiles.some((f) => f.startsWith("tests/integration/")) ? 20_000 : 5_000,
+    timeoutMS: testFilesOf(area, tests).some((f) => f.startsWith("tests/integration/")) ? 20_000 : 5_000,
     timeoutFactor: 2,
     // The initial run of the area's tests (with per-test coverage) took over Stryker's default 5 minutes on a machine
     // shared by many processes, which ends the whole run: give it room, the mutants keep their own timeouts above.
@@ -131,6 +159,34 @@ async function runArea(area, { files, force }) {
   const fullRun = !partial && (force || !existsSync(join(root, incrementalFile)));
   const shas = Object.fromEntries(mutate.map((file) => [file, blobSha(join(root, file))]));
   const started = Date.now();
+  // --record: each file is recorded as soon as its last mutant has a result (scripts/mutation/file-reporter.mjs), so
+  // a run stopped before its end keeps the files it finished. A whole-area run records the area again at its end.
+  const recorded = new Set();
+  let lastRecordAt = started;
+  const recordFiles = (counts) => {
+    const now = Date.now();
+    recordArea(
+      root,
+      { area, seconds: Math.round((now - lastRecordAt) / 1000), files: counts },
+      { fullRun: false, shas, onlyFiles: true, areaFiles: sourceFiles(area, root) },
+    );
+    lastRecordAt = now;
+    for (const file of Object.keys(counts)) recorded.add(file);
+  };
+  const stopListening = record
+    ? listenToMutants(
+        fileCompletion(
+          (name) => toPosix(relative(root, name)),
+          (file, fileResults) => {
+            if (!(file in shas)) return;
+            const done = summarise(area, [file], fileResults, 0);
+            recordFiles({ [file]: done.files[file] });
+            console.log(`\nmutation: recorded ${file} (${recorded.size} of ${mutate.length} files of this run): ${JSON.stringify(done.files[file])}`);
+            for (const m of done.survivors) console.log(`  ${m.status} ${m.file}:${m.line} ${m.mutator} ${JSON.stringify(m.replacement)}`);
+          },
+        ),
+      )
+    : () => {};
   const previousCwd = process.cwd();
   process.chdir(root);
   let results;
@@ -138,31 +194,47 @@ async function runArea(area, { files, force }) {
     results = await new Stryker(options).runMutationTest();
   } finally {
     process.chdir(previousCwd);
+    stopListening();
   }
   const seconds = Math.round((Date.now() - started) / 1000);
-  if (!partial) assertEveryTestFileRan(area, join(root, options.jsonReporter.fileName));
+  // Also for --files: a recorded or checked score must not come from a run that silently lost a test file.
+  try {
+    assertEveryTestFileRan(area, join(root, options.jsonReporter.fileName), tests);
+  } catch (error) {
+    if (recorded.size > 0) console.error(`mutation: ${recorded.size} file(s) were recorded during this run: discard them (git checkout docs/)`);
+    throw error;
+  }
   const summary = { ...summarise(area, mutate, results, seconds), fullRun, shas };
+  // A file with no mutant at all was never "done": record it with the rest of this run's files at the end.
+  const rest = Object.fromEntries(Object.entries(summary.files).filter(([file]) => !recorded.has(file)));
+  if (record && partial && Object.keys(rest).length > 0) recordFiles(rest);
   writeFileSync(join(root, dir, partial ? "summary-files.json" : "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
   return summary;
 }
 
 /** Runs the areas one after another; returns their summaries. `files` limits each area to those of its files. */
-export async function runMutation({ areas, files = null, force = false, record = false }) {
+export async function runMutation({ areas, files = null, tests = null, force = false, record = false, concurrency = 1 }) {
   process.env.NODE_EXTRA_CA_CERTS = simulatorCaPath(root);
   const summaries = [];
   for (const area of areas) {
     const mine = files?.filter((f) => f.startsWith(`lib/${area}/`)) ?? null;
+    const notMutated = mine?.filter((f) => !sourceFiles(area, root).includes(f)) ?? [];
+    if (notMutated.length > 0) throw new Error(`not mutated in lib/${area} (scripts/mutation/areas.mjs): ${notMutated.join(", ")}`);
     if (mine && mine.length === 0) continue;
     console.log(`\n=== mutation: lib/${area}${mine ? ` (${mine.join(", ")})` : ""} ===`);
-    const summary = await runArea(area, { files: mine, force });
-    if (record) recordArea(root, summary, { fullRun: summary.fullRun, shas: summary.shas });
+    // --tests: only those of the area's test files (a lower bound of the score: fewer tests kill fewer mutants).
+    const myTests = tests?.filter((t) => testFiles(area, root).includes(t)) ?? null;
+    if (tests && myTests.length === 0) throw new Error(`--tests names none of lib/${area}'s test files (scripts/mutation/areas.mjs)`);
+    const summary = await runArea(area, { files: mine, tests: myTests, force, concurrency, record });
+    // A --files run's files were recorded one by one as they finished (runArea); a whole area is recorded as one run.
+    if (record && mine === null) recordArea(root, summary, { fullRun: summary.fullRun, shas: summary.shas });
     summaries.push(summary);
   }
   console.log("");
   for (const s of summaries) {
     const pct = s.score === null ? "n/a" : `${s.score.toFixed(2)}%`;
     console.log(
-      `lib/${s.area}${s.fullRun ? "" : " (incremental)"}: ${pct} (${s.detected} killed, ${s.undetected} survived or not covered, ${s.ignored} ignored) in ${s.seconds} s — reports/mutation/${s.area}/index.html${record ? ", recorded" : ""}`,
+      `lib/${s.area}${s.fullRun ? "" : files ? " (some files)" : " (incremental)"}: ${pct} (${s.detected} killed, ${s.undetected} survived or not covered, ${s.ignored} ignored) in ${s.seconds} s — reports/mutation/${s.area}/index.html${record ? ", recorded" : ""}`,
     );
   }
   return summaries;

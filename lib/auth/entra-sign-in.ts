@@ -348,7 +348,8 @@ export function signInErrorMessage(code: string): string {
     "email-taken": "A local JoinScope account already uses your email address and is not linked to your Microsoft account. Ask a JoinScope admin.",
     disabled: "Your JoinScope account is disabled. Ask a JoinScope admin.",
   };
-  return messages[code] ?? "Sign-in with Microsoft could not be completed. Start again.";
+  // Own keys only: the code is the page's query, and `__proto__` or `toString` would otherwise give an object or a function.
+  return Object.hasOwn(messages, code) ? messages[code]! : "Sign-in with Microsoft could not be completed. Start again.";
 }
 
 /** The end-session URL that signs the browser out of Entra ID and comes back to `postLogoutRedirectUri`. */

@@ -32,4 +32,21 @@ describe("roles", () => {
     expect(parseGroupRoles("not-a-guid=Admin")).toMatch(/is not <group object id>=/);
     expect(parseGroupRoles("aaaaaaaa-0000-4000-8000-000000000002=Owner")).toMatch(/is not/);
   });
+
+  it("skips values of a claim that are not strings, and still reads the strings beside them", () => {
+    const groups = parseGroupRoles("aaaaaaaa-0000-4000-8000-000000000001=Admin");
+    if (typeof groups === "string") throw new Error(groups);
+    expect(roleFromClaims({ roles: [7, null, "JoinScope.Reader"] })).toBe("Reader");
+    expect(roleFromClaims({ groups: [{}, 42, "AAAAAAAA-0000-4000-8000-000000000001"] }, groups)).toBe("Admin");
+  });
+
+  it("reads a group map with empty items and spaces, and refuses an item with anything before the id or after the role", () => {
+    const map = parseGroupRoles(" , aaaaaaaa-0000-4000-8000-000000000002=Reader ,, ");
+    expect(map).toEqual(new Map([["aaaaaaaa-0000-4000-8000-000000000002", "Reader"]]));
+    expect(parseGroupRoles("")).toEqual(new Map());
+    expect(parseGroupRoles("xaaaaaaaa-0000-4000-8000-000000000002=Reader")).toBe(
+      '"xaaaaaaaa-0000-4000-8000-000000000002=Reader" is not <group object id>=Reader|Operator|Admin',
+    );
+    expect(parseGroupRoles("aaaaaaaa-0000-4000-8000-000000000002=Reader extra")).toMatch(/is not <group object id>=/);
+  });
 });

@@ -16,7 +16,7 @@ export const AREAS = {
       "lib/auth/require-admin.ts":
         "Next.js glue (cookies(), headers(), redirect()) that only runs inside a request: the browser suite covers it, which Stryker cannot run per mutant. Its decisions, safeNextPath and findAdminBySession, are mutated.",
     },
-    testFiles: ["lib/auth/**/*.test.ts", ...integration("admin-accounts", "admin-sessions", "login-throttle")],
+    testFiles: ["lib/auth/**/*.test.ts", ...integration("admin-accounts", "admin-sessions", "login-throttle", "admin-roles", "entra-sign-in")],
   },
   rules: {
     testFiles: ["lib/rules/**/*.test.ts"],

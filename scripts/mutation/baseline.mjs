@@ -27,29 +27,80 @@ export function readBaseline(root) {
  * The area's entry from a run's summary (scripts/test-mutation.mjs), with the content hashes its files had when the
  * run started (an edit during the run must not be recorded as tested). `secondsPerMutant` is what the CI check
  * estimates its run time from; an incremental run re-tests few mutants, so it keeps the last full run's figure.
+ *
+ * `onlyFiles` (a `--files` run): the run's files replace their counts in the area's entry and the others keep theirs,
+ * so a large area can be recorded a few files at a time; `unrecorded` lists the area's files (`areaFiles`) with no
+ * counts yet, the score covers the recorded files only, and the check leaves the unrecorded ones alone. The run
+ * seconds then add up over those runs.
  */
-export function recordArea(root, summary, { fullRun, shas }) {
+export function recordArea(root, summary, { fullRun, shas, onlyFiles = false, areaFiles = Object.keys(summary.files) }) {
   const baseline = readBaseline(root);
   const previous = baseline.areas[summary.area];
-  const mutants = summary.detected + summary.undetected + summary.ignored;
-  const files = {};
-  for (const [file, counts] of Object.entries(summary.files).sort(([a], [b]) => a.localeCompare(b))) {
-    files[file] = { sha: shas[file] ?? blobSha(join(root, file)), ...counts };
+  const fresh = {};
+  for (const [file, counts] of Object.entries(summary.files)) fresh[file] = { sha: shas[file] ?? blobSha(join(root, file)), ...counts };
+  const kept = onlyFiles ? Object.fromEntries(Object.entries(previous?.files ?? {}).filter(([file]) => areaFiles.includes(file))) : {};
+  const files = Object.fromEntries(Object.entries({ ...kept, ...fresh }).sort(([a], [b]) => a.localeCompare(b)));
+  const totals = scoreOf(Object.values(files));
+  const mutants = (counts) => Object.values(counts).reduce((n, c) => n + c.killed + c.timeout + c.survived + c.noCoverage + c.ignored, 0);
+  const unrecorded = areaFiles.filter((file) => !(file in files));
+  let runSeconds;
+  let secondsPerMutant;
+  const round2 = (x) => Math.round(100 * x) / 100;
+  if (onlyFiles && previous && !previous.unrecorded) {
+    // A complete area with some files re-recorded: its whole run's figures stand.
+    runSeconds = previous.runSeconds;
+    secondsPerMutant = previous.secondsPerMutant;
+  } else if (onlyFiles) {
+    // Recorded a few files at a time: the seconds of the runs that recorded them so far, start-up included.
+    runSeconds = (previous?.runSeconds ?? 0) + summary.seconds;
+    secondsPerMutant = round2(runSeconds / Math.max(1, mutants(files)));
+  } else {
+    runSeconds = fullRun ? summary.seconds : (previous?.runSeconds ?? summary.seconds);
+    secondsPerMutant = fullRun || !previous ? round2(summary.seconds / Math.max(1, mutants(fresh))) : previous.secondsPerMutant;
   }
   baseline.areas[summary.area] = {
-    score: summary.score,
-    detected: summary.detected,
-    undetected: summary.undetected,
-    ignored: summary.ignored,
+    score: totals.score,
+    detected: totals.detected,
+    undetected: totals.undetected,
+    ignored: totals.ignored,
     recordedOn: new Date().toISOString().slice(0, 10),
-    runSeconds: fullRun ? summary.seconds : (previous?.runSeconds ?? summary.seconds),
-    secondsPerMutant: fullRun || !previous ? Math.round((100 * summary.seconds) / Math.max(1, mutants)) / 100 : previous.secondsPerMutant,
+    runSeconds,
+    secondsPerMutant,
+    ...(unrecorded.length > 0 ? { unrecorded } : {}),
     files,
   };
   baseline.areas = Object.fromEntries(Object.entries(baseline.areas).sort(([a], [b]) => a.localeCompare(b)));
-  writeFileSync(join(root, BASELINE_FILE), `${JSON.stringify(baseline, null, 2)}\n`);
+  writeFileSync(join(root, BASELINE_FILE), formatJson(baseline));
   writeScoresTable(root, baseline);
   return baseline.areas[summary.area];
+}
+
+const PRINT_WIDTH = 160; // .prettierrc: CI's `prettier --check .` reads the record too
+
+/**
+ * JSON as Prettier prints it (so `npm run format:check` passes on the record): objects one key per line, an array of
+ * plain values on one line when that line fits in the print width, else one value per line.
+ */
+export function formatJson(value) {
+  const print = (v, indent, prefix, suffix) => {
+    const pad = " ".repeat(indent);
+    if (Array.isArray(v)) {
+      if (v.length === 0) return `${pad}${prefix}[]${suffix}`;
+      const flat = v.every((x) => x === null || typeof x !== "object");
+      const oneLine = `${pad}${prefix}[${v.map((x) => JSON.stringify(x)).join(", ")}]${suffix}`;
+      if (flat && oneLine.length <= PRINT_WIDTH) return oneLine;
+      const items = v.map((x, i) => print(x, indent + 2, "", i < v.length - 1 ? "," : ""));
+      return `${pad}${prefix}[\n${items.join("\n")}\n${pad}]${suffix}`;
+    }
+    if (v !== null && typeof v === "object") {
+      const entries = Object.entries(v);
+      if (entries.length === 0) return `${pad}${prefix}{}${suffix}`;
+      const items = entries.map(([k, x], i) => print(x, indent + 2, `${JSON.stringify(k)}: `, i < entries.length - 1 ? "," : ""));
+      return `${pad}${prefix}{\n${items.join("\n")}\n${pad}}${suffix}`;
+    }
+    return `${pad}${prefix}${JSON.stringify(v)}${suffix}`;
+  };
+  return `${print(value, 0, "", "")}\n`;
 }
 
 /**
@@ -68,11 +119,13 @@ function writeScoresTable(root, baseline) {
   const end = text.indexOf(TABLE_END);
   if (start === -1 || end === -1) throw new Error(`${TESTING_DOC} has no generated scores table (${TABLE_START} … ${TABLE_END})`);
   const rows = Object.entries(baseline.areas).map(([area, e]) => {
-    const minutes = `${Math.round(e.runSeconds / 60)} min`;
-    return `| \`lib/${area}\` | **${e.score === null ? "n/a" : `${e.score.toFixed(2)}%`}** | ${e.detected} | ${e.undetected} | ${e.ignored} | ${minutes} | ${e.recordedOn} |`;
+    const minutes = `${Math.round(e.runSeconds / 60)} min${e.unrecorded?.length ? " so far" : ""}`;
+    const recorded = Object.keys(e.files).length;
+    const part = e.unrecorded?.length ? ` (${recorded} of ${recorded + e.unrecorded.length} files)` : "";
+    return `| \`lib/${area}\`${part} | **${e.score === null ? "n/a" : `${e.score.toFixed(2)}%`}** | ${e.detected} | ${e.undetected} | ${e.ignored} | ${minutes} | ${e.recordedOn} |`;
   });
   const table = [
-    "| Area | Score | Killed | Survived or not covered | Ignored (equivalent) | Full run | Recorded |",
+    "| Area | Score | Killed | Survived or not covered | Ignored (static or equivalent) | Run time | Recorded |",
     "|---|---|---|---|---|---|---|",
     ...rows,
   ].join("\n");

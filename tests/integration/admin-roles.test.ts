@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { createAdminUser, findAdminBySession, loginAdmin } from "@/lib/auth/admin-sessions";
+import { findAdminByEmail } from "@/lib/auth/find-admin-by-email";
 import { setAdminRole } from "@/lib/auth/set-admin-role";
 import { db } from "@/lib/db/client";
 import { createAdminWithCheapHash } from "../setup/factories";
@@ -49,5 +50,47 @@ describe("account roles", () => {
     });
     const login = await loginAdmin(db, { email: "entra-user@contoso.test", password: "anything", clientAddress: "192.0.2.51" });
     expect(login).toMatchObject({ ok: false, error: { code: "invalid-credentials" } });
+  });
+});
+
+describe("what set-role and the account look-up answer an operator (issue 26: only their codes were checked)", () => {
+  it("names the roles for a role it does not know, the email for an unknown account, and Entra ID for a Microsoft account", async () => {
+    await createAdminWithCheapHash(db, { email: "answers@joinscope.test", password: "the password" });
+    await db.adminUser.create({
+      data: { email: "entra-answers@contoso.test", name: "E", passwordHash: "", source: "entra", entraTenantId: "t2", entraObjectId: "o2", role: "Reader" },
+    });
+    expect(await setAdminRole(db, { email: "answers@joinscope.test", role: "Owner", actor: "cli" })).toEqual({
+      ok: false,
+      error: { code: "invalid-input", message: "The role is Reader, Operator or Admin" },
+    });
+    expect(await setAdminRole(db, { email: "  Nobody@joinscope.test ", role: "Reader", actor: "cli" })).toEqual({
+      ok: false,
+      error: { code: "not-found", message: "No account has the email nobody@joinscope.test" },
+    });
+    expect(await setAdminRole(db, { email: "entra-answers@contoso.test", role: "Admin", actor: "cli" })).toEqual({
+      ok: false,
+      error: {
+        code: "entra-account",
+        message: "entra-answers@contoso.test signs in with Microsoft: its role is its app role in Entra ID, read at each sign-in",
+      },
+    });
+    // An email as typed, spaces and capitals included, names the account.
+    expect(await setAdminRole(db, { email: " Answers@JoinScope.test  ", role: "Operator", actor: "cli" })).toEqual({
+      ok: true,
+      email: "answers@joinscope.test",
+      role: "Operator",
+      previous: "Admin",
+    });
+    expect(await db.auditLog.count({ where: { action: "admin.role" } })).toBeGreaterThan(0);
+  });
+
+  it("finds an account by its email as typed, and says why it cannot", async () => {
+    const id = await createAdminWithCheapHash(db, { email: "lookup@joinscope.test", password: "the password" });
+    expect(await findAdminByEmail(db, "  LookUp@joinscope.test ")).toEqual({ ok: true, id, email: "lookup@joinscope.test" });
+    expect(await findAdminByEmail(db, "not an email")).toEqual({ ok: false, error: { code: "invalid-input", message: "Enter an email address" } });
+    expect(await findAdminByEmail(db, "missing@joinscope.test")).toEqual({
+      ok: false,
+      error: { code: "not-found", message: "no admin account for missing@joinscope.test" },
+    });
   });
 });

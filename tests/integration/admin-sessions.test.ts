@@ -232,6 +232,18 @@ describe("account operations", () => {
     expect(await auditOf("admin.password-reset", id)).toEqual([{ actor: "cli", target: id, detail: { email: "reset@joinscope.test", sessionsEnded: 1 } }]);
   });
 
+  it("a password reset ends that account's sessions only", async () => {
+    await newAdmin("reset-one@joinscope.test");
+    await newAdmin("reset-bystander@joinscope.test");
+    const bystander = await signIn("reset-bystander@joinscope.test");
+    await signIn("reset-one@joinscope.test");
+    expect(await resetAdminPassword(db, { email: "reset-one@joinscope.test", password: "another new password", actor: "cli" })).toMatchObject({
+      ok: true,
+      sessionsEnded: 1,
+    });
+    expect(await findAdminBySession(db, bystander.sessionToken)).toMatchObject({ email: "reset-bystander@joinscope.test" });
+  });
+
   it("disables an account and ends its sessions; enabling lets it sign in again and lifts its lock-out", async () => {
     const id = await newAdmin("toggle@joinscope.test");
     const session = await signIn("toggle@joinscope.test");
@@ -276,6 +288,21 @@ describe("account operations", () => {
       { email: "toggle@joinscope.test", changed: true },
       { email: "toggle@joinscope.test", changed: false },
     ]);
+  });
+
+  it("disabling one account ends that account's sessions only, and keeps its sign-in lock-out", async () => {
+    await newAdmin("disable-me@joinscope.test");
+    await newAdmin("disable-bystander@joinscope.test");
+    const bystander = await signIn("disable-bystander@joinscope.test");
+    await signIn("disable-me@joinscope.test");
+    for (let i = 0; i < 3; i++) await loginAdmin(db, { email: "disable-me@joinscope.test", password: `guess ${i}`, clientAddress: address() });
+    expect(await setAdminDisabled(db, { email: "disable-me@joinscope.test", disabled: true, actor: "cli" })).toMatchObject({ ok: true, sessionsEnded: 1 });
+    expect(await findAdminBySession(db, bystander.sessionToken)).toMatchObject({ email: "disable-bystander@joinscope.test" });
+    // Still locked: only `enable` (or a password reset) lifts a lock-out, and a disabled account is answered as locked first.
+    expect(await loginAdmin(db, { email: "disable-me@joinscope.test", password: PASSWORD, clientAddress: address() })).toMatchObject({
+      ok: false,
+      error: { code: "locked" },
+    });
   });
 
   it("ends every session of one account only, audit-logged", async () => {
