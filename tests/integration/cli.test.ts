@@ -15,7 +15,7 @@ import { db } from "@/lib/db/client";
 import { directDb } from "@/lib/db/direct";
 import { createTenant } from "@/lib/tenants/create-tenant";
 import { ROOT } from "../setup/databases";
-import { runJoinscope } from "../setup/run-joinscope";
+import { runJoinscope, runJoinscopeOnEndlessInput } from "../setup/run-joinscope";
 
 const joinscope = runJoinscope;
 
@@ -74,6 +74,25 @@ describe("joinscope parse", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(/^joinscope: .{20,}/);
+  });
+
+  it("refuses standard input past the upload bound (512 KB) as it arrives, not after reading it to its end", async () => {
+    // `type huge.log | joinscope parse -`, or an endless producer: 8 MB written, standard input left open. Before, the
+    // command read standard input whole before the parser's size check: it waited forever and held every byte.
+    const { code, stderr } = await runJoinscopeOnEndlessInput(["parse", "-"], "Device State\n  AzureAdJoined : YES\n", 8 * 1024 * 1024);
+    expect([code, stderr]).toEqual([1, "joinscope: standard input: larger than 512 KB, the most this command reads\n"]);
+  });
+
+  it("refuses a report file over the bound with the same message, and reads one at the bound", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "joinscope-cli-big-"));
+    const report = readFixture("win11-23h2-hybrid.txt");
+    const atBound = Buffer.concat([report, Buffer.from("\n"), Buffer.alloc(512 * 1024 - report.byteLength - 1, " ")]);
+    writeFileSync(join(dir, "at-bound.txt"), atBound);
+    writeFileSync(join(dir, "over.txt"), Buffer.concat([atBound, Buffer.from(" ")]));
+    const ok = await joinscope(["parse", join(dir, "at-bound.txt")]);
+    expect([ok.code, ok.stderr]).toEqual([0, ""]);
+    const over = await joinscope(["parse", join(dir, "over.txt")]);
+    expect([over.code, over.stderr]).toEqual([1, `joinscope: ${join(dir, "over.txt")}: larger than 512 KB, the most this command reads\n`]);
   });
 
   it("exits 2 on a bad option and 1 on a missing file", async () => {

@@ -3,15 +3,13 @@
  * (lib/proxy/fixtures/README.md says what each imitates): the JSON contract, the text form, exit 1 on a file that is
  * not an accepted format, exit 2 on usage errors.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { proxyFixturePath as fixture } from "@/lib/proxy/fixtures";
 import { websocket504Saz } from "@/lib/proxy/testing/write-zip";
-import { ROOT } from "../setup/databases";
-import { runJoinscope } from "../setup/run-joinscope";
+import { runJoinscope, runJoinscopeOnEndlessInput } from "../setup/run-joinscope";
 
 interface Output {
   files: { name: string; kind: string; records: number; failures: number }[];
@@ -88,22 +86,8 @@ describe("joinscope proxy-diagnose", { timeout: 180_000 }, () => {
   it("standard input that goes on past 100 MB is refused as it passes the limit, not read to its end first", async () => {
     // An endless producer (`tail -f trace.log | joinscope proxy-diagnose -`): 110 MB are written and standard input is
     // left open. Reading it whole before the size check waited for an end that never comes (and held every byte).
-    const child = spawn(process.execPath, [join(ROOT, "bin/joinscope.mjs"), "proxy-diagnose", "-"], { cwd: ROOT, stdio: ["pipe", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += d));
-    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
-    child.stdin.on("error", () => {}); // EPIPE once the command has stopped reading
     const line = "AadAppProxyConnector Information: 0 : 2026-11-03 09:00:00Z Connector heartbeat sent\n";
-    const chunk = Buffer.from(line.repeat(Math.ceil((1024 * 1024) / line.length)));
-    let written = 0;
-    let done = false;
-    void exited.then(() => (done = true));
-    while (!done && written < 110 * 1024 * 1024) {
-      written += chunk.byteLength;
-      if (!child.stdin.write(chunk)) await Promise.race([new Promise((r) => child.stdin.once("drain", r)), exited]);
-    }
-    const code = await Promise.race([exited, new Promise<"still reading">((r) => setTimeout(() => r("still reading"), 20_000))]);
-    if (code === "still reading") child.kill();
+    const { code, stderr } = await runJoinscopeOnEndlessInput(["proxy-diagnose", "-"], line, 110 * 1024 * 1024);
     expect([code, stderr]).toEqual([1, expect.stringMatching(/^joinscope: standard input: larger than 100 MB/)]);
   });
 

@@ -25,3 +25,32 @@ export function runJoinscope(args: string[], stdin?: Buffer | string): Promise<J
     child.stdin.end(stdin ?? "");
   });
 }
+
+/**
+ * `producer | joinscope ARGS` with a producer that never ends (`tail -f`, a device's disk piped in by mistake): writes
+ * `line` repeatedly up to `maxBytes` and never closes standard input. A command that reads its input whole before
+ * checking its size waits for an end that never comes: the run gives "still reading" after `waitMs`.
+ */
+export async function runJoinscopeOnEndlessInput(
+  args: string[],
+  line: string,
+  maxBytes: number,
+  waitMs = 20_000,
+): Promise<{ code: number | null | "still reading"; stderr: string }> {
+  const child = spawn(process.execPath, [join(ROOT, "bin/joinscope.mjs"), ...args], { cwd: ROOT, stdio: ["pipe", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+  child.stdin.on("error", () => {}); // EPIPE once the command has stopped reading
+  const chunk = Buffer.from(line.repeat(Math.ceil((1024 * 1024) / line.length)));
+  let written = 0;
+  let done = false;
+  void exited.then(() => (done = true));
+  while (!done && written < maxBytes) {
+    written += chunk.byteLength;
+    if (!child.stdin.write(chunk)) await Promise.race([new Promise((r) => child.stdin.once("drain", r)), exited]);
+  }
+  const code = await Promise.race([exited, new Promise<"still reading">((r) => setTimeout(() => r("still reading"), waitMs))]);
+  if (code === "still reading") child.kill();
+  return { code, stderr };
+}

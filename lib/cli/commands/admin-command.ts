@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { readSecret } from "../read-input";
 import { CliError } from "../cli-error";
 
 export const ADMIN_USAGE = `joinscope admin create --email EMAIL --name NAME [--role Reader|Operator|Admin]   (reads the password from standard input; default role Admin)
@@ -21,11 +22,7 @@ function options<T extends Record<string, { type: "string" }>>(args: string[], s
 
 /** Never from an argument: it would land in shell history and the process list. */
 async function readPassword(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks)
-    .toString("utf8")
-    .replace(/\r?\n$/, "");
+  return (await readSecret()).replace(/\r?\n$/, "");
 }
 
 export async function runAdminCommand(args: string[]): Promise<void> {

@@ -1,13 +1,13 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { formatReportText } from "@/lib/reports/format-report-text";
-import { readFile } from "node:fs/promises";
 import { directoryObjectFromGraph } from "@/lib/sync/directory-object-from-graph";
 import { GraphDeviceSchema } from "@/lib/graph/graph-schemas";
 import type { ParsedDsregcmd } from "@/lib/reports/types";
 import type { DirectoryObject } from "@/lib/rules/device-subject";
 import { diagnoseOneReport } from "@/lib/rules/diagnose-one-report";
 import { CliError } from "../cli-error";
+import { CLI_INPUT_LIMITS, readInput } from "../read-input";
 import { formatFindingsText } from "../format-findings-text";
 import { parseFormat, readReportOrFail } from "./parse-command";
 
@@ -53,9 +53,10 @@ export async function runDiagnoseCommand(args: string[]): Promise<void> {
  * device is refused: its findings would be about the wrong machine.
  */
 async function readDirectoryObject(path: string, report: ParsedDsregcmd): Promise<DirectoryObject | null> {
+  const bytes = await readInput(path, CLI_INPUT_LIMITS.json);
   let json: unknown;
   try {
-    json = JSON.parse(await readFile(path, "utf8"));
+    json = JSON.parse(bytes.toString("utf8"));
   } catch (e) {
     throw new CliError(`${path}: not a readable JSON file (${(e as Error).message})`);
   }

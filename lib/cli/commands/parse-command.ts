@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { formatReportText } from "@/lib/reports/format-report-text";
 import { parseDsregcmd } from "@/lib/reports/parse-dsregcmd";
 import { CliError } from "../cli-error";
-import { readInput } from "../read-input";
+import { CLI_INPUT_LIMITS, readInput } from "../read-input";
 
 export const PARSE_USAGE = "joinscope parse [--format json|text] FILE   (FILE may be - for standard input)";
 
@@ -13,9 +13,7 @@ export function parseFormat(value: string | undefined): "json" | "text" {
 }
 
 export async function readReportOrFail(file: string) {
-  const bytes = await readInput(file).catch((e: NodeJS.ErrnoException) => {
-    throw new CliError(`cannot read ${file}: ${e.code === "ENOENT" ? "no such file" : e.message}`);
-  });
+  const bytes = await readInput(file, CLI_INPUT_LIMITS.report);
   const result = parseDsregcmd(bytes);
   if (!result.ok) throw new CliError(`${file === "-" ? "standard input" : file}: ${result.error.message}`);
   for (const warning of result.warnings) process.stderr.write(`joinscope: warning: ${warning}\n`);

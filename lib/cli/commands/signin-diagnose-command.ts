@@ -10,7 +10,7 @@ import { diagnoseSignIn, type DiagnoseSignInResult } from "@/lib/signins/diagnos
 import { GraphSignInSchema, type GraphSignIn } from "@/lib/signins/graph-sign-in-schema";
 import { CliError } from "../cli-error";
 import { formatFindingsText } from "../format-findings-text";
-import { readInput } from "../read-input";
+import { CLI_INPUT_LIMITS, readInput } from "../read-input";
 import { parseFormat } from "./parse-command";
 
 export const SIGNIN_DIAGNOSE_USAGE =
@@ -58,10 +58,9 @@ export async function runSigninDiagnoseCommand(args: string[]): Promise<void> {
   process.stdout.write(outputs.map(formatSignInText).join("\n"));
 }
 
-async function readBytes(file: string): Promise<Buffer> {
-  return readInput(file).catch((e: NodeJS.ErrnoException) => {
-    throw new CliError(`cannot read ${file}: ${e.code === "ENOENT" ? "no such file" : e.message}`);
-  });
+/** Sign-in JSON, a device's JSON or a report (the parser refuses a report over its own, smaller bound). */
+function readBytes(file: string): Promise<Buffer> {
+  return readInput(file, CLI_INPUT_LIMITS.json);
 }
 
 /** The file's JSON when it is JSON (UTF-8, with or without a byte-order mark), else undefined. */

@@ -46,19 +46,17 @@ export async function runTenantCommand(args: string[]): Promise<void> {
       throw new CliError(`usage: ${TENANT_USAGE}`, 2);
     }
     const { findTenantRef } = await import("../find-tenant-ref");
-    const { readFile } = await import("node:fs/promises");
+    const { CLI_INPUT_LIMITS, readInput, readSecret } = await import("../read-input");
     const tenantRef = await findTenantRef(db, values.tenant);
     let credential: { kind: "secret"; clientSecret: string } | { kind: "certificate"; certificatePem: string; privateKeyPem: string };
     if (values["secret-stdin"]) {
       // From standard input, never an argument: arguments end up in shell history and the process list.
-      const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-      credential = { kind: "secret", clientSecret: Buffer.concat(chunks).toString("utf8").trim() };
+      credential = { kind: "secret", clientSecret: (await readSecret()).trim() };
     } else {
       credential = {
         kind: "certificate",
-        certificatePem: await readFile(values.certificate!, "utf8"),
-        privateKeyPem: await readFile(values["private-key"]!, "utf8"),
+        certificatePem: (await readInput(values.certificate!, CLI_INPUT_LIMITS.pem)).toString("utf8"),
+        privateKeyPem: (await readInput(values["private-key"]!, CLI_INPUT_LIMITS.pem)).toString("utf8"),
       };
     }
     const { setTenantApp } = await import("@/lib/tenants/set-tenant-app");
