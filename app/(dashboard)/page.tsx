@@ -4,7 +4,7 @@ import { db } from "@/lib/db/client";
 import { writeDailySnapshot } from "@/lib/daily-snapshots/write-daily-snapshot";
 import { directDb } from "@/lib/db/direct";
 import { ensureDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";
-import { summarizeChanges, type ChangeSummary, type FindingChange } from "@/lib/queries/summarize-changes";
+import { summarizeChanges, type ChangeSummary } from "@/lib/queries/summarize-changes";
 import { reportSubjectKey } from "@/lib/rules/subject-key";
 import { deviceHref } from "@/lib/queries/find-device-detail";
 import { findDailySnapshots, type DailySnapshotPoint } from "@/lib/queries/find-daily-snapshots";
@@ -12,7 +12,6 @@ import { getOnboardingStatus } from "@/lib/queries/get-onboarding-status";
 import { getOverviewStats } from "@/lib/queries/get-overview-stats";
 import { countBrokenDevices, type BrokenDeviceCounts } from "@/lib/queries/count-broken-devices";
 import { causeWords } from "@/lib/rules/cause-words";
-import { findingHref } from "@/lib/url-params/finding-anchor";
 import { JOIN_TYPE_SHORT, JOIN_TYPES } from "@/lib/display/join-type";
 import { ruleTitle } from "@/lib/display/rule-names";
 import { SEVERITIES, SEVERITY_LABEL } from "@/lib/display/severity";
@@ -24,6 +23,7 @@ import { RelativeTime } from "../_components/relative-time";
 import { SeverityBadge } from "../_components/severity-badge";
 import { getDashboardContext } from "./_lib/dashboard-context";
 import { TrendCharts, type ReportsPoint, type TrendPoint } from "./_components/trend-charts";
+import { FindingChangeList } from "./_components/finding-change-list";
 
 export const metadata: Metadata = { title: "Overview" };
 
@@ -418,28 +418,7 @@ function ChangesCard({ changes, now }: { changes: ChangeSummary; now: string }) 
                 </span>
                 <span className="text-xs font-medium text-slate-500 dark:text-slate-400">{label}</span>
               </p>
-              <ul className="mt-2 space-y-1.5">
-                {changes[kind].map((c: FindingChange) => (
-                  <li key={`${c.findingId}-${c.at}`}>
-                    <Link href={findingHref(c.subjectKey, c.rule)} className="group flex items-center gap-2 text-[13px]">
-                      <SeverityBadge severity={c.severity} className="shrink-0" />
-                      <span className="min-w-0 truncate">
-                        <span className="font-medium group-hover:underline">{c.hostname ?? c.deviceId ?? c.objectId}</span>
-                        <span className="ml-1.5 text-xs text-slate-600 dark:text-slate-400" title={c.rule}>
-                          {ruleTitle(c.rule)}
-                        </span>
-                      </span>
-                    </Link>
-                  </li>
-                ))}
-                {changes.counts[kind] > changes[kind].length ? (
-                  <li className="text-xs">
-                    <Link href={CHANGE_LIST_HREF[kind]} className="link">
-                      +{changes.counts[kind] - changes[kind].length} more
-                    </Link>
-                  </li>
-                ) : null}
-              </ul>
+              <FindingChangeList changes={changes[kind]} total={changes.counts[kind]} moreHref={CHANGE_LIST_HREF[kind]} />
             </div>
           ))}
         </div>

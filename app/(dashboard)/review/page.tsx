@@ -6,17 +6,15 @@ import { directDb } from "@/lib/db/direct";
 import { isReviewPeriod, REVIEW_PERIOD_LABEL, REVIEW_PERIODS, reviewWindow, type ReviewPeriod } from "@/lib/digest/review-period";
 import { countBrokenDevices } from "@/lib/queries/count-broken-devices";
 import { findDailySnapshots } from "@/lib/queries/find-daily-snapshots";
-import { summarizeChanges, type FindingChange } from "@/lib/queries/summarize-changes";
-import { ruleTitle } from "@/lib/display/rule-names";
-import { findingHref } from "@/lib/url-params/finding-anchor";
+import { summarizeChanges } from "@/lib/queries/summarize-changes";
 import { ensureDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";
 import { writeDailySnapshot } from "@/lib/daily-snapshots/write-daily-snapshot";
 import { NoTenantState } from "../../_components/no-tenant-state";
 import { PageHeader } from "../../_components/page-header";
 import { RelativeTime } from "../../_components/relative-time";
-import { SeverityBadge } from "../../_components/severity-badge";
 import { getDashboardContext } from "../_lib/dashboard-context";
 import { ReviewTrendChart, type ReviewTrendPoint } from "../_components/trend-charts";
+import { FindingChangeList } from "../_components/finding-change-list";
 
 export const metadata: Metadata = { title: "Weekly review" };
 
@@ -123,28 +121,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
                 {changes[kind].length === 0 ? (
                   <p className="mt-2 text-[13px] text-slate-500 dark:text-slate-400">None.</p>
                 ) : (
-                  <ul className="mt-2 space-y-1.5">
-                    {changes[kind].map((c: FindingChange) => (
-                      <li key={`${c.findingId}-${c.at}`}>
-                        <Link href={findingHref(c.subjectKey, c.rule)} className="group flex items-center gap-2 text-[13px]">
-                          <SeverityBadge severity={c.severity} className="shrink-0" />
-                          <span className="min-w-0 truncate">
-                            <span className="font-medium group-hover:underline">{c.hostname ?? c.deviceId ?? c.objectId}</span>
-                            <span className="ml-1.5 text-xs text-slate-600 dark:text-slate-400" title={c.rule}>
-                              {ruleTitle(c.rule)}
-                            </span>
-                          </span>
-                        </Link>
-                      </li>
-                    ))}
-                    {changes.counts[kind] > changes[kind].length ? (
-                      <li className="text-xs">
-                        <Link href={href} className="link">
-                          +{changes.counts[kind] - changes[kind].length} more
-                        </Link>
-                      </li>
-                    ) : null}
-                  </ul>
+                  <FindingChangeList changes={changes[kind]} total={changes.counts[kind]} moreHref={href} />
                 )}
               </div>
             ))}
