@@ -8,9 +8,9 @@ const nextConfig: NextConfig = {
   // Native and WASM-loading server packages stay outside the bundle.
   serverExternalPackages: ["exceljs", "better-sqlite3", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "pg", "@azure/msal-node"],
   poweredByHeader: false,
-  // Saving a Proxy diagnosis sends the files' reads back (at most 4 MB of JSON, lib/proxy/proxy-read-schema.ts;
-  // decision 028); every other action's body is far below Next.js's default 1 MB.
-  experimental: { serverActions: { bodySizeLimit: "6mb" } },
+  // Server actions keep Next.js's default body bound (1 MB), which Next.js reads before an action's own session check:
+  // the one upload of megabytes from a page, saving a Proxy diagnosis, is an API route that checks first
+  // (app/api/v1/proxy/diagnoses/route.ts).
   typedRoutes: false,
   async headers() {
     return [

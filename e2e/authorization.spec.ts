@@ -58,6 +58,7 @@ const ROUTES: Record<string, Need> = {
   "GET /api/v1/sync-runs": "Reader",
   "GET /api/v1/tenants/[tenantId]/changes": "Reader",
   "POST /api/v1/proxy/files": "Reader",
+  "POST /api/v1/proxy/diagnoses": "Operator",
   "GET /reports/[id]/raw": "Reader",
   "POST /api/v1/reports": "agent",
   "POST /api/v1/agents/enrol": "agent",
@@ -82,7 +83,6 @@ const ACTIONS: Record<string, Need> = {
   "app/(dashboard)/diagnose/actions.ts#diagnoseAction": "Reader",
   "app/(dashboard)/diagnose/actions.ts#attachPastedReportAction": "Operator",
   "app/(dashboard)/findings/actions.ts#acknowledgeFindingsAction": "Operator",
-  "app/(dashboard)/proxy/actions.ts#saveProxyDiagnosisAction": "Operator",
   "app/(dashboard)/proxy/actions.ts#deleteProxyDiagnosisAction": "Operator",
   "app/(dashboard)/settings/actions.ts#saveAppRegistrationAction": "Admin",
   "app/(dashboard)/settings/actions.ts#testConnectionAction": "Admin",
@@ -146,8 +146,11 @@ const otherSegments = (o: Other, route: string): Record<string, string> => ({
   "[id]": route.startsWith("/proxy/saved/") ? o.proxyDiagnosisId : o.reportId,
 });
 
-/** Each route asked for the other tenant's data: 404 expected, or `empty` (a list filtered to the caller's tenants); null: it holds no tenant's data. */
-const TENANT_ROUTES: Record<string, ((o: Other) => { path: string; want: 404 | "empty" }) | null> = {
+/**
+ * Each route asked for the other tenant's data: 404 expected, or `empty` (a list filtered to the caller's tenants); null:
+ * it holds no tenant's data. `json`: the body sent; `open`: what an unlimited Admin gets for the same request (200).
+ */
+const TENANT_ROUTES: Record<string, ((o: Other) => { path: string; want: 404 | "empty"; json?: string; open?: number }) | null> = {
   "GET /api/v1/audit/export": (o) => ({ path: `/api/v1/audit/export?format=jsonl&tenant=${o.tenantRef}`, want: "empty" }),
   "GET /api/v1/devices/change-board": (o) => ({ path: `/api/v1/devices/change-board?tenant=${o.tenantRef}`, want: 404 }),
   "GET /api/v1/devices/export": (o) => ({ path: `/api/v1/devices/export?tenant=${o.tenantRef}`, want: 404 }),
@@ -157,6 +160,8 @@ const TENANT_ROUTES: Record<string, ((o: Other) => { path: string; want: 404 | "
   "GET /api/v1/tenants/[tenantId]/changes": (o) => ({ path: `/api/v1/tenants/${o.tenantId}/changes`, want: 404 }),
   "GET /reports/[id]/raw": (o) => ({ path: `/reports/${o.reportId}/raw`, want: 404 }),
   "POST /api/v1/proxy/files": null,
+  // An empty diagnosis: the limited user's 404 comes before the body is read; the Admin's 400 is the body's refusal.
+  "POST /api/v1/proxy/diagnoses": (o) => ({ path: `/api/v1/proxy/diagnoses?tenant=${o.tenantRef}`, want: 404, json: "{}", open: 400 }),
   "POST /api/v1/reports": null,
   "POST /api/v1/agents/enrol": null,
   "POST /api/v1/agents/key": null,
@@ -195,7 +200,6 @@ const TENANT_ACTIONS: Record<string, ((o: Other) => { form: Record<string, strin
   }),
   "app/(dashboard)/diagnose/actions.ts#diagnoseAction": "selected",
   "app/(dashboard)/diagnose/actions.ts#attachPastedReportAction": "selected",
-  "app/(dashboard)/proxy/actions.ts#saveProxyDiagnosisAction": "selected",
   "app/(dashboard)/proxy/actions.ts#deleteProxyDiagnosisAction": "selected",
   "app/(dashboard)/findings/actions.ts#acknowledgeFindingsAction": (o) => ({
     form: { tenant: o.tenantRef, comment: "forged", findingId: o.findingId },
@@ -443,8 +447,9 @@ test.describe("authorization, generated from the file tree", () => {
     for (const [entry, ask] of Object.entries(TENANT_ROUTES)) {
       if (!ask) continue;
       const method = entry.split(" ")[0]!;
-      const { path, want } = ask(tokens.other);
-      const response = await api.fetch(path, { method, headers: limitedCookie(), maxRedirects: 0 });
+      const { path, want, json, open: openStatus = 200 } = ask(tokens.other);
+      const body = json === undefined ? {} : { data: json, headers: { "content-type": "application/json" } };
+      const response = await api.fetch(path, { method, maxRedirects: 0, ...body, headers: { ...body.headers, ...limitedCookie() } });
       const status = response.status();
       if (want === 404) {
         const code = status === 404 ? ((await response.json()) as { error?: { code?: string } }).error?.code : null;
@@ -454,8 +459,8 @@ test.describe("authorization, generated from the file tree", () => {
         if (status !== 200 || text.trim() !== "") wrong.push(`${entry}: HTTP ${status} with ${text.length} characters, expected 200 and nothing`);
       }
       // The same request from an Admin without a limit is answered: the 404 is the limit's, not a wrong sample.
-      const open = await api.fetch(path, { method, headers: cookieFor("Admin"), maxRedirects: 0 });
-      if (open.status() !== 200) wrong.push(`${entry}: HTTP ${open.status()} for an unlimited Admin`);
+      const open = await api.fetch(path, { method, maxRedirects: 0, ...body, headers: { ...body.headers, ...cookieFor("Admin") } });
+      if (open.status() !== openStatus) wrong.push(`${entry}: HTTP ${open.status()} for an unlimited Admin, expected ${openStatus}`);
       await open.body();
     }
     expect(wrong).toEqual([]);

@@ -16,7 +16,7 @@ export function checkJsonRequest(head: JsonRequestHead, maxBytes: number): void 
   const declared = Number(head.contentLength ?? "NaN");
   if (Number.isFinite(declared) && declared > maxBytes) throw bodyTooLarge(maxBytes);
   if (!/^application\/json\b/i.test(head.contentType ?? "")) {
-    throw new ApiError(415, "unsupported-media-type", "Send the report as Content-Type: application/json");
+    throw new ApiError(415, "unsupported-media-type", "Send the body as Content-Type: application/json");
   }
 }
 

@@ -21,6 +21,12 @@ export const PROXY_MAX_MESSAGE_CHARS = 600;
 export const PROXY_MAX_WARNINGS = 20;
 /** The files' reads of one saved diagnosis, as JSON: more than this and the page offers the download instead. */
 export const PROXY_SAVE_MAX_CHARS = 4 * 1024 * 1024;
+/**
+ * The body's bound in bytes: a saved diagnosis holds at most PROXY_SAVE_MAX_CHARS characters of JSON, and a character
+ * takes at most 3 bytes of UTF-8 (4 for a pair of them); a little more for the title. saveProxyDiagnosis then counts
+ * the characters and answers "too-large" with the page's own words.
+ */
+export const PROXY_SAVE_MAX_BODY_BYTES = 3 * PROXY_SAVE_MAX_CHARS + 64 * 1024;
 
 const FILE_NAME = z.string().max(260);
 const WHERE = z.string().max(200);

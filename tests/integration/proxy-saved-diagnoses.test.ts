@@ -6,18 +6,20 @@
  * tenant's deletion remove it, each save and delete is audit-logged.
  */
 import { readFileSync } from "node:fs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { deleteProxyDiagnosis } from "@/lib/proxy/delete-proxy-diagnosis";
 import { diagnoseProxy } from "@/lib/proxy/diagnose-proxy";
 import { proxyFixturePath } from "@/lib/proxy/fixtures";
 import { sourceFromBytes, sourceFromPath } from "@/lib/proxy/input";
+import { PROXY_SAVE_MAX_BODY_BYTES } from "@/lib/proxy/proxy-read-schema";
 import { readProxyFile } from "@/lib/proxy/read-proxy-file";
 import { saveProxyDiagnosis } from "@/lib/proxy/save-proxy-diagnosis";
 import type { ProxyFileRead } from "@/lib/proxy/types";
 import { findProxyDiagnoses } from "@/lib/queries/find-proxy-diagnoses";
 import { findProxyDiagnosis } from "@/lib/queries/find-proxy-diagnosis";
 import { createTenant } from "@/lib/tenants/create-tenant";
+import { signedInCookie, startAdminApiServer, type AdminApiServer } from "../setup/admin-api-server";
 
 const ACTOR = "operator@contoso.example";
 let contoso = "";
@@ -200,5 +202,88 @@ describe("tenants and deletion", () => {
     await db.tenant.delete({ where: { id: other } });
     expect(await db.proxyDiagnosis.count({ where: { tenantRef: other } })).toBe(0);
     expect(await db.proxyDiagnosis.count({ where: { tenantRef: contoso } })).toBe(contosoBefore);
+  });
+});
+
+describe("POST /api/v1/proxy/diagnoses, over HTTP as the Proxy page saves", () => {
+  let server: AdminApiServer;
+  let operator = "";
+  let reader = "";
+  const post = (query: string, init: { cookie?: string; body?: string; headers?: Record<string, string> }) =>
+    fetch(`${server.url}/api/v1/proxy/diagnoses${query}`, {
+      method: "POST",
+      headers: { ...(init.cookie ? { cookie: init.cookie } : {}), "content-type": "application/json", ...init.headers },
+      body: init.body ?? "",
+    });
+  const errorOf = async (res: Response) => {
+    const { code, message } = ((await res.json()) as { error: { code: string; message: string } }).error;
+    return { code, message };
+  };
+
+  beforeAll(async () => {
+    server = await startAdminApiServer();
+    operator = await signedInCookie(db, "Operator");
+    reader = await signedInCookie(db, "Reader");
+  });
+  afterAll(() => server?.close());
+
+  it("an Operator saves for the tenant asked: 201 with the server's own findings, stored and audit-logged", async () => {
+    const res = await post(`?tenant=${contoso}`, { cookie: operator, body: JSON.stringify({ title: "From the page", reads: pair, findings: [] }) });
+    expect(res.status).toBe(201);
+    const saved = (await res.json()) as { id: string; title: string; worstSeverity: string; findingCount: number };
+    expect(saved).toEqual({ id: expect.any(String), title: "From the page", worstSeverity: "high", findingCount: 1 });
+    expect(await findProxyDiagnosis(db, { tenantRef: contoso, id: saved.id })).toMatchObject({
+      title: "From the page",
+      findings: diagnoseProxy(pair).findings,
+    });
+    expect(await db.auditLog.count({ where: { action: "proxy-diagnosis.save", target: saved.id, actor: { endsWith: "@joinscope.test" } } })).toBe(1);
+  });
+
+  it("refuses bad input with the reason and stores nothing: 400 invalid-input, 415 without JSON, 413 over the bounds", async () => {
+    const before = await counts();
+    const noTitle = await post(`?tenant=${contoso}`, { cookie: operator, body: JSON.stringify({ title: " ", reads: pair }) });
+    expect([noTitle.status, await errorOf(noTitle)]).toEqual([400, { code: "invalid-input", message: "Give the diagnosis a title (the app or the ticket)." }]);
+    const notJson = await post(`?tenant=${contoso}`, { cookie: operator, body: "{ title", headers: {} });
+    expect([notJson.status, (await errorOf(notJson)).code]).toEqual([400, "invalid-json"]);
+    const text = await post(`?tenant=${contoso}`, { cookie: operator, body: "{}", headers: { "content-type": "text/plain" } });
+    expect([text.status, (await errorOf(text)).code]).toEqual([415, "unsupported-media-type"]);
+    const heavy = {
+      ...pair[1]!,
+      exchanges: Array.from({ length: 130 }, (_, i) => ({ ...pair[1]!.exchanges[0]!, where: `entries[${i}]`, bodySnippet: "p".repeat(4096) })),
+    };
+    const tooMany = await post(`?tenant=${contoso}`, {
+      cookie: operator,
+      body: JSON.stringify({ title: "Heavy", reads: Array.from({ length: 8 }, () => heavy) }),
+    });
+    expect([tooMany.status, await errorOf(tooMany)]).toEqual([413, { code: "too-large", message: expect.stringMatching(/download it as JSON instead/) }]);
+    const huge = await post(`?tenant=${contoso}`, { cookie: operator, body: JSON.stringify({ title: "x".repeat(PROXY_SAVE_MAX_BODY_BYTES) }) });
+    expect([huge.status, (await errorOf(huge)).code]).toEqual([413, "payload-too-large"]);
+    expect(await counts()).toEqual(before);
+  });
+
+  it("checks the session, the role and the tenant before reading the body: answers while the body is still arriving", async () => {
+    // A body that never ends: a route that read it before its checks would never answer.
+    const endless = () =>
+      new ReadableStream<Uint8Array>({
+        pull(controller) {
+          return new Promise((resolve) => setTimeout(() => (controller.enqueue(new TextEncoder().encode(" ".repeat(1024))), resolve()), 5));
+        },
+      });
+    const ask = (query: string, cookie?: string) =>
+      fetch(`${server.url}/api/v1/proxy/diagnoses${query}`, {
+        method: "POST",
+        headers: { ...(cookie ? { cookie } : {}), "content-type": "application/json" },
+        body: endless(),
+        duplex: "half",
+        signal: AbortSignal.timeout(10_000),
+      } as RequestInit);
+    const anonymous = await ask(`?tenant=${contoso}`);
+    expect([anonymous.status, (await errorOf(anonymous)).code]).toEqual([401, "unauthenticated"]);
+    const forged = await ask(`?tenant=${contoso}`, "joinscope_session=forged-token-value");
+    expect(forged.status).toBe(401);
+    const low = await ask(`?tenant=${contoso}`, reader);
+    expect([low.status, (await errorOf(low)).code]).toEqual([403, "forbidden"]);
+    const unknown = await ask("?tenant=00000000-0000-4000-8000-000000000000", operator);
+    expect([unknown.status, (await errorOf(unknown)).code]).toEqual([404, "not-found"]);
   });
 });

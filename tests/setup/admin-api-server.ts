@@ -13,6 +13,7 @@ import { GET as auditExport } from "@/app/api/v1/audit/export/route";
 import { GET as changeBoardExport } from "@/app/api/v1/devices/change-board/route";
 import { GET as devicesExport } from "@/app/api/v1/devices/export/route";
 import { GET as findingsExport } from "@/app/api/v1/findings/export/route";
+import { POST as saveProxyDiagnosis } from "@/app/api/v1/proxy/diagnoses/route";
 import { GET as signInFindings } from "@/app/api/v1/signins/[id]/findings/route";
 import { GET as syncRuns } from "@/app/api/v1/sync-runs/route";
 import { GET as tenantChanges } from "@/app/api/v1/tenants/[tenantId]/changes/route";
@@ -22,7 +23,7 @@ import { createAdminWithCheapHash } from "./factories";
 
 type RouteHandler = (request: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
-const ROUTES: { pattern: RegExp; handler: RouteHandler }[] = [
+const ROUTES: { pattern: RegExp; handler: RouteHandler; method?: "POST" }[] = [
   { pattern: /^\/api\/v1\/devices\/export$/, handler: devicesExport },
   { pattern: /^\/api\/v1\/devices\/change-board$/, handler: changeBoardExport },
   { pattern: /^\/api\/v1\/findings\/export$/, handler: findingsExport },
@@ -31,6 +32,7 @@ const ROUTES: { pattern: RegExp; handler: RouteHandler }[] = [
   { pattern: /^\/api\/v1\/tenants\/(?<tenantId>[^/]+)\/changes$/, handler: tenantChanges as RouteHandler },
   { pattern: /^\/api\/v1\/audit\/export$/, handler: auditExport },
   { pattern: /^\/reports\/(?<id>[^/]+)\/raw$/, handler: reportRaw as RouteHandler },
+  { pattern: /^\/api\/v1\/proxy\/diagnoses$/, handler: saveProxyDiagnosis, method: "POST" },
 ];
 
 export interface AdminApiServer {
@@ -41,7 +43,7 @@ export interface AdminApiServer {
 export function startAdminApiServer(): Promise<AdminApiServer> {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? "").split("?")[0]!;
-    const route = req.method === "GET" ? ROUTES.map((r) => ({ r, m: r.pattern.exec(path) })).find((x) => x.m) : undefined;
+    const route = ROUTES.map((r) => ({ r, m: (r.method ?? "GET") === req.method ? r.pattern.exec(path) : null })).find((x) => x.m);
     if (!route) {
       res.writeHead(404).end();
       return;
@@ -62,7 +64,11 @@ async function serve(route: RouteHandler, params: Record<string, string>, req: I
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
   }
-  const response = await route(new Request(`http://127.0.0.1${req.url}`, { method: "GET", headers }), { params: Promise.resolve(params) });
+  // A POST's body streams in as the handler reads it (as Next.js passes it): a handler that answers before reading
+  // leaves the rest unread.
+  const init: RequestInit & { duplex?: "half" } =
+    req.method === "POST" ? { method: "POST", headers, body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } : { method: "GET", headers };
+  const response = await route(new Request(`http://127.0.0.1${req.url}`, init), { params: Promise.resolve(params) });
   res.writeHead(response.status, Object.fromEntries(response.headers));
   if (!response.body) {
     res.end();
@@ -72,10 +78,10 @@ async function serve(route: RouteHandler, params: Record<string, string>, req: I
   await pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream<Uint8Array>), res);
 }
 
-/** A signed-in admin's Cookie header (a new account each call). */
-export async function signedInCookie(db: Db): Promise<string> {
+/** A signed-in admin's Cookie header (a new account each call; Admin unless a role is given). */
+export async function signedInCookie(db: Db, role: "Reader" | "Operator" | "Admin" = "Admin"): Promise<string> {
   const email = `admin-${randomUUID().slice(0, 8)}@joinscope.test`;
-  await createAdminWithCheapHash(db, { email, password: "a long enough password" });
+  await createAdminWithCheapHash(db, { email, password: "a long enough password", role });
   const login = await loginAdmin(db, { email, password: "a long enough password", clientAddress: "127.0.0.1" });
   if (!login.ok) throw new Error(login.error.message);
   return `${SESSION_COOKIE}=${login.sessionToken}`;

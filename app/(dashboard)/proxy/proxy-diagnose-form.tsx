@@ -10,7 +10,6 @@ import type { ProxyFileRead } from "@/lib/proxy/types";
 import { FindingList } from "../../_components/finding-card";
 import { UploadIcon } from "../../_components/icons";
 import { InlineError } from "../../_components/inline-error";
-import { saveProxyDiagnosisAction } from "./actions";
 import { DownloadDiagnosisButton } from "./download-diagnosis-button";
 import { ProxyFilesTable } from "./proxy-files-table";
 
@@ -18,6 +17,26 @@ import { ProxyFilesTable } from "./proxy-files-table";
 const FileAnswer = z.union([z.object({ read: ProxyFileReadSchema }), z.object({ error: z.object({ message: z.string() }).loose() })]);
 
 const MAX_BYTES = 100 * 1024 * 1024;
+
+/** POST /api/v1/proxy/diagnoses's answer: the saved diagnosis, or the API's error with its reason. */
+const SaveAnswer = z.union([z.object({ id: z.string(), title: z.string() }), z.object({ error: z.object({ message: z.string() }).loose() })]);
+
+async function saveOnServer(title: string, reads: ProxyFileRead[]): Promise<{ ok: true; id: string; title: string } | { ok: false; error: string }> {
+  let response: Response;
+  try {
+    response = await fetch("/api/v1/proxy/diagnoses", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ title, reads }),
+    });
+  } catch {
+    return { ok: false, error: "The diagnosis could not be saved; check the connection and try again." };
+  }
+  const parsed = SaveAnswer.safeParse(await response.json().catch(() => null));
+  if (!parsed.success) return { ok: false, error: `The server's answer could not be read (HTTP ${response.status}); try again.` };
+  if ("error" in parsed.data) return { ok: false, error: parsed.data.error.message };
+  return { ok: true, id: parsed.data.id, title: parsed.data.title };
+}
 
 async function readOnServer(file: File): Promise<{ ok: true; read: ProxyFileRead } | { ok: false; error: string }> {
   if (file.size > MAX_BYTES) return { ok: false, error: `${file.name}: larger than 100 MB; capture a shorter window` };
@@ -188,7 +207,7 @@ export function ProxyDiagnoseForm({ canSave, tenantName }: { canSave: boolean; t
   );
 }
 
-/** "Save diagnosis": a title (the app, the ticket) and the reads sent to saveProxyDiagnosisAction. */
+/** "Save diagnosis": a title (the app, the ticket) and the reads sent to POST /api/v1/proxy/diagnoses. */
 function SaveDiagnosisForm({ reads, canSave, tenantName }: { reads: ProxyFileRead[]; canSave: boolean; tenantName: string | null }) {
   const router = useRouter();
   const [title, setTitle] = useState("");
@@ -223,17 +242,13 @@ function SaveDiagnosisForm({ reads, canSave, tenantName }: { reads: ProxyFileRea
       return;
     }
     startTransition(async () => {
-      try {
-        const result = await saveProxyDiagnosisAction({ title, reads });
-        if (!result.ok) {
-          setError(result.error);
-          return;
-        }
-        setSaved({ id: result.id, title: result.title });
-        router.refresh();
-      } catch {
-        setError("The diagnosis could not be saved; check the connection and try again.");
+      const result = await saveOnServer(title, reads);
+      if (!result.ok) {
+        setError(result.error);
+        return;
       }
+      setSaved({ id: result.id, title: result.title });
+      router.refresh();
     });
   }
 
