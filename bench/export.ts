@@ -84,7 +84,14 @@ async function timeExport(
       bytes += chunk.length;
     }
     const ms = performance.now() - started;
-    return { ms, firstByteMs, bytes, rssGrowthMb: Math.max(peak, rssMb(pid)) - before, cpuMs: (processCpuSeconds(pid) - cpuBefore) * 1000, status: response.status };
+    return {
+      ms,
+      firstByteMs,
+      bytes,
+      rssGrowthMb: Math.max(peak, rssMb(pid)) - before,
+      cpuMs: (processCpuSeconds(pid) - cpuBefore) * 1000,
+      status: response.status,
+    };
   } finally {
     clearInterval(sampler);
   }
