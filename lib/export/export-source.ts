@@ -15,6 +15,12 @@ export interface ExportColumn {
   width?: number;
   /** How a structured value (a list) reads in one CSV or XLSX cell; JSON Lines keeps the structure. */
   flatten?: (value: ExportValue) => string;
+  /**
+   * A structured value's JSON Lines text, when it is not JSON.stringify's text of the value as it is in the row: a
+   * source may hand on a value as stored and let the column read it defensively while it is written (the findings'
+   * evidence), instead of making a normalised copy of it first.
+   */
+  json?: (value: ExportValue) => string;
 }
 
 export interface ExportSource {

@@ -2,9 +2,9 @@ import "server-only";
 import { readBool, readIsoTimestamp, readJson, type DirectDb, type Row } from "@/lib/db/direct";
 import type { Evidence } from "@/lib/rules/types";
 import { readArraysAfter, type KeysetQuery, type Ordering } from "@/lib/queries/keyset-page";
-import { readEvidence, readRemediation } from "@/lib/queries/find-findings";
 import type { FindingListParams } from "@/lib/url-params/finding-list-params";
 import { SEVERITIES } from "@/lib/display/severity";
+import { jsonValue } from "./write-jsonl";
 import { EXPORT_BATCH_ROWS, type ExportColumn, type ExportRow, type ExportSource, type ExportValue } from "./export-source";
 
 /** The columns read: the exported ones and the keyset's (rankSeverity, subjectKey, isPrimary, rule). */
@@ -42,6 +42,61 @@ export function flattenRemediation(steps: readonly string[]): string {
   return steps.map((s, i) => `${i + 1}. ${s}`).join(" | ");
 }
 
+/** readEvidence's text of an optional field: a string as it is, null or undefined as null, anything else String(). */
+const evidenceField = (v: unknown): string | null => (typeof v === "string" ? v : v == null ? null : String(v));
+
+/**
+ * The stored evidence (parsed JSON) as its CSV and XLSX cell: flattenEvidence(readEvidence(json)), in one pass over
+ * the stored items without making the normalised copies (an export reads hundreds of thousands of them).
+ */
+export function evidenceCell(json: unknown): string {
+  if (!Array.isArray(json)) return "";
+  let text = "";
+  let first = true;
+  for (const e of json as unknown[]) {
+    if (typeof e !== "object" || e === null) continue;
+    const item = e as Record<string, unknown>;
+    const field = typeof item.field === "string" ? item.field : "";
+    const value = evidenceField(item.value);
+    const expected = item.expected === undefined ? null : evidenceField(item.expected);
+    text += `${first ? "" : "; "}${field}=${value ?? "(empty)"}${expected !== null ? ` (expected ${expected})` : ""}`;
+    first = false;
+  }
+  return text;
+}
+
+/** The stored evidence as its JSON Lines text: JSON.stringify(readEvidence(json)), without the copies. */
+export function evidenceJson(json: unknown): string {
+  if (!Array.isArray(json)) return "[]";
+  let text = "[";
+  for (const e of json as unknown[]) {
+    if (typeof e !== "object" || e === null) continue;
+    const item = e as Record<string, unknown>;
+    const source = typeof item.source === "string" ? item.source : "";
+    const field = typeof item.field === "string" ? item.field : "";
+    text += `${text.length === 1 ? "" : ","}{"source":${jsonValue(source)},"field":${jsonValue(field)},"value":${jsonValue(evidenceField(item.value))}`;
+    text += item.expected === undefined ? "}" : `,"expected":${jsonValue(evidenceField(item.expected))}}`;
+  }
+  return `${text}]`;
+}
+
+/** The stored steps as their CSV and XLSX cell: flattenRemediation(readRemediation(json)), without the copy. */
+export function remediationCell(json: unknown): string {
+  if (!Array.isArray(json)) return "";
+  let text = "";
+  let n = 0;
+  for (const step of json as unknown[]) if (typeof step === "string") text += `${n++ === 0 ? "" : " | "}${n}. ${step}`;
+  return text;
+}
+
+/** The stored steps as their JSON Lines text: JSON.stringify(readRemediation(json)), without the copy. */
+export function remediationJson(json: unknown): string {
+  if (!Array.isArray(json)) return "[]";
+  let text = "[";
+  for (const step of json as unknown[]) if (typeof step === "string") text += (text.length === 1 ? "" : ",") + jsonValue(step);
+  return `${text}]`;
+}
+
 export const FINDING_EXPORT_COLUMNS: readonly ExportColumn[] = [
   { key: "severity" },
   { key: "rule" },
@@ -55,8 +110,9 @@ export const FINDING_EXPORT_COLUMNS: readonly ExportColumn[] = [
   { key: "resolvedAt" },
   { key: "acknowledgedBy" },
   { key: "ackComment" },
-  { key: "evidence", flatten: (v: ExportValue) => flattenEvidence(readEvidence(v)) },
-  { key: "remediation", flatten: (v: ExportValue) => flattenRemediation(readRemediation(v)) },
+  // The row holds the stored JSON as parsed; these read it as readEvidence and readRemediation do, while writing it.
+  { key: "evidence", flatten: evidenceCell, json: evidenceJson },
+  { key: "remediation", flatten: remediationCell, json: remediationJson },
   { key: "primary" },
   { key: "explainedBy" },
 ];
@@ -165,6 +221,12 @@ export function createFindingExportSource(
 
 const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
 
+/** A stored JSON column as parsed, when it is a list or an object (what the columns read); an empty list otherwise. */
+function stored(value: unknown): ExportValue {
+  const json = readJson(value);
+  return typeof json === "object" && json !== null ? (json as ExportValue) : [];
+}
+
 /** A finding as read (READ's order) as the export's row (FINDING_EXPORT_COLUMNS' order). */
 function toExportRow(r: readonly unknown[]): ExportRow {
   const status = r[AT.status] as string;
@@ -181,8 +243,9 @@ function toExportRow(r: readonly unknown[]): ExportRow {
     readIsoTimestamp(r[AT.resolvedAt]),
     text(r[AT.acknowledgedBy]),
     text(r[AT.ackComment]),
-    readEvidence(readJson(r[AT.evidence])) as unknown as Record<string, unknown>[],
-    readRemediation(readJson(r[AT.remediation])),
+    // As stored (parsed; [] when missing): the columns normalise it as they write it (evidenceCell, evidenceJson, …).
+    stored(r[AT.evidence]),
+    stored(r[AT.remediation]),
     readBool(r[AT.isPrimary]) ?? false,
     text(r[AT.explainedBy]),
   ];

@@ -21,11 +21,16 @@ export function jsonValue(value: ExportRow[number] | undefined): string {
 export async function* writeJsonl(columns: readonly ExportColumn[], batches: AsyncIterable<readonly ExportRow[]>): AsyncGenerator<Uint8Array> {
   const prefixes = columns.map((c, i) => `${i === 0 ? "{" : ","}${JSON.stringify(c.key)}:`);
   const n = prefixes.length;
+  const custom = columns.map((c) => c.json);
   for await (const rows of batches) {
     if (rows.length === 0) continue;
     let text = "";
     for (const row of rows) {
-      for (let i = 0; i < n; i++) text += prefixes[i]! + jsonValue(row[i]);
+      for (let i = 0; i < n; i++) {
+        const value = row[i];
+        const json = custom[i];
+        text += prefixes[i]! + (json && value !== null && typeof value === "object" ? json(value) : jsonValue(value));
+      }
       text += "}\n";
     }
     yield Buffer.from(text, "utf8");
