@@ -16,11 +16,11 @@ export interface ExportColumn {
   /** How a structured value (a list) reads in one CSV or XLSX cell; JSON Lines keeps the structure. */
   flatten?: (value: ExportValue) => string;
   /**
-   * A structured value's JSON Lines text, when it is not JSON.stringify's text of the value as it is in the row: a
-   * source may hand on a value as stored and let the column read it defensively while it is written (the findings'
-   * evidence), instead of making a normalised copy of it first.
+   * A column whose rows hold a value as stored, read while it is written: its CSV and XLSX text and its JSON Lines
+   * text, applied to every value but null. The findings' evidence is handed on as the stored JSON text and parsed cell
+   * by cell here, so that a batch's parsed objects never live beyond the cell that needs them (decision 033).
    */
-  json?: (value: ExportValue) => string;
+  stored?: { text: (value: ExportValue) => string; json: (value: ExportValue) => string };
 }
 
 export interface ExportSource {
@@ -33,8 +33,13 @@ export interface ExportSource {
   batches(): AsyncGenerator<readonly ExportRow[]>;
 }
 
-/** Batches of this many rows: large enough that the per-query cost vanishes, small enough to stay a few MB. */
-export const EXPORT_BATCH_ROWS = 1000;
+/**
+ * Batches of this many rows: large enough that the per-query cost vanishes, small enough that a batch is collected
+ * young. A batch lives while it is written; at 1,000 findings (~1.5 MB of stored text) it outlived two young-generation
+ * collections and was promoted, and the old generation grew by ~100 MB before a full collection (bench/RESULTS.md,
+ * branch exportspeed: 106 MB in process at 1,000, 49 MB at 500, 35–42 MB at 250).
+ */
+export const EXPORT_BATCH_ROWS = 500;
 
 /** At most this many `subject=` keys in one export (the selected rows of a list). */
 export const MAX_EXPORT_SUBJECTS = 500;
@@ -42,9 +47,10 @@ export const MAX_EXPORT_SUBJECTS = 500;
 /** A column's CSV and XLSX header. */
 export const columnHeader = (column: ExportColumn) => column.label ?? column.key;
 
-/** A cell as text: null is empty, lists through the column's flatten, else String(). */
+/** A cell as text: null is empty, a stored value through the column's reader, lists through its flatten, else String(). */
 export function cellText(column: ExportColumn, value: ExportValue): string {
   if (value === null) return "";
+  if (column.stored) return column.stored.text(value);
   if (typeof value === "object") return column.flatten ? column.flatten(value) : JSON.stringify(value);
   return String(value);
 }

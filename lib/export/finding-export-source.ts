@@ -1,5 +1,5 @@
 import "server-only";
-import { readBool, readIsoTimestamp, readJson, type DirectDb, type Row } from "@/lib/db/direct";
+import { readBool, readIsoTimestamp, type DirectDb, type Row } from "@/lib/db/direct";
 import type { Evidence } from "@/lib/rules/types";
 import { readArraysAfter, type KeysetQuery, type Ordering } from "@/lib/queries/keyset-page";
 import type { FindingListParams } from "@/lib/url-params/finding-list-params";
@@ -97,6 +97,9 @@ export function remediationJson(json: unknown): string {
   return `${text}]`;
 }
 
+/** A stored JSON column's text parsed (a value already parsed is taken as it is). */
+const parseStored = (value: ExportValue): unknown => (typeof value === "string" ? JSON.parse(value) : value);
+
 export const FINDING_EXPORT_COLUMNS: readonly ExportColumn[] = [
   { key: "severity" },
   { key: "rule" },
@@ -110,9 +113,9 @@ export const FINDING_EXPORT_COLUMNS: readonly ExportColumn[] = [
   { key: "resolvedAt" },
   { key: "acknowledgedBy" },
   { key: "ackComment" },
-  // The row holds the stored JSON as parsed; these read it as readEvidence and readRemediation do, while writing it.
-  { key: "evidence", flatten: evidenceCell, json: evidenceJson },
-  { key: "remediation", flatten: remediationCell, json: remediationJson },
+  // The row holds the stored JSON text; each cell parses it and reads it as readEvidence and readRemediation do.
+  { key: "evidence", stored: { text: (v) => evidenceCell(parseStored(v)), json: (v) => evidenceJson(parseStored(v)) } },
+  { key: "remediation", stored: { text: (v) => remediationCell(parseStored(v)), json: (v) => remediationJson(parseStored(v)) } },
   { key: "primary" },
   { key: "explainedBy" },
 ];
@@ -195,6 +198,8 @@ export function createFindingExportSource(
     table: "Finding",
     indexedBy: "Finding_tenantRef_rankSeverity_subjectKey_isPrimary_rule_idx",
     columns: READ,
+    // The JSON columns as their text on PostgreSQL too (as SQLite stores them), parsed cell by cell while written.
+    expressions: { evidence: { postgresql: `"evidence"::text` }, remediation: { postgresql: `"remediation"::text` } },
     filter,
     ordering: ORDERING,
   };
@@ -221,10 +226,9 @@ export function createFindingExportSource(
 
 const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
 
-/** A stored JSON column as parsed, when it is a list or an object (what the columns read); an empty list otherwise. */
-function stored(value: unknown): ExportValue {
-  const json = readJson(value);
-  return typeof json === "object" && json !== null ? (json as ExportValue) : [];
+/** A stored JSON column's text as read ("[]" when missing; a value the driver parsed is handed on as it is). */
+function storedJson(value: unknown): ExportValue {
+  return value === null || value === undefined ? "[]" : (value as ExportValue);
 }
 
 /** A finding as read (READ's order) as the export's row (FINDING_EXPORT_COLUMNS' order). */
@@ -243,9 +247,9 @@ function toExportRow(r: readonly unknown[]): ExportRow {
     readIsoTimestamp(r[AT.resolvedAt]),
     text(r[AT.acknowledgedBy]),
     text(r[AT.ackComment]),
-    // As stored (parsed; [] when missing): the columns normalise it as they write it (evidenceCell, evidenceJson, …).
-    stored(r[AT.evidence]),
-    stored(r[AT.remediation]),
+    // The stored JSON text ("[]" when missing): the columns parse and normalise it as they write it.
+    storedJson(r[AT.evidence]),
+    storedJson(r[AT.remediation]),
     readBool(r[AT.isPrimary]) ?? false,
     text(r[AT.explainedBy]),
   ];

@@ -1,3 +1,4 @@
+import { BatchBuffer } from "./batch-buffer";
 import { cellText, columnHeader, type ExportColumn, type ExportRow } from "./export-source";
 
 /** A cell's characters that make csv-stringify quote it: a quote, a comma or a line feed (a lone CR does not). */
@@ -30,23 +31,26 @@ export function csvCell(value: string): string {
 
 /**
  * RFC 4180 CSV, one Buffer per batch: a UTF-8 BOM first (Excel reads the file as UTF-8 only with it), the column
- * headers (a label, else the key), then each row with every cell neutralised against formula injection. A batch's text
- * is put together as one string (V8 joins the pieces once, when it is encoded) and encoded once.
+ * headers (a label, else the key), then each row with every cell neutralised against formula injection. Each row's text
+ * is written to the batch's Buffer as soon as it is made (lib/export/batch-buffer.ts).
  */
 export async function* writeCsv(columns: readonly ExportColumn[], batches: AsyncIterable<readonly ExportRow[]>): AsyncGenerator<Uint8Array> {
   yield Buffer.from("\uFEFF" + columns.map((c) => csvField(columnHeader(c))).join(",") + "\n", "utf8");
   const last = columns.length - 1;
+  // A plain string is written as it is unless its column reads stored values (cellText does that and the rest).
+  const plain = columns.map((c) => !c.stored);
+  const out = new BatchBuffer();
   for await (const rows of batches) {
     if (rows.length === 0) continue;
-    let text = "";
     for (const row of rows) {
+      let line = "";
       for (let i = 0; i < last; i++) {
         const value = row[i] ?? null;
-        text += (value === null ? "" : csvCell(typeof value === "string" ? value : cellText(columns[i]!, value))) + ",";
+        line += (value === null ? "" : csvCell(typeof value === "string" && plain[i] ? value : cellText(columns[i]!, value))) + ",";
       }
       const value = row[last] ?? null;
-      text += (value === null ? "" : csvCell(typeof value === "string" ? value : cellText(columns[last]!, value))) + "\n";
+      out.write(line + (value === null ? "" : csvCell(typeof value === "string" && plain[last] ? value : cellText(columns[last]!, value))) + "\n");
     }
-    yield Buffer.from(text, "utf8");
+    yield out.take();
   }
 }

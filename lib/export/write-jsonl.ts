@@ -1,3 +1,4 @@
+import { BatchBuffer } from "./batch-buffer";
 import type { ExportColumn, ExportRow } from "./export-source";
 
 /** The characters JSON.stringify escapes in a string (quote, backslash, controls) and any surrogate (lone ones are). */
@@ -16,23 +17,24 @@ export function jsonValue(value: ExportRow[number] | undefined): string {
  * JSON Lines (https://jsonlines.org): one JSON object per row and line, keys in the columns' order, values typed
  * (numbers, booleans, null, lists kept as lists). Nothing is neutralised: JSON is not read by a spreadsheet. Each line
  * is the text JSON.stringify gives the row as an object, put together from the keys' text (computed once) and each
- * value's, without making the object; one Buffer per batch.
+ * value's, without making the object; each line written to the batch's Buffer as it is made.
  */
 export async function* writeJsonl(columns: readonly ExportColumn[], batches: AsyncIterable<readonly ExportRow[]>): AsyncGenerator<Uint8Array> {
   const prefixes = columns.map((c, i) => `${i === 0 ? "{" : ","}${JSON.stringify(c.key)}:`);
   const n = prefixes.length;
-  const custom = columns.map((c) => c.json);
+  const stored = columns.map((c) => c.stored?.json);
+  const out = new BatchBuffer();
   for await (const rows of batches) {
     if (rows.length === 0) continue;
-    let text = "";
     for (const row of rows) {
+      let text = "";
       for (let i = 0; i < n; i++) {
         const value = row[i];
-        const json = custom[i];
-        text += prefixes[i]! + (json && value !== null && typeof value === "object" ? json(value) : jsonValue(value));
+        const json = stored[i];
+        text += prefixes[i]! + (json && value !== null && value !== undefined ? json(value) : jsonValue(value));
       }
-      text += "}\n";
+      out.write(text + "}\n");
     }
-    yield Buffer.from(text, "utf8");
+    yield out.take();
   }
 }

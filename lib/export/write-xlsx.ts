@@ -1,6 +1,7 @@
 import { constants, createDeflateRaw } from "node:zlib";
 import { cellText, columnHeader, type ExportColumn, type ExportRow } from "./export-source";
 import { crc32, ZipWriter } from "./zip-writer";
+import { BatchBuffer } from "./batch-buffer";
 
 /** Excel's limit on the characters of one cell. */
 const MAX_CELL_CHARS = 32_767;
@@ -121,7 +122,7 @@ const SHEET_TAIL = "</sheetData></worksheet>";
 /**
  * One worksheet as an XLSX (decision 033): the sheet's XML put together as text a batch at a time (each cell's
  * reference prefix computed once per column, strings as inline strings: no shared-strings table that grows with the
- * rows, no styles), one Buffer per batch into a raw deflate stream at level 1, framed as a ZIP by lib/export/zip-writer.ts.
+ * rows, no styles), each row's XML written to the batch's Buffer as it is made, one Buffer per batch into a raw deflate stream at level 1, framed as a ZIP by lib/export/zip-writer.ts.
  * Values keep their type (numbers and booleans as such); a string is always a text cell, never a formula, so a hostname
  * starting with "=" stays text without being rewritten.
  *
@@ -139,6 +140,7 @@ export async function* writeXlsx(
   const zip = new ZipWriter(now);
   const opens = columns.map((_, i) => `<c r="${columnLetters(i)}`);
   const last = columns.length - 1;
+  const plain = columns.map((c) => !c.stored);
 
   const deflate = createDeflateRaw({ level: 1 });
   const out: Buffer[] = [];
@@ -153,14 +155,14 @@ export async function* writeXlsx(
   let crc = 0;
   let size = 0;
   /** XML as bytes, counted into the part's CRC and size. */
-  const encode = (xml: string): Buffer => {
-    const bytes = Buffer.from(xml, "utf8");
+  const encode = (xml: string | Buffer): Buffer => {
+    const bytes = typeof xml === "string" ? Buffer.from(xml, "utf8") : xml;
     crc = crc32(bytes, crc);
     size += bytes.length;
     return bytes;
   };
   /** Writes XML to the deflate stream, flushed: the promise settles when every byte of it is compressed. */
-  const feed = (xml: string): Promise<void> => {
+  const feed = (xml: string | Buffer): Promise<void> => {
     deflate.write(encode(xml));
     return Promise.race([new Promise<void>((resolve) => deflate.flush(constants.Z_SYNC_FLUSH, () => resolve())), failed]);
   };
@@ -182,19 +184,19 @@ export async function* writeXlsx(
     for (let i = 0; i <= last; i++) xml += cellXml(opens[i]!, "1", columnHeader(columns[i]!));
     let previous = feed(`${xml}</row>`);
 
+    const rowsXml = new BatchBuffer();
     for await (const rows of batches) {
       if (rows.length === 0) continue;
-      xml = "";
       for (const row of rows) {
         const r = String(++rowNumber);
-        xml += `<row r="${r}">`;
+        xml = `<row r="${r}">`;
         for (let i = 0; i <= last; i++) {
           const value = row[i] ?? null;
-          xml += cellXml(opens[i]!, r, value === null || typeof value !== "object" ? value : cellText(columns[i]!, value));
+          xml += cellXml(opens[i]!, r, value === null || (typeof value !== "object" && plain[i]) ? value : cellText(columns[i]!, value));
         }
-        xml += "</row>";
+        rowsXml.write(xml + "</row>");
       }
-      const current = feed(xml);
+      const current = feed(rowsXml.take());
       await previous;
       previous = current;
       yield take();
