@@ -34,12 +34,13 @@ export interface ExportSource {
 }
 
 /**
- * Batches of this many rows: large enough that the per-query cost vanishes, small enough that a batch is collected
+ * Batches of this many rows: large enough that the per-query cost stays small, small enough that a batch is collected
  * young. A batch lives while it is written; at 1,000 findings (~1.5 MB of stored text) it outlived two young-generation
  * collections and was promoted, and the old generation grew by ~100 MB before a full collection (bench/RESULTS.md,
- * branch exportspeed: 106 MB in process at 1,000, 49 MB at 500, 35–42 MB at 250).
+ * branch exportspeed: the findings CSV export's RSS growth in process 106 MB at 1,000 rows, 49 MB at 500, 35–42 MB
+ * at 250; through the server at 500 still 102–108 MB for the findings exports).
  */
-export const EXPORT_BATCH_ROWS = 500;
+export const EXPORT_BATCH_ROWS = 250;
 
 /** At most this many `subject=` keys in one export (the selected rows of a list). */
 export const MAX_EXPORT_SUBJECTS = 500;
