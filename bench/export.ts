@@ -9,7 +9,8 @@
  * `--runs` times after one unmeasured small export per format (the server's code paths loaded); times are medians,
  * from the request to the body's last byte on loopback, with the time to the first byte. The server's RSS
  * (/proc/PID/status VmRSS, sampled every 5 ms) is read just before each request and during it: its growth is the
- * largest over the runs. Needs the sqlite3 shell (Debian: apt-get install sqlite3) and psql.
+ * largest over the runs. The server's CPU time (user + system, every thread, /proc/PID/stat) during each export is
+ * printed beside it: on a loaded machine it says more than wall time. Needs the sqlite3 shell (Debian: apt-get install sqlite3) and psql.
  * Targets: CSV and JSON Lines within 2× of the dump, XLSX within 4×; RSS growth under 100 MB. Exits 1 on a miss.
  */
 import { spawn } from "node:child_process";
@@ -19,7 +20,7 @@ import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { prepareUiTenant, uiSetupStep } from "./lib/ui-data";
-import { ensureBuild, ROOT, startServer } from "./lib/server";
+import { ensureBuild, processCpuSeconds, ROOT, startServer } from "./lib/server";
 
 const { values } = parseArgs({
   options: {
@@ -68,8 +69,9 @@ async function timeExport(
   path: string,
   cookie: string,
   pid: number,
-): Promise<{ ms: number; firstByteMs: number; bytes: number; rssGrowthMb: number; status: number }> {
+): Promise<{ ms: number; firstByteMs: number; bytes: number; rssGrowthMb: number; cpuMs: number; status: number }> {
   const before = rssMb(pid);
+  const cpuBefore = processCpuSeconds(pid);
   let peak = before;
   const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 5);
   const started = performance.now();
@@ -81,7 +83,15 @@ async function timeExport(
       if (bytes === 0) firstByteMs = performance.now() - started;
       bytes += chunk.length;
     }
-    return { ms: performance.now() - started, firstByteMs, bytes, rssGrowthMb: Math.max(peak, rssMb(pid)) - before, status: response.status };
+    const ms = performance.now() - started;
+    return {
+      ms,
+      firstByteMs,
+      bytes,
+      rssGrowthMb: Math.max(peak, rssMb(pid)) - before,
+      cpuMs: (processCpuSeconds(pid) - cpuBefore) * 1000,
+      status: response.status,
+    };
   } finally {
     clearInterval(sampler);
   }
@@ -139,7 +149,7 @@ async function run(kind: "sqlite" | "postgresql"): Promise<boolean> {
         const pass = runs.every((r) => r.status === 200) && ratio <= RATIO_TARGET[format] && growth < RSS_TARGET_MB;
         if (!pass) ok = false;
         lines.push(
-          `  ${`${what}: ${format}`.padEnd(40)}${fmt(ms)}${fmt(median(runs.map((r) => r.firstByteMs)))}${mb(runs[0]!.bytes)}${`${ratio.toFixed(2)}×`.padStart(9)} (≤ ${RATIO_TARGET[format]}×)${`${growth.toFixed(0)} MB`.padStart(9)}  ${pass ? "pass" : "FAIL"}`,
+          `  ${`${what}: ${format}`.padEnd(40)}${fmt(ms)}${fmt(median(runs.map((r) => r.firstByteMs)))}${mb(runs[0]!.bytes)}${`${ratio.toFixed(2)}×`.padStart(9)} (≤ ${RATIO_TARGET[format]}×)${`${growth.toFixed(0)} MB`.padStart(9)}  ${pass ? "pass" : "FAIL"}${fmt(median(runs.map((r) => r.cpuMs)))}`,
         );
       }
     }
@@ -150,7 +160,7 @@ async function run(kind: "sqlite" | "postgresql"): Promise<boolean> {
   console.log(`
 bench:export  ${kind}: ${built.devices} devices, ${built.reports} reports, production build, median of ${RUNS} runs each
   data ${reused ? `reused (built ${built.builtAt})` : "built now"}; load average (1 min) ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)} on ${availableParallelism()} cores
-  export                                       total ms first byte      size  vs floor           RSS growth
+  export                                       total ms first byte      size  vs floor           RSS growth    server CPU ms
 ${lines.join("\n")}
   targets: CSV and JSON Lines ≤ 2× the dump, XLSX ≤ 4×; the server's RSS grows < ${RSS_TARGET_MB} MB during an export
   ${ok ? "PASS" : "FAIL"}`);

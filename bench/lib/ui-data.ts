@@ -1,7 +1,8 @@
 /**
  * The 100,000-device tenant that bench:ui builds (bench/lib/ui-setup.ts), found or built for another bench: the same
  * files and databases (data/bench/ui-*.{json,db}; PostgreSQL joinscope_bench_ui_v<version>_<devices>), so bench:ui
- * and bench:export share one build. Keep UI_DATA_VERSION equal to bench/ui.ts's.
+ * and bench:export share one build. Keep UI_DATA_VERSION equal to bench/ui.ts's. JOINSCOPE_BENCH_PG_SUFFIX=name appends
+ * `_name` to the PostgreSQL database's name: a worktree of its own then never drops (or reads) another's database.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -59,7 +60,8 @@ export async function prepareUiTenant(
 ): Promise<{ url: string; built: BuiltTenant; reused: boolean }> {
   const name = `ui-${kind}-v${UI_DATA_VERSION}-${devices}`;
   const marker = join(ROOT, "data/bench", `${name}.json`);
-  const url = kind === "sqlite" ? `file:./data/bench/${name}.db` : postgresUrl(`joinscope_bench_ui_v${UI_DATA_VERSION}_${devices}`);
+  const suffix = process.env.JOINSCOPE_BENCH_PG_SUFFIX ? `_${process.env.JOINSCOPE_BENCH_PG_SUFFIX.replace(/\W/g, "")}` : "";
+  const url = kind === "sqlite" ? `file:./data/bench/${name}.db` : postgresUrl(`joinscope_bench_ui_v${UI_DATA_VERSION}_${devices}${suffix}`);
   mkdirSync(join(ROOT, "data/bench"), { recursive: true });
   const database = new URL(url).pathname.slice(1);
   const exists =

@@ -338,9 +338,13 @@ export function readDate(value: unknown): Date | null {
 export function readIsoTimestamp(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (typeof value === "string") {
-    const m = ISO_LIKE.exec(value);
-    if (m) return `${m[1]}T${m[2]}.${(m[3] ?? "").padEnd(3, "0")}Z`;
-    if (value.length === 29 && value.endsWith("+00:00") && SQLITE_ISO.test(value)) return `${value.slice(0, 23)}Z`;
+    // SQLite's form first, by its length (ISO_LIKE matches 23 characters at most): one test per value, not two.
+    if (value.length === 29) {
+      if (SQLITE_ISO.test(value)) return `${value.slice(0, 23)}Z`;
+    } else {
+      const m = ISO_LIKE.exec(value);
+      if (m) return `${m[1]}T${m[2]}.${(m[3] ?? "").padEnd(3, "0")}Z`;
+    }
   }
   return readDate(value)!.toISOString();
 }

@@ -15,6 +15,12 @@ export interface ExportColumn {
   width?: number;
   /** How a structured value (a list) reads in one CSV or XLSX cell; JSON Lines keeps the structure. */
   flatten?: (value: ExportValue) => string;
+  /**
+   * A column whose rows hold a value as stored, read while it is written: its CSV and XLSX text and its JSON Lines
+   * text, applied to every value but null. The findings' evidence is handed on as the stored JSON text and parsed cell
+   * by cell here, so that a batch's parsed objects never live beyond the cell that needs them (decision 033).
+   */
+  stored?: { text: (value: ExportValue) => string; json: (value: ExportValue) => string };
 }
 
 export interface ExportSource {
@@ -27,8 +33,14 @@ export interface ExportSource {
   batches(): AsyncGenerator<readonly ExportRow[]>;
 }
 
-/** Batches of this many rows: large enough that the per-query cost vanishes, small enough to stay a few MB. */
-export const EXPORT_BATCH_ROWS = 1000;
+/**
+ * Batches of this many rows: large enough that the per-query cost stays small, small enough that a batch is collected
+ * young. A batch lives while it is written; at 1,000 findings (~1.5 MB of stored text) it outlived two young-generation
+ * collections and was promoted, and the old generation grew by ~100 MB before a full collection (bench/RESULTS.md,
+ * branch exportspeed: the findings CSV export's RSS growth in process 106 MB at 1,000 rows, 49 MB at 500, 35–42 MB
+ * at 250; through the server at 500 still 102–108 MB for the findings exports).
+ */
+export const EXPORT_BATCH_ROWS = 250;
 
 /** At most this many `subject=` keys in one export (the selected rows of a list). */
 export const MAX_EXPORT_SUBJECTS = 500;
@@ -36,9 +48,10 @@ export const MAX_EXPORT_SUBJECTS = 500;
 /** A column's CSV and XLSX header. */
 export const columnHeader = (column: ExportColumn) => column.label ?? column.key;
 
-/** A cell as text: null is empty, lists through the column's flatten, else String(). */
+/** A cell as text: null is empty, a stored value through the column's reader, lists through its flatten, else String(). */
 export function cellText(column: ExportColumn, value: ExportValue): string {
   if (value === null) return "";
+  if (column.stored) return column.stored.text(value);
   if (typeof value === "object") return column.flatten ? column.flatten(value) : JSON.stringify(value);
   return String(value);
 }

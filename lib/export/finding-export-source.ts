@@ -1,10 +1,10 @@
 import "server-only";
-import { readBool, readIsoTimestamp, readJson, type DirectDb, type Row } from "@/lib/db/direct";
+import { readBool, readIsoTimestamp, type DirectDb, type Row } from "@/lib/db/direct";
 import type { Evidence } from "@/lib/rules/types";
 import { readArraysAfter, type KeysetQuery, type Ordering } from "@/lib/queries/keyset-page";
-import { readEvidence, readRemediation } from "@/lib/queries/find-findings";
 import type { FindingListParams } from "@/lib/url-params/finding-list-params";
 import { SEVERITIES } from "@/lib/display/severity";
+import { jsonValue } from "./write-jsonl";
 import { EXPORT_BATCH_ROWS, type ExportColumn, type ExportRow, type ExportSource, type ExportValue } from "./export-source";
 
 /** The columns read: the exported ones and the keyset's (rankSeverity, subjectKey, isPrimary, rule). */
@@ -42,6 +42,64 @@ export function flattenRemediation(steps: readonly string[]): string {
   return steps.map((s, i) => `${i + 1}. ${s}`).join(" | ");
 }
 
+/** readEvidence's text of an optional field: a string as it is, null or undefined as null, anything else String(). */
+const evidenceField = (v: unknown): string | null => (typeof v === "string" ? v : v == null ? null : String(v));
+
+/**
+ * The stored evidence (parsed JSON) as its CSV and XLSX cell: flattenEvidence(readEvidence(json)), in one pass over
+ * the stored items without making the normalised copies (an export reads hundreds of thousands of them).
+ */
+export function evidenceCell(json: unknown): string {
+  if (!Array.isArray(json)) return "";
+  let text = "";
+  let first = true;
+  for (const e of json as unknown[]) {
+    if (typeof e !== "object" || e === null) continue;
+    const item = e as Record<string, unknown>;
+    const field = typeof item.field === "string" ? item.field : "";
+    const value = evidenceField(item.value);
+    const expected = item.expected === undefined ? null : evidenceField(item.expected);
+    text += `${first ? "" : "; "}${field}=${value ?? "(empty)"}${expected !== null ? ` (expected ${expected})` : ""}`;
+    first = false;
+  }
+  return text;
+}
+
+/** The stored evidence as its JSON Lines text: JSON.stringify(readEvidence(json)), without the copies. */
+export function evidenceJson(json: unknown): string {
+  if (!Array.isArray(json)) return "[]";
+  let text = "[";
+  for (const e of json as unknown[]) {
+    if (typeof e !== "object" || e === null) continue;
+    const item = e as Record<string, unknown>;
+    const source = typeof item.source === "string" ? item.source : "";
+    const field = typeof item.field === "string" ? item.field : "";
+    text += `${text.length === 1 ? "" : ","}{"source":${jsonValue(source)},"field":${jsonValue(field)},"value":${jsonValue(evidenceField(item.value))}`;
+    text += item.expected === undefined ? "}" : `,"expected":${jsonValue(evidenceField(item.expected))}}`;
+  }
+  return `${text}]`;
+}
+
+/** The stored steps as their CSV and XLSX cell: flattenRemediation(readRemediation(json)), without the copy. */
+export function remediationCell(json: unknown): string {
+  if (!Array.isArray(json)) return "";
+  let text = "";
+  let n = 0;
+  for (const step of json as unknown[]) if (typeof step === "string") text += `${n++ === 0 ? "" : " | "}${n}. ${step}`;
+  return text;
+}
+
+/** The stored steps as their JSON Lines text: JSON.stringify(readRemediation(json)), without the copy. */
+export function remediationJson(json: unknown): string {
+  if (!Array.isArray(json)) return "[]";
+  let text = "[";
+  for (const step of json as unknown[]) if (typeof step === "string") text += (text.length === 1 ? "" : ",") + jsonValue(step);
+  return `${text}]`;
+}
+
+/** A stored JSON column's text parsed (a value already parsed is taken as it is). */
+const parseStored = (value: ExportValue): unknown => (typeof value === "string" ? JSON.parse(value) : value);
+
 export const FINDING_EXPORT_COLUMNS: readonly ExportColumn[] = [
   { key: "severity" },
   { key: "rule" },
@@ -55,8 +113,9 @@ export const FINDING_EXPORT_COLUMNS: readonly ExportColumn[] = [
   { key: "resolvedAt" },
   { key: "acknowledgedBy" },
   { key: "ackComment" },
-  { key: "evidence", flatten: (v: ExportValue) => flattenEvidence(readEvidence(v)) },
-  { key: "remediation", flatten: (v: ExportValue) => flattenRemediation(readRemediation(v)) },
+  // The row holds the stored JSON text; each cell parses it and reads it as readEvidence and readRemediation do.
+  { key: "evidence", stored: { text: (v) => evidenceCell(parseStored(v)), json: (v) => evidenceJson(parseStored(v)) } },
+  { key: "remediation", stored: { text: (v) => remediationCell(parseStored(v)), json: (v) => remediationJson(parseStored(v)) } },
   { key: "primary" },
   { key: "explainedBy" },
 ];
@@ -139,6 +198,8 @@ export function createFindingExportSource(
     table: "Finding",
     indexedBy: "Finding_tenantRef_rankSeverity_subjectKey_isPrimary_rule_idx",
     columns: READ,
+    // The JSON columns as their text on PostgreSQL too (as SQLite stores them), parsed cell by cell while written.
+    expressions: { evidence: { postgresql: `"evidence"::text` }, remediation: { postgresql: `"remediation"::text` } },
     filter,
     ordering: ORDERING,
   };
@@ -165,6 +226,11 @@ export function createFindingExportSource(
 
 const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
 
+/** A stored JSON column's text as read ("[]" when missing; a value the driver parsed is handed on as it is). */
+function storedJson(value: unknown): ExportValue {
+  return value === null || value === undefined ? "[]" : (value as ExportValue);
+}
+
 /** A finding as read (READ's order) as the export's row (FINDING_EXPORT_COLUMNS' order). */
 function toExportRow(r: readonly unknown[]): ExportRow {
   const status = r[AT.status] as string;
@@ -181,8 +247,9 @@ function toExportRow(r: readonly unknown[]): ExportRow {
     readIsoTimestamp(r[AT.resolvedAt]),
     text(r[AT.acknowledgedBy]),
     text(r[AT.ackComment]),
-    readEvidence(readJson(r[AT.evidence])) as unknown as Record<string, unknown>[],
-    readRemediation(readJson(r[AT.remediation])),
+    // The stored JSON text ("[]" when missing): the columns parse and normalise it as they write it.
+    storedJson(r[AT.evidence]),
+    storedJson(r[AT.remediation]),
     readBool(r[AT.isPrimary]) ?? false,
     text(r[AT.explainedBy]),
   ];

@@ -1,6 +1,7 @@
 import { stringify } from "csv-stringify/sync";
 import { describe, expect, it } from "vitest";
-import { csvField, writeCsv } from "./write-csv";
+import { csvCell, csvField, writeCsv } from "./write-csv";
+import { neutralizeCsvCell } from "./neutralize-csv-cell";
 import type { ExportRow } from "./export-source";
 
 /** Cells that exercise every rule of csv-stringify's quoting: quotes, commas, line ends, formulas, Unicode, empties. */
@@ -39,6 +40,19 @@ describe("csvField", () => {
     for (let n = 0; n < 2_000; n++) {
       const cell = Array.from({ length: next() % 8 }, () => alphabet[next() % alphabet.length]).join("");
       expect(csvField(cell), JSON.stringify(cell)).toBe(stringify([[cell]]).slice(0, -1));
+    }
+  });
+});
+
+describe("csvCell", () => {
+  it("is csvField of the neutralised cell, for every tricky cell and random ones", () => {
+    for (const cell of [...TRICKY, "-1", "+x", "@a,b", '\t"q"', "\r\n"]) expect(csvCell(cell), JSON.stringify(cell)).toBe(csvField(neutralizeCsvCell(cell)));
+    const alphabet = ['"', ",", "\n", "\r", "\t", "a", "=", "+", "-", "@", "é"];
+    let seed = 29;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let n = 0; n < 2_000; n++) {
+      const cell = Array.from({ length: next() % 6 }, () => alphabet[next() % alphabet.length]).join("");
+      expect(csvCell(cell), JSON.stringify(cell)).toBe(csvField(neutralizeCsvCell(cell)));
     }
   });
 });

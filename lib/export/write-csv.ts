@@ -1,7 +1,8 @@
+import { BatchBuffer } from "./batch-buffer";
 import { cellText, columnHeader, type ExportColumn, type ExportRow } from "./export-source";
-import { neutralizeCsvCell } from "./neutralize-csv-cell";
 
-const encoder = new TextEncoder();
+/** A cell's characters that make csv-stringify quote it: a quote, a comma or a line feed (a lone CR does not). */
+const NEEDS_QUOTES = /[",\n]/;
 
 /**
  * One CSV field as csv-stringify 6 writes it with its defaults (delimiter ",", quote and escape '"', record delimiter
@@ -11,30 +12,45 @@ const encoder = new TextEncoder();
  * two agree byte for byte.
  */
 export function csvField(value: string): string {
-  if (value.includes('"')) return `"${value.replaceAll('"', '""')}"`;
-  if (value.includes(",") || value.includes("\n")) return `"${value}"`;
-  return value;
+  if (!NEEDS_QUOTES.test(value)) return value;
+  return value.includes('"') ? `"${value.replaceAll('"', '""')}"` : `"${value}"`;
 }
 
 /**
- * RFC 4180 CSV, one chunk per batch: a UTF-8 BOM first (Excel reads the file as UTF-8 only with it), the column headers
- * (a label, else the key),
- * then each row with every cell neutralised against formula injection.
+ * A cell as the export writes it: neutralised against formula injection (a leading = + - @ tab or CR gets a `'`, as
+ * lib/export/neutralize-csv-cell.ts says), then as csvField. One test of the first character and one scan for the
+ * characters that need quotes: most cells (ids, names, timestamps) pass both and are written as they are.
+ */
+export function csvCell(value: string): string {
+  const first = value.charCodeAt(0);
+  // = + - @ tab CR
+  if (first === 61 || first === 43 || first === 45 || first === 64 || first === 9 || first === 13) value = `'${value}`;
+  if (!NEEDS_QUOTES.test(value)) return value;
+  return value.includes('"') ? `"${value.replaceAll('"', '""')}"` : `"${value}"`;
+}
+
+/**
+ * RFC 4180 CSV, one Buffer per batch: a UTF-8 BOM first (Excel reads the file as UTF-8 only with it), the column
+ * headers (a label, else the key), then each row with every cell neutralised against formula injection. Each row's text
+ * is written to the batch's Buffer as soon as it is made (lib/export/batch-buffer.ts).
  */
 export async function* writeCsv(columns: readonly ExportColumn[], batches: AsyncIterable<readonly ExportRow[]>): AsyncGenerator<Uint8Array> {
-  yield encoder.encode("\uFEFF" + columns.map((c) => csvField(columnHeader(c))).join(",") + "\n");
+  yield Buffer.from("\uFEFF" + columns.map((c) => csvField(columnHeader(c))).join(",") + "\n", "utf8");
   const last = columns.length - 1;
+  // A plain string is written as it is unless its column reads stored values (cellText does that and the rest).
+  const plain = columns.map((c) => !c.stored);
+  const out = new BatchBuffer();
   for await (const rows of batches) {
     if (rows.length === 0) continue;
-    let text = "";
     for (const row of rows) {
-      for (let i = 0; i <= last; i++) {
+      let line = "";
+      for (let i = 0; i < last; i++) {
         const value = row[i] ?? null;
-        // Most cells are short plain strings: only they skip the general path.
-        text += csvField(neutralizeCsvCell(typeof value === "string" ? value : cellText(columns[i]!, value)));
-        text += i === last ? "\n" : ",";
+        line += (value === null ? "" : csvCell(typeof value === "string" && plain[i] ? value : cellText(columns[i]!, value))) + ",";
       }
+      const value = row[last] ?? null;
+      out.write(line + (value === null ? "" : csvCell(typeof value === "string" && plain[last] ? value : cellText(columns[last]!, value))) + "\n");
     }
-    yield encoder.encode(text);
+    yield out.take();
   }
 }

@@ -1,108 +1,213 @@
-import { PassThrough } from "node:stream";
-import ExcelJS from "exceljs";
+import { constants, createDeflateRaw } from "node:zlib";
 import { cellText, columnHeader, type ExportColumn, type ExportRow } from "./export-source";
+import { crc32, ZipWriter } from "./zip-writer";
+import { BatchBuffer } from "./batch-buffer";
 
 /** Excel's limit on the characters of one cell. */
 const MAX_CELL_CHARS = 32_767;
 
-/**
- * Uncompressed sheet XML that may wait for the zip before the next batch is read. exceljs's streaming writer takes
- * every committed row at once: its sheet stream (a StreamBuf) writes into the zip's deflate stream without waiting
- * for it (measured: 200,000 rows committed back to back left 36 MB waiting in buffers, the process grew by 160 MB).
- * So the wait for the deflate stream to catch up is here.
- */
-const MAX_PENDING_BYTES = 1 << 20;
+const XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
+const MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+const REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
-/** The parts of exceljs's StreamBuf (lib/utils/stream-buf.js) that tell how much it holds, and what it writes into. */
-interface StreamBufInternals {
-  buffers?: { length: number }[];
-  /** archiver's PassThrough (readable-stream 2, hence the states, not writableLength) in front of the deflate stream. */
-  pipes?: { _writableState?: { length?: number }; _readableState?: { length?: number } }[];
+/** A–Z, AA–ZZ, …: a column's letters in a cell reference. */
+export function columnLetters(index: number): string {
+  let n = index + 1;
+  let letters = "";
+  while (n > 0) {
+    const r = (n - 1) % 26;
+    letters = String.fromCharCode(65 + r) + letters;
+    n = Math.floor((n - 1) / 26);
+  }
+  return letters;
 }
 
+/** Characters that need work in an XML text node: markup, CR, characters XML 1.0 forbids, any surrogate, `_xHHHH_`. */
+const NEEDS_ESCAPE = /[&<>\r\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]|_x[0-9a-fA-F]{4}_/;
+const ESCAPES = /[&<>\r\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]|_(?=x[0-9a-fA-F]{4}_)/g;
+
 /**
- * One worksheet through exceljs's streaming WorkbookWriter (rows committed as they come, inline strings instead of a
- * shared-strings table that would grow with the rows, no styles), zipped at deflate level 1. Values keep their type
- * (numbers and booleans as such); a string is always a text cell, never a formula, so a hostname starting with "="
- * stays text without being rewritten.
+ * Text as the content of an XLSX `<t>` element: & < > escaped; CR kept as a character reference (a parser turns a
+ * raw one into a line feed); characters XML 1.0 cannot carry (controls other than tab, LF and CR, lone surrogates,
+ * U+FFFE, U+FFFF) dropped, as exceljs did; and an underscore that starts `_xHHHH_` written as `_x005F_`, so that
+ * Excel does not read the text as the character that escape names (ECMA-376 Part 1, 22.9.2.19 ST_Xstring).
+ */
+export function xmlText(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return text;
+  return text.replace(ESCAPES, (c) => {
+    switch (c) {
+      case "&":
+        return "&amp;";
+      case "<":
+        return "&lt;";
+      case ">":
+        return "&gt;";
+      case "\r":
+        return "&#13;";
+      case "_":
+        return "_x005F_";
+      default:
+        return c.length === 2 ? c : ""; // a surrogate pair stays; anything else matched here is not XML
+    }
+  });
+}
+
+/** Whether `<t>` needs xml:space="preserve" (leading or trailing white space, which XML may otherwise drop). */
+function edgeSpace(text: string): boolean {
+  const first = text.charCodeAt(0);
+  const last = text.charCodeAt(text.length - 1);
+  return first === 32 || first === 9 || first === 10 || first === 13 || last === 32 || last === 9 || last === 10 || last === 13;
+}
+
+/** One cell's XML, `open` being `<c r="B` (the column's part of the reference, computed once per column). */
+function cellXml(open: string, row: string, value: string | number | boolean | null): string {
+  if (value === null || value === "") return ""; // an empty cell is no cell: the row's references place the next ones
+  if (typeof value === "number") {
+    return Number.isFinite(value) ? `${open}${row}"><v>${value}</v></c>` : `${open}${row}" t="inlineStr"><is><t>${value}</t></is></c>`;
+  }
+  if (typeof value === "boolean") return `${open}${row}" t="b"><v>${value ? 1 : 0}</v></c>`;
+  const text = value.length > MAX_CELL_CHARS ? value.slice(0, MAX_CELL_CHARS) : value;
+  return `${open}${row}" t="inlineStr"><is><t${text.length && edgeSpace(text) ? ' xml:space="preserve"' : ""}>${xmlText(text)}</t></is></c>`;
+}
+
+function escapeAttribute(text: string): string {
+  return xmlText(text).replaceAll('"', "&quot;");
+}
+
+/** The workbook's parts other than the sheet: one worksheet, no shared strings, one default style. */
+function workbookParts(sheetName: string, now: Date): [string, string][] {
+  const name = escapeAttribute(sheetName.slice(0, 31));
+  const created = `${now.toISOString().slice(0, 19)}Z`;
+  return [
+    [
+      "[Content_Types].xml",
+      `${XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>`,
+    ],
+    [
+      "_rels/.rels",
+      `${XML_HEAD}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL_NS}/officeDocument" Target="xl/workbook.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/><Relationship Id="rId3" Type="${REL_NS}/extended-properties" Target="docProps/app.xml"/></Relationships>`,
+    ],
+    [
+      "docProps/app.xml",
+      `${XML_HEAD}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"><Application>JoinScope</Application><HeadingPairs><vt:vector size="2" baseType="variant"><vt:variant><vt:lpstr>Worksheets</vt:lpstr></vt:variant><vt:variant><vt:i4>1</vt:i4></vt:variant></vt:vector></HeadingPairs><TitlesOfParts><vt:vector size="1" baseType="lpstr"><vt:lpstr>${name}</vt:lpstr></vt:vector></TitlesOfParts></Properties>`,
+    ],
+    [
+      "docProps/core.xml",
+      `${XML_HEAD}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:creator>JoinScope</dc:creator><dcterms:created xsi:type="dcterms:W3CDTF">${created}</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">${created}</dcterms:modified></cp:coreProperties>`,
+    ],
+    [
+      "xl/workbook.xml",
+      `${XML_HEAD}<workbook xmlns="${MAIN_NS}" xmlns:r="${REL_NS}"><sheets><sheet name="${name}" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+    ],
+    [
+      "xl/_rels/workbook.xml.rels",
+      `${XML_HEAD}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL_NS}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="${REL_NS}/styles" Target="styles.xml"/></Relationships>`,
+    ],
+    [
+      "xl/styles.xml",
+      `${XML_HEAD}<styleSheet xmlns="${MAIN_NS}"><fonts count="1"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>`,
+    ],
+  ];
+}
+
+function sheetHead(columns: readonly ExportColumn[]): string {
+  const widths = columns.some((c) => c.width)
+    ? `<cols>${columns.map((c, i) => `<col min="${i + 1}" max="${i + 1}" width="${c.width ?? 12}" customWidth="1"/>`).join("")}</cols>`
+    : "";
+  return `${XML_HEAD}<worksheet xmlns="${MAIN_NS}" xmlns:r="${REL_NS}">${widths}<sheetData>`;
+}
+
+const SHEET_TAIL = "</sheetData></worksheet>";
+
+/**
+ * One worksheet as an XLSX (decision 033): the sheet's XML put together as text a batch at a time (each cell's
+ * reference prefix computed once per column, strings as inline strings: no shared-strings table that grows with the
+ * rows, no styles), each row's XML written to the batch's Buffer as it is made, one Buffer per batch into a raw deflate stream at level 1, framed as a ZIP by lib/export/zip-writer.ts.
+ * Values keep their type (numbers and booleans as such); a string is always a text cell, never a formula, so a hostname
+ * starting with "=" stays text without being rewritten.
  *
- * Backpressure: exceljs accepts rows without ever pushing back, so the writer paces itself. After committing a batch
- * it waits until the deflate stream has taken in all but MAX_PENDING_BYTES of the sheet's XML, hands on every
- * compressed chunk produced so far, and reads the next batch only when its consumer asks for more. What sits in
- * memory is therefore about one batch of rows and its compressed bytes.
+ * Backpressure and overlap: each batch's XML is written to the deflate stream with a sync flush, so that its compressed
+ * bytes are complete when the flush returns. Compression runs on libuv's thread pool: while batch k is compressed, the
+ * generator waits for batch k − 1's flush, hands on everything compressed so far as one chunk, and reads batch k + 1
+ * only when its consumer asks for the next chunk. What sits in memory is at most two batches' XML and one chunk.
  */
 export async function* writeXlsx(
   columns: readonly ExportColumn[],
   batches: AsyncIterable<readonly ExportRow[]>,
   sheetName: string,
+  now = new Date(),
 ): AsyncGenerator<Uint8Array> {
-  const out = new PassThrough();
-  const chunks: Buffer[] = [];
-  let ended = false;
-  let failure: unknown = null;
-  let wake: (() => void) | null = null;
-  const signal = () => {
-    wake?.();
-    wake = null;
-  };
-  out.on("data", (chunk: Buffer) => {
-    chunks.push(chunk);
-    signal();
-  });
-  out.on("end", () => {
-    ended = true;
-    signal();
-  });
-  out.on("error", (error) => {
-    failure = error;
-    signal();
-  });
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false, zip: { zlib: { level: 1 } } });
-  const sheet = workbook.addWorksheet(sheetName);
-  // Widths, when the columns have them (readable as Excel opens it); no header here: it is the first row below.
-  if (columns.some((c) => c.width)) sheet.columns = columns.map((c) => ({ key: c.key, width: c.width ?? 12 }));
-  sheet.addRow(columns.map(columnHeader)).commit();
+  const zip = new ZipWriter(now);
+  const opens = columns.map((_, i) => `<c r="${columnLetters(i)}`);
+  const last = columns.length - 1;
+  const plain = columns.map((c) => !c.stored);
 
-  const take = function* (): Generator<Uint8Array> {
-    while (chunks.length) yield new Uint8Array(chunks.shift()!);
-  };
-  /** Sheet XML committed but not yet taken in by the deflate stream. */
-  const pending = () => {
-    const stream = (sheet as unknown as { stream?: StreamBufInternals }).stream;
-    let bytes = 0;
-    for (const b of stream?.buffers ?? []) bytes += b.length;
-    for (const p of stream?.pipes ?? []) bytes += (p._writableState?.length ?? 0) + (p._readableState?.length ?? 0);
+  const deflate = createDeflateRaw({ level: 1 });
+  const out: Buffer[] = [];
+  let compressed = 0;
+  const failed = new Promise<never>((_, reject) => deflate.once("error", reject));
+  failed.catch(() => {});
+  deflate.on("data", (chunk: Buffer) => {
+    out.push(chunk);
+    compressed += chunk.length;
+  });
+
+  let crc = 0;
+  let size = 0;
+  /** XML as bytes, counted into the part's CRC and size. */
+  const encode = (xml: string | Buffer): Buffer => {
+    const bytes = typeof xml === "string" ? Buffer.from(xml, "utf8") : xml;
+    crc = crc32(bytes, crc);
+    size += bytes.length;
     return bytes;
   };
-  /** Waits until the zip has compressed all but MAX_PENDING_BYTES of what was committed (compression runs off the main thread). */
-  const settle = async () => {
-    for (let waited = 0; pending() > MAX_PENDING_BYTES && !failure && waited < 1_000_000; waited++) await new Promise<void>((resolve) => setImmediate(resolve));
+  /** Writes XML to the deflate stream, flushed: the promise settles when every byte of it is compressed. */
+  const feed = (xml: string | Buffer): Promise<void> => {
+    deflate.write(encode(xml));
+    return Promise.race([new Promise<void>((resolve) => deflate.flush(constants.Z_SYNC_FLUSH, () => resolve())), failed]);
+  };
+  /** The compressed bytes so far, as one chunk. */
+  const take = (): Buffer => {
+    const chunk = out.length === 1 ? out[0]! : Buffer.concat(out);
+    out.length = 0;
+    zip.streamed(chunk.length);
+    return chunk;
   };
 
   try {
-    for await (const rows of batches) {
-      for (const row of rows) sheet.addRow(columns.map((c, i) => cellValue(c, row[i] ?? null))).commit();
-      await settle();
-      if (failure) throw failure;
-      yield* take();
-    }
-    sheet.commit();
-    const committed = workbook.commit();
-    while (!ended) {
-      if (failure) throw failure;
-      if (chunks.length) yield* take();
-      else await new Promise<void>((resolve) => (wake = resolve));
-    }
-    await committed;
-    if (failure) throw failure;
-    yield* take();
-  } finally {
-    if (!ended) out.destroy();
-  }
-}
+    const head: Buffer[] = workbookParts(sheetName, now).map(([name, xml]) => zip.file(name, xml));
+    head.push(zip.startStreamed("xl/worksheets/sheet1.xml"));
+    yield Buffer.concat(head);
 
-function cellValue(column: ExportColumn, value: ExportRow[number]): string | number | boolean | null {
-  if (value === null || typeof value === "number" || typeof value === "boolean") return value;
-  const text = cellText(column, value);
-  return text.length > MAX_CELL_CHARS ? text.slice(0, MAX_CELL_CHARS) : text;
+    let rowNumber = 1;
+    let xml = `${sheetHead(columns)}<row r="1">`;
+    for (let i = 0; i <= last; i++) xml += cellXml(opens[i]!, "1", columnHeader(columns[i]!));
+    let previous = feed(`${xml}</row>`);
+
+    const rowsXml = new BatchBuffer();
+    for await (const rows of batches) {
+      if (rows.length === 0) continue;
+      for (const row of rows) {
+        const r = String(++rowNumber);
+        xml = `<row r="${r}">`;
+        for (let i = 0; i <= last; i++) {
+          const value = row[i] ?? null;
+          xml += cellXml(opens[i]!, r, value === null || (typeof value !== "object" && plain[i]) ? value : cellText(columns[i]!, value));
+        }
+        rowsXml.write(xml + "</row>");
+      }
+      const current = feed(rowsXml.take());
+      await previous;
+      previous = current;
+      yield take();
+    }
+    await previous;
+    const ended = new Promise<void>((resolve) => deflate.once("end", resolve));
+    deflate.end(encode(SHEET_TAIL));
+    await Promise.race([ended, failed]);
+    const tail = Buffer.from(take()); // take() counts the bytes before the descriptor is written
+    yield Buffer.concat([tail, zip.endStreamed(crc, compressed, size), zip.finish()]);
+  } finally {
+    deflate.destroy();
+  }
 }

@@ -34,6 +34,8 @@ export interface KeysetQuery {
   indexedBy?: string;
   /** The columns to read (each key column included). */
   columns: readonly string[];
+  /** An expression to read a column by instead of the column itself, by name and dialect (read under the column's name). */
+  expressions?: Readonly<Record<string, Partial<Record<"sqlite" | "postgresql", string>>>>;
   /** Conditions every row of the page meets (the tenant, the filters), with their parameters. */
   filter: { sql: string; params: unknown[] };
   ordering: Ordering;
@@ -87,7 +89,11 @@ export async function readBefore(query: KeysetQuery, cursor: Row, limit: number)
 function select(query: KeysetQuery, segment: Segment, conditions: string[], keys: SortKey[], limit: number): string {
   const where = [query.filter.sql, ...(segment.where ? [segment.where] : []), ...conditions].join(" AND ");
   const order = keys.map((k) => `${q(k.column)} ${k.dir === "asc" ? "ASC" : "DESC"}`).join(", ");
-  return `SELECT ${query.columns.map(q).join(", ")} FROM ${from(query)} WHERE ${where} ORDER BY ${order} LIMIT ${limit}`;
+  const column = (c: string) => {
+    const expression = query.expressions?.[c]?.[query.direct.dialect];
+    return expression ? `${expression} AS ${q(c)}` : q(c);
+  };
+  return `SELECT ${query.columns.map(column).join(", ")} FROM ${from(query)} WHERE ${where} ORDER BY ${order} LIMIT ${limit}`;
 }
 
 /**
