@@ -3,7 +3,7 @@
  * the Sign-ins view over them.
  *
  *   npm run bench:signins [-- --events 1000000 --devices 100000 --days 7 --db sqlite|postgresql|both --requests 30 --latency 20 --port 3470]
- *                         [-- --skip-view] [-- --profile DIR]
+ *                         [-- --skip-view] [-- --profile DIR] [-- --setup-only | --reuse-setup] [-- --now ISO]
  *
  * The simulator (bench/lib/signins-sim-child.ts, a process of its own) generates `--devices` devices and `--events`
  * blocked sign-ins over `--days` days, consistent with the devices' scenarios (simulator/sign-ins/generate-sign-ins.ts),
@@ -19,9 +19,15 @@
  * `--skip-view` stops after the pull (no production build needed: for iterating on the pull). `--profile DIR` writes a
  * V8 CPU profile of the pull step's process (its main thread and the SQLite writer's thread) to DIR.
  * Prints the machine's load average. Exits 1 on a miss.
+ *
+ * At the full size the set-up (the sync and ~90,000 agent report uploads) takes far longer than the pull, so SQLite's
+ * can be kept and used again: `--setup-only` stops after step 1 and keeps a copy of the loaded database beside it
+ * (`….setup` and its `.json`: the tenant's "now", the seed and the load's figures); `--reuse-setup` starts from that
+ * copy instead (same `--devices`, `--events`, `--days`), with the simulator generating the same tenant at the same
+ * "now" and the copy's app registration pointed at it. `--now` sets the tenant's "now" (default: the run's start).
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
@@ -50,8 +56,13 @@ const { values } = parseArgs({
     port: { type: "string", default: "3470" },
     "skip-view": { type: "boolean", default: false },
     profile: { type: "string" },
+    "setup-only": { type: "boolean", default: false },
+    "reuse-setup": { type: "boolean", default: false },
+    now: { type: "string" },
   },
 });
+const SETUP_ONLY = values["setup-only"]!;
+const REUSE_SETUP = values["reuse-setup"]!;
 const SKIP_VIEW = values["skip-view"]!;
 const EVENTS = Number(values.events);
 const DEVICES = Number(values.devices);
@@ -62,10 +73,23 @@ const kinds =
     : values.db === "postgres" || values.db === "postgresql"
       ? (["postgresql"] as const)
       : (["sqlite"] as const);
-const NOW = new Date().toISOString();
+const setupFile = (kind: string) => join(ROOT, `data/bench/signins-${values.devices}-${values.events}-${values.days}d.${kind}`);
+interface SavedSetup {
+  now: string;
+  seed: number;
+  devices: number;
+  events: number;
+  days: string;
+  loaded: Loaded;
+}
+if ((SETUP_ONLY || REUSE_SETUP) && kinds.some((k) => k !== "sqlite")) throw new Error("bench:signins: --setup-only and --reuse-setup are for SQLite");
+if (SETUP_ONLY && REUSE_SETUP) throw new Error("bench:signins: --setup-only or --reuse-setup, not both");
+const saved: SavedSetup | null = REUSE_SETUP ? (JSON.parse(readFileSync(setupFile("setup.json"), "utf8")) as SavedSetup) : null;
+if (saved && saved.seed !== SEED) throw new Error("bench:signins: the kept set-up was generated with another seed");
+const NOW = saved?.now ?? (values.now ? new Date(values.now).toISOString() : new Date().toISOString());
 const tsx = ["--conditions=react-server", "--import", "tsx"];
 
-if (!SKIP_VIEW) ensureBuild();
+if (!SKIP_VIEW && !SETUP_ONLY) ensureBuild();
 const { caPath } = await ensureSimulatorCertificates();
 console.error(`bench:signins: generating ${DEVICES} devices and ${EVENTS} blocked sign-ins over ${values.days} days in the simulator…`);
 const simChild = spawn(
@@ -190,11 +214,34 @@ const fmt = (ms: number) => ms.toFixed(1).padStart(8);
 async function run(kind: "sqlite" | "postgresql"): Promise<boolean> {
   const url = kind === "sqlite" ? `file:./data/bench/signins-${DEVICES}-${EVENTS}.db` : postgresUrl(`joinscope_bench_signins_${DEVICES}_${EVENTS}`);
   mkdirSync(join(ROOT, "data/bench"), { recursive: true });
-  if (kind === "postgresql") await recreatePostgresDatabase(url);
-  freshDatabase(url);
+  const file = kind === "sqlite" ? join(ROOT, url.slice("file:".length)) : null;
+  let loaded: Loaded;
+  if (saved) {
+    for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(`${file}${suffix}`, { force: true });
+    copyFileSync(setupFile("setup"), file!);
+    console.error(
+      `bench:signins (${kind}): the kept set-up (${saved.loaded.devices} devices, ${saved.loaded.reports} reports, now ${saved.now}), its app pointed at this simulator…`,
+    );
+    step("rebind", url);
+    loaded = saved.loaded;
+  } else {
+    if (kind === "postgresql") await recreatePostgresDatabase(url);
+    freshDatabase(url);
+    console.error(`bench:signins (${kind}): syncing ${sim.devices} devices and uploading their reports…`);
+    loaded = step<Loaded>("load", url);
+  }
+  if (SETUP_ONLY) {
+    // One file to copy: the WAL folded into it first.
+    step("checkpoint", url);
+    copyFileSync(file!, setupFile("setup"));
+    const kept: SavedSetup = { now: NOW, seed: SEED, devices: DEVICES, events: EVENTS, days: values.days!, loaded };
+    writeFileSync(setupFile("setup.json"), JSON.stringify(kept));
+    console.log(
+      `bench:signins  ${kind}: set-up kept in ${setupFile("setup")}: directory sync ${loaded.syncSeconds.toFixed(1)} s, ${loaded.reports} agent reports ${loaded.reportSeconds.toFixed(1)} s (now ${NOW}); run again with --reuse-setup`,
+    );
+    return true;
+  }
   const loadBefore = loadavg()[0]!;
-  console.error(`bench:signins (${kind}): syncing ${sim.devices} devices and uploading their reports…`);
-  const loaded = step<Loaded>("load", url);
   console.error(`bench:signins (${kind}): floor, pull, floor…`);
   const pulled = step<Pulled>("pull", url);
   const floor = (pulled.floorBefore.seconds + pulled.floorAfter.seconds) / 2;

@@ -12,6 +12,8 @@
  *   the floor again: the pull is judged against the mean of the two floors.
  * - sample: what the view's timed requests filter by: the cause with most sign-ins and a user with many.
  * - login: signs the bench admin in (the login form's own function) and prints the session token.
+ * - rebind: a kept set-up (--reuse-setup) with its tenant's app registration pointed at this run's simulator.
+ * - checkpoint: the WAL folded into the database file (before --setup-only copies it).
  */
 import { createAgentToken } from "@/lib/agent-tokens/create-agent-token";
 import { createAdminUser, loginAdmin } from "@/lib/auth/admin-sessions";
@@ -34,17 +36,13 @@ export const BENCH_ADMIN = { email: "bench@joinscope.test", name: "Bench", passw
 const UNTHROTTLED = { requestWindow: { requests: 100_000, seconds: 1 } };
 const RETENTION_DAYS = 30;
 
-const mode = process.argv[2] as "load" | "pull" | "sample" | "login";
+const mode = process.argv[2] as "load" | "pull" | "sample" | "login" | "rebind" | "checkpoint";
 const url = process.env.DATABASE_URL!;
 const sim = JSON.parse(process.env.BENCH_SIMULATOR ?? "{}");
 const db = createDb(url);
 const direct = createDirectDb(url);
 
-async function load() {
-  const started = performance.now();
-  const t = await createTenant(db, { tenantId: sim.tenantId, name: "Contoso", actor: "bench" });
-  if (!t.ok) throw new Error(t.error.message);
-  const tenantRef = t.id;
+async function pointAppAtSimulator(tenantRef: string) {
   await setTenantApp(db, {
     tenantRef,
     cloud: "custom",
@@ -54,6 +52,14 @@ async function load() {
     credential: { kind: "secret", clientSecret: sim.clientSecret },
     actor: "bench",
   });
+}
+
+async function load() {
+  const started = performance.now();
+  const t = await createTenant(db, { tenantId: sim.tenantId, name: "Contoso", actor: "bench" });
+  if (!t.ok) throw new Error(t.error.message);
+  const tenantRef = t.id;
+  await pointAppAtSimulator(tenantRef);
   const sync = await runSync(db, { tenantRef, mode: "full", trigger: "cli", evaluateFindings: false, checkKeyPresence: false });
   if (!sync.ok) throw new Error(sync.error.message);
   const syncSeconds = (performance.now() - started) / 1000;
@@ -173,7 +179,29 @@ async function login() {
   return { token: r.sessionToken };
 }
 
-const out = mode === "load" ? await load() : mode === "pull" ? await pull() : mode === "sample" ? await sample() : await login();
+async function rebind() {
+  const tenant = await db.tenant.findFirstOrThrow({ where: { tenantId: sim.tenantId }, select: { id: true } });
+  await pointAppAtSimulator(tenant.id);
+  return { tenantRef: tenant.id };
+}
+
+async function checkpoint() {
+  await direct.query(`PRAGMA wal_checkpoint(TRUNCATE)`);
+  return { ok: true };
+}
+
+const out =
+  mode === "load"
+    ? await load()
+    : mode === "pull"
+      ? await pull()
+      : mode === "sample"
+        ? await sample()
+        : mode === "rebind"
+          ? await rebind()
+          : mode === "checkpoint"
+            ? await checkpoint()
+            : await login();
 console.log(JSON.stringify(out));
 await db.$disconnect();
 await direct.close();
