@@ -290,11 +290,15 @@ export function reportStatements(dialect: Dialect, report: StoredReport): Statem
   return [
     ...lockStatements(dialect, tenantRef, [key]),
     {
+      // Only when the device has no summary yet: the row the SELECT builds (its open findings aggregated) is thrown away
+      // on a conflict, and nearly every upload is of a device that has one (~15 µs of CPU an upload on SQLite). The
+      // conflict clause stays for a row another transaction inserts meanwhile (PostgreSQL).
       sql:
         INSERT_HEAD +
         reportOnlyRows(dialect, "?", `"DeviceReport" r`, ` AND f."subjectKey" = ?`) +
-        ` WHERE r."id" = ?${noObject} ON CONFLICT ("tenantRef", "rowKey") DO NOTHING`,
-      params: [key, key, tenantRef, key, key, reportId],
+        ` WHERE r."id" = ?${noObject} AND NOT EXISTS (SELECT 1 FROM "DeviceSummary" s WHERE s."tenantRef" = r."tenantRef" AND s."rowKey" = ?)` +
+        ` ON CONFLICT ("tenantRef", "rowKey") DO NOTHING`,
+      params: [key, key, tenantRef, key, key, reportId, key],
     },
     // A device that only reported is named after its latest report's host name. Its own statement, before the one
     // that makes the report the latest (whose condition it shares), and only when the name changes: SQLite rewrites the

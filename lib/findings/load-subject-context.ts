@@ -12,6 +12,7 @@ import type { LoadedSubject } from "./loaded-subject";
 import { parseRawSubject, type RawCapture, type RawSubject } from "./raw-subject";
 import { storedText, systemCapture, userCapture, type StoredCapture } from "@/lib/reports/stored-report-body";
 import { readDirectoryObjects, type ObjectScope } from "./read-directory-objects";
+import { takeCapture, type RecentCapture } from "./recent-captures";
 
 /**
  * The join at the heart of JoinScope: which directory objects and which reports are one machine, and so one subject
@@ -98,7 +99,9 @@ export async function loadSubjectContext(options: { tenantRef: string; scope: Su
       if (head && assigned.reportDirectory.has(key)) {
         const body = bodies.get(head.id);
         if (!body) continue; // deleted between the phases
-        const raw = () => rawReportSubject(head, body, eventsByReport.get(head.id) ?? []);
+        // The upload that stored this text in this process handed its parsed form over (recent-captures.ts).
+        const recent = takeCapture(head.id, { textZ: bytesOrNull(body.textZ), systemTextZ: bytesOrNull(body.systemTextZ) });
+        const raw = () => rawReportSubject(head, body, eventsByReport.get(head.id) ?? [], recent);
         out.push({ key, raw, load: () => parseRawSubject(raw()) });
         continue;
       }
@@ -124,7 +127,7 @@ export async function loadSubjectContext(options: { tenantRef: string; scope: Su
     return out;
   }
 
-  function rawReportSubject(head: ReportHead, body: Row, events: AgentEvent[]): RawSubject {
+  function rawReportSubject(head: ReportHead, body: Row, events: AgentEvent[], recent: RecentCapture | null): RawSubject {
     const directory = assigned.reportDirectory.get(head.key) ?? null;
     const receivedAt = head.receivedAt;
     return {
@@ -135,8 +138,12 @@ export async function loadSubjectContext(options: { tenantRef: string; scope: Su
       subject: {
         tenantId,
         report: {
-          parsed: rawCapture(userCapture(body)),
-          systemParsed: body.systemParsed || body.systemText || body.systemTextZ ? rawCapture(systemCapture(body)) : null,
+          parsed: recent ? { json: null, text: null, parsed: recent.report } : rawCapture(userCapture(body)),
+          systemParsed: recent
+            ? recent.system && { json: null, text: null, parsed: recent.system }
+            : body.systemParsed || body.systemText || body.systemTextZ
+              ? rawCapture(systemCapture(body))
+              : null,
           capturedAt: head.capturedAt,
           receivedAt,
           hostname: head.hostname,
@@ -172,6 +179,8 @@ export async function loadSubjectContext(options: { tenantRef: string; scope: Su
 
   return { tenantId, settings, keys: assigned.keys, build, batches };
 }
+
+const bytesOrNull = (value: unknown) => (value instanceof Uint8Array ? value : null);
 
 const str = (value: unknown) => (value === null || value === undefined ? null : (value as string));
 

@@ -21,9 +21,12 @@ export interface RawSubject extends Omit<LoadedSubject, "subject"> {
 export interface RawCapture {
   json: string | null;
   text: string | null;
+  /** The text's parsed form, when this process's upload of it handed it over (recent-captures.ts): not parsed again. */
+  parsed?: ParsedDsregcmd;
 }
 
 function parseCapture(capture: RawCapture): ParsedDsregcmd | null {
+  if (capture.parsed) return capture.parsed;
   if (capture.json) return JSON.parse(capture.json) as ParsedDsregcmd;
   return parseStoredText(capture.text);
 }

@@ -21,6 +21,7 @@ import { evaluateReportRules } from "@/lib/rules/evaluate-report-rules";
 import { worstSeverityRank } from "@/lib/rules/severity";
 import type { Finding } from "@/lib/rules/types";
 import { enqueueFindingsEvaluation } from "@/lib/findings/findings-scheduler";
+import { rememberCapture } from "@/lib/findings/recent-captures";
 import { deriveSecret } from "@/lib/crypto/secret-box";
 import { timeOrderedId } from "@/lib/db/time-ordered-id";
 import { reportUserPrincipalNameOf } from "@/lib/signins/index-report-users";
@@ -109,6 +110,11 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
     upn,
     source,
     now,
+    // Compressed once when stored (a duplicate stores nothing), whichever way the loop below stores it.
+    compressed: once(() => ({
+      textZ: encodeReportText(upload.dsregcmd),
+      systemTextZ: upload.dsregcmdSystem ? encodeReportText(upload.dsregcmdSystem) : null,
+    })),
   };
 
   const touch = touchStatements(options.agent, upload.agentVersion, now);
@@ -147,6 +153,10 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
           receivedAt: now,
         }),
       ]);
+      // The pass this queues reads the row back: it takes the parsed captures instead of parsing the text again, when
+      // the row still holds these bytes (lib/findings/recent-captures.ts). The schema refused unpaired surrogates, so
+      // the stored UTF-8 decodes to the very string parsed here.
+      rememberCapture(reportId, { ...upload$.compressed(), report, system });
       enqueueFindingsEvaluation(db, options.agent.tenantRef, { deviceId, hostname: upload.hostname });
       return { ok: true, report: { reportId, deviceId, joinType: report.joinType, duplicate: false, findings } };
     } catch (error) {
@@ -194,6 +204,13 @@ interface PreparedUpload {
   upn: string | null;
   source: string;
   now: Date;
+  /** The texts as stored (lib/reports/report-text-codec.ts). */
+  compressed(): { textZ: Buffer; systemTextZ: Buffer | null };
+}
+
+function once<T>(make: () => T): () => T {
+  let value: { made: T } | null = null;
+  return () => (value ??= { made: make() }).made;
 }
 
 interface LatestReport {
@@ -300,8 +317,8 @@ function updateStatements(latest: LatestReport, u: PreparedUpload, options: Inge
         options.agent.tokenId,
         options.agent.device?.id ?? null,
         u.contentHash,
-        encodeReportText(u.upload.dsregcmd),
-        u.upload.dsregcmdSystem ? encodeReportText(u.upload.dsregcmdSystem) : null,
+        u.compressed().textZ,
+        u.compressed().systemTextZ,
         JSON.stringify(u.findings),
         worstSeverityRank(u.findings),
         latest.contentHash,
@@ -380,8 +397,7 @@ function reportRow(
     dsregcmdText: "",
     systemParsed: null,
     systemText: null,
-    textZ: encodeReportText(upload.dsregcmd),
-    systemTextZ: upload.dsregcmdSystem ? encodeReportText(upload.dsregcmdSystem) : null,
+    ...u.compressed(),
     uploadCount: 1,
     stateHash: u.stateHash,
     findingsSnapshot: JSON.stringify(findings),

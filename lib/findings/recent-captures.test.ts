@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { decodeReportText } from "@/lib/reports/decode-report-text";
+import { FIXTURES, readFixture } from "@/lib/reports/fixtures";
+import { parseDsregcmd } from "@/lib/reports/parse-dsregcmd";
+import { encodeReportText } from "@/lib/reports/report-text-codec";
+import type { ParsedDsregcmd } from "@/lib/reports/types";
+import { evaluateDevice } from "@/lib/rules/evaluate-device-rules";
+import { evaluateReportRules } from "@/lib/rules/evaluate-report-rules";
+import { makeDeviceSettings, makeDeviceSubject, makeSubjectReport, TENANT_ID } from "@/lib/rules/testing/make-directory-object";
+import { CAPTURED_AT } from "@/lib/rules/testing/make-report";
+import { MAX_RECENT_CAPTURES, recentCaptureCount, rememberCapture, takeCapture } from "./recent-captures";
+
+function parsed(text: string): ParsedDsregcmd {
+  const r = parseDsregcmd(text, { maxBytes: Infinity });
+  if (!r.ok) throw new Error(r.error.message);
+  return r.report;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+const fixtureTexts = FIXTURES.map((f) => {
+  const decoded = decodeReportText(readFixture(f.file));
+  if (!decoded.ok) throw new Error(f.file);
+  return decoded.text;
+});
+
+describe("recent captures (the upload's parse handed to its findings pass)", () => {
+  it("hands a capture over only for the bytes the upload stored, once", () => {
+    const text = fixtureTexts[0]!;
+    const textZ = encodeReportText(text);
+    rememberCapture("r1", { textZ, report: parsed(text), systemTextZ: null, system: null });
+    // A copy of the bytes (as read from the database) matches.
+    const hit = takeCapture("r1", { textZ: new Uint8Array(textZ), systemTextZ: null });
+    expect(hit?.report).toEqual(parsed(text));
+    // Taken: a second read of the row parses its text.
+    expect(takeCapture("r1", { textZ, systemTextZ: null })).toBeNull();
+  });
+
+  it("refuses a row that holds other bytes: a later upload's text, a SYSTEM capture it did not store, or no text", () => {
+    const [a, b] = [fixtureTexts[0]!, fixtureTexts[1]!];
+    const entry = () => ({ textZ: encodeReportText(a), report: parsed(a), systemTextZ: null, system: null });
+    rememberCapture("r2", entry());
+    expect(takeCapture("r2", { textZ: encodeReportText(b), systemTextZ: null })).toBeNull();
+    rememberCapture("r2", entry());
+    expect(takeCapture("r2", { textZ: encodeReportText(a), systemTextZ: encodeReportText(b) })).toBeNull();
+    rememberCapture("r2", entry());
+    expect(takeCapture("r2", { textZ: null, systemTextZ: null })).toBeNull();
+    rememberCapture("r2", { ...entry(), systemTextZ: encodeReportText(b), system: parsed(b) });
+    expect(takeCapture("r2", { textZ: encodeReportText(a), systemTextZ: null })).toBeNull();
+    rememberCapture("r2", { ...entry(), systemTextZ: encodeReportText(b), system: parsed(b) });
+    expect(takeCapture("r2", { textZ: encodeReportText(a), systemTextZ: encodeReportText(b) })?.system).toEqual(parsed(b));
+  });
+
+  it("holds at most MAX_RECENT_CAPTURES, the oldest going first", () => {
+    const text = fixtureTexts[0]!;
+    const capture = { textZ: encodeReportText(text), report: parsed(text), systemTextZ: null, system: null };
+    for (let i = 0; i < MAX_RECENT_CAPTURES + 10; i++) rememberCapture(`bound-${i}`, capture);
+    expect(recentCaptureCount()).toBeLessThanOrEqual(MAX_RECENT_CAPTURES);
+    expect(takeCapture("bound-0", capture)).toBeNull();
+    expect(takeCapture(`bound-${MAX_RECENT_CAPTURES + 9}`, capture)).not.toBeNull();
+  });
+
+  // One parsed object serves the upload's rules and then its pass's: neither may change it. Frozen, any write throws.
+  it("the report and device rules only read a parsed capture", () => {
+    for (const text of fixtureTexts) {
+      const report = deepFreeze(parsed(text));
+      const events = deepFreeze([
+        { id: 1098, time: "2025-03-09T07:40:12Z", level: "Error", task: "AadTokenBrokerPlugin Operation", log: null, message: "Error: 0xCAA5004B" },
+      ]);
+      expect(() =>
+        evaluateReportRules({ report, systemReport: report, events, expectedTenantId: TENANT_ID, capturedAt: CAPTURED_AT, now: "2025-03-10T08:00:00.000Z" }),
+      ).not.toThrow();
+      for (const directory of [undefined, null]) {
+        const subject = makeDeviceSubject({
+          report: makeSubjectReport({ parsed: report, systemParsed: report, events }),
+          ...(directory === null ? { directory: null } : {}),
+        });
+        expect(() => evaluateDevice(subject, makeDeviceSettings())).not.toThrow();
+      }
+    }
+  });
+});

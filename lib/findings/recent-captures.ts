@@ -1,0 +1,60 @@
+import type { ParsedDsregcmd } from "@/lib/reports/types";
+
+/**
+ * The parsed captures of the reports this process has just stored, handed from the upload to the findings pass that
+ * the upload queues (decision 035). The upload parsed its text; without this the pass, a second later, read the same
+ * text back, inflated it and parsed it again (~0.1 ms an upload).
+ *
+ * An entry is keyed by the report's id and holds the compressed bytes the upload stored (`textZ`, `systemTextZ`): the
+ * pass uses the parsed form only when the row it read holds exactly those bytes, so a row another upload changed
+ * meanwhile (the in-place update of an unchanged state, decision 013), a row of another process, or anything written
+ * otherwise is parsed from its text as before. Equal bytes are equal texts, and the parsed form is a pure function of
+ * the text (parseDsregcmd, the same call with the same options), so the pass sees what parsing the row would give.
+ * The rules only read a parsed report (lib/findings/recent-captures.test.ts evaluates them on frozen ones), so one
+ * object can serve the upload's rules and the pass's.
+ *
+ * Bounded: each entry is taken (removed) by the pass that reads its report, and at MAX_ENTRIES the oldest go first
+ * (a pass that fell behind, or a report that a pass never reads, just costs a parse later).
+ */
+export interface RecentCapture {
+  textZ: Uint8Array;
+  report: ParsedDsregcmd;
+  systemTextZ: Uint8Array | null;
+  system: ParsedDsregcmd | null;
+}
+
+export const MAX_RECENT_CAPTURES = 2_048;
+
+const recent = new Map<string, RecentCapture>();
+
+/** After the upload's transaction committed: what it stored under `reportId`, and the parsed captures of that text. */
+export function rememberCapture(reportId: string, capture: RecentCapture): void {
+  recent.delete(reportId);
+  recent.set(reportId, capture);
+  if (recent.size > MAX_RECENT_CAPTURES) recent.delete(recent.keys().next().value!);
+}
+
+/**
+ * The parsed captures of a stored row, when this process stored exactly these bytes in it, else null; removed either
+ * way (a row is evaluated once per pass, and a later upload remembers its own).
+ */
+export function takeCapture(reportId: string, row: { textZ: Uint8Array | null; systemTextZ: Uint8Array | null }): RecentCapture | null {
+  const entry = recent.get(reportId);
+  if (!entry) return null;
+  recent.delete(reportId);
+  if (!row.textZ || !sameBytes(entry.textZ, row.textZ)) return null;
+  if (
+    entry.systemTextZ === null ? row.systemTextZ !== null && row.systemTextZ.byteLength > 0 : !row.systemTextZ || !sameBytes(entry.systemTextZ, row.systemTextZ)
+  )
+    return null;
+  return entry;
+}
+
+/** How many entries are held (tests). */
+export function recentCaptureCount(): number {
+  return recent.size;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
+}
