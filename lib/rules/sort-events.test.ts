@@ -22,6 +22,12 @@ describe("sortEvents", () => {
     expect(sortEvents([event(5, t, { level: "Warning" }), event(5, t, { level: "Error" })]).map((e) => e.level)).toEqual(["Error", "Warning"]);
     expect(sortEvents([event(5, t, { task: "b" }), event(5, t, { task: null }), event(5, t, { task: "a" })]).map((e) => e.task)).toEqual([null, "a", "b"]);
     expect(sortEvents([event(5, t, { log: "Operational" }), event(5, t, { log: "Admin" })]).map((e) => e.log)).toEqual(["Admin", "Operational"]);
+    // No task or log sorts before any, a capitalised one included.
+    expect(sortEvents([event(5, t, { task: "AadCloudAPPlugin Operation" }), event(5, t)]).map((e) => e.task)).toEqual([
+      undefined,
+      "AadCloudAPPlugin Operation",
+    ]);
+    expect(sortEvents([event(5, t, { log: "Application" }), event(5, t, { log: null })]).map((e) => e.log)).toEqual([null, "Application"]);
     expect(sortEvents([event(5, t, { message: "z" }), event(5, t, { message: "a" })]).map((e) => e.message)).toEqual(["a", "z"]);
   });
 
