@@ -20,6 +20,13 @@ describe("dedupeEvidence", () => {
         { source: "s", field: "f", value: "" },
       ]),
     ).toEqual([{ source: "s", field: "f", value: null }]);
+    expect(
+      dedupeEvidence([
+        { source: "s", field: "f", value: "v" },
+        { source: "s", field: "f", value: "v", expected: "" },
+        { source: "s", field: "f", value: "v", expected: null },
+      ]),
+    ).toEqual([{ source: "s", field: "f", value: "v" }]);
     // Parts are kept apart: "ab"+"c" is not "a"+"bc".
     expect(
       dedupeEvidence([
