@@ -15,7 +15,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AREAS, sourceFiles } from "./mutation/areas.mjs";
-import { blobSha, combinedScore, readBaseline } from "./mutation/baseline.mjs";
+import { blobSha, combinedScore, readBaseline, testedMutants } from "./mutation/baseline.mjs";
 
 const repositoryRoot = join(import.meta.dirname, "..");
 
@@ -30,10 +30,13 @@ function parseArgs(argv) {
   return args;
 }
 
-/** The mutants a changed file will have: as many as recorded for it, else one per 50 characters (about lib/rules' ratio). */
+/**
+ * The mutants a changed file will have tested: as many as recorded for it (the ignored ones, static or marked
+ * equivalent, are never run), else one per 50 characters (about lib/rules' ratio).
+ */
 function estimatedMutants(entry, file, root) {
   const c = entry.files[file];
-  if (c) return c.killed + c.timeout + c.survived + c.noCoverage + c.ignored;
+  if (c) return testedMutants(c);
   return Math.ceil(readFileSync(join(root, file), "utf8").length / 50);
 }
 

@@ -33,6 +33,7 @@ describe("tenant scope (decision 027)", () => {
     expect(tenantsInScope([A], tenants)).toEqual([{ id: A }]);
     expect(tenantScopeWhere(null)).toEqual({});
     expect(tenantScopeWhere([])).toEqual({ tenantRef: { in: [] } });
+    expect(tenantScopeWhere([A, B])).toEqual({ tenantRef: { in: [A, B] } });
   });
 
   it("stores an ID token's groups lower-case, once each, and reads them back", () => {
@@ -44,6 +45,16 @@ describe("tenant scope (decision 027)", () => {
     ]);
     expect(parseEntraGroups("")).toEqual([]);
     expect(formatEntraGroups(undefined)).toBe("");
+  });
+
+  it("reads a stored value written by hand or by an older version: no value, spaces, capitals, empty items", () => {
+    expect(parseEntraGroups(null)).toEqual([]);
+    expect(parseEntraGroups(undefined)).toEqual([]);
+    expect(parseEntraGroups(" 3A1F0C2E-5B6D-4E7F-8091-A2B3C4D5E6F7 ,, ,0f0e0d0c-0000-4000-8000-000000000001,")).toEqual([
+      "3a1f0c2e-5b6d-4e7f-8091-a2b3c4d5e6f7",
+      "0f0e0d0c-0000-4000-8000-000000000001",
+    ]);
+    expect(formatEntraGroups([" ", "B", "b ", "A"])).toBe("b,a");
   });
 });
 
@@ -78,5 +89,23 @@ describe("scopeForUser", () => {
     expect(scopeForUser(limits, { email: "max@contoso.com", entraObjectId: null, entraGroups: G })).toEqual([B]);
     expect(scopeForUser(limits, { email: "max@contoso.com", entraObjectId: null, entraGroups: "" })).toBeNull();
     expect(scopeForUser(limits, { email: "max@contoso.com", entraObjectId: null, entraGroups: GROUPS_UNKNOWN })).toEqual([]);
+  });
+
+  it("matches an object id whatever its case, and each limit by its own kind only", () => {
+    expect(scopeForUser(limits, { email: "max@contoso.com", entraObjectId: OID.toUpperCase(), entraGroups: "" })).toEqual([B]);
+    // A user limit naming a group's id, and a group limit naming the user's email or object id, match nobody.
+    const crossed = [
+      { kind: "user", principal: G, tenantRefs: [A] },
+      { kind: "group", principal: "max@contoso.com", tenantRefs: [A] },
+      { kind: "group", principal: OID, tenantRefs: [B] },
+    ];
+    expect(scopeForUser(crossed, { email: "max@contoso.com", entraObjectId: OID, entraGroups: G })).toBeNull();
+  });
+
+  it("leaves a user whose groups are unknown unlimited when no group limit exists, even beside other users' limits", () => {
+    const usersOnly = limits.filter((l) => l.kind === "user");
+    expect(scopeForUser(usersOnly, { email: "max@contoso.com", entraObjectId: null, entraGroups: GROUPS_UNKNOWN })).toBeNull();
+    expect(scopeForUser(usersOnly, { email: "lena@contoso.com", entraObjectId: null, entraGroups: GROUPS_UNKNOWN })).toEqual([A]);
+    expect(scopeForUser([], { email: "max@contoso.com", entraObjectId: null, entraGroups: GROUPS_UNKNOWN })).toBeNull();
   });
 });

@@ -34,6 +34,13 @@ describe("tiedDeviceId", () => {
     expect(tiedDeviceId("PC-0142", [id], [{ deviceId: id, displayName: "PC-0999" }])).toBeNull();
     expect(tiedDeviceId("PC-0142", [id], [])).toBeNull();
     expect(tiedDeviceId("PC-0142", [null, null], [{ deviceId: id, displayName: "PC-0142" }])).toBeNull();
+    // An object of the host's name holding another id than the candidates.
+    expect(tiedDeviceId("PC-0142", [id], [{ deviceId: "33333333-3333-4333-8333-333333333333", displayName: "PC-0142" }])).toBeNull();
+  });
+
+  it("never ties a report without a host name, even to an object without a name", () => {
+    expect(tiedDeviceId("", [id], [{ deviceId: id, displayName: null }])).toBeNull();
+    expect(tiedDeviceId(" . ", [id], [{ deviceId: id, displayName: "" }])).toBeNull();
   });
 
   it("takes the first candidate that ties: the server message's id before the objectGUID", () => {

@@ -74,6 +74,8 @@ describe("commands", () => {
     expect(isCommand("AzureAdPrt : YES")).toBe(false);
     expect(isCommand("DeviceAuthStatus : SUCCESS")).toBe(false);
     expect(isCommand("dsregcmd /status")).toBe(true);
+    expect(isCommand("  dsregcmd /status ")).toBe(true);
+    expect(commandsInStep("Run ` dsregcmd /status ` again.")).toEqual([" dsregcmd /status "]);
     expect(commandsInStep("Run `dsregcmd /leave` elevated, then `dsregcmd /status` and confirm `AzureAdJoined : NO`.")).toEqual([
       "dsregcmd /leave",
       "dsregcmd /status",

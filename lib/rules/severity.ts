@@ -20,8 +20,9 @@ export const SEVERITY_ORDER: Record<Severity, number> = {
 /** The rank stored for "no finding". */
 export const NO_SEVERITY_RANK = 9;
 
+/** One of the five (own keys only: "toString" or "constructor" in a stored finding is not a severity). */
 export function isSeverity(value: unknown): value is Severity {
-  return typeof value === "string" && value in SEVERITY_ORDER;
+  return typeof value === "string" && Object.hasOwn(SEVERITY_ORDER, value);
 }
 
 /** The comparator: negative when `a` is more severe than `b` (sorts most severe first). */

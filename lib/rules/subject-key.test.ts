@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseSubjectKey, reportSubjectKey, subjectKeyFor, subjectKeyValue } from "./subject-key";
+import { parseSubjectKey, reportSubjectKey, subjectKeyFor, subjectKeySql, subjectKeyValue } from "./subject-key";
 
 const DEVICE_ID = "6f0a1e5c-2b7d-4c3a-9e8f-1a2b3c4d5e6f";
 const OBJECT_ID = "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";
@@ -20,5 +20,22 @@ describe("subject keys", () => {
     expect(parseSubjectKey("x:pc-01")).toBeNull();
     expect(parseSubjectKey("h:")).toBeNull();
     expect(subjectKeyValue(subjectKeyFor(null, OBJECT_ID, null))).toBe(OBJECT_ID);
+  });
+
+  it("make an empty host key for a subject with no id and no name", () => {
+    expect(subjectKeyFor(null, null, null)).toBe("h:");
+  });
+
+  it("refuse text before or after a key: a host name up to 256 characters, an id of exactly 36", () => {
+    expect(parseSubjectKey(`h:${"a".repeat(256)}`)?.value).toHaveLength(256);
+    expect(parseSubjectKey(`h:${"a".repeat(257)}`)).toBeNull();
+    expect(parseSubjectKey("xh:pc-01")).toBeNull();
+    expect(parseSubjectKey(`d:${DEVICE_ID}0`)).toBeNull();
+    expect(parseSubjectKey(`d:0${DEVICE_ID}`)).toBeNull();
+    expect(parseSubjectKey(`o:${OBJECT_ID}`)).toEqual({ kind: "o", value: OBJECT_ID, key: `o:${OBJECT_ID}` });
+  });
+
+  it("are made in SQL from a column the same way", () => {
+    expect(subjectKeySql("h", "lower(r.hostname)")).toBe("'h:' || lower(r.hostname)");
   });
 });

@@ -40,8 +40,9 @@ describe("recordArea", () => {
         shas: {},
       },
     );
-    // detected 8 + 5 + 3 + 1 timeout = 17; undetected 2 + 1 = 3; 17 / 20; 22 mutants with the 2 ignored, 10 s each.
-    expect(entry).toMatchObject({ score: 85, detected: 17, undetected: 3, ignored: 2, runSeconds: 220, secondsPerMutant: 10 });
+    // detected 8 + 5 + 3 + 1 timeout = 17; undetected 2 + 1 = 3; 17 / 20; 20 mutants tested (the 2 ignored cost
+    // nothing), 11 s each.
+    expect(entry).toMatchObject({ score: 85, detected: 17, undetected: 3, ignored: 2, runSeconds: 220, secondsPerMutant: 11 });
     expect(entry.unrecorded).toBeUndefined();
     expect(Object.keys(entry.files)).toEqual(FILES);
     expect(readBaseline(root).areas.auth).toEqual(entry);
@@ -70,13 +71,14 @@ describe("recordArea", () => {
       onlyFiles: true,
       areaFiles,
     });
-    expect(second).toMatchObject({ score: 83.33, detected: 10, undetected: 2, ignored: 3, runSeconds: 240, secondsPerMutant: 16 });
+    // 12 mutants tested over both runs (c.ts' 3 are ignored): 240 s / 12.
+    expect(second).toMatchObject({ score: 83.33, detected: 10, undetected: 2, ignored: 3, runSeconds: 240, secondsPerMutant: 20 });
     expect(second.unrecorded).toBeUndefined();
     expect(Object.keys(second.files)).toEqual(FILES);
 
     // Re-recording a file of a complete area replaces its counts and keeps the whole area's timing.
     const third = recordArea(root, summary({ "lib/auth/b.ts": counts(2, 0) }, 30), { fullRun: false, shas: {}, onlyFiles: true, areaFiles });
-    expect(third).toMatchObject({ score: 91.66, detected: 11, undetected: 1, runSeconds: 240, secondsPerMutant: 16 });
+    expect(third).toMatchObject({ score: 91.66, detected: 11, undetected: 1, runSeconds: 240, secondsPerMutant: 20 });
   });
 
   it("drops a recorded file the area no longer has when it records a few files", () => {
@@ -94,7 +96,7 @@ describe("recordArea", () => {
 
 describe("the CI check's plan (changedFiles) and score (combinedScore)", () => {
   it("re-tests the recorded files whose content changed and new files, never a file not recorded yet", () => {
-    recordArea(root, summary({ "lib/auth/a.ts": counts(9, 1), "lib/auth/b.ts": counts(4, 0) }, 100), {
+    recordArea(root, summary({ "lib/auth/a.ts": counts(9, 1, 0, 5), "lib/auth/b.ts": counts(4, 0) }, 100), {
       fullRun: false,
       shas: {},
       onlyFiles: true,
@@ -115,8 +117,8 @@ describe("the CI check's plan (changedFiles) and score (combinedScore)", () => {
       removed: [],
       current: ["lib/auth/a.ts", "lib/auth/b.ts", "lib/auth/d.ts"],
     });
-    // 90 s start-up, then the recorded seconds per mutant (100 s / 14 mutants = 7.14) times a.ts's 10 mutants and
-    // d.ts's estimate of one mutant per 50 characters (3).
+    // 90 s start-up, then the recorded seconds per mutant (100 s / 14 mutants tested = 7.14) times a.ts's 10 mutants
+    // tested (its 5 ignored are never run) and d.ts's estimate of one mutant per 50 characters (3).
     expect(plan!.seconds).toBeCloseTo(90 + 13 * 7.14, 5);
 
     // a.ts now has a survivor more and d.ts two killed: (9 + 2 + 4) / (9 + 2 + 4 + 2) = 88.23 % < 92.85 % recorded.
