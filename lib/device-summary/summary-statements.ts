@@ -302,7 +302,7 @@ export function reportStatements(dialect: Dialect, report: StoredReport): Statem
     {
       // SQLite by the subject's index: with the state in the WHERE its planner took the state's sort index instead, a
       // walk over every device that only reported.
-      sql: `UPDATE "DeviceSummary"${dialect === "sqlite" ? ` INDEXED BY "DeviceSummary_tenantRef_subjectKey_idx"` : ""} SET "name" = r."hostname", "nameKey" = LOWER(r."hostname")
+      sql: `UPDATE "DeviceSummary"${dialect === "sqlite" ? ` INDEXED BY "DeviceSummary_tenantRef_subjectKey_nameKey_rowKey_idx"` : ""} SET "name" = r."hostname", "nameKey" = LOWER(r."hostname")
         FROM "DeviceReport" r
         WHERE r."id" = ? AND "DeviceSummary"."tenantRef" = ? AND "DeviceSummary"."subjectKey" = ? AND "DeviceSummary"."state" = 'report-only'
           AND "DeviceSummary"."name" IS DISTINCT FROM r."hostname"${NEWER_REPORT}`,
@@ -363,7 +363,7 @@ const passOutlook = (dialect: Dialect) =>
     { pr: `v."pr"`, nw: `v."nw"`, sc: `v."sc"` },
     // SQLite by the subject's index: with the state in the WHERE its planner took the state's sort index, a walk over
     // the tenant's live devices (and a read of each row for its subject) per summary written.
-    `EXISTS (SELECT 1 FROM "DeviceSummary" z${dialect === "sqlite" ? ` INDEXED BY "DeviceSummary_tenantRef_subjectKey_idx"` : ""} WHERE z."tenantRef" = "DeviceSummary"."tenantRef" AND z."subjectKey" = "DeviceSummary"."subjectKey" AND z."state" = 'live')`,
+    `EXISTS (SELECT 1 FROM "DeviceSummary" z${dialect === "sqlite" ? ` INDEXED BY "DeviceSummary_tenantRef_subjectKey_nameKey_rowKey_idx"` : ""} WHERE z."tenantRef" = "DeviceSummary"."tenantRef" AND z."subjectKey" = "DeviceSummary"."subjectKey" AND z."state" = 'live')`,
     `"DeviceSummary"."reportHead" OR "DeviceSummary"."deviceId" IS NULL`,
   );
 

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { directDb } from "@/lib/db/direct";
+import { directDb, type DirectDb } from "@/lib/db/direct";
 import { createAgentToken } from "@/lib/agent-tokens/create-agent-token";
 import { acknowledgeFinding } from "@/lib/findings/acknowledge-finding";
 import { flushFindingsQueue } from "@/lib/findings/findings-scheduler";
@@ -479,6 +479,13 @@ describe("device summaries follow the directory, the reports and the findings", 
       { problems: true, sort: "lastReport", dir: "desc" },
       { trust: "none", sort: "severity", dir: "desc" },
       { q: "pc", sort: "open", dir: "asc" },
+      // Filtered, so that the dense read names each sort's index on SQLite: the id sorts read the subject's and the
+      // primary key's, and the partial sort indexes hold only the rows with a value (decision 034); the rows without
+      // one are read along the name's.
+      ...DEVICE_SORTS.flatMap((sort) => (["asc", "desc"] as const).map((dir) => ({ state: "live" as const, sort, dir }))),
+      { state: "pending", sort: "pendingSince", dir: "asc" },
+      { state: "pending", sort: "pendingSince", dir: "desc" },
+      { outlook: "broken", sort: "cause", dir: "desc" },
     ];
     const keys = (pages: DeviceRow[][]) => pages.map((p) => p.map((r) => r.rowKey));
     for (const v of variants) {
@@ -505,6 +512,45 @@ describe("device summaries follow the directory, the reports and the findings", 
       ).toBe(true);
     }
   });
+
+  it.runIf(process.env.JOINSCOPE_TEST_DATABASE !== "postgresql")(
+    "the id sorts and the sorts of partial indexes read a page along an index in their order, never by sorting the tenant's summaries (SQLite's plan)",
+    async () => {
+      // Decision 034 dropped the deviceId and objectId sort indexes: the deviceId order is the subject index's "d:" keys,
+      // the objectId order the primary key's "o:" keys. Every page read must still walk an index in the page's order.
+      const reads: { sql: string; params: readonly unknown[] }[] = [];
+      const inner = direct();
+      const recording: DirectDb = {
+        dialect: inner.dialect,
+        query: (sql, params) => {
+          reads.push({ sql, params: params ?? [] });
+          return inner.query(sql, params);
+        },
+        queryArrays: (sql, params) => inner.queryArrays(sql, params),
+        batch: (statements) => inner.batch(statements),
+        close: () => inner.close(),
+      };
+      for (const sort of ["deviceId", "objectId", "pendingSince", "primaryRule", "cause"] as const)
+        for (const dir of ["asc", "desc"] as const)
+          for (const filter of [{}, { state: "live" as const }]) {
+            const params = { ...DEFAULT_DEVICE_LIST_PARAMS, size: 25, sort, dir, ...filter };
+            reads.length = 0;
+            const first = await findDevices(recording, { tenantRef, params, sparseRows: 0 });
+            // The page after the first: a cursor in the first segment (rows with a value) when it has one.
+            if (first.rows.length) await findDevices(recording, { tenantRef, params: { ...params, page: 2, after: first.rows[0]!.rowKey }, sparseRows: 0 });
+            const pageReads = reads.filter((r) => /^SELECT "rowKey", "subjectKey"/.test(r.sql) && /ORDER BY/.test(r.sql) && !/OFFSET/.test(r.sql));
+            expect(pageReads.length, `${sort} ${dir}`).toBeGreaterThan(0);
+            for (const r of pageReads) {
+              const plan = (await inner.query<{ detail: string }>(`EXPLAIN QUERY PLAN ${r.sql}`, r.params)).map((p) => p.detail);
+              expect(plan.join("\n"), `${sort} ${dir} ${JSON.stringify(filter)}: ${r.sql.slice(r.sql.indexOf("WHERE"))}`).not.toMatch(/TEMP B-TREE/);
+              if (sort === "deviceId" && /"deviceId" IS NOT NULL/.test(r.sql))
+                expect(plan.join("\n")).toMatch(/DeviceSummary_tenantRef_subjectKey_nameKey_rowKey_idx \(tenantRef=\? AND subjectKey>\?/);
+              if (sort === "objectId" && /"objectId" IS NOT NULL/.test(r.sql))
+                expect(plan.join("\n")).toMatch(/sqlite_autoindex_DeviceSummary_1 \(tenantRef=\? AND rowKey>\?/);
+            }
+          }
+    },
+  );
 
   it("a tenant's summaries from before the upgrade are rebuilt once, before a page reads them", async () => {
     const before = await stored(tenantRef);
