@@ -379,6 +379,38 @@ describe("device summaries follow the directory, the reports and the findings", 
     },
   );
 
+  it("a sync write whose objects changed only their last sign-in writes that column alone (SQLite: the upsert rewrites no row)", async () => {
+    // Decision 034: SQLite rewrites every index entry of the columns an UPDATE sets, changed or not; the upsert of a
+    // row whose only change is its last sign-in (a delta sync's most common change) rewrote all twelve of them.
+    const objects = await db.directoryDevice.findMany({
+      where: { tenantRef, deviceId: { not: null }, deletedAt: null },
+      select: { objectId: true, deviceId: true },
+      orderBy: { objectId: "asc" },
+      take: 3,
+    });
+    expect(objects.length).toBe(3);
+    const at = new Date("2026-12-05T08:09:10.000Z");
+    await db.directoryDevice.updateMany({
+      where: { tenantRef, objectId: { in: objects.map((o) => o.objectId) } },
+      data: { approximateLastSignInDateTime: at },
+    });
+    const statements = directoryStatements(direct().dialect, tenantRef, { deviceIds: objects.map((o) => o.deviceId!), objectIds: [] });
+    const counts = await direct().batch(statements);
+    if (testDatabaseKind() === "sqlite") {
+      const lastSignIn = statements.findIndex((st) => st.sql.startsWith(`UPDATE "DeviceSummary"`) && st.sql.includes(`SET "approximateLastSignInDateTime"`));
+      expect(lastSignIn).toBeGreaterThan(0);
+      // The objects' upsert just before it wrote nothing; the last sign-in's update wrote the three rows.
+      expect(counts[lastSignIn - 1]).toBe(0);
+      expect(counts[lastSignIn]).toBe(3);
+      // Run again, nothing changed: neither writes.
+      const again = await direct().batch(statements);
+      expect([again[lastSignIn - 1], again[lastSignIn]]).toEqual([0, 0]);
+    }
+    const rows = await db.deviceSummary.findMany({ where: { tenantRef, rowKey: { in: objects.map((o) => `o:${o.objectId}`) } } });
+    expect(rows.map((r) => r.approximateLastSignInDateTime?.toISOString())).toEqual([at.toISOString(), at.toISOString(), at.toISOString()]);
+    await expectCurrent();
+  });
+
   it("a findings pass opens findings: each device's worst severity, count, rules and primary cause", async () => {
     await reevaluateAllFindings(db, tenantRef);
     const rows = await expectCurrent();
