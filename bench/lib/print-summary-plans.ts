@@ -32,9 +32,7 @@ const recording: DirectDb = {
   close: () => inner.close(),
 };
 
-const [tenant] = await inner.query<{ tenantRef: string }>(
-  `SELECT "tenantRef" FROM "DeviceSummary" GROUP BY "tenantRef" ORDER BY COUNT(*) DESC LIMIT 1`,
-);
+const [tenant] = await inner.query<{ tenantRef: string }>(`SELECT "tenantRef" FROM "DeviceSummary" GROUP BY "tenantRef" ORDER BY COUNT(*) DESC LIMIT 1`);
 if (!tenant) throw new Error("no summaries");
 const tenantRef = tenant.tenantRef;
 const now = new Date();
