@@ -211,6 +211,8 @@ export async function findDevices(
   const findAll = params.rule ? deviceFilter(tenantRef, params, { ...context, ruleMatch: "in" }) : filter;
   let total: number;
   let indexedBy: string | undefined;
+  // Whether the page walks its sort's index (a filter that matches many rows), rather than its filter's or by key.
+  let bySortIndex = false;
   // A search has no index to count by: reading up to SPARSE_ROWS + 1 keys tells few from many. A rule counts its
   // subjects from the indexes first, and reads their keys only when they are few.
   const ruleTotal = params.rule && !params.q.trim() ? await countDevices(direct, tenantRef, params, findAll) : null;
@@ -228,10 +230,10 @@ export async function findDevices(
     // Few rows: through the filter's index, then sorted. Many: along the sort's index, which meets a page's rows soon
     // (SQLite's planner, without statistics, would rather read every match by the filter's index and sort them all).
     if (!params.q.trim()) indexedBy = total <= sparseRows ? filterIndex(params) : isDeviceListFiltered(params) ? SORT_INDEX[params.sort] : undefined;
+    bySortIndex = !params.q.trim() && total > sparseRows && isDeviceListFiltered(params);
   }
   const pages = Math.max(1, Math.ceil(total / pageSize));
-  const sortIndex = indexedBy !== undefined && indexedBy === SORT_INDEX[params.sort];
-  const query: KeysetQuery = { direct, table: "DeviceSummary", indexedBy, columns: COLUMNS, filter, ordering: sortOrdering(params.sort, params.dir, sortIndex) };
+  const query: KeysetQuery = { direct, table: "DeviceSummary", indexedBy, columns: COLUMNS, filter, ordering: sortOrdering(params, bySortIndex) };
 
   const page = Math.min(params.page, pages);
   let rows: Row[] | null = null;
@@ -248,7 +250,16 @@ export async function findDevices(
   }
   if (rows === null) {
     if (page === 1) rows = await readAfter(query, null, pageSize);
-    else rows = await readByOffset(direct, params, filter, (page - 1) * pageSize, pageSize, sortIndex && VALUED_ONLY.has(params.sort) ? NAME_INDEX : indexedBy);
+    // By number: every row of the filter, sorted (the order's first key is a CASE), so any index that holds them all.
+    else
+      rows = await readByOffset(
+        direct,
+        params,
+        filter,
+        (page - 1) * pageSize,
+        pageSize,
+        bySortIndex && VALUED_ONLY.has(params.sort) ? (filterIndex(params) ?? NAME_INDEX) : indexedBy,
+      );
   }
   return { rows: rows.map(toRow), total, page, pageSize };
 }
@@ -285,10 +296,15 @@ function filterIndex(params: DeviceListParams): string | undefined {
  * list): the sorts whose index holds only the rows with a value (partial indexes; the id sorts' key ranges) read
  * their rows without one along the name's index.
  */
-function sortOrdering(sort: DeviceSort, dir: Direction, sortIndex: boolean): Ordering {
-  const ordering = deviceOrdering(sort, dir);
-  if (!sortIndex || !VALUED_ONLY.has(sort)) return ordering;
-  return ordering.map((segment, i) => (i === 0 ? segment : { ...segment, indexedBy: NAME_INDEX }));
+function sortOrdering(params: DeviceListParams, bySortIndex: boolean): Ordering {
+  const ordering = deviceOrdering(params.sort, params.dir);
+  if (!bySortIndex || !VALUED_ONLY.has(params.sort)) return ordering;
+  // A filter that says the column has a value leaves the other segment empty: its own index finds that at once, where
+  // a walk of the name's would read every row.
+  const valued =
+    (params.sort === "pendingSince" && params.pendingDays !== null) || (params.sort === "cause" && (params.cause !== null || params.outlook !== null));
+  const other = (valued && filterIndex(params)) || NAME_INDEX;
+  return ordering.map((segment, i) => (i === 0 ? segment : { ...segment, indexedBy: other }));
 }
 
 const NAME_INDEX = "DeviceSummary_tenantRef_nameKey_rowKey_deviceId_objectId_idx";

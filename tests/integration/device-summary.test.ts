@@ -518,6 +518,7 @@ describe("device summaries follow the directory, the reports and the findings", 
       { state: "pending", sort: "pendingSince", dir: "asc" },
       { state: "pending", sort: "pendingSince", dir: "desc" },
       { outlook: "broken", sort: "cause", dir: "desc" },
+      { pendingDays: 0, sort: "pendingSince", dir: "desc" },
     ];
     const keys = (pages: DeviceRow[][]) => pages.map((p) => p.map((r) => r.rowKey));
     for (const v of variants) {
