@@ -248,7 +248,7 @@ async function pageCases(direct: DirectDb, tenantRef: string): Promise<PageCase[
     {
       label: `Devices: rule ${rareRule}, by name`,
       path: `/devices?rule=${enc(rareRule)}&sort=name`,
-      floor: summaries(` AND ${ruleSubjects}`, `"nameKey", "rowKey"`, [tenantRef, rareRule], "DeviceSummary_tenantRef_subjectKey_idx"),
+      floor: summaries(` AND ${ruleSubjects}`, `"nameKey", "rowKey"`, [tenantRef, rareRule], "DeviceSummary_tenantRef_subjectKey_nameKey_rowKey_idx"),
     },
     { label: "Devices: severity medium, by name", path: "/devices?severity=medium&sort=name", floor: summaries(` AND "worstRank" = 2`, `"nameKey", "rowKey"`) },
     {
@@ -296,11 +296,13 @@ async function pageCases(direct: DirectDb, tenantRef: string): Promise<PageCase[
     {
       label: `Devices: deviceId A→Z, page ${deepPage} (Next link)`,
       path: `/devices?sort=deviceId&page=${deepPage}&after=${enc(idCursor!.rowKey)}`,
-      floor: summaries(` AND ("deviceId", "nameKey", "rowKey") > (?, ?, ?)`, `"deviceId", "nameKey", "rowKey"`, [
-        idCursor!.deviceId,
-        idCursor!.nameKey,
-        idCursor!.rowKey,
-      ]),
+      // A row's registration id is its subject key's ("d:" + it): the subject's index holds this order (decision 034).
+      floor: summaries(
+        ` AND "subjectKey" >= 'd' AND "subjectKey" < 'e' AND ("subjectKey", "nameKey", "rowKey") > (?, ?, ?)`,
+        `"subjectKey", "nameKey", "rowKey"`,
+        [`d:${idCursor!.deviceId}`, idCursor!.nameKey, idCursor!.rowKey],
+        "DeviceSummary_tenantRef_subjectKey_nameKey_rowKey_idx",
+      ),
     },
     {
       // The header search: devices by the Devices list's covering name index (LIMIT 21) and users by a skip scan of

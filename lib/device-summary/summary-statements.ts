@@ -66,6 +66,34 @@ const UPSERT = (() => {
     .join(" OR ")}`;
 })();
 
+/**
+ * SQLite's upsert of directory objects' rows: the same, except that a row whose only change is its last sign-in is
+ * left to lastSignInStatement. SQLite rewrites the entries of every index holding a column an UPDATE sets, changed or
+ * not (twelve secondary indexes here), and a delta sync's most common change, a device's approximate last sign-in
+ * (Entra moves it about once a week per device in use), is in one of them (decision 034).
+ */
+const UPSERT_OBJECTS_SQLITE = (() => {
+  const updated = COLUMNS.filter((c) => !KEY.includes(c));
+  return ` ON CONFLICT ("tenantRef", "rowKey") DO UPDATE SET ${updated.map((c) => `"${c}" = excluded."${c}"`).join(", ")} WHERE ${updated
+    .filter((c) => c !== "approximateLastSignInDateTime")
+    .map((c) => `"DeviceSummary"."${c}" IS NOT excluded."${c}"`)
+    .join(" OR ")}`;
+})();
+
+/**
+ * SQLite: the last sign-in of the summaries of the objects `where` selects (alias d), written alone where it is all
+ * that changed (after UPSERT_OBJECTS_SQLITE, which wrote the rows with other changes whole). Each summary by its key.
+ */
+function lastSignInStatement(where: string, params: unknown[]): Statement {
+  return {
+    sql: `UPDATE "DeviceSummary" INDEXED BY "${SUMMARY_KEY_INDEX_SQLITE}" SET "approximateLastSignInDateTime" = d."approximateLastSignInDateTime"
+      FROM "DirectoryDevice" d
+      WHERE ${where} AND "DeviceSummary"."tenantRef" = d."tenantRef" AND "DeviceSummary"."rowKey" = 'o:' || d."objectId"
+        AND "DeviceSummary"."approximateLastSignInDateTime" IS NOT d."approximateLastSignInDateTime"`,
+    params,
+  };
+}
+
 /** The rank the Devices list sorts severities by (lib/display/severity.ts SEVERITIES), 9 for none. */
 const SEVERITY_RANK = severityRankSql(`f."severity"`);
 
@@ -226,13 +254,15 @@ export function directoryStatements(dialect: Dialect, tenantRef: string, scope: 
   const statements = lockStatements(dialect, tenantRef, keys);
   for (const part of chunk(deviceIds, summaryChunk(dialect))) {
     const subjects = part.map(deviceSubjectKey);
+    const byDeviceId = `d."tenantRef" = ? AND d."deviceId" IN (${inMarks(part.length)})`;
     statements.push({
       sql:
         INSERT_HEAD +
-        objectRows(dialect, `d."tenantRef" = ? AND d."deviceId" IN (${inMarks(part.length)})`, ` AND f."subjectKey" IN (${inMarks(part.length)})`) +
-        UPSERT,
+        objectRows(dialect, byDeviceId, ` AND f."subjectKey" IN (${inMarks(part.length)})`) +
+        (dialect === "sqlite" ? UPSERT_OBJECTS_SQLITE : UPSERT),
       params: [tenantRef, ...part, tenantRef, ...subjects],
     });
+    if (dialect === "sqlite") statements.push(lastSignInStatement(byDeviceId, [tenantRef, ...part]));
     statements.push({
       // SQLite: by the key. Without statistics its planner took a covering sort index (it holds rowKey and deviceId)
       // and walked every summary of the tenant, once per 400 objects of every sync page.
@@ -255,13 +285,15 @@ export function directoryStatements(dialect: Dialect, tenantRef: string, scope: 
     });
   }
   for (const part of chunk(objectIds, summaryChunk(dialect))) {
+    const byObjectId = `d."tenantRef" = ? AND d."objectId" IN (${inMarks(part.length)})`;
     statements.push({
       sql:
         INSERT_HEAD +
-        objectRows(dialect, `d."tenantRef" = ? AND d."objectId" IN (${inMarks(part.length)})`, ` AND f."subjectKey" IN (${inMarks(part.length)})`) +
-        UPSERT,
+        objectRows(dialect, byObjectId, ` AND f."subjectKey" IN (${inMarks(part.length)})`) +
+        (dialect === "sqlite" ? UPSERT_OBJECTS_SQLITE : UPSERT),
       params: [tenantRef, ...part, tenantRef, ...part.map(objectSubjectKey)],
     });
+    if (dialect === "sqlite") statements.push(lastSignInStatement(byObjectId, [tenantRef, ...part]));
   }
   return statements;
 }
@@ -306,7 +338,7 @@ export function reportStatements(dialect: Dialect, report: StoredReport): Statem
     {
       // SQLite by the subject's index: with the state in the WHERE its planner took the state's sort index instead, a
       // walk over every device that only reported.
-      sql: `UPDATE "DeviceSummary"${dialect === "sqlite" ? ` INDEXED BY "DeviceSummary_tenantRef_subjectKey_idx"` : ""} SET "name" = r."hostname", "nameKey" = LOWER(r."hostname")
+      sql: `UPDATE "DeviceSummary"${dialect === "sqlite" ? ` INDEXED BY "DeviceSummary_tenantRef_subjectKey_nameKey_rowKey_idx"` : ""} SET "name" = r."hostname", "nameKey" = LOWER(r."hostname")
         FROM "DeviceReport" r
         WHERE r."id" = ? AND "DeviceSummary"."tenantRef" = ? AND "DeviceSummary"."subjectKey" = ? AND "DeviceSummary"."state" = 'report-only'
           AND "DeviceSummary"."name" IS DISTINCT FROM r."hostname"${NEWER_REPORT}`,
@@ -367,7 +399,7 @@ const passOutlook = (dialect: Dialect) =>
     { pr: `v."pr"`, nw: `v."nw"`, sc: `v."sc"` },
     // SQLite by the subject's index: with the state in the WHERE its planner took the state's sort index, a walk over
     // the tenant's live devices (and a read of each row for its subject) per summary written.
-    `EXISTS (SELECT 1 FROM "DeviceSummary" z${dialect === "sqlite" ? ` INDEXED BY "DeviceSummary_tenantRef_subjectKey_idx"` : ""} WHERE z."tenantRef" = "DeviceSummary"."tenantRef" AND z."subjectKey" = "DeviceSummary"."subjectKey" AND z."state" = 'live')`,
+    `EXISTS (SELECT 1 FROM "DeviceSummary" z${dialect === "sqlite" ? ` INDEXED BY "DeviceSummary_tenantRef_subjectKey_nameKey_rowKey_idx"` : ""} WHERE z."tenantRef" = "DeviceSummary"."tenantRef" AND z."subjectKey" = "DeviceSummary"."subjectKey" AND z."state" = 'live')`,
     `"DeviceSummary"."reportHead" OR "DeviceSummary"."deviceId" IS NULL`,
   );
 

@@ -84,6 +84,18 @@ const COLUMN_SORTS: Partial<Record<DeviceSort, { column: string; nullable: boole
   state: { column: "state", nullable: false },
 };
 
+/**
+ * The id sorts, read through the keys of an index every summary writer keeps anyway (decision 034): a row has a
+ * registration id exactly when its subject key is "d:" + that id, so the "d:" subject keys in order are the deviceIds
+ * in order (ties, two objects of one registration id, by name); a row has an object id exactly when its row key is
+ * "o:" + it, unique in the tenant. `range` picks out those keys in any collation (keys start "d:", "h:" or "o:"),
+ * so that an index reads them as one range; the column's IS NOT NULL says the same.
+ */
+const ID_SORTS: Partial<Record<DeviceSort, { column: string; range: string; keys: string[] }>> = {
+  deviceId: { column: "deviceId", range: `"subjectKey" >= 'd' AND "subjectKey" < 'e'`, keys: ["subjectKey", "nameKey", "rowKey"] },
+  objectId: { column: "objectId", range: `"rowKey" >= 'o' AND "rowKey" < 'p'`, keys: ["rowKey"] },
+};
+
 const key = (column: string, dir: Direction) => ({ column, dir });
 const all = () => true;
 
@@ -97,6 +109,14 @@ const all = () => true;
  * come last in either direction, by name.
  */
 export function deviceOrdering(sort: DeviceSort, dir: Direction): Ordering {
+  const byId = ID_SORTS[sort];
+  if (byId) {
+    const valued = (row: Row) => row[byId.column] !== null && row[byId.column] !== undefined;
+    return [
+      { where: `"${byId.column}" IS NOT NULL AND ${byId.range}`, keys: byId.keys.map((c) => key(c, dir)), holds: valued },
+      { where: `"${byId.column}" IS NULL`, keys: [key("nameKey", "asc"), key("rowKey", "asc")], holds: (row) => !valued(row) },
+    ];
+  }
   const plain = COLUMN_SORTS[sort];
   if (plain) {
     const { column } = plain;
@@ -191,6 +211,8 @@ export async function findDevices(
   const findAll = params.rule ? deviceFilter(tenantRef, params, { ...context, ruleMatch: "in" }) : filter;
   let total: number;
   let indexedBy: string | undefined;
+  // Whether the page walks its sort's index (a filter that matches many rows), rather than its filter's or by key.
+  let bySortIndex = false;
   // A search has no index to count by: reading up to SPARSE_ROWS + 1 keys tells few from many. A rule counts its
   // subjects from the indexes first, and reads their keys only when they are few.
   const ruleTotal = params.rule && !params.q.trim() ? await countDevices(direct, tenantRef, params, findAll) : null;
@@ -208,9 +230,10 @@ export async function findDevices(
     // Few rows: through the filter's index, then sorted. Many: along the sort's index, which meets a page's rows soon
     // (SQLite's planner, without statistics, would rather read every match by the filter's index and sort them all).
     if (!params.q.trim()) indexedBy = total <= sparseRows ? filterIndex(params) : isDeviceListFiltered(params) ? SORT_INDEX[params.sort] : undefined;
+    bySortIndex = !params.q.trim() && total > sparseRows && isDeviceListFiltered(params);
   }
   const pages = Math.max(1, Math.ceil(total / pageSize));
-  const query: KeysetQuery = { direct, table: "DeviceSummary", indexedBy, columns: COLUMNS, filter, ordering: deviceOrdering(params.sort, params.dir) };
+  const query: KeysetQuery = { direct, table: "DeviceSummary", indexedBy, columns: COLUMNS, filter, ordering: sortOrdering(params, bySortIndex) };
 
   const page = Math.min(params.page, pages);
   let rows: Row[] | null = null;
@@ -227,7 +250,16 @@ export async function findDevices(
   }
   if (rows === null) {
     if (page === 1) rows = await readAfter(query, null, pageSize);
-    else rows = await readByOffset(direct, params, filter, (page - 1) * pageSize, pageSize, indexedBy);
+    // By number: every row of the filter, sorted (the order's first key is a CASE), so any index that holds them all.
+    else
+      rows = await readByOffset(
+        direct,
+        params,
+        filter,
+        (page - 1) * pageSize,
+        pageSize,
+        bySortIndex && VALUED_ONLY.has(params.sort) ? (filterIndex(params) ?? NAME_INDEX) : indexedBy,
+      );
   }
   return { rows: rows.map(toRow), total, page, pageSize };
 }
@@ -259,14 +291,40 @@ function filterIndex(params: DeviceListParams): string | undefined {
   return undefined;
 }
 
+/**
+ * The deviceOrdering of a page, with the index each of its segments reads when the sort's index is named (a filtered
+ * list): the sorts whose index holds only the rows with a value (partial indexes; the id sorts' key ranges) read
+ * their rows without one along the name's index.
+ */
+function sortOrdering(params: DeviceListParams, bySortIndex: boolean): Ordering {
+  const ordering = deviceOrdering(params.sort, params.dir);
+  if (!bySortIndex || !VALUED_ONLY.has(params.sort)) return ordering;
+  // A filter that says the column has a value leaves the other segment empty: its own index finds that at once, where
+  // a walk of the name's would read every row.
+  const valued =
+    (params.sort === "pendingSince" && params.pendingDays !== null) || (params.sort === "cause" && (params.cause !== null || params.outlook !== null));
+  const other = (valued && filterIndex(params)) || NAME_INDEX;
+  return ordering.map((segment, i) => (i === 0 ? segment : { ...segment, indexedBy: other }));
+}
+
+const NAME_INDEX = "DeviceSummary_tenantRef_nameKey_rowKey_deviceId_objectId_idx";
+/** The subject's index (decision 034: it also serves the deviceId sort). */
+const SUBJECT_INDEX = "DeviceSummary_tenantRef_subjectKey_nameKey_rowKey_idx";
+
+/**
+ * The sorts whose index holds only the rows with a value (migration 20261212200000: partial indexes, and the id sorts'
+ * key ranges): a query of all rows in that order cannot name it.
+ */
+const VALUED_ONLY: ReadonlySet<DeviceSort> = new Set<DeviceSort>(["deviceId", "objectId", "pendingSince", "primaryRule", "cause"]);
+
 /** The index of each sort, in its order (SQLite names it; PostgreSQL's planner picks). */
 const SORT_INDEX: Record<DeviceSort, string> = {
-  name: "DeviceSummary_tenantRef_nameKey_rowKey_deviceId_objectId_idx",
+  name: NAME_INDEX,
   severity: "DeviceSummary_tenantRef_worstRank_openCount_nameKey_rowKey_idx",
   open: "DeviceSummary_tenantRef_openCount_worstRank_nameKey_rowKey_idx",
   lastReport: "DeviceSummary_tenantRef_lastReportAt_nameKey_rowKey_idx",
-  deviceId: "DeviceSummary_deviceId_sort_idx",
-  objectId: "DeviceSummary_objectId_sort_idx",
+  deviceId: SUBJECT_INDEX,
+  objectId: "sqlite_autoindex_DeviceSummary_1",
   trust: "DeviceSummary_trustType_sort_idx",
   join: "DeviceSummary_joinType_sort_idx",
   os: "DeviceSummary_os_sort_idx",
@@ -390,7 +448,7 @@ async function sparseMatches(
 
 function matchSource(direct: DirectDb, params: DeviceListParams): string {
   if (direct.dialect !== "sqlite") return `"DeviceSummary"`;
-  return params.q.trim() ? searchSource(direct) : `"DeviceSummary" INDEXED BY "DeviceSummary_tenantRef_subjectKey_idx"`;
+  return params.q.trim() ? searchSource(direct) : `"DeviceSummary" INDEXED BY "${SUBJECT_INDEX}"`;
 }
 
 const searchSource = (direct: DirectDb) =>

@@ -22,6 +22,11 @@ export interface Segment {
   where: string | null;
   keys: SortKey[];
   bucketed?: boolean;
+  /**
+   * SQLite only: the index this segment reads instead of the query's `indexedBy` (a sort whose index is partial holds
+   * only the rows with a value; its segment of the rows without one reads another index).
+   */
+  indexedBy?: string;
   /** Whether a row (as read, with every key column) belongs to this segment. */
   holds(row: Row): boolean;
 }
@@ -42,8 +47,10 @@ export interface KeysetQuery {
 }
 
 const q = (column: string) => `"${column}"`;
-const from = (query: KeysetQuery) =>
-  query.indexedBy && query.direct.dialect === "sqlite" ? `${q(query.table)} INDEXED BY ${q(query.indexedBy)}` : q(query.table);
+const from = (query: KeysetQuery, segment: Segment) => {
+  const index = segment.indexedBy ?? query.indexedBy;
+  return index && query.direct.dialect === "sqlite" ? `${q(query.table)} INDEXED BY ${q(index)}` : q(query.table);
+};
 const flip = (dir: Direction): Direction => (dir === "asc" ? "desc" : "asc");
 
 /** The same order read backwards: for the page before a row. */
@@ -93,7 +100,7 @@ function select(query: KeysetQuery, segment: Segment, conditions: string[], keys
     const expression = query.expressions?.[c]?.[query.direct.dialect];
     return expression ? `${expression} AS ${q(c)}` : q(c);
   };
-  return `SELECT ${query.columns.map(column).join(", ")} FROM ${from(query)} WHERE ${where} ORDER BY ${order} LIMIT ${limit}`;
+  return `SELECT ${query.columns.map(column).join(", ")} FROM ${from(query, segment)} WHERE ${where} ORDER BY ${order} LIMIT ${limit}`;
 }
 
 /**
@@ -154,7 +161,7 @@ async function nextValue(query: KeysetQuery, segment: Segment, lead: SortKey, af
   const conditions = after === undefined ? [] : [`${q(lead.column)} ${lead.dir === "asc" ? ">" : "<"} ?`];
   const where = [query.filter.sql, ...(segment.where ? [segment.where] : []), ...conditions].join(" AND ");
   const rows = await query.direct.query(
-    `SELECT ${q(lead.column)} AS "v" FROM ${from(query)} WHERE ${where} ORDER BY ${q(lead.column)} ${lead.dir === "asc" ? "ASC" : "DESC"} LIMIT 1`,
+    `SELECT ${q(lead.column)} AS "v" FROM ${from(query, segment)} WHERE ${where} ORDER BY ${q(lead.column)} ${lead.dir === "asc" ? "ASC" : "DESC"} LIMIT 1`,
     after === undefined ? query.filter.params : [...query.filter.params, after],
   );
   return rows.length ? rows[0]!.v : undefined;

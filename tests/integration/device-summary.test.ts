@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { directDb } from "@/lib/db/direct";
+import { directDb, type DirectDb } from "@/lib/db/direct";
 import { createAgentToken } from "@/lib/agent-tokens/create-agent-token";
 import { acknowledgeFinding } from "@/lib/findings/acknowledge-finding";
 import { flushFindingsQueue } from "@/lib/findings/findings-scheduler";
@@ -379,6 +379,38 @@ describe("device summaries follow the directory, the reports and the findings", 
     },
   );
 
+  it("a sync write whose objects changed only their last sign-in writes that column alone (SQLite: the upsert rewrites no row)", async () => {
+    // Decision 034: SQLite rewrites every index entry of the columns an UPDATE sets, changed or not; the upsert of a
+    // row whose only change is its last sign-in (a delta sync's most common change) rewrote all twelve of them.
+    const objects = await db.directoryDevice.findMany({
+      where: { tenantRef, deviceId: { not: null }, deletedAt: null },
+      select: { objectId: true, deviceId: true },
+      orderBy: { objectId: "asc" },
+      take: 3,
+    });
+    expect(objects.length).toBe(3);
+    const at = new Date("2026-12-05T08:09:10.000Z");
+    await db.directoryDevice.updateMany({
+      where: { tenantRef, objectId: { in: objects.map((o) => o.objectId) } },
+      data: { approximateLastSignInDateTime: at },
+    });
+    const statements = directoryStatements(direct().dialect, tenantRef, { deviceIds: objects.map((o) => o.deviceId!), objectIds: [] });
+    const counts = await direct().batch(statements);
+    if (testDatabaseKind() === "sqlite") {
+      const lastSignIn = statements.findIndex((st) => st.sql.startsWith(`UPDATE "DeviceSummary"`) && st.sql.includes(`SET "approximateLastSignInDateTime"`));
+      expect(lastSignIn).toBeGreaterThan(0);
+      // The objects' upsert just before it wrote nothing; the last sign-in's update wrote the three rows.
+      expect(counts[lastSignIn - 1]).toBe(0);
+      expect(counts[lastSignIn]).toBe(3);
+      // Run again, nothing changed: neither writes.
+      const again = await direct().batch(statements);
+      expect([again[lastSignIn - 1], again[lastSignIn]]).toEqual([0, 0]);
+    }
+    const rows = await db.deviceSummary.findMany({ where: { tenantRef, rowKey: { in: objects.map((o) => `o:${o.objectId}`) } } });
+    expect(rows.map((r) => r.approximateLastSignInDateTime?.toISOString())).toEqual([at.toISOString(), at.toISOString(), at.toISOString()]);
+    await expectCurrent();
+  });
+
   it("a findings pass opens findings: each device's worst severity, count, rules and primary cause", async () => {
     await reevaluateAllFindings(db, tenantRef);
     const rows = await expectCurrent();
@@ -479,6 +511,14 @@ describe("device summaries follow the directory, the reports and the findings", 
       { problems: true, sort: "lastReport", dir: "desc" },
       { trust: "none", sort: "severity", dir: "desc" },
       { q: "pc", sort: "open", dir: "asc" },
+      // Filtered, so that the dense read names each sort's index on SQLite: the id sorts read the subject's and the
+      // primary key's, and the partial sort indexes hold only the rows with a value (decision 034); the rows without
+      // one are read along the name's.
+      ...DEVICE_SORTS.flatMap((sort) => (["asc", "desc"] as const).map((dir) => ({ state: "live" as const, sort, dir }))),
+      { state: "pending", sort: "pendingSince", dir: "asc" },
+      { state: "pending", sort: "pendingSince", dir: "desc" },
+      { outlook: "broken", sort: "cause", dir: "desc" },
+      { pendingDays: 0, sort: "pendingSince", dir: "desc" },
     ];
     const keys = (pages: DeviceRow[][]) => pages.map((p) => p.map((r) => r.rowKey));
     for (const v of variants) {
@@ -505,6 +545,45 @@ describe("device summaries follow the directory, the reports and the findings", 
       ).toBe(true);
     }
   });
+
+  it.runIf(process.env.JOINSCOPE_TEST_DATABASE !== "postgresql")(
+    "the id sorts and the sorts of partial indexes read a page along an index in their order, never by sorting the tenant's summaries (SQLite's plan)",
+    async () => {
+      // Decision 034 dropped the deviceId and objectId sort indexes: the deviceId order is the subject index's "d:" keys,
+      // the objectId order the primary key's "o:" keys. Every page read must still walk an index in the page's order.
+      const reads: { sql: string; params: readonly unknown[] }[] = [];
+      const inner = direct();
+      const recording: DirectDb = {
+        dialect: inner.dialect,
+        query: (sql, params) => {
+          reads.push({ sql, params: params ?? [] });
+          return inner.query(sql, params);
+        },
+        queryArrays: (sql, params) => inner.queryArrays(sql, params),
+        batch: (statements) => inner.batch(statements),
+        close: () => inner.close(),
+      };
+      for (const sort of ["deviceId", "objectId", "pendingSince", "primaryRule", "cause"] as const)
+        for (const dir of ["asc", "desc"] as const)
+          for (const filter of [{}, { state: "live" as const }]) {
+            const params = { ...DEFAULT_DEVICE_LIST_PARAMS, size: 25, sort, dir, ...filter };
+            reads.length = 0;
+            const first = await findDevices(recording, { tenantRef, params, sparseRows: 0 });
+            // The page after the first: a cursor in the first segment (rows with a value) when it has one.
+            if (first.rows.length) await findDevices(recording, { tenantRef, params: { ...params, page: 2, after: first.rows[0]!.rowKey }, sparseRows: 0 });
+            const pageReads = reads.filter((r) => /^SELECT "rowKey", "subjectKey"/.test(r.sql) && /ORDER BY/.test(r.sql) && !/OFFSET/.test(r.sql));
+            expect(pageReads.length, `${sort} ${dir}`).toBeGreaterThan(0);
+            for (const r of pageReads) {
+              const plan = (await inner.query<{ detail: string }>(`EXPLAIN QUERY PLAN ${r.sql}`, r.params)).map((p) => p.detail);
+              expect(plan.join("\n"), `${sort} ${dir} ${JSON.stringify(filter)}: ${r.sql.slice(r.sql.indexOf("WHERE"))}`).not.toMatch(/TEMP B-TREE/);
+              if (sort === "deviceId" && /"deviceId" IS NOT NULL/.test(r.sql))
+                expect(plan.join("\n")).toMatch(/DeviceSummary_tenantRef_subjectKey_nameKey_rowKey_idx \(tenantRef=\? AND subjectKey>\?/);
+              if (sort === "objectId" && /"objectId" IS NOT NULL/.test(r.sql))
+                expect(plan.join("\n")).toMatch(/sqlite_autoindex_DeviceSummary_1 \(tenantRef=\? AND rowKey>\?/);
+            }
+          }
+    },
+  );
 
   it("a tenant's summaries from before the upgrade are rebuilt once, before a page reads them", async () => {
     const before = await stored(tenantRef);
