@@ -30,6 +30,8 @@ const READ = [
   "openCount",
   "openRules",
   "primaryRule",
+  // Not exported, but sorted by: the cursor after each batch holds every column a sort compares.
+  "cause",
 ] as const;
 
 export const DEVICE_EXPORT_COLUMNS: readonly ExportColumn[] = [
@@ -62,12 +64,14 @@ const AT = Object.fromEntries(READ.map((c, i) => [c, i])) as Record<(typeof READ
  * The Devices list as an export: the page's own filters (deviceFilter, so a filter added to the list is in its export)
  * and order (deviceOrdering), read from the device summaries by keyset (lib/queries/keyset-page.ts) a batch at a time,
  * each batch starting after the last row of the one before. `subjects` narrows it to selected rows: a row is selected
- * by its row key ("o:<objectId>") or its subject key ("d:<deviceId>", "h:<host>").
+ * by its row key ("o:<objectId>") or its subject key ("d:<deviceId>", "h:<host>"). `batchRows`: rows a batch (tests
+ * cross batch boundaries with a few).
  */
 export function createDeviceExportSource(
   direct: DirectDb,
-  options: { tenantRef: string; params: DeviceListParams; subjects?: readonly string[] },
+  options: { tenantRef: string; params: DeviceListParams; subjects?: readonly string[]; batchRows?: number },
 ): ExportSource {
+  const batchRows = options.batchRows ?? EXPORT_BATCH_ROWS;
   const base = deviceFilter(options.tenantRef, options.params);
   const subjects = options.subjects ?? [];
   const filter = subjects.length
@@ -87,10 +91,10 @@ export function createDeviceExportSource(
     async *batches() {
       let cursor: Row | null = null;
       for (;;) {
-        const rows = await readArraysAfter(query, cursor, EXPORT_BATCH_ROWS);
+        const rows = await readArraysAfter(query, cursor, batchRows);
         if (rows.length === 0) return;
         yield rows.map(toExportRow);
-        if (rows.length < EXPORT_BATCH_ROWS) return;
+        if (rows.length < batchRows) return;
         const last = rows[rows.length - 1]!;
         cursor = Object.fromEntries(READ.map((c, i) => [c, last[i]]));
       }

@@ -14,7 +14,7 @@ import { createAgentToken } from "@/lib/agent-tokens/create-agent-token";
 import { db } from "@/lib/db/client";
 import { directDb } from "@/lib/db/direct";
 import { CHANGE_BOARD_COLUMNS } from "@/lib/export/change-board-export-source";
-import { DEVICE_EXPORT_COLUMNS } from "@/lib/export/device-export-source";
+import { createDeviceExportSource, DEVICE_EXPORT_COLUMNS } from "@/lib/export/device-export-source";
 import type { ExportRow } from "@/lib/export/export-source";
 import { createFindingExportSource, FINDING_EXPORT_COLUMNS, findingsFilterSql } from "@/lib/export/finding-export-source";
 import { flushFindingsQueue } from "@/lib/findings/findings-scheduler";
@@ -26,7 +26,7 @@ import { compareSeverity, SEVERITIES, type Severity } from "@/lib/rules/severity
 import { runSync } from "@/lib/sync/run-sync";
 import { createTenant } from "@/lib/tenants/create-tenant";
 import { setTenantApp } from "@/lib/tenants/set-tenant-app";
-import { DEFAULT_DEVICE_LIST_PARAMS, type DeviceListParams } from "@/lib/url-params/device-list-params";
+import { DEFAULT_DEVICE_LIST_PARAMS, DEVICE_SORTS, type DeviceListParams } from "@/lib/url-params/device-list-params";
 import { DEFAULT_FINDING_LIST_PARAMS, type FindingListParams } from "@/lib/url-params/finding-list-params";
 import { createSimTenant } from "@/simulator/create-sim-tenant";
 import { startSimulator, type SimulatorHandle } from "@/simulator/server";
@@ -160,6 +160,28 @@ describe("GET /api/v1/devices/export", () => {
     const found = await findDevices(directDb(), { tenantRef, params: deviceParams({ q }) });
     expect(searched.length).toBe(found.total);
     expect(searched.length).toBeGreaterThan(0);
+  });
+
+  it("every sort, both directions: batches of 3 rows give the same rows in the same order as one batch of all", async () => {
+    // The cursor after each batch must hold every column the sort compares: sorted by cause, a cursor without it
+    // jumped to the devices without a cause after the first batch and left the rest of the causes out.
+    const rowsOf = async (params: DeviceListParams, batchRows: number) => {
+      const out: ExportRow[] = [];
+      for await (const batch of createDeviceExportSource(directDb(), { tenantRef, params, batchRows }).batches()) out.push(...batch);
+      return out;
+    };
+    const wrong: string[] = [];
+    for (const sort of DEVICE_SORTS) {
+      for (const dir of ["asc", "desc"] as const) {
+        const params = deviceParams({ sort, dir });
+        const whole = await rowsOf(params, 100_000);
+        const inThrees = await rowsOf(params, 3);
+        if (JSON.stringify(inThrees) !== JSON.stringify(whole)) wrong.push(`${sort} ${dir}: ${inThrees.length} rows in threes, ${whole.length} in one batch`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    const [withCause] = await directDb().query(`SELECT COUNT(*) AS "n" FROM "DeviceSummary" WHERE "tenantRef" = ? AND "cause" IS NOT NULL`, [tenantRef]);
+    expect(Number(withCause!.n), "devices with a cause: more than one batch of 3").toBeGreaterThan(3);
   });
 
   it("subject= exports the selected rows only, by row key or subject key", async () => {
