@@ -8,7 +8,7 @@ import { evaluateDevice } from "@/lib/rules/evaluate-device-rules";
 import { evaluateReportRules } from "@/lib/rules/evaluate-report-rules";
 import { makeDeviceSettings, makeDeviceSubject, makeSubjectReport, TENANT_ID } from "@/lib/rules/testing/make-directory-object";
 import { CAPTURED_AT } from "@/lib/rules/testing/make-report";
-import { MAX_RECENT_CAPTURES, recentCaptureCount, rememberCapture, takeCapture } from "./recent-captures";
+import { MAX_RECENT_CAPTURE_CHARS, MAX_RECENT_CAPTURES, recentCaptureChars, recentCaptureCount, rememberCapture, takeCapture } from "./recent-captures";
 
 function parsed(text: string): ParsedDsregcmd {
   const r = parseDsregcmd(text, { maxBytes: Infinity });
@@ -34,7 +34,7 @@ describe("recent captures (the upload's parse handed to its findings pass)", () 
   it("hands a capture over only for the bytes the upload stored, once", () => {
     const text = fixtureTexts[0]!;
     const textZ = encodeReportText(text);
-    rememberCapture("r1", { textZ, report: parsed(text), systemTextZ: null, system: null });
+    rememberCapture("r1", { textZ, report: parsed(text), systemTextZ: null, system: null, textChars: text.length });
     // A copy of the bytes (as read from the database) matches.
     const hit = takeCapture("r1", { textZ: new Uint8Array(textZ), systemTextZ: null });
     expect(hit?.report).toEqual(parsed(text));
@@ -44,26 +44,45 @@ describe("recent captures (the upload's parse handed to its findings pass)", () 
 
   it("refuses a row that holds other bytes: a later upload's text, a SYSTEM capture it did not store, or no text", () => {
     const [a, b] = [fixtureTexts[0]!, fixtureTexts[1]!];
-    const entry = () => ({ textZ: encodeReportText(a), report: parsed(a), systemTextZ: null, system: null });
+    const entry = () => ({ textZ: encodeReportText(a), report: parsed(a), systemTextZ: null, system: null, textChars: a.length });
     rememberCapture("r2", entry());
     expect(takeCapture("r2", { textZ: encodeReportText(b), systemTextZ: null })).toBeNull();
     rememberCapture("r2", entry());
     expect(takeCapture("r2", { textZ: encodeReportText(a), systemTextZ: encodeReportText(b) })).toBeNull();
     rememberCapture("r2", entry());
     expect(takeCapture("r2", { textZ: null, systemTextZ: null })).toBeNull();
-    rememberCapture("r2", { ...entry(), systemTextZ: encodeReportText(b), system: parsed(b) });
+    rememberCapture("r2", { ...entry(), systemTextZ: encodeReportText(b), system: parsed(b), textChars: a.length + b.length });
     expect(takeCapture("r2", { textZ: encodeReportText(a), systemTextZ: null })).toBeNull();
-    rememberCapture("r2", { ...entry(), systemTextZ: encodeReportText(b), system: parsed(b) });
+    rememberCapture("r2", { ...entry(), systemTextZ: encodeReportText(b), system: parsed(b), textChars: a.length + b.length });
     expect(takeCapture("r2", { textZ: encodeReportText(a), systemTextZ: encodeReportText(b) })?.system).toEqual(parsed(b));
   });
 
   it("holds at most MAX_RECENT_CAPTURES, the oldest going first", () => {
     const text = fixtureTexts[0]!;
-    const capture = { textZ: encodeReportText(text), report: parsed(text), systemTextZ: null, system: null };
+    const capture = { textZ: encodeReportText(text), report: parsed(text), systemTextZ: null, system: null, textChars: text.length };
     for (let i = 0; i < MAX_RECENT_CAPTURES + 10; i++) rememberCapture(`bound-${i}`, capture);
-    expect(recentCaptureCount()).toBeLessThanOrEqual(MAX_RECENT_CAPTURES);
+    expect(recentCaptureCount()).toBe(MAX_RECENT_CAPTURES);
     expect(takeCapture("bound-0", capture)).toBeNull();
     expect(takeCapture(`bound-${MAX_RECENT_CAPTURES + 9}`, capture)).not.toBeNull();
+    for (let i = 0; i < MAX_RECENT_CAPTURES + 10; i++) takeCapture(`bound-${i}`, capture);
+    expect([recentCaptureCount(), recentCaptureChars()]).toEqual([0, 0]);
+  });
+
+  it("holds at most MAX_RECENT_CAPTURE_CHARS of text: uploads of the largest reports keep a few dozen, not 2,048", () => {
+    // What an agent token can send back to back: reports at the API's 512 KB bound, whose pass runs elsewhere (another
+    // instance holds the findings lease) and so never takes them. Counted by entries alone, 2,048 of them stayed.
+    const text = fixtureTexts[0]!;
+    const capture = { textZ: encodeReportText(text), report: parsed(text), systemTextZ: null, system: null, textChars: 512 * 1024 };
+    for (let i = 0; i < 200; i++) rememberCapture(`big-${i}`, capture);
+    expect(recentCaptureCount()).toBe(MAX_RECENT_CAPTURE_CHARS / (512 * 1024));
+    expect(recentCaptureChars()).toBe(MAX_RECENT_CAPTURE_CHARS);
+    expect(takeCapture("big-0", capture)).toBeNull();
+    expect(takeCapture("big-199", capture)).not.toBeNull();
+    // Remembering a report again replaces its entry and its characters.
+    rememberCapture("big-198", { ...capture, textChars: 10 });
+    expect(recentCaptureChars()).toBe(MAX_RECENT_CAPTURE_CHARS - 2 * 512 * 1024 + 10);
+    for (let i = 0; i < 200; i++) takeCapture(`big-${i}`, capture);
+    expect([recentCaptureCount(), recentCaptureChars()]).toEqual([0, 0]);
   });
 
   // One parsed object serves the upload's rules and then its pass's: neither may change it. Frozen, any write throws.

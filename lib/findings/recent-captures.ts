@@ -13,25 +13,39 @@ import type { ParsedDsregcmd } from "@/lib/reports/types";
  * The rules only read a parsed report (lib/findings/recent-captures.test.ts evaluates them on frozen ones), so one
  * object can serve the upload's rules and the pass's.
  *
- * Bounded: each entry is taken (removed) by the pass that reads its report, and at MAX_ENTRIES the oldest go first
- * (a pass that fell behind, or a report that a pass never reads, just costs a parse later).
+ * Bounded: each entry is taken (removed) by the pass that reads its report, and past MAX_RECENT_CAPTURES entries or
+ * MAX_RECENT_CAPTURE_CHARS characters of text the oldest go first (a pass that fell behind, a report whose pass runs
+ * in another instance, just costs a parse later). The characters bound what uploads of the largest reports the API
+ * takes (512 KB each) can hold here: ~60 of them, not 2,048; a typical fleet's reports (~6 KB) fill the count first.
  */
 export interface RecentCapture {
   textZ: Uint8Array;
   report: ParsedDsregcmd;
   systemTextZ: Uint8Array | null;
   system: ParsedDsregcmd | null;
+  /** The captures' text length (both texts), what the parsed form's size grows with. */
+  textChars: number;
 }
 
 export const MAX_RECENT_CAPTURES = 2_048;
+export const MAX_RECENT_CAPTURE_CHARS = 32 * 1024 * 1024;
 
 const recent = new Map<string, RecentCapture>();
+let heldChars = 0;
+
+function forget(reportId: string): void {
+  const entry = recent.get(reportId);
+  if (!entry) return;
+  recent.delete(reportId);
+  heldChars -= entry.textChars;
+}
 
 /** After the upload's transaction committed: what it stored under `reportId`, and the parsed captures of that text. */
 export function rememberCapture(reportId: string, capture: RecentCapture): void {
-  recent.delete(reportId);
+  forget(reportId);
   recent.set(reportId, capture);
-  if (recent.size > MAX_RECENT_CAPTURES) recent.delete(recent.keys().next().value!);
+  heldChars += capture.textChars;
+  while (recent.size > MAX_RECENT_CAPTURES || heldChars > MAX_RECENT_CAPTURE_CHARS) forget(recent.keys().next().value!);
 }
 
 /**
@@ -41,7 +55,7 @@ export function rememberCapture(reportId: string, capture: RecentCapture): void 
 export function takeCapture(reportId: string, row: { textZ: Uint8Array | null; systemTextZ: Uint8Array | null }): RecentCapture | null {
   const entry = recent.get(reportId);
   if (!entry) return null;
-  recent.delete(reportId);
+  forget(reportId);
   if (!row.textZ || !sameBytes(entry.textZ, row.textZ)) return null;
   if (
     entry.systemTextZ === null ? row.systemTextZ !== null && row.systemTextZ.byteLength > 0 : !row.systemTextZ || !sameBytes(entry.systemTextZ, row.systemTextZ)
@@ -50,9 +64,13 @@ export function takeCapture(reportId: string, row: { textZ: Uint8Array | null; s
   return entry;
 }
 
-/** How many entries are held (tests). */
+/** How many entries and characters of text are held (tests). */
 export function recentCaptureCount(): number {
   return recent.size;
+}
+
+export function recentCaptureChars(): number {
+  return heldChars;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -156,7 +156,7 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
       // The pass this queues reads the row back: it takes the parsed captures instead of parsing the text again, when
       // the row still holds these bytes (lib/findings/recent-captures.ts). The schema refused unpaired surrogates, so
       // the stored UTF-8 decodes to the very string parsed here.
-      rememberCapture(reportId, { ...upload$.compressed(), report, system });
+      rememberCapture(reportId, { ...upload$.compressed(), report, system, textChars: upload.dsregcmd.length + (upload.dsregcmdSystem?.length ?? 0) });
       enqueueFindingsEvaluation(db, options.agent.tenantRef, { deviceId, hostname: upload.hostname });
       return { ok: true, report: { reportId, deviceId, joinType: report.joinType, duplicate: false, findings } };
     } catch (error) {
