@@ -153,7 +153,9 @@ test("a saved diagnosis: listed on the Proxy page, opened with its finding, anot
   expect((await page.goto(savedUrl))?.status()).toBe(404);
 });
 
-test("a diagnosis of a few MB saves (over the 1 MB server actions take: saving is an API route); one over 4 MB is refused with the download offered", async ({ page }) => {
+test("a diagnosis of a few MB saves (over the 1 MB server actions take: saving is an API route); one over 4 MB is refused with the download offered", async ({
+  page,
+}) => {
   test.setTimeout(180_000);
   const diagnose = async (name: string, requests: number) => {
     await page.locator("#proxy-files").setInputFiles({ name, mimeType: "application/json", buffer: gatewayTimeoutHar(requests) });
