@@ -3,7 +3,7 @@
  * its findings, in each format, through the production server and a signed-in session, next to the database's own
  * dump of the same table in the same run (`sqlite3 -csv`, PostgreSQL `COPY … TO STDOUT`), with the server's RSS.
  *
- *   npm run bench:export [-- --db sqlite|postgresql|both --devices 100000 --runs 3 --port 3470 --fresh]
+ *   npm run bench:export [-- --db sqlite|postgresql|both --devices 100000 --runs 3 --port 3470 --fresh --accept-encoding identity]
  *
  * The tenant is bench:ui's (bench/lib/ui-data.ts: built once, kept in data/bench). Each export and each dump runs
  * `--runs` times after one unmeasured small export per format (the server's code paths loaded); times are medians,
@@ -29,8 +29,12 @@ const { values } = parseArgs({
     runs: { type: "string", default: "3" },
     port: { type: "string", default: "3470" },
     fresh: { type: "boolean", default: false },
+    // What the client asks for: by default fetch's own `gzip, deflate` (as a browser asks); `identity` measures the
+    // export without the server's compression of compressible types (text/csv), like the uncompressed floor.
+    "accept-encoding": { type: "string" },
   },
 });
+const ACCEPT_ENCODING = values["accept-encoding"];
 const DEVICES = Number(values.devices);
 const RUNS = Math.max(1, Number(values.runs));
 const kinds =
@@ -76,7 +80,7 @@ async function timeExport(
   const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 5);
   const started = performance.now();
   try {
-    const response = await fetch(`${base}${path}`, { headers: { cookie } });
+    const response = await fetch(`${base}${path}`, { headers: { cookie, ...(ACCEPT_ENCODING ? { "accept-encoding": ACCEPT_ENCODING } : {}) } });
     let firstByteMs = 0;
     let bytes = 0;
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
@@ -159,7 +163,7 @@ async function run(kind: "sqlite" | "postgresql"): Promise<boolean> {
   const loadAfter = loadavg()[0]!;
   console.log(`
 bench:export  ${kind}: ${built.devices} devices, ${built.reports} reports, production build, median of ${RUNS} runs each
-  data ${reused ? `reused (built ${built.builtAt})` : "built now"}; load average (1 min) ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)} on ${availableParallelism()} cores
+  data ${reused ? `reused (built ${built.builtAt})` : "built now"}; load average (1 min) ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)} on ${availableParallelism()} cores; accept-encoding ${ACCEPT_ENCODING ?? "gzip, deflate (fetch's own)"}
   export                                       total ms first byte      size  vs floor           RSS growth    server CPU ms
 ${lines.join("\n")}
   targets: CSV and JSON Lines ≤ 2× the dump, XLSX ≤ 4×; the server's RSS grows < ${RSS_TARGET_MB} MB during an export
