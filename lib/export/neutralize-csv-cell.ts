@@ -4,5 +4,7 @@
  * ' makes it text.
  */
 export function neutralizeCsvCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  // One test of the first character's code (every exported cell passes here): = + - @ tab CR.
+  const first = value.charCodeAt(0);
+  return first === 61 || first === 43 || first === 45 || first === 64 || first === 9 || first === 13 ? `'${value}` : value;
 }

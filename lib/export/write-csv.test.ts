@@ -45,6 +45,11 @@ describe("csvField", () => {
 });
 
 describe("csvCell", () => {
+  it("neutralises a cell starting with = + - @ tab or CR, and only those (OWASP CSV injection)", () => {
+    for (const cell of ["=1+1", "+x", "-1", "@SUM(A1)", "\tx", "\rx"]) expect(neutralizeCsvCell(cell), JSON.stringify(cell)).toBe(`'${cell}`);
+    for (const cell of ["", "PC-0142", " =1", "'=1", "\nx", "x=1", "#x", "%x"]) expect(neutralizeCsvCell(cell), JSON.stringify(cell)).toBe(cell);
+  });
+
   it("is csvField of the neutralised cell, for every tricky cell and random ones", () => {
     for (const cell of [...TRICKY, "-1", "+x", "@a,b", '\t"q"', "\r\n"]) expect(csvCell(cell), JSON.stringify(cell)).toBe(csvField(neutralizeCsvCell(cell)));
     const alphabet = ['"', ",", "\n", "\r", "\t", "a", "=", "+", "-", "@", "é"];

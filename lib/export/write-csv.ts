@@ -1,5 +1,6 @@
 import { BatchBuffer } from "./batch-buffer";
 import { cellText, columnHeader, type ExportColumn, type ExportRow } from "./export-source";
+import { neutralizeCsvCell } from "./neutralize-csv-cell";
 
 /** A cell's characters that make csv-stringify quote it: a quote, a comma or a line feed (a lone CR does not). */
 const NEEDS_QUOTES = /[",\n]/;
@@ -22,11 +23,7 @@ export function csvField(value: string): string {
  * characters that need quotes: most cells (ids, names, timestamps) pass both and are written as they are.
  */
 export function csvCell(value: string): string {
-  const first = value.charCodeAt(0);
-  // = + - @ tab CR
-  if (first === 61 || first === 43 || first === 45 || first === 64 || first === 9 || first === 13) value = `'${value}`;
-  if (!NEEDS_QUOTES.test(value)) return value;
-  return value.includes('"') ? `"${value.replaceAll('"', '""')}"` : `"${value}"`;
+  return csvField(neutralizeCsvCell(value));
 }
 
 /**
