@@ -1,4 +1,5 @@
 import { createReadStream } from "node:fs";
+import { readLimited } from "@/lib/http/read-json-body";
 import { CliError } from "./cli-error";
 
 /** What each command accepts, in bytes: a larger input is refused before it is read whole. */
@@ -29,23 +30,13 @@ function sizeText(bytes: number): string {
  */
 export async function readInput(path: string, maxBytes: number, stdin: AsyncIterable<Uint8Array> = process.stdin): Promise<Buffer> {
   const stream: AsyncIterable<Uint8Array> = path === "-" ? stdin : createReadStream(path, { highWaterMark: 64 * 1024 });
-  const chunks: Buffer[] = [];
-  let total = 0;
   try {
-    for await (const chunk of stream) {
-      total += chunk.byteLength;
-      if (total > maxBytes) {
-        throw new CliError(`${describe(path)}: larger than ${sizeText(maxBytes)}, the most this command reads`);
-      }
-      chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-    }
+    return await readLimited(stream, maxBytes, () => new CliError(`${describe(path)}: larger than ${sizeText(maxBytes)}, the most this command reads`));
   } catch (e) {
-    // Leaving the loop early destroys the stream (the async iterator's return()).
     if (e instanceof CliError) throw e;
     const err = e as NodeJS.ErrnoException;
     throw new CliError(`cannot read ${describe(path)}: ${err.code === "ENOENT" ? "no such file" : err.message}`);
   }
-  return Buffer.concat(chunks, total);
 }
 
 /** A secret typed or piped on standard input (never an argument: it would land in shell history and `ps`). */

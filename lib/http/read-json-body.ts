@@ -20,13 +20,20 @@ export function checkJsonRequest(head: JsonRequestHead, maxBytes: number): void 
   }
 }
 
-/** Collects a body's chunks (a web stream or a Node request), refusing it as soon as it passes `maxBytes`. */
-export async function readLimited(body: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>, maxBytes: number): Promise<Buffer> {
+/**
+ * Collects a body's chunks (a web stream, a Node request or stream), refusing it as soon as it passes `maxBytes` with
+ * `tooLarge()` (413 by default; the CLI's own error for its inputs). Leaving the loop early destroys the stream.
+ */
+export async function readLimited(
+  body: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>,
+  maxBytes: number,
+  tooLarge: () => Error = () => bodyTooLarge(maxBytes),
+): Promise<Buffer> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of body as AsyncIterable<Uint8Array>) {
     size += chunk.byteLength;
-    if (size > maxBytes) throw bodyTooLarge(maxBytes);
+    if (size > maxBytes) throw tooLarge();
     chunks.push(chunk);
   }
   return Buffer.concat(chunks, size);
