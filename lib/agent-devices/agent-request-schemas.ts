@@ -4,9 +4,13 @@
 import { z } from "zod";
 import { HostnameSchema } from "@/lib/ingest/upload-schema";
 import { isWellFormedMachineKey } from "./device-key-format";
+import { DeviceProofSchema } from "./device-proof";
 
-/** Enrolment and key bodies are a few hundred bytes; anything over this is refused (413) before it is read. */
-export const AGENT_REQUEST_MAX_BYTES = 4096;
+/**
+ * Enrolment and key bodies are a few hundred bytes, ~2 KB with a device proof (a ~1 KB certificate in base64 and a
+ * signature); anything over this is refused (413) before it is read.
+ */
+export const AGENT_REQUEST_MAX_BYTES = 8192;
 
 const MachineKeySchema = z.string().refine(isWellFormedMachineKey, "machineKey must be 43 base64url characters (32 random bytes)");
 
@@ -29,6 +33,8 @@ export const EnrolmentRequestSchema = z
       .max(64)
       .regex(/^[\x20-\x7E]+$/, "agentVersion must be printable ASCII"),
     machineKey: MachineKeySchema,
+    /** Optional (decision 042): the machine's Entra ID device certificate and a statement signed with its key. */
+    deviceProof: DeviceProofSchema.optional(),
   })
   .strict();
 

@@ -35,6 +35,7 @@ type DeviceKeyRow = {
   reEnrolAllowedAt: unknown;
   lastSeenAt: unknown;
   agentVersion: string | null;
+  provenDeviceId: string | null;
   tenantId: string;
   redactUserNames: unknown;
   keepEveryUpload: unknown;
@@ -50,7 +51,7 @@ export async function authenticateDeviceKey(direct: DirectDb, key: string, now: 
   const hash = hashAgentSecret(key);
   const [row] = await direct.query<DeviceKeyRow>(
     `SELECT d."id", d."tenantRef", d."hostname", d."keyHash", d."previousKeyExpiresAt", d."keyIssuedAt", d."rotateRequestedAt",
-            d."revokedAt", d."reEnrolAllowedAt", d."lastSeenAt", d."agentVersion", n."tenantId", n."redactUserNames", n."keepEveryUpload"
+            d."revokedAt", d."reEnrolAllowedAt", d."lastSeenAt", d."agentVersion", d."provenDeviceId", n."tenantId", n."redactUserNames", n."keepEveryUpload"
        FROM "AgentDevice" d JOIN "Tenant" n ON n."id" = d."tenantRef"
       WHERE d."keyHash" = ? OR d."previousKeyHash" = ?`,
     [hash, hash],
@@ -85,6 +86,7 @@ export async function authenticateDeviceKey(direct: DirectDb, key: string, now: 
         lastSeenAt: readDate(row.lastSeenAt),
         agentVersion: row.agentVersion,
         keyRotationDue: !current || row.rotateRequestedAt != null || now.getTime() - issued.getTime() >= maxAgeMs,
+        provenDeviceId: row.provenDeviceId,
       },
     },
   };

@@ -5,6 +5,8 @@ import type { Prisma } from "@/lib/db/client";
 import { insertStatements, isUniqueViolation, type ColumnKind, type DirectDb, type Statement } from "@/lib/db/direct";
 import type { EnrolmentRequest } from "./agent-request-schemas";
 import { deviceKeyPrefix, generateDeviceKey, hashAgentSecret } from "./device-key-format";
+import { checkDeviceProof, describeDeviceProofFailure } from "./device-proof";
+import { checkProofAgainstDirectory, describeDirectoryProofFailure } from "./device-proof-directory";
 
 export interface EnrolAgentDeviceOptions {
   tenantRef: string;
@@ -17,9 +19,15 @@ export interface EnrolAgentDeviceOptions {
   now?: Date;
 }
 
+/** What the enrolment made of the machine's device proof (decision 042); answered to the agent, which logs it. */
+export type DeviceProofOutcome =
+  | { verified: true; deviceId: string; thumbprint: string }
+  | { verified: false; reason: string; message: string }
+  | { verified: false; reason: "no-proof"; message: string };
+
 export type EnrolAgentDeviceResult =
-  | { ok: true; created: boolean; agentId: string; deviceKey: string; hostname: string }
-  | { ok: false; error: { code: "device-revoked" | "enrolment-limit"; message: string } };
+  | { ok: true; created: boolean; agentId: string; deviceKey: string; hostname: string; deviceProof: DeviceProofOutcome; superseded: number }
+  | { ok: false; error: { code: "device-revoked" | "enrolment-limit" | "device-identity-held"; message: string } };
 
 const DEVICE_REVOKED = {
   ok: false,
@@ -54,13 +62,39 @@ async function enrolOnce(direct: DirectDb, options: EnrolAgentDeviceOptions): Pr
     !options.tokenLastUsedAt || now.getTime() - options.tokenLastUsedAt.getTime() >= 60_000
       ? [{ sql: `UPDATE "AgentToken" SET "lastUsedAt" = ? WHERE "id" = ?`, params: [now, tokenId] }]
       : [];
-  const [existing] = await direct.query<{ id: string; revokedAt: unknown; reEnrolAllowedAt: unknown }>(
-    `SELECT "id", "revokedAt", "reEnrolAllowedAt" FROM "AgentDevice" WHERE "tenantRef" = ? AND "machineKeyHash" = ?`,
+  const [existing] = await direct.query<{ id: string; revokedAt: unknown; reEnrolAllowedAt: unknown; provenDeviceId: string | null }>(
+    `SELECT "id", "revokedAt", "reEnrolAllowedAt", "provenDeviceId" FROM "AgentDevice" WHERE "tenantRef" = ? AND "machineKeyHash" = ?`,
     [tenantRef, machineKeyHash],
   );
+  if (existing?.revokedAt && !existing.reEnrolAllowedAt) return DEVICE_REVOKED;
+  const deviceProof = await proveDevice(direct, tenantRef, request, now);
+  // A proven identity stays with the installation that proved it while it names the same registration id.
+  const keptProof = !deviceProof.verified && existing?.provenDeviceId != null && existing.provenDeviceId === request.deviceId;
+  if (!deviceProof.verified && !keptProof) {
+    const held = await identityHeldElsewhere(direct, tenantRef, request, existing?.id ?? null);
+    if (held) return held;
+  }
+  const agentId = existing?.id ?? randomUUID();
+  const keyHash = hashAgentSecret(deviceKey);
+  // Each runs only if this enrolment's own write did (its row holds the new key): a row revoked meanwhile is left alone.
+  const proofColumns: Statement[] = deviceProof.verified
+    ? [
+        {
+          sql: `UPDATE "AgentDevice" SET "provenDeviceId" = ?, "proofThumbprint" = ?, "proofVerifiedAt" = ? WHERE "id" = ? AND "keyHash" = ?`,
+          params: [deviceProof.deviceId, deviceProof.thumbprint, now, agentId, keyHash],
+        },
+        supersedeStatement(tenantRef, { agentId, keyHash }, request, now),
+      ]
+    : keptProof
+      ? []
+      : [
+          {
+            sql: `UPDATE "AgentDevice" SET "provenDeviceId" = NULL, "proofThumbprint" = NULL, "proofVerifiedAt" = NULL WHERE "id" = ? AND "keyHash" = ?`,
+            params: [agentId, keyHash],
+          },
+        ];
   if (existing) {
-    if (existing.revokedAt && !existing.reEnrolAllowedAt) return DEVICE_REVOKED;
-    const [changed] = await direct.batch([
+    const counts = await direct.batch([
       {
         sql: `UPDATE "AgentDevice" SET "keyHash" = ?, "keyPrefix" = ?, "keyIssuedAt" = ?, "previousKeyHash" = NULL, "previousKeyExpiresAt" = NULL,
                 "hostname" = ?, "deviceId" = ?, "agentVersion" = ?, "enrolledViaTokenRef" = ?, "lastEnrolledAt" = ?, "enrolledFromAddress" = ?,
@@ -68,7 +102,7 @@ async function enrolOnce(direct: DirectDb, options: EnrolAgentDeviceOptions): Pr
                 "reEnrolAllowedAt" = NULL, "reEnrolAllowedBy" = NULL
               WHERE "id" = ? AND ("revokedAt" IS NULL OR "reEnrolAllowedAt" IS NOT NULL)`,
         params: [
-          hashAgentSecret(deviceKey),
+          keyHash,
           deviceKeyPrefix(deviceKey),
           now,
           request.hostname,
@@ -81,11 +115,14 @@ async function enrolOnce(direct: DirectDb, options: EnrolAgentDeviceOptions): Pr
           existing.id,
         ],
       },
+      ...proofColumns,
       ...touchToken,
     ]);
-    // Revoked since it was read: read again, and refuse.
-    if (changed === 0) return "changed-meanwhile";
-    return { ok: true, created: false, agentId: existing.id, deviceKey, hostname: request.hostname };
+    // Revoked since it was read: read again, and refuse. (The proof's statements only match a row that is not revoked
+    // or whose re-enrolment is allowed, and this one did not change, so a rolled-back batch is not needed.)
+    if (counts[0] === 0) return "changed-meanwhile";
+    const superseded = deviceProof.verified ? (counts[2] ?? 0) : 0;
+    return { ok: true, created: false, agentId: existing.id, deviceKey, hostname: request.hostname, deviceProof, superseded };
   }
   // Revoked devices count too: the limit bounds the rows a leaked secret can make.
   const [count] = await direct.query<{ n: number | bigint | string }>(`SELECT COUNT(*) AS "n" FROM "AgentDevice" WHERE "tenantRef" = ?`, [tenantRef]);
@@ -99,7 +136,6 @@ async function enrolOnce(direct: DirectDb, options: EnrolAgentDeviceOptions): Pr
       },
     };
   }
-  const agentId = randomUUID();
   const row: Prisma.AgentDeviceUncheckedCreateInput = {
     id: agentId,
     tenantRef,
@@ -107,7 +143,7 @@ async function enrolOnce(direct: DirectDb, options: EnrolAgentDeviceOptions): Pr
     hostname: request.hostname,
     deviceId: request.deviceId,
     machineKeyHash,
-    keyHash: hashAgentSecret(deviceKey),
+    keyHash,
     keyPrefix: deviceKeyPrefix(deviceKey),
     previousKeyHash: null,
     previousKeyExpiresAt: null,
@@ -118,15 +154,80 @@ async function enrolOnce(direct: DirectDb, options: EnrolAgentDeviceOptions): Pr
     lastSeenAt: now,
     agentVersion: request.agentVersion,
   };
+  let superseded = 0;
   try {
-    await direct.batch([...insertStatements(direct.dialect, "AgentDevice", DEVICE_COLUMNS, [{ ...row }]), ...touchToken]);
+    const inserts = insertStatements(direct.dialect, "AgentDevice", DEVICE_COLUMNS, [{ ...row }]);
+    const counts = await direct.batch([...inserts, ...proofColumns, ...touchToken]);
+    if (deviceProof.verified) superseded = counts[inserts.length + 1] ?? 0;
   } catch (error) {
     // The same new machine key enrolling twice at once: the unique (tenant, machine key) index let one insert win, and
     // this one is a re-enrolment of that row.
     if (isUniqueViolation(error)) return "changed-meanwhile";
     throw error;
   }
-  return { ok: true, created: true, agentId, deviceKey, hostname: request.hostname };
+  return { ok: true, created: true, agentId, deviceKey, hostname: request.hostname, deviceProof, superseded };
+}
+
+async function proveDevice(direct: DirectDb, tenantRef: string, request: EnrolmentRequest, now: Date): Promise<DeviceProofOutcome> {
+  if (!request.deviceProof) return { verified: false, reason: "no-proof", message: "The enrolment carried no device proof." };
+  const checked = checkDeviceProof(request.deviceProof, request, now);
+  if (!checked.ok) return { verified: false, reason: checked.reason, message: `Device proof not accepted: ${describeDeviceProofFailure(checked.reason)}.` };
+  const directory = await checkProofAgainstDirectory(direct, tenantRef, {
+    deviceId: checked.deviceId,
+    thumbprint: checked.thumbprint,
+    hostname: request.hostname,
+  });
+  if (!directory.ok) {
+    return { verified: false, reason: directory.reason, message: `Device proof not accepted: ${describeDirectoryProofFailure(directory.reason)}.` };
+  }
+  return { verified: true, deviceId: checked.deviceId, thumbprint: checked.thumbprint };
+}
+
+/**
+ * The enrolments whose identity a new one claims: active, proven (decision 042), and proven for this registration id or
+ * enrolled under this hostname. Hostnames are stored as the agent sent them (`$env:COMPUTERNAME`, upper case), so the
+ * (tenant, hostname) index is read for the name as sent, in upper and in lower case.
+ */
+function claimedIdentityWhere(request: EnrolmentRequest): { sql: string; params: unknown[] } {
+  const names = [request.hostname, request.hostname.toUpperCase(), request.hostname.toLowerCase()];
+  return {
+    sql: `"revokedAt" IS NULL AND ("provenDeviceId" = ? OR "hostname" IN (?, ?, ?))`,
+    params: [request.deviceId, ...names],
+  };
+}
+
+async function identityHeldElsewhere(
+  direct: DirectDb,
+  tenantRef: string,
+  request: EnrolmentRequest,
+  self: string | null,
+): Promise<EnrolAgentDeviceResult | null> {
+  const where = claimedIdentityWhere(request);
+  const [held] = await direct.query<{ hostname: string }>(
+    `SELECT "hostname" FROM "AgentDevice" WHERE "tenantRef" = ? AND "id" <> ? AND "provenDeviceId" IS NOT NULL AND ${where.sql} LIMIT 1`,
+    [tenantRef, self ?? "", ...where.params],
+  );
+  if (!held) return null;
+  return {
+    ok: false,
+    error: {
+      code: "device-identity-held",
+      message:
+        `${held.hostname} is enrolled by an agent that proved its Entra ID device identity. Enrol with a device proof ` +
+        "(an agent that can sign with the machine's device certificate), or revoke that enrolment on the Agents page.",
+    },
+  };
+}
+
+/** A proven enrolment replaces every other active enrolment of its hostname or registration id (a re-imaged machine). */
+function supersedeStatement(tenantRef: string, self: { agentId: string; keyHash: string }, request: EnrolmentRequest, now: Date): Statement {
+  const where = claimedIdentityWhere(request);
+  return {
+    sql: `UPDATE "AgentDevice" SET "revokedAt" = ?, "revokedBy" = ?
+           WHERE "tenantRef" = ? AND "id" <> ? AND ${where.sql}
+             AND EXISTS (SELECT 1 FROM "AgentDevice" s WHERE s."id" = ? AND s."keyHash" = ?)`,
+    params: [now, `superseded by agent ${self.agentId} (device proof)`, tenantRef, self.agentId, ...where.params, self.agentId, self.keyHash],
+  };
 }
 
 const DEVICE_COLUMNS = {
@@ -152,4 +253,7 @@ const DEVICE_COLUMNS = {
   revokedBy: "text",
   reEnrolAllowedAt: "datetime",
   reEnrolAllowedBy: "text",
+  provenDeviceId: "text",
+  proofThumbprint: "text",
+  proofVerifiedAt: "datetime",
 } satisfies Record<Prisma.AgentDeviceScalarFieldEnum, ColumnKind>;

@@ -31,7 +31,7 @@ export async function enrolDevice(request: AgentRequest): Promise<ApiOutcome> {
     throw new ApiError(
       400,
       "invalid-body",
-      "The enrolment does not match its schema: hostname, deviceId, agentVersion, machineKey",
+      "The enrolment does not match its schema: hostname, deviceId, agentVersion, machineKey, deviceProof (optional)",
       schemaIssueDetails(parsed.error.issues),
     );
   }
@@ -46,6 +46,15 @@ export async function enrolDevice(request: AgentRequest): Promise<ApiOutcome> {
   return {
     status: result.created ? 201 : 200,
     headers: { "Cache-Control": "no-store" },
-    body: { agentId: result.agentId, deviceKey: result.deviceKey, hostname: result.hostname },
+    body: {
+      agentId: result.agentId,
+      deviceKey: result.deviceKey,
+      hostname: result.hostname,
+      // Decision 042: whether the machine proved its Entra ID device identity, and if not why (the agent logs it).
+      deviceProof: result.deviceProof.verified
+        ? { verified: true, thumbprint: result.deviceProof.thumbprint }
+        : { verified: false, reason: result.deviceProof.reason, message: result.deviceProof.message },
+      ...(result.superseded > 0 ? { superseded: result.superseded } : {}),
+    },
   };
 }

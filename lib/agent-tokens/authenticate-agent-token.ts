@@ -29,6 +29,8 @@ export interface EnrolledDevice {
   agentVersion: string | null;
   /** The upload's answer says keyRotation "due": the key is old, an admin asked, or the previous key was presented. */
   keyRotationDue: boolean;
+  /** The registration id this enrolment proved with the device certificate (decision 042): its reports must carry it. */
+  provenDeviceId?: string | null;
 }
 
 /** An enrolment secret that authenticated, and whether it may still upload itself. */

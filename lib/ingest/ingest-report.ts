@@ -47,7 +47,17 @@ export interface HostnameMismatch {
   details?: undefined;
 }
 
-export type IngestError = UploadError | HostnameMismatch;
+/**
+ * A report that claims a registration id its uploader may not speak for (decision 042): a proven enrolment reporting
+ * another id, or any other uploader claiming an id a proven enrolment holds. The endpoint answers 403.
+ */
+export interface DeviceIdentityRefused {
+  code: "device-id-mismatch" | "device-identity-held";
+  message: string;
+  details?: undefined;
+}
+
+export type IngestError = UploadError | HostnameMismatch | DeviceIdentityRefused;
 
 export type IngestResult = { ok: true; report: IngestedReport } | { ok: false; error: IngestError };
 
@@ -84,6 +94,10 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
   const { upload, system } = parsed;
 
   const report = parsed.report;
+  if ((options.source ?? "agent") === "agent") {
+    const refused = await refuseClaimedIdentity(options.agent, report.deviceId);
+    if (refused) return { ok: false, error: refused };
+  }
   // One machine, one device: a report that prints no DeviceId is stored under the one its evidence ties it to (the
   // parsed report keeps what dsregcmd printed; the rules read that).
   const deviceId = report.deviceId ?? (await tieMachine(options.agent.tenantRef, upload, report, system));
@@ -441,4 +455,31 @@ async function tenantHistorySettings(db: Db, agent: AgentIdentity): Promise<{ re
     return { redactUserNames: agent.redactUserNames, keepEveryUpload: agent.keepEveryUpload };
   const t = await db.tenant.findUnique({ where: { id: agent.tenantRef }, select: { redactUserNames: true, keepEveryUpload: true } });
   return { redactUserNames: agent.redactUserNames ?? t?.redactUserNames === true, keepEveryUpload: agent.keepEveryUpload ?? t?.keepEveryUpload === true };
+}
+
+/**
+ * Decision 042. A proven enrolment's reports carry its registration id (or none: a machine that left Entra ID prints
+ * none); a report of any other uploader may not claim an id a proven, active enrolment of the tenant holds. Only a
+ * report that names a registration id reads the (tenant, provenDeviceId) index.
+ */
+async function refuseClaimedIdentity(agent: AgentIdentity, claimed: string | null | undefined): Promise<DeviceIdentityRefused | null> {
+  if (!claimed) return null;
+  const deviceId = claimed.toLowerCase();
+  const proven = agent.device?.provenDeviceId;
+  if (proven) {
+    if (proven === deviceId) return null;
+    return {
+      code: "device-id-mismatch",
+      message: `This device key belongs to the machine that proved registration id ${proven}; it cannot upload a report for ${deviceId}. Re-enrol the agent if the machine joined again.`,
+    };
+  }
+  const [held] = await directDb().query<{ hostname: string }>(
+    `SELECT "hostname" FROM "AgentDevice" WHERE "tenantRef" = ? AND "provenDeviceId" = ? AND "revokedAt" IS NULL AND "id" <> ? LIMIT 1`,
+    [agent.tenantRef, deviceId, agent.device?.id ?? ""],
+  );
+  if (!held) return null;
+  return {
+    code: "device-identity-held",
+    message: `Registration id ${deviceId} belongs to ${held.hostname}, whose agent proved it with the device certificate; only that agent may upload its reports.`,
+  };
 }

@@ -14,8 +14,11 @@ import { ApiError } from "@/lib/http/api-error";
 import type { ApiOutcome } from "@/lib/http/api-outcome";
 import { checkJsonRequest, parseJsonBody } from "@/lib/http/read-json-body";
 import { refuseAuthentication, refuseClientOverFailureBudget, tooManyRequests } from "./auth-failure-guard";
-import { ingestReport } from "./ingest-report";
+import { ingestReport, type IngestError } from "./ingest-report";
 import { checkByteBudget, consumeByteBudget, consumeUploadBudget, type RateLimitVerdict } from "./rate-limit";
+
+/** Refusals of who may speak for a machine (decisions 011 and 042) are 403; everything else wrong with a body is 400. */
+const FORBIDDEN_UPLOADS: ReadonlySet<IngestError["code"]> = new Set(["hostname-mismatch", "device-id-mismatch", "device-identity-held"]);
 
 export type UploadRequest = AgentRequest;
 
@@ -45,7 +48,7 @@ export async function uploadReport(request: UploadRequest): Promise<ApiOutcome> 
   refuseOverVolume(await consumeByteBudget(credentialKey!, bytes.byteLength));
   const body = parseJsonBody(bytes);
   const result = await ingestReport(db, { agent, body });
-  if (!result.ok) throw new ApiError(result.error.code === "hostname-mismatch" ? 403 : 400, result.error.code, result.error.message, result.error.details);
+  if (!result.ok) throw new ApiError(FORBIDDEN_UPLOADS.has(result.error.code) ? 403 : 400, result.error.code, result.error.message, result.error.details);
   const { report } = result;
   return {
     status: report.duplicate ? 200 : 201,

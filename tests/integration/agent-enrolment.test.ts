@@ -93,7 +93,13 @@ describe.each(["fast-path", "route"] as const)("agents enrol and upload with dev
     expect(res.status).toBe(201);
     expect(res.headers.get("cache-control")).toContain("no-store");
     const enrolled = (await res.json()) as Enrolled;
-    expect(enrolled).toEqual({ agentId: expect.any(String), deviceKey: expect.stringMatching(/^jsd_[A-Za-z0-9_-]{43}$/), hostname: "PC-0142" });
+    expect(enrolled).toEqual({
+      agentId: expect.any(String),
+      deviceKey: expect.stringMatching(/^jsd_[A-Za-z0-9_-]{43}$/),
+      hostname: "PC-0142",
+      // No proof sent (decision 042; tests/integration/agent-device-proof.test.ts): enrolled, not proven.
+      deviceProof: { verified: false, reason: "no-proof", message: "The enrolment carried no device proof." },
+    });
 
     const row = await db.agentDevice.findUniqueOrThrow({ where: { id: enrolled.agentId } });
     expect(row).toMatchObject({
@@ -364,14 +370,14 @@ describe.each(["fast-path", "route"] as const)("agents enrol and upload with dev
     const valid = { hostname: "PC-BODIES-2", deviceId: null, agentVersion: "2.0.0", machineKey: newMachineKey() };
     const before = await settledCounts();
     const cases: [string, string, unknown, Record<string, string>, number, string][] = [
-      ["/api/v1/agents/enrol", token, { ...valid, agentVersion: "x".repeat(5000) }, {}, 413, "payload-too-large"],
+      ["/api/v1/agents/enrol", token, { ...valid, agentVersion: "x".repeat(9000) }, {}, 413, "payload-too-large"],
       ["/api/v1/agents/enrol", token, valid, { "content-type": "text/plain" }, 415, "unsupported-media-type"],
       ["/api/v1/agents/enrol", token, "{not json", {}, 400, "invalid-json"],
       ["/api/v1/agents/enrol", token, { ...valid, password: "x" }, {}, 400, "invalid-body"],
       ["/api/v1/agents/enrol", s1!, { ...valid, machineKey: "short" }, {}, 400, "invalid-body"],
       ["/api/v1/agents/enrol", s1!, { ...valid, hostname: "PC 01; rm" }, {}, 400, "invalid-body"],
       ["/api/v1/agents/enrol", s1!, { ...valid, deviceId: "not-a-guid" }, {}, 400, "invalid-body"],
-      ["/api/v1/agents/key", device.deviceKey, { machineKey: device.machineKey, pad: "x".repeat(5000) }, {}, 413, "payload-too-large"],
+      ["/api/v1/agents/key", device.deviceKey, { machineKey: device.machineKey, pad: "x".repeat(9000) }, {}, 413, "payload-too-large"],
       [
         "/api/v1/agents/key",
         device.deviceKey,
@@ -390,10 +396,10 @@ describe.each(["fast-path", "route"] as const)("agents enrol and upload with dev
     }
     const unknownKey = await post("/api/v1/agents/enrol", s1!, { ...valid, password: "x" });
     expect(((await errorOf(unknownKey)).details as { message: string }[])[0]!.message).toContain('"password"');
-    // A body without a declared length is cut off at 4 KiB too.
+    // A body without a declared length is cut off at 8 KiB too.
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
-        controller.enqueue(new TextEncoder().encode(JSON.stringify({ ...valid, agentVersion: "y".repeat(8000) })));
+        controller.enqueue(new TextEncoder().encode(JSON.stringify({ ...valid, agentVersion: "y".repeat(10000) })));
         controller.close();
       },
     });
