@@ -29,6 +29,8 @@ export interface AgentDeviceRow {
   revokedBy: string | null;
   rotateRequestedAt: string | null;
   reEnrolAllowedAt: string | null;
+  /** Decision 042: the thumbprint of the device certificate this enrolment proved its identity with, and when. */
+  proof: { thumbprint: string; verifiedAt: string } | null;
 }
 
 export interface AgentDevicePage {
@@ -59,6 +61,8 @@ type RawRow = {
   revokedBy: string | null;
   rotateRequestedAt: Date | string | null;
   reEnrolAllowedAt: Date | string | null;
+  proofThumbprint: string | null;
+  proofVerifiedAt: Date | string | null;
 };
 
 /**
@@ -103,7 +107,7 @@ export async function listAgentDevices(db: Db, options: { tenantRef: string; par
     SELECT d."id", d."hostname", d."deviceId", d."enrolledAt", d."lastEnrolledAt", d."enrolledFromAddress",
            t."id" AS "tokenId", t."name" AS "tokenName", t."prefix" AS "tokenPrefix",
            d."lastSeenAt", d."keyPrefix", d."keyIssuedAt", d."agentVersion", d."revokedAt", d."revokedBy",
-           d."rotateRequestedAt", d."reEnrolAllowedAt"
+           d."rotateRequestedAt", d."reEnrolAllowedAt", d."proofThumbprint", d."proofVerifiedAt"
       FROM "AgentDevice" d LEFT JOIN "AgentToken" t ON t."id" = d."enrolledViaTokenRef"
       ${where} ${orderBy}
      LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`;
@@ -130,6 +134,7 @@ export async function listAgentDevices(db: Db, options: { tenantRef: string; par
         revokedBy: r.revokedBy,
         rotateRequestedAt: iso(r.rotateRequestedAt),
         reEnrolAllowedAt: iso(r.reEnrolAllowedAt),
+        proof: r.proofThumbprint && r.proofVerifiedAt ? { thumbprint: r.proofThumbprint, verifiedAt: iso(r.proofVerifiedAt)! } : null,
       };
     }),
     total,

@@ -114,7 +114,7 @@ $SiteRegister = $false
 $SiteProxyUrl = ''
 $SiteRedactUserNames = $false
 
-$AgentVersion = '2.0.0'
+$AgentVersion = '2.1.0'
 $ConfigKey = 'HKLM:\SOFTWARE\JoinScope'
 $StatusKey = 'HKLM:\SOFTWARE\JoinScope\Status'
 $EventSource = 'JoinScope Agent'
@@ -619,6 +619,12 @@ function Get-DeviceIdFromCapture([string]$Text) {
     return ''
 }
 
+function Get-ThumbprintFromCapture([string]$Text) {
+    # The device certificate's thumbprint dsregcmd prints under Device Details (not WorkplaceThumbprint), upper-case, or ''.
+    if ($Text -match '(?m)^[ \t]*Thumbprint[ \t]*:[ \t]*([0-9A-Fa-f]{40})[ \t]*\r?$') { return $Matches[1].ToUpperInvariant() }
+    return ''
+}
+
 function Select-CaptureUser([string]$ConsoleUser, $Candidates) {
     # Which signed-in user's session to capture, deterministically (docs/agent.md, "Multi-session hosts"):
     # the console user when they have a desktop (explorer.exe), else the desktop in the lowest session id, ties
@@ -1052,6 +1058,35 @@ function ConvertTo-BodyBytes($Payload) {
 #endregion
 
 #region Enrolment and key rotation (docs/decisions/011-agent-enrolment.md)
+function Get-DeviceProofStatement([string]$Hostname, [string]$DeviceId, [string]$MachineKeyHash, [string]$SignedAt) {
+    # What the device proof signs (docs/decisions/042-device-proof.md): lines joined by LF, no trailing newline. The
+    # server builds the same text (lib/agent-devices/device-proof.ts, deviceProofStatement).
+    return (@('joinscope-device-proof-v1', $Hostname.ToLowerInvariant(), $DeviceId.ToLowerInvariant(), $MachineKeyHash.ToLowerInvariant(), $SignedAt) -join "`n")
+}
+
+function New-DeviceProof($Context) {
+    # Signs the enrolment with the private key of this machine's Entra ID device certificate (LocalMachine\My, the
+    # thumbprint dsregcmd prints; the key is usually in the TPM and is used, never exported). Returns the proof, or
+    # $null when the machine is not joined or the key cannot sign: the enrolment then goes ahead unproven.
+    if (-not $Context.DeviceId -or -not $Context.Thumbprint) { return $null }
+    try {
+        $certificate = Get-Item -LiteralPath "Cert:\LocalMachine\My\$($Context.Thumbprint)" -ErrorAction Stop
+        $key = [System.Security.Cryptography.X509Certificates.RSACertificateExtensions]::GetRSAPrivateKey($certificate)
+        if ($null -eq $key) { throw 'the certificate has no RSA private key this account can use' }
+        $sha = [System.Security.Cryptography.SHA256]::Create()
+        try { $hash = $sha.ComputeHash([System.Text.Encoding]::UTF8.GetBytes($Context.MachineKey)) } finally { $sha.Dispose() }
+        $machineKeyHash = -join ($hash | ForEach-Object { $_.ToString('x2') })
+        $signedAt = (Get-Date).ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", [System.Globalization.CultureInfo]::InvariantCulture)
+        $statement = Get-DeviceProofStatement $Context.Hostname $Context.DeviceId $machineKeyHash $signedAt
+        $signature = $key.SignData([System.Text.Encoding]::UTF8.GetBytes($statement), [System.Security.Cryptography.HashAlgorithmName]::SHA256, [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
+        $deviceProof = [ordered]@{ certificate = [Convert]::ToBase64String($certificate.RawData); signedAt = $signedAt; signature = [Convert]::ToBase64String($signature) }
+        return $deviceProof
+    } catch {
+        Write-AgentLog "No device proof: the device certificate $($Context.Thumbprint) could not sign ($($_.Exception.Message)); enrolling without one" 'Warning'
+        return $null
+    }
+}
+
 function Invoke-Enrolment($Context) {
     # POST /api/v1/agents/enrol with the enrolment secret and the machine key. The same machine key gets the same
     # enrolment back with a fresh key. Returns 'Enrolled', 'Revoked', 'Refused' or 'Unreachable' and updates
@@ -1067,6 +1102,8 @@ function Invoke-Enrolment($Context) {
     $deviceId = $null
     if ($Context.DeviceId) { $deviceId = $Context.DeviceId }
     $request = [ordered]@{ hostname = $Context.Hostname; deviceId = $deviceId; agentVersion = $AgentVersion; machineKey = $Context.MachineKey }
+    $proof = New-DeviceProof $Context
+    if ($null -ne $proof) { $request['deviceProof'] = $proof }
     Write-AgentLog "Enrolling $($Context.Hostname) with the enrolment secret from the $($Context.SecretSource)"
     $result = Invoke-AgentHttpWithRetry "$($Context.ServerUrl)/api/v1/agents/enrol" (ConvertTo-BodyBytes $request) $Context.EnrolmentSecret
     $Context.Status.HttpStatus = $result.Status
@@ -1083,6 +1120,12 @@ function Invoke-Enrolment($Context) {
         }
         Save-Enrolment $Context.StateDirectory $Context.ServerUrl $Context.Enrolment
         Write-AgentLog "Enrolled as agent $($Context.Enrolment.AgentId) (HTTP $($result.Status))"
+        $proofAnswer = Get-JsonProperty $result.Json 'deviceProof'
+        if ($null -ne $proofAnswer -and (Get-JsonProperty $proofAnswer 'verified') -eq $true) {
+            Write-AgentLog "The server verified this machine's Entra ID device identity (certificate $(Get-JsonProperty $proofAnswer 'thumbprint'))"
+        } elseif ($null -ne $proofAnswer -and $null -ne $proof) {
+            Write-AgentLog "The device proof was not accepted: $(Get-JsonProperty $proofAnswer 'message')" 'Warning'
+        }
         return 'Enrolled'
     }
     if ($result.Status -eq 403 -and $result.ErrorCode -eq 'device-revoked') {
@@ -1192,8 +1235,9 @@ function Get-UploadDisposition([int]$Status, [string]$ErrorCode, [string]$Report
     if ($Status -ge 200 -and $Status -lt 300) { return 'Sent' }
     if ($Status -eq 401 -and $ErrorCode -eq 'device-revoked') { return 'Revoked' }
     if ($Status -eq 401) { return 'Reenrol' }
-    if ($Status -eq 403 -and $ErrorCode -eq 'hostname-mismatch') {
-        # This machine was renamed since it enrolled (re-enrolling updates the name), or the report is from before.
+    if ($Status -eq 403 -and ($ErrorCode -eq 'hostname-mismatch' -or $ErrorCode -eq 'device-id-mismatch' -or $ErrorCode -eq 'device-identity-held')) {
+        # This machine was renamed or joined again since it enrolled (re-enrolling, with a device proof when it can
+        # sign, updates the name and the registration id: decision 042), or the report is from before.
         if ($ReportHostname -eq $ComputerName) { return 'Reenrol' }
         return 'Drop'
     }
@@ -1339,6 +1383,8 @@ function New-AgentReport($Config, $Context) {
     }
     if ($userText) { $dsregcmd = $userText; $dsregcmdSystem = $systemText } else { $dsregcmd = $systemText; $dsregcmdSystem = $null }
     $Context.DeviceId = Get-DeviceIdFromCapture $dsregcmd
+    $Context.Thumbprint = Get-ThumbprintFromCapture $dsregcmd
+    if (-not $Context.Thumbprint -and $dsregcmdSystem) { $Context.Thumbprint = Get-ThumbprintFromCapture $dsregcmdSystem }
     $events = Get-AgentEvents $EventCount
     $directory = Get-DirectoryFacts
 
@@ -1383,6 +1429,7 @@ function Invoke-AgentRun($Config) {
         SecretSource    = $Config.SecretSource
         Hostname        = $env:COMPUTERNAME
         DeviceId        = ''
+        Thumbprint      = ''
         MachineKey      = ''
         Enrolment       = $null
         RotationDue     = $false

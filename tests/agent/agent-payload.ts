@@ -23,7 +23,7 @@ export interface AgentPayload {
   osBuild: string;
 }
 
-export const AGENT_VERSION = "2.0.0";
+export const AGENT_VERSION = "2.1.0";
 
 /** `Invoke-Dsregcmd`: output lines joined with CRLF plus a final CRLF. */
 export function inProcessCapture(text: string): string {

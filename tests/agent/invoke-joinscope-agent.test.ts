@@ -117,9 +117,9 @@ describe("Invoke-JoinScopeAgent.ps1", () => {
       expect(params).toContain("[Alias('TokenFile')][string]$EnrolmentSecretFile");
     });
 
-    it("is version 2.0.0, as the recorded payloads say", () => {
+    it("is version 2.1.0, as the recorded payloads say", () => {
       expect(script).toContain(`$AgentVersion = '${AGENT_VERSION}'`);
-      expect(AGENT_VERSION).toBe("2.0.0");
+      expect(AGENT_VERSION).toBe("2.1.0");
     });
   });
 
@@ -146,8 +146,11 @@ describe("Invoke-JoinScopeAgent.ps1", () => {
       expect(findHashtableKeys(tree, "entry").sort()).toEqual(Object.keys(AgentEventSchema.shape).sort());
     });
 
-    it("enrols with exactly decision 011's fields", () => {
-      expect(findHashtableKeys(tree, "request").sort()).toEqual(["agentVersion", "deviceId", "hostname", "machineKey"]);
+    it("enrols with exactly decision 011's fields and decision 042's device proof", async () => {
+      const { EnrolmentRequestSchema } = await import("@/lib/agent-devices/agent-request-schemas");
+      const { DeviceProofSchema } = await import("@/lib/agent-devices/device-proof");
+      expect(findHashtableKeys(tree, "request").sort()).toEqual(Object.keys(EnrolmentRequestSchema.shape).sort());
+      expect(findHashtableKeys(tree, "deviceProof").sort()).toEqual(Object.keys(DeviceProofSchema.shape).sort());
       expect(script).toContain('"$($Context.ServerUrl)/api/v1/agents/enrol"');
       expect(script).toContain('"$($Context.ServerUrl)/api/v1/agents/key"');
       expect(script).toContain('"$($Context.ServerUrl)/api/v1/reports"');
@@ -216,6 +219,11 @@ describe("Invoke-JoinScopeAgent.ps1", () => {
     it("on hostname-mismatch re-enrols when this machine was renamed, drops a report captured under its old name", () => {
       expect(disposition(403, "hostname-mismatch", "PC-0387", "pc-0387")).toBe("Reenrol");
       expect(disposition(403, "hostname-mismatch", "PC-OLD-NAME", "PC-0387")).toBe("Drop");
+    });
+
+    it.each(["device-id-mismatch", "device-identity-held"])("on %s (decision 042) re-enrols for this machine's report, drops another name's", (code) => {
+      expect(disposition(403, code, "PC-0387", "PC-0387")).toBe("Reenrol");
+      expect(disposition(403, code, "PC-OLD-NAME", "PC-0387")).toBe("Drop");
     });
 
     it("retries within the run only what may pass a moment later", () => {
@@ -408,6 +416,28 @@ describe("Invoke-JoinScopeAgent.ps1", () => {
 
     it("is empty for a device that is only registered (WorkplaceDeviceId is not a join)", () => {
       expect(ps.call("Get-DeviceIdFromCapture", {}, [capture("win10-21h2-registered.txt")])).toBe("");
+    });
+  });
+
+  describe("the device proof (decision 042)", () => {
+    it("takes the device certificate's thumbprint dsregcmd prints under Device Details, upper-case (Get-ThumbprintFromCapture)", () => {
+      expect(ps.call("Get-ThumbprintFromCapture", {}, [capture("win11-21h2-hybrid.txt")])).toBe("64D0C54E0F58825CBD3E04A85AE6A4A1CCD069C8");
+      expect(ps.call("Get-ThumbprintFromCapture", {}, ["                Thumbprint : 64d0c54e0f58825cbd3e04a85ae6a4a1ccd069c8\r\n"])).toBe(
+        "64D0C54E0F58825CBD3E04A85AE6A4A1CCD069C8",
+      );
+      // A registered device's WorkplaceThumbprint is a user's registration, not the machine's certificate.
+      expect(ps.call("Get-ThumbprintFromCapture", {}, [capture("win10-21h2-registered.txt")])).toBe("");
+    });
+
+    it("signs the text the server checks (Get-DeviceProofStatement and deviceProofStatement agree)", async () => {
+      const { deviceProofStatement } = await import("@/lib/agent-devices/device-proof");
+      const { createHash } = await import("node:crypto");
+      const machineKey = "q".repeat(43);
+      const signedAt = "2026-12-07T03:30:00.123Z";
+      const machineKeyHash = createHash("sha256").update(machineKey).digest("hex");
+      expect(ps.call("Get-DeviceProofStatement", {}, ["PC-0142", "3DC7D8C5-ADBF-436C-AE35-0379B81500F1", machineKeyHash.toUpperCase(), signedAt])).toBe(
+        deviceProofStatement({ hostname: "PC-0142", deviceId: "3dc7d8c5-adbf-436c-ae35-0379b81500f1", machineKey, signedAt }),
+      );
     });
   });
 });

@@ -15,6 +15,8 @@ const { db } = await import("@/lib/db/client");
 const { flushFindingsQueue } = await import("@/lib/findings/findings-scheduler");
 const { countRows, createTenantWithToken } = await import("../setup/factories");
 const { startAgentApiServer } = await import("../setup/agent-api-server");
+const { listAgentDevices } = await import("@/lib/agent-devices/list-agent-devices");
+const { DEFAULT_AGENT_DEVICE_LIST_PARAMS } = await import("@/lib/url-params/agent-device-list-params");
 
 interface EnrolAnswer {
   agentId: string;
@@ -161,6 +163,12 @@ describe("device proof at enrolment (decision 042)", () => {
     expect(oldRow.revokedAt).not.toBeNull();
     expect(oldRow.revokedBy).toBe(`superseded by agent ${fresh.body.agentId} (device proof)`);
     expect((await upload(old.body.deviceKey, "PC-PROOF", deviceId)).status).toBe(401);
+    // The Agents page shows which enrolment is proven and which one it replaced.
+    const listed = await listAgentDevices(db, { tenantRef: oldRow.tenantRef, params: DEFAULT_AGENT_DEVICE_LIST_PARAMS });
+    const byId = new Map(listed.rows.map((r) => [r.id, r]));
+    expect(byId.get(fresh.body.agentId)?.proof).toEqual({ thumbprint: reimaged.thumbprint, verifiedAt: expect.any(String) });
+    expect(byId.get(old.body.agentId)).toMatchObject({ status: "revoked", revokedBy: oldRow.revokedBy });
+    expect(byId.get(unproven.body.agentId)?.proof).toBeNull();
     // Another hostname's enrolment is not touched.
     expect((await db.agentDevice.findUniqueOrThrow({ where: { id: unproven.body.agentId } })).revokedAt).toBeNull();
     expect((await upload(fresh.body.deviceKey, "PC-PROOF", deviceId)).status).toBe(201);

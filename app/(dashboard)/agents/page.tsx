@@ -236,6 +236,18 @@ function DeviceRow({ d, now }: { d: AgentDeviceRow; now: string }) {
       <Td className="font-medium whitespace-nowrap">{d.hostname}</Td>
       <Td className="whitespace-nowrap">
         <ShortId id={d.deviceId} />
+        {d.proof ? (
+          <span
+            className="block text-xs text-emerald-700 dark:text-emerald-400"
+            title={`Signed with the device certificate ${d.proof.thumbprint}, which Entra ID holds for this device (${d.proof.verifiedAt})`}
+          >
+            Proven by device certificate
+          </span>
+        ) : d.deviceId ? (
+          <span className="block text-xs text-slate-500 dark:text-slate-400" title="The agent did not sign with this device's certificate; see the agent's log">
+            Not proven
+          </span>
+        ) : null}
       </Td>
       <Td className="whitespace-nowrap">
         <RelativeTime iso={d.enrolledAt} now={now} />
@@ -259,6 +271,11 @@ function DeviceRow({ d, now }: { d: AgentDeviceRow; now: string }) {
       <Td className="font-mono text-xs">{d.agentVersion ?? "—"}</Td>
       <Td>
         <DeviceStatusBadge status={d.status} />
+        {d.status === "revoked" && d.revokedBy ? (
+          <span className="block max-w-48 truncate text-xs text-slate-500 dark:text-slate-400" title={d.revokedBy}>
+            {d.revokedBy.startsWith("superseded by agent") ? "replaced by a proven enrolment" : `by ${d.revokedBy}`}
+          </span>
+        ) : null}
       </Td>
       <Td className="text-right">
         <DeviceActions id={d.id} hostname={d.hostname} status={d.status} reEnrolAllowed={d.reEnrolAllowedAt !== null} />

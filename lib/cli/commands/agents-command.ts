@@ -36,7 +36,7 @@ export async function runAgentsCommand(args: string[]): Promise<void> {
     for (const d of page.rows) {
       const via = d.enrolledVia ? `${d.enrolledVia.name} (${d.enrolledVia.prefix}…)` : "a deleted token";
       process.stdout.write(
-        `${d.id}  ${d.hostname}  ${d.status}  last contact ${d.lastSeenAt ?? "never"}  key ${d.keyPrefix}… from ${d.keyIssuedAt}${d.keyDue ? " (due)" : ""}  agent ${d.agentVersion ?? "?"}  enrolled ${d.enrolledAt} via ${via}\n`,
+        `${d.id}  ${d.hostname}  ${d.status}  last contact ${d.lastSeenAt ?? "never"}  key ${d.keyPrefix}… from ${d.keyIssuedAt}${d.keyDue ? " (due)" : ""}  agent ${d.agentVersion ?? "?"}  enrolled ${d.enrolledAt} via ${via}${d.proof ? `  proven by device certificate ${d.proof.thumbprint}` : ""}\n`,
       );
     }
     if (page.total > page.rows.length)

@@ -8,7 +8,7 @@
     \JoinScope\JoinScope Agent, and HKLM\SOFTWARE\JoinScope\InstalledVersion at least $RequiredVersion. Reads the
     64-bit registry view and Program Files whatever the host's bitness ("Run script as 32-bit process" on or off).
 #>
-$RequiredVersion = '2.0.0'
+$RequiredVersion = '2.1.0'
 
 function Get-AgentRegistryValue([string]$SubKey, [string]$Name) {
     $hive = [Microsoft.Win32.RegistryKey]::OpenBaseKey([Microsoft.Win32.RegistryHive]::LocalMachine, [Microsoft.Win32.RegistryView]::Registry64)

@@ -91,6 +91,19 @@ Describe 'Resolve-EnrolmentSecret' {
     }
 }
 
+Describe 'the device proof' {
+    It "reads the device certificate's thumbprint, not WorkplaceThumbprint" {
+        Get-ThumbprintFromCapture "                Thumbprint : 64d0c54e0f58825cbd3e04a85ae6a4a1ccd069c8`r`n" | Should -Be '64D0C54E0F58825CBD3E04A85AE6A4A1CCD069C8'
+        Get-ThumbprintFromCapture "       WorkplaceThumbprint : 65A221B61CEE4765A1F4370AF2BAD581F25A96E9`r`n" | Should -Be ''
+    }
+    It 'signs lower-case names joined by LF, the time as given' {
+        Get-DeviceProofStatement 'PC-0142' 'ABC' 'FF' '2026-12-07T03:30:00.123Z' | Should -BeExactly "joinscope-device-proof-v1`npc-0142`nabc`nff`n2026-12-07T03:30:00.123Z"
+    }
+    It 'sends no proof for a machine that is not joined' {
+        New-DeviceProof @{ DeviceId = ''; Thumbprint = ''; Hostname = 'PC-1'; MachineKey = 'k' } | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'Test-TrustedSecurity and Test-CaptureFile' {
     BeforeAll {
         function New-Folder([hashtable]$Changes) {
