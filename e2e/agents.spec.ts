@@ -75,10 +75,13 @@ test("an enrolment-only token: a machine enrols with it and is listed, its key u
   // The version of its latest upload (it enrolled as 2.0.0).
   await expect(deviceRow).toContainText("2.0.1");
   await expect(deviceRow).toContainText("Active");
+  // It sent no device proof (decision 042): its registration id is labelled as not proven.
+  await expect(deviceRow).toContainText("Not proven");
 
   await deviceRow.getByRole("button", { name: `Revoke ${hostname}` }).click();
   await deviceRow.getByRole("button", { name: "Confirm revoke" }).click();
   await expect(deviceRow).toContainText("Revoked");
+  await expect(deviceRow).toContainText("by ");
   await expect(deviceRow.getByRole("button", { name: `Allow ${hostname} to re-enrol` })).toBeVisible();
   const refused = await upload(request, deviceKey, hostname);
   expect(refused.status()).toBe(401);
