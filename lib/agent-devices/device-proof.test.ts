@@ -90,11 +90,19 @@ describe("checkDeviceProof (decision 042)", () => {
     expect(checkDeviceProof(signDeviceProof(future, claim(), now), claim(), now)).toEqual({ ok: false, reason: "certificate-not-yet-valid" });
   }, 30_000);
 
-  it("refuses a certificate whose key is not RSA (Entra ID's device keys are RSA 2048)", async () => {
-    const ec = await makeDeviceCertificate(deviceId, { keyType: "ec" });
+  it("refuses a key that is not RSA of 2048 to 4096 bits (Entra ID's device keys are RSA 2048), before any signature work", async () => {
     const now = new Date();
+    const [ec, small, large, oddExponent] = await Promise.all([
+      makeDeviceCertificate(deviceId, { keyType: "ec" }),
+      makeDeviceCertificate(deviceId, { keySize: 1024 }),
+      makeDeviceCertificate(deviceId, { keySize: 4096 }),
+      makeDeviceCertificate(deviceId, { publicExponent: 65539 }),
+    ]);
+    expect(checkDeviceProof(signDeviceProof(oddExponent, claim(), now), claim(), now)).toEqual({ ok: false, reason: "unsupported-key" });
     expect(checkDeviceProof(signDeviceProof(ec, claim(), now), claim(), now)).toEqual({ ok: false, reason: "unsupported-key" });
-  });
+    expect(checkDeviceProof(signDeviceProof(small, claim(), now), claim(), now)).toEqual({ ok: false, reason: "unsupported-key" });
+    expect(checkDeviceProof(signDeviceProof(large, claim(), now), claim(), now)).toMatchObject({ ok: true });
+  }, 60_000);
 
   it("signs a fixed statement: version, hostname and id in lower case, the machine key's SHA-256, the time as sent", () => {
     expect(deviceProofStatement({ hostname: "PC-0142", deviceId: "ABCD", machineKey: "k", signedAt: "2026-12-07T03:00:00.000Z" })).toBe(

@@ -8,7 +8,7 @@
  *
  * This module is pure: it parses the certificate, checks the statement's signature, subject and times.
  */
-import { createHash, verify, X509Certificate } from "node:crypto";
+import { createHash, verify, X509Certificate, type KeyObject } from "node:crypto";
 import { z } from "zod";
 
 export const DEVICE_PROOF_STATEMENT_VERSION = "joinscope-device-proof-v1";
@@ -76,7 +76,7 @@ const FAILURE_TEXT: Record<DeviceProofFailure, string> = {
   "certificate-unreadable": "the certificate is not a DER X.509 certificate",
   "certificate-not-yet-valid": "the certificate is not valid yet",
   "certificate-expired": "the certificate has expired",
-  "unsupported-key": "the certificate's key is not RSA",
+  "unsupported-key": "the certificate's key is not RSA of 2048 to 4096 bits with the exponent 65537",
   "signed-at-out-of-range": "the proof was signed more than 10 minutes from the server's time (check the machine's clock)",
   "bad-signature": "the signature does not match the certificate's key",
 };
@@ -102,7 +102,7 @@ export function checkDeviceProof(proof: DeviceProof, claim: DeviceProofClaim, no
   }
   if (Date.parse(certificate.validFrom) > now.getTime() + DEVICE_PROOF_MAX_SKEW_MS) return { ok: false, reason: "certificate-not-yet-valid" };
   if (Date.parse(certificate.validTo) < now.getTime()) return { ok: false, reason: "certificate-expired" };
-  if (certificate.publicKey.asymmetricKeyType !== "rsa") return { ok: false, reason: "unsupported-key" };
+  if (!isDeviceKeyShape(certificate.publicKey)) return { ok: false, reason: "unsupported-key" };
   const signedAt = Date.parse(proof.signedAt);
   if (!Number.isFinite(signedAt) || Math.abs(signedAt - now.getTime()) > DEVICE_PROOF_MAX_SKEW_MS) return { ok: false, reason: "signed-at-out-of-range" };
   const statement = Buffer.from(deviceProofStatement({ ...claim, signedAt: proof.signedAt }), "utf8");
@@ -114,4 +114,15 @@ export function checkDeviceProof(proof: DeviceProof, claim: DeviceProofClaim, no
   }
   if (!valid) return { ok: false, reason: "bad-signature" };
   return { ok: true, deviceId, thumbprint: certificate.fingerprint.replaceAll(":", "").toUpperCase() };
+}
+
+/**
+ * Entra ID's device keys are RSA 2048 with the exponent 65537. Anything else is refused before the signature is
+ * checked: an enrolment body may carry any certificate, and an RSA key with a huge modulus or public exponent would make
+ * one verification cost a request's worth of CPU many times over (issue 14's rule: bounded work per byte).
+ */
+function isDeviceKeyShape(key: KeyObject): boolean {
+  if (key.asymmetricKeyType !== "rsa") return false;
+  const { modulusLength, publicExponent } = key.asymmetricKeyDetails ?? {};
+  return modulusLength !== undefined && modulusLength >= 2048 && modulusLength <= 4096 && publicExponent === 65537n;
 }

@@ -2,7 +2,7 @@
  * Test stand-ins for a machine's Entra ID device certificate (decision 042): a self-signed RSA certificate with the
  * subject `CN=<deviceId>` (as MS-Organization-Access issues them), and the signed statement an agent sends.
  */
-import { createHash, createSign, X509Certificate } from "node:crypto";
+import { createHash, createSign, generateKeyPairSync, X509Certificate } from "node:crypto";
 import { generate } from "selfsigned";
 import { deviceProofStatement, type DeviceProof, type DeviceProofClaim } from "@/lib/agent-devices/device-proof";
 
@@ -18,12 +18,13 @@ const DAY_MS = 86_400_000;
 
 export async function makeDeviceCertificate(
   deviceId: string,
-  options: { notBefore?: Date; notAfter?: Date; commonName?: string; keyType?: "rsa" | "ec" } = {},
+  options: { notBefore?: Date; notAfter?: Date; commonName?: string; keyType?: "rsa" | "ec"; keySize?: number; publicExponent?: number } = {},
 ): Promise<TestDeviceCertificate> {
   const now = Date.now();
   const pems = await generate([{ name: "commonName", value: options.commonName ?? deviceId }], {
     keyType: options.keyType ?? "rsa",
-    ...(options.keyType === "ec" ? { curve: "P-256" as const } : { keySize: 2048 }),
+    ...(options.publicExponent ? { keyPair: rsaKeyPair(options.keySize ?? 2048, options.publicExponent) } : {}),
+    ...(options.keyType === "ec" ? { curve: "P-256" as const } : { keySize: options.keySize ?? 2048 }),
     algorithm: "sha256",
     notBeforeDate: options.notBefore ?? new Date(now - DAY_MS),
     notAfterDate: options.notAfter ?? new Date(now + 3650 * DAY_MS),
@@ -49,4 +50,13 @@ export function signDeviceProof(cert: TestDeviceCertificate, claim: DeviceProofC
 export function x509AlternativeSecurityId(thumbprint: string) {
   const text = `X509:<SHA1-TP-PUBKEY>${thumbprint}${Buffer.alloc(32, 7).toString("base64")}`;
   return { type: 2, identityProvider: null, key: Buffer.from(text, "utf16le").toString("base64") };
+}
+
+function rsaKeyPair(modulusLength: number, publicExponent: number) {
+  return generateKeyPairSync("rsa", {
+    modulusLength,
+    publicExponent,
+    publicKeyEncoding: { type: "spki", format: "pem" },
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  });
 }
