@@ -378,7 +378,8 @@ function ConvertTo-IsoTime($Value) {
 }
 
 function Read-Enrolment([string]$Directory, [string]$ServerUrl) {
-    # The enrolment with this server, or $null: @{ AgentId; Hostname; DeviceKey; KeyIssuedAt; RevokedAt; LastEnrolAttemptAt }.
+    # The enrolment with this server, or $null: @{ AgentId; Hostname; DeviceKey; KeyIssuedAt; RevokedAt; LastEnrolAttemptAt;
+    # ProvenThumbprint (the certificate the server accepted as this machine's proof, decision 042); LastProofAttemptAt }.
     $path = Join-Path $Directory 'enrolment.json'
     if (-not (Test-Path -LiteralPath $path)) { return $null }
     try {
@@ -393,6 +394,8 @@ function Read-Enrolment([string]$Directory, [string]$ServerUrl) {
             KeyIssuedAt        = ConvertTo-IsoTime $saved.keyIssuedAt
             RevokedAt          = ConvertTo-IsoTime $saved.revokedAt
             LastEnrolAttemptAt = ConvertTo-IsoTime $saved.lastEnrolAttemptAt
+            ProvenThumbprint   = [string]$saved.provenThumbprint
+            LastProofAttemptAt = ConvertTo-IsoTime $saved.lastProofAttemptAt
         }
     } catch {
         Write-AgentLog "The saved enrolment could not be read ($($_.Exception.Message)); this machine enrols again" 'Warning'
@@ -411,6 +414,8 @@ function Save-Enrolment([string]$Directory, [string]$ServerUrl, $Enrolment) {
         keyIssuedAt        = $Enrolment.KeyIssuedAt
         revokedAt          = $Enrolment.RevokedAt
         lastEnrolAttemptAt = $Enrolment.LastEnrolAttemptAt
+        provenThumbprint   = [string]$Enrolment.ProvenThumbprint
+        lastProofAttemptAt = $Enrolment.LastProofAttemptAt
     }
     Write-AtomicFile -Path (Join-Path $Directory 'enrolment.json') -Bytes (ConvertTo-BodyBytes $saved)
 }
@@ -1064,6 +1069,15 @@ function Get-DeviceProofStatement([string]$Hostname, [string]$DeviceId, [string]
     return (@('joinscope-device-proof-v1', $Hostname.ToLowerInvariant(), $DeviceId.ToLowerInvariant(), $MachineKeyHash.ToLowerInvariant(), $SignedAt) -join "`n")
 }
 
+function Test-ProofDue([string]$DeviceId, [string]$Thumbprint, [string]$ProvenThumbprint, [bool]$AttemptDue) {
+    # An enrolled machine re-enrols with its machine key to prove its identity (decision 042) when it is joined and the
+    # server has not accepted this certificate yet: after an upgrade from 2.0, once the directory has synced a new
+    # registration, after the certificate was renewed. At most once a day ($AttemptDue), as a revoked device asks.
+    if (-not $DeviceId -or -not $Thumbprint) { return $false }
+    if ($Thumbprint -eq $ProvenThumbprint) { return $false }
+    return $AttemptDue
+}
+
 function New-DeviceProof($Context) {
     # Signs the enrolment with the private key of this machine's Entra ID device certificate (LocalMachine\My, the
     # thumbprint dsregcmd prints; the key is usually in the TPM and is used, never exported). Returns the proof, or
@@ -1110,6 +1124,11 @@ function Invoke-Enrolment($Context) {
     $Context.Status.ErrorCode = $result.ErrorCode
     $deviceKey = [string](Get-JsonProperty $result.Json 'deviceKey')
     if (($result.Status -eq 200 -or $result.Status -eq 201) -and $deviceKey -match '^jsd_[A-Za-z0-9_\-]{20,}$') {
+        $proofAnswer = Get-JsonProperty $result.Json 'deviceProof'
+        $provenThumbprint = ''
+        if ($null -ne $proofAnswer -and (Get-JsonProperty $proofAnswer 'verified') -eq $true) { $provenThumbprint = [string](Get-JsonProperty $proofAnswer 'thumbprint') }
+        $lastProofAttempt = ''
+        if ($null -ne $proof) { $lastProofAttempt = $now } elseif ($null -ne $previous) { $lastProofAttempt = $previous.LastProofAttemptAt }
         $Context.Enrolment = @{
             AgentId            = [string](Get-JsonProperty $result.Json 'agentId')
             Hostname           = $Context.Hostname
@@ -1117,12 +1136,13 @@ function Invoke-Enrolment($Context) {
             KeyIssuedAt        = $now
             RevokedAt          = ''
             LastEnrolAttemptAt = $now
+            ProvenThumbprint   = $provenThumbprint
+            LastProofAttemptAt = $lastProofAttempt
         }
         Save-Enrolment $Context.StateDirectory $Context.ServerUrl $Context.Enrolment
         Write-AgentLog "Enrolled as agent $($Context.Enrolment.AgentId) (HTTP $($result.Status))"
-        $proofAnswer = Get-JsonProperty $result.Json 'deviceProof'
-        if ($null -ne $proofAnswer -and (Get-JsonProperty $proofAnswer 'verified') -eq $true) {
-            Write-AgentLog "The server verified this machine's Entra ID device identity (certificate $(Get-JsonProperty $proofAnswer 'thumbprint'))"
+        if ($provenThumbprint) {
+            Write-AgentLog "The server verified this machine's Entra ID device identity (certificate $provenThumbprint)"
         } elseif ($null -ne $proofAnswer -and $null -ne $proof) {
             Write-AgentLog "The device proof was not accepted: $(Get-JsonProperty $proofAnswer 'message')" 'Warning'
         }
@@ -1134,6 +1154,7 @@ function Invoke-Enrolment($Context) {
     }
     if ($null -ne $previous) {
         $previous.LastEnrolAttemptAt = $now
+        if ($null -ne $proof) { $previous.LastProofAttemptAt = $now }
         Save-Enrolment $Context.StateDirectory $Context.ServerUrl $previous
     }
     $Context.Status.Outcome = 'EnrolmentFailed'
@@ -1466,6 +1487,10 @@ function Invoke-AgentRun($Config) {
         if ($null -eq $context.Enrolment -or $revoked -or -not $context.Enrolment.DeviceKey) {
             $enrolled = Invoke-Enrolment $context
             if ($enrolled -ne 'Enrolled') { return @{ ExitCode = 1; Summary = "JoinScope: $($status.Message)" } }
+        } elseif (Test-ProofDue $context.DeviceId $context.Thumbprint $context.Enrolment.ProvenThumbprint (Test-EnrolAttemptDue $context.Enrolment.LastProofAttemptAt $nowUtc)) {
+            # Same enrolment, a fresh key, and the device proof; if it fails the current key stays in use.
+            Write-AgentLog 'Re-enrolling to prove this machine''s Entra ID device identity (decision 042)'
+            if ((Invoke-Enrolment $context) -eq 'Revoked') { return @{ ExitCode = 1; Summary = "JoinScope: $($status.Message)" } }
         }
         $sent = Send-QueuedReports $context
         if ($context.RotationDue) { [void](Invoke-KeyRotation $context) }

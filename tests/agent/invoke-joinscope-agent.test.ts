@@ -429,6 +429,19 @@ describe("Invoke-JoinScopeAgent.ps1", () => {
       expect(ps.call("Get-ThumbprintFromCapture", {}, [capture("win10-21h2-registered.txt")])).toBe("");
     });
 
+    it("re-enrols to prove its identity only when joined, not yet proven with this certificate, and at most once a day (Test-ProofDue)", () => {
+      const due = (deviceId: string, thumbprint: string, proven: string, attemptDue: boolean) =>
+        ps.call("Test-ProofDue", {}, [deviceId, thumbprint, proven, attemptDue]);
+      const id = "3dc7d8c5-adbf-436c-ae35-0379b81500f1";
+      const tp = "64D0C54E0F58825CBD3E04A85AE6A4A1CCD069C8";
+      expect(due(id, tp, "", true)).toBe(true); // upgraded from 2.0, never proven
+      expect(due(id, tp, "0F1E2D3C4B5A69788796A5B4C3D2E1F00A1B2C3D", true)).toBe(true); // the certificate was renewed
+      expect(due(id, tp, tp.toLowerCase(), true)).toBe(false); // proven with this one
+      expect(due(id, tp, "", false)).toBe(false); // tried within the day
+      expect(due("", tp, "", true)).toBe(false); // not joined
+      expect(due(id, "", "", true)).toBe(false); // no certificate printed
+    });
+
     it("signs the text the server checks (Get-DeviceProofStatement and deviceProofStatement agree)", async () => {
       const { deviceProofStatement } = await import("@/lib/agent-devices/device-proof");
       const { createHash } = await import("node:crypto");
