@@ -51,6 +51,9 @@ export function startAdminApiServer(): Promise<AdminApiServer> {
     const params = Object.fromEntries(Object.entries(route.m!.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]));
     serve(route.r.handler, params, req, res).catch(() => res.destroy());
   });
+  // As scripts/serve.mjs: an idle connection outlives the client's reuse of it. With Node's 5 s default, a loaded machine
+  // let the server close a kept-alive socket just as fetch reused it (ECONNRESET in export.test.ts under load).
+  server.keepAliveTimeout = 65_000;
   return new Promise((resolve) => {
     server.listen(0, "127.0.0.1", () => {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -36,6 +36,9 @@ export function startAgentApiServer(options: { reports: "fast-path" | "route" } 
     }
     serveThroughRoute(route, req, res).catch(() => res.destroy());
   });
+  // As scripts/serve.mjs: an idle connection outlives the client's reuse of it. With Node's 5 s default, a loaded machine
+  // let the server close a kept-alive socket just as fetch reused it (ECONNRESET in export.test.ts under load).
+  server.keepAliveTimeout = 65_000;
   return new Promise((resolve) => {
     server.listen(0, "127.0.0.1", () => {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
