@@ -273,7 +273,7 @@ function DeviceRow({ d, now }: { d: AgentDeviceRow; now: string }) {
         <DeviceStatusBadge status={d.status} />
         {d.status === "revoked" && d.revokedBy ? (
           <span className="block max-w-48 truncate text-xs text-slate-500 dark:text-slate-400" title={d.revokedBy}>
-            {d.revokedBy.startsWith("superseded by agent") ? "replaced by a proven enrolment" : `by ${d.revokedBy}`}
+            {d.revokedBy.startsWith("superseded by agent") ? "replaced (device proof)" : `by ${d.revokedBy}`}
           </span>
         ) : null}
       </Td>
