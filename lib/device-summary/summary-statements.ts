@@ -403,6 +403,9 @@ const passOutlook = (dialect: Dialect) =>
     `"DeviceSummary"."reportHead" OR "DeviceSummary"."deviceId" IS NULL`,
   );
 
+/** The summary columns findingsStatements sets: all a findings pass changes in DeviceSummary (its ANALYZE reads only these). */
+export const PASS_SUMMARY_COLUMNS = ["worstRank", "openCount", "openRules", "primaryRule", "outlook", "cause"] as const;
+
 /** After a findings pass changed some subjects' findings: their summaries' findings columns, outlook and cause. */
 export function findingsStatements(dialect: Dialect, tenantRef: string, subjects: readonly SubjectFindings[]): Statement[] {
   if (subjects.length === 0) return [];
@@ -426,22 +429,29 @@ export function findingsStatements(dialect: Dialect, tenantRef: string, subjects
     });
     return statements;
   }
-  // PostgreSQL: one statement per 2,000 subjects (a round trip each), the values typed in the first row.
+  // PostgreSQL: one statement per 2,000 subjects (a round trip each), each column one array parameter (decision 038):
+  // a VALUES list of 2,000 rows was 16,000 parameters to bind and a list to plan, and with its row count known the
+  // planner hashed it against a scan of every summary of the tenant; unnest's estimate (100 rows) makes it look each
+  // subject up by the (tenantRef, subjectKey) index.
   for (const part of chunk(subjects, 2_000)) {
-    const rows = part
-      .map((_, i) =>
-        i === 0
-          ? "(CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER))"
-          : "(?, ?, ?, ?, ?, ?, ?, ?)",
-      )
-      .join(", ");
     statements.push({
       sql: `UPDATE "DeviceSummary" SET "worstRank" = v."w", "openCount" = v."o", "openRules" = v."r", "primaryRule" = v."p", "outlook" = ${PASS_OUTLOOK.outlook}, "cause" = ${PASS_OUTLOOK.cause}
-        FROM (VALUES ${rows}) AS v("k", "w", "o", "r", "p", "pr", "nw", "sc")
+        FROM unnest(CAST(? AS TEXT[]), CAST(? AS INTEGER[]), CAST(? AS INTEGER[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[]), CAST(? AS INTEGER[]))
+          AS v("k", "w", "o", "r", "p", "pr", "nw", "sc")
         WHERE "DeviceSummary"."tenantRef" = ? AND "DeviceSummary"."subjectKey" = v."k"
           AND ("DeviceSummary"."worstRank", "DeviceSummary"."openCount", "DeviceSummary"."openRules", "DeviceSummary"."primaryRule", "DeviceSummary"."outlook", "DeviceSummary"."cause")
             IS DISTINCT FROM (v."w", v."o", v."r", v."p", ${PASS_OUTLOOK.outlook}, ${PASS_OUTLOOK.cause})`,
-      params: [...part.flatMap((s) => [s.subjectKey, s.worstRank, s.openCount, s.openRules, s.primaryRule, s.pr, s.nw, s.sc]), tenantRef],
+      params: [
+        part.map((s) => s.subjectKey),
+        part.map((s) => s.worstRank),
+        part.map((s) => s.openCount),
+        part.map((s) => s.openRules),
+        part.map((s) => s.primaryRule),
+        part.map((s) => s.pr),
+        part.map((s) => s.nw),
+        part.map((s) => s.sc),
+        tenantRef,
+      ],
     });
   }
   return statements;
