@@ -14,6 +14,14 @@ export const GZIP_FORMATS: Readonly<Record<ExportFormat, boolean>> = { csv: true
  */
 export const EXPORT_GZIP_LEVEL = constants.Z_BEST_SPEED;
 
+/**
+ * Set by the production server (scripts/serve.mjs, scripts/lib/route-encoding.mjs) on every request it hands to
+ * Next.js: it sends a route's CONTENT_ENCODING_MARK as `content-encoding`, which Next.js 16 drops from a route
+ * handler's own headers. Without it (`next dev`, another server) a route must not compress.
+ */
+export const SERVER_ENCODES_HEADER = "x-joinscope-server-encodes";
+export const CONTENT_ENCODING_MARK = "x-joinscope-content-encoding";
+
 /** zlib's output chunk: 64 KB rather than its 16 KB default, a quarter of the chunks handed to the response. */
 const GZIP_CHUNK_BYTES = 64 * 1024;
 

@@ -1,5 +1,5 @@
 import type { Writable } from "node:stream";
-import { acceptsGzip, GZIP_FORMATS, gzipChunks } from "./export-encoding";
+import { acceptsGzip, CONTENT_ENCODING_MARK, GZIP_FORMATS, gzipChunks, SERVER_ENCODES_HEADER } from "./export-encoding";
 import { EXPORT_CONTENT_TYPE, type ExportFormat } from "./export-format";
 import type { ExportSource } from "./export-source";
 import { writeLines } from "./batch-buffer";
@@ -79,14 +79,16 @@ export async function writeExport(source: ExportSource, format: ExportFormat, ta
 
 /**
  * An export route's response (decision 036): CSV and JSON Lines gzipped by the route itself at zlib's quickest level
- * when the request accepts gzip (`content-encoding: gzip`, which Next.js's own compression leaves alone), as they are
- * otherwise; XLSX never (a ZIP already). `vary: accept-encoding` on the formats whose bytes depend on it.
+ * when the request accepts gzip and the server sends the route's encoding (SERVER_ENCODES_HEADER: Next.js 16 drops a
+ * route handler's `content-encoding`, so the encoding is named in CONTENT_ENCODING_MARK and the production server
+ * sends it as `content-encoding`, which Next.js's own compression then leaves alone); as they are otherwise. XLSX
+ * never (a ZIP already). `vary: accept-encoding` on the formats whose bytes depend on it.
  */
 export function exportResponse(request: Request, source: ExportSource, format: ExportFormat, tenantName: string): Response {
-  const gzip = GZIP_FORMATS[format] && acceptsGzip(request.headers.get("accept-encoding"));
+  const gzip = GZIP_FORMATS[format] && request.headers.get(SERVER_ENCODES_HEADER) === "1" && acceptsGzip(request.headers.get("accept-encoding"));
   const headers = exportHeaders(source, format, tenantName);
   if (GZIP_FORMATS[format]) headers.vary = "accept-encoding";
-  if (gzip) headers["content-encoding"] = "gzip";
+  if (gzip) headers[CONTENT_ENCODING_MARK] = "gzip";
   return new Response(exportReadableStream(source, format, { gzip }), { headers });
 }
 
