@@ -53,7 +53,9 @@ export const FINDING_EXPORT_BATCH_ROWS = EXPORT_BATCH_ROWS;
 
 /**
  * The Devices export's batch: a summary row is ~250 bytes of short strings, so 1,000 rows stay young as 250 findings
- * do, at a quarter of the keyset queries (decision 036 has the figures).
+ * do, at a quarter of the keyset queries (PostgreSQL: round trips). In process on PostgreSQL the devices JSON Lines
+ * export took 743 ms of CPU at 1,000 rows against 873 at 250, the RSS growing by 38 MB either way (bench/RESULTS.md,
+ * branch exportpg; decision 036).
  */
 export const DEVICE_EXPORT_BATCH_ROWS = 1_000;
 
