@@ -10,6 +10,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { applyForwardedHeaderPolicy } from "./lib/forwarded-headers.mjs";
+import { letRoutesEncode } from "./lib/route-encoding.mjs";
 
 process.env.NODE_ENV = "production";
 process.env.NEXT_TELEMETRY_DISABLED ??= "1";
@@ -60,6 +61,8 @@ const server = createServer((req, res) => {
   req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? "";
   const fastPath = globalThis[FAST_PATH];
   if (typeof fastPath === "function" && fastPath(req, res)) return;
+  // The exports gzip their own CSV and JSON Lines (decision 036); Next.js would drop their content-encoding.
+  letRoutesEncode(req, res);
   handle(req, res);
 });
 // Behind a load balancer, keep idle connections open longer than its own idle timeout (60 s on most).

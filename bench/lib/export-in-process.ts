@@ -5,6 +5,9 @@
  *
  *   DATABASE_URL=file:./data/bench/ui-sqlite-v1-100000.db node --conditions=react-server --import tsx \
  *     bench/lib/export-in-process.ts TENANT devices|findings csv|jsonl|xlsx OUT [query string, e.g. status=all]
+ *
+ * BENCH_EXPORT_BATCH_ROWS=n reads batches of n rows instead of the source's own size (to compare sizes);
+ * BENCH_EXPORT_NO_LINES=1 formats every row in JavaScript even where the database can write the rows' text.
  */
 import { createWriteStream } from "node:fs";
 import { finished } from "node:stream/promises";
@@ -19,10 +22,12 @@ import { FindingListParamsSchema } from "@/lib/url-params/finding-list-params";
 const [tenantRef, what, format, out, query = ""] = process.argv.slice(2) as [string, "devices" | "findings", ExportFormat, string, string?];
 const given = Object.fromEntries(new URLSearchParams(query));
 const direct = directDb();
-const source =
+const batchRows = process.env.BENCH_EXPORT_BATCH_ROWS ? Number(process.env.BENCH_EXPORT_BATCH_ROWS) : undefined;
+const read =
   what === "devices"
-    ? createDeviceExportSource(direct, { tenantRef, params: DeviceListParamsSchema.parse(given) })
-    : createFindingExportSource(direct, { tenantRef, params: FindingListParamsSchema.parse(given) });
+    ? createDeviceExportSource(direct, { tenantRef, params: DeviceListParamsSchema.parse(given), batchRows })
+    : createFindingExportSource(direct, { tenantRef, params: FindingListParamsSchema.parse(given), batchRows });
+const source = process.env.BENCH_EXPORT_NO_LINES === "1" ? { ...read, lines: undefined } : read;
 
 // Warm up: the statements prepared and the code compiled, as in a server that has served one export before.
 await writeExport(

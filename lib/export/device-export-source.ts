@@ -4,7 +4,8 @@ import { deviceFilter, deviceOrdering } from "@/lib/queries/find-devices";
 import { readArraysAfter, type KeysetQuery } from "@/lib/queries/keyset-page";
 import type { DeviceListParams } from "@/lib/url-params/device-list-params";
 import { SEVERITIES } from "@/lib/display/severity";
-import { EXPORT_BATCH_ROWS, type ExportColumn, type ExportRow, type ExportSource } from "./export-source";
+import { csvLineSql, jsonLineSql, type RowTextValue } from "./row-text-sql";
+import { DEVICE_EXPORT_BATCH_ROWS, type ExportColumn, type ExportRow, type ExportSource } from "./export-source";
 
 /** The summary columns read: the exported ones and every key of the list's orders (the keyset cursor). */
 const READ = [
@@ -71,7 +72,7 @@ export function createDeviceExportSource(
   direct: DirectDb,
   options: { tenantRef: string; params: DeviceListParams; subjects?: readonly string[]; batchRows?: number },
 ): ExportSource {
-  const batchRows = options.batchRows ?? EXPORT_BATCH_ROWS;
+  const batchRows = options.batchRows ?? DEVICE_EXPORT_BATCH_ROWS;
   const base = deviceFilter(options.tenantRef, options.params);
   const subjects = options.subjects ?? [];
   const filter = subjects.length
@@ -80,7 +81,16 @@ export function createDeviceExportSource(
         params: [...base.params, ...subjects, ...subjects],
       }
     : base;
-  const query: KeysetQuery = { direct, table: "DeviceSummary", columns: READ, filter, ordering: deviceOrdering(options.params.sort, options.params.dir) };
+  const ordering = deviceOrdering(options.params.sort, options.params.dir);
+  const query: KeysetQuery = { direct, table: "DeviceSummary", columns: READ, filter, ordering };
+  // PostgreSQL: every column the order reads (the cursor: each segment's keys and the columns its condition names, which
+  // its `holds` reads), then the row's text (decision 036).
+  const keyColumns = [...new Set(ordering.flatMap((s) => [...s.keys.map((k) => k.column), ...[...(s.where ?? "").matchAll(/"(\w+)"/g)].map((m) => m[1]!)]))];
+  const lineQuery = (format: "csv" | "jsonl"): KeysetQuery => ({
+    ...query,
+    columns: [...keyColumns, "line"],
+    expressions: { line: { postgresql: format === "csv" ? DEVICE_CSV_LINE : DEVICE_JSON_LINE } },
+  });
   return {
     name: "devices",
     columns: DEVICE_EXPORT_COLUMNS,
@@ -99,8 +109,53 @@ export function createDeviceExportSource(
         cursor = Object.fromEntries(READ.map((c, i) => [c, last[i]]));
       }
     },
+    lines(format) {
+      if (direct.dialect !== "postgresql") return null;
+      const lq = lineQuery(format);
+      const at = keyColumns.length;
+      return (async function* () {
+        let cursor: Row | null = null;
+        for (;;) {
+          const rows = await readArraysAfter(lq, cursor, batchRows);
+          if (rows.length === 0) return;
+          yield rows.map((r) => r[at] as string);
+          if (rows.length < batchRows) return;
+          const last = rows[rows.length - 1]!;
+          cursor = Object.fromEntries(keyColumns.map((c, i) => [c, last[i]]));
+        }
+      })();
+    },
   };
 }
+
+/**
+ * A summary row's export values as PostgreSQL expressions, in DEVICE_EXPORT_COLUMNS' order: what toExportRow makes
+ * of the row as read (the name's fallbacks, the severity of the worst rank, the rules as a list).
+ */
+const DEVICE_ROW_TEXT: readonly RowTextValue[] = [
+  { kind: "text", sql: `COALESCE(NULLIF("name", ''), NULLIF("deviceId", ''), substr("subjectKey", 3))` },
+  { kind: "text", sql: `"deviceId"` },
+  { kind: "text", sql: `"objectId"` },
+  { kind: "text", sql: `"state"` },
+  { kind: "text", sql: `"deletedReason"` },
+  { kind: "text", sql: `"trustType"` },
+  { kind: "text", sql: `"joinType"` },
+  { kind: "text", sql: `"operatingSystem"` },
+  { kind: "text", sql: `"operatingSystemVersion"` },
+  { kind: "bool", sql: `"onPremisesSyncEnabled"` },
+  { kind: "timestamp", sql: `"approximateLastSignInDateTime"` },
+  { kind: "timestamp", sql: `"pendingSince"` },
+  { kind: "timestamp", sql: `"lastReportAt"` },
+  { kind: "text", sql: `"lastReportHostname"` },
+  { kind: "bool", sql: `"azureAdPrt"` },
+  { kind: "text", sql: `CASE "worstRank" ${SEVERITIES.map((s, i) => `WHEN ${i} THEN '${s}'`).join(" ")} END` },
+  { kind: "int", sql: `"openCount"` },
+  { kind: "list", sql: `"openRules"` },
+  { kind: "text", sql: `"primaryRule"` },
+  { kind: "text", sql: `"subjectKey"` },
+];
+const DEVICE_CSV_LINE = csvLineSql(DEVICE_ROW_TEXT);
+const DEVICE_JSON_LINE = jsonLineSql(DEVICE_EXPORT_COLUMNS.map((c, i) => ({ key: c.key, value: DEVICE_ROW_TEXT[i]! })));
 
 const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
 

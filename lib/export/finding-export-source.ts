@@ -5,7 +5,7 @@ import { readArraysAfter, type KeysetQuery, type Ordering } from "@/lib/queries/
 import type { FindingListParams } from "@/lib/url-params/finding-list-params";
 import { SEVERITIES } from "@/lib/display/severity";
 import { jsonValue } from "./write-jsonl";
-import { EXPORT_BATCH_ROWS, type ExportColumn, type ExportRow, type ExportSource, type ExportValue } from "./export-source";
+import { FINDING_EXPORT_BATCH_ROWS, type ExportColumn, type ExportRow, type ExportSource, type ExportValue } from "./export-source";
 
 /** The columns read: the exported ones and the keyset's (rankSeverity, subjectKey, isPrimary, rule). */
 const READ = [
@@ -186,12 +186,14 @@ const ORDERING: Ordering = SEVERITIES.map((severity) => ({
 /**
  * The Findings list as an export: the page's filters (findingsFilterSql), in the order above, read a batch at a time
  * by keyset from the row the last batch ended on (no OFFSET), as arrays straight from the driver: no ORM decoding and
- * no object per row. `subjects` narrows it to the findings of selected devices (subject keys).
+ * no object per row. `subjects` narrows it to the findings of selected devices (subject keys). `batchRows`: rows a
+ * batch (FINDING_EXPORT_BATCH_ROWS unless given).
  */
 export function createFindingExportSource(
   direct: DirectDb,
-  options: { tenantRef: string; params: FindingListParams; subjects?: readonly string[] },
+  options: { tenantRef: string; params: FindingListParams; subjects?: readonly string[]; batchRows?: number },
 ): ExportSource {
+  const batchRows = options.batchRows ?? FINDING_EXPORT_BATCH_ROWS;
   const filter = findingsFilterSql(options.tenantRef, options.params, options.subjects);
   const query: KeysetQuery = {
     direct,
@@ -213,10 +215,10 @@ export function createFindingExportSource(
     async *batches() {
       let cursor: Row | null = null;
       for (;;) {
-        const rows = await readArraysAfter(query, cursor, EXPORT_BATCH_ROWS);
+        const rows = await readArraysAfter(query, cursor, batchRows);
         if (rows.length === 0) return;
         yield rows.map(toExportRow);
-        if (rows.length < EXPORT_BATCH_ROWS) return;
+        if (rows.length < batchRows) return;
         const last = rows[rows.length - 1]!;
         cursor = Object.fromEntries(READ.map((c, i) => [c, last[i]]));
       }

@@ -1,8 +1,10 @@
+import { gunzipSync } from "node:zlib";
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import { EXPORT_FORMATS } from "./export-format";
 import type { ExportSource } from "./export-source";
-import { exportReadableStream } from "./stream-export";
+import { CONTENT_ENCODING_MARK, SERVER_ENCODES_HEADER } from "./export-encoding";
+import { exportReadableStream, exportResponse } from "./stream-export";
 
 /** A source of `batches` batches of 1,000 device-like rows that counts how many batches were read. */
 function countingSource(batches: number) {
@@ -91,5 +93,26 @@ describe("exportReadableStream", () => {
       openFindings: 1,
       openRules: ["prt-missing", "object-deleted"],
     });
+  });
+});
+
+describe("exportResponse", () => {
+  const request = (headers: Record<string, string>) => new Request("http://joinscope.test/api/v1/devices/export", { headers });
+
+  it("gzips CSV and JSON Lines only when the client accepts gzip and the server sends the route's encoding", async () => {
+    for (const format of ["csv", "jsonl"] as const) {
+      const plain = exportResponse(request({ "accept-encoding": "gzip" }), countingSource(2).source, format, "Contoso");
+      expect(plain.headers.get(CONTENT_ENCODING_MARK)).toBeNull();
+      expect(plain.headers.get("vary")).toBe("accept-encoding");
+      const bytes = Buffer.from(await plain.arrayBuffer());
+      const zipped = exportResponse(request({ "accept-encoding": "gzip, br", [SERVER_ENCODES_HEADER]: "1" }), countingSource(2).source, format, "Contoso");
+      expect(zipped.headers.get(CONTENT_ENCODING_MARK)).toBe("gzip");
+      expect(gunzipSync(Buffer.from(await zipped.arrayBuffer())).equals(bytes)).toBe(true);
+      const refused = exportResponse(request({ "accept-encoding": "identity", [SERVER_ENCODES_HEADER]: "1" }), countingSource(2).source, format, "Contoso");
+      expect(refused.headers.get(CONTENT_ENCODING_MARK)).toBeNull();
+    }
+    const xlsx = exportResponse(request({ "accept-encoding": "gzip", [SERVER_ENCODES_HEADER]: "1" }), countingSource(1).source, "xlsx", "Contoso");
+    expect(xlsx.headers.get(CONTENT_ENCODING_MARK)).toBeNull();
+    expect(xlsx.headers.get("vary")).toBeNull();
   });
 });

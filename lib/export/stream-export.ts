@@ -1,7 +1,9 @@
 import type { Writable } from "node:stream";
+import { acceptsGzip, CONTENT_ENCODING_MARK, GZIP_FORMATS, gzipChunks, SERVER_ENCODES_HEADER } from "./export-encoding";
 import { EXPORT_CONTENT_TYPE, type ExportFormat } from "./export-format";
-import type { ExportRow, ExportSource } from "./export-source";
-import { writeCsv } from "./write-csv";
+import type { ExportSource } from "./export-source";
+import { writeLines } from "./batch-buffer";
+import { writeCsv, writeCsvLines } from "./write-csv";
 import { writeJsonl } from "./write-jsonl";
 import { writeXlsx } from "./write-xlsx";
 
@@ -16,27 +18,30 @@ export interface ExportProgress {
  * than a batch.
  */
 export function exportChunks(source: ExportSource, format: ExportFormat, progress: ExportProgress = {}): AsyncGenerator<Uint8Array> {
-  async function* counted(): AsyncGenerator<readonly ExportRow[]> {
+  async function* counted<T>(batches: AsyncIterable<readonly T[]>): AsyncGenerator<readonly T[]> {
     let rows = 0;
-    for await (const batch of source.batches()) {
+    for await (const batch of batches) {
       rows += batch.length;
       yield batch;
       progress.onRows?.(rows);
     }
   }
+  // Rows the database put together as text, when the source can (decision 036); else the writer formats each row.
+  const lines = format === "xlsx" ? null : (source.lines?.(format) ?? null);
   switch (format) {
     case "csv":
-      return writeCsv(source.columns, counted());
+      return lines ? writeCsvLines(source.columns, counted(lines)) : writeCsv(source.columns, counted(source.batches()));
     case "jsonl":
-      return writeJsonl(source.columns, counted());
+      return lines ? writeLines(counted(lines)) : writeJsonl(source.columns, counted(source.batches()));
     case "xlsx":
-      return writeXlsx(source.columns, counted(), source.name);
+      return writeXlsx(source.columns, counted(source.batches()), source.name);
   }
 }
 
 /** For an HTTP response: a pull stream (the runtime pulls as the client reads); a cancelled download stops the reads. */
-export function exportReadableStream(source: ExportSource, format: ExportFormat): ReadableStream<Uint8Array> {
-  const iterator = exportChunks(source, format);
+export function exportReadableStream(source: ExportSource, format: ExportFormat, options: { gzip?: boolean } = {}): ReadableStream<Uint8Array> {
+  const chunks = exportChunks(source, format);
+  const iterator = options.gzip ? gzipChunks(chunks) : chunks;
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
@@ -70,6 +75,21 @@ export async function writeExport(source: ExportSource, format: ExportFormat, ta
       });
     }
   }
+}
+
+/**
+ * An export route's response (decision 036): CSV and JSON Lines gzipped by the route itself at zlib's quickest level
+ * when the request accepts gzip and the server sends the route's encoding (SERVER_ENCODES_HEADER: Next.js 16 drops a
+ * route handler's `content-encoding`, so the encoding is named in CONTENT_ENCODING_MARK and the production server
+ * sends it as `content-encoding`, which Next.js's own compression then leaves alone); as they are otherwise. XLSX
+ * never (a ZIP already). `vary: accept-encoding` on the formats whose bytes depend on it.
+ */
+export function exportResponse(request: Request, source: ExportSource, format: ExportFormat, tenantName: string): Response {
+  const gzip = GZIP_FORMATS[format] && request.headers.get(SERVER_ENCODES_HEADER) === "1" && acceptsGzip(request.headers.get("accept-encoding"));
+  const headers = exportHeaders(source, format, tenantName);
+  if (GZIP_FORMATS[format]) headers.vary = "accept-encoding";
+  if (gzip) headers[CONTENT_ENCODING_MARK] = "gzip";
+  return new Response(exportReadableStream(source, format, { gzip }), { headers });
 }
 
 /** The download's headers: type, a file name with the tenant and the date, never cached. */

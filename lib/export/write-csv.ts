@@ -1,4 +1,4 @@
-import { BatchBuffer } from "./batch-buffer";
+import { BatchBuffer, writeLines } from "./batch-buffer";
 import { cellText, columnHeader, type ExportColumn, type ExportRow } from "./export-source";
 import { neutralizeCsvCell } from "./neutralize-csv-cell";
 
@@ -50,4 +50,10 @@ export async function* writeCsv(columns: readonly ExportColumn[], batches: Async
     }
     yield out.take();
   }
+}
+
+/** The same file from rows the database wrote as CSV text (ExportSource.lines): the BOM and header, then each line. */
+export async function* writeCsvLines(columns: readonly ExportColumn[], batches: AsyncIterable<readonly string[]>): AsyncGenerator<Uint8Array> {
+  yield Buffer.from("\uFEFF" + columns.map((c) => csvField(columnHeader(c))).join(",") + "\n", "utf8");
+  yield* writeLines(batches);
 }

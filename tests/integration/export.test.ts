@@ -5,8 +5,10 @@
  * reports, one of them named like a spreadsheet formula. Runs on SQLite and PostgreSQL.
  */
 import { mkdtempSync, readFileSync } from "node:fs";
+import { get as httpGet } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { parse } from "csv-parse/sync";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,7 +17,9 @@ import { db } from "@/lib/db/client";
 import { directDb } from "@/lib/db/direct";
 import { CHANGE_BOARD_COLUMNS } from "@/lib/export/change-board-export-source";
 import { createDeviceExportSource, DEVICE_EXPORT_COLUMNS } from "@/lib/export/device-export-source";
-import type { ExportRow } from "@/lib/export/export-source";
+import type { ExportFormat } from "@/lib/export/export-format";
+import type { ExportRow, ExportSource } from "@/lib/export/export-source";
+import { exportChunks } from "@/lib/export/stream-export";
 import { createFindingExportSource, FINDING_EXPORT_COLUMNS, findingsFilterSql } from "@/lib/export/finding-export-source";
 import { flushFindingsQueue } from "@/lib/findings/findings-scheduler";
 import { ingestReport } from "@/lib/ingest/ingest-report";
@@ -98,6 +102,22 @@ async function download(path: string): Promise<{ res: Response; body: Buffer }> 
   const res = await fetch(`${server.url}${path}${path.includes("?") ? "&" : "?"}tenant=${tenantRef}`, { headers: { cookie } });
   expect(res.status, path).toBe(200);
   return { res, body: Buffer.from(await res.arrayBuffer()) };
+}
+
+/** A GET as sent, its body as received: no client decoding (fetch would gunzip it), so the encoding can be checked. */
+function rawGet(
+  path: string,
+  acceptEncoding: string | null,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  const url = `${server.url}${path}${path.includes("?") ? "&" : "?"}tenant=${tenantRef}`;
+  return new Promise((resolve, reject) => {
+    httpGet(url, { headers: { cookie, ...(acceptEncoding === null ? {} : { "accept-encoding": acceptEncoding }) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on("error", reject);
+    }).on("error", reject);
+  });
 }
 
 function readCsv(body: Buffer): { header: string[]; rows: Record<string, string>[] } {
@@ -264,6 +284,51 @@ describe("GET /api/v1/findings/export", () => {
       (await download(`/api/v1/findings/export?status=all&${subjects.map((s) => `subject=${encodeURIComponent(s)}`).join("&")}`)).body,
     ).rows;
     expect(selected.length).toBe(await db.finding.count({ where: { tenantRef, subjectKey: { in: subjects } } }));
+  });
+});
+
+describe("the exports' content encoding (decision 036)", () => {
+  const EXPORTS = ["/api/v1/devices/export", "/api/v1/findings/export?status=all", "/api/v1/devices/change-board", "/api/v1/audit/export?what=settings"];
+
+  it.each(EXPORTS.flatMap((path) => (["csv", "jsonl"] as const).map((format) => [path, format] as const)))(
+    "%s as %s: gzipped for a client that accepts gzip, the same bytes once gunzipped; as they are for identity or no header",
+    async (path, format) => {
+      const url = `${path}${path.includes("?") ? "&" : "?"}format=${format}`;
+      const plain = await rawGet(url, "identity");
+      expect(plain.status).toBe(200);
+      expect(plain.headers["content-encoding"]).toBeUndefined();
+      expect(plain.headers.vary).toBe("accept-encoding");
+      expect(plain.body.toString("utf8").trim().length).toBeGreaterThan(0);
+      const zipped = await rawGet(url, "gzip, deflate, br, zstd");
+      expect(zipped.status).toBe(200);
+      expect(zipped.headers["content-encoding"]).toBe("gzip");
+      expect(zipped.headers.vary).toBe("accept-encoding");
+      expect(zipped.headers["content-type"]).toBe(plain.headers["content-type"]);
+      expect(zipped.headers["content-disposition"]).toBe(plain.headers["content-disposition"]);
+      expect(zipped.body.subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+      // (The audit export is of the tenant's settings entries, which these downloads do not add to.)
+      expect(gunzipSync(zipped.body).equals(plain.body)).toBe(true);
+      const none = await rawGet(url, null);
+      expect(none.headers["content-encoding"]).toBeUndefined();
+      expect(none.body.equals(plain.body)).toBe(true);
+      const refused = await rawGet(url, "gzip;q=0, identity");
+      expect(refused.headers["content-encoding"]).toBeUndefined();
+    },
+  );
+
+  it("XLSX is never gzipped (a ZIP already), whatever the client accepts", async () => {
+    const res = await rawGet("/api/v1/devices/export?format=xlsx", "gzip");
+    expect(res.status).toBe(200);
+    expect(res.headers["content-encoding"]).toBeUndefined();
+    expect(res.headers.vary).toBeUndefined();
+    expect(res.body.subarray(0, 2).toString("latin1")).toBe("PK");
+  });
+
+  it("an error is answered as before: JSON, never gzipped", async () => {
+    const res = await rawGet("/api/v1/devices/export?format=pdf", "gzip");
+    expect(res.status).toBe(400);
+    expect(res.headers["content-encoding"]).toBeUndefined();
+    expect(JSON.parse(res.body.toString("utf8"))).toMatchObject({ error: { code: "invalid-query" } });
   });
 });
 
@@ -435,3 +500,70 @@ describe("joinscope export", () => {
     }
   }, 180_000); // five CLI processes: 60 s was not enough on a loaded machine
 });
+
+describe("the Devices export's rows written by PostgreSQL (decision 036)", () => {
+  /** Values a directory or an agent can send that CSV and JSON treat specially, each in several columns. */
+  const AWKWARD = [
+    "=1+1",
+    "+cmd",
+    "-2",
+    "@SUM(A1)",
+    "\tTabbed",
+    "\rReturned",
+    "comma, inside",
+    'say "hi"',
+    "line\nbreak",
+    "lone\rreturn",
+    "Zürich — 東京 😀",
+    "control\u0001\u001fchars",
+    "back\\slash/slash",
+    "'already quoted",
+    "trailing ",
+    "=",
+  ];
+
+  it.runIf(process.env.JOINSCOPE_TEST_DATABASE === "postgresql")(
+    "CSV and JSON Lines: the database's row text is byte for byte the writers', for every sort in both directions, across batches",
+    async () => {
+      const rows = await db.deviceSummary.findMany({ where: { tenantRef }, orderBy: { rowKey: "asc" }, take: AWKWARD.length * 2 });
+      for (const [i, row] of rows.entries()) {
+        const text = AWKWARD[i % AWKWARD.length]!;
+        const blank = i === 3 || i === 4;
+        await db.deviceSummary.update({
+          where: { tenantRef_rowKey: { tenantRef, rowKey: row.rowKey } },
+          data: {
+            // An empty name falls back to the deviceId, and an empty deviceId to the subject key's text.
+            name: blank ? "" : text,
+            ...(i === 4 ? { deviceId: "" } : {}),
+            lastReportHostname: text,
+            primaryRule: i % 2 ? text : null,
+            openRules: i % 3 === 0 ? "" : i % 3 === 1 ? "prt-missing,object-deleted,,x" : text.replaceAll(",", ""),
+            operatingSystemVersion: i % 2 ? null : text,
+            onPremisesSyncEnabled: i % 3 === 0 ? null : i % 3 === 1,
+            azureAdPrt: i % 2 === 0,
+            worstRank: i % 7 === 6 ? 9 : i % 5,
+            pendingSince: i % 2 ? new Date(Date.UTC(2026, 0, 2, 3, 4, 5, i)) : null,
+          },
+        });
+      }
+      const sorts = DEVICE_SORTS.flatMap((sort) => (["asc", "desc"] as const).map((dir) => deviceParams({ sort, dir })));
+      for (const params of [...sorts, deviceParams({ q: "=" }), deviceParams({ problems: true })]) {
+        const source = createDeviceExportSource(directDb(), { tenantRef, params, batchRows: 97 });
+        for (const format of ["csv", "jsonl"] as const) {
+          expect(source.lines?.(format), "PostgreSQL writes the rows' text").toBeTruthy();
+          const byDatabase = await bytesOf(source, format);
+          const byWriter = await bytesOf({ ...source, lines: undefined }, format);
+          expect(byDatabase.length, `${params.sort} ${params.dir} ${format}`).toBeGreaterThan(100);
+          expect(byDatabase.equals(byWriter), `${params.sort} ${params.dir} ${params.q} ${format}`).toBe(true);
+        }
+      }
+    },
+    120_000,
+  );
+});
+
+async function bytesOf(source: ExportSource, format: ExportFormat): Promise<Buffer> {
+  const out: Buffer[] = [];
+  for await (const chunk of exportChunks(source, format)) out.push(Buffer.from(chunk));
+  return Buffer.concat(out);
+}

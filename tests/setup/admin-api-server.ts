@@ -19,6 +19,7 @@ import { GET as syncRuns } from "@/app/api/v1/sync-runs/route";
 import { GET as tenantChanges } from "@/app/api/v1/tenants/[tenantId]/changes/route";
 import { loginAdmin, SESSION_COOKIE } from "@/lib/auth/admin-sessions";
 import type { Db } from "@/lib/db/client";
+import { letRoutesEncode } from "../../scripts/lib/route-encoding.mjs";
 import { createAdminWithCheapHash } from "./factories";
 
 type RouteHandler = (request: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -35,6 +36,9 @@ const ROUTES: { pattern: RegExp; handler: RouteHandler; method?: "POST" }[] = [
   { pattern: /^\/api\/v1\/proxy\/diagnoses$/, handler: saveProxyDiagnosis, method: "POST" },
 ];
 
+/** The headers Next.js 16 drops from a route handler's Response (next/dist/server/send-response.js). */
+const NEXT_DROPS = ["content-length", "content-encoding", "transfer-encoding"];
+
 export interface AdminApiServer {
   url: string;
   close(): Promise<void>;
@@ -49,6 +53,8 @@ export function startAdminApiServer(): Promise<AdminApiServer> {
       return;
     }
     const params = Object.fromEntries(Object.entries(route.m!.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]));
+    // As the production server does before handing a request to Next.js (scripts/serve.mjs).
+    letRoutesEncode(req, res);
     serve(route.r.handler, params, req, res).catch(() => res.destroy());
   });
   // As scripts/serve.mjs: an idle connection outlives the client's reuse of it. With Node's 5 s default, a loaded machine
@@ -72,7 +78,9 @@ async function serve(route: RouteHandler, params: Record<string, string>, req: I
   const init: RequestInit & { duplex?: "half" } =
     req.method === "POST" ? { method: "POST", headers, body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } : { method: "GET", headers };
   const response = await route(new Request(`http://127.0.0.1${req.url}`, init), { params: Promise.resolve(params) });
-  res.writeHead(response.status, Object.fromEntries(response.headers));
+  // As Next.js's sendResponse: each header through setHeader, without the framing headers it drops from a route's own.
+  for (const [name, value] of response.headers) if (!NEXT_DROPS.includes(name)) res.setHeader(name, value);
+  res.writeHead(response.status);
   if (!response.body) {
     res.end();
     return;

@@ -2,7 +2,7 @@ import { recordExport } from "@/lib/audit/record-export";
 import { db } from "@/lib/db/client";
 import { createAuditExportSource } from "@/lib/export/audit-export-source";
 import { ExportFormatSchema } from "@/lib/export/export-format";
-import { exportHeaders, exportReadableStream } from "@/lib/export/stream-export";
+import { exportResponse } from "@/lib/export/stream-export";
 import { adminRoute } from "@/lib/http/admin-route";
 import { AuditListParamsSchema } from "@/lib/url-params/audit-list-params";
 
@@ -15,9 +15,9 @@ const AuditExportQuery = AuditListParamsSchema.omit({ page: true, size: true }).
  * (its filters, newest first) as a streamed download. Admins only; a limited Admin's export holds their tenants'
  * entries only (decision 027). The export itself is audit-logged.
  */
-export const GET = adminRoute({ role: "Admin", query: AuditExportQuery }, async (_request, { admin, query }) => {
+export const GET = adminRoute({ role: "Admin", query: AuditExportQuery }, async (request, { admin, query }) => {
   const { format, ...params } = query;
   await recordExport(db, { actor: admin.email, what: "audit", tenantRef: params.tenant, format, filters: params });
   const source = createAuditExportSource(db, { params, tenantScope: admin.tenantScope });
-  return new Response(exportReadableStream(source, format), { headers: exportHeaders(source, format, "log") });
+  return exportResponse(request, source, format, "log");
 });
