@@ -39,7 +39,9 @@ export function runPerDatabase(db: BenchDatabaseKind | "both", script: string): 
 export function benchDatabaseUrl(kind: BenchDatabaseKind, name: string): string {
   if (kind === "sqlite") return `file:./data/bench/${name}.db`;
   const u = new URL(POSTGRES_SERVER());
-  u.pathname = `/joinscope_bench_${name.replace(/[^a-z0-9_]/gi, "_").toLowerCase()}`;
+  // BENCH_DB_TAG (say, a branch name) keeps benches run side by side from different worktrees apart on one server.
+  const tag = process.env.BENCH_DB_TAG ? `${process.env.BENCH_DB_TAG}_` : "";
+  u.pathname = `/joinscope_bench_${`${tag}${name}`.replace(/[^a-z0-9_]/gi, "_").toLowerCase()}`;
   return u.toString();
 }
 

@@ -30,6 +30,7 @@ import { startSimulator, type SimulatorHandle } from "@/simulator/server";
 import type { GeneratedTenant, GraphDevice } from "@/simulator/types";
 import { reevaluateFindings } from "@/lib/findings/findings-scheduler";
 import { testDatabaseKind } from "../setup/databases";
+import { bulkRebuildStatements } from "@/lib/device-summary/bulk-rebuild";
 
 const fast = { sleep: async () => undefined, baseDelayMs: 1 };
 const direct = () => directDb();
@@ -804,4 +805,69 @@ describe("a findings pass of several write batches writes its summaries once its
     expect(await pending()).toBe(false);
     await expectSummariesCurrent();
   });
+});
+
+describe("a large tenant's rebuild drops the summaries' secondary indexes and creates them again (SQLite, decision 037)", () => {
+  const sims: SimulatorHandle[] = [];
+  const indexDefinitions = async () =>
+    testDatabaseKind() === "sqlite"
+      ? await direct().query(`SELECT "name", "sql" FROM "sqlite_master" WHERE "tbl_name" = 'DeviceSummary' AND "type" = 'index' ORDER BY "name"`)
+      : await direct().query(`SELECT "indexname", "indexdef" FROM "pg_indexes" WHERE "tablename" = 'DeviceSummary' ORDER BY "indexname"`);
+  async function syncedTenant(seed: number, deviceCount: number, name: string) {
+    const created = createSimTenant({ seed, deviceCount, now: new Date(), includeReports: true });
+    const sim = await startSimulator({ tenants: [created.tenant] });
+    sims.push(sim);
+    const { tenantRef, agent } = await registerSimulatedTenant(sim, created.tenant, name);
+    const sync = await runSync(db, { tenantRef, mode: "full", trigger: "test", resilience: fast });
+    if (!sync.ok) throw new Error(sync.error.message);
+    for (const r of created.generated!.reports.slice(0, 60)) {
+      const body = { hostname: r.hostname, capturedAt: r.capturedAt, agentVersion: r.agentVersion, dsregcmd: r.dsregcmd, events: r.events };
+      const res = await ingestReport(db, { agent, body });
+      if (!res.ok) throw new Error(`${r.hostname}: ${res.error.message}`);
+    }
+    await flushFindingsQueue();
+    await reevaluateAllFindings(db, tenantRef, new Date());
+    return tenantRef;
+  }
+  afterAll(async () => {
+    await flushFindingsQueue();
+    for (const sim of sims) await sim.close();
+  });
+
+  it("writes what the plain rebuild writes, and leaves the same indexes; not for a tenant other tenants outnumber, nor a small one", async () => {
+    // More objects than the earlier tests' tenants together, so that this tenant's summaries are most of the table.
+    const large = await syncedTenant(4242, 900, "Adatum");
+    const small = await syncedTenant(4243, 40, "Litware");
+    const indexes = await indexDefinitions();
+    const before = await stored(large);
+    expect(before.summaries.some((s) => s.lastReportAt !== null && Number(s.worstRank) < 9)).toBe(true);
+
+    const statements = await bulkRebuildStatements(direct(), large, 1);
+    const drops = statements.filter((s) => s.sql.startsWith("DROP INDEX"));
+    if (testDatabaseKind() === "sqlite") {
+      // Every secondary index (the key's own index has no SQL), dropped before the rebuild's first write, created after its last.
+      expect(drops.map((s) => s.sql)).toEqual(indexes.filter((i) => i.sql !== null).map((i) => `DROP INDEX "${String(i.name)}"`));
+      expect(statements.slice(0, drops.length)).toEqual(drops);
+      expect(statements.slice(-drops.length).map((s) => s.sql)).toEqual(indexes.filter((i) => i.sql !== null).map((i) => i.sql));
+    } else {
+      // PostgreSQL: DROP INDEX would lock every reader of the table out until the rebuild commits.
+      expect(drops).toEqual([]);
+    }
+    await direct().batch(statements);
+    expect(await stored(large)).toEqual(before);
+    expect(await talliesStored(large)).toEqual(await talliesFromRows(large));
+    expect(await indexDefinitions()).toEqual(indexes);
+    // The Devices list still reads its sorts' indexes (a plan that names a dropped index would fail here).
+    const listed = await findDevices(direct(), { tenantRef: large, params: { ...DEFAULT_DEVICE_LIST_PARAMS, sort: "name" }, now: new Date() });
+    expect(listed.rows.length).toBeGreaterThan(0);
+
+    // rebuildDeviceSummaries takes the same path on SQLite at its default threshold only for large tenants: this one is below it.
+    const plain = await bulkRebuildStatements(direct(), large);
+    expect(plain.filter((s) => s.sql.startsWith("DROP INDEX"))).toEqual([]);
+    // Other tenants' summaries outnumber the small tenant's objects: CREATE INDEX would read all of them.
+    expect((await bulkRebuildStatements(direct(), small, 1)).filter((s) => s.sql.startsWith("DROP INDEX"))).toEqual([]);
+    const smallBefore = await stored(small);
+    await rebuildDeviceSummaries(small);
+    expect(await stored(small)).toEqual(smallBefore);
+  }, 180_000);
 });
