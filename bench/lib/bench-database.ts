@@ -53,6 +53,14 @@ export async function createBenchDatabase(kind: BenchDatabaseKind, name: string)
     await withPostgresAdmin(async (c) => {
       await c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
       await c.query(`CREATE DATABASE "${database}"`);
+      // BENCH_PG_AUTO_EXPLAIN_MS: the server's log gets the plan of every statement of the bench's connections slower
+      // than that (auto_explain, its database only), with each node's time when BENCH_PG_AUTO_EXPLAIN_ANALYZE is set.
+      const explainMs = process.env.BENCH_PG_AUTO_EXPLAIN_MS;
+      if (explainMs && /^\d+$/.test(explainMs)) {
+        await c.query(`ALTER DATABASE "${database}" SET session_preload_libraries = 'auto_explain'`);
+        await c.query(`ALTER DATABASE "${database}" SET auto_explain.log_min_duration = ${explainMs}`);
+        if (process.env.BENCH_PG_AUTO_EXPLAIN_ANALYZE) await c.query(`ALTER DATABASE "${database}" SET auto_explain.log_analyze = on`);
+      }
     });
   }
   freshDatabase(url);

@@ -5,7 +5,6 @@ import { openSqliteWriter } from "@/lib/db/sqlite-writer";
 import { refreshPlannerStatistics } from "@/lib/db/refresh-planner-statistics";
 import { log } from "@/lib/log/logger";
 import { bulkRebuildStatements } from "./bulk-rebuild";
-import { rebuildStatements } from "./summary-statements";
 import { SUMMARY_VERSION } from "./summary-version";
 
 /**
@@ -15,13 +14,13 @@ import { SUMMARY_VERSION } from "./summary-version";
  * 100,000 devices), and uploads wait for it as they wait for a sync page.
  */
 export async function rebuildDeviceSummaries(tenantRef: string, direct: DirectDb = directDb()): Promise<void> {
+  // A large tenant's summaries are inserted with the table's secondary indexes dropped, then those created again (decision 037).
+  const statements = await bulkRebuildStatements(direct, tenantRef);
   if (direct.dialect !== "sqlite") {
-    await direct.batch(rebuildStatements(direct.dialect, tenantRef));
+    await direct.batch(statements);
     await refreshPlannerStatistics(direct, ["DeviceSummary", "DeviceSummaryTally", "ReportTally"]);
     return;
   }
-  // SQLite: a large tenant's summaries are inserted with the table's secondary indexes dropped, then those created again (decision 037).
-  const statements = await bulkRebuildStatements(direct, tenantRef);
   const writer = openSqliteWriter(config.DATABASE_URL);
   try {
     await writer.batch(statements);

@@ -295,7 +295,7 @@ async function finishFullSync(ctx: Ctx, keyPresence: Promise<KeyPresence> | null
   // sync's own connection (SQLite: its writer thread). A run that stops before this point is not finished, and the run
   // that resumes it is a first full sync too, so it builds them at its end.
   if (ctx.baseline) {
-    // SQLite: with the summaries' secondary indexes dropped and created again around the inserts (decision 037).
+    // A large tenant's: with the summaries' secondary indexes dropped and created again around the inserts (decision 037).
     await ctx.connection.batch(await bulkRebuildStatements(ctx.connection.reader, options.tenantRef));
   }
   const at = ctx.now();

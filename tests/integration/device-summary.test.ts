@@ -31,6 +31,7 @@ import type { GeneratedTenant, GraphDevice } from "@/simulator/types";
 import { reevaluateFindings } from "@/lib/findings/findings-scheduler";
 import { testDatabaseKind } from "../setup/databases";
 import { bulkRebuildStatements } from "@/lib/device-summary/bulk-rebuild";
+import pg from "pg";
 
 const fast = { sleep: async () => undefined, baseDelayMs: 1 };
 const direct = () => directDb();
@@ -829,6 +830,7 @@ describe("a large tenant's rebuild drops the summaries' secondary indexes and cr
     await reevaluateAllFindings(db, tenantRef, new Date());
     return tenantRef;
   }
+  const dropsIndexes = (statements: { sql: string }[]) => statements.some((s) => s.sql.includes("DROP INDEX"));
   afterAll(async () => {
     await flushFindingsQueue();
     for (const sim of sims) await sim.close();
@@ -843,15 +845,19 @@ describe("a large tenant's rebuild drops the summaries' secondary indexes and cr
     expect(before.summaries.some((s) => s.lastReportAt !== null && Number(s.worstRank) < 9)).toBe(true);
 
     const statements = await bulkRebuildStatements(direct(), large, 1);
-    const drops = statements.filter((s) => s.sql.startsWith("DROP INDEX"));
+    const secondary = indexes.filter((i) => (testDatabaseKind() === "sqlite" ? i.sql !== null : i.indexname !== "DeviceSummary_pkey"));
+    expect(secondary.length).toBeGreaterThan(10);
     if (testDatabaseKind() === "sqlite") {
       // Every secondary index (the key's own index has no SQL), dropped before the rebuild's first write, created after its last.
-      expect(drops.map((s) => s.sql)).toEqual(indexes.filter((i) => i.sql !== null).map((i) => `DROP INDEX "${String(i.name)}"`));
+      const drops = statements.filter((s) => s.sql.startsWith("DROP INDEX"));
+      expect(drops.map((s) => s.sql)).toEqual(secondary.map((i) => `DROP INDEX "${String(i.name)}"`));
       expect(statements.slice(0, drops.length)).toEqual(drops);
-      expect(statements.slice(-drops.length).map((s) => s.sql)).toEqual(indexes.filter((i) => i.sql !== null).map((i) => i.sql));
+      expect(statements.slice(-drops.length).map((s) => s.sql)).toEqual(secondary.map((i) => i.sql));
     } else {
-      // PostgreSQL: DROP INDEX would lock every reader of the table out until the rebuild commits.
-      expect(drops).toEqual([]);
+      // PostgreSQL: the table's lock first (waited for at most PG_LOCK_WAIT), every secondary index dropped under it, each created again last.
+      expect(statements[0]!.sql).toContain(`LOCK TABLE "DeviceSummary" IN ACCESS EXCLUSIVE MODE`);
+      for (const i of secondary) expect(statements[0]!.sql).toContain(`"${String(i.indexname)}"`);
+      expect(statements.slice(-secondary.length).every((s) => s.sql.startsWith("CREATE INDEX IF NOT EXISTS"))).toBe(true);
     }
     await direct().batch(statements);
     expect(await stored(large)).toEqual(before);
@@ -862,12 +868,40 @@ describe("a large tenant's rebuild drops the summaries' secondary indexes and cr
     expect(listed.rows.length).toBeGreaterThan(0);
 
     // rebuildDeviceSummaries takes the same path on SQLite at its default threshold only for large tenants: this one is below it.
-    const plain = await bulkRebuildStatements(direct(), large);
-    expect(plain.filter((s) => s.sql.startsWith("DROP INDEX"))).toEqual([]);
+    expect(dropsIndexes(await bulkRebuildStatements(direct(), large))).toBe(false);
     // Other tenants' summaries outnumber the small tenant's objects: CREATE INDEX would read all of them.
-    expect((await bulkRebuildStatements(direct(), small, 1)).filter((s) => s.sql.startsWith("DROP INDEX"))).toEqual([]);
+    expect(dropsIndexes(await bulkRebuildStatements(direct(), small, 1))).toBe(false);
     const smallBefore = await stored(small);
     await rebuildDeviceSummaries(small);
     expect(await stored(small)).toEqual(smallBefore);
   }, 180_000);
+
+  it.runIf(testDatabaseKind() === "postgresql")(
+    "PostgreSQL: a reader that holds the table past PG_LOCK_WAIT leaves the indexes in place, and the rebuild runs as the plain one",
+    async () => {
+      const [largest] = await direct().query<{ tenantRef: string }>(
+        `SELECT "tenantRef" FROM "DeviceSummary" GROUP BY "tenantRef" ORDER BY COUNT(*) DESC LIMIT 1`,
+      );
+      const large = largest?.tenantRef;
+      const indexes = await indexDefinitions();
+      const before = await stored(large!);
+      const statements = await bulkRebuildStatements(direct(), large!, 1);
+      expect(dropsIndexes(statements)).toBe(true);
+      const reader = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await reader.connect();
+      try {
+        await reader.query("BEGIN");
+        await reader.query(`SELECT COUNT(*) FROM "DeviceSummary"`);
+        const started = Date.now();
+        await direct().batch(statements);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(1_900);
+      } finally {
+        await reader.query("ROLLBACK");
+        await reader.end();
+      }
+      expect(await stored(large!)).toEqual(before);
+      expect(await indexDefinitions()).toEqual(indexes);
+    },
+    60_000,
+  );
 });
