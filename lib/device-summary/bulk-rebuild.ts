@@ -51,7 +51,11 @@ export async function bulkRebuildStatements(direct: DirectDb, tenantRef: string,
   );
   if (indexes.length === 0) return statements;
   const names = indexes.map((i) => `"${i.name.replaceAll('"', '""')}"`).join(", ");
+  // After the tenant's stripe locks, which every writer of its summaries takes before it touches the table (an upload
+  // of this tenant holding a stripe and waiting for the table would otherwise deadlock with this transaction).
+  const stripes = statements.findIndex((s) => !s.sql.includes("pg_advisory_xact_lock"));
   return [
+    ...statements.slice(0, stripes),
     {
       // The table's exclusive lock, waited for at most PG_LOCK_WAIT: a reader that holds it up (an export) leaves the
       // indexes in place (the block's subtransaction rolls back) and the rebuild runs as the plain one.
@@ -64,7 +68,7 @@ export async function bulkRebuildStatements(direct: DirectDb, tenantRef: string,
       END $rebuild$`,
       params: [],
     },
-    ...statements,
+    ...statements.slice(stripes),
     // Each index again, or still there when the lock was not had.
     ...indexes.map((i) => ({ sql: i.sql.replace(/^CREATE (UNIQUE )?INDEX /, "CREATE $1INDEX IF NOT EXISTS "), params: [] })),
   ];
