@@ -39,7 +39,9 @@ export function runPerDatabase(db: BenchDatabaseKind | "both", script: string): 
 export function benchDatabaseUrl(kind: BenchDatabaseKind, name: string): string {
   if (kind === "sqlite") return `file:./data/bench/${name}.db`;
   const u = new URL(POSTGRES_SERVER());
-  u.pathname = `/joinscope_bench_${name.replace(/[^a-z0-9_]/gi, "_").toLowerCase()}`;
+  // BENCH_DB_TAG (say, a branch name) keeps benches run side by side from different worktrees apart on one server.
+  const tag = process.env.BENCH_DB_TAG ? `${process.env.BENCH_DB_TAG}_` : "";
+  u.pathname = `/joinscope_bench_${`${tag}${name}`.replace(/[^a-z0-9_]/gi, "_").toLowerCase()}`;
   return u.toString();
 }
 
@@ -51,6 +53,14 @@ export async function createBenchDatabase(kind: BenchDatabaseKind, name: string)
     await withPostgresAdmin(async (c) => {
       await c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
       await c.query(`CREATE DATABASE "${database}"`);
+      // BENCH_PG_AUTO_EXPLAIN_MS: the server's log gets the plan of every statement of the bench's connections slower
+      // than that (auto_explain, its database only), with each node's time when BENCH_PG_AUTO_EXPLAIN_ANALYZE is set.
+      const explainMs = process.env.BENCH_PG_AUTO_EXPLAIN_MS;
+      if (explainMs && /^\d+$/.test(explainMs)) {
+        await c.query(`ALTER DATABASE "${database}" SET session_preload_libraries = 'auto_explain'`);
+        await c.query(`ALTER DATABASE "${database}" SET auto_explain.log_min_duration = ${explainMs}`);
+        if (process.env.BENCH_PG_AUTO_EXPLAIN_ANALYZE) await c.query(`ALTER DATABASE "${database}" SET auto_explain.log_analyze = on`);
+      }
     });
   }
   freshDatabase(url);

@@ -4,7 +4,7 @@ import { directDb, type DirectDb } from "@/lib/db/direct";
 import { openSqliteWriter } from "@/lib/db/sqlite-writer";
 import { refreshPlannerStatistics } from "@/lib/db/refresh-planner-statistics";
 import { log } from "@/lib/log/logger";
-import { rebuildStatements } from "./summary-statements";
+import { bulkRebuildStatements } from "./bulk-rebuild";
 import { SUMMARY_VERSION } from "./summary-version";
 
 /**
@@ -14,7 +14,8 @@ import { SUMMARY_VERSION } from "./summary-version";
  * 100,000 devices), and uploads wait for it as they wait for a sync page.
  */
 export async function rebuildDeviceSummaries(tenantRef: string, direct: DirectDb = directDb()): Promise<void> {
-  const statements = rebuildStatements(direct.dialect, tenantRef);
+  // A large tenant's summaries are inserted with the table's secondary indexes dropped, then those created again (decision 037).
+  const statements = await bulkRebuildStatements(direct, tenantRef);
   if (direct.dialect !== "sqlite") {
     await direct.batch(statements);
     await refreshPlannerStatistics(direct, ["DeviceSummary", "DeviceSummaryTally", "ReportTally"]);

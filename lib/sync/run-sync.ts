@@ -3,7 +3,8 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db/client";
 import { directDb, type DirectDb, type Statement } from "@/lib/db/direct";
 import { runStatements } from "@/lib/db/run-statements";
-import { directoryStatements, rebuildStatements } from "@/lib/device-summary/summary-statements";
+import { directoryStatements } from "@/lib/device-summary/summary-statements";
+import { bulkRebuildStatements } from "@/lib/device-summary/bulk-rebuild";
 import { acquireLease, releaseLease, type Lease } from "@/lib/db/lease";
 import { FULL_SYNC_TABLES, refreshPlannerStatistics, statisticsWhileFilling } from "@/lib/db/refresh-planner-statistics";
 import { createGraphClient, type GraphClient, type GraphFailure } from "@/lib/graph/graph-client";
@@ -294,7 +295,8 @@ async function finishFullSync(ctx: Ctx, keyPresence: Promise<KeyPresence> | null
   // sync's own connection (SQLite: its writer thread). A run that stops before this point is not finished, and the run
   // that resumes it is a first full sync too, so it builds them at its end.
   if (ctx.baseline) {
-    await ctx.connection.batch(rebuildStatements(ctx.connection.reader.dialect, options.tenantRef));
+    // A large tenant's: with the summaries' secondary indexes dropped and created again around the inserts (decision 037).
+    await ctx.connection.batch(await bulkRebuildStatements(ctx.connection.reader, options.tenantRef));
   }
   const at = ctx.now();
   await db.$transaction(async (tx) => {

@@ -30,6 +30,8 @@ import { startSimulator, type SimulatorHandle } from "@/simulator/server";
 import type { GeneratedTenant, GraphDevice } from "@/simulator/types";
 import { reevaluateFindings } from "@/lib/findings/findings-scheduler";
 import { testDatabaseKind } from "../setup/databases";
+import { bulkRebuildStatements } from "@/lib/device-summary/bulk-rebuild";
+import pg from "pg";
 
 const fast = { sleep: async () => undefined, baseDelayMs: 1 };
 const direct = () => directDb();
@@ -804,4 +806,104 @@ describe("a findings pass of several write batches writes its summaries once its
     expect(await pending()).toBe(false);
     await expectSummariesCurrent();
   });
+});
+
+describe("a large tenant's rebuild drops the summaries' secondary indexes and creates them again (SQLite, decision 037)", () => {
+  const sims: SimulatorHandle[] = [];
+  const indexDefinitions = async () =>
+    testDatabaseKind() === "sqlite"
+      ? await direct().query(`SELECT "name", "sql" FROM "sqlite_master" WHERE "tbl_name" = 'DeviceSummary' AND "type" = 'index' ORDER BY "name"`)
+      : await direct().query(`SELECT "indexname", "indexdef" FROM "pg_indexes" WHERE "tablename" = 'DeviceSummary' ORDER BY "indexname"`);
+  async function syncedTenant(seed: number, deviceCount: number, name: string) {
+    const created = createSimTenant({ seed, deviceCount, now: new Date(), includeReports: true });
+    const sim = await startSimulator({ tenants: [created.tenant] });
+    sims.push(sim);
+    const { tenantRef, agent } = await registerSimulatedTenant(sim, created.tenant, name);
+    const sync = await runSync(db, { tenantRef, mode: "full", trigger: "test", resilience: fast });
+    if (!sync.ok) throw new Error(sync.error.message);
+    for (const r of created.generated!.reports.slice(0, 60)) {
+      const body = { hostname: r.hostname, capturedAt: r.capturedAt, agentVersion: r.agentVersion, dsregcmd: r.dsregcmd, events: r.events };
+      const res = await ingestReport(db, { agent, body });
+      if (!res.ok) throw new Error(`${r.hostname}: ${res.error.message}`);
+    }
+    await flushFindingsQueue();
+    await reevaluateAllFindings(db, tenantRef, new Date());
+    return tenantRef;
+  }
+  const dropsIndexes = (statements: { sql: string }[]) => statements.some((s) => s.sql.includes("DROP INDEX"));
+  afterAll(async () => {
+    await flushFindingsQueue();
+    for (const sim of sims) await sim.close();
+  });
+
+  it("writes what the plain rebuild writes, and leaves the same indexes; not for a tenant other tenants outnumber, nor a small one", async () => {
+    // More objects than the earlier tests' tenants together, so that this tenant's summaries are most of the table.
+    const large = await syncedTenant(4242, 900, "Adatum");
+    const small = await syncedTenant(4243, 40, "Litware");
+    const indexes = await indexDefinitions();
+    const before = await stored(large);
+    expect(before.summaries.some((s) => s.lastReportAt !== null && Number(s.worstRank) < 9)).toBe(true);
+
+    const statements = await bulkRebuildStatements(direct(), large, 1);
+    const secondary = indexes.filter((i) => (testDatabaseKind() === "sqlite" ? i.sql !== null : i.indexname !== "DeviceSummary_pkey"));
+    expect(secondary.length).toBeGreaterThan(10);
+    if (testDatabaseKind() === "sqlite") {
+      // Every secondary index (the key's own index has no SQL), dropped before the rebuild's first write, created after its last.
+      const drops = statements.filter((s) => s.sql.startsWith("DROP INDEX"));
+      expect(drops.map((s) => s.sql)).toEqual(secondary.map((i) => `DROP INDEX "${String(i.name)}"`));
+      expect(statements.slice(0, drops.length)).toEqual(drops);
+      expect(statements.slice(-drops.length).map((s) => s.sql)).toEqual(secondary.map((i) => i.sql));
+    } else {
+      // PostgreSQL: the table's lock first (waited for at most PG_LOCK_WAIT), every secondary index dropped under it, each created again last.
+      // After the tenant's stripe locks, as every writer of its summaries takes them (no deadlock with an upload).
+      expect(statements[0]!.sql).toContain("pg_advisory_xact_lock");
+      expect(statements[1]!.sql).toContain(`LOCK TABLE "DeviceSummary" IN ACCESS EXCLUSIVE MODE`);
+      for (const i of secondary) expect(statements[1]!.sql).toContain(`"${String(i.indexname)}"`);
+      expect(statements.slice(-secondary.length).every((s) => s.sql.startsWith("CREATE INDEX IF NOT EXISTS"))).toBe(true);
+    }
+    await direct().batch(statements);
+    expect(await stored(large)).toEqual(before);
+    expect(await talliesStored(large)).toEqual(await talliesFromRows(large));
+    expect(await indexDefinitions()).toEqual(indexes);
+    // The Devices list still reads its sorts' indexes (a plan that names a dropped index would fail here).
+    const listed = await findDevices(direct(), { tenantRef: large, params: { ...DEFAULT_DEVICE_LIST_PARAMS, sort: "name" }, now: new Date() });
+    expect(listed.rows.length).toBeGreaterThan(0);
+
+    // rebuildDeviceSummaries takes the same path on SQLite at its default threshold only for large tenants: this one is below it.
+    expect(dropsIndexes(await bulkRebuildStatements(direct(), large))).toBe(false);
+    // Other tenants' summaries outnumber the small tenant's objects: CREATE INDEX would read all of them.
+    expect(dropsIndexes(await bulkRebuildStatements(direct(), small, 1))).toBe(false);
+    const smallBefore = await stored(small);
+    await rebuildDeviceSummaries(small);
+    expect(await stored(small)).toEqual(smallBefore);
+  }, 180_000);
+
+  it.runIf(testDatabaseKind() === "postgresql")(
+    "PostgreSQL: a reader that holds the table past PG_LOCK_WAIT leaves the indexes in place, and the rebuild runs as the plain one",
+    async () => {
+      const [largest] = await direct().query<{ tenantRef: string }>(
+        `SELECT "tenantRef" FROM "DeviceSummary" GROUP BY "tenantRef" ORDER BY COUNT(*) DESC LIMIT 1`,
+      );
+      const large = largest?.tenantRef;
+      const indexes = await indexDefinitions();
+      const before = await stored(large!);
+      const statements = await bulkRebuildStatements(direct(), large!, 1);
+      expect(dropsIndexes(statements)).toBe(true);
+      const reader = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await reader.connect();
+      try {
+        await reader.query("BEGIN");
+        await reader.query(`SELECT COUNT(*) FROM "DeviceSummary"`);
+        const started = Date.now();
+        await direct().batch(statements);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(1_900);
+      } finally {
+        await reader.query("ROLLBACK");
+        await reader.end();
+      }
+      expect(await stored(large!)).toEqual(before);
+      expect(await indexDefinitions()).toEqual(indexes);
+    },
+    60_000,
+  );
 });
