@@ -32,6 +32,15 @@ export interface Statement {
 }
 export type Row = Record<string, unknown>;
 
+export interface BatchOptions {
+  /**
+   * SQLite: the batch may wait up to this many milliseconds for other batches to share its transaction (an upload's,
+   * whose answer a few ms later costs nothing, and whose commit is mostly pages other uploads dirty too). A batch
+   * without it (the default, 0) flushes what waits at the next turn of the event loop. Ignored on PostgreSQL.
+   */
+  gatherMs?: number;
+}
+
 export interface DirectDb {
   readonly dialect: Dialect;
   /** A read. Dates and booleans in `params` are encoded for the dialect; rows come back raw (see the readers below). */
@@ -43,7 +52,7 @@ export interface DirectDb {
    */
   queryArrays(sql: string, params?: readonly unknown[]): Promise<unknown[][]>;
   /** Runs the statements in order in one transaction: all of them or none. Returns each one's affected row count. */
-  batch(statements: readonly Statement[]): Promise<number[]>;
+  batch(statements: readonly Statement[], options?: BatchOptions): Promise<number[]>;
   close(): Promise<void>;
 }
 
@@ -73,6 +82,11 @@ export const SQLITE_WRITE_TUNING = { autocheckpointPages: 10_000, cacheKb: 32 * 
 /** SQLite allows 32,766 bound parameters since 3.32; PostgreSQL 65,535. Stay well under both. */
 const MAX_PARAMS = 30_000;
 const MAX_ROWS_PER_INSERT = 500;
+/**
+ * A gathering group commits at once when this many batches wait: a bound on the one synchronous step that writes them
+ * (uploads are ≤ 1 MiB each, lib/config.ts), whoever sends them.
+ */
+const MAX_GATHERED_BATCHES = 32;
 
 export function createDirectDb(url: string = config.DATABASE_URL): DirectDb {
   return databaseProvider(url) === "sqlite" ? sqliteDirect(url) : postgresDirect(url);
@@ -128,43 +142,88 @@ function sqliteDirect(url: string): DirectDb {
   const commit = prepare("COMMIT");
 
   // Group commit: the batches requested in one turn of the event loop (say, the uploads of several agents that
-  // arrived together) share one transaction, each inside its own savepoint so that one failing batch (a duplicate
-  // upload) rolls back only itself. A commit's cost is mostly per transaction, not per row.
+  // arrived together), or within a batch's gatherMs, share one transaction. A commit's cost is mostly per transaction,
+  // not per row: the pages every batch dirties (the tables' and indexes' last leaves, tallies) are written once.
   type Pending = { statements: readonly Statement[]; resolve(counts: number[]): void; reject(error: unknown): void };
+  type Outcome = { counts: number[] } | { error: unknown };
   let pending: Pending[] = [];
+  let flushAt: "immediate" | NodeJS.Timeout | null = null;
   const savepoint = prepare("SAVEPOINT batch");
   const release = prepare("RELEASE batch");
   const rollbackTo = prepare("ROLLBACK TO batch");
+  const run = (item: Pending) => item.statements.map((s) => runSqlite(prepare(s.sql), s, encode));
+  const rollback = () => {
+    if (conn.inTransaction) conn.exec("ROLLBACK");
+  };
+  // Optimistic: the whole group in one transaction without savepoints. A savepoint keeps a copy of every page its
+  // batch changes (~20 pages of 8 KB an upload), for a rollback that almost never happens.
+  const runPlain = (group: readonly Pending[]): Outcome[] => {
+    begin.run();
+    try {
+      const outcomes = group.map((item) => ({ counts: run(item) }));
+      commit.run();
+      return outcomes;
+    } catch (error) {
+      rollback();
+      throw error;
+    }
+  };
+  // After a failure: each batch inside its own savepoint, so that the one that fails (a duplicate upload) rolls back
+  // only itself and the others commit.
+  const runIsolated = (group: readonly Pending[]): Outcome[] => {
+    const outcomes: Outcome[] = [];
+    begin.run();
+    try {
+      for (const item of group) {
+        savepoint.run();
+        try {
+          outcomes.push({ counts: run(item) });
+          release.run();
+        } catch (error) {
+          rollbackTo.run();
+          release.run();
+          outcomes.push({ error });
+        }
+      }
+      commit.run();
+      return outcomes;
+    } catch (error) {
+      rollback();
+      throw error;
+    }
+  };
   const flush = () => {
+    if (flushAt !== null && flushAt !== "immediate") clearTimeout(flushAt);
+    flushAt = null;
     const group = pending;
     pending = [];
+    if (group.length === 0) return;
     // The whole transaction runs in one synchronous step: nothing else in this process can interleave with it,
     // and no lock is held across an await.
     retryWhileBusy(() => {
-      const outcomes: Array<{ counts: number[] } | { error: unknown }> = [];
-      begin.run();
       try {
-        for (const item of group) {
-          savepoint.run();
-          try {
-            outcomes.push({ counts: item.statements.map((s) => runSqlite(prepare(s.sql), s, encode)) });
-            release.run();
-          } catch (error) {
-            rollbackTo.run();
-            release.run();
-            outcomes.push({ error });
-          }
-        }
-        commit.run();
-        return outcomes;
+        return runPlain(group);
       } catch (error) {
-        if (conn.inTransaction) conn.exec("ROLLBACK");
-        throw error;
+        // A busy database is retried as a whole; a batch that failed is found by running the group again, each batch
+        // in its savepoint (nothing of the failed attempt was committed). A group of one has its answer already.
+        if (isBusy(error)) throw error;
+        if (group.length === 1) return [{ error }];
+        return runIsolated(group);
       }
     }).then(
       (outcomes) => outcomes.forEach((o, i) => ("error" in o ? group[i]!.reject(o.error) : group[i]!.resolve(o.counts))),
       (error: unknown) => group.forEach((item) => item.reject(error)),
     );
+  };
+  const schedule = (gatherMs: number) => {
+    if (flushAt === "immediate") return;
+    if (gatherMs > 0 && pending.length < MAX_GATHERED_BATCHES) {
+      flushAt ??= setTimeout(flush, gatherMs);
+      return;
+    }
+    if (flushAt !== null) clearTimeout(flushAt);
+    flushAt = "immediate";
+    setImmediate(flush);
   };
 
   return {
@@ -175,11 +234,11 @@ function sqliteDirect(url: string): DirectDb {
     async queryArrays(sql: string, params?: readonly unknown[]) {
       return (await retryWhileBusy(() => prepareRaw(sql).all(...encode(params)))) as unknown[][];
     },
-    batch(statements) {
+    batch(statements, options) {
       if (statements.length === 0) return Promise.resolve([]);
       return new Promise<number[]>((resolve, reject) => {
         pending.push({ statements, resolve, reject });
-        if (pending.length === 1) setImmediate(flush);
+        schedule(options?.gatherMs ?? 0);
       });
     },
     async close() {
@@ -196,13 +255,17 @@ function runSqlite(stmt: Database.Statement, s: Statement, encode: (params: read
   return changes;
 }
 
+function isBusy(error: unknown): boolean {
+  return (error as { code?: string } | null)?.code === "SQLITE_BUSY";
+}
+
 async function retryWhileBusy<T>(work: () => T): Promise<T> {
   const started = Date.now();
   for (let attempt = 0; ; attempt++) {
     try {
       return work();
     } catch (error) {
-      if ((error as { code?: string }).code !== "SQLITE_BUSY") throw error;
+      if (!isBusy(error)) throw error;
       if (Date.now() - started > BUSY_LIMIT_MS) throw new DatabaseBusyError();
       await new Promise((r) => setTimeout(r, Math.min(50, 2 + attempt * 2) * (0.5 + Math.random())));
     }
