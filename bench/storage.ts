@@ -265,7 +265,6 @@ const timedDirect: typeof direct = {
   query: (sql, params) => timed("read", sql, () => direct.query(sql, params)),
   queryArrays: (sql, params) => timed("read", sql, () => direct.queryArrays(sql, params)),
   batch: (statements) => timed("batch", statements.map((st) => st.sql.slice(0, 30)).join(" + "), () => direct.batch(statements)),
-  announce: () => direct.announce(),
   close: () => direct.close(),
 };
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });

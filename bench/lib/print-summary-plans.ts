@@ -29,7 +29,6 @@ const recording: DirectDb = {
     return inner.queryArrays(sql, params);
   },
   batch: (statements) => inner.batch(statements),
-  announce: () => inner.announce(),
   close: () => inner.close(),
 };
 

@@ -39,13 +39,6 @@ export interface BatchOptions {
    * without it (the default, 0) flushes what waits at the next turn of the event loop. Ignored on PostgreSQL.
    */
   gatherMs?: number;
-  /** The announcement (DirectDb.announce) this batch fulfils: withdrawn as the batch is queued. */
-  arrival?: Arrival;
-}
-
-/** A gathering batch on its way (DirectDb.announce). Withdrawing it twice is the same as once. */
-export interface Arrival {
-  withdraw(): void;
 }
 
 export interface DirectDb {
@@ -60,13 +53,6 @@ export interface DirectDb {
   queryArrays(sql: string, params?: readonly unknown[]): Promise<unknown[][]>;
   /** Runs the statements in order in one transaction: all of them or none. Returns each one's affected row count. */
   batch(statements: readonly Statement[], options?: BatchOptions): Promise<number[]>;
-  /**
-   * SQLite: a gathering batch is on its way (an upload that has begun: its body, its parse). While one is announced,
-   * gathering batches wait for it (each at most its gatherMs); when none is, they commit at the next turn of the event
-   * loop, so an upload alone waits for nobody. Withdraw it when the batch is queued (BatchOptions.arrival) or will
-   * not come. A no-op on PostgreSQL.
-   */
-  announce(): Arrival;
   close(): Promise<void>;
 }
 
@@ -229,41 +215,16 @@ function sqliteDirect(url: string): DirectDb {
       (error: unknown) => group.forEach((item) => item.reject(error)),
     );
   };
-  const flushNow = () => {
+  const schedule = (gatherMs: number) => {
     if (flushAt === "immediate") return;
+    if (gatherMs > 0 && pending.length < MAX_GATHERED_BATCHES) {
+      flushAt ??= setTimeout(flush, gatherMs);
+      return;
+    }
     if (flushAt !== null) clearTimeout(flushAt);
     flushAt = "immediate";
     setImmediate(flush);
   };
-  const schedule = (gatherMs: number) => {
-    if (flushAt === "immediate") return;
-    if (gatherMs > 0 && announced > 0 && pending.length < MAX_GATHERED_BATCHES) flushAt ??= setTimeout(flush, gatherMs);
-    else flushNow();
-  };
-  // Gathering batches announced and not yet queued.
-  let announced = 0;
-  const announce = (): Arrival => {
-    announced++;
-    let withdrawn = false;
-    const arrival = {
-      withdraw: () => {
-        if (withdrawn) return;
-        withdrawn = true;
-        announced--;
-        // The last one awaited has come (or will not): what waits goes now.
-        if (announced === 0 && pending.length > 0) flushNow();
-      },
-      queued: () => {
-        if (withdrawn) return;
-        withdrawn = true;
-        announced--;
-      },
-    };
-    arrivals.set(arrival, arrival.queued);
-    return arrival;
-  };
-  // An arrival queued with its batch is withdrawn without a flush of its own: scheduling that batch decides.
-  const arrivals = new WeakMap<Arrival, () => void>();
 
   return {
     dialect: "sqlite",
@@ -277,11 +238,9 @@ function sqliteDirect(url: string): DirectDb {
       if (statements.length === 0) return Promise.resolve([]);
       return new Promise<number[]>((resolve, reject) => {
         pending.push({ statements, resolve, reject });
-        if (options?.arrival) arrivals.get(options.arrival)?.();
         schedule(options?.gatherMs ?? 0);
       });
     },
-    announce,
     async close() {
       conn.close();
     },
@@ -366,14 +325,11 @@ function postgresDirect(url: string): DirectDb {
         client.release();
       }
     },
-    announce: () => NO_ARRIVAL,
     async close() {
       await pool.end();
     },
   };
 }
-
-const NO_ARRIVAL: Arrival = { withdraw: () => undefined };
 
 const pgSqlCache = new Map<string, string>();
 /** A statement of this module (`?` placeholders) in PostgreSQL's form (`$1`, `$2`, …). */

@@ -6,7 +6,6 @@ import type { Db, Prisma } from "@/lib/db/client";
 import {
   directDb,
   insertStatements,
-  type Arrival,
   isNotNullViolation,
   isUniqueViolation,
   readDate,
@@ -59,8 +58,6 @@ export interface IngestOptions {
   /** agent (default), demo, or paste: an admin attached a pasted report from the Diagnose page (lib/diagnose). */
   source?: "agent" | "demo" | "paste";
   now?: Date;
-  /** The endpoint's announcement of this upload's writes (DirectDb.announce), fulfilled when they are queued. */
-  arrival?: Arrival;
 }
 
 /**
@@ -157,7 +154,7 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
             receivedAt: now,
           }),
         ],
-        { gatherMs: UPLOAD_GATHER_MS, arrival: options.arrival },
+        { gatherMs: UPLOAD_GATHER_MS },
       );
       // The pass this queues reads the row back: it takes the parsed captures instead of parsing the text again, when
       // the row still holds these bytes (lib/findings/recent-captures.ts). The schema refused unpaired surrogates, so
@@ -197,10 +194,9 @@ async function tieMachine(tenantRef: string, upload: ReportUpload, report: Parse
 }
 
 /**
- * How long an upload's writes may wait for the uploads announced before them (uploadReport) to share their
- * transaction (lib/db/direct.ts, SQLite): in one commit the pages all of them dirty are written once. Measured
- * (bench/RESULTS.md, branch ingest1000): an upload alone wrote ~400 KB, in a group of 8–9 ~140 KB. An upload with
- * none announced before it waits for nobody; the answer waits at most this long.
+ * How long an upload's writes may wait for other uploads to share their transaction (lib/db/direct.ts, SQLite): in one
+ * commit the pages all of them dirty are written once. Measured (bench/RESULTS.md, branch ingest1000): an upload
+ * alone wrote ~400 KB, in a group of 8–9 ~140 KB. The answer waits at most this long for it.
  */
 const UPLOAD_GATHER_MS = 2;
 

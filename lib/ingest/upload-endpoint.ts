@@ -8,7 +8,7 @@ import { authenticateAgent } from "@/lib/agent-devices/authenticate-agent";
 import { presentedTokenHash } from "@/lib/agent-tokens/authenticate-agent-token";
 import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
-import { directDb, type Arrival } from "@/lib/db/direct";
+import { directDb } from "@/lib/db/direct";
 import type { AgentRequest } from "@/lib/http/agent-request";
 import { ApiError } from "@/lib/http/api-error";
 import type { ApiOutcome } from "@/lib/http/api-outcome";
@@ -25,16 +25,6 @@ export type UploadRequest = AgentRequest;
  * refused upload changes nothing.
  */
 export async function uploadReport(request: UploadRequest): Promise<ApiOutcome> {
-  // Its writes are on their way: uploads that reach their transaction meanwhile wait (a few ms at most) to share it.
-  const arrival = directDb().announce();
-  try {
-    return await upload(request, arrival);
-  } finally {
-    arrival.withdraw();
-  }
-}
-
-async function upload(request: UploadRequest, arrival: Arrival): Promise<ApiOutcome> {
   await refuseClientOverFailureBudget(request.clientAddress);
   // A credential that has sent its budget of bytes is refused before it is looked up (the budget is keyed by its hash,
   // and only ever spent by a credential that authenticated), so one sending large bodies back to back costs no query.
@@ -54,7 +44,7 @@ async function upload(request: UploadRequest, arrival: Arrival): Promise<ApiOutc
   const bytes = await request.readBody(maxBytes);
   refuseOverVolume(await consumeByteBudget(credentialKey!, bytes.byteLength));
   const body = parseJsonBody(bytes);
-  const result = await ingestReport(db, { agent, body, arrival });
+  const result = await ingestReport(db, { agent, body });
   if (!result.ok) throw new ApiError(result.error.code === "hostname-mismatch" ? 403 : 400, result.error.code, result.error.message, result.error.details);
   const { report } = result;
   return {

@@ -561,7 +561,6 @@ describe("device summaries follow the directory, the reports and the findings", 
         },
         queryArrays: (sql, params) => inner.queryArrays(sql, params),
         batch: (statements) => inner.batch(statements),
-        announce: () => inner.announce(),
         close: () => inner.close(),
       };
       for (const sort of ["deviceId", "objectId", "pendingSince", "primaryRule", "cause"] as const)
