@@ -32,15 +32,6 @@ export interface Statement {
 }
 export type Row = Record<string, unknown>;
 
-export interface BatchOptions {
-  /**
-   * SQLite: the batch may wait up to this many milliseconds for other batches to share its transaction (an upload's,
-   * whose answer a few ms later costs nothing, and whose commit is mostly pages other uploads dirty too). A batch
-   * without it (the default, 0) flushes what waits at the next turn of the event loop. Ignored on PostgreSQL.
-   */
-  gatherMs?: number;
-}
-
 export interface DirectDb {
   readonly dialect: Dialect;
   /** A read. Dates and booleans in `params` are encoded for the dialect; rows come back raw (see the readers below). */
@@ -52,7 +43,7 @@ export interface DirectDb {
    */
   queryArrays(sql: string, params?: readonly unknown[]): Promise<unknown[][]>;
   /** Runs the statements in order in one transaction: all of them or none. Returns each one's affected row count. */
-  batch(statements: readonly Statement[], options?: BatchOptions): Promise<number[]>;
+  batch(statements: readonly Statement[]): Promise<number[]>;
   close(): Promise<void>;
 }
 
@@ -82,11 +73,6 @@ export const SQLITE_WRITE_TUNING = { autocheckpointPages: 10_000, cacheKb: 32 * 
 /** SQLite allows 32,766 bound parameters since 3.32; PostgreSQL 65,535. Stay well under both. */
 const MAX_PARAMS = 30_000;
 const MAX_ROWS_PER_INSERT = 500;
-/**
- * A gathering group commits at once when this many batches wait: a bound on the one synchronous step that writes them
- * (uploads are ≤ 1 MiB each, lib/config.ts), whoever sends them.
- */
-const MAX_GATHERED_BATCHES = 32;
 
 export function createDirectDb(url: string = config.DATABASE_URL): DirectDb {
   return databaseProvider(url) === "sqlite" ? sqliteDirect(url) : postgresDirect(url);
@@ -142,12 +128,11 @@ function sqliteDirect(url: string): DirectDb {
   const commit = prepare("COMMIT");
 
   // Group commit: the batches requested in one turn of the event loop (say, the uploads of several agents that
-  // arrived together), or within a batch's gatherMs, share one transaction. A commit's cost is mostly per transaction,
-  // not per row: the pages every batch dirties (the tables' and indexes' last leaves, tallies) are written once.
+  // arrived together) share one transaction. A commit's cost is mostly per transaction, not per row: the pages every
+  // batch dirties (the tables' and indexes' last leaves, tallies) are written once.
   type Pending = { statements: readonly Statement[]; resolve(counts: number[]): void; reject(error: unknown): void };
   type Outcome = { counts: number[] } | { error: unknown };
   let pending: Pending[] = [];
-  let flushAt: "immediate" | NodeJS.Timeout | null = null;
   const savepoint = prepare("SAVEPOINT batch");
   const release = prepare("RELEASE batch");
   const rollbackTo = prepare("ROLLBACK TO batch");
@@ -193,11 +178,8 @@ function sqliteDirect(url: string): DirectDb {
     }
   };
   const flush = () => {
-    if (flushAt !== null && flushAt !== "immediate") clearTimeout(flushAt);
-    flushAt = null;
     const group = pending;
     pending = [];
-    if (group.length === 0) return;
     // The whole transaction runs in one synchronous step: nothing else in this process can interleave with it,
     // and no lock is held across an await.
     retryWhileBusy(() => {
@@ -215,16 +197,6 @@ function sqliteDirect(url: string): DirectDb {
       (error: unknown) => group.forEach((item) => item.reject(error)),
     );
   };
-  const schedule = (gatherMs: number) => {
-    if (flushAt === "immediate") return;
-    if (gatherMs > 0 && pending.length < MAX_GATHERED_BATCHES) {
-      flushAt ??= setTimeout(flush, gatherMs);
-      return;
-    }
-    if (flushAt !== null) clearTimeout(flushAt);
-    flushAt = "immediate";
-    setImmediate(flush);
-  };
 
   return {
     dialect: "sqlite",
@@ -234,11 +206,11 @@ function sqliteDirect(url: string): DirectDb {
     async queryArrays(sql: string, params?: readonly unknown[]) {
       return (await retryWhileBusy(() => prepareRaw(sql).all(...encode(params)))) as unknown[][];
     },
-    batch(statements, options) {
+    batch(statements) {
       if (statements.length === 0) return Promise.resolve([]);
       return new Promise<number[]>((resolve, reject) => {
         pending.push({ statements, resolve, reject });
-        schedule(options?.gatherMs ?? 0);
+        if (pending.length === 1) setImmediate(flush);
       });
     },
     async close() {

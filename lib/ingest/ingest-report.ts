@@ -139,23 +139,20 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
     }
     const reportId = plan.kind === "update" ? plan.latest.id : randomUUID();
     try {
-      await direct.batch(
-        [
-          ...(plan.kind === "update"
-            ? updateStatements(plan.latest, upload$, options)
-            : insertReportStatements(direct.dialect, reportId, upload$, options, plan.outOfOrder)),
-          ...touch,
-          // The device's summary (Devices list, Overview) in the same transaction, last: see lib/device-summary.
-          ...reportStatements(direct.dialect, {
-            tenantRef: options.agent.tenantRef,
-            reportId,
-            deviceId,
-            hostname: upload.hostname,
-            receivedAt: now,
-          }),
-        ],
-        { gatherMs: UPLOAD_GATHER_MS },
-      );
+      await direct.batch([
+        ...(plan.kind === "update"
+          ? updateStatements(plan.latest, upload$, options)
+          : insertReportStatements(direct.dialect, reportId, upload$, options, plan.outOfOrder)),
+        ...touch,
+        // The device's summary (Devices list, Overview) in the same transaction, last: see lib/device-summary.
+        ...reportStatements(direct.dialect, {
+          tenantRef: options.agent.tenantRef,
+          reportId,
+          deviceId,
+          hostname: upload.hostname,
+          receivedAt: now,
+        }),
+      ]);
       // The pass this queues reads the row back: it takes the parsed captures instead of parsing the text again, when
       // the row still holds these bytes (lib/findings/recent-captures.ts). The schema refused unpaired surrogates, so
       // the stored UTF-8 decodes to the very string parsed here.
@@ -192,13 +189,6 @@ async function tieMachine(tenantRef: string, upload: ReportUpload, report: Parse
   );
   return tiedDeviceId(upload.hostname, candidates, objects);
 }
-
-/**
- * How long an upload's writes may wait for other uploads to share their transaction (lib/db/direct.ts, SQLite): in one
- * commit the pages all of them dirty are written once. Measured (bench/RESULTS.md, branch ingest1000): an upload
- * alone wrote ~400 KB, in a group of 8–9 ~140 KB. The answer waits at most this long for it.
- */
-const UPLOAD_GATHER_MS = 2;
 
 type Plan = { kind: "insert"; outOfOrder: boolean } | { kind: "update"; latest: LatestReport };
 
