@@ -206,6 +206,35 @@ describe("direct SQL path", () => {
     expect(ids).toEqual(["one", "taken", "two"]);
   });
 
+  it.skipIf(testDatabaseKind() !== "sqlite")(
+    "a group with a failing batch is run again batch by batch: the others keep their order and their counts",
+    async () => {
+      const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
+      const direct = directDb();
+      const row = minimalDevice(tenantRef, new Date());
+      const insert = (...ids: string[]) => insertStatements(direct.dialect, "DirectoryDevice", DEVICE_COLUMNS, ids.map(row));
+      const rename = (name: string) => ({
+        sql: `UPDATE "DirectoryDevice" SET "displayName" = ? WHERE "tenantRef" = ? AND "objectId" = ?`,
+        params: [name, tenantRef, "x1"],
+      });
+      await direct.batch(insert("taken"));
+      const results = await Promise.allSettled([
+        direct.batch([...insert("x1"), rename("first")]),
+        // Fails on its second row: its first must not stay, though the group ran it once before the failure was found.
+        direct.batch([...insert("x2", "taken"), rename("failed")]),
+        // Reads what the first batch of the group wrote.
+        direct.batch([rename("third"), ...insert("x3")]),
+      ]);
+      expect(results.map((r) => (r.status === "fulfilled" ? r.value : "rejected"))).toEqual([[1, 1], "rejected", [1, 1]]);
+      const rows = await db.directoryDevice.findMany({ where: { tenantRef }, orderBy: { objectId: "asc" }, select: { objectId: true, displayName: true } });
+      expect(rows).toEqual([
+        { objectId: "taken", displayName: null },
+        { objectId: "x1", displayName: "third" },
+        { objectId: "x3", displayName: null },
+      ]);
+    },
+  );
+
   it("SQLite: keeps the savepoints' page copies in memory, and a failing batch of many pages still rolls back only itself", async () => {
     const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
     const direct = directDb();
