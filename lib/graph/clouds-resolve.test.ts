@@ -58,6 +58,8 @@ describe("checkCloudHosts' list", () => {
     expect(checkCloudHosts(sim("evil.sim.lab"), ["sim.lab"]).ok).toBe(false);
     expect(checkCloudHosts(sim("sim.lab.evil"), ["sim.lab"]).ok).toBe(false);
     expect(checkCloudHosts(sim("sim.lab"), []).ok).toBe(false);
+    // A listed host:port is that host on that port, not a prefix: a second port after it is another host.
+    expect(checkCloudHosts(sim("sim.lab:8443:9443"), ["sim.lab:8443"]).ok).toBe(false);
   });
 
   it("says which host of which field is refused, in lower case", () => {

@@ -185,5 +185,8 @@ describe("parseRetryAfter", () => {
     expect(parseRetryAfter("", now)).toBeNull();
     expect(parseRetryAfter("soon", now)).toBeNull();
     expect(parseRetryAfter("-5 seconds", now)).toBeNull();
+    expect(parseRetryAfter("120s", now)).toBeNull();
+    expect(parseRetryAfter("1e3", now)).toBeNull();
+    expect(parseRetryAfter("s120", now)).toBeNull();
   });
 });
