@@ -32,6 +32,9 @@ describe("checkLineCount", () => {
     expect(checkLineCount("a\n\rb", 2)).toMatchObject(refused(2));
     expect(checkLineCount("a\r", 1)).toMatchObject(refused(1));
     expect(checkLineCount("a\r\r", 2)).toMatchObject(refused(2));
+    // A LF two characters after a CR makes it no CRLF: a CR, a character, a LF are two breaks.
+    expect(checkLineCount("a\rb\nc", 2)).toMatchObject(refused(2));
+    expect(checkLineCount("a\rb\nc", 3)).toBeNull();
   });
 
   it("defaults to 1,500 lines", () => {
