@@ -60,6 +60,10 @@ describe("checkCloudHosts' list", () => {
     expect(checkCloudHosts(sim("sim.lab"), []).ok).toBe(false);
     // A listed host:port is that host on that port, not a prefix: a second port after it is another host.
     expect(checkCloudHosts(sim("sim.lab:8443:9443"), ["sim.lab:8443"]).ok).toBe(false);
+    // Only a trailing port is a port: 4430 is not 443 with a 0 after it, and ":8443" inside a name is part of the name.
+    expect(checkCloudHosts(sim("sim.lab:4430"), ["sim.lab"])).toEqual({ ok: true });
+    expect(checkCloudHosts(sim("sim.lab:4431"), ["other.lab"])).toMatchObject({ ok: false, host: "sim.lab:4431" });
+    expect(checkCloudHosts(sim("sim.lab:8443.evil"), ["sim.lab.evil"]).ok).toBe(false);
   });
 
   it("says which host of which field is refused, in lower case", () => {
