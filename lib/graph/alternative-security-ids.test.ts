@@ -121,6 +121,8 @@ describe("hardwareIdFromPhysicalIds", () => {
 
   it("is null when no entry is a whole [HWID]:h: entry with an id", () => {
     expect(hardwareIdFromPhysicalIds(["[USER-HWID]:h:6825", "x[HWID]:h:6825", "[HWID]:h:", "[GID]:g:6825", "[HWID]:6825"])).toBeNull();
+    // A line break inside the value makes it no hardware id at all, not the part before the break.
+    expect(hardwareIdFromPhysicalIds(["[HWID]:h:68\n25"])).toBeNull();
     expect(hardwareIdFromPhysicalIds([])).toBeNull();
     expect(hardwareIdFromPhysicalIds(null)).toBeNull();
     expect(hardwareIdFromPhysicalIds(undefined)).toBeNull();

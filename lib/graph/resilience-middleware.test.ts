@@ -166,6 +166,37 @@ describe("ResilienceMiddleware", () => {
   });
 });
 
+describe("ResilienceMiddleware's waits", () => {
+  const ok = (): Middleware => ({
+    execute: async (context: Context) => void (context.response = new Response(null, { status: 200 })),
+    setNext: () => undefined,
+  });
+
+  it("sleeps for real by default", async () => {
+    let calls = 0;
+    const middleware = new ResilienceMiddleware(`sleep-${++budgetKeys}`, { baseDelayMs: 200, random: () => 0 });
+    middleware.setNext({
+      execute: async (context: Context) => void (context.response = new Response(null, { status: calls++ ? 200 : 503 })),
+      setNext: () => undefined,
+    });
+    const started = performance.now();
+    await middleware.execute({ request: "/devices", options: {} } as Context);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(90); // half of 200 ms at least
+    expect(middleware.stats).toMatchObject({ requests: 2, retries: 1 });
+  });
+
+  it("holds a request that would exceed the tenant's budget until its window ends, across instances of the same tenant", async () => {
+    const key = `budget-${++budgetKeys}`;
+    const started = performance.now();
+    for (let i = 0; i < 3; i++) {
+      const middleware = new ResilienceMiddleware(key, { requestWindow: { requests: 2, seconds: 1 } });
+      middleware.setNext(ok());
+      await middleware.execute({ request: "/auditLogs/signIns", options: {} } as Context);
+    }
+    expect(performance.now() - started).toBeGreaterThanOrEqual(400); // the third waited for the second half of the window at least
+  });
+});
+
 describe("parseRetryAfter", () => {
   const now = Date.parse("2026-12-07T03:00:00Z");
 
