@@ -28,8 +28,9 @@ export function resolveCloud(cloud: string, overrides: { authorityHost?: string 
     }
     return { authorityHost: overrides.authorityHost, graphBaseUrl: overrides.graphBaseUrl.replace(/\/+$/, "") };
   }
+  // Own keys only: "toString" or "__proto__" in a stored row is an unknown cloud, not Object.prototype's member.
+  if (!Object.hasOwn(CLOUDS, cloud)) throw new Error(`Unknown cloud "${cloud}"`);
   const known = CLOUDS[cloud as keyof typeof CLOUDS];
-  if (!known) throw new Error(`Unknown cloud "${cloud}"`);
   return { authorityHost: known.authorityHost, graphBaseUrl: known.graphBaseUrl };
 }
 

@@ -160,6 +160,18 @@ describe("sign-in lock-out per account", () => {
     ).toHaveLength(1);
   });
 
+  it("rounds what is left of a lock up to the whole second: 269.5 s is 270, 0.3 s is 1", async () => {
+    await newCheapAdmin("seconds@joinscope.test");
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const attempt = (password: string, i: number) => loginAdmin(db, { email: "seconds@joinscope.test", password, clientAddress: `198.51.100.${30 + i}` });
+    for (let i = 0; i < 3; i++) await attempt("wrong", i);
+    expect(await attempt(PASSWORD, 3)).toMatchObject({ error: { code: "locked", retryAfterSeconds: 900 } });
+    vi.setSystemTime(Date.now() + 630_500); // 269.5 s left
+    expect(await attempt(PASSWORD, 4)).toMatchObject({ error: { code: "locked", retryAfterSeconds: 270 } });
+    vi.setSystemTime(Date.now() + 269_200); // 0.3 s left
+    expect(await attempt(PASSWORD, 5)).toMatchObject({ error: { code: "locked", retryAfterSeconds: 1, message: "Too many attempts; try again in 1 minute." } });
+  });
+
   it("lets parallel guesses at one account verify no more passwords than the limit", async () => {
     await newAdmin("parallel@joinscope.test");
     const results = await Promise.all(
