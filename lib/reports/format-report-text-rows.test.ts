@@ -1,33 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { formatReportText } from "./format-report-text";
+import { NOTHING as NOTHING_SCALARS } from "./fixtures";
 import type { ParsedDsregcmd } from "./types";
 
 /** `joinscope parse --format text` for reports built field by field: every summary row, whole. */
-const NOTHING: ParsedDsregcmd = {
-  joinType: "none",
-  deviceId: null,
-  tenantId: null,
-  tenantName: null,
-  deviceName: null,
-  domainName: null,
-  thumbprint: null,
-  certValidFrom: null,
-  certValidTo: null,
-  prtUpdateTime: null,
-  prtExpiryTime: null,
-  tpmProtected: null,
-  azureAdPrt: null,
-  azureAdJoined: null,
-  domainJoined: null,
-  workplaceJoined: null,
-  enterpriseJoined: null,
-  deviceAuthStatus: null,
-  prtAttemptStatus: null,
-  prtServerErrorCode: null,
-  aadsts: null,
-  executingAccount: null,
-  sections: [],
-};
+const NOTHING: ParsedDsregcmd = { ...NOTHING_SCALARS, sections: [] };
 
 const TENANT = "9b4a1a97-6a87-46a9-9671-f9a62bdd307b";
 
