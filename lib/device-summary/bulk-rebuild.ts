@@ -13,13 +13,18 @@ import { rebuildStatements } from "./summary-statements";
  * source). CREATE INDEX reads every tenant's rows, so the indexes stay when other tenants' summaries outnumber this
  * tenant's objects, or for a tenant too small for the difference to matter.
  *
- * PostgreSQL: the same, once the table's ACCESS EXCLUSIVE lock is had within PG_LOCK_WAIT (else the plain rebuild).
- * There DROP INDEX locks every reader of the table (every tenant's Devices list and Overview, on every instance, and
- * uploads' summary updates) out until the rebuild commits: a few seconds, once per large tenant's first full sync
- * or summary upgrade, when that tenant's summaries are most of the table. The index writes it saves were ~80% of the
+ * PostgreSQL: the same, once the table's ACCESS EXCLUSIVE lock is had within PG_LOCK_WAIT (else the plain rebuild),
+ * and only when no other tenant has summaries (or the caller passes otherTenantsMayWait): there DROP INDEX locks every
+ * reader of the table (every tenant's Devices list and Overview, on every instance, and uploads' summary updates) out
+ * until the rebuild commits, seconds at 100,000 objects. The index writes it saves were ~80% of the
  * rebuild's INSERT of 99,011 summaries (bench/RESULTS.md, `syncspeed`).
  */
-export async function bulkRebuildStatements(direct: DirectDb, tenantRef: string, minObjects = BULK_REBUILD_MIN_OBJECTS): Promise<Statement[]> {
+export async function bulkRebuildStatements(
+  direct: DirectDb,
+  tenantRef: string,
+  minObjects = BULK_REBUILD_MIN_OBJECTS,
+  options: { otherTenantsMayWait?: boolean } = {},
+): Promise<Statement[]> {
   const statements = rebuildStatements(direct.dialect, tenantRef);
   const [counted] = await direct.query<{ objects: number | bigint | string }>(`SELECT COUNT(*) AS "objects" FROM "DirectoryDevice" WHERE "tenantRef" = ?`, [
     tenantRef,
@@ -31,7 +36,12 @@ export async function bulkRebuildStatements(direct: DirectDb, tenantRef: string,
     `SELECT COUNT(*) AS "others" FROM (SELECT 1 FROM "DeviceSummary" WHERE "tenantRef" <> ? LIMIT ?) o`,
     [tenantRef, objects + 1],
   );
-  if (Number(other?.others ?? 0) > objects) return statements;
+  const others = Number(other?.others ?? 0);
+  if (others > objects) return statements;
+  // PostgreSQL: the table's exclusive lock would hold every other tenant's pages and uploads until the rebuild commits
+  // (seconds at 100,000 objects); only a database with no other tenant's summaries takes the bulk path, unless the
+  // caller says the others may wait.
+  if (direct.dialect === "postgresql" && others > 0 && !options.otherTenantsMayWait) return statements;
   if (direct.dialect === "sqlite") {
     const indexes = await direct.query<{ name: string; sql: string }>(
       `SELECT "name", "sql" FROM "sqlite_master" WHERE "type" = 'index' AND "tbl_name" = 'DeviceSummary' AND "sql" IS NOT NULL ORDER BY "name"`,
