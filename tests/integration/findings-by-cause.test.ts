@@ -22,6 +22,7 @@ import { syncDueTenants } from "@/lib/sync/sync-scheduler";
 import { writeDevicePage } from "@/lib/sync/write-device-page";
 import { DEFAULT_FINDING_LIST_PARAMS, type FindingListParams } from "@/lib/url-params/finding-list-params";
 import { createTenantWithToken } from "../setup/factories";
+import { x509AlternativeSecurityId } from "../setup/device-certificate";
 
 const FIXTURES = join(import.meta.dirname, "../../lib/reports/fixtures");
 const HOUR = 3600_000;
@@ -46,12 +47,6 @@ const UPLOADS: [string, string, number][] = [
   ["PC-0019", "win11-23h2-hybrid.txt", 1 * HOUR],
   ["KIOSK-07", "win10-21h2-registered.txt", 2 * HOUR],
 ];
-
-/** An `X509:` alternativeSecurityId as Graph returns it: base64 of UTF-16LE marker + SHA-1 thumbprint + key hash. */
-function x509AltSecurityId(thumbprint: string) {
-  const text = `X509:<SHA1-TP-PUBKEY>${thumbprint}${Buffer.alloc(32, 7).toString("base64")}`;
-  return { type: 2, identityProvider: null, key: Buffer.from(text, "utf16le").toString("base64") };
-}
 
 /** Contoso's synced hybrid objects as GET /devices returns them (e2e/seed.ts): a thumbprint mismatch, a disabled one, one deleted. */
 function contosoObjects(nowMs: number): GraphDevice[] {
@@ -82,7 +77,7 @@ function contosoObjects(nowMs: number): GraphDevice[] {
       ({
         ...d,
         trustType: "ServerAd",
-        alternativeSecurityIds: [x509AltSecurityId(thumbprint)],
+        alternativeSecurityIds: [x509AlternativeSecurityId(thumbprint)],
         operatingSystem: "Windows",
         operatingSystemVersion: "10.0.22631.4037",
         profileType: "RegisteredDevice",

@@ -20,6 +20,7 @@ import { exportReadableStream } from "@/lib/export/stream-export";
 import { writeDevicePage } from "@/lib/sync/write-device-page";
 import { DEFAULT_FINDING_LIST_PARAMS, parseFindingListParams, type FindingListParams } from "@/lib/url-params/finding-list-params";
 import { createTenantWithToken } from "../setup/factories";
+import { x509AlternativeSecurityId } from "../setup/device-certificate";
 
 const FIXTURES = join(import.meta.dirname, "../../lib/reports/fixtures");
 const DAY = 24 * 3600_000;
@@ -51,12 +52,6 @@ const READDRESSED = {
 /** The tenant the fixtures were captured in (their `TenantId`). */
 const TENANT_ID = "9b4a1a97-6a87-46a9-9671-f9a62bdd307b";
 
-/** An `X509:` alternativeSecurityId as Graph returns it: base64 of UTF-16LE marker + SHA-1 thumbprint + key hash. */
-function x509AltSecurityId(thumbprint: string) {
-  const text = `X509:<SHA1-TP-PUBKEY>${thumbprint}${Buffer.alloc(32, 7).toString("base64")}`;
-  return { type: 2, identityProvider: null, key: Buffer.from(text, "utf16le").toString("base64") };
-}
-
 /** A synced hybrid-joined device object as GET /devices returns it (the sync's $select). */
 function hybridObject(device: Device, nowMs: number, change: { accountEnabled?: boolean; thumbprint?: string } = {}): GraphDevice {
   return {
@@ -68,7 +63,7 @@ function hybridObject(device: Device, nowMs: number, change: { accountEnabled?: 
     operatingSystem: "Windows",
     operatingSystemVersion: "10.0.22631.4037",
     profileType: "RegisteredDevice",
-    alternativeSecurityIds: [x509AltSecurityId(change.thumbprint ?? device.thumbprint)],
+    alternativeSecurityIds: [x509AlternativeSecurityId(change.thumbprint ?? device.thumbprint)],
     registrationDateTime: new Date(nowMs - 400 * DAY).toISOString(),
     approximateLastSignInDateTime: new Date(nowMs - 2 * DAY).toISOString(),
     onPremisesSyncEnabled: true,

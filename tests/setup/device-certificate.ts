@@ -5,6 +5,7 @@
 import { createHash, createSign, generateKeyPairSync, X509Certificate } from "node:crypto";
 import { generate } from "selfsigned";
 import { deviceProofStatement, type DeviceProof, type DeviceProofClaim } from "@/lib/agent-devices/device-proof";
+import { buildAlternativeSecurityIdKey } from "@/simulator/generate-tenant";
 
 export interface TestDeviceCertificate {
   /** DER, base64: what the agent sends. */
@@ -46,10 +47,9 @@ export function signDeviceProof(cert: TestDeviceCertificate, claim: DeviceProofC
   return { certificate: cert.certificate, signedAt: at, signature };
 }
 
-/** An `X509:` alternativeSecurityId as Graph returns it: base64 of UTF-16LE marker + SHA-1 thumbprint + key hash. */
+/** An `X509:` alternativeSecurityId as Graph returns it (the simulator's key: marker + SHA-1 thumbprint + key hash). */
 export function x509AlternativeSecurityId(thumbprint: string) {
-  const text = `X509:<SHA1-TP-PUBKEY>${thumbprint}${Buffer.alloc(32, 7).toString("base64")}`;
-  return { type: 2, identityProvider: null, key: Buffer.from(text, "utf16le").toString("base64") };
+  return { type: 2, identityProvider: null, key: buildAlternativeSecurityIdKey(thumbprint, Buffer.alloc(32, 7)) };
 }
 
 function rsaKeyPair(modulusLength: number, publicExponent: number) {
