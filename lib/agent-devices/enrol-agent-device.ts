@@ -20,10 +20,7 @@ export interface EnrolAgentDeviceOptions {
 }
 
 /** What the enrolment made of the machine's device proof (decision 042); answered to the agent, which logs it. */
-export type DeviceProofOutcome =
-  | { verified: true; deviceId: string; thumbprint: string }
-  | { verified: false; reason: string; message: string }
-  | { verified: false; reason: "no-proof"; message: string };
+export type DeviceProofOutcome = { verified: true; deviceId: string; thumbprint: string } | { verified: false; reason: string; message: string };
 
 export type EnrolAgentDeviceResult =
   | { ok: true; created: boolean; agentId: string; deviceKey: string; hostname: string; deviceProof: DeviceProofOutcome; superseded: number }
@@ -93,6 +90,9 @@ async function enrolOnce(direct: DirectDb, options: EnrolAgentDeviceOptions): Pr
             params: [agentId, keyHash],
           },
         ];
+  // The rows the supersede statement (proofColumns' second, when the proof was verified) revoked, read from the batch's
+  // counts once proofColumns' first statement is known.
+  const supersededIn = (counts: number[], proofStart: number) => (deviceProof.verified ? (counts[proofStart + 1] ?? 0) : 0);
   if (existing) {
     const counts = await direct.batch([
       {
@@ -121,8 +121,7 @@ async function enrolOnce(direct: DirectDb, options: EnrolAgentDeviceOptions): Pr
     // Revoked since it was read: read again, and refuse. (The proof's statements only match a row that is not revoked
     // or whose re-enrolment is allowed, and this one did not change, so a rolled-back batch is not needed.)
     if (counts[0] === 0) return "changed-meanwhile";
-    const superseded = deviceProof.verified ? (counts[2] ?? 0) : 0;
-    return { ok: true, created: false, agentId: existing.id, deviceKey, hostname: request.hostname, deviceProof, superseded };
+    return { ok: true, created: false, agentId: existing.id, deviceKey, hostname: request.hostname, deviceProof, superseded: supersededIn(counts, 1) };
   }
   // Revoked devices count too: the limit bounds the rows a leaked secret can make.
   const [count] = await direct.query<{ n: number | bigint | string }>(`SELECT COUNT(*) AS "n" FROM "AgentDevice" WHERE "tenantRef" = ?`, [tenantRef]);
@@ -158,7 +157,7 @@ async function enrolOnce(direct: DirectDb, options: EnrolAgentDeviceOptions): Pr
   try {
     const inserts = insertStatements(direct.dialect, "AgentDevice", DEVICE_COLUMNS, [{ ...row }]);
     const counts = await direct.batch([...inserts, ...proofColumns, ...touchToken]);
-    if (deviceProof.verified) superseded = counts[inserts.length + 1] ?? 0;
+    superseded = supersededIn(counts, inserts.length);
   } catch (error) {
     // The same new machine key enrolling twice at once: the unique (tenant, machine key) index let one insert win, and
     // this one is a re-enrolment of that row.
