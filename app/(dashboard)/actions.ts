@@ -15,6 +15,8 @@ import { TENANT_COOKIE } from "@/lib/tenants/selected-tenant";
 const SelectTenantInput = z.object({ tenant: z.string().uuid() });
 
 export const selectTenantAction = guardedAction("Reader", async (admin, formData: FormData): Promise<void> => {
+  // A forged call without a form changes nothing (the switcher's select posts a form).
+  if (!(formData instanceof FormData)) return;
   const parsed = SelectTenantInput.safeParse({ tenant: formData.get("tenant") });
   // The dashboard context would ignore a tenant outside the caller's access limit anyway (decision 027).
   if (!parsed.success || !canSeeTenant(admin.tenantScope, parsed.data.tenant)) return;
@@ -39,6 +41,7 @@ export async function logoutAction(formData?: FormData): Promise<void> {
   await logoutAdmin(db, token);
   jar.delete(SESSION_COOKIE);
   const settings = entraSettings();
-  if (settings && user?.source === "entra" && formData?.get("everywhere") === "1") redirect(endSessionUrl(settings, `${await requestOrigin()}/login`));
+  if (settings && user?.source === "entra" && formData instanceof FormData && formData.get("everywhere") === "1")
+    redirect(endSessionUrl(settings, `${await requestOrigin()}/login`));
   redirect("/login");
 }

@@ -3,6 +3,7 @@
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { loginAdmin, SESSION_COOKIE } from "@/lib/auth/admin-sessions";
+import { NOT_A_FORM } from "@/lib/auth/action-guard";
 import { safeNextPath } from "@/lib/auth/safe-next-path";
 import { db } from "@/lib/db/client";
 import { clientAddressFromHeaders } from "@/lib/http/client-address";
@@ -14,6 +15,8 @@ export interface LoginState {
 }
 
 export async function loginAction(_previous: LoginState, formData: FormData): Promise<LoginState> {
+  // A forged call without a form gets the form's error, not a server error.
+  if (!(formData instanceof FormData)) return { error: NOT_A_FORM, email: "" };
   const email = String(formData.get("email") ?? "");
   // loginAdmin validates with zod, answers the same for unknown emails and wrong passwords, and refuses every attempt
   // while the account or this client's address is locked ("Too many attempts; try again in N minutes.").

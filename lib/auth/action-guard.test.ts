@@ -6,7 +6,7 @@
  */
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { AdminIdentity } from "./admin-sessions";
-import { guardedAction } from "./action-guard";
+import { guardedAction, guardedFormAction, NOT_A_FORM } from "./action-guard";
 import { requireRole } from "./require-admin";
 
 vi.mock("./require-admin", () => ({ requireRole: vi.fn() }));
@@ -45,5 +45,42 @@ describe("guardedAction", () => {
     await expect(guarded()).rejects.toThrow("NEXT_REDIRECT;/login");
     expect(checked).toHaveBeenCalledTimes(2);
     expect(action).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("guardedFormAction", () => {
+  type State = { error: string | null; done: boolean };
+  const refused = (message: string): State => ({ error: message, done: false });
+
+  it("runs the action with the previous state and the form once the role check passes", async () => {
+    checked.mockResolvedValue(operator);
+    const form = new FormData();
+    form.set("id", "t-1");
+    const action = vi.fn(async (admin: AdminIdentity, previous: State, formData: FormData): Promise<State> => ({
+      error: `${admin.email}:${String(formData.get("id"))}:${String(previous.done)}`,
+      done: true,
+    }));
+    await expect(guardedFormAction("Operator", refused, action)({ error: null, done: false }, form)).resolves.toEqual({
+      error: "op@joinscope.test:t-1:false",
+      done: true,
+    });
+    expect(checked).toHaveBeenCalledWith("Operator");
+  });
+
+  it("answers a call without a form with the refusal state and runs nothing of the action", async () => {
+    checked.mockResolvedValue(operator);
+    const action = vi.fn(async (): Promise<State> => ({ error: null, done: true }));
+    const guarded = guardedFormAction("Operator", refused, action) as (...args: unknown[]) => Promise<unknown>;
+    await expect(guarded()).resolves.toEqual({ error: NOT_A_FORM, done: false });
+    await expect(guarded({ error: null, done: false }, { id: "t-1" })).resolves.toEqual({ error: NOT_A_FORM, done: false });
+    await expect(guarded({ error: null, done: false }, "id=t-1")).resolves.toEqual({ error: NOT_A_FORM, done: false });
+    expect(action).not.toHaveBeenCalled();
+  });
+
+  it("checks the role before it looks at the arguments: an anonymous forged call is still sent to /login", async () => {
+    checked.mockRejectedValueOnce(new Error("NEXT_REDIRECT;/login"));
+    const action = vi.fn(async (): Promise<State> => ({ error: null, done: true }));
+    await expect((guardedFormAction("Admin", refused, action) as (...args: unknown[]) => Promise<unknown>)()).rejects.toThrow("NEXT_REDIRECT;/login");
+    expect(action).not.toHaveBeenCalled();
   });
 });

@@ -16,3 +16,23 @@ export function guardedAction<A extends unknown[], R>(minimum: Role, action: (ad
     return action(admin, ...args);
   };
 }
+
+/** What a form action answers a call whose last argument is not a form (a forged or malformed request). */
+export const NOT_A_FORM = "This request did not come from the form. Reload the page and try again.";
+
+/**
+ * guardedAction for a form's action as `useActionState` calls it: `(previousState, formData)`. A call whose form is
+ * not a FormData (a forged request that sends other arguments, or none) is answered with `refused(NOT_A_FORM)`, a
+ * state the page shows as an error, after the role check and without running the action: the caller gets a message
+ * instead of a server error.
+ */
+export function guardedFormAction<S>(
+  minimum: Role,
+  refused: (message: string) => S,
+  action: (admin: AdminIdentity, previous: S, formData: FormData) => Promise<S>,
+): (previous: S, formData: FormData) => Promise<S> {
+  return guardedAction(minimum, async (admin, previous: S, formData: FormData): Promise<S> => {
+    if (!(formData instanceof FormData)) return refused(NOT_A_FORM);
+    return action(admin, previous, formData);
+  });
+}

@@ -8,7 +8,7 @@ import { revokeAgentDevice, type AgentDeviceActionResult } from "@/lib/agent-dev
 import { createAgentToken } from "@/lib/agent-tokens/create-agent-token";
 import { requireTokenEnrolment } from "@/lib/agent-tokens/require-token-enrolment";
 import { revokeAgentToken } from "@/lib/agent-tokens/revoke-agent-token";
-import { guardedAction } from "@/lib/auth/action-guard";
+import { guardedFormAction } from "@/lib/auth/action-guard";
 import type { AdminIdentity } from "@/lib/auth/admin-sessions";
 import { canSeeTenant, type TenantScope } from "@/lib/auth/tenant-scope";
 import { db } from "@/lib/db/client";
@@ -18,6 +18,9 @@ export interface CreateTokenState {
   /** The plain token, returned once and never stored. */
   created: { token: string; prefix: string; name: string; allowsDirectUpload: boolean } | null;
 }
+
+/** What a call that did not come from the form is answered (guardedFormAction). */
+const refusedCreateTokenState = (error: string): CreateTokenState => ({ error, created: null });
 
 const CreateTokenForm = z.object({
   name: z.string().trim().min(1, "Give the token a name, e.g. the Intune script it is for").max(100, "Use at most 100 characters"),
@@ -29,46 +32,61 @@ const CreateTokenForm = z.object({
     .transform((v) => v === "on"),
 });
 
-export const createTokenAction = guardedAction("Operator", async (admin, _previous: CreateTokenState, formData: FormData): Promise<CreateTokenState> => {
-  const input = CreateTokenForm.safeParse({
-    name: formData.get("name"),
-    tenantRef: formData.get("tenantRef"),
-    allowsDirectUpload: formData.get("allowsDirectUpload"),
-  });
-  if (!input.success) return { error: input.error.issues[0]?.message ?? "Check the form", created: null };
-  // A tenant outside the caller's access limit (decision 027) is answered as an unknown one.
-  if (!canSeeTenant(admin.tenantScope, input.data.tenantRef)) return { error: "No tenant with this id is registered", created: null };
-  const result = await createAgentToken(db, { ...input.data, actor: admin.email });
-  if (!result.ok) return { error: result.error.message, created: null };
-  revalidatePath("/agents");
-  return { error: null, created: { token: result.token, prefix: result.prefix, name: result.name, allowsDirectUpload: result.allowsDirectUpload } };
-});
+export const createTokenAction = guardedFormAction(
+  "Operator",
+  refusedCreateTokenState,
+  async (admin, _previous: CreateTokenState, formData: FormData): Promise<CreateTokenState> => {
+    const input = CreateTokenForm.safeParse({
+      name: formData.get("name"),
+      tenantRef: formData.get("tenantRef"),
+      allowsDirectUpload: formData.get("allowsDirectUpload"),
+    });
+    if (!input.success) return { error: input.error.issues[0]?.message ?? "Check the form", created: null };
+    // A tenant outside the caller's access limit (decision 027) is answered as an unknown one.
+    if (!canSeeTenant(admin.tenantScope, input.data.tenantRef)) return { error: "No tenant with this id is registered", created: null };
+    const result = await createAgentToken(db, { ...input.data, actor: admin.email });
+    if (!result.ok) return { error: result.error.message, created: null };
+    revalidatePath("/agents");
+    return { error: null, created: { token: result.token, prefix: result.prefix, name: result.name, allowsDirectUpload: result.allowsDirectUpload } };
+  },
+);
 
 export interface SimpleState {
   error: string | null;
   done: boolean;
 }
 
+/** What a call that did not come from the form is answered (guardedFormAction). */
+const refusedSimpleState = (error: string): SimpleState => ({ error, done: false });
+
 const RevokeTokenForm = z.object({ id: z.string().uuid("Unknown token") });
 
-export const revokeTokenAction = guardedAction("Operator", async (admin, _previous: SimpleState, formData: FormData): Promise<SimpleState> => {
-  const input = RevokeTokenForm.safeParse({ id: formData.get("id") });
-  if (!input.success) return { error: input.error.issues[0]?.message ?? "Unknown token", done: false };
-  const result = await revokeAgentToken(db, { id: input.data.id, actor: admin.email, tenantScope: admin.tenantScope });
-  if (!result.ok) return { error: result.error.message, done: false };
-  revalidatePath("/agents");
-  revalidatePath("/", "layout");
-  return { error: null, done: true };
-});
+export const revokeTokenAction = guardedFormAction(
+  "Operator",
+  refusedSimpleState,
+  async (admin, _previous: SimpleState, formData: FormData): Promise<SimpleState> => {
+    const input = RevokeTokenForm.safeParse({ id: formData.get("id") });
+    if (!input.success) return { error: input.error.issues[0]?.message ?? "Unknown token", done: false };
+    const result = await revokeAgentToken(db, { id: input.data.id, actor: admin.email, tenantScope: admin.tenantScope });
+    if (!result.ok) return { error: result.error.message, done: false };
+    revalidatePath("/agents");
+    revalidatePath("/", "layout");
+    return { error: null, done: true };
+  },
+);
 
-export const requireEnrolmentAction = guardedAction("Operator", async (admin, _previous: SimpleState, formData: FormData): Promise<SimpleState> => {
-  const input = RevokeTokenForm.safeParse({ id: formData.get("id") });
-  if (!input.success) return { error: input.error.issues[0]?.message ?? "Unknown token", done: false };
-  const result = await requireTokenEnrolment(db, { id: input.data.id, actor: admin.email, tenantScope: admin.tenantScope });
-  if (!result.ok) return { error: result.error.message, done: false };
-  revalidatePath("/agents");
-  return { error: null, done: true };
-});
+export const requireEnrolmentAction = guardedFormAction(
+  "Operator",
+  refusedSimpleState,
+  async (admin, _previous: SimpleState, formData: FormData): Promise<SimpleState> => {
+    const input = RevokeTokenForm.safeParse({ id: formData.get("id") });
+    if (!input.success) return { error: input.error.issues[0]?.message ?? "Unknown token", done: false };
+    const result = await requireTokenEnrolment(db, { id: input.data.id, actor: admin.email, tenantScope: admin.tenantScope });
+    if (!result.ok) return { error: result.error.message, done: false };
+    revalidatePath("/agents");
+    return { error: null, done: true };
+  },
+);
 
 const DeviceForm = z.object({ id: z.string().uuid("Unknown device") });
 
@@ -86,14 +104,26 @@ async function deviceAction(
   return { error: null, done: true };
 }
 
-export const revokeDeviceAction = guardedAction("Operator", async (admin, _previous: SimpleState, formData: FormData): Promise<SimpleState> => {
-  return deviceAction(admin, formData, (options) => revokeAgentDevice(db, options));
-});
+export const revokeDeviceAction = guardedFormAction(
+  "Operator",
+  refusedSimpleState,
+  async (admin, _previous: SimpleState, formData: FormData): Promise<SimpleState> => {
+    return deviceAction(admin, formData, (options) => revokeAgentDevice(db, options));
+  },
+);
 
-export const rotateDeviceKeyAction = guardedAction("Operator", async (admin, _previous: SimpleState, formData: FormData): Promise<SimpleState> => {
-  return deviceAction(admin, formData, (options) => requestDeviceKeyRotation(db, options));
-});
+export const rotateDeviceKeyAction = guardedFormAction(
+  "Operator",
+  refusedSimpleState,
+  async (admin, _previous: SimpleState, formData: FormData): Promise<SimpleState> => {
+    return deviceAction(admin, formData, (options) => requestDeviceKeyRotation(db, options));
+  },
+);
 
-export const allowReEnrolmentAction = guardedAction("Operator", async (admin, _previous: SimpleState, formData: FormData): Promise<SimpleState> => {
-  return deviceAction(admin, formData, (options) => allowDeviceReEnrolment(db, options));
-});
+export const allowReEnrolmentAction = guardedFormAction(
+  "Operator",
+  refusedSimpleState,
+  async (admin, _previous: SimpleState, formData: FormData): Promise<SimpleState> => {
+    return deviceAction(admin, formData, (options) => allowDeviceReEnrolment(db, options));
+  },
+);

@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { guardedAction } from "@/lib/auth/action-guard";
+import { guardedFormAction } from "@/lib/auth/action-guard";
 import { db } from "@/lib/db/client";
 import { acknowledgeDeviceFindings } from "@/lib/findings/acknowledge-device-findings";
 import { getDashboardContext } from "../_lib/dashboard-context";
@@ -12,14 +12,18 @@ export interface BulkAcknowledgeState {
   message: string | null;
 }
 
+/** What a call that did not come from the form is answered (guardedFormAction). */
+const refusedBulkAcknowledgeState = (error: string): BulkAcknowledgeState => ({ error, message: null });
+
 const text = (v: FormDataEntryValue | null) => (typeof v === "string" ? v : "");
 
 /**
  * Bulk acknowledge from the Devices list: the selected rows' `subject` values and one comment. The tenant is the one
  * selected in the header (a subject of another tenant matches no finding). Validation is in acknowledgeDeviceFindings.
  */
-export const acknowledgeSelectedDevicesAction = guardedAction(
+export const acknowledgeSelectedDevicesAction = guardedFormAction(
   "Operator",
+  refusedBulkAcknowledgeState,
   async (admin, _previous: BulkAcknowledgeState, formData: FormData): Promise<BulkAcknowledgeState> => {
     const { tenant } = await getDashboardContext();
     if (!tenant) return { error: "Add a tenant first", message: null };

@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { guardedAction } from "@/lib/auth/action-guard";
+import { guardedFormAction } from "@/lib/auth/action-guard";
 import { db } from "@/lib/db/client";
 import { acknowledgeFindings } from "@/lib/findings/acknowledge-findings";
 import { getDashboardContext } from "../_lib/dashboard-context";
@@ -12,11 +12,15 @@ export interface BulkAcknowledgeState {
   acknowledged: number | null;
 }
 
+/** What a call that did not come from the form is answered (guardedFormAction). */
+const refusedBulkAcknowledgeState = (error: string): BulkAcknowledgeState => ({ error, acknowledged: null });
+
 const text = (v: FormDataEntryValue | null) => (typeof v === "string" ? v : "");
 
 /** The Findings page's bulk acknowledgement: the selected groups' (rules') and rows' open findings, one comment. */
-export const acknowledgeFindingsAction = guardedAction(
+export const acknowledgeFindingsAction = guardedFormAction(
   "Operator",
+  refusedBulkAcknowledgeState,
   async (admin, _previous: BulkAcknowledgeState, formData: FormData): Promise<BulkAcknowledgeState> => {
     const { tenants } = await getDashboardContext();
     // The tenant the page showed (posted with the form), not whichever the cookie names by now.

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { guardedAction } from "@/lib/auth/action-guard";
+import { guardedFormAction } from "@/lib/auth/action-guard";
 import { canSeeTenant } from "@/lib/auth/tenant-scope";
 import { db } from "@/lib/db/client";
 import { acknowledgeFinding } from "@/lib/findings/acknowledge-finding";
@@ -14,6 +14,9 @@ export interface AcknowledgeState {
   done: boolean;
 }
 
+/** What a call that did not come from the form is answered (guardedFormAction). */
+const refusedAcknowledgeState = (error: string): AcknowledgeState => ({ error, done: false });
+
 const text = (v: FormDataEntryValue | null) => (typeof v === "string" ? v : "");
 
 const AcknowledgeForm = z.object({
@@ -22,26 +25,31 @@ const AcknowledgeForm = z.object({
 });
 
 /** A device page card's acknowledgement: comment, optional ticket and expiry (validated in acknowledgeFinding). */
-export const acknowledgeFindingAction = guardedAction("Operator", async (admin, _previous: AcknowledgeState, formData: FormData): Promise<AcknowledgeState> => {
-  const input = AcknowledgeForm.safeParse({ findingId: formData.get("findingId"), subjectKey: formData.get("subjectKey") });
-  if (!input.success) return { error: input.error.issues[0]?.message ?? "Check the form", done: false };
-  const result = await acknowledgeFinding(db, {
-    findingId: input.data.findingId,
-    comment: text(formData.get("comment")),
-    ticket: text(formData.get("ticket")),
-    until: text(formData.get("until")),
-    actor: admin.email,
-    tenantScope: admin.tenantScope,
-  });
-  if (!result.ok) return { error: result.error.message, done: false };
-  revalidatePath(deviceHref(input.data.subjectKey));
-  revalidatePath("/findings");
-  return { error: null, done: true };
-});
+export const acknowledgeFindingAction = guardedFormAction(
+  "Operator",
+  refusedAcknowledgeState,
+  async (admin, _previous: AcknowledgeState, formData: FormData): Promise<AcknowledgeState> => {
+    const input = AcknowledgeForm.safeParse({ findingId: formData.get("findingId"), subjectKey: formData.get("subjectKey") });
+    if (!input.success) return { error: input.error.issues[0]?.message ?? "Check the form", done: false };
+    const result = await acknowledgeFinding(db, {
+      findingId: input.data.findingId,
+      comment: text(formData.get("comment")),
+      ticket: text(formData.get("ticket")),
+      until: text(formData.get("until")),
+      actor: admin.email,
+      tenantScope: admin.tenantScope,
+    });
+    if (!result.ok) return { error: result.error.message, done: false };
+    revalidatePath(deviceHref(input.data.subjectKey));
+    revalidatePath("/findings");
+    return { error: null, done: true };
+  },
+);
 
 /** Undo a card's acknowledgement: the finding is open again at once. */
-export const undoAcknowledgementAction = guardedAction(
+export const undoAcknowledgementAction = guardedFormAction(
   "Operator",
+  refusedAcknowledgeState,
   async (admin, _previous: AcknowledgeState, formData: FormData): Promise<AcknowledgeState> => {
     const input = AcknowledgeForm.safeParse({ findingId: formData.get("findingId"), subjectKey: formData.get("subjectKey") });
     if (!input.success) return { error: input.error.issues[0]?.message ?? "Check the form", done: false };
