@@ -12,7 +12,8 @@ import { copiedColumnStatements, SUMMARY_COPIED_COLUMNS, type CopiedColumnChange
  * the same changed columns share one statement), and when none of those decides more of its summary than a copy of
  * the column (its name, last sign-in, OS, OS version, trust type, sync from AD), the summary gets the same: an UPDATE of
  * those columns by its key instead of being computed again (lib/device-summary). Any other change (its registration
- * id, enabled, pending, its on-premises sync time) leaves the summary to the page's directoryStatements.
+ * id, enabled, pending, its on-premises sync time) leaves the summary to the page's directoryStatements. PostgreSQL
+ * keeps the upserts: there an update of any indexed column writes an entry in every index anyway.
  */
 export class ChangedColumnWrites {
   private readonly devices = new Map<string, { columns: string[]; rows: unknown[][] }>();
@@ -36,7 +37,7 @@ export class ChangedColumnWrites {
       this.devices.set(key, group);
     }
     group.rows.push([...columns.map((i) => after[i]), rowId]);
-    if (changed.some((i) => RECOMPUTED.has(WRITTEN[i]!))) return false;
+    if (changed.some((i) => !COPIED_OR_UNUSED.has(WRITTEN[i]!))) return false;
     const renamed = changed.includes(DISPLAY_NAME);
     const copied = SUMMARY_COPIED_COLUMNS.filter((c) => changed.includes(COPIED_AT[c]));
     if (!renamed && copied.length === 0) return true;
@@ -69,7 +70,24 @@ const UPDATED_AT = WRITTEN.indexOf("updatedAt");
 const DISPLAY_NAME = WRITTEN.indexOf("displayName");
 const COPIED_AT = Object.fromEntries(SUMMARY_COPIED_COLUMNS.map((c) => [c, WRITTEN.indexOf(c)])) as Record<(typeof SUMMARY_COPIED_COLUMNS)[number], number>;
 /**
- * Directory columns a summary depends on beyond a copy (objectRows in lib/device-summary/summary-statements.ts): its
- * subject, report head and latest report (registration id), state and outlook (enabled, pending), pending since.
+ * The directory columns a summary copies (its name from the display name) or does not read at all (objectRows in
+ * lib/device-summary/summary-statements.ts). A change of any other column (the registration id: subject, report head,
+ * latest report; enabled and pending: state and outlook; the on-premises sync time: pending since; a column added
+ * later) has the summary computed again.
  */
-const RECOMPUTED = new Set(["deviceId", "accountEnabled", "isPending", "onPremisesLastSyncDateTime"]);
+const COPIED_OR_UNUSED: ReadonlySet<string> = new Set([
+  "displayName",
+  ...SUMMARY_COPIED_COLUMNS,
+  "profileType",
+  "registrationDateTime",
+  "createdDateTime",
+  "isCompliant",
+  "isManaged",
+  "mdmAppId",
+  "physicalIds",
+  "alternativeSecurityIds",
+  "thumbprint",
+  "hardwareId",
+  "otherProperties",
+  "rawHash",
+]);
