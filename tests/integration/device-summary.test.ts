@@ -492,13 +492,22 @@ describe("device summaries follow the directory, the reports and the findings", 
       take: 4,
     });
     expect(objects.length).toBe(4);
-    const [renamed, recased, updated, disabled] = objects as [(typeof objects)[number], ...typeof objects];
+    type Picked = (typeof objects)[number];
+    const [renamed, recased, updated, disabled] = objects as [Picked, Picked, Picked, Picked];
+    // Delta entries as Graph sends them: the id and the properties that changed.
+    const entry = (device: { id: string } & Record<string, unknown>): DeltaPageEntry => ({
+      kind: "object",
+      device: device as Extract<DeltaPageEntry, { kind: "object" }>["device"],
+    });
     const run = await db.syncRun.findFirstOrThrow({ where: { tenantRef }, select: { id: true } });
     const entries: DeltaPageEntry[] = [
-      { kind: "object", device: { id: renamed.objectId, displayName: `${renamed.displayName}-R`, operatingSystemVersion: "10.0.26100.1" } as GraphDevice },
-      { kind: "object", device: { id: recased.objectId, displayName: recased.displayName!.toLowerCase() === recased.displayName ? recased.displayName!.toUpperCase() : recased.displayName!.toLowerCase() } as GraphDevice },
-      { kind: "object", device: { id: updated.objectId, operatingSystemVersion: "10.0.26100.2" } as GraphDevice },
-      { kind: "object", device: { id: disabled.objectId, accountEnabled: false } as GraphDevice },
+      entry({ id: renamed.objectId, displayName: `${renamed.displayName}-R`, operatingSystemVersion: "10.0.26100.1" }),
+      entry({
+        id: recased.objectId,
+        displayName: recased.displayName!.toLowerCase() === recased.displayName ? recased.displayName!.toUpperCase() : recased.displayName!.toLowerCase(),
+      }),
+      entry({ id: updated.objectId, operatingSystemVersion: "10.0.26100.2" }),
+      entry({ id: disabled.objectId, accountEnabled: false }),
     ];
     const { statements } = await planDeltaPage(direct(), { tenantRef, entries, now: new Date(), syncRunRef: run.id });
     const counts = await direct().batch(statements);
