@@ -98,7 +98,13 @@ function lastSignInStatement(where: string, params: unknown[]): Statement {
  * The summary columns of a directory object's row that are a copy of the DirectoryDevice column of the same name
  * (objectRows), besides the name and its sort key. Each is in one sort index, (tenantRef, column, nameKey, rowKey).
  */
-export const SUMMARY_COPIED_COLUMNS = ["trustType", "operatingSystem", "operatingSystemVersion", "onPremisesSyncEnabled", "approximateLastSignInDateTime"] as const;
+export const SUMMARY_COPIED_COLUMNS = [
+  "trustType",
+  "operatingSystem",
+  "operatingSystemVersion",
+  "onPremisesSyncEnabled",
+  "approximateLastSignInDateTime",
+] as const;
 
 /**
  * A directory object whose changes its summary copies: its new display name when it changed, the copied columns that
@@ -130,7 +136,14 @@ export function copiedColumnStatements(tenantRef: string, changes: readonly Copi
       sql: `UPDATE "DeviceSummary" INDEXED BY "${SUMMARY_KEY_INDEX_SQLITE}" SET "name" = ${name}, "nameKey" = LOWER(${name}), ${SUMMARY_COPIED_COLUMNS.map((c) => `"${c}" = ?`).join(", ")}
         WHERE ${byKey} AND "nameKey" IS NOT LOWER(${name})`,
       params: [],
-      eachRow: renamed.map((c) => [c.displayName, c.displayName, ...SUMMARY_COPIED_COLUMNS.map((k) => c.copied[k] ?? null), tenantRef, `o:${c.objectId}`, c.displayName]),
+      eachRow: renamed.map((c) => [
+        c.displayName,
+        c.displayName,
+        ...SUMMARY_COPIED_COLUMNS.map((k) => c.copied[k] ?? null),
+        tenantRef,
+        `o:${c.objectId}`,
+        c.displayName,
+      ]),
     });
     statements.push({
       sql: `UPDATE "DeviceSummary" INDEXED BY "${SUMMARY_KEY_INDEX_SQLITE}" SET "name" = ${name} WHERE ${byKey} AND "name" IS NOT ${name}`,
@@ -139,7 +152,9 @@ export function copiedColumnStatements(tenantRef: string, changes: readonly Copi
     });
   }
   for (const column of SUMMARY_COPIED_COLUMNS) {
-    const rows = changes.filter((c) => c.changed.includes(column)).map((c) => [c.copied[column] ?? null, tenantRef, `o:${c.objectId}`, c.copied[column] ?? null]);
+    const rows = changes
+      .filter((c) => c.changed.includes(column))
+      .map((c) => [c.copied[column] ?? null, tenantRef, `o:${c.objectId}`, c.copied[column] ?? null]);
     if (rows.length === 0) continue;
     statements.push({
       sql: `UPDATE "DeviceSummary" INDEXED BY "${SUMMARY_KEY_INDEX_SQLITE}" SET "${column}" = ? WHERE ${byKey} AND "${column}" IS NOT ?`,

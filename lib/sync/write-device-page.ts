@@ -276,7 +276,8 @@ export async function planDeltaPage(direct: DirectDb, input: DeltaPageInput): Pr
       // SQLite, alive before and after: an UPDATE of the columns that changed, and its summary's copies of them when
       // that is all its summary takes from them (decision 043).
       if (columnWrites && wasAlive) {
-        if (!columnWrites.add(objectId, row.id, deviceValues(dialect, before, tenantRef, nowEncoded), values)) summaries.add(objectId, d.deviceId, before.deviceId);
+        if (!columnWrites.add(objectId, row.id, deviceValues(dialect, before, tenantRef, nowEncoded), values))
+          summaries.add(objectId, d.deviceId, before.deviceId);
       } else {
         upserts.push(values);
         summaries.add(objectId, d.deviceId, before.deviceId);
