@@ -94,6 +94,77 @@ function lastSignInStatement(where: string, params: unknown[]): Statement {
   };
 }
 
+/**
+ * The summary columns of a directory object's row that are a copy of the DirectoryDevice column of the same name
+ * (objectRows), besides the name and its sort key. Each is in one sort index, (tenantRef, column, nameKey, rowKey).
+ */
+export const SUMMARY_COPIED_COLUMNS = [
+  "trustType",
+  "operatingSystem",
+  "operatingSystemVersion",
+  "onPremisesSyncEnabled",
+  "approximateLastSignInDateTime",
+] as const;
+
+/**
+ * A directory object whose changes its summary copies: its new display name when it changed, the copied columns that
+ * changed, and their values (every copied column's when the name changed), encoded.
+ */
+export interface CopiedColumnChange {
+  objectId: string;
+  displayName?: string | null;
+  changed: readonly (typeof SUMMARY_COPIED_COLUMNS)[number][];
+  copied: Partial<Record<(typeof SUMMARY_COPIED_COLUMNS)[number], unknown>>;
+}
+
+/**
+ * SQLite: the summaries of directory objects whose changes are all copied columns, written by their key with only what
+ * changed (decision 043), each statement touching only the indexes of what it sets: a new name key moves the row in
+ * every name-ordered index (all but the problem report's), so that statement sets the copied columns too (their
+ * indexes all end in the name); a name whose key stays (a change of case) is in no index; each copied column that
+ * changed alone, in its one index. The name key is computed by SQLite's LOWER, as objectRows computes it. Every
+ * statement skips a row that already holds the value.
+ */
+export function copiedColumnStatements(tenantRef: string, changes: readonly CopiedColumnChange[]): Statement[] {
+  if (changes.length === 0) return [];
+  const byKey = `"tenantRef" = ? AND "rowKey" = ?`;
+  const name = `COALESCE(?, '')`;
+  const renamed = changes.filter((c) => c.displayName !== undefined);
+  const statements: Statement[] = [];
+  if (renamed.length) {
+    statements.push({
+      sql: `UPDATE "DeviceSummary" INDEXED BY "${SUMMARY_KEY_INDEX_SQLITE}" SET "name" = ${name}, "nameKey" = LOWER(${name}), ${SUMMARY_COPIED_COLUMNS.map((c) => `"${c}" = ?`).join(", ")}
+        WHERE ${byKey} AND "nameKey" IS NOT LOWER(${name})`,
+      params: [],
+      eachRow: renamed.map((c) => [
+        c.displayName,
+        c.displayName,
+        ...SUMMARY_COPIED_COLUMNS.map((k) => c.copied[k] ?? null),
+        tenantRef,
+        `o:${c.objectId}`,
+        c.displayName,
+      ]),
+    });
+    statements.push({
+      sql: `UPDATE "DeviceSummary" INDEXED BY "${SUMMARY_KEY_INDEX_SQLITE}" SET "name" = ${name} WHERE ${byKey} AND "name" IS NOT ${name}`,
+      params: [],
+      eachRow: renamed.map((c) => [c.displayName, tenantRef, `o:${c.objectId}`, c.displayName]),
+    });
+  }
+  for (const column of SUMMARY_COPIED_COLUMNS) {
+    const rows = changes
+      .filter((c) => c.changed.includes(column))
+      .map((c) => [c.copied[column] ?? null, tenantRef, `o:${c.objectId}`, c.copied[column] ?? null]);
+    if (rows.length === 0) continue;
+    statements.push({
+      sql: `UPDATE "DeviceSummary" INDEXED BY "${SUMMARY_KEY_INDEX_SQLITE}" SET "${column}" = ? WHERE ${byKey} AND "${column}" IS NOT ?`,
+      params: [],
+      eachRow: rows,
+    });
+  }
+  return statements;
+}
+
 /** The rank the Devices list sorts severities by (lib/display/severity.ts SEVERITIES), 9 for none. */
 const SEVERITY_RANK = severityRankSql(`f."severity"`);
 

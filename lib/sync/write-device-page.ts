@@ -23,6 +23,7 @@ import { dedupeByObjectId, describeDeviceChanges, type StoredDeviceState } from 
 import { isLegacyHash, legacyHashDevice } from "./legacy-device-hash";
 import { isColumnsHash, jsonHashDevice, mapGraphDevice, mergeDeltaEntry, storedDeviceColumns, type DeviceColumns } from "./map-graph-device";
 import { timeOrderedId } from "@/lib/db/time-ordered-id";
+import { ChangedColumnWrites } from "./changed-column-writes";
 import { directoryStatements } from "@/lib/device-summary/summary-statements";
 import { deviceSubjectKey, objectSubjectKey } from "@/lib/rules/subject-key";
 
@@ -241,6 +242,7 @@ export async function planDeltaPage(direct: DirectDb, input: DeltaPageInput): Pr
   const deletions: [Date, string, string][] = [];
   const touched = new Set<string>();
   const summaries = new SummaryScope();
+  const columnWrites = dialect === "sqlite" ? new ChangedColumnWrites(tenantRef) : null;
   let added = 0;
   let changed = 0;
   let deleted = 0;
@@ -267,15 +269,24 @@ export async function planDeltaPage(direct: DirectDb, input: DeltaPageInput): Pr
     const isAlive = !end.deleted;
     if (!columnsChanged && wasAlive === isAlive) continue;
     touched.add(d.deviceId ?? objectId);
-    summaries.add(objectId, d.deviceId, before.deviceId);
     if (before.deviceId && before.deviceId !== d.deviceId) touched.add(before.deviceId);
     if (isAlive) {
       changed++;
-      upserts.push(deviceValues(dialect, d, tenantRef, nowEncoded));
+      const values = deviceValues(dialect, d, tenantRef, nowEncoded);
+      // SQLite, alive before and after: an UPDATE of the columns that changed, and its summary's copies of them when
+      // that is all its summary takes from them (decision 043).
+      if (columnWrites && wasAlive) {
+        if (!columnWrites.add(objectId, row.id, deviceValues(dialect, before, tenantRef, nowEncoded), values))
+          summaries.add(objectId, d.deviceId, before.deviceId);
+      } else {
+        upserts.push(values);
+        summaries.add(objectId, d.deviceId, before.deviceId);
+      }
       const state = { ...before, deletedAt: row.deleted?.at ?? null };
       for (const c of describeDeviceChanges(state, d)) change(objectId, d.deviceId, c.kind, c.detail);
       continue;
     }
+    summaries.add(objectId, d.deviceId, before.deviceId);
     if (wasAlive) {
       deleted++;
       if (columnsChanged) {
@@ -291,6 +302,7 @@ export async function planDeltaPage(direct: DirectDb, input: DeltaPageInput): Pr
     ...insertValueStatements(dialect, "DirectoryDevice", DEVICE_INSERT_COLUMNS, upserts, UPSERT, DEVICE_INSERT_TYPES),
     ...insertStatements(dialect, "DirectoryChange", CHANGE_INSERT_COLUMNS, changes, undefined, DIRECTORY_CHANGE_COLUMNS),
   ];
+  if (columnWrites) statements.push(...columnWrites.statements());
   for (const [at, reason, id] of deletions) {
     statements.push({
       sql: `UPDATE "DirectoryDevice" SET "deletedAt" = ?, "deletedReason" = ?, "updatedAt" = ? WHERE "id" = ?`,

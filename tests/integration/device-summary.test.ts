@@ -21,6 +21,7 @@ import { findDevices, type DeviceRow } from "@/lib/queries/find-devices";
 import { getOverviewStats } from "@/lib/queries/get-overview-stats";
 import { classifyOutlook, outlookFacts } from "@/lib/rules/broken-device";
 import { runSync } from "@/lib/sync/run-sync";
+import { planDeltaPage, type DeltaPageEntry } from "@/lib/sync/write-device-page";
 import { createTenant } from "@/lib/tenants/create-tenant";
 import { setTenantApp } from "@/lib/tenants/set-tenant-app";
 import { DEFAULT_DEVICE_LIST_PARAMS, DEVICE_SORTS, type DeviceListParams } from "@/lib/url-params/device-list-params";
@@ -478,6 +479,63 @@ describe("device summaries follow the directory, the reports and the findings", 
     store.restoreDevice(deleted.id);
     await delta();
     expect((await expectCurrent()).find((r) => r.rowKey === `o:${deleted.id}`)).toMatchObject({ state: "live" });
+  });
+
+  it("a delta page whose objects changed only what their summaries copy writes those columns alone (SQLite: no upsert, no other index)", async () => {
+    // Decision 043: SQLite rewrites the entries of every index holding a column an UPDATE sets, changed or not. The
+    // upserts of a renamed object rewrote DirectoryDevice's registration id, hardware id and deletion indexes and every
+    // index of its summary; a change of case moves nothing in an index and an OS update one sort index.
+    const objects = await db.directoryDevice.findMany({
+      where: { tenantRef, deviceId: { not: null }, deletedAt: null, accountEnabled: true, isPending: false, displayName: { not: null } },
+      select: { objectId: true, displayName: true, operatingSystemVersion: true },
+      orderBy: { objectId: "asc" },
+      take: 4,
+    });
+    expect(objects.length).toBe(4);
+    type Picked = (typeof objects)[number];
+    const [renamed, recased, updated, disabled] = objects as [Picked, Picked, Picked, Picked];
+    // Delta entries as Graph sends them: the id and the properties that changed.
+    const entry = (device: { id: string } & Record<string, unknown>): DeltaPageEntry => ({
+      kind: "object",
+      device: device as Extract<DeltaPageEntry, { kind: "object" }>["device"],
+    });
+    const run = await db.syncRun.findFirstOrThrow({ where: { tenantRef }, select: { id: true } });
+    const entries: DeltaPageEntry[] = [
+      entry({ id: renamed.objectId, displayName: `${renamed.displayName}-R`, operatingSystemVersion: "10.0.26100.1" }),
+      entry({
+        id: recased.objectId,
+        displayName: recased.displayName!.toLowerCase() === recased.displayName ? recased.displayName!.toUpperCase() : recased.displayName!.toLowerCase(),
+      }),
+      entry({ id: updated.objectId, operatingSystemVersion: "10.0.26100.2" }),
+      entry({ id: disabled.objectId, accountEnabled: false }),
+    ];
+    const { statements } = await planDeltaPage(direct(), { tenantRef, entries, now: new Date(), syncRunRef: run.id });
+    const counts = await direct().batch(statements);
+    if (testDatabaseKind() === "sqlite") {
+      // No upsert of a row: each object's row gets its changed columns, and none sets an indexed column that stayed.
+      expect(statements.filter((s) => s.sql.startsWith(`INSERT INTO "DirectoryDevice"`))).toEqual([]);
+      const deviceUpdates = statements.filter((s) => s.sql.startsWith(`UPDATE "DirectoryDevice" SET`));
+      expect(deviceUpdates.reduce((n, s) => n + (s.eachRow?.length ?? 0), 0)).toBe(4);
+      for (const s of deviceUpdates) for (const column of ["deviceId", "hardwareId", "deletedAt", "trustType"]) expect(s.sql).not.toContain(`"${column}" =`);
+      // The summaries: the new name (its copied columns with it), the name whose key stayed, the OS version alone;
+      // the disabled object's is computed again (its state and outlook change).
+      const written = (pattern: RegExp) => statements.reduce((n, s, i) => n + (pattern.test(s.sql) ? counts[i]! : 0), 0);
+      expect(written(/SET "name" = COALESCE\(\?, ''\), "nameKey"/)).toBe(1);
+      expect(written(/SET "name" = COALESCE\(\?, ''\) WHERE/)).toBe(1);
+      expect(written(/SET "operatingSystemVersion" = \? WHERE/)).toBe(1);
+      expect(written(/^INSERT INTO "DeviceSummary"/)).toBe(1);
+    }
+    const rows = await expectCurrent();
+    const row = (objectId: string) => rows.find((r) => r.rowKey === `o:${objectId}`);
+    expect(row(renamed.objectId)).toMatchObject({ name: `${renamed.displayName}-R`, operatingSystemVersion: "10.0.26100.1" });
+    expect(row(recased.objectId)?.name).not.toBe(recased.displayName);
+    expect(row(recased.objectId)?.nameKey).toBe(recased.displayName!.toLowerCase());
+    expect(row(updated.objectId)).toMatchObject({ operatingSystemVersion: "10.0.26100.2" });
+    expect(row(disabled.objectId)).toMatchObject({ state: "disabled" });
+    // Planned again, nothing changed: nothing is written.
+    const again = await planDeltaPage(direct(), { tenantRef, entries, now: new Date(), syncRunRef: run.id });
+    expect(again.statements.filter((s) => /^(INSERT|UPDATE|DELETE)/.test(s.sql) && !s.sql.includes(`"DeviceSummary"`))).toEqual([]);
+    expect((await direct().batch(again.statements)).reduce((a, b) => a + b, 0)).toBe(0);
   });
 
   it("a finding resolved by a sync, and an acknowledged one, leave the summary current", async () => {
