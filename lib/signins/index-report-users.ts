@@ -1,4 +1,5 @@
 import "server-only";
+import { REPORT_USER_COLUMNS } from "@/lib/db/device-report-columns";
 import { insertStatements, readDate, type DirectDb, type Statement } from "@/lib/db/direct";
 import { timeOrderedId } from "@/lib/db/time-ordered-id";
 import { storedParsed, userCapture } from "@/lib/reports/stored-report-body";
@@ -108,7 +109,7 @@ export async function indexReportUsers(
     const statements: Statement[] = insertStatements(
       direct.dialect,
       "ReportUser",
-      { id: "text", tenantRef: "text", reportRef: "text", userPrincipalName: "text", deviceId: "text", hostname: "text", capturedAt: "datetime" },
+      REPORT_USER_COLUMNS,
       users,
       { target: ["reportRef"], nothing: true },
     );
