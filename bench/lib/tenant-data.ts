@@ -314,7 +314,15 @@ export async function writeTenantDevices(
       const id = randomUUID();
       reportRows.push({ ...r, id, tenantRef, source: "agent", uploadCount: 1 });
       if (userPrincipalName)
-        userRows.push({ id: timeOrderedId(), tenantRef, reportRef: id, userPrincipalName, deviceId: r.deviceId, hostname: r.hostname, capturedAt: r.capturedAt });
+        userRows.push({
+          id: timeOrderedId(),
+          tenantRef,
+          reportRef: id,
+          userPrincipalName,
+          deviceId: r.deviceId,
+          hostname: r.hostname,
+          capturedAt: r.capturedAt,
+        });
     }
     if (made.length && made[0]!.deviceId) reportedDeviceIds.push(made[0]!.deviceId);
     reports += made.length;

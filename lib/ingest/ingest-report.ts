@@ -3,16 +3,7 @@ import { namedDeviceId, tiedDeviceId } from "@/lib/rules/machine-tie";
 import { randomUUID } from "node:crypto";
 import type { AgentIdentity } from "@/lib/agent-tokens/authenticate-agent-token";
 import type { Db, Prisma } from "@/lib/db/client";
-import {
-  directDb,
-  insertStatements,
-  isNotNullViolation,
-  isUniqueViolation,
-  readDate,
-  type Dialect,
-  type DirectDb,
-  type Statement,
-} from "@/lib/db/direct";
+import { directDb, insertStatements, isNotNullViolation, isUniqueViolation, readDate, type Dialect, type DirectDb, type Statement } from "@/lib/db/direct";
 import { encodeReportText } from "@/lib/reports/report-text-codec";
 import { AGENT_EVENT_COLUMNS, DEVICE_REPORT_COLUMNS, REPORT_USER_COLUMNS } from "@/lib/db/device-report-columns";
 import type { ParsedDsregcmd } from "@/lib/reports/types";

@@ -106,13 +106,7 @@ export async function indexReportUsers(
           capturedAt: readDate(r.capturedAt),
         });
     }
-    const statements: Statement[] = insertStatements(
-      direct.dialect,
-      "ReportUser",
-      REPORT_USER_COLUMNS,
-      users,
-      { target: ["reportRef"], nothing: true },
-    );
+    const statements: Statement[] = insertStatements(direct.dialect, "ReportUser", REPORT_USER_COLUMNS, users, { target: ["reportRef"], nothing: true });
     await direct.batch(statements);
     const tail = rows[rows.length - 1]!;
     cursor = readDate(tail.receivedAt);
