@@ -38,7 +38,7 @@ import { createDirectDb, type DirectDb } from "@/lib/db/direct";
 import { signInPageQuery } from "@/lib/queries/find-sign-ins";
 import { DEFAULT_SIGN_IN_LIST_PARAMS, signInListHref, type SignInListParams } from "@/lib/url-params/sign-in-list-params";
 import { ensureSimulatorCertificates } from "@/simulator/certificates";
-import { ensureBuild, freshDatabase, percentile, ROOT, startServer } from "./lib/server";
+import { ensureBuild, freshDatabase, migrateDatabase, percentile, ROOT, startServer } from "./lib/server";
 
 const PULL_RATIO_TARGET = 2;
 const P95_TARGET_MS = 200;
@@ -220,6 +220,8 @@ async function run(kind: "sqlite" | "postgresql"): Promise<boolean> {
   if (saved) {
     for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(`${file}${suffix}`, { force: true });
     copyFileSync(setupFile("setup"), file!);
+    // A set-up kept before a later migration gets it now.
+    migrateDatabase(url);
     console.error(
       `bench:signins (${kind}): the kept set-up (${saved.loaded.devices} devices, ${saved.loaded.reports} reports, now ${saved.now}), its app pointed at this simulator…`,
     );

@@ -23,7 +23,11 @@ const FIXTURES = [
 ];
 
 /** The sign-in with one field describeClient reads set to `value`. */
-function withField(base: SignInEvent, field: "deviceId" | "browser" | "operatingSystem" | "clientAppUsed" | "appDisplayName", value: string | null): SignInEvent {
+function withField(
+  base: SignInEvent,
+  field: "deviceId" | "browser" | "operatingSystem" | "clientAppUsed" | "appDisplayName",
+  value: string | null,
+): SignInEvent {
   if (field === "clientAppUsed" || field === "appDisplayName") return { ...base, [field]: value };
   return { ...base, device: { ...base.device, [field]: value } };
 }
