@@ -254,7 +254,7 @@ async function run(kind: "sqlite" | "postgresql"): Promise<boolean> {
   set-up: ${loaded.devices} directory objects and ${loaded.reports} agent reports written ${loaded.writeSeconds.toFixed(1)} s, summaries ${loaded.summarySeconds.toFixed(1)} s
   fetch floor (same ${pulled.floorBefore.pages} pages, validated, nothing stored)   before ${pulled.floorBefore.seconds.toFixed(2)} s (CPU ${pulled.floorBefore.cpuSeconds.toFixed(1)} s), after ${pulled.floorAfter.seconds.toFixed(2)} s (CPU ${pulled.floorAfter.cpuSeconds.toFixed(1)} s), mean ${floor.toFixed(2)} s
   pull + join + rules + rows + rollups                             ${pulled.pull.seconds.toFixed(2)} s (CPU ${pulled.pull.cpuSeconds.toFixed(1)} s), ${pulled.pull.pages} pages, ${pulled.pull.seen} seen, ${pulled.pull.stored} stored, peak RSS ${pulled.peakRssMb} MB
-    ${pulled.joined} of ${pulled.rows} rows joined with a machine, ${pulled.unexplained} unexplained; a row's JSON: sign-in ${pulled.jsonBytes.signIn} B, findings ${pulled.jsonBytes.findings} B
+    ${pulled.joined} of ${pulled.rows} rows joined with a machine, ${pulled.unexplained} unexplained; a row's JSON (newest 10,000 rows): sign-in ${pulled.jsonBytes.signIn} B, findings ${pulled.jsonBytes.findings} B
   pull / floor ${ratio.toFixed(2)}× (target ≤ ${PULL_RATIO_TARGET}×, every event stored); CPU pull / floor ${(pulled.pull.cpuSeconds / ((pulled.floorBefore.cpuSeconds + pulled.floorAfter.cpuSeconds) / 2)).toFixed(2)}×  ${pullOk ? "pass" : "FAIL"}`;
   if (SKIP_VIEW) {
     console.log(`

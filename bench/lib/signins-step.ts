@@ -126,9 +126,10 @@ async function pull() {
     `SELECT COUNT(*) AS "n", SUM(CASE WHEN "linkedBy" <> 'none' THEN 1 ELSE 0 END) AS "linked", SUM(CASE WHEN "cause" = 'unexplained' THEN 1 ELSE 0 END) AS "unexplained" FROM "SignInEvent" WHERE "tenantRef" = ?`,
     [tenant.id],
   );
-  // What a row stores beside its columns: the sign-in's JSON and the findings' JSON.
+  // What a row stores beside its columns: the sign-in's JSON and the findings' JSON, over the newest 10,000 rows (a
+  // second scan of every row took ~7 minutes at 1,000,000 rows on a loaded machine).
   const [json] = await direct.query<{ signIn: unknown; findings: unknown }>(
-    `SELECT AVG(LENGTH("signIn")) AS "signIn", AVG(LENGTH("findings")) AS "findings" FROM "SignInEvent" WHERE "tenantRef" = ?`,
+    `SELECT AVG(LENGTH("signIn")) AS "signIn", AVG(LENGTH("findings")) AS "findings" FROM (SELECT "signIn", "findings" FROM "SignInEvent" WHERE "tenantRef" = ? ORDER BY "createdDateTime" DESC LIMIT 10000) AS newest`,
     [tenant.id],
   );
   if (direct.dialect === "postgresql") await direct.query(`ANALYZE`);
