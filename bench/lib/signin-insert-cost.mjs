@@ -18,11 +18,14 @@
  * Writes and removes a scratch database in the system's temporary folder.
  */
 import { createHash } from "node:crypto";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+
+/** Bytes this process has written through write calls (Linux's /proc/self/io wchar): the WAL frames and the checkpoints. */
+const writtenBytes = () => Number(/wchar: (\d+)/.exec(readFileSync("/proc/self/io", "utf8"))?.[1] ?? NaN);
 
 const requireFromApp = createRequire(join(process.cwd(), "package.json"));
 const Database = /** @type {typeof import("better-sqlite3")} */ (requireFromApp("better-sqlite3"));
@@ -85,6 +88,7 @@ for (let run = 0; run < Number(values.runs); run++) {
   const one = db.prepare(head + tuple + tail);
   const many = db.prepare(head + Array(K).fill(tuple).join(", ") + tail);
   const cpu = process.cpuUsage();
+  const wrote = writtenBytes();
   const started = performance.now();
   for (let g = 0; g < rows.length; g += GROUP) {
     const part = rows.slice(g, g + GROUP);
@@ -102,7 +106,7 @@ for (let run = 0; run < Number(values.runs); run++) {
   }
   const used = process.cpuUsage(cpu);
   console.log(
-    `${rows.length} rows, ${GROUP} a transaction, ${K} a statement${values["no-view-indexes"] ? ", no view indexes" : ""}${values["findings-ref"] ? ", findings as a reference" : ""}${values["time-keyed"] ? ", time-keyed" : ""}${values["writer-pragmas"] ? ", writer pragmas" : ""}: CPU ${((used.user + used.system) / 1e6).toFixed(2)} s, wall ${((performance.now() - started) / 1000).toFixed(2)} s`,
+    `${rows.length} rows, ${GROUP} a transaction, ${K} a statement${values["no-view-indexes"] ? ", no view indexes" : ""}${values["findings-ref"] ? ", findings as a reference" : ""}${values["time-keyed"] ? ", time-keyed" : ""}${values["writer-pragmas"] ? ", writer pragmas" : ""}: CPU ${((used.user + used.system) / 1e6).toFixed(2)} s, wall ${((performance.now() - started) / 1000).toFixed(2)} s, written ${((writtenBytes() - wrote) / 1e6).toFixed(0)} MB`,
   );
   db.close();
   remove();
