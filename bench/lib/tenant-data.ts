@@ -1,17 +1,25 @@
 /**
- * The benches' large tenant (bench:rules, bench:ui): the simulator's generated devices, and reports made from the
- * generator's report templates re-addressed to each device, written straight into the tables (no API, no rules pass)
- * so that a 100,000-device tenant is set up in seconds rather than hours.
+ * The benches' large tenants, written straight into the tables (no API, no rules pass) so that a 100,000-device tenant
+ * is set up in minutes rather than hours:
+ * - bench:rules and bench:ui's (benchTenantDevices): the simulator's generated devices, and reports made from the
+ *   generator's report templates re-addressed to each device;
+ * - bench:signins's (simTenantDevices): the tenant the simulator serves, its live directory objects as a full sync
+ *   stores them and each machine's report as its agent's upload stores it, so that its sign-ins join as they would.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { DEVICE_REPORT_COLUMNS } from "@/lib/db/device-report-columns";
+import { DEVICE_REPORT_COLUMNS, REPORT_USER_COLUMNS } from "@/lib/db/device-report-columns";
 import { insertStatements, type DirectDb } from "@/lib/db/direct";
 import { DIRECTORY_DEVICE_COLUMNS } from "@/lib/db/directory-device-columns";
+import { timeOrderedId } from "@/lib/db/time-ordered-id";
 import { parseDsregcmd } from "@/lib/reports/parse-dsregcmd";
+import { encodeReportText } from "@/lib/reports/report-text-codec";
 import type { ParsedDsregcmd } from "@/lib/reports/types";
 import { evaluateReportRules } from "@/lib/rules/evaluate-report-rules";
+import { namedDeviceId, tiedDeviceId } from "@/lib/rules/machine-tie";
 import { worstSeverityRank as worstRankOf } from "@/lib/rules/severity";
+import { reportUserPrincipalNameOf } from "@/lib/signins/index-report-users";
 import { generateTenant } from "@/simulator/generate-tenant";
+import type { GeneratedTenant } from "@/simulator/types";
 import { mapGraphDevice, type DeviceColumns } from "@/lib/sync/map-graph-device";
 
 export const BENCH_TENANT_ID = "aaaabbbb-0000-4ccc-8111-dddd2222eeee";
@@ -19,24 +27,39 @@ export const BENCH_TENANT_ID = "aaaabbbb-0000-4ccc-8111-dddd2222eeee";
 /** One report row's values (DeviceReport columns), times as Dates. */
 export interface BenchReport {
   hostname: string;
-  deviceId: string;
+  deviceId: string | null;
   capturedAt: Date;
   receivedAt: Date;
+  agentVersion: string;
   joinType: string;
   azureAdPrt: boolean | null;
   deviceAuthStatus: string | null;
   thumbprint: string | null;
   computerDn: string | null;
+  reportedTenantId: string | null;
   contentHash: string;
+  /** The parsed JSON and the text, as rows from before decision 013 hold them; "" when `textZ` holds the text. */
   parsed: string;
   dsregcmdText: string;
+  /** The compressed text, as uploads store it since decision 013 (lib/reports/stored-report-body.ts). */
+  textZ: Buffer | null;
   findingsSnapshot: string;
   worstSeverityRank: number;
+  /** Whose session it was captured in, as its upload records it (ReportUser); null: not recorded (or no work account). */
+  userPrincipalName: string | null;
+}
+
+/** A directory object's row values beside the columns Graph's object gives. */
+export interface BenchObject {
+  columns: DeviceColumns;
+  hasBitlockerKeys: boolean | null;
+  hasLapsPassword: boolean | null;
 }
 
 export interface BenchDevice {
   index: number;
-  columns: DeviceColumns;
+  /** Null for a machine whose reports name no live directory object (a deleted registration, a Pending machine). */
+  object: BenchObject | null;
   /** Its reports, newest first (none for an object without a registration id or a Pending one). */
   reports: BenchReport[];
 }
@@ -101,7 +124,9 @@ export function* benchTenantDevices(options: { devices: number; now: Date; repor
   });
 
   for (const [i, d] of big.devices.entries()) {
-    const columns = mapGraphDevice(d as never);
+    // The Intune columns and createdDateTime stay NULL, as in every bench:ui and bench:rules round recorded in
+    // bench/RESULTS.md (the column lists kept here by hand before left them out).
+    const columns = { ...mapGraphDevice(d as never), createdDateTime: null, isCompliant: null, isManaged: null, mdmAppId: null };
     const reports: BenchReport[] = [];
     if (columns.deviceId && !columns.isPending) {
       const t = templates[i % templates.length]!;
@@ -135,28 +160,94 @@ export function* benchTenantDevices(options: { devices: number; now: Date; repor
           deviceId: columns.deviceId,
           capturedAt,
           receivedAt: capturedAt,
+          agentVersion: "1.0.0",
           joinType: parsed.joinType,
           azureAdPrt: parsed.azureAdPrt,
           deviceAuthStatus: parsed.deviceAuthStatus,
           thumbprint: parsed.thumbprint,
           computerDn: t.computerDn ?? null,
+          reportedTenantId: BENCH_TENANT_ID,
           contentHash: createHash("sha256")
             .update(k === 0 ? `${i}` : `${i}/${k}`)
             .digest("hex"),
           parsed: parsedJson,
           dsregcmdText: t.text,
+          textZ: null,
           findingsSnapshot,
           worstSeverityRank,
+          userPrincipalName: null,
         });
       }
     }
-    yield { index: i, columns, reports };
+    yield { index: i, object: { columns, hasBitlockerKeys: i % 3 === 0, hasLapsPassword: i % 5 === 0 }, reports };
   }
 }
 
 /**
- * Writes the bench tenant (a Tenant row synced `now`, its devices and their reports, in batches of 500 devices) straight
- * into the tables, on SQLite or PostgreSQL. PostgreSQL's tables are analysed afterwards, as a sync's writes are.
+ * The tenant the simulator serves (createSimTenant's `generated`, built with `includeReports`) as a full directory sync
+ * and its agents' uploads leave it: each live directory object as the sync maps it (key presence not read: NULL), and
+ * each machine's report under its own object, stored as ingestReport stores an upload (the text compressed, the
+ * findings judged at the capture with the report's events, the session's user recorded, a Pending machine's report
+ * tied to its object), received when captured. The deleted objects stay out, as a full sync reads none. (Its agent
+ * events are not written: the sign-in join reads none.)
+ */
+export function* simTenantDevices(generated: GeneratedTenant, now: Date): Generator<BenchDevice> {
+  const objects = generated.devices.map((d) => mapGraphDevice(d as never));
+  const named = objects.filter((c) => c.deviceId !== null).map((c) => ({ deviceId: c.deviceId!, displayName: c.displayName }));
+  const byObject = new Map<string, BenchReport[]>();
+  const orphans: BenchReport[] = [];
+  for (const r of generated.reports) {
+    const p = parseDsregcmd(r.dsregcmd);
+    if (!p.ok) throw new Error(`${r.hostname}: the simulator's report did not parse`);
+    const report = p.report;
+    const capturedAt = new Date(r.capturedAt);
+    const findings = evaluateReportRules({
+      report,
+      events: r.events,
+      expectedTenantId: generated.tenantId,
+      capturedAt: capturedAt.toISOString(),
+      now: now.toISOString(),
+    });
+    const row: BenchReport = {
+      hostname: r.hostname,
+      // A Pending machine's report under the object its join error names, as ingestReport ties it (lib/rules/machine-tie.ts).
+      deviceId: report.deviceId ?? tiedDeviceId(r.hostname, [namedDeviceId(report, null)], named),
+      capturedAt,
+      receivedAt: capturedAt,
+      agentVersion: r.agentVersion,
+      joinType: report.joinType,
+      azureAdPrt: report.azureAdPrt,
+      deviceAuthStatus: report.deviceAuthStatus,
+      thumbprint: report.thumbprint,
+      computerDn: r.computerDn,
+      reportedTenantId: report.tenantId,
+      contentHash: createHash("sha256").update(r.dsregcmd).digest("hex"),
+      parsed: "",
+      dsregcmdText: "",
+      textZ: encodeReportText(r.dsregcmd),
+      findingsSnapshot: JSON.stringify(findings),
+      worstSeverityRank: worstRankOf(findings),
+      userPrincipalName: reportUserPrincipalNameOf(report),
+    };
+    const list = r.objectId ? byObject.get(r.objectId) : undefined;
+    if (r.objectId && !list) byObject.set(r.objectId, [row]);
+    else if (list) list.push(row);
+    else orphans.push(row);
+  }
+  const live = new Set<string>();
+  for (const [i, columns] of objects.entries()) {
+    live.add(columns.objectId);
+    yield { index: i, object: { columns, hasBitlockerKeys: null, hasLapsPassword: null }, reports: byObject.get(columns.objectId) ?? [] };
+  }
+  // Reports whose object is gone (deleted in the directory), then those that named none.
+  let index = generated.devices.length;
+  for (const [objectId, reports] of byObject) if (!live.has(objectId)) yield { index: index++, object: null, reports };
+  for (const report of orphans) yield { index: index++, object: null, reports: [report] };
+}
+
+/**
+ * Writes the bench tenant (a Tenant row synced `now`, its devices and their reports) straight into the tables, on
+ * SQLite or PostgreSQL. PostgreSQL's tables are analysed afterwards, as a sync's writes are.
  * Returns the tenant's id, the number of reports and the registration ids of the devices that reported.
  */
 export async function writeBenchTenant(
@@ -171,40 +262,72 @@ export async function writeBenchTenant(
       params: [tenantRef, BENCH_TENANT_ID, "Contoso", now, now, now, now],
     },
   ]);
+  const written = await writeTenantDevices(direct, {
+    tenantRef,
+    now,
+    devices: benchTenantDevices({ devices: options.devices, now, reportsPerDevice: options.reportsPerDevice }),
+  });
+  if (direct.dialect === "postgresql") await direct.query(`ANALYZE`);
+  return { tenantRef, ...written };
+}
+
+/**
+ * Writes `devices` (their directory objects, reports and the reports' recorded users) into an existing tenant, in
+ * batches of 500 devices, one transaction each. Returns the number of reports and the registration ids of the
+ * devices that reported.
+ */
+export async function writeTenantDevices(
+  direct: DirectDb,
+  options: { tenantRef: string; now: Date; devices: Iterable<BenchDevice> },
+): Promise<{ reports: number; reportedDeviceIds: string[] }> {
+  const { tenantRef, now } = options;
   let deviceRows: Record<string, unknown>[] = [];
   let reportRows: Record<string, unknown>[] = [];
+  let userRows: Record<string, unknown>[] = [];
+  let batched = 0;
   let reports = 0;
   const reportedDeviceIds: string[] = [];
   const flush = async () => {
     await direct.batch([
       ...insertStatements(direct.dialect, "DirectoryDevice", DIRECTORY_DEVICE_COLUMNS, deviceRows),
       ...insertStatements(direct.dialect, "DeviceReport", DEVICE_REPORT_COLUMNS, reportRows),
+      ...insertStatements(direct.dialect, "ReportUser", REPORT_USER_COLUMNS, userRows),
     ]);
     deviceRows = [];
     reportRows = [];
+    userRows = [];
+    batched = 0;
   };
-  for (const { index: i, columns: c, reports: made } of benchTenantDevices({ devices: options.devices, now, reportsPerDevice: options.reportsPerDevice })) {
-    // The Intune columns and createdDateTime stay NULL, as in every bench:ui and bench:rules round recorded in
-    // bench/RESULTS.md (the column lists kept here by hand before left them out).
-    const unwritten = { createdDateTime: null, isCompliant: null, isManaged: null, mdmAppId: null };
-    deviceRows.push({
-      ...c,
-      ...unwritten,
-      id: randomUUID(),
-      tenantRef,
-      hasBitlockerKeys: i % 3 === 0,
-      hasLapsPassword: i % 5 === 0,
-      firstSeenAt: now,
-      lastSeenAt: now,
-      updatedAt: now,
-    });
-    for (const r of made)
-      reportRows.push({ ...r, id: randomUUID(), tenantRef, source: "agent", agentVersion: "1.0.0", reportedTenantId: BENCH_TENANT_ID, uploadCount: 1 });
-    if (made.length) reportedDeviceIds.push(made[0]!.deviceId);
+  for (const { object, reports: made } of options.devices) {
+    if (object)
+      deviceRows.push({
+        ...object.columns,
+        id: randomUUID(),
+        tenantRef,
+        hasBitlockerKeys: object.hasBitlockerKeys,
+        hasLapsPassword: object.hasLapsPassword,
+        firstSeenAt: now,
+        lastSeenAt: now,
+        updatedAt: now,
+      });
+    for (const { userPrincipalName, ...r } of made) {
+      const id = randomUUID();
+      reportRows.push({ ...r, id, tenantRef, source: "agent", uploadCount: 1 });
+      if (userPrincipalName)
+        userRows.push({
+          id: timeOrderedId(),
+          tenantRef,
+          reportRef: id,
+          userPrincipalName,
+          deviceId: r.deviceId,
+          hostname: r.hostname,
+          capturedAt: r.capturedAt,
+        });
+    }
+    if (made.length && made[0]!.deviceId) reportedDeviceIds.push(made[0]!.deviceId);
     reports += made.length;
-    if (deviceRows.length >= 500) await flush();
+    if (++batched >= 500) await flush();
   }
   await flush();
-  if (direct.dialect === "postgresql") await direct.query(`ANALYZE`);
-  return { tenantRef, reports, reportedDeviceIds };
+  return { reports, reportedDeviceIds };
 }

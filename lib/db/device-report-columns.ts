@@ -48,3 +48,14 @@ export const AGENT_EVENT_COLUMNS = {
   log: "text",
   message: "text",
 } as const satisfies Record<Prisma.AgentEventScalarFieldEnum, ColumnKind>;
+
+/** Every ReportUser column (whose session a report was captured in, for the header search and the sign-in join). */
+export const REPORT_USER_COLUMNS = {
+  id: "text",
+  tenantRef: "text",
+  reportRef: "text",
+  userPrincipalName: "text",
+  deviceId: "text",
+  hostname: "text",
+  capturedAt: "datetime",
+} as const satisfies Record<Prisma.ReportUserScalarFieldEnum, ColumnKind>;

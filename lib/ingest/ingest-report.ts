@@ -3,19 +3,9 @@ import { namedDeviceId, tiedDeviceId } from "@/lib/rules/machine-tie";
 import { randomUUID } from "node:crypto";
 import type { AgentIdentity } from "@/lib/agent-tokens/authenticate-agent-token";
 import type { Db, Prisma } from "@/lib/db/client";
-import {
-  directDb,
-  insertStatements,
-  isNotNullViolation,
-  isUniqueViolation,
-  readDate,
-  type ColumnKind,
-  type Dialect,
-  type DirectDb,
-  type Statement,
-} from "@/lib/db/direct";
+import { directDb, insertStatements, isNotNullViolation, isUniqueViolation, readDate, type Dialect, type DirectDb, type Statement } from "@/lib/db/direct";
 import { encodeReportText } from "@/lib/reports/report-text-codec";
-import { AGENT_EVENT_COLUMNS, DEVICE_REPORT_COLUMNS } from "@/lib/db/device-report-columns";
+import { AGENT_EVENT_COLUMNS, DEVICE_REPORT_COLUMNS, REPORT_USER_COLUMNS } from "@/lib/db/device-report-columns";
 import type { ParsedDsregcmd } from "@/lib/reports/types";
 import { evaluateReportRules } from "@/lib/rules/evaluate-report-rules";
 import { worstSeverityRank } from "@/lib/rules/severity";
@@ -353,16 +343,6 @@ function dedupeEvents(events: readonly AgentEventUpload[]): AgentEventUpload[] {
     return true;
   });
 }
-
-const REPORT_USER_COLUMNS = {
-  id: "text",
-  tenantRef: "text",
-  reportRef: "text",
-  userPrincipalName: "text",
-  deviceId: "text",
-  hostname: "text",
-  capturedAt: "datetime",
-} satisfies Record<Prisma.ReportUserScalarFieldEnum, ColumnKind>;
 
 /**
  * "Last used" (a token) and "last contact" (a device) are shown to the minute: writing them on every upload would

@@ -1,4 +1,5 @@
 import "server-only";
+import { REPORT_USER_COLUMNS } from "@/lib/db/device-report-columns";
 import { insertStatements, readDate, type DirectDb, type Statement } from "@/lib/db/direct";
 import { timeOrderedId } from "@/lib/db/time-ordered-id";
 import { storedParsed, userCapture } from "@/lib/reports/stored-report-body";
@@ -105,13 +106,7 @@ export async function indexReportUsers(
           capturedAt: readDate(r.capturedAt),
         });
     }
-    const statements: Statement[] = insertStatements(
-      direct.dialect,
-      "ReportUser",
-      { id: "text", tenantRef: "text", reportRef: "text", userPrincipalName: "text", deviceId: "text", hostname: "text", capturedAt: "datetime" },
-      users,
-      { target: ["reportRef"], nothing: true },
-    );
+    const statements: Statement[] = insertStatements(direct.dialect, "ReportUser", REPORT_USER_COLUMNS, users, { target: ["reportRef"], nothing: true });
     await direct.batch(statements);
     const tail = rows[rows.length - 1]!;
     cursor = readDate(tail.receivedAt);

@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { config } from "@/lib/config";
 import type { Db } from "@/lib/db/client";
-import { directDb, insertStatements, queryIn, type DirectDb, type Statement } from "@/lib/db/direct";
+import { directDb, insertStatements, type DirectDb, type Statement } from "@/lib/db/direct";
 import { acquireLease, releaseLease, type Lease } from "@/lib/db/lease";
 import { createGraphClient, type GraphClient, type GraphFailure } from "@/lib/graph/graph-client";
 import type { ResilienceOptions } from "@/lib/graph/resilience-middleware";
@@ -10,6 +10,7 @@ import { evaluateSignIn } from "@/lib/rules/signin/evaluate-sign-in";
 import { loadTenantApp } from "@/lib/sync/load-tenant-app";
 import { describePullFailure } from "./describe-pull-failure";
 import { SignInPageSchema } from "./graph-sign-in-schema";
+import { findStoredSignInIds } from "./find-stored-sign-in-ids";
 import { indexReportUsers } from "./index-report-users";
 import { loadSignInContext, ReportCache } from "./load-sign-in-context";
 import { mapGraphSignIn } from "./map-graph-sign-in";
@@ -204,17 +205,7 @@ async function pull(
         // The overlap reads again what the last pull stored: those are skipped (this pull holds the lease, so no other
         // writes them meanwhile), and the counts move only for new rows. The pages still in flight are not committed
         // yet: their ids are checked here (the two queries can return one sign-in twice).
-        const known = new Set(
-          (
-            await queryIn<{ signInId: string }>(
-              connection.reader,
-              `SELECT "signInId" FROM "SignInEvent" WHERE "tenantRef" = ? AND {in}`,
-              "signInId",
-              all.map((e) => e.id),
-              [tenantRef],
-            )
-          ).map((r) => r.signInId),
-        );
+        const known = await findStoredSignInIds(connection.reader, { tenantRef, events: all });
         const events = all.filter((e) => !known.has(e.id) && !inFlight.holds(e.id) && (known.add(e.id), true));
         const loaded = await loadSignInContext(direct, { tenantRef, events, cache, directorySynced });
         const rows = [];
@@ -235,7 +226,10 @@ async function pull(
           "query" = ?, "resumeLink" = ?, "lastSeen" = "lastSeen" + ?, "lastStored" = "lastStored" + ?, "throttledWaits" = ? WHERE "tenantRef" = ?`,
             params: [tenantRef, run.holder, next?.query ?? null, next?.link ?? null, all.length, rows.length, progress.throttledWaits, tenantRef],
           },
-          ...insertStatements(direct.dialect, "SignInEvent", SIGN_IN_EVENT_COLUMNS, rows, { target: ["tenantRef", "signInId"], nothing: true }),
+          ...insertStatements(direct.dialect, "SignInEvent", SIGN_IN_EVENT_COLUMNS, rows, {
+            target: ["tenantRef", "createdDateTime", "signInId"],
+            nothing: true,
+          }),
           ...delta.statements(direct, tenantRef),
           {
             sql: `UPDATE "SignInLease" SET "expiresAt" = ? WHERE "tenantRef" = ? AND "holder" = ?`,

@@ -1,4 +1,4 @@
-import { describeClient } from "@/lib/rules/signin/describe-client";
+import { describeClientShared } from "@/lib/rules/signin/describe-client";
 import { readDeviceRequirement } from "@/lib/rules/signin/device-requirement";
 import type { SignInRuleId } from "@/lib/rules/signin/sign-in-rule";
 import { SIGN_IN_RULES } from "@/lib/rules/signin/sign-in-rule-list";
@@ -24,7 +24,7 @@ export interface SignInEvaluation {
 export function evaluateSignIn(subject: SignInSubject): SignInEvaluation {
   const requirement = readDeviceRequirement(subject.signIn);
   if (!requirement.deviceRelated) return { deviceRelated: false, findings: [], cause: null, causeLabel: null };
-  const client = describeClient(subject.signIn);
+  const client = describeClientShared(subject.signIn);
   const explainedBy = new Set<SignInRuleId>();
   const findings: Finding[] = [];
   let causeLabel: string | null = null;
