@@ -1,7 +1,7 @@
 /**
  * Report ingestion through the HTTP API of a production build, on SQLite or PostgreSQL.
  *
- *   npm run bench:ingest [-- --reports 20000 --clients 8 --db sqlite|postgresql|both]
+ *   npm run bench:ingest [-- --reports 20000 --clients 8 --db sqlite|postgresql|both --port 3211]
  *
  * With --db postgresql each of its two databases (API, floor) is one of its own on TEST_POSTGRES_URL's server,
  * dropped afterwards.
@@ -26,7 +26,7 @@ import { createBenchDatabase, databaseLabel, dropBenchDatabase, parseDbOption, r
 import { ensureBuild, percentile, processCpuSeconds, startServer } from "./lib/server";
 
 const { values } = parseArgs({
-  options: { reports: { type: "string", default: "20000" }, clients: { type: "string", default: "8" }, db: { type: "string", default: "sqlite" } },
+  options: { reports: { type: "string", default: "20000" }, clients: { type: "string", default: "8" }, db: { type: "string", default: "sqlite" }, port: { type: "string", default: "3211" } },
 });
 const kind = runPerDatabase(parseDbOption(values.db), import.meta.filename);
 const N = Number(values.reports);
@@ -80,7 +80,7 @@ await api.db.$disconnect();
 // client was refused most of its uploads (HTTP 429) and the bench measured the limiter, not ingestion.
 const server = await startServer({
   databaseUrl: apiUrl,
-  port: 3211,
+  port: Number(values.port),
   env: { JOINSCOPE_INGEST_RATE_LIMIT: "1000000", JOINSCOPE_INGEST_BYTES_PER_MINUTE: String(64 * 1024 * 1024 * 1024) },
 });
 

@@ -334,20 +334,22 @@ export function reportStatements(dialect: Dialect, report: StoredReport): Statem
     },
     // A device that only reported is named after its latest report's host name. Its own statement, before the one
     // that makes the report the latest (whose condition it shares), and only when the name changes: SQLite rewrites the
-    // entries of every index holding a column an UPDATE sets, changed or not, and the name is in 17 of them.
+    // entries of every index holding a column an UPDATE sets, changed or not, and the name is in 17 of them. It makes
+    // the report the latest too, in the same write: the next statement then finds the row current and leaves it, where
+    // a second UPDATE wrote the row and the entries of the indexes holding the name and a report column again
+    // (lastReportAt's, joinType's, problemReportAt's) and ran the tally trigger's test again.
     {
       // SQLite by the subject's index: with the state in the WHERE its planner took the state's sort index instead, a
       // walk over every device that only reported.
-      sql: `UPDATE "DeviceSummary"${dialect === "sqlite" ? ` INDEXED BY "DeviceSummary_tenantRef_subjectKey_nameKey_rowKey_idx"` : ""} SET "name" = r."hostname", "nameKey" = LOWER(r."hostname")
+      sql: `UPDATE "DeviceSummary"${dialect === "sqlite" ? ` INDEXED BY "DeviceSummary_tenantRef_subjectKey_nameKey_rowKey_idx"` : ""} SET "name" = r."hostname", "nameKey" = LOWER(r."hostname"),
+          ${LATEST_REPORT_SET}
         FROM "DeviceReport" r
         WHERE r."id" = ? AND "DeviceSummary"."tenantRef" = ? AND "DeviceSummary"."subjectKey" = ? AND "DeviceSummary"."state" = 'report-only'
           AND "DeviceSummary"."name" IS DISTINCT FROM r."hostname"${NEWER_REPORT}`,
       params: [reportId, tenantRef, key],
     },
     {
-      sql: `UPDATE "DeviceSummary" SET "lastReportId" = r."id", "lastReportAt" = r."capturedAt", "lastReportHostname" = r."hostname", "joinType" = r."joinType",
-          "azureAdPrt" = r."azureAdPrt", "reportRank" = r."worstSeverityRank",
-          "problemReportAt" = CASE WHEN "DeviceSummary"."reportHead" AND r."worstSeverityRank" <= 1 THEN r."capturedAt" END
+      sql: `UPDATE "DeviceSummary" SET ${LATEST_REPORT_SET}
         FROM "DeviceReport" r
         WHERE r."id" = ? AND "DeviceSummary"."tenantRef" = ? AND "DeviceSummary"."subjectKey" = ?${NEWER_REPORT}`,
       params: [reportId, tenantRef, key],
@@ -359,6 +361,11 @@ export function reportStatements(dialect: Dialect, report: StoredReport): Statem
     },
   ];
 }
+
+/** A summary's columns that come from its latest report, set from the report `r`. */
+const LATEST_REPORT_SET = `"lastReportId" = r."id", "lastReportAt" = r."capturedAt", "lastReportHostname" = r."hostname", "joinType" = r."joinType",
+          "azureAdPrt" = r."azureAdPrt", "reportRank" = r."worstSeverityRank",
+          "problemReportAt" = CASE WHEN "DeviceSummary"."reportHead" AND r."worstSeverityRank" <= 1 THEN r."capturedAt" END`;
 
 /** The report `r` is newer (capture time, then id) than the one the summary holds as its latest. */
 const NEWER_REPORT = `
