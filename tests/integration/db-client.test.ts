@@ -14,7 +14,8 @@ const postgres = testDatabaseKind() === "postgresql";
 describe.skipIf(!postgres)("createDb on PostgreSQL", () => {
   it("$disconnect closes the client's connections: none is left for the server to end later", async () => {
     const client = createDb(config.DATABASE_URL);
-    const [{ pid }] = await client.$queryRawUnsafe<{ pid: number }[]>(`SELECT pg_backend_pid() AS "pid"`);
+    const [backend] = await client.$queryRawUnsafe<{ pid: number }[]>(`SELECT pg_backend_pid() AS "pid"`);
+    const pid = backend!.pid;
     const open = async () =>
       Number((await directDb().query<{ n: number | string }>(`SELECT COUNT(*) AS "n" FROM "pg_stat_activity" WHERE "pid" = ?`, [pid]))[0]!.n);
     expect(await open()).toBe(1);
