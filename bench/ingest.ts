@@ -32,7 +32,10 @@ import { createBenchDatabase, databaseLabel, dropBenchDatabase, parseDbOption, r
 import { ensureBuild, percentile, processCpuSeconds, startServer } from "./lib/server";
 
 const { values } = parseArgs({
-  options: { reports: { type: "string", default: "20000" }, clients: { type: "string", default: "8" }, db: { type: "string", default: "sqlite" },
+  options: {
+    reports: { type: "string", default: "20000" },
+    clients: { type: "string", default: "8" },
+    db: { type: "string", default: "sqlite" },
     port: { type: "string", default: "3211" },
     workload: { type: "string", default: "renames" },
   },
@@ -59,7 +62,14 @@ const uploads = Array.from({ length: N }, (_, i) => {
   const t = templates[i % templates.length]!;
   const capturedAt = new Date(base + i * 100).toISOString();
   // fleet: what an AAD Operational log shows of a healthy machine between two captures (an informational event).
-  const newEvent = { id: 1144, time: capturedAt, level: "Information", task: "AadCloudAPPlugin Operation", log: "Microsoft-Windows-AAD/Operational", message: `Bench capture ${i}` };
+  const newEvent = {
+    id: 1144,
+    time: capturedAt,
+    level: "Information",
+    task: "AadCloudAPPlugin Operation",
+    log: "Microsoft-Windows-AAD/Operational",
+    message: `Bench capture ${i}`,
+  };
   return JSON.stringify({
     hostname: WORKLOAD === "fleet" ? `BENCH-T${String(i % templates.length).padStart(4, "0")}` : `BENCH-${String(i).padStart(6, "0")}`,
     capturedAt,

@@ -387,7 +387,11 @@ describe("device summaries follow the directory, the reports and the findings", 
       expect(older.ok).toBe(true);
       expect(await summaryOf(rowKey)).toEqual(after);
     } finally {
-      if (sqlite) await direct().batch([{ sql: `DROP TRIGGER IF EXISTS temp."countSummaryWrites"`, params: [] }, { sql: `DROP TABLE IF EXISTS temp."summaryWrites"`, params: [] }]);
+      if (sqlite)
+        await direct().batch([
+          { sql: `DROP TRIGGER IF EXISTS temp."countSummaryWrites"`, params: [] },
+          { sql: `DROP TABLE IF EXISTS temp."summaryWrites"`, params: [] },
+        ]);
     }
     await expectCurrent();
   });
