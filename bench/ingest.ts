@@ -1,7 +1,7 @@
 /**
  * Report ingestion through the HTTP API of a production build, on SQLite or PostgreSQL.
  *
- *   npm run bench:ingest [-- --reports 20000 --clients 8 --db sqlite|postgresql|both]
+ *   npm run bench:ingest [-- --reports 20000 --clients 8 --db sqlite|postgresql|both --port 3211 --workload renames|fleet]
  *
  * With --db postgresql each of its two databases (API, floor) is one of its own on TEST_POSTGRES_URL's server,
  * dropped afterwards.
@@ -10,6 +10,12 @@
  * concurrent clients, and prints reports/s and p95 latency next to the floor measured in the same run:
  * the same rows inserted through Prisma with no parsing and no HTTP. Targets: ≥ 1,000 reports/s and
  * within 3× of the floor. Exits 1 when a target is missed.
+ *
+ * --workload: every upload is a new stored report of one of ~410 registration ids either way (the floor inserts the
+ * same rows). `renames` (the default, as in every round so far): each upload under a host name of its own, so 88% of
+ * uploads rename the device they report. `fleet`: each registration id keeps one host name, as real agents' uploads do
+ * (an enrolled device's key is bound to its host name, decision 011), and each upload carries one new event, the change
+ * that makes it a new stored report rather than a count of its device's latest (decision 013).
  */
 import http from "node:http";
 import { parseArgs } from "node:util";
@@ -26,11 +32,19 @@ import { createBenchDatabase, databaseLabel, dropBenchDatabase, parseDbOption, r
 import { ensureBuild, percentile, processCpuSeconds, startServer } from "./lib/server";
 
 const { values } = parseArgs({
-  options: { reports: { type: "string", default: "20000" }, clients: { type: "string", default: "8" }, db: { type: "string", default: "sqlite" } },
+  options: {
+    reports: { type: "string", default: "20000" },
+    clients: { type: "string", default: "8" },
+    db: { type: "string", default: "sqlite" },
+    port: { type: "string", default: "3211" },
+    workload: { type: "string", default: "renames" },
+  },
 });
 const kind = runPerDatabase(parseDbOption(values.db), import.meta.filename);
 const N = Number(values.reports);
 const CLIENTS = Number(values.clients);
+const WORKLOAD = values.workload;
+if (WORKLOAD !== "renames" && WORKLOAD !== "fleet") throw new Error(`--workload must be renames or fleet (got "${WORKLOAD}")`);
 const TENANT_ID = "aaaabbbb-0000-cccc-1111-dddd2222eeee";
 
 // --- the workload: varied builds and states, each upload distinct --------------------------------------------
@@ -46,12 +60,22 @@ const templates = [
 const base = Date.now() - 3600_000;
 const uploads = Array.from({ length: N }, (_, i) => {
   const t = templates[i % templates.length]!;
+  const capturedAt = new Date(base + i * 100).toISOString();
+  // fleet: what an AAD Operational log shows of a healthy machine between two captures (an informational event).
+  const newEvent = {
+    id: 1144,
+    time: capturedAt,
+    level: "Information",
+    task: "AadCloudAPPlugin Operation",
+    log: "Microsoft-Windows-AAD/Operational",
+    message: `Bench capture ${i}`,
+  };
   return JSON.stringify({
-    hostname: `BENCH-${String(i).padStart(6, "0")}`,
-    capturedAt: new Date(base + i * 100).toISOString(),
+    hostname: WORKLOAD === "fleet" ? `BENCH-T${String(i % templates.length).padStart(4, "0")}` : `BENCH-${String(i).padStart(6, "0")}`,
+    capturedAt,
     agentVersion: "1.0.0",
     dsregcmd: t.dsregcmd,
-    events: t.events,
+    events: WORKLOAD === "fleet" ? [...(t.events ?? []), newEvent] : t.events,
     ...(t.computerDn ? { computerDn: t.computerDn } : {}),
   });
 });
@@ -80,7 +104,7 @@ await api.db.$disconnect();
 // client was refused most of its uploads (HTTP 429) and the bench measured the limiter, not ingestion.
 const server = await startServer({
   databaseUrl: apiUrl,
-  port: 3211,
+  port: Number(values.port),
   env: { JOINSCOPE_INGEST_RATE_LIMIT: "1000000", JOINSCOPE_INGEST_BYTES_PER_MINUTE: String(64 * 1024 * 1024 * 1024) },
 });
 
@@ -211,7 +235,7 @@ const ratio = floorRate / apiRate;
 const p95 = percentile(latencies, 95);
 const ok = apiRate >= 1000 && ratio <= 3 && stored === N && (statuses.get(201) ?? 0) === N;
 console.log(`
-bench:ingest  ${N} reports (${megabytes.toFixed(1)} MB of JSON), ${CLIENTS} clients, ${label}, production build
+bench:ingest  ${N} reports (${megabytes.toFixed(1)} MB of JSON), ${CLIENTS} clients, ${label}, production build, workload ${WORKLOAD}
   path                         reports/s   p50 ms   p95 ms
   HTTP API (measured)          ${apiRate.toFixed(0).padStart(9)}   ${percentile(latencies, 50).toFixed(1).padStart(6)}   ${p95.toFixed(1).padStart(6)}   CPU per report: server ${serverCpuMsPerReport.toFixed(2)} ms, clients ${clientCpuMsPerReport.toFixed(2)} ms
   floor: Prisma inserts only   ${floorRate.toFixed(0).padStart(9)}

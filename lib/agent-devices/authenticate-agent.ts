@@ -18,8 +18,8 @@ export async function authenticateAgent(direct: DirectDb, authorization: string 
   if (credential && isWellFormedDeviceKey(credential)) {
     const device = await authenticateDeviceKey(direct, credential, now);
     if (!device.ok) return device;
-    const { tenantRef, tenantId, redactUserNames, keepEveryUpload, device: enrolled } = device.agent;
-    return { ok: true, agent: { tokenId: null, tenantRef, tenantId, redactUserNames, keepEveryUpload, device: enrolled } };
+    const { tenantRef, tenantId, redactUserNames, keepEveryUpload, tenantHasProvenEnrolment, device: enrolled } = device.agent;
+    return { ok: true, agent: { tokenId: null, tenantRef, tenantId, redactUserNames, keepEveryUpload, tenantHasProvenEnrolment, device: enrolled } };
   }
   if (credential && !isWellFormedAgentToken(credential)) {
     return { ok: false, error: { code: "invalid-token", message: "Send the device key (jsd_…) or the agent token (jsa_…) as 'Authorization: Bearer …'." } };

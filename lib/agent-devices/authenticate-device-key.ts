@@ -11,6 +11,8 @@ export interface AuthenticatedDevice {
   tenantId: string;
   redactUserNames: boolean;
   keepEveryUpload: boolean;
+  /** Some enrolment of the tenant proved its device identity (decision 041). */
+  tenantHasProvenEnrolment: boolean;
   device: EnrolledDevice;
   /** The stored form of the key presented (the current one, or the previous one within its grace). */
   presentedKeyHash: string;
@@ -39,6 +41,7 @@ type DeviceKeyRow = {
   tenantId: string;
   redactUserNames: unknown;
   keepEveryUpload: unknown;
+  hasProvenEnrolment: unknown;
 };
 
 /**
@@ -51,7 +54,8 @@ export async function authenticateDeviceKey(direct: DirectDb, key: string, now: 
   const hash = hashAgentSecret(key);
   const [row] = await direct.query<DeviceKeyRow>(
     `SELECT d."id", d."tenantRef", d."hostname", d."keyHash", d."previousKeyExpiresAt", d."keyIssuedAt", d."rotateRequestedAt",
-            d."revokedAt", d."reEnrolAllowedAt", d."lastSeenAt", d."agentVersion", d."provenDeviceId", n."tenantId", n."redactUserNames", n."keepEveryUpload"
+            d."revokedAt", d."reEnrolAllowedAt", d."lastSeenAt", d."agentVersion", d."provenDeviceId", n."tenantId", n."redactUserNames", n."keepEveryUpload",
+            n."hasProvenEnrolment"
        FROM "AgentDevice" d JOIN "Tenant" n ON n."id" = d."tenantRef"
       WHERE d."keyHash" = ? OR d."previousKeyHash" = ?`,
     [hash, hash],
@@ -79,6 +83,7 @@ export async function authenticateDeviceKey(direct: DirectDb, key: string, now: 
       tenantId: row.tenantId,
       redactUserNames: readBool(row.redactUserNames) === true,
       keepEveryUpload: readBool(row.keepEveryUpload) === true,
+      tenantHasProvenEnrolment: readBool(row.hasProvenEnrolment) === true,
       presentedKeyHash: hash,
       device: {
         id: row.id,

@@ -81,6 +81,8 @@ async function enrolOnce(direct: DirectDb, options: EnrolAgentDeviceOptions): Pr
           params: [deviceProof.deviceId, deviceProof.thumbprint, now, agentId, keyHash],
         },
         supersedeStatement(tenantRef, { agentId, keyHash }, request, now),
+        // From now on the tenant's uploads check the registration ids they claim (decision 041).
+        { sql: `UPDATE "Tenant" SET "hasProvenEnrolment" = ? WHERE "id" = ? AND "hasProvenEnrolment" = ?`, params: [true, tenantRef, false] },
       ]
     : keptProof
       ? []

@@ -14,6 +14,11 @@ export interface AgentIdentity {
   redactUserNames?: boolean;
   /** The tenant stores every upload as its own report (decision 013); else one report per state change. */
   keepEveryUpload?: boolean;
+  /**
+   * Some enrolment of the tenant proved its device identity (decision 042): uploads must check the registration id they
+   * claim against the proven ones. Unknown (a paste, a test's identity): checked.
+   */
+  tenantHasProvenEnrolment?: boolean;
   /** When the token was last used, to write lastUsedAt at most once a minute. */
   lastUsedAt?: Date | null;
   /** The enrolled device whose key authenticated the upload (decision 011). */
@@ -78,8 +83,10 @@ export async function authenticateAgentToken(direct: DirectDb, authorization: st
     tenantId: string;
     redactUserNames: unknown;
     keepEveryUpload: unknown;
+    hasProvenEnrolment: unknown;
   }>(
-    `SELECT t."id", t."tenantRef", t."revokedAt", t."lastUsedAt", t."allowsDirectUpload", n."tenantId", n."redactUserNames", n."keepEveryUpload"
+    `SELECT t."id", t."tenantRef", t."revokedAt", t."lastUsedAt", t."allowsDirectUpload", n."tenantId", n."redactUserNames", n."keepEveryUpload",
+            n."hasProvenEnrolment"
        FROM "AgentToken" t JOIN "Tenant" n ON n."id" = t."tenantRef" WHERE t."tokenHash" = ?`,
     [hashAgentToken(token)],
   );
@@ -95,6 +102,7 @@ export async function authenticateAgentToken(direct: DirectDb, authorization: st
       tenantId: row.tenantId,
       redactUserNames: readBool(row.redactUserNames) === true,
       keepEveryUpload: readBool(row.keepEveryUpload) === true,
+      tenantHasProvenEnrolment: readBool(row.hasProvenEnrolment) === true,
       lastUsedAt: readDate(row.lastUsedAt),
       allowsDirectUpload: readBool(row.allowsDirectUpload) === true,
     },

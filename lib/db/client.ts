@@ -33,7 +33,10 @@ export function createDb(url: string = config.DATABASE_URL): Db {
     const adapter = new TunedSqliteAdapter({ url: file }, { timestampFormat: "iso8601" });
     return new SqliteClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
   }
-  const adapter = new PrismaPg(new pg.Pool(postgresPoolConfig({ connectionString: url, max: 20 })));
+  // The pool is this client's own: $disconnect ends it. Left open (the adapter's default for a pool it was given), its
+  // idle connections outlived the client, and one ended by the server (a database dropped WITH (FORCE), a restart)
+  // raised an 'error' no one listened to any more, which ended the process: bench:ingest --db postgresql did at its end.
+  const adapter = new PrismaPg(new pg.Pool(postgresPoolConfig({ connectionString: url, max: 20 })), { disposeExternalPool: true });
   return new PostgresClient({ adapter, transactionOptions: TRANSACTION_OPTIONS }) as unknown as Db;
 }
 

@@ -376,6 +376,12 @@ export interface StoredReport {
   deviceId: string | null;
   hostname: string;
   receivedAt: Date;
+  /**
+   * The device had a stored report before this one (the upload read it): its subject has its summary rows already
+   * (its report-only row, or its objects'), since every transaction that stores a report, writes objects or rebuilds a
+   * tenant's summaries keeps them. The report-only insert is then left out.
+   */
+  reportedBefore?: boolean;
 }
 
 /**
@@ -392,33 +398,41 @@ export function reportStatements(dialect: Dialect, report: StoredReport): Statem
   const shard = stripeOf(key);
   return [
     ...lockStatements(dialect, tenantRef, [key]),
-    {
-      // Only when the device has no summary yet: the row the SELECT builds (its open findings aggregated) is thrown away
-      // on a conflict, and nearly every upload is of a device that has one (~15 µs of CPU an upload on SQLite). The
-      // conflict clause stays for a row another transaction inserts meanwhile (PostgreSQL).
-      sql:
-        INSERT_HEAD +
-        reportOnlyRows(dialect, "?", `"DeviceReport" r`, ` AND f."subjectKey" = ?`) +
-        ` WHERE r."id" = ?${noObject} AND NOT EXISTS (SELECT 1 FROM "DeviceSummary" s WHERE s."tenantRef" = r."tenantRef" AND s."rowKey" = ?)` +
-        ` ON CONFLICT ("tenantRef", "rowKey") DO NOTHING`,
-      params: [key, key, tenantRef, key, key, reportId, key],
-    },
+    // Not at all for a device that reported before: nearly every upload. Its statement cost ~30 µs of CPU on SQLite
+    // (bench/RESULTS.md, branch ingest1k) to find that the row exists.
+    ...(report.reportedBefore
+      ? []
+      : [
+          {
+            // Only when the device has no summary yet: the row the SELECT builds (its open findings aggregated) is thrown
+            // away on a conflict (~15 µs of CPU an upload on SQLite). The conflict clause stays for a row another
+            // transaction inserts meanwhile (PostgreSQL).
+            sql:
+              INSERT_HEAD +
+              reportOnlyRows(dialect, "?", `"DeviceReport" r`, ` AND f."subjectKey" = ?`) +
+              ` WHERE r."id" = ?${noObject} AND NOT EXISTS (SELECT 1 FROM "DeviceSummary" s WHERE s."tenantRef" = r."tenantRef" AND s."rowKey" = ?)` +
+              ` ON CONFLICT ("tenantRef", "rowKey") DO NOTHING`,
+            params: [key, key, tenantRef, key, key, reportId, key],
+          },
+        ]),
     // A device that only reported is named after its latest report's host name. Its own statement, before the one
     // that makes the report the latest (whose condition it shares), and only when the name changes: SQLite rewrites the
-    // entries of every index holding a column an UPDATE sets, changed or not, and the name is in 17 of them.
+    // entries of every index holding a column an UPDATE sets, changed or not, and the name is in 17 of them. It makes
+    // the report the latest too, in the same write: the next statement then finds the row current and leaves it, where
+    // a second UPDATE wrote the row and the entries of the indexes holding the name and a report column again
+    // (lastReportAt's, joinType's, problemReportAt's) and ran the tally trigger's test again.
     {
       // SQLite by the subject's index: with the state in the WHERE its planner took the state's sort index instead, a
       // walk over every device that only reported.
-      sql: `UPDATE "DeviceSummary"${dialect === "sqlite" ? ` INDEXED BY "DeviceSummary_tenantRef_subjectKey_nameKey_rowKey_idx"` : ""} SET "name" = r."hostname", "nameKey" = LOWER(r."hostname")
+      sql: `UPDATE "DeviceSummary"${dialect === "sqlite" ? ` INDEXED BY "DeviceSummary_tenantRef_subjectKey_nameKey_rowKey_idx"` : ""} SET "name" = r."hostname", "nameKey" = LOWER(r."hostname"),
+          ${LATEST_REPORT_SET}
         FROM "DeviceReport" r
         WHERE r."id" = ? AND "DeviceSummary"."tenantRef" = ? AND "DeviceSummary"."subjectKey" = ? AND "DeviceSummary"."state" = 'report-only'
           AND "DeviceSummary"."name" IS DISTINCT FROM r."hostname"${NEWER_REPORT}`,
       params: [reportId, tenantRef, key],
     },
     {
-      sql: `UPDATE "DeviceSummary" SET "lastReportId" = r."id", "lastReportAt" = r."capturedAt", "lastReportHostname" = r."hostname", "joinType" = r."joinType",
-          "azureAdPrt" = r."azureAdPrt", "reportRank" = r."worstSeverityRank",
-          "problemReportAt" = CASE WHEN "DeviceSummary"."reportHead" AND r."worstSeverityRank" <= 1 THEN r."capturedAt" END
+      sql: `UPDATE "DeviceSummary" SET ${LATEST_REPORT_SET}
         FROM "DeviceReport" r
         WHERE r."id" = ? AND "DeviceSummary"."tenantRef" = ? AND "DeviceSummary"."subjectKey" = ?${NEWER_REPORT}`,
       params: [reportId, tenantRef, key],
@@ -430,6 +444,11 @@ export function reportStatements(dialect: Dialect, report: StoredReport): Statem
     },
   ];
 }
+
+/** A summary's columns that come from its latest report, set from the report `r`. */
+const LATEST_REPORT_SET = `"lastReportId" = r."id", "lastReportAt" = r."capturedAt", "lastReportHostname" = r."hostname", "joinType" = r."joinType",
+          "azureAdPrt" = r."azureAdPrt", "reportRank" = r."worstSeverityRank",
+          "problemReportAt" = CASE WHEN "DeviceSummary"."reportHead" AND r."worstSeverityRank" <= 1 THEN r."capturedAt" END`;
 
 /** The report `r` is newer (capture time, then id) than the one the summary holds as its latest. */
 const NEWER_REPORT = `

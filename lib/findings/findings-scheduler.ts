@@ -1,6 +1,6 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
-import { directDb } from "@/lib/db/direct";
+import { directDb, readDate } from "@/lib/db/direct";
 import { FULL_PASS_TABLES, refreshPlannerStatistics } from "@/lib/db/refresh-planner-statistics";
 import { log } from "@/lib/log/logger";
 import { RULES_VERSION } from "@/lib/rules/rules-version";
@@ -208,7 +208,7 @@ async function evaluateQueued(db: Db, work: [string, Pending][]): Promise<void> 
     try {
       // The first agent report changes tenant-wide rules (silent-device needs agents to exist), and newer rules change
       // findings on old data: evaluate everything once.
-      if (await needsFullEvaluation(db, tenantRef)) await reevaluateAllFindings(db, tenantRef);
+      if (await needsFullEvaluation(tenantRef)) await reevaluateAllFindings(db, tenantRef);
       else await reevaluateFindings({ tenantRef, scope: { deviceIds: [...p.deviceIds], hostnames: [...p.hostnames] } });
     } catch (error) {
       log("error", "findings re-evaluation after upload failed", { tenantRef, error: error instanceof Error ? error.message : String(error) });
@@ -216,9 +216,20 @@ async function evaluateQueued(db: Db, work: [string, Pending][]): Promise<void> 
   }
 }
 
-async function needsFullEvaluation(db: Db, tenantRef: string): Promise<boolean> {
-  const tenant = await db.tenant.findUnique({ where: { id: tenantRef }, select: { findingsEvaluatedAt: true, rulesVersion: true } });
-  if (!tenant?.findingsEvaluatedAt || tenant.rulesVersion < RULES_VERSION) return true;
-  const first = await db.deviceReport.findFirst({ where: { tenantRef }, orderBy: { receivedAt: "asc" }, select: { receivedAt: true } });
-  return first !== null && first.receivedAt > tenant.findingsEvaluatedAt;
+/**
+ * Before every upload-queued pass (about one a second under a steady stream of uploads): one read on the direct path.
+ * Through Prisma it was two queries, each compiled by its query compiler every time: 6–10% of the server's CPU under
+ * bench:ingest (bench/RESULTS.md, branch ingest1k).
+ */
+async function needsFullEvaluation(tenantRef: string): Promise<boolean> {
+  const [tenant] = await directDb().query<{ findingsEvaluatedAt: unknown; rulesVersion: unknown; firstReceivedAt: unknown }>(
+    `SELECT t."findingsEvaluatedAt", t."rulesVersion",
+        (SELECT r."receivedAt" FROM "DeviceReport" r WHERE r."tenantRef" = t."id" ORDER BY r."receivedAt" LIMIT 1) AS "firstReceivedAt"
+      FROM "Tenant" t WHERE t."id" = ?`,
+    [tenantRef],
+  );
+  const evaluatedAt = readDate(tenant?.findingsEvaluatedAt);
+  if (!tenant || !evaluatedAt || Number(tenant.rulesVersion) < RULES_VERSION) return true;
+  const first = readDate(tenant.firstReceivedAt);
+  return first !== null && first.getTime() > evaluatedAt.getTime();
 }

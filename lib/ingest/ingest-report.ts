@@ -155,6 +155,7 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
           deviceId,
           hostname: upload.hostname,
           receivedAt: now,
+          reportedBefore: latest !== null,
         }),
       ]);
       // The pass this queues reads the row back: it takes the parsed captures instead of parsing the text again, when
@@ -440,7 +441,8 @@ async function tenantHistorySettings(db: Db, agent: AgentIdentity): Promise<{ re
 /**
  * Decision 042. A proven enrolment's reports carry its registration id (or none: a machine that left Entra ID prints
  * none); a report of any other uploader may not claim an id a proven, active enrolment of the tenant holds. Only a
- * report that names a registration id reads the (tenant, provenDeviceId) index.
+ * report that names a registration id, of a tenant where some enrolment proved its identity (decision 041: the flag
+ * comes with the authentication's read), reads the (tenant, provenDeviceId) index.
  */
 async function refuseClaimedIdentity(agent: AgentIdentity, claimed: string | null | undefined): Promise<DeviceIdentityRefused | null> {
   if (!claimed) return null;
@@ -453,6 +455,7 @@ async function refuseClaimedIdentity(agent: AgentIdentity, claimed: string | nul
       message: `This device key belongs to the machine that proved registration id ${proven}; it cannot upload a report for ${deviceId}. Re-enrol the agent if the machine joined again.`,
     };
   }
+  if (agent.tenantHasProvenEnrolment === false) return null;
   const [held] = await directDb().query<{ hostname: string }>(
     `SELECT "hostname" FROM "AgentDevice" WHERE "tenantRef" = ? AND "provenDeviceId" = ? AND "revokedAt" IS NULL AND "id" <> ? LIMIT 1`,
     [agent.tenantRef, deviceId, agent.device?.id ?? ""],

@@ -92,10 +92,14 @@ async function settledCounts() {
 
 describe("device proof at enrolment (decision 042)", () => {
   it("a valid proof is verified and stored; the proven hostname and id then refuse an unproven enrolment and its reports", async () => {
-    const { token } = await tenantWithDevice([cert.thumbprint]);
+    const { token, tenantRef } = await tenantWithDevice([cert.thumbprint]);
+    // Until an enrolment of the tenant proves its identity, uploads read no proven ids (decision 041); from then on they do.
+    const flag = async () => (await db.tenant.findUniqueOrThrow({ where: { id: tenantRef }, select: { hasProvenEnrolment: true } })).hasProvenEnrolment;
+    expect(await flag()).toBe(false);
     const proven = await enrol(token, { hostname: "PC-PROOF", deviceId, proofWith: cert });
     expect(proven.status).toBe(201);
     expect(proven.body.deviceProof).toEqual({ verified: true, thumbprint: cert.thumbprint });
+    expect(await flag()).toBe(true);
     const row = await db.agentDevice.findUniqueOrThrow({ where: { id: proven.body.agentId } });
     expect(row).toMatchObject({ provenDeviceId: deviceId, proofThumbprint: cert.thumbprint, revokedAt: null });
     expect(row.proofVerifiedAt).not.toBeNull();

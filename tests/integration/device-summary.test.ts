@@ -350,6 +350,53 @@ describe("device summaries follow the directory, the reports and the findings", 
     await expectCurrent();
   });
 
+  it("a device that only reported, renamed: a newer report under another host name renames its row and becomes its latest in one write; an older one changes nothing", async () => {
+    const rowKey = `d:${held.deviceId.toLowerCase()}`;
+    const before = (await summaryOf(rowKey))!;
+    expect(before).toMatchObject({ state: "report-only" });
+    const report = generated.reports.find((r) => r.deviceId?.toLowerCase() === held.deviceId.toLowerCase())!;
+    // The machine renamed (a re-imaged or re-named PC keeps its registration id until it joins again).
+    const upload = (hostname: string, capturedAt: Date) =>
+      ingestReport(db, { agent, body: { hostname, capturedAt: capturedAt.toISOString(), agentVersion: report.agentVersion, dsregcmd: report.dsregcmd } });
+    // SQLite: count the row's writes (a trigger of this connection only, the one uploads write through).
+    const sqlite = testDatabaseKind() === "sqlite";
+    if (sqlite) {
+      await direct().batch([
+        { sql: `CREATE TEMP TABLE IF NOT EXISTS "summaryWrites" ("rowKey" TEXT)`, params: [] },
+        {
+          sql: `CREATE TEMP TRIGGER IF NOT EXISTS "countSummaryWrites" AFTER UPDATE ON main."DeviceSummary" BEGIN INSERT INTO "summaryWrites" VALUES (NEW."rowKey"); END`,
+          params: [],
+        },
+      ]);
+    }
+    try {
+      const renamed = await upload("PC-RENAMED-0042", new Date(before.lastReportAt!.getTime() + 3_600_000));
+      expect(renamed.ok).toBe(true);
+      const after = (await summaryOf(rowKey))!;
+      expect(after).toMatchObject({
+        name: "PC-RENAMED-0042",
+        nameKey: "pc-renamed-0042",
+        lastReportId: renamed.ok ? renamed.report.reportId : null,
+        lastReportHostname: "PC-RENAMED-0042",
+        lastReportAt: new Date(before.lastReportAt!.getTime() + 3_600_000),
+      });
+      if (sqlite) {
+        const writes = await direct().query<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "summaryWrites" WHERE "rowKey" = ?`, [rowKey]);
+        expect(writes[0]!.n).toBe(1);
+      }
+      const older = await upload("PC-OLD-NAME-0042", new Date(before.lastReportAt!.getTime() - 3_600_000));
+      expect(older.ok).toBe(true);
+      expect(await summaryOf(rowKey)).toEqual(after);
+    } finally {
+      if (sqlite)
+        await direct().batch([
+          { sql: `DROP TRIGGER IF EXISTS temp."countSummaryWrites"`, params: [] },
+          { sql: `DROP TABLE IF EXISTS temp."summaryWrites"`, params: [] },
+        ]);
+    }
+    await expectCurrent();
+  });
+
   it.runIf(process.env.JOINSCOPE_TEST_DATABASE !== "postgresql")(
     "a sync page's, an upload's and a findings pass's summary statements find their rows by key, never by a walk of the tenant's summaries (SQLite's plan)",
     async () => {

@@ -364,6 +364,13 @@ describe("findings lifecycle", () => {
     const tenant = await db.tenant.findUniqueOrThrow({ where: { id: tenantRef }, select: { rulesVersion: true, findingsEvaluatedAt: true } });
     expect(tenant.rulesVersion).toBe(RULES_VERSION);
     expect(tenant.findingsEvaluatedAt!.getTime()).toBeGreaterThan(at(1).getTime());
+
+    // Current rules, evaluated in full after its only reports arrived (none here): the next upload's pass is incremental.
+    enqueueFindingsEvaluation(db, tenantRef, { deviceId: one.deviceId, hostname: one.displayName });
+    await flushFindingsQueue();
+    expect(await db.tenant.findUniqueOrThrow({ where: { id: tenantRef }, select: { findingsEvaluatedAt: true } })).toEqual({
+      findingsEvaluatedAt: tenant.findingsEvaluatedAt,
+    });
   });
 
   it("waits for another instance's pass over the tenant (the findings lease), and skips a periodic pass another instance made unnecessary", async () => {
