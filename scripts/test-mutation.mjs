@@ -17,6 +17,7 @@ import { blobSha, recordArea } from "./mutation/baseline.mjs";
 import { scoreOf } from "./mutation/scores.mjs";
 import { fileCompletion, listenToMutants } from "./mutation/file-reporter.mjs";
 import { simulatorCaPath } from "./mutation/simulator-ca.mjs";
+import { CHECKER_DIR, writeCheckerTsconfig } from "./mutation/checker-project.mjs";
 
 const root = join(import.meta.dirname, "..");
 
@@ -27,6 +28,7 @@ function parseArgs(argv) {
     tests: null,
     force: false,
     record: false,
+    wholeProjectChecker: false,
     concurrency: concurrencyFrom(process.env.JOINSCOPE_MUTATION_CONCURRENCY ?? "1"),
   };
   for (let i = 0; i < argv.length; i++) {
@@ -97,19 +99,23 @@ function assertEveryTestFileRan(area, reportFile, tests) {
   if (missing.length > 0) throw new Error(`lib/${area}: no test of ${missing.join(", ")} ran under Stryker (did the file fail to load in the sandbox?)`);
 }
 
-async function runArea(area, { files, tests = null, force, concurrency = 1, record = false }) {
+async function runArea(area, { files, tests = null, force, concurrency = 1, record = false, wholeProjectChecker = false }) {
   const { Stryker } = await import("@stryker-mutator/core");
   const dir = join("reports", "mutation", area);
   mkdirSync(join(root, dir), { recursive: true });
   const partial = files !== null;
   const mutate = partial ? files : sourceFiles(area, root);
+  // The checker compiles the mutated files and the files that import them, not the whole project
+  // (scripts/mutation/checker-project.mjs); --whole-project-checker compiles tsconfig.json, to compare the two.
+  const checker = wholeProjectChecker ? null : writeCheckerTsconfig(root, area, mutate);
+  if (checker) console.log(`mutation: the TypeScript checker compiles ${checker.files} files that are or import the mutated ones (${checker.path})`);
   const incrementalFile = join(dir, "stryker-incremental.json");
   const options = {
     testRunner: "vitest",
     // `related` off: the test files are chosen per area below, and per mutant by coverage.
     vitest: { configFile: "vitest.config.ts", related: false },
     checkers: ["typescript"],
-    tsconfigFile: "tsconfig.json",
+    tsconfigFile: checker?.path ?? "tsconfig.json",
     typescriptChecker: { prioritizePerformanceOverAccuracy: true },
     coverageAnalysis: "perTest",
     // Static mutants (code run once, at import: module constants, zod schemas) are never activated by Stryker 9.6's
@@ -142,7 +148,8 @@ async function runArea(area, { files, tests = null, force, concurrency = 1, reco
       "/test-results",
       "/playwright-report",
       "/bench/out",
-      "/reports",
+      "/reports/*",
+      `!/${CHECKER_DIR}`,
       "/docs/screenshots",
       "*.tsbuildinfo",
     ],
@@ -195,6 +202,7 @@ async function runArea(area, { files, tests = null, force, concurrency = 1, reco
   } finally {
     process.chdir(previousCwd);
     stopListening();
+    checker?.remove();
   }
   const seconds = Math.round((Date.now() - started) / 1000);
   // Also for --files: a recorded or checked score must not come from a run that silently lost a test file.
@@ -213,7 +221,7 @@ async function runArea(area, { files, tests = null, force, concurrency = 1, reco
 }
 
 /** Runs the areas one after another; returns their summaries. `files` limits each area to those of its files. */
-export async function runMutation({ areas, files = null, tests = null, force = false, record = false, concurrency = 1 }) {
+export async function runMutation({ areas, files = null, tests = null, force = false, record = false, concurrency = 1, wholeProjectChecker = false }) {
   process.env.NODE_EXTRA_CA_CERTS = simulatorCaPath(root);
   const summaries = [];
   for (const area of areas) {
@@ -225,7 +233,7 @@ export async function runMutation({ areas, files = null, tests = null, force = f
     // --tests: only those of the area's test files (a lower bound of the score: fewer tests kill fewer mutants).
     const myTests = tests?.filter((t) => testFiles(area, root).includes(t)) ?? null;
     if (tests && myTests.length === 0) throw new Error(`--tests names none of lib/${area}'s test files (scripts/mutation/areas.mjs)`);
-    const summary = await runArea(area, { files: mine, tests: myTests, force, concurrency, record });
+    const summary = await runArea(area, { files: mine, tests: myTests, force, concurrency, record, wholeProjectChecker });
     // A --files run's files were recorded one by one as they finished (runArea); a whole area is recorded as one run.
     if (record && mine === null) recordArea(root, summary, { fullRun: summary.fullRun, shas: summary.shas });
     summaries.push(summary);
