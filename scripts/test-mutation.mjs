@@ -17,7 +17,6 @@ import { blobSha, recordArea } from "./mutation/baseline.mjs";
 import { scoreOf } from "./mutation/scores.mjs";
 import { fileCompletion, listenToMutants } from "./mutation/file-reporter.mjs";
 import { simulatorCaPath } from "./mutation/simulator-ca.mjs";
-import { CHECKER_DIR, writeCheckerTsconfig } from "./mutation/checker-project.mjs";
 
 const root = join(import.meta.dirname, "..");
 
@@ -105,17 +104,16 @@ async function runArea(area, { files, tests = null, force, concurrency = 1, reco
   mkdirSync(join(root, dir), { recursive: true });
   const partial = files !== null;
   const mutate = partial ? files : sourceFiles(area, root);
-  // The checker compiles the mutated files and the files that import them, not the whole project
-  // (scripts/mutation/checker-project.mjs); --whole-project-checker compiles tsconfig.json, to compare the two.
-  const checker = wholeProjectChecker ? null : writeCheckerTsconfig(root, area, mutate);
-  if (checker) console.log(`mutation: the TypeScript checker compiles ${checker.files} files that are or import the mutated ones (${checker.path})`);
   const incrementalFile = join(dir, "stryker-incremental.json");
   const options = {
     testRunner: "vitest",
     // `related` off: the test files are chosen per area below, and per mutant by coverage.
     vitest: { configFile: "vitest.config.ts", related: false },
-    checkers: ["typescript"],
-    tsconfigFile: checker?.path ?? "tsconfig.json",
+    // Our checker gives each mutant the verdict of Stryker's TypeScript checker over tsconfig.json for ~1/50 of its CPU
+    // (scripts/mutation/shape-checker.mjs; docs/testing.md, "What a mutant costs"). --whole-project-checker runs
+    // Stryker's own, to compare the two.
+    checkers: [wholeProjectChecker ? "typescript" : "typescript-shape"],
+    tsconfigFile: "tsconfig.json",
     typescriptChecker: { prioritizePerformanceOverAccuracy: true },
     coverageAnalysis: "perTest",
     // Static mutants (code run once, at import: module constants, zod schemas) are never activated by Stryker 9.6's
@@ -132,7 +130,10 @@ async function runArea(area, { files, tests = null, force, concurrency = 1, reco
     incrementalFile,
     force,
     reporters: [...(partial ? ["json", "progress"] : ["html", "json", "progress"]), ...(record ? ["file-by-file"] : [])],
-    appendPlugins: record ? [join(root, "scripts/mutation/file-reporter.mjs")] : [],
+    appendPlugins: [
+      ...(wholeProjectChecker ? [] : [join(root, "scripts/mutation/shape-checker.mjs")]),
+      ...(record ? [join(root, "scripts/mutation/file-reporter.mjs")] : []),
+    ],
     htmlReporter: { fileName: join(dir, "index.html") },
     jsonReporter: { fileName: join(dir, partial ? "mutation-files.json" : "mutation.json") },
     thresholds: { high: 90, low: 80, break: null },
@@ -148,8 +149,7 @@ async function runArea(area, { files, tests = null, force, concurrency = 1, reco
       "/test-results",
       "/playwright-report",
       "/bench/out",
-      "/reports/*",
-      `!/${CHECKER_DIR}`,
+      "/reports",
       "/docs/screenshots",
       "*.tsbuildinfo",
     ],
@@ -202,7 +202,6 @@ async function runArea(area, { files, tests = null, force, concurrency = 1, reco
   } finally {
     process.chdir(previousCwd);
     stopListening();
-    checker?.remove();
   }
   const seconds = Math.round((Date.now() - started) / 1000);
   // Also for --files: a recorded or checked score must not come from a run that silently lost a test file.

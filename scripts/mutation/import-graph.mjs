@@ -1,12 +1,9 @@
-// The TypeScript project Stryker's checker compiles in one mutation run: the mutated files and every file of
-// tsconfig.json that imports them, directly or through others (docs/testing.md, "What a mutant costs"). A mutant
-// changes one file, so a compile error it causes can only appear in that file or in a file whose types depend on it,
-// that is a file importing it along some chain; every other file type-checks as it did before. TypeScript still
-// compiles whatever those files import, so each mutant gets the verdict tsconfig.json would give it, for the price of
-// a smaller program. The import graph is TypeScript's own: the files tsconfig.json lists, the specifiers
+// Which files of the project can see a mutant (scripts/mutation/shape-checker.mjs): a mutant changes one file, so a
+// compile error it causes can only appear in that file or in a file whose types depend on it, that is a file importing
+// it along some chain. The import graph is TypeScript's own: the files tsconfig.json lists, the specifiers
 // `ts.preProcessFile` finds in them (imports, re-exports, `import()` also inside types) and `ts.resolveModuleName`.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { readFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import ts from "typescript";
 
 const toPosix = (path) => path.split("\\").join("/");
@@ -49,27 +46,4 @@ export function dependentClosure(graph, mutated) {
     }
   }
   return [...closure].sort();
-}
-
-/** Where the checker's tsconfig of a run is written: the one folder of reports/ Stryker copies into its sandbox. */
-export const CHECKER_DIR = "reports/mutation-checker";
-
-/**
- * Writes the tsconfig this run's checker compiles (tsconfig.json's options, only the mutated files and the files that
- * import them) and returns its repository-relative path, how many files it lists, and a function that removes it.
- */
-export function writeCheckerTsconfig(root, name, mutated) {
-  const path = `${CHECKER_DIR}/${name}-${process.pid}.tsconfig.json`;
-  const up = path.split("/").slice(0, -1).map(() => "..");
-  const files = dependentClosure(importGraph(root), mutated);
-  mkdirSync(dirname(join(root, path)), { recursive: true });
-  const config = { extends: [...up, "tsconfig.json"].join("/"), include: [], files: files.map((file) => [...up, file].join("/")) };
-  writeFileSync(join(root, path), `${JSON.stringify(config, null, 2)}\n`);
-  return {
-    path,
-    files: files.length,
-    remove: () => {
-      if (existsSync(join(root, path))) rmSync(join(root, path));
-    },
-  };
 }

@@ -1,13 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import ts from "typescript";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { dependentClosure, importGraph, writeCheckerTsconfig } from "./checker-project.mjs";
+import { dependentClosure, importGraph } from "./import-graph.mjs";
 
 /**
- * The project the mutation run's TypeScript checker compiles: the mutated file and whatever imports it, in a small
- * repository shaped like this one (tsconfig.json with the `@/` alias, lib/, app/, tests next to the code).
+ * The files a mutant can reach (scripts/mutation/shape-checker.mjs): the mutated file and whatever imports it, in a
+ * small repository shaped like this one (tsconfig.json with the `@/` alias, lib/, app/, tests next to the code).
  */
 let root: string;
 
@@ -17,7 +16,7 @@ function write(path: string, text: string) {
 }
 
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), "checker-project-"));
+  root = mkdtempSync(join(tmpdir(), "import-graph-"));
   write(
     "tsconfig.json",
     JSON.stringify({
@@ -56,23 +55,5 @@ describe("dependentClosure", () => {
     write("data/copy.ts", 'import { subjectKey } from "@/lib/rules/key";\n');
     expect(dependentClosure(importGraph(root), ["lib/rules/unrelated.ts"])).toEqual(["app/other.tsx", "lib/rules/unrelated.ts"]);
     expect(dependentClosure(importGraph(root), ["lib/rules/key.ts"])).not.toContain("data/copy.ts");
-  });
-});
-
-describe("writeCheckerTsconfig", () => {
-  it("writes a tsconfig with tsconfig.json's options that compiles those files, a type error in an importer included", () => {
-    const checker = writeCheckerTsconfig(root, "rules", ["lib/rules/key.ts"]);
-    expect(checker.files).toBe(7);
-    // A mutant making subjectKey return a number breaks a file that only imports it through another.
-    write("lib/rules/key.ts", "export function subjectKey(id: string) {\n  return id.length;\n}\n");
-    write("app/page.tsx", 'import { subjectKey } from "@/lib/rules/index";\nexport const page: string = subjectKey("x");\n');
-    const config = ts.getParsedCommandLineOfConfigFile(join(root, checker.path), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
-    expect(config.options.strict).toBe(true);
-    expect(config.fileNames.map((f) => f.slice(root.length + 1)).sort()).toEqual(dependentClosure(importGraph(root), ["lib/rules/key.ts"]));
-    const errors = ts.getPreEmitDiagnostics(ts.createProgram(config.fileNames, config.options)).map((d) => `${d.file?.fileName.slice(root.length + 1)}: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`);
-    expect(errors).toEqual(["app/page.tsx: Type 'number' is not assignable to type 'string'."]);
-    expect(JSON.parse(readFileSync(join(root, checker.path), "utf8")).include).toEqual([]);
-    checker.remove();
-    expect(existsSync(join(root, checker.path))).toBe(false);
   });
 });
