@@ -13,7 +13,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { AREAS, areaName, sourceFiles, testFiles } from "./mutation/areas.mjs";
-import { blobSha, recordArea } from "./mutation/baseline.mjs";
+import { blobSha, recordArea, testedMutants } from "./mutation/baseline.mjs";
 import { scoreOf } from "./mutation/scores.mjs";
 import { fileCompletion, listenToMutants } from "./mutation/file-reporter.mjs";
 import { simulatorCaPath } from "./mutation/simulator-ca.mjs";
@@ -170,11 +170,14 @@ async function runArea(area, { files, tests = null, force, concurrency = 1, reco
   // a run stopped before its end keeps the files it finished. A whole-area run records the area again at its end.
   const recorded = new Set();
   let lastRecordAt = started;
+  let recordedMutants = 0;
   const recordFiles = (counts) => {
     const now = Date.now();
+    recordedMutants += Object.values(counts).reduce((n, c) => n + testedMutants(c), 0);
+    const secondsPerMutant = Math.round((100 * (now - started)) / 1000 / Math.max(1, recordedMutants)) / 100;
     recordArea(
       root,
-      { area, seconds: Math.round((now - lastRecordAt) / 1000), files: counts },
+      { area, seconds: Math.round((now - lastRecordAt) / 1000), secondsPerMutant, files: counts },
       { fullRun: false, shas, onlyFiles: true, areaFiles: sourceFiles(area, root) },
     );
     lastRecordAt = now;

@@ -20,12 +20,22 @@ beforeEach(() => {
   write(
     "tsconfig.json",
     JSON.stringify({
-      compilerOptions: { target: "ES2022", lib: ["ES2023"], types: [], strict: true, noEmit: true, module: "esnext", moduleResolution: "bundler", jsx: "react-jsx", paths: { "@/*": ["./*"] } },
+      compilerOptions: {
+        target: "ES2022",
+        lib: ["ES2023"],
+        types: [],
+        strict: true,
+        noEmit: true,
+        module: "esnext",
+        moduleResolution: "bundler",
+        jsx: "react-jsx",
+        paths: { "@/*": ["./*"] },
+      },
       include: ["**/*.ts", "**/*.tsx"],
       exclude: ["node_modules", "data"],
     }),
   );
-  write("lib/rules/key.ts", 'export function subjectKey(id: string) {\n  return id.toLowerCase();\n}\n');
+  write("lib/rules/key.ts", "export function subjectKey(id: string) {\n  return id.toLowerCase();\n}\n");
   write("lib/rules/key.test.ts", 'import { subjectKey } from "./key";\nsubjectKey("A");\n');
   write("lib/rules/index.ts", 'export * from "./key";\n');
   write("lib/rules/uses-type.ts", 'import type { subjectKey } from "@/lib/rules/key";\nexport type Key = ReturnType<typeof subjectKey>;\n');

@@ -117,7 +117,10 @@ export class ShapeChecker {
     let entry = this.importers.get(file);
     if (!entry) {
       const closure = dependentClosure(this.graph, [toPosix(relative(this.root, file))]).map((f) => join(this.root, f));
-      entry = { service: createService(this.root, this.options, [...new Set([...closure, ...this.globalFiles])], this.contents, this.registry), declarations: new Map() };
+      entry = {
+        service: createService(this.root, this.options, [...new Set([...closure, ...this.globalFiles])], this.contents, this.registry),
+        declarations: new Map(),
+      };
       this.importers.set(file, entry);
     }
     return entry;

@@ -18,14 +18,24 @@ function write(path: string, text: string) {
   writeFileSync(join(root, path), text);
 }
 
-const SIZE = 'export function sizeOf(n: number) {\n  return n > 10 ? "big" : "small";\n}\nexport function half(n: number): number {\n  return n / 2;\n}\nexport function limits() {\n  return { max: 2 };\n}\n';
+const SIZE =
+  'export function sizeOf(n: number) {\n  return n > 10 ? "big" : "small";\n}\nexport function half(n: number): number {\n  return n / 2;\n}\nexport function limits() {\n  return { max: 2 };\n}\n';
 
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), "shape-checker-"));
   write(
     "tsconfig.json",
     JSON.stringify({
-      compilerOptions: { target: "ES2022", lib: ["ES2023"], types: [], strict: true, noEmit: true, module: "esnext", moduleResolution: "bundler", paths: { "@/*": ["./*"] } },
+      compilerOptions: {
+        target: "ES2022",
+        lib: ["ES2023"],
+        types: [],
+        strict: true,
+        noEmit: true,
+        module: "esnext",
+        moduleResolution: "bundler",
+        paths: { "@/*": ["./*"] },
+      },
       include: ["**/*.ts"],
     }),
   );
@@ -84,7 +94,8 @@ describe("typescript-shape", () => {
     const checker = new ShapeChecker(log, { tsconfigFile: join(root, "tsconfig.json") });
     await checker.init();
     const verdicts = [];
-    for (const [i, [, original, replacement]] of cases.entries()) verdicts.push((await checker.check([mutantOf(String(i), "lib/size.ts", original, replacement)]))[String(i)]!.status);
+    for (const [i, [, original, replacement]] of cases.entries())
+      verdicts.push((await checker.check([mutantOf(String(i), "lib/size.ts", original, replacement)]))[String(i)]!.status);
     for (const [i, [, original, replacement]] of [...cases.entries()].reverse())
       verdicts.push((await checker.check([mutantOf(String(i), "lib/size.ts", original, replacement)]))[String(i)]!.status);
     const expected = cases.map(([, , , errorsIn]) => (errorsIn.length > 0 ? "compileError" : "passed"));
