@@ -62,12 +62,11 @@ function createService(root, options, roots, contents, registry) {
   return {
     /** Syntactic and semantic errors of `file` (what a `noEmit` build reports for it). */
     errors: (file) => [...service.getSyntacticDiagnostics(file), ...service.getSemanticDiagnostics(file)],
-    /** The declaration output of `file`: its shape as its importers see it. */
-    declaration: (file) =>
-      service
-        .getEmitOutput(file, true)
-        .outputFiles.map((f) => f.text)
-        .join("\n"),
+    /** The declaration output of `file`: its shape as its importers see it; null when TypeScript produced none. */
+    declaration: (file) => {
+      const output = service.getEmitOutput(file, true);
+      return output.emitSkipped || output.outputFiles.length === 0 ? null : output.outputFiles.map((f) => f.text).join("\n");
+    },
     changed: (file) => versions.set(file, (versions.get(file) ?? 0) + 1),
   };
 }
@@ -144,7 +143,9 @@ export class ShapeChecker {
     own.service.changed(file);
     try {
       const errors = own.service.errors(file);
-      if (errors.length > 0 || own.service.declaration(file) === own.declaration) return errors;
+      // No declaration output to compare (null) is treated as a changed shape: the importers are checked.
+      const shape = own.service.declaration(file);
+      if (errors.length > 0 || (shape !== null && shape === own.declaration)) return errors;
       return this.importerErrors(file);
     } finally {
       this.contents.delete(file);
@@ -178,7 +179,8 @@ export class ShapeChecker {
       const errors = program.service.errors(importer);
       if (errors.length > 0) return errors;
       const before = originalDeclaration(importer);
-      if (program.service.declaration(importer) !== before) queue.push(...this.importersOf(importer));
+      const after = program.service.declaration(importer);
+      if (after === null || after !== before) queue.push(...this.importersOf(importer));
     }
     return [];
   }
