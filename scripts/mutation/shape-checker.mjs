@@ -186,6 +186,7 @@ export class ShapeChecker {
   }
 
   async check(mutants) {
+    /** @type {Record<string, import("@stryker-mutator/api/check").CheckResult>} */
     const results = {};
     for (const mutant of mutants) {
       const errors = this.errorsOf(mutant);
