@@ -19,7 +19,14 @@ function upload(change: Partial<ReportUpload> = {}): ReportUpload {
     dsregcmdSystem: SYSTEM_CAPTURE,
     events: [
       { id: 1098, time: "2026-11-30T08:10:02Z", level: "Error", task: null, log: null, message: "Token broker error for adele.vance@contoso.com: 0xCAA2000C" },
-      { id: 1104, time: "2026-11-30T08:10:05Z", level: "Information", task: null, log: null, message: "AAD Cloud AP plugin call GenericCallPluginAuth returned success" },
+      {
+        id: 1104,
+        time: "2026-11-30T08:10:05Z",
+        level: "Information",
+        task: null,
+        log: null,
+        message: "AAD Cloud AP plugin call GenericCallPluginAuth returned success",
+      },
     ],
     ...change,
   };
