@@ -1,40 +1,18 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { dependentClosure, importGraph } from "./import-graph.mjs";
+import { createSmallProject } from "./testing/small-project";
 
 /**
  * The files a mutant can reach (scripts/mutation/shape-checker.mjs): the mutated file and whatever imports it, in a
  * small repository shaped like this one (tsconfig.json with the `@/` alias, lib/, app/, tests next to the code).
  */
+let project: ReturnType<typeof createSmallProject>;
 let root: string;
-
-function write(path: string, text: string) {
-  mkdirSync(dirname(join(root, path)), { recursive: true });
-  writeFileSync(join(root, path), text);
-}
+let write: (path: string, text: string) => void;
 
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), "import-graph-"));
-  write(
-    "tsconfig.json",
-    JSON.stringify({
-      compilerOptions: {
-        target: "ES2022",
-        lib: ["ES2023"],
-        types: [],
-        strict: true,
-        noEmit: true,
-        module: "esnext",
-        moduleResolution: "bundler",
-        jsx: "react-jsx",
-        paths: { "@/*": ["./*"] },
-      },
-      include: ["**/*.ts", "**/*.tsx"],
-      exclude: ["node_modules", "data"],
-    }),
-  );
+  project = createSmallProject("import-graph-", ["**/*.ts", "**/*.tsx"]);
+  ({ root, write } = project);
   write("lib/rules/key.ts", "export function subjectKey(id: string) {\n  return id.toLowerCase();\n}\n");
   write("lib/rules/key.test.ts", 'import { subjectKey } from "./key";\nsubjectKey("A");\n');
   write("lib/rules/index.ts", 'export * from "./key";\n');
@@ -46,7 +24,7 @@ beforeEach(() => {
   write("app/other.tsx", 'import { severity } from "@/lib/rules/unrelated";\nexport const other = severity;\n');
 });
 
-afterEach(() => rmSync(root, { recursive: true, force: true }));
+afterEach(() => project.remove());
 
 describe("dependentClosure", () => {
   it("holds the mutated file and every file importing it, through re-exports, type imports and import() in code or types", () => {

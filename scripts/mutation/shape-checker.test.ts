@@ -1,44 +1,26 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import ts from "typescript";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ShapeChecker } from "./shape-checker.mjs";
+import { createSmallProject } from "./testing/small-project";
 
 /**
  * The mutation runs' TypeScript checker (typescript-shape) against the reference it replaces: a type-check of the
  * whole project with the mutant in place. A small project shaped like this one: a module with an inferred return type,
  * a file that uses it, one that re-exports a function built on it and one that uses that (two rings of importers).
  */
+let project: ReturnType<typeof createSmallProject>;
 let root: string;
+let write: (path: string, text: string) => void;
 const log = { debug() {}, trace() {}, info() {}, warn() {}, error() {}, fatal() {}, isTraceEnabled: () => false, isDebugEnabled: () => false };
-
-function write(path: string, text: string) {
-  mkdirSync(dirname(join(root, path)), { recursive: true });
-  writeFileSync(join(root, path), text);
-}
 
 const SIZE =
   'export function sizeOf(n: number) {\n  return n > 10 ? "big" : "small";\n}\nexport function half(n: number): number {\n  return n / 2;\n}\nexport function limits() {\n  return { max: 2 };\n}\n';
 
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), "shape-checker-"));
-  write(
-    "tsconfig.json",
-    JSON.stringify({
-      compilerOptions: {
-        target: "ES2022",
-        lib: ["ES2023"],
-        types: [],
-        strict: true,
-        noEmit: true,
-        module: "esnext",
-        moduleResolution: "bundler",
-        paths: { "@/*": ["./*"] },
-      },
-      include: ["**/*.ts"],
-    }),
-  );
+  project = createSmallProject("shape-checker-", ["**/*.ts"]);
+  ({ root, write } = project);
   write("lib/size.ts", SIZE);
   write("lib/label.ts", 'import { limits, sizeOf } from "@/lib/size";\nexport const label: string = sizeOf(3);\nexport const shown: object = limits();\n');
   write("lib/twice.ts", 'import { sizeOf } from "./size";\nexport const sizeTwice = (n: number) => sizeOf(n * 2);\n');
@@ -46,7 +28,7 @@ beforeEach(() => {
   write("lib/other.ts", "export const other: number = 1;\n");
 });
 
-afterEach(() => rmSync(root, { recursive: true, force: true }));
+afterEach(() => project.remove());
 
 /** A mutant as Stryker hands it to a checker: 0-based lines, the replaced range and its replacement. */
 function mutantOf(id: string, file: string, original: string, replacement: string) {
