@@ -3,7 +3,7 @@ import { readFixture } from "@/lib/reports/fixtures";
 import { parseDsregcmd } from "@/lib/reports/parse-dsregcmd";
 import type { ParsedDsregcmd } from "@/lib/reports/types";
 import type { Finding } from "@/lib/rules/types";
-import { agentEventId, hashReportState } from "./report-state";
+import { agentEventId, hashReportState, type AgentEventUpload } from "./report-state";
 import type { ReportUpload } from "./upload-schema";
 
 function parse(fixture: string): ParsedDsregcmd {
@@ -15,7 +15,7 @@ function parse(fixture: string): ParsedDsregcmd {
 /** A hybrid-joined machine's upload (the parser's fixtures for its user and SYSTEM captures) and one event it sent. */
 const REPORT = parse("win10-20h2-hybrid.txt");
 const SYSTEM = parse("win10-22h2-hybrid-system.txt");
-const EVENT = {
+const EVENT: AgentEventUpload = {
   id: 1098,
   time: "2026-11-30T08:10:02Z",
   level: "Error",
@@ -40,7 +40,7 @@ const FINDINGS = [finding("prt-missing", "high"), finding("cert-near-expiry", "l
 const state = (change: Partial<Parameters<typeof hashReportState>[0]> = {}) =>
   hashReportState({ upload: UPLOAD, report: REPORT, system: SYSTEM, findings: FINDINGS, source: "agent", user: "adele.vance@contoso.com", ...change });
 const withUpload = (change: Partial<ReportUpload>) => state({ upload: { ...UPLOAD, ...change } });
-const withEvent = (change: Partial<typeof EVENT> & { task?: string | null; log?: string | null }) => withUpload({ events: [{ ...EVENT, ...change }] });
+const withEvent = (change: Partial<AgentEventUpload>) => withUpload({ events: [{ ...EVENT, ...change }] });
 
 describe("hashReportState", () => {
   it("is the state hash stored reports carry: after an upgrade an unchanged device must still count as unchanged", () => {
