@@ -44,6 +44,8 @@ describe("hashReportContent", () => {
     expect(hash({ hostname: "pc-0142" })).toBe(same);
     expect(hash({ objectGuid: "6F1C2A3B-4D5E-4F60-8A7B-9C0D1E2F3A4B" })).toBe(same);
     expect(hash({ capturedAt: "2026-11-30T09:15:00+01:00" })).toBe(same);
+    // An agent that could not run the elevated capture sends an empty one or none: the same upload.
+    expect(hash({ dsregcmdSystem: "" })).toBe(hash({ dsregcmdSystem: null }));
   });
 
   it("tells apart uploads that say something else, field by field", () => {
