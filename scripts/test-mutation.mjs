@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// `npm run test:mutation [-- AREA…] [--record] [--force] [--files a.ts,b.ts [--tests t.test.ts,…]] [--concurrency N]`: StrykerJS on one area of lib/ at a
-// time (scripts/mutation/areas.mjs), with its Vitest runner and TypeScript checker and one test process (the
-// machine's two cores are shared). No AREA runs every area, one after another.
+// `npm run test:mutation [-- AREA…] [--record] [--force] [--files a.ts,b.ts [--tests t.test.ts,…]] [--concurrency N]
+// [--whole-project-checker]`: StrykerJS on one area of lib/ at a time (scripts/mutation/areas.mjs), with its Vitest
+// runner, our TypeScript checker (scripts/mutation/shape-checker.mjs; Stryker's own over tsconfig.json with
+// --whole-project-checker) and one test process (the machine's two cores are shared). No AREA runs every area, one
+// after another.
 //
 // Incremental: each area keeps Stryker's incremental file in reports/mutation/AREA/ (out of git), so a re-run only
 // tests the mutants of files and tests that changed since; --force re-tests everything. The HTML report, Stryker's
