@@ -38,9 +38,12 @@ function checkerOptions(options) {
   };
 }
 
-/** A language service over `roots` in which files can be given other contents (a mutant) than on disk. */
-function createService(root, options, roots, contents, registry) {
-  const versions = new Map();
+/**
+ * A language service over `roots` in which files can be given other contents (a mutant) than on disk. `versions` is
+ * shared by all the services of a checker, as their document registry is: a version names one content everywhere (with
+ * a version per service, the registry handed one service the other's parse of a mutated file).
+ */
+function createService(root, options, roots, contents, versions, registry) {
   const host = {
     getCompilationSettings: () => options,
     getScriptFileNames: () => roots,
@@ -94,6 +97,7 @@ export class ShapeChecker {
     this.graph = importGraph(this.root, relative(this.root, this.tsconfig));
     this.registry = ts.createDocumentRegistry();
     this.contents = new Map();
+    this.versions = new Map();
     this.own = new Map(); // mutated file → { service, declaration }
     this.importers = new Map(); // mutated file → { service, declarations: Map }
   }
@@ -102,7 +106,7 @@ export class ShapeChecker {
   ownProgram(file) {
     let entry = this.own.get(file);
     if (!entry) {
-      const service = createService(this.root, this.options, [...new Set([file, ...this.globalFiles])], this.contents, this.registry);
+      const service = createService(this.root, this.options, [...new Set([file, ...this.globalFiles])], this.contents, this.versions, this.registry);
       const errors = service.errors(file);
       if (errors.length > 0) throw new Error(`typescript-shape: ${file} does not compile as it is:\n${format(errors)}`);
       entry = { service, declaration: service.declaration(file) };
@@ -117,7 +121,7 @@ export class ShapeChecker {
     if (!entry) {
       const closure = dependentClosure(this.graph, [toPosix(relative(this.root, file))]).map((f) => join(this.root, f));
       entry = {
-        service: createService(this.root, this.options, [...new Set([...closure, ...this.globalFiles])], this.contents, this.registry),
+        service: createService(this.root, this.options, [...new Set([...closure, ...this.globalFiles])], this.contents, this.versions, this.registry),
         declarations: new Map(),
       };
       this.importers.set(file, entry);
@@ -162,6 +166,9 @@ export class ShapeChecker {
         const mutated = this.contents.get(file);
         this.contents.delete(file);
         program.service.changed(file);
+        // As Stryker's checker refuses a project that does not compile: an importer's own errors would pass for the mutant's.
+        const errors = program.service.errors(importer);
+        if (errors.length > 0) throw new Error(`typescript-shape: ${importer} does not compile as it is:\n${format(errors)}`);
         program.declarations.set(importer, program.service.declaration(importer));
         this.contents.set(file, mutated);
         program.service.changed(file);

@@ -84,6 +84,13 @@ describe("typescript-shape", () => {
     expect(verdicts).toEqual([...expected, ...[...expected].reverse()]);
   });
 
+  it("refuses to judge a mutant by an importer that does not compile as it is", async () => {
+    write("lib/label.ts", 'import { limits, sizeOf } from "@/lib/size";\nexport const label: number = sizeOf(3);\nexport const shown: object = limits();\n');
+    const checker = new ShapeChecker(log, { tsconfigFile: join(root, "tsconfig.json") });
+    await checker.init();
+    await expect(checker.check([mutantOf("1", "lib/size.ts", "{ max: 2 }", "{}")])).rejects.toThrow(/label\.ts does not compile as it is/);
+  });
+
   it("refuses to start on a file that does not compile as it is", async () => {
     write("lib/other.ts", 'export const other: number = "one";\n');
     const checker = new ShapeChecker(log, { tsconfigFile: join(root, "tsconfig.json") });
