@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// `npm run test:mutation [-- AREA…] [--record] [--force] [--files a.ts,b.ts [--tests t.test.ts,…]] [--concurrency N]`: StrykerJS on one area of lib/ at a
-// time (scripts/mutation/areas.mjs), with its Vitest runner and TypeScript checker and one test process (the
-// machine's two cores are shared). No AREA runs every area, one after another.
+// `npm run test:mutation [-- AREA…] [--record] [--force] [--files a.ts,b.ts [--tests t.test.ts,…]] [--concurrency N]
+// [--whole-project-checker]`: StrykerJS on one area of lib/ at a time (scripts/mutation/areas.mjs), with its Vitest
+// runner, our TypeScript checker (scripts/mutation/shape-checker.mjs; Stryker's own over tsconfig.json with
+// --whole-project-checker) and one test process (the machine's two cores are shared). No AREA runs every area, one
+// after another.
 //
 // Incremental: each area keeps Stryker's incremental file in reports/mutation/AREA/ (out of git), so a re-run only
 // tests the mutants of files and tests that changed since; --force re-tests everything. The HTML report, Stryker's
@@ -13,7 +15,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { AREAS, areaName, sourceFiles, testFiles } from "./mutation/areas.mjs";
-import { blobSha, recordArea } from "./mutation/baseline.mjs";
+import { blobSha, recordArea, testedMutants } from "./mutation/baseline.mjs";
 import { scoreOf } from "./mutation/scores.mjs";
 import { fileCompletion, listenToMutants } from "./mutation/file-reporter.mjs";
 import { simulatorCaPath } from "./mutation/simulator-ca.mjs";
@@ -27,6 +29,7 @@ function parseArgs(argv) {
     tests: null,
     force: false,
     record: false,
+    wholeProjectChecker: false,
     concurrency: concurrencyFrom(process.env.JOINSCOPE_MUTATION_CONCURRENCY ?? "1"),
   };
   for (let i = 0; i < argv.length; i++) {
@@ -86,29 +89,34 @@ function summarise(area, files, results, seconds) {
  * Stryker's Vitest runner silently drops a test file that fails to load in its sandbox (an import missing there):
  * its tests are simply absent and the score drops for no visible reason. Refuse such a run.
  */
-function assertEveryTestFileRan(area, reportFile, tests) {
+function assertEveryTestFileRan(reportFile, tests) {
   const report = JSON.parse(readFileSync(reportFile, "utf8"));
   const ran = new Set(
     Object.entries(report.testFiles ?? {})
       .filter(([, f]) => f.tests.length > 0)
       .map(([name]) => toPosix(name)),
   );
-  const missing = (tests ?? testFiles(area, root)).filter((f) => !ran.has(f));
-  if (missing.length > 0) throw new Error(`lib/${area}: no test of ${missing.join(", ")} ran under Stryker (did the file fail to load in the sandbox?)`);
+  const missing = tests.filter((f) => !ran.has(f));
+  if (missing.length > 0) throw new Error(`no test of ${missing.join(", ")} ran under Stryker (did the file fail to load in the sandbox?)`);
 }
 
-async function runArea(area, { files, tests = null, force, concurrency = 1, record = false }) {
+async function runArea(area, { files, tests = null, force, concurrency = 1, record = false, wholeProjectChecker = false }) {
   const { Stryker } = await import("@stryker-mutator/core");
   const dir = join("reports", "mutation", area);
   mkdirSync(join(root, dir), { recursive: true });
   const partial = files !== null;
   const mutate = partial ? files : sourceFiles(area, root);
+  // The area's test files as the sandbox copies them now: a test written while the run goes on is not in it.
+  const testsAtStart = tests ?? testFiles(area, root);
   const incrementalFile = join(dir, "stryker-incremental.json");
   const options = {
     testRunner: "vitest",
     // `related` off: the test files are chosen per area below, and per mutant by coverage.
     vitest: { configFile: "vitest.config.ts", related: false },
-    checkers: ["typescript"],
+    // Our checker gives each mutant the verdict of Stryker's TypeScript checker over tsconfig.json for ~1/50 of its CPU
+    // (scripts/mutation/shape-checker.mjs; docs/testing.md, "What a mutant costs"). --whole-project-checker runs
+    // Stryker's own, to compare the two.
+    checkers: [wholeProjectChecker ? "typescript" : "typescript-shape"],
     tsconfigFile: "tsconfig.json",
     typescriptChecker: { prioritizePerformanceOverAccuracy: true },
     coverageAnalysis: "perTest",
@@ -126,7 +134,10 @@ async function runArea(area, { files, tests = null, force, concurrency = 1, reco
     incrementalFile,
     force,
     reporters: [...(partial ? ["json", "progress"] : ["html", "json", "progress"]), ...(record ? ["file-by-file"] : [])],
-    appendPlugins: record ? [join(root, "scripts/mutation/file-reporter.mjs")] : [],
+    appendPlugins: [
+      ...(wholeProjectChecker ? [] : [join(root, "scripts/mutation/shape-checker.mjs")]),
+      ...(record ? [join(root, "scripts/mutation/file-reporter.mjs")] : []),
+    ],
     htmlReporter: { fileName: join(dir, "index.html") },
     jsonReporter: { fileName: join(dir, partial ? "mutation-files.json" : "mutation.json") },
     thresholds: { high: 90, low: 80, break: null },
@@ -163,11 +174,14 @@ async function runArea(area, { files, tests = null, force, concurrency = 1, reco
   // a run stopped before its end keeps the files it finished. A whole-area run records the area again at its end.
   const recorded = new Set();
   let lastRecordAt = started;
+  let recordedMutants = 0;
   const recordFiles = (counts) => {
     const now = Date.now();
+    recordedMutants += Object.values(counts).reduce((n, c) => n + testedMutants(c), 0);
+    const secondsPerMutant = Math.round((100 * (now - started)) / 1000 / Math.max(1, recordedMutants)) / 100;
     recordArea(
       root,
-      { area, seconds: Math.round((now - lastRecordAt) / 1000), files: counts },
+      { area, seconds: Math.round((now - lastRecordAt) / 1000), secondsPerMutant, files: counts },
       { fullRun: false, shas, onlyFiles: true, areaFiles: sourceFiles(area, root) },
     );
     lastRecordAt = now;
@@ -199,7 +213,7 @@ async function runArea(area, { files, tests = null, force, concurrency = 1, reco
   const seconds = Math.round((Date.now() - started) / 1000);
   // Also for --files: a recorded or checked score must not come from a run that silently lost a test file.
   try {
-    assertEveryTestFileRan(area, join(root, options.jsonReporter.fileName), tests);
+    assertEveryTestFileRan(join(root, options.jsonReporter.fileName), testsAtStart);
   } catch (error) {
     if (recorded.size > 0) console.error(`mutation: ${recorded.size} file(s) were recorded during this run: discard them (git checkout docs/)`);
     throw error;
@@ -213,7 +227,7 @@ async function runArea(area, { files, tests = null, force, concurrency = 1, reco
 }
 
 /** Runs the areas one after another; returns their summaries. `files` limits each area to those of its files. */
-export async function runMutation({ areas, files = null, tests = null, force = false, record = false, concurrency = 1 }) {
+export async function runMutation({ areas, files = null, tests = null, force = false, record = false, concurrency = 1, wholeProjectChecker = false }) {
   process.env.NODE_EXTRA_CA_CERTS = simulatorCaPath(root);
   const summaries = [];
   for (const area of areas) {
@@ -225,7 +239,7 @@ export async function runMutation({ areas, files = null, tests = null, force = f
     // --tests: only those of the area's test files (a lower bound of the score: fewer tests kill fewer mutants).
     const myTests = tests?.filter((t) => testFiles(area, root).includes(t)) ?? null;
     if (tests && myTests.length === 0) throw new Error(`--tests names none of lib/${area}'s test files (scripts/mutation/areas.mjs)`);
-    const summary = await runArea(area, { files: mine, tests: myTests, force, concurrency, record });
+    const summary = await runArea(area, { files: mine, tests: myTests, force, concurrency, record, wholeProjectChecker });
     // A --files run's files were recorded one by one as they finished (runArea); a whole area is recorded as one run.
     if (record && mine === null) recordArea(root, summary, { fullRun: summary.fullRun, shas: summary.shas });
     summaries.push(summary);

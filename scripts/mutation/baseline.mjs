@@ -53,14 +53,13 @@ export function recordArea(root, summary, { fullRun, shas, onlyFiles = false, ar
   let runSeconds;
   let secondsPerMutant;
   const round2 = (x) => Math.round(100 * x) / 100;
-  if (onlyFiles && previous && !previous.unrecorded) {
-    // A complete area with some files re-recorded: its whole run's figures stand.
-    runSeconds = previous.runSeconds;
-    secondsPerMutant = previous.secondsPerMutant;
-  } else if (onlyFiles) {
-    // Recorded a few files at a time: the seconds of the runs that recorded them so far, start-up included.
-    runSeconds = (previous?.runSeconds ?? 0) + summary.seconds;
-    secondsPerMutant = round2(runSeconds / Math.max(1, mutants(files)));
+  if (onlyFiles) {
+    // Recorded a few files at a time: the run time adds up the runs that recorded them so far (a complete area
+    // re-recording some files keeps its whole run's), but the seconds per mutant are this run's, start-up included:
+    // what the tools cost now (a run of 2026-12-07 with Stryker's whole-project checker cost ~20 times as much).
+    runSeconds = previous && !previous.unrecorded ? previous.runSeconds : (previous?.runSeconds ?? 0) + summary.seconds;
+    // A run recording file by file passes its figure so far (its seconds since it started over the mutants it recorded).
+    secondsPerMutant = summary.secondsPerMutant ?? round2(summary.seconds / Math.max(1, mutants(fresh)));
   } else {
     runSeconds = fullRun ? summary.seconds : (previous?.runSeconds ?? summary.seconds);
     secondsPerMutant = fullRun || !previous ? round2(summary.seconds / Math.max(1, mutants(fresh))) : previous.secondsPerMutant;

@@ -52,7 +52,7 @@ describe("recordArea", () => {
     expect(doc).toMatch(/<!-- mutation-scores:end -->\n\nafter\n$/);
   });
 
-  it("records an area a few files at a time: the files not yet recorded are listed, left out of the score, and the seconds add up", () => {
+  it("records an area a few files at a time: the files not yet recorded are listed, left out of the score, the run time adds up and the seconds per mutant are the last run's", () => {
     const areaFiles = FILES;
     const first = recordArea(root, summary({ "lib/auth/a.ts": counts(9, 1) }, 100), { fullRun: false, shas: {}, onlyFiles: true, areaFiles });
     expect(first).toMatchObject({
@@ -71,14 +71,22 @@ describe("recordArea", () => {
       onlyFiles: true,
       areaFiles,
     });
-    // 12 mutants tested over both runs (c.ts' 3 are ignored): 240 s / 12.
-    expect(second).toMatchObject({ score: 83.33, detected: 10, undetected: 2, ignored: 3, runSeconds: 240, secondsPerMutant: 20 });
+    // The run time of both runs; this run tested 2 mutants (c.ts' 3 are ignored) in 140 s.
+    expect(second).toMatchObject({ score: 83.33, detected: 10, undetected: 2, ignored: 3, runSeconds: 240, secondsPerMutant: 70 });
     expect(second.unrecorded).toBeUndefined();
     expect(Object.keys(second.files)).toEqual(FILES);
 
-    // Re-recording a file of a complete area replaces its counts and keeps the whole area's timing.
+    // Re-recording a file of a complete area replaces its counts, keeps the area's run time and takes this run's seconds.
     const third = recordArea(root, summary({ "lib/auth/b.ts": counts(2, 0) }, 30), { fullRun: false, shas: {}, onlyFiles: true, areaFiles });
-    expect(third).toMatchObject({ score: 91.66, detected: 11, undetected: 1, runSeconds: 240, secondsPerMutant: 20 });
+    expect(third).toMatchObject({ score: 91.66, detected: 11, undetected: 1, runSeconds: 240, secondsPerMutant: 15 });
+
+    // A run recording file by file says its own figure so far.
+    const fourth = recordArea(
+      root,
+      { ...summary({ "lib/auth/a.ts": counts(9, 1) }, 5), secondsPerMutant: 3.5 },
+      { fullRun: false, shas: {}, onlyFiles: true, areaFiles },
+    );
+    expect(fourth).toMatchObject({ runSeconds: 240, secondsPerMutant: 3.5 });
   });
 
   it("drops a recorded file the area no longer has when it records a few files", () => {

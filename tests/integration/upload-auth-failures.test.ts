@@ -46,7 +46,11 @@ describe("failed authentications per client address", () => {
     const retryAfter = Number(refused.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(config.JOINSCOPE_INGEST_AUTH_FAILURE_WINDOW_SECONDS);
-    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("too-many-failed-authentications");
+    // The agent logs the message: it says why and when to try again.
+    expect(((await refused.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: "too-many-failed-authentications",
+      message: `Too many failed authentications from this address; retry in ${retryAfter} s`,
+    });
     // Even a valid token is not looked up from that address until the window passes.
     const valid = await send(token, "198.51.100.7", "PC-VALID-BLOCKED");
     expect(valid.status).toBe(429);
