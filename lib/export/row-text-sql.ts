@@ -69,9 +69,14 @@ export function jsonValueSql(value: RowTextValue): string {
   }
 }
 
-/** One CSV row (without its line feed): each value's csvCell, comma-separated. */
+/**
+ * One CSV row (without its line feed): each value's csvCell, comma-separated. A timestamp's ISO text (it starts with a
+ * digit and holds no quote, comma or line feed) and a boolean's `true`/`false` are cells as they are, so they skip
+ * csvCellSql's tests: PostgreSQL evaluates an expression once for each place it appears, and csvCellSql names its
+ * text up to eight times (each a `to_char` for a timestamp).
+ */
 export function csvLineSql(values: readonly RowTextValue[]): string {
-  return values.map((v) => csvCellSql(textOf(v))).join(` || ',' || `);
+  return values.map((v) => (v.kind === "timestamp" || v.kind === "bool" ? `COALESCE(${textOf(v)}, '')` : csvCellSql(textOf(v)))).join(` || ',' || `);
 }
 
 /** One JSON Lines row (without its line feed): `{"key":value,…}` with the keys in the columns' order. */
