@@ -36,8 +36,8 @@ export interface SaveState {
   message: string | null;
 }
 
-/** What a call that did not come from the form is answered (guardedFormAction). */
-const refusedSaveState = (error: string): SaveState => ({ error, field: null, savedAt: null, message: null });
+/** A SaveState that says only what went wrong; also what a call that did not come from the form is answered (guardedFormAction). */
+const saveError = (error: string): SaveState => ({ error, field: null, savedAt: null, message: null });
 
 const AppForm = z.object({
   tenantRef: TenantRef,
@@ -56,32 +56,28 @@ function appField(message: string): string | null {
   return null;
 }
 
-export const saveAppRegistrationAction = guardedFormAction(
-  "Admin",
-  refusedSaveState,
-  async (admin, _previous: SaveState, formData: FormData): Promise<SaveState> => {
-    const form = AppForm.safeParse({ tenantRef: formData.get("tenantRef"), cloud: formData.get("cloud"), credentialKind: formData.get("credentialKind") });
-    if (!form.success) return { error: form.error.issues[0]?.message ?? "Check the form", field: null, savedAt: null, message: null };
-    const { tenantRef, cloud, credentialKind } = form.data;
-    if (!canSeeTenant(admin.tenantScope, tenantRef)) return { error: "Unknown tenant", field: null, savedAt: null, message: null };
-    const custom = cloud === "custom";
-    const result = await setTenantApp(db, {
-      tenantRef,
-      cloud,
-      authorityHost: custom ? text(formData, "authorityHost") || undefined : undefined,
-      graphBaseUrl: custom ? text(formData, "graphBaseUrl") || undefined : undefined,
-      clientId: text(formData, "clientId"),
-      credential:
-        credentialKind === "secret"
-          ? { kind: "secret", clientSecret: text(formData, "clientSecret") }
-          : { kind: "certificate", certificatePem: text(formData, "certificatePem"), privateKeyPem: text(formData, "privateKeyPem") },
-      actor: admin.email,
-    });
-    if (!result.ok) return { error: result.error.message, field: appField(result.error.message), savedAt: null, message: null };
-    revalidateTenantPages();
-    return { error: null, field: null, savedAt: Date.now(), message: "App registration saved. Test the connection to check it." };
-  },
-);
+export const saveAppRegistrationAction = guardedFormAction("Admin", saveError, async (admin, _previous: SaveState, formData: FormData): Promise<SaveState> => {
+  const form = AppForm.safeParse({ tenantRef: formData.get("tenantRef"), cloud: formData.get("cloud"), credentialKind: formData.get("credentialKind") });
+  if (!form.success) return saveError(form.error.issues[0]?.message ?? "Check the form");
+  const { tenantRef, cloud, credentialKind } = form.data;
+  if (!canSeeTenant(admin.tenantScope, tenantRef)) return saveError("Unknown tenant");
+  const custom = cloud === "custom";
+  const result = await setTenantApp(db, {
+    tenantRef,
+    cloud,
+    authorityHost: custom ? text(formData, "authorityHost") || undefined : undefined,
+    graphBaseUrl: custom ? text(formData, "graphBaseUrl") || undefined : undefined,
+    clientId: text(formData, "clientId"),
+    credential:
+      credentialKind === "secret"
+        ? { kind: "secret", clientSecret: text(formData, "clientSecret") }
+        : { kind: "certificate", certificatePem: text(formData, "certificatePem"), privateKeyPem: text(formData, "privateKeyPem") },
+    actor: admin.email,
+  });
+  if (!result.ok) return { error: result.error.message, field: appField(result.error.message), savedAt: null, message: null };
+  revalidateTenantPages();
+  return { error: null, field: null, savedAt: Date.now(), message: "App registration saved. Test the connection to check it." };
+});
 
 export interface TestConnectionState {
   error: string | null;
@@ -111,33 +107,29 @@ export const testConnectionAction = guardedFormAction(
 
 const wholeNumber = (v: string) => (v.trim() === "" ? Number.NaN : Number(v));
 
-export const saveSyncSettingsAction = guardedFormAction(
-  "Admin",
-  refusedSaveState,
-  async (admin, _previous: SaveState, formData: FormData): Promise<SaveState> => {
-    const tenantRef = TenantRef.safeParse(formData.get("tenantRef"));
-    // A tenant outside the caller's access limit (decision 027) is answered as an unknown one.
-    if (!tenantRef.success || !canSeeTenant(admin.tenantScope, tenantRef.data)) return { error: "Unknown tenant", field: null, savedAt: null, message: null };
-    const result = await updateTenantSettings(db, {
-      tenantRef: tenantRef.data,
-      actor: admin.email,
-      syncEnabled: formData.get("syncEnabled") === "on",
-      redactUserNames: formData.get("redactUserNames") === "on",
-      staleThresholdDays: wholeNumber(text(formData, "staleThresholdDays")),
-      agentIntervalMinutes: wholeNumber(text(formData, "agentIntervalMinutes")),
-    });
-    if (!result.ok) return { error: result.error.message, field: result.error.path?.[0]?.toString() ?? null, savedAt: null, message: null };
-    // The stale threshold and the agent interval feed the rules: re-evaluate every device in the background.
-    startFullReevaluation(db, tenantRef.data);
-    revalidateTenantPages();
-    return { error: null, field: null, savedAt: Date.now(), message: "Sync settings saved. Findings are being re-evaluated." };
-  },
-);
-
-export const saveSyncScopeAction = guardedFormAction("Admin", refusedSaveState, async (admin, _previous: SaveState, formData: FormData): Promise<SaveState> => {
+export const saveSyncSettingsAction = guardedFormAction("Admin", saveError, async (admin, _previous: SaveState, formData: FormData): Promise<SaveState> => {
   const tenantRef = TenantRef.safeParse(formData.get("tenantRef"));
   // A tenant outside the caller's access limit (decision 027) is answered as an unknown one.
-  if (!tenantRef.success || !canSeeTenant(admin.tenantScope, tenantRef.data)) return { error: "Unknown tenant", field: null, savedAt: null, message: null };
+  if (!tenantRef.success || !canSeeTenant(admin.tenantScope, tenantRef.data)) return saveError("Unknown tenant");
+  const result = await updateTenantSettings(db, {
+    tenantRef: tenantRef.data,
+    actor: admin.email,
+    syncEnabled: formData.get("syncEnabled") === "on",
+    redactUserNames: formData.get("redactUserNames") === "on",
+    staleThresholdDays: wholeNumber(text(formData, "staleThresholdDays")),
+    agentIntervalMinutes: wholeNumber(text(formData, "agentIntervalMinutes")),
+  });
+  if (!result.ok) return { error: result.error.message, field: result.error.path?.[0]?.toString() ?? null, savedAt: null, message: null };
+  // The stale threshold and the agent interval feed the rules: re-evaluate every device in the background.
+  startFullReevaluation(db, tenantRef.data);
+  revalidateTenantPages();
+  return { error: null, field: null, savedAt: Date.now(), message: "Sync settings saved. Findings are being re-evaluated." };
+});
+
+export const saveSyncScopeAction = guardedFormAction("Admin", saveError, async (admin, _previous: SaveState, formData: FormData): Promise<SaveState> => {
+  const tenantRef = TenantRef.safeParse(formData.get("tenantRef"));
+  // A tenant outside the caller's access limit (decision 027) is answered as an unknown one.
+  if (!tenantRef.success || !canSeeTenant(admin.tenantScope, tenantRef.data)) return saveError("Unknown tenant");
   const names = formData.getAll("forestName").map(String);
   const includes = formData.getAll("forestInclude").map(String);
   const excludes = formData.getAll("forestExclude").map(String);
@@ -173,10 +165,10 @@ export const saveSyncScopeAction = guardedFormAction("Admin", refusedSaveState, 
 /** The tenant's report history retention (decision 013): applied by the scheduler's next hourly retention run. */
 export const saveRetentionSettingsAction = guardedFormAction(
   "Admin",
-  refusedSaveState,
+  saveError,
   async (admin, _previous: SaveState, formData: FormData): Promise<SaveState> => {
     const tenantRef = TenantRef.safeParse(formData.get("tenantRef"));
-    if (!tenantRef.success || !canSeeTenant(admin.tenantScope, tenantRef.data)) return { error: "Unknown tenant", field: null, savedAt: null, message: null };
+    if (!tenantRef.success || !canSeeTenant(admin.tenantScope, tenantRef.data)) return saveError("Unknown tenant");
     const result = await updateTenantSettings(db, {
       tenantRef: tenantRef.data,
       actor: admin.email,
@@ -193,38 +185,34 @@ export const saveRetentionSettingsAction = guardedFormAction(
 const checked = (formData: FormData, name: string) => formData.get(name) === "on";
 
 /** The scheduled digest's settings (issue 23, item 7): schedule, webhooks, SMTP. Blank secret fields keep the stored ones. */
-export const saveDigestSettingsAction = guardedFormAction(
-  "Admin",
-  refusedSaveState,
-  async (admin, _previous: SaveState, formData: FormData): Promise<SaveState> => {
-    const tenantRef = TenantRef.safeParse(formData.get("tenantRef"));
-    if (!tenantRef.success || !canSeeTenant(admin.tenantScope, tenantRef.data)) return { error: "Unknown tenant", field: null, savedAt: null, message: null };
-    const port = text(formData, "smtpPort").trim();
-    const result = await saveDigestSettings(db, {
-      tenantRef: tenantRef.data,
-      actor: admin.email,
-      enabled: checked(formData, "enabled"),
-      frequency: text(formData, "frequency") as "daily" | "weekly",
-      weekday: text(formData, "weekday"),
-      hour: text(formData, "hour"),
-      teamsWebhookUrl: text(formData, "teamsWebhookUrl").trim() || undefined,
-      removeTeamsWebhook: checked(formData, "removeTeamsWebhook"),
-      slackWebhookUrl: text(formData, "slackWebhookUrl").trim() || undefined,
-      removeSlackWebhook: checked(formData, "removeSlackWebhook"),
-      smtpHost: text(formData, "smtpHost"),
-      smtpPort: port === "" ? null : port,
-      smtpSecurity: text(formData, "smtpSecurity") as "tls",
-      smtpUser: text(formData, "smtpUser"),
-      smtpPassword: text(formData, "smtpPassword") || undefined,
-      removeSmtpPassword: checked(formData, "removeSmtpPassword"),
-      emailFrom: text(formData, "emailFrom"),
-      emailTo: text(formData, "emailTo"),
-    });
-    if (!result.ok) return { error: result.error.message, field: result.error.field, savedAt: null, message: null };
-    revalidatePath("/settings");
-    return { error: null, field: null, savedAt: Date.now(), message: "Digest settings saved." };
-  },
-);
+export const saveDigestSettingsAction = guardedFormAction("Admin", saveError, async (admin, _previous: SaveState, formData: FormData): Promise<SaveState> => {
+  const tenantRef = TenantRef.safeParse(formData.get("tenantRef"));
+  if (!tenantRef.success || !canSeeTenant(admin.tenantScope, tenantRef.data)) return saveError("Unknown tenant");
+  const port = text(formData, "smtpPort").trim();
+  const result = await saveDigestSettings(db, {
+    tenantRef: tenantRef.data,
+    actor: admin.email,
+    enabled: checked(formData, "enabled"),
+    frequency: text(formData, "frequency") as "daily" | "weekly",
+    weekday: text(formData, "weekday"),
+    hour: text(formData, "hour"),
+    teamsWebhookUrl: text(formData, "teamsWebhookUrl").trim() || undefined,
+    removeTeamsWebhook: checked(formData, "removeTeamsWebhook"),
+    slackWebhookUrl: text(formData, "slackWebhookUrl").trim() || undefined,
+    removeSlackWebhook: checked(formData, "removeSlackWebhook"),
+    smtpHost: text(formData, "smtpHost"),
+    smtpPort: port === "" ? null : port,
+    smtpSecurity: text(formData, "smtpSecurity") as "tls",
+    smtpUser: text(formData, "smtpUser"),
+    smtpPassword: text(formData, "smtpPassword") || undefined,
+    removeSmtpPassword: checked(formData, "removeSmtpPassword"),
+    emailFrom: text(formData, "emailFrom"),
+    emailTo: text(formData, "emailTo"),
+  });
+  if (!result.ok) return { error: result.error.message, field: result.error.field, savedAt: null, message: null };
+  revalidatePath("/settings");
+  return { error: null, field: null, savedAt: Date.now(), message: "Digest settings saved." };
+});
 
 export interface TestDigestState {
   outcome: "ok" | "partial" | "failed" | null;
@@ -269,40 +257,32 @@ export const sendTestDigestAction = guardedFormAction(
  * Settings → Users: limit a user or an Entra group to some tenants (decision 027). Only an Admin whose own access is
  * not limited may change limits, so a limited Admin cannot widen their own. Validated and audit-logged by setAccessLimit.
  */
-export const setAccessLimitAction = guardedFormAction(
-  "Admin",
-  refusedSaveState,
-  async (admin, _previous: SaveState, formData: FormData): Promise<SaveState> => {
-    if (admin.tenantScope !== null) return { error: UNLIMITED_ONLY, field: null, savedAt: null, message: null };
-    const result = await setAccessLimit(db, {
-      kind: text(formData, "kind"),
-      principal: text(formData, "principal"),
-      tenantRefs: formData.getAll("tenantRef").map(String),
-      actor: admin.email,
-    });
-    if (!result.ok) return { error: result.error.message, field: result.error.path ?? null, savedAt: null, message: null };
-    revalidatePath("/settings");
-    const who = text(formData, "principal").trim().toLowerCase();
-    const count = result.tenantRefs.length;
-    return {
-      error: null,
-      field: null,
-      savedAt: Date.now(),
-      message: count === 0 ? `${who} now sees no tenant.` : `${who} now sees ${count} tenant${count === 1 ? "" : "s"} only.`,
-    };
-  },
-);
+export const setAccessLimitAction = guardedFormAction("Admin", saveError, async (admin, _previous: SaveState, formData: FormData): Promise<SaveState> => {
+  if (admin.tenantScope !== null) return saveError(UNLIMITED_ONLY);
+  const result = await setAccessLimit(db, {
+    kind: text(formData, "kind"),
+    principal: text(formData, "principal"),
+    tenantRefs: formData.getAll("tenantRef").map(String),
+    actor: admin.email,
+  });
+  if (!result.ok) return { error: result.error.message, field: result.error.path ?? null, savedAt: null, message: null };
+  revalidatePath("/settings");
+  const who = text(formData, "principal").trim().toLowerCase();
+  const count = result.tenantRefs.length;
+  return {
+    error: null,
+    field: null,
+    savedAt: Date.now(),
+    message: count === 0 ? `${who} now sees no tenant.` : `${who} now sees ${count} tenant${count === 1 ? "" : "s"} only.`,
+  };
+});
 
-export const removeAccessLimitAction = guardedFormAction(
-  "Admin",
-  refusedSaveState,
-  async (admin, _previous: SaveState, formData: FormData): Promise<SaveState> => {
-    if (admin.tenantScope !== null) return { error: UNLIMITED_ONLY, field: null, savedAt: null, message: null };
-    const result = await removeAccessLimit(db, { id: text(formData, "id"), actor: admin.email });
-    if (!result.ok) return { error: result.error.message, field: null, savedAt: null, message: null };
-    revalidatePath("/settings");
-    return { error: null, field: null, savedAt: Date.now(), message: "Limit removed." };
-  },
-);
+export const removeAccessLimitAction = guardedFormAction("Admin", saveError, async (admin, _previous: SaveState, formData: FormData): Promise<SaveState> => {
+  if (admin.tenantScope !== null) return saveError(UNLIMITED_ONLY);
+  const result = await removeAccessLimit(db, { id: text(formData, "id"), actor: admin.email });
+  if (!result.ok) return saveError(result.error.message);
+  revalidatePath("/settings");
+  return { error: null, field: null, savedAt: Date.now(), message: "Limit removed." };
+});
 
 const UNLIMITED_ONLY = "Only an Admin whose own access is not limited to some tenants can change who sees which tenant";
