@@ -19,7 +19,9 @@ export interface SignInEvaluation {
 /**
  * Every sign-in rule on one sign-in and the device context around it. Pure: the same subject gives deep-equal
  * results. A successful sign-in, or one that failed for another reason than its device (MFA, location, a block
- * policy), gives no finding.
+ * policy), gives no finding. What each rule reads and its Microsoft sources: docs/domain.md, "Sign-ins blocked for
+ * their device" and "Reading the sign-in log". Clients are described through describeClientShared (the same
+ * description as describeClient, shared between the sign-ins of one client).
  */
 export function evaluateSignIn(subject: SignInSubject): SignInEvaluation {
   const requirement = readDeviceRequirement(subject.signIn);
