@@ -6,7 +6,7 @@
  *
  * The tenant (bench/lib/tenant-data.ts, the generator bench:rules uses) is written straight into the tables, then
  * given what a synced tenant has: device summaries (the backfill), a full findings pass, an admin. It is kept between
- * runs, keyed by UI_DATA_VERSION and the device count (data/bench/ui-*.json; PostgreSQL in a database of its own,
+ * runs, keyed by bench/lib/ui-data.ts's UI_DATA_VERSION and the device count (data/bench/ui-*.json; PostgreSQL in a database of its own,
  * joinscope_bench_ui_v<version>_<devices>); `--fresh` builds it again.
  *
  * Each page is requested `--requests` times one after the other, after three unmeasured requests, and timed from the
@@ -18,18 +18,13 @@
  * - floor: the sum of their p95s.
  * Targets: p95 under 200 ms and within 3× of the page floor. Prints the machine's load average. Exits 1 on a miss.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { availableParallelism, loadavg } from "node:os";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
-import pg from "pg";
 import { createDirectDb, type DirectDb } from "@/lib/db/direct";
-import { ensureBuild, freshDatabase, percentile, ROOT, startServer } from "./lib/server";
+import { ensureBuild, percentile, startServer } from "./lib/server";
+import { prepareUiTenant, uiSetupStep } from "./lib/ui-data";
 
-/** Bump when bench/lib/tenant-data.ts or ui-setup.ts's load changes what the tenant holds. */
-const UI_DATA_VERSION = 2;
 const P95_TARGET_MS = 200;
 const FLOOR_RATIO_TARGET = 3;
 
@@ -51,88 +46,6 @@ const kinds =
     : values.db === "postgres" || values.db === "postgresql"
       ? (["postgresql"] as const)
       : (["sqlite"] as const);
-
-const tsx = ["--conditions=react-server", "--import", "tsx"];
-function setupStep<T>(mode: string, url: string, env: Record<string, string> = {}): T {
-  const r = spawnSync(process.execPath, [...tsx, join(ROOT, "bench/lib/ui-setup.ts"), mode], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: "warn", BENCH_DEVICES: String(DEVICES), ...env },
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  if (r.status !== 0) throw new Error(`bench:ui setup step ${mode} failed`);
-  return JSON.parse(r.stdout.trim().split("\n").pop()!) as T;
-}
-
-interface Built {
-  tenantRef: string;
-  devices: number;
-  reports: number;
-  builtAt: string;
-  loadSeconds: number;
-  summarySeconds: number;
-  passSeconds: number;
-  opened: number;
-}
-
-async function prepare(kind: "sqlite" | "postgresql"): Promise<{ url: string; built: Built; reused: boolean }> {
-  const name = `ui-${kind}-v${UI_DATA_VERSION}-${DEVICES}`;
-  const marker = join(ROOT, "data/bench", `${name}.json`);
-  const url = kind === "sqlite" ? `file:./data/bench/${name}.db` : postgresUrl(`joinscope_bench_ui_v${UI_DATA_VERSION}_${DEVICES}`);
-  mkdirSync(join(ROOT, "data/bench"), { recursive: true });
-  const exists = kind === "sqlite" ? existsSync(join(ROOT, url.slice(5))) : await postgresDatabaseExists(url);
-  if (!values.fresh && existsSync(marker) && exists) {
-    // The code may have moved on since: its migrations, then its summaries' version.
-    freshDatabaseMigrationsOnly(url);
-    setupStep("ready", url);
-    return { url, built: JSON.parse(readFileSync(marker, "utf8")) as Built, reused: true };
-  }
-  if (kind === "postgresql") await recreatePostgresDatabase(url);
-  freshDatabase(url);
-  console.error(`bench:ui (${kind}): writing ${DEVICES} devices and their reports, then summaries and a findings pass…`);
-  const built = setupStep<Built>("load", url);
-  writeFileSync(marker, JSON.stringify(built));
-  return { url, built, reused: false };
-}
-
-function freshDatabaseMigrationsOnly(url: string): void {
-  const r = spawnSync(process.execPath, [join(ROOT, "scripts/db-migrate.mjs")], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: url },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  if (r.status !== 0) throw new Error(`migration failed for ${url}`);
-}
-
-function postgresUrl(database: string): string {
-  const u = new URL(process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test");
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test" });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-async function postgresDatabaseExists(url: string): Promise<boolean> {
-  const name = new URL(url).pathname.slice(1);
-  return withAdmin(async (c) => (await c.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [name])).rowCount === 1);
-}
-
-async function recreatePostgresDatabase(url: string): Promise<void> {
-  const name = new URL(url).pathname.slice(1);
-  await withAdmin(async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await c.query(`CREATE DATABASE "${name}"`);
-  });
-}
 
 /** A page of the dashboard and the one direct indexed query that reads its own rows. */
 interface PageCase {
@@ -395,8 +308,8 @@ async function timeQuery(direct: DirectDb, floor: PageCase["floor"]): Promise<nu
 }
 
 async function run(kind: "sqlite" | "postgresql"): Promise<boolean> {
-  const { url, built, reused } = await prepare(kind);
-  const { token } = setupStep<{ token: string }>("login", url);
+  const { url, built, reused } = await prepareUiTenant(kind, DEVICES, values.fresh);
+  const { token } = uiSetupStep<{ token: string }>("login", url, DEVICES);
   const cookie = `joinscope_session=${token}`;
   const direct = createDirectDb(url);
   const cases = await pageCases(direct, built.tenantRef);

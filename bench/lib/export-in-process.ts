@@ -3,11 +3,11 @@
  * route uses, written to a file (or /dev/null), with the process's CPU time, peak RSS growth and heap sampled every
  * 5 ms. For profiles (`node --cpu-prof`) and for comparing the bytes of two versions of the code.
  *
- *   DATABASE_URL=file:./data/bench/ui-sqlite-v1-100000.db node --conditions=react-server --import tsx \
+ *   DATABASE_URL=file:./data/bench/ui-sqlite-v2-100000.db node --conditions=react-server --import tsx \
  *     bench/lib/export-in-process.ts TENANT devices|findings csv|jsonl|xlsx OUT [query string, e.g. status=all]
  *
  * BENCH_EXPORT_BATCH_ROWS=n reads batches of n rows instead of the source's own size (to compare sizes);
- * BENCH_EXPORT_NO_LINES=1 formats every row in JavaScript even where the database can write the rows' text.
+ * BENCH_EXPORT_NO_COPY=1 formats every row in JavaScript even where the database can COPY the rows' text.
  */
 import { createWriteStream } from "node:fs";
 import { finished } from "node:stream/promises";
@@ -27,7 +27,7 @@ const read =
   what === "devices"
     ? createDeviceExportSource(direct, { tenantRef, params: DeviceListParamsSchema.parse(given), batchRows })
     : createFindingExportSource(direct, { tenantRef, params: FindingListParamsSchema.parse(given), batchRows });
-const source = process.env.BENCH_EXPORT_NO_LINES === "1" ? { ...read, lines: undefined } : read;
+const source = process.env.BENCH_EXPORT_NO_COPY === "1" ? { ...read, textRows: undefined } : read;
 
 // Warm up: the statements prepared and the code compiled, as in a server that has served one export before.
 await writeExport(

@@ -1,7 +1,7 @@
 /**
  * The 100,000-device tenant that bench:ui builds (bench/lib/ui-setup.ts), found or built for another bench: the same
  * files and databases (data/bench/ui-*.{json,db}; PostgreSQL joinscope_bench_ui_v<version>_<devices>), so bench:ui
- * and bench:export share one build. Keep UI_DATA_VERSION equal to bench/ui.ts's. JOINSCOPE_BENCH_PG_SUFFIX=name appends
+ * and bench:export share one build. JOINSCOPE_BENCH_PG_SUFFIX=name appends
  * `_name` to the PostgreSQL database's name: a worktree of its own then never drops (or reads) another's database.
  */
 import { spawnSync } from "node:child_process";
@@ -10,7 +10,8 @@ import { join } from "node:path";
 import pg from "pg";
 import { freshDatabase, ROOT } from "./server";
 
-export const UI_DATA_VERSION = 1;
+/** Bump when bench/lib/tenant-data.ts or ui-setup.ts's load changes what the tenant holds. */
+export const UI_DATA_VERSION = 2;
 
 export interface BuiltTenant {
   tenantRef: string;

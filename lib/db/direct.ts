@@ -14,6 +14,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
+import { to as copyTo } from "pg-copy-streams";
 import { config, databaseProvider, sqliteFilePath } from "@/lib/config";
 import { chunk } from "./in-list";
 import { postgresPoolConfig } from "./postgres-session";
@@ -44,6 +45,13 @@ export interface DirectDb {
   queryArrays(sql: string, params?: readonly unknown[]): Promise<unknown[][]>;
   /** Runs the statements in order in one transaction: all of them or none. Returns each one's affected row count. */
   batch(statements: readonly Statement[]): Promise<number[]>;
+  /**
+   * PostgreSQL only (undefined on SQLite): what `COPY (select) TO STDOUT WITH (options)` writes, as the byte chunks
+   * the server sends, read only as fast as they are consumed (the connection's socket is paused in between). The
+   * parameters are written into the statement as literals (COPY takes no bind parameters; see inlineParams). Stopping
+   * early (a cancelled download) closes the connection instead of returning it to the pool mid-COPY.
+   */
+  copyOut?(select: string, params: readonly unknown[], options: string): AsyncGenerator<Buffer>;
   close(): Promise<void>;
 }
 
@@ -297,10 +305,52 @@ function postgresDirect(url: string): DirectDb {
         client.release();
       }
     },
+    async *copyOut(select: string, params: readonly unknown[], options: string) {
+      const client = await pool.connect();
+      let finished = false;
+      try {
+        // Room to sort a list's order in memory, and no parallel plan: a list's order is read along its index, where a
+        // parallel plan computes every row's text in workers, then sorts and merges those wide rows (0.95 s against 0.47 s
+        // for the Devices CSV of 100,000 devices, decision 049). SET LOCAL: this transaction only.
+        await client.query("BEGIN READ ONLY");
+        await client.query(`SET LOCAL work_mem = '${COPY_WORK_MEM}'`);
+        await client.query("SET LOCAL max_parallel_workers_per_gather = 0");
+        const stream = client.query(copyTo(`COPY (${inlineParams(select, encode(params))}) TO STDOUT WITH (${options})`));
+        for await (const chunk of stream) yield chunk as Buffer;
+        await client.query("COMMIT");
+        finished = true;
+      } finally {
+        // A COPY left unread leaves the connection mid-protocol: close it (release(true)) rather than pool it.
+        client.release(finished ? undefined : true);
+      }
+    },
     async close() {
       await pool.end();
     },
   };
+}
+
+/**
+ * The memory a COPY's statement may sort in (SET LOCAL, its transaction only): a device list's order over 100,000
+ * summaries is ~30 MB of rows, which PostgreSQL's default 4 MB would sort through temporary files.
+ */
+export const COPY_WORK_MEM = "64MB";
+
+/**
+ * A statement with `?` placeholders, each replaced by its value as a quoted literal (pg's escapeLiteral: quotes doubled,
+ * backslashes doubled under an E'' prefix), NULL for null. A quoted literal has PostgreSQL's unknown type and takes the
+ * type its context asks for, as an untyped bind parameter does, so `"openCount" > '3'` compares integers. For COPY,
+ * which takes no bind parameters; never for values interpolated any other way.
+ */
+export function inlineParams(sql: string, params: readonly unknown[]): string {
+  let n = 0;
+  const out = sql.replace(/\?/g, () => {
+    if (n >= params.length) throw new Error(`inlineParams: more placeholders than the ${params.length} parameters`);
+    const value = params[n++];
+    return value === null || value === undefined ? "NULL" : pg.escapeLiteral(String(value));
+  });
+  if (n !== params.length) throw new Error(`inlineParams: ${params.length} parameters for ${n} placeholders`);
+  return out;
 }
 
 const pgSqlCache = new Map<string, string>();

@@ -1,10 +1,10 @@
 import "server-only";
 import { readBool, readIsoTimestamp, type DirectDb, type Row } from "@/lib/db/direct";
 import { deviceFilter, deviceOrdering } from "@/lib/queries/find-devices";
-import { readArraysAfter, type KeysetQuery } from "@/lib/queries/keyset-page";
+import { orderingSql, readArraysAfter, type KeysetQuery } from "@/lib/queries/keyset-page";
 import type { DeviceListParams } from "@/lib/url-params/device-list-params";
 import { SEVERITIES } from "@/lib/display/severity";
-import { csvLineSql, jsonLineSql, type RowTextValue } from "./row-text-sql";
+import { CSV_COPY_OPTIONS, csvCopySelect, jsonLineSql, JSONL_COPY_OPTIONS, type RowTextValue } from "./row-text-sql";
 import { DEVICE_EXPORT_BATCH_ROWS, type ExportColumn, type ExportRow, type ExportSource } from "./export-source";
 
 /** The summary columns read: the exported ones and every key of the list's orders (the keyset cursor). */
@@ -83,14 +83,9 @@ export function createDeviceExportSource(
     : base;
   const ordering = deviceOrdering(options.params.sort, options.params.dir);
   const query: KeysetQuery = { direct, table: "DeviceSummary", columns: READ, filter, ordering };
-  // PostgreSQL: every column the order reads (the cursor: each segment's keys and the columns its condition names, which
-  // its `holds` reads), then the row's text (decision 036).
-  const keyColumns = [...new Set(ordering.flatMap((s) => [...s.keys.map((k) => k.column), ...[...(s.where ?? "").matchAll(/"(\w+)"/g)].map((m) => m[1]!)]))];
-  const lineQuery = (format: "csv" | "jsonl"): KeysetQuery => ({
-    ...query,
-    columns: [...keyColumns, "line"],
-    expressions: { line: { postgresql: format === "csv" ? DEVICE_CSV_LINE : DEVICE_JSON_LINE } },
-  });
+  // PostgreSQL: the rows in one statement, in the list's order, for COPY to write (decision 049).
+  const whole = orderingSql(ordering);
+  const rowsSql = `FROM "DeviceSummary" WHERE ${filter.sql}${whole.where ? ` AND ${whole.where}` : ""} ORDER BY ${whole.orderBy}`;
   return {
     name: "devices",
     columns: DEVICE_EXPORT_COLUMNS,
@@ -109,21 +104,11 @@ export function createDeviceExportSource(
         cursor = Object.fromEntries(READ.map((c, i) => [c, last[i]]));
       }
     },
-    lines(format) {
-      if (direct.dialect !== "postgresql") return null;
-      const lq = lineQuery(format);
-      const at = keyColumns.length;
-      return (async function* () {
-        let cursor: Row | null = null;
-        for (;;) {
-          const rows = await readArraysAfter(lq, cursor, batchRows);
-          if (rows.length === 0) return;
-          yield rows.map((r) => r[at] as string);
-          if (rows.length < batchRows) return;
-          const last = rows[rows.length - 1]!;
-          cursor = Object.fromEntries(keyColumns.map((c, i) => [c, last[i]]));
-        }
-      })();
+    textRows(format) {
+      if (!direct.copyOut) return null;
+      return format === "csv"
+        ? direct.copyOut(csvCopySelect(DEVICE_ROW_TEXT, rowsSql), filter.params, CSV_COPY_OPTIONS)
+        : direct.copyOut(`SELECT ${DEVICE_JSON_LINE} ${rowsSql}`, filter.params, JSONL_COPY_OPTIONS);
     },
   };
 }
@@ -154,7 +139,6 @@ const DEVICE_ROW_TEXT: readonly RowTextValue[] = [
   { kind: "text", sql: `"primaryRule"` },
   { kind: "text", sql: `"subjectKey"` },
 ];
-const DEVICE_CSV_LINE = csvLineSql(DEVICE_ROW_TEXT);
 const DEVICE_JSON_LINE = jsonLineSql(DEVICE_EXPORT_COLUMNS.map((c, i) => ({ key: c.key, value: DEVICE_ROW_TEXT[i]! })));
 
 const text = (value: unknown) => (value === null || value === undefined ? null : String(value));

@@ -32,11 +32,10 @@ export interface ExportSource {
   /** The rows, a batch at a time, in the list's order. */
   batches(): AsyncGenerator<readonly ExportRow[]>;
   /**
-   * The same rows as their CSV or JSON Lines text, one string a row without its line feed, put together by the
-   * database (decision 036), when the source can; byte for byte what the writer makes of `batches()`. Undefined (or
-   * null for a format) when it cannot: the writer formats the rows itself.
+   * The same rows as their CSV or JSON Lines text (after the CSV's BOM and header), written by the database's COPY when the
+   * source can (PostgreSQL, decision 049), byte for byte what the writer makes of `batches()`. Undefined (or null for a format) when it cannot: the writer formats the rows itself.
    */
-  lines?(format: "csv" | "jsonl"): AsyncGenerator<readonly string[]> | null;
+  textRows?(format: "csv" | "jsonl"): AsyncGenerator<Uint8Array> | null;
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
- * PostgreSQL expressions that put an export row's CSV or JSON Lines text together in the database (decision 036):
- * the driver then makes one string per row instead of one per cell, which was most of the export's CPU. Each
- * expression gives, byte for byte, what the JavaScript writers (write-csv.ts, write-jsonl.ts) write for the value the
- * row mapping would hand them; lib/export/row-text-sql.test.ts and tests/integration/export.test.ts compare the two.
+ * PostgreSQL SELECTs whose rows a `COPY … TO STDOUT` writes as an export's CSV or JSON Lines text (decision 049, which
+ * follows decision 036): the database writes the bytes, the server only passes them on. Each gives, byte for byte,
+ * what the JavaScript writers (write-csv.ts, write-jsonl.ts) write for the value the row mapping would hand them;
+ * tests/integration/export.test.ts compares the two on PostgreSQL.
  *
  * The value expressions are SQL over one table's columns, without parameters (`?` is the placeholder of the direct
  * path, so none appears here).
@@ -43,16 +43,6 @@ function textOf(value: RowTextValue): string {
   }
 }
 
-/**
- * csvCell (write-csv.ts) of a text expression, '' for NULL: a leading = + - @ tab or CR gets a `'`
- * (neutralizeCsvCell), then the cell is quoted when it holds a quote, a comma or a line feed, its quotes doubled.
- * The `'` added never changes whether it needs quotes, so the test reads the value itself.
- */
-export function csvCellSql(text: string): string {
-  const neutral = `CASE WHEN left(${text}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) THEN '''' || ${text} ELSE ${text} END`;
-  return `COALESCE(CASE WHEN strpos(${text}, '"') > 0 THEN '"' || replace(${neutral}, '"', '""') || '"' WHEN strpos(${text}, ',') > 0 OR strpos(${text}, chr(10)) > 0 THEN '"' || ${neutral} || '"' ELSE ${neutral} END, '')`;
-}
-
 /** jsonValue (write-jsonl.ts) of a value: `to_json` escapes as JSON.stringify does (quote, backslash, controls). */
 export function jsonValueSql(value: RowTextValue): string {
   switch (value.kind) {
@@ -69,18 +59,38 @@ export function jsonValueSql(value: RowTextValue): string {
   }
 }
 
-/**
- * One CSV row (without its line feed): each value's csvCell, comma-separated. A timestamp's ISO text (it starts with a
- * digit and holds no quote, comma or line feed) and a boolean's `true`/`false` are cells as they are, so they skip
- * csvCellSql's tests: PostgreSQL evaluates an expression once for each place it appears, and csvCellSql names its
- * text up to eight times (each a `to_char` for a timestamp).
- */
-export function csvLineSql(values: readonly RowTextValue[]): string {
-  return values.map((v) => (v.kind === "timestamp" || v.kind === "bool" ? `COALESCE(${textOf(v)}, '')` : csvCellSql(textOf(v)))).join(` || ',' || `);
-}
-
 /** One JSON Lines row (without its line feed): `{"key":value,…}` with the keys in the columns' order. */
 export function jsonLineSql(columns: readonly { key: string; value: RowTextValue }[]): string {
   const parts = columns.map((c, i) => `'${(i === 0 ? "{" : ",") + JSON.stringify(c.key).replaceAll("'", "''")}:' || ${jsonValueSql(c.value)}`);
   return `${parts.join(" || ")} || '}'`;
 }
+
+/** The first characters a spreadsheet runs as a formula (neutralizeCsvCell): tab, CR, + - = @, as code points. */
+const FORMULA_STARTS = "9, 13, 43, 45, 61, 64";
+
+/**
+ * A SELECT whose rows COPY's CSV format writes as the export's CSV rows. `from` (the FROM, WHERE and ORDER BY of the
+ * rows) is read in a subquery that computes each value's text once (OFFSET 0 keeps PostgreSQL from folding it into
+ * the outer SELECT, which would compute a value again for each place it is named); outside it each cell is
+ * neutralised as neutralizeCsvCell does (a leading tab, CR, + - = or @ gets a `'`). COPY then quotes a cell as
+ * csvField does (a quote, a comma, a LF or a CR; quotes doubled). It would also quote an empty string, so an empty
+ * text is NULL here: both are written as nothing, as the writer writes an empty cell. The outer SELECT only computes
+ * each row's cells from the subquery's rows, in their order.
+ */
+export function csvCopySelect(values: readonly RowTextValue[], from: string): string {
+  const inner = values.map((v, i) => `${v.kind === "text" || v.kind === "list" ? `NULLIF(${textOf(v)}, '')` : textOf(v)} AS "c${i}"`);
+  const outer = values.map((v, i) =>
+    v.kind === "timestamp" || v.kind === "bool" ? `"c${i}"` : `CASE WHEN ascii("c${i}") IN (${FORMULA_STARTS}) THEN '''' || "c${i}" ELSE "c${i}" END`,
+  );
+  return `SELECT ${outer.join(", ")} FROM (SELECT ${inner.join(", ")} ${from} OFFSET 0) AS "cells"`;
+}
+
+/** COPY's options for the CSV rows of csvCopySelect: RFC 4180 as the writer writes it (`,`, `"`, LF line ends). */
+export const CSV_COPY_OPTIONS = "FORMAT csv";
+
+/**
+ * COPY's options for JSON Lines (one column, each row's JSON text): the CSV format with a delimiter and a quote that
+ * JSON text never holds (to_json writes every control character as a \u escape), so that COPY writes the text as it
+ * is, each line ended by a LF. The text format would double every backslash of the JSON escapes.
+ */
+export const JSONL_COPY_OPTIONS = "FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02'";

@@ -2,8 +2,7 @@ import type { Writable } from "node:stream";
 import { acceptsGzip, CONTENT_ENCODING_MARK, GZIP_FORMATS, gzipChunks, SERVER_ENCODES_HEADER } from "./export-encoding";
 import { EXPORT_CONTENT_TYPE, type ExportFormat } from "./export-format";
 import type { ExportSource } from "./export-source";
-import { writeLines } from "./batch-buffer";
-import { writeCsv, writeCsvLines } from "./write-csv";
+import { writeCsv, writeCsvCopied } from "./write-csv";
 import { writeJsonl } from "./write-jsonl";
 import { writeXlsx } from "./write-xlsx";
 
@@ -18,6 +17,18 @@ export interface ExportProgress {
  * than a batch.
  */
 export function exportChunks(source: ExportSource, format: ExportFormat, progress: ExportProgress = {}): AsyncGenerator<Uint8Array> {
+  // Rows copied as bytes are counted by their line feeds: exact for JSON Lines, at most the rows for CSV (a quoted cell
+  // may hold a line feed), which only moves a progress bar.
+  async function* countedLines(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+    let rows = 0;
+    for await (const chunk of chunks) {
+      if (progress.onRows) {
+        for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) rows++;
+        yield chunk;
+        progress.onRows(rows);
+      } else yield chunk;
+    }
+  }
   async function* counted<T>(batches: AsyncIterable<readonly T[]>): AsyncGenerator<readonly T[]> {
     let rows = 0;
     for await (const batch of batches) {
@@ -26,13 +37,13 @@ export function exportChunks(source: ExportSource, format: ExportFormat, progres
       progress.onRows?.(rows);
     }
   }
-  // Rows the database put together as text, when the source can (decision 036); else the writer formats each row.
-  const lines = format === "xlsx" ? null : (source.lines?.(format) ?? null);
+  // The rows' text as the database's COPY writes it, when the source can (decision 049); else the writer formats each row.
+  const copied = format === "xlsx" ? null : (source.textRows?.(format) ?? null);
   switch (format) {
     case "csv":
-      return lines ? writeCsvLines(source.columns, counted(lines)) : writeCsv(source.columns, counted(source.batches()));
+      return copied ? writeCsvCopied(source.columns, countedLines(copied)) : writeCsv(source.columns, counted(source.batches()));
     case "jsonl":
-      return lines ? writeLines(counted(lines)) : writeJsonl(source.columns, counted(source.batches()));
+      return copied ? countedLines(copied) : writeJsonl(source.columns, counted(source.batches()));
     case "xlsx":
       return writeXlsx(source.columns, counted(source.batches()), source.name);
   }

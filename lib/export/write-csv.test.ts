@@ -28,9 +28,13 @@ const TRICKY = [
   "back\\slash",
 ];
 
+/** csv-stringify's defaults, and a carriage return anywhere quoted as PostgreSQL's COPY quotes it (decision 049). */
+const AS_WRITTEN = { quoted_match: "\r" };
+
 describe("csvField", () => {
-  it("writes every cell as csv-stringify does with its defaults", () => {
-    for (const cell of TRICKY) expect(csvField(cell), JSON.stringify(cell)).toBe(stringify([[cell]]).slice(0, -1));
+  it("writes every cell as csv-stringify does with its defaults and a CR quoted", () => {
+    expect(csvField("lone\rreturn")).toBe('"lone\rreturn"');
+    for (const cell of TRICKY) expect(csvField(cell), JSON.stringify(cell)).toBe(stringify([[cell]], AS_WRITTEN).slice(0, -1));
   });
 
   it("random cells from the characters that matter agree with csv-stringify too", () => {
@@ -39,7 +43,7 @@ describe("csvField", () => {
     const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
     for (let n = 0; n < 2_000; n++) {
       const cell = Array.from({ length: next() % 8 }, () => alphabet[next() % alphabet.length]).join("");
-      expect(csvField(cell), JSON.stringify(cell)).toBe(stringify([[cell]]).slice(0, -1));
+      expect(csvField(cell), JSON.stringify(cell)).toBe(stringify([[cell]], AS_WRITTEN).slice(0, -1));
     }
   });
 });
@@ -74,7 +78,7 @@ describe("writeCsv", () => {
     for await (const chunk of writeCsv(columns, one())) chunks.push(chunk);
     const expected =
       "\uFEFF" +
-      stringify([columns.map((c) => c.key)]) +
+      stringify([columns.map((c) => c.key)], AS_WRITTEN) +
       stringify(
         rows.map((r) => [
           r[0] === null ? "" : (r[0] as string).replace(/^([=+\-@\t\r])/, "'$1"),
@@ -82,6 +86,7 @@ describe("writeCsv", () => {
           r[2] === null ? "" : String(r[2]),
           r[3] === null ? "" : (r[3] as string[]).join(", "),
         ]),
+        AS_WRITTEN,
       );
     expect(Buffer.concat(chunks).toString("utf8")).toBe(expected);
   });

@@ -1,14 +1,17 @@
-import { BatchBuffer, writeLines } from "./batch-buffer";
+import { BatchBuffer } from "./batch-buffer";
 import { cellText, columnHeader, type ExportColumn, type ExportRow } from "./export-source";
 import { neutralizeCsvCell } from "./neutralize-csv-cell";
 
-/** A cell's characters that make csv-stringify quote it: a quote, a comma or a line feed (a lone CR does not). */
-const NEEDS_QUOTES = /[",\n]/;
+/**
+ * A cell's characters that make it quoted: a quote, a comma, a line feed or a carriage return (RFC 4180's line break is
+ * CR LF; a lone CR also ends a line for some readers, and PostgreSQL's COPY quotes it too, decision 049).
+ */
+const NEEDS_QUOTES = /[",\n\r]/;
 
 /**
  * One CSV field as csv-stringify 6 writes it with its defaults (delimiter ",", quote and escape '"', record delimiter
- * "\n"): quoted when it holds a quote, a comma or a line feed, its quotes doubled; as it is otherwise (a lone carriage
- * return is not quoted, as there). Written here rather than through csv-stringify because that library re-reads its
+ * "\n") and `quoted_match: "\r"`: quoted when it holds a quote, a comma, a line feed or a carriage return, its quotes
+ * doubled; as it is otherwise. Written here rather than through csv-stringify because that library re-reads its
  * options for every field, which cost more than the database read of the row; lib/export/write-csv.test.ts checks the
  * two agree byte for byte.
  */
@@ -52,8 +55,8 @@ export async function* writeCsv(columns: readonly ExportColumn[], batches: Async
   }
 }
 
-/** The same file from rows the database wrote as CSV text (ExportSource.lines): the BOM and header, then each line. */
-export async function* writeCsvLines(columns: readonly ExportColumn[], batches: AsyncIterable<readonly string[]>): AsyncGenerator<Uint8Array> {
+/** The same file from rows the database wrote as CSV (ExportSource.textRows): the BOM and header, then its bytes. */
+export async function* writeCsvCopied(columns: readonly ExportColumn[], rows: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   yield Buffer.from("\uFEFF" + columns.map((c) => csvField(columnHeader(c))).join(",") + "\n", "utf8");
-  yield* writeLines(batches);
+  yield* rows;
 }

@@ -166,3 +166,20 @@ async function nextValue(query: KeysetQuery, segment: Segment, lead: SortKey, af
   );
   return rows.length ? rows[0]!.v : undefined;
 }
+
+/**
+ * The whole order as one ORDER BY, with the condition that keeps only rows of its segments: for a statement that reads
+ * every row at once (an export's COPY, decision 049) rather than page by page. Segments come in their order (a CASE
+ * numbers them), each by its own keys (a key of another segment is NULL, so it ties). An order of one segment of all
+ * rows is its keys as they are, which an index can serve.
+ */
+export function orderingSql(ordering: Ordering): { where: string | null; orderBy: string } {
+  const keys = (s: Segment, wrap: (column: string) => string) => s.keys.map((k) => `${wrap(q(k.column))} ${k.dir === "asc" ? "ASC" : "DESC"}`);
+  if (ordering.length === 1 && ordering[0]!.where === null) return { where: null, orderBy: keys(ordering[0]!, (c) => c).join(", ") };
+  const conditions = ordering.map((s) => `(${s.where ?? "TRUE"})`);
+  const number = `CASE ${conditions.map((c, i) => `WHEN ${c} THEN ${i}`).join(" ")} END`;
+  return {
+    where: `(${conditions.join(" OR ")})`,
+    orderBy: [`${number} ASC`, ...ordering.flatMap((s, i) => keys(s, (c) => `CASE WHEN ${conditions[i]} THEN ${c} END`))].join(", "),
+  };
+}

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { directDb, encodeValue, insertStatements, readBool, readDate, readIsoTimestamp, readJson, type ColumnKind } from "@/lib/db/direct";
+import { createDirectDb, directDb, encodeValue, insertStatements, readBool, readDate, readIsoTimestamp, readJson, type ColumnKind } from "@/lib/db/direct";
 import { config } from "@/lib/config";
 import { openPostgresWriter } from "@/lib/db/postgres-writer";
 import { preEncoded } from "@/lib/db/pre-encoded";
@@ -496,4 +496,31 @@ describe("direct SQL path", () => {
       await writer.close();
     }
   });
+
+  it("copyOut: PostgreSQL's COPY bytes with the parameters as literals; stopped early, the connection is closed, not pooled (decision 049)", async () => {
+    if (testDatabaseKind() !== "postgresql") {
+      expect(directDb().copyOut, "SQLite has no COPY: the exports format rows themselves").toBeUndefined();
+      return;
+    }
+    const direct = createDirectDb(config.DATABASE_URL);
+    const bytes = async (chunks: AsyncIterable<Uint8Array>) => {
+      const out: Buffer[] = [];
+      for await (const c of chunks) out.push(Buffer.from(c));
+      return Buffer.concat(out).toString("utf8");
+    };
+    try {
+      const text = await bytes(direct.copyOut!(`SELECT ? AS "a", ? + 1 AS "b", "x" FROM generate_series(1, 2) AS "x"`, [`it's \\ "q"`, 41], "FORMAT csv"));
+      expect(text).toBe(`"it's \\ ""q""",42,1\n"it's \\ ""q""",42,2\n`);
+      // More early stops than the pool has connections: a leaked or re-pooled mid-COPY connection would hang or fail the reads.
+      for (let i = 0; i < 14; i++) {
+        const copy = direct.copyOut!(`SELECT repeat('x', 1000) FROM generate_series(1, 200000)`, [], "FORMAT csv");
+        expect((await copy.next()).done).toBe(false);
+        await copy.return(undefined);
+        expect(await direct.query(`SELECT ? AS "n"`, [String(i)])).toEqual([{ n: String(i) }]);
+      }
+      expect(await bytes(direct.copyOut!(`SELECT 1`, [], "FORMAT csv"))).toBe("1\n");
+    } finally {
+      await direct.close();
+    }
+  }, 60_000);
 });

@@ -501,7 +501,7 @@ describe("joinscope export", () => {
   }, 180_000); // five CLI processes: 60 s was not enough on a loaded machine
 });
 
-describe("the Devices export's rows written by PostgreSQL (decision 036)", () => {
+describe("the Devices export's rows written by PostgreSQL's COPY (decision 049)", () => {
   /** Values a directory or an agent can send that CSV and JSON treat specially, each in several columns. */
   const AWKWARD = [
     "=1+1",
@@ -523,7 +523,7 @@ describe("the Devices export's rows written by PostgreSQL (decision 036)", () =>
   ];
 
   it.runIf(process.env.JOINSCOPE_TEST_DATABASE === "postgresql")(
-    "CSV and JSON Lines: the database's row text is byte for byte the writers', for every sort in both directions, across batches",
+    "CSV and JSON Lines: COPY's bytes are byte for byte the writers', for every sort in both directions",
     async () => {
       const rows = await db.deviceSummary.findMany({ where: { tenantRef }, orderBy: { rowKey: "asc" }, take: AWKWARD.length * 2 });
       for (const [i, row] of rows.entries()) {
@@ -550,9 +550,9 @@ describe("the Devices export's rows written by PostgreSQL (decision 036)", () =>
       for (const params of [...sorts, deviceParams({ q: "=" }), deviceParams({ problems: true })]) {
         const source = createDeviceExportSource(directDb(), { tenantRef, params, batchRows: 97 });
         for (const format of ["csv", "jsonl"] as const) {
-          expect(source.lines?.(format), "PostgreSQL writes the rows' text").toBeTruthy();
+          expect(source.textRows?.(format), "PostgreSQL writes the rows' text").toBeTruthy();
           const byDatabase = await bytesOf(source, format);
-          const byWriter = await bytesOf({ ...source, lines: undefined }, format);
+          const byWriter = await bytesOf({ ...source, textRows: undefined }, format);
           expect(byDatabase.length, `${params.sort} ${params.dir} ${format}`).toBeGreaterThan(100);
           expect(byDatabase.equals(byWriter), `${params.sort} ${params.dir} ${params.q} ${format}`).toBe(true);
         }
