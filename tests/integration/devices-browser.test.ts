@@ -102,6 +102,7 @@ describe("the Devices browser's filters, sorts and bulk acknowledgement", () => 
     const withRule = (rule: string) => new Set(openFindings.filter((f) => f.rule === rule).map((f) => f.subjectKey));
     const versions = summaries.map((s) => s.operatingSystemVersion).filter((v): v is string => v !== null);
     const versionPrefix = versions[0]!.split(".").slice(0, 3).join(".");
+    const majorMinor = versions[0]!.split(".").slice(0, 2).join(".");
     const pendingAges = summaries.filter((s) => s.state === "pending" && s.pendingSince).map((s) => (now.getTime() - s.pendingSince!.getTime()) / DAY);
     const pendingDays = Math.max(1, Math.floor(pendingAges.sort((a, b) => a - b)[Math.floor(pendingAges.length / 2)] ?? 1));
     const rank = ["critical", "high", "medium", "low", "info"];
@@ -130,6 +131,11 @@ describe("the Devices browser's filters, sorts and bulk acknowledgement", () => 
       { name: "state pending", query: { state: "pending" }, picks: (s) => s.state === "pending" },
       { name: "os Windows", query: { os: "Windows" }, picks: (s) => s.operatingSystem === "Windows" },
       { name: `os version ${versionPrefix}`, query: { osVersion: versionPrefix }, picks: (s) => s.operatingSystemVersion?.startsWith(versionPrefix) ?? false },
+      {
+        name: `os Windows, version ${majorMinor} (a range of the version's index, which holds the OS)`,
+        query: { os: "Windows", osVersion: majorMinor },
+        picks: (s) => s.operatingSystem === "Windows" && (s.operatingSystemVersion?.startsWith(majorMinor) ?? false),
+      },
       { name: "sync yes", query: { sync: "yes" }, picks: (s) => s.onPremisesSyncEnabled === true },
       { name: "sync unknown", query: { sync: "unknown" }, picks: (s) => s.onPremisesSyncEnabled === null },
       {
