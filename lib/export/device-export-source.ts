@@ -84,8 +84,11 @@ export function createDeviceExportSource(
   const ordering = deviceOrdering(options.params.sort, options.params.dir);
   const query: KeysetQuery = { direct, table: "DeviceSummary", columns: READ, filter, ordering };
   // PostgreSQL: the rows in one statement, in the list's order, for COPY to write (decision 049).
+  // The rows' stored columns are put in order first (OFFSET 0 keeps PostgreSQL from folding the subquery back), and their
+  // text computed from them after: computed first, the ~600-byte JSON Lines text of 100,000 rows was sorted through
+  // temporary files (2.0 s against 0.4 s along the order's index, decision 049).
   const whole = orderingSql(ordering);
-  const rowsSql = `FROM "DeviceSummary" WHERE ${filter.sql}${whole.where ? ` AND ${whole.where}` : ""} ORDER BY ${whole.orderBy}`;
+  const rowsSql = `FROM (SELECT ${COPY_COLUMNS.map((c) => `"${c}"`).join(", ")} FROM "DeviceSummary" WHERE ${filter.sql}${whole.where ? ` AND ${whole.where}` : ""} ORDER BY ${whole.orderBy} OFFSET 0) AS "rows"`;
   return {
     name: "devices",
     columns: DEVICE_EXPORT_COLUMNS,
@@ -112,6 +115,30 @@ export function createDeviceExportSource(
     },
   };
 }
+
+/** The stored columns DEVICE_ROW_TEXT's expressions read. */
+const COPY_COLUMNS = [
+  "name",
+  "deviceId",
+  "objectId",
+  "state",
+  "deletedReason",
+  "trustType",
+  "joinType",
+  "operatingSystem",
+  "operatingSystemVersion",
+  "onPremisesSyncEnabled",
+  "approximateLastSignInDateTime",
+  "pendingSince",
+  "lastReportAt",
+  "lastReportHostname",
+  "azureAdPrt",
+  "worstRank",
+  "openCount",
+  "openRules",
+  "primaryRule",
+  "subjectKey",
+] as const;
 
 /**
  * A summary row's export values as PostgreSQL expressions, in DEVICE_EXPORT_COLUMNS' order: what toExportRow makes
