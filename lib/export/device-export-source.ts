@@ -110,29 +110,8 @@ export function createDeviceExportSource(
   };
 }
 
-/** The stored columns DEVICE_ROW_TEXT's expressions read. */
-const COPY_COLUMNS = [
-  "name",
-  "deviceId",
-  "objectId",
-  "state",
-  "deletedReason",
-  "trustType",
-  "joinType",
-  "operatingSystem",
-  "operatingSystemVersion",
-  "onPremisesSyncEnabled",
-  "approximateLastSignInDateTime",
-  "pendingSince",
-  "lastReportAt",
-  "lastReportHostname",
-  "azureAdPrt",
-  "worstRank",
-  "openCount",
-  "openRules",
-  "primaryRule",
-  "subjectKey",
-] as const;
+/** The stored columns DEVICE_ROW_TEXT's expressions read: those read for the export, less the ones only a sort reads. */
+const COPY_COLUMNS = READ.filter((c) => c !== "rowKey" && c !== "nameKey" && c !== "cause");
 
 /**
  * A summary row's export values as PostgreSQL expressions, in DEVICE_EXPORT_COLUMNS' order: what toExportRow makes
