@@ -5,8 +5,9 @@ import { chunk } from "@/lib/db/in-list";
 /**
  * The Sign-ins view's counts, kept beside the rows (docs/domain.md, "The Sign-ins view"): blocked sign-ins per UTC day,
  * cause and app (SignInDaily), and each device's and each user's latest sign-in per cause (SignInCauseDevice,
- * SignInCauseUser), so "how many devices since Monday" counts rows whose lastAt is after Monday. A tenant's million
- * sign-ins are then summarised without reading them. The pull writes them with the rows, in the same transaction.
+ * SignInCauseUser), so "how many devices since Monday" counts rows whose lastAt is after Monday; the database's triggers
+ * on those two keep that count per day (SignInCauseDay), so the view sums days instead of counting rows. A tenant's
+ * million sign-ins are then summarised without reading them. The pull writes them with the rows, in the same transaction.
  */
 export interface RollupRow {
   createdDateTime: Date;
@@ -164,6 +165,8 @@ export function expireStatements(tenantRef: string, before: Date): { cutoff: Dat
     statements: [
       { sql: `DELETE FROM "SignInEvent" WHERE "tenantRef" = ? AND "createdDateTime" < ?`, params: [tenantRef, cutoff] },
       { sql: `DELETE FROM "SignInDaily" WHERE "tenantRef" = ? AND "day" < ?`, params: [tenantRef, cutoff] },
+      // First, so that the triggers' decrements for the rows below find no day to change.
+      { sql: `DELETE FROM "SignInCauseDay" WHERE "tenantRef" = ? AND "day" < ?`, params: [tenantRef, cutoff] },
       { sql: `DELETE FROM "SignInCauseDevice" WHERE "tenantRef" = ? AND "lastAt" < ?`, params: [tenantRef, cutoff] },
       { sql: `DELETE FROM "SignInCauseUser" WHERE "tenantRef" = ? AND "lastAt" < ?`, params: [tenantRef, cutoff] },
     ],
