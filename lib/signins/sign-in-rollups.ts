@@ -134,11 +134,17 @@ export function recomputeLatestStatements(tenantRef: string, touched: { devices:
     statements.push(
       { sql: `DELETE FROM "SignInCauseDevice" WHERE "tenantRef" = ? AND ${inList("deviceId", part.length)}`, params: [tenantRef, ...part] },
       {
+        // Each side through its own device index (as one OR, SQLite's planner walked the tenant's rows by cause).
         sql: `INSERT INTO "SignInCauseDevice" ("tenantRef", "cause", "causeLabel", "deviceId", "lastAt")
-          SELECT "tenantRef", "cause", "causeLabel", COALESCE("machineDeviceId", "deviceId"), MAX("createdDateTime") FROM "SignInEvent"
-          WHERE "tenantRef" = ? AND (${inList("machineDeviceId", part.length)} OR ("machineDeviceId" IS NULL AND ${inList("deviceId", part.length)}))
-          GROUP BY "tenantRef", "cause", "causeLabel", COALESCE("machineDeviceId", "deviceId")`,
-        params: [tenantRef, ...part, ...part],
+          SELECT "tenantRef", "cause", "causeLabel", "device", MAX("createdDateTime") FROM (
+            SELECT "tenantRef", "cause", "causeLabel", "machineDeviceId" AS "device", "createdDateTime" FROM "SignInEvent"
+            WHERE "tenantRef" = ? AND ${inList("machineDeviceId", part.length)}
+            UNION ALL
+            SELECT "tenantRef", "cause", "causeLabel", "deviceId" AS "device", "createdDateTime" FROM "SignInEvent"
+            WHERE "tenantRef" = ? AND ${inList("deviceId", part.length)} AND "machineDeviceId" IS NULL
+          ) AS "latest"
+          GROUP BY "tenantRef", "cause", "causeLabel", "device"`,
+        params: [tenantRef, ...part, tenantRef, ...part],
       },
     );
   }
@@ -146,9 +152,14 @@ export function recomputeLatestStatements(tenantRef: string, touched: { devices:
     statements.push(
       { sql: `DELETE FROM "SignInCauseUser" WHERE "tenantRef" = ? AND ${inList("userPrincipalName", part.length)}`, params: [tenantRef, ...part] },
       {
-        sql: `INSERT INTO "SignInCauseUser" ("tenantRef", "cause", "causeLabel", "userPrincipalName", "lastAt")
-          SELECT "tenantRef", "cause", "causeLabel", "userPrincipalName", MAX("createdDateTime") FROM "SignInEvent"
-          WHERE "tenantRef" = ? AND ${inList("userPrincipalName", part.length)}
+        // The user's rows read first through the user index (grouped in place, SQLite's planner walked the tenant's rows
+        // by cause for the GROUP BY's order).
+        sql: `WITH "rows" AS MATERIALIZED (
+            SELECT "tenantRef", "cause", "causeLabel", "userPrincipalName", "createdDateTime" FROM "SignInEvent"
+            WHERE "tenantRef" = ? AND ${inList("userPrincipalName", part.length)}
+          )
+          INSERT INTO "SignInCauseUser" ("tenantRef", "cause", "causeLabel", "userPrincipalName", "lastAt")
+          SELECT "tenantRef", "cause", "causeLabel", "userPrincipalName", MAX("createdDateTime") FROM "rows"
           GROUP BY "tenantRef", "cause", "causeLabel", "userPrincipalName"`,
         params: [tenantRef, ...part],
       },

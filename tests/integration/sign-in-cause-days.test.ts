@@ -10,7 +10,7 @@ import { db } from "@/lib/db/client";
 import { directDb } from "@/lib/db/direct";
 import { runStatements } from "@/lib/db/run-statements";
 import { findSignInSummary } from "@/lib/queries/find-sign-in-summary";
-import { expireStatements, RollupDelta, type RollupRow } from "@/lib/signins/sign-in-rollups";
+import { expireStatements, recomputeLatestStatements, RollupDelta, type RollupRow } from "@/lib/signins/sign-in-rollups";
 import { createTenant } from "@/lib/tenants/create-tenant";
 import { DEFAULT_SIGN_IN_LIST_PARAMS, type SignInListParams } from "@/lib/url-params/sign-in-list-params";
 
@@ -103,4 +103,26 @@ describe("the distinct devices and users per cause and day (SignInCauseDay)", ()
     await db.tenant.delete({ where: { id: tenantRef } });
     expect(await db.signInCauseDay.count({ where: { tenantRef } })).toBe(0);
   });
+});
+
+describe("reading a touched device's and user's latest sign-ins again (recomputeLatestStatements)", () => {
+  it.runIf(process.env.JOINSCOPE_TEST_DATABASE !== "postgresql")(
+    "goes through the device indexes and the user index, never the tenant's rows (SQLite's plan: it walked them by cause)",
+    async () => {
+      const [devices] = recomputeLatestStatements("tenant", { devices: new Set(["dev-a", "dev-b"]), users: new Set() }).filter((s) =>
+        s.sql.includes("INSERT INTO"),
+      );
+      const plan = (await directDb().query<{ detail: string }>(`EXPLAIN QUERY PLAN ${devices!.sql}`, devices!.params)).map((r) => r.detail).join("\n");
+      expect(plan).toMatch(/SignInEvent_tenantRef_machineDeviceId_createdDateTime_idx \(tenantRef=\? AND machineDeviceId=\?\)/);
+      expect(plan).toMatch(/SignInEvent_tenantRef_deviceId_createdDateTime_idx \(tenantRef=\? AND deviceId=\?\)/);
+      expect(plan).not.toMatch(/SignInEvent_tenantRef_cause_createdDateTime_idx|SCAN SignInEvent/);
+
+      const [users] = recomputeLatestStatements("tenant", { devices: new Set(), users: new Set(["ann@contoso.com", "bob@contoso.com"]) }).filter((s) =>
+        s.sql.includes("INSERT INTO"),
+      );
+      const userPlan = (await directDb().query<{ detail: string }>(`EXPLAIN QUERY PLAN ${users!.sql}`, users!.params)).map((r) => r.detail).join("\n");
+      expect(userPlan).toMatch(/SignInEvent_tenantRef_userPrincipalName_createdDateTime_idx \(tenantRef=\? AND userPrincipalName=\?\)/);
+      expect(userPlan).not.toMatch(/SignInEvent_tenantRef_cause_createdDateTime_idx|SCAN SignInEvent/);
+    },
+  );
 });
