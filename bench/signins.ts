@@ -3,7 +3,7 @@
  * the Sign-ins view over them.
  *
  *   npm run bench:signins [-- --events 1000000 --devices 100000 --days 7 --db sqlite|postgresql|both --requests 30 --latency 20 --port 3470]
- *                         [-- --skip-view] [-- --profile DIR] [-- --setup-only | --reuse-setup] [-- --now ISO]
+ *                         [-- --skip-view] [-- --profile DIR] [-- --setup-only | --reuse-setup | --view-only] [-- --now ISO]
  *
  * The simulator (bench/lib/signins-sim-child.ts, a process of its own) generates `--devices` devices and `--events`
  * blocked sign-ins over `--days` days, consistent with the devices' scenarios (simulator/sign-ins/generate-sign-ins.ts),
@@ -25,9 +25,11 @@
  * (`….setup` and its `.json`: the tenant's "now", the seed and the load's figures); `--reuse-setup` starts from that
  * copy instead (same `--devices`, `--events`, `--days`), with the simulator generating the same tenant at the same
  * "now" and the copy's app registration pointed at it. `--now` sets the tenant's "now" (default: the run's start).
+ * `--view-only` (SQLite, a kept set-up) measures only the view, over the rows the last run with the same sizes pulled
+ * into its database (migrations added since applied first): for a view change measured at a size whose pull is long.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
@@ -58,12 +60,14 @@ const { values } = parseArgs({
     profile: { type: "string" },
     "setup-only": { type: "boolean", default: false },
     "reuse-setup": { type: "boolean", default: false },
+    "view-only": { type: "boolean", default: false },
     now: { type: "string" },
   },
 });
 const SETUP_ONLY = values["setup-only"]!;
 const REUSE_SETUP = values["reuse-setup"]!;
 const SKIP_VIEW = values["skip-view"]!;
+const VIEW_ONLY = values["view-only"]!;
 const EVENTS = Number(values.events);
 const DEVICES = Number(values.devices);
 const REQUESTS = Math.max(30, Number(values.requests));
@@ -82,9 +86,11 @@ interface SavedSetup {
   days: string;
   loaded: Loaded;
 }
-if ((SETUP_ONLY || REUSE_SETUP) && kinds.some((k) => k !== "sqlite")) throw new Error("bench:signins: --setup-only and --reuse-setup are for SQLite");
-if (SETUP_ONLY && REUSE_SETUP) throw new Error("bench:signins: --setup-only or --reuse-setup, not both");
-const saved: SavedSetup | null = REUSE_SETUP ? (JSON.parse(readFileSync(setupFile("setup.json"), "utf8")) as SavedSetup) : null;
+if ((SETUP_ONLY || REUSE_SETUP || VIEW_ONLY) && kinds.some((k) => k !== "sqlite"))
+  throw new Error("bench:signins: --setup-only, --reuse-setup and --view-only are for SQLite");
+if ([SETUP_ONLY, REUSE_SETUP, VIEW_ONLY, VIEW_ONLY && SKIP_VIEW].filter(Boolean).length > 1)
+  throw new Error("bench:signins: one of --setup-only, --reuse-setup and --view-only (without --skip-view)");
+const saved: SavedSetup | null = REUSE_SETUP || VIEW_ONLY ? (JSON.parse(readFileSync(setupFile("setup.json"), "utf8")) as SavedSetup) : null;
 if (saved && saved.seed !== SEED) throw new Error("bench:signins: the kept set-up was generated with another seed");
 const NOW = saved?.now ?? (values.now ? new Date(values.now).toISOString() : new Date().toISOString());
 const tsx = ["--conditions=react-server", "--import", "tsx"];
@@ -212,12 +218,33 @@ function portInUse(port: number): Promise<boolean> {
 
 const fmt = (ms: number) => ms.toFixed(1).padStart(8);
 
+function pullPassed(pulled: Pulled): boolean {
+  const floor = (pulled.floorBefore.seconds + pulled.floorAfter.seconds) / 2;
+  return pulled.pull.seconds / floor <= PULL_RATIO_TARGET && pulled.pull.seen === pulled.floorBefore.events && pulled.rows === sim.signIns;
+}
+
+function pullReport(pulled: Pulled, loaded: Loaded, loadBefore: number): string {
+  const floor = (pulled.floorBefore.seconds + pulled.floorAfter.seconds) / 2;
+  const ratio = pulled.pull.seconds / floor;
+  const pullOk = pullPassed(pulled);
+  return `  load average (1 min) ${loadBefore.toFixed(1)} → ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores
+  set-up: ${loaded.devices} directory objects and ${loaded.reports} agent reports written ${loaded.writeSeconds.toFixed(1)} s, summaries ${loaded.summarySeconds.toFixed(1)} s
+  fetch floor (same ${pulled.floorBefore.pages} pages, validated, nothing stored)   before ${pulled.floorBefore.seconds.toFixed(2)} s (CPU ${pulled.floorBefore.cpuSeconds.toFixed(1)} s), after ${pulled.floorAfter.seconds.toFixed(2)} s (CPU ${pulled.floorAfter.cpuSeconds.toFixed(1)} s), mean ${floor.toFixed(2)} s
+  pull + join + rules + rows + rollups                             ${pulled.pull.seconds.toFixed(2)} s (CPU ${pulled.pull.cpuSeconds.toFixed(1)} s), ${pulled.pull.pages} pages, ${pulled.pull.seen} seen, ${pulled.pull.stored} stored, peak RSS ${pulled.peakRssMb} MB
+    ${pulled.joined} of ${pulled.rows} rows joined with a machine, ${pulled.unexplained} unexplained; a row's JSON (newest 10,000 rows): sign-in ${pulled.jsonBytes.signIn} B, findings ${pulled.jsonBytes.findings} B
+  pull / floor ${ratio.toFixed(2)}× (target ≤ ${PULL_RATIO_TARGET}×, every event stored); CPU pull / floor ${(pulled.pull.cpuSeconds / ((pulled.floorBefore.cpuSeconds + pulled.floorAfter.cpuSeconds) / 2)).toFixed(2)}×  ${pullOk ? "pass" : "FAIL"}`;
+}
+
 async function run(kind: "sqlite" | "postgresql"): Promise<boolean> {
   const url = kind === "sqlite" ? `file:./data/bench/signins-${DEVICES}-${EVENTS}.db` : postgresUrl(`joinscope_bench_signins_${DEVICES}_${EVENTS}`);
   mkdirSync(join(ROOT, "data/bench"), { recursive: true });
   const file = kind === "sqlite" ? join(ROOT, url.slice("file:".length)) : null;
   let loaded: Loaded;
-  if (saved) {
+  if (VIEW_ONLY) {
+    if (!existsSync(file!)) throw new Error(`bench:signins: --view-only needs ${file}, pulled by a run with the same sizes`);
+    migrateDatabase(url);
+    loaded = saved!.loaded;
+  } else if (saved) {
     for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(`${file}${suffix}`, { force: true });
     copyFileSync(setupFile("setup"), file!);
     // A set-up kept before a later migration gets it now.
@@ -245,17 +272,12 @@ async function run(kind: "sqlite" | "postgresql"): Promise<boolean> {
     return true;
   }
   const loadBefore = loadavg()[0]!;
-  console.error(`bench:signins (${kind}): floor, pull, floor…`);
-  const pulled = step<Pulled>("pull", url);
-  const floor = (pulled.floorBefore.seconds + pulled.floorAfter.seconds) / 2;
-  const ratio = pulled.pull.seconds / floor;
-  const pullOk = ratio <= PULL_RATIO_TARGET && pulled.pull.seen === pulled.floorBefore.events && pulled.rows === sim.signIns;
-  const pullLines = `  load average (1 min) ${loadBefore.toFixed(1)} → ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores
-  set-up: ${loaded.devices} directory objects and ${loaded.reports} agent reports written ${loaded.writeSeconds.toFixed(1)} s, summaries ${loaded.summarySeconds.toFixed(1)} s
-  fetch floor (same ${pulled.floorBefore.pages} pages, validated, nothing stored)   before ${pulled.floorBefore.seconds.toFixed(2)} s (CPU ${pulled.floorBefore.cpuSeconds.toFixed(1)} s), after ${pulled.floorAfter.seconds.toFixed(2)} s (CPU ${pulled.floorAfter.cpuSeconds.toFixed(1)} s), mean ${floor.toFixed(2)} s
-  pull + join + rules + rows + rollups                             ${pulled.pull.seconds.toFixed(2)} s (CPU ${pulled.pull.cpuSeconds.toFixed(1)} s), ${pulled.pull.pages} pages, ${pulled.pull.seen} seen, ${pulled.pull.stored} stored, peak RSS ${pulled.peakRssMb} MB
-    ${pulled.joined} of ${pulled.rows} rows joined with a machine, ${pulled.unexplained} unexplained; a row's JSON (newest 10,000 rows): sign-in ${pulled.jsonBytes.signIn} B, findings ${pulled.jsonBytes.findings} B
-  pull / floor ${ratio.toFixed(2)}× (target ≤ ${PULL_RATIO_TARGET}×, every event stored); CPU pull / floor ${(pulled.pull.cpuSeconds / ((pulled.floorBefore.cpuSeconds + pulled.floorAfter.cpuSeconds) / 2)).toFixed(2)}×  ${pullOk ? "pass" : "FAIL"}`;
+  if (!VIEW_ONLY) console.error(`bench:signins (${kind}): floor, pull, floor…`);
+  const pulled = VIEW_ONLY ? null : step<Pulled>("pull", url);
+  const pullLines = pulled
+    ? pullReport(pulled, loaded, loadBefore)
+    : `  load average (1 min) ${loadBefore.toFixed(1)} on ${availableParallelism()} cores before the view\n  (pull not run: --view-only, the rows the last run pulled into ${file})`;
+  const pullOk = pulled ? pullPassed(pulled) : true;
   if (SKIP_VIEW) {
     console.log(`
 bench:signins  ${kind}: ${sim.devices} devices, ${sim.signIns} blocked sign-ins over ${values.days} days (generated in ${sim.generateSeconds.toFixed(1)} s), ${values.latency} ms per Graph request

@@ -41,8 +41,8 @@ export const ROW_LIMIT = 20_000;
 
 /**
  * The Sign-ins view's counts over a period (docs/domain.md, "The Sign-ins view"): per cause (sign-ins, devices, users)
- * and per UTC day per cause. Without a user or device filter they come from the rollups the pull keeps (SignInDaily,
- * SignInCauseDevice, SignInCauseUser), never from the events; a user or device filter reads that user's or device's
+ * and per UTC day per cause. Without a user or device filter they come from the rollups kept with the rows (SignInDaily,
+ * and SignInCauseDay for the distinct devices and users), never from the events; a user or device filter reads that user's or device's
  * own rows of the period through their index.
  */
 export async function findSignInSummary(direct: DirectDb, options: { tenantRef: string; params: SignInListParams; now: Date }): Promise<SignInSummary> {
@@ -74,14 +74,19 @@ async function fromRollups(direct: DirectDb, tenantRef: string, params: SignInLi
     `SELECT "day", "cause", "causeLabel", SUM("signIns") AS "n" FROM "SignInDaily" WHERE ${where.join(" AND ")} GROUP BY "day", "cause", "causeLabel"`,
     args,
   );
-  const distinct = async (table: "SignInCauseDevice" | "SignInCauseUser") => {
-    const rows = await direct.query<{ cause: string; causeLabel: string; n: unknown }>(
-      `SELECT "cause", "causeLabel", COUNT(*) AS "n" FROM "${table}" WHERE "tenantRef" = ? AND "lastAt" >= ?${params.cause ? ` AND "cause" = ?` : ""} GROUP BY "cause", "causeLabel"`,
-      params.cause ? [tenantRef, since, params.cause] : [tenantRef, since],
-    );
-    return new Map(rows.map((r) => [`${r.cause}\u0000${r.causeLabel}`, Number(r.n)]));
-  };
-  const [devices, users] = params.app ? [null, null] : [await distinct("SignInCauseDevice"), await distinct("SignInCauseUser")];
+  // The distinct devices and users per cause since the period's first day: the days' counts of the rows whose latest
+  // sign-in of the cause falls on them (SignInCauseDay, kept by the database's triggers on SignInCauseDevice and
+  // SignInCauseUser), summed.
+  const distinct = params.app
+    ? null
+    : new Map(
+        (
+          await direct.query<{ cause: string; causeLabel: string; devices: unknown; users: unknown }>(
+            `SELECT "cause", "causeLabel", SUM("devices") AS "devices", SUM("users") AS "users" FROM "SignInCauseDay" WHERE "tenantRef" = ? AND "day" >= ?${params.cause ? ` AND "cause" = ?` : ""} GROUP BY "cause", "causeLabel"`,
+            params.cause ? [tenantRef, since, params.cause] : [tenantRef, since],
+          )
+        ).map((r) => [`${r.cause}\u0000${r.causeLabel}`, { devices: Number(r.devices), users: Number(r.users) }]),
+      );
   const causes = new Map<string, SignInCauseCount>();
   const dayCounts = new Map<string, SignInDayCount>();
   let total = 0;
@@ -93,8 +98,8 @@ async function fromRollups(direct: DirectDb, tenantRef: string, params: SignInLi
       cause: r.cause,
       causeLabel: r.causeLabel,
       signIns: 0,
-      devices: devices ? (devices.get(key) ?? 0) : null,
-      users: users ? (users.get(key) ?? 0) : null,
+      devices: distinct ? (distinct.get(key)?.devices ?? 0) : null,
+      users: distinct ? (distinct.get(key)?.users ?? 0) : null,
     };
     c.signIns += n;
     causes.set(key, c);

@@ -5,8 +5,9 @@ import { chunk } from "@/lib/db/in-list";
 /**
  * The Sign-ins view's counts, kept beside the rows (docs/domain.md, "The Sign-ins view"): blocked sign-ins per UTC day,
  * cause and app (SignInDaily), and each device's and each user's latest sign-in per cause (SignInCauseDevice,
- * SignInCauseUser), so "how many devices since Monday" counts rows whose lastAt is after Monday. A tenant's million
- * sign-ins are then summarised without reading them. The pull writes them with the rows, in the same transaction.
+ * SignInCauseUser), so "how many devices since Monday" counts rows whose lastAt is after Monday; the database's triggers
+ * on those two keep that count per day (SignInCauseDay), so the view sums days instead of counting rows. A tenant's
+ * million sign-ins are then summarised without reading them. The pull writes them with the rows, in the same transaction.
  */
 export interface RollupRow {
   createdDateTime: Date;
@@ -133,11 +134,17 @@ export function recomputeLatestStatements(tenantRef: string, touched: { devices:
     statements.push(
       { sql: `DELETE FROM "SignInCauseDevice" WHERE "tenantRef" = ? AND ${inList("deviceId", part.length)}`, params: [tenantRef, ...part] },
       {
+        // Each side through its own device index (as one OR, SQLite's planner walked the tenant's rows by cause).
         sql: `INSERT INTO "SignInCauseDevice" ("tenantRef", "cause", "causeLabel", "deviceId", "lastAt")
-          SELECT "tenantRef", "cause", "causeLabel", COALESCE("machineDeviceId", "deviceId"), MAX("createdDateTime") FROM "SignInEvent"
-          WHERE "tenantRef" = ? AND (${inList("machineDeviceId", part.length)} OR ("machineDeviceId" IS NULL AND ${inList("deviceId", part.length)}))
-          GROUP BY "tenantRef", "cause", "causeLabel", COALESCE("machineDeviceId", "deviceId")`,
-        params: [tenantRef, ...part, ...part],
+          SELECT "tenantRef", "cause", "causeLabel", "device", MAX("createdDateTime") FROM (
+            SELECT "tenantRef", "cause", "causeLabel", "machineDeviceId" AS "device", "createdDateTime" FROM "SignInEvent"
+            WHERE "tenantRef" = ? AND ${inList("machineDeviceId", part.length)}
+            UNION ALL
+            SELECT "tenantRef", "cause", "causeLabel", "deviceId" AS "device", "createdDateTime" FROM "SignInEvent"
+            WHERE "tenantRef" = ? AND ${inList("deviceId", part.length)} AND "machineDeviceId" IS NULL
+          ) AS "latest"
+          GROUP BY "tenantRef", "cause", "causeLabel", "device"`,
+        params: [tenantRef, ...part, tenantRef, ...part],
       },
     );
   }
@@ -145,9 +152,14 @@ export function recomputeLatestStatements(tenantRef: string, touched: { devices:
     statements.push(
       { sql: `DELETE FROM "SignInCauseUser" WHERE "tenantRef" = ? AND ${inList("userPrincipalName", part.length)}`, params: [tenantRef, ...part] },
       {
-        sql: `INSERT INTO "SignInCauseUser" ("tenantRef", "cause", "causeLabel", "userPrincipalName", "lastAt")
-          SELECT "tenantRef", "cause", "causeLabel", "userPrincipalName", MAX("createdDateTime") FROM "SignInEvent"
-          WHERE "tenantRef" = ? AND ${inList("userPrincipalName", part.length)}
+        // The user's rows read first through the user index (grouped in place, SQLite's planner walked the tenant's rows
+        // by cause for the GROUP BY's order).
+        sql: `WITH "rows" AS MATERIALIZED (
+            SELECT "tenantRef", "cause", "causeLabel", "userPrincipalName", "createdDateTime" FROM "SignInEvent"
+            WHERE "tenantRef" = ? AND ${inList("userPrincipalName", part.length)}
+          )
+          INSERT INTO "SignInCauseUser" ("tenantRef", "cause", "causeLabel", "userPrincipalName", "lastAt")
+          SELECT "tenantRef", "cause", "causeLabel", "userPrincipalName", MAX("createdDateTime") FROM "rows"
           GROUP BY "tenantRef", "cause", "causeLabel", "userPrincipalName"`,
         params: [tenantRef, ...part],
       },
@@ -164,6 +176,8 @@ export function expireStatements(tenantRef: string, before: Date): { cutoff: Dat
     statements: [
       { sql: `DELETE FROM "SignInEvent" WHERE "tenantRef" = ? AND "createdDateTime" < ?`, params: [tenantRef, cutoff] },
       { sql: `DELETE FROM "SignInDaily" WHERE "tenantRef" = ? AND "day" < ?`, params: [tenantRef, cutoff] },
+      // First, so that the triggers' decrements for the rows below find no day to change.
+      { sql: `DELETE FROM "SignInCauseDay" WHERE "tenantRef" = ? AND "day" < ?`, params: [tenantRef, cutoff] },
       { sql: `DELETE FROM "SignInCauseDevice" WHERE "tenantRef" = ? AND "lastAt" < ?`, params: [tenantRef, cutoff] },
       { sql: `DELETE FROM "SignInCauseUser" WHERE "tenantRef" = ? AND "lastAt" < ?`, params: [tenantRef, cutoff] },
     ],

@@ -129,6 +129,23 @@ async function expectRollupsMatchRows(s: Setup): Promise<void> {
   expect(sorted(new Map(storedDevices.map((d) => [`${d.cause}|${d.causeLabel}|${d.deviceId}`, d.lastAt.getTime()])))).toEqual(sorted(devices));
   const storedUsers = await db.signInCauseUser.findMany({ where: { tenantRef: s.tenantRef } });
   expect(sorted(new Map(storedUsers.map((u) => [`${u.cause}|${u.causeLabel}|${u.userPrincipalName}`, u.lastAt.getTime()])))).toEqual(sorted(users));
+  // The distinct devices and users per cause and day of their latest sign-in of it (the triggers' SignInCauseDay).
+  const perDay = new Map<string, number>();
+  for (const [counter, map] of [
+    ["devices", devices],
+    ["users", users],
+  ] as const) {
+    for (const [key, ms] of map) {
+      const [cause, causeLabel] = key.split("|");
+      const k = `${Math.floor(ms / 86_400_000) * 86_400_000}|${cause}|${causeLabel}|${counter}`;
+      perDay.set(k, (perDay.get(k) ?? 0) + 1);
+    }
+  }
+  const storedDays = await db.signInCauseDay.findMany({ where: { tenantRef: s.tenantRef } });
+  const storedPerDay = storedDays.flatMap((d) =>
+    (["devices", "users"] as const).filter((c) => d[c] !== 0).map((c) => [`${d.day.getTime()}|${d.cause}|${d.causeLabel}|${c}`, d[c]] as [string, number]),
+  );
+  expect(storedPerDay.sort()).toEqual(sorted(perDay));
 }
 
 describe("pulling, joining and explaining a tenant's blocked sign-ins", () => {

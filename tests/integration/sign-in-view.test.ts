@@ -279,6 +279,23 @@ describe("the Sign-ins view's event list", () => {
   );
 });
 
+describe("the Sign-ins view's device indexes", () => {
+  it("hold only the sign-ins with that device: most blocked sign-ins present none and are joined with none (decision 047)", async () => {
+    const direct = directDb();
+    const definitions =
+      direct.dialect === "sqlite"
+        ? await direct.query<{ name: string; sql: string }>(`SELECT "name", "sql" FROM sqlite_master WHERE "type" = 'index' AND "tbl_name" = 'SignInEvent'`)
+        : await direct.query<{ name: string; sql: string }>(
+            `SELECT "indexname" AS "name", "indexdef" AS "sql" FROM pg_indexes WHERE "tablename" = 'SignInEvent'`,
+          );
+    const sqlOf = (name: string) => definitions.find((d) => d.name === name)?.sql ?? "";
+    expect(sqlOf("SignInEvent_tenantRef_machineDeviceId_createdDateTime_idx")).toMatch(/WHERE \(?"machineDeviceId" IS NOT NULL\)?$/);
+    expect(sqlOf("SignInEvent_tenantRef_deviceId_createdDateTime_idx")).toMatch(/WHERE \(?"deviceId" IS NOT NULL\)?$/);
+    // And such sign-ins are most of the fleet path's.
+    expect(rows.filter((r) => r.deviceId === null).length).toBeGreaterThan(rows.length / 2);
+  });
+});
+
 describe("the Sign-ins view's pull status", () => {
   it("a missing licence is a plain-words message, and the tenant's stored sign-ins stay", async () => {
     sim.setPremium(tenantId, false);
