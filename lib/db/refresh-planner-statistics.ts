@@ -27,8 +27,12 @@ function analyseTarget(t: AnalysedTable): string {
   return typeof t === "string" ? `"${t}"` : `"${t.table}" (${t.columns.map((c) => `"${c}"`).join(", ")})`;
 }
 
+/** The directory's own tables, which a full sync's pages write. */
+export const DIRECTORY_TABLES = ["DirectoryDevice", "DirectoryChange"] as const;
+/** The summaries' tables, which a full sync writes page by page, or rebuilds at its end (a tenant's first). */
+export const SUMMARY_TABLES = ["DeviceSummary", "DeviceSummaryTally"] as const;
 /** The tables a full directory sync rewrites. */
-export const FULL_SYNC_TABLES = ["DirectoryDevice", "DirectoryChange", "DeviceSummary", "DeviceSummaryTally"] as const;
+export const FULL_SYNC_TABLES = [...DIRECTORY_TABLES, ...SUMMARY_TABLES] as const;
 /**
  * The tables a full findings pass rewrites: its findings and their events, the tallies its summary updates move, and
  * of the summaries only the findings columns (findingsStatements in lib/device-summary/summary-statements.ts).

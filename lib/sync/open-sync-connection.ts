@@ -46,11 +46,27 @@ const SQLITE_GROUP = 4;
  */
 const POSTGRES_PAGES_IN_FLIGHT = 4;
 
+/**
+ * PostgreSQL: each of the connection's transactions commits without waiting for its WAL to reach the disk (decision
+ * 046). A page is written together with its resume point, and PostgreSQL's WAL keeps commits in order, so a server
+ * crash loses the last pages and their resume points together: the run resumes from the last page the disk holds and
+ * fetches the lost ones again. What a sync's caller is told ends in transactions that commit normally (the run's end on
+ * the app's pool), whose flush writes every earlier commit too. What the writer saves is a flush per page, on the
+ * writer's critical path: the pages are the writer's to keep up with.
+ */
+export const POSTGRES_ASYNC_COMMIT: Statement = { sql: `SET LOCAL synchronous_commit = off`, params: [] };
+
 export function openSyncConnection(): SyncConnection {
   const reader = directDb();
   if (reader.dialect !== "sqlite") {
     const writer = openPostgresWriter(config.DATABASE_URL);
-    return { reader, batch: (s) => writer.batch(s), pagesInFlight: POSTGRES_PAGES_IN_FLIGHT, flush: () => undefined, close: () => writer.close() };
+    return {
+      reader,
+      batch: async (s) => (s.length ? (await writer.batch([POSTGRES_ASYNC_COMMIT, ...s])).slice(1) : []),
+      pagesInFlight: POSTGRES_PAGES_IN_FLIGHT,
+      flush: () => undefined,
+      close: () => writer.close(),
+    };
   }
   // Stopped at the first failed page: a later one's resume point must never pass a page that was not written.
   const writer = openSqlitePageWriter(config.DATABASE_URL, { groupCommit: true, groupSize: SQLITE_GROUP, stopAfterFailure: true });

@@ -6,7 +6,7 @@ import { runStatements } from "@/lib/db/run-statements";
 import { directoryStatements } from "@/lib/device-summary/summary-statements";
 import { bulkRebuildStatements } from "@/lib/device-summary/bulk-rebuild";
 import { acquireLease, releaseLease, type Lease } from "@/lib/db/lease";
-import { FULL_SYNC_TABLES, refreshPlannerStatistics, statisticsWhileFilling } from "@/lib/db/refresh-planner-statistics";
+import { DIRECTORY_TABLES, FULL_SYNC_TABLES, refreshPlannerStatistics, statisticsWhileFilling, SUMMARY_TABLES } from "@/lib/db/refresh-planner-statistics";
 import { createGraphClient, type GraphClient, type GraphFailure } from "@/lib/graph/graph-client";
 import { DeltaPageSchema, DevicePageSchema, isRemoved, type GraphDevice } from "@/lib/graph/graph-schemas";
 import { DELTA_LATEST_REQUEST, devicesFirstPageRequest } from "@/lib/graph/sync-requests";
@@ -137,6 +137,7 @@ export async function runSync(db: Db, options: RunSyncOptions): Promise<SyncOutc
       connection,
       baseline: tenant.lastFullSyncAt === null,
       deltaLink: tenant.deltaLink,
+      directoryAnalysed: false,
     };
 
     let ranFull = run.mode !== "delta";
@@ -150,8 +151,9 @@ export async function runSync(db: Db, options: RunSyncOptions): Promise<SyncOutc
     } else {
       await fullSync(ctx);
     }
-    // A full sync rewrote the directory: the pages that follow are planned for it (PostgreSQL; lib/db).
-    if (ranFull) await refreshPlannerStatistics(directDb(), FULL_SYNC_TABLES);
+    // A full sync rewrote the directory: the pages that follow are planned for it (PostgreSQL; lib/db). A first full
+    // sync analysed the directory's tables while its summaries were rebuilt (finishFullSync): the summaries' are left.
+    if (ranFull) await refreshPlannerStatistics(directDb(), ctx.directoryAnalysed ? SUMMARY_TABLES : FULL_SYNC_TABLES);
     const findingsStarted = Date.now();
     if (options.evaluateFindings !== false) await evaluateAfterSync(ctx);
     const findingsMs = Date.now() - findingsStarted;
@@ -198,6 +200,8 @@ interface Ctx {
   baseline: boolean;
   /** The tenant's stored delta link when the run started. */
   deltaLink: string | null;
+  /** The directory's tables were analysed after the last page (a first full sync, during its summaries' rebuild). */
+  directoryAnalysed: boolean;
 }
 
 async function openRun(db: Db, options: RunSyncOptions, deltaLink: string | null, at: Date): Promise<{ run: RunRow; resumed: boolean }> {
@@ -296,7 +300,16 @@ async function finishFullSync(ctx: Ctx, keyPresence: Promise<KeyPresence> | null
   // that resumes it is a first full sync too, so it builds them at its end.
   if (ctx.baseline) {
     // A large tenant's: with the summaries' secondary indexes dropped and created again around the inserts (decision 037).
-    await ctx.connection.batch(await bulkRebuildStatements(ctx.connection.reader, options.tenantRef));
+    const rebuilt = ctx.connection.batch(await bulkRebuildStatements(ctx.connection.reader, options.tenantRef));
+    // Meanwhile, on another connection (PostgreSQL; decision 046): the directory's tables, which every page wrote and the
+    // rebuild only reads, are analysed. At 100,000 objects that is seconds of the server's time (its JSON columns'
+    // statistics), which after the rebuild the sync would wait for. ANALYZE takes no lock the rebuild's reads or
+    // writes wait for.
+    const analysed = refreshPlannerStatistics(ctx.connection.reader, DIRECTORY_TABLES);
+    const [rebuild, analyse] = await Promise.allSettled([rebuilt, analysed]);
+    if (rebuild.status === "rejected") throw rebuild.reason;
+    if (analyse.status === "rejected") throw analyse.reason;
+    ctx.directoryAnalysed = true;
   }
   const at = ctx.now();
   await db.$transaction(async (tx) => {

@@ -10,6 +10,7 @@ import { directDb } from "@/lib/db/direct";
 import { openPostgresWriter } from "@/lib/db/postgres-writer";
 import { rebuildDeviceSummaries } from "@/lib/device-summary/rebuild-device-summaries";
 import { reevaluateAllFindings } from "@/lib/findings/findings-scheduler";
+import { openSyncConnection } from "@/lib/sync/open-sync-connection";
 import { runSync } from "@/lib/sync/run-sync";
 import type { SimulatorHandle } from "@/simulator/server";
 import { testDatabaseKind } from "../setup/databases";
@@ -51,6 +52,23 @@ describe.skipIf(!postgres)("PostgreSQL: the planner gets what it needs", () => {
     expect((await db.tenant.findUniqueOrThrow({ where: { id: tenantRef }, select: { name: true } })).name).toBe("jit off");
   });
 
+  it("commits a sync's pages without waiting for their flush, and only those (decision 046)", async () => {
+    const connection = openSyncConnection();
+    try {
+      const counts = await connection.batch([
+        { sql: `UPDATE "Tenant" SET "name" = 'commit ' || current_setting('synchronous_commit') WHERE "id" = ?`, params: [tenantRef] },
+      ]);
+      // The setting's own statement is not among the counts the caller gets.
+      expect(counts).toEqual([1]);
+    } finally {
+      await connection.close();
+    }
+    expect((await db.tenant.findUniqueOrThrow({ where: { id: tenantRef }, select: { name: true } })).name).toBe("commit off");
+    // Set per transaction: the app's other connections, and the writer's next transaction, commit as the server says.
+    const [pool] = await directDb().query<{ setting: string }>(`SELECT current_setting('synchronous_commit') AS "setting"`);
+    expect(pool?.setting).toBe("on");
+  });
+
   it("analyses the directory's tables after a full sync, and not after a delta sync that changed little", async () => {
     const before = new Date();
     const full = await runSync(db, { tenantRef, mode: "full", trigger: "test", pageSize: 100, resilience: fast, evaluateFindings: false });
@@ -60,6 +78,16 @@ describe.skipIf(!postgres)("PostgreSQL: the planner gets what it needs", () => {
       expect(at, table).not.toBeNull();
       expect(at!.getTime(), table).toBeGreaterThanOrEqual(before.getTime() - 1000);
     }
+    // The tenant's first full sync: its directory was analysed whole (every page in) while its summaries were rebuilt,
+    // so before the run's end; the summaries after their rebuild (decision 046).
+    if (!full.ok) return;
+    const { finishedAt } = await db.syncRun.findUniqueOrThrow({ where: { id: full.run.runId }, select: { finishedAt: true } });
+    expect((await lastAnalysed("DirectoryDevice"))!.getTime()).toBeLessThanOrEqual(finishedAt!.getTime());
+    expect((await lastAnalysed("DeviceSummary"))!.getTime()).toBeGreaterThanOrEqual(finishedAt!.getTime());
+    const [{ tuples } = { tuples: 0 }] = await directDb().query<{ tuples: number }>(
+      `SELECT "reltuples"::int AS "tuples" FROM "pg_class" WHERE "relname" = 'DirectoryDevice'`,
+    );
+    expect(tuples).toBe(await db.directoryDevice.count());
     const afterFull = await lastAnalysed("DirectoryDevice");
     const delta = await runSync(db, { tenantRef, mode: "delta", trigger: "test", resilience: fast, evaluateFindings: false });
     expect(delta.ok).toBe(true);
