@@ -1,9 +1,9 @@
 import "server-only";
 import { namedDeviceId, tiedDeviceId } from "@/lib/rules/machine-tie";
-import { randomUUID } from "node:crypto";
 import type { AgentIdentity } from "@/lib/agent-tokens/authenticate-agent-token";
 import type { Db, Prisma } from "@/lib/db/client";
 import { directDb, insertStatements, isNotNullViolation, isUniqueViolation, readDate, type Dialect, type DirectDb, type Statement } from "@/lib/db/direct";
+import { deviceLatestReportSql } from "@/lib/db/latest-report-sql";
 import { encodeReportText } from "@/lib/reports/report-text-codec";
 import { AGENT_EVENT_COLUMNS, DEVICE_REPORT_COLUMNS, REPORT_USER_COLUMNS } from "@/lib/db/device-report-columns";
 import type { ParsedDsregcmd } from "@/lib/reports/types";
@@ -16,6 +16,7 @@ import { deriveSecret } from "@/lib/crypto/secret-box";
 import { timeOrderedId } from "@/lib/db/time-ordered-id";
 import { reportUserPrincipalNameOf } from "@/lib/signins/index-report-users";
 import { reportStatements } from "@/lib/device-summary/summary-statements";
+import { reportSubjectKey } from "@/lib/rules/subject-key";
 import { hashReportContent } from "./content-hash";
 import { agentEventId, eventKey, hashReportState, type AgentEventUpload } from "./report-state";
 import { parseUpload } from "./parse-upload";
@@ -141,7 +142,9 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
         if (run) return { ok: true, report: { ...(await storedResult(db, run)), duplicate: true } };
       }
     }
-    const reportId = plan.kind === "update" ? plan.latest.id : randomUUID();
+    // Time-ordered (decision 045): the report's id, and the reportRef of its user and events, append to their indexes
+    // where a random id dirtied a page of each index at random, for every upload.
+    const reportId = plan.kind === "update" ? plan.latest.id : timeOrderedId();
     try {
       await direct.batch([
         ...(plan.kind === "update"
@@ -161,7 +164,11 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
       // The pass this queues reads the row back: it takes the parsed captures instead of parsing the text again, when
       // the row still holds these bytes (lib/findings/recent-captures.ts). The schema refused unpaired surrogates, so
       // the stored UTF-8 decodes to the very string parsed here.
-      rememberCapture(reportId, { ...upload$.compressed(), report, system, textChars: upload.dsregcmd.length + (upload.dsregcmdSystem?.length ?? 0) });
+      rememberCapture(
+        reportId,
+        { ...upload$.compressed(), report, system, textChars: upload.dsregcmd.length + (upload.dsregcmdSystem?.length ?? 0) },
+        reportSubjectKey(deviceId, upload.hostname),
+      );
       enqueueFindingsEvaluation(db, options.agent.tenantRef, { deviceId, hostname: upload.hostname });
       return { ok: true, report: { reportId, deviceId, joinType: report.joinType, duplicate: false, findings } };
     } catch (error) {
@@ -225,12 +232,12 @@ interface LatestReport {
   capturedAt: Date;
 }
 
+const LATEST_COLUMNS = `x."id", x."contentHash", x."stateHash", x."capturedAt"`;
+
 /** The device's latest report (a registration id, else the exact host name among reports without one). */
 async function latestReportOf(direct: DirectDb, tenantRef: string, deviceId: string | null, hostname: string): Promise<LatestReport | null> {
   const [row] = await direct.query<{ id: string; contentHash: string; stateHash: string | null; capturedAt: unknown }>(
-    deviceId
-      ? `SELECT "id", "contentHash", "stateHash", "capturedAt" FROM "DeviceReport" WHERE "tenantRef" = ? AND "deviceId" = ? ORDER BY "capturedAt" DESC, "id" DESC LIMIT 1`
-      : `SELECT "id", "contentHash", "stateHash", "capturedAt" FROM "DeviceReport" WHERE "tenantRef" = ? AND "hostname" = ? AND "deviceId" IS NULL ORDER BY "capturedAt" DESC, "id" DESC LIMIT 1`,
+    deviceLatestReportSql(LATEST_COLUMNS, deviceId ? "deviceId" : "hostname"),
     [tenantRef, deviceId ?? hostname],
   );
   return row ? { id: row.id, contentHash: row.contentHash, stateHash: row.stateHash, capturedAt: readDate(row.capturedAt)! } : null;
