@@ -1,12 +1,13 @@
 /**
  * Decision 045: what an upload's writes and reads cost. A new report's id is time-ordered, so the report, its user and
  * its events append to their id and reportRef indexes; a device's latest report is read from the end of an index
- * holding its order (capture time, then id), without a sort.
+ * holding its order (capture time, then id), without a sort. A report that keeps its device's name and join type
+ * rewrites no entry of the summary's indexes but those of its time.
  */
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { directDb } from "@/lib/db/direct";
+import { directDb, type Statement } from "@/lib/db/direct";
 import { deviceLatestReportSql } from "@/lib/db/latest-report-sql";
 import { flushFindingsQueue } from "@/lib/findings/findings-scheduler";
 import { ingestReport } from "@/lib/ingest/ingest-report";
@@ -70,5 +71,66 @@ describe("an upload's writes and reads (decision 045)", () => {
       expect(plan).toMatch(/DeviceReport_tenantRef_deviceId_capturedAt_id_idx \(tenantRef=\? AND deviceId=\?\)/);
       expect(plan).not.toMatch(/TEMP B-TREE/);
     }
+  });
+
+  it("a report that keeps the device's name and join type sets no indexed summary column but its time; a join change is written", async () => {
+    const t = await tenant();
+    const deviceId = randomUUID();
+    const upload = (minute: number, o: { thumbprint?: string; entra?: boolean } = {}) => {
+      const body = sampleUpload({ tenantId: t.tenantId, deviceId, hostname: "PC-JOIN", thumbprint: o.thumbprint, capturedAt: `2026-11-29T09:${minute}:00Z` });
+      return o.entra ? { ...body, dsregcmd: body.dsregcmd.replace(/(DomainJoined\s*:\s*)YES/, "$1NO") } : body;
+    };
+    const store = async (body: unknown) => {
+      const r = await ingestReport(db, { agent: t.agent, body });
+      if (!r.ok) throw new Error(r.error.message);
+      expect(r.report.duplicate).toBe(false);
+      return r.report;
+    };
+    const summaryJoin = async () =>
+      (await db.deviceSummary.findMany({ where: { tenantRef: t.tenantRef, deviceId }, select: { joinType: true, lastReportId: true } }))[0];
+    const first = await store(upload(10));
+    await flushFindingsQueue();
+    expect(await summaryJoin()).toEqual({ joinType: first.joinType, lastReportId: first.reportId });
+
+    // The uploads' summary writes, with the rows each wrote.
+    const direct = directDb();
+    const written: { statement: Statement; count: number }[] = [];
+    const batch = direct.batch.bind(direct);
+    direct.batch = async (statements) => {
+      const counts = await batch(statements);
+      statements.forEach((statement, i) => written.push({ statement, count: counts[i]! }));
+      return counts;
+    };
+    let second: Awaited<ReturnType<typeof store>>;
+    try {
+      // Another certificate: a new report, the same name and join type.
+      second = await store(upload(20, { thumbprint: "9C1B2A3D4E5F60718293A4B5C6D7E8F901234567" }));
+    } finally {
+      direct.batch = batch;
+    }
+    expect(second.joinType).toBe(first.joinType);
+    const summaryWrites = written.filter((w) => w.count > 0 && /^UPDATE "DeviceSummary"/.test(w.statement.sql));
+    expect(summaryWrites).toHaveLength(1);
+    const setClause = summaryWrites[0]!.statement.sql.slice(
+      summaryWrites[0]!.statement.sql.indexOf(" SET "),
+      summaryWrites[0]!.statement.sql.indexOf(" FROM "),
+    );
+    const columnsSet = [...setClause.matchAll(/(?:SET|,)\s*"(\w+)" = /g)].map((m) => m[1]!);
+    expect(columnsSet).toContain("lastReportAt");
+    if (direct.dialect === "sqlite") {
+      const indexes = await direct.query<{ name: string }>(`SELECT "name" FROM pragma_index_list('DeviceSummary')`);
+      const indexed = new Set<string>();
+      for (const { name } of indexes)
+        for (const c of await direct.query<{ name: string | null }>(`SELECT "name" FROM pragma_index_info(?)`, [name])) if (c.name) indexed.add(c.name);
+      expect(indexed.has("joinType") && indexed.has("nameKey")).toBe(true);
+      expect(columnsSet.filter((c) => indexed.has(c)).sort()).toEqual(["lastReportAt", "problemReportAt"]);
+    }
+    expect(await summaryJoin()).toEqual({ joinType: first.joinType, lastReportId: second!.reportId });
+
+    // Hybrid to Entra joined: the summary takes the new join type.
+    const third = await store(upload(30, { entra: true }));
+    expect(third.joinType).not.toBe(first.joinType);
+    expect(await summaryJoin()).toEqual({ joinType: third.joinType, lastReportId: third.reportId });
+    await flushFindingsQueue();
   });
 });
