@@ -16,17 +16,6 @@ export function isLaterReport(a: { capturedAt: string; id: string }, b: { captur
   return a.capturedAt > b.capturedAt || (a.capturedAt === b.capturedAt && a.id > b.id);
 }
 
-/**
- * The latest report of one device (columns: SQL list over the table): by registration id (parameters: tenant, id),
- * or among reports without one by exact host name (tenant, host name). The (tenantRef, deviceId, capturedAt, id) index
- * holds the order, so SQLite reads one entry from its end where it sorted the rows of the last capture by id
- * (decision 045); a host name's reports are few and sorted.
- */
-export function deviceLatestReportSql(columns: string, by: "deviceId" | "hostname"): string {
-  const where = by === "deviceId" ? `"deviceId" = ?` : `"hostname" = ? AND "deviceId" IS NULL`;
-  return `SELECT ${columns} FROM "DeviceReport" x WHERE x."tenantRef" = ? AND x.${where} ORDER BY ${LATEST_REPORT_ORDER} LIMIT 1`;
-}
-
 /** A scalar subquery: the id of the latest report of registration id `deviceId` in tenant `tenantRef` (SQL expressions). */
 export function latestReportIdSql(tenantRef: string, deviceId: string): string {
   return `(SELECT x."id" FROM "DeviceReport" x WHERE x."tenantRef" = ${tenantRef} AND x."deviceId" = ${deviceId} ORDER BY ${LATEST_REPORT_ORDER} LIMIT 1)`;

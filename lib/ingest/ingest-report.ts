@@ -3,7 +3,6 @@ import { namedDeviceId, tiedDeviceId } from "@/lib/rules/machine-tie";
 import type { AgentIdentity } from "@/lib/agent-tokens/authenticate-agent-token";
 import type { Db, Prisma } from "@/lib/db/client";
 import { directDb, insertStatements, isNotNullViolation, isUniqueViolation, readDate, type Dialect, type DirectDb, type Statement } from "@/lib/db/direct";
-import { deviceLatestReportSql } from "@/lib/db/latest-report-sql";
 import { encodeReportText } from "@/lib/reports/report-text-codec";
 import { AGENT_EVENT_COLUMNS, DEVICE_REPORT_COLUMNS, REPORT_USER_COLUMNS } from "@/lib/db/device-report-columns";
 import type { ParsedDsregcmd } from "@/lib/reports/types";
@@ -232,12 +231,12 @@ interface LatestReport {
   capturedAt: Date;
 }
 
-const LATEST_COLUMNS = `x."id", x."contentHash", x."stateHash", x."capturedAt"`;
-
 /** The device's latest report (a registration id, else the exact host name among reports without one). */
 async function latestReportOf(direct: DirectDb, tenantRef: string, deviceId: string | null, hostname: string): Promise<LatestReport | null> {
   const [row] = await direct.query<{ id: string; contentHash: string; stateHash: string | null; capturedAt: unknown }>(
-    deviceLatestReportSql(LATEST_COLUMNS, deviceId ? "deviceId" : "hostname"),
+    deviceId
+      ? `SELECT "id", "contentHash", "stateHash", "capturedAt" FROM "DeviceReport" WHERE "tenantRef" = ? AND "deviceId" = ? ORDER BY "capturedAt" DESC, "id" DESC LIMIT 1`
+      : `SELECT "id", "contentHash", "stateHash", "capturedAt" FROM "DeviceReport" WHERE "tenantRef" = ? AND "hostname" = ? AND "deviceId" IS NULL ORDER BY "capturedAt" DESC, "id" DESC LIMIT 1`,
     [tenantRef, deviceId ?? hostname],
   );
   return row ? { id: row.id, contentHash: row.contentHash, stateHash: row.stateHash, capturedAt: readDate(row.capturedAt)! } : null;

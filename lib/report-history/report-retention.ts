@@ -32,7 +32,7 @@ export const DEFAULT_RETENTION_BATCH = 100;
 
 /**
  * A report that is not its device's latest: a later one of the same device exists (SQL over alias x). Two EXISTS, one
- * per kind of device, so that each is one range of the (tenantRef, deviceId, capturedAt, id) index: with the two kinds
+ * per kind of device, so that each is one range of the (tenantRef, deviceId, capturedAt) index: with the two kinds
  * OR-ed in one, no index served it and SQLite read every report of the tenant for each report it checked (69 ms for
  * a batch of 500 at 14,000 reports, now 1 ms), on the event loop that answers uploads. "Later" starts with a bound
  * on capturedAt (`>=`), so that the range begins at the report checked: as an OR of `>` and `=` alone, SQLite's plan
@@ -78,7 +78,7 @@ export async function applyReportRetention(
   }
 
   // 2. Texts beyond the latest N changes of each device: ranked RANK_DEVICES devices at a time (registration ids in
-  // order, by the (tenantRef, deviceId, capturedAt, id) index; then the devices without one, by host name, in one read:
+  // order, by the (tenantRef, deviceId, capturedAt) index; then the devices without one, by host name, in one read:
   // they are few), each read followed by its batches, so no single read holds the event loop for the whole tenant.
   const keep = Math.max(1, settings.retentionTextChanges);
   const rank = (filter: string) => `SELECT "id" FROM (SELECT x."id", (x."textZ" IS NOT NULL OR x."dsregcmdText" <> '') AS "hasText",
