@@ -415,23 +415,27 @@ export function reportStatements(dialect: Dialect, report: StoredReport): Statem
             params: [key, key, tenantRef, key, key, reportId, key],
           },
         ]),
-    // A device that only reported is named after its latest report's host name. Its own statement, before the one
-    // that makes the report the latest (whose condition it shares), and only when the name changes: SQLite rewrites the
-    // entries of every index holding a column an UPDATE sets, changed or not, and the name is in 17 of them. It makes
-    // the report the latest too, in the same write: the next statement then finds the row current and leaves it, where
-    // a second UPDATE wrote the row and the entries of the indexes holding the name and a report column again
-    // (lastReportAt's, joinType's, problemReportAt's) and ran the tally trigger's test again.
+    // The summary's indexed columns an upload's report may change: a device that only reported is named after its latest
+    // report's host name (the name is in 17 indexes), and the join type (in one). SQLite rewrites the entries of every
+    // index holding a column an UPDATE sets, changed or not, so these are set in a statement of their own that writes
+    // only a row where one of them changes (a rename, a join state change), with the rest of the latest report's
+    // columns: the next statement then finds the row current and leaves it. That one, for every other row (nearly
+    // every upload), sets neither (decision 045: the join type's entry was rewritten unchanged on every upload).
     {
       // SQLite by the subject's index: with the state in the WHERE its planner took the state's sort index instead, a
       // walk over every device that only reported.
-      sql: `UPDATE "DeviceSummary"${dialect === "sqlite" ? ` INDEXED BY "DeviceSummary_tenantRef_subjectKey_nameKey_rowKey_idx"` : ""} SET "name" = r."hostname", "nameKey" = LOWER(r."hostname"),
-          ${LATEST_REPORT_SET}
+      sql: `UPDATE "DeviceSummary"${dialect === "sqlite" ? ` INDEXED BY "DeviceSummary_tenantRef_subjectKey_nameKey_rowKey_idx"` : ""}
+          SET "name" = CASE WHEN "DeviceSummary"."state" = 'report-only' THEN r."hostname" ELSE "DeviceSummary"."name" END,
+          "nameKey" = CASE WHEN "DeviceSummary"."state" = 'report-only' THEN LOWER(r."hostname") ELSE "DeviceSummary"."nameKey" END,
+          ${LATEST_REPORT_SET}, "joinType" = r."joinType"
         FROM "DeviceReport" r
-        WHERE r."id" = ? AND "DeviceSummary"."tenantRef" = ? AND "DeviceSummary"."subjectKey" = ? AND "DeviceSummary"."state" = 'report-only'
-          AND "DeviceSummary"."name" IS DISTINCT FROM r."hostname"${NEWER_REPORT}`,
+        WHERE r."id" = ? AND "DeviceSummary"."tenantRef" = ? AND "DeviceSummary"."subjectKey" = ?
+          AND (("DeviceSummary"."state" = 'report-only' AND "DeviceSummary"."name" IS DISTINCT FROM r."hostname")
+            OR "DeviceSummary"."joinType" IS DISTINCT FROM r."joinType")${NEWER_REPORT}`,
       params: [reportId, tenantRef, key],
     },
     {
+      // Each row left holds the report's join type and, when it only reported, its host name.
       sql: `UPDATE "DeviceSummary" SET ${LATEST_REPORT_SET}
         FROM "DeviceReport" r
         WHERE r."id" = ? AND "DeviceSummary"."tenantRef" = ? AND "DeviceSummary"."subjectKey" = ?${NEWER_REPORT}`,
@@ -445,8 +449,8 @@ export function reportStatements(dialect: Dialect, report: StoredReport): Statem
   ];
 }
 
-/** A summary's columns that come from its latest report, set from the report `r`. */
-const LATEST_REPORT_SET = `"lastReportId" = r."id", "lastReportAt" = r."capturedAt", "lastReportHostname" = r."hostname", "joinType" = r."joinType",
+/** A summary's columns that come from its latest report, set from the report `r`, but the join type (set only when it changes). */
+const LATEST_REPORT_SET = `"lastReportId" = r."id", "lastReportAt" = r."capturedAt", "lastReportHostname" = r."hostname",
           "azureAdPrt" = r."azureAdPrt", "reportRank" = r."worstSeverityRank",
           "problemReportAt" = CASE WHEN "DeviceSummary"."reportHead" AND r."worstSeverityRank" <= 1 THEN r."capturedAt" END`;
 

@@ -85,6 +85,24 @@ describe("recent captures (the upload's parse handed to its findings pass)", () 
     expect([recentCaptureCount(), recentCaptureChars()]).toEqual([0, 0]);
   });
 
+  it("holds one entry a device: a later report of the device drops the entry of its earlier one (decision 045)", () => {
+    const text = fixtureTexts[0]!;
+    const capture = { textZ: encodeReportText(text), report: parsed(text), systemTextZ: null, system: null, textChars: text.length };
+    for (let i = 0; i < 50; i++) rememberCapture(`dev-a-${i}`, capture, "d:a");
+    rememberCapture("dev-b-0", capture, "d:b");
+    rememberCapture("no-device", capture);
+    expect([recentCaptureCount(), recentCaptureChars()]).toEqual([3, 3 * text.length]);
+    expect(takeCapture("dev-a-48", capture)).toBeNull();
+    expect(takeCapture("dev-a-49", capture)).not.toBeNull();
+    // Taken, the device's entry is gone; its next report is remembered as before.
+    rememberCapture("dev-a-50", capture, "d:a");
+    // The same report remembered again (updated in place) stays the device's entry.
+    rememberCapture("dev-b-0", capture, "d:b");
+    expect(recentCaptureCount()).toBe(3);
+    for (const id of ["dev-a-50", "dev-b-0", "no-device"]) expect(takeCapture(id, capture)).not.toBeNull();
+    expect([recentCaptureCount(), recentCaptureChars()]).toEqual([0, 0]);
+  });
+
   // One parsed object serves the upload's rules and then its pass's: neither may change it. Frozen, any write throws.
   it("the report and device rules only read a parsed capture", () => {
     for (const text of fixtureTexts) {

@@ -17,6 +17,9 @@ import type { ParsedDsregcmd } from "@/lib/reports/types";
  * MAX_RECENT_CAPTURE_CHARS characters of text the oldest go first (a pass that fell behind, a report whose pass runs
  * in another instance, just costs a parse later). The characters bound what uploads of the largest reports the API
  * takes (512 KB each) can hold here: ~60 of them, not 2,048; a typical fleet's reports (~6 KB) fill the count first.
+ * An entry is also dropped when a later upload of the same device stores its report (decision 045): the pass reads
+ * only a device's latest report, so the earlier entry could only wait for the bound, keeping its parsed objects alive
+ * through the collector's young generation into the old one (up to the 2,048 of a device uploading every second).
  */
 export interface RecentCapture {
   textZ: Uint8Array;
@@ -30,20 +33,31 @@ export interface RecentCapture {
 export const MAX_RECENT_CAPTURES = 2_048;
 export const MAX_RECENT_CAPTURE_CHARS = 32 * 1024 * 1024;
 
-const recent = new Map<string, RecentCapture>();
+const recent = new Map<string, { capture: RecentCapture; device: string | undefined }>();
+/** The report each device's entry is for (the one stored last). */
+const byDevice = new Map<string, string>();
 let heldChars = 0;
 
 function forget(reportId: string): void {
   const entry = recent.get(reportId);
   if (!entry) return;
   recent.delete(reportId);
-  heldChars -= entry.textChars;
+  if (entry.device !== undefined && byDevice.get(entry.device) === reportId) byDevice.delete(entry.device);
+  heldChars -= entry.capture.textChars;
 }
 
-/** After the upload's transaction committed: what it stored under `reportId`, and the parsed captures of that text. */
-export function rememberCapture(reportId: string, capture: RecentCapture): void {
+/**
+ * After the upload's transaction committed: what it stored under `reportId`, and the parsed captures of that text.
+ * `device` (the report's subject key): the entry of the report this device stored before is dropped.
+ */
+export function rememberCapture(reportId: string, capture: RecentCapture, device?: string): void {
   forget(reportId);
-  recent.set(reportId, capture);
+  if (device !== undefined) {
+    const earlier = byDevice.get(device);
+    if (earlier !== undefined) forget(earlier);
+    byDevice.set(device, reportId);
+  }
+  recent.set(reportId, { capture, device });
   heldChars += capture.textChars;
   while (recent.size > MAX_RECENT_CAPTURES || heldChars > MAX_RECENT_CAPTURE_CHARS) forget(recent.keys().next().value!);
 }
@@ -53,7 +67,7 @@ export function rememberCapture(reportId: string, capture: RecentCapture): void 
  * way (a row is evaluated once per pass, and a later upload remembers its own).
  */
 export function takeCapture(reportId: string, row: { textZ: Uint8Array | null; systemTextZ: Uint8Array | null }): RecentCapture | null {
-  const entry = recent.get(reportId);
+  const entry = recent.get(reportId)?.capture;
   if (!entry) return null;
   forget(reportId);
   if (!row.textZ || !sameBytes(entry.textZ, row.textZ)) return null;

@@ -1,6 +1,5 @@
 import "server-only";
 import { namedDeviceId, tiedDeviceId } from "@/lib/rules/machine-tie";
-import { randomUUID } from "node:crypto";
 import type { AgentIdentity } from "@/lib/agent-tokens/authenticate-agent-token";
 import type { Db, Prisma } from "@/lib/db/client";
 import { directDb, insertStatements, isNotNullViolation, isUniqueViolation, readDate, type Dialect, type DirectDb, type Statement } from "@/lib/db/direct";
@@ -16,6 +15,7 @@ import { deriveSecret } from "@/lib/crypto/secret-box";
 import { timeOrderedId } from "@/lib/db/time-ordered-id";
 import { reportUserPrincipalNameOf } from "@/lib/signins/index-report-users";
 import { reportStatements } from "@/lib/device-summary/summary-statements";
+import { reportSubjectKey } from "@/lib/rules/subject-key";
 import { hashReportContent } from "./content-hash";
 import { agentEventId, eventKey, hashReportState, type AgentEventUpload } from "./report-state";
 import { parseUpload } from "./parse-upload";
@@ -141,7 +141,9 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
         if (run) return { ok: true, report: { ...(await storedResult(db, run)), duplicate: true } };
       }
     }
-    const reportId = plan.kind === "update" ? plan.latest.id : randomUUID();
+    // Time-ordered (decision 045): the report's id, and the reportRef of its user and events, append to their indexes
+    // where a random id dirtied a page of each index at random, for every upload.
+    const reportId = plan.kind === "update" ? plan.latest.id : timeOrderedId();
     try {
       await direct.batch([
         ...(plan.kind === "update"
@@ -161,7 +163,11 @@ export async function ingestReport(db: Db, options: IngestOptions): Promise<Inge
       // The pass this queues reads the row back: it takes the parsed captures instead of parsing the text again, when
       // the row still holds these bytes (lib/findings/recent-captures.ts). The schema refused unpaired surrogates, so
       // the stored UTF-8 decodes to the very string parsed here.
-      rememberCapture(reportId, { ...upload$.compressed(), report, system, textChars: upload.dsregcmd.length + (upload.dsregcmdSystem?.length ?? 0) });
+      rememberCapture(
+        reportId,
+        { ...upload$.compressed(), report, system, textChars: upload.dsregcmd.length + (upload.dsregcmdSystem?.length ?? 0) },
+        reportSubjectKey(deviceId, upload.hostname),
+      );
       enqueueFindingsEvaluation(db, options.agent.tenantRef, { deviceId, hostname: upload.hostname });
       return { ok: true, report: { reportId, deviceId, joinType: report.joinType, duplicate: false, findings } };
     } catch (error) {

@@ -52,6 +52,26 @@ describe("the upload's parse handed to its findings pass (decision 035)", () => 
     expect(await findingsOf(t.tenantRef)).toEqual(handedOver);
   });
 
+  it("holds one entry a device: a device's next report before its pass drops the earlier one's (decision 045)", async () => {
+    const t = await tenant();
+    await flushFindingsQueue();
+    const before = recentCaptureCount();
+    const deviceId = randomUUID();
+    // Three states of one device, each a new report, before the pass runs: the pass reads only the last.
+    for (const [i, deleted] of [false, true, false].entries()) {
+      const body = sampleUpload({ tenantId: t.tenantId, hostname: `PC-C${i}`, deviceId, deleted, capturedAt: `2026-11-29T07:4${i}:00Z` });
+      const r = await ingestReport(db, { agent: t.agent, body });
+      expect(r.ok && !r.report.duplicate).toBe(true);
+    }
+    expect(recentCaptureCount()).toBe(before + 1);
+    await flushFindingsQueue();
+    expect(recentCaptureCount()).toBe(before);
+    const handedOver = await findingsOf(t.tenantRef);
+    const full = await reevaluateAllFindings(db, t.tenantRef);
+    expect(full.opened + full.reopened + full.resolved + full.updated).toBe(0);
+    expect(await findingsOf(t.tenantRef)).toEqual(handedOver);
+  });
+
   it("an upload that updates the device's report in place hands over its own text, not the one before", async () => {
     const t = await tenant();
     const deviceId = randomUUID();
