@@ -17,8 +17,8 @@ export interface ExportProgress {
  * than a batch.
  */
 export function exportChunks(source: ExportSource, format: ExportFormat, progress: ExportProgress = {}): AsyncGenerator<Uint8Array> {
-  // Rows copied as bytes are counted by their line feeds: exact for JSON Lines, at most the rows for CSV (a quoted cell
-  // may hold a line feed), which only moves a progress bar.
+  // Rows copied as bytes are counted by their line feeds: exact for JSON Lines; for CSV a quoted cell may hold a line
+  // feed, so the count may run ahead of the rows (the CLI's progress bar stops at its total).
   async function* countedLines(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
     let rows = 0;
     for await (const chunk of chunks) {

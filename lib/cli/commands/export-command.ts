@@ -91,16 +91,18 @@ export async function runExportCommand(args: string[]): Promise<void> {
 
   const target = values.output ? createWriteStream(values.output) : process.stdout;
   let bar: import("cli-progress").SingleBar | null = null;
+  let total = 0;
   if (process.stderr.isTTY) {
     const { SingleBar, Presets } = await import("cli-progress");
     bar = new SingleBar(
       { stream: process.stderr, format: `${what} [{bar}] {percentage}% | {value}/{total} rows | {duration_formatted}`, hideCursor: true },
       Presets.shades_classic,
     );
-    bar.start(await source.count(), 0);
+    total = await source.count();
+    bar.start(total, 0);
   }
   try {
-    await writeExport(source, format, target, { onRows: (rows) => bar?.update(rows) });
+    await writeExport(source, format, target, { onRows: (rows) => bar?.update(Math.min(rows, total)) });
   } finally {
     bar?.stop();
   }
