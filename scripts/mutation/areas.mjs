@@ -31,7 +31,7 @@ export const AREAS = {
     testFiles: ["lib/sync/**/*.test.ts", ...integration("sync", "sync-merge", "sync-convergence", "cloud-hosts", "tenant-probe")],
   },
   findings: {
-    testFiles: ["lib/findings/**/*.test.ts", ...integration("findings", "device-subjects", "report-heads")],
+    testFiles: ["lib/findings/**/*.test.ts", ...integration("findings", "device-subjects", "report-heads", "acknowledgement-lifecycle")],
   },
   graph: {
     testFiles: ["lib/graph/**/*.test.ts", ...integration("sync", "sync-merge", "cloud-hosts", "tenant-probe")],
