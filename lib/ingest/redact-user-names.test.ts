@@ -188,6 +188,8 @@ describe("redaction, case by case", () => {
       ["CONTOSO\\\u212Aim was here", "CONTOSO\\kim"], // the Kelvin sign lower-cases to k
       ["CONTOSO\\\u0130pek was here", "CONTOSO\\\u0130pek"], // İ lower-cases to two units: kept as it is
     ];
+    // Only A-Z move in the ASCII range: a question mark is no underscore (? + 0x20 is _).
+    expect(protectUserNames("CONTOSO\\j?doe", ["CONTOSO\\j_doe"], salt)).toBe("CONTOSO\\j?doe");
     for (const [text, account] of cases) {
       const redacted = protectUserNames(text, [account], salt);
       expect(redacted).toBe(scriptProtectUserNames(text, [account], salt));

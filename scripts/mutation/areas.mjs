@@ -25,7 +25,10 @@ export const AREAS = {
     testFiles: ["lib/reports/**/*.test.ts"],
   },
   ingest: {
-    testFiles: ["lib/ingest/**/*.test.ts", ...integration("reports-api", "agent-payloads", "upload-auth-failures", "upload-byte-budget", "report-heads")],
+    testFiles: [
+      "lib/ingest/**/*.test.ts",
+      ...integration("reports-api", "agent-payloads", "upload-auth-failures", "upload-byte-budget", "report-heads", "agent-enrolment"),
+    ],
   },
   sync: {
     testFiles: ["lib/sync/**/*.test.ts", ...integration("sync", "sync-merge", "sync-convergence", "cloud-hosts", "tenant-probe")],

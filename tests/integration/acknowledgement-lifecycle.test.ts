@@ -250,3 +250,21 @@ describe("acknowledgements refused, and what each answer says", () => {
     expect(audits.every((a) => (a.detail as { bulk?: boolean }).bulk === true)).toBe(true);
   });
 });
+
+describe("undoing an acknowledgement", () => {
+  it("records in its audit entry whose acknowledgement it withdrew, with its comment, ticket and expiry", async () => {
+    const { tenantRef, disabled } = await makeTenant();
+    const ack = await acknowledgeFinding(db, { findingId: disabled.id, comment: "Known", ticket: "INC-9", until: "2026-03-20", actor: "a@contoso.com" }, at(1));
+    expect(ack.ok).toBe(true);
+    expect(await undoAcknowledgement(db, { tenantRef, findingId: disabled.id, actor: "b@contoso.com" }, at(2))).toEqual({ ok: true });
+    const audit = await db.auditLog.findFirstOrThrow({ where: { tenantRef, target: disabled.id, action: "finding.unacknowledge" } });
+    expect(audit.detail).toEqual({
+      rule: "object-disabled",
+      subjectKey: disabled.subjectKey,
+      acknowledgedBy: "a@contoso.com",
+      comment: "Known (INC-9)",
+      ticket: "INC-9",
+      until: "2026-03-21T00:00:00.000Z",
+    });
+  });
+});
