@@ -25,13 +25,16 @@ export const AREAS = {
     testFiles: ["lib/reports/**/*.test.ts"],
   },
   ingest: {
-    testFiles: ["lib/ingest/**/*.test.ts", ...integration("reports-api", "agent-payloads", "upload-auth-failures", "upload-byte-budget", "report-heads")],
+    testFiles: [
+      "lib/ingest/**/*.test.ts",
+      ...integration("reports-api", "agent-payloads", "upload-auth-failures", "upload-byte-budget", "report-heads", "agent-enrolment"),
+    ],
   },
   sync: {
     testFiles: ["lib/sync/**/*.test.ts", ...integration("sync", "sync-merge", "sync-convergence", "cloud-hosts", "tenant-probe")],
   },
   findings: {
-    testFiles: ["lib/findings/**/*.test.ts", ...integration("findings", "device-subjects", "report-heads")],
+    testFiles: ["lib/findings/**/*.test.ts", ...integration("findings", "device-subjects", "report-heads", "acknowledgement-lifecycle")],
   },
   graph: {
     testFiles: ["lib/graph/**/*.test.ts", ...integration("sync", "sync-merge", "cloud-hosts", "tenant-probe")],

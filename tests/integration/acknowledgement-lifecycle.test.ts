@@ -202,3 +202,69 @@ describe("acknowledgement lifecycle", () => {
     expect(disabled.status).toBe("open");
   });
 });
+
+describe("acknowledgements refused, and what each answer says", () => {
+  it("acknowledgeFinding: an unknown id, another tenant's finding, a resolved one and an acknowledged one, each named", async () => {
+    const { tenantRef, disabled } = await makeTenant();
+    const ack = (input: Partial<Parameters<typeof acknowledgeFinding>[1]>) =>
+      acknowledgeFinding(db, { findingId: disabled.id, comment: "Known", actor: "a@contoso.com", ...input }, at(1));
+    expect(await ack({ findingId: "not-a-uuid" })).toEqual({ ok: false, error: { code: "invalid-input", message: "Unknown finding" } });
+    const gone = { ok: false, error: { code: "not-found", message: "This finding no longer exists" } };
+    expect(await ack({ findingId: randomUUID() })).toEqual(gone);
+    // Another tenant's page or an admin limited to other tenants (decision 027) does not find it.
+    expect(await ack({ tenantRef: randomUUID() })).toEqual(gone);
+    expect(await ack({ tenantScope: [randomUUID()] })).toEqual(gone);
+    expect(await db.findingEvent.count({ where: { findingRef: disabled.id, kind: "acknowledged" } })).toBe(0);
+    // Its own tenant and a scope that includes it do.
+    expect(await ack({ tenantRef, tenantScope: [tenantRef] })).toMatchObject({ ok: true, until: null });
+    expect(await ack({ actor: "b@contoso.com" })).toEqual({
+      ok: false,
+      error: { code: "already-acknowledged", message: "a@contoso.com already acknowledged this finding: undo that first to change it" },
+    });
+    const audit = await db.auditLog.findFirstOrThrow({ where: { tenantRef, target: disabled.id, action: "finding.acknowledge" } });
+    expect(audit.detail).not.toHaveProperty("bulk");
+
+    await db.finding.update({ where: { id: disabled.id }, data: { status: "resolved", resolvedAt: at(2) } });
+    expect(await ack({ actor: "b@contoso.com" })).toEqual({ ok: false, error: { code: "not-open", message: "This finding is already resolved" } });
+  });
+
+  it("acknowledgeDeviceFindings: one to 200 devices, its audit entries marked as a bulk acknowledgement", async () => {
+    const { tenantRef, disabled } = await makeTenant();
+    const input = { tenantRef, comment: "Re-imaging", actor: "ops@contoso.com" };
+    expect(await acknowledgeDeviceFindings(db, { ...input, subjectKeys: [] }, at(1))).toEqual({
+      ok: false,
+      error: { code: "invalid-input", message: "Select at least one device" },
+    });
+    const keys = (n: number) => Array.from({ length: n }, () => `d:${randomUUID()}`);
+    expect(await acknowledgeDeviceFindings(db, { ...input, subjectKeys: keys(201) }, at(1))).toEqual({
+      ok: false,
+      error: { code: "invalid-input", message: "Select at most 200 devices" },
+    });
+    // 200 is allowed: of these, only the disabled device has findings to acknowledge.
+    expect(await acknowledgeDeviceFindings(db, { ...input, subjectKeys: [...keys(199), disabled.subjectKey] }, at(1))).toMatchObject({
+      ok: true,
+      devices: 1,
+    });
+    const audits = await db.auditLog.findMany({ where: { tenantRef, action: "finding.acknowledge" }, select: { detail: true } });
+    expect(audits.length).toBeGreaterThan(0);
+    expect(audits.every((a) => (a.detail as { bulk?: boolean }).bulk === true)).toBe(true);
+  });
+});
+
+describe("undoing an acknowledgement", () => {
+  it("records in its audit entry whose acknowledgement it withdrew, with its comment, ticket and expiry", async () => {
+    const { tenantRef, disabled } = await makeTenant();
+    const ack = await acknowledgeFinding(db, { findingId: disabled.id, comment: "Known", ticket: "INC-9", until: "2026-03-20", actor: "a@contoso.com" }, at(1));
+    expect(ack.ok).toBe(true);
+    expect(await undoAcknowledgement(db, { tenantRef, findingId: disabled.id, actor: "b@contoso.com" }, at(2))).toEqual({ ok: true });
+    const audit = await db.auditLog.findFirstOrThrow({ where: { tenantRef, target: disabled.id, action: "finding.unacknowledge" } });
+    expect(audit.detail).toEqual({
+      rule: "object-disabled",
+      subjectKey: disabled.subjectKey,
+      acknowledgedBy: "a@contoso.com",
+      comment: "Known (INC-9)",
+      ticket: "INC-9",
+      until: "2026-03-21T00:00:00.000Z",
+    });
+  });
+});

@@ -9,6 +9,8 @@ import { acknowledgeFinding } from "@/lib/findings/acknowledge-finding";
 import { toDirectoryObject } from "@/lib/sync/directory-object-from-graph";
 import { loadSubjectContext } from "@/lib/findings/load-subject-context";
 import { fingerprintFinding } from "@/lib/findings/fingerprint-finding";
+import { withFindingsLease } from "@/lib/findings/findings-lease";
+import { directDb } from "@/lib/db/direct";
 import { enqueueFindingsEvaluation, flushFindingsQueue } from "@/lib/findings/findings-scheduler";
 import { FULL_EVALUATION_HOURS, tenantsDueForFullEvaluation } from "@/lib/findings/findings-scheduler";
 import { reevaluateAllFindings, reevaluateAllFindingsIfDue, reevaluateFindings, reevaluateFindings as reevaluate } from "@/lib/findings/findings-scheduler";
@@ -484,3 +486,34 @@ function canonicalEvidence(value: unknown): Evidence[] {
     ...("expected" in rest ? { expected: rest.expected } : {}),
   }));
 }
+
+describe("the findings lease (one pass per tenant at a time, across processes)", () => {
+  it("makes a second pass wait for the first, even past the lease's lifetime while the first renews it", async () => {
+    const t = await createTenant(db, { tenantId: randomUUID(), name: "Lease", actor: "test" });
+    if (!t.ok) throw new Error(t.error.message);
+    const direct = directDb();
+    const order: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // Each call names its holder itself (host, process, a random id), as two processes' passes would.
+    const options = { ttlMs: 3_000, pollMs: 20 };
+    const first = withFindingsLease(
+      direct,
+      t.id,
+      async () => {
+        order.push("first in");
+        await held;
+        order.push("first out");
+      },
+      options,
+    );
+    while (order.length === 0) await new Promise((r) => setTimeout(r, 10));
+    const second = withFindingsLease(direct, t.id, async () => void order.push("second in"), options);
+    // Over twice the lease's 3 s: it lives on only because the first pass renews it (every second).
+    await new Promise((r) => setTimeout(r, 7_000));
+    expect(order).toEqual(["first in"]);
+    release();
+    await Promise.all([first, second]);
+    expect(order).toEqual(["first in", "first out", "second in"]);
+  }, 30_000);
+});

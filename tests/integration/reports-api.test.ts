@@ -1,5 +1,5 @@
 import { decodeReportText } from "@/lib/reports/report-text-codec";
-import { createServer, type Server } from "node:http";
+import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from "node:http";
 import { connect, type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/v1/reports/route";
@@ -322,7 +322,7 @@ describe.each(TRANSPORTS)("POST /api/v1/reports through $name", (transport) => {
       const retryAfter = Number(res.headers.get("retry-after"));
       expect(retryAfter).toBeGreaterThanOrEqual(1);
       expect(retryAfter).toBeLessThanOrEqual(60);
-      expect((await errorOf(res)).code).toBe("rate-limited");
+      expect(await errorOf(res)).toMatchObject({ code: "rate-limited", message: expect.stringMatching(/^Too many uploads for this token; retry in \d+ s$/) });
       expect(await countRows(db)).toEqual(before);
     });
   });
@@ -377,5 +377,125 @@ describe("tenants that redact user names: bounded work", () => {
     const { reportId } = (await ok.json()) as { reportId: string };
     const row = await db.deviceReport.findUniqueOrThrow({ where: { id: reportId }, select: { textZ: true } });
     expect(decodeReportText(row.textZ!)).not.toMatch(/\bu[0-9a-z]+@c\.io/);
+  });
+});
+
+describe("the Node fast path's own HTTP handling", () => {
+  let server: Server;
+  let port = 0;
+  beforeAll(
+    () =>
+      new Promise<void>((resolve) => {
+        // As scripts/serve.mjs: what the fast path declines goes on to Next.js (here a 404 that says so).
+        server = createServer((req, res) => {
+          if (!handleFastPath(req, res)) res.writeHead(404, { "x-declined": "yes" }).end();
+        }).listen(0, "127.0.0.1", () => {
+          port = (server.address() as AddressInfo).port;
+          resolve();
+        });
+      }),
+  );
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  type Answer = { status: number; headers: IncomingHttpHeaders; body: string; reusedSocket: boolean };
+  /** One request over node:http (fetch hides Connection); `body` written whole, in `chunks` pieces without a length. */
+  function request(init: { method?: string; path?: string; headers?: Record<string, string>; body?: string; chunks?: number; agent?: Agent }): Promise<Answer> {
+    return new Promise((resolve, reject) => {
+      const req = httpRequest({
+        host: "127.0.0.1",
+        port,
+        method: init.method ?? "POST",
+        path: init.path ?? "/api/v1/reports",
+        headers: init.headers,
+        agent: init.agent,
+      });
+      req.on("response", (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (body += c));
+        res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body, reusedSocket: req.reusedSocket }));
+      });
+      req.on("error", reject);
+      const body = init.body ?? "";
+      const chunks = init.chunks ?? 1;
+      const size = Math.ceil(body.length / chunks);
+      for (let i = 0; i < body.length; i += size) req.write(body.slice(i, i + size));
+      req.end();
+    });
+  }
+  const json = { "content-type": "application/json" };
+
+  it("takes POST /api/v1/reports only (with or without a query string) and declines every other method and path", async () => {
+    expect((await request({ method: "GET" })).headers["x-declined"]).toBe("yes");
+    expect((await request({ path: "/api/v1/agents/key", headers: json, body: "{}" })).headers["x-declined"]).toBe("yes");
+    expect((await request({ path: "/api/v1/reportsX", headers: json, body: "{}" })).headers["x-declined"]).toBe("yes");
+    const withQuery = await request({ path: "/api/v1/reports?probe=1", headers: json, body: "{}" });
+    expect(withQuery.headers["x-declined"]).toBeUndefined();
+    expect(withQuery.status).toBe(401);
+  });
+
+  it("answers JSON, never cached, with the request id it was given (at most 64 characters) or a new one", async () => {
+    const given = await request({ headers: { ...json, "x-request-id": "r".repeat(100) }, body: "{}" });
+    expect(given.status).toBe(401);
+    expect(given.headers["content-type"]).toBe("application/json");
+    expect(given.headers["cache-control"]).toBe("no-store");
+    expect(given.headers["x-request-id"]).toBe("r".repeat(64));
+    expect((JSON.parse(given.body) as { error: { requestId: string } }).error.requestId).toBe("r".repeat(64));
+    const fresh = await request({ headers: json, body: "{}" });
+    expect(fresh.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("keeps the connection of an answer whose body was read, and closes one refused before its body arrived", async () => {
+    const { token } = await createTenantWithToken(db);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const headers = { ...json, authorization: `Bearer ${token}` };
+      const first = await request({ headers, body: JSON.stringify(sampleUpload({ hostname: "PC-KEEP-1" })), agent });
+      expect(first.status).toBe(201);
+      expect(first.headers.connection).toBe("keep-alive");
+      const second = await request({ headers, body: JSON.stringify(sampleUpload({ hostname: "PC-KEEP-2" })), agent });
+      expect(second.status).toBe(201);
+      expect(second.reusedSocket).toBe(true);
+    } finally {
+      agent.destroy();
+    }
+    // 2 MiB declared, nothing sent: refused (413) from the declared length at once, without waiting for the body. A
+    // token that has sent nothing yet: the first one's byte budget would refuse such a length (429) before that.
+    const fresh = await createTenantWithToken(db);
+    const refused = await new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+      const req = httpRequest({
+        host: "127.0.0.1",
+        port,
+        method: "POST",
+        path: "/api/v1/reports",
+        headers: { ...json, authorization: `Bearer ${fresh.token}`, "content-length": String(2 * 1024 * 1024) },
+      });
+      const timer = setTimeout(() => reject(new Error("no answer within 10 s: the body was waited for")), 10_000);
+      req.on("response", (res) => {
+        clearTimeout(timer);
+        resolve({ status: res.statusCode!, connection: res.headers.connection });
+        req.destroy();
+      });
+      req.on("error", () => undefined);
+      req.flushHeaders();
+    });
+    expect(refused).toEqual({ status: 413, connection: "close" });
+  });
+
+  it("reads a body of exactly JOINSCOPE_INGEST_MAX_BYTES without a declared length, and refuses one byte more", async () => {
+    const max = 1024 * 1024; // the integration tests' limit ("413 when Content-Length declares more than 1 MiB")
+    const { token } = await createTenantWithToken(db);
+    const upload = JSON.stringify(sampleUpload({ hostname: "PC-EXACT" }));
+    const headers = { ...json, authorization: `Bearer ${token}` };
+    const exact = await request({ headers, body: upload + " ".repeat(max - Buffer.byteLength(upload)), chunks: 16 });
+    expect(exact.status).toBe(201);
+    // Another token: the first has spent its byte budget's slice (JOINSCOPE_INGEST_BYTES_PER_MINUTE) on that body.
+    const other = await createTenantWithToken(db);
+    const over = await request({
+      headers: { ...json, authorization: `Bearer ${other.token}` },
+      body: upload + " ".repeat(max + 1 - Buffer.byteLength(upload)),
+      chunks: 16,
+    });
+    expect(over.status).toBe(413);
   });
 });

@@ -43,7 +43,10 @@ describe("upload volume per token", () => {
     const retryAfter = Number(refused.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(2);
-    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("upload-volume-exceeded");
+    expect(((await refused.json()) as { error: unknown }).error).toMatchObject({
+      code: "upload-volume-exceeded",
+      message: expect.stringMatching(/^This credential is sending upload data faster than its budget allows; retry in \d s$/),
+    });
     expect(await countRows(db)).toEqual(before);
     // A small real report still fits in what is left; another token has its own budget.
     expect((await send(token, JSON.stringify(sampleUpload({ hostname: "PC-SMALL" })))).status).toBe(201);
