@@ -1,8 +1,7 @@
 import "server-only";
-import { readBool, readIsoTimestamp, type DirectDb } from "@/lib/db/direct";
+import { readBool, readIsoTimestamp, type DirectDb, type Row } from "@/lib/db/direct";
 import { deviceFilter, deviceOrdering } from "@/lib/queries/find-devices";
 import { orderingSql, readArraysAfter, type KeysetQuery } from "@/lib/queries/keyset-page";
-import { readAhead } from "./read-ahead";
 import type { DeviceListParams } from "@/lib/url-params/device-list-params";
 import { SEVERITIES } from "@/lib/display/severity";
 import { CSV_COPY_OPTIONS, csvCopySelect, jsonLineSql, JSONL_COPY_OPTIONS, type RowTextValue } from "./row-text-sql";
@@ -98,8 +97,15 @@ export function createDeviceExportSource(
       return Number(row?.n ?? 0);
     },
     async *batches() {
-      const read = (last: unknown[] | null) => readArraysAfter(query, last && Object.fromEntries(READ.map((c, i) => [c, last[i]])), batchRows);
-      for await (const rows of readAhead(read, batchRows)) yield rows.map(toExportRow);
+      let cursor: Row | null = null;
+      for (;;) {
+        const rows = await readArraysAfter(query, cursor, batchRows);
+        if (rows.length === 0) return;
+        yield rows.map(toExportRow);
+        if (rows.length < batchRows) return;
+        const last = rows[rows.length - 1]!;
+        cursor = Object.fromEntries(READ.map((c, i) => [c, last[i]]));
+      }
     },
     textRows(format) {
       if (!direct.copyOut) return null;

@@ -1,7 +1,6 @@
 import "server-only";
 import { readBool, readIsoTimestamp, type DirectDb, type Row } from "@/lib/db/direct";
 import type { Evidence } from "@/lib/rules/types";
-import { readAhead } from "./read-ahead";
 import { readArraysAfter, type KeysetQuery, type Ordering } from "@/lib/queries/keyset-page";
 import type { FindingListParams } from "@/lib/url-params/finding-list-params";
 import { SEVERITIES } from "@/lib/display/severity";
@@ -214,8 +213,15 @@ export function createFindingExportSource(
       return Number(row?.n ?? 0);
     },
     async *batches() {
-      const read = (last: unknown[] | null) => readArraysAfter(query, last && Object.fromEntries(READ.map((c, i) => [c, last[i]])), batchRows);
-      for await (const rows of readAhead(read, batchRows)) yield rows.map(toExportRow);
+      let cursor: Row | null = null;
+      for (;;) {
+        const rows = await readArraysAfter(query, cursor, batchRows);
+        if (rows.length === 0) return;
+        yield rows.map(toExportRow);
+        if (rows.length < batchRows) return;
+        const last = rows[rows.length - 1]!;
+        cursor = Object.fromEntries(READ.map((c, i) => [c, last[i]]));
+      }
     },
   };
 }
