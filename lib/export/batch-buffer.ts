@@ -37,13 +37,3 @@ export class BatchBuffer {
     this.buffer = next;
   }
 }
-
-/** Lines of text, one Buffer per batch, each line written as UTF-8 with its line feed as it is taken from the batch. */
-export async function* writeLines(batches: AsyncIterable<readonly string[]>): AsyncGenerator<Uint8Array> {
-  const out = new BatchBuffer();
-  for await (const lines of batches) {
-    if (lines.length === 0) continue;
-    for (const line of lines) out.write(line + "\n");
-    yield out.take();
-  }
-}

@@ -29,13 +29,18 @@ export function csvCell(value: string): string {
   return csvField(neutralizeCsvCell(value));
 }
 
+/** A UTF-8 BOM first (Excel reads the file as UTF-8 only with it), then the column headers (a label, else the key). */
+function csvHead(columns: readonly ExportColumn[]): Buffer {
+  return Buffer.from("\uFEFF" + columns.map((c) => csvField(columnHeader(c))).join(",") + "\n", "utf8");
+}
+
 /**
  * RFC 4180 CSV, one Buffer per batch: a UTF-8 BOM first (Excel reads the file as UTF-8 only with it), the column
  * headers (a label, else the key), then each row with every cell neutralised against formula injection. Each row's text
  * is written to the batch's Buffer as soon as it is made (lib/export/batch-buffer.ts).
  */
 export async function* writeCsv(columns: readonly ExportColumn[], batches: AsyncIterable<readonly ExportRow[]>): AsyncGenerator<Uint8Array> {
-  yield Buffer.from("\uFEFF" + columns.map((c) => csvField(columnHeader(c))).join(",") + "\n", "utf8");
+  yield csvHead(columns);
   const last = columns.length - 1;
   // A plain string is written as it is unless its column reads stored values (cellText does that and the rest).
   const plain = columns.map((c) => !c.stored);
@@ -57,6 +62,6 @@ export async function* writeCsv(columns: readonly ExportColumn[], batches: Async
 
 /** The same file from rows the database wrote as CSV (ExportSource.textRows): the BOM and header, then its bytes. */
 export async function* writeCsvCopied(columns: readonly ExportColumn[], rows: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  yield Buffer.from("\uFEFF" + columns.map((c) => csvField(columnHeader(c))).join(",") + "\n", "utf8");
+  yield csvHead(columns);
   yield* rows;
 }
