@@ -30,7 +30,7 @@ function analyseTarget(t: AnalysedTable): string {
 /** The directory's own tables, which a full sync's pages write. */
 export const DIRECTORY_TABLES = ["DirectoryDevice", "DirectoryChange"] as const;
 /** The summaries' tables, which a full sync writes page by page, or rebuilds at its end (a tenant's first). */
-export const SUMMARY_TABLES = ["DeviceSummary", "DeviceSummaryTally"] as const;
+export const SUMMARY_TABLES = ["DeviceSummary", "DeviceSummaryTally", "DeviceOsTally"] as const;
 /** The tables a full directory sync rewrites. */
 export const FULL_SYNC_TABLES = [...DIRECTORY_TABLES, ...SUMMARY_TABLES] as const;
 /**
@@ -42,6 +42,7 @@ export const FULL_PASS_TABLES: readonly AnalysedTable[] = [
   "FindingEvent",
   { table: "DeviceSummary", columns: PASS_SUMMARY_COLUMNS },
   "DeviceSummaryTally",
+  "DeviceOsTally",
 ];
 
 /**

@@ -18,7 +18,7 @@ export async function rebuildDeviceSummaries(tenantRef: string, direct: DirectDb
   const statements = await bulkRebuildStatements(direct, tenantRef);
   if (direct.dialect !== "sqlite") {
     await direct.batch(statements);
-    await refreshPlannerStatistics(direct, ["DeviceSummary", "DeviceSummaryTally", "ReportTally"]);
+    await refreshPlannerStatistics(direct, ["DeviceSummary", "DeviceSummaryTally", "DeviceOsTally", "ReportTally"]);
     return;
   }
   const writer = openSqliteWriter(config.DATABASE_URL);

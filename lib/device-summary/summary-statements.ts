@@ -572,6 +572,7 @@ export function rebuildStatements(dialect: Dialect, tenantRef: string): Statemen
     ),
     // The tallies first: the summaries' DELETE then finds no tally row to decrement.
     { sql: `DELETE FROM "DeviceSummaryTally" WHERE "tenantRef" = ?`, params: [tenantRef] },
+    { sql: `DELETE FROM "DeviceOsTally" WHERE "tenantRef" = ?`, params: [tenantRef] },
     { sql: `DELETE FROM "DeviceSummary" WHERE "tenantRef" = ?`, params: [tenantRef] },
     { sql: `DELETE FROM "ReportTally" WHERE "tenantRef" = ?`, params: [tenantRef] },
     // In name order (nameKey, rowKey: the 7th and 2nd columns): most of the summaries' indexes lead with a column of few

@@ -427,22 +427,25 @@ export function prefixRange(prefix: string): { from: string; to: string } | null
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** Whether the tallies can count the list: no search, and only the facets they hold (state, trust type, problems). */
-function countedByTallies(params: DeviceListParams): boolean {
-  return (
+/**
+ * Which tally counts the list, if one can: without a search, a list filtered by nothing but the facets
+ * DeviceSummaryTally holds (state, trust type, problems) is a sum of its rows; add the OS or an OS version prefix and
+ * it is a sum of DeviceOsTally's (decision 050), which holds those facets too. Any other filter counts rows.
+ */
+function tallyOf(params: DeviceListParams): "summary" | "os" | null {
+  const countable =
     !params.q.trim() &&
     params.rule === null &&
     params.severity === null &&
     params.outlook === null &&
     params.cause === null &&
     params.join === null &&
-    params.os === null &&
-    params.osVersion === null &&
     params.sync === null &&
     params.pendingDays === null &&
     params.silentDays === null &&
-    !params.stale
-  );
+    !params.stale;
+  if (!countable) return null;
+  return params.os !== null || params.osVersion !== null ? "os" : "summary";
 }
 
 /**
@@ -472,12 +475,13 @@ const searchSource = (direct: DirectDb) =>
   direct.dialect === "sqlite" ? `"DeviceSummary" INDEXED BY "DeviceSummary_tenantRef_nameKey_rowKey_deviceId_objectId_idx"` : `"DeviceSummary"`;
 
 /**
- * The total. Without a search and with only the facets the tallies hold (state, trust type, problems), a sum over the
- * tallies the summaries' triggers keep; otherwise a count of the filter's rows through its index (filterIndex; a
- * search: the name index, which holds the columns it compares).
+ * The total. Without a search and with only the facets the tallies hold (state, trust type, problems; and OS and OS
+ * version, decision 050), a sum over the tallies the summaries' triggers keep; otherwise a count of the filter's rows
+ * through its index (filterIndex; a search: the name index, which holds the columns it compares).
  */
 async function countDevices(direct: DirectDb, tenantRef: string, params: DeviceListParams, filter: { sql: string; params: unknown[] }): Promise<number> {
-  if (!countedByTallies(params)) {
+  const tally = tallyOf(params);
+  if (tally === null) {
     const index = filterIndex(params);
     const source = params.q.trim() ? searchSource(direct) : index && direct.dialect === "sqlite" ? `"DeviceSummary" INDEXED BY "${index}"` : `"DeviceSummary"`;
     const [row] = await direct.query(`SELECT COUNT(*) AS "n" FROM ${source} WHERE ${filter.sql}`, filter.params);
@@ -485,16 +489,25 @@ async function countDevices(direct: DirectDb, tenantRef: string, params: DeviceL
   }
   const conditions = [`"tenantRef" = ?`];
   const values: unknown[] = [tenantRef];
-  if (params.problems) conditions.push(`"problem" = TRUE`);
-  if (params.trust) {
-    conditions.push(`"trust" = ?`);
-    values.push(params.trust === "none" ? "" : params.trust);
+  const add = (sql: string, ...v: unknown[]) => {
+    conditions.push(sql);
+    values.push(...v);
+  };
+  if (params.problems) add(`"problem" = TRUE`);
+  if (params.trust) add(`"trust" = ?`, params.trust === "none" ? "" : params.trust);
+  if (params.state) add(`"state" = ?`, params.state);
+  if (tally === "os") {
+    // The same tests as deviceFilter's on the summaries' columns, which the tally holds ("" for none: never equal to an
+    // OS the URL names, never LIKE a prefix of at least one character). The version's prefix is a range of the key.
+    if (params.os !== null) add(`"os" = ?`, params.os);
+    if (params.osVersion !== null) {
+      add(`"osVersion" LIKE ? ESCAPE '\\'`, `${escapeLike(params.osVersion)}%`);
+      const range = prefixRange(params.osVersion);
+      if (range) add(`"osVersion" >= ? AND "osVersion" < ?`, range.from, range.to);
+    }
   }
-  if (params.state) {
-    conditions.push(`"state" = ?`);
-    values.push(params.state);
-  }
-  const [row] = await direct.query(`SELECT COALESCE(SUM("n"), 0) AS "n" FROM "DeviceSummaryTally" WHERE ${conditions.join(" AND ")}`, values);
+  const table = tally === "os" ? `"DeviceOsTally"` : `"DeviceSummaryTally"`;
+  const [row] = await direct.query(`SELECT COALESCE(SUM("n"), 0) AS "n" FROM ${table} WHERE ${conditions.join(" AND ")}`, values);
   return Number(row?.n ?? 0);
 }
 

@@ -32,6 +32,8 @@ import type { GeneratedTenant, GraphDevice } from "@/simulator/types";
 import { reevaluateFindings } from "@/lib/findings/findings-scheduler";
 import { testDatabaseKind } from "../setup/databases";
 import { bulkRebuildStatements } from "@/lib/device-summary/bulk-rebuild";
+import { stripeOf } from "@/lib/device-summary/subject-stripe";
+import { prefixRange } from "@/lib/queries/find-devices";
 import pg from "pg";
 
 const fast = { sleep: async () => undefined, baseDelayMs: 1 };
@@ -56,8 +58,12 @@ async function stored(tenantRef: string) {
       { headNoPrt: "asc" },
     ],
   });
+  const osTallies = await db.deviceOsTally.findMany({
+    where: { tenantRef, n: { not: 0 } },
+    orderBy: [{ os: "asc" }, { osVersion: "asc" }, { stripe: "asc" }, { state: "asc" }, { trust: "asc" }, { problem: "asc" }],
+  });
   const reports = await db.reportTally.findMany({ where: { tenantRef }, orderBy: [{ period: "asc" }, { shard: "asc" }] });
-  return { summaries: plain(summaries), tallies: plain(tallies), reports: plain(reports) };
+  return { summaries: plain(summaries), tallies: plain(tallies), osTallies: plain(osTallies), reports: plain(reports) };
 }
 
 /** The tallies the triggers keep, counted again from the summaries themselves. */
@@ -89,6 +95,86 @@ async function talliesStored(tenantRef: string) {
   }
   for (const [k, n] of counts) if (n === 0) counts.delete(k);
   return counts;
+}
+
+/** The OS tally (decision 050) counted again from the summaries themselves, and as its triggers keep it (rows of 0 left out). */
+async function osTalliesFromRows(tenantRef: string) {
+  const counts = new Map<string, number>();
+  for (const r of await db.deviceSummary.findMany({ where: { tenantRef } })) {
+    const facets = [r.operatingSystem ?? "", r.operatingSystemVersion ?? "", stripeOf(r.subjectKey), r.state, r.trustType ?? "", r.worstRank <= 1].join("|");
+    counts.set(facets, (counts.get(facets) ?? 0) + 1);
+  }
+  return counts;
+}
+
+async function osTalliesStored(tenantRef: string) {
+  const counts = new Map<string, number>();
+  for (const t of await db.deviceOsTally.findMany({ where: { tenantRef } })) {
+    const facets = [t.os, t.osVersion, t.stripe, t.state, t.trust, t.problem].join("|");
+    expect(t.n, facets).toBeGreaterThanOrEqual(0);
+    if (t.n !== 0) counts.set(facets, t.n);
+  }
+  return counts;
+}
+
+/**
+ * The Devices list's total for OS and OS version filters (alone and with the facets the tallies hold), which it sums
+ * from the OS tally (decision 050), against a COUNT(*) of the summaries with the same definition: each OS, each
+ * version's first one, two and three parts, a prefix with a letter (no range), and a version without its OS.
+ */
+async function expectOsTotalsExact(tenantRef: string) {
+  const rows = await db.deviceSummary.findMany({ where: { tenantRef }, select: { operatingSystem: true, operatingSystemVersion: true } });
+  const filters: Partial<DeviceListParams>[] = [];
+  const seen = new Set<string>();
+  const add = (f: Partial<DeviceListParams>) => {
+    const k = JSON.stringify(f);
+    if (seen.has(k)) return;
+    seen.add(k);
+    filters.push(f);
+  };
+  for (const r of rows) {
+    if (!r.operatingSystem) continue;
+    add({ os: r.operatingSystem });
+    for (const parts of [1, 2, 3]) {
+      const prefix = (r.operatingSystemVersion ?? "").split(".").slice(0, parts).join(".");
+      if (prefix) add({ os: r.operatingSystem, osVersion: prefix });
+    }
+  }
+  expect(filters.length).toBeGreaterThan(3);
+  const withFacets = filters
+    .filter((f) => f.osVersion)
+    .slice(0, 4)
+    .flatMap((f): Partial<DeviceListParams>[] => [
+      { ...f, state: "live" },
+      { ...f, problems: true },
+      { ...f, trust: "ServerAd" },
+      { ...f, trust: "none" },
+      { ...f, state: "deleted", problems: true },
+      { osVersion: f.osVersion },
+    ]);
+  const odd: Partial<DeviceListParams>[] = [{ os: "Windows", osVersion: "10.0 (b" }, { os: "No such OS" }, { osVersion: "99.9" }];
+  for (const f of [...filters, ...withFacets, ...odd]) {
+    const params = { ...DEFAULT_DEVICE_LIST_PARAMS, ...f };
+    const conditions = [`"tenantRef" = ?`];
+    const values: unknown[] = [tenantRef];
+    const where = (sql: string, ...v: unknown[]) => {
+      conditions.push(sql);
+      values.push(...v);
+    };
+    if (f.os) where(`"operatingSystem" = ?`, f.os);
+    if (f.osVersion) where(`"operatingSystemVersion" LIKE ?`, `${f.osVersion}%`);
+    if (f.state) where(`"state" = ?`, f.state);
+    if (f.problems) where(`"worstRank" <= 1`);
+    if (f.trust === "none") where(`"trustType" IS NULL`);
+    else if (f.trust) where(`"trustType" = ?`, f.trust);
+    const [counted] = await direct().query<{ n: number | bigint | string }>(
+      `SELECT COUNT(*) AS "n" FROM "DeviceSummary" WHERE ${conditions.join(" AND ")}`,
+      values,
+    );
+    expect((await findDevices(direct(), { tenantRef, params })).total, JSON.stringify(f)).toBe(Number(counted!.n));
+  }
+  // A prefix with a letter is no range (SQLite's LIKE ignores case): the tally tests it with the same LIKE.
+  expect(prefixRange("10.0 (b")).toBeNull();
 }
 
 /**
@@ -234,6 +320,8 @@ describe("device summaries follow the directory, the reports and the findings", 
     const before = await stored(tenantRef);
     expect(before.summaries.length).toBeGreaterThan(0);
     expect(await talliesStored(tenantRef)).toEqual(await talliesFromRows(tenantRef));
+    expect(await osTalliesStored(tenantRef)).toEqual(await osTalliesFromRows(tenantRef));
+    await expectOsTotalsExact(tenantRef);
     await rebuildDeviceSummaries(tenantRef);
     expect(await stored(tenantRef)).toEqual(before);
     const ours = before.summaries.map((s) => ({
@@ -508,8 +596,11 @@ describe("device summaries follow the directory, the reports and the findings", 
   it("a delta sync: a change, a deletion, a restore, and the object of a device that only reported", async () => {
     const store = sim.state.tenant(generated.tenantId);
     const live = store.listDevices().filter((d) => d.accountEnabled && d.deviceId);
-    const [renamed, disabled, deleted] = [live[3]!, live[5]!, live[7]!];
+    const [renamed, disabled, deleted, upgraded, moved] = [live[3]!, live[5]!, live[7]!, live[9]!, live[11]!];
     store.updateDevice(renamed.id, { displayName: "PC-RENAMED-1717" });
+    // An OS update (a new build) and an OS change move the device between the OS tally's rows (decision 050).
+    store.updateDevice(upgraded.id, { operatingSystemVersion: "10.0.26100.4061" });
+    store.updateDevice(moved.id, { operatingSystem: "Linux", operatingSystemVersion: "6.8.0" });
     store.updateDevice(disabled.id, { accountEnabled: false });
     store.deleteDevice(deleted.id, { soft: true });
     store.addDevice(held);
@@ -518,6 +609,9 @@ describe("device summaries follow the directory, the reports and the findings", 
     expect(rows.find((r) => r.rowKey === `o:${renamed.id}`)).toMatchObject({ name: "PC-RENAMED-1717", nameKey: "pc-renamed-1717" });
     expect(rows.find((r) => r.rowKey === `o:${disabled.id}`)).toMatchObject({ state: "disabled" });
     expect(rows.find((r) => r.rowKey === `o:${deleted.id}`)).toMatchObject({ state: "deleted" });
+    expect(rows.find((r) => r.rowKey === `o:${upgraded.id}`)).toMatchObject({ operatingSystemVersion: "10.0.26100.4061" });
+    expect(rows.find((r) => r.rowKey === `o:${moved.id}`)).toMatchObject({ operatingSystem: "Linux", operatingSystemVersion: "6.8.0" });
+    expect((await findDevices(direct(), { tenantRef, params: { ...DEFAULT_DEVICE_LIST_PARAMS, os: "Linux", osVersion: "6.8" } })).total).toBe(1);
     // The device that only reported now has its object: one row, the object's, carrying the device's report.
     expect(rows.find((r) => r.rowKey === `d:${held.deviceId.toLowerCase()}`)).toBeUndefined();
     expect(rows.find((r) => r.rowKey === `o:${held.id}`)).toMatchObject({ state: "live", reportHead: true });
@@ -726,6 +820,7 @@ describe("device summaries follow the directory, the reports and the findings", 
     await db.tenant.delete({ where: { id: tenantRef } });
     expect(await db.deviceSummary.count({ where: { tenantRef } })).toBe(0);
     expect(await db.deviceSummaryTally.count({ where: { tenantRef } })).toBe(0);
+    expect(await db.deviceOsTally.count({ where: { tenantRef } })).toBe(0);
     expect(await db.reportTally.count({ where: { tenantRef } })).toBe(0);
     expect(await stored(other.id)).toEqual(otherBefore);
   });

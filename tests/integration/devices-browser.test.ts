@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAgentToken } from "@/lib/agent-tokens/create-agent-token";
 import { db } from "@/lib/db/client";
-import { directDb } from "@/lib/db/direct";
+import { directDb, type DirectDb } from "@/lib/db/direct";
 import { acknowledgeDeviceFindings } from "@/lib/findings/acknowledge-device-findings";
 import { flushFindingsQueue } from "@/lib/findings/findings-scheduler";
 import { reevaluateAllFindings } from "@/lib/findings/findings-scheduler";
@@ -136,6 +136,22 @@ describe("the Devices browser's filters, sorts and bulk acknowledgement", () => 
         query: { os: "Windows", osVersion: majorMinor },
         picks: (s) => s.operatingSystem === "Windows" && (s.operatingSystemVersion?.startsWith(majorMinor) ?? false),
       },
+      {
+        name: `os Windows, version ${majorMinor}, live, hybrid joined (the OS tally with the facets it holds)`,
+        query: { os: "Windows", osVersion: majorMinor, state: "live", trust: "ServerAd" },
+        picks: (s) =>
+          s.operatingSystem === "Windows" && (s.operatingSystemVersion?.startsWith(majorMinor) ?? false) && s.state === "live" && s.trustType === "ServerAd",
+      },
+      {
+        name: `version ${majorMinor} with problems, any OS`,
+        query: { osVersion: majorMinor, problems: "1" },
+        picks: (s) => (s.operatingSystemVersion?.startsWith(majorMinor) ?? false) && s.worstRank <= 1,
+      },
+      {
+        name: "os Windows, no trust type",
+        query: { os: "Windows", trust: "none" },
+        picks: (s) => s.operatingSystem === "Windows" && s.trustType === null,
+      },
       { name: "sync yes", query: { sync: "yes" }, picks: (s) => s.onPremisesSyncEnabled === true },
       { name: "sync unknown", query: { sync: "unknown" }, picks: (s) => s.onPremisesSyncEnabled === null },
       {
@@ -185,6 +201,53 @@ describe("the Devices browser's filters, sorts and bulk acknowledgement", () => 
     }
     // The simulated tenant gives most filters something to narrow to (not all of them or none).
     expect(narrowed).toBeGreaterThanOrEqual(15);
+  });
+
+  it("the OS and OS version filters are counted from the OS tally (decision 050), not by reading the summaries", async () => {
+    const reads: { sql: string; params: readonly unknown[] }[] = [];
+    const inner = directDb();
+    const recording: DirectDb = {
+      dialect: inner.dialect,
+      query: (sql, params) => {
+        reads.push({ sql, params: params ?? [] });
+        return inner.query(sql, params);
+      },
+      queryArrays: (sql, params) => inner.queryArrays(sql, params),
+      batch: (statements) => inner.batch(statements),
+      close: () => inner.close(),
+    };
+    const version = summaries.find((s) => s.operatingSystem === "Windows" && s.operatingSystemVersion)!.operatingSystemVersion!;
+    const majorMinor = version.split(".").slice(0, 2).join(".");
+    const queries = [
+      { os: "Windows" },
+      { os: "Windows", osVersion: majorMinor },
+      { os: "Windows", osVersion: majorMinor, state: "live", problems: "1" },
+      { osVersion: version },
+    ];
+    for (const query of queries) {
+      reads.length = 0;
+      const params = parseDeviceListParams(query);
+      // Dense (sparseRows 0), as a filter that matches most of a large tenant is read.
+      const page = await findDevices(recording, { tenantRef, params, now, sparseRows: 0 });
+      expect(page.total, JSON.stringify(query)).toBeGreaterThan(0);
+      const counts = reads.filter((r) => /COUNT\(|SUM\(/.test(r.sql));
+      expect(
+        counts.map((r) => r.sql.replace(/ WHERE .*/s, "")),
+        JSON.stringify(query),
+      ).toEqual([`SELECT COALESCE(SUM("n"), 0) AS "n" FROM "DeviceOsTally"`]);
+      if (inner.dialect === "sqlite") {
+        const plan = (await inner.query<{ detail: string }>(`EXPLAIN QUERY PLAN ${counts[0]!.sql}`, counts[0]!.params)).map((p) => p.detail).join("\n");
+        // The tally's key: the tenant and the OS, then the version prefix as a range of it.
+        if ("os" in query && "osVersion" in query)
+          expect(plan, JSON.stringify(query)).toMatch(/sqlite_autoindex_DeviceOsTally_1 \(tenantRef=\? AND os=\? AND osVersion>\? AND osVersion<\?\)/);
+        else if ("os" in query) expect(plan, JSON.stringify(query)).toMatch(/sqlite_autoindex_DeviceOsTally_1 \(tenantRef=\? AND os=\?\)/);
+        expect(plan).not.toMatch(/DeviceSummary/);
+      }
+    }
+    // A filter the tallies do not hold still counts the summaries.
+    reads.length = 0;
+    await findDevices(recording, { tenantRef, params: parseDeviceListParams({ os: "Windows", sync: "yes" }), now, sparseRows: 0 });
+    expect(reads.filter((r) => /COUNT\(\*\)/.test(r.sql) && /FROM "DeviceSummary"/.test(r.sql)).length).toBe(1);
   });
 
   it("a tenant's own stale threshold decides the stale filter", async () => {
