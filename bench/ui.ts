@@ -2,7 +2,10 @@
  * The dashboard's pages at fleet scale (issue 17): a 100,000-device tenant with three reports per device, the
  * production server, a signed-in admin, and the server time of each page.
  *
- *   npm run bench:ui [-- --db sqlite|postgresql|both --devices 100000 --requests 30 --port 3460 --fresh]
+ *   npm run bench:ui [-- --db sqlite|postgresql|both --devices 100000 --requests 30 --port 3460 --fresh --only TEXT]
+ *
+ * `--only TEXT` measures only the pages whose label contains TEXT (any case; "version" for "Windows 10.0*, by
+ * version"): an A/B of one page without the other thirty. The targets are judged on a full run.
  *
  * The tenant (bench/lib/tenant-data.ts, the generator bench:rules uses) is written straight into the tables, then
  * given what a synced tenant has: device summaries (the backfill), a full findings pass, an admin. It is kept between
@@ -36,6 +39,7 @@ const { values } = parseArgs({
     /** The SQLite run's server; PostgreSQL's the next port. Both must be free (checked): another server there would be measured instead. */
     port: { type: "string", default: "3460" },
     fresh: { type: "boolean", default: false },
+    only: { type: "string" },
   },
 });
 const DEVICES = Number(values.devices);
@@ -312,7 +316,9 @@ async function run(kind: "sqlite" | "postgresql"): Promise<boolean> {
   const { token } = uiSetupStep<{ token: string }>("login", url, DEVICES);
   const cookie = `joinscope_session=${token}`;
   const direct = createDirectDb(url);
-  const cases = await pageCases(direct, built.tenantRef);
+  const only = values.only?.toLowerCase();
+  const cases = (await pageCases(direct, built.tenantRef)).filter((c) => !only || c.label.toLowerCase().includes(only));
+  if (cases.length === 0) throw new Error(`bench:ui: no page's label contains "${values.only}"`);
   const port = Number(values.port) + (kind === "postgresql" ? 1 : 0);
   if (await portInUse(port)) throw new Error(`bench:ui: port ${port} is in use (another server would be measured); pick others with --port`);
   const server = await startServer({ databaseUrl: url, port });
