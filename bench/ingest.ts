@@ -22,13 +22,11 @@ import { parseArgs } from "node:util";
 import { createAgentToken } from "@/lib/agent-tokens/create-agent-token";
 import { createDb } from "@/lib/db/client";
 import { hashReportContent } from "@/lib/ingest/content-hash";
-import { FIXTURES, readFixture } from "@/lib/reports/fixtures";
-import { decodeReportText } from "@/lib/reports/decode-report-text";
 import { parseDsregcmd } from "@/lib/reports/parse-dsregcmd";
 import { evaluateReportRules } from "@/lib/rules/evaluate-report-rules";
-import { generateTenant } from "@/simulator/generate-tenant";
 import { createTenant } from "@/lib/tenants/create-tenant";
 import { createBenchDatabase, databaseLabel, dropBenchDatabase, parseDbOption, runPerDatabase } from "./lib/bench-database";
+import { ingestUploads, INGEST_TENANT_ID, parseIngestWorkload } from "./lib/ingest-workload";
 import { ensureBuild, percentile, processCpuSeconds, startServer } from "./lib/server";
 
 const { values } = parseArgs({
@@ -43,42 +41,11 @@ const { values } = parseArgs({
 const kind = runPerDatabase(parseDbOption(values.db), import.meta.filename);
 const N = Number(values.reports);
 const CLIENTS = Number(values.clients);
-const WORKLOAD = values.workload;
-if (WORKLOAD !== "renames" && WORKLOAD !== "fleet") throw new Error(`--workload must be renames or fleet (got "${WORKLOAD}")`);
-const TENANT_ID = "aaaabbbb-0000-cccc-1111-dddd2222eeee";
+const WORKLOAD = parseIngestWorkload(values.workload);
+const TENANT_ID = INGEST_TENANT_ID;
 
-// --- the workload: varied builds and states, each upload distinct --------------------------------------------
-const generated = generateTenant({ seed: 11, deviceCount: 400, tenantId: TENANT_ID, tenantName: "Contoso", now: new Date() });
-const templates = [
-  ...generated.reports.map((r) => ({ dsregcmd: r.dsregcmd, events: r.events, computerDn: r.computerDn })),
-  ...FIXTURES.map((f) => {
-    const decoded = decodeReportText(readFixture(f.file));
-    if (!decoded.ok) throw new Error(f.file);
-    return { dsregcmd: decoded.text, events: generated.reports[0]!.events, computerDn: null as string | null };
-  }),
-];
-const base = Date.now() - 3600_000;
-const uploads = Array.from({ length: N }, (_, i) => {
-  const t = templates[i % templates.length]!;
-  const capturedAt = new Date(base + i * 100).toISOString();
-  // fleet: what an AAD Operational log shows of a healthy machine between two captures (an informational event).
-  const newEvent = {
-    id: 1144,
-    time: capturedAt,
-    level: "Information",
-    task: "AadCloudAPPlugin Operation",
-    log: "Microsoft-Windows-AAD/Operational",
-    message: `Bench capture ${i}`,
-  };
-  return JSON.stringify({
-    hostname: WORKLOAD === "fleet" ? `BENCH-T${String(i % templates.length).padStart(4, "0")}` : `BENCH-${String(i).padStart(6, "0")}`,
-    capturedAt,
-    agentVersion: "1.0.0",
-    dsregcmd: t.dsregcmd,
-    events: WORKLOAD === "fleet" ? [...(t.events ?? []), newEvent] : t.events,
-    ...(t.computerDn ? { computerDn: t.computerDn } : {}),
-  });
-});
+// --- the workload: varied builds and states, each upload distinct (bench/lib/ingest-workload.ts) -------------
+const uploads = ingestUploads(N, WORKLOAD);
 const megabytes = uploads.reduce((s, u) => s + u.length, 0) / 1e6;
 
 async function seed(url: string) {
