@@ -11,12 +11,13 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { deriveSecret } from "@/lib/crypto/secret-box";
 import { flushFindingsQueue } from "@/lib/findings/findings-scheduler";
-import { recentCaptureChars } from "@/lib/findings/recent-captures";
+import { recentCaptureChars, recentCaptureCount } from "@/lib/findings/recent-captures";
 import { ingestReport, type IngestResult } from "@/lib/ingest/ingest-report";
 import { userToken } from "@/lib/ingest/redact-user-names";
 import { decodeReportText } from "@/lib/reports/decode-report-text";
 import { decodeReportText as storedText } from "@/lib/reports/report-text-codec";
 import { readFixture } from "@/lib/reports/fixtures";
+import { worstSeverityRank } from "@/lib/rules/severity";
 import type { AgentIdentity, EnrolledDevice } from "@/lib/agent-tokens/authenticate-agent-token";
 import { createTenantWithToken } from "../setup/factories";
 import { sampleUpload } from "../setup/sample-reports";
@@ -73,7 +74,12 @@ const reportRow = (id: string) =>
       contentHash: true,
       findingsSnapshot: true,
       worstSeverityRank: true,
+      parsed: true,
+      dsregcmdText: true,
+      systemParsed: true,
+      systemText: true,
       textZ: true,
+      systemTextZ: true,
     },
   });
 
@@ -142,6 +148,12 @@ describe("a new report", () => {
       objectGuid: "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
       osBuild: "10.0.22631.4460",
       uploadCount: 1,
+      // The texts are stored compressed only (decision 013): the parsed form is the text parsed again.
+      parsed: "",
+      dsregcmdText: "",
+      systemParsed: null,
+      systemText: null,
+      systemTextZ: null,
     });
     expect(JSON.parse(row.findingsSnapshot!)).toEqual(answer.findings);
     expect(storedText(row.textZ!)).toBe(body.dsregcmd);
@@ -186,9 +198,15 @@ describe("a new report", () => {
     const body = upload(t.tenantId, deviceId, 0, { deleted: true });
     const first = expectStored(await ingestReport(db, { agent: t.agent, body, now: at(1) }));
     expect(first.findings.length).toBeGreaterThan(0);
+    expect((await reportRow(first.reportId)).worstSeverityRank).toBe(worstSeverityRank(first.findings));
     const retry = expectStored(await ingestReport(db, { agent: t.agent, body, now: at(2) }));
     expect(retry).toEqual({ ...first, duplicate: true });
+    // The upload queued the device's findings pass.
     await flushFindingsQueue();
+    expect(await db.finding.count({ where: { tenantRef: t.tenantRef, subjectKey: `d:${deviceId}`, status: "open" } })).toBeGreaterThan(0);
+    // A report stored without a findings snapshot (before snapshots were kept) answers none.
+    await db.deviceReport.update({ where: { id: first.reportId }, data: { findingsSnapshot: null } });
+    expect(expectStored(await ingestReport(db, { agent: t.agent, body, now: at(3) }))).toEqual({ ...first, findings: [], duplicate: true });
   });
 
   it("hands its parse to the findings pass, counting both captures' characters", async () => {
@@ -197,8 +215,27 @@ describe("a new report", () => {
     const base = upload(t.tenantId, randomUUID(), 0, { hostname: "PC-CHARS" });
     const body = { ...base, dsregcmdSystem: `${base.dsregcmd}\r\nSYSTEM` };
     const before = recentCaptureChars();
-    expectStored(await ingestReport(db, { agent: t.agent, body, now: at(1) }));
+    const stored = expectStored(await ingestReport(db, { agent: t.agent, body, now: at(1) }));
     expect(recentCaptureChars() - before).toBe(body.dsregcmd.length + body.dsregcmdSystem.length);
+    expect(storedText((await reportRow(stored.reportId)).systemTextZ!)).toBe(body.dsregcmdSystem);
+    await flushFindingsQueue();
+  });
+
+  it("a device's next report before its findings pass replaces the parse handed over for the one before", async () => {
+    const t = await tenant();
+    await flushFindingsQueue();
+    const before = recentCaptureCount();
+    const deviceId = randomUUID();
+    for (const [minutes, deleted] of [
+      [0, false],
+      [60, true],
+      [120, false],
+    ] as const) {
+      expect(
+        expectStored(await ingestReport(db, { agent: t.agent, body: upload(t.tenantId, deviceId, minutes, { deleted }), now: at(minutes + 1) })).duplicate,
+      ).toBe(false);
+    }
+    expect(recentCaptureCount()).toBe(before + 1);
     await flushFindingsQueue();
   });
 });
@@ -222,6 +259,26 @@ describe("a run of unchanged uploads (decision 013)", () => {
       duplicate: true,
     });
     expect((await reportRow(first.reportId)).uploadCount).toBe(2);
+    // Then from the machine's enrolled agent: the report names the device, and no token.
+    const device = await enrolledDevice(t.tenantRef, "PC-INGEST");
+    const byDevice = expectStored(
+      await ingestReport(db, { agent: { ...t.agent, tokenId: null, device }, body: upload(t.tenantId, deviceId, 480), now: at(481) }),
+    );
+    expect(byDevice.reportId).toBe(first.reportId);
+    expect(await reportRow(first.reportId)).toMatchObject({ agentTokenRef: null, agentDeviceRef: device.id, uploadCount: 3, capturedAt: at(480) });
+    await flushFindingsQueue();
+  });
+
+  it("two captures of the same instant in the same state: the later received still counts in place", async () => {
+    const t = await tenant();
+    const deviceId = randomUUID();
+    const first = expectStored(await ingestReport(db, { agent: t.agent, body: upload(t.tenantId, deviceId, 0), now: at(1) }));
+    // The same capture time, another PRT renewal time in the text: other content, the same state.
+    const renewed = upload(t.tenantId, deviceId, 0);
+    const body = { ...renewed, dsregcmd: renewed.dsregcmd.replace(/AzureAdPrtUpdateTime : .*/, "AzureAdPrtUpdateTime : 2026-11-29 06:30:27.000 UTC") };
+    expect(body.dsregcmd).not.toBe(renewed.dsregcmd);
+    expect(expectStored(await ingestReport(db, { agent: t.agent, body, now: at(2) }))).toMatchObject({ reportId: first.reportId, duplicate: false });
+    expect(await reportRow(first.reportId)).toMatchObject({ uploadCount: 2, receivedAt: at(2) });
     await flushFindingsQueue();
   });
 
@@ -302,13 +359,14 @@ describe("a run of unchanged uploads (decision 013)", () => {
 describe("uploads of one device at once", () => {
   it("the same new content twice: one stores it, the other answers the stored report and still counts as the token's contact", async () => {
     const t = await tenant();
-    const body = upload(t.tenantId, randomUUID(), 0, { hostname: "PC-RACE" });
+    const body = upload(t.tenantId, randomUUID(), 0, { hostname: "PC-RACE", deleted: true });
     const answers = await Promise.all(
       [1, 2].map((minutes) => ingestReport(db, { agent: { ...t.agent, lastUsedAt: null }, body, now: at(minutes) }).then(expectStored)),
     );
     expect(answers.map((a) => a.duplicate).sort()).toEqual([false, true]);
     expect(answers[0]!.reportId).toBe(answers[1]!.reportId);
     expect({ ...answers[0], duplicate: null }).toEqual({ ...answers[1], duplicate: null });
+    expect(answers[0]!.findings.length).toBeGreaterThan(0);
     expect(await db.deviceReport.count({ where: { tenantRef: t.tenantRef } })).toBe(1);
     const loser = answers.findIndex((a) => a.duplicate);
     expect((await db.agentToken.findUniqueOrThrow({ where: { id: t.tokenId }, select: { lastUsedAt: true } })).lastUsedAt).toEqual(at(loser + 1));
@@ -476,6 +534,29 @@ describe("what the upload's report says of its user and its device", () => {
     // Reports without a DeviceId are one device per host name: the next capture in the same state updates it in place.
     const again = expectStored(await ingestReport(db, { agent: t.agent, body: unjoined("PC-TIED", undefined, 240), now: at(241) }));
     expect(again.reportId).toBe(none.reportId);
+    // And an earlier capture of that state arriving late is a duplicate of that run.
+    expect(expectStored(await ingestReport(db, { agent: t.agent, body: unjoined("PC-TIED", undefined, 120), now: at(300) }))).toMatchObject({
+      reportId: none.reportId,
+      duplicate: true,
+    });
+    await flushFindingsQueue();
+  });
+
+  it("stores an event once per machine without a DeviceId, whatever the case of its host name, and apart from another machine's", async () => {
+    const t = await tenant();
+    const event = { id: 1098, time: "2026-11-20T07:40:12Z", level: "Error", message: "Error: 0xCAA5004B" };
+    const unjoined = (hostname: string, minutes: number, computerDn: string) => ({
+      ...upload(t.tenantId, undefined, minutes, { hostname }),
+      dsregcmd: domainOnly,
+      computerDn,
+      events: [event],
+    });
+    const a = expectStored(await ingestReport(db, { agent: t.agent, body: unjoined("pc-evt", 0, "CN=PC-EVT"), now: at(1) }));
+    const b = expectStored(await ingestReport(db, { agent: t.agent, body: unjoined("PC-EVT", 60, "CN=PC-EVT,OU=Moved"), now: at(61) }));
+    expect(b.reportId).not.toBe(a.reportId);
+    const other = expectStored(await ingestReport(db, { agent: t.agent, body: unjoined("PC-EVT2", 0, "CN=PC-EVT2"), now: at(1) }));
+    const events = await db.agentEvent.findMany({ where: { tenantRef: t.tenantRef }, select: { reportRef: true }, orderBy: { reportRef: "asc" } });
+    expect(events.map((e) => e.reportRef).sort()).toEqual([b.reportId, other.reportId].sort());
     await flushFindingsQueue();
   });
 });
