@@ -546,6 +546,28 @@ describe("what the upload's report says of its user and its device", () => {
     await flushFindingsQueue();
   });
 
+  it("ties a report by the id its join error names first, else by its objectGUID, whichever the directory holds under its host name", async () => {
+    const t = await tenant();
+    /** A hybrid join that failed on Windows 10 1803: its Server Message names the object it looked for. */
+    const decoded = decodeReportText(readFixture("win10-1803-hybrid-prejoin.txt"));
+    if (!decoded.ok) throw new Error("fixture");
+    const named = "11bab24e-ebf0-4236-8e87-4015e0b0ba04";
+    // The same capture with its DeviceId line cut: a machine whose join has not completed prints none.
+    const withoutDeviceId = decoded.text.replace(/^ *DeviceId : .*\n/m, "");
+    expect(withoutDeviceId).not.toContain("DeviceId :");
+    const guid = randomUUID();
+    const object = (deviceId: string, displayName: string) =>
+      db.directoryDevice.create({
+        data: { tenantRef: t.tenantRef, objectId: randomUUID(), deviceId, displayName, isPending: true, trustType: "ServerAd", otherProperties: {} },
+      });
+    const prejoin = (hostname: string) => ({ ...upload(t.tenantId, undefined, 0, { hostname }), dsregcmd: withoutDeviceId, objectGuid: guid });
+    await object(guid, "PC-BYGUID");
+    expect(expectStored(await ingestReport(db, { agent: t.agent, body: prejoin("PC-BYGUID"), now: at(1) })).deviceId).toBe(guid);
+    await object(named, "PC-BYNAME");
+    expect(expectStored(await ingestReport(db, { agent: t.agent, body: prejoin("PC-BYNAME"), now: at(1) })).deviceId).toBe(named);
+    await flushFindingsQueue();
+  });
+
   it("stores an event once per machine without a DeviceId, whatever the case of its host name, and apart from another machine's", async () => {
     const t = await tenant();
     const event = { id: 1098, time: "2026-11-20T07:40:12Z", level: "Error", message: "Error: 0xCAA5004B" };
