@@ -57,6 +57,12 @@ describe("recent captures (the upload's parse handed to its findings pass)", () 
     expect(takeCapture("r2", { textZ: encodeReportText(a), systemTextZ: encodeReportText(b) })?.system).toEqual(parsed(b));
   });
 
+  it("reads an empty SYSTEM column as no SYSTEM capture", () => {
+    const text = fixtureTexts[0]!;
+    rememberCapture("r-empty", { textZ: encodeReportText(text), report: parsed(text), systemTextZ: null, system: null, textChars: text.length });
+    expect(takeCapture("r-empty", { textZ: encodeReportText(text), systemTextZ: new Uint8Array(0) })?.report).toEqual(parsed(text));
+  });
+
   it("holds at most MAX_RECENT_CAPTURES, the oldest going first", () => {
     const text = fixtureTexts[0]!;
     const capture = { textZ: encodeReportText(text), report: parsed(text), systemTextZ: null, system: null, textChars: text.length };

@@ -27,7 +27,7 @@ export const AREAS = {
   ingest: {
     testFiles: [
       "lib/ingest/**/*.test.ts",
-      ...integration("reports-api", "agent-payloads", "upload-auth-failures", "upload-byte-budget", "report-heads", "agent-enrolment"),
+      ...integration("reports-api", "agent-payloads", "upload-auth-failures", "upload-byte-budget", "report-heads", "agent-enrolment", "ingest-report"),
     ],
   },
   sync: {
