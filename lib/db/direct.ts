@@ -558,7 +558,7 @@ function unnestInsertStatements(head: string, columnTypes: readonly ColumnKind[]
  * A column's values as PostgreSQL's array literal (`{"a","b\"c",NULL,t}`), the text node-postgres would send for the
  * array, written here with one test per element instead of its two regular-expression replaces, and sent as one string
  * instead of an array: a sync page's 30 columns of 999 values cross to the writer's thread (structured clone) as 30
- * strings, and the thread serialises nothing (decision 052: ~a third of the thread's CPU in a full sync was node-postgres's
+ * strings, and the thread serialises nothing (decision 052: about a quarter of the thread's profile in a full sync was node-postgres's
  * escapeElement). Every element is quoted, so the array's element type reads it as the same text either way. A value of
  * another kind (a Buffer) leaves the column as an array, for node-postgres to serialise as before.
  */
