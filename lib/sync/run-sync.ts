@@ -18,6 +18,7 @@ import { loadTenantApp } from "./load-tenant-app";
 import { openSyncConnection, type SyncConnection } from "./open-sync-connection";
 import { PageFailure, runOrderedPages } from "./ordered-page-pipeline";
 import { collectKeyPresence, storeKeyPresence, type KeyPresence } from "./record-key-presence";
+import { deferDirectoryIndexes, restoreDeferredIndexStatements, restoreStaleDeferredIndexes } from "./deferred-directory-indexes";
 
 export interface SyncProgress {
   runId: string;
@@ -138,7 +139,10 @@ export async function runSync(db: Db, options: RunSyncOptions): Promise<SyncOutc
       baseline: tenant.lastFullSyncAt === null,
       deltaLink: tenant.deltaLink,
       directoryAnalysed: false,
+      indexesDeferred: false,
     };
+    // Indexes a first full sync deferred and left behind (it stopped and is not the one running now): decision 052.
+    await restoreStaleDeferredIndexes(directDb(), { tenantRef: options.tenantRef, firstFullSync: ctx.baseline && run.mode === "full", now: now() });
 
     let ranFull = run.mode !== "delta";
     if (run.mode === "delta") {
@@ -202,6 +206,8 @@ interface Ctx {
   deltaLink: string | null;
   /** The directory's tables were analysed after the last page (a first full sync, during its summaries' rebuild). */
   directoryAnalysed: boolean;
+  /** A first full sync's first page in this process asked for DirectoryDevice's secondary indexes to be deferred (decision 052). */
+  indexesDeferred: boolean;
 }
 
 async function openRun(db: Db, options: RunSyncOptions, deltaLink: string | null, at: Date): Promise<{ run: RunRow; resumed: boolean }> {
@@ -299,6 +305,10 @@ async function finishFullSync(ctx: Ctx, keyPresence: Promise<KeyPresence> | null
   // sync's own connection (SQLite: its writer thread). A run that stops before this point is not finished, and the run
   // that resumes it is a first full sync too, so it builds them at its end.
   if (ctx.baseline) {
+    // The directory's indexes its first page deferred (decision 052), before the rebuild, which reads the directory by
+    // registration id, and before the directory's ANALYZE (which CREATE INDEX would wait for, or the other way round).
+    const restore = await restoreDeferredIndexStatements(ctx.connection.reader, options.tenantRef);
+    if (restore.length) await ctx.connection.batch(restore);
     // A large tenant's: with the summaries' secondary indexes dropped and created again around the inserts (decision 037).
     const rebuilt = ctx.connection.batch(await bulkRebuildStatements(ctx.connection.reader, options.tenantRef));
     // Meanwhile, on another connection (PostgreSQL; decision 046): the directory's tables, which every page wrote and the
@@ -490,10 +500,15 @@ async function pageThrough<S extends typeof DevicePageSchema | typeof DeltaPageS
       await pages.makeRoom(objectIds);
       const at = ctx.now();
       const { statements, counts } = await plan(connection.reader, at);
+      // A first full sync of more than one page builds the directory's secondary indexes after its rows (decision 052):
+      // its first page in this process drops them (PostgreSQL, when no other tenant has rows).
+      const defer =
+        ctx.run.mode === "full" && ctx.baseline && !ctx.indexesDeferred && next ? deferDirectoryIndexes(connection.reader.dialect, options.tenantRef) : [];
+      if (ctx.run.mode === "full" && ctx.baseline && next) ctx.indexesDeferred = true;
       return {
         ids: objectIds,
         commit: () => {
-          const commit = commitPage(ctx, connection, statements, counts, next ?? undefined, at);
+          const commit = commitPage(ctx, connection, [...defer, ...statements], counts, next ?? undefined, at);
           // A full sync keeps the planner's statistics abreast of the tables it fills (PostgreSQL; lib/db). Run after the
           // page's commit on the same writer; a failure there fails the pages behind it, and so the run.
           if (ctx.run.mode === "full") {

@@ -290,7 +290,8 @@ describe("direct SQL path", () => {
     const direct = directDb();
     const at = new Date("2024-03-05T06:07:08.120Z");
     // Text that an array literal must escape: quotes, backslashes, commas, braces, the word NULL, an empty string.
-    const names = ['say "hi", {ok}', "back\\slash\\", "NULL", "", "naïve ☃", null];
+    // Then text that JSON.stringify would escape differently (decision 052's literals): control characters, a surrogate pair.
+    const names = ['say "hi", {ok}', "back\\slash\\", "NULL", "", "naïve ☃", null, 'line\nbreak\t"tab"\u0001 \\', 'emoji 😀 "x"'];
     const rows = names.map((displayName, i) => ({
       id: randomUUID(),
       tenantRef,
@@ -316,6 +317,8 @@ describe("direct SQL path", () => {
     const statements = insertStatements(direct.dialect, "DirectoryDevice", written, encodedRows, undefined, DEVICE_COLUMNS);
     // PostgreSQL: one statement of one parameter per column, whatever the row count.
     if (direct.dialect === "postgresql") expect(statements.map((s) => s.params.length)).toEqual([Object.keys(DEVICE_COLUMNS).length]);
+    // Each array as its literal's text (decision 052): one string to clone to the writer's thread, nothing for the driver to serialise.
+    if (direct.dialect === "postgresql") expect(statements[0]!.params.every((p) => typeof p === "string" && p.startsWith("{") && p.endsWith("}"))).toBe(true);
     expect(await direct.batch(statements)).toEqual([rows.length]);
 
     const read = await db.directoryDevice.findMany({ where: { tenantRef }, orderBy: { objectId: "asc" } });
