@@ -2,7 +2,7 @@ import "server-only";
 import { config } from "@/lib/config";
 import { directDb, type DirectDb } from "@/lib/db/direct";
 import { openSqliteWriter } from "@/lib/db/sqlite-writer";
-import { refreshPlannerStatistics } from "@/lib/db/refresh-planner-statistics";
+import { refreshPlannerStatistics, SUMMARY_TABLES } from "@/lib/db/refresh-planner-statistics";
 import { log } from "@/lib/log/logger";
 import { bulkRebuildStatements } from "./bulk-rebuild";
 import { SUMMARY_VERSION } from "./summary-version";
@@ -18,7 +18,7 @@ export async function rebuildDeviceSummaries(tenantRef: string, direct: DirectDb
   const statements = await bulkRebuildStatements(direct, tenantRef);
   if (direct.dialect !== "sqlite") {
     await direct.batch(statements);
-    await refreshPlannerStatistics(direct, ["DeviceSummary", "DeviceSummaryTally", "DeviceOsTally", "ReportTally"]);
+    await refreshPlannerStatistics(direct, [...SUMMARY_TABLES, "ReportTally"]);
     return;
   }
   const writer = openSqliteWriter(config.DATABASE_URL);

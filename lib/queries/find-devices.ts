@@ -397,12 +397,7 @@ export function deviceFilter(tenantRef: string, params: DeviceListParams, contex
   if (params.join === "unknown") add(`"joinType" IS NULL`);
   else if (params.join) add(`"joinType" = ?`, params.join);
   if (params.os) add(`"operatingSystem" = ?`, params.os);
-  if (params.osVersion) {
-    add(`"operatingSystemVersion" LIKE ? ESCAPE '\\'`, `${escapeLike(params.osVersion)}%`);
-    // The same rows as a range of the version's index, which both databases seek instead of testing every version.
-    const range = prefixRange(params.osVersion);
-    if (range) add(`"operatingSystemVersion" >= ? AND "operatingSystemVersion" < ?`, range.from, range.to);
-  }
+  if (params.osVersion) addVersionPrefix(add, "operatingSystemVersion", params.osVersion);
   if (params.sync === "yes") add(`"onPremisesSyncEnabled" = ?`, true);
   else if (params.sync === "no") add(`"onPremisesSyncEnabled" = ?`, false);
   else if (params.sync === "unknown") add(`"onPremisesSyncEnabled" IS NULL`);
@@ -426,6 +421,17 @@ export function prefixRange(prefix: string): { from: string; to: string } | null
 }
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * An OS version prefix as conditions on `column` (the summaries' version, or the OS tally's): `LIKE 'prefix%'`, and the
+ * same rows as a range of the column's index where prefixRange gives one, which both databases seek instead of testing
+ * every version.
+ */
+function addVersionPrefix(add: (sql: string, ...values: unknown[]) => void, column: string, prefix: string): void {
+  add(`"${column}" LIKE ? ESCAPE '\\'`, `${escapeLike(prefix)}%`);
+  const range = prefixRange(prefix);
+  if (range) add(`"${column}" >= ? AND "${column}" < ?`, range.from, range.to);
+}
 
 /**
  * Which tally counts the list, if one can: without a search, a list filtered by nothing but the facets
@@ -500,11 +506,7 @@ async function countDevices(direct: DirectDb, tenantRef: string, params: DeviceL
     // The same tests as deviceFilter's on the summaries' columns, which the tally holds ("" for none: never equal to an
     // OS the URL names, never LIKE a prefix of at least one character). The version's prefix is a range of the key.
     if (params.os !== null) add(`"os" = ?`, params.os);
-    if (params.osVersion !== null) {
-      add(`"osVersion" LIKE ? ESCAPE '\\'`, `${escapeLike(params.osVersion)}%`);
-      const range = prefixRange(params.osVersion);
-      if (range) add(`"osVersion" >= ? AND "osVersion" < ?`, range.from, range.to);
-    }
+    if (params.osVersion !== null) addVersionPrefix(add, "osVersion", params.osVersion);
   }
   const table = tally === "os" ? `"DeviceOsTally"` : `"DeviceSummaryTally"`;
   const [row] = await direct.query(`SELECT COALESCE(SUM("n"), 0) AS "n" FROM ${table} WHERE ${conditions.join(" AND ")}`, values);

@@ -68,6 +68,8 @@ export async function restoreDeferredIndexStatements(reader: DirectDb, tenantRef
  * deferred, and the next sync's start tries again.
  */
 export async function restoreStaleDeferredIndexes(direct: DirectDb, options: { tenantRef: string; firstFullSync: boolean; now: Date }): Promise<void> {
+  // Only PostgreSQL defers (deferDirectoryIndexes): on SQLite the table stays empty, and a sync need not read it.
+  if (direct.dialect !== "postgresql") return;
   try {
     const rows = await direct.query<DeferredRow & { leased: unknown }>(
       `SELECT d."name", d."sql", d."tenantRef",

@@ -502,9 +502,9 @@ async function pageThrough<S extends typeof DevicePageSchema | typeof DeltaPageS
       const { statements, counts } = await plan(connection.reader, at);
       // A first full sync of more than one page builds the directory's secondary indexes after its rows (decision 052):
       // its first page in this process drops them (PostgreSQL, when no other tenant has rows).
-      const defer =
-        ctx.run.mode === "full" && ctx.baseline && !ctx.indexesDeferred && next ? deferDirectoryIndexes(connection.reader.dialect, options.tenantRef) : [];
-      if (ctx.run.mode === "full" && ctx.baseline && next) ctx.indexesDeferred = true;
+      const deferNow = ctx.run.mode === "full" && ctx.baseline && !ctx.indexesDeferred && Boolean(next);
+      if (deferNow) ctx.indexesDeferred = true;
+      const defer = deferNow ? deferDirectoryIndexes(connection.reader.dialect, options.tenantRef) : [];
       return {
         ids: objectIds,
         commit: () => {
