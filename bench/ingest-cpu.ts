@@ -23,7 +23,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import { createBenchDatabase } from "./lib/bench-database";
-import { ingestUploads, INGEST_TENANT_ID, parseIngestWorkload } from "./lib/ingest-workload";
+import { ingestUploads, parseIngestWorkload } from "./lib/ingest-workload";
 import { ROOT } from "./lib/server";
 
 const { values } = parseArgs({
@@ -85,19 +85,11 @@ process.env.LOG_LEVEL = "warn";
 process.env.JOINSCOPE_INGEST_RATE_LIMIT = "1000000";
 process.env.JOINSCOPE_INGEST_BYTES_PER_MINUTE = String(64 * 1024 * 1024 * 1024);
 const { db } = await import("@/lib/db/client");
-const { createTenant } = await import("@/lib/tenants/create-tenant");
-const { createAgentToken } = await import("@/lib/agent-tokens/create-agent-token");
+const { seedIngestTenant } = await import("./lib/ingest-tenant");
 const { uploadReport } = await import("@/lib/ingest/upload-endpoint");
 const { flushFindingsQueue } = await import("@/lib/findings/findings-scheduler");
 
-const tenant = await createTenant(db, { tenantId: INGEST_TENANT_ID, name: "Contoso", actor: "bench" });
-if (!tenant.ok) throw new Error(tenant.error.message);
-const tokens: string[] = [];
-for (let i = 0; i < CLIENTS; i++) {
-  const t = await createAgentToken(db, { tenantRef: tenant.id, name: `bench ${i}`, actor: "bench", allowsDirectUpload: true });
-  if (!t.ok) throw new Error(t.error.message);
-  tokens.push(t.token);
-}
+const { tokens } = await seedIngestTenant(db, CLIENTS);
 
 const statuses = new Map<number, number>();
 async function upload(i: number, token: string): Promise<void> {

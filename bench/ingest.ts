@@ -19,14 +19,13 @@
  */
 import http from "node:http";
 import { parseArgs } from "node:util";
-import { createAgentToken } from "@/lib/agent-tokens/create-agent-token";
 import { createDb } from "@/lib/db/client";
 import { hashReportContent } from "@/lib/ingest/content-hash";
 import { parseDsregcmd } from "@/lib/reports/parse-dsregcmd";
 import { evaluateReportRules } from "@/lib/rules/evaluate-report-rules";
-import { createTenant } from "@/lib/tenants/create-tenant";
 import { createBenchDatabase, databaseLabel, dropBenchDatabase, parseDbOption, runPerDatabase } from "./lib/bench-database";
 import { ingestUploads, INGEST_TENANT_ID, parseIngestWorkload } from "./lib/ingest-workload";
+import { seedIngestTenant } from "./lib/ingest-tenant";
 import { ensureBuild, percentile, processCpuSeconds, startServer } from "./lib/server";
 
 const { values } = parseArgs({
@@ -50,15 +49,7 @@ const megabytes = uploads.reduce((s, u) => s + u.length, 0) / 1e6;
 
 async function seed(url: string) {
   const db = createDb(url);
-  const tenant = await createTenant(db, { tenantId: TENANT_ID, name: "Contoso", actor: "bench" });
-  if (!tenant.ok) throw new Error(tenant.error.message);
-  const tokens: string[] = [];
-  for (let i = 0; i < CLIENTS; i++) {
-    const t = await createAgentToken(db, { tenantRef: tenant.id, name: `bench ${i}`, actor: "bench", allowsDirectUpload: true });
-    if (!t.ok) throw new Error(t.error.message);
-    tokens.push(t.token);
-  }
-  return { db, tenantRef: tenant.id, tokens };
+  return { db, ...(await seedIngestTenant(db, CLIENTS)) };
 }
 
 // --- the measured path: HTTP → zod → parse → rules → one transaction ----------------------------------------

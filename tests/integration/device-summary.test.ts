@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { directDb, type DirectDb } from "@/lib/db/direct";
+import { directDb } from "@/lib/db/direct";
 import { createAgentToken } from "@/lib/agent-tokens/create-agent-token";
 import { acknowledgeFinding } from "@/lib/findings/acknowledge-finding";
 import { flushFindingsQueue } from "@/lib/findings/findings-scheduler";
@@ -35,6 +35,7 @@ import { bulkRebuildStatements } from "@/lib/device-summary/bulk-rebuild";
 import { stripeOf } from "@/lib/device-summary/subject-stripe";
 import { prefixRange } from "@/lib/queries/find-devices";
 import pg from "pg";
+import { recordingDirectDb } from "../setup/recording-direct-db";
 
 const fast = { sleep: async () => undefined, baseDelayMs: 1 };
 const direct = () => directDb();
@@ -752,18 +753,8 @@ describe("device summaries follow the directory, the reports and the findings", 
     async () => {
       // Decision 034 dropped the deviceId and objectId sort indexes: the deviceId order is the subject index's "d:" keys,
       // the objectId order the primary key's "o:" keys. Every page read must still walk an index in the page's order.
-      const reads: { sql: string; params: readonly unknown[] }[] = [];
       const inner = direct();
-      const recording: DirectDb = {
-        dialect: inner.dialect,
-        query: (sql, params) => {
-          reads.push({ sql, params: params ?? [] });
-          return inner.query(sql, params);
-        },
-        queryArrays: (sql, params) => inner.queryArrays(sql, params),
-        batch: (statements) => inner.batch(statements),
-        close: () => inner.close(),
-      };
+      const { db: recording, reads } = recordingDirectDb(inner);
       for (const sort of ["deviceId", "objectId", "pendingSince", "primaryRule", "cause"] as const)
         for (const dir of ["asc", "desc"] as const)
           for (const filter of [{}, { state: "live" as const }]) {

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAgentToken } from "@/lib/agent-tokens/create-agent-token";
 import { db } from "@/lib/db/client";
-import { directDb, type DirectDb } from "@/lib/db/direct";
+import { directDb } from "@/lib/db/direct";
 import { acknowledgeDeviceFindings } from "@/lib/findings/acknowledge-device-findings";
 import { flushFindingsQueue } from "@/lib/findings/findings-scheduler";
 import { reevaluateAllFindings } from "@/lib/findings/findings-scheduler";
@@ -20,6 +20,7 @@ import { setTenantApp } from "@/lib/tenants/set-tenant-app";
 import { DEFAULT_DEVICE_LIST_PARAMS, parseDeviceListParams, type DeviceListParams, type DeviceSort } from "@/lib/url-params/device-list-params";
 import { createSimTenant } from "@/simulator/create-sim-tenant";
 import { startSimulator, type SimulatorHandle } from "@/simulator/server";
+import { recordingDirectDb } from "../setup/recording-direct-db";
 
 const fast = { sleep: async () => undefined, baseDelayMs: 1 };
 const DAY = 24 * 3600_000;
@@ -204,18 +205,8 @@ describe("the Devices browser's filters, sorts and bulk acknowledgement", () => 
   });
 
   it("the OS and OS version filters are counted from the OS tally (decision 050), not by reading the summaries", async () => {
-    const reads: { sql: string; params: readonly unknown[] }[] = [];
     const inner = directDb();
-    const recording: DirectDb = {
-      dialect: inner.dialect,
-      query: (sql, params) => {
-        reads.push({ sql, params: params ?? [] });
-        return inner.query(sql, params);
-      },
-      queryArrays: (sql, params) => inner.queryArrays(sql, params),
-      batch: (statements) => inner.batch(statements),
-      close: () => inner.close(),
-    };
+    const { db: recording, reads } = recordingDirectDb(inner);
     const version = summaries.find((s) => s.operatingSystem === "Windows" && s.operatingSystemVersion)!.operatingSystemVersion!;
     const majorMinor = version.split(".").slice(0, 2).join(".");
     const queries = [
