@@ -3,7 +3,8 @@
  * its findings, in each format, through the production server and a signed-in session, next to the database's own
  * dump of the same table in the same run (`sqlite3 -csv`, PostgreSQL `COPY … TO STDOUT`), with the server's RSS.
  *
- *   npm run bench:export [-- --db sqlite|postgresql|both --devices 100000 --runs 3 --port 3470 --fresh --accept-encoding identity]
+ *   npm run bench:export [-- --db sqlite|postgresql|both --devices 100000 --runs 3 --port 3470 --fresh --accept-encoding identity
+ *                           --what devices|findings --formats csv,jsonl,xlsx]
  *
  * The tenant is bench:ui's (bench/lib/ui-data.ts: built once, kept in data/bench). Each export and each dump runs
  * `--runs` times after one unmeasured small export per format (the server's code paths loaded); times are medians,
@@ -39,6 +40,9 @@ const { values } = parseArgs({
     // What the client asks for: by default `gzip, deflate, br, zstd`, as Chromium asks; `identity` measures the
     // export uncompressed, like the floor (decision 036).
     "accept-encoding": { type: "string", default: "gzip, deflate, br, zstd" },
+    // Only one list's exports, or only some formats (a quick A/B of one export); by default all of both lists.
+    what: { type: "string" },
+    formats: { type: "string", default: "csv,jsonl,xlsx" },
   },
 });
 const ACCEPT_ENCODING = values["accept-encoding"]!;
@@ -51,7 +55,14 @@ const kinds =
     : values.db === "postgres" || values.db === "postgresql"
       ? (["postgresql"] as const)
       : (["sqlite"] as const);
-const FORMATS = ["csv", "jsonl", "xlsx"] as const;
+const ALL_FORMATS = ["csv", "jsonl", "xlsx"] as const;
+const FORMATS = values.formats!.split(",").map((f) => {
+  const format = ALL_FORMATS.find((known) => known === f.trim());
+  if (!format) throw new Error(`bench:export: --formats takes ${ALL_FORMATS.join(", ")}, not "${f}"`);
+  return format;
+});
+const LISTS = (["devices", "findings"] as const).filter((w) => !values.what || w === values.what);
+if (LISTS.length === 0) throw new Error(`bench:export: --what takes devices or findings, not "${values.what}"`);
 const RATIO_TARGET = { csv: 2, jsonl: 2, xlsx: 4 } as const;
 const RSS_TARGET_MB = 100;
 
@@ -176,13 +187,15 @@ async function run(kind: "sqlite" | "postgresql"): Promise<boolean> {
   const lines: string[] = [];
   let ok = true;
   try {
-    for (const what of ["devices", "findings"] as const) {
+    for (const what of LISTS) {
       for (const format of FORMATS) await timeExport(server.url, `/api/v1/${what}/export?tenant=${tenant}&format=${format}&q=warm-up`, cookie, pid);
     }
-    for (const [what, table, query] of [
-      ["devices", "DeviceSummary", ""],
-      ["findings", "Finding", "&status=all"],
-    ] as const) {
+    for (const [what, table, query] of (
+      [
+        ["devices", "DeviceSummary", ""],
+        ["findings", "Finding", "&status=all"],
+      ] as const
+    ).filter(([w]) => LISTS.includes(w))) {
       // The floor of a plain download (XLSX always, everything with --accept-encoding identity) is the plain dump.
       // A gzipped download is judged against the dump cut to the bytes it sent, through `gzip -1`, decoded by this
       // process: the same work done the cheapest way (decision 036, amended), measured after the export.

@@ -7,7 +7,8 @@
  *     bench/lib/export-in-process.ts TENANT devices|findings csv|jsonl|xlsx OUT [query string, e.g. status=all]
  *
  * BENCH_EXPORT_BATCH_ROWS=n reads batches of n rows instead of the source's own size (to compare sizes);
- * BENCH_EXPORT_NO_COPY=1 formats every row in JavaScript even where the database can COPY the rows' text.
+ * BENCH_EXPORT_NO_COPY=1 formats every row in JavaScript even where the database can COPY the rows' text (CSV, JSON
+ * Lines) or cells (XLSX, decision 053).
  */
 import { createWriteStream } from "node:fs";
 import { finished } from "node:stream/promises";
@@ -27,7 +28,7 @@ const read =
   what === "devices"
     ? createDeviceExportSource(direct, { tenantRef, params: DeviceListParamsSchema.parse(given), batchRows })
     : createFindingExportSource(direct, { tenantRef, params: FindingListParamsSchema.parse(given), batchRows });
-const source = process.env.BENCH_EXPORT_NO_COPY === "1" ? { ...read, textRows: undefined } : read;
+const source = process.env.BENCH_EXPORT_NO_COPY === "1" ? { ...read, textRows: undefined, sheetCells: undefined } : read;
 
 // Warm up: the statements prepared and the code compiled, as in a server that has served one export before.
 await writeExport(

@@ -4,7 +4,8 @@ import { deviceFilter, deviceOrdering } from "@/lib/queries/find-devices";
 import { orderingSql, readArraysAfter, type KeysetQuery } from "@/lib/queries/keyset-page";
 import type { DeviceListParams } from "@/lib/url-params/device-list-params";
 import { SEVERITIES } from "@/lib/display/severity";
-import { CSV_COPY_OPTIONS, csvCopySelect, jsonLineSql, JSONL_COPY_OPTIONS, type RowTextValue } from "./row-text-sql";
+import { CSV_COPY_OPTIONS, csvCopySelect, jsonLineSql, JSONL_COPY_OPTIONS, sheetCellKind, sheetCopySelect, type RowTextValue } from "./row-text-sql";
+import { SHEET_COPY_OPTIONS } from "./sheet-rows-from-copy";
 import { DEVICE_EXPORT_BATCH_ROWS, type ExportColumn, type ExportRow, type ExportSource } from "./export-source";
 
 /** The summary columns read: the exported ones and every key of the list's orders (the keyset cursor). */
@@ -113,6 +114,10 @@ export function createDeviceExportSource(
         ? direct.copyOut(csvCopySelect(DEVICE_ROW_TEXT, rowsSql), filter.params, CSV_COPY_OPTIONS)
         : direct.copyOut(`SELECT ${DEVICE_JSON_LINE} ${rowsSql}`, filter.params, JSONL_COPY_OPTIONS);
     },
+    sheetCells() {
+      if (!direct.copyOut) return null;
+      return { kinds: DEVICE_SHEET_KINDS, chunks: direct.copyOut(sheetCopySelect(DEVICE_ROW_TEXT, rowsSql), filter.params, SHEET_COPY_OPTIONS) };
+    },
   };
 }
 
@@ -145,6 +150,7 @@ const DEVICE_ROW_TEXT: readonly RowTextValue[] = [
   { kind: "text", sql: `"primaryRule"` },
   { kind: "text", sql: `"subjectKey"` },
 ];
+const DEVICE_SHEET_KINDS = DEVICE_ROW_TEXT.map(sheetCellKind);
 const DEVICE_JSON_LINE = jsonLineSql(DEVICE_EXPORT_COLUMNS.map((c, i) => ({ key: c.key, value: DEVICE_ROW_TEXT[i]! })));
 
 const text = (value: unknown) => (value === null || value === undefined ? null : String(value));

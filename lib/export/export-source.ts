@@ -3,6 +3,8 @@
  * row it stopped at (never OFFSET, never the whole result), and only when the writer asks for the next one: the
  * consumer's pace (a browser's download, a file on disk) is the pace of the reads (docs/decisions/014-exports.md).
  */
+import type { SheetCellKind } from "./sheet-rows-from-copy";
+
 export type ExportValue = string | number | boolean | null | readonly string[] | readonly Record<string, unknown>[];
 /** One row: its values in the columns' order (an array, not an object per row: an export reads 100,000 of them). */
 export type ExportRow = readonly ExportValue[];
@@ -36,6 +38,12 @@ export interface ExportSource {
    * source can (PostgreSQL, decision 049), byte for byte what the writer makes of `batches()`. Undefined (or null for a format) when it cannot: the writer formats the rows itself.
    */
   textRows?(format: "csv" | "jsonl"): AsyncGenerator<Uint8Array> | null;
+  /**
+   * The same rows as COPY's bytes for the XLSX sheet (decision 053: PostgreSQL; sheet-rows-from-copy.ts reads them), with
+   * each column's cell kind; the sheet is byte for byte what writeXlsx makes of `batches()`. Undefined or null: the
+   * writer formats the rows itself.
+   */
+  sheetCells?(): { kinds: readonly SheetCellKind[]; chunks: AsyncGenerator<Uint8Array> } | null;
 }
 
 /**

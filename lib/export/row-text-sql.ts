@@ -7,6 +7,7 @@
  * The value expressions are SQL over one table's columns, without parameters (`?` is the placeholder of the direct
  * path, so none appears here).
  */
+import type { SheetCellKind } from "./sheet-rows-from-copy";
 
 /** A cell's value as the row mapping hands it to the writers. */
 export type RowTextValue =
@@ -41,6 +42,24 @@ function textOf(value: RowTextValue): string {
     case "list":
       return `replace(COALESCE(${value.sql}, ''), ',', ', ')`;
   }
+}
+
+/**
+ * A value as writeXlsx's cell holds it, for SheetRowsFromCopy (sheet-rows-from-copy.ts; decision 053): a boolean as COPY
+ * writes it (t/f) and an integer as its digits, read as such; every other kind as the text the writers' cell shows.
+ */
+export function sheetValueSql(value: RowTextValue): string {
+  return value.kind === "bool" || value.kind === "int" ? value.sql : textOf(value);
+}
+
+/** How SheetRowsFromCopy writes a value of sheetValueSql: a boolean cell, a number cell, else a text cell. */
+export function sheetCellKind(value: RowTextValue): SheetCellKind {
+  return value.kind === "bool" ? "bool" : value.kind === "int" ? "number" : "text";
+}
+
+/** A SELECT whose rows COPY writes with SHEET_COPY_OPTIONS for SheetRowsFromCopy: each value once, in order. */
+export function sheetCopySelect(values: readonly RowTextValue[], from: string): string {
+  return `SELECT ${values.map((v, i) => `${sheetValueSql(v)} AS "c${i}"`).join(", ")} ${from}`;
 }
 
 /** jsonValue (write-jsonl.ts) of a value: `to_json` escapes as JSON.stringify does (quote, backslash, controls). */

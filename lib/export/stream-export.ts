@@ -4,7 +4,8 @@ import { EXPORT_CONTENT_TYPE, type ExportFormat } from "./export-format";
 import type { ExportSource } from "./export-source";
 import { writeCsv, writeCsvCopied } from "./write-csv";
 import { writeJsonl } from "./write-jsonl";
-import { writeXlsx } from "./write-xlsx";
+import { cellOpens, writeXlsx, zipSheet } from "./write-xlsx";
+import { sheetRowsFromCopy } from "./sheet-rows-from-copy";
 
 export interface ExportProgress {
   /** Rows read so far. */
@@ -44,8 +45,13 @@ export function exportChunks(source: ExportSource, format: ExportFormat, progres
       return copied ? writeCsvCopied(source.columns, countedLines(copied)) : writeCsv(source.columns, counted(source.batches()));
     case "jsonl":
       return copied ? countedLines(copied) : writeJsonl(source.columns, counted(source.batches()));
-    case "xlsx":
-      return writeXlsx(source.columns, counted(source.batches()), source.name);
+    case "xlsx": {
+      // The sheet's rows from COPY's bytes when the source can (decision 053), else from the rows.
+      const cells = source.sheetCells?.() ?? null;
+      return cells
+        ? zipSheet(source.columns, sheetRowsFromCopy(cells.kinds, cellOpens(source.columns), countedLines(cells.chunks)), source.name)
+        : writeXlsx(source.columns, counted(source.batches()), source.name);
+    }
   }
 }
 

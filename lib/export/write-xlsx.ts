@@ -125,24 +125,61 @@ const SHEET_TAIL = "</sheetData></worksheet>";
  * rows, no styles), each row's XML written to the batch's Buffer as it is made, one Buffer per batch into a raw deflate stream at level 1, framed as a ZIP by lib/export/zip-writer.ts.
  * Values keep their type (numbers and booleans as such); a string is always a text cell, never a formula, so a hostname
  * starting with "=" stays text without being rewritten.
- *
- * Backpressure and overlap: each batch's XML is written to the deflate stream with a sync flush, so that its compressed
- * bytes are complete when the flush returns. Compression runs on libuv's thread pool: while batch k is compressed, the
- * generator waits for batch k − 1's flush, hands on everything compressed so far as one chunk, and reads batch k + 1
- * only when its consumer asks for the next chunk. What sits in memory is at most two batches' XML and one chunk.
  */
-export async function* writeXlsx(
+export function writeXlsx(
   columns: readonly ExportColumn[],
   batches: AsyncIterable<readonly ExportRow[]>,
   sheetName: string,
   now = new Date(),
 ): AsyncGenerator<Uint8Array> {
-  const zip = new ZipWriter(now);
-  const opens = columns.map((_, i) => `<c r="${columnLetters(i)}`);
+  return zipSheet(columns, rowsXml(columns, batches), sheetName, now);
+}
+
+/** The column's part of each cell's opening tag: `<c r="B` (the row's number follows). */
+export const cellOpens = (columns: readonly ExportColumn[]): string[] => columns.map((_, i) => `<c r="${columnLetters(i)}`);
+
+/** The data rows' XML (row 2 on), one Buffer per batch: what zipSheet compresses. */
+export async function* rowsXml(columns: readonly ExportColumn[], batches: AsyncIterable<readonly ExportRow[]>): AsyncGenerator<Buffer> {
+  const opens = cellOpens(columns);
   const last = columns.length - 1;
   const plain = columns.map((c) => !c.stored);
+  const rowsXml = new BatchBuffer();
+  let rowNumber = 1;
+  for await (const rows of batches) {
+    if (rows.length === 0) continue;
+    for (const row of rows) {
+      const r = String(++rowNumber);
+      let xml = `<row r="${r}">`;
+      for (let i = 0; i <= last; i++) {
+        const value = row[i] ?? null;
+        xml += cellXml(opens[i]!, r, value === null || (typeof value !== "object" && plain[i]) ? value : cellText(columns[i]!, value));
+      }
+      rowsXml.write(xml + "</row>");
+    }
+    yield rowsXml.take();
+  }
+}
 
-  const deflate = createDeflateRaw({ level: 1 });
+/**
+ * The same workbook from the rows' XML as made elsewhere (decision 053: PostgreSQL's COPY output turned into rows by
+ * lib/export/sheet-rows-from-copy.ts), each Buffer one or more whole `<row>` elements from row 2 on.
+ *
+ * Backpressure and overlap: each Buffer of rows is written to the deflate stream with a sync flush, so that its
+ * compressed bytes are complete when the flush returns. Compression runs on libuv's thread pool: while Buffer k is
+ * compressed, the generator waits for Buffer k − 1's flush, hands on everything compressed so far as one chunk, and
+ * asks for Buffer k + 1 only when its consumer asks for the next chunk. What sits in memory is at most two Buffers of
+ * XML and one chunk.
+ */
+export async function* zipSheet(
+  columns: readonly ExportColumn[],
+  rows: AsyncIterable<Buffer>,
+  sheetName: string,
+  now = new Date(),
+): AsyncGenerator<Uint8Array> {
+  const zip = new ZipWriter(now);
+  const opens = cellOpens(columns);
+
+  const deflate = createDeflateRaw({ level: 1, chunkSize: 1 << 20 });
   const out: Buffer[] = [];
   let compressed = 0;
   const failed = new Promise<never>((_, reject) => deflate.once("error", reject));
@@ -179,24 +216,13 @@ export async function* writeXlsx(
     head.push(zip.startStreamed("xl/worksheets/sheet1.xml"));
     yield Buffer.concat(head);
 
-    let rowNumber = 1;
     let xml = `${sheetHead(columns)}<row r="1">`;
-    for (let i = 0; i <= last; i++) xml += cellXml(opens[i]!, "1", columnHeader(columns[i]!));
+    for (let i = 0; i < columns.length; i++) xml += cellXml(opens[i]!, "1", columnHeader(columns[i]!));
     let previous = feed(`${xml}</row>`);
 
-    const rowsXml = new BatchBuffer();
-    for await (const rows of batches) {
-      if (rows.length === 0) continue;
-      for (const row of rows) {
-        const r = String(++rowNumber);
-        xml = `<row r="${r}">`;
-        for (let i = 0; i <= last; i++) {
-          const value = row[i] ?? null;
-          xml += cellXml(opens[i]!, r, value === null || (typeof value !== "object" && plain[i]) ? value : cellText(columns[i]!, value));
-        }
-        rowsXml.write(xml + "</row>");
-      }
-      const current = feed(rowsXml.take());
+    for await (const batch of rows) {
+      if (batch.length === 0) continue;
+      const current = feed(batch);
       await previous;
       previous = current;
       yield take();

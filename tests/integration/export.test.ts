@@ -19,7 +19,9 @@ import { CHANGE_BOARD_COLUMNS } from "@/lib/export/change-board-export-source";
 import { createDeviceExportSource, DEVICE_EXPORT_COLUMNS } from "@/lib/export/device-export-source";
 import type { ExportFormat } from "@/lib/export/export-format";
 import type { ExportRow, ExportSource } from "@/lib/export/export-source";
+import { sheetRowsFromCopy } from "@/lib/export/sheet-rows-from-copy";
 import { exportChunks } from "@/lib/export/stream-export";
+import { cellOpens, rowsXml } from "@/lib/export/write-xlsx";
 import { createFindingExportSource, FINDING_EXPORT_COLUMNS, findingsFilterSql } from "@/lib/export/finding-export-source";
 import { flushFindingsQueue } from "@/lib/findings/findings-scheduler";
 import { ingestReport } from "@/lib/ingest/ingest-report";
@@ -520,10 +522,12 @@ describe("the Devices export's rows written by PostgreSQL's COPY (decision 049)"
     "'already quoted",
     "trailing ",
     "=",
+    "<tag> & _x0041_ \ufffe",
+    " leading",
   ];
 
   it.runIf(process.env.JOINSCOPE_TEST_DATABASE === "postgresql")(
-    "CSV and JSON Lines: COPY's bytes are byte for byte the writers', for every sort in both directions",
+    "CSV, JSON Lines and the XLSX sheet's rows: COPY's bytes are byte for byte the writers', for every sort in both directions",
     async () => {
       const rows = await db.deviceSummary.findMany({ where: { tenantRef }, orderBy: { rowKey: "asc" }, take: AWKWARD.length * 2 });
       for (const [i, row] of rows.entries()) {
@@ -556,11 +560,24 @@ describe("the Devices export's rows written by PostgreSQL's COPY (decision 049)"
           expect(byDatabase.length, `${params.sort} ${params.dir} ${format}`).toBeGreaterThan(100);
           expect(byDatabase.equals(byWriter), `${params.sort} ${params.dir} ${params.q} ${format}`).toBe(true);
         }
+        // XLSX (decision 053): the sheet's rows made from COPY's bytes are the writer's rows, byte for byte.
+        const cells = source.sheetCells?.();
+        expect(cells, "PostgreSQL writes the sheet's cells").toBeTruthy();
+        const fromCopy = await concatenated(sheetRowsFromCopy(cells!.kinds, cellOpens(source.columns), cells!.chunks, 997));
+        const fromWriter = await concatenated(rowsXml(source.columns, source.batches()));
+        expect(fromCopy.length, `${params.sort} ${params.dir} xlsx`).toBeGreaterThan(100);
+        expect(fromCopy.toString("utf8"), `${params.sort} ${params.dir} ${params.q} xlsx`).toBe(fromWriter.toString("utf8"));
       }
     },
-    120_000,
+    240_000, // 17 orders, three formats each: ~100 s on a loaded machine
   );
 });
+
+async function concatenated(chunks: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const out: Buffer[] = [];
+  for await (const chunk of chunks) out.push(Buffer.from(chunk));
+  return Buffer.concat(out);
+}
 
 async function bytesOf(source: ExportSource, format: ExportFormat): Promise<Buffer> {
   const out: Buffer[] = [];
