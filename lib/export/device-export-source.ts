@@ -4,8 +4,9 @@ import { deviceFilter, deviceOrdering } from "@/lib/queries/find-devices";
 import { orderingSql, readArraysAfter, type KeysetQuery } from "@/lib/queries/keyset-page";
 import type { DeviceListParams } from "@/lib/url-params/device-list-params";
 import { SEVERITIES } from "@/lib/display/severity";
-import { CSV_COPY_OPTIONS, csvCopySelect, jsonLineSql, JSONL_COPY_OPTIONS, sheetCellKind, sheetCopySelect, type RowTextValue } from "./row-text-sql";
-import { SHEET_COPY_OPTIONS } from "./sheet-rows-from-copy";
+import { cellsCopySelect, CSV_COPY_OPTIONS, csvCopySelect, jsonCellKind, jsonCellSql, sheetCellKind, sheetValueSql, type RowTextValue } from "./row-text-sql";
+import { jsonLinesFromCopy } from "./jsonl-from-copy";
+import { COPY_CELLS_OPTIONS } from "./copy-cells";
 import { DEVICE_EXPORT_BATCH_ROWS, type ExportColumn, type ExportRow, type ExportSource } from "./export-source";
 
 /** The summary columns read: the exported ones and every key of the list's orders (the keyset cursor). */
@@ -112,11 +113,18 @@ export function createDeviceExportSource(
       if (!direct.copyOut) return null;
       return format === "csv"
         ? direct.copyOut(csvCopySelect(DEVICE_ROW_TEXT, rowsSql), filter.params, CSV_COPY_OPTIONS)
-        : direct.copyOut(`SELECT ${DEVICE_JSON_LINE} ${rowsSql}`, filter.params, JSONL_COPY_OPTIONS);
+        : jsonLinesFromCopy(
+            DEVICE_JSON_KINDS,
+            DEVICE_KEYS,
+            direct.copyOut(cellsCopySelect(DEVICE_ROW_TEXT.map(jsonCellSql), rowsSql), filter.params, COPY_CELLS_OPTIONS),
+          );
     },
     sheetCells() {
       if (!direct.copyOut) return null;
-      return { kinds: DEVICE_SHEET_KINDS, chunks: direct.copyOut(sheetCopySelect(DEVICE_ROW_TEXT, rowsSql), filter.params, SHEET_COPY_OPTIONS) };
+      return {
+        kinds: DEVICE_SHEET_KINDS,
+        chunks: direct.copyOut(cellsCopySelect(DEVICE_ROW_TEXT.map(sheetValueSql), rowsSql), filter.params, COPY_CELLS_OPTIONS),
+      };
     },
   };
 }
@@ -151,7 +159,8 @@ const DEVICE_ROW_TEXT: readonly RowTextValue[] = [
   { kind: "text", sql: `"subjectKey"` },
 ];
 const DEVICE_SHEET_KINDS = DEVICE_ROW_TEXT.map(sheetCellKind);
-const DEVICE_JSON_LINE = jsonLineSql(DEVICE_EXPORT_COLUMNS.map((c, i) => ({ key: c.key, value: DEVICE_ROW_TEXT[i]! })));
+const DEVICE_JSON_KINDS = DEVICE_ROW_TEXT.map(jsonCellKind);
+const DEVICE_KEYS = DEVICE_EXPORT_COLUMNS.map((c) => c.key);
 
 const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
 

@@ -1,12 +1,14 @@
 /**
- * PostgreSQL SELECTs whose rows a `COPY … TO STDOUT` writes as an export's CSV or JSON Lines text (decision 049, which
- * follows decision 036): the database writes the bytes, the server only passes them on. Each gives, byte for byte,
- * what the JavaScript writers (write-csv.ts, write-jsonl.ts) write for the value the row mapping would hand them;
- * tests/integration/export.test.ts compares the two on PostgreSQL.
+ * PostgreSQL SELECTs whose rows a `COPY … TO STDOUT` writes for an export: the CSV rows' text itself (decision 049,
+ * which follows decision 036: the database writes the bytes, the server only passes them on), or each cell's value for
+ * the JSON Lines and the XLSX sheet, which the server makes from COPY's bytes (decision 053). Each gives, byte for
+ * byte, what the JavaScript writers (write-csv.ts, write-jsonl.ts, write-xlsx.ts) write for the value the row mapping
+ * would hand them; tests/integration/export.test.ts compares the two on PostgreSQL.
  *
  * The value expressions are SQL over one table's columns, without parameters (`?` is the placeholder of the direct
  * path, so none appears here).
  */
+import type { JsonCellKind } from "./jsonl-from-copy";
 import type { SheetCellKind } from "./sheet-rows-from-copy";
 
 /** A cell's value as the row mapping hands it to the writers. */
@@ -45,43 +47,35 @@ function textOf(value: RowTextValue): string {
 }
 
 /**
- * A value as writeXlsx's cell holds it, for SheetRowsFromCopy (sheet-rows-from-copy.ts; decision 053): a boolean as COPY
- * writes it (t/f) and an integer as its digits, read as such; every other kind as the text the writers' cell shows.
+ * A value as writeXlsx's cell holds it, for the sheet rows made from COPY's cells (sheet-rows-from-copy.ts; decision
+ * 053): a boolean as COPY writes it (t/f) and an integer as its digits, read as such; every other kind as the text the
+ * writers' cell shows.
  */
 export function sheetValueSql(value: RowTextValue): string {
   return value.kind === "bool" || value.kind === "int" ? value.sql : textOf(value);
 }
 
-/** How SheetRowsFromCopy writes a value of sheetValueSql: a boolean cell, a number cell, else a text cell. */
+/** How the sheet rows write a value of sheetValueSql: a boolean cell, a number cell, else a text cell. */
 export function sheetCellKind(value: RowTextValue): SheetCellKind {
   return value.kind === "bool" ? "bool" : value.kind === "int" ? "number" : "text";
 }
 
-/** A SELECT whose rows COPY writes with SHEET_COPY_OPTIONS for SheetRowsFromCopy: each value once, in order. */
-export function sheetCopySelect(values: readonly RowTextValue[], from: string): string {
-  return `SELECT ${values.map((v, i) => `${sheetValueSql(v)} AS "c${i}"`).join(", ")} ${from}`;
+/**
+ * A value as jsonValue reads it, for the JSON Lines made from COPY's cells (jsonl-from-copy.ts; decision 053): NULL
+ * kept (JSON's null), a timestamp as its ISO text, a list as stored (split into items there).
+ */
+export function jsonCellSql(value: RowTextValue): string {
+  return value.kind === "timestamp" ? iso(value.sql) : value.sql;
 }
 
-/** jsonValue (write-jsonl.ts) of a value: `to_json` escapes as JSON.stringify does (quote, backslash, controls). */
-export function jsonValueSql(value: RowTextValue): string {
-  switch (value.kind) {
-    case "text":
-      return `COALESCE(to_json(${value.sql})::text, 'null')`;
-    case "bool":
-      return `CASE WHEN ${value.sql} THEN 'true' WHEN NOT ${value.sql} THEN 'false' ELSE 'null' END`;
-    case "int":
-      return `COALESCE((${value.sql})::text, 'null')`;
-    case "timestamp":
-      return `COALESCE('"' || ${iso(value.sql)} || '"', 'null')`;
-    case "list":
-      return `CASE WHEN COALESCE(${value.sql}, '') = '' THEN '[]' ELSE array_to_json(string_to_array(${value.sql}, ','))::text END`;
-  }
+/** How the JSON Lines write a value of jsonCellSql. */
+export function jsonCellKind(value: RowTextValue): JsonCellKind {
+  return value.kind === "bool" ? "bool" : value.kind === "int" ? "number" : value.kind === "list" ? "list" : "text";
 }
 
-/** One JSON Lines row (without its line feed): `{"key":value,…}` with the keys in the columns' order. */
-export function jsonLineSql(columns: readonly { key: string; value: RowTextValue }[]): string {
-  const parts = columns.map((c, i) => `'${(i === 0 ? "{" : ",") + JSON.stringify(c.key).replaceAll("'", "''")}:' || ${jsonValueSql(c.value)}`);
-  return `${parts.join(" || ")} || '}'`;
+/** A SELECT whose rows COPY writes with COPY_CELLS_OPTIONS (copy-cells.ts): each value's expression once, in order. */
+export function cellsCopySelect(expressions: readonly string[], from: string): string {
+  return `SELECT ${expressions.map((sql, i) => `${sql} AS "c${i}"`).join(", ")} ${from}`;
 }
 
 /** The first characters a spreadsheet runs as a formula (neutralizeCsvCell): tab, CR, + - = @, as code points. */
@@ -106,10 +100,3 @@ export function csvCopySelect(values: readonly RowTextValue[], from: string): st
 
 /** COPY's options for the CSV rows of csvCopySelect: RFC 4180 as the writer writes it (`,`, `"`, LF line ends). */
 export const CSV_COPY_OPTIONS = "FORMAT csv";
-
-/**
- * COPY's options for JSON Lines (one column, each row's JSON text): the CSV format with a delimiter and a quote that
- * JSON text never holds (to_json writes every control character as a \u escape), so that COPY writes the text as it
- * is, each line ended by a LF. The text format would double every backslash of the JSON escapes.
- */
-export const JSONL_COPY_OPTIONS = "FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02'";

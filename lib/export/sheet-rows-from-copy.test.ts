@@ -1,11 +1,12 @@
 import yauzl from "yauzl";
 import { describe, expect, it } from "vitest";
 import type { ExportColumn, ExportRow } from "./export-source";
-import { SheetRowsFromCopy, sheetRowsFromCopy, type SheetCellKind } from "./sheet-rows-from-copy";
+import { ByteOutput, CopyCells } from "./copy-cells";
+import { SheetRowWriter, sheetRowsFromCopy, type SheetCellKind } from "./sheet-rows-from-copy";
 import { cellOpens, rowsXml, writeXlsx, zipSheet } from "./write-xlsx";
 
 /**
- * A row as PostgreSQL's COPY writes it with SHEET_COPY_OPTIONS (`FORMAT csv, DELIMITER E'\x01', QUOTE E'\x02'`):
+ * A row as PostgreSQL's COPY writes it with COPY_CELLS_OPTIONS (`FORMAT csv, DELIMITER E'\x01', QUOTE E'\x02'`):
  * NULL as nothing, an empty text quoted, a cell quoted when it holds the delimiter, the quote, a CR or a LF, with its
  * quotes doubled; booleans as t/f.
  */
@@ -36,16 +37,18 @@ async function writerXml(kinds: readonly SheetCellKind[], rows: readonly ExportR
 /** The rows through COPY's bytes, cut into chunks of the given sizes (cycled). */
 function fromCopy(kinds: readonly SheetCellKind[], rows: readonly ExportRow[], sizes: readonly number[]): string {
   const bytes = Buffer.from(rows.map(copyLine).join(""), "utf8");
-  const reader = new SheetRowsFromCopy(kinds, cellOpens(columnsOf(kinds)), 2, 16);
+  const xml = new ByteOutput(16, true);
+  const writer = new SheetRowWriter(kinds, cellOpens(columnsOf(kinds)), 2);
+  const reader = new CopyCells(kinds.length, (row) => writer.write(row, xml));
   const out: Buffer[] = [];
   for (let at = 0, k = 0; at < bytes.length; k++) {
     const size = sizes[k % sizes.length]!;
     reader.push(bytes.subarray(at, at + size));
     at += size;
-    if (k % 3 === 0) out.push(Buffer.from(reader.take())); // a copy: the reader reuses its memory two takes later
+    if (k % 3 === 0) out.push(Buffer.from(xml.take())); // a copy: the output reuses its memory two takes later
   }
   reader.end();
-  out.push(Buffer.from(reader.take()));
+  out.push(Buffer.from(xml.take()));
   return Buffer.concat(out).toString("utf8");
 }
 
@@ -137,16 +140,25 @@ describe("SheetRowsFromCopy: COPY's bytes to sheet rows, byte for byte what writ
   });
 
   it("refuses a row with the wrong number of cells, and output that ends inside a row", () => {
-    const kinds: SheetCellKind[] = ["text", "text"];
-    const opens = cellOpens(columnsOf(kinds));
-    expect(() => new SheetRowsFromCopy(kinds, opens, 2).push(Buffer.from("a\x01b\x01c\n"))).toThrow(/does not have 2 cells/);
-    expect(() => new SheetRowsFromCopy(kinds, opens, 2).push(Buffer.from("a\n"))).toThrow(/does not have 2 cells/);
-    expect(() => new SheetRowsFromCopy(kinds, opens, 2).push(Buffer.from("\x02a\x02b\x01c\n"))).toThrow(/does not have 2 cells/);
-    const cut = new SheetRowsFromCopy(kinds, opens, 2);
+    const cells = (rows: string[][]) =>
+      new CopyCells(2, (row) => rows.push([0, 1].map((i) => Buffer.from(row.input.subarray(row.from[i], row.end[i])).toString())));
+    expect(() => cells([]).push(Buffer.from("a\x01b\x01c\n"))).toThrow(/row 1 does not have 2 cells/);
+    expect(() => cells([]).push(Buffer.from("a\n"))).toThrow(/does not have 2 cells/);
+    expect(() => cells([]).push(Buffer.from("\x02a\x02b\x01c\n"))).toThrow(/does not have 2 cells/);
+    const seen: string[][] = [];
+    const cut = cells(seen);
     cut.push(Buffer.from("a\x01b\nc\x01"));
-    expect(cut.rows).toBe(2);
+    expect(cut.rows).toBe(1);
+    expect(seen).toEqual([["a", "b"]]);
     expect(() => cut.end()).toThrow(/ended inside a row/);
-    expect(() => new SheetRowsFromCopy([], [], 2)).toThrow();
+    cut.push(Buffer.from("\x02d\x02\x02\x02\n"));
+    expect(seen).toEqual([
+      ["a", "b"],
+      ["c", "d\x02\x02"],
+    ]);
+    cut.end();
+    expect(() => new CopyCells(0, () => {})).toThrow();
+    expect(() => new SheetRowWriter(["text"], [], 2)).toThrow();
   });
 
   it("hands on Buffers of whole rows of about the batch size, numbered from row 2", async () => {
