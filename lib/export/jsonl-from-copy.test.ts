@@ -1,26 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ByteOutput, CopyCells } from "./copy-cells";
+
 import type { ExportColumn, ExportRow } from "./export-source";
+import { CHUNK_SIZES, copyLine, randomRows, seededRandom, throughCopyCells } from "./testing/copy-lines";
 import { JsonLineWriter, jsonLinesFromCopy, type JsonCellKind } from "./jsonl-from-copy";
 import { writeJsonl } from "./write-jsonl";
-
-/**
- * A row as PostgreSQL's COPY writes it with COPY_CELLS_OPTIONS: NULL as nothing, an empty text quoted, a cell quoted
- * when it holds the delimiter, the quote, a CR or a LF, with its quotes doubled; booleans as t/f; a list as stored
- * (its items joined by commas).
- */
-function copyLine(row: readonly (string | number | boolean | null)[]): string {
-  return (
-    row
-      .map((v) => {
-        if (v === null) return "";
-        if (typeof v === "boolean") return v ? "t" : "f";
-        const text = String(v);
-        return text === "" || /[\x01\x02\r\n]/.test(text) ? `\x02${text.replaceAll("\x02", "\x02\x02")}\x02` : text;
-      })
-      .join("\x01") + "\n"
-  );
-}
 
 /** The row as the device source hands it to writeJsonl: a list column's stored text as its items. */
 const asExportRow = (kinds: readonly JsonCellKind[], row: readonly (string | number | boolean | null)[]): ExportRow =>
@@ -37,30 +20,7 @@ async function writerText(kinds: readonly JsonCellKind[], keys: string[], rows: 
 }
 
 function fromCopy(kinds: readonly JsonCellKind[], keys: string[], rows: readonly (string | number | boolean | null)[][], sizes: readonly number[]): string {
-  const bytes = Buffer.from(rows.map(copyLine).join(""), "utf8");
-  const text = new ByteOutput(16);
-  const writer = new JsonLineWriter(kinds, keys);
-  const reader = new CopyCells(kinds.length, (row) => writer.write(row, text));
-  const out: Buffer[] = [];
-  for (let at = 0, k = 0; at < bytes.length; k++) {
-    const size = sizes[k % sizes.length]!;
-    reader.push(bytes.subarray(at, at + size));
-    at += size;
-    if (k % 3 === 0) out.push(text.take());
-  }
-  reader.end();
-  out.push(text.take());
-  return Buffer.concat(out).toString("utf8");
-}
-
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return throughCopyCells(kinds.length, rows, sizes, new JsonLineWriter(kinds, keys).write, false);
 }
 
 /** Pieces a directory or an agent can send, and the ones JSON and COPY treat specially. */
@@ -92,22 +52,14 @@ const PIECES = [
 describe("JsonLineWriter: COPY's bytes to JSON Lines, byte for byte what writeJsonl writes", () => {
   it("random values of every kind, null and empty text told apart, in chunks of every size", async () => {
     for (let seed = 1; seed <= 40; seed++) {
-      const next = random(seed);
+      const next = seededRandom(seed);
       const pick = <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!;
       const kinds: JsonCellKind[] = Array.from({ length: 1 + Math.floor(next() * 6) }, () => pick(["text", "text", "number", "bool", "list"] as const));
       const keys = kinds.map((k, i) => (i === 1 ? `quo"te ${k}` : `${k}${i}`));
-      const rows = Array.from({ length: 1 + Math.floor(next() * 40) }, () =>
-        kinds.map((kind) => {
-          if (next() < 0.15) return null;
-          if (kind === "number") return Math.floor((next() - 0.3) * 100_000);
-          if (kind === "bool") return next() < 0.5;
-          if (next() < 0.1) return "";
-          return Array.from({ length: Math.floor(next() * 6) }, () => pick(PIECES)).join("");
-        }),
-      );
+      const rows = randomRows(next, kinds, PIECES);
       const expected = await writerText(kinds, keys, rows);
       for (const line of expected.trimEnd().split("\n")) JSON.parse(line);
-      for (const sizes of [[1], [2, 3, 5], [7, 1, 64], [1 << 20]]) {
+      for (const sizes of CHUNK_SIZES) {
         expect(fromCopy(kinds, keys, rows, sizes), `seed ${seed}, chunks ${sizes.join(",")}`).toBe(expected);
       }
     }

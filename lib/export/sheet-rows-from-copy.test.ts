@@ -1,27 +1,10 @@
 import yauzl from "yauzl";
 import { describe, expect, it } from "vitest";
 import type { ExportColumn, ExportRow } from "./export-source";
-import { ByteOutput, CopyCells } from "./copy-cells";
+import { CHUNK_SIZES, copyLine, randomRows, seededRandom, throughCopyCells } from "./testing/copy-lines";
+import { CopyCells } from "./copy-cells";
 import { SheetRowWriter, sheetRowsFromCopy, type SheetCellKind } from "./sheet-rows-from-copy";
 import { cellOpens, rowsXml, writeXlsx, zipSheet } from "./write-xlsx";
-
-/**
- * A row as PostgreSQL's COPY writes it with COPY_CELLS_OPTIONS (`FORMAT csv, DELIMITER E'\x01', QUOTE E'\x02'`):
- * NULL as nothing, an empty text quoted, a cell quoted when it holds the delimiter, the quote, a CR or a LF, with its
- * quotes doubled; booleans as t/f.
- */
-function copyLine(row: ExportRow): string {
-  return (
-    row
-      .map((v) => {
-        if (v === null) return "";
-        if (typeof v === "boolean") return v ? "t" : "f";
-        const text = String(v);
-        return text === "" || /[\x01\x02\r\n]/.test(text) ? `\x02${text.replaceAll("\x02", "\x02\x02")}\x02` : text;
-      })
-      .join("\x01") + "\n"
-  );
-}
 
 const columnsOf = (kinds: readonly SheetCellKind[]): ExportColumn[] => kinds.map((_, i) => ({ key: `k${i}` }));
 
@@ -36,31 +19,7 @@ async function writerXml(kinds: readonly SheetCellKind[], rows: readonly ExportR
 
 /** The rows through COPY's bytes, cut into chunks of the given sizes (cycled). */
 function fromCopy(kinds: readonly SheetCellKind[], rows: readonly ExportRow[], sizes: readonly number[]): string {
-  const bytes = Buffer.from(rows.map(copyLine).join(""), "utf8");
-  const xml = new ByteOutput(16, true);
-  const writer = new SheetRowWriter(kinds, cellOpens(columnsOf(kinds)), 2);
-  const reader = new CopyCells(kinds.length, (row) => writer.write(row, xml));
-  const out: Buffer[] = [];
-  for (let at = 0, k = 0; at < bytes.length; k++) {
-    const size = sizes[k % sizes.length]!;
-    reader.push(bytes.subarray(at, at + size));
-    at += size;
-    if (k % 3 === 0) out.push(Buffer.from(xml.take())); // a copy: the output reuses its memory two takes later
-  }
-  reader.end();
-  out.push(Buffer.from(xml.take()));
-  return Buffer.concat(out).toString("utf8");
-}
-
-/** A deterministic generator (mulberry32), so a failure names its seed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return throughCopyCells(kinds.length, rows, sizes, new SheetRowWriter(kinds, cellOpens(columnsOf(kinds)), 2).write, true);
 }
 
 /** Pieces a directory or an agent can send, and the ones XML, CSV and Excel treat specially. */
@@ -102,20 +61,12 @@ const PIECES = [
 describe("SheetRowsFromCopy: COPY's bytes to sheet rows, byte for byte what writeXlsx writes", () => {
   it("random cells of every kind, in chunks of every size", async () => {
     for (let seed = 1; seed <= 40; seed++) {
-      const next = random(seed);
+      const next = seededRandom(seed);
       const pick = <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!;
       const kinds: SheetCellKind[] = Array.from({ length: 1 + Math.floor(next() * 6) }, () => pick(["text", "text", "number", "bool"] as const));
-      const rows: ExportRow[] = Array.from({ length: 1 + Math.floor(next() * 40) }, () =>
-        kinds.map((kind) => {
-          if (next() < 0.15) return null;
-          if (kind === "number") return Math.floor((next() - 0.3) * 100_000);
-          if (kind === "bool") return next() < 0.5;
-          if (next() < 0.1) return "";
-          return Array.from({ length: Math.floor(next() * 6) }, () => pick(PIECES)).join("");
-        }),
-      );
+      const rows: ExportRow[] = randomRows(next, kinds, PIECES);
       const expected = await writerXml(kinds, rows);
-      for (const sizes of [[1], [2, 3, 5], [7, 1, 64], [1 << 20]]) {
+      for (const sizes of CHUNK_SIZES) {
         expect(fromCopy(kinds, rows, sizes), `seed ${seed}, chunks ${sizes.join(",")}`).toBe(expected);
       }
     }
