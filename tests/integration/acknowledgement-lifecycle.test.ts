@@ -368,6 +368,15 @@ describe("what a bulk acknowledgement selects", () => {
     );
   });
 
+  it("refuses a submission that selects no group, row or device, writing nothing", async () => {
+    const { tenantRef } = await makeTenant();
+    const refused = { ok: false, error: { code: "invalid-input", message: "Select at least one rule, finding or device" } };
+    const input = { tenantRef, actor: "ops@contoso.com", comment: "Known" };
+    expect(await acknowledgeFindings(db, input, at(1))).toEqual(refused);
+    expect(await acknowledgeFindings(db, { ...input, rules: [], findingIds: [], subjectKeys: [], filters: { q: "PC-0001" } }, at(1))).toEqual(refused);
+    expect(await db.finding.count({ where: { tenantRef, acknowledgedAt: { not: null } } })).toBe(0);
+  });
+
   it("a group and a row together: the union, over both devices", async () => {
     const { tenantRef } = await makeTenant();
     const row = await db.finding.findFirstOrThrow({ where: { tenantRef, subjectKey: PC1 }, select: { id: true } });
