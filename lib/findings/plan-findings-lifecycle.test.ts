@@ -138,6 +138,67 @@ describe("planFindingsLifecycle", () => {
     expect(after.resolvedIds).toEqual(["row-thumbprint-mismatch"]);
   });
 
+  it("reopens a resolved finding that returns exactly as it was stored, instead of touching it", () => {
+    const p = plan([stored(STALE, "stale-device", { status: "resolved" })], [subject(STALE, [finding("stale-device")])]);
+    expect(p.reopened).toEqual([
+      {
+        id: "row-stale-device",
+        tenantRef: TENANT,
+        subjectKey: STALE,
+        deviceId: null,
+        objectId: STALE.slice(2),
+        hostname: "LT-0042",
+        rule: "stale-device",
+        severity: "high",
+        title: "stale-device title",
+        explanation: "stale-device explanation",
+        evidence: finding("stale-device").evidence,
+        remediation: finding("stale-device").remediation,
+        fingerprint: "fp-stale-device",
+        isPrimary: false,
+        explainedBy: null,
+        rankSeverity: "high",
+        status: "open",
+        firstSeenAt: AT,
+        lastSeenAt: AT,
+      },
+    ]);
+    expect(p.events).toEqual([
+      { id: "new-1", tenantRef: TENANT, findingRef: "row-stale-device", subjectKey: STALE, kind: "reopened", at: AT, detail: "stale-device title" },
+    ]);
+    expect(p.touchIds).toEqual([]);
+    expect(p.counts).toEqual({ opened: 0, reopened: 1, resolved: 0, updated: 0, unchanged: 0 });
+    expect([...p.changedSubjects]).toEqual([STALE]);
+  });
+
+  it("names the device of a resolved finding among the changed subjects, and resolves only the cleared rule of a device", () => {
+    const p = plan(
+      [stored(LAPTOP, "thumbprint-mismatch", { id: "row-tm" }), stored(LAPTOP, "prt-missing", { id: "row-prt" }), stored(STALE, "stale-device")],
+      [subject(LAPTOP, [finding("prt-missing")]), subject(STALE, [finding("stale-device")])],
+    );
+    expect(p.resolvedIds).toEqual(["row-tm"]);
+    expect(p.touchIds).toEqual(["row-prt", "row-stale-device"]);
+    expect([...p.changedSubjects]).toEqual([LAPTOP]);
+    expect(p.counts).toEqual({ opened: 0, reopened: 0, resolved: 1, updated: 0, unchanged: 2 });
+  });
+
+  it("keeps one device's findings apart from another's with the same rule", () => {
+    const other = "d:9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d";
+    const p = plan([stored(LAPTOP, "prt-missing", { id: "row-laptop" })], [subject(other, [finding("prt-missing")])]);
+    expect(p.created.map((r) => [r.id, r.subjectKey, r.deviceId])).toEqual([["new-1", other, other.slice(2)]]);
+    expect(p.resolvedIds).toEqual(["row-laptop"]);
+    expect([...p.changedSubjects]).toEqual([other, LAPTOP]);
+  });
+
+  it("rewrites a finding whose rank alone changed (a consequence of it became more severe)", () => {
+    const p = plan(
+      [stored(LAPTOP, "object-disabled", { isPrimary: true, rankSeverity: "high" })],
+      [subject(LAPTOP, [finding("object-disabled", { primary: true, rankSeverity: "critical" })])],
+    );
+    expect(p.changed.map((r) => [r.id, r.rankSeverity, r.severity])).toEqual([["row-object-disabled", "critical", "high"]]);
+    expect(p.counts).toEqual({ opened: 0, reopened: 0, resolved: 0, updated: 1, unchanged: 0 });
+  });
+
   it("flags a primary flip alone as a change (isPrimary true → false with the same text)", () => {
     const p = plan([stored(LAPTOP, "thumbprint-mismatch", { isPrimary: true })], [subject(LAPTOP, [finding("thumbprint-mismatch", { primary: false })])]);
     expect(p.changed.map((r) => [r.id, r.isPrimary])).toEqual([["row-thumbprint-mismatch", false]]);

@@ -23,7 +23,7 @@ export async function undoAcknowledgement(db: Db, input: z.input<typeof UndoAckn
   return db.$transaction(async (tx) => {
     const f = await tx.finding.findFirst({
       where: { id: findingId, tenantRef },
-      select: { id: true, subjectKey: true, rule: true, acknowledgedAt: true, acknowledgedBy: true, ackComment: true, ackTicket: true, ackUntil: true },
+      select: { id: true, subjectKey: true, rule: true, acknowledgedBy: true, ackComment: true, ackTicket: true, ackUntil: true },
     });
     if (!f) return { ok: false, error: { code: "not-found", message: "This finding no longer exists" } } as const;
     const { count } = await tx.finding.updateMany({

@@ -268,3 +268,124 @@ describe("undoing an acknowledgement", () => {
     });
   });
 });
+
+describe("an acknowledgement stored without its author or comment", () => {
+  // Written outside JoinScope's own functions (by hand in the database, or by an older build): the answers and the
+  // timeline still read as sentences.
+  const anonymous = { acknowledgedAt: at(1), acknowledgedBy: null, ackComment: null, ackTicket: null, ackUntil: new Date("2026-03-07T00:00:00.000Z") };
+
+  it("is named 'Someone' when refused, when it expires, and withdrawn by an undo", async () => {
+    const { tenantRef, disabled } = await makeTenant();
+    await db.finding.update({ where: { id: disabled.id }, data: anonymous });
+    expect(await acknowledgeFinding(db, { findingId: disabled.id, comment: "Known", actor: "b@contoso.com" }, at(2))).toEqual({
+      ok: false,
+      error: { code: "already-acknowledged", message: "Someone already acknowledged this finding: undo that first to change it" },
+    });
+
+    expect((await reevaluateFindings({ tenantRef, scope: "all", now: new Date("2026-03-07T00:10:00.000Z") })).ackExpired).toBe(1);
+    await db.finding.update({ where: { id: disabled.id }, data: anonymous });
+    expect(await undoAcknowledgement(db, { tenantRef, findingId: disabled.id, actor: "b@contoso.com" }, new Date("2026-03-07T01:00:00.000Z"))).toEqual({
+      ok: true,
+    });
+    expect(await history(disabled.id)).toEqual([
+      { kind: "opened", actor: null, detail: disabled.title },
+      { kind: "ack-expired", actor: null, detail: "Someone's acknowledgement expired (no comment): the finding is open again" },
+      { kind: "unacknowledged", actor: "b@contoso.com", detail: "Acknowledgement withdrawn" },
+    ]);
+  });
+});
+
+describe("a finding deleted while it is acknowledged", () => {
+  it("is not found, when it goes between the acknowledgement's transaction and the read of why nothing was written", async () => {
+    const { tenantRef, disabled } = await makeTenant();
+    expect((await acknowledgeFinding(db, { findingId: disabled.id, comment: "Known", actor: "a@contoso.com" }, at(1))).ok).toBe(true);
+    // The finding is deleted right after the transaction that found nothing left to acknowledge.
+    const racing = new Proxy(db, {
+      get(target, property) {
+        if (property !== "$transaction") return Reflect.get(target, property, target);
+        return async (...args: unknown[]) => {
+          const result = await (target.$transaction as (...a: unknown[]) => Promise<unknown>)(...args);
+          await target.finding.delete({ where: { id: disabled.id } });
+          return result;
+        };
+      },
+    });
+    expect(await acknowledgeFinding(racing, { findingId: disabled.id, comment: "Again", actor: "b@contoso.com", tenantRef }, at(2))).toEqual({
+      ok: false,
+      error: { code: "not-found", message: "This finding no longer exists" },
+    });
+  });
+});
+
+describe("what a bulk acknowledgement selects", () => {
+  // makeTenant's findings: alt-security-ids-missing on both PCs, object-disabled on PC-0002.
+  const PC1 = "d:11111111-2222-4333-8444-555555555555";
+  const PC2 = "d:11111112-2222-4333-8444-555555555555";
+
+  it("a group under the page's filters, then a device's findings, each open and unacknowledged finding once", async () => {
+    const { tenantRef } = await makeTenant();
+    const input = { tenantRef, actor: "ops@contoso.com", comment: "Certificates re-issued on Friday" };
+    // The grouped view, filtered to one host: only that host's finding of the group.
+    const group = await acknowledgeFindings(db, { ...input, rules: ["alt-security-ids-missing"], filters: { q: "PC-0001" } }, at(1));
+    expect(group).toEqual({ ok: true, acknowledged: 1, devices: 1, acknowledgedAt: at(1), until: null });
+    // The Devices list's selection (a device named twice): its two findings.
+    const device = await acknowledgeFindings(db, { ...input, subjectKeys: [PC2, PC2] }, at(2));
+    expect(device).toEqual({ ok: true, acknowledged: 2, devices: 1, acknowledgedAt: at(2), until: null });
+    expect(await acknowledgeFindings(db, { ...input, rules: ["alt-security-ids-missing", "object-disabled"] }, at(3))).toEqual({
+      ok: false,
+      error: { code: "nothing-to-acknowledge", message: "The selection has no open finding left to acknowledge" },
+    });
+
+    const findings = await db.finding.findMany({
+      where: { tenantRef },
+      orderBy: [{ subjectKey: "asc" }, { rule: "asc" }],
+      select: { id: true, subjectKey: true, rule: true, acknowledgedAt: true, acknowledgedBy: true, ackComment: true, ackTicket: true, ackUntil: true },
+    });
+    const acked = (subjectKey: string, at: Date) => ({
+      subjectKey,
+      acknowledgedAt: at,
+      acknowledgedBy: "ops@contoso.com",
+      ackComment: input.comment,
+      ackTicket: null,
+      ackUntil: null,
+    });
+    expect(findings.map(({ id: _id, rule: _rule, ...rest }) => rest)).toEqual([acked(PC1, at(1)), acked(PC2, at(2)), acked(PC2, at(2))]);
+    // Without a ticket or an expiry: the comment alone, in the event and the audit entry.
+    const events = await db.findingEvent.findMany({
+      where: { tenantRef, kind: "acknowledged" },
+      select: { findingRef: true, subjectKey: true, actor: true, detail: true, at: true },
+    });
+    expect(events.sort((a, b) => a.findingRef.localeCompare(b.findingRef))).toEqual(
+      [...findings]
+        .sort((a, b) => a.id.localeCompare(b.id))
+        .map((f) => ({ findingRef: f.id, subjectKey: f.subjectKey, actor: "ops@contoso.com", detail: input.comment, at: f.acknowledgedAt })),
+    );
+    const audits = await db.auditLog.findMany({ where: { tenantRef, action: "finding.acknowledge" }, select: { actor: true, target: true, detail: true } });
+    expect(audits.sort((a, b) => a.target!.localeCompare(b.target!))).toEqual(
+      [...findings]
+        .sort((a, b) => a.id.localeCompare(b.id))
+        .map((f) => ({ actor: "ops@contoso.com", target: f.id, detail: { rule: f.rule, subjectKey: f.subjectKey, comment: input.comment, bulk: true } })),
+    );
+  });
+
+  it("refuses a submission that selects no group, row or device, writing nothing", async () => {
+    const { tenantRef } = await makeTenant();
+    const refused = { ok: false, error: { code: "invalid-input", message: "Select at least one rule, finding or device" } };
+    const input = { tenantRef, actor: "ops@contoso.com", comment: "Known" };
+    expect(await acknowledgeFindings(db, input, at(1))).toEqual(refused);
+    expect(await acknowledgeFindings(db, { ...input, rules: [], findingIds: [], subjectKeys: [], filters: { q: "PC-0001" } }, at(1))).toEqual(refused);
+    expect(await db.finding.count({ where: { tenantRef, acknowledgedAt: { not: null } } })).toBe(0);
+  });
+
+  it("a group and a row together: the union, over both devices", async () => {
+    const { tenantRef } = await makeTenant();
+    const row = await db.finding.findFirstOrThrow({ where: { tenantRef, subjectKey: PC1 }, select: { id: true } });
+    const both = await acknowledgeFindings(
+      db,
+      { tenantRef, actor: "ops@contoso.com", comment: "Known", rules: ["object-disabled"], findingIds: [row.id] },
+      at(1),
+    );
+    expect(both).toMatchObject({ ok: true, acknowledged: 2, devices: 2 });
+    expect(await db.finding.count({ where: { tenantRef, acknowledgedAt: null } })).toBe(1);
+  });
+});

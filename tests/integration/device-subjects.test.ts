@@ -6,7 +6,9 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
+import { directDb } from "@/lib/db/direct";
 import { loadSubjectContext, type SubjectScope } from "@/lib/findings/load-subject-context";
+import { readDirectoryObjects } from "@/lib/findings/read-directory-objects";
 import { reevaluateFindings } from "@/lib/findings/findings-scheduler";
 import { createTenantWithToken } from "../setup/factories";
 
@@ -111,5 +113,145 @@ describe("device subjects' certificates", () => {
     expect(directory(object.deviceId).thumbprints).toEqual([first, second]);
     expect(directory(single.deviceId).thumbprints).toBeUndefined();
     expect(directory(single.deviceId).hasX509).toBe(true);
+  });
+});
+
+describe("the directory objects a pass reads", () => {
+  // The Graph device object of a hybrid joined PC (two X509 keys: re-registered in place) and a Pending one.
+  async function contoso() {
+    const { buildAlternativeSecurityIdKey } = await import("@/simulator/generate-tenant");
+    const { tenantRef } = await createTenantWithToken(db, { tenantId: randomUUID() });
+    const key = (thumbprint: string) => ({ type: 2, identityProvider: null, key: buildAlternativeSecurityIdKey(thumbprint, Buffer.alloc(32, 7)) });
+    const hybrid = {
+      tenantRef,
+      objectId: "6f1c2a9e-4b7d-4e21-9a3f-1d2c3b4a5e01",
+      deviceId: "dd5ac0a8-cb5f-461e-9269-2502cbabc065",
+      displayName: "PC-0142",
+      accountEnabled: true,
+      trustType: "ServerAd",
+      profileType: "RegisteredDevice",
+      registrationDateTime: new Date("2024-11-05T08:42:41.000Z"),
+      approximateLastSignInDateTime: new Date("2026-12-01T09:15:00.500Z"),
+      operatingSystem: "Windows",
+      operatingSystemVersion: "10.0.26100.2605",
+      onPremisesSyncEnabled: true,
+      onPremisesLastSyncDateTime: new Date("2026-12-07T06:00:00.000Z"),
+      physicalIds: ["[USER-HWID]:6e4cbe68-588b-499c-8c04-dcfff140a1ca:6825794768524310", "[HWID]:h:6825794768524310"],
+      alternativeSecurityIds: [key("1111111111111111111111111111111111111111"), key("0BF36D245A124205D42B7FBCA6B6AB65A5B06A3C")],
+      thumbprint: "0BF36D245A124205D42B7FBCA6B6AB65A5B06A3C",
+      hardwareId: "6825794768524310",
+      isPending: false,
+      hasBitlockerKeys: true,
+      hasLapsPassword: false,
+      isManaged: true,
+      isCompliant: false,
+      mdmAppId: "0000000a-0000-0000-c000-000000000000",
+      otherProperties: {},
+    };
+    // Synced by Entra Connect, never registered: no key, no registration time; deleted since.
+    const pending = {
+      tenantRef,
+      objectId: "9a0d2f6c-8e1b-4a57-b1d5-e2a7c3f4e8b0",
+      deviceId: "4b1d5e2a-7c3f-4e8b-9a0d-2f6c8e1b3a57",
+      displayName: "PC-0200.corp.contoso.com",
+      accountEnabled: true,
+      trustType: "ServerAd",
+      isPending: true,
+      deletedAt: new Date("2026-12-06T22:00:00.000Z"),
+      deletedReason: "deleted",
+      otherProperties: {},
+    };
+    await db.directoryDevice.createMany({ data: [hybrid, pending] });
+    return { tenantRef, hybrid, pending };
+  }
+
+  it("gives the rules each column as the object says it, whether read in full or by id", async () => {
+    const { tenantRef, hybrid, pending } = await contoso();
+    const expected = [
+      {
+        objectId: hybrid.objectId,
+        deviceId: hybrid.deviceId,
+        displayName: "PC-0142",
+        accountEnabled: true,
+        trustType: "ServerAd",
+        profileType: "RegisteredDevice",
+        registrationDateTime: "2024-11-05T08:42:41.000Z",
+        approximateLastSignInDateTime: "2026-12-01T09:15:00.500Z",
+        operatingSystem: "Windows",
+        operatingSystemVersion: "10.0.26100.2605",
+        onPremisesSyncEnabled: true,
+        onPremisesLastSyncDateTime: "2026-12-07T06:00:00.000Z",
+        physicalIds: hybrid.physicalIds,
+        thumbprint: "0BF36D245A124205D42B7FBCA6B6AB65A5B06A3C",
+        hasX509: true,
+        thumbprints: ["1111111111111111111111111111111111111111", "0BF36D245A124205D42B7FBCA6B6AB65A5B06A3C"],
+        hardwareId: "6825794768524310",
+        isPending: false,
+        hasBitlockerKeys: true,
+        hasLapsPassword: false,
+        deletedAt: null,
+        deletedReason: null,
+        isManaged: true,
+        isCompliant: false,
+        mdmAppId: "0000000a-0000-0000-c000-000000000000",
+      },
+      {
+        objectId: pending.objectId,
+        deviceId: pending.deviceId,
+        displayName: "PC-0200.corp.contoso.com",
+        accountEnabled: true,
+        trustType: "ServerAd",
+        profileType: null,
+        registrationDateTime: null,
+        approximateLastSignInDateTime: null,
+        operatingSystem: null,
+        operatingSystemVersion: null,
+        onPremisesSyncEnabled: null,
+        onPremisesLastSyncDateTime: null,
+        physicalIds: null,
+        thumbprint: null,
+        hasX509: false,
+        hardwareId: null,
+        isPending: true,
+        hasBitlockerKeys: null,
+        hasLapsPassword: null,
+        deletedAt: "2026-12-06T22:00:00.000Z",
+        deletedReason: "deleted",
+        isManaged: null,
+        isCompliant: null,
+        mdmAppId: null,
+      },
+    ];
+    const direct = directDb();
+    const byObject = (objects: { objectId: string }[]) => [...objects].sort((a, b) => a.objectId.localeCompare(b.objectId));
+    expect(byObject(await readDirectoryObjects(direct, tenantRef, "all"))).toEqual(byObject(expected));
+    expect(await readDirectoryObjects(direct, tenantRef, { objectIds: [pending.objectId] })).toEqual([expected[1]]);
+    expect(await readDirectoryObjects(direct, tenantRef, { deviceIds: [hybrid.deviceId, hybrid.deviceId] })).toEqual([expected[0]]);
+  });
+
+  it("reads the objects in scope and every object of the same machine, by hardware id or short name, of this tenant only", async () => {
+    const { tenantRef, hybrid, pending } = await contoso();
+    const windows = (displayName: string, hardwareId: string | null) =>
+      makeObject(tenantRef, { displayName, hardwareId, trustType: "Workplace", operatingSystem: "Windows" });
+    const sameHardware = windows("DESKTOP-7QK2M1", hybrid.hardwareId);
+    const sameName = windows(" pc-0142.contoso.local ", null);
+    const pendingsNamesake = windows("Pc-0200", null);
+    const unrelated = windows("PC-0143", "6825794768524311");
+    await db.directoryDevice.createMany({ data: [sameHardware, sameName, pendingsNamesake, unrelated] });
+    // Another tenant's object of the same name and hardware is not this tenant's.
+    const other = await createTenantWithToken(db, { tenantId: randomUUID() });
+    await db.directoryDevice.create({
+      data: makeObject(other.tenantRef, { displayName: "PC-0142", hardwareId: hybrid.hardwareId, operatingSystem: "Windows" }),
+    });
+
+    const direct = directDb();
+    const ids = async (scope: Parameters<typeof readDirectoryObjects>[2]) =>
+      (await readDirectoryObjects(direct, tenantRef, scope)).map((o) => o.objectId).sort();
+    expect(await ids({ deviceIds: [hybrid.deviceId] })).toEqual([hybrid.objectId, sameHardware.objectId, sameName.objectId].sort());
+    expect(await ids({ objectIds: [pending.objectId] })).toEqual([pending.objectId, pendingsNamesake.objectId].sort());
+    // A report's host name, as dsregcmd prints it (any case, with its DNS suffix), finds the machine's objects by name.
+    expect(await ids({ hostnames: ["PC-0143.CORP.CONTOSO.COM"] })).toEqual([unrelated.objectId]);
+    expect(await ids({ hostnames: ["pc-0200"], deviceIds: [randomUUID()] })).toEqual([pending.objectId, pendingsNamesake.objectId].sort());
+    expect(await ids({})).toEqual([]);
   });
 });

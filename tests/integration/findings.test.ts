@@ -3,7 +3,7 @@
  * findings evaluated and kept through their lifecycle. The generator's scenario is the ground truth.
  */
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db/client";
 import { acknowledgeFinding } from "@/lib/findings/acknowledge-finding";
 import { toDirectoryObject } from "@/lib/sync/directory-object-from-graph";
@@ -515,5 +515,35 @@ describe("the findings lease (one pass per tenant at a time, across processes)",
     release();
     await Promise.all([first, second]);
     expect(order).toEqual(["first in", "first out", "second in"]);
+  }, 30_000);
+
+  it("asks again every pollMs while another instance holds the lease, every 250 ms unless told", async () => {
+    const tenants: string[] = [];
+    for (const name of ["Lease told", "Lease default"]) {
+      const t = await createTenant(db, { tenantId: randomUUID(), name, actor: "test" });
+      if (!t.ok) throw new Error(t.error.message);
+      tenants.push(t.id);
+      // Another app instance holds each tenant's lease for the next minute.
+      await db.findingsLease.create({ data: { tenantRef: t.id, holder: "other-instance", expiresAt: new Date(Date.now() + 60_000) } });
+    }
+    const direct = directDb();
+    const timer = vi.spyOn(globalThis, "setTimeout");
+    try {
+      const waits = (ms: number) => timer.mock.calls.filter(([, delay]) => delay === ms).length;
+      const told = withFindingsLease(direct, tenants[0]!, async () => "told", { pollMs: 40 });
+      const untold = withFindingsLease(direct, tenants[1]!, async () => "default");
+      await vi.waitFor(
+        () => {
+          expect(waits(40)).toBeGreaterThanOrEqual(2);
+          expect(waits(250)).toBeGreaterThanOrEqual(1);
+        },
+        { timeout: 10_000, interval: 20 },
+      );
+      // The other instance lets go: both get their turn.
+      await db.findingsLease.deleteMany({ where: { tenantRef: { in: tenants } } });
+      expect(await Promise.all([told, untold])).toEqual(["told", "default"]);
+    } finally {
+      timer.mockRestore();
+    }
   }, 30_000);
 });
