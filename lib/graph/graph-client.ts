@@ -1,5 +1,5 @@
 import "server-only";
-import { AuthenticationHandler, Client, HTTPMessageHandler, ResponseType } from "@microsoft/microsoft-graph-client";
+import { AuthenticationHandler, Client, HTTPMessageHandler, ResponseType, type Context, type Middleware } from "@microsoft/microsoft-graph-client";
 import type { z } from "zod";
 import pkg from "../../package.json";
 import { acquireGraphToken, type AuthFailure, type TenantAppConfig, type TokenResult } from "./msal-client";
@@ -32,6 +32,29 @@ const REQUEST_HEADERS = { "User-Agent": `JoinScope/${pkg.version}`, "ocp-client-
 class AuthError extends Error {
   constructor(readonly auth: AuthFailure) {
     super(auth.message);
+  }
+}
+
+/**
+ * The SDK wraps a failed request in its GraphError, which keeps the error's message ("fetch failed") and drops its
+ * `cause`, the part that says why (ECONNREFUSED, ENOTFOUND, a certificate Node does not trust): first in the chain, this
+ * writes the cause's code into the message before the SDK sees it.
+ */
+class NetworkCauseHandler implements Middleware {
+  private next: Middleware | undefined;
+
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+
+  async execute(context: Context): Promise<void> {
+    try {
+      await this.next!.execute(context);
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      if (error instanceof Error && cause) throw new Error(`${error.message}: ${cause.code ?? cause.message}`);
+      throw error;
+    }
   }
 }
 
@@ -78,7 +101,7 @@ export function createGraphClient(app: TenantAppConfig, resilience: ResilienceOp
     defaultVersion: "v1.0",
     // Lets the SDK attach the bearer token to a national cloud's or the simulator's host.
     customHosts: new Set([new URL(baseUrl).hostname]),
-    middleware: [auth, retry, new HTTPMessageHandler()],
+    middleware: [new NetworkCauseHandler(), auth, retry, new HTTPMessageHandler()],
   });
 
   return {
@@ -105,8 +128,7 @@ export function createGraphClient(app: TenantAppConfig, resilience: ResilienceOp
       } catch (error) {
         const authFailure = error instanceof AuthError ? error.auth : lastAuthFailure;
         if (authFailure) return { ok: false, error: { kind: "auth", auth: authFailure, message: authFailure.message } };
-        const e = error as { message?: string; cause?: { message?: string; code?: string } };
-        return { ok: false, error: { kind: "network", message: `${e.message ?? "request failed"}${e.cause ? `: ${e.cause.code ?? e.cause.message}` : ""}` } };
+        return { ok: false, error: { kind: "network", message: (error as { message?: string }).message || "request failed" } };
       }
       const text = await response.text();
       let json: unknown = null;

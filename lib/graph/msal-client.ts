@@ -120,8 +120,12 @@ export function explainAuthError(error: unknown, app: Pick<TenantAppConfig, "ten
       message: `Tenant ${app.tenantId} was not found at ${app.cloud.authorityHost} (or the host could not be reached). Check the tenant id and the cloud.`,
     };
   }
+  // Entra's error descriptions end each line with CRLF: the first line, without its CR.
   if (/ENOTFOUND|ECONNREFUSED|ECONNRESET|ETIMEDOUT|network|certificate|self.signed|UNABLE_TO_VERIFY/i.test(text)) {
-    return { code: "unreachable", message: `Could not reach ${app.cloud.authorityHost}: ${(e.errorMessage ?? e.message ?? "network error").split("\n")[0]}` };
+    return {
+      code: "unreachable",
+      message: `Could not reach ${app.cloud.authorityHost}: ${(e.errorMessage ?? e.message ?? "network error").split(/\r?\n/)[0]}`,
+    };
   }
-  return { code: "auth-failed", aadsts, message: `Sign-in as the app failed: ${(e.errorMessage ?? e.message ?? "unknown error").split("\n")[0]}` };
+  return { code: "auth-failed", aadsts, message: `Sign-in as the app failed: ${(e.errorMessage ?? e.message ?? "unknown error").split(/\r?\n/)[0]}` };
 }

@@ -31,7 +31,7 @@ export const AREAS = {
     ],
   },
   sync: {
-    testFiles: ["lib/sync/**/*.test.ts", ...integration("sync", "sync-merge", "sync-convergence", "cloud-hosts", "tenant-probe")],
+    testFiles: ["lib/sync/**/*.test.ts", ...integration("sync", "sync-merge", "sync-convergence", "cloud-hosts", "tenant-probe", "load-tenant-app")],
   },
   findings: {
     testFiles: ["lib/findings/**/*.test.ts", ...integration("findings", "device-subjects", "report-heads", "acknowledgement-lifecycle")],
