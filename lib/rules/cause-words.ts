@@ -75,7 +75,11 @@ const WORDS: Record<string, CauseWords> = {
   },
 };
 
-/** The cause's words; a rule without its own (a new rule) reads as its title, else its id without hyphens. */
+/**
+ * The cause's words; a rule without its own (a new rule) reads as its title, else its id without hyphens. Own keys
+ * only: the cause can come from the URL (`?cause=toString`).
+ */
 export function causeWords(rule: string, title?: string | null): CauseWords {
-  return WORDS[rule] ?? { cause: title || rule.replaceAll("-", " "), action: "See the device page for the fix", risk: "See the device page" };
+  if (Object.hasOwn(WORDS, rule)) return WORDS[rule]!;
+  return { cause: title || rule.replaceAll("-", " "), action: "See the device page for the fix", risk: "See the device page" };
 }

@@ -49,3 +49,50 @@ describe("consolidateRemediation and the stored findings' order", () => {
     expect(consolidateRemediation(alone)).toEqual({ findings: alone, primaryRule: null, explainedRules: [], primaryRank: null });
   });
 });
+
+describe("which findings a root cause explains", () => {
+  const POINTER = (title: string, rule: string) =>
+    `Fix the primary cause first: "${title}" (${rule}). Its steps resolve this finding too; nothing else is needed for it.`;
+  // A hybrid object deleted in Entra ID: the report's PRT findings name their cause in the title (classify-prt-failure.ts).
+  const deleted = finding("object-deleted", "critical", "Device object deleted", ["Restore the object"]);
+
+  it("explains a missing or expired PRT whose cause is a failed device authentication", () => {
+    const result = consolidateRemediation([
+      deleted,
+      finding("prt-missing", "high", "No Primary Refresh Token: device authentication failed"),
+      finding("prt-expired", "high", "Primary Refresh Token expired: device authentication failed"),
+    ]);
+    expect(result.explainedRules).toEqual(["prt-missing", "prt-expired"]);
+    expect(result.findings.map((f) => f.remediation)).toEqual([
+      ["Restore the object"],
+      [POINTER("Device object deleted", "object-deleted")],
+      [POINTER("Device object deleted", "object-deleted")],
+    ]);
+  });
+
+  it("leaves a PRT finding of another cause, and another rule that mentions the cause, with their own steps", () => {
+    const own = [
+      finding("prt-missing", "high", "No Primary Refresh Token: wrong credentials or password not synced", ["Check the password"]),
+      finding("prt-stale", "medium", "Primary Refresh Token not renewed: device authentication failed", ["Lock and unlock"]),
+      finding("cert-expiring", "medium", "Device certificate expiring: device authentication failed soon", ["Renew"]),
+    ];
+    expect(consolidateRemediation([deleted, ...own])).toEqual({ findings: [deleted, ...own], primaryRule: null, explainedRules: [], primaryRank: null });
+    const withOne = consolidateRemediation([deleted, ...own, finding("device-auth-failed", "critical", "Device authentication failed")]);
+    expect(withOne.explainedRules).toEqual(["device-auth-failed"]);
+    expect(withOne.findings.slice(1, 4)).toEqual(own);
+  });
+
+  it("keeps the steps of a failed device authentication that is itself the primary finding", () => {
+    const authFailed = finding("device-auth-failed", "critical", "Device authentication failed: device key not found", ["Re-register the device"]);
+    const prt = finding("prt-missing", "high", "No Primary Refresh Token: device authentication failed");
+    const result = consolidateRemediation([prt, authFailed]);
+    expect(result.primaryRule).toBe("device-auth-failed");
+    expect(result.explainedRules).toEqual(["prt-missing"]);
+    expect(result.findings).toEqual([{ ...prt, remediation: [POINTER(authFailed.title, "device-auth-failed")] }, authFailed]);
+  });
+
+  it("reads the primary rule only from a finding whose one step is the pointer", () => {
+    expect(primaryRuleOf([{ remediation: [POINTER("Device object deleted", "object-deleted"), "Then capture dsregcmd /status again."] }])).toBeNull();
+    expect(primaryRuleOf([{ remediation: [] }, { remediation: [POINTER("Device object deleted", "object-deleted")] }])).toBe("object-deleted");
+  });
+});

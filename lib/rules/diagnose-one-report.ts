@@ -47,7 +47,7 @@ export function diagnoseOneReport(input: DiagnoseOneReportInput): DiagnoseOneRep
   const findings = evaluateDeviceRules(
     {
       tenantId: input.expectedTenantId ?? input.report.tenantId ?? "",
-      report: { parsed: input.report, capturedAt, captureTime, receivedAt: capturedAt, hostname: input.report.deviceName ?? "unknown" },
+      report: { parsed: input.report, capturedAt, captureTime, receivedAt: capturedAt, hostname: hostnameOf(input) },
       directory: input.directory,
       history: [],
       otherObjects: [],
@@ -57,4 +57,12 @@ export function diagnoseOneReport(input: DiagnoseOneReportInput): DiagnoseOneRep
     { now: input.now },
   );
   return { findings, captureTime };
+}
+
+/**
+ * The report's Device Name, else the object's name: the re-enable command names the computer with it, so a paste
+ * without the Device Name line must not make one up ("" leaves the name out).
+ */
+function hostnameOf(input: DiagnoseOneReportInput): string {
+  return input.report.deviceName ?? input.directory?.displayName ?? "";
 }

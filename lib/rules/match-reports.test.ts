@@ -51,3 +51,25 @@ describe("matchReportsToObjects", () => {
     expect(matchReportsToObjects([], [...objects].reverse())).toEqual(matchReportsToObjects([], objects));
   });
 });
+
+describe("matchReportsToObjects, ids in the forms they are stored in", () => {
+  it("pairs a deviceId or objectGUID whatever its case, spaces and braces", () => {
+    const stored = object("o-1", "6E4CBE68-588B-499C-8C04-DCFFF140A1CA", "PC-0142");
+    const result = matchReportsToObjects([report("r-1", " {6e4cbe68-588b-499c-8c04-dcfff140a1ca} ", "PC-0142")], [stored]);
+    expect(result.matched.map((m) => m.object.objectId)).toEqual(["o-1"]);
+    const hybrid = object("o-2", "{4B1D5E2A-7C3F-4E8B-9A0D-2F6C8E1B3A57}", "PC-0200");
+    const byGuid = matchReportsToObjects([report("r-2", null, "PC-0200", "4b1d5e2a-7c3f-4e8b-9a0d-2f6c8e1b3a57")], [hybrid]);
+    expect(byGuid.matched.map((m) => m.object.objectId)).toEqual(["o-2"]);
+  });
+
+  it("prefers the live object of a deviceId to a deleted one, in whichever order they come", () => {
+    const deleted = object("o-a", "6e4cbe68-588b-499c-8c04-dcfff140a1ca", "PC-0142", "ServerAd", { deletedAt: "2025-01-01T00:00:00.000Z" });
+    const live = object("o-b", "6e4cbe68-588b-499c-8c04-dcfff140a1ca", "PC-0142");
+    for (const objects of [
+      [deleted, live],
+      [live, deleted],
+    ]) {
+      expect(matchReportsToObjects([report("r-1", "6e4cbe68-588b-499c-8c04-dcfff140a1ca", "PC-0142")], objects).matched[0]!.object.objectId).toBe("o-b");
+    }
+  });
+});
