@@ -11,7 +11,8 @@ import { parseDsregcmd } from "@/lib/reports/parse-dsregcmd";
 import type { ParsedDsregcmd } from "@/lib/reports/types";
 import type { DirectoryObject } from "@/lib/rules/device-subject";
 import { evaluateSignIn } from "@/lib/rules/signin/evaluate-sign-in";
-import type { SignInMachine, SignInSubject } from "@/lib/rules/signin/sign-in-subject";
+import type { SignInEvent, SignInMachine, SignInSubject } from "@/lib/rules/signin/sign-in-subject";
+import { makeRegisteredReport, makeReport } from "@/lib/rules/testing/make-report";
 import { makeDirectoryObject } from "@/lib/rules/testing/make-directory-object";
 import { readSignInFixture } from "@/lib/signins/fixtures";
 import { GraphSignInSchema } from "@/lib/signins/graph-sign-in-schema";
@@ -54,7 +55,52 @@ function renewedMachine(hostname: string): SignInMachine {
   return { ...machine("win11-23h2-hybrid.txt"), hostname, report: parsed.report };
 }
 
+/** The hybrid-join policy's sign-in (edge-registered-needs-hybrid.json) from a browser that presented no device. */
+function hybridPolicyNoDevice(): SignInEvent {
+  const event = signIn("edge-registered-needs-hybrid.json");
+  return { ...event, device: { ...event.device, deviceId: null, trustType: null } };
+}
+
+/** A machine known only from a report built like make-report.ts's samples. */
+const builtMachine = (hostname: string, report: ParsedDsregcmd): SignInMachine => ({
+  hostname,
+  deviceId: report.deviceId,
+  report,
+  capturedAt: null,
+  linkedBy: "user-and-time",
+  subjectKey: null,
+});
+
 const cases = {
+  hybridPolicyEntraMachine: () => ({ signIn: hybridPolicyNoDevice(), machines: [machine("win11-22h2-entra-wrong-password.txt")] }),
+  hybridPolicyRegisteredMachine: () => ({ signIn: hybridPolicyNoDevice(), machines: [machine("win10-21h2-registered.txt")] }),
+  hybridPolicyDomainAndRegistered: () => ({
+    signIn: hybridPolicyNoDevice(),
+    machines: [
+      builtMachine("PC-0142", makeRegisteredReport({ domainJoined: true, domainName: "CONTOSO", executingAccount: "CONTOSO\\jdoe, jdoe@contoso.com" })),
+    ],
+  }),
+  hybridPolicyWorkgroupMachine: () => ({
+    signIn: hybridPolicyNoDevice(),
+    machines: [
+      builtMachine(
+        "PC-0999",
+        makeReport({
+          joinType: "none",
+          azureAdJoined: false,
+          domainJoined: false,
+          domainName: null,
+          workplaceJoined: null,
+          azureAdPrt: false,
+          executingAccount: "PC-0999\\jane, ",
+        }),
+      ),
+    ],
+  }),
+  noPrtTwoMachines: () => ({
+    signIn: signIn("edge-expired-prt.json"),
+    machines: [machine("win11-23h2-hybrid.txt"), machine("win11-23h2-hybrid.txt", { hostname: "PC-0020" })],
+  }),
   chromeSystemCapture: () => ({ signIn: signIn("chrome-no-extension.json"), machines: [machine("win10-22h2-hybrid-system.txt")] }),
   noPrtOneOtherUsable: () => ({ signIn: signIn("edge-expired-prt.json"), machines: [machine("win11-23h2-hybrid.txt"), renewedMachine("PC-0020")] }),
   noPrtTwoOthersUsable: () => ({
@@ -112,6 +158,160 @@ const cases = {
 } satisfies Record<string, () => SignInSubject>;
 
 const expected: Record<keyof typeof cases, unknown> = {
+  hybridPolicyEntraMachine: {
+    deviceRelated: true,
+    findings: [
+      {
+        rule: "ca-device-not-joined",
+        severity: "high",
+        title: "FAB-LT-2291 is Microsoft Entra joined, not hybrid joined",
+        explanation:
+          'The policy requires a Microsoft Entra hybrid joined device ("Exchange Online: require hybrid joined device"), and FAB-LT-2291, where nestor.wilke@woodgrovebank.com signed in around then, is Microsoft Entra joined, not hybrid joined. No browser or app can present a join the machine does not have; its own findings in JoinScope say why the join is missing.',
+        evidence: [
+          { source: "Entra ID sign-in log", field: "status.errorCode", value: "53001 DeviceNotDomainJoined" },
+          { source: "Entra ID sign-in log", field: "conditionalAccessStatus", value: "failure" },
+          {
+            source: "Entra ID sign-in log · appliedConditionalAccessPolicies",
+            field: "Exchange Online: require hybrid joined device",
+            value: "failure · RequireDomainJoinedDevice",
+          },
+          { source: "dsregcmd /status · Device State", field: "AzureAdJoined", value: "YES" },
+          { source: "dsregcmd /status · Device State", field: "DomainJoined", value: "NO" },
+          { source: "dsregcmd /status · User State", field: "WorkplaceJoined", value: "NO" },
+          { source: "JoinScope device", field: "subjectKey", value: "d:131c69e3-7566-426e-ba30-e8997acacfa9" },
+        ],
+        remediation: [
+          "Join FAB-LT-2291 the way the policy requires (hybrid join for a domain computer, Entra join with Intune enrolment for a cloud-managed one), or let the policy accept a compliant device as an alternative.",
+        ],
+      },
+    ],
+    cause: "ca-device-not-joined",
+    causeLabel: "Machine not joined as the policy requires",
+  },
+  hybridPolicyRegisteredMachine: {
+    deviceRelated: true,
+    findings: [
+      {
+        rule: "ca-device-not-joined",
+        severity: "high",
+        title: "PC is Microsoft Entra registered only",
+        explanation:
+          'The policy requires a Microsoft Entra hybrid joined device ("Exchange Online: require hybrid joined device"), and PC, where nestor.wilke@woodgrovebank.com signed in around then, is Microsoft Entra registered only. No browser or app can present a join the machine does not have; its own findings in JoinScope say why the join is missing.',
+        evidence: [
+          { source: "Entra ID sign-in log", field: "status.errorCode", value: "53001 DeviceNotDomainJoined" },
+          { source: "Entra ID sign-in log", field: "conditionalAccessStatus", value: "failure" },
+          {
+            source: "Entra ID sign-in log · appliedConditionalAccessPolicies",
+            field: "Exchange Online: require hybrid joined device",
+            value: "failure · RequireDomainJoinedDevice",
+          },
+          { source: "dsregcmd /status · Device State", field: "AzureAdJoined", value: "NO" },
+          { source: "dsregcmd /status · Device State", field: "DomainJoined", value: "NO" },
+          { source: "dsregcmd /status · User State", field: "WorkplaceJoined", value: "YES" },
+          { source: "JoinScope device", field: "subjectKey", value: "d:6da9f566-5223-49d4-8c5c-22d50b902984" },
+        ],
+        remediation: [
+          "Join PC the way the policy requires (hybrid join for a domain computer, Entra join with Intune enrolment for a cloud-managed one), or let the policy accept a compliant device as an alternative.",
+        ],
+      },
+    ],
+    cause: "ca-device-not-joined",
+    causeLabel: "Machine not joined as the policy requires",
+  },
+  hybridPolicyDomainAndRegistered: {
+    deviceRelated: true,
+    findings: [
+      {
+        rule: "ca-device-not-joined",
+        severity: "high",
+        title: "PC-0142 is domain joined and only registered (not hybrid joined)",
+        explanation:
+          'The policy requires a Microsoft Entra hybrid joined device ("Exchange Online: require hybrid joined device"), and PC-0142, where nestor.wilke@woodgrovebank.com signed in around then, is domain joined and only registered (not hybrid joined). No browser or app can present a join the machine does not have; its own findings in JoinScope say why the join is missing.',
+        evidence: [
+          { source: "Entra ID sign-in log", field: "status.errorCode", value: "53001 DeviceNotDomainJoined" },
+          { source: "Entra ID sign-in log", field: "conditionalAccessStatus", value: "failure" },
+          {
+            source: "Entra ID sign-in log · appliedConditionalAccessPolicies",
+            field: "Exchange Online: require hybrid joined device",
+            value: "failure · RequireDomainJoinedDevice",
+          },
+          { source: "dsregcmd /status · Device State", field: "AzureAdJoined", value: "NO" },
+          { source: "dsregcmd /status · Device State", field: "DomainJoined", value: "YES" },
+          { source: "dsregcmd /status · User State", field: "WorkplaceJoined", value: "YES" },
+        ],
+        remediation: [
+          "Complete PC-0142's hybrid join: its computer account must be in Entra Connect's sync scope, the Service Connection Point must name the tenant, and the machine must restart and sign in (Automatic-Device-Join task); `dsregcmd /status` then shows AzureAdJoined : YES.",
+          "Follow the device's not-joined finding in JoinScope for the pre-join diagnostics of its last attempt.",
+        ],
+      },
+    ],
+    cause: "ca-device-not-joined",
+    causeLabel: "Hybrid join not completed",
+  },
+  hybridPolicyWorkgroupMachine: {
+    deviceRelated: true,
+    findings: [
+      {
+        rule: "ca-device-not-joined",
+        severity: "high",
+        title: "PC-0999 is not joined to Microsoft Entra ID",
+        explanation:
+          'The policy requires a Microsoft Entra hybrid joined device ("Exchange Online: require hybrid joined device"), and PC-0999, where nestor.wilke@woodgrovebank.com signed in around then, is not joined to Microsoft Entra ID. No browser or app can present a join the machine does not have; its own findings in JoinScope say why the join is missing.',
+        evidence: [
+          { source: "Entra ID sign-in log", field: "status.errorCode", value: "53001 DeviceNotDomainJoined" },
+          { source: "Entra ID sign-in log", field: "conditionalAccessStatus", value: "failure" },
+          {
+            source: "Entra ID sign-in log · appliedConditionalAccessPolicies",
+            field: "Exchange Online: require hybrid joined device",
+            value: "failure · RequireDomainJoinedDevice",
+          },
+          { source: "dsregcmd /status · Device State", field: "AzureAdJoined", value: "NO" },
+          { source: "dsregcmd /status · Device State", field: "DomainJoined", value: "NO" },
+        ],
+        remediation: [
+          "Join PC-0999 the way the policy requires (hybrid join for a domain computer, Entra join with Intune enrolment for a cloud-managed one), or let the policy accept a compliant device as an alternative.",
+        ],
+      },
+    ],
+    cause: "ca-device-not-joined",
+    causeLabel: "Machine not joined as the policy requires",
+  },
+  noPrtTwoMachines: {
+    deviceRelated: true,
+    findings: [
+      {
+        rule: "ca-device-no-prt",
+        severity: "high",
+        title: "No usable PRT on PC-0019, PC-0020",
+        explanation:
+          "The sign-in presented no device, and the policy requires a compliant device or a Microsoft Entra hybrid joined device (\"Require compliant or hybrid joined device\"). PC-0019 shows a PRT that expired on 2025-11-17 07:13 UTC, before the sign-in; PC-0020 shows a PRT that expired on 2025-11-17 07:13 UTC, before the sign-in. Without a Primary Refresh Token no token of the session carries the device's claim, so no browser or app could present the device: Conditional Access saw it as unregistered. The machine's prt-expired finding in JoinScope says why the PRT is missing and how to get it back.",
+        evidence: [
+          { source: "Entra ID sign-in log · deviceDetail", field: "deviceId", value: "(empty)" },
+          { source: "Entra ID sign-in log", field: "status.errorCode", value: "53001 DeviceNotDomainJoined" },
+          { source: "Entra ID sign-in log", field: "conditionalAccessStatus", value: "failure" },
+          {
+            source: "Entra ID sign-in log · appliedConditionalAccessPolicies",
+            field: "Require compliant or hybrid joined device",
+            value: "failure · RequireCompliantDevice, RequireDomainJoinedDevice",
+          },
+          { source: "PC-0019 · dsregcmd /status · SSO State", field: "AzureAdPrtExpiryTime", value: "2025-11-17 07:13:30.000 UTC" },
+          { source: "PC-0019 · dsregcmd /status · SSO State", field: "AzureAdPrtUpdateTime", value: "2025-11-03 07:12:36.000 UTC" },
+          { source: "JoinScope device PC-0019", field: "subjectKey", value: "d:368c996b-2e0f-4cc2-8486-03352e3d2864" },
+          { source: "JoinScope finding on PC-0019", field: "rule", value: "prt-expired" },
+          { source: "PC-0020 · dsregcmd /status · SSO State", field: "AzureAdPrtExpiryTime", value: "2025-11-17 07:13:30.000 UTC" },
+          { source: "PC-0020 · dsregcmd /status · SSO State", field: "AzureAdPrtUpdateTime", value: "2025-11-03 07:12:36.000 UTC" },
+          { source: "JoinScope device PC-0020", field: "subjectKey", value: "d:368c996b-2e0f-4cc2-8486-03352e3d2864" },
+          { source: "JoinScope finding on PC-0020", field: "rule", value: "prt-expired" },
+        ],
+        remediation: [
+          "Fix the PRT on PC-0019, PC-0020 first: follow its prt-expired finding in JoinScope.",
+          "Then have the user lock and unlock the session (or sign out and in), check `dsregcmd /status` shows AzureAdPrt : YES, and sign in again.",
+        ],
+      },
+    ],
+    cause: "ca-device-no-prt",
+    causeLabel: "No PRT on the user's machine",
+  },
   chromeSystemCapture: {
     deviceRelated: true,
     findings: [
@@ -788,6 +988,40 @@ const expected: Record<keyof typeof cases, unknown> = {
 };
 
 describe("sign-in findings as the admin reads them", () => {
+  it("a hybrid-join policy, no device presented, the user's machine Entra joined", () => {
+    expect(evaluateSignIn(cases.hybridPolicyEntraMachine())).toEqual(expected.hybridPolicyEntraMachine);
+  });
+
+  it("a hybrid-join policy, no device presented, the user's machine only registered", () => {
+    expect(evaluateSignIn(cases.hybridPolicyRegisteredMachine())).toEqual(expected.hybridPolicyRegisteredMachine);
+  });
+
+  it("a hybrid-join policy, no device presented, the machine domain joined and only registered", () => {
+    expect(evaluateSignIn(cases.hybridPolicyDomainAndRegistered())).toEqual(expected.hybridPolicyDomainAndRegistered);
+  });
+
+  it("a hybrid-join policy, no device presented, the machine not joined at all", () => {
+    expect(evaluateSignIn(cases.hybridPolicyWorkgroupMachine())).toEqual(expected.hybridPolicyWorkgroupMachine);
+  });
+
+  it("two machines of the user whose PRTs expired before the sign-in: both named", () => {
+    expect(evaluateSignIn(cases.noPrtTwoMachines())).toEqual(expected.noPrtTwoMachines);
+  });
+
+  it("a machine without a PRT does not explain a sign-in from another platform, nor one its missing join explains", () => {
+    const rules = (subject: SignInSubject) => evaluateSignIn(subject).findings.map((finding) => finding.rule);
+    // Alex's sign-in of edge-entra-wrong-password-no-prt.json, made from an iPhone in Safari instead of FAB-LT-2291.
+    const fromIphone = signIn("edge-entra-wrong-password-no-prt.json");
+    const iphone = { ...fromIphone, device: { ...fromIphone.device, operatingSystem: "Ios 17.4", browser: "Mobile Safari 17.4" } };
+    expect(rules({ signIn: iphone, machines: [machine("win11-22h2-entra-wrong-password.txt")] })).toEqual(["ca-device-not-presented"]);
+    expect(
+      rules({
+        signIn: signIn("edge-expired-prt.json"),
+        machines: [machine("win10-1809-domain-prejoin-fail.txt", { hostname: "PC-0733" }), machine("win11-23h2-hybrid.txt")],
+      }),
+    ).toEqual(["ca-device-not-joined"]);
+  });
+
   it("Chrome without the extension, the machine's report captured as SYSTEM: whether the PRT was valid is unknown", () => {
     expect(evaluateSignIn(cases.chromeSystemCapture())).toEqual(expected.chromeSystemCapture);
   });
