@@ -72,6 +72,19 @@ const builtMachine = (hostname: string, report: ParsedDsregcmd): SignInMachine =
 });
 
 const cases = {
+  clonedImage: () => {
+    // The same machine by hardware id under another name: a clone of PC-0142's image, hybrid joined as PC-0999.
+    const event = signIn("edge-leftover-registration.json");
+    const clone = { ...event, device: { ...event.device, displayName: "PC-0999", trustType: "Hybrid Azure AD joined" } };
+    const presented = makeDirectoryObject({
+      objectId: "0e0e0e0e-1111-4222-8333-444455556666",
+      deviceId: clone.device.deviceId,
+      displayName: "PC-0999",
+      hardwareId: "6825794768524310",
+    });
+    const own = makeDirectoryObject({ deviceId: "dd5ac0a8-cb5f-461e-9269-2502cbabc065", hardwareId: "6825794768524310" });
+    return { signIn: clone, presentedObject: presented, machines: [machine("win11-24h2-hybrid-full.txt", { directory: own })] };
+  },
   hybridPolicyEntraMachine: () => ({ signIn: hybridPolicyNoDevice(), machines: [machine("win11-22h2-entra-wrong-password.txt")] }),
   hybridPolicyRegisteredMachine: () => ({ signIn: hybridPolicyNoDevice(), machines: [machine("win10-21h2-registered.txt")] }),
   hybridPolicyDomainAndRegistered: () => ({
@@ -158,6 +171,58 @@ const cases = {
 } satisfies Record<string, () => SignInSubject>;
 
 const expected: Record<keyof typeof cases, unknown> = {
+  clonedImage: {
+    deviceRelated: true,
+    findings: [
+      {
+        rule: "ca-device-object-mismatch",
+        severity: "high",
+        title: "The sign-in presented another object than PC-0142's",
+        explanation:
+          "The sign-in presented deviceId 5c2a9e1d-7b4f-4e3a-9d6c-8f1e2a3b4c5d (PC-0999 · ServerAd · registered 2024-11-05 08:42 UTC · last sign-in 2025-03-01 09:15 UTC · synced from AD), but PC-0142 reports DeviceId dd5ac0a8-cb5f-461e-9269-2502cbabc065. Two objects answer for one machine: an old registration of it, or a copy of another machine's registration (an image cloned after it was joined). Conditional Access judged the presented object, not the machine's own.",
+        evidence: [
+          {
+            source: "Entra ID sign-in log · deviceDetail",
+            field: "deviceId",
+            value: "5c2a9e1d-7b4f-4e3a-9d6c-8f1e2a3b4c5d",
+            expected: "dd5ac0a8-cb5f-461e-9269-2502cbabc065",
+          },
+          { source: "Entra ID sign-in log · deviceDetail", field: "displayName", value: "PC-0999" },
+          { source: "Entra ID sign-in log · deviceDetail", field: "trustType", value: "Hybrid Azure AD joined" },
+          { source: "dsregcmd /status · Device Details", field: "DeviceId", value: "dd5ac0a8-cb5f-461e-9269-2502cbabc065" },
+          { source: "dsregcmd /status · Device State", field: "AzureAdJoined", value: "YES" },
+          {
+            source: "Entra ID device object 0e0e0e0e-1111-4222-8333-444455556666",
+            field: "objectId",
+            value:
+              "0e0e0e0e-1111-4222-8333-444455556666 · PC-0999 · ServerAd · registered 2024-11-05 08:42 UTC · last sign-in 2025-03-01 09:15 UTC · synced from AD",
+          },
+          {
+            source: "Entra ID device object f1e2d3c4-b5a6-4798-8a9b-0c1d2e3f4a5b",
+            field: "objectId",
+            value:
+              "f1e2d3c4-b5a6-4798-8a9b-0c1d2e3f4a5b · PC-0142 · ServerAd · registered 2024-11-05 08:42 UTC · last sign-in 2025-03-01 09:15 UTC · synced from AD",
+          },
+          { source: "JoinScope device", field: "subjectKey", value: "d:5c2a9e1d-7b4f-4e3a-9d6c-8f1e2a3b4c5d" },
+          { source: "JoinScope device", field: "subjectKey", value: "d:dd5ac0a8-cb5f-461e-9269-2502cbabc065" },
+          { source: "Entra ID sign-in log", field: "status.errorCode", value: "53001 DeviceNotDomainJoined" },
+          { source: "Entra ID sign-in log", field: "conditionalAccessStatus", value: "failure" },
+          {
+            source: "Entra ID sign-in log · appliedConditionalAccessPolicies",
+            field: "Exchange Online: require hybrid joined device",
+            value: "failure · RequireDomainJoinedDevice",
+          },
+        ],
+        remediation: [
+          "Compare the two objects' hardware ids ([HWID] in physicalIds) and registration times: the one PC-0142 does not report is the leftover.",
+          "If PC-0142 is a clone, make it register on its own: back up its BitLocker recovery keys, run `dsregcmd /leave` elevated, restart and sign in (hybrid), or leave and join again (Entra joined); generalise images (sysprep) before they are joined in the future.",
+          "Disable and then delete the object the machine no longer uses, once its BitLocker keys and LAPS password are not needed.",
+        ],
+      },
+    ],
+    cause: "ca-device-object-mismatch",
+    causeLabel: "Another device object presented",
+  },
   hybridPolicyEntraMachine: {
     deviceRelated: true,
     findings: [
@@ -988,6 +1053,10 @@ const expected: Record<keyof typeof cases, unknown> = {
 };
 
 describe("sign-in findings as the admin reads them", () => {
+  it("another object of the same machine presented (same hardware id, another name: a cloned image)", () => {
+    expect(evaluateSignIn(cases.clonedImage())).toEqual(expected.clonedImage);
+  });
+
   it("a hybrid-join policy, no device presented, the user's machine Entra joined", () => {
     expect(evaluateSignIn(cases.hybridPolicyEntraMachine())).toEqual(expected.hybridPolicyEntraMachine);
   });
