@@ -80,6 +80,34 @@ export function evidenceJson(json: unknown): string {
   return `${text}]`;
 }
 
+/**
+ * A JSON string as JSON.stringify writes it: no character it escapes left raw (quote, backslash, controls, a lone
+ * surrogate) and only the escapes it writes: `\"`, `\\`, `\b\f\n\r\t`, and `\u00xx` in lower-case hex for the other
+ * controls. With the `u` flag a well-formed surrogate pair is one code point above U+FFFF, which the class lets
+ * through, as JSON.stringify does. Anything else (an escaped surrogate, `\/`, `\u0041`, white space between tokens) is
+ * not JSON.stringify's text, and is parsed and written again.
+ */
+const JSON_STRING = String.raw`"(?:[^"\\\u0000-\u001f\ud800-\udfff]|\\["\\bfnrt]|\\u00(?:0[0-7bef]|1[0-9a-f]))*"`;
+const NULLABLE = `(?:${JSON_STRING}|null)`;
+const EVIDENCE_ITEM = `\\{"source":${JSON_STRING},"field":${JSON_STRING},"value":${NULLABLE}(?:,"expected":${NULLABLE})?\\}`;
+/** Stored evidence that is already what evidenceJson writes: Evidence items with their keys in order, strings or null. */
+const CANONICAL_EVIDENCE = new RegExp(String.raw`^\[(?:${EVIDENCE_ITEM}(?:,${EVIDENCE_ITEM})*)?\]$`, "u");
+/** Stored steps that are already what remediationJson writes: strings only. */
+const CANONICAL_STEPS = new RegExp(String.raw`^\[(?:${JSON_STRING}(?:,${JSON_STRING})*)?\]$`, "u");
+
+/**
+ * The stored evidence text as its JSON Lines text: the text itself when it is already evidenceJson's (a findings pass
+ * stores JSON.stringify of Evidence items, and SQLite hands the text back as stored), else evidenceJson of it parsed.
+ */
+export function evidenceJsonText(stored: string): string {
+  return CANONICAL_EVIDENCE.test(stored) ? stored : evidenceJson(JSON.parse(stored));
+}
+
+/** The stored steps' text as its JSON Lines text: the text itself when it is remediationJson's already. */
+export function remediationJsonText(stored: string): string {
+  return CANONICAL_STEPS.test(stored) ? stored : remediationJson(JSON.parse(stored));
+}
+
 /** The stored steps as their CSV and XLSX cell: flattenRemediation(readRemediation(json)), without the copy. */
 export function remediationCell(json: unknown): string {
   if (!Array.isArray(json)) return "";
@@ -114,8 +142,14 @@ export const FINDING_EXPORT_COLUMNS: readonly ExportColumn[] = [
   { key: "acknowledgedBy" },
   { key: "ackComment" },
   // The row holds the stored JSON text; each cell parses it and reads it as readEvidence and readRemediation do.
-  { key: "evidence", stored: { text: (v) => evidenceCell(parseStored(v)), json: (v) => evidenceJson(parseStored(v)) } },
-  { key: "remediation", stored: { text: (v) => remediationCell(parseStored(v)), json: (v) => remediationJson(parseStored(v)) } },
+  {
+    key: "evidence",
+    stored: { text: (v) => evidenceCell(parseStored(v)), json: (v) => (typeof v === "string" ? evidenceJsonText(v) : evidenceJson(v)) },
+  },
+  {
+    key: "remediation",
+    stored: { text: (v) => remediationCell(parseStored(v)), json: (v) => (typeof v === "string" ? remediationJsonText(v) : remediationJson(v)) },
+  },
   { key: "primary" },
   { key: "explainedBy" },
 ];
