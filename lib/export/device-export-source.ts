@@ -1,7 +1,7 @@
 import "server-only";
-import { readBool, readIsoTimestamp, type DirectDb, type Row } from "@/lib/db/direct";
+import { readBool, readIsoTimestamp, type DirectDb } from "@/lib/db/direct";
 import { deviceFilter, deviceOrdering } from "@/lib/queries/find-devices";
-import { orderingSql, readArraysAfter, type KeysetQuery } from "@/lib/queries/keyset-page";
+import { orderingSql, keysetBatches, type KeysetQuery } from "@/lib/queries/keyset-page";
 import type { DeviceListParams } from "@/lib/url-params/device-list-params";
 import { SEVERITIES } from "@/lib/display/severity";
 import { cellsCopySelect, CSV_COPY_OPTIONS, csvCopySelect, jsonCellKind, jsonCellSql, sheetCellKind, sheetValueSql, type RowTextValue } from "./row-text-sql";
@@ -99,15 +99,7 @@ export function createDeviceExportSource(
       return Number(row?.n ?? 0);
     },
     async *batches() {
-      let cursor: Row | null = null;
-      for (;;) {
-        const rows = await readArraysAfter(query, cursor, batchRows);
-        if (rows.length === 0) return;
-        yield rows.map(toExportRow);
-        if (rows.length < batchRows) return;
-        const last = rows[rows.length - 1]!;
-        cursor = Object.fromEntries(READ.map((c, i) => [c, last[i]]));
-      }
+      for await (const rows of keysetBatches(query, batchRows)) yield rows.map(toExportRow);
     },
     textRows(format) {
       if (!direct.copyOut) return null;

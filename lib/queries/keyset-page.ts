@@ -71,6 +71,22 @@ export function readArraysAfter(query: KeysetQuery, cursor: Row | null, limit: n
   return readWith(query, cursor, limit, (sql, params) => query.direct.queryArrays(sql, params));
 }
 
+/**
+ * Every row of the query, `batchRows` at a time as arrays (readArraysAfter), each batch read from where the one before
+ * ended, and only when the caller asks for it: the caller's pace is the pace of the reads.
+ */
+export async function* keysetBatches(query: KeysetQuery, batchRows: number): AsyncGenerator<unknown[][]> {
+  let cursor: Row | null = null;
+  for (;;) {
+    const rows = await readArraysAfter(query, cursor, batchRows);
+    if (rows.length === 0) return;
+    yield rows;
+    if (rows.length < batchRows) return;
+    const last = rows[rows.length - 1]!;
+    cursor = Object.fromEntries(query.columns.map((c, i) => [c, last[i]]));
+  }
+}
+
 type Read<R> = (sql: string, params: readonly unknown[]) => Promise<R[]>;
 
 async function readWith<R>(query: KeysetQuery, cursor: Row | null, limit: number, read: Read<R>): Promise<R[]> {

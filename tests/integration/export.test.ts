@@ -573,6 +573,59 @@ describe("the Devices export's rows written by PostgreSQL's COPY (decision 049)"
   );
 });
 
+describe("the Findings export's rows read through PostgreSQL's COPY (decision 054)", () => {
+  it.runIf(process.env.JOINSCOPE_TEST_DATABASE === "postgresql")(
+    "CSV, JSON Lines and XLSX are byte for byte the keyset read's, awkward text, statuses and every severity included",
+    async () => {
+      const AWKWARD = ["=1+1", "comma, inside", 'say "hi"', "line\nbreak", "lone\rreturn", "control\u0001\u0002chars", "Zürich — 東京 😀", "back\\slash"];
+      const findings = await db.finding.findMany({ where: { tenantRef }, orderBy: { id: "asc" }, take: AWKWARD.length * 3 });
+      expect(findings.length).toBeGreaterThanOrEqual(AWKWARD.length);
+      for (const [i, f] of findings.entries()) {
+        const text = AWKWARD[i % AWKWARD.length]!;
+        await db.finding.update({
+          where: { id: f.id },
+          data: {
+            title: text,
+            hostname: i % 4 === 0 ? null : text,
+            ackComment: i % 2 ? text : null,
+            acknowledgedBy: i % 2 ? "admin@contoso.example" : null,
+            acknowledgedAt: i % 2 ? new Date(Date.UTC(2026, 0, 2, 3, 4, 5, i)) : null,
+            status: i % 5 === 0 ? "resolved" : "open",
+            resolvedAt: i % 5 === 0 ? new Date(Date.UTC(2026, 1, 3, 4, 5, 6, 7 * i)) : null,
+            rankSeverity: SEVERITIES[i % SEVERITIES.length],
+            isPrimary: i % 3 === 0,
+            explainedBy: i % 3 === 1 ? text : null,
+            evidence: [
+              { source: text, field: "f", value: i % 2 ? null : text, ...(i % 3 ? { expected: text } : {}) },
+              { source: "s", field: text, value: "", expected: null },
+            ],
+            remediation: i % 4 === 1 ? [] : [text, `Then ${text}`],
+          },
+        });
+      }
+      const direct = directDb();
+      for (const params of [{ status: "all" as const }, {}, { q: "comma" }, { primary: "only" as const }, { severity: "high" as const }]) {
+        const read = { tenantRef, params: { ...DEFAULT_FINDING_LIST_PARAMS, ...params }, batchRows: 7 };
+        const byCopy = createFindingExportSource(direct, read);
+        const byKeyset = createFindingExportSource({ ...direct, copyOut: undefined }, read);
+        for (const format of ["csv", "jsonl", "xlsx"] as const) {
+          const [a, b] = [await bytesOf(byCopy, format), await bytesOf(byKeyset, format)];
+          expect(a.length, `${JSON.stringify(params)} ${format}`).toBeGreaterThan(100);
+          if (format === "xlsx") {
+            const sheets = [await rowsXmlOf(byCopy), await rowsXmlOf(byKeyset)];
+            expect(sheets[0], `${JSON.stringify(params)} xlsx`).toBe(sheets[1]);
+          } else expect(a.toString("utf8"), `${JSON.stringify(params)} ${format}`).toBe(b.toString("utf8"));
+        }
+      }
+    },
+    240_000,
+  );
+});
+
+async function rowsXmlOf(source: ExportSource): Promise<string> {
+  return (await concatenated(rowsXml(source.columns, source.batches()))).toString("utf8");
+}
+
 async function concatenated(chunks: AsyncIterable<Uint8Array>): Promise<Buffer> {
   const out: Buffer[] = [];
   for await (const chunk of chunks) out.push(Buffer.from(chunk));
