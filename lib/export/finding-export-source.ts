@@ -1,7 +1,7 @@
 import "server-only";
 import { readBool, readIsoTimestamp, type DirectDb, type Row } from "@/lib/db/direct";
 import type { Evidence } from "@/lib/rules/types";
-import { keysetBatches, orderingSql, type KeysetQuery, type Ordering } from "@/lib/queries/keyset-page";
+import { keysetBatches, segmentsUnionSql, type KeysetQuery, type Ordering } from "@/lib/queries/keyset-page";
 import { COPY_CELLS_OPTIONS, copyRowBatches, type CopyValueKind } from "./copy-cells";
 import { cellsCopySelect } from "./row-text-sql";
 import type { FindingListParams } from "@/lib/url-params/finding-list-params";
@@ -251,9 +251,14 @@ export function createFindingExportSource(
     async *batches() {
       if (direct.copyOut) {
         // PostgreSQL: the rows of one ordered statement, through COPY (decision 054), already as the export's values.
-        const whole = orderingSql(ORDERING);
-        const rowsSql = `FROM (SELECT ${COPY_COLUMNS.map((c) => `"${c}"`).join(", ")} FROM "Finding" WHERE ${filter.sql}${whole.where ? ` AND ${whole.where}` : ""} ORDER BY ${whole.orderBy} OFFSET 0) AS "rows"`;
-        const chunks = direct.copyOut(cellsCopySelect(COPY_VALUES, rowsSql), filter.params, COPY_CELLS_OPTIONS);
+        // Each severity's findings along the index that holds their order, one severity after the other: no sort.
+        const columns = COPY_COLUMNS.map((c) => `"${c}"`).join(", ");
+        const segments = segmentsUnionSql(
+          ORDERING,
+          (where, orderBy) => `(SELECT ${columns} FROM "Finding" WHERE ${filter.sql}${where ? ` AND ${where}` : ""} ORDER BY ${orderBy})`,
+        );
+        const params = ORDERING.flatMap(() => filter.params);
+        const chunks = direct.copyOut(cellsCopySelect(COPY_VALUES, `FROM (${segments}) AS "rows"`), params, COPY_CELLS_OPTIONS);
         yield* copyRowBatches(COPY_KINDS, chunks, batchRows);
         return;
       }
@@ -262,7 +267,7 @@ export function createFindingExportSource(
   };
 }
 
-/** The stored columns COPY_VALUES read (the order's other keys are only in the inner statement's ORDER BY). */
+/** The stored columns COPY_VALUES read (the order's other keys are only in the segments' ORDER BY). */
 const COPY_COLUMNS = READ.filter((c) => c !== "rankSeverity" && c !== "subjectKey");
 
 /** A timestamp(3) holding UTC as its ISO text, as readIsoTimestamp gives it (lib/export/row-text-sql.ts). */

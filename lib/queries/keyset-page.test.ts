@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DirectDb } from "@/lib/db/direct";
-import { keysetBatches, type KeysetQuery } from "./keyset-page";
+import { keysetBatches, segmentsUnionSql, type KeysetQuery } from "./keyset-page";
 
 /** A table of ids 1…n behind DirectDb's queryArrays, read by keyset on "id"; each read's cursor is recorded. */
 function table(n: number) {
@@ -58,5 +58,25 @@ describe("keysetBatches", () => {
     expect(t.asked).toEqual([null]);
     await it.return(undefined);
     expect(t.asked).toEqual([null]);
+  });
+});
+
+describe("segmentsUnionSql", () => {
+  it("reads each segment in its own keys' order, the segments one after the other", () => {
+    const sql = segmentsUnionSql(
+      [
+        {
+          where: `"s" = 'a'`,
+          keys: [
+            { column: "k", dir: "asc" },
+            { column: "p", dir: "desc" },
+          ],
+          holds: () => true,
+        },
+        { where: null, keys: [{ column: "k", dir: "desc" }], holds: () => true },
+      ],
+      (where, orderBy) => `(SELECT * FROM "T" WHERE ${where ?? "TRUE"} ORDER BY ${orderBy})`,
+    );
+    expect(sql).toBe(`(SELECT * FROM "T" WHERE "s" = 'a' ORDER BY "k" ASC, "p" DESC) UNION ALL (SELECT * FROM "T" WHERE TRUE ORDER BY "k" DESC)`);
   });
 });

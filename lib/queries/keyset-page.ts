@@ -184,6 +184,17 @@ async function nextValue(query: KeysetQuery, segment: Segment, lead: SortKey, af
 }
 
 /**
+ * The whole order as one statement's rows without a sort: each segment's rows in its own keys' order (the ORDER BY an
+ * index serves), the segments one after the other by UNION ALL, `select(where, orderBy)` giving each segment's
+ * parenthesised SELECT. PostgreSQL's Append reads its branches in turn, each in its own order, when the statement runs
+ * without parallel workers (copyOut's transaction): an export's rows then start at once instead of after a sort of all
+ * of them (decision 054). The filter's parameters repeat once per segment: `params(segments)` gives them.
+ */
+export function segmentsUnionSql(ordering: Ordering, select: (where: string | null, orderBy: string) => string): string {
+  return ordering.map((s) => select(s.where, s.keys.map((k) => `${q(k.column)} ${k.dir === "asc" ? "ASC" : "DESC"}`).join(", "))).join(" UNION ALL ");
+}
+
+/**
  * The whole order as one ORDER BY, with the condition that keeps only rows of its segments: for a statement that reads
  * every row at once (an export's COPY, decision 049) rather than page by page. Segments come in their order (a CASE
  * numbers them), each by its own keys (a key of another segment is NULL, so it ties). An order of one segment of all
