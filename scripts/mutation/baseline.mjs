@@ -118,7 +118,7 @@ export function combinedScore(entry, fresh, currentFiles) {
   return scoreOf(currentFiles.map((file) => fresh[file] ?? entry.files[file] ?? none));
 }
 
-function writeScoresTable(root, baseline) {
+export function writeScoresTable(root, baseline) {
   const doc = join(root, TESTING_DOC);
   const text = readFileSync(doc, "utf8");
   const start = text.indexOf(TABLE_START);
