@@ -12,7 +12,7 @@ import type { DirectoryObject } from "@/lib/rules/device-subject";
 import { describeClient } from "@/lib/rules/signin/describe-client";
 import { readDeviceRequirement } from "@/lib/rules/signin/device-requirement";
 import type { SignInRuleId, SignInRuleInput } from "@/lib/rules/signin/sign-in-rule";
-import type { SignInDeviceDetail, SignInEvent, SignInMachine, SignInSubject } from "@/lib/rules/signin/sign-in-subject";
+import type { SignInDeviceDetail, SignInEvent, SignInMachine, SignInPolicy, SignInSubject } from "@/lib/rules/signin/sign-in-subject";
 import { makeRegisteredReport, makeReport } from "@/lib/rules/testing/make-report";
 import { makeDirectoryObject } from "@/lib/rules/testing/make-directory-object";
 import { readSignInFixture } from "@/lib/signins/fixtures";
@@ -80,6 +80,19 @@ export function makeSignIn(changes: SignInChanges = {}, fixture = "chrome-no-ext
   const { device, ...rest } = changes;
   return { ...base, ...rest, device: { ...base.device, ...device } };
 }
+
+/** A Conditional Access policy as the sign-in log lists it, failed unless said otherwise. */
+export const policy = (
+  displayName: string | null,
+  enforcedGrantControls: string[],
+  result: string | null = "failure",
+  id: string | null = null,
+): SignInPolicy => ({
+  id,
+  displayName,
+  enforcedGrantControls,
+  result,
+});
 
 /** The hybrid-join policy's sign-in (edge-registered-needs-hybrid.json) from a browser that presented no device. */
 export const hybridPolicyNoDevice = (): SignInEvent => makeSignIn({ device: { deviceId: null, trustType: null } }, "edge-registered-needs-hybrid.json");
