@@ -63,6 +63,15 @@ describe("ca-device-not-compliant", () => {
     });
   });
 
+  it("leaves out the sign-in's isCompliant when it has none", () => {
+    const fields = evaluate({ device: { isManaged: false, isCompliant: null } })?.finding.evidence.map((e) => `${e.source} ${e.field}`);
+    expect(fields?.slice(0, 3)).toEqual([
+      "Entra ID sign-in log · deviceDetail deviceId",
+      "Entra ID sign-in log · deviceDetail isManaged",
+      "Entra ID sign-in log · deviceDetail trustType",
+    ]);
+  });
+
   it("names the device by its id when neither the sign-in nor the directory names it", () => {
     expect(evaluate({ device: { displayName: null } })?.finding.title).toBe("8f3c2b1a-0e9d-4c8b-a7f6-5e4d3c2b1a09 is not compliant");
   });

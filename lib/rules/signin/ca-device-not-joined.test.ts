@@ -107,6 +107,13 @@ describe("ca-device-not-joined, no device presented: the user's machines", () =>
     ["registration (50129): a machine not joined at all fails", requiring(50129), [WORKGROUP], "PC-0999 is not joined to Microsoft Entra ID"],
     ["the first machine that fails is named", requiring(53001), [HYBRID, REGISTERED, ENTRA], "PC-01 is Microsoft Entra registered only"],
     ["no machine known", requiring(53001), [], null],
+    ["a compliant device alone is no join requirement", requiring(53000, [policy("C", ["RequireCompliantDevice"])]), [WORKGROUP], null],
+    [
+      "a sign-in that succeeded",
+      makeSignIn({ errorCode: 0, conditionalAccessStatus: "success", policies: [policy("H", ["RequireDomainJoinedDevice"])], device: { deviceId: null } }),
+      [WORKGROUP],
+      null,
+    ],
   ])("%s", (_, event, machines, title) => {
     expect(evaluate({ signIn: event, machines })?.finding.title ?? null).toBe(title);
   });
@@ -123,6 +130,24 @@ describe("ca-device-not-joined, no device presented: the user's machines", () =>
     expect(outcome?.finding.explanation).toContain("PC-0177, where nestor.wilke@woodgrovebank.com signed in around then, is Microsoft Entra joined");
     const anonymous = evaluate({ signIn: { ...requiring(53001), userPrincipalName: null }, machines: [linked] });
     expect(anonymous?.finding.explanation).toContain("PC-0177, where the user signed in around then");
+  });
+
+  it("quotes the join lines under their own sections even when the report omits them", () => {
+    const bare = machineWith(
+      {
+        joinType: "none",
+        azureAdJoined: false,
+        domainJoined: false,
+        workplaceJoined: false,
+        omit: { "Device State": ["AzureAdJoined", "DomainJoined"], "User State": ["WorkplaceJoined"] },
+      },
+      "PC-0999",
+    );
+    expect(evaluate({ signIn: requiring(53001), machines: [bare] })?.finding.evidence.slice(-3)).toEqual([
+      { source: "dsregcmd /status · Device State", field: "AzureAdJoined", value: "NO" },
+      { source: "dsregcmd /status · Device State", field: "DomainJoined", value: "NO" },
+      { source: "dsregcmd /status · User State", field: "WorkplaceJoined", value: "NO" },
+    ]);
   });
 
   it("calls a domain joined machine that is Entra joined a cloud join, not a pending hybrid join", () => {

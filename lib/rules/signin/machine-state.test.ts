@@ -84,6 +84,63 @@ describe("readMachinePrtState", () => {
   });
 });
 
+describe("readMachinePrtState, lines the report lacks or repeats", () => {
+  it("quotes the PRT line it judged under its own section even when the report omits the line", () => {
+    const omit = { "SSO State": ["AzureAdPrt"] };
+    expect(state({ omit, prtUpdateTime: null }).evidence).toEqual([PRT_YES]);
+    expect(state({ omit, azureAdPrt: false, prtUpdateTime: null, prtExpiryTime: null }).evidence[0]).toEqual({ source: SSO, field: "AzureAdPrt", value: "NO" });
+  });
+
+  it("a report without an AzureAdPrt line is not expired, whatever its expiry time", () => {
+    expect(state({ azureAdPrt: null, prtUpdateTime: null }, { createdDateTime: "2025-04-01T00:00:00.000Z" }).state).toBe("unknown");
+  });
+
+  it("quotes an expired PRT's known cause with it, and not an unknown one", () => {
+    const aadsts = { aadsts: "AADSTS50126", extra: { "SSO State": { "Server Error Description": "AADSTS50126: Error validating credentials." } } };
+    const expired = state(aadsts, { createdDateTime: "2025-04-01T00:00:00.000Z" });
+    expect(expired).toMatchObject({ state: "expired", classification: { cause: "wrong-credentials" } });
+    expect(expired.evidence).toEqual([
+      EXPIRY,
+      UPDATED,
+      { source: SSO, field: "Server Error Description", value: "AADSTS50126: Error validating credentials." },
+    ]);
+    // An attempt status no cause matches: the classification quotes it, the expired PRT does not.
+    const unclassified = state({ extra: { "SSO State": { "Attempt Status": "0xdeadbeef" } } }, { createdDateTime: "2025-04-01T00:00:00.000Z" });
+    expect(unclassified).toMatchObject({
+      state: "expired",
+      classification: { cause: "unknown", evidence: [expect.objectContaining({ value: "0xdeadbeef" })] },
+    });
+    expect(unclassified.evidence).toEqual([EXPIRY, UPDATED]);
+  });
+
+  it("another user named by the attempt's User Identity: the report has no executing account to quote", () => {
+    expect(state({ executingAccount: null, extra: { "SSO State": { "User Identity": "ann@contoso.com" } } })).toMatchObject({
+      state: "unknown",
+      evidence: [{ source: "dsregcmd /status · Diagnostic Data", field: "Executing Account Name", value: null }],
+    });
+  });
+
+  it("reads the SSO State's User Identity before another section's", () => {
+    const twice = {
+      executingAccount: null,
+      extra: { "User State": { "User Identity": "bob@contoso.com" }, "SSO State": { "User Identity": "ann@contoso.com" } },
+    };
+    expect(reportUser(pc(twice))).toBe("ann@contoso.com");
+  });
+
+  it("an elevated capture whose attempt names another account cannot tell the user's PRT", () => {
+    const elevated = {
+      azureAdPrt: false,
+      prtUpdateTime: null,
+      extra: { "Diagnostic Data": { "User Context": "ELEVATED User" }, "SSO State": { "User Identity": "admin@contoso.com" } },
+    };
+    expect(state(elevated)).toMatchObject({
+      state: "unknown",
+      why: "the report of PC-0142 was captured by another account, so it does not show the user's PRT",
+    });
+  });
+});
+
 describe("reportUser and capturedByAnotherUser", () => {
   it.each<[string, MakeReportOptions, SignInChanges, string | null, string | null]>([
     ["the same user, in another case", { executingAccount: "CONTOSO\\JDoe, JDoe@Contoso.com" }, {}, "jdoe@contoso.com", null],
