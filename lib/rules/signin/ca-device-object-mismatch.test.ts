@@ -29,7 +29,8 @@ describe("ca-device-object-mismatch: the machine that signed in", () => {
 
   it.each<[string, SignInChanges, DirectoryObject | null, SignInMachine, boolean]>([
     ["the same name", {}, null, pc0142(), true],
-    ["the same name in another case, against the report's device name", {}, null, pc0142({ hostname: "" }), true],
+    ["the same name, against the report's device name", {}, null, pc0142({ hostname: "" }), true],
+    ["the same host name, whatever the report's device name", {}, null, builtMachine("PC-0142", makeReport({ deviceName: "X-0001.corp.contoso.com" })), true],
     ["the same name, the report's FQDN", { device: { displayName: "pc-0142" } }, null, pc0142({ hostname: "" }), true],
     ["another name", { device: { displayName: "LT-0007" } }, null, pc0142(), false],
     ["no name at all", { device: { displayName: null } }, null, pc0142(), false],
@@ -125,6 +126,13 @@ describe("ca-device-object-mismatch: what it says", () => {
       "Entra ID sign-in log conditionalAccessStatus",
       "Entra ID sign-in log · appliedConditionalAccessPolicies Exchange Online: require hybrid joined device",
     ]);
+  });
+
+  it("quotes the machine's join lines under their own sections even when its report omits them", () => {
+    const bare = builtMachine("PC-0142", makeReport({ workplaceJoined: true, omit: { "Device State": ["AzureAdJoined"], "User State": ["WorkplaceJoined"] } }));
+    const evidence = evaluate({ signIn: event(), machines: [bare] })?.finding.evidence;
+    expect(evidence).toContainEqual({ source: "dsregcmd /status · Device State", field: "AzureAdJoined", value: "YES" });
+    expect(evidence).toContainEqual({ source: "dsregcmd /status · User State", field: "WorkplaceJoined", value: "YES" });
   });
 
   it("another object without a directory object says so without describing one", () => {
