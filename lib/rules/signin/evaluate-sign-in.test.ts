@@ -3,44 +3,9 @@
  * README) joined with the dsregcmd captures of the user's machine (lib/reports/fixtures) and Graph device objects.
  */
 import { describe, expect, it } from "vitest";
-import { directoryObjectFromGraph } from "@/lib/sync/directory-object-from-graph";
-import { GraphDeviceSchema } from "@/lib/graph/graph-schemas";
-import { readFixture } from "@/lib/reports/fixtures";
-import { parseDsregcmd } from "@/lib/reports/parse-dsregcmd";
-import type { ParsedDsregcmd } from "@/lib/reports/types";
-import type { DirectoryObject } from "@/lib/rules/device-subject";
 import { evaluateSignIn } from "@/lib/rules/signin/evaluate-sign-in";
-import type { SignInMachine, SignInSubject } from "@/lib/rules/signin/sign-in-subject";
-import { makeDirectoryObject } from "@/lib/rules/testing/make-directory-object";
-import { readSignInFixture } from "@/lib/signins/fixtures";
-import { GraphSignInSchema } from "@/lib/signins/graph-sign-in-schema";
-import { mapGraphSignIn } from "@/lib/signins/map-graph-sign-in";
-
-const signIn = (name: string) => mapGraphSignIn(GraphSignInSchema.parse(readSignInFixture(name)));
-
-function report(name: string): ParsedDsregcmd {
-  const r = parseDsregcmd(readFixture(name));
-  if (!r.ok) throw new Error(r.error.message);
-  return r.report;
-}
-
-function graphObject(name: string): DirectoryObject {
-  const json = readSignInFixture(name) as { value: unknown[] };
-  return directoryObjectFromGraph(GraphDeviceSchema.parse(json.value[0]));
-}
-
-function machine(reportName: string, overrides: Partial<SignInMachine> = {}): SignInMachine {
-  const parsed = report(reportName);
-  return {
-    hostname: parsed.deviceName?.split(".")[0] ?? "PC",
-    deviceId: parsed.deviceId,
-    report: parsed,
-    capturedAt: null,
-    linkedBy: "user-and-time",
-    subjectKey: parsed.deviceId ? `d:${parsed.deviceId}` : null,
-    ...overrides,
-  };
-}
+import type { SignInSubject } from "@/lib/rules/signin/sign-in-subject";
+import { machine, makeSignIn, signIn, SUBJECTS } from "@/lib/rules/signin/testing/sign-in-subjects";
 
 const evaluate = (subject: SignInSubject) => evaluateSignIn(subject);
 const rules = (subject: SignInSubject) => evaluate(subject).findings.map((f) => f.rule);
@@ -122,8 +87,19 @@ describe("ca-device-no-prt", () => {
   });
 
   it("does not fire while the same PRT was still valid", () => {
-    const early = { ...signIn("edge-expired-prt.json"), createdDateTime: "2025-11-10T08:41:12.778Z" };
+    const early = makeSignIn({ createdDateTime: "2025-11-10T08:41:12.778Z" }, "edge-expired-prt.json");
     expect(rules({ signIn: early, machines: [machine("win11-23h2-hybrid.txt")] })).toEqual(["ca-device-not-presented"]);
+  });
+  it("a machine without a PRT does not explain a sign-in from another platform, nor one its missing join explains", () => {
+    // Alex's sign-in of edge-entra-wrong-password-no-prt.json, made from an iPhone in Safari instead of FAB-LT-2291.
+    const iphone = makeSignIn({ device: { operatingSystem: "Ios 17.4", browser: "Mobile Safari 17.4" } }, "edge-entra-wrong-password-no-prt.json");
+    expect(rules({ signIn: iphone, machines: [machine("win11-22h2-entra-wrong-password.txt")] })).toEqual(["ca-device-not-presented"]);
+    expect(
+      rules({
+        signIn: signIn("edge-expired-prt.json"),
+        machines: [machine("win10-1809-domain-prejoin-fail.txt", { hostname: "PC-0733" }), machine("win11-23h2-hybrid.txt")],
+      }),
+    ).toEqual(["ca-device-not-joined"]);
   });
 });
 
@@ -136,9 +112,7 @@ describe("ca-device-not-joined", () => {
   });
 
   it("fires for an Entra joined device against a hybrid-join policy, and points to a compliance alternative", () => {
-    const event = signIn("edge-registered-needs-hybrid.json");
-    const entra = { ...event, device: { ...event.device, trustType: "Azure AD joined" } };
-    const result = evaluate({ signIn: entra, machines: [] });
+    const result = evaluate(SUBJECTS.entraNeedsHybrid());
     expect(result.findings[0]!.remediation[0]).toContain("Require device to be marked as compliant");
   });
 
@@ -162,8 +136,7 @@ describe("ca-device-not-joined", () => {
   });
 
   it("stays quiet when the presented device is hybrid joined", () => {
-    const event = signIn("edge-registered-needs-hybrid.json");
-    const hybrid = { ...event, device: { ...event.device, trustType: "Hybrid Azure AD joined" } };
+    const hybrid = makeSignIn({ device: { trustType: "Hybrid Azure AD joined" } }, "edge-registered-needs-hybrid.json");
     expect(rules({ signIn: hybrid, machines: [] })).toEqual([]);
   });
 
@@ -183,19 +156,13 @@ describe("ca-device-not-compliant", () => {
   });
 
   it("says not managed when isManaged is false", () => {
-    const event = signIn("edge-not-compliant.json");
-    const unmanaged = { ...event, device: { ...event.device, isManaged: false } };
-    expect(evaluate({ signIn: unmanaged, machines: [] }).causeLabel).toBe("Device not enrolled in Intune");
+    expect(evaluate(SUBJECTS.notManaged()).causeLabel).toBe("Device not enrolled in Intune");
   });
 });
 
 describe("ca-device-object-mismatch", () => {
   it("names the leftover registration PC-0142 presented instead of its hybrid join, with both objects", () => {
-    const result = evaluate({
-      signIn: signIn("edge-leftover-registration.json"),
-      presentedObject: graphObject("device-pc-0142-leftover-registration.json"),
-      machines: [machine("win11-24h2-hybrid-full.txt")],
-    });
+    const result = evaluate(SUBJECTS.leftoverRegistration());
     expect(result.cause).toBe("ca-device-object-mismatch");
     expect(result.causeLabel).toBe("Leftover registration presented instead of the join");
     const [finding] = result.findings;
@@ -215,33 +182,18 @@ describe("ca-device-object-mismatch", () => {
   });
 
   it("is the same machine by hardware id when the names differ (a cloned image)", () => {
-    const event = signIn("edge-leftover-registration.json");
-    const clone = { ...event, device: { ...event.device, displayName: "PC-0999", trustType: "Hybrid Azure AD joined" } };
-    const presented = makeDirectoryObject({
-      objectId: "0e0e0e0e-1111-4222-8333-444455556666",
-      deviceId: clone.device.deviceId,
-      displayName: "PC-0999",
-      hardwareId: "6825794768524310",
-    });
-    const own = makeDirectoryObject({ deviceId: "dd5ac0a8-cb5f-461e-9269-2502cbabc065", hardwareId: "6825794768524310" });
-    const result = evaluate({ signIn: clone, presentedObject: presented, machines: [machine("win11-24h2-hybrid-full.txt", { directory: own })] });
-    expect(result.causeLabel).toBe("Another device object presented");
+    expect(evaluate(SUBJECTS.clonedImage()).causeLabel).toBe("Another device object presented");
   });
 
   it("does not claim another machine of the user (another name, another hardware id)", () => {
-    const event = signIn("edge-leftover-registration.json");
-    const laptop = { ...event, device: { ...event.device, displayName: "LT-0007", trustType: "Hybrid Azure AD joined" } };
+    const laptop = makeSignIn({ device: { displayName: "LT-0007", trustType: "Hybrid Azure AD joined" } }, "edge-leftover-registration.json");
     expect(rules({ signIn: laptop, machines: [machine("win11-24h2-hybrid-full.txt")] })).not.toContain("ca-device-object-mismatch");
   });
 });
 
 describe("ca-device-object-gone", () => {
   it("fires for a disabled object and links the device", () => {
-    const result = evaluate({
-      signIn: signIn("edge-disabled-device.json"),
-      presentedObject: graphObject("device-pc-0466-disabled.json"),
-      machines: [machine("win11-24h2-hybrid-disabled.txt", { linkedBy: "presented-device" })],
-    });
+    const result = evaluate(SUBJECTS.disabledObject());
     expect(result.cause).toBe("ca-device-object-gone");
     expect(result.causeLabel).toBe("Device object disabled");
     expect(result.findings[0]!.remediation[0]).toContain("Active Directory");
@@ -249,10 +201,8 @@ describe("ca-device-object-gone", () => {
   });
 
   it("fires for a deleted object, and for a device id the directory does not hold", () => {
-    const event = signIn("edge-disabled-device.json");
-    const deleted = makeDirectoryObject({ deviceId: event.device.deviceId, deletedAt: "2025-04-01T10:00:00.000Z", deletedReason: "deleted" });
-    expect(evaluate({ signIn: event, presentedObject: deleted, machines: [] }).causeLabel).toBe("Device object deleted");
-    expect(evaluate({ signIn: event, presentedObject: null, machines: [] }).causeLabel).toBe("Device object not in the directory");
+    expect(evaluate(SUBJECTS.deletedObject()).causeLabel).toBe("Device object deleted");
+    expect(evaluate(SUBJECTS.unknownObject()).causeLabel).toBe("Device object not in the directory");
   });
 
   it("says nothing about the object when nobody looked it up", () => {

@@ -1,176 +1,64 @@
 /**
- * Every sign-in rule's finding word for word on the helpdesk cases of evaluate-sign-in.test.ts (lib/signins/fixtures,
- * lib/reports/fixtures, Graph device objects): the title, the explanation, each quoted line and each step the admin
- * reads, and the label the Sign-ins view groups the sign-in under.
+ * Every sign-in rule's finding word for word on the helpdesk cases (lib/rules/signin/testing/sign-in-subjects.ts: the
+ * fixtures of lib/signins/fixtures and lib/reports/fixtures, Graph device objects): the title, the explanation, each
+ * quoted line and each step the admin reads, and the label the Sign-ins view groups the sign-in under.
  */
 import { describe, expect, it } from "vitest";
-import { directoryObjectFromGraph } from "@/lib/sync/directory-object-from-graph";
-import { GraphDeviceSchema } from "@/lib/graph/graph-schemas";
-import { readFixture } from "@/lib/reports/fixtures";
-import { parseDsregcmd } from "@/lib/reports/parse-dsregcmd";
-import type { ParsedDsregcmd } from "@/lib/reports/types";
-import type { DirectoryObject } from "@/lib/rules/device-subject";
-import { evaluateSignIn } from "@/lib/rules/signin/evaluate-sign-in";
-import type { SignInEvent, SignInMachine, SignInSubject } from "@/lib/rules/signin/sign-in-subject";
-import { makeRegisteredReport, makeReport } from "@/lib/rules/testing/make-report";
-import { makeDirectoryObject } from "@/lib/rules/testing/make-directory-object";
-import { readSignInFixture } from "@/lib/signins/fixtures";
-import { GraphSignInSchema } from "@/lib/signins/graph-sign-in-schema";
-import { mapGraphSignIn } from "@/lib/signins/map-graph-sign-in";
+import { evaluateSignIn, type SignInEvaluation } from "@/lib/rules/signin/evaluate-sign-in";
+import { SUBJECTS, type SubjectName } from "@/lib/rules/signin/testing/sign-in-subjects";
+import type { Evidence } from "@/lib/rules/types";
 
-const signIn = (name: string) => mapGraphSignIn(GraphSignInSchema.parse(readSignInFixture(name)));
+const LOG = "Entra ID sign-in log";
 
-function report(name: string): ParsedDsregcmd {
-  const r = parseDsregcmd(readFixture(name));
-  if (!r.ok) throw new Error(r.error.message);
-  return r.report;
-}
+/** What readDeviceRequirement quotes of a sign-in that failed one device policy. */
+const requirement = (code: string, policy: string, controls: string): Evidence[] => [
+  { source: LOG, field: "status.errorCode", value: code },
+  { source: LOG, field: "conditionalAccessStatus", value: "failure" },
+  { source: `${LOG} · appliedConditionalAccessPolicies`, field: policy, value: `failure · ${controls}` },
+];
+const COMPLIANT_OR_HYBRID = requirement(
+  "53000 DeviceNotCompliant",
+  "Require compliant or hybrid joined device",
+  "RequireCompliantDevice, RequireDomainJoinedDevice",
+);
+const COMPLIANT_OR_HYBRID_53001 = requirement(
+  "53001 DeviceNotDomainJoined",
+  "Require compliant or hybrid joined device",
+  "RequireCompliantDevice, RequireDomainJoinedDevice",
+);
+const HYBRID_ONLY = requirement("53001 DeviceNotDomainJoined", "Exchange Online: require hybrid joined device", "RequireDomainJoinedDevice");
+const COMPLIANT_ONLY = requirement("53000 DeviceNotCompliant", "Require compliant device", "RequireCompliantDevice");
 
-function graphObject(name: string): DirectoryObject {
-  const json = readSignInFixture(name) as { value: unknown[] };
-  return directoryObjectFromGraph(GraphDeviceSchema.parse(json.value[0]));
-}
+/** What describeClient quotes of a sign-in that presented no device. */
+const clientEvidence = (browser: string | null, operatingSystem: string | null, app: string): Evidence[] => [
+  { source: `${LOG} · deviceDetail`, field: "deviceId", value: "(empty)" },
+  ...(browser ? [{ source: `${LOG} · deviceDetail`, field: "browser", value: browser }] : []),
+  ...(operatingSystem ? [{ source: `${LOG} · deviceDetail`, field: "operatingSystem", value: operatingSystem }] : []),
+  { source: LOG, field: "clientAppUsed", value: app },
+];
 
-function machine(reportName: string, overrides: Partial<SignInMachine> = {}): SignInMachine {
-  const parsed = report(reportName);
-  return {
-    hostname: parsed.deviceName?.split(".")[0] ?? "PC",
-    deviceId: parsed.deviceId,
-    report: parsed,
-    capturedAt: null,
-    linkedBy: "user-and-time",
-    subjectKey: parsed.deviceId ? `d:${parsed.deviceId}` : null,
-    ...overrides,
-  };
-}
+/** win11-23h2-hybrid.txt's PRT, expired on 2025-11-17, as ca-device-no-prt quotes it for the machine named so. */
+const expiredPrt = (hostname: string): Evidence[] => [
+  { source: `${hostname} · dsregcmd /status · SSO State`, field: "AzureAdPrtExpiryTime", value: "2025-11-17 07:13:30.000 UTC" },
+  { source: `${hostname} · dsregcmd /status · SSO State`, field: "AzureAdPrtUpdateTime", value: "2025-11-03 07:12:36.000 UTC" },
+  { source: `JoinScope device ${hostname}`, field: "subjectKey", value: "d:368c996b-2e0f-4cc2-8486-03352e3d2864" },
+  { source: `JoinScope finding on ${hostname}`, field: "rule", value: "prt-expired" },
+];
 
-/** The same user's machine, renamed, whose report shows a PRT renewed a day before the sign-in (valid until 2025-12-03). */
-function renewedMachine(hostname: string): SignInMachine {
-  const renewed = readFixture("win11-23h2-hybrid.txt")
-    .toString("utf8")
-    .replace("AzureAdPrtUpdateTime : 2025-11-03 07:12:36.000 UTC", "AzureAdPrtUpdateTime : 2025-11-19 07:12:36.000 UTC")
-    .replace("AzureAdPrtExpiryTime : 2025-11-17 07:13:30.000 UTC", "AzureAdPrtExpiryTime : 2025-12-03 07:13:30.000 UTC");
-  const parsed = parseDsregcmd(renewed);
-  if (!parsed.ok) throw new Error(parsed.error.message);
-  return { ...machine("win11-23h2-hybrid.txt"), hostname, report: parsed.report };
-}
+/** win11-24h2-hybrid-full.txt's valid PRT, as ca-device-not-presented quotes it. */
+const PC_0142_VALID_PRT: Evidence[] = [
+  { source: "PC-0142 · dsregcmd /status · SSO State", field: "AzureAdPrt", value: "YES" },
+  { source: "PC-0142 · dsregcmd /status · SSO State", field: "AzureAdPrtUpdateTime", value: "2025-03-09 11:00:27.000 UTC" },
+  { source: "JoinScope device PC-0142", field: "subjectKey", value: "d:dd5ac0a8-cb5f-461e-9269-2502cbabc065" },
+];
 
-/** The hybrid-join policy's sign-in (edge-registered-needs-hybrid.json) from a browser that presented no device. */
-function hybridPolicyNoDevice(): SignInEvent {
-  const event = signIn("edge-registered-needs-hybrid.json");
-  return { ...event, device: { ...event.device, deviceId: null, trustType: null } };
-}
+const CHROME_REMEDIATION = [
+  "Deploy the Microsoft Single Sign On extension to Chrome: policy ExtensionInstallForcelist (HKLM\\Software\\Policies\\Google\\Chrome\\ExtensionInstallForcelist) with `ppnbnpeolgkicgegkbkbjmhlideopiji;https://clients2.google.com/service/update2/crx`, or set the CloudAPAuthEnabled policy to 1 (HKLM\\Software\\Policies\\Google\\Chrome, DWORD, Chrome 111 and later).",
+  "Tell users that an Incognito window presents no device unless the extension is allowed in Incognito; sign in again in a normal window.",
+];
+const RELOCK = "Then have the user lock and unlock the session (or sign out and in), check `dsregcmd /status` shows AzureAdPrt : YES, and sign in again.";
 
-/** A machine known only from a report built like make-report.ts's samples. */
-const builtMachine = (hostname: string, report: ParsedDsregcmd): SignInMachine => ({
-  hostname,
-  deviceId: report.deviceId,
-  report,
-  capturedAt: null,
-  linkedBy: "user-and-time",
-  subjectKey: null,
-});
-
-const cases = {
-  clonedImage: () => {
-    // The same machine by hardware id under another name: a clone of PC-0142's image, hybrid joined as PC-0999.
-    const event = signIn("edge-leftover-registration.json");
-    const clone = { ...event, device: { ...event.device, displayName: "PC-0999", trustType: "Hybrid Azure AD joined" } };
-    const presented = makeDirectoryObject({
-      objectId: "0e0e0e0e-1111-4222-8333-444455556666",
-      deviceId: clone.device.deviceId,
-      displayName: "PC-0999",
-      hardwareId: "6825794768524310",
-    });
-    const own = makeDirectoryObject({ deviceId: "dd5ac0a8-cb5f-461e-9269-2502cbabc065", hardwareId: "6825794768524310" });
-    return { signIn: clone, presentedObject: presented, machines: [machine("win11-24h2-hybrid-full.txt", { directory: own })] };
-  },
-  hybridPolicyEntraMachine: () => ({ signIn: hybridPolicyNoDevice(), machines: [machine("win11-22h2-entra-wrong-password.txt")] }),
-  hybridPolicyRegisteredMachine: () => ({ signIn: hybridPolicyNoDevice(), machines: [machine("win10-21h2-registered.txt")] }),
-  hybridPolicyDomainAndRegistered: () => ({
-    signIn: hybridPolicyNoDevice(),
-    machines: [
-      builtMachine("PC-0142", makeRegisteredReport({ domainJoined: true, domainName: "CONTOSO", executingAccount: "CONTOSO\\jdoe, jdoe@contoso.com" })),
-    ],
-  }),
-  hybridPolicyWorkgroupMachine: () => ({
-    signIn: hybridPolicyNoDevice(),
-    machines: [
-      builtMachine(
-        "PC-0999",
-        makeReport({
-          joinType: "none",
-          azureAdJoined: false,
-          domainJoined: false,
-          domainName: null,
-          workplaceJoined: null,
-          azureAdPrt: false,
-          executingAccount: "PC-0999\\jane, ",
-        }),
-      ),
-    ],
-  }),
-  noPrtTwoMachines: () => ({
-    signIn: signIn("edge-expired-prt.json"),
-    machines: [machine("win11-23h2-hybrid.txt"), machine("win11-23h2-hybrid.txt", { hostname: "PC-0020" })],
-  }),
-  chromeSystemCapture: () => ({ signIn: signIn("chrome-no-extension.json"), machines: [machine("win10-22h2-hybrid-system.txt")] }),
-  noPrtOneOtherUsable: () => ({ signIn: signIn("edge-expired-prt.json"), machines: [machine("win11-23h2-hybrid.txt"), renewedMachine("PC-0020")] }),
-  noPrtTwoOthersUsable: () => ({
-    signIn: signIn("edge-expired-prt.json"),
-    machines: [machine("win11-23h2-hybrid.txt"), renewedMachine("PC-0020"), renewedMachine("PC-0021")],
-  }),
-  chromeValidPrt: () => ({
-    signIn: signIn("chrome-no-extension.json"),
-    machines: [machine("win11-24h2-hybrid-full.txt", { capturedAt: "2025-11-20T08:00:00.000Z" })],
-  }),
-  chromeNoMachine: () => ({ signIn: signIn("chrome-no-extension.json"), machines: [] }),
-  chromeOtherUsersReport: () => ({
-    signIn: signIn("chrome-no-extension.json"),
-    machines: [machine("win11-22h2-entra-wrong-password.txt", { linkedBy: "given" })],
-  }),
-  firefox: () => ({ signIn: signIn("firefox-no-windows-sso.json"), machines: [machine("win11-24h2-hybrid-full.txt")] }),
-  outlookNoBroker: () => ({ signIn: signIn("outlook-desktop-no-broker.json"), machines: [machine("win11-24h2-hybrid-full.txt")] }),
-  iosSafari: () => ({ signIn: signIn("ios-safari.json"), machines: [] }),
-  activeSync: () => ({ signIn: signIn("activesync-legacy.json"), machines: [] }),
-  noPrtWrongPassword: () => ({
-    signIn: signIn("edge-entra-wrong-password-no-prt.json"),
-    machines: [machine("win11-22h2-entra-wrong-password.txt", { capturedAt: "2025-11-20T08:00:00.000Z" })],
-  }),
-  noPrtExpired: () => ({ signIn: signIn("edge-expired-prt.json"), machines: [machine("win11-23h2-hybrid.txt"), machine("win11-24h2-hybrid-full.txt")] }),
-  registeredNeedsHybrid: () => ({ signIn: signIn("edge-registered-needs-hybrid.json"), machines: [] }),
-  entraNeedsHybrid: () => {
-    const e = signIn("edge-registered-needs-hybrid.json");
-    return { signIn: { ...e, device: { ...e.device, trustType: "Azure AD joined" } }, machines: [] };
-  },
-  domainOnlyMachine: () => ({ signIn: signIn("edge-expired-prt.json"), machines: [machine("win10-1809-domain-prejoin-fail.txt", { hostname: "PC-0733" })] }),
-  notCompliant: () => ({ signIn: signIn("edge-not-compliant.json"), machines: [] }),
-  notManaged: () => {
-    const e = signIn("edge-not-compliant.json");
-    return { signIn: { ...e, device: { ...e.device, isManaged: false } }, machines: [] };
-  },
-  leftoverRegistration: () => ({
-    signIn: signIn("edge-leftover-registration.json"),
-    presentedObject: graphObject("device-pc-0142-leftover-registration.json"),
-    machines: [machine("win11-24h2-hybrid-full.txt")],
-  }),
-  disabledObject: () => ({
-    signIn: signIn("edge-disabled-device.json"),
-    presentedObject: graphObject("device-pc-0466-disabled.json"),
-    machines: [machine("win11-24h2-hybrid-disabled.txt", { linkedBy: "presented-device" })],
-  }),
-  deletedObject: () => {
-    const e = signIn("edge-disabled-device.json");
-    return {
-      signIn: e,
-      presentedObject: makeDirectoryObject({ deviceId: e.device.deviceId, deletedAt: "2025-04-01T10:00:00.000Z", deletedReason: "deleted" }),
-      machines: [],
-    };
-  },
-  unknownObject: () => ({ signIn: signIn("edge-disabled-device.json"), presentedObject: null, machines: [] }),
-} satisfies Record<string, () => SignInSubject>;
-
-const expected: Record<keyof typeof cases, unknown> = {
+const expected: Record<SubjectName, SignInEvaluation> = {
   clonedImage: {
     deviceRelated: true,
     findings: [
@@ -205,13 +93,7 @@ const expected: Record<keyof typeof cases, unknown> = {
           },
           { source: "JoinScope device", field: "subjectKey", value: "d:5c2a9e1d-7b4f-4e3a-9d6c-8f1e2a3b4c5d" },
           { source: "JoinScope device", field: "subjectKey", value: "d:dd5ac0a8-cb5f-461e-9269-2502cbabc065" },
-          { source: "Entra ID sign-in log", field: "status.errorCode", value: "53001 DeviceNotDomainJoined" },
-          { source: "Entra ID sign-in log", field: "conditionalAccessStatus", value: "failure" },
-          {
-            source: "Entra ID sign-in log · appliedConditionalAccessPolicies",
-            field: "Exchange Online: require hybrid joined device",
-            value: "failure · RequireDomainJoinedDevice",
-          },
+          ...HYBRID_ONLY,
         ],
         remediation: [
           "Compare the two objects' hardware ids ([HWID] in physicalIds) and registration times: the one PC-0142 does not report is the leftover.",
@@ -233,13 +115,7 @@ const expected: Record<keyof typeof cases, unknown> = {
         explanation:
           'The policy requires a Microsoft Entra hybrid joined device ("Exchange Online: require hybrid joined device"), and FAB-LT-2291, where nestor.wilke@woodgrovebank.com signed in around then, is Microsoft Entra joined, not hybrid joined. No browser or app can present a join the machine does not have; its own findings in JoinScope say why the join is missing.',
         evidence: [
-          { source: "Entra ID sign-in log", field: "status.errorCode", value: "53001 DeviceNotDomainJoined" },
-          { source: "Entra ID sign-in log", field: "conditionalAccessStatus", value: "failure" },
-          {
-            source: "Entra ID sign-in log · appliedConditionalAccessPolicies",
-            field: "Exchange Online: require hybrid joined device",
-            value: "failure · RequireDomainJoinedDevice",
-          },
+          ...HYBRID_ONLY,
           { source: "dsregcmd /status · Device State", field: "AzureAdJoined", value: "YES" },
           { source: "dsregcmd /status · Device State", field: "DomainJoined", value: "NO" },
           { source: "dsregcmd /status · User State", field: "WorkplaceJoined", value: "NO" },
@@ -263,13 +139,7 @@ const expected: Record<keyof typeof cases, unknown> = {
         explanation:
           'The policy requires a Microsoft Entra hybrid joined device ("Exchange Online: require hybrid joined device"), and PC, where nestor.wilke@woodgrovebank.com signed in around then, is Microsoft Entra registered only. No browser or app can present a join the machine does not have; its own findings in JoinScope say why the join is missing.',
         evidence: [
-          { source: "Entra ID sign-in log", field: "status.errorCode", value: "53001 DeviceNotDomainJoined" },
-          { source: "Entra ID sign-in log", field: "conditionalAccessStatus", value: "failure" },
-          {
-            source: "Entra ID sign-in log · appliedConditionalAccessPolicies",
-            field: "Exchange Online: require hybrid joined device",
-            value: "failure · RequireDomainJoinedDevice",
-          },
+          ...HYBRID_ONLY,
           { source: "dsregcmd /status · Device State", field: "AzureAdJoined", value: "NO" },
           { source: "dsregcmd /status · Device State", field: "DomainJoined", value: "NO" },
           { source: "dsregcmd /status · User State", field: "WorkplaceJoined", value: "YES" },
@@ -293,13 +163,7 @@ const expected: Record<keyof typeof cases, unknown> = {
         explanation:
           'The policy requires a Microsoft Entra hybrid joined device ("Exchange Online: require hybrid joined device"), and PC-0142, where nestor.wilke@woodgrovebank.com signed in around then, is domain joined and only registered (not hybrid joined). No browser or app can present a join the machine does not have; its own findings in JoinScope say why the join is missing.',
         evidence: [
-          { source: "Entra ID sign-in log", field: "status.errorCode", value: "53001 DeviceNotDomainJoined" },
-          { source: "Entra ID sign-in log", field: "conditionalAccessStatus", value: "failure" },
-          {
-            source: "Entra ID sign-in log · appliedConditionalAccessPolicies",
-            field: "Exchange Online: require hybrid joined device",
-            value: "failure · RequireDomainJoinedDevice",
-          },
+          ...HYBRID_ONLY,
           { source: "dsregcmd /status · Device State", field: "AzureAdJoined", value: "NO" },
           { source: "dsregcmd /status · Device State", field: "DomainJoined", value: "YES" },
           { source: "dsregcmd /status · User State", field: "WorkplaceJoined", value: "YES" },
@@ -323,13 +187,7 @@ const expected: Record<keyof typeof cases, unknown> = {
         explanation:
           'The policy requires a Microsoft Entra hybrid joined device ("Exchange Online: require hybrid joined device"), and PC-0999, where nestor.wilke@woodgrovebank.com signed in around then, is not joined to Microsoft Entra ID. No browser or app can present a join the machine does not have; its own findings in JoinScope say why the join is missing.',
         evidence: [
-          { source: "Entra ID sign-in log", field: "status.errorCode", value: "53001 DeviceNotDomainJoined" },
-          { source: "Entra ID sign-in log", field: "conditionalAccessStatus", value: "failure" },
-          {
-            source: "Entra ID sign-in log · appliedConditionalAccessPolicies",
-            field: "Exchange Online: require hybrid joined device",
-            value: "failure · RequireDomainJoinedDevice",
-          },
+          ...HYBRID_ONLY,
           { source: "dsregcmd /status · Device State", field: "AzureAdJoined", value: "NO" },
           { source: "dsregcmd /status · Device State", field: "DomainJoined", value: "NO" },
         ],
@@ -352,26 +210,11 @@ const expected: Record<keyof typeof cases, unknown> = {
           "The sign-in presented no device, and the policy requires a compliant device or a Microsoft Entra hybrid joined device (\"Require compliant or hybrid joined device\"). PC-0019 shows a PRT that expired on 2025-11-17 07:13 UTC, before the sign-in; PC-0020 shows a PRT that expired on 2025-11-17 07:13 UTC, before the sign-in. Without a Primary Refresh Token no token of the session carries the device's claim, so no browser or app could present the device: Conditional Access saw it as unregistered. The machine's prt-expired finding in JoinScope says why the PRT is missing and how to get it back.",
         evidence: [
           { source: "Entra ID sign-in log · deviceDetail", field: "deviceId", value: "(empty)" },
-          { source: "Entra ID sign-in log", field: "status.errorCode", value: "53001 DeviceNotDomainJoined" },
-          { source: "Entra ID sign-in log", field: "conditionalAccessStatus", value: "failure" },
-          {
-            source: "Entra ID sign-in log · appliedConditionalAccessPolicies",
-            field: "Require compliant or hybrid joined device",
-            value: "failure · RequireCompliantDevice, RequireDomainJoinedDevice",
-          },
-          { source: "PC-0019 · dsregcmd /status · SSO State", field: "AzureAdPrtExpiryTime", value: "2025-11-17 07:13:30.000 UTC" },
-          { source: "PC-0019 · dsregcmd /status · SSO State", field: "AzureAdPrtUpdateTime", value: "2025-11-03 07:12:36.000 UTC" },
-          { source: "JoinScope device PC-0019", field: "subjectKey", value: "d:368c996b-2e0f-4cc2-8486-03352e3d2864" },
-          { source: "JoinScope finding on PC-0019", field: "rule", value: "prt-expired" },
-          { source: "PC-0020 · dsregcmd /status · SSO State", field: "AzureAdPrtExpiryTime", value: "2025-11-17 07:13:30.000 UTC" },
-          { source: "PC-0020 · dsregcmd /status · SSO State", field: "AzureAdPrtUpdateTime", value: "2025-11-03 07:12:36.000 UTC" },
-          { source: "JoinScope device PC-0020", field: "subjectKey", value: "d:368c996b-2e0f-4cc2-8486-03352e3d2864" },
-          { source: "JoinScope finding on PC-0020", field: "rule", value: "prt-expired" },
+          ...COMPLIANT_OR_HYBRID_53001,
+          ...expiredPrt("PC-0019"),
+          ...expiredPrt("PC-0020"),
         ],
-        remediation: [
-          "Fix the PRT on PC-0019, PC-0020 first: follow its prt-expired finding in JoinScope.",
-          "Then have the user lock and unlock the session (or sign out and in), check `dsregcmd /status` shows AzureAdPrt : YES, and sign in again.",
-        ],
+        remediation: ["Fix the PRT on PC-0019, PC-0020 first: follow its prt-expired finding in JoinScope.", RELOCK],
       },
     ],
     cause: "ca-device-no-prt",
@@ -387,24 +230,12 @@ const expected: Record<keyof typeof cases, unknown> = {
         explanation:
           'The sign-in (Chrome 122.0.0 on Windows10) presented no device, and the policy requires a compliant device or a Microsoft Entra hybrid joined device ("Require compliant or hybrid joined device"), so Conditional Access saw an unregistered device. Chrome on Windows presents the device only with the Microsoft Single Sign On extension (formerly Windows Accounts) or the CloudAPAuthEnabled policy, and not in an Incognito window unless the extension is allowed there. PC is joined; whether the PRT was valid is unknown (the report of PC was captured as SYSTEM, so it does not show the user\'s PRT).',
         evidence: [
-          { source: "Entra ID sign-in log · deviceDetail", field: "deviceId", value: "(empty)" },
-          { source: "Entra ID sign-in log · deviceDetail", field: "browser", value: "Chrome 122.0.0" },
-          { source: "Entra ID sign-in log · deviceDetail", field: "operatingSystem", value: "Windows10" },
-          { source: "Entra ID sign-in log", field: "clientAppUsed", value: "Browser" },
-          { source: "Entra ID sign-in log", field: "status.errorCode", value: "53000 DeviceNotCompliant" },
-          { source: "Entra ID sign-in log", field: "conditionalAccessStatus", value: "failure" },
-          {
-            source: "Entra ID sign-in log · appliedConditionalAccessPolicies",
-            field: "Require compliant or hybrid joined device",
-            value: "failure · RequireCompliantDevice, RequireDomainJoinedDevice",
-          },
+          ...clientEvidence("Chrome 122.0.0", "Windows10", "Browser"),
+          ...COMPLIANT_OR_HYBRID,
           { source: "PC · dsregcmd /status · Diagnostic Data", field: "Executing Account Name", value: "NT AUTHORITY\\SYSTEM" },
           { source: "JoinScope device PC", field: "subjectKey", value: "d:3ef03f99-a5b3-4c20-ae6b-163a8770d3bc" },
         ],
-        remediation: [
-          "Deploy the Microsoft Single Sign On extension to Chrome: policy ExtensionInstallForcelist (HKLM\\Software\\Policies\\Google\\Chrome\\ExtensionInstallForcelist) with `ppnbnpeolgkicgegkbkbjmhlideopiji;https://clients2.google.com/service/update2/crx`, or set the CloudAPAuthEnabled policy to 1 (HKLM\\Software\\Policies\\Google\\Chrome, DWORD, Chrome 111 and later).",
-          "Tell users that an Incognito window presents no device unless the extension is allowed in Incognito; sign in again in a normal window.",
-        ],
+        remediation: [...CHROME_REMEDIATION],
       },
     ],
     cause: "ca-device-not-presented",
@@ -421,22 +252,10 @@ const expected: Record<keyof typeof cases, unknown> = {
           "The sign-in presented no device, and the policy requires a compliant device or a Microsoft Entra hybrid joined device (\"Require compliant or hybrid joined device\"). PC-0019 shows a PRT that expired on 2025-11-17 07:13 UTC, before the sign-in. Without a Primary Refresh Token no token of the session carries the device's claim, so no browser or app could present the device: Conditional Access saw it as unregistered. The machine's prt-expired finding in JoinScope says why the PRT is missing and how to get it back. Another machine of the user had a valid PRT then; the sign-in came from a machine without one, or from a browser that presents no device.",
         evidence: [
           { source: "Entra ID sign-in log · deviceDetail", field: "deviceId", value: "(empty)" },
-          { source: "Entra ID sign-in log", field: "status.errorCode", value: "53001 DeviceNotDomainJoined" },
-          { source: "Entra ID sign-in log", field: "conditionalAccessStatus", value: "failure" },
-          {
-            source: "Entra ID sign-in log · appliedConditionalAccessPolicies",
-            field: "Require compliant or hybrid joined device",
-            value: "failure · RequireCompliantDevice, RequireDomainJoinedDevice",
-          },
-          { source: "PC-0019 · dsregcmd /status · SSO State", field: "AzureAdPrtExpiryTime", value: "2025-11-17 07:13:30.000 UTC" },
-          { source: "PC-0019 · dsregcmd /status · SSO State", field: "AzureAdPrtUpdateTime", value: "2025-11-03 07:12:36.000 UTC" },
-          { source: "JoinScope device PC-0019", field: "subjectKey", value: "d:368c996b-2e0f-4cc2-8486-03352e3d2864" },
-          { source: "JoinScope finding on PC-0019", field: "rule", value: "prt-expired" },
+          ...COMPLIANT_OR_HYBRID_53001,
+          ...expiredPrt("PC-0019"),
         ],
-        remediation: [
-          "Fix the PRT on PC-0019 first: follow its prt-expired finding in JoinScope.",
-          "Then have the user lock and unlock the session (or sign out and in), check `dsregcmd /status` shows AzureAdPrt : YES, and sign in again.",
-        ],
+        remediation: ["Fix the PRT on PC-0019 first: follow its prt-expired finding in JoinScope.", RELOCK],
       },
     ],
     cause: "ca-device-no-prt",
@@ -453,22 +272,10 @@ const expected: Record<keyof typeof cases, unknown> = {
           "The sign-in presented no device, and the policy requires a compliant device or a Microsoft Entra hybrid joined device (\"Require compliant or hybrid joined device\"). PC-0019 shows a PRT that expired on 2025-11-17 07:13 UTC, before the sign-in. Without a Primary Refresh Token no token of the session carries the device's claim, so no browser or app could present the device: Conditional Access saw it as unregistered. The machine's prt-expired finding in JoinScope says why the PRT is missing and how to get it back. 2 other machines of the user had a valid PRT then; the sign-in came from a machine without one, or from a browser that presents no device.",
         evidence: [
           { source: "Entra ID sign-in log · deviceDetail", field: "deviceId", value: "(empty)" },
-          { source: "Entra ID sign-in log", field: "status.errorCode", value: "53001 DeviceNotDomainJoined" },
-          { source: "Entra ID sign-in log", field: "conditionalAccessStatus", value: "failure" },
-          {
-            source: "Entra ID sign-in log · appliedConditionalAccessPolicies",
-            field: "Require compliant or hybrid joined device",
-            value: "failure · RequireCompliantDevice, RequireDomainJoinedDevice",
-          },
-          { source: "PC-0019 · dsregcmd /status · SSO State", field: "AzureAdPrtExpiryTime", value: "2025-11-17 07:13:30.000 UTC" },
-          { source: "PC-0019 · dsregcmd /status · SSO State", field: "AzureAdPrtUpdateTime", value: "2025-11-03 07:12:36.000 UTC" },
-          { source: "JoinScope device PC-0019", field: "subjectKey", value: "d:368c996b-2e0f-4cc2-8486-03352e3d2864" },
-          { source: "JoinScope finding on PC-0019", field: "rule", value: "prt-expired" },
+          ...COMPLIANT_OR_HYBRID_53001,
+          ...expiredPrt("PC-0019"),
         ],
-        remediation: [
-          "Fix the PRT on PC-0019 first: follow its prt-expired finding in JoinScope.",
-          "Then have the user lock and unlock the session (or sign out and in), check `dsregcmd /status` shows AzureAdPrt : YES, and sign in again.",
-        ],
+        remediation: ["Fix the PRT on PC-0019 first: follow its prt-expired finding in JoinScope.", RELOCK],
       },
     ],
     cause: "ca-device-no-prt",
@@ -483,26 +290,8 @@ const expected: Record<keyof typeof cases, unknown> = {
         title: "No device presented: Chrome without the Microsoft Single Sign On extension",
         explanation:
           'The sign-in (Chrome 122.0.0 on Windows10) presented no device, and the policy requires a compliant device or a Microsoft Entra hybrid joined device ("Require compliant or hybrid joined device"), so Conditional Access saw an unregistered device. Chrome on Windows presents the device only with the Microsoft Single Sign On extension (formerly Windows Accounts) or the CloudAPAuthEnabled policy, and not in an Incognito window unless the extension is allowed there. PC-0142 (report of 2025-11-20 08:00 UTC) was joined with a valid PRT at the time, so the device could have been presented.',
-        evidence: [
-          { source: "Entra ID sign-in log · deviceDetail", field: "deviceId", value: "(empty)" },
-          { source: "Entra ID sign-in log · deviceDetail", field: "browser", value: "Chrome 122.0.0" },
-          { source: "Entra ID sign-in log · deviceDetail", field: "operatingSystem", value: "Windows10" },
-          { source: "Entra ID sign-in log", field: "clientAppUsed", value: "Browser" },
-          { source: "Entra ID sign-in log", field: "status.errorCode", value: "53000 DeviceNotCompliant" },
-          { source: "Entra ID sign-in log", field: "conditionalAccessStatus", value: "failure" },
-          {
-            source: "Entra ID sign-in log · appliedConditionalAccessPolicies",
-            field: "Require compliant or hybrid joined device",
-            value: "failure · RequireCompliantDevice, RequireDomainJoinedDevice",
-          },
-          { source: "PC-0142 · dsregcmd /status · SSO State", field: "AzureAdPrt", value: "YES" },
-          { source: "PC-0142 · dsregcmd /status · SSO State", field: "AzureAdPrtUpdateTime", value: "2025-03-09 11:00:27.000 UTC" },
-          { source: "JoinScope device PC-0142", field: "subjectKey", value: "d:dd5ac0a8-cb5f-461e-9269-2502cbabc065" },
-        ],
-        remediation: [
-          "Deploy the Microsoft Single Sign On extension to Chrome: policy ExtensionInstallForcelist (HKLM\\Software\\Policies\\Google\\Chrome\\ExtensionInstallForcelist) with `ppnbnpeolgkicgegkbkbjmhlideopiji;https://clients2.google.com/service/update2/crx`, or set the CloudAPAuthEnabled policy to 1 (HKLM\\Software\\Policies\\Google\\Chrome, DWORD, Chrome 111 and later).",
-          "Tell users that an Incognito window presents no device unless the extension is allowed in Incognito; sign in again in a normal window.",
-        ],
+        evidence: [...clientEvidence("Chrome 122.0.0", "Windows10", "Browser"), ...COMPLIANT_OR_HYBRID, ...PC_0142_VALID_PRT],
+        remediation: [...CHROME_REMEDIATION],
       },
     ],
     cause: "ca-device-not-presented",
@@ -517,23 +306,8 @@ const expected: Record<keyof typeof cases, unknown> = {
         title: "No device presented: Chrome without the Microsoft Single Sign On extension",
         explanation:
           'The sign-in (Chrome 122.0.0 on Windows10) presented no device, and the policy requires a compliant device or a Microsoft Entra hybrid joined device ("Require compliant or hybrid joined device"), so Conditional Access saw an unregistered device. Chrome on Windows presents the device only with the Microsoft Single Sign On extension (formerly Windows Accounts) or the CloudAPAuthEnabled policy, and not in an Incognito window unless the extension is allowed there. JoinScope has no report of the user\'s Windows machine around the sign-in to confirm it was joined; if it was, the client is why.',
-        evidence: [
-          { source: "Entra ID sign-in log · deviceDetail", field: "deviceId", value: "(empty)" },
-          { source: "Entra ID sign-in log · deviceDetail", field: "browser", value: "Chrome 122.0.0" },
-          { source: "Entra ID sign-in log · deviceDetail", field: "operatingSystem", value: "Windows10" },
-          { source: "Entra ID sign-in log", field: "clientAppUsed", value: "Browser" },
-          { source: "Entra ID sign-in log", field: "status.errorCode", value: "53000 DeviceNotCompliant" },
-          { source: "Entra ID sign-in log", field: "conditionalAccessStatus", value: "failure" },
-          {
-            source: "Entra ID sign-in log · appliedConditionalAccessPolicies",
-            field: "Require compliant or hybrid joined device",
-            value: "failure · RequireCompliantDevice, RequireDomainJoinedDevice",
-          },
-        ],
-        remediation: [
-          "Deploy the Microsoft Single Sign On extension to Chrome: policy ExtensionInstallForcelist (HKLM\\Software\\Policies\\Google\\Chrome\\ExtensionInstallForcelist) with `ppnbnpeolgkicgegkbkbjmhlideopiji;https://clients2.google.com/service/update2/crx`, or set the CloudAPAuthEnabled policy to 1 (HKLM\\Software\\Policies\\Google\\Chrome, DWORD, Chrome 111 and later).",
-          "Tell users that an Incognito window presents no device unless the extension is allowed in Incognito; sign in again in a normal window.",
-        ],
+        evidence: [...clientEvidence("Chrome 122.0.0", "Windows10", "Browser"), ...COMPLIANT_OR_HYBRID],
+        remediation: [...CHROME_REMEDIATION],
       },
     ],
     cause: "ca-device-not-presented",
@@ -549,17 +323,8 @@ const expected: Record<keyof typeof cases, unknown> = {
         explanation:
           'The sign-in (Chrome 122.0.0 on Windows10) presented no device, and the policy requires a compliant device or a Microsoft Entra hybrid joined device ("Require compliant or hybrid joined device"), so Conditional Access saw an unregistered device. Chrome on Windows presents the device only with the Microsoft Single Sign On extension (formerly Windows Accounts) or the CloudAPAuthEnabled policy, and not in an Incognito window unless the extension is allowed there. FAB-LT-2291 is joined; whether the PRT was valid is unknown (the report of FAB-LT-2291 was captured by alex.wilber@fabrikam.com, not jdoe@contoso.com: its PRT lines are that account\'s).',
         evidence: [
-          { source: "Entra ID sign-in log · deviceDetail", field: "deviceId", value: "(empty)" },
-          { source: "Entra ID sign-in log · deviceDetail", field: "browser", value: "Chrome 122.0.0" },
-          { source: "Entra ID sign-in log · deviceDetail", field: "operatingSystem", value: "Windows10" },
-          { source: "Entra ID sign-in log", field: "clientAppUsed", value: "Browser" },
-          { source: "Entra ID sign-in log", field: "status.errorCode", value: "53000 DeviceNotCompliant" },
-          { source: "Entra ID sign-in log", field: "conditionalAccessStatus", value: "failure" },
-          {
-            source: "Entra ID sign-in log · appliedConditionalAccessPolicies",
-            field: "Require compliant or hybrid joined device",
-            value: "failure · RequireCompliantDevice, RequireDomainJoinedDevice",
-          },
+          ...clientEvidence("Chrome 122.0.0", "Windows10", "Browser"),
+          ...COMPLIANT_OR_HYBRID,
           {
             source: "FAB-LT-2291 · dsregcmd /status · Diagnostic Data",
             field: "Executing Account Name",
@@ -567,10 +332,7 @@ const expected: Record<keyof typeof cases, unknown> = {
           },
           { source: "JoinScope device FAB-LT-2291", field: "subjectKey", value: "d:131c69e3-7566-426e-ba30-e8997acacfa9" },
         ],
-        remediation: [
-          "Deploy the Microsoft Single Sign On extension to Chrome: policy ExtensionInstallForcelist (HKLM\\Software\\Policies\\Google\\Chrome\\ExtensionInstallForcelist) with `ppnbnpeolgkicgegkbkbjmhlideopiji;https://clients2.google.com/service/update2/crx`, or set the CloudAPAuthEnabled policy to 1 (HKLM\\Software\\Policies\\Google\\Chrome, DWORD, Chrome 111 and later).",
-          "Tell users that an Incognito window presents no device unless the extension is allowed in Incognito; sign in again in a normal window.",
-        ],
+        remediation: [...CHROME_REMEDIATION],
       },
     ],
     cause: "ca-device-not-presented",
@@ -585,22 +347,7 @@ const expected: Record<keyof typeof cases, unknown> = {
         title: "No device presented: Firefox without Windows single sign-on",
         explanation:
           'The sign-in (Firefox 123.0 on Windows10) presented no device, and the policy requires a compliant device or a Microsoft Entra hybrid joined device ("Require compliant or hybrid joined device"), so Conditional Access saw an unregistered device. Firefox presents the device only with "Allow Windows single sign-on for Microsoft, work, and school accounts" enabled, and not in a private window. PC-0142 was joined with a valid PRT at the time, so the device could have been presented.',
-        evidence: [
-          { source: "Entra ID sign-in log · deviceDetail", field: "deviceId", value: "(empty)" },
-          { source: "Entra ID sign-in log · deviceDetail", field: "browser", value: "Firefox 123.0" },
-          { source: "Entra ID sign-in log · deviceDetail", field: "operatingSystem", value: "Windows10" },
-          { source: "Entra ID sign-in log", field: "clientAppUsed", value: "Browser" },
-          { source: "Entra ID sign-in log", field: "status.errorCode", value: "53000 DeviceNotCompliant" },
-          { source: "Entra ID sign-in log", field: "conditionalAccessStatus", value: "failure" },
-          {
-            source: "Entra ID sign-in log · appliedConditionalAccessPolicies",
-            field: "Require compliant or hybrid joined device",
-            value: "failure · RequireCompliantDevice, RequireDomainJoinedDevice",
-          },
-          { source: "PC-0142 · dsregcmd /status · SSO State", field: "AzureAdPrt", value: "YES" },
-          { source: "PC-0142 · dsregcmd /status · SSO State", field: "AzureAdPrtUpdateTime", value: "2025-03-09 11:00:27.000 UTC" },
-          { source: "JoinScope device PC-0142", field: "subjectKey", value: "d:dd5ac0a8-cb5f-461e-9269-2502cbabc065" },
-        ],
+        evidence: [...clientEvidence("Firefox 123.0", "Windows10", "Browser"), ...COMPLIANT_OR_HYBRID, ...PC_0142_VALID_PRT],
         remediation: [
           'Enable Windows single sign-on in Firefox: Settings › Privacy & Security › "Allow Windows single sign-on for Microsoft, work, and school accounts", or deploy the WindowsSSO enterprise policy (network.http.windows-sso.enabled). A private window still presents no device.',
         ],
@@ -618,22 +365,7 @@ const expected: Record<keyof typeof cases, unknown> = {
         title: "No device presented: Desktop app that does not use the Windows broker",
         explanation:
           'The sign-in (Rich Client 4.61.0.0 on Windows10) presented no device, and the policy requires a compliant device or a Microsoft Entra hybrid joined device ("Require compliant or hybrid joined device"), so Conditional Access saw an unregistered device. Microsoft Office signed in as a desktop client (Rich Client 4.61.0.0 on Windows10) without the Windows broker (WAM), so the PRT and its device claim were not used: an embedded browser or an old authentication library does this. PC-0142 was joined with a valid PRT at the time, so the device could have been presented.',
-        evidence: [
-          { source: "Entra ID sign-in log · deviceDetail", field: "deviceId", value: "(empty)" },
-          { source: "Entra ID sign-in log · deviceDetail", field: "browser", value: "Rich Client 4.61.0.0" },
-          { source: "Entra ID sign-in log · deviceDetail", field: "operatingSystem", value: "Windows10" },
-          { source: "Entra ID sign-in log", field: "clientAppUsed", value: "Mobile Apps and Desktop clients" },
-          { source: "Entra ID sign-in log", field: "status.errorCode", value: "53000 DeviceNotCompliant" },
-          { source: "Entra ID sign-in log", field: "conditionalAccessStatus", value: "failure" },
-          {
-            source: "Entra ID sign-in log · appliedConditionalAccessPolicies",
-            field: "Require compliant or hybrid joined device",
-            value: "failure · RequireCompliantDevice, RequireDomainJoinedDevice",
-          },
-          { source: "PC-0142 · dsregcmd /status · SSO State", field: "AzureAdPrt", value: "YES" },
-          { source: "PC-0142 · dsregcmd /status · SSO State", field: "AzureAdPrtUpdateTime", value: "2025-03-09 11:00:27.000 UTC" },
-          { source: "JoinScope device PC-0142", field: "subjectKey", value: "d:dd5ac0a8-cb5f-461e-9269-2502cbabc065" },
-        ],
+        evidence: [...clientEvidence("Rich Client 4.61.0.0", "Windows10", "Mobile Apps and Desktop clients"), ...COMPLIANT_OR_HYBRID, ...PC_0142_VALID_PRT],
         remediation: [
           "Update Microsoft Office to a version that signs in through the Windows broker (MSAL with WAM); Microsoft 365 Apps do this when Windows is signed in with the work account. Until then, use the app's web version in Microsoft Edge.",
         ],
@@ -651,19 +383,7 @@ const expected: Record<keyof typeof cases, unknown> = {
         title: "Sign-in from iOS: no Windows device involved",
         explanation:
           "The sign-in (Mobile Safari 17.4 on Ios 17.4) presented no device, and the policy requires a compliant device or a Microsoft Entra hybrid joined device (\"Require compliant or hybrid joined device\"), so Conditional Access saw an unregistered device. The sign-in came from iOS (Mobile Safari 17.4 on Ios 17.4), not from the user's Windows machine: the Windows device's registration plays no part in it.",
-        evidence: [
-          { source: "Entra ID sign-in log · deviceDetail", field: "deviceId", value: "(empty)" },
-          { source: "Entra ID sign-in log · deviceDetail", field: "browser", value: "Mobile Safari 17.4" },
-          { source: "Entra ID sign-in log · deviceDetail", field: "operatingSystem", value: "Ios 17.4" },
-          { source: "Entra ID sign-in log", field: "clientAppUsed", value: "Browser" },
-          { source: "Entra ID sign-in log", field: "status.errorCode", value: "53000 DeviceNotCompliant" },
-          { source: "Entra ID sign-in log", field: "conditionalAccessStatus", value: "failure" },
-          {
-            source: "Entra ID sign-in log · appliedConditionalAccessPolicies",
-            field: "Require compliant or hybrid joined device",
-            value: "failure · RequireCompliantDevice, RequireDomainJoinedDevice",
-          },
-        ],
+        evidence: [...clientEvidence("Mobile Safari 17.4", "Ios 17.4", "Browser"), ...COMPLIANT_OR_HYBRID],
         remediation: [
           "If iOS devices should have access, register and enrol them (Intune Company Portal or the Microsoft Enterprise SSO plug-in on Apple devices, Company Portal or Microsoft Authenticator on Android) and sign in from Microsoft Edge or the platform's supported browser; otherwise the block is the policy doing its job.",
         ],
@@ -681,17 +401,7 @@ const expected: Record<keyof typeof cases, unknown> = {
         title: "No device presented: Legacy authentication (Exchange ActiveSync)",
         explanation:
           'The sign-in (Exchange ActiveSync) presented no device, and the policy requires a compliant device or a Microsoft Entra hybrid joined device ("Require compliant or hybrid joined device"), so Conditional Access saw an unregistered device. Exchange ActiveSync is legacy authentication: it sends no device state, so a device policy always blocks it. JoinScope has no report of the user\'s Windows machine around the sign-in to confirm it was joined; if it was, the client is why.',
-        evidence: [
-          { source: "Entra ID sign-in log · deviceDetail", field: "deviceId", value: "(empty)" },
-          { source: "Entra ID sign-in log", field: "clientAppUsed", value: "Exchange ActiveSync" },
-          { source: "Entra ID sign-in log", field: "status.errorCode", value: "53000 DeviceNotCompliant" },
-          { source: "Entra ID sign-in log", field: "conditionalAccessStatus", value: "failure" },
-          {
-            source: "Entra ID sign-in log · appliedConditionalAccessPolicies",
-            field: "Require compliant or hybrid joined device",
-            value: "failure · RequireCompliantDevice, RequireDomainJoinedDevice",
-          },
-        ],
+        evidence: [...clientEvidence(null, null, "Exchange ActiveSync"), ...COMPLIANT_OR_HYBRID],
         remediation: [
           "Move the client off Exchange ActiveSync to modern authentication (Outlook, or a client that signs in through Microsoft Entra ID), and block legacy authentication with Conditional Access once nothing needs it.",
         ],
@@ -711,9 +421,7 @@ const expected: Record<keyof typeof cases, unknown> = {
           "The sign-in presented no device, and the policy requires a compliant device (\"Require compliant device\"). FAB-LT-2291 (report of 2025-11-20 08:00 UTC) shows AzureAdPrt : NO (likely cause: wrong credentials or password not synced). Without a Primary Refresh Token no token of the session carries the device's claim, so no browser or app could present the device: Conditional Access saw it as unregistered. The machine's prt-missing finding in JoinScope says why the PRT is missing and how to get it back.",
         evidence: [
           { source: "Entra ID sign-in log · deviceDetail", field: "deviceId", value: "(empty)" },
-          { source: "Entra ID sign-in log", field: "status.errorCode", value: "53000 DeviceNotCompliant" },
-          { source: "Entra ID sign-in log", field: "conditionalAccessStatus", value: "failure" },
-          { source: "Entra ID sign-in log · appliedConditionalAccessPolicies", field: "Require compliant device", value: "failure · RequireCompliantDevice" },
+          ...COMPLIANT_ONLY,
           { source: "FAB-LT-2291 · dsregcmd /status · SSO State", field: "AzureAdPrt", value: "NO" },
           {
             source: "FAB-LT-2291 · dsregcmd /status · SSO State",
@@ -724,10 +432,7 @@ const expected: Record<keyof typeof cases, unknown> = {
           { source: "JoinScope device FAB-LT-2291", field: "subjectKey", value: "d:131c69e3-7566-426e-ba30-e8997acacfa9" },
           { source: "JoinScope finding on FAB-LT-2291", field: "rule", value: "prt-missing" },
         ],
-        remediation: [
-          "Fix the PRT on FAB-LT-2291 first: follow its prt-missing finding in JoinScope (wrong credentials or password not synced).",
-          "Then have the user lock and unlock the session (or sign out and in), check `dsregcmd /status` shows AzureAdPrt : YES, and sign in again.",
-        ],
+        remediation: ["Fix the PRT on FAB-LT-2291 first: follow its prt-missing finding in JoinScope (wrong credentials or password not synced).", RELOCK],
       },
     ],
     cause: "ca-device-no-prt",
@@ -744,22 +449,10 @@ const expected: Record<keyof typeof cases, unknown> = {
           "The sign-in presented no device, and the policy requires a compliant device or a Microsoft Entra hybrid joined device (\"Require compliant or hybrid joined device\"). PC-0019 shows a PRT that expired on 2025-11-17 07:13 UTC, before the sign-in. Without a Primary Refresh Token no token of the session carries the device's claim, so no browser or app could present the device: Conditional Access saw it as unregistered. The machine's prt-expired finding in JoinScope says why the PRT is missing and how to get it back.",
         evidence: [
           { source: "Entra ID sign-in log · deviceDetail", field: "deviceId", value: "(empty)" },
-          { source: "Entra ID sign-in log", field: "status.errorCode", value: "53001 DeviceNotDomainJoined" },
-          { source: "Entra ID sign-in log", field: "conditionalAccessStatus", value: "failure" },
-          {
-            source: "Entra ID sign-in log · appliedConditionalAccessPolicies",
-            field: "Require compliant or hybrid joined device",
-            value: "failure · RequireCompliantDevice, RequireDomainJoinedDevice",
-          },
-          { source: "PC-0019 · dsregcmd /status · SSO State", field: "AzureAdPrtExpiryTime", value: "2025-11-17 07:13:30.000 UTC" },
-          { source: "PC-0019 · dsregcmd /status · SSO State", field: "AzureAdPrtUpdateTime", value: "2025-11-03 07:12:36.000 UTC" },
-          { source: "JoinScope device PC-0019", field: "subjectKey", value: "d:368c996b-2e0f-4cc2-8486-03352e3d2864" },
-          { source: "JoinScope finding on PC-0019", field: "rule", value: "prt-expired" },
+          ...COMPLIANT_OR_HYBRID_53001,
+          ...expiredPrt("PC-0019"),
         ],
-        remediation: [
-          "Fix the PRT on PC-0019 first: follow its prt-expired finding in JoinScope.",
-          "Then have the user lock and unlock the session (or sign out and in), check `dsregcmd /status` shows AzureAdPrt : YES, and sign in again.",
-        ],
+        remediation: ["Fix the PRT on PC-0019 first: follow its prt-expired finding in JoinScope.", RELOCK],
       },
     ],
     cause: "ca-device-no-prt",
@@ -777,13 +470,7 @@ const expected: Record<keyof typeof cases, unknown> = {
         evidence: [
           { source: "Entra ID sign-in log · deviceDetail", field: "deviceId", value: "6da9f566-5223-49d4-8c5c-22d50b902984" },
           { source: "Entra ID sign-in log · deviceDetail", field: "trustType", value: "Azure AD registered" },
-          { source: "Entra ID sign-in log", field: "status.errorCode", value: "53001 DeviceNotDomainJoined" },
-          { source: "Entra ID sign-in log", field: "conditionalAccessStatus", value: "failure" },
-          {
-            source: "Entra ID sign-in log · appliedConditionalAccessPolicies",
-            field: "Exchange Online: require hybrid joined device",
-            value: "failure · RequireDomainJoinedDevice",
-          },
+          ...HYBRID_ONLY,
           { source: "JoinScope device", field: "subjectKey", value: "d:6da9f566-5223-49d4-8c5c-22d50b902984" },
         ],
         remediation: [
@@ -807,13 +494,7 @@ const expected: Record<keyof typeof cases, unknown> = {
         evidence: [
           { source: "Entra ID sign-in log · deviceDetail", field: "deviceId", value: "6da9f566-5223-49d4-8c5c-22d50b902984" },
           { source: "Entra ID sign-in log · deviceDetail", field: "trustType", value: "Azure AD joined" },
-          { source: "Entra ID sign-in log", field: "status.errorCode", value: "53001 DeviceNotDomainJoined" },
-          { source: "Entra ID sign-in log", field: "conditionalAccessStatus", value: "failure" },
-          {
-            source: "Entra ID sign-in log · appliedConditionalAccessPolicies",
-            field: "Exchange Online: require hybrid joined device",
-            value: "failure · RequireDomainJoinedDevice",
-          },
+          ...HYBRID_ONLY,
           { source: "JoinScope device", field: "subjectKey", value: "d:6da9f566-5223-49d4-8c5c-22d50b902984" },
         ],
         remediation: [
@@ -834,13 +515,7 @@ const expected: Record<keyof typeof cases, unknown> = {
         explanation:
           'The policy requires a compliant device or a Microsoft Entra hybrid joined device ("Require compliant or hybrid joined device"), and PC-0733, where joerg.mueller@contoso.com signed in around then, is domain joined only: its hybrid join has not completed. No browser or app can present a join the machine does not have; its own findings in JoinScope say why the join is missing.',
         evidence: [
-          { source: "Entra ID sign-in log", field: "status.errorCode", value: "53001 DeviceNotDomainJoined" },
-          { source: "Entra ID sign-in log", field: "conditionalAccessStatus", value: "failure" },
-          {
-            source: "Entra ID sign-in log · appliedConditionalAccessPolicies",
-            field: "Require compliant or hybrid joined device",
-            value: "failure · RequireCompliantDevice, RequireDomainJoinedDevice",
-          },
+          ...COMPLIANT_OR_HYBRID_53001,
           { source: "dsregcmd /status · Device State", field: "AzureAdJoined", value: "NO" },
           { source: "dsregcmd /status · Device State", field: "DomainJoined", value: "YES" },
           { source: "dsregcmd /status · User State", field: "WorkplaceJoined", value: "NO" },
@@ -868,9 +543,7 @@ const expected: Record<keyof typeof cases, unknown> = {
           { source: "Entra ID sign-in log · deviceDetail", field: "isManaged", value: "true" },
           { source: "Entra ID sign-in log · deviceDetail", field: "isCompliant", value: "false" },
           { source: "Entra ID sign-in log · deviceDetail", field: "trustType", value: "Azure AD joined" },
-          { source: "Entra ID sign-in log", field: "status.errorCode", value: "53000 DeviceNotCompliant" },
-          { source: "Entra ID sign-in log", field: "conditionalAccessStatus", value: "failure" },
-          { source: "Entra ID sign-in log · appliedConditionalAccessPolicies", field: "Require compliant device", value: "failure · RequireCompliantDevice" },
+          ...COMPLIANT_ONLY,
           { source: "JoinScope device", field: "subjectKey", value: "d:8f3c2b1a-0e9d-4c8b-a7f6-5e4d3c2b1a09" },
         ],
         remediation: [
@@ -896,9 +569,7 @@ const expected: Record<keyof typeof cases, unknown> = {
           { source: "Entra ID sign-in log · deviceDetail", field: "isManaged", value: "false" },
           { source: "Entra ID sign-in log · deviceDetail", field: "isCompliant", value: "false" },
           { source: "Entra ID sign-in log · deviceDetail", field: "trustType", value: "Azure AD joined" },
-          { source: "Entra ID sign-in log", field: "status.errorCode", value: "53000 DeviceNotCompliant" },
-          { source: "Entra ID sign-in log", field: "conditionalAccessStatus", value: "failure" },
-          { source: "Entra ID sign-in log · appliedConditionalAccessPolicies", field: "Require compliant device", value: "failure · RequireCompliantDevice" },
+          ...COMPLIANT_ONLY,
           { source: "JoinScope device", field: "subjectKey", value: "d:8f3c2b1a-0e9d-4c8b-a7f6-5e4d3c2b1a09" },
         ],
         remediation: [
@@ -937,13 +608,7 @@ const expected: Record<keyof typeof cases, unknown> = {
           },
           { source: "JoinScope device", field: "subjectKey", value: "d:5c2a9e1d-7b4f-4e3a-9d6c-8f1e2a3b4c5d" },
           { source: "JoinScope device", field: "subjectKey", value: "d:dd5ac0a8-cb5f-461e-9269-2502cbabc065" },
-          { source: "Entra ID sign-in log", field: "status.errorCode", value: "53001 DeviceNotDomainJoined" },
-          { source: "Entra ID sign-in log", field: "conditionalAccessStatus", value: "failure" },
-          {
-            source: "Entra ID sign-in log · appliedConditionalAccessPolicies",
-            field: "Exchange Online: require hybrid joined device",
-            value: "failure · RequireDomainJoinedDevice",
-          },
+          ...HYBRID_ONLY,
         ],
         remediation: [
           'On PC-0142, remove the registration, not the join: Settings › Accounts › Access work or school › the work account that is not "Connected to … Azure AD" › Disconnect (Windows 10 1803 and later remove it after a hybrid join completes).',
@@ -967,13 +632,7 @@ const expected: Record<keyof typeof cases, unknown> = {
         evidence: [
           { source: "Entra ID sign-in log · deviceDetail", field: "deviceId", value: "74df6508-0658-4bb8-a70f-6f79c11fb95c" },
           { source: "Entra ID sign-in log · deviceDetail", field: "displayName", value: "PC-0466" },
-          { source: "Entra ID sign-in log", field: "status.errorCode", value: "53000 DeviceNotCompliant" },
-          { source: "Entra ID sign-in log", field: "conditionalAccessStatus", value: "failure" },
-          {
-            source: "Entra ID sign-in log · appliedConditionalAccessPolicies",
-            field: "Require compliant or hybrid joined device",
-            value: "failure · RequireCompliantDevice, RequireDomainJoinedDevice",
-          },
+          ...COMPLIANT_OR_HYBRID,
           { source: "Entra ID device object", field: "objectId", value: "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f" },
           { source: "Entra ID device object", field: "accountEnabled", value: "false" },
           { source: "JoinScope device", field: "subjectKey", value: "d:74df6508-0658-4bb8-a70f-6f79c11fb95c" },
@@ -999,13 +658,7 @@ const expected: Record<keyof typeof cases, unknown> = {
         evidence: [
           { source: "Entra ID sign-in log · deviceDetail", field: "deviceId", value: "74df6508-0658-4bb8-a70f-6f79c11fb95c" },
           { source: "Entra ID sign-in log · deviceDetail", field: "displayName", value: "PC-0466" },
-          { source: "Entra ID sign-in log", field: "status.errorCode", value: "53000 DeviceNotCompliant" },
-          { source: "Entra ID sign-in log", field: "conditionalAccessStatus", value: "failure" },
-          {
-            source: "Entra ID sign-in log · appliedConditionalAccessPolicies",
-            field: "Require compliant or hybrid joined device",
-            value: "failure · RequireCompliantDevice, RequireDomainJoinedDevice",
-          },
+          ...COMPLIANT_OR_HYBRID,
           { source: "Entra ID device object (deleted)", field: "objectId", value: "f1e2d3c4-b5a6-4798-8a9b-0c1d2e3f4a5b" },
           { source: "Entra ID device object (deleted)", field: "deletedAt", value: "2025-04-01T10:00:00.000Z" },
           { source: "JoinScope device", field: "subjectKey", value: "d:74df6508-0658-4bb8-a70f-6f79c11fb95c" },
@@ -1031,13 +684,7 @@ const expected: Record<keyof typeof cases, unknown> = {
         evidence: [
           { source: "Entra ID sign-in log · deviceDetail", field: "deviceId", value: "74df6508-0658-4bb8-a70f-6f79c11fb95c" },
           { source: "Entra ID sign-in log · deviceDetail", field: "displayName", value: "PC-0466" },
-          { source: "Entra ID sign-in log", field: "status.errorCode", value: "53000 DeviceNotCompliant" },
-          { source: "Entra ID sign-in log", field: "conditionalAccessStatus", value: "failure" },
-          {
-            source: "Entra ID sign-in log · appliedConditionalAccessPolicies",
-            field: "Require compliant or hybrid joined device",
-            value: "failure · RequireCompliantDevice, RequireDomainJoinedDevice",
-          },
+          ...COMPLIANT_OR_HYBRID,
           { source: "Entra ID devices", field: "deviceId", value: null, expected: "74df6508-0658-4bb8-a70f-6f79c11fb95c" },
           { source: "JoinScope device", field: "subjectKey", value: "d:74df6508-0658-4bb8-a70f-6f79c11fb95c" },
         ],
@@ -1052,126 +699,39 @@ const expected: Record<keyof typeof cases, unknown> = {
   },
 };
 
+/** Each case, with what the admin is looking at. */
+const CASES: [SubjectName, string][] = [
+  ["clonedImage", "another object of the same machine presented (same hardware id, another name: a cloned image)"],
+  ["hybridPolicyEntraMachine", "a hybrid-join policy, no device presented, the user's machine Entra joined"],
+  ["hybridPolicyRegisteredMachine", "a hybrid-join policy, no device presented, the user's machine only registered"],
+  ["hybridPolicyDomainAndRegistered", "a hybrid-join policy, no device presented, the machine domain joined and only registered"],
+  ["hybridPolicyWorkgroupMachine", "a hybrid-join policy, no device presented, the machine not joined at all"],
+  ["noPrtTwoMachines", "two machines of the user whose PRTs expired before the sign-in: both named"],
+  ["chromeSystemCapture", "Chrome without the extension, the machine's report captured as SYSTEM: whether the PRT was valid is unknown"],
+  ["noPrtOneOtherUsable", "a PRT expired before the sign-in, while another machine of the user held a valid one"],
+  ["noPrtTwoOthersUsable", "a PRT expired before the sign-in, while two other machines of the user held valid ones"],
+  ["chromeValidPrt", "Chrome without the extension on a hybrid PC whose report shows a valid PRT"],
+  ["chromeNoMachine", "Chrome without the extension, no report of the user's machine: low"],
+  ["chromeOtherUsersReport", "Chrome without the extension, the only report captured by another user: whether the PRT was valid is unknown"],
+  ["firefox", "Firefox without Windows single sign-on"],
+  ["outlookNoBroker", "Outlook signing in without the Windows broker"],
+  ["iosSafari", "an iPhone in Safari: another platform, low"],
+  ["activeSync", "Exchange ActiveSync: legacy authentication"],
+  ["noPrtWrongPassword", "no PRT on FAB-LT-2291 (AADSTS50126), its report captured a day later"],
+  ["noPrtExpired", "a PRT expired before the sign-in, while another machine of the user held a valid one"],
+  ["registeredNeedsHybrid", "a registered device against a hybrid-join policy"],
+  ["entraNeedsHybrid", "an Entra joined device against a hybrid-join policy"],
+  ["domainOnlyMachine", "a domain-joined-only machine, hybrid join pending"],
+  ["notCompliant", "a managed device that is not compliant"],
+  ["notManaged", "a device that is not managed"],
+  ["leftoverRegistration", "the leftover registration presented instead of the join"],
+  ["disabledObject", "a disabled object"],
+  ["deletedObject", "a deleted object"],
+  ["unknownObject", "a device id the directory does not hold"],
+];
+
 describe("sign-in findings as the admin reads them", () => {
-  it("another object of the same machine presented (same hardware id, another name: a cloned image)", () => {
-    expect(evaluateSignIn(cases.clonedImage())).toEqual(expected.clonedImage);
-  });
-
-  it("a hybrid-join policy, no device presented, the user's machine Entra joined", () => {
-    expect(evaluateSignIn(cases.hybridPolicyEntraMachine())).toEqual(expected.hybridPolicyEntraMachine);
-  });
-
-  it("a hybrid-join policy, no device presented, the user's machine only registered", () => {
-    expect(evaluateSignIn(cases.hybridPolicyRegisteredMachine())).toEqual(expected.hybridPolicyRegisteredMachine);
-  });
-
-  it("a hybrid-join policy, no device presented, the machine domain joined and only registered", () => {
-    expect(evaluateSignIn(cases.hybridPolicyDomainAndRegistered())).toEqual(expected.hybridPolicyDomainAndRegistered);
-  });
-
-  it("a hybrid-join policy, no device presented, the machine not joined at all", () => {
-    expect(evaluateSignIn(cases.hybridPolicyWorkgroupMachine())).toEqual(expected.hybridPolicyWorkgroupMachine);
-  });
-
-  it("two machines of the user whose PRTs expired before the sign-in: both named", () => {
-    expect(evaluateSignIn(cases.noPrtTwoMachines())).toEqual(expected.noPrtTwoMachines);
-  });
-
-  it("a machine without a PRT does not explain a sign-in from another platform, nor one its missing join explains", () => {
-    const rules = (subject: SignInSubject) => evaluateSignIn(subject).findings.map((finding) => finding.rule);
-    // Alex's sign-in of edge-entra-wrong-password-no-prt.json, made from an iPhone in Safari instead of FAB-LT-2291.
-    const fromIphone = signIn("edge-entra-wrong-password-no-prt.json");
-    const iphone = { ...fromIphone, device: { ...fromIphone.device, operatingSystem: "Ios 17.4", browser: "Mobile Safari 17.4" } };
-    expect(rules({ signIn: iphone, machines: [machine("win11-22h2-entra-wrong-password.txt")] })).toEqual(["ca-device-not-presented"]);
-    expect(
-      rules({
-        signIn: signIn("edge-expired-prt.json"),
-        machines: [machine("win10-1809-domain-prejoin-fail.txt", { hostname: "PC-0733" }), machine("win11-23h2-hybrid.txt")],
-      }),
-    ).toEqual(["ca-device-not-joined"]);
-  });
-
-  it("Chrome without the extension, the machine's report captured as SYSTEM: whether the PRT was valid is unknown", () => {
-    expect(evaluateSignIn(cases.chromeSystemCapture())).toEqual(expected.chromeSystemCapture);
-  });
-
-  it("a PRT expired before the sign-in, while another machine of the user held a valid one", () => {
-    expect(evaluateSignIn(cases.noPrtOneOtherUsable())).toEqual(expected.noPrtOneOtherUsable);
-  });
-
-  it("a PRT expired before the sign-in, while two other machines of the user held valid ones", () => {
-    expect(evaluateSignIn(cases.noPrtTwoOthersUsable())).toEqual(expected.noPrtTwoOthersUsable);
-  });
-
-  it("Chrome without the extension on a hybrid PC whose report shows a valid PRT", () => {
-    expect(evaluateSignIn(cases.chromeValidPrt())).toEqual(expected.chromeValidPrt);
-  });
-
-  it("Chrome without the extension, no report of the user's machine: low", () => {
-    expect(evaluateSignIn(cases.chromeNoMachine())).toEqual(expected.chromeNoMachine);
-  });
-
-  it("Chrome without the extension, the only report captured by another user: whether the PRT was valid is unknown", () => {
-    expect(evaluateSignIn(cases.chromeOtherUsersReport())).toEqual(expected.chromeOtherUsersReport);
-  });
-
-  it("Firefox without Windows single sign-on", () => {
-    expect(evaluateSignIn(cases.firefox())).toEqual(expected.firefox);
-  });
-
-  it("Outlook signing in without the Windows broker", () => {
-    expect(evaluateSignIn(cases.outlookNoBroker())).toEqual(expected.outlookNoBroker);
-  });
-
-  it("an iPhone in Safari: another platform, low", () => {
-    expect(evaluateSignIn(cases.iosSafari())).toEqual(expected.iosSafari);
-  });
-
-  it("Exchange ActiveSync: legacy authentication", () => {
-    expect(evaluateSignIn(cases.activeSync())).toEqual(expected.activeSync);
-  });
-
-  it("no PRT on FAB-LT-2291 (AADSTS50126), its report captured a day later", () => {
-    expect(evaluateSignIn(cases.noPrtWrongPassword())).toEqual(expected.noPrtWrongPassword);
-  });
-
-  it("a PRT expired before the sign-in, while another machine of the user held a valid one", () => {
-    expect(evaluateSignIn(cases.noPrtExpired())).toEqual(expected.noPrtExpired);
-  });
-
-  it("a registered device against a hybrid-join policy", () => {
-    expect(evaluateSignIn(cases.registeredNeedsHybrid())).toEqual(expected.registeredNeedsHybrid);
-  });
-
-  it("an Entra joined device against a hybrid-join policy", () => {
-    expect(evaluateSignIn(cases.entraNeedsHybrid())).toEqual(expected.entraNeedsHybrid);
-  });
-
-  it("a domain-joined-only machine, hybrid join pending", () => {
-    expect(evaluateSignIn(cases.domainOnlyMachine())).toEqual(expected.domainOnlyMachine);
-  });
-
-  it("a managed device that is not compliant", () => {
-    expect(evaluateSignIn(cases.notCompliant())).toEqual(expected.notCompliant);
-  });
-
-  it("a device that is not managed", () => {
-    expect(evaluateSignIn(cases.notManaged())).toEqual(expected.notManaged);
-  });
-
-  it("the leftover registration presented instead of the join", () => {
-    expect(evaluateSignIn(cases.leftoverRegistration())).toEqual(expected.leftoverRegistration);
-  });
-
-  it("a disabled object", () => {
-    expect(evaluateSignIn(cases.disabledObject())).toEqual(expected.disabledObject);
-  });
-
-  it("a deleted object", () => {
-    expect(evaluateSignIn(cases.deletedObject())).toEqual(expected.deletedObject);
-  });
-
-  it("a device id the directory does not hold", () => {
-    expect(evaluateSignIn(cases.unknownObject())).toEqual(expected.unknownObject);
+  it.each(CASES)("%s: %s", (name) => {
+    expect(evaluateSignIn(SUBJECTS[name]())).toEqual(expected[name]);
   });
 });
