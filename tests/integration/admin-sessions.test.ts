@@ -154,6 +154,14 @@ describe("what a refused sign-in records", () => {
     const [entry] = await auditOf("admin.login.failed", " ".repeat(320));
     expect(entry?.detail).toEqual({ email: " ".repeat(320), address: "unknown", reason: "invalid-credentials" });
   });
+
+  it("keeps at most 320 characters of the email as typed in the entry of the lock it starts too", async () => {
+    const typed = `${" ".repeat(400)}locked-long@joinscope.test`;
+    // JOINSCOPE_LOGIN_MAX_FAILURES is 3 here (tests/setup/per-file-database.ts): the fourth attempt starts the lock.
+    for (let i = 0; i < 4; i++) await loginAdmin(db, { email: typed, password: "wrong guess", clientAddress: address() });
+    const locks = await db.auditLog.findMany({ where: { action: "admin.login.locked", actor: "locked-long@joinscope.test" } });
+    expect(locks.map((a) => (a.detail as { email: string }).email)).toEqual([" ".repeat(320)]);
+  });
 });
 
 describe("account operations", () => {
