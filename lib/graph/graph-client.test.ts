@@ -6,7 +6,7 @@ import { ensureSimulatorCertificates } from "@/simulator/certificates";
 import { createSimTenant } from "@/simulator/create-sim-tenant";
 import { startSimulator, type SimTenant, type SimulatorHandle } from "@/simulator/server";
 import pkg from "../../package.json";
-import { createGraphClient } from "./graph-client";
+import { createGraphClient, NetworkCauseHandler } from "./graph-client";
 import { DeltaPageSchema, DevicePageSchema } from "./graph-schemas";
 import type { TokenResult } from "./msal-client";
 import { DEVICE_SELECT, devicesFirstPageRequest } from "./sync-requests";
@@ -239,6 +239,53 @@ describe("createGraphClient: Graph's failures as values", () => {
       { token: async () => TOKEN },
     );
     expect(await graph.get("/devices", DevicePageSchema)).toEqual({ ok: false, error: { kind: "network", message: "fetch failed: ECONNREFUSED" } });
+  });
+});
+
+describe("NetworkCauseHandler: the first middleware of the chain", () => {
+  /** The handler in front of a next middleware that throws `thrown`; what the handler throws in turn. */
+  async function thrownThrough(thrown: unknown): Promise<unknown> {
+    const handler = new NetworkCauseHandler();
+    handler.setNext({
+      execute: async () => {
+        throw thrown;
+      },
+    });
+    return handler.execute({ request: "https://graph.microsoft.com/v1.0/devices", options: {} }).then(
+      () => expect.unreachable("the failure was swallowed"),
+      (error: unknown) => error,
+    );
+  }
+
+  it("names the cause in the message and keeps the original failure as its cause", async () => {
+    const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:443"), { code: "ECONNREFUSED" });
+    const fetchFailed = new TypeError("fetch failed", { cause: refused });
+    const thrown = await thrownThrough(fetchFailed);
+    expect(thrown).toBeInstanceOf(Error);
+    expect((thrown as Error).message).toBe("fetch failed: ECONNREFUSED");
+    expect((thrown as Error).cause).toBe(fetchFailed);
+  });
+
+  it("names a cause without a code by its message, and keeps the original failure too", async () => {
+    const fetchFailed = new TypeError("fetch failed", { cause: new Error("unable to verify the first certificate") });
+    const thrown = await thrownThrough(fetchFailed);
+    expect((thrown as Error).message).toBe("fetch failed: unable to verify the first certificate");
+    expect((thrown as Error).cause).toBe(fetchFailed);
+  });
+
+  it.each([
+    ["an error without a cause", new Error("fetch failed")],
+    ["a thrown value that is no Error, even with a cause", { message: "fetch failed", cause: { code: "ECONNRESET" } }],
+  ])("passes %s on unchanged", async (_, thrown) => {
+    expect(await thrownThrough(thrown)).toBe(thrown);
+  });
+
+  it("passes a request that succeeds on without touching it", async () => {
+    const handler = new NetworkCauseHandler();
+    const context = { request: "https://graph.microsoft.com/v1.0/devices", options: {} };
+    handler.setNext({ execute: async (c) => void (c.response = new Response("{}", { status: 200 })) });
+    await handler.execute(context);
+    expect((context as { response?: Response }).response?.status).toBe(200);
   });
 });
 

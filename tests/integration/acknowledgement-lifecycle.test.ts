@@ -6,6 +6,8 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
+import { directDb, insertStatements } from "@/lib/db/direct";
+import { FINDING_COLUMNS } from "@/lib/db/finding-columns";
 import { acknowledgeDeviceFindings } from "@/lib/findings/acknowledge-device-findings";
 import { acknowledgeFinding } from "@/lib/findings/acknowledge-finding";
 import { acknowledgeFindings } from "@/lib/findings/acknowledge-findings";
@@ -388,4 +390,57 @@ describe("what a bulk acknowledgement selects", () => {
     expect(both).toMatchObject({ ok: true, acknowledged: 2, devices: 2 });
     expect(await db.finding.count({ where: { tenantRef, acknowledgedAt: null } })).toBe(1);
   });
+});
+
+describe("a bulk acknowledgement at its limits", () => {
+  /** A tenant with `count` open stale-device findings, one a device, written directly (no directory behind them). */
+  async function tenantWithFindings(count: number) {
+    const t = await createTenant(db, { tenantId: randomUUID(), name: "Northwind", actor: "test" });
+    if (!t.ok) throw new Error(t.error.message);
+    // Through the driver, as a findings pass writes them: Prisma's createMany of 20,000 rows took over a minute here.
+    const direct = directDb();
+    const key = (i: number) => String(i).padStart(5, "0");
+    const rows = Array.from({ length: count }, (_, i) => ({
+      id: randomUUID(),
+      tenantRef: t.id,
+      subjectKey: `h:kiosk-${key(i)}`,
+      hostname: `KIOSK-${key(i)}`,
+      rule: "stale-device",
+      severity: "low",
+      title: "Stale device",
+      explanation: "Not seen for 120 days",
+      evidence: [],
+      remediation: [],
+      fingerprint: "f",
+      isPrimary: false,
+      rankSeverity: "low",
+      status: "open",
+      firstSeenAt: t0,
+      lastSeenAt: t0,
+    }));
+    await direct.batch(insertStatements(direct.dialect, "Finding", FINDING_COLUMNS, rows));
+    return t.id;
+  }
+  const input = (tenantRef: string) => ({ tenantRef, actor: "ops@contoso.com", comment: "Kiosks retired", rules: ["stale-device"] });
+
+  it("refuses a selection of more than 20,000 open findings whole, writing nothing", async () => {
+    const tenantRef = await tenantWithFindings(20_001);
+    expect(await acknowledgeFindings(db, input(tenantRef), at(1))).toEqual({
+      ok: false,
+      error: { code: "too-many", message: "The selection holds 20,001 open findings; acknowledge at most 20,000 at once (narrow it with the filters)" },
+    });
+    expect(await db.finding.count({ where: { tenantRef, acknowledgedAt: { not: null } } })).toBe(0);
+    expect(await db.findingEvent.count({ where: { tenantRef } })).toBe(0);
+  }, 120_000);
+
+  it("writes past 1,000 findings a chunk at a time: one event and one audit entry for each finding, none twice", async () => {
+    const tenantRef = await tenantWithFindings(1_001);
+    expect(await acknowledgeFindings(db, input(tenantRef), at(1))).toMatchObject({ ok: true, acknowledged: 1_001, devices: 1_001 });
+    const events = await db.findingEvent.findMany({ where: { tenantRef, kind: "acknowledged" }, select: { findingRef: true } });
+    const audits = await db.auditLog.findMany({ where: { tenantRef, action: "finding.acknowledge" }, select: { target: true } });
+    expect(events).toHaveLength(1_001);
+    expect(new Set(events.map((e) => e.findingRef)).size).toBe(1_001);
+    expect(audits).toHaveLength(1_001);
+    expect(new Set(audits.map((a) => a.target)).size).toBe(1_001);
+  }, 120_000);
 });

@@ -4,11 +4,12 @@
  * JOINSCOPE_SESSION_HOURS is the default 12 here; the sign-in limits come from tests/setup/per-file-database.ts.
  */
 import { describe, expect, it } from "vitest";
-import { createAdminUser, findAdminBySession, loginAdmin, logoutAdmin } from "@/lib/auth/admin-sessions";
+import { createAdminUser, findAdminBySession, loginAdmin, logoutAdmin, startSession } from "@/lib/auth/admin-sessions";
 import { endAdminSessions } from "@/lib/auth/end-admin-sessions";
 import { findAdminByEmail } from "@/lib/auth/find-admin-by-email";
 import { resetAdminPassword } from "@/lib/auth/reset-admin-password";
 import { setAdminDisabled } from "@/lib/auth/set-admin-disabled";
+import { config } from "@/lib/config";
 import { db } from "@/lib/db/client";
 import { createAdminWithCheapHash } from "../setup/factories";
 
@@ -152,6 +153,14 @@ describe("what a refused sign-in records", () => {
     await loginAdmin(db, { email: typed, password: PASSWORD });
     const [entry] = await auditOf("admin.login.failed", " ".repeat(320));
     expect(entry?.detail).toEqual({ email: " ".repeat(320), address: "unknown", reason: "invalid-credentials" });
+  });
+
+  it("keeps at most 320 characters of the email as typed in the entry of the lock it starts too", async () => {
+    const typed = `${" ".repeat(400)}locked-long@joinscope.test`;
+    // JOINSCOPE_LOGIN_MAX_FAILURES is 3 here (tests/setup/per-file-database.ts): the fourth attempt starts the lock.
+    for (let i = 0; i < 4; i++) await loginAdmin(db, { email: typed, password: "wrong guess", clientAddress: address() });
+    const locks = await db.auditLog.findMany({ where: { action: "admin.login.locked", actor: "locked-long@joinscope.test" } });
+    expect(locks.map((a) => (a.detail as { email: string }).email)).toEqual([" ".repeat(320)]);
   });
 });
 
@@ -321,5 +330,68 @@ describe("account operations", () => {
     expect(await findAdminBySession(db, bystander.sessionToken)).not.toBeNull();
     expect(await endAdminSessions(db, { email: "nobody@joinscope.test", actor: "cli" })).toMatchObject({ ok: false, error: { code: "not-found" } });
     expect(await auditOf("admin.sessions-end", id)).toEqual([{ actor: "cli", target: id, detail: { email: "everywhere@joinscope.test", sessionsEnded: 2 } }]);
+  });
+});
+
+describe("a sign-in from a browser that held a session", () => {
+  /** A session for an account without a sign-in (no password check): another browser, or another account's. */
+  const sessionOf = (userRef: string) => db.$transaction((tx) => startSession(tx, userRef, undefined, new Date()));
+
+  it("ends that browser's session only: the account's other browsers and other accounts keep theirs", async () => {
+    const id = await newAdmin("rotate@joinscope.test");
+    const other = await newAdmin("rotate-other@joinscope.test");
+    const laptop = await sessionOf(id);
+    const phone = await sessionOf(id);
+    const colleague = await sessionOf(other);
+    const again = await loginAdmin(db, { email: "rotate@joinscope.test", password: PASSWORD, clientAddress: address() }, new Date(), laptop.sessionToken);
+    if (!again.ok) throw new Error("sign-in refused");
+    expect(await findAdminBySession(db, laptop.sessionToken)).toBeNull();
+    expect(await findAdminBySession(db, again.sessionToken)).toMatchObject({ id });
+    expect(await findAdminBySession(db, phone.sessionToken)).toMatchObject({ id });
+    expect(await findAdminBySession(db, colleague.sessionToken)).toMatchObject({ id: other });
+  });
+});
+
+describe("with local accounts turned off (JOINSCOPE_LOCAL_LOGIN=false)", () => {
+  /** lib/config's parsed value, changed for one call and put back. */
+  async function withLocalLoginOff<T>(run: () => Promise<T>): Promise<T> {
+    const mutable = config as unknown as Record<string, unknown>;
+    const saved = mutable.JOINSCOPE_LOCAL_LOGIN;
+    mutable.JOINSCOPE_LOCAL_LOGIN = false;
+    try {
+      return await run();
+    } finally {
+      mutable.JOINSCOPE_LOCAL_LOGIN = saved;
+    }
+  }
+
+  it("refuses a password sign-in before reading the account, saying to sign in with Microsoft", async () => {
+    await newAdmin("local-off@joinscope.test");
+    const refused = await withLocalLoginOff(() => loginAdmin(db, { email: "local-off@joinscope.test", password: PASSWORD, clientAddress: address() }));
+    expect(refused).toEqual({ ok: false, error: { code: "local-login-off", message: "Local accounts are turned off here: sign in with Microsoft." } });
+    expect(await db.adminSession.count({ where: { user: { email: "local-off@joinscope.test" } } })).toBe(0);
+  });
+
+  it("ends the local accounts' sessions and keeps the Microsoft accounts' ones", async () => {
+    const local = await newAdmin("local-session@joinscope.test");
+    const entra = await db.adminUser.create({
+      data: {
+        email: "entra-session@contoso.test",
+        name: "Entra Admin",
+        passwordHash: "",
+        role: "Admin",
+        source: "entra",
+        entraTenantId: "t",
+        entraObjectId: "o",
+      },
+      select: { id: true },
+    });
+    const localSession = await db.$transaction((tx) => startSession(tx, local, undefined, new Date()));
+    const entraSession = await db.$transaction((tx) => startSession(tx, entra.id, undefined, new Date()));
+    await withLocalLoginOff(async () => {
+      expect(await findAdminBySession(db, localSession.sessionToken)).toBeNull();
+      expect(await findAdminBySession(db, entraSession.sessionToken)).toMatchObject({ id: entra.id, source: "entra" });
+    });
+    expect(await findAdminBySession(db, localSession.sessionToken)).toMatchObject({ id: local, source: "local" });
   });
 });
