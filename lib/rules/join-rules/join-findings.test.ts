@@ -5,15 +5,11 @@
  * input evaluateDeviceRules builds, without the consolidation of remediation across rules.
  */
 import { describe, expect, it } from "vitest";
-import { resolveDeviceRuleSettings, type DeviceRuleSettings, type DeviceSubject } from "@/lib/rules/device-subject";
+import type { DeviceRuleSettings, DeviceSubject } from "@/lib/rules/device-subject";
 import { describeDeletion } from "@/lib/rules/join-rules/describe-deletion";
-import { normalizeSubject } from "@/lib/rules/join-rules/directory-evidence";
-import type { JoinRuleInput } from "@/lib/rules/join-rules/join-rule";
 import { joinRules } from "@/lib/rules/join-rules/join-rule-list";
-import { describeScopeDecision, isSyncScopeConfigured } from "@/lib/rules/sync-scope";
 import {
   DEVICE_NOW,
-  makeDeviceSettings,
   makeDeviceSubject,
   makeDirectoryObject,
   makeEntraObject,
@@ -22,7 +18,8 @@ import {
   makeSubjectReport,
   PENDING_OBJECT_GUID,
 } from "@/lib/rules/testing/make-directory-object";
-import { makeEntraReport, makePendingHybridReport, makeRegisteredReport, makeReport } from "@/lib/rules/testing/make-report";
+import { makeJoinRuleInput } from "@/lib/rules/testing/make-join-input";
+import { makeDeletedObjectReport, makeEntraReport, makePendingHybridReport, makeRegisteredReport, makeReport } from "@/lib/rules/testing/make-report";
 import type { Finding } from "@/lib/rules/types";
 
 const DAY_MS = 86_400_000;
@@ -30,14 +27,7 @@ const daysBefore = (days: number, from = DEVICE_NOW) => new Date(Date.parse(from
 
 /** Each join rule's own findings for a subject (the input evaluateDeviceRules builds), keyed by rule id, without the rules that stay quiet. */
 function joinFindings(subject: DeviceSubject, overrides: Partial<DeviceRuleSettings> = {}): Record<string, Finding[]> {
-  const settings = resolveDeviceRuleSettings(makeDeviceSettings(overrides));
-  const normalized = normalizeSubject(subject);
-  const dn = normalized.report?.computerDn?.trim();
-  const input: JoinRuleInput = {
-    subject: normalized,
-    settings,
-    scopeDecision: dn && isSyncScopeConfigured(settings.syncScope) ? describeScopeDecision(dn, settings.syncScope) : null,
-  };
+  const input = makeJoinRuleInput(subject, overrides);
   const found: Record<string, Finding[]> = {};
   for (const rule of joinRules) {
     const findings = rule.evaluate(input);
@@ -46,17 +36,6 @@ function joinFindings(subject: DeviceSubject, overrides: Partial<DeviceRuleSetti
   return found;
 }
 
-/** The "Broken (object deleted)" variant of the healthy hybrid sample (make-report.ts): same DeviceId and Thumbprint, auth fails. */
-const deletedObjectReport = (overrides: Parameters<typeof makeReport>[0] = {}) =>
-  makeReport({
-    deviceAuthStatus: "FAILED",
-    azureAdPrt: false,
-    prtUpdateTime: null,
-    prtExpiryTime: null,
-    aadsts: "AADSTS50155",
-    extra: { "SSO State": { "Server Error Description": "AADSTS50155: Device authentication failed" } },
-    ...overrides,
-  });
 const OTHER_THUMBPRINT = "1A2B3C4D5E6F708192A3B4C5D6E7F80910111213";
 /** An older object of the same machine (same [HWID]) left from an earlier registration. */
 const olderObject = makeDirectoryObject({
@@ -74,7 +53,7 @@ const cases: Record<string, { about: string; findings: () => Record<string, Find
     findings: () =>
       joinFindings(
         makeDeviceSubject({
-          report: makeSubjectReport({ parsed: deletedObjectReport() }),
+          report: makeSubjectReport({ parsed: makeDeletedObjectReport() }),
           directory: makeDirectoryObject({ deletedAt: "2025-03-08T22:10:00.000Z", deletedReason: "deleted" }),
           history: [
             { kind: "disabled", at: "2025-03-07T22:10:00.000Z", detail: null },
@@ -88,7 +67,7 @@ const cases: Record<string, { about: string; findings: () => Record<string, Find
     findings: () =>
       joinFindings(
         makeDeviceSubject({
-          report: makeSubjectReport({ parsed: deletedObjectReport(), computerDn: "CN=PC-0142,OU=Staging,OU=Corp,DC=corp,DC=contoso,DC=com" }),
+          report: makeSubjectReport({ parsed: makeDeletedObjectReport(), computerDn: "CN=PC-0142,OU=Staging,OU=Corp,DC=corp,DC=contoso,DC=com" }),
           directory: makeDirectoryObject({ deletedAt: "2025-03-09T10:00:00.000Z", deletedReason: "missing-after-full-sync" }),
         }),
       ),
@@ -99,7 +78,12 @@ const cases: Record<string, { about: string; findings: () => Record<string, Find
       joinFindings(
         makeDeviceSubject({
           report: makeSubjectReport({
-            parsed: deletedObjectReport({ joinType: "entra", domainJoined: false, domainName: null, executingAccount: "AzureAD\\JohnDoe, john@contoso.com" }),
+            parsed: makeDeletedObjectReport({
+              joinType: "entra",
+              domainJoined: false,
+              domainName: null,
+              executingAccount: "AzureAD\\JohnDoe, john@contoso.com",
+            }),
             hostname: "PC-0177",
             computerDn: null,
           }),
@@ -136,7 +120,7 @@ const cases: Record<string, { about: string; findings: () => Record<string, Find
     findings: () =>
       joinFindings(
         makeDeviceSubject({
-          report: makeSubjectReport({ parsed: deletedObjectReport() }),
+          report: makeSubjectReport({ parsed: makeDeletedObjectReport() }),
           directory: null,
           history: [{ kind: "deleted", at: "2025-03-01T10:00:00.000Z", detail: { reason: "missing-after-full-sync" } }],
           candidates: [
@@ -287,7 +271,7 @@ const cases: Record<string, { about: string; findings: () => Record<string, Find
     findings: () =>
       joinFindings(
         makeDeviceSubject({
-          report: makeSubjectReport({ parsed: deletedObjectReport() }),
+          report: makeSubjectReport({ parsed: makeDeletedObjectReport() }),
           directory: makePendingObject({ deviceId: "6e4cbe68-588b-499c-8c04-dcfff140a1ca", onPremisesLastSyncDateTime: daysBefore(10) }),
         }),
       ),
