@@ -21,6 +21,7 @@ import {
   makePendingHybridReport,
   makeRegisteredReport,
   makeReport,
+  makeWorkgroupReport,
   NOW,
 } from "@/lib/rules/testing/make-report";
 import type { Finding } from "@/lib/rules/types";
@@ -148,16 +149,7 @@ describe("not-joined", () => {
   });
 
   it("says 'not joined or registered' for a workgroup device", () => {
-    const report = makeReport({
-      joinType: "none",
-      azureAdJoined: false,
-      domainJoined: false,
-      domainName: null,
-      workplaceJoined: false,
-      azureAdPrt: false,
-      executingAccount: "PC-0142\\jane, ",
-    });
-    const finding = only(notJoinedRule.evaluate(makeInput({ report })));
+    const finding = only(notJoinedRule.evaluate(makeInput({ report: makeWorkgroupReport() })));
     expect(finding.title).toBe("Device not joined or registered");
     expect(finding.remediation[0]).toContain("Join this device to Microsoft Entra ID");
   });

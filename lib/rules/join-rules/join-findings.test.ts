@@ -358,6 +358,57 @@ const cases: Record<string, { about: string; findings: () => Record<string, Find
   },
 };
 
+/** The hybrid re-join of build-rejoin-steps.ts once the object is gone (after the key step): no leftover to fix or delete. */
+const HYBRID_REJOIN_GONE = [
+  "Run `dsregcmd /leave` from an elevated prompt on the device, then `dsregcmd /status` and confirm `AzureAdJoined : NO`.",
+  "Do not delete the synced hybrid object Entra Connect creates next (it shows as Pending): the device completes its registration on it, and no cloud-side delete unregisters the client. Make changes to the computer object in Active Directory instead.",
+  "Restart the device and sign in as the user: the Automatic-Device-Join task runs at logon and writes the new certificate to the computer account's userCertificate attribute.",
+  "On the Entra Connect server run `Start-ADSyncSyncCycle -PolicyType Delta` until the device object shows as Pending, then restart and sign in once more: the device completes the registration.",
+  "Capture `dsregcmd /status` again in the user's session and confirm `DeviceAuthStatus : SUCCESS` and `AzureAdPrt : YES`.",
+];
+/** The hybrid re-join of build-rejoin-steps.ts for an object that still exists (after the key step). */
+const HYBRID_REJOIN = [
+  "If the object is disabled or out of Entra Connect's sync scope, fix that on the computer account in Active Directory (enable it, or move it into a synced OU), never on the cloud object: the next sync reverts a cloud-side change.",
+  "Run `dsregcmd /leave` from an elevated prompt on the device, then `dsregcmd /status` and confirm `AzureAdJoined : NO`.",
+  "Do not delete the synced hybrid object in Microsoft Entra ID: the next sync recreates it as Pending without a certificate and no cloud-side delete unregisters the client. Make changes to the computer object in Active Directory instead.",
+  "Restart the device and sign in as the user: the Automatic-Device-Join task runs at logon and writes the new certificate to the computer account's userCertificate attribute.",
+  "On the Entra Connect server run `Start-ADSyncSyncCycle -PolicyType Delta` until the device object shows as Pending, then restart and sign in once more: the device completes the registration.",
+  "Capture `dsregcmd /status` again in the user's session and confirm `DeviceAuthStatus : SUCCESS` and `AzureAdPrt : YES`.",
+];
+/** pending-registration's steps, whatever the object's age. */
+const PENDING_STEPS = [
+  "Restart the device and sign in with a domain account while it can reach a domain controller: the Automatic-Device-Join task runs at logon and completes the registration.",
+  "If it stays Pending, run `dsregcmd /status` on the device as SYSTEM (the JoinScope agent's SYSTEM capture) and read the pre-join Diagnostic Data, and the User Device Registration Admin events 304, 305 and 307, for the failing phase.",
+  "Check the device reaches enterpriseregistration.windows.net, login.microsoftonline.com and device.login.microsoftonline.com in the SYSTEM context (`netsh winhttp show proxy`). An authenticating proxy is supported when the computer can authenticate to it silently in the SYSTEM context; only TLS inspection of these endpoints must be avoided.",
+  "Do not delete the Pending object in Microsoft Entra ID: it is synced, and the next Entra Connect sync would create it again.",
+];
+/** The lines that make an object Pending, as pending-registration quotes them. */
+const pendingObjectEvidence = (lastSync: string | null) => [
+  { source: "Entra ID device object", field: "trustType", value: "ServerAd" },
+  { source: "Entra ID device object", field: "registrationDateTime", value: null },
+  { source: "Entra ID device object", field: "alternativeSecurityIds", value: "no X509: key" },
+  { source: "Entra ID device object", field: "onPremisesLastSyncDateTime", value: lastSync },
+];
+/** silent-device's finding for a hybrid object whose machine never reported (240-minute agent interval). */
+const neverReported = (lastSignIn: string | null): Finding => ({
+  rule: "silent-device",
+  severity: "low",
+  title: "No report from this device yet",
+  explanation:
+    "The JoinScope agent has never reported from this machine, although it is expected every 240 minutes and other machines of the tenant do report. JoinScope cannot check it against its dsregcmd output; this alone says nothing about Conditional Access.",
+  evidence: [
+    { source: "JoinScope agent", field: "last report", value: null },
+    { source: "JoinScope evaluation", field: "agentIntervalMinutes", value: "240" },
+    { source: "Entra ID device object", field: "approximateLastSignInDateTime", value: lastSignIn },
+    { source: "Entra ID device object", field: "trustType", value: "ServerAd" },
+  ],
+  remediation: [
+    "Check the machine is on and connected (its last sign-in time above, Intune's last check-in).",
+    "Check the JoinScope agent is installed and its scheduled task runs (Task Scheduler, last run result), and that the machine can reach JoinScope's URL through its proxy.",
+    "If the agent's token was revoked or rotated, reinstall the agent with a current token.",
+  ],
+});
+
 const expected: Record<keyof typeof cases, Record<string, Finding[]>> = {
   deletedByConnect: {
     "object-deleted": [
@@ -381,11 +432,7 @@ const expected: Record<keyof typeof cases, Record<string, Finding[]>> = {
         remediation: [
           "Find out why Entra Connect stopped syncing the computer: check its OU in Active Directory against Connect's domain and OU filtering, and that its userCertificate attribute is still populated. Move it back (or fix the filter) in Active Directory; the next sync creates a new Pending object for it.",
           "The deleted object held BitLocker recovery keys (and a LAPS password), which the delete removed from Microsoft Entra ID: before the re-join, confirm a recovery key is available elsewhere (`manage-bde -protectors -get C:` on the device), and afterwards back it up again (`BackupToAAD-BitLockerKeyProtector`) and let Windows LAPS back up a new password (`Invoke-LapsPolicyProcessing`).",
-          "Run `dsregcmd /leave` from an elevated prompt on the device, then `dsregcmd /status` and confirm `AzureAdJoined : NO`.",
-          "Do not delete the synced hybrid object Entra Connect creates next (it shows as Pending): the device completes its registration on it, and no cloud-side delete unregisters the client. Make changes to the computer object in Active Directory instead.",
-          "Restart the device and sign in as the user: the Automatic-Device-Join task runs at logon and writes the new certificate to the computer account's userCertificate attribute.",
-          "On the Entra Connect server run `Start-ADSyncSyncCycle -PolicyType Delta` until the device object shows as Pending, then restart and sign in once more: the device completes the registration.",
-          "Capture `dsregcmd /status` again in the user's session and confirm `DeviceAuthStatus : SUCCESS` and `AzureAdPrt : YES`.",
+          ...HYBRID_REJOIN_GONE,
         ],
       },
     ],
@@ -412,11 +459,7 @@ const expected: Record<keyof typeof cases, Record<string, Finding[]>> = {
         remediation: [
           "Find out why Entra Connect stopped syncing the computer: check its OU in Active Directory against Connect's domain and OU filtering, and that its userCertificate attribute is still populated. Move it back (or fix the filter) in Active Directory; the next sync creates a new Pending object for it.",
           "The deleted object held BitLocker recovery keys (and a LAPS password), which the delete removed from Microsoft Entra ID: before the re-join, confirm a recovery key is available elsewhere (`manage-bde -protectors -get C:` on the device), and afterwards back it up again (`BackupToAAD-BitLockerKeyProtector`) and let Windows LAPS back up a new password (`Invoke-LapsPolicyProcessing`).",
-          "Run `dsregcmd /leave` from an elevated prompt on the device, then `dsregcmd /status` and confirm `AzureAdJoined : NO`.",
-          "Do not delete the synced hybrid object Entra Connect creates next (it shows as Pending): the device completes its registration on it, and no cloud-side delete unregisters the client. Make changes to the computer object in Active Directory instead.",
-          "Restart the device and sign in as the user: the Automatic-Device-Join task runs at logon and writes the new certificate to the computer account's userCertificate attribute.",
-          "On the Entra Connect server run `Start-ADSyncSyncCycle -PolicyType Delta` until the device object shows as Pending, then restart and sign in once more: the device completes the registration.",
-          "Capture `dsregcmd /status` again in the user's session and confirm `DeviceAuthStatus : SUCCESS` and `AzureAdPrt : YES`.",
+          ...HYBRID_REJOIN_GONE,
         ],
       },
     ],
@@ -443,11 +486,7 @@ const expected: Record<keyof typeof cases, Record<string, Finding[]>> = {
           "On the Entra Connect server run `Start-ADSyncSyncCycle -PolicyType Delta`.",
           "The deleted object does not come back: the sync creates a new Pending object, and the device must re-register:",
           "The deleted object held BitLocker recovery keys (and a LAPS password), which the delete removed from Microsoft Entra ID: before the re-join, confirm a recovery key is available elsewhere (`manage-bde -protectors -get C:` on the device), and afterwards back it up again (`BackupToAAD-BitLockerKeyProtector`) and let Windows LAPS back up a new password (`Invoke-LapsPolicyProcessing`).",
-          "Run `dsregcmd /leave` from an elevated prompt on the device, then `dsregcmd /status` and confirm `AzureAdJoined : NO`.",
-          "Do not delete the synced hybrid object Entra Connect creates next (it shows as Pending): the device completes its registration on it, and no cloud-side delete unregisters the client. Make changes to the computer object in Active Directory instead.",
-          "Restart the device and sign in as the user: the Automatic-Device-Join task runs at logon and writes the new certificate to the computer account's userCertificate attribute.",
-          "On the Entra Connect server run `Start-ADSyncSyncCycle -PolicyType Delta` until the device object shows as Pending, then restart and sign in once more: the device completes the registration.",
-          "Capture `dsregcmd /status` again in the user's session and confirm `DeviceAuthStatus : SUCCESS` and `AzureAdPrt : YES`.",
+          ...HYBRID_REJOIN_GONE,
         ],
       },
     ],
@@ -566,11 +605,7 @@ const expected: Record<keyof typeof cases, Record<string, Finding[]>> = {
         remediation: [
           "Find out why Entra Connect stopped syncing the computer: check its OU in Active Directory against Connect's domain and OU filtering, and that its userCertificate attribute is still populated. Move it back (or fix the filter) in Active Directory; the next sync creates a new Pending object for it.",
           "Any BitLocker recovery keys or LAPS password stored with the deleted object were removed with it: before the re-join, confirm a recovery key is available elsewhere (`manage-bde -protectors -get C:` on the device), and afterwards back it up again (`BackupToAAD-BitLockerKeyProtector`) and let Windows LAPS back up a new password (`Invoke-LapsPolicyProcessing`).",
-          "Run `dsregcmd /leave` from an elevated prompt on the device, then `dsregcmd /status` and confirm `AzureAdJoined : NO`.",
-          "Do not delete the synced hybrid object Entra Connect creates next (it shows as Pending): the device completes its registration on it, and no cloud-side delete unregisters the client. Make changes to the computer object in Active Directory instead.",
-          "Restart the device and sign in as the user: the Automatic-Device-Join task runs at logon and writes the new certificate to the computer account's userCertificate attribute.",
-          "On the Entra Connect server run `Start-ADSyncSyncCycle -PolicyType Delta` until the device object shows as Pending, then restart and sign in once more: the device completes the registration.",
-          "Capture `dsregcmd /status` again in the user's session and confirm `DeviceAuthStatus : SUCCESS` and `AzureAdPrt : YES`.",
+          ...HYBRID_REJOIN_GONE,
         ],
       },
     ],
@@ -775,12 +810,7 @@ const expected: Record<keyof typeof cases, Record<string, Finding[]>> = {
         ],
         remediation: [
           "This object holds BitLocker recovery keys (and a LAPS password): back them up first — deleting the object deletes them (Entra admin center › Devices › the device › BitLocker keys / Local administrator password recovery, or `Get-MgInformationProtectionBitlockerRecoveryKey -Filter \"deviceId eq '6e4cbe68-588b-499c-8c04-dcfff140a1ca'\"` and `Get-LapsAADPassword -DeviceIds 6e4cbe68-588b-499c-8c04-dcfff140a1ca -IncludePasswords`).",
-          "If the object is disabled or out of Entra Connect's sync scope, fix that on the computer account in Active Directory (enable it, or move it into a synced OU), never on the cloud object: the next sync reverts a cloud-side change.",
-          "Run `dsregcmd /leave` from an elevated prompt on the device, then `dsregcmd /status` and confirm `AzureAdJoined : NO`.",
-          "Do not delete the synced hybrid object in Microsoft Entra ID: the next sync recreates it as Pending without a certificate and no cloud-side delete unregisters the client. Make changes to the computer object in Active Directory instead.",
-          "Restart the device and sign in as the user: the Automatic-Device-Join task runs at logon and writes the new certificate to the computer account's userCertificate attribute.",
-          "On the Entra Connect server run `Start-ADSyncSyncCycle -PolicyType Delta` until the device object shows as Pending, then restart and sign in once more: the device completes the registration.",
-          "Capture `dsregcmd /status` again in the user's session and confirm `DeviceAuthStatus : SUCCESS` and `AzureAdPrt : YES`.",
+          ...HYBRID_REJOIN,
         ],
       },
     ],
@@ -810,12 +840,7 @@ const expected: Record<keyof typeof cases, Record<string, Finding[]>> = {
         ],
         remediation: [
           "This object holds BitLocker recovery keys (and a LAPS password): back them up first — deleting the object deletes them (Entra admin center › Devices › the device › BitLocker keys / Local administrator password recovery, or `Get-MgInformationProtectionBitlockerRecoveryKey -Filter \"deviceId eq '6e4cbe68-588b-499c-8c04-dcfff140a1ca'\"` and `Get-LapsAADPassword -DeviceIds 6e4cbe68-588b-499c-8c04-dcfff140a1ca -IncludePasswords`).",
-          "If the object is disabled or out of Entra Connect's sync scope, fix that on the computer account in Active Directory (enable it, or move it into a synced OU), never on the cloud object: the next sync reverts a cloud-side change.",
-          "Run `dsregcmd /leave` from an elevated prompt on the device, then `dsregcmd /status` and confirm `AzureAdJoined : NO`.",
-          "Do not delete the synced hybrid object in Microsoft Entra ID: the next sync recreates it as Pending without a certificate and no cloud-side delete unregisters the client. Make changes to the computer object in Active Directory instead.",
-          "Restart the device and sign in as the user: the Automatic-Device-Join task runs at logon and writes the new certificate to the computer account's userCertificate attribute.",
-          "On the Entra Connect server run `Start-ADSyncSyncCycle -PolicyType Delta` until the device object shows as Pending, then restart and sign in once more: the device completes the registration.",
-          "Capture `dsregcmd /status` again in the user's session and confirm `DeviceAuthStatus : SUCCESS` and `AzureAdPrt : YES`.",
+          ...HYBRID_REJOIN,
         ],
       },
     ],
@@ -958,19 +983,8 @@ const expected: Record<keyof typeof cases, Record<string, Finding[]>> = {
         title: "Hybrid join in progress (object Pending)",
         explanation:
           "Entra Connect synced this computer 3 h ago and the Device Registration Service created the Pending object; the device completes the registration at its next restart or sign-in. Until then Conditional Access shows it as unregistered, which is expected during a hybrid join.",
-        evidence: [
-          { source: "Entra ID device object", field: "trustType", value: "ServerAd" },
-          { source: "Entra ID device object", field: "registrationDateTime", value: null },
-          { source: "Entra ID device object", field: "alternativeSecurityIds", value: "no X509: key" },
-          { source: "Entra ID device object", field: "onPremisesLastSyncDateTime", value: "2025-03-09T11:00:00.000Z" },
-          { source: "dsregcmd /status · Device State", field: "AzureAdJoined", value: "NO" },
-        ],
-        remediation: [
-          "Restart the device and sign in with a domain account while it can reach a domain controller: the Automatic-Device-Join task runs at logon and completes the registration.",
-          "If it stays Pending, run `dsregcmd /status` on the device as SYSTEM (the JoinScope agent's SYSTEM capture) and read the pre-join Diagnostic Data, and the User Device Registration Admin events 304, 305 and 307, for the failing phase.",
-          "Check the device reaches enterpriseregistration.windows.net, login.microsoftonline.com and device.login.microsoftonline.com in the SYSTEM context (`netsh winhttp show proxy`). An authenticating proxy is supported when the computer can authenticate to it silently in the SYSTEM context; only TLS inspection of these endpoints must be avoided.",
-          "Do not delete the Pending object in Microsoft Entra ID: it is synced, and the next Entra Connect sync would create it again.",
-        ],
+        evidence: [...pendingObjectEvidence("2025-03-09T11:00:00.000Z"), { source: "dsregcmd /status · Device State", field: "AzureAdJoined", value: "NO" }],
+        remediation: PENDING_STEPS,
       },
     ],
   },
@@ -983,40 +997,13 @@ const expected: Record<keyof typeof cases, Record<string, Finding[]>> = {
         explanation:
           "The object has been Pending for 3 d (since 2025-03-06 14:00 UTC): Entra Connect synced the computer, but the device never completed the registration, so it has no certificate in Microsoft Entra ID and Conditional Access shows it as unregistered. Devices normally complete within a restart or sign-in of the sync.",
         evidence: [
-          { source: "Entra ID device object", field: "trustType", value: "ServerAd" },
-          { source: "Entra ID device object", field: "registrationDateTime", value: null },
-          { source: "Entra ID device object", field: "alternativeSecurityIds", value: "no X509: key" },
-          { source: "Entra ID device object", field: "onPremisesLastSyncDateTime", value: null },
+          ...pendingObjectEvidence(null),
           { source: "JoinScope directory history · 2025-03-06T14:00:00.000Z", field: "created", value: "d4e5f6a7-b8c9-4d0e-9f1a-2b3c4d5e6f70" },
         ],
-        remediation: [
-          "Restart the device and sign in with a domain account while it can reach a domain controller: the Automatic-Device-Join task runs at logon and completes the registration.",
-          "If it stays Pending, run `dsregcmd /status` on the device as SYSTEM (the JoinScope agent's SYSTEM capture) and read the pre-join Diagnostic Data, and the User Device Registration Admin events 304, 305 and 307, for the failing phase.",
-          "Check the device reaches enterpriseregistration.windows.net, login.microsoftonline.com and device.login.microsoftonline.com in the SYSTEM context (`netsh winhttp show proxy`). An authenticating proxy is supported when the computer can authenticate to it silently in the SYSTEM context; only TLS inspection of these endpoints must be avoided.",
-          "Do not delete the Pending object in Microsoft Entra ID: it is synced, and the next Entra Connect sync would create it again.",
-        ],
+        remediation: PENDING_STEPS,
       },
     ],
-    "silent-device": [
-      {
-        rule: "silent-device",
-        severity: "low",
-        title: "No report from this device yet",
-        explanation:
-          "The JoinScope agent has never reported from this machine, although it is expected every 240 minutes and other machines of the tenant do report. JoinScope cannot check it against its dsregcmd output; this alone says nothing about Conditional Access.",
-        evidence: [
-          { source: "JoinScope agent", field: "last report", value: null },
-          { source: "JoinScope evaluation", field: "agentIntervalMinutes", value: "240" },
-          { source: "Entra ID device object", field: "approximateLastSignInDateTime", value: null },
-          { source: "Entra ID device object", field: "trustType", value: "ServerAd" },
-        ],
-        remediation: [
-          "Check the machine is on and connected (its last sign-in time above, Intune's last check-in).",
-          "Check the JoinScope agent is installed and its scheduled task runs (Task Scheduler, last run result), and that the machine can reach JoinScope's URL through its proxy.",
-          "If the agent's token was revoked or rotated, reinstall the agent with a current token.",
-        ],
-      },
-    ],
+    "silent-device": [neverReported(null)],
   },
   pendingAgeUnknown: {
     "pending-registration": [
@@ -1026,40 +1013,11 @@ const expected: Record<keyof typeof cases, Record<string, Finding[]>> = {
         title: "Hybrid join pending (age unknown)",
         explanation:
           "The object has been Pending for an unknown time: Entra Connect synced the computer, but the device never completed the registration, so it has no certificate in Microsoft Entra ID and Conditional Access shows it as unregistered. Devices normally complete within a restart or sign-in of the sync.",
-        evidence: [
-          { source: "Entra ID device object", field: "trustType", value: "ServerAd" },
-          { source: "Entra ID device object", field: "registrationDateTime", value: null },
-          { source: "Entra ID device object", field: "alternativeSecurityIds", value: "no X509: key" },
-          { source: "Entra ID device object", field: "onPremisesLastSyncDateTime", value: null },
-        ],
-        remediation: [
-          "Restart the device and sign in with a domain account while it can reach a domain controller: the Automatic-Device-Join task runs at logon and completes the registration.",
-          "If it stays Pending, run `dsregcmd /status` on the device as SYSTEM (the JoinScope agent's SYSTEM capture) and read the pre-join Diagnostic Data, and the User Device Registration Admin events 304, 305 and 307, for the failing phase.",
-          "Check the device reaches enterpriseregistration.windows.net, login.microsoftonline.com and device.login.microsoftonline.com in the SYSTEM context (`netsh winhttp show proxy`). An authenticating proxy is supported when the computer can authenticate to it silently in the SYSTEM context; only TLS inspection of these endpoints must be avoided.",
-          "Do not delete the Pending object in Microsoft Entra ID: it is synced, and the next Entra Connect sync would create it again.",
-        ],
+        evidence: [...pendingObjectEvidence(null)],
+        remediation: PENDING_STEPS,
       },
     ],
-    "silent-device": [
-      {
-        rule: "silent-device",
-        severity: "low",
-        title: "No report from this device yet",
-        explanation:
-          "The JoinScope agent has never reported from this machine, although it is expected every 240 minutes and other machines of the tenant do report. JoinScope cannot check it against its dsregcmd output; this alone says nothing about Conditional Access.",
-        evidence: [
-          { source: "JoinScope agent", field: "last report", value: null },
-          { source: "JoinScope evaluation", field: "agentIntervalMinutes", value: "240" },
-          { source: "Entra ID device object", field: "approximateLastSignInDateTime", value: null },
-          { source: "Entra ID device object", field: "trustType", value: "ServerAd" },
-        ],
-        remediation: [
-          "Check the machine is on and connected (its last sign-in time above, Intune's last check-in).",
-          "Check the JoinScope agent is installed and its scheduled task runs (Task Scheduler, last run result), and that the machine can reach JoinScope's URL through its proxy.",
-          "If the agent's token was revoked or rotated, reinstall the agent with a current token.",
-        ],
-      },
-    ],
+    "silent-device": [neverReported(null)],
   },
   pendingWhileJoined: {
     "pending-registration": [
@@ -1069,21 +1027,10 @@ const expected: Record<keyof typeof cases, Record<string, Finding[]>> = {
         title: "Object Pending while the device says it is joined",
         explanation:
           'The object has been Pending for 10 d (since 2025-02-27 14:00 UTC), but dsregcmd says `AzureAdJoined : YES` with this deviceId: the device kept a registration whose object was deleted and re-created by Entra Connect (for example after the computer left and re-entered the sync scope). A Pending object holds no certificate, so device authentication fails and Conditional Access shows "Device State: Unregistered" until the device re-registers.',
-        evidence: [
-          { source: "Entra ID device object", field: "trustType", value: "ServerAd" },
-          { source: "Entra ID device object", field: "registrationDateTime", value: null },
-          { source: "Entra ID device object", field: "alternativeSecurityIds", value: "no X509: key" },
-          { source: "Entra ID device object", field: "onPremisesLastSyncDateTime", value: "2025-02-27T14:00:00.000Z" },
-          { source: "dsregcmd /status · Device State", field: "AzureAdJoined", value: "YES" },
-        ],
+        evidence: [...pendingObjectEvidence("2025-02-27T14:00:00.000Z"), { source: "dsregcmd /status · Device State", field: "AzureAdJoined", value: "YES" }],
         remediation: [
           "Check whether Microsoft Entra ID holds BitLocker recovery keys or a LAPS password for deviceId 6e4cbe68-588b-499c-8c04-dcfff140a1ca (JoinScope could not tell) and back them up first — deleting the object deletes them (Entra admin center › Devices › the device › BitLocker keys / Local administrator password recovery, or `Get-MgInformationProtectionBitlockerRecoveryKey -Filter \"deviceId eq '6e4cbe68-588b-499c-8c04-dcfff140a1ca'\"` and `Get-LapsAADPassword -DeviceIds 6e4cbe68-588b-499c-8c04-dcfff140a1ca -IncludePasswords`).",
-          "If the object is disabled or out of Entra Connect's sync scope, fix that on the computer account in Active Directory (enable it, or move it into a synced OU), never on the cloud object: the next sync reverts a cloud-side change.",
-          "Run `dsregcmd /leave` from an elevated prompt on the device, then `dsregcmd /status` and confirm `AzureAdJoined : NO`.",
-          "Do not delete the synced hybrid object in Microsoft Entra ID: the next sync recreates it as Pending without a certificate and no cloud-side delete unregisters the client. Make changes to the computer object in Active Directory instead.",
-          "Restart the device and sign in as the user: the Automatic-Device-Join task runs at logon and writes the new certificate to the computer account's userCertificate attribute.",
-          "On the Entra Connect server run `Start-ADSyncSyncCycle -PolicyType Delta` until the device object shows as Pending, then restart and sign in once more: the device completes the registration.",
-          "Capture `dsregcmd /status` again in the user's session and confirm `DeviceAuthStatus : SUCCESS` and `AzureAdPrt : YES`.",
+          ...HYBRID_REJOIN,
         ],
       },
     ],
@@ -1322,26 +1269,7 @@ const expected: Record<keyof typeof cases, Record<string, Finding[]>> = {
     ],
   },
   silentNever: {
-    "silent-device": [
-      {
-        rule: "silent-device",
-        severity: "low",
-        title: "No report from this device yet",
-        explanation:
-          "The JoinScope agent has never reported from this machine, although it is expected every 240 minutes and other machines of the tenant do report. JoinScope cannot check it against its dsregcmd output; this alone says nothing about Conditional Access.",
-        evidence: [
-          { source: "JoinScope agent", field: "last report", value: null },
-          { source: "JoinScope evaluation", field: "agentIntervalMinutes", value: "240" },
-          { source: "Entra ID device object", field: "approximateLastSignInDateTime", value: "2025-03-01T09:15:00.000Z" },
-          { source: "Entra ID device object", field: "trustType", value: "ServerAd" },
-        ],
-        remediation: [
-          "Check the machine is on and connected (its last sign-in time above, Intune's last check-in).",
-          "Check the JoinScope agent is installed and its scheduled task runs (Task Scheduler, last run result), and that the machine can reach JoinScope's URL through its proxy.",
-          "If the agent's token was revoked or rotated, reinstall the agent with a current token.",
-        ],
-      },
-    ],
+    "silent-device": [neverReported("2025-03-01T09:15:00.000Z")],
   },
 };
 

@@ -196,6 +196,21 @@ export function makeDeletedObjectReport(options: MakeReportOptions = {}): Parsed
   });
 }
 
+/** A workgroup PC, joined to nothing and registered nowhere, captured in jane's local session. */
+export function makeWorkgroupReport(options: MakeReportOptions = {}): ParsedDsregcmd {
+  return makeReport({
+    joinType: "none",
+    deviceName: "PC-0142",
+    azureAdJoined: false,
+    domainJoined: false,
+    domainName: null,
+    workplaceJoined: false,
+    azureAdPrt: false,
+    executingAccount: "PC-0142\\jane, ",
+    ...options,
+  });
+}
+
 /** Healthy Entra-joined device, signed in with an Entra account. */
 export function makeEntraReport(options: MakeReportOptions = {}): ParsedDsregcmd {
   return makeReport({
