@@ -343,6 +343,8 @@ describe("classifyPrtFailure: what each signal reads", () => {
     ["0x0 in capitals", "0X00000000", "unknown"],
     ["zeros as a number", "00000000", "unknown"],
     ["a small code with leading zeros", "0x00000005", "network-proxy"],
+    // ERROR_WINHTTP_SECURE_FAILURE, a number but none of the four network numbers: only its being non-zero counts.
+    ["a WinHTTP number outside the network four", "12175", "network-proxy"],
     // Not among the network codes: only the non-zero HTTP Error makes it a network error.
     ["any other non-zero code", "0x80190194", "network-proxy"],
   ])("HTTP Error as %s", (_name, value, cause) => {

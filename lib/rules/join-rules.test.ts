@@ -176,6 +176,16 @@ describe("healthy devices of every join type", () => {
     );
   });
 
+  it("changes only not-joined in the first day: another finding of the report keeps its severity", () => {
+    const [, subject] = healthyCases()[3]!;
+    const systemOnly = { ...subject.report!, parsed: makePendingHybridReport({ executingAccount: "NT AUTHORITY\\SYSTEM" }), systemParsed: null };
+    const findings = run({ ...subject, report: systemOnly });
+    expect(find(findings, "not-joined").severity).toBe("info");
+    expect(findings.filter((f) => f.rule !== "not-joined" && f.rule !== "pending-registration").map((f) => [f.rule, f.severity])).toEqual([
+      ["user-context-not-captured", "low"],
+    ]);
+  });
+
   it("keeps not-joined high when the Pending object was deleted in its first day", () => {
     const [, subject] = healthyCases()[3]!;
     const deleted = { ...subject, directory: makePendingObject({ deletedAt: "2025-03-09T13:00:00.000Z", deletedReason: "deleted" }) };

@@ -72,6 +72,13 @@ describe("duplicate-device: which objects count", () => {
     expect(finding!.remediation[1]).toBe(`For ${OTHER_ID} (unknown trust type, deviceId none): disable it, wait a grace period, and delete it.`);
   });
 
+  it("quotes a subject object without a deviceId or hardware id, and names by name a leftover that has one", () => {
+    const byName = leftover({ hardwareId: "6825794768524310" });
+    const [finding] = evaluate(makeDeviceSubject({ directory: makeDirectoryObject({ deviceId: null, hardwareId: null }), otherObjects: [byName] }));
+    expect(finding!.evidence[0]!.value).toMatch(/^\(no deviceId\) · PC-0142 · ServerAd · /);
+    expect(finding!.evidence[1]!.field).toBe("same name");
+  });
+
   it("tells an admin to remove a synced leftover in Active Directory", () => {
     const [finding] = evaluate(makeDeviceSubject({ otherObjects: [leftover({ onPremisesSyncEnabled: true })] }));
     expect(finding!.remediation[1]).toBe(
