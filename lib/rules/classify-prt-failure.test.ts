@@ -371,9 +371,9 @@ describe("classifyPrtFailure: what each signal reads", () => {
     expect(result.evidence).toEqual([{ source: sso, field: "Attempt Status", value: "0xc000006a" }]);
   });
 
-  it("keeps no code for an Attempt Status that holds none", () => {
+  it("keeps no code for an Attempt Status that holds none, and says the unknown cause comes from the attempt diagnostics", () => {
     const result = classifyPrtFailure({ report: failedPrtReport({}, { "Attempt Status": "FAILED" }) });
-    expect(result).toMatchObject({ cause: "unknown", codes: [] });
+    expect(result).toMatchObject({ cause: "unknown", codes: [], fromAttemptDiagnostics: true });
     expect(result.evidence.map((e) => e.field)).toEqual(["Attempt Status", "HTTP Error", "Endpoint URI"]);
   });
 

@@ -28,8 +28,18 @@ const WINHTTP_PROXY =
 const diagnostic = (field: string, value: string, capture = SYSTEM) => ({ source: `${capture} · Diagnostic Data`, field, value });
 
 // Each diagnosis word for word: the title, the state and cause, the codes explained, the lines quoted and the steps.
+/** One diagnosis: the SYSTEM capture's Diagnostic Data lines, and the finding's own parts. */
+interface Diagnosis {
+  about: string;
+  diagnostics: Record<string, string>;
+  title: string;
+  cause: string;
+  quoted: ReturnType<typeof diagnostic>[];
+  steps: string[];
+}
+
 describe("not-joined: each pre-join diagnosis as the admin reads it", () => {
-  it.each([
+  it.each<Diagnosis>([
     {
       about: "0x801C003A in the SYSTEM capture: the SCP names an unknown tenant (an empty Server Message line is no evidence)",
       diagnostics: { "Error Phase": "discover", "Client ErrorCode": "0x801c003a", "Server Message": "" },
