@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { classifyPrtFailure, type PrtFailureCause } from "@/lib/rules/classify-prt-failure";
-import { makeEvent, makeReport } from "@/lib/rules/testing/make-report";
+import { classifyPrtFailure, isAdfsEndpoint, type PrtFailureCause } from "@/lib/rules/classify-prt-failure";
+import { makeEntraReport, makeEvent, makeRegisteredReport, makeReport } from "@/lib/rules/testing/make-report";
 
 /** A user-context report whose PRT request failed, with SSO State attempt diagnostics (Windows 10 21H1+ layout). */
 function failedPrtReport(options: Parameters<typeof makeReport>[0] = {}, sso: Record<string, string> = {}) {
@@ -333,5 +333,151 @@ describe("classifyPrtFailure: first match wins", () => {
     expect(forward.cause).toBe("user-not-synced");
     expect(backward).toEqual(forward);
     expect(forward.codes).toEqual(["aadsts50034", "aadsts90002", "0xc000005f"]);
+  });
+});
+
+describe("classifyPrtFailure: what each signal reads", () => {
+  const sso = "dsregcmd /status · SSO State";
+
+  it.each([
+    ["0x0 in capitals", "0X00000000", "unknown"],
+    ["zeros as a number", "00000000", "unknown"],
+    ["a small code with leading zeros", "0x00000005", "network-proxy"],
+    // ERROR_WINHTTP_SECURE_FAILURE, a number but none of the four network numbers: only its being non-zero counts.
+    ["a WinHTTP number outside the network four", "12175", "network-proxy"],
+    // Not among the network codes: only the non-zero HTTP Error makes it a network error.
+    ["any other non-zero code", "0x80190194", "network-proxy"],
+  ])("HTTP Error as %s", (_name, value, cause) => {
+    expect(causeOf({ report: failedPrtReport({}, { "HTTP Error": value }) })).toBe(cause);
+  });
+
+  it("quotes the HTTP Error line as printed", () => {
+    const result = classifyPrtFailure({ report: failedPrtReport({}, { "HTTP Error": "0x80072ee2" }) });
+    expect(result).toEqual({
+      cause: "network-proxy",
+      label: "network or proxy error",
+      evidence: [{ source: sso, field: "HTTP Error", value: "0x80072ee2" }],
+      codes: ["0x80072ee2"],
+      fromAttemptDiagnostics: true,
+    });
+  });
+
+  it.each([
+    ["the Attempt Status line alone", {}, { "Attempt Status": "0xc000006a" }],
+    ["the parsed status alone (its line lost)", { prtAttemptStatus: "0xc000006a" }, {}],
+  ])("reads the attempt status from %s", (_name, options, lines) => {
+    const result = classifyPrtFailure({ report: failedPrtReport(options, lines) });
+    expect(result).toMatchObject({ cause: "wrong-credentials", codes: ["0xc000006a"] });
+    expect(result.evidence).toEqual([{ source: sso, field: "Attempt Status", value: "0xc000006a" }]);
+  });
+
+  it("keeps no code for an Attempt Status that holds none, and says the unknown cause comes from the attempt diagnostics", () => {
+    const result = classifyPrtFailure({ report: failedPrtReport({}, { "Attempt Status": "FAILED" }) });
+    expect(result).toMatchObject({ cause: "unknown", codes: [], fromAttemptDiagnostics: true });
+    expect(result.evidence.map((e) => e.field)).toEqual(["Attempt Status", "HTTP Error", "Endpoint URI"]);
+  });
+
+  it.each([
+    ["the server error description alone", {}, { "Server Error Description": "AADSTS50126: Error validating credentials." }, ["aadsts50126"]],
+    ["the parsed AADSTS code alone", { aadsts: "AADSTS50126" }, {}, ["aadsts50126"]],
+    // The parsed code comes first when the description does not hold it.
+    [
+      "both, the description naming another code",
+      { aadsts: "AADSTS50126" },
+      { "Server Error Description": "AADSTS50034: not found" },
+      ["aadsts50126", "aadsts50034"],
+    ],
+  ])("reads the server error from %s", (_name, options, lines, codes) => {
+    const result = classifyPrtFailure({ report: failedPrtReport(options, lines) });
+    expect(result).toMatchObject({ cause: "wrong-credentials", codes });
+    expect(result.evidence.map((e) => e.field)).toEqual(["Server Error Description"]);
+  });
+
+  it("keeps no code for a server error description that holds none", () => {
+    const result = classifyPrtFailure({ report: failedPrtReport({}, { "Server Error Description": "The request failed." }) });
+    expect(result).toMatchObject({ cause: "unknown", codes: [] });
+  });
+
+  it.each([
+    ["0xCAA2000C in the Attempt Status", { prtAttemptStatus: "0xcaa2000c" }, { "Attempt Status": "0xcaa2000c" }, ["0xcaa2000c"]],
+    [
+      "AADSTS50076 alone in the server error description",
+      { aadsts: "AADSTS50076" },
+      { "Server Error Description": "AADSTS50076: MFA required" },
+      ["aadsts50076"],
+    ],
+  ])("2. MFA from %s", (_name, options, lines, codes) => {
+    expect(classifyPrtFailure({ report: failedPrtReport(options, lines) })).toMatchObject({ cause: "mfa-interaction", codes });
+  });
+
+  it("names an event without a log AAD Operational", () => {
+    const event = { ...makeEvent({ id: 1088, message: "WS-Trust request failed" }), log: undefined };
+    expect(classifyPrtFailure({ report: failedPrtReport(), events: [event] }).evidence).toEqual([
+      { source: `AAD Operational · event 1088 · ${event.time}`, field: "Message", value: "WS-Trust request failed" },
+    ]);
+  });
+
+  it("counts the match as attempt diagnostics when any of its signals is one", () => {
+    const report = failedPrtReport(
+      { deviceAuthStatus: "FAILED", aadsts: "AADSTS50155" },
+      { "Server Error Description": "AADSTS50155: Device authentication failed" },
+    );
+    const result = classifyPrtFailure({ report });
+    expect(result).toMatchObject({ cause: "device-auth-failed", codes: ["aadsts50155"], fromAttemptDiagnostics: true });
+    expect(result.evidence.map((e) => e.field)).toEqual(["DeviceAuthStatus", "Server Error Description"]);
+  });
+
+  it("leaves 0x0 out of the codes of a match", () => {
+    const event = makeEvent({ id: 1084, message: "Network sub-error 0x0 while contacting the server: 0x80072EE2" });
+    expect(classifyPrtFailure({ report: failedPrtReport(), events: [event] }).codes).toEqual(["0x80072ee2"]);
+  });
+});
+
+describe.each([
+  ["AD FS's WS-Trust endpoint", "https://sts.contoso.com/adfs/services/trust/13/usernamemixed", true],
+  ["AD FS's OAuth endpoint in capitals", "https://sts.contoso.com/ADFS/oauth2/token/", true],
+  ["a WS-Trust endpoint without /adfs/", "https://sts.contoso.com/services/trust/2005/windowstransport", true],
+  ["a path that only starts like trust", "https://login.contoso.com/services/trustee/token", false],
+  ["Entra ID's token endpoint", "https://login.microsoftonline.com/aaaabbbb-0000-cccc-1111-dddd2222eeee/oauth2/token/", false],
+])("isAdfsEndpoint: %s", (_name, uri, expected) => {
+  it(`is ${expected}`, () => {
+    expect(isAdfsEndpoint(uri)).toBe(expected);
+  });
+});
+
+describe("classifyPrtFailure: local account or unknown", () => {
+  const noAccount = { azureAdPrt: false, executingAccount: null };
+
+  it.each([
+    ["Entra joined only", makeEntraReport(noAccount)],
+    ["domain joined only", makeReport({ ...noAccount, joinType: "domain", azureAdJoined: false })],
+  ])("does not infer a local account on a device %s without an executing account", (_name, report) => {
+    expect(classifyPrtFailure({ report })).toEqual({ cause: "unknown", label: "cause unknown", evidence: [], codes: [], fromAttemptDiagnostics: false });
+  });
+
+  it("takes a work account's session on an unjoined device for no local account", () => {
+    const report = makeRegisteredReport({ executingAccount: "CONTOSO\\jdoe, jdoe@contoso.com", domainName: "CONTOSO" });
+    expect(causeOf({ report })).toBe("unknown");
+  });
+
+  it.each([
+    ["a local account", "PC-0142\\localadmin, ", "PC-0142\\localadmin,"],
+    ["a personal Microsoft account", "MicrosoftAccount\\jdoe@outlook.com, ", "MicrosoftAccount\\jdoe@outlook.com,"],
+  ])("names %s by its Executing Account Name", (_name, executingAccount, value) => {
+    expect(classifyPrtFailure({ report: makeReport({ azureAdPrt: false, executingAccount }) })).toEqual({
+      cause: "local-account",
+      label: "local account (expected)",
+      evidence: [{ source: "dsregcmd /status · Diagnostic Data", field: "Executing Account Name", value }],
+      codes: [],
+      fromAttemptDiagnostics: false,
+    });
+  });
+
+  it("infers a local account on a workgroup device from its two join lines when Ngc Prerequisite Check is absent", () => {
+    const report = makeRegisteredReport({ executingAccount: null });
+    expect(classifyPrtFailure({ report }).evidence).toEqual([
+      { source: "dsregcmd /status · Device State", field: "AzureAdJoined", value: "NO" },
+      { source: "dsregcmd /status · Device State", field: "DomainJoined", value: "NO" },
+    ]);
   });
 });

@@ -57,3 +57,38 @@ describe("extractErrorCodes", () => {
     expect(normalizeErrorCode("0x00000000")).toBe("0x0");
   });
 });
+
+describe("normalizeErrorCode: a whole value, or null", () => {
+  it.each([
+    [" 0xCAA2000C ", "0xcaa2000c"],
+    ["CAA2000C", "0xcaa2000c"],
+    ["0x0000000C", "0xc"],
+    ["0x80072EFD", "0x80072efd"],
+    ["AADSTS50076", "aadsts50076"],
+    ["1234", "aadsts1234"],
+    ["9999999", "aadsts9999999"],
+    ["123", null],
+    ["12345678", null],
+    ["0x123456789", null],
+    ["0x", null],
+    ["AADSTS50076:", null],
+    ["x50076", null],
+    ["Error 0xCAA2000C", null],
+    ["0xCAA2000C:", null],
+  ])("%j → %j", (value, expected) => {
+    expect(normalizeErrorCode(value)).toBe(expected);
+  });
+});
+
+describe("describeErrorCode: WinHTTP numbers", () => {
+  it.each([
+    ["12002", "0x80072EE2"],
+    ["12007", "0x80072EE7"],
+  ])("reads %s as %s", (value, code) => {
+    expect(describeErrorCode(value)).toMatchObject({ code, kind: "winhttp" });
+  });
+
+  it("reads no longer AADSTS code as a WinHTTP number", () => {
+    expect(describeErrorCode("AADSTS120290")).toBeNull();
+  });
+});

@@ -15,7 +15,14 @@ import {
   makeSubjectReport,
   PENDING_OBJECT_GUID,
 } from "@/lib/rules/testing/make-directory-object";
-import { makeEntraReport, makeEvent, makePendingHybridReport, makeRegisteredReport, makeReport } from "@/lib/rules/testing/make-report";
+import {
+  makeDeletedObjectReport,
+  makeEntraReport,
+  makeEvent,
+  makePendingHybridReport,
+  makeRegisteredReport,
+  makeReport,
+} from "@/lib/rules/testing/make-report";
 import type { Finding } from "@/lib/rules/types";
 
 const DAY_MS = 86_400_000;
@@ -30,27 +37,6 @@ const find = (findings: Finding[], rule: string): Finding => {
   return found[0]!;
 };
 const run = (subject: DeviceSubject, settings: Partial<DeviceRuleSettings> = {}) => evaluateDeviceRules(subject, makeDeviceSettings(settings));
-
-/** The "Broken (object deleted)" variant of the healthy hybrid sample (make-report.ts): same DeviceId and Thumbprint, auth fails. */
-function deletedObjectReport(overrides: Parameters<typeof makeReport>[0] = {}) {
-  return makeReport({
-    deviceAuthStatus: "FAILED",
-    azureAdPrt: false,
-    prtUpdateTime: null,
-    prtExpiryTime: null,
-    aadsts: "AADSTS50155",
-    prtServerErrorCode: "invalid_grant",
-    extra: {
-      "SSO State": {
-        AcquirePrtDiagnostics: "PRESENT",
-        "HTTP status": "400",
-        "Server Error Code": "invalid_grant",
-        "Server Error Description": "AADSTS50155: Device authentication failed",
-      },
-    },
-    ...overrides,
-  });
-}
 
 /** A SYSTEM capture of a domain-only computer before Entra Connect synced it (hybrid-join troubleshooting doc). */
 const notSyncedYetSystemReport = () =>
@@ -161,12 +147,56 @@ describe("healthy devices of every join type", () => {
     const report = { ...subject.report!, parsed: makePendingHybridReport({ domainJoined: false, domainName: null }), systemParsed: null };
     expect(find(run({ ...subject, report }), "not-joined").severity).not.toBe("info");
   });
+
+  it.each([
+    ["a failed test whose key ends in a space and a colon", { "DRS Connectivity Test :": "FAIL" }, "high"],
+    ["a failed test printed in lower case", { "AD Connectivity Test": "fail [0x54b]" }, "high"],
+    ["a client error whose key ends in a colon", { "Client ErrorCode:": "0x801c001d" }, "high"],
+  ] as const)("reads the pre-join diagnostics' keys and values in their printed forms: %s", (_label, diagnostics, severity) => {
+    const [, subject] = healthyCases()[3]!;
+    const systemParsed = makePendingHybridReport({ executingAccount: "NT AUTHORITY\\SYSTEM", extra: { "Diagnostic Data": { ...diagnostics } } });
+    expect(find(run({ ...subject, report: { ...subject.report!, systemParsed } }), "not-joined").severity).toBe(severity);
+  });
+
+  it.each([
+    ["in a section named in other case and spacing", { " DIAGNOSTIC DATA ": { "DRS Discovery Test": "FAIL" } }, "high"],
+    ["outside the Diagnostic Data section", { "Ngc Prerequisite Check": { "DRS Discovery Test": "FAIL", "Client ErrorCode": "0x801c001d" } }, "info"],
+  ] as const)("reads pre-join diagnostics only in the Diagnostic Data section: %s", (_label, extra, severity) => {
+    const [, subject] = healthyCases()[3]!;
+    const systemParsed = makePendingHybridReport({ executingAccount: "NT AUTHORITY\\SYSTEM", extra: { ...extra } });
+    expect(find(run({ ...subject, report: { ...subject.report!, systemParsed } }), "not-joined").severity).toBe(severity);
+  });
+
+  it("says why the first day's not-joined is expected, with the day Entra Connect synced the computer", () => {
+    const [, subject] = healthyCases()[3]!;
+    const finding = find(run(subject), "not-joined");
+    expect(finding.severity).toBe("info");
+    expect(finding.explanation).toMatch(
+      / Expected for now: Entra Connect synced the computer on 2025-03-09 11:00 UTC and its object is Pending, so the device completes the registration at its next restart or sign-in\.$/,
+    );
+  });
+
+  it("changes only not-joined in the first day: another finding of the report keeps its severity", () => {
+    const [, subject] = healthyCases()[3]!;
+    const systemOnly = { ...subject.report!, parsed: makePendingHybridReport({ executingAccount: "NT AUTHORITY\\SYSTEM" }), systemParsed: null };
+    const findings = run({ ...subject, report: systemOnly });
+    expect(find(findings, "not-joined").severity).toBe("info");
+    expect(findings.filter((f) => f.rule !== "not-joined" && f.rule !== "pending-registration").map((f) => [f.rule, f.severity])).toEqual([
+      ["user-context-not-captured", "low"],
+    ]);
+  });
+
+  it("keeps not-joined high when the Pending object was deleted in its first day", () => {
+    const [, subject] = healthyCases()[3]!;
+    const deleted = { ...subject, directory: makePendingObject({ deletedAt: "2025-03-09T13:00:00.000Z", deletedReason: "deleted" }) };
+    expect(find(run(deleted), "not-joined").severity).not.toBe("info");
+  });
 });
 
 /** PC-0142 after Entra Connect hard-deleted its synced hybrid object: the report still shows the old registration. */
 const deletedHybridSubject = () =>
   makeDeviceSubject({
-    report: makeSubjectReport({ parsed: deletedObjectReport() }),
+    report: makeSubjectReport({ parsed: makeDeletedObjectReport() }),
     directory: makeDirectoryObject({ deletedAt: "2025-03-08T22:10:00.000Z", deletedReason: "deleted" }),
     history: [{ kind: "deleted", at: "2025-03-08T22:10:00.000Z", detail: { reason: "deleted", displayName: "PC-0142" } }],
   });
@@ -204,7 +234,7 @@ describe("object-deleted", () => {
 
   it("DN outside the scope explains the deletion and both rules fire", () => {
     const subject = makeDeviceSubject({
-      report: makeSubjectReport({ parsed: deletedObjectReport(), computerDn: "CN=PC-0142,OU=Staging,OU=Corp,DC=corp,DC=contoso,DC=com" }),
+      report: makeSubjectReport({ parsed: makeDeletedObjectReport(), computerDn: "CN=PC-0142,OU=Staging,OU=Corp,DC=corp,DC=contoso,DC=com" }),
       directory: makeDirectoryObject({ deletedAt: "2025-03-09T10:00:00.000Z", deletedReason: "deleted" }),
     });
     const findings = run(subject);
@@ -215,7 +245,7 @@ describe("object-deleted", () => {
   it("cloud-only Entra joined object hard-deleted: an admin or an automation", () => {
     const subject = makeDeviceSubject({
       report: makeSubjectReport({
-        parsed: deletedObjectReport({ joinType: "entra", domainJoined: false, domainName: null, executingAccount: "AzureAD\\JohnDoe, john@contoso.com" }),
+        parsed: makeDeletedObjectReport({ joinType: "entra", domainJoined: false, domainName: null, executingAccount: "AzureAD\\JohnDoe, john@contoso.com" }),
         computerDn: null,
       }),
       directory: makeEntraObject({ deletedAt: "2025-03-09T09:00:00.000Z", deletedReason: "deleted" }),
@@ -251,7 +281,7 @@ describe("object-deleted", () => {
   // Hybrid joined objects are hard-deleted at once (https://learn.microsoft.com/entra/identity/devices/concept-soft-delete-devices).
   it("never offers to restore a hybrid joined object, whatever JoinScope noticed", () => {
     const subject = makeDeviceSubject({
-      report: makeSubjectReport({ parsed: deletedObjectReport() }),
+      report: makeSubjectReport({ parsed: makeDeletedObjectReport() }),
       directory: makeDirectoryObject({ deletedAt: "2025-03-08T22:10:00.000Z", deletedReason: "changed" }),
     });
     const finding = find(run(subject), "object-deleted");
@@ -265,7 +295,7 @@ describe("object-deleted", () => {
       deviceId: "11111111-2222-4333-8444-555555555555",
       registrationDateTime: "2025-03-01T10:00:00.000Z",
     });
-    const subject = makeDeviceSubject({ report: makeSubjectReport({ parsed: deletedObjectReport() }), directory: null, candidates: [candidate] });
+    const subject = makeDeviceSubject({ report: makeSubjectReport({ parsed: makeDeletedObjectReport() }), directory: null, candidates: [candidate] });
     const finding = find(run(subject), "object-deleted");
     expect(finding.title).toBe("No device object with this deviceId");
     expect(finding.evidence.some((item) => item.value?.startsWith("11111111-2222-4333-8444-555555555555") && item.source.includes("not a match"))).toBe(true);
@@ -341,6 +371,15 @@ describe("out-of-sync-scope", () => {
     expect(finding.remediation.join("\n")).toContain(
       "This object holds BitLocker recovery keys (and a LAPS password): back them up first — deleting the object deletes them",
     );
+  });
+
+  it("quotes the DN without the blanks around it", () => {
+    const subject = makeDeviceSubject({ report: makeSubjectReport({ computerDn: "  CN=PC-0142,OU=Staging,OU=Corp,DC=corp,DC=contoso,DC=com\r\n" }) });
+    expect(find(run(subject), "out-of-sync-scope").evidence[0]).toEqual({
+      source: "JoinScope agent · Group Policy state",
+      field: "Distinguished-Name",
+      value: "CN=PC-0142,OU=Staging,OU=Corp,DC=corp,DC=contoso,DC=com",
+    });
   });
 
   it("fires for an excluded OU under a synced one", () => {
@@ -748,7 +787,7 @@ describe("evaluateDeviceRules determinism and catalogue", () => {
   function busySubject(): DeviceSubject {
     return makeDeviceSubject({
       report: makeSubjectReport({
-        parsed: deletedObjectReport({ tpmProtected: false }),
+        parsed: makeDeletedObjectReport({ tpmProtected: false }),
         computerDn: "CN=PC-0142,OU=Staging,OU=Corp,DC=corp,DC=contoso,DC=com",
         events: [
           makeEvent({ id: 1081, time: "2025-03-09T12:00:00.000Z", message: "AADSTS50155: Device authentication failed" }),
@@ -841,6 +880,16 @@ describe("the primary finding", () => {
     expect(findings[0]!.rule).toBe("object-disabled");
     expect(find(findings, "device-auth-failed").remediation[0]).toMatch(/^Fix the primary cause first: .*\(object-disabled\)/);
     expect(find(findings, "tpm-not-protected").remediation[0]).not.toMatch(/^Fix the primary cause first/);
+  });
+
+  it("reads the SYSTEM capture's DeviceAuthStatus when the user's capture shows none failing", () => {
+    const systemParsed = makeReport({ executingAccount: "NT AUTHORITY\\SYSTEM", deviceAuthStatus: "FAILED", azureAdPrt: false });
+    const findings = run(makeDeviceSubject({ report: makeSubjectReport({ systemParsed }) }));
+    expect(find(findings, "device-auth-failed").evidence).toContainEqual({
+      source: "dsregcmd /status (SYSTEM capture) · Device Details",
+      field: "DeviceAuthStatus",
+      value: "FAILED. Device is either disabled or deleted",
+    });
   });
 
   it("changes nothing for a device with one finding", () => {

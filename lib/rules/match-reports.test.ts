@@ -73,3 +73,47 @@ describe("matchReportsToObjects, ids in the forms they are stored in", () => {
     }
   });
 });
+
+describe("matchReportsToObjects: ties, candidates and silent objects", () => {
+  const id = "6e4cbe68-588b-499c-8c04-dcfff140a1ca";
+  const both = <T>(items: T[]) => [items, [...items].reverse()];
+  const candidatesOf = (result: ReturnType<typeof matchReportsToObjects>) => result.unmatchedReports.map(({ candidates }) => candidates.map((c) => c.objectId));
+
+  it("takes the lowest objectId of two live objects of one deviceId, in whichever order they come", () => {
+    for (const objects of both([object("o-b", id, "PC-0142"), object("o-a", id, "PC-0142")])) {
+      expect(matchReportsToObjects([report("r-1", id, "PC-0142")], objects).matched[0]!.object.objectId).toBe("o-a");
+    }
+  });
+
+  it("lists every live object of the hostname as a candidate, in objectId order, and no deleted one", () => {
+    const objects = [
+      object("o-c", "11111111-2222-4333-8444-555555555555", "PC-0143"),
+      object("o-a", "22222222-3333-4444-8555-666666666666", "PC-0143.corp.contoso.com", "AzureAd"),
+      object("o-b", "33333333-4444-4555-8666-777777777777", "PC-0143", "ServerAd", { deletedAt: "2025-01-01T00:00:00.000Z" }),
+    ];
+    for (const order of both(objects)) {
+      expect(candidatesOf(matchReportsToObjects([report("r-1", id, "PC-0143")], order))).toEqual([["o-a", "o-c"]]);
+    }
+  });
+
+  it("pairs a domain-only report's objectGUID with a ServerAd object only", () => {
+    const guid = "4b1d5e2a-7c3f-4e8b-9a0d-2f6c8e1b3a57";
+    const objects = [object("o-entra", guid, "PC-0200", "AzureAd"), { ...object("o-unknown", guid, "PC-0200"), trustType: null }];
+    const result = matchReportsToObjects([report("r-1", null, "PC-0200", guid)], objects);
+    expect(result.matched).toEqual([]);
+    expect(candidatesOf(result)).toEqual([["o-entra", "o-unknown"]]);
+  });
+
+  it("does not list an object without a deviceId as a candidate of a report without one", () => {
+    const result = matchReportsToObjects([report("r-1", null, "PC-0200")], [object("o-1", null, "PC-0200")]);
+    expect(candidatesOf(result)).toEqual([[]]);
+  });
+
+  it("counts an object whose enabled state is unknown as silent, one without a trust type never", () => {
+    const objects = [
+      { ...object("o-unknown-state", "11111111-2222-4333-8444-555555555555", "PC-0143"), accountEnabled: null },
+      { ...object("o-no-trust", "22222222-3333-4444-8555-666666666666", "PC-0144"), trustType: null },
+    ];
+    expect(matchReportsToObjects([], objects).silentObjects.map((o) => o.objectId)).toEqual(["o-unknown-state"]);
+  });
+});

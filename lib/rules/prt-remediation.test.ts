@@ -67,3 +67,23 @@ describe("describeCodes", () => {
     expect(text).toMatch(/^Codes: 0xCAA2000C: [^;]*[^.]; AADSTS50076: [^;]*[^.]\.$/i);
   });
 });
+
+describe("describeCodes, word for word", () => {
+  it("drops only each explanation's final full stop, and ends the list with one", () => {
+    expect(describeCodes(["0x801c03f2", "aadsts135011", "0x12345678"])).toBe(
+      "Codes: 0x801C03F2: DirectoryError: the device object was not found in Microsoft Entra ID. Expected for hybrid join until Entra Connect has synced the computer; AADSTS135011: The device is disabled in Microsoft Entra ID; 0x12345678.",
+    );
+  });
+});
+
+describe("buildDeviceAuthRemediation: the sync-scope check", () => {
+  const SCOPE_CHECK = /^If the object is gone, check whether the computer object was moved/;
+
+  it.each([
+    ["a domain-joined report that is not Entra joined", makeReport({ joinType: "domain", azureAdJoined: false }), true],
+    ["a hybrid report whose DomainJoined line was lost", makeReport({ domainJoined: null, omit: { "Device State": ["DomainJoined"] } }), true],
+    ["an Entra joined report", makeEntraReport(), false],
+  ])("%s: %s", (_name, report, expected) => {
+    expect(buildDeviceAuthRemediation(report).some((step) => SCOPE_CHECK.test(step))).toBe(expected);
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { makeReport } from "@/lib/rules/testing/make-report";
-import { findField, parseTime } from "./report-fields";
+import { fieldValue, findField, formatDuration, isJoinedOrRegistered, parseTime, yesNo } from "./report-fields";
 
 describe("parseTime", () => {
   it("reads every time exactly as Date.parse does", () => {
@@ -93,5 +93,72 @@ describe("findField", () => {
     expect(findField(after, "DeviceId")).toBeNull();
     expect(findField(odd, "Key3")?.value).toBe("v3");
     expect(findField(odd, "TenantId")).toBeNull();
+  });
+});
+
+describe("parseTime: what the digit fast path must refuse", () => {
+  const valid = "2021-06-15T10:20:30.400Z";
+  const at = (position: number, char: string) => `${valid.slice(0, position)}${char}${valid.slice(position + 1)}`;
+
+  it.each([
+    ...[4, 7, 10, 13, 16, 19, 23].map((position) => [`another character at ${position}`, at(position, "x")]),
+    ["a letter in the minutes", at(15, "a")],
+    ["a character just below the digits in the minutes", at(15, "/")],
+    ["a character just above the digits in the minutes", at(15, ":")],
+    ["one character more", `${valid}x`],
+  ])("%s (%s): as Date.parse", (_name, value) => {
+    const expected = Date.parse(value!);
+    expect(parseTime(value)).toBe(Number.isNaN(expected) ? null : expected);
+  });
+
+  it("reads the valid form itself", () => {
+    expect(parseTime(valid)).toBe(Date.UTC(2021, 5, 15, 10, 20, 30, 400));
+  });
+});
+
+describe("findField: keys printed in several sections", () => {
+  it("prefers the named section among three, and returns the key as printed, trimmed", () => {
+    const report = makeReport({});
+    report.sections = ["Device State", "SSO State", "Diagnostic Data"].map((name, i) => ({ name, fields: [{ key: `  Attempt Status : `, value: `0x${i}` }] }));
+    expect(findField(report, "Attempt Status", "Diagnostic Data")).toEqual({ section: "Diagnostic Data", key: "Attempt Status :", value: "0x2" });
+    expect(findField(report, "Attempt Status", "SSO State")?.value).toBe("0x1");
+    expect(findField(report, "Attempt Status")?.value).toBe("0x0");
+  });
+});
+
+describe("fieldValue, yesNo, formatDuration, isJoinedOrRegistered", () => {
+  it("fieldValue: the value, or null for a missing or empty line", () => {
+    const report = makeReport({ extra: { "SSO State": { "HTTP Error": "", "Attempt Status": " 0xc000006d " } } });
+    expect(fieldValue(report, "Attempt Status")).toBe("0xc000006d");
+    expect(fieldValue(report, "HTTP Error")).toBeNull();
+    expect(fieldValue(report, "Not Printed")).toBeNull();
+  });
+
+  it.each([
+    [true, "YES"],
+    [false, "NO"],
+    [null, null],
+  ])("yesNo(%s) → %s", (value, expected) => {
+    expect(yesNo(value)).toBe(expected);
+  });
+
+  it.each([
+    [59 * 60_000 + 59_999, "59 min"],
+    [60 * 60_000, "1 h"],
+    [-90 * 60_000, "1 h"],
+    [47 * 3_600_000 + 3_599_999, "47 h"],
+    [48 * 3_600_000, "2 d"],
+    [49 * 3_600_000, "2 d 1 h"],
+  ])("formatDuration(%d) → %s", (ms, expected) => {
+    expect(formatDuration(ms)).toBe(expected);
+  });
+
+  it.each([
+    [true, false, true],
+    [false, true, true],
+    [false, false, false],
+    [null, null, false],
+  ])("isJoinedOrRegistered: AzureAdJoined %s, WorkplaceJoined %s → %s", (azureAdJoined, workplaceJoined, expected) => {
+    expect(isJoinedOrRegistered(makeReport({ azureAdJoined, workplaceJoined }))).toBe(expected);
   });
 });

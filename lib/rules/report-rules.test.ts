@@ -13,34 +13,23 @@ import { userContextNotCapturedRule } from "@/lib/rules/report-rules/user-contex
 import { buildRejoinSteps } from "@/lib/rules/build-rejoin-steps";
 import { classifyPrtFailure } from "@/lib/rules/classify-prt-failure";
 import { buildDeviceAuthRemediation, buildPrtRemediation, describeCodes, PRT_CAUSE_EXPLANATIONS } from "@/lib/rules/prt-remediation";
-import { makeEntraReport, makeEvent, makeInput, makePendingHybridReport, makeRegisteredReport, makeReport, NOW } from "@/lib/rules/testing/make-report";
+import {
+  makeDeletedObjectReport,
+  makeEntraReport,
+  makeEvent,
+  makeInput,
+  makePendingHybridReport,
+  makeRegisteredReport,
+  makeReport,
+  makeWorkgroupReport,
+  NOW,
+} from "@/lib/rules/testing/make-report";
 import type { Finding } from "@/lib/rules/types";
 
 const only = (findings: Finding[]): Finding => {
   expect(findings).toHaveLength(1);
   return findings[0]!;
 };
-
-/** The healthy hybrid report (make-report.ts) after its object was deleted: DeviceAuthStatus FAILED, AADSTS50155. */
-function deletedObjectReport() {
-  return makeReport({
-    deviceAuthStatus: "FAILED",
-    azureAdPrt: false,
-    prtUpdateTime: null,
-    prtExpiryTime: null,
-    aadsts: "AADSTS50155",
-    prtServerErrorCode: "invalid_grant",
-    extra: {
-      "SSO State": {
-        AcquirePrtDiagnostics: "PRESENT",
-        "HTTP Error": "0x0",
-        "HTTP status": "400",
-        "Server Error Code": "invalid_grant",
-        "Server Error Description": "AADSTS50155: Device authentication failed",
-      },
-    },
-  });
-}
 
 describe("not-joined", () => {
   it("does not fire for joined or registered devices", () => {
@@ -160,16 +149,7 @@ describe("not-joined", () => {
   });
 
   it("says 'not joined or registered' for a workgroup device", () => {
-    const report = makeReport({
-      joinType: "none",
-      azureAdJoined: false,
-      domainJoined: false,
-      domainName: null,
-      workplaceJoined: false,
-      azureAdPrt: false,
-      executingAccount: "PC-0142\\jane, ",
-    });
-    const finding = only(notJoinedRule.evaluate(makeInput({ report })));
+    const finding = only(notJoinedRule.evaluate(makeInput({ report: makeWorkgroupReport() })));
     expect(finding.title).toBe("Device not joined or registered");
     expect(finding.remediation[0]).toContain("Join this device to Microsoft Entra ID");
   });
@@ -177,7 +157,7 @@ describe("not-joined", () => {
 
 describe("device-auth-failed", () => {
   it("fires on the deleted-object sample with the exact line and AADSTS50155", () => {
-    const finding = only(deviceAuthFailedRule.evaluate(makeInput({ report: deletedObjectReport() })));
+    const finding = only(deviceAuthFailedRule.evaluate(makeInput({ report: makeDeletedObjectReport() })));
     expect(finding).toMatchObject({ rule: "device-auth-failed", severity: "critical" });
     expect(finding.evidence[0]).toEqual({
       source: "dsregcmd /status · Device Details",
@@ -195,7 +175,7 @@ describe("device-auth-failed", () => {
   });
 
   it("orders remediation safely: check the object, then keys, fix AD not the cloud, leave, restart and sign in, then Pending", () => {
-    const steps = only(deviceAuthFailedRule.evaluate(makeInput({ report: deletedObjectReport() }))).remediation;
+    const steps = only(deviceAuthFailedRule.evaluate(makeInput({ report: makeDeletedObjectReport() }))).remediation;
     const index = (pattern: RegExp) => steps.findIndex((step) => pattern.test(step));
     expect(index(/disabled/)).toBe(0);
     expect(index(/BitLocker recovery keys and the LAPS password/)).toBeGreaterThan(index(/sync scope/));

@@ -89,3 +89,157 @@ describe("isSyncScopeConfigured", () => {
     expect(isSyncScopeConfigured(CONTOSO_SCOPE)).toBe(true);
   });
 });
+
+describe("splitDn's separators, escapes and blanks", () => {
+  it.each([
+    ["a semicolon separates RDNs as a comma does", "OU=Laptops;DC=corp", ["ou=laptops", "dc=corp"]],
+    ["a trailing backslash is kept as written", "OU=Laptops\\", ["ou=laptops\\"]],
+    ["runs of spaces and tabs in a value become one space", "OU=Disabled  \t Computers,DC=corp", ["ou=disabled computers", "dc=corp"]],
+    ["an RDN without = is trimmed and lower-cased", " Corp ,DC=corp", ["corp", "dc=corp"]],
+    ["empty RDNs are dropped", "OU=Laptops,, ,DC=corp,", ["ou=laptops", "dc=corp"]],
+  ])("%s", (_name, value, expected) => {
+    expect(splitDn(value)).toEqual(expected);
+  });
+});
+
+describe("isSyncScopeConfigured with some includes blank", () => {
+  it.each([
+    ["undefined", undefined, false],
+    [
+      "a second forest with an include",
+      {
+        forests: [
+          { name: "a.example", include: [], exclude: [] },
+          { name: "corp.contoso.com", include: ["OU=A,DC=corp"], exclude: [] },
+        ],
+      },
+      true,
+    ],
+    ["a blank include beside a real one", { forests: [{ name: "corp.contoso.com", include: [" ", "OU=A,DC=corp"], exclude: [] }] }, true],
+  ])("%s", (_name, scope, expected) => {
+    expect(isSyncScopeConfigured(scope)).toBe(expected);
+  });
+});
+
+describe("describeScopeDecision: the summary, the forest and the nearest include", () => {
+  const root = "DC=corp,DC=contoso,DC=com";
+
+  it.each([
+    [
+      "under an include",
+      dn("OU=Laptops,OU=Corp,"),
+      CONTOSO_SCOPE,
+      { inScope: true, forest: "corp.contoso.com", nearestInclude: null, summary: `In scope: under the synced container OU=Laptops,OU=Corp,${root}.` },
+    ],
+    [
+      // Workstations shares five RDNs with the DN, Laptops four: the longer wins although "laptops" sorts first.
+      "under an exclude nested in an include",
+      dn("OU=Disabled Computers,OU=Workstations,OU=Corp,"),
+      CONTOSO_SCOPE,
+      {
+        inScope: false,
+        forest: "corp.contoso.com",
+        nearestInclude: { kind: "include", container: `OU=Workstations,OU=Corp,${root}`, forest: "corp.contoso.com" },
+        summary: `Out of scope: under the excluded container OU=Disabled Computers,OU=Workstations,OU=Corp,${root}, which overrides the shorter include above it.`,
+      },
+    ],
+    [
+      "in the domain's default Computers container",
+      `CN=PC-0142,CN=Computers,${root}`,
+      CONTOSO_SCOPE,
+      {
+        inScope: false,
+        forest: "corp.contoso.com",
+        matched: null,
+        nearestInclude: { kind: "include", container: `OU=Laptops,OU=Corp,${root}`, forest: "corp.contoso.com" },
+        summary: `Out of scope: under no synced container of forest corp.contoso.com (nearest synced container: OU=Laptops,OU=Corp,${root}).`,
+      },
+    ],
+    [
+      "at the domain's root",
+      `CN=PC-0142,${root}`,
+      { forests: [{ name: "corp.contoso.com", include: ["OU=Workstations,DC=fabrikam,DC=net"], exclude: [] }] },
+      {
+        inScope: false,
+        forest: "corp.contoso.com",
+        matched: null,
+        // The forest's only include is in its other tree: it shares nothing with the DN.
+        nearestInclude: null,
+        summary: "Out of scope: under no synced container of forest corp.contoso.com.",
+      },
+    ],
+    [
+      "in another forest",
+      "CN=PC,OU=X,DC=fabrikam,DC=com",
+      CONTOSO_SCOPE,
+      { inScope: false, forest: null, matched: null, nearestInclude: null, summary: "Unknown: the DN belongs to no forest in the configured sync scope." },
+    ],
+  ])("%s", (_name, value, scope, expected) => {
+    expect(describeScopeDecision(value, scope)).toMatchObject({ dn: value, ...expected });
+  });
+
+  it("takes an exclude sharing more with the DN for no synced container", () => {
+    const scope = { forests: [{ name: "corp.contoso.com", include: [`OU=Workstations,${root}`], exclude: [`OU=Old,OU=Lab,${root}`] }] };
+    expect(describeScopeDecision(`CN=PC,OU=New,OU=Lab,${root}`, scope).nearestInclude).toEqual({
+      kind: "include",
+      container: `OU=Workstations,${root}`,
+      forest: "corp.contoso.com",
+    });
+  });
+
+  it("breaks a tie of the nearest includes by text, in whichever order they are configured", () => {
+    const includes = [`OU=Workstations,OU=Corp,${root}`, `OU=Laptops,OU=Corp,${root}`];
+    for (const include of [includes, [...includes].reverse()]) {
+      const scope = { forests: [{ name: "corp.contoso.com", include, exclude: [] }] };
+      expect(describeScopeDecision(dn("OU=Staging,OU=Corp,"), scope).nearestInclude?.container).toBe(`OU=Laptops,OU=Corp,${root}`);
+    }
+  });
+
+  it("lets an exclude win a tie with the same container included by another forest's entry", () => {
+    const scope = {
+      forests: [
+        { name: "corp.contoso.com", include: [], exclude: [`OU=A,${root}`] },
+        { name: "contoso.com", include: [`OU=A,${root}`], exclude: [] },
+      ],
+    };
+    expect(describeScopeDecision(`CN=X,OU=A,${root}`, scope)).toMatchObject({ inScope: false, matched: { kind: "exclude", forest: "corp.contoso.com" } });
+  });
+
+  it("ignores another forest's include when naming the nearest one", () => {
+    const scope = {
+      forests: [
+        { name: "corp.contoso.com", include: [`OU=Laptops,${root}`], exclude: [] },
+        { name: "fabrikam.com", include: [`OU=Kiosks,OU=Staging,OU=Corp,${root}`], exclude: [] },
+      ],
+    };
+    expect(describeScopeDecision(dn("OU=Staging,OU=Corp,"), scope)).toMatchObject({
+      forest: "corp.contoso.com",
+      nearestInclude: { container: `OU=Laptops,${root}`, forest: "corp.contoso.com" },
+    });
+  });
+
+  it.each([
+    ["its DNS name", "corp.contoso.com"],
+    ["its DNS name in capitals, with spaces and the root's dot", " Corp.Contoso.COM. "],
+    ["its DN", "DC=corp, DC=contoso, DC=com"],
+  ])("finds the forest by %s alone", (_name, name) => {
+    // The only include is in another domain tree of the forest, so only the name places the DN.
+    const scope = { forests: [{ name, include: ["OU=Workstations,DC=fabrikam,DC=net"], exclude: [] }] };
+    expect(describeScopeDecision(`CN=PC,OU=Staging,${root}`, scope).forest).toBe(name);
+  });
+
+  it.each([
+    ["an include", { name: "Contoso", include: [`OU=Workstations,${root}`], exclude: [] }, `CN=PC,CN=Computers,${root}`],
+    [
+      "an exclude",
+      { name: "Contoso", include: [`OU=Workstations,${root}`], exclude: ["OU=Kiosks,DC=lab,DC=contoso,DC=com"] },
+      "CN=K2,OU=Other,DC=lab,DC=contoso,DC=com",
+    ],
+  ])("finds a forest whose name is no domain by the domain of %s", (_name, forest, value) => {
+    expect(describeScopeDecision(value, { forests: [forest] }).forest).toBe("Contoso");
+  });
+
+  it("counts the container itself as under it", () => {
+    expect(isDnInScope(`OU=Laptops,OU=Corp,${root}`, CONTOSO_SCOPE)).toBe(true);
+  });
+});

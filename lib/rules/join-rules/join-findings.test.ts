@@ -5,15 +5,11 @@
  * input evaluateDeviceRules builds, without the consolidation of remediation across rules.
  */
 import { describe, expect, it } from "vitest";
-import { resolveDeviceRuleSettings, type DeviceRuleSettings, type DeviceSubject } from "@/lib/rules/device-subject";
+import type { DeviceRuleSettings, DeviceSubject } from "@/lib/rules/device-subject";
 import { describeDeletion } from "@/lib/rules/join-rules/describe-deletion";
-import { normalizeSubject } from "@/lib/rules/join-rules/directory-evidence";
-import type { JoinRuleInput } from "@/lib/rules/join-rules/join-rule";
 import { joinRules } from "@/lib/rules/join-rules/join-rule-list";
-import { describeScopeDecision, isSyncScopeConfigured } from "@/lib/rules/sync-scope";
 import {
   DEVICE_NOW,
-  makeDeviceSettings,
   makeDeviceSubject,
   makeDirectoryObject,
   makeEntraObject,
@@ -22,7 +18,8 @@ import {
   makeSubjectReport,
   PENDING_OBJECT_GUID,
 } from "@/lib/rules/testing/make-directory-object";
-import { makeEntraReport, makePendingHybridReport, makeRegisteredReport, makeReport } from "@/lib/rules/testing/make-report";
+import { makeJoinRuleInput } from "@/lib/rules/testing/make-join-input";
+import { makeDeletedObjectReport, makeEntraReport, makePendingHybridReport, makeRegisteredReport, makeReport } from "@/lib/rules/testing/make-report";
 import type { Finding } from "@/lib/rules/types";
 
 const DAY_MS = 86_400_000;
@@ -30,14 +27,7 @@ const daysBefore = (days: number, from = DEVICE_NOW) => new Date(Date.parse(from
 
 /** Each join rule's own findings for a subject (the input evaluateDeviceRules builds), keyed by rule id, without the rules that stay quiet. */
 function joinFindings(subject: DeviceSubject, overrides: Partial<DeviceRuleSettings> = {}): Record<string, Finding[]> {
-  const settings = resolveDeviceRuleSettings(makeDeviceSettings(overrides));
-  const normalized = normalizeSubject(subject);
-  const dn = normalized.report?.computerDn?.trim();
-  const input: JoinRuleInput = {
-    subject: normalized,
-    settings,
-    scopeDecision: dn && isSyncScopeConfigured(settings.syncScope) ? describeScopeDecision(dn, settings.syncScope) : null,
-  };
+  const input = makeJoinRuleInput(subject, overrides);
   const found: Record<string, Finding[]> = {};
   for (const rule of joinRules) {
     const findings = rule.evaluate(input);
@@ -46,17 +36,6 @@ function joinFindings(subject: DeviceSubject, overrides: Partial<DeviceRuleSetti
   return found;
 }
 
-/** The "Broken (object deleted)" variant of the healthy hybrid sample (make-report.ts): same DeviceId and Thumbprint, auth fails. */
-const deletedObjectReport = (overrides: Parameters<typeof makeReport>[0] = {}) =>
-  makeReport({
-    deviceAuthStatus: "FAILED",
-    azureAdPrt: false,
-    prtUpdateTime: null,
-    prtExpiryTime: null,
-    aadsts: "AADSTS50155",
-    extra: { "SSO State": { "Server Error Description": "AADSTS50155: Device authentication failed" } },
-    ...overrides,
-  });
 const OTHER_THUMBPRINT = "1A2B3C4D5E6F708192A3B4C5D6E7F80910111213";
 /** An older object of the same machine (same [HWID]) left from an earlier registration. */
 const olderObject = makeDirectoryObject({
@@ -74,7 +53,7 @@ const cases: Record<string, { about: string; findings: () => Record<string, Find
     findings: () =>
       joinFindings(
         makeDeviceSubject({
-          report: makeSubjectReport({ parsed: deletedObjectReport() }),
+          report: makeSubjectReport({ parsed: makeDeletedObjectReport() }),
           directory: makeDirectoryObject({ deletedAt: "2025-03-08T22:10:00.000Z", deletedReason: "deleted" }),
           history: [
             { kind: "disabled", at: "2025-03-07T22:10:00.000Z", detail: null },
@@ -88,7 +67,7 @@ const cases: Record<string, { about: string; findings: () => Record<string, Find
     findings: () =>
       joinFindings(
         makeDeviceSubject({
-          report: makeSubjectReport({ parsed: deletedObjectReport(), computerDn: "CN=PC-0142,OU=Staging,OU=Corp,DC=corp,DC=contoso,DC=com" }),
+          report: makeSubjectReport({ parsed: makeDeletedObjectReport(), computerDn: "CN=PC-0142,OU=Staging,OU=Corp,DC=corp,DC=contoso,DC=com" }),
           directory: makeDirectoryObject({ deletedAt: "2025-03-09T10:00:00.000Z", deletedReason: "missing-after-full-sync" }),
         }),
       ),
@@ -99,7 +78,12 @@ const cases: Record<string, { about: string; findings: () => Record<string, Find
       joinFindings(
         makeDeviceSubject({
           report: makeSubjectReport({
-            parsed: deletedObjectReport({ joinType: "entra", domainJoined: false, domainName: null, executingAccount: "AzureAD\\JohnDoe, john@contoso.com" }),
+            parsed: makeDeletedObjectReport({
+              joinType: "entra",
+              domainJoined: false,
+              domainName: null,
+              executingAccount: "AzureAD\\JohnDoe, john@contoso.com",
+            }),
             hostname: "PC-0177",
             computerDn: null,
           }),
@@ -136,7 +120,7 @@ const cases: Record<string, { about: string; findings: () => Record<string, Find
     findings: () =>
       joinFindings(
         makeDeviceSubject({
-          report: makeSubjectReport({ parsed: deletedObjectReport() }),
+          report: makeSubjectReport({ parsed: makeDeletedObjectReport() }),
           directory: null,
           history: [{ kind: "deleted", at: "2025-03-01T10:00:00.000Z", detail: { reason: "missing-after-full-sync" } }],
           candidates: [
@@ -287,7 +271,7 @@ const cases: Record<string, { about: string; findings: () => Record<string, Find
     findings: () =>
       joinFindings(
         makeDeviceSubject({
-          report: makeSubjectReport({ parsed: deletedObjectReport() }),
+          report: makeSubjectReport({ parsed: makeDeletedObjectReport() }),
           directory: makePendingObject({ deviceId: "6e4cbe68-588b-499c-8c04-dcfff140a1ca", onPremisesLastSyncDateTime: daysBefore(10) }),
         }),
       ),
@@ -374,6 +358,57 @@ const cases: Record<string, { about: string; findings: () => Record<string, Find
   },
 };
 
+/** The hybrid re-join of build-rejoin-steps.ts once the object is gone (after the key step): no leftover to fix or delete. */
+const HYBRID_REJOIN_GONE = [
+  "Run `dsregcmd /leave` from an elevated prompt on the device, then `dsregcmd /status` and confirm `AzureAdJoined : NO`.",
+  "Do not delete the synced hybrid object Entra Connect creates next (it shows as Pending): the device completes its registration on it, and no cloud-side delete unregisters the client. Make changes to the computer object in Active Directory instead.",
+  "Restart the device and sign in as the user: the Automatic-Device-Join task runs at logon and writes the new certificate to the computer account's userCertificate attribute.",
+  "On the Entra Connect server run `Start-ADSyncSyncCycle -PolicyType Delta` until the device object shows as Pending, then restart and sign in once more: the device completes the registration.",
+  "Capture `dsregcmd /status` again in the user's session and confirm `DeviceAuthStatus : SUCCESS` and `AzureAdPrt : YES`.",
+];
+/** The hybrid re-join of build-rejoin-steps.ts for an object that still exists (after the key step). */
+const HYBRID_REJOIN = [
+  "If the object is disabled or out of Entra Connect's sync scope, fix that on the computer account in Active Directory (enable it, or move it into a synced OU), never on the cloud object: the next sync reverts a cloud-side change.",
+  "Run `dsregcmd /leave` from an elevated prompt on the device, then `dsregcmd /status` and confirm `AzureAdJoined : NO`.",
+  "Do not delete the synced hybrid object in Microsoft Entra ID: the next sync recreates it as Pending without a certificate and no cloud-side delete unregisters the client. Make changes to the computer object in Active Directory instead.",
+  "Restart the device and sign in as the user: the Automatic-Device-Join task runs at logon and writes the new certificate to the computer account's userCertificate attribute.",
+  "On the Entra Connect server run `Start-ADSyncSyncCycle -PolicyType Delta` until the device object shows as Pending, then restart and sign in once more: the device completes the registration.",
+  "Capture `dsregcmd /status` again in the user's session and confirm `DeviceAuthStatus : SUCCESS` and `AzureAdPrt : YES`.",
+];
+/** pending-registration's steps, whatever the object's age. */
+const PENDING_STEPS = [
+  "Restart the device and sign in with a domain account while it can reach a domain controller: the Automatic-Device-Join task runs at logon and completes the registration.",
+  "If it stays Pending, run `dsregcmd /status` on the device as SYSTEM (the JoinScope agent's SYSTEM capture) and read the pre-join Diagnostic Data, and the User Device Registration Admin events 304, 305 and 307, for the failing phase.",
+  "Check the device reaches enterpriseregistration.windows.net, login.microsoftonline.com and device.login.microsoftonline.com in the SYSTEM context (`netsh winhttp show proxy`). An authenticating proxy is supported when the computer can authenticate to it silently in the SYSTEM context; only TLS inspection of these endpoints must be avoided.",
+  "Do not delete the Pending object in Microsoft Entra ID: it is synced, and the next Entra Connect sync would create it again.",
+];
+/** The lines that make an object Pending, as pending-registration quotes them. */
+const pendingObjectEvidence = (lastSync: string | null) => [
+  { source: "Entra ID device object", field: "trustType", value: "ServerAd" },
+  { source: "Entra ID device object", field: "registrationDateTime", value: null },
+  { source: "Entra ID device object", field: "alternativeSecurityIds", value: "no X509: key" },
+  { source: "Entra ID device object", field: "onPremisesLastSyncDateTime", value: lastSync },
+];
+/** silent-device's finding for a hybrid object whose machine never reported (240-minute agent interval). */
+const neverReported = (lastSignIn: string | null): Finding => ({
+  rule: "silent-device",
+  severity: "low",
+  title: "No report from this device yet",
+  explanation:
+    "The JoinScope agent has never reported from this machine, although it is expected every 240 minutes and other machines of the tenant do report. JoinScope cannot check it against its dsregcmd output; this alone says nothing about Conditional Access.",
+  evidence: [
+    { source: "JoinScope agent", field: "last report", value: null },
+    { source: "JoinScope evaluation", field: "agentIntervalMinutes", value: "240" },
+    { source: "Entra ID device object", field: "approximateLastSignInDateTime", value: lastSignIn },
+    { source: "Entra ID device object", field: "trustType", value: "ServerAd" },
+  ],
+  remediation: [
+    "Check the machine is on and connected (its last sign-in time above, Intune's last check-in).",
+    "Check the JoinScope agent is installed and its scheduled task runs (Task Scheduler, last run result), and that the machine can reach JoinScope's URL through its proxy.",
+    "If the agent's token was revoked or rotated, reinstall the agent with a current token.",
+  ],
+});
+
 const expected: Record<keyof typeof cases, Record<string, Finding[]>> = {
   deletedByConnect: {
     "object-deleted": [
@@ -397,11 +432,7 @@ const expected: Record<keyof typeof cases, Record<string, Finding[]>> = {
         remediation: [
           "Find out why Entra Connect stopped syncing the computer: check its OU in Active Directory against Connect's domain and OU filtering, and that its userCertificate attribute is still populated. Move it back (or fix the filter) in Active Directory; the next sync creates a new Pending object for it.",
           "The deleted object held BitLocker recovery keys (and a LAPS password), which the delete removed from Microsoft Entra ID: before the re-join, confirm a recovery key is available elsewhere (`manage-bde -protectors -get C:` on the device), and afterwards back it up again (`BackupToAAD-BitLockerKeyProtector`) and let Windows LAPS back up a new password (`Invoke-LapsPolicyProcessing`).",
-          "Run `dsregcmd /leave` from an elevated prompt on the device, then `dsregcmd /status` and confirm `AzureAdJoined : NO`.",
-          "Do not delete the synced hybrid object Entra Connect creates next (it shows as Pending): the device completes its registration on it, and no cloud-side delete unregisters the client. Make changes to the computer object in Active Directory instead.",
-          "Restart the device and sign in as the user: the Automatic-Device-Join task runs at logon and writes the new certificate to the computer account's userCertificate attribute.",
-          "On the Entra Connect server run `Start-ADSyncSyncCycle -PolicyType Delta` until the device object shows as Pending, then restart and sign in once more: the device completes the registration.",
-          "Capture `dsregcmd /status` again in the user's session and confirm `DeviceAuthStatus : SUCCESS` and `AzureAdPrt : YES`.",
+          ...HYBRID_REJOIN_GONE,
         ],
       },
     ],
@@ -428,11 +459,7 @@ const expected: Record<keyof typeof cases, Record<string, Finding[]>> = {
         remediation: [
           "Find out why Entra Connect stopped syncing the computer: check its OU in Active Directory against Connect's domain and OU filtering, and that its userCertificate attribute is still populated. Move it back (or fix the filter) in Active Directory; the next sync creates a new Pending object for it.",
           "The deleted object held BitLocker recovery keys (and a LAPS password), which the delete removed from Microsoft Entra ID: before the re-join, confirm a recovery key is available elsewhere (`manage-bde -protectors -get C:` on the device), and afterwards back it up again (`BackupToAAD-BitLockerKeyProtector`) and let Windows LAPS back up a new password (`Invoke-LapsPolicyProcessing`).",
-          "Run `dsregcmd /leave` from an elevated prompt on the device, then `dsregcmd /status` and confirm `AzureAdJoined : NO`.",
-          "Do not delete the synced hybrid object Entra Connect creates next (it shows as Pending): the device completes its registration on it, and no cloud-side delete unregisters the client. Make changes to the computer object in Active Directory instead.",
-          "Restart the device and sign in as the user: the Automatic-Device-Join task runs at logon and writes the new certificate to the computer account's userCertificate attribute.",
-          "On the Entra Connect server run `Start-ADSyncSyncCycle -PolicyType Delta` until the device object shows as Pending, then restart and sign in once more: the device completes the registration.",
-          "Capture `dsregcmd /status` again in the user's session and confirm `DeviceAuthStatus : SUCCESS` and `AzureAdPrt : YES`.",
+          ...HYBRID_REJOIN_GONE,
         ],
       },
     ],
@@ -459,11 +486,7 @@ const expected: Record<keyof typeof cases, Record<string, Finding[]>> = {
           "On the Entra Connect server run `Start-ADSyncSyncCycle -PolicyType Delta`.",
           "The deleted object does not come back: the sync creates a new Pending object, and the device must re-register:",
           "The deleted object held BitLocker recovery keys (and a LAPS password), which the delete removed from Microsoft Entra ID: before the re-join, confirm a recovery key is available elsewhere (`manage-bde -protectors -get C:` on the device), and afterwards back it up again (`BackupToAAD-BitLockerKeyProtector`) and let Windows LAPS back up a new password (`Invoke-LapsPolicyProcessing`).",
-          "Run `dsregcmd /leave` from an elevated prompt on the device, then `dsregcmd /status` and confirm `AzureAdJoined : NO`.",
-          "Do not delete the synced hybrid object Entra Connect creates next (it shows as Pending): the device completes its registration on it, and no cloud-side delete unregisters the client. Make changes to the computer object in Active Directory instead.",
-          "Restart the device and sign in as the user: the Automatic-Device-Join task runs at logon and writes the new certificate to the computer account's userCertificate attribute.",
-          "On the Entra Connect server run `Start-ADSyncSyncCycle -PolicyType Delta` until the device object shows as Pending, then restart and sign in once more: the device completes the registration.",
-          "Capture `dsregcmd /status` again in the user's session and confirm `DeviceAuthStatus : SUCCESS` and `AzureAdPrt : YES`.",
+          ...HYBRID_REJOIN_GONE,
         ],
       },
     ],
@@ -582,11 +605,7 @@ const expected: Record<keyof typeof cases, Record<string, Finding[]>> = {
         remediation: [
           "Find out why Entra Connect stopped syncing the computer: check its OU in Active Directory against Connect's domain and OU filtering, and that its userCertificate attribute is still populated. Move it back (or fix the filter) in Active Directory; the next sync creates a new Pending object for it.",
           "Any BitLocker recovery keys or LAPS password stored with the deleted object were removed with it: before the re-join, confirm a recovery key is available elsewhere (`manage-bde -protectors -get C:` on the device), and afterwards back it up again (`BackupToAAD-BitLockerKeyProtector`) and let Windows LAPS back up a new password (`Invoke-LapsPolicyProcessing`).",
-          "Run `dsregcmd /leave` from an elevated prompt on the device, then `dsregcmd /status` and confirm `AzureAdJoined : NO`.",
-          "Do not delete the synced hybrid object Entra Connect creates next (it shows as Pending): the device completes its registration on it, and no cloud-side delete unregisters the client. Make changes to the computer object in Active Directory instead.",
-          "Restart the device and sign in as the user: the Automatic-Device-Join task runs at logon and writes the new certificate to the computer account's userCertificate attribute.",
-          "On the Entra Connect server run `Start-ADSyncSyncCycle -PolicyType Delta` until the device object shows as Pending, then restart and sign in once more: the device completes the registration.",
-          "Capture `dsregcmd /status` again in the user's session and confirm `DeviceAuthStatus : SUCCESS` and `AzureAdPrt : YES`.",
+          ...HYBRID_REJOIN_GONE,
         ],
       },
     ],
@@ -791,12 +810,7 @@ const expected: Record<keyof typeof cases, Record<string, Finding[]>> = {
         ],
         remediation: [
           "This object holds BitLocker recovery keys (and a LAPS password): back them up first — deleting the object deletes them (Entra admin center › Devices › the device › BitLocker keys / Local administrator password recovery, or `Get-MgInformationProtectionBitlockerRecoveryKey -Filter \"deviceId eq '6e4cbe68-588b-499c-8c04-dcfff140a1ca'\"` and `Get-LapsAADPassword -DeviceIds 6e4cbe68-588b-499c-8c04-dcfff140a1ca -IncludePasswords`).",
-          "If the object is disabled or out of Entra Connect's sync scope, fix that on the computer account in Active Directory (enable it, or move it into a synced OU), never on the cloud object: the next sync reverts a cloud-side change.",
-          "Run `dsregcmd /leave` from an elevated prompt on the device, then `dsregcmd /status` and confirm `AzureAdJoined : NO`.",
-          "Do not delete the synced hybrid object in Microsoft Entra ID: the next sync recreates it as Pending without a certificate and no cloud-side delete unregisters the client. Make changes to the computer object in Active Directory instead.",
-          "Restart the device and sign in as the user: the Automatic-Device-Join task runs at logon and writes the new certificate to the computer account's userCertificate attribute.",
-          "On the Entra Connect server run `Start-ADSyncSyncCycle -PolicyType Delta` until the device object shows as Pending, then restart and sign in once more: the device completes the registration.",
-          "Capture `dsregcmd /status` again in the user's session and confirm `DeviceAuthStatus : SUCCESS` and `AzureAdPrt : YES`.",
+          ...HYBRID_REJOIN,
         ],
       },
     ],
@@ -826,12 +840,7 @@ const expected: Record<keyof typeof cases, Record<string, Finding[]>> = {
         ],
         remediation: [
           "This object holds BitLocker recovery keys (and a LAPS password): back them up first — deleting the object deletes them (Entra admin center › Devices › the device › BitLocker keys / Local administrator password recovery, or `Get-MgInformationProtectionBitlockerRecoveryKey -Filter \"deviceId eq '6e4cbe68-588b-499c-8c04-dcfff140a1ca'\"` and `Get-LapsAADPassword -DeviceIds 6e4cbe68-588b-499c-8c04-dcfff140a1ca -IncludePasswords`).",
-          "If the object is disabled or out of Entra Connect's sync scope, fix that on the computer account in Active Directory (enable it, or move it into a synced OU), never on the cloud object: the next sync reverts a cloud-side change.",
-          "Run `dsregcmd /leave` from an elevated prompt on the device, then `dsregcmd /status` and confirm `AzureAdJoined : NO`.",
-          "Do not delete the synced hybrid object in Microsoft Entra ID: the next sync recreates it as Pending without a certificate and no cloud-side delete unregisters the client. Make changes to the computer object in Active Directory instead.",
-          "Restart the device and sign in as the user: the Automatic-Device-Join task runs at logon and writes the new certificate to the computer account's userCertificate attribute.",
-          "On the Entra Connect server run `Start-ADSyncSyncCycle -PolicyType Delta` until the device object shows as Pending, then restart and sign in once more: the device completes the registration.",
-          "Capture `dsregcmd /status` again in the user's session and confirm `DeviceAuthStatus : SUCCESS` and `AzureAdPrt : YES`.",
+          ...HYBRID_REJOIN,
         ],
       },
     ],
@@ -974,19 +983,8 @@ const expected: Record<keyof typeof cases, Record<string, Finding[]>> = {
         title: "Hybrid join in progress (object Pending)",
         explanation:
           "Entra Connect synced this computer 3 h ago and the Device Registration Service created the Pending object; the device completes the registration at its next restart or sign-in. Until then Conditional Access shows it as unregistered, which is expected during a hybrid join.",
-        evidence: [
-          { source: "Entra ID device object", field: "trustType", value: "ServerAd" },
-          { source: "Entra ID device object", field: "registrationDateTime", value: null },
-          { source: "Entra ID device object", field: "alternativeSecurityIds", value: "no X509: key" },
-          { source: "Entra ID device object", field: "onPremisesLastSyncDateTime", value: "2025-03-09T11:00:00.000Z" },
-          { source: "dsregcmd /status · Device State", field: "AzureAdJoined", value: "NO" },
-        ],
-        remediation: [
-          "Restart the device and sign in with a domain account while it can reach a domain controller: the Automatic-Device-Join task runs at logon and completes the registration.",
-          "If it stays Pending, run `dsregcmd /status` on the device as SYSTEM (the JoinScope agent's SYSTEM capture) and read the pre-join Diagnostic Data, and the User Device Registration Admin events 304, 305 and 307, for the failing phase.",
-          "Check the device reaches enterpriseregistration.windows.net, login.microsoftonline.com and device.login.microsoftonline.com in the SYSTEM context (`netsh winhttp show proxy`). An authenticating proxy is supported when the computer can authenticate to it silently in the SYSTEM context; only TLS inspection of these endpoints must be avoided.",
-          "Do not delete the Pending object in Microsoft Entra ID: it is synced, and the next Entra Connect sync would create it again.",
-        ],
+        evidence: [...pendingObjectEvidence("2025-03-09T11:00:00.000Z"), { source: "dsregcmd /status · Device State", field: "AzureAdJoined", value: "NO" }],
+        remediation: PENDING_STEPS,
       },
     ],
   },
@@ -999,40 +997,13 @@ const expected: Record<keyof typeof cases, Record<string, Finding[]>> = {
         explanation:
           "The object has been Pending for 3 d (since 2025-03-06 14:00 UTC): Entra Connect synced the computer, but the device never completed the registration, so it has no certificate in Microsoft Entra ID and Conditional Access shows it as unregistered. Devices normally complete within a restart or sign-in of the sync.",
         evidence: [
-          { source: "Entra ID device object", field: "trustType", value: "ServerAd" },
-          { source: "Entra ID device object", field: "registrationDateTime", value: null },
-          { source: "Entra ID device object", field: "alternativeSecurityIds", value: "no X509: key" },
-          { source: "Entra ID device object", field: "onPremisesLastSyncDateTime", value: null },
+          ...pendingObjectEvidence(null),
           { source: "JoinScope directory history · 2025-03-06T14:00:00.000Z", field: "created", value: "d4e5f6a7-b8c9-4d0e-9f1a-2b3c4d5e6f70" },
         ],
-        remediation: [
-          "Restart the device and sign in with a domain account while it can reach a domain controller: the Automatic-Device-Join task runs at logon and completes the registration.",
-          "If it stays Pending, run `dsregcmd /status` on the device as SYSTEM (the JoinScope agent's SYSTEM capture) and read the pre-join Diagnostic Data, and the User Device Registration Admin events 304, 305 and 307, for the failing phase.",
-          "Check the device reaches enterpriseregistration.windows.net, login.microsoftonline.com and device.login.microsoftonline.com in the SYSTEM context (`netsh winhttp show proxy`). An authenticating proxy is supported when the computer can authenticate to it silently in the SYSTEM context; only TLS inspection of these endpoints must be avoided.",
-          "Do not delete the Pending object in Microsoft Entra ID: it is synced, and the next Entra Connect sync would create it again.",
-        ],
+        remediation: PENDING_STEPS,
       },
     ],
-    "silent-device": [
-      {
-        rule: "silent-device",
-        severity: "low",
-        title: "No report from this device yet",
-        explanation:
-          "The JoinScope agent has never reported from this machine, although it is expected every 240 minutes and other machines of the tenant do report. JoinScope cannot check it against its dsregcmd output; this alone says nothing about Conditional Access.",
-        evidence: [
-          { source: "JoinScope agent", field: "last report", value: null },
-          { source: "JoinScope evaluation", field: "agentIntervalMinutes", value: "240" },
-          { source: "Entra ID device object", field: "approximateLastSignInDateTime", value: null },
-          { source: "Entra ID device object", field: "trustType", value: "ServerAd" },
-        ],
-        remediation: [
-          "Check the machine is on and connected (its last sign-in time above, Intune's last check-in).",
-          "Check the JoinScope agent is installed and its scheduled task runs (Task Scheduler, last run result), and that the machine can reach JoinScope's URL through its proxy.",
-          "If the agent's token was revoked or rotated, reinstall the agent with a current token.",
-        ],
-      },
-    ],
+    "silent-device": [neverReported(null)],
   },
   pendingAgeUnknown: {
     "pending-registration": [
@@ -1042,40 +1013,11 @@ const expected: Record<keyof typeof cases, Record<string, Finding[]>> = {
         title: "Hybrid join pending (age unknown)",
         explanation:
           "The object has been Pending for an unknown time: Entra Connect synced the computer, but the device never completed the registration, so it has no certificate in Microsoft Entra ID and Conditional Access shows it as unregistered. Devices normally complete within a restart or sign-in of the sync.",
-        evidence: [
-          { source: "Entra ID device object", field: "trustType", value: "ServerAd" },
-          { source: "Entra ID device object", field: "registrationDateTime", value: null },
-          { source: "Entra ID device object", field: "alternativeSecurityIds", value: "no X509: key" },
-          { source: "Entra ID device object", field: "onPremisesLastSyncDateTime", value: null },
-        ],
-        remediation: [
-          "Restart the device and sign in with a domain account while it can reach a domain controller: the Automatic-Device-Join task runs at logon and completes the registration.",
-          "If it stays Pending, run `dsregcmd /status` on the device as SYSTEM (the JoinScope agent's SYSTEM capture) and read the pre-join Diagnostic Data, and the User Device Registration Admin events 304, 305 and 307, for the failing phase.",
-          "Check the device reaches enterpriseregistration.windows.net, login.microsoftonline.com and device.login.microsoftonline.com in the SYSTEM context (`netsh winhttp show proxy`). An authenticating proxy is supported when the computer can authenticate to it silently in the SYSTEM context; only TLS inspection of these endpoints must be avoided.",
-          "Do not delete the Pending object in Microsoft Entra ID: it is synced, and the next Entra Connect sync would create it again.",
-        ],
+        evidence: [...pendingObjectEvidence(null)],
+        remediation: PENDING_STEPS,
       },
     ],
-    "silent-device": [
-      {
-        rule: "silent-device",
-        severity: "low",
-        title: "No report from this device yet",
-        explanation:
-          "The JoinScope agent has never reported from this machine, although it is expected every 240 minutes and other machines of the tenant do report. JoinScope cannot check it against its dsregcmd output; this alone says nothing about Conditional Access.",
-        evidence: [
-          { source: "JoinScope agent", field: "last report", value: null },
-          { source: "JoinScope evaluation", field: "agentIntervalMinutes", value: "240" },
-          { source: "Entra ID device object", field: "approximateLastSignInDateTime", value: null },
-          { source: "Entra ID device object", field: "trustType", value: "ServerAd" },
-        ],
-        remediation: [
-          "Check the machine is on and connected (its last sign-in time above, Intune's last check-in).",
-          "Check the JoinScope agent is installed and its scheduled task runs (Task Scheduler, last run result), and that the machine can reach JoinScope's URL through its proxy.",
-          "If the agent's token was revoked or rotated, reinstall the agent with a current token.",
-        ],
-      },
-    ],
+    "silent-device": [neverReported(null)],
   },
   pendingWhileJoined: {
     "pending-registration": [
@@ -1085,21 +1027,10 @@ const expected: Record<keyof typeof cases, Record<string, Finding[]>> = {
         title: "Object Pending while the device says it is joined",
         explanation:
           'The object has been Pending for 10 d (since 2025-02-27 14:00 UTC), but dsregcmd says `AzureAdJoined : YES` with this deviceId: the device kept a registration whose object was deleted and re-created by Entra Connect (for example after the computer left and re-entered the sync scope). A Pending object holds no certificate, so device authentication fails and Conditional Access shows "Device State: Unregistered" until the device re-registers.',
-        evidence: [
-          { source: "Entra ID device object", field: "trustType", value: "ServerAd" },
-          { source: "Entra ID device object", field: "registrationDateTime", value: null },
-          { source: "Entra ID device object", field: "alternativeSecurityIds", value: "no X509: key" },
-          { source: "Entra ID device object", field: "onPremisesLastSyncDateTime", value: "2025-02-27T14:00:00.000Z" },
-          { source: "dsregcmd /status · Device State", field: "AzureAdJoined", value: "YES" },
-        ],
+        evidence: [...pendingObjectEvidence("2025-02-27T14:00:00.000Z"), { source: "dsregcmd /status · Device State", field: "AzureAdJoined", value: "YES" }],
         remediation: [
           "Check whether Microsoft Entra ID holds BitLocker recovery keys or a LAPS password for deviceId 6e4cbe68-588b-499c-8c04-dcfff140a1ca (JoinScope could not tell) and back them up first — deleting the object deletes them (Entra admin center › Devices › the device › BitLocker keys / Local administrator password recovery, or `Get-MgInformationProtectionBitlockerRecoveryKey -Filter \"deviceId eq '6e4cbe68-588b-499c-8c04-dcfff140a1ca'\"` and `Get-LapsAADPassword -DeviceIds 6e4cbe68-588b-499c-8c04-dcfff140a1ca -IncludePasswords`).",
-          "If the object is disabled or out of Entra Connect's sync scope, fix that on the computer account in Active Directory (enable it, or move it into a synced OU), never on the cloud object: the next sync reverts a cloud-side change.",
-          "Run `dsregcmd /leave` from an elevated prompt on the device, then `dsregcmd /status` and confirm `AzureAdJoined : NO`.",
-          "Do not delete the synced hybrid object in Microsoft Entra ID: the next sync recreates it as Pending without a certificate and no cloud-side delete unregisters the client. Make changes to the computer object in Active Directory instead.",
-          "Restart the device and sign in as the user: the Automatic-Device-Join task runs at logon and writes the new certificate to the computer account's userCertificate attribute.",
-          "On the Entra Connect server run `Start-ADSyncSyncCycle -PolicyType Delta` until the device object shows as Pending, then restart and sign in once more: the device completes the registration.",
-          "Capture `dsregcmd /status` again in the user's session and confirm `DeviceAuthStatus : SUCCESS` and `AzureAdPrt : YES`.",
+          ...HYBRID_REJOIN,
         ],
       },
     ],
@@ -1338,26 +1269,7 @@ const expected: Record<keyof typeof cases, Record<string, Finding[]>> = {
     ],
   },
   silentNever: {
-    "silent-device": [
-      {
-        rule: "silent-device",
-        severity: "low",
-        title: "No report from this device yet",
-        explanation:
-          "The JoinScope agent has never reported from this machine, although it is expected every 240 minutes and other machines of the tenant do report. JoinScope cannot check it against its dsregcmd output; this alone says nothing about Conditional Access.",
-        evidence: [
-          { source: "JoinScope agent", field: "last report", value: null },
-          { source: "JoinScope evaluation", field: "agentIntervalMinutes", value: "240" },
-          { source: "Entra ID device object", field: "approximateLastSignInDateTime", value: "2025-03-01T09:15:00.000Z" },
-          { source: "Entra ID device object", field: "trustType", value: "ServerAd" },
-        ],
-        remediation: [
-          "Check the machine is on and connected (its last sign-in time above, Intune's last check-in).",
-          "Check the JoinScope agent is installed and its scheduled task runs (Task Scheduler, last run result), and that the machine can reach JoinScope's URL through its proxy.",
-          "If the agent's token was revoked or rotated, reinstall the agent with a current token.",
-        ],
-      },
-    ],
+    "silent-device": [neverReported("2025-03-01T09:15:00.000Z")],
   },
 };
 

@@ -1,201 +1,118 @@
 import { describe, expect, it } from "vitest";
 import { notJoinedRule } from "@/lib/rules/report-rules/not-joined";
-import { makeEvent, makeInput, makePendingHybridReport, makeRegisteredReport, makeReport } from "@/lib/rules/testing/make-report";
+import { makeEvent, makeInput, makePendingHybridReport, makeRegisteredReport, makeWorkgroupReport } from "@/lib/rules/testing/make-report";
 
 /** The agent's SYSTEM capture of a domain-joined computer whose hybrid join has not completed, with the pre-join Diagnostic Data lines given (1809+). */
 const systemCapture = (diagnostics: Record<string, string>) =>
   makePendingHybridReport({ executingAccount: "NT AUTHORITY\\SYSTEM", extra: { "Diagnostic Data": { "User Context": "SYSTEM", ...diagnostics } } });
 
+const USER = "dsregcmd /status";
+const SYSTEM = "dsregcmd /status (SYSTEM capture)";
+/** The explanation's first sentence for a domain-joined computer of CONTOSO whose hybrid join has not completed. */
+const HYBRID_STATE =
+  'The device is joined to Active Directory (CONTOSO) but not to Microsoft Entra ID (`AzureAdJoined : NO`), so it presents no device identity and Conditional Access shows "Device State: Unregistered"; policies that require a compliant or hybrid joined device block it.';
+/** The join state lines quoted first, from the user's capture of such a computer. */
+const HYBRID_STATE_EVIDENCE = [
+  { source: `${USER} · Device State`, field: "AzureAdJoined", value: "NO" },
+  { source: `${USER} · User State`, field: "WorkplaceJoined", value: "NO" },
+  { source: `${USER} · Device State`, field: "DomainJoined", value: "YES" },
+  { source: `${USER} · Device State`, field: "DomainName", value: "CONTOSO" },
+];
+const RETRY_JOIN =
+  "Restart the device and sign in: the Automatic-Device-Join task retries at logon. Then capture `dsregcmd /status` again (the agent's SYSTEM capture shows the pre-join diagnostics).";
+const READ_EVENTS =
+  "Read the User Device Registration Admin events on the device (304/305/307 for the failing phase, 201/204 for discovery and DRS HTTP errors) and the Server ErrorCode / Server Message above.";
+const WINHTTP_PROXY =
+  "Check the machine-wide WinHTTP proxy on the device (`netsh winhttp show proxy`): the join runs as SYSTEM and does not use the user's proxy settings.";
+/** A Diagnostic Data line quoted from the SYSTEM capture (or the user's). */
+const diagnostic = (field: string, value: string, capture = SYSTEM) => ({ source: `${capture} · Diagnostic Data`, field, value });
+
 // Each diagnosis word for word: the title, the state and cause, the codes explained, the lines quoted and the steps.
+/** One diagnosis: the SYSTEM capture's Diagnostic Data lines, and the finding's own parts. */
+interface Diagnosis {
+  about: string;
+  diagnostics: Record<string, string>;
+  title: string;
+  cause: string;
+  quoted: ReturnType<typeof diagnostic>[];
+  steps: string[];
+}
+
 describe("not-joined: each pre-join diagnosis as the admin reads it", () => {
-  it("0x801C003A in the SYSTEM capture: the SCP names an unknown tenant (an empty Server Message line is no evidence)", () => {
-    expect(
-      notJoinedRule.evaluate(
-        makeInput({
-          report: makePendingHybridReport(),
-          systemReport: systemCapture({ "Error Phase": "discover", "Client ErrorCode": "0x801c003a", "Server Message": "" }),
-        }),
-      ),
-    ).toEqual([
+  it.each<Diagnosis>([
+    {
+      about: "0x801C003A in the SYSTEM capture: the SCP names an unknown tenant (an empty Server Message line is no evidence)",
+      diagnostics: { "Error Phase": "discover", "Client ErrorCode": "0x801c003a", "Server Message": "" },
+      title: "SCP names an unknown tenant (0x801C003A)",
+      cause:
+        "The service connection point names a tenant the Device Registration Service does not know. Codes: 0x801C003A: The tenant named in the SCP was not found.",
+      quoted: [diagnostic("Error Phase", "discover"), diagnostic("Client ErrorCode", "0x801c003a")],
+      steps: [
+        "First check the client-side registry values of a targeted rollout (HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\CDJ\\AAD, TenantId and TenantName): when present they win over the SCP in AD, so correct or remove them.",
+        "Then read the SCP keywords (azureADName, azureADId) in the AD configuration partition under CN=Device Registration Configuration,CN=Services and correct them with Entra Connect's device options; the SCP must exist in every forest that has computers to join.",
+      ],
+    },
+    {
+      about: "a failed AD Configuration Test: the SCP is unreadable (Client ErrorCode 0x0 is no code to explain)",
+      diagnostics: { "AD Connectivity Test": "PASS", "AD Configuration Test": "FAIL", "Error Phase": "discover", "Client ErrorCode": "0x0" },
+      title: "service connection point unreadable",
+      cause: "The device could not read the service connection point (SCP) from Active Directory, so it does not know which tenant to join.",
+      quoted: [diagnostic("Error Phase", "discover"), diagnostic("Client ErrorCode", "0x0"), diagnostic("AD Configuration Test", "FAIL")],
+      steps: [
+        "Check the device reaches a domain controller when the join runs (on the corporate network or an always-on VPN before sign-in).",
+        "Check the client-side registry values of a targeted rollout first (HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\CDJ\\AAD, TenantId and TenantName): when present they win over AD. Otherwise check the SCP exists and computers can read it: CN=62a0ff2e-97b9-4513-943f-0d221bd30080,CN=Device Registration Configuration,CN=Services in the configuration partition of every forest that has computers to join (Entra Connect's device options create it).",
+      ],
+    },
+    {
+      about: "a failed AD Connectivity Test: no domain controller, and the test's code explained",
+      diagnostics: { "AD Connectivity Test": "FAIL [0x54b]", "Error Phase": "discover" },
+      title: "no domain controller reachable",
+      cause: "The device could not reach a domain controller while trying to join. Codes: 0x54B.",
+      quoted: [diagnostic("Error Phase", "discover"), diagnostic("AD Connectivity Test", "FAIL [0x54b]")],
+      steps: ["Check the device reaches a domain controller when the join runs (on the corporate network or an always-on VPN before sign-in)."],
+    },
+    {
+      about: "a failed DRS Connectivity Test: the service was found but cannot be reached",
+      diagnostics: { "DRS Discovery Test": "PASS", "DRS Connectivity Test": "FAIL [0x80072efd]", "Error Phase": "join" },
+      title: "cannot reach the Device Registration Service",
+      cause:
+        "The device found the Device Registration Service but could not connect to it. Codes: 0x80072EFD: WinHTTP 12029: the device could not connect to the server.",
+      quoted: [diagnostic("Error Phase", "join"), diagnostic("DRS Connectivity Test", "FAIL [0x80072efd]")],
+      steps: [
+        WINHTTP_PROXY,
+        "Allow enterpriseregistration.windows.net, login.microsoftonline.com and device.login.microsoftonline.com from the device in the SYSTEM context. An authenticating proxy is supported when the computer can authenticate to it silently in the SYSTEM context; only TLS inspection of these endpoints must be avoided (https://learn.microsoft.com/entra/identity/devices/hybrid-join-plan).",
+        "Check the device clock and time sync.",
+      ],
+    },
+    {
+      about: "a failed Token acquisition Test: AD FS gave no token for the join",
+      diagnostics: { "DRS Connectivity Test": "PASS", "Token acquisition Test": "FAIL [0xcaa90006]", "Error Phase": "join" },
+      title: "token acquisition from the federation server failed",
+      cause: "The device could not get a token from the federation server (AD FS) for the join. Codes: 0xCAA90006: A WS-Trust / federation error.",
+      quoted: [diagnostic("Error Phase", "join"), diagnostic("Token acquisition Test", "FAIL [0xcaa90006]")],
+      steps: [
+        "Check the device reaches the federation server (AD FS) from the SYSTEM context and that its WS-Trust endpoints are enabled and published in the MEX document.",
+        WINHTTP_PROXY,
+      ],
+    },
+    {
+      about: "an Error Phase and a code no diagnosis knows, on a domain-joined computer: read the events, check the sync scope",
+      diagnostics: { "Error Phase": "join", "Client ErrorCode": "0x80090016" },
+      title: "registration failed",
+      cause:
+        "The pre-join diagnostics record a failed registration attempt. Codes: 0x80090016: The TPM keyset does not exist (TPM cleared, or an image sysprepped after registration).",
+      quoted: [diagnostic("Error Phase", "join"), diagnostic("Client ErrorCode", "0x80090016")],
+      steps: [READ_EVENTS, "Check the computer object is in Entra Connect's sync scope and shows as Pending in Microsoft Entra ID."],
+    },
+  ])("$about", ({ diagnostics, title, cause, quoted, steps }) => {
+    expect(notJoinedRule.evaluate(makeInput({ report: makePendingHybridReport(), systemReport: systemCapture(diagnostics) }))).toEqual([
       {
         rule: "not-joined",
         severity: "high",
-        title: "Hybrid join pending or failing: SCP names an unknown tenant (0x801C003A)",
-        explanation:
-          'The device is joined to Active Directory (CONTOSO) but not to Microsoft Entra ID (`AzureAdJoined : NO`), so it presents no device identity and Conditional Access shows "Device State: Unregistered"; policies that require a compliant or hybrid joined device block it. The service connection point names a tenant the Device Registration Service does not know. Codes: 0x801C003A: The tenant named in the SCP was not found.',
-        evidence: [
-          { source: "dsregcmd /status · Device State", field: "AzureAdJoined", value: "NO" },
-          { source: "dsregcmd /status · User State", field: "WorkplaceJoined", value: "NO" },
-          { source: "dsregcmd /status · Device State", field: "DomainJoined", value: "YES" },
-          { source: "dsregcmd /status · Device State", field: "DomainName", value: "CONTOSO" },
-          { source: "dsregcmd /status (SYSTEM capture) · Diagnostic Data", field: "Error Phase", value: "discover" },
-          { source: "dsregcmd /status (SYSTEM capture) · Diagnostic Data", field: "Client ErrorCode", value: "0x801c003a" },
-        ],
-        remediation: [
-          "First check the client-side registry values of a targeted rollout (HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\CDJ\\AAD, TenantId and TenantName): when present they win over the SCP in AD, so correct or remove them.",
-          "Then read the SCP keywords (azureADName, azureADId) in the AD configuration partition under CN=Device Registration Configuration,CN=Services and correct them with Entra Connect's device options; the SCP must exist in every forest that has computers to join.",
-          "Restart the device and sign in: the Automatic-Device-Join task retries at logon. Then capture `dsregcmd /status` again (the agent's SYSTEM capture shows the pre-join diagnostics).",
-        ],
-      },
-    ]);
-  });
-
-  it("a failed AD Configuration Test: the SCP is unreadable (Client ErrorCode 0x0 is no code to explain)", () => {
-    expect(
-      notJoinedRule.evaluate(
-        makeInput({
-          report: makePendingHybridReport(),
-          systemReport: systemCapture({
-            "AD Connectivity Test": "PASS",
-            "AD Configuration Test": "FAIL",
-            "Error Phase": "discover",
-            "Client ErrorCode": "0x0",
-          }),
-        }),
-      ),
-    ).toEqual([
-      {
-        rule: "not-joined",
-        severity: "high",
-        title: "Hybrid join pending or failing: service connection point unreadable",
-        explanation:
-          'The device is joined to Active Directory (CONTOSO) but not to Microsoft Entra ID (`AzureAdJoined : NO`), so it presents no device identity and Conditional Access shows "Device State: Unregistered"; policies that require a compliant or hybrid joined device block it. The device could not read the service connection point (SCP) from Active Directory, so it does not know which tenant to join.',
-        evidence: [
-          { source: "dsregcmd /status · Device State", field: "AzureAdJoined", value: "NO" },
-          { source: "dsregcmd /status · User State", field: "WorkplaceJoined", value: "NO" },
-          { source: "dsregcmd /status · Device State", field: "DomainJoined", value: "YES" },
-          { source: "dsregcmd /status · Device State", field: "DomainName", value: "CONTOSO" },
-          { source: "dsregcmd /status (SYSTEM capture) · Diagnostic Data", field: "Error Phase", value: "discover" },
-          { source: "dsregcmd /status (SYSTEM capture) · Diagnostic Data", field: "Client ErrorCode", value: "0x0" },
-          { source: "dsregcmd /status (SYSTEM capture) · Diagnostic Data", field: "AD Configuration Test", value: "FAIL" },
-        ],
-        remediation: [
-          "Check the device reaches a domain controller when the join runs (on the corporate network or an always-on VPN before sign-in).",
-          "Check the client-side registry values of a targeted rollout first (HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\CDJ\\AAD, TenantId and TenantName): when present they win over AD. Otherwise check the SCP exists and computers can read it: CN=62a0ff2e-97b9-4513-943f-0d221bd30080,CN=Device Registration Configuration,CN=Services in the configuration partition of every forest that has computers to join (Entra Connect's device options create it).",
-          "Restart the device and sign in: the Automatic-Device-Join task retries at logon. Then capture `dsregcmd /status` again (the agent's SYSTEM capture shows the pre-join diagnostics).",
-        ],
-      },
-    ]);
-  });
-
-  it("a failed AD Connectivity Test: no domain controller, and the test's code explained", () => {
-    expect(
-      notJoinedRule.evaluate(
-        makeInput({ report: makePendingHybridReport(), systemReport: systemCapture({ "AD Connectivity Test": "FAIL [0x54b]", "Error Phase": "discover" }) }),
-      ),
-    ).toEqual([
-      {
-        rule: "not-joined",
-        severity: "high",
-        title: "Hybrid join pending or failing: no domain controller reachable",
-        explanation:
-          'The device is joined to Active Directory (CONTOSO) but not to Microsoft Entra ID (`AzureAdJoined : NO`), so it presents no device identity and Conditional Access shows "Device State: Unregistered"; policies that require a compliant or hybrid joined device block it. The device could not reach a domain controller while trying to join. Codes: 0x54B.',
-        evidence: [
-          { source: "dsregcmd /status · Device State", field: "AzureAdJoined", value: "NO" },
-          { source: "dsregcmd /status · User State", field: "WorkplaceJoined", value: "NO" },
-          { source: "dsregcmd /status · Device State", field: "DomainJoined", value: "YES" },
-          { source: "dsregcmd /status · Device State", field: "DomainName", value: "CONTOSO" },
-          { source: "dsregcmd /status (SYSTEM capture) · Diagnostic Data", field: "Error Phase", value: "discover" },
-          { source: "dsregcmd /status (SYSTEM capture) · Diagnostic Data", field: "AD Connectivity Test", value: "FAIL [0x54b]" },
-        ],
-        remediation: [
-          "Check the device reaches a domain controller when the join runs (on the corporate network or an always-on VPN before sign-in).",
-          "Restart the device and sign in: the Automatic-Device-Join task retries at logon. Then capture `dsregcmd /status` again (the agent's SYSTEM capture shows the pre-join diagnostics).",
-        ],
-      },
-    ]);
-  });
-
-  it("a failed DRS Connectivity Test: the service was found but cannot be reached", () => {
-    expect(
-      notJoinedRule.evaluate(
-        makeInput({
-          report: makePendingHybridReport(),
-          systemReport: systemCapture({ "DRS Discovery Test": "PASS", "DRS Connectivity Test": "FAIL [0x80072efd]", "Error Phase": "join" }),
-        }),
-      ),
-    ).toEqual([
-      {
-        rule: "not-joined",
-        severity: "high",
-        title: "Hybrid join pending or failing: cannot reach the Device Registration Service",
-        explanation:
-          'The device is joined to Active Directory (CONTOSO) but not to Microsoft Entra ID (`AzureAdJoined : NO`), so it presents no device identity and Conditional Access shows "Device State: Unregistered"; policies that require a compliant or hybrid joined device block it. The device found the Device Registration Service but could not connect to it. Codes: 0x80072EFD: WinHTTP 12029: the device could not connect to the server.',
-        evidence: [
-          { source: "dsregcmd /status · Device State", field: "AzureAdJoined", value: "NO" },
-          { source: "dsregcmd /status · User State", field: "WorkplaceJoined", value: "NO" },
-          { source: "dsregcmd /status · Device State", field: "DomainJoined", value: "YES" },
-          { source: "dsregcmd /status · Device State", field: "DomainName", value: "CONTOSO" },
-          { source: "dsregcmd /status (SYSTEM capture) · Diagnostic Data", field: "Error Phase", value: "join" },
-          { source: "dsregcmd /status (SYSTEM capture) · Diagnostic Data", field: "DRS Connectivity Test", value: "FAIL [0x80072efd]" },
-        ],
-        remediation: [
-          "Check the machine-wide WinHTTP proxy on the device (`netsh winhttp show proxy`): the join runs as SYSTEM and does not use the user's proxy settings.",
-          "Allow enterpriseregistration.windows.net, login.microsoftonline.com and device.login.microsoftonline.com from the device in the SYSTEM context. An authenticating proxy is supported when the computer can authenticate to it silently in the SYSTEM context; only TLS inspection of these endpoints must be avoided (https://learn.microsoft.com/entra/identity/devices/hybrid-join-plan).",
-          "Check the device clock and time sync.",
-          "Restart the device and sign in: the Automatic-Device-Join task retries at logon. Then capture `dsregcmd /status` again (the agent's SYSTEM capture shows the pre-join diagnostics).",
-        ],
-      },
-    ]);
-  });
-
-  it("a failed Token acquisition Test: AD FS gave no token for the join", () => {
-    expect(
-      notJoinedRule.evaluate(
-        makeInput({
-          report: makePendingHybridReport(),
-          systemReport: systemCapture({ "DRS Connectivity Test": "PASS", "Token acquisition Test": "FAIL [0xcaa90006]", "Error Phase": "join" }),
-        }),
-      ),
-    ).toEqual([
-      {
-        rule: "not-joined",
-        severity: "high",
-        title: "Hybrid join pending or failing: token acquisition from the federation server failed",
-        explanation:
-          'The device is joined to Active Directory (CONTOSO) but not to Microsoft Entra ID (`AzureAdJoined : NO`), so it presents no device identity and Conditional Access shows "Device State: Unregistered"; policies that require a compliant or hybrid joined device block it. The device could not get a token from the federation server (AD FS) for the join. Codes: 0xCAA90006: A WS-Trust / federation error.',
-        evidence: [
-          { source: "dsregcmd /status · Device State", field: "AzureAdJoined", value: "NO" },
-          { source: "dsregcmd /status · User State", field: "WorkplaceJoined", value: "NO" },
-          { source: "dsregcmd /status · Device State", field: "DomainJoined", value: "YES" },
-          { source: "dsregcmd /status · Device State", field: "DomainName", value: "CONTOSO" },
-          { source: "dsregcmd /status (SYSTEM capture) · Diagnostic Data", field: "Error Phase", value: "join" },
-          { source: "dsregcmd /status (SYSTEM capture) · Diagnostic Data", field: "Token acquisition Test", value: "FAIL [0xcaa90006]" },
-        ],
-        remediation: [
-          "Check the device reaches the federation server (AD FS) from the SYSTEM context and that its WS-Trust endpoints are enabled and published in the MEX document.",
-          "Check the machine-wide WinHTTP proxy on the device (`netsh winhttp show proxy`): the join runs as SYSTEM and does not use the user's proxy settings.",
-          "Restart the device and sign in: the Automatic-Device-Join task retries at logon. Then capture `dsregcmd /status` again (the agent's SYSTEM capture shows the pre-join diagnostics).",
-        ],
-      },
-    ]);
-  });
-
-  it("an Error Phase and a code no diagnosis knows, on a domain-joined computer: read the events, check the sync scope", () => {
-    expect(
-      notJoinedRule.evaluate(
-        makeInput({ report: makePendingHybridReport(), systemReport: systemCapture({ "Error Phase": "join", "Client ErrorCode": "0x80090016" }) }),
-      ),
-    ).toEqual([
-      {
-        rule: "not-joined",
-        severity: "high",
-        title: "Hybrid join pending or failing: registration failed",
-        explanation:
-          'The device is joined to Active Directory (CONTOSO) but not to Microsoft Entra ID (`AzureAdJoined : NO`), so it presents no device identity and Conditional Access shows "Device State: Unregistered"; policies that require a compliant or hybrid joined device block it. The pre-join diagnostics record a failed registration attempt. Codes: 0x80090016: The TPM keyset does not exist (TPM cleared, or an image sysprepped after registration).',
-        evidence: [
-          { source: "dsregcmd /status · Device State", field: "AzureAdJoined", value: "NO" },
-          { source: "dsregcmd /status · User State", field: "WorkplaceJoined", value: "NO" },
-          { source: "dsregcmd /status · Device State", field: "DomainJoined", value: "YES" },
-          { source: "dsregcmd /status · Device State", field: "DomainName", value: "CONTOSO" },
-          { source: "dsregcmd /status (SYSTEM capture) · Diagnostic Data", field: "Error Phase", value: "join" },
-          { source: "dsregcmd /status (SYSTEM capture) · Diagnostic Data", field: "Client ErrorCode", value: "0x80090016" },
-        ],
-        remediation: [
-          "Read the User Device Registration Admin events on the device (304/305/307 for the failing phase, 201/204 for discovery and DRS HTTP errors) and the Server ErrorCode / Server Message above.",
-          "Check the computer object is in Entra Connect's sync scope and shows as Pending in Microsoft Entra ID.",
-          "Restart the device and sign in: the Automatic-Device-Join task retries at logon. Then capture `dsregcmd /status` again (the agent's SYSTEM capture shows the pre-join diagnostics).",
-        ],
+        title: `Hybrid join pending or failing: ${title}`,
+        explanation: `${HYBRID_STATE} ${cause}`,
+        evidence: [...HYBRID_STATE_EVIDENCE, ...quoted],
+        remediation: [...steps, RETRY_JOIN],
       },
     ]);
   });
@@ -204,13 +121,7 @@ describe("not-joined: each pre-join diagnosis as the admin reads it", () => {
     expect(
       notJoinedRule.evaluate(
         makeInput({
-          report: makeReport({
-            joinType: "none",
-            azureAdJoined: false,
-            domainJoined: false,
-            domainName: null,
-            workplaceJoined: false,
-            azureAdPrt: false,
+          report: makeWorkgroupReport({
             executingAccount: "NT AUTHORITY\\SYSTEM",
             extra: { "Diagnostic Data": { "Error Phase": "join", "Client ErrorCode": "0x801c0003" } },
           }),
@@ -227,13 +138,10 @@ describe("not-joined: each pre-join diagnosis as the admin reads it", () => {
           { source: "dsregcmd /status · Device State", field: "AzureAdJoined", value: "NO" },
           { source: "dsregcmd /status · User State", field: "WorkplaceJoined", value: "NO" },
           { source: "dsregcmd /status · Device State", field: "DomainJoined", value: "NO" },
-          { source: "dsregcmd /status · Diagnostic Data", field: "Error Phase", value: "join" },
-          { source: "dsregcmd /status · Diagnostic Data", field: "Client ErrorCode", value: "0x801c0003" },
+          diagnostic("Error Phase", "join", USER),
+          diagnostic("Client ErrorCode", "0x801c0003", USER),
         ],
-        remediation: [
-          "Read the User Device Registration Admin events on the device (304/305/307 for the failing phase, 201/204 for discovery and DRS HTTP errors) and the Server ErrorCode / Server Message above.",
-          "Restart the device and sign in: the Automatic-Device-Join task retries at logon. Then capture `dsregcmd /status` again (the agent's SYSTEM capture shows the pre-join diagnostics).",
-        ],
+        remediation: [READ_EVENTS, RETRY_JOIN],
       },
     ]);
   });
@@ -246,19 +154,13 @@ describe("not-joined: each pre-join diagnosis as the admin reads it", () => {
         title: "Hybrid join pending or failing",
         explanation:
           'The device is joined to an on-premises Device Registration Service (AD FS, `EnterpriseJoined : YES`), which Microsoft Entra ID does not know about, so it presents no device identity and Conditional Access shows "Device State: Unregistered"; policies that require a compliant or hybrid joined device block it.',
-        evidence: [
-          { source: "dsregcmd /status · Device State", field: "AzureAdJoined", value: "NO" },
-          { source: "dsregcmd /status · User State", field: "WorkplaceJoined", value: "NO" },
-          { source: "dsregcmd /status · Device State", field: "DomainJoined", value: "YES" },
-          { source: "dsregcmd /status · Device State", field: "DomainName", value: "CONTOSO" },
-          { source: "dsregcmd /status · Device State", field: "EnterpriseJoined", value: "YES" },
-        ],
+        evidence: [...HYBRID_STATE_EVIDENCE, { source: `${USER} · Device State`, field: "EnterpriseJoined", value: "YES" }],
         remediation: [
           "Send the agent's SYSTEM capture (or run `dsregcmd /status` as SYSTEM) to get the pre-join diagnostics: Error Phase, Client ErrorCode and the DRS tests.",
           "Read the User Device Registration Admin events on the device (304/305/307, 201/204, 220).",
           "Check the computer object is in Entra Connect's sync scope and shows as Pending in Microsoft Entra ID, and that the SCP (or client-side registry values) names this tenant.",
           "Check the Automatic-Device-Join scheduled task (Microsoft › Windows › Workplace Join) is enabled.",
-          "Restart the device and sign in: the Automatic-Device-Join task retries at logon. Then capture `dsregcmd /status` again (the agent's SYSTEM capture shows the pre-join diagnostics).",
+          RETRY_JOIN,
         ],
       },
     ]);
@@ -293,10 +195,7 @@ describe("not-joined: each pre-join diagnosis as the admin reads it", () => {
     });
     const finding = notJoinedRule.evaluate(makeInput({ report, systemReport }))[0]!;
     expect(finding.title).toBe("Hybrid join pending or failing: device object not synced yet (0x801C03F2)");
-    expect(finding.evidence.slice(4)).toEqual([
-      { source: "dsregcmd /status (SYSTEM capture) · Diagnostic Data", field: "Error Phase", value: "join" },
-      { source: "dsregcmd /status · Diagnostic Data", field: "Client ErrorCode", value: "0x801c03f2" },
-    ]);
+    expect(finding.evidence.slice(4)).toEqual([diagnostic("Error Phase", "join"), diagnostic("Client ErrorCode", "0x801c03f2", USER)]);
   });
   it("diagnoses from a single line: a WinHTTP or CAA82 code alone, an Error Phase alone, a DRS Connectivity Test FAIL without a code", () => {
     const title = (diagnostics: Record<string, string>) => notJoinedRule.evaluate(makeInput({ report: systemCapture(diagnostics) }))[0]!.title;
@@ -316,15 +215,7 @@ describe("not-joined: each pre-join diagnosis as the admin reads it", () => {
   it("warns that registrations are per user only for a SYSTEM capture of a computer that is not domain-joined", () => {
     const caveat = "This capture ran as SYSTEM, and Workplace registrations are per user";
     expect(notJoinedRule.evaluate(makeInput({ report: systemCapture({}) }))[0]!.explanation).not.toContain(caveat);
-    const workgroupUser = makeReport({
-      joinType: "none",
-      azureAdJoined: false,
-      domainJoined: false,
-      domainName: null,
-      workplaceJoined: false,
-      azureAdPrt: false,
-      executingAccount: "PC-0142\\jane, ",
-    });
+    const workgroupUser = makeWorkgroupReport();
     expect(notJoinedRule.evaluate(makeInput({ report: workgroupUser }))[0]!.explanation).not.toContain(caveat);
   });
 
@@ -342,20 +233,12 @@ describe("not-joined: the steps for each case, and a paste that lost its lines",
       "Give it one Entra Connect sync cycle and a restart with sign-in before changing anything: right after a join this error is expected.",
       "Check the computer object sits in an OU (and matches any attribute filter) in Entra Connect's sync scope and that its userCertificate attribute is populated.",
       "On the Entra Connect server run `Start-ADSyncSyncCycle -PolicyType Delta` and wait until the device shows as Pending in Microsoft Entra ID.",
-      "Restart the device and sign in: the Automatic-Device-Join task retries at logon. Then capture `dsregcmd /status` again (the agent's SYSTEM capture shows the pre-join diagnostics).",
+      RETRY_JOIN,
     ]);
   });
 
   it("a workgroup PC with no diagnostics: join it or register it, then check", () => {
-    const report = makeReport({
-      joinType: "none",
-      azureAdJoined: false,
-      domainJoined: false,
-      domainName: null,
-      workplaceJoined: false,
-      azureAdPrt: false,
-      executingAccount: "PC-0142\\jane, ",
-    });
+    const report = makeWorkgroupReport();
     expect(notJoinedRule.evaluate(makeInput({ report }))[0]!.remediation).toEqual([
       "If the device should be a corporate device, join it to Microsoft Entra ID (Settings › Accounts › Access work or school › Connect › Join this device to Microsoft Entra ID, or Windows Autopilot).",
       "If it is a personal device, have the user register it by adding the work account under Access work or school.",
@@ -378,12 +261,7 @@ describe("not-joined: the steps for each case, and a paste that lost its lines",
     const report = makePendingHybridReport({
       omit: { "Device State": ["AzureAdJoined", "DomainJoined", "DomainName"], "User State": ["WorkplaceJoined"] },
     });
-    expect(notJoinedRule.evaluate(makeInput({ report }))[0]!.evidence).toEqual([
-      { source: "dsregcmd /status · Device State", field: "AzureAdJoined", value: "NO" },
-      { source: "dsregcmd /status · User State", field: "WorkplaceJoined", value: "NO" },
-      { source: "dsregcmd /status · Device State", field: "DomainJoined", value: "YES" },
-      { source: "dsregcmd /status · Device State", field: "DomainName", value: "CONTOSO" },
-    ]);
+    expect(notJoinedRule.evaluate(makeInput({ report }))[0]!.evidence).toEqual(HYBRID_STATE_EVIDENCE);
     const unknownDomain = makePendingHybridReport({ domainJoined: null, domainName: null, omit: { "Device State": ["DomainJoined"] } });
     expect(notJoinedRule.evaluate(makeInput({ report: unknownDomain }))[0]!.evidence.map((e) => e.field)).toEqual(["AzureAdJoined", "WorkplaceJoined"]);
   });

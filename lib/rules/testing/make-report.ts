@@ -171,6 +171,46 @@ export function makeReport(options: MakeReportOptions = {}): ParsedDsregcmd {
   return { ...report, sections: result };
 }
 
+/**
+ * The "Broken (object deleted)" variant of the healthy hybrid sample: same DeviceId and Thumbprint, DeviceAuthStatus
+ * FAILED, and the SSO State attempt diagnostics of the PRT request Entra ID refused (AADSTS50155).
+ */
+export function makeDeletedObjectReport(options: MakeReportOptions = {}): ParsedDsregcmd {
+  return makeReport({
+    deviceAuthStatus: "FAILED",
+    azureAdPrt: false,
+    prtUpdateTime: null,
+    prtExpiryTime: null,
+    aadsts: "AADSTS50155",
+    prtServerErrorCode: "invalid_grant",
+    extra: {
+      "SSO State": {
+        AcquirePrtDiagnostics: "PRESENT",
+        "HTTP Error": "0x0",
+        "HTTP status": "400",
+        "Server Error Code": "invalid_grant",
+        "Server Error Description": "AADSTS50155: Device authentication failed",
+      },
+    },
+    ...options,
+  });
+}
+
+/** A workgroup PC, joined to nothing and registered nowhere, captured in jane's local session. */
+export function makeWorkgroupReport(options: MakeReportOptions = {}): ParsedDsregcmd {
+  return makeReport({
+    joinType: "none",
+    deviceName: "PC-0142",
+    azureAdJoined: false,
+    domainJoined: false,
+    domainName: null,
+    workplaceJoined: false,
+    azureAdPrt: false,
+    executingAccount: "PC-0142\\jane, ",
+    ...options,
+  });
+}
+
 /** Healthy Entra-joined device, signed in with an Entra account. */
 export function makeEntraReport(options: MakeReportOptions = {}): ParsedDsregcmd {
   return makeReport({
