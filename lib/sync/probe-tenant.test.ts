@@ -19,7 +19,13 @@ describe("describeShape", () => {
   });
 
   it("an array is the distinct shapes of its elements, in the order first seen", () => {
-    expect(describeShape(["a", 1, "b", null, { id: "x" }, { id: "y" }, 2, { id: null }])).toEqual(["string", "number", "null", { id: "string" }, { id: "null" }]);
+    expect(describeShape(["a", 1, "b", null, { id: "x" }, { id: "y" }, 2, { id: null }])).toEqual([
+      "string",
+      "number",
+      "null",
+      { id: "string" },
+      { id: "null" },
+    ]);
   });
 
   it("an object is its keys sorted, each with its value's shape; only @odata. annotations holding text are links", () => {

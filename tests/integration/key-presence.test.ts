@@ -77,6 +77,8 @@ describe("storeKeyPresence", () => {
     await seed(tenantRef, [
       { objectId: "o1", deviceId: "d1", hasBitlockerKeys: null, hasLapsPassword: null },
       { objectId: "o2", deviceId: "d2", hasBitlockerKeys: unknown === "BitLocker", hasLapsPassword: unknown === "LAPS" },
+      // o3 changes in the known list and holds a flag in the unknown one, which its write must keep.
+      { objectId: "o3", deviceId: "d1", hasBitlockerKeys: unknown === "BitLocker" ? true : null, hasLapsPassword: unknown === "LAPS" ? true : null },
     ]);
     await store(tenantRef, presence);
     const known = unknown === "LAPS" ? "bitlocker" : "laps";
@@ -84,6 +86,7 @@ describe("storeKeyPresence", () => {
     const after = await flags(tenantRef);
     expect(after.o1).toEqual({ [known]: true, [other]: null, written: true });
     expect(after.o2).toEqual({ [known]: false, [other]: true, written: false });
+    expect(after.o3).toEqual({ [known]: true, [other]: true, written: true });
   });
 
   it("with neither list known, writes nothing", async () => {

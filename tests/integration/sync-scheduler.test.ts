@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db/client";
-import { syncDueTenants } from "@/lib/sync/sync-scheduler";
+import { startSyncScheduler, syncDueTenants } from "@/lib/sync/sync-scheduler";
 import { createTenant } from "@/lib/tenants/create-tenant";
 import { setTenantApp } from "@/lib/tenants/set-tenant-app";
 import type { SimulatorHandle } from "@/simulator/server";
@@ -40,6 +40,8 @@ describe("syncDueTenants", () => {
   let leased: string;
   let wrongSecret: string;
   let withoutApp: string;
+  let clientOnly: string;
+  let secretOnly: string;
 
   beforeAll(async () => {
     vi.spyOn(console, "log").mockImplementation(keep);
@@ -65,6 +67,11 @@ describe("syncDueTenants", () => {
     const created = await createTenant(db, { tenantId: "3c2b1a09-0000-4000-8000-000000003107", name: "Without an app", actor: "test" });
     if (!created.ok) throw new Error(created.error.message);
     withoutApp = created.id;
+    // Half a registration (a client id and no secret, a secret and no client id): not synced.
+    clientOnly = (await tenant(3109)).tenantRef;
+    await db.tenant.update({ where: { id: clientOnly }, data: { credentialCiphertext: null } });
+    secretOnly = (await tenant(3110)).tenantRef;
+    await db.tenant.update({ where: { id: secretOnly }, data: { clientId: null } });
 
     // Synced 14 minutes ago: not due; 15 minutes and a second ago: due.
     await db.tenant.update({ where: { id: recent }, data: { lastSyncAt: new Date(now.getTime() - 14 * MINUTE) } });
@@ -92,10 +99,10 @@ describe("syncDueTenants", () => {
     ]);
 
     for (const due of [never, overdue]) expect(await runs(due)).toEqual([{ trigger: "schedule", status: "succeeded" }]);
-    for (const notDue of [recent, disabled, withoutApp, leased]) expect(await runs(notDue)).toEqual([]);
+    for (const notDue of [recent, disabled, withoutApp, leased, clientOnly, secretOnly]) expect(await runs(notDue)).toEqual([]);
     expect(await lastSyncAt(recent)).toEqual(new Date(now.getTime() - 14 * MINUTE));
     expect(await lastSyncAt(disabled)).toBeNull();
-    expect(await lastSyncAt(withoutApp)).toBeNull();
+    for (const skipped of [withoutApp, clientOnly, secretOnly]) expect(await lastSyncAt(skipped)).toBeNull();
     // Another instance's sync: not an attempt of this one, so not recorded as one.
     expect(await lastSyncAt(leased)).toBeNull();
     // The failed sync: the attempt's time, so the tenant is tried again at the next interval and not at every tick.
@@ -106,5 +113,16 @@ describe("syncDueTenants", () => {
     await syncDueTenants(new Date(now.getTime() + MINUTE));
     for (const due of [never, overdue]) expect(await runs(due)).toHaveLength(1);
     expect(await lastSyncAt(wrongSecret)).toEqual(failedAt);
+    // The day's snapshots: taken by the first tick of the day, and logged then only.
+    expect(lines("daily snapshots written")).toEqual([expect.objectContaining({ level: "info", tenants: expect.any(Number) })]);
+  });
+
+  it("started (twice: once), its first tick comes within seconds and syncs a due tenant", async () => {
+    const { tenantRef } = await tenant(3108);
+    startSyncScheduler();
+    startSyncScheduler();
+    expect(logged.filter((l) => l.message === "sync scheduler started")).toEqual([expect.objectContaining({ level: "info", intervalMinutes: 15 })]);
+    // The first tick, 5 s after the start (the next ones every minute).
+    await expect.poll(() => runs(tenantRef), { timeout: 30_000, interval: 250 }).toEqual([{ trigger: "schedule", status: "succeeded" }]);
   });
 });

@@ -215,6 +215,13 @@ describe("probeTenant's report (a scripted Graph)", () => {
     });
   });
 
+  it("leaves a skip token out of the request too, and the rest of the link after it", async () => {
+    const stored = "https://graph.microsoft.com/v1.0/devices/delta?$SkipToken=SECRET-SKIP&$top=5";
+    const tenantRef = await tenantWithApp(stored);
+    const outcome = await probeTenant(db, { tenantRef, graph: scriptedGraph({ ...rest(), [stored]: page([]) }) });
+    expect(outcome.ok && outcome.results[1]!.request).toBe("/devices/delta?$SkipToken=…&$top=5");
+  });
+
   it("a tenant without an app registration is refused before any request", async () => {
     const created = await createTenant(db, { tenantId: "5a4b3c2d-0000-4000-8000-ffffffffffff", name: "No app", actor: "test" });
     if (!created.ok) throw new Error(created.error.message);
