@@ -49,7 +49,7 @@ export async function syncDueTenants(now = new Date()): Promise<void> {
         // Who disabled or deleted a device (the directory audit log), for the device timelines; same kind of warning.
         await pullDirectoryAuditsAfterSync(db, t.id);
       } else if (outcome.error.code !== "already-running") {
-        log("warn", "sync failed", { tenant: t.name, code: outcome.error.code, message: outcome.error.message });
+        log("warn", "sync failed", { tenant: t.name, code: outcome.error.code, error: outcome.error.message });
         // Record the attempt so a broken tenant is retried at the next interval, not every minute.
         await db.tenant.update({ where: { id: t.id }, data: { lastSyncAt: new Date() } });
       }

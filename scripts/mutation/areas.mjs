@@ -31,7 +31,20 @@ export const AREAS = {
     ],
   },
   sync: {
-    testFiles: ["lib/sync/**/*.test.ts", ...integration("sync", "sync-merge", "sync-convergence", "cloud-hosts", "tenant-probe", "load-tenant-app")],
+    testFiles: [
+      "lib/sync/**/*.test.ts",
+      ...integration(
+        "sync",
+        "sync-merge",
+        "sync-convergence",
+        "cloud-hosts",
+        "tenant-probe",
+        "load-tenant-app",
+        "key-presence",
+        "test-connection",
+        "sync-scheduler",
+      ),
+    ],
   },
   findings: {
     testFiles: ["lib/findings/**/*.test.ts", ...integration("findings", "device-subjects", "report-heads", "acknowledgement-lifecycle")],
