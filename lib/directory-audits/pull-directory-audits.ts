@@ -145,7 +145,7 @@ export async function pullDirectoryAuditsAfterSync(db: Db, tenantRef: string): P
     const r = await pullDirectoryAudits(db, { tenantRef });
     const fields = { tenantRef, status: r.status, pages: r.pages, seen: r.seen, stored: r.stored };
     if (r.status === "ok") log("info", "directory audit pull finished", fields);
-    else log("warn", "directory audit pull did not complete", { ...fields, message: r.message });
+    else log("warn", "directory audit pull did not complete", { ...fields, error: r.message });
   } catch (error) {
     log("error", "directory audit pull crashed", { tenantRef, error: error instanceof Error ? error.message : String(error) });
   }

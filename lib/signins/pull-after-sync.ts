@@ -12,7 +12,7 @@ export async function pullSignInsAfterSync(db: Db, tenantRef: string): Promise<v
     const r = await pullSignIns(db, { tenantRef });
     const fields = { tenantRef, status: r.status, pages: r.pages, seen: r.seen, stored: r.stored, rejoined: r.rejoined, ms: r.elapsedMs };
     if (r.status === "ok" || r.status === "already-running") log("info", "sign-in pull finished", fields);
-    else log("warn", "sign-in pull did not complete", { ...fields, message: r.message });
+    else log("warn", "sign-in pull did not complete", { ...fields, error: r.message });
   } catch (error) {
     log("error", "sign-in pull crashed", { tenantRef, error: error instanceof Error ? error.message : String(error) });
   }

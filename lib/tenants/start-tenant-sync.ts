@@ -19,7 +19,7 @@ export async function startTenantSync(db: Db, options: { tenantRef: string; mode
   const outcome = runSync(db, { tenantRef: options.tenantRef, mode: options.mode, trigger: "manual" }).then(
     (result) => {
       if (!result.ok && result.error.code !== "already-running") {
-        log("warn", "manual sync failed", { tenantRef: options.tenantRef, code: result.error.code, message: result.error.message });
+        log("warn", "manual sync failed", { tenantRef: options.tenantRef, code: result.error.code, error: result.error.message });
       }
       // The blocked sign-ins follow the directory; the sync's outcome does not wait for them.
       if (result.ok) void pullSignInsAfterSync(db, options.tenantRef).then(() => pullDirectoryAuditsAfterSync(db, options.tenantRef));
