@@ -3,7 +3,7 @@ import { readBool, readIsoTimestamp, type DirectDb, type Row } from "@/lib/db/di
 import type { Evidence } from "@/lib/rules/types";
 import { keysetBatches, segmentsUnionSql, type KeysetQuery, type Ordering } from "@/lib/queries/keyset-page";
 import { COPY_CELLS_OPTIONS, copyRowBatches, type CopyValueKind } from "./copy-cells";
-import { cellsCopySelect } from "./row-text-sql";
+import { cellsCopySelect, iso } from "./row-text-sql";
 import type { FindingListParams } from "@/lib/url-params/finding-list-params";
 import { SEVERITIES } from "@/lib/display/severity";
 import { jsonValue } from "./write-jsonl";
@@ -258,7 +258,7 @@ export function createFindingExportSource(
           (where, orderBy) => `(SELECT ${columns} FROM "Finding" WHERE ${filter.sql}${where ? ` AND ${where}` : ""} ORDER BY ${orderBy})`,
         );
         const params = ORDERING.flatMap(() => filter.params);
-        const chunks = direct.copyOut(cellsCopySelect(COPY_VALUES, `FROM (${segments}) AS "rows"`), params, COPY_CELLS_OPTIONS);
+        const chunks = direct.copyOut(cellsCopySelect(COPY_SQL, `FROM (${segments}) AS "rows"`), params, COPY_CELLS_OPTIONS);
         yield* copyRowBatches(COPY_KINDS, chunks, batchRows);
         return;
       }
@@ -269,9 +269,6 @@ export function createFindingExportSource(
 
 /** The stored columns COPY_VALUES read (the order's other keys are only in the segments' ORDER BY). */
 const COPY_COLUMNS = READ.filter((c) => c !== "rankSeverity" && c !== "subjectKey");
-
-/** A timestamp(3) holding UTC as its ISO text, as readIsoTimestamp gives it (lib/export/row-text-sql.ts). */
-const iso = (column: string) => `to_char("${column}", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
  * What toExportRow makes of a finding, as PostgreSQL expressions in FINDING_EXPORT_COLUMNS' order, for the rows COPY
@@ -287,17 +284,18 @@ const COPY_VALUES = [
   `"objectId"`,
   `"hostname"`,
   `CASE WHEN "status" = 'open' AND "acknowledgedAt" IS NOT NULL THEN 'acknowledged' ELSE "status" END`,
-  iso("firstSeenAt"),
-  iso("lastSeenAt"),
-  iso("resolvedAt"),
+  iso(`"firstSeenAt"`),
+  iso(`"lastSeenAt"`),
+  iso(`"resolvedAt"`),
   `"acknowledgedBy"`,
   `"ackComment"`,
   `COALESCE("evidence"::text, '[]')`,
   `COALESCE("remediation"::text, '[]')`,
-  `COALESCE("isPrimary", false)`,
+  { bool: `COALESCE("isPrimary", false)` },
   `"explainedBy"`,
-];
-const COPY_KINDS: readonly CopyValueKind[] = COPY_VALUES.map((_, i) => (i === 14 ? "bool" : "text"));
+].map((v) => (typeof v === "string" ? { sql: v, kind: "text" as const } : { sql: v.bool, kind: "bool" as const }));
+const COPY_SQL = COPY_VALUES.map((v) => v.sql);
+const COPY_KINDS: readonly CopyValueKind[] = COPY_VALUES.map((v) => v.kind);
 
 const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
 

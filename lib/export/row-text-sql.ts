@@ -28,7 +28,7 @@ export type RowTextValue =
   | { kind: "list"; sql: string };
 
 /** The ISO text of a timestamp(3) without time zone (UTC), as Date.prototype.toISOString writes it. */
-const iso = (sql: string) => `to_char(${sql}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+export const iso = (sql: string) => `to_char(${sql}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /** A value's text as String() gives it in the writers, or NULL. */
 function textOf(value: RowTextValue): string {

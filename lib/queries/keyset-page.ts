@@ -52,6 +52,9 @@ const from = (query: KeysetQuery, segment: Segment) => {
   return index && query.direct.dialect === "sqlite" ? `${q(query.table)} INDEXED BY ${q(index)}` : q(query.table);
 };
 const flip = (dir: Direction): Direction => (dir === "asc" ? "desc" : "asc");
+/** Keys as an ORDER BY list, each column through `wrap` (as it is unless given). */
+const orderBy = (keys: readonly SortKey[], wrap = (column: string) => column) =>
+  keys.map((k) => `${wrap(q(k.column))} ${k.dir === "asc" ? "ASC" : "DESC"}`).join(", ");
 
 /** The same order read backwards: for the page before a row. */
 export function reverseOrdering(ordering: Ordering): Ordering {
@@ -111,7 +114,7 @@ export async function readBefore(query: KeysetQuery, cursor: Row, limit: number)
 
 function select(query: KeysetQuery, segment: Segment, conditions: string[], keys: SortKey[], limit: number): string {
   const where = [query.filter.sql, ...(segment.where ? [segment.where] : []), ...conditions].join(" AND ");
-  const order = keys.map((k) => `${q(k.column)} ${k.dir === "asc" ? "ASC" : "DESC"}`).join(", ");
+  const order = orderBy(keys);
   const column = (c: string) => {
     const expression = query.expressions?.[c]?.[query.direct.dialect];
     return expression ? `${expression} AS ${q(c)}` : q(c);
@@ -188,10 +191,10 @@ async function nextValue(query: KeysetQuery, segment: Segment, lead: SortKey, af
  * index serves), the segments one after the other by UNION ALL, `select(where, orderBy)` giving each segment's
  * parenthesised SELECT. PostgreSQL's Append reads its branches in turn, each in its own order, when the statement runs
  * without parallel workers (copyOut's transaction): an export's rows then start at once instead of after a sort of all
- * of them (decision 054). The filter's parameters repeat once per segment: `params(segments)` gives them.
+ * of them (decision 054). A filter's parameters in `select` are needed once per segment.
  */
 export function segmentsUnionSql(ordering: Ordering, select: (where: string | null, orderBy: string) => string): string {
-  return ordering.map((s) => select(s.where, s.keys.map((k) => `${q(k.column)} ${k.dir === "asc" ? "ASC" : "DESC"}`).join(", "))).join(" UNION ALL ");
+  return ordering.map((s) => select(s.where, orderBy(s.keys))).join(" UNION ALL ");
 }
 
 /**
